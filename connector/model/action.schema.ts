@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { IdSchema, IsoDateTimeSchema } from './common.schema';
+
+export const ChannelSchema = z.enum(['email', 'sms', 'letter', 'registered_letter', 'phone_task'], {
+  error: 'channel must be one of email, sms, letter, registered_letter, phone_task',
+});
+export type Channel = z.infer<typeof ChannelSchema>;
+
+/** Every external effect: a message on a channel, a note in the ledger, a dossier to the firm. */
+export const ActionKindSchema = z.enum(['email', 'sms', 'letter', 'registered_letter', 'phone_task', 'ledger_note', 'ledger_activity', 'dossier']);
+export type ActionKind = z.infer<typeof ActionKindSchema>;
+
+export const ActionStatusSchema = z.enum(['pending', 'in_progress', 'done', 'failed', 'cancelled']);
+export type ActionStatus = z.infer<typeof ActionStatusSchema>;
+
+/**
+ * An outbox row. It carries ids and a template name, never message bodies or credentials:
+ * the worker that performs it reads what it needs from the store.
+ */
+export const ActionSchema = z.strictObject({
+  id: IdSchema,
+  /** Unique business key, e.g. `case_x/reminder-1/email`: the same key is never performed twice. */
+  idempotencyKey: z.string().min(1).max(300),
+  caseId: IdSchema,
+  decisionId: IdSchema.nullable(),
+  kind: ActionKindSchema,
+  template: z.string().min(1).nullable().default(null),
+  status: ActionStatusSchema,
+  attempts: z.number().int().nonnegative().default(0),
+  notBefore: IsoDateTimeSchema,
+  lastError: z.string().nullable().default(null),
+  createdAt: IsoDateTimeSchema,
+  updatedAt: IsoDateTimeSchema,
+});
+export type Action = z.infer<typeof ActionSchema>;

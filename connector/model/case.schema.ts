@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { IdSchema, IsoDateSchema, IsoDateTimeSchema } from './common.schema';
+import { CurrencySchema } from './money.schema';
+
+export const CaseStageSchema = z.enum([
+  'open',
+  'reminding',
+  'formal_notice',
+  'awaiting_approval',
+  'escalated',
+  'in_procedure',
+  'closed',
+]);
+export type CaseStage = z.infer<typeof CaseStageSchema>;
+
+/** The last dunning step performed on a case, which the next step's timing counts from. */
+export const StepRefSchema = z.strictObject({
+  stepId: z.string().min(1),
+  index: z.number().int().nonnegative(),
+  on: IsoDateSchema,
+});
+export type StepRef = z.infer<typeof StepRefSchema>;
+
+/** One case = one debtor × one company × one currency, grouping all its open items. */
+export const CaseSchema = z.strictObject({
+  id: IdSchema,
+  debtorId: IdSchema,
+  companyId: IdSchema,
+  currency: CurrencySchema,
+  stage: CaseStageSchema,
+  policyId: z.string().min(1).nullable().default(null),
+  lastStep: StepRefSchema.nullable().default(null),
+  lastContactOn: IsoDateSchema.nullable().default(null),
+  /** A controller paused the case by hand; null when not paused. */
+  manualPause: z.strictObject({ reason: z.string().min(1), until: IsoDateSchema.nullable() }).nullable().default(null),
+  /** The step waiting for a controller's approval, if any. */
+  pendingApproval: StepRefSchema.nullable().default(null),
+  openedAt: IsoDateTimeSchema,
+  updatedAt: IsoDateTimeSchema,
+});
+export type Case = z.infer<typeof CaseSchema>;
+
+/** Deterministic case id: the same debtor × company × currency always maps to the same case. */
+export function caseIdOf(debtorId: string, companyId: string, currency: string): string {
+  const digest = createHash('sha256').update(`${debtorId}\u0000${companyId}\u0000${currency}`).digest('hex');
+  return `case_${digest.slice(0, 24)}`;
+}

@@ -1,0 +1,20 @@
+import { dateInZone, type IsoDate } from './calendar-date';
+
+/** Every rule that depends on "now" receives a clock, so it can be tested at any date. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock frozen at one instant (tests, `--as-of`). */
+export function fixedClock(at: Date | string): Clock {
+  const instant = typeof at === 'string' ? new Date(at.length === 10 ? `${at}T12:00:00Z` : at) : at;
+  if (Number.isNaN(instant.getTime())) throw new RangeError(`fixedClock: "${String(at)}" is not a valid instant`);
+  return { now: () => new Date(instant.getTime()) };
+}
+
+/** Today's business date in the company's time zone. */
+export function businessDate(clock: Clock, timeZone: string): IsoDate {
+  return dateInZone(clock.now(), timeZone);
+}
