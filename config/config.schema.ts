@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { isValidTimeZone } from '../connector/time/calendar-date';
+
+/**
+ * The configuration file (YAML), parsed once at start by this one schema. Every key is
+ * documented in README.md ("Configuration"); units are in the key's description.
+ * Unknown keys are errors: a misspelt option must not be silently ignored.
+ */
+
+const SqliteStoreSchema = z.strictObject({
+  driver: z.literal('sqlite'),
+  sqlite: z
+    .strictObject({
+      /** Path of the database file, relative to the working directory. */
+      path: z.string().min(1).default('./data/recouvra.sqlite'),
+    })
+    .default({ path: './data/recouvra.sqlite' }),
+});
+
+const PostgresStoreSchema = z.strictObject({
+  driver: z.literal('postgres'),
+  postgres: z.strictObject({
+    /** postgres://user:password@host:port/database — put the password in an environment variable. */
+    url: z.string().regex(/^postgres(ql)?:\/\//, { error: 'postgres.url must start with postgres:// or postgresql://' }),
+    /** Schema to use (created if missing); default: the server's search_path. */
+    schema: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: 'schema must be a lower-case SQL identifier' }).optional(),
+    /** Connections in the pool. */
+    poolSize: z.number().int().min(1).max(100).default(10),
+  }),
+});
+
+export const StoreConfigSchema = z.discriminatedUnion('driver', [SqliteStoreSchema, PostgresStoreSchema], {
+  error: 'store.driver must be "sqlite" or "postgres"',
+});
+export type StoreConfig = z.infer<typeof StoreConfigSchema>;
+
+export const ConnectionBaseSchema = z.looseObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { error: 'connection id must be lower-case letters, digits, "-" or "_" (at most 63)' }),
+  type: z.string().min(1),
+});
+
+export const ConfigSchema = z.strictObject({
+  /** Version of this file's format. */
+  version: z.literal(1, { error: 'version must be 1' }),
+  company: z
+    .strictObject({
+      /** The creditor's name, as printed on letters. */
+      name: z.string().min(1).default('Recouvra Demo SAS'),
+      /** IANA time zone: business dates (due dates, deadlines) are calendar dates in it. */
+      timezone: z.string().refine(isValidTimeZone, { error: (i) => `unknown time zone "${String(i.input)}" (use an IANA name such as Europe/Paris)` }).default('Europe/Paris'),
+      /** Locale of user-facing texts (letters, e-mails, notes in the ledger). */
+      locale: z.string().default('fr-FR'),
+    })
+    .default({ name: 'Recouvra Demo SAS', timezone: 'Europe/Paris', locale: 'fr-FR' }),
+  store: StoreConfigSchema.default({ driver: 'sqlite', sqlite: { path: './data/recouvra.sqlite' } }),
+  logging: z
+    .strictObject({
+      level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+      /** auto: readable in a terminal, JSON lines otherwise (and always JSON with NODE_ENV=production). */
+      format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+    })
+    .default({ level: 'info', format: 'auto' }),
+  dunning: z
+    .strictObject({
+      /** Folder of policy files (*.yaml); default: the bundled config/policies. */
+      policiesDir: z.string().min(1).optional(),
+      /** Policy id applied to each kind of debtor. */
+      defaultPolicy: z
+        .strictObject({ company: z.string().min(1).default('fr-b2b'), individual: z.string().min(1).default('fr-b2c') })
+        .default({ company: 'fr-b2b', individual: 'fr-b2c' }),
+      /** Per-debtor policy overrides: debtor id → policy id. */
+      overrides: z.record(z.string().min(1), z.string().min(1)).default({}),
+    })
+    .default({ defaultPolicy: { company: 'fr-b2b', individual: 'fr-b2c' }, overrides: {} }),
+  legal: z
+    .strictObject({
+      /** Folder of the legal data tables; default: the bundled config/legal/fr. */
+      dir: z.string().min(1).optional(),
+      /** Interest day count: actual/365 (default, common practice) or actual/actual (366 in leap years). */
+      dayCount: z.enum(['actual/365', 'actual/actual']).default('actual/365'),
+      /** Warn this many days (calendar days) before a claim prescribes. */
+      prescriptionWarningDays: z.number().int().min(0).max(3650).default(90),
+    })
+    .default({ dayCount: 'actual/365', prescriptionWarningDays: 90 }),
+  /** ERP connections; each entry is validated by its adapter's own schema (see adapters/registry.ts). */
+  connections: z.array(ConnectionBaseSchema).default([]),
+});
+export type Config = z.infer<typeof ConfigSchema>;

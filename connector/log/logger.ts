@@ -1,0 +1,99 @@
+import winston from 'winston';
+
+/**
+ * Logging: JSON lines in production (one object per line, for a collector), readable text
+ * in a terminal. Every line passes through the redactor last, so a secret from the
+ * configuration never reaches the output, wherever it hides (message, metadata, error stack).
+ */
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+export type LogFormat = 'auto' | 'json' | 'pretty';
+export type Logger = winston.Logger;
+
+export const REDACTED = '[REDACTED]';
+
+/** Keys whose values are secrets whatever they contain. */
+const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|cookie|credential/i;
+
+/** Secrets shorter than this are not searched for inside strings: too many false hits. */
+const MIN_SECRET_LENGTH = 4;
+
+export interface SecretSource {
+  /** The secret values known now (e.g. the values interpolated from `${ENV}` in the config). */
+  values(): Iterable<string>;
+}
+
+export function staticSecrets(values: Iterable<string>): SecretSource {
+  const list = [...values];
+  return { values: () => list };
+}
+
+export function redactString(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= MIN_SECRET_LENGTH && out.includes(s)) out = out.split(s).join(REDACTED);
+  return out;
+}
+
+/** A deep copy with secret-named keys masked and secret values replaced inside strings. */
+export function redactValue(value: unknown, secrets: readonly string[], seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'string') return redactString(value, secrets);
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return '[Circular]';
+  seen.add(value);
+  if (value instanceof Error) {
+    return { name: value.name, message: redactString(value.message, secrets), stack: value.stack ? redactString(value.stack, secrets) : undefined };
+  }
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets, seen));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactValue(v, secrets, seen);
+  return out;
+}
+
+const redactFields = winston.format((info, opts: unknown) => {
+  const secrets = [...(opts as { source: SecretSource }).source.values()].sort((a, b) => b.length - a.length);
+  for (const key of Object.keys(info)) {
+    if (key === 'level') continue;
+    const v = info[key];
+    info[key] = SECRET_KEY.test(key) && v !== undefined && v !== null && v !== '' ? REDACTED : redactValue(v, secrets);
+  }
+  return info;
+});
+
+/** Last pass over the rendered line: anything the field pass missed is caught here. */
+const redactRendered = winston.format((info, opts: unknown) => {
+  const MESSAGE = Symbol.for('message');
+  const rendered = (info as unknown as Record<symbol, unknown>)[MESSAGE];
+  if (typeof rendered === 'string') {
+    const secrets = [...(opts as { source: SecretSource }).source.values()].sort((a, b) => b.length - a.length);
+    (info as unknown as Record<symbol, unknown>)[MESSAGE] = redactString(rendered, secrets);
+  }
+  return info;
+});
+
+export interface LoggerOptions {
+  level?: LogLevel;
+  format?: LogFormat;
+  secrets?: SecretSource;
+  /** Where lines go; defaults to stderr so that stdout stays clean for command output. */
+  transport?: winston.transport;
+  isTty?: boolean;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const source = options.secrets ?? staticSecrets([]);
+  const tty = options.isTty ?? Boolean(process.stderr.isTTY);
+  const format = options.format === 'auto' || options.format === undefined ? (tty && process.env.NODE_ENV !== 'production' ? 'pretty' : 'json') : options.format;
+  const render =
+    format === 'json'
+      ? winston.format.json()
+      : winston.format.printf((info) => {
+          const { level, message, timestamp, ...meta } = info as Record<string, unknown>;
+          const extra = Object.keys(meta).length ? ` ${JSON.stringify(meta)}` : '';
+          return `${String(timestamp)} ${String(level).toUpperCase().padEnd(5)} ${String(message)}${extra}`;
+        });
+  return winston.createLogger({
+    level: options.level ?? 'info',
+    format: winston.format.combine(winston.format.errors({ stack: true }), winston.format.timestamp(), redactFields({ source }), render, redactRendered({ source })),
+    transports: [options.transport ?? new winston.transports.Stream({ stream: process.stderr })],
+  });
+}
