@@ -107,10 +107,7 @@ function checkConnections(config: Config, registry: AdapterRegistry, y: LocatedY
     }
     const r = def.configSchema.safeParse(conn);
     if (!r.success) {
-      for (const p of problemsFromZod(y.file, r.error, undefined, (sub) => keysAt(def.configSchema, sub))) {
-        const full = ['connections', i, ...p.path];
-        problems.push({ ...p, path: full, ...locate(y, full) });
-      }
+      problems.push(...problemsFromZod(y.file, r.error, y, (sub) => keysAt(def.configSchema, sub), ['connections', i]));
     }
   });
   return problems;

@@ -88,12 +88,15 @@ export function problemsFromZod(
   error: z.ZodError,
   y?: LocatedYaml,
   knownKeysAt?: (path: readonly (string | number)[]) => string[] | undefined,
+  /** Where the validated value sits in the file, when it is a part of it (e.g. one connection). */
+  prefix: (string | number)[] = [],
 ): Problem[] {
   const out: Problem[] = [];
   for (const issue of error.issues) {
-    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    const local = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    const path = [...prefix, ...local];
     if (issue.code === 'unrecognized_keys') {
-      const known = knownKeysAt?.(path) ?? [];
+      const known = knownKeysAt?.(local) ?? [];
       for (const key of issue.keys) {
         const suggestion = closest(key, known);
         const message = `unknown key "${key}"${suggestion ? ` — did you mean "${suggestion}"?` : ''}${known.length ? ` (allowed here: ${known.join(', ')})` : ''}`;
