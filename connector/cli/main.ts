@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { bundledPath } from '../paths';
+import { claimCommand } from './claim-command';
+import { configCommand, policyCommand } from './config-command';
+import { evaluateCommand } from './evaluate-command';
+
+/** The `recouvra` command line. Every command exits non-zero on failure with a message saying what and where. */
+export function buildProgram(): Command {
+  const pkg = JSON.parse(readFileSync(bundledPath('package.json'), 'utf8')) as { version: string };
+  const program = new Command('recouvra')
+    .description('Debt-recovery connector: dunning policies, French claim rules, law-firm hand-off')
+    .version(pkg.version)
+    .showHelpAfterError()
+    .configureOutput({ outputError: (str, write) => write(str) });
+  program.addCommand(evaluateCommand());
+  program.addCommand(claimCommand());
+  program.addCommand(configCommand());
+  program.addCommand(policyCommand());
+  return program;
+}
+
+if (require.main === module) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
+    });
+}
