@@ -1,0 +1,345 @@
+/**
+ * What a creditor can claim on a set of invoices at a given date under French law:
+ * principal, late-payment interest and the fixed recovery indemnity. Pure: no I/O, no clock.
+ *
+ * Convention (reference §1.3; no statutory day count exists, [?]):
+ * - simple interest, never capitalised (C. civ. 1343-2 needs a contract or a court order);
+ * - the counted days are start+1 … as-of inclusive (start = due date, or the formal notice
+ *   date for the legal-rate regimes when it is later); each day is priced at the rate of the
+ *   semester its calendar date falls in;
+ * - interest of a segment = base × rate × days / 365 ('actual/actual': / 366 for days of a
+ *   leap year);
+ * - a payment reduces the base from the day after the funds were received; the payment day
+ *   itself still accrues on the old base (interest runs up to the day the funds are made
+ *   available to the creditor: reference §1.3, [M] exact article not checked); payments dated
+ *   after as-of are ignored;
+ * - the exact rational sum of the segments is rounded half-up to the minor unit ONCE per
+ *   invoice. Each segment's `interest` is its own value rounded half-up, for display only:
+ *   the invoice interest may differ from the sum of the displayed segments by a minor unit.
+ */
+import { minorUnitDigits } from '../model/money.schema';
+import {
+  assertIsoDate,
+  fromEpochDay,
+  isLeapYear,
+  maxDate,
+  parts,
+  semesterBounds,
+  semesterOf,
+  toEpochDay,
+  type IsoDate,
+  type Semester,
+} from '../time/calendar-date';
+import { basisPointsToPercent, formatBasisPoints, percentToBasisPoints } from './basis-points';
+import type { ClaimInput, ClaimInvoice, PartyKind } from './claim-input.schema';
+import type { LegalData } from './legal-data';
+import { DEFAULT_PRESCRIPTION_WARN_DAYS, prescriptionOf, prescriptionWarnings } from './limitation';
+import { contractualFloorBps, l441DefaultRateBps, ratesFor } from './rates';
+
+export type DayCount = 'actual/365' | 'actual/actual';
+export const DAY_COUNTS: readonly DayCount[] = ['actual/365', 'actual/actual'];
+
+export interface ComputeClaimOptions {
+  /** Default 'actual/365', the common practice (reference §1.3). */
+  dayCount?: DayCount;
+  /** Warn when a claim prescribes within this many days of as-of. Default 90. */
+  prescriptionWarnDays?: number;
+}
+
+/** The legal regime applied to the whole claim. */
+export type ClaimRule =
+  | 'C. com. L441-10 (between professionals)'
+  | 'C. civ. 1231-6, 1344-1: legal rate "autres cas" (professional creditor, consumer debtor)'
+  | 'C. civ. 1231-6, 1344-1: legal rate for a private-individual creditor';
+
+export type RateKind = 'l441-10-default' | 'contractual' | 'contractual-floor' | 'legal-rate-other' | 'legal-rate-individual-creditor';
+
+export interface ClaimSegment {
+  /** First counted day (inclusive). */
+  from: IsoDate;
+  /** Last counted day (inclusive). */
+  to: IsoDate;
+  days: number;
+  /** Annual rate in %, e.g. 12.15. */
+  ratePercent: number;
+  /** Outstanding amount the interest runs on, in minor units. */
+  base: number;
+  /** This segment's interest rounded half-up to the minor unit, for display. */
+  interest: number;
+  semester: Semester;
+  rateKind: RateKind;
+  /** Day-count denominator used for this segment (365 or 366). */
+  yearDays: 365 | 366;
+}
+
+export interface ClaimInvoiceResult {
+  id: string;
+  /** Outstanding at as-of, in minor units; negative for a credit note. */
+  principal: number;
+  interest: number;
+  indemnity: number;
+  segments: ClaimSegment[];
+  kind: ClaimInvoice['kind'];
+  /** Null for a credit note: nothing is claimed on it. */
+  prescription: { startsOn: IsoDate; prescribesOn: IsoDate; prescribed: boolean; daysLeft: number } | null;
+}
+
+export interface ClaimResult {
+  currency: string;
+  principal: number;
+  interest: number;
+  indemnity: number;
+  total: number;
+  invoices: ClaimInvoiceResult[];
+  warnings: string[];
+  asOf: IsoDate;
+  rule: ClaimRule;
+  dayCount: DayCount;
+}
+
+/**
+ * Segment numerators are kept in units of 1 / (10000 × 365 × 366) minor unit: the 10000 turns
+ * basis points into a fraction, and 365 × 366 is a common multiple of both day-count
+ * denominators, so the sum of segments stays exact whatever the convention.
+ */
+const BPS_DENOMINATOR = 10_000n;
+const DENOMINATOR = BPS_DENOMINATOR * 365n * 366n;
+
+/** Half-up rounding of numerator / DENOMINATOR for a non-negative numerator. */
+function roundHalfUp(numerator: bigint): number {
+  return Number((2n * numerator + DENOMINATOR) / (2n * DENOMINATOR));
+}
+
+interface Regime {
+  rule: ClaimRule;
+  /** Day the interest starts counting after (exclusive), for an invoice; null when it does not run. */
+  accrualStart(invoice: ClaimInvoice): IsoDate | null;
+  rate(semester: Semester): { bps: number; kind: RateKind };
+  indemnity: boolean;
+}
+
+export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData, options: ComputeClaimOptions = {}): ClaimResult {
+  assertIsoDate(asOf, 'as-of date');
+  const dayCount = options.dayCount ?? 'actual/365';
+  const warnDays = options.prescriptionWarnDays ?? DEFAULT_PRESCRIPTION_WARN_DAYS;
+  const warnings = new Set<string>();
+  const regime = regimeFor(input, asOf, legal, warnings);
+
+  const invoices = input.invoices.map((invoice): ClaimInvoiceResult => {
+    const counted = [...invoice.payments].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)).filter((p) => p.date <= asOf);
+    for (const p of invoice.payments) {
+      if (p.date > asOf) {
+        warnings.add(`${invoice.id}: the payment of ${formatMinor(p.amount, input.currency)} dated ${p.date} is after the as-of date ${asOf} and was ignored`);
+      }
+    }
+    const paid = counted.reduce((sum, p) => sum + p.amount, 0);
+    if (invoice.kind === 'credit_note') {
+      // A credit note reduces what is owed; it bears no interest and no indemnity.
+      const principal = -(invoice.total - paid);
+      if (principal < 0) {
+        warnings.add(
+          `${invoice.id}: the credit note reduces the principal but not the interest base of any invoice; if it settled part of an invoice, record it as a payment on that invoice dated the day it was applied`,
+        );
+      }
+      return { id: invoice.id, principal, interest: 0, indemnity: 0, segments: [], kind: invoice.kind, prescription: null };
+    }
+    const principal = invoice.total - paid;
+    const notYetDue = asOf <= invoice.dueDate;
+    if (notYetDue && principal > 0) {
+      warnings.add(
+        `${invoice.id}: not due before ${invoice.dueDate} (as-of ${asOf}): no interest or indemnity yet; its open principal ${formatMinor(principal, input.currency)} is included in the total`,
+      );
+    }
+
+    const start = notYetDue ? null : regime.accrualStart(invoice);
+    const { segments, interest } = start !== null && asOf > start ? accrue(invoice.total, counted, start, asOf, regime, dayCount) : { segments: [], interest: 0 };
+
+    const paidByDueDate = counted.filter((p) => p.date <= invoice.dueDate).reduce((sum, p) => sum + p.amount, 0);
+    const late = !notYetDue && paidByDueDate < invoice.total;
+    let indemnity = 0;
+    if (late && regime.indemnity) {
+      if (input.currency !== legal.indemnity.currency) {
+        warnings.add(
+          `no fixed recovery indemnity: ${legal.indemnity.article} fixes it at ${formatMinor(legal.indemnity.amount, legal.indemnity.currency)} and this claim is in ${input.currency}; ` +
+            `convert it at the rate of your choice and add it by hand, or claim the actual recovery costs on proof (L441-10 II)`,
+        );
+      } else if (invoice.dueDate < legal.indemnity.since) {
+        warnings.add(`${invoice.id}: due ${invoice.dueDate}, before the fixed indemnity of ${legal.indemnity.article} applied (${legal.indemnity.since}): no indemnity`);
+      } else {
+        // D441-5 / CJEU C-419/21: the fixed indemnity is due per late invoice, even when it
+        // was paid late in full since.
+        indemnity = legal.indemnity.amount;
+      }
+    }
+
+    const p = prescriptionOf(invoice, input.debtor.kind, input.creditor.kind, asOf, legal);
+    if (principal > 0 || interest > 0 || indemnity > 0) {
+      for (const w of prescriptionWarnings(invoice, input.debtor.kind, input.creditor.kind, asOf, legal, warnDays)) warnings.add(w);
+    }
+    return {
+      id: invoice.id,
+      principal,
+      interest,
+      indemnity,
+      segments,
+      kind: invoice.kind,
+      prescription: { startsOn: p.startsOn, prescribesOn: p.prescribesOn, prescribed: p.prescribed, daysLeft: p.daysLeft },
+    };
+  });
+
+  const principal = invoices.reduce((sum, i) => sum + i.principal, 0);
+  const interest = invoices.reduce((sum, i) => sum + i.interest, 0);
+  const indemnity = invoices.reduce((sum, i) => sum + i.indemnity, 0);
+  for (const w of floorWarnings(input, invoices, legal)) warnings.add(w);
+  return {
+    currency: input.currency,
+    principal,
+    interest,
+    indemnity,
+    total: principal + interest + indemnity,
+    invoices,
+    warnings: [...warnings],
+    asOf,
+    rule: regime.rule,
+    dayCount,
+  };
+}
+
+function regimeFor(input: ClaimInput, asOf: IsoDate, legal: LegalData, warnings: Set<string>): Regime {
+  if (input.creditor.kind === 'company' && input.debtor.kind === 'company') {
+    const contractual = input.contractualRatePercent === null ? null : percentToBasisPoints(input.contractualRatePercent);
+    return {
+      rule: 'C. com. L441-10 (between professionals)',
+      // L441-10 II: penalties run from the day after the due date "sans qu'un rappel soit
+      // nécessaire"; a formal notice changes nothing here.
+      accrualStart: (invoice) => invoice.dueDate,
+      rate: (semester) => {
+        const rates = ratesFor(legal, semester);
+        if (contractual === null) return { bps: l441DefaultRateBps(rates), kind: 'l441-10-default' };
+        // "Sauf disposition contraire qui ne peut toutefois fixer un taux inférieur à trois
+        // fois le taux d'intérêt légal": the floor constrains only a contractual rate; the
+        // default ECB+10 applies even when lower than the floor (reference §1.2, [M]).
+        const floor = contractualFloorBps(rates);
+        return contractual >= floor ? { bps: contractual, kind: 'contractual' } : { bps: floor, kind: 'contractual-floor' };
+      },
+      indemnity: true,
+    };
+  }
+
+  const individualCreditor = input.creditor.kind === 'individual';
+  const rule: ClaimRule = individualCreditor
+    ? 'C. civ. 1231-6, 1344-1: legal rate for a private-individual creditor'
+    : 'C. civ. 1231-6, 1344-1: legal rate "autres cas" (professional creditor, consumer debtor)';
+  const anyOverdue = input.invoices.some((i) => i.kind === 'invoice' && asOf > i.dueDate);
+  if (input.contractualRatePercent !== null) {
+    warnings.add(
+      individualCreditor
+        ? `contractualRatePercent ${formatPercentInput(input.contractualRatePercent)} % was not applied: for a private-individual creditor the claim uses the legal interest rate; a contractual late-interest clause must be claimed separately, and the judge may reduce it (C. civ. 1231-5)`
+        : `contractualRatePercent ${formatPercentInput(input.contractualRatePercent)} % was not applied against a consumer: the legal interest rate "autres cas" is claimed instead (C. civ. 1231-6, 1344-1); a contractual clause must first be checked under the unfair-terms rules (C. conso L212-1) and the judge may reduce it (C. civ. 1231-5)`,
+    );
+  }
+  const notice = input.formalNoticeDate;
+  if (notice === null && anyOverdue) {
+    warnings.add(
+      `no formal notice date: interest only runs from the mise en demeure (C. civ. 1344-1), so no interest is claimed; send a mise en demeure (LRAR) and set formalNoticeDate to the day it was received`,
+    );
+  } else if (notice !== null && notice >= asOf && anyOverdue) {
+    warnings.add(`the formal notice of ${notice} is not before the as-of date ${asOf}: no interest has run yet (C. civ. 1344-1)`);
+  }
+  return {
+    rule,
+    // Interest runs from the mise en demeure (C. civ. 1344-1), and never before the debt is
+    // due: a notice sent before the due date starts nothing until then.
+    accrualStart: (invoice) => (notice === null ? null : maxDate(invoice.dueDate, notice)),
+    rate: (semester) => {
+      const rates = ratesFor(legal, semester);
+      // CMF L313-2: the category follows the creditor (reference §2).
+      return individualCreditor
+        ? { bps: rates.legalRateIndividualCreditorBps, kind: 'legal-rate-individual-creditor' }
+        : { bps: rates.legalRateOtherBps, kind: 'legal-rate-other' };
+    },
+    // L441-10 II and D441-5 bind a "professionnel en situation de retard de paiement" towards
+    // a professional creditor: no fixed indemnity for a consumer debtor (and CPCE L111-8
+    // leaves recovery costs to the creditor) nor for a private-individual creditor, who is
+    // outside L441-10 altogether.
+    indemnity: false,
+  };
+}
+
+/**
+ * Splits start+1 … asOf into segments with one base and one semester each, and sums their
+ * interest exactly. Semester boundaries include 31 December / 1 January, so a segment never
+ * spans two calendar years and its leap-year denominator is well defined.
+ */
+function accrue(
+  total: number,
+  payments: readonly { date: IsoDate; amount: number }[],
+  start: IsoDate,
+  asOf: IsoDate,
+  regime: Regime,
+  dayCount: DayCount,
+): { segments: ClaimSegment[]; interest: number } {
+  const first = toEpochDay(start) + 1;
+  const last = toEpochDay(asOf);
+  const breaks = new Set<number>([first]);
+  for (let day = first; ; ) {
+    const next = toEpochDay(semesterBounds(semesterOf(fromEpochDay(day))).last) + 1;
+    if (next > last) break;
+    breaks.add(next);
+    day = next;
+  }
+  for (const p of payments) {
+    // The base drops the day after the funds are received; a payment on or before the start
+    // already lowers the first counted day.
+    const effective = toEpochDay(p.date) + 1;
+    if (effective > first && effective <= last) breaks.add(effective);
+  }
+  const starts = [...breaks].sort((a, b) => a - b);
+
+  const segments: ClaimSegment[] = [];
+  let exact = 0n;
+  starts.forEach((from, i) => {
+    const to = (starts[i + 1] ?? last + 1) - 1;
+    const base = total - payments.filter((p) => toEpochDay(p.date) < from).reduce((sum, p) => sum + p.amount, 0);
+    if (base <= 0) return;
+    const fromDate = fromEpochDay(from);
+    const semester = semesterOf(fromDate);
+    const { bps, kind } = regime.rate(semester);
+    const days = to - from + 1;
+    const yearDays: 365 | 366 = dayCount === 'actual/actual' && isLeapYear(parts(fromDate).year) ? 366 : 365;
+    const numerator = BigInt(base) * BigInt(bps) * BigInt(days) * (yearDays === 365 ? 366n : 365n);
+    exact += numerator;
+    segments.push({ from: fromDate, to: fromEpochDay(to), days, ratePercent: basisPointsToPercent(bps), base, interest: roundHalfUp(numerator), semester, rateKind: kind, yearDays });
+  });
+  return { segments, interest: roundHalfUp(exact) };
+}
+
+/** One warning per semester where the 3× legal-rate floor replaced the contractual rate. */
+function floorWarnings(input: ClaimInput, invoices: readonly ClaimInvoiceResult[], legal: LegalData): string[] {
+  if (input.contractualRatePercent === null) return [];
+  const semesters = new Set<Semester>();
+  for (const inv of invoices) for (const s of inv.segments) if (s.rateKind === 'contractual-floor') semesters.add(s.semester);
+  return [...semesters].sort().map((semester) => {
+    const rates = ratesFor(legal, semester);
+    return (
+      `contractual rate ${formatPercentInput(input.contractualRatePercent ?? 0)} % is below the L441-10 floor for ${semester} ` +
+      `(3 × the legal interest rate ${formatBasisPoints(rates.legalRateOtherBps)} % = ${formatBasisPoints(contractualFloorBps(rates))} %): ` +
+      `${formatBasisPoints(contractualFloorBps(rates))} % was applied for ${semester}; fix the rate in your terms of sale (a non-compliant rate is sanctionable, L441-16)`
+    );
+  });
+}
+
+function formatPercentInput(percent: number): string {
+  const bps = percentToBasisPoints(percent);
+  return bps === null ? String(percent) : formatBasisPoints(bps);
+}
+
+/** 120050, EUR → "1200.50 EUR" (messages only). */
+export function formatMinor(amount: number, currency: string): string {
+  const digits = minorUnitDigits(currency);
+  const sign = amount < 0 ? '-' : '';
+  const abs = Math.abs(amount);
+  if (digits === 0) return `${sign}${abs} ${currency}`;
+  const unit = 10 ** digits;
+  return `${sign}${Math.trunc(abs / unit)}.${String(abs % unit).padStart(digits, '0')} ${currency}`;
+}

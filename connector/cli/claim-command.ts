@@ -1,0 +1,231 @@
+/**
+ * `recouvra claim --input FILE --as-of YYYY-MM-DD [--json] [--day-count …] [--legal-dir DIR]`
+ *
+ * Computes what can be claimed on a set of invoices (principal, late-payment interest, fixed
+ * indemnity) under French law. The work is done by `runClaim`, which returns the exit code and
+ * both output streams instead of writing them, so it can be tested without a process.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { computeClaim, DAY_COUNTS, type ClaimResult, type DayCount } from '../claim/compute-claim';
+import { parseClaimInput } from '../claim/claim-input.schema';
+import { LegalDataError, loadFrenchLegalData } from '../claim/legal-data';
+import { MissingRateError } from '../claim/rates';
+import { formatMoney } from '../model/money.schema';
+import { isIsoDate } from '../time/calendar-date';
+
+export interface RunClaimArgs {
+  /** Path of the claim input JSON file. */
+  input: string;
+  /** Date the claim is computed at, YYYY-MM-DD. */
+  asOf: string;
+  /** Print the result as JSON instead of a readable summary. */
+  json: boolean;
+  /** Default 'actual/365'. */
+  dayCount?: DayCount | string;
+  /** Folder holding rates.yaml, indemnity.yaml and limitation.yaml; default the bundled config/legal/fr. */
+  legalDir?: string;
+  /** Warn when a claim prescribes within this many days; default 90. */
+  warnDays?: number;
+}
+
+export interface RunClaimResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runClaim(args: RunClaimArgs): RunClaimResult {
+  const fail = (message: string): RunClaimResult => ({ exitCode: 1, stdout: '', stderr: `recouvra claim: ${message}\n` });
+
+  if (!isIsoDate(args.asOf)) return fail(`--as-of "${args.asOf}" is not a calendar date written YYYY-MM-DD`);
+  const dayCount = args.dayCount ?? 'actual/365';
+  if (!isDayCount(dayCount)) return fail(`--day-count "${dayCount}" is not one of ${DAY_COUNTS.join(', ')}`);
+  if (args.warnDays !== undefined && !(Number.isSafeInteger(args.warnDays) && args.warnDays >= 0)) {
+    return fail(`--warn-days must be a whole number of days, 0 or more (got ${String(args.warnDays)})`);
+  }
+
+  let text: string;
+  try {
+    text = readFileSync(args.input, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return fail(`cannot read the input file ${args.input}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message}`);
+  }
+
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return fail(`${args.input} is not valid JSON: ${describeJsonError(err as Error, text)}`);
+  }
+
+  const parsed = parseClaimInput(raw);
+  if (!parsed.success) {
+    return fail(`${args.input} is not a valid claim input (${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}):\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+
+  let result: ClaimResult;
+  try {
+    const legal = args.legalDir === undefined ? loadFrenchLegalData() : loadFrenchLegalData(args.legalDir);
+    result = computeClaim(parsed.data, args.asOf, legal, { dayCount, ...(args.warnDays === undefined ? {} : { prescriptionWarnDays: args.warnDays }) });
+  } catch (err) {
+    if (err instanceof LegalDataError || err instanceof MissingRateError) return fail(err.message);
+    throw err;
+  }
+
+  return { exitCode: 0, stdout: args.json ? `${JSON.stringify(result, null, 2)}\n` : summary(result), stderr: '' };
+}
+
+export function claimCommand(): Command {
+  return new Command('claim')
+    .description('compute principal, late-payment interest and the fixed indemnity owed on invoices at a date, under French law')
+    .requiredOption('--input <file>', 'claim input JSON file (amounts in minor units, e.g. cents)')
+    .requiredOption('--as-of <date>', 'date the claim is computed at, YYYY-MM-DD (interest counts up to and including this day)')
+    .option('--json', 'print the result as JSON', false)
+    .addOption(new Option('--day-count <convention>', 'day-count convention for interest').choices(DAY_COUNTS).default('actual/365'))
+    .option('--legal-dir <dir>', 'folder with rates.yaml, indemnity.yaml and limitation.yaml (default: the bundled config/legal/fr)')
+    .option('--warn-days <days>', 'warn when a claim prescribes within this many days (default 90)', parseWarnDays)
+    .action((opts: { input: string; asOf: string; json: boolean; dayCount: string; legalDir?: string; warnDays?: number }) => {
+      const result = runClaim({
+        input: opts.input,
+        asOf: opts.asOf,
+        json: opts.json,
+        dayCount: opts.dayCount,
+        ...(opts.legalDir === undefined ? {} : { legalDir: opts.legalDir }),
+        ...(opts.warnDays === undefined ? {} : { warnDays: opts.warnDays }),
+      });
+      if (result.stdout) process.stdout.write(result.stdout);
+      if (result.stderr) process.stderr.write(result.stderr);
+      process.exitCode = result.exitCode;
+    });
+}
+
+function parseWarnDays(value: string): number {
+  if (!/^\d{1,5}$/.test(value)) throw new InvalidArgumentError('expected a whole number of days, e.g. 90');
+  return Number(value);
+}
+
+function isDayCount(value: string): value is DayCount {
+  return (DAY_COUNTS as readonly string[]).includes(value);
+}
+
+/**
+ * People edit files by line and column. V8 gives "at position N" for some errors only
+ * ("Unexpected token '}', …" has none), so the offset is found by a strict scan when missing.
+ */
+function describeJsonError(err: Error, text: string): string {
+  const m = /position (\d+)/.exec(err.message);
+  const position = m ? Number(m[1]) : firstJsonErrorOffset(text);
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  const column = position - before.lastIndexOf('\n');
+  const message = err.message.replace(/\s*\(line \d+ column \d+\)$/, '').replace(/\s+/g, ' ');
+  return `${message} (line ${line}, column ${column})`;
+}
+
+class JsonStop {
+  constructor(readonly offset: number) {}
+}
+
+/** Offset of the first character that makes `text` invalid JSON (RFC 8259), or its length. */
+function firstJsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const expect = (c: string) => {
+    if (text[i] !== c) throw new JsonStop(i);
+    i++;
+  };
+  const literal = (word: string) => {
+    for (const c of word) expect(c);
+  };
+  const string = () => {
+    expect('"');
+    for (;;) {
+      const c = text[i];
+      if (c === undefined || c < ' ') throw new JsonStop(i);
+      i++;
+      if (c === '"') return;
+      if (c === '\\') {
+        const e = text[i];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) throw new JsonStop(i);
+          i += 5;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i++;
+        else throw new JsonStop(i);
+      }
+    }
+  };
+  const number = () => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    if (!m) throw new JsonStop(i);
+    i += m[0].length;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        string();
+        ws();
+        expect(':');
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else return expect('}');
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else return expect(']');
+      }
+    }
+    if (c === '"') return string();
+    if (c === 't') return literal('true');
+    if (c === 'f') return literal('false');
+    if (c === 'n') return literal('null');
+    number();
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) throw new JsonStop(i);
+    return text.length;
+  } catch (stop) {
+    if (stop instanceof JsonStop) return stop.offset;
+    throw stop;
+  }
+}
+
+/** A readable summary in French number format; the JSON is the reference output. */
+function summary(result: ClaimResult): string {
+  const money = (amount: number) => formatMoney(amount, result.currency);
+  const lines: string[] = [];
+  lines.push(`Créance au ${result.asOf} — ${result.rule} — ${result.dayCount}`);
+  for (const inv of result.invoices) {
+    const label = inv.kind === 'credit_note' ? 'Avoir' : 'Facture';
+    lines.push(`${label} ${inv.id}: principal ${money(inv.principal)}, intérêts ${money(inv.interest)}, indemnité ${money(inv.indemnity)}`);
+    for (const s of inv.segments) {
+      lines.push(`    ${s.from} → ${s.to}  ${s.days} j  ${s.ratePercent.toFixed(2).replace('.', ',')} %  sur ${money(s.base)}  = ${money(s.interest)}`);
+    }
+    if (inv.prescription) lines.push(`    prescription: fin du ${inv.prescription.prescribesOn}${inv.prescription.prescribed ? ' (PRESCRITE)' : ''}`);
+  }
+  lines.push(`Total: principal ${money(result.principal)} + intérêts ${money(result.interest)} + indemnités ${money(result.indemnity)} = ${money(result.total)}`);
+  if (result.warnings.length > 0) {
+    lines.push('Avertissements:');
+    for (const w of result.warnings) lines.push(`  - ${w}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

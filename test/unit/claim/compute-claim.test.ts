@@ -1,0 +1,339 @@
+/**
+ * Worked cases for computeClaim. Each expectation was computed by hand in the comment above
+ * it; rates are those of config/legal/fr/rates.yaml:
+ *   L441-10 default (ECB + 10): 2023-H1 12.50, 2023-H2 14.00, 2024-H1 14.50, 2024-H2 14.25,
+ *   2025-H1 13.15, 2025-H2 12.15, 2026-H1 12.15;
+ *   legal rate "autres cas": 2024-H1 5.07, 2024-H2 4.92, 2025-H1 3.71, 2025-H2 2.76;
+ *   legal rate, private-individual creditor: 2025-H1 7.21.
+ * Amounts are cents; "days" are due+1 … as-of inclusive.
+ */
+import { computeClaim, loadFrenchLegalData, MissingRateError, type ClaimResult } from '../../../connector/claim';
+import { claimInput, creditNote, invoice } from './fixtures';
+
+const legal = loadFrenchLegalData();
+
+function only(result: ClaimResult) {
+  expect(result.invoices).toHaveLength(1);
+  return result.invoices[0]!;
+}
+
+describe('computeClaim — between professionals (L441-10)', () => {
+  test('single invoice within one semester', () => {
+    // due 2025-02-10, as-of 2025-03-01: 2025-02-11 … 2025-03-01 = 18 + 1 = 19 days in 2025-H1 at 13.15 %
+    // on 1200.00 € = 1200.00 × 0.1315 × 19/365 = 8.214247 → 8.21 €; + 40 € (D441-5)
+    const r = computeClaim(claimInput([invoice('F1', 120000, '2025-01-10', '2025-02-10')]), '2025-03-01', legal);
+    const f1 = only(r);
+    expect(f1.segments).toEqual([
+      expect.objectContaining({ from: '2025-02-11', to: '2025-03-01', days: 19, ratePercent: 13.15, base: 120000, interest: 821, semester: '2025-H1', rateKind: 'l441-10-default' }),
+    ]);
+    expect(f1).toMatchObject({ id: 'F1', principal: 120000, interest: 821, indemnity: 4000 });
+    expect(r).toMatchObject({ currency: 'EUR', principal: 120000, interest: 821, indemnity: 4000, total: 124821, rule: 'C. com. L441-10 (between professionals)' });
+    expect(Object.keys(r).slice(0, 7)).toEqual(['currency', 'principal', 'interest', 'indemnity', 'total', 'invoices', 'warnings']);
+    expect(Object.keys(f1).slice(0, 5)).toEqual(['id', 'principal', 'interest', 'indemnity', 'segments']);
+    expect(Object.keys(f1.segments[0]!).slice(0, 6)).toEqual(['from', 'to', 'days', 'ratePercent', 'base', 'interest']);
+    expect(r.warnings).toEqual([]);
+  });
+
+  test('a run split at the 1 July semester boundary', () => {
+    // due 2025-06-15, as-of 2025-07-20, 1000.00 €:
+    //   2025-06-16 … 06-30 = 15 days at 13.15 %: 1000 × 0.1315 × 15/365 = 5.404110
+    //   2025-07-01 … 07-20 = 20 days at 12.15 %: 1000 × 0.1215 × 20/365 = 6.657534
+    //   sum 12.061644 → 12.06 €
+    const f1 = only(computeClaim(claimInput([invoice('F1', 100000, '2025-05-15', '2025-06-15')]), '2025-07-20', legal));
+    expect(f1.segments.map((s) => [s.from, s.to, s.days, s.ratePercent, s.interest])).toEqual([
+      ['2025-06-16', '2025-06-30', 15, 13.15, 540],
+      ['2025-07-01', '2025-07-20', 20, 12.15, 666],
+    ]);
+    expect(f1.interest).toBe(1206);
+  });
+
+  test('several semesters across years 2023 → 2024 (leap year, actual/365)', () => {
+    // due 2023-05-31, as-of 2024-03-15, 5000.00 €:
+    //   2023-06-01 … 06-30 =  30 days at 12.50 %: 5000 × 0.125 × 30/365  =  51.369863
+    //   2023-07-01 … 12-31 = 184 days at 14.00 %: 5000 × 0.14  × 184/365 = 352.876712
+    //   2024-01-01 … 03-15 =  31 + 29 + 15 = 75 days at 14.50 %: 5000 × 0.145 × 75/365 = 148.972603
+    //   sum 553.219178 → 553.22 €
+    const f1 = only(computeClaim(claimInput([invoice('F1', 500000, '2023-05-01', '2023-05-31')]), '2024-03-15', legal));
+    expect(f1.segments.map((s) => [s.semester, s.days, s.ratePercent, s.interest, s.yearDays])).toEqual([
+      ['2023-H1', 30, 12.5, 5137, 365],
+      ['2023-H2', 184, 14, 35288, 365],
+      ['2024-H1', 75, 14.5, 14897, 365],
+    ]);
+    expect(f1.interest).toBe(55322);
+  });
+
+  test('partial payments lower the base from the day after they are received', () => {
+    // 1200.00 € due 2025-02-10; 200.00 € on 2025-03-01, 500.00 € on 2025-04-15; as-of 2025-05-31; 13.15 %:
+    //   2025-02-11 … 03-01 = 19 days on 1200.00: 1200 × 0.1315 × 19/365 =  8.214247
+    //   2025-03-02 … 04-15 = 30 + 15 = 45 days on 1000.00: 1000 × 0.1315 × 45/365 = 16.212329
+    //   2025-04-16 … 05-31 = 15 + 31 = 46 days on 500.00:  500 × 0.1315 × 46/365 =  8.286301
+    //   sum 32.712877 → 32.71 €; principal 500.00 €
+    const r = computeClaim(
+      claimInput([
+        invoice('F1', 120000, '2025-01-10', '2025-02-10', [
+          { date: '2025-04-15', amount: 50000 },
+          { date: '2025-03-01', amount: 20000 },
+        ]),
+      ]),
+      '2025-05-31',
+      legal,
+    );
+    const f1 = only(r);
+    expect(f1.segments.map((s) => [s.from, s.to, s.days, s.base, s.interest])).toEqual([
+      ['2025-02-11', '2025-03-01', 19, 120000, 821],
+      ['2025-03-02', '2025-04-15', 45, 100000, 1621],
+      ['2025-04-16', '2025-05-31', 46, 50000, 829],
+    ]);
+    expect(f1).toMatchObject({ principal: 50000, interest: 3271, indemnity: 4000 });
+    expect(r.total).toBe(50000 + 3271 + 4000);
+  });
+
+  test('a payment on the due date lowers the base from the first late day', () => {
+    // 1000.00 € due 2025-03-31, 400.00 € paid on 2025-03-31, as-of 2025-04-30:
+    //   2025-04-01 … 04-30 = 30 days on 600.00 at 13.15 %: 600 × 0.1315 × 30/365 = 6.484932 → 6.48 €
+    //   the rest was late, so the 40 € indemnity is due.
+    const f1 = only(computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31', [{ date: '2025-03-31', amount: 40000 }])]), '2025-04-30', legal));
+    expect(f1.segments).toHaveLength(1);
+    expect(f1.segments[0]).toMatchObject({ from: '2025-04-01', base: 60000, days: 30 });
+    expect(f1).toMatchObject({ principal: 60000, interest: 648, indemnity: 4000 });
+  });
+
+  test('an invoice paid in full on its due date owes nothing more', () => {
+    const r = computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31', [{ date: '2025-03-31', amount: 100000 }])]), '2025-04-30', legal);
+    expect(only(r)).toMatchObject({ principal: 0, interest: 0, indemnity: 0, segments: [] });
+    expect(r.total).toBe(0);
+  });
+
+  test('a fully paid late invoice stops accruing on the payment day but still carries the 40 €', () => {
+    // 1000.00 € due 2025-01-31, paid in full on 2025-03-02, as-of 2025-06-30:
+    //   2025-02-01 … 03-02 = 28 + 2 = 30 days (the payment day counts) at 13.15 %:
+    //   1000 × 0.1315 × 30/365 = 10.808219 → 10.81 €; nothing after; + 40 €
+    const r = computeClaim(claimInput([invoice('F1', 100000, '2025-01-15', '2025-01-31', [{ date: '2025-03-02', amount: 100000 }])]), '2025-06-30', legal);
+    const f1 = only(r);
+    expect(f1.segments.map((s) => [s.from, s.to, s.days])).toEqual([['2025-02-01', '2025-03-02', 30]]);
+    expect(f1).toMatchObject({ principal: 0, interest: 1081, indemnity: 4000 });
+    expect(r.total).toBe(5081);
+  });
+
+  test('a credit note nets the principal and bears no interest or indemnity', () => {
+    // F1 1000.00 € due 2025-03-31, as-of 2025-04-30: 30 days at 13.15 % = 10.808219 → 10.81 €, + 40 €
+    // A1 credit note 300.00 € → principal −300.00 €
+    // principal 1000 − 300 = 700.00 €; total 700.00 + 10.81 + 40.00 = 750.81 €
+    const r = computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31'), creditNote('A1', 30000, '2025-04-10')]), '2025-04-30', legal);
+    expect(r.invoices[1]).toMatchObject({ id: 'A1', kind: 'credit_note', principal: -30000, interest: 0, indemnity: 0, segments: [], prescription: null });
+    expect(r).toMatchObject({ principal: 70000, interest: 1081, indemnity: 4000, total: 75081 });
+    expect(r.warnings).toEqual([expect.stringMatching(/^A1: the credit note reduces the principal but not the interest base/)]);
+  });
+
+  test('40 € per late invoice; an invoice not yet due gets none', () => {
+    // as-of 2025-10-31, 2025-H2 at 12.15 %:
+    //   F1 500.00 € due 2025-09-30: 31 days: 500 × 0.1215 × 31/365 = 5.159589 → 5.16 €, + 40 €
+    //   F2 800.00 € due 2025-10-15: 16 days: 800 × 0.1215 × 16/365 = 4.260822 → 4.26 €, + 40 €
+    //   F3 200.00 € due 2025-11-15: not due → 0, no indemnity
+    //   principal 1500.00, interest 9.42, indemnity 80.00, total 1589.42 €
+    const r = computeClaim(
+      claimInput([invoice('F1', 50000, '2025-09-01', '2025-09-30'), invoice('F2', 80000, '2025-09-15', '2025-10-15'), invoice('F3', 20000, '2025-10-15', '2025-11-15')]),
+      '2025-10-31',
+      legal,
+    );
+    expect(r.invoices.map((i) => [i.id, i.interest, i.indemnity])).toEqual([
+      ['F1', 516, 4000],
+      ['F2', 426, 4000],
+      ['F3', 0, 0],
+    ]);
+    expect(r).toMatchObject({ principal: 150000, interest: 942, indemnity: 8000, total: 158942 });
+    expect(r.warnings).toEqual([expect.stringContaining('F3: not due before 2025-11-15')]);
+  });
+
+  test('a contractual rate above the floor is honoured, even below the default rate', () => {
+    // 15.00 % agreed; 2025-H1 floor = 3 × 3.71 = 11.13 %. 1000.00 € due 2025-02-28, as-of 2025-03-30:
+    //   2025-03-01 … 03-30 = 30 days: 1000 × 0.15 × 30/365 = 12.328767 → 12.33 €
+    const high = computeClaim(claimInput([invoice('F1', 100000, '2025-02-01', '2025-02-28')], { contractualRatePercent: 15 }), '2025-03-30', legal);
+    expect(only(high).segments[0]).toMatchObject({ ratePercent: 15, rateKind: 'contractual' });
+    expect(only(high).interest).toBe(1233);
+    // 10.00 % agreed in 2025-H2: floor 3 × 2.76 = 8.28 % < 10 % < default 12.15 %: 10 % applies.
+    //   1000.00 € due 2025-08-31, as-of 2025-09-30: 30 days: 1000 × 0.10 × 30/365 = 8.219178 → 8.22 €
+    const low = computeClaim(claimInput([invoice('F1', 100000, '2025-08-01', '2025-08-31')], { contractualRatePercent: 10 }), '2025-09-30', legal);
+    expect(only(low).segments[0]).toMatchObject({ ratePercent: 10, rateKind: 'contractual' });
+    expect(only(low).interest).toBe(822);
+    expect(high.warnings).toEqual([]);
+    expect(low.warnings).toEqual([]);
+  });
+
+  test('a contractual rate below 3 × the legal rate is raised to the floor, with a warning per semester', () => {
+    // 8.00 % agreed; floors: 2024-H1 3 × 5.07 = 15.21 %, 2024-H2 3 × 4.92 = 14.76 %.
+    // 1000.00 € due 2024-06-15, as-of 2024-07-15:
+    //   2024-06-16 … 06-30 = 15 days at 15.21 %: 1000 × 0.1521 × 15/365 = 6.250685
+    //   2024-07-01 … 07-15 = 15 days at 14.76 %: 1000 × 0.1476 × 15/365 = 6.065753
+    //   sum 12.316438 → 12.32 €
+    const r = computeClaim(claimInput([invoice('F1', 100000, '2024-06-01', '2024-06-15')], { contractualRatePercent: 8 }), '2024-07-15', legal);
+    const f1 = only(r);
+    expect(f1.segments.map((s) => [s.ratePercent, s.rateKind, s.interest])).toEqual([
+      [15.21, 'contractual-floor', 625],
+      [14.76, 'contractual-floor', 607],
+    ]);
+    expect(f1.interest).toBe(1232);
+    expect(r.warnings).toHaveLength(2);
+    expect(r.warnings[0]).toMatch(/8\.00 %.*2024-H1.*5\.07 %.*15\.21 %/);
+    expect(r.warnings[1]).toMatch(/8\.00 %.*2024-H2.*4\.92 %.*14\.76 %/);
+  });
+
+  test('as-of before (or on) the due date: no interest, no indemnity', () => {
+    const before = computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31')]), '2025-03-20', legal);
+    expect(only(before)).toMatchObject({ principal: 100000, interest: 0, indemnity: 0, segments: [] });
+    expect(before.warnings).toEqual([expect.stringContaining('F1: not due before 2025-03-31 (as-of 2025-03-20)')]);
+    const onDue = computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31')]), '2025-03-31', legal);
+    expect(only(onDue)).toMatchObject({ interest: 0, indemnity: 0, segments: [] });
+  });
+
+  test('a payment dated after as-of is ignored, with a warning', () => {
+    // 1000.00 € due 2025-03-31, 1000.00 € paid 2025-05-10, as-of 2025-04-30: still open;
+    //   30 days at 13.15 % = 10.808219 → 10.81 €
+    const r = computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31', [{ date: '2025-05-10', amount: 100000 }])]), '2025-04-30', legal);
+    expect(only(r)).toMatchObject({ principal: 100000, interest: 1081, indemnity: 4000 });
+    expect(r.warnings).toEqual([expect.stringContaining('F1: the payment of 1000.00 EUR dated 2025-05-10 is after the as-of date 2025-04-30 and was ignored')]);
+  });
+
+  test('no indemnity outside EUR, with a warning naming D441-5', () => {
+    const r = computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31')], { currency: 'USD' }), '2025-04-30', legal);
+    expect(only(r)).toMatchObject({ interest: 1081, indemnity: 0 });
+    expect(r.warnings).toEqual([expect.stringMatching(/D441-5 fixes it at 40\.00 EUR and this claim is in USD/)]);
+    // Nothing late yet: no indemnity to miss, so no warning about it.
+    const early = computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31')], { currency: 'USD' }), '2025-03-15', legal);
+    expect(early.warnings.filter((w) => w.includes('D441-5'))).toEqual([]);
+  });
+});
+
+describe('computeClaim — day count and rounding', () => {
+  test('actual/actual divides leap-year days by 366', () => {
+    // 1000.00 € due 2024-01-31, as-of 2024-03-31: 2024-02-01 … 03-31 = 29 + 31 = 60 days at 14.50 %
+    //   actual/365:    1000 × 0.145 × 60/365 = 23.835616 → 23.84 €
+    //   actual/actual: 1000 × 0.145 × 60/366 = 23.770492 → 23.77 €
+    const input = claimInput([invoice('F1', 100000, '2024-01-01', '2024-01-31')]);
+    expect(only(computeClaim(input, '2024-03-31', legal)).interest).toBe(2384);
+    const aa = only(computeClaim(input, '2024-03-31', legal, { dayCount: 'actual/actual' }));
+    expect(aa.interest).toBe(2377);
+    expect(aa.segments[0]!.yearDays).toBe(366);
+  });
+
+  test('actual/actual across a year end uses 366 then 365', () => {
+    // 1000.00 € due 2024-12-15, as-of 2025-01-14:
+    //   2024-12-16 … 12-31 = 16 days at 14.25 %: /366 → 6.229508; /365 → 6.246575
+    //   2025-01-01 … 01-14 = 14 days at 13.15 %: 1000 × 0.1315 × 14/365 = 5.043836
+    //   actual/actual 11.273344 → 11.27 €; actual/365 11.290411 → 11.29 €
+    const input = claimInput([invoice('F1', 100000, '2024-11-15', '2024-12-15')]);
+    const aa = only(computeClaim(input, '2025-01-14', legal, { dayCount: 'actual/actual' }));
+    expect(aa.segments.map((s) => [s.days, s.yearDays])).toEqual([
+      [16, 366],
+      [14, 365],
+    ]);
+    expect(aa.interest).toBe(1127);
+    expect(only(computeClaim(input, '2025-01-14', legal)).interest).toBe(1129);
+  });
+
+  test('exactly half a cent rounds up', () => {
+    // 365.00 € due 2024-03-10, as-of 2024-03-11: 1 day at 14.50 %:
+    //   365.00 × 0.145 × 1/365 = 0.145 € = 14.5 cents exactly → 15 (half-up; half-even or truncation would give 14)
+    const f1 = only(computeClaim(claimInput([invoice('F1', 36500, '2024-03-01', '2024-03-10')]), '2024-03-11', legal));
+    expect(f1.segments[0]!.interest).toBe(15);
+    expect(f1.interest).toBe(15);
+  });
+
+  test('the invoice is rounded once, so it may differ from the sum of displayed segments', () => {
+    // 1200.00 € due 2025-02-10, 200.00 € paid 2025-03-01, as-of 2025-06-30 at 13.15 %:
+    //   19 days on 1200: 8.214247 (shown 8.21); 121 days on 1000: 1000 × 0.1315 × 121/365 = 43.593151 (shown 43.59)
+    //   exact sum 51.807397 → 51.81 €, while 8.21 + 43.59 = 51.80 €
+    const f1 = only(computeClaim(claimInput([invoice('F1', 120000, '2025-01-10', '2025-02-10', [{ date: '2025-03-01', amount: 20000 }])]), '2025-06-30', legal));
+    expect(f1.segments.map((s) => s.interest)).toEqual([821, 4359]);
+    expect(f1.interest).toBe(5181);
+  });
+});
+
+describe('computeClaim — consumer debtor and private-individual creditor', () => {
+  test('professional → consumer: legal rate "autres cas" from the formal notice, no 40 €', () => {
+    // 1500.00 € due 2025-03-31, mise en demeure received 2025-05-05, as-of 2025-08-04:
+    //   2025-05-06 … 06-30 = 26 + 30 = 56 days at 3.71 %: 1500 × 0.0371 × 56/365 = 8.538082
+    //   2025-07-01 … 08-04 = 31 + 4  = 35 days at 2.76 %: 1500 × 0.0276 × 35/365 = 3.969863
+    //   sum 12.507945 → 12.51 €; no indemnity (L441-10 does not apply to a consumer)
+    const r = computeClaim(
+      claimInput([invoice('F1', 150000, '2025-03-01', '2025-03-31')], { debtor: { kind: 'individual' }, formalNoticeDate: '2025-05-05' }),
+      '2025-08-04',
+      legal,
+    );
+    const f1 = only(r);
+    expect(f1.segments.map((s) => [s.from, s.to, s.days, s.ratePercent, s.rateKind])).toEqual([
+      ['2025-05-06', '2025-06-30', 56, 3.71, 'legal-rate-other'],
+      ['2025-07-01', '2025-08-04', 35, 2.76, 'legal-rate-other'],
+    ]);
+    expect(f1).toMatchObject({ principal: 150000, interest: 1251, indemnity: 0 });
+    expect(r.total).toBe(151251);
+    expect(r.rule).toMatch(/autres cas/);
+    expect(r.warnings).toEqual([]);
+  });
+
+  test('professional → consumer without a formal notice: no interest, and a warning', () => {
+    const r = computeClaim(claimInput([invoice('F1', 150000, '2025-03-01', '2025-03-31')], { debtor: { kind: 'individual' } }), '2025-08-04', legal);
+    expect(only(r)).toMatchObject({ interest: 0, indemnity: 0, segments: [] });
+    expect(r.total).toBe(150000);
+    expect(r.warnings).toEqual([expect.stringMatching(/no formal notice date: interest only runs from the mise en demeure \(C\. civ\. 1344-1\)/)]);
+  });
+
+  test('a contractual rate is not applied to a consumer', () => {
+    const r = computeClaim(
+      claimInput([invoice('F1', 150000, '2025-03-01', '2025-03-31')], { debtor: { kind: 'individual' }, formalNoticeDate: '2025-05-05', contractualRatePercent: 20 }),
+      '2025-08-04',
+      legal,
+    );
+    expect(only(r).interest).toBe(1251);
+    expect(r.warnings).toEqual([expect.stringMatching(/contractualRatePercent 20\.00 % was not applied against a consumer/)]);
+  });
+
+  test('private-individual creditor: the higher legal rate, from the due date when the notice came earlier', () => {
+    // notice 2025-01-15 before the due date 2025-01-31: interest runs from the due date.
+    //   2025-02-01 … 03-01 = 28 + 1 = 29 days at 7.21 %: 1000 × 0.0721 × 29/365 = 5.728493 → 5.73 €; no indemnity
+    const r = computeClaim(
+      claimInput([invoice('F1', 100000, '2025-01-01', '2025-01-31')], { creditor: { kind: 'individual' }, formalNoticeDate: '2025-01-15' }),
+      '2025-03-01',
+      legal,
+    );
+    const f1 = only(r);
+    expect(f1.segments).toEqual([expect.objectContaining({ from: '2025-02-01', days: 29, ratePercent: 7.21, rateKind: 'legal-rate-individual-creditor' })]);
+    expect(f1).toMatchObject({ interest: 573, indemnity: 0 });
+    expect(r.rule).toMatch(/private-individual creditor/);
+  });
+});
+
+describe('computeClaim — missing rates', () => {
+  test('a day in 2026-H2 needs a configured rate: MissingRateError naming the semester', () => {
+    const input = claimInput([invoice('F1', 100000, '2026-06-01', '2026-06-15')]);
+    let error: unknown;
+    try {
+      computeClaim(input, '2026-07-10', legal);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(MissingRateError);
+    expect((error as MissingRateError).semester).toBe('2026-H2');
+    expect((error as Error).message).toMatch(/^no rate configured for semester 2026-H2: add an entry `semester: "2026-H2"`.*1 July 2026.*config\/legal\/fr\/rates\.yaml/);
+  });
+
+  test('no rate is needed when nothing accrues in the missing semester', () => {
+    // Paid in full on 2026-06-20: 2026-06-16 … 06-20 = 5 days at 12.15 % on 1000.00 = 1.664384 → 1.66 €
+    const r = computeClaim(claimInput([invoice('F1', 100000, '2026-06-01', '2026-06-15', [{ date: '2026-06-20', amount: 100000 }])]), '2026-09-30', legal);
+    expect(only(r)).toMatchObject({ interest: 166, indemnity: 4000 });
+  });
+});
+
+describe('computeClaim — prescription in the result', () => {
+  test('each invoice carries its prescription; a prescribed one is flagged in the warnings', () => {
+    // B2C, issued 2023-01-10, due 2023-02-10, no completion date: starts 2023-01-10, 2 years (L218-2)
+    //   → prescribes at the end of 2025-01-10; as-of 2025-03-01 is later: prescribed.
+    const r = computeClaim(
+      claimInput([invoice('F1', 100000, '2023-01-10', '2023-02-10')], { debtor: { kind: 'individual' }, formalNoticeDate: '2024-12-01' }),
+      '2025-03-01',
+      legal,
+    );
+    expect(only(r).prescription).toEqual({ startsOn: '2023-01-10', prescribesOn: '2025-01-10', prescribed: true, daysLeft: -50 });
+    expect(r.warnings).toEqual([expect.stringMatching(/^F1: the claim prescribed at the end of 2025-01-10 \(2 years, C\. conso L218-2/)]);
+  });
+});
