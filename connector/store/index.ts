@@ -1,0 +1,7 @@
+export type { CaseFilter, CaseSnapshot, Decision, QuarantinedRecord, RecordDecisionInput, Store, SyncCursor, SyncPage } from './store';
+export { KyselyStore, StoreError, type KyselyStoreOptions } from './kysely-store';
+export { openSqliteStore } from './sqlite';
+export { openPostgresStore, type PostgresStoreOptions } from './postgres';
+export { openStore, type StoreConfig } from './open-store';
+export { storeMigrations } from './migrations';
+export type { Database } from './schema';

@@ -1,0 +1,1024 @@
+import { Migrator, sql, type Insertable, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import type { Action } from '../model/action.schema';
+import { caseIdOf, type Case } from '../model/case.schema';
+import type { Debtor } from '../model/debtor.schema';
+import type { CaseJournalEntry } from '../model/journal.schema';
+import type { Payment } from '../model/payment.schema';
+import type { Receivable } from '../model/receivable.schema';
+import { storeMigrations } from './migrations';
+import type {
+  CasesTable,
+  CaseJournalTable,
+  Database,
+  DebtorsTable,
+  DecisionsTable,
+  OutboxTable,
+  PaymentAllocationsTable,
+  PaymentsTable,
+  ReceivablesTable,
+} from './schema';
+import type { CaseFilter, CaseSnapshot, Decision, QuarantinedRecord, RecordDecisionInput, Store, SyncCursor, SyncPage } from './store';
+
+/**
+ * The one implementation of `Store`, shared by SQLite and PostgreSQL. What differs between
+ * the drivers is decided when the store is opened (`sqlite.ts`, `postgres.ts`) and reaches
+ * this class only through `KyselyStoreOptions`.
+ *
+ * Rows are validated by the zod schemas before they reach the store, so reads rebuild the
+ * canonical objects by hand instead of parsing them again: the snapshot stream reads
+ * millions of rows and must cost little more than the scan itself.
+ */
+
+export interface KyselyStoreOptions {
+  driver: Store['driver'];
+  /** PostgreSQL schema holding the tables and Kysely's migration tables, when not the default. */
+  schema?: string;
+  /**
+   * Opens a connection that reads a consistent snapshot beside the store's own (SQLite in WAL
+   * mode), for streams that hold a cursor open for a long time: the consumer can then keep
+   * writing through the store while it iterates. Without it, streams read in keyset batches.
+   */
+  openReader?: () => Kysely<Database>;
+}
+
+/** A store failure, naming the table and, where it is known, the record. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  readonly table: string | undefined;
+  readonly recordId: string | undefined;
+
+  constructor(message: string, details: { table?: string; recordId?: string; cause?: unknown } = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.table = details.table;
+    this.recordId = details.recordId;
+  }
+}
+
+/**
+ * SQLite accepts at most 32,766 bound parameters per statement, PostgreSQL 65,535; and past a
+ * few hundred rows a longer statement no longer saves time. Chunks stay under both bounds.
+ */
+const MAX_PARAMETERS_PER_STATEMENT = 30_000;
+const MAX_ROWS_PER_STATEMENT = 500;
+const DEFAULT_STREAM_BATCH_SIZE = 5_000;
+
+export class KyselyStore implements Store {
+  readonly driver: Store['driver'];
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly options: KyselyStoreOptions,
+  ) {
+    this.driver = options.driver;
+  }
+
+  /**
+   * The Kysely instance (or transaction) underneath, for maintenance scripts and tests that
+   * must reach below the interface, e.g. to show that the journal refuses a raw UPDATE.
+   */
+  get kysely(): Kysely<Database> {
+    return this.db;
+  }
+
+  async migrate(): Promise<void> {
+    if (this.db.isTransaction) throw new StoreError('migrate() cannot run inside a transaction');
+    const migrator = new Migrator({
+      db: this.db,
+      provider: storeMigrations(this.driver),
+      ...(this.options.schema === undefined ? {} : { migrationTableSchema: this.options.schema }),
+    });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error !== undefined) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+      throw new StoreError(`${this.driver} store: migration ${failed ?? '(before any migration ran)'} failed: ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.isTransaction) throw new StoreError('close() cannot be called on the store a transaction hands to its callback');
+    await this.db.destroy();
+  }
+
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    return this.inTransaction(fn);
+  }
+
+  /** `transaction` typed with this class, for the multi-statement methods below. */
+  private inTransaction<T>(fn: (tx: KyselyStore) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this);
+    return this.db.transaction().execute((trx) => fn(new KyselyStore(trx, this.options)));
+  }
+
+  // ── debtors ──────────────────────────────────────────────────────────────
+
+  async upsertDebtors(debtors: Debtor[]): Promise<void> {
+    if (debtors.length === 0) return;
+    const rows = lastById(debtors).map(debtorToRow);
+    await this.inTransaction(async (tx) => {
+      for (const chunk of chunksOf(rows)) {
+        await attempt('write', 'debtors', idsOf(chunk), () =>
+          tx.db
+            .insertInto('debtors')
+            .values(chunk)
+            .onConflict((oc) => oc.column('id').doUpdateSet(fromExcluded(DEBTOR_COLUMNS)))
+            .execute(),
+        );
+      }
+    });
+  }
+
+  async getDebtor(id: string): Promise<Debtor | undefined> {
+    const row = await attempt('read', 'debtors', id, () => this.db.selectFrom('debtors').selectAll().where('id', '=', id).executeTakeFirst());
+    return row === undefined ? undefined : rowToDebtor(row);
+  }
+
+  // ── receivables ──────────────────────────────────────────────────────────
+
+  async upsertReceivables(receivables: Receivable[], at: string): Promise<void> {
+    if (receivables.length === 0) return;
+    const rows = lastById(receivables).map(receivableToRow);
+    const missingCases = new Map<string, Insertable<CasesTable>>();
+    for (const r of rows) {
+      if (!missingCases.has(r.case_id)) missingCases.set(r.case_id, newCaseRow(r, at));
+    }
+    await this.inTransaction(async (tx) => {
+      // Creates only the cases that do not exist: an existing case keeps its stage and history.
+      for (const chunk of chunksOf([...missingCases.values()])) {
+        await attempt('write', 'cases', idsOf(chunk), () =>
+          tx.db
+            .insertInto('cases')
+            .values(chunk)
+            .onConflict((oc) => oc.column('id').doNothing())
+            .execute(),
+        );
+      }
+      for (const chunk of chunksOf(rows)) {
+        await attempt('write', 'receivables', idsOf(chunk), () =>
+          tx.db
+            .insertInto('receivables')
+            .values(chunk)
+            .onConflict((oc) => oc.column('id').doUpdateSet(fromExcluded(RECEIVABLE_COLUMNS)))
+            .execute(),
+        );
+      }
+    });
+  }
+
+  async getReceivable(id: string): Promise<Receivable | undefined> {
+    const row = await attempt('read', 'receivables', id, () => this.db.selectFrom('receivables').selectAll().where('id', '=', id).executeTakeFirst());
+    return row === undefined ? undefined : rowToReceivable(row);
+  }
+
+  async listReceivablesOfCase(caseId: string): Promise<Receivable[]> {
+    const rows = await attempt('read', 'receivables', undefined, () =>
+      this.db.selectFrom('receivables').selectAll().where('case_id', '=', caseId).orderBy('due_date').orderBy('id').execute(),
+    );
+    return rows.map(rowToReceivable);
+  }
+
+  // ── payments ─────────────────────────────────────────────────────────────
+
+  async upsertPayments(payments: Payment[]): Promise<void> {
+    if (payments.length === 0) return;
+    const unique = lastById(payments);
+    const rows = unique.map(paymentToRow);
+    const allocations = unique.flatMap((p) =>
+      p.allocations.map((a, position): PaymentAllocationsTable => ({ payment_id: p.id, position, receivable_id: a.receivableId, amount: a.amount })),
+    );
+    await this.inTransaction(async (tx) => {
+      for (const chunk of chunksOf(rows)) {
+        await attempt('write', 'payments', idsOf(chunk), () =>
+          tx.db
+            .insertInto('payments')
+            .values(chunk)
+            .onConflict((oc) => oc.column('id').doUpdateSet(fromExcluded(PAYMENT_COLUMNS)))
+            .execute(),
+        );
+      }
+      // A payment's allocations are replaced as a whole, as the source now lists them.
+      for (const ids of chunksOf(rows.map((r) => r.id))) {
+        await attempt('write', 'payment_allocations', ids.length === 1 ? ids[0] : ids, () => tx.db.deleteFrom('payment_allocations').where('payment_id', 'in', ids).execute());
+      }
+      for (const chunk of chunksOf(allocations)) {
+        await attempt('write', 'payment_allocations', chunk.length === 1 ? chunk[0]?.payment_id : undefined, () =>
+          tx.db.insertInto('payment_allocations').values(chunk).execute(),
+        );
+      }
+    });
+  }
+
+  async listPaymentsOfReceivable(receivableId: string): Promise<Payment[]> {
+    const rows = await attempt('read', 'payments', undefined, () =>
+      this.db
+        .selectFrom('payments')
+        .selectAll()
+        .where('id', 'in', (eb) => eb.selectFrom('payment_allocations').select('payment_id').where('receivable_id', '=', receivableId))
+        .orderBy('date')
+        .orderBy('id')
+        .execute(),
+    );
+    if (rows.length === 0) return [];
+    const paymentIds = rows.map((r) => r.id);
+    const allocations = await attempt('read', 'payment_allocations', undefined, () =>
+      this.db.selectFrom('payment_allocations').selectAll().where('payment_id', 'in', paymentIds).orderBy('payment_id').orderBy('position').execute(),
+    );
+    const byPayment = new Map<string, Payment['allocations']>();
+    for (const a of allocations) {
+      const list = byPayment.get(a.payment_id) ?? [];
+      list.push({ receivableId: a.receivable_id, amount: a.amount });
+      byPayment.set(a.payment_id, list);
+    }
+    return rows.map((r) => rowToPayment(r, byPayment.get(r.id) ?? []));
+  }
+
+  // ── cases ────────────────────────────────────────────────────────────────
+
+  async getCase(id: string): Promise<Case | undefined> {
+    const row = await attempt('read', 'cases', id, () => this.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst());
+    return row === undefined ? undefined : rowToCase(row);
+  }
+
+  async listCases(filter: CaseFilter = {}): Promise<Case[]> {
+    let query = this.db.selectFrom('cases').selectAll().orderBy('id');
+    if (filter.stage !== undefined) query = query.where('stage', '=', filter.stage);
+    if (filter.debtorId !== undefined) query = query.where('debtor_id', '=', filter.debtorId);
+    if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
+    if (filter.limit !== undefined) query = query.limit(filter.limit);
+    const rows = await attempt('read', 'cases', undefined, () => query.execute());
+    return rows.map(rowToCase);
+  }
+
+  async saveCase(c: Case): Promise<void> {
+    await attempt('write', 'cases', c.id, () =>
+      this.db
+        .insertInto('cases')
+        .values(caseToRow(c))
+        .onConflict((oc) => oc.column('id').doUpdateSet(fromExcluded(CASE_COLUMNS)))
+        .execute(),
+    );
+  }
+
+  // ── journal ──────────────────────────────────────────────────────────────
+
+  async appendJournal(entry: Omit<CaseJournalEntry, 'seq'>): Promise<CaseJournalEntry> {
+    const [appended] = await this.inTransaction((tx) => tx.appendJournalEntries([entry]));
+    return appended!;
+  }
+
+  async readJournal(caseId: string, afterSeq?: number): Promise<CaseJournalEntry[]> {
+    let query = this.db.selectFrom('case_journal').selectAll().where('case_id', '=', caseId).orderBy('seq');
+    if (afterSeq !== undefined) query = query.where('seq', '>', afterSeq);
+    const rows = await attempt('read', 'case_journal', caseId, () => query.execute());
+    return rows.map(rowToJournalEntry);
+  }
+
+  /**
+   * Numbers the entries 1, 2, 3… per case. The counter lives on the case row, so the UPDATE
+   * that advances it locks that row until commit: concurrent appends to one case wait for
+   * each other instead of colliding on the same seq. Must run inside a transaction.
+   */
+  private async appendJournalEntries(entries: readonly Omit<CaseJournalEntry, 'seq'>[]): Promise<CaseJournalEntry[]> {
+    const countByCase = new Map<string, number>();
+    for (const e of entries) countByCase.set(e.caseId, (countByCase.get(e.caseId) ?? 0) + 1);
+    const nextSeq = new Map<string, number>();
+    for (const [caseId, count] of countByCase) {
+      const bumped = await attempt('write', 'cases', caseId, () =>
+        this.db
+          .updateTable('cases')
+          .set((eb) => ({ journal_seq: eb('journal_seq', '+', count) }))
+          .where('id', '=', caseId)
+          .returning('journal_seq')
+          .executeTakeFirst(),
+      );
+      if (bumped === undefined) {
+        throw new StoreError(`cannot append to the journal of case "${caseId}": the case does not exist (save it first)`, { table: 'case_journal', recordId: caseId });
+      }
+      nextSeq.set(caseId, bumped.journal_seq - count + 1);
+    }
+    const appended = entries.map((e): CaseJournalEntry => {
+      const seq = nextSeq.get(e.caseId)!;
+      nextSeq.set(e.caseId, seq + 1);
+      return { ...e, seq };
+    });
+    for (const chunk of chunksOf(appended.map(journalEntryToRow))) {
+      await attempt('write', 'case_journal', chunk.length === 1 ? chunk[0]?.case_id : undefined, () => this.db.insertInto('case_journal').values(chunk).execute());
+    }
+    return appended;
+  }
+
+  // ── decisions and outbox ─────────────────────────────────────────────────
+
+  async recordDecision(input: RecordDecisionInput): Promise<boolean> {
+    const { decision, actions, journal, caseAfter } = input;
+    if (decision.caseId !== caseAfter.id) {
+      throw new StoreError(`decision "${decision.id}" is for case "${decision.caseId}" but caseAfter is case "${caseAfter.id}"`, { table: 'decisions', recordId: decision.id });
+    }
+    return this.inTransaction(async (tx) => {
+      // The decision row references its case, which must exist before it. Inserting the case
+      // only when it is missing writes nothing in the replay case: a decision that already
+      // exists implies its case exists.
+      await attempt('write', 'cases', caseAfter.id, () =>
+        tx.db
+          .insertInto('cases')
+          .values(caseToRow(caseAfter))
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute(),
+      );
+      // ON CONFLICT DO NOTHING rather than a prior SELECT: on PostgreSQL a concurrent
+      // recorder of the same key waits here for the first to commit, then inserts nothing.
+      const inserted = await attempt('write', 'decisions', decision.id, () =>
+        tx.db
+          .insertInto('decisions')
+          .values(decisionToRow(decision))
+          .onConflict((oc) => oc.column('idempotency_key').doNothing())
+          .returning('id')
+          .executeTakeFirst(),
+      );
+      if (inserted === undefined) return false;
+
+      await tx.saveCase(caseAfter);
+      for (const chunk of chunksOf(actions.map(actionToRow))) {
+        await attempt('write', 'outbox', idsOf(chunk), () => tx.db.insertInto('outbox').values(chunk).execute());
+      }
+      await tx.appendJournalEntries(journal);
+      return true;
+    });
+  }
+
+  async getDecision(idempotencyKey: string): Promise<Decision | undefined> {
+    const row = await attempt('read', 'decisions', idempotencyKey, () =>
+      this.db.selectFrom('decisions').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst(),
+    );
+    return row === undefined ? undefined : rowToDecision(row);
+  }
+
+  async listDecisions(caseId: string): Promise<Decision[]> {
+    const rows = await attempt('read', 'decisions', undefined, () =>
+      this.db.selectFrom('decisions').selectAll().where('case_id', '=', caseId).orderBy('decided_at').orderBy('id').execute(),
+    );
+    return rows.map(rowToDecision);
+  }
+
+  async listActions(filter: { status?: Action['status']; caseId?: string; limit?: number } = {}): Promise<Action[]> {
+    let query = this.db.selectFrom('outbox').selectAll().orderBy('not_before').orderBy('id');
+    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+    if (filter.caseId !== undefined) query = query.where('case_id', '=', filter.caseId);
+    if (filter.limit !== undefined) query = query.limit(filter.limit);
+    const rows = await attempt('read', 'outbox', undefined, () => query.execute());
+    return rows.map(rowToAction);
+  }
+
+  // ── sync ─────────────────────────────────────────────────────────────────
+
+  async getCursor(connection: string, stream: string): Promise<SyncCursor | undefined> {
+    const row = await attempt('read', 'sync_cursors', `${connection}/${stream}`, () =>
+      this.db.selectFrom('sync_cursors').selectAll().where('connection', '=', connection).where('stream', '=', stream).executeTakeFirst(),
+    );
+    if (row === undefined) return undefined;
+    return { connection: row.connection, stream: row.stream, value: JSON.parse(row.value) as Record<string, unknown>, updatedAt: row.updated_at };
+  }
+
+  async savePage(page: SyncPage): Promise<void> {
+    await this.inTransaction(async (tx) => {
+      if (page.debtors?.length) await tx.upsertDebtors(page.debtors);
+      if (page.receivables?.length) await tx.upsertReceivables(page.receivables, page.at);
+      if (page.payments?.length) await tx.upsertPayments(page.payments);
+      const quarantined = lastBy(page.quarantined ?? [], (q) => q.sourceId).map((q) => ({
+        connection: page.connection,
+        stream: page.stream,
+        source_id: q.sourceId,
+        reason: q.reason,
+        raw: JSON.stringify(q.raw ?? null),
+        at: q.at,
+      }));
+      for (const chunk of chunksOf(quarantined)) {
+        await attempt('write', 'quarantine', chunk.length === 1 ? chunk[0]?.source_id : undefined, () =>
+          tx.db
+            .insertInto('quarantine')
+            .values(chunk)
+            .onConflict((oc) => oc.columns(['connection', 'stream', 'source_id']).doUpdateSet(fromExcluded(['reason', 'raw', 'at'] as const)))
+            .execute(),
+        );
+      }
+      await attempt('write', 'sync_cursors', `${page.connection}/${page.stream}`, () =>
+        tx.db
+          .insertInto('sync_cursors')
+          .values({ connection: page.connection, stream: page.stream, value: JSON.stringify(page.cursor), updated_at: page.at })
+          .onConflict((oc) => oc.columns(['connection', 'stream']).doUpdateSet(fromExcluded(['value', 'updated_at'] as const)))
+          .execute(),
+      );
+    });
+  }
+
+  async listQuarantined(connection?: string): Promise<QuarantinedRecord[]> {
+    let query = this.db.selectFrom('quarantine').selectAll().orderBy('connection').orderBy('stream').orderBy('source_id');
+    if (connection !== undefined) query = query.where('connection', '=', connection);
+    const rows = await attempt('read', 'quarantine', undefined, () => query.execute());
+    return rows.map((r) => ({ connection: r.connection, stream: r.stream, sourceId: r.source_id, reason: r.reason, raw: JSON.parse(r.raw) as unknown, at: r.at }));
+  }
+
+  // ── snapshots ────────────────────────────────────────────────────────────
+
+  /**
+   * Consecutive rows of one case (the query orders by case id) become one snapshot, so only
+   * the current case's items are held in memory.
+   */
+  async *streamCaseSnapshots(options: { batchSize?: number } = {}): AsyncIterable<CaseSnapshot> {
+    let current: CaseSnapshot | undefined;
+    for await (const row of this.openItemRows(options.batchSize)) {
+      if (current === undefined || current.case.id !== row.case_id) {
+        if (current !== undefined) yield current;
+        current = { case: joinedCase(row), debtor: joinedDebtor(row), items: [] };
+      }
+      current.items.push(rowToReceivable(row));
+    }
+    if (current !== undefined) yield current;
+  }
+
+  /**
+   * The snapshot stream's rows as the driver returns them, unmapped: the baseline the
+   * benchmark compares `streamCaseSnapshots` with. Not part of `Store`.
+   */
+  async *scanOpenReceivableRows(options: { batchSize?: number } = {}): AsyncIterable<unknown> {
+    yield* this.openItemRows(options.batchSize);
+  }
+
+  private openItemRows(batchSize = DEFAULT_STREAM_BATCH_SIZE): AsyncIterable<OpenItemRow> {
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    if (this.options.openReader !== undefined && !this.db.isTransaction) return this.streamFromReader(this.options.openReader, batchSize);
+    return this.readInBatches(batchSize);
+  }
+
+  /** One query over a dedicated read connection, iterated row by row (better-sqlite3 `iterate`). */
+  private async *streamFromReader(openReader: () => Kysely<Database>, batchSize: number): AsyncIterable<OpenItemRow> {
+    const reader = openReader();
+    try {
+      yield* wrapStream(openItemsQuery(reader).stream(batchSize));
+    } finally {
+      await reader.destroy();
+    }
+  }
+
+  /**
+   * Keyset pages over the same ordering, used where no reader connection exists (PostgreSQL
+   * without pg-cursor, SQLite in memory, inside a transaction): each query returns whole
+   * cases, so every snapshot is read by one statement and is consistent in itself, and no
+   * connection is held between pages, so the consumer may write while it iterates.
+   */
+  private async *readInBatches(batchSize: number): AsyncIterable<OpenItemRow> {
+    const page = (after: string | undefined): Promise<OpenItemRow[]> =>
+      attempt('read', 'receivables', undefined, () =>
+        openItemsQuery(this.db)
+          // Stated on both sides of the join: PostgreSQL does not carry an inequality across
+          // `c.id = r.case_id`, and would otherwise merge-join from the first case every page.
+          .$if(after !== undefined, (q) => q.where('r.case_id', '>', after!).where('c.id', '>', after!))
+          .limit(batchSize)
+          .execute(),
+      );
+    let pending: Promise<OpenItemRow[]> | undefined = page(undefined);
+    try {
+      while (pending !== undefined) {
+        let rows = await pending;
+        pending = undefined;
+        let end = rows.length;
+        if (rows.length === batchSize) {
+          // The page may end inside a case: hold that case back and start the next page with it.
+          const lastCaseId = rows[rows.length - 1]!.case_id;
+          while (end > 0 && rows[end - 1]!.case_id === lastCaseId) end--;
+          const nextAfter = end > 0 ? rows[end - 1]!.case_id : lastCaseId;
+          if (end === 0) {
+            // One case has more open items than a page: read it alone, whole.
+            rows = await attempt('read', 'receivables', undefined, () => openItemsQuery(this.db).where('r.case_id', '=', lastCaseId).execute());
+            end = rows.length;
+          }
+          // The next page is on its way while the consumer works through this one.
+          pending = page(nextAfter);
+        }
+        for (let i = 0; i < end; i++) yield rows[i]!;
+      }
+    } finally {
+      // A consumer that stops early leaves a page in flight: let it settle, so that its
+      // connection is released and a failure of it is not left unhandled.
+      if (pending !== undefined) await pending.catch(() => undefined);
+    }
+  }
+}
+
+// ── the snapshot query ─────────────────────────────────────────────────────
+
+const RECEIVABLE_SELECTION = [
+  'r.id',
+  'r.case_id',
+  'r.source_system',
+  'r.source_connection',
+  'r.source_id',
+  'r.kind',
+  'r.number',
+  'r.debtor_id',
+  'r.company_id',
+  'r.issue_date',
+  'r.due_date',
+  'r.completion_date',
+  'r.currency',
+  'r.total',
+  'r.open',
+  'r.disputed',
+  'r.excluded',
+  'r.promise_to_pay',
+  'r.payment_plan',
+  'r.document_url',
+  'r.source_version',
+  'r.data',
+] as const;
+
+const CASE_SELECTION = [
+  'c.debtor_id as c_debtor_id',
+  'c.company_id as c_company_id',
+  'c.currency as c_currency',
+  'c.stage as c_stage',
+  'c.policy_id as c_policy_id',
+  'c.last_step as c_last_step',
+  'c.last_contact_on as c_last_contact_on',
+  'c.manual_pause as c_manual_pause',
+  'c.pending_approval as c_pending_approval',
+  'c.opened_at as c_opened_at',
+  'c.updated_at as c_updated_at',
+] as const;
+
+const DEBTOR_SELECTION = [
+  'd.id as d_id',
+  'd.source_system as d_source_system',
+  'd.source_connection as d_source_connection',
+  'd.source_id as d_source_id',
+  'd.name as d_name',
+  'd.kind as d_kind',
+  'd.language as d_language',
+  'd.do_not_contact as d_do_not_contact',
+  'd.insolvency as d_insolvency',
+  'd.data as d_data',
+] as const;
+
+/**
+ * Open items (invoices and credit notes alike) with their case and debtor, in case order.
+ * The index receivables(case_id, due_date, id) delivers this order without sorting; the
+ * inner join leaves out cases whose debtor has not been synced yet.
+ */
+function openItemsQuery(db: Kysely<Database>) {
+  return db
+    .selectFrom('receivables as r')
+    .innerJoin('cases as c', 'c.id', 'r.case_id')
+    .innerJoin('debtors as d', 'd.id', 'c.debtor_id')
+    .select(RECEIVABLE_SELECTION)
+    .select(CASE_SELECTION)
+    .select(DEBTOR_SELECTION)
+    .where('r.open', '>', 0)
+    .orderBy('r.case_id')
+    .orderBy('r.due_date')
+    .orderBy('r.id');
+}
+
+type OpenItemRow = Awaited<ReturnType<ReturnType<typeof openItemsQuery>['executeTakeFirstOrThrow']>>;
+
+async function* wrapStream<T>(rows: AsyncIterable<T>): AsyncIterable<T> {
+  try {
+    yield* rows;
+  } catch (error) {
+    throw wrapError('read', 'receivables', undefined, error);
+  }
+}
+
+function joinedCase(row: OpenItemRow): Case {
+  return rowToCase({
+    id: row.case_id,
+    debtor_id: row.c_debtor_id,
+    company_id: row.c_company_id,
+    currency: row.c_currency,
+    stage: row.c_stage,
+    policy_id: row.c_policy_id,
+    last_step: row.c_last_step,
+    last_contact_on: row.c_last_contact_on,
+    manual_pause: row.c_manual_pause,
+    pending_approval: row.c_pending_approval,
+    opened_at: row.c_opened_at,
+    updated_at: row.c_updated_at,
+  });
+}
+
+function joinedDebtor(row: OpenItemRow): Debtor {
+  return rowToDebtor({
+    id: row.d_id,
+    source_system: row.d_source_system,
+    source_connection: row.d_source_connection,
+    source_id: row.d_source_id,
+    name: row.d_name,
+    kind: row.d_kind,
+    language: row.d_language,
+    do_not_contact: row.d_do_not_contact,
+    insolvency: row.d_insolvency,
+    data: row.d_data,
+  });
+}
+
+// ── row mapping ────────────────────────────────────────────────────────────
+
+const DEBTOR_COLUMNS = ['source_system', 'source_connection', 'source_id', 'name', 'kind', 'language', 'do_not_contact', 'insolvency', 'data'] as const satisfies readonly (keyof DebtorsTable)[];
+
+function debtorToRow(d: Debtor): DebtorsTable {
+  const { id, source, name, kind, language, flags, ...rest } = d;
+  return {
+    id,
+    source_system: source.system,
+    source_connection: source.connection,
+    source_id: source.id,
+    name,
+    kind,
+    language,
+    do_not_contact: flags.doNotContact ? 1 : 0,
+    insolvency: toJson(flags.insolvency),
+    data: JSON.stringify(rest),
+  };
+}
+
+function rowToDebtor(row: Selectable<DebtorsTable>): Debtor {
+  return {
+    id: row.id,
+    source: { system: row.source_system, connection: row.source_connection, id: row.source_id },
+    name: row.name,
+    kind: row.kind as Debtor['kind'],
+    language: row.language,
+    ...(JSON.parse(row.data) as Pick<Debtor, 'registration' | 'addresses' | 'emails' | 'phones'>),
+    flags: { doNotContact: row.do_not_contact === 1, insolvency: fromJson(row.insolvency) },
+  };
+}
+
+const RECEIVABLE_COLUMNS = [
+  'case_id',
+  'source_system',
+  'source_connection',
+  'source_id',
+  'kind',
+  'number',
+  'debtor_id',
+  'company_id',
+  'issue_date',
+  'due_date',
+  'completion_date',
+  'currency',
+  'total',
+  'open',
+  'disputed',
+  'excluded',
+  'promise_to_pay',
+  'payment_plan',
+  'document_url',
+  'source_version',
+  'data',
+] as const satisfies readonly (keyof ReceivablesTable)[];
+
+function receivableToRow(r: Receivable): ReceivablesTable {
+  const {
+    id,
+    source,
+    kind,
+    number,
+    debtorId,
+    companyId,
+    issueDate,
+    dueDate,
+    completionDate,
+    currency,
+    total,
+    open,
+    disputed,
+    excluded,
+    promiseToPay,
+    paymentPlan,
+    documentUrl,
+    sourceVersion,
+    ...rest
+  } = r;
+  return {
+    id,
+    case_id: caseIdOf(debtorId, companyId, currency),
+    source_system: source.system,
+    source_connection: source.connection,
+    source_id: source.id,
+    kind,
+    number,
+    debtor_id: debtorId,
+    company_id: companyId,
+    issue_date: issueDate,
+    due_date: dueDate,
+    completion_date: completionDate ?? null,
+    currency,
+    total,
+    open,
+    disputed: toJson(disputed),
+    excluded: toJson(excluded),
+    promise_to_pay: toJson(promiseToPay),
+    payment_plan: toJson(paymentPlan),
+    document_url: documentUrl ?? null,
+    source_version: sourceVersion ?? null,
+    data: restJson(rest),
+  };
+}
+
+/** The hot path of the snapshot stream: a plain object build, JSON parsed only when present. */
+function rowToReceivable(row: Omit<Selectable<ReceivablesTable>, never>): Receivable {
+  const r: Receivable = {
+    id: row.id,
+    source: { system: row.source_system, connection: row.source_connection, id: row.source_id },
+    kind: row.kind as Receivable['kind'],
+    number: row.number,
+    debtorId: row.debtor_id,
+    companyId: row.company_id,
+    issueDate: row.issue_date,
+    dueDate: row.due_date,
+    currency: row.currency,
+    total: row.total,
+    open: row.open,
+    disputed: row.disputed === null ? null : (JSON.parse(row.disputed) as Receivable['disputed']),
+    excluded: row.excluded === null ? null : (JSON.parse(row.excluded) as Receivable['excluded']),
+    promiseToPay: row.promise_to_pay === null ? null : (JSON.parse(row.promise_to_pay) as Receivable['promiseToPay']),
+    paymentPlan: row.payment_plan === null ? null : (JSON.parse(row.payment_plan) as Receivable['paymentPlan']),
+  };
+  // Optional canonical fields are absent, not undefined, when the source had none.
+  if (row.completion_date !== null) r.completionDate = row.completion_date;
+  if (row.document_url !== null) r.documentUrl = row.document_url;
+  if (row.source_version !== null) r.sourceVersion = row.source_version;
+  if (row.data !== null) Object.assign(r, JSON.parse(row.data));
+  return r;
+}
+
+const PAYMENT_COLUMNS = ['source_system', 'source_connection', 'source_id', 'debtor_id', 'company_id', 'date', 'currency', 'amount', 'data'] as const satisfies readonly (keyof PaymentsTable)[];
+
+function paymentToRow(p: Payment): PaymentsTable {
+  const { id, source, debtorId, companyId, date, currency, amount, allocations: _allocations, ...rest } = p;
+  return {
+    id,
+    source_system: source.system,
+    source_connection: source.connection,
+    source_id: source.id,
+    debtor_id: debtorId,
+    company_id: companyId,
+    date,
+    currency,
+    amount,
+    data: restJson(rest),
+  };
+}
+
+function rowToPayment(row: Selectable<PaymentsTable>, allocations: Payment['allocations']): Payment {
+  const p: Payment = {
+    id: row.id,
+    source: { system: row.source_system, connection: row.source_connection, id: row.source_id },
+    debtorId: row.debtor_id,
+    companyId: row.company_id,
+    date: row.date,
+    currency: row.currency,
+    amount: row.amount,
+    allocations,
+  };
+  if (row.data !== null) Object.assign(p, JSON.parse(row.data));
+  return p;
+}
+
+const CASE_COLUMNS = [
+  'debtor_id',
+  'company_id',
+  'currency',
+  'stage',
+  'policy_id',
+  'last_step',
+  'last_contact_on',
+  'manual_pause',
+  'pending_approval',
+  'opened_at',
+  'updated_at',
+] as const satisfies readonly (keyof CasesTable)[];
+
+function caseToRow(c: Case): Omit<CasesTable, 'journal_seq'> {
+  return {
+    id: c.id,
+    debtor_id: c.debtorId,
+    company_id: c.companyId,
+    currency: c.currency,
+    stage: c.stage,
+    policy_id: c.policyId,
+    last_step: toJson(c.lastStep),
+    last_contact_on: c.lastContactOn,
+    manual_pause: toJson(c.manualPause),
+    pending_approval: toJson(c.pendingApproval),
+    opened_at: c.openedAt,
+    updated_at: c.updatedAt,
+  };
+}
+
+function newCaseRow(r: ReceivablesTable, at: string): Omit<CasesTable, 'journal_seq'> {
+  return {
+    id: r.case_id,
+    debtor_id: r.debtor_id,
+    company_id: r.company_id,
+    currency: r.currency,
+    stage: 'open' satisfies Case['stage'],
+    policy_id: null,
+    last_step: null,
+    last_contact_on: null,
+    manual_pause: null,
+    pending_approval: null,
+    opened_at: at,
+    updated_at: at,
+  };
+}
+
+function rowToCase(row: Omit<Selectable<CasesTable>, 'journal_seq'>): Case {
+  return {
+    id: row.id,
+    debtorId: row.debtor_id,
+    companyId: row.company_id,
+    currency: row.currency,
+    stage: row.stage as Case['stage'],
+    policyId: row.policy_id,
+    lastStep: fromJson(row.last_step),
+    lastContactOn: row.last_contact_on,
+    manualPause: fromJson(row.manual_pause),
+    pendingApproval: fromJson(row.pending_approval),
+    openedAt: row.opened_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function journalEntryToRow(e: CaseJournalEntry): CaseJournalTable {
+  return {
+    case_id: e.caseId,
+    seq: e.seq!,
+    at: e.at,
+    actor_kind: e.actor.kind,
+    actor_id: e.actor.id,
+    type: e.type,
+    summary: e.summary,
+    data: JSON.stringify(e.data),
+  };
+}
+
+function rowToJournalEntry(row: Selectable<CaseJournalTable>): CaseJournalEntry {
+  return {
+    seq: row.seq,
+    caseId: row.case_id,
+    at: row.at,
+    actor: { kind: row.actor_kind as CaseJournalEntry['actor']['kind'], id: row.actor_id },
+    type: row.type as CaseJournalEntry['type'],
+    summary: row.summary,
+    data: JSON.parse(row.data) as CaseJournalEntry['data'],
+  };
+}
+
+function decisionToRow(d: Decision): DecisionsTable {
+  return {
+    id: d.id,
+    idempotency_key: d.idempotencyKey,
+    case_id: d.caseId,
+    step_id: d.stepId,
+    step_index: d.stepIndex,
+    policy_id: d.policyId,
+    policy_version: d.policyVersion,
+    as_of: d.asOf,
+    decided_at: d.decidedAt,
+    requires_approval: d.requiresApproval ? 1 : 0,
+    evaluation: JSON.stringify(d.evaluation),
+  };
+}
+
+function rowToDecision(row: Selectable<DecisionsTable>): Decision {
+  return {
+    id: row.id,
+    idempotencyKey: row.idempotency_key,
+    caseId: row.case_id,
+    stepId: row.step_id,
+    stepIndex: row.step_index,
+    policyId: row.policy_id,
+    policyVersion: row.policy_version,
+    asOf: row.as_of,
+    decidedAt: row.decided_at,
+    requiresApproval: row.requires_approval === 1,
+    evaluation: JSON.parse(row.evaluation) as Record<string, unknown>,
+  };
+}
+
+function actionToRow(a: Action): OutboxTable {
+  return {
+    id: a.id,
+    idempotency_key: a.idempotencyKey,
+    case_id: a.caseId,
+    decision_id: a.decisionId,
+    kind: a.kind,
+    template: a.template,
+    status: a.status,
+    attempts: a.attempts,
+    not_before: a.notBefore,
+    last_error: a.lastError,
+    created_at: a.createdAt,
+    updated_at: a.updatedAt,
+  };
+}
+
+function rowToAction(row: Selectable<OutboxTable>): Action {
+  return {
+    id: row.id,
+    idempotencyKey: row.idempotency_key,
+    caseId: row.case_id,
+    decisionId: row.decision_id,
+    kind: row.kind as Action['kind'],
+    template: row.template,
+    status: row.status as Action['status'],
+    attempts: row.attempts,
+    notBefore: row.not_before,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+// ── helpers ────────────────────────────────────────────────────────────────
+
+function toJson(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+function fromJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
+
+/** JSON of the fields left over after the columns took theirs; null when there are none. */
+function restJson(rest: Record<string, unknown>): string | null {
+  for (const key in rest) if (rest[key] !== undefined) return JSON.stringify(rest);
+  return null;
+}
+
+/**
+ * `col = excluded.col` for every column: the upsert replaces the whole row. Typed `any`
+ * because each reference has its own column's type, which a generic list cannot name.
+ */
+function fromExcluded<C extends string>(columns: readonly C[]): Record<C, RawBuilder<any>> {
+  return Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)])) as Record<C, RawBuilder<any>>;
+}
+
+/**
+ * One statement cannot update the same row twice (PostgreSQL refuses `ON CONFLICT DO UPDATE`
+ * on a duplicate within the batch); the last occurrence wins, as sequential upserts would.
+ */
+function lastBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of items) {
+    const k = key(item);
+    byKey.delete(k);
+    byKey.set(k, item);
+  }
+  return [...byKey.values()];
+}
+
+function lastById<T extends { id: string }>(items: readonly T[]): T[] {
+  return lastBy(items, (item) => item.id);
+}
+
+/** Rows are plain column objects (or single ids), all with the same keys as the first. */
+function* chunksOf<T extends object | string>(rows: readonly T[]): Iterable<T[]> {
+  const first = rows[0];
+  if (first === undefined) return;
+  const parametersPerRow = typeof first === 'string' ? 1 : Math.max(1, Object.keys(first).length);
+  const size = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMETERS_PER_STATEMENT / parametersPerRow)));
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}
+
+function idsOf(rows: readonly { id: string }[]): string | readonly string[] {
+  return rows.length === 1 ? rows[0]!.id : rows.map((r) => r.id);
+}
+
+async function attempt<T>(verb: 'read' | 'write', table: string, ids: string | readonly string[] | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw wrapError(verb, table, ids, error);
+  }
+}
+
+/** PostgreSQL error codes whose `detail` names only key columns, never the rest of the row. */
+const KEY_ONLY_DETAIL_CODES = new Set(['23505', '23503']);
+
+function wrapError(verb: 'read' | 'write', table: string, ids: string | readonly string[] | undefined, error: unknown): StoreError {
+  if (error instanceof StoreError) return error;
+  const recordId = typeof ids === 'string' ? ids : undefined;
+  let which = '';
+  if (typeof ids === 'string') which = ` "${ids}"`;
+  else if (ids !== undefined && ids.length > 0) which = ` (one of ${ids.length}: "${ids[0]}" … "${ids[ids.length - 1]}")`;
+  let message = `cannot ${verb} ${table}${which}: ${messageOf(error)}`;
+  // A CHECK violation's detail on PostgreSQL prints the whole failing row (names, addresses):
+  // it stays in `cause` and out of the message, which may reach a log.
+  const pg = error as { code?: unknown; detail?: unknown };
+  if (typeof pg.code === 'string' && KEY_ONLY_DETAIL_CODES.has(pg.code) && typeof pg.detail === 'string') message += ` (${pg.detail})`;
+  return new StoreError(message, { table, ...(recordId === undefined ? {} : { recordId }), cause: error });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

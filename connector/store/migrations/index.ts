@@ -1,0 +1,18 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { Store } from '../store';
+import { initialMigration } from './0001-initial';
+
+/**
+ * The migrations, listed in code rather than found by scanning a folder, so that they run the
+ * same from the TypeScript sources (tests) and from dist/ (the built CLI), where file names
+ * and extensions differ.
+ *
+ * Kysely applies them in the alphabetical order of their names: a new migration gets the
+ * next number, and a migration that has run is never edited.
+ */
+export function storeMigrations(driver: Store['driver']): MigrationProvider {
+  const migrations: Record<string, Migration> = {
+    '0001-initial': initialMigration(driver),
+  };
+  return { getMigrations: async () => migrations };
+}

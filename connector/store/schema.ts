@@ -1,0 +1,175 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Kysely table types: the rows as both drivers return them once `postgres.ts` has parsed
+ * int8 into numbers. Same schema on SQLite and PostgreSQL, created by `migrations/`.
+ *
+ * Conventions, so that one mapper serves both drivers:
+ * - business dates are ISO `YYYY-MM-DD` text and timestamps ISO 8601 text, stored verbatim
+ *   (an offset such as `+02:00` survives the round trip);
+ * - money is an integer count of minor units (`integer` on SQLite, `bigint` on PostgreSQL);
+ * - flags are integers 0/1 because better-sqlite3 cannot bind booleans;
+ * - structured values are JSON text, `null` when absent;
+ * - `data` holds the canonical fields that have no column of their own, `null` when none.
+ */
+
+export interface DebtorsTable {
+  id: string;
+  source_system: string;
+  source_connection: string;
+  source_id: string;
+  name: string;
+  kind: string;
+  language: string;
+  do_not_contact: number;
+  /** JSON of `flags.insolvency`. */
+  insolvency: string | null;
+  /** JSON of registration, addresses, emails, phones and any later field. */
+  data: string;
+}
+
+export interface ReceivablesTable {
+  id: string;
+  /** caseIdOf(debtor_id, company_id, currency). */
+  case_id: string;
+  source_system: string;
+  source_connection: string;
+  source_id: string;
+  kind: string;
+  number: string;
+  debtor_id: string;
+  company_id: string;
+  issue_date: string;
+  due_date: string;
+  completion_date: string | null;
+  currency: string;
+  total: number;
+  open: number;
+  /** JSON of `disputed`. */
+  disputed: string | null;
+  /** JSON of `excluded`. */
+  excluded: string | null;
+  /** JSON of `promiseToPay`. */
+  promise_to_pay: string | null;
+  /** JSON of `paymentPlan`. */
+  payment_plan: string | null;
+  document_url: string | null;
+  source_version: string | null;
+  /**
+   * JSON of any canonical field added after this schema, null when there is none: every
+   * field known today has a column, so that streaming a receivable parses no JSON at all
+   * unless it is disputed, excluded, promised or on a plan.
+   */
+  data: string | null;
+}
+
+export interface PaymentsTable {
+  id: string;
+  source_system: string;
+  source_connection: string;
+  source_id: string;
+  debtor_id: string;
+  company_id: string;
+  date: string;
+  currency: string;
+  amount: number;
+  /** JSON of any canonical field added after this schema, null when there is none. */
+  data: string | null;
+}
+
+export interface PaymentAllocationsTable {
+  payment_id: string;
+  /** Keeps the allocations in the order the source listed them. */
+  position: number;
+  receivable_id: string;
+  amount: number;
+}
+
+export interface CasesTable {
+  id: string;
+  debtor_id: string;
+  company_id: string;
+  currency: string;
+  stage: string;
+  policy_id: string | null;
+  /** JSON of `lastStep`. */
+  last_step: string | null;
+  last_contact_on: string | null;
+  /** JSON of `manualPause`. */
+  manual_pause: string | null;
+  /** JSON of `pendingApproval`. */
+  pending_approval: string | null;
+  opened_at: string;
+  updated_at: string;
+  /** Last journal seq handed out for this case; the row lock on it serialises concurrent appends. */
+  journal_seq: Generated<number>;
+}
+
+export interface CaseJournalTable {
+  case_id: string;
+  seq: number;
+  at: string;
+  actor_kind: string;
+  actor_id: string;
+  type: string;
+  summary: string;
+  data: string;
+}
+
+export interface DecisionsTable {
+  id: string;
+  idempotency_key: string;
+  case_id: string;
+  step_id: string;
+  step_index: number;
+  policy_id: string;
+  policy_version: number;
+  as_of: string;
+  decided_at: string;
+  requires_approval: number;
+  evaluation: string;
+}
+
+export interface OutboxTable {
+  id: string;
+  idempotency_key: string;
+  case_id: string;
+  decision_id: string | null;
+  kind: string;
+  template: string | null;
+  status: string;
+  attempts: number;
+  not_before: string;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SyncCursorsTable {
+  connection: string;
+  stream: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface QuarantineTable {
+  connection: string;
+  stream: string;
+  source_id: string;
+  reason: string;
+  raw: string;
+  at: string;
+}
+
+export interface Database {
+  debtors: DebtorsTable;
+  receivables: ReceivablesTable;
+  payments: PaymentsTable;
+  payment_allocations: PaymentAllocationsTable;
+  cases: CasesTable;
+  case_journal: CaseJournalTable;
+  decisions: DecisionsTable;
+  outbox: OutboxTable;
+  sync_cursors: SyncCursorsTable;
+  quarantine: QuarantineTable;
+}

@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type DialectAdapter, type Driver, type SqliteDialectConfig } from 'kysely';
+import { KyselyStore, StoreError } from './kysely-store';
+import type { Database } from './schema';
+import type { Store } from './store';
+
+/** How long a writer waits for another process's write lock before failing (ms). */
+const BUSY_TIMEOUT_MS = 5_000;
+
+const IN_MEMORY = ':memory:';
+
+/**
+ * Opens (creating it if needed) the SQLite store at `path`, or a private in-memory store for
+ * `':memory:'`. Call `migrate()` before use.
+ *
+ * A file store runs in WAL mode, so that the snapshot stream reads on its own connection
+ * while the daemon keeps writing; an in-memory store has one connection only, and streams in
+ * keyset pages instead.
+ */
+export async function openSqliteStore(path: string): Promise<Store> {
+  const inMemory = path === IN_MEMORY;
+  let database: BetterSqlite3.Database;
+  try {
+    if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
+    database = new BetterSqlite3(path);
+    if (!inMemory) database.pragma('journal_mode = WAL');
+    database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    database.pragma('foreign_keys = ON');
+  } catch (error) {
+    throw new StoreError(`cannot open the SQLite store at ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+
+  const db = new Kysely<Database>({ dialect: new StoreSqliteDialect({ database }) });
+  return new KyselyStore(db, {
+    driver: 'sqlite',
+    ...(inMemory ? {} : { openReader: () => openReader(path) }),
+  });
+}
+
+/** A read-only connection for one stream; WAL gives it a stable snapshot while others write. */
+function openReader(path: string): Kysely<Database> {
+  const database = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+  database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  return new Kysely<Database>({ dialect: new StoreSqliteDialect({ database }) });
+}
+
+/**
+ * Kysely's SQLite dialect with two changes:
+ *
+ * - transactions start with BEGIN IMMEDIATE. A deferred transaction that reads, then writes,
+ *   fails at once with SQLITE_BUSY when another process wrote in between (busy_timeout does
+ *   not apply to that upgrade); taking the write lock first makes it wait instead. This also
+ *   serialises two processes running `migrate()` at the same time.
+ * - migrations run in one transaction. SQLite's DDL is transactional, but Kysely's adapter
+ *   says otherwise and would leave a half-applied migration behind a failure.
+ */
+class StoreSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateTransactionSqliteDriver(this.#config);
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+class ImmediateTransactionSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}

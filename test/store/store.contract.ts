@@ -1,0 +1,654 @@
+import { sql } from 'kysely';
+import { ActionSchema, type Action } from '../../connector/model/action.schema';
+import { CaseSchema, caseIdOf, type Case } from '../../connector/model/case.schema';
+import { DebtorSchema, type Debtor } from '../../connector/model/debtor.schema';
+import { CaseJournalEntrySchema, type CaseJournalEntry } from '../../connector/model/journal.schema';
+import { PaymentSchema, type Payment } from '../../connector/model/payment.schema';
+import { ReceivableSchema, type Receivable } from '../../connector/model/receivable.schema';
+import { KyselyStore, StoreError } from '../../connector/store/kysely-store';
+import type { CaseSnapshot, Decision, RecordDecisionInput, Store } from '../../connector/store/store';
+
+/**
+ * The behaviour every `Store` driver must show, run against each one (sqlite.test.ts,
+ * postgres.test.ts). `open` returns a store on an empty database of its own.
+ */
+export function describeStoreContract(name: string, open: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+
+    beforeEach(async () => {
+      store = await open();
+      await store.migrate();
+    });
+
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('migrations', () => {
+      it('migrate() a second time is a no-op and keeps the data', async () => {
+        await store.upsertDebtors([debtor('d1')]);
+        await store.migrate();
+        expect(await store.getDebtor('d1')).toStrictEqual(debtor('d1'));
+        const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(kyselyOf(store));
+        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial']);
+      });
+    });
+
+    describe('debtors', () => {
+      it('round-trips a debtor with every field set, and one with only the defaults', async () => {
+        const full = debtor('d1', {
+          kind: 'company',
+          registration: { siren: '123456782', siret: '12345678200010', vat: 'FR11123456782' },
+          addresses: [
+            { kind: 'registered_office', lines: ['12 rue de la Paix', 'Bâtiment B'], postalCode: '75002', city: 'Paris', country: 'FR' },
+            { kind: 'billing', lines: ['BP 42'], postalCode: '69001', city: 'Lyon', country: 'FR' },
+          ],
+          emails: ['compta@acme.fr', 'dg@acme.fr'],
+          phones: ['+33 1 23 45 67 89'],
+          language: 'en',
+          flags: { doNotContact: true, insolvency: { kind: 'redressement', openedOn: '2025-02-03', publishedOn: '2025-02-10', reference: 'RG 25/00123' } },
+        });
+        const minimal = DebtorSchema.parse({ id: 'd2', source: source('p2'), name: 'Jeanne Martin', kind: 'individual' });
+        await store.upsertDebtors([full, minimal]);
+        expect(await store.getDebtor('d1')).toStrictEqual(full);
+        expect(await store.getDebtor('d2')).toStrictEqual(minimal);
+      });
+
+      it('returns undefined for an unknown id', async () => {
+        expect(await store.getDebtor('nobody')).toBeUndefined();
+        expect(await store.getReceivable('nothing')).toBeUndefined();
+        expect(await store.getCase('case_none')).toBeUndefined();
+        expect(await store.getDecision('none/none')).toBeUndefined();
+        expect(await store.getCursor('odoo', 'invoices')).toBeUndefined();
+      });
+
+      it('upsert replaces a debtor, and the last copy of an id in one batch wins', async () => {
+        await store.upsertDebtors([debtor('d1', { name: 'Old name', emails: ['a@b.fr'] })]);
+        const renamed = debtor('d1', { name: 'New name', emails: [], flags: { doNotContact: true, insolvency: null } });
+        await store.upsertDebtors([debtor('d1', { name: 'Intermediate' }), renamed]);
+        expect(await store.getDebtor('d1')).toStrictEqual(renamed);
+      });
+    });
+
+    describe('receivables and cases', () => {
+      it('round-trips a receivable with every optional field set, and one with none', async () => {
+        const full = receivable('r1', {
+          kind: 'invoice',
+          completionDate: '2025-01-05',
+          disputed: { reason: 'goods damaged', since: '2025-02-01' },
+          excluded: { reason: 'handled by sales', since: '2025-02-02' },
+          promiseToPay: { date: '2025-03-15', amount: 5000, recordedOn: '2025-02-20' },
+          paymentPlan: { instalments: [{ dueDate: '2025-04-01', amount: 6000 }, { dueDate: '2025-05-01', amount: 6000 }], agreedOn: '2025-03-01' },
+          documentUrl: 'https://erp.example.com/invoices/r1.pdf',
+          sourceVersion: '2025-01-10 08:00:00',
+        });
+        const bare = receivable('r2');
+        expect(bare).not.toHaveProperty('completionDate');
+        await store.upsertDebtors([debtor('d1')]);
+        await store.upsertReceivables([full, bare], AT);
+        expect(await store.getReceivable('r1')).toStrictEqual(full);
+        expect(await store.getReceivable('r2')).toStrictEqual(bare);
+      });
+
+      it('keeps amounts beyond 32 bits exact', async () => {
+        const big = receivable('r1', { total: 2 ** 40 + 1, open: 2 ** 40 - 1 });
+        await store.upsertReceivables([big], AT);
+        expect(await store.getReceivable('r1')).toStrictEqual(big);
+      });
+
+      it('upsert replaces a receivable and keeps one row per id', async () => {
+        await store.upsertReceivables([receivable('r1', { open: 12000, disputed: { reason: 'wrong price', since: '2025-02-01' } })], AT);
+        const paidDown = receivable('r1', { open: 2000, sourceVersion: 'v2' });
+        await store.upsertReceivables([paidDown], LATER);
+        expect(await store.getReceivable('r1')).toStrictEqual(paidDown);
+        expect(await store.listReceivablesOfCase(caseIdOf('d1', 'co1', 'EUR'))).toStrictEqual([paidDown]);
+      });
+
+      it('creates the missing case of each receivable: stage open, opened and updated at `at`', async () => {
+        await store.upsertReceivables([receivable('r1'), receivable('r2'), receivable('r3', { currency: 'USD' })], AT);
+        const eur = caseIdOf('d1', 'co1', 'EUR');
+        expect(await store.getCase(eur)).toStrictEqual(
+          CaseSchema.parse({ id: eur, debtorId: 'd1', companyId: 'co1', currency: 'EUR', stage: 'open', openedAt: AT, updatedAt: AT }),
+        );
+        expect((await store.getCase(caseIdOf('d1', 'co1', 'USD')))?.currency).toBe('USD');
+        expect(await store.listCases()).toHaveLength(2);
+      });
+
+      it('never overwrites the state of an existing case', async () => {
+        await store.upsertReceivables([receivable('r1')], AT);
+        const advanced = { ...(await store.getCase(caseIdOf('d1', 'co1', 'EUR')))!, stage: 'reminding' as const, lastStep: { stepId: 'reminder-1', index: 0, on: '2025-02-15' }, updatedAt: LATER };
+        await store.saveCase(advanced);
+        await store.upsertReceivables([receivable('r1', { open: 100 }), receivable('r2')], '2025-06-01T00:00:00Z');
+        expect(await store.getCase(advanced.id)).toStrictEqual(advanced);
+      });
+
+      it('moves a receivable to the case of its new debtor', async () => {
+        await store.upsertReceivables([receivable('r1', { debtorId: 'd1' })], AT);
+        await store.upsertReceivables([receivable('r1', { debtorId: 'd2' })], LATER);
+        expect(await store.listReceivablesOfCase(caseIdOf('d1', 'co1', 'EUR'))).toEqual([]);
+        expect((await store.listReceivablesOfCase(caseIdOf('d2', 'co1', 'EUR'))).map((r) => r.id)).toEqual(['r1']);
+        expect((await store.getCase(caseIdOf('d2', 'co1', 'EUR')))?.openedAt).toBe(LATER);
+      });
+
+      it("lists a case's receivables, open or not, by due date then id", async () => {
+        await store.upsertReceivables(
+          [
+            receivable('r-c', { dueDate: '2025-03-01' }),
+            receivable('r-b', { dueDate: '2025-02-01', open: 0 }),
+            receivable('r-a', { dueDate: '2025-03-01', kind: 'credit_note' }),
+            receivable('r-other', { companyId: 'co2' }),
+          ],
+          AT,
+        );
+        expect((await store.listReceivablesOfCase(caseIdOf('d1', 'co1', 'EUR'))).map((r) => r.id)).toEqual(['r-b', 'r-a', 'r-c']);
+      });
+
+      it('round-trips a case with every field set, and saveCase replaces it', async () => {
+        const c = caseOf('d1', {
+          stage: 'awaiting_approval',
+          policyId: 'default-b2b',
+          lastStep: { stepId: 'formal-notice', index: 2, on: '2025-03-01' },
+          lastContactOn: '2025-03-01',
+          manualPause: { reason: 'talking to the debtor', until: '2025-04-01' },
+          pendingApproval: { stepId: 'escalate', index: 3, on: '2025-03-20' },
+        });
+        await store.saveCase(c);
+        expect(await store.getCase(c.id)).toStrictEqual(c);
+        const closed = { ...c, stage: 'closed' as const, manualPause: null, pendingApproval: null, updatedAt: LATER };
+        await store.saveCase(closed);
+        expect(await store.getCase(c.id)).toStrictEqual(closed);
+      });
+
+      it('lists cases by id, filtered by stage and debtor, paged with afterId and limit', async () => {
+        const cases = ['d1', 'd2', 'd3', 'd4'].map((d, i) => caseOf(d, { stage: i % 2 === 0 ? 'open' : 'reminding' }));
+        for (const c of cases) await store.saveCase(c);
+        const byId = [...cases].sort((a, b) => (a.id < b.id ? -1 : 1));
+        expect((await store.listCases()).map((c) => c.id)).toEqual(byId.map((c) => c.id));
+        expect((await store.listCases({ stage: 'reminding' })).map((c) => c.debtorId).sort()).toEqual(['d2', 'd4']);
+        expect((await store.listCases({ debtorId: 'd3' })).map((c) => c.debtorId)).toEqual(['d3']);
+        const firstPage = await store.listCases({ limit: 2 });
+        const secondPage = await store.listCases({ limit: 2, afterId: firstPage[1]!.id });
+        expect([...firstPage, ...secondPage].map((c) => c.id)).toEqual(byId.map((c) => c.id));
+      });
+    });
+
+    describe('payments', () => {
+      it('round-trips payments, finds them by receivable, and replaces their allocations', async () => {
+        const p1 = payment('p1', { date: '2025-03-02', amount: 15000, allocations: [{ receivableId: 'r2', amount: 5000 }, { receivableId: 'r1', amount: 10000 }] });
+        const p2 = payment('p2', { date: '2025-03-01', amount: 3000, allocations: [{ receivableId: 'r1', amount: 3000 }] });
+        const unallocated = payment('p3', { amount: 700 });
+        await store.upsertPayments([p1, p2, unallocated]);
+        expect(await store.listPaymentsOfReceivable('r1')).toStrictEqual([p2, p1]);
+        expect(await store.listPaymentsOfReceivable('r2')).toStrictEqual([p1]);
+        expect(await store.listPaymentsOfReceivable('r9')).toEqual([]);
+
+        const reallocated = payment('p1', { date: '2025-03-02', amount: 15000, allocations: [{ receivableId: 'r2', amount: 15000 }] });
+        await store.upsertPayments([reallocated]);
+        expect(await store.listPaymentsOfReceivable('r1')).toStrictEqual([p2]);
+        expect(await store.listPaymentsOfReceivable('r2')).toStrictEqual([reallocated]);
+      });
+    });
+
+    describe('journal', () => {
+      it('numbers entries 1, 2, 3… per case and reads after a seq', async () => {
+        const a = caseOf('d1');
+        const b = caseOf('d2');
+        await store.saveCase(a);
+        await store.saveCase(b);
+        const first = await store.appendJournal(entry(a.id, 'case_opened'));
+        await store.appendJournal(entry(b.id, 'case_opened'));
+        await store.appendJournal(entry(a.id, 'note', { data: { text: 'called the debtor', minutes: 5 } }));
+        await store.appendJournal(entry(a.id, 'paused'));
+        expect(first).toStrictEqual({ ...entry(a.id, 'case_opened'), seq: 1 });
+        const journal = await store.readJournal(a.id);
+        expect(journal.map((e) => e.seq)).toEqual([1, 2, 3]);
+        expect(journal[1]).toStrictEqual({ ...entry(a.id, 'note', { data: { text: 'called the debtor', minutes: 5 } }), seq: 2 });
+        expect((await store.readJournal(b.id)).map((e) => e.seq)).toEqual([1]);
+        expect((await store.readJournal(a.id, 1)).map((e) => e.type)).toEqual(['note', 'paused']);
+      });
+
+      it('gives distinct seqs to concurrent appends on one case', async () => {
+        const c = caseOf('d1');
+        await store.saveCase(c);
+        const appended = await Promise.all(Array.from({ length: 8 }, (_, i) => store.appendJournal(entry(c.id, 'note', { summary: `note ${i}` }))));
+        expect(appended.map((e) => e.seq).sort((x, y) => x! - y!)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      });
+
+      it('is refused a raw UPDATE and a raw DELETE by the database itself', async () => {
+        const c = caseOf('d1');
+        await store.saveCase(c);
+        await store.appendJournal(entry(c.id, 'case_opened'));
+        const db = kyselyOf(store);
+        await expect(sql`update case_journal set summary = 'rewritten'`.execute(db)).rejects.toThrow(/append-only/);
+        await expect(sql`delete from case_journal`.execute(db)).rejects.toThrow(/append-only/);
+        expect(await store.readJournal(c.id)).toStrictEqual([{ ...entry(c.id, 'case_opened'), seq: 1 }]);
+      });
+
+      it('refuses an entry for a case that does not exist, naming the case', async () => {
+        await expect(store.appendJournal(entry('case_missing', 'note'))).rejects.toThrow(/case_missing/);
+      });
+    });
+
+    describe('decisions and outbox', () => {
+      it('recordDecision writes the decision, its outbox rows, its journal entries and the case', async () => {
+        await store.upsertReceivables([receivable('r1')], AT);
+        const input = decisionInput(caseIdOf('d1', 'co1', 'EUR'), 'reminder-1');
+        expect(await store.recordDecision(input)).toBe(true);
+        expect(await store.getDecision(input.decision.idempotencyKey)).toStrictEqual(input.decision);
+        expect(await store.listDecisions(input.decision.caseId)).toStrictEqual([input.decision]);
+        expect(await store.listActions({ caseId: input.decision.caseId })).toStrictEqual(input.actions);
+        expect(await store.readJournal(input.decision.caseId)).toStrictEqual(input.journal.map((e, i) => ({ ...e, seq: i + 1 })));
+        expect(await store.getCase(input.decision.caseId)).toStrictEqual(input.caseAfter);
+      });
+
+      it('recordDecision creates the case when it is missing', async () => {
+        const input = decisionInput(caseOf('d9').id, 'reminder-1', { caseAfter: caseOf('d9') });
+        expect(await store.recordDecision(input)).toBe(true);
+        expect(await store.getCase(input.caseAfter.id)).toStrictEqual(input.caseAfter);
+      });
+
+      it('recordDecision with a key already recorded returns false and writes nothing', async () => {
+        const caseId = caseOf('d1').id;
+        const first = decisionInput(caseId, 'reminder-1');
+        expect(await store.recordDecision(first)).toBe(true);
+        const replay = decisionInput(caseId, 'reminder-1', {
+          decisionId: 'dec-other',
+          actionKey: 'other-key',
+          caseAfter: caseOf('d1', { stage: 'formal_notice', updatedAt: LATER }),
+        });
+        expect(await store.recordDecision(replay)).toBe(false);
+        expect(await store.listDecisions(caseId)).toStrictEqual([first.decision]);
+        expect(await store.listActions({ caseId })).toStrictEqual(first.actions);
+        expect(await store.readJournal(caseId)).toHaveLength(first.journal.length);
+        expect(await store.getCase(caseId)).toStrictEqual(first.caseAfter);
+      });
+
+      it('records exactly one of two concurrent decisions with the same key', async () => {
+        const caseId = caseOf('d1').id;
+        await store.saveCase(caseOf('d1'));
+        const results = await Promise.all([
+          store.recordDecision(decisionInput(caseId, 'reminder-1', { decisionId: 'dec-a', actionKey: 'key-a' })),
+          store.recordDecision(decisionInput(caseId, 'reminder-1', { decisionId: 'dec-b', actionKey: 'key-b' })),
+        ]);
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await store.listDecisions(caseId)).toHaveLength(1);
+        expect(await store.listActions({ caseId })).toHaveLength(1);
+        expect(await store.readJournal(caseId)).toHaveLength(2);
+      });
+
+      it('recordDecision writes nothing when one of its rows is refused', async () => {
+        const caseId = caseOf('d1').id;
+        const first = decisionInput(caseId, 'reminder-1', { actionKey: 'shared-key' });
+        await store.recordDecision(first);
+        const clashing = decisionInput(caseId, 'reminder-2', { decisionId: 'dec-2', actionKey: 'shared-key', caseAfter: caseOf('d1', { stage: 'formal_notice', updatedAt: LATER }) });
+        await expect(store.recordDecision(clashing)).rejects.toThrow(/outbox/);
+        expect(await store.getDecision(clashing.decision.idempotencyKey)).toBeUndefined();
+        expect(await store.readJournal(caseId)).toHaveLength(first.journal.length);
+        expect(await store.getCase(caseId)).toStrictEqual(first.caseAfter);
+      });
+
+      it('lists outbox rows by status and case, in notBefore order, with a limit', async () => {
+        const a = caseOf('d1');
+        const b = caseOf('d2');
+        await store.recordDecision(
+          decisionInput(a.id, 'reminder-1', {
+            actions: [
+              action(a.id, 'a-late', { notBefore: '2025-03-03T08:00:00Z' }),
+              action(a.id, 'a-done', { status: 'done', attempts: 1, notBefore: '2025-03-01T08:00:00Z' }),
+              action(a.id, 'a-early', { notBefore: '2025-03-02T08:00:00Z', lastError: 'SMTP 451, retrying', attempts: 2 }),
+            ],
+          }),
+        );
+        await store.recordDecision(decisionInput(b.id, 'reminder-1', { decisionId: 'dec-b', actions: [action(b.id, 'b-1', { notBefore: '2025-03-01T00:00:00Z' })] }));
+        expect((await store.listActions({ status: 'pending' })).map((x) => x.id)).toEqual(['b-1', 'a-early', 'a-late']);
+        expect((await store.listActions({ status: 'pending', caseId: a.id })).map((x) => x.id)).toEqual(['a-early', 'a-late']);
+        expect((await store.listActions({ status: 'done' })).map((x) => x.id)).toEqual(['a-done']);
+        expect((await store.listActions({ status: 'pending', limit: 1 })).map((x) => x.id)).toEqual(['b-1']);
+        expect(await store.listActions({ status: 'failed' })).toEqual([]);
+        expect((await store.listActions({ caseId: a.id })).find((x) => x.id === 'a-early')).toStrictEqual(
+          action(a.id, 'a-early', { decisionId: 'dec-reminder-1', notBefore: '2025-03-02T08:00:00Z', lastError: 'SMTP 451, retrying', attempts: 2 }),
+        );
+      });
+    });
+
+    describe('sync pages', () => {
+      it('savePage saves the records, the quarantined rows and the cursor', async () => {
+        await store.savePage({
+          connection: 'odoo-main',
+          stream: 'invoices',
+          cursor: { writeDate: '2025-03-01 10:00:00', id: 41 },
+          debtors: [debtor('d1')],
+          receivables: [receivable('r1'), receivable('r2', { kind: 'credit_note' })],
+          payments: [payment('p1', { allocations: [{ receivableId: 'r1', amount: 1000 }] })],
+          quarantined: [{ sourceId: '40', reason: 'due date before issue date', raw: { id: 40, invoice_date_due: '2024-01-01' }, at: AT }],
+          at: AT,
+        });
+        expect(await store.getDebtor('d1')).toStrictEqual(debtor('d1'));
+        expect(await store.getReceivable('r2')).toStrictEqual(receivable('r2', { kind: 'credit_note' }));
+        expect((await store.getCase(caseIdOf('d1', 'co1', 'EUR')))?.openedAt).toBe(AT);
+        expect((await store.listPaymentsOfReceivable('r1')).map((p) => p.id)).toEqual(['p1']);
+        expect(await store.getCursor('odoo-main', 'invoices')).toStrictEqual({
+          connection: 'odoo-main',
+          stream: 'invoices',
+          value: { writeDate: '2025-03-01 10:00:00', id: 41 },
+          updatedAt: AT,
+        });
+
+        await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { writeDate: '2025-03-02 09:00:00', id: 7 }, at: LATER });
+        expect(await store.getCursor('odoo-main', 'invoices')).toStrictEqual({
+          connection: 'odoo-main',
+          stream: 'invoices',
+          value: { writeDate: '2025-03-02 09:00:00', id: 7 },
+          updatedAt: LATER,
+        });
+        expect(await store.getCursor('odoo-main', 'partners')).toBeUndefined();
+      });
+
+      it('savePage writes nothing, not even the cursor, when a record in the middle is refused', async () => {
+        await store.savePage({ connection: 'qbo', stream: 'invoices', cursor: { position: 1 }, at: AT });
+        // Past the zod schema, only the database's own constraint can catch this one.
+        const broken = { ...receivable('r-bad'), open: 99_999_999 } as Receivable;
+        const attemptPage = store.savePage({
+          connection: 'qbo',
+          stream: 'invoices',
+          cursor: { position: 2 },
+          debtors: [debtor('d1')],
+          receivables: [receivable('r1'), broken, receivable('r2')],
+          quarantined: [{ sourceId: 'x', reason: 'no customer', raw: {}, at: LATER }],
+          at: LATER,
+        });
+        await expect(attemptPage).rejects.toThrow(StoreError);
+        await expect(attemptPage).rejects.toThrow(/receivables/);
+        expect(await store.getDebtor('d1')).toBeUndefined();
+        expect(await store.getReceivable('r1')).toBeUndefined();
+        expect(await store.listCases()).toEqual([]);
+        expect(await store.listQuarantined()).toEqual([]);
+        expect((await store.getCursor('qbo', 'invoices'))?.value).toEqual({ position: 1 });
+      });
+
+      it('keeps quarantined records with their reason, one row per source record', async () => {
+        await store.savePage({
+          connection: 'odoo-main',
+          stream: 'partners',
+          cursor: { id: 3 },
+          quarantined: [
+            { sourceId: '2', reason: 'name is empty', raw: { id: 2, name: '' }, at: AT },
+            { sourceId: '3', reason: 'SIREN fails its checksum', raw: { id: 3, siren: '123456789' }, at: AT },
+          ],
+          at: AT,
+        });
+        await store.savePage({ connection: 'qbo', stream: 'customers', cursor: {}, quarantined: [{ sourceId: '9', reason: 'bad e-mail', raw: null, at: AT }], at: AT });
+        await store.savePage({
+          connection: 'odoo-main',
+          stream: 'partners',
+          cursor: { id: 4 },
+          quarantined: [{ sourceId: '2', reason: 'name is blank', raw: { id: 2, name: ' ' }, at: LATER }],
+          at: LATER,
+        });
+        expect(await store.listQuarantined('odoo-main')).toStrictEqual([
+          { connection: 'odoo-main', stream: 'partners', sourceId: '2', reason: 'name is blank', raw: { id: 2, name: ' ' }, at: LATER },
+          { connection: 'odoo-main', stream: 'partners', sourceId: '3', reason: 'SIREN fails its checksum', raw: { id: 3, siren: '123456789' }, at: AT },
+        ]);
+        expect((await store.listQuarantined()).map((q) => q.connection)).toEqual(['odoo-main', 'odoo-main', 'qbo']);
+      });
+    });
+
+    describe('transactions', () => {
+      it('commits and returns what the callback returns', async () => {
+        const result = await store.transaction(async (tx) => {
+          await tx.upsertDebtors([debtor('d1')]);
+          await tx.upsertReceivables([receivable('r1')], AT);
+          return 'done';
+        });
+        expect(result).toBe('done');
+        expect(await store.getReceivable('r1')).toStrictEqual(receivable('r1'));
+      });
+
+      it('rolls every write back when the callback throws', async () => {
+        const c = caseOf('d1');
+        await store.saveCase(c);
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.upsertDebtors([debtor('d1')]);
+            await tx.upsertReceivables([receivable('r1')], AT);
+            await tx.appendJournal(entry(c.id, 'note'));
+            await tx.saveCase({ ...c, stage: 'closed' });
+            expect(await tx.getReceivable('r1')).toBeDefined();
+            throw new Error('boom');
+          }),
+        ).rejects.toThrow('boom');
+        expect(await store.getDebtor('d1')).toBeUndefined();
+        expect(await store.getReceivable('r1')).toBeUndefined();
+        expect(await store.readJournal(c.id)).toEqual([]);
+        expect(await store.getCase(c.id)).toStrictEqual(c);
+      });
+
+      it('nested calls join the outer transaction and roll back with it', async () => {
+        await expect(
+          store.transaction(async (tx) => {
+            const innerResult = await tx.transaction(async (inner) => {
+              await inner.upsertDebtors([debtor('d1')]);
+              await inner.savePage({ connection: 'c', stream: 's', cursor: { n: 1 }, receivables: [receivable('r1')], at: AT });
+              return 42;
+            });
+            expect(innerResult).toBe(42);
+            expect(await tx.getDebtor('d1')).toBeDefined();
+            throw new Error('outer fails after the inner one finished');
+          }),
+        ).rejects.toThrow('outer fails');
+        expect(await store.getDebtor('d1')).toBeUndefined();
+        expect(await store.getReceivable('r1')).toBeUndefined();
+        expect(await store.getCursor('c', 's')).toBeUndefined();
+      });
+    });
+
+    describe('case snapshots', () => {
+      /** Three streamable cases (one of them empty of open items is not), out of insertion order. */
+      async function seedSnapshots(): Promise<{ expected: CaseSnapshot[] }> {
+        const debtors = [debtor('d1'), debtor('d2', { name: 'Beta SARL', flags: { doNotContact: false, insolvency: { kind: 'liquidation', openedOn: '2025-01-10' } } }), debtor('d3')];
+        await store.upsertDebtors(debtors);
+        const items = [
+          receivable('r-05', { debtorId: 'd2', dueDate: '2025-02-10' }),
+          receivable('r-01', { debtorId: 'd1', dueDate: '2025-03-01' }),
+          receivable('r-02', { debtorId: 'd1', dueDate: '2025-01-15', kind: 'credit_note', total: 3000, open: 3000 }),
+          receivable('r-03', { debtorId: 'd1', dueDate: '2025-01-15', disputed: { reason: 'quality', since: '2025-02-01' } }),
+          receivable('r-04', { debtorId: 'd1', dueDate: '2025-01-01', open: 0 }),
+          receivable('r-06', { debtorId: 'd1', companyId: 'co2', dueDate: '2025-02-01' }),
+          receivable('r-07', { debtorId: 'd3', open: 0 }),
+          receivable('r-08', { debtorId: 'd2', dueDate: '2025-01-10', currency: 'USD' }),
+          // Its debtor has not been synced: the case exists but cannot be streamed yet.
+          receivable('r-09', { debtorId: 'd-unknown' }),
+        ];
+        await store.upsertReceivables(items, AT);
+        const byId = new Map(items.map((r) => [r.id, r]));
+        const debtorById = new Map(debtors.map((d) => [d.id, d]));
+        const groups: [string, string, string, string[]][] = [
+          ['d1', 'co1', 'EUR', ['r-02', 'r-03', 'r-01']],
+          ['d1', 'co2', 'EUR', ['r-06']],
+          ['d2', 'co1', 'EUR', ['r-05']],
+          ['d2', 'co1', 'USD', ['r-08']],
+        ];
+        const expected = groups
+          .map(([d, co, cur, ids]) => ({
+            case: CaseSchema.parse({ id: caseIdOf(d, co, cur), debtorId: d, companyId: co, currency: cur, stage: 'open', openedAt: AT, updatedAt: AT }),
+            debtor: debtorById.get(d)!,
+            items: ids.map((id) => byId.get(id)!),
+          }))
+          .sort((a, b) => (a.case.id < b.case.id ? -1 : 1));
+        return { expected };
+      }
+
+      it('streams one snapshot per case, in case id order, with its open items by due date then id, credit notes included', async () => {
+        const { expected } = await seedSnapshots();
+        expect(await collect(store.streamCaseSnapshots())).toStrictEqual(expected);
+      });
+
+      it('streams the same snapshots whatever the batch size, and inside a transaction', async () => {
+        const { expected } = await seedSnapshots();
+        for (const batchSize of [1, 2, 3, 1000]) {
+          expect(await collect(store.streamCaseSnapshots({ batchSize }))).toStrictEqual(expected);
+        }
+        await store.transaction(async (tx) => {
+          for (const batchSize of [1, 2, 3]) {
+            expect(await collect(tx.streamCaseSnapshots({ batchSize }))).toStrictEqual(expected);
+          }
+        });
+      });
+
+      it('lets the consumer write to the store while it iterates', async () => {
+        const { expected } = await seedSnapshots();
+        let seen = 0;
+        for await (const snapshot of store.streamCaseSnapshots({ batchSize: 2 })) {
+          seen++;
+          const input = decisionInput(snapshot.case.id, 'reminder-1', { decisionId: `dec-${seen}`, actionKey: `key-${seen}`, caseAfter: { ...snapshot.case, stage: 'reminding' } });
+          expect(await store.recordDecision(input)).toBe(true);
+        }
+        expect(seen).toBe(expected.length);
+        expect((await store.listCases({ stage: 'reminding' })).map((c) => c.id)).toEqual(expected.map((s) => s.case.id));
+      });
+
+      it('stops cleanly when the consumer breaks out early', async () => {
+        await seedSnapshots();
+        for await (const snapshot of store.streamCaseSnapshots()) {
+          expect(snapshot.items.length).toBeGreaterThan(0);
+          break;
+        }
+        await store.upsertDebtors([debtor('d4')]);
+        expect(await store.getDebtor('d4')).toBeDefined();
+      });
+
+      it('scanOpenReceivableRows runs the same query and yields one raw row per open item', async () => {
+        const { expected } = await seedSnapshots();
+        if (!(store instanceof KyselyStore)) throw new Error('scanOpenReceivableRows belongs to KyselyStore');
+        const rows = (await collect(store.scanOpenReceivableRows())) as { id: string }[];
+        expect(rows.map((r) => r.id)).toEqual(expected.flatMap((s) => s.items.map((i) => i.id)));
+      });
+    });
+
+    describe('errors', () => {
+      it('name the table and the record', async () => {
+        const broken = { ...receivable('r-bad'), open: -5 } as Receivable;
+        const failure = await store.upsertReceivables([broken], AT).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        expect(failure).toBeInstanceOf(StoreError);
+        expect((failure as StoreError).table).toBe('receivables');
+        expect((failure as StoreError).recordId).toBe('r-bad');
+        expect((failure as StoreError).message).toMatch(/receivables "r-bad"/);
+      });
+    });
+  });
+}
+
+// ── fixtures: canonical objects, built through the zod schemas so they carry every default ──
+
+const AT = '2025-03-01T09:00:00Z';
+const LATER = '2025-03-02T09:30:00+01:00';
+
+function source(id: string): { system: string; connection: string; id: string } {
+  return { system: 'odoo', connection: 'odoo-main', id };
+}
+
+function debtor(id: string, overrides: Partial<Debtor> = {}): Debtor {
+  return DebtorSchema.parse({ id, source: source(`partner-${id}`), name: `Debtor ${id}`, kind: 'company', emails: [`${id}@example.fr`], ...overrides });
+}
+
+function receivable(id: string, overrides: Partial<Receivable> = {}): Receivable {
+  return ReceivableSchema.parse({
+    id,
+    source: source(`move-${id}`),
+    kind: 'invoice',
+    number: `F-2025-${id}`,
+    debtorId: 'd1',
+    companyId: 'co1',
+    issueDate: '2025-01-01',
+    dueDate: '2025-01-31',
+    currency: 'EUR',
+    total: 12000,
+    open: 12000,
+    ...overrides,
+  });
+}
+
+function payment(id: string, overrides: Partial<Payment> = {}): Payment {
+  return PaymentSchema.parse({ id, source: source(`pay-${id}`), debtorId: 'd1', companyId: 'co1', date: '2025-03-01', currency: 'EUR', amount: 10000, ...overrides });
+}
+
+function caseOf(debtorId: string, overrides: Partial<Case> = {}): Case {
+  return CaseSchema.parse({ id: caseIdOf(debtorId, 'co1', 'EUR'), debtorId, companyId: 'co1', currency: 'EUR', stage: 'open', openedAt: AT, updatedAt: AT, ...overrides });
+}
+
+function entry(caseId: string, type: CaseJournalEntry['type'], overrides: Partial<CaseJournalEntry> = {}): Omit<CaseJournalEntry, 'seq'> {
+  return CaseJournalEntrySchema.parse({ caseId, at: AT, actor: { kind: 'system', id: 'policy' }, type, summary: `${type} entry`, ...overrides });
+}
+
+function action(caseId: string, id: string, overrides: Partial<Action> = {}): Action {
+  return ActionSchema.parse({
+    id,
+    idempotencyKey: `${caseId}/${id}`,
+    caseId,
+    decisionId: null,
+    kind: 'email',
+    template: 'reminder-1',
+    status: 'pending',
+    notBefore: AT,
+    createdAt: AT,
+    updatedAt: AT,
+    ...overrides,
+  });
+}
+
+function decisionInput(
+  caseId: string,
+  stepId: string,
+  options: { decisionId?: string; actionKey?: string; actions?: Action[]; caseAfter?: Case } = {},
+): RecordDecisionInput {
+  const decisionId = options.decisionId ?? `dec-${stepId}`;
+  const decision: Decision = {
+    id: decisionId,
+    idempotencyKey: `${caseId}/${stepId}`,
+    caseId,
+    stepId,
+    stepIndex: 0,
+    policyId: 'default-b2b',
+    policyVersion: 3,
+    asOf: '2025-03-01',
+    decidedAt: AT,
+    requiresApproval: false,
+    evaluation: { step: stepId, items: ['r1'], amount: 12000, reasons: ['overdue 29 days'] },
+  };
+  const actions = options.actions ?? [action(caseId, `act-${decisionId}`, { decisionId, idempotencyKey: options.actionKey ?? `${caseId}/${stepId}/email` })];
+  const caseAfter =
+    options.caseAfter ?? CaseSchema.parse({ ...caseShape(caseId), stage: 'reminding', lastStep: { stepId, index: 0, on: '2025-03-01' }, lastContactOn: '2025-03-01' });
+  return {
+    decision,
+    actions: actions.map((a) => ({ ...a, decisionId: a.decisionId ?? decisionId })),
+    journal: [entry(caseId, 'decision', { summary: `decided ${stepId}`, data: { stepId } }), entry(caseId, 'approval_requested', { summary: 'not needed' })],
+    caseAfter,
+  };
+}
+
+/** The case row the fixtures' receivables of debtor d1 (or the case id's own debtor) create. */
+function caseShape(caseId: string): Case {
+  for (const d of ['d1', 'd2', 'd3', 'd4', 'd9']) {
+    for (const co of ['co1', 'co2']) {
+      for (const cur of ['EUR', 'USD']) {
+        if (caseIdOf(d, co, cur) === caseId) return CaseSchema.parse({ id: caseId, debtorId: d, companyId: co, currency: cur, stage: 'open', openedAt: AT, updatedAt: AT });
+      }
+    }
+  }
+  throw new Error(`no fixture debtor has case ${caseId}`);
+}
+
+function kyselyOf(store: Store) {
+  if (!(store instanceof KyselyStore)) throw new Error('raw SQL needs a KyselyStore');
+  return store.kysely;
+}
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
+}
