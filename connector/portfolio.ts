@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { formatPath, ProblemsError } from './config/problems';
+import { parseJsonText } from './json-text';
 import { caseIdOf, DebtorSchema, IsoDateSchema, ReceivableSchema, StepRefSchema, type Case } from './model';
 import type { Store } from './store/store';
 
@@ -33,7 +34,7 @@ export type Portfolio = z.infer<typeof PortfolioSchema>;
 export function readPortfolio(file: string): Portfolio {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = parseJsonText(readFileSync(file, 'utf8'));
   } catch (e) {
     throw new ProblemsError(`cannot read portfolio ${file}`, [{ file, path: [], message: (e as Error).message }]);
   }

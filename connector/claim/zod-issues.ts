@@ -1,14 +1,8 @@
 import type { z } from 'zod';
+import { formatPath } from '../config/problems';
 
-/** `['invoices', 0, 'total']` → `invoices[0].total`; the root is `(root)`. */
-export function issuePath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
-  }
-  return out === '' ? '(root)' : out;
-}
+/** `['invoices', 0, 'total']` → `invoices[0].total`. */
+export const issuePath = formatPath;
 
 /** One line per problem, `path: message`, in the order zod found them, without duplicates. */
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {

@@ -13,6 +13,8 @@ import { LegalDataError, loadFrenchLegalData } from '../claim/legal-data';
 import { MissingRateError } from '../claim/rates';
 import { formatMoney } from '../model/money.schema';
 import { isIsoDate } from '../time/calendar-date';
+import { parseJsonText } from '../json-text';
+import { emit, type CommandResult } from './command-result';
 
 export interface RunClaimArgs {
   /** Path of the claim input JSON file. */
@@ -29,11 +31,7 @@ export interface RunClaimArgs {
   warnDays?: number;
 }
 
-export interface RunClaimResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
+export type RunClaimResult = CommandResult;
 
 export function runClaim(args: RunClaimArgs): RunClaimResult {
   const fail = (message: string): RunClaimResult => ({ exitCode: 1, stdout: '', stderr: `recouvra claim: ${message}\n` });
@@ -55,9 +53,9 @@ export function runClaim(args: RunClaimArgs): RunClaimResult {
 
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseJsonText(text);
   } catch (err) {
-    return fail(`${args.input} is not valid JSON: ${describeJsonError(err as Error, text)}`);
+    return fail(`${args.input} is not valid JSON: ${(err as Error).message}`);
   }
 
   const parsed = parseClaimInput(raw);
@@ -95,9 +93,7 @@ export function claimCommand(): Command {
         ...(opts.legalDir === undefined ? {} : { legalDir: opts.legalDir }),
         ...(opts.warnDays === undefined ? {} : { warnDays: opts.warnDays }),
       });
-      if (result.stdout) process.stdout.write(result.stdout);
-      if (result.stderr) process.stderr.write(result.stderr);
-      process.exitCode = result.exitCode;
+      emit(result);
     });
 }
 
@@ -110,106 +106,6 @@ function isDayCount(value: string): value is DayCount {
   return (DAY_COUNTS as readonly string[]).includes(value);
 }
 
-/**
- * People edit files by line and column. V8 gives "at position N" for some errors only
- * ("Unexpected token '}', …" has none), so the offset is found by a strict scan when missing.
- */
-function describeJsonError(err: Error, text: string): string {
-  const m = /position (\d+)/.exec(err.message);
-  const position = m ? Number(m[1]) : firstJsonErrorOffset(text);
-  const before = text.slice(0, position);
-  const line = before.split('\n').length;
-  const column = position - before.lastIndexOf('\n');
-  const message = err.message.replace(/\s*\(line \d+ column \d+\)$/, '').replace(/\s+/g, ' ');
-  return `${message} (line ${line}, column ${column})`;
-}
-
-class JsonStop {
-  constructor(readonly offset: number) {}
-}
-
-/** Offset of the first character that makes `text` invalid JSON (RFC 8259), or its length. */
-function firstJsonErrorOffset(text: string): number {
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
-  };
-  const expect = (c: string) => {
-    if (text[i] !== c) throw new JsonStop(i);
-    i++;
-  };
-  const literal = (word: string) => {
-    for (const c of word) expect(c);
-  };
-  const string = () => {
-    expect('"');
-    for (;;) {
-      const c = text[i];
-      if (c === undefined || c < ' ') throw new JsonStop(i);
-      i++;
-      if (c === '"') return;
-      if (c === '\\') {
-        const e = text[i];
-        if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) throw new JsonStop(i);
-          i += 5;
-        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i++;
-        else throw new JsonStop(i);
-      }
-    }
-  };
-  const number = () => {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-    if (!m) throw new JsonStop(i);
-    i += m[0].length;
-  };
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        ws();
-        string();
-        ws();
-        expect(':');
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else return expect('}');
-      }
-    }
-    if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else return expect(']');
-      }
-    }
-    if (c === '"') return string();
-    if (c === 't') return literal('true');
-    if (c === 'f') return literal('false');
-    if (c === 'n') return literal('null');
-    number();
-  };
-  try {
-    value();
-    ws();
-    if (i < text.length) throw new JsonStop(i);
-    return text.length;
-  } catch (stop) {
-    if (stop instanceof JsonStop) return stop.offset;
-    throw stop;
-  }
-}
-
-/** A readable summary in French number format; the JSON is the reference output. */
 function summary(result: ClaimResult): string {
   const money = (amount: number) => formatMoney(amount, result.currency);
   const lines: string[] = [];

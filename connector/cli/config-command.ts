@@ -2,12 +2,7 @@ import { Command } from 'commander';
 import { ProblemsError } from '../config/problems';
 import { loadRuntime } from '../runtime';
 import { loadPolicies } from '../policy/load-policies';
-
-export interface CommandResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
+import { emit, type CommandResult } from './command-result';
 
 /** `recouvra config check --config FILE`: validates the file, the policies and the legal data it points to. */
 export function runConfigCheck(file: string, env: NodeJS.ProcessEnv = process.env): CommandResult {
@@ -36,12 +31,6 @@ export function runPolicyCheck(dir?: string): CommandResult {
   } catch (e) {
     return { exitCode: 1, stdout: '', stderr: `${(e as Error).message}\n` };
   }
-}
-
-export function emit(result: CommandResult): void {
-  if (result.stdout) process.stdout.write(result.stdout);
-  if (result.stderr) process.stderr.write(result.stderr);
-  process.exitCode = result.exitCode;
 }
 
 export function configCommand(): Command {

@@ -10,7 +10,7 @@ import { openSqliteStore } from '../store/sqlite';
 import type { CaseSnapshot, Store } from '../store/store';
 import { assertIsoDate, type IsoDate } from '../time/calendar-date';
 import { businessDate, systemClock, type Clock } from '../time/clock';
-import { emit, type CommandResult } from './config-command';
+import { emit, type CommandResult } from './command-result';
 
 export interface EvaluateArgs {
   config?: string;

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { ConfigSchema, type Config } from '../../config/config.schema';
+import { isSecretKey } from '../log/logger';
 import type { AdapterRegistry } from '../sync/adapter';
 import { keysAt } from './schema-keys';
 import { locate, parseYamlFile, problemsFromZod, ProblemsError, type LocatedYaml, type Problem } from './problems';
 
 /** Matches `${NAME}` and `${NAME:-default}`; `$${` escapes a literal `${`. */
 const ENV_REF = /\$?\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
-const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|private[-_]?key/i;
 
 export interface LoadedConfig {
   config: Config;
@@ -72,7 +72,7 @@ function interpolate(
       secrets.add(v);
       return v;
     });
-    if (!fromEnv && typeof key === 'string' && SECRET_KEY.test(key) && out !== '') {
+    if (!fromEnv && typeof key === 'string' && isSecretKey(key) && out !== '') {
       warnings.push(`${y.file}: ${path.join('.')} holds a secret in clear text; write it as \${SOME_ENV_VAR} and set the variable instead`);
       secrets.add(out);
     }

@@ -13,7 +13,8 @@ export interface Problem {
   column?: number;
 }
 
-export function formatPath(path: readonly (string | number | symbol)[]): string {
+/** `['invoices', 0, 'total']` → `invoices[0].total`. */
+export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const p of path) {
     if (typeof p === 'number') out += `[${p}]`;

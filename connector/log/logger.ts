@@ -12,8 +12,12 @@ export type Logger = winston.Logger;
 
 export const REDACTED = '[REDACTED]';
 
-/** Keys whose values are secrets whatever they contain. */
-const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|cookie|credential/i;
+/** Keys whose values are secrets whatever they contain (in logs and in the configuration). */
+const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|private[-_]?key|authorization|cookie|credential/i;
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
 
 /** Secrets shorter than this are not searched for inside strings: too many false hits. */
 const MIN_SECRET_LENGTH = 4;
@@ -45,7 +49,7 @@ export function redactValue(value: unknown, secrets: readonly string[], seen = n
   }
   if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets, seen));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactValue(v, secrets, seen);
+  for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactValue(v, secrets, seen);
   return out;
 }
 
@@ -54,7 +58,7 @@ const redactFields = winston.format((info, opts: unknown) => {
   for (const key of Object.keys(info)) {
     if (key === 'level') continue;
     const v = info[key];
-    info[key] = SECRET_KEY.test(key) && v !== undefined && v !== null && v !== '' ? REDACTED : redactValue(v, secrets);
+    info[key] = isSecretKey(key) && v !== undefined && v !== null && v !== '' ? REDACTED : redactValue(v, secrets);
   }
   return info;
 });

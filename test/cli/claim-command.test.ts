@@ -73,11 +73,11 @@ describe('runClaim', () => {
     expect(out.exitCode).toBe(1);
     expect(out.stdout).toBe('');
     expect(out.stderr).toContain(`${path} is not valid JSON`);
-    expect(out.stderr).toMatch(/\(line 3, column 13\)/);
-    // A trailing comma: V8 reports a position, converted to line 3, column 1.
+    expect(out.stderr).toMatch(/at line 3, column 13/);
+    // A trailing comma is reported where the next value should be: line 3, column 1.
     const trailing = runClaim({ input: file('trailing.json', '{\n  "currency": "EUR",\n}'), asOf: '2025-06-30', json: true });
     expect(trailing).toMatchObject({ exitCode: 1, stdout: '' });
-    expect(trailing.stderr).toMatch(/\(line 3, column 1\)/);
+    expect(trailing.stderr).toMatch(/at line 3, column 1\b/);
   });
 
   test('invalid data: every problem with its path', () => {

@@ -136,7 +136,7 @@ describe('loadFrenchLegalData on broken files', () => {
       expect.stringMatching(/^rates\.yaml: rates\[4\]\.ecbMroPercent: rate must be a percentage below 100 with at most two decimals/),
       expect.stringMatching(/^rates\.yaml: rates\[1\]\.semester: semester 2023-H1 is already defined at rates\[0\]$/),
       expect.stringMatching(/^indemnity\.yaml: amount: amount must be a whole number of minor units/),
-      'indemnity.yaml: (root): unknown key "colour"',
+      'indemnity.yaml: (top level): unknown key "colour"',
     ]);
     expect(e.message).toContain(dir);
   });
