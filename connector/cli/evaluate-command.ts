@@ -21,7 +21,11 @@ export interface EvaluateArgs {
   record?: boolean;
   clock?: Clock;
   env?: NodeJS.ProcessEnv;
+  /** Called every PROGRESS_EVERY cases and at the end, with the number of cases evaluated. */
+  onProgress?: (evaluated: number, done: boolean) => void;
 }
+
+const PROGRESS_EVERY = 5_000;
 
 interface Row {
   caseId: string;
@@ -56,6 +60,7 @@ export async function runEvaluate(args: EvaluateArgs): Promise<CommandResult> {
 
     const rows: Row[] = [];
     const failures: string[] = [];
+    let seen = 0;
     for await (const snap of store.streamCaseSnapshots()) {
       try {
         rows.push(await evaluateOne(store, snap, rt, asOf, now, args.record ?? false));
@@ -63,7 +68,9 @@ export async function runEvaluate(args: EvaluateArgs): Promise<CommandResult> {
         // One bad case is reported and skipped; the others are still evaluated.
         failures.push(`case ${snap.case.id} (${snap.debtor.name}): ${(e as Error).message}`);
       }
+      if (++seen % PROGRESS_EVERY === 0) args.onProgress?.(seen, false);
     }
+    args.onProgress?.(seen, true);
     rt.logger.close();
     const stderr = failures.length ? `${failures.length} case(s) could not be evaluated:\n${failures.map((f) => `  ${f}`).join('\n')}\n` : '';
     const stdout = args.json ? `${JSON.stringify({ asOf, cases: rows.map(jsonRow) }, null, 2)}\n` : renderText(rows, asOf, rt.config.company.locale);
@@ -148,5 +155,12 @@ export function evaluateCommand(): Command {
     .option('--as-of <date>', 'evaluate as of this date (YYYY-MM-DD); default: the portfolio date, else today in the company time zone')
     .option('--json', 'print JSON instead of text')
     .option('--record', 'record due steps as decisions and outbox rows (decide, record — nothing is sent)')
-    .action(async (opts: { config?: string; sample?: boolean; portfolio?: string; asOf?: string; json?: boolean; record?: boolean }) => emit(await runEvaluate(opts)));
+    .action(async (opts: { config?: string; sample?: boolean; portfolio?: string; asOf?: string; json?: boolean; record?: boolean }) =>
+      emit(await runEvaluate({ ...opts, ...(process.stderr.isTTY ? { onProgress: terminalProgress } : {}) })),
+    );
+}
+
+/** A counter on one terminal line, cleared at the end so it does not mix with the report. */
+function terminalProgress(evaluated: number, done: boolean): void {
+  process.stderr.write(done ? '\r\x1b[K' : `\revaluated ${evaluated.toLocaleString('en')} cases…`);
 }

@@ -77,6 +77,12 @@ describe('recouvra evaluate', () => {
     }
   });
 
+  it('reports progress, ending with the number of cases evaluated', async () => {
+    const calls: [number, boolean][] = [];
+    await runEvaluate({ sample: true, json: true, onProgress: (n, done) => calls.push([n, done]) });
+    expect(calls[calls.length - 1]).toEqual([13, true]);
+  });
+
   it('a bad --as-of is refused with a clear message', async () => {
     const r = await runEvaluate({ sample: true, asOf: '2026-02-30' });
     expect(r.exitCode).toBe(1);
