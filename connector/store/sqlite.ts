@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type DialectAdapter, type Driver, type SqliteDialectConfig } from 'kysely';
 import { KyselyStore, StoreError } from './kysely-store';
+import { sqliteDriver } from './sqlite-driver';
 import type { Database } from './schema';
 import type { Store } from './store';
 
@@ -24,7 +25,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
   let database: BetterSqlite3.Database;
   try {
     if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
-    database = new BetterSqlite3(path);
+    database = new (sqliteDriver())(path);
     if (!inMemory) database.pragma('journal_mode = WAL');
     database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     database.pragma('foreign_keys = ON');
@@ -41,7 +42,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
 
 /** A read-only connection for one stream; WAL gives it a stable snapshot while others write. */
 function openReader(path: string): Kysely<Database> {
-  const database = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+  const database = new (sqliteDriver())(path, { readonly: true, fileMustExist: true });
   database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return new Kysely<Database>({ dialect: new StoreSqliteDialect({ database }) });
 }
