@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { formatPath, ProblemsError } from './config/problems';
 import { parseJsonText } from './json-text';
-import { caseIdOf, DebtorSchema, IsoDateSchema, ReceivableSchema, StepRefSchema, type Case } from './model';
+import { CaseStageSchema, caseIdOf, DebtorSchema, IsoDateSchema, ReceivableSchema, StepRefSchema } from './model';
 import type { Store } from './store/store';
 
 /**
@@ -22,6 +22,8 @@ export const PortfolioSchema = z.strictObject({
         debtorId: z.string().min(1),
         companyId: z.string().min(1),
         currency: z.string().length(3),
+        /** Default: `reminding` when a step was performed, else the stage the case was created with. */
+        stage: CaseStageSchema.optional(),
         lastStep: StepRefSchema.nullable().default(null),
         lastContactOn: IsoDateSchema.nullable().default(null),
         manualPause: z.strictObject({ reason: z.string().min(1), until: IsoDateSchema.nullable() }).nullable().default(null),
@@ -60,7 +62,7 @@ export async function importPortfolio(store: Store, portfolio: Portfolio, at: st
       const id = caseIdOf(s.debtorId, s.companyId, s.currency);
       const existing = await tx.getCase(id);
       if (!existing) throw new Error(`caseStates: no receivable creates the case ${s.debtorId} × ${s.companyId} × ${s.currency} (${formatPath(['caseStates'])})`);
-      const stage: Case['stage'] = s.lastStep ? (s.lastStep.stepId.startsWith('formal') ? 'formal_notice' : 'reminding') : existing.stage;
+      const stage = s.stage ?? (s.lastStep ? 'reminding' : existing.stage);
       await tx.saveCase({ ...existing, lastStep: s.lastStep, lastContactOn: s.lastContactOn, manualPause: s.manualPause, stage, updatedAt: at });
     }
   });
