@@ -31,7 +31,7 @@ import {
   type Semester,
 } from '../time/calendar-date';
 import { basisPointsToPercent, formatBasisPoints, percentToBasisPoints } from './basis-points';
-import type { ClaimInput, ClaimInvoice, PartyKind } from './claim-input.schema';
+import type { ClaimInput, ClaimInvoice } from './claim-input.schema';
 import type { LegalData } from './legal-data';
 import { DEFAULT_PRESCRIPTION_WARN_DAYS, prescriptionOf, prescriptionWarnings } from './limitation';
 import { contractualFloorBps, l441DefaultRateBps, ratesFor } from './rates';

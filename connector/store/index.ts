@@ -1,5 +1,6 @@
 export type { CaseFilter, CaseSnapshot, Decision, QuarantinedRecord, RecordDecisionInput, Store, SyncCursor, SyncPage } from './store';
-export { KyselyStore, StoreError, type KyselyStoreOptions } from './kysely-store';
+export { KyselyStore, type KyselyStoreOptions } from './kysely-store';
+export { StoreError } from './errors';
 export { openSqliteStore } from './sqlite';
 export { openPostgresStore, type PostgresStoreOptions } from './postgres';
 export { openStore, type StoreConfig } from './open-store';

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool, types, type CustomTypesConfig } from 'pg';
-import { KyselyStore, StoreError } from './kysely-store';
+import { KyselyStore } from './kysely-store';
+import { StoreError } from './errors';
 import type { Database } from './schema';
 import type { Store } from './store';
 

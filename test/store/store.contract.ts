@@ -5,7 +5,8 @@ import { DebtorSchema, type Debtor } from '../../connector/model/debtor.schema';
 import { CaseJournalEntrySchema, type CaseJournalEntry } from '../../connector/model/journal.schema';
 import { PaymentSchema, type Payment } from '../../connector/model/payment.schema';
 import { ReceivableSchema, type Receivable } from '../../connector/model/receivable.schema';
-import { KyselyStore, StoreError } from '../../connector/store/kysely-store';
+import { KyselyStore } from '../../connector/store/kysely-store';
+import { StoreError } from '../../connector/store/errors';
 import type { CaseSnapshot, Decision, RecordDecisionInput, Store } from '../../connector/store/store';
 
 /**
