@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { DebtorSchema, ReceivableSchema, minorUnitDigits, type Debtor, type Receivable } from '../../connector/model';
+import { isValidFrenchVat, isValidSiren, isValidSiret } from '../../connector/model/identifiers';
+import { OdooMoveWireSchema, OdooPartnerWireSchema, type OdooMoveWire, type OdooPartnerWire } from './odoo-wire.schema';
+
+/** A mapped record, or the reason it was quarantined (never silently dropped). */
+export type Mapped<T> = { ok: true; value: T; warnings: string[] } | { ok: false; reason: string };
+
+export const ODOO_SYSTEM = 'odoo';
+
+const EmailSchema = z.email();
+/** Same rule as the canonical Debtor schema. */
+const PHONE = /^\+?[0-9 ().-]{6,20}$/;
+
+export const odooIds = {
+  move: (connection: string, id: number) => `${connection}:account.move:${id}`,
+  partner: (connection: string, id: number) => `${connection}:res.partner:${id}`,
+  company: (connection: string, id: number) => `${connection}:res.company:${id}`,
+};
+
+/**
+ * `payment_state` values (erp-apis.md §1.5): 16/17 not_paid, in_payment, paid, partial,
+ * reversed, invoicing_legacy; 18 adds blocked. `in_payment` means a payment is registered
+ * but not yet matched with the bank: the debtor has paid, so nothing is chased.
+ */
+const NOTHING_OPEN = new Set(['paid', 'in_payment', 'reversed', 'invoicing_legacy']);
+
+const KIND: Record<string, Receivable['kind']> = { out_invoice: 'invoice', out_refund: 'credit_note' };
+
+/** Odoo sends monetary values as floats (§1.3); they must be whole minor units once scaled. */
+export function toMinorUnits(amount: number, currency: string): number | string {
+  const digits = minorUnitDigits(currency);
+  const scaled = amount * 10 ** digits;
+  const rounded = Math.round(scaled);
+  if (Math.abs(scaled - rounded) > 1e-6 * Math.max(1, Math.abs(scaled))) return `amount ${amount} has more decimals than ${currency} allows (${digits})`;
+  if (!Number.isSafeInteger(rounded)) return `amount ${amount} ${currency} is too large to be exact`;
+  return rounded;
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; ');
+}
+
+export function moveToReceivable(raw: unknown, connection: string): Mapped<Receivable> {
+  const wire = OdooMoveWireSchema.safeParse(raw);
+  if (!wire.success) return { ok: false, reason: `not an Odoo account.move record: ${describe(wire.error)}` };
+  const m: OdooMoveWire = wire.data;
+  const kind = KIND[m.move_type];
+  if (!kind) return { ok: false, reason: `move_type "${m.move_type}" is not a customer invoice or credit note` };
+  if (m.state !== 'posted') return { ok: false, reason: `state "${m.state}": only posted moves are receivables` };
+  if (m.name === false || m.name === '/') return { ok: false, reason: 'posted move without a number' };
+  if (m.invoice_date === false) return { ok: false, reason: `${m.name}: posted without an invoice_date` };
+  if (m.currency_id === false) return { ok: false, reason: `${m.name}: no currency` };
+  if (m.commercial_partner_id === false) return { ok: false, reason: `${m.name}: no customer (commercial_partner_id is empty)` };
+  if (m.company_id === false) return { ok: false, reason: `${m.name}: no company` };
+  const currency = m.currency_id[1];
+  const total = toMinorUnits(Math.abs(m.amount_total), currency);
+  const residual = toMinorUnits(Math.abs(m.amount_residual), currency);
+  if (typeof total === 'string') return { ok: false, reason: `${m.name}: amount_total ${total}` };
+  if (typeof residual === 'string') return { ok: false, reason: `${m.name}: amount_residual ${residual}` };
+  const warnings: string[] = [];
+  const open = NOTHING_OPEN.has(m.payment_state) ? 0 : residual;
+  if (open !== residual) warnings.push(`${m.name}: payment_state ${m.payment_state} with a residual of ${residual}: treated as settled`);
+  const candidate = {
+    id: odooIds.move(connection, m.id),
+    source: { system: ODOO_SYSTEM, connection, id: String(m.id) },
+    kind,
+    number: m.name,
+    debtorId: odooIds.partner(connection, m.commercial_partner_id[0]),
+    companyId: odooIds.company(connection, m.company_id[0]),
+    issueDate: m.invoice_date,
+    dueDate: m.invoice_date_due === false ? m.invoice_date : m.invoice_date_due,
+    currency,
+    total,
+    open,
+    excluded: m.payment_state === 'blocked' ? { reason: 'blocked in Odoo (payment_state blocked)', since: m.write_date.slice(0, 10) } : null,
+    sourceVersion: m.write_date,
+  };
+  const parsed = ReceivableSchema.safeParse(candidate);
+  if (!parsed.success) return { ok: false, reason: `${m.name}: ${describe(parsed.error)}` };
+  return { ok: true, value: parsed.data, warnings };
+}
+
+const text = (v: string | false | undefined): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+
+export function partnerToDebtor(raw: unknown, connection: string): Mapped<Debtor> {
+  const wire = OdooPartnerWireSchema.safeParse(raw);
+  if (!wire.success) return { ok: false, reason: `not an Odoo res.partner record: ${describe(wire.error)}` };
+  const p: OdooPartnerWire = wire.data;
+  const name = text(p.name);
+  if (!name) return { ok: false, reason: `partner ${p.id} has no name` };
+  const warnings: string[] = [];
+  // Identifiers are kept only when valid: a wrong SIREN on a court filing is worse than none.
+  const registry = text(p.company_registry)?.replace(/\s/g, '');
+  const siretRaw = text(p.siret)?.replace(/\s/g, '');
+  const siren = registry && isValidSiren(registry) ? registry : siretRaw && isValidSiret(siretRaw) ? siretRaw.slice(0, 9) : undefined;
+  if (registry && !isValidSiren(registry)) warnings.push(`partner ${p.id}: company_registry "${registry}" is not a valid SIREN; ignored`);
+  const siret = siretRaw && isValidSiret(siretRaw) && (!siren || siretRaw.startsWith(siren)) ? siretRaw : undefined;
+  if (siretRaw && !siret) warnings.push(`partner ${p.id}: siret "${siretRaw}" is not valid for this partner; ignored`);
+  const vatRaw = text(p.vat)?.replace(/\s/g, '').toUpperCase();
+  const vat = vatRaw && (!vatRaw.startsWith('FR') || isValidFrenchVat(vatRaw)) ? vatRaw : undefined;
+  if (vatRaw && !vat) warnings.push(`partner ${p.id}: VAT number "${vatRaw}" has a wrong key; ignored`);
+  // A malformed e-mail or phone is dropped with a warning; it must not keep the debtor out.
+  const emails: string[] = [];
+  for (const e of (text(p.email) ?? '').split(/[,;]/).map((x) => x.trim()).filter((x) => x !== '')) {
+    if (EmailSchema.safeParse(e).success) emails.push(e);
+    else warnings.push(`partner ${p.id}: e-mail "${e}" is not valid; ignored`);
+  }
+  const phones: string[] = [];
+  for (const ph of [text(p.phone), text(p.mobile)]) {
+    if (ph === undefined) continue;
+    if (PHONE.test(ph)) phones.push(ph);
+    else warnings.push(`partner ${p.id}: phone "${ph}" is not a phone number; ignored`);
+  }
+  const country = text(p.country_code)?.toUpperCase();
+  const street = [text(p.street), text(p.street2)].filter((x): x is string => x !== undefined);
+  const addresses = street.length && text(p.zip) && text(p.city) && country ? [{ kind: 'billing' as const, lines: street, postalCode: text(p.zip)!, city: text(p.city)!, country }] : [];
+  const lang = text(p.lang)?.replace('_', '-');
+  const candidate = {
+    id: odooIds.partner(connection, p.id),
+    source: { system: ODOO_SYSTEM, connection, id: String(p.id) },
+    name,
+    kind: p.is_company ? 'company' : 'individual',
+    registration: { ...(siren ? { siren } : {}), ...(siret ? { siret } : {}), ...(vat ? { vat } : {}) },
+    addresses,
+    emails,
+    phones,
+    ...(lang ? { language: lang.split('-')[0] } : {}),
+  };
+  const parsed = DebtorSchema.safeParse(candidate);
+  if (!parsed.success) return { ok: false, reason: `partner ${p.id}: ${describe(parsed.error)}` };
+  return { ok: true, value: parsed.data, warnings };
+}

@@ -1,0 +1,139 @@
+import { moveToReceivable, partnerToDebtor, toMinorUnits } from '../../../mappings/odoo/to-canonical';
+
+// Shaped like the v18-03 capture (account.move search_read over XML-RPC).
+const move = {
+  id: 4,
+  name: 'INV/2026/00004',
+  ref: false,
+  move_type: 'out_invoice',
+  state: 'posted',
+  payment_state: 'partial',
+  invoice_date: '2026-10-09',
+  invoice_date_due: '2026-11-08',
+  amount_total: 31750.0,
+  amount_residual: 11750.5,
+  currency_id: [1, 'USD'],
+  partner_id: [15, 'Deco Addict, Jean Contact'],
+  commercial_partner_id: [10, 'Deco Addict'],
+  company_id: [1, 'My Company (San Francisco)'],
+  write_date: '2026-11-23 04:59:18',
+};
+
+describe('Odoo account.move → Receivable', () => {
+  it('maps a posted partial invoice to the commercial entity, in minor units', () => {
+    const r = moveToReceivable(move, 'main');
+    expect(r).toEqual({
+      ok: true,
+      warnings: [],
+      value: expect.objectContaining({
+        id: 'main:account.move:4',
+        kind: 'invoice',
+        number: 'INV/2026/00004',
+        debtorId: 'main:res.partner:10',
+        companyId: 'main:res.company:1',
+        issueDate: '2026-10-09',
+        dueDate: '2026-11-08',
+        currency: 'USD',
+        total: 3_175_000,
+        open: 1_175_050,
+        sourceVersion: '2026-11-23 04:59:18',
+        excluded: null,
+      }),
+    });
+  });
+
+  it('maps a credit note (out_refund) with positive magnitudes', () => {
+    const r = moveToReceivable({ ...move, move_type: 'out_refund', name: 'RINV/2026/00001', amount_total: -120, amount_residual: -120 }, 'main');
+    expect(r.ok && r.value).toMatchObject({ kind: 'credit_note', total: 12_000, open: 12_000 });
+  });
+
+  it('treats paid, in_payment and reversed as settled, and blocked (18+) as excluded', () => {
+    for (const state of ['paid', 'in_payment', 'reversed']) {
+      const r = moveToReceivable({ ...move, payment_state: state }, 'main');
+      expect(r.ok && r.value.open).toBe(0);
+    }
+    const blocked = moveToReceivable({ ...move, payment_state: 'blocked' }, 'main');
+    expect(blocked.ok && blocked.value.excluded?.reason).toContain('blocked in Odoo');
+  });
+
+  it('uses the invoice date when there is no due date (Odoo sends false)', () => {
+    const r = moveToReceivable({ ...move, invoice_date_due: false }, 'main');
+    expect(r.ok && r.value.dueDate).toBe('2026-10-09');
+  });
+
+  it.each([
+    ['a vendor bill', { move_type: 'in_invoice' }, 'move_type "in_invoice" is not a customer invoice or credit note'],
+    ['a draft', { state: 'draft' }, 'state "draft": only posted moves are receivables'],
+    ['no number', { name: '/' }, 'posted move without a number'],
+    ['no invoice date', { invoice_date: false }, 'INV/2026/00004: posted without an invoice_date'],
+    ['no customer', { commercial_partner_id: false }, 'INV/2026/00004: no customer'],
+    ['sub-cent amount', { amount_residual: 10.005 }, 'INV/2026/00004: amount_residual amount 10.005 has more decimals than USD allows (2)'],
+    ['residual above total', { amount_residual: 40000 }, 'INV/2026/00004: open: open amount cannot exceed the total'],
+    ['garbage', { amount_total: 'lots' }, 'not an Odoo account.move record: amount_total'],
+    ['unknown currency', { currency_id: [9, 'XXY'] }, 'INV/2026/00004: currency: unknown ISO 4217 currency "XXY"'],
+  ])('quarantines %s with a clear reason', (_name, change, reason) => {
+    const r = moveToReceivable({ ...move, ...change }, 'main');
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason).toContain(reason);
+  });
+
+  it('converts floats to minor units exactly, per currency digits', () => {
+    expect(toMinorUnits(0.1 + 0.2, 'EUR')).toBe(30);
+    expect(toMinorUnits(1234, 'JPY')).toBe(1234);
+    expect(toMinorUnits(12.5, 'JPY')).toBe('amount 12.5 has more decimals than JPY allows (0)');
+    expect(toMinorUnits(1.234, 'KWD')).toBe(1234);
+  });
+});
+
+describe('Odoo res.partner → Debtor', () => {
+  const partner = {
+    id: 10,
+    name: 'Deco Addict',
+    is_company: true,
+    vat: 'FR44 732829320',
+    company_registry: '732 829 320',
+    siret: '73282932000074',
+    email: 'deco.addict82@example.com, compta@deco.example',
+    phone: '(603)-996-3829',
+    mobile: false,
+    street: '77 Santa Barbara Rd',
+    street2: false,
+    zip: '94523',
+    city: 'Pleasant Hill',
+    country_code: 'US',
+    lang: 'fr_FR',
+    write_date: '2026-11-23 04:58:00',
+  };
+
+  it('maps a company with its identifiers, contacts, address and language', () => {
+    const r = partnerToDebtor(partner, 'main');
+    expect(r.ok && r.value).toMatchObject({
+      id: 'main:res.partner:10',
+      kind: 'company',
+      registration: { siren: '732829320', siret: '73282932000074', vat: 'FR44732829320' },
+      emails: ['deco.addict82@example.com', 'compta@deco.example'],
+      phones: ['(603)-996-3829'],
+      addresses: [{ kind: 'billing', lines: ['77 Santa Barbara Rd'], postalCode: '94523', city: 'Pleasant Hill', country: 'US' }],
+      language: 'fr',
+    });
+  });
+
+  it('keeps the debtor but drops invalid identifiers and contact details, with warnings', () => {
+    const r = partnerToDebtor({ ...partner, company_registry: '123456789', siret: '11111111111111', vat: 'FR00732829320', email: 'not-an-email', phone: 'call me' }, 'main');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.registration).toEqual({});
+    expect(r.value.emails).toEqual([]);
+    expect(r.warnings).toHaveLength(5);
+    expect(r.warnings.join('\n')).toContain('company_registry "123456789" is not a valid SIREN');
+  });
+
+  it('an individual without address stays a debtor without address', () => {
+    const r = partnerToDebtor({ id: 30, name: 'Claire Fontaine', is_company: false, email: false, write_date: '2026-11-23 04:58:00' }, 'main');
+    expect(r.ok && r.value).toMatchObject({ kind: 'individual', addresses: [], emails: [], language: 'fr' });
+  });
+
+  it('quarantines a partner without a name', () => {
+    expect(partnerToDebtor({ ...partner, name: false }, 'main')).toEqual({ ok: false, reason: 'partner 10 has no name' });
+  });
+});
