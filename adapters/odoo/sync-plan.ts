@@ -1,0 +1,74 @@
+/**
+ * What the Odoo adapter asks for, as pure functions (erp-apis.md §1.5, §1.6).
+ *
+ * - Incremental reads walk `account.move` by the keyset `(write_date, id)` with an explicit
+ *   order. They do NOT filter on state or payment_state: an invoice that was paid or
+ *   cancelled since the last read must be seen, so that its case is updated.
+ * - Each run starts `overlapSeconds` before the saved cursor: `write_date` is the start time
+ *   of the writing transaction, so a transaction that commits after our read carries a date
+ *   older than our cursor (§1.6 pitfall 1). Records re-read in the window are recognised by
+ *   their unchanged `write_date` and not counted as changes.
+ * - The full reconciliation lists the ids of every open receivable; anything the store holds
+ *   as open that Odoo no longer lists is read by id to learn whether it was paid, cancelled,
+ *   reversed or deleted (§1.6 pitfall 4: deletions are invisible to write_date polling).
+ */
+
+export type OdooDomain = unknown[];
+
+/** A position in the `(write_date, id)` order; write_date is Odoo's UTC `YYYY-MM-DD HH:MM:SS`. */
+export interface OdooCursor {
+  writeDate: string;
+  id: number;
+}
+
+export const CUSTOMER_MOVE_TYPES = ['out_invoice', 'out_refund'] as const;
+
+/** Customer invoices and credit notes still open (OCA credit-control's base domain, §1.5). */
+export const OPEN_RECEIVABLES_DOMAIN: OdooDomain = [
+  ['move_type', 'in', [...CUSTOMER_MOVE_TYPES]],
+  ['state', '=', 'posted'],
+  ['payment_state', 'not in', ['paid', 'reversed', 'in_payment', 'invoicing_legacy']],
+];
+
+export const KEYSET_ORDER = 'write_date asc, id asc';
+
+const ODOO_DATETIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+
+export function parseOdooDatetime(value: string): number {
+  const m = ODOO_DATETIME.exec(value);
+  if (!m) throw new RangeError(`"${value}" is not an Odoo datetime (YYYY-MM-DD HH:MM:SS, UTC)`);
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+}
+
+export function formatOdooDatetime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** The cursor a run starts from: the saved one moved back by the overlap window. */
+export function startOfRun(saved: OdooCursor | undefined, overlapSeconds: number): OdooCursor | undefined {
+  if (!saved) return undefined;
+  return { writeDate: formatOdooDatetime(parseOdooDatetime(saved.writeDate) - overlapSeconds * 1000), id: 0 };
+}
+
+/** Strictly after `cursor` in `(write_date, id)` order: `write_date > ts OR (write_date = ts AND id > last)`. */
+export function afterCursorDomain(cursor: OdooCursor | undefined): OdooDomain {
+  const types = ['move_type', 'in', [...CUSTOMER_MOVE_TYPES]];
+  if (!cursor) return [types];
+  return [types, '|', ['write_date', '>', cursor.writeDate], '&', ['write_date', '=', cursor.writeDate], ['id', '>', cursor.id]];
+}
+
+/** The cursor after a page: its last record's position; never moves backwards. */
+export function cursorAfterPage(previous: OdooCursor | undefined, page: readonly { id: number; write_date: string }[]): OdooCursor | undefined {
+  const last = page[page.length - 1];
+  if (!last) return previous;
+  const next = { writeDate: last.write_date, id: last.id };
+  if (previous && compareCursors(next, previous) < 0) {
+    throw new Error(`Odoo returned records out of order: (${next.writeDate}, ${next.id}) comes before the cursor (${previous.writeDate}, ${previous.id})`);
+  }
+  return next;
+}
+
+export function compareCursors(a: OdooCursor, b: OdooCursor): number {
+  if (a.writeDate !== b.writeDate) return a.writeDate < b.writeDate ? -1 : 1;
+  return a.id - b.id;
+}
