@@ -10,7 +10,7 @@ import {
 
 /**
  * The bytes Python's `xmlrpc.client` (requests) and Odoo 16.0 / 18.0 (responses) put on the
- * wire, reproduced exactly: the captures in shared/reference/odoo-xmlrpc-samples are the spec.
+ * wire, reproduced exactly: the captures in adapters/odoo/fixtures/xmlrpc-captures (from shared/reference/odoo-xmlrpc-samples) are the spec.
  * Built with strings on purpose: xml2js's Builder indents and closes elements its own way and
  * cannot write Python's Marshaller layout (a newline after `<data>`, after each `</value>`,
  * none between `<value>` and its type tag). Decoding does go through xml2js (decode.ts).

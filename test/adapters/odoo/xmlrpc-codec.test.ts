@@ -18,7 +18,8 @@ import {
   type XmlRpcValue,
 } from '../../../adapters/odoo/xmlrpc';
 
-const SAMPLES_DIR = path.join(__dirname, '../../../../shared/reference/odoo-xmlrpc-samples');
+// A copy of shared/reference/odoo-xmlrpc-samples, so the tests need nothing outside the repository.
+const SAMPLES_DIR = path.join(__dirname, '../../../adapters/odoo/fixtures/xmlrpc-captures');
 
 function sampleText(file: string): string {
   return fs.readFileSync(path.join(SAMPLES_DIR, file), 'utf8');
