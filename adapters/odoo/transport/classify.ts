@@ -1,0 +1,85 @@
+import { AdapterError } from '../../../connector/sync/adapter-error';
+import { redactString } from '../../../connector/log/logger';
+
+/**
+ * Odoo failures → typed AdapterErrors (erp-apis.md §1.3 fault codes, §1.4 JSON-2 statuses).
+ * The kind decides what happens next: config fails fast, transient and rate_limit are retried
+ * by the retry policy, system stops and is reported. Details never carry the credentials.
+ */
+
+/** XML-RPC `/xmlrpc/2` fault codes (§1.3, `xmlrpc_handle_exception_int`). */
+export const ODOO_FAULT = { APPLICATION_ERROR: 1, WARNING: 2, ACCESS_DENIED: 3, ACCESS_ERROR: 4 } as const;
+
+const EXCERPT = 600;
+
+/** The last line of a traceback is the exception and its message. */
+export function faultSummary(faultString: string): string {
+  const lines = faultString.trim().split('\n').filter((l) => l.trim() !== '');
+  return (lines[lines.length - 1] ?? faultString).trim();
+}
+
+export function classifyFault(code: number | string, faultString: string, ctx: { what: string; isWrite: boolean; secrets: readonly string[] }): AdapterError {
+  const summary = redactString(faultSummary(faultString), ctx.secrets);
+  const detail = `${ctx.what}: fault ${String(code)}: ${redactString(faultString.slice(-EXCERPT), ctx.secrets)}`;
+  if (code === ODOO_FAULT.ACCESS_DENIED || code === 'AccessDenied') {
+    return new AdapterError({ code: 'ODOO_ACCESS_DENIED', kind: 'config', userMessage: 'Odoo refused the login or API key: check `login` and the API key (Odoo › Preferences › Account Security › New API Key)', detail });
+  }
+  if (code === ODOO_FAULT.ACCESS_ERROR || /AccessError/.test(String(code))) {
+    return new AdapterError({ code: 'ODOO_ACCESS_ERROR', kind: 'config', userMessage: `the Odoo user lacks access rights for ${ctx.what} (${summary}): give it the Invoicing/Accounting rights`, detail });
+  }
+  if (/cannot marshal None/.test(faultString)) {
+    // §1.3: the method ran, maybe committed, and only its return value failed to travel.
+    return new AdapterError({
+      code: 'ODOO_RESULT_NOT_MARSHALLABLE',
+      kind: 'system',
+      outcomeUnknown: ctx.isWrite,
+      userMessage: `${ctx.what} ran on Odoo but its result could not be sent back${ctx.isWrite ? ': the change may have been applied, so it is not repeated automatically' : ''}`,
+      detail,
+    });
+  }
+  if (/Invalid field/.test(faultString)) {
+    return new AdapterError({ code: 'ODOO_INVALID_FIELD', kind: 'config', userMessage: `Odoo does not know a field used by ${ctx.what} (${summary}): the server version or installed modules differ from what the connection expects`, detail });
+  }
+  if (/database .* does not exist|KeyError: '.*'\s*$/.test(faultString) && ctx.what.startsWith('common.')) {
+    return new AdapterError({ code: 'ODOO_DATABASE_NOT_FOUND', kind: 'config', userMessage: `Odoo has no such database (${summary}): check \`database\``, detail });
+  }
+  if (code === ODOO_FAULT.WARNING) {
+    return new AdapterError({ code: 'ODOO_USER_ERROR', kind: 'system', userMessage: `Odoo refused ${ctx.what}: ${summary}`, detail, outcomeUnknown: false });
+  }
+  return new AdapterError({ code: 'ODOO_APPLICATION_ERROR', kind: 'system', userMessage: `Odoo failed on ${ctx.what}: ${summary}`, detail, outcomeUnknown: ctx.isWrite });
+}
+
+export function classifyHttpStatus(status: number, ctx: { what: string; url: string; isWrite: boolean; retryAfter?: string | undefined; body?: string }): AdapterError {
+  const detail = `${ctx.what}: HTTP ${status} from ${ctx.url}${ctx.body ? `: ${ctx.body.slice(0, EXCERPT)}` : ''}`;
+  if (status === 429) {
+    return new AdapterError({ code: 'ODOO_RATE_LIMITED', kind: 'rate_limit', userMessage: 'Odoo asks to slow down (HTTP 429)', detail, ...retryAfter(ctx.retryAfter) });
+  }
+  if (status === 401 || status === 403) return new AdapterError({ code: 'ODOO_ACCESS_DENIED', kind: 'config', userMessage: `Odoo refused the credentials (HTTP ${status}): check the login and API key`, detail });
+  if (status === 404) {
+    return new AdapterError({ code: 'ODOO_ENDPOINT_NOT_FOUND', kind: 'config', userMessage: `${ctx.url} does not exist: is \`url\` the Odoo server's address, and does this Odoo still serve this API (XML-RPC is removed on Odoo Online 21.1)?`, detail });
+  }
+  if (status >= 500) {
+    // A 5xx after a write may come after the write committed: not safe to repeat blindly.
+    return new AdapterError({ code: 'ODOO_SERVER_ERROR', kind: 'transient', userMessage: `Odoo answered HTTP ${status}`, detail, outcomeUnknown: ctx.isWrite, ...retryAfter(ctx.retryAfter) });
+  }
+  return new AdapterError({ code: 'ODOO_HTTP_ERROR', kind: 'config', userMessage: `Odoo answered HTTP ${status} to ${ctx.what}`, detail });
+}
+
+const NETWORK_TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+
+export function classifyNetworkError(code: string | undefined, message: string, ctx: { what: string; url: string; isWrite: boolean }): AdapterError {
+  const detail = `${ctx.what}: ${code ?? 'network error'} on ${ctx.url}: ${message}`;
+  if (code === 'ENOTFOUND') return new AdapterError({ code: 'ODOO_HOST_NOT_FOUND', kind: 'config', userMessage: `the host of ${ctx.url} does not exist: check \`url\``, detail });
+  if (code && NETWORK_TRANSIENT.has(code)) {
+    return new AdapterError({ code: 'ODOO_UNREACHABLE', kind: 'transient', userMessage: `cannot reach Odoo at ${ctx.url} (${code})`, detail, outcomeUnknown: ctx.isWrite && code !== 'ECONNREFUSED' });
+  }
+  return new AdapterError({ code: 'ODOO_NETWORK_ERROR', kind: 'transient', userMessage: `network error talking to ${ctx.url}: ${message}`, detail, outcomeUnknown: ctx.isWrite });
+}
+
+function retryAfter(header: string | undefined): { retryAfterMs?: number } {
+  if (!header) return {};
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return { retryAfterMs: seconds * 1000 };
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? {} : { retryAfterMs: Math.max(0, at - Date.now()) };
+}
