@@ -5,6 +5,7 @@ import { bundledPath } from '../paths';
 import { claimCommand } from './claim-command';
 import { configCommand, policyCommand } from './config-command';
 import { evaluateCommand } from './evaluate-command';
+import { simulateCommand } from './simulate-command';
 
 /** The `recouvra` command line. Every command exits non-zero on failure with a message saying what and where. */
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   program.addCommand(claimCommand());
   program.addCommand(configCommand());
   program.addCommand(policyCommand());
+  program.addCommand(simulateCommand());
   return program;
 }
 
