@@ -4,17 +4,7 @@ import axios from 'axios';
 import { createOdooDatabase, type OdooDatabase } from '../../../adapters/odoo/simulator/model';
 import { OdooSimulator } from '../../../adapters/odoo/simulator/server';
 import { XmlRpcTransport } from '../../../adapters/odoo/transport/xmlrpc-transport';
-import { AdapterError } from '../../../connector/sync/adapter-error';
-
-async function failure(p: Promise<unknown>): Promise<AdapterError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AdapterError) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
+import { adapterFailure } from '../../helpers/failure';
 
 const OPEN = [
   ['move_type', 'in', ['out_invoice', 'out_refund']],
@@ -43,7 +33,7 @@ describe('Odoo simulator over XML-RPC (18.0)', () => {
   });
 
   it('an unknown database is a configuration error naming it', async () => {
-    const e = await failure(rpc.call('common', 'authenticate', ['prod', 'admin', 'admin', {}], { isWrite: false, what: 'common.authenticate' }));
+    const e = await adapterFailure(rpc.call('common', 'authenticate', ['prod', 'admin', 'admin', {}], { isWrite: false, what: 'common.authenticate' }));
     expect(e).toMatchObject({ code: 'ODOO_DATABASE_NOT_FOUND', kind: 'config' });
     expect(e.userMessage).toContain('database "prod" does not exist');
   });
@@ -66,15 +56,15 @@ describe('Odoo simulator over XML-RPC (18.0)', () => {
   });
 
   it('faults: unknown field is a config error; a bad password on object calls is Access Denied', async () => {
-    expect(await failure(exec('account.move', 'search_read', [[['no_such_field', '=', 1]]]))).toMatchObject({ code: 'ODOO_INVALID_FIELD' });
-    const e = await failure(rpc.call('object', 'execute_kw', ['demo', 2, 'wrong', 'account.move', 'search_count', [[]]], { isWrite: false, what: 'x' }));
+    expect(await adapterFailure(exec('account.move', 'search_read', [[['no_such_field', '=', 1]]]))).toMatchObject({ code: 'ODOO_INVALID_FIELD' });
+    const e = await adapterFailure(rpc.call('object', 'execute_kw', ['demo', 2, 'wrong', 'account.move', 'search_count', [[]]], { isWrite: false, what: 'x' }));
     expect(e).toMatchObject({ code: 'ODOO_ACCESS_DENIED', kind: 'config' });
   });
 
   it('a method returning None faults after its work is done: the note exists, the outcome was unknown', async () => {
     const [id] = (await exec('account.move', 'search', [OPEN], { limit: 1 })) as number[];
     db.returnNone('account.move', 'message_post');
-    const e = await failure(exec('account.move', 'message_post', [[id]], { body: 'Relance 1 envoyée', message_type: 'comment', subtype_xmlid: 'mail.mt_note', body_is_html: true }, true));
+    const e = await adapterFailure(exec('account.move', 'message_post', [[id]], { body: 'Relance 1 envoyée', message_type: 'comment', subtype_xmlid: 'mail.mt_note', body_is_html: true }, true));
     db.returnNone('account.move', 'message_post', false);
     expect(e).toMatchObject({ code: 'ODOO_RESULT_NOT_MARSHALLABLE', outcomeUnknown: true });
     const notes = (await exec('mail.message', 'search_read', [[['model', '=', 'account.move'], ['res_id', '=', id!]]], { fields: ['body'] })) as { body: string }[];
@@ -83,10 +73,10 @@ describe('Odoo simulator over XML-RPC (18.0)', () => {
 
   it('injected 503 and rate limits reach the client as transient and rate_limit errors', async () => {
     sim.controls.failNext(1, 503);
-    expect(await failure(exec('account.move', 'search_count', [[]]))).toMatchObject({ code: 'ODOO_SERVER_ERROR', kind: 'transient' });
+    expect(await adapterFailure(exec('account.move', 'search_count', [[]]))).toMatchObject({ code: 'ODOO_SERVER_ERROR', kind: 'transient' });
     sim.controls.limitRate(1, 60_000);
     await exec('account.move', 'search_count', [[]]);
-    expect(await failure(exec('account.move', 'search_count', [[]]))).toMatchObject({ code: 'ODOO_RATE_LIMITED', kind: 'rate_limit' });
+    expect(await adapterFailure(exec('account.move', 'search_count', [[]]))).toMatchObject({ code: 'ODOO_RATE_LIMITED', kind: 'rate_limit' });
     sim.controls.rateLimit = undefined;
   });
 

@@ -2,23 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nock from 'nock';
 import { XmlRpcTransport } from '../../../adapters/odoo/transport/xmlrpc-transport';
-import { AdapterError } from '../../../connector/sync/adapter-error';
+import { adapterFailure } from '../../helpers/failure';
 import { SerialLane } from '../../../connector/sync/serial-lane';
 
 const CAPTURES = join(__dirname, '../../../adapters/odoo/fixtures/xmlrpc-captures');
 const capture = (name: string) => readFileSync(join(CAPTURES, name), 'utf8');
 const BASE = 'http://odoo.test:8069';
 const transport = () => new XmlRpcTransport({ baseUrl: BASE, timeoutMs: 2_000, secrets: ['admin-key-123456'] });
-
-async function failure(p: Promise<unknown>): Promise<AdapterError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AdapterError) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -47,48 +37,48 @@ describe('XML-RPC transport (wire level)', () => {
     ['v16-12-object-fault-bad-field.response.xml', 'ODOO_INVALID_FIELD', 'config'],
   ])('maps the captured fault %s to %s (%s)', async (file, code, kind) => {
     nock(BASE).post('/xmlrpc/2/object').reply(200, capture(file));
-    const e = await failure(transport().call('object', 'execute_kw', [], { isWrite: false, what: 'account.move.search_read' }));
+    const e = await adapterFailure(transport().call('object', 'execute_kw', [], { isWrite: false, what: 'account.move.search_read' }));
     expect(e).toMatchObject({ code, kind });
   });
 
   it('the invalid-field message names the field', async () => {
     nock(BASE).post('/xmlrpc/2/object').reply(200, capture('v18-12-object-fault-bad-field.response.xml'));
-    const e = await failure(transport().call('object', 'execute_kw', [], { isWrite: false, what: 'account.move.search_read' }));
+    const e = await adapterFailure(transport().call('object', 'execute_kw', [], { isWrite: false, what: 'account.move.search_read' }));
     expect(e.userMessage).toContain('Invalid field account.move.no_such_field');
   });
 
   it('"cannot marshal None" after a write: outcome unknown, never retried blindly', async () => {
     const fault = '<?xml version="1.0"?>\n<methodResponse>\n<fault>\n<value><struct>\n<member>\n<name>faultCode</name>\n<value><int>1</int></value>\n</member>\n<member>\n<name>faultString</name>\n<value><string>Traceback (most recent call last):\nTypeError: cannot marshal None unless allow_none is enabled\n</string></value>\n</member>\n</struct></value>\n</fault>\n\n</methodResponse>\n';
     nock(BASE).post('/xmlrpc/2/object').reply(200, fault);
-    const e = await failure(transport().call('object', 'execute_kw', [], { isWrite: true, what: 'account.payment.action_post' }));
+    const e = await adapterFailure(transport().call('object', 'execute_kw', [], { isWrite: true, what: 'account.payment.action_post' }));
     expect(e).toMatchObject({ code: 'ODOO_RESULT_NOT_MARSHALLABLE', outcomeUnknown: true });
   });
 
   it('429 is a rate limit carrying Retry-After; 503 is transient', async () => {
     nock(BASE).post('/xmlrpc/2/object').reply(429, 'slow down', { 'Retry-After': '7' });
-    expect(await failure(transport().call('object', 'execute_kw', [], { isWrite: false, what: 'x' }))).toMatchObject({ code: 'ODOO_RATE_LIMITED', kind: 'rate_limit', retryAfterMs: 7000 });
+    expect(await adapterFailure(transport().call('object', 'execute_kw', [], { isWrite: false, what: 'x' }))).toMatchObject({ code: 'ODOO_RATE_LIMITED', kind: 'rate_limit', retryAfterMs: 7000 });
     nock(BASE).post('/xmlrpc/2/object').reply(503, '<html>maintenance</html>');
-    expect(await failure(transport().call('object', 'execute_kw', [], { isWrite: false, what: 'x' }))).toMatchObject({ code: 'ODOO_SERVER_ERROR', kind: 'transient', outcomeUnknown: false });
+    expect(await adapterFailure(transport().call('object', 'execute_kw', [], { isWrite: false, what: 'x' }))).toMatchObject({ code: 'ODOO_SERVER_ERROR', kind: 'transient', outcomeUnknown: false });
   });
 
   it('a page that is not XML-RPC is a system error that suggests checking the URL', async () => {
     nock(BASE).post('/xmlrpc/2/object').reply(200, '<html><body>Login</body></html>');
-    const e = await failure(transport().call('object', 'execute_kw', [], { isWrite: false, what: 'x' }));
+    const e = await adapterFailure(transport().call('object', 'execute_kw', [], { isWrite: false, what: 'x' }));
     expect(e.code).toBe('ODOO_BAD_RESPONSE');
     expect(e.userMessage).toContain('is `url` an Odoo server?');
   });
 
   it('404 is a configuration error; a refused connection is transient', async () => {
     nock(BASE).post('/xmlrpc/2/object').reply(404, 'Not Found');
-    expect(await failure(transport().call('object', 'execute_kw', [], { isWrite: false, what: 'x' }))).toMatchObject({ code: 'ODOO_ENDPOINT_NOT_FOUND', kind: 'config' });
+    expect(await adapterFailure(transport().call('object', 'execute_kw', [], { isWrite: false, what: 'x' }))).toMatchObject({ code: 'ODOO_ENDPOINT_NOT_FOUND', kind: 'config' });
     nock(BASE).post('/xmlrpc/2/object').replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
-    expect(await failure(transport().call('object', 'execute_kw', [], { isWrite: false, what: 'x' }))).toMatchObject({ code: 'ODOO_UNREACHABLE', kind: 'transient' });
+    expect(await adapterFailure(transport().call('object', 'execute_kw', [], { isWrite: false, what: 'x' }))).toMatchObject({ code: 'ODOO_UNREACHABLE', kind: 'transient' });
   });
 
   it('never puts the API key in an error, even when Odoo echoes it', async () => {
     const fault = '<?xml version="1.0"?>\n<methodResponse>\n<fault>\n<value><struct>\n<member>\n<name>faultCode</name>\n<value><int>1</int></value>\n</member>\n<member>\n<name>faultString</name>\n<value><string>ValueError: bad key admin-key-123456</string></value>\n</member>\n</struct></value>\n</fault>\n\n</methodResponse>\n';
     nock(BASE).post('/xmlrpc/2/object').reply(200, fault);
-    const e = await failure(transport().call('object', 'execute_kw', ['db', 2, 'admin-key-123456'], { isWrite: false, what: 'x' }));
+    const e = await adapterFailure(transport().call('object', 'execute_kw', ['db', 2, 'admin-key-123456'], { isWrite: false, what: 'x' }));
     expect(`${e.message} ${e.userMessage} ${e.detail}`).not.toContain('admin-key-123456');
   });
 });

@@ -438,16 +438,20 @@ function recordAccess(name: string, type: FieldType): FieldAccess<Record<string,
       if (type === 'date' || type === 'datetime') return convert(type, v, '=', faults);
       return v as Raw;
     },
-    display(record) {
-      const v = record[name];
-      return Array.isArray(v) && typeof v[1] === 'string' ? v[1] : null;
-    },
-    text(record) {
-      const v = record[name];
-      if (v === false || v === null || v === undefined) return null;
-      return Array.isArray(v) ? String(v[1]) : String(v);
-    },
+    display: (record) => displayOf(record[name]),
+    text: (record) => textOf(record[name]),
   };
+}
+
+/** The display name of a many2one pair `[id, name]`, else null. */
+function displayOf(v: unknown): string | null {
+  return Array.isArray(v) && typeof v[1] === 'string' ? v[1] : null;
+}
+
+/** Text for like/ilike: a many2one compares on its display name; Odoo's False is no text. */
+function textOf(v: unknown): string | null {
+  if (v === false || v === null || v === undefined) return null;
+  return Array.isArray(v) ? String(v[1]) : String(v);
 }
 
 function inferredAccess(name: string): FieldAccess<Record<string, unknown>> {
@@ -460,14 +464,7 @@ function inferredAccess(name: string): FieldAccess<Record<string, unknown>> {
       if (Array.isArray(v)) return v.length === 2 && typeof v[1] === 'string' ? (v[0] as number) : (v as number[]);
       return v as Raw;
     },
-    display(record) {
-      const v = record[name];
-      return Array.isArray(v) && typeof v[1] === 'string' ? v[1] : null;
-    },
-    text(record) {
-      const v = record[name];
-      if (v === false || v === null || v === undefined) return null;
-      return Array.isArray(v) ? String(v[1]) : String(v);
-    },
+    display: (record) => displayOf(record[name]),
+    text: (record) => textOf(record[name]),
   };
 }
