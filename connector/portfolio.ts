@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { formatPath, ProblemsError } from './config/problems';
 import { parseJsonText } from './json-text';
-import { CaseStageSchema, caseIdOf, DebtorSchema, IsoDateSchema, ReceivableSchema, StepRefSchema } from './model';
+import { CaseStageSchema, caseIdOf, CurrencySchema, DebtorSchema, IsoDateSchema, ManualPauseSchema, ReceivableSchema, StepRefSchema } from './model';
 import type { Store } from './store/store';
 
 /**
@@ -21,12 +21,12 @@ export const PortfolioSchema = z.strictObject({
       z.strictObject({
         debtorId: z.string().min(1),
         companyId: z.string().min(1),
-        currency: z.string().length(3),
+        currency: CurrencySchema,
         /** Default: `reminding` when a step was performed, else the stage the case was created with. */
         stage: CaseStageSchema.optional(),
         lastStep: StepRefSchema.nullable().default(null),
         lastContactOn: IsoDateSchema.nullable().default(null),
-        manualPause: z.strictObject({ reason: z.string().min(1), until: IsoDateSchema.nullable() }).nullable().default(null),
+        manualPause: ManualPauseSchema.nullable().default(null),
       }),
     )
     .default([]),

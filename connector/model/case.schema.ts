@@ -22,6 +22,9 @@ export const StepRefSchema = z.strictObject({
 });
 export type StepRef = z.infer<typeof StepRefSchema>;
 
+/** A pause set by a controller; `until` null means until someone resumes the case. */
+export const ManualPauseSchema = z.strictObject({ reason: z.string().min(1), until: IsoDateSchema.nullable() });
+
 /** One case = one debtor × one company × one currency, grouping all its open items. */
 export const CaseSchema = z.strictObject({
   id: IdSchema,
@@ -33,7 +36,7 @@ export const CaseSchema = z.strictObject({
   lastStep: StepRefSchema.nullable().default(null),
   lastContactOn: IsoDateSchema.nullable().default(null),
   /** A controller paused the case by hand; null when not paused. */
-  manualPause: z.strictObject({ reason: z.string().min(1), until: IsoDateSchema.nullable() }).nullable().default(null),
+  manualPause: ManualPauseSchema.nullable().default(null),
   /** The step waiting for a controller's approval, if any. */
   pendingApproval: StepRefSchema.nullable().default(null),
   openedAt: IsoDateTimeSchema,
