@@ -1,4 +1,17 @@
-export type { CaseFilter, CaseSnapshot, Decision, QuarantinedRecord, RecordDecisionInput, Store, SyncCursor, SyncPage } from './store';
+export type {
+  ActionFilter,
+  CaseFilter,
+  CaseSnapshot,
+  CompleteActionInput,
+  Decision,
+  QuarantinedRecord,
+  ReceivableClosure,
+  ReceivableState,
+  RecordDecisionInput,
+  Store,
+  SyncCursor,
+  SyncPage,
+} from './store';
 export { KyselyStore, type KyselyStoreOptions } from './kysely-store';
 export { StoreError } from './errors';
 export { openSqliteStore } from './sqlite';

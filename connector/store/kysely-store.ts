@@ -13,7 +13,20 @@ import type {
   Database,
   PaymentAllocationsTable,
 } from './schema';
-import type { CaseFilter, CaseSnapshot, Decision, QuarantinedRecord, RecordDecisionInput, Store, SyncCursor, SyncPage } from './store';
+import type {
+  ActionFilter,
+  CaseFilter,
+  CaseSnapshot,
+  CompleteActionInput,
+  Decision,
+  QuarantinedRecord,
+  ReceivableClosure,
+  ReceivableState,
+  RecordDecisionInput,
+  Store,
+  SyncCursor,
+  SyncPage,
+} from './store';
 
 /**
  * The one implementation of `Store`, shared by SQLite and PostgreSQL. What differs between
@@ -158,6 +171,36 @@ export class KyselyStore implements Store {
       this.db.selectFrom('receivables').selectAll().where('case_id', '=', caseId).orderBy('due_date').orderBy('id').execute(),
     );
     return rows.map(rowToReceivable);
+  }
+
+  async receivableStates(ids: readonly string[]): Promise<Map<string, ReceivableState>> {
+    const states = new Map<string, ReceivableState>();
+    for (const chunk of chunksOf([...new Set(ids)])) {
+      const rows = await attempt('read', 'receivables', chunk, () =>
+        this.db.selectFrom('receivables').select(['id', 'case_id', 'source_version', 'open', 'number']).where('id', 'in', chunk).execute(),
+      );
+      for (const row of rows) states.set(row.id, { caseId: row.case_id, sourceVersion: row.source_version ?? undefined, open: row.open, number: row.number });
+    }
+    return states;
+  }
+
+  /**
+   * Served by the partial index receivables_open_by_connection (migration 0002), without a
+   * sort. `open > 0` is written as a literal, not bound: a plan made before the parameters are
+   * known (a PostgreSQL generic plan) can match the index's predicate only against a constant.
+   */
+  async listOpenReceivableIds(connection: string): Promise<string[]> {
+    const rows = await attempt('read', 'receivables', undefined, () =>
+      this.db.selectFrom('receivables').select('id').where('source_connection', '=', connection).where(sql<boolean>`open > 0`).orderBy('id').execute(),
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Sets the open amount of the receivables the store holds to 0; other ids match no row. */
+  private async closeReceivables(closures: readonly ReceivableClosure[]): Promise<void> {
+    for (const ids of chunksOf([...new Set(closures.map((c) => c.id))])) {
+      await attempt('write', 'receivables', ids.length === 1 ? ids[0] : ids, () => this.db.updateTable('receivables').set({ open: 0 }).where('id', 'in', ids).execute());
+    }
   }
 
   // ── payments ─────────────────────────────────────────────────────────────
@@ -343,13 +386,35 @@ export class KyselyStore implements Store {
     return rows.map(rowToDecision);
   }
 
-  async listActions(filter: { status?: Action['status']; caseId?: string; limit?: number } = {}): Promise<Action[]> {
+  async listActions(filter: ActionFilter = {}): Promise<Action[]> {
     let query = this.db.selectFrom('outbox').selectAll().orderBy('not_before').orderBy('id');
     if (filter.status !== undefined) query = query.where('status', '=', filter.status);
     if (filter.caseId !== undefined) query = query.where('case_id', '=', filter.caseId);
+    if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
     if (filter.limit !== undefined) query = query.limit(filter.limit);
     const rows = await attempt('read', 'outbox', undefined, () => query.execute());
     return rows.map(rowToAction);
+  }
+
+  async getAction(id: string): Promise<Action | undefined> {
+    const row = await attempt('read', 'outbox', id, () => this.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst());
+    return row === undefined ? undefined : rowToAction(row);
+  }
+
+  async completeAction(input: CompleteActionInput): Promise<void> {
+    const { id, status, attempts, lastError, at, notBefore, journal = [] } = input;
+    await this.inTransaction(async (tx) => {
+      const updated = await attempt('write', 'outbox', id, () =>
+        tx.db
+          .updateTable('outbox')
+          .set({ status, attempts, last_error: lastError, updated_at: at, ...(notBefore === undefined ? {} : { not_before: notBefore }) })
+          .where('id', '=', id)
+          .returning('id')
+          .executeTakeFirst(),
+      );
+      if (updated === undefined) throw new StoreError(`cannot complete action "${id}": the outbox holds no action with that id`, { table: 'outbox', recordId: id });
+      if (journal.length > 0) await tx.appendJournalEntries(journal);
+    });
   }
 
   // ── sync ─────────────────────────────────────────────────────────────────
@@ -367,6 +432,8 @@ export class KyselyStore implements Store {
       if (page.debtors?.length) await tx.upsertDebtors(page.debtors);
       if (page.receivables?.length) await tx.upsertReceivables(page.receivables, page.at);
       if (page.payments?.length) await tx.upsertPayments(page.payments);
+      if (page.closures?.length) await tx.closeReceivables(page.closures);
+      await tx.releaseFromQuarantine(page);
       const quarantined = lastBy(page.quarantined ?? [], (q) => q.sourceId).map((q) => ({
         connection: page.connection,
         stream: page.stream,
@@ -384,6 +451,7 @@ export class KyselyStore implements Store {
             .execute(),
         );
       }
+      if (page.journal?.length) await tx.appendJournalEntries(page.journal);
       await attempt('write', 'sync_cursors', `${page.connection}/${page.stream}`, () =>
         tx.db
           .insertInto('sync_cursors')
@@ -392,6 +460,25 @@ export class KyselyStore implements Store {
           .execute(),
       );
     });
+  }
+
+  /**
+   * A record of the page that mapped leaves quarantine: its row for this connection and stream
+   * is deleted. Runs before the page's own quarantined rows are written, so that a source id
+   * the page both saved and rejected stays quarantined.
+   */
+  private async releaseFromQuarantine(page: SyncPage): Promise<void> {
+    const sourceIds = new Set<string>();
+    for (const records of [page.debtors, page.receivables, page.payments]) {
+      for (const r of records ?? []) {
+        if (r.source.connection === page.connection) sourceIds.add(r.source.id);
+      }
+    }
+    for (const ids of chunksOf([...sourceIds])) {
+      await attempt('write', 'quarantine', ids.length === 1 ? ids[0] : ids, () =>
+        this.db.deleteFrom('quarantine').where('connection', '=', page.connection).where('stream', '=', page.stream).where('source_id', 'in', ids).execute(),
+      );
+    }
   }
 
   async listQuarantined(connection?: string): Promise<QuarantinedRecord[]> {

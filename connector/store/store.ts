@@ -42,7 +42,30 @@ export interface SyncPage {
   receivables?: Receivable[];
   payments?: Payment[];
   quarantined?: Omit<QuarantinedRecord, 'connection' | 'stream'>[];
+  /** Applied after the page's receivables, so a closure wins over the same id's upsert. */
+  closures?: ReceivableClosure[];
+  /** Appended after every other write of the page, so they may name a case the page creates. */
+  journal?: Omit<CaseJournalEntry, 'seq'>[];
   at: string;
+}
+
+/**
+ * A receivable that is no longer owed, though the source did not send it as paid: settled
+ * elsewhere, cancelled, or deleted at the source. Its open amount becomes 0; an id the store
+ * does not hold is ignored. The store keeps no column for the reason: the caller journals it.
+ */
+export interface ReceivableClosure {
+  id: string;
+  reason: string;
+}
+
+/** What the sync engine compares an incoming receivable with, to count it new, changed or closed. */
+export interface ReceivableState {
+  caseId: string;
+  sourceVersion: string | undefined;
+  /** Open amount in minor units. */
+  open: number;
+  number: string;
 }
 
 /** A policy decision, recorded before anything is sent. */
@@ -69,6 +92,27 @@ export interface RecordDecisionInput {
   journal: Omit<CaseJournalEntry, 'seq'>[];
   /** The case as it must be after the decision (stage, lastStep, lastContactOn, pendingApproval). */
   caseAfter: Case;
+}
+
+export interface ActionFilter {
+  status?: Action['status'];
+  caseId?: string;
+  kind?: Action['kind'];
+  limit?: number;
+}
+
+/** The outcome of one attempt at an action, written with its journal entries in one transaction. */
+export interface CompleteActionInput {
+  id: string;
+  status: 'done' | 'failed' | 'pending';
+  /** Attempts made so far, this one included. */
+  attempts: number;
+  lastError: string | null;
+  /** ISO 8601 timestamp of the attempt; becomes the row's `updatedAt`. */
+  at: string;
+  /** ISO 8601 timestamp before which the action must not be tried again (a retry); unchanged when absent. */
+  notBefore?: string;
+  journal?: Omit<CaseJournalEntry, 'seq'>[];
 }
 
 export interface CaseFilter {
@@ -105,6 +149,10 @@ export interface Store {
   getReceivable(id: string): Promise<Receivable | undefined>;
   /** Receivables of a case, open or not, ordered by due date then id. */
   listReceivablesOfCase(caseId: string): Promise<Receivable[]>;
+  /** The state of each id the store holds, one query per 500 ids; ids it does not hold are absent. */
+  receivableStates(ids: readonly string[]): Promise<Map<string, ReceivableState>>;
+  /** Ids of the receivables of a connection (`source.connection`) with an open amount > 0, in byte order. */
+  listOpenReceivableIds(connection: string): Promise<string[]>;
 
   upsertPayments(payments: Payment[]): Promise<void>;
   listPaymentsOfReceivable(receivableId: string): Promise<Payment[]>;
@@ -126,10 +174,20 @@ export interface Store {
   getDecision(idempotencyKey: string): Promise<Decision | undefined>;
   listDecisions(caseId: string): Promise<Decision[]>;
 
-  listActions(filter?: { status?: Action['status']; caseId?: string; limit?: number }): Promise<Action[]>;
+  listActions(filter?: ActionFilter): Promise<Action[]>;
+  getAction(id: string): Promise<Action | undefined>;
+  /**
+   * Records the outcome of an attempt (status, attempts, last error, and `notBefore` when
+   * given) and appends its journal entries, atomically. An unknown id is a StoreError.
+   */
+  completeAction(input: CompleteActionInput): Promise<void>;
 
   getCursor(connection: string, stream: string): Promise<SyncCursor | undefined>;
-  /** Upserts the page's records and quarantined rows and saves its cursor, atomically. */
+  /**
+   * Upserts the page's records, applies its closures, releases from quarantine the records of
+   * the page's connection and stream that now map, quarantines its rejected ones, appends its
+   * journal entries and saves its cursor, atomically.
+   */
   savePage(page: SyncPage): Promise<void>;
   listQuarantined(connection?: string): Promise<QuarantinedRecord[]>;
 

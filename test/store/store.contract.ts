@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql, type KyselyPlugin } from 'kysely';
 import { ActionSchema, type Action } from '../../connector/model/action.schema';
 import { CaseSchema, caseIdOf, type Case } from '../../connector/model/case.schema';
 import { DebtorSchema, type Debtor } from '../../connector/model/debtor.schema';
@@ -32,7 +32,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.migrate();
         expect(await store.getDebtor('d1')).toStrictEqual(debtor('d1'));
         const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(kyselyOf(store));
-        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial']);
+        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-sync-indexes']);
       });
     });
 
@@ -62,6 +62,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.getCase('case_none')).toBeUndefined();
         expect(await store.getDecision('none/none')).toBeUndefined();
         expect(await store.getCursor('odoo', 'invoices')).toBeUndefined();
+        expect(await store.getAction('nothing')).toBeUndefined();
       });
 
       it('upsert replaces a debtor, and the last copy of an id in one batch wins', async () => {
@@ -171,6 +172,69 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         const firstPage = await store.listCases({ limit: 2 });
         const secondPage = await store.listCases({ limit: 2, afterId: firstPage[1]!.id });
         expect([...firstPage, ...secondPage].map((c) => c.id)).toEqual(byId.map((c) => c.id));
+      });
+    });
+
+    describe('receivable states and open ids', () => {
+      it('receivableStates returns the state of the ids the store holds, and leaves the others out', async () => {
+        await store.upsertReceivables(
+          [receivable('r1', { sourceVersion: '2025-03-01 10:00:00', open: 4000 }), receivable('r2', { open: 0 }), receivable('r3', { currency: 'USD', number: 'INV/0003' })],
+          AT,
+        );
+        const states = await store.receivableStates(['r3', 'missing', 'r1', 'r2', 'r1']);
+        expect(states).toStrictEqual(
+          new Map([
+            ['r3', { caseId: caseIdOf('d1', 'co1', 'USD'), sourceVersion: undefined, open: 12000, number: 'INV/0003' }],
+            ['r1', { caseId: caseIdOf('d1', 'co1', 'EUR'), sourceVersion: '2025-03-01 10:00:00', open: 4000, number: 'F-2025-r1' }],
+            ['r2', { caseId: caseIdOf('d1', 'co1', 'EUR'), sourceVersion: undefined, open: 0, number: 'F-2025-r2' }],
+          ]),
+        );
+        expect(await store.receivableStates([])).toStrictEqual(new Map());
+        expect(await store.receivableStates(['missing'])).toStrictEqual(new Map());
+      });
+
+      it('receivableStates answers for more than 500 ids with one query per 500', async () => {
+        const held = Array.from({ length: 1203 }, (_, i) => receivable(`r-${String(i).padStart(4, '0')}`, { open: i + 1, sourceVersion: `v${i}` }));
+        await store.upsertReceivables(held, AT);
+        const asked = held.flatMap((r, i) => (i % 4 === 0 ? [r.id, `absent-${i}`] : [r.id]));
+        expect(new Set(asked).size).toBe(1504);
+        const { store: recording, statements } = recordingStore(store);
+        const states = await recording.receivableStates(asked);
+        expect(statements).toHaveLength(4);
+        expect(states.size).toBe(1203);
+        expect([...states.keys()].sort()).toEqual(held.map((r) => r.id));
+        expect(states.get('r-1202')).toStrictEqual({ caseId: caseIdOf('d1', 'co1', 'EUR'), sourceVersion: 'v1202', open: 1203, number: 'F-2025-r-1202' });
+        expect(states.get('r-0000')?.open).toBe(1);
+      });
+
+      it('listOpenReceivableIds lists the open receivables of one connection only, sorted by id', async () => {
+        const elsewhere = { system: 'qbo', connection: 'qbo-main', id: '77' };
+        await store.upsertReceivables(
+          [
+            receivable('r-c'),
+            receivable('R-z', { kind: 'credit_note', debtorId: 'd2' }),
+            receivable('r-a', { open: 1 }),
+            receivable('r-paid', { open: 0 }),
+            receivable('r_b', { currency: 'USD' }),
+            receivable('q-1', { source: elsewhere }),
+            receivable('q-paid', { source: { ...elsewhere, id: '78' }, open: 0 }),
+          ],
+          AT,
+        );
+        // Byte order, as everywhere in the store: upper case before lower case, '-' before '_'.
+        expect(await store.listOpenReceivableIds('odoo-main')).toEqual(['R-z', 'r-a', 'r-c', 'r_b']);
+        expect(await store.listOpenReceivableIds('qbo-main')).toEqual(['q-1']);
+        expect(await store.listOpenReceivableIds('nowhere')).toEqual([]);
+      });
+
+      it('listOpenReceivableIds reads the partial index of migration 0002, already in id order', async () => {
+        await store.upsertReceivables([receivable('r1'), receivable('r2', { open: 0 })], AT);
+        const { store: recording, statements } = recordingStore(store);
+        expect(await recording.listOpenReceivableIds('odoo-main')).toEqual(['r1']);
+        expect(statements).toHaveLength(1);
+        const plan = await explain(store, statements[0]!);
+        expect(plan).toMatch(/receivables_open_by_connection/);
+        expect(plan).not.toMatch(/sort|b-tree/i);
       });
     });
 
@@ -314,6 +378,107 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           action(a.id, 'a-early', { decisionId: 'dec-reminder-1', notBefore: '2025-03-02T08:00:00Z', lastError: 'SMTP 451, retrying', attempts: 2 }),
         );
       });
+
+      it('lists outbox rows by kind, alone or with the other filters', async () => {
+        const a = caseOf('d1');
+        await store.recordDecision(
+          decisionInput(a.id, 'reminder-1', {
+            actions: [
+              action(a.id, 'a-mail', { notBefore: '2025-03-02T08:00:00Z' }),
+              action(a.id, 'a-letter', { kind: 'letter', template: 'formal-notice' }),
+              action(a.id, 'a-note', { kind: 'ledger_note', template: null, notBefore: '2025-03-03T08:00:00Z' }),
+              action(a.id, 'a-mail-done', { status: 'done', attempts: 1 }),
+            ],
+          }),
+        );
+        expect((await store.listActions({ kind: 'email' })).map((x) => x.id)).toEqual(['a-mail-done', 'a-mail']);
+        expect((await store.listActions({ kind: 'email', status: 'pending' })).map((x) => x.id)).toEqual(['a-mail']);
+        expect((await store.listActions({ kind: 'ledger_note', caseId: a.id })).map((x) => x.id)).toEqual(['a-note']);
+        expect(await store.listActions({ kind: 'sms' })).toEqual([]);
+      });
+
+      it('getAction reads one outbox row by id', async () => {
+        const input = decisionInput(caseOf('d1').id, 'reminder-1');
+        await store.recordDecision(input);
+        expect(await store.getAction(input.actions[0]!.id)).toStrictEqual(input.actions[0]);
+      });
+
+      it('completeAction records the attempt and appends its journal entries', async () => {
+        const input = decisionInput(caseOf('d1').id, 'reminder-1');
+        await store.recordDecision(input);
+        const caseId = input.decision.caseId;
+        const before = input.actions[0]!;
+        const retryAt = '2025-03-02T10:00:00Z';
+
+        await store.completeAction({
+          id: before.id,
+          status: 'pending',
+          attempts: 1,
+          lastError: 'SMTP 451 4.7.1 try again later',
+          at: LATER,
+          notBefore: retryAt,
+          journal: [entry(caseId, 'action_failed', { at: LATER, summary: 'e-mail refused for now, retrying', data: { actionId: before.id } })],
+        });
+        expect(await store.getAction(before.id)).toStrictEqual({ ...before, attempts: 1, lastError: 'SMTP 451 4.7.1 try again later', notBefore: retryAt, updatedAt: LATER });
+
+        const doneAt = '2025-03-02T10:00:05Z';
+        await store.completeAction({
+          id: before.id,
+          status: 'done',
+          attempts: 2,
+          lastError: null,
+          at: doneAt,
+          journal: [entry(caseId, 'action_performed', { at: doneAt, summary: 'e-mail sent' }), entry(caseId, 'note', { at: doneAt, summary: 'delivery receipt requested' })],
+        });
+        // Without notBefore the row keeps the one it had.
+        expect(await store.getAction(before.id)).toStrictEqual({ ...before, status: 'done', attempts: 2, lastError: null, notBefore: retryAt, updatedAt: doneAt });
+        expect((await store.listActions({ status: 'done' })).map((x) => x.id)).toEqual([before.id]);
+        expect((await store.readJournal(caseId)).map((e) => [e.seq, e.type])).toEqual([
+          [1, 'decision'],
+          [2, 'approval_requested'],
+          [3, 'action_failed'],
+          [4, 'action_performed'],
+          [5, 'note'],
+        ]);
+
+        await store.completeAction({ id: before.id, status: 'failed', attempts: 3, lastError: 'mailbox closed', at: LATER });
+        expect((await store.getAction(before.id))?.status).toBe('failed');
+        expect(await store.readJournal(caseId)).toHaveLength(5);
+      });
+
+      it('completeAction changes nothing when one of its journal entries is refused', async () => {
+        const input = decisionInput(caseOf('d1').id, 'reminder-1');
+        await store.recordDecision(input);
+        const before = input.actions[0]!;
+        const attemptCompletion = store.completeAction({
+          id: before.id,
+          status: 'done',
+          attempts: 1,
+          lastError: null,
+          at: LATER,
+          journal: [entry(input.decision.caseId, 'action_performed'), entry('case_missing', 'note')],
+        });
+        await expect(attemptCompletion).rejects.toThrow(StoreError);
+        await expect(attemptCompletion).rejects.toThrow(/case_missing/);
+        expect(await store.getAction(before.id)).toStrictEqual(before);
+        expect(await store.readJournal(input.decision.caseId)).toHaveLength(input.journal.length);
+      });
+
+      it('completeAction refuses an unknown id, naming it, and appends nothing', async () => {
+        const c = caseOf('d1');
+        await store.saveCase(c);
+        const failure = await store
+          .completeAction({ id: 'act-ghost', status: 'done', attempts: 1, lastError: null, at: LATER, journal: [entry(c.id, 'action_performed')] })
+          .then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+        expect(failure).toBeInstanceOf(StoreError);
+        expect((failure as StoreError).message).toMatch(/"act-ghost"/);
+        expect((failure as StoreError).table).toBe('outbox');
+        expect((failure as StoreError).recordId).toBe('act-ghost');
+        expect(await store.readJournal(c.id)).toEqual([]);
+      });
     });
 
     describe('sync pages', () => {
@@ -395,6 +560,140 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           { connection: 'odoo-main', stream: 'partners', sourceId: '3', reason: 'SIREN fails its checksum', raw: { id: 3, siren: '123456789' }, at: AT },
         ]);
         expect((await store.listQuarantined()).map((q) => q.connection)).toEqual(['odoo-main', 'odoo-main', 'qbo']);
+      });
+
+      it('closures zero the open amount after the page is upserted, and ignore ids the store does not hold', async () => {
+        await store.upsertReceivables([receivable('r1', { sourceVersion: 'v1' }), receivable('r2'), receivable('r3')], AT);
+        await store.savePage({
+          connection: 'odoo-main',
+          stream: 'invoices',
+          cursor: { position: 2 },
+          receivables: [receivable('r2', { open: 3000, number: 'F-2025-r2-bis' }), receivable('r4', { open: 5000 })],
+          closures: [
+            { id: 'r1', reason: 'paid in another ledger' },
+            { id: 'r2', reason: 'cancelled at the source' },
+            { id: 'ghost', reason: 'deleted at the source' },
+          ],
+          at: LATER,
+        });
+        expect(await store.getReceivable('r1')).toStrictEqual(receivable('r1', { sourceVersion: 'v1', open: 0 }));
+        // Closed after its upsert: the page's other fields stay, its open amount does not.
+        expect(await store.getReceivable('r2')).toStrictEqual(receivable('r2', { open: 0, number: 'F-2025-r2-bis' }));
+        expect(await store.getReceivable('r3')).toStrictEqual(receivable('r3'));
+        expect((await store.getReceivable('r4'))?.open).toBe(5000);
+        expect(await store.getReceivable('ghost')).toBeUndefined();
+        expect(await store.listOpenReceivableIds('odoo-main')).toEqual(['r3', 'r4']);
+        expect((await store.getCursor('odoo-main', 'invoices'))?.value).toEqual({ position: 2 });
+      });
+
+      it('savePage rolls its closures back, and keeps its cursor, when a journal entry of the page is refused', async () => {
+        await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 1 }, receivables: [receivable('r1')], at: AT });
+        const caseId = caseIdOf('d1', 'co1', 'EUR');
+        const attemptPage = store.savePage({
+          connection: 'odoo-main',
+          stream: 'invoices',
+          cursor: { position: 2 },
+          receivables: [receivable('r2')],
+          closures: [{ id: 'r1', reason: 'cancelled at the source' }],
+          journal: [entry(caseId, 'note', { summary: 'r1 cancelled at the source' }), entry('case_missing', 'note')],
+          at: LATER,
+        });
+        await expect(attemptPage).rejects.toThrow(StoreError);
+        await expect(attemptPage).rejects.toThrow(/case_missing/);
+        expect((await store.getReceivable('r1'))?.open).toBe(12000);
+        expect(await store.getReceivable('r2')).toBeUndefined();
+        expect(await store.readJournal(caseId)).toEqual([]);
+        expect(await store.getCursor('odoo-main', 'invoices')).toStrictEqual({ connection: 'odoo-main', stream: 'invoices', value: { position: 1 }, updatedAt: AT });
+      });
+
+      it('savePage rolls its closures back with the transaction it joins', async () => {
+        await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 1 }, receivables: [receivable('r1')], at: AT });
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 2 }, closures: [{ id: 'r1', reason: 'paid elsewhere' }], at: LATER });
+            expect((await tx.getReceivable('r1'))?.open).toBe(0);
+            throw new Error('the run is interrupted');
+          }),
+        ).rejects.toThrow('interrupted');
+        expect((await store.getReceivable('r1'))?.open).toBe(12000);
+        expect((await store.getCursor('odoo-main', 'invoices'))?.value).toEqual({ position: 1 });
+      });
+
+      it('savePage appends its journal entries with consecutive seqs, also to a case the page creates', async () => {
+        const other = caseOf('d2');
+        await store.saveCase(other);
+        await store.appendJournal(entry(other.id, 'case_opened'));
+        const created = caseIdOf('d1', 'co1', 'EUR');
+        await store.savePage({
+          connection: 'odoo-main',
+          stream: 'invoices',
+          cursor: { position: 1 },
+          receivables: [receivable('r1')],
+          journal: [
+            entry(created, 'case_opened', { at: LATER }),
+            entry(other.id, 'note', { summary: 'first' }),
+            entry(created, 'note', { summary: 'r1 synced', data: { receivableId: 'r1' } }),
+            entry(other.id, 'note', { summary: 'second' }),
+          ],
+          at: LATER,
+        });
+        expect(await store.readJournal(created)).toStrictEqual([
+          { ...entry(created, 'case_opened', { at: LATER }), seq: 1 },
+          { ...entry(created, 'note', { summary: 'r1 synced', data: { receivableId: 'r1' } }), seq: 2 },
+        ]);
+        expect((await store.readJournal(other.id)).map((e) => [e.seq, e.summary])).toEqual([
+          [1, 'case_opened entry'],
+          [2, 'first'],
+          [3, 'second'],
+        ]);
+        await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 2 }, journal: [entry(created, 'payment_received')], at: LATER });
+        expect((await store.readJournal(created)).map((e) => e.seq)).toEqual([1, 2, 3]);
+      });
+
+      it('releases from quarantine the records of its connection and stream that now map, and only those', async () => {
+        const rejected = (sourceId: string) => ({ sourceId, reason: 'failed to map', raw: { id: sourceId }, at: AT });
+        await store.savePage({
+          connection: 'odoo-main',
+          stream: 'invoices',
+          cursor: { position: 1 },
+          quarantined: ['move-r1', 'move-r2', 'move-r3', 'partner-d1', 'pay-p1', 'move-r9'].map(rejected),
+          at: AT,
+        });
+        await store.savePage({ connection: 'odoo-main', stream: 'credit-notes', cursor: {}, quarantined: [rejected('move-r1')], at: AT });
+        await store.savePage({ connection: 'qbo-main', stream: 'invoices', cursor: {}, quarantined: [rejected('move-r1')], at: AT });
+
+        await store.savePage({
+          connection: 'odoo-main',
+          stream: 'invoices',
+          cursor: { position: 2 },
+          debtors: [debtor('d1')],
+          receivables: [
+            receivable('r1'),
+            // Same source id as a quarantined row, but another connection's record.
+            receivable('q2', { source: { system: 'qbo', connection: 'qbo-main', id: 'move-r2' } }),
+            receivable('r3'),
+          ],
+          payments: [payment('p1')],
+          // Saved and rejected in one page: the rejection stands.
+          quarantined: [{ sourceId: 'move-r3', reason: 'rejected again', raw: null, at: LATER }],
+          at: LATER,
+        });
+        expect((await store.listQuarantined()).map((q) => `${q.connection}/${q.stream}/${q.sourceId}`)).toEqual([
+          'odoo-main/credit-notes/move-r1',
+          'odoo-main/invoices/move-r2',
+          'odoo-main/invoices/move-r3',
+          'odoo-main/invoices/move-r9',
+          'qbo-main/invoices/move-r1',
+        ]);
+        expect((await store.listQuarantined('odoo-main')).find((q) => q.sourceId === 'move-r3')?.reason).toBe('rejected again');
+      });
+
+      it('keeps a quarantined record in quarantine when the page that maps it fails', async () => {
+        await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 1 }, quarantined: [{ sourceId: 'move-r1', reason: 'no customer', raw: {}, at: AT }], at: AT });
+        await expect(
+          store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 2 }, receivables: [receivable('r1')], journal: [entry('case_missing', 'note')], at: LATER }),
+        ).rejects.toThrow(/case_missing/);
+        expect((await store.listQuarantined()).map((q) => q.sourceId)).toEqual(['move-r1']);
       });
     });
 
@@ -655,4 +954,38 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of iterable) out.push(item);
   return out;
+}
+
+/**
+ * A store over the same database that records every statement it sends, compiled, for the
+ * tests that are about cost (how many statements) and plans (which index).
+ */
+function recordingStore(store: Store): { store: KyselyStore; statements: CompiledQuery[] } {
+  const db = kyselyOf(store);
+  const statements: CompiledQuery[] = [];
+  const recorder: KyselyPlugin = {
+    transformQuery: ({ node, queryId }) => {
+      statements.push(db.getExecutor().compileQuery(node, queryId));
+      return node;
+    },
+    transformResult: async ({ result }) => result,
+  };
+  return { store: new KyselyStore(db.withPlugin(recorder), { driver: store.driver }), statements };
+}
+
+/**
+ * The plan of a statement, as text. PostgreSQL plans a sequential scan for tables this small
+ * whatever the indexes, so it is asked for its best plan without one.
+ */
+async function explain(store: Store, statement: CompiledQuery): Promise<string> {
+  const db = kyselyOf(store);
+  if (store.driver === 'sqlite') {
+    const plan = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${statement.sql}`, [...statement.parameters]));
+    return plan.rows.map((r) => r.detail).join('\n');
+  }
+  return db.transaction().execute(async (trx) => {
+    await sql`set local enable_seqscan = off`.execute(trx);
+    const plan = await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${statement.sql}`, [...statement.parameters]));
+    return plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+  });
 }

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { Store } from '../store';
 import { initialMigration } from './0001-initial';
+import { syncIndexesMigration } from './0002-sync-indexes';
 
 /**
  * The migrations, listed in code rather than found by scanning a folder, so that they run the
@@ -13,6 +14,7 @@ import { initialMigration } from './0001-initial';
 export function storeMigrations(driver: Store['driver']): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001-initial': initialMigration(driver),
+    '0002-sync-indexes': syncIndexesMigration,
   };
   return { getMigrations: async () => migrations };
 }
