@@ -40,13 +40,32 @@ export function classifyFault(code: number | string, faultString: string, ctx: {
   if (/Invalid field/.test(faultString)) {
     return new AdapterError({ code: 'ODOO_INVALID_FIELD', kind: 'config', userMessage: `Odoo does not know a field used by ${ctx.what} (${summary}): the server version or installed modules differ from what the connection expects`, detail });
   }
-  if (/database .* does not exist|KeyError: '.*'\s*$/.test(faultString) && ctx.what.startsWith('common.')) {
-    return new AdapterError({ code: 'ODOO_DATABASE_NOT_FOUND', kind: 'config', userMessage: `Odoo has no such database (${summary}): check \`database\``, detail });
+  // An unknown database fails inside psycopg2 on every service; a bare KeyError means it only on `common`.
+  if (/database "[^"]*" does not exist/.test(faultString) || (ctx.what.startsWith('common.') && /database .* does not exist|KeyError: '.*'\s*$/.test(faultString))) {
+    return databaseNotFound(summary, detail);
+  }
+  if (/int exceeds XML-RPC limits/.test(faultString)) {
+    // §1.3: Odoo's marshaller failed on the answer, so the method has run and a write may be applied.
+    return intOverflow(ctx.what, { detail, outcomeUnknown: ctx.isWrite });
   }
   if (code === ODOO_FAULT.WARNING) {
     return new AdapterError({ code: 'ODOO_USER_ERROR', kind: 'system', userMessage: `Odoo refused ${ctx.what}: ${summary}`, detail, outcomeUnknown: false });
   }
   return new AdapterError({ code: 'ODOO_APPLICATION_ERROR', kind: 'system', userMessage: `Odoo failed on ${ctx.what}: ${summary}`, detail, outcomeUnknown: ctx.isWrite });
+}
+
+function databaseNotFound(summary: string, detail: string): AdapterError {
+  return new AdapterError({ code: 'ODOO_DATABASE_NOT_FOUND', kind: 'config', userMessage: `Odoo has no such database (${summary}): check \`database\``, detail });
+}
+
+/** An id beyond 2^31−1 met XML-RPC's 32-bit `<int>` (§1.3), on the way out or on the way back. */
+export function intOverflow(what: string, init: { detail: string; outcomeUnknown: boolean; cause?: unknown }): AdapterError {
+  return new AdapterError({
+    code: 'ODOO_INT_OVERFLOW',
+    kind: 'config',
+    userMessage: `${what}: this Odoo database has ids beyond 2^31−1, which cannot travel over XML-RPC; use \`protocol: json2\` (Odoo 19 and later)${init.outcomeUnknown ? '. The change may have been applied, so it is not repeated automatically' : ''}`,
+    ...init,
+  });
 }
 
 export function classifyHttpStatus(status: number, ctx: { what: string; url: string; isWrite: boolean; retryAfter?: string | undefined; body?: string }): AdapterError {
@@ -63,6 +82,60 @@ export function classifyHttpStatus(status: number, ctx: { what: string; url: str
     return new AdapterError({ code: 'ODOO_SERVER_ERROR', kind: 'transient', userMessage: `Odoo answered HTTP ${status}`, detail, outcomeUnknown: ctx.isWrite, ...retryAfter(ctx.retryAfter) });
   }
   return new AdapterError({ code: 'ODOO_HTTP_ERROR', kind: 'config', userMessage: `Odoo answered HTTP ${status} to ${ctx.what}`, detail });
+}
+
+/** Odoo refusing the operation itself (XML-RPC fault code 2): retrying cannot change the answer. */
+const USER_ERROR_NAME = /(UserError|ValidationError|MissingError|RedirectWarning)$/;
+
+/**
+ * A JSON-2 failure (§1.4): a real HTTP status with `{name, message, arguments, context, debug}` when
+ * Odoo itself answered, HTML when the HTTP stack (or a proxy) did.
+ */
+export function classifyJson2Error(status: number, body: string, ctx: { what: string; url: string; isWrite: boolean; retryAfter?: string | undefined; secrets: readonly string[] }): AdapterError {
+  const error = json2ErrorBody(body);
+  if (!error) {
+    const excerpt = redactString(body.slice(0, EXCERPT), ctx.secrets);
+    if (status === 404) {
+      return new AdapterError({ code: 'ODOO_ENDPOINT_NOT_FOUND', kind: 'config', userMessage: `${ctx.url} does not exist: JSON-2 needs Odoo 19 or later (use \`protocol: xmlrpc\` before that), and \`url\` must be the Odoo server's address`, detail: `${ctx.what}: HTTP 404 from ${ctx.url}: ${excerpt}` });
+    }
+    return classifyHttpStatus(status, { ...ctx, body: excerpt });
+  }
+  const message = redactString(error.message, ctx.secrets);
+  const detail = `${ctx.what}: HTTP ${status} from ${ctx.url}: ${redactString(error.name, ctx.secrets)}: ${message.slice(0, EXCERPT)}`;
+  if (status === 401) {
+    return new AdapterError({ code: 'ODOO_ACCESS_DENIED', kind: 'config', userMessage: `Odoo refused the API key (${message}): check that it exists and has not expired (Odoo › Preferences › Account Security › New API Key)`, detail });
+  }
+  if (status === 403) {
+    return new AdapterError({ code: 'ODOO_ACCESS_ERROR', kind: 'config', userMessage: `the Odoo user lacks access rights for ${ctx.what} (${message}): give it the Invoicing/Accounting rights`, detail });
+  }
+  const userError = new AdapterError({ code: 'ODOO_USER_ERROR', kind: 'system', userMessage: `Odoo refused ${ctx.what}: ${message}`, detail, outcomeUnknown: false });
+  if (status === 404) {
+    if (/MissingError$/.test(error.name)) return userError;
+    if (/database/i.test(message)) return databaseNotFound(message, detail);
+    return new AdapterError({ code: 'ODOO_METHOD_NOT_FOUND', kind: 'config', userMessage: `Odoo has no ${ctx.what} (${message}): check the model and method names and the modules installed on this database`, detail });
+  }
+  if (USER_ERROR_NAME.test(error.name)) return userError;
+  if (status === 422) {
+    return new AdapterError({ code: 'ODOO_BAD_ARGUMENTS', kind: 'config', userMessage: `Odoo cannot take the arguments sent to ${ctx.what}: ${message}`, detail });
+  }
+  if (/Invalid field/.test(message)) {
+    return new AdapterError({ code: 'ODOO_INVALID_FIELD', kind: 'config', userMessage: `Odoo does not know a field used by ${ctx.what} (${message}): the server version or installed modules differ from what the connection expects`, detail });
+  }
+  return classifyHttpStatus(status, { ...ctx, body: `${error.name}: ${message}` });
+}
+
+/** The object form of the 19.0 docs, or the bare JSON string an earlier design sent (§1.4 [CONFLICT]). */
+function json2ErrorBody(body: string): { name: string; message: string } | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed === 'string') return { name: '', message: parsed };
+  if (parsed === null || typeof parsed !== 'object') return undefined;
+  const { name, message } = parsed as { name?: unknown; message?: unknown };
+  return typeof message === 'string' ? { name: typeof name === 'string' ? name : '', message } : undefined;
 }
 
 const NETWORK_TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
