@@ -50,11 +50,13 @@ export function startOfRun(saved: OdooCursor | undefined, overlapSeconds: number
   return { writeDate: formatOdooDatetime(parseOdooDatetime(saved.writeDate) - overlapSeconds * 1000), id: 0 };
 }
 
-/** Strictly after `cursor` in `(write_date, id)` order: `write_date > ts OR (write_date = ts AND id > last)`. */
-export function afterCursorDomain(cursor: OdooCursor | undefined): OdooDomain {
-  const types = ['move_type', 'in', [...CUSTOMER_MOVE_TYPES]];
-  if (!cursor) return [types];
-  return [types, '|', ['write_date', '>', cursor.writeDate], '&', ['write_date', '=', cursor.writeDate], ['id', '>', cursor.id]];
+/** Customer invoices and credit notes of any state: a paid or cancelled one must be seen too. */
+export const CUSTOMER_MOVES_DOMAIN: OdooDomain = [['move_type', 'in', [...CUSTOMER_MOVE_TYPES]]];
+
+/** `filter` AND strictly after `cursor` in `(write_date, id)` order: `write_date > ts OR (write_date = ts AND id > last)`. */
+export function afterCursorDomain(cursor: OdooCursor | undefined, filter: OdooDomain = CUSTOMER_MOVES_DOMAIN): OdooDomain {
+  if (!cursor) return [...filter];
+  return [...filter, '|', ['write_date', '>', cursor.writeDate], '&', ['write_date', '=', cursor.writeDate], ['id', '>', cursor.id]];
 }
 
 /** The cursor after a page: its last record's position; never moves backwards. */

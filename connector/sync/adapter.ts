@@ -23,31 +23,89 @@ export interface CheckResult {
   problems: string[];
 }
 
+/**
+ * Where a read starts. `saved` is the cursor stored with the last page of an earlier run (or
+ * undefined on the first run); `resume` is what the previous page of THIS run returned, so a
+ * run that walks back an overlap window from `saved` can go on where it stopped.
+ */
+export interface ReadPosition {
+  saved: Record<string, unknown> | undefined;
+  resume?: Record<string, unknown> | undefined;
+}
+
+/** A receivable the source no longer holds open although it did not come back as a record. */
+export interface Closure {
+  /** Canonical receivable id. */
+  id: string;
+  /** Why, in words a controller understands: "cancelled in Odoo", "deleted in Odoo". */
+  reason: string;
+}
+
 export interface ReadPage {
   debtors: Debtor[];
   receivables: Receivable[];
   payments: Payment[];
+  /**
+   * Receivables to close if the store knows them (cancelled, deleted, back to draft at the source).
+   * Unknown ids are ignored: a draft cancelled before anyone saw it is nobody's business.
+   */
+  closed: Closure[];
   /** Records the mapping rejected, with the reason: quarantined, never dropped. */
   quarantined: { sourceId: string; reason: string; raw: unknown }[];
-  /** The cursor to save with this page; undefined when the stream is exhausted. */
-  next: Record<string, unknown> | undefined;
+  /** Non-fatal problems (an invalid SIRET dropped, a field this server lacks): logged, not quarantined. */
+  warnings: string[];
+  /** Raw records read in this page, before mapping (the "read" count of a sync). */
+  read: number;
+  /**
+   * The cursor to save with this page, in one transaction with its records. It never moves
+   * behind `position.saved`: cursors are monotonic across runs.
+   */
+  cursor: Record<string, unknown> | undefined;
+  /** Where the next page of this run starts; undefined when the stream is exhausted. */
+  resume: Record<string, unknown> | undefined;
 }
 
 /** What the core asks an adapter to write into the ledger; `key` makes the write idempotent. */
 export interface WriteBackRequest {
+  /** Unique per effect (the outbox row's idempotency key): the same key never writes twice. */
   key: string;
+  /** Canonical receivable ids of this adapter's connection. */
   receivableIds: string[];
+  /**
+   * note: an internal note on each receivable (never e-mailed to the customer);
+   * activity: a to-do for a person who must act (approve an escalation, call the debtor);
+   * fields: the recovery stage/procedure state in custom fields, where the ledger has them.
+   */
   kind: 'note' | 'activity' | 'fields';
   stage?: string;
   procedureState?: ProcedureState;
+  /** Plain text, French by default; the adapter escapes it for the ledger. */
   text: string;
+  /** activity: short title and deadline (YYYY-MM-DD). */
+  summary?: string;
+  deadline?: string;
+}
+
+export interface WriteBackResult {
+  /** Per receivable: written now, found already written (by its marker), or skipped with a reason. */
+  items: { receivableId: string; status: 'written' | 'already_written' | 'skipped'; ref?: string; reason?: string }[];
 }
 
 export interface ErpAdapter {
   check(): Promise<CheckResult>;
+  /** The streams of this adapter, in the order a sync reads them. */
   streams(): StreamName[];
-  read(stream: StreamName, cursor: Record<string, unknown> | undefined): Promise<ReadPage>;
-  writeBack(request: WriteBackRequest): Promise<{ status: 'written' | 'already_written' }>;
+  read(stream: StreamName, position: ReadPosition): Promise<ReadPage>;
+  /** How many records a run from `position` will read, for progress bars; may be approximate. */
+  estimate?(stream: StreamName, position: ReadPosition): Promise<number | undefined>;
+  /**
+   * Full reconciliation, first half: the canonical ids of every receivable the source holds
+   * open now. The engine compares them with the store's and asks `readByIds` about the difference.
+   */
+  listOpenReceivableIds(onProgress?: (listed: number) => void): Promise<Set<string>>;
+  /** Reads receivables by canonical id; ids the source no longer has come back in `closed`. */
+  readByIds(ids: readonly string[]): Promise<ReadPage>;
+  writeBack(request: WriteBackRequest): Promise<WriteBackResult>;
   close(): Promise<void>;
 }
 

@@ -1,0 +1,223 @@
+import { z } from 'zod';
+import type { Debtor, Receivable } from '../../connector/model';
+import { AdapterError } from '../../connector/sync/adapter-error';
+import type { Closure, ReadPage, ReadPosition } from '../../connector/sync/adapter';
+import { moveToReceivable, odooIds, partnerToDebtor } from '../../mappings/odoo/to-canonical';
+import type { OdooSession } from './session';
+import { afterCursorDomain, compareCursors, CUSTOMER_MOVES_DOMAIN, cursorAfterPage, KEYSET_ORDER, OPEN_RECEIVABLES_DOMAIN, startOfRun, type OdooCursor, type OdooDomain } from './sync-plan';
+
+/**
+ * Reading Odoo: pages of account.move in `(write_date, id)` order with the partners they need,
+ * changed commercial partners, the ids of every open receivable, and moves by id. Pure wire
+ * work; mapping is in mappings/odoo, saving in the core.
+ */
+
+// erp-apis.md §1.5: the fields of an open receivable.
+const MOVE_FIELDS = ['name', 'ref', 'move_type', 'state', 'payment_state', 'invoice_date', 'invoice_date_due', 'amount_total', 'amount_residual', 'currency_id', 'partner_id', 'commercial_partner_id', 'company_id', 'write_date'];
+const PARTNER_FIELDS = ['name', 'is_company', 'commercial_partner_id', 'vat', 'email', 'phone', 'street', 'street2', 'zip', 'city', 'country_id', 'lang', 'write_date'];
+/** Present on some versions or with some modules only (erp-apis.md §1.5): read when fields_get lists them. */
+const OPTIONAL_PARTNER_FIELDS = ['company_registry', 'siret', 'mobile', 'country_code'];
+/** ids per `search` page when listing every open receivable (ids only: small responses). */
+const ID_PAGE = 10_000;
+
+/** Commercial entities that are customers (erp-apis.md §1.5: group by commercial_partner_id). */
+const DEBTORS_DOMAIN: OdooDomain = [['customer_rank', '>', 0], '|', ['is_company', '=', true], ['parent_id', '=', false]];
+
+const CursorSchema = z.strictObject({ writeDate: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/), id: z.number().int().nonnegative() });
+
+type RawRecord = Record<string, unknown>;
+
+export class OdooReader {
+  /** Partners already sent during this adapter's life: a page does not fetch them again. */
+  private readonly sentPartners = new Set<number>();
+  private countryCodes: Promise<Map<number, string>> | undefined;
+
+  constructor(private readonly session: OdooSession) {}
+
+  private get connection(): string {
+    return this.session.config.id;
+  }
+
+  private companyFilter(): OdooDomain {
+    const ids = this.session.config.companyIds;
+    return ids ? [['company_id', 'in', ids]] : [];
+  }
+
+  /** One page of account.move changed after the position, with the commercial partners it names. */
+  async receivablesPage(position: ReadPosition): Promise<ReadPage> {
+    return this.keysetPage(position, 'account.move', MOVE_FIELDS, this.moveFilter(), (records) => this.mapMoves(records));
+  }
+
+  /**
+   * One page of changed commercial partners that are customers. A commercial entity whose invoices
+   * all go to its contacts may have customer_rank 0: it still arrives with its invoices, and
+   * the full reconciliation re-reads it.
+   */
+  async debtorsPage(position: ReadPosition): Promise<ReadPage> {
+    const fields = await this.partnerFields();
+    return this.keysetPage(position, 'res.partner', fields, DEBTORS_DOMAIN, async (records) => {
+      const page = emptyPage();
+      await this.mapPartners(records, page);
+      return page;
+    });
+  }
+
+  /** How many records a run from `position` will read (search_count of the same domain). */
+  async count(stream: 'receivables' | 'debtors', position: ReadPosition): Promise<number> {
+    const { model, filter } = stream === 'receivables' ? { model: 'account.move', filter: this.moveFilter() } : { model: 'res.partner', filter: DEBTORS_DOMAIN };
+    const saved = parseCursor(position.saved, `saved cursor of ${this.connection}/${model}`);
+    const domain = afterCursorDomain(position.resume ? parseCursor(position.resume, 'resume position') : startOfRun(saved, this.session.config.overlapSeconds), filter);
+    const n = await this.session.call<unknown>(model, 'search_count', { domain }, false);
+    if (typeof n !== 'number') throw badResponse(`${model}.search_count`, 'a number', n);
+    return n;
+  }
+
+  private moveFilter(): OdooDomain {
+    return [...CUSTOMER_MOVES_DOMAIN, ...this.companyFilter()];
+  }
+
+  private async keysetPage(position: ReadPosition, model: string, fields: string[], filter: OdooDomain, map: (records: RawRecord[]) => Promise<ReadPage>): Promise<ReadPage> {
+    const saved = parseCursor(position.saved, `saved cursor of ${this.connection}/${model}`);
+    const start = position.resume ? parseCursor(position.resume, `resume position of ${this.connection}/${model}`) : startOfRun(saved, this.session.config.overlapSeconds);
+    const domain = afterCursorDomain(start, filter);
+    const limit = this.session.config.pageSize;
+    // https://www.odoo.com/documentation/18.0/developer/reference/external_api.html (search_read, pagination)
+    const records = await this.session.call<RawRecord[]>(model, 'search_read', { domain, fields, limit, order: KEYSET_ORDER }, false);
+    if (!Array.isArray(records)) throw badResponse(`${model}.search_read`, 'a list of records', records);
+    const orderable = records.filter(isOrderable);
+    const after = cursorAfterPage(start, orderable);
+    if (records.length === limit && orderable.length === 0) throw badResponse(`${model}.search_read`, 'records with an id and a write_date', records[0]);
+    const page = await map(records);
+    const cursor = saved && after && compareCursors(after, saved) < 0 ? saved : (after ?? saved);
+    page.read = records.length;
+    page.cursor = cursor ? { ...cursor } : undefined;
+    page.resume = records.length < limit || !after ? undefined : { ...after };
+    return page;
+  }
+
+  /** Maps moves; non-posted ones become closures, the rest receivables or quarantined rows. */
+  private async mapMoves(records: RawRecord[]): Promise<ReadPage> {
+    const page = emptyPage();
+    const partnerIds = new Set<number>();
+    for (const raw of records) {
+      const id = typeof raw['id'] === 'number' ? raw['id'] : undefined;
+      if (id !== undefined && typeof raw['state'] === 'string' && raw['state'] !== 'posted') {
+        page.closed.push({ id: odooIds.move(this.connection, id), reason: raw['state'] === 'cancel' ? 'cancelled in Odoo' : `back to ${raw['state']} in Odoo` });
+        continue;
+      }
+      const mapped = moveToReceivable(raw, this.connection);
+      if (!mapped.ok) {
+        page.quarantined.push({ sourceId: sourceIdOf(raw), reason: mapped.reason, raw });
+        continue;
+      }
+      page.receivables.push(mapped.value);
+      page.warnings.push(...mapped.warnings);
+      const partner = raw['commercial_partner_id'];
+      if (Array.isArray(partner) && typeof partner[0] === 'number' && !this.sentPartners.has(partner[0])) partnerIds.add(partner[0]);
+    }
+    if (partnerIds.size > 0) {
+      const fields = await this.partnerFields();
+      // `active_test: False`: an archived customer still owes what it owes.
+      const partners = await this.session.call<RawRecord[]>('res.partner', 'read', { ids: [...partnerIds], fields, context: { active_test: false } }, false);
+      if (!Array.isArray(partners)) throw badResponse('res.partner.read', 'a list of records', partners);
+      await this.mapPartners(partners, page);
+    }
+    return page;
+  }
+
+  private async mapPartners(records: RawRecord[], page: ReadPage): Promise<void> {
+    const codes = (await this.partnerFields()).includes('country_code') ? undefined : await this.countries();
+    for (const raw of records) {
+      const withCode = codes ? { ...raw, country_code: countryCodeOf(raw['country_id'], codes) } : raw;
+      const mapped = partnerToDebtor(withCode, this.connection);
+      if (!mapped.ok) {
+        page.quarantined.push({ sourceId: `res.partner/${sourceIdOf(raw)}`, reason: mapped.reason, raw });
+        continue;
+      }
+      page.debtors.push(mapped.value);
+      page.warnings.push(...mapped.warnings);
+      if (typeof raw['id'] === 'number') this.sentPartners.add(raw['id']);
+    }
+  }
+
+  private async partnerFields(): Promise<string[]> {
+    const facts = await this.session.prepare();
+    return [...PARTNER_FIELDS, ...OPTIONAL_PARTNER_FIELDS.filter((f) => facts.partnerFields.has(f))];
+  }
+
+  /** res.country id → ISO code, read once: servers without `country_code` on partners. */
+  private countries(): Promise<Map<number, string>> {
+    this.countryCodes ??= this.session.call<RawRecord[]>('res.country', 'search_read', { domain: [], fields: ['code'] }, false).then((rows) => {
+      if (!Array.isArray(rows)) throw badResponse('res.country.search_read', 'a list of records', rows);
+      return new Map(rows.filter((r) => typeof r['id'] === 'number' && typeof r['code'] === 'string').map((r) => [r['id'] as number, r['code'] as string]));
+    });
+    return this.countryCodes;
+  }
+
+  /** Every open receivable's canonical id, listed by id in keyset pages (ids only). */
+  async openReceivableIds(onProgress?: (listed: number) => void): Promise<Set<string>> {
+    const ids = new Set<string>();
+    let last = 0;
+    for (;;) {
+      const domain = [...OPEN_RECEIVABLES_DOMAIN, ['amount_residual', '!=', 0], ['id', '>', last], ...this.companyFilter()];
+      const page = await this.session.call<unknown>('account.move', 'search', { domain, limit: ID_PAGE, order: 'id asc' }, false);
+      if (!Array.isArray(page) || !page.every((x): x is number => Number.isInteger(x))) throw badResponse('account.move.search', 'a list of ids', page);
+      for (const id of page) ids.add(odooIds.move(this.connection, id));
+      onProgress?.(ids.size);
+      if (page.length < ID_PAGE) return ids;
+      last = page[page.length - 1]!;
+    }
+  }
+
+  /** Moves by canonical id: ids Odoo no longer returns were deleted (or are no longer visible). */
+  async byIds(ids: readonly string[]): Promise<ReadPage> {
+    const wanted = new Map<number, string>();
+    for (const id of ids) {
+      const n = odooMoveId(id, this.connection);
+      if (n !== undefined) wanted.set(n, id);
+    }
+    const records = await this.session.call<RawRecord[]>('account.move', 'search_read', { domain: [['id', 'in', [...wanted.keys()]]], fields: MOVE_FIELDS, order: 'id asc' }, false);
+    if (!Array.isArray(records)) throw badResponse('account.move.search_read', 'a list of records', records);
+    const page = await this.mapMoves(records);
+    for (const r of records) if (typeof r['id'] === 'number') wanted.delete(r['id']);
+    const gone: Closure[] = [...wanted.values()].map((id) => ({ id, reason: 'deleted in Odoo (or no longer visible to the integration user)' }));
+    page.closed.push(...gone);
+    page.read = records.length;
+    return page;
+  }
+}
+
+export function emptyPage(): ReadPage {
+  return { debtors: [] as Debtor[], receivables: [] as Receivable[], payments: [], closed: [], quarantined: [], warnings: [], read: 0, cursor: undefined, resume: undefined };
+}
+
+function parseCursor(value: Record<string, unknown> | undefined, what: string): OdooCursor | undefined {
+  if (value === undefined) return undefined;
+  const parsed = CursorSchema.safeParse(value);
+  if (!parsed.success) throw new AdapterError({ code: 'ODOO_BAD_CURSOR', kind: 'config', userMessage: `the ${what} is not an Odoo (write_date, id) cursor: ${JSON.stringify(value)}; reset it with \`recouvra sync --reset\`` });
+  return parsed.data;
+}
+
+function isOrderable(r: RawRecord): r is RawRecord & { id: number; write_date: string } {
+  return typeof r['id'] === 'number' && typeof r['write_date'] === 'string' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(r['write_date']);
+}
+
+function sourceIdOf(raw: unknown): string {
+  const id = raw !== null && typeof raw === 'object' ? (raw as RawRecord)['id'] : undefined;
+  return typeof id === 'number' || typeof id === 'string' ? String(id) : 'unknown';
+}
+
+function countryCodeOf(countryId: unknown, codes: Map<number, string>): string | false {
+  return Array.isArray(countryId) && typeof countryId[0] === 'number' ? (codes.get(countryId[0]) ?? false) : false;
+}
+
+export function odooMoveId(canonicalId: string, connection: string): number | undefined {
+  const prefix = odooIds.move(connection, 0).slice(0, -1);
+  if (!canonicalId.startsWith(prefix)) return undefined;
+  const n = Number(canonicalId.slice(prefix.length));
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+function badResponse(what: string, expected: string, got: unknown): AdapterError {
+  return new AdapterError({ code: 'ODOO_BAD_RESPONSE', kind: 'system', userMessage: `${what} did not return ${expected}`, detail: JSON.stringify(got)?.slice(0, 300) });
+}

@@ -1,0 +1,95 @@
+import { AdapterError } from '../../connector/sync/adapter-error';
+import { withRetry, DEFAULT_RETRY, type RetryOptions } from '../../connector/sync/retry-policy';
+import { SerialLane } from '../../connector/sync/serial-lane';
+import type { AdapterDeps } from '../../connector/sync/adapter';
+import type { OdooConnection } from './config.schema';
+import { Json2OdooRpc } from './transport/json2-transport';
+import type { OdooRpc, OdooServerVersion } from './transport/rpc';
+import { XmlRpcOdooRpc } from './transport/xmlrpc-rpc';
+
+/** The first Odoo with the JSON-2 API (erp-apis.md §1.1: 19.0; saas-18.4 on Odoo Online). */
+export const JSON2_SINCE_MAJOR = 19;
+/** `body_is_html` exists from 17.0 (odoo/odoo#129977, erp-apis.md §1.7). */
+export const BODY_IS_HTML_SINCE_MAJOR = 17;
+
+/** What `fields_get` told us about the server: which optional fields exist (never assumed). */
+export interface OdooServerFacts {
+  version: OdooServerVersion;
+  protocol: OdooRpc['protocol'];
+  uid: number;
+  moveFields: Set<string>;
+  partnerFields: Set<string>;
+}
+
+export interface OdooSessionOptions {
+  /** For tests: the retry policy (attempts, delays, random source). */
+  retry?: RetryOptions;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * One connection to one Odoo database: picks the protocol, authenticates once, learns the
+ * server's fields, and runs every call through ONE serial lane (one reader per connection)
+ * and the one retry policy. Nothing here knows about receivables.
+ */
+export class OdooSession {
+  private readonly lane = new SerialLane();
+  private facts: Promise<OdooServerFacts> | undefined;
+  private rpc: OdooRpc | undefined;
+
+  constructor(
+    readonly config: OdooConnection,
+    private readonly deps: AdapterDeps,
+    private readonly options: OdooSessionOptions = {},
+  ) {}
+
+  /** Connects on first use; a failed connection is tried again on the next call. */
+  prepare(): Promise<OdooServerFacts> {
+    this.facts ??= this.connect().catch((e: unknown) => {
+      this.facts = undefined;
+      throw e;
+    });
+    return this.facts;
+  }
+
+  async call<T>(model: string, method: string, named: { ids?: readonly number[] } & Record<string, unknown>, isWrite: boolean): Promise<T> {
+    await this.prepare();
+    return this.raw<T>(model, method, named, isWrite);
+  }
+
+  private raw<T>(model: string, method: string, named: { ids?: readonly number[] } & Record<string, unknown>, isWrite: boolean): Promise<T> {
+    const rpc = this.rpc!;
+    return this.retrying(`${model}.${method}`, isWrite, () => rpc.call<T>(model, method, named, { isWrite }));
+  }
+
+  private retrying<T>(what: string, isWrite: boolean, call: () => Promise<T>): Promise<T> {
+    return this.lane.run(() =>
+      withRetry(call, {
+        isWrite,
+        retry: this.options.retry ?? DEFAULT_RETRY,
+        ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+        onRetry: (d, error) => this.deps.logger.warn(`odoo ${this.config.id}: ${what} failed, retrying in ${d.delayMs} ms`, { connection: this.config.id, reason: d.reason, code: error instanceof AdapterError ? error.code : undefined }),
+      }),
+    );
+  }
+
+  private async connect(): Promise<OdooServerFacts> {
+    const c = this.config;
+    const common = { baseUrl: c.url, database: c.database, login: c.login, apiKey: c.apiKey, timeoutMs: c.timeoutMs };
+    // The version answers without credentials on both protocols; XML-RPC's serves every version.
+    const probe: OdooRpc = c.protocol === 'json2' ? new Json2OdooRpc(common) : new XmlRpcOdooRpc(common);
+    const version = await this.retrying('version', false, () => probe.version());
+    const protocol = c.protocol === 'auto' ? (version.major >= JSON2_SINCE_MAJOR ? 'json2' : 'xmlrpc') : c.protocol;
+    if (protocol === 'json2' && version.major < JSON2_SINCE_MAJOR) {
+      throw new AdapterError({ code: 'ODOO_JSON2_UNAVAILABLE', kind: 'config', userMessage: `Odoo ${version.serverVersion} has no JSON-2 API (it arrived in 19.0): set \`protocol: xmlrpc\` or \`auto\` for connection ${c.id}` });
+    }
+    const rpc: OdooRpc = protocol === probe.protocol ? probe : protocol === 'json2' ? new Json2OdooRpc(common) : new XmlRpcOdooRpc(common);
+    this.rpc = rpc;
+    const uid = await this.retrying('authenticate', false, () => rpc.authenticate());
+    const fieldsOf = async (model: string) => new Set(Object.keys(await this.raw<Record<string, unknown>>(model, 'fields_get', { attributes: ['type'] }, false)));
+    const moveFields = await fieldsOf('account.move');
+    const partnerFields = await fieldsOf('res.partner');
+    this.deps.logger.info(`odoo ${c.id}: connected to Odoo ${version.serverVersion} over ${protocol}`, { connection: c.id });
+    return { version, protocol, uid, moveFields, partnerFields };
+  }
+}

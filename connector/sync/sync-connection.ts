@@ -1,0 +1,203 @@
+import type { Logger } from '../log/logger';
+import type { CaseJournalEntry } from '../model/journal.schema';
+import type { Receivable } from '../model/receivable.schema';
+import type { Store } from '../store/store';
+import type { Clock } from '../time/clock';
+import type { ErpAdapter, ReadPage, StreamName } from './adapter';
+import { AdapterError } from './adapter-error';
+
+/**
+ * The sync engine: reads every stream of one connection page by page from its saved cursor and
+ * saves each page WITH its cursor in one transaction, so that an interrupted run resumes where
+ * the last saved page ended, without loss or duplicates. A full reconciliation compares the
+ * source's open receivables with the store's and reads the difference by id, to catch what
+ * incremental reads cannot see (deletions) or missed.
+ */
+
+/** The stream under which the reconciliation keeps its own position (last completion). */
+export const RECONCILIATION_STREAM = 'reconciliation';
+/** Receivables read by id per call during a reconciliation. */
+const RECONCILE_BATCH = 500;
+
+export interface SyncCounts {
+  /** Raw records received from the source. */
+  read: number;
+  /** Receivables seen for the first time. */
+  new: number;
+  /** Receivables whose source version or open amount changed. */
+  changed: number;
+  /** Receivables re-read without change (overlap window, reconciliation). */
+  unchanged: number;
+  /** Receivables that were open and no longer are (paid, cancelled, reversed, deleted). */
+  closed: number;
+  /** Records the mapping could not use, kept with their reason. */
+  quarantined: number;
+  debtors: number;
+  pages: number;
+  warnings: number;
+}
+
+export interface SyncSummary extends SyncCounts {
+  connection: string;
+  /** True when a full reconciliation ran in this sync. */
+  reconciled: boolean;
+  durationMs: number;
+  /** Set when the sync stopped on an error; pages saved before it stay saved. */
+  error?: { code: string; message: string };
+}
+
+export interface SyncProgress {
+  connection: string;
+  phase: StreamName | 'reconcile:list' | 'reconcile:read';
+  /** Records (or ids) done in this phase. */
+  done: number;
+  /** Expected total of this phase, when known. */
+  total: number | undefined;
+}
+
+export interface SyncOptions {
+  store: Store;
+  adapter: ErpAdapter;
+  connection: string;
+  clock: Clock;
+  logger: Logger;
+  /** incremental: streams only; full: streams then reconciliation; auto: reconcile when the last one is older than `fullEveryHours`. */
+  mode: 'incremental' | 'full' | 'auto';
+  fullEveryHours?: number;
+  onProgress?: (p: SyncProgress) => void;
+}
+
+const emptyCounts = (): SyncCounts => ({ read: 0, new: 0, changed: 0, unchanged: 0, closed: 0, quarantined: 0, debtors: 0, pages: 0, warnings: 0 });
+
+export async function syncConnection(options: SyncOptions): Promise<SyncSummary> {
+  const { store, adapter, connection, clock, logger } = options;
+  const started = clock.now().getTime();
+  const counts = emptyCounts();
+  let reconciled = false;
+  try {
+    let firstRun = true;
+    for (const stream of adapter.streams()) {
+      const saved = await store.getCursor(connection, stream);
+      if (saved) firstRun = false;
+      await readStream(options, stream, saved?.value, counts);
+    }
+    if (await reconciliationDue(options, firstRun)) {
+      await reconcile(options, counts);
+      reconciled = true;
+    }
+  } catch (e) {
+    const error = e instanceof AdapterError ? { code: e.code, message: e.userMessage } : { code: 'SYNC_FAILED', message: e instanceof Error ? e.message : String(e) };
+    logger.error(`sync ${connection} stopped: ${error.code}: ${error.message}`, { connection, code: error.code, detail: e instanceof AdapterError ? e.detail : undefined });
+    return { connection, ...counts, reconciled, durationMs: clock.now().getTime() - started, error };
+  }
+  return { connection, ...counts, reconciled, durationMs: clock.now().getTime() - started };
+}
+
+async function readStream(options: SyncOptions, stream: StreamName, saved: Record<string, unknown> | undefined, counts: SyncCounts): Promise<void> {
+  const { adapter, connection, onProgress } = options;
+  let resume: Record<string, unknown> | undefined;
+  let done = 0;
+  const total = adapter.estimate ? await adapter.estimate(stream, { saved }) : undefined;
+  onProgress?.({ connection, phase: stream, done, total });
+  do {
+    const page = await adapter.read(stream, { saved, resume });
+    await savePage(options, stream, page, counts);
+    if (page.cursor) saved = page.cursor;
+    resume = page.resume;
+    done += page.read;
+    onProgress?.({ connection, phase: stream, done, total: total === undefined ? undefined : Math.max(total, done) });
+  } while (resume);
+}
+
+/** A first run read everything from the start: it is itself a full read, only stamped. */
+async function reconciliationDue(options: SyncOptions, firstRun: boolean): Promise<boolean> {
+  if (options.mode === 'incremental') return false;
+  if (options.mode === 'full') return true;
+  const now = options.clock.now();
+  if (firstRun) {
+    await options.store.savePage({ connection: options.connection, stream: RECONCILIATION_STREAM, cursor: { completedAt: now.toISOString(), by: 'first-read' }, at: now.toISOString() });
+    return false;
+  }
+  const last = await options.store.getCursor(options.connection, RECONCILIATION_STREAM);
+  const completedAt = typeof last?.value['completedAt'] === 'string' ? Date.parse(last.value['completedAt']) : NaN;
+  const everyMs = (options.fullEveryHours ?? 24) * 3_600_000;
+  return Number.isNaN(completedAt) || now.getTime() - completedAt >= everyMs;
+}
+
+async function reconcile(options: SyncOptions, counts: SyncCounts): Promise<void> {
+  const { store, adapter, connection, onProgress, clock } = options;
+  const inStore = new Set(await store.listOpenReceivableIds(connection));
+  onProgress?.({ connection, phase: 'reconcile:list', done: 0, total: undefined });
+  const atSource = await adapter.listOpenReceivableIds((listed) => onProgress?.({ connection, phase: 'reconcile:list', done: listed, total: undefined }));
+  const differ = [...inStore].filter((id) => !atSource.has(id));
+  for (const id of atSource) if (!inStore.has(id)) differ.push(id);
+  differ.sort();
+  options.logger.info(`sync ${connection}: reconciliation: ${atSource.size} open at the source, ${inStore.size} open here, ${differ.length} to check`, { connection });
+  for (let i = 0; i < differ.length; i += RECONCILE_BATCH) {
+    const page = await adapter.readByIds(differ.slice(i, i + RECONCILE_BATCH));
+    page.cursor = { startedAt: clock.now().toISOString(), checked: Math.min(i + RECONCILE_BATCH, differ.length), of: differ.length };
+    await savePage(options, RECONCILIATION_STREAM, page, counts);
+    onProgress?.({ connection, phase: 'reconcile:read', done: Math.min(i + RECONCILE_BATCH, differ.length), total: differ.length });
+  }
+  const at = clock.now().toISOString();
+  await store.savePage({ connection, stream: RECONCILIATION_STREAM, cursor: { completedAt: at, checked: differ.length, openAtSource: atSource.size }, at });
+}
+
+/**
+ * Saves one page: the receivables that are new or changed (an unchanged re-read is not written
+ * again), the closures of receivables the store holds open, their journal lines, the
+ * quarantined records and the cursor, all in one transaction.
+ */
+async function savePage(options: SyncOptions, stream: string, page: ReadPage, counts: SyncCounts): Promise<void> {
+  const { store, connection, clock, logger } = options;
+  const at = clock.now().toISOString();
+  const states = await store.receivableStates([...page.receivables.map((r) => r.id), ...page.closed.map((c) => c.id)]);
+  const actor = { kind: 'erp' as const, id: connection };
+  const journal: Omit<CaseJournalEntry, 'seq'>[] = [];
+  const toSave: Receivable[] = [];
+  for (const r of page.receivables) {
+    const before = states.get(r.id);
+    if (!before) {
+      counts.new++;
+      toSave.push(r);
+    } else if (before.sourceVersion === r.sourceVersion && before.open === r.open) {
+      counts.unchanged++;
+    } else {
+      counts.changed++;
+      toSave.push(r);
+      if (before.open > 0 && r.open === 0) {
+        counts.closed++;
+        journal.push({ caseId: before.caseId, at, actor, type: 'payment_received', summary: `${r.number} is settled in the ledger (nothing left to pay)`, data: { receivableId: r.id, openBefore: before.open, sourceVersion: r.sourceVersion ?? null } });
+      } else if (r.open < before.open) {
+        journal.push({ caseId: before.caseId, at, actor, type: 'payment_received', summary: `${r.number}: ${before.open - r.open} ${r.currency} minor units paid (open ${r.open})`, data: { receivableId: r.id, openBefore: before.open, openAfter: r.open } });
+      }
+    }
+  }
+  const closures = page.closed.filter((c) => (states.get(c.id)?.open ?? 0) > 0);
+  for (const c of closures) {
+    const before = states.get(c.id)!;
+    counts.closed++;
+    journal.push({ caseId: before.caseId, at, actor, type: 'note', summary: `${before.number} ${c.reason}: no longer claimed`, data: { receivableId: c.id, reason: c.reason, openBefore: before.open } });
+  }
+  counts.read += page.read;
+  counts.quarantined += page.quarantined.length;
+  counts.debtors += page.debtors.length;
+  counts.warnings += page.warnings.length;
+  counts.pages++;
+  for (const q of page.quarantined) logger.warn(`sync ${connection}/${stream}: record ${q.sourceId} quarantined: ${q.reason}`, { connection, stream, sourceId: q.sourceId });
+  for (const w of page.warnings) logger.debug(`sync ${connection}/${stream}: ${w}`, { connection, stream });
+  if (!page.cursor && toSave.length === 0 && page.debtors.length === 0 && page.quarantined.length === 0 && closures.length === 0) return;
+  const cursor = page.cursor ?? (await store.getCursor(connection, stream))?.value ?? {};
+  await store.savePage({
+    connection,
+    stream,
+    cursor,
+    debtors: page.debtors,
+    receivables: toSave,
+    payments: page.payments,
+    quarantined: page.quarantined.map((q) => ({ ...q, at })),
+    closures,
+    journal,
+    at,
+  });
+}
