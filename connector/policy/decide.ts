@@ -49,22 +49,25 @@ export async function decide(store: Store, snapshot: CaseSnapshot, policy: Polic
   };
   const stepRef = { stepId: step.id, index: step.index, on: asOf };
   const waits = step.requiresApproval;
+  const action = (kind: Action['kind']): Action => ({
+    id: `act_${randomUUID()}`,
+    idempotencyKey: `${key}/${kind}`,
+    caseId: c.id,
+    decisionId: decision.id,
+    kind,
+    template: step.template,
+    status: 'pending',
+    attempts: 0,
+    notBefore: at,
+    lastError: null,
+    createdAt: at,
+    updatedAt: at,
+  });
+  // Every stage change is also told to the ledger: a note on each invoice, or, when a controller
+  // must approve, an activity for them in their own accounting tool.
   const actions: Action[] = waits
-    ? []
-    : (step.kind === 'escalation' ? (['dossier'] as const) : step.channels).map((kind) => ({
-        id: `act_${randomUUID()}`,
-        idempotencyKey: `${key}/${kind}`,
-        caseId: c.id,
-        decisionId: decision.id,
-        kind,
-        template: step.template,
-        status: 'pending' as const,
-        attempts: 0,
-        notBefore: at,
-        lastError: null,
-        createdAt: at,
-        updatedAt: at,
-      }));
+    ? [action('ledger_activity')]
+    : [...(step.kind === 'escalation' ? (['dossier'] as const) : step.channels).map(action), action('ledger_note')];
   const caseAfter: Case = waits
     ? { ...c, policyId: policy.id, stage: 'awaiting_approval', pendingApproval: stepRef, updatedAt: at }
     : {

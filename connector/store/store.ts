@@ -87,7 +87,7 @@ export interface Decision {
 
 export interface RecordDecisionInput {
   decision: Decision;
-  /** The outbox rows the decision creates (none while it waits for approval). */
+  /** The outbox rows the decision creates (while it waits for approval: only the activity asking for it). */
   actions: Action[];
   journal: Omit<CaseJournalEntry, 'seq'>[];
   /** The case as it must be after the decision (stage, lastStep, lastContactOn, pendingApproval). */

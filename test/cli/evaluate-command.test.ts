@@ -68,10 +68,14 @@ describe('recouvra evaluate', () => {
       const dupont = cases.find((c) => c.debtorId === 'sample:partner:2')!;
       expect(dupont.lastStep).toEqual({ stepId: 'reminder-1', index: 1, on: '2026-06-15' });
       const actions = await store.listActions({ caseId: dupont.id });
-      expect(actions.map((a) => a.kind)).toEqual(['email']);
+      expect(actions.map((a) => a.kind).sort()).toEqual(['email', 'ledger_note']);
       const journal = await store.readJournal(dupont.id);
       expect(journal.map((j) => j.type)).toContain('decision');
-      expect((await store.listActions({ status: 'pending' })).length).toBe(9);
+      // 9 messages to debtors, and each of the 8 decisions tells the ledger (a note, or an activity when it waits for approval).
+      const pending = await store.listActions({ status: 'pending' });
+      expect(pending.filter((a) => !a.kind.startsWith('ledger_'))).toHaveLength(9);
+      expect(pending.filter((a) => a.kind.startsWith('ledger_'))).toHaveLength(8);
+      expect(pending.filter((a) => a.kind === 'ledger_activity').map((a) => a.caseId).sort()).toEqual(cases.filter((c) => c.stage === 'awaiting_approval').map((c) => c.id).sort());
     } finally {
       await store.close();
     }

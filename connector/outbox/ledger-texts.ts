@@ -1,0 +1,46 @@
+import { minorUnitDigits } from '../model/money.schema';
+import type { Amounts, StepDecision } from '../policy/evaluate';
+
+/**
+ * What the connector writes into the ledger, in French by default (DESIGN.md: user-facing texts
+ * are French and translatable). Plain text: each adapter turns it into its ledger's format.
+ */
+
+export function formatMoney(minor: number, currency: string, locale = 'fr-FR'): string {
+  const digits = minorUnitDigits(currency);
+  return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / 10 ** digits);
+}
+
+const CHANNEL_FR: Record<string, string> = { email: 'e-mail', sms: 'SMS', letter: 'courrier', registered_letter: 'lettre recommandée', phone_task: 'appel téléphonique' };
+
+function stepLabel(step: Pick<StepDecision, 'id' | 'kind'>): string {
+  if (step.kind === 'formal_notice') return 'Mise en demeure';
+  if (step.kind === 'escalation') return 'Transmission au cabinet partenaire';
+  return `Relance (${step.id})`;
+}
+
+function frenchDate(iso: string): string {
+  const [y, m, d] = iso.split('-');
+  return `${d}/${m}/${y}`;
+}
+
+/** The note written on each invoice of a case when a step is decided. */
+export function stageNoteText(input: { step: Pick<StepDecision, 'id' | 'kind' | 'channels'>; asOf: string; amounts: Amounts; itemCount: number; locale?: string }): string {
+  const { step, amounts } = input;
+  const channels = step.channels.map((c) => CHANNEL_FR[c] ?? c).join(', ');
+  return [
+    `Recouvra — ${stepLabel(step)} décidée le ${frenchDate(input.asOf)}${channels ? ` (${channels})` : ''}.`,
+    `Le dossier couvre ${input.itemCount} pièce(s) : ${formatMoney(amounts.open, amounts.currency, input.locale)} ouverts, dont ${formatMoney(amounts.overdue, amounts.currency, input.locale)} échus${amounts.credit > 0 ? `, après ${formatMoney(amounts.credit, amounts.currency, input.locale)} d'avoirs` : ''}.`,
+  ].join('\n');
+}
+
+/** The activity asking a controller to approve a step (escalation by default needs it). */
+export function approvalActivity(input: { step: Pick<StepDecision, 'id' | 'kind'>; asOf: string; amounts: Amounts; debtorName: string; locale?: string }): { summary: string; text: string } {
+  return {
+    summary: `Recouvra : approuver « ${stepLabel(input.step)} »`,
+    text: [
+      `${stepLabel(input.step)} pour ${input.debtorName} attend votre approbation depuis le ${frenchDate(input.asOf)}.`,
+      `Montant ouvert : ${formatMoney(input.amounts.open, input.amounts.currency, input.locale)}. Approuvez ou refusez l'étape dans Recouvra.`,
+    ].join('\n'),
+  };
+}
