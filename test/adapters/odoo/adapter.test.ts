@@ -1,0 +1,205 @@
+import { createServer } from 'node:net';
+import { createOdooAdapter } from '../../../adapters/odoo';
+import { OdooConnectionSchema } from '../../../adapters/odoo/config.schema';
+import { BILLING_UID, createOdooDatabase, type OdooDatabase, type OdooVersion } from '../../../adapters/odoo/simulator/model';
+import { OdooSimulator } from '../../../adapters/odoo/simulator/server';
+import { writeBackMarker } from '../../../mappings/odoo/write-back';
+import { openSqliteStore } from '../../../connector/store/sqlite';
+import type { ErpAdapter } from '../../../connector/sync/adapter';
+import { syncConnection } from '../../../connector/sync/sync-connection';
+import { fixedClock } from '../../../connector/time/clock';
+import { adapterFailure } from '../../helpers/failure';
+import { memoryLogger } from '../../helpers/logger';
+
+/** What the Odoo adapter itself promises, beyond the shared conformance suite. */
+
+const clock = fixedClock('2026-11-23T06:00:00Z');
+const FAST = { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2, random: () => 0.5 }, sleep: async () => undefined };
+
+async function simulator(version: OdooVersion, options: Parameters<typeof createOdooDatabase>[0] = {}): Promise<{ db: OdooDatabase; sim: OdooSimulator }> {
+  const db = createOdooDatabase({ version, invoices: 80, seed: 5, ...options });
+  return { db, sim: await new OdooSimulator({ db, version }).start() };
+}
+
+function adapterFor(url: string, over: Record<string, unknown> = {}, logger = memoryLogger('error').logger): ErpAdapter {
+  const config = OdooConnectionSchema.parse({ id: 'odoo', type: 'odoo', url, database: 'demo', login: 'recouvra', apiKey: 'recouvra-api-key', ...over });
+  return createOdooAdapter(config, { clock, logger }, FAST);
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+describe('Odoo adapter: check', () => {
+  let sim: OdooSimulator;
+  let db: OdooDatabase;
+  beforeEach(async () => ({ db, sim } = await simulator('18.0')));
+  afterEach(() => sim.stop());
+
+  it('reports the version and the optional fields it found, custom x_ fields included', async () => {
+    db.addCustomField('account.move', 'x_recovery_stage', 'char');
+    const result = await adapterFor(sim.url).check();
+    expect(result).toMatchObject({ ok: true, serverVersion: '18.0', problems: [] });
+    expect(result.capabilities).toMatchObject({ json2: false, body_is_html: true, 'account.move.x_recovery_stage': true, 'account.move.x_recovery_procedure': false, 'res.partner.company_registry': true });
+  });
+
+  it.each([
+    ['an unreachable server', async () => ({ url: `http://127.0.0.1:${await freePort()}` }), /ODOO_UNREACHABLE: cannot reach Odoo/],
+    ['a wrong database', async () => ({ database: 'nope' }), /ODOO_DATABASE_NOT_FOUND: .*database/],
+    ['a wrong API key', async () => ({ apiKey: 'wrong-key' }), /ODOO_ACCESS_DENIED: .*API key/],
+  ])('says what to fix for %s', async (_what, over, expected) => {
+    const result = await adapterFor(sim.url, await over()).check();
+    expect(result.ok).toBe(false);
+    expect(result.problems.join('\n')).toMatch(expected);
+    expect(result.problems.join('\n')).not.toContain('wrong-key');
+  });
+
+  it('says which rights are missing when the user cannot read invoices', async () => {
+    db.setAccess(BILLING_UID, 'account.move', []);
+    const result = await adapterFor(sim.url).check();
+    expect(result.ok).toBe(false);
+    expect(result.problems.join('\n')).toMatch(/ODOO_ACCESS_ERROR: .*access rights/);
+  });
+
+  it('refuses JSON-2 on a server older than 19.0 with the setting to change', async () => {
+    const result = await adapterFor(sim.url, { protocol: 'json2' }).check();
+    expect(result.problems.join('\n')).toMatch(/ODOO_JSON2_UNAVAILABLE: .*protocol: xmlrpc/);
+  });
+});
+
+describe('Odoo adapter: reading', () => {
+  it('groups by commercial entity, keeps each company and currency apart, and maps partner details', async () => {
+    const { db, sim } = await simulator('17.0', { invoices: 200 });
+    try {
+      const store = await openSqliteStore(':memory:');
+      await store.migrate();
+      await syncConnection({ store, adapter: adapterFor(sim.url), connection: 'odoo', clock, logger: memoryLogger('error').logger, mode: 'incremental' });
+      const open = db.call('account.move', 'search_read', [[['move_type', 'in', ['out_invoice', 'out_refund']], ['state', '=', 'posted'], ['payment_state', 'not in', ['paid', 'reversed', 'in_payment']]]], { fields: ['commercial_partner_id', 'company_id', 'currency_id', 'amount_residual'] }) as { id: number; commercial_partner_id: [number, string]; company_id: [number, string]; currency_id: [number, string]; amount_residual: number }[];
+      const expectedCases = new Set(open.filter((m) => m.amount_residual !== 0).map((m) => `${m.commercial_partner_id[0]}/${m.company_id[0]}/${m.currency_id[1]}`));
+      const cases = await store.listCases();
+      const withOpen = [];
+      for (const c of cases) if ((await store.listReceivablesOfCase(c.id)).some((r) => r.open > 0)) withOpen.push(c);
+      expect(withOpen).toHaveLength(expectedCases.size);
+      expect(new Set(cases.map((c) => c.currency)).size).toBeGreaterThan(1);
+      expect(new Set(cases.map((c) => c.companyId)).size).toBeGreaterThan(1);
+      // Every case's debtor is a commercial entity, with what Odoo knows of it.
+      const debtor = (await store.getDebtor(cases[0]!.debtorId))!;
+      const [partner] = db.call('res.partner', 'read', [[Number(debtor.source.id)]], { fields: ['name', 'parent_id', 'commercial_partner_id', 'lang'] }) as { id: number; name: string; parent_id: unknown; commercial_partner_id: [number, string]; lang: string }[];
+      expect(partner!.commercial_partner_id[0]).toBe(partner!.id);
+      expect(debtor.name).toBe(partner!.name);
+      expect(debtor.language).toBe(partner!.lang.slice(0, 2));
+      const companies = (await Promise.all(cases.map((c) => store.getDebtor(c.debtorId)))).filter((d) => d?.kind === 'company');
+      expect(companies.some((d) => d!.registration.siren && d!.addresses.length > 0 && d!.emails.length > 0)).toBe(true);
+      await store.close();
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it('companyIds limits the read to those companies', async () => {
+    const { sim } = await simulator('18.0', { invoices: 200 });
+    try {
+      const store = await openSqliteStore(':memory:');
+      await store.migrate();
+      await syncConnection({ store, adapter: adapterFor(sim.url, { companyIds: [1] }), connection: 'odoo', clock, logger: memoryLogger('error').logger, mode: 'incremental' });
+      const cases = await store.listCases();
+      expect(cases.length).toBeGreaterThan(0);
+      expect(new Set(cases.map((c) => c.companyId))).toEqual(new Set(['odoo:res.company:1']));
+      await store.close();
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it('ids beyond 2^31-1: XML-RPC stops with a clear error, JSON-2 reads them', async () => {
+    const xml = await simulator('18.0', { idOffset: 2 ** 31 });
+    const json = await simulator('19.0', { idOffset: 2 ** 31 });
+    try {
+      const e = await adapterFailure(adapterFor(xml.sim.url).read('receivables', { saved: undefined }));
+      expect(e.code).toBe('ODOO_INT_OVERFLOW');
+      expect(e.userMessage).toMatch(/json2/);
+      const page = await adapterFor(json.sim.url).read('receivables', { saved: undefined });
+      expect(page.receivables.length).toBeGreaterThan(0);
+      expect(Number(page.receivables[0]!.source.id)).toBeGreaterThan(2 ** 31);
+    } finally {
+      await xml.sim.stop();
+      await json.sim.stop();
+    }
+  });
+
+  it('one serial reader per connection: concurrent reads never overlap on the wire', async () => {
+    const { sim } = await simulator('18.0');
+    try {
+      const adapter = adapterFor(sim.url, { pageSize: 10 });
+      await adapter.check();
+      sim.controls.latencyMs = 40;
+      const started = Date.now();
+      await Promise.all([adapter.read('receivables', { saved: undefined }), adapter.listOpenReceivableIds(), adapter.read('debtors', { saved: undefined })]);
+      // At least five calls (three reads, partners, countries) of 40 ms each, one after the other.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(5 * 40);
+    } finally {
+      await sim.stop();
+    }
+  });
+});
+
+describe('Odoo adapter: write-back', () => {
+  it.each(['16.0', '17.0', '19.0'] as OdooVersion[])('%s: an internal note, HTML on every version, once per key', async (version) => {
+    const { db, sim } = await simulator(version);
+    try {
+      const adapter = adapterFor(sim.url);
+      const [move] = db.call('account.move', 'search_read', [[['move_type', '=', 'out_invoice'], ['state', '=', 'posted']]], { fields: ['id'], limit: 1 }) as { id: number }[];
+      const rid = `odoo:account.move:${move!.id}`;
+      const request = { key: 'case_1/reminder-1/2026-11-01/ledger_note', receivableIds: [rid], kind: 'note' as const, text: 'Relance <1>\nenvoyée & notée' };
+      expect((await adapter.writeBack(request)).items).toMatchObject([{ receivableId: rid, status: 'written' }]);
+      expect((await adapter.writeBack(request)).items).toMatchObject([{ receivableId: rid, status: 'already_written' }]);
+      const messages = db.call('mail.message', 'search_read', [[['model', '=', 'account.move'], ['res_id', '=', move!.id]]], { fields: ['body', 'subtype_id', 'message_type'] }) as { body: string; subtype_id: [number, string]; message_type: string }[];
+      expect(messages).toHaveLength(1);
+      // Our escaping, not Odoo's: tags stay tags on 17+ (body_is_html), text stays text.
+      expect(messages[0]!.body).toBe(`<p>Relance &lt;1&gt;<br>envoyée &amp; notée</p><p><small>Réf. ${writeBackMarker(request.key)}</small></p>`);
+      expect(messages[0]!.subtype_id[1]).toBe('Note');
+      expect(messages[0]!.message_type).toBe('comment');
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it('a write whose answer is lost ("cannot marshal None") is not repeated; the next attempt finds it', async () => {
+    const { db, sim } = await simulator('18.0');
+    try {
+      db.returnNone('account.move', 'message_post');
+      const adapter = adapterFor(sim.url);
+      const [move] = db.call('account.move', 'search_read', [[['move_type', '=', 'out_invoice'], ['state', '=', 'posted']]], { fields: ['id'], limit: 1 }) as { id: number }[];
+      const request = { key: 'k-none', receivableIds: [`odoo:account.move:${move!.id}`], kind: 'note' as const, text: 'Mise en demeure' };
+      const before = sim.controls.requests.filter((r) => r.rpcMethod === 'message_post').length;
+      const e = await adapterFailure(adapter.writeBack(request));
+      expect(e.outcomeUnknown).toBe(true);
+      expect(sim.controls.requests.filter((r) => r.rpcMethod === 'message_post').length - before).toBe(1);
+      db.returnNone('account.move', 'message_post', false);
+      expect((await adapter.writeBack(request)).items[0]!.status).toBe('already_written');
+      expect(db.call('mail.message', 'search_count', [[['model', '=', 'account.move'], ['res_id', '=', move!.id]]])).toBe(1);
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it('x_ fields are written only where they exist', async () => {
+    const { db, sim } = await simulator('18.0');
+    try {
+      const [move] = db.call('account.move', 'search_read', [[['move_type', '=', 'out_invoice'], ['state', '=', 'posted']]], { fields: ['id'], limit: 1 }) as { id: number }[];
+      const rid = `odoo:account.move:${move!.id}`;
+      const without = await adapterFor(sim.url).writeBack({ key: 'f1', receivableIds: [rid], kind: 'fields', stage: 'formal_notice', text: '' });
+      expect(without.items[0]).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/no field x_recovery_stage/) });
+      db.addCustomField('account.move', 'x_recovery_stage', 'char');
+      const withField = await adapterFor(sim.url).writeBack({ key: 'f2', receivableIds: [rid], kind: 'fields', stage: 'formal_notice', text: '' });
+      expect(withField.items[0]!.status).toBe('written');
+      expect((db.call('account.move', 'read', [[move!.id]], { fields: ['x_recovery_stage'] }) as { x_recovery_stage: string }[])[0]!.x_recovery_stage).toBe('formal_notice');
+    } finally {
+      await sim.stop();
+    }
+  });
+});
