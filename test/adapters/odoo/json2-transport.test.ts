@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import { createServer } from 'node:net';
-import axios, { AxiosError, type InternalAxiosRequestConfig } from 'axios';
+import axios, { AxiosError } from 'axios';
 import nock from 'nock';
-import { ADMIN_UID, BILLING_UID, createOdooDatabase, type OdooDatabase } from '../../../adapters/odoo/simulator/model';
+import { ADMIN_UID, BILLING_UID, createOdooDatabase } from '../../../adapters/odoo/simulator/model';
 import { OdooSimulator } from '../../../adapters/odoo/simulator/server';
 import { Json2OdooRpc } from '../../../adapters/odoo/transport/json2-transport';
 import type { AdapterError } from '../../../connector/sync/adapter-error';
@@ -120,7 +120,7 @@ describe('JSON-2 (wire level)', () => {
   it('never carries the axios error, whose config holds the Authorization header', async () => {
     // An adapter rather than nock's replyWithError, which, across test files, can surface as an unhandled socket error.
     const http = axios.create({
-      adapter: (config) => Promise.reject(new AxiosError(`socket hang up (bearer ${KEY})`, 'ECONNRESET', config as InternalAxiosRequestConfig)),
+      adapter: (config) => Promise.reject(new AxiosError(`socket hang up (bearer ${KEY})`, 'ECONNRESET', config)),
     });
     const e = await adapterFailure(new Json2OdooRpc({ baseUrl: BASE, database: 'prod', apiKey: KEY, timeoutMs: 2_000, http }).call('account.move', 'write', { ids: [1], vals: {} }, write));
     expect(e).toMatchObject({ code: 'ODOO_UNREACHABLE', kind: 'transient', outcomeUnknown: true });
@@ -130,13 +130,11 @@ describe('JSON-2 (wire level)', () => {
 });
 
 describe('JSON-2 against the Odoo simulator (19.0)', () => {
-  let db: OdooDatabase;
   let sim: OdooSimulator;
   const connect = (apiKey = 'admin-api-key', database = 'demo') => new Json2OdooRpc({ baseUrl: sim.url, database, apiKey, timeoutMs: 5_000 });
 
   beforeAll(async () => {
-    db = createOdooDatabase({ version: '19.0', invoices: 50 });
-    sim = await new OdooSimulator({ db, version: '19.0' }).start();
+    sim = await new OdooSimulator({ db: createOdooDatabase({ version: '19.0', invoices: 50 }), version: '19.0' }).start();
   });
   afterAll(() => sim.stop());
 

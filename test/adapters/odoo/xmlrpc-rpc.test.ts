@@ -59,14 +59,12 @@ describe('XmlRpcOdooRpc (wire level)', () => {
 });
 
 describe.each(['16.0', '18.0'] as const)('XmlRpcOdooRpc against the Odoo simulator (%s)', (version) => {
-  let db: OdooDatabase;
   let sim: OdooSimulator;
   const connect = (over: Partial<XmlRpcOdooRpcOptions> = {}) => new XmlRpcOdooRpc({ baseUrl: sim.url, database: 'demo', login: 'admin', apiKey: 'admin-api-key', timeoutMs: 5_000, ...over });
   const authentications = () => sim.controls.requests.filter((r) => r.method === 'authenticate').length;
 
   beforeAll(async () => {
-    db = createOdooDatabase({ version, invoices: 50 });
-    sim = await new OdooSimulator({ db, version }).start();
+    sim = await new OdooSimulator({ db: createOdooDatabase({ version, invoices: 50 }), version }).start();
   });
   afterAll(() => sim.stop());
 
