@@ -194,7 +194,7 @@ export function emptyPage(): ReadPage {
 function parseCursor(value: Record<string, unknown> | undefined, what: string): OdooCursor | undefined {
   if (value === undefined) return undefined;
   const parsed = CursorSchema.safeParse(value);
-  if (!parsed.success) throw new AdapterError({ code: 'ODOO_BAD_CURSOR', kind: 'config', userMessage: `the ${what} is not an Odoo (write_date, id) cursor: ${JSON.stringify(value)}; reset it with \`recouvra sync --reset\`` });
+  if (!parsed.success) throw new AdapterError({ code: 'ODOO_BAD_CURSOR', kind: 'config', userMessage: `the ${what} is not an Odoo (write_date, id) cursor: ${JSON.stringify(value)}; read everything again with \`recouvra sync --once --from-scratch\`` });
   return parsed.data;
 }
 

@@ -64,6 +64,8 @@ export interface SyncOptions {
   /** incremental: streams only; full: streams then reconciliation; auto: reconcile when the last one is older than `fullEveryHours`. */
   mode: 'incremental' | 'full' | 'auto';
   fullEveryHours?: number;
+  /** Ignore the saved cursors and read everything again (a damaged cursor, a restored ERP database). */
+  fromScratch?: boolean;
   onProgress?: (p: SyncProgress) => void;
 }
 
@@ -77,7 +79,7 @@ export async function syncConnection(options: SyncOptions): Promise<SyncSummary>
   try {
     let firstRun = true;
     for (const stream of adapter.streams()) {
-      const saved = await store.getCursor(connection, stream);
+      const saved = options.fromScratch ? undefined : await store.getCursor(connection, stream);
       if (saved) firstRun = false;
       await readStream(options, stream, saved?.value, counts);
     }
@@ -112,7 +114,8 @@ async function readStream(options: SyncOptions, stream: StreamName, saved: Recor
 /** A first run read everything from the start: it is itself a full read, only stamped. */
 async function reconciliationDue(options: SyncOptions, firstRun: boolean): Promise<boolean> {
   if (options.mode === 'incremental') return false;
-  if (options.mode === 'full') return true;
+  // Reading from scratch over existing data must also find what disappeared meanwhile.
+  if (options.mode === 'full' || options.fromScratch) return true;
   const now = options.clock.now();
   if (firstRun) {
     await options.store.savePage({ connection: options.connection, stream: RECONCILIATION_STREAM, cursor: { completedAt: now.toISOString(), by: 'first-read' }, at: now.toISOString() });
