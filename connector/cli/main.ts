@@ -2,10 +2,12 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { bundledPath } from '../paths';
+import { casesCommand } from './cases-command';
 import { claimCommand } from './claim-command';
 import { configCommand, policyCommand } from './config-command';
 import { evaluateCommand } from './evaluate-command';
 import { simulateCommand } from './simulate-command';
+import { syncCommand } from './sync-command';
 
 /** The `recouvra` command line. Every command exits non-zero on failure with a message saying what and where. */
 export function buildProgram(): Command {
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
   program.addCommand(claimCommand());
   program.addCommand(configCommand());
   program.addCommand(policyCommand());
+  program.addCommand(syncCommand());
+  program.addCommand(casesCommand());
   program.addCommand(simulateCommand());
   return program;
 }
