@@ -24,6 +24,8 @@ const ID_PAGE = 10_000;
 const DEBTORS_DOMAIN: OdooDomain = [['customer_rank', '>', 0], '|', ['is_company', '=', true], ['parent_id', '=', false]];
 
 const CursorSchema = z.strictObject({ writeDate: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/), id: z.number().int().nonnegative() });
+/** Where the next page of a run starts; `openOnly` carries a first run's choice to its later pages. */
+const ResumeSchema = CursorSchema.extend({ openOnly: z.boolean().optional() });
 
 type RawRecord = Record<string, unknown>;
 
@@ -45,7 +47,7 @@ export class OdooReader {
 
   /** One page of account.move changed after the position, with the commercial partners it names. */
   async receivablesPage(position: ReadPosition): Promise<ReadPage> {
-    return this.keysetPage(position, 'account.move', MOVE_FIELDS, this.moveFilter(), (records) => this.mapMoves(records));
+    return this.keysetPage(this.plan('receivables', position), MOVE_FIELDS, (records) => this.mapMoves(records));
   }
 
   /**
@@ -55,7 +57,7 @@ export class OdooReader {
    */
   async debtorsPage(position: ReadPosition): Promise<ReadPage> {
     const fields = await this.partnerFields();
-    return this.keysetPage(position, 'res.partner', fields, DEBTORS_DOMAIN, async (records) => {
+    return this.keysetPage(this.plan('debtors', position), fields, async (records) => {
       const page = emptyPage();
       await this.mapPartners(records, page);
       return page;
@@ -64,22 +66,30 @@ export class OdooReader {
 
   /** How many records a run from `position` will read (search_count of the same domain). */
   async count(stream: 'receivables' | 'debtors', position: ReadPosition): Promise<number> {
-    const { model, filter } = stream === 'receivables' ? { model: 'account.move', filter: this.moveFilter() } : { model: 'res.partner', filter: DEBTORS_DOMAIN };
-    const saved = parseCursor(position.saved, `saved cursor of ${this.connection}/${model}`);
-    const domain = afterCursorDomain(position.resume ? parseCursor(position.resume, 'resume position') : startOfRun(saved, this.session.config.overlapSeconds), filter);
+    const { model, domain } = this.plan(stream, position);
     const n = await this.session.call<unknown>(model, 'search_count', { domain }, false);
     if (typeof n !== 'number') throw badResponse(`${model}.search_count`, 'a number', n);
     return n;
   }
 
-  private moveFilter(): OdooDomain {
-    return [...CUSTOMER_MOVES_DOMAIN, ...this.companyFilter()];
+  /**
+   * What to ask for from a position. A first run (nothing saved yet) reads only the OPEN
+   * receivables: what was settled before the connector was installed is none of its business,
+   * and on a ledger with years of history it is most of the data. Later runs read every state,
+   * so that a payment or a cancellation closes what we hold. Pages of one run keep its choice.
+   */
+  private plan(stream: 'receivables' | 'debtors', position: ReadPosition): { model: string; domain: OdooDomain; saved: OdooCursor | undefined; start: OdooCursor | undefined; openOnly: boolean } {
+    const model = stream === 'receivables' ? 'account.move' : 'res.partner';
+    const saved = parseCursor(position.saved, `saved cursor of ${this.connection}/${stream}`);
+    const resume = position.resume ? parseCursor(position.resume, `resume position of ${this.connection}/${stream}`, ResumeSchema) : undefined;
+    const start = resume ?? startOfRun(saved, this.session.config.overlapSeconds);
+    const openOnly = stream === 'receivables' && (resume ? resume.openOnly === true : saved === undefined);
+    const filter: OdooDomain = stream === 'debtors' ? DEBTORS_DOMAIN : [...(openOnly ? [...OPEN_RECEIVABLES_DOMAIN, ['amount_residual', '!=', 0]] : CUSTOMER_MOVES_DOMAIN), ...this.companyFilter()];
+    return { model, domain: afterCursorDomain(start, filter), saved, start, openOnly };
   }
 
-  private async keysetPage(position: ReadPosition, model: string, fields: string[], filter: OdooDomain, map: (records: RawRecord[]) => Promise<ReadPage>): Promise<ReadPage> {
-    const saved = parseCursor(position.saved, `saved cursor of ${this.connection}/${model}`);
-    const start = position.resume ? parseCursor(position.resume, `resume position of ${this.connection}/${model}`) : startOfRun(saved, this.session.config.overlapSeconds);
-    const domain = afterCursorDomain(start, filter);
+  private async keysetPage(plan: ReturnType<OdooReader['plan']>, fields: string[], map: (records: RawRecord[]) => Promise<ReadPage>): Promise<ReadPage> {
+    const { model, domain, saved, start } = plan;
     const limit = this.session.config.pageSize;
     // https://www.odoo.com/documentation/18.0/developer/reference/external_api.html (search_read, pagination)
     const records = await this.session.call<RawRecord[]>(model, 'search_read', { domain, fields, limit, order: KEYSET_ORDER }, false);
@@ -91,7 +101,7 @@ export class OdooReader {
     const cursor = saved && after && compareCursors(after, saved) < 0 ? saved : (after ?? saved);
     page.read = records.length;
     page.cursor = cursor ? { ...cursor } : undefined;
-    page.resume = records.length < limit || !after ? undefined : { ...after };
+    page.resume = records.length < limit || !after ? undefined : { ...after, ...(plan.openOnly ? { openOnly: true } : {}) };
     return page;
   }
 
@@ -191,9 +201,9 @@ export function emptyPage(): ReadPage {
   return { debtors: [] as Debtor[], receivables: [] as Receivable[], payments: [], closed: [], quarantined: [], warnings: [], read: 0, cursor: undefined, resume: undefined };
 }
 
-function parseCursor(value: Record<string, unknown> | undefined, what: string): OdooCursor | undefined {
+function parseCursor(value: Record<string, unknown> | undefined, what: string, schema: z.ZodType<z.infer<typeof ResumeSchema>> = CursorSchema): z.infer<typeof ResumeSchema> | undefined {
   if (value === undefined) return undefined;
-  const parsed = CursorSchema.safeParse(value);
+  const parsed = schema.safeParse(value);
   if (!parsed.success) throw new AdapterError({ code: 'ODOO_BAD_CURSOR', kind: 'config', userMessage: `the ${what} is not an Odoo (write_date, id) cursor: ${JSON.stringify(value)}; read everything again with \`recouvra sync --once --from-scratch\`` });
   return parsed.data;
 }

@@ -1,6 +1,6 @@
 import { Migrator, sql, type Insertable, type Kysely, type RawBuilder } from 'kysely';
 import type { Action } from '../model/action.schema';
-import type { Case } from '../model/case.schema';
+import { caseIdOf, type Case } from '../model/case.schema';
 import type { Debtor } from '../model/debtor.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Payment } from '../model/payment.schema';
@@ -58,6 +58,8 @@ export interface KyselyStoreOptions {
 const MAX_PARAMETERS_PER_STATEMENT = 30_000;
 const MAX_ROWS_PER_STATEMENT = 500;
 const DEFAULT_STREAM_BATCH_SIZE = 5_000;
+/** Stages a settled case leaves by itself; escalated and in-procedure cases wait for the law firm. */
+const CLOSABLE_STAGES: readonly Case['stage'][] = ['open', 'reminding', 'formal_notice', 'awaiting_approval'];
 
 export class KyselyStore implements Store {
   readonly driver: Store['driver'];
@@ -194,6 +196,41 @@ export class KyselyStore implements Store {
       this.db.selectFrom('receivables').select('id').where('source_connection', '=', connection).where(sql<boolean>`open > 0`).orderBy('id').execute(),
     );
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * A case whose last open item the page settled is closed; a closed case that receives an open
+   * item again is reopened and its ladder starts over. Cases escalated or in a procedure keep
+   * their stage: the law firm must hear of the payment first. Returns the journal lines.
+   */
+  private async settleCases(page: SyncPage): Promise<Omit<CaseJournalEntry, 'seq'>[]> {
+    const actor = { kind: 'erp' as const, id: page.connection };
+    const entry = (caseId: string, type: CaseJournalEntry['type'], summary: string): Omit<CaseJournalEntry, 'seq'> => ({ caseId, at: page.at, actor, type, summary, data: {} });
+    const receivables = page.receivables ?? [];
+    const reopenIds = [...new Set(receivables.filter((r) => r.open > 0).map((r) => caseIdOf(r.debtorId, r.companyId, r.currency)))];
+    const entries: Omit<CaseJournalEntry, 'seq'>[] = [];
+    for (const ids of chunksOf(reopenIds)) {
+      const reopened = await attempt('write', 'cases', ids, () =>
+        this.db.updateTable('cases').set({ stage: 'open', last_step: null, pending_approval: null, updated_at: page.at }).where('stage', '=', 'closed').where('id', 'in', ids).returning('id').execute(),
+      );
+      entries.push(...reopened.map((r) => entry(r.id, 'case_opened', 'reopened: a new open item arrived from the ledger; the dunning ladder starts over')));
+    }
+    const settledIds = receivables.filter((r) => r.open === 0).map((r) => caseIdOf(r.debtorId, r.companyId, r.currency));
+    for (const ids of chunksOf([...new Set((page.closures ?? []).map((c) => c.id))])) {
+      const rows = await attempt('read', 'receivables', ids, () => this.db.selectFrom('receivables').select('case_id').where('id', 'in', ids).execute());
+      settledIds.push(...rows.map((r) => r.case_id));
+    }
+    for (const ids of chunksOf([...new Set(settledIds)])) {
+      const stillOpen = await attempt('read', 'receivables', ids, () => this.db.selectFrom('receivables').select('case_id').distinct().where('case_id', 'in', ids).where('open', '>', 0).execute());
+      const open = new Set(stillOpen.map((r) => r.case_id));
+      const done = ids.filter((id) => !open.has(id));
+      if (done.length === 0) continue;
+      const closed = await attempt('write', 'cases', done, () =>
+        this.db.updateTable('cases').set({ stage: 'closed', pending_approval: null, updated_at: page.at }).where('stage', 'in', CLOSABLE_STAGES).where('id', 'in', done).returning('id').execute(),
+      );
+      entries.push(...closed.map((r) => entry(r.id, 'case_closed', 'closed: nothing is left to claim in the ledger')));
+    }
+    return entries;
   }
 
   /** Sets the open amount of the receivables the store holds to 0; other ids match no row. */
@@ -451,11 +488,15 @@ export class KyselyStore implements Store {
             .execute(),
         );
       }
-      if (page.journal?.length) await tx.appendJournalEntries(page.journal);
+      const stageChanges = await tx.settleCases(page);
+      const journal = [...stageChanges, ...(page.journal ?? [])];
+      if (journal.length) await tx.appendJournalEntries(journal);
+      if (page.cursor === undefined) return;
+      const cursor = page.cursor;
       await attempt('write', 'sync_cursors', `${page.connection}/${page.stream}`, () =>
         tx.db
           .insertInto('sync_cursors')
-          .values({ connection: page.connection, stream: page.stream, value: JSON.stringify(page.cursor), updated_at: page.at })
+          .values({ connection: page.connection, stream: page.stream, value: JSON.stringify(cursor), updated_at: page.at })
           .onConflict((oc) => oc.columns(['connection', 'stream']).doUpdateSet(fromExcluded(['value', 'updated_at'] as const)))
           .execute(),
       );

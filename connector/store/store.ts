@@ -37,7 +37,8 @@ export interface QuarantinedRecord {
 export interface SyncPage {
   connection: string;
   stream: string;
-  cursor: Record<string, unknown>;
+  /** Saved with the page; absent: the stream's saved cursor stays as it is. */
+  cursor?: Record<string, unknown>;
   debtors?: Debtor[];
   receivables?: Receivable[];
   payments?: Payment[];

@@ -22,7 +22,7 @@ const RECONCILE_BATCH = 500;
 export interface SyncCounts {
   /** Raw records received from the source. */
   read: number;
-  /** Receivables seen for the first time. */
+  /** Receivables seen for the first time while open (one settled before we ever saw it is not kept). */
   new: number;
   /** Receivables whose source version or open amount changed. */
   changed: number;
@@ -161,6 +161,8 @@ async function savePage(options: SyncOptions, stream: string, page: ReadPage, co
   for (const r of page.receivables) {
     const before = states.get(r.id);
     if (!before) {
+      // Settled before it was ever open here: none of the connector's business (and no personal data to keep).
+      if (r.open === 0) continue;
       counts.new++;
       toSave.push(r);
     } else if (before.sourceVersion === r.sourceVersion && before.open === r.open) {
@@ -190,11 +192,10 @@ async function savePage(options: SyncOptions, stream: string, page: ReadPage, co
   for (const q of page.quarantined) logger.warn(`sync ${connection}/${stream}: record ${q.sourceId} quarantined: ${q.reason}`, { connection, stream, sourceId: q.sourceId });
   for (const w of page.warnings) logger.debug(`sync ${connection}/${stream}: ${w}`, { connection, stream });
   if (!page.cursor && toSave.length === 0 && page.debtors.length === 0 && page.quarantined.length === 0 && closures.length === 0) return;
-  const cursor = page.cursor ?? (await store.getCursor(connection, stream))?.value ?? {};
   await store.savePage({
     connection,
     stream,
-    cursor,
+    ...(page.cursor ? { cursor: page.cursor } : {}),
     debtors: page.debtors,
     receivables: toSave,
     payments: page.payments,

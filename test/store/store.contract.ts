@@ -650,6 +650,33 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect((await store.readJournal(created)).map((e) => e.seq)).toEqual([1, 2, 3]);
       });
 
+      it('savePage without a cursor keeps the saved one', async () => {
+        await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 4 }, at: AT });
+        await store.savePage({ connection: 'odoo-main', stream: 'invoices', receivables: [receivable('r1')], at: LATER });
+        expect((await store.getCursor('odoo-main', 'invoices'))?.value).toEqual({ position: 4 });
+        expect(await store.getReceivable('r1')).toBeDefined();
+        await store.savePage({ connection: 'odoo-main', stream: 'fresh', receivables: [receivable('r2')], at: LATER });
+        expect(await store.getCursor('odoo-main', 'fresh')).toBeUndefined();
+      });
+
+      it('a case whose last open item is settled closes; one escalated waits; a new open item reopens it from the start', async () => {
+        const caseId = caseIdOf('d1', 'co1', 'EUR');
+        const escalated = caseIdOf('d2', 'co1', 'EUR');
+        await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 1 }, receivables: [receivable('r1'), receivable('r2'), receivable('r3', { debtorId: 'd2' })], at: AT });
+        await store.saveCase({ ...(await store.getCase(caseId))!, stage: 'reminding', lastStep: { stepId: 'reminder-1', index: 1, on: '2025-02-10' } });
+        await store.saveCase({ ...(await store.getCase(escalated))!, stage: 'escalated' });
+        await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 2 }, receivables: [receivable('r1', { open: 0 })], at: AT });
+        expect((await store.getCase(caseId))!.stage).toBe('reminding');
+        await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 3 }, closures: [{ id: 'r2', reason: 'cancelled' }, { id: 'r3', reason: 'cancelled' }], at: LATER });
+        expect((await store.getCase(caseId))!.stage).toBe('closed');
+        expect((await store.getCase(escalated))!.stage).toBe('escalated');
+        expect((await store.readJournal(caseId)).map((e) => e.type)).toEqual(['case_closed']);
+        await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 4 }, receivables: [receivable('r4')], at: LATER });
+        const reopened = (await store.getCase(caseId))!;
+        expect(reopened).toMatchObject({ stage: 'open', lastStep: null, pendingApproval: null });
+        expect((await store.readJournal(caseId)).map((e) => e.type)).toEqual(['case_closed', 'case_opened']);
+      });
+
       it('releases from quarantine the records of its connection and stream that now map, and only those', async () => {
         const rejected = (sourceId: string) => ({ sourceId, reason: 'failed to map', raw: { id: sourceId }, at: AT });
         await store.savePage({
