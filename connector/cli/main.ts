@@ -5,6 +5,7 @@ import { bundledPath } from '../paths';
 import { casesCommand } from './cases-command';
 import { claimCommand } from './claim-command';
 import { configCommand, policyCommand } from './config-command';
+import { connectionsCommand } from './connections-command';
 import { evaluateCommand } from './evaluate-command';
 import { simulateCommand } from './simulate-command';
 import { syncCommand } from './sync-command';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   program.addCommand(claimCommand());
   program.addCommand(configCommand());
   program.addCommand(policyCommand());
+  program.addCommand(connectionsCommand());
   program.addCommand(syncCommand());
   program.addCommand(casesCommand());
   program.addCommand(simulateCommand());

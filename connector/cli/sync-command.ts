@@ -6,6 +6,7 @@ import { openStore } from '../store/open-store';
 import type { Store } from '../store/store';
 import type { AdapterRegistry, ErpAdapter } from '../sync/adapter';
 import { AdapterError } from '../sync/adapter-error';
+import { createConnectionAdapter } from '../sync/connections';
 import { syncConnection, type SyncSummary } from '../sync/sync-connection';
 import { systemClock, type Clock } from '../time/clock';
 import { emit, type CommandResult } from './command-result';
@@ -17,6 +18,8 @@ export interface SyncArgs {
   /** Only these connection ids; default: every configured connection. */
   connection?: string[];
   full?: boolean;
+  /** Ignore the saved cursors and read everything again (then reconcile). */
+  fromScratch?: boolean;
   json?: boolean;
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
@@ -67,7 +70,7 @@ export async function runSync(args: SyncArgs): Promise<CommandResult> {
     await store.migrate();
     display = args.progress ? args.progress(rt) : process.stderr.isTTY ? new TerminalProgress(rt.logger) : new PhaseLogProgress(rt.logger);
     for (const conn of selected) {
-      const summary = await syncOne(conn, registry, store, rt, clock, args.full ?? false, display);
+      const summary = await syncOne(conn, registry, store, rt, clock, { full: args.full ?? false, fromScratch: args.fromScratch ?? false }, display);
       display.connectionDone(conn.id, summary.error !== undefined);
       summaries.push(summary);
     }
@@ -86,23 +89,21 @@ export async function runSync(args: SyncArgs): Promise<CommandResult> {
 }
 
 /** Creates the connection's adapter, syncs it and closes it; any failure becomes the summary's error. */
-async function syncOne(conn: { id: string; type: string }, registry: AdapterRegistry, store: Store, rt: Runtime, clock: Clock, full: boolean, display: ProgressDisplay): Promise<SyncSummary> {
+async function syncOne(conn: { id: string; type: string }, registry: AdapterRegistry, store: Store, rt: Runtime, clock: Clock, options: { full: boolean; fromScratch: boolean }, display: ProgressDisplay): Promise<SyncSummary> {
   const started = clock.now().getTime();
   let adapter: ErpAdapter | undefined;
   try {
-    const def = registry[conn.type];
-    if (!def) throw new AdapterError({ code: 'UNKNOWN_CONNECTION_TYPE', kind: 'config', userMessage: `connection ${conn.id}: no adapter for type "${conn.type}"` });
-    // loadConfig validated the entry; parsing again gives the adapter its defaults.
-    const parsed = def.configSchema.parse(conn);
-    adapter = def.create(parsed, { clock, logger: rt.logger });
-    const hours = (parsed as { fullReconciliationHours?: unknown }).fullReconciliationHours;
+    const created = createConnectionAdapter(conn, registry, { clock, logger: rt.logger });
+    adapter = created.adapter;
+    const hours = created.settings['fullReconciliationHours'];
     return await syncConnection({
       store,
       adapter,
       connection: conn.id,
       clock,
       logger: rt.logger,
-      mode: full ? 'full' : 'auto',
+      mode: options.full ? 'full' : 'auto',
+      fromScratch: options.fromScratch,
       ...(typeof hours === 'number' ? { fullEveryHours: hours } : {}),
       onProgress: (p) => display.update(p),
     });
@@ -156,6 +157,7 @@ export function syncCommand(): Command {
     .option('--once', 'run one sync of each connection and exit (required: the continuous daemon is `recouvra run`, coming)')
     .option('--connection <id...>', 'only these connection ids (default: all)')
     .option('--full', 'also run a full reconciliation (catches deletions and anything an incremental read missed)')
+    .option('--from-scratch', 'ignore the saved cursors and read everything again, then reconcile (a damaged cursor, a restored ERP database)')
     .option('--json', 'print the summaries as JSON instead of a table')
-    .action(async (opts: { config: string; once?: boolean; connection?: string[]; full?: boolean; json?: boolean }) => emit(await runSync(opts)));
+    .action(async (opts: { config: string; once?: boolean; connection?: string[]; full?: boolean; fromScratch?: boolean; json?: boolean }) => emit(await runSync(opts)));
 }
