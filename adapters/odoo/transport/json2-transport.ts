@@ -1,7 +1,8 @@
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import axios, { type AxiosInstance } from 'axios';
 import { AdapterError } from '../../../connector/sync/adapter-error';
 import { redactString } from '../../../connector/log/logger';
-import { classifyJson2Error, classifyNetworkError } from './classify';
+import { classifyJson2Error } from './classify';
+import { exchange } from './http-exchange';
 import type { OdooCallOptions, OdooRpc, OdooServerVersion } from './rpc';
 import { parseServerVersion } from './server-version';
 
@@ -62,31 +63,18 @@ export class Json2OdooRpc implements OdooRpc {
   private async request(verb: 'GET' | 'POST', path: string, body: unknown, ctx: { what: string; isWrite: boolean }): Promise<unknown> {
     const url = `${this.baseUrl}${path}`;
     const secrets = [this.options.apiKey];
-    let response: AxiosResponse<string>;
-    try {
-      response = await this.http.request<string>({
+    const { status, text, retryAfter } = await exchange(
+      this.http,
+      {
         method: verb,
         url,
         ...(verb === 'POST' ? { data: JSON.stringify(body) } : {}),
-        headers: {
-          Accept: 'application/json',
-          ...(verb === 'POST' ? { 'Content-Type': 'application/json', Authorization: `bearer ${this.options.apiKey}`, 'X-Odoo-Database': this.options.database } : {}),
-        },
-        responseType: 'text',
-        transformResponse: (x: unknown) => x,
-        timeout: this.options.timeoutMs,
-        validateStatus: () => true,
-        maxRedirects: 0,
-      });
-    } catch (e) {
-      // Not the axios error itself: its config carries the Authorization header.
-      const err = e as { code?: string; message?: string };
-      throw classifyNetworkError(err.code, redactString(err.message ?? String(e), secrets), { what: ctx.what, url, isWrite: ctx.isWrite });
-    }
-    const text = String(response.data ?? '');
-    if (response.status !== 200) {
-      throw classifyJson2Error(response.status, text, { what: ctx.what, url, isWrite: ctx.isWrite, retryAfter: header(response.headers, 'retry-after'), secrets });
-    }
+        headers: { Accept: 'application/json', ...(verb === 'POST' ? { 'Content-Type': 'application/json', Authorization: `bearer ${this.options.apiKey}`, 'X-Odoo-Database': this.options.database } : {}) },
+        timeoutMs: this.options.timeoutMs,
+      },
+      { ...ctx, secrets },
+    );
+    if (status !== 200) throw classifyJson2Error(status, text, { what: ctx.what, url, isWrite: ctx.isWrite, retryAfter, secrets });
     return parseJson(text, { ...ctx, url, secrets });
   }
 }
@@ -130,7 +118,3 @@ export function unsafeInteger(json: string): string | undefined {
   return undefined;
 }
 
-function header(headers: unknown, name: string): string | undefined {
-  const v = (headers as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' ? v : undefined;
-}

@@ -2,7 +2,8 @@ import axios, { type AxiosInstance } from 'axios';
 import { AdapterError } from '../../../connector/sync/adapter-error';
 import { decodeMethodResponse, encodeMethodCall, type XmlRpcValue } from '../xmlrpc';
 import { XmlRpcMarshalError, XmlRpcProtocolError } from '../xmlrpc/values';
-import { classifyFault, classifyHttpStatus, classifyNetworkError } from './classify';
+import { classifyFault, classifyHttpStatus } from './classify';
+import { exchange } from './http-exchange';
 
 export interface XmlRpcTransportOptions {
   /** Odoo's base URL, e.g. https://erp.example.com (no trailing path). */
@@ -36,26 +37,13 @@ export class XmlRpcTransport {
       if (e instanceof XmlRpcMarshalError) throw new AdapterError({ code: 'ODOO_REQUEST_NOT_ENCODABLE', kind: 'system', userMessage: `${opts.what}: ${e.message}`, cause: e });
       throw e;
     }
-    let response;
-    try {
-      response = await this.http.post<string>(url, body, {
-        headers: { 'Content-Type': 'text/xml', Accept: 'text/xml' },
-        responseType: 'text',
-        transformResponse: (x: unknown) => x,
-        timeout: this.options.timeoutMs,
-        validateStatus: () => true,
-        maxRedirects: 0,
-      });
-    } catch (e) {
-      const err = e as { code?: string; message?: string };
-      throw classifyNetworkError(err.code, err.message ?? String(e), { what: opts.what, url, isWrite: opts.isWrite });
-    }
+    const response = await exchange(this.http, { method: 'POST', url, data: body, headers: { 'Content-Type': 'text/xml', Accept: 'text/xml' }, timeoutMs: this.options.timeoutMs }, { what: opts.what, isWrite: opts.isWrite, secrets: this.options.secrets });
     if (response.status !== 200) {
-      throw classifyHttpStatus(response.status, { what: opts.what, url, isWrite: opts.isWrite, retryAfter: header(response.headers, 'retry-after'), body: String(response.data ?? '') });
+      throw classifyHttpStatus(response.status, { what: opts.what, url, isWrite: opts.isWrite, retryAfter: response.retryAfter, body: response.text });
     }
     let decoded;
     try {
-      decoded = await decodeMethodResponse(String(response.data ?? ''));
+      decoded = await decodeMethodResponse(response.text);
     } catch (e) {
       if (e instanceof XmlRpcProtocolError) {
         throw new AdapterError({
@@ -63,7 +51,7 @@ export class XmlRpcTransport {
           kind: 'system',
           outcomeUnknown: opts.isWrite,
           userMessage: `${opts.what}: ${url} did not answer in XML-RPC (${e.message}); is \`url\` an Odoo server?`,
-          detail: String(response.data ?? '').slice(0, 600),
+          detail: response.text.slice(0, 600),
           cause: e,
         });
       }
@@ -74,8 +62,3 @@ export class XmlRpcTransport {
   }
 }
 
-function header(headers: unknown, name: string): string | undefined {
-  const h = headers as Record<string, unknown> | undefined;
-  const v = h?.[name];
-  return typeof v === 'string' ? v : undefined;
-}

@@ -1,0 +1,41 @@
+import type { AxiosInstance } from 'axios';
+import { redactString } from '../../../connector/log/logger';
+import { classifyNetworkError } from './classify';
+
+/** A response as both protocols need it: status, text body and the one header they read. */
+export interface RawResponse {
+  status: number;
+  text: string;
+  retryAfter: string | undefined;
+}
+
+/**
+ * One HTTP exchange with Odoo, shared by XML-RPC and JSON-2: the body as text (each protocol
+ * parses its own), every status returned (each protocol classifies its own), no redirect
+ * followed, and a network failure turned into an AdapterError. The axios error itself never
+ * leaves: its config carries the request's headers, the API key among them.
+ */
+export async function exchange(
+  http: AxiosInstance,
+  request: { method: 'GET' | 'POST'; url: string; data?: string; headers: Record<string, string>; timeoutMs: number },
+  ctx: { what: string; isWrite: boolean; secrets: readonly string[] },
+): Promise<RawResponse> {
+  try {
+    const response = await http.request<string>({
+      method: request.method,
+      url: request.url,
+      ...(request.data === undefined ? {} : { data: request.data }),
+      headers: request.headers,
+      responseType: 'text',
+      transformResponse: (x: unknown) => x,
+      timeout: request.timeoutMs,
+      validateStatus: () => true,
+      maxRedirects: 0,
+    });
+    const retryAfter = (response.headers as Record<string, unknown> | undefined)?.['retry-after'];
+    return { status: response.status, text: String(response.data ?? ''), retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined };
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    throw classifyNetworkError(err.code, redactString(err.message ?? String(e), ctx.secrets), { what: ctx.what, url: request.url, isWrite: ctx.isWrite });
+  }
+}
