@@ -28,9 +28,17 @@ export const MoneySchema = z.strictObject({
 });
 export type Money = z.infer<typeof MoneySchema>;
 
+const DIGITS = new Map<string, number>();
+
 /** Number of decimals of the currency's minor unit (2 for EUR, 0 for JPY, 3 for KWD). */
 export function minorUnitDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = DIGITS.get(currency);
+  if (digits === undefined) {
+    // Building a NumberFormat costs microseconds; a sync asks twice per invoice.
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    DIGITS.set(currency, digits);
+  }
+  return digits;
 }
 
 /** Human display, e.g. `1 234,50 €` in French. Only for display: never parse it back. */

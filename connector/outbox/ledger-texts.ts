@@ -1,15 +1,10 @@
-import { minorUnitDigits } from '../model/money.schema';
+import { formatMoney } from '../model/money.schema';
 import type { Amounts, StepDecision } from '../policy/evaluate';
 
 /**
  * What the connector writes into the ledger, in French by default (DESIGN.md: user-facing texts
  * are French and translatable). Plain text: each adapter turns it into its ledger's format.
  */
-
-export function formatMoney(minor: number, currency: string, locale = 'fr-FR'): string {
-  const digits = minorUnitDigits(currency);
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / 10 ** digits);
-}
 
 const CHANNEL_FR: Record<string, string> = { email: 'e-mail', sms: 'SMS', letter: 'courrier', registered_letter: 'lettre recommandée', phone_task: 'appel téléphonique' };
 
