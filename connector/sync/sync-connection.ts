@@ -97,18 +97,24 @@ export async function syncConnection(options: SyncOptions): Promise<SyncSummary>
 
 async function readStream(options: SyncOptions, stream: StreamName, saved: Record<string, unknown> | undefined, counts: SyncCounts): Promise<void> {
   const { adapter, connection, onProgress } = options;
-  let resume: Record<string, unknown> | undefined;
   let done = 0;
   const total = adapter.estimate ? await adapter.estimate(stream, { saved }) : undefined;
   onProgress?.({ connection, phase: stream, done, total });
-  do {
-    const page = await adapter.read(stream, { saved, resume });
-    await savePage(options, stream, page, counts);
+  let pending: Promise<ReadPage> | undefined = adapter.read(stream, { saved });
+  while (pending) {
+    const page: ReadPage = await pending;
     if (page.cursor) saved = page.cursor;
-    resume = page.resume;
+    // The next page is fetched while this one is saved: the ERP and the store work at the same time.
+    pending = page.resume ? adapter.read(stream, { saved, resume: page.resume }) : undefined;
+    try {
+      await savePage(options, stream, page, counts);
+    } catch (e) {
+      pending?.catch(() => undefined);
+      throw e;
+    }
     done += page.read;
     onProgress?.({ connection, phase: stream, done, total: total === undefined ? undefined : Math.max(total, done) });
-  } while (resume);
+  }
 }
 
 /** A first run read everything from the start: it is itself a full read, only stamped. */
