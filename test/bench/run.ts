@@ -4,20 +4,22 @@ import { join } from 'node:path';
 import { packageRoot } from '../../connector/paths';
 
 /**
- * `npm run bench`: prints one JSON document with every figure. Each measurement runs in its
- * own process so that peak RSS is the measured work's own. Sizes can be lowered with
- * BENCH_RECEIVABLES / BENCH_DEBTORS for a quick look.
+ * `npm run bench [-- <name>…]`: runs the named benchmarks (evaluate, odoo-sync; default all, or
+ * BENCH=name,name) and prints JSON: one benchmark's document, or an array of them. Each
+ * measurement runs in its own process so that peak RSS is the measured work's own. Sizes can
+ * be lowered for a quick look: BENCH_RECEIVABLES / BENCH_DEBTORS (evaluate), BENCH_ODOO_OPEN /
+ * BENCH_ODOO_ROUNDS (odoo-sync, see odoo-sync-bench.ts).
  */
 const RECEIVABLES = Number(process.env.BENCH_RECEIVABLES ?? 1_000_000);
 const DEBTORS = Number(process.env.BENCH_DEBTORS ?? 200_000);
 const TARGETS = { ratio: 3, peakRssMb: 400 };
 
-function node(script: string, args: string[]): Record<string, unknown> {
-  const out = execFileSync(process.execPath, [join(__dirname, script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+function node(script: string, args: string[], nodeArgs: string[] = []): Record<string, unknown> {
+  const out = execFileSync(process.execPath, [...nodeArgs, join(__dirname, script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
   return JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
 }
 
-function main(): void {
+function evaluateBench(): Record<string, unknown> {
   const dir = join(packageRoot(), '.bench');
   mkdirSync(dir, { recursive: true });
   const db = join(dir, `portfolio-${RECEIVABLES}-${DEBTORS}-v1.sqlite`);
@@ -32,7 +34,7 @@ function main(): void {
   }
   process.stderr.write('measuring scan and evaluation …\n');
   const evaluation = node('evaluate-bench.js', [db, '2026-03-15']);
-  const result = {
+  return {
     benchmark: 'policy-evaluation-from-sqlite',
     node: process.version,
     receivables: RECEIVABLES,
@@ -42,7 +44,24 @@ function main(): void {
     targets: TARGETS,
     pass: { ratio: (evaluation.ratio as number) <= TARGETS.ratio, peakRssMb: (evaluation.peakRssMb as number) <= TARGETS.peakRssMb },
   };
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+// --expose-gc: the benchmark collects between its phases so that each phase's peak RSS is its own.
+const odooSyncBench = (): Record<string, unknown> => node('odoo-sync-bench.js', [], ['--expose-gc']);
+
+const BENCHMARKS: Record<string, () => Record<string, unknown>> = { evaluate: evaluateBench, 'odoo-sync': odooSyncBench };
+
+function selected(): string[] {
+  const asked = [...process.argv.slice(2), ...(process.env.BENCH ?? '').split(',')].map((s) => s.trim()).filter((s) => s !== '');
+  if (asked.length === 0 || asked.includes('all')) return Object.keys(BENCHMARKS);
+  const unknown = asked.filter((name) => !(name in BENCHMARKS));
+  if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}: choose among ${Object.keys(BENCHMARKS).join(', ')} or all`);
+  return [...new Set(asked)];
+}
+
+function main(): void {
+  const results = selected().map((name) => BENCHMARKS[name]!());
+  process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
 }
 
 main();
