@@ -1,4 +1,4 @@
-import type { AdapterDefinition, AdapterRegistry } from '../connector/sync/adapter';
+import { registryEntry, type AdapterRegistry } from '../connector/sync/adapter';
 import { odooAdapter } from './odoo';
 
 /**
@@ -6,5 +6,5 @@ import { odooAdapter } from './odoo';
  * a folder in adapters/, a folder in mappings/, and one line here; nothing in connector/ changes.
  */
 export const adapterRegistry: AdapterRegistry = Object.freeze({
-  odoo: odooAdapter as unknown as AdapterDefinition,
+  odoo: registryEntry(odooAdapter),
 });

@@ -123,3 +123,11 @@ export interface AdapterDefinition<C extends { id: string; type: string } = { id
 }
 
 export type AdapterRegistry = Readonly<Record<string, AdapterDefinition>>;
+
+/**
+ * An adapter's definition as the registry holds it: whatever reaches `create` is first parsed
+ * by the adapter's own schema, so each adapter keeps its precise configuration type.
+ */
+export function registryEntry<C extends { id: string; type: string }>(def: AdapterDefinition<C>): AdapterDefinition {
+  return { type: def.type, displayName: def.displayName, configSchema: def.configSchema, create: (config, deps) => def.create(def.configSchema.parse(config), deps) };
+}
