@@ -1,12 +1,11 @@
 import type { Logger } from '../log/logger';
 import type { Action } from '../model/action.schema';
-import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Amounts, StepDecision } from '../policy/evaluate';
 import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
 import type { ErpAdapter, WriteBackRequest, WriteBackResult } from '../sync/adapter';
-import { AdapterError } from '../sync/adapter-error';
-import { decideRetry, DEFAULT_RETRY, type RetryOptions } from '../sync/retry-policy';
+import type { RetryOptions } from '../sync/retry-policy';
+import { dispatchActions, type Performer } from './dispatch';
 import { approvalActivity, stageNoteText } from './ledger-texts';
 
 /**
@@ -16,49 +15,16 @@ import { approvalActivity, stageNoteText } from './ledger-texts';
  * before its completion was recorded) finds its own marker instead of writing again.
  */
 
-export interface LedgerRunResult {
-  done: number;
-  retried: number;
-  failed: number;
-}
-
-export interface LedgerActionOptions {
+export interface LedgerPerformerOptions {
   store: Store;
   /** The adapters of the configured connections, by connection id. */
   adapters: ReadonlyMap<string, ErpAdapter>;
-  clock: Clock;
-  logger: Logger;
   locale?: string;
-  retry?: RetryOptions;
-  /** At most this many rows per run. */
-  limit?: number;
 }
 
-const LEDGER_KINDS = ['ledger_note', 'ledger_activity'] as const;
-
-export async function performLedgerActions(options: LedgerActionOptions): Promise<LedgerRunResult> {
-  const { store, clock, logger } = options;
-  const result: LedgerRunResult = { done: 0, retried: 0, failed: 0 };
-  const now = clock.now().toISOString();
-  for (const kind of LEDGER_KINDS) {
-    const rows = await store.listActions({ status: 'pending', kind, ...(options.limit ? { limit: options.limit } : {}) });
-    for (const action of rows) {
-      if (action.notBefore > now) continue;
-      const outcome = await performOne(options, action);
-      result[outcome]++;
-      if (outcome !== 'done') logger.warn(`ledger ${action.kind} ${action.idempotencyKey}: ${outcome}`, { actionId: action.id, caseId: action.caseId });
-    }
-  }
-  return result;
-}
-
-async function performOne(options: LedgerActionOptions, action: Action): Promise<keyof LedgerRunResult> {
-  const { store, clock } = options;
-  const attempts = action.attempts + 1;
-  const at = clock.now().toISOString();
-  const actor = { kind: 'system' as const, id: 'outbox' };
-  const journal = (type: CaseJournalEntry['type'], summary: string, data: Record<string, unknown>): Omit<CaseJournalEntry, 'seq'> => ({ caseId: action.caseId, at, actor, type, summary, data: { actionId: action.id, idempotencyKey: action.idempotencyKey, ...data } });
-  try {
+/** The performer of `ledger_note` and `ledger_activity` rows. */
+export function ledgerPerformer(options: LedgerPerformerOptions): Performer {
+  return async (action) => {
     const requests = await buildRequests(options, action);
     const items: WriteBackResult['items'] = [];
     for (const { adapter, request } of requests) {
@@ -71,24 +37,26 @@ async function performOne(options: LedgerActionOptions, action: Action): Promise
     const skipped = items.filter((i) => i.status === 'skipped');
     const what = action.kind === 'ledger_note' ? 'note' : 'activity';
     const summary = items.length === 0 ? `${what} not written: none of the case's items comes from a connected ledger` : `${what} written in the ledger on ${written} item(s)${already ? `, already there on ${already}` : ''}${skipped.length ? `, skipped on ${skipped.length}` : ''}`;
-    await store.completeAction({ id: action.id, status: 'done', attempts, lastError: null, at, journal: [journal('action_performed', summary, { items })] });
-    return 'done';
-  } catch (e) {
-    const message = e instanceof AdapterError ? `${e.code}: ${e.userMessage}` : e instanceof Error ? e.message : String(e);
-    // Even a write whose outcome is unknown may be tried again here: the marker check comes first.
-    const decision = decideRetry(e instanceof AdapterError && e.outcomeUnknown ? new AdapterError({ code: e.code, kind: 'transient', userMessage: e.userMessage }) : e, attempts, false, options.retry ?? DEFAULT_RETRY);
-    if (decision.retry) {
-      const notBefore = new Date(clock.now().getTime() + decision.delayMs).toISOString();
-      await store.completeAction({ id: action.id, status: 'pending', attempts, lastError: message, at, notBefore });
-      return 'retried';
-    }
-    await store.completeAction({ id: action.id, status: 'failed', attempts, lastError: message, at, journal: [journal('action_failed', `ledger write failed: ${message}`, { reason: decision.reason })] });
-    return 'failed';
-  }
+    return { summary, data: { items } };
+  };
+}
+
+export interface LedgerActionOptions extends LedgerPerformerOptions {
+  clock: Clock;
+  logger: Logger;
+  retry?: RetryOptions;
+  limit?: number;
+}
+
+/** Performs the pending ledger rows only (the daemon dispatches every kind together). */
+export async function performLedgerActions(options: LedgerActionOptions): Promise<{ done: number; retried: number; failed: number }> {
+  const performer = ledgerPerformer(options);
+  const { done, retried, failed } = await dispatchActions({ ...options, performers: { ledger_note: performer, ledger_activity: performer } });
+  return { done, retried, failed };
 }
 
 /** One write-back request per connection holding some of the decision's items. */
-async function buildRequests(options: LedgerActionOptions, action: Action): Promise<{ adapter: ErpAdapter; request: WriteBackRequest }[]> {
+async function buildRequests(options: LedgerPerformerOptions, action: Action): Promise<{ adapter: ErpAdapter; request: WriteBackRequest }[]> {
   const { store } = options;
   const decision = action.decisionId ? (await store.listDecisions(action.caseId)).find((d) => d.id === action.decisionId) : undefined;
   if (!decision) throw new Error(`action ${action.id} names decision ${String(action.decisionId)}, which does not exist`);

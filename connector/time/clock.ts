@@ -18,3 +18,14 @@ export function fixedClock(at: Date | string): Clock {
 export function businessDate(clock: Clock, timeZone: string): IsoDate {
   return dateInZone(clock.now(), timeZone);
 }
+
+/**
+ * A clock that runs `speed` times faster than real time from `start` (the demo's
+ * `--clock-speed`: 86,400 makes a real second a simulated day).
+ */
+export function scaledClock(start: Date, speed: number, realNow: () => number = Date.now): Clock {
+  if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`clock speed must be a positive number, got ${speed}`);
+  const realStart = realNow();
+  const simulatedStart = start.getTime();
+  return { now: () => new Date(simulatedStart + (realNow() - realStart) * speed) };
+}

@@ -1,0 +1,99 @@
+import type { Logger } from '../log/logger';
+import type { Action, ActionKind } from '../model/action.schema';
+import type { CaseJournalEntry } from '../model/journal.schema';
+import type { Store } from '../store/store';
+import type { Clock } from '../time/clock';
+import { AdapterError } from '../sync/adapter-error';
+import { decideRetry, DEFAULT_RETRY, type RetryOptions } from '../sync/retry-policy';
+
+/**
+ * Decide, record, then act: performs pending outbox rows through one performer per action kind
+ * and records each outcome with the row, in one transaction with its journal line.
+ *
+ * A row is performed at most once in effect: each performer either hands the row's idempotency
+ * key to a system that deduplicates by it, or checks before it repeats (the ledger marker), so
+ * performing a row again after a crash — between the effect and its record — changes nothing.
+ */
+
+export interface PerformResult {
+  /** The journal line: what was done, in words a controller reads. */
+  summary: string;
+  data?: Record<string, unknown>;
+}
+
+/** Performs one action; throws an AdapterError (or any error) when it could not. */
+export type Performer = (action: Action) => Promise<PerformResult>;
+
+export interface DispatchResult {
+  done: number;
+  retried: number;
+  failed: number;
+  /** Rows of a kind no performer handles here (left pending). */
+  skipped: number;
+  /** Set when a system asked to slow down: the caller slows its queue for this long. */
+  rateLimitedMs?: number;
+}
+
+export interface DispatchOptions {
+  store: Store;
+  performers: Partial<Record<ActionKind, Performer>>;
+  clock: Clock;
+  logger: Logger;
+  retry?: RetryOptions;
+  /** At most this many rows per kind per run. */
+  limit?: number;
+}
+
+export async function dispatchActions(options: DispatchOptions): Promise<DispatchResult> {
+  const { store, clock, logger } = options;
+  const result: DispatchResult = { done: 0, retried: 0, failed: 0, skipped: 0 };
+  const now = clock.now().toISOString();
+  for (const [kind, perform] of Object.entries(options.performers) as [ActionKind, Performer][]) {
+    const rows = await store.listActions({ status: 'pending', kind, ...(options.limit ? { limit: options.limit } : {}) });
+    for (const action of rows) {
+      if (action.notBefore > now) continue;
+      const outcome = await performOne(options, action, perform);
+      if (outcome.kind === 'rate_limited') {
+        // The system asked to slow down: stop here; the rest waits for the next run.
+        result.rateLimitedMs = outcome.retryAfterMs;
+        result.retried++;
+        return result;
+      }
+      result[outcome.kind]++;
+      if (outcome.kind !== 'done') logger.warn(`outbox ${action.kind} ${action.idempotencyKey}: ${outcome.kind}: ${outcome.message}`, { actionId: action.id, caseId: action.caseId });
+    }
+  }
+  return result;
+}
+
+type Outcome = { kind: 'done' } | { kind: 'retried' | 'failed'; message: string } | { kind: 'rate_limited'; retryAfterMs: number };
+
+async function performOne(options: DispatchOptions, action: Action, perform: Performer): Promise<Outcome> {
+  const { store, clock } = options;
+  const attempts = action.attempts + 1;
+  const at = clock.now().toISOString();
+  const actor = { kind: 'system' as const, id: 'outbox' };
+  const journal = (type: CaseJournalEntry['type'], summary: string, data: Record<string, unknown>): Omit<CaseJournalEntry, 'seq'> => ({ caseId: action.caseId, at, actor, type, summary, data: { actionId: action.id, idempotencyKey: action.idempotencyKey, kind: action.kind, ...data } });
+  try {
+    const done = await perform(action);
+    await store.completeAction({ id: action.id, status: 'done', attempts, lastError: null, at, journal: [journal('action_performed', done.summary, done.data ?? {})] });
+    return { kind: 'done' };
+  } catch (e) {
+    const message = e instanceof AdapterError ? `${e.code}: ${e.userMessage}` : e instanceof Error ? e.message : String(e);
+    if (e instanceof AdapterError && e.kind === 'rate_limit') {
+      const retryAfterMs = e.retryAfterMs ?? 60_000;
+      // Not an attempt: the row goes back as it was, later.
+      await store.completeAction({ id: action.id, status: 'pending', attempts: action.attempts, lastError: message, at, notBefore: new Date(clock.now().getTime() + retryAfterMs).toISOString() });
+      return { kind: 'rate_limited', retryAfterMs };
+    }
+    // A write whose outcome is unknown may be tried again: every performer checks or deduplicates first.
+    const decision = decideRetry(e instanceof AdapterError && e.outcomeUnknown ? new AdapterError({ code: e.code, kind: 'transient', userMessage: e.userMessage }) : e, attempts, false, options.retry ?? DEFAULT_RETRY);
+    if (decision.retry) {
+      const notBefore = new Date(clock.now().getTime() + decision.delayMs).toISOString();
+      await store.completeAction({ id: action.id, status: 'pending', attempts, lastError: message, at, notBefore });
+      return { kind: 'retried', message };
+    }
+    await store.completeAction({ id: action.id, status: 'failed', attempts, lastError: message, at, journal: [journal('action_failed', `${action.kind} failed: ${message}`, { reason: decision.reason })] });
+    return { kind: 'failed', message };
+  }
+}
