@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { validCron } from '../connector/daemon/scheduler';
 import { isValidTimeZone } from '../connector/time/calendar-date';
 
 /**
@@ -38,6 +39,26 @@ export const ConnectionBaseSchema = z.looseObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { error: 'connection id must be lower-case letters, digits, "-" or "_" (at most 63)' }),
   type: z.string().min(1),
 });
+
+const CronSchema = z.string().refine(validCron, { error: (i) => `"${String(i.input)}" is not a cron expression (five fields "min hour day month weekday", or six with seconds first)` });
+
+const DAEMON_DEFAULTS = { syncCron: '*/5 * * * *', reconcileCron: '30 3 * * *', evaluateCron: '0 * * * *', outboxCron: '*/15 * * * * *', drainTimeoutMs: 30_000 };
+
+/** `recouvra run`: what it schedules (cron in company.timezone; the schedules only enqueue jobs). */
+export const DaemonConfigSchema = z
+  .strictObject({
+    /** Incremental sync of each connection. */
+    syncCron: CronSchema.default(DAEMON_DEFAULTS.syncCron),
+    /** Full reconciliation of each connection (catches deletions). */
+    reconcileCron: CronSchema.default(DAEMON_DEFAULTS.reconcileCron),
+    /** Policy evaluation of every case (decisions are recorded, then performed from the outbox). */
+    evaluateCron: CronSchema.default(DAEMON_DEFAULTS.evaluateCron),
+    /** Outbox dispatch (six fields: seconds first). */
+    outboxCron: CronSchema.default(DAEMON_DEFAULTS.outboxCron),
+    /** On SIGTERM/SIGINT, how long running jobs may take to finish (ms) before the process exits anyway. */
+    drainTimeoutMs: z.number().int().min(0).max(600_000).default(DAEMON_DEFAULTS.drainTimeoutMs),
+  })
+  .default(DAEMON_DEFAULTS);
 
 export const ConfigSchema = z.strictObject({
   /** Version of this file's format. */
@@ -82,6 +103,7 @@ export const ConfigSchema = z.strictObject({
       prescriptionWarningDays: z.number().int().min(0).max(3650).default(90),
     })
     .default({ dayCount: 'actual/365', prescriptionWarningDays: 90 }),
+  daemon: DaemonConfigSchema,
   /** ERP connections; each entry is validated by its adapter's own schema (see adapters/registry.ts). */
   connections: z.array(ConnectionBaseSchema).default([]),
 });

@@ -6,7 +6,7 @@ import type { Clock } from '../time/clock';
 import type { ErpAdapter, WriteBackRequest, WriteBackResult } from '../sync/adapter';
 import type { RetryOptions } from '../sync/retry-policy';
 import { dispatchActions, type Performer } from './dispatch';
-import { approvalActivity, stageNoteText } from './ledger-texts';
+import { approvalActivity, phoneCallActivity, stageNoteText } from './ledger-texts';
 
 /**
  * Performs the outbox rows that write into the ledger (`ledger_note`, `ledger_activity`): decide,
@@ -22,7 +22,7 @@ export interface LedgerPerformerOptions {
   locale?: string;
 }
 
-/** The performer of `ledger_note` and `ledger_activity` rows. */
+/** The performer of `ledger_note`, `ledger_activity` and `phone_task` rows (a phone task is an activity in the ledger). */
 export function ledgerPerformer(options: LedgerPerformerOptions): Performer {
   return async (action) => {
     const requests = await buildRequests(options, action);
@@ -71,9 +71,14 @@ async function buildRequests(options: LedgerPerformerOptions, action: Action): P
   }
   const base = { key: action.idempotencyKey, ...(c ? { stage: c.stage } : {}) };
   let request: Omit<WriteBackRequest, 'receivableIds'>;
-  if (action.kind === 'ledger_activity') {
+  const locale = options.locale ? { locale: options.locale } : {};
+  if (action.kind === 'ledger_activity' || action.kind === 'phone_task') {
     const debtor = c ? await store.getDebtor(c.debtorId) : undefined;
-    const { summary, text } = approvalActivity({ step: evaluation.step, asOf: decision.asOf, amounts: evaluation.amounts, debtorName: debtor?.name ?? action.caseId, ...(options.locale ? { locale: options.locale } : {}) });
+    const debtorName = debtor?.name ?? action.caseId;
+    const { summary, text } =
+      action.kind === 'phone_task'
+        ? phoneCallActivity({ asOf: decision.asOf, amounts: evaluation.amounts, debtorName, phones: debtor?.phones ?? [], ...locale })
+        : approvalActivity({ step: evaluation.step, asOf: decision.asOf, amounts: evaluation.amounts, debtorName, ...locale });
     request = { ...base, kind: 'activity', summary, text, deadline: decision.asOf };
   } else {
     request = { ...base, kind: 'note', text: stageNoteText({ step: evaluation.step, asOf: decision.asOf, amounts: evaluation.amounts, itemCount: itemIds.length, ...(options.locale ? { locale: options.locale } : {}) }) };

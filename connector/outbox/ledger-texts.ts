@@ -39,3 +39,15 @@ export function approvalActivity(input: { step: Pick<StepDecision, 'id' | 'kind'
     ].join('\n'),
   };
 }
+
+/** The phone task: an activity asking the responsible person to call the debtor. */
+export function phoneCallActivity(input: { asOf: string; amounts: Amounts; debtorName: string; phones: readonly string[]; locale?: string }): { summary: string; text: string } {
+  return {
+    summary: `Recouvra : appeler ${input.debtorName}`,
+    text: [
+      `Appel de relance à passer à ${input.debtorName}${input.phones.length ? ` (${input.phones.join(', ')})` : ' (aucun numéro connu)'}.`,
+      `Montant échu : ${formatMoney(input.amounts.overdue, input.amounts.currency, input.locale)} sur ${formatMoney(input.amounts.open, input.amounts.currency, input.locale)} ouverts.`,
+      `Notez le résultat de l'appel (promesse de paiement, litige, injoignable) dans Recouvra.`,
+    ].join('\n'),
+  };
+}

@@ -4,7 +4,7 @@ import type { Receivable } from '../model/receivable.schema';
 import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
 import type { ErpAdapter, ReadPage, StreamName } from './adapter';
-import { AdapterError } from './adapter-error';
+import { AdapterError, type AdapterErrorKind } from './adapter-error';
 
 /**
  * The sync engine: reads every stream of one connection page by page from its saved cursor and
@@ -43,7 +43,7 @@ export interface SyncSummary extends SyncCounts {
   reconciled: boolean;
   durationMs: number;
   /** Set when the sync stopped on an error; pages saved before it stay saved. */
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; kind?: AdapterErrorKind; retryAfterMs?: number };
 }
 
 export interface SyncProgress {
@@ -88,7 +88,7 @@ export async function syncConnection(options: SyncOptions): Promise<SyncSummary>
       reconciled = true;
     }
   } catch (e) {
-    const error = e instanceof AdapterError ? { code: e.code, message: e.userMessage } : { code: 'SYNC_FAILED', message: e instanceof Error ? e.message : String(e) };
+    const error = e instanceof AdapterError ? { code: e.code, message: e.userMessage, kind: e.kind, ...(e.retryAfterMs === undefined ? {} : { retryAfterMs: e.retryAfterMs }) } : { code: 'SYNC_FAILED', message: e instanceof Error ? e.message : String(e) };
     logger.error(`sync ${connection} stopped: ${error.code}: ${error.message}`, { connection, code: error.code, detail: e instanceof AdapterError ? e.detail : undefined });
     return { connection, ...counts, reconciled, durationMs: clock.now().getTime() - started, error };
   }

@@ -95,7 +95,7 @@ describe('sync engine', () => {
     source.put(invoice({ id: `${CONNECTION}:8`, source: { system: 'fake', connection: CONNECTION, id: '8' }, number: 'F8' }));
     source.failOnRead = new AdapterError({ code: 'FAKE_DOWN', kind: 'transient', userMessage: 'source down' });
     const failed = await run();
-    expect(failed.error).toEqual({ code: 'FAKE_DOWN', message: 'source down' });
+    expect(failed.error).toEqual({ code: 'FAKE_DOWN', message: 'source down', kind: 'transient' });
     expect((await store.getCursor(CONNECTION, 'receivables'))!.value).toEqual({ v: 7 });
   });
 

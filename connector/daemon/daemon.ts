@@ -1,0 +1,149 @@
+import type { Config } from '../../config/config.schema';
+import type { Policy } from '../../config/policy.schema';
+import type { JobName, JobQueue, RunningJob } from '../jobs/job-queue';
+import { RateLimitedError, UnrecoverableJobError } from '../jobs/job-queue';
+import type { Logger } from '../log/logger';
+import type { ActionKind } from '../model/action.schema';
+import { dispatchActions, type Performer } from '../outbox/dispatch';
+import { decide, policyFor } from '../policy/decide';
+import type { EvaluationContext } from '../policy/evaluate';
+import type { Store } from '../store/store';
+import type { ConnectionAdapter } from '../sync/connections';
+import { syncConnection, type SyncSummary } from '../sync/sync-connection';
+import { businessDate, type Clock } from '../time/clock';
+import { startCronScheduler, startSimulatedScheduler, type ScheduleEntry, type Scheduler } from './scheduler';
+
+/**
+ * The daemon: schedules enqueue jobs; jobs sync connections, evaluate cases and dispatch the
+ * outbox. Everything it does is a job with a deterministic id, so several daemons sharing one
+ * store (or one Redis) do each piece of work once. It holds no state of its own: a restart
+ * after a crash picks up from the store.
+ */
+
+export interface DaemonParts {
+  config: Config;
+  store: Store;
+  queue: JobQueue;
+  clock: Clock;
+  logger: Logger;
+  /** The adapter of each configured connection, long-lived (it remembers what it learnt of its server). */
+  connections: ReadonlyMap<string, ConnectionAdapter>;
+  policies: ReadonlyMap<string, Policy>;
+  context: EvaluationContext;
+  /** One performer per action kind the daemon can perform; rows of other kinds wait. */
+  performers: Partial<Record<ActionKind, Performer>>;
+  /** Demo: tick on the (faster) clock instead of cron. */
+  simulatedSchedule?: { syncSeconds: number; evaluateSeconds: number; outboxSeconds: number; reconcileSeconds: number };
+}
+
+export interface EvaluationRun {
+  cases: number;
+  decided: number;
+  errors: number;
+}
+
+export class Daemon {
+  private scheduler: Scheduler | undefined;
+  private stopping = false;
+
+  constructor(private readonly parts: DaemonParts) {}
+
+  /** Registers the job handlers (this process works) and starts the schedules (this process enqueues). */
+  start(options: { schedule?: boolean; work?: boolean } = {}): void {
+    const { queue } = this.parts;
+    if (options.work !== false) {
+      queue.process('sync', (job) => this.sync(job, 'auto'));
+      queue.process('reconcile', (job) => this.sync(job, 'full'));
+      queue.process('evaluate', async () => void (await this.evaluate()));
+      queue.process('outbox', () => this.dispatch());
+    }
+    if (options.schedule !== false) this.scheduler = this.startSchedules();
+  }
+
+  /** Stops the schedules, then lets running jobs finish (the queue drains), then closes adapters. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.scheduler?.stop();
+    await this.parts.queue.close();
+    for (const { adapter } of this.parts.connections.values()) await adapter.close().catch(() => undefined);
+  }
+
+  /** Enqueues a job now (the API's "sync now", tests). */
+  enqueue(name: JobName, data: Record<string, string>, key: string): Promise<{ added: boolean }> {
+    return this.parts.queue.enqueue(name, data, { jobId: `${name}/${key}` });
+  }
+
+  private startSchedules(): Scheduler {
+    const { config, logger, clock } = this.parts;
+    const d = config.daemon;
+    const demo = this.parts.simulatedSchedule;
+    const entries: ScheduleEntry[] = [];
+    const add = (label: string, name: JobName, data: Record<string, string>, cronExpr: string, everySimulatedSeconds: number) =>
+      entries.push({ label, cron: cronExpr, everySimulatedSeconds, enqueue: async (tick) => void (await this.parts.queue.enqueue(name, data, { jobId: `${name}/${data['connection'] ?? 'all'}/${tick.toISOString()}` })) });
+    for (const id of this.parts.connections.keys()) {
+      add(`sync ${id}`, 'sync', { connection: id }, d.syncCron, demo?.syncSeconds ?? 300);
+      add(`reconcile ${id}`, 'reconcile', { connection: id }, d.reconcileCron, demo?.reconcileSeconds ?? 86_400);
+    }
+    add('evaluate', 'evaluate', {}, d.evaluateCron, demo?.evaluateSeconds ?? 3_600);
+    add('outbox', 'outbox', {}, d.outboxCron, demo?.outboxSeconds ?? 15);
+    return demo ? startSimulatedScheduler(entries, { clock, logger }) : startCronScheduler(entries, { timezone: config.company.timezone, logger });
+  }
+
+  private async sync(job: RunningJob, mode: 'auto' | 'full'): Promise<void> {
+    const id = String(job.data['connection']);
+    const connection = this.parts.connections.get(id);
+    if (!connection) throw new UnrecoverableJobError(`no connection "${id}" in the configuration`);
+    const hours = connection.settings['fullReconciliationHours'];
+    const summary = await syncConnection({
+      store: this.parts.store,
+      adapter: connection.adapter,
+      connection: id,
+      clock: this.parts.clock,
+      logger: this.parts.logger,
+      mode,
+      ...(typeof hours === 'number' ? { fullEveryHours: hours } : {}),
+    });
+    this.logSummary(summary);
+    const error = summary.error;
+    if (!error) return;
+    // A 429 slows this connection's queue down; it does not burn retries (STYLE.md habit 7).
+    if (error.kind === 'rate_limit') throw new RateLimitedError(error.retryAfterMs ?? 60_000, `${error.code}: ${error.message}`);
+    if (error.kind === 'config') throw new UnrecoverableJobError(`${error.code}: ${error.message}`);
+    throw new Error(`${error.code}: ${error.message}`);
+  }
+
+  /** Evaluates every case and records what is due; the outbox performs it. */
+  async evaluate(): Promise<EvaluationRun> {
+    const { store, config, clock, logger } = this.parts;
+    const asOf = businessDate(clock, config.company.timezone);
+    const snapshots = [];
+    for await (const s of store.streamCaseSnapshots()) snapshots.push(s);
+    const run: EvaluationRun = { cases: snapshots.length, decided: 0, errors: 0 };
+    for (const snapshot of snapshots) {
+      try {
+        const policy = policyFor(snapshot, this.parts.policies, config.dunning.defaultPolicy, config.dunning.overrides);
+        if ((await decide(store, snapshot, policy, asOf, clock.now(), this.parts.context)).recorded) run.decided++;
+      } catch (e) {
+        // One case that cannot be evaluated must not stop the others.
+        run.errors++;
+        logger.error(`evaluate ${snapshot.case.id}: ${(e as Error).message}`, { caseId: snapshot.case.id });
+      }
+    }
+    logger.info(`evaluated ${run.cases} case(s) as of ${asOf}: ${run.decided} decision(s)${run.errors ? `, ${run.errors} error(s)` : ''}`);
+    if (run.decided > 0) await this.parts.queue.enqueue('outbox', {}, { jobId: `outbox/after-evaluate/${clock.now().toISOString()}` });
+    return run;
+  }
+
+  private async dispatch(): Promise<void> {
+    const { store, clock, logger, performers } = this.parts;
+    const result = await dispatchActions({ store, performers, clock, logger });
+    if (result.done + result.retried + result.failed > 0) logger.info(`outbox: ${result.done} done, ${result.retried} to retry, ${result.failed} failed`);
+    if (result.rateLimitedMs !== undefined) throw new RateLimitedError(result.rateLimitedMs);
+  }
+
+  private logSummary(s: SyncSummary): void {
+    if (s.read === 0 && !s.error) return;
+    this.parts.logger.info(`sync ${s.connection}: read ${s.read}, new ${s.new}, changed ${s.changed}, closed ${s.closed}, quarantined ${s.quarantined}${s.reconciled ? ', reconciled' : ''}${s.error ? `, stopped: ${s.error.code}` : ''}`, { connection: s.connection });
+  }
+}
