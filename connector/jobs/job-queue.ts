@@ -13,13 +13,17 @@
  *   with its error, visible through `failed()`.
  */
 
-export type JobName = 'sync' | 'reconcile' | 'evaluate' | 'outbox';
+export const JOB_NAMES = ['sync', 'reconcile', 'evaluate', 'outbox'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
 
 /** Ids only (STYLE.md habit 8). */
 export type JobData = Readonly<Record<string, string | number | boolean>>;
 
 export interface JobOptions {
-  /** Deterministic business key; also the deduplication key. */
+  /**
+   * Deterministic business key; also the deduplication key. Unique across all names, so start
+   * it with the name (`sync/…`): the Redis queue keeps one key space per name, the store one for all.
+   */
   jobId: string;
   /** Run no sooner than this many milliseconds from now. */
   delayMs?: number;
@@ -61,7 +65,13 @@ export interface ProcessOptions {
 
 export interface JobQueue {
   readonly kind: 'store' | 'redis';
-  /** Adds a job unless one with the same id is waiting, delayed or active; `added` says which. */
+  /**
+   * Adds a job unless one with the same id is waiting, delayed or active; `added` says which.
+   * An id also stays taken while a job with it is parked as failed, and for the retention window
+   * after it completed (24 h by default, at least that long on Redis, where old completed jobs are
+   * removed only when a later job of the name completes): several daemons enqueueing the same
+   * schedule tick, one after the other, run it once.
+   */
   enqueue(name: JobName, data: JobData, options: JobOptions): Promise<{ added: boolean }>;
   /** Starts taking jobs of `name` in this process. */
   process(name: JobName, handler: JobHandler, options?: ProcessOptions): void;

@@ -5,8 +5,8 @@ import type { Debtor } from '../model/debtor.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Payment } from '../model/payment.schema';
 import type { Receivable } from '../model/receivable.schema';
-import type { CasesTable, CaseJournalTable, DebtorsTable, DecisionsTable, OutboxTable, PaymentsTable, ReceivablesTable } from './schema';
-import type { Decision } from './store';
+import type { CasesTable, CaseJournalTable, DebtorsTable, DecisionsTable, JobsTable, OutboxTable, PaymentsTable, ReceivablesTable } from './schema';
+import type { Decision, StoredJob } from './store';
 
 /**
  * Canonical record ↔ table row, for both drivers. Rows were validated by the zod schemas
@@ -342,4 +342,22 @@ export function fromJson<T>(text: string | null): T | null {
 export function restJson(rest: Record<string, unknown>): string | null {
   for (const key in rest) if (rest[key] !== undefined) return JSON.stringify(rest);
   return null;
+}
+
+export function rowToStoredJob(row: Selectable<JobsTable>): StoredJob {
+  return {
+    id: row.id,
+    name: row.name,
+    data: JSON.parse(row.data) as StoredJob['data'],
+    status: row.status as StoredJob['status'],
+    attemptsMade: row.attempts_made,
+    maxAttempts: row.max_attempts,
+    backoffMs: row.backoff_ms,
+    runAt: row.run_at,
+    lockedBy: row.locked_by ?? undefined,
+    lockedUntil: row.locked_until ?? undefined,
+    lastError: row.last_error ?? undefined,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at ?? undefined,
+  };
 }

@@ -161,6 +161,31 @@ export interface QuarantineTable {
   at: string;
 }
 
+/** Instants in epoch milliseconds (migration 0003 says why). */
+export interface JobsTable {
+  id: string;
+  name: string;
+  /** JSON of the job's data (ids only). */
+  data: string;
+  /** waiting | active | completed | failed. */
+  status: string;
+  attempts_made: number;
+  max_attempts: number;
+  backoff_ms: number;
+  run_at: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+export interface JobHoldsTable {
+  /** A job name a rate limit holds back. */
+  name: string;
+  held_until: number;
+}
+
 export interface Database {
   debtors: DebtorsTable;
   receivables: ReceivablesTable;
@@ -172,4 +197,6 @@ export interface Database {
   outbox: OutboxTable;
   sync_cursors: SyncCursorsTable;
   quarantine: QuarantineTable;
+  jobs: JobsTable;
+  job_holds: JobHoldsTable;
 }

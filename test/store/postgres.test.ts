@@ -35,7 +35,7 @@ describeWithPostgres('PostgreSQL store', () => {
       const tables = await sql<{ table_name: string }>`
         select table_name from information_schema.tables where table_schema = ${schema} order by table_name`.execute(store.kysely);
       expect(tables.rows.map((r) => r.table_name)).toEqual(
-        expect.arrayContaining(['case_journal', 'cases', 'debtors', 'decisions', 'kysely_migration', 'outbox', 'payments', 'quarantine', 'receivables', 'sync_cursors']),
+        expect.arrayContaining(['case_journal', 'cases', 'debtors', 'decisions', 'job_holds', 'jobs', 'kysely_migration', 'outbox', 'payments', 'quarantine', 'receivables', 'sync_cursors']),
       );
     } finally {
       await store.close();

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { Store } from '../store';
 import { initialMigration } from './0001-initial';
 import { syncIndexesMigration } from './0002-sync-indexes';
+import { jobsMigration } from './0003-jobs';
 
 /**
  * The migrations, listed in code rather than found by scanning a folder, so that they run the
@@ -15,6 +16,7 @@ export function storeMigrations(driver: Store['driver']): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001-initial': initialMigration(driver),
     '0002-sync-indexes': syncIndexesMigration,
+    '0003-jobs': jobsMigration(driver),
   };
   return { getMigrations: async () => migrations };
 }
