@@ -1,5 +1,11 @@
 import { z } from 'zod';
+import { PostalConfigSchema } from '../adapters/postal/config.schema';
+import { SmsConfigSchema } from '../adapters/sms/config.schema';
+import { EmailChannelConfigSchema } from '../connector/channels/email/email-config.schema';
 import { validCron } from '../connector/daemon/scheduler';
+import { QueueConfigSchema } from '../connector/jobs/queue-config.schema';
+import { AddressSchema } from '../connector/model/debtor.schema';
+import { isValidSiren } from '../connector/model/identifiers';
 import { isValidTimeZone } from '../connector/time/calendar-date';
 
 /**
@@ -71,6 +77,16 @@ export const ConfigSchema = z.strictObject({
       timezone: z.string().refine(isValidTimeZone, { error: (i) => `unknown time zone "${String(i.input)}" (use an IANA name such as Europe/Paris)` }).default('Europe/Paris'),
       /** Locale of user-facing texts (letters, e-mails, notes in the ledger). */
       locale: z.string().default('fr-FR'),
+      /** Registered address, printed on letters and e-mails (required to send them). */
+      address: AddressSchema.optional(),
+      /** SIREN, printed on letters. */
+      siren: z.string().refine(isValidSiren, { error: 'company.siren must be 9 digits passing the Luhn check' }).optional(),
+      /** Where debtors write back (questions, disputes, data-protection requests); required to send e-mails and letters. */
+      contact: z.strictObject({ email: z.email({ error: 'company.contact.email must be an e-mail address' }), phone: z.string().min(1).optional() }).optional(),
+      /** How debtors pay, printed in reminders and notices. */
+      payment: z.strictObject({ iban: z.string().min(1).optional(), bic: z.string().min(1).optional(), url: z.url().optional() }).optional(),
+      /** Who signs formal notices. */
+      signatory: z.strictObject({ name: z.string().min(1), title: z.string().min(1).optional() }).optional(),
     })
     .default({ name: 'Recouvra Demo SAS', timezone: 'Europe/Paris', locale: 'fr-FR' }),
   store: StoreConfigSchema.default({ driver: 'sqlite', sqlite: { path: './data/recouvra.sqlite' } }),
@@ -104,6 +120,16 @@ export const ConfigSchema = z.strictObject({
     })
     .default({ dayCount: 'actual/365', prescriptionWarningDays: 90 }),
   daemon: DaemonConfigSchema,
+  /** Where jobs wait: the store (default) or BullMQ on Redis. */
+  queue: QueueConfigSchema,
+  /** The channels actions go out through; a step using a channel that is not configured waits in the outbox. */
+  channels: z
+    .strictObject({
+      email: EmailChannelConfigSchema.optional(),
+      sms: SmsConfigSchema.optional(),
+      postal: PostalConfigSchema.optional(),
+    })
+    .default({}),
   /** ERP connections; each entry is validated by its adapter's own schema (see adapters/registry.ts). */
   connections: z.array(ConnectionBaseSchema).default([]),
 });

@@ -8,6 +8,7 @@ import { configCommand, policyCommand } from './config-command';
 import { connectionsCommand } from './connections-command';
 import { evaluateCommand } from './evaluate-command';
 import { simulateCommand } from './simulate-command';
+import { runCommand } from './run-command';
 import { syncCommand } from './sync-command';
 
 /** The `recouvra` command line. Every command exits non-zero on failure with a message saying what and where. */
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .version(pkg.version)
     .showHelpAfterError()
     .configureOutput({ outputError: (str, write) => write(str) });
+  program.addCommand(runCommand());
   program.addCommand(evaluateCommand());
   program.addCommand(claimCommand());
   program.addCommand(configCommand());

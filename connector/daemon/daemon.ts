@@ -138,8 +138,7 @@ export class Daemon {
   private async dispatch(): Promise<void> {
     const { store, clock, logger, performers } = this.parts;
     const result = await dispatchActions({ store, performers, clock, logger });
-    if (result.done + result.retried + result.failed > 0) logger.info(`outbox: ${result.done} done, ${result.retried} to retry, ${result.failed} failed`);
-    if (result.rateLimitedMs !== undefined) throw new RateLimitedError(result.rateLimitedMs);
+    if (result.done + result.retried + result.failed > 0) logger.info(`outbox: ${result.done} done, ${result.retried} to retry, ${result.failed} failed${result.rateLimitedMs ? `; a channel asked to wait ${result.rateLimitedMs} ms` : ''}`);
   }
 
   private logSummary(s: SyncSummary): void {

@@ -2,6 +2,10 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createOdooDatabase, OPEN_RECEIVABLE_DOMAIN, type OdooDatabase } from '../../adapters/odoo/simulator/model';
 import { OdooSimulator } from '../../adapters/odoo/simulator/server';
+import { PostalSimulator } from '../../adapters/postal/simulator/server';
+import { SmsSimulator } from '../../adapters/sms/simulator/server';
+import type { Config } from '../../config/config.schema';
+import { startSmtpSink } from './smtp-sink';
 import type { Logger } from '../log/logger';
 import { scaledClock, type Clock } from '../time/clock';
 
@@ -25,6 +29,9 @@ export interface DemoOptions {
 export interface DemoEnvironment {
   clock: Clock;
   storePath: string;
+  /** The demo creditor and the channels pointing at the simulators. */
+  company: Config['company'];
+  channels: Config['channels'];
   /** The `connections:` entries that point at the simulators. */
   connections: Record<string, unknown>[];
   /** Schedules in simulated seconds. */
@@ -34,18 +41,52 @@ export interface DemoEnvironment {
 }
 
 const DAY = 86_400;
+/**
+ * Demo time starts here: the legal rates for 2026-H2 are not in config/legal/fr yet (no source
+ * found), and a formal notice needs the rate of every semester its interest runs in.
+ */
+export const DEMO_START = '2026-04-01T07:00:00Z';
 /** Share of the open invoices the simulated customers pay each simulated day. */
 const DAILY_PAYMENT_RATE = 0.02;
 
 export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> {
-  const clock = scaledClock(new Date(), options.clockSpeed);
+  const clock = scaledClock(new Date(DEMO_START), options.clockSpeed);
   const dataDir = resolve(options.dataDir);
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const db = createOdooDatabase({ version: '18.0', invoices: options.invoices, seed: options.seed, now: () => clock.now() });
   const odoo = await new OdooSimulator({ db, version: '18.0' }).start();
+  const smtp = await startSmtpSink(join(dataDir, 'mail'));
+  const sms = await new SmsSimulator({ startAt: DEMO_START, speed: options.clockSpeed, seed: options.seed }).start();
+  const postal = await new PostalSimulator({ startAt: DEMO_START, speed: options.clockSpeed, seed: options.seed }).start();
   const payments = payingCustomers(db, clock, options.seed);
   const connections = [{ id: 'odoo-demo', type: 'odoo', url: odoo.url, database: odoo.database, login: 'recouvra', apiKey: 'recouvra-api-key', overlapSeconds: 6 * 3_600 }];
+  const company: Config['company'] = {
+    name: 'Recouvra Démo SAS',
+    timezone: 'Europe/Paris',
+    locale: 'fr-FR',
+    address: { kind: 'registered_office', lines: ['12 rue de la Démonstration'], postalCode: '75002', city: 'Paris', country: 'FR' },
+    siren: '732829320',
+    contact: { email: 'recouvrement@demo.recouvra.test', phone: '+33 1 23 45 67 89' },
+    payment: { iban: 'FR76 3000 6000 0112 3456 7890 189', bic: 'AGRIFRPP' },
+    signatory: { name: 'Camille Martin', title: 'Responsable du recouvrement' },
+  };
+  const channels: Config['channels'] = {
+    email: {
+      host: '127.0.0.1',
+      port: smtp.port,
+      secure: false,
+      requireTls: false,
+      rejectUnauthorized: true,
+      from: { address: 'recouvrement@demo.recouvra.test', name: company.name },
+      connectionTimeoutMs: 5_000,
+      greetingTimeoutMs: 5_000,
+      socketTimeoutMs: 10_000,
+    },
+    // Demo time runs fast: the SMS hours window would hold messages for hours of real time.
+    sms: { baseUrl: sms.url, apiKey: 'sim-sms-key', senderId: 'Recouvra', timeoutMs: 10_000, maxSegments: 3, contactWindow: { timeZone: 'Europe/Paris', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], ranges: [{ from: '00:00', to: '24:00' }], publicHolidays: 'none', extraHolidays: [] } },
+    postal: { baseUrl: postal.url, apiKey: 'sim-postal-key', timeoutMs: 30_000, maxPdfBytes: 10 * 1024 * 1024 },
+  };
   const days = (n: number) => Math.max(1, Math.round(n * DAY));
   const banner = [
     '',
@@ -53,6 +94,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     '  RECOUVRA DEMO — nothing here is real. Simulated Odoo, simulated time.',
     `  Time runs ${options.clockSpeed.toLocaleString('en')}× faster: one real second is ${describeSeconds(options.clockSpeed)} of demo time.`,
     `  Odoo 18.0 simulator: ${odoo.url} (database demo, login admin / admin), ${options.invoices} invoices`,
+    `  Demo time starts on ${DEMO_START.slice(0, 10)}; SMS, letters and e-mails go to simulators:`,
+    `  e-mails are kept as .eml files in ${join(dataDir, 'mail')}`,
     `  Store: ${join(dataDir, 'recouvra.sqlite')} (wiped at every demo start)`,
     '  Watch: recouvra cases list --config <a config pointing at that store>, or the log below.',
     '  Stop with Ctrl-C: running work finishes first.',
@@ -62,12 +105,17 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
   return {
     clock,
     storePath: join(dataDir, 'recouvra.sqlite'),
+    company,
+    channels,
     connections,
     schedule: { syncSeconds: days(0.25), evaluateSeconds: days(1), outboxSeconds: Math.max(1, Math.round(options.clockSpeed)), reconcileSeconds: days(7) },
     banner,
     stop: async () => {
       payments.stop();
       await odoo.stop();
+      await smtp.close();
+      await sms.stop();
+      await postal.stop();
       options.logger.info('demo simulators stopped');
     },
   };

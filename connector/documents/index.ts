@@ -30,3 +30,4 @@ export { renderFormalNoticeEmail, renderReminder, renderTemplate, type RenderedD
 export { formalNoticeLetter, type FormalNoticeLetter } from './formal-notice-letter';
 export { renderFormalNoticePdf, renderLetter, toWinAnsi } from './formal-notice-pdf';
 export { wordingFor, type DocumentWording } from './wording';
+export { reminderSms } from './sms';

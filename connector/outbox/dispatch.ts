@@ -30,7 +30,7 @@ export interface DispatchResult {
   failed: number;
   /** Rows of a kind no performer handles here (left pending). */
   skipped: number;
-  /** Set when a system asked to slow down: the caller slows its queue for this long. */
+  /** Set when a channel asked to slow down: its remaining rows were left for a later run. */
   rateLimitedMs?: number;
 }
 
@@ -54,10 +54,11 @@ export async function dispatchActions(options: DispatchOptions): Promise<Dispatc
       if (action.notBefore > now) continue;
       const outcome = await performOne(options, action, perform);
       if (outcome.kind === 'rate_limited') {
-        // The system asked to slow down: stop here; the rest waits for the next run.
-        result.rateLimitedMs = outcome.retryAfterMs;
+        // The channel asked to slow down (or may not be used now): its other rows wait for the
+        // next run; other channels go on.
+        result.rateLimitedMs = Math.max(result.rateLimitedMs ?? 0, outcome.retryAfterMs);
         result.retried++;
-        return result;
+        break;
       }
       result[outcome.kind]++;
       if (outcome.kind !== 'done') logger.warn(`outbox ${action.kind} ${action.idempotencyKey}: ${outcome.kind}: ${outcome.message}`, { actionId: action.id, caseId: action.caseId });

@@ -292,14 +292,15 @@ export class PostalSimulator {
       outcome: this.controls.outcomes.find((o) => matches(o.match, recipient as PostalAddress)),
       createdResponse: '',
     };
-    letter.createdResponse = JSON.stringify(this.view(letter));
+    // The answer describes the letter as it was accepted, however fast the simulated clock runs.
+    letter.createdResponse = JSON.stringify(this.view(letter, letter.acceptedAtMs));
     this.letters.set(letter.id, letter);
     this.byKey.set(scoped, letter);
     return { status: 201, body: letter.createdResponse };
   }
 
-  private view(l: StoredLetter): Record<string, unknown> {
-    const events = this.events(l);
+  private view(l: StoredLetter, nowMs = this.clock.now().getTime()): Record<string, unknown> {
+    const events = this.events(l, nowMs);
     return {
       id: l.id,
       kind: l.kind,
@@ -311,7 +312,7 @@ export class PostalSimulator {
   }
 
   /** The letter's life up to now. A plain letter is not tracked after posting unless it comes back. */
-  private events(l: StoredLetter): Event[] {
+  private events(l: StoredLetter, now = this.clock.now().getTime()): Event[] {
     const t = this.options.timeline ?? {};
     const at = (ms: number) => l.acceptedAtMs + ms;
     const outcome = l.outcome;
@@ -323,7 +324,6 @@ export class PostalSimulator {
       if (outcome?.outcome === 'returned') life.push({ atMs: at((t.returnedAfterDays ?? 6) * DAY), status: 'returned', detail: outcome.reason });
       else if (l.kind === 'registered_letter') life.push({ atMs: at((t.deliveredAfterDays ?? 3) * DAY), status: 'delivered', detail: 'Pli distribué contre signature' });
     }
-    const now = this.clock.now().getTime();
     return life.filter((e) => e.atMs <= now);
   }
 

@@ -165,7 +165,7 @@ export class SmsSimulator {
       segments: m.segments,
       encoding: m.encoding,
       acceptedAt: new Date(m.acceptedAtMs).toISOString(),
-      status: this.progress(m).status,
+      status: this.progress(m, this.clock.now().getTime()).status,
     }));
   }
 
@@ -237,7 +237,8 @@ export class SmsSimulator {
     }
     const now = this.clock.now().getTime();
     const message: StoredMessage = { id: this.nextId(), account, idempotencyKey: key, fingerprint, to, from, text, segments: seg.segments, encoding: seg.encoding, acceptedAtMs: now, failure: this.controls.undeliverable.get(to), createdResponse: '' };
-    message.createdResponse = JSON.stringify(this.view(message));
+    // The answer describes the message as it was accepted, however fast the simulated clock runs.
+    message.createdResponse = JSON.stringify(this.view(message, now));
     this.messages.set(message.id, message);
     this.byKey.set(scoped, message);
     return { status: 201, body: message.createdResponse };
@@ -249,8 +250,8 @@ export class SmsSimulator {
     return { status: 200, body: JSON.stringify(this.view(message)) };
   }
 
-  private view(m: StoredMessage): Record<string, unknown> {
-    const p = this.progress(m);
+  private view(m: StoredMessage, nowMs = this.clock.now().getTime()): Record<string, unknown> {
+    const p = this.progress(m, nowMs);
     return {
       id: m.id,
       status: p.status,
@@ -264,8 +265,7 @@ export class SmsSimulator {
     };
   }
 
-  private progress(m: StoredMessage): { status: SimulatedSms['status']; atMs: number; error?: { code: string; message: string } } {
-    const now = this.clock.now().getTime();
+  private progress(m: StoredMessage, now: number): { status: SimulatedSms['status']; atMs: number; error?: { code: string; message: string } } {
     const sentAt = m.acceptedAtMs + (this.options.sentAfterMs ?? 1_000);
     const doneAt = m.acceptedAtMs + (this.options.deliveredAfterMs ?? 5_000);
     if (now >= doneAt) {

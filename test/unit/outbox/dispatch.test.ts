@@ -77,15 +77,16 @@ describe('outbox dispatch', () => {
     expect(await store.getAction(a!.id)).toMatchObject({ status: 'failed', attempts: 1 });
   });
 
-  it('a rate limit puts the row back without counting an attempt and stops the run', async () => {
-    const [first, second] = await addActions('email', 'email');
+  it('a rate limit puts the row back without counting an attempt; that channel stops, the others go on', async () => {
+    const [first, second, other] = await addActions('email', 'email', 'sms');
     let calls = 0;
     const email: Performer = async () => {
       calls++;
       throw new AdapterError({ code: 'SMTP_RATE', kind: 'rate_limit', userMessage: 'slow down', retryAfterMs: 30_000 });
     };
-    expect(await run({ email })).toMatchObject({ rateLimitedMs: 30_000, retried: 1 });
+    expect(await run({ email, sms: async () => ({ summary: 'sms sent' }) })).toMatchObject({ rateLimitedMs: 30_000, retried: 1, done: 1 });
     expect(calls).toBe(1);
+    expect((await store.getAction(other!.id))!.status).toBe('done');
     expect(await store.getAction(first!.id)).toMatchObject({ status: 'pending', attempts: 0, notBefore: '2026-11-23T08:00:30.000Z' });
     expect(await store.getAction(second!.id)).toMatchObject({ status: 'pending', attempts: 0 });
   });

@@ -1,0 +1,97 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { adapterRegistry } from '../../adapters/registry';
+import { Daemon } from '../daemon/daemon';
+import { startDemo, type DemoEnvironment } from '../daemon/demo';
+import { buildPerformers } from '../daemon/performers';
+import { openJobQueue } from '../jobs/open-queue';
+import { loadRuntime, type Runtime } from '../runtime';
+import { openStore } from '../store/open-store';
+import type { Store } from '../store/store';
+import { createConnectionAdapter, type ConnectionAdapter } from '../sync/connections';
+import { systemClock, type Clock } from '../time/clock';
+
+export interface RunArgs {
+  config?: string;
+  clockSpeed: number;
+  demoInvoices: number;
+  seed: number;
+  dataDir: string;
+}
+
+/** Resolves when the process is asked to stop (SIGTERM, SIGINT). */
+function stopSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
+/**
+ * `recouvra run`: the daemon. With --config it runs that configuration; without, the demo: the
+ * built-in simulators, SQLite in a data folder, a faster clock and a banner that says so.
+ */
+export async function runDaemon(args: RunArgs, until: Promise<string> = stopSignal()): Promise<number> {
+  let rt: Runtime;
+  try {
+    rt = loadRuntime(args.config);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 1;
+  }
+  let demo: DemoEnvironment | undefined;
+  let clock: Clock = systemClock;
+  if (!args.config) {
+    demo = await startDemo({ clockSpeed: args.clockSpeed, invoices: args.demoInvoices, seed: args.seed, dataDir: args.dataDir, logger: rt.logger });
+    clock = demo.clock;
+    rt.config = { ...rt.config, company: demo.company, channels: demo.channels, store: { driver: 'sqlite', sqlite: { path: demo.storePath } }, connections: demo.connections as Runtime['config']['connections'] };
+    process.stderr.write(demo.banner);
+  }
+  let store: Store | undefined;
+  let daemon: Daemon | undefined;
+  try {
+    store = await openStore(rt.config.store);
+    await store.migrate();
+    const queue = openJobQueue(rt.config.queue, { store, logger: rt.logger });
+    const connections = new Map<string, ConnectionAdapter>();
+    for (const conn of rt.config.connections) connections.set(conn.id, createConnectionAdapter(conn, adapterRegistry, { clock, logger: rt.logger }));
+    const performers = buildPerformers({ config: rt.config, store, clock, logger: rt.logger, legal: rt.legal, connections });
+    daemon = new Daemon({ config: rt.config, store, queue, clock, logger: rt.logger, connections, policies: rt.policies, context: rt.context, performers: performers.performers, ...(demo ? { simulatedSchedule: demo.schedule } : {}) });
+    daemon.start();
+    rt.logger.info(`recouvra running: ${connections.size} connection(s), queue ${queue.kind}, store ${rt.config.store.driver}`);
+    const signal = await until;
+    rt.logger.info(`${signal}: finishing running work (at most ${rt.config.daemon.drainTimeoutMs} ms), then stopping`);
+    const drained = await Promise.race([daemon.stop().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), rt.config.daemon.drainTimeoutMs).unref())]);
+    if (!drained) rt.logger.warn('running work did not finish in time; it will be taken again at the next start');
+    await performers.close();
+    return 0;
+  } catch (e) {
+    rt.logger.error(`recouvra run stopped: ${(e as Error).message}`);
+    await daemon?.stop().catch(() => undefined);
+    return 1;
+  } finally {
+    await store?.close().catch(() => undefined);
+    await demo?.stop();
+    rt.logger.close();
+  }
+}
+
+function positive(what: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${what} must be a positive number`);
+    return n;
+  };
+}
+
+export function runCommand(): Command {
+  return new Command('run')
+    .description('run the daemon; without --config, the demo (built-in simulators, SQLite in ./data/demo, a faster clock)')
+    .option('-c, --config <file>', 'configuration file (YAML); without it, the demo runs')
+    .option('--clock-speed <n>', 'demo only: simulated seconds per real second', positive('--clock-speed'), 21_600)
+    .option('--demo-invoices <n>', 'demo only: invoices in the simulated Odoo', positive('--demo-invoices'), 400)
+    .option('--seed <n>', 'demo only: seed of the simulated data', positive('--seed'), 1)
+    .option('--data-dir <dir>', 'demo only: data folder (wiped at start)', './data/demo')
+    .action(async (opts: RunArgs) => {
+      process.exitCode = await runDaemon(opts);
+    });
+}

@@ -1,0 +1,97 @@
+import type { Config } from '../../config/config.schema';
+import { HttpPostalProvider, type PostalAddress, type PostalProvider } from '../../adapters/postal';
+import { frenchNumberToE164, HttpSmsProvider, isE164, type SmsProvider } from '../../adapters/sms';
+import { composeEmail, createSmtpEmailChannel, type EmailChannel } from '../channels/email';
+import type { LegalData } from '../claim/legal-data';
+import { renderFormalNoticePdf, reminderSms } from '../documents';
+import type { Logger } from '../log/logger';
+import type { ActionKind } from '../model/action.schema';
+import type { Address } from '../model/debtor.schema';
+import type { Performer } from '../outbox/dispatch';
+import { ledgerPerformer } from '../outbox/ledger-actions';
+import type { Store } from '../store/store';
+import { AdapterError } from '../sync/adapter-error';
+import type { ConnectionAdapter } from '../sync/connections';
+import type { Clock } from '../time/clock';
+import { actionContext, formalNoticeInput, NOTHING_LEFT, type ActionContext } from './action-documents';
+
+/**
+ * The performer of each action kind, from the configured channels. A kind whose channel is not
+ * configured has no performer: its rows wait in the outbox (and the log says so once).
+ */
+
+export interface PerformerDeps {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  legal: LegalData;
+  connections: ReadonlyMap<string, ConnectionAdapter>;
+  /** Tests and the demo may pass their own providers. */
+  email?: EmailChannel;
+  sms?: SmsProvider;
+  postal?: PostalProvider;
+}
+
+export interface Performers {
+  performers: Partial<Record<ActionKind, Performer>>;
+  close(): Promise<void>;
+}
+
+export function buildPerformers(deps: PerformerDeps): Performers {
+  const { config, store, legal } = deps;
+  const adapters = new Map([...deps.connections].map(([id, c]) => [id, c.adapter]));
+  const ledger = ledgerPerformer({ store, adapters, locale: config.company.locale });
+  const performers: Partial<Record<ActionKind, Performer>> = { ledger_note: ledger, ledger_activity: ledger, phone_task: ledger };
+  const email = deps.email ?? (config.channels.email ? createSmtpEmailChannel(config.channels.email) : undefined);
+  const sms = deps.sms ?? (config.channels.sms ? new HttpSmsProvider({ config: config.channels.sms, clock: deps.clock }) : undefined);
+  const postal = deps.postal ?? (config.channels.postal ? new HttpPostalProvider({ config: config.channels.postal }) : undefined);
+
+  /** Reads the action's context; a row whose items were all settled since is done without sending. */
+  const withContext =
+    (perform: (ctx: ActionContext) => Promise<{ summary: string; data?: Record<string, unknown> }>): Performer =>
+    async (action) => {
+      const ctx = await actionContext(store, config, legal, action);
+      return ctx === NOTHING_LEFT ? { summary: NOTHING_LEFT } : perform(ctx);
+    };
+
+  if (email) {
+    performers.email = withContext(async (ctx) => {
+      const { action } = ctx;
+      const template = action.template ?? 'reminder-1';
+      const notice = template === 'formal-notice' ? formalNoticeInput(ctx, config, legal, ['registered_letter', 'email']) : undefined;
+      const pdf = notice ? await renderFormalNoticePdf(notice) : undefined;
+      const message = composeEmail(template, notice ?? ctx.input, pdf);
+      const sent = await email.send({ ...message, idempotencyKey: action.idempotencyKey });
+      return { summary: `e-mail "${message.subject}" sent to ${sent.accepted.length} recipient(s)${pdf ? ' with the formal notice attached' : ''}`, data: { messageId: sent.messageId, accepted: sent.accepted.length, rejected: sent.rejected.length, template } };
+    });
+  }
+  if (sms) {
+    const senderId = config.channels.sms?.senderId ?? 'Recouvra';
+    performers.sms = withContext(async (ctx) => {
+      const { action } = ctx;
+      const to = ctx.debtor.phones.map((p) => (isE164(p) ? p : frenchNumberToE164(p))).find((p): p is string => typeof p === 'string' && p.startsWith('+33'));
+      if (!to) throw new AdapterError({ code: 'SMS_NO_NUMBER', kind: 'system', userMessage: `${ctx.debtor.name} has no French mobile number` });
+      const sent = await sms.send({ to, text: reminderSms(ctx.input), senderId, idempotencyKey: action.idempotencyKey });
+      return { summary: `SMS sent (${sent.status})`, data: { providerId: sent.providerId } };
+    });
+  }
+  if (postal) {
+    const letter = (kind: 'letter' | 'registered_letter'): Performer =>
+      withContext(async (ctx) => {
+        const { action } = ctx;
+        const address = ctx.input.debtor.address;
+        if (!address) throw new AdapterError({ code: 'LETTER_NO_ADDRESS', kind: 'system', userMessage: `${ctx.debtor.name} has no postal address in the ledger` });
+        const pdf = await renderFormalNoticePdf(formalNoticeInput(ctx, config, legal, kind === 'registered_letter' ? ['registered_letter', 'email'] : ['email']));
+        const sent = await postal.send({ kind, recipient: postalAddress(ctx.debtor.name, address), sender: postalAddress(config.company.name, config.company.address!), pdf, idempotencyKey: action.idempotencyKey });
+        return { summary: `${kind === 'registered_letter' ? 'registered letter with acknowledgement of receipt' : 'letter'} handed to the postal service${sent.trackingNumber ? `, tracking ${sent.trackingNumber}` : ''}`, data: { providerId: sent.providerId, trackingNumber: sent.trackingNumber ?? null, status: sent.status } };
+      });
+    performers.letter = letter('letter');
+    performers.registered_letter = letter('registered_letter');
+  }
+  return { performers, close: async () => email?.close() };
+}
+
+function postalAddress(name: string, address: Address): PostalAddress {
+  return { name, addressLines: address.lines, postalCode: address.postalCode, city: address.city, country: address.country };
+}
