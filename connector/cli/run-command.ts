@@ -26,28 +26,31 @@ function stopSignal(): Promise<string> {
   });
 }
 
+/** A started daemon (and its demo world, if any), for `recouvra run` and for tests. */
+export interface RunningDaemon {
+  runtime: Runtime;
+  store: Store;
+  daemon: Daemon;
+  demo: DemoEnvironment | undefined;
+  /** Stops the schedules, lets running work finish (at most `daemon.drainTimeoutMs`), closes everything. Resolves to false when the drain timed out. */
+  stop(): Promise<boolean>;
+}
+
 /**
- * `recouvra run`: the daemon. With --config it runs that configuration; without, the demo: the
- * built-in simulators, SQLite in a data folder, a faster clock and a banner that says so.
+ * Starts the daemon. With a configuration file it runs that; without, the demo: the built-in
+ * simulators, SQLite in a data folder, a faster clock and a banner that says so.
  */
-export async function runDaemon(args: RunArgs, until: Promise<string> = stopSignal()): Promise<number> {
-  let rt: Runtime;
-  try {
-    rt = loadRuntime(args.config);
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
-    return 1;
-  }
+export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream = process.stderr): Promise<RunningDaemon> {
+  const rt = loadRuntime(args.config);
   let demo: DemoEnvironment | undefined;
   let clock: Clock = systemClock;
   if (!args.config) {
     demo = await startDemo({ clockSpeed: args.clockSpeed, invoices: args.demoInvoices, seed: args.seed, dataDir: args.dataDir, logger: rt.logger });
     clock = demo.clock;
     rt.config = { ...rt.config, company: demo.company, channels: demo.channels, store: { driver: 'sqlite', sqlite: { path: demo.storePath } }, connections: demo.connections as Runtime['config']['connections'] };
-    process.stderr.write(demo.banner);
+    output.write(demo.banner);
   }
   let store: Store | undefined;
-  let daemon: Daemon | undefined;
   try {
     store = await openStore(rt.config.store);
     await store.migrate();
@@ -55,24 +58,46 @@ export async function runDaemon(args: RunArgs, until: Promise<string> = stopSign
     const connections = new Map<string, ConnectionAdapter>();
     for (const conn of rt.config.connections) connections.set(conn.id, createConnectionAdapter(conn, adapterRegistry, { clock, logger: rt.logger }));
     const performers = buildPerformers({ config: rt.config, store, clock, logger: rt.logger, legal: rt.legal, connections });
-    daemon = new Daemon({ config: rt.config, store, queue, clock, logger: rt.logger, connections, policies: rt.policies, context: rt.context, performers: performers.performers, ...(demo ? { simulatedSchedule: demo.schedule } : {}) });
+    const daemon = new Daemon({ config: rt.config, store, queue, clock, logger: rt.logger, connections, policies: rt.policies, context: rt.context, performers: performers.performers, ...(demo ? { simulatedSchedule: demo.schedule } : {}) });
     daemon.start();
     rt.logger.info(`recouvra running: ${connections.size} connection(s), queue ${queue.kind}, store ${rt.config.store.driver}`);
-    const signal = await until;
-    rt.logger.info(`${signal}: finishing running work (at most ${rt.config.daemon.drainTimeoutMs} ms), then stopping`);
-    const drained = await Promise.race([daemon.stop().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), rt.config.daemon.drainTimeoutMs).unref())]);
-    if (!drained) rt.logger.warn('running work did not finish in time; it will be taken again at the next start');
-    await performers.close();
-    return 0;
+    const opened = store;
+    return {
+      runtime: rt,
+      store: opened,
+      daemon,
+      demo,
+      stop: async () => {
+        const drained = await Promise.race([daemon.stop().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), rt.config.daemon.drainTimeoutMs).unref())]);
+        if (!drained) rt.logger.warn('running work did not finish in time; it will be taken again at the next start');
+        await performers.close();
+        await opened.close();
+        await demo?.stop();
+        rt.logger.close();
+        return drained;
+      },
+    };
   } catch (e) {
-    rt.logger.error(`recouvra run stopped: ${(e as Error).message}`);
-    await daemon?.stop().catch(() => undefined);
-    return 1;
-  } finally {
     await store?.close().catch(() => undefined);
     await demo?.stop();
     rt.logger.close();
+    throw e;
   }
+}
+
+/** `recouvra run` until SIGTERM or SIGINT; returns the exit code. */
+export async function runDaemon(args: RunArgs, until: Promise<string> = stopSignal()): Promise<number> {
+  let running: RunningDaemon;
+  try {
+    running = await startDaemon(args);
+  } catch (e) {
+    process.stderr.write(`recouvra run could not start: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const signal = await until;
+  running.runtime.logger.info(`${signal}: finishing running work (at most ${running.runtime.config.daemon.drainTimeoutMs} ms), then stopping`);
+  await running.stop();
+  return 0;
 }
 
 function positive(what: string) {

@@ -34,6 +34,11 @@ export interface DemoEnvironment {
   channels: Config['channels'];
   /** The `connections:` entries that point at the simulators. */
   connections: Record<string, unknown>[];
+  /** Where to look: the simulated Odoo (admin / admin-api-key), the folder of received e-mails, the SMS and postal simulators. */
+  odooUrl: string;
+  mailDir: string;
+  sms: SmsSimulator;
+  postal: PostalSimulator;
   /** Schedules in simulated seconds. */
   schedule: { syncSeconds: number; evaluateSeconds: number; outboxSeconds: number; reconcileSeconds: number };
   banner: string;
@@ -108,6 +113,10 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     company,
     channels,
     connections,
+    odooUrl: odoo.url,
+    mailDir: join(dataDir, 'mail'),
+    sms,
+    postal,
     schedule: { syncSeconds: days(0.25), evaluateSeconds: days(1), outboxSeconds: Math.max(1, Math.round(options.clockSpeed)), reconcileSeconds: days(7) },
     banner,
     stop: async () => {

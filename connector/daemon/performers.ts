@@ -3,7 +3,7 @@ import { HttpPostalProvider, type PostalAddress, type PostalProvider } from '../
 import { frenchNumberToE164, HttpSmsProvider, isE164, type SmsProvider } from '../../adapters/sms';
 import { composeEmail, createSmtpEmailChannel, type EmailChannel } from '../channels/email';
 import type { LegalData } from '../claim/legal-data';
-import { renderFormalNoticePdf, reminderSms } from '../documents';
+import { isTemplateName, reminderLetter, renderFormalNoticePdf, renderLetter, reminderSms } from '../documents';
 import type { Logger } from '../log/logger';
 import type { ActionKind } from '../model/action.schema';
 import type { Address } from '../model/debtor.schema';
@@ -82,9 +82,13 @@ export function buildPerformers(deps: PerformerDeps): Performers {
         const { action } = ctx;
         const address = ctx.input.debtor.address;
         if (!address) throw new AdapterError({ code: 'LETTER_NO_ADDRESS', kind: 'system', userMessage: `${ctx.debtor.name} has no postal address in the ledger` });
-        const pdf = await renderFormalNoticePdf(formalNoticeInput(ctx, config, legal, kind === 'registered_letter' ? ['registered_letter', 'email'] : ['email']));
+        const template = action.template ?? 'formal-notice';
+        let pdf: Buffer;
+        if (template === 'formal-notice') pdf = await renderFormalNoticePdf(formalNoticeInput(ctx, config, legal, kind === 'registered_letter' ? ['registered_letter', 'email'] : ['email']));
+        else if (isTemplateName(template) && template !== 'formal-notice') pdf = await renderLetter(reminderLetter(template, ctx.input));
+        else throw new AdapterError({ code: 'LETTER_NO_TEMPLATE', kind: 'config', userMessage: `no letter for template "${template}" (a policy step sends letters with reminder or formal-notice templates)` });
         const sent = await postal.send({ kind, recipient: postalAddress(ctx.debtor.name, address), sender: postalAddress(config.company.name, config.company.address!), pdf, idempotencyKey: action.idempotencyKey });
-        return { summary: `${kind === 'registered_letter' ? 'registered letter with acknowledgement of receipt' : 'letter'} handed to the postal service${sent.trackingNumber ? `, tracking ${sent.trackingNumber}` : ''}`, data: { providerId: sent.providerId, trackingNumber: sent.trackingNumber ?? null, status: sent.status } };
+        return { summary: `${kind === 'registered_letter' ? 'registered letter with acknowledgement of receipt' : 'letter'} (${template}) handed to the postal service${sent.trackingNumber ? `, tracking ${sent.trackingNumber}` : ''}`, data: { providerId: sent.providerId, trackingNumber: sent.trackingNumber ?? null, status: sent.status, template } };
       });
     performers.letter = letter('letter');
     performers.registered_letter = letter('registered_letter');

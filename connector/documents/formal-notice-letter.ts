@@ -1,5 +1,6 @@
+import type { Address } from '../model/debtor.schema';
 import type { Block } from './blocks';
-import { addressLines, contextOf, creditNoteBlocks, creditorIdentity, paymentBlocks } from './document-context';
+import { addressLines, contextOf, creditNoteBlocks, creditorIdentity, paymentBlocks, type DocumentContext } from './document-context';
 import { DocumentInputError, parseFormalNoticeInput } from './document-input.schema';
 import { noticeContent } from './notice-content';
 
@@ -27,6 +28,22 @@ export interface FormalNoticeLetter {
   pageLabel(index: number, count: number): string;
 }
 
+/** The creditor's block and the debtor's address block, as every letter prints them. */
+export function letterhead(ctx: DocumentContext, debtorAddress: Address): { sender: string[]; recipient: string[] } {
+  const { w, input } = ctx;
+  const { creditor, debtor } = input;
+  return {
+    sender: [
+      creditor.name,
+      ...addressLines(creditor.address),
+      ...(creditor.siren ? [`SIREN ${w.formatSiren(creditor.siren)}`] : []),
+      creditor.contact.email,
+      ...(creditor.contact.phone ? [creditor.contact.phone] : []),
+    ],
+    recipient: [debtor.name, ...addressLines(debtorAddress), ...(debtor.kind === 'company' && debtor.siren ? [`SIREN ${w.formatSiren(debtor.siren)}`] : [])],
+  };
+}
+
 export function formalNoticeLetter(raw: unknown): FormalNoticeLetter {
   const input = parseFormalNoticeInput(raw, 'the formal notice letter');
   const debtorAddress = input.debtor.address;
@@ -35,23 +52,12 @@ export function formalNoticeLetter(raw: unknown): FormalNoticeLetter {
   }
   const ctx = contextOf(input);
   const { w, statement } = ctx;
-  const { creditor, debtor, notice } = input;
+  const { creditor, notice } = input;
   const content = noticeContent(ctx, notice);
   const date = w.formatLongDate(input.date);
   const place = notice.place ?? creditor.address.city;
 
-  const sender = [
-    creditor.name,
-    ...addressLines(creditor.address),
-    ...(creditor.siren ? [`SIREN ${w.formatSiren(creditor.siren)}`] : []),
-    creditor.contact.email,
-    ...(creditor.contact.phone ? [creditor.contact.phone] : []),
-  ];
-  const recipient = [
-    debtor.name,
-    ...addressLines(debtorAddress),
-    ...(debtor.kind === 'company' && debtor.siren ? [`SIREN ${w.formatSiren(debtor.siren)}`] : []),
-  ];
+  const { sender, recipient } = letterhead(ctx, debtorAddress);
   const mentions = [
     ...(notice.sentBy.includes('registered_letter') ? [w.notice.registeredLetter] : []),
     ...(notice.sentBy.includes('email') ? [w.notice.alsoByEmail] : []),

@@ -31,3 +31,4 @@ export { formalNoticeLetter, type FormalNoticeLetter } from './formal-notice-let
 export { renderFormalNoticePdf, renderLetter, toWinAnsi } from './formal-notice-pdf';
 export { wordingFor, type DocumentWording } from './wording';
 export { reminderSms } from './sms';
+export { reminderLetter } from './reminder-letter';

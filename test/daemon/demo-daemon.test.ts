@@ -1,0 +1,69 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { XmlRpcOdooRpc } from '../../adapters/odoo/transport/xmlrpc-rpc';
+import { startDaemon, type RunningDaemon } from '../../connector/cli/run-command';
+import type { CaseJournalEntry } from '../../connector/model/journal.schema';
+
+/**
+ * The demo daemon end to end, in this process: simulated Odoo, SMTP sink, SMS and postal
+ * simulators, SQLite and the store-backed queue, on a clock running two demo days per second.
+ * After a while the daemon is stopped (running work drains), and what the journals say was done
+ * is compared with what each simulator received: all of it, and nothing twice.
+ */
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const silent = new Writable({ write: (_c, _e, done) => done() });
+
+describe('recouvra run (demo)', () => {
+  let running: RunningDaemon;
+  let performed: CaseJournalEntry[];
+  const performedOf = (kind: string) => performed.filter((j) => j.data['kind'] === kind);
+
+  beforeAll(async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'recouvra-demo-')), 'data');
+    running = await startDaemon({ clockSpeed: 2 * 86_400, demoInvoices: 150, seed: 4, dataDir }, silent);
+    await sleep(14_000);
+    await running.daemon.stop();
+    performed = [];
+    for (const c of await running.store.listCases()) performed.push(...(await running.store.readJournal(c.id)).filter((j) => j.type === 'action_performed'));
+  }, 60_000);
+
+  afterAll(() => running.stop());
+
+  it('went from reminders to phone calls and formal notices, each noted in the ledger', async () => {
+    const kinds = new Set(performed.map((j) => j.data['kind']));
+    for (const kind of ['email', 'ledger_note', 'phone_task', 'registered_letter']) expect(kinds).toContain(kind);
+    const pending = await running.store.listActions({ status: 'pending' });
+    // Only rows whose channel asked to wait, or that were decided in the last instants, remain.
+    expect(pending.length).toBeLessThan(performed.length / 4);
+  });
+
+  it('every e-mail the journals say was sent reached the SMTP sink, once', () => {
+    const sent = performedOf('email').map((j) => j.data['messageId']).filter((id): id is string => typeof id === 'string');
+    const dir = running.demo!.mailDir;
+    const received = readdirSync(dir).map((f) => /^Message-ID: *(<[^>]+>)/im.exec(readFileSync(join(dir, f), 'utf8'))?.[1]);
+    expect(sent.length).toBeGreaterThan(10);
+    expect(received.sort()).toEqual([...sent].sort());
+    expect(new Set(received).size).toBe(received.length);
+  });
+
+  it('every letter and registered letter reached the postal service, once', () => {
+    const letters = running.demo!.postal.sent();
+    const journaled = [...performedOf('letter'), ...performedOf('registered_letter')].filter((j) => j.data['providerId']).map((j) => j.data['idempotencyKey']);
+    expect(letters.some((l) => l.kind === 'registered_letter')).toBe(true);
+    expect(letters.map((l) => l.idempotencyKey).sort()).toEqual([...journaled].sort());
+  });
+
+  it('every note the journals say was written is in Odoo, once per invoice and decision', async () => {
+    const odoo = new XmlRpcOdooRpc({ baseUrl: running.demo!.odooUrl, database: 'demo', login: 'admin', apiKey: 'admin-api-key', timeoutMs: 5_000 });
+    const messages = await odoo.call<{ res_id: number; body: string }[]>('mail.message', 'search_read', { domain: [['model', '=', 'account.move'], ['body', 'ilike', 'recouvra-']], fields: ['res_id', 'body'] }, { isWrite: false });
+    const markers = messages.map((m) => `${m.res_id}/${/recouvra-[0-9a-f]{20}/.exec(m.body)?.[0]}`);
+    expect(new Set(markers).size).toBe(markers.length);
+    const written = [...performedOf('ledger_note'), ...performedOf('ledger_activity')]
+      .flatMap((j) => (j.data['items'] as { status: string; ref?: string }[]).filter((i) => i.status === 'written' && i.ref?.startsWith('mail.message/')));
+    expect(written.length).toBeGreaterThan(10);
+    expect(messages.length).toBe(written.length);
+  });
+});
