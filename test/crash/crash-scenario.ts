@@ -1,0 +1,201 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createOdooDatabase } from '../../adapters/odoo/simulator/model';
+import { OdooSimulator } from '../../adapters/odoo/simulator/server';
+import { PostalSimulator } from '../../adapters/postal/simulator/server';
+import { SmsSimulator } from '../../adapters/sms/simulator/server';
+import { XmlRpcOdooRpc } from '../../adapters/odoo/transport/xmlrpc-rpc';
+import { startSmtpSink } from '../../connector/daemon/smtp-sink';
+import type { CaseJournalEntry } from '../../connector/model/journal.schema';
+import { openSqliteStore } from '../../connector/store/sqlite';
+
+/**
+ * The crash test: the daemon (the built CLI, `recouvra run`) works a portfolio against the
+ * simulators and an SMTP sink, which live in THIS process and survive it, while this harness
+ * kills it with SIGKILL at random moments and starts it again. At the end it runs until the
+ * outbox is empty, stops it with SIGTERM, and compares what the journals say was done with
+ * what each simulator received.
+ */
+
+export interface CrashOptions {
+  invoices: number;
+  kills: number;
+  /** A run lasts a random time in [minUpMs, maxUpMs] before it is killed. */
+  minUpMs: number;
+  maxUpMs: number;
+  seed: number;
+  /** Where the daemon's stderr goes (one file per run). */
+  log?: (line: string) => void;
+}
+
+export interface CrashReport {
+  cases: number;
+  kills: number;
+  actions: { done: number; pending: number; failed: number; byKind: Record<string, number>; failures: string[] };
+  email: { sent: number; received: number; distinctReceived: number; resentAfterCrash: number; missing: number; unknown: number };
+  sms: { sent: number; received: number; duplicates: number; missing: number };
+  notes: { written: number; inOdoo: number; duplicates: number };
+  journalsAgree: boolean;
+}
+
+const CLI = resolve(__dirname, '../../dist/connector/cli/main.js');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runCrashScenario(options: CrashOptions): Promise<CrashReport> {
+  const dir = mkdtempSync(join(tmpdir(), 'recouvra-crash-'));
+  const db = createOdooDatabase({ version: '18.0', invoices: options.invoices, seed: options.seed, now: () => new Date() });
+  const odoo = await new OdooSimulator({ db, version: '18.0' }).start();
+  const smtp = await startSmtpSink(join(dir, 'mail'));
+  const sms = await new SmsSimulator({ seed: options.seed }).start();
+  const postal = await new PostalSimulator({ seed: options.seed }).start();
+  const storePath = join(dir, 'recouvra.sqlite');
+  const config = join(dir, 'recouvra.yaml');
+  writeFileSync(config, configYaml({ storePath, odooUrl: odoo.url, smtpPort: smtp.port, smsUrl: sms.url, postalUrl: postal.url }));
+  let random = options.seed * 7_919 + 1;
+  const next = () => ((random = (random * 48_271) % 2_147_483_647) / 2_147_483_647);
+  try {
+    for (let run = 0; run < options.kills; run++) {
+      const child = start(config, join(dir, `run-${run}.log`));
+      await sleep(options.minUpMs + next() * (options.maxUpMs - options.minUpMs));
+      child.kill('SIGKILL');
+      await exited(child);
+    }
+    // The last run is left to finish the work, then asked to stop.
+    const last = start(config, join(dir, 'run-last.log'));
+    await untilOutboxEmpty(storePath, 90_000);
+    last.kill('SIGTERM');
+    const code = await exited(last);
+    if (code !== 0) throw new Error(`the last run exited with ${String(code)}; see ${dir}`);
+    return await verify({ storePath, mailDir: join(dir, 'mail'), odooUrl: odoo.url, sms, kills: options.kills });
+  } finally {
+    await odoo.stop();
+    await smtp.close();
+    await sms.stop();
+    await postal.stop();
+  }
+}
+
+function start(config: string, logFile: string): ChildProcess {
+  const out = openSync(logFile, 'a');
+  return spawn(process.execPath, [CLI, 'run', '--config', config], { stdio: ['ignore', out, out], env: { ...process.env, NODE_ENV: 'production' } });
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((r) => child.once('exit', (code) => r(code)));
+}
+
+async function untilOutboxEmpty(storePath: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  // Let the first ticks sync and evaluate before an empty outbox can mean "done".
+  await sleep(6_000);
+  while (Date.now() < deadline) {
+    const store = await openSqliteStore(storePath);
+    try {
+      const pending = await store.listActions({ status: 'pending', limit: 1 });
+      if (pending.length === 0) return;
+    } finally {
+      await store.close();
+    }
+    await sleep(500);
+  }
+  throw new Error(`the outbox did not empty within ${timeoutMs} ms`);
+}
+
+async function verify(input: { storePath: string; mailDir: string; odooUrl: string; sms: SmsSimulator; kills: number }): Promise<CrashReport> {
+  const store = await openSqliteStore(input.storePath);
+  try {
+    const cases = await store.listCases();
+    const journal: CaseJournalEntry[] = [];
+    for (const c of cases) journal.push(...(await store.readJournal(c.id)));
+    const performed = journal.filter((j) => j.type === 'action_performed');
+    const actions = [...(await store.listActions({ status: 'done' })), ...(await store.listActions({ status: 'pending' })), ...(await store.listActions({ status: 'failed' }))];
+    const byKind: Record<string, number> = {};
+    for (const a of actions) byKind[a.kind] = (byKind[a.kind] ?? 0) + 1;
+    const done = actions.filter((a) => a.status === 'done');
+    const of = (kind: string) => performed.filter((j) => j.data['kind'] === kind);
+
+    const sentIds = of('email').map((j) => j.data['messageId']).filter((x): x is string => typeof x === 'string');
+    const received = readdirSync(input.mailDir).map((f) => /^Message-ID: *(<[^>]+>)/im.exec(readFileSync(join(input.mailDir, f), 'utf8'))?.[1] ?? '');
+    const distinct = new Set(received);
+
+    const smsKeys = of('sms').filter((j) => j.data['providerId']).map((j) => String(j.data['idempotencyKey']));
+    const smsReceived = input.sms.sent().map((m) => m.idempotencyKey);
+
+    const odoo = new XmlRpcOdooRpc({ baseUrl: input.odooUrl, database: 'demo', login: 'admin', apiKey: 'admin-api-key', timeoutMs: 30_000 });
+    const messages = await odoo.call<{ res_id: number; body: string }[]>('mail.message', 'search_read', { domain: [['model', '=', 'account.move'], ['body', 'ilike', 'recouvra-']], fields: ['res_id', 'body'] }, { isWrite: false });
+    const markers = messages.map((m) => `${m.res_id}/${/recouvra-[0-9a-f]{20}/.exec(m.body)?.[0] ?? ''}`);
+    const noteItems = [...of('ledger_note'), ...of('ledger_activity'), ...of('phone_task')]
+      .flatMap((j) => (j.data['items'] as { status: string; ref?: string }[] | undefined) ?? [])
+      .filter((i) => i.status === 'written' || i.status === 'already_written');
+    const activities = [...of('ledger_activity'), ...of('phone_task')].flatMap((j) => (j.data['items'] as { status: string }[] | undefined) ?? []).length;
+
+    return {
+      cases: cases.length,
+      kills: input.kills,
+      actions: {
+        done: done.length,
+        pending: actions.filter((a) => a.status === 'pending').length,
+        failed: actions.filter((a) => a.status === 'failed').length,
+        byKind,
+        failures: actions.filter((a) => a.status === 'failed').map((a) => `${a.kind}: ${a.lastError ?? '?'}`),
+      },
+      email: {
+        sent: sentIds.length,
+        received: received.length,
+        distinctReceived: distinct.size,
+        resentAfterCrash: received.length - distinct.size,
+        missing: sentIds.filter((id) => !distinct.has(id)).length,
+        unknown: [...distinct].filter((id) => !sentIds.includes(id)).length,
+      },
+      sms: { sent: smsKeys.length, received: smsReceived.length, duplicates: smsReceived.length - new Set(smsReceived).size, missing: smsKeys.filter((k) => !smsReceived.includes(k)).length },
+      notes: { written: noteItems.length - activities, inOdoo: messages.length, duplicates: markers.length - new Set(markers).size },
+      journalsAgree: performed.length === done.length && new Set(performed.map((j) => j.data['actionId'])).size === done.length,
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+function configYaml(p: { storePath: string; odooUrl: string; smtpPort: number; smsUrl: string; postalUrl: string }): string {
+  return `version: 1
+company:
+  name: Crash Test SAS
+  address: { lines: ["1 rue du Test"], postalCode: "75001", city: Paris, country: FR }
+  contact: { email: recouvrement@crash.test }
+store:
+  driver: sqlite
+  sqlite: { path: ${JSON.stringify(p.storePath)} }
+logging: { level: warn, format: json }
+daemon:
+  syncCron: "*/2 * * * * *"
+  reconcileCron: "0 0 1 1 *"
+  evaluateCron: "*/3 * * * * *"
+  outboxCron: "* * * * * *"
+  drainTimeoutMs: 20000
+queue: { driver: store, pollMs: 50 }
+channels:
+  email:
+    host: 127.0.0.1
+    port: ${p.smtpPort}
+    requireTls: false
+    from: { address: recouvrement@crash.test, name: Crash Test SAS }
+  sms:
+    baseUrl: ${p.smsUrl}
+    apiKey: sim-sms-key
+    senderId: CrashTest
+    contactWindow: { days: [mon, tue, wed, thu, fri, sat, sun], ranges: [{ from: "00:00", to: "24:00" }], publicHolidays: none }
+  postal:
+    baseUrl: ${p.postalUrl}
+    apiKey: sim-postal-key
+connections:
+  - id: odoo
+    type: odoo
+    url: ${p.odooUrl}
+    database: demo
+    login: recouvra
+    apiKey: recouvra-api-key
+`;
+}
