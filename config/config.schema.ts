@@ -3,6 +3,7 @@ import { PostalConfigSchema } from '../adapters/postal/config.schema';
 import { SmsConfigSchema } from '../adapters/sms/config.schema';
 import { EmailChannelConfigSchema } from '../connector/channels/email/email-config.schema';
 import { validCron } from '../connector/daemon/scheduler';
+import { ApiConfigSchema } from '../connector/http/api-config.schema';
 import { QueueConfigSchema } from '../connector/jobs/queue-config.schema';
 import { AddressSchema } from '../connector/model/debtor.schema';
 import { isValidSiren } from '../connector/model/identifiers';
@@ -130,6 +131,12 @@ export const ConfigSchema = z.strictObject({
       postal: PostalConfigSchema.optional(),
     })
     .default({}),
+  /**
+   * The JSON API and Prometheus metrics (connector/http/api-config.schema.ts). Optional as a
+   * whole: absent, no API is served; present, it is enabled unless `enabled: false`, and then
+   * needs `token` (a secret: `${RECOUVRA_API_TOKEN}`).
+   */
+  api: ApiConfigSchema.optional(),
   /** ERP connections; each entry is validated by its adapter's own schema (see adapters/registry.ts). */
   connections: z.array(ConnectionBaseSchema).default([]),
 });

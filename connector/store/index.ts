@@ -1,5 +1,6 @@
 export type {
   ActionFilter,
+  CaseChangeInput,
   CaseFilter,
   CaseSnapshot,
   ClaimJobInput,
@@ -9,6 +10,7 @@ export type {
   JobOutcome,
   NewJob,
   QuarantinedRecord,
+  ReceivableAnnotations,
   ReceivableClosure,
   ReceivableState,
   RecordDecisionInput,

@@ -7,7 +7,7 @@ import type { Payment } from '../model/payment.schema';
 import type { Receivable } from '../model/receivable.schema';
 import { storeMigrations } from './migrations';
 import { StoreError, attempt, messageOf, wrapError } from './errors';
-import { CASE_COLUMNS, DEBTOR_COLUMNS, PAYMENT_COLUMNS, RECEIVABLE_COLUMNS, actionToRow, caseToRow, debtorToRow, decisionToRow, journalEntryToRow, newCaseRow, paymentToRow, receivableToRow, rowToAction, rowToCase, rowToDebtor, rowToDecision, rowToJournalEntry, rowToPayment, rowToReceivable, rowToStoredJob } from './rows';
+import { CASE_COLUMNS, DEBTOR_COLUMNS, PAYMENT_COLUMNS, RECEIVABLE_ANNOTATION_COLUMNS, RECEIVABLE_COLUMNS, actionToRow, annotationsToRow, caseToRow, debtorToRow, decisionToRow, journalEntryToRow, newCaseRow, paymentToRow, receivableToRow, rowToAction, rowToCase, rowToDebtor, rowToDecision, rowToJournalEntry, rowToPayment, rowToReceivable, rowToStoredJob } from './rows';
 import type {
   CasesTable,
   Database,
@@ -16,6 +16,7 @@ import type {
 } from './schema';
 import type {
   ActionFilter,
+  CaseChangeInput,
   CaseFilter,
   CaseSnapshot,
   ClaimJobInput,
@@ -115,6 +116,10 @@ export class KyselyStore implements Store {
     }
   }
 
+  async ping(): Promise<void> {
+    await attempt('read', 'the database', undefined, () => sql`select 1`.execute(this.db));
+  }
+
   async close(): Promise<void> {
     if (this.db.isTransaction) throw new StoreError('close() cannot be called on the store a transaction hands to its callback');
     await this.db.destroy();
@@ -178,7 +183,7 @@ export class KyselyStore implements Store {
           tx.db
             .insertInto('receivables')
             .values(chunk)
-            .onConflict((oc) => oc.column('id').doUpdateSet(fromExcluded(RECEIVABLE_COLUMNS)))
+            .onConflict((oc) => oc.column('id').doUpdateSet({ ...fromExcluded(RECEIVABLE_COLUMNS), ...keptWhenIncomingNull(RECEIVABLE_ANNOTATION_COLUMNS) }))
             .execute(),
         );
       }
@@ -427,6 +432,40 @@ export class KyselyStore implements Store {
         await attempt('write', 'outbox', idsOf(chunk), () => tx.db.insertInto('outbox').values(chunk).execute());
       }
       await tx.appendJournalEntries(journal);
+      return true;
+    });
+  }
+
+  async applyCaseChange(input: CaseChangeInput): Promise<boolean> {
+    const { expected, caseAfter, actions = [], annotations = [], journal } = input;
+    const caseId = caseAfter.id;
+    const stray = [expected?.id, ...actions.map((a) => a.caseId), ...journal.map((e) => e.caseId)].find((id) => id !== undefined && id !== caseId);
+    if (stray !== undefined) throw new StoreError(`a change to case "${caseId}" cannot write rows of case "${stray}"`, { table: 'cases', recordId: caseId });
+    return this.inTransaction(async (tx) => {
+      // The guarded UPDATE comes first: on PostgreSQL it locks the case row, so a concurrent
+      // change waits for this one to commit, then finds the case changed and writes nothing.
+      let update = tx.db.updateTable('cases').set(caseToRow(caseAfter)).where('id', '=', caseId);
+      if (expected !== undefined) {
+        const before = caseToRow(expected);
+        for (const column of CASE_COLUMNS) {
+          const value = before[column];
+          update = value === null ? update.where(column, 'is', null) : update.where(column, '=', value);
+        }
+      }
+      const updated = await attempt('write', 'cases', caseId, () => update.returning('id').executeTakeFirst());
+      if (updated === undefined) return false;
+      for (const { receivableId, set } of annotations) {
+        const changes = annotationsToRow(set);
+        if (Object.keys(changes).length === 0) continue;
+        const annotated = await attempt('write', 'receivables', receivableId, () =>
+          tx.db.updateTable('receivables').set(changes).where('id', '=', receivableId).where('case_id', '=', caseId).returning('id').executeTakeFirst(),
+        );
+        if (annotated === undefined) throw new StoreError(`cannot annotate receivable "${receivableId}": it is not an item of case "${caseId}"`, { table: 'receivables', recordId: receivableId });
+      }
+      for (const chunk of chunksOf(actions.map(actionToRow))) {
+        await attempt('write', 'outbox', idsOf(chunk), () => tx.db.insertInto('outbox').values(chunk).execute());
+      }
+      if (journal.length > 0) await tx.appendJournalEntries(journal);
       return true;
     });
   }
@@ -941,6 +980,14 @@ function joinedDebtor(row: OpenItemRow): Debtor {
  */
 function fromExcluded<C extends string>(columns: readonly C[]): Record<C, RawBuilder<any>> {
   return Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)])) as Record<C, RawBuilder<any>>;
+}
+
+/**
+ * `col = coalesce(excluded.col, receivables.col)`: the stored value stays when the incoming
+ * row has null (local annotations win over a source that knows nothing of them).
+ */
+function keptWhenIncomingNull<C extends string>(columns: readonly C[]): Record<C, RawBuilder<any>> {
+  return Object.fromEntries(columns.map((c) => [c, sql`coalesce(${sql.ref(`excluded.${c}`)}, ${sql.ref(`receivables.${c}`)})`])) as Record<C, RawBuilder<any>>;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Payment } from '../model/payment.schema';
 import type { Receivable } from '../model/receivable.schema';
 import type { CasesTable, CaseJournalTable, DebtorsTable, DecisionsTable, JobsTable, OutboxTable, PaymentsTable, ReceivablesTable } from './schema';
-import type { Decision, StoredJob } from './store';
+import type { Decision, ReceivableAnnotations, StoredJob } from './store';
 
 /**
  * Canonical record ↔ table row, for both drivers. Rows were validated by the zod schemas
@@ -65,6 +65,22 @@ export const RECEIVABLE_COLUMNS = [
   'source_version',
   'data',
 ] as const satisfies readonly (keyof ReceivablesTable)[];
+
+/**
+ * The columns a controller annotates. A sync upsert keeps the stored value when the incoming
+ * one is null (kysely-store.ts, `upsertReceivables`).
+ */
+export const RECEIVABLE_ANNOTATION_COLUMNS = ['disputed', 'excluded', 'promise_to_pay', 'payment_plan'] as const satisfies readonly (typeof RECEIVABLE_COLUMNS)[number][];
+
+/** The annotation columns to write for the keys `a` sets; null clears, undefined leaves as it is. */
+export function annotationsToRow(a: ReceivableAnnotations): Partial<Pick<ReceivablesTable, (typeof RECEIVABLE_ANNOTATION_COLUMNS)[number]>> {
+  const row: Partial<Pick<ReceivablesTable, (typeof RECEIVABLE_ANNOTATION_COLUMNS)[number]>> = {};
+  if (a.disputed !== undefined) row.disputed = toJson(a.disputed);
+  if (a.excluded !== undefined) row.excluded = toJson(a.excluded);
+  if (a.promiseToPay !== undefined) row.promise_to_pay = toJson(a.promiseToPay);
+  if (a.paymentPlan !== undefined) row.payment_plan = toJson(a.paymentPlan);
+  return row;
+}
 
 export function receivableToRow(r: Receivable): ReceivablesTable {
   const {

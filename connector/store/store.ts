@@ -95,6 +95,29 @@ export interface RecordDecisionInput {
   caseAfter: Case;
 }
 
+/**
+ * The annotations a controller keeps on a receivable. A key that is present is written (null
+ * clears it); an absent key leaves the stored value as it is.
+ */
+export type ReceivableAnnotations = Partial<Pick<Receivable, 'disputed' | 'excluded' | 'promiseToPay' | 'paymentPlan'>>;
+
+/**
+ * A change to one case made by a person (approval, rejection, pause, an item disputed…): the
+ * case's new state, the outbox rows and item annotations it brings, and its journal lines.
+ */
+export interface CaseChangeInput {
+  /** The case as the caller read it: the change is applied only if the stored case still equals it. */
+  expected?: Case;
+  /** The case as it must be after the change. */
+  caseAfter: Case;
+  /** Outbox rows of this case. */
+  actions?: Action[];
+  /** Items of this case whose annotations change. */
+  annotations?: { receivableId: string; set: ReceivableAnnotations }[];
+  /** Lines of this case's journal. */
+  journal: Omit<CaseJournalEntry, 'seq'>[];
+}
+
 export interface ActionFilter {
   status?: Action['status'];
   caseId?: string;
@@ -210,6 +233,8 @@ export interface Store {
   /** Applies pending migrations; safe to call at every start and from several processes. */
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /** One cheap round trip to the database (readiness checks); a StoreError when it cannot be reached. */
+  ping(): Promise<void>;
 
   /** Runs `fn` in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
@@ -217,7 +242,13 @@ export interface Store {
   upsertDebtors(debtors: Debtor[]): Promise<void>;
   getDebtor(id: string): Promise<Debtor | undefined>;
 
-  /** Inserts or replaces receivables, and creates the case each one belongs to if it is missing. */
+  /**
+   * Inserts or replaces receivables, and creates the case each one belongs to if it is missing.
+   * The annotations a controller records (disputed, excluded, promiseToPay, paymentPlan) are
+   * kept when the incoming record has null for them: an ERP that knows nothing of a dispute must
+   * not erase it at its next sync. One the record brings replaces the stored one. They are
+   * cleared through `applyCaseChange`.
+   */
   upsertReceivables(receivables: Receivable[], at: string): Promise<void>;
   getReceivable(id: string): Promise<Receivable | undefined>;
   /** Receivables of a case, open or not, ordered by due date then id. */
@@ -245,6 +276,13 @@ export interface Store {
    */
   recordDecision(input: RecordDecisionInput): Promise<boolean>;
   getDecision(idempotencyKey: string): Promise<Decision | undefined>;
+  /**
+   * Writes the case's new state, its outbox rows, its items' annotations and its journal lines
+   * in one transaction. Returns `false`, writing nothing, when the case does not exist or, with
+   * `expected`, when it no longer equals it (someone else changed it first). An annotation of a
+   * receivable that is not an item of the case, or a row of another case, is a StoreError.
+   */
+  applyCaseChange(input: CaseChangeInput): Promise<boolean>;
   listDecisions(caseId: string): Promise<Decision[]>;
 
   listActions(filter?: ActionFilter): Promise<Action[]>;

@@ -100,11 +100,32 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
 
       it('upsert replaces a receivable and keeps one row per id', async () => {
-        await store.upsertReceivables([receivable('r1', { open: 12000, disputed: { reason: 'wrong price', since: '2025-02-01' } })], AT);
+        await store.upsertReceivables([receivable('r1', { open: 12000, number: 'F-OLD', documentUrl: 'https://erp.example.com/r1.pdf' })], AT);
         const paidDown = receivable('r1', { open: 2000, sourceVersion: 'v2' });
         await store.upsertReceivables([paidDown], LATER);
         expect(await store.getReceivable('r1')).toStrictEqual(paidDown);
         expect(await store.listReceivablesOfCase(caseIdOf('d1', 'co1', 'EUR'))).toStrictEqual([paidDown]);
+      });
+
+      it('upsert keeps the annotations it is given null for, and takes the ones it brings', async () => {
+        const dispute = { reason: 'goods damaged', since: '2025-02-01' };
+        const exclusion = { reason: 'handled by sales', since: '2025-02-02' };
+        const promise = { date: '2025-03-15', amount: 5000, recordedOn: '2025-02-20' };
+        const plan = { instalments: [{ dueDate: '2025-04-01', amount: 6000 }], agreedOn: '2025-03-01' };
+        await store.upsertReceivables([receivable('r1'), receivable('r2')], AT);
+        await store.applyCaseChange({
+          caseAfter: (await store.getCase(caseIdOf('d1', 'co1', 'EUR')))!,
+          annotations: [
+            { receivableId: 'r1', set: { disputed: dispute, excluded: exclusion, promiseToPay: promise, paymentPlan: plan } },
+            { receivableId: 'r2', set: { disputed: dispute } },
+          ],
+          journal: [],
+        });
+        const synced = receivable('r1', { open: 9000, sourceVersion: 'v2' });
+        const erpDispute = { reason: 'disputed in the ERP', since: '2025-03-01' };
+        await store.savePage({ connection: 'odoo-main', stream: 'invoices', receivables: [synced, receivable('r2', { disputed: erpDispute })], at: LATER });
+        expect(await store.getReceivable('r1')).toStrictEqual({ ...synced, disputed: dispute, excluded: exclusion, promiseToPay: promise, paymentPlan: plan });
+        expect((await store.getReceivable('r2'))?.disputed).toStrictEqual(erpDispute);
       });
 
       it('creates the missing case of each receivable: stage open, opened and updated at `at`', async () => {
@@ -478,6 +499,124 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect((failure as StoreError).table).toBe('outbox');
         expect((failure as StoreError).recordId).toBe('act-ghost');
         expect(await store.readJournal(c.id)).toEqual([]);
+      });
+    });
+
+    describe('case changes', () => {
+      const dispute = { reason: 'wrong price', since: '2025-03-02' };
+
+      async function awaitingCase(): Promise<Case> {
+        await store.upsertReceivables([receivable('r1'), receivable('r2')], AT);
+        const c = { ...(await store.getCase(caseIdOf('d1', 'co1', 'EUR')))!, stage: 'awaiting_approval' as const, pendingApproval: { stepId: 'formal-notice', index: 2, on: '2025-03-01' } };
+        await store.saveCase(c);
+        return c;
+      }
+
+      it('applyCaseChange writes the case, its outbox rows, its items’ annotations and its journal lines', async () => {
+        const before = await awaitingCase();
+        const after: Case = { ...before, stage: 'formal_notice', pendingApproval: null, lastStep: { stepId: 'formal-notice', index: 2, on: '2025-03-02' }, updatedAt: LATER };
+        const actions = [action(before.id, 'act-letter', { kind: 'registered_letter' }), action(before.id, 'act-note', { kind: 'ledger_note', template: null })];
+        const journal = [entry(before.id, 'approved', { actor: { kind: 'user', id: 'claire' }, at: LATER }), entry(before.id, 'item_disputed', { at: LATER })];
+        expect(await store.applyCaseChange({ expected: before, caseAfter: after, actions, annotations: [{ receivableId: 'r2', set: { disputed: dispute } }], journal })).toBe(true);
+        expect(await store.getCase(before.id)).toStrictEqual(after);
+        expect(await store.listActions({ caseId: before.id })).toStrictEqual(actions);
+        expect(await store.readJournal(before.id)).toStrictEqual(journal.map((e, i) => ({ ...e, seq: i + 1 })));
+        expect((await store.getReceivable('r2'))?.disputed).toStrictEqual(dispute);
+        expect((await store.getReceivable('r1'))?.disputed).toBeNull();
+      });
+
+      it('an annotation changes only the keys it names; null clears one', async () => {
+        const c = await awaitingCase();
+        const promise = { date: '2025-03-20', recordedOn: '2025-03-02' };
+        await store.applyCaseChange({ caseAfter: c, annotations: [{ receivableId: 'r1', set: { disputed: dispute, promiseToPay: promise } }], journal: [] });
+        await store.applyCaseChange({ caseAfter: c, annotations: [{ receivableId: 'r1', set: { disputed: null } }], journal: [] });
+        expect(await store.getReceivable('r1')).toStrictEqual({ ...receivable('r1'), promiseToPay: promise });
+      });
+
+      it('applyCaseChange writes nothing and returns false when the case changed since it was read', async () => {
+        const before = await awaitingCase();
+        const meanwhile = { ...before, manualPause: { reason: 'phoned the debtor', until: null }, updatedAt: LATER };
+        await store.saveCase(meanwhile);
+        const applied = await store.applyCaseChange({
+          expected: before,
+          caseAfter: { ...before, stage: 'formal_notice', pendingApproval: null, updatedAt: LATER },
+          actions: [action(before.id, 'act-1')],
+          annotations: [{ receivableId: 'r1', set: { disputed: dispute } }],
+          journal: [entry(before.id, 'approved')],
+        });
+        expect(applied).toBe(false);
+        expect(await store.getCase(before.id)).toStrictEqual(meanwhile);
+        expect(await store.listActions({ caseId: before.id })).toEqual([]);
+        expect(await store.readJournal(before.id)).toEqual([]);
+        expect((await store.getReceivable('r1'))?.disputed).toBeNull();
+      });
+
+      it('applyCaseChange returns false for a case the store does not hold', async () => {
+        const ghost = caseOf('d9');
+        expect(await store.applyCaseChange({ caseAfter: ghost, journal: [entry(ghost.id, 'note')] })).toBe(false);
+        expect(await store.getCase(ghost.id)).toBeUndefined();
+      });
+
+      it('applies exactly one of two concurrent changes read from the same state', async () => {
+        const before = await awaitingCase();
+        const change = (who: string) =>
+          store.applyCaseChange({
+            expected: before,
+            caseAfter: { ...before, stage: 'formal_notice', pendingApproval: null, updatedAt: LATER },
+            actions: [action(before.id, `act-${who}`, { idempotencyKey: `${before.id}/approved/${who}` })],
+            journal: [entry(before.id, 'approved', { actor: { kind: 'user', id: who } })],
+          });
+        const results = await Promise.all([change('a'), change('b')]);
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await store.listActions({ caseId: before.id })).toHaveLength(1);
+        expect(await store.readJournal(before.id)).toHaveLength(1);
+      });
+
+      it('rolls everything back when an annotation names an item of another case, naming it', async () => {
+        const before = await awaitingCase();
+        await store.upsertReceivables([receivable('r-other', { debtorId: 'd2' })], AT);
+        const failure = store.applyCaseChange({
+          expected: before,
+          caseAfter: { ...before, stage: 'reminding', pendingApproval: null, updatedAt: LATER },
+          actions: [action(before.id, 'act-1')],
+          annotations: [{ receivableId: 'r1', set: { disputed: dispute } }, { receivableId: 'r-other', set: { disputed: dispute } }],
+          journal: [entry(before.id, 'item_disputed')],
+        });
+        await expect(failure).rejects.toThrow(StoreError);
+        await expect(failure).rejects.toThrow(/"r-other"/);
+        expect(await store.getCase(before.id)).toStrictEqual(before);
+        expect(await store.listActions({ caseId: before.id })).toEqual([]);
+        expect(await store.readJournal(before.id)).toEqual([]);
+        expect((await store.getReceivable('r1'))?.disputed).toBeNull();
+      });
+
+      it('refuses rows of another case before writing anything', async () => {
+        const c = await awaitingCase();
+        await expect(store.applyCaseChange({ caseAfter: { ...c, stage: 'open' }, journal: [entry(caseOf('d2').id, 'note')] })).rejects.toThrow(/cannot write rows of case/);
+        await expect(store.applyCaseChange({ caseAfter: c, actions: [action(caseOf('d2').id, 'act-x')], journal: [] })).rejects.toThrow(StoreError);
+        expect(await store.getCase(c.id)).toStrictEqual(c);
+      });
+
+      it('rolls back with the transaction it joins', async () => {
+        const before = await awaitingCase();
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.applyCaseChange({ expected: before, caseAfter: { ...before, stage: 'reminding', pendingApproval: null, updatedAt: LATER }, journal: [entry(before.id, 'rejected')] });
+            throw new Error('caller failed after the change');
+          }),
+        ).rejects.toThrow('caller failed');
+        expect(await store.getCase(before.id)).toStrictEqual(before);
+        expect(await store.readJournal(before.id)).toEqual([]);
+      });
+    });
+
+    describe('ping', () => {
+      it('answers while the store is open and fails once it is closed', async () => {
+        await expect(store.ping()).resolves.toBeUndefined();
+        const other = await open();
+        await other.migrate();
+        await other.close();
+        await expect(other.ping()).rejects.toThrow(StoreError);
       });
     });
 

@@ -1,0 +1,355 @@
+import { randomUUID } from 'node:crypto';
+import type { Action, ActionKind } from '../model/action.schema';
+import { caseIdOf, type Case } from '../model/case.schema';
+import type { Actor, CaseJournalEntry, JournalEntryType } from '../model/journal.schema';
+import type { Receivable } from '../model/receivable.schema';
+import type { ReceivableAnnotations, Store } from '../store/store';
+import { dateInZone, type IsoDate } from '../time/calendar-date';
+import type { Clock } from '../time/clock';
+import { ConflictError, InvalidOperationError, NotFoundError } from './case-errors';
+import { pendingDecision, STAGE_AFTER_STEP, stageOfLastStep } from './recorded-step';
+
+/**
+ * What a finance controller does to a case by hand: approve or reject the step waiting for
+ * approval, pause and resume dunning, dispute or exclude an item, record a promise to pay or the
+ * outcome of a phone call. Each operation reads and writes in ONE store transaction, journals
+ * what it did under the controller's name, and is refused with a typed error (case-errors.ts)
+ * when the record is missing or its state does not allow it.
+ *
+ * Each write is guarded by the state it was computed from (`applyCaseChange` with `expected`):
+ * on PostgreSQL two controllers acting on one case at once cannot both win; the second gets a
+ * conflict instead of undoing the first.
+ */
+
+export interface CaseOperationsDeps {
+  store: Store;
+  clock: Clock;
+  /** The company's time zone: the dates of disputes, pauses and promises are business dates in it. */
+  timeZone: string;
+}
+
+export type CallOutcome = 'reached' | 'no_answer' | 'promise' | 'dispute' | 'wrong_number';
+
+export interface CallResult {
+  outcome: CallOutcome;
+  note?: string;
+  /** With the `promise` outcome only: what the debtor promised. */
+  promise?: PromiseInput;
+}
+
+export interface PromiseInput {
+  /** The debtor promised to pay by this date (YYYY-MM-DD, today or later). */
+  date: IsoDate;
+  /** Minor units; absent: everything open. */
+  amount?: number;
+}
+
+/** `{ reason }` marks the item, `null` lifts the mark, an absent key leaves it as it is. */
+export interface ItemMarks {
+  disputed?: { reason: string } | null;
+  excluded?: { reason: string } | null;
+}
+
+export type PromiseTarget = { caseId: string } | { receivableId: string };
+
+export interface CaseOutcome {
+  case: Case;
+}
+
+export interface ApprovalOutcome extends CaseOutcome {
+  /** The outbox rows the approval created. */
+  actions: Action[];
+}
+
+export interface ItemOutcome extends CaseOutcome {
+  item: Receivable;
+}
+
+export interface PromiseOutcome extends CaseOutcome {
+  items: Receivable[];
+}
+
+const CALL_OUTCOME_TEXT: Readonly<Record<CallOutcome, string>> = {
+  reached: 'debtor reached',
+  no_answer: 'no answer',
+  promise: 'the debtor promised to pay',
+  dispute: 'the debtor disputes the claim',
+  wrong_number: 'wrong number',
+};
+
+type Entry = Omit<CaseJournalEntry, 'seq'>;
+
+export class CaseOperations {
+  constructor(private readonly deps: CaseOperationsDeps) {}
+
+  /**
+   * Performs the step waiting for approval: its channels (or, for an escalation, the dossier)
+   * and a note in the ledger become outbox rows keyed `<decision key>/approved/<kind>`, so the
+   * same approval can never queue them twice.
+   */
+  async approve(caseId: string, who: string, at: Date = this.deps.clock.now()): Promise<ApprovalOutcome> {
+    return this.deps.store.transaction(async (tx) => {
+      const c = await requireCase(tx, caseId);
+      const pending = c.pendingApproval;
+      if (c.stage !== 'awaiting_approval' || !pending) throw new ConflictError('NOT_AWAITING_APPROVAL', `case ${caseId} is ${c.stage}, not awaiting approval`);
+      const today = this.today(at);
+      if (activePause(c, today)) throw new ConflictError('CASE_PAUSED', `case ${caseId} is paused (${describePause(c)}): resume it before approving ${pending.stepId}`);
+      const found = await pendingDecision(tx, c);
+      if (!found) throw new ConflictError('DECISION_MISSING', `case ${caseId} waits for approval of ${pending.stepId}, but no decision of that step requiring approval is recorded`);
+      const { decision, evaluation } = found;
+      const step = evaluation.step;
+      const iso = at.toISOString();
+      const kinds: ActionKind[] = [...(step.kind === 'escalation' ? (['dossier'] as const) : step.channels), 'ledger_note'];
+      const actions = kinds.map(
+        (kind): Action => ({
+          id: `act_${randomUUID()}`,
+          idempotencyKey: `${decision.idempotencyKey}/approved/${kind}`,
+          caseId,
+          decisionId: decision.id,
+          kind,
+          template: step.template,
+          status: 'pending',
+          attempts: 0,
+          notBefore: iso,
+          lastError: null,
+          createdAt: iso,
+          updatedAt: iso,
+        }),
+      );
+      // The step is performed now, not when it was decided: the next step's delay counts from today.
+      const caseAfter: Case = {
+        ...c,
+        stage: STAGE_AFTER_STEP[step.kind],
+        lastStep: { stepId: step.id, index: step.index, on: today },
+        lastContactOn: step.channels.length > 0 ? today : c.lastContactOn,
+        pendingApproval: null,
+        updatedAt: iso,
+      };
+      const entry = this.entry(caseId, who, at, 'approved', `${step.id} approved by ${who}: ${kinds.join(' + ')} queued`, {
+        decisionId: decision.id,
+        stepId: step.id,
+        decidedOn: pending.on,
+        actionIds: actions.map((a) => a.id),
+      });
+      await apply(tx, c, caseAfter, [entry], { actions });
+      return { case: caseAfter, actions };
+    });
+  }
+
+  /** Refuses the step waiting for approval: the case goes back to the stage its last performed step implies. */
+  async reject(caseId: string, who: string, reason: string, at: Date = this.deps.clock.now()): Promise<CaseOutcome> {
+    const why = requireText(reason, 'a rejection needs a reason');
+    return this.deps.store.transaction(async (tx) => {
+      const c = await requireCase(tx, caseId);
+      const pending = c.pendingApproval;
+      if (c.stage !== 'awaiting_approval' || !pending) throw new ConflictError('NOT_AWAITING_APPROVAL', `case ${caseId} is ${c.stage}, not awaiting approval`);
+      const found = await pendingDecision(tx, c);
+      const caseAfter: Case = { ...c, stage: await stageOfLastStep(tx, c), pendingApproval: null, updatedAt: at.toISOString() };
+      const entry = this.entry(caseId, who, at, 'rejected', `${pending.stepId} rejected by ${who}: ${why}`, { decisionId: found?.decision.id ?? null, stepId: pending.stepId, decidedOn: pending.on, reason: why });
+      await apply(tx, c, caseAfter, [entry]);
+      return { case: caseAfter };
+    });
+  }
+
+  /** Stops dunning on the case until `until` (included) or, with null, until someone resumes it. */
+  async pause(caseId: string, who: string, reason: string, until: IsoDate | null, at: Date = this.deps.clock.now()): Promise<CaseOutcome> {
+    const why = requireText(reason, 'a pause needs a reason');
+    return this.deps.store.transaction(async (tx) => {
+      const c = await requireCase(tx, caseId);
+      if (c.stage === 'closed') throw new ConflictError('CASE_CLOSED', `case ${caseId} is closed: there is nothing to pause`);
+      const today = this.today(at);
+      if (until !== null && until < today) throw new InvalidOperationError('PAUSE_IN_THE_PAST', `a pause until ${until} would already be over (today is ${today})`);
+      const caseAfter: Case = { ...c, manualPause: { reason: why, until }, updatedAt: at.toISOString() };
+      const entry = this.entry(caseId, who, at, 'paused', `paused by ${who} ${until === null ? 'until resumed' : `until ${until}`}: ${why}`, { reason: why, until, previous: c.manualPause });
+      await apply(tx, c, caseAfter, [entry]);
+      return { case: caseAfter };
+    });
+  }
+
+  async resume(caseId: string, who: string, at: Date = this.deps.clock.now()): Promise<CaseOutcome> {
+    return this.deps.store.transaction(async (tx) => {
+      const c = await requireCase(tx, caseId);
+      if (!c.manualPause) throw new ConflictError('NOT_PAUSED', `case ${caseId} is ${c.stage} and not paused`);
+      const caseAfter: Case = { ...c, manualPause: null, updatedAt: at.toISOString() };
+      const entry = this.entry(caseId, who, at, 'resumed', `resumed by ${who} (was paused ${describePause(c)})`, { previous: c.manualPause });
+      await apply(tx, c, caseAfter, [entry]);
+      return { case: caseAfter };
+    });
+  }
+
+  /**
+   * Disputes or excludes an item, or lifts either mark. The policy leaves disputed and excluded
+   * items out of its messages (or pauses the case, as the policy says), and a sync of the item
+   * from the ledger keeps the marks (Store.upsertReceivables).
+   */
+  async markItem(receivableId: string, who: string, marks: ItemMarks, at: Date = this.deps.clock.now()): Promise<ItemOutcome> {
+    if (marks.disputed === undefined && marks.excluded === undefined) throw new InvalidOperationError('NO_MARK', 'say what to mark: disputed, excluded or both');
+    return this.deps.store.transaction(async (tx) => {
+      const item = await requireItem(tx, receivableId);
+      const c = await requireCase(tx, caseOfItem(item));
+      const today = this.today(at);
+      const set: ReceivableAnnotations = {};
+      const entries: Entry[] = [];
+      const marking = [
+        { key: 'disputed', type: 'item_disputed', noun: 'dispute', verb: 'disputed' },
+        { key: 'excluded', type: 'item_excluded', noun: 'exclusion', verb: 'excluded' },
+      ] as const;
+      for (const { key, type, noun, verb } of marking) {
+        const wanted = marks[key];
+        if (wanted === undefined) continue;
+        const current = item[key];
+        if (wanted === null) {
+          if (!current) throw new ConflictError(`NOT_${verb.toUpperCase()}`, `item ${receivableId} is not ${verb}`);
+          set[key] = null;
+          entries.push(this.entry(c.id, who, at, type, `${item.number}: ${noun} lifted by ${who}`, { receivableId, cleared: true, previous: current }));
+        } else {
+          const reason = requireText(wanted.reason, `a ${noun} needs a reason`);
+          set[key] = { reason, since: current?.since ?? today };
+          entries.push(this.entry(c.id, who, at, type, `${item.number} ${verb} by ${who}: ${reason}`, { receivableId, cleared: false, reason, previous: current }));
+        }
+      }
+      const caseAfter: Case = { ...c, updatedAt: at.toISOString() };
+      await apply(tx, c, caseAfter, entries, { annotations: [{ receivableId, set }] });
+      return { case: caseAfter, item: { ...item, ...set } };
+    });
+  }
+
+  /**
+   * Records that the debtor promised to pay by a date; dunning pauses until the policy's grace
+   * after it. On a case, the promise covers its open invoices (not excluded), oldest due first
+   * up to the amount promised; on one item, that item.
+   */
+  async promiseToPay(target: PromiseTarget, who: string, promise: PromiseInput, at: Date = this.deps.clock.now()): Promise<PromiseOutcome> {
+    return this.deps.store.transaction(async (tx) => {
+      let c: Case;
+      let items: Receivable[];
+      if ('receivableId' in target) {
+        const item = await requireItem(tx, target.receivableId);
+        if (item.kind !== 'invoice') throw new ConflictError('NOT_AN_INVOICE', `item ${item.id} is a credit note: only an invoice can be promised`);
+        if (item.open === 0) throw new ConflictError('ITEM_SETTLED', `item ${item.id} is settled: nothing is left to promise`);
+        c = await requireCase(tx, caseOfItem(item));
+        items = [item];
+      } else {
+        c = await requireCase(tx, target.caseId);
+        items = (await tx.listReceivablesOfCase(c.id)).filter((r) => r.kind === 'invoice' && r.open > 0 && !r.excluded);
+        if (items.length === 0) throw new ConflictError('NOTHING_OPEN', `case ${c.id} is ${c.stage} and has no open invoice to promise`);
+      }
+      const { annotations, entry, promised } = this.promiseChange(c, items, who, promise, at);
+      const caseAfter: Case = { ...c, updatedAt: at.toISOString() };
+      await apply(tx, c, caseAfter, [entry], { annotations });
+      return { case: caseAfter, items: promised };
+    });
+  }
+
+  /** The outcome of a phone call a `phone_task` asked for, journalled on its case; a promise made on the phone is recorded as one. */
+  async recordCallResult(actionId: string, who: string, result: CallResult, at: Date = this.deps.clock.now()): Promise<CaseOutcome> {
+    if (result.promise !== undefined && result.outcome !== 'promise') throw new InvalidOperationError('PROMISE_WITHOUT_PROMISE_OUTCOME', `a promise goes with the outcome "promise", not "${result.outcome}"`);
+    return this.deps.store.transaction(async (tx) => {
+      const action = await tx.getAction(actionId);
+      if (!action) throw new NotFoundError('ACTION_NOT_FOUND', `no action ${actionId}`);
+      if (action.kind !== 'phone_task') throw new ConflictError('NOT_A_PHONE_TASK', `action ${actionId} is not a phone task (its kind is ${action.kind})`);
+      const c = await requireCase(tx, action.caseId);
+      const note = result.note?.trim() || undefined;
+      const entries: Entry[] = [
+        this.entry(c.id, who, at, 'note', `phone call by ${who}: ${CALL_OUTCOME_TEXT[result.outcome]}${note ? ` (${note})` : ''}`, {
+          actionId,
+          outcome: result.outcome,
+          note: note ?? null,
+        }),
+      ];
+      let annotations: { receivableId: string; set: ReceivableAnnotations }[] = [];
+      if (result.promise) {
+        const items = (await tx.listReceivablesOfCase(c.id)).filter((r) => r.kind === 'invoice' && r.open > 0 && !r.excluded);
+        if (items.length === 0) throw new ConflictError('NOTHING_OPEN', `case ${c.id} is ${c.stage} and has no open invoice to promise`);
+        const change = this.promiseChange(c, items, who, result.promise, at, { actionId });
+        annotations = change.annotations;
+        entries.push(change.entry);
+      }
+      const caseAfter: Case = { ...c, updatedAt: at.toISOString() };
+      await apply(tx, c, caseAfter, entries, { annotations });
+      return { case: caseAfter };
+    });
+  }
+
+  private promiseChange(
+    c: Case,
+    items: readonly Receivable[],
+    who: string,
+    promise: PromiseInput,
+    at: Date,
+    extra: Record<string, unknown> = {},
+  ): { annotations: { receivableId: string; set: ReceivableAnnotations }[]; entry: Entry; promised: Receivable[] } {
+    const today = this.today(at);
+    if (promise.date < today) throw new InvalidOperationError('PROMISE_IN_THE_PAST', `a promise to pay by ${promise.date} is already due (today is ${today})`);
+    const open = items.reduce((sum, r) => sum + r.open, 0);
+    if (promise.amount !== undefined && (!Number.isSafeInteger(promise.amount) || promise.amount <= 0)) throw new InvalidOperationError('PROMISE_AMOUNT', 'the amount promised must be a whole number of minor units above 0');
+    if (promise.amount !== undefined && promise.amount > open) {
+      throw new InvalidOperationError('PROMISE_ABOVE_OPEN', `${promise.amount} promised is more than the ${open} ${c.currency} minor units open`);
+    }
+    let left = promise.amount;
+    const promised: Receivable[] = [];
+    for (const item of items) {
+      if (left === undefined) {
+        promised.push({ ...item, promiseToPay: { date: promise.date, recordedOn: today } });
+        continue;
+      }
+      if (left === 0) break;
+      const amount = Math.min(left, item.open);
+      left -= amount;
+      promised.push({ ...item, promiseToPay: { date: promise.date, amount, recordedOn: today } });
+    }
+    const what = promise.amount === undefined ? `the ${open} ${c.currency} minor units open` : `${promise.amount} ${c.currency} minor units`;
+    const entry = this.entry(c.id, who, at, 'promise_to_pay', `promise to pay ${what} by ${promise.date}, recorded by ${who}`, {
+      date: promise.date,
+      amount: promise.amount ?? null,
+      itemIds: promised.map((r) => r.id),
+      ...extra,
+    });
+    return { annotations: promised.map((r) => ({ receivableId: r.id, set: { promiseToPay: r.promiseToPay } })), entry, promised };
+  }
+
+  private today(at: Date): IsoDate {
+    return dateInZone(at, this.deps.timeZone);
+  }
+
+  private entry(caseId: string, who: string, at: Date, type: JournalEntryType, summary: string, data: Record<string, unknown>): Entry {
+    const actor: Actor = { kind: 'user', id: who };
+    return { caseId, at: at.toISOString(), actor, type, summary, data };
+  }
+}
+
+async function requireCase(store: Store, caseId: string): Promise<Case> {
+  const c = await store.getCase(caseId);
+  if (!c) throw new NotFoundError('CASE_NOT_FOUND', `no case ${caseId}`);
+  return c;
+}
+
+async function requireItem(store: Store, receivableId: string): Promise<Receivable> {
+  const item = await store.getReceivable(receivableId);
+  if (!item) throw new NotFoundError('ITEM_NOT_FOUND', `no item ${receivableId}`);
+  return item;
+}
+
+function caseOfItem(item: Receivable): string {
+  return caseIdOf(item.debtorId, item.companyId, item.currency);
+}
+
+async function apply(store: Store, before: Case, caseAfter: Case, journal: Entry[], extra: { actions?: Action[]; annotations?: { receivableId: string; set: ReceivableAnnotations }[] } = {}): Promise<void> {
+  const applied = await store.applyCaseChange({ expected: before, caseAfter, journal, ...extra });
+  if (!applied) throw new ConflictError('CASE_CHANGED', `case ${before.id} was changed by someone else meanwhile: read it again and retry`);
+}
+
+function requireText(text: string, message: string): string {
+  const trimmed = text.trim();
+  if (trimmed === '') throw new InvalidOperationError('REASON_REQUIRED', message);
+  return trimmed;
+}
+
+function activePause(c: Case, today: IsoDate): boolean {
+  return c.manualPause !== null && (c.manualPause.until === null || today <= c.manualPause.until);
+}
+
+function describePause(c: Case): string {
+  if (!c.manualPause) return 'not paused';
+  return `${c.manualPause.until === null ? 'until resumed' : `until ${c.manualPause.until}`}: ${c.manualPause.reason}`;
+}

@@ -1,0 +1,139 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { listApprovals, NotFoundError, readCaseDetail } from '../cases';
+import { CaseStageSchema } from '../model/case.schema';
+import { IsoDateSchema } from '../model/common.schema';
+import { PositiveMinorUnitsSchema } from '../model/money.schema';
+import { businessDate } from '../time/clock';
+import type { ApiContext } from './api';
+import { IdParamSchema, intParam, parseRequest } from './request-validation';
+
+/** Cases, their items and actions: what the controller reads and does (connector/cases). */
+
+const MAX_PAGE = 500;
+const DEFAULT_PAGE = 50;
+
+const Reason = z.string().trim().min(1, { error: 'must not be empty' }).max(2_000, { error: 'is longer than 2,000 characters' });
+const IdParams = z.strictObject({ id: IdParamSchema });
+const NoBody = z.strictObject({}).optional();
+const ReasonBody = z.strictObject({ reason: Reason });
+
+const PageQuery = {
+  limit: intParam(1, MAX_PAGE).default(DEFAULT_PAGE),
+  after: IdParamSchema.optional(),
+};
+const CasesQuerySchema = z.strictObject({ stage: CaseStageSchema.optional(), ...PageQuery });
+const ApprovalsQuerySchema = z.strictObject(PageQuery);
+const JournalQuerySchema = z.strictObject({ after: intParam(0, Number.MAX_SAFE_INTEGER).optional() });
+
+const PauseBodySchema = z.strictObject({
+  reason: Reason,
+  /** Last day of the pause (YYYY-MM-DD); absent or null: until resumed. */
+  until: IsoDateSchema.nullable().optional(),
+});
+
+const PromiseBodySchema = z.strictObject({
+  date: IsoDateSchema,
+  /** Minor units; absent: everything open. */
+  amount: PositiveMinorUnitsSchema.optional(),
+});
+
+const CallResultBodySchema = z
+  .strictObject({
+    outcome: z.enum(['reached', 'no_answer', 'promise', 'dispute', 'wrong_number'], { error: 'must be one of reached, no_answer, promise, dispute, wrong_number' }),
+    note: z.string().trim().max(2_000, { error: 'is longer than 2,000 characters' }).optional(),
+    /** With outcome `promise`: the date the debtor promised to pay by, and how much (minor units). */
+    date: IsoDateSchema.optional(),
+    amount: PositiveMinorUnitsSchema.optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.outcome !== 'promise') {
+      for (const key of ['date', 'amount'] as const) if (body[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'goes only with the outcome "promise"' });
+    } else if (body.amount !== undefined && body.date === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['date'], message: 'a promised amount needs the date it is promised by' });
+    }
+  });
+
+export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const ops = ctx.operations;
+  const today = () => businessDate(ctx.clock, ctx.timeZone);
+
+  app.get('/cases', async (request) => {
+    const { query } = parseRequest(request, { query: CasesQuerySchema });
+    const cases = await ctx.store.listCases({ limit: query.limit, ...(query.stage ? { stage: query.stage } : {}), ...(query.after ? { afterId: query.after } : {}) });
+    return { cases, next: cases.length === query.limit ? (cases[cases.length - 1]?.id ?? null) : null };
+  });
+
+  app.get('/cases/:id', async (request) => {
+    const { params } = parseRequest(request, { params: IdParams });
+    const detail = await readCaseDetail(ctx.store, params.id, today());
+    if (!detail) throw new NotFoundError('CASE_NOT_FOUND', `no case ${params.id}`);
+    return detail;
+  });
+
+  app.get('/cases/:id/journal', async (request) => {
+    const { params, query } = parseRequest(request, { params: IdParams, query: JournalQuerySchema });
+    if (!(await ctx.store.getCase(params.id))) throw new NotFoundError('CASE_NOT_FOUND', `no case ${params.id}`);
+    return { entries: await ctx.store.readJournal(params.id, query.after) };
+  });
+
+  app.get('/approvals', async (request) => {
+    const { query } = parseRequest(request, { query: ApprovalsQuerySchema });
+    return listApprovals(ctx.store, { limit: query.limit, ...(query.after ? { afterId: query.after } : {}) });
+  });
+
+  app.post('/cases/:id/approve', async (request) => {
+    const { params, who } = parseRequest(request, { params: IdParams, body: NoBody });
+    return ops.approve(params.id, who);
+  });
+
+  app.post('/cases/:id/reject', async (request) => {
+    const { params, body, who } = parseRequest(request, { params: IdParams, body: ReasonBody });
+    return ops.reject(params.id, who, body.reason);
+  });
+
+  app.post('/cases/:id/pause', async (request) => {
+    const { params, body, who } = parseRequest(request, { params: IdParams, body: PauseBodySchema });
+    return ops.pause(params.id, who, body.reason, body.until ?? null);
+  });
+
+  app.post('/cases/:id/resume', async (request) => {
+    const { params, who } = parseRequest(request, { params: IdParams, body: NoBody });
+    return ops.resume(params.id, who);
+  });
+
+  app.post('/cases/:id/promise', async (request) => {
+    const { params, body, who } = parseRequest(request, { params: IdParams, body: PromiseBodySchema });
+    return ops.promiseToPay({ caseId: params.id }, who, promiseOf(body));
+  });
+
+  app.post('/items/:id/promise', async (request) => {
+    const { params, body, who } = parseRequest(request, { params: IdParams, body: PromiseBodySchema });
+    return ops.promiseToPay({ receivableId: params.id }, who, promiseOf(body));
+  });
+
+  for (const mark of ['dispute', 'exclude'] as const) {
+    const key = mark === 'dispute' ? 'disputed' : 'excluded';
+    app.post(`/items/:id/${mark}`, async (request) => {
+      const { params, body, who } = parseRequest(request, { params: IdParams, body: ReasonBody });
+      return ops.markItem(params.id, who, { [key]: { reason: body.reason } });
+    });
+    app.delete(`/items/:id/${mark}`, async (request) => {
+      const { params, who } = parseRequest(request, { params: IdParams, body: NoBody });
+      return ops.markItem(params.id, who, { [key]: null });
+    });
+  }
+
+  app.post('/actions/:id/call-result', async (request) => {
+    const { params, body, who } = parseRequest(request, { params: IdParams, body: CallResultBodySchema });
+    return ops.recordCallResult(params.id, who, {
+      outcome: body.outcome,
+      ...(body.note ? { note: body.note } : {}),
+      ...(body.date ? { promise: promiseOf({ date: body.date, amount: body.amount }) } : {}),
+    });
+  });
+}
+
+function promiseOf(body: { date: string; amount?: number | undefined }): { date: string; amount?: number } {
+  return { date: body.date, ...(body.amount === undefined ? {} : { amount: body.amount }) };
+}

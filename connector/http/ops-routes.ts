@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { JOB_NAMES } from '../jobs/job-queue';
+import type { ApiContext } from './api';
+import { sendError } from './send-error';
+import { IdParamSchema, intParam, parseRequest } from './request-validation';
+
+/** The daemon's own state: liveness, readiness, metrics, jobs, quarantine, a sync on demand. */
+
+/** How long GET /ready waits for the store (ms) before calling it unreachable. */
+const READY_TIMEOUT_MS = 2_000;
+
+const FailedJobsQuerySchema = z.strictObject({
+  name: z.enum(JOB_NAMES, { error: `must be one of ${JOB_NAMES.join(', ')}` }).optional(),
+  limit: intParam(1, 500).default(100),
+});
+
+const QuarantineQuerySchema = z.strictObject({ connection: IdParamSchema.optional() });
+
+const IdParams = z.strictObject({ id: IdParamSchema });
+const NoBody = z.strictObject({}).optional();
+
+export function registerOpsRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get('/health', async () => ({ status: 'ok' }));
+
+  app.get('/ready', async (_request, reply) => {
+    const ready = await Promise.race([
+      ctx.store.ping().then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), READY_TIMEOUT_MS).unref()),
+    ]);
+    if (!ready) return sendError(reply, 503, 'STORE_UNREACHABLE', 'the store does not answer');
+    return { status: 'ready', store: ctx.store.driver };
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    const { contentType, body } = await ctx.metrics.render();
+    return reply.type(contentType).send(body);
+  });
+
+  app.get('/jobs/failed', async (request, reply) => {
+    const { query } = parseRequest(request, { query: FailedJobsQuerySchema });
+    if (!ctx.queue) return sendError(reply, 503, 'NO_QUEUE', 'this API runs without a job queue');
+    const jobs = await ctx.queue.failed(query.name, query.limit);
+    return { jobs };
+  });
+
+  app.get('/quarantine', async (request) => {
+    const { query } = parseRequest(request, { query: QuarantineQuerySchema });
+    return { records: await ctx.store.listQuarantined(query.connection) };
+  });
+
+  app.post('/connections/:id/sync', async (request, reply) => {
+    const { params } = parseRequest(request, { params: IdParams, body: NoBody });
+    if (!ctx.connections.has(params.id)) return sendError(reply, 404, 'CONNECTION_NOT_FOUND', `no connection ${params.id} in the configuration`);
+    if (!ctx.enqueuer) return sendError(reply, 503, 'NO_QUEUE', 'this API runs without a job queue');
+    const key = `manual/${params.id}/${ctx.clock.now().toISOString()}`;
+    const { added } = await ctx.enqueuer.enqueue('sync', { connection: params.id }, key);
+    return reply.code(202).send({ jobId: `sync/${key}`, added });
+  });
+}
