@@ -40,18 +40,25 @@ export interface DispatchOptions {
   clock: Clock;
   logger: Logger;
   retry?: RetryOptions;
-  /** At most this many rows per kind per run. */
+  /** At most this many rows per kind per run. Default 500. */
   limit?: number;
+  /** How long a taken row stays this worker's before another may take it (its worker died), in ms. Default 20,000. */
+  leaseMs?: number;
 }
+
+const DEFAULT_LIMIT = 500;
+const DEFAULT_LEASE_MS = 20_000;
 
 export async function dispatchActions(options: DispatchOptions): Promise<DispatchResult> {
   const { store, clock, logger } = options;
   const result: DispatchResult = { done: 0, retried: 0, failed: 0, skipped: 0 };
   const now = clock.now().toISOString();
+  const leaseUntil = () => new Date(clock.now().getTime() + (options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString();
   for (const [kind, perform] of Object.entries(options.performers) as [ActionKind, Performer][]) {
-    const rows = await store.listActions({ status: 'pending', kind, ...(options.limit ? { limit: options.limit } : {}) });
-    for (const action of rows) {
-      if (action.notBefore > now) continue;
+    for (let n = 0; n < (options.limit ?? DEFAULT_LIMIT); n++) {
+      // One row at a time: a worker killed while performing leaves one row leased, not a batch.
+      const action = await store.claimAction({ kind, now, leaseUntil: leaseUntil() });
+      if (!action) break;
       const outcome = await performOne(options, action, perform);
       if (outcome.kind === 'rate_limited') {
         // The channel asked to slow down (or may not be used now): its other rows wait for the

@@ -494,6 +494,27 @@ export class KyselyStore implements Store {
     return rows.map(rowToAction);
   }
 
+  async claimAction(input: { kind: Action['kind']; now: string; leaseUntil: string }): Promise<Action | undefined> {
+    return this.inTransaction(async (tx) => {
+      let next = tx.db
+        .selectFrom('outbox')
+        .select('id')
+        .where('kind', '=', input.kind)
+        .where('status', 'in', ['pending', 'in_progress'])
+        .where('not_before', '<=', input.now)
+        .orderBy('not_before')
+        .orderBy('id')
+        .limit(1);
+      if (this.driver === 'postgres') next = next.forUpdate().skipLocked();
+      const row = await attempt('read', 'outbox', undefined, () => next.executeTakeFirst());
+      if (row === undefined) return undefined;
+      const claimed = await attempt('write', 'outbox', row.id, () =>
+        tx.db.updateTable('outbox').set({ status: 'in_progress', not_before: input.leaseUntil, updated_at: input.now }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow(),
+      );
+      return rowToAction(claimed);
+    });
+  }
+
   async getAction(id: string): Promise<Action | undefined> {
     const row = await attempt('read', 'outbox', id, () => this.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst());
     return row === undefined ? undefined : rowToAction(row);

@@ -292,6 +292,13 @@ export interface Store {
    * given) and appends its journal entries, atomically. An unknown id is a StoreError.
    */
   completeAction(input: CompleteActionInput): Promise<void>;
+  /**
+   * Takes the next due row of `kind` for this worker: a pending row whose `notBefore` has come, or
+   * an in-progress row whose lease ran out (its worker died). The row becomes `in_progress` with
+   * `notBefore` = `leaseUntil`. Several processes never take the same row (PostgreSQL:
+   * `FOR UPDATE SKIP LOCKED`; SQLite: one writer at a time).
+   */
+  claimAction(input: { kind: Action['kind']; now: string; leaseUntil: string }): Promise<Action | undefined>;
 
   getCursor(connection: string, stream: string): Promise<SyncCursor | undefined>;
   /**

@@ -9,7 +9,9 @@ import { SmsSimulator } from '../../adapters/sms/simulator/server';
 import { XmlRpcOdooRpc } from '../../adapters/odoo/transport/xmlrpc-rpc';
 import { startSmtpSink } from '../../connector/daemon/smtp-sink';
 import type { CaseJournalEntry } from '../../connector/model/journal.schema';
+import { openPostgresStore } from '../../connector/store/postgres';
 import { openSqliteStore } from '../../connector/store/sqlite';
+import type { Store } from '../../connector/store/store';
 
 /**
  * The crash test: the daemon (the built CLI, `recouvra run`) works a portfolio against the
@@ -22,6 +24,10 @@ import { openSqliteStore } from '../../connector/store/sqlite';
 export interface CrashOptions {
   invoices: number;
   kills: number;
+  /** Daemon processes running side by side (scaled out); default 1. */
+  workers?: number;
+  /** Default: SQLite and the store queue. Scaled out: PostgreSQL (its own schema) and BullMQ on Redis. */
+  scaledOut?: { postgresUrl: string; schema: string; redisUrl: string; redisPrefix: string };
   /** A run lasts a random time in [minUpMs, maxUpMs] before it is killed. */
   minUpMs: number;
   maxUpMs: number;
@@ -52,7 +58,9 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashRepo
   const postal = await new PostalSimulator({ seed: options.seed }).start();
   const storePath = join(dir, 'recouvra.sqlite');
   const config = join(dir, 'recouvra.yaml');
-  writeFileSync(config, configYaml({ storePath, odooUrl: odoo.url, smtpPort: smtp.port, smsUrl: sms.url, postalUrl: postal.url }));
+  writeFileSync(config, configYaml({ storePath, odooUrl: odoo.url, smtpPort: smtp.port, smsUrl: sms.url, postalUrl: postal.url, ...(options.scaledOut ? { scaledOut: options.scaledOut } : {}) }));
+  const openStore = () => (options.scaledOut ? openPostgresStore({ url: options.scaledOut.postgresUrl, schema: options.scaledOut.schema, poolSize: 2 }) : openSqliteStore(storePath));
+  const workers = options.workers ?? 1;
   let random = options.seed * 7_919 + 1;
   const next = () => ((random = (random * 48_271) % 2_147_483_647) / 2_147_483_647);
   try {
@@ -62,13 +70,15 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashRepo
       child.kill('SIGKILL');
       await exited(child);
     }
-    // The last run is left to finish the work, then asked to stop.
-    const last = start(config, join(dir, 'run-last.log'));
-    await untilOutboxEmpty(storePath, 90_000);
-    last.kill('SIGTERM');
-    const code = await exited(last);
-    if (code !== 0) throw new Error(`the last run exited with ${String(code)}; see ${dir}`);
-    return await verify({ storePath, mailDir: join(dir, 'mail'), odooUrl: odoo.url, sms, kills: options.kills });
+    // The last runs are left to finish the work, then asked to stop.
+    const last = Array.from({ length: workers }, (_, i) => start(config, join(dir, `run-last-${i}.log`)));
+    await untilOutboxEmpty(openStore, 120_000);
+    for (const child of last) child.kill('SIGTERM');
+    for (const child of last) {
+      const code = await exited(child);
+      if (code !== 0) throw new Error(`a last run exited with ${String(code)}; see ${dir}`);
+    }
+    return await verify({ openStore, mailDir: join(dir, 'mail'), odooUrl: odoo.url, sms, kills: options.kills });
   } finally {
     await odoo.stop();
     await smtp.close();
@@ -87,15 +97,16 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((r) => child.once('exit', (code) => r(code)));
 }
 
-async function untilOutboxEmpty(storePath: string, timeoutMs: number): Promise<void> {
+async function untilOutboxEmpty(openStore: () => Promise<Store>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   // Let the first ticks sync and evaluate before an empty outbox can mean "done".
   await sleep(6_000);
   while (Date.now() < deadline) {
-    const store = await openSqliteStore(storePath);
+    const store = await openStore();
     try {
-      const pending = await store.listActions({ status: 'pending', limit: 1 });
-      if (pending.length === 0) return;
+      // A row a killed run had taken stays in progress until its lease runs out, then is taken again.
+      const open = [...(await store.listActions({ status: 'pending', limit: 1 })), ...(await store.listActions({ status: 'in_progress', limit: 1 }))];
+      if (open.length === 0) return;
     } finally {
       await store.close();
     }
@@ -104,14 +115,14 @@ async function untilOutboxEmpty(storePath: string, timeoutMs: number): Promise<v
   throw new Error(`the outbox did not empty within ${timeoutMs} ms`);
 }
 
-async function verify(input: { storePath: string; mailDir: string; odooUrl: string; sms: SmsSimulator; kills: number }): Promise<CrashReport> {
-  const store = await openSqliteStore(input.storePath);
+async function verify(input: { openStore: () => Promise<Store>; mailDir: string; odooUrl: string; sms: SmsSimulator; kills: number }): Promise<CrashReport> {
+  const store = await input.openStore();
   try {
     const cases = await store.listCases();
     const journal: CaseJournalEntry[] = [];
     for (const c of cases) journal.push(...(await store.readJournal(c.id)));
     const performed = journal.filter((j) => j.type === 'action_performed');
-    const actions = [...(await store.listActions({ status: 'done' })), ...(await store.listActions({ status: 'pending' })), ...(await store.listActions({ status: 'failed' }))];
+    const actions = [...(await store.listActions({ status: 'done' })), ...(await store.listActions({ status: 'pending' })), ...(await store.listActions({ status: 'in_progress' })), ...(await store.listActions({ status: 'failed' }))];
     const byKind: Record<string, number> = {};
     for (const a of actions) byKind[a.kind] = (byKind[a.kind] ?? 0) + 1;
     const done = actions.filter((a) => a.status === 'done');
@@ -137,7 +148,7 @@ async function verify(input: { storePath: string; mailDir: string; odooUrl: stri
       kills: input.kills,
       actions: {
         done: done.length,
-        pending: actions.filter((a) => a.status === 'pending').length,
+        pending: actions.filter((a) => a.status === 'pending' || a.status === 'in_progress').length,
         failed: actions.filter((a) => a.status === 'failed').length,
         byKind,
         failures: actions.filter((a) => a.status === 'failed').map((a) => `${a.kind}: ${a.lastError ?? '?'}`),
@@ -159,15 +170,15 @@ async function verify(input: { storePath: string; mailDir: string; odooUrl: stri
   }
 }
 
-function configYaml(p: { storePath: string; odooUrl: string; smtpPort: number; smsUrl: string; postalUrl: string }): string {
+function configYaml(p: { storePath: string; odooUrl: string; smtpPort: number; smsUrl: string; postalUrl: string; scaledOut?: CrashOptions['scaledOut'] }): string {
+  const store = p.scaledOut ? `store:\n  driver: postgres\n  postgres: { url: ${JSON.stringify(p.scaledOut.postgresUrl)}, schema: ${p.scaledOut.schema}, poolSize: 4 }` : `store:\n  driver: sqlite\n  sqlite: { path: ${JSON.stringify(p.storePath)} }`;
+  const queue = p.scaledOut ? `queue: { driver: redis, redis: { url: ${JSON.stringify(p.scaledOut.redisUrl)}, prefix: ${p.scaledOut.redisPrefix} } }` : 'queue: { driver: store, pollMs: 50 }';
   return `version: 1
 company:
   name: Crash Test SAS
   address: { lines: ["1 rue du Test"], postalCode: "75001", city: Paris, country: FR }
   contact: { email: recouvrement@crash.test }
-store:
-  driver: sqlite
-  sqlite: { path: ${JSON.stringify(p.storePath)} }
+${store}
 logging: { level: warn, format: json }
 daemon:
   syncCron: "*/2 * * * * *"
@@ -175,7 +186,7 @@ daemon:
   evaluateCron: "*/3 * * * * *"
   outboxCron: "* * * * * *"
   drainTimeoutMs: 20000
-queue: { driver: store, pollMs: 50 }
+${queue}
 channels:
   email:
     host: 127.0.0.1

@@ -424,6 +424,26 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.getAction(input.actions[0]!.id)).toStrictEqual(input.actions[0]);
       });
 
+      it('claimAction takes due rows one at a time, leases them, and takes a row again once its lease ran out', async () => {
+        const caseId = caseOf('d1').id;
+        const rows = ['a', 'b'].map((id, i) => action(caseId, `act-${id}`, { decisionId: 'dec-x', idempotencyKey: `${caseId}/x/${id}`, notBefore: i === 0 ? AT : '2025-03-01T09:00:05Z' }));
+        await store.recordDecision(decisionInput(caseId, 'x', { decisionId: 'dec-x', actions: rows }));
+        const now = '2025-03-01T09:00:01Z';
+        const first = await store.claimAction({ kind: 'email', now, leaseUntil: '2025-03-01T09:00:21Z' });
+        expect(first).toMatchObject({ id: 'act-a', status: 'in_progress', notBefore: '2025-03-01T09:00:21Z' });
+        // The other row is not due yet, the first is leased: nothing to take.
+        expect(await store.claimAction({ kind: 'email', now, leaseUntil: '2025-03-01T09:00:21Z' })).toBeUndefined();
+        expect(await store.claimAction({ kind: 'sms', now: '2025-03-01T10:00:00Z', leaseUntil: '2025-03-01T10:00:20Z' })).toBeUndefined();
+        // Later: the second row is due, then the first, whose worker never finished (in due-time order).
+        const later = '2025-03-01T09:00:30Z';
+        expect((await store.claimAction({ kind: 'email', now: later, leaseUntil: '2025-03-01T09:00:50Z' }))?.id).toBe('act-b');
+        expect((await store.claimAction({ kind: 'email', now: later, leaseUntil: '2025-03-01T09:00:50Z' }))?.id).toBe('act-a');
+        await store.completeAction({ id: 'act-a', status: 'done', attempts: 1, lastError: null, at: later });
+        // A done row is never taken again; the other one is, once its new lease ran out.
+        expect(await store.claimAction({ kind: 'email', now: '2025-03-02T00:00:00Z', leaseUntil: '2025-03-02T00:00:20Z' })).toMatchObject({ id: 'act-b' });
+        expect(await store.claimAction({ kind: 'email', now: '2025-03-03T00:00:00Z', leaseUntil: '2025-03-03T00:00:20Z' })).toMatchObject({ id: 'act-b' });
+      });
+
       it('completeAction records the attempt and appends its journal entries', async () => {
         const input = decisionInput(caseOf('d1').id, 'reminder-1');
         await store.recordDecision(input);

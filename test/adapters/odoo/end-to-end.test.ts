@@ -94,7 +94,7 @@ describe.each(['16.0', '18.0'] as OdooVersion[])('Odoo %s end to end', (version)
     expect(await performLedgerActions({ store, adapters: new Map([[CONNECTION, adapter]]), clock, logger })).toEqual({ done: 0, retried: 0, failed: 0 });
     // As after a crash between the write and its record: the row is pending again.
     const [done] = await store.listActions({ status: 'done', kind: 'ledger_note', limit: 1 });
-    await store.completeAction({ id: done!.id, status: 'pending', attempts: done!.attempts, lastError: null, at: clock.now().toISOString() });
+    await store.completeAction({ id: done!.id, status: 'pending', attempts: done!.attempts, lastError: null, at: clock.now().toISOString(), notBefore: clock.now().toISOString() });
     const fresh = createOdooAdapter(OdooConnectionSchema.parse({ id: CONNECTION, type: 'odoo', url: sim.url, database: 'demo', login: 'recouvra', apiKey: 'recouvra-api-key' }), { clock, logger });
     expect(await performLedgerActions({ store, adapters: new Map([[CONNECTION, fresh]]), clock, logger })).toEqual({ done: 1, retried: 0, failed: 0 });
     expect((await messages()).length).toBe(before);
