@@ -3,6 +3,7 @@ import { adapterRegistry } from '../../adapters/registry';
 import { Daemon } from '../daemon/daemon';
 import { startDemo, type DemoEnvironment } from '../daemon/demo';
 import { buildPerformers } from '../daemon/performers';
+import { apiSettings, createMetrics, startApi } from '../http';
 import { openJobQueue } from '../jobs/open-queue';
 import { loadRuntime, type Runtime } from '../runtime';
 import { openStore } from '../store/open-store';
@@ -32,6 +33,8 @@ export interface RunningDaemon {
   store: Store;
   daemon: Daemon;
   demo: DemoEnvironment | undefined;
+  /** Where the HTTP API listens, when it is enabled. */
+  apiUrl: string | undefined;
   /** Stops the schedules, lets running work finish (at most `daemon.drainTimeoutMs`), closes everything. Resolves to false when the drain timed out. */
   stop(): Promise<boolean>;
 }
@@ -47,7 +50,7 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
   if (!args.config) {
     demo = await startDemo({ clockSpeed: args.clockSpeed, invoices: args.demoInvoices, seed: args.seed, dataDir: args.dataDir, logger: rt.logger });
     clock = demo.clock;
-    rt.config = { ...rt.config, company: demo.company, channels: demo.channels, store: { driver: 'sqlite', sqlite: { path: demo.storePath } }, connections: demo.connections as Runtime['config']['connections'] };
+    rt.config = { ...rt.config, company: demo.company, channels: demo.channels, api: demo.api, store: { driver: 'sqlite', sqlite: { path: demo.storePath } }, connections: demo.connections as Runtime['config']['connections'] };
     output.write(demo.banner);
   }
   let store: Store | undefined;
@@ -58,8 +61,12 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
     const connections = new Map<string, ConnectionAdapter>();
     for (const conn of rt.config.connections) connections.set(conn.id, createConnectionAdapter(conn, adapterRegistry, { clock, logger: rt.logger }));
     const performers = buildPerformers({ config: rt.config, store, clock, logger: rt.logger, legal: rt.legal, connections });
-    const daemon = new Daemon({ config: rt.config, store, queue, clock, logger: rt.logger, connections, policies: rt.policies, context: rt.context, performers: performers.performers, ...(demo ? { simulatedSchedule: demo.schedule } : {}) });
+    const metrics = createMetrics({ clock, queue });
+    const daemon = new Daemon({ config: rt.config, store, queue, clock, logger: rt.logger, connections, policies: rt.policies, context: rt.context, performers: performers.performers, metrics, ...(demo ? { simulatedSchedule: demo.schedule } : {}) });
     daemon.start();
+    const settings = apiSettings(rt.config.api);
+    const api = settings ? await startApi({ store, daemon, queue, connections: connections.keys(), config: settings, clock, logger: rt.logger, metrics, timeZone: rt.config.company.timezone }) : undefined;
+    if (api && demo) output.write(`  API: ${api.url} — Authorization: Bearer ${settings!.token}\n\n`);
     rt.logger.info(`recouvra running: ${connections.size} connection(s), queue ${queue.kind}, store ${rt.config.store.driver}`);
     const opened = store;
     return {
@@ -67,7 +74,9 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
       store: opened,
       daemon,
       demo,
+      apiUrl: api?.url,
       stop: async () => {
+        await api?.app.close();
         const drained = await Promise.race([daemon.stop().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), rt.config.daemon.drainTimeoutMs).unref())]);
         if (!drained) rt.logger.warn('running work did not finish in time; it will be taken again at the next start');
         await performers.close();

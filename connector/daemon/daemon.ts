@@ -2,6 +2,7 @@ import type { Config } from '../../config/config.schema';
 import type { Policy } from '../../config/policy.schema';
 import type { JobName, JobQueue, RunningJob } from '../jobs/job-queue';
 import { RateLimitedError, UnrecoverableJobError } from '../jobs/job-queue';
+import type { Metrics } from '../http/metrics';
 import type { Logger } from '../log/logger';
 import type { ActionKind } from '../model/action.schema';
 import { dispatchActions, type Performer } from '../outbox/dispatch';
@@ -32,6 +33,8 @@ export interface DaemonParts {
   context: EvaluationContext;
   /** One performer per action kind the daemon can perform; rows of other kinds wait. */
   performers: Partial<Record<ActionKind, Performer>>;
+  /** Where sync, action and error figures go (Prometheus). */
+  metrics?: Metrics;
   /** Demo: tick on the (faster) clock instead of cron. */
   simulatedSchedule?: { syncSeconds: number; evaluateSeconds: number; outboxSeconds: number; reconcileSeconds: number };
 }
@@ -105,6 +108,7 @@ export class Daemon {
       ...(typeof hours === 'number' ? { fullEveryHours: hours } : {}),
     });
     this.logSummary(summary);
+    this.parts.metrics?.observeSync(summary);
     const error = summary.error;
     if (!error) return;
     // A 429 slows this connection's queue down; it does not burn retries (STYLE.md habit 7).
@@ -127,6 +131,7 @@ export class Daemon {
       } catch (e) {
         // One case that cannot be evaluated must not stop the others.
         run.errors++;
+        this.parts.metrics?.observeError('EVALUATION_FAILED');
         logger.error(`evaluate ${snapshot.case.id}: ${(e as Error).message}`, { caseId: snapshot.case.id });
       }
     }
@@ -137,7 +142,8 @@ export class Daemon {
 
   private async dispatch(): Promise<void> {
     const { store, clock, logger, performers } = this.parts;
-    const result = await dispatchActions({ store, performers, clock, logger });
+    const metrics = this.parts.metrics;
+    const result = await dispatchActions({ store, performers, clock, logger, ...(metrics ? { onOutcome: (kind: ActionKind, outcome: 'done' | 'retried' | 'failed') => metrics.observeAction(kind, outcome) } : {}) });
     if (result.done + result.retried + result.failed > 0) logger.info(`outbox: ${result.done} done, ${result.retried} to retry, ${result.failed} failed${result.rateLimitedMs ? `; a channel asked to wait ${result.rateLimitedMs} ms` : ''}`);
   }
 

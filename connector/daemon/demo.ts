@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createOdooDatabase, OPEN_RECEIVABLE_DOMAIN, type OdooDatabase } from '../../adapters/odoo/simulator/model';
@@ -32,6 +33,8 @@ export interface DemoEnvironment {
   /** The demo creditor and the channels pointing at the simulators. */
   company: Config['company'];
   channels: Config['channels'];
+  /** The API on a free port, with a token made for this demo run. */
+  api: NonNullable<Config['api']>;
   /** The `connections:` entries that point at the simulators. */
   connections: Record<string, unknown>[];
   /** Where to look: the simulated Odoo (admin / admin-api-key), the folder of received e-mails, the SMS and postal simulators. */
@@ -112,6 +115,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     storePath: join(dataDir, 'recouvra.sqlite'),
     company,
     channels,
+    api: { enabled: true, host: '127.0.0.1', port: 0, token: randomBytes(24).toString('hex'), metricsPublic: true },
     connections,
     odooUrl: odoo.url,
     mailDir: join(dataDir, 'mail'),

@@ -44,6 +44,8 @@ export interface DispatchOptions {
   limit?: number;
   /** How long a taken row stays this worker's before another may take it (its worker died), in ms. Default 20,000. */
   leaseMs?: number;
+  /** Told the outcome of each row (metrics). */
+  onOutcome?: (kind: ActionKind, outcome: 'done' | 'retried' | 'failed') => void;
 }
 
 const DEFAULT_LIMIT = 500;
@@ -60,6 +62,7 @@ export async function dispatchActions(options: DispatchOptions): Promise<Dispatc
       const action = await store.claimAction({ kind, now, leaseUntil: leaseUntil() });
       if (!action) break;
       const outcome = await performOne(options, action, perform);
+      options.onOutcome?.(kind, outcome.kind === 'rate_limited' ? 'retried' : outcome.kind);
       if (outcome.kind === 'rate_limited') {
         // The channel asked to slow down (or may not be used now): its other rows wait for the
         // next run; other channels go on.

@@ -1,3 +1,4 @@
+import axios from 'axios';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,17 @@ describe('recouvra run (demo)', () => {
     const journaled = [...performedOf('letter'), ...performedOf('registered_letter')].filter((j) => j.data['providerId']).map((j) => j.data['idempotencyKey']);
     expect(letters.some((l) => l.kind === 'registered_letter')).toBe(true);
     expect(letters.map((l) => l.idempotencyKey).sort()).toEqual([...journaled].sort());
+  });
+
+  it('the API answers with the cases and the metrics count what was done', async () => {
+    const headers = { Authorization: `Bearer ${running.runtime.config.api!.token!}` };
+    const cases = await axios.get<{ cases: { id: string }[]; next: string | null }>(`${running.apiUrl!}/cases?limit=5`, { headers });
+    expect(cases.data.cases).toHaveLength(5);
+    expect(cases.data.next).toBe(cases.data.cases[4]!.id);
+    expect((await axios.get(`${running.apiUrl!}/cases`, { validateStatus: () => true })).status).toBe(401);
+    const metrics = await axios.get<string>(`${running.apiUrl!}/metrics`, { responseType: 'text' });
+    const emails = /recouvra_actions_total\{[^}]*channel="email"[^}]*outcome="done"[^}]*\} (\d+)/.exec(metrics.data) ?? /recouvra_actions_total\{[^}]*outcome="done"[^}]*channel="email"[^}]*\} (\d+)/.exec(metrics.data);
+    expect(Number(emails?.[1])).toBe(performedOf('email').length);
   });
 
   it('every note the journals say was written is in Odoo, once per invoice and decision', async () => {
