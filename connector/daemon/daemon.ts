@@ -121,10 +121,11 @@ export class Daemon {
   async evaluate(): Promise<EvaluationRun> {
     const { store, config, clock, logger } = this.parts;
     const asOf = businessDate(clock, config.company.timezone);
-    const snapshots = [];
-    for await (const s of store.streamCaseSnapshots()) snapshots.push(s);
-    const run: EvaluationRun = { cases: snapshots.length, decided: 0, errors: 0 };
-    for (const snapshot of snapshots) {
+    const run: EvaluationRun = { cases: 0, decided: 0, errors: 0 };
+    // Decided while streaming (the store reads a snapshot beside its writes): memory stays flat
+    // however many cases there are.
+    for await (const snapshot of store.streamCaseSnapshots()) {
+      run.cases++;
       try {
         const policy = policyFor(snapshot, this.parts.policies, config.dunning.defaultPolicy, config.dunning.overrides);
         if ((await decide(store, snapshot, policy, asOf, clock.now(), this.parts.context)).recorded) run.decided++;

@@ -35,8 +35,13 @@ export async function startSmtpSink(folder: string): Promise<SmtpSink> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+  // A client that goes away mid-session (a daemon killed while sending) is its own problem, not the sink's.
+  server.on('error', () => undefined);
   const port = (server.server.address() as AddressInfo).port;
   return { port, count: () => received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

@@ -190,6 +190,8 @@ export class StoreJobQueue implements JobQueue {
           return;
         }
         this.start(job, lockedBy);
+        // SQLite answers synchronously: give sockets, timers and lease renewals a turn between claims.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } catch (error) {
       // The store may stay down a while: say so when it happens, then once a minute, not every poll.

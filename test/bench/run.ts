@@ -1,14 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../connector/paths';
+import { cachedPortfolio } from './portfolio';
 
 /**
- * `npm run bench [-- <name>…]`: runs the named benchmarks (evaluate, odoo-sync; default all, or
- * BENCH=name,name) and prints JSON: one benchmark's document, or an array of them. Each
+ * `npm run bench [-- <name>…]`: runs the named benchmarks (evaluate, odoo-sync, daemon; default
+ * all, or BENCH=name,name) and prints JSON: one benchmark's document, or an array of them. Each
  * measurement runs in its own process so that peak RSS is the measured work's own. Sizes can
- * be lowered for a quick look: BENCH_RECEIVABLES / BENCH_DEBTORS (evaluate), BENCH_ODOO_OPEN /
- * BENCH_ODOO_ROUNDS (odoo-sync, see odoo-sync-bench.ts).
+ * be lowered for a quick look: BENCH_RECEIVABLES / BENCH_DEBTORS (evaluate, and the daemon's
+ * portfolio at rest), BENCH_ODOO_OPEN / BENCH_ODOO_ROUNDS (odoo-sync, see odoo-sync-bench.ts),
+ * BENCH_DAEMON_* (daemon, see daemon-bench.ts).
  */
 const RECEIVABLES = Number(process.env.BENCH_RECEIVABLES ?? 1_000_000);
 const DEBTORS = Number(process.env.BENCH_DEBTORS ?? 200_000);
@@ -20,18 +20,7 @@ function node(script: string, args: string[], nodeArgs: string[] = []): Record<s
 }
 
 function evaluateBench(): Record<string, unknown> {
-  const dir = join(packageRoot(), '.bench');
-  mkdirSync(dir, { recursive: true });
-  const db = join(dir, `portfolio-${RECEIVABLES}-${DEBTORS}-v1.sqlite`);
-  let generation: Record<string, unknown> = { cached: true };
-  if (!existsSync(db)) {
-    process.stderr.write(`generating ${RECEIVABLES} receivables across ${DEBTORS} debtors into ${db} …\n`);
-    const tmp = `${db}.tmp`;
-    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
-    generation = { cached: false, ...node('generate.js', [tmp, String(RECEIVABLES), String(DEBTORS)]) };
-    renameSync(tmp, db);
-    for (const f of [`${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
-  }
+  const { path: db, generation } = cachedPortfolio(RECEIVABLES, DEBTORS);
   process.stderr.write('measuring scan and evaluation …\n');
   const evaluation = node('evaluate-bench.js', [db, '2026-03-15']);
   return {
@@ -49,7 +38,10 @@ function evaluateBench(): Record<string, unknown> {
 // --expose-gc: the benchmark collects between its phases so that each phase's peak RSS is its own.
 const odooSyncBench = (): Record<string, unknown> => node('odoo-sync-bench.js', [], ['--expose-gc']);
 
-const BENCHMARKS: Record<string, () => Record<string, unknown>> = { evaluate: evaluateBench, 'odoo-sync': odooSyncBench };
+// The daemon benchmark forks its own processes (SMTP sink, one per queue driver, the daemon at rest).
+const daemonBench = (): Record<string, unknown> => node('daemon-bench.js', []);
+
+const BENCHMARKS: Record<string, () => Record<string, unknown>> = { evaluate: evaluateBench, 'odoo-sync': odooSyncBench, daemon: daemonBench };
 
 function selected(): string[] {
   const asked = [...process.argv.slice(2), ...(process.env.BENCH ?? '').split(',')].map((s) => s.trim()).filter((s) => s !== '');

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { packageRoot } from '../../connector/paths';
 import { createOdooDatabase } from '../../adapters/odoo/simulator/model';
 import { OdooSimulator } from '../../adapters/odoo/simulator/server';
 import { PostalSimulator } from '../../adapters/postal/simulator/server';
@@ -46,7 +47,8 @@ export interface CrashReport {
   journalsAgree: boolean;
 }
 
-const CLI = resolve(__dirname, '../../dist/connector/cli/main.js');
+/** The built CLI, whether this file runs from the sources (jest) or from dist/ (npm run test:crash). */
+const CLI = join(packageRoot(), 'dist/connector/cli/main.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runCrashScenario(options: CrashOptions): Promise<CrashReport> {
