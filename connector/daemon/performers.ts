@@ -16,7 +16,8 @@ import type { Clock } from '../time/clock';
 import { actionContext, formalNoticeInput, NOTHING_LEFT, type ActionContext } from './action-documents';
 
 /**
- * The performer of each action kind, from the configured channels. A kind whose channel is not
+ * The performer of each action kind, from the configured channels. Failure messages name the
+ * debtor by id, never by name: they reach the logs, which carry no personal data. A kind whose channel is not
  * configured has no performer: its rows wait in the outbox (and the log says so once).
  */
 
@@ -71,7 +72,7 @@ export function buildPerformers(deps: PerformerDeps): Performers {
     performers.sms = withContext(async (ctx) => {
       const { action } = ctx;
       const to = ctx.debtor.phones.map((p) => (isE164(p) ? p : frenchNumberToE164(p))).find((p): p is string => typeof p === 'string' && p.startsWith('+33'));
-      if (!to) throw new AdapterError({ code: 'SMS_NO_NUMBER', kind: 'system', userMessage: `${ctx.debtor.name} has no French mobile number` });
+      if (!to) throw new AdapterError({ code: 'SMS_NO_NUMBER', kind: 'system', userMessage: `debtor ${ctx.debtor.id} has no French mobile number in the ledger` });
       const sent = await sms.send({ to, text: reminderSms(ctx.input), senderId, idempotencyKey: action.idempotencyKey });
       return { summary: `SMS sent (${sent.status})`, data: { providerId: sent.providerId } };
     });
@@ -81,7 +82,7 @@ export function buildPerformers(deps: PerformerDeps): Performers {
       withContext(async (ctx) => {
         const { action } = ctx;
         const address = ctx.input.debtor.address;
-        if (!address) throw new AdapterError({ code: 'LETTER_NO_ADDRESS', kind: 'system', userMessage: `${ctx.debtor.name} has no postal address in the ledger` });
+        if (!address) throw new AdapterError({ code: 'LETTER_NO_ADDRESS', kind: 'system', userMessage: `debtor ${ctx.debtor.id} has no postal address in the ledger` });
         const template = action.template ?? 'formal-notice';
         let pdf: Buffer;
         if (template === 'formal-notice') pdf = await renderFormalNoticePdf(formalNoticeInput(ctx, config, legal, kind === 'registered_letter' ? ['registered_letter', 'email'] : ['email']));
