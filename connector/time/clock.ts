@@ -29,3 +29,29 @@ export function scaledClock(start: Date, speed: number, realNow: () => number = 
   const simulatedStart = start.getTime();
   return { now: () => new Date(simulatedStart + (realNow() - realStart) * speed) };
 }
+
+/**
+ * A simulator's clock: still unless told to move (`advance`), or running `speed` times real
+ * time from `startMs`, or both. Tests move it; the demo runs it at the demo's speed.
+ */
+export class SimulatedClock implements Clock {
+  private offsetMs = 0;
+  private readonly realStart = Date.now();
+
+  constructor(
+    private readonly startMs: number,
+    private readonly speed: number,
+  ) {}
+
+  now(): Date {
+    return new Date(this.startMs + this.offsetMs + (this.speed > 0 ? (Date.now() - this.realStart) * this.speed : 0));
+  }
+
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+
+  advanceDays(days: number): void {
+    this.advance(days * 86_400_000);
+  }
+}

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SimulatedClock } from '../../../connector/time/clock';
 import { DEFAULT_MAX_PDF_BYTES } from '../config.schema';
 import { addressProblems, pdfProblems } from '../letter-checks';
 import type { LetterKind, LetterStatus, PostalAddress } from '../provider';
@@ -50,28 +51,7 @@ export interface RecipientMatch {
   postalCode?: string;
 }
 
-/** A clock of its own: still unless told to move, or running `speed` times real time. */
-export class SimulatedClock {
-  private offsetMs = 0;
-  private readonly realStart = Date.now();
-
-  constructor(
-    private readonly startMs: number,
-    private readonly speed: number,
-  ) {}
-
-  now(): Date {
-    return new Date(this.startMs + this.offsetMs + (this.speed > 0 ? (Date.now() - this.realStart) * this.speed : 0));
-  }
-
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-
-  advanceDays(days: number): void {
-    this.advance(days * DAY);
-  }
-}
+export { SimulatedClock };
 
 interface InjectedFailure {
   status: number;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SimulatedClock } from '../../../connector/time/clock';
 import { isE164 } from '../phone-number';
 import { segmentSms } from '../segments';
 import { senderIdProblem } from '../sender-id';
@@ -45,24 +46,7 @@ export interface SimulatedSms {
   status: 'queued' | 'sent' | 'delivered' | 'failed';
 }
 
-/** A clock of its own: still unless told to move, or running `speed` times real time. */
-export class SimulatedClock {
-  private offsetMs = 0;
-  private readonly realStart = Date.now();
-
-  constructor(
-    private readonly startMs: number,
-    private readonly speed: number,
-  ) {}
-
-  now(): Date {
-    return new Date(this.startMs + this.offsetMs + (this.speed > 0 ? (Date.now() - this.realStart) * this.speed : 0));
-  }
-
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-}
+export { SimulatedClock };
 
 interface InjectedFailure {
   status: number;
