@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackServer } from '../../loopback-server';
 import { decodeMethodCall, encodeFault, encodeMethodResponse, pythonFloatRepr, type OdooFlavour, type XmlRpcValue } from '../xmlrpc';
 import { isXmlRpcDouble, xmlDouble, XmlRpcMarshalError, XmlRpcProtocolError } from '../xmlrpc/values';
 import { OdooFault, type OdooDatabase, type OdooValue } from './model';
@@ -51,11 +51,12 @@ export class OdooSimulator {
   readonly controls = new SimulatorControls();
   private readonly flavour: OdooFlavour;
   private readonly major: number;
-  private server: Server | undefined;
+  private readonly http: LoopbackServer;
 
   constructor(private readonly options: OdooSimulatorOptions) {
     this.major = Number(options.version.split('.')[0]);
     this.flavour = this.major <= 16 ? '16' : '18';
+    this.http = new LoopbackServer('Odoo simulator', (req, res) => this.handle(req, res), { ...(options.host === undefined ? {} : { host: options.host }), ...(options.port === undefined ? {} : { port: options.port }) });
   }
 
   get database(): string {
@@ -63,26 +64,16 @@ export class OdooSimulator {
   }
 
   get url(): string {
-    const address = this.server?.address() as AddressInfo | null | undefined;
-    if (!address) throw new Error('the Odoo simulator is not started');
-    return `http://${this.options.host ?? '127.0.0.1'}:${address.port}`;
+    return this.http.url;
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve);
-    });
+    await this.http.start();
     return this;
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.http.stop();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackServer } from '../../loopback-server';
 import { SimulatedClock } from '../../../connector/time/clock';
 import { DEFAULT_MAX_PDF_BYTES } from '../config.schema';
 import { addressProblems, pdfProblems } from '../letter-checks';
@@ -128,17 +128,16 @@ export class PostalSimulator {
   private readonly letters = new Map<string, StoredLetter>();
   private readonly byKey = new Map<string, StoredLetter>();
   private readonly random: () => number;
-  private server: Server | undefined;
+  private readonly http: LoopbackServer;
 
   constructor(private readonly options: PostalSimulatorOptions = {}) {
     this.clock = new SimulatedClock(Date.parse(options.startAt ?? '2026-03-02T09:00:00Z'), options.speed ?? 0);
     this.random = mulberry32(options.seed ?? 1);
+    this.http = new LoopbackServer('postal simulator', (req, res) => this.handle(req, res), { ...(options.host === undefined ? {} : { host: options.host }), ...(options.port === undefined ? {} : { port: options.port }) });
   }
 
   get url(): string {
-    const address = this.server?.address() as AddressInfo | null | undefined;
-    if (!address) throw new Error('the postal simulator is not started');
-    return `http://${this.options.host ?? '127.0.0.1'}:${address.port}`;
+    return this.http.url;
   }
 
   /** The first key accepted: what tests put in the client's configuration. */
@@ -147,20 +146,12 @@ export class PostalSimulator {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve);
-    });
+    await this.http.start();
     return this;
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.http.stop();
   }
 
   /** Every letter accepted, once each, oldest first, with its status now. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackServer } from '../../loopback-server';
 import { SimulatedClock } from '../../../connector/time/clock';
 import { isE164 } from '../phone-number';
 import { segmentSms } from '../segments';
@@ -104,16 +104,15 @@ export class SmsSimulator {
   readonly clock: SimulatedClock;
   private readonly messages = new Map<string, StoredMessage>();
   private readonly byKey = new Map<string, StoredMessage>();
-  private server: Server | undefined;
+  private readonly http: LoopbackServer;
 
   constructor(private readonly options: SmsSimulatorOptions = {}) {
     this.clock = new SimulatedClock(Date.parse(options.startAt ?? '2026-03-02T09:00:00Z'), options.speed ?? 0);
+    this.http = new LoopbackServer('SMS simulator', (req, res) => this.handle(req, res), { ...(options.host === undefined ? {} : { host: options.host }), ...(options.port === undefined ? {} : { port: options.port }) });
   }
 
   get url(): string {
-    const address = this.server?.address() as AddressInfo | null | undefined;
-    if (!address) throw new Error('the SMS simulator is not started');
-    return `http://${this.options.host ?? '127.0.0.1'}:${address.port}`;
+    return this.http.url;
   }
 
   /** The first key accepted: what tests put in the client's configuration. */
@@ -122,20 +121,12 @@ export class SmsSimulator {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve);
-    });
+    await this.http.start();
     return this;
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.http.stop();
   }
 
   /** Every message accepted, once each, oldest first, with its status now. */
