@@ -1,12 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { existsSync } from 'node:fs';
 import { CaseStageSchema, type Case, type CaseStage } from '../model/case.schema';
 import { formatMoney } from '../model/money.schema';
 import type { Receivable } from '../model/receivable.schema';
-import { loadRuntime } from '../runtime';
-import { openStore } from '../store/open-store';
 import type { Store } from '../store/store';
 import { emit, type CommandResult } from './command-result';
+import { NoStoreYet, withConfiguredStore } from './store-command';
 
 export interface CasesListArgs {
   config?: string;
@@ -41,44 +39,39 @@ export async function runCasesList(args: CasesListArgs): Promise<CommandResult> 
   let collected = '';
   const write = args.write ?? ((chunk: string) => void (collected += chunk));
   const json = args.json ?? false;
-  let store: Store | undefined;
   try {
     const stage = args.stage === undefined ? undefined : parseStage(args.stage);
     if (args.limit !== undefined && !(Number.isSafeInteger(args.limit) && args.limit > 0)) throw new Error(`--limit must be a whole number above 0, got ${args.limit}`);
-    const rt = loadRuntime(args.config, args.env);
-    const locale = rt.config.company.locale;
-    const storeConfig = rt.config.store;
-    rt.logger.close();
-    // Listing must not create an empty database where there is none.
-    if (storeConfig.driver === 'sqlite' && storeConfig.sqlite.path !== ':memory:' && !existsSync(storeConfig.sqlite.path)) {
-      await write(json ? '[]\n' : `No cases: there is no store at ${storeConfig.sqlite.path} yet (run \`recouvra sync --once\` first).\n`);
-      return { exitCode: 0, stdout: collected, stderr: '' };
+    try {
+      await withConfiguredStore(args, async ({ config, store }) => {
+        const locale = config.company.locale;
+        if (json) await write('[');
+        let count = 0;
+        const batch = args.batchSize ?? BATCH;
+        let afterId: string | undefined;
+        for (;;) {
+          const want = args.limit === undefined ? batch : Math.min(batch, args.limit - count);
+          if (want <= 0) break;
+          const cases = await store.listCases({ ...(stage ? { stage } : {}), limit: want, ...(afterId ? { afterId } : {}) });
+          for (const c of cases) {
+            const listing = await listingOf(store, c);
+            await write(json ? `${count === 0 ? '\n' : ',\n'}${indent(JSON.stringify(listing, null, 2))}` : renderText(listing, locale));
+            count++;
+          }
+          if (cases.length < want) break;
+          afterId = cases[cases.length - 1]!.id;
+        }
+        await write(json ? `${count === 0 ? '' : '\n'}]\n` : `${count} case(s)${stage ? ` at stage ${stage}` : ''}${args.limit !== undefined && count === args.limit ? ` (--limit ${args.limit})` : ''}.\n`);
+      });
+    } catch (e) {
+      // Listing must not create an empty database where there is none.
+      if (!(e instanceof NoStoreYet)) throw e;
+      await write(json ? '[]\n' : `No cases: ${e.message}.\n`);
     }
-    store = await openStore(storeConfig);
-    await store.migrate();
-    if (json) await write('[');
-    let count = 0;
-    const batch = args.batchSize ?? BATCH;
-    let afterId: string | undefined;
-    for (;;) {
-      const want = args.limit === undefined ? batch : Math.min(batch, args.limit - count);
-      if (want <= 0) break;
-      const cases = await store.listCases({ ...(stage ? { stage } : {}), limit: want, ...(afterId ? { afterId } : {}) });
-      for (const c of cases) {
-        const listing = await listingOf(store, c);
-        await write(json ? `${count === 0 ? '\n' : ',\n'}${indent(JSON.stringify(listing, null, 2))}` : renderText(listing, locale));
-        count++;
-      }
-      if (cases.length < want) break;
-      afterId = cases[cases.length - 1]!.id;
-    }
-    await write(json ? `${count === 0 ? '' : '\n'}]\n` : `${count} case(s)${stage ? ` at stage ${stage}` : ''}${args.limit !== undefined && count === args.limit ? ` (--limit ${args.limit})` : ''}.\n`);
     return { exitCode: 0, stdout: collected, stderr: '' };
   } catch (e) {
     if (e instanceof OutputClosed) return { exitCode: 0, stdout: collected, stderr: '' };
     return { exitCode: 1, stdout: collected, stderr: `${(e as Error).message}\n` };
-  } finally {
-    await store?.close();
   }
 }
 

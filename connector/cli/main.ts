@@ -2,11 +2,13 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { bundledPath } from '../paths';
+import { addCaseActionCommands, caseActionCommands } from './case-actions-command';
 import { casesCommand } from './cases-command';
 import { claimCommand } from './claim-command';
 import { configCommand, policyCommand } from './config-command';
 import { connectionsCommand } from './connections-command';
 import { evaluateCommand } from './evaluate-command';
+import { opsCommands } from './ops-command';
 import { simulateCommand } from './simulate-command';
 import { runCommand } from './run-command';
 import { syncCommand } from './sync-command';
@@ -26,7 +28,8 @@ export function buildProgram(): Command {
   program.addCommand(policyCommand());
   program.addCommand(connectionsCommand());
   program.addCommand(syncCommand());
-  program.addCommand(casesCommand());
+  program.addCommand(addCaseActionCommands(casesCommand()));
+  for (const command of [...caseActionCommands(), ...opsCommands()]) program.addCommand(command);
   program.addCommand(simulateCommand());
   return program;
 }

@@ -1,0 +1,379 @@
+import { Command, Option } from 'commander';
+import { CaseOperations, listApprovals, NotFoundError, pendingDecision, readCaseDetail, type CallOutcome, type PromiseInput, type PromiseTarget, type RecordedStep } from '../cases';
+import type { Case } from '../model/case.schema';
+import type { Receivable } from '../model/receivable.schema';
+import type { Store } from '../store/store';
+import { businessDate } from '../time/clock';
+import { debtorName, describePause, money, renderApprovals, renderCaseDetail, renderJournal, type TextView } from './case-text';
+import { emit, type CommandResult } from './command-result';
+import { optionalDate, optionalText, requireDate, requireId, requireText, toMinorUnits, typedAmount, wholeNumber, type TypedAmount } from './operation-arguments';
+import { ArgumentError, clockOf, cliUser, runStoreCommand, storeCommand, toJson, type ConfiguredStore, type StoreCommandArgs } from './store-command';
+
+/**
+ * The controller's commands, twins of the HTTP API's case routes (connector/http/case-routes.ts):
+ * the same readers and the same CaseOperations, on the store the configuration names, with the
+ * OS user as the journal's actor. `--json` prints the object the API answers.
+ */
+
+/** As the API's GET /approvals. */
+const DEFAULT_PAGE = 50;
+const MAX_PAGE = 500;
+
+const CALL_OUTCOMES = ['reached', 'no_answer', 'promise', 'dispute', 'wrong_number'] as const satisfies readonly CallOutcome[];
+
+interface Session {
+  store: Store;
+  ops: CaseOperations;
+  who: string;
+  view: TextView;
+  json: boolean;
+}
+
+function session({ config, store }: ConfiguredStore, args: StoreCommandArgs): Session {
+  const timeZone = config.company.timezone;
+  return {
+    store,
+    ops: new CaseOperations({ store, clock: clockOf(args), timeZone }),
+    who: cliUser(args.env),
+    view: { locale: config.company.locale, timeZone },
+    json: args.json ?? false,
+  };
+}
+
+async function caseLabel(s: Session, c: Case): Promise<string> {
+  const debtor = await s.store.getDebtor(c.debtorId);
+  return `case ${c.id} (${debtorName(debtor ?? null, c)})`;
+}
+
+// ---------------------------------------------------------------- reading
+
+export interface CaseArgs extends StoreCommandArgs {
+  caseId?: string;
+}
+
+/** `recouvra cases show CASE`: GET /cases/:id, and in text the last lines of the journal. */
+export async function runCaseShow(args: CaseArgs): Promise<CommandResult> {
+  return runStoreCommand(
+    args,
+    () => requireId(args.caseId, 'case'),
+    async (opened, caseId) => {
+      const s = session(opened, args);
+      const detail = await readCaseDetail(s.store, caseId, businessDate(clockOf(args), s.view.timeZone));
+      if (!detail) throw new NotFoundError('CASE_NOT_FOUND', `no case ${caseId}`);
+      if (s.json) return toJson(detail);
+      const step = await pendingDecision(s.store, detail.case).then(
+        (found): RecordedStep | null => found?.evaluation.step ?? null,
+        () => null,
+      );
+      return renderCaseDetail(detail, step, await s.store.readJournal(caseId), s.view);
+    },
+  );
+}
+
+/** `recouvra cases journal CASE [--after SEQ]`: GET /cases/:id/journal. */
+export async function runCaseJournal(args: CaseArgs & { after?: string }): Promise<CommandResult> {
+  return runStoreCommand(
+    args,
+    () => ({ caseId: requireId(args.caseId, 'case'), after: wholeNumber(args.after, '--after', 0, Number.MAX_SAFE_INTEGER) }),
+    async (opened, { caseId, after }) => {
+      const s = session(opened, args);
+      if (!(await s.store.getCase(caseId))) throw new NotFoundError('CASE_NOT_FOUND', `no case ${caseId}`);
+      const entries = await s.store.readJournal(caseId, after);
+      return s.json ? toJson({ entries }) : renderJournal(entries, s.view);
+    },
+  );
+}
+
+/** `recouvra approvals [--limit N] [--after CASE]`: GET /approvals. */
+export async function runApprovals(args: StoreCommandArgs & { limit?: string; after?: string }): Promise<CommandResult> {
+  return runStoreCommand(
+    args,
+    () => ({ limit: wholeNumber(args.limit, '--limit', 1, MAX_PAGE) ?? DEFAULT_PAGE, after: args.after === undefined ? undefined : requireId(args.after, 'case to list after') }),
+    async (opened, page) => {
+      const s = session(opened, args);
+      const { approvals, next } = await listApprovals(s.store, { limit: page.limit, ...(page.after === undefined ? {} : { afterId: page.after }) });
+      return s.json ? toJson({ approvals, next }) : renderApprovals(approvals, next, s.view);
+    },
+    (_page, missing) => (args.json ? toJson({ approvals: [], next: null }) : `No approvals: ${missing.message}.\n`),
+  );
+}
+
+// ---------------------------------------------------------------- approve, reject, pause, resume
+
+/** `recouvra approve CASE`: POST /cases/:id/approve. */
+export async function runApprove(args: CaseArgs): Promise<CommandResult> {
+  return runStoreCommand(
+    args,
+    () => requireId(args.caseId, 'case'),
+    async (opened, caseId) => {
+      const s = session(opened, args);
+      const outcome = await s.ops.approve(caseId, s.who);
+      if (s.json) return toJson(outcome);
+      return `Approved ${outcome.case.lastStep?.stepId ?? 'the pending step'} on ${await caseLabel(s, outcome.case)}: ${outcome.actions.map((a) => a.kind).join(' + ')} queued for the daemon; the case is now ${outcome.case.stage}.\n`;
+    },
+  );
+}
+
+/** `recouvra reject CASE --reason TEXT`: POST /cases/:id/reject. */
+export async function runReject(args: CaseArgs & { reason?: string }): Promise<CommandResult> {
+  return runStoreCommand(
+    args,
+    () => ({ caseId: requireId(args.caseId, 'case'), reason: requireText(args.reason, '--reason', 'say why the step is rejected') }),
+    async (opened, { caseId, reason }) => {
+      const s = session(opened, args);
+      // Read for the text only: the operation reads the case again in its transaction.
+      const stepId = (await s.store.getCase(caseId))?.pendingApproval?.stepId;
+      const outcome = await s.ops.reject(caseId, s.who, reason);
+      if (s.json) return toJson(outcome);
+      return `Rejected ${stepId ?? 'the pending step'} on ${await caseLabel(s, outcome.case)}: ${reason}. The case is back at ${outcome.case.stage}.\n`;
+    },
+  );
+}
+
+/** `recouvra cases pause CASE --reason TEXT [--until YYYY-MM-DD]`: POST /cases/:id/pause. */
+export async function runPause(args: CaseArgs & { reason?: string; until?: string }): Promise<CommandResult> {
+  return runStoreCommand(
+    args,
+    () => ({ caseId: requireId(args.caseId, 'case'), reason: requireText(args.reason, '--reason', 'say why dunning stops'), until: optionalDate(args.until, '--until') ?? null }),
+    async (opened, { caseId, reason, until }) => {
+      const s = session(opened, args);
+      const outcome = await s.ops.pause(caseId, s.who, reason, until);
+      if (s.json) return toJson(outcome);
+      return `${capitalized(describePause(outcome.case.manualPause))} — ${await caseLabel(s, outcome.case)}.${until === null ? ` Resume with: recouvra cases resume ${caseId}` : ''}\n`;
+    },
+  );
+}
+
+/** `recouvra cases resume CASE`: POST /cases/:id/resume. */
+export async function runResume(args: CaseArgs): Promise<CommandResult> {
+  return runStoreCommand(
+    args,
+    () => requireId(args.caseId, 'case'),
+    async (opened, caseId) => {
+      const s = session(opened, args);
+      const outcome = await s.ops.resume(caseId, s.who);
+      if (s.json) return toJson(outcome);
+      return `Resumed ${await caseLabel(s, outcome.case)}: dunning goes on from stage ${outcome.case.stage}.\n`;
+    },
+  );
+}
+
+// ---------------------------------------------------------------- items
+
+export type ItemMarkCommand = 'dispute' | 'undispute' | 'exclude' | 'include';
+
+const MARK_OF: Readonly<Record<ItemMarkCommand, { key: 'disputed' | 'excluded'; set: boolean }>> = {
+  dispute: { key: 'disputed', set: true },
+  undispute: { key: 'disputed', set: false },
+  exclude: { key: 'excluded', set: true },
+  include: { key: 'excluded', set: false },
+};
+
+/**
+ * `recouvra items dispute|exclude ITEM --reason TEXT` and `items undispute|include ITEM`:
+ * POST and DELETE /items/:id/dispute|exclude.
+ */
+export async function runItemMark(args: StoreCommandArgs & { mark: ItemMarkCommand; itemId?: string; reason?: string }): Promise<CommandResult> {
+  const { key, set } = MARK_OF[args.mark];
+  return runStoreCommand(
+    args,
+    () => {
+      const itemId = requireId(args.itemId, 'item');
+      if (!set) {
+        if (args.reason !== undefined) throw new ArgumentError(`${args.mark} takes no --reason: it lifts the mark`);
+        return { itemId, reason: null };
+      }
+      return { itemId, reason: requireText(args.reason, '--reason', args.mark === 'dispute' ? 'say what the debtor disputes' : 'say why the item leaves dunning') };
+    },
+    async (opened, { itemId, reason }) => {
+      const s = session(opened, args);
+      const outcome = await s.ops.markItem(itemId, s.who, { [key]: reason === null ? null : { reason } });
+      if (s.json) return toJson(outcome);
+      const item = outcome.item;
+      const what = `${item.number} (${item.kind === 'credit_note' ? 'credit note' : 'invoice'}, ${money(item.open, item.currency, s.view)} open)`;
+      const done = reason === null ? (key === 'disputed' ? 'is no longer disputed' : 'is included in dunning again') : key === 'disputed' ? `is disputed: ${reason}` : `is excluded from dunning: ${reason}`;
+      return `${what} ${done} — ${await caseLabel(s, outcome.case)}.\n`;
+    },
+  );
+}
+
+// ---------------------------------------------------------------- promise, call result
+
+export interface PromiseArgs extends StoreCommandArgs {
+  caseId?: string;
+  itemId?: string;
+  date?: string;
+  /** Major units, a dot or a comma before the decimals (`12,50`); absent: everything open. */
+  amount?: string;
+}
+
+/** `recouvra promise (--case CASE | --item ITEM) --date YYYY-MM-DD [--amount 12,50]`: POST /cases/:id/promise or /items/:id/promise. */
+export async function runPromise(args: PromiseArgs): Promise<CommandResult> {
+  return runStoreCommand(
+    args,
+    () => {
+      if ((args.caseId === undefined) === (args.itemId === undefined)) throw new ArgumentError('say what is promised: --case CASE or --item ITEM (one of them)');
+      const target: PromiseTarget = args.caseId !== undefined ? { caseId: requireId(args.caseId, 'case') } : { receivableId: requireId(args.itemId, 'item') };
+      return { target, date: requireDate(args.date, '--date'), amount: typedAmount(args.amount) };
+    },
+    async (opened, { target, date, amount }) => {
+      const s = session(opened, args);
+      const promise = await promiseOf(date, amount, () => currencyOfTarget(s.store, target));
+      const outcome = await s.ops.promiseToPay(target, s.who, promise);
+      if (s.json) return toJson(outcome);
+      return `Promise to pay recorded on ${await caseLabel(s, outcome.case)}:\n${promisedLines(outcome.items, s.view)}`;
+    },
+  );
+}
+
+export interface CallResultArgs extends StoreCommandArgs {
+  actionId?: string;
+  outcome?: string;
+  note?: string;
+  date?: string;
+  amount?: string;
+}
+
+/** `recouvra call-result ACTION --outcome OUTCOME [--note TEXT] [--date YYYY-MM-DD [--amount 12,50]]`: POST /actions/:id/call-result. */
+export async function runCallResult(args: CallResultArgs): Promise<CommandResult> {
+  return runStoreCommand(
+    args,
+    () => {
+      const actionId = requireId(args.actionId, 'action');
+      const outcome = CALL_OUTCOMES.find((o) => o === args.outcome);
+      if (!outcome) throw new ArgumentError(`--outcome must be one of ${CALL_OUTCOMES.join(', ')}${args.outcome === undefined ? '' : `, got "${args.outcome}"`}`);
+      const date = optionalDate(args.date, '--date');
+      const amount = typedAmount(args.amount);
+      if (outcome !== 'promise' && (date !== undefined || amount !== undefined)) throw new ArgumentError(`--date and --amount go only with --outcome promise, not "${outcome}"`);
+      if (amount !== undefined && date === undefined) throw new ArgumentError('a promised --amount needs the --date it is promised by');
+      return { actionId, outcome, note: optionalText(args.note, '--note'), date, amount };
+    },
+    async (opened, { actionId, outcome, note, date, amount }) => {
+      const s = session(opened, args);
+      const promise = date === undefined ? undefined : await promiseOf(date, amount, () => currencyOfAction(s.store, actionId));
+      const result = await s.ops.recordCallResult(actionId, s.who, { outcome, ...(note === undefined ? {} : { note }), ...(promise === undefined ? {} : { promise }) });
+      if (s.json) return toJson(result);
+      const promised = promise === undefined ? '' : ` Promise to pay ${promise.amount === undefined ? 'everything open' : money(promise.amount, result.case.currency, s.view)} by ${promise.date}.`;
+      return `Call result recorded on ${await caseLabel(s, result.case)}: ${outcome.replace('_', ' ')}${note === undefined ? '' : ` (${note})`}.${promised}\n`;
+    },
+  );
+}
+
+/** The amount typed becomes minor units of the currency of what is promised, read from the store. */
+async function promiseOf(date: string, amount: TypedAmount | undefined, currency: () => Promise<string>): Promise<PromiseInput> {
+  return { date, ...(amount === undefined ? {} : { amount: toMinorUnits(amount, await currency()) }) };
+}
+
+async function currencyOfTarget(store: Store, target: PromiseTarget): Promise<string> {
+  if ('caseId' in target) {
+    const c = await store.getCase(target.caseId);
+    if (!c) throw new NotFoundError('CASE_NOT_FOUND', `no case ${target.caseId}`);
+    return c.currency;
+  }
+  const item = await store.getReceivable(target.receivableId);
+  if (!item) throw new NotFoundError('ITEM_NOT_FOUND', `no item ${target.receivableId}`);
+  return item.currency;
+}
+
+async function currencyOfAction(store: Store, actionId: string): Promise<string> {
+  const action = await store.getAction(actionId);
+  if (!action) throw new NotFoundError('ACTION_NOT_FOUND', `no action ${actionId}`);
+  const c = await store.getCase(action.caseId);
+  if (!c) throw new NotFoundError('CASE_NOT_FOUND', `no case ${action.caseId}`);
+  return c.currency;
+}
+
+function promisedLines(items: readonly Receivable[], view: TextView): string {
+  return items
+    .map((r) => {
+      const p = r.promiseToPay;
+      const amount = p?.amount ?? r.open;
+      return `    ${r.number.padEnd(18)} ${money(amount, r.currency, view).padStart(14)} by ${p?.date ?? '?'}${p?.amount === undefined ? ' (all that is open)' : ` of ${money(r.open, r.currency, view)} open`}  [${r.id}]\n`;
+    })
+    .join('');
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// ---------------------------------------------------------------- commander
+
+type Opts = { config?: string; json?: boolean };
+
+/** Adds `show`, `journal`, `pause` and `resume` to `recouvra cases`. */
+export function addCaseActionCommands(cases: Command): Command {
+  cases.addCommand(
+    storeCommand('show', 'one case: debtor, amounts, open items, the step waiting for approval, the last lines of its journal')
+      .argument('<case>', 'case id (as `recouvra cases list` shows it)')
+      .action(async (caseId: string, opts: Opts) => emit(await runCaseShow({ ...opts, caseId }))),
+  );
+  cases.addCommand(
+    storeCommand('journal', "a case's journal, oldest first")
+      .argument('<case>', 'case id')
+      .option('--after <seq>', 'only the entries after this sequence number')
+      .action(async (caseId: string, opts: Opts & { after?: string }) => emit(await runCaseJournal({ ...opts, caseId }))),
+  );
+  cases.addCommand(
+    storeCommand('pause', 'stop dunning on a case, until a date or until resumed')
+      .argument('<case>', 'case id')
+      .option('--reason <text>', 'why (required; journalled)')
+      .option('--until <date>', 'last day of the pause (YYYY-MM-DD); default: until resumed')
+      .action(async (caseId: string, opts: Opts & { reason?: string; until?: string }) => emit(await runPause({ ...opts, caseId }))),
+  );
+  cases.addCommand(
+    storeCommand('resume', 'lift the pause of a case')
+      .argument('<case>', 'case id')
+      .action(async (caseId: string, opts: Opts) => emit(await runResume({ ...opts, caseId }))),
+  );
+  return cases;
+}
+
+/** `approvals`, `approve`, `reject`, `items`, `promise`, `call-result`. */
+export function caseActionCommands(): Command[] {
+  const approvals = storeCommand('approvals', 'the cases whose next step waits for approval, with the step and the amounts it saw')
+    .option('--limit <n>', `at most this many (1–${MAX_PAGE}, default ${DEFAULT_PAGE})`)
+    .option('--after <case>', 'the page after this case id (as the previous page says)')
+    .action(async (opts: Opts & { limit?: string; after?: string }) => emit(await runApprovals(opts)));
+  const approve = storeCommand('approve', 'perform the step waiting for approval: its letters and messages are queued for the daemon')
+    .argument('<case>', 'case id')
+    .action(async (caseId: string, opts: Opts) => emit(await runApprove({ ...opts, caseId })));
+  const reject = storeCommand('reject', 'refuse the step waiting for approval: the case goes back to the stage of its last step')
+    .argument('<case>', 'case id')
+    .option('--reason <text>', 'why (required; journalled)')
+    .action(async (caseId: string, opts: Opts & { reason?: string }) => emit(await runReject({ ...opts, caseId })));
+
+  const items = new Command('items').description('mark an invoice or credit note: disputed, or excluded from dunning');
+  const marks: [ItemMarkCommand, string][] = [
+    ['dispute', 'the debtor disputes the item: the policy leaves it out of its messages (or pauses the case)'],
+    ['undispute', 'lift the dispute'],
+    ['exclude', 'leave the item out of dunning'],
+    ['include', 'lift the exclusion'],
+  ];
+  for (const [mark, description] of marks) {
+    const cmd = storeCommand(mark, description).argument('<item>', 'item (receivable) id');
+    if (mark === 'dispute' || mark === 'exclude') cmd.option('--reason <text>', 'why (required; journalled)');
+    cmd.action(async (itemId: string, opts: Opts & { reason?: string }) => emit(await runItemMark({ ...opts, mark, itemId })));
+    items.addCommand(cmd);
+  }
+
+  const promise = storeCommand('promise', "record a debtor's promise to pay: dunning waits until the date (plus the policy's grace)")
+    .addOption(new Option('--case <case>', 'the open invoices of this case, oldest due first up to the amount').conflicts('item'))
+    .addOption(new Option('--item <item>', 'this invoice').conflicts('case'))
+    .option('--date <date>', 'promised by this date (YYYY-MM-DD, today or later; required)')
+    .option('--amount <amount>', 'promised amount in major units, e.g. 1250,50 or 1250.50; default: everything open')
+    .action(async (opts: Opts & { case?: string; item?: string; date?: string; amount?: string }) => {
+      const { case: caseId, item: itemId, ...rest } = opts;
+      emit(await runPromise({ ...rest, ...(caseId === undefined ? {} : { caseId }), ...(itemId === undefined ? {} : { itemId }) }));
+    });
+
+  const callResult = storeCommand('call-result', 'record the outcome of the phone call a phone task asked for')
+    .argument('<action>', 'the phone task (action id)')
+    .addOption(new Option('--outcome <outcome>', 'what came of the call (required)').choices(CALL_OUTCOMES))
+    .option('--note <text>', 'what was said')
+    .option('--date <date>', 'with --outcome promise: promised by this date (YYYY-MM-DD)')
+    .option('--amount <amount>', 'with --outcome promise: promised amount in major units; default: everything open')
+    .action(async (actionId: string, opts: Opts & { outcome?: string; note?: string; date?: string; amount?: string }) => emit(await runCallResult({ ...opts, actionId })));
+
+  return [approvals, approve, reject, items, promise, callResult];
+}
