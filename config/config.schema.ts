@@ -49,7 +49,7 @@ export const ConnectionBaseSchema = z.looseObject({
 
 const CronSchema = z.string().refine(validCron, { error: (i) => `"${String(i.input)}" is not a cron expression (five fields "min hour day month weekday", or six with seconds first)` });
 
-const DAEMON_DEFAULTS = { syncCron: '*/5 * * * *', reconcileCron: '30 3 * * *', evaluateCron: '0 * * * *', outboxCron: '*/15 * * * * *', drainTimeoutMs: 30_000 };
+const DAEMON_DEFAULTS = { syncCron: '*/5 * * * *', reconcileCron: '30 3 * * *', evaluateCron: '0 * * * *', outboxCron: '*/15 * * * * *', trackCron: '*/10 * * * *', drainTimeoutMs: 30_000 };
 
 /** `recouvra run`: what it schedules (cron in company.timezone; the schedules only enqueue jobs). */
 export const DaemonConfigSchema = z
@@ -62,6 +62,8 @@ export const DaemonConfigSchema = z
     evaluateCron: CronSchema.default(DAEMON_DEFAULTS.evaluateCron),
     /** Outbox dispatch (six fields: seconds first). */
     outboxCron: CronSchema.default(DAEMON_DEFAULTS.outboxCron),
+    /** Delivery tracking: asks the SMS and postal providers what became of what they accepted, and keeps the proofs. */
+    trackCron: CronSchema.default(DAEMON_DEFAULTS.trackCron),
     /** On SIGTERM/SIGINT, how long running jobs may take to finish (ms) before the process exits anyway. */
     drainTimeoutMs: z.number().int().min(0).max(600_000).default(DAEMON_DEFAULTS.drainTimeoutMs),
   })

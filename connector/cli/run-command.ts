@@ -62,7 +62,7 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
     for (const conn of rt.config.connections) connections.set(conn.id, createConnectionAdapter(conn, adapterRegistry, { clock, logger: rt.logger }));
     const performers = buildPerformers({ config: rt.config, store, clock, logger: rt.logger, legal: rt.legal, connections });
     const metrics = createMetrics({ clock, queue });
-    const daemon = new Daemon({ config: rt.config, store, queue, clock, logger: rt.logger, connections, policies: rt.policies, context: rt.context, performers: performers.performers, metrics, ...(demo ? { simulatedSchedule: demo.schedule } : {}) });
+    const daemon = new Daemon({ config: rt.config, store, queue, clock, logger: rt.logger, connections, policies: rt.policies, context: rt.context, performers: performers.performers, tracking: performers.providers, metrics, ...(demo ? { simulatedSchedule: demo.schedule } : {}) });
     daemon.start();
     const settings = apiSettings(rt.config.api);
     const api = settings ? await startApi({ store, daemon, queue, connections: connections.keys(), config: settings, clock, logger: rt.logger, metrics, timeZone: rt.config.company.timezone }) : undefined;

@@ -1,10 +1,13 @@
 import type { Config } from '../../config/config.schema';
+import type { PostalProvider } from '../../adapters/postal';
+import type { SmsProvider } from '../../adapters/sms';
 import type { Policy } from '../../config/policy.schema';
 import type { JobName, JobQueue, RunningJob } from '../jobs/job-queue';
 import { RateLimitedError, UnrecoverableJobError } from '../jobs/job-queue';
 import type { Metrics } from '../http/metrics';
 import type { Logger } from '../log/logger';
 import type { ActionKind } from '../model/action.schema';
+import { trackDeliveries } from '../outbox/delivery-tracking';
 import { dispatchActions, type Performer } from '../outbox/dispatch';
 import { decide, policyFor } from '../policy/decide';
 import type { EvaluationContext } from '../policy/evaluate';
@@ -36,7 +39,9 @@ export interface DaemonParts {
   /** Where sync, action and error figures go (Prometheus). */
   metrics?: Metrics;
   /** Demo: tick on the (faster) clock instead of cron. */
-  simulatedSchedule?: { syncSeconds: number; evaluateSeconds: number; outboxSeconds: number; reconcileSeconds: number };
+  simulatedSchedule?: { syncSeconds: number; evaluateSeconds: number; outboxSeconds: number; reconcileSeconds: number; trackSeconds: number };
+  /** The providers asked what became of the SMS and letters they accepted (the `track` job); absent ones are not asked. */
+  tracking?: { sms?: SmsProvider; postal?: PostalProvider };
 }
 
 export interface EvaluationRun {
@@ -59,6 +64,7 @@ export class Daemon {
       queue.process('reconcile', (job) => this.sync(job, 'full'));
       queue.process('evaluate', async () => void (await this.evaluate()));
       queue.process('outbox', () => this.dispatch());
+      queue.process('track', () => this.track());
     }
     if (options.schedule !== false) this.scheduler = this.startSchedules();
   }
@@ -90,6 +96,7 @@ export class Daemon {
     }
     add('evaluate', 'evaluate', {}, d.evaluateCron, demo?.evaluateSeconds ?? 3_600);
     add('outbox', 'outbox', {}, d.outboxCron, demo?.outboxSeconds ?? 15);
+    if (this.parts.tracking?.sms || this.parts.tracking?.postal) add('track', 'track', {}, d.trackCron, demo?.trackSeconds ?? 600);
     return demo ? startSimulatedScheduler(entries, { clock, logger }) : startCronScheduler(entries, { timezone: config.company.timezone, logger });
   }
 
@@ -146,6 +153,16 @@ export class Daemon {
     const metrics = this.parts.metrics;
     const result = await dispatchActions({ store, performers, clock, logger, ...(metrics ? { onOutcome: (kind: ActionKind, outcome: 'done' | 'retried' | 'failed') => metrics.observeAction(kind, outcome) } : {}) });
     if (result.done + result.retried + result.failed > 0) logger.info(`outbox: ${result.done} done, ${result.retried} to retry, ${result.failed} failed${result.rateLimitedMs ? `; a channel asked to wait ${result.rateLimitedMs} ms` : ''}`);
+  }
+
+  /** Asks the providers what became of the messages they accepted; journals statuses and keeps proofs. */
+  private async track(): Promise<void> {
+    const { store, clock, logger } = this.parts;
+    const metrics = this.parts.metrics;
+    const result = await trackDeliveries({ store, clock, logger, ...this.parts.tracking, ...(metrics ? { onStatus: (channel: string, status: string) => metrics.observeDelivery(channel, status) } : {}) });
+    if (result.checked > 0) logger.info(`tracking: ${result.checked} checked, ${result.events} new status(es), ${result.proofs} proof(s), ${result.finished} final${result.errors ? `, ${result.errors} error(s)` : ''}`);
+    // A provider that asks to wait delays this job only: the rows are checked again after the delay.
+    if (result.rateLimitedMs !== undefined) throw new RateLimitedError(result.rateLimitedMs, 'a provider asked to slow down');
   }
 
   private logSummary(s: SyncSummary): void {

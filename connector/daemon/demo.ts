@@ -39,11 +39,13 @@ export interface DemoEnvironment {
   connections: Record<string, unknown>[];
   /** Where to look: the simulated Odoo (admin / admin-api-key), the folder of received e-mails, the SMS and postal simulators. */
   odooUrl: string;
+  /** The simulated Odoo itself, for tests that inject failures. */
+  odoo: OdooSimulator;
   mailDir: string;
   sms: SmsSimulator;
   postal: PostalSimulator;
   /** Schedules in simulated seconds. */
-  schedule: { syncSeconds: number; evaluateSeconds: number; outboxSeconds: number; reconcileSeconds: number };
+  schedule: { syncSeconds: number; evaluateSeconds: number; outboxSeconds: number; reconcileSeconds: number; trackSeconds: number };
   banner: string;
   stop(): Promise<void>;
 }
@@ -118,10 +120,11 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     api: { enabled: true, host: '127.0.0.1', port: 0, token: randomBytes(24).toString('hex'), metricsPublic: true },
     connections,
     odooUrl: odoo.url,
+    odoo,
     mailDir: join(dataDir, 'mail'),
     sms,
     postal,
-    schedule: { syncSeconds: days(0.25), evaluateSeconds: days(1), outboxSeconds: Math.max(1, Math.round(options.clockSpeed)), reconcileSeconds: days(7) },
+    schedule: { syncSeconds: days(0.25), evaluateSeconds: days(1), outboxSeconds: Math.max(1, Math.round(options.clockSpeed)), reconcileSeconds: days(7), trackSeconds: days(0.25) },
     banner,
     stop: async () => {
       payments.stop();

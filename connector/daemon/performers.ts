@@ -36,6 +36,8 @@ export interface PerformerDeps {
 
 export interface Performers {
   performers: Partial<Record<ActionKind, Performer>>;
+  /** The providers the tracking job asks what became of what they accepted. */
+  providers: { sms?: SmsProvider; postal?: PostalProvider };
   close(): Promise<void>;
 }
 
@@ -74,7 +76,7 @@ export function buildPerformers(deps: PerformerDeps): Performers {
       const to = ctx.debtor.phones.map((p) => (isE164(p) ? p : frenchNumberToE164(p))).find((p): p is string => typeof p === 'string' && p.startsWith('+33'));
       if (!to) throw new AdapterError({ code: 'SMS_NO_NUMBER', kind: 'system', userMessage: `debtor ${ctx.debtor.id} has no French mobile number in the ledger` });
       const sent = await sms.send({ to, text: reminderSms(ctx.input), senderId, idempotencyKey: action.idempotencyKey });
-      return { summary: `SMS sent (${sent.status})`, data: { providerId: sent.providerId } };
+      return { summary: `SMS sent (${sent.status})`, data: { providerId: sent.providerId }, delivery: { channel: 'sms', providerId: sent.providerId, status: sent.status } };
     });
   }
   if (postal) {
@@ -89,12 +91,12 @@ export function buildPerformers(deps: PerformerDeps): Performers {
         else if (isTemplateName(template) && template !== 'formal-notice') pdf = await renderLetter(reminderLetter(template, ctx.input));
         else throw new AdapterError({ code: 'LETTER_NO_TEMPLATE', kind: 'config', userMessage: `no letter for template "${template}" (a policy step sends letters with reminder or formal-notice templates)` });
         const sent = await postal.send({ kind, recipient: postalAddress(ctx.debtor.name, address), sender: postalAddress(config.company.name, config.company.address!), pdf, idempotencyKey: action.idempotencyKey });
-        return { summary: `${kind === 'registered_letter' ? 'registered letter with acknowledgement of receipt' : 'letter'} (${template}) handed to the postal service${sent.trackingNumber ? `, tracking ${sent.trackingNumber}` : ''}`, data: { providerId: sent.providerId, trackingNumber: sent.trackingNumber ?? null, status: sent.status, template } };
+        return { summary: `${kind === 'registered_letter' ? 'registered letter with acknowledgement of receipt' : 'letter'} (${template}) handed to the postal service${sent.trackingNumber ? `, tracking ${sent.trackingNumber}` : ''}`, data: { providerId: sent.providerId, trackingNumber: sent.trackingNumber ?? null, status: sent.status, template }, delivery: { channel: kind, providerId: sent.providerId, status: sent.status } };
       });
     performers.letter = letter('letter');
     performers.registered_letter = letter('registered_letter');
   }
-  return { performers, close: async () => email?.close() };
+  return { performers, providers: { ...(sms ? { sms } : {}), ...(postal ? { postal } : {}) }, close: async () => email?.close() };
 }
 
 function postalAddress(name: string, address: Address): PostalAddress {

@@ -77,6 +77,27 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
     return { entries: await ctx.store.readJournal(params.id, query.after) };
   });
 
+  app.get('/cases/:id/deliveries', async (request) => {
+    const { params } = parseRequest(request, { params: IdParams });
+    if (!(await ctx.store.getCase(params.id))) throw new NotFoundError('CASE_NOT_FOUND', `no case ${params.id}`);
+    return { deliveries: await ctx.store.listDeliveries({ caseId: params.id }) };
+  });
+
+  app.get('/cases/:id/documents', async (request) => {
+    const { params } = parseRequest(request, { params: IdParams });
+    if (!(await ctx.store.getCase(params.id))) throw new NotFoundError('CASE_NOT_FOUND', `no case ${params.id}`);
+    return { documents: await ctx.store.listDocuments(params.id) };
+  });
+
+  /** A document's bytes (a proof of deposit, an acknowledgement of receipt), with its SHA-256 to check them against the journal. */
+  app.get('/documents/:id', async (request, reply) => {
+    const { params } = parseRequest(request, { params: IdParams });
+    const doc = await ctx.store.getDocument(params.id);
+    if (!doc) throw new NotFoundError('DOCUMENT_NOT_FOUND', `no document ${params.id}`);
+    const filename = `${doc.id.replace(/[^A-Za-z0-9._-]+/g, '-')}${doc.mediaType === 'application/pdf' ? '.pdf' : ''}`;
+    return reply.type(doc.mediaType).header('Content-Disposition', `attachment; filename="${filename}"`).header('X-Content-SHA256', doc.sha256).send(doc.content);
+  });
+
   app.get('/approvals', async (request) => {
     const { query } = parseRequest(request, { query: ApprovalsQuerySchema });
     return listApprovals(ctx.store, { limit: query.limit, ...(query.after ? { afterId: query.after } : {}) });

@@ -25,6 +25,8 @@ export interface Metrics {
   observeSync(summary: SyncSummary): void;
   /** After an attempt at an outbox row: `kind` is the action's kind (email, letter, ledger_note…). */
   observeAction(kind: string, outcome: ActionOutcome, count?: number): void;
+  /** A delivery reached a new status at its provider (`channel`: sms, letter, registered_letter). */
+  observeDelivery(channel: string, status: string): void;
   /** Any other error worth counting, by its stable code (e.g. an evaluation that failed). */
   observeError(code: string): void;
   /** The exposition text and its content type. */
@@ -71,6 +73,12 @@ export function createMetrics(options: MetricsOptions): Metrics {
     labelNames: ['channel', 'outcome'] as const,
     registers,
   });
+  const deliveries = new Counter({
+    name: 'recouvra_deliveries_total',
+    help: 'Statuses reached at the provider by SMS and letters the outbox handed over (delivered, returned, failed…), by channel.',
+    labelNames: ['channel', 'status'] as const,
+    registers,
+  });
   new Gauge({
     name: 'recouvra_queue_jobs',
     help: 'Jobs in the queue by name and status, read when scraped.',
@@ -103,6 +111,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
     observeAction(kind, outcome, count = 1) {
       actions.inc({ channel: kind, outcome }, count);
+    },
+    observeDelivery(channel, status) {
+      deliveries.inc({ channel, status });
     },
     observeError(code) {
       errors.inc({ code });

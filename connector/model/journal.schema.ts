@@ -15,6 +15,7 @@ export const JournalEntryTypeSchema = z.enum([
   'rejected',
   'action_performed',
   'action_failed',
+  'delivery_status',
   'proof_received',
   'paused',
   'resumed',

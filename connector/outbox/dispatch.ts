@@ -1,7 +1,8 @@
 import type { Logger } from '../log/logger';
 import type { Action, ActionKind } from '../model/action.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
-import type { Store } from '../store/store';
+import type { DeliveryChannel, Store } from '../store/store';
+import { firstCheckAt } from './delivery-tracking';
 import type { Clock } from '../time/clock';
 import { AdapterError } from '../sync/adapter-error';
 import { decideRetry, DEFAULT_RETRY, type RetryOptions } from '../sync/retry-policy';
@@ -19,6 +20,8 @@ export interface PerformResult {
   /** The journal line: what was done, in words a controller reads. */
   summary: string;
   data?: Record<string, unknown>;
+  /** The provider accepted a message whose delivery it reports later (SMS, letters): it is tracked (delivery-tracking.ts). */
+  delivery?: { channel: DeliveryChannel; providerId: string; status: string };
 }
 
 /** Performs one action; throws an AdapterError (or any error) when it could not. */
@@ -87,7 +90,15 @@ async function performOne(options: DispatchOptions, action: Action, perform: Per
   const journal = (type: CaseJournalEntry['type'], summary: string, data: Record<string, unknown>): Omit<CaseJournalEntry, 'seq'> => ({ caseId: action.caseId, at, actor, type, summary, data: { actionId: action.id, idempotencyKey: action.idempotencyKey, kind: action.kind, ...data } });
   try {
     const done = await perform(action);
-    await store.completeAction({ id: action.id, status: 'done', attempts, lastError: null, at, journal: [journal('action_performed', done.summary, done.data ?? {})] });
+    await store.completeAction({
+      id: action.id,
+      status: 'done',
+      attempts,
+      lastError: null,
+      at,
+      journal: [journal('action_performed', done.summary, done.data ?? {})],
+      ...(done.delivery ? { delivery: { ...done.delivery, nextCheckAt: firstCheckAt(done.delivery.channel, clock.now()) } } : {}),
+    });
     return { kind: 'done' };
   } catch (e) {
     const message = e instanceof AdapterError ? `${e.code}: ${e.userMessage}` : e instanceof Error ? e.message : String(e);

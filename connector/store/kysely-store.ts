@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Migrator, sql, type Insertable, type Kysely, type RawBuilder, type UpdateObject } from 'kysely';
 import type { Action } from '../model/action.schema';
 import { caseIdOf, type Case } from '../model/case.schema';
@@ -7,7 +8,7 @@ import type { Payment } from '../model/payment.schema';
 import type { Receivable } from '../model/receivable.schema';
 import { storeMigrations } from './migrations';
 import { StoreError, attempt, messageOf, wrapError } from './errors';
-import { CASE_COLUMNS, DEBTOR_COLUMNS, PAYMENT_COLUMNS, RECEIVABLE_ANNOTATION_COLUMNS, RECEIVABLE_COLUMNS, actionToRow, annotationsToRow, caseToRow, debtorToRow, decisionToRow, journalEntryToRow, newCaseRow, paymentToRow, receivableToRow, rowToAction, rowToCase, rowToDebtor, rowToDecision, rowToJournalEntry, rowToPayment, rowToReceivable, rowToStoredJob } from './rows';
+import { CASE_COLUMNS, DEBTOR_COLUMNS, PAYMENT_COLUMNS, RECEIVABLE_ANNOTATION_COLUMNS, RECEIVABLE_COLUMNS, actionToRow, annotationsToRow, caseToRow, debtorToRow, decisionToRow, journalEntryToRow, newCaseRow, paymentToRow, receivableToRow, rowToAction, rowToCase, rowToDebtor, rowToDelivery, rowToDocument, rowToDecision, rowToJournalEntry, rowToPayment, rowToReceivable, rowToStoredJob } from './rows';
 import type {
   CasesTable,
   Database,
@@ -22,6 +23,9 @@ import type {
   ClaimJobInput,
   CompleteActionInput,
   Decision,
+  Delivery,
+  DeliveryCheckInput,
+  StoredDocument,
   EnqueueJobInput,
   QuarantinedRecord,
   ReceivableClosure,
@@ -533,7 +537,87 @@ export class KyselyStore implements Store {
       );
       if (updated === undefined) throw new StoreError(`cannot complete action "${id}": the outbox holds no action with that id`, { table: 'outbox', recordId: id });
       if (journal.length > 0) await tx.appendJournalEntries(journal);
+      if (input.delivery && status === 'done') await tx.insertDelivery(id, input.delivery, at);
     });
+  }
+
+  // ── deliveries and documents ─────────────────────────────────────────────
+
+  private async insertDelivery(actionId: string, delivery: NonNullable<CompleteActionInput['delivery']>, at: string): Promise<void> {
+    const action = await attempt('read', 'outbox', actionId, () => this.db.selectFrom('outbox').select('case_id').where('id', '=', actionId).executeTakeFirstOrThrow());
+    await attempt('write', 'deliveries', actionId, () =>
+      this.db
+        .insertInto('deliveries')
+        .values({ action_id: actionId, case_id: action.case_id, channel: delivery.channel, provider_id: delivery.providerId, status: delivery.status, events_seen: 0, proofs: '[]', checks: 0, final: 0, next_check_at: delivery.nextCheckAt, last_error: null, sent_at: at, updated_at: at })
+        // A row performed again after a crash keeps its first delivery.
+        .onConflict((oc) => oc.column('action_id').doNothing())
+        .execute(),
+    );
+  }
+
+  async claimDelivery(input: { now: string; leaseUntil: string }): Promise<Delivery | undefined> {
+    return this.inTransaction(async (tx) => {
+      let next = tx.db.selectFrom('deliveries').select('action_id').where('final', '=', 0).where('next_check_at', '<=', input.now).orderBy('next_check_at').orderBy('action_id').limit(1);
+      if (this.driver === 'postgres') next = next.forUpdate().skipLocked();
+      const row = await attempt('read', 'deliveries', undefined, () => next.executeTakeFirst());
+      if (row === undefined) return undefined;
+      const claimed = await attempt('write', 'deliveries', row.action_id, () =>
+        tx.db.updateTable('deliveries').set({ next_check_at: input.leaseUntil }).where('action_id', '=', row.action_id).returningAll().executeTakeFirstOrThrow(),
+      );
+      return rowToDelivery(claimed);
+    });
+  }
+
+  async getDelivery(actionId: string): Promise<Delivery | undefined> {
+    const row = await attempt('read', 'deliveries', actionId, () => this.db.selectFrom('deliveries').selectAll().where('action_id', '=', actionId).executeTakeFirst());
+    return row === undefined ? undefined : rowToDelivery(row);
+  }
+
+  async listDeliveries(filter: { caseId?: string; final?: boolean } = {}): Promise<Delivery[]> {
+    let query = this.db.selectFrom('deliveries').selectAll().orderBy('sent_at').orderBy('action_id');
+    if (filter.caseId !== undefined) query = query.where('case_id', '=', filter.caseId);
+    if (filter.final !== undefined) query = query.where('final', '=', filter.final ? 1 : 0);
+    const rows = await attempt('read', 'deliveries', undefined, () => query.execute());
+    return rows.map(rowToDelivery);
+  }
+
+  async recordDeliveryCheck(input: DeliveryCheckInput): Promise<boolean> {
+    return this.inTransaction(async (tx) => {
+      const updated = await attempt('write', 'deliveries', input.actionId, () =>
+        tx.db
+          .updateTable('deliveries')
+          .set({ status: input.status, events_seen: input.eventsSeen, proofs: JSON.stringify(input.proofs), checks: input.expectedChecks + 1, final: input.final ? 1 : 0, next_check_at: input.nextCheckAt, last_error: input.lastError, updated_at: input.at })
+          .where('action_id', '=', input.actionId)
+          .where('checks', '=', input.expectedChecks)
+          .returning('case_id')
+          .executeTakeFirst(),
+      );
+      if (updated === undefined) return false;
+      for (const d of input.documents ?? []) {
+        if (d.caseId !== updated.case_id) throw new StoreError(`document "${d.id}" belongs to case "${d.caseId}", not to the delivery's case "${updated.case_id}"`, { table: 'documents', recordId: d.id });
+        await attempt('write', 'documents', d.id, () =>
+          tx.db
+            .insertInto('documents')
+            .values({ id: d.id, case_id: d.caseId, action_id: d.actionId, kind: d.kind, media_type: d.mediaType, sha256: sha256Of(d.content), size: d.content.length, content: d.content, proven_at: d.provenAt, created_at: d.createdAt })
+            .onConflict((oc) => oc.column('id').doNothing())
+            .execute(),
+        );
+      }
+      if (input.journal?.length) await tx.appendJournalEntries(input.journal);
+      return true;
+    });
+  }
+
+  async listDocuments(caseId: string): Promise<StoredDocument[]> {
+    const rows = await attempt('read', 'documents', undefined, () =>
+      this.db.selectFrom('documents').select(['id', 'case_id', 'action_id', 'kind', 'media_type', 'sha256', 'size', 'proven_at', 'created_at']).where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute(),
+    );
+    return rows.map(rowToDocument);
+  }
+
+  async getDocument(id: string): Promise<(StoredDocument & { content: Buffer }) | undefined> {
+    const row = await attempt('read', 'documents', id, () => this.db.selectFrom('documents').selectAll().where('id', '=', id).executeTakeFirst());
+    return row === undefined ? undefined : { ...rowToDocument(row), content: Buffer.from(row.content) };
   }
 
   // ── sync ─────────────────────────────────────────────────────────────────
@@ -1042,3 +1126,6 @@ function idsOf(rows: readonly { id: string }[]): string | readonly string[] {
   return rows.length === 1 ? rows[0]!.id : rows.map((r) => r.id);
 }
 
+function sha256Of(content: Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
+}

@@ -5,8 +5,8 @@ import type { Debtor } from '../model/debtor.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Payment } from '../model/payment.schema';
 import type { Receivable } from '../model/receivable.schema';
-import type { CasesTable, CaseJournalTable, DebtorsTable, DecisionsTable, JobsTable, OutboxTable, PaymentsTable, ReceivablesTable } from './schema';
-import type { Decision, ReceivableAnnotations, StoredJob } from './store';
+import type { CasesTable, CaseJournalTable, DebtorsTable, DecisionsTable, DeliveriesTable, DocumentsTable, JobsTable, OutboxTable, PaymentsTable, ReceivablesTable } from './schema';
+import type { Decision, Delivery, ReceivableAnnotations, StoredDocument, StoredJob } from './store';
 
 /**
  * Canonical record ↔ table row, for both drivers. Rows were validated by the zod schemas
@@ -343,6 +343,38 @@ export function rowToAction(row: Selectable<OutboxTable>): Action {
     lastError: row.last_error,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+  };
+}
+
+export function rowToDelivery(row: Selectable<DeliveriesTable>): Delivery {
+  return {
+    actionId: row.action_id,
+    caseId: row.case_id,
+    channel: row.channel as Delivery['channel'],
+    providerId: row.provider_id,
+    status: row.status,
+    eventsSeen: row.events_seen,
+    proofs: JSON.parse(row.proofs) as string[],
+    checks: row.checks,
+    final: row.final === 1,
+    nextCheckAt: row.next_check_at,
+    lastError: row.last_error,
+    sentAt: row.sent_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function rowToDocument(row: Omit<Selectable<DocumentsTable>, 'content'>): StoredDocument {
+  return {
+    id: row.id,
+    caseId: row.case_id,
+    actionId: row.action_id,
+    kind: row.kind,
+    mediaType: row.media_type,
+    sha256: row.sha256,
+    size: row.size,
+    provenAt: row.proven_at,
+    createdAt: row.created_at,
   };
 }
 

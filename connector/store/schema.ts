@@ -199,4 +199,36 @@ export interface Database {
   quarantine: QuarantineTable;
   jobs: JobsTable;
   job_holds: JobHoldsTable;
+  deliveries: DeliveriesTable;
+  documents: DocumentsTable;
+}
+
+export interface DeliveriesTable {
+  action_id: string;
+  case_id: string;
+  channel: string;
+  provider_id: string;
+  status: string;
+  events_seen: number;
+  /** JSON array of proof kinds. */
+  proofs: string;
+  checks: number;
+  final: number;
+  next_check_at: string;
+  last_error: string | null;
+  sent_at: string;
+  updated_at: string;
+}
+
+export interface DocumentsTable {
+  id: string;
+  case_id: string;
+  action_id: string | null;
+  kind: string;
+  media_type: string;
+  sha256: string;
+  size: number;
+  content: Buffer;
+  proven_at: string | null;
+  created_at: string;
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { ActionSchema } from '../../connector/model/action.schema';
 import type { JobEnqueuer } from '../../connector/http/api';
 import { caseAwaitingFormalNotice, CASE_ID, COMPANY, CREDIT, DEBTOR, phoneTask, R1, R2, seed } from '../cases/case-fixtures';
 import { invoice } from '../helpers/builders';
@@ -159,6 +161,35 @@ describe('HTTP API', () => {
       expect(all.map((e) => e.type)).toEqual(['decision', 'decision', 'approval_requested']);
       const after = (await h.call('GET', `/cases/${CASE_ID}/journal?after=2`)).json<{ entries: { seq: number; type: string }[] }>().entries;
       expect(after.map((e) => [e.seq, e.type])).toEqual([[3, 'approval_requested']]);
+    });
+
+    it('GET /cases/:id/deliveries and /documents list the tracking and the proofs; GET /documents/:id gives the bytes and their SHA-256', async () => {
+      await seed(h.store);
+      const at = '2025-03-24T09:00:00.000Z';
+      const action = ActionSchema.parse({ id: 'act-lrar', idempotencyKey: `${CASE_ID}/formal-notice/registered_letter`, caseId: CASE_ID, decisionId: null, kind: 'registered_letter', template: 'formal-notice', status: 'pending', notBefore: at, createdAt: at, updatedAt: at });
+      await h.store.applyCaseChange({ caseAfter: (await h.store.getCase(CASE_ID))!, actions: [action], journal: [] });
+      await h.store.completeAction({ id: action.id, status: 'done', attempts: 1, lastError: null, at, delivery: { channel: 'registered_letter', providerId: 'ltr_1', status: 'accepted', nextCheckAt: at } });
+      const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from([0, 0xff, 0x80]), Buffer.from('\n%%EOF\n')]);
+      const id = `proof:${action.id}:acknowledgement_of_receipt`;
+      await h.store.recordDeliveryCheck({ actionId: action.id, expectedChecks: 0, status: 'delivered', eventsSeen: 4, proofs: ['acknowledgement_of_receipt'], final: true, nextCheckAt: at, lastError: null, at, documents: [{ id, caseId: CASE_ID, actionId: action.id, kind: 'acknowledgement_of_receipt', mediaType: 'application/pdf', content: pdf, provenAt: '2025-03-27', createdAt: at }] });
+
+      const deliveries = (await h.call('GET', `/cases/${CASE_ID}/deliveries`)).json<{ deliveries: { actionId: string; status: string; final: boolean }[] }>().deliveries;
+      expect(deliveries).toEqual([expect.objectContaining({ actionId: action.id, status: 'delivered', final: true, proofs: ['acknowledgement_of_receipt'] })]);
+      const documents = (await h.call('GET', `/cases/${CASE_ID}/documents`)).json<{ documents: { id: string; sha256: string; size: number }[] }>().documents;
+      expect(documents).toEqual([expect.objectContaining({ id, kind: 'acknowledgement_of_receipt', size: pdf.length, provenAt: '2025-03-27' })]);
+      expect(documents[0]).not.toHaveProperty('content');
+
+      const res = await h.call('GET', `/documents/${encodeURIComponent(id)}`);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('application/pdf');
+      expect(res.headers['content-disposition']).toBe('attachment; filename="proof-act-lrar-acknowledgement_of_receipt.pdf"');
+      expect(res.rawPayload.equals(pdf)).toBe(true);
+      expect(res.headers['x-content-sha256']).toBe(createHash('sha256').update(pdf).digest('hex'));
+      expect(res.headers['x-content-sha256']).toBe(documents[0]!.sha256);
+
+      expect((await h.call('GET', '/documents/proof:nothing:here')).json()).toEqual({ error: { code: 'DOCUMENT_NOT_FOUND', message: 'no document proof:nothing:here' } });
+      expect((await h.call('GET', '/cases/no-such-case/documents')).statusCode).toBe(404);
+      expect((await h.call('GET', `/documents/${encodeURIComponent(id)}`, { token: null })).statusCode).toBe(401);
     });
 
     it('GET /approvals lists the cases waiting, with the step and the amounts the decision saw', async () => {

@@ -7,7 +7,8 @@ import { PaymentSchema, type Payment } from '../../connector/model/payment.schem
 import { ReceivableSchema, type Receivable } from '../../connector/model/receivable.schema';
 import { KyselyStore } from '../../connector/store/kysely-store';
 import { StoreError } from '../../connector/store/errors';
-import type { CaseSnapshot, Decision, RecordDecisionInput, Store } from '../../connector/store/store';
+import type { CaseSnapshot, Decision, DeliveryCheckInput, RecordDecisionInput, Store } from '../../connector/store/store';
+import { createHash } from 'node:crypto';
 
 /**
  * The behaviour every `Store` driver must show, run against each one (sqlite.test.ts,
@@ -32,7 +33,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.migrate();
         expect(await store.getDebtor('d1')).toStrictEqual(debtor('d1'));
         const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(kyselyOf(store));
-        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-sync-indexes', '0003-jobs']);
+        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-sync-indexes', '0003-jobs', '0004-deliveries']);
       });
     });
 
@@ -519,6 +520,113 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect((failure as StoreError).table).toBe('outbox');
         expect((failure as StoreError).recordId).toBe('act-ghost');
         expect(await store.readJournal(c.id)).toEqual([]);
+      });
+    });
+
+    describe('deliveries and documents', () => {
+      const SENT = '2025-03-01T10:00:00.000Z';
+      const DUE = '2025-03-01T16:00:00.000Z';
+
+      async function sentLetters(ids: string[]): Promise<string> {
+        const c = caseOf('d1');
+        await store.recordDecision(decisionInput(c.id, 'formal-notice', { actions: ids.map((id) => action(c.id, id, { kind: 'registered_letter', template: 'formal-notice' })) }));
+        for (const [i, id] of ids.entries()) {
+          await store.completeAction({ id, status: 'done', attempts: 1, lastError: null, at: SENT, delivery: { channel: 'registered_letter', providerId: `pv-${id}`, status: 'accepted', nextCheckAt: `2025-03-01T1${6 + i}:00:00.000Z` } });
+        }
+        return c.id;
+      }
+
+      const check = (actionId: string, expectedChecks: number, over: Partial<DeliveryCheckInput> = {}): DeliveryCheckInput => ({
+        actionId,
+        expectedChecks,
+        status: 'posted',
+        eventsSeen: 3,
+        proofs: [],
+        final: false,
+        nextCheckAt: '2025-03-02T10:00:00.000Z',
+        lastError: null,
+        at: '2025-03-01T16:00:05.000Z',
+        ...over,
+      });
+
+      it('a done action with a delivery starts its tracking; performing it again keeps the first', async () => {
+        const caseId = await sentLetters(['l1']);
+        await store.completeAction({ id: 'l1', status: 'done', attempts: 2, lastError: null, at: LATER, delivery: { channel: 'registered_letter', providerId: 'pv-other', status: 'accepted', nextCheckAt: LATER } });
+        expect(await store.getDelivery('l1')).toStrictEqual({ actionId: 'l1', caseId, channel: 'registered_letter', providerId: 'pv-l1', status: 'accepted', eventsSeen: 0, proofs: [], checks: 0, final: false, nextCheckAt: DUE, lastError: null, sentAt: SENT, updatedAt: SENT });
+      });
+
+      it('an attempt that is not done starts no tracking', async () => {
+        const c = caseOf('d1');
+        await store.recordDecision(decisionInput(c.id, 'reminder-1', { actions: [action(c.id, 's1', { kind: 'sms', template: 'reminder-1' })] }));
+        await store.completeAction({ id: 's1', status: 'pending', attempts: 1, lastError: 'SMS 503', at: SENT, notBefore: LATER, delivery: { channel: 'sms', providerId: 'x', status: 'queued', nextCheckAt: DUE } });
+        expect(await store.getDelivery('s1')).toBeUndefined();
+        expect(await store.listDeliveries()).toEqual([]);
+      });
+
+      it('claims due deliveries soonest first, each once until its lease runs out', async () => {
+        await sentLetters(['l1', 'l2']);
+        expect(await store.claimDelivery({ now: '2025-03-01T15:59:59.000Z', leaseUntil: '2025-03-01T16:10:00.000Z' })).toBeUndefined();
+        const first = await store.claimDelivery({ now: '2025-03-01T18:00:00.000Z', leaseUntil: '2025-03-01T18:00:20.000Z' });
+        expect(first?.actionId).toBe('l1');
+        expect(first?.nextCheckAt).toBe('2025-03-01T18:00:20.000Z');
+        expect((await store.claimDelivery({ now: '2025-03-01T18:00:00.000Z', leaseUntil: '2025-03-01T18:00:20.000Z' }))?.actionId).toBe('l2');
+        expect(await store.claimDelivery({ now: '2025-03-01T18:00:10.000Z', leaseUntil: '2025-03-01T18:00:30.000Z' })).toBeUndefined();
+        // Its worker died: the row is taken again once the lease has passed.
+        expect((await store.claimDelivery({ now: '2025-03-01T18:00:20.000Z', leaseUntil: '2025-03-01T18:00:40.000Z' }))?.actionId).toBe('l1');
+      });
+
+      it('two workers claiming at once never get the same delivery', async () => {
+        await sentLetters(['l1']);
+        const claims = await Promise.all([1, 2, 3].map(() => store.claimDelivery({ now: '2025-03-02T00:00:00.000Z', leaseUntil: '2025-03-02T00:00:20.000Z' })));
+        expect(claims.filter((c) => c !== undefined)).toHaveLength(1);
+      });
+
+      it('records a check with its journal and its proof at once, and keeps the bytes exactly', async () => {
+        const caseId = await sentLetters(['l1']);
+        const pdf = Buffer.from([0x25, 0x50, 0x44, 0x46, 0x2d, 0x00, 0xff, 0xfe, 0x80, 0x0a]);
+        const doc = { id: 'proof:l1:deposit_proof', caseId, actionId: 'l1', kind: 'deposit_proof', mediaType: 'application/pdf', content: pdf, provenAt: '2025-03-02', createdAt: '2025-03-01T16:00:05.000Z' };
+        const recorded = await store.recordDeliveryCheck(check('l1', 0, { proofs: ['deposit_proof'], journal: [entry(caseId, 'proof_received', { data: { documentId: doc.id } })], documents: [doc] }));
+        expect(recorded).toBe(true);
+        expect(await store.getDelivery('l1')).toMatchObject({ status: 'posted', eventsSeen: 3, proofs: ['deposit_proof'], checks: 1, final: false, nextCheckAt: '2025-03-02T10:00:00.000Z' });
+        const sha256 = createHash('sha256').update(pdf).digest('hex');
+        const { content: _content, ...meta } = doc;
+        expect(await store.listDocuments(caseId)).toStrictEqual([{ ...meta, sha256, size: pdf.length }]);
+        const read = await store.getDocument(doc.id);
+        expect(read?.content.equals(pdf)).toBe(true);
+        expect(read?.sha256).toBe(sha256);
+        expect((await store.readJournal(caseId)).at(-1)).toMatchObject({ type: 'proof_received', data: { documentId: doc.id } });
+      });
+
+      it('a check started from an older state writes nothing', async () => {
+        const caseId = await sentLetters(['l1']);
+        expect(await store.recordDeliveryCheck(check('l1', 0))).toBe(true);
+        const before = (await store.readJournal(caseId)).length;
+        const stale = check('l1', 0, { status: 'delivered', final: true, journal: [entry(caseId, 'delivery_status')], documents: [{ id: 'proof:l1:x', caseId, actionId: 'l1', kind: 'x', mediaType: 'application/pdf', content: Buffer.from('%PDF-'), provenAt: null, createdAt: AT }] });
+        expect(await store.recordDeliveryCheck(stale)).toBe(false);
+        expect(await store.getDelivery('l1')).toMatchObject({ status: 'posted', checks: 1, final: false });
+        expect(await store.readJournal(caseId)).toHaveLength(before);
+        expect(await store.listDocuments(caseId)).toEqual([]);
+      });
+
+      it('the same proof stored twice keeps the first; final deliveries are no longer claimed', async () => {
+        const caseId = await sentLetters(['l1']);
+        const doc = (content: string) => ({ id: 'proof:l1:acknowledgement_of_receipt', caseId, actionId: 'l1', kind: 'acknowledgement_of_receipt', mediaType: 'application/pdf', content: Buffer.from(content), provenAt: '2025-03-04', createdAt: AT });
+        await store.recordDeliveryCheck(check('l1', 0, { documents: [doc('%PDF-first')] }));
+        await store.recordDeliveryCheck(check('l1', 1, { status: 'delivered', final: true, documents: [doc('%PDF-second')] }));
+        expect((await store.getDocument('proof:l1:acknowledgement_of_receipt'))?.content.toString()).toBe('%PDF-first');
+        expect(await store.listDeliveries({ final: true })).toHaveLength(1);
+        expect(await store.listDeliveries({ final: false })).toEqual([]);
+        expect(await store.claimDelivery({ now: '2030-01-01T00:00:00.000Z', leaseUntil: '2030-01-01T00:00:20.000Z' })).toBeUndefined();
+      });
+
+      it('refuses a document of another case, writing nothing', async () => {
+        const caseId = await sentLetters(['l1']);
+        await store.saveCase(caseOf('d2'));
+        const foreign = { id: 'proof:l1:y', caseId: caseOf('d2').id, actionId: 'l1', kind: 'y', mediaType: 'application/pdf', content: Buffer.from('%PDF-'), provenAt: null, createdAt: AT };
+        await expect(store.recordDeliveryCheck(check('l1', 0, { documents: [foreign] }))).rejects.toThrow(StoreError);
+        expect(await store.getDelivery('l1')).toMatchObject({ checks: 0, status: 'accepted' });
+        expect(await store.listDocuments(caseId)).toEqual([]);
+        expect(await store.listDocuments(caseOf('d2').id)).toEqual([]);
       });
     });
 

@@ -3,6 +3,7 @@ import type { Store } from '../store';
 import { initialMigration } from './0001-initial';
 import { syncIndexesMigration } from './0002-sync-indexes';
 import { jobsMigration } from './0003-jobs';
+import { deliveriesMigration } from './0004-deliveries';
 
 /**
  * The migrations, listed in code rather than found by scanning a folder, so that they run the
@@ -17,6 +18,7 @@ export function storeMigrations(driver: Store['driver']): MigrationProvider {
     '0001-initial': initialMigration(driver),
     '0002-sync-indexes': syncIndexesMigration,
     '0003-jobs': jobsMigration(driver),
+    '0004-deliveries': deliveriesMigration(driver),
   };
   return { getMigrations: async () => migrations };
 }
