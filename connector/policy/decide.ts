@@ -91,7 +91,7 @@ export async function decide(store: Store, snapshot: CaseSnapshot, policy: Polic
   ];
   if (waits) journal.push({ caseId: c.id, at, actor, type: 'approval_requested', summary: `${step.id} waits for a controller's approval`, data: { decisionId: decision.id } });
 
-  const recorded = await store.recordDecision({ decision, actions, journal, caseAfter });
+  const recorded = await store.recordDecision({ decision, actions, journal, caseAfter, expected: c });
   return recorded ? { evaluation, decision, recorded } : { evaluation, recorded };
 }
 

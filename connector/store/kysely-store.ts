@@ -404,21 +404,30 @@ export class KyselyStore implements Store {
   // ── decisions and outbox ─────────────────────────────────────────────────
 
   async recordDecision(input: RecordDecisionInput): Promise<boolean> {
-    const { decision, actions, journal, caseAfter } = input;
+    const { decision, actions, journal, caseAfter, expected } = input;
     if (decision.caseId !== caseAfter.id) {
       throw new StoreError(`decision "${decision.id}" is for case "${decision.caseId}" but caseAfter is case "${caseAfter.id}"`, { table: 'decisions', recordId: decision.id });
     }
+    if (expected !== undefined && expected.id !== caseAfter.id) {
+      throw new StoreError(`decision "${decision.id}" expects case "${expected.id}" but caseAfter is case "${caseAfter.id}"`, { table: 'decisions', recordId: decision.id });
+    }
     return this.inTransaction(async (tx) => {
-      // The decision row references its case, which must exist before it. Inserting the case
-      // only when it is missing writes nothing in the replay case: a decision that already
-      // exists implies its case exists.
-      await attempt('write', 'cases', caseAfter.id, () =>
-        tx.db
-          .insertInto('cases')
-          .values(caseToRow(caseAfter))
-          .onConflict((oc) => oc.column('id').doNothing())
-          .execute(),
-      );
+      if (expected !== undefined) {
+        // The guarded UPDATE comes first (as in applyCaseChange): on PostgreSQL it locks the case
+        // row, so a controller's change committed meanwhile makes it match nothing.
+        if (!(await tx.updateCaseIfUnchanged(expected, caseAfter))) return false;
+      } else {
+        // The decision row references its case, which must exist before it. Inserting the case
+        // only when it is missing writes nothing in the replay case: a decision that already
+        // exists implies its case exists.
+        await attempt('write', 'cases', caseAfter.id, () =>
+          tx.db
+            .insertInto('cases')
+            .values(caseToRow(caseAfter))
+            .onConflict((oc) => oc.column('id').doNothing())
+            .execute(),
+        );
+      }
       // ON CONFLICT DO NOTHING rather than a prior SELECT: on PostgreSQL a concurrent
       // recorder of the same key waits here for the first to commit, then inserts nothing.
       const inserted = await attempt('write', 'decisions', decision.id, () =>
@@ -429,15 +438,30 @@ export class KyselyStore implements Store {
           .returning('id')
           .executeTakeFirst(),
       );
-      if (inserted === undefined) return false;
+      // A replay: the case UPDATE above, if any, is undone with the rest.
+      if (inserted === undefined) throw new DecisionReplayed();
 
-      await tx.saveCase(caseAfter);
+      if (expected === undefined) await tx.saveCase(caseAfter);
       for (const chunk of chunksOf(actions.map(actionToRow))) {
         await attempt('write', 'outbox', idsOf(chunk), () => tx.db.insertInto('outbox').values(chunk).execute());
       }
       await tx.appendJournalEntries(journal);
       return true;
+    }).catch((e: unknown) => {
+      if (e instanceof DecisionReplayed) return false;
+      throw e;
     });
+  }
+
+  /** UPDATE of the case to `after` where every column still equals `expected`; false when none matched. */
+  private async updateCaseIfUnchanged(expected: Case, after: Case): Promise<boolean> {
+    let update = this.db.updateTable('cases').set(caseToRow(after)).where('id', '=', after.id);
+    const before = caseToRow(expected);
+    for (const column of CASE_COLUMNS) {
+      const value = before[column];
+      update = value === null ? update.where(column, 'is', null) : update.where(column, '=', value);
+    }
+    return (await attempt('write', 'cases', after.id, () => update.returning('id').executeTakeFirst())) !== undefined;
   }
 
   async applyCaseChange(input: CaseChangeInput): Promise<boolean> {
@@ -448,16 +472,11 @@ export class KyselyStore implements Store {
     return this.inTransaction(async (tx) => {
       // The guarded UPDATE comes first: on PostgreSQL it locks the case row, so a concurrent
       // change waits for this one to commit, then finds the case changed and writes nothing.
-      let update = tx.db.updateTable('cases').set(caseToRow(caseAfter)).where('id', '=', caseId);
-      if (expected !== undefined) {
-        const before = caseToRow(expected);
-        for (const column of CASE_COLUMNS) {
-          const value = before[column];
-          update = value === null ? update.where(column, 'is', null) : update.where(column, '=', value);
-        }
-      }
-      const updated = await attempt('write', 'cases', caseId, () => update.returning('id').executeTakeFirst());
-      if (updated === undefined) return false;
+      const updated =
+        expected !== undefined
+          ? await tx.updateCaseIfUnchanged(expected, caseAfter)
+          : (await attempt('write', 'cases', caseId, () => tx.db.updateTable('cases').set(caseToRow(caseAfter)).where('id', '=', caseId).returning('id').executeTakeFirst())) !== undefined;
+      if (!updated) return false;
       for (const { receivableId, set } of annotations) {
         const changes = annotationsToRow(set);
         if (Object.keys(changes).length === 0) continue;
@@ -1129,3 +1148,6 @@ function idsOf(rows: readonly { id: string }[]): string | readonly string[] {
 function sha256Of(content: Buffer): string {
   return createHash('sha256').update(content).digest('hex');
 }
+
+/** Thrown inside recordDecision's transaction to undo it when its key was already recorded. */
+class DecisionReplayed extends Error {}

@@ -93,6 +93,12 @@ export interface RecordDecisionInput {
   journal: Omit<CaseJournalEntry, 'seq'>[];
   /** The case as it must be after the decision (stage, lastStep, lastContactOn, pendingApproval). */
   caseAfter: Case;
+  /**
+   * The case as the decision saw it: the decision is recorded only if the stored case still
+   * equals it. A controller who paused the case, or approved a step, while the evaluation ran
+   * is not overwritten; the next evaluation decides again from what they did.
+   */
+  expected?: Case;
 }
 
 /**
@@ -337,7 +343,7 @@ export interface Store {
   /**
    * Records a decision, its outbox rows, its journal entries and the case's new state in one
    * transaction. Returns `false`, writing nothing, when a decision with the same idempotency
-   * key already exists.
+   * key already exists, or, with `expected`, when the stored case no longer equals it.
    */
   recordDecision(input: RecordDecisionInput): Promise<boolean>;
   getDecision(idempotencyKey: string): Promise<Decision | undefined>;

@@ -354,6 +354,27 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.getCase(caseId)).toStrictEqual(first.caseAfter);
       });
 
+      it('recordDecision with `expected` writes only while the stored case still equals it', async () => {
+        await store.upsertReceivables([receivable('r1')], AT);
+        const seen = (await store.getCase(caseIdOf('d1', 'co1', 'EUR')))!;
+        // A controller paused the case after the evaluation read it.
+        const paused = { ...seen, manualPause: { until: null, reason: 'talking to them' }, updatedAt: LATER };
+        await store.saveCase(paused);
+        const stale = { ...decisionInput(seen.id, 'reminder-1', { caseAfter: { ...seen, stage: 'reminding', updatedAt: LATER } }), expected: seen };
+        expect(await store.recordDecision(stale)).toBe(false);
+        expect(await store.getCase(seen.id)).toStrictEqual(paused);
+        expect(await store.getDecision(stale.decision.idempotencyKey)).toBeUndefined();
+        expect(await store.listActions({ caseId: seen.id })).toEqual([]);
+        expect(await store.readJournal(seen.id)).toEqual([]);
+
+        const fresh = { ...decisionInput(seen.id, 'reminder-1', { caseAfter: { ...paused, stage: 'reminding' } }), expected: paused };
+        expect(await store.recordDecision(fresh)).toBe(true);
+        expect(await store.getCase(seen.id)).toStrictEqual(fresh.caseAfter);
+        // Replayed with the same key: nothing written, the case is not touched either.
+        expect(await store.recordDecision({ ...fresh, caseAfter: { ...paused, stage: 'formal_notice' }, expected: fresh.caseAfter })).toBe(false);
+        expect(await store.getCase(seen.id)).toStrictEqual(fresh.caseAfter);
+      });
+
       it('records exactly one of two concurrent decisions with the same key', async () => {
         const caseId = caseOf('d1').id;
         await store.saveCase(caseOf('d1'));
