@@ -1,10 +1,11 @@
+import type winston from 'winston';
 import type { Policy } from '../config/policy.schema';
 import type { Config } from '../config/config.schema';
 import { ConfigSchema } from '../config/config.schema';
 import { loadFrenchLegalData, type LegalData } from './claim/legal-data';
 import { loadConfig, type LoadedConfig } from './config/load-config';
 import { ProblemsError, type Problem } from './config/problems';
-import { createLogger, staticSecrets, type Logger } from './log/logger';
+import { createLogger, type LogFormat, type Logger, type LogLevel } from './log/logger';
 import { evaluationContext } from './policy/context';
 import type { EvaluationContext } from './policy/evaluate';
 import { loadPolicies, BUNDLED_POLICIES_DIR } from './policy/load-policies';
@@ -16,6 +17,7 @@ import { adapterRegistry } from '../adapters/registry';
  */
 export interface Runtime {
   config: Config;
+  /** Values the logger redacts wherever they appear; read at every line, so a secret added later (the demo's keys) is redacted too. */
   secrets: string[];
   warnings: string[];
   logger: Logger;
@@ -24,8 +26,16 @@ export interface Runtime {
   context: EvaluationContext;
 }
 
+/** What a caller may set on the logger over the `logging:` configuration (tests capture the log this way). */
+export interface LogOverrides {
+  level?: LogLevel;
+  format?: LogFormat;
+  /** Where lines go instead of stderr. */
+  transport?: winston.transport;
+}
+
 /** Loads config (or the defaults when no file is given), policies and legal data; every problem is reported together. */
-export function loadRuntime(configFile: string | undefined, env: NodeJS.ProcessEnv = process.env): Runtime {
+export function loadRuntime(configFile: string | undefined, env: NodeJS.ProcessEnv = process.env, log: LogOverrides = {}): Runtime {
   const loaded: LoadedConfig = configFile ? loadConfig(configFile, { env, registry: adapterRegistry }) : { config: ConfigSchema.parse({ version: 1 }), secrets: [], warnings: [], file: '(defaults)' };
   const { config } = loaded;
   const problems: Problem[] = [];
@@ -54,7 +64,13 @@ export function loadRuntime(configFile: string | undefined, env: NodeJS.ProcessE
     problems.push({ file: config.legal.dir ?? 'config/legal/fr', path: ['legal'], message: (e as Error).message });
   }
   if (problems.length > 0 || !legal) throw new ProblemsError('configuration is not usable', problems);
-  const logger = createLogger({ level: config.logging.level, format: config.logging.format, secrets: staticSecrets(loaded.secrets) });
+  const secrets = [...loaded.secrets];
+  const logger = createLogger({
+    level: log.level ?? config.logging.level,
+    format: log.format ?? config.logging.format,
+    secrets: { values: () => secrets },
+    ...(log.transport ? { transport: log.transport } : {}),
+  });
   for (const w of loaded.warnings) logger.warn(w);
-  return { config, secrets: loaded.secrets, warnings: loaded.warnings, logger, policies, legal, context: evaluationContext(legal) };
+  return { config, secrets, warnings: loaded.warnings, logger, policies, legal, context: evaluationContext(legal) };
 }

@@ -5,7 +5,8 @@ import { startDemo, type DemoEnvironment } from '../daemon/demo';
 import { buildPerformers } from '../daemon/performers';
 import { apiSettings, createMetrics, startApi } from '../http';
 import { openJobQueue } from '../jobs/open-queue';
-import { loadRuntime, type Runtime } from '../runtime';
+import { secretValuesOf } from '../log/logger';
+import { loadRuntime, type LogOverrides, type Runtime } from '../runtime';
 import { openStore } from '../store/open-store';
 import type { Store } from '../store/store';
 import { createConnectionAdapter, type ConnectionAdapter } from '../sync/connections';
@@ -39,18 +40,25 @@ export interface RunningDaemon {
   stop(): Promise<boolean>;
 }
 
+export interface StartOptions {
+  /** Over the `logging:` configuration: level, format, and where lines go (tests capture the log). */
+  log?: LogOverrides;
+}
+
 /**
  * Starts the daemon. With a configuration file it runs that; without, the demo: the built-in
  * simulators, SQLite in a data folder, a faster clock and a banner that says so.
  */
-export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream = process.stderr): Promise<RunningDaemon> {
-  const rt = loadRuntime(args.config);
+export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream = process.stderr, options: StartOptions = {}): Promise<RunningDaemon> {
+  const rt = loadRuntime(args.config, process.env, options.log);
   let demo: DemoEnvironment | undefined;
   let clock: Clock = systemClock;
   if (!args.config) {
     demo = await startDemo({ clockSpeed: args.clockSpeed, invoices: args.demoInvoices, seed: args.seed, dataDir: args.dataDir, logger: rt.logger });
     clock = demo.clock;
     rt.config = { ...rt.config, company: demo.company, channels: demo.channels, api: demo.api, store: { driver: 'sqlite', sqlite: { path: demo.storePath } }, connections: demo.connections as Runtime['config']['connections'] };
+    // The demo's keys and API token are made in code, not read from a file: the logger learns them here.
+    rt.secrets.push(...secretValuesOf({ channels: demo.channels, api: demo.api, connections: demo.connections }));
     output.write(demo.banner);
   }
   let store: Store | undefined;

@@ -3,7 +3,8 @@ import winston from 'winston';
 /**
  * Logging: JSON lines in production (one object per line, for a collector), readable text
  * in a terminal. Every line passes through the redactor last, so a secret from the
- * configuration never reaches the output, wherever it hides (message, metadata, error stack).
+ * configuration never reaches the output, wherever it hides (message, metadata, error stack),
+ * and e-mail addresses and phone numbers are masked (test/daemon/log-privacy.test.ts).
  */
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
@@ -17,6 +18,19 @@ const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|private[-_]?key|authori
 
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
+}
+
+/** The string values held under secret-named keys anywhere in a value (a configuration built in code, like the demo's). */
+export function secretValuesOf(value: unknown, seen = new WeakSet<object>()): string[] {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return [];
+  seen.add(value);
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v === 'string') {
+      if (v !== '' && isSecretKey(k)) out.push(v);
+    } else out.push(...secretValuesOf(v, seen));
+  }
+  return out;
 }
 
 /** Secrets shorter than this are not searched for inside strings: too many false hits. */
@@ -63,13 +77,32 @@ const redactFields = winston.format((info, opts: unknown) => {
   return info;
 });
 
+/** An e-mail address: its local part names a person more often than not; the domain stays. */
+const EMAIL = /[^\s<>"'`@,;:()[\]{}\\/]+@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})/g;
+/**
+ * A phone number: "+" or "0" and 9 to 15 digits, single spaces, dots or dashes between them
+ * ("+33612345678", "06 12 34 56 78", "0033 6 12…", "+33 (0)6…"), not inside a word or a
+ * longer number. Dates, times, decimals and ids do not match: their second character or their
+ * neighbours are not digits.
+ */
+const PHONE = /(?<![\w+*])(?:\+|0)\d(?:[ .-]?(?:\(0\)[ .-]?)?\d){7,13}(?![\w*])/g;
+
+/**
+ * Masks the personal data a line may carry by accident (an address in a server's reply, a
+ * number in an error): e-mail addresses keep their domain, phone numbers their first three and
+ * last two characters. Call sites log ids, not contact details; this is the net under them.
+ */
+export function maskPersonalData(text: string): string {
+  return text.replace(EMAIL, '***@$1').replace(PHONE, (n) => `${n.slice(0, 3)}${n.slice(3, -2).replace(/\d/g, '*')}${n.slice(-2)}`);
+}
+
 /** Last pass over the rendered line: anything the field pass missed is caught here. */
 const redactRendered = winston.format((info, opts: unknown) => {
   const MESSAGE = Symbol.for('message');
   const rendered = (info as unknown as Record<symbol, unknown>)[MESSAGE];
   if (typeof rendered === 'string') {
     const secrets = [...(opts as { source: SecretSource }).source.values()].sort((a, b) => b.length - a.length);
-    (info as unknown as Record<symbol, unknown>)[MESSAGE] = redactString(rendered, secrets);
+    (info as unknown as Record<symbol, unknown>)[MESSAGE] = maskPersonalData(redactString(rendered, secrets));
   }
   return info;
 });

@@ -101,16 +101,18 @@ export function partnerToDebtor(raw: unknown, connection: string): Mapped<Debtor
   const vat = vatRaw && (!vatRaw.startsWith('FR') || isValidFrenchVat(vatRaw)) ? vatRaw : undefined;
   if (vatRaw && !vat) warnings.push(`partner ${p.id}: VAT number "${vatRaw}" has a wrong key; ignored`);
   // A malformed e-mail or phone is dropped with a warning; it must not keep the debtor out.
+  // Warnings reach the log: they name the partner and the field, never the value (personal data).
   const emails: string[] = [];
-  for (const e of (text(p.email) ?? '').split(/[,;]/).map((x) => x.trim()).filter((x) => x !== '')) {
+  const keyed = (text(p.email) ?? '').split(/[,;]/).map((x) => x.trim()).filter((x) => x !== '');
+  for (const [i, e] of keyed.entries()) {
     if (EmailSchema.safeParse(e).success) emails.push(e);
-    else warnings.push(`partner ${p.id}: e-mail "${e}" is not valid; ignored`);
+    else warnings.push(`partner ${p.id}: ${keyed.length > 1 ? `e-mail ${i + 1} of ${keyed.length} in` : 'the'} email field is not a valid address; ignored`);
   }
   const phones: string[] = [];
-  for (const ph of [text(p.phone), text(p.mobile)]) {
+  for (const [field, ph] of [['phone', text(p.phone)], ['mobile', text(p.mobile)]] as const) {
     if (ph === undefined) continue;
     if (PHONE.test(ph)) phones.push(ph);
-    else warnings.push(`partner ${p.id}: phone "${ph}" is not a phone number; ignored`);
+    else warnings.push(`partner ${p.id}: the ${field} field is not a phone number; ignored`);
   }
   const country = text(p.country_code)?.toUpperCase();
   const street = [text(p.street), text(p.street2)].filter((x): x is string => x !== undefined);

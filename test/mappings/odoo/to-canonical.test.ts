@@ -126,6 +126,10 @@ describe('Odoo res.partner → Debtor', () => {
     expect(r.value.emails).toEqual([]);
     expect(r.warnings).toHaveLength(5);
     expect(r.warnings.join('\n')).toContain('company_registry "123456789" is not a valid SIREN');
+    // Contact details are personal data, and warnings reach the log: the field is named, not its value.
+    expect(r.warnings.join('\n')).toContain('partner 10: the email field is not a valid address');
+    expect(r.warnings.join('\n')).toContain('partner 10: the phone field is not a phone number');
+    expect(r.warnings.join('\n')).not.toMatch(/not-an-email|call me/);
   });
 
   it('an individual without address stays a debtor without address', () => {
