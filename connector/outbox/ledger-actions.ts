@@ -25,6 +25,11 @@ export interface LedgerPerformerOptions {
 /** The performer of `ledger_note`, `ledger_activity` and `phone_task` rows (a phone task is an activity in the ledger). */
 export function ledgerPerformer(options: LedgerPerformerOptions): Performer {
   return async (action) => {
+    if (action.kind === 'ledger_activity' && (await approvalSettled(options.store, action))) {
+      // A controller approved or rejected the step (API, CLI) before the activity asking them to
+      // reached the ledger: writing it now would ask for a decision already made.
+      return { summary: 'approval activity not written: the step was approved or rejected before it reached the ledger', data: { items: [], settledBeforeWriting: true } };
+    }
     const requests = await buildRequests(options, action);
     const items: WriteBackResult['items'] = [];
     for (const { adapter, request } of requests) {
@@ -53,6 +58,14 @@ export async function performLedgerActions(options: LedgerActionOptions): Promis
   const performer = ledgerPerformer(options);
   const { done, retried, failed } = await dispatchActions({ ...options, performers: { ledger_note: performer, ledger_activity: performer } });
   return { done, retried, failed };
+}
+
+/** Whether the approval an activity asks for is no longer awaited: the case waits for no step, or for another decision's. */
+async function approvalSettled(store: Store, action: Action): Promise<boolean> {
+  const decision = action.decisionId ? (await store.listDecisions(action.caseId)).find((d) => d.id === action.decisionId) : undefined;
+  if (!decision?.requiresApproval) return false;
+  const c = await store.getCase(action.caseId);
+  return !c || c.stage !== 'awaiting_approval' || c.pendingApproval?.stepId !== decision.stepId || c.pendingApproval.on !== decision.asOf;
 }
 
 /** One write-back request per connection holding some of the decision's items. */
