@@ -1,6 +1,6 @@
 import type { Config } from '../../config/config.schema';
 import { HttpPostalProvider, type PostalAddress, type PostalProvider } from '../../adapters/postal';
-import { frenchNumberToE164, HttpSmsProvider, isE164, type SmsProvider } from '../../adapters/sms';
+import { frenchNumberToE164, HttpSmsProvider, isE164, isFrenchMobile, type SmsProvider } from '../../adapters/sms';
 import { composeEmail, createSmtpEmailChannel, type EmailChannel } from '../channels/email';
 import type { LegalData } from '../claim/legal-data';
 import { isTemplateName, reminderLetter, renderFormalNoticePdf, renderLetter, reminderSms } from '../documents';
@@ -73,7 +73,7 @@ export function buildPerformers(deps: PerformerDeps): Performers {
     const senderId = config.channels.sms?.senderId ?? 'Recouvra';
     performers.sms = withContext(async (ctx) => {
       const { action } = ctx;
-      const to = ctx.debtor.phones.map((p) => (isE164(p) ? p : frenchNumberToE164(p))).find((p): p is string => typeof p === 'string' && p.startsWith('+33'));
+      const to = ctx.debtor.phones.map((p) => (isE164(p) ? p : frenchNumberToE164(p))).find((p): p is string => typeof p === 'string' && isFrenchMobile(p));
       if (!to) throw new AdapterError({ code: 'SMS_NO_NUMBER', kind: 'system', userMessage: `debtor ${ctx.debtor.id} has no French mobile number in the ledger` });
       const sent = await sms.send({ to, text: reminderSms(ctx.input), senderId, idempotencyKey: action.idempotencyKey });
       return { summary: `SMS sent (${sent.status})`, data: { providerId: sent.providerId }, delivery: { channel: 'sms', providerId: sent.providerId, status: sent.status } };
