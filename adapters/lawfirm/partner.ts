@@ -1,0 +1,88 @@
+/**
+ * What the connector needs from a law-firm partner (an avocat or a commissaire de justice who
+ * takes over the files the connector escalates). The project owns this contract: over HTTP it is
+ * `openapi.yaml` beside this file; for firms without an API, the file-drop transport carries the
+ * same dossiers and status events as files. Both implement this interface, so the rest of the
+ * connector does not know which one a firm uses.
+ */
+
+/** A document handed over with a dossier (the invoice PDF, the formal notice, a proof of delivery). */
+export interface PartnerDocument {
+  /** Unique within the dossier, e.g. `invoice-FAC-2025-0101.pdf`. */
+  name: string;
+  kind: 'invoice' | 'formal_notice' | 'proof_of_delivery' | 'contract' | 'correspondence' | 'other';
+  mediaType: string;
+  content: Buffer;
+  /** Hex SHA-256 of `content`: the firm checks it, the dossier lists it. */
+  sha256: string;
+}
+
+export interface SubmitRequest {
+  /** The dossier as built by connector/dossier (the canonical `Dossier`, JSON-ready). */
+  dossier: Record<string, unknown> & { id: string; caseId: string };
+  documents: PartnerDocument[];
+  /** The outbox row's key: the same key (with the same dossier id) never opens two files. */
+  idempotencyKey: string;
+}
+
+export type FileStatus = 'received' | 'accepted' | 'rejected';
+
+export interface SubmitResult {
+  /** The firm's own reference for the file. */
+  fileId: string;
+  status: FileStatus;
+  /** Why the firm rejected the file, when it did at once. */
+  reasons: string[];
+  /** True when the firm already had this submission (same idempotency key): nothing new was opened. */
+  replayed: boolean;
+}
+
+/** A payment the creditor received directly while the firm works the file (the firm must know). */
+export interface DirectPayment {
+  /** Stable id of the payment on our side (deduplication at the firm). */
+  id: string;
+  /** Minor units. */
+  amount: number;
+  currency: string;
+  receivedOn: string;
+  /** True when nothing is left to claim: the firm is asked to close the file. */
+  settlesInFull: boolean;
+}
+
+/**
+ * One event of a file, as the firm reports it. `type` is the firm's word for the procedure state;
+ * the connector maps it to its closed set (connector/model/procedure-event.schema.ts) and keeps
+ * the firm's word verbatim, so an unknown one becomes `indeterminate` and can still be read.
+ */
+export interface PartnerEvent {
+  /** The firm's event id: events are applied once per id. */
+  id: string;
+  fileId: string;
+  dossierId: string;
+  type: string;
+  /** ISO 8601. */
+  occurredAt: string;
+  /** The firm's own label for people, e.g. "Ordonnance d'injonction de payer rendue". */
+  label?: string;
+  /** Money recovered by this event (partial_recovery, recovered), minor units. */
+  amount?: { amount: number; currency: string };
+  /** Documents the firm attaches (an ordonnance, a certificate of irrecoverability), by name and hash. */
+  documents?: { name: string; sha256: string }[];
+  note?: string;
+}
+
+export interface EventPage {
+  events: PartnerEvent[];
+  /** Opaque cursor: pass it to the next `events` call. */
+  next: string;
+}
+
+export interface LawFirmPartner {
+  submit(request: SubmitRequest): Promise<SubmitResult>;
+  addDocuments(fileId: string, documents: PartnerDocument[], idempotencyKey: string): Promise<void>;
+  reportPayment(fileId: string, payment: DirectPayment, idempotencyKey: string): Promise<void>;
+  withdraw(fileId: string, reason: string, idempotencyKey: string): Promise<void>;
+  status(fileId: string): Promise<{ fileId: string; dossierId: string; state: string; updatedAt: string }>;
+  /** Events of every file of ours, oldest first, after `cursor` (from the start when absent). */
+  events(cursor?: string): Promise<EventPage>;
+}
