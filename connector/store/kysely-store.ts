@@ -8,7 +8,7 @@ import type { Payment } from '../model/payment.schema';
 import type { Receivable } from '../model/receivable.schema';
 import { storeMigrations } from './migrations';
 import { StoreError, attempt, messageOf, wrapError } from './errors';
-import { CASE_COLUMNS, DEBTOR_COLUMNS, PAYMENT_COLUMNS, RECEIVABLE_ANNOTATION_COLUMNS, RECEIVABLE_COLUMNS, actionToRow, annotationsToRow, caseToRow, debtorToRow, decisionToRow, journalEntryToRow, newCaseRow, paymentToRow, receivableToRow, rowToAction, rowToCase, rowToDebtor, rowToDelivery, rowToDocument, rowToDecision, rowToJournalEntry, rowToPayment, rowToReceivable, rowToStoredJob } from './rows';
+import { CASE_COLUMNS, DEBTOR_COLUMNS, PAYMENT_COLUMNS, RECEIVABLE_ANNOTATION_COLUMNS, RECEIVABLE_COLUMNS, actionToRow, annotationsToRow, caseToRow, debtorToRow, decisionToRow, journalEntryToRow, newCaseRow, paymentToRow, receivableToRow, rowToAction, rowToCase, rowToDebtor, rowToDelivery, rowToDocument, rowToDossier, rowToProcedureEvent, rowToDecision, rowToJournalEntry, rowToPayment, rowToReceivable, rowToStoredJob } from './rows';
 import type {
   CasesTable,
   Database,
@@ -23,9 +23,12 @@ import type {
   ClaimJobInput,
   CompleteActionInput,
   Decision,
+  ApplyProcedureEventInput,
   Delivery,
   DeliveryCheckInput,
   StoredDocument,
+  StoredDossier,
+  StoredProcedureEvent,
   EnqueueJobInput,
   QuarantinedRecord,
   ReceivableClosure,
@@ -627,6 +630,108 @@ export class KyselyStore implements Store {
     });
   }
 
+  // ── dossiers and procedure events ────────────────────────────────────────
+
+  async recordDossier(dossier: StoredDossier, journal: Omit<CaseJournalEntry, 'seq'>[]): Promise<boolean> {
+    return this.inTransaction(async (tx) => {
+      const inserted = await attempt('write', 'dossiers', dossier.id, () =>
+        tx.db
+          .insertInto('dossiers')
+          .values({
+            id: dossier.id,
+            case_id: dossier.caseId,
+            action_id: dossier.actionId,
+            partner: dossier.partner,
+            file_id: dossier.fileId,
+            status: dossier.status,
+            state: dossier.state,
+            state_at: dossier.stateAt,
+            events: dossier.events,
+            content: JSON.stringify(dossier.content),
+            submitted_at: dossier.submittedAt,
+            updated_at: dossier.updatedAt,
+          })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .returning('id')
+          .executeTakeFirst(),
+      );
+      if (inserted === undefined) return false;
+      if (journal.length > 0) await tx.appendJournalEntries(journal);
+      return true;
+    });
+  }
+
+  async getDossier(id: string): Promise<StoredDossier | undefined> {
+    const row = await attempt('read', 'dossiers', id, () => this.db.selectFrom('dossiers').selectAll().where('id', '=', id).executeTakeFirst());
+    return row === undefined ? undefined : rowToDossier(row);
+  }
+
+  async findDossierByFile(partner: string, fileId: string): Promise<StoredDossier | undefined> {
+    const row = await attempt('read', 'dossiers', fileId, () => this.db.selectFrom('dossiers').selectAll().where('partner', '=', partner).where('file_id', '=', fileId).executeTakeFirst());
+    return row === undefined ? undefined : rowToDossier(row);
+  }
+
+  async listDossiers(filter: { caseId?: string; open?: boolean } = {}): Promise<StoredDossier[]> {
+    let query = this.db.selectFrom('dossiers').selectAll().orderBy('submitted_at').orderBy('id');
+    if (filter.caseId !== undefined) query = query.where('case_id', '=', filter.caseId);
+    if (filter.open !== undefined) query = filter.open ? query.where('status', 'in', ['submitted', 'accepted']) : query.where('status', 'not in', ['submitted', 'accepted']);
+    const rows = await attempt('read', 'dossiers', undefined, () => query.execute());
+    return rows.map(rowToDossier);
+  }
+
+  async applyProcedureEvent(input: ApplyProcedureEventInput): Promise<StoredProcedureEvent | undefined> {
+    const { event } = input;
+    return this.inTransaction(async (tx) => {
+      // The dossier row is locked first (PostgreSQL): events of one dossier are numbered one at a time.
+      const bumped = await attempt('write', 'dossiers', event.dossierId, () =>
+        tx.db
+          .updateTable('dossiers')
+          .set((eb) => ({ events: eb('events', '+', 1), updated_at: input.at }))
+          .where('id', '=', event.dossierId)
+          .returning(['events', 'state_at', 'case_id'])
+          .executeTakeFirst(),
+      );
+      if (bumped === undefined) throw new StoreError(`cannot apply event "${event.id}": no dossier "${event.dossierId}"`, { table: 'procedure_events', recordId: event.id });
+      if (bumped.case_id !== event.caseId) throw new StoreError(`event "${event.id}" names case "${event.caseId}" but dossier "${event.dossierId}" belongs to case "${bumped.case_id}"`, { table: 'procedure_events', recordId: event.id });
+      const inserted = await attempt('write', 'procedure_events', event.id, () =>
+        tx.db
+          .insertInto('procedure_events')
+          .values({ id: event.id, dossier_id: event.dossierId, case_id: event.caseId, seq: bumped.events, state: event.state, source_state: event.sourceState, occurred_at: event.occurredAt, received_at: event.receivedAt, data: JSON.stringify(event.data) })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .returning('seq')
+          .executeTakeFirst(),
+      );
+      // Already applied: undo the count with the rest.
+      if (inserted === undefined) throw new EventAlreadyApplied();
+      const latest = Date.parse(event.occurredAt) >= Date.parse(bumped.state_at);
+      if (latest || input.status !== undefined) {
+        await attempt('write', 'dossiers', event.dossierId, () =>
+          tx.db
+            .updateTable('dossiers')
+            .set({ ...(latest ? { state: event.state, state_at: event.occurredAt } : {}), ...(input.status !== undefined ? { status: input.status } : {}) })
+            .where('id', '=', event.dossierId)
+            .execute(),
+        );
+      }
+      if (input.caseStage !== undefined) {
+        await attempt('write', 'cases', event.caseId, () => tx.db.updateTable('cases').set({ stage: input.caseStage!, updated_at: input.at }).where('id', '=', event.caseId).execute());
+      }
+      for (const chunk of chunksOf(input.actions.map(actionToRow))) {
+        await attempt('write', 'outbox', idsOf(chunk), () => tx.db.insertInto('outbox').values(chunk).execute());
+      }
+      if (input.journal.length > 0) await tx.appendJournalEntries(input.journal);
+      return { ...event, seq: inserted.seq };
+    }).catch((e: unknown) => {
+      if (e instanceof EventAlreadyApplied) return undefined;
+      throw e;
+    });
+  }
+
+  async listProcedureEvents(dossierId: string): Promise<StoredProcedureEvent[]> {
+    const rows = await attempt('read', 'procedure_events', dossierId, () => this.db.selectFrom('procedure_events').selectAll().where('dossier_id', '=', dossierId).orderBy('seq').execute());
+    return rows.map(rowToProcedureEvent);
+  }
+
   async listDocuments(caseId: string): Promise<StoredDocument[]> {
     const rows = await attempt('read', 'documents', undefined, () =>
       this.db.selectFrom('documents').select(['id', 'case_id', 'action_id', 'kind', 'media_type', 'sha256', 'size', 'proven_at', 'created_at']).where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute(),
@@ -1151,3 +1256,6 @@ function sha256Of(content: Buffer): string {
 
 /** Thrown inside recordDecision's transaction to undo it when its key was already recorded. */
 class DecisionReplayed extends Error {}
+
+/** Thrown inside applyProcedureEvent's transaction to undo it when the event was already applied. */
+class EventAlreadyApplied extends Error {}

@@ -5,8 +5,8 @@ import type { Debtor } from '../model/debtor.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Payment } from '../model/payment.schema';
 import type { Receivable } from '../model/receivable.schema';
-import type { CasesTable, CaseJournalTable, DebtorsTable, DecisionsTable, DeliveriesTable, DocumentsTable, JobsTable, OutboxTable, PaymentsTable, ReceivablesTable } from './schema';
-import type { Decision, Delivery, ReceivableAnnotations, StoredDocument, StoredJob } from './store';
+import type { CasesTable, CaseJournalTable, DebtorsTable, DecisionsTable, DeliveriesTable, DocumentsTable, DossiersTable, ProcedureEventsTable, JobsTable, OutboxTable, PaymentsTable, ReceivablesTable } from './schema';
+import type { Decision, Delivery, ReceivableAnnotations, StoredDocument, StoredDossier, StoredJob, StoredProcedureEvent } from './store';
 
 /**
  * Canonical record ↔ table row, for both drivers. Rows were validated by the zod schemas
@@ -375,6 +375,37 @@ export function rowToDocument(row: Omit<Selectable<DocumentsTable>, 'content'>):
     size: row.size,
     provenAt: row.proven_at,
     createdAt: row.created_at,
+  };
+}
+
+export function rowToDossier(row: Selectable<DossiersTable>): StoredDossier {
+  return {
+    id: row.id,
+    caseId: row.case_id,
+    actionId: row.action_id,
+    partner: row.partner,
+    fileId: row.file_id,
+    status: row.status as StoredDossier['status'],
+    state: row.state as StoredDossier['state'],
+    stateAt: row.state_at,
+    events: row.events,
+    content: JSON.parse(row.content) as Record<string, unknown>,
+    submittedAt: row.submitted_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function rowToProcedureEvent(row: Selectable<ProcedureEventsTable>): StoredProcedureEvent {
+  return {
+    id: row.id,
+    dossierId: row.dossier_id,
+    caseId: row.case_id,
+    seq: row.seq,
+    state: row.state as StoredProcedureEvent['state'],
+    sourceState: row.source_state,
+    occurredAt: row.occurred_at,
+    receivedAt: row.received_at,
+    data: JSON.parse(row.data) as Record<string, unknown>,
   };
 }
 

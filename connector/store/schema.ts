@@ -201,6 +201,37 @@ export interface Database {
   job_holds: JobHoldsTable;
   deliveries: DeliveriesTable;
   documents: DocumentsTable;
+  dossiers: DossiersTable;
+  procedure_events: ProcedureEventsTable;
+}
+
+export interface DossiersTable {
+  id: string;
+  case_id: string;
+  action_id: string | null;
+  partner: string;
+  file_id: string | null;
+  status: string;
+  state: string;
+  state_at: string;
+  events: number;
+  /** JSON of the dossier as sent. */
+  content: string;
+  submitted_at: string;
+  updated_at: string;
+}
+
+export interface ProcedureEventsTable {
+  id: string;
+  dossier_id: string;
+  case_id: string;
+  seq: number;
+  state: string;
+  source_state: string;
+  occurred_at: string;
+  received_at: string;
+  /** JSON: label, amount, documents, note, the firm's event id and file id. */
+  data: string;
 }
 
 export interface DeliveriesTable {

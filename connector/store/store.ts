@@ -4,6 +4,7 @@ import type { Debtor } from '../model/debtor.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Payment } from '../model/payment.schema';
 import type { Receivable } from '../model/receivable.schema';
+import type { ProcedureState } from '../model/procedure-event.schema';
 
 /**
  * The store: one interface, two drivers (SQLite embedded by default, PostgreSQL when scaled
@@ -210,6 +211,55 @@ export interface DeliveryCheckInput {
   documents?: NewDocument[];
 }
 
+/** A dossier handed to a law firm, and where its procedure stands. */
+export interface StoredDossier {
+  id: string;
+  caseId: string;
+  /** The outbox row that submitted it. */
+  actionId: string | null;
+  /** The partner's id in the configuration. */
+  partner: string;
+  /** The firm's reference for the file, once it has one. */
+  fileId: string | null;
+  status: 'submitted' | 'accepted' | 'rejected' | 'withdrawn' | 'closed';
+  /** The state of the latest event by occurrence (`submitted` before any). */
+  state: ProcedureState;
+  stateAt: string;
+  /** Events applied so far. */
+  events: number;
+  /** The dossier as sent. */
+  content: Record<string, unknown>;
+  submittedAt: string;
+  updatedAt: string;
+}
+
+export interface StoredProcedureEvent {
+  /** `<partner>:<the firm's event id>`. */
+  id: string;
+  dossierId: string;
+  caseId: string;
+  /** Order of application within the dossier, from 1. */
+  seq: number;
+  state: ProcedureState;
+  sourceState: string;
+  occurredAt: string;
+  receivedAt: string;
+  data: Record<string, unknown>;
+}
+
+/** One procedure event with everything it changes, applied at once and only once. */
+export interface ApplyProcedureEventInput {
+  event: Omit<StoredProcedureEvent, 'seq'>;
+  /** The dossier's status after the event, when it changes (accepted, rejected, withdrawn, closed). */
+  status?: StoredDossier['status'];
+  /** The case's stage after the event, when it changes. */
+  caseStage?: Case['stage'];
+  journal: Omit<CaseJournalEntry, 'seq'>[];
+  /** Outbox rows the event brings (the note in the ledger, an activity for the controller). */
+  actions: Action[];
+  at: string;
+}
+
 export interface CaseFilter {
   stage?: Case['stage'];
   debtorId?: string;
@@ -384,6 +434,19 @@ export interface Store {
    * delivery's `checks` is no longer `expectedChecks` (another worker recorded a check first).
    */
   recordDeliveryCheck(input: DeliveryCheckInput): Promise<boolean>;
+  /** Records a dossier handed to a firm with its journal lines; false, writing nothing, when its id is already recorded. */
+  recordDossier(dossier: StoredDossier, journal: Omit<CaseJournalEntry, 'seq'>[]): Promise<boolean>;
+  getDossier(id: string): Promise<StoredDossier | undefined>;
+  findDossierByFile(partner: string, fileId: string): Promise<StoredDossier | undefined>;
+  listDossiers(filter?: { caseId?: string; open?: boolean }): Promise<StoredDossier[]>;
+  /**
+   * Applies one procedure event: stores it with the next seq of its dossier, moves the dossier's
+   * state when the event is the latest by occurrence, sets its status and the case's stage when
+   * given, appends the journal lines and inserts the outbox rows — atomically. Returns the stored
+   * event, or undefined, writing nothing, when an event with that id was already applied.
+   */
+  applyProcedureEvent(input: ApplyProcedureEventInput): Promise<StoredProcedureEvent | undefined>;
+  listProcedureEvents(dossierId: string): Promise<StoredProcedureEvent[]>;
   /** Document metadata of a case, oldest first. */
   listDocuments(caseId: string): Promise<StoredDocument[]>;
   /** A document with its bytes. */

@@ -7,7 +7,7 @@ import { PaymentSchema, type Payment } from '../../connector/model/payment.schem
 import { ReceivableSchema, type Receivable } from '../../connector/model/receivable.schema';
 import { KyselyStore } from '../../connector/store/kysely-store';
 import { StoreError } from '../../connector/store/errors';
-import type { CaseSnapshot, Decision, DeliveryCheckInput, RecordDecisionInput, Store } from '../../connector/store/store';
+import type { ApplyProcedureEventInput, CaseSnapshot, Decision, DeliveryCheckInput, RecordDecisionInput, Store, StoredDossier, StoredProcedureEvent } from '../../connector/store/store';
 import { createHash } from 'node:crypto';
 
 /**
@@ -33,7 +33,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.migrate();
         expect(await store.getDebtor('d1')).toStrictEqual(debtor('d1'));
         const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(kyselyOf(store));
-        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-sync-indexes', '0003-jobs', '0004-deliveries']);
+        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-sync-indexes', '0003-jobs', '0004-deliveries', '0005-dossiers']);
       });
     });
 
@@ -541,6 +541,66 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect((failure as StoreError).table).toBe('outbox');
         expect((failure as StoreError).recordId).toBe('act-ghost');
         expect(await store.readJournal(c.id)).toEqual([]);
+      });
+    });
+
+    describe('dossiers and procedure events', () => {
+      const SUBMITTED = '2025-04-01T10:00:00.000Z';
+      const dossier = (caseId: string, over: Partial<StoredDossier> = {}): StoredDossier => ({ id: 'dos-1', caseId, actionId: null, partner: 'firm', fileId: 'F-1', status: 'submitted', state: 'submitted', stateAt: SUBMITTED, events: 0, content: { id: 'dos-1', claim: { total: 12_000 } }, submittedAt: SUBMITTED, updatedAt: SUBMITTED, ...over });
+      const event = (caseId: string, id: string, state: StoredProcedureEvent['state'], occurredAt: string): ApplyProcedureEventInput => ({
+        event: { id: `firm:${id}`, dossierId: 'dos-1', caseId, state, sourceState: state, occurredAt, receivedAt: '2025-05-01T00:00:00.000Z', data: { label: state } },
+        journal: [entry(caseId, 'procedure_event', { data: { eventId: id } })],
+        actions: [action(caseId, `act-${id}`, { kind: 'ledger_note', template: 'procedure-event', idempotencyKey: `${caseId}/procedure/${id}` })],
+        at: '2025-05-01T00:00:00.000Z',
+      });
+
+      it('records a dossier once, with its journal, and finds it by the firm’s file id', async () => {
+        await store.saveCase(caseOf('d1'));
+        const c = caseOf('d1').id;
+        expect(await store.recordDossier(dossier(c), [entry(c, 'dossier_submitted')])).toBe(true);
+        expect(await store.recordDossier(dossier(c, { fileId: 'F-other' }), [entry(c, 'dossier_submitted')])).toBe(false);
+        expect(await store.getDossier('dos-1')).toStrictEqual(dossier(c));
+        expect((await store.findDossierByFile('firm', 'F-1'))?.id).toBe('dos-1');
+        expect(await store.findDossierByFile('other-firm', 'F-1')).toBeUndefined();
+        expect((await store.listDossiers({ open: true })).map((d) => d.id)).toEqual(['dos-1']);
+        expect(await store.readJournal(c)).toHaveLength(1);
+      });
+
+      it('applies each event once, numbered in order of application; the state follows the latest by occurrence', async () => {
+        await store.saveCase(caseOf('d1'));
+        const c = caseOf('d1').id;
+        await store.recordDossier(dossier(c), []);
+        expect((await store.applyProcedureEvent({ ...event(c, 'e2', 'filed', '2025-04-10T00:00:00.000Z'), status: 'accepted', caseStage: 'in_procedure' }))?.seq).toBe(1);
+        // Older, arriving later (out of order): stored and journalled, the state stays.
+        expect((await store.applyProcedureEvent(event(c, 'e1', 'accepted', '2025-04-02T00:00:00.000Z')))?.seq).toBe(2);
+        expect(await store.applyProcedureEvent(event(c, 'e2', 'filed', '2025-04-10T00:00:00.000Z'))).toBeUndefined();
+        expect(await store.getDossier('dos-1')).toMatchObject({ state: 'filed', stateAt: '2025-04-10T00:00:00.000Z', status: 'accepted', events: 2 });
+        expect((await store.getCase(c))?.stage).toBe('in_procedure');
+        expect((await store.listProcedureEvents('dos-1')).map((e) => [e.seq, e.id, e.state])).toEqual([[1, 'firm:e2', 'filed'], [2, 'firm:e1', 'accepted']]);
+        expect((await store.listActions({ caseId: c, kind: 'ledger_note' })).map((a) => a.id).sort()).toEqual(['act-e1', 'act-e2']);
+        expect((await store.readJournal(c)).filter((j) => j.type === 'procedure_event')).toHaveLength(2);
+      });
+
+      it('two deliveries of the same event at once apply it once', async () => {
+        await store.saveCase(caseOf('d1'));
+        const c = caseOf('d1').id;
+        await store.recordDossier(dossier(c), []);
+        const results = await Promise.all([1, 2, 3].map(() => store.applyProcedureEvent(event(c, 'e1', 'accepted', '2025-04-02T00:00:00.000Z')).catch((e: unknown) => e)));
+        expect(results.filter((r) => r !== undefined && !(r instanceof Error))).toHaveLength(1);
+        expect(await store.listProcedureEvents('dos-1')).toHaveLength(1);
+        expect(await store.listActions({ caseId: c, kind: 'ledger_note' })).toHaveLength(1);
+        expect((await store.getDossier('dos-1'))?.events).toBe(1);
+      });
+
+      it('refuses an event for an unknown dossier or another case, writing nothing', async () => {
+        await store.saveCase(caseOf('d1'));
+        await store.saveCase(caseOf('d2'));
+        const c = caseOf('d1').id;
+        await store.recordDossier(dossier(c), []);
+        await expect(store.applyProcedureEvent({ ...event(c, 'e1', 'accepted', SUBMITTED), event: { ...event(c, 'e1', 'accepted', SUBMITTED).event, dossierId: 'nope' } })).rejects.toThrow(StoreError);
+        await expect(store.applyProcedureEvent({ ...event(caseOf('d2').id, 'e1', 'accepted', SUBMITTED), actions: [] })).rejects.toThrow(/belongs to case/);
+        expect(await store.listProcedureEvents('dos-1')).toEqual([]);
+        expect((await store.getDossier('dos-1'))?.events).toBe(0);
       });
     });
 

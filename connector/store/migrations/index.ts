@@ -4,6 +4,7 @@ import { initialMigration } from './0001-initial';
 import { syncIndexesMigration } from './0002-sync-indexes';
 import { jobsMigration } from './0003-jobs';
 import { deliveriesMigration } from './0004-deliveries';
+import { dossiersMigration } from './0005-dossiers';
 
 /**
  * The migrations, listed in code rather than found by scanning a folder, so that they run the
@@ -19,6 +20,7 @@ export function storeMigrations(driver: Store['driver']): MigrationProvider {
     '0002-sync-indexes': syncIndexesMigration,
     '0003-jobs': jobsMigration(driver),
     '0004-deliveries': deliveriesMigration(driver),
+    '0005-dossiers': dossiersMigration(driver),
   };
   return { getMigrations: async () => migrations };
 }
