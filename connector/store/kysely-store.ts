@@ -116,7 +116,13 @@ export class KyselyStore implements Store {
       provider: storeMigrations(this.driver),
       ...(this.options.schema === undefined ? {} : { migrationTableSchema: this.options.schema }),
     });
-    const { error, results } = await migrator.migrateToLatest();
+    let { error, results } = await migrator.migrateToLatest();
+    // Kysely looks for its migration table by listing the tables of every schema; a schema that
+    // another tenant drops at that moment fails the listing ("schema … does not exist", 3F000).
+    // That is not our schema's problem: look again.
+    for (let retry = 0; retry < 3 && error !== undefined && isOtherSchemaDropped(error, this.options.schema) && (results ?? []).length === 0; retry++) {
+      ({ error, results } = await migrator.migrateToLatest());
+    }
     if (error !== undefined) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName;
       throw new StoreError(`${this.driver} store: migration ${failed ?? '(before any migration ran)'} failed: ${messageOf(error)}`, { cause: error });
@@ -1259,3 +1265,10 @@ class DecisionReplayed extends Error {}
 
 /** Thrown inside applyProcedureEvent's transaction to undo it when the event was already applied. */
 class EventAlreadyApplied extends Error {}
+
+function isOtherSchemaDropped(error: unknown, ours: string | undefined): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  if (e?.code !== '3F000' || typeof e.message !== 'string') return false;
+  const named = /schema "([^"]+)" does not exist/.exec(e.message)?.[1];
+  return named !== undefined && named !== ours;
+}
