@@ -1,11 +1,13 @@
 import type { Logger } from '../log/logger';
 import type { Action } from '../model/action.schema';
 import type { Amounts, StepDecision } from '../policy/evaluate';
-import type { Store } from '../store/store';
+import type { Store, StoredDossier, StoredProcedureEvent } from '../store/store';
 import type { Clock } from '../time/clock';
 import type { ErpAdapter, WriteBackRequest, WriteBackResult } from '../sync/adapter';
 import type { RetryOptions } from '../sync/retry-policy';
-import { dispatchActions, type Performer } from './dispatch';
+import { eventIdOfKey, procedureActivity, procedureKey, procedureNoteText, PROCEDURE_ACTIVITY_TEMPLATE, PROCEDURE_NOTE_TEMPLATE } from '../lawfirm/procedure-events';
+import { AdapterError } from '../sync/adapter-error';
+import { dispatchActions, type Performer, type PerformResult } from './dispatch';
 import { approvalActivity, phoneCallActivity, stageNoteText } from './ledger-texts';
 
 /**
@@ -30,6 +32,7 @@ export function ledgerPerformer(options: LedgerPerformerOptions): Performer {
       // reached the ledger: writing it now would ask for a decision already made.
       return { summary: 'approval activity not written: the step was approved or rejected before it reached the ledger', data: { items: [], settledBeforeWriting: true } };
     }
+    if (action.template === PROCEDURE_NOTE_TEMPLATE || action.template === PROCEDURE_ACTIVITY_TEMPLATE) return performProcedureRow(options, action);
     const requests = await buildRequests(options, action);
     const items: WriteBackResult['items'] = [];
     for (const { adapter, request } of requests) {
@@ -58,6 +61,58 @@ export async function performLedgerActions(options: LedgerActionOptions): Promis
   const performer = ledgerPerformer(options);
   const { done, retried, failed } = await dispatchActions({ ...options, performers: { ledger_note: performer, ledger_activity: performer } });
   return { done, retried, failed };
+}
+
+/**
+ * The ledger row of a procedure event. A note is written for this event and, first, for every
+ * earlier event of the same dossier whose note is not there yet (each under its own key, so a
+ * note already written is found by its marker and not written again): the notes reach the
+ * ledger in the order the events were applied, even when an earlier row is waiting for a retry.
+ */
+async function performProcedureRow(options: LedgerPerformerOptions, action: Action): Promise<PerformResult> {
+  const { store } = options;
+  const eventId = eventIdOfKey(action.caseId, action.idempotencyKey);
+  let found: { dossier: StoredDossier; events: StoredProcedureEvent[]; event: StoredProcedureEvent } | undefined;
+  for (const dossier of eventId ? await store.listDossiers({ caseId: action.caseId }) : []) {
+    const events = await store.listProcedureEvents(dossier.id);
+    const event = events.find((e) => e.id === eventId);
+    if (event) found = { dossier, events, event };
+  }
+  if (!found) throw new AdapterError({ code: 'PROCEDURE_EVENT_MISSING', kind: 'system', userMessage: `outbox row ${action.id} names procedure event ${String(eventId)}, which is not stored` });
+  const lines = (found.dossier.content['claim'] as { lines?: { receivableId?: unknown }[] } | undefined)?.lines ?? [];
+  const itemIds = lines.map((l) => l.receivableId).filter((id): id is string => typeof id === 'string');
+  const receivables = itemIds.length ? itemIds : (await store.listReceivablesOfCase(action.caseId)).map((r) => r.id);
+  const byConnection = new Map<string, string[]>();
+  for (const id of receivables) {
+    const r = await store.getReceivable(id);
+    if (!r || !options.adapters.has(r.source.connection)) continue;
+    byConnection.set(r.source.connection, [...(byConnection.get(r.source.connection) ?? []), id]);
+  }
+  const c = await store.getCase(action.caseId);
+  const items: WriteBackResult['items'] = [];
+  const write = async (request: Omit<WriteBackRequest, 'receivableIds'>) => {
+    for (const [connection, receivableIds] of byConnection) items.push(...(await options.adapters.get(connection)!.writeBack({ ...request, receivableIds })).items);
+  };
+  if (action.template === PROCEDURE_ACTIVITY_TEMPLATE) {
+    const activity = procedureActivity(found.event);
+    if (activity) await write({ key: action.idempotencyKey, kind: 'activity', summary: activity.summary, text: activity.text, deadline: found.event.receivedAt.slice(0, 10) });
+  } else {
+    for (const earlier of found.events.filter((e) => e.seq <= found.event.seq)) {
+      const request = { key: procedureKey(action.caseId, earlier.id, 'note'), kind: 'note' as const, text: procedureNoteText(earlier), procedureState: earlier.state, ...(c ? { stage: c.stage } : {}) };
+      const before = items.length;
+      await write(request);
+      // This event's own result is what the journal line counts.
+      if (earlier.id !== found.event.id) items.splice(before);
+    }
+    // The procedure state in the ledger's custom fields, where it has them: the dossier's current state.
+    const noted = items.length;
+    await write({ key: `${procedureKey(action.caseId, found.event.id, 'note')}/fields`, kind: 'fields', text: '', procedureState: found.dossier.state, ...(c ? { stage: c.stage } : {}) });
+    items.splice(noted);
+  }
+  const written = items.filter((i) => i.status === 'written').length;
+  const already = items.filter((i) => i.status === 'already_written').length;
+  const what = action.template === PROCEDURE_ACTIVITY_TEMPLATE ? 'procedure activity' : 'procedure note';
+  return { summary: items.length === 0 ? `${what} not written: none of the dossier's items comes from a connected ledger` : `${what} (${found.event.state}) written in the ledger on ${written} item(s)${already ? `, already there on ${already}` : ''}`, data: { items, eventId: found.event.id, state: found.event.state } };
 }
 
 /** Whether the approval an activity asks for is no longer awaited: the case waits for no step, or for another decision's. */
