@@ -10,6 +10,8 @@ import { bearerChecker } from './auth';
 import { registerCaseRoutes } from './case-routes';
 import { createMetrics, type Metrics } from './metrics';
 import { registerOpsRoutes } from './ops-routes';
+import { registerWebhookRoutes, WEBHOOK_ROUTE } from './webhook-routes';
+import type { LawFirmLink } from '../lawfirm/link';
 import { RequestValidationError } from './request-validation';
 import { sendError } from './send-error';
 
@@ -46,6 +48,8 @@ export interface ApiDeps {
   metrics?: Metrics;
   /** The company's time zone (business dates of views and operations); default Europe/Paris. */
   timeZone?: string;
+  /** The law-firm partner: its signed webhook is served at POST /webhooks/lawfirm. */
+  lawfirm?: LawFirmLink;
 }
 
 /** What route handlers share. */
@@ -107,7 +111,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.url;
-    if (route === '/health' || (route === '/metrics' && ctx.metricsPublic)) return;
+    // The firm's webhook carries its own authentication: the HMAC signature (webhook-routes.ts).
+    if (route === '/health' || (route === '/metrics' && ctx.metricsPublic) || (route === WEBHOOK_ROUTE && deps.lawfirm?.options.webhook)) return;
     if (authorized(request.headers.authorization)) return;
     reply.header('www-authenticate', 'Bearer realm="recouvra"');
     return sendError(reply, 401, 'UNAUTHORIZED', 'send the API token of the configuration (api.token) as Authorization: Bearer <token>');
@@ -136,6 +141,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   registerOpsRoutes(app, ctx);
   registerCaseRoutes(app, ctx);
+  if (deps.lawfirm) registerWebhookRoutes(app, ctx, deps.lawfirm, logger);
   return app;
 }
 

@@ -7,6 +7,9 @@ import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';
 import { handClock, TIME_ZONE } from '../cases/case-fixtures';
 import { memoryLogger } from '../helpers/logger';
+import type { LawFirmLink } from '../../connector/lawfirm/link';
+import type { Logger } from '../../connector/log/logger';
+import type { Clock } from '../../connector/time/clock';
 
 /** The API over a real SQLite store and the store-backed job queue, with a hand clock and a logger that keeps its lines. */
 
@@ -24,7 +27,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function openHarness(over: Partial<Pick<ApiDeps, 'daemon' | 'config'>> & { withQueue?: boolean } = {}): Promise<Harness> {
+export async function openHarness(over: Partial<Pick<ApiDeps, 'daemon' | 'config'>> & { withQueue?: boolean; lawfirm?: (deps: { store: Store; clock: Clock; logger: Logger }) => LawFirmLink } = {}): Promise<Harness> {
   const store = await openSqliteStore(':memory:');
   await store.migrate();
   const clock = handClock('2025-03-24T09:00:00.000Z');
@@ -41,6 +44,7 @@ export async function openHarness(over: Partial<Pick<ApiDeps, 'daemon' | 'config
     logger,
     metrics,
     timeZone: TIME_ZONE,
+    ...(over.lawfirm ? { lawfirm: over.lawfirm({ store, clock, logger }) } : {}),
   });
   await app.ready();
   let closed = false;

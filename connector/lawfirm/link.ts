@@ -1,0 +1,74 @@
+import type { LawFirmPartner, PartnerEvent } from '../../adapters/lawfirm/partner';
+import type { Logger } from '../log/logger';
+import type { ProcedureState } from '../model/procedure-event.schema';
+import type { Store } from '../store/store';
+import type { Clock } from '../time/clock';
+import { applyPartnerEvents, type ApplyEventsResult } from './procedure-events';
+
+/**
+ * The connector's side of one law-firm partner: events in from either path — pushed (the signed
+ * webhook) or pulled (`poll`, from the cursor saved in the store) — go through the same
+ * `receive`, which applies each once. An event naming no dossier of ours is quarantined with
+ * the reason (visible in GET /quarantine), never dropped.
+ */
+
+export interface LawFirmLinkOptions {
+  /** The partner's id in the configuration: the journal's actor, the namespace of its event ids. */
+  id: string;
+  partner: LawFirmPartner;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** Webhook verification, when the partner pushes events over HTTP. */
+  webhook?: { secrets: readonly string[]; toleranceSeconds: number };
+  onApplied?: (state: ProcedureState) => void;
+}
+
+const CURSOR_STREAM = 'procedure-events';
+/** Pages read per poll at most: a backlog is drained over several polls rather than in one long job. */
+const MAX_PAGES_PER_POLL = 20;
+
+export class LawFirmLink {
+  constructor(readonly options: LawFirmLinkOptions) {}
+
+  get id(): string {
+    return this.options.id;
+  }
+
+  async receive(events: readonly PartnerEvent[]): Promise<ApplyEventsResult> {
+    const { store, clock, logger } = this.options;
+    const result = await applyPartnerEvents({ store, clock, logger, partner: this.id, ...(this.options.onApplied ? { onApplied: this.options.onApplied } : {}) }, events);
+    if (result.refused.length > 0) {
+      const at = clock.now().toISOString();
+      await store.savePage({
+        connection: this.id,
+        stream: CURSOR_STREAM,
+        at,
+        quarantined: result.refused.map((r) => ({ sourceId: r.id, reason: r.reason, raw: events.find((e) => e.id === r.id) ?? null, at })),
+      });
+    }
+    return result;
+  }
+
+  /** Reads the events after the saved cursor and applies them; the cursor moves only past applied pages. */
+  async poll(): Promise<{ pages: number; applied: number; duplicates: number; refused: number }> {
+    const { store, partner } = this.options;
+    const saved = await store.getCursor(this.id, CURSOR_STREAM);
+    let cursor = typeof saved?.value['next'] === 'string' ? saved.value['next'] : undefined;
+    const total = { pages: 0, applied: 0, duplicates: 0, refused: 0 };
+    for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
+      const { events, next } = await partner.events(cursor);
+      total.pages++;
+      if (events.length > 0) {
+        const result = await this.receive(events);
+        total.applied += result.applied.length;
+        total.duplicates += result.duplicates;
+        total.refused += result.refused.length;
+      }
+      if (next !== cursor) await store.savePage({ connection: this.id, stream: CURSOR_STREAM, cursor: { next }, at: this.options.clock.now().toISOString() });
+      if (events.length === 0 || next === cursor) break;
+      cursor = next;
+    }
+    return total;
+  }
+}
