@@ -4,6 +4,7 @@ import { SmsConfigSchema } from '../adapters/sms/config.schema';
 import { EmailChannelConfigSchema } from '../connector/channels/email/email-config.schema';
 import { validCron } from '../connector/daemon/scheduler';
 import { ApiConfigSchema } from '../connector/http/api-config.schema';
+import { LawFirmConfigSchema } from '../connector/lawfirm/lawfirm-config.schema';
 import { QueueConfigSchema } from '../connector/jobs/queue-config.schema';
 import { AddressSchema } from '../connector/model/debtor.schema';
 import { isValidSiren } from '../connector/model/identifiers';
@@ -139,6 +140,8 @@ export const ConfigSchema = z.strictObject({
    * needs `token` (a secret: `${RECOUVRA_API_TOKEN}`).
    */
   api: ApiConfigSchema.optional(),
+  /** The law-firm partner escalated files go to (connector/lawfirm/lawfirm-config.schema.ts); absent, dossiers wait in the outbox. */
+  lawfirm: LawFirmConfigSchema.optional(),
   /** ERP connections; each entry is validated by its adapter's own schema (see adapters/registry.ts). */
   connections: z.array(ConnectionBaseSchema).default([]),
 });

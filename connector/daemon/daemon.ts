@@ -7,6 +7,8 @@ import { RateLimitedError, UnrecoverableJobError } from '../jobs/job-queue';
 import type { Metrics } from '../http/metrics';
 import type { Logger } from '../log/logger';
 import type { ActionKind } from '../model/action.schema';
+import type { LawFirmLink } from '../lawfirm/link';
+import { AdapterError } from '../sync/adapter-error';
 import { trackDeliveries } from '../outbox/delivery-tracking';
 import { dispatchActions, type Performer } from '../outbox/dispatch';
 import { decide, policyFor } from '../policy/decide';
@@ -39,9 +41,11 @@ export interface DaemonParts {
   /** Where sync, action and error figures go (Prometheus). */
   metrics?: Metrics;
   /** Demo: tick on the (faster) clock instead of cron. */
-  simulatedSchedule?: { syncSeconds: number; evaluateSeconds: number; outboxSeconds: number; reconcileSeconds: number; trackSeconds: number };
+  simulatedSchedule?: { syncSeconds: number; evaluateSeconds: number; outboxSeconds: number; reconcileSeconds: number; trackSeconds: number; lawfirmSeconds?: number };
   /** The providers asked what became of the SMS and letters they accepted (the `track` job); absent ones are not asked. */
   tracking?: { sms?: SmsProvider; postal?: PostalProvider };
+  /** The law-firm partner: its events are polled by the `lawfirm` job (the webhook brings them sooner). */
+  lawfirm?: { link: LawFirmLink; pollCron: string };
 }
 
 export interface EvaluationRun {
@@ -65,6 +69,7 @@ export class Daemon {
       queue.process('evaluate', async () => void (await this.evaluate()));
       queue.process('outbox', () => this.dispatch());
       queue.process('track', () => this.track());
+      queue.process('lawfirm', () => this.pollLawFirm());
     }
     if (options.schedule !== false) this.scheduler = this.startSchedules();
   }
@@ -97,6 +102,7 @@ export class Daemon {
     add('evaluate', 'evaluate', {}, d.evaluateCron, demo?.evaluateSeconds ?? 3_600);
     add('outbox', 'outbox', {}, d.outboxCron, demo?.outboxSeconds ?? 15);
     if (this.parts.tracking?.sms || this.parts.tracking?.postal) add('track', 'track', {}, d.trackCron, demo?.trackSeconds ?? 600);
+    if (this.parts.lawfirm) add(`lawfirm ${this.parts.lawfirm.link.id}`, 'lawfirm', {}, this.parts.lawfirm.pollCron, demo?.lawfirmSeconds ?? 300);
     return demo ? startSimulatedScheduler(entries, { clock, logger }) : startCronScheduler(entries, { timezone: config.company.timezone, logger });
   }
 
@@ -153,6 +159,18 @@ export class Daemon {
     const metrics = this.parts.metrics;
     const result = await dispatchActions({ store, performers, clock, logger, ...(metrics ? { onOutcome: (kind: ActionKind, outcome: 'done' | 'retried' | 'failed') => metrics.observeAction(kind, outcome) } : {}) });
     if (result.done + result.retried + result.failed > 0) logger.info(`outbox: ${result.done} done, ${result.retried} to retry, ${result.failed} failed${result.rateLimitedMs ? `; a channel asked to wait ${result.rateLimitedMs} ms` : ''}`);
+  }
+
+  /** Reads the firm's events after the saved cursor (what a lost webhook did not bring). */
+  private async pollLawFirm(): Promise<void> {
+    const link = this.parts.lawfirm?.link;
+    if (!link) throw new UnrecoverableJobError('no law-firm partner in the configuration');
+    const polled = await link.poll().catch((e: unknown) => {
+      // A firm that asks to wait holds this queue back; it does not burn the job's attempts.
+      if (e instanceof AdapterError && e.kind === 'rate_limit') throw new RateLimitedError(e.retryAfterMs ?? 60_000, `${e.code}: ${e.userMessage}`);
+      throw e;
+    });
+    if (polled.applied + polled.refused > 0) this.parts.logger.info(`law firm ${link.id}: ${polled.applied} event(s) applied, ${polled.duplicates} already known, ${polled.refused} quarantined`);
   }
 
   /** Asks the providers what became of the messages they accepted; journals statuses and keeps proofs. */

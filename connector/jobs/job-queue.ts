@@ -13,7 +13,7 @@
  *   with its error, visible through `failed()`.
  */
 
-export const JOB_NAMES = ['sync', 'reconcile', 'evaluate', 'outbox', 'track'] as const;
+export const JOB_NAMES = ['sync', 'reconcile', 'evaluate', 'outbox', 'track', 'lawfirm'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /** Ids only (STYLE.md habit 8). */
