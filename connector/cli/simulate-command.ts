@@ -1,4 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { MIN_WEBHOOK_SECRET_LENGTH } from '../../adapters/lawfirm/config.schema';
+import { LawFirmSimulator } from '../../adapters/lawfirm/simulator/server';
 import { createOdooDatabase, ODOO_VERSIONS, type OdooVersion } from '../../adapters/odoo/simulator/model';
 import { OdooSimulator } from '../../adapters/odoo/simulator/server';
 
@@ -8,6 +10,70 @@ function wholeNumber(min: number, max: number) {
     if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
     return n;
   };
+}
+
+function httpUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('expected an http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('expected an http:// or https:// URL');
+  return value;
+}
+
+function webhookSecret(value: string): string {
+  if (value.length < MIN_WEBHOOK_SECRET_LENGTH) throw new InvalidArgumentError(`a webhook secret needs at least ${MIN_WEBHOOK_SECRET_LENGTH} characters`);
+  return value;
+}
+
+function instant(value: string): string {
+  if (Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('expected an ISO 8601 instant such as 2026-04-01T08:00:00Z');
+  return new Date(value).toISOString();
+}
+
+export interface LawFirmSimulationOptions {
+  port: number;
+  seed: number;
+  /** Simulated ms per real ms. */
+  speed: number;
+  apiKey: string;
+  webhook?: string;
+  webhookSecret: string;
+  /** Simulated start (ISO 8601); default now. */
+  startAt?: string;
+}
+
+/** Starts the law-firm simulator as `recouvra simulate lawfirm` does, and says how to reach it. */
+export async function startLawFirmSimulation(opts: LawFirmSimulationOptions): Promise<{ sim: LawFirmSimulator; banner: string }> {
+  const startAt = opts.startAt ?? new Date().toISOString();
+  const sim = await new LawFirmSimulator({
+    port: opts.port,
+    seed: opts.seed,
+    speed: opts.speed,
+    startAt,
+    apiKeys: [opts.apiKey],
+    ...(opts.webhook === undefined ? {} : { webhook: { url: opts.webhook, secret: opts.webhookSecret } }),
+  }).start();
+  const day = opts.speed > 0 ? `a simulated day every ${formatSeconds(86_400 / opts.speed)}` : 'clock stopped';
+  const banner = [
+    `Law-firm simulator on ${sim.url} (seed ${opts.seed}, simulated time from ${startAt}, ×${opts.speed}: ${day})`,
+    `  contract: adapters/lawfirm/openapi.yaml — POST /v1/files, GET /v1/files/{id}, POST …/documents, …/payments, …/withdrawal, GET /v1/events`,
+    `  API key: ${opts.apiKey}`,
+    opts.webhook === undefined
+      ? '  webhooks: none (give --webhook URL); every event is readable with GET /v1/events'
+      : `  webhooks: POST ${opts.webhook}, signed (Recouvra-Signature v1) with the secret ${opts.webhookSecret}`,
+    'Press Ctrl-C to stop.',
+    '',
+  ].join('\n');
+  return { sim, banner };
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds >= 3_600) return `${Math.round(seconds / 360) / 10} h`;
+  if (seconds >= 60) return `${Math.round(seconds / 6) / 10} min`;
+  return `${Math.round(seconds * 10) / 10} s`;
 }
 
 /** `recouvra simulate odoo`: a standalone Odoo simulator on loopback, until Ctrl-C. */
@@ -41,6 +107,25 @@ export function simulateCommand(): Command {
           '',
         ].join('\n'),
       );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await sim.stop();
+    });
+  cmd
+    .command('lawfirm')
+    .description('simulate a law-firm partner speaking adapters/lawfirm/openapi.yaml, pushing signed webhooks')
+    .option('--port <port>', 'TCP port on 127.0.0.1 (0 = any free port)', wholeNumber(0, 65535), 8091)
+    .option('--webhook <url>', 'where to POST signed procedure events (e.g. the daemon\'s /webhooks/lawfirm)', httpUrl)
+    .option('--webhook-secret <secret>', `shared secret the webhooks are signed with (at least ${MIN_WEBHOOK_SECRET_LENGTH} characters)`, webhookSecret, 'sim-lawfirm-webhook-secret')
+    .option('--api-key <key>', 'bearer key the simulator accepts', 'sim-lawfirm-key')
+    .option('--seed <seed>', 'seed of the paths files take and of their delays (same seed, same story)', wholeNumber(0, 2 ** 31 - 1), 1)
+    .option('--speed <n>', 'simulated milliseconds per real millisecond (86400: a simulated day per second; 0 stops the clock)', wholeNumber(0, 100_000_000), 21_600)
+    .option('--start-at <instant>', 'simulated start, ISO 8601 (default: now)', instant)
+    .action(async (opts: { port: number; webhook?: string; webhookSecret: string; apiKey: string; seed: number; speed: number; startAt?: string }) => {
+      const { sim, banner } = await startLawFirmSimulation(opts);
+      process.stdout.write(banner);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { WebhookPayloadWireSchema } from '../../adapters/lawfirm/wire.schema';
+import { parseWebhookPayload } from '../../adapters/lawfirm/wire.schema';
 import { verifyWebhook } from '../../adapters/lawfirm/webhook-signature';
-import type { PartnerEvent } from '../../adapters/lawfirm/partner';
 import type { LawFirmLink } from '../lawfirm/link';
 import type { Logger } from '../log/logger';
 import type { ApiContext } from './api';
 import { sendError } from './send-error';
+import { systemClock } from '../time/clock';
 
 /**
  * POST /webhooks/lawfirm: the firm pushes procedure events (adapters/lawfirm/openapi.yaml,
@@ -27,34 +27,15 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext, lin
     scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) => done(null, body));
     scope.post(WEBHOOK_ROUTE, { bodyLimit: WEBHOOK_BODY_LIMIT }, async (request, reply) => {
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const verdict = verifyWebhook({ secrets: webhook.secrets, headers: request.headers, rawBody: raw, now: ctx.clock.now(), toleranceSeconds: webhook.toleranceSeconds });
+      const verdict = verifyWebhook({ secrets: webhook.secrets, headers: request.headers, rawBody: raw, now: (webhook.transportClock ?? systemClock).now(), toleranceSeconds: webhook.toleranceSeconds });
       if (!verdict.ok) {
         ctx.metrics.observeError(`WEBHOOK_${verdict.reason.toUpperCase()}`);
         logger.warn(`law firm ${link.id}: webhook refused (${verdict.reason}): ${verdict.message}`);
         return sendError(reply, 401, 'WEBHOOK_REFUSED', `${verdict.reason}: ${verdict.message}`);
       }
-      let json: unknown;
-      try {
-        json = JSON.parse(raw.toString('utf8'));
-      } catch {
-        return sendError(reply, 400, 'WEBHOOK_NOT_JSON', 'the body is not JSON');
-      }
-      const parsed = WebhookPayloadWireSchema.safeParse(json);
-      if (!parsed.success) {
-        const problems = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-        return sendError(reply, 400, 'WEBHOOK_INVALID', `the body is not a batch of events: ${problems.map((p) => `${p.path || '(body)'}: ${p.message}`).join('; ')}`, { problems });
-      }
-      const events = parsed.data.events.map((e): PartnerEvent => ({
-        id: e.id,
-        fileId: e.fileId,
-        dossierId: e.dossierId,
-        type: e.type,
-        occurredAt: e.occurredAt,
-        ...(e.label !== undefined ? { label: e.label } : {}),
-        ...(e.amount !== undefined ? { amount: { amount: e.amount.amount, currency: e.amount.currency } } : {}),
-        ...(e.documents !== undefined ? { documents: e.documents.map((d) => ({ name: d.name, sha256: d.sha256 })) } : {}),
-        ...(e.note !== undefined ? { note: e.note } : {}),
-      }));
+      const payload = parseWebhookPayload(raw);
+      if (!payload.ok) return sendError(reply, 400, 'WEBHOOK_INVALID', payload.problem);
+      const events = payload.events;
       const result = await link.receive(events);
       return { applied: result.applied.length, duplicates: result.duplicates, quarantined: result.refused };
     });

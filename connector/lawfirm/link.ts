@@ -20,7 +20,15 @@ export interface LawFirmLinkOptions {
   clock: Clock;
   logger: Logger;
   /** Webhook verification, when the partner pushes events over HTTP. */
-  webhook?: { secrets: readonly string[]; toleranceSeconds: number };
+  webhook?: {
+    secrets: readonly string[];
+    toleranceSeconds: number;
+    /**
+     * The clock a signature's freshness is judged by: real time (default), not the business
+     * clock — a replay window is a fact of transport, and the demo's business clock runs faster.
+     */
+    transportClock?: Clock;
+  };
   onApplied?: (state: ProcedureState) => void;
 }
 
