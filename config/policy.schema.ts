@@ -58,6 +58,31 @@ export const StepSchema = z.strictObject({
 });
 export type Step = z.infer<typeof StepSchema>;
 
+/**
+ * What makes a file worth handing to the law firm, checked by the escalation gate
+ * (connector/dossier/escalation-gate.ts) on the claim actually handed over: overdue invoices
+ * that are not excluded, disputed (when the policy leaves them out) or time-barred, net of open
+ * credit notes, principal only (interest and indemnities are not always recovered). A policy
+ * choice, not law: set the cost to what your firm and the commissaire de justice charge.
+ */
+export const EscalationThresholdsSchema = z.strictObject({
+  /** Net principal below which a file is not escalated, per currency, in minor units (30000 = 300.00 EUR). A currency not listed has no minimum. */
+  minAmount: AmountByCurrencySchema.default({}),
+  /**
+   * What one procedure is expected to cost the creditor up front (firm fee, commissaire de
+   * justice, greffe), per currency, in minor units. Against a consumer the creditor keeps
+   * recovery costs incurred without an enforceable title (CPCE L111-8 al. 2). A currency not
+   * listed has no cost test.
+   */
+  estimatedCost: AmountByCurrencySchema.default({}),
+  /** The net principal must be at least this percentage of the estimated cost (200 = twice the cost). Default 100. */
+  costCoveragePercent: z.number().int({ error: 'costCoveragePercent is a whole percentage, e.g. 200' }).min(0).max(10_000).default(100),
+});
+export type EscalationThresholds = z.infer<typeof EscalationThresholdsSchema>;
+
+/** A fresh object each time: a parsed policy never shares its defaults with another. */
+export const escalationThresholdDefaults = (): EscalationThresholds => ({ minAmount: {}, estimatedCost: {}, costCoveragePercent: 100 });
+
 export const PolicySchema = z
   .strictObject({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'policy id must be lower-case letters, digits and "-"' }),
@@ -75,6 +100,8 @@ export const PolicySchema = z
     paymentPlanGraceDays: z.number().int().min(0).max(60).default(5),
     /** Net open amount (minor units) below which a case is not chased, per currency. A currency not listed has no minimum. */
     minimumBalance: AmountByCurrencySchema.default({}),
+    /** Thresholds of the escalation gate (amounts in minor units per currency); defaults: no minimum, no cost test. */
+    escalation: EscalationThresholdsSchema.default(escalationThresholdDefaults),
     steps: z.array(StepSchema).min(1, { error: 'a policy needs at least one step' }),
   })
   .superRefine((policy, ctx) => {

@@ -29,6 +29,17 @@ export function decisionKey(caseId: string, stepId: string, anchor: IsoDate): st
 export async function decide(store: Store, snapshot: CaseSnapshot, policy: Policy, asOf: IsoDate, now: Date, context: EvaluationContext = {}): Promise<DecideResult> {
   const evaluation = evaluate(snapshot, policy, asOf, context);
   if (evaluation.status !== 'due') return { evaluation, recorded: false };
+  if (evaluation.step.kind === 'escalation' && context.escalationGate) {
+    // The gate needs the case's records, which only the store has: an escalation whose gate
+    // fails is not decided, and the case is blocked with every condition's result.
+    const gate = await context.escalationGate({ store, snapshot, policy, asOf, now });
+    if (!gate.pass) {
+      const { status: _due, dueOn: _on, anchor: _anchor, itemIds: _items, ...rest } = evaluation;
+      const blocked: Evaluation = { ...rest, status: 'blocked', reasons: [...evaluation.reasons.filter((r) => r.code !== 'REQUIRES_APPROVAL'), ...gate.reasons] };
+      return { evaluation: blocked, recorded: false };
+    }
+    evaluation.reasons.push(...gate.reasons);
+  }
 
   const c = snapshot.case;
   const at = now.toISOString();

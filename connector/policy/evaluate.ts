@@ -2,7 +2,7 @@ import type { Policy, Step, StepConditions } from '../../config/policy.schema';
 import type { Channel } from '../model/action.schema';
 import type { Debtor, DebtorKind } from '../model/debtor.schema';
 import type { Receivable } from '../model/receivable.schema';
-import type { CaseSnapshot } from '../store/store';
+import type { CaseSnapshot, Store } from '../store/store';
 import { addDays, addMonths, maxDate, minDate, type IsoDate } from '../time/calendar-date';
 
 /**
@@ -37,6 +37,8 @@ export type ReasonCode =
   | 'ALL_ITEMS_PRESCRIBED'
   | 'PRESCRIPTION_UNKNOWN'
   | 'REQUIRES_APPROVAL'
+  | 'ESCALATION_CONDITION_MET'
+  | 'ESCALATION_CONDITION_FAILED'
   | 'STEP_DUE';
 
 export interface Reason {
@@ -101,7 +103,25 @@ export interface EvaluationContext {
    * it: a prescribed debt must never be handed to a court.
    */
   prescription?: (item: Receivable, debtorKind: DebtorKind, asOf: IsoDate) => PrescriptionCheck;
+  /**
+   * The escalation gate (connector/dossier/gate-hook.ts): reads the case's records (formal
+   * notice and its proofs, answers since, payments) and says whether the file may go to the
+   * firm. Used by `decide()`, which has the store; `evaluate()` alone cannot run it.
+   */
+  escalationGate?: EscalationGateHook;
 }
+
+export interface EscalationGateInput {
+  store: Store;
+  snapshot: CaseSnapshot;
+  policy: Policy;
+  asOf: IsoDate;
+  /** The instant of the evaluation run (journal lines). */
+  now: Date;
+}
+
+/** `reasons`: one per condition, ESCALATION_CONDITION_MET or ESCALATION_CONDITION_FAILED. */
+export type EscalationGateHook = (input: EscalationGateInput) => Promise<{ pass: boolean; reasons: Reason[] }>;
 
 export class EvaluationInputError extends Error {
   constructor(caseId: string, message: string) {

@@ -142,12 +142,26 @@ describe('Action', () => {
 });
 
 describe('Dossier', () => {
+  const address = { lines: ['1 rue de la Paix'], postalCode: '75002', city: 'Paris', country: 'FR' };
+  const merchant = { category: 'merchant', label: 'SAS', source: 'declared' };
   const good = {
     id: 'dos_1',
     caseId: 'case_1',
     createdAt: t,
-    debtor: { name: 'Dupont SAS', kind: 'company', siren: '732829320', addresses: [{ lines: ['1 rue de la Paix'], postalCode: '75002', city: 'Paris', country: 'FR' }] },
-    claim: { asOf: '2025-05-01', currency: 'EUR', principal: 100000, interest: 1500, indemnity: 4000, total: 105500, lines: [{ receivableId: 'r', number: 'FAC-1', issueDate: '2025-01-01', dueDate: '2025-02-01', principal: 100000, interest: 1500, indemnity: 4000 }] },
+    asOf: '2025-05-01',
+    creditor: { name: 'Recouvra SAS', legalForm: merchant, siren: '552100554', address },
+    debtor: { name: 'Dupont SAS', kind: 'company', legalForm: merchant, siren: '732829320', addresses: [address] },
+    claim: {
+      asOf: '2025-05-01',
+      currency: 'EUR',
+      rule: 'C. com. L441-10 (between professionals)',
+      dayCount: 'actual/365',
+      principal: 100000,
+      interest: 1500,
+      indemnity: 4000,
+      total: 105500,
+      lines: [{ kind: 'invoice', number: 'FAC-1', issueDate: '2025-01-01', dueDate: '2025-02-01', total: 100000, principal: 100000, interest: 1500, indemnity: 4000 }],
+    },
     recommendedProcedure: 'injonction_de_payer',
     court: { kind: 'tribunal_de_commerce', name: 'Tribunal de commerce de Paris' },
     reasons: ['undisputed commercial claim of a fixed amount (CPC 1405)'],
@@ -159,6 +173,10 @@ describe('Dossier', () => {
     ['no reasons', { ...good, reasons: [] }, 'reasons: a recommendation must say why'],
     ['unknown procedure', { ...good, recommendedProcedure: 'duel' }, 'recommendedProcedure'],
     ['extra personal data', { ...good, debtor: { ...good.debtor, birthDate: '1970-01-01' } }, 'Unrecognized key: "birthDate"'],
+    ['a phone number', { ...good, debtor: { ...good.debtor, phones: ['+33 6 12 34 56 78'] } }, 'Unrecognized key: "phones"'],
+    ['an internal receivable id', { ...good, claim: { ...good.claim, lines: [{ ...good.claim.lines[0], receivableId: 'odoo:move:1' }] } }, 'Unrecognized key: "receivableId"'],
+    ['a Luhn-invalid SIREN', { ...good, debtor: { ...good.debtor, siren: '732829321' } }, 'debtor.siren: SIREN must be 9 digits passing the Luhn checksum'],
+    ['lines that do not add up', { ...good, claim: { ...good.claim, lines: [{ ...good.claim.lines[0], interest: 1 }] } }, 'claim.lines: claim principal, interest and indemnity must be the sums of its lines'],
   ])('rejects %s', (_name, value, message) => {
     expect(rejects(DossierSchema, value).join('\n')).toContain(message);
   });

@@ -1,0 +1,291 @@
+/**
+ * The dossier handed to the law firm: creditor and debtor identity, the claim computed under
+ * French law as of the hand-off date, the documents and the evidence, and the recommended
+ * procedure with its court, reasons and deadlines. Pure data, JSON-ready: the transport is the
+ * partner adapter's job, and the bytes of the documents are fetched by the performer from the
+ * refs listed here.
+ *
+ * The escalation gate is checked again as of the hand-off date (the debtor may have paid or
+ * disputed since the decision): a dossier whose gate fails is refused unless a controller
+ * overrides it, and the failed conditions then travel with the dossier as warnings.
+ *
+ * Identifiers: a SIREN or SIRET that fails the Luhn check is REFUSED, not flagged: a wrong number
+ * may designate another company, and the court's territory and the service of acts follow from
+ * the debtor's identity. The controller fixes it in the ledger and the row is tried again. A
+ * company without any SIREN is flagged (the firm identifies it in the register).
+ */
+import { createHash } from 'node:crypto';
+import type { Policy } from '../../config/policy.schema';
+import { formatBasisPoints, percentToBasisPoints } from '../claim/basis-points';
+import { parseClaimInput, type ClaimInvoice, type PartyKind } from '../claim/claim-input.schema';
+import { computeClaim, formatMinor, type DayCount } from '../claim/compute-claim';
+import type { LegalData } from '../claim/legal-data';
+import type { Address, Debtor } from '../model/debtor.schema';
+import { DossierSchema, type Dossier, type DossierDocument, type DossierInput } from '../model/dossier.schema';
+import { isValidFrenchVat, isValidSiren, isValidSiret } from '../model/identifiers';
+import type { Receivable } from '../model/receivable.schema';
+import type { Store } from '../store/store';
+import type { IsoDate } from '../time/calendar-date';
+import type { Clock } from '../time/clock';
+import { loadCaseRecords, type CaseRecords } from './case-records';
+import { DossierError } from './dossier-error';
+import { checkEscalation, type EscalationGate } from './escalation-gate';
+import { buildEvidence } from './evidence';
+import { decisionStep } from './formal-notice';
+import { resolveLegalForm, type DeclaredLegalForm } from './legal-form';
+import type { ProcedureData } from './procedure-data';
+import { recommendProcedure, type Circumstances } from './recommend-procedure';
+
+/** The creditor as the configuration knows it (config `company`), plus what the court choice needs. */
+export interface CreditorIdentity {
+  name: string;
+  /** Default company: a professional creditor. */
+  kind?: PartyKind;
+  /** Its legal form; inferred from the name when absent (and flagged). */
+  legalForm?: DeclaredLegalForm;
+  siren?: string;
+  siret?: string;
+  vat?: string;
+  /** Registered address: required, the court and the firm need it. */
+  address?: Address;
+  /** Where the firm writes to the creditor. */
+  email?: string;
+  /** A creditor outside metropolitan France has 2 more months to declare a claim (R622-24). */
+  outsideMetropolitanFrance?: boolean;
+}
+
+export interface DossierDeps {
+  legal: LegalData;
+  procedures: ProcedureData;
+  /** The case's policy: its dispute handling and escalation thresholds. */
+  policy: Policy;
+  creditor: CreditorIdentity;
+  /** The company's time zone: journal instants become business dates in it. */
+  timeZone: string;
+  /** `createdAt` of the dossier. */
+  clock: Clock;
+  /** Default 'actual/365' (config `legal.dayCount`). */
+  dayCount?: DayCount;
+  /** Annual late-payment rate of the creditor's terms of sale, in %; absent: the L441-10 default. */
+  contractualRatePercent?: number | null;
+  /** The debtor's legal form from a register lookup (category and label, or the INSEE code); inferred from the name when absent. */
+  debtorLegalForm?: DeclaredLegalForm;
+  /** What the controller knows that the ledger does not: recovery threatened, speed matters. */
+  circumstances?: Circumstances;
+  /** A controller hands the file over although the gate fails (e.g. a disputed claim for an assignation au fond). */
+  override?: { reason: string };
+}
+
+/** `dos_` + 24 hex digits of SHA-256(case id, decision id): the same escalation always yields the same dossier id. */
+export function dossierIdOf(caseId: string, decisionId: string): string {
+  return `dos_${createHash('sha256').update(`${caseId}\u0000${decisionId}`).digest('hex').slice(0, 24)}`;
+}
+
+export async function buildDossier(store: Store, caseId: string, asOf: IsoDate, deps: DossierDeps): Promise<Dossier> {
+  return dossierFromRecords(await loadCaseRecords(store, caseId), asOf, deps);
+}
+
+/** `buildDossier` on records already loaded (pure). */
+export function dossierFromRecords(records: CaseRecords, asOf: IsoDate, deps: DossierDeps): Dossier {
+  const c = records.case;
+  const decision = records.decisions.filter((d) => decisionStep(d).kind === 'escalation').pop();
+  if (!decision) throw new DossierError('NO_ESCALATION_DECISION', `case ${c.id}: no escalation was decided, so no dossier can be built`);
+  const creditorKind = deps.creditor.kind ?? 'company';
+  const warnings: string[] = [];
+
+  const gate = checkEscalation(records, deps.policy, asOf, { legal: deps.legal, procedures: deps.procedures, timeZone: deps.timeZone, creditorKind });
+  if (!gate.pass) {
+    const failed = gate.conditions.filter((x) => !x.pass).map((x) => `${x.id}: ${x.reason}`);
+    if (!deps.override) throw new DossierError('ESCALATION_GATE_FAILED', `case ${c.id} cannot be handed to the law firm on ${asOf}`, failed);
+    warnings.push(`handed over by decision of the creditor (${deps.override.reason}) although: ${failed.join('; ')}`);
+  }
+  const selection = gate.selection;
+  if (selection.claimed.length === 0) throw new DossierError('NOTHING_TO_CLAIM', `case ${c.id}: no overdue invoice is left to claim on ${asOf} once excluded, disputed and time-barred invoices are left out`);
+
+  const debtor = debtorIdentity(records.debtor, deps, warnings);
+  const creditor = creditorIdentity(deps.creditor);
+  const claim = claimOf(records, gate, asOf, deps, creditorKind);
+  const documents = documentsOf(gate, selection.claimed);
+  const invoiceRef = new Map(documents.filter((d) => d.kind === 'invoice').map((d) => [d.name, d.ref]));
+  for (const line of claim.lines) line.documentRef = invoiceRef.get(invoiceFileName(line.number)) ?? null;
+
+  if (gate.notice?.sent && gate.notice.sent.startBasis === 'date_sent') {
+    warnings.push(`the formal notice has no acknowledgement of receipt: its date is the day it was sent (${gate.notice.sent.on})${gate.notice.sent.returned ? '; the registered letter came back to the sender' : ''}`);
+  }
+  const earliest = [...selection.prescriptions.values()].sort((a, b) => (a.prescribesOn < b.prescribesOn ? -1 : 1))[0];
+  const recommendation = recommendProcedure(
+    {
+      asOf,
+      currency: c.currency,
+      claim: { principal: claim.principal, interest: claim.interest, indemnity: claim.indemnity, total: claim.total },
+      debtor: { kind: records.debtor.kind, legalForm: debtor.legalForm, seat: debtor.addresses[0] ?? null, insolvency: records.debtor.flags.insolvency },
+      creditor: { legalForm: creditor.legalForm, ...(deps.creditor.outsideMetropolitanFrance ? { outsideMetropolitanFrance: true } : {}) },
+      disputed: selection.disputedClaimed.map((r) => `${r.number} (${r.disputed!.reason}, since ${r.disputed!.since})`),
+      ...(deps.circumstances ? { circumstances: deps.circumstances } : {}),
+      prescribesOn: earliest ? { on: earliest.prescribesOn, article: earliest.article } : null,
+    },
+    deps.procedures,
+  );
+
+  const dossier: DossierInput = {
+    id: dossierIdOf(c.id, decision.id),
+    caseId: c.id,
+    createdAt: deps.clock.now().toISOString(),
+    asOf,
+    creditor,
+    debtor,
+    claim,
+    documents,
+    evidence: buildEvidence(records, gate.notice, asOf, deps.timeZone),
+    recommendedProcedure: recommendation.procedure,
+    court: recommendation.court,
+    reasons: recommendation.reasons,
+    deadlines: recommendation.deadlines,
+    lawyer: recommendation.lawyer,
+    alternatives: recommendation.alternatives,
+    warnings: [...warnings, ...recommendation.warnings],
+  };
+  const parsed = DossierSchema.safeParse(dossier);
+  if (!parsed.success) throw new DossierError('INVALID_DOSSIER', `case ${c.id}: the dossier built is invalid`, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  return parsed.data;
+}
+
+function checkIdentifiers(who: string, ids: { siren?: string | undefined; siret?: string | undefined; vat?: string | undefined }): void {
+  const problems: string[] = [];
+  if (ids.siren !== undefined && !isValidSiren(ids.siren)) problems.push(`SIREN "${ids.siren}" is not 9 digits passing the Luhn checksum`);
+  if (ids.siret !== undefined && !isValidSiret(ids.siret)) problems.push(`SIRET "${ids.siret}" is not 14 digits passing the Luhn checksum`);
+  if (ids.siren !== undefined && ids.siret !== undefined && !ids.siret.startsWith(ids.siren)) problems.push(`SIRET "${ids.siret}" does not start with the SIREN "${ids.siren}"`);
+  if (ids.vat !== undefined && ids.vat.startsWith('FR') && !isValidFrenchVat(ids.vat)) problems.push(`VAT number "${ids.vat}" does not match a SIREN with its key`);
+  if (problems.length) throw new DossierError('INVALID_IDENTIFIER', `${who}: a registration number is invalid; correct it in the ledger or the configuration before the file is handed over`, problems);
+}
+
+function debtorIdentity(d: Debtor, deps: DossierDeps, warnings: string[]): Dossier['debtor'] {
+  const { siren, siret, vat } = d.registration;
+  checkIdentifiers('debtor', { siren, siret, vat });
+  if (d.kind === 'company' && !siren && !siret) warnings.push('the debtor has no SIREN or SIRET in the ledger: identify it in the register (recherche-entreprises.api.gouv.fr) before filing');
+  // The registered office sets the court's territory and is where acts are served; a person's
+  // domicile is the address the ledger holds for them. One address only: no delivery sites.
+  const office = d.addresses.find((a) => a.kind === 'registered_office');
+  const address = office ?? d.addresses.find((a) => a.kind === 'billing') ?? d.addresses[0];
+  if (!address) throw new DossierError('NO_ADDRESS', 'the debtor has no postal address in the ledger: acts cannot be served');
+  if (d.kind === 'company' && !office) warnings.push(`no registered office address in the ledger: the ${address.kind.replace('_', ' ')} address is given; confirm the registered office in the register, the court's territory follows it`);
+  return {
+    name: d.name,
+    kind: d.kind,
+    legalForm: resolveLegalForm(d, deps.debtorLegalForm),
+    ...(siren ? { siren } : {}),
+    ...(siret ? { siret } : {}),
+    ...(vat ? { vat } : {}),
+    addresses: [address],
+    emails: [...d.emails],
+  };
+}
+
+function creditorIdentity(cr: CreditorIdentity): Dossier['creditor'] {
+  checkIdentifiers('creditor (configuration: company)', cr);
+  if (!cr.address) throw new DossierError('NO_ADDRESS', 'the creditor has no address (configuration: company.address): the firm and the court need it');
+  return {
+    name: cr.name,
+    legalForm: resolveLegalForm({ name: cr.name, kind: cr.kind ?? 'company' }, cr.legalForm),
+    ...(cr.siren ? { siren: cr.siren } : {}),
+    ...(cr.siret ? { siret: cr.siret } : {}),
+    ...(cr.vat ? { vat: cr.vat } : {}),
+    address: cr.address,
+    ...(cr.email ? { email: cr.email } : {}),
+  };
+}
+
+function claimOf(records: CaseRecords, gate: EscalationGate, asOf: IsoDate, deps: DossierDeps, creditorKind: PartyKind): Dossier['claim'] {
+  const { claimed, credits } = gate.selection;
+  const warnings: string[] = [];
+  const paymentsOf = new Map<string, { date: IsoDate; amount: number }[]>();
+  const invoices: ClaimInvoice[] = claimed.map((r) => {
+    const payments = (records.payments.get(r.id) ?? []).filter((p) => p.date <= asOf).map((p) => ({ date: p.date, amount: p.amount }));
+    const paid = payments.reduce((s, p) => s + p.amount, 0);
+    if (paid === r.total - r.open) {
+      paymentsOf.set(r.id, payments);
+      return { id: r.id, kind: 'invoice', total: r.total, issueDate: r.issueDate, dueDate: r.dueDate, ...(r.completionDate ? { completionDate: r.completionDate } : {}), payments };
+    }
+    // The payments the store knows do not explain the open amount (a settlement the ledger
+    // made otherwise): interest runs on what is open, which never overstates the claim.
+    warnings.push(`${r.number}: the recorded payments (${formatMinor(paid, r.currency)}) do not explain the open amount (${formatMinor(r.open, r.currency)} of ${formatMinor(r.total, r.currency)}): interest is computed on the open amount from the due date`);
+    paymentsOf.set(r.id, []);
+    return { id: r.id, kind: 'invoice', total: r.open, issueDate: r.issueDate, dueDate: r.dueDate, ...(r.completionDate ? { completionDate: r.completionDate } : {}), payments: [] };
+  });
+  for (const n of credits) invoices.push({ id: n.id, kind: 'credit_note', total: n.open, issueDate: n.issueDate, dueDate: n.issueDate, payments: [] });
+  const parsed = parseClaimInput({
+    creditor: { kind: creditorKind },
+    debtor: { kind: records.debtor.kind },
+    currency: records.case.currency,
+    contractualRatePercent: deps.contractualRatePercent ?? null,
+    // Legal-rate interest runs from the formal notice's receipt (C. civ. 1344-1); L441-10
+    // penalties ignore it.
+    formalNoticeDate: gate.notice?.sent?.startsOn ?? null,
+    invoices,
+  });
+  if (!parsed.success) throw new DossierError('INVALID_DOSSIER', `case ${records.case.id}: the claim cannot be computed`, parsed.problems);
+  const result = computeClaim(parsed.data, asOf, deps.legal, deps.dayCount ? { dayCount: deps.dayCount } : {});
+  const byId = new Map<string, Receivable>([...claimed, ...credits].map((r) => [r.id, r]));
+  return {
+    asOf,
+    currency: result.currency,
+    rule: result.rule,
+    dayCount: result.dayCount,
+    principal: result.principal,
+    interest: result.interest,
+    indemnity: result.indemnity,
+    total: result.total,
+    lines: result.invoices.map((inv) => {
+      const r = byId.get(inv.id)!;
+      return {
+        kind: inv.kind,
+        number: r.number,
+        issueDate: r.issueDate,
+        dueDate: r.dueDate,
+        total: r.total,
+        principal: inv.principal,
+        interest: inv.interest,
+        indemnity: inv.indemnity,
+        payments: paymentsOf.get(r.id) ?? [],
+        segments: inv.segments.map((s) => ({
+          from: s.from,
+          to: s.to,
+          days: s.days,
+          semester: s.semester,
+          ratePercent: formatBasisPoints(percentToBasisPoints(s.ratePercent) ?? 0),
+          rateKind: s.rateKind,
+          base: s.base,
+          interest: s.interest,
+        })),
+        prescribesOn: inv.prescription?.prescribesOn ?? null,
+        documentRef: null,
+      };
+    }),
+    // Claim warnings name items by our ids; the firm reads invoice numbers.
+    warnings: [...warnings, ...result.warnings.map((w) => [...byId.values()].reduce((text, r) => text.split(r.id).join(r.number), w))],
+  };
+}
+
+function invoiceFileName(number: string): string {
+  return `invoice-${number.replace(/[^A-Za-z0-9._-]+/g, '-')}.pdf`;
+}
+
+function documentsOf(gate: EscalationGate, claimed: readonly Receivable[]): DossierDocument[] {
+  const docs: DossierDocument[] = [];
+  for (const r of claimed) {
+    // The PDF is in the ledger: the performer fetches it by this ref, then hashes it.
+    if (r.documentUrl) docs.push({ ref: `invoice:${r.number}`, kind: 'invoice', name: invoiceFileName(r.number), mediaType: 'application/pdf', sha256: null, provenAt: null });
+  }
+  const names = new Set(docs.map((d) => d.name));
+  for (const ch of gate.notice?.channels ?? []) {
+    for (const p of ch.proofs) {
+      // Names are unique within the dossier (the firm stores the files by name).
+      const base = `${p.kind.replace(/_/g, '-')}${ch.trackingNumber ? `-${ch.trackingNumber}` : ''}`;
+      let name = `${base}.pdf`;
+      for (let n = 2; names.has(name); n++) name = `${base}-${n}.pdf`;
+      names.add(name);
+      docs.push({ ref: p.documentId, kind: 'proof_of_delivery', name, mediaType: p.mediaType, sha256: p.sha256, provenAt: p.provenAt });
+    }
+  }
+  return docs;
+}

@@ -1,0 +1,140 @@
+import { recommendProcedure, resolveLegalForm, legalFormFromName, legalFormFromInseeCode, type ProcedureFacts } from '../../connector/dossier';
+import { parseProcedureData } from '../../connector/dossier/procedure-data';
+import { LegalDataError } from '../../connector/claim/legal-data';
+import type { LegalForm } from '../../connector/model/dossier.schema';
+import { PROCEDURES } from './fixtures';
+
+/** Boundaries of the recommendation, on facts given directly (amounts in cents). */
+
+const merchant: LegalForm = { category: 'merchant', label: 'SAS', source: 'declared' };
+const seat = (city: string, postalCode = '44000', country = 'FR') => ({ kind: 'registered_office' as const, lines: ['1 rue X'], postalCode, city, country });
+
+function facts(over: { principal?: number; interest?: number; indemnity?: number; currency?: string; asOf?: string; city?: string; debtor?: Partial<ProcedureFacts['debtor']>; creditor?: LegalForm } = {}): ProcedureFacts {
+  const principal = over.principal ?? 800_000;
+  const interest = over.interest ?? 0;
+  const indemnity = over.indemnity ?? 4_000;
+  return {
+    asOf: over.asOf ?? '2026-04-20',
+    currency: over.currency ?? 'EUR',
+    claim: { principal, interest, indemnity, total: principal + interest + indemnity },
+    debtor: { kind: 'company', legalForm: merchant, seat: seat(over.city ?? 'Nantes'), insolvency: null, ...over.debtor },
+    creditor: { legalForm: over.creditor ?? merchant },
+    disputed: [],
+    prescribesOn: null,
+  };
+}
+
+describe('recommendProcedure: boundaries', () => {
+  const table: [string, ProcedureFacts, string, string][] = [
+    ['principal + interest exactly at the 5,000 EUR ceiling (the 40 EUR indemnity not counted)', facts({ principal: 490_000, interest: 10_000, indemnity: 4_000 }), 'petites_creances', 'commissaire_de_justice'],
+    ['one cent above the ceiling', facts({ principal: 490_000, interest: 10_001 }), 'injonction_de_payer', 'tribunal_de_commerce'],
+    ['the ceiling is in euros: a claim in USD goes to the injonction', facts({ principal: 100_000, currency: 'USD' }), 'injonction_de_payer', 'tribunal_de_commerce'],
+    ['merchant seated in a TAE city (written in capitals, with CEDEX)', facts({ city: 'MARSEILLE CEDEX 02', principal: 900_000 }), 'injonction_de_payer', 'tribunal_des_activites_economiques'],
+    ['the TAE experiment ends on 2028-12-31', facts({ city: 'Marseille', asOf: '2029-01-02', principal: 900_000 }), 'injonction_de_payer', 'tribunal_de_commerce'],
+    ['a merchant debtor sued by a non-merchant creditor: the tribunal de commerce is named', facts({ creditor: { category: 'civil_company', label: 'SCI', source: 'declared' } }), 'injonction_de_payer', 'tribunal_de_commerce'],
+    ['legal form unknown: tribunal judiciaire, with a warning', facts({ debtor: { legalForm: { category: 'unknown', label: 'unknown legal form', source: 'unknown' } } }), 'injonction_de_payer', 'tribunal_judiciaire'],
+    ['liberal profession: tribunal judiciaire', facts({ debtor: { legalForm: { category: 'liberal_profession', label: 'SELARL', source: 'declared' } } }), 'injonction_de_payer', 'tribunal_judiciaire'],
+    ['insolvency without a BODACC date: declaration, date not computable', facts({ debtor: { insolvency: { kind: 'liquidation', openedOn: '2026-03-01' } } }), 'declaration_de_creance', 'mandataire_judiciaire'],
+    ['over-indebtedness of a consumer', facts({ debtor: { kind: 'individual', legalForm: { category: 'consumer', label: 'particulier', source: 'debtor_kind' }, insolvency: { kind: 'surendettement', openedOn: '2026-03-01' } } }), 'declaration_de_creance', 'juge_des_contentieux_de_la_protection'],
+  ];
+  it.each(table)('%s', (_name, f, procedure, court) => {
+    const r = recommendProcedure(f, PROCEDURES);
+    expect(r.procedure).toBe(procedure);
+    expect(r.court.kind).toBe(court);
+    expect(r.reasons.length).toBeGreaterThan(0);
+  });
+
+  it('names the TAE and warns that its area must be confirmed; elsewhere warns that a TAE may be competent', () => {
+    const marseille = recommendProcedure(facts({ city: 'MARSEILLE CEDEX 02' }), PROCEDURES);
+    expect(marseille.court.name).toBe('Tribunal des activités économiques de Marseille');
+    expect(marseille.warnings.some((w) => w.includes('its area is the former tribunal de commerce'))).toBe(true);
+    const nantes = recommendProcedure(facts(), PROCEDURES);
+    expect(nantes.court.name).toBeUndefined();
+    expect(nantes.warnings.some((w) => w.includes('sit as tribunaux des activités économiques: if the debtor'))).toBe(true);
+  });
+
+  it('lawyer: 10,000.00 EUR is the last amount without one, one cent more needs one', () => {
+    const at = (total: number) => ({ ...facts(), circumstances: { speedMatters: 'now' }, claim: { principal: total, interest: 0, indemnity: 0, total } });
+    expect(recommendProcedure(at(1_000_000), PROCEDURES).lawyer.compulsory).toBe(false);
+    expect(recommendProcedure(at(1_000_001), PROCEDURES)).toMatchObject({ procedure: 'refere_provision', lawyer: { compulsory: true } });
+  });
+
+  it('the injonction service deadline follows the date the ordonnance will be issued: 3 months only once 1 Sep 2026 has come', () => {
+    const rule = (asOf: string) => recommendProcedure(facts({ asOf }), PROCEDURES).deadlines.find((d) => d.what.startsWith('serve the ordonnance'))!.rule;
+    expect(rule('2026-08-31')).toBe('within 6 months of its date for an ordonnance issued before 2026-09-01 (CPC 1411); 3 months for one issued from 2026-09-01 (CPC 1411 as amended by décret 2026-96)');
+    expect(rule('2026-09-01')).toBe('within 3 months of its date (CPC 1411 as amended by décret 2026-96)');
+    const enforce = (asOf: string) => recommendProcedure(facts({ asOf }), PROCEDURES).deadlines.find((d) => d.what === 'enforce the ordonnance')!.rule;
+    expect(enforce('2026-09-01')).toBe('when no opposition was notified within 2 months of service');
+  });
+
+  it('a creditor outside metropolitan France gets 2 more months to declare', () => {
+    const f = facts({ debtor: { insolvency: { kind: 'redressement', openedOn: '2026-04-01', publishedOn: '2026-04-08' } } });
+    const due = (outside: boolean) => recommendProcedure({ ...f, creditor: { ...f.creditor, outsideMetropolitanFrance: outside } }, PROCEDURES).deadlines[0]!.dueOn;
+    expect(due(false)).toBe('2026-06-08');
+    expect(due(true)).toBe('2026-08-08');
+  });
+
+  it('a debtor seated abroad is flagged (European procedures)', () => {
+    const r = recommendProcedure(facts({ debtor: { seat: seat('Bruxelles', '1000', 'BE') } }), PROCEDURES);
+    expect(r.warnings.some((w) => w.includes('outside France (BE)') && w.includes('Reg. 1896/2006'))).toBe(true);
+  });
+
+  it('the TAE contribution is flagged above 50,000 EUR only', () => {
+    const flagged = (principal: number) => recommendProcedure(facts({ city: 'Paris', principal, indemnity: 0 }), PROCEDURES).warnings.some((w) => w.includes('contribution pour la justice économique'));
+    expect(flagged(5_000_000)).toBe(false);
+    expect(flagged(5_000_001)).toBe(true);
+  });
+});
+
+describe('legal form of a party', () => {
+  it.each([
+    ['Garage Lemoine SARL', 'merchant', 'SARL'],
+    ['Transports Bernard SA', 'merchant', 'SA'],
+    ['SCI Les Tilleuls', 'civil_company', 'SCI'],
+    ['Cabinet Moreau SELARL', 'liberal_profession', "société d'exercice libéral"],
+    ['Association Sportive Nantaise', 'association', 'association'],
+    ['Boulangerie Sabatier', undefined, undefined],
+  ])('%s', (name, category, label) => {
+    const form = legalFormFromName(name);
+    expect(form?.category).toBe(category);
+    expect(form?.label).toBe(label);
+  });
+
+  it('a declared form wins over the name; an INSEE code is read by category; an individual is a consumer', () => {
+    expect(resolveLegalForm({ name: 'Dupont SAS', kind: 'company' }, { category: 'civil_company', label: 'SCI' })).toEqual({ category: 'civil_company', label: 'SCI', source: 'declared' });
+    expect(legalFormFromInseeCode('5710').category).toBe('merchant');
+    expect(legalFormFromInseeCode('5485').category).toBe('liberal_profession');
+    expect(legalFormFromInseeCode('6540').category).toBe('civil_company');
+    expect(legalFormFromInseeCode('9220').category).toBe('association');
+    expect(legalFormFromInseeCode('1000').category).toBe('unknown');
+    expect(resolveLegalForm({ name: 'Claire SARL', kind: 'individual' })).toEqual({ category: 'consumer', label: 'particulier', source: 'debtor_kind' });
+  });
+});
+
+describe('procedure data', () => {
+  it('the bundled file carries the figures of the reference', () => {
+    expect(PROCEDURES.petitesCreances.ceiling).toEqual({ amount: 500_000, currency: 'EUR' });
+    expect(PROCEDURES.lawyer.compulsoryAbove).toEqual({ amount: 1_000_000, currency: 'EUR' });
+    expect(PROCEDURES.injonctionDePayer.serviceDeadline).toMatchObject({ months: 6, changes: [{ ordersIssuedFrom: '2026-09-01', months: 3 }] });
+    expect(PROCEDURES.economicActivitiesCourts.seats).toHaveLength(12);
+  });
+
+  it('a bad file is refused with every problem located', () => {
+    const error = (() => {
+      try {
+        parseProcedureData('petitesCreances: { ceiling: { amount: 5000.5, currency: EUR } }\nextra: 1\n');
+      } catch (e) {
+        return e as LegalDataError;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(LegalDataError);
+    expect(error!.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^procedures\.yaml: petitesCreances\.ceiling\.amount: /),
+        'procedures.yaml: (top level): unknown key "extra"',
+        expect.stringMatching(/^procedures\.yaml: injonctionDePayer: /),
+      ]),
+    );
+  });
+});
