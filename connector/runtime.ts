@@ -7,6 +7,7 @@ import { loadConfig, type LoadedConfig } from './config/load-config';
 import { ProblemsError, type Problem } from './config/problems';
 import { createLogger, type LogFormat, type Logger, type LogLevel } from './log/logger';
 import { evaluationContext } from './policy/context';
+import { escalationGateHook, loadProcedureData, type ProcedureData } from './dossier';
 import type { EvaluationContext } from './policy/evaluate';
 import { loadPolicies, BUNDLED_POLICIES_DIR } from './policy/load-policies';
 import { adapterRegistry } from '../adapters/registry';
@@ -23,6 +24,8 @@ export interface Runtime {
   logger: Logger;
   policies: Map<string, Policy>;
   legal: LegalData;
+  /** Procedure facts (courts, ceilings, deadlines) the escalation gate and the dossier use. */
+  procedures: ProcedureData;
   context: EvaluationContext;
 }
 
@@ -58,12 +61,14 @@ export function loadRuntime(configFile: string | undefined, env: NodeJS.ProcessE
     }
   }
   let legal: LegalData | undefined;
+  let procedures: ProcedureData | undefined;
   try {
     legal = config.legal.dir ? loadFrenchLegalData(config.legal.dir) : loadFrenchLegalData();
+    procedures = config.legal.dir ? loadProcedureData(config.legal.dir) : loadProcedureData();
   } catch (e) {
     problems.push({ file: config.legal.dir ?? 'config/legal/fr', path: ['legal'], message: (e as Error).message });
   }
-  if (problems.length > 0 || !legal) throw new ProblemsError('configuration is not usable', problems);
+  if (problems.length > 0 || !legal || !procedures) throw new ProblemsError('configuration is not usable', problems);
   const secrets = [...loaded.secrets];
   const logger = createLogger({
     level: log.level ?? config.logging.level,
@@ -72,5 +77,7 @@ export function loadRuntime(configFile: string | undefined, env: NodeJS.ProcessE
     ...(log.transport ? { transport: log.transport } : {}),
   });
   for (const w of loaded.warnings) logger.warn(w);
-  return { config, secrets, warnings: loaded.warnings, logger, policies, legal, context: evaluationContext(legal) };
+  // Escalation is decided only when the gate passes (connector/dossier/escalation-gate.ts).
+  const context = { ...evaluationContext(legal), escalationGate: escalationGateHook({ legal, procedures, timeZone: config.company.timezone }) };
+  return { config, secrets, warnings: loaded.warnings, logger, policies, legal, procedures, context };
 }

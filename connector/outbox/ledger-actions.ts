@@ -7,6 +7,7 @@ import type { ErpAdapter, WriteBackRequest, WriteBackResult } from '../sync/adap
 import type { RetryOptions } from '../sync/retry-policy';
 import { eventIdOfKey, procedureActivity, procedureKey, procedureNoteText, PROCEDURE_ACTIVITY_TEMPLATE, PROCEDURE_NOTE_TEMPLATE } from '../lawfirm/procedure-events';
 import { AdapterError } from '../sync/adapter-error';
+import { claimedReceivables, type DossierClaimLines } from '../dossier/claimed-items';
 import { dispatchActions, type Performer, type PerformResult } from './dispatch';
 import { approvalActivity, phoneCallActivity, stageNoteText } from './ledger-texts';
 
@@ -79,14 +80,11 @@ async function performProcedureRow(options: LedgerPerformerOptions, action: Acti
     if (event) found = { dossier, events, event };
   }
   if (!found) throw new AdapterError({ code: 'PROCEDURE_EVENT_MISSING', kind: 'system', userMessage: `outbox row ${action.id} names procedure event ${String(eventId)}, which is not stored` });
-  const lines = (found.dossier.content['claim'] as { lines?: { receivableId?: unknown }[] } | undefined)?.lines ?? [];
-  const itemIds = lines.map((l) => l.receivableId).filter((id): id is string => typeof id === 'string');
-  const receivables = itemIds.length ? itemIds : (await store.listReceivablesOfCase(action.caseId)).map((r) => r.id);
+  const claimed = await claimedReceivables(store, action.caseId, found.dossier.content as DossierClaimLines);
   const byConnection = new Map<string, string[]>();
-  for (const id of receivables) {
-    const r = await store.getReceivable(id);
-    if (!r || !options.adapters.has(r.source.connection)) continue;
-    byConnection.set(r.source.connection, [...(byConnection.get(r.source.connection) ?? []), id]);
+  for (const r of claimed.length ? claimed : await store.listReceivablesOfCase(action.caseId)) {
+    if (!options.adapters.has(r.source.connection)) continue;
+    byConnection.set(r.source.connection, [...(byConnection.get(r.source.connection) ?? []), r.id]);
   }
   const c = await store.getCase(action.caseId);
   const items: WriteBackResult['items'] = [];

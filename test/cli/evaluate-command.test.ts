@@ -54,12 +54,15 @@ describe('recouvra evaluate', () => {
     writeFileSync(config, `version: 1\nstore:\n  driver: sqlite\n  sqlite:\n    path: ${db}\nlogging:\n  level: error\n`);
 
     const first = parse((await runEvaluate({ config, sample: true, json: true, record: true })).stdout);
-    expect(first.cases.filter((c) => c.recorded)).toHaveLength(8);
+    // The two escalations of the sample are held by the escalation gate: the sample's cases hold no formal notice sent.
+    expect(first.cases.filter((c) => c.recorded)).toHaveLength(6);
+    const held = first.cases.filter((c) => (c as unknown as { reasons: { code: string }[] }).reasons.some((r) => r.code === 'ESCALATION_CONDITION_FAILED'));
+    expect(held.map((c) => [c.debtor, c.status]).sort()).toEqual([['Atelier Petit SARL', 'blocked'], ['Julien Mercier', 'blocked']]);
     const again = parse((await runEvaluate({ config, json: true, record: true, asOf: '2026-06-15' })).stdout);
     expect(again.cases.filter((c) => c.recorded)).toHaveLength(0);
     const byDebtor = Object.fromEntries(again.cases.map((c) => [c.debtor, c]));
-    // The escalation now waits for approval; reminder-1 was sent, reminder-2 comes 10 days later.
-    expect(byDebtor['Atelier Petit SARL']!.status).toBe('awaiting_approval');
+    // The escalation is still held by its gate; reminder-1 was sent, reminder-2 comes 10 days later.
+    expect(byDebtor['Atelier Petit SARL']!.status).toBe('blocked');
     expect(byDebtor['Dupont Industrie SAS']).toMatchObject({ status: 'waiting', step: 'reminder-2', dueOn: '2026-06-25' });
 
     const store = await openSqliteStore(db);
@@ -71,10 +74,10 @@ describe('recouvra evaluate', () => {
       expect(actions.map((a) => a.kind).sort()).toEqual(['email', 'ledger_note']);
       const journal = await store.readJournal(dupont.id);
       expect(journal.map((j) => j.type)).toContain('decision');
-      // 9 messages to debtors, and each of the 8 decisions tells the ledger (a note, or an activity when it waits for approval).
+      // 9 messages to debtors, and each of the 6 decisions tells the ledger (a note, or an activity when it waits for approval).
       const pending = await store.listActions({ status: 'pending' });
       expect(pending.filter((a) => !a.kind.startsWith('ledger_'))).toHaveLength(9);
-      expect(pending.filter((a) => a.kind.startsWith('ledger_'))).toHaveLength(8);
+      expect(pending.filter((a) => a.kind.startsWith('ledger_'))).toHaveLength(6);
       expect(pending.filter((a) => a.kind === 'ledger_activity').map((a) => a.caseId).sort()).toEqual(cases.filter((c) => c.stage === 'awaiting_approval').map((c) => c.id).sort());
     } finally {
       await store.close();

@@ -20,7 +20,7 @@ describe('POST /webhooks/lawfirm', () => {
   beforeEach(async () => {
     h = await openHarness({ lawfirm: ({ store, clock, logger }) => new LawFirmLink({ id: 'cabinet', partner: {} as LawFirmPartner, store, clock, logger, webhook: { secrets: [SECRET, OLD_SECRET], toleranceSeconds: 300, transportClock: clock } }) });
     await seed(h.store);
-    await h.store.recordDossier({ id: 'dos-9', caseId: CASE_ID, actionId: null, partner: 'cabinet', fileId: 'F-9', status: 'submitted', state: 'submitted', stateAt: '2025-03-01T00:00:00.000Z', events: 0, content: { claim: { lines: [{ receivableId: R1.id }] } }, submittedAt: '2025-03-01T00:00:00.000Z', updatedAt: '2025-03-01T00:00:00.000Z' }, []);
+    await h.store.recordDossier({ id: 'dos-9', caseId: CASE_ID, actionId: null, partner: 'cabinet', fileId: 'F-9', status: 'submitted', state: 'submitted', stateAt: '2025-03-01T00:00:00.000Z', events: 0, content: { claim: { lines: [{ kind: 'invoice', number: R1.number }] } }, submittedAt: '2025-03-01T00:00:00.000Z', updatedAt: '2025-03-01T00:00:00.000Z' }, []);
   });
   afterEach(() => h.close());
 

@@ -44,7 +44,7 @@ describe('procedure events', () => {
     ledger = [];
     failNext = 0;
     await store.saveCase({ ...(await store.getCase(CASE_ID))!, stage: 'escalated' });
-    await store.recordDossier({ id: 'dos-1', caseId: CASE_ID, actionId: null, partner: 'cabinet', fileId: 'F-77', status: 'submitted', state: 'submitted', stateAt: '2026-04-20T00:00:00.000Z', events: 0, content: { claim: { lines: [{ receivableId: R1.id }, { receivableId: R2.id }] } }, submittedAt: '2026-04-20T00:00:00.000Z', updatedAt: '2026-04-20T00:00:00.000Z' }, []);
+    await store.recordDossier({ id: 'dos-1', caseId: CASE_ID, actionId: null, partner: 'cabinet', fileId: 'F-77', status: 'submitted', state: 'submitted', stateAt: '2026-04-20T00:00:00.000Z', events: 0, content: { claim: { lines: [{ kind: 'invoice', number: R1.number }, { kind: 'invoice', number: R2.number }] } }, submittedAt: '2026-04-20T00:00:00.000Z', updatedAt: '2026-04-20T00:00:00.000Z' }, []);
   });
   afterEach(() => store.close());
 
