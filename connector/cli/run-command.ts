@@ -2,7 +2,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { adapterRegistry } from '../../adapters/registry';
 import { Daemon } from '../daemon/daemon';
 import { startDemo, type DemoEnvironment } from '../daemon/demo';
+import { startDemoController } from '../daemon/demo-controller';
 import { buildPerformers } from '../daemon/performers';
+import { dossierBuilder, openLawFirmLink } from '../lawfirm/open-link';
 import { apiSettings, createMetrics, startApi } from '../http';
 import { openJobQueue } from '../jobs/open-queue';
 import { secretValuesOf } from '../log/logger';
@@ -56,9 +58,9 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
   if (!args.config) {
     demo = await startDemo({ clockSpeed: args.clockSpeed, invoices: args.demoInvoices, seed: args.seed, dataDir: args.dataDir, logger: rt.logger });
     clock = demo.clock;
-    rt.config = { ...rt.config, company: demo.company, channels: demo.channels, api: demo.api, store: { driver: 'sqlite', sqlite: { path: demo.storePath } }, connections: demo.connections as Runtime['config']['connections'] };
+    rt.config = { ...rt.config, company: demo.company, channels: demo.channels, api: demo.api, lawfirm: demo.lawfirm, store: { driver: 'sqlite', sqlite: { path: demo.storePath } }, connections: demo.connections as Runtime['config']['connections'] };
     // The demo's keys and API token are made in code, not read from a file: the logger learns them here.
-    rt.secrets.push(...secretValuesOf({ channels: demo.channels, api: demo.api, connections: demo.connections }));
+    rt.secrets.push(...secretValuesOf({ channels: demo.channels, api: demo.api, connections: demo.connections, lawfirm: demo.lawfirm }));
     output.write(demo.banner);
   }
   let store: Store | undefined;
@@ -68,12 +70,15 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
     const queue = openJobQueue(rt.config.queue, { store, logger: rt.logger });
     const connections = new Map<string, ConnectionAdapter>();
     for (const conn of rt.config.connections) connections.set(conn.id, createConnectionAdapter(conn, adapterRegistry, { clock, logger: rt.logger }));
-    const performers = buildPerformers({ config: rt.config, store, clock, logger: rt.logger, legal: rt.legal, connections });
     const metrics = createMetrics({ clock, queue });
-    const daemon = new Daemon({ config: rt.config, store, queue, clock, logger: rt.logger, connections, policies: rt.policies, context: rt.context, performers: performers.performers, tracking: performers.providers, metrics, ...(demo ? { simulatedSchedule: demo.schedule } : {}) });
+    const link = openLawFirmLink(rt.config, { store, clock, logger: rt.logger, onApplied: (state) => metrics.observeProcedureEvent(state) });
+    const lawfirm = link ? { link, build: dossierBuilder({ config: rt.config, store, clock, legal: rt.legal, procedures: rt.procedures, policies: rt.policies }) } : undefined;
+    const performers = buildPerformers({ config: rt.config, store, clock, logger: rt.logger, legal: rt.legal, connections, ...(lawfirm ? { lawfirm } : {}) });
+    const daemon = new Daemon({ config: rt.config, store, queue, clock, logger: rt.logger, connections, policies: rt.policies, context: rt.context, performers: performers.performers, tracking: performers.providers, ...(link ? { lawfirm: { link, pollCron: rt.config.lawfirm!.pollCron } } : {}), metrics, ...(demo ? { simulatedSchedule: demo.schedule } : {}) });
     daemon.start();
+    const controller = demo ? startDemoController({ store, clock, timeZone: rt.config.company.timezone, logger: rt.logger }) : undefined;
     const settings = apiSettings(rt.config.api);
-    const api = settings ? await startApi({ store, daemon, queue, connections: connections.keys(), config: settings, clock, logger: rt.logger, metrics, timeZone: rt.config.company.timezone }) : undefined;
+    const api = settings ? await startApi({ store, daemon, queue, connections: connections.keys(), config: settings, clock, logger: rt.logger, metrics, timeZone: rt.config.company.timezone, ...(link ? { lawfirm: link } : {}) }) : undefined;
     if (api && demo) output.write(`  API: ${api.url} — Authorization: Bearer ${settings!.token}\n\n`);
     rt.logger.info(`recouvra running: ${connections.size} connection(s), queue ${queue.kind}, store ${rt.config.store.driver}`);
     const opened = store;
@@ -84,6 +89,7 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
       demo,
       apiUrl: api?.url,
       stop: async () => {
+        controller?.stop();
         await api?.app.close();
         const drained = await Promise.race([daemon.stop().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), rt.config.daemon.drainTimeoutMs).unref())]);
         if (!drained) rt.logger.warn('running work did not finish in time; it will be taken again at the next start');

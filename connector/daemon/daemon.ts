@@ -8,6 +8,7 @@ import type { Metrics } from '../http/metrics';
 import type { Logger } from '../log/logger';
 import type { ActionKind } from '../model/action.schema';
 import type { LawFirmLink } from '../lawfirm/link';
+import { pendingPaymentReports } from '../lawfirm/dossier-performer';
 import { AdapterError } from '../sync/adapter-error';
 import { trackDeliveries } from '../outbox/delivery-tracking';
 import { dispatchActions, type Performer } from '../outbox/dispatch';
@@ -171,6 +172,13 @@ export class Daemon {
       throw e;
     });
     if (polled.applied + polled.refused > 0) this.parts.logger.info(`law firm ${link.id}: ${polled.applied} event(s) applied, ${polled.duplicates} already known, ${polled.refused} quarantined`);
+    // Payments the ledger shows on files the firm works are reported to it (a full one asks it to close).
+    const reports = await pendingPaymentReports(this.parts.store, this.parts.clock, link.id);
+    for (const caseId of new Set(reports.map((r) => r.caseId))) {
+      const c = await this.parts.store.getCase(caseId);
+      if (c) await this.parts.store.applyCaseChange({ expected: c, caseAfter: c, actions: reports.filter((r) => r.caseId === caseId), journal: [] });
+    }
+    if (reports.length > 0) await this.parts.queue.enqueue('outbox', {}, { jobId: `outbox/after-lawfirm/${this.parts.clock.now().toISOString()}` });
   }
 
   /** Asks the providers what became of the messages they accepted; journals statuses and keeps proofs. */

@@ -5,6 +5,9 @@ import { createOdooDatabase, OPEN_RECEIVABLE_DOMAIN, type OdooDatabase } from '.
 import { OdooSimulator } from '../../adapters/odoo/simulator/server';
 import { PostalSimulator } from '../../adapters/postal/simulator/server';
 import { SmsSimulator } from '../../adapters/sms/simulator/server';
+import { LawFirmHttpConfigSchema } from '../../adapters/lawfirm/config.schema';
+import { LawFirmSimulator } from '../../adapters/lawfirm/simulator/server';
+import { createServer } from 'node:net';
 import type { Config } from '../../config/config.schema';
 import { startSmtpSink } from './smtp-sink';
 import type { Logger } from '../log/logger';
@@ -45,7 +48,10 @@ export interface DemoEnvironment {
   sms: SmsSimulator;
   postal: PostalSimulator;
   /** Schedules in simulated seconds. */
-  schedule: { syncSeconds: number; evaluateSeconds: number; outboxSeconds: number; reconcileSeconds: number; trackSeconds: number };
+  schedule: { syncSeconds: number; evaluateSeconds: number; outboxSeconds: number; reconcileSeconds: number; trackSeconds: number; lawfirmSeconds: number };
+  /** The law-firm partner: a simulated firm over its HTTP contract. */
+  lawfirm: NonNullable<Config['lawfirm']>;
+  lawfirmSimulator: LawFirmSimulator;
   banner: string;
   stop(): Promise<void>;
 }
@@ -69,6 +75,10 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
   const smtp = await startSmtpSink(join(dataDir, 'mail'));
   const sms = await new SmsSimulator({ startAt: DEMO_START, speed: options.clockSpeed, seed: options.seed }).start();
   const postal = await new PostalSimulator({ startAt: DEMO_START, speed: options.clockSpeed, seed: options.seed }).start();
+  // The firm pushes its events to the daemon's API: the API's port is chosen now so the firm knows where.
+  const apiPort = await freePort();
+  const webhookSecret = randomBytes(24).toString('hex');
+  const lawfirm = await new LawFirmSimulator({ startAt: DEMO_START, speed: options.clockSpeed, seed: options.seed, webhook: { url: `http://127.0.0.1:${apiPort}/webhooks/lawfirm`, secret: webhookSecret } }).start();
   const payments = payingCustomers(db, clock, options.seed);
   const connections = [{ id: 'odoo-demo', type: 'odoo', url: odoo.url, database: odoo.database, login: 'recouvra', apiKey: 'recouvra-api-key', overlapSeconds: 6 * 3_600 }];
   const company: Config['company'] = {
@@ -106,6 +116,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     `  Odoo 18.0 simulator: ${odoo.url} (database demo, login admin / admin), ${options.invoices} invoices`,
     `  Demo time starts on ${DEMO_START.slice(0, 10)}; SMS, letters and e-mails go to simulators:`,
     `  e-mails are kept as .eml files in ${join(dataDir, 'mail')}`,
+    `  Law firm simulator: ${lawfirm.url}; it pushes signed procedure events to the daemon's API.`,
+    '  A simulated controller approves each step waiting for approval after one demo day.',
     `  Store: ${join(dataDir, 'recouvra.sqlite')} (wiped at every demo start)`,
     '  Watch: recouvra cases list --config <a config pointing at that store>, or the log below.',
     '  Stop with Ctrl-C: running work finishes first.',
@@ -117,14 +129,16 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     storePath: join(dataDir, 'recouvra.sqlite'),
     company,
     channels,
-    api: { enabled: true, host: '127.0.0.1', port: 0, token: randomBytes(24).toString('hex'), metricsPublic: true },
+    api: { enabled: true, host: '127.0.0.1', port: apiPort, token: randomBytes(24).toString('hex'), metricsPublic: true },
+    lawfirm: { id: 'cabinet-demo', transport: 'api', api: LawFirmHttpConfigSchema.parse({ baseUrl: lawfirm.url, apiKey: lawfirm.apiKey, webhookSecret }), pollCron: '*/5 * * * *' },
+    lawfirmSimulator: lawfirm,
     connections,
     odooUrl: odoo.url,
     odoo,
     mailDir: join(dataDir, 'mail'),
     sms,
     postal,
-    schedule: { syncSeconds: days(0.25), evaluateSeconds: days(1), outboxSeconds: Math.max(1, Math.round(options.clockSpeed)), reconcileSeconds: days(7), trackSeconds: days(0.25) },
+    schedule: { syncSeconds: days(0.25), evaluateSeconds: days(1), outboxSeconds: Math.max(1, Math.round(options.clockSpeed)), reconcileSeconds: days(7), trackSeconds: days(0.25), lawfirmSeconds: days(0.25) },
     banner,
     stop: async () => {
       payments.stop();
@@ -132,6 +146,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
       await smtp.close();
       await sms.stop();
       await postal.stop();
+      await lawfirm.stop();
       options.logger.info('demo simulators stopped');
     },
   };
@@ -162,4 +177,17 @@ function describeSeconds(seconds: number): string {
   if (seconds >= 3_600) return `${(seconds / 3_600).toFixed(1)} hours`;
   if (seconds >= 60) return `${(seconds / 60).toFixed(1)} minutes`;
   return `${seconds} seconds`;
+}
+
+/** A TCP port free on the loopback now (the demo API takes it a moment later). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -8,6 +8,9 @@ import type { Logger } from '../log/logger';
 import type { ActionKind } from '../model/action.schema';
 import type { Address } from '../model/debtor.schema';
 import type { Performer } from '../outbox/dispatch';
+import { dossierPerformer, type BuiltDossier } from '../lawfirm/dossier-performer';
+import type { LawFirmLink } from '../lawfirm/link';
+import type { Action } from '../model/action.schema';
 import { ledgerPerformer } from '../outbox/ledger-actions';
 import type { Store } from '../store/store';
 import { AdapterError } from '../sync/adapter-error';
@@ -28,6 +31,8 @@ export interface PerformerDeps {
   logger: Logger;
   legal: LegalData;
   connections: ReadonlyMap<string, ConnectionAdapter>;
+  /** The law-firm partner and how a dossier is built: `dossier` rows are performed through them. */
+  lawfirm?: { link: LawFirmLink; build: (action: Action) => Promise<BuiltDossier> };
   /** Tests and the demo may pass their own providers. */
   email?: EmailChannel;
   sms?: SmsProvider;
@@ -96,6 +101,7 @@ export function buildPerformers(deps: PerformerDeps): Performers {
     performers.letter = letter('letter');
     performers.registered_letter = letter('registered_letter');
   }
+  if (deps.lawfirm) performers.dossier = dossierPerformer({ store, clock: deps.clock, link: deps.lawfirm.link, build: deps.lawfirm.build });
   return { performers, providers: { ...(sms ? { sms } : {}), ...(postal ? { postal } : {}) }, close: async () => email?.close() };
 }
 

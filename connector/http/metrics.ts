@@ -25,6 +25,8 @@ export interface Metrics {
   observeSync(summary: SyncSummary): void;
   /** After an attempt at an outbox row: `kind` is the action's kind (email, letter, ledger_note…). */
   observeAction(kind: string, outcome: ActionOutcome, count?: number): void;
+  /** A procedure event from the law firm was applied (`state`: the closed set, indeterminate included). */
+  observeProcedureEvent(state: string): void;
   /** A delivery reached a new status at its provider (`channel`: sms, letter, registered_letter). */
   observeDelivery(channel: string, status: string): void;
   /** Any other error worth counting, by its stable code (e.g. an evaluation that failed). */
@@ -73,6 +75,12 @@ export function createMetrics(options: MetricsOptions): Metrics {
     labelNames: ['channel', 'outcome'] as const,
     registers,
   });
+  const procedureEvents = new Counter({
+    name: 'recouvra_procedure_events_total',
+    help: 'Procedure events from the law firm applied, by procedure state (indeterminate: a status we do not know).',
+    labelNames: ['state'] as const,
+    registers,
+  });
   const deliveries = new Counter({
     name: 'recouvra_deliveries_total',
     help: 'Statuses reached at the provider by SMS and letters the outbox handed over (delivered, returned, failed…), by channel.',
@@ -111,6 +119,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
     observeAction(kind, outcome, count = 1) {
       actions.inc({ channel: kind, outcome }, count);
+    },
+    observeProcedureEvent(state) {
+      procedureEvents.inc({ state });
     },
     observeDelivery(channel, status) {
       deliveries.inc({ channel, status });

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { XmlRpcOdooRpc } from '../../adapters/odoo/transport/xmlrpc-rpc';
 import { startDaemon, type RunningDaemon } from '../../connector/cli/run-command';
+import { procedureKey } from '../../connector/lawfirm/procedure-events';
+import { writeBackMarker } from '../../mappings/odoo/write-back';
 import type { CaseJournalEntry } from '../../connector/model/journal.schema';
 
 /**
@@ -28,12 +30,14 @@ describe('recouvra run (demo)', () => {
     await sleep(14_000);
     // How far a portfolio gets in a given real time depends on the machine's load: the run goes on
     // (a little) until the first registered letter has its proof back, which comes last.
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && !(await running.store.listDeliveries()).some((d) => d.proofs.length > 0)) await sleep(500);
+    // The law firm comes last: the run goes on until some file has come back with a few events.
+    const deadline = Date.now() + 60_000;
+    const storyTold = async () => (await running.store.listDeliveries()).some((d) => d.proofs.length > 0) && (await running.store.listActions({ kind: 'ledger_note', status: 'done' })).filter((a) => a.idempotencyKey.includes('/procedure/note/')).length >= 3;
+    while (Date.now() < deadline && !(await storyTold())) await sleep(500);
     await running.daemon.stop();
     performed = [];
     for (const c of await running.store.listCases()) performed.push(...(await running.store.readJournal(c.id)).filter((j) => j.type === 'action_performed'));
-  }, 90_000);
+  }, 120_000);
 
   afterAll(() => running.stop());
 
@@ -83,6 +87,49 @@ describe('recouvra run (demo)', () => {
       expect(doc).toMatchObject({ caseId: p.caseId, kind: p.kind, mediaType: 'application/pdf' });
       expect(doc!.content.subarray(0, 5).toString()).toBe('%PDF-');
     }
+  });
+
+  it('escalated files reach the firm once each, and every event it reports is journalled once and noted on the invoices in Odoo', async () => {
+    const sim = running.demo!.lawfirmSimulator;
+    const dossiers = await running.store.listDossiers();
+    expect(dossiers.length).toBeGreaterThan(0);
+    const files = sim.listFiles();
+    // One file per dossier at the firm, however often the outbox row was performed.
+    expect(files.map((f) => f.dossierId).sort()).toEqual(dossiers.map((d) => d.id).sort());
+    for (const d of dossiers) {
+      expect(files.find((f) => f.dossierId === d.id)?.fileId).toBe(d.fileId);
+      // Handed over after a formal notice and a controller's approval.
+      const journal = await running.store.readJournal(d.caseId);
+      const types = journal.map((j) => j.type);
+      expect(types.indexOf('approved')).toBeGreaterThan(-1);
+      expect(types.indexOf('dossier_submitted')).toBeGreaterThan(types.indexOf('approved'));
+      expect(journal.some((j) => j.type === 'action_performed' && j.data['kind'] === 'registered_letter')).toBe(true);
+    }
+    // Every event applied is journalled once, under the firm's id, and comes from the firm's feed.
+    const fed = new Set(sim.events().map((e) => e.id));
+    const applied = (await Promise.all(dossiers.map((d) => running.store.listProcedureEvents(d.id)))).flat();
+    expect(applied.length).toBeGreaterThanOrEqual(3);
+    const ids = applied.map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const e of applied) expect(fed.has(e.id.replace(/^cabinet-demo:/, '')) || e.id.includes('/submission/')).toBe(true);
+    // Each event whose note row is done is on every claimed invoice in Odoo, once.
+    const odoo = new XmlRpcOdooRpc({ baseUrl: running.demo!.odooUrl, database: 'demo', login: 'admin', apiKey: 'admin-api-key', timeoutMs: 5_000 });
+    const messages = await odoo.call<{ res_id: number; body: string }[]>('mail.message', 'search_read', { domain: [['model', '=', 'account.move'], ['body', 'ilike', 'procédure judiciaire']], fields: ['res_id', 'body'] }, { isWrite: false });
+    let checked = 0;
+    for (const d of dossiers) {
+      const rows = await running.store.listActions({ caseId: d.caseId, kind: 'ledger_note', status: 'done' });
+      for (const e of await running.store.listProcedureEvents(d.id)) {
+        const key = procedureKey(d.caseId, e.id, 'note');
+        if (!rows.some((r) => r.idempotencyKey === key)) continue;
+        const marker = writeBackMarker(key);
+        const carrying = messages.filter((m) => m.body.includes(marker));
+        const claimed = (d.content['claim'] as { lines: unknown[] }).lines.length;
+        expect(carrying).toHaveLength(claimed);
+        expect(new Set(carrying.map((m) => m.res_id)).size).toBe(claimed);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(3);
   });
 
   it('the API answers with the cases and the metrics count what was done', async () => {

@@ -5,6 +5,7 @@ import { OdooSimulator } from '../../../adapters/odoo/simulator/server';
 import { XmlRpcOdooRpc } from '../../../adapters/odoo/transport/xmlrpc-rpc';
 import { writeBackMarker } from '../../../mappings/odoo/write-back';
 import { performLedgerActions } from '../../../connector/outbox/ledger-actions';
+import { dispatchActions } from '../../../connector/outbox/dispatch';
 import { decide, policyFor } from '../../../connector/policy/decide';
 import { loadRuntime } from '../../../connector/runtime';
 import { openSqliteStore } from '../../../connector/store/sqlite';
@@ -109,6 +110,9 @@ describe.each(['16.0', '18.0'] as OdooVersion[])('Odoo %s end to end', (version)
       now = new Date(`${day}T08:00:00Z`);
       await decideAll(day);
       await performLedgerActions({ store, adapters: new Map([[CONNECTION, adapter]]), clock, logger });
+      // The messages to the debtor are "sent" too: the escalation gate counts from the formal notice actually sent.
+      const sent = async () => ({ summary: 'sent (test)' });
+      await dispatchActions({ store, clock, logger, performers: { email: sent, sms: sent, letter: sent, registered_letter: sent } });
     }
     const waiting = await store.listCases({ stage: 'awaiting_approval' });
     expect(waiting.length).toBeGreaterThan(0);

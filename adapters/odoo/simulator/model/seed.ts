@@ -153,7 +153,8 @@ function belgianVat(rng: Rng): string {
 }
 
 function frPhone(rng: Rng): string {
-  return `+33 ${rng.int(1, 5)} ${rng.digits(2)} ${rng.digits(2)} ${rng.digits(2)} ${rng.digits(2)}`;
+  // Landlines (01 to 05) and mobiles (06, 07): SMS reach only the mobiles.
+  return `+33 ${rng.int(1, 7)} ${rng.digits(2)} ${rng.digits(2)} ${rng.digits(2)} ${rng.digits(2)}`;
 }
 
 interface Customer {
