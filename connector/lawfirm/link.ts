@@ -30,6 +30,8 @@ export interface LawFirmLinkOptions {
     transportClock?: Clock;
   };
   onApplied?: (state: ProcedureState) => void;
+  /** After events were applied: their ledger rows are due now (the daemon enqueues an outbox run). */
+  afterApplied?: () => Promise<unknown>;
 }
 
 const CURSOR_STREAM = 'procedure-events';
@@ -46,6 +48,10 @@ export class LawFirmLink {
   async receive(events: readonly PartnerEvent[]): Promise<ApplyEventsResult> {
     const { store, clock, logger } = this.options;
     const result = await applyPartnerEvents({ store, clock, logger, partner: this.id, ...(this.options.onApplied ? { onApplied: this.options.onApplied } : {}) }, events);
+    if (result.applied.length > 0 && this.options.afterApplied) {
+      // The events are stored: failing to hasten their notes only leaves them to the next scheduled run.
+      await this.options.afterApplied().catch((e: unknown) => logger.warn(`law firm ${this.id}: could not enqueue the outbox after ${result.applied.length} event(s): ${(e as Error).message}`));
+    }
     if (result.refused.length > 0) {
       const at = clock.now().toISOString();
       await store.savePage({

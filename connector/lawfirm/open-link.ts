@@ -14,7 +14,7 @@ import type { BuiltDossier } from './dossier-performer';
 import { LawFirmLink } from './link';
 
 /** The link to the configured partner over its transport; undefined without `lawfirm:`. */
-export function openLawFirmLink(config: Config, deps: { store: Store; clock: Clock; logger: Logger; onApplied?: LawFirmLink['options']['onApplied'] }): LawFirmLink | undefined {
+export function openLawFirmLink(config: Config, deps: { store: Store; clock: Clock; logger: Logger; onApplied?: LawFirmLink['options']['onApplied']; afterApplied?: LawFirmLink['options']['afterApplied'] }): LawFirmLink | undefined {
   const lf = config.lawfirm;
   if (!lf) return undefined;
   const partner = lf.transport === 'file-drop' ? new FileDropPartner({ outbound: lf.fileDrop!.outbound, inbound: lf.fileDrop!.inbound, clock: deps.clock }) : new HttpLawFirmPartner({ config: lf.api! });
@@ -26,6 +26,7 @@ export function openLawFirmLink(config: Config, deps: { store: Store; clock: Clo
     logger: deps.logger,
     ...(lf.transport === 'api' ? { webhook: { secrets: webhookSecrets(lf.api!), toleranceSeconds: lf.api!.toleranceSeconds } } : {}),
     ...(deps.onApplied ? { onApplied: deps.onApplied } : {}),
+    ...(deps.afterApplied ? { afterApplied: deps.afterApplied } : {}),
   });
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { cachedPortfolio } from './portfolio';
 
 /**
- * `npm run bench [-- <name>…]`: runs the named benchmarks (evaluate, odoo-sync, daemon; default
+ * `npm run bench [-- <name>…]`: runs the named benchmarks (evaluate, odoo-sync, daemon, lawfirm; default
  * all, or BENCH=name,name) and prints JSON: one benchmark's document, or an array of them. Each
  * measurement runs in its own process so that peak RSS is the measured work's own. Sizes can
  * be lowered for a quick look: BENCH_RECEIVABLES / BENCH_DEBTORS (evaluate, and the daemon's
@@ -41,7 +41,10 @@ const odooSyncBench = (): Record<string, unknown> => node('odoo-sync-bench.js', 
 // The daemon benchmark forks its own processes (SMTP sink, one per queue driver, the daemon at rest).
 const daemonBench = (): Record<string, unknown> => node('daemon-bench.js', []);
 
-const BENCHMARKS: Record<string, () => Record<string, unknown>> = { evaluate: evaluateBench, 'odoo-sync': odooSyncBench, daemon: daemonBench };
+// From the firm's webhook to the note in Odoo (the daemon in this child, the Odoo simulator in its own).
+const lawfirmBench = (): Record<string, unknown> => node('lawfirm-bench.js', []);
+
+const BENCHMARKS: Record<string, () => Record<string, unknown>> = { evaluate: evaluateBench, 'odoo-sync': odooSyncBench, daemon: daemonBench, lawfirm: lawfirmBench };
 
 function selected(): string[] {
   const asked = [...process.argv.slice(2), ...(process.env.BENCH ?? '').split(',')].map((s) => s.trim()).filter((s) => s !== '');
