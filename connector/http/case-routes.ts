@@ -83,6 +83,14 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
     return { deliveries: await ctx.store.listDeliveries({ caseId: params.id }) };
   });
 
+  /** The files handed to the law firm and every event it reported, in the order applied. */
+  app.get('/cases/:id/dossiers', async (request) => {
+    const { params } = parseRequest(request, { params: IdParams });
+    if (!(await ctx.store.getCase(params.id))) throw new NotFoundError('CASE_NOT_FOUND', `no case ${params.id}`);
+    const dossiers = await ctx.store.listDossiers({ caseId: params.id });
+    return { dossiers: await Promise.all(dossiers.map(async (d) => ({ ...d, procedureEvents: await ctx.store.listProcedureEvents(d.id) }))) };
+  });
+
   app.get('/cases/:id/documents', async (request) => {
     const { params } = parseRequest(request, { params: IdParams });
     if (!(await ctx.store.getCase(params.id))) throw new NotFoundError('CASE_NOT_FOUND', `no case ${params.id}`);

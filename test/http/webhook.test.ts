@@ -36,6 +36,19 @@ describe('POST /webhooks/lawfirm', () => {
     expect(await h.store.listActions({ caseId: CASE_ID, kind: 'ledger_note' })).toHaveLength(2);
   });
 
+  it('GET /cases/:id/dossiers shows the file and its events in the order applied', async () => {
+    const first = batch('e2', 'e1');
+    await post(first, signed(first));
+    const res = await h.call('GET', `/cases/${CASE_ID}/dossiers`);
+    const dossiers = res.json<{ dossiers: { id: string; state: string; procedureEvents: { seq: number; id: string; state: string }[] }[] }>().dossiers;
+    expect(dossiers.map((d) => [d.id, d.state])).toEqual([['dos-9', 'filed']]);
+    expect(dossiers[0]!.procedureEvents.map((e) => [e.seq, e.id, e.state])).toEqual([
+      [1, 'cabinet:e2', 'accepted'],
+      [2, 'cabinet:e1', 'filed'],
+    ]);
+    expect((await h.call('GET', '/cases/nope/dossiers')).statusCode).toBe(404);
+  });
+
   it('accepts the previous secret during a rotation', async () => {
     const body = batch('e1');
     expect((await post(body, signed(body, OLD_SECRET))).statusCode).toBe(200);
