@@ -65,6 +65,7 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashRepo
   const workers = options.workers ?? 1;
   let random = options.seed * 7_919 + 1;
   const next = () => ((random = (random * 48_271) % 2_147_483_647) / 2_147_483_647);
+  let last: ChildProcess[] = [];
   try {
     for (let run = 0; run < options.kills; run++) {
       const child = start(config, join(dir, `run-${run}.log`));
@@ -73,7 +74,7 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashRepo
       await exited(child);
     }
     // The last runs are left to finish the work, then asked to stop.
-    const last = Array.from({ length: workers }, (_, i) => start(config, join(dir, `run-last-${i}.log`)));
+    last = Array.from({ length: workers }, (_, i) => start(config, join(dir, `run-last-${i}.log`)));
     await untilOutboxEmpty(openStore, 120_000);
     for (const child of last) child.kill('SIGTERM');
     for (const child of last) {
@@ -82,6 +83,8 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashRepo
     }
     return await verify({ openStore, mailDir: join(dir, 'mail'), odooUrl: odoo.url, sms, kills: options.kills });
   } finally {
+    // A scenario that failed half-way must not leave daemons running after it.
+    for (const child of last) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await odoo.stop();
     await smtp.close();
     await sms.stop();
@@ -101,8 +104,19 @@ function exited(child: ChildProcess): Promise<number | null> {
 
 async function untilOutboxEmpty(openStore: () => Promise<Store>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  // Let the first ticks sync and evaluate before an empty outbox can mean "done".
-  await sleep(6_000);
+  // An empty outbox means "done" only once the daemons have decided something: they may take a
+  // few seconds to start (several processes on two cores), then sync and evaluate.
+  for (let decided = false; !decided; await sleep(500)) {
+    if (Date.now() > deadline) throw new Error(`nothing was decided within ${timeoutMs} ms`);
+    const store = await openStore();
+    try {
+      decided = (await store.listActions({ limit: 1 })).length > 0;
+    } catch {
+      // The daemons have not created the tables yet.
+    } finally {
+      await store.close();
+    }
+  }
   while (Date.now() < deadline) {
     const store = await openStore();
     try {

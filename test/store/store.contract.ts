@@ -375,6 +375,15 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.getCase(seen.id)).toStrictEqual(fresh.caseAfter);
       });
 
+      it('recordDecision accepts as `expected` the case a snapshot stream gave', async () => {
+        await store.upsertReceivables([receivable('r1')], AT);
+        await store.upsertDebtors([debtor('d1')]);
+        const snapshots: CaseSnapshot[] = [];
+        for await (const s of store.streamCaseSnapshots()) snapshots.push(s);
+        const seen = snapshots[0]!.case;
+        expect(await store.recordDecision({ ...decisionInput(seen.id, 'reminder-1', { caseAfter: { ...seen, stage: 'reminding', updatedAt: LATER } }), expected: seen })).toBe(true);
+      });
+
       it('records exactly one of two concurrent decisions with the same key', async () => {
         const caseId = caseOf('d1').id;
         await store.saveCase(caseOf('d1'));
