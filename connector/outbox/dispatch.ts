@@ -59,7 +59,10 @@ export async function dispatchActions(options: DispatchOptions): Promise<Dispatc
   const result: DispatchResult = { done: 0, retried: 0, failed: 0, skipped: 0 };
   const now = clock.now().toISOString();
   const leaseUntil = () => new Date(clock.now().getTime() + (options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString();
+  // Claiming is a write transaction per kind: only the kinds with a row due now are tried.
+  const due = new Set(await store.dueActionKinds(now));
   for (const [kind, perform] of Object.entries(options.performers) as [ActionKind, Performer][]) {
+    if (!due.has(kind)) continue;
     for (let n = 0; n < (options.limit ?? DEFAULT_LIMIT); n++) {
       // One row at a time: a worker killed while performing leaves one row leased, not a batch.
       const action = await store.claimAction({ kind, now, leaseUntil: leaseUntil() });

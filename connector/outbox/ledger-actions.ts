@@ -95,7 +95,9 @@ async function performProcedureRow(options: LedgerPerformerOptions, action: Acti
     const activity = procedureActivity(found.event);
     if (activity) await write({ key: action.idempotencyKey, kind: 'activity', summary: activity.summary, text: activity.text, deadline: found.event.receivedAt.slice(0, 10) });
   } else {
-    for (const earlier of found.events.filter((e) => e.seq <= found.event.seq)) {
+    // Earlier events whose own row is done have their note already: only the others are written first.
+    const done = new Set((await store.listActions({ caseId: action.caseId, kind: 'ledger_note', status: 'done' })).map((a) => a.idempotencyKey));
+    for (const earlier of found.events.filter((e) => e.seq <= found.event.seq && (e.id === found.event.id || !done.has(procedureKey(action.caseId, e.id, 'note'))))) {
       const request = { key: procedureKey(action.caseId, earlier.id, 'note'), kind: 'note' as const, text: procedureNoteText(earlier), procedureState: earlier.state, ...(c ? { stage: c.stage } : {}) };
       const before = items.length;
       await write(request);

@@ -547,6 +547,13 @@ export class KyselyStore implements Store {
     });
   }
 
+  async dueActionKinds(now: string): Promise<Action['kind'][]> {
+    const rows = await attempt('read', 'outbox', undefined, () =>
+      this.db.selectFrom('outbox').select('kind').distinct().where('status', 'in', ['pending', 'in_progress']).where('not_before', '<=', now).execute(),
+    );
+    return rows.map((r) => r.kind as Action['kind']);
+  }
+
   async getAction(id: string): Promise<Action | undefined> {
     const row = await attempt('read', 'outbox', id, () => this.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst());
     return row === undefined ? undefined : rowToAction(row);

@@ -420,6 +420,8 @@ export interface Store {
    * `FOR UPDATE SKIP LOCKED`; SQLite: one writer at a time).
    */
   claimAction(input: { kind: Action['kind']; now: string; leaseUntil: string }): Promise<Action | undefined>;
+  /** The kinds that have a row `claimAction` would take now (a read: the dispatcher claims only those). */
+  dueActionKinds(now: string): Promise<Action['kind'][]>;
 
   /**
    * Takes the next delivery that is not final and whose next check has come, pushing its next

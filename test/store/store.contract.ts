@@ -431,6 +431,23 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         );
       });
 
+      it('dueActionKinds names the kinds with a row due now, pending or with an expired lease', async () => {
+        const a = caseOf('d1');
+        await store.recordDecision(
+          decisionInput(a.id, 'reminder-1', {
+            actions: [
+              action(a.id, 'due-mail', { notBefore: '2025-03-01T08:00:00Z' }),
+              action(a.id, 'later-sms', { kind: 'sms', notBefore: '2025-03-09T08:00:00Z' }),
+              action(a.id, 'done-note', { kind: 'ledger_note', template: null, status: 'done', attempts: 1 }),
+              action(a.id, 'leased-letter', { kind: 'letter', status: 'in_progress', notBefore: '2025-03-01T08:00:20Z' }),
+            ],
+          }),
+        );
+        expect((await store.dueActionKinds('2025-03-01T08:00:10Z')).sort()).toEqual(['email']);
+        expect((await store.dueActionKinds('2025-03-01T08:00:30Z')).sort()).toEqual(['email', 'letter']);
+        expect((await store.dueActionKinds('2025-03-10T00:00:00Z')).sort()).toEqual(['email', 'letter', 'sms']);
+      });
+
       it('lists outbox rows by kind, alone or with the other filters', async () => {
         const a = caseOf('d1');
         await store.recordDecision(
