@@ -1,5 +1,7 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { resolve as resolvePath } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { MIN_WEBHOOK_SECRET_LENGTH } from '../../adapters/lawfirm/config.schema';
+import { FileDropFirm } from '../../adapters/lawfirm/simulator/file-drop-firm';
 import { LawFirmSimulator } from '../../adapters/lawfirm/simulator/server';
 import { createOdooDatabase, ODOO_VERSIONS, type OdooVersion } from '../../adapters/odoo/simulator/model';
 import { OdooSimulator } from '../../adapters/odoo/simulator/server';
@@ -70,6 +72,48 @@ export async function startLawFirmSimulation(opts: LawFirmSimulationOptions): Pr
   return { sim, banner };
 }
 
+export interface FileDropSimulationOptions {
+  /** Holds `outbound/` (the connector writes) and `inbound/` (the firm writes); both created if absent. */
+  dir: string;
+  seed: number;
+  /** Simulated ms per real ms. */
+  speed: number;
+  /** Simulated start (ISO 8601); default now. */
+  startAt?: string;
+  /** Real ms between two scans of the folders. Default 250. */
+  pollIntervalMs?: number;
+  /** Told when a scan fails (the next one tries again). */
+  onScanError?: (error: unknown) => void;
+}
+
+/** Starts the law-firm simulator on the file drop, as `recouvra simulate lawfirm --file-drop DIR` does, and says where the folders are. */
+export async function startFileDropSimulation(opts: FileDropSimulationOptions): Promise<{ firm: FileDropFirm; banner: string }> {
+  const startAt = opts.startAt ?? new Date().toISOString();
+  const dir = resolvePath(opts.dir);
+  const outbound = resolvePath(dir, 'outbound');
+  const inbound = resolvePath(dir, 'inbound');
+  const firm = await new FileDropFirm({
+    outbound,
+    inbound,
+    seed: opts.seed,
+    speed: opts.speed,
+    startAt,
+    ...(opts.pollIntervalMs === undefined ? {} : { pollIntervalMs: opts.pollIntervalMs }),
+    ...(opts.onScanError === undefined ? {} : { onScanError: opts.onScanError }),
+  }).start();
+  const day = opts.speed > 0 ? `a simulated day every ${formatSeconds(86_400 / opts.speed)}` : 'clock stopped';
+  const banner = [
+    `Law-firm simulator on the file drop in ${dir} (seed ${opts.seed}, simulated time from ${startAt}, ×${opts.speed}: ${day})`,
+    `  reads ${outbound}: dossier folders and instructions (add documents, payments, withdrawals), checked against adapters/lawfirm/file-drop/xsd/dossier-manifest.xsd`,
+    `  writes ${inbound}: status files (acknowledgements and events), checked against status-file.xsd and renamed into view`,
+    `  connector configuration: lawfirm: { transport: file-drop, fileDrop: { outbound: ${outbound}, inbound: ${inbound} } }`,
+    `  scans every ${opts.pollIntervalMs ?? 250} ms`,
+    'Press Ctrl-C to stop.',
+    '',
+  ].join('\n');
+  return { firm, banner };
+}
+
 function formatSeconds(seconds: number): string {
   if (seconds >= 3_600) return `${Math.round(seconds / 360) / 10} h`;
   if (seconds >= 60) return `${Math.round(seconds / 6) / 10} min`;
@@ -115,7 +159,7 @@ export function simulateCommand(): Command {
     });
   cmd
     .command('lawfirm')
-    .description('simulate a law-firm partner speaking adapters/lawfirm/openapi.yaml, pushing signed webhooks')
+    .description('simulate a law-firm partner speaking adapters/lawfirm/openapi.yaml, pushing signed webhooks (or, with --file-drop, working from shared folders)')
     .option('--port <port>', 'TCP port on 127.0.0.1 (0 = any free port)', wholeNumber(0, 65535), 8091)
     .option('--webhook <url>', 'where to POST signed procedure events (e.g. the daemon\'s /webhooks/lawfirm)', httpUrl)
     .option('--webhook-secret <secret>', `shared secret the webhooks are signed with (at least ${MIN_WEBHOOK_SECRET_LENGTH} characters)`, webhookSecret, 'sim-lawfirm-webhook-secret')
@@ -123,14 +167,30 @@ export function simulateCommand(): Command {
     .option('--seed <seed>', 'seed of the paths files take and of their delays (same seed, same story)', wholeNumber(0, 2 ** 31 - 1), 1)
     .option('--speed <n>', 'simulated milliseconds per real millisecond (86400: a simulated day per second; 0 stops the clock)', wholeNumber(0, 100_000_000), 21_600)
     .option('--start-at <instant>', 'simulated start, ISO 8601 (default: now)', instant)
-    .action(async (opts: { port: number; webhook?: string; webhookSecret: string; apiKey: string; seed: number; speed: number; startAt?: string }) => {
-      const { sim, banner } = await startLawFirmSimulation(opts);
-      process.stdout.write(banner);
+    .addOption(new Option('--file-drop <dir>', 'speak the file-drop protocol instead of HTTP: read DIR/outbound, write status files into DIR/inbound (both created if absent)').conflicts(['port', 'webhook', 'webhookSecret', 'apiKey']))
+    .action(async (opts: { port: number; webhook?: string; webhookSecret: string; apiKey: string; seed: number; speed: number; startAt?: string; fileDrop?: string }) => {
+      let stop: () => Promise<void>;
+      if (opts.fileDrop !== undefined) {
+        let lastError = '';
+        const onScanError = (error: unknown): void => {
+          // A scan runs every 250 ms: the same failure is said once, until it changes.
+          const message = error instanceof Error ? error.message : String(error);
+          if (message !== lastError) process.stderr.write(`file-drop scan failed (the next one tries again): ${message}\n`);
+          lastError = message;
+        };
+        const { firm, banner } = await startFileDropSimulation({ dir: opts.fileDrop, seed: opts.seed, speed: opts.speed, ...(opts.startAt === undefined ? {} : { startAt: opts.startAt }), onScanError });
+        process.stdout.write(banner);
+        stop = () => firm.stop();
+      } else {
+        const { sim, banner } = await startLawFirmSimulation(opts);
+        process.stdout.write(banner);
+        stop = () => sim.stop();
+      }
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
-      await sim.stop();
+      await stop();
     });
   return cmd;
 }

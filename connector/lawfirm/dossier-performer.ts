@@ -16,8 +16,8 @@ import { claimedReceivables, type DossierClaimLines } from '../dossier/claimed-i
  * - `payment`: a payment the ledger shows while the firm works the file is reported to it (a full
  *   one asks it to close);
  * - `withdrawal`: the file is withdrawn.
- * The firm's immediate answer (accepted, rejected with reasons) goes through the same event path
- * as everything it says later.
+ * The firm's answer (accepted, rejected with reasons) arrives as an event of its feed, like
+ * everything it says later.
  */
 
 export const DOSSIER_TEMPLATES = { submit: 'submit', payment: 'payment', withdrawal: 'withdrawal' } as const;
@@ -63,10 +63,8 @@ async function submit(options: DossierPerformerOptions, action: Action): Promise
       },
     ],
   );
-  // The firm's first answer is an event like the others (journal, ledger note, activity on a refusal).
-  if (result.status !== 'received') {
-    await link.receive([{ id: `${result.fileId}/submission/${result.status}`, fileId: result.fileId, dossierId: dossier.id, type: result.status, occurredAt: at, ...(result.reasons.length ? { label: result.reasons.join('; ') } : {}) }]);
-  }
+  // The firm's answer (accepted, or rejected with its reasons) also comes as an event of its feed,
+  // with its own id: it is journalled and written back from there, once.
   return { summary: `dossier handed to the law firm ${link.id}: file ${result.fileId} (${result.status})`, data: { dossierId: dossier.id, fileId: result.fileId, status: result.status, reasons: result.reasons } };
 }
 

@@ -6,6 +6,8 @@ import type { DocumentUpload, DossierRequest } from './request.schema';
  * The simulated firm's reading of a dossier, in two tiers, each listing every problem at once:
  * - `dossierProblems`: the dossier cannot be worked as sent (`422 dossier_invalid`, no file);
  * - `meritsRejections`: the firm opens the file and declines it (`201`, `status: rejected`).
+ * The file drop has no answer but its acknowledgement: both tiers become `rejected` there, with
+ * the same words (./file-drop-firm.ts).
  */
 
 export interface FieldProblem {
@@ -51,13 +53,30 @@ export function documentProblems(documents: readonly DocumentUpload[], listed: r
     const content = decodeUpload(doc);
     if (typeof content === 'string') problems.push({ field: `${field}.contentBase64`, message: content });
     else if (sha256Hex(content) !== doc.sha256) problems.push({ field: `${field}.sha256`, message: `does not match the content of "${doc.name}"` });
-    const entry = listed.find((l) => l.name === doc.name);
-    if (entry && entry.sha256 !== null && entry.sha256 !== doc.sha256) problems.push({ field: `${field}.sha256`, message: `the dossier lists "${doc.name}" with another sha256` });
+    const contradiction = listedHashProblem(doc, listed, field);
+    if (contradiction) problems.push(contradiction);
   });
   return problems;
 }
 
+/** A document whose name the dossier lists with another hash (the bordereau and the piece disagree). */
+export function listedHashProblem(doc: { name: string; sha256: string }, listed: readonly ListedDocument[], field: string): FieldProblem | undefined {
+  const entry = listed.find((l) => l.name === doc.name);
+  if (entry && entry.sha256 !== null && entry.sha256 !== doc.sha256) return { field: `${field}.sha256`, message: `the dossier lists "${doc.name}" with another sha256` };
+  return undefined;
+}
+
+/** Every problem of the dossier and its uploaded documents (`422 dossier_invalid`). */
 export function dossierProblems(dossier: DossierRequest, documents: readonly DocumentUpload[]): FieldProblem[] {
+  return [...dossierContentProblems(dossier), ...documentProblems(documents, listedDocuments(dossier))];
+}
+
+/**
+ * The dossier's own problems, its documents aside: no address to serve, an invalid SIREN,
+ * amounts that do not add up, a line due before it was issued. The file drop uses these alone:
+ * its documents were checked against the manifest when the folder was read.
+ */
+export function dossierContentProblems(dossier: DossierRequest): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const { debtor, claim } = dossier;
   const servable = debtor.addresses.some((a) => a.lines.some((l) => l.trim() !== '') && a.postalCode.trim() !== '' && a.city.trim() !== '');
@@ -75,7 +94,6 @@ export function dossierProblems(dossier: DossierRequest, documents: readonly Doc
     if (l.interest < 0 || l.indemnity < 0) problems.push({ field: `dossier.claim.lines[${i}]`, message: 'interest and indemnity cannot be negative' });
     if (l.dueDate < l.issueDate) problems.push({ field: `dossier.claim.lines[${i}].dueDate`, message: 'falls before the issue date' });
   });
-  problems.push(...documentProblems(documents, listedDocuments(dossier)));
   return problems;
 }
 

@@ -3,10 +3,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { LoopbackServer } from '../../loopback-server';
 import { SimulatedClock, systemClock, type Clock } from '../../../connector/time/clock';
-import { textPdf } from '../../postal/simulator/proof-pdf';
 import { MAX_DOCUMENT_BYTES, MAX_EVENTS_PAGE } from '../config.schema';
-import { decodeUpload, documentProblems, dossierProblems, listedDocuments, meritsRejections, sha256Hex, type FieldProblem } from './dossier-checks';
-import { choosePath, PATHS, PATHS_BY_PROCEDURE, schedule, type PathName, type PathStep } from './paths';
+import { decodeUpload, documentProblems, dossierProblems, listedDocuments, type FieldProblem } from './dossier-checks';
+import {
+  iso,
+  PathControls,
+  SimulatedFirm,
+  type FirmOutcome,
+  type ReceivedDocument,
+  type SimulatedEvent,
+  type SimulatedFile,
+  type SimulatedPayment,
+  type SimulatedWithdrawal,
+  type StoredFile,
+} from './firm';
 import {
   AddDocumentsRequestSchema,
   fieldPath,
@@ -14,7 +24,6 @@ import {
   SubmitRequestSchema,
   WithdrawalRequestSchema,
   type DocumentUpload,
-  type DossierRequest,
   type PaymentRequest,
 } from './request.schema';
 import { WebhookSender, type DeliveryAttempt, type SignatureFault, type WebhookTarget } from './webhook-sender';
@@ -25,7 +34,8 @@ import { WebhookSender, type DeliveryAttempt, type SignatureFault, type WebhookT
  * files, deduplicates on Idempotency-Key, walks accepted files through realistic procedure
  * paths (./paths.ts) on its own clock, keeps every event readable by `GET /v1/events`, pushes
  * them as signed webhooks (retrying until a 2xx), and takes injected faults. Test handles
- * (`controls`, `clock`, `files()`, `deliverWebhooks()`) are not reachable over HTTP.
+ * (`controls`, `clock`, `files()`, `deliverWebhooks()`) are not reachable over HTTP. The firm's
+ * books (files, paths, payments) are ./firm.ts, shared with the file-drop firm (./file-drop-firm.ts).
  */
 
 export interface LawFirmSimulatorOptions {
@@ -56,68 +66,9 @@ export interface LawFirmSimulatorOptions {
   maxDocumentBytes?: number;
 }
 
-export type SimulatedFileStatus = 'received' | 'accepted' | 'rejected';
-
-export interface SimulatedDocument {
-  name: string;
-  kind: string;
-  mediaType: string;
-  sha256: string;
-  size: number;
-  /** `creditor`: sent to the firm; `firm`: attached by the firm to an event. */
-  from: 'creditor' | 'firm';
-  receivedAt: string;
-}
-
-export interface SimulatedPayment extends PaymentRequest {
-  fileId: string;
-  idempotencyKey: string;
-  reportedAt: string;
-}
-
-export interface SimulatedWithdrawal {
-  fileId: string;
-  reason: string;
-  idempotencyKey: string;
-  at: string;
-}
-
-export interface SimulatedFile {
-  fileId: string;
-  dossierId: string;
-  caseId: string;
-  idempotencyKey: string;
-  receivedAt: string;
-  status: SimulatedFileStatus;
-  /** The type of the file's last event. */
-  state: string;
-  procedure: string;
-  path: PathName | undefined;
-  reasons: string[];
-  dossier: DossierRequest;
-  documents: SimulatedDocument[];
-  missingDocuments: string[];
-  payments: SimulatedPayment[];
-  withdrawal: SimulatedWithdrawal | undefined;
-  /** Recovered by the firm (minor units), direct payments not included. */
-  recovered: number;
-}
-
-/** An event as the contract's `PartnerEvent`. */
-export interface SimulatedEvent {
-  id: string;
-  fileId: string;
-  dossierId: string;
-  type: string;
-  occurredAt: string;
-  label?: string;
-  amount?: { amount: number; currency: string };
-  documents?: { name: string; sha256: string }[];
-  note?: string;
-}
-
 export { SimulatedClock };
 export type { DeliveryAttempt, SignatureFault, WebhookTarget };
+export type { SimulatedDocument, SimulatedEvent, SimulatedFile, SimulatedFileStatus, SimulatedPayment, SimulatedWithdrawal } from './firm';
 
 interface InjectedFailure {
   status: number;
@@ -125,7 +76,7 @@ interface InjectedFailure {
   retryAfter?: string;
 }
 
-export class LawFirmSimulatorControls {
+export class LawFirmSimulatorControls extends PathControls {
   /** Real milliseconds each request waits before it is handled. */
   latencyMs = 0;
   readonly failures: InjectedFailure[] = [];
@@ -133,10 +84,6 @@ export class LawFirmSimulatorControls {
   dropResponses = 0;
   /** While set, every API request is 503 with this Retry-After (seconds): the firm is down. */
   downtime: { retryAfterSeconds: number } | undefined;
-  /** Path forced for a dossier id (files opened from now on). */
-  readonly paths = new Map<string, PathName>();
-  /** Path forced for every file opened from now on, unless `paths` names its dossier. */
-  defaultPath: PathName | undefined;
   /** Events still to appear twice in the feed (two cursors, one event id). */
   feedDuplicates = 0;
   /** Events still to be pushed twice by webhook (two requests). */
@@ -189,42 +136,6 @@ export class LawFirmSimulatorControls {
   deliverOutOfOrder(on = true): void {
     this.outOfOrder = on;
   }
-
-  /** Forces the path of one dossier, or of every file opened from now on. */
-  usePath(path: PathName, dossierId?: string): void {
-    if (dossierId === undefined) this.defaultPath = path;
-    else this.paths.set(dossierId, path);
-  }
-}
-
-interface StoredDocument extends SimulatedDocument {
-  content: Buffer;
-}
-
-interface PlannedStep {
-  atMs: number;
-  index: number;
-  step: PathStep;
-}
-
-interface StoredFile {
-  n: number;
-  id: string;
-  account: string;
-  idempotencyKey: string;
-  dossier: DossierRequest;
-  receivedAtMs: number;
-  status: SimulatedFileStatus;
-  reasons: string[];
-  path: PathName | undefined;
-  plan: PlannedStep[];
-  documents: Map<string, StoredDocument>;
-  payments: SimulatedPayment[];
-  withdrawal: SimulatedWithdrawal | undefined;
-  recovered: number;
-  directlyPaid: number;
-  eventCount: number;
-  last: { type: string; atMs: number };
 }
 
 interface StoredAnswer {
@@ -238,30 +149,32 @@ interface Answer {
   headers?: Record<string, string>;
 }
 
-const TERMINAL = new Set(['rejected', 'recovered', 'irrecoverable', 'withdrawn', 'closed']);
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const CURSOR = /^cur_(\d{1,15})$/;
 
 export class LawFirmSimulator {
   readonly controls = new LawFirmSimulatorControls();
   readonly clock: SimulatedClock;
-  private readonly seed: number;
   private readonly http: LoopbackServer;
-  private readonly files = new Map<string, StoredFile>();
+  private readonly firm: SimulatedFirm;
   private readonly answers = new Map<string, StoredAnswer>();
   private readonly feed: { seq: number; account: string; event: SimulatedEvent }[] = [];
   private readonly unsent: SimulatedEvent[] = [];
   private readonly sender: WebhookSender | undefined;
-  private readonly procedures: ReadonlySet<string>;
   private seq = 0;
   private pump: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: LawFirmSimulatorOptions = {}) {
-    this.seed = options.seed ?? 1;
     this.clock = new SimulatedClock(Date.parse(options.startAt ?? '2026-04-01T08:00:00Z'), options.speed ?? 0);
-    this.procedures = new Set(options.procedures ?? Object.keys(PATHS_BY_PROCEDURE));
     const controls = this.controls;
+    this.firm = new SimulatedFirm({
+      seed: options.seed ?? 1,
+      clock: this.clock,
+      ...(options.procedures === undefined ? {} : { procedures: options.procedures }),
+      forcedPath: (dossierId) => controls.forcedPath(dossierId),
+      onEvent: (event, file) => this.record(file, event),
+    });
     this.sender = options.webhook
       ? new WebhookSender(options.webhook, this.clock, options.signatureClock ?? systemClock, {
           takeWebhookDuplicate: () => controls.webhookDuplicates > 0 && controls.webhookDuplicates-- > 0,
@@ -328,29 +241,29 @@ export class LawFirmSimulator {
   /** Every file opened, oldest first, as it is now on the simulator's clock. */
   listFiles(): SimulatedFile[] {
     this.materialize();
-    return [...this.files.values()].map((f) => this.inspect(f));
+    return this.firm.all().map((f) => this.firm.inspect(f));
   }
 
   file(fileId: string): SimulatedFile | undefined {
     this.materialize();
-    const f = this.files.get(fileId);
-    return f ? this.inspect(f) : undefined;
+    const f = this.firm.get(fileId);
+    return f ? this.firm.inspect(f) : undefined;
   }
 
   /** The bytes of a document of a file, sent by the creditor or attached by the firm. */
   documentContent(fileId: string, name: string): Buffer | undefined {
     this.materialize();
-    return this.files.get(fileId)?.documents.get(name)?.content;
+    return this.firm.get(fileId)?.documents.get(name)?.content;
   }
 
   /** Every direct payment reported, oldest first. */
   payments(): SimulatedPayment[] {
-    return [...this.files.values()].flatMap((f) => f.payments);
+    return this.firm.payments();
   }
 
   /** Every withdrawal, oldest first. */
   withdrawals(): SimulatedWithdrawal[] {
-    return [...this.files.values()].flatMap((f) => (f.withdrawal ? [f.withdrawal] : [])).sort((a, b) => a.at.localeCompare(b.at));
+    return this.firm.withdrawals();
   }
 
   /** The feed in cursor order, duplicates included, for every API key. */
@@ -458,88 +371,36 @@ export class LawFirmSimulator {
     if (tooLarge) return tooLarge;
     const problems = dossierProblems(dossier, documents);
     if (problems.length > 0) return problem(422, 'dossier_invalid', `the dossier cannot be worked as sent (${problems.length} problem${problems.length > 1 ? 's' : ''})`, problems);
-    const open = [...this.files.values()].find((f) => f.account === account && f.dossier.id === dossier.id && !this.isClosed(f));
+    const open = this.firm.openFileOf(account, dossier.id);
     if (open) return problem(409, 'dossier_already_submitted', `dossier ${dossier.id} already has an open file`, [{ field: 'dossier.id', message: `open file ${open.id}` }]);
-
-    const now = this.clock.now().getTime();
-    const n = this.files.size + 1;
-    const reasons = meritsRejections(dossier, this.procedures);
-    const file: StoredFile = {
-      n,
-      id: `fil_${hash(`${this.seed}:file:${n}`).slice(0, 16)}`,
-      account,
-      idempotencyKey: header(req, 'idempotency-key')!,
-      dossier,
-      receivedAtMs: now,
-      status: reasons.length > 0 ? 'rejected' : 'received',
-      reasons,
-      path: undefined,
-      plan: [],
-      documents: new Map(),
-      payments: [],
-      withdrawal: undefined,
-      recovered: 0,
-      directlyPaid: 0,
-      eventCount: 0,
-      last: { type: 'submitted', atMs: now },
-    };
-    this.files.set(file.id, file);
-    this.store(file, documents, 'creditor', now);
-    if (reasons.length > 0) {
-      this.record(file, 'rejected', 'Dossier refusé par le cabinet', now, { note: reasons.join(' ; ') });
-    } else {
-      this.record(file, 'submitted', 'Dossier reçu par le cabinet', now);
-      this.startWhenComplete(file, now);
-    }
-    return { status: 201, json: { fileId: file.id, dossierId: dossier.id, status: file.status, reasons, replayed: false, receivedAt: iso(now) } };
+    const file = this.firm.open({ account, idempotencyKey: header(req, 'idempotency-key')!, dossier, documents: received(documents) });
+    return { status: 201, json: { fileId: file.id, dossierId: dossier.id, status: file.status, reasons: file.reasons, replayed: false, receivedAt: iso(file.receivedAtMs) } };
   }
 
   private addDocuments(file: StoredFile, documents: DocumentUpload[]): Answer {
-    if (this.isClosed(file)) return problem(409, 'file_closed', `file ${file.id} is closed (${file.last.type})`);
+    const closed = this.firm.closedRefusal(file);
+    if (closed) return problem(closed.status, closed.code, closed.message);
     const tooLarge = this.oversized(documents);
     if (tooLarge) return tooLarge;
     const problems = documentProblems(documents, listedDocuments(file.dossier));
     if (problems.length > 0) return problem(422, 'document_invalid', 'a document cannot be read as sent', problems);
-    const clashes = documents.filter((d) => {
-      const held = file.documents.get(d.name);
-      return held !== undefined && held.sha256 !== d.sha256;
-    });
-    if (clashes.length > 0) return problem(409, 'document_conflict', 'the file already has other documents under these names', clashes.map((d) => ({ field: 'documents', message: d.name })));
-    const now = this.clock.now().getTime();
-    this.store(file, documents, 'creditor', now);
-    this.startWhenComplete(file, now);
-    return { status: 201, json: { fileId: file.id, documents: documents.map((d) => ({ name: d.name, sha256: d.sha256 })), replayed: false } };
+    return this.answer(this.firm.addDocuments(file, received(documents)), { status: 201, json: { fileId: file.id, documents: documents.map((d) => ({ name: d.name, sha256: d.sha256 })), replayed: false } });
   }
 
   private reportPayment(file: StoredFile, payment: PaymentRequest, key: string): Answer {
-    const same = file.payments.find((p) => p.id === payment.id);
-    if (same) {
-      const identical = same.amount === payment.amount && same.currency === payment.currency && same.receivedOn === payment.receivedOn && same.settlesInFull === payment.settlesInFull;
-      if (!identical) return problem(409, 'payment_conflict', `payment ${payment.id} was reported with other figures`);
-      return { status: 200, json: { fileId: file.id, paymentId: payment.id, replayed: true }, headers: { 'Idempotent-Replayed': 'true' } };
-    }
-    if (this.isClosed(file)) return problem(409, 'file_closed', `file ${file.id} is closed (${file.last.type})`);
-    if (payment.currency !== file.dossier.claim.currency) {
-      return problem(422, 'payment_invalid', 'the payment is not in the currency of the claim', [{ field: 'currency', message: `the claim is in ${file.dossier.claim.currency}` }]);
-    }
-    const now = this.clock.now().getTime();
-    file.payments.push({ ...payment, fileId: file.id, idempotencyKey: key, reportedAt: iso(now) });
-    file.directlyPaid += payment.amount;
-    if (payment.settlesInFull) {
-      file.plan = [];
-      this.record(file, 'closed', 'Dossier clôturé : le débiteur a réglé directement le créancier', now, { note: `Paiement direct ${payment.id} du ${payment.receivedOn}` });
-    }
-    return { status: 201, json: { fileId: file.id, paymentId: payment.id, replayed: false } };
+    return this.answer(this.firm.reportPayment(file, payment, key), { status: 201, json: { fileId: file.id, paymentId: payment.id, replayed: false } }, { fileId: file.id, paymentId: payment.id });
   }
 
   private withdraw(file: StoredFile, reason: string, key: string): Answer {
-    if (file.withdrawal) return { status: 200, json: { fileId: file.id, state: 'withdrawn', replayed: true }, headers: { 'Idempotent-Replayed': 'true' } };
-    if (this.isClosed(file)) return problem(409, 'file_closed', `file ${file.id} is closed (${file.last.type})`);
-    const now = this.clock.now().getTime();
-    file.plan = [];
-    file.withdrawal = { fileId: file.id, reason, idempotencyKey: key, at: iso(now) };
-    this.record(file, 'withdrawn', 'Dossier retiré à la demande du créancier', now, { note: reason });
-    return { status: 201, json: { fileId: file.id, state: 'withdrawn', replayed: false } };
+    return this.answer(this.firm.withdraw(file, reason, key), { status: 201, json: { fileId: file.id, state: 'withdrawn', replayed: false } }, { fileId: file.id, state: 'withdrawn' });
+  }
+
+  /** The firm's outcome as HTTP: done → `done`; a replay → 200 with `replayed: true`; a refusal → its problem. */
+  private answer(outcome: FirmOutcome, done: Answer, replay?: Record<string, unknown>): Answer {
+    if (outcome.kind === 'done') return done;
+    if (outcome.kind === 'replayed') return { status: 200, json: { ...replay, replayed: true }, headers: { 'Idempotent-Replayed': 'true' } };
+    const { status, code, message, details } = outcome.refusal;
+    return problem(status, code, message, details);
   }
 
   private statusOf(file: StoredFile): Answer {
@@ -552,7 +413,7 @@ export class LawFirmSimulator {
         updatedAt: iso(file.last.atMs),
         reasons: file.reasons,
         recovered: { amount: file.recovered, currency: file.dossier.claim.currency },
-        missingDocuments: this.missing(file),
+        missingDocuments: this.firm.missing(file),
       },
     };
   }
@@ -583,7 +444,7 @@ export class LawFirmSimulator {
   }
 
   private ownFile(account: string, fileId: string): StoredFile | Answer {
-    const file = this.files.get(fileId);
+    const file = this.firm.get(fileId);
     if (!file || file.account !== account) return problem(404, 'file_not_found', `no file ${fileId}`);
     return file;
   }
@@ -595,84 +456,13 @@ export class LawFirmSimulator {
     return problem(413, 'document_too_large', `documents are limited to ${limit} bytes each`, big.map((d) => ({ field: 'documents', message: d.name })));
   }
 
-  private store(file: StoredFile, documents: readonly DocumentUpload[], from: 'creditor', atMs: number): void {
-    for (const d of documents) {
-      const content = decodeUpload(d) as Buffer;
-      file.documents.set(d.name, { name: d.name, kind: d.kind, mediaType: d.mediaType, sha256: d.sha256, size: content.length, from, receivedAt: iso(atMs), content });
-    }
+  /** Records the events that are due on the simulator's clock. */
+  private materialize(): void {
+    this.firm.materialize();
   }
 
-  private missing(file: StoredFile): string[] {
-    return listedDocuments(file.dossier)
-      .filter((d) => {
-        const held = file.documents.get(d.name);
-        return !held || (d.sha256 !== null && held.sha256 !== d.sha256);
-      })
-      .map((d) => d.name);
-  }
-
-  /** The firm starts a file once every document the dossier lists is there (the bordereau de pièces is complete). */
-  private startWhenComplete(file: StoredFile, nowMs: number): void {
-    if (file.status !== 'received' || file.path !== undefined || this.missing(file).length > 0) return;
-    const path = this.controls.paths.get(file.dossier.id) ?? this.controls.defaultPath ?? choosePath(file.dossier.recommendedProcedure, this.seed, file.dossier.id);
-    if (!path) return;
-    file.path = path;
-    const steps = PATHS[path].steps;
-    const times = schedule(PATHS[path], nowMs, this.seed, file.dossier.id);
-    file.plan = steps.map((step, index) => ({ step, index, atMs: times[index]! }));
-  }
-
-  /** Records, in time order, every planned step that is due on the simulator's clock. */
-  private materialize(nowMs = this.clock.now().getTime()): void {
-    for (;;) {
-      let next: StoredFile | undefined;
-      for (const f of this.files.values()) {
-        const head = f.plan[0];
-        if (!head || head.atMs > nowMs) continue;
-        const best = next?.plan[0];
-        if (!best || head.atMs < best.atMs || (head.atMs === best.atMs && f.n < next!.n)) next = f;
-      }
-      if (!next) return;
-      this.apply(next, next.plan.shift()!);
-    }
-  }
-
-  private apply(file: StoredFile, planned: PlannedStep): void {
-    const { step, atMs } = planned;
-    if (step.type === 'accepted') file.status = 'accepted';
-    const currency = file.dossier.claim.currency;
-    let amount: { amount: number; currency: string } | undefined;
-    if (step.recovers !== undefined) {
-      const owed = Math.max(0, file.dossier.claim.total - file.directlyPaid - file.recovered);
-      const value = step.recovers === 'rest' ? owed : Math.round(owed * step.recovers);
-      if (value > 0) {
-        amount = { amount: value, currency };
-        file.recovered += value;
-      }
-    }
-    let documents: { name: string; sha256: string }[] | undefined;
-    if (step.document) {
-      const date = iso(atMs).slice(0, 10);
-      const content = textPdf(step.document.title, [
-        step.document.title,
-        `Dossier cabinet ${file.id} - dossier creancier ${file.dossier.id}`,
-        `Debiteur : ${file.dossier.debtor.name}`,
-        `Date : ${date}`,
-        step.label,
-        'Document genere par le simulateur Recouvra : sans valeur juridique.',
-      ]);
-      const name = `${step.document.slug}-${file.id}.pdf`;
-      const sha256 = sha256Hex(content);
-      file.documents.set(name, { name, kind: step.document.kind, mediaType: 'application/pdf', sha256, size: content.length, from: 'firm', receivedAt: iso(atMs), content });
-      documents = [{ name, sha256 }];
-    }
-    this.record(file, step.type, step.label, atMs, { ...(step.note === undefined ? {} : { note: step.note }), ...(amount ? { amount } : {}), ...(documents ? { documents } : {}) });
-  }
-
-  private record(file: StoredFile, type: string, label: string, atMs: number, extra: Pick<SimulatedEvent, 'note' | 'amount' | 'documents'> = {}): void {
-    file.eventCount += 1;
-    const event: SimulatedEvent = { id: `evt_${hash(`${this.seed}:${file.id}:${file.eventCount}`).slice(0, 20)}`, fileId: file.id, dossierId: file.dossier.id, type, occurredAt: iso(atMs), label, ...extra };
-    file.last = { type, atMs };
+  /** Every event the firm records goes into the feed of its account (twice when a test asked), and to the webhook queue. */
+  private record(file: StoredFile, event: SimulatedEvent): void {
     this.feed.push({ seq: ++this.seq, account: file.account, event });
     if (this.controls.feedDuplicates > 0) {
       this.controls.feedDuplicates -= 1;
@@ -680,31 +470,11 @@ export class LawFirmSimulator {
     }
     if (this.sender) this.unsent.push(event);
   }
+}
 
-  private isClosed(file: StoredFile): boolean {
-    return TERMINAL.has(file.last.type);
-  }
-
-  private inspect(f: StoredFile): SimulatedFile {
-    return {
-      fileId: f.id,
-      dossierId: f.dossier.id,
-      caseId: f.dossier.caseId,
-      idempotencyKey: f.idempotencyKey,
-      receivedAt: iso(f.receivedAtMs),
-      status: f.status,
-      state: f.last.type,
-      procedure: f.dossier.recommendedProcedure,
-      path: f.path,
-      reasons: [...f.reasons],
-      dossier: f.dossier,
-      documents: [...f.documents.values()].map(({ content: _content, ...d }) => d),
-      missingDocuments: this.missing(f),
-      payments: [...f.payments],
-      withdrawal: f.withdrawal,
-      recovered: f.recovered,
-    };
-  }
+/** Uploads checked by `documentProblems`, as the bytes the firm keeps. */
+function received(documents: readonly DocumentUpload[]): ReceivedDocument[] {
+  return documents.map((d) => ({ name: d.name, kind: d.kind, mediaType: d.mediaType, sha256: d.sha256, content: decodeUpload(d) as Buffer }));
 }
 
 /** Keys sorted at every level: two bodies that differ only in key order are the same request. */
@@ -735,14 +505,6 @@ function problem(status: number, code: string, message: string, details?: FieldP
 
 function errorBody(code: string, message: string): string {
   return JSON.stringify({ error: { code, message } });
-}
-
-function hash(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
 }
 
 function decodePart(part: string): string {

@@ -1,9 +1,15 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LoopbackServer } from '../../../adapters/loopback-server';
 import { LawFirmHttpConfigSchema } from '../../../adapters/lawfirm/config.schema';
 import { HttpLawFirmPartner } from '../../../adapters/lawfirm/http-client';
+import { FileDropPartner } from '../../../adapters/lawfirm/file-drop';
 import { verifyWebhook } from '../../../adapters/lawfirm/webhook-signature';
-import { simulateCommand, startLawFirmSimulation } from '../../../connector/cli/simulate-command';
+import { simulateCommand, startFileDropSimulation, startLawFirmSimulation } from '../../../connector/cli/simulate-command';
+import { fixedClock } from '../../../connector/time/clock';
+import { sampleRequest } from './file-drop/fixtures';
 import { submission } from './fixtures';
 
 describe('recouvra simulate lawfirm', () => {
@@ -11,7 +17,7 @@ describe('recouvra simulate lawfirm', () => {
     const lawfirm = simulateCommand().commands.find((c) => c.name() === 'lawfirm')!;
     expect(lawfirm).toBeDefined();
     const options = Object.fromEntries(lawfirm.options.map((o) => [o.long, o.defaultValue as unknown]));
-    expect(options).toEqual({ '--port': 8091, '--webhook': undefined, '--webhook-secret': 'sim-lawfirm-webhook-secret', '--api-key': 'sim-lawfirm-key', '--seed': 1, '--speed': 21_600, '--start-at': undefined });
+    expect(options).toEqual({ '--port': 8091, '--webhook': undefined, '--webhook-secret': 'sim-lawfirm-webhook-secret', '--api-key': 'sim-lawfirm-key', '--seed': 1, '--speed': 21_600, '--start-at': undefined, '--file-drop': undefined });
   });
 
   it('refuses a webhook that is not an http(s) URL, a short secret, a bad speed', async () => {
@@ -45,6 +51,35 @@ describe('recouvra simulate lawfirm', () => {
     } finally {
       await sim.stop();
       await receiver.stop();
+    }
+  });
+
+  it('refuses --file-drop with the options of the HTTP firm', async () => {
+    for (const args of [['--webhook', 'http://127.0.0.1:1/hook'], ['--port', '9000'], ['--api-key', 'k'], ['--webhook-secret', 'a-long-enough-secret']]) {
+      const lawfirm = simulateCommand().commands.find((c) => c.name() === 'lawfirm')!;
+      lawfirm.exitOverride().configureOutput({ writeErr: () => undefined });
+      await expect(lawfirm.parseAsync(['--file-drop', join(tmpdir(), 'never-created'), ...args], { from: 'user' })).rejects.toThrow(/cannot be used with/);
+    }
+  });
+
+  it('--file-drop: creates DIR/outbound and DIR/inbound, says where they are, and answers a dossier dropped there by itself', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'recouvra-simulate-file-drop-')), 'cabinet');
+    const { firm, banner } = await startFileDropSimulation({ dir, seed: 2, speed: 0, startAt: '2026-04-01T08:00:00Z', pollIntervalMs: 10 });
+    try {
+      expect((await readdir(dir)).sort()).toEqual(['inbound', 'outbound']);
+      expect(banner).toContain(`Law-firm simulator on the file drop in ${dir} (seed 2, simulated time from 2026-04-01T08:00:00Z, ×0: clock stopped)`);
+      expect(banner).toContain(`fileDrop: { outbound: ${join(dir, 'outbound')}, inbound: ${join(dir, 'inbound')} }`);
+      const partner = new FileDropPartner({ outbound: join(dir, 'outbound'), inbound: join(dir, 'inbound'), clock: fixedClock('2026-04-01T08:00:00Z') });
+      const { fileId } = await partner.submit(sampleRequest());
+      let events: { fileId: string; type: string }[] = [];
+      for (let i = 0; i < 200 && events.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        events = (await partner.events()).events;
+      }
+      expect(events).toMatchObject([{ fileId, type: 'submitted' }]);
+    } finally {
+      await firm.stop();
+      await rm(join(dir, '..'), { recursive: true, force: true });
     }
   });
 
