@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { providerExchange, type ProviderRequest } from '../provider-http';
 import axios, { type AxiosInstance } from 'axios';
 import type { z } from 'zod';
 import { AdapterError } from '../../connector/sync/adapter-error';
@@ -195,34 +196,16 @@ export class HttpLawFirmPartner implements LawFirmPartner {
     return { what, url, isWrite, ...extra, secrets: this.secrets };
   }
 
-  /** One HTTP exchange: every status comes back to be classified, a network failure is classified here. */
-  private async exchange(
-    request: { method: 'GET' | 'POST'; url: string; data?: string; headers: Record<string, string> },
-    ctx: LawFirmCallContext,
-  ): Promise<{ status: number; text: string; retryAfter: string | undefined; replayed: boolean }> {
-    try {
-      const response = await this.http.request<string>({
-        method: request.method,
-        url: request.url,
-        ...(request.data === undefined ? {} : { data: request.data }),
-        headers: { Accept: 'application/json', Authorization: `Bearer ${this.options.config.apiKey}`, ...request.headers },
-        responseType: 'text',
-        transformResponse: (x: unknown) => x,
-        timeout: this.options.config.timeoutMs,
-        validateStatus: () => true,
-        maxRedirects: 0,
-        // The body limit is the firm's (413): documents were sized before sending.
-        maxBodyLength: Infinity,
-        maxContentLength: Infinity,
-      });
-      const headers = (response.headers ?? {}) as Record<string, unknown>;
-      const retryAfter = headers['retry-after'];
-      return { status: response.status, text: String(response.data ?? ''), retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined, replayed: headers['idempotent-replayed'] === 'true' };
-    } catch (e) {
-      // The axios error itself never leaves: its config holds the Authorization header.
-      const err = e as { code?: string; message?: string };
-      throw classifyLawFirmNetworkError(err.code, redactString(err.message ?? String(e), ctx.secrets), ctx);
-    }
+  /** One HTTP exchange (adapters/provider-http.ts); the status is classified by the caller. */
+  private async exchange(request: ProviderRequest, ctx: LawFirmCallContext): Promise<{ status: number; text: string; retryAfter: string | undefined; replayed: boolean }> {
+    const response = await providerExchange(this.http, request, {
+      apiKey: this.options.config.apiKey,
+      timeoutMs: this.options.config.timeoutMs,
+      secrets: ctx.secrets,
+      unboundedBodies: true,
+      networkError: (code, message) => classifyLawFirmNetworkError(code, message, ctx),
+    });
+    return { status: response.status, text: response.text, retryAfter: response.retryAfter, replayed: response.headers['idempotent-replayed'] === 'true' };
   }
 }
 

@@ -1,7 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
+import { providerExchange, type ProviderRequest } from '../provider-http';
 import type { z } from 'zod';
 import { AdapterError } from '../../connector/sync/adapter-error';
-import { redactString } from '../../connector/log/logger';
 import { badResponse, classifyPostalNetworkError, classifyPostalResponse, type PostalCallContext } from './classify';
 import type { PostalConfig } from './config.schema';
 import { addressProblems, pdfProblems } from './letter-checks';
@@ -82,30 +82,16 @@ export class HttpPostalProvider implements PostalProvider {
     return { what, url, isWrite, ...(idempotencyKey === undefined ? {} : { idempotencyKey }), secrets: [this.options.config.apiKey] };
   }
 
-  /** One HTTP exchange: every status comes back to be classified, a network failure is classified here. */
-  private async exchange(request: { method: 'GET' | 'POST'; url: string; data?: string; headers: Record<string, string> }, ctx: PostalCallContext): Promise<{ status: number; text: string; retryAfter: string | undefined }> {
-    try {
-      const response = await this.http.request<string>({
-        method: request.method,
-        url: request.url,
-        ...(request.data === undefined ? {} : { data: request.data }),
-        headers: { Accept: 'application/json', Authorization: `Bearer ${this.options.config.apiKey}`, ...request.headers },
-        responseType: 'text',
-        transformResponse: (x: unknown) => x,
-        timeout: this.options.config.timeoutMs,
-        validateStatus: () => true,
-        maxRedirects: 0,
-        // The body limit is the provider's (413): the PDF was sized before sending.
-        maxBodyLength: Infinity,
-        maxContentLength: Infinity,
-      });
-      const retryAfter = (response.headers as Record<string, unknown> | undefined)?.['retry-after'];
-      return { status: response.status, text: String(response.data ?? ''), retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined };
-    } catch (e) {
-      // The axios error itself never leaves: its config holds the Authorization header.
-      const err = e as { code?: string; message?: string };
-      throw classifyPostalNetworkError(err.code, redactString(err.message ?? String(e), ctx.secrets), ctx);
-    }
+  /** One HTTP exchange (adapters/provider-http.ts); the status is classified by the caller. */
+  private async exchange(request: ProviderRequest, ctx: PostalCallContext): Promise<{ status: number; text: string; retryAfter: string | undefined }> {
+    const response = await providerExchange(this.http, request, {
+      apiKey: this.options.config.apiKey,
+      timeoutMs: this.options.config.timeoutMs,
+      secrets: ctx.secrets,
+      unboundedBodies: true,
+      networkError: (code, message) => classifyPostalNetworkError(code, message, ctx),
+    });
+    return { status: response.status, text: response.text, retryAfter: response.retryAfter };
   }
 }
 

@@ -1,6 +1,6 @@
 import axios, { type AxiosInstance } from 'axios';
+import { providerExchange, type ProviderRequest } from '../provider-http';
 import { AdapterError } from '../../connector/sync/adapter-error';
-import { redactString } from '../../connector/log/logger';
 import { systemClock, type Clock } from '../../connector/time/clock';
 import { badResponse, classifySmsNetworkError, classifySmsResponse, type SmsCallContext } from './classify';
 import type { SmsConfig } from './config.schema';
@@ -95,27 +95,15 @@ export class HttpSmsProvider implements SmsProvider {
     });
   }
 
-  /** One HTTP exchange: every status comes back to be classified, a network failure is classified here. */
-  private async exchange(request: { method: 'GET' | 'POST'; url: string; data?: string; headers: Record<string, string> }, ctx: SmsCallContext): Promise<{ status: number; text: string; retryAfter: string | undefined }> {
-    try {
-      const response = await this.http.request<string>({
-        method: request.method,
-        url: request.url,
-        ...(request.data === undefined ? {} : { data: request.data }),
-        headers: { Accept: 'application/json', Authorization: `Bearer ${this.options.config.apiKey}`, ...request.headers },
-        responseType: 'text',
-        transformResponse: (x: unknown) => x,
-        timeout: this.options.config.timeoutMs,
-        validateStatus: () => true,
-        maxRedirects: 0,
-      });
-      const retryAfter = (response.headers as Record<string, unknown> | undefined)?.['retry-after'];
-      return { status: response.status, text: String(response.data ?? ''), retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined };
-    } catch (e) {
-      // The axios error itself never leaves: its config holds the Authorization header.
-      const err = e as { code?: string; message?: string };
-      throw classifySmsNetworkError(err.code, redactString(err.message ?? String(e), ctx.secrets), ctx);
-    }
+  /** One HTTP exchange (adapters/provider-http.ts); the status is classified by the caller. */
+  private async exchange(request: ProviderRequest, ctx: SmsCallContext): Promise<{ status: number; text: string; retryAfter: string | undefined }> {
+    const response = await providerExchange(this.http, request, {
+      apiKey: this.options.config.apiKey,
+      timeoutMs: this.options.config.timeoutMs,
+      secrets: ctx.secrets,
+      networkError: (code, message) => classifySmsNetworkError(code, message, ctx),
+    });
+    return { status: response.status, text: response.text, retryAfter: response.retryAfter };
   }
 }
 
