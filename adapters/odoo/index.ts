@@ -27,6 +27,7 @@ export function createOdooAdapter(config: OdooConnection, deps: AdapterDeps, opt
     listOpenReceivableIds: (onProgress) => reader.openReceivableIds(onProgress),
     readByIds: (ids) => reader.byIds(ids),
     writeBack: (request) => writer.writeBack(request),
+    invoicePdf: (receivableId) => reader.invoicePdf(receivableId),
     close: async () => undefined,
   };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Debtor, Receivable } from '../../connector/model';
 import { AdapterError } from '../../connector/sync/adapter-error';
-import type { Closure, ReadPage, ReadPosition } from '../../connector/sync/adapter';
+import type { Closure, InvoicePdf, ReadPage, ReadPosition } from '../../connector/sync/adapter';
 import { moveToReceivable, odooIds, partnerToDebtor } from '../../mappings/odoo/to-canonical';
 import type { OdooSession } from './session';
 import { afterCursorDomain, compareCursors, CUSTOMER_MOVES_DOMAIN, cursorAfterPage, KEYSET_ORDER, OPEN_RECEIVABLES_DOMAIN, startOfRun, type OdooCursor, type OdooDomain } from './sync-plan';
@@ -194,6 +194,31 @@ export class OdooReader {
     page.closed.push(...gone);
     page.read = records.length;
     return page;
+  }
+
+  /**
+   * The invoice PDF Odoo keeps once the invoice was printed or sent: the newest PDF attachment of
+   * the move (`datas` is base64). Undefined when there is none, or for an id of another connection.
+   */
+  async invoicePdf(receivableId: string): Promise<InvoicePdf | undefined> {
+    const id = odooMoveId(receivableId, this.connection);
+    if (id === undefined) return undefined;
+    const domain = [['res_model', '=', 'account.move'], ['res_id', '=', id], ['mimetype', '=', 'application/pdf']];
+    const rows = await this.session.call<RawRecord[]>('ir.attachment', 'search_read', { domain, fields: ['name', 'datas', 'mimetype'], order: 'id desc', limit: 1 }, false);
+    if (!Array.isArray(rows)) throw badResponse('ir.attachment.search_read', 'a list of records', rows);
+    const row = rows[0];
+    if (!row) return undefined;
+    const datas = row['datas'];
+    // `false` when the file is missing from Odoo's filestore (a restored database without it).
+    if (typeof datas !== 'string' || datas === '') return undefined;
+    const content = Buffer.from(datas, 'base64');
+    // Odoo guesses `mimetype` from the uploaded file's name: a scan or an HTML page saved as
+    // "facture.pdf" is labelled a PDF too. Handing the firm a file that is not the invoice PDF
+    // is worse than handing none (the dossier still lists the invoice), so anything that does
+    // not start with the PDF header counts as absent.
+    if (content.subarray(0, 5).toString('latin1') !== '%PDF-') return undefined;
+    const name = typeof row['name'] === 'string' && row['name'] !== '' ? row['name'] : `account.move-${id}.pdf`;
+    return { name, content };
   }
 }
 

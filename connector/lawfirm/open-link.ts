@@ -5,10 +5,14 @@ import type { Config } from '../../config/config.schema';
 import type { Policy } from '../../config/policy.schema';
 import type { LegalData } from '../claim/legal-data';
 import { buildDossier, type ProcedureData } from '../dossier';
+import { claimedReceivables } from '../dossier/claimed-items';
 import type { Logger } from '../log/logger';
 import type { Action } from '../model/action.schema';
+import type { DossierDocument } from '../model/dossier.schema';
+import type { Receivable } from '../model/receivable.schema';
 import { policyFor } from '../policy/decide';
 import type { Store } from '../store/store';
+import type { ConnectionAdapter } from '../sync/connections';
 import { businessDate, type Clock } from '../time/clock';
 import type { BuiltDossier } from './dossier-performer';
 import { LawFirmLink } from './link';
@@ -37,13 +41,17 @@ export interface DossierBuilderDeps {
   legal: LegalData;
   procedures: ProcedureData;
   policies: ReadonlyMap<string, Policy>;
+  /** The configured connections, by id: invoice PDFs are fetched from the receivable's ledger. */
+  connections: ReadonlyMap<string, ConnectionAdapter>;
 }
 
 /**
  * Builds the dossier of a `dossier` row's case as of today (the claim is computed at hand-off),
- * with the documents whose bytes the store holds (the proofs of delivery). Invoice PDFs the
- * ledger holds are listed by the dossier without a hash: fetching them from the ERP is not done
- * yet, so they are not attached.
+ * with the documents whose bytes the store holds (the proofs of delivery) and the invoice PDFs
+ * the ledger holds (`invoice:<number>` refs, fetched from the receivable's connection; the
+ * dossier then lists them with their hash). An invoice whose ledger has no PDF stays listed
+ * without a hash and is not attached; a ledger that cannot be asked fails the build, so the
+ * outbox row is retried instead of handing off without a PDF the ledger has.
  */
 export function dossierBuilder(deps: DossierBuilderDeps): (action: Action) => Promise<BuiltDossier> {
   const { config, store, clock } = deps;
@@ -64,12 +72,57 @@ export function dossierBuilder(deps: DossierBuilderDeps): (action: Action) => Pr
       ...(config.legal.dayCount ? { dayCount: config.legal.dayCount } : {}),
     });
     const documents: PartnerDocument[] = [];
+    let claimed: Receivable[] | undefined;
+    const listed: DossierDocument[] = [];
     for (const ref of dossier.documents) {
-      if (ref.sha256 === null) continue;
+      if (ref.sha256 === null) {
+        const number = ref.ref.startsWith(INVOICE_REF) ? ref.ref.slice(INVOICE_REF.length) : undefined;
+        claimed ??= number === undefined ? undefined : await claimedReceivables(store, c.id, dossier);
+        const pdf = number === undefined ? undefined : await invoicePdfOf(claimed ?? [], number, deps.connections);
+        if (!pdf) {
+          listed.push(ref);
+          continue;
+        }
+        const sha256 = createHash('sha256').update(pdf.content).digest('hex');
+        documents.push({ name: ref.name, kind: ref.kind, mediaType: ref.mediaType, content: pdf.content, sha256 });
+        listed.push({ ...ref, sha256 });
+        continue;
+      }
+      listed.push(ref);
       const stored = await store.getDocument(ref.ref);
       if (!stored) continue;
       documents.push({ name: ref.name, kind: ref.kind, mediaType: stored.mediaType, content: stored.content, sha256: createHash('sha256').update(stored.content).digest('hex') });
     }
-    return { dossier, documents };
+    // Invoices the dossier claims without listing a PDF (the ledger gave no link to one): the ERP
+    // is asked for the PDF it keeps; one it has is attached and listed.
+    claimed ??= await claimedReceivables(store, c.id, dossier);
+    const names = new Set(listed.map((d) => d.name));
+    for (const r of claimed.filter((x) => x.kind === 'invoice' && !listed.some((d) => d.ref === `${INVOICE_REF}${x.number}`))) {
+      const pdf = await invoicePdfOf(claimed, r.number, deps.connections);
+      if (!pdf) continue;
+      let name = `facture-${r.number.replace(/[^A-Za-z0-9._-]+/g, '_')}.pdf`;
+      for (let n = 2; names.has(name); n++) name = `facture-${r.number.replace(/[^A-Za-z0-9._-]+/g, '_')}-${n}.pdf`;
+      names.add(name);
+      const sha256 = createHash('sha256').update(pdf.content).digest('hex');
+      documents.push({ name, kind: 'invoice', mediaType: 'application/pdf', content: pdf.content, sha256 });
+      listed.push({ ref: `${INVOICE_REF}${r.number}`, kind: 'invoice', name, mediaType: 'application/pdf', sha256, provenAt: null });
+    }
+    return { dossier: { ...dossier, documents: listed }, documents };
   };
+}
+
+/** The dossier's ref of an invoice PDF the ledger holds (build-dossier.ts). */
+const INVOICE_REF = 'invoice:';
+
+/**
+ * The PDF of the claimed receivable numbered `number`, from its connection's adapter. Undefined
+ * when no claimed receivable has that number, its connection is no longer configured, its
+ * adapter cannot fetch PDFs, or the ledger holds none. Errors of the ledger propagate.
+ */
+async function invoicePdfOf(claimed: readonly Receivable[], number: string, connections: ReadonlyMap<string, ConnectionAdapter>): Promise<{ content: Buffer } | undefined> {
+  // An invoice and a credit note may share a number in different sequences: the invoice first.
+  const r = claimed.find((x) => x.number === number && x.kind === 'invoice') ?? claimed.find((x) => x.number === number);
+  const adapter = r ? connections.get(r.source.connection)?.adapter : undefined;
+  if (!r || !adapter?.invoicePdf) return undefined;
+  return adapter.invoicePdf(r.id);
 }

@@ -91,6 +91,12 @@ export interface WriteBackResult {
   items: { receivableId: string; status: 'written' | 'already_written' | 'skipped'; ref?: string; reason?: string }[];
 }
 
+/** An invoice's PDF from the ledger: its file name there and its bytes (starting with `%PDF-`). */
+export interface InvoicePdf {
+  name: string;
+  content: Buffer;
+}
+
 export interface ErpAdapter {
   check(): Promise<CheckResult>;
   /** The streams of this adapter, in the order a sync reads them. */
@@ -106,6 +112,15 @@ export interface ErpAdapter {
   /** Reads receivables by canonical id; ids the source no longer has come back in `closed`. */
   readByIds(ids: readonly string[]): Promise<ReadPage>;
   writeBack(request: WriteBackRequest): Promise<WriteBackResult>;
+  /**
+   * The invoice's PDF as the ledger keeps it (Odoo: the attachment saved when the invoice was
+   * printed or sent), for the dossier handed to the law firm. Resolves to undefined when the
+   * ledger holds no PDF for this canonical receivable id (none printed, an id of another
+   * connection, a file that is not a PDF); rejects only when the ledger could not be asked, so
+   * that the hand-off is retried rather than sent without a document the ledger has.
+   * Optional: adapters without it send dossiers without invoice PDFs.
+   */
+  invoicePdf?(receivableId: string): Promise<InvoicePdf | undefined>;
   close(): Promise<void>;
 }
 

@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { XmlRpcOdooRpc } from '../../adapters/odoo/transport/xmlrpc-rpc';
 import { startDaemon, type RunningDaemon } from '../../connector/cli/run-command';
 import { procedureKey } from '../../connector/lawfirm/procedure-events';
+import { claimedReceivables, type DossierClaimLines } from '../../connector/dossier/claimed-items';
 import { writeBackMarker } from '../../mappings/odoo/write-back';
 import type { CaseJournalEntry } from '../../connector/model/journal.schema';
 
@@ -105,6 +106,15 @@ describe('recouvra run (demo)', () => {
       expect(types.indexOf('dossier_submitted')).toBeGreaterThan(types.indexOf('approved'));
       expect(journal.some((j) => j.type === 'action_performed' && j.data['kind'] === 'registered_letter')).toBe(true);
     }
+    // The invoice PDFs Odoo keeps went with the files, their hashes listed in the dossier.
+    // (The simulated Odoo keeps a PDF for each invoice with an even id.)
+    for (const d of dossiers) {
+      const claimed = await claimedReceivables(running.store, d.caseId, d.content as DossierClaimLines);
+      const withPdf = claimed.filter((r) => r.kind === 'invoice' && Number(r.source.id) % 2 === 0).map((r) => r.number);
+      const attached = (files.find((f) => f.dossierId === d.id)?.documents ?? []).filter((doc) => doc.kind === 'invoice').map((doc) => doc.name);
+      expect(attached.length).toBe(withPdf.length);
+    }
+    for (const f of files) for (const doc of f.documents.filter((x) => x.kind === 'invoice')) expect((f.dossier as { documents: { name: string; sha256: string | null }[] }).documents.find((x) => x.name === doc.name)?.sha256).toBe(doc.sha256);
     // Every event applied is journalled once, under the firm's id, and comes from the firm's feed.
     const fed = new Set(sim.events().map((e) => e.id));
     const applied = (await Promise.all(dossiers.map((d) => running.store.listProcedureEvents(d.id)))).flat();

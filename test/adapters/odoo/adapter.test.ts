@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { createOdooAdapter } from '../../../adapters/odoo';
 import { OdooConnectionSchema } from '../../../adapters/odoo/config.schema';
@@ -198,6 +199,66 @@ describe('Odoo adapter: write-back', () => {
       const withField = await adapterFor(sim.url).writeBack({ key: 'f2', receivableIds: [rid], kind: 'fields', stage: 'formal_notice', text: '' });
       expect(withField.items[0]!.status).toBe('written');
       expect((db.call('account.move', 'read', [[move!.id]], { fields: ['x_recovery_stage'] }) as { x_recovery_stage: string }[])[0]!.x_recovery_stage).toBe('formal_notice');
+    } finally {
+      await sim.stop();
+    }
+  });
+});
+
+describe('Odoo adapter: invoice PDFs', () => {
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  const postedInvoices = (db: OdooDatabase) => db.call('account.move', 'search_read', [[['move_type', '=', 'out_invoice'], ['state', '=', 'posted']]], { fields: ['id', 'name'], order: 'id asc' }) as { id: number; name: string }[];
+
+  it.each(['18.0', '19.0'] as OdooVersion[])('%s: the PDF attachment of a printed invoice, nothing for the others', async (version) => {
+    const { db, sim } = await simulator(version);
+    try {
+      const adapter = adapterFor(sim.url);
+      const invoices = postedInvoices(db);
+      const printed = invoices.find((m) => m.id % 2 === 0)!;
+      const unprinted = invoices.find((m) => m.id % 2 === 1)!;
+      const pdf = await adapter.invoicePdf!(`odoo:account.move:${printed.id}`);
+      expect(pdf?.name).toBe(`${printed.name.replace(/\//g, '_')}.pdf`);
+      expect(pdf!.content.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(pdf!.content.toString('latin1')).toContain(`Facture ${printed.name}`);
+      // The same invoice gives the same bytes: read again, and from a fresh database of the same seed.
+      expect(sha((await adapter.invoicePdf!(`odoo:account.move:${printed.id}`))!.content)).toBe(sha(pdf!.content));
+      const again = await simulator(version);
+      try {
+        expect(sha((await adapterFor(again.sim.url).invoicePdf!(`odoo:account.move:${printed.id}`))!.content)).toBe(sha(pdf!.content));
+      } finally {
+        await again.sim.stop();
+      }
+      expect(await adapter.invoicePdf!(`odoo:account.move:${unprinted.id}`)).toBeUndefined();
+      expect(await adapter.invoicePdf!('odoo:account.move:999999')).toBeUndefined();
+      expect(await adapter.invoicePdf!(`other:account.move:${printed.id}`)).toBeUndefined();
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it('takes the newest PDF attachment, and treats one that is not a PDF as absent', async () => {
+    const { db, sim } = await simulator('17.0');
+    try {
+      const adapter = adapterFor(sim.url);
+      const unprinted = postedInvoices(db).find((m) => m.id % 2 === 1)!;
+      const rid = `odoo:account.move:${unprinted.id}`;
+      const attach = (content: Buffer) => db.call('ir.attachment', 'create', [{ name: 'facture.pdf', res_model: 'account.move', res_id: unprinted.id, mimetype: 'application/pdf', datas: content.toString('base64') }]);
+      attach(Buffer.from('%PDF-1.4\nfirst'));
+      attach(Buffer.from('%PDF-1.4\nsecond'));
+      expect((await adapter.invoicePdf!(rid))!.content.toString()).toBe('%PDF-1.4\nsecond');
+      attach(Buffer.from('<html>not a pdf</html>'));
+      expect(await adapter.invoicePdf!(rid)).toBeUndefined();
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it('a user who may not read attachments gets an error, not a silent "no PDF"', async () => {
+    const { db, sim } = await simulator('18.0');
+    try {
+      db.setAccess(BILLING_UID, 'ir.attachment', []);
+      const printed = postedInvoices(db).find((m) => m.id % 2 === 0)!;
+      await expect(adapterFor(sim.url).invoicePdf!(`odoo:account.move:${printed.id}`)).rejects.toThrow(/access/i);
     } finally {
       await sim.stop();
     }

@@ -35,6 +35,8 @@ export function seedAccounts(): Map<number, UserAccount> {
   for (const m of ['res.company', 'res.currency', 'res.country', 'res.users', 'ir.model', 'mail.activity.type', 'mail.message.subtype']) grant(billing, m, 'read');
   grant(billing, 'mail.message', 'read', 'create');
   grant(billing, 'mail.activity', 'read', 'write', 'create', 'unlink');
+  // Invoice PDFs (the dossier handed to the law firm): billing users read and attach files.
+  grant(billing, 'ir.attachment', 'read', 'create');
   const portal = new Map<string, Set<AclOperation>>();
   for (const m of ['res.partner', 'res.company', 'res.currency', 'res.country']) grant(portal, m, 'read');
   return new Map<number, UserAccount>([

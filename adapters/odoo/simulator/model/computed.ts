@@ -1,3 +1,4 @@
+import { attachmentDatas } from './invoice-pdf';
 import { RATE_PER_EUR } from './seed';
 import type { Table } from './table';
 
@@ -79,6 +80,7 @@ export function installComputedFields(tables: ReadonlyMap<string, Table>, ctx: C
     const summary = activities.get(row, 'summary');
     return typeof summary === 'string' ? summary : ctx.displayName('mail.activity.type', activities.get(row, 'activity_type_id') as number);
   });
+  table('ir.attachment').computed.set('datas', attachmentDatas(table('ir.attachment'), moves, ctx.displayName));
   const messages = table('mail.message');
   messages.computed.set('display_name', (row) => (messages.get(row, 'subject') as string | null) ?? (messages.get(row, 'record_name') as string | null) ?? '');
 }

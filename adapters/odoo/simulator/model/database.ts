@@ -605,6 +605,11 @@ export class OdooDatabase {
       if (!def) throw this.faults.invalidField(table.name, name);
       // BaseModel.write/create ignore the magic log-access columns.
       if (['id', 'create_date', 'write_date', 'create_uid', 'write_uid', '__last_update'].includes(name)) continue;
+      // ir.attachment._inverse_datas: what is written through `datas` is kept in `db_datas`.
+      if (table.name === 'ir.attachment' && name === 'datas') {
+        out.set('db_datas', this.toRaw(table, table.fields.get('db_datas') ?? def, value));
+        continue;
+      }
       if (def.computed) continue;
       out.set(name, this.toRaw(table, def, value));
     }

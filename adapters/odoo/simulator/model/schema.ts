@@ -354,6 +354,27 @@ function mailActivity(version: OdooVersion): ModelDef {
   };
 }
 
+/**
+ * Files attached to records. `datas` is base64 and, as in Odoo, not stored: it is computed from
+ * `db_datas` (written through `datas`) or, for the seeded invoice PDFs, rendered from the invoice.
+ */
+function irAttachment(version: OdooVersion): ModelDef {
+  return {
+    name: 'ir.attachment',
+    description: 'Attachment',
+    order: 'id desc',
+    fields: [
+      ...magic(version),
+      f('name', 'char', 'Name', { required: true }),
+      f('res_model', 'char', 'Resource Model'),
+      f('res_id', 'integer', 'Resource ID'),
+      f('mimetype', 'char', 'Mime Type'),
+      f('datas', 'binary', 'File Content (base64)', { computed: true }),
+      f('db_datas', 'binary', 'Database Data'),
+    ],
+  };
+}
+
 export const MODEL_NAMES = [
   'account.move',
   'res.partner',
@@ -366,6 +387,7 @@ export const MODEL_NAMES = [
   'mail.message.subtype',
   'mail.activity',
   'mail.activity.type',
+  'ir.attachment',
 ] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
@@ -382,5 +404,6 @@ export function modelDefs(version: OdooVersion): ModelDef[] {
     mailMessageSubtype(version),
     mailActivity(version),
     mailActivityType(version),
+    irAttachment(version),
   ];
 }

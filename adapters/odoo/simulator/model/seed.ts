@@ -1,5 +1,6 @@
 import { frenchVatFromSiren, luhnValid } from '../../../../connector/model/identifiers';
 import type { Column } from './columns';
+import { seedInvoicePdfs } from './invoice-pdf';
 import { floor, round } from './numbers';
 import { Rng } from './random';
 import type { Table } from './table';
@@ -39,6 +40,7 @@ const IR_MODEL_IDS: Readonly<Record<string, number>> = {
   'ir.model': 1,
   'res.currency': 15,
   'res.country': 19,
+  'ir.attachment': 30,
   'res.company': 48,
   'res.partner': 78,
   'res.users': 90,
@@ -353,6 +355,8 @@ export function seedDatabase(tables: ReadonlyMap<string, Table>, options: SeedOp
 
   const customers = seedPartners(rng, partner, options, companyCount, hasSiret);
   const result = seedMoves(rng, table('account.move'), customers, options);
+  // After every rng call: the PDFs derive from ids only and change no generated value.
+  seedInvoicePdfs(table('account.move'), table('ir.attachment'), ADMIN_UID);
 
   for (const t of tables.values()) t.reindex();
   return { ...result, companyIds: allCompanies };

@@ -27,6 +27,7 @@ export type FieldType =
   | 'char'
   | 'text'
   | 'html'
+  | 'binary'
   | 'selection'
   | 'boolean'
   | 'date'

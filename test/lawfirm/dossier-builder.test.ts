@@ -1,0 +1,55 @@
+import type { Config } from '../../config/config.schema';
+import { dossierBuilder } from '../../connector/lawfirm/open-link';
+import type { Action } from '../../connector/model/action.schema';
+import type { Store } from '../../connector/store/store';
+import type { ErpAdapter } from '../../connector/sync/adapter';
+import type { ConnectionAdapter } from '../../connector/sync/connections';
+import { fixedClock } from '../../connector/time/clock';
+import { CREDITOR, LEGAL, openStore, pdf, POLICIES, PROCEDURES, recordEscalation, seedWorld, sha256, TIME_ZONE } from '../dossier/fixtures';
+import { b2bWorld } from '../dossier/worlds';
+
+/** dossierBuilder attaches the invoice PDFs the ledger holds, with their hash in the dossier. */
+describe('dossierBuilder: invoice PDFs from the ERP', () => {
+  let store: Store;
+  beforeEach(async () => (store = await openStore()));
+  afterEach(() => store.close());
+
+  const config = { company: { name: CREDITOR.name, siren: CREDITOR.siren, address: CREDITOR.address, timezone: TIME_ZONE }, dunning: { defaultPolicy: { company: 'fr-b2b', individual: 'fr-b2c' }, overrides: {} }, legal: {} } as unknown as Config;
+
+  async function build(invoicePdf: ErpAdapter['invoicePdf']) {
+    const world = b2bWorld();
+    const caseId = await seedWorld(store, world);
+    await recordEscalation(store, caseId, world.policy, '2026-04-20', world.items.map((r) => r.id));
+    const asked: string[] = [];
+    const adapter = { invoicePdf: invoicePdf && ((id: string) => (asked.push(id), invoicePdf(id))) } as unknown as ErpAdapter;
+    const connections = new Map<string, ConnectionAdapter>([['odoo-main', { adapter, settings: {} }]]);
+    const build = dossierBuilder({ config, store, clock: fixedClock('2026-04-20T10:00:00Z'), legal: LEGAL, procedures: PROCEDURES, policies: POLICIES, connections });
+    return { asked, built: await build({ id: 'act_1', caseId } as Action) };
+  }
+
+  it('attaches the PDF of an invoice the dossier lists and lists it with its hash', async () => {
+    const bytes = pdf('FAC-2025-0101');
+    const { asked, built } = await build(async () => ({ name: 'FAC_2025_0101.pdf', content: bytes }));
+    // The listed invoice first; then the claimed invoice the ledger gave no link for is asked too.
+    expect(asked).toEqual(['odoo:move:101', 'odoo:move:102']);
+    expect(built.dossier.documents.find((d) => d.ref === 'invoice:FAC-2025-0102')).toMatchObject({ name: 'facture-FAC-2025-0102.pdf', kind: 'invoice', sha256: sha256(bytes) });
+    expect(built.documents.map((d) => d.name)).toContain('facture-FAC-2025-0102.pdf');
+    const listed = built.dossier.documents.find((d) => d.ref === 'invoice:FAC-2025-0101')!;
+    expect(listed.sha256).toBe(sha256(bytes));
+    expect(built.documents.find((d) => d.name === listed.name)).toMatchObject({ kind: 'invoice', mediaType: 'application/pdf', content: bytes, sha256: sha256(bytes) });
+  });
+
+  it('without a PDF in the ledger (or without the method) the invoice stays listed, unattached', async () => {
+    for (const invoicePdf of [async () => undefined, undefined]) {
+      const { built } = await build(invoicePdf);
+      expect(built.dossier.documents.find((d) => d.ref === 'invoice:FAC-2025-0101')?.sha256).toBeNull();
+      expect(built.documents.some((d) => d.kind === 'invoice')).toBe(false);
+      store.close();
+      store = await openStore();
+    }
+  });
+
+  it('an ERP error fails the build (the outbox row is retried)', async () => {
+    await expect(build(async () => Promise.reject(new Error('odoo unreachable')))).rejects.toThrow('odoo unreachable');
+  });
+});
