@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { bearerToken, requestHeader, sendJson } from '../../simulator-http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { LoopbackServer } from '../../loopback-server';
@@ -279,11 +280,11 @@ export class LawFirmSimulator {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const method = req.method ?? 'GET';
-    const entry: LawFirmSimulatorControls['requests'][number] = { method, path: url.pathname, query: url.search, idempotencyKey: header(req, 'idempotency-key'), bytes: 0, status: 0 };
+    const entry: LawFirmSimulatorControls['requests'][number] = { method, path: url.pathname, query: url.search, idempotencyKey: requestHeader(req, 'idempotency-key'), bytes: 0, status: 0 };
     this.controls.requests.push(entry);
     const reply = (status: number, body: string, headers: Record<string, string> = {}): void => {
       entry.status = status;
-      send(res, status, body, headers);
+      sendJson(res, status, body, headers);
     };
     try {
       const body = await readBody(req, this.options.maxBodyBytes ?? 32 * 1024 * 1024);
@@ -314,7 +315,7 @@ export class LawFirmSimulator {
     const document = /^\/v1\/files\/([^/]+)\/documents\/([^/]+)$/.exec(path);
     const known = path === '/v1/files' || path === '/v1/events' || file !== null || document !== null;
     if (!known) return problem(404, 'not_found', `no route ${method} ${path}`);
-    const account = bearer(req);
+    const account = bearerToken(req);
     if (account === undefined || !this.apiKeys.includes(account)) return problem(401, 'unauthorized', 'missing or unknown API key');
     const allowed = (want: string) => (method === want ? undefined : problem(405, 'method_not_allowed', `${method} is not allowed on ${path}`));
 
@@ -333,14 +334,14 @@ export class LawFirmSimulator {
     if (refusal) return refusal;
     if (isAnswer(stored)) return stored;
     if (sub === '/documents') return this.write(account, req, raw, path, AddDocumentsRequestSchema, (input) => this.addDocuments(stored, input.documents));
-    if (sub === '/payments') return this.write(account, req, raw, path, PaymentRequestSchema, (input) => this.reportPayment(stored, input, header(req, 'idempotency-key')!));
-    return this.write(account, req, raw, path, WithdrawalRequestSchema, (input) => this.withdraw(stored, input.reason, header(req, 'idempotency-key')!));
+    if (sub === '/payments') return this.write(account, req, raw, path, PaymentRequestSchema, (input) => this.reportPayment(stored, input, requestHeader(req, 'idempotency-key')!));
+    return this.write(account, req, raw, path, WithdrawalRequestSchema, (input) => this.withdraw(stored, input.reason, requestHeader(req, 'idempotency-key')!));
   }
 
   /** What every POST shares: media type, key, JSON, shape, then replay or conflict, then the effect. */
   private write<S extends z.ZodType>(account: string, req: IncomingMessage, raw: Buffer, path: string, schema: S, apply: (input: z.infer<S>) => Answer): Answer {
-    if (!/^application\/json\b/i.test(header(req, 'content-type') ?? '')) return problem(415, 'unsupported_media_type', 'send application/json');
-    const key = header(req, 'idempotency-key');
+    if (!/^application\/json\b/i.test(requestHeader(req, 'content-type') ?? '')) return problem(415, 'unsupported_media_type', 'send application/json');
+    const key = requestHeader(req, 'idempotency-key');
     if (key === undefined || !IDEMPOTENCY_KEY.test(key)) return problem(400, 'idempotency_key_required', 'Idempotency-Key must be 1 to 255 printable ASCII characters');
     let json: unknown;
     try {
@@ -373,7 +374,7 @@ export class LawFirmSimulator {
     if (problems.length > 0) return problem(422, 'dossier_invalid', `the dossier cannot be worked as sent (${problems.length} problem${problems.length > 1 ? 's' : ''})`, problems);
     const open = this.firm.openFileOf(account, dossier.id);
     if (open) return problem(409, 'dossier_already_submitted', `dossier ${dossier.id} already has an open file`, [{ field: 'dossier.id', message: `open file ${open.id}` }]);
-    const file = this.firm.open({ account, idempotencyKey: header(req, 'idempotency-key')!, dossier, documents: received(documents) });
+    const file = this.firm.open({ account, idempotencyKey: requestHeader(req, 'idempotency-key')!, dossier, documents: received(documents) });
     return { status: 201, json: { fileId: file.id, dossierId: dossier.id, status: file.status, reasons: file.reasons, replayed: false, receivedAt: iso(file.receivedAtMs) } };
   }
 
@@ -513,20 +514,6 @@ function decodePart(part: string): string {
   } catch {
     return part;
   }
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-function bearer(req: IncomingMessage): string | undefined {
-  return /^Bearer (.+)$/.exec(header(req, 'authorization') ?? '')?.[1];
-}
-
-function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...headers });
-  res.end(body);
 }
 
 class BodyTooLarge extends Error {}

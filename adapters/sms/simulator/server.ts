@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { HttpFaultControls, bearerToken, requestHeader, sendJson } from '../../simulator-http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoopbackServer } from '../../loopback-server';
 import { SimulatedClock } from '../../../connector/time/clock';
@@ -48,38 +49,15 @@ export interface SimulatedSms {
 
 export { SimulatedClock };
 
-interface InjectedFailure {
-  status: number;
-  body: string;
-  retryAfter?: string;
-}
 
-export class SmsSimulatorControls {
-  /** Real milliseconds each request waits before it is handled. */
-  latencyMs = 0;
-  readonly failures: InjectedFailure[] = [];
-  /** Requests still to be handled fully and then answered with a dropped connection. */
-  dropResponses = 0;
+export class SmsSimulatorControls extends HttpFaultControls {
   /** Numbers whose messages, accepted from now on, end `failed` instead of `delivered`, with the provider's reason. */
   readonly undeliverable = new Map<string, { code: string; message: string }>();
   /** Every request seen, for assertions; never the API key. */
   readonly requests: { method: string; path: string; idempotencyKey: string | undefined; body: string }[] = [];
 
-  /** The next `count` requests fail with `status` before anything is recorded. */
-  failNext(count: number, status = 503, retryAfter?: string): void {
-    const body = JSON.stringify({ error: { code: status >= 500 ? 'provider_unavailable' : 'injected', message: `injected HTTP ${status}` } });
-    for (let i = 0; i < count; i++) this.failures.push({ status, body, ...(retryAfter === undefined ? {} : { retryAfter }) });
-  }
-
-  /** The next `count` requests get 429 with `Retry-After: retryAfterSeconds`. */
-  rateLimitNext(count: number, retryAfterSeconds: number): void {
-    const body = JSON.stringify({ error: { code: 'rate_limited', message: 'too many requests' } });
-    for (let i = 0; i < count; i++) this.failures.push({ status: 429, body, retryAfter: String(retryAfterSeconds) });
-  }
-
-  /** The next `count` requests are processed (a send is accepted), then the connection is cut. */
-  dropNext(count = 1): void {
-    this.dropResponses += count;
+  constructor() {
+    super((code, message) => errorBody(code, message));
   }
 }
 
@@ -153,11 +131,11 @@ export class SmsSimulator {
     const method = req.method ?? 'GET';
     try {
       const body = await readBody(req);
-      const key = header(req, 'idempotency-key');
+      const key = requestHeader(req, 'idempotency-key');
       this.controls.requests.push({ method, path, idempotencyKey: key, body });
       if (this.controls.latencyMs > 0) await new Promise((r) => setTimeout(r, this.controls.latencyMs));
       const failure = this.controls.failures.shift();
-      if (failure) return send(res, failure.status, failure.body, failure.retryAfter === undefined ? {} : { 'Retry-After': failure.retryAfter });
+      if (failure) return sendJson(res, failure.status, failure.body, failure.retryAfter === undefined ? {} : { 'Retry-After': failure.retryAfter });
       const drop = this.controls.dropResponses > 0;
       if (drop) this.controls.dropResponses--;
       const answer = this.route(method, path, req, body);
@@ -165,15 +143,15 @@ export class SmsSimulator {
         req.socket.destroy();
         return;
       }
-      return send(res, answer.status, answer.body, answer.headers);
+      return sendJson(res, answer.status, answer.body, answer.headers);
     } catch (e) {
-      if (e instanceof BodyTooLarge) return send(res, 413, errorBody('request_too_large', e.message), { Connection: 'close' });
-      return send(res, 500, errorBody('internal_error', String(e)));
+      if (e instanceof BodyTooLarge) return sendJson(res, 413, errorBody('request_too_large', e.message), { Connection: 'close' });
+      return sendJson(res, 500, errorBody('internal_error', String(e)));
     }
   }
 
   private route(method: string, path: string, req: IncomingMessage, body: string): Answer {
-    const account = bearer(req);
+    const account = bearerToken(req);
     const one = /^\/v1\/messages\/([^/]+)$/.exec(path);
     if (path !== '/v1/messages' && !one) return { status: 404, body: errorBody('not_found', `no route ${method} ${path}`) };
     if (account === undefined || !this.apiKeys.includes(account)) return { status: 401, body: errorBody('unauthorized', 'missing or unknown API key') };
@@ -183,8 +161,8 @@ export class SmsSimulator {
   }
 
   private create(account: string, req: IncomingMessage, raw: string): Answer {
-    if (!/^application\/json\b/i.test(header(req, 'content-type') ?? '')) return { status: 415, body: errorBody('unsupported_media_type', 'send application/json') };
-    const key = header(req, 'idempotency-key');
+    if (!/^application\/json\b/i.test(requestHeader(req, 'content-type') ?? '')) return { status: 415, body: errorBody('unsupported_media_type', 'send application/json') };
+    const key = requestHeader(req, 'idempotency-key');
     if (key === undefined || !/^[\x21-\x7e]{1,255}$/.test(key)) return { status: 400, body: errorBody('idempotency_key_required', 'Idempotency-Key must be 1 to 255 printable ASCII characters') };
     let input: Record<string, unknown>;
     try {
@@ -276,21 +254,6 @@ export function canonicalJson(value: unknown): string {
 
 function errorBody(code: string, message: string, field?: string): string {
   return JSON.stringify({ error: { code, message, ...(field ? { field } : {}) } });
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-function bearer(req: IncomingMessage): string | undefined {
-  const m = /^Bearer (.+)$/.exec(header(req, 'authorization') ?? '');
-  return m?.[1];
-}
-
-function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...headers });
-  res.end(body);
 }
 
 const MAX_BODY = 1024 * 1024;
