@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { describeWithService } from './service-suite';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
@@ -55,21 +56,7 @@ export function postgresAvailableSync(url = TEST_POSTGRES_URL): boolean {
  * the PostgreSQL driver go untested.
  */
 export function describeWithPostgres(title: string, body: () => void): void {
-  if (postgresAvailableSync()) {
-    describe(title, body);
-    return;
-  }
-  const where = redactedUrl(TEST_POSTGRES_URL);
-  if (process.env.CI === 'true') {
-    describe(title, () => {
-      it('needs PostgreSQL', () => {
-        throw new Error(`PostgreSQL is not reachable at ${where}, and CI=true requires the PostgreSQL tests to run`);
-      });
-    });
-    return;
-  }
-  console.warn(`PostgreSQL is not reachable at ${where}: skipping "${title}" (set CI=true to make this a failure)`);
-  describe.skip(title, body);
+  describeWithService({ name: 'PostgreSQL', available: postgresAvailableSync, where: redactedUrl(TEST_POSTGRES_URL) }, title, body);
 }
 
 /** A schema name no other test run will pick, so parallel jest workers never share tables. */

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { describeWithService } from './service-suite';
 import { randomBytes } from 'node:crypto';
 
 /**
@@ -49,21 +50,7 @@ export function redisAvailableSync(url = TEST_REDIS_URL): boolean {
  * queue go untested.
  */
 export function describeWithRedis(title: string, body: () => void): void {
-  if (redisAvailableSync()) {
-    describe(title, body);
-    return;
-  }
-  const where = redactedUrl(TEST_REDIS_URL);
-  if (process.env.CI === 'true') {
-    describe(title, () => {
-      it('needs Redis', () => {
-        throw new Error(`Redis is not reachable at ${where} (or refuses its credentials), and CI=true requires the Redis tests to run`);
-      });
-    });
-    return;
-  }
-  console.warn(`Redis is not reachable at ${where} (or refuses its credentials): skipping "${title}" (set CI=true to make this a failure)`);
-  describe.skip(title, body);
+  describeWithService({ name: 'Redis', available: redisAvailableSync, where: redactedUrl(TEST_REDIS_URL), why: ' (or refuses its credentials)' }, title, body);
 }
 
 /** A key prefix no other test run will pick, so parallel jest workers never share keys. */
