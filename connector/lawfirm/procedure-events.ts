@@ -8,6 +8,7 @@ import { formatMoney } from '../model/money.schema';
 import { ProcedureStateSchema, TERMINAL_PROCEDURE_STATES, type ProcedureState } from '../model/procedure-event.schema';
 import type { Store, StoredDossier, StoredProcedureEvent } from '../store/store';
 import type { Clock } from '../time/clock';
+import { frenchDate } from '../outbox/ledger-texts';
 
 /**
  * Procedure status from the law firm, whatever the transport (webhook, polling, status file):
@@ -214,9 +215,4 @@ export function procedureActivity(event: StoredProcedureEvent): { summary: strin
   const todo = CONTROLLER_MUST_ACT[event.state];
   if (!todo) return undefined;
   return { summary: `Recouvra : ${STATE_FR[event.state]}`, text: `${procedureNoteText(event)}\nÀ faire : ${todo}.` };
-}
-
-function frenchDate(iso: string): string {
-  const [y, m, d] = iso.slice(0, 10).split('-');
-  return `${d}/${m}/${y}`;
 }

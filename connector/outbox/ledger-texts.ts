@@ -14,8 +14,9 @@ function stepLabel(step: Pick<StepDecision, 'id' | 'kind'>): string {
   return `Relance (${step.id})`;
 }
 
-function frenchDate(iso: string): string {
-  const [y, m, d] = iso.split('-');
+/** `2026-04-03` or an ISO 8601 instant → `03/04/2026` (the calendar date as written). */
+export function frenchDate(iso: string): string {
+  const [y, m, d] = iso.slice(0, 10).split('-');
   return `${d}/${m}/${y}`;
 }
 
