@@ -100,8 +100,9 @@ export function dossierBuilder(deps: DossierBuilderDeps): (action: Action) => Pr
     for (const r of claimed.filter((x) => x.kind === 'invoice' && !listed.some((d) => d.ref === `${INVOICE_REF}${x.number}`))) {
       const pdf = await invoicePdfOf(claimed, r.number, deps.connections);
       if (!pdf) continue;
-      let name = `facture-${r.number.replace(/[^A-Za-z0-9._-]+/g, '_')}.pdf`;
-      for (let n = 2; names.has(name); n++) name = `facture-${r.number.replace(/[^A-Za-z0-9._-]+/g, '_')}-${n}.pdf`;
+      const base = `facture-${r.number.replace(/[^A-Za-z0-9._-]+/g, '_')}`;
+      let name = `${base}.pdf`;
+      for (let n = 2; names.has(name); n++) name = `${base}-${n}.pdf`;
       names.add(name);
       const sha256 = createHash('sha256').update(pdf.content).digest('hex');
       documents.push({ name, kind: 'invoice', mediaType: 'application/pdf', content: pdf.content, sha256 });
