@@ -32,13 +32,13 @@ describe('recouvra run (demo)', () => {
     // How far a portfolio gets in a given real time depends on the machine's load: the run goes on
     // (a little) until the first registered letter has its proof back, which comes last.
     // The law firm comes last: the run goes on until some file has come back with a few events.
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 90_000;
     const storyTold = async () => (await running.store.listDeliveries()).some((d) => d.proofs.length > 0) && (await running.store.listActions({ kind: 'ledger_note', status: 'done' })).filter((a) => a.idempotencyKey.includes('/procedure/note/')).length >= 3;
     while (Date.now() < deadline && !(await storyTold())) await sleep(500);
     await running.daemon.stop();
     performed = [];
     for (const c of await running.store.listCases()) performed.push(...(await running.store.readJournal(c.id)).filter((j) => j.type === 'action_performed'));
-  }, 120_000);
+  }, 150_000);
 
   afterAll(() => running.stop());
 
