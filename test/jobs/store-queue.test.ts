@@ -200,7 +200,8 @@ function describeStoreQueueBehaviour(freshStore: () => Promise<Store>): void {
     expect(await queue.enqueue('evaluate', {}, { jobId: 'evaluate/tick' })).toEqual({ added: false });
     offset = 61_000;
     expect(await queue.enqueue('evaluate', {}, { jobId: 'evaluate/tick' })).toEqual({ added: true });
-    await waitFor(async () => runs === 2);
+    // The handler has run when `runs` moves; the job is settled a moment later.
+    await waitFor(async () => runs === 2 && (await queue.getJob('evaluate/tick'))?.status !== 'active');
     expect(await queue.getJob('evaluate/tick')).toMatchObject({ status: 'completed', attemptsMade: 1 });
   });
 
