@@ -3,7 +3,7 @@ import type { Channel } from '../model/action.schema';
 import type { Debtor, DebtorKind } from '../model/debtor.schema';
 import type { Receivable } from '../model/receivable.schema';
 import type { CaseSnapshot, Store } from '../store/store';
-import { addDays, addMonths, maxDate, minDate, type IsoDate } from '../time/calendar-date';
+import { addDays, addMonths, compareDates, maxDate, minDate, type IsoDate } from '../time/calendar-date';
 
 /**
  * The dunning policy engine: a pure function of a case, a policy and a date. It reads no
@@ -166,9 +166,17 @@ export function evaluate(snapshot: CaseSnapshot, policy: Policy, asOf: IsoDate, 
   // The ladder is anchored on the oldest open item's due date.
   const anchor = kept.reduce((d, i) => minDate(d, i.dueDate), kept[0]!.dueDate);
   const overdue = kept.filter((i) => i.dueDate < asOf);
+  // A post-due step claims an overdue amount: net of the open credit notes, there must be one.
+  const overdueFrom = netOverdueFrom(kept, amounts.credit);
 
   let start = 0;
   const lastWasPostDue = c.lastStep ? !isPreDue(policy.steps.find((s) => s.id === c.lastStep!.stepId)) : false;
+  // The restart looks at the overdue invoices themselves, not at the net amount: while the
+  // invoices the last cycle chased are still open, the anchor is still their due date, so a
+  // fresh ladder would reuse the decision keys of the old one (`decisionKey`), and it would
+  // name reminder-1 as next while the ladder goes on from the last step as soon as the net
+  // overdue is positive again. Credit notes that net the overdue part to zero make the next
+  // step wait (NOT_OVERDUE_YET below) instead.
   if (c.lastStep && lastWasPostDue && overdue.length === 0) {
     // Everything the last cycle chased has been settled: newer items start a fresh ladder.
     reasons.push({ code: 'CYCLE_RESTARTED', message: `nothing is overdue any more since ${c.lastStep.stepId} on ${c.lastStep.on}: a new ladder starts` });
@@ -209,9 +217,17 @@ export function evaluate(snapshot: CaseSnapshot, policy: Policy, asOf: IsoDate, 
         dueOn = earliest;
       }
     }
-    if (!preDue && overdue.length === 0 && dueOn <= anchor) {
-      dueOn = addDays(anchor, 1);
-      reasons.push({ code: 'NOT_OVERDUE_YET', message: `nothing is overdue before ${dueOn}` });
+    if (!preDue && amounts.overdue <= 0 && dueOn < overdueFrom) {
+      dueOn = overdueFrom;
+      reasons.push(
+        overdueFrom === addDays(anchor, 1)
+          ? { code: 'NOT_OVERDUE_YET', message: `nothing is overdue before ${dueOn}` }
+          : {
+              code: 'NOT_OVERDUE_YET',
+              message: `nothing is overdue net of the open credit notes ${credits.map((i) => i.number).join(', ')} (${amounts.credit} ${c.currency}) before ${dueOn}: only the invoices due by ${addDays(overdueFrom, -1)} exceed them`,
+              itemIds: credits.map((i) => i.id),
+            },
+      );
     }
     if (dueOn > asOf) return { ...base, reasons, status: 'waiting', step: decision, dueOn };
 
@@ -251,6 +267,21 @@ function computeAmounts(currency: string, kept: Receivable[], credits: Receivabl
   const openInvoices = kept.reduce((s, i) => s + i.open, 0);
   const overdueInvoices = kept.filter((i) => i.dueDate < asOf).reduce((s, i) => s + i.open, 0);
   return { currency, open: openInvoices - credit, overdue: Math.max(0, overdueInvoices - credit), credit };
+}
+
+/**
+ * The first day on which the overdue invoices exceed the open credit notes (the net overdue
+ * amount of `computeAmounts` is positive): the day after the due date at which the invoices,
+ * taken by due date, add up to more than `credit`. With no credit note it is the day after the
+ * oldest due date. Called once the net open amount is known to be positive, so that day exists.
+ */
+function netOverdueFrom(kept: Receivable[], credit: number): IsoDate {
+  let cumulative = 0;
+  for (const item of [...kept].sort((a, b) => compareDates(a.dueDate, b.dueDate))) {
+    cumulative += item.open;
+    if (cumulative > credit) return addDays(item.dueDate, 1);
+  }
+  throw new Error(`open credit notes (${credit}) cover every kept invoice: the net open amount was expected to be positive`);
 }
 
 function pauses(snapshot: CaseSnapshot, policy: Policy, kept: Receivable[], excluded: Receivable[], disputed: Receivable[], asOf: IsoDate): { reasons: Reason[]; until: IsoDate | null } {

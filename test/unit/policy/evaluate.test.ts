@@ -188,6 +188,61 @@ describe('credit notes netting', () => {
   });
 });
 
+describe('post-due steps need a positive overdue amount net of credit notes', () => {
+  // A: 1,000.00 overdue since 2026-11-20; B: 2,000.00 due 2026-12-15. Seen on a real ledger on
+  // 2026-12-05: credit notes larger than the overdue part sent reminder-1 for "0,00 échus".
+  const a = (dueDate = '2026-11-20') => invoice({ id: 'A', number: 'FAC-A', dueDate, total: 100_000 });
+  const b = (dueDate = '2026-12-15') => invoice({ id: 'B', number: 'FAC-B', dueDate, total: 200_000 });
+  const credit = (total: number) => creditNote({ id: 'C', number: 'AV-1', total });
+  const atEscalation = { case: last('formal-notice', 4, '2025-04-08') };
+  const table: [string, () => Parameters<typeof snapshot>[0], Parameters<typeof snapshot>[1], string, string, number][] = [
+    ['credits exceed the overdue part: reminder-1 waits for the day after B falls due', () => [a(), b(), credit(150_000)], {}, '2026-12-05', 'waiting:reminder-1@2026-12-16', 0],
+    ['… still waiting on the day B falls due', () => [a(), b(), credit(150_000)], {}, '2026-12-15', 'waiting:reminder-1@2026-12-16', 0],
+    ['… due the day after, for the net overdue', () => [a(), b(), credit(150_000)], {}, '2026-12-16', 'due:reminder-1@2026-11-25', 150_000],
+    ['credits smaller than the overdue part: reminder-1 is due', () => [a(), b(), credit(40_000)], {}, '2026-12-05', 'due:reminder-1@2026-11-25', 60_000],
+    ['credits equal to the overdue part: nothing is due net, reminder-1 waits', () => [a(), b(), credit(100_000)], {}, '2026-12-05', 'waiting:reminder-1@2026-12-16', 0],
+    ['no credit note: reminder-1 is due as before', () => [a(), b()], {}, '2026-12-05', 'due:reminder-1@2026-11-25', 100_000],
+    ['no credit note, nothing overdue after the courtesy: reminder-1 waits for its own date', () => [a('2026-12-10'), b()], { case: last('courtesy', 0, '2026-12-07') }, '2026-12-09', 'waiting:reminder-1@2026-12-15', 0],
+    ['escalation with the net overdue at 0: waits, not escalated', () => [a('2025-03-10'), b('2025-05-10'), credit(100_000)], atEscalation, '2025-04-23', 'waiting:escalation@2025-05-11', 0],
+    ['escalation once the net overdue is positive again', () => [a('2025-03-10'), b('2025-05-10'), credit(100_000)], atEscalation, '2025-05-11', 'due:escalation@2025-04-23', 200_000],
+  ];
+  it.each(table)('%s', (_name, items, over, asOf, expected, overdue) => {
+    const e = evaluate(snapshot(items(), over), b2b, asOf, ctx);
+    expect(summary(e)).toBe(expected);
+    expect(e.amounts.overdue).toBe(overdue);
+  });
+
+  it('the reason names the credit notes netted and the day the net overdue turns positive', () => {
+    const e = evaluate(snapshot([a(), b(), credit(150_000)]), b2b, '2026-12-05', ctx);
+    const reason = e.reasons.find((r) => r.code === 'NOT_OVERDUE_YET');
+    expect(reason).toEqual({ code: 'NOT_OVERDUE_YET', message: 'nothing is overdue net of the open credit notes AV-1 (150000 EUR) before 2026-12-16: only the invoices due by 2026-12-15 exceed them', itemIds: ['C'] });
+    expect(e.amounts).toEqual({ currency: 'EUR', open: 150_000, overdue: 0, credit: 150_000 });
+  });
+
+  it('credits exceeding the overdue part do not restart the ladder: the next step waits', () => {
+    const e = evaluate(snapshot([a('2025-03-10'), b('2025-05-10'), credit(100_000)], atEscalation), b2b, '2025-04-23', ctx);
+    expect(codes(e)).not.toContain('CYCLE_RESTARTED');
+    expect(codes(e)).not.toContain('REQUIRES_APPROVAL');
+  });
+
+  it('without credit notes, a step timed before the due date waits for the day after it, as before', () => {
+    // reminder-1 one day after the courtesy (03-07) falls on 03-08, before A's due date 03-10.
+    const policy: Policy = { ...b2b, minContactIntervalDays: 0, steps: b2b.steps.map((st) => (st.id === 'reminder-1' ? { ...st, timing: { after: 'previous_step' as const, days: 1 } } : st)) };
+    const over = { case: last('courtesy', 0, '2025-03-07') };
+    for (const items of [[inv()], [inv(), creditNote({ total: 10_000 })]]) {
+      const e = evaluate(snapshot(items, over), policy, '2025-03-09', ctx);
+      expect(summary(e)).toBe('waiting:reminder-1@2025-03-11');
+      expect(e.reasons.find((r) => r.code === 'NOT_OVERDUE_YET')).toEqual({ code: 'NOT_OVERDUE_YET', message: 'nothing is overdue before 2025-03-11' });
+    }
+  });
+
+  it('pre-due steps are not held back by credit notes', () => {
+    // courtesy 3 days before the oldest due date, on 2,000.00 net of a 500.00 credit note.
+    const e = evaluate(snapshot([invoice({ dueDate: '2026-12-10', total: 250_000 }), creditNote({ total: 50_000 })]), b2b, '2026-12-07', ctx);
+    expect(summary(e)).toBe('due:courtesy@2026-12-07');
+  });
+});
+
 describe('multi-currency', () => {
   it('each currency is its own case with its own thresholds', () => {
     const usd = evaluate(snapshot([invoice({ currency: 'USD', total: 40_000 })], { case: last('reminder-2', 2, '2025-03-25') }), b2b, '2025-04-01', ctx);
