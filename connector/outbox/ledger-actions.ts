@@ -1,5 +1,6 @@
 import type { Logger } from '../log/logger';
 import type { Action } from '../model/action.schema';
+import type { Receivable } from '../model/receivable.schema';
 import type { Amounts, StepDecision } from '../policy/evaluate';
 import type { Store, StoredDossier, StoredProcedureEvent } from '../store/store';
 import type { Clock } from '../time/clock';
@@ -80,9 +81,10 @@ async function performProcedureRow(options: LedgerPerformerOptions, action: Acti
     if (event) found = { dossier, events, event };
   }
   if (!found) throw new AdapterError({ code: 'PROCEDURE_EVENT_MISSING', kind: 'system', userMessage: `outbox row ${action.id} names procedure event ${String(eventId)}, which is not stored` });
-  const claimed = await claimedReceivables(store, action.caseId, found.dossier.content as DossierClaimLines);
+  // The dossier's lines name the credit notes deducted too: the notes go on the invoices it claims only.
+  const claimed = (await claimedReceivables(store, action.caseId, found.dossier.content as DossierClaimLines)).filter((r) => r.kind === 'invoice');
   const byConnection = new Map<string, string[]>();
-  for (const r of claimed.length ? claimed : await store.listReceivablesOfCase(action.caseId)) {
+  for (const r of claimed.length ? claimed : (await store.listReceivablesOfCase(action.caseId)).filter((r) => r.kind === 'invoice')) {
     if (!options.adapters.has(r.source.connection)) continue;
     byConnection.set(r.source.connection, [...(byConnection.get(r.source.connection) ?? []), r.id]);
   }
@@ -123,19 +125,29 @@ async function approvalSettled(store: Store, action: Action): Promise<boolean> {
   return !c || c.stage !== 'awaiting_approval' || c.pendingApproval?.stepId !== decision.stepId || c.pendingApproval.on !== decision.asOf;
 }
 
-/** One write-back request per connection holding some of the decision's items. */
+/**
+ * One write-back request per connection holding some of the invoices the decision claims. The
+ * decision's items also list the open credit notes netted from the amounts; nothing is written
+ * on them (the message claims nothing there). Instead the note on each invoice names them by
+ * number next to the amount deducted, so whoever reads an invoice sees which credit notes were used.
+ */
 async function buildRequests(options: LedgerPerformerOptions, action: Action): Promise<{ adapter: ErpAdapter; request: WriteBackRequest }[]> {
   const { store } = options;
   const decision = action.decisionId ? (await store.listDecisions(action.caseId)).find((d) => d.id === action.decisionId) : undefined;
   if (!decision) throw new Error(`action ${action.id} names decision ${String(action.decisionId)}, which does not exist`);
   const c = await store.getCase(action.caseId);
   const evaluation = decision.evaluation as { step: StepDecision; amounts: Amounts; itemIds?: string[]; asOf: string };
-  const itemIds = evaluation.itemIds ?? (await store.listReceivablesOfCase(action.caseId)).filter((r) => r.open > 0).map((r) => r.id);
-  const byConnection = new Map<string, string[]>();
-  for (const id of itemIds) {
+  const items: Receivable[] = evaluation.itemIds ? [] : (await store.listReceivablesOfCase(action.caseId)).filter((r) => r.open > 0);
+  for (const id of evaluation.itemIds ?? []) {
     const r = await store.getReceivable(id);
-    if (!r || !options.adapters.has(r.source.connection)) continue;
-    byConnection.set(r.source.connection, [...(byConnection.get(r.source.connection) ?? []), id]);
+    if (r) items.push(r);
+  }
+  const invoices = items.filter((r) => r.kind === 'invoice');
+  const creditNoteNumbers = items.filter((r) => r.kind === 'credit_note').map((r) => r.number);
+  const byConnection = new Map<string, string[]>();
+  for (const r of invoices) {
+    if (!options.adapters.has(r.source.connection)) continue;
+    byConnection.set(r.source.connection, [...(byConnection.get(r.source.connection) ?? []), r.id]);
   }
   const base = { key: action.idempotencyKey, ...(c ? { stage: c.stage } : {}) };
   let request: Omit<WriteBackRequest, 'receivableIds'>;
@@ -149,7 +161,7 @@ async function buildRequests(options: LedgerPerformerOptions, action: Action): P
         : approvalActivity({ step: evaluation.step, asOf: decision.asOf, amounts: evaluation.amounts, debtorName, ...locale });
     request = { ...base, kind: 'activity', summary, text, deadline: decision.asOf };
   } else {
-    request = { ...base, kind: 'note', text: stageNoteText({ step: evaluation.step, asOf: decision.asOf, amounts: evaluation.amounts, itemCount: itemIds.length, ...(options.locale ? { locale: options.locale } : {}) }) };
+    request = { ...base, kind: 'note', text: stageNoteText({ step: evaluation.step, asOf: decision.asOf, amounts: evaluation.amounts, itemCount: invoices.length, creditNoteNumbers, ...locale }) };
   }
   return [...byConnection].map(([connection, receivableIds]) => ({ adapter: options.adapters.get(connection)!, request: { ...request, receivableIds } }));
 }

@@ -20,13 +20,17 @@ export function frenchDate(iso: string): string {
   return `${d}/${m}/${y}`;
 }
 
-/** The note written on each invoice of a case when a step is decided. */
-export function stageNoteText(input: { step: Pick<StepDecision, 'id' | 'kind' | 'channels'>; asOf: string; amounts: Amounts; itemCount: number; locale?: string }): string {
+/**
+ * The note written on each invoice a step claims when it is decided. `itemCount` counts those
+ * invoices; the credit notes deducted get no note of their own, so their numbers are named here.
+ */
+export function stageNoteText(input: { step: Pick<StepDecision, 'id' | 'kind' | 'channels'>; asOf: string; amounts: Amounts; itemCount: number; creditNoteNumbers?: readonly string[]; locale?: string }): string {
   const { step, amounts } = input;
   const channels = step.channels.map((c) => CHANNEL_FR[c] ?? c).join(', ');
+  const numbers = input.creditNoteNumbers?.length ? ` (${input.creditNoteNumbers.join(', ')})` : '';
   return [
     `Recouvra — ${stepLabel(step)} décidée le ${frenchDate(input.asOf)}${channels ? ` (${channels})` : ''}.`,
-    `Le dossier couvre ${input.itemCount} pièce(s) : ${formatMoney(amounts.open, amounts.currency, input.locale)} ouverts, dont ${formatMoney(amounts.overdue, amounts.currency, input.locale)} échus${amounts.credit > 0 ? `, après ${formatMoney(amounts.credit, amounts.currency, input.locale)} d'avoirs` : ''}.`,
+    `Le dossier couvre ${input.itemCount} pièce(s) : ${formatMoney(amounts.open, amounts.currency, input.locale)} ouverts, dont ${formatMoney(amounts.overdue, amounts.currency, input.locale)} échus${amounts.credit > 0 ? `, après ${formatMoney(amounts.credit, amounts.currency, input.locale)} d'avoirs${numbers}` : ''}.`,
   ].join('\n');
 }
 
