@@ -15,8 +15,6 @@ type Item = WriteBackResult['items'][number];
  * note written just before a crash (or whose answer was lost) is found instead of written twice.
  */
 export class OdooWriter {
-  private moveModelId: Promise<number> | undefined;
-
   constructor(
     private readonly session: OdooSession,
     private readonly clock: Clock,
@@ -71,7 +69,6 @@ export class OdooWriter {
     const open = await this.markedIn('mail.activity', 'res_model', 'note', [...ids.keys()], marker);
     const closed = await this.markedIn('mail.message', 'model', 'body', [...ids.keys()], marker);
     const facts = await this.session.prepare();
-    const resModelId = await this.accountMoveModelId();
     const config = this.session.config.writeBack;
     const items: Item[] = [];
     for (const [id, rid] of ids) {
@@ -79,8 +76,11 @@ export class OdooWriter {
         items.push({ receivableId: rid, status: 'already_written' });
         continue;
       }
+      // No `res_model_id`: the model comes from `default_res_model` in the context, which also gives
+      // the activity Odoo's default type for the document, To-Do (v18-21/22); with an explicit
+      // `res_model_id` and no context it gets no type at all (v18-24/25), and looking the id up in
+      // `ir.model` is refused to an Invoicing-only user (v18-26).
       const vals = {
-        res_model_id: resModelId,
         res_id: id,
         summary: request.summary ?? request.text.split('\n')[0]!.slice(0, 120),
         note: noteHtml(request.text, marker),
@@ -88,8 +88,9 @@ export class OdooWriter {
         user_id: config.activityUserId ?? facts.uid,
         ...(config.activityTypeId ? { activity_type_id: config.activityTypeId } : {}),
       };
-      // erp-apis.md §1.7: `create` rather than activity_schedule, whose recordset result XML-RPC cannot marshal.
-      const result = await this.session.call<unknown>('mail.activity', 'create', { vals_list: [vals] }, true);
+      // erp-apis.md §1.7: `create` rather than activity_schedule, whose recordset result XML-RPC cannot
+      // marshal. The XML-RPC transport sends `vals_list` by position (v18-20: by keyword it faults).
+      const result = await this.session.call<unknown>('mail.activity', 'create', { vals_list: [vals], context: { default_res_model: 'account.move' } }, true);
       items.push({ receivableId: rid, status: 'written', ref: `mail.activity/${String(Array.isArray(result) ? result[0] : result)}` });
     }
     return items;
@@ -100,9 +101,33 @@ export class OdooWriter {
     const { vals, missing } = recoveryFieldValues(this.session.config.writeBack, facts.moveFields, { stage: request.stage, procedureState: request.procedureState });
     const reason = missing.length ? `account.move has no field ${missing.join(', ')} (create it in Odoo to see the recovery status in list views)` : undefined;
     if (Object.keys(vals).length === 0) return [...ids.values()].map((rid) => ({ receivableId: rid, status: 'skipped', reason: reason ?? 'nothing to write' }));
-    // Writing the same values again is harmless: fields need no marker.
-    await this.session.call<boolean>('account.move', 'write', { ids: [...ids.keys()], vals }, true);
-    return [...ids.values()].map((rid) => ({ receivableId: rid, status: 'written', ...(reason ? { reason } : {}) }));
+    // Any write moves write_date, even of a value already there (v18-43/44), and the next incremental
+    // sync would then read the invoice as changed: the values are read first and only those that
+    // differ are written. Read now rather than kept from the sync, whose value may be stale.
+    const names = Object.keys(vals);
+    const rows = await this.session.call<Record<string, unknown>[]>('account.move', 'read', { ids: [...ids.keys()], fields: names }, false);
+    if (!Array.isArray(rows)) throw new AdapterError({ code: 'ODOO_BAD_RESPONSE', kind: 'system', userMessage: 'account.move.read did not return a list' });
+    const current = new Map(rows.map((r) => [r['id'], r]));
+    const writes = new Map<string, { vals: Record<string, string>; ids: number[] }>();
+    const items: Item[] = [];
+    for (const [id, rid] of ids) {
+      const row = current.get(id);
+      // `read` leaves out ids that no longer exist (v18-33).
+      if (!row) {
+        items.push({ receivableId: rid, status: 'skipped', reason: 'the invoice is no longer in Odoo' });
+        continue;
+      }
+      const changed = Object.fromEntries(names.filter((n) => row[n] !== vals[n]).map((n) => [n, vals[n]!]));
+      if (Object.keys(changed).length === 0) {
+        items.push({ receivableId: rid, status: 'already_written', ...(reason ? { reason } : {}) });
+        continue;
+      }
+      const group = JSON.stringify(changed);
+      writes.set(group, { vals: changed, ids: [...(writes.get(group)?.ids ?? []), id] });
+      items.push({ receivableId: rid, status: 'written', ...(reason ? { reason } : {}) });
+    }
+    for (const w of writes.values()) await this.session.call<boolean>('account.move', 'write', { ids: w.ids, vals: w.vals }, true);
+    return items;
   }
 
   /** The documents among `resIds` that already carry `marker` in `textField`. */
@@ -111,17 +136,5 @@ export class OdooWriter {
     const rows = await this.session.call<{ res_id?: unknown }[]>(model, 'search_read', { domain, fields: ['res_id'] }, false);
     if (!Array.isArray(rows)) throw new AdapterError({ code: 'ODOO_BAD_RESPONSE', kind: 'system', userMessage: `${model}.search_read did not return a list` });
     return new Set(rows.map((r) => r.res_id).filter((x): x is number => typeof x === 'number'));
-  }
-
-  private accountMoveModelId(): Promise<number> {
-    this.moveModelId ??= this.session.call<{ id: number }[]>('ir.model', 'search_read', { domain: [['model', '=', 'account.move']], fields: ['id'], limit: 1 }, false).then((rows) => {
-      const id = Array.isArray(rows) ? rows[0]?.id : undefined;
-      if (typeof id !== 'number') {
-        this.moveModelId = undefined;
-        throw new AdapterError({ code: 'ODOO_BAD_RESPONSE', kind: 'system', userMessage: 'ir.model has no account.move: is the Invoicing app installed?' });
-      }
-      return id;
-    });
-    return this.moveModelId;
   }
 }

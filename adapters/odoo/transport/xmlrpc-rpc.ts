@@ -22,6 +22,15 @@ export interface XmlRpcOdooRpcOptions {
 }
 
 /**
+ * Named arguments that must travel by POSITION over XML-RPC, although JSON-2 takes them by name.
+ * Odoo 16–18's `odoo/api.py call_kw` runs `create` and then reads `args[0]` to answer an id or a
+ * list of ids: `create(vals_list=…)` with empty positional args faults with `IndexError: tuple index
+ * out of range` AFTER the create ran, and the create is rolled back (capture v18-20); the positional
+ * form works (v18-21). [UNVERIFIED on 19.0's XML-RPC; positional is accepted there too.]
+ */
+const POSITIONAL_OVER_XMLRPC: Readonly<Record<string, string>> = { create: 'vals_list' };
+
+/**
  * OdooRpc over `/xmlrpc/2/common` and `/xmlrpc/2/object` (erp-apis.md §1.1-1.3): every version,
  * deprecated since 19.0. Authenticates once, lazily, and sends db, uid and key with every call.
  */
@@ -65,12 +74,15 @@ export class XmlRpcOdooRpc implements OdooRpc {
   async call<T = unknown>(model: string, method: string, named: { ids?: readonly number[] } & Record<string, unknown>, options: OdooCallOptions): Promise<T> {
     const uid = this.uid ?? (await this.authenticate());
     const { ids, ...rest } = named;
+    const positionalName = POSITIONAL_OVER_XMLRPC[method];
+    const positional = positionalName !== undefined && rest[positionalName] !== undefined ? [rest[positionalName] as XmlRpcValue] : [];
+    if (positional.length) delete rest[positionalName!];
     // An absent named argument takes its default, as JSON.stringify gives it on JSON-2.
     const kwargs = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as XmlRpcStruct;
     const { database, apiKey } = this.options;
     const what = `${model}.${method}`;
     try {
-      const args: XmlRpcValue[] = ids ? [ids] : [];
+      const args: XmlRpcValue[] = [...(ids ? [ids] : []), ...positional];
       return (await this.transport.call('object', 'execute_kw', [database, uid, apiKey, model, method, args, kwargs], { isWrite: options.isWrite, what })) as T;
     } catch (e) {
       // An id beyond 2^31−1 in the request: refused before sending, so nothing ran.
