@@ -25,8 +25,9 @@ export function classifyFault(code: number | string, faultString: string, ctx: {
     return new AdapterError({ code: 'ODOO_ACCESS_DENIED', kind: 'config', userMessage: 'Odoo refused the login or API key: check `login` and the API key (Odoo › Preferences › Account Security › New API Key)', detail });
   }
   if (code === ODOO_FAULT.ACCESS_ERROR || /AccessError/.test(String(code))) {
-    return new AdapterError({ code: 'ODOO_ACCESS_ERROR', kind: 'config', userMessage: `the Odoo user lacks access rights for ${ctx.what} (${summary}): give it the Invoicing/Accounting rights`, detail });
+    return accessError(ctx.what, redactString(faultString, ctx.secrets), detail);
   }
+  if (SENDER_EMAIL_MISSING.test(faultString)) return senderEmailMissing(ctx.what, detail);
   if (/cannot marshal None/.test(faultString)) {
     // §1.3: the method ran, maybe committed, and only its return value failed to travel.
     return new AdapterError({
@@ -52,6 +53,46 @@ export function classifyFault(code: number | string, faultString: string, ctx: {
     return new AdapterError({ code: 'ODOO_USER_ERROR', kind: 'system', userMessage: `Odoo refused ${ctx.what}: ${summary}`, detail, outcomeUnknown: false });
   }
   return new AdapterError({ code: 'ODOO_APPLICATION_ERROR', kind: 'system', userMessage: `Odoo failed on ${ctx.what}: ${summary}`, detail, outcomeUnknown: ctx.isWrite });
+}
+
+/**
+ * An AccessError's text (captures v18-26, v18-29): a header naming the operation, the model's label
+ * and its technical name, then the groups that would allow it, tab-indented, then Odoo's advice.
+ */
+const ACCESS_HEADER = /You are not allowed to (access|modify|create|delete) '([^']*)' \(([\w.]+)\) records/;
+const OPERATION: Readonly<Record<string, string>> = { access: 'read', modify: 'modify', create: 'create', delete: 'delete' };
+
+/** What an AccessError says is refused and who may do it; undefined when the text has another shape. */
+export function parseAccessError(text: string): { operation: string; label: string; model: string; groups: string[] } | undefined {
+  const header = ACCESS_HEADER.exec(text);
+  if (!header) return undefined;
+  const groups = [...text.matchAll(/^\s*-\s+(.+?)\s*$/gm)].map((m) => m[1]!);
+  return { operation: OPERATION[header[1]!]!, label: header[2]!, model: header[3]!, groups };
+}
+
+/**
+ * The operation, the model and the groups that would allow it stay in the message: Odoo's last
+ * line alone ("Contact your administrator…") tells the user nothing they can act on.
+ */
+function accessError(what: string, text: string, detail: string): AdapterError {
+  const parsed = parseAccessError(text);
+  if (!parsed) {
+    return new AdapterError({ code: 'ODOO_ACCESS_ERROR', kind: 'config', userMessage: `the Odoo user lacks access rights for ${what}: ${faultSummary(text)}`, detail });
+  }
+  const groups = parsed.groups.length ? `; Odoo allows it to the groups ${parsed.groups.map((g) => `"${g}"`).join(', ')}: add the integration user to one of them (Settings › Users & Companies › Users)` : '; no group allows it: ask the Odoo administrator';
+  return new AdapterError({ code: 'ODOO_ACCESS_ERROR', kind: 'config', userMessage: `the Odoo user may not ${parsed.operation} '${parsed.label}' (${parsed.model}) records, which ${what} needs${groups}`, detail });
+}
+
+/** Fault 2 of capture v18-27/28: assigning an activity to someone else e-mails them as the caller. */
+const SENDER_EMAIL_MISSING = /Unable to send message, please configure the sender's email address/;
+
+function senderEmailMissing(what: string, detail: string): AdapterError {
+  return new AdapterError({
+    code: 'ODOO_SENDER_EMAIL_MISSING',
+    kind: 'config',
+    userMessage: `Odoo refused ${what}: an activity assigned to another user notifies them by e-mail from the integration user, who has no e-mail address. Give the integration user an e-mail address in Odoo (Settings › Users & Companies › Users › Email), or remove \`writeBack.activityUserId\` so that activities are assigned to the integration user itself`,
+    detail,
+  });
 }
 
 function databaseNotFound(summary: string, detail: string): AdapterError {
@@ -98,6 +139,10 @@ export function classifyJson2Error(status: number, body: string, ctx: { what: st
     if (status === 404) {
       return new AdapterError({ code: 'ODOO_ENDPOINT_NOT_FOUND', kind: 'config', userMessage: `${ctx.url} does not exist: JSON-2 needs Odoo 19 or later (use \`protocol: xmlrpc\` before that), and \`url\` must be the Odoo server's address`, detail: `${ctx.what}: HTTP 404 from ${ctx.url}: ${excerpt}` });
     }
+    // Odoo 18 sends unknown /json/2 paths to its login page (capture v18-32: 303 to /web/login).
+    if (status >= 300 && status < 400) {
+      return new AdapterError({ code: 'ODOO_JSON2_UNAVAILABLE', kind: 'config', userMessage: `${ctx.url} redirects to the login page: this Odoo has no JSON-2 API (it arrived in 19.0); use \`protocol: xmlrpc\` or \`auto\``, detail: `${ctx.what}: HTTP ${status} from ${ctx.url}: ${excerpt}` });
+    }
     return classifyHttpStatus(status, { ...ctx, body: excerpt });
   }
   const message = redactString(error.message, ctx.secrets);
@@ -105,9 +150,8 @@ export function classifyJson2Error(status: number, body: string, ctx: { what: st
   if (status === 401) {
     return new AdapterError({ code: 'ODOO_ACCESS_DENIED', kind: 'config', userMessage: `Odoo refused the API key (${message}): check that it exists and has not expired (Odoo › Preferences › Account Security › New API Key)`, detail });
   }
-  if (status === 403) {
-    return new AdapterError({ code: 'ODOO_ACCESS_ERROR', kind: 'config', userMessage: `the Odoo user lacks access rights for ${ctx.what} (${message}): give it the Invoicing/Accounting rights`, detail });
-  }
+  if (status === 403) return accessError(ctx.what, message, detail);
+  if (SENDER_EMAIL_MISSING.test(message)) return senderEmailMissing(ctx.what, detail);
   const userError = new AdapterError({ code: 'ODOO_USER_ERROR', kind: 'system', userMessage: `Odoo refused ${ctx.what}: ${message}`, detail, outcomeUnknown: false });
   if (status === 404) {
     if (/MissingError$/.test(error.name)) return userError;

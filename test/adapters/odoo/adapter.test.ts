@@ -63,7 +63,8 @@ describe('Odoo adapter: check', () => {
     db.setAccess(BILLING_UID, 'account.move', []);
     const result = await adapterFor(sim.url).check();
     expect(result.ok).toBe(false);
-    expect(result.problems.join('\n')).toMatch(/ODOO_ACCESS_ERROR: .*access rights/);
+    // The operation, the model and the groups that would allow it: Odoo's last line alone says none of them.
+    expect(result.problems.join('\n')).toMatch(/ODOO_ACCESS_ERROR: the Odoo user may not read 'Journal Entry' \(account\.move\) records, .*groups "[^"]+"/);
   });
 
   it('refuses JSON-2 on a server older than 19.0 with the setting to change', async () => {
