@@ -23,11 +23,18 @@ export interface OdooCursor {
 
 export const CUSTOMER_MOVE_TYPES = ['out_invoice', 'out_refund'] as const;
 
-/** Customer invoices and credit notes still open (OCA credit-control's base domain, §1.5). */
+/**
+ * Customer invoices and credit notes still open: posted, with something left to pay. Settled-ness
+ * comes from `amount_residual`, not from `payment_state`: on Enterprise a partly paid invoice may be
+ * `in_payment` with money still owed, and Community 18 never says `in_payment` (it goes to `paid`).
+ * `invoicing_legacy` moves predate the accounting app: Odoo does not track what is left on them.
+ * (OCA credit-control's base domain, §1.5, filtered on payment_state; this one on the residual.)
+ */
 export const OPEN_RECEIVABLES_DOMAIN: OdooDomain = [
   ['move_type', 'in', [...CUSTOMER_MOVE_TYPES]],
   ['state', '=', 'posted'],
-  ['payment_state', 'not in', ['paid', 'reversed', 'in_payment', 'invoicing_legacy']],
+  ['amount_residual', '!=', 0],
+  ['payment_state', '!=', 'invoicing_legacy'],
 ];
 
 export const KEYSET_ORDER = 'write_date asc, id asc';

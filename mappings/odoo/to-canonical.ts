@@ -20,10 +20,12 @@ export const odooIds = {
 
 /**
  * `payment_state` values (erp-apis.md §1.5): 16/17 not_paid, in_payment, paid, partial,
- * reversed, invoicing_legacy; 18 adds blocked. `in_payment` means a payment is registered
- * but not yet matched with the bank: the debtor has paid, so nothing is chased.
+ * reversed, invoicing_legacy; 18 adds blocked. What is owed is `amount_residual`: on Enterprise
+ * a partly paid invoice can be `in_payment` with money still owed, and a fully paid one has a
+ * residual of 0 whatever its state. Only `invoicing_legacy` moves (made before the accounting app
+ * was installed) have a residual Odoo does not follow: they are treated as settled.
  */
-const NOTHING_OPEN = new Set(['paid', 'in_payment', 'reversed', 'invoicing_legacy']);
+const RESIDUAL_NOT_TRACKED = new Set(['invoicing_legacy']);
 
 const KIND: Record<string, Receivable['kind']> = { out_invoice: 'invoice', out_refund: 'credit_note' };
 
@@ -59,8 +61,8 @@ export function moveToReceivable(raw: unknown, connection: string): Mapped<Recei
   if (typeof total === 'string') return { ok: false, reason: `${m.name}: amount_total ${total}` };
   if (typeof residual === 'string') return { ok: false, reason: `${m.name}: amount_residual ${residual}` };
   const warnings: string[] = [];
-  const open = NOTHING_OPEN.has(m.payment_state) ? 0 : residual;
-  if (open !== residual) warnings.push(`${m.name}: payment_state ${m.payment_state} with a residual of ${residual}: treated as settled`);
+  const open = RESIDUAL_NOT_TRACKED.has(m.payment_state) ? 0 : residual;
+  if (open !== residual) warnings.push(`${m.name} (account.move ${m.id}): payment_state ${m.payment_state} with an amount left: treated as settled`);
   const candidate = {
     id: odooIds.move(connection, m.id),
     source: { system: ODOO_SYSTEM, connection, id: String(m.id) },
@@ -89,31 +91,32 @@ export function partnerToDebtor(raw: unknown, connection: string): Mapped<Debtor
   const p: OdooPartnerWire = wire.data;
   const name = text(p.name);
   if (!name) return { ok: false, reason: `partner ${p.id} has no name` };
-  const warnings: string[] = [];
+  // Fields ignored, named without their values (personal data): one warning line per partner.
+  const ignored: string[] = [];
   // Identifiers are kept only when valid: a wrong SIREN on a court filing is worse than none.
   const registry = text(p.company_registry)?.replace(/\s/g, '');
   const siretRaw = text(p.siret)?.replace(/\s/g, '');
   const siren = registry && isValidSiren(registry) ? registry : siretRaw && isValidSiret(siretRaw) ? siretRaw.slice(0, 9) : undefined;
-  if (registry && !isValidSiren(registry)) warnings.push(`partner ${p.id}: company_registry "${registry}" is not a valid SIREN; ignored`);
+  if (registry && !isValidSiren(registry)) ignored.push('company_registry (not a valid SIREN)');
   const siret = siretRaw && isValidSiret(siretRaw) && (!siren || siretRaw.startsWith(siren)) ? siretRaw : undefined;
-  if (siretRaw && !siret) warnings.push(`partner ${p.id}: siret "${siretRaw}" is not valid for this partner; ignored`);
+  if (siretRaw && !siret) ignored.push('siret (not a valid SIRET for this partner)');
   const vatRaw = text(p.vat)?.replace(/\s/g, '').toUpperCase();
   const vat = vatRaw && (!vatRaw.startsWith('FR') || isValidFrenchVat(vatRaw)) ? vatRaw : undefined;
-  if (vatRaw && !vat) warnings.push(`partner ${p.id}: VAT number "${vatRaw}" has a wrong key; ignored`);
-  // A malformed e-mail or phone is dropped with a warning; it must not keep the debtor out.
-  // Warnings reach the log: they name the partner and the field, never the value (personal data).
+  if (vatRaw && !vat) ignored.push('vat (wrong key)');
+  // A malformed e-mail or phone is dropped; it must not keep the debtor out.
   const emails: string[] = [];
   const keyed = (text(p.email) ?? '').split(/[,;]/).map((x) => x.trim()).filter((x) => x !== '');
   for (const [i, e] of keyed.entries()) {
     if (EmailSchema.safeParse(e).success) emails.push(e);
-    else warnings.push(`partner ${p.id}: ${keyed.length > 1 ? `e-mail ${i + 1} of ${keyed.length} in` : 'the'} email field is not a valid address; ignored`);
+    else ignored.push(`email (${keyed.length > 1 ? `address ${i + 1} of ${keyed.length}` : 'the address'} is not valid)`);
   }
   const phones: string[] = [];
   for (const [field, ph] of [['phone', text(p.phone)], ['mobile', text(p.mobile)]] as const) {
     if (ph === undefined) continue;
     if (PHONE.test(ph)) phones.push(ph);
-    else warnings.push(`partner ${p.id}: the ${field} field is not a phone number; ignored`);
+    else ignored.push(`${field} (not a phone number)`);
   }
+  const warnings = ignored.length ? [`partner ${p.id}: ignored ${ignored.join(', ')}`] : [];
   const country = text(p.country_code)?.toUpperCase();
   const street = [text(p.street), text(p.street2)].filter((x): x is string => x !== undefined);
   const addresses = street.length && text(p.zip) && text(p.city) && country ? [{ kind: 'billing' as const, lines: street, postalCode: text(p.zip)!, city: text(p.city)!, country }] : [];
