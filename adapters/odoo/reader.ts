@@ -3,7 +3,7 @@ import type { Debtor, Receivable } from '../../connector/model';
 import { AdapterError } from '../../connector/sync/adapter-error';
 import type { Closure, InvoicePdf, ReadPage, ReadPosition } from '../../connector/sync/adapter';
 import { moveToReceivable, odooIds, partnerToDebtor } from '../../mappings/odoo/to-canonical';
-import type { OdooSession } from './session';
+import { OPTIONAL_PARTNER_FIELDS, type OdooSession } from './session';
 import { afterCursorDomain, compareCursors, CUSTOMER_MOVES_DOMAIN, cursorAfterPage, KEYSET_ORDER, OPEN_RECEIVABLES_DOMAIN, startOfRun, type OdooCursor, type OdooDomain } from './sync-plan';
 
 /**
@@ -15,8 +15,6 @@ import { afterCursorDomain, compareCursors, CUSTOMER_MOVES_DOMAIN, cursorAfterPa
 // erp-apis.md §1.5: the fields of an open receivable.
 const MOVE_FIELDS = ['name', 'ref', 'move_type', 'state', 'payment_state', 'invoice_date', 'invoice_date_due', 'amount_total', 'amount_residual', 'currency_id', 'partner_id', 'commercial_partner_id', 'company_id', 'write_date'];
 const PARTNER_FIELDS = ['name', 'is_company', 'commercial_partner_id', 'vat', 'email', 'phone', 'street', 'street2', 'zip', 'city', 'country_id', 'lang', 'write_date'];
-/** Present on some versions or with some modules only (erp-apis.md §1.5): read when fields_get lists them. */
-const OPTIONAL_PARTNER_FIELDS = ['company_registry', 'siret', 'mobile', 'country_code'];
 /** ids per `search` page when listing every open receivable (ids only: small responses). */
 const ID_PAGE = 10_000;
 
@@ -84,7 +82,7 @@ export class OdooReader {
     const resume = position.resume ? parseCursor(position.resume, `resume position of ${this.connection}/${stream}`, ResumeSchema) : undefined;
     const start = resume ?? startOfRun(saved, this.session.config.overlapSeconds);
     const openOnly = stream === 'receivables' && (resume ? resume.openOnly === true : saved === undefined);
-    const filter: OdooDomain = stream === 'debtors' ? DEBTORS_DOMAIN : [...(openOnly ? [...OPEN_RECEIVABLES_DOMAIN, ['amount_residual', '!=', 0]] : CUSTOMER_MOVES_DOMAIN), ...this.companyFilter()];
+    const filter: OdooDomain = stream === 'debtors' ? DEBTORS_DOMAIN : [...(openOnly ? OPEN_RECEIVABLES_DOMAIN : CUSTOMER_MOVES_DOMAIN), ...this.companyFilter()];
     return { model, domain: afterCursorDomain(start, filter), saved, start, openOnly };
   }
 
@@ -131,8 +129,26 @@ export class OdooReader {
       const partners = await this.session.call<RawRecord[]>('res.partner', 'read', { ids: [...partnerIds], fields, context: { active_test: false } }, false);
       if (!Array.isArray(partners)) throw badResponse('res.partner.read', 'a list of records', partners);
       await this.mapPartners(partners, page);
+      // `read` leaves out ids that do not exist instead of failing (v18-33): an invoice whose
+      // customer did not come back is kept aside with the reason, never saved without its debtor.
+      for (const p of partners) if (typeof p['id'] === 'number') partnerIds.delete(p['id']);
+      if (partnerIds.size > 0) this.quarantineOrphans(page, partnerIds, records);
     }
     return page;
+  }
+
+  private quarantineOrphans(page: ReadPage, missing: ReadonlySet<number>, records: RawRecord[]): void {
+    const orphan = new Set([...missing].map((id) => odooIds.partner(this.connection, id)));
+    const kept: Receivable[] = [];
+    for (const r of page.receivables) {
+      if (!orphan.has(r.debtorId)) {
+        kept.push(r);
+        continue;
+      }
+      const raw = records.find((x) => odooIds.move(this.connection, x['id'] as number) === r.id);
+      page.quarantined.push({ sourceId: r.source.id, reason: `${r.number}: its customer ${r.debtorId.split(':').slice(1).join('/')} could not be read (deleted, or hidden from the integration user)`, raw: raw ?? r.source });
+    }
+    page.receivables = kept;
   }
 
   private async mapPartners(records: RawRecord[], page: ReadPage): Promise<void> {
@@ -169,7 +185,7 @@ export class OdooReader {
     const ids = new Set<string>();
     let last = 0;
     for (;;) {
-      const domain = [...OPEN_RECEIVABLES_DOMAIN, ['amount_residual', '!=', 0], ['id', '>', last], ...this.companyFilter()];
+      const domain = [...OPEN_RECEIVABLES_DOMAIN, ['id', '>', last], ...this.companyFilter()];
       const page = await this.session.call<unknown>('account.move', 'search', { domain, limit: ID_PAGE, order: 'id asc' }, false);
       if (!Array.isArray(page) || !page.every((x): x is number => Number.isInteger(x))) throw badResponse('account.move.search', 'a list of ids', page);
       for (const id of page) ids.add(odooIds.move(this.connection, id));

@@ -7,6 +7,12 @@ import { Json2OdooRpc } from './transport/json2-transport';
 import type { OdooRpc, OdooServerVersion } from './transport/rpc';
 import { XmlRpcOdooRpc } from './transport/xmlrpc-rpc';
 
+/** Partner fields present on some versions or with some modules only (erp-apis.md §1.5): read when fields_get lists them. */
+export const OPTIONAL_PARTNER_FIELDS = ['company_registry', 'siret', 'mobile', 'country_code'] as const;
+
+/** How long a session trusts what it learnt of the server (ms of real time, not the business clock). */
+const FACTS_TTL_MS = 3_600_000;
+
 /** The first Odoo with the JSON-2 API (erp-apis.md §1.1: 19.0; saas-18.4 on Odoo Online). */
 export const JSON2_SINCE_MAJOR = 19;
 /** `body_is_html` exists from 17.0 (odoo/odoo#129977, erp-apis.md §1.7). */
@@ -35,6 +41,7 @@ export interface OdooSessionOptions {
 export class OdooSession {
   private readonly lane = new SerialLane();
   private facts: Promise<OdooServerFacts> | undefined;
+  private factsAt = 0;
   private rpc: OdooRpc | undefined;
 
   constructor(
@@ -43,12 +50,20 @@ export class OdooSession {
     private readonly options: OdooSessionOptions = {},
   ) {}
 
-  /** Connects on first use; a failed connection is tried again on the next call. */
+  /**
+   * Connects on first use; a failed connection is tried again on the next call. What was learnt
+   * (version, protocol, uid, fields) serves every later run of a long-lived daemon for an hour, then
+   * is asked again, so that an `x_` field created meanwhile is found without a restart.
+   */
   prepare(): Promise<OdooServerFacts> {
-    this.facts ??= this.connect().catch((e: unknown) => {
-      this.facts = undefined;
-      throw e;
-    });
+    if (this.facts && performance.now() - this.factsAt > FACTS_TTL_MS) this.facts = undefined;
+    if (!this.facts) {
+      this.factsAt = performance.now();
+      this.facts = this.connect().catch((e: unknown) => {
+        this.facts = undefined;
+        throw e;
+      });
+    }
     return this.facts;
   }
 
@@ -76,20 +91,38 @@ export class OdooSession {
   private async connect(): Promise<OdooServerFacts> {
     const c = this.config;
     const common = { baseUrl: c.url, database: c.database, login: c.login, apiKey: c.apiKey, timeoutMs: c.timeoutMs };
-    // The version answers without credentials on both protocols; XML-RPC's serves every version.
-    const probe: OdooRpc = c.protocol === 'json2' ? new Json2OdooRpc(common) : new XmlRpcOdooRpc(common);
-    const version = await this.retrying('version', false, () => probe.version());
+    const xmlrpc = new XmlRpcOdooRpc(common);
+    const { version, answeredBy } = await this.serverVersion(xmlrpc, () => new Json2OdooRpc(common));
     const protocol = c.protocol === 'auto' ? (version.major >= JSON2_SINCE_MAJOR ? 'json2' : 'xmlrpc') : c.protocol;
     if (protocol === 'json2' && version.major < JSON2_SINCE_MAJOR) {
       throw new AdapterError({ code: 'ODOO_JSON2_UNAVAILABLE', kind: 'config', userMessage: `Odoo ${version.serverVersion} has no JSON-2 API (it arrived in 19.0): set \`protocol: xmlrpc\` or \`auto\` for connection ${c.id}` });
     }
-    const rpc: OdooRpc = protocol === probe.protocol ? probe : protocol === 'json2' ? new Json2OdooRpc(common) : new XmlRpcOdooRpc(common);
+    const rpc: OdooRpc = protocol === 'xmlrpc' ? xmlrpc : answeredBy.protocol === 'json2' ? answeredBy : new Json2OdooRpc(common);
     this.rpc = rpc;
     const uid = await this.retrying('authenticate', false, () => rpc.authenticate());
-    const fieldsOf = async (model: string) => new Set(Object.keys(await this.raw<Record<string, unknown>>(model, 'fields_get', { attributes: ['type'] }, false)));
-    const moveFields = await fieldsOf('account.move');
-    const partnerFields = await fieldsOf('res.partner');
+    // Only the optional fields the adapter looks for: a whole fields_get of account.move is hundreds of
+    // fields with their selections, the largest answer of a small sync. Names a server lacks are
+    // simply left out of the answer (odoo/models.py fields_get filters on `allfields`).
+    const fieldsOf = async (model: string, names: readonly string[]) => new Set(Object.keys(await this.raw<Record<string, unknown>>(model, 'fields_get', { allfields: [...names], attributes: ['type'] }, false)));
+    const moveFields = await fieldsOf('account.move', [c.writeBack.stageField, c.writeBack.procedureField]);
+    const partnerFields = await fieldsOf('res.partner', OPTIONAL_PARTNER_FIELDS);
     this.deps.logger.info(`odoo ${c.id}: connected to Odoo ${version.serverVersion} over ${protocol}`, { connection: c.id });
     return { version, protocol, uid, moveFields, partnerFields };
+  }
+
+  /**
+   * The server's version, asked the way every version answers: XML-RPC's `common.version()` serves
+   * 16.0 to 21.x self-hosted, while `/web/version` is 404 on 18.0 (capture v18-30) and JSON-2 paths
+   * redirect to the login page there (v18-32). Only a server without XML-RPC (Odoo 22, Online 21.1,
+   * erp-apis.md §1.1) is asked over JSON-2's `/web/version`.
+   */
+  private async serverVersion(xmlrpc: OdooRpc, json2: () => OdooRpc): Promise<{ version: OdooServerVersion; answeredBy: OdooRpc }> {
+    try {
+      return { version: await this.retrying('version', false, () => xmlrpc.version()), answeredBy: xmlrpc };
+    } catch (e) {
+      if (!(e instanceof AdapterError && e.code === 'ODOO_ENDPOINT_NOT_FOUND')) throw e;
+      const rpc = json2();
+      return { version: await this.retrying('version', false, () => rpc.version()), answeredBy: rpc };
+    }
   }
 }

@@ -78,11 +78,17 @@ export async function syncConnection(options: SyncOptions): Promise<SyncSummary>
   let reconciled = false;
   try {
     let firstRun = true;
+    const streams: { stream: StreamName; saved: Record<string, unknown> | undefined; total: number | undefined }[] = [];
     for (const stream of adapter.streams()) {
       const saved = options.fromScratch ? undefined : await store.getCursor(connection, stream);
       if (saved) firstRun = false;
-      await readStream(options, stream, saved?.value, counts);
+      streams.push({ stream, saved: saved?.value, total: undefined });
     }
+    // Every stream is counted before any is read: the counts feed the progress bars, and they prove
+    // that the source lets us read each stream, so that a rights problem on the second stream
+    // stops the sync before the first one saved anything.
+    if (adapter.estimate) for (const s of streams) s.total = await adapter.estimate(s.stream, { saved: s.saved });
+    for (const s of streams) await readStream(options, s.stream, s.saved, s.total, counts);
     if (await reconciliationDue(options, firstRun)) {
       await reconcile(options, counts);
       reconciled = true;
@@ -95,10 +101,9 @@ export async function syncConnection(options: SyncOptions): Promise<SyncSummary>
   return { connection, ...counts, reconciled, durationMs: clock.now().getTime() - started };
 }
 
-async function readStream(options: SyncOptions, stream: StreamName, saved: Record<string, unknown> | undefined, counts: SyncCounts): Promise<void> {
+async function readStream(options: SyncOptions, stream: StreamName, saved: Record<string, unknown> | undefined, total: number | undefined, counts: SyncCounts): Promise<void> {
   const { adapter, connection, onProgress } = options;
   let done = 0;
-  const total = adapter.estimate ? await adapter.estimate(stream, { saved }) : undefined;
   onProgress?.({ connection, phase: stream, done, total });
   let pending: Promise<ReadPage> | undefined = adapter.read(stream, { saved });
   while (pending) {
@@ -196,7 +201,8 @@ async function savePage(options: SyncOptions, stream: string, page: ReadPage, co
   counts.warnings += page.warnings.length;
   counts.pages++;
   for (const q of page.quarantined) logger.warn(`sync ${connection}/${stream}: record ${q.sourceId} quarantined: ${q.reason}`, { connection, stream, sourceId: q.sourceId });
-  for (const w of page.warnings) logger.debug(`sync ${connection}/${stream}: ${w}`, { connection, stream });
+  // One line per record, at the default level: which field of which record was set aside, never its value.
+  for (const w of page.warnings) logger.info(`sync ${connection}/${stream}: ${w}`, { connection, stream });
   if (!page.cursor && toSave.length === 0 && page.debtors.length === 0 && page.quarantined.length === 0 && closures.length === 0) return;
   await store.savePage({
     connection,
