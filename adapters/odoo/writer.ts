@@ -84,8 +84,8 @@ export class OdooWriter {
         res_id: id,
         summary: request.summary ?? request.text.split('\n')[0]!.slice(0, 120),
         note: noteHtml(request.text, marker),
-        date_deadline: request.deadline ?? this.clock.now().toISOString().slice(0, 10),
         user_id: config.activityUserId ?? facts.uid,
+        date_deadline: request.deadline ?? this.clock.now().toISOString().slice(0, 10),
         ...(config.activityTypeId ? { activity_type_id: config.activityTypeId } : {}),
       };
       // erp-apis.md §1.7: `create` rather than activity_schedule, whose recordset result XML-RPC cannot
