@@ -206,6 +206,63 @@ describe('Odoo adapter: write-back', () => {
   });
 });
 
+describe('Odoo adapter: writing x_ fields moves write_date, so only what changed is written', () => {
+  it('a stage written again is not written, and the next incremental sync sees no change', async () => {
+    const { db, sim } = await simulator('18.0', { invoices: 60 });
+    try {
+      db.addCustomField('account.move', 'x_recovery_stage', 'char');
+      const store = await openSqliteStore(':memory:');
+      await store.migrate();
+      const adapter = adapterFor(sim.url);
+      const sync = () => syncConnection({ store, adapter, connection: 'odoo', clock, logger: memoryLogger('error').logger, mode: 'incremental' });
+      expect((await sync()).error).toBeUndefined();
+      const ids = (await store.listOpenReceivableIds('odoo')).slice(0, 5);
+      expect(ids).toHaveLength(5);
+      const writes = () => sim.controls.requests.filter((r) => r.model === 'account.move' && r.rpcMethod === 'write').length;
+      // Odoo stamps write_date with the second of the write (v18-42/44): later than the sync's reads.
+      db.advanceClock(30);
+      const first = await adapter.writeBack({ key: 'stage-1', receivableIds: ids, kind: 'fields', stage: 'reminder', text: '' });
+      expect(first.items.map((i) => i.status)).toEqual(Array(5).fill('written'));
+      expect(writes()).toBe(1);
+      expect(await sync()).toMatchObject({ changed: 5, new: 0 });
+      db.advanceClock(30);
+      // The same stage again (the next note of the same stage): nothing is written, write_date stays.
+      const again = await adapter.writeBack({ key: 'stage-2', receivableIds: ids, kind: 'fields', stage: 'reminder', text: '' });
+      expect(again.items.map((i) => i.status)).toEqual(Array(5).fill('already_written'));
+      expect(writes()).toBe(1);
+      expect(await sync()).toMatchObject({ changed: 0, new: 0 });
+      // One invoice changed by hand in Odoo: only that one is written back.
+      const [one] = ids;
+      db.call('account.move', 'write', [[Number(one!.split(':').pop())], { x_recovery_stage: 'manual' }]);
+      const mixed = await adapter.writeBack({ key: 'stage-3', receivableIds: ids, kind: 'fields', stage: 'reminder', text: '' });
+      expect(mixed.items.filter((i) => i.status === 'written').map((i) => i.receivableId)).toEqual([one]);
+      expect(writes()).toBe(2);
+      await store.close();
+    } finally {
+      await sim.stop();
+    }
+  });
+});
+
+describe('Odoo adapter: a rights problem stops a sync before it saves anything', () => {
+  it('a user who may read partners but not invoices gets the error, and no debtor is saved', async () => {
+    const { db, sim } = await simulator('18.0');
+    try {
+      db.setAccess(BILLING_UID, 'account.move', []);
+      const store = await openSqliteStore(':memory:');
+      await store.migrate();
+      const summary = await syncConnection({ store, adapter: adapterFor(sim.url), connection: 'odoo', clock, logger: memoryLogger('error').logger, mode: 'auto' });
+      expect(summary.error).toMatchObject({ code: 'ODOO_ACCESS_ERROR', kind: 'config', message: expect.stringMatching(/may not read 'Journal Entry' \(account\.move\)/) });
+      expect(summary).toMatchObject({ debtors: 0, pages: 0 });
+      expect(await store.getCursor('odoo', 'debtors')).toBeUndefined();
+      expect(sim.controls.requests.some((r) => r.model === 'res.partner' && r.rpcMethod === 'search_read')).toBe(false);
+      await store.close();
+    } finally {
+      await sim.stop();
+    }
+  });
+});
+
 describe('Odoo adapter: invoice PDFs', () => {
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
   const postedInvoices = (db: OdooDatabase) => db.call('account.move', 'search_read', [[['move_type', '=', 'out_invoice'], ['state', '=', 'posted']]], { fields: ['id', 'name'], order: 'id asc' }) as { id: number; name: string }[];
