@@ -86,7 +86,7 @@ async function activityProblems(session: OdooSession, uid: number): Promise<stri
   if (responsible === undefined || responsible === uid) return [];
   type UserRow = { id: number; name?: unknown; login?: unknown; active?: unknown; partner_id?: unknown };
   // `active_test: False`: an archived user is found, and reported as archived rather than missing.
-  const users = await session.call<UserRow[]>('res.users', 'read', { ids: [uid, responsible], fields: ['name', 'login', 'active', 'partner_id'], context: { active_test: false } }, false);
+  const users = await session.call<UserRow[]>('res.users', 'search_read', { domain: [['id', 'in', [uid, responsible]]], fields: ['name', 'login', 'active', 'partner_id'], context: { active_test: false } }, false);
   const byId = new Map((Array.isArray(users) ? users : []).map((u) => [u.id, u]));
   const problems: string[] = [];
   const target = byId.get(responsible);

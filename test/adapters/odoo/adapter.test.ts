@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { createOdooAdapter } from '../../../adapters/odoo';
 import { OdooConnectionSchema } from '../../../adapters/odoo/config.schema';
-import { BILLING_UID, createOdooDatabase, type OdooDatabase, type OdooVersion } from '../../../adapters/odoo/simulator/model';
+import { ADMIN_UID, BILLING_UID, createOdooDatabase, PORTAL_UID, type OdooDatabase, type OdooVersion } from '../../../adapters/odoo/simulator/model';
 import { OdooSimulator } from '../../../adapters/odoo/simulator/server';
 import { writeBackMarker } from '../../../mappings/odoo/write-back';
 import { openSqliteStore } from '../../../connector/store/sqlite';
@@ -65,6 +65,30 @@ describe('Odoo adapter: check', () => {
     expect(result.ok).toBe(false);
     // The operation, the model and the groups that would allow it: Odoo's last line alone says none of them.
     expect(result.problems.join('\n')).toMatch(/ODOO_ACCESS_ERROR: the Odoo user may not read 'Journal Entry' \(account\.move\) records, .*groups "[^"]+"/);
+  });
+
+  it('checks the activity set-up: the responsible user exists and is active, and the integration user has an e-mail to notify them', async () => {
+    const responsibleAdmin = { writeBack: { activityUserId: ADMIN_UID } };
+    expect(await adapterFor(sim.url, responsibleAdmin).check()).toMatchObject({ ok: true, problems: [] });
+    // The integration user's e-mail is its partner's (res.users.email is related to it).
+    const [me] = db.call('res.users', 'read', [[BILLING_UID]], { fields: ['partner_id'] }) as { partner_id: [number, string] }[];
+    db.call('res.partner', 'write', [[me!.partner_id[0]], { email: false }]);
+    const noEmail = await adapterFor(sim.url, responsibleAdmin).check();
+    expect(noEmail.ok).toBe(false);
+    expect(noEmail.problems).toEqual([expect.stringMatching(/^ODOO_SENDER_EMAIL_MISSING: activities are assigned to user 2 \("Mitchell Admin"\).*"recouvra", who has no e-mail address.*Set an e-mail address on "recouvra".*or remove `writeBack\.activityUserId: 2`/)]);
+    // Assigned to itself, the integration user needs no e-mail (v18-52).
+    expect(await adapterFor(sim.url).check()).toMatchObject({ ok: true, problems: [] });
+    expect((await adapterFor(sim.url, { writeBack: { activityUserId: 999 } }).check()).problems.join('\n')).toMatch(/ODOO_ACTIVITY_USER_NOT_FOUND: `writeBack\.activityUserId: 999` names no Odoo user/);
+    db.call('res.users', 'write', [[PORTAL_UID], { active: false }]);
+    expect((await adapterFor(sim.url, { writeBack: { activityUserId: PORTAL_UID } }).check()).problems.join('\n')).toMatch(/ODOO_ACTIVITY_USER_ARCHIVED: .*archived user "Portail Client"/);
+  });
+
+  it('lists every model it cannot read at once, each with the groups that would allow it', async () => {
+    db.setAccess(BILLING_UID, 'mail.activity', []);
+    db.setAccess(BILLING_UID, 'ir.attachment', []);
+    const result = await adapterFor(sim.url).check();
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([expect.stringMatching(/ODOO_ACCESS_ERROR: .*\(mail\.activity\)/), expect.stringMatching(/ODOO_ACCESS_ERROR: .*\(ir\.attachment\)/)]);
   });
 
   it('refuses JSON-2 on a server older than 19.0 with the setting to change', async () => {
