@@ -80,6 +80,42 @@ function expectOpenInvoicesAfterPayment(response: DecodedMethodResponse, s: Serv
   expect(member(paid, 'currency_id')).toEqual([s.usdId, 'USD']);
 }
 
+/** Captures v18-20 to v18-54 (second 18.0 server): database, invoice and shared values. */
+const INVOICE_280 = 280;
+const ACTIVITY_NOTE = '<p>Relancer le client par téléphone</p>';
+const TO_MOVES = { default_res_model: 'account.move' };
+const NOTE = { message_type: 'comment', subtype_xmlid: 'mail.mt_note' };
+const NO_SENDER_EMAIL = "Unable to send message, please configure the sender's email address.";
+const RECOVERY_FIELDS = ['payment_state', 'amount_residual', 'invoice_date_due', 'commercial_partner_id', 'x_recovery_stage'];
+
+/** execute_kw params of the second 18.0 server; users 8 and 9 sent an API key, redacted in the capture. */
+function call18(uid: number, model: string, method: string, args: unknown[], kwargs?: Record<string, unknown>): unknown[] {
+  return ['recouvra18', uid, uid === 2 ? 'admin' : 'REDACTED', model, method, args, ...(kwargs === undefined ? [] : [kwargs])];
+}
+
+function activityVals(summary: string, userId: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { res_id: INVOICE_280, summary, note: ACTIVITY_NOTE, user_id: userId, date_deadline: '2026-12-11', ...extra };
+}
+
+function expectTraceback(response: DecodedMethodResponse, code: number, lastLine: string): void {
+  if (response.kind !== 'fault') throw new Error('expected a fault');
+  expect(response.code).toBe(code);
+  expect(response.message.startsWith('Traceback (most recent call last):\n  File "/opt/odoo/odoo/addons/base/controllers/rpc.py", line 165, in xmlrpc_2\n')).toBe(true);
+  expect(response.message.endsWith(`\n${lastLine}\n`)).toBe(true);
+}
+
+/** v18-45/46: keys in model definition order, not the order asked; attributes in alphabetical order. */
+function expectRecoveryFields(response: DecodedMethodResponse, withSelection: boolean): void {
+  const fields = result(response) as Record<string, Record<string, unknown>>;
+  expect(Object.keys(fields)).toEqual(['invoice_date_due', 'commercial_partner_id', 'amount_residual', 'payment_state', 'x_recovery_stage']);
+  for (const description of Object.values(fields)) expect(Object.keys(description)).toEqual([...Object.keys(description)].sort());
+  expect(fields['x_recovery_stage']).toEqual({ readonly: false, store: true, string: 'Recovery stage', type: 'char' });
+  expect(fields['commercial_partner_id']).toEqual({ readonly: true, store: true, string: 'Commercial Entity', type: 'many2one' });
+  const selection = fields['payment_state']!['selection'] as [string, string][] | undefined;
+  if (!withSelection) expect(selection).toBeUndefined();
+  else expect(selection?.map(([key]) => key)).toEqual(['not_paid', 'in_payment', 'paid', 'partial', 'reversed', 'blocked', 'invoicing_legacy']);
+}
+
 /** Scenario name (capture file name without `vNN-` and suffix) → expected content. */
 const SCENARIOS: Record<string, Scenario> = {
   '01-common-version': {
@@ -226,11 +262,214 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   // The same search_read sent with curl: the server's answer is byte-identical to scenario 10.
   '13-curl-search_read': { response: { check: expectOpenInvoicesAfterPayment } },
+  // Captures v18-20 to v18-54: a second 18.0 server (README of the captures folder), all on invoice 280.
+  '20-object-create-activity-kwarg-vals_list': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'mail.activity', 'create', [], { vals_list: [activityVals('Relance 1 (capture)', 2)], context: TO_MOVES })) },
+    response: { check: (response) => expectTraceback(response, 1, 'IndexError: tuple index out of range') },
+  },
+  '21-object-create-activity-default_res_model': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'mail.activity', 'create', [[activityVals('Relance 1 (capture)', 2)]], { context: TO_MOVES })) },
+    // A list in, a list out: one id in an array, not a bare int.
+    response: { check: (response) => expect(result(response)).toEqual([35]) },
+  },
+  '22-object-search_read-activity-default_res_model': {
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(
+          call18(2, 'mail.activity', 'search_read', [[['id', '=', 35]]], { fields: ['activity_type_id', 'res_model', 'res_id', 'summary', 'note', 'user_id', 'date_deadline', 'state'] }),
+        ),
+    },
+    response: {
+      check: (response) =>
+        expect(result(response)).toEqual([
+          {
+            id: 35,
+            activity_type_id: [4, 'To-Do'],
+            res_model: 'account.move',
+            res_id: INVOICE_280,
+            summary: 'Relance 1 (capture)',
+            note: ACTIVITY_NOTE,
+            user_id: [2, 'Mitchell Admin'],
+            date_deadline: '2026-12-11',
+            state: 'planned',
+          },
+        ]),
+    },
+  },
+  '23-object-search_read-ir.model-admin': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'ir.model', 'search_read', [[['model', '=', 'account.move']]], { fields: ['id', 'model', 'name'], limit: 1 })) },
+    response: { check: (response) => expect(result(response)).toEqual([{ id: 427, model: 'account.move', name: 'Journal Entry' }]) },
+  },
+  '24-object-create-activity-res_model_id': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'mail.activity', 'create', [[activityVals('Relance 2 (capture)', 2, { res_model_id: 427 })]])) },
+    response: { check: (response) => expect(result(response)).toEqual([36]) },
+  },
+  '25-object-read-activity-res_model_id': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'mail.activity', 'read', [[36]], { fields: ['activity_type_id', 'res_model_id', 'res_model', 'res_id', 'summary'] })) },
+    response: {
+      check: (response) =>
+        expect(result(response)).toEqual([{ id: 36, activity_type_id: false, res_model_id: [427, 'Journal Entry'], res_model: 'account.move', res_id: INVOICE_280, summary: 'Relance 2 (capture)' }]),
+    },
+  },
+  '26-object-search_read-ir.model-billing': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(9, 'ir.model', 'search_read', [[['model', '=', 'account.move']]], { fields: ['id', 'model', 'name'], limit: 1 })) },
+    response: {
+      check: (response) =>
+        expect(response).toEqual({
+          kind: 'fault',
+          code: 4,
+          message:
+            "You are not allowed to access 'Models' (ir.model) records.\n\nThis operation is allowed for the following groups:\n\t- Administration/Access Rights\n\n" +
+            'Contact your administrator to request access if necessary.',
+        }),
+    },
+  },
+  '27-object-create-activity-default_res_model-billing': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(9, 'mail.activity', 'create', [[activityVals('Relance 3 (capture, billing)', 2)]], { context: TO_MOVES })) },
+    response: { check: (response) => expect(response).toEqual({ kind: 'fault', code: 2, message: NO_SENDER_EMAIL }) },
+  },
+  '28-object-create-activity-res_model_id-billing': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(9, 'mail.activity', 'create', [[activityVals('Relance 4 (capture, billing)', 2, { res_model_id: 427 })]])) },
+    response: { check: (response) => expect(response).toEqual({ kind: 'fault', code: 2, message: NO_SENDER_EMAIL }) },
+  },
+  '29-object-search_count-invoices-noacc': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(8, 'account.move', 'search_count', [OPEN_INVOICE_DOMAIN])) },
+    response: {
+      check: (response) =>
+        expect(response).toEqual({
+          kind: 'fault',
+          code: 4,
+          message:
+            "You are not allowed to access 'Journal Entry' (account.move) records.\n\nThis operation is allowed for the following groups:\n" +
+            '\t- Invoicing/Administrator\n\t- Invoicing/Invoicing\n\t- Technical/Show Accounting Features - Readonly\n\t- User types/Portal\n\n' +
+            'Contact your administrator to request access if necessary.',
+        }),
+    },
+  },
+  '33-object-read-missing-id': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'read', [[99999999]], { fields: ['name', 'state'] })) },
+    response: { check: (response) => expect(result(response)).toEqual([]) },
+  },
+  '34-object-read-bad-field': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'read', [[INVOICE_280]], { fields: ['name', 'no_such_field'] })) },
+    response: { check: (response) => expectTraceback(response, 1, "ValueError: Invalid field 'no_such_field' on model 'account.move'") },
+  },
+  '35-object-message_post-plain-text': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'message_post', [[INVOICE_280]], { body: 'a < b & "c"', ...NOTE })) },
+    response: { check: (response) => expect(result(response)).toBe(909) },
+  },
+  '36-object-message_post-body_is_html': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'message_post', [[INVOICE_280]], { body: '<p>x&nbsp;y</p>', body_is_html: true, ...NOTE })) },
+    response: { check: (response) => expect(result(response)).toBe(910) },
+  },
+  '37-object-search_read-message-plain-text': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'mail.message', 'search_read', [[['id', '=', 909]]], { fields: ['body'] })) },
+    // Escaped (<, > and & only: the quotes stay) and wrapped in a paragraph.
+    response: { check: (response) => expect(result(response)).toEqual([{ id: 909, body: '<p>a &lt; b &amp; "c"</p>' }]) },
+  },
+  '38-object-search_read-message-body_is_html': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'mail.message', 'search_read', [[['id', '=', 910]]], { fields: ['body'] })) },
+    response: { check: (response) => expect(result(response)).toEqual([{ id: 910, body: '<p>x&nbsp;y</p>' }]) },
+  },
+  '39-object-search_read-ir.model.fields-x_recovery_stage': {
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(
+          call18(2, 'ir.model.fields', 'search_read', [[['model', '=', 'account.move'], ['name', '=', 'x_recovery_stage']]], { fields: ['name', 'ttype', 'state', 'field_description', 'model_id'] }),
+        ),
+    },
+    response: {
+      check: (response) =>
+        expect(result(response)).toEqual([{ id: 5890, name: 'x_recovery_stage', ttype: 'char', state: 'manual', field_description: 'Recovery stage', model_id: [427, 'Journal Entry'] }]),
+    },
+  },
+  '40-object-create-ir.model.fields-duplicate': {
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(call18(2, 'ir.model.fields', 'create', [[{ model_id: 427, name: 'x_recovery_stage', ttype: 'char', field_description: 'Recovery stage' }]])),
+    },
+    response: { check: (response) => expect(response).toEqual({ kind: 'fault', code: 2, message: 'The operation cannot be completed: Field names must be unique per model.' }) },
+  },
+  '41-object-write-x_recovery_stage-set': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'write', [[INVOICE_280], { x_recovery_stage: 'relance_1' }])) },
+    response: { check: (response) => expect(result(response)).toBe(true) },
+  },
+  '42-object-read-write_date-before': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'read', [[INVOICE_280]], { fields: ['x_recovery_stage', 'write_date'] })) },
+    response: { check: (response) => expect(result(response)).toEqual([{ id: INVOICE_280, x_recovery_stage: 'relance_1', write_date: '2026-12-04 22:48:26' }]) },
+  },
+  '43-object-write-x_recovery_stage-same-value': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'write', [[INVOICE_280], { x_recovery_stage: 'relance_1' }])) },
+    response: { check: (response) => expect(result(response)).toBe(true) },
+  },
+  '44-object-read-write_date-after': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'read', [[INVOICE_280]], { fields: ['x_recovery_stage', 'write_date'] })) },
+    // The same value written again still moved write_date.
+    response: { check: (response) => expect(result(response)).toEqual([{ id: INVOICE_280, x_recovery_stage: 'relance_1', write_date: '2026-12-04 22:48:31' }]) },
+  },
+  '45-object-fields_get-recovery-fields': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'fields_get', [], { allfields: RECOVERY_FIELDS, attributes: ['type', 'string', 'readonly', 'store'] })) },
+    response: { check: (response) => expectRecoveryFields(response, false) },
+  },
+  '46-object-fields_get-recovery-fields-selection': {
+    request: {
+      method: 'execute_kw',
+      check: (params) => expect(params).toEqual(call18(2, 'account.move', 'fields_get', [], { allfields: RECOVERY_FIELDS, attributes: ['type', 'string', 'readonly', 'store', 'selection'] })),
+    },
+    response: { check: (response) => expectRecoveryFields(response, true) },
+  },
+  '47-object-action_toggle_block_payment': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'action_toggle_block_payment', [[INVOICE_280]])) },
+    response: { check: (response) => expectTraceback(response, 1, 'TypeError: cannot marshal None unless allow_none is enabled') },
+  },
+  '48-object-read-payment_state-after-toggle': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'read', [[INVOICE_280]], { fields: ['state', 'payment_state'] })) },
+    response: { check: (response) => expect(result(response)).toEqual([{ id: INVOICE_280, state: 'posted', payment_state: 'blocked' }]) },
+  },
+  '49-object-button_cancel': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'button_cancel', [[INVOICE_280]])) },
+    response: { check: (response) => expectTraceback(response, 1, 'TypeError: cannot marshal None unless allow_none is enabled') },
+  },
+  '50-object-read-state-after-cancel': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'read', [[INVOICE_280]], { fields: ['state', 'payment_state'] })) },
+    response: { check: (response) => expect(result(response)).toEqual([{ id: INVOICE_280, state: 'cancel', payment_state: 'blocked' }]) },
+  },
+  '51-common-version': {
+    request: { method: 'version', check: (params) => expect(params).toEqual([]) },
+    response: { check: (response) => expect(result(response)).toEqual({ server_version: '18.0', server_version_info: [18, 0, 0, 'final', 0, ''], server_serie: '18.0', protocol_version: 1 }) },
+  },
+  '52-object-create-activity-default_res_model-billing-self': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(9, 'mail.activity', 'create', [[activityVals('Relance 5 (capture, billing, self)', 9)]], { context: TO_MOVES })) },
+    response: { check: (response) => expect(result(response)).toEqual([39]) },
+  },
+  '53-object-create-activity-res_model_id-billing-self': {
+    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(9, 'mail.activity', 'create', [[activityVals('Relance 6 (capture, billing, self)', 9, { res_model_id: 427 })]])) },
+    response: { check: (response) => expect(result(response)).toEqual([40]) },
+  },
+  '54-object-search_read-activity-billing-self': {
+    request: {
+      method: 'execute_kw',
+      check: (params) => expect(params).toEqual(call18(9, 'mail.activity', 'search_read', [[['id', 'in', [39, 40]]]], { fields: ['activity_type_id', 'res_model', 'res_id', 'summary', 'user_id', 'state'] })),
+    },
+    response: {
+      check: (response) => {
+        const self = { res_model: 'account.move', res_id: INVOICE_280, user_id: [9, 'Billing User'], state: 'planned' };
+        expect(result(response)).toEqual([
+          { id: 39, activity_type_id: [4, 'To-Do'], summary: 'Relance 5 (capture, billing, self)', ...self },
+          { id: 40, activity_type_id: false, summary: 'Relance 6 (capture, billing, self)', ...self },
+        ]);
+      },
+    },
+  },
 };
 
 const CAPTURE = /^v(16|18)-(.+)\.(request|response)\.xml$/;
 const captures = fs
   .readdirSync(SAMPLES_DIR)
+  // The plain HTTP exchanges (.http, .json, .html: v18-30 to v18-32) are not XML-RPC; simulator-server.test.ts replays them.
   .filter((file) => file.endsWith('.xml'))
   .sort()
   .map((file) => {
@@ -249,8 +488,22 @@ function scenarioOf(name: string): Scenario {
 
 describe('Odoo captures (shared/reference/odoo-xmlrpc-samples)', () => {
   it('finds every capture, and every capture has expectations', () => {
-    expect(requests).toHaveLength(26);
-    expect(responses).toHaveLength(28);
+    expect(requests).toHaveLength(58);
+    expect(responses).toHaveLength(60);
+    const plainHttp = fs.readdirSync(SAMPLES_DIR).filter((file) => /\.(http|json|html)$/.test(file));
+    expect(plainHttp.map((file) => file.replace(/^(v18-3\d)-.*\.(request|response)\.(\w+)$/, '$1 $2.$3')).sort()).toEqual([
+      'v18-30 request.http',
+      'v18-30 response.html',
+      'v18-30 response.http',
+      'v18-31 request.http',
+      'v18-31 request.json',
+      'v18-31 response.html',
+      'v18-31 response.http',
+      'v18-32 request.http',
+      'v18-32 request.json',
+      'v18-32 response.html',
+      'v18-32 response.http',
+    ]);
     const named = new Set(captures.map((c) => c.scenario));
     expect([...named].sort()).toEqual(Object.keys(SCENARIOS).sort());
     for (const c of requests) expect(scenarioOf(c.scenario).request).toBeDefined();
