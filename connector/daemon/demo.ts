@@ -70,7 +70,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
   const dataDir = resolve(options.dataDir);
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const db = createOdooDatabase({ version: '18.0', invoices: options.invoices, seed: options.seed, now: () => clock.now() });
+  const db = createOdooDatabase({ version: '18.0', l10nFr: true, invoices: options.invoices, seed: options.seed, now: () => clock.now() });
   const odoo = await new OdooSimulator({ db, version: '18.0' }).start();
   const smtp = await startSmtpSink(join(dataDir, 'mail'));
   const sms = await new SmsSimulator({ startAt: DEMO_START, speed: options.clockSpeed, seed: options.seed }).start();

@@ -18,9 +18,12 @@ import {
 const SAMPLES = '/work/shared/reference/odoo-xmlrpc-samples';
 const NOW = '2026-11-23T05:00:00Z';
 
+/** The repository's copy of the captures, which holds the second 18.0 server's (v18-20 to v18-54) too. */
+const FIXTURES = join(__dirname, '../../../adapters/odoo/fixtures/xmlrpc-captures');
+
 /** faultCode and faultString of a captured fault response. */
-function capturedFault(file: string): { code: number; text: string } {
-  const xml = readFileSync(join(SAMPLES, file), 'utf8');
+function capturedFault(file: string, dir = SAMPLES): { code: number; text: string } {
+  const xml = readFileSync(join(dir, file), 'utf8');
   const code = /<name>faultCode<\/name>\s*<value><int>(\d+)<\/int>/.exec(xml)![1]!;
   const text = /<name>faultString<\/name>\s*<value><string>([\s\S]*?)<\/string>/.exec(xml)![1]!;
   return { code: Number(code), text: text.replace(/&apos;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') };
@@ -41,7 +44,7 @@ function faultOf(fn: () => unknown): OdooFault {
   throw new Error('expected an OdooFault');
 }
 
-function db(options: { invoices?: number; version?: OdooVersion; seed?: number | string; idOffset?: number } = {}): OdooDatabase {
+function db(options: { invoices?: number; version?: OdooVersion; seed?: number | string; idOffset?: number; l10nFr?: boolean; edition?: 'community' | 'enterprise' } = {}): OdooDatabase {
   return createOdooDatabase({ seed: 7, invoices: 400, version: '18.0', now: () => new Date(NOW), ...options });
 }
 
@@ -58,21 +61,34 @@ function idOf(value: unknown): number {
 }
 
 describe('seed data', () => {
+  // A French Enterprise database: l10n_fr gives partners a siret, and only Enterprise shows in_payment on 18.0.
+  const seeded = { invoices: 5000, l10nFr: true, edition: 'enterprise' } as const;
   let d: OdooDatabase;
   let moves: OdooRecord[];
   let partners: OdooRecord[];
   beforeAll(() => {
-    d = db({ invoices: 5000 });
+    d = db(seeded);
     moves = searchRead(d, 'account.move', [], { order: 'id asc' });
     partners = searchRead(d, 'res.partner', [], { context: { active_test: false }, order: 'id asc' });
   });
 
   it('is identical for the same seed and differs for another', () => {
-    const again = db({ invoices: 5000 });
+    const again = db(seeded);
     expect(searchRead(again, 'account.move', [], { order: 'id asc' })).toEqual(moves);
     expect(searchRead(again, 'res.partner', [], { context: { active_test: false }, order: 'id asc' })).toEqual(partners);
-    const other = searchRead(db({ invoices: 5000, seed: 8 }), 'account.move', [], { order: 'id asc', limit: 50 });
+    const other = searchRead(db({ ...seeded, seed: 8 }), 'account.move', [], { order: 'id asc', limit: 50 });
     expect(other).not.toEqual(moves.slice(0, 50));
+  });
+
+  it('gives the same invoices on Community, paid where Enterprise shows in_payment, and no siret without l10n_fr', () => {
+    const community = db({ invoices: 5000 });
+    const communityMoves = searchRead(community, 'account.move', [], { order: 'id asc' });
+    expect(communityMoves.filter((m) => m['payment_state'] === 'in_payment')).toEqual([]);
+    const inPayment = moves.filter((m) => m['payment_state'] === 'in_payment');
+    expect(inPayment.length).toBeGreaterThan(10);
+    expect(communityMoves).toEqual(moves.map((m) => (m['payment_state'] === 'in_payment' ? { ...m, payment_state: 'paid' } : m)));
+    const communityPartners = searchRead(community, 'res.partner', [], { context: { active_test: false }, order: 'id asc' });
+    expect(communityPartners).toEqual(partners.map(({ siret: _siret, ...p }) => p));
   });
 
   it('has two or three companies, the main one French in EUR with a valid SIREN and VAT', () => {
@@ -196,8 +212,8 @@ describe('seed data', () => {
 });
 
 describe('versions', () => {
-  const fields = (version: OdooVersion, model: string) =>
-    createOdooDatabase({ invoices: 50, version }).call(model, 'fields_get', [], { attributes: ['type', 'selection', 'string'] }) as Record<string, Record<string, unknown>>;
+  const fields = (version: OdooVersion, model: string, l10nFr = false) =>
+    createOdooDatabase({ invoices: 50, version, l10nFr }).call(model, 'fields_get', [], { attributes: ['type', 'selection', 'string'] }) as Record<string, Record<string, unknown>>;
 
   it('adds payment_state "blocked" from 18.0 on', () => {
     const keys = (v: OdooVersion) => (fields(v, 'account.move')['payment_state']!['selection'] as [string, string][]).map(([k]) => k);
@@ -210,10 +226,14 @@ describe('versions', () => {
     expect(seeded16).toBe(0);
   });
 
-  it('has siret only where the l10n_fr field is assumed, and __last_update only on 16.0', () => {
-    expect(fields('16.0', 'res.partner')['siret']).toEqual({ type: 'char', string: 'SIRET' });
-    expect(fields('18.0', 'res.partner')['siret']).toBeDefined();
-    expect(fields('19.0', 'res.partner')['siret']).toBeUndefined();
+  it('has siret only with l10n_fr installed (not by default), and __last_update only on 16.0', () => {
+    // The 18.0 captures come from a database without l10n_fr: no siret (erp-apis.md §1.5).
+    for (const version of ['16.0', '17.0', '18.0', '19.0'] as const) {
+      expect([version, fields(version, 'res.partner')['siret']]).toEqual([version, undefined]);
+      expect([version, fields(version, 'res.partner', true)['siret']]).toEqual([version, { string: 'SIRET', type: 'char' }]);
+    }
+    expect(fields('18.0', 'res.company', true)['siret']).toBeDefined();
+    expect(fields('18.0', 'res.company')['siret']).toBeUndefined();
     expect(fields('16.0', 'account.move')['__last_update']).toBeDefined();
     expect(fields('17.0', 'account.move')['__last_update']).toBeUndefined();
     const f = createOdooDatabase({ invoices: 10, omitFields: { 'res.partner': ['company_registry'] } }).call('res.partner', 'fields_get', []) as Record<string, unknown>;
@@ -423,7 +443,9 @@ describe('search, order and faults', () => {
     expect(missingArg.detail).toBe("BaseModel.write() missing 1 required positional argument: 'vals'");
     const tooMany = faultOf(() => d.call('account.move', 'search_count', [[], 1, 2]));
     expect(tooMany.detail).toBe('BaseModel.search_count() takes from 2 to 3 positional arguments but 4 were given');
-    const gone = faultOf(() => d.call('account.move', 'read', [[999_999]], { fields: ['name'] }));
+    // read leaves missing ids out (v18-33); write still refuses them.
+    expect(d.call('account.move', 'read', [[999_999]], { fields: ['name'] })).toEqual([]);
+    const gone = faultOf(() => d.call('account.move', 'write', [[999_999], { ref: 'x' }]));
     expect([gone.code, gone.detail]).toEqual([2, 'Record does not exist or has been deleted.\n(Record: account.move(999999,), User: 2)']);
   });
 
@@ -437,9 +459,11 @@ describe('search, order and faults', () => {
     expect(d.uidForApiKey('recouvra-api-key')).toBe(BILLING_UID);
     const acl = faultOf(() => d.call('account.move', 'search_read', [[]], { limit: 1 }, { uid: PORTAL_UID }));
     expect(acl.code).toBe(4);
+    // The group list a real 18.0 gives (v18-29).
     expect(acl.faultString).toBe(
       "You are not allowed to access 'Journal Entry' (account.move) records.\n\n" +
-        'This operation is allowed for the following groups:\n\t- Accounting/Billing\n\t- Accounting/Read-only\n\n' +
+        'This operation is allowed for the following groups:\n\t- Invoicing/Administrator\n\t- Invoicing/Invoicing\n' +
+        '\t- Technical/Show Accounting Features - Readonly\n\t- User types/Portal\n\n' +
         'Contact your administrator to request access if necessary.',
     );
     expect(d.call('account.move', 'search_count', [[]], {}, { uid: BILLING_UID })).toBe(3000);
@@ -506,12 +530,30 @@ describe('controls', () => {
     expect(seen).toEqual([id]);
   });
 
-  it('can leave a full payment in_payment, which the open domain excludes', () => {
-    const d = db();
+  it('can leave a full payment in_payment on Enterprise, which the open domain excludes', () => {
+    const d = db({ edition: 'enterprise' });
     const [id] = firstOpen(d);
     d.payInvoice(id!, move(d, id!)['amount_total'] as number, { inPayment: true });
     expect(move(d, id!)['payment_state']).toBe('in_payment');
     expect(open(d).has(id!)).toBe(false);
+  });
+
+  it('shows in_payment only on Enterprise from 18.0, also for a partial payment with money still owed', () => {
+    const pay = (d: OdooDatabase, share: number) => {
+      const [id] = firstOpen(d);
+      const total = move(d, id!)['amount_total'] as number;
+      d.payInvoice(id!, Math.round(total * share * 100) / 100, { inPayment: true });
+      return move(d, id!);
+    };
+    expect(pay(db({ edition: 'enterprise' }), 0.5)).toMatchObject({ payment_state: 'in_payment', amount_residual: expect.any(Number) });
+    expect(pay(db({ edition: 'enterprise' }), 0.5)['amount_residual']).toBeGreaterThan(0);
+    expect(db().edition).toBe('community');
+    expect(pay(db(), 1)).toMatchObject({ payment_state: 'paid', amount_residual: 0 });
+    expect(pay(db(), 0.5)['payment_state']).toBe('partial');
+    expect(pay(db({ version: '19.0' }), 1)['payment_state']).toBe('paid');
+    // 16.0 and 17.0 as before, whatever the edition [UNVERIFIED].
+    expect(pay(db({ version: '17.0' }), 1)['payment_state']).toBe('in_payment');
+    expect(pay(db({ version: '16.0', edition: 'enterprise' }), 0.5)['payment_state']).toBe('partial');
   });
 
   it('cancels, deletes and reverses', () => {
@@ -521,7 +563,8 @@ describe('controls', () => {
     expect(move(d, a)['state']).toBe('cancel');
     d.deleteInvoice(b);
     expect(searchRead(d, 'account.move', [['id', '=', b]])).toEqual([]);
-    expect(faultOf(() => d.call('account.move', 'read', [[b]])).exception).toBe('odoo.exceptions.MissingError');
+    expect(d.call('account.move', 'read', [[b]])).toEqual([]);
+    expect(faultOf(() => d.call('account.move', 'message_post', [[b]], { body: 'x' })).exception).toBe('odoo.exceptions.MissingError');
     d.setNow('2026-12-01T08:00:00Z');
     const refundId = d.reverseInvoice(c);
     const original = move(d, c);
@@ -683,9 +726,10 @@ describe('chatter and activities', () => {
     const escaped = post(d, 1, { body: '<b>Relance</b> "1"' }) as number;
     const html = post(d, 1, { body: '<b>Relance</b> 2', body_is_html: true }) as number;
     const bodies = messagesOf(d, 1).map((m) => [m.id, m['body']]);
+    // v18-37: escaped (<, > and & only) and wrapped in a paragraph.
     expect(bodies).toEqual([
       [html, '<b>Relance</b> 2'],
-      [escaped, '&lt;b&gt;Relance&lt;/b&gt; &#34;1&#34;'],
+      [escaped, '<p>&lt;b&gt;Relance&lt;/b&gt; "1"</p>'],
     ]);
     expect(searchRead(d, 'account.move', [['id', '=', 1]], { fields: ['write_date'] })[0]!['write_date']).toBe(before['write_date']);
     expect(faultOf(() => d.call('account.move', 'message_post', [[1, 2]], { body: 'x' })).detail).toBe('Expected singleton: account.move(1, 2)');
@@ -728,6 +772,172 @@ describe('chatter and activities', () => {
     expect(faultOf(() => d.call('mail.activity', 'create', [{ res_model_id: model!.id, res_id: 999_999, summary: 'x' }])).exception).toBe('odoo.exceptions.MissingError');
     const portal = faultOf(() => d.call('mail.activity', 'create', [{ res_model_id: model!.id, res_id: 3 }], {}, { uid: PORTAL_UID }));
     expect(portal.code).toBe(4);
+  });
+});
+
+/**
+ * What the second 18.0 server showed (captures v18-20 to v18-54), at the model's level; the server test
+ * replays the captured requests over HTTP. Its user 9 (billing) is our BILLING_UID and its user 8 (no
+ * accounting) our PORTAL_UID.
+ */
+describe('the second 18.0 server’s answers (v18-20 to v18-54)', () => {
+  const fault = (file: string) => capturedFault(file, FIXTURES);
+  const activity = (summary: string, userId: number, extra: Record<string, unknown> = {}) => ({
+    res_id: 1,
+    summary,
+    note: '<p>Relancer le client par téléphone</p>',
+    user_id: userId,
+    date_deadline: '2026-12-11',
+    ...extra,
+  });
+  const TO_MOVES = { context: { default_res_model: 'account.move' } };
+  const ACCOUNT_MOVE_MODEL = 427;
+  const activities = (d: OdooDatabase, domain: unknown[] = []) =>
+    searchRead(d, 'mail.activity', domain, { fields: ['activity_type_id', 'res_model_id', 'res_model', 'res_id', 'summary', 'user_id'], order: 'id asc' });
+  const nextActivityId = (d: OdooDatabase) => d.call('mail.activity', 'create', [[activity('probe', ADMIN_UID, { res_model_id: ACCOUNT_MOVE_MODEL })]]) as number[];
+
+  it('fails a create whose records come as the keyword vals_list, after the create ran: nothing kept, the id used up (v18-20)', () => {
+    for (const version of ['16.0', '17.0', '18.0', '19.0'] as const) {
+      const d = db({ version, invoices: 20 });
+      const f = faultOf(() => d.call('mail.activity', 'create', [], { vals_list: [activity('Relance 1', ADMIN_UID)], ...TO_MOVES }));
+      expect([version, f.code, lastLine(f.faultString)]).toEqual([version, 1, 'IndexError: tuple index out of range']);
+      expect(activities(d)).toEqual([]);
+      expect(nextActivityId(d)).toEqual([2]);
+      // Any model's create, not only activities': the check is call_kw's.
+      const partners = d.count('res.partner');
+      expect(faultOf(() => d.call('res.partner', 'create', [], { vals_list: [{ name: 'Kwarg SARL' }] })).code).toBe(1);
+      expect(d.count('res.partner')).toBe(partners);
+    }
+    // On 18.0 the whole traceback is the captured one.
+    const d18 = db({ invoices: 20 });
+    expect(faultOf(() => d18.call('mail.activity', 'create', [], { vals_list: [activity('Relance 1', ADMIN_UID)], ...TO_MOVES })).faultString).toBe(
+      fault('v18-20-object-create-activity-kwarg-vals_list.response.xml').text,
+    );
+    // JSON-2 passes named arguments without call_kw: the same create works there.
+    const d19 = db({ version: '19.0', invoices: 20 });
+    expect(d19.call('mail.activity', 'create', [], { vals_list: [activity('Relance 1', ADMIN_UID)], ...TO_MOVES }, { uid: ADMIN_UID }, 'json2')).toEqual([1]);
+    expect(d19.call('mail.activity', 'create', [[activity('Relance 2', ADMIN_UID)]], TO_MOVES)).toEqual([2]);
+  });
+
+  it('gives an activity its model and the To-Do type from default_res_model, and no type from a bare res_model_id (v18-21 to v18-25)', () => {
+    const d = db({ invoices: 20 });
+    const [fromContext] = d.call('mail.activity', 'create', [[activity('Relance 1', ADMIN_UID)]], TO_MOVES) as number[];
+    const [fromId] = d.call('mail.activity', 'create', [[activity('Relance 2', ADMIN_UID, { res_model_id: ACCOUNT_MOVE_MODEL })]]) as number[];
+    const [typed] = d.call('mail.activity', 'create', [[activity('Relance 3', ADMIN_UID, { res_model_id: ACCOUNT_MOVE_MODEL, activity_type_id: 2 })]]) as number[];
+    const single = d.call('mail.activity', 'create', [activity('Relance 4', ADMIN_UID)], TO_MOVES);
+    expect(typeof single).toBe('number');
+    const common = { res_model_id: [ACCOUNT_MOVE_MODEL, 'Journal Entry'], res_model: 'account.move', res_id: 1, user_id: [ADMIN_UID, 'Mitchell Admin'] };
+    expect(activities(d)).toEqual([
+      { id: fromContext, activity_type_id: [4, 'To-Do'], summary: 'Relance 1', ...common },
+      { id: fromId, activity_type_id: false, summary: 'Relance 2', ...common },
+      { id: typed, activity_type_id: [2, 'Call'], summary: 'Relance 3', ...common },
+      { id: single, activity_type_id: [4, 'To-Do'], summary: 'Relance 4', ...common },
+    ]);
+    expect(searchRead(d, 'ir.model', [['model', '=', 'account.move']], { fields: ['id', 'model', 'name'], limit: 1 })).toEqual([{ id: 427, model: 'account.move', name: 'Journal Entry' }]);
+  });
+
+  it('refuses ir.model to the billing user, with the captured group list (v18-26), yet takes an ir.model id from it (v18-53)', () => {
+    const d = db({ invoices: 20 });
+    const f = faultOf(() => d.call('ir.model', 'search_read', [[['model', '=', 'account.move']]], { fields: ['id', 'model', 'name'], limit: 1 }, { uid: BILLING_UID }));
+    expect([f.code, f.faultString]).toEqual([fault('v18-26-object-search_read-ir.model-billing.response.xml').code, fault('v18-26-object-search_read-ir.model-billing.response.xml').text]);
+    const created = d.call('mail.activity', 'create', [[activity('Relance 6', BILLING_UID, { res_model_id: ACCOUNT_MOVE_MODEL })]], {}, { uid: BILLING_UID }) as number[];
+    const viaContext = d.call('mail.activity', 'create', [[activity('Relance 5', BILLING_UID)]], TO_MOVES, { uid: BILLING_UID }) as number[];
+    expect(activities(d, [['id', 'in', [...created, ...viaContext]]]).map((a) => [a['summary'], a['activity_type_id'], a['res_model']])).toEqual([
+      ['Relance 6', false, 'account.move'],
+      ['Relance 5', [4, 'To-Do'], 'account.move'],
+    ]);
+  });
+
+  it('needs the creator’s e-mail to assign an activity to someone else, not to oneself (v18-27, v18-28, v18-52, v18-53)', () => {
+    const d = db({ invoices: 20 });
+    const [me] = d.call('res.users', 'read', [[BILLING_UID]], { fields: ['partner_id'] }) as { partner_id: [number, string] }[];
+    // The seeded integration user is set up properly: it has an e-mail.
+    expect((d.call('res.partner', 'read', [[me!.partner_id[0]]], { fields: ['email'] }) as OdooRecord[])[0]!['email']).toEqual(expect.stringContaining('@'));
+    const [first] = d.call('mail.activity', 'create', [[activity('to admin', ADMIN_UID)]], TO_MOVES, { uid: BILLING_UID }) as number[];
+    d.setUserEmail(BILLING_UID, false);
+    const captured = fault('v18-27-object-create-activity-default_res_model-billing.response.xml');
+    const byContext = faultOf(() => d.call('mail.activity', 'create', [[activity('Relance 3', ADMIN_UID)]], TO_MOVES, { uid: BILLING_UID }));
+    const byId = faultOf(() => d.call('mail.activity', 'create', [[activity('Relance 4', ADMIN_UID, { res_model_id: ACCOUNT_MOVE_MODEL })]], {}, { uid: BILLING_UID }));
+    for (const f of [byContext, byId]) expect([f.code, f.faultString, f.kind]).toEqual([captured.code, captured.text, 'user']);
+    // Nothing was created, and the two failed creates used up their ids, as 37 and 38 were on the server.
+    expect(activities(d).map((a) => a.id)).toEqual([first]);
+    const self = d.call('mail.activity', 'create', [[activity('Relance 5', BILLING_UID)]], TO_MOVES, { uid: BILLING_UID }) as number[];
+    expect(self).toEqual([first! + 3]);
+    // An admin write on the user's partner works as well as the control.
+    d.setUserEmail(BILLING_UID, 'api@recouvra-demo.example.fr');
+    expect(d.call('mail.activity', 'create', [[activity('again', ADMIN_UID)]], TO_MOVES, { uid: BILLING_UID })).toEqual([first! + 4]);
+    d.call('res.partner', 'write', [[me!.partner_id[0]], { email: false }]);
+    expect(faultOf(() => d.call('mail.activity', 'create', [[activity('again', ADMIN_UID)]], TO_MOVES, { uid: BILLING_UID })).code).toBe(2);
+  });
+
+  it('refuses invoices to a user without accounting rights with the captured group list (v18-29)', () => {
+    const d = db({ invoices: 20 });
+    const f = faultOf(() => d.call('account.move', 'search_count', [[['move_type', '=', 'out_invoice'], ['state', '=', 'posted'], ['payment_state', 'in', ['not_paid', 'partial']]]], {}, { uid: PORTAL_UID }));
+    const captured = fault('v18-29-object-search_count-invoices-noacc.response.xml');
+    expect([f.code, f.faultString]).toEqual([captured.code, captured.text]);
+  });
+
+  it('reads a missing id as nothing and an unknown field as a ValueError (v18-33, v18-34)', () => {
+    const d = db({ invoices: 20 });
+    expect(d.call('account.move', 'read', [[99_999_999]], { fields: ['name', 'state'] })).toEqual([]);
+    expect(ids(d.call('account.move', 'read', [[3, 99_999_999, 1]], { fields: ['name'] }) as OdooRecord[])).toEqual([3, 1]);
+    const f = faultOf(() => d.call('account.move', 'read', [[1]], { fields: ['name', 'no_such_field'] }));
+    const captured = fault('v18-34-object-read-bad-field.response.xml');
+    expect([f.code, f.faultString]).toEqual([captured.code, captured.text]);
+    const f17 = faultOf(() => db({ version: '17.0', invoices: 5 }).call('account.move', 'read', [[1]], { fields: ['no_such_field'] }));
+    expect(lastLine(f17.faultString)).toBe("ValueError: Invalid field 'no_such_field' on model 'account.move'");
+  });
+
+  it('stores a plain-text note escaped in a paragraph and an HTML one as sent, answering the id as an int (v18-35 to v18-38)', () => {
+    const d = db({ invoices: 20 });
+    const note = { message_type: 'comment', subtype_xmlid: 'mail.mt_note' };
+    const plain = d.call('account.move', 'message_post', [[1]], { body: 'a < b & "c"', ...note });
+    const html = d.call('account.move', 'message_post', [[1]], { body: '<p>x&nbsp;y</p>', body_is_html: true, ...note });
+    expect([typeof plain, typeof html]).toEqual(['number', 'number']);
+    expect(searchRead(d, 'mail.message', [['id', '=', plain]], { fields: ['body'] })).toEqual([{ id: plain, body: '<p>a &lt; b &amp; "c"</p>' }]);
+    expect(searchRead(d, 'mail.message', [['id', '=', html]], { fields: ['body'] })).toEqual([{ id: html, body: '<p>x&nbsp;y</p>' }]);
+  });
+
+  it('moves write_date on a write of the value already there (v18-41 to v18-44)', () => {
+    const d = db({ invoices: 20 });
+    d.addCustomField('account.move', 'x_recovery_stage', 'char', { string: 'Recovery stage' });
+    d.setNow('2026-12-04T22:48:26Z');
+    expect(d.call('account.move', 'write', [[1], { x_recovery_stage: 'relance_1' }])).toBe(true);
+    d.setNow('2026-12-04T22:48:28Z');
+    expect(d.call('account.move', 'read', [[1]], { fields: ['x_recovery_stage', 'write_date'] })).toEqual([{ id: 1, x_recovery_stage: 'relance_1', write_date: '2026-12-04 22:48:26' }]);
+    d.setNow('2026-12-04T22:48:31Z');
+    expect(d.call('account.move', 'write', [[1], { x_recovery_stage: 'relance_1' }])).toBe(true);
+    expect(d.call('account.move', 'read', [[1]], { fields: ['x_recovery_stage', 'write_date'] })).toEqual([{ id: 1, x_recovery_stage: 'relance_1', write_date: '2026-12-04 22:48:31' }]);
+  });
+
+  it('answers fields_get in definition order with attributes in alphabetical order, blocked before invoicing_legacy (v18-45, v18-46)', () => {
+    const d = db({ invoices: 20 });
+    d.addCustomField('account.move', 'x_recovery_stage', 'char', { string: 'Recovery stage' });
+    const asked = ['payment_state', 'amount_residual', 'invoice_date_due', 'commercial_partner_id', 'x_recovery_stage'];
+    const got = d.call('account.move', 'fields_get', [], { allfields: asked, attributes: ['type', 'string', 'readonly', 'store', 'selection'] }) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(got)).toEqual(['invoice_date_due', 'commercial_partner_id', 'amount_residual', 'payment_state', 'x_recovery_stage']);
+    expect(Object.keys(got['payment_state']!)).toEqual(['readonly', 'selection', 'store', 'string', 'type']);
+    expect((got['payment_state']!['selection'] as [string, string][]).map(([k]) => k)).toEqual(['not_paid', 'in_payment', 'paid', 'partial', 'reversed', 'blocked', 'invoicing_legacy']);
+    expect(got['x_recovery_stage']).toEqual({ readonly: false, store: true, string: 'Recovery stage', type: 'char' });
+    const all = d.call('account.move', 'fields_get', [['name']]) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(all['name']!)).toEqual([...Object.keys(all['name']!)].sort());
+  });
+
+  it('blocks the payment and cancels an invoice, answering None after keeping the change (v18-47 to v18-50)', () => {
+    const d = db({ invoices: 20 });
+    const id = d.call('account.move', 'create', [{ move_type: 'out_invoice', partner_id: 10, invoice_line_ids: [[0, 0, { quantity: 1, price_unit: 200 }]] }]) as number;
+    d.call('account.move', 'action_post', [[id]]);
+    expect(d.call('account.move', 'action_toggle_block_payment', [[id]])).toBeNull();
+    expect(d.call('account.move', 'read', [[id]], { fields: ['state', 'payment_state'] })).toEqual([{ id, state: 'posted', payment_state: 'blocked' }]);
+    expect(d.call('account.move', 'button_cancel', [[id]])).toBeNull();
+    expect(d.call('account.move', 'read', [[id]], { fields: ['state', 'payment_state'] })).toEqual([{ id, state: 'cancel', payment_state: 'blocked' }]);
+    // Unblocking gives back the state the amounts say [UNVERIFIED].
+    const other = d.call('account.move', 'create', [{ move_type: 'out_invoice', partner_id: 10, invoice_line_ids: [[0, 0, { quantity: 1, price_unit: 50 }]] }]) as number;
+    d.call('account.move', 'action_post', [[other]]);
+    d.call('account.move', 'action_toggle_block_payment', [[other]]);
+    d.call('account.move', 'action_toggle_block_payment', [[other]]);
+    expect((d.call('account.move', 'read', [[other]], { fields: ['payment_state'] }) as OdooRecord[])[0]!['payment_state']).toBe('not_paid');
+    expect(db({ version: '17.0', invoices: 5 }).describeMethod('account.move', 'action_toggle_block_payment')).toBeUndefined();
   });
 });
 

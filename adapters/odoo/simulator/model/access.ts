@@ -11,11 +11,16 @@ export interface UserAccount {
   acl: Acl;
 }
 
-/** Groups named in access errors [UNVERIFIED: Odoo lists the groups of the model's ir.model.access rows]. */
+/**
+ * Groups named in access errors, as "Category/Group". account.move and ir.model are the lists a real
+ * 18.0 gave for a read (v18-29, v18-26); the same lists are used for the other operations and versions
+ * [UNVERIFIED]. The other models' groups are ours [UNVERIFIED].
+ */
 export const ACL_GROUPS: Readonly<Record<string, readonly string[]>> = {
-  'account.move': ['Accounting/Billing', 'Accounting/Read-only'],
-  'mail.activity': ['Role/User'],
-  'mail.message': ['Role/User'],
+  'account.move': ['Invoicing/Administrator', 'Invoicing/Invoicing', 'Technical/Show Accounting Features - Readonly', 'User types/Portal'],
+  'ir.model': ['Administration/Access Rights'],
+  'mail.activity': ['User types/Internal User'],
+  'mail.message': ['User types/Internal User'],
 };
 export const DEFAULT_ACL_GROUPS: readonly string[] = ['Administration/Settings'];
 
@@ -32,7 +37,8 @@ export function seedAccounts(): Map<number, UserAccount> {
   const grant = (acl: Map<string, Set<AclOperation>>, model: string, ...ops: AclOperation[]) => acl.set(model, new Set(ops));
   grant(billing, 'account.move', 'read', 'write', 'create');
   grant(billing, 'res.partner', 'read', 'write', 'create');
-  for (const m of ['res.company', 'res.currency', 'res.country', 'res.users', 'ir.model', 'mail.activity.type', 'mail.message.subtype']) grant(billing, m, 'read');
+  // No ir.model: an Invoicing / Billing user may not read it (v18-26), though it may name one in a create (v18-53).
+  for (const m of ['res.company', 'res.currency', 'res.country', 'res.users', 'mail.activity.type', 'mail.message.subtype']) grant(billing, m, 'read');
   grant(billing, 'mail.message', 'read', 'create');
   grant(billing, 'mail.activity', 'read', 'write', 'create', 'unlink');
   // Invoice PDFs (the dossier handed to the law firm): billing users read and attach files.

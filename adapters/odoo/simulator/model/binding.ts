@@ -15,6 +15,11 @@ export interface CallContext {
   readonly uid: number;
   /** The `context` keyword, which Odoo's call_kw pops before binding. */
   readonly context: Record<string, unknown>;
+  /**
+   * The transaction will be rolled back once the method has run (v18-20): a create checks its values
+   * and uses up its ids, but keeps nothing.
+   */
+  readonly discard?: boolean;
 }
 
 export interface MethodSpec {
@@ -25,6 +30,8 @@ export interface MethodSpec {
   readonly params: readonly Param[];
   /** Accepts `**kwargs` (extra keywords are ignored). */
   readonly extraKeywords?: boolean;
+  /** `@api.model_create_multi` (create): `call_kw` reads `args[0]` after it ran, to pick `.id` or `.ids`. */
+  readonly modelCreate?: boolean;
   /** Access right checked before running; null for methods Odoo does not guard (fields_get). */
   readonly acl: AclOperation | null;
   run(table: Table, ids: readonly number[], args: Record<string, unknown>, ctx: CallContext): OdooValue;

@@ -2,7 +2,7 @@ import { ACL_GROUPS, allows, DEFAULT_ACL_GROUPS, seedAccounts } from './access';
 import { bindArguments, type CallContext, type MethodSpec, type Param } from './binding';
 import { installComputedFields } from './computed';
 import { Faults, OdooFault, pyRepr, recordsetRepr, type AclOperation } from './fault';
-import { escapeHtml, sanitizeHtml } from './html';
+import { plainTextToHtml, sanitizeHtml } from './html';
 import { round as roundHalfUp } from './numbers';
 import { modelDefs, MODEL_NAMES, type ModelName } from './schema';
 import { ADMIN_UID, seedDatabase, XMLIDS } from './seed';
@@ -30,9 +30,28 @@ export interface OdooDatabaseOptions {
    * applies to all four; an object sets them one by one. Reference data keeps small ids. Default 0.
    */
   readonly idOffset?: number | Partial<Record<'account.move' | 'res.partner' | 'mail.message' | 'mail.activity', number>>;
-  /** Fields to remove per model, to simulate a database without some module (e.g. no l10n_fr siret). */
+  /** Fields to remove per model, to simulate a database without some module (e.g. no company_registry). */
   readonly omitFields?: Partial<Record<ModelName, readonly string[]>>;
+  /**
+   * l10n_fr (the French localisation) installed: partners and companies get `siret`. Default false: the
+   * 18.0 captures come from a database without it (erp-apis.md §1.5); the same default on 16.0, 17.0 and
+   * 19.0 [UNVERIFIED].
+   */
+  readonly l10nFr?: boolean;
+  /**
+   * Default 'community', the edition of the captured servers. From 18.0 only Enterprise (its
+   * accountant module) shows `in_payment`: on Community a full payment is `paid` [UNVERIFIED: no capture
+   * of a full payment; the brief's account of the two editions]. 16.0 and 17.0 keep `in_payment` on
+   * either edition, as the simulator always had it [UNVERIFIED].
+   */
+  readonly edition?: 'community' | 'enterprise';
 }
+
+/**
+ * How a call reaches the model: `execute_kw` goes through `odoo.api.call_kw` (XML-RPC, every version);
+ * `json2` calls the method directly (19.0's json2.py, erp-apis.md §1.4).
+ */
+export type CallEntry = 'execute_kw' | 'json2';
 
 /**
  * erp-apis.md §1.5: OCA credit-control's open-receivable domain. `in_payment` is left out because the
@@ -67,7 +86,11 @@ export interface PaymentOptions {
    * not modelled, and write_date is the transaction's time whatever the payment date.
    */
   readonly date?: string;
-  /** Full payment not yet matched with the bank: `in_payment` instead of `paid`. */
+  /**
+   * Payment not yet matched with the bank. 16.0/17.0: a full payment is `in_payment` instead of `paid`.
+   * 18.0+ Enterprise: full or partial, the invoice is `in_payment` (partial: with money still owed in
+   * `amount_residual`). 18.0+ Community: ignored, `paid` or `partial` (see `edition`) [UNVERIFIED].
+   */
   readonly inPayment?: boolean;
 }
 
@@ -81,6 +104,7 @@ const ONE_PLUS_ULP = 1 + 2 ** -52;
  */
 export class OdooDatabase {
   readonly version: OdooVersion;
+  readonly edition: 'community' | 'enterprise';
   readonly faults: Faults;
   /** The second at which the seeded bulk script rewrote a slice of posted invoices. */
   readonly bulkWriteDate: string;
@@ -98,6 +122,7 @@ export class OdooDatabase {
 
   constructor(options: OdooDatabaseOptions = {}) {
     this.version = options.version ?? '17.0';
+    this.edition = options.edition ?? 'community';
     this.faults = new Faults(this.version);
     this.clock = options.now ?? (() => new Date(DEFAULT_NOW));
     const offsets = options.idOffset ?? 0;
@@ -105,7 +130,8 @@ export class OdooDatabase {
       if (typeof offsets === 'number') return ['account.move', 'res.partner', 'mail.message', 'mail.activity'].includes(model) ? offsets : 0;
       return (offsets as Record<string, number | undefined>)[model] ?? 0;
     };
-    for (const def of modelDefs(this.version)) {
+    const l10nFr = options.l10nFr ?? false;
+    for (const def of modelDefs(this.version, { l10nFr })) {
       const omitted = new Set((options.omitFields as Record<string, readonly string[] | undefined> | undefined)?.[def.name] ?? []);
       const fields = def.fields.filter((f) => !omitted.has(f.name));
       this.tables.set(def.name, new Table({ ...def, fields }, offsetOf(def.name) + 1));
@@ -117,6 +143,8 @@ export class OdooDatabase {
       invoices,
       version: this.version,
       nowSeconds: this.nowSeconds(),
+      l10nFr,
+      inPaymentExists: major(this.version) <= 17 || this.edition === 'enterprise',
     });
     this.sequences = seeded.sequences;
     this.bulkWriteDate = secondsToString(seeded.bulkWriteSeconds);
@@ -133,9 +161,16 @@ export class OdooDatabase {
 
   /**
    * `execute_kw(db, uid, key, model, method, args, kwargs)`: returns a plain value (`null` for Python
-   * None) or throws an OdooFault. JSON-2 callers pass their `ids` as `args[0]`.
+   * None) or throws an OdooFault. JSON-2 callers pass their `ids` as `args[0]` and `via: 'json2'`.
    */
-  call(model: string, method: string, args: readonly unknown[] = [], kwargs: Record<string, unknown> = {}, user: User = { uid: ADMIN_UID }): OdooValue {
+  call(
+    model: string,
+    method: string,
+    args: readonly unknown[] = [],
+    kwargs: Record<string, unknown> = {},
+    user: User = { uid: ADMIN_UID },
+    via: CallEntry = 'execute_kw',
+  ): OdooValue {
     if (!this.accounts.has(user.uid) || this.tables.get('res.users')!.rowOf(user.uid) < 0) throw this.faults.accessDenied();
     // odoo.service.model: private names are refused before the model is even looked up.
     if (method.startsWith('_')) throw this.faults.privateMethod(model, method);
@@ -145,7 +180,11 @@ export class OdooDatabase {
     if (!spec) throw this.faults.unknownMethod(model, method);
     const { ids, args: bound, context } = bindArguments(spec, args, kwargs, this.faults);
     if (spec.acl) this.checkAccess(user.uid, model, spec.acl);
-    const result = this.atomically(() => spec.run(table, ids, bound, { uid: user.uid, context }));
+    // v18-20: with the records passed as the keyword `vals_list`, call_kw's `args[0]` fails after the
+    // create ran, and the create is rolled back. JSON-2 passes named arguments legitimately.
+    const discard = spec.modelCreate === true && via === 'execute_kw' && args.length === 0;
+    const result = this.atomically(() => spec.run(table, ids, bound, { uid: user.uid, context, discard }));
+    if (discard) throw this.faults.createWithoutPositionalArgs();
     // erp-apis.md §1.3: a method that returns None fails to marshal only after its work is done.
     return this.noneReturns.has(`${model}.${method}`) ? null : result;
   }
@@ -226,6 +265,20 @@ export class OdooDatabase {
     if (!account) throw new Error(`no user ${uid}`);
     if (account.acl === 'all') account.acl = new Map(MODEL_NAMES.map((m) => [m, new Set<AclOperation>(['read', 'write', 'create', 'unlink'])]));
     account.acl.set(model, new Set(operations));
+  }
+
+  /**
+   * Sets or clears (`false`) the e-mail of a user's partner, which Odoo uses as the sender of the
+   * notification when that user assigns an activity to someone else (v18-27). The seeded integration user
+   * (BILLING_UID) has one, as a properly set-up one would. An admin `write` of `email` on the user's
+   * partner over RPC has the same effect (and, unlike this control, moves the partner's write_date).
+   */
+  setUserEmail(uid: number, email: string | false): void {
+    const users = this.table('res.users');
+    const row = users.rowOf(uid);
+    if (row < 0) throw new Error(`no user ${uid}`);
+    const partners = this.table('res.partner');
+    partners.set(partners.rowOf(users.get(row, 'partner_id') as number), 'email', email === false ? null : email);
   }
 
   /** Makes `model.method` return None after doing its work, to test the "cannot marshal None" fault. */
@@ -416,9 +469,11 @@ export class OdooDatabase {
       qualname: 'BaseModel.read',
       params: [{ name: 'fields', default: null }, { name: 'load', default: '_classic_read' }],
       acl: 'read',
-      run: (t, ids, a, ctx) => {
-        const names = this.fieldNames(t, a['fields']);
-        const rows = this.rowsOf(t, ids, ctx.uid);
+      run: (t, ids, a) => {
+        const names = this.fieldNames(t, a['fields'], true);
+        // v18-33: ids that do not exist are left out, no MissingError (16.0 and 17.0 sources drop them in
+        // _read_format too; 19.0 [UNVERIFIED]).
+        const rows = ids.map((id) => t.rowOf(id)).filter((row) => row >= 0);
         return rows.map((r) => this.record(t, r, names, a['load'] !== null && a['load'] !== false));
       },
     });
@@ -444,8 +499,9 @@ export class OdooDatabase {
       kind: 'model',
       qualname: table.name === 'account.move' ? 'AccountMove.create' : 'BaseModel.create',
       params: [{ name: 'vals_list', required: true }],
+      modelCreate: true,
       acl: 'create',
-      run: (t, _ids, a, ctx) => this.create(t, a['vals_list'], ctx.uid),
+      run: (t, _ids, a, ctx) => this.create(t, a['vals_list'], ctx),
     });
     if (table.def.mailThread) {
       const params: Param[] = [
@@ -489,6 +545,35 @@ export class OdooDatabase {
           return false;
         },
       });
+      // v18-49/50: cancels a posted invoice at once and returns None, so XML-RPC faults after the change
+      // is kept; payment_state stays as it was. [UNVERIFIED on 16.0, 17.0 and 19.0.]
+      specs.set('button_cancel', {
+        kind: 'records',
+        qualname: 'AccountMove.button_cancel',
+        params: [],
+        acl: 'write',
+        run: (t, ids, _a, ctx) => {
+          for (const row of this.rowsOf(t, ids, ctx.uid)) this.stamp(t, row, { state: 'cancel' }, ctx.uid);
+          return null;
+        },
+      });
+      // v18-47/48: 18.0 (which adds `blocked`) blocks or unblocks the payment and returns None. Unblocking
+      // recomputes the state from the amounts [UNVERIFIED]; 19.0 [UNVERIFIED].
+      if (major(this.version) >= 18) {
+        specs.set('action_toggle_block_payment', {
+          kind: 'records',
+          qualname: 'AccountMove.action_toggle_block_payment',
+          params: [],
+          acl: 'write',
+          run: (t, ids, _a, ctx) => {
+            for (const row of this.rowsOf(t, ids, ctx.uid)) {
+              const blocked = t.get(row, 'payment_state') === 'blocked';
+              this.stamp(t, row, { payment_state: blocked ? this.unblockedPaymentState(row) : 'blocked' }, ctx.uid);
+            }
+            return null;
+          },
+        });
+      }
     }
     if (table.name === 'res.users') {
       specs.set('context_get', {
@@ -523,14 +608,15 @@ export class OdooDatabase {
 
   // ---------------------------------------------------------------- read
 
-  private fieldNames(table: Table, fields: unknown): string[] {
+  /** `forRead`: the fault of `read` itself (v18-34), with its captured frames on 18.0. */
+  private fieldNames(table: Table, fields: unknown, forRead = false): string[] {
     if (fields === null || fields === undefined || fields === false || (Array.isArray(fields) && fields.length === 0)) {
       return [...table.fields.keys()].filter((f) => f !== 'id');
     }
     if (!Array.isArray(fields)) throw this.faults.valueError(`Invalid fields ${pyRepr(fields)}`);
     const names: string[] = [];
     for (const f of fields) {
-      if (typeof f !== 'string' || !table.fields.has(f)) throw this.faults.invalidField(table.name, String(f));
+      if (typeof f !== 'string' || !table.fields.has(f)) throw forRead ? this.faults.invalidReadField(table.name, String(f)) : this.faults.invalidField(table.name, String(f));
       if (f !== 'id' && !names.includes(f)) names.push(f);
     }
     return names;
@@ -585,7 +671,11 @@ export class OdooDatabase {
       if (def.relation) description['relation'] = def.relation;
       if (def.selection) description['selection'] = def.selection.map(([k, label]) => [k, label]);
       if (def.currencyField) description['currency_field'] = def.currencyField;
-      out[def.name] = attrs ? Object.fromEntries(Object.entries(description).filter(([k]) => attrs.has(k))) : description;
+      // v18-45: attributes come in alphabetical order (get_description walks the sorted _description_* names).
+      const entries = Object.entries(description)
+        .filter(([k]) => !attrs || attrs.has(k))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      out[def.name] = Object.fromEntries(entries);
     }
     return out;
   }
@@ -621,21 +711,49 @@ export class OdooDatabase {
     return fromWire(table, def, value, this.faults, (model, id) => this.table(model).rowOf(id) >= 0);
   }
 
-  private create(table: Table, valsList: unknown, uid: number): OdooValue {
+  /** A dict gives an id, a list gives a list of ids (v18-21: `[35]` for a one-element list). */
+  private create(table: Table, valsList: unknown, ctx: CallContext): OdooValue {
+    const uid = ctx.uid;
     const single = !Array.isArray(valsList);
     const list = single ? [valsList] : (valsList as unknown[]);
-    const prepared = list.map((vals) => this.prepareCreate(table, vals, uid));
+    const prepared = list.map((vals) => this.prepareCreate(table, vals, uid, ctx.context));
     const seconds = this.currentSeconds();
-    const ids = prepared.map((values) => {
-      const row = table.allocate();
-      this.insertRow(table, row, values, uid, seconds);
-      return table.idOf(row);
-    });
+    // Sequences are not transactional: a create that fails after its INSERT, or is rolled back, still
+    // uses up its ids (v18-27/28 skipped 37 and 38).
+    const rows = prepared.map(() => table.allocate());
+    if (table.name === 'mail.activity') this.notifyAssignees(prepared, uid);
+    if (ctx.discard) return null;
+    rows.forEach((row, i) => this.insertRow(table, row, prepared[i]!, uid, seconds));
+    const ids = rows.map((row) => table.idOf(row));
     return single ? ids[0]! : ids;
   }
 
-  /** Validated values plus the model's defaults; checks required fields. */
-  private prepareCreate(table: Table, vals: unknown, uid: number): Prepared {
+  /**
+   * mail.activity.create notifies each assignee other than the creator, with the creator's partner as
+   * author; without an e-mail address that is a UserError (v18-27/28). To oneself, nothing is sent and no
+   * e-mail is needed (v18-52/53).
+   */
+  private notifyAssignees(prepared: readonly Prepared[], uid: number): void {
+    const users = this.table('res.users');
+    const partners = this.table('res.partner');
+    const email = partners.get(partners.rowOf(users.get(users.rowOf(uid), 'partner_id') as number), 'email');
+    const hasEmail = typeof email === 'string' && email.trim() !== '';
+    for (const values of prepared) {
+      const assignee = values.get('user_id');
+      if (typeof assignee === 'number' && assignee !== uid && !hasEmail) throw this.faults.senderEmailMissing();
+    }
+  }
+
+  /** The ir.model id of a model, read as superuser (no access check, v18-52/53), or undefined. */
+  private irModelId(model: string): number | undefined {
+    const irModel = this.table('ir.model');
+    const column = irModel.columns.get('model')!;
+    for (let row = 0; row < irModel.length; row++) if (irModel.isAlive(row) && column.get(row) === model) return irModel.idOf(row);
+    return undefined;
+  }
+
+  /** Validated values plus the model's defaults (some taken from the context's `default_*` keys); checks required fields. */
+  private prepareCreate(table: Table, vals: unknown, uid: number, context: Record<string, unknown> = {}): Prepared {
     const values = this.prepareValues(table, vals, 'create');
     const users = this.table('res.users');
     const userCompany = users.get(users.rowOf(uid), 'company_id') as number;
@@ -667,7 +785,18 @@ export class OdooDatabase {
         break;
       }
       case 'mail.activity': {
-        if (!values.has('activity_type_id')) values.set('activity_type_id', XMLIDS['mail.mail_activity_data_todo']![1]);
+        // mail.activity.default_get: the model named by `default_res_model` in the context gives
+        // res_model_id, and only then is there a default type, To-Do (v18-21/22, v18-52/54). With an explicit
+        // res_model_id and no such context the type stays empty (v18-24/25, v18-53/54). [UNVERIFIED on 16.0,
+        // 17.0 and 19.0, and for `default_res_model_id`: the same mail sources, not captured.]
+        const contextModel = context['default_res_model'];
+        const contextModelIdValue = context['default_res_model_id'];
+        const contextModelId =
+          typeof contextModel === 'string' ? this.irModelId(contextModel) : typeof contextModelIdValue === 'number' ? contextModelIdValue : undefined;
+        if (contextModelId !== undefined) {
+          setDefault('res_model_id', contextModelId);
+          setDefault('activity_type_id', XMLIDS['mail.mail_activity_data_todo']![1]);
+        }
         setDefault('date_deadline', today);
         setDefault('user_id', uid);
         const modelId = values.get('res_model_id');
@@ -804,8 +933,23 @@ export class OdooDatabase {
       // An overpayment leaves the excess as the customer's credit, not a negative residual.
       const left = Math.max(0, this.round(residual - amount, currency));
       const full = left === 0;
-      this.atomically(() => this.stamp(moves, row, { amount_residual: left, payment_state: full ? (options.inPayment ? 'in_payment' : 'paid') : 'partial' }, ADMIN_UID), seconds);
+      this.atomically(() => this.stamp(moves, row, { amount_residual: left, payment_state: this.paymentState(full, options.inPayment === true) }, ADMIN_UID), seconds);
     };
+  }
+
+  /** See `OdooDatabaseOptions.edition` and `PaymentOptions.inPayment`. */
+  private paymentState(full: boolean, inPayment: boolean): string {
+    if (major(this.version) <= 17) return full ? (inPayment ? 'in_payment' : 'paid') : 'partial';
+    if (this.edition === 'enterprise' && inPayment) return 'in_payment';
+    return full ? 'paid' : 'partial';
+  }
+
+  /** What `action_toggle_block_payment` gives back when it unblocks [UNVERIFIED]: the state the amounts say. */
+  private unblockedPaymentState(row: number): string {
+    const moves = this.table('account.move');
+    const residual = moves.get(row, 'amount_residual') as number;
+    if (residual === 0) return 'paid';
+    return residual === moves.get(row, 'amount_total') ? 'not_paid' : 'partial';
   }
 
   private round(amount: number, currencyId: number): number {
@@ -863,7 +1007,8 @@ export class OdooDatabase {
    * send Markup) unless `body_is_html`; 16.0 stores the body as HTML after sanitizing.
    */
   private messageBody(body: string, bodyIsHtml: boolean): string {
-    if (major(this.version) >= 17 && !bodyIsHtml) return escapeHtml(body);
+    if (major(this.version) >= 17 && !bodyIsHtml) return plainTextToHtml(body);
+    // v18-36/38: an HTML body is kept as sent, entities such as &nbsp; included.
     return sanitizeHtml(body);
   }
 

@@ -1,3 +1,4 @@
+import { CREATE_RESULT_FRAMES_18, DISPATCH_FRAMES_18, READ_INVALID_FIELD_FRAMES_18 } from './captured-frames';
 import { major, type OdooVersion } from './types';
 
 /**
@@ -48,10 +49,16 @@ const OUTER_FRAMES: Record<'16' | '17+', string> = {
     '    return execute(db, uid, obj, method, *args, **kw or {})\n',
 };
 
-function traceback(version: OdooVersion, exception: string, detail: string): string {
-  const outer = OUTER_FRAMES[major(version) === 16 ? '16' : '17+'];
+/**
+ * `frames18`: the innermost frames a real 18.0 server printed for this fault (captured-frames.ts);
+ * with them an 18.0 traceback is the captured one byte for byte. Without them, or on another version,
+ * only the outer frames are shown [UNVERIFIED frames].
+ */
+function traceback(version: OdooVersion, exception: string, detail: string, frames18?: string): string {
   // Python prints builtins unqualified and everything else with its module.
   const shown = exception.replace(/^builtins\./, '');
+  if (version === '18.0' && frames18 !== undefined) return `Traceback (most recent call last):\n${DISPATCH_FRAMES_18}${frames18}${shown}: ${detail}\n`;
+  const outer = OUTER_FRAMES[major(version) === 16 ? '16' : '17+'];
   return `Traceback (most recent call last):\n${outer}${shown}: ${detail}\n`;
 }
 
@@ -104,8 +111,8 @@ export function recordsetRepr(model: string, ids: readonly number[]): string {
 export class Faults {
   constructor(readonly version: OdooVersion) {}
 
-  private app(exception: string, detail: string, kind: FaultKind = 'application'): OdooFault {
-    return new OdooFault(1, exception, detail, kind, traceback(this.version, exception, detail));
+  private app(exception: string, detail: string, kind: FaultKind = 'application', frames18?: string): OdooFault {
+    return new OdooFault(1, exception, detail, kind, traceback(this.version, exception, detail, frames18));
   }
 
   valueError(detail: string): OdooFault {
@@ -117,9 +124,32 @@ export class Faults {
     return this.valueError(`Invalid field ${model}.${field} in leaf ${pyRepr(leaf, true)}`);
   }
 
-  /** [UNVERIFIED text, from BaseModel.read / _determine_fields_to_fetch / write / create sources.] */
+  /** Text captured for `read` in v18-34; [UNVERIFIED] for write, create, order and search_read's `fields`. */
   invalidField(model: string, field: string): OdooFault {
     return this.valueError(`Invalid field ${pyRepr(field)} on model ${pyRepr(model)}`);
+  }
+
+  /** v18-34: `read` with a field the model lacks, with the whole captured traceback on 18.0. */
+  invalidReadField(model: string, field: string): OdooFault {
+    return this.app('builtins.ValueError', `Invalid field ${pyRepr(field)} on model ${pyRepr(model)}`, 'application', READ_INVALID_FIELD_FRAMES_18);
+  }
+
+  /**
+   * v18-20: `call_kw` ran a `model_create` method (create) whose records came as a keyword, then read
+   * `args[0]` to choose between `.id` and `.ids`. The create is rolled back but its ids are used up.
+   * [UNVERIFIED on 16.0, 17.0 and 19.0: same `call_kw` code in their sources, frames not captured.]
+   */
+  createWithoutPositionalArgs(): OdooFault {
+    return this.app('builtins.IndexError', 'tuple index out of range', 'application', CREATE_RESULT_FRAMES_18);
+  }
+
+  /**
+   * v18-27 / v18-28: an activity assigned to another user notifies them with the creator as author,
+   * and `message_notify` refuses an author without e-mail. A UserError: code 2, no traceback.
+   * [UNVERIFIED on 16.0, 17.0 and 19.0.]
+   */
+  senderEmailMissing(): OdooFault {
+    return this.user("Unable to send message, please configure the sender's email address.");
   }
 
   /** [UNVERIFIED text, from osv/expression.py sources.] */
@@ -194,8 +224,8 @@ export class Faults {
   }
 
   /**
-   * ACL refusal, code 4. Header, group list and resolution lines as in ir.model.access sources
-   * [UNVERIFIED: not captured; the group names are ours].
+   * ACL refusal, code 4, no traceback: header, tab-indented group list and closing line as captured in
+   * v18-26 and v18-29 (read on 18.0) [UNVERIFIED for the other operations and versions].
    */
   accessError(operation: AclOperation, description: string, model: string, groups: readonly string[]): OdooFault {
     const header = ACL_HEADERS[operation].replace('%(kind)s', description).replace('%(model)s', model);

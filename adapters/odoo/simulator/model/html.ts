@@ -1,9 +1,12 @@
 /**
- * erp-apis.md §1.7: on 17+ a plain str body is escaped like markupsafe.escape does: the five
- * characters, with numeric entities for the quotes.
+ * erp-apis.md §1.7: on 17+ a plain str body is HTML-escaped, and stored as one paragraph with only <, >
+ * and & escaped: `a < b & "c"` is stored as `<p>a &lt; b &amp; "c"</p>` (v18-35, v18-37). The quotes that
+ * markupsafe.escape turns into entities come back as plain quotes once the body is sanitized.
+ * An empty body stays empty [UNVERIFIED].
  */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
+export function plainTextToHtml(text: string): string {
+  if (text === '') return '';
+  return `<p>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</p>`;
 }
 
 /**

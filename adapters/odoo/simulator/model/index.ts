@@ -8,6 +8,7 @@ export {
   keysetDomain,
   OdooDatabase,
   OPEN_RECEIVABLE_DOMAIN,
+  type CallEntry,
   type LateTransaction,
   type OdooDatabaseOptions,
   type PaymentOptions,

@@ -8,14 +8,21 @@ import { major, type FieldDef, type FieldType, type ModelDef, type OdooVersion, 
  * Version differences (each also listed in the simulator's report):
  * - account.move.payment_state gains `blocked` in 18.0 (erp-apis.md §1.5, OpenUpgrade 18.0.1.3).
  * - account.move `_order` gains `invoice_date desc` in 17.0 (erp-apis.md §1.6, OpenUpgrade 17.0.1.2).
- * - res.partner.siret (l10n_fr) on 16.0–18.0, absent on 19.0: [UNVERIFIED] erp-apis.md §1.5 has seen the
- *   field only in third-party code; we drop it on 19.0 so adapters exercise their "field missing" path.
+ * - res.partner.siret and res.company.siret only with l10n_fr installed (`ModelOptions.l10nFr`): the 18.0
+ *   captures come from a database without it and have no siret (erp-apis.md §1.5: the field is l10n_fr's).
+ *   [UNVERIFIED] that l10n_fr still adds it on 16.0, 17.0 and 19.0.
  * - res.partner.company_registry on every version: [UNVERIFIED] for 16.0 (erp-apis.md §1.5).
  * - `__last_update` magic field only on 16.0: [UNVERIFIED] from the 17.0 ORM changelog as we recall it.
  * Options can still drop any field (`omitFields`) to test other combinations.
  */
 
 type Extra = Partial<Omit<FieldDef, 'name' | 'type' | 'string'>>;
+
+/** Modules that change the models, per database. */
+export interface ModelOptions {
+  /** l10n_fr (French localisation) installed: adds `siret` to partners and companies. */
+  readonly l10nFr: boolean;
+}
 
 function f(name: string, type: FieldType, string: string, extra: Extra = {}): FieldDef {
   return { name, type, string, store: !extra.computed, ...extra };
@@ -58,18 +65,20 @@ export const MOVE_STATES: Selection = [
   ['cancel', 'Cancelled'],
 ];
 
-/** erp-apis.md §1.5: the 16/17 keys; 18.0 adds `blocked` (OpenUpgrade 18.0.1.3), 19.0 keeps it. */
+/**
+ * erp-apis.md §1.5: the 16/17 keys; 18.0 adds `blocked` (OpenUpgrade 18.0.1.3), before
+ * `invoicing_legacy` (v18-46). 19.0 keeps the 18.0 list [UNVERIFIED order].
+ */
 export function paymentStates(version: OdooVersion): Selection {
-  const base: [string, string][] = [
+  return [
     ['not_paid', 'Not Paid'],
     ['in_payment', 'In Payment'],
     ['paid', 'Paid'],
     ['partial', 'Partially Paid'],
     ['reversed', 'Reversed'],
+    ...(major(version) >= 18 ? [['blocked', 'Blocked'] as const] : []),
     ['invoicing_legacy', 'Invoicing App Legacy'],
   ];
-  if (major(version) >= 18) base.push(['blocked', 'Blocked']);
-  return base;
 }
 
 /** Languages installed in the simulated database. */
@@ -100,16 +109,19 @@ function accountMove(version: OdooVersion): ModelDef {
     description: 'Journal Entry',
     order: moveOrder(version),
     mailThread: true,
+    // fields_get lists fields in this order: invoice_date_due, commercial_partner_id, amount_residual,
+    // payment_state come in the order a real 18.0 gave (v18-45); the rest of the order is ours [UNVERIFIED].
     fields: [
       ...magic(version),
       f('name', 'char', 'Number'),
       f('ref', 'char', 'Reference'),
       sel('move_type', 'Type', MOVE_TYPES, { required: true }),
       sel('state', 'Status', MOVE_STATES, { required: true }),
-      sel('payment_state', 'Payment Status', paymentStates(version), { readonly: true }),
       f('date', 'date', 'Date', { required: true }),
       f('invoice_date', 'date', 'Invoice/Bill Date'),
       f('invoice_date_due', 'date', 'Due Date'),
+      m2o('partner_id', 'res.partner', 'Partner'),
+      m2o('commercial_partner_id', 'res.partner', 'Commercial Entity', { readonly: true }),
       f('amount_total', 'monetary', 'Total', { readonly: true, currencyField: 'currency_id' }),
       f('amount_residual', 'monetary', 'Amount Due', { readonly: true, currencyField: 'currency_id' }),
       f('amount_total_signed', 'monetary', 'Total Signed', {
@@ -124,10 +136,9 @@ function accountMove(version: OdooVersion): ModelDef {
         store: true,
         currencyField: 'company_currency_id',
       }),
+      sel('payment_state', 'Payment Status', paymentStates(version), { readonly: true }),
       m2o('currency_id', 'res.currency', 'Currency', { required: true }),
       m2o('company_currency_id', 'res.currency', 'Company Currency', { readonly: true, computed: true }),
-      m2o('partner_id', 'res.partner', 'Partner'),
-      m2o('commercial_partner_id', 'res.partner', 'Commercial Entity', { readonly: true }),
       m2o('company_id', 'res.company', 'Company', { required: true }),
       m2o('reversed_entry_id', 'account.move', 'Reversal of', { readonly: true }),
       f('invoice_origin', 'char', 'Origin'),
@@ -136,7 +147,7 @@ function accountMove(version: OdooVersion): ModelDef {
   };
 }
 
-function resPartner(version: OdooVersion): ModelDef {
+function resPartner(version: OdooVersion, options: ModelOptions): ModelDef {
   const fields: FieldDef[] = [
     ...magic(version),
     f('name', 'char', 'Name'),
@@ -175,11 +186,11 @@ function resPartner(version: OdooVersion): ModelDef {
     f('customer_rank', 'integer', 'Customer Rank'),
     m2o('company_id', 'res.company', 'Company'),
   ];
-  if (major(version) <= 18) fields.push(f('siret', 'char', 'SIRET', { help: 'The SIRET number (l10n_fr) [UNVERIFIED per version]' }));
+  if (options.l10nFr) fields.push(f('siret', 'char', 'SIRET', { help: 'The SIRET number (l10n_fr) [UNVERIFIED per version]' }));
   return { name: 'res.partner', description: 'Contact', order: 'complete_name ASC, id DESC', mailThread: true, fields };
 }
 
-function resCompany(version: OdooVersion): ModelDef {
+function resCompany(version: OdooVersion, options: ModelOptions): ModelDef {
   const fields: FieldDef[] = [
     ...magic(version),
     f('name', 'char', 'Company Name', { required: true }),
@@ -196,7 +207,7 @@ function resCompany(version: OdooVersion): ModelDef {
     f('sequence', 'integer', 'Sequence'),
     f('active', 'boolean', 'Active'),
   ];
-  if (major(version) <= 18) fields.push(f('siret', 'char', 'SIRET'));
+  if (options.l10nFr) fields.push(f('siret', 'char', 'SIRET'));
   return { name: 'res.company', description: 'Companies', order: 'sequence, name', fields };
 }
 
@@ -391,11 +402,11 @@ export const MODEL_NAMES = [
 ] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
-export function modelDefs(version: OdooVersion): ModelDef[] {
+export function modelDefs(version: OdooVersion, options: ModelOptions): ModelDef[] {
   return [
     accountMove(version),
-    resPartner(version),
-    resCompany(version),
+    resPartner(version, options),
+    resCompany(version, options),
     resCurrency(version),
     resCountry(version),
     resUsers(version),

@@ -48,7 +48,8 @@ const IR_MODEL_IDS: Readonly<Record<string, number>> = {
   'mail.message.subtype': 131,
   'mail.activity': 140,
   'mail.activity.type': 141,
-  'account.move': 254,
+  // The id a real 18.0 gave account.move (v18-23); the other ids are ours.
+  'account.move': 427,
 };
 
 const ACTIVITIES = [
@@ -91,6 +92,10 @@ export interface SeedOptions {
   readonly invoices: number;
   readonly version: OdooVersion;
   readonly nowSeconds: number;
+  /** l10n_fr installed: partners and companies have a `siret`. */
+  readonly l10nFr: boolean;
+  /** Whether a full payment can be `in_payment` (see `OdooDatabaseOptions.edition`). */
+  readonly inPaymentExists: boolean;
 }
 
 export interface SeedResult {
@@ -206,7 +211,7 @@ export function seedDatabase(tables: ReadonlyMap<string, Table>, options: SeedOp
 
   const partner = table('res.partner');
   const company = table('res.company');
-  const hasSiret = major(options.version) <= 18;
+  const hasSiret = options.l10nFr;
   const mainSiren = siren(rng);
   const mainSiret = siret(rng, mainSiren);
   const companySpecs = [
@@ -534,6 +539,8 @@ function seedMoves(rng: Rng, move: Table, customers: readonly Customer[], option
   const meanGroup = 0.35 * 8.5 + 0.65;
   const meanGap = Math.max(1, Math.floor((spanSeconds / n) * meanGroup));
   const blockedKey = major(options.version) >= 18 ? 'blocked' : 'not_paid';
+  // Drawn either way so that a seed gives the same invoices whatever the edition.
+  const inPaymentKey = options.inPaymentExists ? 'in_payment' : 'paid';
   let t = now - spanSeconds - 2 * SECONDS_PER_DAY;
   let groupLeft = 0;
 
@@ -696,7 +703,7 @@ function seedMoves(rng: Rng, move: Table, customers: readonly Customer[], option
       col('payment_state').set(row, blockedKey);
       col('write_date').set(row, later(postedAt, rng.int(1, 30) * SECONDS_PER_DAY));
     } else if (outcome !== 'not_paid' && reconciled > postedAt && reconciled < latest) {
-      col('payment_state').set(row, outcome);
+      col('payment_state').set(row, outcome === 'in_payment' ? inPaymentKey : outcome);
       col('amount_residual').set(row, outcome === 'partial' ? money(round(cents * fraction) || 1) : 0);
       col('write_date').set(row, reconciled);
     }
