@@ -1,13 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoopbackServer } from '../../loopback-server';
 import { decodeMethodCall, encodeFault, encodeMethodResponse, pythonFloatRepr, type OdooFlavour, type XmlRpcValue } from '../xmlrpc';
 import { isXmlRpcDouble, xmlDouble, XmlRpcMarshalError, XmlRpcProtocolError } from '../xmlrpc/values';
+import { odooNotFoundPage, werkzeugRedirectBody } from './http-pages';
 import { OdooFault, type OdooDatabase, type OdooValue } from './model';
+import { MARSHAL_NONE_FRAMES_18 } from './model/captured-frames';
 
 /**
- * The Odoo simulator's HTTP face: `/xmlrpc/2/common`, `/xmlrpc/2/object`, `/web/version` and, on
- * 19.0, `/json/2/<model>/<method>` (erp-apis.md §1.1, §1.3, §1.4, §1.8), over the in-memory
- * database. Faults travel with HTTP 200 as Odoo sends them; JSON-2 errors use real statuses.
+ * The Odoo simulator's HTTP face: `/xmlrpc/2/common`, `/xmlrpc/2/object` and, on 19.0, `/web/version`
+ * and `/json/2/<model>/<method>` (erp-apis.md §1.1, §1.3, §1.4, §1.8), over the in-memory database.
+ * Faults travel with HTTP 200 as Odoo sends them; JSON-2 errors use real statuses. Before 19.0 those two
+ * routes answer as a real 18.0 does: a 404 page and a redirect to the login (v18-30 to v18-32).
  * Test controls inject latency, HTTP failures and rate limits.
  */
 
@@ -77,20 +81,27 @@ export class OdooSimulator {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0]!;
+    const [path = '/', query = ''] = (req.url ?? '/').split(/\?(.*)/s);
     try {
       const body = await readBody(req);
       if (this.controls.latencyMs > 0) await new Promise((r) => setTimeout(r, this.controls.latencyMs));
       if (this.injectedFailure(res)) return;
-      if (req.method === 'GET' && (path === '/web/version' || path === '/json/version')) {
-        const v = this.options.db.serverVersion();
-        return send(res, 200, 'application/json', JSON.stringify({ version: v.server_version, version_info: v.server_version_info }));
+      if (path === '/web/version' || path === '/json/version') {
+        // v18-30/31: 18.0 has no such route, whatever the method. [UNVERIFIED for 16.0, 17.0 and /json/version.]
+        if (this.major <= 18) return sendOdooNotFound(res);
+        if (req.method === 'GET') {
+          const v = this.options.db.serverVersion();
+          return send(res, 200, 'application/json', JSON.stringify({ version: v.server_version, version_info: v.server_version_info }));
+        }
       }
       if (req.method === 'POST' && (path === '/xmlrpc/2/common' || path === '/xmlrpc/2/object')) {
         return send(res, 200, 'text/xml; charset=utf-8', await this.xmlRpc(path.endsWith('common') ? 'common' : 'object', body));
       }
       const json2 = /^\/json\/2\/([^/]+)\/([^/]+)$/.exec(path);
       if (req.method === 'POST' && json2 && this.major >= 19) return this.json2(req, res, decodeURIComponent(json2[1]!), decodeURIComponent(json2[2]!), body);
+      // v18-32: before 19.0 a JSON-2 call is sent to the login page, with werkzeug's full_path (path, "?",
+      // query) as `redirect`. [UNVERIFIED for 16.0 and 17.0.]
+      if (req.method === 'POST' && json2) return sendLoginRedirect(res, `/web/login?redirect=${encodeURIComponent(`${safeDecode(path)}?${query}`)}`);
       return send(res, 404, 'text/html; charset=utf-8', NOT_FOUND_HTML);
     } catch (e) {
       return send(res, 500, 'text/html; charset=utf-8', `<html><body><h1>Internal Server Error</h1><p>${escapeHtml(String(e))}</p></body></html>`);
@@ -133,7 +144,7 @@ export class OdooSimulator {
       const args = call.method === 'execute_kw' ? ((p[5] ?? []) as unknown[]) : p.slice(5);
       const kwargs = call.method === 'execute_kw' ? ((p[6] ?? {}) as Record<string, unknown>) : {};
       if (typeof uid !== 'number' || typeof secret !== 'string' || !this.options.db.checkCredentials(uid, secret)) return encodeFault(3, 'Access Denied', this.flavour);
-      const result = this.options.db.call(String(model), String(method), args, kwargs, { uid });
+      const result = this.options.db.call(String(model), String(method), args, kwargs, { uid }, 'execute_kw');
       return this.respond(this.withDoubles(String(model), String(method), result));
     } catch (e) {
       if (e instanceof OdooFault) return encodeFault(e.code, e.faultString, this.flavour);
@@ -162,8 +173,12 @@ export class OdooSimulator {
     try {
       return encodeMethodResponse(value as XmlRpcValue, this.flavour);
     } catch (e) {
-      if (e instanceof XmlRpcMarshalError) return encodeFault(1, traceback(e.pythonType, e.pythonMessage), this.flavour);
-      throw e;
+      if (!(e instanceof XmlRpcMarshalError)) throw e;
+      // v18-47/49: a method that returned None, with the whole traceback a real 18.0 prints.
+      if (value === null && this.options.version === '18.0') {
+        return encodeFault(1, `Traceback (most recent call last):\n${MARSHAL_NONE_FRAMES_18}${e.pythonType}: ${e.pythonMessage}\n`, this.flavour);
+      }
+      return encodeFault(1, traceback(e.pythonType, e.pythonMessage), this.flavour);
     }
   }
 
@@ -199,7 +214,7 @@ export class OdooSimulator {
     // json2.py refuses ids for an @api.model method (erp-apis.md §1.4).
     if (shape?.kind === 'model' && ids !== undefined) return sendJson2Error(res, 422, 'werkzeug.exceptions.UnprocessableEntity', `cannot call ${model}.${method} with ids`);
     try {
-      const result = this.options.db.call(model, method, shape?.kind === 'records' ? [ids ?? []] : [], kwargs, { uid });
+      const result = this.options.db.call(model, method, shape?.kind === 'records' ? [ids ?? []] : [], kwargs, { uid }, 'json2');
       return send(res, 200, 'application/json; charset=utf-8', pythonJson(this.withDoubles(model, method, result)));
     } catch (e) {
       if (!(e instanceof OdooFault)) throw e;
@@ -221,6 +236,46 @@ export function pythonJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
   if (value !== null && typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`).join(', ')}}`;
   return JSON.stringify(value ?? null);
+}
+
+/**
+ * v18-30/31: Odoo's HTML 404 with its cookies. The csrf_token is an HMAC followed by "o" and its expiry,
+ * a year ahead; the session id is redacted in the capture, so ours is random hex [UNVERIFIED format].
+ */
+function sendOdooNotFound(res: ServerResponse): void {
+  const now = Date.now();
+  const inAYear = new Date(now + 365 * 86_400_000);
+  const csrfToken = `${randomBytes(20).toString('hex')}o${Math.floor(inAYear.getTime() / 1000)}`;
+  const body = odooNotFoundPage(csrfToken);
+  res.writeHead(404, 'NOT FOUND', {
+    Server: WERKZEUG,
+    'Content-Type': 'text/html;charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Set-Cookie': [
+      `frontend_lang=en_US; Expires=${inAYear.toUTCString()}; Path=/`,
+      `session_id=${randomBytes(20).toString('hex')}; Expires=${inAYear.toUTCString()}; Max-Age=604800; HttpOnly; Path=/`,
+    ],
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(body);
+}
+
+/** v18-32: werkzeug's redirect, 303 SEE OTHER. */
+function sendLoginRedirect(res: ServerResponse, location: string): void {
+  const body = werkzeugRedirectBody(location);
+  res.writeHead(303, 'SEE OTHER', { Server: WERKZEUG, 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Location: location });
+  res.end(body);
+}
+
+/** The `Server` header of the 18.0 captures (v18-30 to v18-32). */
+const WERKZEUG = 'Werkzeug/2.2.2 Python/3.11.2';
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 function sendJson2Error(res: ServerResponse, status: number, name: string, message: string): void {
