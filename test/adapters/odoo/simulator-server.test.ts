@@ -114,10 +114,12 @@ describe('Odoo simulator over XML-RPC (18.0)', () => {
 });
 
 describe('Odoo simulator JSON-2 (19.0)', () => {
+  let db: OdooDatabase;
   let sim: OdooSimulator;
   const http = axios.create({ validateStatus: () => true });
   beforeAll(async () => {
-    sim = await new OdooSimulator({ db: createOdooDatabase({ seed: 3, invoices: 50, version: '19.0' }), version: '19.0' }).start();
+    db = createOdooDatabase({ seed: 3, invoices: 50, version: '19.0' });
+    sim = await new OdooSimulator({ db, version: '19.0' }).start();
   });
   afterAll(() => sim.stop());
 
@@ -136,6 +138,17 @@ describe('Odoo simulator JSON-2 (19.0)', () => {
     expect(missing.status).toBe(404);
     const withIds = await http.post(`${sim.url}/json/2/account.move/search_read`, { ids: [1] }, { headers: { Authorization: 'bearer recouvra-api-key' } });
     expect(withIds.status).toBe(422);
+  });
+
+  it('creates with a named vals_list, which only XML-RPC’s call_kw refuses (v18-20), and answers the sender e-mail UserError with 422', async () => {
+    const activity = (summary: string, userId: number) => ({ res_id: 1, summary, user_id: userId, date_deadline: '2026-12-11' });
+    const auth = { headers: { Authorization: 'bearer recouvra-api-key' } };
+    const created = await http.post(`${sim.url}/json/2/mail.activity/create`, { vals_list: [activity('to itself', BILLING_UID)], context: { default_res_model: 'account.move' } }, auth);
+    expect([created.status, created.data]).toEqual([200, [expect.any(Number)]]);
+    db.setUserEmail(BILLING_UID, false);
+    const toAdmin = await http.post(`${sim.url}/json/2/mail.activity/create`, { vals_list: [activity('to admin', ADMIN_UID)], context: { default_res_model: 'account.move' } }, auth);
+    db.setUserEmail(BILLING_UID, 'api@recouvra-demo.example.fr');
+    expect([toAdmin.status, toAdmin.data.name, toAdmin.data.message]).toEqual([422, 'odoo.exceptions.UserError', "Unable to send message, please configure the sender's email address."]);
   });
 });
 

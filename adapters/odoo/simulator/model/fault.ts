@@ -106,7 +106,9 @@ export function recordsetRepr(model: string, ids: readonly number[]): string {
 /**
  * Builds the faults of one Odoo version. Texts marked [UNVERIFIED] come from Odoo sources we read, not
  * from a captured response; the captured ones (erp-apis.md §1.3, odoo-xmlrpc-samples v16-11/12,
- * v18-11/12) are "Access Denied" and "Invalid field <model>.<field> in leaf <leaf>".
+ * v18-11/12, v18-20, v18-26 to v18-29, v18-34) are "Access Denied", "Invalid field <model>.<field> in
+ * leaf <leaf>", the IndexError of a create without positional records, the missing sender e-mail, the
+ * read access errors of ir.model and account.move, and read's "Invalid field '<field>' on model '<model>'".
  */
 export class Faults {
   constructor(readonly version: OdooVersion) {}
