@@ -41,8 +41,9 @@ export interface OdooDatabaseOptions {
   /**
    * Default 'community', the edition of the captured servers. From 18.0 only Enterprise (its
    * accountant module) shows `in_payment`: on Community a full payment is `paid` [UNVERIFIED: no capture
-   * of a full payment; the brief's account of the two editions]. 16.0 and 17.0 keep `in_payment` on
-   * either edition, as the simulator always had it [UNVERIFIED].
+   * shows a full payment; Community's `_get_invoice_in_payment_state` hook answers `paid` unless
+   * Enterprise overrides it]. 16.0 and 17.0 keep `in_payment` on either edition, as the simulator always
+   * had it [UNVERIFIED].
    */
   readonly edition?: 'community' | 'enterprise';
 }
