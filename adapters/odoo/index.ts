@@ -51,13 +51,19 @@ async function check(session: OdooSession): Promise<CheckResult> {
     return { ok: false, capabilities: {}, problems: [problemOf(e)] };
   }
   const { stageField, procedureField } = session.config.writeBack;
+  let moveFields: Set<string>;
+  try {
+    moveFields = await facts.moveFields();
+  } catch (e) {
+    return { ok: false, capabilities: {}, problems: [problemOf(e)] };
+  }
   const capabilities: Record<string, boolean> = {
     json2: facts.protocol === 'json2',
     body_is_html: facts.version.major >= BODY_IS_HTML_SINCE_MAJOR,
     payment_state_blocked: facts.version.major >= 18,
     ...Object.fromEntries(OPTIONAL_PARTNER_FIELDS.map((f) => [`res.partner.${f}`, facts.partnerFields.has(f)])),
-    [`account.move.${stageField}`]: facts.moveFields.has(stageField),
-    [`account.move.${procedureField}`]: facts.moveFields.has(procedureField),
+    [`account.move.${stageField}`]: moveFields.has(stageField),
+    [`account.move.${procedureField}`]: moveFields.has(procedureField),
   };
   const problems: string[] = [];
   // Every problem at once: a user fixing rights should not discover them one check at a time.

@@ -23,8 +23,12 @@ export interface OdooServerFacts {
   version: OdooServerVersion;
   protocol: OdooRpc['protocol'];
   uid: number;
-  moveFields: Set<string>;
   partnerFields: Set<string>;
+  /**
+   * The recovery `x_` fields account.move has: asked on first use only, because only write-back
+   * needs them and a read-only sync should not pay for the question.
+   */
+  moveFields(): Promise<Set<string>>;
 }
 
 export interface OdooSessionOptions {
@@ -104,10 +108,20 @@ export class OdooSession {
     // fields with their selections, the largest answer of a small sync. Names a server lacks are
     // simply left out of the answer (odoo/models.py fields_get filters on `allfields`).
     const fieldsOf = async (model: string, names: readonly string[]) => new Set(Object.keys(await this.raw<Record<string, unknown>>(model, 'fields_get', { allfields: [...names], attributes: ['type'] }, false)));
-    const moveFields = await fieldsOf('account.move', [c.writeBack.stageField, c.writeBack.procedureField]);
     const partnerFields = await fieldsOf('res.partner', OPTIONAL_PARTNER_FIELDS);
+    let moveFields: Promise<Set<string>> | undefined;
     this.deps.logger.info(`odoo ${c.id}: connected to Odoo ${version.serverVersion} over ${protocol}`, { connection: c.id });
-    return { version, protocol, uid, moveFields, partnerFields };
+    return {
+      version,
+      protocol,
+      uid,
+      partnerFields,
+      moveFields: () =>
+        (moveFields ??= fieldsOf('account.move', [c.writeBack.stageField, c.writeBack.procedureField]).catch((e: unknown) => {
+          moveFields = undefined;
+          throw e;
+        })),
+    };
   }
 
   /**

@@ -98,7 +98,7 @@ export class OdooWriter {
 
   private async fields(request: WriteBackRequest, ids: Map<number, string>): Promise<Item[]> {
     const facts = await this.session.prepare();
-    const { vals, missing } = recoveryFieldValues(this.session.config.writeBack, facts.moveFields, { stage: request.stage, procedureState: request.procedureState });
+    const { vals, missing } = recoveryFieldValues(this.session.config.writeBack, await facts.moveFields(), { stage: request.stage, procedureState: request.procedureState });
     const reason = missing.length ? `account.move has no field ${missing.join(', ')} (create it in Odoo to see the recovery status in list views)` : undefined;
     if (Object.keys(vals).length === 0) return [...ids.values()].map((rid) => ({ receivableId: rid, status: 'skipped', reason: reason ?? 'nothing to write' }));
     // Any write moves write_date, even of a value already there (v18-43/44), and the next incremental

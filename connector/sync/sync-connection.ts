@@ -78,17 +78,18 @@ export async function syncConnection(options: SyncOptions): Promise<SyncSummary>
   let reconciled = false;
   try {
     let firstRun = true;
-    const streams: { stream: StreamName; saved: Record<string, unknown> | undefined; total: number | undefined }[] = [];
+    const streams: { stream: StreamName; saved: Record<string, unknown> | undefined }[] = [];
     for (const stream of adapter.streams()) {
       const saved = options.fromScratch ? undefined : await store.getCursor(connection, stream);
       if (saved) firstRun = false;
-      streams.push({ stream, saved: saved?.value, total: undefined });
+      streams.push({ stream, saved: saved?.value });
     }
-    // Every stream is counted before any is read: the counts feed the progress bars, and they prove
-    // that the source lets us read each stream, so that a rights problem on the second stream
-    // stops the sync before the first one saved anything.
-    if (adapter.estimate) for (const s of streams) s.total = await adapter.estimate(s.stream, { saved: s.saved });
-    for (const s of streams) await readStream(options, s.stream, s.saved, s.total, counts);
+    // The first page of every stream is read before any page is saved: it proves that the source
+    // lets us read each stream, so that a rights problem on the second stream stops the sync
+    // before the first one saved anything, and it costs no request the sync would not make.
+    const firstPages: ReadPage[] = [];
+    for (const s of streams) firstPages.push(await adapter.read(s.stream, { saved: s.saved }));
+    for (const [i, s] of streams.entries()) await readStream(options, s.stream, s.saved, firstPages[i]!, counts);
     if (await reconciliationDue(options, firstRun)) {
       await reconcile(options, counts);
       reconciled = true;
@@ -101,11 +102,13 @@ export async function syncConnection(options: SyncOptions): Promise<SyncSummary>
   return { connection, ...counts, reconciled, durationMs: clock.now().getTime() - started };
 }
 
-async function readStream(options: SyncOptions, stream: StreamName, saved: Record<string, unknown> | undefined, total: number | undefined, counts: SyncCounts): Promise<void> {
+async function readStream(options: SyncOptions, stream: StreamName, saved: Record<string, unknown> | undefined, first: ReadPage, counts: SyncCounts): Promise<void> {
   const { adapter, connection, onProgress } = options;
   let done = 0;
+  // A count costs a request: asked only when there is more than one page to show progress for.
+  const total = first.resume && adapter.estimate ? await adapter.estimate(stream, { saved }) : first.resume ? undefined : first.read;
   onProgress?.({ connection, phase: stream, done, total });
-  let pending: Promise<ReadPage> | undefined = adapter.read(stream, { saved });
+  let pending: Promise<ReadPage> | undefined = Promise.resolve(first);
   while (pending) {
     const page: ReadPage = await pending;
     if (page.cursor) saved = page.cursor;

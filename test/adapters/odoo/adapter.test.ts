@@ -279,7 +279,9 @@ describe('Odoo adapter: a rights problem stops a sync before it saves anything',
       expect(summary.error).toMatchObject({ code: 'ODOO_ACCESS_ERROR', kind: 'config', message: expect.stringMatching(/may not read 'Journal Entry' \(account\.move\)/) });
       expect(summary).toMatchObject({ debtors: 0, pages: 0 });
       expect(await store.getCursor('odoo', 'debtors')).toBeUndefined();
-      expect(sim.controls.requests.some((r) => r.model === 'res.partner' && r.rpcMethod === 'search_read')).toBe(false);
+      // The partners were read (their first page proves nothing about invoices), but none was kept.
+      expect(sim.controls.requests.some((r) => r.model === 'res.partner' && r.rpcMethod === 'search_read')).toBe(true);
+      expect(await store.listCases()).toEqual([]);
       await store.close();
     } finally {
       await sim.stop();
