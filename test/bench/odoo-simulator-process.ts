@@ -4,7 +4,7 @@ import { createOdooDatabase, OPEN_RECEIVABLE_DOMAIN, type OdooDatabase, type Odo
 
 /**
  * The Odoo simulator for odoo-sync-bench, in its own process so that its memory and CPU are not
- * the measured connector's. Started with `fork(this, [version, openInvoices, seed])`; answers on
+ * the measured connector's. Started with `fork(this, [version, openInvoices, seed, latencyMs])`; answers on
  * IPC:
  *
  * - at start: `{ type: 'ready', url, database, invoices, openInvoices, … }`
@@ -114,6 +114,7 @@ async function main(): Promise<void> {
   const version = (process.argv[2] ?? '18.0') as OdooVersion;
   const wantedOpen = Number(process.argv[3] ?? 100_000);
   const seed = Number(process.argv[4] ?? 1);
+  const latencyMs = Number(process.argv[5] ?? 0);
   const t = performance.now();
   const invoices = Math.ceil(wantedOpen / openShare(version, seed));
   const db = createOdooDatabase({ version, invoices, seed });
@@ -121,6 +122,7 @@ async function main(): Promise<void> {
   const openInvoices = db.call('account.move', 'search_count', [OPEN_RECEIVABLE_DOMAIN]) as number;
   const seedMs = Math.round(performance.now() - t);
   const sim = await new OdooSimulator({ db, version }).start();
+  sim.controls.latencyMs = latencyMs;
   stats();
   process.on('message', (command: SimulatorCommand) => {
     try {

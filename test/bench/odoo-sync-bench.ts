@@ -1,22 +1,20 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
-import axios, { type AxiosInstance } from 'axios';
 import winston from 'winston';
 import { createOdooAdapter } from '../../adapters/odoo';
 import { OdooConnectionSchema } from '../../adapters/odoo/config.schema';
-import { KEYSET_ORDER, OPEN_RECEIVABLES_DOMAIN } from '../../adapters/odoo/sync-plan';
-import { decodeMethodResponse, encodeMethodCall, type XmlRpcValue } from '../../adapters/odoo/xmlrpc';
+import { OPEN_RECEIVABLES_DOMAIN } from '../../adapters/odoo/sync-plan';
 import { createLogger } from '../../connector/log/logger';
 import type { Store } from '../../connector/store/store';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { ErpAdapter } from '../../connector/sync/adapter';
 import { syncConnection, type SyncSummary } from '../../connector/sync/sync-connection';
 import { systemClock } from '../../connector/time/clock';
-import type { CallStats, SimulatorCommand, SimulatorReady, SimulatorReply } from './odoo-simulator-process';
+import type { CallStats, SimulatorReady } from './odoo-simulator-process';
+import { BareClient, Simulator } from './odoo-bench-kit';
 
 /**
  * Odoo sync benchmark, measured in this process against the simulator in a child process:
@@ -47,7 +45,7 @@ const CONNECTION = 'bench';
 // What adapters/odoo/reader.ts asks for on a first run (erp-apis.md §1.5): open receivables
 // only. The simulator records the shape of every read, and the benchmark reports any
 // difference between the bare fetch's pages and the adapter's (pass.samePages).
-const MOVES_FILTER = [...OPEN_RECEIVABLES_DOMAIN, ['amount_residual', '!=', 0]];
+const MOVES_FILTER = OPEN_RECEIVABLES_DOMAIN;
 const MOVE_FIELDS = ['name', 'ref', 'move_type', 'state', 'payment_state', 'invoice_date', 'invoice_date_due', 'amount_total', 'amount_residual', 'currency_id', 'partner_id', 'commercial_partner_id', 'company_id', 'write_date'];
 const DEBTORS_FILTER = [['customer_rank', '>', 0], '|', ['is_company', '=', true], ['parent_id', '=', false]];
 const PARTNER_FIELDS = ['name', 'is_company', 'commercial_partner_id', 'vat', 'email', 'phone', 'street', 'street2', 'zip', 'city', 'country_id', 'lang', 'write_date'];
@@ -56,48 +54,6 @@ const READ_CALLS = ['res.partner.search_read', 'account.move.search_read'];
 
 const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
 const round = (n: number, digits = 0): number => Number(n.toFixed(digits));
-
-// ------------------------------------------------------------------ the simulator process
-
-class Simulator {
-  private readonly waiting: ((reply: SimulatorReply) => void)[] = [];
-
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly ready: SimulatorReady,
-  ) {
-    child.on('message', (reply: SimulatorReply) => this.waiting.shift()?.(reply));
-  }
-
-  static start(): Promise<Simulator> {
-    // execArgv: [] keeps this process's flags (--expose-gc, --cpu-prof, heap limits) off the simulator.
-    const child = fork(join(__dirname, 'odoo-simulator-process.js'), [VERSION, String(OPEN_WANTED), '1'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
-    return new Promise((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', (code) => reject(new Error(`the simulator process exited with ${code} before it was ready`)));
-      child.once('message', (m: SimulatorReply) => (m.type === 'ready' ? resolve(new Simulator(child, m)) : reject(new Error(JSON.stringify(m)))));
-    });
-  }
-
-  async ask<T extends SimulatorReply['type']>(command: SimulatorCommand, expected: T): Promise<Extract<SimulatorReply, { type: T }>> {
-    const reply = new Promise<SimulatorReply>((resolve) => this.waiting.push(resolve));
-    this.child.send(command);
-    const r = await reply;
-    if (r.type !== expected) throw new Error(`simulator: expected ${expected}, got ${JSON.stringify(r)}`);
-    return r as Extract<SimulatorReply, { type: T }>;
-  }
-
-  stats(): Promise<Record<string, CallStats>> {
-    return this.ask({ type: 'stats' }, 'stats').then((r) => r.calls);
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => {
-      this.child.once('exit', () => resolve());
-      this.child.send({ type: 'stop' } satisfies SimulatorCommand);
-    });
-  }
-}
 
 // ------------------------------------------------------------------ peak RSS
 
@@ -166,45 +122,6 @@ class RssMeter {
 }
 
 // ------------------------------------------------------------------ bare fetch
-
-/** A minimal XML-RPC client: one axios instance, the codec, nothing else. */
-class BareClient {
-  private readonly http: AxiosInstance = axios.create();
-  private uid = 0;
-
-  constructor(private readonly sim: SimulatorReady) {}
-
-  private async rpc(service: 'common' | 'object', method: string, params: XmlRpcValue[]): Promise<XmlRpcValue> {
-    const response = await this.http.post<string>(`${this.sim.url}/xmlrpc/2/${service}`, encodeMethodCall(method, params), { headers: { 'Content-Type': 'text/xml' }, responseType: 'text', transformResponse: (x: unknown) => x });
-    const decoded = await decodeMethodResponse(response.data);
-    if (decoded.kind === 'fault') throw new Error(`${method}: fault ${decoded.code}: ${decoded.message}`);
-    return decoded.value;
-  }
-
-  async login(): Promise<void> {
-    this.uid = (await this.rpc('common', 'authenticate', [this.sim.database, this.sim.login, this.sim.apiKey, {}])) as number;
-  }
-
-  call(model: string, method: string, args: XmlRpcValue[], kwargs: Record<string, XmlRpcValue>): Promise<XmlRpcValue> {
-    return this.rpc('object', 'execute_kw', [this.sim.database, this.uid, this.sim.apiKey, model, method, args, kwargs]);
-  }
-
-  /** Walks `model` in (write_date, id) order, page after page; returns the pages and records read. */
-  async walk(model: string, filter: unknown[], fields: string[], limit: number): Promise<{ pages: number; records: number }> {
-    let after: { writeDate: string; id: number } | undefined;
-    let pages = 0;
-    let records = 0;
-    for (;;) {
-      const domain = after ? [...filter, '|', ['write_date', '>', after.writeDate], '&', ['write_date', '=', after.writeDate], ['id', '>', after.id]] : filter;
-      const page = (await this.call(model, 'search_read', [], { domain, fields, limit, order: KEYSET_ORDER } as Record<string, XmlRpcValue>)) as { id: number; write_date: string }[];
-      pages++;
-      records += page.length;
-      if (page.length < limit) return { pages, records };
-      const last = page[page.length - 1]!;
-      after = { writeDate: last.write_date, id: last.id };
-    }
-  }
-}
 
 async function bareFetch(sim: SimulatorReady, pageSize: number): Promise<{ ms: number; pages: number; records: number; debtorsMs: number; movesMs: number }> {
   const t0 = performance.now();
@@ -307,7 +224,7 @@ async function main(): Promise<void> {
   const rss = new RssMeter();
   const dir = mkdtempSync(join(tmpdir(), 'recouvra-odoo-bench-'));
   process.stderr.write(`odoo-sync: seeding the simulator (${OPEN_WANTED} open invoices wanted) …\n`);
-  const simulator = await Simulator.start();
+  const simulator = await Simulator.start(VERSION, OPEN_WANTED);
   const sim = simulator.ready;
   const pageSize = PAGE_SIZE ?? OdooConnectionSchema.shape.pageSize.parse(undefined);
   try {

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { cachedPortfolio } from './portfolio';
 
 /**
- * `npm run bench [-- <name>…]`: runs the named benchmarks (evaluate, odoo-sync, daemon, lawfirm; default
+ * `npm run bench [-- <name>…]`: runs the named benchmarks (evaluate, odoo-sync, odoo-small, daemon, lawfirm; default
  * all, or BENCH=name,name) and prints JSON: one benchmark's document, or an array of them. Each
  * measurement runs in its own process so that peak RSS is the measured work's own. Sizes can
  * be lowered for a quick look: BENCH_RECEIVABLES / BENCH_DEBTORS (evaluate, and the daemon's
  * portfolio at rest), BENCH_ODOO_OPEN / BENCH_ODOO_ROUNDS (odoo-sync, see odoo-sync-bench.ts),
- * BENCH_DAEMON_* (daemon, see daemon-bench.ts).
+ * BENCH_ODOO_SMALL_* (odoo-small, see odoo-small-bench.ts), BENCH_DAEMON_* (daemon, see daemon-bench.ts).
  */
 const RECEIVABLES = Number(process.env.BENCH_RECEIVABLES ?? 1_000_000);
 const DEBTORS = Number(process.env.BENCH_DEBTORS ?? 200_000);
@@ -38,13 +38,16 @@ function evaluateBench(): Record<string, unknown> {
 // --expose-gc: the benchmark collects between its phases so that each phase's peak RSS is its own.
 const odooSyncBench = (): Record<string, unknown> => node('odoo-sync-bench.js', [], ['--expose-gc']);
 
+// A small portfolio: the per-sync fixed cost against a bare fetch of the same records.
+const odooSmallBench = (): Record<string, unknown> => node('odoo-small-bench.js', []);
+
 // The daemon benchmark forks its own processes (SMTP sink, one per queue driver, the daemon at rest).
 const daemonBench = (): Record<string, unknown> => node('daemon-bench.js', []);
 
 // From the firm's webhook to the note in Odoo (the daemon in this child, the Odoo simulator in its own).
 const lawfirmBench = (): Record<string, unknown> => node('lawfirm-bench.js', []);
 
-const BENCHMARKS: Record<string, () => Record<string, unknown>> = { evaluate: evaluateBench, 'odoo-sync': odooSyncBench, daemon: daemonBench, lawfirm: lawfirmBench };
+const BENCHMARKS: Record<string, () => Record<string, unknown>> = { evaluate: evaluateBench, 'odoo-sync': odooSyncBench, 'odoo-small': odooSmallBench, daemon: daemonBench, lawfirm: lawfirmBench };
 
 function selected(): string[] {
   const asked = [...process.argv.slice(2), ...(process.env.BENCH ?? '').split(',')].map((s) => s.trim()).filter((s) => s !== '');
