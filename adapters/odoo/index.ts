@@ -32,7 +32,6 @@ export function createOdooAdapter(config: OdooConnection, deps: AdapterDeps, opt
   };
 }
 
-
 /**
  * Models the connector reads: invoices and partners for the sync, countries when partners lack
  * `country_code`, messages and activities to find its own earlier writes, attachments for the invoice

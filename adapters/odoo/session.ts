@@ -105,8 +105,8 @@ export class OdooSession {
     this.rpc = rpc;
     const uid = await this.retrying('authenticate', false, () => rpc.authenticate());
     // Only the optional fields the adapter looks for: a whole fields_get of account.move is hundreds of
-    // fields with their selections, the largest answer of a small sync. Names a server lacks are
-    // simply left out of the answer (odoo/models.py fields_get filters on `allfields`).
+    // fields with their selections, the largest answer of a small sync. The answer holds only the
+    // names asked for that exist (capture v18-45), so a missing one is simply absent.
     const fieldsOf = async (model: string, names: readonly string[]) => new Set(Object.keys(await this.raw<Record<string, unknown>>(model, 'fields_get', { allfields: [...names], attributes: ['type'] }, false)));
     const partnerFields = await fieldsOf('res.partner', OPTIONAL_PARTNER_FIELDS);
     let moveFields: Promise<Set<string>> | undefined;
