@@ -9,6 +9,7 @@ import { QueueConfigSchema } from '../connector/jobs/queue-config.schema';
 import { AddressSchema } from '../connector/model/debtor.schema';
 import { isValidSiren } from '../connector/model/identifiers';
 import { isValidTimeZone } from '../connector/time/calendar-date';
+import { ratesFileCrossProblems, SemesterRateEntrySchema } from './legal/legal-data.schema';
 
 /**
  * The configuration file (YAML), parsed once at start by this one schema. Every key is
@@ -121,8 +122,17 @@ export const ConfigSchema = z.strictObject({
       dayCount: z.enum(['actual/365', 'actual/actual']).default('actual/365'),
       /** Warn this many days (calendar days) before a claim prescribes. */
       prescriptionWarningDays: z.number().int().min(0).max(3650).default(90),
+      /**
+       * Rates per semester added to, or replacing, the bundled config/legal/fr/rates.yaml: each entry
+       * as in that file (semester, ecbMroPercent, legalRateOtherPercent,
+       * legalRateIndividualCreditorPercent, sources). `recouvra legal status` says which are missing.
+       */
+      rates: z.array(SemesterRateEntrySchema, { error: 'legal.rates must be a list of semester entries, as in config/legal/fr/rates.yaml' }).default([]),
     })
-    .default({ dayCount: 'actual/365', prescriptionWarningDays: 90 }),
+    .superRefine((legal, ctx) => {
+      for (const p of ratesFileCrossProblems({ rates: legal.rates })) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+    })
+    .default({ dayCount: 'actual/365', prescriptionWarningDays: 90, rates: [] }),
   daemon: DaemonConfigSchema,
   /** Where jobs wait: the store (default) or BullMQ on Redis. */
   queue: QueueConfigSchema,

@@ -2,7 +2,7 @@ import type winston from 'winston';
 import type { Policy } from '../config/policy.schema';
 import type { Config } from '../config/config.schema';
 import { ConfigSchema } from '../config/config.schema';
-import { loadFrenchLegalData, type LegalData } from './claim/legal-data';
+import { loadFrenchLegalData, withConfiguredRates, type LegalData } from './claim/legal-data';
 import { loadConfig, type LoadedConfig } from './config/load-config';
 import { ProblemsError, type Problem } from './config/problems';
 import { createLogger, type LogFormat, type Logger, type LogLevel } from './log/logger';
@@ -63,7 +63,7 @@ export function loadRuntime(configFile: string | undefined, env: NodeJS.ProcessE
   let legal: LegalData | undefined;
   let procedures: ProcedureData | undefined;
   try {
-    legal = config.legal.dir ? loadFrenchLegalData(config.legal.dir) : loadFrenchLegalData();
+    legal = withConfiguredRates(config.legal.dir ? loadFrenchLegalData(config.legal.dir) : loadFrenchLegalData(), config.legal.rates, (i) => `${loaded.file} legal.rates[${i}]`);
     procedures = config.legal.dir ? loadProcedureData(config.legal.dir) : loadProcedureData();
   } catch (e) {
     problems.push({ file: config.legal.dir ?? 'config/legal/fr', path: ['legal'], message: (e as Error).message });

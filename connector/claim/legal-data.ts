@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { IndemnityFileSchema, LimitationFileSchema, RatesFileSchema, ratesFileCrossProblems } from '../../config/legal/legal-data.schema';
+import { IndemnityFileSchema, LimitationFileSchema, RatesFileSchema, ratesFileCrossProblems, type SemesterRateEntry } from '../../config/legal/legal-data.schema';
 import { bundledPath } from '../paths';
 import type { IsoDate, Semester } from '../time/calendar-date';
 import { percentToBasisPoints } from './basis-points';
@@ -21,6 +21,8 @@ export interface SemesterRates {
   /** Legal interest rate when the creditor is a private individual, in basis points. */
   legalRateIndividualCreditorBps: number;
   sources: readonly string[];
+  /** Where the figures come from: the rates file, or the configuration entry that added or replaced them. */
+  origin: string;
 }
 
 export interface LimitationPeriod {
@@ -68,26 +70,43 @@ export function loadFrenchLegalData(dir: string = bundledPath('config', 'legal',
   const indemnity = readValidated(dir, LEGAL_FILES.indemnity, IndemnityFileSchema, problems);
   const limitation = readValidated(dir, LEGAL_FILES.limitation, LimitationFileSchema, problems);
   if (problems.length > 0 || !rates || !indemnity || !limitation) throw new LegalDataError(dir, problems);
-  return buildLegalData({ rates, indemnity, limitation });
+  return buildLegalData({ rates, indemnity, limitation }, join(dir, LEGAL_FILES.rates));
+}
+
+/**
+ * The legal data with the rates of the configuration (`legal.rates`) laid over the file's: an
+ * entry adds its semester, or replaces the file's figures for it. Entries were validated by the
+ * configuration schema, with the same rules as the file.
+ */
+export function withConfiguredRates(legal: LegalData, entries: readonly SemesterRateEntry[], origin: (index: number) => string): LegalData {
+  if (entries.length === 0) return legal;
+  const rates = new Map(legal.rates);
+  entries.forEach((entry, index) => rates.set(entry.semester as Semester, semesterRates(entry, origin(index))));
+  return { ...legal, rates };
+}
+
+function semesterRates(entry: SemesterRateEntry, origin: string): SemesterRates {
+  return {
+    semester: entry.semester as Semester,
+    ecbMroBps: bps(entry.ecbMroPercent),
+    legalRateOtherBps: bps(entry.legalRateOtherPercent),
+    legalRateIndividualCreditorBps: bps(entry.legalRateIndividualCreditorPercent),
+    sources: entry.sources,
+    origin,
+  };
 }
 
 /** Builds `LegalData` from already-parsed file contents (also used by tests to vary one figure). */
-export function buildLegalData(files: {
-  rates: z.infer<typeof RatesFileSchema>;
-  indemnity: z.infer<typeof IndemnityFileSchema>;
-  limitation: z.infer<typeof LimitationFileSchema>;
-}): LegalData {
+export function buildLegalData(
+  files: {
+    rates: z.infer<typeof RatesFileSchema>;
+    indemnity: z.infer<typeof IndemnityFileSchema>;
+    limitation: z.infer<typeof LimitationFileSchema>;
+  },
+  ratesOrigin: string = LEGAL_FILES.rates,
+): LegalData {
   const rates = new Map<Semester, SemesterRates>();
-  for (const entry of files.rates.rates) {
-    const semester = entry.semester as Semester;
-    rates.set(semester, {
-      semester,
-      ecbMroBps: bps(entry.ecbMroPercent),
-      legalRateOtherBps: bps(entry.legalRateOtherPercent),
-      legalRateIndividualCreditorBps: bps(entry.legalRateIndividualCreditorPercent),
-      sources: entry.sources,
-    });
-  }
+  for (const entry of files.rates.rates) rates.set(entry.semester as Semester, semesterRates(entry, ratesOrigin));
   return {
     rates,
     indemnity: { ...files.indemnity },

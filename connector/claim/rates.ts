@@ -14,12 +14,19 @@ export class MissingRateError extends Error {
   constructor(readonly semester: Semester) {
     const [year, half] = semester.split('-H');
     const day = half === '1' ? `1 January ${year}` : `1 July ${year}`;
+    // The message starts with the semester in a fixed form: a failed outbox row is found by it and
+    // retried by itself once the rates are configured (connector/outbox/rate-retry.ts).
     super(
-      `no rate configured for semester ${semester}: add an entry \`semester: "${semester}"\` with ecbMroPercent (ECB MRO rate in force on ${day}), ` +
-        `legalRateOtherPercent and legalRateIndividualCreditorPercent (the legal interest rates of the arrêté for ${semester}) and their sources to config/legal/fr/rates.yaml`,
+      `${missingRatePrefix(semester)}: add under \`legal.rates\` in the configuration an entry \`semester: "${semester}"\` with ecbMroPercent (ECB MRO rate in force on ${day}), ` +
+        `legalRateOtherPercent and legalRateIndividualCreditorPercent (the legal interest rates of the arrêté for ${semester}) and their sources; \`recouvra legal status\` says where to find each`,
     );
     this.name = 'MissingRateError';
   }
+}
+
+/** How a missing semester's error begins, in messages and in an outbox row's `lastError`. */
+export function missingRatePrefix(semester: Semester): string {
+  return `no rate configured for semester ${semester}`;
 }
 
 export function ratesFor(legal: LegalData, semester: Semester): SemesterRates {

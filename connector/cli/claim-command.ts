@@ -14,6 +14,8 @@ import { MissingRateError } from '../claim/rates';
 import { formatMoney } from '../model/money.schema';
 import { isIsoDate } from '../time/calendar-date';
 import { parseJsonText } from '../json-text';
+import { ProblemsError } from '../config/problems';
+import { loadRuntime } from '../runtime';
 import { emit, type CommandResult } from './command-result';
 
 export interface RunClaimArgs {
@@ -27,6 +29,8 @@ export interface RunClaimArgs {
   dayCount?: DayCount | string;
   /** Folder holding rates.yaml, indemnity.yaml and limitation.yaml; default the bundled config/legal/fr. */
   legalDir?: string;
+  /** Configuration file whose `legal` section (folder and `legal.rates`) is used, as the daemon uses it. */
+  config?: string;
   /** Warn when a claim prescribes within this many days; default 90. */
   warnDays?: number;
 }
@@ -65,10 +69,10 @@ export function runClaim(args: RunClaimArgs): RunClaimResult {
 
   let result: ClaimResult;
   try {
-    const legal = args.legalDir === undefined ? loadFrenchLegalData() : loadFrenchLegalData(args.legalDir);
+    const legal = args.config !== undefined ? loadRuntime(args.config).legal : args.legalDir === undefined ? loadFrenchLegalData() : loadFrenchLegalData(args.legalDir);
     result = computeClaim(parsed.data, args.asOf, legal, { dayCount, ...(args.warnDays === undefined ? {} : { prescriptionWarnDays: args.warnDays }) });
   } catch (err) {
-    if (err instanceof LegalDataError || err instanceof MissingRateError) return fail(err.message);
+    if (err instanceof LegalDataError || err instanceof MissingRateError || err instanceof ProblemsError) return fail(err.message);
     throw err;
   }
 
@@ -83,14 +87,16 @@ export function claimCommand(): Command {
     .option('--json', 'print the result as JSON', false)
     .addOption(new Option('--day-count <convention>', 'day-count convention for interest').choices(DAY_COUNTS).default('actual/365'))
     .option('--legal-dir <dir>', 'folder with rates.yaml, indemnity.yaml and limitation.yaml (default: the bundled config/legal/fr)')
+    .option('-c, --config <file>', 'take the legal data as the daemon does from this configuration: its legal.dir, with its legal.rates laid over (instead of --legal-dir)')
     .option('--warn-days <days>', 'warn when a claim prescribes within this many days (default 90)', parseWarnDays)
-    .action((opts: { input: string; asOf: string; json: boolean; dayCount: string; legalDir?: string; warnDays?: number }) => {
+    .action((opts: { input: string; asOf: string; json: boolean; dayCount: string; legalDir?: string; config?: string; warnDays?: number }) => {
       const result = runClaim({
         input: opts.input,
         asOf: opts.asOf,
         json: opts.json,
         dayCount: opts.dayCount,
         ...(opts.legalDir === undefined ? {} : { legalDir: opts.legalDir }),
+        ...(opts.config === undefined ? {} : { config: opts.config }),
         ...(opts.warnDays === undefined ? {} : { warnDays: opts.warnDays }),
       });
       emit(result);

@@ -2,12 +2,15 @@ import { Command } from 'commander';
 import { ProblemsError } from '../config/problems';
 import { loadRuntime } from '../runtime';
 import { loadPolicies } from '../policy/load-policies';
+import { rateStatus } from '../claim/legal-status';
+import { dateInZone } from '../time/calendar-date';
 import { emit, type CommandResult } from './command-result';
 
 /** `recouvra config check --config FILE`: validates the file, the policies and the legal data it points to. */
-export function runConfigCheck(file: string, env: NodeJS.ProcessEnv = process.env): CommandResult {
+export function runConfigCheck(file: string, env: NodeJS.ProcessEnv = process.env, now: Date = new Date()): CommandResult {
   try {
     const rt = loadRuntime(file, env);
+    const rates = rateStatus(rt.legal, dateInZone(now, rt.config.company.timezone));
     const lines = [
       `${file}: OK`,
       `  store: ${rt.config.store.driver}`,
@@ -15,6 +18,8 @@ export function runConfigCheck(file: string, env: NodeJS.ProcessEnv = process.en
       `  legal rates: ${[...rt.legal.rates.keys()].join(', ')}`,
       `  connections: ${rt.config.connections.length ? rt.config.connections.map((c) => `${c.id} (${c.type})`).join(', ') : 'none'}`,
       ...rt.warnings.map((w) => `  warning: ${w}`),
+      // Not a failure: the configuration is valid, but claims needing a missing semester will be refused.
+      ...rates.warnings.map((w) => `  warning: ${w}`),
     ];
     rt.logger.close();
     return { exitCode: 0, stdout: `${lines.join('\n')}\n`, stderr: '' };

@@ -7,6 +7,7 @@ import { casesCommand } from './cases-command';
 import { claimCommand } from './claim-command';
 import { configCommand, policyCommand } from './config-command';
 import { connectionsCommand } from './connections-command';
+import { legalCommand } from './legal-command';
 import { evaluateCommand } from './evaluate-command';
 import { opsCommands } from './ops-command';
 import { simulateCommand } from './simulate-command';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   program.addCommand(claimCommand());
   program.addCommand(configCommand());
   program.addCommand(policyCommand());
+  program.addCommand(legalCommand());
   program.addCommand(connectionsCommand());
   program.addCommand(syncCommand());
   program.addCommand(addCaseActionCommands(casesCommand()));

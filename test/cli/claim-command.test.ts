@@ -95,7 +95,9 @@ describe('runClaim', () => {
     expect(out.exitCode).toBe(1);
     expect(out.stdout).toBe('');
     expect(out.stderr).toMatch(/no rate configured for semester 2026-H2/);
-    expect(out.stderr).toContain('config/legal/fr/rates.yaml');
+    // The fix goes in the user's configuration, and the status command says where to find the figures.
+    expect(out.stderr).toContain('`legal.rates` in the configuration');
+    expect(out.stderr).toContain('recouvra legal status');
   });
 
   test('an unreadable input file, a bad --as-of, a bad --day-count, a bad legal dir', () => {

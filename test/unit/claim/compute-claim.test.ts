@@ -314,7 +314,8 @@ describe('computeClaim — missing rates', () => {
     }
     expect(error).toBeInstanceOf(MissingRateError);
     expect((error as MissingRateError).semester).toBe('2026-H2');
-    expect((error as Error).message).toMatch(/^no rate configured for semester 2026-H2: add an entry `semester: "2026-H2"`.*1 July 2026.*config\/legal\/fr\/rates\.yaml/);
+    // The fix is in the user's configuration (legal.rates), not in the bundled file.
+    expect((error as Error).message).toMatch(/^no rate configured for semester 2026-H2: add under `legal\.rates` in the configuration an entry `semester: "2026-H2"`.*1 July 2026.*recouvra legal status/);
   });
 
   test('no rate is needed when nothing accrues in the missing semester', () => {
