@@ -12,7 +12,9 @@ import { loadRuntime, type LogOverrides, type Runtime } from '../runtime';
 import { openStore } from '../store/open-store';
 import type { Store } from '../store/store';
 import { createConnectionAdapter, type ConnectionAdapter } from '../sync/connections';
-import { systemClock, type Clock } from '../time/clock';
+import { businessDate, systemClock, type Clock } from '../time/clock';
+import { rateStatus } from '../claim/legal-status';
+import { requeueRowsWaitingForRates } from '../outbox/rate-retry';
 
 export interface RunArgs {
   config?: string;
@@ -67,6 +69,9 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
   try {
     store = await openStore(rt.config.store);
     await store.migrate();
+    // Told at start, before it bites: a semester without its rates refuses every claim that needs it.
+    for (const w of rateStatus(rt.legal, businessDate(clock, rt.config.company.timezone)).warnings) rt.logger.warn(w);
+    await requeueRowsWaitingForRates({ store, legal: rt.legal, clock, logger: rt.logger });
     const queue = openJobQueue(rt.config.queue, { store, logger: rt.logger });
     const connections = new Map<string, ConnectionAdapter>();
     for (const conn of rt.config.connections) connections.set(conn.id, createConnectionAdapter(conn, adapterRegistry, { clock, logger: rt.logger }));
@@ -79,7 +84,7 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
     daemon.start();
     const controller = demo ? startDemoController({ store, clock, timeZone: rt.config.company.timezone, logger: rt.logger }) : undefined;
     const settings = apiSettings(rt.config.api);
-    const api = settings ? await startApi({ store, daemon, queue, connections: connections.keys(), config: settings, clock, logger: rt.logger, metrics, timeZone: rt.config.company.timezone, ...(link ? { lawfirm: link } : {}) }) : undefined;
+    const api = settings ? await startApi({ store, daemon, queue, connections: connections.keys(), config: settings, clock, logger: rt.logger, metrics, timeZone: rt.config.company.timezone, legal: rt.legal, ...(link ? { lawfirm: link } : {}) }) : undefined;
     if (api && demo) output.write(`  API: ${api.url} — Authorization: Bearer ${settings!.token}\n\n`);
     rt.logger.info(`recouvra running: ${connections.size} connection(s), queue ${queue.kind}, store ${rt.config.store.driver}`);
     const opened = store;

@@ -12,6 +12,7 @@ import { createMetrics, type Metrics } from './metrics';
 import { registerOpsRoutes } from './ops-routes';
 import { registerWebhookRoutes, WEBHOOK_ROUTE } from './webhook-routes';
 import type { LawFirmLink } from '../lawfirm/link';
+import type { LegalData } from '../claim/legal-data';
 import { RequestValidationError } from './request-validation';
 import { sendError } from './send-error';
 
@@ -50,6 +51,8 @@ export interface ApiDeps {
   timeZone?: string;
   /** The law-firm partner: its signed webhook is served at POST /webhooks/lawfirm. */
   lawfirm?: LawFirmLink;
+  /** The legal figures in use: GET /legal/status, and the warnings of GET /ready. */
+  legal?: LegalData;
 }
 
 /** What route handlers share. */
@@ -63,6 +66,7 @@ export interface ApiContext {
   timeZone: string;
   metrics: Metrics;
   metricsPublic: boolean;
+  legal: LegalData | undefined;
 }
 
 /** Bodies are small JSON objects: a reason, a date, an amount. */
@@ -91,6 +95,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     timeZone,
     metrics,
     metricsPublic: config.metricsPublic ?? false,
+    legal: deps.legal,
   };
   const authorized = bearerChecker(config.token);
 

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { rateStatus } from '../claim/legal-status';
 import { JOB_NAMES } from '../jobs/job-queue';
+import { businessDate } from '../time/clock';
 import type { ApiContext } from './api';
 import { sendError } from './send-error';
 import { IdParamSchema, intParam, parseRequest } from './request-validation';
@@ -32,7 +34,14 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ApiContext): void {
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), READY_TIMEOUT_MS).unref()),
     ]);
     if (!ready) return sendError(reply, 503, 'STORE_UNREACHABLE', 'the store does not answer');
-    return { status: 'ready', store: ctx.store.driver };
+    // Warnings do not make the daemon unready: it works, but claims needing a missing semester are refused.
+    const warnings = ctx.legal ? rateStatus(ctx.legal, businessDate(ctx.clock, ctx.timeZone)).warnings : [];
+    return { status: 'ready', store: ctx.store.driver, warnings };
+  });
+
+  app.get('/legal/status', async (_request, reply) => {
+    if (!ctx.legal) return sendError(reply, 503, 'NO_LEGAL_DATA', 'this API runs without the legal data');
+    return rateStatus(ctx.legal, businessDate(ctx.clock, ctx.timeZone));
   });
 
   app.get('/metrics', async (_request, reply) => {

@@ -576,6 +576,17 @@ export class KyselyStore implements Store {
     });
   }
 
+  async requeueFailedAction(input: { id: string; at: string; journal: Omit<CaseJournalEntry, 'seq'>[] }): Promise<boolean> {
+    return this.inTransaction(async (tx) => {
+      const updated = await attempt('write', 'outbox', input.id, () =>
+        tx.db.updateTable('outbox').set({ status: 'pending', attempts: 0, not_before: input.at, updated_at: input.at }).where('id', '=', input.id).where('status', '=', 'failed').returning('id').executeTakeFirst(),
+      );
+      if (updated === undefined) return false;
+      if (input.journal.length > 0) await tx.appendJournalEntries(input.journal);
+      return true;
+    });
+  }
+
   // ── deliveries and documents ─────────────────────────────────────────────
 
   private async insertDelivery(actionId: string, delivery: NonNullable<CompleteActionInput['delivery']>, at: string): Promise<void> {

@@ -414,6 +414,12 @@ export interface Store {
    */
   completeAction(input: CompleteActionInput): Promise<void>;
   /**
+   * A failed action made pending again, due now, with its attempts counted afresh, and its journal
+   * line, atomically: only while it is still failed, so that two daemons starting together requeue
+   * it once. Resolves to false when it was no longer failed.
+   */
+  requeueFailedAction(input: { id: string; at: string; journal: Omit<CaseJournalEntry, 'seq'>[] }): Promise<boolean>;
+  /**
    * Takes the next due row of `kind` for this worker: a pending row whose `notBefore` has come, or
    * an in-progress row whose lease ran out (its worker died). The row becomes `in_progress` with
    * `notBefore` = `leaseUntil`. Several processes never take the same row (PostgreSQL:

@@ -300,7 +300,7 @@ describe('HTTP API', () => {
     it('GET /ready answers 200 while the store answers and 503 once it is closed', async () => {
       const ready = await h.call('GET', '/ready');
       expect(ready.statusCode).toBe(200);
-      expect(ready.json()).toEqual({ status: 'ready', store: 'sqlite' });
+      expect(ready.json()).toEqual({ status: 'ready', store: 'sqlite', warnings: [] });
       await h.store.close();
       const closed = await h.call('GET', '/ready');
       expect(closed.statusCode).toBe(503);
