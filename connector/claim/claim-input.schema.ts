@@ -45,6 +45,12 @@ export const ClaimInvoiceSchema = z.strictObject(
     /** Completion of the goods or services, when known: the start of the limitation period (reference §4). */
     completionDate: IsoDateSchema.optional(),
     payments: z.array(ClaimPaymentSchema, { error: 'payments must be a list' }).default([]),
+    /**
+     * A credit note only: the id of the invoice it credits. Its amount then comes off that
+     * invoice's interest base from the day after the credit note's date, as a payment would; a
+     * credit note that relates to no invoice is only netted from the total.
+     */
+    relatesTo: IdSchema.optional(),
   },
   { error: 'an invoice must be an object with id, kind, total, issueDate, dueDate and payments' },
 );
@@ -105,7 +111,12 @@ function crossFieldProblems(raw: unknown): Problem[] {
   const problems: Problem[] = [];
   if (!isRecord(raw) || !Array.isArray(raw.invoices)) return problems;
   const firstIndexOfId = new Map<string, number>();
+  const invoiceIds = new Set(raw.invoices.filter((x: unknown) => isRecord(x) && x['kind'] === 'invoice').map((x: unknown) => (x as Record<string, unknown>)['id']));
   raw.invoices.forEach((invoice: unknown, i: number) => {
+    if (isRecord(invoice) && invoice['relatesTo'] !== undefined) {
+      if (invoice['kind'] !== 'credit_note') problems.push({ path: ['invoices', i, 'relatesTo'], message: 'only a credit note relates to an invoice' });
+      else if (!invoiceIds.has(invoice['relatesTo'])) problems.push({ path: ['invoices', i, 'relatesTo'], message: `no invoice "${String(invoice['relatesTo'])}" in this claim` });
+    }
     if (!isRecord(invoice)) return;
     const { id, issueDate, dueDate, total, payments } = invoice;
     if (typeof id === 'string') {

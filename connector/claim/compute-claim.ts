@@ -74,6 +74,8 @@ export interface ClaimSegment {
 
 export interface ClaimInvoiceResult {
   id: string;
+  /** Credit notes taken off this invoice (principal and interest base from the day after their date). */
+  credited?: { id: string; date: IsoDate; amount: number }[];
   /** Outstanding at as-of, in minor units; negative for a credit note. */
   principal: number;
   interest: number;
@@ -125,8 +127,11 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
   const warnings = new Set<string>();
   const regime = regimeFor(input, asOf, legal, warnings);
 
+  const credits = relatedCredits(input, asOf, warnings);
   const invoices = input.invoices.map((invoice): ClaimInvoiceResult => {
-    const counted = [...invoice.payments].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)).filter((p) => p.date <= asOf);
+    const credited = credits.byInvoice.get(invoice.id) ?? [];
+    // A credit note lowers what is owed on its invoice from its date, exactly as a payment would.
+    const counted = [...invoice.payments, ...credited].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)).filter((p) => p.date <= asOf);
     for (const p of invoice.payments) {
       if (p.date > asOf) {
         warnings.add(`${invoice.id}: the payment of ${formatMinor(p.amount, input.currency)} dated ${p.date} is after the as-of date ${asOf} and was ignored`);
@@ -134,9 +139,10 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
     }
     const paid = counted.reduce((sum, p) => sum + p.amount, 0);
     if (invoice.kind === 'credit_note') {
-      // A credit note reduces what is owed; it bears no interest and no indemnity.
-      const principal = -(invoice.total - paid);
-      if (principal < 0) {
+      // A credit note reduces what is owed; it bears no interest and no indemnity. What it took
+      // off its invoice is counted there; only the rest nets the total.
+      const principal = 0 - (invoice.total - paid - (credits.applied.get(invoice.id) ?? 0));
+      if (principal < 0 && invoice.relatesTo === undefined) {
         warnings.add(
           `${invoice.id}: the credit note reduces the principal but not the interest base of any invoice; if it settled part of an invoice, record it as a payment on that invoice dated the day it was applied`,
         );
@@ -178,6 +184,7 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
     }
     return {
       id: invoice.id,
+      ...(credited.length ? { credited: credited.map((c) => ({ id: c.id, date: c.date, amount: c.amount })) } : {}),
       principal,
       interest,
       indemnity,
@@ -203,6 +210,33 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
     rule: regime.rule,
     dayCount,
   };
+}
+
+/**
+ * The credit notes that relate to an invoice, as amounts taken off it on their date: at most what
+ * the invoice still owed then (payments and earlier credits counted), the rest staying on the
+ * credit note to net the total. A credit note dated after as-of is ignored, as a payment would be.
+ */
+function relatedCredits(input: ClaimInput, asOf: IsoDate, warnings: Set<string>): { byInvoice: Map<string, { id: string; date: IsoDate; amount: number }[]>; applied: Map<string, number> } {
+  const byInvoice = new Map<string, { id: string; date: IsoDate; amount: number }[]>();
+  const applied = new Map<string, number>();
+  const notes = input.invoices.filter((n) => n.kind === 'credit_note' && n.relatesTo !== undefined).sort((a, b) => (a.issueDate < b.issueDate ? -1 : a.issueDate > b.issueDate ? 1 : 0));
+  for (const note of notes) {
+    const target = input.invoices.find((i) => i.id === note.relatesTo && i.kind === 'invoice');
+    if (!target) continue;
+    if (note.issueDate > asOf) {
+      warnings.add(`${note.id}: the credit note dated ${note.issueDate} is after the as-of date ${asOf} and was not taken off ${target.id}`);
+      continue;
+    }
+    const refunded = note.payments.filter((p) => p.date <= asOf).reduce((sum, p) => sum + p.amount, 0);
+    const before = [...target.payments.filter((p) => p.date <= note.issueDate), ...(byInvoice.get(target.id) ?? [])].reduce((sum, p) => sum + p.amount, 0);
+    const amount = Math.min(note.total - refunded, Math.max(0, target.total - before));
+    if (amount <= 0) continue;
+    byInvoice.set(target.id, [...(byInvoice.get(target.id) ?? []), { id: note.id, date: note.issueDate, amount }]);
+    applied.set(note.id, amount);
+    if (amount < note.total - refunded) warnings.add(`${note.id}: ${formatMinor(note.total - refunded - amount, input.currency)} of the credit note exceeds what ${target.id} still owed on ${note.issueDate}; that part nets the total`);
+  }
+  return { byInvoice, applied };
 }
 
 function regimeFor(input: ClaimInput, asOf: IsoDate, legal: LegalData, warnings: Set<string>): Regime {

@@ -9,6 +9,7 @@
  */
 import { computeClaim, loadFrenchLegalData, MissingRateError, type ClaimResult } from '../../../connector/claim';
 import { claimInput, creditNote, invoice } from './fixtures';
+import { parseClaimInput } from '../../../connector/claim/claim-input.schema';
 
 const legal = loadFrenchLegalData();
 
@@ -123,6 +124,45 @@ describe('computeClaim — between professionals (L441-10)', () => {
     expect(r.invoices[1]).toMatchObject({ id: 'A1', kind: 'credit_note', principal: -30000, interest: 0, indemnity: 0, segments: [], prescription: null });
     expect(r).toMatchObject({ principal: 70000, interest: 1081, indemnity: 4000, total: 75081 });
     expect(r.warnings).toEqual([expect.stringMatching(/^A1: the credit note reduces the principal but not the interest base/)]);
+  });
+
+  test('a credit note that relates to an invoice comes off its interest base from the day after its date', () => {
+    // F1 8000.00 € due 2025-01-31, A1 1000.00 € credit note of F1 dated 2025-03-01, as-of 2025-04-30, 2025-H1 at 13.15 %:
+    //   2025-02-01 … 2025-03-01: 29 days on 8000 € = 8000 × 0.1315 × 29/365 = 83.583562
+    //   2025-03-02 … 2025-04-30: 60 days on 7000 € = 7000 × 0.1315 × 60/365 = 151.315068
+    //   interest 234.898630 → 234.90 €; principal 7000.00 €; + 40 €; A1 nets nothing more
+    // Without the relation the interest ran on 8000 € for 89 days: 256.515068 → 256.52 € (21.62 € too much).
+    const credit = { ...creditNote('A1', 100_000, '2025-03-01'), relatesTo: 'F1' };
+    const r = computeClaim(claimInput([invoice('F1', 800_000, '2025-01-01', '2025-01-31'), credit]), '2025-04-30', legal);
+    expect(r.invoices[0]).toMatchObject({ id: 'F1', principal: 700_000, interest: 23_490, indemnity: 4000, credited: [{ id: 'A1', date: '2025-03-01', amount: 100_000 }] });
+    expect(r.invoices[0]!.segments.map((x) => [x.from, x.to, x.base])).toEqual([
+      ['2025-02-01', '2025-03-01', 800_000],
+      ['2025-03-02', '2025-04-30', 700_000],
+    ]);
+    expect(r.invoices[1]).toMatchObject({ id: 'A1', principal: 0, interest: 0 });
+    expect(r).toMatchObject({ principal: 700_000, interest: 23_490, indemnity: 4000, total: 727_490 });
+    expect(r.warnings).toEqual([]);
+    const unrelated = computeClaim(claimInput([invoice('F1', 800_000, '2025-01-01', '2025-01-31'), creditNote('A1', 100_000, '2025-03-01')]), '2025-04-30', legal);
+    expect(unrelated).toMatchObject({ principal: 700_000, interest: 25_652 });
+  });
+
+  test('a credit note larger than what its invoice still owes nets only the rest; one dated after as-of is ignored', () => {
+    // F1 1000.00 € due 2025-03-31 with 700.00 € paid on 2025-04-05; A1 500.00 € of F1 on 2025-04-10: 300.00 € come off F1, 200.00 € net the total.
+    const r = computeClaim(
+      claimInput([invoice('F1', 100_000, '2025-03-01', '2025-03-31', [{ date: '2025-04-05', amount: 70_000 }]), { ...creditNote('A1', 50_000, '2025-04-10'), relatesTo: 'F1' }, { ...creditNote('A2', 10_000, '2025-05-10'), relatesTo: 'F1' }]),
+      '2025-04-30',
+      legal,
+    );
+    expect(r.invoices[0]).toMatchObject({ principal: 0, credited: [{ id: 'A1', amount: 30_000 }] });
+    expect(r.invoices[1]).toMatchObject({ id: 'A1', principal: -20_000 });
+    expect(r.invoices[2]).toMatchObject({ id: 'A2', principal: -10_000 });
+    expect(r.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^A1: 200\.00 EUR of the credit note exceeds what F1 still owed on 2025-04-10/), expect.stringMatching(/^A2: the credit note dated 2025-05-10 is after the as-of date/)]));
+  });
+
+  test('relatesTo: only on a credit note, and only to an invoice of the claim', () => {
+    const parsed = parseClaimInput({ ...claimInput([invoice('F1', 1000, '2025-01-01', '2025-01-31'), { ...invoice('F2', 1000, '2025-01-01', '2025-01-31'), relatesTo: 'F1' }, { ...creditNote('A1', 100, '2025-02-01'), relatesTo: 'F9' }]) });
+    expect(parsed.success).toBe(false);
+    expect(!parsed.success && parsed.problems).toEqual(['invoices[1].relatesTo: only a credit note relates to an invoice', 'invoices[2].relatesTo: no invoice "F9" in this claim']);
   });
 
   test('40 € per late invoice; an invoice not yet due gets none', () => {
