@@ -13,7 +13,7 @@ import { afterCursorDomain, compareCursors, CUSTOMER_MOVES_DOMAIN, cursorAfterPa
  */
 
 // erp-apis.md §1.5: the fields of an open receivable.
-const MOVE_FIELDS = ['name', 'ref', 'move_type', 'state', 'payment_state', 'invoice_date', 'invoice_date_due', 'amount_total', 'amount_residual', 'currency_id', 'partner_id', 'commercial_partner_id', 'company_id', 'write_date'];
+const MOVE_FIELDS = ['name', 'ref', 'move_type', 'state', 'payment_state', 'invoice_date', 'invoice_date_due', 'amount_total', 'amount_residual', 'currency_id', 'partner_id', 'commercial_partner_id', 'company_id', 'reversed_entry_id', 'write_date'];
 const PARTNER_FIELDS = ['name', 'is_company', 'commercial_partner_id', 'vat', 'email', 'phone', 'street', 'street2', 'zip', 'city', 'country_id', 'lang', 'write_date'];
 /** ids per `search` page when listing every open receivable (ids only: small responses). */
 const ID_PAGE = 10_000;

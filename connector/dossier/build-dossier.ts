@@ -212,7 +212,9 @@ function claimOf(records: CaseRecords, gate: EscalationGate, asOf: IsoDate, deps
     paymentsOf.set(r.id, []);
     return { id: r.id, kind: 'invoice', total: r.open, issueDate: r.issueDate, dueDate: r.dueDate, ...(r.completionDate ? { completionDate: r.completionDate } : {}), payments: [] };
   });
-  for (const n of credits) invoices.push({ id: n.id, kind: 'credit_note', total: n.open, issueDate: n.issueDate, dueDate: n.issueDate, payments: [] });
+  // A credit note the ledger ties to a claimed invoice comes off that invoice's interest base from its date.
+  const claimedIds = new Set(claimed.map((r) => r.id));
+  for (const n of credits) invoices.push({ id: n.id, kind: 'credit_note', total: n.open, issueDate: n.issueDate, dueDate: n.issueDate, payments: [], ...(n.creditOf && claimedIds.has(n.creditOf) ? { relatesTo: n.creditOf } : {}) });
   const parsed = parseClaimInput({
     creditor: { kind: creditorKind },
     debtor: { kind: records.debtor.kind },

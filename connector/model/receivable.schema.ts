@@ -55,6 +55,11 @@ export const ReceivableSchema = z
     documentUrl: z.url({ error: 'documentUrl must be an absolute URL' }).optional(),
     /** The source's version marker (Odoo write_date, QuickBooks SyncToken, an etag). */
     sourceVersion: z.string().optional(),
+    /**
+     * A credit note: the canonical id of the invoice it credits, when the ledger says so (Odoo's
+     * `reversed_entry_id`). A claim then takes it off that invoice's interest base from its date.
+     */
+    creditOf: IdSchema.optional(),
   })
   .refine((r) => r.open <= r.total, { error: 'open amount cannot exceed the total', path: ['open'] })
   .refine((r) => r.dueDate >= r.issueDate, { error: 'due date is before the issue date', path: ['dueDate'] });

@@ -26,6 +26,8 @@ export const OdooMoveWireSchema = z.looseObject({
   partner_id: OdooMany2oneWire,
   commercial_partner_id: OdooMany2oneWire,
   company_id: OdooMany2oneWire,
+  /** A credit note made from an invoice ("Add Credit Note"): that invoice. */
+  reversed_entry_id: OdooMany2oneWire.optional(),
   write_date: z.string(),
 });
 export type OdooMoveWire = z.infer<typeof OdooMoveWireSchema>;

@@ -77,6 +77,7 @@ export function moveToReceivable(raw: unknown, connection: string): Mapped<Recei
     open,
     excluded: m.payment_state === 'blocked' ? { reason: 'blocked in Odoo (payment_state blocked)', since: m.write_date.slice(0, 10) } : null,
     sourceVersion: m.write_date,
+    ...(kind === 'credit_note' && m.reversed_entry_id ? { creditOf: odooIds.move(connection, m.reversed_entry_id[0]) } : {}),
   };
   const parsed = ReceivableSchema.safeParse(candidate);
   if (!parsed.success) return { ok: false, reason: `${m.name}: ${describe(parsed.error)}` };

@@ -3,7 +3,7 @@ import { DossierSchema, type Dossier } from '../../connector/model/dossier.schem
 import type { Store } from '../../connector/store/store';
 import { fixedClock } from '../../connector/time/clock';
 import { caseOfDebtor, CREDITOR, DEBTORS, item, LEGAL, openStore, PROCEDURES, PROOF_BYTES, recordEscalation, seedWorld, sha256, TIME_ZONE, type World } from './fixtures';
-import { b2bWorld, consumerWorld } from './worlds';
+import { AV1, b2bWorld, consumerWorld, FAC1, FAC2 } from './worlds';
 
 const HAND_OFF = '2026-04-20';
 
@@ -41,6 +41,19 @@ describe('the dossier', () => {
       expect(fac2).toMatchObject({ number: 'FAC-2025-0102', principal: 450_000, interest: 14_230, indemnity: 4_000 });
       expect(credit).toMatchObject({ kind: 'credit_note', number: 'AV-2026-0001', principal: -20_000, interest: 0, indemnity: 0 });
       expect(dossier.claim).toMatchObject({ asOf: HAND_OFF, currency: 'EUR', rule: 'C. com. L441-10 (between professionals)', principal: 580_000, interest: 31_633, indemnity: 8_000, total: 619_633 });
+    });
+
+    it('a credit note the ledger ties to a claimed invoice comes off its interest base from its date', async () => {
+      const { dossier } = await handOff(b2bWorld({ items: [FAC1, FAC2, { ...AV1, creditOf: FAC2.id }] }));
+      // AV-2026-0001, 200.00 EUR of 2026-01-20, credits FAC-2025-0102 (4,500.00 EUR due 2026-01-15):
+      //   2026-01-16..01-20    5 d × 4,500.00 × 12.15 % / 365 =   7.4897
+      //   2026-01-21..04-20   90 d × 4,300.00 × 12.15 % / 365 = 128.8233
+      //                                                  sum = 136.3130 → 136.31 (not 142.30: 5.99 EUR less)
+      const [fac1, fac2, credit] = dossier.claim.lines;
+      expect(fac1).toMatchObject({ interest: 17_403 });
+      expect(fac2).toMatchObject({ number: 'FAC-2025-0102', principal: 430_000, interest: 13_631, indemnity: 4_000 });
+      expect(credit).toMatchObject({ kind: 'credit_note', number: 'AV-2026-0001', principal: 0 });
+      expect(dossier.claim).toMatchObject({ principal: 580_000, interest: 31_034, indemnity: 8_000, total: 619_034 });
     });
 
     it('consumer: legal interest ("autres cas") from the receipt of the formal notice, across 1 January, no indemnity', async () => {

@@ -42,6 +42,15 @@ describe('Odoo account.move → Receivable', () => {
     });
   });
 
+  it('a credit note made from an invoice (reversed_entry_id) names the invoice it credits; an invoice never does', () => {
+    const refund = moveToReceivable({ ...move, move_type: 'out_refund', name: 'RINV/2026/00002', amount_total: -50, amount_residual: -50, reversed_entry_id: [280, 'INV/2026/00165'] }, 'main');
+    expect(refund.ok && refund.value).toMatchObject({ kind: 'credit_note', creditOf: 'main:account.move:280' });
+    const standalone = moveToReceivable({ ...move, move_type: 'out_refund', name: 'RINV/2026/00003', amount_total: -50, amount_residual: -50, reversed_entry_id: false }, 'main');
+    expect(standalone.ok && 'creditOf' in standalone.value).toBe(false);
+    const invoice = moveToReceivable({ ...move, reversed_entry_id: [280, 'INV/2026/00165'] }, 'main');
+    expect(invoice.ok && 'creditOf' in invoice.value).toBe(false);
+  });
+
   it('maps a credit note (out_refund) with positive magnitudes', () => {
     const r = moveToReceivable({ ...move, move_type: 'out_refund', name: 'RINV/2026/00001', amount_total: -120, amount_residual: -120 }, 'main');
     expect(r.ok && r.value).toMatchObject({ kind: 'credit_note', total: 12_000, open: 12_000 });
