@@ -44,7 +44,23 @@ export interface ComputeClaimOptions {
   dayCount?: DayCount;
   /** Warn when a claim prescribes within this many days of as-of. Default 90. */
   prescriptionWarnDays?: number;
+  /**
+   * How a partial payment is imputed; default 'principal-first' for now, the claims computed so far.
+   * [PENDING] 'interest-first' (C. civ. 1343-1) is to become the default once every worked case is
+   * recomputed by hand and the dossier explains the principal it leaves where the ledger shows none.
+   */
+  imputation?: Imputation;
 }
+
+/**
+ * C. civ. 1343-1: "le paiement partiel s'impute d'abord sur les intérêts" — a payment first pays
+ * the interest accrued to its date, then the principal ('interest-first'). A creditor
+ * who chooses not to claim interest on the interest so paid applies payments to the principal
+ * ('principal-first'), which claims less. A credit note always reduces the principal: it is not a
+ * payment but a reduction of the debt.
+ */
+export type Imputation = 'interest-first' | 'principal-first';
+export const IMPUTATIONS: readonly Imputation[] = ['interest-first', 'principal-first'];
 
 /** The legal regime applied to the whole claim. */
 export type ClaimRule =
@@ -74,6 +90,8 @@ export interface ClaimSegment {
 
 export interface ClaimInvoiceResult {
   id: string;
+  /** Interest-first imputation: how each payment made while interest ran was split. */
+  imputed?: { date: IsoDate; amount: number; toInterest: number; toPrincipal: number }[];
   /** Credit notes taken off this invoice (principal and interest base from the day after their date). */
   credited?: { id: string; date: IsoDate; amount: number }[];
   /** Outstanding at as-of, in minor units; negative for a credit note. */
@@ -97,6 +115,7 @@ export interface ClaimResult {
   asOf: IsoDate;
   rule: ClaimRule;
   dayCount: DayCount;
+  imputation: Imputation;
 }
 
 /**
@@ -123,6 +142,7 @@ interface Regime {
 export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData, options: ComputeClaimOptions = {}): ClaimResult {
   assertIsoDate(asOf, 'as-of date');
   const dayCount = options.dayCount ?? 'actual/365';
+  const imputation = options.imputation ?? 'principal-first';
   const warnDays = options.prescriptionWarnDays ?? DEFAULT_PRESCRIPTION_WARN_DAYS;
   const warnings = new Set<string>();
   const regime = regimeFor(input, asOf, legal, warnings);
@@ -131,7 +151,8 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
   const invoices = input.invoices.map((invoice): ClaimInvoiceResult => {
     const credited = credits.byInvoice.get(invoice.id) ?? [];
     // A credit note lowers what is owed on its invoice from its date, exactly as a payment would.
-    const counted = [...invoice.payments, ...credited].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)).filter((p) => p.date <= asOf);
+    const movements: Movement[] = [...invoice.payments.map((p) => ({ ...p, credit: false })), ...credited.map((c) => ({ date: c.date, amount: c.amount, credit: true }))];
+    const counted = movements.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)).filter((p) => p.date <= asOf);
     for (const p of invoice.payments) {
       if (p.date > asOf) {
         warnings.add(`${invoice.id}: the payment of ${formatMinor(p.amount, input.currency)} dated ${p.date} is after the as-of date ${asOf} and was ignored`);
@@ -149,7 +170,7 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
       }
       return { id: invoice.id, principal, interest: 0, indemnity: 0, segments: [], kind: invoice.kind, prescription: null };
     }
-    const principal = invoice.total - paid;
+    let principal = invoice.total - paid;
     const notYetDue = asOf <= invoice.dueDate;
     if (notYetDue && principal > 0) {
       warnings.add(
@@ -158,7 +179,10 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
     }
 
     const start = notYetDue ? null : regime.accrualStart(invoice);
-    const { segments, interest } = start !== null && asOf > start ? accrue(invoice.total, counted, start, asOf, regime, dayCount) : { segments: [], interest: 0 };
+    const accrued = start !== null && asOf > start ? accrue(invoice.total, counted, start, asOf, regime, dayCount, imputation) : undefined;
+    const segments = accrued?.segments ?? [];
+    const interest = accrued?.interest ?? 0;
+    if (accrued) principal = accrued.principal;
 
     const paidByDueDate = counted.filter((p) => p.date <= invoice.dueDate).reduce((sum, p) => sum + p.amount, 0);
     const late = !notYetDue && paidByDueDate < invoice.total;
@@ -185,6 +209,7 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
     return {
       id: invoice.id,
       ...(credited.length ? { credited: credited.map((c) => ({ id: c.id, date: c.date, amount: c.amount })) } : {}),
+      ...(accrued?.imputed.length ? { imputed: accrued.imputed } : {}),
       principal,
       interest,
       indemnity,
@@ -209,6 +234,7 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
     asOf,
     rule: regime.rule,
     dayCount,
+    imputation,
   };
 }
 
@@ -300,19 +326,33 @@ function regimeFor(input: ClaimInput, asOf: IsoDate, legal: LegalData, warnings:
   };
 }
 
+/** A payment (funds received) or a credit note taken off the invoice, on its date. */
+interface Movement {
+  date: IsoDate;
+  amount: number;
+  credit: boolean;
+}
+
 /**
  * Splits start+1 … asOf into segments with one base and one semester each, and sums their
  * interest exactly. Semester boundaries include 31 December / 1 January, so a segment never
  * spans two calendar years and its leap-year denominator is well defined.
+ *
+ * Each movement lowers what is owed from the day after its date. With 'interest-first' (C. civ.
+ * 1343-1) a payment first pays the interest accrued up to its date, rounded half-up to the minor
+ * unit at that imputation, and only the rest lowers the principal base; a credit note, and every
+ * payment with 'principal-first', lowers the base by its whole amount. A movement on as-of itself
+ * changes no counted day but is imputed all the same.
  */
 function accrue(
   total: number,
-  payments: readonly { date: IsoDate; amount: number }[],
+  movements: readonly Movement[],
   start: IsoDate,
   asOf: IsoDate,
   regime: Regime,
   dayCount: DayCount,
-): { segments: ClaimSegment[]; interest: number } {
+  imputation: Imputation,
+): { segments: ClaimSegment[]; interest: number; principal: number; imputed: { date: IsoDate; amount: number; toInterest: number; toPrincipal: number }[] } {
   const first = toEpochDay(start) + 1;
   const last = toEpochDay(asOf);
   const breaks = new Set<number>([first]);
@@ -322,19 +362,36 @@ function accrue(
     breaks.add(next);
     day = next;
   }
-  for (const p of payments) {
+  for (const m of movements) {
     // The base drops the day after the funds are received; a payment on or before the start
     // already lowers the first counted day.
-    const effective = toEpochDay(p.date) + 1;
+    const effective = toEpochDay(m.date) + 1;
     if (effective > first && effective <= last) breaks.add(effective);
   }
   const starts = [...breaks].sort((a, b) => a - b);
 
   const segments: ClaimSegment[] = [];
-  let exact = 0n;
+  const imputed: { date: IsoDate; amount: number; toInterest: number; toPrincipal: number }[] = [];
+  let base = total;
+  let owed = 0n;
+  let next = 0;
+  const impute = (until: number) => {
+    for (; next < movements.length && toEpochDay(movements[next]!.date) < until; next++) {
+      const m = movements[next]!;
+      if (m.credit || imputation === 'principal-first' || owed === 0n) {
+        base -= m.amount;
+        continue;
+      }
+      const interestDue = roundHalfUp(owed);
+      const toInterest = Math.min(m.amount, interestDue);
+      owed = BigInt(interestDue - toInterest) * DENOMINATOR;
+      base -= m.amount - toInterest;
+      imputed.push({ date: m.date, amount: m.amount, toInterest, toPrincipal: m.amount - toInterest });
+    }
+  };
   starts.forEach((from, i) => {
+    impute(from);
     const to = (starts[i + 1] ?? last + 1) - 1;
-    const base = total - payments.filter((p) => toEpochDay(p.date) < from).reduce((sum, p) => sum + p.amount, 0);
     if (base <= 0) return;
     const fromDate = fromEpochDay(from);
     const semester = semesterOf(fromDate);
@@ -342,10 +399,11 @@ function accrue(
     const days = to - from + 1;
     const yearDays: 365 | 366 = dayCount === 'actual/actual' && isLeapYear(parts(fromDate).year) ? 366 : 365;
     const numerator = BigInt(base) * BigInt(bps) * BigInt(days) * (yearDays === 365 ? 366n : 365n);
-    exact += numerator;
+    owed += numerator;
     segments.push({ from: fromDate, to: fromEpochDay(to), days, ratePercent: basisPointsToPercent(bps), base, interest: roundHalfUp(numerator), semester, rateKind: kind, yearDays });
   });
-  return { segments, interest: roundHalfUp(exact) };
+  impute(last + 1);
+  return { segments, interest: roundHalfUp(owed), principal: base, imputed };
 }
 
 /** One warning per semester where the 3× legal-rate floor replaced the contractual rate. */

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { computeClaim, DAY_COUNTS, type ClaimResult, type DayCount } from '../claim/compute-claim';
+import { computeClaim, DAY_COUNTS, IMPUTATIONS, type ClaimResult, type DayCount, type Imputation } from '../claim/compute-claim';
 import { parseClaimInput } from '../claim/claim-input.schema';
 import { LegalDataError, loadFrenchLegalData } from '../claim/legal-data';
 import { MissingRateError } from '../claim/rates';
@@ -29,6 +29,8 @@ export interface RunClaimArgs {
   dayCount?: DayCount | string;
   /** Folder holding rates.yaml, indemnity.yaml and limitation.yaml; default the bundled config/legal/fr. */
   legalDir?: string;
+  /** How partial payments are imputed (C. civ. 1343-1 is 'interest-first'); default 'principal-first'. */
+  imputation?: string;
   /** Configuration file whose `legal` section (folder and `legal.rates`) is used, as the daemon uses it. */
   config?: string;
   /** Warn when a claim prescribes within this many days; default 90. */
@@ -43,6 +45,8 @@ export function runClaim(args: RunClaimArgs): RunClaimResult {
   if (!isIsoDate(args.asOf)) return fail(`--as-of "${args.asOf}" is not a calendar date written YYYY-MM-DD`);
   const dayCount = args.dayCount ?? 'actual/365';
   if (!isDayCount(dayCount)) return fail(`--day-count "${dayCount}" is not one of ${DAY_COUNTS.join(', ')}`);
+  const imputation = args.imputation ?? 'principal-first';
+  if (!(IMPUTATIONS as readonly string[]).includes(imputation)) return fail(`--imputation "${imputation}" is not one of ${IMPUTATIONS.join(', ')}`);
   if (args.warnDays !== undefined && !(Number.isSafeInteger(args.warnDays) && args.warnDays >= 0)) {
     return fail(`--warn-days must be a whole number of days, 0 or more (got ${String(args.warnDays)})`);
   }
@@ -70,7 +74,7 @@ export function runClaim(args: RunClaimArgs): RunClaimResult {
   let result: ClaimResult;
   try {
     const legal = args.config !== undefined ? loadRuntime(args.config).legal : args.legalDir === undefined ? loadFrenchLegalData() : loadFrenchLegalData(args.legalDir);
-    result = computeClaim(parsed.data, args.asOf, legal, { dayCount, ...(args.warnDays === undefined ? {} : { prescriptionWarnDays: args.warnDays }) });
+    result = computeClaim(parsed.data, args.asOf, legal, { dayCount, imputation: imputation as Imputation, ...(args.warnDays === undefined ? {} : { prescriptionWarnDays: args.warnDays }) });
   } catch (err) {
     if (err instanceof LegalDataError || err instanceof MissingRateError || err instanceof ProblemsError) return fail(err.message);
     throw err;
@@ -86,15 +90,17 @@ export function claimCommand(): Command {
     .requiredOption('--as-of <date>', 'date the claim is computed at, YYYY-MM-DD (interest counts up to and including this day)')
     .option('--json', 'print the result as JSON', false)
     .addOption(new Option('--day-count <convention>', 'day-count convention for interest').choices(DAY_COUNTS).default('actual/365'))
+    .addOption(new Option('--imputation <rule>', 'how partial payments are imputed: interest-first (C. civ. 1343-1) or principal-first').choices(IMPUTATIONS).default('principal-first'))
     .option('--legal-dir <dir>', 'folder with rates.yaml, indemnity.yaml and limitation.yaml (default: the bundled config/legal/fr)')
     .option('-c, --config <file>', 'take the legal data as the daemon does from this configuration: its legal.dir, with its legal.rates laid over (instead of --legal-dir)')
     .option('--warn-days <days>', 'warn when a claim prescribes within this many days (default 90)', parseWarnDays)
-    .action((opts: { input: string; asOf: string; json: boolean; dayCount: string; legalDir?: string; config?: string; warnDays?: number }) => {
+    .action((opts: { input: string; asOf: string; json: boolean; dayCount: string; imputation: string; legalDir?: string; config?: string; warnDays?: number }) => {
       const result = runClaim({
         input: opts.input,
         asOf: opts.asOf,
         json: opts.json,
         dayCount: opts.dayCount,
+        imputation: opts.imputation,
         ...(opts.legalDir === undefined ? {} : { legalDir: opts.legalDir }),
         ...(opts.config === undefined ? {} : { config: opts.config }),
         ...(opts.warnDays === undefined ? {} : { warnDays: opts.warnDays }),
@@ -115,7 +121,7 @@ function isDayCount(value: string): value is DayCount {
 function summary(result: ClaimResult): string {
   const money = (amount: number) => formatMoney(amount, result.currency);
   const lines: string[] = [];
-  lines.push(`Créance au ${result.asOf} — ${result.rule} — ${result.dayCount}`);
+  lines.push(`Créance au ${result.asOf} — ${result.rule} — ${result.dayCount} — paiements imputés ${result.imputation === 'interest-first' ? "d'abord sur les intérêts (C. civ. 1343-1)" : "sur le principal"}`);
   for (const inv of result.invoices) {
     const label = inv.kind === 'credit_note' ? 'Avoir' : 'Facture';
     lines.push(`${label} ${inv.id}: principal ${money(inv.principal)}, intérêts ${money(inv.interest)}, indemnité ${money(inv.indemnity)}`);

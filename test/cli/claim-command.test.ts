@@ -31,6 +31,7 @@ describe('runClaim', () => {
     expect(out.stderr).toBe('');
     expect(out.exitCode).toBe(0);
     expect(JSON.parse(out.stdout)).toEqual({
+      imputation: 'principal-first',
       currency: 'EUR',
       principal: 100000,
       interest: 5181,

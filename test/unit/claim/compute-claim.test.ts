@@ -159,6 +159,29 @@ describe('computeClaim — between professionals (L441-10)', () => {
     expect(r.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^A1: 200\.00 EUR of the credit note exceeds what F1 still owed on 2025-04-10/), expect.stringMatching(/^A2: the credit note dated 2025-05-10 is after the as-of date/)]));
   });
 
+  test('C. civ. 1343-1 (interest-first, an option for now): a partial payment pays the accrued interest first', () => {
+    // F1 1000.00 € due 2025-01-31, 500.00 € paid 2025-03-02, as-of 2025-04-30, 2025-H1 at 13.15 %:
+    //   2025-02-01 … 03-02  30 d on 1000.00: 1000 × 0.1315 × 30/365 = 10.808219 → 10.81 € owed when paid
+    //   the 500.00 € pay 10.81 € of interest and 489.19 € of principal: the base is 510.81 € from 03-03
+    //   2025-03-03 … 04-30  59 d on 510.81: 510.81 × 0.1315 × 59/365 = 10.857862 → 10.86 € of interest left
+    //   principal 510.81 + interest 10.86 + 40.00 = 561.67 €
+    // Principal-first: 10.808219 + 500 × 0.1315 × 59/365 (10.628767) = 21.44 €, principal 500.00: 561.44 €.
+    const input = claimInput([invoice('F1', 100_000, '2025-01-15', '2025-01-31', [{ date: '2025-03-02', amount: 50_000 }])]);
+    const first = computeClaim(input, '2025-04-30', legal, { imputation: 'interest-first' });
+    expect(first).toMatchObject({ imputation: 'interest-first', principal: 51_081, interest: 1_086, indemnity: 4_000, total: 56_167 });
+    expect(first.invoices[0]!.imputed).toEqual([{ date: '2025-03-02', amount: 50_000, toInterest: 1_081, toPrincipal: 48_919 }]);
+    expect(first.invoices[0]!.segments.map((x) => [x.from, x.to, x.base])).toEqual([
+      ['2025-02-01', '2025-03-02', 100_000],
+      ['2025-03-03', '2025-04-30', 51_081],
+    ]);
+    const principalFirst = computeClaim(input, '2025-04-30', legal);
+    expect(principalFirst).toMatchObject({ imputation: 'principal-first', principal: 50_000, interest: 2_144, total: 56_144 });
+    expect(principalFirst.invoices[0]!.imputed).toBeUndefined();
+    // A credit note is a reduction of the debt, not a payment: it never pays interest.
+    const credited = computeClaim(claimInput([invoice('F1', 100_000, '2025-01-15', '2025-01-31'), { ...creditNote('A1', 50_000, '2025-03-02'), relatesTo: 'F1' }]), '2025-04-30', legal, { imputation: 'interest-first' });
+    expect(credited).toMatchObject({ principal: 50_000, interest: 2_144 });
+  });
+
   test('relatesTo: only on a credit note, and only to an invoice of the claim', () => {
     const parsed = parseClaimInput({ ...claimInput([invoice('F1', 1000, '2025-01-01', '2025-01-31'), { ...invoice('F2', 1000, '2025-01-01', '2025-01-31'), relatesTo: 'F1' }, { ...creditNote('A1', 100, '2025-02-01'), relatesTo: 'F9' }]) });
     expect(parsed.success).toBe(false);
