@@ -8,7 +8,7 @@
  * 2. recovery threatened → saisie conservatoire (then the merits within a month);
  * 3. the claim is disputed → assignation au fond (the injonction would only meet an opposition);
  * 4. speed matters → référé provision (the obligation is not seriously disputable);
- * 5. principal + interest at or below the petites créances ceiling → petites créances;
+ * 5. principal + interest strictly below the petites créances ceiling → petites créances;
  * 6. otherwise → injonction de payer (an uncontested claim of contractual origin, CPC 1405).
  */
 import { formatMinor } from '../claim/compute-claim';
@@ -157,16 +157,19 @@ export function recommendProcedure(facts: ProcedureFacts, data: ProcedureData): 
     };
   }
 
-  // 5. Small claims: the commissaire de justice's procedure, at or below its ceiling.
+  // 5. Small claims: the commissaire de justice's procedure, strictly below its ceiling: CPCE
+  // L125-1 says a claim "inférieure à un montant défini par décret" (R125-1: 5,000 EUR), so a claim
+  // of exactly 5,000.00 EUR goes to the injonction de payer. (The reference sheet's "≤ €5,000" is
+  // superseded by the text; [UNVERIFIED] against Légifrance from here.)
   const pc = data.petitesCreances;
   const smallAmount = facts.claim.principal + facts.claim.interest;
   const ipDeadlines = injonctionDeadlines(facts, data);
-  if (facts.currency === pc.ceiling.currency && smallAmount <= pc.ceiling.amount && facts.asOf >= pc.since) {
+  if (facts.currency === pc.ceiling.currency && smallAmount < pc.ceiling.amount && facts.asOf >= pc.since) {
     return {
       procedure: 'petites_creances',
       court: { kind: 'commissaire_de_justice', territory: `a commissaire de justice of the cour d'appel area of the debtor's ${seatWord(facts)}${placeOf(facts.debtor.seat)}` },
       reasons: [
-        `principal and interest (${money(smallAmount)}) are at or below the ${eur(pc.ceiling)} ceiling of the procédure simplifiée de recouvrement des petites créances (${pc.article}); the fixed indemnities are not counted ([?] the texts say "principal plus interest")`,
+        `principal and interest (${money(smallAmount)}) are below the ${eur(pc.ceiling)} ceiling of the procédure simplifiée de recouvrement des petites créances (${pc.article}: "inférieure à"); the fixed indemnities are not counted ([?] the texts say "principal plus interest")`,
         'an uncontested claim of contractual origin: the commissaire de justice invites the debtor to agree on the amount and terms, and issues an enforceable title when they agree; the debtor\u2019s acceptance suspends prescription',
         'every fee of the procedure is borne by the creditor',
       ],
@@ -189,7 +192,9 @@ export function recommendProcedure(facts: ProcedureFacts, data: ProcedureData): 
   const above =
     facts.currency !== pc.ceiling.currency
       ? `the claim is in ${facts.currency}: the petites créances ceiling (${eur(pc.ceiling)}) cannot be applied to it`
-      : `principal and interest (${money(smallAmount)}) exceed the ${eur(pc.ceiling)} ceiling of the petites créances procedure`;
+      : smallAmount > pc.ceiling.amount
+        ? `principal and interest (${money(smallAmount)}) exceed the ${eur(pc.ceiling)} ceiling of the petites créances procedure`
+        : `principal and interest (${money(smallAmount)}) equal the ${eur(pc.ceiling)} ceiling: the petites créances procedure needs a claim below it (${pc.article}: "inférieure à")`;
   return {
     procedure: 'injonction_de_payer',
     court: { ...court, territory: `the président of the ${merits.words} ${merits.where}` },

@@ -158,7 +158,7 @@ const table: Row[] = [
       ['not_disputed', 'no disputed invoice is claimed; left out as disputed (policy exclude_item): FAC-2025-0102 (goods damaged, since 2026-03-20)'],
       ['worth_the_cost', 'net principal 1300.00 EUR'],
     ],
-    dossier: { procedure: 'petites_creances', court: 'commissaire_de_justice', reasons: ['principal and interest (1',') are at or below the 5000.00 EUR ceiling'], alternatives: ['injonction_de_payer'] },
+    dossier: { procedure: 'petites_creances', court: 'commissaire_de_justice', reasons: ['principal and interest (1',') are below the 5000.00 EUR ceiling'], alternatives: ['injonction_de_payer'] },
   },
   {
     name: 'debtor in insolvency proceedings → refused; handed over → declaration of the claim',

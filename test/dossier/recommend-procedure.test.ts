@@ -26,7 +26,9 @@ function facts(over: { principal?: number; interest?: number; indemnity?: number
 
 describe('recommendProcedure: boundaries', () => {
   const table: [string, ProcedureFacts, string, string][] = [
-    ['principal + interest exactly at the 5,000 EUR ceiling (the 40 EUR indemnity not counted)', facts({ principal: 490_000, interest: 10_000, indemnity: 4_000 }), 'petites_creances', 'commissaire_de_justice'],
+    // CPCE L125-1: a claim "inférieure à" the ceiling; exactly 5,000.00 EUR is not below it.
+    ['principal + interest one cent below the 5,000 EUR ceiling (the 40 EUR indemnity not counted)', facts({ principal: 490_000, interest: 9_999, indemnity: 4_000 }), 'petites_creances', 'commissaire_de_justice'],
+    ['principal + interest exactly at the ceiling: the injonction de payer', facts({ principal: 490_000, interest: 10_000, indemnity: 4_000 }), 'injonction_de_payer', 'tribunal_de_commerce'],
     ['one cent above the ceiling', facts({ principal: 490_000, interest: 10_001 }), 'injonction_de_payer', 'tribunal_de_commerce'],
     ['the ceiling is in euros: a claim in USD goes to the injonction', facts({ principal: 100_000, currency: 'USD' }), 'injonction_de_payer', 'tribunal_de_commerce'],
     ['merchant seated in a TAE city (written in capitals, with CEDEX)', facts({ city: 'MARSEILLE CEDEX 02', principal: 900_000 }), 'injonction_de_payer', 'tribunal_des_activites_economiques'],
