@@ -11,6 +11,7 @@
  * 5. principal + interest strictly below the petites créances ceiling → petites créances;
  * 6. otherwise → injonction de payer (an uncontested claim of contractual origin, CPC 1405).
  */
+import { ofPlace } from './french-place';
 import { formatMinor } from '../claim/compute-claim';
 import type { Address, Debtor, DebtorKind } from '../model/debtor.schema';
 import type { CourtKind, LegalForm, ProcedureKind } from '../model/dossier.schema';
@@ -297,7 +298,7 @@ function meritsCourt(facts: ProcedureFacts, data: ProcedureData): MeritsCourt {
   const inExperiment = facts.asOf >= tae.from && facts.asOf <= tae.until;
   const taeSeat = inExperiment && seat ? tae.seats.find((s) => normalizeCity(s) === normalizeCity(seat.city)) : undefined;
   if (taeSeat) {
-    const name = `Tribunal des activités économiques de ${taeSeat}`;
+    const name = `Tribunal des activités économiques ${ofPlace(taeSeat)}`;
     return {
       kind: 'tribunal_des_activites_economiques',
       name,

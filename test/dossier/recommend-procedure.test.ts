@@ -49,6 +49,11 @@ describe('recommendProcedure: boundaries', () => {
   it('names the TAE and warns that its area must be confirmed; elsewhere warns that a TAE may be competent', () => {
     const marseille = recommendProcedure(facts({ city: 'MARSEILLE CEDEX 02' }), PROCEDURES);
     expect(marseille.court.name).toBe('Tribunal des activités économiques de Marseille');
+    // French: "du Havre", "du Mans", "d'Avignon", never "de Le Havre" nor "de Avignon".
+    for (const [city, name] of [['Le Havre', 'Tribunal des activités économiques du Havre'], ['Le Mans', 'Tribunal des activités économiques du Mans'], ['Avignon', "Tribunal des activités économiques d'Avignon"], ['Auxerre', "Tribunal des activités économiques d'Auxerre"], ['Saint-Brieuc', 'Tribunal des activités économiques de Saint-Brieuc']] as const) {
+      const r = recommendProcedure(facts({ city }), PROCEDURES);
+      expect(r.court.name).toBe(name);
+    }
     expect(marseille.warnings.some((w) => w.includes('its area is the former tribunal de commerce'))).toBe(true);
     const nantes = recommendProcedure(facts(), PROCEDURES);
     expect(nantes.court.name).toBeUndefined();
