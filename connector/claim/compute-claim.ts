@@ -416,7 +416,9 @@ function floorWarnings(input: ClaimInput, invoices: readonly ClaimInvoiceResult[
     return (
       `contractual rate ${formatPercentInput(input.contractualRatePercent ?? 0)} % is below the L441-10 floor for ${semester} ` +
       `(3 × the legal interest rate ${formatBasisPoints(rates.legalRateOtherBps)} % = ${formatBasisPoints(contractualFloorBps(rates))} %): ` +
-      `${formatBasisPoints(contractualFloorBps(rates))} % was applied for ${semester}; fix the rate in your terms of sale (a non-compliant rate is sanctionable, L441-16)`
+      `${formatBasisPoints(contractualFloorBps(rates))} % was applied for ${semester}; a court may instead hold the clause ineffective and apply the L441-10 default, ` +
+      `the ECB rate ${formatBasisPoints(rates.ecbMroBps)} % + 10 points = ${formatBasisPoints(l441DefaultRateBps(rates))} % for ${semester}; ` +
+      `fix the rate in your terms of sale (a non-compliant rate is sanctionable, L441-16)`
     );
   });
 }

@@ -239,6 +239,9 @@ describe('computeClaim — between professionals (L441-10)', () => {
     expect(r.warnings).toHaveLength(2);
     expect(r.warnings[0]).toMatch(/8\.00 %.*2024-H1.*5\.07 %.*15\.21 %/);
     expect(r.warnings[1]).toMatch(/8\.00 %.*2024-H2.*4\.92 %.*14\.76 %/);
+    // The court may instead set the clause aside: the L441-10 default, ECB + 10 points (2024-H1 4.50 → 14.50 %, 2024-H2 4.25 → 14.25 %).
+    expect(r.warnings[0]).toMatch(/a court may instead hold the clause ineffective and apply the L441-10 default, the ECB rate 4\.50 % \+ 10 points = 14\.50 % for 2024-H1/);
+    expect(r.warnings[1]).toMatch(/the ECB rate 4\.25 % \+ 10 points = 14\.25 % for 2024-H2/);
   });
 
   test('as-of before (or on) the due date: no interest, no indemnity', () => {
