@@ -128,7 +128,7 @@ export function recommendProcedure(facts: ProcedureFacts, data: ProcedureData): 
 
   // 3. A disputed claim: an injonction would meet an opposition; the merits decide.
   if (facts.disputed.length) {
-    const amicable = priorAmicableAttempt(facts, data, merits);
+    const amicable = priorAmicableAttempt(facts, data, merits, 'the assignation');
     return {
       procedure: 'assignation_au_fond',
       court,
@@ -143,6 +143,7 @@ export function recommendProcedure(facts: ProcedureFacts, data: ProcedureData): 
   // 4. Speed matters and the obligation is not seriously disputable: référé provision.
   const speed = facts.circumstances?.speedMatters;
   if (speed) {
+    const amicable = priorAmicableAttempt(facts, data, merits, 'the référé');
     return {
       procedure: 'refere_provision',
       court: { ...court, territory: `the président of the ${merits.words} ${merits.where}` },
@@ -150,8 +151,9 @@ export function recommendProcedure(facts: ProcedureFacts, data: ProcedureData): 
         `speed matters: ${speed}`,
         `the obligation is not seriously disputable: the président may grant a provision up to the undisputed amount, without any urgency being needed (CPC ${merits.kind === 'tribunal_judiciaire' ? '835' : '873'} al. 2); the order is provisionally enforceable`,
         ...merits.reasons,
+        ...amicable.reasons,
       ],
-      deadlines: prescription,
+      deadlines: [...amicable.deadlines, ...prescription],
       lawyer: contentiousLawyer(courtWords, lawyerArticle),
       alternatives: [{ procedure: 'injonction_de_payer', reason: 'ex parte and without a hearing, but the debtor may oppose within a month of service' }],
       warnings: [...warnings, ...contribution(facts, data, merits)],
@@ -352,12 +354,18 @@ function prescriptionDeadline(facts: ProcedureFacts): ProcedureDeadline[] {
   ];
 }
 
-function priorAmicableAttempt(facts: ProcedureFacts, data: ProcedureData, merits: MeritsCourt): { reasons: string[]; deadlines: ProcedureDeadline[] } {
+/**
+ * CPC 750-1: before the tribunal judiciaire, a claim of at most 5,000 EUR needs a prior attempt at
+ * conciliation, mediation or procédure participative — for the assignation and for the référé
+ * (the text covers every "demande en justice" of that amount; [UNVERIFIED] against Légifrance from
+ * here). The injonction de payer stays exempt (see its branch).
+ */
+function priorAmicableAttempt(facts: ProcedureFacts, data: ProcedureData, merits: MeritsCourt, before: 'the assignation' | 'the référé'): { reasons: string[]; deadlines: ProcedureDeadline[] } {
   const p = data.priorAmicableAttempt;
   if (merits.kind !== 'tribunal_judiciaire' || facts.currency !== p.upTo.currency || facts.claim.total > p.upTo.amount || facts.asOf < p.since) return { reasons: [], deadlines: [] };
   return {
-    reasons: [`before the tribunal judiciaire a claim of at most ${formatMinor(p.upTo.amount, p.upTo.currency)} is inadmissible without a prior conciliation, mediation or procédure participative (${p.article}), unless the creditor tried the petites créances procedure without success ([M] exact list of exemptions)`],
-    deadlines: [{ what: 'prior amicable attempt', rule: 'before the assignation: conciliation by a conciliateur de justice, mediation, or procédure participative', article: p.article, dueOn: null }],
+    reasons: [`before the tribunal judiciaire a claim of at most ${formatMinor(p.upTo.amount, p.upTo.currency)} is inadmissible without a prior conciliation, mediation or procédure participative (${p.article}), ${before === 'the référé' ? 'a référé included, ' : ''}unless the creditor tried the petites créances procedure without success ([M] exact list of exemptions)`],
+    deadlines: [{ what: 'prior amicable attempt', rule: `before ${before}: conciliation by a conciliateur de justice, mediation, or procédure participative`, article: p.article, dueOn: null }],
   };
 }
 

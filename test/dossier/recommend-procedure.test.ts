@@ -66,6 +66,25 @@ describe('recommendProcedure: boundaries', () => {
     expect(recommendProcedure(at(1_000_001), PROCEDURES)).toMatchObject({ procedure: 'refere_provision', lawyer: { compulsory: true } });
   });
 
+  it('CPC 750-1: a référé-provision of at most 5,000 EUR before the tribunal judiciaire needs the prior amicable attempt too; the injonction never does', () => {
+    const association: LegalForm = { category: 'association', label: 'Association', source: 'declared' };
+    const claim = (total: number) => ({ principal: total, interest: 0, indemnity: 0, total });
+    const refere = (total: number) => recommendProcedure({ ...facts({ debtor: { legalForm: association } }), circumstances: { speedMatters: 'now' }, claim: claim(total) }, PROCEDURES);
+    const small = refere(500_000);
+    expect(small).toMatchObject({ procedure: 'refere_provision', court: { kind: 'tribunal_judiciaire' } });
+    expect(small.reasons.join('\n')).toMatch(/inadmissible without a prior conciliation, mediation or procédure participative \(CPC 750-1.*a référé included/);
+    expect(small.deadlines).toEqual(expect.arrayContaining([expect.objectContaining({ what: 'prior amicable attempt', rule: expect.stringMatching(/^before the référé:/) })]));
+    // One cent more: no prior attempt needed.
+    expect(refere(500_001).deadlines.some((d) => d.what === 'prior amicable attempt')).toBe(false);
+    // Before the tribunal de commerce, 750-1 does not apply.
+    const merchantRefere = recommendProcedure({ ...facts(), circumstances: { speedMatters: 'now' }, claim: claim(500_000) }, PROCEDURES);
+    expect(merchantRefere.deadlines.some((d) => d.what === 'prior amicable attempt')).toBe(false);
+    // The injonction de payer stays exempt.
+    const ip = recommendProcedure({ ...facts({ debtor: { legalForm: association } }), claim: claim(500_000) }, PROCEDURES);
+    expect(ip.procedure).toBe('injonction_de_payer');
+    expect(ip.deadlines.some((d) => d.what === 'prior amicable attempt')).toBe(false);
+  });
+
   it('the injonction service deadline follows the date the ordonnance will be issued: 3 months only once 1 Sep 2026 has come', () => {
     const rule = (asOf: string) => recommendProcedure(facts({ asOf }), PROCEDURES).deadlines.find((d) => d.what.startsWith('serve the ordonnance'))!.rule;
     expect(rule('2026-08-31')).toBe('within 6 months of its date for an ordonnance issued before 2026-09-01 (CPC 1411); 3 months for one issued from 2026-09-01 (CPC 1411 as amended by décret 2026-96)');
