@@ -75,6 +75,13 @@ export const ClaimInputSchema = z
      * professionals, where L441-10 penalties run without any reminder.
      */
     formalNoticeDate: IsoDateSchema.nullable().default(null),
+    /**
+     * Date of the judgment opening insolvency proceedings against the debtor (sauvegarde,
+     * redressement, liquidation), when there is one: interest stops running at it (C. com.
+     * L622-28) and the fixed indemnity is due only on invoices already late then; the claim is
+     * declared as it stood on that day (R622-23).
+     */
+    insolvencyOpenedOn: IsoDateSchema.nullable().default(null),
     invoices: z
       .array(ClaimInvoiceSchema, { error: 'invoices must be a list' })
       .min(1, { error: 'invoices must list at least one invoice or credit note' }),

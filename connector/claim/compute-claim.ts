@@ -19,6 +19,7 @@
  */
 import { minorUnitDigits } from '../model/money.schema';
 import {
+  addDays,
   assertIsoDate,
   fromEpochDay,
   isLeapYear,
@@ -147,6 +148,13 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
   const warnings = new Set<string>();
   const regime = regimeFor(input, asOf, legal, warnings);
 
+  // C. com. L622-28: the opening judgment stops the interest. It takes effect from the first hour of
+  // its date ([UNVERIFIED] C. com. R621-4 / practice), so the last day counted is the day before.
+  const opened = input.insolvencyOpenedOn;
+  const interestUntil = opened !== null && opened <= asOf ? addDays(opened, -1) : asOf;
+  if (opened !== null && opened <= asOf) {
+    warnings.add(`insolvency proceedings opened on ${opened}: interest is counted up to ${interestUntil} (C. com. L622-28 stops it at the opening judgment) and the fixed indemnity only on invoices already late then; declare the claim as it stood on ${opened} (C. com. R622-23)`);
+  }
   const credits = relatedCredits(input, asOf, warnings);
   const invoices = input.invoices.map((invoice): ClaimInvoiceResult => {
     const credited = credits.byInvoice.get(invoice.id) ?? [];
@@ -179,13 +187,14 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
     }
 
     const start = notYetDue ? null : regime.accrualStart(invoice);
-    const accrued = start !== null && asOf > start ? accrue(invoice.total, counted, start, asOf, regime, dayCount, imputation) : undefined;
+    const accrued = start !== null && interestUntil > start ? accrue(invoice.total, counted, start, interestUntil, regime, dayCount, imputation) : undefined;
     const segments = accrued?.segments ?? [];
     const interest = accrued?.interest ?? 0;
     if (accrued) principal = accrued.principal;
 
     const paidByDueDate = counted.filter((p) => p.date <= invoice.dueDate).reduce((sum, p) => sum + p.amount, 0);
-    const late = !notYetDue && paidByDueDate < invoice.total;
+    // In insolvency proceedings only invoices already late on the opening day carry the indemnity.
+    const late = !notYetDue && paidByDueDate < invoice.total && (opened === null || invoice.dueDate < opened);
     let indemnity = 0;
     if (late && regime.indemnity) {
       if (input.currency !== legal.indemnity.currency) {

@@ -223,6 +223,8 @@ function claimOf(records: CaseRecords, gate: EscalationGate, asOf: IsoDate, deps
     // Legal-rate interest runs from the formal notice's receipt (C. civ. 1344-1); L441-10
     // penalties ignore it.
     formalNoticeDate: gate.notice?.sent?.startsOn ?? null,
+    // In insolvency proceedings the claim is declared as it stood at the opening judgment (L622-28, R622-23).
+    insolvencyOpenedOn: records.debtor.flags.insolvency?.openedOn ?? null,
     invoices,
   });
   if (!parsed.success) throw new DossierError('INVALID_DOSSIER', `case ${records.case.id}: the claim cannot be computed`, parsed.problems);

@@ -5,7 +5,7 @@ import { consumerInput, DATE, documentInput, legalData } from './fixtures';
 /** The notice's claim is computeClaim's, on the overdue invoices and the credit notes only. */
 
 function b2bClaimInput(invoices: ClaimInput['invoices']): ClaimInput {
-  return { creditor: { kind: 'company' }, debtor: { kind: 'company' }, currency: 'EUR', contractualRatePercent: null, formalNoticeDate: null, invoices };
+  return { creditor: { kind: 'company' }, debtor: { kind: 'company' }, currency: 'EUR', contractualRatePercent: null, formalNoticeDate: null, insolvencyOpenedOn: null, invoices };
 }
 
 describe('noticeClaim', () => {

@@ -182,6 +182,24 @@ describe('computeClaim — between professionals (L441-10)', () => {
     expect(credited).toMatchObject({ principal: 50_000, interest: 2_144 });
   });
 
+  test('insolvency proceedings: interest stops at the opening judgment, the 40 € only for invoices already late then', () => {
+    // Opening judgment 2025-03-01 (C. com. L622-28), as-of 2025-04-30, 2025-H1 at 13.15 %:
+    //   F1 1000.00 € due 2025-01-31: 2025-02-01 … 02-28, 28 days: 1000 × 0.1315 × 28/365 = 10.087671 → 10.09 €, + 40 €
+    //   F2 500.00 € due 2025-04-15: not late on 2025-03-01: no interest, no indemnity, principal declared
+    //   total 1500.00 + 10.09 + 40.00 = 1550.09 €
+    const input = claimInput([invoice('F1', 100_000, '2025-01-01', '2025-01-31'), invoice('F2', 50_000, '2025-03-15', '2025-04-15')], { insolvencyOpenedOn: '2025-03-01' });
+    const r = computeClaim(input, '2025-04-30', legal);
+    expect(r.invoices.map((i) => [i.id, i.principal, i.interest, i.indemnity])).toEqual([
+      ['F1', 100_000, 1_009, 4_000],
+      ['F2', 50_000, 0, 0],
+    ]);
+    expect(r.invoices[0]!.segments.map((x) => [x.from, x.to])).toEqual([['2025-02-01', '2025-02-28']]);
+    expect(r.total).toBe(155_009);
+    expect(r.warnings).toContain('insolvency proceedings opened on 2025-03-01: interest is counted up to 2025-02-28 (C. com. L622-28 stops it at the opening judgment) and the fixed indemnity only on invoices already late then; declare the claim as it stood on 2025-03-01 (C. com. R622-23)');
+    // Without the proceedings: interest to as-of and 40 € on both.
+    expect(computeClaim({ ...input, insolvencyOpenedOn: null }, '2025-04-30', legal)).toMatchObject({ indemnity: 8_000 });
+  });
+
   test('relatesTo: only on a credit note, and only to an invoice of the claim', () => {
     const parsed = parseClaimInput({ ...claimInput([invoice('F1', 1000, '2025-01-01', '2025-01-31'), { ...invoice('F2', 1000, '2025-01-01', '2025-01-31'), relatesTo: 'F1' }, { ...creditNote('A1', 100, '2025-02-01'), relatesTo: 'F9' }]) });
     expect(parsed.success).toBe(false);

@@ -8,6 +8,7 @@ export function claimInput(invoices: ClaimInvoice[], overrides: Partial<Omit<Cla
     currency: 'EUR',
     contractualRatePercent: null,
     formalNoticeDate: null,
+    insolvencyOpenedOn: null,
     ...overrides,
     invoices,
   };
