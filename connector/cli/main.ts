@@ -8,6 +8,7 @@ import { claimCommand } from './claim-command';
 import { configCommand, policyCommand } from './config-command';
 import { connectionsCommand } from './connections-command';
 import { legalCommand } from './legal-command';
+import { procedureCommand } from './procedure-command';
 import { evaluateCommand } from './evaluate-command';
 import { opsCommands } from './ops-command';
 import { simulateCommand } from './simulate-command';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   program.addCommand(configCommand());
   program.addCommand(policyCommand());
   program.addCommand(legalCommand());
+  program.addCommand(procedureCommand());
   program.addCommand(connectionsCommand());
   program.addCommand(syncCommand());
   program.addCommand(addCaseActionCommands(casesCommand()));
