@@ -1,3 +1,4 @@
+import { isFrenchPublicHoliday } from '../../connector/time/business-calendar';
 import { addDays, dateInZone, parts, toEpochDay, type IsoDate } from '../../connector/time/calendar-date';
 
 /**
@@ -21,7 +22,7 @@ export interface ContactWindow {
   days: readonly Weekday[];
   /** Local wall-clock ranges "HH:MM" (from included, to excluded; "24:00" ends the day). */
   ranges: readonly { from: string; to: string }[];
-  /** `FR`: no sending on the French public holidays of the year (`frenchPublicHolidays`). */
+  /** `FR`: no sending on the French public holidays (connector/time/business-calendar.ts). */
   publicHolidays: 'FR' | 'none';
   /** More days without sending, e.g. 26 December and Good Friday in Alsace-Moselle. */
   extraHolidays: readonly IsoDate[];
@@ -53,7 +54,7 @@ function dayClosedReason(date: IsoDate, window: ContactWindow): string | undefin
   const day = weekday(date);
   if (!window.days.includes(day)) return `${date} is a ${day}, not one of ${window.days.join(', ')}`;
   if (window.extraHolidays.includes(date)) return `${date} is a configured holiday`;
-  if (window.publicHolidays === 'FR' && frenchPublicHolidays(parts(date).year).includes(date)) return `${date} is a French public holiday`;
+  if (window.publicHolidays === 'FR' && isFrenchPublicHoliday(date)) return `${date} is a French public holiday`;
   return undefined;
 }
 
@@ -84,36 +85,6 @@ export function minutes(hhmm: string): number {
 /** Monday first; 1970-01-01 was a Thursday. */
 export function weekday(date: IsoDate): Weekday {
   return WEEKDAYS[(((toEpochDay(date) + 3) % 7) + 7) % 7]!;
-}
-
-/**
- * The eleven public holidays of metropolitan France (Code du travail L3133-1): 1 January, Easter
- * Monday, 1 May, 8 May, Ascension, Whit Monday, 14 July, 15 August, 1 November, 11 November,
- * 25 December. [UNVERIFIED] The list is not in the reference sheet.
- */
-export function frenchPublicHolidays(year: number): IsoDate[] {
-  const easter = easterSunday(year);
-  const y = String(year).padStart(4, '0');
-  return [`${y}-01-01`, addDays(easter, 1), `${y}-05-01`, `${y}-05-08`, addDays(easter, 39), addDays(easter, 50), `${y}-07-14`, `${y}-08-15`, `${y}-11-01`, `${y}-11-11`, `${y}-12-25`].sort();
-}
-
-/** Gregorian Easter Sunday (the anonymous "Meeus/Jones/Butcher" computus). */
-export function easterSunday(year: number): IsoDate {
-  const a = year % 19;
-  const b = Math.floor(year / 100);
-  const c = year % 100;
-  const d = Math.floor(b / 4);
-  const e = b % 4;
-  const f = Math.floor((b + 8) / 25);
-  const g = Math.floor((b - f + 1) / 3);
-  const h = (19 * a + b - d - g + 15) % 30;
-  const i = Math.floor(c / 4);
-  const k = c % 4;
-  const l = (32 + 2 * e + 2 * i - h - k) % 7;
-  const m = Math.floor((a + 11 * h + 22 * l) / 451);
-  const month = Math.floor((h + l - 7 * m + 114) / 31);
-  const day = ((h + l - 7 * m + 114) % 31) + 1;
-  return `${String(year).padStart(4, '0')}-${pad(month)}-${pad(day)}`;
 }
 
 function wallClock(at: Date, timeZone: string): { date: IsoDate; hour: number; minute: number } {

@@ -11,6 +11,7 @@
  * 5. principal + interest strictly below the petites créances ceiling → petites créances;
  * 6. otherwise → injonction de payer (an uncontested claim of contractual origin, CPC 1405).
  */
+import { extendToWorkingDay } from '../time/business-calendar';
 import { ofPlace } from './french-place';
 import { formatMinor } from '../claim/compute-claim';
 import type { Address, Debtor, DebtorKind } from '../model/debtor.schema';
@@ -248,18 +249,18 @@ function declaration(facts: ProcedureFacts, data: ProcedureData, warnings: strin
       'no fixed recovery indemnity when the opening of the procedure forbids paying the claim at its due date (C. com. L441-10 II)',
     ],
     deadlines: [
-      {
+      procedural({
         what: 'declare the claim to the mandataire judiciaire (creditors-services.com, or cerfa 10021 by registered letter)',
         rule: `${months} months after the BODACC publication of the opening judgment${extra ? ' (2 more months for a creditor outside metropolitan France)' : ''}`,
         article: cp.declareArticle,
         dueOn: ins.publishedOn ? addMonths(ins.publishedOn, months) : null,
-      },
-      {
+      }),
+      procedural({
         what: 'relevé de forclusion (late-claim relief), if the deadline was missed',
         rule: `${cp.reliefWithinMonths} months after the BODACC publication`,
         article: cp.reliefArticle,
         dueOn: ins.publishedOn ? addMonths(ins.publishedOn, cp.reliefWithinMonths) : null,
-      },
+      }),
     ],
     lawyer: { compulsory: false, reason: 'the creditor may declare the claim itself' },
     alternatives: [],
@@ -360,6 +361,20 @@ function prescriptionDeadline(facts: ProcedureFacts): ProcedureDeadline[] {
  * (the text covers every "demande en justice" of that amount; [UNVERIFIED] against Légifrance from
  * here). The injonction de payer stays exempt (see its branch).
  */
+/**
+ * A procedural deadline ending on a Saturday, a Sunday or a public holiday runs to the next working
+ * day (CPC 642 al. 2), and its rule says so. Applied to the insolvency deadlines of R622-24 and
+ * L622-26 ([UNVERIFIED] that CPC 642 governs them: case law applies it to procedural time limits
+ * the Code de commerce sets without a rule of its own). Prescription is not extended: C. civ. 2229
+ * ends it on the last day whatever that day is ([UNVERIFIED]).
+ */
+function procedural(deadline: ProcedureDeadline): ProcedureDeadline {
+  if (deadline.dueOn === null) return deadline;
+  const extended = extendToWorkingDay(deadline.dueOn);
+  if (!extended.extendedFrom) return deadline;
+  return { ...deadline, dueOn: extended.date, rule: `${deadline.rule}; ${extended.extendedFrom} is ${extended.because}, so the deadline runs to ${extended.date}, the next working day (CPC 642)` };
+}
+
 function priorAmicableAttempt(facts: ProcedureFacts, data: ProcedureData, merits: MeritsCourt, before: 'the assignation' | 'the référé'): { reasons: string[]; deadlines: ProcedureDeadline[] } {
   const p = data.priorAmicableAttempt;
   if (merits.kind !== 'tribunal_judiciaire' || facts.currency !== p.upTo.currency || facts.claim.total > p.upTo.amount || facts.asOf < p.since) return { reasons: [], deadlines: [] };

@@ -97,7 +97,10 @@ describe('recommendProcedure: boundaries', () => {
     const f = facts({ debtor: { insolvency: { kind: 'redressement', openedOn: '2026-04-01', publishedOn: '2026-04-08' } } });
     const due = (outside: boolean) => recommendProcedure({ ...f, creditor: { ...f.creditor, outsideMetropolitanFrance: outside } }, PROCEDURES).deadlines[0]!.dueOn;
     expect(due(false)).toBe('2026-06-08');
-    expect(due(true)).toBe('2026-08-08');
+    // 2026-08-08 is a Saturday: the deadline runs to Monday 10 August (CPC 642), and the rule says so.
+    expect(due(true)).toBe('2026-08-10');
+    const rule = recommendProcedure({ ...f, creditor: { ...f.creditor, outsideMetropolitanFrance: true } }, PROCEDURES).deadlines[0]!.rule;
+    expect(rule).toMatch(/; 2026-08-08 is a Saturday, so the deadline runs to 2026-08-10, the next working day \(CPC 642\)$/);
   });
 
   it('a debtor seated abroad is flagged (European procedures)', () => {

@@ -1,4 +1,6 @@
-import { checkContactWindow, DEFAULT_CONTACT_WINDOW, easterSunday, frenchPublicHolidays, weekday, type ContactWindow } from '../../../adapters/sms/contact-window';
+import { checkContactWindow, DEFAULT_CONTACT_WINDOW, weekday, type ContactWindow } from '../../../adapters/sms/contact-window';
+import { frenchPublicHolidays, isFrenchPublicHoliday } from '../../../connector/time/business-calendar';
+import { addDays } from '../../../connector/time/calendar-date';
 
 describe('debt-collection SMS contact window', () => {
   // 2026-03-02 is a Monday; Paris is UTC+1 until 29 March 2026, then UTC+2.
@@ -58,9 +60,10 @@ describe('debt-collection SMS contact window', () => {
     [2026, '2026-04-05'],
     [2027, '2027-03-28'],
     [2038, '2038-04-25'],
-  ])('Easter %i is %s', (year, date) => {
-    expect(easterSunday(year)).toBe(date);
+  ])('Easter %i is %s: its Monday, Ascension (+39) and Whit Monday (+50) are public holidays', (year, date) => {
     expect(weekday(date)).toBe('sun');
+    for (const offset of [1, 39, 50]) expect(isFrenchPublicHoliday(addDays(date, offset))).toBe(true);
+    expect(isFrenchPublicHoliday(date)).toBe(false);
   });
 
   it('lists the eleven French public holidays of a year', () => {
