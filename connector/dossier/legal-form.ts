@@ -9,8 +9,15 @@
 import type { DebtorKind } from '../model/debtor.schema';
 import type { LegalCategory, LegalForm } from '../model/dossier.schema';
 
-/** What a caller may know of a party's legal form: a category and label, or the INSEE code (`nature_juridique`). */
-export type DeclaredLegalForm = { category: LegalCategory; label: string } | { inseeCode: string };
+/**
+ * What a caller may know of a party's legal form: a category and label, or the INSEE code
+ * (`nature_juridique`) with, for an entrepreneur individuel, the kind of activity (the code alone
+ * does not say it).
+ */
+export type DeclaredLegalForm = { category: LegalCategory; label: string } | { inseeCode: string; activity?: Activity };
+
+/** An entrepreneur individuel's activity: commercial and artisanal ones go to the commercial court (C. com. L721-3). */
+export type Activity = 'commercial' | 'artisanal' | 'liberal';
 
 /**
  * Legal forms recognised in a name, most specific first. Upper-case acronyms only match as
@@ -41,8 +48,9 @@ export function legalFormFromName(name: string): LegalForm | undefined {
  * nomenclature): 1000 entrepreneur individuel; 5xxx sociétés commerciales, of which x585 are
  * sociétés d'exercice libéral; 65xx sociétés civiles; 92xx associations.
  */
-export function legalFormFromInseeCode(code: string): LegalForm {
+export function legalFormFromInseeCode(code: string, activity?: Activity): LegalForm {
   const c = code.trim();
+  if (c === '1000') return entrepreneurIndividuel(activity);
   if (/^\d{4}$/.test(c)) {
     if (/^5\d85$/.test(c)) return { category: 'liberal_profession', label: `société d'exercice libéral (INSEE ${c})`, source: 'insee' };
     if (c.startsWith('5')) return { category: 'merchant', label: `société commerciale (INSEE ${c})`, source: 'insee' };
@@ -54,8 +62,20 @@ export function legalFormFromInseeCode(code: string): LegalForm {
   return { category: 'unknown', label: `INSEE legal category ${c}`, source: 'insee' };
 }
 
+/**
+ * Since 2022 (loi 2021-1729; C. com. L721-3) the tribunal de commerce hears artisans as it hears
+ * traders: an entrepreneur individuel with a commercial or artisanal activity is a merchant for
+ * competence; a liberal one goes to the tribunal judiciaire. Without the activity (or with
+ * another one, e.g. agricultural, not covered by the reference), the court is to confirm.
+ */
+function entrepreneurIndividuel(activity: Activity | undefined): LegalForm {
+  if (activity === 'commercial' || activity === 'artisanal') return { category: 'merchant', label: `entrepreneur individuel, ${activity === 'artisanal' ? 'artisan' : 'commerçant'} (INSEE 1000)`, source: 'insee' };
+  if (activity === 'liberal') return { category: 'liberal_profession', label: 'entrepreneur individuel, profession libérale (INSEE 1000)', source: 'insee' };
+  return { category: 'unknown', label: 'entrepreneur individuel (INSEE 1000), activity not known', source: 'insee' };
+}
+
 export function resolveLegalForm(party: { name: string; kind: DebtorKind }, declared?: DeclaredLegalForm): LegalForm {
-  if (declared && 'inseeCode' in declared) return legalFormFromInseeCode(declared.inseeCode);
+  if (declared && 'inseeCode' in declared) return legalFormFromInseeCode(declared.inseeCode, declared.activity);
   if (declared) return { category: declared.category, label: declared.label, source: 'declared' };
   // A private person in the ledger is a consumer for the claim rules (claim-input.schema.ts).
   if (party.kind === 'individual') return { category: 'consumer', label: 'particulier', source: 'debtor_kind' };

@@ -16,7 +16,11 @@ import type { ProcedureFacts } from './recommend-procedure';
 /** A legal form as declared (category and label), as the INSEE code (`nature_juridique`), or guessed from the name. */
 const LegalFormInputSchema = z.union([
   z.strictObject({ category: LegalCategorySchema, label: z.string().min(1) }),
-  z.strictObject({ inseeCode: z.string().regex(/^\d{4}$/, { error: 'inseeCode is the 4-digit INSEE legal category, e.g. "5710" for a SAS' }) }),
+  z.strictObject({
+    inseeCode: z.string().regex(/^\d{4}$/, { error: 'inseeCode is the 4-digit INSEE legal category, e.g. "5710" for a SAS' }),
+    /** An entrepreneur individuel (1000): its activity decides the court. */
+    activity: z.enum(['commercial', 'artisanal', 'liberal']).optional(),
+  }),
 ]);
 
 const PartyInputSchema = z.strictObject({

@@ -290,7 +290,11 @@ function meritsCourt(facts: ProcedureFacts, data: ProcedureData): MeritsCourt {
       reasons: [`${who[debtorForm.category]}: the tribunal judiciaire hears claims against non-merchants`, territoryRule],
       warnings:
         debtorForm.category === 'unknown'
-          ? ["the debtor's legal form is unknown: the tribunal judiciaire is named; if the debtor is a commercial company, a trader or an artisan, the tribunal de commerce is competent instead (C. com. L721-3)"]
+          ? [
+              /entrepreneur individuel/.test(debtorForm.label)
+                ? "court TO CONFIRM: the debtor is an entrepreneur individuel whose activity is not known; a commercial or artisanal activity goes to the tribunal de commerce (C. com. L721-3, artisans since 2022), a liberal one to the tribunal judiciaire, which is named only until the activity is known (state it as `activity` with the INSEE code)"
+                : "the debtor's legal form is unknown: the tribunal judiciaire is named; if the debtor is a commercial company, a trader or an artisan, the tribunal de commerce is competent instead (C. com. L721-3)",
+            ]
           : [],
     };
   }

@@ -85,6 +85,16 @@ describe('recommendProcedure: boundaries', () => {
     expect(ip.deadlines.some((d) => d.what === 'prior amicable attempt')).toBe(false);
   });
 
+  it('an entrepreneur individuel: artisans and traders to the tribunal de commerce (L721-3), liberal professions to the tribunal judiciaire, "to confirm" without the activity', () => {
+    const ei = (activity?: 'commercial' | 'artisanal' | 'liberal') => recommendProcedure(facts({ debtor: { legalForm: resolveLegalForm({ name: 'Jean Dupont', kind: 'company' }, { inseeCode: '1000', ...(activity ? { activity } : {}) }) } }), PROCEDURES);
+    expect(ei('artisanal').court.kind).toBe('tribunal_de_commerce');
+    expect(ei('commercial').court.kind).toBe('tribunal_de_commerce');
+    expect(ei('liberal').court.kind).toBe('tribunal_judiciaire');
+    const unknown = ei();
+    expect(unknown.court.kind).toBe('tribunal_judiciaire');
+    expect(unknown.warnings.join('\n')).toMatch(/court TO CONFIRM: the debtor is an entrepreneur individuel whose activity is not known; a commercial or artisanal activity goes to the tribunal de commerce \(C\. com\. L721-3, artisans since 2022\)/);
+  });
+
   it('the injonction service deadline follows the date the ordonnance will be issued: 3 months only once 1 Sep 2026 has come', () => {
     const rule = (asOf: string) => recommendProcedure(facts({ asOf }), PROCEDURES).deadlines.find((d) => d.what.startsWith('serve the ordonnance'))!.rule;
     expect(rule('2026-08-31')).toBe('within 6 months of its date for an ordonnance issued before 2026-09-01 (CPC 1411); 3 months for one issued from 2026-09-01 (CPC 1411 as amended by décret 2026-96)');
