@@ -5,7 +5,6 @@
  * indemnity) under French law. The work is done by `runClaim`, which returns the exit code and
  * both output streams instead of writing them, so it can be tested without a process.
  */
-import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { computeClaim, DAY_COUNTS, IMPUTATIONS, type ClaimResult, type DayCount, type Imputation } from '../claim/compute-claim';
 import { parseClaimInput } from '../claim/claim-input.schema';
@@ -13,10 +12,10 @@ import { LegalDataError, loadFrenchLegalData } from '../claim/legal-data';
 import { MissingRateError } from '../claim/rates';
 import { formatMoney } from '../model/money.schema';
 import { isIsoDate } from '../time/calendar-date';
-import { parseJsonText } from '../json-text';
 import { ProblemsError } from '../config/problems';
 import { loadRuntime } from '../runtime';
 import { emit, type CommandResult } from './command-result';
+import { readJsonInput } from './json-input';
 
 export interface RunClaimArgs {
   /** Path of the claim input JSON file. */
@@ -51,20 +50,9 @@ export function runClaim(args: RunClaimArgs): RunClaimResult {
     return fail(`--warn-days must be a whole number of days, 0 or more (got ${String(args.warnDays)})`);
   }
 
-  let text: string;
-  try {
-    text = readFileSync(args.input, 'utf8');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    return fail(`cannot read the input file ${args.input}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message}`);
-  }
-
-  let raw: unknown;
-  try {
-    raw = parseJsonText(text);
-  } catch (err) {
-    return fail(`${args.input} is not valid JSON: ${(err as Error).message}`);
-  }
+  const read = readJsonInput(args.input);
+  if (!read.ok) return fail(read.message);
+  const raw = read.value;
 
   const parsed = parseClaimInput(raw);
   if (!parsed.success) {

@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { LegalDataError } from '../claim/legal-data';
 import { loadProcedureData } from '../dossier/procedure-data';
 import { parseProcedureInput, procedureFacts } from '../dossier/procedure-input.schema';
 import { recommendProcedure, type ProcedureRecommendation } from '../dossier/recommend-procedure';
-import { parseJsonText } from '../json-text';
 import { formatMinor } from '../claim/compute-claim';
 import { isIsoDate } from '../time/calendar-date';
 import { emit, type CommandResult } from './command-result';
+import { readJsonInput } from './json-input';
 
 /**
  * `recouvra procedure --input FACTS.json --as-of YYYY-MM-DD [--json] [--legal-dir DIR]`: the
@@ -18,19 +17,9 @@ import { emit, type CommandResult } from './command-result';
 export function runProcedure(args: { input: string; asOf: string; json?: boolean; legalDir?: string }): CommandResult {
   const fail = (message: string): CommandResult => ({ exitCode: 1, stdout: '', stderr: `recouvra procedure: ${message}\n` });
   if (!isIsoDate(args.asOf)) return fail(`--as-of "${args.asOf}" is not a calendar date written YYYY-MM-DD`);
-  let text: string;
-  try {
-    text = readFileSync(args.input, 'utf8');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    return fail(`cannot read the input file ${args.input}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-  }
-  let raw: unknown;
-  try {
-    raw = parseJsonText(text);
-  } catch (err) {
-    return fail(`${args.input} is not valid JSON: ${(err as Error).message}`);
-  }
+  const read = readJsonInput(args.input);
+  if (!read.ok) return fail(read.message);
+  const raw = read.value;
   const parsed = parseProcedureInput(raw);
   if (!parsed.success) return fail(`${args.input} is not a valid procedure input (${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}):\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`);
   let advice: ProcedureRecommendation;
