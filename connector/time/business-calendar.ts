@@ -1,4 +1,4 @@
-import Holidays from 'date-holidays';
+import type HolidaysType from 'date-holidays';
 import { addDays, parts, toEpochDay, type IsoDate } from './calendar-date';
 
 /**
@@ -9,6 +9,16 @@ import { addDays, parts, toEpochDay, type IsoDate } from './calendar-date';
  */
 
 const cache = new Map<string, ReadonlySet<IsoDate>>();
+let library: typeof HolidaysType | undefined;
+
+/** Loaded on first use: its data for every country costs about 140 ms, which most commands never need. */
+function holidaysLibrary(): typeof HolidaysType {
+  if (!library) {
+    const loaded = require('date-holidays') as typeof HolidaysType | { default: typeof HolidaysType };
+    library = 'default' in loaded ? loaded.default : loaded;
+  }
+  return library;
+}
 
 /** The public holidays of a year, as dates; `region` is a département code for local holidays. */
 export function frenchPublicHolidays(year: number, region?: string): IsoDate[] {
@@ -23,6 +33,7 @@ function holidaysOf(year: number, region: string | undefined): ReadonlySet<IsoDa
   const key = `${year}/${region ?? ''}`;
   let days = cache.get(key);
   if (!days) {
+    const Holidays = holidaysLibrary();
     const calendar = region ? new Holidays('FR', region) : new Holidays('FR');
     days = new Set(calendar.getHolidays(year).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)));
     cache.set(key, days);

@@ -75,6 +75,11 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashRepo
     }
     // The last runs are left to finish the work, then asked to stop.
     last = Array.from({ length: workers }, (_, i) => start(config, join(dir, `run-last-${i}.log`)));
+    // Asked to stop only once it has begun: a SIGTERM that lands while the process still loads its
+    // modules kills it before its handler exists (the outbox may already be empty at its start).
+    // `recouvra run` installs the handler before it reads the configuration, so its first log line
+    // (at the `warn` level of this configuration: the clear-text keys) comes after it.
+    await Promise.all(last.map((_, i) => untilLogged(join(dir, `run-last-${i}.log`), '"level"', 120_000)));
     await untilOutboxEmpty(openStore, 120_000);
     for (const child of last) child.kill('SIGTERM');
     for (const child of last) {
@@ -100,6 +105,14 @@ function start(config: string, logFile: string): ChildProcess {
 function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((r) => child.once('exit', (code) => r(code)));
+}
+
+async function untilLogged(file: string, text: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!readFileSync(file, 'utf8').includes(text)) {
+    if (Date.now() > deadline) throw new Error(`${file} did not log "${text}" within ${timeoutMs} ms`);
+    await sleep(200);
+  }
 }
 
 async function untilOutboxEmpty(openStore: () => Promise<Store>, timeoutMs: number): Promise<void> {
