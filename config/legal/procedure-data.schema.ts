@@ -74,6 +74,17 @@ export const ProceduresFileSchema = z.strictObject({
     reliefArticle: ArticleSchema,
     sources: SourcesSchema,
   }),
+  /** What follows an enforceable title (a judgment, an ordonnance not opposed). */
+  afterTitle: z.strictObject({
+    /** Points added to the legal interest rate, and the months after the decision became enforceable they start (CMF L313-3). */
+    rateIncreasePoints: z.number().int().min(1).max(20),
+    rateIncreaseAfterMonths: Months,
+    rateIncreaseArticle: ArticleSchema,
+    /** Years within which the title may be enforced (CPCE L111-4). */
+    titlePrescriptionYears: z.number().int().min(1).max(30),
+    titlePrescriptionArticle: ArticleSchema,
+    sources: SourcesSchema,
+  }),
   economicActivitiesCourts: z
     .strictObject({
       from: IsoDateSchema,

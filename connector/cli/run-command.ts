@@ -84,7 +84,7 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
     daemon.start();
     const controller = demo ? startDemoController({ store, clock, timeZone: rt.config.company.timezone, logger: rt.logger }) : undefined;
     const settings = apiSettings(rt.config.api);
-    const api = settings ? await startApi({ store, daemon, queue, connections: connections.keys(), config: settings, clock, logger: rt.logger, metrics, timeZone: rt.config.company.timezone, legal: rt.legal, ...(link ? { lawfirm: link } : {}) }) : undefined;
+    const api = settings ? await startApi({ store, daemon, queue, connections: connections.keys(), config: settings, clock, logger: rt.logger, metrics, timeZone: rt.config.company.timezone, legal: rt.legal, procedures: rt.procedures, ...(link ? { lawfirm: link } : {}) }) : undefined;
     if (api && demo) output.write(`  API: ${api.url} — Authorization: Bearer ${settings!.token}\n\n`);
     rt.logger.info(`recouvra running: ${connections.size} connection(s), queue ${queue.kind}, store ${rt.config.store.driver}`);
     const opened = store;

@@ -13,6 +13,7 @@ import { registerOpsRoutes } from './ops-routes';
 import { registerWebhookRoutes, WEBHOOK_ROUTE } from './webhook-routes';
 import type { LawFirmLink } from '../lawfirm/link';
 import type { LegalData } from '../claim/legal-data';
+import type { ProcedureData } from '../dossier/procedure-data';
 import { RequestValidationError } from './request-validation';
 import { sendError } from './send-error';
 
@@ -53,6 +54,8 @@ export interface ApiDeps {
   lawfirm?: LawFirmLink;
   /** The legal figures in use: GET /legal/status, and the warnings of GET /ready. */
   legal?: LegalData;
+  /** The procedure figures: the deadlines that follow a title in GET /cases/:id/dossiers. */
+  procedures?: ProcedureData;
 }
 
 /** What route handlers share. */
@@ -67,6 +70,7 @@ export interface ApiContext {
   metrics: Metrics;
   metricsPublic: boolean;
   legal: LegalData | undefined;
+  procedures: ProcedureData | undefined;
 }
 
 /** Bodies are small JSON objects: a reason, a date, an amount. */
@@ -96,6 +100,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     metrics,
     metricsPublic: config.metricsPublic ?? false,
     legal: deps.legal,
+    procedures: deps.procedures,
   };
   const authorized = bearerChecker(config.token);
 

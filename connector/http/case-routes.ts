@@ -1,3 +1,5 @@
+import { dateInZone } from '../time/calendar-date';
+import { afterTitleDeadlines } from '../dossier/after-title';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { listApprovals, NotFoundError, readCaseDetail } from '../cases';
@@ -88,7 +90,17 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
     const { params } = parseRequest(request, { params: IdParams });
     if (!(await ctx.store.getCase(params.id))) throw new NotFoundError('CASE_NOT_FOUND', `no case ${params.id}`);
     const dossiers = await ctx.store.listDossiers({ caseId: params.id });
-    return { dossiers: await Promise.all(dossiers.map(async (d) => ({ ...d, procedureEvents: await ctx.store.listProcedureEvents(d.id) }))) };
+    return {
+      dossiers: await Promise.all(
+        dossiers.map(async (d) => {
+          const procedureEvents = await ctx.store.listProcedureEvents(d.id);
+          // Once the firm reports a title: the legal rate's increase and the title's own prescription.
+          const title = procedureEvents.find((e) => e.state === 'enforceable_title');
+          const deadlines = title && ctx.procedures ? afterTitleDeadlines(dateInZone(new Date(title.occurredAt), ctx.timeZone), ctx.procedures) : [];
+          return { ...d, procedureEvents, deadlines };
+        }),
+      ),
+    };
   });
 
   app.get('/cases/:id/documents', async (request) => {

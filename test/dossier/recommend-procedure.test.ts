@@ -3,6 +3,7 @@ import { parseProcedureData } from '../../connector/dossier/procedure-data';
 import { LegalDataError } from '../../connector/claim/legal-data';
 import type { LegalForm } from '../../connector/model/dossier.schema';
 import { PROCEDURES } from './fixtures';
+import { afterTitleDeadlines } from '../../connector/dossier/after-title';
 
 /** Boundaries of the recommendation, on facts given directly (amounts in cents). */
 
@@ -175,5 +176,16 @@ describe('procedure data', () => {
         expect.stringMatching(/^procedures\.yaml: injonctionDePayer: /),
       ]),
     );
+  });
+});
+
+describe('after an enforceable title', () => {
+  it('the +5 points fall two calendar months later (the last day of a shorter month), and the title lasts 10 years', () => {
+    expect(afterTitleDeadlines('2026-12-04', PROCEDURES).map((d) => [d.article, d.dueOn])).toEqual([
+      ['CMF L313-3', '2027-02-04'],
+      ['CPCE L111-4', '2036-12-04'],
+    ]);
+    expect(afterTitleDeadlines('2026-12-31', PROCEDURES)[0]!.dueOn).toBe('2027-02-28');
+    expect(afterTitleDeadlines('2028-02-29', PROCEDURES)[1]!.dueOn).toBe('2038-02-28');
   });
 });

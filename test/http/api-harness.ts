@@ -27,7 +27,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function openHarness(over: Partial<Pick<ApiDeps, 'daemon' | 'config' | 'legal'>> & { withQueue?: boolean; lawfirm?: (deps: { store: Store; clock: Clock; logger: Logger }) => LawFirmLink } = {}): Promise<Harness> {
+export async function openHarness(over: Partial<Pick<ApiDeps, 'daemon' | 'config' | 'legal' | 'procedures'>> & { withQueue?: boolean; lawfirm?: (deps: { store: Store; clock: Clock; logger: Logger }) => LawFirmLink } = {}): Promise<Harness> {
   const store = await openSqliteStore(':memory:');
   await store.migrate();
   const clock = handClock('2025-03-24T09:00:00.000Z');
@@ -46,6 +46,7 @@ export async function openHarness(over: Partial<Pick<ApiDeps, 'daemon' | 'config
     timeZone: TIME_ZONE,
     ...(over.lawfirm ? { lawfirm: over.lawfirm({ store, clock, logger }) } : {}),
     ...(over.legal ? { legal: over.legal } : {}),
+    ...(over.procedures ? { procedures: over.procedures } : {}),
   });
   await app.ready();
   let closed = false;

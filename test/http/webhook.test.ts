@@ -3,6 +3,7 @@ import type { LawFirmPartner } from '../../adapters/lawfirm/partner';
 import { LawFirmLink } from '../../connector/lawfirm/link';
 import { CASE_ID, R1, seed } from '../cases/case-fixtures';
 import { openHarness, type Harness } from './api-harness';
+import { loadProcedureData } from '../../connector/dossier/procedure-data';
 
 /** The firm's webhook: signature, replay window, deduplication, bad batches, files that are not ours. */
 
@@ -18,7 +19,7 @@ describe('POST /webhooks/lawfirm', () => {
   const applied = async () => (await h.store.readJournal(CASE_ID)).filter((j) => j.type === 'procedure_event').map((j) => j.data['eventId']);
 
   beforeEach(async () => {
-    h = await openHarness({ lawfirm: ({ store, clock, logger }) => new LawFirmLink({ id: 'cabinet', partner: {} as LawFirmPartner, store, clock, logger, webhook: { secrets: [SECRET, OLD_SECRET], toleranceSeconds: 300, transportClock: clock } }) });
+    h = await openHarness({ procedures: loadProcedureData(), lawfirm: ({ store, clock, logger }) => new LawFirmLink({ id: 'cabinet', partner: {} as LawFirmPartner, store, clock, logger, webhook: { secrets: [SECRET, OLD_SECRET], toleranceSeconds: 300, transportClock: clock } }) });
     await seed(h.store);
     await h.store.recordDossier({ id: 'dos-9', caseId: CASE_ID, actionId: null, partner: 'cabinet', fileId: 'F-9', status: 'submitted', state: 'submitted', stateAt: '2025-03-01T00:00:00.000Z', events: 0, content: { claim: { lines: [{ kind: 'invoice', number: R1.number }] } }, submittedAt: '2025-03-01T00:00:00.000Z', updatedAt: '2025-03-01T00:00:00.000Z' }, []);
   });
@@ -47,6 +48,19 @@ describe('POST /webhooks/lawfirm', () => {
       [2, 'cabinet:e1', 'filed'],
     ]);
     expect((await h.call('GET', '/cases/nope/dossiers')).statusCode).toBe(404);
+  });
+
+  it('once the firm reports a title, the dossier shows the legal rate's +5 points and the title's 10 years', async () => {
+    const none = await h.call('GET', `/cases/${CASE_ID}/dossiers`);
+    expect(none.json<{ dossiers: { deadlines: unknown[] }[] }>().dossiers[0]!.deadlines).toEqual([]);
+    const body = JSON.stringify({ events: [{ id: 't1', fileId: 'F-9', dossierId: 'dos-9', type: 'title', occurredAt: '2025-03-21T10:00:00Z', label: 'Ordonnance exécutoire' }] });
+    await post(body, signed(body));
+    const res = await h.call('GET', `/cases/${CASE_ID}/dossiers`);
+    // CMF L313-3: + 5 points two months after the decision became enforceable; CPCE L111-4: 10 years to enforce it.
+    expect(res.json<{ dossiers: { deadlines: unknown[] }[] }>().dossiers[0]!.deadlines).toEqual([
+      { what: 'the legal interest rate rises by 5 points', rule: "2 months after the decision became enforceable (2025-03-21), unless the juge de l'exécution waives it", article: 'CMF L313-3', dueOn: '2025-05-21' },
+      { what: 'enforce the title before it prescribes', rule: "10 years from 2025-03-21, unless the claim's own limitation period is longer", article: 'CPCE L111-4', dueOn: '2035-03-21' },
+    ]);
   });
 
   it('accepts the previous secret during a rotation', async () => {
