@@ -50,7 +50,7 @@ describe('POST /webhooks/lawfirm', () => {
     expect((await h.call('GET', '/cases/nope/dossiers')).statusCode).toBe(404);
   });
 
-  it('once the firm reports a title, the dossier shows the legal rate's +5 points and the title's 10 years', async () => {
+  it("once the firm reports a title, the dossier shows the legal rate's +5 points and the title's 10 years", async () => {
     const none = await h.call('GET', `/cases/${CASE_ID}/dossiers`);
     expect(none.json<{ dossiers: { deadlines: unknown[] }[] }>().dossiers[0]!.deadlines).toEqual([]);
     const body = JSON.stringify({ events: [{ id: 't1', fileId: 'F-9', dossierId: 'dos-9', type: 'title', occurredAt: '2025-03-21T10:00:00Z', label: 'Ordonnance exécutoire' }] });
