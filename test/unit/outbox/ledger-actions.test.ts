@@ -14,16 +14,21 @@ import { memoryLogger } from '../../helpers/logger';
  * written once the step was approved or rejected elsewhere (API, CLI) before it reached the ledger.
  */
 
-describe('ledger actions and approvals', () => {
-  let store: Store;
-  let writes: WriteBackRequest[];
-  const clock = handClock('2025-03-22T14:00:00.000Z');
-  const adapter = {
+/** A ledger that records each write-back request and answers it written. */
+function recordingAdapter(writes: WriteBackRequest[]): ErpAdapter {
+  return {
     writeBack: async (request: WriteBackRequest) => {
       writes.push(request);
       return { items: request.receivableIds.map((id) => ({ receivableId: id, status: 'written' as const, ref: `mail.activity/${writes.length}` })) };
     },
   } as unknown as ErpAdapter;
+}
+
+describe('ledger actions and approvals', () => {
+  let store: Store;
+  const writes: WriteBackRequest[] = [];
+  const clock = handClock('2025-03-22T14:00:00.000Z');
+  const adapter = recordingAdapter(writes);
   const perform = () => performLedgerActions({ store, adapters: new Map([['odoo-main', adapter]]), clock, logger: memoryLogger('error').logger });
   const ops = () => new CaseOperations({ store, clock, timeZone: TIME_ZONE });
   const activityRow = async () => (await store.listActions({ caseId: CASE_ID, kind: 'ledger_activity' }))[0]!;
@@ -31,7 +36,7 @@ describe('ledger actions and approvals', () => {
   beforeEach(async () => {
     store = await openSqliteStore(':memory:');
     await store.migrate();
-    writes = [];
+    writes.length = 0;
     await caseAwaitingFormalNotice(store);
   });
   afterEach(() => store.close());
@@ -62,14 +67,9 @@ describe('ledger actions and approvals', () => {
  */
 describe('ledger rows go on the invoices claimed, not on the credit notes netted', () => {
   let store: Store;
-  let writes: WriteBackRequest[];
+  const writes: WriteBackRequest[] = [];
   const clock = handClock('2025-03-22T14:00:00.000Z');
-  const adapter = {
-    writeBack: async (request: WriteBackRequest) => {
-      writes.push(request);
-      return { items: request.receivableIds.map((id) => ({ receivableId: id, status: 'written' as const })) };
-    },
-  } as unknown as ErpAdapter;
+  const adapter = recordingAdapter(writes);
   const adapters = new Map([['odoo-main', adapter]]);
   const perform = () => performLedgerActions({ store, adapters, clock, logger: memoryLogger('error').logger });
   const touched = () => new Set(writes.flatMap((w) => w.receivableIds));
@@ -77,7 +77,7 @@ describe('ledger rows go on the invoices claimed, not on the credit notes netted
   beforeEach(async () => {
     store = await openSqliteStore(':memory:');
     await store.migrate();
-    writes = [];
+    writes.length = 0;
   });
   afterEach(() => store.close());
 
