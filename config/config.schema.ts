@@ -120,6 +120,12 @@ export const ConfigSchema = z.strictObject({
       dir: z.string().min(1).optional(),
       /** Interest day count: actual/365 (default, common practice) or actual/actual (366 in leap years). */
       dayCount: z.enum(['actual/365', 'actual/actual']).default('actual/365'),
+      /**
+       * How partial payments are imputed in claims, notices and dossiers: interest-first (default,
+       * C. civ. 1343-1: a payment pays the interest accrued first) or principal-first (a creditor's
+       * choice not to claim interest on the interest so paid; it claims less).
+       */
+      imputation: z.enum(['interest-first', 'principal-first'], { error: 'legal.imputation must be interest-first (C. civ. 1343-1) or principal-first' }).default('interest-first'),
       /** Warn this many days (calendar days) before a claim prescribes. */
       prescriptionWarningDays: z.number().int().min(0).max(3650).default(90),
       /**
@@ -132,7 +138,7 @@ export const ConfigSchema = z.strictObject({
     .superRefine((legal, ctx) => {
       for (const p of ratesFileCrossProblems({ rates: legal.rates })) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
     })
-    .default({ dayCount: 'actual/365', prescriptionWarningDays: 90, rates: [] }),
+    .default({ dayCount: 'actual/365', imputation: 'interest-first', prescriptionWarningDays: 90, rates: [] }),
   daemon: DaemonConfigSchema,
   /** Where jobs wait: the store (default) or BullMQ on Redis. */
   queue: QueueConfigSchema,

@@ -9,7 +9,9 @@
  *   semester its calendar date falls in;
  * - interest of a segment = base × rate × days / 365 ('actual/actual': / 366 for days of a
  *   leap year);
- * - a payment reduces the base from the day after the funds were received; the payment day
+ * - a payment first pays the interest accrued to its date (C. civ. 1343-1, unless the creditor
+ *   chose 'principal-first'), and what is left of it reduces the base from the day after the
+ *   funds were received; the payment day
  *   itself still accrues on the old base (interest runs up to the day the funds are made
  *   available to the creditor: reference §1.3, [M] exact article not checked); payments dated
  *   after as-of are ignored;
@@ -45,11 +47,7 @@ export interface ComputeClaimOptions {
   dayCount?: DayCount;
   /** Warn when a claim prescribes within this many days of as-of. Default 90. */
   prescriptionWarnDays?: number;
-  /**
-   * How a partial payment is imputed; default 'principal-first' for now, the claims computed so far.
-   * [PENDING] 'interest-first' (C. civ. 1343-1) is to become the default once every worked case is
-   * recomputed by hand and the dossier explains the principal it leaves where the ledger shows none.
-   */
+  /** How a partial payment is imputed; default 'interest-first' (C. civ. 1343-1). */
   imputation?: Imputation;
 }
 
@@ -143,7 +141,7 @@ interface Regime {
 export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData, options: ComputeClaimOptions = {}): ClaimResult {
   assertIsoDate(asOf, 'as-of date');
   const dayCount = options.dayCount ?? 'actual/365';
-  const imputation = options.imputation ?? 'principal-first';
+  const imputation = options.imputation ?? 'interest-first';
   const warnDays = options.prescriptionWarnDays ?? DEFAULT_PRESCRIPTION_WARN_DAYS;
   const warnings = new Set<string>();
   const regime = regimeFor(input, asOf, legal, warnings);
@@ -156,10 +154,14 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
     warnings.add(`insolvency proceedings opened on ${opened}: interest is counted up to ${interestUntil} (C. com. L622-28 stops it at the opening judgment) and the fixed indemnity only on invoices already late then; declare the claim as it stood on ${opened} (C. com. R622-23)`);
   }
   const credits = relatedCredits(input, asOf, warnings);
-  const invoices = input.invoices.map((invoice): ClaimInvoiceResult => {
-    const credited = credits.byInvoice.get(invoice.id) ?? [];
+  // Invoices first: what a related credit note took off its invoice is known only once the
+  // invoice's payments are imputed; the credit notes follow, netting what is left of them.
+  const results = new Map<string, ClaimInvoiceResult>();
+  for (const invoice of input.invoices) {
+    if (invoice.kind !== 'invoice') continue;
+    let credited = credits.byInvoice.get(invoice.id) ?? [];
     // A credit note lowers what is owed on its invoice from its date, exactly as a payment would.
-    const movements: Movement[] = [...invoice.payments.map((p) => ({ ...p, credit: false })), ...credited.map((c) => ({ date: c.date, amount: c.amount, credit: true }))];
+    const movements: Movement[] = [...invoice.payments.map((p) => ({ ...p, credit: false })), ...credited.map((c) => ({ date: c.date, amount: c.amount, credit: true, noteId: c.id, available: c.available }))];
     const counted = movements.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)).filter((p) => p.date <= asOf);
     for (const p of invoice.payments) {
       if (p.date > asOf) {
@@ -167,17 +169,6 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
       }
     }
     const paid = counted.reduce((sum, p) => sum + p.amount, 0);
-    if (invoice.kind === 'credit_note') {
-      // A credit note reduces what is owed; it bears no interest and no indemnity. What it took
-      // off its invoice is counted there; only the rest nets the total.
-      const principal = 0 - (invoice.total - paid - (credits.applied.get(invoice.id) ?? 0));
-      if (principal < 0 && invoice.relatesTo === undefined) {
-        warnings.add(
-          `${invoice.id}: the credit note reduces the principal but not the interest base of any invoice; if it settled part of an invoice, record it as a payment on that invoice dated the day it was applied`,
-        );
-      }
-      return { id: invoice.id, principal, interest: 0, indemnity: 0, segments: [], kind: invoice.kind, prescription: null };
-    }
     let principal = invoice.total - paid;
     const notYetDue = asOf <= invoice.dueDate;
     if (notYetDue && principal > 0) {
@@ -190,7 +181,13 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
     const accrued = start !== null && interestUntil > start ? accrue(invoice.total, counted, start, interestUntil, regime, dayCount, imputation) : undefined;
     const segments = accrued?.segments ?? [];
     const interest = accrued?.interest ?? 0;
-    if (accrued) principal = accrued.principal;
+    if (accrued) {
+      principal = accrued.principal;
+      // With interest-first a payment left more principal than the price says: a credit note may
+      // take that too (up to what it has), and the rest of it nets the total.
+      credited = credited.map((c) => ({ ...c, amount: accrued.credited.get(c.id) ?? c.amount }));
+    }
+    for (const c of credited) credits.applied.set(c.id, (credits.applied.get(c.id) ?? 0) + c.amount);
 
     const paidByDueDate = counted.filter((p) => p.date <= invoice.dueDate).reduce((sum, p) => sum + p.amount, 0);
     // In insolvency proceedings only invoices already late on the opening day carry the indemnity.
@@ -215,7 +212,7 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
     if (principal > 0 || interest > 0 || indemnity > 0) {
       for (const w of prescriptionWarnings(invoice, input.debtor.kind, input.creditor.kind, asOf, legal, warnDays)) warnings.add(w);
     }
-    return {
+    results.set(invoice.id, {
       id: invoice.id,
       ...(credited.length ? { credited: credited.map((c) => ({ id: c.id, date: c.date, amount: c.amount })) } : {}),
       ...(accrued?.imputed.length ? { imputed: accrued.imputed } : {}),
@@ -225,8 +222,25 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
       segments,
       kind: invoice.kind,
       prescription: { startsOn: p.startsOn, prescribesOn: p.prescribesOn, prescribed: p.prescribed, daysLeft: p.daysLeft },
-    };
-  });
+    });
+  }
+  for (const note of input.invoices) {
+    if (note.kind !== 'credit_note') continue;
+    // A credit note reduces what is owed; it bears no interest and no indemnity. What it took
+    // off its invoice is counted there; only the rest nets the total.
+    const refunded = note.payments.filter((p) => p.date <= asOf).reduce((sum, p) => sum + p.amount, 0);
+    const applied = credits.applied.get(note.id) ?? 0;
+    const principal = 0 - (note.total - refunded - applied);
+    if (principal < 0 && note.relatesTo === undefined) {
+      warnings.add(
+        `${note.id}: the credit note reduces the principal but not the interest base of any invoice; if it settled part of an invoice, record it as a payment on that invoice dated the day it was applied`,
+      );
+    } else if (principal < 0 && applied > 0) {
+      warnings.add(`${note.id}: ${formatMinor(-principal, input.currency)} of the credit note exceeds what ${note.relatesTo} still owed on ${note.issueDate}; that part nets the total`);
+    }
+    results.set(note.id, { id: note.id, principal, interest: 0, indemnity: 0, segments: [], kind: note.kind, prescription: null });
+  }
+  const invoices = input.invoices.map((i) => results.get(i.id)!);
 
   const principal = invoices.reduce((sum, i) => sum + i.principal, 0);
   const interest = invoices.reduce((sum, i) => sum + i.interest, 0);
@@ -252,9 +266,8 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
  * the invoice still owed then (payments and earlier credits counted), the rest staying on the
  * credit note to net the total. A credit note dated after as-of is ignored, as a payment would be.
  */
-function relatedCredits(input: ClaimInput, asOf: IsoDate, warnings: Set<string>): { byInvoice: Map<string, { id: string; date: IsoDate; amount: number }[]>; applied: Map<string, number> } {
-  const byInvoice = new Map<string, { id: string; date: IsoDate; amount: number }[]>();
-  const applied = new Map<string, number>();
+function relatedCredits(input: ClaimInput, asOf: IsoDate, warnings: Set<string>): { byInvoice: Map<string, RelatedCredit[]>; applied: Map<string, number> } {
+  const byInvoice = new Map<string, RelatedCredit[]>();
   const notes = input.invoices.filter((n) => n.kind === 'credit_note' && n.relatesTo !== undefined).sort((a, b) => (a.issueDate < b.issueDate ? -1 : a.issueDate > b.issueDate ? 1 : 0));
   for (const note of notes) {
     const target = input.invoices.find((i) => i.id === note.relatesTo && i.kind === 'invoice');
@@ -265,13 +278,24 @@ function relatedCredits(input: ClaimInput, asOf: IsoDate, warnings: Set<string>)
     }
     const refunded = note.payments.filter((p) => p.date <= asOf).reduce((sum, p) => sum + p.amount, 0);
     const before = [...target.payments.filter((p) => p.date <= note.issueDate), ...(byInvoice.get(target.id) ?? [])].reduce((sum, p) => sum + p.amount, 0);
-    const amount = Math.min(note.total - refunded, Math.max(0, target.total - before));
+    const available = note.total - refunded;
+    const amount = Math.min(available, Math.max(0, target.total - before));
     if (amount <= 0) continue;
-    byInvoice.set(target.id, [...(byInvoice.get(target.id) ?? []), { id: note.id, date: note.issueDate, amount }]);
-    applied.set(note.id, amount);
-    if (amount < note.total - refunded) warnings.add(`${note.id}: ${formatMinor(note.total - refunded - amount, input.currency)} of the credit note exceeds what ${target.id} still owed on ${note.issueDate}; that part nets the total`);
+    byInvoice.set(target.id, [...(byInvoice.get(target.id) ?? []), { id: note.id, date: note.issueDate, amount, available }]);
   }
-  return { byInvoice, applied };
+  return { byInvoice, applied: new Map() };
+}
+
+/**
+ * A credit note taken off its invoice: `amount` is what the invoice's price still owed on the
+ * note's date (payments deducted); with interest-first imputation the principal may be higher by
+ * the interest those payments paid, and the note takes up to `available` of it.
+ */
+interface RelatedCredit {
+  id: string;
+  date: IsoDate;
+  amount: number;
+  available: number;
 }
 
 function regimeFor(input: ClaimInput, asOf: IsoDate, legal: LegalData, warnings: Set<string>): Regime {
@@ -340,6 +364,9 @@ interface Movement {
   date: IsoDate;
   amount: number;
   credit: boolean;
+  /** A credit note's id and all it can take off the invoice (see RelatedCredit). */
+  noteId?: string;
+  available?: number;
 }
 
 /**
@@ -361,7 +388,7 @@ function accrue(
   regime: Regime,
   dayCount: DayCount,
   imputation: Imputation,
-): { segments: ClaimSegment[]; interest: number; principal: number; imputed: { date: IsoDate; amount: number; toInterest: number; toPrincipal: number }[] } {
+): { segments: ClaimSegment[]; interest: number; principal: number; imputed: { date: IsoDate; amount: number; toInterest: number; toPrincipal: number }[]; credited: Map<string, number> } {
   const first = toEpochDay(start) + 1;
   const last = toEpochDay(asOf);
   const breaks = new Set<number>([first]);
@@ -381,13 +408,20 @@ function accrue(
 
   const segments: ClaimSegment[] = [];
   const imputed: { date: IsoDate; amount: number; toInterest: number; toPrincipal: number }[] = [];
+  const credited = new Map<string, number>();
   let base = total;
   let owed = 0n;
   let next = 0;
   const impute = (until: number) => {
     for (; next < movements.length && toEpochDay(movements[next]!.date) < until; next++) {
       const m = movements[next]!;
-      if (m.credit || imputation === 'principal-first' || owed === 0n) {
+      if (m.credit) {
+        const taken = Math.min(m.available ?? m.amount, Math.max(base, m.amount));
+        credited.set(m.noteId ?? '', taken);
+        base -= taken;
+        continue;
+      }
+      if (imputation === 'principal-first' || owed === 0n) {
         base -= m.amount;
         continue;
       }
@@ -412,7 +446,7 @@ function accrue(
     segments.push({ from: fromDate, to: fromEpochDay(to), days, ratePercent: basisPointsToPercent(bps), base, interest: roundHalfUp(numerator), semester, rateKind: kind, yearDays });
   });
   impute(last + 1);
-  return { segments, interest: roundHalfUp(owed), principal: base, imputed };
+  return { segments, interest: roundHalfUp(owed), principal: base, imputed, credited };
 }
 
 /** One warning per semester where the 3× legal-rate floor replaced the contractual rate. */

@@ -28,7 +28,7 @@ export interface RunClaimArgs {
   dayCount?: DayCount | string;
   /** Folder holding rates.yaml, indemnity.yaml and limitation.yaml; default the bundled config/legal/fr. */
   legalDir?: string;
-  /** How partial payments are imputed (C. civ. 1343-1 is 'interest-first'); default 'principal-first'. */
+  /** How partial payments are imputed: default 'interest-first' (C. civ. 1343-1), or the configuration's `legal.imputation` with --config. */
   imputation?: string;
   /** Configuration file whose `legal` section (folder and `legal.rates`) is used, as the daemon uses it. */
   config?: string;
@@ -44,8 +44,7 @@ export function runClaim(args: RunClaimArgs): RunClaimResult {
   if (!isIsoDate(args.asOf)) return fail(`--as-of "${args.asOf}" is not a calendar date written YYYY-MM-DD`);
   const dayCount = args.dayCount ?? 'actual/365';
   if (!isDayCount(dayCount)) return fail(`--day-count "${dayCount}" is not one of ${DAY_COUNTS.join(', ')}`);
-  const imputation = args.imputation ?? 'principal-first';
-  if (!(IMPUTATIONS as readonly string[]).includes(imputation)) return fail(`--imputation "${imputation}" is not one of ${IMPUTATIONS.join(', ')}`);
+  if (args.imputation !== undefined && !(IMPUTATIONS as readonly string[]).includes(args.imputation)) return fail(`--imputation "${args.imputation}" is not one of ${IMPUTATIONS.join(', ')}`);
   if (args.warnDays !== undefined && !(Number.isSafeInteger(args.warnDays) && args.warnDays >= 0)) {
     return fail(`--warn-days must be a whole number of days, 0 or more (got ${String(args.warnDays)})`);
   }
@@ -61,8 +60,11 @@ export function runClaim(args: RunClaimArgs): RunClaimResult {
 
   let result: ClaimResult;
   try {
-    const legal = args.config !== undefined ? loadRuntime(args.config).legal : args.legalDir === undefined ? loadFrenchLegalData() : loadFrenchLegalData(args.legalDir);
-    result = computeClaim(parsed.data, args.asOf, legal, { dayCount, imputation: imputation as Imputation, ...(args.warnDays === undefined ? {} : { prescriptionWarnDays: args.warnDays }) });
+    const runtime = args.config !== undefined ? loadRuntime(args.config) : undefined;
+    const legal = runtime ? runtime.legal : args.legalDir === undefined ? loadFrenchLegalData() : loadFrenchLegalData(args.legalDir);
+    // The flag wins; else the configuration's choice, as the daemon's notices and dossiers use it.
+    const imputation = (args.imputation as Imputation | undefined) ?? runtime?.config.legal.imputation ?? 'interest-first';
+    result = computeClaim(parsed.data, args.asOf, legal, { dayCount, imputation, ...(args.warnDays === undefined ? {} : { prescriptionWarnDays: args.warnDays }) });
   } catch (err) {
     if (err instanceof LegalDataError || err instanceof MissingRateError || err instanceof ProblemsError) return fail(err.message);
     throw err;
@@ -78,17 +80,17 @@ export function claimCommand(): Command {
     .requiredOption('--as-of <date>', 'date the claim is computed at, YYYY-MM-DD (interest counts up to and including this day)')
     .option('--json', 'print the result as JSON', false)
     .addOption(new Option('--day-count <convention>', 'day-count convention for interest').choices(DAY_COUNTS).default('actual/365'))
-    .addOption(new Option('--imputation <rule>', 'how partial payments are imputed: interest-first (C. civ. 1343-1) or principal-first').choices(IMPUTATIONS).default('principal-first'))
+    .addOption(new Option('--imputation <rule>', 'how partial payments are imputed: interest-first (C. civ. 1343-1, the default) or principal-first; with --config, its legal.imputation').choices(IMPUTATIONS))
     .option('--legal-dir <dir>', 'folder with rates.yaml, indemnity.yaml and limitation.yaml (default: the bundled config/legal/fr)')
     .option('-c, --config <file>', 'take the legal data as the daemon does from this configuration: its legal.dir, with its legal.rates laid over (instead of --legal-dir)')
     .option('--warn-days <days>', 'warn when a claim prescribes within this many days (default 90)', parseWarnDays)
-    .action((opts: { input: string; asOf: string; json: boolean; dayCount: string; imputation: string; legalDir?: string; config?: string; warnDays?: number }) => {
+    .action((opts: { input: string; asOf: string; json: boolean; dayCount: string; imputation?: string; legalDir?: string; config?: string; warnDays?: number }) => {
       const result = runClaim({
         input: opts.input,
         asOf: opts.asOf,
         json: opts.json,
         dayCount: opts.dayCount,
-        imputation: opts.imputation,
+        ...(opts.imputation === undefined ? {} : { imputation: opts.imputation }),
         ...(opts.legalDir === undefined ? {} : { legalDir: opts.legalDir }),
         ...(opts.config === undefined ? {} : { config: opts.config }),
         ...(opts.warnDays === undefined ? {} : { warnDays: opts.warnDays }),

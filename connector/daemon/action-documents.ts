@@ -61,7 +61,7 @@ export async function actionContext(store: Store, config: Config, legal: LegalDa
 
 /** The formal notice's input: the claim as of the decision's date and the step's deadline. */
 export function formalNoticeInput(ctx: ActionContext, config: Config, legal: LegalData, sentBy: ('registered_letter' | 'email')[]): FormalNoticeInput {
-  const claim = noticeClaim(ctx.input, legal, { dayCount: config.legal.dayCount });
+  const claim = noticeClaim(ctx.input, legal, { dayCount: config.legal.dayCount, imputation: config.legal.imputation });
   return parseFormalNoticeInput(
     {
       ...ctx.input,

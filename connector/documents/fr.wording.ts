@@ -168,6 +168,10 @@ export const FR: DocumentWording = {
       `Conformément aux articles 1231-6 et 1344-1 du Code civil, la présente mise en demeure fait courir, à compter de sa réception, ` +
       `les intérêts au taux légal sur la somme de ${p.principal}.` +
       (p.interest ? ` Les intérêts au taux légal déjà courus depuis notre précédente mise en demeure s'élèvent à ${p.interest} au ${p.asOf}.` : ''),
+    // C. civ. 1343-1: "le paiement partiel s'impute d'abord sur les intérêts".
+    imputedFirst: (p) =>
+      `Conformément à l'article 1343-1 du Code civil, vos paiements partiels ont été imputés d'abord sur ${p.b2b ? 'les pénalités de retard' : 'les intérêts'} ` +
+      `échus à leur date, soit ${p.amount} (${p.invoices}) : le principal restant dû ci-dessus en tient compte.`,
     rateBasis: (kind) => {
       switch (kind) {
         case 'l441-10-default':

@@ -48,6 +48,7 @@ export function noticeClaim(input: DocumentInput, legal: LegalData, options: Not
   if (!parsed.success) throw new DocumentInputError('the claim of the formal notice', parsed.problems);
   return computeClaim(parsed.data, input.date, legal, {
     ...(options.dayCount ? { dayCount: options.dayCount } : {}),
+    ...(options.imputation ? { imputation: options.imputation } : {}),
     ...(options.prescriptionWarnDays !== undefined ? { prescriptionWarnDays: options.prescriptionWarnDays } : {}),
   });
 }

@@ -98,13 +98,16 @@ export function noticeContent(ctx: DocumentContext, notice: FormalNoticeDetails)
         asOf,
       })
     : w.notice.basisConsumer({ principal: money(claim.principal), interest: claim.interest > 0 ? money(claim.interest) : null, asOf });
+  const imputedLines = statement.overdue.filter((l) => interestPaidFirst(byId.get(l.id)) > 0);
+  const imputedTotal = imputedLines.reduce((sum, l) => sum + interestPaidFirst(byId.get(l.id)), 0);
+  const imputedSentence = imputedTotal > 0 ? ` ${w.notice.imputedFirst({ amount: money(imputedTotal), invoices: imputedLines.map((l) => l.number).join(', '), b2b })}` : '';
 
   return {
     claim,
     b2b,
     claimTable,
     summary,
-    basis,
+    basis: `${basis}${imputedSentence}`,
     demand: w.notice.demand({ total: money(claim.total), deadlineDays: notice.deadlineDays }),
     afterDemand: b2b ? [w.notice.stillRunningB2b] : [],
     consequences: b2b ? w.notice.consequencesB2b : w.notice.consequencesConsumer,
@@ -122,7 +125,8 @@ function checkClaim(ctx: DocumentContext, claim: ClaimResult): void {
     expected.add(line.id);
     const r = byId.get(line.id);
     if (!r || r.kind !== 'invoice') problems.push(`notice.claim.invoices: overdue invoice ${line.number} (id ${line.id}) is missing from the claim`);
-    else if (r.principal !== line.open) problems.push(`notice.claim.invoices: invoice ${line.number} has ${r.principal} open in the claim but ${line.open} in the items`);
+    // C. civ. 1343-1: the principal exceeds what is open by the interest the payments paid first.
+    else if (r.principal !== line.open + interestPaidFirst(r)) problems.push(`notice.claim.invoices: invoice ${line.number} has ${r.principal} open in the claim but ${line.open} in the items${interestPaidFirst(r) ? ` plus ${interestPaidFirst(r)} of interest its payments paid first` : ''}`);
   }
   for (const note of statement.creditNotes) {
     expected.add(note.id);
@@ -134,7 +138,7 @@ function checkClaim(ctx: DocumentContext, claim: ClaimResult): void {
       problems.push(`notice.claim.invoices: ${r.id} is claimed but is neither an overdue item nor an open credit note of the document`);
     }
   }
-  const net = statement.totals.overdue - statement.totals.credit;
+  const net = statement.totals.overdue - statement.totals.credit + claim.invoices.reduce((sum, r) => sum + interestPaidFirst(r), 0);
   if (problems.length === 0 && claim.principal !== net) {
     problems.push(`notice.claim.principal: ${claim.principal}, but the overdue items net of credit notes add up to ${net}`);
   }
@@ -142,6 +146,11 @@ function checkClaim(ctx: DocumentContext, claim: ClaimResult): void {
     problems.push(`notice.claim.principal: ${claim.principal}: the credit notes cover the overdue invoices, there is nothing to demand`);
   }
   if (problems.length > 0) throw new DocumentInputError('the formal notice', problems);
+}
+
+/** What an invoice's payments paid of the interest accrued first (C. civ. 1343-1); 0 with principal-first. */
+function interestPaidFirst(r: ClaimInvoiceResult | undefined): number {
+  return (r?.imputed ?? []).reduce((sum, i) => sum + i.toInterest, 0);
 }
 
 function segmentsOf(claim: ClaimResult): ClaimSegment[] {

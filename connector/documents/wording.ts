@@ -90,6 +90,8 @@ export interface DocumentWording {
     totalLabel: string;
     basisB2b(p: { rateBasis: string; dayCount: string; rates: string; indemnity: string | null; asOf: string }): string;
     basisConsumer(p: { principal: string; interest: string | null; asOf: string }): string;
+    /** Partial payments paid the interest accrued first (C. civ. 1343-1): how much, on which invoices. */
+    imputedFirst(p: { amount: string; invoices: string; b2b: boolean }): string;
     rateBasis(kind: ClaimSegment['rateKind']): string;
     /** Contractual rate in some semesters, the legal floor in others. */
     rateBasisContractualWithFloor: string;

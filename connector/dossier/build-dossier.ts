@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import type { Policy } from '../../config/policy.schema';
 import { formatBasisPoints, percentToBasisPoints } from '../claim/basis-points';
 import { parseClaimInput, type ClaimInvoice, type PartyKind } from '../claim/claim-input.schema';
-import { computeClaim, formatMinor, type DayCount } from '../claim/compute-claim';
+import { computeClaim, formatMinor, type ClaimInvoiceResult, type DayCount, type Imputation } from '../claim/compute-claim';
 import type { LegalData } from '../claim/legal-data';
 import type { Address, Debtor } from '../model/debtor.schema';
 import { DossierSchema, type Dossier, type DossierDocument, type DossierInput } from '../model/dossier.schema';
@@ -66,6 +66,8 @@ export interface DossierDeps {
   clock: Clock;
   /** Default 'actual/365' (config `legal.dayCount`). */
   dayCount?: DayCount;
+  /** Default 'interest-first', C. civ. 1343-1 (config `legal.imputation`). */
+  imputation?: Imputation;
   /** Annual late-payment rate of the creditor's terms of sale, in %; absent: the L441-10 default. */
   contractualRatePercent?: number | null;
   /** The debtor's legal form from a register lookup (category and label, or the INSEE code); inferred from the name when absent. */
@@ -228,13 +230,14 @@ function claimOf(records: CaseRecords, gate: EscalationGate, asOf: IsoDate, deps
     invoices,
   });
   if (!parsed.success) throw new DossierError('INVALID_DOSSIER', `case ${records.case.id}: the claim cannot be computed`, parsed.problems);
-  const result = computeClaim(parsed.data, asOf, deps.legal, deps.dayCount ? { dayCount: deps.dayCount } : {});
+  const result = computeClaim(parsed.data, asOf, deps.legal, { ...(deps.dayCount ? { dayCount: deps.dayCount } : {}), ...(deps.imputation ? { imputation: deps.imputation } : {}) });
   const byId = new Map<string, Receivable>([...claimed, ...credits].map((r) => [r.id, r]));
   return {
     asOf,
     currency: result.currency,
     rule: result.rule,
     dayCount: result.dayCount,
+    imputation: result.imputation,
     principal: result.principal,
     interest: result.interest,
     indemnity: result.indemnity,
@@ -251,6 +254,8 @@ function claimOf(records: CaseRecords, gate: EscalationGate, asOf: IsoDate, deps
         interest: inv.interest,
         indemnity: inv.indemnity,
         payments: paymentsOf.get(r.id) ?? [],
+        ...(inv.kind === 'invoice' ? { ledgerOpen: r.open } : {}),
+        imputed: inv.imputed ?? [],
         segments: inv.segments.map((s) => ({
           from: s.from,
           to: s.to,
@@ -266,8 +271,25 @@ function claimOf(records: CaseRecords, gate: EscalationGate, asOf: IsoDate, deps
       };
     }),
     // Claim warnings name items by our ids; the firm reads invoice numbers.
-    warnings: [...warnings, ...result.warnings.map((w) => [...byId.values()].reduce((text, r) => text.split(r.id).join(r.number), w))],
+    warnings: [...warnings, ...imputationNotes(result.invoices, byId, result.currency), ...result.warnings.map((w) => [...byId.values()].reduce((text, r) => text.split(r.id).join(r.number), w))],
   };
+}
+
+/**
+ * C. civ. 1343-1 leaves more principal than the ledger shows where a payment paid the interest
+ * accrued first: the firm and the controller see the difference explained, invoice by invoice.
+ */
+function imputationNotes(lines: readonly ClaimInvoiceResult[], byId: ReadonlyMap<string, Receivable>, currency: string): string[] {
+  const notes: string[] = [];
+  for (const line of lines) {
+    const r = byId.get(line.id);
+    if (!r || line.kind !== 'invoice' || !line.imputed?.length || line.principal <= r.open) continue;
+    const paid = line.imputed.filter((i) => i.toInterest > 0).map((i) => `${formatMinor(i.toInterest, currency)} of the ${formatMinor(i.amount, currency)} paid on ${i.date}`);
+    notes.push(
+      `${r.number}: the ledger shows ${formatMinor(r.open, currency)} open, the claim ${formatMinor(line.principal, currency)} of principal: ${paid.join(', ')} first paid the interest then accrued (C. civ. 1343-1), so as much of the price is still owed; set legal.imputation: principal-first to claim only what the ledger shows`,
+    );
+  }
+  return notes;
 }
 
 function invoiceFileName(number: string): string {

@@ -70,6 +70,7 @@ export function dossierBuilder(deps: DossierBuilderDeps): (action: Action) => Pr
       timeZone: company.timezone,
       clock,
       ...(config.legal.dayCount ? { dayCount: config.legal.dayCount } : {}),
+      imputation: config.legal.imputation,
     });
     const documents: PartnerDocument[] = [];
     let claimed: Receivable[] | undefined;

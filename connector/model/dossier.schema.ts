@@ -81,6 +81,13 @@ export const ClaimLineSchema = z.strictObject({
   interest: NonNegativeMinorUnitsSchema,
   indemnity: NonNegativeMinorUnitsSchema,
   payments: z.array(z.strictObject({ date: IsoDateSchema, amount: PositiveMinorUnitsSchema })).default([]),
+  /**
+   * What the ledger shows open on this invoice at the hand-off. With C. civ. 1343-1 the principal
+   * claimed may be higher: a payment paid the interest accrued first (see `imputed`).
+   */
+  ledgerOpen: MinorUnitsSchema.optional(),
+  /** How each payment made while interest ran was split between interest and principal (C. civ. 1343-1). */
+  imputed: z.array(z.strictObject({ date: IsoDateSchema, amount: PositiveMinorUnitsSchema, toInterest: NonNegativeMinorUnitsSchema, toPrincipal: NonNegativeMinorUnitsSchema })).default([]),
   segments: z.array(ClaimSegmentLineSchema).default([]),
   /** Last day the claim can be brought (null for a credit note). */
   prescribesOn: IsoDateSchema.nullable().default(null),
@@ -176,6 +183,12 @@ export const DossierSchema = z
       /** The legal regime applied (L441-10 between professionals, legal rate otherwise). */
       rule: z.string().min(1),
       dayCount: z.enum(['actual/365', 'actual/actual']),
+      /**
+       * How partial payments were imputed: 'interest-first' is C. civ. 1343-1 (a payment pays the
+       * interest accrued first); 'principal-first' is a creditor's choice not to claim interest on
+       * the interest so paid. Absent in dossiers built before the field existed: principal-first.
+       */
+      imputation: z.enum(['interest-first', 'principal-first']).default('principal-first'),
       principal: MinorUnitsSchema,
       interest: NonNegativeMinorUnitsSchema,
       indemnity: NonNegativeMinorUnitsSchema,

@@ -21,31 +21,32 @@ function file(name: string, content: string): string {
 
 describe('runClaim', () => {
   test('the documented sample at 2025-06-30, as JSON', () => {
-    // B2B (L441-10), 2025-H1 default rate 3.15 + 10 = 13.15 %:
-    //   2025-02-11 … 2025-03-01 = 19 days on 1200.00 €: 1200 × 0.1315 × 19/365  =  8.214247 (shown 8.21)
-    //   2025-03-02 … 2025-06-30 = 30 + 30 + 31 + 30 = 121 days on 1000.00 €: 1000 × 0.1315 × 121/365 = 43.593151 (shown 43.59)
-    //   interest rounded once: 51.807397 → 51.81 €; + 40.00 € (D441-5); principal 1000.00 €
-    //   total 1000.00 + 51.81 + 40.00 = 1091.81 €
+    // B2B (L441-10), 2025-H1 default rate 3.15 + 10 = 13.15 %, payments imputed on interest first (C. civ. 1343-1):
+    //   2025-02-11 … 2025-03-01 = 19 days on 1200.00 €: 1200 × 0.1315 × 19/365 = 8.214247 → 8.21 € accrued on 03-01
+    //   the 200.00 € paid on 2025-03-01 pay 8.21 € of interest and 191.79 € of principal: base 1008.21 €
+    //   2025-03-02 … 2025-06-30 = 30 + 30 + 31 + 30 = 121 days on 1008.21 €: 1008.21 × 0.1315 × 121/365 = 43.951340 → 43.95 €
+    //   total 1008.21 + 43.95 + 40.00 (D441-5) = 1092.16 €
     //   prescription: restarted by the 2025-03-01 payment, 5 years → end of 2030-03-01, 1705 days after 2025-06-30.
     const out = runClaim({ input: file('claim.json', SAMPLE), asOf: '2025-06-30', json: true });
     expect(out.stderr).toBe('');
     expect(out.exitCode).toBe(0);
     expect(JSON.parse(out.stdout)).toEqual({
-      imputation: 'principal-first',
+      imputation: 'interest-first',
       currency: 'EUR',
-      principal: 100000,
-      interest: 5181,
+      principal: 100821,
+      interest: 4395,
       indemnity: 4000,
-      total: 109181,
+      total: 109216,
       invoices: [
         {
           id: 'F1',
-          principal: 100000,
-          interest: 5181,
+          imputed: [{ date: '2025-03-01', amount: 20000, toInterest: 821, toPrincipal: 19179 }],
+          principal: 100821,
+          interest: 4395,
           indemnity: 4000,
           segments: [
             { from: '2025-02-11', to: '2025-03-01', days: 19, ratePercent: 13.15, base: 120000, interest: 821, semester: '2025-H1', rateKind: 'l441-10-default', yearDays: 365 },
-            { from: '2025-03-02', to: '2025-06-30', days: 121, ratePercent: 13.15, base: 100000, interest: 4359, semester: '2025-H1', rateKind: 'l441-10-default', yearDays: 365 },
+            { from: '2025-03-02', to: '2025-06-30', days: 121, ratePercent: 13.15, base: 100821, interest: 4395, semester: '2025-H1', rateKind: 'l441-10-default', yearDays: 365 },
           ],
           kind: 'invoice',
           prescription: { startsOn: '2025-03-01', prescribesOn: '2030-03-01', prescribed: false, daysLeft: 1705 },
@@ -65,7 +66,22 @@ describe('runClaim', () => {
     expect(out.stdout).toContain('Créance au 2025-06-30');
     expect(out.stdout).toContain('Facture F1');
     expect(out.stdout).toMatch(/2025-03-02 → 2025-06-30 {2}121 j {2}13,15 %/);
-    expect(out.stdout).toMatch(/= 1\s091,81\s€/);
+    expect(out.stdout).toMatch(/= 1\s092,16\s€/);
+    expect(out.stdout).toContain("paiements imputés d'abord sur les intérêts (C. civ. 1343-1)");
+  });
+
+  test("--imputation principal-first, or the configuration's legal.imputation, claims on the ledger's principal", () => {
+    // 8.214247 + 1000 × 0.1315 × 121/365 (43.593151) = 51.807397 → 51.81 €; 1000.00 + 51.81 + 40.00 = 1091.81 €
+    const flag = runClaim({ input: file('claim.json', SAMPLE), asOf: '2025-06-30', json: true, imputation: 'principal-first' });
+    expect(JSON.parse(flag.stdout)).toMatchObject({ imputation: 'principal-first', principal: 100000, interest: 5181, total: 109181 });
+    const config = file('recouvra.yaml', 'version: 1\nlegal:\n  imputation: principal-first\n');
+    const configured = runClaim({ input: file('claim.json', SAMPLE), asOf: '2025-06-30', json: true, config });
+    expect(configured.stderr).toBe('');
+    expect(JSON.parse(configured.stdout)).toMatchObject({ imputation: 'principal-first', total: 109181 });
+    // The flag wins over the configuration.
+    const both = runClaim({ input: file('claim.json', SAMPLE), asOf: '2025-06-30', json: true, config, imputation: 'interest-first' });
+    expect(JSON.parse(both.stdout)).toMatchObject({ imputation: 'interest-first', total: 109216 });
+    expect(runClaim({ input: file('claim.json', SAMPLE), asOf: '2025-06-30', json: true, imputation: 'interest' })).toMatchObject({ exitCode: 1, stderr: 'recouvra claim: --imputation "interest" is not one of interest-first, principal-first\n' });
   });
 
   test('invalid JSON: exit 1, the file and the line/column on stderr, nothing on stdout', () => {
@@ -138,7 +154,7 @@ describe('claimCommand', () => {
       spy.mockRestore();
       process.exitCode = previous;
     }
-    expect(JSON.parse(writes.join(''))).toMatchObject({ total: 109181 });
+    expect(JSON.parse(writes.join(''))).toMatchObject({ total: 109216 });
   });
 
   test('a failing run writes to stderr and sets exit code 1', async () => {

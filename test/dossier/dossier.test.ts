@@ -21,26 +21,50 @@ describe('the dossier', () => {
   }
 
   describe('the claim, against hand computations', () => {
-    it('between professionals: L441-10 interest by semester across 1 July and 1 January, a partial payment, 40 EUR per invoice', async () => {
+    it('between professionals: L441-10 interest by semester across 1 July and 1 January, a partial payment imputed on interest first (C. civ. 1343-1), 40 EUR per invoice', async () => {
       const { dossier } = await handOff(b2bWorld());
       // FAC-2025-0101, 2,000.00 EUR due 2025-06-10, 500.00 EUR paid 2025-09-15, as of 2026-04-20:
       //   2025-06-11..06-30   20 d × 2,000.00 × 13.15 % (ECB 3.15 + 10) / 365 =  14.4110
       //   2025-07-01..09-15   77 d × 2,000.00 × 12.15 % (ECB 2.15 + 10) / 365 =  51.2630
-      //   2025-09-16..12-31  107 d × 1,500.00 × 12.15 % / 365              =  53.4267
-      //   2026-01-01..04-20  110 d × 1,500.00 × 12.15 % (2026-H1)  / 365   =  54.9247
-      //                                                                sum = 174.0253 → 174.03
+      //     accrued on 2025-09-15: 65.6740 → 65.67; the 500.00 pay 65.67 of interest, 434.33 of principal: base 1,565.67
+      //   2025-09-16..12-31  107 d × 1,565.67 × 12.15 % / 365              =  55.7657
+      //   2026-01-01..04-20  110 d × 1,565.67 × 12.15 % (2026-H1)  / 365   =  57.3293
+      //                                                 interest left = 113.0950 → 113.09; principal 1,565.67
+      //   (principal-first would claim 1,500.00 and 174.03: 4.73 EUR less, see below)
       // FAC-2025-0102, 4,500.00 EUR due 2026-01-15: 95 d × 4,500.00 × 12.15 % / 365 = 142.3048 → 142.30
       const [fac1, fac2, credit] = dossier.claim.lines;
-      expect(fac1).toMatchObject({ number: 'FAC-2025-0101', total: 200_000, principal: 150_000, interest: 17_403, indemnity: 4_000, payments: [{ date: '2025-09-15', amount: 50_000 }] });
+      expect(fac1).toMatchObject({
+        number: 'FAC-2025-0101',
+        total: 200_000,
+        ledgerOpen: 150_000,
+        principal: 156_567,
+        interest: 11_309,
+        indemnity: 4_000,
+        payments: [{ date: '2025-09-15', amount: 50_000 }],
+        imputed: [{ date: '2025-09-15', amount: 50_000, toInterest: 6_567, toPrincipal: 43_433 }],
+      });
       expect(fac1!.segments.map((s) => [s.from, s.to, s.days, s.ratePercent, s.base])).toEqual([
         ['2025-06-11', '2025-06-30', 20, '13.15', 200_000],
         ['2025-07-01', '2025-09-15', 77, '12.15', 200_000],
-        ['2025-09-16', '2025-12-31', 107, '12.15', 150_000],
-        ['2026-01-01', '2026-04-20', 110, '12.15', 150_000],
+        ['2025-09-16', '2025-12-31', 107, '12.15', 156_567],
+        ['2026-01-01', '2026-04-20', 110, '12.15', 156_567],
       ]);
-      expect(fac2).toMatchObject({ number: 'FAC-2025-0102', principal: 450_000, interest: 14_230, indemnity: 4_000 });
+      expect(fac2).toMatchObject({ number: 'FAC-2025-0102', ledgerOpen: 450_000, principal: 450_000, interest: 14_230, indemnity: 4_000, imputed: [] });
       expect(credit).toMatchObject({ kind: 'credit_note', number: 'AV-2026-0001', principal: -20_000, interest: 0, indemnity: 0 });
-      expect(dossier.claim).toMatchObject({ asOf: HAND_OFF, currency: 'EUR', rule: 'C. com. L441-10 (between professionals)', principal: 580_000, interest: 31_633, indemnity: 8_000, total: 619_633 });
+      expect(credit).not.toHaveProperty('ledgerOpen');
+      expect(dossier.claim).toMatchObject({ asOf: HAND_OFF, currency: 'EUR', rule: 'C. com. L441-10 (between professionals)', imputation: 'interest-first', principal: 586_567, interest: 25_539, indemnity: 8_000, total: 620_106 });
+      // The firm reads why the principal is above what the ledger shows.
+      expect(dossier.claim.warnings).toContain(
+        'FAC-2025-0101: the ledger shows 1500.00 EUR open, the claim 1565.67 EUR of principal: 65.67 EUR of the 500.00 EUR paid on 2025-09-15 first paid the interest then accrued (C. civ. 1343-1), so as much of the price is still owed; set legal.imputation: principal-first to claim only what the ledger shows',
+      );
+    });
+
+    it('principal-first (legal.imputation) claims what the ledger shows, and says nothing of 1343-1', async () => {
+      const { dossier } = await handOff(b2bWorld(), HAND_OFF, { imputation: 'principal-first' });
+      // FAC-2025-0101: 14.4110 + 51.2630 + 107 d and 110 d on 1,500.00 (53.4267 + 54.9247) = 174.0253 → 174.03
+      expect(dossier.claim.lines[0]).toMatchObject({ ledgerOpen: 150_000, principal: 150_000, interest: 17_403, imputed: [] });
+      expect(dossier.claim).toMatchObject({ imputation: 'principal-first', principal: 580_000, interest: 31_633, indemnity: 8_000, total: 619_633 });
+      expect(dossier.claim.warnings.some((w) => w.includes('1343-1'))).toBe(false);
     });
 
     it('a credit note the ledger ties to a claimed invoice comes off its interest base from its date', async () => {
@@ -50,10 +74,10 @@ describe('the dossier', () => {
       //   2026-01-21..04-20   90 d × 4,300.00 × 12.15 % / 365 = 128.8233
       //                                                  sum = 136.3130 → 136.31 (not 142.30: 5.99 EUR less)
       const [fac1, fac2, credit] = dossier.claim.lines;
-      expect(fac1).toMatchObject({ interest: 17_403 });
+      expect(fac1).toMatchObject({ interest: 11_309 });
       expect(fac2).toMatchObject({ number: 'FAC-2025-0102', principal: 430_000, interest: 13_631, indemnity: 4_000 });
       expect(credit).toMatchObject({ kind: 'credit_note', number: 'AV-2026-0001', principal: 0 });
-      expect(dossier.claim).toMatchObject({ principal: 580_000, interest: 31_034, indemnity: 8_000, total: 619_034 });
+      expect(dossier.claim).toMatchObject({ principal: 586_567, interest: 24_940, indemnity: 8_000, total: 619_507 });
     });
 
     it('consumer: legal interest ("autres cas") from the receipt of the formal notice, across 1 January, no indemnity', async () => {

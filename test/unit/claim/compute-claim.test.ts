@@ -63,30 +63,44 @@ describe('computeClaim — between professionals (L441-10)', () => {
     expect(f1.interest).toBe(55322);
   });
 
-  test('partial payments lower the base from the day after they are received', () => {
+  test('partial payments lower the base from the day after they are received, interest first (C. civ. 1343-1)', () => {
     // 1200.00 € due 2025-02-10; 200.00 € on 2025-03-01, 500.00 € on 2025-04-15; as-of 2025-05-31; 13.15 %:
-    //   2025-02-11 … 03-01 = 19 days on 1200.00: 1200 × 0.1315 × 19/365 =  8.214247
-    //   2025-03-02 … 04-15 = 30 + 15 = 45 days on 1000.00: 1000 × 0.1315 × 45/365 = 16.212329
-    //   2025-04-16 … 05-31 = 15 + 31 = 46 days on 500.00:  500 × 0.1315 × 46/365 =  8.286301
-    //   sum 32.712877 → 32.71 €; principal 500.00 €
-    const r = computeClaim(
-      claimInput([
-        invoice('F1', 120000, '2025-01-10', '2025-02-10', [
-          { date: '2025-04-15', amount: 50000 },
-          { date: '2025-03-01', amount: 20000 },
-        ]),
+    //   2025-02-11 … 03-01 = 19 days on 1200.00: 1200 × 0.1315 × 19/365 = 8.214247 → 8.21 € accrued on 03-01
+    //     the 200.00 € pay 8.21 € of interest and 191.79 € of principal: base 1008.21 €
+    //   2025-03-02 … 04-15 = 30 + 15 = 45 days on 1008.21: 1008.21 × 0.1315 × 45/365 = 16.345432 → 16.35 € on 04-15
+    //     the 500.00 € pay 16.35 € of interest and 483.65 € of principal: base 524.56 €
+    //   2025-04-16 … 05-31 = 15 + 31 = 46 days on 524.56: 524.56 × 0.1315 × 46/365 = 8.693324 → 8.69 € unpaid
+    //   principal 524.56 + interest 8.69 + 40.00 = 573.25 €
+    const input = claimInput([
+      invoice('F1', 120000, '2025-01-10', '2025-02-10', [
+        { date: '2025-04-15', amount: 50000 },
+        { date: '2025-03-01', amount: 20000 },
       ]),
-      '2025-05-31',
-      legal,
-    );
+    ]);
+    const r = computeClaim(input, '2025-05-31', legal);
     const f1 = only(r);
+    expect(r.imputation).toBe('interest-first');
     expect(f1.segments.map((s) => [s.from, s.to, s.days, s.base, s.interest])).toEqual([
       ['2025-02-11', '2025-03-01', 19, 120000, 821],
-      ['2025-03-02', '2025-04-15', 45, 100000, 1621],
-      ['2025-04-16', '2025-05-31', 46, 50000, 829],
+      ['2025-03-02', '2025-04-15', 45, 100821, 1635],
+      ['2025-04-16', '2025-05-31', 46, 52456, 869],
     ]);
-    expect(f1).toMatchObject({ principal: 50000, interest: 3271, indemnity: 4000 });
-    expect(r.total).toBe(50000 + 3271 + 4000);
+    expect(f1.imputed).toEqual([
+      { date: '2025-03-01', amount: 20000, toInterest: 821, toPrincipal: 19179 },
+      { date: '2025-04-15', amount: 50000, toInterest: 1635, toPrincipal: 48365 },
+    ]);
+    expect(f1).toMatchObject({ principal: 52456, interest: 869, indemnity: 4000 });
+    expect(r.total).toBe(57325);
+    // Principal-first (the creditor's option): the payments lower the base by their whole amount:
+    //   8.214247 + 1000 × 0.1315 × 45/365 (16.212329) + 500 × 0.1315 × 46/365 (8.286301) = 32.712877 → 32.71 €
+    const p = computeClaim(input, '2025-05-31', legal, { imputation: 'principal-first' });
+    expect(only(p).segments.map((s) => [s.base, s.interest])).toEqual([
+      [120000, 821],
+      [100000, 1621],
+      [50000, 829],
+    ]);
+    expect(only(p)).toMatchObject({ principal: 50000, interest: 3271, indemnity: 4000 });
+    expect(p.total).toBe(57271);
   });
 
   test('a payment on the due date lowers the base from the first late day', () => {
@@ -105,15 +119,27 @@ describe('computeClaim — between professionals (L441-10)', () => {
     expect(r.total).toBe(0);
   });
 
-  test('a fully paid late invoice stops accruing on the payment day but still carries the 40 €', () => {
-    // 1000.00 € due 2025-01-31, paid in full on 2025-03-02, as-of 2025-06-30:
-    //   2025-02-01 … 03-02 = 28 + 2 = 30 days (the payment day counts) at 13.15 %:
-    //   1000 × 0.1315 × 30/365 = 10.808219 → 10.81 €; nothing after; + 40 €
-    const r = computeClaim(claimInput([invoice('F1', 100000, '2025-01-15', '2025-01-31', [{ date: '2025-03-02', amount: 100000 }])]), '2025-06-30', legal);
+  test('a late invoice paid its price: the payment paid the interest first, the price left keeps accruing, and the 40 € stays', () => {
+    // 1000.00 € due 2025-01-31, 1000.00 € paid on 2025-03-02, as-of 2025-06-30, 13.15 %:
+    //   2025-02-01 … 03-02 = 28 + 2 = 30 days (the payment day counts): 1000 × 0.1315 × 30/365 = 10.808219 → 10.81 €
+    //   C. civ. 1343-1: the 1000.00 € pay 10.81 € of interest and 989.19 € of principal: 10.81 € of the price is still owed
+    //   2025-03-03 … 06-30 = 120 days on 10.81: 10.81 × 0.1315 × 120/365 = 0.467347 → 0.47 €
+    //   principal 10.81 + interest 0.47 + 40.00 = 51.28 €
+    const input = claimInput([invoice('F1', 100000, '2025-01-15', '2025-01-31', [{ date: '2025-03-02', amount: 100000 }])]);
+    const r = computeClaim(input, '2025-06-30', legal);
     const f1 = only(r);
-    expect(f1.segments.map((s) => [s.from, s.to, s.days])).toEqual([['2025-02-01', '2025-03-02', 30]]);
-    expect(f1).toMatchObject({ principal: 0, interest: 1081, indemnity: 4000 });
-    expect(r.total).toBe(5081);
+    expect(f1.segments.map((s) => [s.from, s.to, s.days, s.base])).toEqual([
+      ['2025-02-01', '2025-03-02', 30, 100000],
+      ['2025-03-03', '2025-06-30', 120, 1081],
+    ]);
+    expect(f1.imputed).toEqual([{ date: '2025-03-02', amount: 100000, toInterest: 1081, toPrincipal: 98919 }]);
+    expect(f1).toMatchObject({ principal: 1081, interest: 47, indemnity: 4000 });
+    expect(r.total).toBe(5128);
+    // Principal-first: the payment settles the price on its day; 10.81 € of interest and the 40 € remain: 50.81 €.
+    const p = computeClaim(input, '2025-06-30', legal, { imputation: 'principal-first' });
+    expect(only(p).segments.map((s) => [s.from, s.to, s.days])).toEqual([['2025-02-01', '2025-03-02', 30]]);
+    expect(only(p)).toMatchObject({ principal: 0, interest: 1081, indemnity: 4000 });
+    expect(p.total).toBe(5081);
   });
 
   test('a credit note nets the principal and bears no interest or indemnity', () => {
@@ -147,19 +173,30 @@ describe('computeClaim — between professionals (L441-10)', () => {
   });
 
   test('a credit note larger than what its invoice still owes nets only the rest; one dated after as-of is ignored', () => {
-    // F1 1000.00 € due 2025-03-31 with 700.00 € paid on 2025-04-05; A1 500.00 € of F1 on 2025-04-10: 300.00 € come off F1, 200.00 € net the total.
-    const r = computeClaim(
-      claimInput([invoice('F1', 100_000, '2025-03-01', '2025-03-31', [{ date: '2025-04-05', amount: 70_000 }]), { ...creditNote('A1', 50_000, '2025-04-10'), relatesTo: 'F1' }, { ...creditNote('A2', 10_000, '2025-05-10'), relatesTo: 'F1' }]),
-      '2025-04-30',
-      legal,
-    );
-    expect(r.invoices[0]).toMatchObject({ principal: 0, credited: [{ id: 'A1', amount: 30_000 }] });
-    expect(r.invoices[1]).toMatchObject({ id: 'A1', principal: -20_000 });
+    // F1 1000.00 € due 2025-03-31, 700.00 € paid on 2025-04-05, A1 500.00 € of F1 on 2025-04-10, as-of 2025-04-30, 13.15 %:
+    //   2025-04-01 … 04-05  5 d on 1000.00 = 1.801370 → 1.80 €: the 700.00 € pay 1.80 € of interest, 698.20 € of principal
+    //   2025-04-06 … 04-10  5 d on 301.80 = 301.80 × 0.1315 × 5/365 = 0.543636 → 0.54 €
+    //   A1 takes the 301.80 € F1 still owes on 04-10; its other 198.20 € net the total; nothing accrues after
+    //   total: 0.00 + 0.54 + 40.00 − 198.20 = −157.66 €
+    const input = claimInput([
+      invoice('F1', 100_000, '2025-03-01', '2025-03-31', [{ date: '2025-04-05', amount: 70_000 }]),
+      { ...creditNote('A1', 50_000, '2025-04-10'), relatesTo: 'F1' },
+      { ...creditNote('A2', 10_000, '2025-05-10'), relatesTo: 'F1' },
+    ]);
+    const r = computeClaim(input, '2025-04-30', legal);
+    expect(r.invoices[0]).toMatchObject({ principal: 0, interest: 54, credited: [{ id: 'A1', amount: 30_180 }] });
+    expect(r.invoices[1]).toMatchObject({ id: 'A1', principal: -19_820 });
     expect(r.invoices[2]).toMatchObject({ id: 'A2', principal: -10_000 });
-    expect(r.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^A1: 200\.00 EUR of the credit note exceeds what F1 still owed on 2025-04-10/), expect.stringMatching(/^A2: the credit note dated 2025-05-10 is after the as-of date/)]));
+    expect(r.total).toBe(54 + 4000 - 19_820 - 10_000);
+    expect(r.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^A1: 198\.20 EUR of the credit note exceeds what F1 still owed on 2025-04-10/), expect.stringMatching(/^A2: the credit note dated 2025-05-10 is after the as-of date/)]));
+    // Principal-first: 300.00 € of A1 come off F1 (its price less the payment), 200.00 € net the total.
+    const p = computeClaim(input, '2025-04-30', legal, { imputation: 'principal-first' });
+    expect(p.invoices[0]).toMatchObject({ principal: 0, credited: [{ id: 'A1', amount: 30_000 }] });
+    expect(p.invoices[1]).toMatchObject({ id: 'A1', principal: -20_000 });
+    expect(p.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^A1: 200\.00 EUR of the credit note exceeds what F1 still owed on 2025-04-10/)]));
   });
 
-  test('C. civ. 1343-1 (interest-first, an option for now): a partial payment pays the accrued interest first', () => {
+  test('C. civ. 1343-1 (interest-first, the default): a partial payment pays the accrued interest first', () => {
     // F1 1000.00 € due 2025-01-31, 500.00 € paid 2025-03-02, as-of 2025-04-30, 2025-H1 at 13.15 %:
     //   2025-02-01 … 03-02  30 d on 1000.00: 1000 × 0.1315 × 30/365 = 10.808219 → 10.81 € owed when paid
     //   the 500.00 € pay 10.81 € of interest and 489.19 € of principal: the base is 510.81 € from 03-03
@@ -174,7 +211,8 @@ describe('computeClaim — between professionals (L441-10)', () => {
       ['2025-02-01', '2025-03-02', 100_000],
       ['2025-03-03', '2025-04-30', 51_081],
     ]);
-    const principalFirst = computeClaim(input, '2025-04-30', legal);
+    expect(computeClaim(input, '2025-04-30', legal)).toEqual(first);
+    const principalFirst = computeClaim(input, '2025-04-30', legal, { imputation: 'principal-first' });
     expect(principalFirst).toMatchObject({ imputation: 'principal-first', principal: 50_000, interest: 2_144, total: 56_144 });
     expect(principalFirst.invoices[0]!.imputed).toBeUndefined();
     // A credit note is a reduction of the debt, not a payment: it never pays interest.
@@ -327,7 +365,8 @@ describe('computeClaim — day count and rounding', () => {
     // 1200.00 € due 2025-02-10, 200.00 € paid 2025-03-01, as-of 2025-06-30 at 13.15 %:
     //   19 days on 1200: 8.214247 (shown 8.21); 121 days on 1000: 1000 × 0.1315 × 121/365 = 43.593151 (shown 43.59)
     //   exact sum 51.807397 → 51.81 €, while 8.21 + 43.59 = 51.80 €
-    const f1 = only(computeClaim(claimInput([invoice('F1', 120000, '2025-01-10', '2025-02-10', [{ date: '2025-03-01', amount: 20000 }])]), '2025-06-30', legal));
+    //   (principal-first, so that the second segment's base is a round 1000.00)
+    const f1 = only(computeClaim(claimInput([invoice('F1', 120000, '2025-01-10', '2025-02-10', [{ date: '2025-03-01', amount: 20000 }])]), '2025-06-30', legal, { imputation: 'principal-first' }));
     expect(f1.segments.map((s) => s.interest)).toEqual([821, 4359]);
     expect(f1.interest).toBe(5181);
   });
@@ -403,9 +442,13 @@ describe('computeClaim — missing rates', () => {
   });
 
   test('no rate is needed when nothing accrues in the missing semester', () => {
-    // Paid in full on 2026-06-20: 2026-06-16 … 06-20 = 5 days at 12.15 % on 1000.00 = 1.664384 → 1.66 €
-    const r = computeClaim(claimInput([invoice('F1', 100000, '2026-06-01', '2026-06-15', [{ date: '2026-06-20', amount: 100000 }])]), '2026-09-30', legal);
-    expect(only(r)).toMatchObject({ interest: 166, indemnity: 4000 });
+    // 1000.00 € paid on 2026-06-20: 2026-06-16 … 06-20 = 5 days at 12.15 % on 1000.00 = 1.664384 → 1.66 €
+    const input = claimInput([invoice('F1', 100000, '2026-06-01', '2026-06-15', [{ date: '2026-06-20', amount: 100000 }])]);
+    const r = computeClaim(input, '2026-09-30', legal, { imputation: 'principal-first' });
+    expect(only(r)).toMatchObject({ principal: 0, interest: 166, indemnity: 4000 });
+    // Interest-first, the payment paid those 1.66 € first: 1.66 € of the price runs on into 2026-H2, which needs its rate.
+    expect(() => computeClaim(input, '2026-09-30', legal)).toThrow(MissingRateError);
+    expect(only(computeClaim(input, '2026-06-30', legal))).toMatchObject({ principal: 166, imputed: [{ toInterest: 166 }] });
   });
 });
 

@@ -29,7 +29,7 @@ describe('configuration', () => {
     const { config } = parseConfig('c.yaml', 'version: 1\n', { env: {} });
     expect(config.store).toEqual({ driver: 'sqlite', sqlite: { path: './data/recouvra.sqlite' } });
     expect(config.company.timezone).toBe('Europe/Paris');
-    expect(config.legal).toEqual({ dayCount: 'actual/365', prescriptionWarningDays: 90, rates: [] });
+    expect(config.legal).toEqual({ dayCount: 'actual/365', imputation: 'interest-first', prescriptionWarningDays: 90, rates: [] });
     expect(config.dunning.defaultPolicy).toEqual({ company: 'fr-b2b', individual: 'fr-b2c' });
   });
 
