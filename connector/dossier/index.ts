@@ -8,5 +8,5 @@ export { buildEvidence } from './evidence';
 export { findFormalNotice, type FormalNotice, type NoticeChannel, type NoticeProof } from './formal-notice';
 export { escalationGateHook, GATE_JOURNAL_KEY, type GateHookOptions } from './gate-hook';
 export { legalFormFromInseeCode, legalFormFromName, resolveLegalForm, isMerchant, type DeclaredLegalForm } from './legal-form';
-export { loadProcedureData, parseProcedureData, PROCEDURES_FILE, type ProcedureData } from './procedure-data';
+export { COURTS_FILE, loadProcedureData, parseCourtsData, parseProcedureData, PROCEDURES_FILE, type CourtsData, type ProcedureData } from './procedure-data';
 export { recommendProcedure, type Circumstances, type ProcedureDeadline, type ProcedureFacts, type ProcedureRecommendation } from './recommend-procedure';

@@ -1,40 +1,59 @@
 /**
- * Loads config/legal/fr/procedures.yaml (the figures of the procedures the dossier recommends)
- * once and validates it. A missing or invalid file is an explicit error naming every problem,
- * never a silent default.
+ * Loads config/legal/fr/procedures.yaml (the figures of the procedures the dossier recommends) and
+ * config/legal/fr/courts.yaml (the territory of each court, by commune) once and validates them.
+ * A missing or invalid file is an explicit error naming every problem, never a silent default.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { CourtsFileSchema, type CourtsFile } from '../../config/legal/courts-data.schema';
 import { ProceduresFileSchema, type ProceduresFile } from '../../config/legal/procedure-data.schema';
 import { LegalDataError } from '../claim/legal-data';
 import { formatIssues } from '../claim/zod-issues';
 import { bundledPath } from '../paths';
 
-export type ProcedureData = ProceduresFile;
+export type CourtsData = CourtsFile;
+export type ProcedureData = ProceduresFile & { courts: CourtsData };
 
 export const PROCEDURES_FILE = 'procedures.yaml';
+export const COURTS_FILE = 'courts.yaml';
 
 export function loadProcedureData(dir: string = bundledPath('config', 'legal', 'fr')): ProcedureData {
-  const path = join(dir, PROCEDURES_FILE);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new LegalDataError(dir, [`${PROCEDURES_FILE}: (file): cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
-  }
-  return parseProcedureData(text, dir);
+  const procedures = parseProcedureData(readLegalFile(dir, PROCEDURES_FILE), dir);
+  const courts = parseCourtsData(readLegalFile(dir, COURTS_FILE), dir);
+  // The TAE are tribunaux de commerce renamed (loi 2023-1059 art. 26): each needs its territory.
+  const missing = procedures.economicActivitiesCourts.seats.filter((seat) => !courts.courts.some((c) => c.kind === 'tribunal_de_commerce' && c.seat === seat));
+  if (missing.length) throw new LegalDataError(dir, missing.map((seat) => `${COURTS_FILE}: courts: no tribunal_de_commerce with seat "${seat}", a tribunal des activités économiques of ${PROCEDURES_FILE}`));
+  return { ...procedures, courts };
 }
 
-export function parseProcedureData(text: string, dir = '(text)'): ProcedureData {
+export function parseProcedureData(text: string, dir = '(text)'): ProceduresFile {
+  return parseYaml(text, dir, PROCEDURES_FILE, ProceduresFileSchema);
+}
+
+export function parseCourtsData(text: string, dir = '(text)'): CourtsData {
+  return parseYaml(text, dir, COURTS_FILE, CourtsFileSchema);
+}
+
+function readLegalFile(dir: string, file: string): string {
+  const path = join(dir, file);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new LegalDataError(dir, [`${file}: (file): cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
+  }
+}
+
+function parseYaml<S extends z.ZodType>(text: string, dir: string, file: string, schema: S): z.output<S> {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     throw new LegalDataError(
       dir,
-      doc.errors.map((e) => `${PROCEDURES_FILE}: ${e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : `offset ${e.pos[0]}`}: ${e.message.split('\n')[0] ?? e.code}`),
+      doc.errors.map((e) => `${file}: ${e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : `offset ${e.pos[0]}`}: ${e.message.split('\n')[0] ?? e.code}`),
     );
   }
-  const result = ProceduresFileSchema.safeParse(doc.toJS());
-  if (!result.success) throw new LegalDataError(dir, formatIssues(result.error.issues).map((line) => `${PROCEDURES_FILE}: ${line}`));
+  const result = schema.safeParse(doc.toJS());
+  if (!result.success) throw new LegalDataError(dir, formatIssues(result.error.issues).map((line) => `${file}: ${line}`));
   return result.data;
 }
