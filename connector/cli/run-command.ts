@@ -79,7 +79,7 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
     // Events from the firm make their ledger notes due at once: the outbox runs now, not at its next tick.
     const link = openLawFirmLink(rt.config, { store, clock, logger: rt.logger, onApplied: (state) => metrics.observeProcedureEvent(state), afterApplied: () => queue.enqueue('outbox', {}, { jobId: `outbox/after-lawfirm/${clock.now().toISOString()}` }) });
     const lawfirm = link ? { link, build: dossierBuilder({ config: rt.config, store, clock, legal: rt.legal, procedures: rt.procedures, policies: rt.policies, connections }) } : undefined;
-    const performers = buildPerformers({ config: rt.config, store, clock, logger: rt.logger, legal: rt.legal, connections, ...(lawfirm ? { lawfirm } : {}) });
+    const performers = buildPerformers({ config: rt.config, store, clock, logger: rt.logger, legal: rt.legal, procedures: rt.procedures, connections, ...(lawfirm ? { lawfirm } : {}) });
     const daemon = new Daemon({ config: rt.config, store, queue, clock, logger: rt.logger, connections, policies: rt.policies, context: rt.context, performers: performers.performers, tracking: performers.providers, ...(link ? { lawfirm: { link, pollCron: rt.config.lawfirm!.pollCron } } : {}), metrics, ...(demo ? { simulatedSchedule: demo.schedule } : {}) });
     daemon.start();
     const controller = demo ? startDemoController({ store, clock, timeZone: rt.config.company.timezone, logger: rt.logger }) : undefined;

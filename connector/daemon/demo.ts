@@ -59,7 +59,9 @@ export interface DemoEnvironment {
 const DAY = 86_400;
 /**
  * Demo time starts here: the legal rates for 2026-H2 are not in config/legal/fr yet (no source
- * found), and a formal notice needs the rate of every semester its interest runs in.
+ * found), and a formal notice needs the rate of every semester its interest runs in. Once demo
+ * time passes 30 June 2026 the daemon warns, and claims needing 2026-H2 wait in the outbox until
+ * the rates are added under `legal.rates` (the banner says so); the demo never invents a rate.
  */
 export const DEMO_START = '2026-04-01T07:00:00Z';
 /** Share of the open invoices the simulated customers pay each simulated day. */
@@ -114,7 +116,9 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     '  RECOUVRA DEMO — nothing here is real. Simulated Odoo, simulated time.',
     `  Time runs ${options.clockSpeed.toLocaleString('en')}× faster: one real second is ${describeSeconds(options.clockSpeed)} of demo time.`,
     `  Odoo 18.0 simulator: ${odoo.url} (database demo, login admin / admin), ${options.invoices} invoices`,
-    `  Demo time starts on ${DEMO_START.slice(0, 10)}; SMS, letters and e-mails go to simulators:`,
+    `  Demo time starts on ${DEMO_START.slice(0, 10)}: the bundled legal rates stop at 2026-H1. Past 30 June, claims`,
+    '  that need 2026-H2 wait in the outbox until its rates are added under legal.rates (recouvra legal status).',
+    '  SMS, letters and e-mails go to simulators:',
     `  e-mails are kept as .eml files in ${join(dataDir, 'mail')}`,
     `  Law firm simulator: ${lawfirm.url}; it pushes signed procedure events to the daemon's API.`,
     '  A simulated controller approves each step waiting for approval after one demo day.',

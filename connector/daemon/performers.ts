@@ -1,4 +1,5 @@
 import type { Config } from '../../config/config.schema';
+import type { ProcedureData } from '../dossier/procedure-data';
 import { HttpPostalProvider, type PostalAddress, type PostalProvider } from '../../adapters/postal';
 import { frenchNumberToE164, HttpSmsProvider, isE164, isFrenchMobile, type SmsProvider } from '../../adapters/sms';
 import { composeEmail, createSmtpEmailChannel, type EmailChannel } from '../channels/email';
@@ -30,6 +31,8 @@ export interface PerformerDeps {
   clock: Clock;
   logger: Logger;
   legal: LegalData;
+  /** The procedures' data: the ledger note of a title states the deadlines that follow it. */
+  procedures?: ProcedureData;
   connections: ReadonlyMap<string, ConnectionAdapter>;
   /** The law-firm partner and how a dossier is built: `dossier` rows are performed through them. */
   lawfirm?: { link: LawFirmLink; build: (action: Action) => Promise<BuiltDossier> };
@@ -49,7 +52,7 @@ export interface Performers {
 export function buildPerformers(deps: PerformerDeps): Performers {
   const { config, store, legal } = deps;
   const adapters = new Map([...deps.connections].map(([id, c]) => [id, c.adapter]));
-  const ledger = ledgerPerformer({ store, adapters, locale: config.company.locale });
+  const ledger = ledgerPerformer({ store, adapters, locale: config.company.locale, ...(deps.procedures ? { afterTitle: { procedures: deps.procedures, timeZone: config.company.timezone } } : {}) });
   const performers: Partial<Record<ActionKind, Performer>> = { ledger_note: ledger, ledger_activity: ledger, phone_task: ledger };
   const email = deps.email ?? (config.channels.email ? createSmtpEmailChannel(config.channels.email) : undefined);
   const sms = deps.sms ?? (config.channels.sms ? new HttpSmsProvider({ config: config.channels.sms, clock: deps.clock }) : undefined);

@@ -9,6 +9,9 @@ import { ProcedureStateSchema, TERMINAL_PROCEDURE_STATES, type ProcedureState } 
 import type { Store, StoredDossier, StoredProcedureEvent } from '../store/store';
 import type { Clock } from '../time/clock';
 import { frenchDate } from '../outbox/ledger-texts';
+import { afterTitleDeadlines } from '../dossier/after-title';
+import type { ProcedureData } from '../dossier/procedure-data';
+import { dateInZone } from '../time/calendar-date';
 
 /**
  * Procedure status from the law firm, whatever the transport (webhook, polling, status file):
@@ -200,14 +203,28 @@ export async function applyPartnerEvents(deps: ApplyEventsDeps, events: readonly
   return result;
 }
 
-/** The French text of the ledger note of a procedure event, and the activity when the controller must act. */
-export function procedureNoteText(event: StoredProcedureEvent): string {
+/** What the note of a title needs to state what follows it: the after-title data and the company's time zone. */
+export interface AfterTitleContext {
+  procedures: ProcedureData;
+  timeZone: string;
+}
+
+/**
+ * The French text of the ledger note of a procedure event, and the activity when the controller
+ * must act. The note of an enforceable title states what follows it (CMF L313-3, CPCE L111-4),
+ * dated from the day the firm reports, as `GET /cases/:id/dossiers` shows them.
+ */
+export function procedureNoteText(event: StoredProcedureEvent, afterTitle?: AfterTitleContext): string {
   const label = typeof event.data['label'] === 'string' ? ` — ${event.data['label']}` : '';
   const amount = event.data['amount'] as { amount: number; currency: string } | undefined;
+  const deadlines = event.state === 'enforceable_title' && afterTitle ? afterTitleDeadlines(dateInZone(new Date(event.occurredAt), afterTitle.timeZone), afterTitle.procedures) : [];
+  const [rate, prescription] = deadlines;
   return [
     `Recouvra — procédure judiciaire : ${STATE_FR[event.state]}${label} (le ${frenchDate(event.occurredAt)}).`,
     ...(amount ? [`Montant recouvré par cet événement : ${formatMoney(amount.amount, amount.currency)}.`] : []),
     ...(event.state === 'indeterminate' ? [`Statut transmis par le cabinet : « ${event.sourceState} ».`] : []),
+    ...(rate?.dueOn ? [`Taux de l'intérêt légal majoré de ${afterTitle!.procedures.afterTitle.rateIncreasePoints} points à compter du ${frenchDate(rate.dueOn)}, deux mois après que la décision est devenue exécutoire, sauf dispense du juge de l'exécution (${rate.article}).`] : []),
+    ...(prescription?.dueOn ? [`Titre à exécuter au plus tard le ${frenchDate(prescription.dueOn)} (${afterTitle!.procedures.afterTitle.titlePrescriptionYears} ans, ${prescription.article}).`] : []),
   ].join('\n');
 }
 

@@ -6,7 +6,7 @@ import type { Store, StoredDossier, StoredProcedureEvent } from '../store/store'
 import type { Clock } from '../time/clock';
 import type { ErpAdapter, WriteBackRequest, WriteBackResult } from '../sync/adapter';
 import type { RetryOptions } from '../sync/retry-policy';
-import { eventIdOfKey, procedureActivity, procedureKey, procedureNoteText, PROCEDURE_ACTIVITY_TEMPLATE, PROCEDURE_NOTE_TEMPLATE } from '../lawfirm/procedure-events';
+import { eventIdOfKey, procedureActivity, procedureKey, procedureNoteText, PROCEDURE_ACTIVITY_TEMPLATE, PROCEDURE_NOTE_TEMPLATE, type AfterTitleContext } from '../lawfirm/procedure-events';
 import { AdapterError } from '../sync/adapter-error';
 import { claimedReceivables, type DossierClaimLines } from '../dossier/claimed-items';
 import { dispatchActions, type Performer, type PerformResult } from './dispatch';
@@ -24,6 +24,8 @@ export interface LedgerPerformerOptions {
   /** The adapters of the configured connections, by connection id. */
   adapters: ReadonlyMap<string, ErpAdapter>;
   locale?: string;
+  /** With it, the note of an enforceable title states the deadlines that follow (CMF L313-3, CPCE L111-4). */
+  afterTitle?: AfterTitleContext;
 }
 
 /** The performer of `ledger_note`, `ledger_activity` and `phone_task` rows (a phone task is an activity in the ledger). */
@@ -100,7 +102,7 @@ async function performProcedureRow(options: LedgerPerformerOptions, action: Acti
     // Earlier events whose own row is done have their note already: only the others are written first.
     const done = new Set((await store.listActions({ caseId: action.caseId, kind: 'ledger_note', status: 'done' })).map((a) => a.idempotencyKey));
     for (const earlier of found.events.filter((e) => e.seq <= found.event.seq && (e.id === found.event.id || !done.has(procedureKey(action.caseId, e.id, 'note'))))) {
-      const request = { key: procedureKey(action.caseId, earlier.id, 'note'), kind: 'note' as const, text: procedureNoteText(earlier), procedureState: earlier.state, ...(c ? { stage: c.stage } : {}) };
+      const request = { key: procedureKey(action.caseId, earlier.id, 'note'), kind: 'note' as const, text: procedureNoteText(earlier, options.afterTitle), procedureState: earlier.state, ...(c ? { stage: c.stage } : {}) };
       const before = items.length;
       await write(request);
       // This event's own result is what the journal line counts.

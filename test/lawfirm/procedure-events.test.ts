@@ -1,5 +1,6 @@
 import type { PartnerEvent } from '../../adapters/lawfirm/partner';
-import { applyPartnerEvents, mapEventType } from '../../connector/lawfirm/procedure-events';
+import { loadProcedureData } from '../../connector/dossier/procedure-data';
+import { applyPartnerEvents, mapEventType, procedureNoteText } from '../../connector/lawfirm/procedure-events';
 import { performLedgerActions } from '../../connector/outbox/ledger-actions';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';
@@ -105,6 +106,20 @@ describe('procedure events', () => {
     expect(logged.lines().some((l) => l.includes('status we do not know'))).toBe(true);
     expect(await store.getDossier('dos-1')).toMatchObject({ status: 'closed', state: 'irrecoverable' });
     expect((await store.getCase(CASE_ID))?.stage).toBe('closed');
+  });
+
+  it('the note of an enforceable title states the rate increase and the end of the title, in the company time zone', async () => {
+    // Title reported 2026-06-30T23:30Z = 1 July 2026 in Paris: + 2 months = 1 September 2026 (CMF L313-3),
+    // + 10 years = 1 July 2036 (CPCE L111-4).
+    await apply([ev('e9', 'enforceable_title', '2026-06-30T23:30:00Z', { label: 'Ordonnance revêtue de la formule exécutoire' })]);
+    const afterTitle = { procedures: loadProcedureData(), timeZone: 'Europe/Paris' };
+    await performLedgerActions({ store, adapters: new Map([['odoo-main', adapter]]), clock, logger: logged.logger, afterTitle });
+    const text = ledger.find((w) => w.kind === 'note')!.text;
+    expect(text).toContain("Taux de l'intérêt légal majoré de 5 points à compter du 01/09/2026, deux mois après que la décision est devenue exécutoire, sauf dispense du juge de l'exécution (CMF L313-3).");
+    expect(text).toContain('Titre à exécuter au plus tard le 01/07/2036 (10 ans, CPCE L111-4).');
+    // Other states carry no deadline; without the data the note is the bare status.
+    expect(procedureNoteText({ ...(await store.listProcedureEvents('dos-1'))[0]!, state: 'served' }, afterTitle)).not.toContain('Taux');
+    expect(procedureNoteText((await store.listProcedureEvents('dos-1'))[0]!)).not.toContain('Titre à exécuter');
   });
 
   it('refuses an event for a file that is not ours, writing nothing', async () => {
