@@ -65,6 +65,10 @@ describe('configuration', () => {
     expect(problemsOf('version: 1\nstroe:\n  driver: sqlite\n')).toEqual([expect.stringContaining('2:1 stroe: unknown key "stroe" — did you mean "store"?')]);
   });
 
+  it('names a wrong legal.imputation by its line and the two accepted rules', () => {
+    expect(problemsOf('version: 1\nlegal:\n  imputation: interest\n')).toEqual(['3:15 legal.imputation: legal.imputation must be interest-first (C. civ. 1343-1) or principal-first']);
+  });
+
   it('interpolates ${ENV} and ${ENV:-default}, and remembers the values as secrets', () => {
     const text = 'version: 1\nstore:\n  driver: postgres\n  postgres:\n    url: postgres://app:${PGPASSWORD}@${PGHOST:-127.0.0.1}:5432/recouvra\n';
     const loaded = parseConfig('c.yaml', text, { env: { PGPASSWORD: 's3cr3t-pw' } });
