@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InseeCommuneCodeSchema } from '../../config/legal/courts-data.schema';
 import { formatIssues } from '../claim/zod-issues';
 import { IsoDateSchema } from '../model/common.schema';
 import { AddressSchema, InsolvencySchema } from '../model/debtor.schema';
@@ -36,8 +37,12 @@ export const ProcedureInputSchema = z.strictObject({
   /** The claim as of the advice's date. */
   claim: z.strictObject({ principal: NonNegativeMinorUnitsSchema, interest: NonNegativeMinorUnitsSchema.default(0), indemnity: NonNegativeMinorUnitsSchema.default(0) }),
   debtor: PartyInputSchema.extend({
-    /** Registered office (a company) or domicile (a person): decides the court's territory. */
-    seat: AddressSchema.nullable().default(null),
+    /**
+     * Registered office (a company) or domicile (a person): decides the court's territory.
+     * `communeCode`: the INSEE code of its commune ("92026", "2A004"), which wins over the postal
+     * code — needed where a postal code covers communes under different courts.
+     */
+    seat: AddressSchema.extend({ communeCode: InseeCommuneCodeSchema.optional() }).nullable().default(null),
     insolvency: InsolvencySchema.nullable().default(null),
   }),
   creditor: PartyInputSchema.extend({ outsideMetropolitanFrance: z.boolean().default(false) }),

@@ -17,6 +17,8 @@ import { formatMinor } from '../claim/compute-claim';
 import type { Address, Debtor, DebtorKind } from '../model/debtor.schema';
 import type { CourtKind, LegalForm, ProcedureKind } from '../model/dossier.schema';
 import { addMonths, type IsoDate } from '../time/calendar-date';
+import type { CourtEntry, CourtTerritoryKind } from '../../config/legal/courts-data.schema';
+import { courtsIn, resolveCourt, type SeatAddress } from './court-territory';
 import { isMerchant } from './legal-form';
 import type { ProcedureData } from './procedure-data';
 
@@ -25,7 +27,7 @@ export interface ProcedureFacts {
   currency: string;
   /** The claim as of `asOf`, minor units. */
   claim: { principal: number; interest: number; indemnity: number; total: number };
-  debtor: { kind: DebtorKind; legalForm: LegalForm; /** Registered office or domicile. */ seat: Address | null; insolvency: Debtor['flags']['insolvency'] };
+  debtor: { kind: DebtorKind; legalForm: LegalForm; /** Registered office or domicile, with its INSEE commune when known. */ seat: SeatAddress | null; insolvency: Debtor['flags']['insolvency'] };
   creditor: { legalForm: LegalForm; /** A creditor outside metropolitan France has 2 more months to declare (R622-24). */ outsideMetropolitanFrance?: boolean };
   /** Descriptions of the claimed invoices the debtor disputes; empty when the claim is undisputed. */
   disputed: readonly string[];
@@ -69,6 +71,8 @@ interface MeritsCourt {
   where: string;
   reasons: string[];
   warnings: string[];
+  /** What the court data says of the seat. */
+  place: SeatCourt;
 }
 
 export function recommendProcedure(facts: ProcedureFacts, data: ProcedureData): ProcedureRecommendation {
@@ -101,7 +105,7 @@ export function recommendProcedure(facts: ProcedureFacts, data: ProcedureData): 
     const cs = data.conservatorySeizure;
     return {
       procedure: 'saisie_conservatoire',
-      court: { kind: 'juge_de_l_execution', territory: `the juge de l'exécution of the debtor's ${seatWord(facts)}${placeOf(facts.debtor.seat)}` },
+      court: { kind: 'juge_de_l_execution', territory: `the juge de l'exécution ${jexCourt(facts, data, merits)}of the debtor's ${seatWord(facts)}${placeOf(facts.debtor.seat)}` },
       reasons: [
         `recovery is threatened: ${threatened}`,
         "a claim that appears founded in principle, with circumstances threatening its recovery, allows a conservatory seizure ordered on request, without hearing the debtor (CPCE L511-1), by the juge de l'exécution of the debtor's domicile or seat (CPCE R511-1, R511-2)",
@@ -283,19 +287,25 @@ function meritsCourt(facts: ProcedureFacts, data: ProcedureData): MeritsCourt {
       unknown: "the debtor's legal form is unknown",
       merchant: '',
     };
+    const place = courtOfSeat('tribunal_judiciaire', facts, data);
+    const name = place.certain ? `Tribunal judiciaire ${ofPlace(place.certain.seat)}` : undefined;
     return {
       kind: 'tribunal_judiciaire',
-      words: 'tribunal judiciaire',
+      ...(name ? { name } : {}),
+      words: name ?? 'tribunal judiciaire',
       where,
-      reasons: [`${who[debtorForm.category]}: the tribunal judiciaire hears claims against non-merchants`, territoryRule],
-      warnings:
-        debtorForm.category === 'unknown'
+      reasons: [`${who[debtorForm.category]}: the tribunal judiciaire hears claims against non-merchants`, territoryRule, ...place.reasons],
+      warnings: [
+        ...(debtorForm.category === 'unknown'
           ? [
               /entrepreneur individuel/.test(debtorForm.label)
                 ? "court TO CONFIRM: the debtor is an entrepreneur individuel whose activity is not known; a commercial or artisanal activity goes to the tribunal de commerce (C. com. L721-3, artisans since 2022), a liberal one to the tribunal judiciaire, which is named only until the activity is known (state it as `activity` with the INSEE code)"
                 : "the debtor's legal form is unknown: the tribunal judiciaire is named; if the debtor is a commercial company, a trader or an artisan, the tribunal de commerce is competent instead (C. com. L721-3)",
             ]
-          : [],
+          : []),
+        ...place.warnings,
+      ],
+      place,
     };
   }
   const between = isMerchant(facts.creditor.legalForm)
@@ -303,25 +313,95 @@ function meritsCourt(facts: ProcedureFacts, data: ProcedureData): MeritsCourt {
     : 'the debtor is a merchant and the creditor is not: the creditor may choose the tribunal de commerce or the tribunal judiciaire ([M]); the tribunal de commerce is named';
   const tae = data.economicActivitiesCourts;
   const inExperiment = facts.asOf >= tae.from && facts.asOf <= tae.until;
-  const taeSeat = inExperiment && seat ? tae.seats.find((s) => normalizeCity(s) === normalizeCity(seat.city)) : undefined;
-  if (taeSeat) {
-    const name = `Tribunal des activités économiques ${ofPlace(taeSeat)}`;
+  const isTae = (court: CourtEntry) => inExperiment && tae.seats.includes(court.seat);
+  const place = courtOfSeat('tribunal_de_commerce', facts, data, isTae);
+  const taeRule = (seatName: string) => `the tribunal de commerce of ${seatName} sits as a tribunal des activités économiques from ${tae.from} to ${tae.until} (loi 2023-1059 art. 26), over the same territory`;
+  if (place.certain) {
+    const name = commercialCourtName(place.certain, isTae);
     return {
-      kind: 'tribunal_des_activites_economiques',
+      kind: isTae(place.certain) ? 'tribunal_des_activites_economiques' : 'tribunal_de_commerce',
       name,
       words: name,
       where,
-      reasons: [between, `the tribunal de commerce of ${taeSeat} sits as a tribunal des activités économiques from ${tae.from} to ${tae.until} (loi 2023-1059 art. 26)`, territoryRule],
-      warnings: [`the ${name} was chosen from the city of the debtor's seat; its area is the former tribunal de commerce's: confirm that ${placeOf(seat).trim() || 'the seat'} lies within it`],
+      reasons: [between, ...(isTae(place.certain) ? [taeRule(place.certain.seat)] : []), territoryRule, ...place.reasons],
+      warnings: place.warnings,
+      place,
     };
   }
+  const taeNamed = place.options.filter(isTae);
   return {
     kind: 'tribunal_de_commerce',
     words: 'tribunal de commerce',
     where,
-    reasons: [between, territoryRule],
-    warnings: inExperiment ? [`from ${tae.from} to ${tae.until} the tribunaux de commerce of ${tae.seats.join(', ')} sit as tribunaux des activités économiques: if the debtor's seat lies in one of their areas, file there`] : [],
+    reasons: [between, territoryRule, ...place.reasons],
+    warnings: [
+      ...place.warnings,
+      ...(inExperiment && (place.options.length === 0 || taeNamed.length > 0)
+        ? [`from ${tae.from} to ${tae.until} the tribunaux de commerce of ${tae.seats.join(', ')} sit as tribunaux des activités économiques (loi 2023-1059 art. 26): if the debtor's seat lies in one of their territories, file there${taeNamed.length ? ` (here: ${taeNamed.map((c) => commercialCourtName(c, isTae)).join(', ')})` : ''}`]
+        : []),
+    ],
+    place,
   };
+}
+
+/** What the court data says of the debtor's seat: the court when certain, else why not. */
+interface SeatCourt {
+  certain?: CourtEntry;
+  /** The courts still possible when the seat's commune is not known for certain. */
+  options: CourtEntry[];
+  reasons: string[];
+  warnings: string[];
+}
+
+function courtOfSeat(kind: CourtTerritoryKind, facts: ProcedureFacts, data: ProcedureData, isTae: (c: CourtEntry) => boolean = () => false): SeatCourt {
+  const seat = facts.debtor.seat;
+  // Without a French seat there is no commune to look up (seatWarnings says so).
+  if (!seat || seat.country !== 'FR') return { options: [], reasons: [], warnings: [] };
+  const courts = data.courts;
+  const label = (c: CourtEntry) => (kind === 'tribunal_judiciaire' ? `Tribunal judiciaire ${ofPlace(c.seat)}` : commercialCourtName(c, isTae));
+  const textOf = (c: CourtEntry) => {
+    const src = courts.sources[c.source]!;
+    return `${src.text}, ${src.version} (${src.versionDate})`;
+  };
+  const rule =
+    kind === 'tribunal_judiciaire'
+      ? "the tribunal judiciaire whose territory holds the debtor's commune (COJ annexe tableau IV)"
+      : "the tribunal de commerce whose territory holds the debtor's commune (C. com. annexe 7-1)";
+  const found = resolveCourt(kind, seat, courts);
+  const notes = (departements: readonly string[]) => departements.flatMap((d) => (courts.departementNotes[kind][d] ? [`département ${d}: ${courts.departementNotes[kind][d]}`] : []));
+  if (found.status === 'certain') {
+    return {
+      certain: found.court,
+      options: [found.court],
+      reasons: [`${found.how}: in the territory of the ${label(found.court)} (${textOf(found.court)}; ${courts.verification})`],
+      warnings: notes([...new Set(found.communes.map((c) => c.departement))]),
+    };
+  }
+  if (found.status === 'ambiguous') {
+    const options = found.options.map((o) => o.court);
+    return {
+      options,
+      reasons: [],
+      warnings: [
+        `court TO CONFIRM, ask for the commune of the debtor's ${seatWord(facts)}: ${found.how}, which fall under different courts: ${found.options.map((o) => `${label(o.court)} for ${o.communes.map((c) => `${c.name} (${c.code})`).join(', ')}`).join('; ')} (${[...new Set(options.map(textOf))].join('; ')}); state the commune as \`communeCode\` on the seat`,
+        ...notes([...new Set(found.options.flatMap((o) => o.communes.map((c) => c.departement)))]),
+      ],
+    };
+  }
+  const known = courtsIn(kind, found.departements, courts);
+  return {
+    options: known,
+    reasons: [],
+    warnings: [
+      `court TO CONFIRM: ${found.why}; the competent court is ${rule}${known.length ? `; in département ${found.departements.join(' or ')} the data knows ${known.map(label).join(', ')}, whose territories it lists only in part` : ''}`,
+      ...notes(found.departements),
+    ],
+  };
+}
+
+/** "Tribunal de commerce de Nanterre", or "Tribunal des activités économiques de Nanterre" during the experiment. */
+function commercialCourtName(court: CourtEntry, isTae: (c: CourtEntry) => boolean): string {
+  return `${isTae(court) ? 'Tribunal des activités économiques' : 'Tribunal de commerce'} ${ofPlace(court.seat)}`;
 }
 
 function injonctionDeadlines(facts: ProcedureFacts, data: ProcedureData): ProcedureDeadline[] {
@@ -388,11 +468,21 @@ function priorAmicableAttempt(facts: ProcedureFacts, data: ProcedureData, merits
   };
 }
 
+/** The tribunal judiciaire the juge de l'exécution sits in (COJ L213-5, [M]), when the seat's commune names it: "of the Tribunal judiciaire de Lyon ". */
+function jexCourt(facts: ProcedureFacts, data: ProcedureData, merits: MeritsCourt): string {
+  const tj = merits.kind === 'tribunal_judiciaire' ? merits.place : courtOfSeat('tribunal_judiciaire', facts, data);
+  return tj.certain ? `of the Tribunal judiciaire ${ofPlace(tj.certain.seat)} ` : '';
+}
+
+/** The contribution follows the court: due before a TAE, and flagged when a TAE is one of the courts still possible. */
 function contribution(facts: ProcedureFacts, data: ProcedureData, merits: MeritsCourt): string[] {
   const c = data.economicActivitiesCourts.contribution;
-  if (merits.kind !== 'tribunal_des_activites_economiques' || facts.currency !== c.above.currency || facts.claim.total <= c.above.amount) return [];
+  const tae = data.economicActivitiesCourts;
+  const inExperiment = facts.asOf >= tae.from && facts.asOf <= tae.until;
+  const possibleTae = merits.kind === 'tribunal_de_commerce' && inExperiment ? merits.place.options.filter((o) => tae.seats.includes(o.seat)) : [];
+  if ((merits.kind !== 'tribunal_des_activites_economiques' && possibleTae.length === 0) || facts.currency !== c.above.currency || facts.claim.total <= c.above.amount) return [];
   return [
-    `before a tribunal des activités économiques a claim above ${formatMinor(c.above.amount, c.above.currency)} owes the contribution pour la justice économique (${c.ratePercentMin} % to ${c.ratePercentMax} %, at most ${formatMinor(c.cap.amount, c.cap.currency)}) unless the creditor has fewer than ${c.exemptBelowEmployees} employees; not paying it makes the claim inadmissible (loi 2023-1059 art. 27; [?] later litigation not checked)`,
+    `${possibleTae.length ? `if the court is the ${possibleTae.map((o) => `Tribunal des activités économiques ${ofPlace(o.seat)}`).join(' or the ')}: ` : ''}before a tribunal des activités économiques a claim above ${formatMinor(c.above.amount, c.above.currency)} owes the contribution pour la justice économique (${c.ratePercentMin} % to ${c.ratePercentMax} %, at most ${formatMinor(c.cap.amount, c.cap.currency)}) unless the creditor has fewer than ${c.exemptBelowEmployees} employees; not paying it makes the claim inadmissible (loi 2023-1059 art. 27; [?] later litigation not checked)`,
   ];
 }
 
@@ -417,16 +507,4 @@ function seatWord(facts: ProcedureFacts): string {
 
 function placeOf(seat: Address | null): string {
   return seat ? ` (${seat.postalCode} ${seat.city}${seat.country === 'FR' ? '' : `, ${seat.country}`})` : '';
-}
-
-/** "SAINT-BRIEUC CEDEX" and "Saint Brieuc" name the same seat; "Paris 3e" is Paris. */
-function normalizeCity(city: string): string {
-  return city
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/\bcedex\b.*$/, '')
-    .replace(/\b(\d+(e|er|eme)?|arrondissement)\b/g, '')
-    .replace(/[^a-z]+/g, ' ')
-    .trim();
 }

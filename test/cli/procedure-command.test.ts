@@ -46,6 +46,19 @@ describe('recouvra procedure', () => {
     expect(out.stdout).toMatch(/\nwhy:\n {2}- the claim is disputed: FAC-1: goods damaged/);
   });
 
+  it('the seat may state its INSEE commune: it wins over a postal code shared by communes under different courts; a malformed one is refused', () => {
+    const shared = { ...seat, lines: ['1 route de Descartes'], postalCode: '37160', city: 'Les Bois' };
+    const ask = JSON.parse(runProcedure({ input: write('shared.json', { ...FACTS, debtor: { ...FACTS.debtor, seat: shared } }), asOf: '2026-12-05', json: true }).stdout) as ReturnType<typeof recommendProcedure>;
+    expect(ask.court.name).toBeUndefined();
+    expect(ask.warnings.join('\n')).toMatch(/court TO CONFIRM, ask for the commune .*Tribunal de commerce de Tours for .*; Tribunal de commerce de Poitiers for Buxeuil \(86042\)/);
+    const stated = JSON.parse(runProcedure({ input: write('stated.json', { ...FACTS, debtor: { ...FACTS.debtor, seat: { ...shared, communeCode: '37115' } } }), asOf: '2026-12-05', json: true }).stdout) as ReturnType<typeof recommendProcedure>;
+    expect(stated.court).toMatchObject({ kind: 'tribunal_de_commerce', name: 'Tribunal de commerce de Tours' });
+    expect(stated.reasons.join('\n')).toMatch(/commune stated in the input: Descartes \(INSEE 37115\): in the territory of the Tribunal de commerce de Tours/);
+    const bad = runProcedure({ input: write('badcommune.json', { ...FACTS, debtor: { ...FACTS.debtor, seat: { ...shared, communeCode: '3711' } } }), asOf: '2026-12-05' });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toMatch(/debtor\.seat\.communeCode: an INSEE commune code has 5 characters/);
+  });
+
   it('lists every problem of a bad input at once, and refuses a bad date or a missing file', () => {
     const bad = runProcedure({ input: write('bad.json', { currency: 'EUR', claim: { principal: -5 }, debtor: { kind: 'firm' } }), asOf: '2026-12-05' });
     expect(bad.exitCode).toBe(1);

@@ -61,7 +61,8 @@ const table: Row[] = [
     dossier: {
       procedure: 'injonction_de_payer',
       court: 'tribunal_de_commerce',
-      territory: "the président of the tribunal de commerce at the debtor's registered office (44000 Nantes)",
+      courtName: 'Tribunal de commerce de Nantes',
+      territory: "the président of the Tribunal de commerce de Nantes at the debtor's registered office (44000 Nantes)",
       reasons: ['an uncontested claim of contractual origin', 'principal and interest (6121.06 EUR) exceed the 5000.00 EUR ceiling', 'between merchants'],
       deadlines: [
         ['serve the ordonnance', IP_SERVICE, null],
@@ -228,7 +229,8 @@ const table: Row[] = [
     dossier: {
       procedure: 'injonction_de_payer',
       court: 'tribunal_judiciaire',
-      territory: "the président of the tribunal judiciaire at the debtor's registered office (44000 Nantes)",
+      courtName: 'Tribunal judiciaire de Nantes',
+      territory: "the président of the Tribunal judiciaire de Nantes at the debtor's registered office (44000 Nantes)",
       reasons: ['the debtor is a société civile (SCI), not a merchant: the tribunal judiciaire hears claims against non-merchants'],
       lawyer: false,
       lawyerSays: 'exceeding 10000.00 EUR (CPC 760, 761)',
@@ -292,7 +294,7 @@ const table: Row[] = [
     world: consumerWorld(800_000),
     asOf: '2026-02-20',
     failed: [],
-    dossier: { procedure: 'injonction_de_payer', court: 'tribunal_judiciaire', territory: "the président of the tribunal judiciaire at the debtor's domicile (35000 Rennes)", reasons: ['the debtor is a consumer'] },
+    dossier: { procedure: 'injonction_de_payer', court: 'tribunal_judiciaire', courtName: 'Tribunal judiciaire de Rennes', territory: "the président of the Tribunal judiciaire de Rennes at the debtor's domicile (35000 Rennes)", reasons: ['the debtor is a consumer'] },
   },
   {
     name: 'consumer claim prescribed (2 years, C. conso L218-2)',

@@ -10,7 +10,7 @@ import { afterTitleDeadlines } from '../../connector/dossier/after-title';
 const merchant: LegalForm = { category: 'merchant', label: 'SAS', source: 'declared' };
 const seat = (city: string, postalCode = '44000', country = 'FR') => ({ kind: 'registered_office' as const, lines: ['1 rue X'], postalCode, city, country });
 
-function facts(over: { principal?: number; interest?: number; indemnity?: number; currency?: string; asOf?: string; city?: string; debtor?: Partial<ProcedureFacts['debtor']>; creditor?: LegalForm } = {}): ProcedureFacts {
+function facts(over: { principal?: number; interest?: number; indemnity?: number; currency?: string; asOf?: string; city?: string; postalCode?: string; debtor?: Partial<ProcedureFacts['debtor']>; creditor?: LegalForm } = {}): ProcedureFacts {
   const principal = over.principal ?? 800_000;
   const interest = over.interest ?? 0;
   const indemnity = over.indemnity ?? 4_000;
@@ -18,7 +18,7 @@ function facts(over: { principal?: number; interest?: number; indemnity?: number
     asOf: over.asOf ?? '2026-04-20',
     currency: over.currency ?? 'EUR',
     claim: { principal, interest, indemnity, total: principal + interest + indemnity },
-    debtor: { kind: 'company', legalForm: merchant, seat: seat(over.city ?? 'Nantes'), insolvency: null, ...over.debtor },
+    debtor: { kind: 'company', legalForm: merchant, seat: seat(over.city ?? 'Nantes', over.postalCode), insolvency: null, ...over.debtor },
     creditor: { legalForm: over.creditor ?? merchant },
     disputed: [],
     prescribesOn: null,
@@ -32,8 +32,8 @@ describe('recommendProcedure: boundaries', () => {
     ['principal + interest exactly at the ceiling: the injonction de payer', facts({ principal: 490_000, interest: 10_000, indemnity: 4_000 }), 'injonction_de_payer', 'tribunal_de_commerce'],
     ['one cent above the ceiling', facts({ principal: 490_000, interest: 10_001 }), 'injonction_de_payer', 'tribunal_de_commerce'],
     ['the ceiling is in euros: a claim in USD goes to the injonction', facts({ principal: 100_000, currency: 'USD' }), 'injonction_de_payer', 'tribunal_de_commerce'],
-    ['merchant seated in a TAE city (written in capitals, with CEDEX)', facts({ city: 'MARSEILLE CEDEX 02', principal: 900_000 }), 'injonction_de_payer', 'tribunal_des_activites_economiques'],
-    ['the TAE experiment ends on 2028-12-31', facts({ city: 'Marseille', asOf: '2029-01-02', principal: 900_000 }), 'injonction_de_payer', 'tribunal_de_commerce'],
+    ['merchant seated in a TAE territory (the city in capitals, with CEDEX)', facts({ city: 'MARSEILLE CEDEX 02', postalCode: '13002', principal: 900_000 }), 'injonction_de_payer', 'tribunal_des_activites_economiques'],
+    ['the TAE experiment ends on 2028-12-31', facts({ city: 'Marseille', postalCode: '13002', asOf: '2029-01-02', principal: 900_000 }), 'injonction_de_payer', 'tribunal_de_commerce'],
     ['a merchant debtor sued by a non-merchant creditor: the tribunal de commerce is named', facts({ creditor: { category: 'civil_company', label: 'SCI', source: 'declared' } }), 'injonction_de_payer', 'tribunal_de_commerce'],
     ['legal form unknown: tribunal judiciaire, with a warning', facts({ debtor: { legalForm: { category: 'unknown', label: 'unknown legal form', source: 'unknown' } } }), 'injonction_de_payer', 'tribunal_judiciaire'],
     ['liberal profession: tribunal judiciaire', facts({ debtor: { legalForm: { category: 'liberal_profession', label: 'SELARL', source: 'declared' } } }), 'injonction_de_payer', 'tribunal_judiciaire'],
@@ -47,18 +47,66 @@ describe('recommendProcedure: boundaries', () => {
     expect(r.reasons.length).toBeGreaterThan(0);
   });
 
-  it('names the TAE and warns that its area must be confirmed; elsewhere warns that a TAE may be competent', () => {
-    const marseille = recommendProcedure(facts({ city: 'MARSEILLE CEDEX 02' }), PROCEDURES);
+  it('names the court of the commune of the seat, a TAE during the experiment, in correct French; no more "confirm the seat lies within"', () => {
+    const marseille = recommendProcedure(facts({ city: 'MARSEILLE CEDEX 02', postalCode: '13002' }), PROCEDURES);
     expect(marseille.court.name).toBe('Tribunal des activités économiques de Marseille');
     // French: "du Havre", "du Mans", "d'Avignon", never "de Le Havre" nor "de Avignon".
-    for (const [city, name] of [['Le Havre', 'Tribunal des activités économiques du Havre'], ['Le Mans', 'Tribunal des activités économiques du Mans'], ['Avignon', "Tribunal des activités économiques d'Avignon"], ['Auxerre', "Tribunal des activités économiques d'Auxerre"], ['Saint-Brieuc', 'Tribunal des activités économiques de Saint-Brieuc']] as const) {
-      const r = recommendProcedure(facts({ city }), PROCEDURES);
+    for (const [postalCode, city, name] of [
+      ['76600', 'Le Havre', 'Tribunal des activités économiques du Havre'],
+      ['72000', 'Le Mans', 'Tribunal des activités économiques du Mans'],
+      ['84000', 'Avignon', "Tribunal des activités économiques d'Avignon"],
+      ['89000', 'Auxerre', "Tribunal des activités économiques d'Auxerre"],
+      ['22000', 'Saint-Brieuc', 'Tribunal des activités économiques de Saint-Brieuc'],
+      // The territory, not the city: Boulogne-Billancourt and Courbevoie are Nanterre's, Villeurbanne Lyon's.
+      ['92100', 'Boulogne-Billancourt', 'Tribunal des activités économiques de Nanterre'],
+      ['92400', 'Courbevoie', 'Tribunal des activités économiques de Nanterre'],
+      ['92800', 'Puteaux La Défense', 'Tribunal des activités économiques de Nanterre'],
+      ['69100', 'Villeurbanne', 'Tribunal des activités économiques de Lyon'],
+      // Outside the 12: the tribunal de commerce, named.
+      ['44000', 'Nantes', 'Tribunal de commerce de Nantes'],
+    ] as const) {
+      const r = recommendProcedure(facts({ city, postalCode }), PROCEDURES);
       expect(r.court.name).toBe(name);
+      expect(r.court.territory).toBe(`the président of the ${name} at the debtor's registered office (${postalCode} ${city})`);
+      expect(r.warnings.join('\n')).not.toMatch(/confirm that|TO CONFIRM|sit as tribunaux des activités économiques/);
     }
-    expect(marseille.warnings.some((w) => w.includes('its area is the former tribunal de commerce'))).toBe(true);
-    const nantes = recommendProcedure(facts(), PROCEDURES);
-    expect(nantes.court.name).toBeUndefined();
-    expect(nantes.warnings.some((w) => w.includes('sit as tribunaux des activités économiques: if the debtor'))).toBe(true);
+    expect(marseille.reasons).toEqual(
+      expect.arrayContaining([
+        'the tribunal de commerce of Marseille sits as a tribunal des activités économiques from 2025-01-01 to 2028-12-31 (loi 2023-1059 art. 26), over the same territory',
+        expect.stringMatching(/^postal code 13002 is that of Marseille \(INSEE 13055\) only: in the territory of the Tribunal des activités économiques de Marseille \(Code de commerce, annexe 7-1 .*\(2013-06-28\); \[UNVERIFIED\] against the current Légifrance text/),
+      ]),
+    );
+  });
+
+  it('La Défense (CEDEX 92060), for a non-merchant: the Tribunal judiciaire de Nanterre', () => {
+    const sci: LegalForm = { category: 'civil_company', label: 'SCI', source: 'declared' };
+    const r = recommendProcedure(facts({ city: 'PARIS LA DEFENSE CEDEX', postalCode: '92060', debtor: { legalForm: sci } }), PROCEDURES);
+    expect(r.court).toMatchObject({ kind: 'tribunal_judiciaire', name: 'Tribunal judiciaire de Nanterre' });
+    const defense = recommendProcedure(facts({ city: 'La Défense', postalCode: '92060', debtor: { legalForm: sci } }), PROCEDURES);
+    expect(defense.court.name).toBe('Tribunal judiciaire de Nanterre');
+    expect(defense.reasons.join('\n')).toMatch(/"La Défense" is not a commune: its business district lies in Courbevoie \(92026\), Puteaux \(92062\), Nanterre \(92050\), La Garenne-Colombes \(92035\): in the territory of the Tribunal judiciaire de Nanterre/);
+  });
+
+  it('a postal code shared by communes under different courts: both courts named, the commune asked for; a stated commune decides', () => {
+    const shared = recommendProcedure(facts({ city: 'Les Bois', postalCode: '37160' }), PROCEDURES);
+    expect(shared.court).toEqual({ kind: 'tribunal_de_commerce', territory: "the président of the tribunal de commerce at the debtor's registered office (37160 Les Bois)" });
+    expect(shared.warnings.join('\n')).toMatch(
+      /court TO CONFIRM, ask for the commune of the debtor's registered office: postal code 37160 covers .*, which fall under different courts: Tribunal de commerce de Tours for Abilly \(37001\), .*; Tribunal de commerce de Poitiers for Buxeuil \(86042\) .*state the commune as `communeCode` on the seat/,
+    );
+    const stated = recommendProcedure(facts({ city: 'Les Bois', postalCode: '37160', debtor: { seat: { ...seat('Les Bois', '37160'), communeCode: '86042' } } }), PROCEDURES);
+    expect(stated.court.name).toBe('Tribunal de commerce de Poitiers');
+    expect(stated.warnings.join('\n')).not.toMatch(/TO CONFIRM/);
+  });
+
+  it('a commune the data does not place: court TO CONFIRM, with the rule, and the TAE still mentioned', () => {
+    const r = recommendProcedure(facts({ city: 'Craponne', postalCode: '69290' }), PROCEDURES);
+    expect(r.court).toEqual({ kind: 'tribunal_de_commerce', territory: "the président of the tribunal de commerce at the debtor's registered office (69290 Craponne)" });
+    expect(r.warnings.join('\n')).toMatch(
+      /court TO CONFIRM: postal code 69290 covers 4 communes; the city "Craponne" is Craponne \(INSEE 69069\); Craponne \(INSEE 69069\) is not in the court territories of the data; the competent court is the tribunal de commerce whose territory holds the debtor's commune \(C\. com\. annexe 7-1\); in département 69 the data knows Tribunal des activités économiques de Lyon, Tribunal de commerce de Villefranche-sur-Saône/,
+    );
+    expect(r.warnings.join('\n')).toMatch(/sit as tribunaux des activités économiques \(loi 2023-1059 art\. 26\): if the debtor's seat lies in one of their territories, file there \(here: Tribunal des activités économiques de Lyon\)/);
+    const strasbourg = recommendProcedure(facts({ city: 'Strasbourg', postalCode: '67000' }), PROCEDURES);
+    expect(strasbourg.warnings.join('\n')).toMatch(/département 67: no tribunal de commerce in Bas-Rhin: the commercial chamber of the tribunal judiciaire/);
   });
 
   it('lawyer: 10,000.00 EUR is the last amount without one, one cent more needs one', () => {
@@ -119,10 +167,17 @@ describe('recommendProcedure: boundaries', () => {
     expect(r.warnings.some((w) => w.includes('outside France (BE)') && w.includes('Reg. 1896/2006'))).toBe(true);
   });
 
-  it('the TAE contribution is flagged above 50,000 EUR only', () => {
-    const flagged = (principal: number) => recommendProcedure(facts({ city: 'Paris', principal, indemnity: 0 }), PROCEDURES).warnings.some((w) => w.includes('contribution pour la justice économique'));
-    expect(flagged(5_000_000)).toBe(false);
-    expect(flagged(5_000_001)).toBe(true);
+  it('the TAE contribution follows the territory: above 50,000 EUR for a Villeurbanne debtor (TAE de Lyon), never outside a TAE', () => {
+    const contribution = (principal: number, postalCode: string, city: string) =>
+      recommendProcedure(facts({ city, postalCode, principal, indemnity: 0 }), PROCEDURES).warnings.filter((w) => w.includes('contribution pour la justice économique'));
+    expect(contribution(5_000_000, '69100', 'Villeurbanne')).toEqual([]);
+    expect(contribution(5_000_001, '69100', 'Villeurbanne')).toEqual([expect.stringMatching(/^before a tribunal des activités économiques a claim above 50000\.00 EUR owes the contribution/)]);
+    expect(contribution(5_000_001, '75008', 'Paris')).toHaveLength(1);
+    // Nantes, Tours: no TAE.
+    expect(contribution(9_000_000, '44000', 'Nantes')).toEqual([]);
+    expect(contribution(9_000_000, '37160', 'Descartes')).toEqual([]);
+    // A Rhône commune the data does not place may be in the TAE de Lyon: the contribution is flagged as conditional.
+    expect(contribution(9_000_000, '69290', 'Craponne')).toEqual([expect.stringMatching(/^if the court is the Tribunal des activités économiques de Lyon: before a tribunal des activités économiques/)]);
   });
 });
 
