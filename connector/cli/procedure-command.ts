@@ -51,6 +51,6 @@ export function procedureCommand(): Command {
     .requiredOption('--input <file>', 'procedure facts JSON file (amounts in minor units; see the README)')
     .requiredOption('--as-of <date>', 'date of the advice, YYYY-MM-DD')
     .option('--json', 'print the advice as JSON', false)
-    .option('--legal-dir <dir>', 'folder with procedures.yaml (default: the bundled config/legal/fr)')
+    .option('--legal-dir <dir>', 'folder with procedures.yaml and courts.yaml (default: the bundled config/legal/fr)')
     .action((opts: { input: string; asOf: string; json: boolean; legalDir?: string }) => emit(runProcedure(opts)));
 }
