@@ -105,7 +105,7 @@ export function recommendProcedure(facts: ProcedureFacts, data: ProcedureData): 
     const cs = data.conservatorySeizure;
     return {
       procedure: 'saisie_conservatoire',
-      court: { kind: 'juge_de_l_execution', territory: `the juge de l'exécution ${jexCourt(facts, data, merits)}of the debtor's ${seatWord(facts)}${placeOf(facts.debtor.seat)}` },
+      court: { kind: 'juge_de_l_execution', territory: `the juge de l'exécution ${jexCourt(facts, data, merits)}${seatWord(facts)}${placeOf(facts.debtor.seat)}` },
       reasons: [
         `recovery is threatened: ${threatened}`,
         "a claim that appears founded in principle, with circumstances threatening its recovery, allows a conservatory seizure ordered on request, without hearing the debtor (CPCE L511-1), by the juge de l'exécution of the debtor's domicile or seat (CPCE R511-1, R511-2)",
@@ -468,10 +468,10 @@ function priorAmicableAttempt(facts: ProcedureFacts, data: ProcedureData, merits
   };
 }
 
-/** The tribunal judiciaire the juge de l'exécution sits in (COJ L213-5, [M]), when the seat's commune names it: "of the Tribunal judiciaire de Lyon ". */
+/** The tribunal judiciaire the juge de l'exécution sits in (COJ L213-5, [M]), when the seat's commune names it: "of the Tribunal judiciaire de Lyon, at the debtor's ". */
 function jexCourt(facts: ProcedureFacts, data: ProcedureData, merits: MeritsCourt): string {
   const tj = merits.kind === 'tribunal_judiciaire' ? merits.place : courtOfSeat('tribunal_judiciaire', facts, data);
-  return tj.certain ? `of the Tribunal judiciaire ${ofPlace(tj.certain.seat)} ` : '';
+  return tj.certain ? `of the Tribunal judiciaire ${ofPlace(tj.certain.seat)}, at the debtor's ` : "of the debtor's ";
 }
 
 /** The contribution follows the court: due before a TAE, and flagged when a TAE is one of the courts still possible. */

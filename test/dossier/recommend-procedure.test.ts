@@ -98,6 +98,12 @@ describe('recommendProcedure: boundaries', () => {
     expect(stated.warnings.join('\n')).not.toMatch(/TO CONFIRM/);
   });
 
+  it("a conservatory seizure names the juge de l'exécution's tribunal judiciaire when the commune gives it", () => {
+    const seize = (postalCode: string, city: string) => recommendProcedure({ ...facts({ city, postalCode }), circumstances: { recoveryThreatened: 'assets being sold' } }, PROCEDURES).court;
+    expect(seize('69100', 'Villeurbanne')).toEqual({ kind: 'juge_de_l_execution', territory: "the juge de l'exécution of the Tribunal judiciaire de Lyon, at the debtor's registered office (69100 Villeurbanne)" });
+    expect(seize('69290', 'Craponne').territory).toBe("the juge de l'exécution of the debtor's registered office (69290 Craponne)");
+  });
+
   it('a commune the data does not place: court TO CONFIRM, with the rule, and the TAE still mentioned', () => {
     const r = recommendProcedure(facts({ city: 'Craponne', postalCode: '69290' }), PROCEDURES);
     expect(r.court).toEqual({ kind: 'tribunal_de_commerce', territory: "the président of the tribunal de commerce at the debtor's registered office (69290 Craponne)" });
