@@ -1,13 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Action, ActionKind } from '../model/action.schema';
 import { caseIdOf, type Case } from '../model/case.schema';
 import type { Actor, CaseJournalEntry, JournalEntryType } from '../model/journal.schema';
 import type { Receivable } from '../model/receivable.schema';
-import type { ReceivableAnnotations, Store } from '../store/store';
+import { formatMinor } from '../claim/compute-claim';
+import type { NewDocument, ReceivableAnnotations, Store } from '../store/store';
 import { dateInZone, type IsoDate } from '../time/calendar-date';
 import type { Clock } from '../time/clock';
 import { ConflictError, InvalidOperationError, NotFoundError } from './case-errors';
 import { pendingDecision, STAGE_AFTER_STEP, stageOfLastStep } from './recorded-step';
+import { contentKey, MAX_COST_LABEL, MAX_RECEIPT_BYTES, receiptDocumentId, receiptMediaType, recordedRecoveryCosts, type RecordedRecoveryCost, type RecoveryCostData } from './recovery-cost';
 
 /**
  * What a finance controller does to a case by hand: approve or reject the step waiting for
@@ -67,6 +69,25 @@ export interface ItemOutcome extends CaseOutcome {
 
 export interface PromiseOutcome extends CaseOutcome {
   items: Receivable[];
+}
+
+export interface RecoveryCostInput {
+  /** The day the creditor paid or incurred the cost (YYYY-MM-DD, today or before). */
+  date: IsoDate;
+  /** Minor units of the case's currency (EUR only). */
+  amount: number;
+  /** What the cost is, as the receipt says (a commissaire de justice's act, an agency's invoice…). */
+  label: string;
+  /** The receipt's bytes: a PDF, a PNG or a JPEG. */
+  receipt: Buffer | undefined;
+  /** The same key on the same case records the cost once; absent: the cost and its receipt are the key. */
+  idempotencyKey?: string;
+}
+
+export interface RecoveryCostOutcome extends CaseOutcome {
+  cost: RecoveryCostData;
+  /** True when the same cost was already recorded under this key: nothing was written. */
+  replayed: boolean;
 }
 
 const CALL_OUTCOME_TEXT: Readonly<Record<CallOutcome, string>> = {
@@ -271,6 +292,72 @@ export class CaseOperations {
     });
   }
 
+  /**
+   * Records a cost of recovery with its receipt: the receipt becomes a document of the case and
+   * the cost a journal line, at once. Refused for a consumer debtor (CPCE L111-8 al. 2: costs of
+   * recovery engaged without a title stay with the creditor), for a case not in EUR (the
+   * complementary indemnity of L441-10 II goes beyond the 40 EUR of D441-5), for an amount that
+   * is not above 0, without a receipt ("sur justification"), and for a date still to come.
+   */
+  async recordRecoveryCost(caseId: string, who: string, input: RecoveryCostInput, at: Date = this.deps.clock.now()): Promise<RecoveryCostOutcome> {
+    if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new InvalidOperationError('COST_AMOUNT', `the cost must be a whole number of minor units above 0, got ${input.amount}`);
+    const label = requireText(input.label, 'a cost needs a label saying what it is (as its receipt says)', 'COST_LABEL_REQUIRED');
+    if (label.length > MAX_COST_LABEL) throw new InvalidOperationError('COST_LABEL_TOO_LONG', `the label is longer than ${MAX_COST_LABEL} characters`);
+    const today = this.today(at);
+    if (input.date > today) throw new InvalidOperationError('COST_IN_THE_FUTURE', `a cost dated ${input.date} has not been incurred yet (today is ${today}): enter it once it is paid`);
+    const receipt = input.receipt;
+    if (!receipt || receipt.length === 0) throw new InvalidOperationError('RECEIPT_REQUIRED', 'a recovery cost is claimed only on proof (C. com. L441-10 II, "sur justification"): attach its receipt');
+    if (receipt.length > MAX_RECEIPT_BYTES) throw new InvalidOperationError('RECEIPT_TOO_LARGE', `the receipt is ${receipt.length} bytes; the law firm accepts at most ${MAX_RECEIPT_BYTES} bytes per document`);
+    const mediaType = receiptMediaType(receipt);
+    if (!mediaType) throw new InvalidOperationError('RECEIPT_TYPE', 'the receipt must be a PDF, a PNG or a JPEG (its first bytes say it is none of them)');
+    const sha256 = createHash('sha256').update(receipt).digest('hex');
+    const key = input.idempotencyKey ?? contentKey({ date: input.date, amount: input.amount, label }, sha256);
+    const documentId = receiptDocumentId(caseId, key);
+
+    const replay = async (store: Store): Promise<RecoveryCostOutcome | undefined> => {
+      const recorded = recordedRecoveryCosts(await store.readJournal(caseId)).find((x) => x.documentId === documentId);
+      if (!recorded) return undefined;
+      if (recorded.date !== input.date || recorded.amount !== input.amount || recorded.label !== label || recorded.sha256 !== sha256) {
+        throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `this idempotency key already recorded another cost on case ${caseId} (${describeCost(recorded)}): use a new key for a new cost`);
+      }
+      const c = await requireCase(store, caseId);
+      return { case: c, cost: costData(recorded), replayed: true };
+    };
+
+    try {
+      return await this.deps.store.transaction(async (tx) => {
+        const c = await requireCase(tx, caseId);
+        const debtor = await tx.getDebtor(c.debtorId);
+        if (!debtor) throw new NotFoundError('DEBTOR_NOT_FOUND', `case ${caseId}: its debtor ${c.debtorId} is not synced`);
+        if (debtor.kind === 'individual') {
+          throw new InvalidOperationError(
+            'RECOVERY_COSTS_CONSUMER',
+            `case ${caseId}: the debtor is a consumer; costs of recovery engaged without an enforceable title stay with the creditor (CPCE L111-8 al. 2) and cannot be claimed from them`,
+          );
+        }
+        if (c.currency !== 'EUR') {
+          throw new InvalidOperationError('RECOVERY_COSTS_NOT_EUR', `case ${caseId} is in ${c.currency}: the complementary indemnity of C. com. L441-10 II goes beyond the 40 EUR of D441-5 and is claimed on EUR cases only`);
+        }
+        const replayed = await replay(tx);
+        if (replayed) return replayed;
+        const cost: RecoveryCostData = { documentId, date: input.date, label, amount: input.amount, currency: c.currency, mediaType, sha256 };
+        const iso = at.toISOString();
+        const document: NewDocument = { id: documentId, caseId, actionId: null, kind: 'receipt', mediaType, content: receipt, provenAt: null, createdAt: iso };
+        const entry = this.entry(caseId, who, at, 'recovery_cost', `recovery cost of ${formatMinor(input.amount, c.currency)} on ${input.date} entered by ${who}: ${label}`, { ...cost, size: receipt.length });
+        const caseAfter: Case = { ...c, updatedAt: iso };
+        await apply(tx, c, caseAfter, [entry], { documents: [document] });
+        return { case: caseAfter, cost, replayed: false };
+      });
+    } catch (error) {
+      // The same cost sent twice at once: the second finds the case changed by the first; it is a replay.
+      if (error instanceof ConflictError && error.code === 'CASE_CHANGED') {
+        const replayed = await replay(this.deps.store);
+        if (replayed) return replayed;
+      }
+      throw error;
+    }
+  }
+
   private promiseChange(
     c: Case,
     items: readonly Receivable[],
@@ -334,15 +421,30 @@ function caseOfItem(item: Receivable): string {
   return caseIdOf(item.debtorId, item.companyId, item.currency);
 }
 
-async function apply(store: Store, before: Case, caseAfter: Case, journal: Entry[], extra: { actions?: Action[]; annotations?: { receivableId: string; set: ReceivableAnnotations }[] } = {}): Promise<void> {
+async function apply(
+  store: Store,
+  before: Case,
+  caseAfter: Case,
+  journal: Entry[],
+  extra: { actions?: Action[]; annotations?: { receivableId: string; set: ReceivableAnnotations }[]; documents?: NewDocument[] } = {},
+): Promise<void> {
   const applied = await store.applyCaseChange({ expected: before, caseAfter, journal, ...extra });
   if (!applied) throw new ConflictError('CASE_CHANGED', `case ${before.id} was changed by someone else meanwhile: read it again and retry`);
 }
 
-function requireText(text: string, message: string): string {
+function requireText(text: string, message: string, code = 'REASON_REQUIRED'): string {
   const trimmed = text.trim();
-  if (trimmed === '') throw new InvalidOperationError('REASON_REQUIRED', message);
+  if (trimmed === '') throw new InvalidOperationError(code, message);
   return trimmed;
+}
+
+function costData(recorded: RecordedRecoveryCost): RecoveryCostData {
+  const { documentId, date, label, amount, currency, mediaType, sha256 } = recorded;
+  return { documentId, date, label, amount, currency, mediaType, sha256 };
+}
+
+function describeCost(cost: RecoveryCostData): string {
+  return `${formatMinor(cost.amount, cost.currency)} on ${cost.date}, "${cost.label}"`;
 }
 
 function activePause(c: Case, today: IsoDate): boolean {

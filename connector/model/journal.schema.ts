@@ -22,6 +22,8 @@ export const JournalEntryTypeSchema = z.enum([
   'item_disputed',
   'item_excluded',
   'promise_to_pay',
+  /** A cost of recovery the controller entered with its receipt (C. com. L441-10 II, "sur justification"). */
+  'recovery_cost',
   'payment_received',
   'dossier_submitted',
   'procedure_event',

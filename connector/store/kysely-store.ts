@@ -26,6 +26,7 @@ import type {
   ApplyProcedureEventInput,
   Delivery,
   DeliveryCheckInput,
+  NewDocument,
   StoredDocument,
   StoredDossier,
   StoredProcedureEvent,
@@ -474,9 +475,9 @@ export class KyselyStore implements Store {
   }
 
   async applyCaseChange(input: CaseChangeInput): Promise<boolean> {
-    const { expected, caseAfter, actions = [], annotations = [], journal } = input;
+    const { expected, caseAfter, actions = [], annotations = [], journal, documents = [] } = input;
     const caseId = caseAfter.id;
-    const stray = [expected?.id, ...actions.map((a) => a.caseId), ...journal.map((e) => e.caseId)].find((id) => id !== undefined && id !== caseId);
+    const stray = [expected?.id, ...actions.map((a) => a.caseId), ...journal.map((e) => e.caseId), ...documents.map((d) => d.caseId)].find((id) => id !== undefined && id !== caseId);
     if (stray !== undefined) throw new StoreError(`a change to case "${caseId}" cannot write rows of case "${stray}"`, { table: 'cases', recordId: caseId });
     return this.inTransaction(async (tx) => {
       // The guarded UPDATE comes first: on PostgreSQL it locks the case row, so a concurrent
@@ -497,6 +498,7 @@ export class KyselyStore implements Store {
       for (const chunk of chunksOf(actions.map(actionToRow))) {
         await attempt('write', 'outbox', idsOf(chunk), () => tx.db.insertInto('outbox').values(chunk).execute());
       }
+      for (const d of documents) await tx.insertDocument(d);
       if (journal.length > 0) await tx.appendJournalEntries(journal);
       return true;
     });
@@ -641,17 +643,22 @@ export class KyselyStore implements Store {
       if (updated === undefined) return false;
       for (const d of input.documents ?? []) {
         if (d.caseId !== updated.case_id) throw new StoreError(`document "${d.id}" belongs to case "${d.caseId}", not to the delivery's case "${updated.case_id}"`, { table: 'documents', recordId: d.id });
-        await attempt('write', 'documents', d.id, () =>
-          tx.db
-            .insertInto('documents')
-            .values({ id: d.id, case_id: d.caseId, action_id: d.actionId, kind: d.kind, media_type: d.mediaType, sha256: sha256Of(d.content), size: d.content.length, content: d.content, proven_at: d.provenAt, created_at: d.createdAt })
-            .onConflict((oc) => oc.column('id').doNothing())
-            .execute(),
-        );
+        await tx.insertDocument(d);
       }
       if (input.journal?.length) await tx.appendJournalEntries(input.journal);
       return true;
     });
+  }
+
+  /** A document whose id is taken keeps what it holds: ids are deterministic, the same evidence is stored once. */
+  private async insertDocument(d: NewDocument): Promise<void> {
+    await attempt('write', 'documents', d.id, () =>
+      this.db
+        .insertInto('documents')
+        .values({ id: d.id, case_id: d.caseId, action_id: d.actionId, kind: d.kind, media_type: d.mediaType, sha256: sha256Of(d.content), size: d.content.length, content: d.content, proven_at: d.provenAt, created_at: d.createdAt })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute(),
+    );
   }
 
   // ── dossiers and procedure events ────────────────────────────────────────

@@ -123,6 +123,8 @@ export interface CaseChangeInput {
   annotations?: { receivableId: string; set: ReceivableAnnotations }[];
   /** Lines of this case's journal. */
   journal: Omit<CaseJournalEntry, 'seq'>[];
+  /** Documents of this case the change brings (a receipt the controller enters); an id already stored keeps what it holds. */
+  documents?: NewDocument[];
 }
 
 export interface ActionFilter {
@@ -401,7 +403,7 @@ export interface Store {
    * Writes the case's new state, its outbox rows, its items' annotations and its journal lines
    * in one transaction. Returns `false`, writing nothing, when the case does not exist or, with
    * `expected`, when it no longer equals it (someone else changed it first). An annotation of a
-   * receivable that is not an item of the case, or a row of another case, is a StoreError.
+   * receivable that is not an item of the case, or a row or document of another case, is a StoreError.
    */
   applyCaseChange(input: CaseChangeInput): Promise<boolean>;
   listDecisions(caseId: string): Promise<Decision[]>;
