@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ProblemsError } from '../config/problems';
 import { loadRuntime } from '../runtime';
+import { checkCourts } from '../dossier/procedure-data';
 import { loadPolicies } from '../policy/load-policies';
 import { rateStatus } from '../claim/legal-status';
 import { dateInZone } from '../time/calendar-date';
@@ -10,6 +11,7 @@ import { emit, type CommandResult } from './command-result';
 export function runConfigCheck(file: string, env: NodeJS.ProcessEnv = process.env, now: Date = new Date()): CommandResult {
   try {
     const rt = loadRuntime(file, env);
+    checkCourts(rt.procedures);
     const rates = rateStatus(rt.legal, dateInZone(now, rt.config.company.timezone));
     const lines = [
       `${file}: OK`,

@@ -9,6 +9,7 @@ import { apiSettings, createMetrics, startApi } from '../http';
 import { openJobQueue } from '../jobs/open-queue';
 import { secretValuesOf } from '../log/logger';
 import { loadRuntime, type LogOverrides, type Runtime } from '../runtime';
+import { checkCourts } from '../dossier/procedure-data';
 import { openStore } from '../store/open-store';
 import type { Store } from '../store/store';
 import { createConnectionAdapter, type ConnectionAdapter } from '../sync/connections';
@@ -67,6 +68,8 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
   }
   let store: Store | undefined;
   try {
+    // The courts' territories are read when a dossier first names a court: with a firm to hand files to, read them now so a broken file stops the start.
+    if (rt.config.lawfirm) checkCourts(rt.procedures);
     store = await openStore(rt.config.store);
     await store.migrate();
     // Told at start, before it bites: a semester without its rates refuses every claim that needs it.

@@ -19,13 +19,33 @@ export type ProcedureData = ProceduresFile & { courts: CourtsData };
 export const PROCEDURES_FILE = 'procedures.yaml';
 export const COURTS_FILE = 'courts.yaml';
 
+/**
+ * procedures.yaml is read and validated here; courts.yaml (4,000 lines, about a second to parse
+ * and validate) only when a court is first looked up, so that commands which never name a court
+ * do not pay for it. `config check` and the daemon's start call `checkCourts` to read it up front.
+ */
 export function loadProcedureData(dir: string = bundledPath('config', 'legal', 'fr')): ProcedureData {
   const procedures = parseProcedureData(readLegalFile(dir, PROCEDURES_FILE), dir);
+  let courts: CourtsData | undefined;
+  const data = { ...procedures } as ProcedureData;
+  Object.defineProperty(data, 'courts', {
+    enumerable: true,
+    get: () => (courts ??= loadCourts(dir, procedures)),
+  });
+  return data;
+}
+
+/** Reads courts.yaml now: a broken file is reported where the user checks the configuration, not at the first dossier. */
+export function checkCourts(data: ProcedureData): void {
+  void data.courts;
+}
+
+function loadCourts(dir: string, procedures: ProceduresFile): CourtsData {
   const courts = parseCourtsData(readLegalFile(dir, COURTS_FILE), dir);
   // The TAE are tribunaux de commerce renamed (loi 2023-1059 art. 26): each needs its territory.
   const missing = procedures.economicActivitiesCourts.seats.filter((seat) => !courts.courts.some((c) => c.kind === 'tribunal_de_commerce' && c.seat === seat));
   if (missing.length) throw new LegalDataError(dir, missing.map((seat) => `${COURTS_FILE}: courts: no tribunal_de_commerce with seat "${seat}", a tribunal des activités économiques of ${PROCEDURES_FILE}`));
-  return { ...procedures, courts };
+  return courts;
 }
 
 export function parseProcedureData(text: string, dir = '(text)'): ProceduresFile {

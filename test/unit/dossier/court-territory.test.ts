@@ -1,4 +1,9 @@
-import { parseCourtsData } from '../../../connector/dossier/procedure-data';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runConfigCheck } from '../../../connector/cli/config-command';
+import { checkCourts, loadProcedureData, parseCourtsData } from '../../../connector/dossier/procedure-data';
+import { bundledPath } from '../../../connector/paths';
 import { communeIndex, normalizeCity, resolveCommunes, resolveCourt, type SeatAddress } from '../../../connector/dossier/court-territory';
 import { LegalDataError } from '../../../connector/claim/legal-data';
 import { PROCEDURES } from '../../dossier/fixtures';
@@ -128,5 +133,33 @@ courts:
         'courts.yaml: courts[2].territory: département 92 is already in the territory of the tribunal_de_commerce of A',
       ]),
     );
+  });
+});
+
+describe('courts.yaml is read when a court is first looked up', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'recouvra-courts-'));
+    copyFileSync(join(bundledPath('config', 'legal', 'fr'), 'procedures.yaml'), join(dir, 'procedures.yaml'));
+    writeFileSync(join(dir, 'courts.yaml'), 'courts: [unclosed\n');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('loads the procedures without it, and names the broken file when the courts are needed', () => {
+    const data = loadProcedureData(dir);
+    expect(data.injonctionDePayer).toBeDefined();
+    expect(() => checkCourts(data)).toThrow(LegalDataError);
+    expect(() => data.courts).toThrow(/courts\.yaml: line 2, column 1: Flow sequence/);
+  });
+
+  it('config check reads it up front and reports it', () => {
+    const config = join(dir, 'recouvra.yaml');
+    copyFileSync(join(bundledPath('config', 'legal', 'fr'), 'rates.yaml'), join(dir, 'rates.yaml'));
+    copyFileSync(join(bundledPath('config', 'legal', 'fr'), 'indemnity.yaml'), join(dir, 'indemnity.yaml'));
+    copyFileSync(join(bundledPath('config', 'legal', 'fr'), 'limitation.yaml'), join(dir, 'limitation.yaml'));
+    writeFileSync(config, `version: 1\nlegal:\n  dir: ${dir}\n`);
+    const out = runConfigCheck(config, {}, new Date('2026-05-01T00:00:00Z'));
+    expect(out.exitCode).toBe(1);
+    expect(out.stderr).toMatch(/courts\.yaml: line 2, column 1: Flow sequence/);
   });
 });
