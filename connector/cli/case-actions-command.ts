@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { readFile } from 'node:fs/promises';
 import { CaseOperations, listApprovals, NotFoundError, pendingDecision, readCaseDetail, type CallOutcome, type PromiseInput, type PromiseTarget, type RecordedStep } from '../cases';
 import type { Case } from '../model/case.schema';
 import type { Receivable } from '../model/receivable.schema';
@@ -297,11 +298,63 @@ function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+// ---------------------------------------------------------------- recovery costs
+
+export interface CostArgs extends CaseArgs {
+  /** Major units, a dot or a comma before the decimals (`120,50`). */
+  amount?: string;
+  on?: string;
+  label?: string;
+  /** Path of the receipt (PDF, PNG or JPEG). */
+  receipt?: string;
+  /** The same key records the cost once; default: the cost and its receipt. */
+  key?: string;
+}
+
+/**
+ * `recouvra cases cost CASE --amount 120.50 --on YYYY-MM-DD --label TEXT --receipt FILE [--key KEY]`:
+ * POST /cases/:id/costs. The receipt's bytes are stored as a document of the case, never its path.
+ */
+export async function runCaseCost(args: CostArgs): Promise<CommandResult> {
+  return runStoreCommand(
+    args,
+    () => {
+      const caseId = requireId(args.caseId, 'case');
+      const amount = typedAmount(args.amount);
+      if (amount === undefined) throw new ArgumentError('--amount is required: what the cost came to, in major units (120.50)');
+      const label = requireText(args.label, '--label', 'say what the cost is, as its receipt says');
+      if (args.receipt === undefined || args.receipt.trim() === '') throw new ArgumentError('--receipt is required: a recovery cost is claimed only on proof (C. com. L441-10 II); give the file of its receipt (PDF, PNG or JPEG)');
+      const key = args.key === undefined ? undefined : requireIdempotencyKey(args.key);
+      return { caseId, amount, date: requireDate(args.on, '--on'), label, receiptPath: args.receipt, key };
+    },
+    async (opened, { caseId, amount, date, label, receiptPath, key }) => {
+      const receipt = await readFile(receiptPath).catch((e: NodeJS.ErrnoException) => {
+        throw new ArgumentError(`--receipt ${receiptPath} cannot be read (${e.code ?? e.message})`);
+      });
+      const s = session(opened, args);
+      const c = await s.store.getCase(caseId);
+      if (!c) throw new NotFoundError('CASE_NOT_FOUND', `no case ${caseId}`);
+      const outcome = await s.ops.recordRecoveryCost(caseId, s.who, { date, amount: toMinorUnits(amount, c.currency), label, receipt, ...(key === undefined ? {} : { idempotencyKey: key }) });
+      if (s.json) return toJson(outcome);
+      const what = `${money(outcome.cost.amount, outcome.cost.currency, s.view)} on ${outcome.cost.date} (${outcome.cost.label})`;
+      return outcome.replayed
+        ? `Already recorded on ${await caseLabel(s, outcome.case)}: recovery cost of ${what}; nothing was added.\n`
+        : `Recovery cost of ${what} recorded on ${await caseLabel(s, outcome.case)}, with its receipt (${outcome.cost.mediaType}, document ${outcome.cost.documentId}).\n`;
+    },
+  );
+}
+
+/** As the API's Idempotency-Key header: 1 to 255 printable ASCII characters, no spaces. */
+function requireIdempotencyKey(value: string): string {
+  if (!/^[!-~]{1,255}$/.test(value)) throw new ArgumentError('--key must be 1 to 255 printable ASCII characters without spaces');
+  return value;
+}
+
 // ---------------------------------------------------------------- commander
 
 type Opts = { config?: string; json?: boolean };
 
-/** Adds `show`, `journal`, `pause` and `resume` to `recouvra cases`. */
+/** Adds `show`, `journal`, `pause`, `resume` and `cost` to `recouvra cases`. */
 export function addCaseActionCommands(cases: Command): Command {
   cases.addCommand(
     storeCommand('show', 'one case: debtor, amounts, open items, the step waiting for approval, the last lines of its journal')
@@ -325,6 +378,16 @@ export function addCaseActionCommands(cases: Command): Command {
     storeCommand('resume', 'lift the pause of a case')
       .argument('<case>', 'case id')
       .action(async (caseId: string, opts: Opts) => emit(await runResume({ ...opts, caseId }))),
+  );
+  cases.addCommand(
+    storeCommand('cost', 'record a cost of recovery beyond the 40 EUR, with its receipt: the dossier claims it between professionals (C. com. L441-10 II)')
+      .argument('<case>', 'case id')
+      .option('--amount <amount>', 'what the cost came to, in major units, e.g. 120.50 or 120,50 (required)')
+      .option('--on <date>', 'the day it was paid (YYYY-MM-DD, today or before; required)')
+      .option('--label <text>', 'what it is, as the receipt says (required; journalled)')
+      .option('--receipt <file>', 'the receipt: a PDF, PNG or JPEG file of at most 10 MiB (required; stored as a document of the case)')
+      .option('--key <key>', 'idempotency key: the same key records the cost once (default: the cost and its receipt)')
+      .action(async (caseId: string, opts: Opts & { amount?: string; on?: string; label?: string; receipt?: string; key?: string }) => emit(await runCaseCost({ ...opts, caseId }))),
   );
   return cases;
 }

@@ -2,13 +2,13 @@ import { dateInZone } from '../time/calendar-date';
 import { afterTitleDeadlines } from '../dossier/after-title';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { listApprovals, NotFoundError, readCaseDetail } from '../cases';
+import { listApprovals, MAX_RECEIPT_BYTES, NotFoundError, readCaseDetail } from '../cases';
 import { CaseStageSchema } from '../model/case.schema';
 import { IsoDateSchema } from '../model/common.schema';
 import { PositiveMinorUnitsSchema } from '../model/money.schema';
 import { businessDate } from '../time/clock';
 import type { ApiContext } from './api';
-import { IdParamSchema, intParam, parseRequest } from './request-validation';
+import { IdParamSchema, intParam, parseRequest, problemsOf, RequestValidationError } from './request-validation';
 
 /** Cases, their items and actions: what the controller reads and does (connector/cases). */
 
@@ -55,6 +55,30 @@ const CallResultBodySchema = z
       ctx.addIssue({ code: 'custom', path: ['date'], message: 'a promised amount needs the date it is promised by' });
     }
   });
+
+/** Standard padded base64 (RFC 4648 §4) of at most MAX_RECEIPT_BYTES bytes, no line breaks. */
+const MAX_RECEIPT_BASE64 = 4 * Math.ceil(MAX_RECEIPT_BYTES / 3);
+const Base64Schema = z
+  .string()
+  .max(MAX_RECEIPT_BASE64, { error: `decodes to more than ${MAX_RECEIPT_BYTES} bytes` })
+  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, { error: 'must be standard padded base64 without line breaks' });
+
+const CostBodySchema = z.strictObject({
+  /** The day the cost was paid (YYYY-MM-DD, today or before). */
+  date: IsoDateSchema,
+  /** Minor units of the case's currency. */
+  amount: PositiveMinorUnitsSchema,
+  label: z.string().trim().min(1, { error: 'must not be empty' }).max(500, { error: 'is longer than 500 characters' }),
+  /** The receipt's bytes; its media type is read from them (PDF, PNG or JPEG). */
+  receipt: z.strictObject({ contentBase64: Base64Schema }, { error: 'must be {"contentBase64": "…"}: the receipt proving the cost' }),
+});
+
+/** A receipt of 10 MiB is about 14 MiB of base64: this route alone takes bodies that large. */
+const COST_BODY_LIMIT_BYTES = MAX_RECEIPT_BASE64 + 64 * 1024;
+
+/** As the law-firm contract's: 1 to 255 printable ASCII characters, no spaces. */
+const IDEMPOTENCY_HEADER = 'idempotency-key';
+const IdempotencyKeySchema = z.string().regex(/^[!-~]{1,255}$/, { error: 'must be 1 to 255 printable ASCII characters without spaces' }).optional();
 
 export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const ops = ctx.operations;
@@ -146,6 +170,23 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
   app.post('/cases/:id/promise', async (request) => {
     const { params, body, who } = parseRequest(request, { params: IdParams, body: PromiseBodySchema });
     return ops.promiseToPay({ caseId: params.id }, who, promiseOf(body));
+  });
+
+  /**
+   * A cost of recovery with its receipt (the CLI's `cases cost`). `Idempotency-Key` records it
+   * once; without one, the same cost with the same receipt is recorded once.
+   */
+  app.post('/cases/:id/costs', { bodyLimit: COST_BODY_LIMIT_BYTES }, async (request) => {
+    const { params, body, who } = parseRequest(request, { params: IdParams, body: CostBodySchema });
+    const header = IdempotencyKeySchema.safeParse(request.headers[IDEMPOTENCY_HEADER]);
+    if (!header.success) throw new RequestValidationError(problemsOf(`headers.${IDEMPOTENCY_HEADER}`, header.error));
+    return ops.recordRecoveryCost(params.id, who, {
+      date: body.date,
+      amount: body.amount,
+      label: body.label,
+      receipt: Buffer.from(body.receipt.contentBase64, 'base64'),
+      ...(header.data === undefined ? {} : { idempotencyKey: header.data }),
+    });
   });
 
   app.post('/items/:id/promise', async (request) => {
