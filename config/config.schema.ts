@@ -10,6 +10,7 @@ import { AddressSchema } from '../connector/model/debtor.schema';
 import { isValidSiren } from '../connector/model/identifiers';
 import { isValidTimeZone } from '../connector/time/calendar-date';
 import { ratesFileCrossProblems, SemesterRateEntrySchema } from './legal/legal-data.schema';
+import { TermsOfSaleSchema } from './terms-of-sale.schema';
 
 /**
  * The configuration file (YAML), parsed once at start by this one schema. Every key is
@@ -134,6 +135,13 @@ export const ConfigSchema = z.strictObject({
        * legalRateIndividualCreditorPercent, sources). `recouvra legal status` says which are missing.
        */
       rates: z.array(SemesterRateEntrySchema, { error: 'legal.rates must be a list of semester entries, as in config/legal/fr/rates.yaml' }).default([]),
+      /**
+       * The creditor's terms of sale, for the dossier's additional claims: `penaltyClause`
+       * ({percent: % of the principal claimed, minimum?: EUR minor units, reference: "CGV art. 9"})
+       * and `article700` ({amount?: EUR minor units asked under CPC 700}). Absent: neither is claimed
+       * (article 700 is then left for the firm to assess).
+       */
+      termsOfSale: TermsOfSaleSchema.optional(),
     })
     .superRefine((legal, ctx) => {
       for (const p of ratesFileCrossProblems({ rates: legal.rates })) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
