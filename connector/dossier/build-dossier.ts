@@ -16,6 +16,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Policy } from '../../config/policy.schema';
+import type { TermsOfSale } from '../../config/terms-of-sale.schema';
+import { recordedRecoveryCosts } from '../cases/recovery-cost';
 import { formatBasisPoints, percentToBasisPoints } from '../claim/basis-points';
 import { parseClaimInput, type ClaimInvoice, type PartyKind } from '../claim/claim-input.schema';
 import { computeClaim, formatMinor, type ClaimInvoiceResult, type DayCount, type Imputation } from '../claim/compute-claim';
@@ -27,7 +29,9 @@ import type { Receivable } from '../model/receivable.schema';
 import type { Store } from '../store/store';
 import type { IsoDate } from '../time/calendar-date';
 import type { Clock } from '../time/clock';
+import { additionalClaimsOf } from './additional-claims';
 import { loadCaseRecords, type CaseRecords } from './case-records';
+import type { CostsData } from './costs-data';
 import { DossierError } from './dossier-error';
 import { checkEscalation, type EscalationGate } from './escalation-gate';
 import { buildEvidence } from './evidence';
@@ -76,6 +80,10 @@ export interface DossierDeps {
   circumstances?: Circumstances;
   /** A controller hands the file over although the gate fails (e.g. a disputed claim for an assignation au fond). */
   override?: { reason: string };
+  /** The creditor's penalty clause and CPC 700 amount (config `legal.termsOfSale`); absent: neither is claimed. */
+  termsOfSale?: TermsOfSale;
+  /** Court filing fees (config/legal/fr/costs.yaml, `loadCostsData()`); absent: court costs are left to the firm. */
+  costs?: CostsData;
 }
 
 /** `dos_` + 24 hex digits of SHA-256(case id, decision id): the same escalation always yields the same dossier id. */
@@ -129,6 +137,20 @@ export function dossierFromRecords(records: CaseRecords, asOf: IsoDate, deps: Do
     deps.procedures,
   );
 
+  const additional = additionalClaimsOf({
+    asOf,
+    claim,
+    debtorKind: records.debtor.kind,
+    creditorKind,
+    recommendedProcedure: recommendation.procedure,
+    courtKind: recommendation.court.kind,
+    costs: recordedRecoveryCosts(records.journal),
+    documents: records.documents,
+    takenNames: new Set(documents.map((d) => d.name)),
+    termsOfSale: deps.termsOfSale,
+    costsData: deps.costs,
+  });
+
   const dossier: DossierInput = {
     id: dossierIdOf(c.id, decision.id),
     caseId: c.id,
@@ -137,7 +159,7 @@ export function dossierFromRecords(records: CaseRecords, asOf: IsoDate, deps: Do
     creditor,
     debtor,
     claim,
-    documents,
+    documents: [...documents, ...additional.documents],
     evidence: buildEvidence(records, gate.notice, asOf, deps.timeZone),
     recommendedProcedure: recommendation.procedure,
     court: recommendation.court,
@@ -145,7 +167,8 @@ export function dossierFromRecords(records: CaseRecords, asOf: IsoDate, deps: Do
     deadlines: recommendation.deadlines,
     lawyer: recommendation.lawyer,
     alternatives: recommendation.alternatives,
-    warnings: [...warnings, ...recommendation.warnings],
+    warnings: [...warnings, ...recommendation.warnings, ...additional.warnings],
+    additionalClaims: additional.additionalClaims,
   };
   const parsed = DossierSchema.safeParse(dossier);
   if (!parsed.success) throw new DossierError('INVALID_DOSSIER', `case ${c.id}: the dossier built is invalid`, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));

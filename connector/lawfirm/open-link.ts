@@ -6,6 +6,7 @@ import type { Policy } from '../../config/policy.schema';
 import type { LegalData } from '../claim/legal-data';
 import { buildDossier, type ProcedureData } from '../dossier';
 import { claimedReceivables } from '../dossier/claimed-items';
+import { loadCostsData, type CostsData } from '../dossier/costs-data';
 import type { Logger } from '../log/logger';
 import type { Action } from '../model/action.schema';
 import type { DossierDocument } from '../model/dossier.schema';
@@ -43,6 +44,8 @@ export interface DossierBuilderDeps {
   policies: ReadonlyMap<string, Policy>;
   /** The configured connections, by id: invoice PDFs are fetched from the receivable's ledger. */
   connections: ReadonlyMap<string, ConnectionAdapter>;
+  /** Court filing fees for the dossier's court costs; default: `costs.yaml` of `legal.dir`, read once here. */
+  costs?: CostsData;
 }
 
 /**
@@ -55,6 +58,7 @@ export interface DossierBuilderDeps {
  */
 export function dossierBuilder(deps: DossierBuilderDeps): (action: Action) => Promise<BuiltDossier> {
   const { config, store, clock } = deps;
+  const costs = deps.costs ?? (config.legal.dir ? loadCostsData(config.legal.dir) : loadCostsData());
   return async (action) => {
     const c = await store.getCase(action.caseId);
     const debtor = c ? await store.getDebtor(c.debtorId) : undefined;
@@ -71,6 +75,8 @@ export function dossierBuilder(deps: DossierBuilderDeps): (action: Action) => Pr
       clock,
       ...(config.legal.dayCount ? { dayCount: config.legal.dayCount } : {}),
       imputation: config.legal.imputation,
+      ...(config.legal.termsOfSale ? { termsOfSale: config.legal.termsOfSale } : {}),
+      costs,
     });
     const documents: PartnerDocument[] = [];
     let claimed: Receivable[] | undefined;

@@ -147,6 +147,115 @@ export const FormalNoticeEvidenceSchema = z.strictObject({
   proofs: z.array(EvidenceProofSchema).default([]),
 });
 
+/** A cost of recovery the creditor proves with a receipt (C. com. L441-10 II). */
+export const RecoveryCostLineSchema = z.strictObject({
+  /** The day it was paid. */
+  date: IsoDateSchema,
+  label: z.string().min(1),
+  amount: PositiveMinorUnitsSchema,
+  /** `documents[].ref` of its receipt. */
+  documentRef: z.string().min(1),
+});
+
+/**
+ * What a recovery lawyer claims beyond principal, interest and the fixed indemnities, each apart
+ * from `claim` (whose total stays principal + interest + indemnity): some are amounts on proof,
+ * some are requests the court decides.
+ */
+export const AdditionalClaimsSchema = z
+  .strictObject({
+    /** The claim's currency: the currency of every amount below but `courtCosts`'. */
+    currency: CurrencySchema,
+    /**
+     * Between professionals only: the recovery costs the controller entered with their receipts,
+     * and the complementary indemnity asked on proof when they exceed the fixed indemnities
+     * already claimed (C. com. L441-10 II). Null without any cost, or against a consumer (CPCE
+     * L111-8 al. 2: they stay with the creditor).
+     */
+    recoveryCosts: z
+      .strictObject({
+        article: z.string().min(1),
+        costs: z.array(RecoveryCostLineSchema).min(1),
+        total: PositiveMinorUnitsSchema,
+        /** The fixed indemnities the claim holds (`claim.indemnity`: 40 EUR per late invoice). */
+        fixedIndemnities: NonNegativeMinorUnitsSchema,
+        /** `total` − `fixedIndemnities` when positive, else 0. */
+        complementaryIndemnity: NonNegativeMinorUnitsSchema,
+        note: z.string().min(1),
+      })
+      .nullable()
+      .default(null),
+    /**
+     * The clause pénale of the creditor's terms of sale (C. civ. 1231-5), computed on the
+     * principal claimed and claimed separately: the judge may reduce it if manifestly excessive.
+     * Null when the configuration has none.
+     */
+    penaltyClause: z
+      .strictObject({
+        /** Where the clause is: "CGV art. 9". */
+        reference: z.string().min(1),
+        article: z.string().min(1),
+        ratePercent: z.string().regex(/^\d+\.\d{2}$/),
+        /** The principal claimed the rate applies to. */
+        base: NonNegativeMinorUnitsSchema,
+        /** The clause's floor, when it has one and the claim is in EUR. */
+        minimum: PositiveMinorUnitsSchema.nullable(),
+        amount: NonNegativeMinorUnitsSchema,
+        label: z.string().min(1),
+        warnings: z.array(z.string().min(1)).default([]),
+      })
+      .nullable()
+      .default(null),
+    /** A request to the court (CPC 700): the configured amount, or null for the firm to assess. */
+    article700: z.strictObject({
+      article: z.string().min(1),
+      amount: PositiveMinorUnitsSchema.nullable(),
+      note: z.string().min(1),
+    }),
+    /**
+     * The court's filing fee of the recommended procedure, when the data knows it
+     * (config/legal/fr/costs.yaml); null with the reason otherwise. `verified` is false where the
+     * sources disagree: no figure is given then, only their `range`.
+     */
+    courtCosts: z.strictObject({
+      procedure: ProcedureKindSchema,
+      court: CourtKindSchema,
+      currency: CurrencySchema,
+      amount: NonNegativeMinorUnitsSchema.nullable(),
+      verified: z.boolean(),
+      range: z.strictObject({ from: NonNegativeMinorUnitsSchema, to: NonNegativeMinorUnitsSchema }).nullable().default(null),
+      reason: z.string().min(1),
+      sources: z.array(z.string().min(1)).default([]),
+    }),
+    /**
+     * Anatocism (C. civ. 1343-2): proposed to the court in an assignation au fond when interest
+     * has run a full year on a claimed invoice, never against a consumer; a request, never
+     * compounded into the claim. `reason` says why it is or is not proposed.
+     */
+    capitalisation: z.strictObject({
+      proposed: z.boolean(),
+      article: z.string().min(1),
+      /** The claimed invoices whose interest has run a full year by the hand-off date. */
+      invoices: z
+        .array(z.strictObject({ number: z.string().min(1), interestFrom: IsoDateSchema, fullYearOn: IsoDateSchema, interest: NonNegativeMinorUnitsSchema }))
+        .default([]),
+      reason: z.string().min(1),
+    }),
+  })
+  .refine((a) => !a.recoveryCosts || a.recoveryCosts.total === a.recoveryCosts.costs.reduce((s, c) => s + c.amount, 0), {
+    error: 'recovery costs total must be the sum of the costs',
+    path: ['recoveryCosts', 'total'],
+  })
+  .refine((a) => !a.recoveryCosts || a.recoveryCosts.complementaryIndemnity === Math.max(0, a.recoveryCosts.total - a.recoveryCosts.fixedIndemnities), {
+    error: 'the complementary indemnity must be the costs beyond the fixed indemnities',
+    path: ['recoveryCosts', 'complementaryIndemnity'],
+  })
+  .refine((a) => !a.capitalisation.proposed || a.capitalisation.invoices.length > 0, {
+    error: 'capitalisation is proposed only on invoices whose interest has run a full year',
+    path: ['capitalisation', 'invoices'],
+  });
+export type AdditionalClaims = z.infer<typeof AdditionalClaimsSchema>;
+
 export const DossierSchema = z
   .strictObject({
     /** Deterministic: derived from the case id and the escalation decision. */
@@ -235,6 +344,8 @@ export const DossierSchema = z
     alternatives: z.array(z.strictObject({ procedure: ProcedureKindSchema, reason: z.string().min(1) })).default([]),
     /** What the firm or the controller must check before filing (an inferred legal form, an unverified territory…). */
     warnings: z.array(z.string().min(1)).default([]),
+    /** Beyond the claim: recovery costs on proof, the penalty clause, CPC 700, court costs, capitalisation. Absent in dossiers built before it existed. */
+    additionalClaims: AdditionalClaimsSchema.optional(),
   })
   .refine((d) => d.claim.total === d.claim.principal + d.claim.interest + d.claim.indemnity, {
     error: 'claim total must equal principal + interest + indemnity',

@@ -100,6 +100,35 @@ const EVIDENCE: readonly Field[] = [
   list('promises', 'promise', [date('recordedOn'), date('promisedFor'), nullable(integer('amount')), list('invoiceNumbers', 'invoiceNumber', 'string'), text('outcome')]),
 ];
 
+const ADDITIONAL_CLAIMS: readonly Field[] = [
+  text('currency'),
+  nullable(
+    group('recoveryCosts', [
+      text('article'),
+      list('costs', 'cost', [date('date'), text('label'), integer('amount'), text('documentRef')]),
+      integer('total'),
+      integer('fixedIndemnities'),
+      integer('complementaryIndemnity'),
+      text('note'),
+    ]),
+  ),
+  nullable(
+    group('penaltyClause', [text('reference'), text('article'), text('ratePercent'), integer('base'), nullable(integer('minimum')), integer('amount'), text('label'), list('warnings', 'warning', 'string')]),
+  ),
+  group('article700', [text('article'), nullable(integer('amount')), text('note')]),
+  group('courtCosts', [
+    text('procedure'),
+    text('court'),
+    text('currency'),
+    nullable(integer('amount')),
+    boolean('verified'),
+    nullable(group('range', [integer('from'), integer('to')])),
+    text('reason'),
+    list('sources', 'source', 'string'),
+  ]),
+  group('capitalisation', [boolean('proposed'), text('article'), list('invoices', 'invoice', [text('number'), date('interestFrom'), date('fullYearOn'), integer('interest')]), text('reason')]),
+];
+
 /** `<dossier>`: the canonical dossier's fields plus `idempotencyKey`; `documents` is the dossier's list with each document's file. */
 export const MANIFEST_FIELDS: readonly Field[] = [
   text('id'),
@@ -119,6 +148,7 @@ export const MANIFEST_FIELDS: readonly Field[] = [
   optional(group('lawyer', [boolean('compulsory'), text('reason')])),
   list('alternatives', 'alternative', [text('procedure'), text('reason')]),
   list('warnings', 'warning', 'string'),
+  optional(group('additionalClaims', ADDITIONAL_CLAIMS)),
 ];
 
 const INSTRUCTION_HEAD: readonly Field[] = [text('fileId'), text('dossierId'), text('idempotencyKey')];
