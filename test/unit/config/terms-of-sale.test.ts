@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseConfig } from '../../../connector/config/load-config';
 import { ProblemsError } from '../../../connector/config/problems';
 
@@ -45,5 +46,18 @@ describe('legal.termsOfSale', () => {
     expect(problemsOf('version: 1\nlegal:\n  termsOfSale:\n    penaltyClause: { percent: 0, reference: "CGV 9" }\n')).toEqual([
       '4 legal.termsOfSale.penaltyClause.percent: penaltyClause.percent must be a percentage above 0 and at most 100, with at most two decimals, e.g. 10 or "12.5" (got 0)',
     ]);
+  });
+
+  it('the commented example of config/example.yaml is valid once uncommented', () => {
+    const lines = readFileSync('config/example.yaml', 'utf8').split('\n');
+    const start = lines.indexOf('  # termsOfSale:');
+    expect(start).toBeGreaterThan(0);
+    const block: string[] = [];
+    for (const line of lines.slice(start)) {
+      if (!line.startsWith('  #')) break;
+      block.push(line.replace(/^  # ?/, '  '));
+    }
+    const text = ['version: 1', 'legal:', ...block, ''].join('\n');
+    expect(parseConfig('example.yaml', text, { env: {} }).config.legal.termsOfSale).toEqual({ penaltyClause: { percent: 10, minimum: 15_000, reference: 'CGV art. 9' }, article700: { amount: 150_000 } });
   });
 });
