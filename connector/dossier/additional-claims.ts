@@ -207,8 +207,9 @@ function capitalisationOf(input: AdditionalClaimsInput, consumer: boolean, money
     const first = line.segments[0];
     const last = line.segments.at(-1);
     if (line.kind !== 'invoice' || line.interest <= 0 || !first || !last) continue;
-    // Days are counted inclusively: interest from 2025-04-21 has run a full year on 2026-04-20.
-    const fullYearOn = addDays(addYears(first.from, 1), -1);
+    // Days are counted inclusively: interest from 2025-04-21 has run a full year on 2026-04-20,
+    // the anniversary of the day before it started (so from 29 February to 28 February).
+    const fullYearOn = addYears(addDays(first.from, -1), 1);
     if (fullYearOn <= last.to) invoices.push({ number: line.number, interestFrom: first.from, fullYearOn, interest: line.interest });
     else if (!nearest || fullYearOn < nearest.on) nearest = { number: line.number, from: first.from, on: fullYearOn };
   }
