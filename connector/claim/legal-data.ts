@@ -125,6 +125,22 @@ function bps(percent: string | number): number {
   return value;
 }
 
+/** One legal YAML file of `dir`, validated by `schema`; every problem in one LegalDataError naming the file. */
+export function readLegalYaml<T>(dir: string, file: string, schema: z.ZodType<T>): T {
+  const problems: string[] = [];
+  const value = readValidated(dir, file, schema, problems);
+  if (problems.length > 0 || value === undefined) throw new LegalDataError(dir, problems);
+  return value;
+}
+
+/** The same for a text already read (tests, a file given inline). */
+export function parseLegalYaml<T>(text: string, dir: string, file: string, schema: z.ZodType<T>): T {
+  const problems: string[] = [];
+  const value = validated(text, file, schema, problems);
+  if (problems.length > 0 || value === undefined) throw new LegalDataError(dir, problems);
+  return value;
+}
+
 function readValidated<T>(
   dir: string,
   file: string,
@@ -139,6 +155,16 @@ function readValidated<T>(
     problems.push(`${file}: (file): cannot read ${join(dir, file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     return undefined;
   }
+  return validated(text, file, schema, problems, crossProblems);
+}
+
+function validated<T>(
+  text: string,
+  file: string,
+  schema: z.ZodType<T>,
+  problems: string[],
+  crossProblems: (raw: unknown) => { path: (string | number)[]; message: string }[] = () => [],
+): T | undefined {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {

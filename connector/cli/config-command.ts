@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ProblemsError } from '../config/problems';
 import { loadRuntime } from '../runtime';
+import { loadCostsData } from '../dossier/costs-data';
 import { checkCourts } from '../dossier/procedure-data';
 import { loadPolicies } from '../policy/load-policies';
 import { rateStatus } from '../claim/legal-status';
@@ -11,7 +12,10 @@ import { emit, type CommandResult } from './command-result';
 export function runConfigCheck(file: string, env: NodeJS.ProcessEnv = process.env, now: Date = new Date()): CommandResult {
   try {
     const rt = loadRuntime(file, env);
+    // Read by the dossier builder only: checked here so that a broken file shows before a hand-off.
     checkCourts(rt.procedures);
+    if (rt.config.legal.dir) loadCostsData(rt.config.legal.dir);
+    else loadCostsData();
     const rates = rateStatus(rt.legal, dateInZone(now, rt.config.company.timezone));
     const lines = [
       `${file}: OK`,

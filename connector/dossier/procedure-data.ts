@@ -3,14 +3,9 @@
  * config/legal/fr/courts.yaml (the territory of each court, by commune) once and validates them.
  * A missing or invalid file is an explicit error naming every problem, never a silent default.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { CourtsFileSchema, type CourtsFile } from '../../config/legal/courts-data.schema';
 import { ProceduresFileSchema, type ProceduresFile } from '../../config/legal/procedure-data.schema';
-import { LegalDataError } from '../claim/legal-data';
-import { formatIssues } from '../claim/zod-issues';
+import { LegalDataError, parseLegalYaml, readLegalYaml } from '../claim/legal-data';
 import { bundledPath } from '../paths';
 
 export type CourtsData = CourtsFile;
@@ -25,7 +20,7 @@ export const COURTS_FILE = 'courts.yaml';
  * do not pay for it. `config check` and the daemon's start call `checkCourts` to read it up front.
  */
 export function loadProcedureData(dir: string = bundledPath('config', 'legal', 'fr')): ProcedureData {
-  const procedures = parseProcedureData(readLegalFile(dir, PROCEDURES_FILE), dir);
+  const procedures = readLegalYaml(dir, PROCEDURES_FILE, ProceduresFileSchema);
   let courts: CourtsData | undefined;
   const data = { ...procedures } as ProcedureData;
   Object.defineProperty(data, 'courts', {
@@ -41,7 +36,7 @@ export function checkCourts(data: ProcedureData): void {
 }
 
 function loadCourts(dir: string, procedures: ProceduresFile): CourtsData {
-  const courts = parseCourtsData(readLegalFile(dir, COURTS_FILE), dir);
+  const courts = readLegalYaml(dir, COURTS_FILE, CourtsFileSchema);
   // The TAE are tribunaux de commerce renamed (loi 2023-1059 art. 26): each needs its territory.
   const missing = procedures.economicActivitiesCourts.seats.filter((seat) => !courts.courts.some((c) => c.kind === 'tribunal_de_commerce' && c.seat === seat));
   if (missing.length) throw new LegalDataError(dir, missing.map((seat) => `${COURTS_FILE}: courts: no tribunal_de_commerce with seat "${seat}", a tribunal des activités économiques of ${PROCEDURES_FILE}`));
@@ -49,31 +44,9 @@ function loadCourts(dir: string, procedures: ProceduresFile): CourtsData {
 }
 
 export function parseProcedureData(text: string, dir = '(text)'): ProceduresFile {
-  return parseYaml(text, dir, PROCEDURES_FILE, ProceduresFileSchema);
+  return parseLegalYaml(text, dir, PROCEDURES_FILE, ProceduresFileSchema);
 }
 
 export function parseCourtsData(text: string, dir = '(text)'): CourtsData {
-  return parseYaml(text, dir, COURTS_FILE, CourtsFileSchema);
-}
-
-function readLegalFile(dir: string, file: string): string {
-  const path = join(dir, file);
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new LegalDataError(dir, [`${file}: (file): cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
-  }
-}
-
-function parseYaml<S extends z.ZodType>(text: string, dir: string, file: string, schema: S): z.output<S> {
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) {
-    throw new LegalDataError(
-      dir,
-      doc.errors.map((e) => `${file}: ${e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : `offset ${e.pos[0]}`}: ${e.message.split('\n')[0] ?? e.code}`),
-    );
-  }
-  const result = schema.safeParse(doc.toJS());
-  if (!result.success) throw new LegalDataError(dir, formatIssues(result.error.issues).map((line) => `${file}: ${line}`));
-  return result.data;
+  return parseLegalYaml(text, dir, COURTS_FILE, CourtsFileSchema);
 }
