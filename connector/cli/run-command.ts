@@ -16,6 +16,7 @@ import { createConnectionAdapter, type ConnectionAdapter } from '../sync/connect
 import { businessDate, systemClock, type Clock } from '../time/clock';
 import { rateStatus } from '../claim/legal-status';
 import { requeueRowsWaitingForRates } from '../outbox/rate-retry';
+import { requeueSubmissionsInDoubt } from '../lawfirm/dossier-performer';
 
 export interface RunArgs {
   config?: string;
@@ -81,6 +82,10 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
     const metrics = createMetrics({ clock, queue });
     // Events from the firm make their ledger notes due at once: the outbox runs now, not at its next tick.
     const link = openLawFirmLink(rt.config, { store, clock, logger: rt.logger, onApplied: (state) => metrics.observeProcedureEvent(state), afterApplied: () => queue.enqueue('outbox', {}, { jobId: `outbox/after-lawfirm/${clock.now().toISOString()}` }) });
+    if (link) {
+      const resent = await requeueSubmissionsInDoubt({ store, clock, partner: link.id });
+      if (resent > 0) rt.logger.info(`law firm ${link.id}: ${resent} submission(s) in doubt (sent, never answered) will be sent again with the same bytes`);
+    }
     const lawfirm = link ? { link, build: dossierBuilder({ config: rt.config, store, clock, legal: rt.legal, procedures: rt.procedures, policies: rt.policies, connections }) } : undefined;
     const performers = buildPerformers({ config: rt.config, store, clock, logger: rt.logger, legal: rt.legal, procedures: rt.procedures, connections, ...(lawfirm ? { lawfirm } : {}) });
     const daemon = new Daemon({ config: rt.config, store, queue, clock, logger: rt.logger, connections, policies: rt.policies, context: rt.context, performers: performers.performers, tracking: performers.providers, ...(link ? { lawfirm: { link, pollCron: rt.config.lawfirm!.pollCron } } : {}), metrics, ...(demo ? { simulatedSchedule: demo.schedule } : {}) });

@@ -3,7 +3,9 @@ import type { DirectPayment, PartnerDocument } from '../../adapters/lawfirm/part
 import type { Action } from '../model/action.schema';
 import type { Dossier } from '../model/dossier.schema';
 import type { PerformResult, Performer } from '../outbox/dispatch';
-import type { Store } from '../store/store';
+import type { DossierPart, NewDocument, Store, StoredDossier } from '../store/store';
+import { formatMoney } from '../model/money.schema';
+import { AdapterError } from '../sync/adapter-error';
 import type { Clock } from '../time/clock';
 import type { LawFirmLink } from './link';
 import { claimedReceivables, type DossierClaimLines } from '../dossier/claimed-items';
@@ -11,8 +13,9 @@ import { claimedReceivables, type DossierClaimLines } from '../dossier/claimed-i
 /**
  * The outbox rows of kind `dossier`, by template:
  * - `submit` (the escalation decided and approved): the dossier is built as of today, its
- *   documents gathered, and it is handed to the firm under the row's idempotency key — a row
- *   performed again after a crash is a replay the firm recognises, never a second file;
+ *   documents gathered, both stored, and it is handed to the firm under the row's idempotency
+ *   key — a row performed again after a crash or a lost answer sends the stored bytes again, a
+ *   replay the firm recognises, never a second file;
  * - `payment`: a payment the ledger shows while the firm works the file is reported to it (a full
  *   one asks it to close);
  * - `withdrawal`: the file is withdrawn.
@@ -24,7 +27,8 @@ export const DOSSIER_TEMPLATES = { submit: 'submit', payment: 'payment', withdra
 
 export interface BuiltDossier {
   dossier: Dossier;
-  documents: PartnerDocument[];
+  /** `documentId`: the stored document already holding the bytes (a proof); others are stored with the dossier. */
+  documents: (PartnerDocument & { documentId?: string })[];
 }
 
 export interface DossierPerformerOptions {
@@ -44,28 +48,89 @@ export function dossierPerformer(options: DossierPerformerOptions): Performer {
   };
 }
 
+/**
+ * Exactly once, across a crash or a lost answer: the dossier is built once and stored (content,
+ * hash, and every document's bytes) before it is first sent, and every attempt sends what was
+ * stored under the row's key. The firm answers a repeated submission with the first answer
+ * (same key, same body), so a submission whose answer was lost is simply sent again: a new
+ * build would carry another `createdAt` and interest, which the firm refuses as another body
+ * (409) — and a gate re-checked on a later day may no longer pass for a file the firm already has.
+ */
 async function submit(options: DossierPerformerOptions, action: Action): Promise<PerformResult> {
   const { store, clock, link } = options;
-  const { dossier, documents } = await options.build(action);
-  const result = await link.options.partner.submit({ dossier: dossier as unknown as Record<string, unknown> & { id: string; caseId: string }, documents, idempotencyKey: action.idempotencyKey });
+  const prepared = await preparedDossierOf(options, action);
+  if (prepared.dossier.fileId !== null && prepared.dossier.status !== 'prepared') {
+    // An earlier attempt was answered (or an event named the file) before its completion was recorded.
+    return { summary: `dossier already handed to the law firm ${link.id}: file ${prepared.dossier.fileId}`, data: { dossierId: prepared.dossier.id, fileId: prepared.dossier.fileId, status: prepared.dossier.status } };
+  }
+  const dossier = prepared.dossier.content as unknown as Dossier;
+  let result;
+  try {
+    result = await link.options.partner.submit({ dossier: prepared.dossier.content as Record<string, unknown> & { id: string; caseId: string }, documents: prepared.documents, idempotencyKey: action.idempotencyKey });
+  } catch (e) {
+    // The firm read the dossier and opened no file (422): it is no longer open on our side either.
+    if (e instanceof AdapterError && e.code === 'LAWFIRM_DOSSIER_INVALID') {
+      const at = clock.now().toISOString();
+      await store.refusePreparedDossier({ id: prepared.dossier.id, at, journal: [{ caseId: action.caseId, at, actor: { kind: 'system', id: 'outbox' }, type: 'dossier_refused', summary: `dossier ${prepared.dossier.id} refused by ${link.id}, no file opened: ${e.userMessage}`, data: { dossierId: prepared.dossier.id, partner: link.id, code: e.code } }] });
+    }
+    throw e;
+  }
   const at = clock.now().toISOString();
-  const total = dossier.claim.total;
-  await store.recordDossier(
-    { id: dossier.id, caseId: action.caseId, actionId: action.id, partner: link.id, fileId: result.fileId, status: 'submitted', state: 'submitted', stateAt: at, events: 0, content: JSON.parse(JSON.stringify(dossier)) as Record<string, unknown>, submittedAt: at, updatedAt: at },
-    [
+  await store.recordSubmission({
+    id: prepared.dossier.id,
+    fileId: result.fileId,
+    at,
+    journal: [
       {
         caseId: action.caseId,
         at,
         actor: { kind: 'system', id: 'outbox' },
         type: 'dossier_submitted',
-        summary: `dossier ${dossier.id} handed to ${link.id} (file ${result.fileId}${result.replayed ? ', already received' : ''}): ${dossier.recommendedProcedure} recommended, ${documents.length} document(s), claim ${total} ${dossier.claim.currency} minor units as of ${dossier.claim.asOf}`,
-        data: { dossierId: dossier.id, fileId: result.fileId, partner: link.id, procedure: dossier.recommendedProcedure, documents: documents.map((d) => ({ name: d.name, kind: d.kind, sha256: d.sha256 })), replayed: result.replayed },
+        summary: `dossier ${prepared.dossier.id} handed to ${link.id} (file ${result.fileId}${result.replayed ? ', already received' : ''}): ${dossier.recommendedProcedure} recommended, ${prepared.documents.length} document(s), claim ${formatMoney(dossier.claim.total, dossier.claim.currency)} as of ${dossier.claim.asOf}`,
+        data: { dossierId: prepared.dossier.id, fileId: result.fileId, partner: link.id, procedure: dossier.recommendedProcedure, documents: prepared.documents.map((d) => ({ name: d.name, kind: d.kind, sha256: d.sha256 })), replayed: result.replayed, contentSha256: prepared.dossier.contentSha256 ?? null },
       },
     ],
-  );
+  });
   // The firm's answer (accepted, or rejected with its reasons) also comes as an event of its feed,
   // with its own id: it is journalled and written back from there, once.
-  return { summary: `dossier handed to the law firm ${link.id}: file ${result.fileId} (${result.status})`, data: { dossierId: dossier.id, fileId: result.fileId, status: result.status, reasons: result.reasons } };
+  return { summary: `dossier handed to the law firm ${link.id}: file ${result.fileId} (${result.status}${result.replayed ? ', already received' : ''})`, data: { dossierId: prepared.dossier.id, fileId: result.fileId, status: result.status, reasons: result.reasons, replayed: result.replayed } };
+}
+
+/**
+ * The dossier this row hands over, as stored before its first sending, with its documents' bytes
+ * read back from the store (and checked against the hashes sent the first time). The first
+ * attempt builds it and stores it; a concurrent or later attempt finds it.
+ */
+async function preparedDossierOf(options: DossierPerformerOptions, action: Action): Promise<{ dossier: StoredDossier; documents: PartnerDocument[] }> {
+  const { store, clock, link } = options;
+  let stored = (await store.listDossiers({ caseId: action.caseId })).find((d) => d.actionId === action.id && d.partner === link.id);
+  if (!stored) {
+    const built = await options.build(action);
+    const at = clock.now().toISOString();
+    const content = JSON.parse(JSON.stringify(built.dossier)) as Record<string, unknown>;
+    const documents: NewDocument[] = [];
+    const parts: DossierPart[] = built.documents.map((d) => {
+      const documentId = d.documentId ?? `dossier:${built.dossier.id}:${d.name}`;
+      if (!d.documentId) documents.push({ id: documentId, caseId: action.caseId, actionId: action.id, kind: d.kind, mediaType: d.mediaType, content: d.content, provenAt: null, createdAt: at });
+      return { name: d.name, kind: d.kind, mediaType: d.mediaType, sha256: d.sha256, documentId };
+    });
+    const contentSha256 = createHash('sha256').update(JSON.stringify(content)).digest('hex');
+    ({ dossier: stored } = await store.prepareDossier({
+      dossier: { id: built.dossier.id, caseId: action.caseId, actionId: action.id, partner: link.id, fileId: null, status: 'prepared', state: 'submitted', stateAt: at, events: 0, content, contentSha256, parts, submittedAt: at, updatedAt: at },
+      documents,
+      journal: [{ caseId: action.caseId, at, actor: { kind: 'system', id: 'outbox' }, type: 'dossier_prepared', summary: `dossier ${built.dossier.id} built as of ${built.dossier.claim.asOf} and kept as it will be sent to ${link.id} (${parts.length} document(s))`, data: { dossierId: built.dossier.id, partner: link.id, contentSha256, documents: parts.map((p) => ({ name: p.name, sha256: p.sha256 })) } }],
+    }));
+  }
+  const documents: PartnerDocument[] = [];
+  for (const part of stored.parts ?? []) {
+    const doc = await store.getDocument(part.documentId);
+    const sha256 = doc ? createHash('sha256').update(doc.content).digest('hex') : undefined;
+    if (!doc || sha256 !== part.sha256) {
+      throw new AdapterError({ code: 'DOSSIER_DOCUMENT_MISSING', kind: 'system', userMessage: `dossier ${stored.id}: its document ${part.name} (stored as ${part.documentId}) ${doc ? 'no longer has the bytes first sent' : 'is no longer in the store'}; the dossier cannot be sent again as it was` });
+    }
+    documents.push({ name: part.name, kind: part.kind as PartnerDocument['kind'], mediaType: part.mediaType, content: doc.content, sha256 });
+  }
+  return { dossier: stored, documents };
 }
 
 async function openDossierOf(store: Store, caseId: string, partner: string) {
@@ -126,4 +191,25 @@ export async function pendingPaymentReports(store: Store, clock: Clock, partner:
     }
   }
   return rows;
+}
+
+/**
+ * At start: a submission in doubt — its dossier stored and sent, the firm's answer never recorded,
+ * the row since failed for good (the firm was down longer than the retries) — is made due again,
+ * once, with a journal line: it sends the stored bytes under the same key, so the firm answers
+ * with the file it opened, or opens it now. The firm's events may also have named the file first;
+ * such a dossier is no longer in doubt and is left alone.
+ */
+export async function requeueSubmissionsInDoubt(options: { store: Store; clock: Clock; partner: string }): Promise<number> {
+  const { store, clock, partner } = options;
+  const at = clock.now().toISOString();
+  let requeued = 0;
+  for (const dossier of await store.listDossiers({ open: true })) {
+    if (dossier.partner !== partner || dossier.status !== 'prepared' || dossier.fileId !== null || dossier.actionId === null) continue;
+    const action = await store.getAction(dossier.actionId);
+    if (action?.status !== 'failed') continue;
+    const summary = `dossier ${dossier.id} sent again to ${partner}: it was sent and the firm's answer never came (${action.lastError ?? 'no error kept'}); the same bytes under the same key open no second file`;
+    if (await store.requeueFailedAction({ id: action.id, at, journal: [{ caseId: action.caseId, at, actor: { kind: 'system', id: 'outbox' }, type: 'note', summary, data: { actionId: action.id, dossierId: dossier.id } }] })) requeued++;
+  }
+  return requeued;
 }

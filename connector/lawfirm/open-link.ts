@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { HttpLawFirmPartner, webhookSecrets, type PartnerDocument } from '../../adapters/lawfirm';
+import { HttpLawFirmPartner, webhookSecrets } from '../../adapters/lawfirm';
 import { FileDropPartner } from '../../adapters/lawfirm/file-drop';
 import type { Config } from '../../config/config.schema';
 import type { Policy } from '../../config/policy.schema';
@@ -78,7 +78,7 @@ export function dossierBuilder(deps: DossierBuilderDeps): (action: Action) => Pr
       ...(config.legal.termsOfSale ? { termsOfSale: config.legal.termsOfSale } : {}),
       costs,
     });
-    const documents: PartnerDocument[] = [];
+    const documents: BuiltDossier['documents'] = [];
     let claimed: Receivable[] | undefined;
     const listed: DossierDocument[] = [];
     for (const ref of dossier.documents) {
@@ -98,7 +98,7 @@ export function dossierBuilder(deps: DossierBuilderDeps): (action: Action) => Pr
       listed.push(ref);
       const stored = await store.getDocument(ref.ref);
       if (!stored) continue;
-      documents.push({ name: ref.name, kind: ref.kind, mediaType: stored.mediaType, content: stored.content, sha256: createHash('sha256').update(stored.content).digest('hex') });
+      documents.push({ name: ref.name, kind: ref.kind, mediaType: stored.mediaType, content: stored.content, sha256: createHash('sha256').update(stored.content).digest('hex'), documentId: stored.id });
     }
     // Invoices the dossier claims without listing a PDF (the ledger gave no link to one): the ERP
     // is asked for the PDF it keeps; one it has is attached and listed.

@@ -144,6 +144,16 @@ export async function applyPartnerEvents(deps: ApplyEventsDeps, events: readonly
     }
     const state = mapEventType(ev.type);
     const now = clock.now().toISOString();
+    if (dossier.fileId === null && ev.fileId) {
+      // The firm's event came before its answer to the submission (lost, or not back yet): the
+      // file it names is this dossier's, and later events and payments follow it.
+      await store.recordSubmission({
+        id: dossier.id,
+        fileId: ev.fileId,
+        at: now,
+        journal: [{ caseId: c.id, at: now, actor: { kind: 'lawfirm', id: partner }, type: 'dossier_submitted', summary: `dossier ${dossier.id} received by ${partner}: file ${ev.fileId}, as its event ${ev.id} says (the answer to the submission had not arrived)`, data: { dossierId: dossier.id, fileId: ev.fileId, partner, fromEvent: ev.id } }],
+      });
+    }
     const id = `${partner}:${ev.id}`;
     const recovered = ev.amount ? ` — ${formatMoney(ev.amount.amount, ev.amount.currency)} recouvrés` : '';
     const summary = `${STATE_FR[state]}${ev.label ? ` (${ev.label})` : ''}${recovered}`;

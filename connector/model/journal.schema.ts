@@ -25,7 +25,11 @@ export const JournalEntryTypeSchema = z.enum([
   /** A cost of recovery the controller entered with its receipt (C. com. L441-10 II, "sur justification"). */
   'recovery_cost',
   'payment_received',
+  /** The dossier as it will be sent, stored before its first sending (every retry sends it again). */
+  'dossier_prepared',
   'dossier_submitted',
+  /** The firm refused the dossier as sent (422): no file was opened. */
+  'dossier_refused',
   'procedure_event',
   'note',
   'case_closed',

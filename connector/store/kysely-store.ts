@@ -29,6 +29,8 @@ import type {
   NewDocument,
   StoredDocument,
   StoredDossier,
+  PrepareDossierInput,
+  RecordSubmissionInput,
   StoredProcedureEvent,
   EnqueueJobInput,
   QuarantinedRecord,
@@ -692,6 +694,73 @@ export class KyselyStore implements Store {
     });
   }
 
+  async prepareDossier(input: PrepareDossierInput): Promise<{ dossier: StoredDossier; created: boolean }> {
+    const { dossier } = input;
+    const created = await this.inTransaction(async (tx) => {
+      const inserted = await attempt('write', 'dossiers', dossier.id, () =>
+        tx.db
+          .insertInto('dossiers')
+          .values({
+            id: dossier.id,
+            case_id: dossier.caseId,
+            action_id: dossier.actionId,
+            partner: dossier.partner,
+            file_id: dossier.fileId,
+            status: dossier.status,
+            state: dossier.state,
+            state_at: dossier.stateAt,
+            events: dossier.events,
+            content: JSON.stringify(dossier.content),
+            content_sha256: dossier.contentSha256,
+            parts: JSON.stringify(dossier.parts),
+            submitted_at: dossier.submittedAt,
+            updated_at: dossier.updatedAt,
+          })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .returning('id')
+          .executeTakeFirst(),
+      );
+      if (inserted === undefined) return false;
+      for (const d of input.documents) {
+        if (d.caseId !== dossier.caseId) throw new StoreError(`document "${d.id}" belongs to case "${d.caseId}", not to the dossier's case "${dossier.caseId}"`, { table: 'documents', recordId: d.id });
+        await tx.insertDocument(d);
+      }
+      if (input.journal.length > 0) await tx.appendJournalEntries(input.journal);
+      return true;
+    });
+    const stored = await this.getDossier(dossier.id);
+    if (!stored) throw new StoreError(`dossier "${dossier.id}" was neither stored nor found`, { table: 'dossiers', recordId: dossier.id });
+    return { dossier: stored, created };
+  }
+
+  async recordSubmission(input: RecordSubmissionInput): Promise<boolean> {
+    return this.inTransaction(async (tx) => {
+      const updated = await attempt('write', 'dossiers', input.id, () =>
+        tx.db
+          .updateTable('dossiers')
+          .set((eb) => ({ file_id: input.fileId, status: eb.case().when('status', '=', 'prepared').then('submitted').else(eb.ref('status')).end(), updated_at: input.at }))
+          .where('id', '=', input.id)
+          .where('file_id', 'is', null)
+          .returning('id')
+          .executeTakeFirst(),
+      );
+      if (updated === undefined) return false;
+      if (input.journal.length > 0) await tx.appendJournalEntries(input.journal);
+      return true;
+    });
+  }
+
+  async refusePreparedDossier(input: { id: string; at: string; journal: Omit<CaseJournalEntry, 'seq'>[] }): Promise<boolean> {
+    return this.inTransaction(async (tx) => {
+      const updated = await attempt('write', 'dossiers', input.id, () =>
+        tx.db.updateTable('dossiers').set({ status: 'rejected', updated_at: input.at }).where('id', '=', input.id).where('status', '=', 'prepared').where('file_id', 'is', null).returning('id').executeTakeFirst(),
+      );
+      if (updated === undefined) return false;
+      if (input.journal.length > 0) await tx.appendJournalEntries(input.journal);
+      return true;
+    });
+  }
+
   async getDossier(id: string): Promise<StoredDossier | undefined> {
     const row = await attempt('read', 'dossiers', id, () => this.db.selectFrom('dossiers').selectAll().where('id', '=', id).executeTakeFirst());
     return row === undefined ? undefined : rowToDossier(row);
@@ -705,7 +774,8 @@ export class KyselyStore implements Store {
   async listDossiers(filter: { caseId?: string; open?: boolean } = {}): Promise<StoredDossier[]> {
     let query = this.db.selectFrom('dossiers').selectAll().orderBy('submitted_at').orderBy('id');
     if (filter.caseId !== undefined) query = query.where('case_id', '=', filter.caseId);
-    if (filter.open !== undefined) query = filter.open ? query.where('status', 'in', ['submitted', 'accepted']) : query.where('status', 'not in', ['submitted', 'accepted']);
+    // A prepared dossier is open: the firm may have opened its file, the answer is not known yet.
+    if (filter.open !== undefined) query = filter.open ? query.where('status', 'in', ['prepared', 'submitted', 'accepted']) : query.where('status', 'not in', ['prepared', 'submitted', 'accepted']);
     const rows = await attempt('read', 'dossiers', undefined, () => query.execute());
     return rows.map(rowToDossier);
   }

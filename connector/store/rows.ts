@@ -6,7 +6,7 @@ import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Payment } from '../model/payment.schema';
 import type { Receivable } from '../model/receivable.schema';
 import type { CasesTable, CaseJournalTable, DebtorsTable, DecisionsTable, DeliveriesTable, DocumentsTable, DossiersTable, ProcedureEventsTable, JobsTable, OutboxTable, PaymentsTable, ReceivablesTable } from './schema';
-import type { Decision, Delivery, ReceivableAnnotations, StoredDocument, StoredDossier, StoredJob, StoredProcedureEvent } from './store';
+import type { Decision, Delivery, ReceivableAnnotations, DossierPart, StoredDocument, StoredDossier, StoredJob, StoredProcedureEvent } from './store';
 
 /**
  * Canonical record ↔ table row, for both drivers. Rows were validated by the zod schemas
@@ -390,6 +390,8 @@ export function rowToDossier(row: Selectable<DossiersTable>): StoredDossier {
     stateAt: row.state_at,
     events: row.events,
     content: JSON.parse(row.content) as Record<string, unknown>,
+    ...(row.content_sha256 !== null && row.content_sha256 !== undefined ? { contentSha256: row.content_sha256 } : {}),
+    ...(row.parts !== null && row.parts !== undefined ? { parts: JSON.parse(row.parts) as DossierPart[] } : {}),
     submittedAt: row.submitted_at,
     updatedAt: row.updated_at,
   };

@@ -217,6 +217,10 @@ export interface DossiersTable {
   events: number;
   /** JSON of the dossier as sent. */
   content: string;
+  /** SHA-256 of `content`; null on rows recorded before it was kept. */
+  content_sha256: string | null;
+  /** JSON of DossierPart[]; null on rows recorded before it was kept. */
+  parts: string | null;
   submitted_at: string;
   updated_at: string;
 }

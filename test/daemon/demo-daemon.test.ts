@@ -92,11 +92,16 @@ describe('recouvra run (demo)', () => {
 
   it('escalated files reach the firm once each, and every event it reports is journalled once and noted on the invoices in Odoo', async () => {
     const sim = running.demo!.lawfirmSimulator;
-    const dossiers = await running.store.listDossiers();
-    expect(dossiers.length).toBeGreaterThan(0);
+    const all = await running.store.listDossiers();
     const files = sim.listFiles();
+    // A dossier is stored before it is sent: one still `prepared` when the daemon stopped was being
+    // sent (its file, if the firm opened one, is found by the next attempt). Never a file we do not know.
+    const inFlight = all.filter((d) => d.status === 'prepared' && d.fileId === null);
+    expect(files.every((f) => all.some((d) => d.id === f.dossierId))).toBe(true);
+    const dossiers = all.filter((d) => !inFlight.includes(d));
+    expect(dossiers.length).toBeGreaterThan(0);
     // One file per dossier at the firm, however often the outbox row was performed.
-    expect(files.map((f) => f.dossierId).sort()).toEqual(dossiers.map((d) => d.id).sort());
+    expect(files.map((f) => f.dossierId).filter((id) => !inFlight.some((d) => d.id === id)).sort()).toEqual(dossiers.map((d) => d.id).sort());
     for (const d of dossiers) {
       expect(files.find((f) => f.dossierId === d.id)?.fileId).toBe(d.fileId);
       // Handed over after a formal notice and a controller's approval.

@@ -33,7 +33,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.migrate();
         expect(await store.getDebtor('d1')).toStrictEqual(debtor('d1'));
         const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(kyselyOf(store));
-        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-sync-indexes', '0003-jobs', '0004-deliveries', '0005-dossiers']);
+        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-sync-indexes', '0003-jobs', '0004-deliveries', '0005-dossiers', '0006-dossier-parts']);
       });
     });
 
@@ -590,6 +590,35 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.findDossierByFile('other-firm', 'F-1')).toBeUndefined();
         expect((await store.listDossiers({ open: true })).map((d) => d.id)).toEqual(['dos-1']);
         expect(await store.readJournal(c)).toHaveLength(1);
+      });
+
+      it('prepares a dossier once with its documents, then records its file once; a refused one no longer counts as open', async () => {
+        await store.saveCase(caseOf('d1'));
+        const c = caseOf('d1').id;
+        const bytes = Buffer.from('%PDF-1.7 invoice');
+        const prepared = { ...dossier(c), fileId: null, status: 'prepared' as const, contentSha256: 'a'.repeat(64), parts: [{ name: 'f.pdf', kind: 'invoice', mediaType: 'application/pdf', sha256: 'b'.repeat(64), documentId: 'dossier:dos-1:f.pdf' }] };
+        const doc = { id: 'dossier:dos-1:f.pdf', caseId: c, actionId: null, kind: 'invoice', mediaType: 'application/pdf', content: bytes, provenAt: null, createdAt: SUBMITTED };
+        const first = await store.prepareDossier({ dossier: prepared, documents: [doc], journal: [entry(c, 'dossier_prepared')] });
+        expect(first).toMatchObject({ created: true, dossier: { status: 'prepared', fileId: null, contentSha256: 'a'.repeat(64), parts: prepared.parts } });
+        // Again (a concurrent or later attempt): nothing written, the stored one returned.
+        const again = await store.prepareDossier({ dossier: { ...prepared, content: { other: true } }, documents: [{ ...doc, content: Buffer.from('other') }], journal: [entry(c, 'dossier_prepared')] });
+        expect(again).toMatchObject({ created: false, dossier: { content: prepared.content } });
+        expect((await store.getDocument('dossier:dos-1:f.pdf'))!.content.equals(bytes)).toBe(true);
+        expect((await store.listDossiers({ open: true })).map((d) => d.id)).toEqual(['dos-1']);
+        expect(await store.recordSubmission({ id: 'dos-1', fileId: 'F-1', at: LATER, journal: [entry(c, 'dossier_submitted')] })).toBe(true);
+        expect(await store.recordSubmission({ id: 'dos-1', fileId: 'F-2', at: LATER, journal: [entry(c, 'dossier_submitted')] })).toBe(false);
+        expect(await store.getDossier('dos-1')).toMatchObject({ status: 'submitted', fileId: 'F-1' });
+        expect(await store.refusePreparedDossier({ id: 'dos-1', at: LATER, journal: [entry(c, 'dossier_refused')] })).toBe(false);
+        expect((await store.readJournal(c)).map((j) => j.type)).toEqual(['dossier_prepared', 'dossier_submitted']);
+        // An event moved the status on before the answer: recording the file keeps the status.
+        await store.prepareDossier({ dossier: { ...prepared, id: 'dos-2', parts: [] }, documents: [], journal: [] });
+        await store.applyProcedureEvent({ ...event(c, 'e1', 'accepted', '2025-04-02T00:00:00.000Z'), event: { ...event(c, 'e1', 'accepted', '2025-04-02T00:00:00.000Z').event, dossierId: 'dos-2' }, status: 'accepted' });
+        expect(await store.recordSubmission({ id: 'dos-2', fileId: 'F-9', at: LATER, journal: [] })).toBe(true);
+        expect(await store.getDossier('dos-2')).toMatchObject({ status: 'accepted', fileId: 'F-9' });
+        // Refused by the firm (422): no file, no longer open.
+        await store.prepareDossier({ dossier: { ...prepared, id: 'dos-3', parts: [] }, documents: [], journal: [] });
+        expect(await store.refusePreparedDossier({ id: 'dos-3', at: LATER, journal: [entry(c, 'dossier_refused')] })).toBe(true);
+        expect((await store.listDossiers({ open: true })).map((d) => d.id)).toEqual(['dos-1', 'dos-2']);
       });
 
       it('applies each event once, numbered in order of application; the state follows the latest by occurrence', async () => {

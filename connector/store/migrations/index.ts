@@ -5,6 +5,7 @@ import { syncIndexesMigration } from './0002-sync-indexes';
 import { jobsMigration } from './0003-jobs';
 import { deliveriesMigration } from './0004-deliveries';
 import { dossiersMigration } from './0005-dossiers';
+import { dossierPartsMigration } from './0006-dossier-parts';
 
 /**
  * The migrations, listed in code rather than found by scanning a folder, so that they run the
@@ -21,6 +22,7 @@ export function storeMigrations(driver: Store['driver']): MigrationProvider {
     '0003-jobs': jobsMigration(driver),
     '0004-deliveries': deliveriesMigration(driver),
     '0005-dossiers': dossiersMigration(driver),
+    '0006-dossier-parts': dossierPartsMigration,
   };
   return { getMigrations: async () => migrations };
 }
