@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ActionKindSchema } from '../connector/model/action.schema';
 import { PostalConfigSchema } from '../adapters/postal/config.schema';
 import { SmsConfigSchema } from '../adapters/sms/config.schema';
 import { EmailChannelConfigSchema } from '../connector/channels/email/email-config.schema';
@@ -69,8 +70,23 @@ export const DaemonConfigSchema = z
     trackCron: CronSchema.default(DAEMON_DEFAULTS.trackCron),
     /** On SIGTERM/SIGINT, how long running jobs may take to finish (ms) before the process exits anyway. */
     drainTimeoutMs: z.number().int().min(0).max(600_000).default(DAEMON_DEFAULTS.drainTimeoutMs),
+    /**
+     * How long an outbox row is retried after its first failure, per kind, in time rather than
+     * attempts: `{ email: { forMinutes: 360, maxDelayMinutes: 30 }, dossier: { forMinutes: 4320 } … }`.
+     * Kinds left out keep their defaults (connector/outbox/retry-budget.ts).
+     */
+    retry: z
+      .partialRecord(
+        ActionKindSchema,
+        z.strictObject({
+          forMinutes: z.number({ error: 'forMinutes must be a number of minutes' }).int({ error: 'forMinutes must be a whole number of minutes' }).min(1, { error: 'forMinutes must be at least 1' }).max(30 * 24 * 60, { error: 'forMinutes is at most 43200 (30 days)' }),
+          maxDelayMinutes: z.number({ error: 'maxDelayMinutes must be a number of minutes' }).int({ error: 'maxDelayMinutes must be a whole number of minutes' }).min(1, { error: 'maxDelayMinutes must be at least 1' }).max(24 * 60, { error: 'maxDelayMinutes is at most 1440 (a day)' }).default(30),
+        }),
+        { error: `daemon.retry takes action kinds (${ActionKindSchema.options.join(', ')}), each { forMinutes, maxDelayMinutes }` },
+      )
+      .default({}),
   })
-  .default(DAEMON_DEFAULTS);
+  .default({ ...DAEMON_DEFAULTS, retry: {} });
 
 export const ConfigSchema = z.strictObject({
   /** Version of this file's format. */

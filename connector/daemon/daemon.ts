@@ -158,7 +158,7 @@ export class Daemon {
   private async dispatch(): Promise<void> {
     const { store, clock, logger, performers } = this.parts;
     const metrics = this.parts.metrics;
-    const result = await dispatchActions({ store, performers, clock, logger, ...(metrics ? { onOutcome: (kind: ActionKind, outcome: 'done' | 'retried' | 'failed') => metrics.observeAction(kind, outcome) } : {}) });
+    const result = await dispatchActions({ store, performers, clock, logger, budgets: this.parts.config.daemon.retry, ...(metrics ? { onOutcome: (kind: ActionKind, outcome: 'done' | 'retried' | 'failed') => metrics.observeAction(kind, outcome) } : {}) });
     if (result.done + result.retried + result.failed > 0) logger.info(`outbox: ${result.done} done, ${result.retried} to retry, ${result.failed} failed${result.rateLimitedMs ? `; a channel asked to wait ${result.rateLimitedMs} ms` : ''}`);
   }
 

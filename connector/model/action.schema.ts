@@ -29,6 +29,8 @@ export const ActionSchema = z.strictObject({
   attempts: z.number().int().nonnegative().default(0),
   notBefore: IsoDateTimeSchema,
   lastError: z.string().nullable().default(null),
+  /** When the row's current run of failures began (absent when it has none): its retries are budgeted in time from then. */
+  firstFailedAt: IsoDateTimeSchema.optional(),
   createdAt: IsoDateTimeSchema,
   updatedAt: IsoDateTimeSchema,
 });

@@ -5,7 +5,8 @@ import type { DeliveryChannel, Store } from '../store/store';
 import { firstCheckAt } from './delivery-tracking';
 import type { Clock } from '../time/clock';
 import { AdapterError } from '../sync/adapter-error';
-import { decideRetry, DEFAULT_RETRY, type RetryOptions } from '../sync/retry-policy';
+import { decideRetry, type RetryOptions } from '../sync/retry-policy';
+import { decideBudgetedRetry, DEFAULT_RETRY_BUDGETS, type RetryBudget } from './retry-budget';
 
 /**
  * Decide, record, then act: performs pending outbox rows through one performer per action kind
@@ -42,7 +43,12 @@ export interface DispatchOptions {
   performers: Partial<Record<ActionKind, Performer>>;
   clock: Clock;
   logger: Logger;
+  /** How long each kind is retried after its first failure; default DEFAULT_RETRY_BUDGETS (config `daemon.retry`). */
+  budgets?: Partial<Record<ActionKind, RetryBudget>>;
+  /** A fixed number of attempts instead of the time budgets (tests that count attempts). */
   retry?: RetryOptions;
+  /** Jitter source of the budgeted retries, injected so that tests are deterministic. */
+  random?: () => number;
   /** At most this many rows per kind per run. Default 500. */
   limit?: number;
   /** How long a taken row stays this worker's before another may take it (its worker died), in ms. Default 20,000. */
@@ -108,11 +114,21 @@ async function performOne(options: DispatchOptions, action: Action, perform: Per
     if (e instanceof AdapterError && e.kind === 'rate_limit') {
       const retryAfterMs = e.retryAfterMs ?? 60_000;
       // Not an attempt: the row goes back as it was, later.
-      await store.completeAction({ id: action.id, status: 'pending', attempts: action.attempts, lastError: message, at, notBefore: new Date(clock.now().getTime() + retryAfterMs).toISOString() });
+      // Not a failure either: the run of failures, if any, is left as it was.
+      await store.completeAction({ id: action.id, status: 'pending', attempts: action.attempts, lastError: message, at, notBefore: new Date(clock.now().getTime() + retryAfterMs).toISOString(), firstFailedAt: action.firstFailedAt ?? null });
       return { kind: 'rate_limited', retryAfterMs };
     }
     // A write whose outcome is unknown may be tried again: every performer checks or deduplicates first.
-    const decision = decideRetry(e instanceof AdapterError && e.outcomeUnknown ? new AdapterError({ code: e.code, kind: 'transient', userMessage: e.userMessage }) : e, attempts, false, options.retry ?? DEFAULT_RETRY);
+    const retriable = e instanceof AdapterError && e.outcomeUnknown ? new AdapterError({ code: e.code, kind: 'transient', userMessage: e.userMessage }) : e;
+    const decision = options.retry
+      ? decideRetry(retriable, attempts, false, options.retry)
+      : decideBudgetedRetry(retriable, {
+          attempt: attempts,
+          firstFailedAt: new Date(action.firstFailedAt ?? at),
+          now: clock.now(),
+          budget: options.budgets?.[action.kind] ?? DEFAULT_RETRY_BUDGETS[action.kind],
+          random: options.random ?? Math.random,
+        });
     if (decision.retry) {
       const notBefore = new Date(clock.now().getTime() + decision.delayMs).toISOString();
       await store.completeAction({ id: action.id, status: 'pending', attempts, lastError: message, at, notBefore });

@@ -565,11 +565,14 @@ export class KyselyStore implements Store {
 
   async completeAction(input: CompleteActionInput): Promise<void> {
     const { id, status, attempts, lastError, at, notBefore, journal = [] } = input;
+    // A failure (retried or final) opens a run of failures if none is open; success closes it.
+    const firstFailed =
+      input.firstFailedAt !== undefined ? { first_failed_at: input.firstFailedAt } : status === 'done' ? { first_failed_at: null } : lastError !== null ? { first_failed_at: sql<string>`coalesce(first_failed_at, ${at})` } : {};
     await this.inTransaction(async (tx) => {
       const updated = await attempt('write', 'outbox', id, () =>
         tx.db
           .updateTable('outbox')
-          .set({ status, attempts, last_error: lastError, updated_at: at, ...(notBefore === undefined ? {} : { not_before: notBefore }) })
+          .set({ status, attempts, last_error: lastError, updated_at: at, ...firstFailed, ...(notBefore === undefined ? {} : { not_before: notBefore }) })
           .where('id', '=', id)
           .returning('id')
           .executeTakeFirst(),
@@ -583,7 +586,7 @@ export class KyselyStore implements Store {
   async requeueFailedAction(input: { id: string; at: string; journal: Omit<CaseJournalEntry, 'seq'>[] }): Promise<boolean> {
     return this.inTransaction(async (tx) => {
       const updated = await attempt('write', 'outbox', input.id, () =>
-        tx.db.updateTable('outbox').set({ status: 'pending', attempts: 0, not_before: input.at, updated_at: input.at }).where('id', '=', input.id).where('status', '=', 'failed').returning('id').executeTakeFirst(),
+        tx.db.updateTable('outbox').set({ status: 'pending', attempts: 0, first_failed_at: null, not_before: input.at, updated_at: input.at }).where('id', '=', input.id).where('status', '=', 'failed').returning('id').executeTakeFirst(),
       );
       if (updated === undefined) return false;
       if (input.journal.length > 0) await tx.appendJournalEntries(input.journal);

@@ -324,6 +324,7 @@ export function actionToRow(a: Action): OutboxTable {
     attempts: a.attempts,
     not_before: a.notBefore,
     last_error: a.lastError,
+    first_failed_at: a.firstFailedAt ?? null,
     created_at: a.createdAt,
     updated_at: a.updatedAt,
   };
@@ -341,6 +342,7 @@ export function rowToAction(row: Selectable<OutboxTable>): Action {
     attempts: row.attempts,
     notBefore: row.not_before,
     lastError: row.last_error,
+    ...(row.first_failed_at ? { firstFailedAt: row.first_failed_at } : {}),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -141,6 +141,8 @@ export interface OutboxTable {
   attempts: number;
   not_before: string;
   last_error: string | null;
+  /** Start of the row's current run of failures; null when it has none. */
+  first_failed_at?: string | null;
   created_at: string;
   updated_at: string;
 }

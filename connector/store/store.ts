@@ -145,6 +145,11 @@ export interface CompleteActionInput {
   at: string;
   /** ISO 8601 timestamp before which the action must not be tried again (a retry); unchanged when absent. */
   notBefore?: string;
+  /**
+   * Start of the row's current run of failures: kept as it is when absent on a failure, set to
+   * `at` when the row had none, cleared when the row is done. Pass it to start the run over.
+   */
+  firstFailedAt?: string | null;
   journal?: Omit<CaseJournalEntry, 'seq'>[];
   /** With `done`: the provider accepted the message; its delivery is tracked from now on (`deliveries`). */
   delivery?: NewDelivery;

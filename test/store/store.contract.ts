@@ -33,7 +33,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.migrate();
         expect(await store.getDebtor('d1')).toStrictEqual(debtor('d1'));
         const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(kyselyOf(store));
-        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-sync-indexes', '0003-jobs', '0004-deliveries', '0005-dossiers', '0006-dossier-parts']);
+        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-sync-indexes', '0003-jobs', '0004-deliveries', '0005-dossiers', '0006-dossier-parts', '0007-outbox-first-failure']);
       });
     });
 
@@ -508,7 +508,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           notBefore: retryAt,
           journal: [entry(caseId, 'action_failed', { at: LATER, summary: 'e-mail refused for now, retrying', data: { actionId: before.id } })],
         });
-        expect(await store.getAction(before.id)).toStrictEqual({ ...before, attempts: 1, lastError: 'SMTP 451 4.7.1 try again later', notBefore: retryAt, updatedAt: LATER });
+        // The failure opens a run of failures; a second one keeps its start (retries are budgeted in time from it).
+        expect(await store.getAction(before.id)).toStrictEqual({ ...before, attempts: 1, lastError: 'SMTP 451 4.7.1 try again later', notBefore: retryAt, firstFailedAt: LATER, updatedAt: LATER });
+        await store.completeAction({ id: before.id, status: 'pending', attempts: 1, lastError: 'SMTP 451 4.7.1 try again later', at: LATER.replace('09:30', '09:31'), notBefore: retryAt });
+        expect(await store.getAction(before.id)).toMatchObject({ firstFailedAt: LATER });
 
         const doneAt = '2025-03-02T10:00:05Z';
         await store.completeAction({

@@ -6,6 +6,7 @@ import { jobsMigration } from './0003-jobs';
 import { deliveriesMigration } from './0004-deliveries';
 import { dossiersMigration } from './0005-dossiers';
 import { dossierPartsMigration } from './0006-dossier-parts';
+import { outboxFirstFailureMigration } from './0007-outbox-first-failure';
 
 /**
  * The migrations, listed in code rather than found by scanning a folder, so that they run the
@@ -23,6 +24,7 @@ export function storeMigrations(driver: Store['driver']): MigrationProvider {
     '0004-deliveries': deliveriesMigration(driver),
     '0005-dossiers': dossiersMigration(driver),
     '0006-dossier-parts': dossierPartsMigration,
+    '0007-outbox-first-failure': outboxFirstFailureMigration,
   };
   return { getMigrations: async () => migrations };
 }

@@ -65,6 +65,13 @@ describe('configuration', () => {
     expect(problemsOf('version: 1\nstroe:\n  driver: sqlite\n')).toEqual([expect.stringContaining('2:1 stroe: unknown key "stroe" — did you mean "store"?')]);
   });
 
+  it('daemon.retry: budgets per action kind in minutes; a wrong kind or a zero budget is named where it is', () => {
+    expect(parseConfig('c.yaml', 'version: 1\ndaemon:\n  retry:\n    email: { forMinutes: 600 }\n').config.daemon.retry).toEqual({ email: { forMinutes: 600, maxDelayMinutes: 30 } });
+    expect(problemsOf('version: 1\ndaemon:\n  retry:\n    fax: { forMinutes: 10 }\n    email: { forMinutes: 0 }\n')).toEqual(
+      expect.arrayContaining(['5:26 daemon.retry.email.forMinutes: forMinutes must be at least 1', expect.stringMatching(/^4:5 daemon\.retry\.fax: unknown key "fax"/)]),
+    );
+  });
+
   it('names a wrong legal.imputation by its line and the two accepted rules', () => {
     expect(problemsOf('version: 1\nlegal:\n  imputation: interest\n')).toEqual(['3:15 legal.imputation: legal.imputation must be interest-first (C. civ. 1343-1) or principal-first']);
   });

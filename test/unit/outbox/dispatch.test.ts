@@ -96,4 +96,59 @@ describe('outbox dispatch', () => {
     expect(await run({ email: async () => ({ summary: 'x' }) })).toMatchObject({ done: 0 });
     expect((await store.getAction(a!.id))!.status).toBe('pending');
   });
+
+  describe('retries budgeted in time (the daemon: no fixed attempts)', () => {
+    const budgeted = (performers: Partial<Record<Action['kind'], Performer>>, budgets = {}) => dispatchActions({ store, performers, clock: { now: () => now }, logger: memoryLogger('error').logger, budgets, random: () => 0.5 });
+    /** Runs the dispatcher at each due time, as the daemon's outbox tick does, until `until`. */
+    async function runUntil(performers: Partial<Record<Action['kind'], Performer>>, until: Date, budgets = {}): Promise<number> {
+      let runs = 0;
+      while (now < until) {
+        const pending = (await store.listActions({ status: 'pending' }))[0];
+        if (!pending) break;
+        now = new Date(Math.max(now.getTime(), Date.parse(pending.notBefore)));
+        if (now >= until) break;
+        await budgeted(performers, budgets);
+        runs++;
+      }
+      return runs;
+    }
+
+    it('SMTP greylisting (451) for 150 s, then the server takes it: sent, not failed for good', async () => {
+      const [a] = await addActions('email');
+      const greylistedUntil = new Date(Date.parse(AT) + 150_000);
+      let tries = 0;
+      const email: Performer = async () => {
+        tries++;
+        if (now < greylistedUntil) throw new AdapterError({ code: 'SMTP_TRANSIENT', kind: 'transient', userMessage: '451 4.7.1 greylisted, try again later' });
+        return { summary: 'e-mail sent' };
+      };
+      await runUntil({ email }, new Date(Date.parse(AT) + 3_600_000));
+      // Waits of 15 s, 30 s, 60 s, 120 s (half of 30 s × 2^n with the jitter at 0.5): the 5th try, at 225 s, is taken.
+      expect(await store.getAction(a!.id)).toMatchObject({ status: 'done', attempts: 5, lastError: null });
+      expect(await store.getAction(a!.id)).not.toHaveProperty('firstFailedAt');
+      expect(tries).toBe(5);
+      expect(await journalTypes()).toEqual(['action_performed: e-mail sent']);
+    });
+
+    it('a permanent answer (550) fails at once, whatever the budget', async () => {
+      const [a] = await addActions('email');
+      const email: Performer = async () => {
+        throw new AdapterError({ code: 'SMTP_REJECTED', kind: 'system', userMessage: '550 5.1.1 mailbox unknown' });
+      };
+      expect(await budgeted({ email })).toMatchObject({ failed: 1 });
+      expect(await store.getAction(a!.id)).toMatchObject({ status: 'failed', attempts: 1 });
+    });
+
+    it('a budget spent fails the row with how long it was tried; Retry-After is honoured; the budget is configurable per kind', async () => {
+      const [a] = await addActions('sms');
+      const sms: Performer = async () => {
+        throw new AdapterError({ code: 'SMS_DOWN', kind: 'transient', userMessage: 'provider down', retryAfterMs: 600_000 });
+      };
+      // 30-minute budget: Retry-After 10 min is above the jittered wait, so tries at 0, 10, 20 min and a last one at 30 min.
+      await runUntil({ sms }, new Date(Date.parse(AT) + 3_600_000), { sms: { forMinutes: 30, maxDelayMinutes: 30 } });
+      expect(await store.getAction(a!.id)).toMatchObject({ status: 'failed', attempts: 4 });
+      const failed = (await store.readJournal(caseId)).find((j) => j.type === 'action_failed')!;
+      expect(failed.data['reason']).toBe('SMS_DOWN: gave up after 4 attempt(s) over 30 min (retry budget 30 min)');
+    });
+  });
 });
