@@ -8,7 +8,7 @@ import type { Payment } from '../model/payment.schema';
 import type { Receivable } from '../model/receivable.schema';
 import { storeMigrations } from './migrations';
 import { StoreError, attempt, messageOf, wrapError } from './errors';
-import { CASE_COLUMNS, DEBTOR_COLUMNS, PAYMENT_COLUMNS, RECEIVABLE_ANNOTATION_COLUMNS, RECEIVABLE_COLUMNS, actionToRow, annotationsToRow, caseToRow, debtorToRow, decisionToRow, journalEntryToRow, newCaseRow, paymentToRow, receivableToRow, rowToAction, rowToCase, rowToDebtor, rowToDelivery, rowToDocument, rowToDossier, rowToProcedureEvent, rowToDecision, rowToJournalEntry, rowToPayment, rowToReceivable, rowToStoredJob } from './rows';
+import { CASE_COLUMNS, DEBTOR_COLUMNS, PAYMENT_COLUMNS, RECEIVABLE_ANNOTATION_COLUMNS, RECEIVABLE_COLUMNS, actionToRow, annotationsToRow, caseToRow, debtorToRow, decisionToRow, journalEntryToRow, newCaseRow, paymentToRow, receivableToRow, rowToAction, rowToCase, rowToDebtor, rowToDelivery, rowToDocument, dossierToRow, rowToDossier, rowToProcedureEvent, rowToDecision, rowToJournalEntry, rowToPayment, rowToReceivable, rowToStoredJob } from './rows';
 import type {
   CasesTable,
   Database,
@@ -673,20 +673,7 @@ export class KyselyStore implements Store {
       const inserted = await attempt('write', 'dossiers', dossier.id, () =>
         tx.db
           .insertInto('dossiers')
-          .values({
-            id: dossier.id,
-            case_id: dossier.caseId,
-            action_id: dossier.actionId,
-            partner: dossier.partner,
-            file_id: dossier.fileId,
-            status: dossier.status,
-            state: dossier.state,
-            state_at: dossier.stateAt,
-            events: dossier.events,
-            content: JSON.stringify(dossier.content),
-            submitted_at: dossier.submittedAt,
-            updated_at: dossier.updatedAt,
-          })
+          .values(dossierToRow(dossier))
           .onConflict((oc) => oc.column('id').doNothing())
           .returning('id')
           .executeTakeFirst(),
@@ -703,22 +690,7 @@ export class KyselyStore implements Store {
       const inserted = await attempt('write', 'dossiers', dossier.id, () =>
         tx.db
           .insertInto('dossiers')
-          .values({
-            id: dossier.id,
-            case_id: dossier.caseId,
-            action_id: dossier.actionId,
-            partner: dossier.partner,
-            file_id: dossier.fileId,
-            status: dossier.status,
-            state: dossier.state,
-            state_at: dossier.stateAt,
-            events: dossier.events,
-            content: JSON.stringify(dossier.content),
-            content_sha256: dossier.contentSha256,
-            parts: JSON.stringify(dossier.parts),
-            submitted_at: dossier.submittedAt,
-            updated_at: dossier.updatedAt,
-          })
+          .values(dossierToRow(dossier))
           .onConflict((oc) => oc.column('id').doNothing())
           .returning('id')
           .executeTakeFirst(),

@@ -380,6 +380,25 @@ export function rowToDocument(row: Omit<Selectable<DocumentsTable>, 'content'>):
   };
 }
 
+export function dossierToRow(d: StoredDossier): DossiersTable {
+  return {
+    id: d.id,
+    case_id: d.caseId,
+    action_id: d.actionId,
+    partner: d.partner,
+    file_id: d.fileId,
+    status: d.status,
+    state: d.state,
+    state_at: d.stateAt,
+    events: d.events,
+    content: JSON.stringify(d.content),
+    content_sha256: d.contentSha256 ?? null,
+    parts: d.parts ? JSON.stringify(d.parts) : null,
+    submitted_at: d.submittedAt,
+    updated_at: d.updatedAt,
+  };
+}
+
 export function rowToDossier(row: Selectable<DossiersTable>): StoredDossier {
   return {
     id: row.id,
