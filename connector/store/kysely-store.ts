@@ -842,7 +842,8 @@ export class KyselyStore implements Store {
         stream: page.stream,
         source_id: q.sourceId,
         reason: q.reason,
-        raw: JSON.stringify(q.raw ?? null),
+        // An ERP's integer beyond 2^53 arrives as a bigint, which JSON.stringify refuses: kept as its digits.
+        raw: JSON.stringify(q.raw ?? null, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)),
         at: q.at,
       }));
       for (const chunk of chunksOf(quarantined)) {

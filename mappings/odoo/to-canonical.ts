@@ -56,6 +56,13 @@ export function moveToReceivable(raw: unknown, connection: string): Mapped<Recei
   if (m.commercial_partner_id === false) return { ok: false, reason: `${m.name}: no customer (commercial_partner_id is empty)` };
   if (m.company_id === false) return { ok: false, reason: `${m.name}: no company` };
   const currency = m.currency_id[1];
+  // Odoo keeps amount_total and amount_residual unsigned on customer invoices (the signs are in
+  // amount_*_signed; account.move _compute_amount, [UNVERIFIED] against a capture of a refund): a
+  // negative amount on an invoice is not a debt, and taking its absolute value would make one.
+  // A credit note's sign is dropped as before: it only ever lowers what is claimed.
+  if (kind === 'invoice' && (m.amount_total < 0 || m.amount_residual < 0)) {
+    return { ok: false, reason: `${m.name}: a customer invoice with a negative ${m.amount_residual < 0 ? `amount_residual (${m.amount_residual})` : `amount_total (${m.amount_total})`}: Odoo keeps these unsigned, so the record is not trusted as a debt` };
+  }
   const total = toMinorUnits(Math.abs(m.amount_total), currency);
   const residual = toMinorUnits(Math.abs(m.amount_residual), currency);
   if (typeof total === 'string') return { ok: false, reason: `${m.name}: amount_total ${total}` };

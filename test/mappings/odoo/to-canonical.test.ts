@@ -86,6 +86,9 @@ describe('Odoo account.move → Receivable', () => {
     ['sub-cent amount', { amount_residual: 10.005 }, 'INV/2026/00004: amount_residual amount 10.005 has more decimals than USD allows (2)'],
     ['residual above total', { amount_residual: 40000 }, 'INV/2026/00004: open: open amount cannot exceed the total'],
     ['garbage', { amount_total: 'lots' }, 'not an Odoo account.move record: amount_total'],
+    // Math.abs used to turn this into a debt of 120.50.
+    ['a negative residual on an invoice', { amount_residual: -120.5 }, 'INV/2026/00004: a customer invoice with a negative amount_residual (-120.5): Odoo keeps these unsigned, so the record is not trusted as a debt'],
+    ['a negative total on an invoice', { amount_total: -500 }, 'INV/2026/00004: a customer invoice with a negative amount_total (-500)'],
     ['unknown currency', { currency_id: [9, 'XXY'] }, 'INV/2026/00004: currency: unknown ISO 4217 currency "XXY"'],
   ])('quarantines %s with a clear reason', (_name, change, reason) => {
     const r = moveToReceivable({ ...move, ...change }, 'main');
