@@ -127,7 +127,7 @@ describe('recouvra run (demo)', () => {
     const ids = applied.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const e of applied) expect(fed.has(e.id.replace(/^cabinet-demo:/, ''))).toBe(true);
-    // Each event whose note row is done is on every claimed invoice in Odoo, once.
+    // Each event whose note row is done is on every claimed invoice in Odoo, once (not on the credit notes the claim deducts).
     const odoo = new XmlRpcOdooRpc({ baseUrl: running.demo!.odooUrl, database: 'demo', login: 'admin', apiKey: 'admin-api-key', timeoutMs: 5_000 });
     const messages = await odoo.call<{ res_id: number; body: string }[]>('mail.message', 'search_read', { domain: [['model', '=', 'account.move'], ['body', 'ilike', 'procédure judiciaire']], fields: ['res_id', 'body'] }, { isWrite: false });
     let checked = 0;
@@ -138,7 +138,7 @@ describe('recouvra run (demo)', () => {
         if (!rows.some((r) => r.idempotencyKey === key)) continue;
         const marker = writeBackMarker(key);
         const carrying = messages.filter((m) => m.body.includes(marker));
-        const claimed = (d.content['claim'] as { lines: unknown[] }).lines.length;
+        const claimed = (d.content['claim'] as { lines: { kind: string }[] }).lines.filter((l) => l.kind === 'invoice').length;
         expect(carrying).toHaveLength(claimed);
         expect(new Set(carrying.map((m) => m.res_id)).size).toBe(claimed);
         checked++;
