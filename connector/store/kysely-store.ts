@@ -670,32 +670,24 @@ export class KyselyStore implements Store {
 
   async recordDossier(dossier: StoredDossier, journal: Omit<CaseJournalEntry, 'seq'>[]): Promise<boolean> {
     return this.inTransaction(async (tx) => {
-      const inserted = await attempt('write', 'dossiers', dossier.id, () =>
-        tx.db
-          .insertInto('dossiers')
-          .values(dossierToRow(dossier))
-          .onConflict((oc) => oc.column('id').doNothing())
-          .returning('id')
-          .executeTakeFirst(),
-      );
-      if (inserted === undefined) return false;
+      if (!(await tx.insertDossier(dossier))) return false;
       if (journal.length > 0) await tx.appendJournalEntries(journal);
       return true;
     });
   }
 
+  /** A dossier whose id is taken is left as it is: false. */
+  private async insertDossier(dossier: StoredDossier): Promise<boolean> {
+    const inserted = await attempt('write', 'dossiers', dossier.id, () =>
+      this.db.insertInto('dossiers').values(dossierToRow(dossier)).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst(),
+    );
+    return inserted !== undefined;
+  }
+
   async prepareDossier(input: PrepareDossierInput): Promise<{ dossier: StoredDossier; created: boolean }> {
     const { dossier } = input;
     const created = await this.inTransaction(async (tx) => {
-      const inserted = await attempt('write', 'dossiers', dossier.id, () =>
-        tx.db
-          .insertInto('dossiers')
-          .values(dossierToRow(dossier))
-          .onConflict((oc) => oc.column('id').doNothing())
-          .returning('id')
-          .executeTakeFirst(),
-      );
-      if (inserted === undefined) return false;
+      if (!(await tx.insertDossier(dossier))) return false;
       for (const d of input.documents) {
         if (d.caseId !== dossier.caseId) throw new StoreError(`document "${d.id}" belongs to case "${d.caseId}", not to the dossier's case "${dossier.caseId}"`, { table: 'documents', recordId: d.id });
         await tx.insertDocument(d);
