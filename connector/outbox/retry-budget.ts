@@ -1,6 +1,6 @@
 import type { ActionKind } from '../model/action.schema';
 import { AdapterError } from '../sync/adapter-error';
-import type { RetryDecision } from '../sync/retry-policy';
+import { permanentFailure, type RetryDecision } from '../sync/retry-policy';
 
 /**
  * How long an outbox row keeps being tried after its first failure, per kind — in time, not in
@@ -36,9 +36,8 @@ const MINUTE = 60_000;
  * `Retry-After` honoured, and a last attempt at the budget's end rather than none.
  */
 export function decideBudgetedRetry(error: unknown, input: { attempt: number; firstFailedAt: Date; now: Date; budget: RetryBudget; random: () => number }): RetryDecision {
-  if (!(error instanceof AdapterError)) return { retry: false, reason: `unexpected error: ${error instanceof Error ? error.message : String(error)}` };
-  if (error.kind === 'config') return { retry: false, reason: `${error.code}: fix the configuration (${error.userMessage})` };
-  if (error.kind === 'system' && !error.outcomeUnknown) return { retry: false, reason: `${error.code}: ${error.userMessage}` };
+  const permanent = permanentFailure(error);
+  if (permanent !== undefined || !(error instanceof AdapterError)) return { retry: false, reason: permanent ?? 'unexpected error' };
   const { attempt, firstFailedAt, now, budget } = input;
   const elapsed = now.getTime() - firstFailedAt.getTime();
   const left = budget.forMinutes * MINUTE - elapsed;

@@ -27,17 +27,25 @@ export type RetryDecision = { retry: true; delayMs: number; reason: string } | {
  * so that many clients failing together do not come back together.
  */
 export function decideRetry(error: unknown, attempt: number, isWrite: boolean, options: RetryOptions = DEFAULT_RETRY): RetryDecision {
-  if (!(error instanceof AdapterError)) return { retry: false, reason: `unexpected error: ${error instanceof Error ? error.message : String(error)}` };
-  if (error.kind === 'config') return { retry: false, reason: `${error.code}: fix the configuration (${error.userMessage})` };
-  if (error.outcomeUnknown || (isWrite && error.kind === 'system')) {
+  if (error instanceof AdapterError && error.kind !== 'config' && (error.outcomeUnknown || (isWrite && error.kind === 'system'))) {
     return { retry: false, reason: `${error.code}: the write may have been applied; check before repeating it` };
   }
-  if (error.kind === 'system') return { retry: false, reason: `${error.code}: ${error.userMessage}` };
+  const permanent = permanentFailure(error);
+  if (permanent !== undefined) return { retry: false, reason: permanent };
+  if (!(error instanceof AdapterError)) throw error;
   if (attempt >= options.maxAttempts) return { retry: false, reason: `${error.code}: gave up after ${attempt} attempts` };
   const bound = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
   const jittered = Math.floor(options.random() * bound);
   const delayMs = error.retryAfterMs !== undefined ? Math.max(error.retryAfterMs, jittered) : jittered;
   return { retry: true, delayMs, reason: `${error.code} (${error.kind}), attempt ${attempt} of ${options.maxAttempts}` };
+}
+
+/** Why an error is not worth another attempt (unexpected, configuration, a refusal), or undefined when it is temporary. */
+export function permanentFailure(error: unknown): string | undefined {
+  if (!(error instanceof AdapterError)) return `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+  if (error.kind === 'config') return `${error.code}: fix the configuration (${error.userMessage})`;
+  if (error.kind === 'system' && !error.outcomeUnknown) return `${error.code}: ${error.userMessage}`;
+  return undefined;
 }
 
 /** Runs `call` until it succeeds or `decideRetry` says stop; the last error is thrown. */
