@@ -118,6 +118,7 @@ function summary(result: ClaimResult): string {
     for (const s of inv.segments) {
       lines.push(`    ${s.from} → ${s.to}  ${s.days} j  ${s.ratePercent.toFixed(2).replace('.', ',')} %  sur ${money(s.base)}  = ${money(s.interest)}`);
     }
+    for (const p of inv.imputed ?? []) lines.push(`    paiement du ${p.date} de ${money(p.amount)} : ${money(p.toInterest)} sur les intérêts échus, ${money(p.toPrincipal)} sur le principal`);
     if (inv.prescription) lines.push(`    prescription: fin du ${inv.prescription.prescribesOn}${inv.prescription.prescribed ? ' (PRESCRITE)' : ''}`);
   }
   lines.push(`Total: principal ${money(result.principal)} + intérêts ${money(result.interest)} + indemnités ${money(result.indemnity)} = ${money(result.total)}`);

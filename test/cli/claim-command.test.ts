@@ -68,6 +68,7 @@ describe('runClaim', () => {
     expect(out.stdout).toMatch(/2025-03-02 → 2025-06-30 {2}121 j {2}13,15 %/);
     expect(out.stdout).toMatch(/= 1\s092,16\s€/);
     expect(out.stdout).toContain("paiements imputés d'abord sur les intérêts (C. civ. 1343-1)");
+    expect(out.stdout).toMatch(/paiement du 2025-03-01 de 200,00\s€ : 8,21\s€ sur les intérêts échus, 191,79\s€ sur le principal/);
   });
 
   test("--imputation principal-first, or the configuration's legal.imputation, claims on the ledger's principal", () => {
