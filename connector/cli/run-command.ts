@@ -17,6 +17,7 @@ import { businessDate, systemClock, type Clock } from '../time/clock';
 import { rateStatus } from '../claim/legal-status';
 import { requeueRowsWaitingForRates } from '../outbox/rate-retry';
 import { requeueSubmissionsInDoubt } from '../lawfirm/dossier-performer';
+import { DEFAULT_RETRY_BUDGETS } from '../outbox/retry-budget';
 
 export interface RunArgs {
   config?: string;
@@ -62,7 +63,10 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
   if (!args.config) {
     demo = await startDemo({ clockSpeed: args.clockSpeed, invoices: args.demoInvoices, seed: args.seed, dataDir: args.dataDir, logger: rt.logger });
     clock = demo.clock;
-    rt.config = { ...rt.config, company: demo.company, channels: demo.channels, api: demo.api, lawfirm: demo.lawfirm, store: { driver: 'sqlite', sqlite: { path: demo.storePath } }, connections: demo.connections as Runtime['config']['connections'] };
+    // Retry budgets measure how long a real outage lasts; demo time runs clockSpeed times faster, so
+    // the demo stretches them by as much (the waits between attempts are left in demo time).
+    const retry = Object.fromEntries(Object.entries(DEFAULT_RETRY_BUDGETS).map(([kind, b]) => [kind, { ...b, forMinutes: b.forMinutes * args.clockSpeed }]));
+    rt.config = { ...rt.config, daemon: { ...rt.config.daemon, retry }, company: demo.company, channels: demo.channels, api: demo.api, lawfirm: demo.lawfirm, store: { driver: 'sqlite', sqlite: { path: demo.storePath } }, connections: demo.connections as Runtime['config']['connections'] };
     // The demo's keys and API token are made in code, not read from a file: the logger learns them here.
     rt.secrets.push(...secretValuesOf({ channels: demo.channels, api: demo.api, connections: demo.connections, lawfirm: demo.lawfirm }));
     output.write(demo.banner);
