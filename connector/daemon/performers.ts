@@ -13,6 +13,7 @@ import { dossierPerformer, type BuiltDossier } from '../lawfirm/dossier-performe
 import type { LawFirmLink } from '../lawfirm/link';
 import type { Action } from '../model/action.schema';
 import { ledgerPerformer } from '../outbox/ledger-actions';
+import { formalNoticeDocumentId } from '../dossier/formal-notice';
 import type { Store } from '../store/store';
 import { AdapterError } from '../sync/adapter-error';
 import type { ConnectionAdapter } from '../sync/connections';
@@ -66,15 +67,26 @@ export function buildPerformers(deps: PerformerDeps): Performers {
       return ctx === NOTHING_LEFT ? { summary: NOTHING_LEFT } : perform(ctx);
     };
 
+  /**
+   * The formal notice this row sends, kept as a case document before it first goes out: the dossier
+   * carries the letter as sent, and a retry sends the same bytes, not a letter rendered again.
+   */
+  const keptNotice = async (action: Action, render: () => Promise<Buffer>) => {
+    const id = formalNoticeDocumentId(action.id);
+    const earlier = await store.getDocument(id);
+    if (earlier) return earlier;
+    return store.keepDocument({ id, caseId: action.caseId, actionId: action.id, kind: 'formal_notice', mediaType: 'application/pdf', content: await render(), provenAt: null, createdAt: deps.clock.now().toISOString() });
+  };
+
   if (email) {
     performers.email = withContext(async (ctx) => {
       const { action } = ctx;
       const template = action.template ?? 'reminder-1';
       const notice = template === 'formal-notice' ? formalNoticeInput(ctx, config, legal, ['registered_letter', 'email']) : undefined;
-      const pdf = notice ? await renderFormalNoticePdf(notice) : undefined;
-      const message = composeEmail(template, notice ?? ctx.input, pdf);
+      const pdf = notice ? await keptNotice(action, () => renderFormalNoticePdf(notice)) : undefined;
+      const message = composeEmail(template, notice ?? ctx.input, pdf?.content);
       const sent = await email.send({ ...message, idempotencyKey: action.idempotencyKey });
-      return { summary: `e-mail "${message.subject}" sent to ${sent.accepted.length} recipient(s)${pdf ? ' with the formal notice attached' : ''}`, data: { messageId: sent.messageId, accepted: sent.accepted.length, rejected: sent.rejected.length, template } };
+      return { summary: `e-mail "${message.subject}" sent to ${sent.accepted.length} recipient(s)${pdf ? ' with the formal notice attached' : ''}`, data: { messageId: sent.messageId, accepted: sent.accepted.length, rejected: sent.rejected.length, template, ...(pdf ? { documentId: pdf.id, sha256: pdf.sha256 } : {}) } };
     });
   }
   if (sms) {
@@ -95,11 +107,16 @@ export function buildPerformers(deps: PerformerDeps): Performers {
         if (!address) throw new AdapterError({ code: 'LETTER_NO_ADDRESS', kind: 'system', userMessage: `debtor ${ctx.debtor.id} has no postal address in the ledger` });
         const template = action.template ?? 'formal-notice';
         let pdf: Buffer;
-        if (template === 'formal-notice') pdf = await renderFormalNoticePdf(formalNoticeInput(ctx, config, legal, kind === 'registered_letter' ? ['registered_letter', 'email'] : ['email']));
+        let kept: { id: string; sha256: string } | undefined;
+        if (template === 'formal-notice') {
+          const notice = await keptNotice(action, () => renderFormalNoticePdf(formalNoticeInput(ctx, config, legal, kind === 'registered_letter' ? ['registered_letter', 'email'] : ['email'])));
+          pdf = notice.content;
+          kept = { id: notice.id, sha256: notice.sha256 };
+        }
         else if (isTemplateName(template) && template !== 'formal-notice') pdf = await renderLetter(reminderLetter(template, ctx.input));
         else throw new AdapterError({ code: 'LETTER_NO_TEMPLATE', kind: 'config', userMessage: `no letter for template "${template}" (a policy step sends letters with reminder or formal-notice templates)` });
         const sent = await postal.send({ kind, recipient: postalAddress(ctx.debtor.name, address), sender: postalAddress(config.company.name, config.company.address!), pdf, idempotencyKey: action.idempotencyKey });
-        return { summary: `${kind === 'registered_letter' ? 'registered letter with acknowledgement of receipt' : 'letter'} (${template}) handed to the postal service${sent.trackingNumber ? `, tracking ${sent.trackingNumber}` : ''}`, data: { providerId: sent.providerId, trackingNumber: sent.trackingNumber ?? null, status: sent.status, template }, delivery: { channel: kind, providerId: sent.providerId, status: sent.status } };
+        return { summary: `${kind === 'registered_letter' ? 'registered letter with acknowledgement of receipt' : 'letter'} (${template}) handed to the postal service${sent.trackingNumber ? `, tracking ${sent.trackingNumber}` : ''}`, data: { providerId: sent.providerId, trackingNumber: sent.trackingNumber ?? null, status: sent.status, template, ...(kept ? { documentId: kept.id, sha256: kept.sha256 } : {}) }, delivery: { channel: kind, providerId: sent.providerId, status: sent.status } };
       });
     performers.letter = letter('letter');
     performers.registered_letter = letter('registered_letter');

@@ -26,7 +26,7 @@ import type { Address, Debtor } from '../model/debtor.schema';
 import { DossierSchema, type Dossier, type DossierDocument, type DossierInput } from '../model/dossier.schema';
 import { isValidFrenchVat, isValidSiren, isValidSiret } from '../model/identifiers';
 import type { Receivable } from '../model/receivable.schema';
-import type { Store } from '../store/store';
+import type { Store, StoredDocument } from '../store/store';
 import type { IsoDate } from '../time/calendar-date';
 import type { Clock } from '../time/clock';
 import { additionalClaimsOf } from './additional-claims';
@@ -35,7 +35,7 @@ import type { CostsData } from './costs-data';
 import { DossierError } from './dossier-error';
 import { checkEscalation, type EscalationGate } from './escalation-gate';
 import { buildEvidence } from './evidence';
-import { decisionStep } from './formal-notice';
+import { decisionStep, formalNoticeDocumentId } from './formal-notice';
 import { resolveLegalForm, type DeclaredLegalForm } from './legal-form';
 import type { ProcedureData } from './procedure-data';
 import { recommendProcedure, type Circumstances } from './recommend-procedure';
@@ -115,7 +115,7 @@ export function dossierFromRecords(records: CaseRecords, asOf: IsoDate, deps: Do
   const debtor = debtorIdentity(records.debtor, deps, warnings);
   const creditor = creditorIdentity(deps.creditor);
   const claim = claimOf(records, gate, asOf, deps, creditorKind);
-  const documents = documentsOf(gate, selection.claimed);
+  const documents = documentsOf(gate, selection.claimed, records.documents);
   const invoiceRef = new Map(documents.filter((d) => d.kind === 'invoice').map((d) => [d.name, d.ref]));
   for (const line of claim.lines) line.documentRef = invoiceRef.get(invoiceFileName(line.number)) ?? null;
 
@@ -319,13 +319,22 @@ function invoiceFileName(number: string): string {
   return `invoice-${number.replace(/[^A-Za-z0-9._-]+/g, '-')}.pdf`;
 }
 
-function documentsOf(gate: EscalationGate, claimed: readonly Receivable[]): DossierDocument[] {
+function documentsOf(gate: EscalationGate, claimed: readonly Receivable[], stored: readonly StoredDocument[]): DossierDocument[] {
   const docs: DossierDocument[] = [];
   for (const r of claimed) {
     // The PDF is in the ledger: the performer fetches it by this ref, then hashes it.
     if (r.documentUrl) docs.push({ ref: `invoice:${r.number}`, kind: 'invoice', name: invoiceFileName(r.number), mediaType: 'application/pdf', sha256: null, provenAt: null });
   }
   const names = new Set(docs.map((d) => d.name));
+  // The formal notice as it went out, once per channel that sent it (kept when it was sent: performers.ts).
+  for (const ch of gate.notice?.channels ?? []) {
+    if (ch.status !== 'done') continue;
+    const letter = stored.find((d) => d.id === formalNoticeDocumentId(ch.actionId));
+    if (!letter) continue;
+    const name = `mise-en-demeure-${ch.channel.replace(/_/g, '-')}.pdf`;
+    names.add(name);
+    docs.push({ ref: letter.id, kind: 'formal_notice', name, mediaType: letter.mediaType, sha256: letter.sha256, provenAt: null });
+  }
   for (const ch of gate.notice?.channels ?? []) {
     for (const p of ch.proofs) {
       // Names are unique within the dossier (the firm stores the files by name).

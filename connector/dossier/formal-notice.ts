@@ -16,6 +16,11 @@ import type { CaseRecords } from './case-records';
 const CHANNELS: ReadonlySet<string> = new Set(ChannelSchema.options);
 const ACKNOWLEDGEMENT = 'acknowledgement_of_receipt';
 
+/** The stored document holding the formal notice as the outbox row `actionId` sent it (a PDF). */
+export function formalNoticeDocumentId(actionId: string): string {
+  return `notice:${actionId}`;
+}
+
 export interface NoticeProof {
   documentId: string;
   /** `acknowledgement_of_receipt` or `deposit_proof`, as the postal provider names it. */

@@ -812,6 +812,14 @@ export class KyselyStore implements Store {
     return row === undefined ? undefined : { ...rowToDocument(row), content: Buffer.from(row.content) };
   }
 
+  async keepDocument(document: NewDocument): Promise<StoredDocument & { content: Buffer }> {
+    await this.insertDocument(document);
+    const kept = await this.getDocument(document.id);
+    if (!kept) throw new StoreError(`document "${document.id}" was not kept`, { table: 'documents', recordId: document.id });
+    if (kept.caseId !== document.caseId) throw new StoreError(`document "${document.id}" belongs to case "${kept.caseId}", not to "${document.caseId}"`, { table: 'documents', recordId: document.id });
+    return kept;
+  }
+
   // ── sync ─────────────────────────────────────────────────────────────────
 
   async getCursor(connection: string, stream: string): Promise<SyncCursor | undefined> {

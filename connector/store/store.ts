@@ -512,6 +512,11 @@ export interface Store {
   listDocuments(caseId: string): Promise<StoredDocument[]>;
   /** A document with its bytes. */
   getDocument(id: string): Promise<(StoredDocument & { content: Buffer }) | undefined>;
+  /**
+   * Stores a document once and returns what the store holds under its id: the bytes given when the
+   * id is new, the bytes first kept otherwise (a letter re-rendered on a retry is not the one sent).
+   */
+  keepDocument(document: NewDocument): Promise<StoredDocument & { content: Buffer }>;
 
   getCursor(connection: string, stream: string): Promise<SyncCursor | undefined>;
   /**

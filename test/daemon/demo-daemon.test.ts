@@ -1,4 +1,6 @@
 import axios from 'axios';
+import { simpleParser } from 'mailparser';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,6 +120,21 @@ describe('recouvra run (demo)', () => {
       const withPdf = claimed.filter((r) => r.kind === 'invoice' && Number(r.source.id) % 2 === 0).map((r) => r.number);
       const attached = (files.find((f) => f.dossierId === d.id)?.documents ?? []).filter((doc) => doc.kind === 'invoice').map((doc) => doc.name);
       expect(attached.length).toBe(withPdf.length);
+    }
+    // The formal notice went with each file as it was sent: the bytes kept when it went out, the
+    // same as the PDF the debtor received by e-mail.
+    const mailed = new Set<string>();
+    for (const file of readdirSync(running.demo!.mailDir)) {
+      const mail = await simpleParser(readFileSync(join(running.demo!.mailDir, file)));
+      for (const a of mail.attachments.filter((x) => x.contentType === 'application/pdf')) mailed.add(createHash('sha256').update(a.content).digest('hex'));
+    }
+    for (const f of files.filter((x) => dossiers.some((d) => d.id === x.dossierId))) {
+      const notices = f.documents.filter((doc) => doc.kind === 'formal_notice');
+      expect(notices.length).toBeGreaterThan(0);
+      const kept = (await running.store.listDocuments(dossiers.find((d) => d.id === f.dossierId)!.caseId)).filter((doc) => doc.kind === 'formal_notice');
+      for (const n of notices) expect(kept.map((k) => k.sha256)).toContain(n.sha256);
+      const byMail = notices.filter((n) => n.name.includes('email'));
+      for (const n of byMail) expect(mailed).toContain(n.sha256);
     }
     for (const f of files) for (const doc of f.documents.filter((x) => x.kind === 'invoice')) expect((f.dossier as { documents: { name: string; sha256: string | null }[] }).documents.find((x) => x.name === doc.name)?.sha256).toBe(doc.sha256);
     // Every event applied is journalled once, under the firm's id, and comes from the firm's feed.

@@ -758,6 +758,17 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.claimDelivery({ now: '2030-01-01T00:00:00.000Z', leaseUntil: '2030-01-01T00:00:20.000Z' })).toBeUndefined();
       });
 
+      it('keepDocument stores a letter once: a second call returns the first bytes, another case is refused', async () => {
+        const caseId = await sentLetters(['l1']);
+        const letter = (content: string, forCase = caseId) => ({ id: 'notice:l1', caseId: forCase, actionId: 'l1', kind: 'formal_notice', mediaType: 'application/pdf', content: Buffer.from(content), provenAt: null, createdAt: AT });
+        const first = await store.keepDocument(letter('%PDF-as-sent'));
+        expect(first).toMatchObject({ id: 'notice:l1', kind: 'formal_notice', sha256: createHash('sha256').update('%PDF-as-sent').digest('hex'), size: 12 });
+        expect((await store.keepDocument(letter('%PDF-rendered-again'))).content.toString()).toBe('%PDF-as-sent');
+        await store.saveCase(caseOf('d2'));
+        await expect(store.keepDocument(letter('%PDF-x', caseOf('d2').id))).rejects.toThrow(/belongs to case/);
+        expect((await store.listDocuments(caseId)).map((d) => d.id)).toEqual(['notice:l1']);
+      });
+
       it('refuses a document of another case, writing nothing', async () => {
         const caseId = await sentLetters(['l1']);
         await store.saveCase(caseOf('d2'));
