@@ -20,6 +20,17 @@ export interface LawFirmCallContext {
 
 const EXCERPT = 400;
 
+/** `409 dossier_already_submitted`: the firm has an open file for this dossier id, which it names. */
+export class DossierAlreadySubmittedError extends AdapterError {
+  constructor(
+    init: ConstructorParameters<typeof AdapterError>[0],
+    /** The open file, as the error's `details` name it (undefined when they do not). */
+    readonly openFileId: string | undefined,
+  ) {
+    super(init);
+  }
+}
+
 export function classifyLawFirmResponse(status: number, body: string, retryAfter: string | undefined, ctx: LawFirmCallContext): AdapterError {
   const error = partnerError(body);
   const said = error ? `${error.code}: ${error.message}${error.details.length ? ` (${error.details.join('; ')})` : ''}` : body.slice(0, EXCERPT);
@@ -40,7 +51,9 @@ export function classifyLawFirmResponse(status: number, body: string, retryAfter
     return make('LAWFIRM_IDEMPOTENCY_CONFLICT', 'system', `the idempotency key${ctx.idempotencyKey === undefined ? '' : ` ${ctx.idempotencyKey}`} was already used for a different request: nothing was done; each outbox action needs its own key`);
   }
   if (status === 409 && error?.code === 'dossier_already_submitted') {
-    return make('LAWFIRM_DOSSIER_ALREADY_SUBMITTED', 'system', `the law firm already has an open file for this dossier (${reasons}): follow that file instead of submitting again`);
+    // The contract's `details` name the open file: `{field: "dossier.id", message: "open file <fileId>"}`.
+    const openFileId = /\bopen file (\S+)/.exec(reasons)?.[1];
+    return new DossierAlreadySubmittedError({ code: 'LAWFIRM_DOSSIER_ALREADY_SUBMITTED', kind: 'system', userMessage: redactString(`the law firm already has an open file for this dossier (${reasons}): follow that file instead of submitting again`, ctx.secrets), detail }, openFileId);
   }
   if (status === 409 && error?.code === 'file_closed') return make('LAWFIRM_FILE_CLOSED', 'system', `${file} is closed at the law firm: nothing more can be done on it`);
   if (status === 409 && error?.code === 'document_conflict') return make('LAWFIRM_DOCUMENT_CONFLICT', 'system', `${file} already has a different document under this name (${reasons}): documents are never replaced, give the new one another name`);

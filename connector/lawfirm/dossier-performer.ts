@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { DirectPayment, PartnerDocument } from '../../adapters/lawfirm/partner';
+import { DossierAlreadySubmittedError } from '../../adapters/lawfirm/classify';
+import type { DirectPayment, PartnerDocument, SubmitResult } from '../../adapters/lawfirm/partner';
 import type { Action } from '../model/action.schema';
 import type { Dossier } from '../model/dossier.schema';
 import type { PerformResult, Performer } from '../outbox/dispatch';
@@ -64,17 +65,21 @@ async function submit(options: DossierPerformerOptions, action: Action): Promise
     return { summary: `dossier already handed to the law firm ${link.id}: file ${prepared.dossier.fileId}`, data: { dossierId: prepared.dossier.id, fileId: prepared.dossier.fileId, status: prepared.dossier.status } };
   }
   const dossier = prepared.dossier.content as unknown as Dossier;
-  let result;
+  let result: SubmitResult;
+  let reconciledState: string | undefined;
   try {
     result = await link.options.partner.submit({ dossier: prepared.dossier.content as Record<string, unknown> & { id: string; caseId: string }, documents: prepared.documents, idempotencyKey: action.idempotencyKey });
   } catch (e) {
-    // The firm read the dossier and opened no file (422): it is no longer open on our side either.
-    if (e instanceof AdapterError && e.code === 'LAWFIRM_DOSSIER_INVALID') {
-      const at = clock.now().toISOString();
-      await store.refusePreparedDossier({ id: prepared.dossier.id, at, journal: [{ caseId: action.caseId, at, actor: { kind: 'system', id: 'outbox' }, type: 'dossier_refused', summary: `dossier ${prepared.dossier.id} refused by ${link.id}, no file opened: ${e.userMessage}`, data: { dossierId: prepared.dossier.id, partner: link.id, code: e.code } }] });
+    // The firm already has a file for this dossier id, opened under another key or by a replay
+    // it no longer remembers: when the file it names is ours, the hand-off happened — reconciled.
+    const reconciled = e instanceof DossierAlreadySubmittedError ? await reconcileOpenFile(link, prepared.dossier.id, e) : undefined;
+    if (!reconciled) {
+      await refuseInvalid(options, action, prepared.dossier.id, e);
+      throw e;
     }
-    throw e;
+    ({ result, state: reconciledState } = reconciled);
   }
+  const how = reconciledState !== undefined ? `, already open at the firm (found by its status: ${reconciledState})` : result.replayed ? ', already received' : '';
   const at = clock.now().toISOString();
   await store.recordSubmission({
     id: prepared.dossier.id,
@@ -86,14 +91,33 @@ async function submit(options: DossierPerformerOptions, action: Action): Promise
         at,
         actor: { kind: 'system', id: 'outbox' },
         type: 'dossier_submitted',
-        summary: `dossier ${prepared.dossier.id} handed to ${link.id} (file ${result.fileId}${result.replayed ? ', already received' : ''}): ${dossier.recommendedProcedure} recommended, ${prepared.documents.length} document(s), claim ${formatMoney(dossier.claim.total, dossier.claim.currency)} as of ${dossier.claim.asOf}`,
-        data: { dossierId: prepared.dossier.id, fileId: result.fileId, partner: link.id, procedure: dossier.recommendedProcedure, documents: prepared.documents.map((d) => ({ name: d.name, kind: d.kind, sha256: d.sha256 })), replayed: result.replayed, contentSha256: prepared.dossier.contentSha256 ?? null },
+        summary: `dossier ${prepared.dossier.id} handed to ${link.id} (file ${result.fileId}${how}): ${dossier.recommendedProcedure} recommended, ${prepared.documents.length} document(s), claim ${formatMoney(dossier.claim.total, dossier.claim.currency)} as of ${dossier.claim.asOf}`,
+        data: { dossierId: prepared.dossier.id, fileId: result.fileId, partner: link.id, procedure: dossier.recommendedProcedure, documents: prepared.documents.map((d) => ({ name: d.name, kind: d.kind, sha256: d.sha256 })), replayed: result.replayed, ...(reconciledState !== undefined ? { reconciled: true } : {}), contentSha256: prepared.dossier.contentSha256 ?? null },
       },
     ],
   });
   // The firm's answer (accepted, or rejected with its reasons) also comes as an event of its feed,
   // with its own id: it is journalled and written back from there, once.
-  return { summary: `dossier handed to the law firm ${link.id}: file ${result.fileId} (${result.status}${result.replayed ? ', already received' : ''})`, data: { dossierId: prepared.dossier.id, fileId: result.fileId, status: result.status, reasons: result.reasons, replayed: result.replayed } };
+  return { summary: `dossier handed to the law firm ${link.id}: file ${result.fileId} (${reconciledState ?? result.status}${how})`, data: { dossierId: prepared.dossier.id, fileId: result.fileId, status: result.status, reasons: result.reasons, replayed: result.replayed, ...(reconciledState !== undefined ? { reconciled: true } : {}) } };
+}
+
+/** The firm read the dossier and opened no file (422): it is no longer open on our side either. */
+async function refuseInvalid(options: DossierPerformerOptions, action: Action, dossierId: string, e: unknown): Promise<void> {
+  if (!(e instanceof AdapterError) || e.code !== 'LAWFIRM_DOSSIER_INVALID') return;
+  const { store, clock, link } = options;
+  const at = clock.now().toISOString();
+  await store.refusePreparedDossier({ id: dossierId, at, journal: [{ caseId: action.caseId, at, actor: { kind: 'system', id: 'outbox' }, type: 'dossier_refused', summary: `dossier ${dossierId} refused by ${link.id}, no file opened: ${e.userMessage}`, data: { dossierId, partner: link.id, code: e.code } }] });
+}
+
+/**
+ * A `409 dossier_already_submitted` names the open file: its status says whose dossier it holds.
+ * Ours → the answer the lost first submission would have given (a replay); anything else → undefined.
+ */
+async function reconcileOpenFile(link: LawFirmLink, dossierId: string, e: DossierAlreadySubmittedError): Promise<{ result: SubmitResult; state: string } | undefined> {
+  if (e.openFileId === undefined) return undefined;
+  const file = await link.options.partner.status(e.openFileId);
+  if (file.dossierId !== dossierId) return undefined;
+  return { result: { fileId: file.fileId, status: 'received', reasons: [], replayed: true }, state: file.state };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { LawFirmHttpConfigSchema } from '../../adapters/lawfirm/config.schema';
+import { DossierAlreadySubmittedError } from '../../adapters/lawfirm/classify';
 import { HttpLawFirmPartner } from '../../adapters/lawfirm/http-client';
 import { LawFirmSimulator } from '../../adapters/lawfirm/simulator/server';
 import type { Config } from '../../config/config.schema';
@@ -114,6 +115,33 @@ describe('exactly-once submission of a dossier', () => {
     expect((await perform()).data).toMatchObject({ replayed: true });
     expect(sim.listFiles()).toHaveLength(1);
     expect(await requeueSubmissionsInDoubt({ store, clock, partner: 'cabinet' })).toBe(0);
+  });
+
+  it('the firm no longer remembers the first answer: its 409 names our open file, whose status reconciles the hand-off', async () => {
+    const { action, perform } = await world();
+    sim.controls.dropNext(1);
+    await expect(perform()).rejects.toThrow();
+    const fileId = sim.listFiles()[0]!.fileId;
+    // The retry outlived the firm's memory of the key: the same bytes now meet the dossier's own open file.
+    sim.expireIdempotencyAnswers();
+    const done = await perform();
+    expect(done.data).toMatchObject({ fileId, replayed: true, reconciled: true });
+    expect(done.summary).toMatch(/already open at the firm \(found by its status: /);
+    expect(sim.listFiles()).toHaveLength(1);
+    const [dossier] = await store.listDossiers({ caseId: action.caseId });
+    expect(dossier).toMatchObject({ status: 'submitted', fileId });
+    expect(sim.controls.requests.filter((r) => r.method === 'GET' && r.path.endsWith(fileId)).length).toBe(1);
+  });
+
+  it("a 409 naming a file of another dossier is not taken for ours: the row fails, nothing recorded", async () => {
+    const { action, perform } = await world();
+    const status = jest.spyOn(firm, 'status');
+    jest.spyOn(firm, 'submit').mockRejectedValueOnce(new DossierAlreadySubmittedError({ code: 'LAWFIRM_DOSSIER_ALREADY_SUBMITTED', kind: 'system', userMessage: 'already' }, 'F-OTHER'));
+    status.mockResolvedValueOnce({ fileId: 'F-OTHER', dossierId: 'someone-else', state: 'filed', updatedAt: '2026-04-20T10:00:00.000Z' });
+    await expect(perform()).rejects.toThrow(/already has an open file|already/);
+    expect(status).toHaveBeenCalledWith('F-OTHER');
+    const [dossier] = await store.listDossiers({ caseId: action.caseId });
+    expect(dossier).toMatchObject({ status: 'prepared', fileId: null });
   });
 
   it('a document whose stored bytes changed is not sent: the dossier cannot be sent again as it was', async () => {

@@ -240,6 +240,15 @@ export class LawFirmSimulator {
   }
 
   /** Every file opened, oldest first, as it is now on the simulator's clock. */
+  /**
+   * The firm forgets the answers it kept under idempotency keys (the contract keeps them at least
+   * 30 days): a submission sent again under its key then meets its own open file (409
+   * `dossier_already_submitted`), as after a retry that outlived the firm's memory.
+   */
+  expireIdempotencyAnswers(): void {
+    this.answers.clear();
+  }
+
   listFiles(): SimulatedFile[] {
     this.materialize();
     return this.firm.all().map((f) => this.firm.inspect(f));
