@@ -85,6 +85,11 @@ function noticeExpired(notice: FormalNotice | undefined, policy: Policy, asOf: I
     const states = notice.channels.map((c) => `${c.channel} ${c.status}`).join(', ') || 'no channel queued';
     return { id, pass: false, reason: `the formal notice decided on ${notice.decidedOn} has not been sent yet (${states})` };
   }
+  // A registered letter still on its way to the postal service will date the notice when it goes:
+  // the e-mail sent first does not start the deadline while the letter may still (crash test:
+  // escalations decided on the e-mail's date failed at hand-off once the letter went out).
+  const letterDue = notice.channels.find((c) => c.channel === 'registered_letter' && (c.status === 'pending' || c.status === 'in_progress'));
+  if (letterDue) return { id, pass: false, reason: `the registered letter of the formal notice decided on ${notice.decidedOn} has not been handed to the postal service yet (${letterDue.status}): the deadline will count from it` };
   const deadlineDays = notice.deadlineDays ?? policy.steps.find((s) => s.kind === 'formal_notice')?.deadlineDays ?? null;
   if (deadlineDays === null) return { id, pass: false, reason: `the formal notice ${channelWords(notice)} on ${sent.on} records no deadline, and the policy gives none` };
   const endsOn = addDays(sent.startsOn, deadlineDays);

@@ -65,6 +65,8 @@ export interface NoticeSpec {
   returned?: boolean;
   /** Performed or still pending in the outbox. */
   performed?: boolean;
+  /** Channels still pending in the outbox while the others were performed. */
+  pending?: Channel[];
 }
 
 export interface World {
@@ -129,9 +131,9 @@ export async function seedWorld(store: Store, w: World): Promise<string> {
     const n = w.notice;
     const noticeStep = w.policy.steps.find((s) => s.kind === 'formal_notice')!;
     const channels = n.channels ?? ['registered_letter', 'email'];
-    const actions = await performStep(store, caseId, w.policy, { id: noticeStep.id, index: stepIndex(noticeStep.id), kind: 'formal_notice', channels, template: 'formal-notice', deadlineDays: noticeStep.deadlineDays ?? null }, n.on, itemIds, n.performed ?? true);
+    const actions = await performStep(store, caseId, w.policy, { id: noticeStep.id, index: stepIndex(noticeStep.id), kind: 'formal_notice', channels, template: 'formal-notice', deadlineDays: noticeStep.deadlineDays ?? null }, n.on, itemIds, n.performed ?? true, n.pending ?? []);
     const letter = actions.find((a) => a.kind === 'registered_letter');
-    if (letter && (n.performed ?? true)) await recordProofs(store, caseId, letter, n);
+    if (letter && (n.performed ?? true) && !(n.pending ?? []).includes('registered_letter')) await recordProofs(store, caseId, letter, n);
   }
   const ops = new CaseOperations({ store, clock: fixedClock('2026-01-01T00:00:00Z'), timeZone: TIME_ZONE });
   for (const op of w.operations ?? []) await op(ops);
@@ -142,7 +144,7 @@ export async function seedWorld(store: Store, w: World): Promise<string> {
 type StepSpec = { id: string; index: number; kind: 'reminder' | 'formal_notice' | 'escalation'; channels: Channel[]; template: string | null; deadlineDays: number | null };
 
 /** Decides a step and performs its channels as the outbox would (journal line with what each channel reports). */
-async function performStep(store: Store, caseId: string, policy: Policy, step: StepSpec, on: string, itemIds: string[], performed: boolean): Promise<Action[]> {
+async function performStep(store: Store, caseId: string, policy: Policy, step: StepSpec, on: string, itemIds: string[], performed: boolean, pending: readonly Channel[] = []): Promise<Action[]> {
   const decidedAt = `${on}T07:00:00.000Z`;
   const c = (await store.getCase(caseId))!;
   const decisionId = `dec-${step.id}-${on}`;
@@ -181,7 +183,7 @@ async function performStep(store: Store, caseId: string, policy: Policy, step: S
   });
   if (!performed) return actions;
   let minute = 0;
-  for (const a of actions) {
+  for (const a of actions.filter((x) => !pending.includes(x.kind as Channel))) {
     const at = `${on}T09:${String(10 + minute++).padStart(2, '0')}:00.000Z`;
     const data: Record<string, unknown> =
       a.kind === 'email'

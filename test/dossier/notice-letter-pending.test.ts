@@ -1,0 +1,35 @@
+import { checkEscalation, loadCaseRecords } from '../../connector/dossier';
+import type { Store } from '../../connector/store/store';
+import { B2B, LEGAL, openStore, PROCEDURES, seedWorld, TIME_ZONE } from './fixtures';
+import { b2bWorld, NOTICE } from './worlds';
+
+/**
+ * A formal notice whose e-mail went out while its registered letter still waits in the outbox is
+ * not dated by the e-mail: the letter will date it when it goes. Found by the law-firm crash test:
+ * escalations decided on the e-mail's date failed at hand-off once the letter went out.
+ */
+describe('formal notice: e-mail sent, registered letter still in the outbox', () => {
+  let store: Store;
+  beforeEach(async () => {
+    store = await openStore();
+  });
+  afterEach(() => store.close());
+
+  const gateOn = async (asOf: string, pending: ('registered_letter' | 'email')[]) => {
+    const caseId = await seedWorld(store, b2bWorld({ notice: { ...NOTICE, ack: undefined, pending } }));
+    return checkEscalation(await loadCaseRecords(store, caseId), B2B, asOf, { legal: LEGAL, procedures: PROCEDURES, timeZone: TIME_ZONE });
+  };
+
+  it('the deadline does not run from the e-mail: the gate waits for the letter', async () => {
+    const gate = await gateOn('2026-05-20', ['registered_letter']);
+    const expired = gate.conditions.find((c) => c.id === 'formal_notice_expired')!;
+    expect(expired.pass).toBe(false);
+    expect(expired.reason).toMatch(/registered letter.*(pending)/);
+    expect(gate.pass).toBe(false);
+  });
+
+  it('with the letter sent and the e-mail still pending, the letter dates the notice as before', async () => {
+    const gate = await gateOn('2026-05-20', ['email']);
+    expect(gate.conditions.find((c) => c.id === 'formal_notice_expired')!.pass).toBe(true);
+  });
+});
