@@ -85,6 +85,19 @@ export const DaemonConfigSchema = z
         { error: `daemon.retry takes action kinds (${ActionKindSchema.options.join(', ')}), each { forMinutes, maxDelayMinutes }` },
       )
       .default({}),
+    /**
+     * Rehearsals and crash tests only, never in production: business time is `start` when real
+     * time is `anchor`, runs `speed` times faster and stops at `stopAt` — the same for every
+     * process and every restart. The daemon warns at each start that its clock is simulated.
+     */
+    simulatedClock: z
+      .strictObject({
+        start: z.iso.datetime({ offset: true, error: 'daemon.simulatedClock.start must be an ISO 8601 instant' }),
+        anchor: z.iso.datetime({ offset: true, error: 'daemon.simulatedClock.anchor must be an ISO 8601 instant (the real time at which business time is `start`)' }),
+        speed: z.number().positive({ error: 'daemon.simulatedClock.speed must be a positive number (simulated seconds per real second)' }).max(10_000_000),
+        stopAt: z.iso.datetime({ offset: true, error: 'daemon.simulatedClock.stopAt must be an ISO 8601 instant' }).optional(),
+      })
+      .optional(),
   })
   .default({ ...DAEMON_DEFAULTS, retry: {} });
 

@@ -13,11 +13,12 @@ import { checkCourts } from '../dossier/procedure-data';
 import { openStore } from '../store/open-store';
 import type { Store } from '../store/store';
 import { createConnectionAdapter, type ConnectionAdapter } from '../sync/connections';
-import { businessDate, systemClock, type Clock } from '../time/clock';
+import { anchoredClock, businessDate, systemClock, type Clock } from '../time/clock';
 import { rateStatus } from '../claim/legal-status';
 import { requeueRowsWaitingForRates } from '../outbox/rate-retry';
 import { requeueSubmissionsInDoubt } from '../lawfirm/dossier-performer';
-import { DEFAULT_RETRY_BUDGETS } from '../outbox/retry-budget';
+import { DEFAULT_RETRY_BUDGETS, type RetryBudget } from '../outbox/retry-budget';
+import type { ActionKind } from '../model/action.schema';
 
 export interface RunArgs {
   config?: string;
@@ -25,6 +26,15 @@ export interface RunArgs {
   demoInvoices: number;
   seed: number;
   dataDir: string;
+}
+
+/**
+ * Retry budgets measure how long a real outage lasts; simulated time (the demo, a rehearsal) runs
+ * `speed` times faster, so they are stretched by as much (the waits between attempts are left in
+ * simulated time).
+ */
+function stretchedBudgets(budgets: Partial<Record<ActionKind, RetryBudget>>, speed: number): Partial<Record<ActionKind, RetryBudget>> {
+  return Object.fromEntries(Object.entries(budgets).map(([kind, b]) => [kind, { ...b, forMinutes: b.forMinutes * speed }]));
 }
 
 /** Resolves when the process is asked to stop (SIGTERM, SIGINT). */
@@ -60,13 +70,16 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
   const rt = loadRuntime(args.config, process.env, options.log);
   let demo: DemoEnvironment | undefined;
   let clock: Clock = systemClock;
+  const simulated = rt.config.daemon.simulatedClock;
+  if (simulated) {
+    clock = anchoredClock({ start: new Date(simulated.start), anchor: new Date(simulated.anchor), speed: simulated.speed, ...(simulated.stopAt ? { stopAt: new Date(simulated.stopAt) } : {}) });
+    rt.config = { ...rt.config, daemon: { ...rt.config.daemon, retry: stretchedBudgets({ ...DEFAULT_RETRY_BUDGETS, ...rt.config.daemon.retry }, simulated.speed) } };
+    rt.logger.warn(`SIMULATED CLOCK (daemon.simulatedClock): business time is ${clock.now().toISOString()}, running ${simulated.speed}× real time${simulated.stopAt ? ` until ${simulated.stopAt}` : ''} — a rehearsal, never a production setting`);
+  }
   if (!args.config) {
     demo = await startDemo({ clockSpeed: args.clockSpeed, invoices: args.demoInvoices, seed: args.seed, dataDir: args.dataDir, logger: rt.logger });
     clock = demo.clock;
-    // Retry budgets measure how long a real outage lasts; demo time runs clockSpeed times faster, so
-    // the demo stretches them by as much (the waits between attempts are left in demo time).
-    const retry = Object.fromEntries(Object.entries(DEFAULT_RETRY_BUDGETS).map(([kind, b]) => [kind, { ...b, forMinutes: b.forMinutes * args.clockSpeed }]));
-    rt.config = { ...rt.config, daemon: { ...rt.config.daemon, retry }, company: demo.company, channels: demo.channels, api: demo.api, lawfirm: demo.lawfirm, store: { driver: 'sqlite', sqlite: { path: demo.storePath } }, connections: demo.connections as Runtime['config']['connections'] };
+    rt.config = { ...rt.config, daemon: { ...rt.config.daemon, retry: stretchedBudgets(DEFAULT_RETRY_BUDGETS, args.clockSpeed) }, company: demo.company, channels: demo.channels, api: demo.api, lawfirm: demo.lawfirm, store: { driver: 'sqlite', sqlite: { path: demo.storePath } }, connections: demo.connections as Runtime['config']['connections'] };
     // The demo's keys and API token are made in code, not read from a file: the logger learns them here.
     rt.secrets.push(...secretValuesOf({ channels: demo.channels, api: demo.api, connections: demo.connections, lawfirm: demo.lawfirm }));
     output.write(demo.banner);

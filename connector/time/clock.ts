@@ -31,6 +31,19 @@ export function scaledClock(start: Date, speed: number, realNow: () => number = 
 }
 
 /**
+ * A simulated clock that survives restarts: business time is `start` when real time is `anchor`
+ * and runs `speed` times faster, whenever the process started — a daemon killed and started
+ * again reads the same time as if it had run throughout. It stops at `stopAt` when given.
+ * Configured as `daemon.simulatedClock` for rehearsals and crash tests; never in production.
+ */
+export function anchoredClock(input: { start: Date; anchor: Date; speed: number; stopAt?: Date }, realNow: () => number = Date.now): Clock {
+  const { start, anchor, speed, stopAt } = input;
+  if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`clock speed must be a positive number, got ${speed}`);
+  const cap = stopAt?.getTime() ?? Number.POSITIVE_INFINITY;
+  return { now: () => new Date(Math.min(cap, start.getTime() + (realNow() - anchor.getTime()) * speed)) };
+}
+
+/**
  * A simulator's clock: still unless told to move (`advance`), or running `speed` times real
  * time from `startMs`, or both. Tests move it; the demo runs it at the demo's speed.
  */
@@ -41,10 +54,13 @@ export class SimulatedClock implements Clock {
   constructor(
     private readonly startMs: number,
     private readonly speed: number,
+    /** Running time stops here (`advance` still moves it on). */
+    private readonly stopAtMs: number = Number.POSITIVE_INFINITY,
   ) {}
 
   now(): Date {
-    return new Date(this.startMs + this.offsetMs + (this.speed > 0 ? (Date.now() - this.realStart) * this.speed : 0));
+    const running = this.speed > 0 ? Math.min(this.stopAtMs, this.startMs + (Date.now() - this.realStart) * this.speed) : this.startMs;
+    return new Date(running + this.offsetMs);
   }
 
   advance(ms: number): void {

@@ -51,6 +51,8 @@ export interface LawFirmSimulatorOptions {
   startAt?: string;
   /** Simulated milliseconds per real millisecond; 0 (default) moves only through `clock.advance`. */
   speed?: number;
+  /** With `speed`: the firm's time stops here (no event falls due after it), as a rehearsal's clock does. */
+  stopAt?: string;
   /** Where to push events; none, no webhooks (the feed still has every event). */
   webhook?: WebhookTarget;
   /** Push due webhooks by itself every `deliveryIntervalMs` real ms. Default true when `webhook` is set; tests set false and call `deliverWebhooks()`. */
@@ -167,7 +169,7 @@ export class LawFirmSimulator {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: LawFirmSimulatorOptions = {}) {
-    this.clock = new SimulatedClock(Date.parse(options.startAt ?? '2026-04-01T08:00:00Z'), options.speed ?? 0);
+    this.clock = new SimulatedClock(Date.parse(options.startAt ?? '2026-04-01T08:00:00Z'), options.speed ?? 0, options.stopAt === undefined ? undefined : Date.parse(options.stopAt));
     const controls = this.controls;
     this.firm = new SimulatedFirm({
       seed: options.seed ?? 1,
