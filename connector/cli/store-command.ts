@@ -219,6 +219,7 @@ export async function runStoreBackup(args: StoreCommandArgs & { to?: string }): 
       source.close();
     }
     const check = inspectSqliteFile(target);
+    if (check.kind === 'not-sqlite' || check.kind === 'damaged') throw new StoreError(`the copy written to ${target} does not read back as a sound SQLite database (${check.reason}): check the store itself (sqlite3 ${shellQuote(path)} 'pragma integrity_check')`);
     const schema = check.kind === 'recouvra' ? schemaVersion(check.migrations) : undefined;
     const bytes = statSync(target).size;
     if (args.json) return ok(toJson({ location: sqliteLocation(path), backup: target, schema: schema ?? null, bytes }));
