@@ -14,6 +14,7 @@ import { openSqliteStore } from '../../connector/store/sqlite';
 import { inspectSqliteFile } from '../../connector/store/sqlite-backup';
 import { sqliteDriver } from '../../connector/store/sqlite-driver';
 import { fixedClock } from '../../connector/time/clock';
+import { captureOutput } from './odoo-fixture';
 import { describeWithPostgres, dropSchemas, freshSchemaName, TEST_POSTGRES_URL } from '../helpers/postgres';
 
 /**
@@ -354,6 +355,22 @@ describe('recouvra store (command line)', () => {
     expect(store?.commands.map((c) => c.name())).toEqual(['backup', 'restore', 'migrate']);
     const restore = store!.commands.find((c) => c.name() === 'restore')!;
     expect(restore.options.find((o) => o.long === '--from')?.mandatory).toBe(true);
+  });
+
+  it('`store migrate --dry-run` and `store backup --to` reach their options through the parser', async () => {
+    const w = world();
+    await makeStore(w.path, OLD_RELEASE, ['Acme']);
+    const exitCode = process.exitCode;
+    try {
+      const dry = await captureOutput(() => buildProgram().parseAsync(['node', 'recouvra', 'store', 'migrate', '--dry-run', '--config', w.config]));
+      expect(dry.stdout).toContain('(dry run: nothing applied)');
+      const to = join(w.dir, 'copy.bak');
+      const backup = await captureOutput(() => buildProgram().parseAsync(['node', 'recouvra', 'store', 'backup', '--config', w.config, '--to', to]));
+      expect(backup.stdout).toContain(`to ${to} (`);
+      expect(inspectSqliteFile(to)).toEqual({ kind: 'recouvra', migrations: (await knownMigrations('sqlite')).slice(0, OLD_RELEASE) });
+    } finally {
+      process.exitCode = exitCode;
+    }
   });
 });
 
