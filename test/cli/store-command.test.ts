@@ -176,6 +176,26 @@ describe('recouvra store migrate', () => {
     await store.close();
   });
 
+  it('the daemon refuses to start on it too, and exits non-zero (built CLI)', async () => {
+    const w = world();
+    await makeStore(w.path, 99, ['Acme'], FROM_THE_FUTURE);
+    const cli = join(REPO, 'dist', 'connector', 'cli', 'main.js');
+    const child = spawn(process.execPath, [cli, 'run', '--config', w.config], { cwd: w.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    // Generous: a start that hangs instead of failing is what this guards against.
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+    clearTimeout(killer);
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull();
+    expect(output).toContain(`the SQLite store ${w.path} was migrated by a newer version of Recouvra: it holds migration(s) 9999-from-the-future`);
+    const store = (await openSqliteStore(w.path)) as KyselyStore;
+    expect(await appliedMigrations(store.kysely, 'sqlite')).toEqual([...(await knownMigrations('sqlite')), '9999-from-the-future']);
+    await store.close();
+  }, 90_000);
+
   it('another store command that migrates says so on stderr, with where the copy went', async () => {
     const w = world();
     await makeStore(w.path, OLD_RELEASE, ['Acme']);
