@@ -64,7 +64,7 @@ export interface KyselyStoreOptions {
    * writing through the store while it iterates. Without it, streams read in keyset batches.
    */
   openReader?: () => Kysely<Database>;
-  /** The store as messages name it: `SQLite store /path/file`, `PostgreSQL store host:port/db`. */
+  /** The store as messages name it: `the SQLite store /path/file`, `the PostgreSQL store host:port/db (schema s)`. */
   location?: string;
   /**
    * Copies the store aside before pending migrations change it (SQLite files), returning where

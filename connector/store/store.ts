@@ -399,7 +399,7 @@ export interface Store {
    * file with data, copies it aside first (the report says where); runs them in one transaction.
    */
   migrate(options?: MigrateOptions): Promise<MigrationReport>;
-  /** The store as messages name it: `SQLite store /path/file`, `PostgreSQL store host:port/db (schema s)`. */
+  /** The store as messages name it: `the SQLite store /path/file`, `the PostgreSQL store host:port/db (schema s)`. */
   readonly location: string;
   close(): Promise<void>;
   /** One cheap round trip to the database (readiness checks); a StoreError when it cannot be reached. */
