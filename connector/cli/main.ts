@@ -12,6 +12,7 @@ import { procedureCommand } from './procedure-command';
 import { evaluateCommand } from './evaluate-command';
 import { opsCommands } from './ops-command';
 import { simulateCommand } from './simulate-command';
+import { storeMaintenanceCommand } from './store-command';
 import { runCommand } from './run-command';
 import { syncCommand } from './sync-command';
 
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   program.addCommand(addCaseActionCommands(casesCommand()));
   for (const command of [...caseActionCommands(), ...opsCommands()]) program.addCommand(command);
   program.addCommand(simulateCommand());
+  program.addCommand(storeMaintenanceCommand());
   return program;
 }
 

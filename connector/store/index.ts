@@ -35,4 +35,5 @@ export { openSqliteStore } from './sqlite';
 export { openPostgresStore, type PostgresStoreOptions } from './postgres';
 export { openStore, type StoreConfig } from './open-store';
 export { storeMigrations } from './migrations';
+export { appliedMigrations, knownMigrations, migrateStore, NewerSchemaError, schemaVersion, type MigrateOptions, type MigrationReport, type MigrationTarget } from './migrate';
 export type { Database } from './schema';

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { Migrator, sql, type Insertable, type Kysely, type RawBuilder, type UpdateObject } from 'kysely';
+import { sql, type Insertable, type Kysely, type RawBuilder, type UpdateObject } from 'kysely';
 import type { Action } from '../model/action.schema';
 import { caseIdOf, type Case } from '../model/case.schema';
 import type { Debtor } from '../model/debtor.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Payment } from '../model/payment.schema';
 import type { Receivable } from '../model/receivable.schema';
-import { storeMigrations } from './migrations';
-import { StoreError, attempt, messageOf, wrapError } from './errors';
+import { migrateStore, type MigrateOptions, type MigrationReport } from './migrate';
+import { StoreError, attempt, wrapError } from './errors';
 import { CASE_COLUMNS, DEBTOR_COLUMNS, PAYMENT_COLUMNS, RECEIVABLE_ANNOTATION_COLUMNS, RECEIVABLE_COLUMNS, actionToRow, annotationsToRow, caseToRow, debtorToRow, decisionToRow, journalEntryToRow, newCaseRow, paymentToRow, receivableToRow, rowToAction, rowToCase, rowToDebtor, rowToDelivery, rowToDocument, dossierToRow, rowToDossier, rowToProcedureEvent, rowToDecision, rowToJournalEntry, rowToPayment, rowToReceivable, rowToStoredJob } from './rows';
 import type {
   CasesTable,
@@ -64,6 +64,13 @@ export interface KyselyStoreOptions {
    * writing through the store while it iterates. Without it, streams read in keyset batches.
    */
   openReader?: () => Kysely<Database>;
+  /** The store as messages name it: `the SQLite store /path/file`, `the PostgreSQL store host:port/db (schema s)`. */
+  location?: string;
+  /**
+   * Copies the store aside before pending migrations change it (SQLite files), returning where
+   * the copy went, or undefined when the database holds nothing to copy.
+   */
+  backupBeforeMigrating?: (targetVersion: string, at: Date) => Promise<string | undefined>;
 }
 
 
@@ -112,24 +119,18 @@ export class KyselyStore implements Store {
     return this.db;
   }
 
-  async migrate(): Promise<void> {
-    if (this.db.isTransaction) throw new StoreError('migrate() cannot run inside a transaction');
-    const migrator = new Migrator({
-      db: this.db,
-      provider: storeMigrations(this.driver),
-      ...(this.options.schema === undefined ? {} : { migrationTableSchema: this.options.schema }),
-    });
-    let { error, results } = await migrator.migrateToLatest();
-    // Kysely looks for its migration table by listing the tables of every schema; a schema that
-    // another tenant drops at that moment fails the listing ("schema … does not exist", 3F000).
-    // That is not our schema's problem: look again.
-    for (let retry = 0; retry < 3 && error !== undefined && isOtherSchemaDropped(error, this.options.schema) && (results ?? []).length === 0; retry++) {
-      ({ error, results } = await migrator.migrateToLatest());
-    }
-    if (error !== undefined) {
-      const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-      throw new StoreError(`${this.driver} store: migration ${failed ?? '(before any migration ran)'} failed: ${messageOf(error)}`, { cause: error });
-    }
+  async migrate(options: MigrateOptions = {}): Promise<MigrationReport> {
+    const { schema, backupBeforeMigrating } = this.options;
+    return migrateStore(this.db, {
+      driver: this.driver,
+      location: this.location,
+      ...(schema === undefined ? {} : { schema }),
+      ...(backupBeforeMigrating === undefined ? {} : { backup: backupBeforeMigrating }),
+    }, options);
+  }
+
+  get location(): string {
+    return this.options.location ?? `${this.driver} store`;
   }
 
   async ping(): Promise<void> {
@@ -1336,10 +1337,3 @@ class DecisionReplayed extends Error {}
 
 /** Thrown inside applyProcedureEvent's transaction to undo it when the event was already applied. */
 class EventAlreadyApplied extends Error {}
-
-function isOtherSchemaDropped(error: unknown, ours: string | undefined): boolean {
-  const e = error as { code?: unknown; message?: unknown };
-  if (e?.code !== '3F000' || typeof e.message !== 'string') return false;
-  const named = /schema "([^"]+)" does not exist/.exec(e.message)?.[1];
-  return named !== undefined && named !== ours;
-}

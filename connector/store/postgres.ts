@@ -72,7 +72,12 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   }
 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return new KyselyStore(db, { driver: 'postgres', ...(schema === undefined ? {} : { schema }) });
+  return new KyselyStore(db, { driver: 'postgres', location: postgresLocation(opts), ...(schema === undefined ? {} : { schema }) });
+}
+
+/** How messages name the PostgreSQL store: host, port, database and schema, never the password. */
+export function postgresLocation(opts: Pick<PostgresStoreOptions, 'url' | 'schema'>): string {
+  return `the PostgreSQL store ${describeUrl(opts.url)}${opts.schema === undefined ? '' : ` (schema ${opts.schema})`}`;
 }
 
 /**

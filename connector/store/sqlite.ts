@@ -4,6 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type DialectAdapter, type Driver, type SqliteDialectConfig } from 'kysely';
 import { KyselyStore } from './kysely-store';
 import { StoreError } from './errors';
+import { backupBeforeMigrating } from './sqlite-backup';
 import { sqliteDriver } from './sqlite-driver';
 import type { Database } from './schema';
 import type { Store } from './store';
@@ -15,7 +16,8 @@ const IN_MEMORY = ':memory:';
 
 /**
  * Opens (creating it if needed) the SQLite store at `path`, or a private in-memory store for
- * `':memory:'`. Call `migrate()` before use.
+ * `':memory:'`. Call `migrate()` before use: on a file holding data, it copies the file aside
+ * before changing its schema.
  *
  * A file store runs in WAL mode, so that the snapshot stream reads on its own connection
  * while the daemon keeps writing; an in-memory store has one connection only, and streams in
@@ -35,10 +37,22 @@ export async function openSqliteStore(path: string): Promise<Store> {
   }
 
   const db = new Kysely<Database>({ dialect: new StoreSqliteDialect({ database }) });
+  const file = inMemory ? undefined : resolve(path);
   return new KyselyStore(db, {
     driver: 'sqlite',
-    ...(inMemory ? {} : { openReader: () => openReader(path) }),
+    location: sqliteLocation(path),
+    ...(file === undefined
+      ? {}
+      : {
+          openReader: () => openReader(path),
+          backupBeforeMigrating: async (targetVersion, at) => backupBeforeMigrating(database, file, targetVersion, at),
+        }),
   });
+}
+
+/** How messages name the SQLite store at `path`. */
+export function sqliteLocation(path: string): string {
+  return path === IN_MEMORY ? 'the in-memory SQLite store' : `the SQLite store ${resolve(path)}`;
 }
 
 /** A read-only connection for one stream; WAL gives it a stable snapshot while others write. */

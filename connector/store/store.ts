@@ -5,6 +5,7 @@ import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Payment } from '../model/payment.schema';
 import type { Receivable } from '../model/receivable.schema';
 import type { ProcedureState } from '../model/procedure-event.schema';
+import type { MigrateOptions, MigrationReport } from './migrate';
 
 /**
  * The store: one interface, two drivers (SQLite embedded by default, PostgreSQL when scaled
@@ -392,8 +393,14 @@ export interface SettleJobInput {
 export interface Store {
   readonly driver: 'sqlite' | 'postgres';
 
-  /** Applies pending migrations; safe to call at every start and from several processes. */
-  migrate(): Promise<void>;
+  /**
+   * Applies pending migrations; safe to call at every start and from several processes. Refuses
+   * (NewerSchemaError) a store that holds migrations this version does not know; on a SQLite
+   * file with data, copies it aside first (the report says where); runs them in one transaction.
+   */
+  migrate(options?: MigrateOptions): Promise<MigrationReport>;
+  /** The store as messages name it: `the SQLite store /path/file`, `the PostgreSQL store host:port/db (schema s)`. */
+  readonly location: string;
   close(): Promise<void>;
   /** One cheap round trip to the database (readiness checks); a StoreError when it cannot be reached. */
   ping(): Promise<void>;
