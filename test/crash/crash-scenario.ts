@@ -97,17 +97,17 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashRepo
   }
 }
 
-function start(config: string, logFile: string): ChildProcess {
+export function start(config: string, logFile: string): ChildProcess {
   const out = openSync(logFile, 'a');
   return spawn(process.execPath, [CLI, 'run', '--config', config], { stdio: ['ignore', out, out], env: { ...process.env, NODE_ENV: 'production' } });
 }
 
-function exited(child: ChildProcess): Promise<number | null> {
+export function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((r) => child.once('exit', (code) => r(code)));
 }
 
-async function untilLogged(file: string, text: string, timeoutMs: number): Promise<void> {
+export async function untilLogged(file: string, text: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!readFileSync(file, 'utf8').includes(text)) {
     if (Date.now() > deadline) throw new Error(`${file} did not log "${text}" within ${timeoutMs} ms`);
@@ -144,7 +144,7 @@ async function untilOutboxEmpty(openStore: () => Promise<Store>, timeoutMs: numb
   throw new Error(`the outbox did not empty within ${timeoutMs} ms`);
 }
 
-async function verify(input: { openStore: () => Promise<Store>; mailDir: string; odooUrl: string; sms: SmsSimulator; kills: number }): Promise<CrashReport> {
+export async function verify(input: { openStore: () => Promise<Store>; mailDir: string; odooUrl: string; sms: SmsSimulator; kills: number }): Promise<CrashReport> {
   const store = await input.openStore();
   try {
     const cases = await store.listCases();

@@ -1,0 +1,341 @@
+import axios from 'axios';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { packageRoot } from '../../connector/paths';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LawFirmSimulator } from '../../adapters/lawfirm/simulator/server';
+import { createOdooDatabase } from '../../adapters/odoo/simulator/model';
+import { OdooSimulator } from '../../adapters/odoo/simulator/server';
+import { XmlRpcOdooRpc } from '../../adapters/odoo/transport/xmlrpc-rpc';
+import { PostalSimulator } from '../../adapters/postal/simulator/server';
+import { SmsSimulator } from '../../adapters/sms/simulator/server';
+import { startSmtpSink } from '../../connector/daemon/smtp-sink';
+import { procedureKey } from '../../connector/lawfirm/procedure-events';
+import { openSqliteStore } from '../../connector/store/sqlite';
+import type { Store } from '../../connector/store/store';
+import { anchoredClock } from '../../connector/time/clock';
+import { writeBackMarker } from '../../mappings/odoo/write-back';
+import { exited, start, untilLogged, verify, type CrashReport } from './crash-scenario';
+
+/**
+ * The crash test of the whole loop, law firm included: the daemon (the built CLI) runs on a
+ * simulated clock (`daemon.simulatedClock`: the same business time across restarts) from first
+ * reminders to formal notices, approvals (given through its API, as a controller would), hand-offs
+ * to the simulated firm over its HTTP API, the firm's signed webhooks and polled feed, and the
+ * procedure notes written back into Odoo — while this harness kills it with SIGKILL at random
+ * moments and starts it again. The simulators live in THIS process and survive the kills. Time
+ * stops at `stopAt`; the last run then finishes the work, is stopped with SIGTERM, and what the
+ * store says is compared with what the firm, Odoo, the SMTP sink and the SMS provider received.
+ */
+
+export interface LawFirmCrashOptions {
+  invoices: number;
+  kills: number;
+  /** A run lasts a random time in [minUpMs, maxUpMs] before it is killed. */
+  minUpMs: number;
+  maxUpMs: number;
+  seed: number;
+  /** Simulated days per real second. */
+  daysPerSecond: number;
+  /** Simulated days from the start after which business time stops. */
+  days: number;
+}
+
+export interface LawFirmCrashReport extends CrashReport {
+  firm: {
+    files: number;
+    /** Files at the firm whose dossier the store does not hold. */
+    unknownFiles: number;
+    /** Cases with more than one file at the firm. */
+    casesWithSeveralFiles: number;
+    /** Dossiers recorded without a file, or whose file differs from the firm's. */
+    dossiersWithoutTheirFile: number;
+    /** Escalations approved whose dossier never reached the firm. */
+    approvedNotHandedOver: number;
+    events: number;
+    eventsApplied: number;
+    eventsMissing: number;
+    eventsAppliedTwice: number;
+    /** Dossiers whose state is not that of their latest event by occurrence. */
+    statesOutOfOrder: number;
+    /** Procedure notes (done rows) not on every claimed invoice exactly once. */
+    notesMismatched: number;
+    notesChecked: number;
+  };
+  approvals: number;
+}
+
+const START = '2026-04-01T07:00:00Z';
+const DAY_MS = 86_400_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runLawFirmCrashScenario(options: LawFirmCrashOptions): Promise<LawFirmCrashReport> {
+  const dir = mkdtempSync(join(tmpdir(), 'recouvra-crash-lawfirm-'));
+  const speed = options.daysPerSecond * 86_400;
+  const anchor = new Date();
+  const stopAt = new Date(Date.parse(START) + options.days * DAY_MS);
+  const clock = anchoredClock({ start: new Date(START), anchor, speed, stopAt });
+  const db = createOdooDatabase({ version: '18.0', l10nFr: true, invoices: options.invoices, seed: options.seed, now: () => clock.now() });
+  const odoo = await new OdooSimulator({ db, version: '18.0' }).start();
+  const smtp = await startSmtpSink(join(dir, 'mail'));
+  const sms = await new SmsSimulator({ startAt: START, speed, seed: options.seed }).start();
+  const postal = await new PostalSimulator({ startAt: START, speed, seed: options.seed }).start();
+  const apiPort = await freePort();
+  const token = randomBytes(24).toString('hex');
+  const webhookSecret = randomBytes(24).toString('hex');
+  const firm = await new LawFirmSimulator({ startAt: START, speed, stopAt: stopAt.toISOString(), seed: options.seed, webhook: { url: `http://127.0.0.1:${apiPort}/webhooks/lawfirm`, secret: webhookSecret } }).start();
+  const policiesDir = compressedPolicies(dir);
+  const storePath = join(dir, 'recouvra.sqlite');
+  const config = join(dir, 'recouvra.yaml');
+  writeFileSync(
+    config,
+    configYaml({ policiesDir, storePath, odooUrl: odoo.url, smtpPort: smtp.port, smsUrl: sms.url, postalUrl: postal.url, firmUrl: firm.url, firmKey: firm.apiKey, webhookSecret, apiPort, token, clock: { start: START, anchor: anchor.toISOString(), speed, stopAt: stopAt.toISOString() } }),
+  );
+  const openStore = () => openSqliteStore(storePath);
+  const api = axios.create({ baseURL: `http://127.0.0.1:${apiPort}`, headers: { Authorization: `Bearer ${token}` }, timeout: 5_000, validateStatus: () => true });
+  const approver = approveEverything(api);
+  let random = options.seed * 7_919 + 1;
+  const next = () => ((random = (random * 48_271) % 2_147_483_647) / 2_147_483_647);
+  let last: ReturnType<typeof start> | undefined;
+  let kills = 0;
+  try {
+    // Each run is killed a random while after it has started working (its first log line: loading
+    // the modules takes seconds on a busy machine, and a kill there tests nothing of ours), until
+    // `kills` runs were killed or business time comes near its end.
+    const killsEnd = stopAt.getTime() - 10 * DAY_MS;
+    for (let run = 0; kills < options.kills && clock.now().getTime() < killsEnd; run++) {
+      const log = join(dir, `run-${run}.log`);
+      const child = start(config, log);
+      await untilLogged(log, 'SIMULATED CLOCK', 60_000);
+      await sleep(options.minUpMs + next() * (options.maxUpMs - options.minUpMs));
+      child.kill('SIGKILL');
+      await exited(child);
+      kills++;
+    }
+    last = start(config, join(dir, 'run-last.log'));
+    await untilLogged(join(dir, 'run-last.log'), 'SIMULATED CLOCK', 120_000);
+    // Business time stops at stopAt; then the firm says nothing new, and the work runs out.
+    while (clock.now() < stopAt) await sleep(500);
+    await untilQuiet(openStore, firm, 240_000);
+    approver.stop();
+    last.kill('SIGTERM');
+    const code = await exited(last);
+    if (code !== 0) throw new Error(`the last run exited with ${String(code)}; see ${dir}`);
+    const base = await verify({ openStore, mailDir: join(dir, 'mail'), odooUrl: odoo.url, sms, kills });
+    return { ...base, firm: await verifyFirm(openStore, firm, odoo.url), approvals: approver.count() };
+  } finally {
+    approver.stop();
+    if (last && last.exitCode === null && last.signalCode === null) last.kill('SIGKILL');
+    await odoo.stop();
+    await smtp.close();
+    await sms.stop();
+    await postal.stop();
+    await firm.stop();
+  }
+}
+
+/** A controller who approves every step waiting for approval, through the API, whenever the daemon is up. */
+function approveEverything(api: ReturnType<typeof axios.create>): { stop(): void; count(): number } {
+  let stopped = false;
+  let approved = 0;
+  void (async () => {
+    while (!stopped) {
+      try {
+        const page = await api.get<{ approvals?: { caseId: string }[] }>('/approvals?limit=100');
+        for (const a of page.status === 200 ? (page.data.approvals ?? []) : []) {
+          const done = await api.post(`/cases/${encodeURIComponent(a.caseId)}/approve`);
+          if (done.status === 200) approved++;
+        }
+      } catch {
+        // The daemon is down (killed): the next round asks again.
+      }
+      await sleep(250);
+    }
+  })();
+  return { stop: () => void (stopped = true), count: () => approved };
+}
+
+/** Until every event the firm recorded is applied, no dossier is in doubt and the outbox is empty. */
+async function untilQuiet(openStore: () => Promise<Store>, firm: LawFirmSimulator, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let why = '';
+  while (Date.now() < deadline) {
+    const store = await openStore();
+    try {
+      const open = [...(await store.listActions({ status: 'pending', limit: 1 })), ...(await store.listActions({ status: 'in_progress', limit: 1 }))];
+      const dossiers = await store.listDossiers();
+      const applied = new Set((await Promise.all(dossiers.map((d) => store.listProcedureEvents(d.id)))).flat().map((e) => e.id));
+      const missing = firm.events().filter((e) => !applied.has(`cabinet:${e.id}`));
+      const inDoubt = dossiers.filter((d) => d.status === 'prepared');
+      why = `${open.length} outbox row(s) open, ${missing.length} event(s) not applied, ${inDoubt.length} dossier(s) in doubt`;
+      if (open.length === 0 && missing.length === 0 && inDoubt.length === 0) return;
+    } finally {
+      await store.close();
+    }
+    await sleep(1_000);
+  }
+  throw new Error(`the daemon did not finish within ${timeoutMs} ms: ${why}`);
+}
+
+async function verifyFirm(openStore: () => Promise<Store>, firm: LawFirmSimulator, odooUrl: string): Promise<LawFirmCrashReport['firm']> {
+  const store = await openStore();
+  try {
+    const files = firm.listFiles();
+    const dossiers = await store.listDossiers();
+    const byId = new Map(dossiers.map((d) => [d.id, d]));
+    const perCase = new Map<string, number>();
+    for (const f of files) perCase.set(f.caseId, (perCase.get(f.caseId) ?? 0) + 1);
+    const events = firm.events();
+    const applied = (await Promise.all(dossiers.map((d) => store.listProcedureEvents(d.id)))).flat();
+    const appliedIds = applied.map((e) => e.id);
+    // Every approval of an escalation step leads to a dossier with a file (or one the firm refused, journalled).
+    let approvedNotHandedOver = 0;
+    for (const c of await store.listCases()) {
+      const journal = await store.readJournal(c.id);
+      const escalations = journal.filter((j) => j.type === 'approved' && j.summary.startsWith('escalation '));
+      if (escalations.length === 0) continue;
+      if (!journal.some((j) => j.type === 'dossier_submitted' || j.type === 'dossier_refused')) approvedNotHandedOver++;
+    }
+    let statesOutOfOrder = 0;
+    for (const d of dossiers) {
+      const own = applied.filter((e) => e.dossierId === d.id).sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.seq - b.seq));
+      const latest = own.at(-1);
+      if (latest && d.state !== latest.state) statesOutOfOrder++;
+    }
+    const odoo = new XmlRpcOdooRpc({ baseUrl: odooUrl, database: 'demo', login: 'admin', apiKey: 'admin-api-key', timeoutMs: 30_000 });
+    const messages = await odoo.call<{ res_id: number; body: string }[]>('mail.message', 'search_read', { domain: [['model', '=', 'account.move'], ['body', 'ilike', 'recouvra-']], fields: ['res_id', 'body'] }, { isWrite: false });
+    let notesChecked = 0;
+    let notesMismatched = 0;
+    for (const d of dossiers) {
+      const rows = await store.listActions({ caseId: d.caseId, kind: 'ledger_note', status: 'done' });
+      const claimed = ((d.content['claim'] as { lines: { kind: string }[] } | undefined)?.lines ?? []).filter((l) => l.kind === 'invoice').length;
+      for (const e of applied.filter((x) => x.dossierId === d.id)) {
+        const key = procedureKey(d.caseId, e.id, 'note');
+        if (!rows.some((r) => r.idempotencyKey === key)) continue;
+        const carrying = messages.filter((m) => m.body.includes(writeBackMarker(key)));
+        notesChecked++;
+        if (carrying.length !== claimed || new Set(carrying.map((m) => m.res_id)).size !== claimed) notesMismatched++;
+      }
+    }
+    return {
+      files: files.length,
+      unknownFiles: files.filter((f) => !byId.has(f.dossierId)).length,
+      casesWithSeveralFiles: [...perCase.values()].filter((n) => n > 1).length,
+      dossiersWithoutTheirFile: dossiers.filter((d) => d.status !== 'rejected' && files.find((f) => f.dossierId === d.id)?.fileId !== d.fileId).length,
+      approvedNotHandedOver,
+      events: events.length,
+      eventsApplied: new Set(appliedIds).size,
+      eventsMissing: events.filter((e) => !appliedIds.includes(`cabinet:${e.id}`)).length,
+      eventsAppliedTwice: appliedIds.length - new Set(appliedIds).size,
+      statesOutOfOrder,
+      notesMismatched,
+      notesChecked,
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The bundled policies with the waits between steps cut to 2 days and the escalation to 10 days
+ * after the formal notice, or the day after its deadline when longer (the deadline still counts
+ * from the acknowledgement of receipt): the ladder reaches the firm in a few simulated weeks, whatever the machine's speed.
+ */
+function compressedPolicies(dir: string): string {
+  const out = join(dir, 'policies');
+  mkdirSync(out);
+  const bundled = join(packageRoot(), 'config/policies');
+  for (const file of readdirSync(bundled).filter((f) => f.endsWith('.yaml'))) {
+    const policy = parseYaml(readFileSync(join(bundled, file), 'utf8')) as { steps: { kind?: string; deadlineDays?: number; timing: { after: string; days: number } }[] };
+    const deadline = policy.steps.find((s) => s.kind === 'formal_notice')?.deadlineDays ?? 8;
+    for (const step of policy.steps) {
+      if (step.timing.after !== 'previous_step') continue;
+      step.timing.days = step.kind === 'escalation' ? Math.max(10, deadline + 1) : Math.min(step.timing.days, 2);
+    }
+    writeFileSync(join(out, file), stringifyYaml(policy));
+  }
+  return out;
+}
+
+interface YamlInput {
+  policiesDir: string;
+  storePath: string;
+  odooUrl: string;
+  smtpPort: number;
+  smsUrl: string;
+  postalUrl: string;
+  firmUrl: string;
+  firmKey: string;
+  webhookSecret: string;
+  apiPort: number;
+  token: string;
+  clock: { start: string; anchor: string; speed: number; stopAt: string };
+}
+
+function configYaml(p: YamlInput): string {
+  return `version: 1
+company:
+  name: Crash Test SAS
+  siren: "732829320"
+  address: { kind: registered_office, lines: ["1 rue du Test"], postalCode: "75001", city: Paris, country: FR }
+  contact: { email: recouvrement@crash.test }
+  payment: { iban: "FR76 3000 6000 0112 3456 7890 189" }
+  signatory: { name: Camille Martin }
+dunning: { policiesDir: ${JSON.stringify(p.policiesDir)} }
+store:
+  driver: sqlite
+  sqlite: { path: ${JSON.stringify(p.storePath)} }
+logging: { level: warn, format: json }
+daemon:
+  syncCron: "*/2 * * * * *"
+  reconcileCron: "0 0 1 1 *"
+  evaluateCron: "*/2 * * * * *"
+  outboxCron: "* * * * * *"
+  trackCron: "*/2 * * * * *"
+  drainTimeoutMs: 20000
+  simulatedClock: { start: "${p.clock.start}", anchor: "${p.clock.anchor}", speed: ${p.clock.speed}, stopAt: "${p.clock.stopAt}" }
+queue: { driver: store, pollMs: 50 }
+api: { host: 127.0.0.1, port: ${p.apiPort}, token: "${p.token}" }
+lawfirm:
+  id: cabinet
+  transport: api
+  api: { baseUrl: ${JSON.stringify(p.firmUrl)}, apiKey: ${JSON.stringify(p.firmKey)}, webhookSecret: "${p.webhookSecret}" }
+  pollCron: "*/2 * * * * *"
+channels:
+  email:
+    host: 127.0.0.1
+    port: ${p.smtpPort}
+    requireTls: false
+    from: { address: recouvrement@crash.test, name: Crash Test SAS }
+  sms:
+    baseUrl: ${p.smsUrl}
+    apiKey: sim-sms-key
+    senderId: CrashTest
+    contactWindow: { days: [mon, tue, wed, thu, fri, sat, sun], ranges: [{ from: "00:00", to: "24:00" }], publicHolidays: none }
+  postal:
+    baseUrl: ${p.postalUrl}
+    apiKey: sim-postal-key
+connections:
+  - id: odoo
+    type: odoo
+    url: ${p.odooUrl}
+    database: demo
+    login: recouvra
+    apiKey: recouvra-api-key
+`;
+}
