@@ -64,11 +64,12 @@ const CHANNEL: Record<string, string> = {
 };
 const ACTION_STATUS: Record<string, string> = { pending: 'en attente', in_progress: 'en cours', done: 'effectué', failed: 'en échec', cancelled: 'annulé' };
 const ADDRESS_KIND: Record<string, string> = { billing: 'de facturation', delivery: 'de livraison', other: 'connue', registered_office: 'du siège social' };
-const INSOLVENCY: Record<string, string> = {
-  sauvegarde: 'procédure de sauvegarde',
-  redressement: 'redressement judiciaire',
-  liquidation: 'liquidation judiciaire',
-  other: 'procédure collective',
+/** A collective procedure "ouvert(e) le …", with its gender. */
+const INSOLVENCY_OPENED: Record<string, string> = {
+  sauvegarde: 'procédure de sauvegarde ouverte',
+  redressement: 'redressement judiciaire ouvert',
+  liquidation: 'liquidation judiciaire ouverte',
+  other: 'procédure collective ouverte',
 };
 
 const PROCEDURE: Record<ProcedureKind, string> = {
@@ -167,7 +168,7 @@ export const FR = {
       ` ; déclarer la créance au mandataire judiciaire au plus tard le ${D(p.by)} (${p.months} mois à compter de la publication au BODACC du ${D(p.publishedOn)}, ${p.article})`,
     declareWithin: (p: { months: number; article: string }) => ` ; déclarer la créance au mandataire judiciaire dans les ${p.months} mois de la publication au BODACC (${p.article})`,
     insolvency: (p: { kind: string; openedOn: string; declare: string }) =>
-      `${INSOLVENCY[p.kind] ?? p.kind} ouvert(e) le ${D(p.openedOn)} : les poursuites individuelles sont interrompues (C. com. L622-21)${p.declare}`,
+      `${INSOLVENCY_OPENED[p.kind] ?? `procédure collective (${p.kind}) ouverte`} le ${D(p.openedOn)} : les poursuites individuelles sont interrompues (C. com. L622-21)${p.declare}`,
 
     nothingLeft: 'rien ne reste à réclamer une fois écartées les factures exclues, contestées et prescrites',
     belowMinimum: (p: { principal: string; min: string }) => `le principal net de ${p.principal} est inférieur au minimum de ${p.min} fixé par la politique (escalation.minAmount)`,
@@ -340,7 +341,7 @@ export const FR = {
     collective: {
       territory: (reference: string | undefined) => `le mandataire judiciaire (ou le liquidateur) désigné par le jugement d'ouverture${reference ? ` (${reference})` : ''}`,
       opened: (p: { kind: string; openedOn: string }) =>
-        `${INSOLVENCY[p.kind] ?? p.kind} ouvert(e) le ${D(p.openedOn)} : les poursuites individuelles sont interrompues et les créances antérieures au jugement d'ouverture ne peuvent être payées ` +
+        `${INSOLVENCY_OPENED[p.kind] ?? `procédure collective (${p.kind}) ouverte`} le ${D(p.openedOn)} : les poursuites individuelles sont interrompues et les créances antérieures au jugement d'ouverture ne peuvent être payées ` +
         "(C. com. L622-21, L622-7, [M] numéros d'articles) ; le cours des intérêts est arrêté (L622-28, [M])",
       declaration: "la créance est déclarée au mandataire judiciaire ; la déclaration interrompt la prescription jusqu'à la clôture de la procédure et vaut mise en demeure",
       noIndemnity: "pas d'indemnité forfaitaire pour frais de recouvrement lorsque l'ouverture de la procédure interdit le paiement de la créance à son échéance (C. com. L441-10 II)",
