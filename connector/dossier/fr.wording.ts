@@ -146,7 +146,7 @@ export const FR = {
     creditsCover: (p: { credit: string; invoices: string }) => `les avoirs non imputés (${p.credit}) couvrent les factures échues (${p.invoices})`,
     liquidAndDue: (p: { count: number; numbers: string; net: string; credits: number; credit: string; tail: string }) =>
       `créance certaine, liquide et exigible : ${p.count} ${plural(p.count, 'facture échue et impayée', 'factures échues et impayées')} d'un montant déterminé (${p.numbers}) : ${p.net}` +
-      `${p.credits ? `, après déduction de ${p.credits} ${plural(p.credits, 'avoir', 'avoirs')} pour ${p.credit}` : ''}${p.tail}`,
+      `${p.credits ? `, après déduction ${p.credits === 1 ? "d'un avoir" : `de ${p.credits} avoirs`} pour ${p.credit}` : ''}${p.tail}`,
 
     disputedItem: (p: { number: string; reason: string; since: string }) => `${p.number} (${p.reason}, depuis le ${D(p.since)})`,
     disputed: (items: string) => `la créance est contestée : ${items}`,

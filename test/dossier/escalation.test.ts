@@ -55,7 +55,7 @@ const table: Row[] = [
     says: [
       ['formal_notice_expired', 'la mise en demeure adressée par lettre recommandée le 25/03/2026 a été reçue le 03/04/2026 (avis de réception) ; son délai de 8 jours a expiré le 11/04/2026'],
       ['unanswered', "aucun paiement, aucune promesse de paiement ni aucune contestation n'a été enregistré depuis l'envoi de la mise en demeure le 25/03/2026"],
-      ['liquid_and_due', "créance certaine, liquide et exigible : 2 factures échues et impayées d'un montant déterminé (FAC-2025-0101, FAC-2025-0102) : 5 800,00 €, après déduction de 1 avoir pour 200,00 €"],
+      ['liquid_and_due', "créance certaine, liquide et exigible : 2 factures échues et impayées d'un montant déterminé (FAC-2025-0101, FAC-2025-0102) : 5 800,00 €, après déduction d'un avoir pour 200,00 €"],
       ['not_prescribed', "la première facture réclamée se prescrit à l'issue du 15/09/2030 (5 ans, C. com. L110-4, à compter du 15/09/2025)"],
       ['worth_the_cost', 'principal net de 5 800,00 € : au moins égal au minimum de 300,00 €, au moins égal à 200 % du coût estimé de 150,00 €'],
     ],
