@@ -104,9 +104,6 @@ const CONDITION: Record<GateConditionId, string> = {
 };
 
 export const FR = {
-  date: frDate,
-  channel: (c: string) => CHANNEL[c] ?? c.replace(/_/g, ' '),
-  procedure: (p: ProcedureKind) => PROCEDURE[p],
   condition: (id: GateConditionId) => CONDITION[id],
 
   /** The escalation gate's reasons (escalation-gate.ts). */
@@ -202,7 +199,6 @@ export const FR = {
 
   /** The recommendation (recommend-procedure.ts). */
   procedureAdvice: {
-    seat: (kind: SeatKind) => SEAT[kind],
     /** "lieu du siège social du débiteur (44000 Nantes)". */
     where: (p: { seat: SeatKind; place: string }) => `lieu du ${SEAT[p.seat]} du débiteur${p.place}`,
     /** "le Tribunal de commerce de Nantes, lieu du siège social du débiteur (44000 Nantes)". */
@@ -215,8 +211,6 @@ export const FR = {
       `la créance (${p.total}) excède ${p.threshold} : la représentation par avocat est obligatoire devant ${p.court} (${p.article})`,
     lawyerNotCompulsory: (p: { total: string; threshold: string; court: string; article: string }) =>
       `la créance (${p.total}) n'excède pas ${p.threshold} : la représentation par avocat n'est pas obligatoire devant ${p.court} (${p.article})`,
-    /** The court as the lawyer sentences name it: "le tribunal judiciaire". */
-    courtWords: (kind: CourtKind) => COURT[kind],
 
     seizure: {
       territory: (p: { tj: string | null; seat: SeatKind; place: string }) =>
