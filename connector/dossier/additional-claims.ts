@@ -17,13 +17,16 @@
  */
 import type { TermsOfSale } from '../../config/terms-of-sale.schema';
 import { formatBasisPoints, percentToBasisPoints } from '../claim/basis-points';
-import { formatMinor } from '../claim/compute-claim';
 import type { RecordedRecoveryCost } from '../cases/recovery-cost';
 import { RECEIPT_EXTENSION, type ReceiptMediaType } from '../cases/recovery-cost';
 import type { AdditionalClaims, CourtKind, Dossier, DossierDocument, ProcedureKind } from '../model/dossier.schema';
+import { formatMoney } from '../model/money.schema';
 import type { StoredDocument } from '../store/store';
 import { addDays, addYears, type IsoDate } from '../time/calendar-date';
 import type { CostsData } from './costs-data';
+import { FR } from './fr.wording';
+
+const W = FR.additional;
 
 export const ARTICLES = {
   recoveryCosts: 'C. com. L441-10 II',
@@ -60,7 +63,7 @@ export interface AdditionalClaimsResult {
 
 export function additionalClaimsOf(input: AdditionalClaimsInput): AdditionalClaimsResult {
   const warnings: string[] = [];
-  const money = (n: number) => formatMinor(n, input.claim.currency);
+  const money = (n: number) => formatMoney(n, input.claim.currency);
   const consumer = input.debtorKind === 'individual';
   const { recoveryCosts, documents } = recoveryCostsOf(input, consumer, money, warnings);
   const penaltyClause = penaltyClauseOf(input, consumer, money, warnings);
@@ -86,13 +89,13 @@ function recoveryCostsOf(
 ): { recoveryCosts: AdditionalClaims['recoveryCosts']; documents: DossierDocument[] } {
   const none = { recoveryCosts: null, documents: [] };
   if (input.costs.length === 0) return none;
-  const entered = `${input.costs.length} recovery cost(s) recorded on the case`;
+  const entered = W.costsNotClaimed(input.costs.length);
   if (consumer) {
-    warnings.push(`${entered} are not claimed: the debtor is a consumer, and costs of recovery engaged without an enforceable title stay with the creditor (CPCE L111-8 al. 2)`);
+    warnings.push(W.consumerCosts(entered));
     return none;
   }
   if (input.creditorKind !== 'company') {
-    warnings.push(`${entered} are not claimed: the complementary indemnity of ${ARTICLES.recoveryCosts} is due between professionals only`);
+    warnings.push(W.individualCreditorCosts({ head: entered, article: ARTICLES.recoveryCosts }));
     return none;
   }
   const byId = new Map(input.documents.map((d) => [d.id, d]));
@@ -101,17 +104,17 @@ function recoveryCostsOf(
   const documents: DossierDocument[] = [];
   for (const cost of input.costs) {
     if (cost.currency !== input.claim.currency) {
-      warnings.push(`the recovery cost of ${formatMinor(cost.amount, cost.currency)} on ${cost.date} is not in the claim's currency (${input.claim.currency}): not claimed`);
+      warnings.push(W.costOtherCurrency({ amount: formatMoney(cost.amount, cost.currency), on: cost.date, currency: input.claim.currency }));
       continue;
     }
     if (cost.date > input.asOf) {
-      warnings.push(`the recovery cost of ${money(cost.amount)} on ${cost.date} is after the hand-off date ${input.asOf}: not claimed`);
+      warnings.push(W.costAfterHandOff({ amount: money(cost.amount), on: cost.date, asOf: input.asOf }));
       continue;
     }
     const receipt = byId.get(cost.documentId);
     if (!receipt) {
       // Without its receipt the cost is not proven: L441-10 II asks for a justification.
-      warnings.push(`the recovery cost of ${money(cost.amount)} on ${cost.date} (${cost.label}) has lost its receipt (${cost.documentId}): not claimed`);
+      warnings.push(W.costWithoutReceipt({ amount: money(cost.amount), on: cost.date, label: cost.label, documentId: cost.documentId }));
       continue;
     }
     const extension = RECEIPT_EXTENSION[receipt.mediaType as ReceiptMediaType] ?? 'bin';
@@ -127,8 +130,8 @@ function recoveryCostsOf(
   const complementary = Math.max(0, total - fixed);
   const note =
     complementary > 0
-      ? `indemnisation complémentaire asked on proof (${ARTICLES.recoveryCosts}): the recovery costs proven (${money(total)}, receipts in the documents) exceed the fixed indemnities claimed (${money(fixed)}) by ${money(complementary)}`
-      : `the recovery costs proven (${money(total)}) do not exceed the fixed indemnities claimed (${money(fixed)}): no complementary indemnity is asked (${ARTICLES.recoveryCosts})`;
+      ? W.complementary({ article: ARTICLES.recoveryCosts, total: money(total), fixed: money(fixed), complementary: money(complementary) })
+      : W.noComplementary({ article: ARTICLES.recoveryCosts, total: money(total), fixed: money(fixed) });
   return { recoveryCosts: { article: ARTICLES.recoveryCosts, costs: lines, total, fixedIndemnities: fixed, complementaryIndemnity: complementary, note }, documents };
 }
 
@@ -144,14 +147,12 @@ function penaltyClauseOf(input: AdditionalClaimsInput, consumer: boolean, money:
   let minimum: number | null = null;
   if (clause.minimum !== undefined) {
     if (input.claim.currency === 'EUR') minimum = clause.minimum;
-    else clauseWarnings.push(`the clause's minimum is configured in EUR; the claim is in ${input.claim.currency}: only its rate is applied`);
+    else clauseWarnings.push(W.clauseMinimumOtherCurrency(input.claim.currency));
   }
   const amount = minimum === null ? computed : Math.max(computed, minimum);
   const rate = formatBasisPoints(bps);
-  const how = `${rate} % of the principal claimed (${money(base)}) = ${money(computed)}${minimum !== null && minimum > computed ? `, raised to the clause's minimum of ${money(minimum)}` : ''}`;
-  if (consumer) {
-    clauseWarnings.push(`the debtor is a consumer: the penalty clause (${clause.reference}) must first be checked under the unfair-terms rules (C. conso L212-1), and the judge may reduce it (${ARTICLES.penaltyClause})`);
-  }
+  const how = W.clauseHow({ rate, base: money(base), computed: money(computed), minimum: minimum !== null && minimum > computed ? money(minimum) : null });
+  if (consumer) clauseWarnings.push(W.clauseConsumer({ reference: clause.reference, article: ARTICLES.penaltyClause }));
   warnings.push(...clauseWarnings);
   return {
     reference: clause.reference,
@@ -160,7 +161,7 @@ function penaltyClauseOf(input: AdditionalClaimsInput, consumer: boolean, money:
     base,
     minimum,
     amount,
-    label: `clause pénale (${clause.reference}), ${ARTICLES.penaltyClause}, claimed separately, the judge may reduce it if manifestly excessive: ${how}`,
+    label: W.clauseLabel({ reference: clause.reference, article: ARTICLES.penaltyClause, how }),
     warnings: clauseWarnings,
   };
 }
@@ -173,31 +174,31 @@ function roundedShare(amount: number, bps: number): number {
 function article700Of(input: AdditionalClaimsInput): AdditionalClaims['article700'] {
   const configured = input.termsOfSale?.article700?.amount;
   if (configured === undefined) {
-    return { article: ARTICLES.article700, amount: null, note: `to be assessed by the firm: the sum the court may award for the costs of the proceedings not included in the dépens (${ARTICLES.article700}), at its discretion` };
+    return { article: ARTICLES.article700, amount: null, note: W.article700ToAssess(ARTICLES.article700) };
   }
   if (input.claim.currency !== 'EUR') {
-    return { article: ARTICLES.article700, amount: null, note: `to be assessed by the firm: the amount configured is in EUR and the claim in ${input.claim.currency} (${ARTICLES.article700})` };
+    return { article: ARTICLES.article700, amount: null, note: W.article700OtherCurrency({ currency: input.claim.currency, article: ARTICLES.article700 }) };
   }
   return {
     article: ARTICLES.article700,
     amount: configured,
-    note: `asked of the court: ${formatMinor(configured, 'EUR')} for the costs of the proceedings not included in the dépens (${ARTICLES.article700}); the court sets it at its discretion`,
+    note: W.article700Asked({ amount: formatMoney(configured, 'EUR'), article: ARTICLES.article700 }),
   };
 }
 
 function courtCostsOf(input: AdditionalClaimsInput): AdditionalClaims['courtCosts'] {
   const head = { procedure: input.recommendedProcedure, court: input.courtKind };
   const unknown = (reason: string): AdditionalClaims['courtCosts'] => ({ ...head, currency: input.claim.currency, amount: null, verified: false, range: null, reason, sources: [] });
-  if (!input.costsData) return unknown('no court-costs data was given to the dossier builder: the firm assesses the court costs');
+  if (!input.costsData) return unknown(W.noCostsData);
   const entry = input.costsData.courtFees.find((e) => e.procedure === input.recommendedProcedure && e.court === input.courtKind);
-  if (!entry) return unknown(`no figure for ${input.recommendedProcedure} before the ${input.courtKind} in config/legal/fr/costs.yaml: the firm assesses the court costs`);
-  const service = "serving the acts by a commissaire de justice follows its own regulated tariff and is not included";
+  if (!entry) return unknown(W.noCostFigure({ procedure: input.recommendedProcedure, court: input.courtKind }));
+  const service = W.service;
   if (entry.verified && entry.amount) {
-    return { ...head, currency: entry.amount.currency, amount: entry.amount.amount, verified: true, range: null, reason: `${entry.what}: ${formatMinor(entry.amount.amount, entry.amount.currency)}; ${service}`, sources: entry.sources };
+    return { ...head, currency: entry.amount.currency, amount: entry.amount.amount, verified: true, range: null, reason: W.courtCost({ what: entry.what, amount: formatMoney(entry.amount.amount, entry.amount.currency), service }), sources: entry.sources };
   }
   const range = entry.range ? { from: entry.range.from, to: entry.range.to } : null;
   const currency = entry.range?.currency ?? input.claim.currency;
-  return { ...head, currency, amount: null, verified: false, range, reason: `${entry.what}: ${entry.note ?? '[UNVERIFIED]'}; ${service}`, sources: entry.sources };
+  return { ...head, currency, amount: null, verified: false, range, reason: W.courtCostUnverified({ what: entry.what, note: entry.note ?? '[UNVERIFIED]', service }), sources: entry.sources };
 }
 
 function capitalisationOf(input: AdditionalClaimsInput, consumer: boolean, money: (n: number) => string): AdditionalClaims['capitalisation'] {
@@ -214,18 +215,15 @@ function capitalisationOf(input: AdditionalClaimsInput, consumer: boolean, money
     else if (!nearest || fullYearOn < nearest.on) nearest = { number: line.number, from: first.from, on: fullYearOn };
   }
   const article = ARTICLES.capitalisation;
-  const not = (why: string): AdditionalClaims['capitalisation'] => ({ proposed: false, article, invoices, reason: `not proposed: ${why}` });
-  if (consumer) return not(`courts refuse the capitalisation of interest against a consumer without a specific text (Cass. 1re civ. 9 Feb 2012 n° 11-14.605)`);
-  if (input.recommendedProcedure !== 'assignation_au_fond') return not(`capitalisation is asked of the court in an assignation au fond (${article}); the procedure recommended is ${input.recommendedProcedure}`);
-  if (invoices.length === 0) {
-    const later = nearest ? ` (the earliest, ${nearest.number}, with interest since ${nearest.from}, reaches one on ${nearest.on})` : '';
-    return not(`interest has not run a full year on any claimed invoice by ${input.asOf}${later}, and only interest due for a full year may bear interest (${article})`);
-  }
-  const listed = invoices.map((i) => `${i.number} (interest since ${i.interestFrom}, ${money(i.interest)})`).join(', ');
+  const not = (why: string): AdditionalClaims['capitalisation'] => ({ proposed: false, article, invoices, reason: W.notProposed(why) });
+  if (consumer) return not(W.capitalisationConsumer);
+  if (input.recommendedProcedure !== 'assignation_au_fond') return not(W.capitalisationOtherProcedure({ article, procedure: input.recommendedProcedure }));
+  if (invoices.length === 0) return not(W.capitalisationNoFullYear({ asOf: input.asOf, nearest, article }));
+  const listed = invoices.map((i) => W.capitalisationItem({ number: i.number, from: i.interestFrom, interest: money(i.interest) })).join(', ');
   return {
     proposed: true,
     article,
     invoices,
-    reason: `ask the court to order that interest due for at least a full year bear interest itself (${article}): ${listed}; a request to the court, not compounded into the claim`,
+    reason: W.capitalisationProposed({ article, listed }),
   };
 }

@@ -1,4 +1,5 @@
 import { addMonths, addYears, type IsoDate } from '../time/calendar-date';
+import { FR } from './fr.wording';
 import type { ProcedureData } from './procedure-data';
 import type { ProcedureDeadline } from './recommend-procedure';
 
@@ -12,14 +13,14 @@ export function afterTitleDeadlines(enforceableOn: IsoDate, data: ProcedureData)
   const t = data.afterTitle;
   return [
     {
-      what: `the legal interest rate rises by ${t.rateIncreasePoints} points`,
-      rule: `${t.rateIncreaseAfterMonths} months after the decision became enforceable (${enforceableOn}), unless the juge de l'exécution waives it`,
+      what: FR.afterTitle.rateWhat(t.rateIncreasePoints),
+      rule: FR.afterTitle.rateRule({ months: t.rateIncreaseAfterMonths, enforceableOn }),
       article: t.rateIncreaseArticle,
       dueOn: addMonths(enforceableOn, t.rateIncreaseAfterMonths),
     },
     {
-      what: 'enforce the title before it prescribes',
-      rule: `${t.titlePrescriptionYears} years from ${enforceableOn}, unless the claim's own limitation period is longer`,
+      what: FR.afterTitle.titleWhat,
+      rule: FR.afterTitle.titleRule({ years: t.titlePrescriptionYears, enforceableOn }),
       article: t.titlePrescriptionArticle,
       dueOn: addYears(enforceableOn, t.titlePrescriptionYears),
     },

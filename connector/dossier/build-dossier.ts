@@ -20,11 +20,12 @@ import type { TermsOfSale } from '../../config/terms-of-sale.schema';
 import { recordedRecoveryCosts } from '../cases/recovery-cost';
 import { formatBasisPoints, percentToBasisPoints } from '../claim/basis-points';
 import { parseClaimInput, type ClaimInvoice, type PartyKind } from '../claim/claim-input.schema';
-import { computeClaim, formatMinor, type ClaimInvoiceResult, type DayCount, type Imputation } from '../claim/compute-claim';
+import { computeClaim, type ClaimInvoiceResult, type DayCount, type Imputation } from '../claim/compute-claim';
 import type { LegalData } from '../claim/legal-data';
 import type { Address, Debtor } from '../model/debtor.schema';
 import { DossierSchema, type Dossier, type DossierDocument, type DossierInput } from '../model/dossier.schema';
 import { isValidFrenchVat, isValidSiren, isValidSiret } from '../model/identifiers';
+import { formatMoney } from '../model/money.schema';
 import type { Receivable } from '../model/receivable.schema';
 import type { Store, StoredDocument } from '../store/store';
 import type { IsoDate } from '../time/calendar-date';
@@ -35,6 +36,7 @@ import type { CostsData } from './costs-data';
 import { DossierError } from './dossier-error';
 import { checkEscalation, type EscalationGate } from './escalation-gate';
 import { buildEvidence } from './evidence';
+import { FR } from './fr.wording';
 import { decisionStep, formalNoticeDocumentId } from './formal-notice';
 import { resolveLegalForm, type DeclaredLegalForm } from './legal-form';
 import type { ProcedureData } from './procedure-data';
@@ -107,7 +109,7 @@ export function dossierFromRecords(records: CaseRecords, asOf: IsoDate, deps: Do
   if (!gate.pass) {
     const failed = gate.conditions.filter((x) => !x.pass).map((x) => `${x.id}: ${x.reason}`);
     if (!deps.override) throw new DossierError('ESCALATION_GATE_FAILED', `case ${c.id} cannot be handed to the law firm on ${asOf}`, failed);
-    warnings.push(`handed over by decision of the creditor (${deps.override.reason}) although: ${failed.join('; ')}`);
+    warnings.push(FR.dossier.overridden({ reason: deps.override.reason, failed: gate.conditions.filter((x) => !x.pass) }));
   }
   const selection = gate.selection;
   if (selection.claimed.length === 0) throw new DossierError('NOTHING_TO_CLAIM', `case ${c.id}: no overdue invoice is left to claim on ${asOf} once excluded, disputed and time-barred invoices are left out`);
@@ -120,7 +122,7 @@ export function dossierFromRecords(records: CaseRecords, asOf: IsoDate, deps: Do
   for (const line of claim.lines) line.documentRef = invoiceRef.get(invoiceFileName(line.number)) ?? null;
 
   if (gate.notice?.sent && gate.notice.sent.startBasis === 'date_sent') {
-    warnings.push(`the formal notice has no acknowledgement of receipt: its date is the day it was sent (${gate.notice.sent.on})${gate.notice.sent.returned ? '; the registered letter came back to the sender' : ''}`);
+    warnings.push(FR.dossier.noticeWithoutAcknowledgement({ on: gate.notice.sent.on, returned: gate.notice.sent.returned }));
   }
   const earliest = [...selection.prescriptions.values()].sort((a, b) => (a.prescribesOn < b.prescribesOn ? -1 : 1))[0];
   const recommendation = recommendProcedure(
@@ -130,7 +132,7 @@ export function dossierFromRecords(records: CaseRecords, asOf: IsoDate, deps: Do
       claim: { principal: claim.principal, interest: claim.interest, indemnity: claim.indemnity, total: claim.total },
       debtor: { kind: records.debtor.kind, legalForm: debtor.legalForm, seat: debtor.addresses[0] ?? null, insolvency: records.debtor.flags.insolvency },
       creditor: { legalForm: creditor.legalForm, ...(deps.creditor.outsideMetropolitanFrance ? { outsideMetropolitanFrance: true } : {}) },
-      disputed: selection.disputedClaimed.map((r) => `${r.number} (${r.disputed!.reason}, since ${r.disputed!.since})`),
+      disputed: selection.disputedClaimed.map((r) => FR.gate.disputedItem({ number: r.number, reason: r.disputed!.reason, since: r.disputed!.since })),
       ...(deps.circumstances ? { circumstances: deps.circumstances } : {}),
       prescribesOn: earliest ? { on: earliest.prescribesOn, article: earliest.article } : null,
     },
@@ -187,13 +189,13 @@ function checkIdentifiers(who: string, ids: { siren?: string | undefined; siret?
 function debtorIdentity(d: Debtor, deps: DossierDeps, warnings: string[]): Dossier['debtor'] {
   const { siren, siret, vat } = d.registration;
   checkIdentifiers('debtor', { siren, siret, vat });
-  if (d.kind === 'company' && !siren && !siret) warnings.push('the debtor has no SIREN or SIRET in the ledger: identify it in the register (recherche-entreprises.api.gouv.fr) before filing');
+  if (d.kind === 'company' && !siren && !siret) warnings.push(FR.dossier.noSiren);
   // The registered office sets the court's territory and is where acts are served; a person's
   // domicile is the address the ledger holds for them. One address only: no delivery sites.
   const office = d.addresses.find((a) => a.kind === 'registered_office');
   const address = office ?? d.addresses.find((a) => a.kind === 'billing') ?? d.addresses[0];
   if (!address) throw new DossierError('NO_ADDRESS', 'the debtor has no postal address in the ledger: acts cannot be served');
-  if (d.kind === 'company' && !office) warnings.push(`no registered office address in the ledger: the ${address.kind.replace('_', ' ')} address is given; confirm the registered office in the register, the court's territory follows it`);
+  if (d.kind === 'company' && !office) warnings.push(FR.dossier.noRegisteredOffice(address.kind));
   return {
     name: d.name,
     kind: d.kind,
@@ -233,7 +235,7 @@ function claimOf(records: CaseRecords, gate: EscalationGate, asOf: IsoDate, deps
     }
     // The payments the store knows do not explain the open amount (a settlement the ledger
     // made otherwise): interest runs on what is open, which never overstates the claim.
-    warnings.push(`${r.number}: the recorded payments (${formatMinor(paid, r.currency)}) do not explain the open amount (${formatMinor(r.open, r.currency)} of ${formatMinor(r.total, r.currency)}): interest is computed on the open amount from the due date`);
+    warnings.push(FR.dossier.paymentsDoNotExplain({ number: r.number, paid: formatMoney(paid, r.currency), open: formatMoney(r.open, r.currency), total: formatMoney(r.total, r.currency) }));
     paymentsOf.set(r.id, []);
     return { id: r.id, kind: 'invoice', total: r.open, issueDate: r.issueDate, dueDate: r.dueDate, ...(r.completionDate ? { completionDate: r.completionDate } : {}), payments: [] };
   });
@@ -307,10 +309,8 @@ function imputationNotes(lines: readonly ClaimInvoiceResult[], byId: ReadonlyMap
   for (const line of lines) {
     const r = byId.get(line.id);
     if (!r || line.kind !== 'invoice' || !line.imputed?.length || line.principal <= r.open) continue;
-    const paid = line.imputed.filter((i) => i.toInterest > 0).map((i) => `${formatMinor(i.toInterest, currency)} of the ${formatMinor(i.amount, currency)} paid on ${i.date}`);
-    notes.push(
-      `${r.number}: the ledger shows ${formatMinor(r.open, currency)} open, the claim ${formatMinor(line.principal, currency)} of principal: ${paid.join(', ')} first paid the interest then accrued (C. civ. 1343-1), so as much of the price is still owed; set legal.imputation: principal-first to claim only what the ledger shows`,
-    );
+    const paid = line.imputed.filter((i) => i.toInterest > 0).map((i) => FR.dossier.imputedPayment({ toInterest: formatMoney(i.toInterest, currency), amount: formatMoney(i.amount, currency), on: i.date }));
+    notes.push(FR.dossier.imputation({ number: r.number, ledgerOpen: formatMoney(r.open, currency), principal: formatMoney(line.principal, currency), paid }));
   }
   return notes;
 }

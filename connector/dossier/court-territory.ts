@@ -11,6 +11,7 @@
  */
 import { departementOf, type CourtEntry, type CourtTerritoryKind } from '../../config/legal/courts-data.schema';
 import type { Address } from '../model/debtor.schema';
+import { FR } from './fr.wording';
 import type { CourtsData } from './procedure-data';
 
 export interface CommuneRef {
@@ -43,12 +44,14 @@ export type CourtResolution =
  */
 const LA_DEFENSE = ['92026', '92062', '92050', '92035'];
 
+const W = FR.commune;
+
 export function resolveCommunes(seat: SeatAddress, index: CommuneIndex = communeIndex()): CommuneResolution {
   if (seat.communeCode) {
     const commune = index.byCode(seat.communeCode);
     return commune
-      ? { found: true, communes: [commune], how: `commune stated in the input: ${commune.name} (INSEE ${commune.code})` }
-      : { found: false, why: `the stated commune code ${seat.communeCode} is not an INSEE commune in the data` };
+      ? { found: true, communes: [commune], how: W.stated(commune) }
+      : { found: false, why: W.statedUnknown(seat.communeCode) };
   }
   const city = normalizeCity(seat.city);
   const byPostalCode = index.byPostalCode(seat.postalCode.trim());
@@ -56,26 +59,26 @@ export function resolveCommunes(seat: SeatAddress, index: CommuneIndex = commune
   if (byPostalCode.length === 1) {
     const [only] = byPostalCode as [CommuneRef];
     const differs = city !== '' && normalizeCity(only.name) !== city && !index.byName([only.departement], seat.city).some((c) => c.code === only.code);
-    return { found: true, communes: [only], how: `postal code ${seat.postalCode} is that of ${only.name} (INSEE ${only.code}) only${differs ? `; "${seat.city}" is read as a locality or distribution name of it` : ''}` };
+    return { found: true, communes: [only], how: W.onlyOne({ postalCode: seat.postalCode, name: only.name, code: only.code, city: differs ? seat.city : null }) };
   }
   if (byPostalCode.length > 1) {
     const named = byPostalCode.filter((c) => normalizeCity(c.name) === city || index.byName([c.departement], seat.city).some((n) => n.code === c.code));
-    if (named.length === 1) return { found: true, communes: named, how: `postal code ${seat.postalCode} covers ${byPostalCode.length} communes; the city "${seat.city}" is ${named[0]!.name} (INSEE ${named[0]!.code})` };
+    if (named.length === 1) return { found: true, communes: named, how: W.named({ postalCode: seat.postalCode, count: byPostalCode.length, city: seat.city, name: named[0]!.name, code: named[0]!.code }) };
     if (/\bla defense\b/.test(city)) {
       const defense = byPostalCode.filter((c) => LA_DEFENSE.includes(c.code));
-      if (defense.length) return { found: true, communes: defense, how: `"La Défense" is not a commune; postal code ${seat.postalCode} puts it in ${list(defense)}` };
+      if (defense.length) return { found: true, communes: defense, how: W.defenseByPostalCode({ postalCode: seat.postalCode, communes: list(defense) }) };
     }
-    return { found: true, communes: byPostalCode, how: `postal code ${seat.postalCode} covers ${list(byPostalCode)}, and the city "${seat.city}" names none of them alone` };
+    return { found: true, communes: byPostalCode, how: W.several({ postalCode: seat.postalCode, communes: list(byPostalCode), city: seat.city }) };
   }
   // Not a distribution code (a CEDEX code, a typo): the city, within the postal code's département.
   if (/\bla defense\b/.test(city) && seat.postalCode.startsWith('92')) {
     const defense = LA_DEFENSE.map((code) => index.byCode(code)).filter((c): c is CommuneRef => c !== undefined);
-    return { found: true, communes: defense, how: `"La Défense" is not a commune: its business district lies in ${list(defense)}` };
+    return { found: true, communes: defense, how: W.defense(list(defense)) };
   }
   const departements = departementsOfPostalCode(seat.postalCode);
   const named = index.byName(departements, seat.city);
-  if (named.length) return { found: true, communes: named, how: `postal code ${seat.postalCode} is not a distribution code (a CEDEX code?); the city "${seat.city}" is ${list(named)}` };
-  return { found: false, why: `postal code ${seat.postalCode} is not a distribution code and no commune of département ${departements.join(' or ')} is named "${seat.city}"` };
+  if (named.length) return { found: true, communes: named, how: W.byCity({ postalCode: seat.postalCode, city: seat.city, communes: list(named) }) };
+  return { found: false, why: W.notFound({ postalCode: seat.postalCode, departements, city: seat.city }) };
 }
 
 export function resolveCourt(kind: CourtTerritoryKind, seat: SeatAddress, courts: CourtsData, index: CommuneIndex = communeIndex()): CourtResolution {
@@ -88,7 +91,7 @@ export function resolveCourt(kind: CourtTerritoryKind, seat: SeatAddress, courts
   if (uncovered.length) {
     return {
       status: 'to_confirm',
-      why: `${found.how}; ${uncovered.map((c) => `${c.name} (INSEE ${c.code})`).join(', ')} ${uncovered.length > 1 ? 'are' : 'is'} not in the court territories of the data`,
+      why: W.notCovered({ how: found.how, communes: uncovered.map((c) => `${c.name} (INSEE ${c.code})`).join(', '), count: uncovered.length }),
       departements,
     };
   }

@@ -8,13 +8,14 @@
  */
 import type { Policy } from '../../config/policy.schema';
 import type { PartyKind } from '../claim/claim-input.schema';
-import { formatMinor } from '../claim/compute-claim';
 import type { LegalData } from '../claim/legal-data';
+import { formatMoney } from '../model/money.schema';
 import type { Receivable } from '../model/receivable.schema';
 import { addDays, addMonths, dateInZone, maxDate, type IsoDate } from '../time/calendar-date';
 import type { CaseRecords } from './case-records';
 import { selectClaim, type ClaimSelection } from './claim-selection';
 import { findFormalNotice, type FormalNotice } from './formal-notice';
+import { FR } from './fr.wording';
 import type { ProcedureData } from './procedure-data';
 
 export type GateConditionId = 'formal_notice_expired' | 'unanswered' | 'liquid_and_due' | 'not_disputed' | 'not_prescribed' | 'not_insolvent' | 'worth_the_cost';
@@ -25,7 +26,7 @@ export const GATE_CONDITIONS: readonly GateConditionId[] = ['formal_notice_expir
 export interface GateCondition {
   id: GateConditionId;
   pass: boolean;
-  /** The facts and dates behind the result, in words a controller reads. */
+  /** The facts and dates behind the result, in the French the law firm and the controller read (fr.wording.ts). */
   reason: string;
 }
 
@@ -53,7 +54,7 @@ export interface GateOptions {
 export function checkEscalation(records: CaseRecords, policy: Policy, asOf: IsoDate, options: GateOptions): EscalationGate {
   const creditorKind = options.creditorKind ?? 'company';
   const currency = records.case.currency;
-  const money = (n: number) => formatMinor(n, currency);
+  const money = (n: number) => formatMoney(n, currency);
   const selection = selectClaim(records, policy, asOf, options.legal, creditorKind);
   const notice = findFormalNotice(records, options.timeZone);
   const conditions: GateCondition[] = [
@@ -70,65 +71,61 @@ export function checkEscalation(records: CaseRecords, policy: Policy, asOf: IsoD
 }
 
 const numbers = (items: readonly Receivable[]) => items.map((r) => r.number).join(', ');
+const W = FR.gate;
 
 function channelWords(notice: FormalNotice): string {
-  const sent = notice.channels.filter((c) => c.performedAt !== null).map((c) => c.channel);
-  if (sent.includes('registered_letter')) return 'sent by registered letter';
-  return `sent by ${sent.map((c) => (c === 'email' ? 'e-mail' : c.replace('_', ' '))).join(' and ')}`;
+  return W.sentBy(notice.channels.filter((c) => c.performedAt !== null).map((c) => c.channel));
 }
 
 function noticeExpired(notice: FormalNotice | undefined, policy: Policy, asOf: IsoDate): GateCondition {
   const id = 'formal_notice_expired';
-  if (!notice) return { id, pass: false, reason: 'no formal notice was decided on this case: the file escalates only after a mise en demeure has expired unanswered' };
+  if (!notice) return { id, pass: false, reason: W.noNotice };
   const sent = notice.sent;
-  if (!sent) {
-    const states = notice.channels.map((c) => `${c.channel} ${c.status}`).join(', ') || 'no channel queued';
-    return { id, pass: false, reason: `the formal notice decided on ${notice.decidedOn} has not been sent yet (${states})` };
-  }
+  if (!sent) return { id, pass: false, reason: W.noticeNotSent({ decidedOn: notice.decidedOn, channels: notice.channels }) };
   // A registered letter still on its way to the postal service will date the notice when it goes:
   // the e-mail sent first does not start the deadline while the letter may still (crash test:
   // escalations decided on the e-mail's date failed at hand-off once the letter went out).
   const letterDue = notice.channels.find((c) => c.channel === 'registered_letter' && (c.status === 'pending' || c.status === 'in_progress'));
-  if (letterDue) return { id, pass: false, reason: `the registered letter of the formal notice decided on ${notice.decidedOn} has not been handed to the postal service yet (${letterDue.status}): the deadline will count from it` };
+  if (letterDue) return { id, pass: false, reason: W.letterNotYetPosted({ decidedOn: notice.decidedOn, status: letterDue.status }) };
   const deadlineDays = notice.deadlineDays ?? policy.steps.find((s) => s.kind === 'formal_notice')?.deadlineDays ?? null;
-  if (deadlineDays === null) return { id, pass: false, reason: `the formal notice ${channelWords(notice)} on ${sent.on} records no deadline, and the policy gives none` };
+  if (deadlineDays === null) return { id, pass: false, reason: W.noDeadline({ sentBy: channelWords(notice), on: sent.on }) };
   const endsOn = addDays(sent.startsOn, deadlineDays);
   // The deadline counts from the day after the notice's date and runs to the end of its last
   // day (practice; CPC 641–642 for procedural deadlines, [M]): escalation from the day after.
   const start =
-    sent.startBasis === 'acknowledgement_of_receipt'
-      ? `the formal notice ${channelWords(notice)} on ${sent.on} was received on ${sent.receivedOn} (acknowledgement of receipt)`
-      : `the formal notice ${channelWords(notice)} on ${sent.on} has no acknowledgement of receipt${sent.returned ? ' (the registered letter came back to the sender)' : ''}: its deadline counts from the day it was sent, ${sent.startsOn}`;
-  if (asOf > endsOn) return { id, pass: true, reason: `${start}; its ${deadlineDays}-day deadline ended on ${endsOn}` };
-  return { id, pass: false, reason: `${start}; its ${deadlineDays}-day deadline ends on ${endsOn}, ${endsOn === asOf ? 'at the end of the day of this check' : `after ${asOf}`}` };
+    sent.startBasis === 'acknowledgement_of_receipt' && sent.receivedOn
+      ? W.receivedOn({ sentBy: channelWords(notice), on: sent.on, receivedOn: sent.receivedOn })
+      : W.noAcknowledgement({ sentBy: channelWords(notice), on: sent.on, returned: sent.returned, startsOn: sent.startsOn });
+  if (asOf > endsOn) return { id, pass: true, reason: W.deadlineEnded({ start, days: deadlineDays, endsOn }) };
+  return { id, pass: false, reason: W.deadlineRuns({ start, days: deadlineDays, endsOn, asOf }) };
 }
 
 function unanswered(records: CaseRecords, notice: FormalNotice | undefined, timeZone: string, money: (n: number) => string): GateCondition {
   const id = 'unanswered';
   const sent = notice?.sent;
-  if (!sent) return { id, pass: false, reason: 'cannot tell whether the debtor answered: no formal notice was sent' };
+  if (!sent) return { id, pass: false, reason: W.cannotTellAnswer };
   const numberOf = new Map(records.receivables.map((r) => [r.id, r.number]));
   const answers: string[] = [];
   for (const [receivableId, list] of records.payments) {
-    for (const p of list) if (p.date > sent.on) answers.push(`payment of ${money(p.amount)} on ${p.date} (${numberOf.get(receivableId) ?? receivableId})`);
+    for (const p of list) if (p.date > sent.on) answers.push(W.answerPayment({ amount: money(p.amount), on: p.date, number: numberOf.get(receivableId) ?? receivableId }));
   }
   const after = records.journal.filter((j) => j.at > sent.at);
   const dayOf = (at: string) => dateInZone(new Date(at), timeZone);
   for (const j of after) {
     const item = typeof j.data['receivableId'] === 'string' ? numberOf.get(j.data['receivableId']) : undefined;
-    if (j.type === 'payment_received') answers.push(`payment seen in the ledger on ${dayOf(j.at)}${item ? ` (${item})` : ''}`);
-    else if (j.type === 'promise_to_pay') answers.push(`promise to pay by ${String(j.data['date'])} recorded on ${dayOf(j.at)}`);
-    else if (j.type === 'item_disputed' && j.data['cleared'] !== true) answers.push(`dispute recorded on ${dayOf(j.at)}${item ? ` (${item}: ${String(j.data['reason'])})` : ''}`);
-    else if (j.type === 'note' && j.data['outcome'] === 'dispute') answers.push(`the debtor disputed the claim on the phone on ${dayOf(j.at)}`);
+    if (j.type === 'payment_received') answers.push(W.answerLedgerPayment({ on: dayOf(j.at), number: item }));
+    else if (j.type === 'promise_to_pay') answers.push(W.answerPromise({ by: String(j.data['date']), on: dayOf(j.at) }));
+    else if (j.type === 'item_disputed' && j.data['cleared'] !== true) answers.push(W.answerDispute({ on: dayOf(j.at), number: item, reason: String(j.data['reason']) }));
+    else if (j.type === 'note' && j.data['outcome'] === 'dispute') answers.push(W.answerPhoneDispute(dayOf(j.at)));
   }
   // Promises and disputes the ledger itself brings have no journal line of their own.
   const journalled = (type: string) => after.some((j) => j.type === type);
   for (const r of records.receivables) {
-    if (r.promiseToPay && r.promiseToPay.recordedOn > sent.on && !journalled('promise_to_pay')) answers.push(`promise to pay ${r.number} by ${r.promiseToPay.date} recorded on ${r.promiseToPay.recordedOn}`);
-    if (r.disputed && r.disputed.since > sent.on && !journalled('item_disputed')) answers.push(`dispute of ${r.number} since ${r.disputed.since} (${r.disputed.reason})`);
+    if (r.promiseToPay && r.promiseToPay.recordedOn > sent.on && !journalled('promise_to_pay')) answers.push(W.answerItemPromise({ number: r.number, by: r.promiseToPay.date, on: r.promiseToPay.recordedOn }));
+    if (r.disputed && r.disputed.since > sent.on && !journalled('item_disputed')) answers.push(W.answerItemDispute({ number: r.number, since: r.disputed.since, reason: r.disputed.reason }));
   }
-  if (answers.length) return { id, pass: false, reason: `the debtor answered the formal notice sent on ${sent.on}: ${answers.join('; ')}` };
-  return { id, pass: true, reason: `no payment, promise to pay or dispute recorded since the formal notice was sent on ${sent.on}` };
+  if (answers.length) return { id, pass: false, reason: W.answered({ sentOn: sent.on, answers }) };
+  return { id, pass: true, reason: W.unanswered(sent.on) };
 }
 
 function liquidAndDue(s: ClaimSelection, policy: Policy, asOf: IsoDate, money: (n: number) => string): GateCondition {
@@ -136,12 +133,8 @@ function liquidAndDue(s: ClaimSelection, policy: Policy, asOf: IsoDate, money: (
   // Judged on every overdue invoice that is not excluded; whether a disputed or time-barred one
   // may be claimed is for not_disputed and not_prescribed to say.
   const due = [...s.claimed, ...s.prescribed.map((p) => p.item), ...s.disputedLeftOut];
-  const leftOut = [
-    s.notYetDue.length ? `not yet due: ${s.notYetDue.map((r) => `${r.number} (due ${r.dueDate})`).join(', ')}` : '',
-    s.excluded.length ? `excluded: ${numbers(s.excluded)}` : '',
-  ].filter(Boolean);
-  const tail = leftOut.length ? `; left out, ${leftOut.join('; ')}` : '';
-  if (due.length === 0) return { id, pass: false, reason: `no overdue invoice is left to claim${tail}` };
+  const tail = W.leftOutTail([s.notYetDue.length ? W.notYetDue(s.notYetDue) : '', s.excluded.length ? W.excluded(numbers(s.excluded)) : ''].filter(Boolean));
+  if (due.length === 0) return { id, pass: false, reason: W.nothingDue(tail) };
   // A payment plan agreed with the debtor reschedules the debt: it is not exigible as agreed
   // before the plan's last instalment (plus the policy's grace).
   const running = due
@@ -149,51 +142,45 @@ function liquidAndDue(s: ClaimSelection, policy: Policy, asOf: IsoDate, money: (
     .map((r) => ({ r, until: addDays(r.paymentPlan!.instalments.reduce((d, x) => maxDate(d, x.dueDate), r.paymentPlan!.instalments[0]!.dueDate), policy.paymentPlanGraceDays) }))
     .filter((p) => asOf <= p.until);
   if (running.length) {
-    return { id, pass: false, reason: `a payment plan runs: ${running.map((p) => `${p.r.number} agreed ${p.r.paymentPlan!.agreedOn}, last instalment plus grace ${p.until}`).join('; ')}` };
+    return { id, pass: false, reason: W.planRuns(running.map((p) => ({ number: p.r.number, agreedOn: p.r.paymentPlan!.agreedOn, until: p.until }))) };
   }
   const invoices = due.reduce((t, r) => t + r.open, 0);
   const credit = s.credits.reduce((t, r) => t + r.open, 0);
-  if (invoices - credit <= 0) return { id, pass: false, reason: `open credit notes (${money(credit)}) cover the overdue invoices (${money(invoices)})` };
-  const credits = s.credits.length ? `, ${s.credits.length} credit note${s.credits.length > 1 ? 's' : ''} of ${money(credit)} deducted` : '';
-  return { id, pass: true, reason: `${due.length} invoice${due.length > 1 ? 's' : ''} due and unpaid for a fixed amount (${numbers(due)}): ${money(invoices - credit)}${credits}${tail}` };
+  if (invoices - credit <= 0) return { id, pass: false, reason: W.creditsCover({ credit: money(credit), invoices: money(invoices) }) };
+  return { id, pass: true, reason: W.liquidAndDue({ count: due.length, numbers: numbers(due), net: money(invoices - credit), credits: s.credits.length, credit: money(credit), tail }) };
 }
 
 function notDisputed(s: ClaimSelection): GateCondition {
   const id = 'not_disputed';
-  const describe = (items: readonly Receivable[]) => items.map((r) => `${r.number} (${r.disputed!.reason}, since ${r.disputed!.since})`).join(', ');
-  if (s.disputedClaimed.length) return { id, pass: false, reason: `the claim is disputed: ${describe(s.disputedClaimed)}` };
+  const describe = (items: readonly Receivable[]) => items.map((r) => W.disputedItem({ number: r.number, reason: r.disputed!.reason, since: r.disputed!.since })).join(', ');
+  if (s.disputedClaimed.length) return { id, pass: false, reason: W.disputed(describe(s.disputedClaimed)) };
   // With `disputes: exclude_item` a disputed invoice is left out and the rest goes on.
   if (s.disputedLeftOut.length) {
-    if (s.claimed.length === 0) return { id, pass: false, reason: `every overdue invoice is disputed: ${describe(s.disputedLeftOut)}` };
-    return { id, pass: true, reason: `no disputed invoice is claimed; left out as disputed (policy exclude_item): ${describe(s.disputedLeftOut)}` };
+    if (s.claimed.length === 0) return { id, pass: false, reason: W.allDisputed(describe(s.disputedLeftOut)) };
+    return { id, pass: true, reason: W.disputedLeftOut(describe(s.disputedLeftOut)) };
   }
-  return { id, pass: true, reason: 'no invoice of the case is disputed' };
+  return { id, pass: true, reason: W.noDispute };
 }
 
 function notPrescribed(s: ClaimSelection): GateCondition {
   const id = 'not_prescribed';
-  const barred = s.prescribed.map(({ item, prescription: p }) => `${item.number} (prescribed after ${p.prescribesOn}, ${p.years} years, ${p.article})`).join(', ');
-  if (s.claimed.length === 0 && s.prescribed.length > 0) return { id, pass: false, reason: `every overdue invoice is time-barred: ${barred}` };
+  const barred = s.prescribed.map(({ item, prescription: p }) => W.barredItem({ number: item.number, prescribesOn: p.prescribesOn, years: p.years, article: p.article })).join(', ');
+  if (s.claimed.length === 0 && s.prescribed.length > 0) return { id, pass: false, reason: W.allBarred(barred) };
   const earliest = [...s.prescriptions.entries()].sort((a, b) => (a[1].prescribesOn < b[1].prescribesOn ? -1 : 1))[0];
-  const next = earliest
-    ? `the first claimed invoice prescribes at the end of ${earliest[1].prescribesOn} (${earliest[1].years} years, ${earliest[1].article}, from ${earliest[1].startsOn})`
-    : 'no overdue invoice to check';
-  return { id, pass: true, reason: `${s.prescribed.length ? `left out, time-barred: ${barred}; ` : 'no claimed invoice is time-barred; '}${next}` };
+  const next = earliest ? W.firstPrescribes({ on: earliest[1].prescribesOn, years: earliest[1].years, article: earliest[1].article, from: earliest[1].startsOn }) : W.nothingToCheck;
+  return { id, pass: true, reason: W.prescription({ barred: s.prescribed.length ? barred : null, next }) };
 }
 
 function notInsolvent(records: CaseRecords, procedures: ProcedureData): GateCondition {
   const id = 'not_insolvent';
   const ins = records.debtor.flags.insolvency;
-  if (!ins) return { id, pass: true, reason: 'no insolvency proceedings are recorded for the debtor (check BODACC before filing)' };
-  if (ins.kind === 'surendettement') {
-    return { id, pass: false, reason: `over-indebtedness procedure (surendettement) since ${ins.openedOn}: enforcement is suspended once the file is admissible (C. conso L722-2 ff., [M])` };
-  }
+  if (!ins) return { id, pass: true, reason: W.noInsolvency };
+  if (ins.kind === 'surendettement') return { id, pass: false, reason: W.surendettement(ins.openedOn) };
   const cp = procedures.collectiveProcedure;
-  const within = `${cp.declareWithinMonths} months`;
   const declare = ins.publishedOn
-    ? `; declare the claim to the mandataire judiciaire by ${addMonths(ins.publishedOn, cp.declareWithinMonths)} (${within} after the BODACC publication of ${ins.publishedOn}, ${cp.declareArticle})`
-    : `; declare the claim to the mandataire judiciaire within ${within} of the BODACC publication (${cp.declareArticle})`;
-  return { id, pass: false, reason: `insolvency proceedings (${ins.kind}) opened on ${ins.openedOn}: individual actions are stopped (C. com. L622-21)${declare}` };
+    ? W.declareBy({ by: addMonths(ins.publishedOn, cp.declareWithinMonths), months: cp.declareWithinMonths, publishedOn: ins.publishedOn, article: cp.declareArticle })
+    : W.declareWithin({ months: cp.declareWithinMonths, article: cp.declareArticle });
+  return { id, pass: false, reason: W.insolvency({ kind: ins.kind, openedOn: ins.openedOn, declare }) };
 }
 
 function worthTheCost(s: ClaimSelection, policy: Policy, currency: string, money: (n: number) => string): GateCondition {
@@ -203,11 +190,11 @@ function worthTheCost(s: ClaimSelection, policy: Policy, currency: string, money
   const cost = t.estimatedCost[currency];
   const needed = cost === undefined ? undefined : Math.ceil((cost * t.costCoveragePercent) / 100);
   const principal = money(s.netPrincipal);
-  if (s.claimed.length === 0) return { id, pass: false, reason: 'nothing is left to claim once excluded, disputed and time-barred invoices are left out' };
-  if (min !== undefined && s.netPrincipal < min) return { id, pass: false, reason: `net principal ${principal} is below the policy minimum of ${money(min)} (escalation.minAmount)` };
+  if (s.claimed.length === 0) return { id, pass: false, reason: W.nothingLeft };
+  if (min !== undefined && s.netPrincipal < min) return { id, pass: false, reason: W.belowMinimum({ principal, min: money(min) }) };
   if (needed !== undefined && s.netPrincipal < needed) {
-    return { id, pass: false, reason: `net principal ${principal} is below ${t.costCoveragePercent} % of the estimated cost of ${money(cost!)} = ${money(needed)} (escalation.estimatedCost, costCoveragePercent)` };
+    return { id, pass: false, reason: W.belowCoverage({ principal, percent: t.costCoveragePercent, cost: money(cost!), needed: money(needed) }) };
   }
-  const tests = [min !== undefined ? `at least the minimum of ${money(min)}` : `no minimum for ${currency}`, needed !== undefined ? `at least ${t.costCoveragePercent} % of the estimated cost of ${money(cost!)}` : `no estimated cost for ${currency}`];
-  return { id, pass: true, reason: `net principal ${principal}: ${tests.join(', ')}` };
+  const tests = [min !== undefined ? W.atLeastMinimum(money(min)) : W.noMinimum(currency), needed !== undefined ? W.atLeastCoverage({ percent: t.costCoveragePercent, cost: money(cost!) }) : W.noCost(currency)];
+  return { id, pass: true, reason: W.worthTheCost({ principal, tests }) };
 }

@@ -11,6 +11,7 @@ import type { Dossier } from '../model/dossier.schema';
 import { dateInZone, type IsoDate } from '../time/calendar-date';
 import type { CaseRecords } from './case-records';
 import { decisionStep, noticeChannel, type FormalNotice } from './formal-notice';
+import { FR } from './fr.wording';
 
 type Evidence = Dossier['evidence'];
 
@@ -86,7 +87,7 @@ function disputes(records: CaseRecords, journal: readonly CaseJournalEntry[], nu
       continue;
     }
     if (openByItem.has(id)) continue;
-    const entry: Evidence['disputes'][number] = { invoiceNumber, since: day(j.at), reason: String(j.data['reason'] ?? 'disputed'), outcome: 'open', liftedOn: null };
+    const entry: Evidence['disputes'][number] = { invoiceNumber, since: day(j.at), reason: String(j.data['reason'] ?? FR.dossier.disputedNoReason), outcome: 'open', liftedOn: null };
     openByItem.set(id, entry);
     out.push(entry);
   }

@@ -8,6 +8,7 @@
  */
 import type { DebtorKind } from '../model/debtor.schema';
 import type { LegalCategory, LegalForm } from '../model/dossier.schema';
+import { FR } from './fr.wording';
 
 /**
  * What a caller may know of a party's legal form: a category and label, or the INSEE code
@@ -59,7 +60,7 @@ export function legalFormFromInseeCode(code: string, activity?: Activity): Legal
   }
   // An entrepreneur individuel may be a trader, an artisan or a liberal profession: the code
   // alone does not say which court hears them.
-  return { category: 'unknown', label: `INSEE legal category ${c}`, source: 'insee' };
+  return { category: 'unknown', label: FR.legalForm.inseeCategory(c), source: 'insee' };
 }
 
 /**
@@ -71,7 +72,7 @@ export function legalFormFromInseeCode(code: string, activity?: Activity): Legal
 function entrepreneurIndividuel(activity: Activity | undefined): LegalForm {
   if (activity === 'commercial' || activity === 'artisanal') return { category: 'merchant', label: `entrepreneur individuel, ${activity === 'artisanal' ? 'artisan' : 'commerçant'} (INSEE 1000)`, source: 'insee' };
   if (activity === 'liberal') return { category: 'liberal_profession', label: 'entrepreneur individuel, profession libérale (INSEE 1000)', source: 'insee' };
-  return { category: 'unknown', label: 'entrepreneur individuel (INSEE 1000), activity not known', source: 'insee' };
+  return { category: 'unknown', label: FR.legalForm.entrepreneurUnknownActivity, source: 'insee' };
 }
 
 export function resolveLegalForm(party: { name: string; kind: DebtorKind }, declared?: DeclaredLegalForm): LegalForm {
@@ -79,7 +80,7 @@ export function resolveLegalForm(party: { name: string; kind: DebtorKind }, decl
   if (declared) return { category: declared.category, label: declared.label, source: 'declared' };
   // A private person in the ledger is a consumer for the claim rules (claim-input.schema.ts).
   if (party.kind === 'individual') return { category: 'consumer', label: 'particulier', source: 'debtor_kind' };
-  return legalFormFromName(party.name) ?? { category: 'unknown', label: 'unknown legal form', source: 'unknown' };
+  return legalFormFromName(party.name) ?? { category: 'unknown', label: FR.legalForm.unknown, source: 'unknown' };
 }
 
 /** Before the tribunal de commerce (C. com. L721-3): commercial companies, traders, artisans. */

@@ -39,21 +39,22 @@ describe('recouvra procedure', () => {
   });
 
   it('a readable summary names the procedure, the court, the lawyer rule, the reasons and the deadlines', () => {
-    const out = runProcedure({ input: write('facts2.json', { ...FACTS, disputed: ['FAC-1: goods damaged'] }), asOf: '2026-12-05' });
+    const out = runProcedure({ input: write('facts2.json', { ...FACTS, disputed: ['FAC-1 (marchandise endommagée)'] }), asOf: '2026-12-05' });
     expect(out.exitCode).toBe(0);
     expect(out.stdout).toMatch(/^Procedure as of 2026-12-05, claim 5040\.00 EUR: assignation au fond\ncourt: Tribunal des activités économiques du Havre/);
     expect(out.stdout).toMatch(/\nlawyer: not compulsory/);
-    expect(out.stdout).toMatch(/\nwhy:\n {2}- the claim is disputed: FAC-1: goods damaged/);
+    // The framing of the summary is the CLI's (English); the reasons are the dossier's, in French.
+    expect(out.stdout).toMatch(/\nwhy:\n {2}- la créance est contestée : FAC-1 \(marchandise endommagée\)\n/);
   });
 
   it('the seat may state its INSEE commune: it wins over a postal code shared by communes under different courts; a malformed one is refused', () => {
     const shared = { ...seat, lines: ['1 route de Descartes'], postalCode: '37160', city: 'Les Bois' };
     const ask = JSON.parse(runProcedure({ input: write('shared.json', { ...FACTS, debtor: { ...FACTS.debtor, seat: shared } }), asOf: '2026-12-05', json: true }).stdout) as ReturnType<typeof recommendProcedure>;
     expect(ask.court.name).toBeUndefined();
-    expect(ask.warnings.join('\n')).toMatch(/court TO CONFIRM, ask for the commune .*Tribunal de commerce de Tours for .*; Tribunal de commerce de Poitiers for Buxeuil \(86042\)/);
+    expect(ask.warnings.join('\n')).toMatch(/tribunal À CONFIRMER, demander la commune .*Tribunal de commerce de Tours pour .* ; Tribunal de commerce de Poitiers pour Buxeuil \(86042\)/);
     const stated = JSON.parse(runProcedure({ input: write('stated.json', { ...FACTS, debtor: { ...FACTS.debtor, seat: { ...shared, communeCode: '37115' } } }), asOf: '2026-12-05', json: true }).stdout) as ReturnType<typeof recommendProcedure>;
     expect(stated.court).toMatchObject({ kind: 'tribunal_de_commerce', name: 'Tribunal de commerce de Tours' });
-    expect(stated.reasons.join('\n')).toMatch(/commune stated in the input: Descartes \(INSEE 37115\): in the territory of the Tribunal de commerce de Tours/);
+    expect(stated.reasons.join('\n')).toMatch(/commune indiquée dans les données transmises : Descartes \(INSEE 37115\) : dans le ressort du Tribunal de commerce de Tours/);
     const bad = runProcedure({ input: write('badcommune.json', { ...FACTS, debtor: { ...FACTS.debtor, seat: { ...shared, communeCode: '3711' } } }), asOf: '2026-12-05' });
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toMatch(/debtor\.seat\.communeCode: an INSEE commune code has 5 characters/);

@@ -5,7 +5,7 @@ import { loadCostsData } from '../../connector/dossier/costs-data';
 import { DossierSchema, type Dossier } from '../../connector/model/dossier.schema';
 import type { Store } from '../../connector/store/store';
 import { fixedClock } from '../../connector/time/clock';
-import { CREDITOR, DEBTORS, LEGAL, openStore, pdf, PROCEDURES, recordEscalation, seedWorld, sha256, TIME_ZONE, type World } from './fixtures';
+import { CREDITOR, DEBTORS, LEGAL, openStore, pdf, plain, PROCEDURES, recordEscalation, seedWorld, sha256, TIME_ZONE, type World } from './fixtures';
 import { b2bWorld, companyWorld, consumerWorld } from './worlds';
 
 /**
@@ -50,8 +50,8 @@ describe('the dossier: additional claims', () => {
     return buildDossier(store, caseId, asOf, deps(world, options.deps));
   }
 
-  const disputedB2b = () => b2bWorld({ operations: [(ops) => ops.markItem('odoo:move:102', 'claire.martin', { disputed: { reason: 'goods damaged' } }, new Date('2026-03-20T10:00:00Z'))] });
-  const override = { override: { reason: 'assignation approved by the credit manager' } };
+  const disputedB2b = () => b2bWorld({ operations: [(ops) => ops.markItem('odoo:move:102', 'claire.martin', { disputed: { reason: 'marchandise endommagée' } }, new Date('2026-03-20T10:00:00Z'))] });
+  const override = { override: { reason: 'assignation validée par la direction financière' } };
 
   describe('recovery costs on proof (C. com. L441-10 II)', () => {
     it('costs of 250.00 EUR with two invoices: 250.00 − 2 × 40.00 = 170.00 EUR of complementary indemnity, the receipts listed as documents', async () => {
@@ -59,7 +59,7 @@ describe('the dossier: additional claims', () => {
       const rc = dossier.additionalClaims!.recoveryCosts!;
       // 150.00 + 100.00 = 250.00 EUR; fixed: 40.00 × 2 = 80.00 EUR; complementary: 250.00 − 80.00 = 170.00 EUR.
       expect(rc).toMatchObject({ article: 'C. com. L441-10 II', total: 25_000, fixedIndemnities: 8_000, complementaryIndemnity: 17_000 });
-      expect(rc.note).toBe('indemnisation complémentaire asked on proof (C. com. L441-10 II): the recovery costs proven (250.00 EUR, receipts in the documents) exceed the fixed indemnities claimed (80.00 EUR) by 170.00 EUR');
+      expect(plain(rc.note)).toBe('indemnisation complémentaire demandée sur justification (C. com. L441-10 II) : les frais de recouvrement justifiés (250,00 €, justificatifs joints aux pièces) excèdent de 170,00 € les indemnités forfaitaires réclamées (80,00 €)');
       expect(rc.costs.map((c) => [c.date, c.label, c.amount])).toEqual([
         ['2026-03-02', 'constat de commissaire de justice', 15_000],
         ['2026-04-10', "honoraires d'agence de recouvrement", 10_000],
@@ -77,7 +77,7 @@ describe('the dossier: additional claims', () => {
     it('costs not above the fixed indemnities (60.00 ≤ 80.00 EUR): listed, no complementary indemnity', async () => {
       const dossier = await handOff(b2bWorld(), { costs: [{ ...COMMISSAIRE, amount: 6_000 }] });
       expect(dossier.additionalClaims!.recoveryCosts).toMatchObject({ total: 6_000, fixedIndemnities: 8_000, complementaryIndemnity: 0 });
-      expect(dossier.additionalClaims!.recoveryCosts!.note).toBe('the recovery costs proven (60.00 EUR) do not exceed the fixed indemnities claimed (80.00 EUR): no complementary indemnity is asked (C. com. L441-10 II)');
+      expect(plain(dossier.additionalClaims!.recoveryCosts!.note)).toBe("les frais de recouvrement justifiés (60,00 €) n'excèdent pas les indemnités forfaitaires réclamées (80,00 €) : aucune indemnisation complémentaire n'est demandée (C. com. L441-10 II)");
       // Exactly the fixed indemnities: 80.00 − 80.00 = 0, still none.
       await store.close();
       store = await openStore();
@@ -99,7 +99,7 @@ describe('the dossier: additional claims', () => {
       await recordEscalation(store, caseId, b2bWorld().policy, '2026-04-15', b2bWorld().items.map((r) => r.id));
       const dossier = await buildDossier(store, caseId, '2026-04-15', deps(b2bWorld()));
       expect(dossier.additionalClaims!.recoveryCosts).toBeNull();
-      expect(dossier.warnings).toContain('the recovery cost of 100.00 EUR on 2026-04-17 is after the hand-off date 2026-04-15: not claimed');
+      expect(dossier.warnings.map(plain)).toContain('la dépense de recouvrement de 100,00 € du 17/04/2026 est postérieure à la date de transmission (15/04/2026) : non réclamée');
       expect(dossier.documents.some((d) => d.kind === 'other')).toBe(false);
     });
   });
@@ -108,14 +108,15 @@ describe('the dossier: additional claims', () => {
     it('10 % of the principal claimed, apart from the claim, with the wording the judge reads', async () => {
       const dossier = await handOff(b2bWorld(), { deps: { termsOfSale: TERMS } });
       // 5,865.67 × 10 % = 586.567 → 586.57 EUR (half-up).
-      expect(dossier.additionalClaims!.penaltyClause).toEqual({
+      const clause = dossier.additionalClaims!.penaltyClause!;
+      expect({ ...clause, label: plain(clause.label) }).toEqual({
         reference: 'CGV art. 9',
         article: 'C. civ. 1231-5',
         ratePercent: '10.00',
         base: 586_567,
         minimum: null,
         amount: 58_657,
-        label: 'clause pénale (CGV art. 9), C. civ. 1231-5, claimed separately, the judge may reduce it if manifestly excessive: 10.00 % of the principal claimed (5865.67 EUR) = 586.57 EUR',
+        label: 'clause pénale (CGV art. 9), C. civ. 1231-5, réclamée séparément, que le juge peut modérer si elle est manifestement excessive : 10,00 % du principal réclamé (5 865,67 €) = 586,57 €',
         warnings: [],
       });
       expect(dossier.claim.total).toBe(620_106);
@@ -125,7 +126,7 @@ describe('the dossier: additional claims', () => {
       const dossier = await handOff(b2bWorld(), { deps: { termsOfSale: { penaltyClause: { percent: '12.5', minimum: 100_000, reference: 'CGV art. 9.2' } } } });
       // 5,865.67 × 12.5 % = 733.20875 → 733.21 EUR, below the 1,000.00 EUR minimum.
       expect(dossier.additionalClaims!.penaltyClause).toMatchObject({ ratePercent: '12.50', minimum: 100_000, amount: 100_000 });
-      expect(dossier.additionalClaims!.penaltyClause!.label).toContain("12.50 % of the principal claimed (5865.67 EUR) = 733.21 EUR, raised to the clause's minimum of 1000.00 EUR");
+      expect(plain(dossier.additionalClaims!.penaltyClause!.label)).toContain('12,50 % du principal réclamé (5 865,67 €) = 733,21 €, porté au minimum prévu par la clause, soit 1 000,00 €');
     });
 
     it('against a consumer it is computed but comes with the unfair-terms check (C. conso L212-1)', async () => {
@@ -133,7 +134,7 @@ describe('the dossier: additional claims', () => {
       // 1,200.00 × 10 % = 120.00 EUR.
       const clause = dossier.additionalClaims!.penaltyClause!;
       expect(clause.amount).toBe(12_000);
-      const warning = 'the debtor is a consumer: the penalty clause (CGV art. 9) must first be checked under the unfair-terms rules (C. conso L212-1), and the judge may reduce it (C. civ. 1231-5)';
+      const warning = 'le débiteur est un consommateur : la clause pénale (CGV art. 9) doit d\'abord être examinée au regard de la réglementation des clauses abusives (C. conso L212-1), et le juge peut la modérer (C. civ. 1231-5)';
       expect(clause.warnings).toEqual([warning]);
       expect(dossier.warnings).toContain(warning);
     });
@@ -155,18 +156,19 @@ describe('the dossier: additional claims', () => {
       const dossier = await buildDossier(store, caseId, '2026-02-20', deps(world));
       expect(dossier.additionalClaims!.recoveryCosts).toBeNull();
       expect(dossier.documents.some((d) => d.kind === 'other')).toBe(false);
-      expect(dossier.warnings).toContain('1 recovery cost(s) recorded on the case are not claimed: the debtor is a consumer, and costs of recovery engaged without an enforceable title stay with the creditor (CPCE L111-8 al. 2)');
+      expect(dossier.warnings).toContain('les frais de recouvrement enregistrés sur le dossier (1 dépense) ne sont pas réclamés : le débiteur est un consommateur, et les frais de recouvrement engagés sans titre exécutoire restent à la charge du créancier (CPCE L111-8 al. 2)');
     });
   });
 
   describe('article 700 CPC', () => {
     it('the configured amount is asked; without one it is left for the firm to assess', async () => {
       const asked = await handOff(b2bWorld(), { deps: { termsOfSale: { article700: { amount: 150_000 } } } });
-      expect(asked.additionalClaims!.article700).toEqual({ article: 'CPC 700', amount: 150_000, note: 'asked of the court: 1500.00 EUR for the costs of the proceedings not included in the dépens (CPC 700); the court sets it at its discretion' });
+      expect(asked.additionalClaims!.article700).toMatchObject({ article: 'CPC 700', amount: 150_000 });
+      expect(plain(asked.additionalClaims!.article700.note)).toBe('demandé au juge : 1 500,00 € au titre des frais exposés et non compris dans les dépens (CPC 700) ; le juge en fixe souverainement le montant');
       await store.close();
       store = await openStore();
       const open = await handOff(b2bWorld(), { deps: { termsOfSale: { article700: {} } } });
-      expect(open.additionalClaims!.article700).toEqual({ article: 'CPC 700', amount: null, note: expect.stringMatching(/^to be assessed by the firm: .*\(CPC 700\)/) });
+      expect(open.additionalClaims!.article700).toEqual({ article: 'CPC 700', amount: null, note: expect.stringMatching(/^à apprécier par le cabinet : .*\(CPC 700\)/) });
     });
   });
 
@@ -176,28 +178,28 @@ describe('the dossier: additional claims', () => {
       expect([dossier.recommendedProcedure, dossier.court.kind]).toEqual(['injonction_de_payer', 'tribunal_de_commerce']);
       const cc = dossier.additionalClaims!.courtCosts;
       expect(cc).toMatchObject({ procedure: 'injonction_de_payer', court: 'tribunal_de_commerce', currency: 'EUR', amount: null, verified: false, range: { from: 3_347, to: 3_840 } });
-      expect(cc.reason).toContain('[UNVERIFIED] sources disagree');
-      expect(cc.reason).toContain('apply the official regulated greffe tariff');
+      expect(cc.reason).toContain('[UNVERIFIED] les sources divergent (33,47 à 38,40 EUR TTC');
+      expect(cc.reason).toContain('appliquer le tarif réglementé des greffes en vigueur');
     });
 
     it('injonction de payer at the tribunal judiciaire (an SCI): no greffe fee, 0.00 EUR verified', async () => {
       const dossier = await handOff(companyWorld(DEBTORS.sci, 800_000));
       expect([dossier.recommendedProcedure, dossier.court.kind]).toEqual(['injonction_de_payer', 'tribunal_judiciaire']);
       expect(dossier.additionalClaims!.courtCosts).toMatchObject({ amount: 0, verified: true, range: null, currency: 'EUR' });
-      expect(dossier.additionalClaims!.courtCosts.reason).toBe('greffe fee of the request for an injonction de payer: 0.00 EUR; serving the acts by a commissaire de justice follows its own regulated tariff and is not included');
+      expect(plain(dossier.additionalClaims!.courtCosts.reason)).toBe('droit de greffe de la requête en injonction de payer : 0,00 € ; la signification des actes par commissaire de justice relève de son propre tarif réglementé et n’est pas comprise');
     });
 
     it('a procedure the data has no figure for, or no data at all: null with the reason', async () => {
       const assignation = await handOff(disputedB2b(), { deps: override });
       expect(assignation.additionalClaims!.courtCosts).toMatchObject({ procedure: 'assignation_au_fond', amount: null, verified: false, range: null });
-      expect(assignation.additionalClaims!.courtCosts.reason).toBe('no figure for assignation_au_fond before the tribunal_de_commerce in config/legal/fr/costs.yaml: the firm assesses the court costs');
+      expect(assignation.additionalClaims!.courtCosts.reason).toBe("aucun montant pour l'assignation au fond devant le tribunal de commerce dans config/legal/fr/costs.yaml : le cabinet évalue les frais de justice");
       await store.close();
       store = await openStore();
       const { costs: _costs, ...withoutData } = deps(b2bWorld());
       const caseId = await seedWorld(store, b2bWorld());
       await recordEscalation(store, caseId, b2bWorld().policy, HAND_OFF, b2bWorld().items.map((r) => r.id));
       const bare = await buildDossier(store, caseId, HAND_OFF, withoutData);
-      expect(bare.additionalClaims!.courtCosts).toMatchObject({ amount: null, reason: 'no court-costs data was given to the dossier builder: the firm assesses the court costs' });
+      expect(bare.additionalClaims!.courtCosts).toMatchObject({ amount: null, reason: "aucune donnée sur les frais de justice n'a été fournie au générateur du dossier : le cabinet évalue les frais de justice" });
     });
   });
 
@@ -208,11 +210,11 @@ describe('the dossier: additional claims', () => {
       const cap = dossier.additionalClaims!.capitalisation;
       const fac1 = dossier.claim.lines.find((l) => l.number === 'FAC-2025-0101')!;
       // FAC-2025-0102's interest runs from 2026-01-16: under five months.
-      expect(cap).toEqual({
+      expect({ ...cap, reason: plain(cap.reason) }).toEqual({
         proposed: true,
         article: 'C. civ. 1343-2',
         invoices: [{ number: 'FAC-2025-0101', interestFrom: '2025-06-11', fullYearOn: '2026-06-10', interest: fac1.interest }],
-        reason: `ask the court to order that interest due for at least a full year bear interest itself (C. civ. 1343-2): FAC-2025-0101 (interest since 2025-06-11, ${(fac1.interest / 100).toFixed(2)} EUR); a request to the court, not compounded into the claim`,
+        reason: `demander au juge d'ordonner que les intérêts dus pour une année entière au moins produisent eux-mêmes intérêts (C. civ. 1343-2) : FAC-2025-0101 (intérêts depuis le 11/06/2025, ${(fac1.interest / 100).toFixed(2).replace('.', ',')} €) ; il s'agit d'une demande au juge, non d'une capitalisation intégrée à la créance`,
       });
       // Never compounded: the claim's interest is the sum of its lines' simple interest.
       expect(dossier.claim.interest).toBe(dossier.claim.lines.reduce((s, l) => s + l.interest, 0));
@@ -226,7 +228,7 @@ describe('the dossier: additional claims', () => {
         article: 'C. civ. 1343-2',
         invoices: [],
         reason:
-          'not proposed: interest has not run a full year on any claimed invoice by 2026-06-09 (the earliest, FAC-2025-0101, with interest since 2025-06-11, reaches one on 2026-06-10), and only interest due for a full year may bear interest (C. civ. 1343-2)',
+          "non proposée : les intérêts n'ont couru une année entière sur aucune facture réclamée au 09/06/2026 (la première à l'atteindre, FAC-2025-0101, portant intérêts depuis le 11/06/2025, l'atteindra le 10/06/2026), or seuls les intérêts dus pour une année entière peuvent produire des intérêts (C. civ. 1343-2)",
       });
     });
 
@@ -236,13 +238,13 @@ describe('the dossier: additional claims', () => {
       expect(dossier.additionalClaims!.capitalisation).toMatchObject({
         proposed: false,
         invoices: [{ number: 'FAC-2025-0101', fullYearOn: '2026-06-10' }],
-        reason: 'not proposed: capitalisation is asked of the court in an assignation au fond (C. civ. 1343-2); the procedure recommended is injonction_de_payer',
+        reason: "non proposée : la capitalisation se demande au juge dans une assignation au fond (C. civ. 1343-2) ; la procédure recommandée est l'injonction de payer",
       });
     });
 
     it('not proposed against a consumer (Cass. 1re civ. 9 Feb 2012 n° 11-14.605)', async () => {
       const dossier = await handOff(consumerWorld(120_000), { asOf: '2026-02-20' });
-      expect(dossier.additionalClaims!.capitalisation).toMatchObject({ proposed: false, reason: 'not proposed: courts refuse the capitalisation of interest against a consumer without a specific text (Cass. 1re civ. 9 Feb 2012 n° 11-14.605)' });
+      expect(dossier.additionalClaims!.capitalisation).toMatchObject({ proposed: false, reason: 'non proposée : les juridictions refusent la capitalisation des intérêts à l’encontre d’un consommateur en l’absence de texte spécial (Cass. 1re civ., 9 févr. 2012, n° 11-14.605)' });
     });
   });
 });

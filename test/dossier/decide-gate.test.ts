@@ -37,7 +37,7 @@ describe('decide() with the escalation gate', () => {
     expect(r.evaluation.status).toBe('blocked');
     expect(r.evaluation.reasons).toContainEqual({
       code: 'ESCALATION_CONDITION_FAILED',
-      message: 'formal_notice_expired: the formal notice sent by registered letter on 2026-03-25 was received on 2026-04-03 (acknowledgement of receipt); its 8-day deadline ends on 2026-04-11, after 2026-04-09',
+      message: 'formal_notice_expired: la mise en demeure adressée par lettre recommandée le 25/03/2026 a été reçue le 03/04/2026 (avis de réception) ; son délai de 8 jours expire le 11/04/2026, soit après le 09/04/2026',
     });
     expect(r.evaluation.reasons.filter((x) => x.code === 'ESCALATION_CONDITION_MET')).toHaveLength(6);
     expect(r.evaluation.reasons.map((x) => x.code)).not.toContain('REQUIRES_APPROVAL');
@@ -46,7 +46,7 @@ describe('decide() with the escalation gate', () => {
 
     const notes = await gateNotes();
     expect(notes).toHaveLength(1);
-    expect(notes[0]!.summary).toMatch(/^escalation not decided on 2026-04-09: formal_notice_expired \(the formal notice sent by registered letter/);
+    expect(notes[0]!.summary).toMatch(/^escalation not decided on 2026-04-09: formal_notice_expired \(la mise en demeure adressée par lettre recommandée le 25\/03\/2026/);
     expect(notes[0]!.data[GATE_JOURNAL_KEY]).toMatchObject({ asOf: '2026-04-09', pass: false, failed: ['formal_notice_expired'] });
 
     // The next hourly or daily runs find the same failure: nothing more in the journal.
@@ -61,7 +61,7 @@ describe('decide() with the escalation gate', () => {
     // The promise's grace (2 days) is over on 2026-04-14: the policy evaluates again, the gate finds the answer.
     const r = await run('2026-04-14');
     expect(r.evaluation.status).toBe('blocked');
-    expect(r.evaluation.reasons.find((x) => x.code === 'ESCALATION_CONDITION_FAILED')!.message).toBe('unanswered: the debtor answered the formal notice sent on 2026-03-25: promise to pay by 2026-04-11 recorded on 2026-04-10');
+    expect(r.evaluation.reasons.find((x) => x.code === 'ESCALATION_CONDITION_FAILED')!.message).toBe('unanswered: le débiteur a répondu à la mise en demeure envoyée le 25/03/2026 : promesse de paiement pour le 11/04/2026, enregistrée le 10/04/2026');
     expect((await gateNotes()).map((n) => (n.data[GATE_JOURNAL_KEY] as { failed: string[] }).failed)).toEqual([['formal_notice_expired'], ['unanswered']]);
   });
 

@@ -2,7 +2,7 @@ import { buildDossier, claimedReceivables, dossierIdOf, DossierError, type Dossi
 import { DossierSchema, type Dossier } from '../../connector/model/dossier.schema';
 import type { Store } from '../../connector/store/store';
 import { fixedClock } from '../../connector/time/clock';
-import { caseOfDebtor, CREDITOR, DEBTORS, item, LEGAL, openStore, PROCEDURES, PROOF_BYTES, recordEscalation, seedWorld, sha256, TIME_ZONE, type World } from './fixtures';
+import { caseOfDebtor, CREDITOR, DEBTORS, item, LEGAL, openStore, plain, PROCEDURES, PROOF_BYTES, recordEscalation, seedWorld, sha256, TIME_ZONE, type World } from './fixtures';
 import { AV1, b2bWorld, consumerWorld, FAC1, FAC2 } from './worlds';
 
 const HAND_OFF = '2026-04-20';
@@ -54,8 +54,8 @@ describe('the dossier', () => {
       expect(credit).not.toHaveProperty('ledgerOpen');
       expect(dossier.claim).toMatchObject({ asOf: HAND_OFF, currency: 'EUR', rule: 'C. com. L441-10 (between professionals)', imputation: 'interest-first', principal: 586_567, interest: 25_539, indemnity: 8_000, total: 620_106 });
       // The firm reads why the principal is above what the ledger shows.
-      expect(dossier.claim.warnings).toContain(
-        'FAC-2025-0101: the ledger shows 1500.00 EUR open, the claim 1565.67 EUR of principal: 65.67 EUR of the 500.00 EUR paid on 2025-09-15 first paid the interest then accrued (C. civ. 1343-1), so as much of the price is still owed; set legal.imputation: principal-first to claim only what the ledger shows',
+      expect(dossier.claim.warnings.map(plain)).toContain(
+        "FAC-2025-0101 : la comptabilité indique 1 500,00 € restant dû, la créance 1 565,67 € en principal : 65,67 € sur les 500,00 € payés le 15/09/2025 ont d'abord été imputés sur les intérêts alors échus (C. civ. 1343-1), de sorte qu'autant du prix reste dû ; paramétrer legal.imputation: principal-first pour ne réclamer que le montant indiqué en comptabilité",
       );
     });
 
@@ -98,7 +98,7 @@ describe('the dossier', () => {
       const w = b2bWorld({ payments: [] });
       const { dossier } = await handOff({ ...w, items: w.items.map((r) => (r.number === 'FAC-2025-0102' ? { ...r, open: 400_000 } : r)) });
       expect(dossier.claim.lines[1]).toMatchObject({ total: 450_000, principal: 400_000, payments: [] });
-      expect(dossier.claim.warnings).toContain('FAC-2025-0102: the recorded payments (0.00 EUR) do not explain the open amount (4000.00 EUR of 4500.00 EUR): interest is computed on the open amount from the due date');
+      expect(dossier.claim.warnings.map(plain)).toContain("FAC-2025-0102 : les paiements enregistrés (0,00 €) n'expliquent pas le montant restant dû (4 000,00 € sur 4 500,00 €) : les intérêts sont calculés sur le montant restant dû à compter de l'échéance");
     });
   });
 
@@ -138,7 +138,7 @@ describe('the dossier', () => {
       await store.close();
       store = await openStore();
       const noSiren = await handOff(b2bWorld({ debtor: { ...DEBTORS.merchant, registration: {} } }));
-      expect(noSiren.dossier.warnings).toContain('the debtor has no SIREN or SIRET in the ledger: identify it in the register (recherche-entreprises.api.gouv.fr) before filing');
+      expect(noSiren.dossier.warnings).toContain("le débiteur n'a ni SIREN ni SIRET en comptabilité : l'identifier au registre (recherche-entreprises.api.gouv.fr) avant toute saisine");
     });
   });
 
@@ -248,13 +248,14 @@ describe('the dossier', () => {
     // Paid in part after the decision: the file no longer goes.
     await store.upsertPayments([{ id: 'odoo:payment:77', source: { system: 'odoo', connection: 'odoo-main', id: '77' }, debtorId: DEBTORS.merchant.id, companyId: 'demo:company:1', date: '2026-04-21', currency: 'EUR', amount: 10_000, allocations: [{ receivableId: 'odoo:move:102', amount: 10_000 }] }]);
     const error = await buildDossier(store, caseId, '2026-04-22', deps(world)).catch((e: DossierError) => e);
-    expect(error).toMatchObject({ code: 'ESCALATION_GATE_FAILED', problems: ['unanswered: the debtor answered the formal notice sent on 2026-03-25: payment of 100.00 EUR on 2026-04-21 (FAC-2025-0102)'] });
+    expect(error).toMatchObject({ code: 'ESCALATION_GATE_FAILED' });
+    expect((error as DossierError).problems.map(plain)).toEqual(['unanswered: le débiteur a répondu à la mise en demeure envoyée le 25/03/2026 : paiement de 100,00 € le 21/04/2026 (FAC-2025-0102)']);
   });
 
   it('a company without a registered office in the ledger is served at its billing address, flagged', async () => {
     const d = { ...DEBTORS.merchant, addresses: [DEBTORS.merchant.addresses[0]!] };
     const { dossier } = await handOff(b2bWorld({ debtor: d }));
     expect(dossier.debtor.addresses).toEqual([d.addresses[0]]);
-    expect(dossier.warnings).toContain("no registered office address in the ledger: the billing address is given; confirm the registered office in the register, the court's territory follows it");
+    expect(dossier.warnings).toContain("aucune adresse de siège social en comptabilité : l'adresse de facturation est indiquée ; vérifier le siège social au registre, la compétence territoriale du tribunal en dépend");
   });
 });

@@ -97,6 +97,9 @@ export async function openStore(): Promise<Store> {
   return store;
 }
 
+/** French amounts use narrow and non-breaking spaces (`5\u202f800,00\u00a0€`): tables write them as plain spaces. */
+export const plain = (text: string) => text.replace(/[\u202f\u00a0]/g, ' ');
+
 export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 export const pdf = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`);
 

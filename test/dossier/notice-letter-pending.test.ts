@@ -24,7 +24,7 @@ describe('formal notice: e-mail sent, registered letter still in the outbox', ()
     const gate = await gateOn('2026-05-20', ['registered_letter']);
     const expired = gate.conditions.find((c) => c.id === 'formal_notice_expired')!;
     expect(expired.pass).toBe(false);
-    expect(expired.reason).toMatch(/registered letter.*(pending)/);
+    expect(expired.reason).toMatch(/^la lettre recommandée de la mise en demeure décidée le .* n'a pas encore été remise au prestataire postal \(.+\) : le délai courra à compter de son envoi$/);
     expect(gate.pass).toBe(false);
   });
 

@@ -2,7 +2,7 @@ import { recommendProcedure, resolveLegalForm, legalFormFromName, legalFormFromI
 import { parseProcedureData } from '../../connector/dossier/procedure-data';
 import { LegalDataError } from '../../connector/claim/legal-data';
 import type { LegalForm } from '../../connector/model/dossier.schema';
-import { PROCEDURES } from './fixtures';
+import { PROCEDURES, plain } from './fixtures';
 import { afterTitleDeadlines } from '../../connector/dossier/after-title';
 
 /** Boundaries of the recommendation, on facts given directly (amounts in cents). */
@@ -35,7 +35,7 @@ describe('recommendProcedure: boundaries', () => {
     ['merchant seated in a TAE territory (the city in capitals, with CEDEX)', facts({ city: 'MARSEILLE CEDEX 02', postalCode: '13002', principal: 900_000 }), 'injonction_de_payer', 'tribunal_des_activites_economiques'],
     ['the TAE experiment ends on 2028-12-31', facts({ city: 'Marseille', postalCode: '13002', asOf: '2029-01-02', principal: 900_000 }), 'injonction_de_payer', 'tribunal_de_commerce'],
     ['a merchant debtor sued by a non-merchant creditor: the tribunal de commerce is named', facts({ creditor: { category: 'civil_company', label: 'SCI', source: 'declared' } }), 'injonction_de_payer', 'tribunal_de_commerce'],
-    ['legal form unknown: tribunal judiciaire, with a warning', facts({ debtor: { legalForm: { category: 'unknown', label: 'unknown legal form', source: 'unknown' } } }), 'injonction_de_payer', 'tribunal_judiciaire'],
+    ['legal form unknown: tribunal judiciaire, with a warning', facts({ debtor: { legalForm: { category: 'unknown', label: 'forme juridique inconnue', source: 'unknown' } } }), 'injonction_de_payer', 'tribunal_judiciaire'],
     ['liberal profession: tribunal judiciaire', facts({ debtor: { legalForm: { category: 'liberal_profession', label: 'SELARL', source: 'declared' } } }), 'injonction_de_payer', 'tribunal_judiciaire'],
     ['insolvency without a BODACC date: declaration, date not computable', facts({ debtor: { insolvency: { kind: 'liquidation', openedOn: '2026-03-01' } } }), 'declaration_de_creance', 'mandataire_judiciaire'],
     ['over-indebtedness of a consumer', facts({ debtor: { kind: 'individual', legalForm: { category: 'consumer', label: 'particulier', source: 'debtor_kind' }, insolvency: { kind: 'surendettement', openedOn: '2026-03-01' } } }), 'declaration_de_creance', 'juge_des_contentieux_de_la_protection'],
@@ -67,13 +67,13 @@ describe('recommendProcedure: boundaries', () => {
     ] as const) {
       const r = recommendProcedure(facts({ city, postalCode }), PROCEDURES);
       expect(r.court.name).toBe(name);
-      expect(r.court.territory).toBe(`the président of the ${name} at the debtor's registered office (${postalCode} ${city})`);
-      expect(r.warnings.join('\n')).not.toMatch(/confirm that|TO CONFIRM|sit as tribunaux des activités économiques/);
+      expect(r.court.territory).toBe(`le président du ${name}, lieu du siège social du débiteur (${postalCode} ${city})`);
+      expect(r.warnings.join('\n')).not.toMatch(/À CONFIRMER|siègent en tant que tribunaux des activités économiques/);
     }
     expect(marseille.reasons).toEqual(
       expect.arrayContaining([
-        'the tribunal de commerce of Marseille sits as a tribunal des activités économiques from 2025-01-01 to 2028-12-31 (loi 2023-1059 art. 26), over the same territory',
-        expect.stringMatching(/^postal code 13002 is that of Marseille \(INSEE 13055\) only: in the territory of the Tribunal des activités économiques de Marseille \(Code de commerce, annexe 7-1 .*\(2013-06-28\); \[UNVERIFIED\] against the current Légifrance text/),
+        'le tribunal de commerce de Marseille siège en tant que tribunal des activités économiques du 01/01/2025 au 31/12/2028 (loi 2023-1059 art. 26), sur le même ressort',
+        expect.stringMatching(/^le code postal 13002 est celui de la seule commune de Marseille \(INSEE 13055\) : dans le ressort du Tribunal des activités économiques de Marseille \(Code de commerce, annexe 7-1 .*\(28\/06\/2013\) ; \[UNVERIFIED\] au regard du texte en vigueur sur Légifrance/),
       ]),
     );
   });
@@ -84,35 +84,35 @@ describe('recommendProcedure: boundaries', () => {
     expect(r.court).toMatchObject({ kind: 'tribunal_judiciaire', name: 'Tribunal judiciaire de Nanterre' });
     const defense = recommendProcedure(facts({ city: 'La Défense', postalCode: '92060', debtor: { legalForm: sci } }), PROCEDURES);
     expect(defense.court.name).toBe('Tribunal judiciaire de Nanterre');
-    expect(defense.reasons.join('\n')).toMatch(/"La Défense" is not a commune: its business district lies in Courbevoie \(92026\), Puteaux \(92062\), Nanterre \(92050\), La Garenne-Colombes \(92035\): in the territory of the Tribunal judiciaire de Nanterre/);
+    expect(defense.reasons.join('\n')).toMatch(/« La Défense » n'est pas une commune : son quartier d'affaires s'étend sur Courbevoie \(92026\), Puteaux \(92062\), Nanterre \(92050\), La Garenne-Colombes \(92035\) : dans le ressort du Tribunal judiciaire de Nanterre/);
   });
 
   it('a postal code shared by communes under different courts: both courts named, the commune asked for; a stated commune decides', () => {
     const shared = recommendProcedure(facts({ city: 'Les Bois', postalCode: '37160' }), PROCEDURES);
-    expect(shared.court).toEqual({ kind: 'tribunal_de_commerce', territory: "the président of the tribunal de commerce at the debtor's registered office (37160 Les Bois)" });
+    expect(shared.court).toEqual({ kind: 'tribunal_de_commerce', territory: 'le président du tribunal de commerce, lieu du siège social du débiteur (37160 Les Bois)' });
     expect(shared.warnings.join('\n')).toMatch(
-      /court TO CONFIRM, ask for the commune of the debtor's registered office: postal code 37160 covers .*, which fall under different courts: Tribunal de commerce de Tours for Abilly \(37001\), .*; Tribunal de commerce de Poitiers for Buxeuil \(86042\) .*state the commune as `communeCode` on the seat/,
+      /tribunal À CONFIRMER, demander la commune du siège social du débiteur : le code postal 37160 couvre .*, qui relèvent de tribunaux différents : Tribunal de commerce de Tours pour Abilly \(37001\), .* ; Tribunal de commerce de Poitiers pour Buxeuil \(86042\) .*indiquer la commune dans `communeCode` sur l'adresse du siège/,
     );
     const stated = recommendProcedure(facts({ city: 'Les Bois', postalCode: '37160', debtor: { seat: { ...seat('Les Bois', '37160'), communeCode: '86042' } } }), PROCEDURES);
     expect(stated.court.name).toBe('Tribunal de commerce de Poitiers');
-    expect(stated.warnings.join('\n')).not.toMatch(/TO CONFIRM/);
+    expect(stated.warnings.join('\n')).not.toMatch(/À CONFIRMER/);
   });
 
   it("a conservatory seizure names the juge de l'exécution's tribunal judiciaire when the commune gives it", () => {
     const seize = (postalCode: string, city: string) => recommendProcedure({ ...facts({ city, postalCode }), circumstances: { recoveryThreatened: 'assets being sold' } }, PROCEDURES).court;
-    expect(seize('69100', 'Villeurbanne')).toEqual({ kind: 'juge_de_l_execution', territory: "the juge de l'exécution of the Tribunal judiciaire de Lyon, at the debtor's registered office (69100 Villeurbanne)" });
-    expect(seize('69290', 'Craponne').territory).toBe("the juge de l'exécution of the debtor's registered office (69290 Craponne)");
+    expect(seize('69100', 'Villeurbanne')).toEqual({ kind: 'juge_de_l_execution', territory: "le juge de l'exécution près le Tribunal judiciaire de Lyon, lieu du siège social du débiteur (69100 Villeurbanne)" });
+    expect(seize('69290', 'Craponne').territory).toBe("le juge de l'exécution du lieu du siège social du débiteur (69290 Craponne)");
   });
 
   it('a commune the data does not place: court TO CONFIRM, with the rule, and the TAE still mentioned', () => {
     const r = recommendProcedure(facts({ city: 'Craponne', postalCode: '69290' }), PROCEDURES);
-    expect(r.court).toEqual({ kind: 'tribunal_de_commerce', territory: "the président of the tribunal de commerce at the debtor's registered office (69290 Craponne)" });
+    expect(r.court).toEqual({ kind: 'tribunal_de_commerce', territory: 'le président du tribunal de commerce, lieu du siège social du débiteur (69290 Craponne)' });
     expect(r.warnings.join('\n')).toMatch(
-      /court TO CONFIRM: postal code 69290 covers 4 communes; the city "Craponne" is Craponne \(INSEE 69069\); Craponne \(INSEE 69069\) is not in the court territories of the data; the competent court is the tribunal de commerce whose territory holds the debtor's commune \(C\. com\. annexe 7-1\); in département 69 the data knows Tribunal des activités économiques de Lyon, Tribunal de commerce de Villefranche-sur-Saône/,
+      /tribunal À CONFIRMER : le code postal 69290 couvre 4 communes ; la ville « Craponne » est Craponne \(INSEE 69069\) ; Craponne \(INSEE 69069\) ne figure dans le ressort d'aucun tribunal des données ; le tribunal compétent est le tribunal de commerce dans le ressort duquel se trouve la commune du débiteur \(C\. com\. annexe 7-1\) ; dans le département 69, les données connaissent Tribunal des activités économiques de Lyon, Tribunal de commerce de Villefranche-sur-Saône/,
     );
-    expect(r.warnings.join('\n')).toMatch(/sit as tribunaux des activités économiques \(loi 2023-1059 art\. 26\): if the debtor's seat lies in one of their territories, file there \(here: Tribunal des activités économiques de Lyon\)/);
+    expect(r.warnings.join('\n')).toMatch(/siègent en tant que tribunaux des activités économiques \(loi 2023-1059 art\. 26\) : si le siège du débiteur se trouve dans l'un de leurs ressorts, c'est ce tribunal qu'il faut saisir \(ici : Tribunal des activités économiques de Lyon\)/);
     const strasbourg = recommendProcedure(facts({ city: 'Strasbourg', postalCode: '67000' }), PROCEDURES);
-    expect(strasbourg.warnings.join('\n')).toMatch(/département 67: no tribunal de commerce in Bas-Rhin: the commercial chamber of the tribunal judiciaire/);
+    expect(strasbourg.warnings.join('\n')).toMatch(/département 67 : pas de tribunal de commerce dans le Bas-Rhin : la chambre commerciale du tribunal judiciaire/);
   });
 
   it('lawyer: 10,000.00 EUR is the last amount without one, one cent more needs one', () => {
@@ -127,17 +127,17 @@ describe('recommendProcedure: boundaries', () => {
     const refere = (total: number) => recommendProcedure({ ...facts({ debtor: { legalForm: association } }), circumstances: { speedMatters: 'now' }, claim: claim(total) }, PROCEDURES);
     const small = refere(500_000);
     expect(small).toMatchObject({ procedure: 'refere_provision', court: { kind: 'tribunal_judiciaire' } });
-    expect(small.reasons.join('\n')).toMatch(/inadmissible without a prior conciliation, mediation or procédure participative \(CPC 750-1.*a référé included/);
-    expect(small.deadlines).toEqual(expect.arrayContaining([expect.objectContaining({ what: 'prior amicable attempt', rule: expect.stringMatching(/^before the référé:/) })]));
+    expect(plain(small.reasons.join('\n'))).toMatch(/une demande n'excédant pas 5 000,00 € est irrecevable sans tentative préalable de conciliation, de médiation ou de procédure participative \(CPC 750-1\), y compris en référé/);
+    expect(small.deadlines).toEqual(expect.arrayContaining([expect.objectContaining({ what: 'tentative préalable de résolution amiable', rule: expect.stringMatching(/^avant le référé :/) })]));
     // One cent more: no prior attempt needed.
-    expect(refere(500_001).deadlines.some((d) => d.what === 'prior amicable attempt')).toBe(false);
+    expect(refere(500_001).deadlines.some((d) => d.what === 'tentative préalable de résolution amiable')).toBe(false);
     // Before the tribunal de commerce, 750-1 does not apply.
     const merchantRefere = recommendProcedure({ ...facts(), circumstances: { speedMatters: 'now' }, claim: claim(500_000) }, PROCEDURES);
-    expect(merchantRefere.deadlines.some((d) => d.what === 'prior amicable attempt')).toBe(false);
+    expect(merchantRefere.deadlines.some((d) => d.what === 'tentative préalable de résolution amiable')).toBe(false);
     // The injonction de payer stays exempt.
     const ip = recommendProcedure({ ...facts({ debtor: { legalForm: association } }), claim: claim(500_000) }, PROCEDURES);
     expect(ip.procedure).toBe('injonction_de_payer');
-    expect(ip.deadlines.some((d) => d.what === 'prior amicable attempt')).toBe(false);
+    expect(ip.deadlines.some((d) => d.what === 'tentative préalable de résolution amiable')).toBe(false);
   });
 
   it('an entrepreneur individuel: artisans and traders to the tribunal de commerce (L721-3), liberal professions to the tribunal judiciaire, "to confirm" without the activity', () => {
@@ -147,15 +147,15 @@ describe('recommendProcedure: boundaries', () => {
     expect(ei('liberal').court.kind).toBe('tribunal_judiciaire');
     const unknown = ei();
     expect(unknown.court.kind).toBe('tribunal_judiciaire');
-    expect(unknown.warnings.join('\n')).toMatch(/court TO CONFIRM: the debtor is an entrepreneur individuel whose activity is not known; a commercial or artisanal activity goes to the tribunal de commerce \(C\. com\. L721-3, artisans since 2022\)/);
+    expect(unknown.warnings.join('\n')).toMatch(/tribunal À CONFIRMER : le débiteur est un entrepreneur individuel dont l'activité n'est pas connue ; une activité commerciale ou artisanale relève du tribunal de commerce \(C\. com\. L721-3, artisans depuis 2022\)/);
   });
 
   it('the injonction service deadline follows the date the ordonnance will be issued: 3 months only once 1 Sep 2026 has come', () => {
-    const rule = (asOf: string) => recommendProcedure(facts({ asOf }), PROCEDURES).deadlines.find((d) => d.what.startsWith('serve the ordonnance'))!.rule;
-    expect(rule('2026-08-31')).toBe('within 6 months of its date for an ordonnance issued before 2026-09-01 (CPC 1411); 3 months for one issued from 2026-09-01 (CPC 1411 as amended by décret 2026-96)');
-    expect(rule('2026-09-01')).toBe('within 3 months of its date (CPC 1411 as amended by décret 2026-96)');
-    const enforce = (asOf: string) => recommendProcedure(facts({ asOf }), PROCEDURES).deadlines.find((d) => d.what === 'enforce the ordonnance')!.rule;
-    expect(enforce('2026-09-01')).toBe('when no opposition was notified within 2 months of service');
+    const rule = (asOf: string) => recommendProcedure(facts({ asOf }), PROCEDURES).deadlines.find((d) => d.what.startsWith("signifier l'ordonnance"))!.rule;
+    expect(rule('2026-08-31')).toBe('dans les 6 mois à compter de sa date pour une ordonnance rendue avant le 01/09/2026 (CPC 1411) ; 3 mois pour une ordonnance rendue à compter du 01/09/2026 (CPC 1411 as amended by décret 2026-96)');
+    expect(rule('2026-09-01')).toBe('dans les 3 mois à compter de sa date (CPC 1411 as amended by décret 2026-96)');
+    const enforce = (asOf: string) => recommendProcedure(facts({ asOf }), PROCEDURES).deadlines.find((d) => d.what === "faire exécuter l'ordonnance")!.rule;
+    expect(enforce('2026-09-01')).toBe("lorsqu'aucune opposition n'a été formée dans les 2 mois de la signification");
   });
 
   it('a creditor outside metropolitan France gets 2 more months to declare', () => {
@@ -165,25 +165,25 @@ describe('recommendProcedure: boundaries', () => {
     // 2026-08-08 is a Saturday: the deadline runs to Monday 10 August (CPC 642), and the rule says so.
     expect(due(true)).toBe('2026-08-10');
     const rule = recommendProcedure({ ...f, creditor: { ...f.creditor, outsideMetropolitanFrance: true } }, PROCEDURES).deadlines[0]!.rule;
-    expect(rule).toMatch(/; 2026-08-08 is a Saturday, so the deadline runs to 2026-08-10, the next working day \(CPC 642\)$/);
+    expect(rule).toMatch(/^4 mois à compter de la publication au BODACC du jugement d'ouverture \(2 mois supplémentaires pour un créancier établi hors de France métropolitaine\) ; le 08\/08\/2026 étant un samedi, le délai est prorogé jusqu'au 10\/08\/2026, premier jour ouvrable suivant \(CPC 642\)$/);
   });
 
   it('a debtor seated abroad is flagged (European procedures)', () => {
     const r = recommendProcedure(facts({ debtor: { seat: seat('Bruxelles', '1000', 'BE') } }), PROCEDURES);
-    expect(r.warnings.some((w) => w.includes('outside France (BE)') && w.includes('Reg. 1896/2006'))).toBe(true);
+    expect(r.warnings.some((w) => w.includes('hors de France (BE)') && w.includes('règl. 1896/2006'))).toBe(true);
   });
 
   it('the TAE contribution follows the territory: above 50,000 EUR for a Villeurbanne debtor (TAE de Lyon), never outside a TAE', () => {
     const contribution = (principal: number, postalCode: string, city: string) =>
       recommendProcedure(facts({ city, postalCode, principal, indemnity: 0 }), PROCEDURES).warnings.filter((w) => w.includes('contribution pour la justice économique'));
     expect(contribution(5_000_000, '69100', 'Villeurbanne')).toEqual([]);
-    expect(contribution(5_000_001, '69100', 'Villeurbanne')).toEqual([expect.stringMatching(/^before a tribunal des activités économiques a claim above 50000\.00 EUR owes the contribution/)]);
+    expect(contribution(5_000_001, '69100', 'Villeurbanne').map(plain)).toEqual([expect.stringMatching(/^devant un tribunal des activités économiques, une demande supérieure à 50 000,00 € donne lieu à la contribution pour la justice économique \(3 % à 5 %, plafonnée à 100 000,00 €\)/)]);
     expect(contribution(5_000_001, '75008', 'Paris')).toHaveLength(1);
     // Nantes, Tours: no TAE.
     expect(contribution(9_000_000, '44000', 'Nantes')).toEqual([]);
     expect(contribution(9_000_000, '37160', 'Descartes')).toEqual([]);
     // A Rhône commune the data does not place may be in the TAE de Lyon: the contribution is flagged as conditional.
-    expect(contribution(9_000_000, '69290', 'Craponne')).toEqual([expect.stringMatching(/^if the court is the Tribunal des activités économiques de Lyon: before a tribunal des activités économiques/)]);
+    expect(contribution(9_000_000, '69290', 'Craponne')).toEqual([expect.stringMatching(/^si le tribunal compétent est le Tribunal des activités économiques de Lyon : devant un tribunal des activités économiques/)]);
   });
 });
 

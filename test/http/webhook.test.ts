@@ -58,8 +58,8 @@ describe('POST /webhooks/lawfirm', () => {
     const res = await h.call('GET', `/cases/${CASE_ID}/dossiers`);
     // CMF L313-3: + 5 points two months after the decision became enforceable; CPCE L111-4: 10 years to enforce it.
     expect(res.json<{ dossiers: { deadlines: unknown[] }[] }>().dossiers[0]!.deadlines).toEqual([
-      { what: 'the legal interest rate rises by 5 points', rule: "2 months after the decision became enforceable (2025-03-21), unless the juge de l'exécution waives it", article: 'CMF L313-3', dueOn: '2025-05-21' },
-      { what: 'enforce the title before it prescribes', rule: "10 years from 2025-03-21, unless the claim's own limitation period is longer", article: 'CPCE L111-4', dueOn: '2035-03-21' },
+      { what: "majoration de 5 points du taux de l'intérêt légal", rule: "2 mois après que la décision est devenue exécutoire (le 21/03/2025), sauf dispense accordée par le juge de l'exécution", article: 'CMF L313-3', dueOn: '2025-05-21' },
+      { what: 'exécuter le titre avant sa prescription', rule: '10 ans à compter du 21/03/2025, sauf si la prescription propre à la créance est plus longue', article: 'CPCE L111-4', dueOn: '2035-03-21' },
     ]);
   });
 

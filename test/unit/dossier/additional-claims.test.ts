@@ -1,4 +1,5 @@
 import { additionalClaimsOf, type AdditionalClaimsInput } from '../../../connector/dossier/additional-claims';
+import { frDate } from '../../../connector/dossier/fr.wording';
 import type { ClaimLine } from '../../../connector/model/dossier.schema';
 
 /** The pure builder of the dossier's additional claims, on hand-made claims: the edges the worlds do not reach. */
@@ -48,7 +49,9 @@ describe('additionalClaimsOf', () => {
   ])('interest from %s to %s: a full year is %s (on %s)', (from, to, proposed, on) => {
     const { additionalClaims } = additionalClaimsOf(input({ asOf: to, claim: { currency: 'EUR', principal: 100_000, indemnity: 4_000, lines: [line('F-1', from, to, 12_150)] } }));
     expect(additionalClaims.capitalisation.proposed).toBe(proposed);
-    expect(additionalClaims.capitalisation.proposed ? additionalClaims.capitalisation.invoices[0]!.fullYearOn : additionalClaims.capitalisation.reason).toContain(on);
+    // The reason, in French, writes the date 28/02/2025; the machine field keeps it ISO.
+    if (additionalClaims.capitalisation.proposed) expect(additionalClaims.capitalisation.invoices[0]!.fullYearOn).toBe(on);
+    else expect(additionalClaims.capitalisation.reason).toContain(`l'atteindra le ${frDate(on)}`);
   });
 
   it('a claim in USD: the penalty rate applies without its EUR minimum, and the CPC 700 amount in EUR is left to the firm', () => {
@@ -57,14 +60,14 @@ describe('additionalClaimsOf', () => {
     );
     // 1,000.01 × 7.5 % = 75.00075 → 75.00 USD; the 500.00 EUR minimum is not applied.
     expect(additionalClaims.penaltyClause).toMatchObject({ ratePercent: '7.50', base: 100_001, minimum: null, amount: 7_500 });
-    expect(warnings).toEqual(["the clause's minimum is configured in EUR; the claim is in USD: only its rate is applied"]);
-    expect(additionalClaims.article700).toMatchObject({ amount: null, note: expect.stringContaining('the amount configured is in EUR and the claim in USD') });
+    expect(warnings).toEqual(['le minimum de la clause pénale est paramétré en EUR et la créance est libellée en USD : seul son taux est appliqué']);
+    expect(additionalClaims.article700).toMatchObject({ amount: null, note: expect.stringContaining('le montant paramétré est en EUR et la créance en USD') });
   });
 
   it('a creditor who is not a professional claims no complementary indemnity', () => {
     const cost = { documentId: 'receipt:1', date: '2025-01-10', label: 'acte', amount: 9_000, currency: 'EUR', mediaType: 'application/pdf', sha256: 'a'.repeat(64), journalSeq: 1, enteredBy: 'claire', enteredAt: '2025-01-10T10:00:00.000Z' };
     const { additionalClaims, warnings } = additionalClaimsOf(input({ creditorKind: 'individual', costs: [cost] }));
     expect(additionalClaims.recoveryCosts).toBeNull();
-    expect(warnings).toEqual(['1 recovery cost(s) recorded on the case are not claimed: the complementary indemnity of C. com. L441-10 II is due between professionals only']);
+    expect(warnings).toEqual(["les frais de recouvrement enregistrés sur le dossier (1 dépense) ne sont pas réclamés : l'indemnisation complémentaire de C. com. L441-10 II n'est due qu'entre professionnels"]);
   });
 });

@@ -41,13 +41,13 @@ describe('commune of a seat', () => {
   it('a postal code of several communes and a city naming none of them gives them all', () => {
     const r = resolveCommunes(seat('37160', 'Les Bois'));
     expect(r.found && r.communes.length).toBe(7);
-    expect(r.found && r.how).toMatch(/^postal code 37160 covers Abilly \(37001\), .*Buxeuil \(86042\), and the city "Les Bois" names none of them alone$/);
+    expect(r.found && r.how).toMatch(/^le code postal 37160 couvre Abilly \(37001\), .*Buxeuil \(86042\), et la ville « Les Bois » ne désigne aucune d'elles à elle seule$/);
   });
 
   it('an explicit communeCode wins over the postal code and the city; an unknown one is said to be unknown', () => {
     const r = resolveCommunes(seat('37160', 'Descartes', '86042'));
     expect(r.found && r.communes.map((c) => c.code)).toEqual(['86042']);
-    expect(resolveCommunes(seat('37160', 'Descartes', '2A999'))).toEqual({ found: false, why: 'the stated commune code 2A999 is not an INSEE commune in the data' });
+    expect(resolveCommunes(seat('37160', 'Descartes', '2A999'))).toEqual({ found: false, why: "le code commune indiqué, 2A999, n'est pas une commune INSEE des données" });
   });
 
   it('normalises names: accents, case, hyphens, Saint/St, CEDEX, arrondissements', () => {
@@ -93,7 +93,7 @@ describe('court of a seat', () => {
     // The Rhône is shared between Lyon and Villefranche-sur-Saône by pre-2015 cantons: Craponne is in none the data maps.
     const r = resolveCourt('tribunal_judiciaire', seat('69290', 'Craponne'), COURTS);
     expect(r).toMatchObject({ status: 'to_confirm', departements: ['69'] });
-    expect(r.status === 'to_confirm' && r.why).toMatch(/Craponne \(INSEE 69069\) is not in the court territories of the data$/);
+    expect(r.status === 'to_confirm' && r.why).toMatch(/Craponne \(INSEE 69069\) ne figure dans le ressort d'aucun tribunal des données$/);
     // Alsace-Moselle has no tribunal de commerce in the data.
     expect(courtOf('tribunal_de_commerce', seat('67000', 'Strasbourg'))).toBe('to_confirm');
   });
