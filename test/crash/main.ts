@@ -1,10 +1,31 @@
 import { runCrashScenario } from './crash-scenario';
+import { runLawFirmCrashScenario } from './lawfirm-crash-scenario';
 
-/** `npm run test:crash`: the full crash test (at least 1,000 cases, 20 kills); prints the report as JSON. */
+const DATA_PROBLEM = /SMS_NO_NUMBER|LETTER_NO_ADDRESS|has no e-mail address/;
+
+/**
+ * `npm run test:crash`: the full crash campaign, printed as JSON — the portfolio test (at least
+ * 1,000 cases, 20 kills) and the whole loop to the law firm (20 kills through escalation,
+ * hand-off, webhooks, polling and procedure notes). `CRASH_ONLY=portfolio|lawfirm` runs one.
+ */
 async function main(): Promise<void> {
-  const report = await runCrashScenario({ invoices: Number(process.env.CRASH_INVOICES ?? 5_600), kills: Number(process.env.CRASH_KILLS ?? 20), minUpMs: 1_000, maxUpMs: 4_000, seed: 3 });
-  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  const ok = report.cases >= 1_000 && report.actions.pending === 0 && report.actions.failures.every((f) => /SMS_NO_NUMBER|LETTER_NO_ADDRESS|has no e-mail address/.test(f)) && report.email.missing === 0 && report.email.unknown === 0 && report.sms.duplicates === 0 && report.sms.missing === 0 && report.notes.duplicates === 0 && report.journalsAgree;
+  const only = process.env.CRASH_ONLY;
+  const kills = Number(process.env.CRASH_KILLS ?? 20);
+  let ok = true;
+  const out: Record<string, unknown> = {};
+  if (only === undefined || only === 'portfolio') {
+    const report = await runCrashScenario({ invoices: Number(process.env.CRASH_INVOICES ?? 5_600), kills, minUpMs: 1_000, maxUpMs: 4_000, seed: 3 });
+    out['portfolio'] = report;
+    ok &&= report.cases >= 1_000 && report.actions.pending === 0 && report.actions.failures.every((f) => DATA_PROBLEM.test(f)) && report.email.missing === 0 && report.email.unknown === 0 && report.sms.duplicates === 0 && report.sms.missing === 0 && report.notes.duplicates === 0 && report.journalsAgree;
+  }
+  if (only === undefined || only === 'lawfirm') {
+    const report = await runLawFirmCrashScenario({ invoices: Number(process.env.CRASH_LAWFIRM_INVOICES ?? 200), kills, minUpMs: 700, maxUpMs: 3_000, seed: 5, daysPerSecond: 0.5, days: Number(process.env.CRASH_DAYS ?? 70) });
+    out['lawfirm'] = report;
+    const f = report.firm;
+    ok &&= report.kills >= Math.min(kills, 20) && report.actions.pending === 0 && report.actions.failures.every((x) => DATA_PROBLEM.test(x)) && report.email.missing === 0 && report.sms.duplicates === 0 && report.notes.duplicates === 0 && report.journalsAgree;
+    ok &&= f.files > 0 && f.unknownFiles === 0 && f.casesWithSeveralFiles === 0 && f.dossiersWithoutTheirFile === 0 && f.approvedNotHandedOver === 0 && f.eventsMissing === 0 && f.eventsAppliedTwice === 0 && f.statesOutOfOrder === 0 && f.notesMismatched === 0;
+  }
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   if (!ok) {
     process.stderr.write('crash test FAILED\n');
     process.exitCode = 1;
