@@ -156,7 +156,7 @@ export function runCommand(): Command {
     .option('--clock-speed <n>', 'demo only: simulated seconds per real second', positive('--clock-speed'), 21_600)
     .option('--demo-invoices <n>', 'demo only: invoices in the simulated Odoo', positive('--demo-invoices'), 400)
     .option('--seed <n>', 'demo only: seed of the simulated data', positive('--seed'), 1)
-    .option('--data-dir <dir>', 'demo only: data folder (wiped at start)', './data/demo')
+    .option('--data-dir <dir>', 'demo only: data folder, created by the demo and cleared at each start; any other non-empty folder is refused', './data/demo')
     .action(async (opts: RunArgs) => {
       process.exitCode = await runDaemon(opts);
     });

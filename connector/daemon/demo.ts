@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createOdooDatabase, OPEN_RECEIVABLE_DOMAIN, type OdooDatabase } from '../../adapters/odoo/simulator/model';
 import { OdooSimulator } from '../../adapters/odoo/simulator/server';
 import { PostalSimulator } from '../../adapters/postal/simulator/server';
@@ -9,6 +8,7 @@ import { LawFirmHttpConfigSchema } from '../../adapters/lawfirm/config.schema';
 import { LawFirmSimulator } from '../../adapters/lawfirm/simulator/server';
 import { createServer } from 'node:net';
 import type { Config } from '../../config/config.schema';
+import { prepareDemoFolder } from './demo-folder';
 import { startSmtpSink } from './smtp-sink';
 import type { Logger } from '../log/logger';
 import { scaledClock, type Clock } from '../time/clock';
@@ -25,7 +25,10 @@ export interface DemoOptions {
   /** Invoices and credit notes the simulated Odoo starts with. */
   invoices: number;
   seed: number;
-  /** Wiped and recreated at start: the demo always starts from the same portfolio. */
+  /**
+   * The demo's folder: created with a marker file when missing or empty, and cleared of the demo's
+   * own files at every start when it carries that marker; any other folder is refused untouched.
+   */
   dataDir: string;
   logger: Logger;
 }
@@ -69,9 +72,7 @@ const DAILY_PAYMENT_RATE = 0.02;
 
 export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> {
   const clock = scaledClock(new Date(DEMO_START), options.clockSpeed);
-  const dataDir = resolve(options.dataDir);
-  rmSync(dataDir, { recursive: true, force: true });
-  mkdirSync(dataDir, { recursive: true });
+  const dataDir = prepareDemoFolder(options.dataDir);
   const db = createOdooDatabase({ version: '18.0', l10nFr: true, invoices: options.invoices, seed: options.seed, now: () => clock.now() });
   const odoo = await new OdooSimulator({ db, version: '18.0' }).start();
   const smtp = await startSmtpSink(join(dataDir, 'mail'));
@@ -122,7 +123,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     `  e-mails are kept as .eml files in ${join(dataDir, 'mail')}`,
     `  Law firm simulator: ${lawfirm.url}; it pushes signed procedure events to the daemon's API.`,
     '  A simulated controller approves each step waiting for approval after one demo day.',
-    `  Store: ${join(dataDir, 'recouvra.sqlite')} (wiped at every demo start)`,
+    `  Store: ${join(dataDir, 'recouvra.sqlite')} (cleared at every demo start)`,
     '  Watch: recouvra cases list --config <a config pointing at that store>, or the log below.',
     '  Stop with Ctrl-C: running work finishes first.',
     '==================================================================================',
