@@ -25,6 +25,8 @@ export interface RunArgs {
   demoInvoices: number;
   seed: number;
   dataDir: string;
+  /** Demo only: no simulated controller; steps waiting for approval wait for a person. */
+  manualApproval?: boolean;
 }
 
 /** Resolves when the process is asked to stop (SIGTERM, SIGINT). */
@@ -61,7 +63,7 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
   let demo: DemoEnvironment | undefined;
   let clock: Clock = systemClock;
   if (!args.config) {
-    demo = await startDemo({ clockSpeed: args.clockSpeed, invoices: args.demoInvoices, seed: args.seed, dataDir: args.dataDir, logger: rt.logger });
+    demo = await startDemo({ clockSpeed: args.clockSpeed, invoices: args.demoInvoices, seed: args.seed, dataDir: args.dataDir, manualApproval: args.manualApproval === true, logger: rt.logger });
     clock = demo.clock;
     // Retry budgets measure how long a real outage lasts; demo time runs clockSpeed times faster, so
     // the demo stretches them by as much (the waits between attempts are left in demo time).
@@ -94,7 +96,7 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
     const performers = buildPerformers({ config: rt.config, store, clock, logger: rt.logger, legal: rt.legal, procedures: rt.procedures, connections, ...(lawfirm ? { lawfirm } : {}) });
     const daemon = new Daemon({ config: rt.config, store, queue, clock, logger: rt.logger, connections, policies: rt.policies, context: rt.context, performers: performers.performers, tracking: performers.providers, ...(link ? { lawfirm: { link, pollCron: rt.config.lawfirm!.pollCron } } : {}), metrics, ...(demo ? { simulatedSchedule: demo.schedule } : {}) });
     daemon.start();
-    const controller = demo ? startDemoController({ store, clock, timeZone: rt.config.company.timezone, logger: rt.logger }) : undefined;
+    const controller = demo ? startDemoController({ store, clock, timeZone: rt.config.company.timezone, logger: rt.logger, approve: demo.autoApprove, takePayments: demo.takePayments }) : undefined;
     const settings = apiSettings(rt.config.api);
     const api = settings ? await startApi({ store, daemon, queue, connections: connections.keys(), config: settings, clock, logger: rt.logger, metrics, timeZone: rt.config.company.timezone, legal: rt.legal, procedures: rt.procedures, ...(link ? { lawfirm: link } : {}) }) : undefined;
     if (api && demo) output.write(`  API: ${api.url} — Authorization: Bearer ${settings!.token}\n\n`);
@@ -156,6 +158,7 @@ export function runCommand(): Command {
     .option('--clock-speed <n>', 'demo only: simulated seconds per real second', positive('--clock-speed'), 21_600)
     .option('--demo-invoices <n>', 'demo only: invoices in the simulated Odoo', positive('--demo-invoices'), 400)
     .option('--seed <n>', 'demo only: seed of the simulated data', positive('--seed'), 1)
+    .option('--manual-approval', 'demo only: no simulated controller; steps waiting for approval wait for `recouvra approve` or the API')
     .option('--data-dir <dir>', 'demo only: data folder, created by the demo and cleared at each start; any other non-empty folder is refused', './data/demo')
     .action(async (opts: RunArgs) => {
       process.exitCode = await runDaemon(opts);
