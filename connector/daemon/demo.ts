@@ -147,7 +147,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     `    ${cli('cases list --limit 10')}`,
     `    ${cli('approvals')}`,
     `    curl -s -H "Authorization: Bearer $RECOUVRA_API_TOKEN" 'http://127.0.0.1:${apiPort}/cases?limit=5'`,
-    '  The log below has one summary line per demo day (logging at debug shows every tick).',
+    '  The log below has one summary line per demo day.',
     '  Stop with Ctrl-C: running work finishes first.',
     '==================================================================================',
     '',
