@@ -51,7 +51,10 @@ export function prepareDemoFolder(dir: string): string {
   }
   if (!isMarker(join(folder, DEMO_MARKER))) {
     const shown = entries.slice(0, 3).join(', ') + (entries.length > 3 ? `, … (${entries.length} entries)` : '');
-    throw new DemoFolderRefused(folder, `it is not empty (${shown}) and was not created by the demo (no ${DEMO_MARKER} file in it)`);
+    // A folder of a demo run before the marker existed looks like this; it is still not ours to delete.
+    const earlierDemo = entries.every((e) => (DEMO_ENTRIES as readonly string[]).includes(e)) && entries.includes('mail');
+    const hint = earlierDemo ? `; if it is the folder of an earlier demo, delete it yourself (rm -r ${folder}) and start again` : '';
+    throw new DemoFolderRefused(folder, `it is not empty (${shown}) and was not created by the demo (no ${DEMO_MARKER} file in it)${hint}`);
   }
   for (const name of DEMO_ENTRIES) rmSync(join(folder, name), { recursive: true, force: true });
   return folder;

@@ -32,6 +32,16 @@ describe('the demo data folder', () => {
     expect(readFileSync(join(dir, 'recouvra.sqlite'), 'utf8')).toBe('production bytes');
   });
 
+  it('refuses the folder of a demo run before the marker existed, and says how to start again', () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'mail'));
+    writeFileSync(join(dir, 'mail', 'a.eml'), 'old mail');
+    writeFileSync(join(dir, 'recouvra.sqlite'), 'old store');
+    expect(() => prepareDemoFolder(dir)).toThrow(`if it is the folder of an earlier demo, delete it yourself (rm -r ${dir})`);
+    expect(readFileSync(join(dir, 'recouvra.sqlite'), 'utf8')).toBe('old store');
+    expect(readFileSync(join(dir, 'mail', 'a.eml'), 'utf8')).toBe('old mail');
+  });
+
   it('refuses a path that is a file, and a marker file that the demo did not write', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'notes.txt'), 'x');
