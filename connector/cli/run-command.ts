@@ -26,6 +26,8 @@ export interface RunArgs {
   demoInvoices: number;
   seed: number;
   dataDir: string;
+  /** Demo only: no simulated controller; steps waiting for approval wait for a person. */
+  manualApproval?: boolean;
 }
 
 /**
@@ -77,7 +79,7 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
     rt.logger.warn(`SIMULATED CLOCK (daemon.simulatedClock): business time is ${clock.now().toISOString()}, running ${simulated.speed}× real time${simulated.stopAt ? ` until ${simulated.stopAt}` : ''} — a rehearsal, never a production setting`);
   }
   if (!args.config) {
-    demo = await startDemo({ clockSpeed: args.clockSpeed, invoices: args.demoInvoices, seed: args.seed, dataDir: args.dataDir, logger: rt.logger });
+    demo = await startDemo({ clockSpeed: args.clockSpeed, invoices: args.demoInvoices, seed: args.seed, dataDir: args.dataDir, manualApproval: args.manualApproval === true, logger: rt.logger });
     clock = demo.clock;
     rt.config = { ...rt.config, daemon: { ...rt.config.daemon, retry: stretchedBudgets(DEFAULT_RETRY_BUDGETS, args.clockSpeed) }, company: demo.company, channels: demo.channels, api: demo.api, lawfirm: demo.lawfirm, store: { driver: 'sqlite', sqlite: { path: demo.storePath } }, connections: demo.connections as Runtime['config']['connections'] };
     // The demo's keys and API token are made in code, not read from a file: the logger learns them here.
@@ -107,7 +109,7 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
     const performers = buildPerformers({ config: rt.config, store, clock, logger: rt.logger, legal: rt.legal, procedures: rt.procedures, connections, ...(lawfirm ? { lawfirm } : {}) });
     const daemon = new Daemon({ config: rt.config, store, queue, clock, logger: rt.logger, connections, policies: rt.policies, context: rt.context, performers: performers.performers, tracking: performers.providers, ...(link ? { lawfirm: { link, pollCron: rt.config.lawfirm!.pollCron } } : {}), metrics, ...(demo ? { simulatedSchedule: demo.schedule } : {}) });
     daemon.start();
-    const controller = demo ? startDemoController({ store, clock, timeZone: rt.config.company.timezone, logger: rt.logger }) : undefined;
+    const controller = demo ? startDemoController({ store, clock, timeZone: rt.config.company.timezone, logger: rt.logger, approve: demo.autoApprove, takePayments: demo.takePayments }) : undefined;
     const settings = apiSettings(rt.config.api);
     const api = settings ? await startApi({ store, daemon, queue, connections: connections.keys(), config: settings, clock, logger: rt.logger, metrics, timeZone: rt.config.company.timezone, legal: rt.legal, procedures: rt.procedures, ...(link ? { lawfirm: link } : {}) }) : undefined;
     if (api && demo) output.write(`  API: ${api.url} — Authorization: Bearer ${settings!.token}\n\n`);
@@ -169,7 +171,8 @@ export function runCommand(): Command {
     .option('--clock-speed <n>', 'demo only: simulated seconds per real second', positive('--clock-speed'), 21_600)
     .option('--demo-invoices <n>', 'demo only: invoices in the simulated Odoo', positive('--demo-invoices'), 400)
     .option('--seed <n>', 'demo only: seed of the simulated data', positive('--seed'), 1)
-    .option('--data-dir <dir>', 'demo only: data folder (wiped at start)', './data/demo')
+    .option('--manual-approval', 'demo only: no simulated controller; steps waiting for approval wait for `recouvra approve` or the API')
+    .option('--data-dir <dir>', 'demo only: data folder, created by the demo and cleared at each start; any other non-empty folder is refused', './data/demo')
     .action(async (opts: RunArgs) => {
       process.exitCode = await runDaemon(opts);
     });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigSchema, type Config } from '../../config/config.schema';
+import { ConfigSchema, ConnectionBaseSchema, type Config } from '../../config/config.schema';
 import { isSecretKey } from '../log/logger';
 import type { AdapterRegistry } from '../sync/adapter';
 import { keysAt } from './schema-keys';
@@ -39,13 +39,32 @@ export function parseConfig(file: string, text: string, options: LoadConfigOptio
   const secrets = new Set<string>();
   const warnings: string[] = [];
 
-  const interpolated = interpolate(y.data ?? {}, [], env, y, problems, secrets, warnings);
+  const unset: (string | number)[][] = [];
+  const interpolated = interpolate(y.data ?? {}, [], env, y, problems, secrets, warnings, unset);
   const parsed = ConfigSchema.safeParse(interpolated);
-  if (!parsed.success) problems.push(...problemsFromZod(file, parsed.error, y, (p) => keysAt(ConfigSchema, p)));
-
-  if (parsed.success) problems.push(...checkConnections(parsed.data, options.registry ?? {}, y));
-  if (problems.length > 0) throw new ProblemsError(`configuration ${file} is invalid`, problems);
+  const found: Problem[] = [];
+  if (!parsed.success) found.push(...problemsFromZod(file, parsed.error, y, (p) => keysAt(ConfigSchema, p)));
+  // Each connection is checked by its adapter even when another part of the file is wrong, so that
+  // one run of `config check` lists everything.
+  found.push(...checkConnections(interpolated, options.registry ?? {}, y));
+  // A variable that is not set is one problem: the empty value it left is not reported again.
+  problems.push(...found.filter((p) => !unset.some((u) => startsWith(p.path, u))));
+  if (problems.length > 0) throw new ProblemsError(`configuration ${file} is invalid`, dedupe(problems));
   return { config: parsed.data!, secrets: [...secrets], warnings, file };
+}
+
+function startsWith(path: readonly (string | number)[], prefix: readonly (string | number)[]): boolean {
+  return prefix.length <= path.length && prefix.every((p, i) => path[i] === p);
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.path.join('\u0000')}\u0001${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function interpolate(
@@ -56,6 +75,8 @@ function interpolate(
   problems: Problem[],
   secrets: Set<string>,
   warnings: string[],
+  /** Paths whose value used a variable that is not set. */
+  unset: (string | number)[][],
 ): unknown {
   if (typeof value === 'string') {
     const key = path[path.length - 1];
@@ -66,6 +87,7 @@ function interpolate(
       if (v === undefined || v === '') {
         if (fallback !== undefined) return fallback;
         problems.push({ file: y.file, path, message: `environment variable ${name} is not set (write \${${name}:-default} to give a default)`, ...locate(y, path) });
+        unset.push(path);
         return '';
       }
       fromEnv = true;
@@ -78,19 +100,25 @@ function interpolate(
     }
     return out;
   }
-  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...path, i], env, y, problems, secrets, warnings));
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...path, i], env, y, problems, secrets, warnings, unset));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, [...path, k], env, y, problems, secrets, warnings);
+    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, [...path, k], env, y, problems, secrets, warnings, unset);
     return out;
   }
   return value;
 }
 
-function checkConnections(config: Config, registry: AdapterRegistry, y: LocatedYaml): Problem[] {
+function checkConnections(data: unknown, registry: AdapterRegistry, y: LocatedYaml): Problem[] {
   const problems: Problem[] = [];
+  const list = data !== null && typeof data === 'object' ? (data as Record<string, unknown>)['connections'] : undefined;
+  // Not a list: the schema says so; an entry without a valid id and type: the schema names it.
+  if (!Array.isArray(list)) return problems;
   const seen = new Map<string, number>();
-  config.connections.forEach((conn, i) => {
+  list.forEach((entry: unknown, i) => {
+    const base = ConnectionBaseSchema.safeParse(entry);
+    if (!base.success) return;
+    const conn = base.data;
     const previous = seen.get(conn.id);
     if (previous !== undefined) problems.push({ file: y.file, path: ['connections', i, 'id'], message: `duplicate connection id "${conn.id}" (also connections[${previous}])`, ...locate(y, ['connections', i, 'id']) });
     seen.set(conn.id, i);
@@ -105,7 +133,7 @@ function checkConnections(config: Config, registry: AdapterRegistry, y: LocatedY
       });
       return;
     }
-    const r = def.configSchema.safeParse(conn);
+    const r = def.configSchema.safeParse(entry);
     if (!r.success) {
       problems.push(...problemsFromZod(y.file, r.error, y, (sub) => keysAt(def.configSchema, sub), ['connections', i]));
     }

@@ -105,7 +105,11 @@ export function problemsFromZod(
       }
       continue;
     }
-    out.push({ file, path, message: issue.message, ...(y ? locate(y, path) : {}) });
+    const key = local[local.length - 1];
+    // zod's own words for a key left out ("Invalid input: expected string, received undefined") do not say which key is missing.
+    const missing = issue.code === 'invalid_type' && typeof key === 'string' && /received undefined$/.test(issue.message);
+    const message = missing ? `required key "${key}" is missing (a ${issue.expected})` : issue.message;
+    out.push({ file, path, message, ...(y ? locate(y, path) : {}) });
   }
   return out;
 }

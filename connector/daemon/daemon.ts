@@ -150,7 +150,7 @@ export class Daemon {
         logger.error(`evaluate ${snapshot.case.id}: ${(e as Error).message}`, { caseId: snapshot.case.id });
       }
     }
-    logger.info(`evaluated ${run.cases} case(s) as of ${asOf}: ${run.decided} decision(s)${run.errors ? `, ${run.errors} error(s)` : ''}`);
+    logger.log(this.routineLevel, `evaluated ${run.cases} case(s) as of ${asOf}: ${run.decided} decision(s)${run.errors ? `, ${run.errors} error(s)` : ''}`);
     if (run.decided > 0) await this.parts.queue.enqueue('outbox', {}, { jobId: `outbox/after-evaluate/${clock.now().toISOString()}` });
     return run;
   }
@@ -159,7 +159,7 @@ export class Daemon {
     const { store, clock, logger, performers } = this.parts;
     const metrics = this.parts.metrics;
     const result = await dispatchActions({ store, performers, clock, logger, budgets: this.parts.config.daemon.retry, ...(metrics ? { onOutcome: (kind: ActionKind, outcome: 'done' | 'retried' | 'failed') => metrics.observeAction(kind, outcome) } : {}) });
-    if (result.done + result.retried + result.failed > 0) logger.info(`outbox: ${result.done} done, ${result.retried} to retry, ${result.failed} failed${result.rateLimitedMs ? `; a channel asked to wait ${result.rateLimitedMs} ms` : ''}`);
+    if (result.done + result.retried + result.failed > 0) logger.log(this.routineLevel, `outbox: ${result.done} done, ${result.retried} to retry, ${result.failed} failed${result.rateLimitedMs ? `; a channel asked to wait ${result.rateLimitedMs} ms` : ''}`);
   }
 
   /** Reads the firm's events after the saved cursor (what a lost webhook did not bring). */
@@ -171,7 +171,7 @@ export class Daemon {
       if (e instanceof AdapterError && e.kind === 'rate_limit') throw new RateLimitedError(e.retryAfterMs ?? 60_000, `${e.code}: ${e.userMessage}`);
       throw e;
     });
-    if (polled.applied + polled.refused > 0) this.parts.logger.info(`law firm ${link.id}: ${polled.applied} event(s) applied, ${polled.duplicates} already known, ${polled.refused} quarantined`);
+    if (polled.applied + polled.refused > 0) this.parts.logger.log(this.routineLevel, `law firm ${link.id}: ${polled.applied} event(s) applied, ${polled.duplicates} already known, ${polled.refused} quarantined`);
     // Payments the ledger shows on files the firm works are reported to it (a full one asks it to close).
     const reports = await pendingPaymentReports(this.parts.store, this.parts.clock, link.id);
     for (const caseId of new Set(reports.map((r) => r.caseId))) {
@@ -186,13 +186,18 @@ export class Daemon {
     const { store, clock, logger } = this.parts;
     const metrics = this.parts.metrics;
     const result = await trackDeliveries({ store, clock, logger, ...this.parts.tracking, ...(metrics ? { onStatus: (channel: string, status: string) => metrics.observeDelivery(channel, status) } : {}) });
-    if (result.checked > 0) logger.info(`tracking: ${result.checked} checked, ${result.events} new status(es), ${result.proofs} proof(s), ${result.finished} final${result.errors ? `, ${result.errors} error(s)` : ''}`);
+    if (result.checked > 0) logger.log(this.routineLevel, `tracking: ${result.checked} checked, ${result.events} new status(es), ${result.proofs} proof(s), ${result.finished} final${result.errors ? `, ${result.errors} error(s)` : ''}`);
     // A provider that asks to wait delays this job only: the rows are checked again after the delay.
     if (result.rateLimitedMs !== undefined) throw new RateLimitedError(result.rateLimitedMs, 'a provider asked to slow down');
   }
 
+  /** The demo's ticks come every few real seconds and it logs one line per demo day instead: its routine lines are debug. */
+  private get routineLevel(): 'info' | 'debug' {
+    return this.parts.simulatedSchedule ? 'debug' : 'info';
+  }
+
   private logSummary(s: SyncSummary): void {
     if (s.read === 0 && !s.error) return;
-    this.parts.logger.info(`sync ${s.connection}: read ${s.read}, new ${s.new}, changed ${s.changed}, closed ${s.closed}, quarantined ${s.quarantined}${s.reconciled ? ', reconciled' : ''}${s.error ? `, stopped: ${s.error.code}` : ''}`, { connection: s.connection });
+    this.parts.logger.log(s.error ? 'info' : this.routineLevel, `sync ${s.connection}: read ${s.read}, new ${s.new}, changed ${s.changed}, closed ${s.closed}, quarantined ${s.quarantined}${s.reconciled ? ', reconciled' : ''}${s.error ? `, stopped: ${s.error.code}` : ''}`, { connection: s.connection });
   }
 }

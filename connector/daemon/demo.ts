@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import { stringify as stringifyYaml } from 'yaml';
 import { createOdooDatabase, OPEN_RECEIVABLE_DOMAIN, type OdooDatabase } from '../../adapters/odoo/simulator/model';
 import { OdooSimulator } from '../../adapters/odoo/simulator/server';
 import { PostalSimulator } from '../../adapters/postal/simulator/server';
@@ -9,6 +10,7 @@ import { LawFirmHttpConfigSchema } from '../../adapters/lawfirm/config.schema';
 import { LawFirmSimulator } from '../../adapters/lawfirm/simulator/server';
 import { createServer } from 'node:net';
 import type { Config } from '../../config/config.schema';
+import { prepareDemoFolder } from './demo-folder';
 import { startSmtpSink } from './smtp-sink';
 import type { Logger } from '../log/logger';
 import { scaledClock, type Clock } from '../time/clock';
@@ -25,8 +27,13 @@ export interface DemoOptions {
   /** Invoices and credit notes the simulated Odoo starts with. */
   invoices: number;
   seed: number;
-  /** Wiped and recreated at start: the demo always starts from the same portfolio. */
+  /**
+   * The demo's folder: created with a marker file when missing or empty, and cleared of the demo's
+   * own files at every start when it carries that marker; any other folder is refused untouched.
+   */
   dataDir: string;
+  /** Steps waiting for approval wait for a person (CLI or API) instead of the simulated controller. */
+  manualApproval?: boolean;
   logger: Logger;
 }
 
@@ -53,6 +60,13 @@ export interface DemoEnvironment {
   lawfirm: NonNullable<Config['lawfirm']>;
   lawfirmSimulator: LawFirmSimulator;
   banner: string;
+  /** The configuration written for the command line (`recouvra cases list --config …`), and the file of the variables it reads (mode 0600). */
+  configFile: string;
+  envFile: string;
+  /** Whether the simulated controller approves (false with --manual-approval). */
+  autoApprove: boolean;
+  /** Payments the simulated customers made since the last call. */
+  takePayments(): number;
   stop(): Promise<void>;
 }
 
@@ -69,10 +83,8 @@ const DAILY_PAYMENT_RATE = 0.02;
 
 export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> {
   const clock = scaledClock(new Date(DEMO_START), options.clockSpeed);
-  const dataDir = resolve(options.dataDir);
-  rmSync(dataDir, { recursive: true, force: true });
-  mkdirSync(dataDir, { recursive: true });
-  const db = createOdooDatabase({ version: '18.0', l10nFr: true, invoices: options.invoices, seed: options.seed, now: () => clock.now() });
+  const dataDir = prepareDemoFolder(options.dataDir);
+  const db = createDemoOdooDatabase({ invoices: options.invoices, seed: options.seed, startAt: new Date(DEMO_START), now: () => clock.now() });
   const odoo = await new OdooSimulator({ db, version: '18.0' }).start();
   const smtp = await startSmtpSink(join(dataDir, 'mail'));
   const sms = await new SmsSimulator({ startAt: DEMO_START, speed: options.clockSpeed, seed: options.seed }).start();
@@ -110,6 +122,11 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     postal: { baseUrl: postal.url, apiKey: 'sim-postal-key', timeoutMs: 30_000, maxPdfBytes: 10 * 1024 * 1024 },
   };
   const days = (n: number) => Math.max(1, Math.round(n * DAY));
+  const api = { enabled: true, host: '127.0.0.1', port: apiPort, token: randomBytes(24).toString('hex'), metricsPublic: true };
+  const storePath = join(dataDir, 'recouvra.sqlite');
+  const files = writeCommandLineConfig({ dataDir, storePath, company, api, odoo: { url: odoo.url, database: odoo.database, login: 'recouvra', apiKey: 'recouvra-api-key' } });
+  const autoApprove = !options.manualApproval;
+  const cli = (command: string) => `npm run recouvra -- ${command} --config ${shellPath(files.configFile)}`;
   const banner = [
     '',
     '==================================================================================',
@@ -121,19 +138,26 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     '  SMS, letters and e-mails go to simulators:',
     `  e-mails are kept as .eml files in ${join(dataDir, 'mail')}`,
     `  Law firm simulator: ${lawfirm.url}; it pushes signed procedure events to the daemon's API.`,
-    '  A simulated controller approves each step waiting for approval after one demo day.',
-    `  Store: ${join(dataDir, 'recouvra.sqlite')} (wiped at every demo start)`,
-    '  Watch: recouvra cases list --config <a config pointing at that store>, or the log below.',
+    autoApprove
+      ? '  A simulated controller approves each step waiting for approval after one demo day.'
+      : '  --manual-approval: steps waiting for approval wait for you (recouvra approvals, then approve CASE).',
+    `  Store: ${storePath} (cleared at every demo start)`,
+    '  Try, in another terminal from this folder (the variables file is readable by you only):',
+    `    set -a; . ${shellPath(files.envFile)}; set +a`,
+    `    ${cli('cases list --limit 10')}`,
+    `    ${cli('approvals')}`,
+    `    curl -s -H "Authorization: Bearer $RECOUVRA_API_TOKEN" 'http://127.0.0.1:${apiPort}/cases?limit=5'`,
+    '  The log below has one summary line per demo day.',
     '  Stop with Ctrl-C: running work finishes first.',
     '==================================================================================',
     '',
   ].join('\n');
   return {
     clock,
-    storePath: join(dataDir, 'recouvra.sqlite'),
+    storePath,
     company,
     channels,
-    api: { enabled: true, host: '127.0.0.1', port: apiPort, token: randomBytes(24).toString('hex'), metricsPublic: true },
+    api,
     lawfirm: { id: 'cabinet-demo', transport: 'api', api: LawFirmHttpConfigSchema.parse({ baseUrl: lawfirm.url, apiKey: lawfirm.apiKey, webhookSecret }), pollCron: '*/5 * * * *' },
     lawfirmSimulator: lawfirm,
     connections,
@@ -144,6 +168,9 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     postal,
     schedule: { syncSeconds: days(0.25), evaluateSeconds: days(1), outboxSeconds: Math.max(1, Math.round(options.clockSpeed)), reconcileSeconds: days(7), trackSeconds: days(0.25), lawfirmSeconds: days(0.25) },
     banner,
+    ...files,
+    autoApprove,
+    takePayments: () => payments.take(),
     stop: async () => {
       payments.stop();
       await odoo.stop();
@@ -156,8 +183,20 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
   };
 }
 
+/**
+ * The demo's Odoo: its records are a function of the seed and the start date only. The clock the
+ * simulator stamps writes with runs from the start, but the seed data is generated as of the start
+ * day's midnight (UTC): read at start, a clock running thousands of times faster moved by hours
+ * between two runs, and invoices near midnight changed day.
+ */
+export function createDemoOdooDatabase(options: { seed: number; invoices: number; startAt: Date; now: () => Date }): OdooDatabase {
+  const seededAt = new Date(Math.floor(options.startAt.getTime() / (DAY * 1000)) * DAY * 1000);
+  return createOdooDatabase({ version: '18.0', l10nFr: true, invoices: options.invoices, seed: options.seed, now: options.now, seededAt });
+}
+
 /** Customers pay a few open invoices every simulated day, so that cases also close. */
-function payingCustomers(db: OdooDatabase, clock: Clock, seed: number): { stop(): void } {
+function payingCustomers(db: OdooDatabase, clock: Clock, seed: number): { stop(): void; take(): number } {
+  let paid = 0;
   let lastDay = Math.floor(clock.now().getTime() / 1000 / DAY);
   let state = (seed * 2_654_435_761) >>> 0 || 1;
   const random = () => {
@@ -168,12 +207,62 @@ function payingCustomers(db: OdooDatabase, clock: Clock, seed: number): { stop()
   };
   const timer = setInterval(() => {
     const day = Math.floor(clock.now().getTime() / 1000 / DAY);
-    if (day === lastDay) return;
-    lastDay = day;
-    const open = db.call('account.move', 'search_read', [[...OPEN_RECEIVABLE_DOMAIN, ['move_type', '=', 'out_invoice']]], { fields: ['amount_residual'] }) as { id: number; amount_residual: number }[];
-    for (const move of open) if (move.amount_residual > 0 && random() < DAILY_PAYMENT_RATE) db.payInvoice(move.id, move.amount_residual);
+    // Every demo day gets its draw, even when a fast clock passes two between ticks: the same seed pays the same invoices.
+    for (; lastDay < day; lastDay++) {
+      const open = db.call('account.move', 'search_read', [[...OPEN_RECEIVABLE_DOMAIN, ['move_type', '=', 'out_invoice']]], { fields: ['amount_residual'], order: 'id asc' }) as { id: number; amount_residual: number }[];
+      for (const move of open) {
+        if (move.amount_residual > 0 && random() < DAILY_PAYMENT_RATE) {
+          db.payInvoice(move.id, move.amount_residual);
+          paid++;
+        }
+      }
+    }
   }, 200);
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => clearInterval(timer),
+    take: () => {
+      const n = paid;
+      paid = 0;
+      return n;
+    },
+  };
+}
+
+/**
+ * The configuration of the demo's store for the command line, and the variables it reads. The YAML
+ * names its secrets only as `${VAR}`; their values are in `demo.env`, readable by its owner only.
+ * Channels and the law firm are left out: the demo wires its simulators in code, and the commands
+ * that read this file (cases, approvals, journal) need the store, the company and the connections.
+ */
+function writeCommandLineConfig(input: { dataDir: string; storePath: string; company: Config['company']; api: NonNullable<Config['api']>; odoo: { url: string; database: string; login: string; apiKey: string } }): { configFile: string; envFile: string } {
+  const configFile = join(input.dataDir, 'recouvra.yaml');
+  const envFile = join(input.dataDir, 'demo.env');
+  const config = {
+    version: 1,
+    company: input.company,
+    store: { driver: 'sqlite', sqlite: { path: input.storePath } },
+    api: { host: input.api.host, port: input.api.port, token: '${RECOUVRA_API_TOKEN}', metricsPublic: input.api.metricsPublic },
+    connections: [{ id: 'odoo-demo', type: 'odoo', url: input.odoo.url, database: input.odoo.database, login: input.odoo.login, apiKey: '${RECOUVRA_DEMO_ODOO_API_KEY}' }],
+  };
+  const header = [
+    '# Written by `recouvra run` (the demo) for the command line while the demo runs, e.g.',
+    `#   set -a; . ${envFile}; set +a`,
+    `#   npm run recouvra -- cases list --config ${configFile}`,
+    '# The secrets are in demo.env (mode 0600). Rewritten at every demo start.',
+    '',
+  ].join('\n');
+  writeFileSync(configFile, header + stringifyYaml(config));
+  writeFileSync(envFile, `# The demo's secrets, for the variables recouvra.yaml names. Export with: set -a; . ${envFile}; set +a\nRECOUVRA_API_TOKEN=${input.api.token}\nRECOUVRA_DEMO_ODOO_API_KEY=${input.odoo.apiKey}\n`, { mode: 0o600 });
+  // The mode given at creation is masked by the umask: set it outright.
+  chmodSync(envFile, 0o600);
+  return { configFile, envFile };
+}
+
+/** A path as a person types it here: relative to the working folder when inside it, quoted when it needs to be. */
+function shellPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  const shown = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+  return /^[A-Za-z0-9_./+-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, `'\\''`)}'`;
 }
 
 function describeSeconds(seconds: number): string {

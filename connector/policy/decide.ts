@@ -100,6 +100,8 @@ export async function decide(store: Store, snapshot: CaseSnapshot, policy: Polic
       data: { decisionId: decision.id, idempotencyKey: key, step, itemIds: evaluation.itemIds, amounts: evaluation.amounts, reasons: evaluation.reasons },
     },
   ];
+  // A channel that cannot reach the debtor gets no outbox row; the journal says which and why.
+  for (const u of evaluation.unreachable ?? []) journal.push({ caseId: c.id, at, actor, type: 'note', summary: `${u.channel} skipped for ${step.id}: ${u.reason}`, data: { decisionId: decision.id, skipped: u.channel, reason: u.reason } });
   if (waits) journal.push({ caseId: c.id, at, actor, type: 'approval_requested', summary: `${step.id} waits for a controller's approval`, data: { decisionId: decision.id } });
 
   const recorded = await store.recordDecision({ decision, actions, journal, caseAfter, expected: c });

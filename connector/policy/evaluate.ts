@@ -3,6 +3,7 @@ import type { Channel } from '../model/action.schema';
 import type { Debtor, DebtorKind } from '../model/debtor.schema';
 import type { Receivable } from '../model/receivable.schema';
 import type { CaseSnapshot, Store } from '../store/store';
+import { reachableChannels, type UnreachableChannel } from './reachability';
 import { addDays, addMonths, compareDates, maxDate, minDate, type IsoDate } from '../time/calendar-date';
 
 /**
@@ -39,6 +40,7 @@ export type ReasonCode =
   | 'REQUIRES_APPROVAL'
   | 'ESCALATION_CONDITION_MET'
   | 'ESCALATION_CONDITION_FAILED'
+  | 'CHANNEL_UNREACHABLE'
   | 'STEP_DUE';
 
 export interface Reason {
@@ -84,6 +86,8 @@ export type Evaluation =
       anchor: IsoDate;
       /** What the one message to the debtor covers: its overdue invoices and open credit notes. */
       itemIds: string[];
+      /** The step's channels that cannot reach the debtor, left out of `step.channels`. */
+      unreachable?: UnreachableChannel[];
     })
   | (Base & { status: 'waiting'; step: StepDecision; dueOn: IsoDate })
   | (Base & { status: 'paused'; until: IsoDate | null })
@@ -188,7 +192,8 @@ export function evaluate(snapshot: CaseSnapshot, policy: Policy, asOf: IsoDate, 
 
   for (let index = start; index < policy.steps.length; index++) {
     const step = policy.steps[index]!;
-    const decision = toDecision(step, index);
+    const reach = reachableChannels(step.channels, debtor);
+    const decision = { ...toDecision(step, index), channels: reach.channels };
     const preDue = isPreDue(step);
     if (preDue && asOf > anchor) {
       reasons.push({ code: 'PRE_DUE_STEP_PASSED', message: `skipped ${step.id}: a pre-due step, and ${anchor} has passed` });
@@ -240,8 +245,9 @@ export function evaluate(snapshot: CaseSnapshot, policy: Policy, asOf: IsoDate, 
       return { ...base, reasons, status: 'due', step: decision, dueOn, anchor, itemIds: ids };
     }
     const covered = preDue ? kept : overdue;
+    for (const u of reach.unreachable) reasons.push({ code: 'CHANNEL_UNREACHABLE', message: `${u.channel} left out of ${step.id}: ${u.reason}` });
     reasons.push({ code: 'STEP_DUE', message: `${step.id} by ${decision.channels.join(' + ')}, one message covering ${covered.length} item${covered.length === 1 ? '' : 's'}${credits.length ? ` and ${credits.length} credit note${credits.length === 1 ? '' : 's'}` : ''}` });
-    return { ...base, reasons, status: 'due', step: decision, dueOn, anchor, itemIds: [...covered.map((i) => i.id), ...credits.map((i) => i.id)] };
+    return { ...base, reasons, status: 'due', step: decision, dueOn, anchor, itemIds: [...covered.map((i) => i.id), ...credits.map((i) => i.id)], ...(reach.unreachable.length ? { unreachable: reach.unreachable } : {}) };
   }
   return { ...base, reasons: [...reasons, { code: 'LADDER_COMPLETED', message: c.lastStep ? `every step done; last was ${c.lastStep.stepId} on ${c.lastStep.on}` : 'no step of the ladder applies to this case' }], status: 'completed' };
 }

@@ -149,7 +149,8 @@ async function reconcile(options: SyncOptions, counts: SyncCounts): Promise<void
   const differ = [...inStore].filter((id) => !atSource.has(id));
   for (const id of atSource) if (!inStore.has(id)) differ.push(id);
   differ.sort();
-  options.logger.info(`sync ${connection}: reconciliation: ${atSource.size} open at the source, ${inStore.size} open here, ${differ.length} to check`, { connection });
+  // A reconciliation that finds nothing to check is routine: said at debug level.
+  options.logger.log(differ.length ? 'info' : 'debug', `sync ${connection}: reconciliation: ${atSource.size} open at the source, ${inStore.size} open here, ${differ.length} to check`, { connection });
   for (let i = 0; i < differ.length; i += RECONCILE_BATCH) {
     const page = await adapter.readByIds(differ.slice(i, i + RECONCILE_BATCH));
     page.cursor = { startedAt: clock.now().toISOString(), checked: Math.min(i + RECONCILE_BATCH, differ.length), of: differ.length };

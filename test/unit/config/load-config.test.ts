@@ -88,6 +88,37 @@ describe('configuration', () => {
     expect(problems[0]).toMatch(/^5:\d+ store.postgres.url: environment variable DATABASE_URL is not set/);
   });
 
+  it('a variable that is not set is one problem, not a second one for the empty value it leaves', () => {
+    expect(problemsOf('version: 1\nstore:\n  driver: postgres\n  postgres:\n    url: ${DATABASE_URL}\n')).toEqual([expect.stringMatching(/^5:\d+ store.postgres.url: environment variable DATABASE_URL is not set/)]);
+    expect(problemsOf('version: 1\napi:\n  token: ${RECOUVRA_API_TOKEN}\n')).toEqual([expect.stringMatching(/^3:\d+ api.token: environment variable RECOUVRA_API_TOKEN is not set/)]);
+    // Inside a connection too, and the other problems of the file are still there.
+    const text = 'version: 1\nconnections:\n  - id: main\n    type: odoo\n    url: https://erp.example\n    database: demo\n    apiKey: ${ODOO_KEY}\nlogging:\n  level: loud\n';
+    const problems = problemsOf(text, {}, fakeRegistry);
+    expect(problems).toHaveLength(2);
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^7:\d+ connections.0.apiKey: environment variable ODOO_KEY is not set/), expect.stringMatching(/^9:\d+ logging.level: /)]));
+  });
+
+  it('names a required key that is missing', () => {
+    const problems = problemsOf('version: 1\nconnections:\n  - id: main\n    type: odoo\n    url: https://erp.example\n    apiKey: a-long-enough-key\n', {}, fakeRegistry);
+    expect(problems).toEqual([expect.stringMatching(/^3:\d+ connections.0.database: required key "database" is missing \(a string\)/)]);
+  });
+
+  it('checks each connection with its adapter schema even when another part of the file is wrong', () => {
+    const text = ['version: 2', 'connections:', '  - id: main', '    type: odoo', '    url: not-a-url', '    database: demo', '    apiKey: short', '  - id: BAD ID', '    type: odoo', ''].join('\n');
+    const problems = problemsOf(text, {}, fakeRegistry);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^1:\d+ version: version must be 1/),
+        expect.stringMatching(/^5:\d+ connections.0.url: /),
+        expect.stringMatching(/^7:\d+ connections.0.apiKey: /),
+        expect.stringMatching(/^8:\d+ connections.1.id: connection id must be lower-case/),
+      ]),
+    );
+    // Each problem once, though the base schema and the adapter's both look at the entries.
+    expect(new Set(problems).size).toBe(problems.length);
+    expect(problems).toHaveLength(4);
+  });
+
   it('keeps $${ as a literal', () => {
     const { config } = parseConfig('c.yaml', 'version: 1\ncompany:\n  name: "Cost $${X} SAS"\n', { env: {} });
     expect(config.company.name).toBe('Cost ${X} SAS');

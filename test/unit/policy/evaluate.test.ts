@@ -301,8 +301,8 @@ describe('cycles and pre-due reminders', () => {
 
 describe('fr-b2c ladder', () => {
   const person = { debtor: { kind: 'individual' as const } };
-  it('reminds by e-mail and SMS one week after the due date', () => {
-    const e = evaluate(snapshot([invoice({ dueDate: '2025-03-10', total: 12_000 })], person), b2c, '2025-03-17', ctx);
+  it('reminds by e-mail and SMS one week after the due date (SMS: the debtor has a mobile)', () => {
+    const e = evaluate(snapshot([invoice({ dueDate: '2025-03-10', total: 12_000 })], { debtor: { ...person.debtor, phones: ['06 12 34 56 78'] } }), b2c, '2025-03-17', ctx);
     expect(e.status === 'due' && e.step).toMatchObject({ id: 'reminder-1', channels: ['email', 'sms'] });
   });
   it('does not escalate small consumer debts (below 150 EUR)', () => {

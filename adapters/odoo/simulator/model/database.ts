@@ -25,6 +25,12 @@ export interface OdooDatabaseOptions {
   /** Clock; every write stamps write_date from it. Default: fixed at DEFAULT_NOW. */
   readonly now?: () => Date;
   /**
+   * The instant the seed data is generated as of (its dates count back from it). Default: the clock's
+   * now. A running clock read at start makes the data depend on when the process started: give a
+   * fixed instant to get the same records for the same seed whatever the start time.
+   */
+  readonly seededAt?: Date;
+  /**
    * Ids of the transactional models (account.move, res.partner, mail.message, mail.activity) start at
    * offset + 1, so an offset of 2^31 makes every id overflow XML-RPC's int (erp-apis.md §1.3). A number
    * applies to all four; an object sets them one by one. Reference data keeps small ids. Default 0.
@@ -143,7 +149,7 @@ export class OdooDatabase {
       seed: options.seed ?? 1,
       invoices,
       version: this.version,
-      nowSeconds: this.nowSeconds(),
+      nowSeconds: options.seededAt ? dateToSeconds(options.seededAt) : this.nowSeconds(),
       l10nFr,
       inPaymentExists: major(this.version) <= 17 || this.edition === 'enterprise',
     });

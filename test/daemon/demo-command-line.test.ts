@@ -1,0 +1,130 @@
+import axios from 'axios';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import winston from 'winston';
+import { adapterRegistry } from '../../adapters/registry';
+import { runCasesList } from '../../connector/cli/cases-command';
+import { startDaemon, type RunningDaemon } from '../../connector/cli/run-command';
+import { loadConfig } from '../../connector/config/load-config';
+import { smsNumberOf } from '../../connector/policy/reachability';
+
+/**
+ * The demo as a person tries it from another terminal: the banner's lines work as printed — the
+ * variables file exported, `cases list` on the configuration written for the demo's store, the API
+ * with the token from that file. The log says one line per demo day instead of every tick. With
+ * --manual-approval no simulated controller approves. No SMS row for a debtor without a mobile.
+ */
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('recouvra run (demo) from the command line', () => {
+  let running: RunningDaemon;
+  let banner = '';
+  const log: { level: string; message: string }[] = [];
+
+  beforeAll(async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'recouvra-demo-cli-')), 'demo');
+    const out = new Writable({ write: (c: Buffer, _e, done) => void ((banner += c.toString('utf8')), done()) });
+    const sink = new Writable({
+      write: (c: Buffer, _e, done) => {
+        for (const line of c.toString('utf8').split('\n').filter((l) => l !== '')) log.push(JSON.parse(line) as { level: string; message: string });
+        done();
+      },
+    });
+    running = await startDaemon({ clockSpeed: 2 * 86_400, demoInvoices: 150, seed: 2, dataDir, manualApproval: true }, out, { log: { level: 'info', format: 'json', transport: new winston.transports.Stream({ stream: sink }) } });
+    // Long enough for a few demo days, reminders, and some SMS decisions.
+    const deadline = Date.now() + 60_000;
+    const toldEmails = () => log.some((l) => /^demo day .*\d+ e-mails?/.test(l.message));
+    while (Date.now() < deadline && ((await running.store.listActions({ kind: 'sms' })).length < 3 || !toldEmails())) await sleep(500);
+  }, 90_000);
+
+  afterAll(() => running.stop());
+
+  /** The variables of the demo's env file, as `set -a; . demo.env` exports them. */
+  const envOf = (file: string): NodeJS.ProcessEnv =>
+    Object.fromEntries(
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => /^[A-Z_]+=/.test(l))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+
+  it('writes the configuration of its store, with its secrets only as ${VAR}, and their values in a file only its owner reads', () => {
+    const demo = running.demo!;
+    const yaml = readFileSync(demo.configFile, 'utf8');
+    const token = running.runtime.config.api!.token!;
+    expect(yaml).not.toContain(token);
+    expect(yaml).not.toContain('recouvra-api-key');
+    expect(yaml).toContain('token: ${RECOUVRA_API_TOKEN}');
+    expect(statSync(demo.envFile).mode & 0o777).toBe(0o600);
+    const env = envOf(demo.envFile);
+    expect(env['RECOUVRA_API_TOKEN']).toBe(token);
+    const loaded = loadConfig(demo.configFile, { env, registry: adapterRegistry });
+    expect(loaded.config.store).toEqual({ driver: 'sqlite', sqlite: { path: demo.storePath } });
+    expect(loaded.config.company).toEqual(demo.company);
+    expect(loaded.config.connections.map((c) => c.id)).toEqual(['odoo-demo']);
+    expect(loaded.warnings).toEqual([]);
+  });
+
+  it('prints the exact lines to try, and they work: cases list on that configuration, the API with the exported token', async () => {
+    const demo = running.demo!;
+    expect(banner).toContain(`set -a; . ${demo.envFile}; set +a`);
+    expect(banner).toContain(`npm run recouvra -- cases list --limit 10 --config ${demo.configFile}`);
+    expect(banner).toContain(`npm run recouvra -- approvals --config ${demo.configFile}`);
+    expect(banner).toContain(`curl -s -H "Authorization: Bearer $RECOUVRA_API_TOKEN" '${running.apiUrl!}/cases?limit=5'`);
+    expect(banner).toContain('--manual-approval: steps waiting for approval wait for you');
+
+    const env = envOf(demo.envFile);
+    const listed = await runCasesList({ config: demo.configFile, env, json: true, limit: 10 });
+    expect(listed.stderr).toBe('');
+    expect(listed.exitCode).toBe(0);
+    const cases = JSON.parse(listed.stdout) as { id: string }[];
+    expect(cases.length).toBe(10);
+    expect(cases.map((c) => c.id)).toEqual((await running.store.listCases({ limit: 10 })).map((c) => c.id));
+
+    // Without the variables exported, the one missing variable is named, once.
+    const bare = await runCasesList({ config: demo.configFile, env: {} });
+    expect(bare.exitCode).toBe(1);
+    expect(bare.stderr).toContain('environment variable RECOUVRA_API_TOKEN is not set');
+    expect(bare.stderr.match(/api\.token/g)).toHaveLength(1);
+
+    const api = await axios.get<{ cases: unknown[] }>(`${running.apiUrl!}/cases?limit=5`, { headers: { Authorization: `Bearer ${env['RECOUVRA_API_TOKEN']!}` } });
+    expect(api.data.cases).toHaveLength(5);
+  });
+
+  it('logs one line per demo day, in order, and the routine of every tick only at debug', () => {
+    const days = log.filter((l) => l.message.startsWith('demo day ')).map((l) => /^demo day (\d{4}-\d{2}-\d{2}): /.exec(l.message)?.[1]);
+    expect(days.length).toBeGreaterThanOrEqual(3);
+    expect(days.every((d) => d !== undefined)).toBe(true);
+    expect([...days].sort()).toEqual(days);
+    expect(new Set(days).size).toBe(days.length);
+    expect(log.some((l) => /^demo day .*\d+ e-mails?/.test(l.message))).toBe(true);
+    const routine = log.filter((l) => /^(sync odoo-demo: (read|reconciliation: .* 0 to check)|evaluated \d+ case|outbox: \d+ done|tracking: )/.test(l.message));
+    expect(routine).toEqual([]);
+  });
+
+  it('creates SMS rows only for debtors with a French mobile, and journals the others as skipped', async () => {
+    const sms = await running.store.listActions({ kind: 'sms' });
+    expect(sms.length).toBeGreaterThan(0);
+    for (const a of sms) {
+      const c = await running.store.getCase(a.caseId);
+      const debtor = await running.store.getDebtor(c!.debtorId);
+      expect(smsNumberOf(debtor!.phones)).toBeDefined();
+    }
+    const failedForNoNumber = sms.filter((a) => a.lastError?.includes('SMS_NO_NUMBER'));
+    expect(failedForNoNumber).toEqual([]);
+    // The demo's customers include some with a landline only or no phone: their SMS are journalled as skipped.
+    let skipped = 0;
+    for (const c of await running.store.listCases()) skipped += (await running.store.readJournal(c.id)).filter((j) => j.type === 'note' && /^sms skipped for /.test(j.summary)).length;
+    expect(skipped).toBeGreaterThan(0);
+  });
+
+  it('with --manual-approval, nothing is approved by the simulated controller', async () => {
+    expect(running.demo!.autoApprove).toBe(false);
+    for (const c of await running.store.listCases()) {
+      expect((await running.store.readJournal(c.id)).filter((j) => j.type === 'approved')).toEqual([]);
+    }
+  });
+});
