@@ -29,7 +29,8 @@ export interface LaneSettings {
 }
 
 /**
- * One row at a time into each ledger: Odoo serves a connection with a few workers and a case's
+ * One row at a time into each ledger: Odoo serves a connection with a few workers, the adapter
+ * sends one connection's calls one after another anyway (adapters/odoo/session.ts), and a case's
  * notes are read in the order they were written. SMTP servers take a few sessions at once; the
  * SMS and postal providers a couple of requests; a dossier (PDFs, evidence) one at a time.
  * Configurable (`daemon.lanes`).
