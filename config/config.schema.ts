@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ActionKindSchema } from '../connector/model/action.schema';
+import { LANE_NAMES, MAX_LANE_CONCURRENCY, type LaneName } from '../connector/outbox/lanes';
 import { PostalConfigSchema } from '../adapters/postal/config.schema';
 import { SmsConfigSchema } from '../adapters/sms/config.schema';
 import { EmailChannelConfigSchema } from '../connector/channels/email/email-config.schema';
@@ -86,6 +87,24 @@ export const DaemonConfigSchema = z
       )
       .default({}),
     /**
+     * Workers per outbox destination, each destination in a lane of its own so that one down holds
+     * only its own rows: `{ erp: { concurrency: 1 }, email: { concurrency: 4 }, sms: …, postal: …,
+     * lawfirm: … }` (erp: per ERP connection). Lanes left out keep their defaults (connector/outbox/lanes.ts).
+     */
+    lanes: z
+      .partialRecord(
+        z.enum(LANE_NAMES as [LaneName, ...LaneName[]]),
+        z.strictObject({
+          concurrency: z
+            .number({ error: 'concurrency must be a number of workers' })
+            .int({ error: 'concurrency must be a whole number of workers' })
+            .min(1, { error: 'concurrency must be at least 1' })
+            .max(MAX_LANE_CONCURRENCY, { error: `concurrency is at most ${MAX_LANE_CONCURRENCY}` }),
+        }),
+        { error: `daemon.lanes takes the destinations ${LANE_NAMES.join(', ')}, each { concurrency }` },
+      )
+      .default({}),
+    /**
      * Rehearsals and crash tests only, never in production: business time is `start` when real
      * time is `anchor`, runs `speed` times faster and stops at `stopAt` — the same for every
      * process and every restart. The daemon warns at each start that its clock is simulated.
@@ -99,7 +118,7 @@ export const DaemonConfigSchema = z
       })
       .optional(),
   })
-  .default({ ...DAEMON_DEFAULTS, retry: {} });
+  .default({ ...DAEMON_DEFAULTS, retry: {}, lanes: {} });
 
 export const ConfigSchema = z.strictObject({
   /** Version of this file's format. */

@@ -23,6 +23,16 @@ export const OdooConnectionSchema = z.strictObject({
   protocol: z.enum(['auto', 'xmlrpc', 'json2']).default('auto'),
   /** Timeout of one HTTP request (ms). */
   timeoutMs: z.number().int().min(1_000).max(600_000).default(60_000),
+  /**
+   * The largest answer taken from this Odoo, in bytes, counted decoded (after gzip): a bigger one
+   * fails the call with ODOO_RESPONSE_TOO_LARGE instead of filling the memory. Default 32 MiB.
+   */
+  maxResponseBytes: z
+    .number({ error: 'maxResponseBytes must be a number of bytes' })
+    .int({ error: 'maxResponseBytes must be a whole number of bytes' })
+    .min(1024 * 1024, { error: 'maxResponseBytes must be at least 1048576 (1 MiB): a page of records is larger than that' })
+    .max(1024 * 1024 * 1024, { error: 'maxResponseBytes is at most 1073741824 (1 GiB)' })
+    .default(32 * 1024 * 1024),
   /** Records per page (search_read limit). */
   pageSize: z.number().int().min(1).max(5_000).default(500),
   /**

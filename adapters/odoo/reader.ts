@@ -255,7 +255,7 @@ function isOrderable(r: RawRecord): r is RawRecord & { id: number; write_date: s
 
 function sourceIdOf(raw: unknown): string {
   const id = raw !== null && typeof raw === 'object' ? (raw as RawRecord)['id'] : undefined;
-  return typeof id === 'number' || typeof id === 'string' ? String(id) : 'unknown';
+  return typeof id === 'number' || typeof id === 'string' || typeof id === 'bigint' ? String(id) : 'unknown';
 }
 
 function countryCodeOf(countryId: unknown, codes: Map<number, string>): string | false {

@@ -94,7 +94,7 @@ export class OdooSession {
 
   private async connect(): Promise<OdooServerFacts> {
     const c = this.config;
-    const common = { baseUrl: c.url, database: c.database, login: c.login, apiKey: c.apiKey, timeoutMs: c.timeoutMs };
+    const common = { baseUrl: c.url, database: c.database, login: c.login, apiKey: c.apiKey, timeoutMs: c.timeoutMs, maxResponseBytes: c.maxResponseBytes, connection: c.id };
     const xmlrpc = new XmlRpcOdooRpc(common);
     const { version, answeredBy } = await this.serverVersion(xmlrpc, () => new Json2OdooRpc(common));
     const protocol = c.protocol === 'auto' ? (version.major >= JSON2_SINCE_MAJOR ? 'json2' : 'xmlrpc') : c.protocol;

@@ -158,8 +158,8 @@ export class Daemon {
   private async dispatch(): Promise<void> {
     const { store, clock, logger, performers } = this.parts;
     const metrics = this.parts.metrics;
-    const result = await dispatchActions({ store, performers, clock, logger, budgets: this.parts.config.daemon.retry, ...(metrics ? { onOutcome: (kind: ActionKind, outcome: 'done' | 'retried' | 'failed') => metrics.observeAction(kind, outcome) } : {}) });
-    if (result.done + result.retried + result.failed > 0) logger.log(this.routineLevel, `outbox: ${result.done} done, ${result.retried} to retry, ${result.failed} failed${result.rateLimitedMs ? `; a channel asked to wait ${result.rateLimitedMs} ms` : ''}`);
+    const result = await dispatchActions({ store, performers, clock, logger, budgets: this.parts.config.daemon.retry, lanes: this.parts.config.daemon.lanes, connections: [...this.parts.connections.keys()], ...(metrics ? { onOutcome: (kind: ActionKind, outcome: 'done' | 'retried' | 'failed') => metrics.observeAction(kind, outcome) } : {}) });
+    if (result.done + result.retried + result.failed > 0) logger.log(this.routineLevel, `outbox: ${result.done} done, ${result.retried} to retry, ${result.failed} failed${result.rateLimitedMs ? `; a channel asked to wait ${result.rateLimitedMs} ms` : ''}${result.stopped?.length ? `; held until the next run: ${result.stopped.map((x) => `${x.lane} (${x.reason})`).join(', ')}` : ''}`);
   }
 
   /** Reads the firm's events after the saved cursor (what a lost webhook did not bring). */

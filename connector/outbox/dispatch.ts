@@ -1,16 +1,18 @@
 import type { Logger } from '../log/logger';
 import type { Action, ActionKind } from '../model/action.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
-import type { DeliveryChannel, Store } from '../store/store';
+import type { ClaimConnectionFilter, DeliveryChannel, Store } from '../store/store';
 import { firstCheckAt } from './delivery-tracking';
 import type { Clock } from '../time/clock';
 import { AdapterError } from '../sync/adapter-error';
 import { decideRetry, type RetryOptions } from '../sync/retry-policy';
 import { decideBudgetedRetry, DEFAULT_RETRY_BUDGETS, type RetryBudget } from './retry-budget';
+import { DEFAULT_LANES, destinationDown, LANE_OF_KIND, type LaneName, type LaneSettings } from './lanes';
 
 /**
  * Decide, record, then act: performs pending outbox rows through one performer per action kind
- * and records each outcome with the row, in one transaction with its journal line.
+ * and records each outcome with the row, in one transaction with its journal line. Each
+ * destination has a lane of its own (lanes.ts).
  *
  * A row is performed at most once in effect: each performer either hands the row's idempotency
  * key to a system that deduplicates by it, or checks before it repeats (the ledger marker), so
@@ -36,6 +38,8 @@ export interface DispatchResult {
   skipped: number;
   /** Set when a channel asked to slow down: its remaining rows were left for a later run. */
   rateLimitedMs?: number;
+  /** The lanes that stopped before their rows were all taken (a destination down, or asking to slow down), with why; absent when none did. */
+  stopped?: { lane: string; reason: string }[];
 }
 
 export interface DispatchOptions {
@@ -49,10 +53,17 @@ export interface DispatchOptions {
   retry?: RetryOptions;
   /** Jitter source of the budgeted retries, injected so that tests are deterministic. */
   random?: () => number;
-  /** At most this many rows per kind per run. Default 500. */
+  /** At most this many rows per kind and lane per run. Default 500. */
   limit?: number;
   /** How long a taken row stays this worker's before another may take it (its worker died), in ms. Default 20,000. */
   leaseMs?: number;
+  /** Workers per destination; lanes left out keep DEFAULT_LANES (config `daemon.lanes`). */
+  lanes?: Partial<Record<LaneName, LaneSettings>>;
+  /**
+   * The configured ERP connections: each one's ledger rows get a lane of their own, and the rows
+   * of any other connection one more. Absent: all ledger rows share one lane.
+   */
+  connections?: readonly string[];
   /** Told the outcome of each row (metrics). */
   onOutcome?: (kind: ActionKind, outcome: 'done' | 'retried' | 'failed') => void;
 }
@@ -60,36 +71,124 @@ export interface DispatchOptions {
 const DEFAULT_LIMIT = 500;
 const DEFAULT_LEASE_MS = 20_000;
 
+interface Lane {
+  name: string;
+  /** The kinds it performs, in the order it takes them. */
+  kinds: [ActionKind, Performer][];
+  connection?: ClaimConnectionFilter;
+  concurrency: number;
+  /** Why it stopped before its rows were all taken. */
+  stopped?: string;
+}
+
+/**
+ * Each destination's rows go through a lane of their own, and the lanes run together: an ERP
+ * that does not answer holds its ledger rows only, not the e-mails. Within a lane, a few workers
+ * take rows one at a time (a worker killed while performing leaves one row leased, not a batch),
+ * and rows of one case go one after another. A lane whose destination cannot be reached, or asks
+ * to slow down, stops for this run after that row: its other rows wait for the next run.
+ */
 export async function dispatchActions(options: DispatchOptions): Promise<DispatchResult> {
   const { store, clock, logger } = options;
   const result: DispatchResult = { done: 0, retried: 0, failed: 0, skipped: 0 };
   const now = clock.now().toISOString();
   const leaseUntil = () => new Date(clock.now().getTime() + (options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString();
-  // Claiming is a write transaction per kind: only the kinds with a row due now are tried.
+  const limit = options.limit ?? DEFAULT_LIMIT;
+  // Claiming is a write transaction: only the kinds with a row due now are tried.
   const due = new Set(await store.dueActionKinds(now));
-  for (const [kind, perform] of Object.entries(options.performers) as [ActionKind, Performer][]) {
-    if (!due.has(kind)) continue;
-    for (let n = 0; n < (options.limit ?? DEFAULT_LIMIT); n++) {
-      // One row at a time: a worker killed while performing leaves one row leased, not a batch.
-      const action = await store.claimAction({ kind, now, leaseUntil: leaseUntil() });
-      if (!action) break;
-      const outcome = await performOne(options, action, perform);
-      options.onOutcome?.(kind, outcome.kind === 'rate_limited' ? 'retried' : outcome.kind);
-      if (outcome.kind === 'rate_limited') {
-        // The channel asked to slow down (or may not be used now): its other rows wait for the
-        // next run; other channels go on.
-        result.rateLimitedMs = Math.max(result.rateLimitedMs ?? 0, outcome.retryAfterMs);
-        result.retried++;
-        break;
+  const lanes = planLanes(options).filter((lane) => lane.kinds.some(([kind]) => due.has(kind)));
+
+  const runLane = async (lane: Lane): Promise<void> => {
+    const taken = new Map<ActionKind, number>();
+    const exhausted = new Set<ActionKind>();
+    /** The row of each case being performed in this lane: the next row of that case waits for it. */
+    const performing = new Map<string, Promise<void>>();
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        if (lane.stopped !== undefined) return;
+        const next = lane.kinds.find(([kind]) => due.has(kind) && !exhausted.has(kind) && (taken.get(kind) ?? 0) < limit);
+        if (!next) return;
+        const [kind, perform] = next;
+        taken.set(kind, (taken.get(kind) ?? 0) + 1);
+        const action = await store.claimAction({ kind, now, leaseUntil: leaseUntil(), ...(lane.connection ? { connection: lane.connection } : {}) });
+        if (!action) {
+          taken.set(kind, (taken.get(kind) ?? 1) - 1);
+          exhausted.add(kind);
+          continue;
+        }
+        const before = performing.get(action.caseId);
+        let finished!: () => void;
+        const mine = new Promise<void>((resolve) => (finished = resolve));
+        performing.set(action.caseId, mine);
+        let outcome: Outcome | undefined;
+        try {
+          if (before) await before;
+          // The lane stopped while this row was being taken: it goes back untouched, due now.
+          if (lane.stopped === undefined) outcome = await performOne(options, action, perform);
+          else await store.completeAction({ id: action.id, status: 'pending', attempts: action.attempts, lastError: action.lastError, at: clock.now().toISOString(), notBefore: now, firstFailedAt: action.firstFailedAt ?? null });
+        } finally {
+          finished();
+          if (performing.get(action.caseId) === mine) performing.delete(action.caseId);
+        }
+        if (!outcome) return;
+        options.onOutcome?.(kind, outcome.kind === 'rate_limited' ? 'retried' : outcome.kind);
+        if (outcome.kind === 'rate_limited') {
+          // The destination asked to slow down (or may not be used now): its other rows wait for
+          // the next run; other lanes go on.
+          result.rateLimitedMs = Math.max(result.rateLimitedMs ?? 0, outcome.retryAfterMs);
+          result.retried++;
+          lane.stopped ??= `asked to wait ${outcome.retryAfterMs} ms`;
+          continue;
+        }
+        result[outcome.kind]++;
+        if (outcome.kind !== 'done') {
+          logger.warn(`outbox ${action.kind} ${action.idempotencyKey}: ${outcome.kind}: ${outcome.message}`, { actionId: action.id, caseId: action.caseId });
+          if (outcome.destinationDown && lane.stopped === undefined) {
+            lane.stopped = outcome.message;
+            logger.warn(`outbox lane ${lane.name}: its destination cannot be reached (${outcome.message}); its other rows wait for the next run, the other lanes go on`, { lane: lane.name });
+          }
+        }
       }
-      result[outcome.kind]++;
-      if (outcome.kind !== 'done') logger.warn(`outbox ${action.kind} ${action.idempotencyKey}: ${outcome.kind}: ${outcome.message}`, { actionId: action.id, caseId: action.caseId });
-    }
-  }
+    };
+    await settleAll(Array.from({ length: lane.concurrency }, worker));
+  };
+
+  await settleAll(lanes.map(runLane));
+  const stopped = lanes.filter((l) => l.stopped !== undefined).map((l) => ({ lane: l.name, reason: l.stopped! }));
+  if (stopped.length) result.stopped = stopped;
   return result;
 }
 
-type Outcome = { kind: 'done' } | { kind: 'retried' | 'failed'; message: string } | { kind: 'rate_limited'; retryAfterMs: number };
+/** Waits for every worker, so that none is still performing when the run ends; then throws the first error (a store that failed), if any. */
+async function settleAll(work: Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(work)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** The lanes of this run: one per destination that has a performer here, one per ERP connection. */
+function planLanes(options: DispatchOptions): Lane[] {
+  const byLane = new Map<LaneName, [ActionKind, Performer][]>();
+  for (const [kind, perform] of Object.entries(options.performers) as [ActionKind, Performer | undefined][]) {
+    if (!perform) continue;
+    const name = LANE_OF_KIND[kind];
+    byLane.set(name, [...(byLane.get(name) ?? []), [kind, perform]]);
+  }
+  const concurrency = (name: LaneName) => options.lanes?.[name]?.concurrency ?? DEFAULT_LANES[name].concurrency;
+  const lanes: Lane[] = [];
+  for (const [name, kinds] of byLane) {
+    const connections = name === 'erp' ? [...new Set(options.connections ?? [])] : [];
+    if (connections.length === 0) {
+      lanes.push({ name, kinds, concurrency: concurrency(name) });
+      continue;
+    }
+    for (const connection of connections) lanes.push({ name: `erp:${connection}`, kinds, connection: { only: connection }, concurrency: concurrency(name) });
+    // Cases of a connection no longer configured (their rows are done writing nothing), or with no item left.
+    lanes.push({ name: 'erp:other', kinds, connection: { except: connections }, concurrency: 1 });
+  }
+  return lanes;
+}
+
+type Outcome = { kind: 'done' } | { kind: 'retried' | 'failed'; message: string; destinationDown: boolean } | { kind: 'rate_limited'; retryAfterMs: number };
 
 async function performOne(options: DispatchOptions, action: Action, perform: Performer): Promise<Outcome> {
   const { store, clock } = options;
@@ -132,9 +231,9 @@ async function performOne(options: DispatchOptions, action: Action, perform: Per
     if (decision.retry) {
       const notBefore = new Date(clock.now().getTime() + decision.delayMs).toISOString();
       await store.completeAction({ id: action.id, status: 'pending', attempts, lastError: message, at, notBefore });
-      return { kind: 'retried', message };
+      return { kind: 'retried', message, destinationDown: destinationDown(e) };
     }
     await store.completeAction({ id: action.id, status: 'failed', attempts, lastError: message, at, journal: [journal('action_failed', `${action.kind} failed: ${message}`, { reason: decision.reason })] });
-    return { kind: 'failed', message };
+    return { kind: 'failed', message, destinationDown: destinationDown(e) };
   }
 }

@@ -20,6 +20,7 @@ import type {
   CaseChangeInput,
   CaseFilter,
   CaseSnapshot,
+  ClaimConnectionFilter,
   ClaimJobInput,
   CompleteActionInput,
   Decision,
@@ -531,7 +532,8 @@ export class KyselyStore implements Store {
     return rows.map(rowToAction);
   }
 
-  async claimAction(input: { kind: Action['kind']; now: string; leaseUntil: string }): Promise<Action | undefined> {
+  async claimAction(input: { kind: Action['kind']; now: string; leaseUntil: string; connection?: ClaimConnectionFilter }): Promise<Action | undefined> {
+    const { connection } = input;
     return this.inTransaction(async (tx) => {
       let next = tx.db
         .selectFrom('outbox')
@@ -542,6 +544,14 @@ export class KyselyStore implements Store {
         .orderBy('not_before')
         .orderBy('id')
         .limit(1);
+      // A case's connection is that of its items (receivables_by_case_due serves the lookup); a
+      // case with no item, or none from the listed connections, falls to the `except` lane.
+      if (connection && 'only' in connection) {
+        next = next.where(({ exists, selectFrom }) => exists(selectFrom('receivables').select(sql.lit(1).as('one')).whereRef('receivables.case_id', '=', 'outbox.case_id').where('receivables.source_connection', '=', connection.only)));
+      } else if (connection && connection.except.length > 0) {
+        const except = [...connection.except];
+        next = next.where(({ not, exists, selectFrom }) => not(exists(selectFrom('receivables').select(sql.lit(1).as('one')).whereRef('receivables.case_id', '=', 'outbox.case_id').where('receivables.source_connection', 'in', except))));
+      }
       if (this.driver === 'postgres') next = next.forUpdate().skipLocked();
       const row = await attempt('read', 'outbox', undefined, () => next.executeTakeFirst());
       if (row === undefined) return undefined;

@@ -390,6 +390,9 @@ export interface SettleJobInput {
   outcome: JobOutcome;
 }
 
+/** Which case a claimed outbox row may belong to, by the connection its items come from (`claimAction`). */
+export type ClaimConnectionFilter = { only: string } | { except: readonly string[] };
+
 export interface Store {
   readonly driver: 'sqlite' | 'postgres';
 
@@ -471,9 +474,11 @@ export interface Store {
    * Takes the next due row of `kind` for this worker: a pending row whose `notBefore` has come, or
    * an in-progress row whose lease ran out (its worker died). The row becomes `in_progress` with
    * `notBefore` = `leaseUntil`. Several processes never take the same row (PostgreSQL:
-   * `FOR UPDATE SKIP LOCKED`; SQLite: one writer at a time).
+   * `FOR UPDATE SKIP LOCKED`; SQLite: one writer at a time). With `connection`, only a row whose
+   * case has items from that connection (`only`), or from none of those connections (`except`):
+   * each ERP connection's ledger rows are taken by a lane of their own (connector/outbox/lanes.ts).
    */
-  claimAction(input: { kind: Action['kind']; now: string; leaseUntil: string }): Promise<Action | undefined>;
+  claimAction(input: { kind: Action['kind']; now: string; leaseUntil: string; connection?: ClaimConnectionFilter }): Promise<Action | undefined>;
   /** The kinds that have a row `claimAction` would take now (a read: the dispatcher claims only those). */
   dueActionKinds(now: string): Promise<Action['kind'][]>;
 

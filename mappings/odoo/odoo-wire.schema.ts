@@ -8,11 +8,18 @@ import { z } from 'zod';
  */
 
 const OdooFalse = z.literal(false);
-export const OdooMany2oneWire = z.union([z.tuple([z.number().int(), z.string()]), OdooFalse]);
+/**
+ * An id as it came: a number, or a bigint when the XML-RPC decoder met an integer beyond 2^53
+ * (or anything else a broken server sends). The mappers keep only positive safe integers
+ * (`odooId` in to-canonical.ts) and quarantine the rest with the field and the value.
+ */
+export const OdooIdWire = z.unknown();
+/** `[id, "display name"]`, or false; checked by the mappers (`many2one` in to-canonical.ts), which name the field and what is wrong with it. */
+export const OdooMany2oneWire = z.unknown();
 export const OdooCharWire = z.union([z.string(), OdooFalse]);
 
 export const OdooMoveWireSchema = z.looseObject({
-  id: z.number().int().positive(),
+  id: OdooIdWire,
   name: OdooCharWire,
   ref: OdooCharWire.optional(),
   move_type: z.string(),
@@ -33,7 +40,7 @@ export const OdooMoveWireSchema = z.looseObject({
 export type OdooMoveWire = z.infer<typeof OdooMoveWireSchema>;
 
 export const OdooPartnerWireSchema = z.looseObject({
-  id: z.number().int().positive(),
+  id: OdooIdWire,
   name: OdooCharWire,
   is_company: z.boolean(),
   commercial_partner_id: OdooMany2oneWire.optional(),

@@ -39,6 +39,32 @@ export function toMinorUnits(amount: number, currency: string): number | string 
   return rounded;
 }
 
+/**
+ * Odoo ids are positive integers (PostgreSQL serials); a JS number holds them exactly up to
+ * 2^53−1. Anything else — 0, a negative, a fraction, a bigint, a string — is not an id, and a
+ * record naming one is quarantined rather than keyed on a wrong or rounded id.
+ */
+export function odooId(value: unknown): number | string {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
+  return `${shown(value)} is not an Odoo id (a positive whole number up to 2^53−1)`;
+}
+
+/** A many2one value: `[id, "display name"]` with a well-formed id, false when empty, or what is wrong with it. */
+export function many2one(value: unknown, field: string): { id: number; name: string } | false | string {
+  if (value === false) return false;
+  if (!Array.isArray(value) || value.length !== 2 || typeof value[1] !== 'string') return `${field} ${shown(value)} is not an Odoo many2one value ([id, "name"] or false)`;
+  const id = odooId(value[0]);
+  return typeof id === 'string' ? `${field} ${shown(value)}: ${id}` : { id, name: value[1] };
+}
+
+/** A value as a reason shows it: short, bigints as their digits. */
+function shown(value: unknown): string {
+  if (typeof value === 'bigint') return value.toString();
+  if (value === undefined) return 'undefined';
+  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 function describe(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; ');
 }
@@ -47,15 +73,28 @@ export function moveToReceivable(raw: unknown, connection: string): Mapped<Recei
   const wire = OdooMoveWireSchema.safeParse(raw);
   if (!wire.success) return { ok: false, reason: `not an Odoo account.move record: ${describe(wire.error)}` };
   const m: OdooMoveWire = wire.data;
+  const id = odooId(m.id);
+  if (typeof id === 'string') return { ok: false, reason: `${typeof m.name === 'string' ? `${m.name}: ` : ''}account.move id ${id}` };
   const kind = KIND[m.move_type];
   if (!kind) return { ok: false, reason: `move_type "${m.move_type}" is not a customer invoice or credit note` };
   if (m.state !== 'posted') return { ok: false, reason: `state "${m.state}": only posted moves are receivables` };
   if (m.name === false || m.name === '/') return { ok: false, reason: 'posted move without a number' };
   if (m.invoice_date === false) return { ok: false, reason: `${m.name}: posted without an invoice_date` };
-  if (m.currency_id === false) return { ok: false, reason: `${m.name}: no currency` };
-  if (m.commercial_partner_id === false) return { ok: false, reason: `${m.name}: no customer (commercial_partner_id is empty)` };
-  if (m.company_id === false) return { ok: false, reason: `${m.name}: no company` };
-  const currency = m.currency_id[1];
+  const bad = (problem: string): Mapped<Receivable> => ({ ok: false, reason: `${m.name}: ${problem}` });
+  const currencyId = many2one(m.currency_id, 'currency_id');
+  if (typeof currencyId === 'string') return bad(currencyId);
+  const partner = many2one(m.commercial_partner_id, 'commercial_partner_id');
+  if (typeof partner === 'string') return bad(partner);
+  const company = many2one(m.company_id, 'company_id');
+  if (typeof company === 'string') return bad(company);
+  const reversed = many2one(m.reversed_entry_id ?? false, 'reversed_entry_id');
+  if (typeof reversed === 'string') return bad(reversed);
+  const invoiced = many2one(m.partner_id, 'partner_id');
+  if (typeof invoiced === 'string') return bad(invoiced);
+  if (currencyId === false) return bad('no currency');
+  if (partner === false) return bad('no customer (commercial_partner_id is empty)');
+  if (company === false) return bad('no company');
+  const currency = currencyId.name;
   // Odoo keeps amount_total and amount_residual unsigned on customer invoices (the signs are in
   // amount_*_signed; account.move _compute_amount, [UNVERIFIED] against a capture of a refund): a
   // negative amount on an invoice is not a debt, and taking its absolute value would make one.
@@ -69,14 +108,14 @@ export function moveToReceivable(raw: unknown, connection: string): Mapped<Recei
   if (typeof residual === 'string') return { ok: false, reason: `${m.name}: amount_residual ${residual}` };
   const warnings: string[] = [];
   const open = RESIDUAL_NOT_TRACKED.has(m.payment_state) ? 0 : residual;
-  if (open !== residual) warnings.push(`${m.name} (account.move ${m.id}): payment_state ${m.payment_state} with an amount left: treated as settled`);
+  if (open !== residual) warnings.push(`${m.name} (account.move ${id}): payment_state ${m.payment_state} with an amount left: treated as settled`);
   const candidate = {
-    id: odooIds.move(connection, m.id),
-    source: { system: ODOO_SYSTEM, connection, id: String(m.id) },
+    id: odooIds.move(connection, id),
+    source: { system: ODOO_SYSTEM, connection, id: String(id) },
     kind,
     number: m.name,
-    debtorId: odooIds.partner(connection, m.commercial_partner_id[0]),
-    companyId: odooIds.company(connection, m.company_id[0]),
+    debtorId: odooIds.partner(connection, partner.id),
+    companyId: odooIds.company(connection, company.id),
     issueDate: m.invoice_date,
     dueDate: m.invoice_date_due === false ? m.invoice_date : m.invoice_date_due,
     currency,
@@ -84,7 +123,7 @@ export function moveToReceivable(raw: unknown, connection: string): Mapped<Recei
     open,
     excluded: m.payment_state === 'blocked' ? { reason: 'blocked in Odoo (payment_state blocked)', since: m.write_date.slice(0, 10) } : null,
     sourceVersion: m.write_date,
-    ...(kind === 'credit_note' && m.reversed_entry_id ? { creditOf: odooIds.move(connection, m.reversed_entry_id[0]) } : {}),
+    ...(kind === 'credit_note' && reversed ? { creditOf: odooIds.move(connection, reversed.id) } : {}),
   };
   const parsed = ReceivableSchema.safeParse(candidate);
   if (!parsed.success) return { ok: false, reason: `${m.name}: ${describe(parsed.error)}` };
@@ -97,8 +136,10 @@ export function partnerToDebtor(raw: unknown, connection: string): Mapped<Debtor
   const wire = OdooPartnerWireSchema.safeParse(raw);
   if (!wire.success) return { ok: false, reason: `not an Odoo res.partner record: ${describe(wire.error)}` };
   const p: OdooPartnerWire = wire.data;
+  const id = odooId(p.id);
+  if (typeof id === 'string') return { ok: false, reason: `res.partner id ${id}` };
   const name = text(p.name);
-  if (!name) return { ok: false, reason: `partner ${p.id} has no name` };
+  if (!name) return { ok: false, reason: `partner ${id} has no name` };
   // Fields ignored, named without their values (personal data): one warning line per partner.
   const ignored: string[] = [];
   // Identifiers are kept only when valid: a wrong SIREN on a court filing is worse than none.
@@ -124,14 +165,14 @@ export function partnerToDebtor(raw: unknown, connection: string): Mapped<Debtor
     if (PHONE.test(ph)) phones.push(ph);
     else ignored.push(`${field} (not a phone number)`);
   }
-  const warnings = ignored.length ? [`partner ${p.id}: ignored ${ignored.join(', ')}`] : [];
+  const warnings = ignored.length ? [`partner ${id}: ignored ${ignored.join(', ')}`] : [];
   const country = text(p.country_code)?.toUpperCase();
   const street = [text(p.street), text(p.street2)].filter((x): x is string => x !== undefined);
   const addresses = street.length && text(p.zip) && text(p.city) && country ? [{ kind: 'billing' as const, lines: street, postalCode: text(p.zip)!, city: text(p.city)!, country }] : [];
   const lang = text(p.lang)?.replace('_', '-');
   const candidate = {
-    id: odooIds.partner(connection, p.id),
-    source: { system: ODOO_SYSTEM, connection, id: String(p.id) },
+    id: odooIds.partner(connection, id),
+    source: { system: ODOO_SYSTEM, connection, id: String(id) },
     name,
     kind: p.is_company ? 'company' : 'individual',
     registration: { ...(siren ? { siren } : {}), ...(siret ? { siret } : {}), ...(vat ? { vat } : {}) },
@@ -141,6 +182,6 @@ export function partnerToDebtor(raw: unknown, connection: string): Mapped<Debtor
     ...(lang ? { language: lang.split('-')[0] } : {}),
   };
   const parsed = DebtorSchema.safeParse(candidate);
-  if (!parsed.success) return { ok: false, reason: `partner ${p.id}: ${describe(parsed.error)}` };
+  if (!parsed.success) return { ok: false, reason: `partner ${id}: ${describe(parsed.error)}` };
   return { ok: true, value: parsed.data, warnings };
 }

@@ -492,6 +492,31 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.claimAction({ kind: 'email', now: '2025-03-03T00:00:00Z', leaseUntil: '2025-03-03T00:00:20Z' })).toMatchObject({ id: 'act-b' });
       });
 
+      it('claimAction with a connection takes only the rows of cases whose items come from it, or from none of the listed ones', async () => {
+        await store.upsertReceivables(
+          [
+            receivable('ra', { debtorId: 'd1', source: { system: 'odoo', connection: 'odoo-a', id: 'move-ra' } }),
+            receivable('rb', { debtorId: 'd2', source: { system: 'odoo', connection: 'odoo-b', id: 'move-rb' } }),
+            receivable('rc', { debtorId: 'd3', source: { system: 'odoo', connection: 'odoo-gone', id: 'move-rc' } }),
+          ],
+          AT,
+        );
+        for (const [d, id] of [['d1', 'note-a'], ['d2', 'note-b'], ['d3', 'note-c'], ['d4', 'note-none']] as const) {
+          const caseId = caseOf(d).id;
+          await store.recordDecision(decisionInput(caseId, 'x', { decisionId: `dec-${id}`, caseAfter: caseOf(d, { stage: 'reminding' }), actions: [action(caseId, id, { kind: 'ledger_note', template: null, decisionId: `dec-${id}` })] }));
+        }
+        const claim = (connection: Parameters<Store['claimAction']>[0]['connection']) => store.claimAction({ kind: 'ledger_note', now: '2025-03-01T09:00:01Z', leaseUntil: '2025-03-01T09:00:21Z', ...(connection ? { connection } : {}) });
+        expect((await claim({ only: 'odoo-b' }))?.id).toBe('note-b');
+        expect(await claim({ only: 'odoo-b' })).toBeUndefined();
+        expect(await claim({ only: 'odoo-unknown' })).toBeUndefined();
+        // The rows of a connection without a lane of its own (removed from the configuration, or a case with no item left) are not stranded.
+        const rest = [(await claim({ except: ['odoo-a', 'odoo-b'] }))?.id, (await claim({ except: ['odoo-a', 'odoo-b'] }))?.id].sort();
+        expect(rest).toEqual(['note-c', 'note-none']);
+        expect(await claim({ except: ['odoo-a', 'odoo-b'] })).toBeUndefined();
+        expect((await claim({ only: 'odoo-a' }))?.id).toBe('note-a');
+        expect(await claim(undefined)).toBeUndefined();
+      });
+
       it('completeAction records the attempt and appends its journal entries', async () => {
         const input = decisionInput(caseOf('d1').id, 'reminder-1');
         await store.recordDecision(input);

@@ -182,6 +182,30 @@ function json2ErrorBody(body: string): { name: string; message: string } | undef
   return typeof message === 'string' ? { name: typeof name === 'string' ? name : '', message } : undefined;
 }
 
+/**
+ * An answer beyond the connection's `maxResponseBytes`, refused while it was arriving. Not worth
+ * retrying: the same request brings the same answer. A page of records is made smaller with
+ * `pageSize`; the cap is raised with `maxResponseBytes`.
+ */
+export function responseTooLarge(ctx: { what: string; url: string; isWrite: boolean; maxResponseBytes: number; connection?: string | undefined }): AdapterError {
+  const where = ctx.connection === undefined ? 'Odoo' : `Odoo connection ${ctx.connection}`;
+  const cap = `${formatBytes(ctx.maxResponseBytes)} (maxResponseBytes ${ctx.maxResponseBytes})`;
+  return new AdapterError({
+    code: 'ODOO_RESPONSE_TOO_LARGE',
+    kind: 'config',
+    outcomeUnknown: ctx.isWrite,
+    userMessage: `${where}: the answer to ${ctx.what} is larger than the cap of ${cap}; it was refused without reading the rest. Lower \`pageSize\`, or raise \`maxResponseBytes\` if answers this large are expected${ctx.isWrite ? '. The change may have been applied' : ''}`,
+    detail: `${ctx.what}: answer from ${ctx.url} above ${ctx.maxResponseBytes} bytes (decoded)`,
+  });
+}
+
+function formatBytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  if (mib >= 1) return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`;
+  const kib = bytes / 1024;
+  return `${Number.isInteger(kib) ? kib : kib.toFixed(1)} KiB`;
+}
+
 const NETWORK_TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
 
 export function classifyNetworkError(code: string | undefined, message: string, ctx: { what: string; url: string; isWrite: boolean }): AdapterError {

@@ -2,7 +2,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { AdapterError } from '../../../connector/sync/adapter-error';
 import { redactString } from '../../../connector/log/logger';
 import { classifyJson2Error } from './classify';
-import { exchange } from './http-exchange';
+import { DEFAULT_MAX_RESPONSE_BYTES, exchange } from './http-exchange';
 import type { OdooCallOptions, OdooRpc, OdooServerVersion } from './rpc';
 import { parseServerVersion } from './server-version';
 
@@ -19,6 +19,10 @@ export interface Json2OdooRpcOptions {
   timeoutMs: number;
   /** An axios instance, for tests; default a fresh one. */
   http?: AxiosInstance;
+  /** The largest answer taken, decoded, in bytes; default 32 MiB (the connection's `maxResponseBytes`). */
+  maxResponseBytes?: number;
+  /** The connection id, named by the errors. */
+  connection?: string;
 }
 
 const EXCERPT = 600;
@@ -73,6 +77,7 @@ export class Json2OdooRpc implements OdooRpc {
         timeoutMs: this.options.timeoutMs,
       },
       { ...ctx, secrets },
+      { maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, connection: this.options.connection },
     );
     if (status !== 200) throw classifyJson2Error(status, text, { what: ctx.what, url, isWrite: ctx.isWrite, retryAfter, secrets });
     return parseJson(text, { ...ctx, url, secrets });

@@ -19,6 +19,10 @@ export interface XmlRpcOdooRpcOptions {
   timeoutMs: number;
   /** An axios instance, for tests; default a fresh one. */
   http?: AxiosInstance;
+  /** The largest answer taken, decoded, in bytes; default 32 MiB (the connection's `maxResponseBytes`). */
+  maxResponseBytes?: number;
+  /** The connection id, named by the errors. */
+  connection?: string;
 }
 
 /**
@@ -40,7 +44,14 @@ export class XmlRpcOdooRpc implements OdooRpc {
   private uid: number | undefined;
 
   constructor(private readonly options: XmlRpcOdooRpcOptions) {
-    this.transport = new XmlRpcTransport({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, secrets: [options.apiKey], ...(options.http ? { http: options.http } : {}) });
+    this.transport = new XmlRpcTransport({
+      baseUrl: options.baseUrl,
+      timeoutMs: options.timeoutMs,
+      secrets: [options.apiKey],
+      ...(options.http ? { http: options.http } : {}),
+      ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
+      ...(options.connection === undefined ? {} : { connection: options.connection }),
+    });
   }
 
   // https://www.odoo.com/documentation/18.0/developer/reference/external_api.html#connection

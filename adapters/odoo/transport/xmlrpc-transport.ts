@@ -3,7 +3,7 @@ import { AdapterError } from '../../../connector/sync/adapter-error';
 import { decodeMethodResponse, encodeMethodCall, type XmlRpcValue } from '../xmlrpc';
 import { XmlRpcMarshalError, XmlRpcProtocolError } from '../xmlrpc/values';
 import { classifyFault, classifyHttpStatus } from './classify';
-import { exchange } from './http-exchange';
+import { DEFAULT_MAX_RESPONSE_BYTES, exchange } from './http-exchange';
 
 export interface XmlRpcTransportOptions {
   /** Odoo's base URL, e.g. https://erp.example.com (no trailing path). */
@@ -14,6 +14,10 @@ export interface XmlRpcTransportOptions {
   secrets: readonly string[];
   /** An axios instance, for tests; default a fresh one (never a shared global). */
   http?: AxiosInstance;
+  /** The largest answer taken, decoded, in bytes; default DEFAULT_MAX_RESPONSE_BYTES (32 MiB). */
+  maxResponseBytes?: number;
+  /** The connection id, named by the errors. */
+  connection?: string;
 }
 
 /**
@@ -37,7 +41,7 @@ export class XmlRpcTransport {
       if (e instanceof XmlRpcMarshalError) throw new AdapterError({ code: 'ODOO_REQUEST_NOT_ENCODABLE', kind: 'system', userMessage: `${opts.what}: ${e.message}`, cause: e });
       throw e;
     }
-    const response = await exchange(this.http, { method: 'POST', url, data: body, headers: { 'Content-Type': 'text/xml', Accept: 'text/xml' }, timeoutMs: this.options.timeoutMs }, { what: opts.what, isWrite: opts.isWrite, secrets: this.options.secrets });
+    const response = await exchange(this.http, { method: 'POST', url, data: body, headers: { 'Content-Type': 'text/xml', Accept: 'text/xml' }, timeoutMs: this.options.timeoutMs }, { what: opts.what, isWrite: opts.isWrite, secrets: this.options.secrets }, { maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, connection: this.options.connection });
     if (response.status !== 200) {
       throw classifyHttpStatus(response.status, { what: opts.what, url, isWrite: opts.isWrite, retryAfter: response.retryAfter, body: response.text });
     }

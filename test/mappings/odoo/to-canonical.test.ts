@@ -90,6 +90,22 @@ describe('Odoo account.move → Receivable', () => {
     ['a negative residual on an invoice', { amount_residual: -120.5 }, 'INV/2026/00004: a customer invoice with a negative amount_residual (-120.5): Odoo keeps these unsigned, so the record is not trusted as a debt'],
     ['a negative total on an invoice', { amount_total: -500 }, 'INV/2026/00004: a customer invoice with a negative amount_total (-500)'],
     ['unknown currency', { currency_id: [9, 'XXY'] }, 'INV/2026/00004: currency: unknown ISO 4217 currency "XXY"'],
+    // Ids: positive safe integers only, never a debtor keyed on 0, a rounded id or a bigint's digits.
+    ['a zero id', { id: 0 }, 'INV/2026/00004: account.move id 0 is not an Odoo id (a positive whole number up to 2^53−1)'],
+    ['a negative id', { id: -4 }, 'INV/2026/00004: account.move id -4 is not an Odoo id'],
+    ['a fractional id', { id: 4.5 }, 'account.move id 4.5 is not an Odoo id'],
+    ['an id beyond 2^53 (decoded as a bigint)', { id: 9007199254740993n }, 'INV/2026/00004: account.move id 9007199254740993 is not an Odoo id'],
+    ['an unsafe id (rounded by a JSON decoder)', { id: 2 ** 53 }, 'account.move id 9007199254740992 is not an Odoo id'],
+    ['an id sent as text', { id: '4' }, 'account.move id "4" is not an Odoo id'],
+    ['a customer with id 0', { commercial_partner_id: [0, 'Deco Addict'] }, 'INV/2026/00004: commercial_partner_id [0,"Deco Addict"]: 0 is not an Odoo id'],
+    ['a customer with a negative id', { commercial_partner_id: [-10, 'Deco Addict'] }, 'commercial_partner_id [-10,"Deco Addict"]: -10 is not an Odoo id'],
+    ['a customer id beyond 2^53', { commercial_partner_id: [9007199254740993n, 'Deco Addict'] }, 'commercial_partner_id ["9007199254740993","Deco Addict"]: 9007199254740993 is not an Odoo id'],
+    ['a many2one without its name', { commercial_partner_id: [10] }, 'INV/2026/00004: commercial_partner_id [10] is not an Odoo many2one value ([id, "name"] or false)'],
+    ['a many2one as a bare id', { company_id: 1 }, 'INV/2026/00004: company_id 1 is not an Odoo many2one value'],
+    ['a company with a fractional id', { company_id: [1.5, 'My Company'] }, 'company_id [1.5,"My Company"]: 1.5 is not an Odoo id'],
+    ['a currency with id 0', { currency_id: [0, 'USD'] }, 'currency_id [0,"USD"]: 0 is not an Odoo id'],
+    ['an invoiced contact with a bad id', { partner_id: [-15, 'Jean Contact'] }, 'partner_id [-15,"Jean Contact"]: -15 is not an Odoo id'],
+    ['a credit note crediting id 0', { move_type: 'out_refund', reversed_entry_id: [0, 'INV/2026/00001'] }, 'reversed_entry_id [0,"INV/2026/00001"]: 0 is not an Odoo id'],
   ])('quarantines %s with a clear reason', (_name, change, reason) => {
     const r = moveToReceivable({ ...move, ...change }, 'main');
     expect(r.ok).toBe(false);
@@ -155,5 +171,21 @@ describe('Odoo res.partner → Debtor', () => {
 
   it('quarantines a partner without a name', () => {
     expect(partnerToDebtor({ ...partner, name: false }, 'main')).toEqual({ ok: false, reason: 'partner 10 has no name' });
+  });
+
+  it.each([
+    [0, 'res.partner id 0 is not an Odoo id (a positive whole number up to 2^53−1)'],
+    [-10, 'res.partner id -10 is not an Odoo id'],
+    [9007199254740993n, 'res.partner id 9007199254740993 is not an Odoo id'],
+    [2 ** 53, 'res.partner id 9007199254740992 is not an Odoo id'],
+  ])('quarantines a partner whose id is %p, with the reason', (id, reason) => {
+    const r = partnerToDebtor({ ...partner, id }, 'main');
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason).toContain(reason);
+  });
+
+  it('takes the largest safe id as it is', () => {
+    const r = partnerToDebtor({ ...partner, id: Number.MAX_SAFE_INTEGER }, 'main');
+    expect(r.ok && r.value.id).toBe(`main:res.partner:${Number.MAX_SAFE_INTEGER}`);
   });
 });
