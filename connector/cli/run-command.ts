@@ -4,9 +4,11 @@ import { Daemon } from '../daemon/daemon';
 import { startDemo, type DemoEnvironment } from '../daemon/demo';
 import { startDemoController } from '../daemon/demo-controller';
 import { buildPerformers } from '../daemon/performers';
+import { dryRunOnce, dryRunOutbox, formatDryRunReport, type DryRunReport } from '../daemon/dry-run';
 import { dossierBuilder, openLawFirmLink } from '../lawfirm/open-link';
 import { apiSettings, createMetrics, startApi } from '../http';
 import { openJobQueue } from '../jobs/open-queue';
+import type { JobQueue } from '../jobs/job-queue';
 import { secretValuesOf } from '../log/logger';
 import { loadRuntime, type LogOverrides, type Runtime } from '../runtime';
 import { checkCourts } from '../dossier/procedure-data';
@@ -28,6 +30,10 @@ export interface RunArgs {
   dataDir: string;
   /** Demo only: no simulated controller; steps waiting for approval wait for a person. */
   manualApproval?: boolean;
+  /** Decide and journal as usual, send nothing; say at the end what would have gone out (connector/daemon/dry-run.ts). */
+  dryRun?: boolean;
+  /** With dryRun: one sync and one evaluation instead of the schedules, the report, then exit. */
+  once?: boolean;
 }
 
 /**
@@ -52,7 +58,10 @@ export interface RunningDaemon {
   runtime: Runtime;
   store: Store;
   daemon: Daemon;
+  queue: JobQueue;
   demo: DemoEnvironment | undefined;
+  /** With `dryRun`: what the pending outbox rows would do now (reads the store only). */
+  dryRunReport?: () => Promise<DryRunReport>;
   /** Where the HTTP API listens, when it is enabled. */
   apiUrl: string | undefined;
   /** Stops the schedules, lets running work finish (at most `daemon.drainTimeoutMs`), closes everything. Resolves to false when the drain timed out. */
@@ -106,9 +115,12 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
       if (resent > 0) rt.logger.info(`law firm ${link.id}: ${resent} submission(s) in doubt (sent, never answered) will be sent again with the same bytes`);
     }
     const lawfirm = link ? { link, build: dossierBuilder({ config: rt.config, store, clock, legal: rt.legal, procedures: rt.procedures, policies: rt.policies, connections }) } : undefined;
-    const performers = buildPerformers({ config: rt.config, store, clock, logger: rt.logger, legal: rt.legal, procedures: rt.procedures, connections, ...(lawfirm ? { lawfirm } : {}) });
+    const performerDeps = { config: rt.config, store, clock, logger: rt.logger, legal: rt.legal, procedures: rt.procedures, connections, ...(lawfirm ? { lawfirm } : {}) };
+    const dryRun = args.dryRun ? dryRunOutbox(performerDeps) : undefined;
+    if (dryRun) rt.logger.warn('DRY RUN: cases are decided and journalled, nothing is sent (no e-mail, SMS, letter, ledger write or dossier); outbox rows stay pending for the real run');
+    const performers = dryRun ?? buildPerformers(performerDeps);
     const daemon = new Daemon({ config: rt.config, store, queue, clock, logger: rt.logger, connections, policies: rt.policies, context: rt.context, performers: performers.performers, tracking: performers.providers, ...(link ? { lawfirm: { link, pollCron: rt.config.lawfirm!.pollCron } } : {}), metrics, ...(demo ? { simulatedSchedule: demo.schedule } : {}) });
-    daemon.start();
+    daemon.start({ schedule: !args.once });
     const controller = demo ? startDemoController({ store, clock, timeZone: rt.config.company.timezone, logger: rt.logger, approve: demo.autoApprove, takePayments: demo.takePayments }) : undefined;
     const settings = apiSettings(rt.config.api);
     const api = settings ? await startApi({ store, daemon, queue, connections: connections.keys(), config: settings, clock, logger: rt.logger, metrics, timeZone: rt.config.company.timezone, legal: rt.legal, procedures: rt.procedures, ...(link ? { lawfirm: link } : {}) }) : undefined;
@@ -119,7 +131,9 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
       runtime: rt,
       store: opened,
       daemon,
+      queue,
       demo,
+      ...(dryRun ? { dryRunReport: dryRun.report } : {}),
       apiUrl: api?.url,
       stop: async () => {
         controller?.stop();
@@ -150,10 +164,19 @@ export async function runDaemon(args: RunArgs, until: Promise<string> = stopSign
     process.stderr.write(`recouvra run could not start: ${(e as Error).message}\n`);
     return 1;
   }
-  const signal = await until;
+  let code = 0;
+  const once = args.once
+    ? dryRunOnce({ daemon: running.daemon, queue: running.queue, connections: running.runtime.config.connections.map((c) => c.id), logger: running.runtime.logger }).then(
+        () => 'dry run: one pass done',
+        (e: unknown) => ((code = 1), `dry run: the pass failed: ${(e as Error).message}`),
+      )
+    : undefined;
+  const signal = await (once ? Promise.race([once, until]) : until);
   running.runtime.logger.info(`${signal}: finishing running work (at most ${running.runtime.config.daemon.drainTimeoutMs} ms), then stopping`);
+  // Read before the store closes; a job still running may add a row the report does not count.
+  if (running.dryRunReport) process.stdout.write(formatDryRunReport(await running.dryRunReport()));
   await running.stop();
-  return 0;
+  return code;
 }
 
 function positive(what: string) {
@@ -173,7 +196,10 @@ export function runCommand(): Command {
     .option('--seed <n>', 'demo only: seed of the simulated data', positive('--seed'), 1)
     .option('--manual-approval', 'demo only: no simulated controller; steps waiting for approval wait for `recouvra approve` or the API')
     .option('--data-dir <dir>', 'demo only: data folder, created by the demo and cleared at each start; any other non-empty folder is refused', './data/demo')
+    .option('--dry-run', 'decide and journal as usual, send nothing (no e-mail, SMS, letter, ledger write, dossier); at the end, what would have gone out')
+    .option('--once', 'with --dry-run: one sync and one evaluation, the report, then exit')
     .action(async (opts: RunArgs) => {
+      if (opts.once && !opts.dryRun) throw new InvalidArgumentError('--once goes with --dry-run (recouvra run --dry-run --once)');
       process.exitCode = await runDaemon(opts);
     });
 }

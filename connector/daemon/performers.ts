@@ -7,7 +7,7 @@ import type { LegalData } from '../claim/legal-data';
 import { isTemplateName, reminderLetter, renderFormalNoticePdf, renderLetter, reminderSms } from '../documents';
 import type { Logger } from '../log/logger';
 import type { ActionKind } from '../model/action.schema';
-import type { Address } from '../model/debtor.schema';
+import type { Address, Debtor } from '../model/debtor.schema';
 import type { Performer } from '../outbox/dispatch';
 import { dossierPerformer, type BuiltDossier } from '../lawfirm/dossier-performer';
 import type { LawFirmLink } from '../lawfirm/link';
@@ -93,7 +93,7 @@ export function buildPerformers(deps: PerformerDeps): Performers {
     const senderId = config.channels.sms?.senderId ?? 'Recouvra';
     performers.sms = withContext(async (ctx) => {
       const { action } = ctx;
-      const to = ctx.debtor.phones.map((p) => (isE164(p) ? p : frenchNumberToE164(p))).find((p): p is string => typeof p === 'string' && isFrenchMobile(p));
+      const to = smsRecipient(ctx.debtor);
       if (!to) throw new AdapterError({ code: 'SMS_NO_NUMBER', kind: 'system', userMessage: `debtor ${ctx.debtor.id} has no French mobile number in the ledger` });
       const sent = await sms.send({ to, text: reminderSms(ctx.input), senderId, idempotencyKey: action.idempotencyKey });
       return { summary: `SMS sent (${sent.status})`, data: { providerId: sent.providerId }, delivery: { channel: 'sms', providerId: sent.providerId, status: sent.status } };
@@ -123,6 +123,11 @@ export function buildPerformers(deps: PerformerDeps): Performers {
   }
   if (deps.lawfirm) performers.dossier = dossierPerformer({ store, clock: deps.clock, link: deps.lawfirm.link, build: deps.lawfirm.build });
   return { performers, providers: { ...(sms ? { sms } : {}), ...(postal ? { postal } : {}) }, close: async () => email?.close() };
+}
+
+/** The debtor's first French mobile number in E.164 form: the only numbers an SMS goes to. */
+export function smsRecipient(debtor: Debtor): string | undefined {
+  return debtor.phones.map((p) => (isE164(p) ? p : frenchNumberToE164(p))).find((p): p is string => typeof p === 'string' && isFrenchMobile(p));
 }
 
 function postalAddress(name: string, address: Address): PostalAddress {
