@@ -107,6 +107,9 @@ describeWithPostgres('store queue on PostgreSQL', () => {
       }
       await queues[0]!.enqueue('sync', {}, { jobId: 'sync/limited' });
       await waitFor(async () => limitedAt !== undefined);
+      // The hold is written when the attempt settles, a moment after the handler threw: only then
+      // is there anything for the other process to respect.
+      await waitFor(async () => (await storeA.getJob('sync/limited'))?.status === 'waiting');
       await queues[1]!.enqueue('sync', {}, { jobId: 'sync/other' });
 
       await waitFor(async () => starts.length === 3);
