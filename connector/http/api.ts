@@ -138,7 +138,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (error instanceof RequestValidationError) return sendError(reply, 400, 'INVALID_REQUEST', error.message, { problems: error.problems });
-    if (error instanceof CaseOperationError) return sendError(reply, STATUS_OF[error.kind], error.code, error.message);
+    if (error instanceof CaseOperationError) return sendError(reply, STATUS_OF[error.kind], error.code, error.message, error.details);
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status < 500) return sendError(reply, status, 'code' in error && typeof error.code === 'string' ? error.code : 'BAD_REQUEST', error.message);
     // A StoreError's message names a table and a record id, never a row; other errors are only named.

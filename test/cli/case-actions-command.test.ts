@@ -285,15 +285,15 @@ describe('unknown ids', () => {
     const w = await world(seed);
     const config = w.config;
     const nope = 'case_000000000000000000000000';
-    refused(await runCaseShow({ config, caseId: nope }), `no case ${nope} (CASE_NOT_FOUND)`);
-    refused(await runCaseJournal({ config, caseId: nope }), `no case ${nope} (CASE_NOT_FOUND)`);
-    refused(await runApprove({ config, caseId: nope }), `no case ${nope} (CASE_NOT_FOUND)`);
-    refused(await runReject({ config, caseId: nope, reason: 'no' }), `no case ${nope} (CASE_NOT_FOUND)`);
-    refused(await runPause({ config, caseId: nope, reason: 'no' }), `no case ${nope} (CASE_NOT_FOUND)`);
-    refused(await runResume({ config, caseId: nope }), `no case ${nope} (CASE_NOT_FOUND)`);
-    refused(await runItemMark({ config, mark: 'dispute', itemId: 'odoo:move:999', reason: 'x' }), 'no item odoo:move:999 (ITEM_NOT_FOUND)');
-    refused(await runPromise({ config, caseId: nope, date: '2099-01-01', amount: '10' }), `no case ${nope} (CASE_NOT_FOUND)`);
-    refused(await runPromise({ config, itemId: 'odoo:move:999', date: '2099-01-01' }), 'no item odoo:move:999 (ITEM_NOT_FOUND)');
+    refused(await runCaseShow({ config, caseId: nope }), `no case ${nope}: searched case ids, item ids and invoice numbers (CASE_NOT_FOUND)`);
+    refused(await runCaseJournal({ config, caseId: nope }), `no case ${nope}: searched case ids, item ids and invoice numbers (CASE_NOT_FOUND)`);
+    refused(await runApprove({ config, caseId: nope }), `no case ${nope}: searched case ids, item ids and invoice numbers (CASE_NOT_FOUND)`);
+    refused(await runReject({ config, caseId: nope, reason: 'no' }), `no case ${nope}: searched case ids, item ids and invoice numbers (CASE_NOT_FOUND)`);
+    refused(await runPause({ config, caseId: nope, reason: 'no' }), `no case ${nope}: searched case ids, item ids and invoice numbers (CASE_NOT_FOUND)`);
+    refused(await runResume({ config, caseId: nope }), `no case ${nope}: searched case ids, item ids and invoice numbers (CASE_NOT_FOUND)`);
+    refused(await runItemMark({ config, mark: 'dispute', itemId: 'odoo:move:999', reason: 'x' }), 'no item odoo:move:999: searched item ids and invoice numbers (ITEM_NOT_FOUND)');
+    refused(await runPromise({ config, caseId: nope, date: '2099-01-01', amount: '10' }), `no case ${nope}: searched case ids, item ids and invoice numbers (CASE_NOT_FOUND)`);
+    refused(await runPromise({ config, itemId: 'odoo:move:999', date: '2099-01-01' }), 'no item odoo:move:999: searched item ids and invoice numbers (ITEM_NOT_FOUND)');
     refused(await runCallResult({ config, actionId: 'act-none', outcome: 'reached' }), 'no action act-none (ACTION_NOT_FOUND)');
   });
 
@@ -368,7 +368,7 @@ describe('recouvra cases show, cases journal, approvals: the text a controller r
     const all = await inStore(w.path, (store) => store.readJournal(CASE_ID));
     const after = all[0]!.seq!;
     const json = JSON.parse(ok(await runCaseJournal({ config: w.config, caseId: CASE_ID, after: String(after), json: true }))) as unknown;
-    expect(json).toEqual({ entries: all.slice(1) });
+    expect(json).toEqual({ entries: all.slice(1), next: null });
     const text = ok(await runCaseJournal({ config: w.config, caseId: CASE_ID }));
     expect(text.trimEnd().split('\n')).toHaveLength(all.length + 1);
     expect(text).toContain(`#${all[0]!.seq}`);
