@@ -3,7 +3,7 @@ import type { Action, ActionKind } from '../model/action.schema';
 import { caseIdOf, type Case } from '../model/case.schema';
 import type { Actor, CaseJournalEntry, JournalEntryType } from '../model/journal.schema';
 import type { Receivable } from '../model/receivable.schema';
-import { formatMinor } from '../claim/compute-claim';
+import { formatMoney } from '../model/money.schema';
 import type { NewDocument, ReceivableAnnotations, Store } from '../store/store';
 import { dateInZone, type IsoDate } from '../time/calendar-date';
 import type { Clock } from '../time/clock';
@@ -28,6 +28,8 @@ export interface CaseOperationsDeps {
   clock: Clock;
   /** The company's time zone: the dates of disputes, pauses and promises are business dates in it. */
   timeZone: string;
+  /** The company's locale (`company.locale`): amounts in journal lines and refusals are written in it. Default fr-FR. */
+  locale?: string;
 }
 
 export type CallOutcome = 'reached' | 'no_answer' | 'promise' | 'dispute' | 'wrong_number';
@@ -318,7 +320,7 @@ export class CaseOperations {
       const recorded = recordedRecoveryCosts(await store.readJournal(caseId)).find((x) => x.documentId === documentId);
       if (!recorded) return undefined;
       if (recorded.date !== input.date || recorded.amount !== input.amount || recorded.label !== label || recorded.sha256 !== sha256) {
-        throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `this idempotency key already recorded another cost on case ${caseId} (${describeCost(recorded)}): use a new key for a new cost`);
+        throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `this idempotency key already recorded another cost on case ${caseId} (${describeCost(recorded, this.deps.locale)}): use a new key for a new cost`);
       }
       const c = await requireCase(store, caseId);
       return { case: c, cost: costData(recorded), replayed: true };
@@ -343,7 +345,7 @@ export class CaseOperations {
         const cost: RecoveryCostData = { documentId, date: input.date, label, amount: input.amount, currency: c.currency, mediaType, sha256 };
         const iso = at.toISOString();
         const document: NewDocument = { id: documentId, caseId, actionId: null, kind: 'receipt', mediaType, content: receipt, provenAt: null, createdAt: iso };
-        const entry = this.entry(caseId, who, at, 'recovery_cost', `recovery cost of ${formatMinor(input.amount, c.currency)} on ${input.date} entered by ${who}: ${label}`, { ...cost, size: receipt.length });
+        const entry = this.entry(caseId, who, at, 'recovery_cost', `recovery cost of ${this.money(input.amount, c.currency)} on ${input.date} entered by ${who}: ${label}`, { ...cost, size: receipt.length });
         const caseAfter: Case = { ...c, updatedAt: iso };
         await apply(tx, c, caseAfter, [entry], { documents: [document] });
         return { case: caseAfter, cost, replayed: false };
@@ -371,7 +373,7 @@ export class CaseOperations {
     const open = items.reduce((sum, r) => sum + r.open, 0);
     if (promise.amount !== undefined && (!Number.isSafeInteger(promise.amount) || promise.amount <= 0)) throw new InvalidOperationError('PROMISE_AMOUNT', 'the amount promised must be a whole number of minor units above 0');
     if (promise.amount !== undefined && promise.amount > open) {
-      throw new InvalidOperationError('PROMISE_ABOVE_OPEN', `${promise.amount} promised is more than the ${open} ${c.currency} minor units open`);
+      throw new InvalidOperationError('PROMISE_ABOVE_OPEN', `${this.money(promise.amount, c.currency)} promised is more than the ${this.money(open, c.currency)} open`);
     }
     let left = promise.amount;
     const promised: Receivable[] = [];
@@ -385,7 +387,7 @@ export class CaseOperations {
       left -= amount;
       promised.push({ ...item, promiseToPay: { date: promise.date, amount, recordedOn: today } });
     }
-    const what = promise.amount === undefined ? `the ${open} ${c.currency} minor units open` : `${promise.amount} ${c.currency} minor units`;
+    const what = promise.amount === undefined ? `the ${this.money(open, c.currency)} open` : this.money(promise.amount, c.currency);
     const entry = this.entry(c.id, who, at, 'promise_to_pay', `promise to pay ${what} by ${promise.date}, recorded by ${who}`, {
       date: promise.date,
       amount: promise.amount ?? null,
@@ -393,6 +395,10 @@ export class CaseOperations {
       ...extra,
     });
     return { annotations: promised.map((r) => ({ receivableId: r.id, set: { promiseToPay: r.promiseToPay } })), entry, promised };
+  }
+
+  private money(minor: number, currency: string): string {
+    return formatMoney(minor, currency, this.deps.locale);
   }
 
   private today(at: Date): IsoDate {
@@ -443,8 +449,8 @@ function costData(recorded: RecordedRecoveryCost): RecoveryCostData {
   return { documentId, date, label, amount, currency, mediaType, sha256 };
 }
 
-function describeCost(cost: RecoveryCostData): string {
-  return `${formatMinor(cost.amount, cost.currency)} on ${cost.date}, "${cost.label}"`;
+function describeCost(cost: RecoveryCostData, locale: string | undefined): string {
+  return `${formatMoney(cost.amount, cost.currency, locale)} on ${cost.date}, "${cost.label}"`;
 }
 
 function activePause(c: Case, today: IsoDate): boolean {

@@ -35,7 +35,7 @@ function session({ config, store }: ConfiguredStore, args: StoreCommandArgs): Se
   const timeZone = config.company.timezone;
   return {
     store,
-    ops: new CaseOperations({ store, clock: clockOf(args), timeZone }),
+    ops: new CaseOperations({ store, clock: clockOf(args), timeZone, locale: config.company.locale }),
     who: cliUser(args.env),
     view: { locale: config.company.locale, timeZone },
     json: args.json ?? false,

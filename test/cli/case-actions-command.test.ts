@@ -251,7 +251,7 @@ describe('recouvra items, promise, call-result', () => {
     const w = await world(seed);
     refused(await runPromise({ config: w.config, itemId: R1.id, date: '2025-04-05', amount: '12.345', clock }), '--amount 12.345 has 3 decimals: EUR amounts have at most 2');
     refused(await runPromise({ config: w.config, caseId: CASE_ID, date: '2025-03-23', clock }), 'a promise to pay by 2025-03-23 is already due (today is 2025-03-24) (PROMISE_IN_THE_PAST)');
-    refused(await runPromise({ config: w.config, caseId: CASE_ID, date: '2025-04-05', amount: '1500,01', clock }), `150001 promised is more than the 150000 EUR minor units open (PROMISE_ABOVE_OPEN)`);
+    refused(await runPromise({ config: w.config, caseId: CASE_ID, date: '2025-04-05', amount: '1500,01', clock }), `${fr(150_001)} promised is more than the ${fr(150_000)} open (PROMISE_ABOVE_OPEN)`);
     refused(await runPromise({ config: w.config, itemId: CREDIT.id, date: '2025-04-05', clock }), `item ${CREDIT.id} is a credit note: only an invoice can be promised (NOT_AN_INVOICE)`);
     await inStore(w.path, async (store) => {
       expect((await store.listReceivablesOfCase(CASE_ID)).map((r) => r.promiseToPay)).toEqual([null, null, null]);
@@ -272,7 +272,7 @@ describe('recouvra items, promise, call-result', () => {
       expect((await store.readJournal(CASE_ID)).map((e) => [e.type, e.actor.id, e.summary])).toEqual([
         ['note', ME, `phone call by ${ME}: no answer`],
         ['note', ME, `phone call by ${ME}: the debtor promised to pay (will pay on Friday)`],
-        ['promise_to_pay', ME, `promise to pay 30000 EUR minor units by 2025-03-28, recorded by ${ME}`],
+        ['promise_to_pay', ME, `promise to pay ${fr(30_000)} by 2025-03-28, recorded by ${ME}`],
       ]);
       expect((await store.getReceivable(R1.id))!.promiseToPay).toEqual({ date: '2025-03-28', amount: 30_000, recordedOn: '2025-03-24' });
     });
