@@ -264,6 +264,27 @@ export class CaseOperations {
     });
   }
 
+  /**
+   * Sends again an outbox row that failed for good (a missing e-mail address since added, a
+   * provider account since fixed): the row is due now with its attempts counted afresh, under
+   * the same idempotency key, so what it sends is still sent at most once. Only a failed row of
+   * an open case; the journal says who asked and what the row had failed on.
+   */
+  async retryAction(actionId: string, who: string, at: Date = this.deps.clock.now()): Promise<{ action: Action }> {
+    const { store } = this.deps;
+    const action = await store.getAction(actionId);
+    if (!action) throw new NotFoundError('ACTION_NOT_FOUND', `no action ${actionId}`);
+    if (action.status !== 'failed') throw new ConflictError('ACTION_NOT_FAILED', `action ${actionId} is ${action.status}, not failed: only a row that failed for good is sent again`);
+    const c = await requireCase(store, action.caseId);
+    if (c.stage === 'closed') throw new ConflictError('CASE_CLOSED', `case ${c.id} is closed: its ${action.kind} is not sent again`);
+    const iso = at.toISOString();
+    const entry = this.entry(c.id, who, at, 'note', `${action.kind.replace(/_/g, ' ')} sent again at the request of ${who} (it had failed: ${action.lastError ?? 'no error recorded'})`, { actionId, kind: action.kind, previousError: action.lastError, previousAttempts: action.attempts });
+    if (!(await store.requeueFailedAction({ id: actionId, at: iso, journal: [entry] }))) {
+      throw new ConflictError('ACTION_NOT_FAILED', `action ${actionId} is no longer failed: someone sent it again meanwhile`);
+    }
+    return { action: (await store.getAction(actionId))! };
+  }
+
   /** The outcome of a phone call a `phone_task` asked for, journalled on its case; a promise made on the phone is recorded as one. */
   async recordCallResult(actionId: string, who: string, result: CallResult, at: Date = this.deps.clock.now()): Promise<CaseOutcome> {
     if (result.promise !== undefined && result.outcome !== 'promise') throw new InvalidOperationError('PROMISE_WITHOUT_PROMISE_OUTCOME', `a promise goes with the outcome "promise", not "${result.outcome}"`);

@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { CaseOperations, JOURNAL_PAGE_MAX, listApprovals, NotFoundError, pendingDecision, readCaseDetail, readJournalPage, resolveCaseId, resolveItemId, type CallOutcome, type PromiseInput, type PromiseTarget, type RecordedStep } from '../cases';
+import { CaseOperations, JOURNAL_PAGE_MAX, listApprovals, listNeedingAttention, NotFoundError, pendingDecision, readCaseDetail, readJournalPage, resolveCaseId, resolveItemId, type CallOutcome, type PromiseInput, type PromiseTarget, type RecordedStep } from '../cases';
 import type { Case } from '../model/case.schema';
 import type { Receivable } from '../model/receivable.schema';
 import type { Store } from '../store/store';
 import { businessDate } from '../time/clock';
-import { debtorName, describePause, journalLine, money, renderApprovals, renderCaseDetail, type TextView } from './case-text';
+import { debtorName, describePause, journalLine, money, renderApprovals, renderAttention, renderCaseDetail, type TextView } from './case-text';
 import { OutputClosed, streamSink } from './cases-command';
 import { emit, type CommandResult } from './command-result';
 import { optionalDate, optionalText, referenceScope, requireDate, requireId, requireText, toMinorUnits, typedAmount, wholeNumber, type TypedAmount } from './operation-arguments';
@@ -147,6 +147,35 @@ export async function runApprovals(args: StoreCommandArgs & { limit?: string; af
       return s.json ? toJson({ approvals, next }) : renderApprovals(approvals, next, s.view);
     },
     (_page, missing) => (args.json ? toJson({ approvals: [], next: null }) : `No approvals: ${missing.message}.\n`),
+  );
+}
+
+/** `recouvra cases attention`: GET /cases/attention. */
+export async function runAttention(args: StoreCommandArgs): Promise<CommandResult> {
+  return runStoreCommand(
+    args,
+    () => undefined,
+    async (opened) => {
+      const s = session(opened, args);
+      const attention = await listNeedingAttention(s.store, { now: clockOf(args).now() });
+      return s.json ? toJson({ attention }) : renderAttention(attention, s.view);
+    },
+    () => (args.json ? toJson({ attention: [] }) : 'No case needs attention: there is no store yet.\n'),
+  );
+}
+
+/** `recouvra actions retry ACTION`: POST /actions/:id/retry. */
+export async function runActionRetry(args: StoreCommandArgs & { actionId?: string }): Promise<CommandResult> {
+  return runStoreCommand(
+    args,
+    () => requireId(args.actionId, 'action'),
+    async (opened, actionId) => {
+      const s = session(opened, args);
+      const outcome = await s.ops.retryAction(actionId, s.who);
+      if (s.json) return toJson(outcome);
+      const c = await s.store.getCase(outcome.action.caseId);
+      return `${capitalized(outcome.action.kind.replace(/_/g, ' '))} ${actionId} will be sent again by the daemon${c ? ` — ${await caseLabel(s, c)}` : ''}.\n`;
+    },
   );
 }
 
@@ -432,6 +461,11 @@ export function addCaseActionCommands(cases: Command): Command {
       .action(async (caseId: string, opts: Opts & { after?: string; limit?: string }) => emit(await runCaseJournal({ ...opts, caseId, write: streamSink(process.stdout) }))),
   );
   cases.addCommand(
+    storeCommand('attention', 'the cases that stopped with no next step (answered after the formal notice, escalation held or rejected, refused by the firm, debtor unreachable, failed for good): why, and what to do').action(async (opts: Opts) =>
+      emit(await runAttention(opts)),
+    ),
+  );
+  cases.addCommand(
     storeCommand('pause', 'stop dunning on a case, until a date or until resumed')
       .argument('<case>', CASE_ARGUMENT)
       .option(...CONNECTION_OPTION)
@@ -508,5 +542,12 @@ export function caseActionCommands(): Command[] {
     .option('--amount <amount>', 'with --outcome promise: promised amount in major units; default: everything open')
     .action(async (actionId: string, opts: Opts & { outcome?: string; note?: string; date?: string; amount?: string }) => emit(await runCallResult({ ...opts, actionId })));
 
-  return [approvals, approve, reject, items, promise, callResult];
+  const actions = new Command('actions').description('outbox rows: what the daemon sends');
+  actions.addCommand(
+    storeCommand('retry', 'send again a row that failed for good, once its cause is fixed (same idempotency key: sent at most once)')
+      .argument('<action>', 'action id (as `recouvra cases attention` names it)')
+      .action(async (actionId: string, opts: Opts) => emit(await runActionRetry({ ...opts, actionId }))),
+  );
+
+  return [approvals, approve, reject, items, promise, callResult, actions];
 }

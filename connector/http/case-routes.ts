@@ -2,7 +2,7 @@ import { dateInZone } from '../time/calendar-date';
 import { afterTitleDeadlines } from '../dossier/after-title';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { JOURNAL_PAGE_DEFAULT, JOURNAL_PAGE_MAX, listApprovals, MAX_RECEIPT_BYTES, NotFoundError, readCaseDetail, readJournalPage, resolveCaseId, resolveItemId } from '../cases';
+import { JOURNAL_PAGE_DEFAULT, JOURNAL_PAGE_MAX, listApprovals, listNeedingAttention, MAX_RECEIPT_BYTES, NotFoundError, readCaseDetail, readJournalPage, resolveCaseId, resolveItemId } from '../cases';
 import { CaseStageSchema } from '../model/case.schema';
 import { IsoDateSchema } from '../model/common.schema';
 import { PositiveMinorUnitsSchema } from '../model/money.schema';
@@ -110,6 +110,12 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
     const { query } = parseRequest(request, { query: CasesQuerySchema });
     const cases = await ctx.store.listCases({ limit: query.limit, ...(query.stage ? { stage: query.stage } : {}), ...(query.after ? { afterId: query.after } : {}) });
     return { cases, next: cases.length === query.limit ? (cases[cases.length - 1]?.id ?? null) : null };
+  });
+
+  /** The cases that stopped with no next step, each with the reason and what to do (connector/cases/attention.ts). Not paged: only stuck cases are listed. */
+  app.get('/cases/attention', async (request) => {
+    parseRequest(request, { query: z.strictObject({}) });
+    return { attention: await listNeedingAttention(ctx.store, { now: ctx.clock.now() }) };
   });
 
   app.get('/cases/:id', async (request) => {
@@ -229,6 +235,12 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
       return ops.markItem(await resolveItemId(ctx.store, params.id, query), who, { [key]: null });
     });
   }
+
+  /** Sends again a row that failed for good (the CLI's `actions retry`). */
+  app.post('/actions/:id/retry', async (request) => {
+    const { params, who } = parseRequest(request, { params: IdParams, body: NoBody });
+    return ops.retryAction(params.id, who);
+  });
 
   app.post('/actions/:id/call-result', async (request) => {
     const { params, body, who } = parseRequest(request, { params: IdParams, body: CallResultBodySchema });
