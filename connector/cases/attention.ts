@@ -1,4 +1,4 @@
-import type { Action } from '../model/action.schema';
+import type { Action, ActionKind } from '../model/action.schema';
 import type { Case, CaseStage } from '../model/case.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Store } from '../store/store';
@@ -41,6 +41,18 @@ export interface AttentionItem {
   /** The journal line that says it, for the kinds read from the journal. */
   journalSeq?: number;
 }
+
+/** An outbox row's kind as a person names it. */
+export const ACTION_KIND_TEXT: Readonly<Record<ActionKind, string>> = {
+  email: 'e-mail',
+  sms: 'SMS',
+  letter: 'letter',
+  registered_letter: 'registered letter',
+  phone_task: 'phone task',
+  ledger_note: 'note in the ledger',
+  ledger_activity: 'activity in the ledger',
+  dossier: 'dossier for the law firm',
+};
 
 /** Days a gate condition that time could fix (the notice's deadline, an item not yet due) may keep failing before a person is asked to look. */
 export const GATE_STUCK_DAYS = 30;
@@ -101,7 +113,7 @@ type Found = Omit<AttentionItem, 'caseId' | 'debtor' | 'stage'>;
 
 function failedAction(action: Action): Found {
   const error = action.lastError ?? 'no error was recorded';
-  const what = `${action.kind.replace(/_/g, ' ')}${action.template ? ` (${action.template})` : ''}`;
+  const what = `${ACTION_KIND_TEXT[action.kind]}${action.template ? ` (${action.template})` : ''}`;
   const retry = `recouvra actions retry ${action.id} (API: POST /actions/${action.id}/retry)`;
   const unreachable = UNREACHABLE.find((u) => u.test.test(error));
   if (unreachable) {

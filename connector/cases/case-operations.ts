@@ -7,6 +7,7 @@ import { formatMoney } from '../model/money.schema';
 import type { NewDocument, ReceivableAnnotations, Store } from '../store/store';
 import { dateInZone, type IsoDate } from '../time/calendar-date';
 import type { Clock } from '../time/clock';
+import { ACTION_KIND_TEXT } from './attention';
 import { ConflictError, InvalidOperationError, NotFoundError } from './case-errors';
 import { pendingDecision, STAGE_AFTER_STEP, stageOfLastStep } from './recorded-step';
 import { contentKey, MAX_COST_LABEL, MAX_RECEIPT_BYTES, receiptDocumentId, receiptMediaType, recordedRecoveryCosts, type RecordedRecoveryCost, type RecoveryCostData } from './recovery-cost';
@@ -278,7 +279,7 @@ export class CaseOperations {
     const c = await requireCase(store, action.caseId);
     if (c.stage === 'closed') throw new ConflictError('CASE_CLOSED', `case ${c.id} is closed: its ${action.kind} is not sent again`);
     const iso = at.toISOString();
-    const entry = this.entry(c.id, who, at, 'note', `${action.kind.replace(/_/g, ' ')} sent again at the request of ${who} (it had failed: ${action.lastError ?? 'no error recorded'})`, { actionId, kind: action.kind, previousError: action.lastError, previousAttempts: action.attempts });
+    const entry = this.entry(c.id, who, at, 'note', `${ACTION_KIND_TEXT[action.kind]} sent again at the request of ${who} (it had failed: ${action.lastError ?? 'no error recorded'})`, { actionId, kind: action.kind, previousError: action.lastError, previousAttempts: action.attempts });
     if (!(await store.requeueFailedAction({ id: actionId, at: iso, journal: [entry] }))) {
       throw new ConflictError('ACTION_NOT_FAILED', `action ${actionId} is no longer failed: someone sent it again meanwhile`);
     }

@@ -18,4 +18,4 @@ export {
 export { amountsOf, JOURNAL_PAGE_DEFAULT, JOURNAL_PAGE_MAX, listApprovals, readCaseDetail, readJournalPage, type ApprovalView, type CaseAmounts, type CaseDetail, type DebtorSummary, type JournalPage } from './case-view';
 export { pendingDecision, recordedEvaluation, stageOfLastStep, STAGE_AFTER_STEP, type RecordedEvaluation, type RecordedStep } from './recorded-step';
 export { MAX_RECEIPT_BYTES, receiptMediaType, recordedRecoveryCosts, type RecordedRecoveryCost, type RecoveryCostData } from './recovery-cost';
-export { GATE_STUCK_DAYS, listNeedingAttention, type AttentionItem, type AttentionKind } from './attention';
+export { ACTION_KIND_TEXT, GATE_STUCK_DAYS, listNeedingAttention, type AttentionItem, type AttentionKind } from './attention';

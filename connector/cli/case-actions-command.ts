@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { CaseOperations, JOURNAL_PAGE_MAX, listApprovals, listNeedingAttention, NotFoundError, pendingDecision, readCaseDetail, readJournalPage, resolveCaseId, resolveItemId, type CallOutcome, type PromiseInput, type PromiseTarget, type RecordedStep } from '../cases';
+import { ACTION_KIND_TEXT, CaseOperations, JOURNAL_PAGE_MAX, listApprovals, listNeedingAttention, NotFoundError, pendingDecision, readCaseDetail, readJournalPage, resolveCaseId, resolveItemId, type CallOutcome, type PromiseInput, type PromiseTarget, type RecordedStep } from '../cases';
 import type { Case } from '../model/case.schema';
 import type { Receivable } from '../model/receivable.schema';
 import type { Store } from '../store/store';
@@ -174,7 +174,7 @@ export async function runActionRetry(args: StoreCommandArgs & { actionId?: strin
       const outcome = await s.ops.retryAction(actionId, s.who);
       if (s.json) return toJson(outcome);
       const c = await s.store.getCase(outcome.action.caseId);
-      return `${capitalized(outcome.action.kind.replace(/_/g, ' '))} ${actionId} will be sent again by the daemon${c ? ` — ${await caseLabel(s, c)}` : ''}.\n`;
+      return `The ${ACTION_KIND_TEXT[outcome.action.kind]} ${actionId} will be sent again by the daemon${c ? ` — ${await caseLabel(s, c)}` : ''}.\n`;
     },
   );
 }

@@ -125,14 +125,14 @@ export function attentionSuite(open: () => Promise<Store>, close: (store: Store)
       ['action_failed', letter.id],
       ['debtor_unreachable', sms.id],
     ]);
-    expect(items[0]!.reason).toBe('the email (reminder-1) could not go out: the debtor has no e-mail address in the ledger');
+    expect(items[0]!.reason).toBe('the e-mail (reminder-1) could not go out: the debtor has no e-mail address in the ledger');
     expect(items[0]!.todo).toBe(`add the debtor's e-mail address in the ledger; once the next sync has brought it, send it again: recouvra actions retry ${email.id} (API: POST /actions/${email.id}/retry)`);
     expect(items[1]!.reason).toBe('the letter (reminder-1) failed for good after 1 attempt: POSTAL_REJECTED: the provider refused the letter (422)');
     expect(items[2]!.reason).toContain('no French mobile number');
 
     const { action } = await ops().retryAction(email.id, 'claire');
     expect(action).toMatchObject({ status: 'pending', attempts: 0, idempotencyKey: email.idempotencyKey });
-    expect((await store.readJournal(CASE_ID)).at(-1)).toMatchObject({ type: 'note', actor: { kind: 'user', id: 'claire' }, summary: 'email sent again at the request of claire (it had failed: EMAIL_NO_RECIPIENT: the message has no recipient: the debtor has no e-mail address)' });
+    expect((await store.readJournal(CASE_ID)).at(-1)).toMatchObject({ type: 'note', actor: { kind: 'user', id: 'claire' }, summary: 'e-mail sent again at the request of claire (it had failed: EMAIL_NO_RECIPIENT: the message has no recipient: the debtor has no e-mail address)' });
     expect((await list()).map((i) => i.actionId)).toEqual([letter.id, sms.id]);
     await expect(ops().retryAction(email.id, 'claire')).rejects.toMatchObject({ code: 'ACTION_NOT_FAILED' });
     await expect(ops().retryAction('act-none', 'claire')).rejects.toMatchObject({ code: 'ACTION_NOT_FOUND' });
