@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCaseJournal, runCaseShow, runItemMark, runPause, runPromise } from '../../connector/cli/case-actions-command';
 import type { CommandResult } from '../../connector/cli/command-result';
+import { buildProgram } from '../../connector/cli/main';
 import { formatMoney } from '../../connector/model/money.schema';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';
 import { CASE_ID, handClock, R1 } from '../cases/case-fixtures';
 import { BE_137, BE_CASE_ID, seedTwoLedgers, SHARED_NUMBER } from '../cases/reference-fixtures';
+import { captureOutput } from './odoo-fixture';
 
 /** The controller types what they read (an invoice number, the case reference of a letter); a number in two ledgers asks which. */
 
@@ -113,5 +115,28 @@ describe('recouvra: references people read', () => {
       expect([json.entries.map((e) => e.seq), json.next]).toEqual([[2341, 2342, 2343, 2344, 2345], null]);
       expect(JSON.parse(ok(await runCaseJournal({ config, clock, caseId: CASE_ID, json: true, after: '9999' })))).toEqual({ entries: [], next: null });
     });
+  });
+
+  it('the program takes --connection, --limit and the new commands', async () => {
+    const { config } = await world();
+    const run = async (argv: string[]) => {
+      const before = process.exitCode;
+      try {
+        const { stdout, stderr } = await captureOutput(() => buildProgram().parseAsync(['node', 'recouvra', ...argv]));
+        return { exitCode: process.exitCode ?? 0, stdout, stderr };
+      } finally {
+        process.exitCode = before;
+      }
+    };
+    const shown = await run(['cases', 'show', SHARED_NUMBER, '--connection', 'odoo-be', '-c', config, '--json']);
+    expect(shown.stderr).toBe('');
+    expect(JSON.parse(shown.stdout)).toMatchObject({ case: { id: BE_CASE_ID } });
+    expect((await run(['items', 'exclude', SHARED_NUMBER, '--reason', 'x', '-c', config])).stderr).toContain('(AMBIGUOUS_REFERENCE)');
+    const journal = await run(['cases', 'journal', R1.number, '--limit', '1', '-c', config, '--json']);
+    expect(journal.stderr).toBe('');
+    expect(JSON.parse(journal.stdout)).toEqual({ entries: [], next: null });
+    const attention = await run(['cases', 'attention', '-c', config]);
+    expect(attention).toEqual({ exitCode: 0, stdout: 'No case needs attention.\n', stderr: '' });
+    expect((await run(['actions', 'retry', 'act-none', '-c', config])).stderr).toBe('no action act-none (ACTION_NOT_FOUND)\n');
   });
 });
