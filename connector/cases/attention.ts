@@ -36,8 +36,9 @@ export interface AttentionItem {
   reason: string;
   /** What a person does about it, in plain words, with the command where there is one. */
   todo: string;
-  /** The outbox row, for the kinds about one. */
+  /** The outbox row and its kind, for the kinds about one. */
   actionId?: string;
+  actionKind?: ActionKind;
   /** The journal line that says it, for the kinds read from the journal. */
   journalSeq?: number;
 }
@@ -106,7 +107,10 @@ export async function listNeedingAttention(store: Store, options: { now: Date; g
       if (found) items.push({ caseId: c.id, debtor: await debtorOf(c), stage: c.stage, ...found });
     }
   }
-  return items.sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
+  // A dossier the firm refused also fails its outbox row: the refusal says it better, once.
+  const refused = new Set(items.filter((i) => i.kind === 'dossier_refused').map((i) => i.caseId));
+  const kept = items.filter((i) => !(i.kind === 'action_failed' && refused.has(i.caseId) && i.actionKind === 'dossier'));
+  return kept.sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
 }
 
 type Found = Omit<AttentionItem, 'caseId' | 'debtor' | 'stage'>;
@@ -117,12 +121,13 @@ function failedAction(action: Action): Found {
   const retry = `recouvra actions retry ${action.id} (API: POST /actions/${action.id}/retry)`;
   const unreachable = UNREACHABLE.find((u) => u.test.test(error));
   if (unreachable) {
-    return { kind: 'debtor_unreachable', since: action.updatedAt, actionId: action.id, reason: `the ${what} could not go out: ${unreachable.what}`, todo: `${unreachable.fix}; once the next sync has brought it, send it again: ${retry}` };
+    return { kind: 'debtor_unreachable', since: action.updatedAt, actionId: action.id, actionKind: action.kind, reason: `the ${what} could not go out: ${unreachable.what}`, todo: `${unreachable.fix}; once the next sync has brought it, send it again: ${retry}` };
   }
   return {
     kind: 'action_failed',
     since: action.updatedAt,
     actionId: action.id,
+    actionKind: action.kind,
     reason: `the ${what} failed for good after ${action.attempts} attempt${action.attempts === 1 ? '' : 's'}: ${error}`,
     todo: `fix what the error names (a setting, a provider account, the ledger's data), then send it again: ${retry}`,
   };

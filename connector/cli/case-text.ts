@@ -74,10 +74,6 @@ export function renderCaseDetail(detail: CaseDetail, pendingStep: RecordedStep |
   return `${lines.join('\n')}\n`;
 }
 
-export function renderJournal(entries: readonly CaseJournalEntry[], view: TextView): string {
-  return `${entries.map((e) => `${journalLine(e, view)}\n`).join('')}${entries.length} journal entr${entries.length === 1 ? 'y' : 'ies'}.\n`;
-}
-
 export function renderApprovals(approvals: readonly ApprovalView[], next: string | null, view: TextView): string {
   const lines = approvals.map((a) => {
     const amounts = a.amounts ? ` · open ${money(a.amounts.open, a.amounts.currency, view)} · overdue ${money(a.amounts.overdue, a.amounts.currency, view)}` : '';

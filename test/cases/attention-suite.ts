@@ -107,6 +107,8 @@ export function attentionSuite(open: () => Promise<Store>, close: (store: Store)
     await store.recordDossier({ id: 'dos-1', caseId: CASE_ID, actionId: null, partner: 'cabinet', fileId: null, status: 'rejected', state: 'submitted', stateAt: at, events: 0, content: {}, submittedAt: at, updatedAt: at }, [
       { caseId: CASE_ID, at, actor: { kind: 'system', id: 'outbox' }, type: 'dossier_refused', summary: 'dossier dos-1 refused by cabinet, no file opened: dossier.debtor.addresses: no address to serve the debtor', data: { dossierId: 'dos-1', partner: 'cabinet', code: 'LAWFIRM_VALIDATION' } },
     ]);
+    // The dossier's outbox row failed with the refusal: the refusal alone is listed.
+    await failedRow('dossier', 'LAWFIRM_DOSSIER_INVALID: the firm refused the dossier (422)', null);
     const item = await only();
     expect(item).toMatchObject({ kind: 'dossier_refused', stage: 'escalated', since: at });
     expect(item.reason).toBe('the law firm refused the file (dossier dos-1): dossier dos-1 refused by cabinet, no file opened: dossier.debtor.addresses: no address to serve the debtor');
@@ -132,6 +134,7 @@ export function attentionSuite(open: () => Promise<Store>, close: (store: Store)
 
     const { action } = await ops().retryAction(email.id, 'claire');
     expect(action).toMatchObject({ status: 'pending', attempts: 0, idempotencyKey: email.idempotencyKey });
+    expect(items[0]!.actionKind).toBe('email');
     expect((await store.readJournal(CASE_ID)).at(-1)).toMatchObject({ type: 'note', actor: { kind: 'user', id: 'claire' }, summary: 'e-mail sent again at the request of claire (it had failed: EMAIL_NO_RECIPIENT: the message has no recipient: the debtor has no e-mail address)' });
     expect((await list()).map((i) => i.actionId)).toEqual([letter.id, sms.id]);
     await expect(ops().retryAction(email.id, 'claire')).rejects.toMatchObject({ code: 'ACTION_NOT_FAILED' });
