@@ -203,7 +203,7 @@ async function fromJournal(store: Store, c: Case, now: Date, stuckMs: number): P
       kind: 'answered_after_notice',
       since: last.at,
       ...seq,
-      reason: `the debtor answered the formal notice, so it no longer opens the way to the law firm: ${reasonOf('unanswered')}`,
+      reason: `the formal notice no longer opens the way to the law firm: ${reasonOf('unanswered')}`,
       todo: `agree on the balance with the debtor and record it (recouvra promise --case ${c.id} --date YYYY-MM-DD); if the balance stays unpaid, it needs a new formal notice before the file can escalate${gate.failed.length > 1 ? `; the escalation also fails on: ${gate.failed.filter((id) => id !== 'unanswered').map(reasonOf).join('; ')}` : ''}`,
     };
   }

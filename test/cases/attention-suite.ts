@@ -59,7 +59,7 @@ export function attentionSuite(open: () => Promise<Store>, close: (store: Store)
     await gateRefusal('2025-04-15T12:00:00.000Z', [{ id: 'unanswered', reason: 'payment of 200,00 € on 2025-04-02 (FAC-2025-0101) since the formal notice was sent on 2025-03-24' }]);
     const item = await only();
     expect(item).toMatchObject({ caseId: CASE_ID, debtor: { id: DEBTOR.id, name: 'Garage Lemoine SARL' }, stage: 'formal_notice', kind: 'answered_after_notice', since: '2025-04-15T12:00:00.000Z' });
-    expect(item.reason).toBe('the debtor answered the formal notice, so it no longer opens the way to the law firm: payment of 200,00 € on 2025-04-02 (FAC-2025-0101) since the formal notice was sent on 2025-03-24');
+    expect(item.reason).toBe('the formal notice no longer opens the way to the law firm: payment of 200,00 € on 2025-04-02 (FAC-2025-0101) since the formal notice was sent on 2025-03-24');
     expect(item.todo).toContain(`recouvra promise --case ${CASE_ID}`);
     expect(item.todo).toContain('a new formal notice');
     expect(item.journalSeq).toBe((await store.readJournal(CASE_ID)).at(-1)!.seq);
