@@ -78,6 +78,6 @@ export function loadRuntime(configFile: string | undefined, env: NodeJS.ProcessE
   });
   for (const w of loaded.warnings) logger.warn(w);
   // Escalation is decided only when the gate passes (connector/dossier/escalation-gate.ts).
-  const context = { ...evaluationContext(legal), escalationGate: escalationGateHook({ legal, procedures, timeZone: config.company.timezone }) };
+  const context = { ...evaluationContext(legal), locale: config.company.locale, escalationGate: escalationGateHook({ legal, procedures, timeZone: config.company.timezone }) };
   return { config, secrets, warnings: loaded.warnings, logger, policies, legal, procedures, context };
 }

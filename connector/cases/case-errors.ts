@@ -12,6 +12,8 @@ export abstract class CaseOperationError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** What a client needs beyond the message to act (the candidates of an ambiguous reference); the API answers it beside `code` and `message`. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -33,4 +35,14 @@ export class ConflictError extends CaseOperationError {
 export class InvalidOperationError extends CaseOperationError {
   override readonly name = 'InvalidOperationError';
   readonly kind = 'invalid';
+}
+
+/**
+ * A reference a person typed (an invoice number) names records in several places: the message
+ * lists them and says how to pick one; `details.candidates` lists them for a client. The API
+ * answers 409, as for any request the store's state does not let it carry out as asked.
+ */
+export class AmbiguousReferenceError extends CaseOperationError {
+  override readonly name = 'AmbiguousReferenceError';
+  readonly kind = 'conflict';
 }

@@ -3,10 +3,11 @@ import type { Action, ActionKind } from '../model/action.schema';
 import { caseIdOf, type Case } from '../model/case.schema';
 import type { Actor, CaseJournalEntry, JournalEntryType } from '../model/journal.schema';
 import type { Receivable } from '../model/receivable.schema';
-import { formatMinor } from '../claim/compute-claim';
+import { formatMoney } from '../model/money.schema';
 import type { NewDocument, ReceivableAnnotations, Store } from '../store/store';
 import { dateInZone, type IsoDate } from '../time/calendar-date';
 import type { Clock } from '../time/clock';
+import { ACTION_KIND_TEXT } from './attention';
 import { ConflictError, InvalidOperationError, NotFoundError } from './case-errors';
 import { pendingDecision, STAGE_AFTER_STEP, stageOfLastStep } from './recorded-step';
 import { contentKey, MAX_COST_LABEL, MAX_RECEIPT_BYTES, receiptDocumentId, receiptMediaType, recordedRecoveryCosts, type RecordedRecoveryCost, type RecoveryCostData } from './recovery-cost';
@@ -28,6 +29,8 @@ export interface CaseOperationsDeps {
   clock: Clock;
   /** The company's time zone: the dates of disputes, pauses and promises are business dates in it. */
   timeZone: string;
+  /** The company's locale (`company.locale`): amounts in journal lines and refusals are written in it. Default fr-FR. */
+  locale?: string;
 }
 
 export type CallOutcome = 'reached' | 'no_answer' | 'promise' | 'dispute' | 'wrong_number';
@@ -262,6 +265,27 @@ export class CaseOperations {
     });
   }
 
+  /**
+   * Sends again an outbox row that failed for good (a missing e-mail address since added, a
+   * provider account since fixed): the row is due now with its attempts counted afresh, under
+   * the same idempotency key, so what it sends is still sent at most once. Only a failed row of
+   * an open case; the journal says who asked and what the row had failed on.
+   */
+  async retryAction(actionId: string, who: string, at: Date = this.deps.clock.now()): Promise<{ action: Action }> {
+    const { store } = this.deps;
+    const action = await store.getAction(actionId);
+    if (!action) throw new NotFoundError('ACTION_NOT_FOUND', `no action ${actionId}`);
+    if (action.status !== 'failed') throw new ConflictError('ACTION_NOT_FAILED', `action ${actionId} is ${action.status}, not failed: only a row that failed for good is sent again`);
+    const c = await requireCase(store, action.caseId);
+    if (c.stage === 'closed') throw new ConflictError('CASE_CLOSED', `case ${c.id} is closed: its ${action.kind} is not sent again`);
+    const iso = at.toISOString();
+    const entry = this.entry(c.id, who, at, 'note', `${ACTION_KIND_TEXT[action.kind]} sent again at the request of ${who} (it had failed: ${action.lastError ?? 'no error recorded'})`, { actionId, kind: action.kind, previousError: action.lastError, previousAttempts: action.attempts });
+    if (!(await store.requeueFailedAction({ id: actionId, at: iso, journal: [entry] }))) {
+      throw new ConflictError('ACTION_NOT_FAILED', `action ${actionId} is no longer failed: someone sent it again meanwhile`);
+    }
+    return { action: (await store.getAction(actionId))! };
+  }
+
   /** The outcome of a phone call a `phone_task` asked for, journalled on its case; a promise made on the phone is recorded as one. */
   async recordCallResult(actionId: string, who: string, result: CallResult, at: Date = this.deps.clock.now()): Promise<CaseOutcome> {
     if (result.promise !== undefined && result.outcome !== 'promise') throw new InvalidOperationError('PROMISE_WITHOUT_PROMISE_OUTCOME', `a promise goes with the outcome "promise", not "${result.outcome}"`);
@@ -318,7 +342,7 @@ export class CaseOperations {
       const recorded = recordedRecoveryCosts(await store.readJournal(caseId)).find((x) => x.documentId === documentId);
       if (!recorded) return undefined;
       if (recorded.date !== input.date || recorded.amount !== input.amount || recorded.label !== label || recorded.sha256 !== sha256) {
-        throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `this idempotency key already recorded another cost on case ${caseId} (${describeCost(recorded)}): use a new key for a new cost`);
+        throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `this idempotency key already recorded another cost on case ${caseId} (${describeCost(recorded, this.deps.locale)}): use a new key for a new cost`);
       }
       const c = await requireCase(store, caseId);
       return { case: c, cost: costData(recorded), replayed: true };
@@ -343,7 +367,7 @@ export class CaseOperations {
         const cost: RecoveryCostData = { documentId, date: input.date, label, amount: input.amount, currency: c.currency, mediaType, sha256 };
         const iso = at.toISOString();
         const document: NewDocument = { id: documentId, caseId, actionId: null, kind: 'receipt', mediaType, content: receipt, provenAt: null, createdAt: iso };
-        const entry = this.entry(caseId, who, at, 'recovery_cost', `recovery cost of ${formatMinor(input.amount, c.currency)} on ${input.date} entered by ${who}: ${label}`, { ...cost, size: receipt.length });
+        const entry = this.entry(caseId, who, at, 'recovery_cost', `recovery cost of ${this.money(input.amount, c.currency)} on ${input.date} entered by ${who}: ${label}`, { ...cost, size: receipt.length });
         const caseAfter: Case = { ...c, updatedAt: iso };
         await apply(tx, c, caseAfter, [entry], { documents: [document] });
         return { case: caseAfter, cost, replayed: false };
@@ -371,7 +395,7 @@ export class CaseOperations {
     const open = items.reduce((sum, r) => sum + r.open, 0);
     if (promise.amount !== undefined && (!Number.isSafeInteger(promise.amount) || promise.amount <= 0)) throw new InvalidOperationError('PROMISE_AMOUNT', 'the amount promised must be a whole number of minor units above 0');
     if (promise.amount !== undefined && promise.amount > open) {
-      throw new InvalidOperationError('PROMISE_ABOVE_OPEN', `${promise.amount} promised is more than the ${open} ${c.currency} minor units open`);
+      throw new InvalidOperationError('PROMISE_ABOVE_OPEN', `${this.money(promise.amount, c.currency)} promised is more than the ${this.money(open, c.currency)} open`);
     }
     let left = promise.amount;
     const promised: Receivable[] = [];
@@ -385,7 +409,7 @@ export class CaseOperations {
       left -= amount;
       promised.push({ ...item, promiseToPay: { date: promise.date, amount, recordedOn: today } });
     }
-    const what = promise.amount === undefined ? `the ${open} ${c.currency} minor units open` : `${promise.amount} ${c.currency} minor units`;
+    const what = promise.amount === undefined ? `the ${this.money(open, c.currency)} open` : this.money(promise.amount, c.currency);
     const entry = this.entry(c.id, who, at, 'promise_to_pay', `promise to pay ${what} by ${promise.date}, recorded by ${who}`, {
       date: promise.date,
       amount: promise.amount ?? null,
@@ -393,6 +417,10 @@ export class CaseOperations {
       ...extra,
     });
     return { annotations: promised.map((r) => ({ receivableId: r.id, set: { promiseToPay: r.promiseToPay } })), entry, promised };
+  }
+
+  private money(minor: number, currency: string): string {
+    return formatMoney(minor, currency, this.deps.locale);
   }
 
   private today(at: Date): IsoDate {
@@ -443,8 +471,8 @@ function costData(recorded: RecordedRecoveryCost): RecoveryCostData {
   return { documentId, date, label, amount, currency, mediaType, sha256 };
 }
 
-function describeCost(cost: RecoveryCostData): string {
-  return `${formatMinor(cost.amount, cost.currency)} on ${cost.date}, "${cost.label}"`;
+function describeCost(cost: RecoveryCostData, locale: string | undefined): string {
+  return `${formatMoney(cost.amount, cost.currency, locale)} on ${cost.date}, "${cost.label}"`;
 }
 
 function activePause(c: Case, today: IsoDate): boolean {

@@ -1,4 +1,5 @@
 import type { Case } from '../model/case.schema';
+import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Debtor } from '../model/debtor.schema';
 import type { Receivable } from '../model/receivable.schema';
 import type { Store } from '../store/store';
@@ -101,6 +102,28 @@ export async function listApprovals(store: Store, page: { limit: number; afterId
     });
   }
   return { approvals, next: cases.length === page.limit ? (cases[cases.length - 1]?.id ?? null) : null };
+}
+
+/** Journal entries a page holds when the client does not say (GET /cases/:id/journal, `cases journal --limit`). */
+export const JOURNAL_PAGE_DEFAULT = 100;
+/** The most a page holds, whatever the client asks. */
+export const JOURNAL_PAGE_MAX = 1_000;
+
+export interface JournalPage {
+  /** In seq order, at most `limit`. */
+  entries: CaseJournalEntry[];
+  /** The seq to pass as `after` for the next page; null when this page ends the journal. */
+  next: number | null;
+}
+
+/**
+ * One page of a case's journal after `after` (a seq): one more entry is read than the page
+ * holds, so that `next` is null exactly when nothing follows.
+ */
+export async function readJournalPage(store: Store, caseId: string, page: { limit: number; after?: number }): Promise<JournalPage> {
+  const read = await store.readJournal(caseId, page.after, page.limit + 1);
+  const entries = read.slice(0, page.limit);
+  return { entries, next: read.length > page.limit ? (entries[entries.length - 1]?.seq ?? null) : null };
 }
 
 function summary(d: Debtor): DebtorSummary {

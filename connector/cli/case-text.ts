@@ -1,4 +1,4 @@
-import type { ApprovalView, CaseDetail, RecordedStep } from '../cases';
+import type { ApprovalView, AttentionItem, CaseDetail, RecordedStep } from '../cases';
 import type { Case } from '../model/case.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
 import { formatMoney } from '../model/money.schema';
@@ -74,10 +74,6 @@ export function renderCaseDetail(detail: CaseDetail, pendingStep: RecordedStep |
   return `${lines.join('\n')}\n`;
 }
 
-export function renderJournal(entries: readonly CaseJournalEntry[], view: TextView): string {
-  return `${entries.map((e) => `${journalLine(e, view)}\n`).join('')}${entries.length} journal entr${entries.length === 1 ? 'y' : 'ies'}.\n`;
-}
-
 export function renderApprovals(approvals: readonly ApprovalView[], next: string | null, view: TextView): string {
   const lines = approvals.map((a) => {
     const amounts = a.amounts ? ` · open ${money(a.amounts.open, a.amounts.currency, view)} · overdue ${money(a.amounts.overdue, a.amounts.currency, view)}` : '';
@@ -85,5 +81,27 @@ export function renderApprovals(approvals: readonly ApprovalView[], next: string
     return `${a.debtor?.name ?? '(debtor not synced yet)'} · ${a.step ? describeStep(a.step) : '(no decision records the step)'} · decided on ${a.decidedOn}${amounts}${paused}  [${a.caseId}]`;
   });
   lines.push(`${approvals.length} case(s) waiting for approval${next ? ` on this page; the next page: --after ${next}` : ''}.`);
+  return `${lines.join('\n')}\n`;
+}
+
+const ATTENTION_LABEL: Readonly<Record<AttentionItem['kind'], string>> = {
+  answered_after_notice: 'answered after the formal notice',
+  gate_failing: 'escalation held',
+  escalation_rejected: 'escalation rejected',
+  dossier_refused: 'refused by the law firm',
+  debtor_unreachable: 'debtor cannot be reached',
+  action_failed: 'failed for good',
+};
+
+/** `cases attention`: per case, what stopped and what to do, in plain words. */
+export function renderAttention(items: readonly AttentionItem[], view: TextView): string {
+  const lines: string[] = [];
+  for (const a of items) {
+    lines.push(`${a.debtor?.name ?? '(debtor not synced yet)'} · ${a.stage} · ${ATTENTION_LABEL[a.kind]} since ${localTime(a.since, view)}  [${a.caseId}]`);
+    lines.push(`    why:   ${a.reason}`);
+    lines.push(`    to do: ${a.todo}`);
+  }
+  const cases = new Set(items.map((a) => a.caseId)).size;
+  lines.push(items.length === 0 ? 'No case needs attention.' : `${cases} case(s) need attention (${items.length} point(s)).`);
   return `${lines.join('\n')}\n`;
 }

@@ -110,7 +110,7 @@ function renderText(l: CaseListing, locale: string): string {
 }
 
 /** The reader of stdout went away (`recouvra cases list | head`): the listing stops, quietly. */
-class OutputClosed extends Error {}
+export class OutputClosed extends Error {}
 
 /** Writes to a stream, waiting while its buffer is full, so a long listing never piles up in memory. */
 export function streamSink(stream: NodeJS.WritableStream): (chunk: string) => Promise<void> {

@@ -30,6 +30,12 @@ export function requireId(value: string | undefined, what: string): string {
   return id;
 }
 
+/** `--connection ID`: where an invoice number is looked up when it is in several connections. */
+export function referenceScope(connection: string | undefined): { connection?: string } {
+  if (connection === undefined) return {};
+  return { connection: requireId(connection, 'connection (--connection)') };
+}
+
 export function requireDate(value: string | undefined, option: string): IsoDate {
   if (value === undefined) throw new ArgumentError(`${option} is required (YYYY-MM-DD)`);
   return date(value, option);

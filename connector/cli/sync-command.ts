@@ -104,6 +104,7 @@ async function syncOne(conn: { id: string; type: string }, registry: AdapterRegi
       logger: rt.logger,
       mode: options.full ? 'full' : 'auto',
       fromScratch: options.fromScratch,
+      locale: rt.config.company.locale,
       ...(typeof hours === 'number' ? { fullEveryHours: hours } : {}),
       onProgress: (p) => display.update(p),
     });

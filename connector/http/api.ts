@@ -50,6 +50,8 @@ export interface ApiDeps {
   metrics?: Metrics;
   /** The company's time zone (business dates of views and operations); default Europe/Paris. */
   timeZone?: string;
+  /** The company's locale (`company.locale`): amounts in journal lines and texts. Default fr-FR. */
+  locale?: string;
   /** The law-firm partner: its signed webhook is served at POST /webhooks/lawfirm. */
   lawfirm?: LawFirmLink;
   /** The legal figures in use: GET /legal/status, and the warnings of GET /ready. */
@@ -67,6 +69,7 @@ export interface ApiContext {
   connections: ReadonlySet<string>;
   clock: Clock;
   timeZone: string;
+  locale: string;
   metrics: Metrics;
   metricsPublic: boolean;
   legal: LegalData | undefined;
@@ -86,17 +89,19 @@ const QUIET_ROUTES = new Set(['/health', '/ready', '/metrics']);
 export function buildApi(deps: ApiDeps): FastifyInstance {
   const { store, clock, logger, config } = deps;
   const timeZone = deps.timeZone ?? 'Europe/Paris';
+  const locale = deps.locale ?? 'fr-FR';
   const metrics = deps.metrics ?? createMetrics({ clock, ...(deps.queue ? { queue: deps.queue } : {}) });
   const queue = deps.queue;
   const enqueuer: JobEnqueuer | undefined = deps.daemon ?? (queue ? { enqueue: (name, data, key) => queue.enqueue(name, data, { jobId: `${name}/${key}` }) } : undefined);
   const ctx: ApiContext = {
     store,
-    operations: new CaseOperations({ store, clock, timeZone }),
+    operations: new CaseOperations({ store, clock, timeZone, locale }),
     enqueuer,
     queue,
     connections: new Set(deps.connections ?? []),
     clock,
     timeZone,
+    locale,
     metrics,
     metricsPublic: config.metricsPublic ?? false,
     legal: deps.legal,
@@ -138,7 +143,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (error instanceof RequestValidationError) return sendError(reply, 400, 'INVALID_REQUEST', error.message, { problems: error.problems });
-    if (error instanceof CaseOperationError) return sendError(reply, STATUS_OF[error.kind], error.code, error.message);
+    if (error instanceof CaseOperationError) return sendError(reply, STATUS_OF[error.kind], error.code, error.message, error.details);
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status < 500) return sendError(reply, status, 'code' in error && typeof error.code === 'string' ? error.code : 'BAD_REQUEST', error.message);
     // A StoreError's message names a table and a record id, never a row; other errors are only named.

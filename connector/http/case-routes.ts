@@ -2,7 +2,7 @@ import { dateInZone } from '../time/calendar-date';
 import { afterTitleDeadlines } from '../dossier/after-title';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { listApprovals, MAX_RECEIPT_BYTES, NotFoundError, readCaseDetail } from '../cases';
+import { JOURNAL_PAGE_DEFAULT, JOURNAL_PAGE_MAX, listApprovals, listNeedingAttention, MAX_RECEIPT_BYTES, NotFoundError, readCaseDetail, readJournalPage, resolveCaseId, resolveItemId } from '../cases';
 import { CaseStageSchema } from '../model/case.schema';
 import { IsoDateSchema } from '../model/common.schema';
 import { PositiveMinorUnitsSchema } from '../model/money.schema';
@@ -10,7 +10,15 @@ import { businessDate } from '../time/clock';
 import type { ApiContext } from './api';
 import { IdParamSchema, intParam, parseRequest, problemsOf, RequestValidationError } from './request-validation';
 
-/** Cases, their items and actions: what the controller reads and does (connector/cases). */
+/**
+ * Cases, their items and actions: what the controller reads and does (connector/cases).
+ *
+ * `:id` of a case route is a case id or what a person reads: the case reference printed in
+ * letters, notes and phone tasks, an item id, or an invoice number (`INV%2F2025%2F00137`: a
+ * slash in a number is sent percent-encoded). `:id` of an item route is an item id or an invoice
+ * number. A number found in several connections is refused with 409 AMBIGUOUS_REFERENCE and the
+ * candidates; `?connection=<id>` picks one (connector/cases/case-reference.ts).
+ */
 
 const MAX_PAGE = 500;
 const DEFAULT_PAGE = 50;
@@ -26,7 +34,11 @@ const PageQuery = {
 };
 const CasesQuerySchema = z.strictObject({ stage: CaseStageSchema.optional(), ...PageQuery });
 const ApprovalsQuerySchema = z.strictObject(PageQuery);
-const JournalQuerySchema = z.strictObject({ after: intParam(0, Number.MAX_SAFE_INTEGER).optional() });
+/** Narrows an invoice number to one connection. */
+const RefQuery = { connection: IdParamSchema.optional() };
+const RefQuerySchema = z.strictObject(RefQuery);
+/** `after`: a seq, as `next` of the previous page gives it; `limit`: default JOURNAL_PAGE_DEFAULT (100), at most JOURNAL_PAGE_MAX (1,000). */
+const JournalQuerySchema = z.strictObject({ after: intParam(0, Number.MAX_SAFE_INTEGER).optional(), limit: intParam(1, JOURNAL_PAGE_MAX).default(JOURNAL_PAGE_DEFAULT), ...RefQuery });
 
 const PauseBodySchema = z.strictObject({
   reason: Reason,
@@ -100,30 +112,38 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
     return { cases, next: cases.length === query.limit ? (cases[cases.length - 1]?.id ?? null) : null };
   });
 
+  /** The cases that stopped with no next step, each with the reason and what to do (connector/cases/attention.ts). Not paged: only stuck cases are listed. */
+  app.get('/cases/attention', async (request) => {
+    parseRequest(request, { query: z.strictObject({}) });
+    return { attention: await listNeedingAttention(ctx.store, { now: ctx.clock.now() }) };
+  });
+
   app.get('/cases/:id', async (request) => {
-    const { params } = parseRequest(request, { params: IdParams });
-    const detail = await readCaseDetail(ctx.store, params.id, today());
-    if (!detail) throw new NotFoundError('CASE_NOT_FOUND', `no case ${params.id}`);
+    const { params, query } = parseRequest(request, { params: IdParams, query: RefQuerySchema });
+    const caseId = await resolveCaseId(ctx.store, params.id, query);
+    const detail = await readCaseDetail(ctx.store, caseId, today());
+    if (!detail) throw new NotFoundError('CASE_NOT_FOUND', `no case ${caseId}`);
     return detail;
   });
 
+  /** Paged: `{entries, next}`; pass `next` as `after` for the following page (null at the end). */
   app.get('/cases/:id/journal', async (request) => {
     const { params, query } = parseRequest(request, { params: IdParams, query: JournalQuerySchema });
-    if (!(await ctx.store.getCase(params.id))) throw new NotFoundError('CASE_NOT_FOUND', `no case ${params.id}`);
-    return { entries: await ctx.store.readJournal(params.id, query.after) };
+    const caseId = await resolveCaseId(ctx.store, params.id, query);
+    return readJournalPage(ctx.store, caseId, { limit: query.limit, ...(query.after === undefined ? {} : { after: query.after }) });
   });
 
   app.get('/cases/:id/deliveries', async (request) => {
-    const { params } = parseRequest(request, { params: IdParams });
-    if (!(await ctx.store.getCase(params.id))) throw new NotFoundError('CASE_NOT_FOUND', `no case ${params.id}`);
-    return { deliveries: await ctx.store.listDeliveries({ caseId: params.id }) };
+    const { params, query } = parseRequest(request, { params: IdParams, query: RefQuerySchema });
+    const caseId = await resolveCaseId(ctx.store, params.id, query);
+    return { deliveries: await ctx.store.listDeliveries({ caseId }) };
   });
 
   /** The files handed to the law firm and every event it reported, in the order applied. */
   app.get('/cases/:id/dossiers', async (request) => {
-    const { params } = parseRequest(request, { params: IdParams });
-    if (!(await ctx.store.getCase(params.id))) throw new NotFoundError('CASE_NOT_FOUND', `no case ${params.id}`);
-    const dossiers = await ctx.store.listDossiers({ caseId: params.id });
+    const { params, query } = parseRequest(request, { params: IdParams, query: RefQuerySchema });
+    const caseId = await resolveCaseId(ctx.store, params.id, query);
+    const dossiers = await ctx.store.listDossiers({ caseId });
     return {
       dossiers: await Promise.all(
         dossiers.map(async (d) => {
@@ -138,9 +158,9 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
   });
 
   app.get('/cases/:id/documents', async (request) => {
-    const { params } = parseRequest(request, { params: IdParams });
-    if (!(await ctx.store.getCase(params.id))) throw new NotFoundError('CASE_NOT_FOUND', `no case ${params.id}`);
-    return { documents: await ctx.store.listDocuments(params.id) };
+    const { params, query } = parseRequest(request, { params: IdParams, query: RefQuerySchema });
+    const caseId = await resolveCaseId(ctx.store, params.id, query);
+    return { documents: await ctx.store.listDocuments(caseId) };
   });
 
   /** A document's bytes (a proof of deposit, an acknowledgement of receipt), with its SHA-256 to check them against the journal. */
@@ -158,28 +178,28 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
   });
 
   app.post('/cases/:id/approve', async (request) => {
-    const { params, who } = parseRequest(request, { params: IdParams, body: NoBody });
-    return ops.approve(params.id, who);
+    const { params, query, who } = parseRequest(request, { params: IdParams, query: RefQuerySchema, body: NoBody });
+    return ops.approve(await resolveCaseId(ctx.store, params.id, query), who);
   });
 
   app.post('/cases/:id/reject', async (request) => {
-    const { params, body, who } = parseRequest(request, { params: IdParams, body: ReasonBody });
-    return ops.reject(params.id, who, body.reason);
+    const { params, query, body, who } = parseRequest(request, { params: IdParams, query: RefQuerySchema, body: ReasonBody });
+    return ops.reject(await resolveCaseId(ctx.store, params.id, query), who, body.reason);
   });
 
   app.post('/cases/:id/pause', async (request) => {
-    const { params, body, who } = parseRequest(request, { params: IdParams, body: PauseBodySchema });
-    return ops.pause(params.id, who, body.reason, body.until ?? null);
+    const { params, query, body, who } = parseRequest(request, { params: IdParams, query: RefQuerySchema, body: PauseBodySchema });
+    return ops.pause(await resolveCaseId(ctx.store, params.id, query), who, body.reason, body.until ?? null);
   });
 
   app.post('/cases/:id/resume', async (request) => {
-    const { params, who } = parseRequest(request, { params: IdParams, body: NoBody });
-    return ops.resume(params.id, who);
+    const { params, query, who } = parseRequest(request, { params: IdParams, query: RefQuerySchema, body: NoBody });
+    return ops.resume(await resolveCaseId(ctx.store, params.id, query), who);
   });
 
   app.post('/cases/:id/promise', async (request) => {
-    const { params, body, who } = parseRequest(request, { params: IdParams, body: PromiseBodySchema });
-    return ops.promiseToPay({ caseId: params.id }, who, promiseOf(body));
+    const { params, query, body, who } = parseRequest(request, { params: IdParams, query: RefQuerySchema, body: PromiseBodySchema });
+    return ops.promiseToPay({ caseId: await resolveCaseId(ctx.store, params.id, query) }, who, promiseOf(body));
   });
 
   /**
@@ -187,10 +207,10 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
    * once; without one, the same cost with the same receipt is recorded once.
    */
   app.post('/cases/:id/costs', { bodyLimit: COST_BODY_LIMIT_BYTES }, async (request) => {
-    const { params, body, who } = parseRequest(request, { params: IdParams, body: CostBodySchema });
+    const { params, query, body, who } = parseRequest(request, { params: IdParams, query: RefQuerySchema, body: CostBodySchema });
     const header = IdempotencyKeySchema.safeParse(request.headers[IDEMPOTENCY_HEADER]);
     if (!header.success) throw new RequestValidationError(problemsOf(`headers.${IDEMPOTENCY_HEADER}`, header.error));
-    return ops.recordRecoveryCost(params.id, who, {
+    return ops.recordRecoveryCost(await resolveCaseId(ctx.store, params.id, query), who, {
       date: body.date,
       amount: body.amount,
       label: body.label,
@@ -200,21 +220,27 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
   });
 
   app.post('/items/:id/promise', async (request) => {
-    const { params, body, who } = parseRequest(request, { params: IdParams, body: PromiseBodySchema });
-    return ops.promiseToPay({ receivableId: params.id }, who, promiseOf(body));
+    const { params, query, body, who } = parseRequest(request, { params: IdParams, query: RefQuerySchema, body: PromiseBodySchema });
+    return ops.promiseToPay({ receivableId: await resolveItemId(ctx.store, params.id, query) }, who, promiseOf(body));
   });
 
   for (const mark of ['dispute', 'exclude'] as const) {
     const key = mark === 'dispute' ? 'disputed' : 'excluded';
     app.post(`/items/:id/${mark}`, async (request) => {
-      const { params, body, who } = parseRequest(request, { params: IdParams, body: ReasonBody });
-      return ops.markItem(params.id, who, { [key]: { reason: body.reason } });
+      const { params, query, body, who } = parseRequest(request, { params: IdParams, query: RefQuerySchema, body: ReasonBody });
+      return ops.markItem(await resolveItemId(ctx.store, params.id, query), who, { [key]: { reason: body.reason } });
     });
     app.delete(`/items/:id/${mark}`, async (request) => {
-      const { params, who } = parseRequest(request, { params: IdParams, body: NoBody });
-      return ops.markItem(params.id, who, { [key]: null });
+      const { params, query, who } = parseRequest(request, { params: IdParams, query: RefQuerySchema, body: NoBody });
+      return ops.markItem(await resolveItemId(ctx.store, params.id, query), who, { [key]: null });
     });
   }
+
+  /** Sends again a row that failed for good (the CLI's `actions retry`). */
+  app.post('/actions/:id/retry', async (request) => {
+    const { params, who } = parseRequest(request, { params: IdParams, body: NoBody });
+    return ops.retryAction(params.id, who);
+  });
 
   app.post('/actions/:id/call-result', async (request) => {
     const { params, body, who } = parseRequest(request, { params: IdParams, body: CallResultBodySchema });

@@ -153,7 +153,7 @@ async function buildRequests(options: LedgerPerformerOptions, action: Action): P
   }
   const base = { key: action.idempotencyKey, ...(c ? { stage: c.stage } : {}) };
   let request: Omit<WriteBackRequest, 'receivableIds'>;
-  const locale = options.locale ? { locale: options.locale } : {};
+  const locale = { ...(options.locale ? { locale: options.locale } : {}), caseRef: action.caseId };
   if (action.kind === 'ledger_activity' || action.kind === 'phone_task') {
     const debtor = c ? await store.getDebtor(c.debtorId) : undefined;
     const debtorName = debtor?.name ?? action.caseId;

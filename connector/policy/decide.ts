@@ -3,6 +3,7 @@ import type { Policy } from '../../config/policy.schema';
 import type { Action } from '../model/action.schema';
 import type { Case, CaseStage } from '../model/case.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
+import { formatMoney } from '../model/money.schema';
 import type { CaseSnapshot, Decision, Store } from '../store/store';
 import type { IsoDate } from '../time/calendar-date';
 import { evaluate, type Evaluation, type EvaluationContext } from './evaluate';
@@ -96,7 +97,7 @@ export async function decide(store: Store, snapshot: CaseSnapshot, policy: Polic
       at,
       actor,
       type: 'decision',
-      summary: `${step.id} decided (${step.kind}${step.channels.length ? ` by ${step.channels.join(' + ')}` : ''}) covering ${evaluation.itemIds.length} item(s), net open ${evaluation.amounts.open} ${evaluation.amounts.currency}`,
+      summary: `${step.id} decided (${step.kind}${step.channels.length ? ` by ${step.channels.join(' + ')}` : ''}) covering ${evaluation.itemIds.length} item(s), net open ${formatMoney(evaluation.amounts.open, evaluation.amounts.currency, context.locale)}`,
       data: { decisionId: decision.id, idempotencyKey: key, step, itemIds: evaluation.itemIds, amounts: evaluation.amounts, reasons: evaluation.reasons },
     },
   ];

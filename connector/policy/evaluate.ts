@@ -1,4 +1,5 @@
 import type { Policy, Step, StepConditions } from '../../config/policy.schema';
+import { formatMoney } from '../model/money.schema';
 import type { Channel } from '../model/action.schema';
 import type { Debtor, DebtorKind } from '../model/debtor.schema';
 import type { Receivable } from '../model/receivable.schema';
@@ -113,6 +114,11 @@ export interface EvaluationContext {
    * firm. Used by `decide()`, which has the store; `evaluate()` alone cannot run it.
    */
   escalationGate?: EscalationGateHook;
+  /**
+   * The company's locale (`company.locale`, e.g. fr-FR): the amounts in reasons and journal lines
+   * are written in it, as a person reads them, never in minor units. Default fr-FR.
+   */
+  locale?: string;
 }
 
 export interface EscalationGateInput {
@@ -140,6 +146,7 @@ export function evaluate(snapshot: CaseSnapshot, policy: Policy, asOf: IsoDate, 
     if (item.currency !== c.currency) throw new EvaluationInputError(c.id, `item ${item.id} is in ${item.currency}, the case is in ${c.currency}`);
     if (item.debtorId !== c.debtorId) throw new EvaluationInputError(c.id, `item ${item.id} belongs to debtor ${item.debtorId}, not ${c.debtorId}`);
   }
+  const money = (minor: number) => formatMoney(minor, c.currency, context.locale);
   const reasons: Reason[] = [];
   const invoices = snapshot.items.filter((i) => i.kind === 'invoice' && i.open > 0);
   const credits = snapshot.items.filter((i) => i.kind === 'credit_note' && i.open > 0);
@@ -157,10 +164,10 @@ export function evaluate(snapshot: CaseSnapshot, policy: Policy, asOf: IsoDate, 
   if (pause.reasons.length) return { ...base, reasons: [...reasons, ...pause.reasons], status: 'paused', until: pause.until };
 
   if (kept.length === 0) return { ...base, reasons: [...reasons, { code: 'NO_OPEN_ITEMS', message: 'no open invoice to chase' }], status: 'nothing_due' };
-  if (amounts.open <= 0) return { ...base, reasons: [...reasons, { code: 'CREDIT_COVERS_BALANCE', message: `open credit notes (${amounts.credit}) cover the open invoices` }], status: 'nothing_due' };
+  if (amounts.open <= 0) return { ...base, reasons: [...reasons, { code: 'CREDIT_COVERS_BALANCE', message: `open credit notes (${money(amounts.credit)}) cover the open invoices` }], status: 'nothing_due' };
   const minimum = policy.minimumBalance[c.currency];
   if (minimum !== undefined && amounts.open < minimum) {
-    return { ...base, reasons: [...reasons, { code: 'BELOW_MINIMUM_BALANCE', message: `net open amount ${amounts.open} is below the policy minimum ${minimum} ${c.currency}` }], status: 'nothing_due' };
+    return { ...base, reasons: [...reasons, { code: 'BELOW_MINIMUM_BALANCE', message: `net open amount ${money(amounts.open)} is below the policy minimum ${money(minimum)}` }], status: 'nothing_due' };
   }
 
   if (c.pendingApproval) {
@@ -199,7 +206,7 @@ export function evaluate(snapshot: CaseSnapshot, policy: Policy, asOf: IsoDate, 
       reasons.push({ code: 'PRE_DUE_STEP_PASSED', message: `skipped ${step.id}: a pre-due step, and ${anchor} has passed` });
       continue;
     }
-    const unmet = unmetConditions(step.conditions, debtor, amounts, overdue.length);
+    const unmet = unmetConditions(step.conditions, debtor, amounts, overdue.length, money);
     if (unmet.length) {
       reasons.push({ code: 'CONDITION_NOT_MET', message: `skipped ${step.id}: ${unmet.join('; ')}` });
       continue;
@@ -229,7 +236,7 @@ export function evaluate(snapshot: CaseSnapshot, policy: Policy, asOf: IsoDate, 
           ? { code: 'NOT_OVERDUE_YET', message: `nothing is overdue before ${dueOn}` }
           : {
               code: 'NOT_OVERDUE_YET',
-              message: `nothing is overdue net of the open credit notes ${credits.map((i) => i.number).join(', ')} (${amounts.credit} ${c.currency}) before ${dueOn}: only the invoices due by ${addDays(overdueFrom, -1)} exceed them`,
+              message: `nothing is overdue net of the open credit notes ${credits.map((i) => i.number).join(', ')} (${money(amounts.credit)}) before ${dueOn}: only the invoices due by ${addDays(overdueFrom, -1)} exceed them`,
               itemIds: credits.map((i) => i.id),
             },
       );
@@ -340,18 +347,18 @@ function pauses(snapshot: CaseSnapshot, policy: Policy, kept: Receivable[], excl
   return { reasons, until: until ?? null };
 }
 
-function unmetConditions(conditions: StepConditions, debtor: Debtor, amounts: Amounts, overdueCount: number): string[] {
+function unmetConditions(conditions: StepConditions, debtor: Debtor, amounts: Amounts, overdueCount: number, money: (minor: number) => string): string[] {
   const out: string[] = [];
   const cur = amounts.currency;
   if (conditions.openAmountAtLeast) {
     const min = conditions.openAmountAtLeast[cur];
     if (min === undefined) out.push(`no openAmountAtLeast threshold for ${cur}`);
-    else if (amounts.open < min) out.push(`open amount ${amounts.open} < ${min} ${cur}`);
+    else if (amounts.open < min) out.push(`open amount ${money(amounts.open)} < ${money(min)}`);
   }
   if (conditions.openAmountAtMost) {
     const max = conditions.openAmountAtMost[cur];
     if (max === undefined) out.push(`no openAmountAtMost threshold for ${cur}`);
-    else if (amounts.open > max) out.push(`open amount ${amounts.open} > ${max} ${cur}`);
+    else if (amounts.open > max) out.push(`open amount ${money(amounts.open)} > ${money(max)}`);
   }
   if (conditions.debtorKinds && !conditions.debtorKinds.includes(debtor.kind)) out.push(`debtor kind ${debtor.kind} not in ${conditions.debtorKinds.join(', ')}`);
   if (conditions.overdueItemsAtLeast !== undefined && overdueCount < conditions.overdueItemsAtLeast) out.push(`${overdueCount} overdue items < ${conditions.overdueItemsAtLeast}`);

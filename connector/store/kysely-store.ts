@@ -45,6 +45,9 @@ import type {
   SyncPage,
 } from './store';
 
+/** A number shared by more receivables than this is not a reference a person can use: the look-up stops there. */
+const FIND_BY_NUMBER_LIMIT = 50;
+
 /**
  * The one implementation of `Store`, shared by SQLite and PostgreSQL. What differs between
  * the drivers is decided when the store is opened (`sqlite.ts`, `postgres.ts`) and reaches
@@ -213,6 +216,13 @@ export class KyselyStore implements Store {
     return row === undefined ? undefined : rowToReceivable(row);
   }
 
+  async findReceivablesByNumber(number: string): Promise<Receivable[]> {
+    const rows = await attempt('read', 'receivables', undefined, () =>
+      this.db.selectFrom('receivables').selectAll().where('number', '=', number).orderBy('source_connection').orderBy('id').limit(FIND_BY_NUMBER_LIMIT).execute(),
+    );
+    return rows.map(rowToReceivable);
+  }
+
   async listReceivablesOfCase(caseId: string): Promise<Receivable[]> {
     const rows = await attempt('read', 'receivables', undefined, () =>
       this.db.selectFrom('receivables').selectAll().where('case_id', '=', caseId).orderBy('due_date').orderBy('id').execute(),
@@ -374,9 +384,10 @@ export class KyselyStore implements Store {
     return appended!;
   }
 
-  async readJournal(caseId: string, afterSeq?: number): Promise<CaseJournalEntry[]> {
+  async readJournal(caseId: string, afterSeq?: number, limit?: number): Promise<CaseJournalEntry[]> {
     let query = this.db.selectFrom('case_journal').selectAll().where('case_id', '=', caseId).orderBy('seq');
     if (afterSeq !== undefined) query = query.where('seq', '>', afterSeq);
+    if (limit !== undefined) query = query.limit(limit);
     const rows = await attempt('read', 'case_journal', caseId, () => query.execute());
     return rows.map(rowToJournalEntry);
   }

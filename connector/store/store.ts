@@ -423,6 +423,12 @@ export interface Store {
    */
   upsertReceivables(receivables: Receivable[], at: string): Promise<void>;
   getReceivable(id: string): Promise<Receivable | undefined>;
+  /**
+   * The receivables whose number (as the ledger prints it, `INV/2025/00137`) is exactly this one,
+   * in every connection, ordered by connection then id. Not indexed: for a person's look-up, not
+   * for a loop.
+   */
+  findReceivablesByNumber(number: string): Promise<Receivable[]>;
   /** Receivables of a case, open or not, ordered by due date then id. */
   listReceivablesOfCase(caseId: string): Promise<Receivable[]>;
   /** The state of each id the store holds, one query per 500 ids; ids it does not hold are absent. */
@@ -439,7 +445,8 @@ export interface Store {
 
   /** Appends to the case journal and returns the entry with its `seq`. The journal is never updated or deleted. */
   appendJournal(entry: Omit<CaseJournalEntry, 'seq'>): Promise<CaseJournalEntry>;
-  readJournal(caseId: string, afterSeq?: number): Promise<CaseJournalEntry[]>;
+  /** In seq order, after `afterSeq` when given, at most `limit` entries when given. */
+  readJournal(caseId: string, afterSeq?: number, limit?: number): Promise<CaseJournalEntry[]>;
 
   /**
    * Records a decision, its outbox rows, its journal entries and the case's new state in one

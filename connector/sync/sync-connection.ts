@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger';
+import { formatMoney } from '../model/money.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Receivable } from '../model/receivable.schema';
 import type { Store } from '../store/store';
@@ -67,6 +68,8 @@ export interface SyncOptions {
   /** Ignore the saved cursors and read everything again (a damaged cursor, a restored ERP database). */
   fromScratch?: boolean;
   onProgress?: (p: SyncProgress) => void;
+  /** The company's locale (`company.locale`): amounts in journal lines are written in it. Default fr-FR. */
+  locale?: string;
 }
 
 const emptyCounts = (): SyncCounts => ({ read: 0, new: 0, changed: 0, unchanged: 0, closed: 0, quarantined: 0, debtors: 0, pages: 0, warnings: 0 });
@@ -167,7 +170,7 @@ async function reconcile(options: SyncOptions, counts: SyncCounts): Promise<void
  * quarantined records and the cursor, all in one transaction.
  */
 async function savePage(options: SyncOptions, stream: string, page: ReadPage, counts: SyncCounts): Promise<void> {
-  const { store, connection, clock, logger } = options;
+  const { store, connection, clock, logger, locale } = options;
   const at = clock.now().toISOString();
   const states = await store.receivableStates([...page.receivables.map((r) => r.id), ...page.closed.map((c) => c.id)]);
   const actor = { kind: 'erp' as const, id: connection };
@@ -189,7 +192,7 @@ async function savePage(options: SyncOptions, stream: string, page: ReadPage, co
         counts.closed++;
         journal.push({ caseId: before.caseId, at, actor, type: 'payment_received', summary: `${r.number} is settled in the ledger (nothing left to pay)`, data: { receivableId: r.id, openBefore: before.open, sourceVersion: r.sourceVersion ?? null } });
       } else if (r.open < before.open) {
-        journal.push({ caseId: before.caseId, at, actor, type: 'payment_received', summary: `${r.number}: ${before.open - r.open} ${r.currency} minor units paid (open ${r.open})`, data: { receivableId: r.id, openBefore: before.open, openAfter: r.open } });
+        journal.push({ caseId: before.caseId, at, actor, type: 'payment_received', summary: `${r.number}: ${formatMoney(before.open - r.open, r.currency, locale)} paid, ${formatMoney(r.open, r.currency, locale)} still open`, data: { receivableId: r.id, openBefore: before.open, openAfter: r.open } });
       }
     }
   }

@@ -1,4 +1,5 @@
 import { CaseOperations, ConflictError, InvalidOperationError, NotFoundError } from '../../connector/cases';
+import { formatMoney } from '../../connector/model/money.schema';
 import { evaluate } from '../../connector/policy/evaluate';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';
@@ -192,7 +193,7 @@ describe('case operations', () => {
       ]);
       expect((await store.getReceivable(R2.id))?.promiseToPay).toEqual({ date: '2025-04-05', amount: 20_000, recordedOn: '2025-03-24' });
       expect((await store.getReceivable(CREDIT.id))?.promiseToPay).toBeNull();
-      expect((await journal()).at(-1)).toEqual({ type: 'promise_to_pay', actor: 'user:claire', summary: 'promise to pay 120000 EUR minor units by 2025-04-05, recorded by claire' });
+      expect((await journal()).at(-1)).toEqual({ type: 'promise_to_pay', actor: 'user:claire', summary: `promise to pay ${formatMoney(120_000, 'EUR', 'fr-FR')} by 2025-04-05, recorded by claire` });
       expect(evaluate(await snapshotOf(store), POLICY, '2025-04-01', CONTEXT)).toMatchObject({ status: 'paused', until: '2025-04-08' });
     });
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { formatMoney } from '../../connector/model/money.schema';
 import { CaseOperations, ConflictError, InvalidOperationError, NotFoundError, type RecoveryCostInput } from '../../connector/cases';
 import { caseIdOf } from '../../connector/model/case.schema';
 import type { Store } from '../../connector/store/store';
@@ -60,8 +61,8 @@ export function recoveryCostSuite(open: () => Promise<Store>, close: (store: Sto
     expect(stored!.content.equals(RECEIPT_PDF)).toBe(true);
     const [line, ...more] = await costLines();
     expect(more).toEqual([]);
-    // 12,050 minor units are 120.50 EUR.
-    expect(line).toMatchObject({ actor: { kind: 'user', id: 'claire' }, summary: 'recovery cost of 120.50 EUR on 2025-03-20 entered by claire: constat de commissaire de justice', data: { ...outcome.cost, size: RECEIPT_PDF.length } });
+    // 12,050 minor units are 120,50 € in the default locale (fr-FR).
+    expect(line).toMatchObject({ actor: { kind: 'user', id: 'claire' }, summary: `recovery cost of ${formatMoney(12_050, 'EUR', 'fr-FR')} on 2025-03-20 entered by claire: constat de commissaire de justice`, data: { ...outcome.cost, size: RECEIPT_PDF.length } });
     expect((await store.getCase(CASE_ID))!.updatedAt).toBe('2025-03-24T09:00:00.000Z');
   });
 
@@ -92,7 +93,7 @@ export function recoveryCostSuite(open: () => Promise<Store>, close: (store: Sto
     const reused = await refusal(ops.recordRecoveryCost(CASE_ID, 'claire', { ...COST, amount: 9_900, idempotencyKey: 'ticket-4711' }));
     expect(reused).toBeInstanceOf(ConflictError);
     expect(reused.code).toBe('IDEMPOTENCY_KEY_REUSED');
-    expect(reused.message).toContain('120.50 EUR on 2025-03-20, "constat de commissaire de justice"');
+    expect(reused.message).toContain(`${formatMoney(12_050, 'EUR', 'fr-FR')} on 2025-03-20, "constat de commissaire de justice"`);
     expect(await costLines()).toHaveLength(2);
     // The key is never stored, only what it derives.
     expect(JSON.stringify(await store.readJournal(CASE_ID))).not.toContain('ticket-4711');

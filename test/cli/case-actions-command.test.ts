@@ -251,7 +251,7 @@ describe('recouvra items, promise, call-result', () => {
     const w = await world(seed);
     refused(await runPromise({ config: w.config, itemId: R1.id, date: '2025-04-05', amount: '12.345', clock }), '--amount 12.345 has 3 decimals: EUR amounts have at most 2');
     refused(await runPromise({ config: w.config, caseId: CASE_ID, date: '2025-03-23', clock }), 'a promise to pay by 2025-03-23 is already due (today is 2025-03-24) (PROMISE_IN_THE_PAST)');
-    refused(await runPromise({ config: w.config, caseId: CASE_ID, date: '2025-04-05', amount: '1500,01', clock }), `150001 promised is more than the 150000 EUR minor units open (PROMISE_ABOVE_OPEN)`);
+    refused(await runPromise({ config: w.config, caseId: CASE_ID, date: '2025-04-05', amount: '1500,01', clock }), `${fr(150_001)} promised is more than the ${fr(150_000)} open (PROMISE_ABOVE_OPEN)`);
     refused(await runPromise({ config: w.config, itemId: CREDIT.id, date: '2025-04-05', clock }), `item ${CREDIT.id} is a credit note: only an invoice can be promised (NOT_AN_INVOICE)`);
     await inStore(w.path, async (store) => {
       expect((await store.listReceivablesOfCase(CASE_ID)).map((r) => r.promiseToPay)).toEqual([null, null, null]);
@@ -272,7 +272,7 @@ describe('recouvra items, promise, call-result', () => {
       expect((await store.readJournal(CASE_ID)).map((e) => [e.type, e.actor.id, e.summary])).toEqual([
         ['note', ME, `phone call by ${ME}: no answer`],
         ['note', ME, `phone call by ${ME}: the debtor promised to pay (will pay on Friday)`],
-        ['promise_to_pay', ME, `promise to pay 30000 EUR minor units by 2025-03-28, recorded by ${ME}`],
+        ['promise_to_pay', ME, `promise to pay ${fr(30_000)} by 2025-03-28, recorded by ${ME}`],
       ]);
       expect((await store.getReceivable(R1.id))!.promiseToPay).toEqual({ date: '2025-03-28', amount: 30_000, recordedOn: '2025-03-24' });
     });
@@ -285,15 +285,15 @@ describe('unknown ids', () => {
     const w = await world(seed);
     const config = w.config;
     const nope = 'case_000000000000000000000000';
-    refused(await runCaseShow({ config, caseId: nope }), `no case ${nope} (CASE_NOT_FOUND)`);
-    refused(await runCaseJournal({ config, caseId: nope }), `no case ${nope} (CASE_NOT_FOUND)`);
-    refused(await runApprove({ config, caseId: nope }), `no case ${nope} (CASE_NOT_FOUND)`);
-    refused(await runReject({ config, caseId: nope, reason: 'no' }), `no case ${nope} (CASE_NOT_FOUND)`);
-    refused(await runPause({ config, caseId: nope, reason: 'no' }), `no case ${nope} (CASE_NOT_FOUND)`);
-    refused(await runResume({ config, caseId: nope }), `no case ${nope} (CASE_NOT_FOUND)`);
-    refused(await runItemMark({ config, mark: 'dispute', itemId: 'odoo:move:999', reason: 'x' }), 'no item odoo:move:999 (ITEM_NOT_FOUND)');
-    refused(await runPromise({ config, caseId: nope, date: '2099-01-01', amount: '10' }), `no case ${nope} (CASE_NOT_FOUND)`);
-    refused(await runPromise({ config, itemId: 'odoo:move:999', date: '2099-01-01' }), 'no item odoo:move:999 (ITEM_NOT_FOUND)');
+    refused(await runCaseShow({ config, caseId: nope }), `no case ${nope}: searched case ids, item ids and invoice numbers (CASE_NOT_FOUND)`);
+    refused(await runCaseJournal({ config, caseId: nope }), `no case ${nope}: searched case ids, item ids and invoice numbers (CASE_NOT_FOUND)`);
+    refused(await runApprove({ config, caseId: nope }), `no case ${nope}: searched case ids, item ids and invoice numbers (CASE_NOT_FOUND)`);
+    refused(await runReject({ config, caseId: nope, reason: 'no' }), `no case ${nope}: searched case ids, item ids and invoice numbers (CASE_NOT_FOUND)`);
+    refused(await runPause({ config, caseId: nope, reason: 'no' }), `no case ${nope}: searched case ids, item ids and invoice numbers (CASE_NOT_FOUND)`);
+    refused(await runResume({ config, caseId: nope }), `no case ${nope}: searched case ids, item ids and invoice numbers (CASE_NOT_FOUND)`);
+    refused(await runItemMark({ config, mark: 'dispute', itemId: 'odoo:move:999', reason: 'x' }), 'no item odoo:move:999: searched item ids and invoice numbers (ITEM_NOT_FOUND)');
+    refused(await runPromise({ config, caseId: nope, date: '2099-01-01', amount: '10' }), `no case ${nope}: searched case ids, item ids and invoice numbers (CASE_NOT_FOUND)`);
+    refused(await runPromise({ config, itemId: 'odoo:move:999', date: '2099-01-01' }), 'no item odoo:move:999: searched item ids and invoice numbers (ITEM_NOT_FOUND)');
     refused(await runCallResult({ config, actionId: 'act-none', outcome: 'reached' }), 'no action act-none (ACTION_NOT_FOUND)');
   });
 
@@ -368,7 +368,7 @@ describe('recouvra cases show, cases journal, approvals: the text a controller r
     const all = await inStore(w.path, (store) => store.readJournal(CASE_ID));
     const after = all[0]!.seq!;
     const json = JSON.parse(ok(await runCaseJournal({ config: w.config, caseId: CASE_ID, after: String(after), json: true }))) as unknown;
-    expect(json).toEqual({ entries: all.slice(1) });
+    expect(json).toEqual({ entries: all.slice(1), next: null });
     const text = ok(await runCaseJournal({ config: w.config, caseId: CASE_ID }));
     expect(text.trimEnd().split('\n')).toHaveLength(all.length + 1);
     expect(text).toContain(`#${all[0]!.seq}`);

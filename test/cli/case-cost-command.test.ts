@@ -121,7 +121,7 @@ describe('recouvra cases cost', () => {
     );
     const usd = await runCaseCost({ ...base, caseId: USD_CASE });
     expect(usd.stderr).toContain('(RECOVERY_COSTS_NOT_EUR)');
-    refused(await runCaseCost({ ...base, caseId: 'case_unknown' }), 'no case case_unknown (CASE_NOT_FOUND)');
+    refused(await runCaseCost({ ...base, caseId: 'case_unknown' }), 'no case case_unknown: searched case ids, item ids and invoice numbers (CASE_NOT_FOUND)');
     expect(await costLines(w.path)).toEqual([]);
     expect(await costLines(w.path, CONSUMER_CASE)).toEqual([]);
   });

@@ -57,7 +57,8 @@ describe('HTTP API', () => {
       expect(requests.map((l) => [l['method'], l['route'], l['status']])).toEqual([
         ['GET', '/cases', 401],
         ['GET', '/cases', 401],
-        ['GET', '/cases/:id', 200],
+        // An unknown query parameter is refused (a misspelt ?connection= must not be ignored).
+        ['GET', '/cases/:id', 400],
         ['POST', '/items/:id/dispute', 200],
       ]);
       for (const l of requests) expect(Object.keys(l).sort()).toEqual(['durationMs', 'level', 'message', 'method', 'route', 'status', 'timestamp']);
@@ -110,8 +111,8 @@ describe('HTTP API', () => {
       await caseAwaitingFormalNotice(h.store);
       const missing = await h.call('GET', '/cases/case_000000000000000000000000');
       expect(missing.statusCode).toBe(404);
-      expect(missing.json()).toEqual({ error: { code: 'CASE_NOT_FOUND', message: 'no case case_000000000000000000000000' } });
-      expect((await h.call('POST', '/items/odoo:move:999/dispute', { body: { reason: 'x' } })).json()).toEqual({ error: { code: 'ITEM_NOT_FOUND', message: 'no item odoo:move:999' } });
+      expect(missing.json()).toEqual({ error: { code: 'CASE_NOT_FOUND', message: 'no case case_000000000000000000000000: searched case ids, item ids and invoice numbers' } });
+      expect((await h.call('POST', '/items/odoo:move:999/dispute', { body: { reason: 'x' } })).json()).toEqual({ error: { code: 'ITEM_NOT_FOUND', message: 'no item odoo:move:999: searched item ids and invoice numbers' } });
       expect((await h.call('GET', '/cases/case_000000000000000000000000/journal')).statusCode).toBe(404);
 
       const notPaused = await h.call('POST', `/cases/${CASE_ID}/resume`);

@@ -90,7 +90,9 @@ describe('ledger rows go on the invoices claimed, not on the credit notes netted
     const notes = writes.filter((w) => w.kind === 'note');
     expect(notes.map((w) => w.receivableIds)).toEqual([[R1.id]]);
     expect(notes[0]!.text).toContain('Le dossier couvre 1 pièce(s)');
-    expect(notes[0]!.text).toMatch(/après 100,00\s€ d'avoirs \(AV-2025-0001\)\.$/);
+    expect(notes[0]!.text).toMatch(/après 100,00\s€ d'avoirs \(AV-2025-0001\)\.\n/);
+    // The case reference the controller can type into `recouvra cases show` or the API.
+    expect(notes[0]!.text.split('\n').pop()).toBe(`Réf. Recouvra : ${CASE_ID}`);
     expect(writes.find((w) => w.kind === 'fields')?.receivableIds).toEqual([R1.id]);
     expect(touched().has(CREDIT.id)).toBe(false);
   });

@@ -1,4 +1,5 @@
 import type { Policy } from '../../../config/policy.schema';
+import { formatMoney } from '../../../connector/model/money.schema';
 import { evaluate, EvaluationInputError, type Evaluation, type EvaluationContext } from '../../../connector/policy/evaluate';
 import { loadPolicies } from '../../../connector/policy/load-policies';
 import { addYears } from '../../../connector/time/calendar-date';
@@ -179,7 +180,7 @@ describe('credit notes netting', () => {
     // 2,000 − 1,600 = 400 EUR net < 500: phone-call is skipped, formal-notice is next.
     const e = evaluate(snapshot([inv(), creditNote({ total: 160_000 })], { case: last('reminder-2', 2, '2025-03-25') }), b2b, '2025-04-01', ctx);
     expect(summary(e)).toBe('due:formal-notice@2025-04-01');
-    expect(e.reasons.find((r) => r.code === 'CONDITION_NOT_MET')?.message).toContain('40000 < 50000');
+    expect(e.reasons.find((r) => r.code === 'CONDITION_NOT_MET')?.message).toBe(`skipped phone-call: open amount ${formatMoney(40_000, 'EUR', 'fr-FR')} < ${formatMoney(50_000, 'EUR', 'fr-FR')}`);
   });
   it('below the policy minimum balance nothing is chased', () => {
     const e = evaluate(snapshot([invoice({ total: 400 })]), b2b, '2025-03-20', ctx);
@@ -215,7 +216,7 @@ describe('post-due steps need a positive overdue amount net of credit notes', ()
   it('the reason names the credit notes netted and the day the net overdue turns positive', () => {
     const e = evaluate(snapshot([a(), b(), credit(150_000)]), b2b, '2026-12-05', ctx);
     const reason = e.reasons.find((r) => r.code === 'NOT_OVERDUE_YET');
-    expect(reason).toEqual({ code: 'NOT_OVERDUE_YET', message: 'nothing is overdue net of the open credit notes AV-1 (150000 EUR) before 2026-12-16: only the invoices due by 2026-12-15 exceed them', itemIds: ['C'] });
+    expect(reason).toEqual({ code: 'NOT_OVERDUE_YET', message: `nothing is overdue net of the open credit notes AV-1 (${formatMoney(150_000, 'EUR', 'fr-FR')}) before 2026-12-16: only the invoices due by 2026-12-15 exceed them`, itemIds: ['C'] });
     expect(e.amounts).toEqual({ currency: 'EUR', open: 150_000, overdue: 0, credit: 150_000 });
   });
 
