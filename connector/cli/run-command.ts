@@ -110,21 +110,21 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
   };
   let demo: DemoEnvironment | undefined;
   let clock: Clock = systemClock;
+  if (!args.config) {
+    demo = await startDemo({ clockSpeed: args.clockSpeed, invoices: args.demoInvoices, seed: args.seed, dataDir: args.dataDir, logger: rt.logger });
+    clock = demo.clock;
+    // Retry budgets measure how long a real outage lasts; demo time runs clockSpeed times faster, so
+    // the demo stretches them by as much (the waits between attempts are left in demo time).
+    const retry = Object.fromEntries(Object.entries(DEFAULT_RETRY_BUDGETS).map(([kind, b]) => [kind, { ...b, forMinutes: b.forMinutes * args.clockSpeed }]));
+    rt.config = { ...rt.config, daemon: { ...rt.config.daemon, retry }, company: demo.company, channels: demo.channels, api: demo.api, lawfirm: demo.lawfirm, store: { driver: 'sqlite', sqlite: { path: demo.storePath } }, connections: demo.connections as Runtime['config']['connections'] };
+    // The demo's keys and API token are made in code, not read from a file: the logger learns them here.
+    rt.secrets.push(...secretValuesOf({ channels: demo.channels, api: demo.api, connections: demo.connections, lawfirm: demo.lawfirm }));
+    output.write(demo.banner);
+  }
+  const simulators = demo;
+  if (simulators) opened.add('the demo simulators', () => simulators.stop());
   try {
     await step();
-    if (!args.config) {
-      const started = await startDemo({ clockSpeed: args.clockSpeed, invoices: args.demoInvoices, seed: args.seed, dataDir: args.dataDir, logger: rt.logger });
-      demo = started;
-      opened.add('the demo simulators', () => started.stop());
-      clock = demo.clock;
-      // Retry budgets measure how long a real outage lasts; demo time runs clockSpeed times faster, so
-      // the demo stretches them by as much (the waits between attempts are left in demo time).
-      const retry = Object.fromEntries(Object.entries(DEFAULT_RETRY_BUDGETS).map(([kind, b]) => [kind, { ...b, forMinutes: b.forMinutes * args.clockSpeed }]));
-      rt.config = { ...rt.config, daemon: { ...rt.config.daemon, retry }, company: demo.company, channels: demo.channels, api: demo.api, lawfirm: demo.lawfirm, store: { driver: 'sqlite', sqlite: { path: demo.storePath } }, connections: demo.connections as Runtime['config']['connections'] };
-      // The demo's keys and API token are made in code, not read from a file: the logger learns them here.
-      rt.secrets.push(...secretValuesOf({ channels: demo.channels, api: demo.api, connections: demo.connections, lawfirm: demo.lawfirm }));
-      output.write(demo.banner);
-    }
     // The courts' territories are read when a dossier first names a court: with a firm to hand files to, read them now so a broken file stops the start.
     if (rt.config.lawfirm) checkCourts(rt.procedures);
     await step();
