@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First, before the modules that take a while to load: a SIGTERM or SIGINT from now on is heard.
+import { releaseStopSignals } from './stop-signals';
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { bundledPath } from '../paths';
@@ -23,7 +25,11 @@ export function buildProgram(): Command {
     .description('Debt-recovery connector: dunning policies, French claim rules, law-firm hand-off')
     .version(pkg.version)
     .showHelpAfterError()
-    .configureOutput({ outputError: (str, write) => write(str) });
+    .configureOutput({ outputError: (str, write) => write(str) })
+    // `recouvra run` stops cleanly on a signal; every other command ends by the signal's default action.
+    .hook('preAction', (_program, action) => {
+      if (!(action.name() === 'run' && action.parent === program)) releaseStopSignals();
+    });
   program.addCommand(runCommand());
   program.addCommand(evaluateCommand());
   program.addCommand(claimCommand());

@@ -57,7 +57,8 @@ export interface EvaluationRun {
 
 export class Daemon {
   private scheduler: Scheduler | undefined;
-  private stopping = false;
+  private stopping: Promise<void> | undefined;
+  private startRound: Promise<void> | undefined;
 
   constructor(private readonly parts: DaemonParts) {}
 
@@ -65,23 +66,60 @@ export class Daemon {
   start(options: { schedule?: boolean; work?: boolean } = {}): void {
     const { queue } = this.parts;
     if (options.work !== false) {
-      queue.process('sync', (job) => this.sync(job, 'auto'));
+      queue.process('sync', (job) => this.syncThenEvaluate(job));
       queue.process('reconcile', (job) => this.sync(job, 'full'));
       queue.process('evaluate', async () => void (await this.evaluate()));
       queue.process('outbox', () => this.dispatch());
       queue.process('track', () => this.track());
       queue.process('lawfirm', () => this.pollLawFirm());
     }
-    if (options.schedule !== false) this.scheduler = this.startSchedules();
+    if (options.schedule !== false) {
+      this.scheduler = this.startSchedules();
+      // The demo's schedules tick at once on their own; cron ones wait for their first tick.
+      if (!this.parts.simulatedSchedule) this.startRound = this.enqueueStartRound();
+    }
   }
 
-  /** Stops the schedules, then lets running jobs finish (the queue drains), then closes adapters. */
-  async stop(): Promise<void> {
-    if (this.stopping) return;
-    this.stopping = true;
+  /** Stops the schedules, then lets running jobs finish (the queue drains), then closes adapters. Called again, it waits for the same stop. */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopOnce();
+    return this.stopping;
+  }
+
+  private async stopOnce(): Promise<void> {
     this.scheduler?.stop();
+    await this.startRound;
     await this.parts.queue.close();
     for (const { adapter } of this.parts.connections.values()) await adapter.close().catch(() => undefined);
+  }
+
+  /**
+   * What a start does at once rather than at the first tick, which may be an hour away: a sync of
+   * every connection, each followed by an evaluation of what it brought (one evaluation at once
+   * when there is no connection). Named after the start's instant, so daemons started together
+   * enqueue one each.
+   */
+  private async enqueueStartRound(): Promise<void> {
+    const { queue, clock, logger } = this.parts;
+    const at = clock.now().toISOString();
+    try {
+      for (const id of this.parts.connections.keys()) await queue.enqueue('sync', { connection: id, then: 'evaluate' }, { jobId: `sync/${id}/start/${at}` });
+      if (this.parts.connections.size === 0) await queue.enqueue('evaluate', {}, { jobId: `evaluate/start/${at}` });
+    } catch (e) {
+      // The schedules go on: their ticks enqueue the same work later.
+      logger.error(`start: could not enqueue the first sync and evaluation: ${(e as Error).message}`);
+    }
+  }
+
+  private async syncThenEvaluate(job: RunningJob): Promise<void> {
+    try {
+      await this.sync(job, 'auto');
+    } finally {
+      // Once, whatever the sync's outcome: what is in the store is evaluated, the rest at the next tick.
+      if (job.data['then'] === 'evaluate') {
+        await this.parts.queue.enqueue('evaluate', {}, { jobId: `evaluate/after/${job.id}` }).catch((e: unknown) => this.parts.logger.error(`could not enqueue the evaluation after ${job.id}: ${(e as Error).message}`));
+      }
+    }
   }
 
   /** Enqueues a job now (the API's "sync now", tests). */
@@ -118,6 +156,7 @@ export class Daemon {
       connection: id,
       clock: this.parts.clock,
       logger: this.parts.logger,
+      locale: this.parts.config.company.locale,
       mode,
       ...(typeof hours === 'number' ? { fullEveryHours: hours } : {}),
     });

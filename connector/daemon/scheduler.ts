@@ -42,7 +42,17 @@ export function startCronScheduler(entries: readonly ScheduleEntry[], options: {
       { timezone: options.timezone, name: entry.label, noOverlap: true },
     ),
   );
+  // Said once at start, so that whoever reads the log knows when something will happen next.
+  entries.forEach((entry, i) => {
+    const next = tasks[i]!.getNextRun();
+    options.logger.info(`schedule ${entry.label} (${entry.cron}): next at ${next ? `${localTime(next, options.timezone)} ${options.timezone} (${next.toISOString()})` : 'never'}`, { schedule: entry.label });
+  });
   return { stop: () => tasks.forEach((t) => void t.stop()) };
+}
+
+/** `2026-12-05 07:10:00` in `timeZone`: the Swedish locale writes dates and times the ISO way. */
+function localTime(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(at);
 }
 
 /** Ticks on the demo's clock: every entry at each multiple of its period in simulated time. */
@@ -65,6 +75,13 @@ export function startSimulatedScheduler(entries: readonly ScheduleEntry[], optio
       running = false;
     }
   };
+  // The first poll ticks every entry at once (its current period has not been ticked yet), the next
+  // one a period on: seconds away in real time, so said at debug only.
+  const now = options.clock.now().getTime();
+  for (const entry of entries) {
+    const period = entry.everySimulatedSeconds * 1000;
+    options.logger.debug(`schedule ${entry.label} (every ${entry.everySimulatedSeconds} s of demo time): now, then at ${new Date(Math.floor(now / period) * period + period).toISOString()} demo time`, { schedule: entry.label });
+  }
   void poll();
   const timer = setInterval(() => void poll(), options.realPollMs ?? 250);
   return { stop: () => clearInterval(timer) };

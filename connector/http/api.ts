@@ -22,8 +22,9 @@ import { sendError } from './send-error';
  * approvals, act on them (connector/cases), ask for a sync, look at failed jobs and quarantined
  * records; and the Prometheus metrics.
  *
- * - Every route but GET /health needs `Authorization: Bearer <api.token>` (GET /metrics too,
- *   unless `metricsPublic`). The token is compared in constant time and never logged.
+ * - Every route but the probes, GET /health and GET /ready, needs `Authorization: Bearer
+ *   <api.token>` (GET /metrics too, unless `metricsPublic`); the probes answer a status and
+ *   nothing else. The token is compared in constant time and never logged.
  * - Errors are `{ error: { code, message } }` (400 adds `problems`, each with its path).
  * - The log has one line per request: method, route pattern, status, duration. No query
  *   string, no body, no header: nothing personal and nothing secret.
@@ -54,7 +55,7 @@ export interface ApiDeps {
   locale?: string;
   /** The law-firm partner: its signed webhook is served at POST /webhooks/lawfirm. */
   lawfirm?: LawFirmLink;
-  /** The legal figures in use: GET /legal/status, and the warnings of GET /ready. */
+  /** The legal figures in use: GET /legal/status. */
   legal?: LegalData;
   /** The procedure figures: the deadlines that follow a title in GET /cases/:id/dossiers. */
   procedures?: ProcedureData;
@@ -83,6 +84,8 @@ const BODY_LIMIT_BYTES = 64 * 1024;
  * answer a longer one with "no route" instead of checking it. The margin is for escapes.
  */
 const MAX_PARAM_LENGTH = 600;
+/** What a load balancer or an orchestrator polls, without a token: they answer a status and nothing else (ops-routes.ts). */
+const PROBE_ROUTES = new Set(['/health', '/ready']);
 /** Routes polled by probes and scrapers: logged at debug, not info. */
 const QUIET_ROUTES = new Set(['/health', '/ready', '/metrics']);
 
@@ -127,7 +130,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.url;
     // The firm's webhook carries its own authentication: the HMAC signature (webhook-routes.ts).
-    if (route === '/health' || (route === '/metrics' && ctx.metricsPublic) || (route === WEBHOOK_ROUTE && deps.lawfirm?.options.webhook)) return;
+    if (PROBE_ROUTES.has(route ?? '') || (route === '/metrics' && ctx.metricsPublic) || (route === WEBHOOK_ROUTE && deps.lawfirm?.options.webhook)) return;
     if (authorized(request.headers.authorization)) return;
     reply.header('www-authenticate', 'Bearer realm="recouvra"');
     return sendError(reply, 401, 'UNAUTHORIZED', 'send the API token of the configuration (api.token) as Authorization: Bearer <token>');

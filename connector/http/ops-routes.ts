@@ -9,8 +9,36 @@ import { IdParamSchema, intParam, parseRequest } from './request-validation';
 
 /** The daemon's own state: liveness, readiness, metrics, jobs, quarantine, a sync on demand. */
 
-/** How long GET /ready waits for the store (ms) before calling it unreachable. */
+/** How long GET /ready waits for each dependency (ms) before calling it down. */
 const READY_TIMEOUT_MS = 2_000;
+
+/**
+ * Probes (GET /health, GET /ready) are answered without a token, so they say nothing but a
+ * status, and for /ready which dependency is down: no counts, no names, no warnings (those are
+ * behind the token, at GET /legal/status and GET /metrics).
+ */
+export type ReadyAnswer = { status: 'ready' } | { status: 'not_ready'; down: string[] };
+
+/** Every dependency the daemon needs to work: the store, and Redis when the jobs are there. */
+async function readiness(ctx: ApiContext): Promise<ReadyAnswer> {
+  const checks: { name: string; ping: () => Promise<void> }[] = [{ name: 'store', ping: () => ctx.store.ping() }];
+  const queue = ctx.queue;
+  if (queue?.kind === 'redis') checks.push({ name: 'redis', ping: () => queue.ping() });
+  const answers = await Promise.all(checks.map(async (c) => ({ name: c.name, up: await answersWithin(c.ping, READY_TIMEOUT_MS) })));
+  const down = answers.filter((a) => !a.up).map((a) => a.name);
+  return down.length === 0 ? { status: 'ready' } : { status: 'not_ready', down };
+}
+
+function answersWithin(ping: () => Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    ping().then(
+      () => true,
+      () => false,
+    ),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
 
 const FailedJobsQuerySchema = z.strictObject({
   name: z.enum(JOB_NAMES, { error: `must be one of ${JOB_NAMES.join(', ')}` }).optional(),
@@ -26,17 +54,8 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get('/health', async () => ({ status: 'ok' }));
 
   app.get('/ready', async (_request, reply) => {
-    const ready = await Promise.race([
-      ctx.store.ping().then(
-        () => true,
-        () => false,
-      ),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), READY_TIMEOUT_MS).unref()),
-    ]);
-    if (!ready) return sendError(reply, 503, 'STORE_UNREACHABLE', 'the store does not answer');
-    // Warnings do not make the daemon unready: it works, but claims needing a missing semester are refused.
-    const warnings = ctx.legal ? rateStatus(ctx.legal, businessDate(ctx.clock, ctx.timeZone)).warnings : [];
-    return { status: 'ready', store: ctx.store.driver, warnings };
+    const answer = await readiness(ctx);
+    return reply.code(answer.status === 'ready' ? 200 : 503).send(answer);
   });
 
   app.get('/legal/status', async (_request, reply) => {

@@ -72,6 +72,7 @@ export class BullMqJobQueue implements JobQueue {
   readonly kind = 'redis';
 
   private readonly connection: RedisOptions;
+  private readonly url: string;
   private readonly prefix: string;
   private readonly completedRetentionSeconds: number;
   private readonly logger: QueueLog;
@@ -83,6 +84,7 @@ export class BullMqJobQueue implements JobQueue {
   constructor(options: BullMqJobQueueOptions) {
     if (!/^rediss?:\/\//.test(options.url)) throw new RangeError(`the Redis URL must start with redis:// or rediss://, got ${describeRedisUrl(options.url)}`);
     this.connection = { url: options.url };
+    this.url = options.url;
     this.prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
     if (this.prefix.length === 0) throw new RangeError('the Redis key prefix must not be empty');
     this.completedRetentionSeconds = Math.ceil(checkRetentionMs(options.completedRetentionMs ?? DEFAULT_COMPLETED_RETENTION_MS) / 1_000);
@@ -169,6 +171,17 @@ export class BullMqJobQueue implements JobQueue {
       counts.failed += c['failed'] ?? 0;
     }
     return counts;
+  }
+
+  /** Waits as long as Redis does not answer (BullMQ reconnects for ever): callers bound the wait. */
+  async ping(): Promise<void> {
+    try {
+      // A read of one key (absent) through the client BullMQ wraps, which has no PING of its own.
+      const client = await this.queue('sync').client;
+      await client.get(`${this.prefix}:ready`);
+    } catch (error) {
+      throw new Error(`Redis at ${describeRedisUrl(this.url)} does not answer: ${messageOf(error)}`, { cause: error });
+    }
   }
 
   close(): Promise<void> {

@@ -80,6 +80,11 @@ export interface JobQueue {
   getJob(id: string): Promise<JobInfo | undefined>;
   /** Jobs per status, for metrics and the API. */
   counts(name?: JobName): Promise<Record<JobStatus, number>>;
+  /**
+   * Resolves when what holds the jobs answers (GET /ready, and the start of `recouvra run`); rejects
+   * with a message naming it otherwise. The store queue asks the store; the Redis queue asks Redis.
+   */
+  ping(): Promise<void>;
   /** Stops taking new jobs, waits for the running ones to finish, then releases resources. */
   close(): Promise<void>;
 }

@@ -140,6 +140,10 @@ export class StoreJobQueue implements JobQueue {
     return this.store.countJobs({ ...(name === undefined ? {} : { name }), now: this.now() });
   }
 
+  ping(): Promise<void> {
+    return this.store.ping();
+  }
+
   close(): Promise<void> {
     this.closing ??= this.drain();
     return this.closing;

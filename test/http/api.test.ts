@@ -301,11 +301,11 @@ describe('HTTP API', () => {
     it('GET /ready answers 200 while the store answers and 503 once it is closed', async () => {
       const ready = await h.call('GET', '/ready');
       expect(ready.statusCode).toBe(200);
-      expect(ready.json()).toEqual({ status: 'ready', store: 'sqlite', warnings: [] });
+      expect(ready.json()).toEqual({ status: 'ready' });
       await h.store.close();
       const closed = await h.call('GET', '/ready');
       expect(closed.statusCode).toBe(503);
-      expect(closed.json()).toEqual({ error: { code: 'STORE_UNREACHABLE', message: 'the store does not answer' } });
+      expect(closed.json()).toEqual({ status: 'not_ready', down: ['store'] });
       expect((await h.call('GET', '/health')).statusCode).toBe(200);
     });
   });

@@ -155,13 +155,13 @@ describe('a row that failed for want of a rate', () => {
 });
 
 describe('the API', () => {
-  it('GET /ready stays 200 with the rate warnings as a field; GET /legal/status gives the status', async () => {
+  it('GET /ready stays 200 and says nothing of the rates (it answers without a token); GET /legal/status gives the status', async () => {
     const h = await openHarness({ legal: bundled });
     try {
       h.clock.set('2026-12-05T09:00:00Z');
       const ready = await h.call('GET', '/ready');
       expect(ready.statusCode).toBe(200);
-      expect(ready.json()).toEqual({ status: 'ready', store: 'sqlite', warnings: [expect.stringMatching(/^LEGAL_RATES_MISSING: no rates for 2026-H2/), expect.stringMatching(/^LEGAL_RATES_DUE: .*2027-H1/)] });
+      expect(ready.json()).toEqual({ status: 'ready' });
       const status = await h.call('GET', '/legal/status');
       expect(status.statusCode).toBe(200);
       expect(status.json<ReturnType<typeof rateStatus>>().missing.map((m) => m.semester)).toEqual(['2026-H2', '2027-H1']);
