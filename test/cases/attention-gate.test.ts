@@ -30,7 +30,7 @@ describe('needs attention, with the real escalation gate', () => {
     const items = await listNeedingAttention(store, { now: new Date('2026-04-12T09:00:00.000Z') });
     expect(items.map((i) => [i.caseId, i.kind])).toEqual([[caseId, 'answered_after_notice']]);
     // The condition's own words come from the gate (connector/dossier/escalation-gate.ts), which writes its amounts itself.
-    expect(items[0]!.reason).toMatch(/^the formal notice no longer opens the way to the law firm: the debtor answered the formal notice sent on 2026-03-25: payment of 200[.,]00\s(?:€|EUR) on 2026-04-05/);
+    expect(items[0]!.reason).toMatch(/^the formal notice no longer opens the way to the law firm: le débiteur a répondu à la mise en demeure envoyée le 25\/03\/2026 : paiement de 200,00\s€ le 05\/04\/2026/);
     expect(items[0]!.todo).toContain(`recouvra promise --case ${caseId}`);
   });
 
@@ -40,6 +40,6 @@ describe('needs attention, with the real escalation gate', () => {
     expect(await listNeedingAttention(store, { now: new Date('2026-04-10T09:00:00.000Z') })).toEqual([]);
     const late = await listNeedingAttention(store, { now: new Date('2026-05-10T09:00:00.000Z') });
     expect(late.map((i) => i.kind)).toEqual(['gate_failing']);
-    expect(late[0]!.reason).toContain('its 8-day deadline ends on 2026-04-11');
+    expect(late[0]!.reason).toContain('son délai de 8 jours expire le 11/04/2026');
   });
 });
