@@ -24,7 +24,11 @@ const retry = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000, random: () 
 describe('law-firm client (wire level)', () => {
   beforeAll(() => nock.disableNetConnect());
   afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
+  // The interceptor stays in the worker process otherwise, and buffers the answers of the next test files' real servers.
+  afterAll(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
 
   it('POSTs /v1/files with the bearer key, the Idempotency-Key, JSON, and exactly the contract body', async () => {
     const request = submission(undefined, { documents: [INVOICE_1], idempotencyKey: 'case-17/dossier-1' });

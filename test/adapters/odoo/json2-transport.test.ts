@@ -19,7 +19,11 @@ const everything = (e: AdapterError) => `${e.message} ${e.userMessage} ${e.detai
 describe('JSON-2 (wire level)', () => {
   beforeAll(() => nock.disableNetConnect());
   afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
+  // The interceptor stays in the worker process otherwise, and buffers the answers of the next test files' real servers.
+  afterAll(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
 
   it('POSTs the named arguments to /json/2/<model>/<method> with bearer key and database headers', async () => {
     let sent: unknown;

@@ -24,7 +24,11 @@ const read = { isWrite: false };
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+// The interceptor stays in the worker process otherwise, and buffers the answers of the next test files' real servers.
+afterAll(() => {
+  nock.enableNetConnect();
+  nock.restore();
+});
 
 describe('real Odoo 18: activities', () => {
   const admin = () => new XmlRpcOdooRpc({ baseUrl: BASE, database: 'recouvra18', login: 'admin', apiKey: 'admin', timeoutMs: 2_000 });

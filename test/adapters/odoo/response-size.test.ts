@@ -1,3 +1,4 @@
+import nock from 'nock';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGzip } from 'node:zlib';
@@ -87,6 +88,10 @@ const xmlString = { prefix: '<?xml version="1.0"?><methodResponse><params><param
 const jsonString = { prefix: '["', suffix: '"]', contentType: 'application/json' };
 
 describe('Odoo answers larger than maxResponseBytes', () => {
+  // What the server wrote is the measure: no HTTP interceptor (nock's) may be left in this worker
+  // by an earlier test file, or it would read the whole answer itself, whatever the client does.
+  beforeAll(() => nock.restore());
+
   let big: BigServer | undefined;
   afterEach(async () => {
     await big?.close();

@@ -20,7 +20,11 @@ describe('XmlRpcOdooRpc (wire level)', () => {
 
   beforeAll(() => nock.disableNetConnect());
   afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
+  // The interceptor stays in the worker process otherwise, and buffers the answers of the next test files' real servers.
+  afterAll(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
 
   it('authenticates once, lazily, then sends execute_kw(db, uid, key, model, method, [ids], named)', async () => {
     const auth = authenticates();

@@ -12,7 +12,11 @@ const transport = () => new XmlRpcTransport({ baseUrl: BASE, timeoutMs: 2_000, s
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+// The interceptor stays in the worker process otherwise, and buffers the answers of the next test files' real servers.
+afterAll(() => {
+  nock.enableNetConnect();
+  nock.restore();
+});
 
 describe('XML-RPC transport (wire level)', () => {
   it('sends exactly the bytes Python’s xmlrpc.client sends and decodes Odoo’s answer', async () => {

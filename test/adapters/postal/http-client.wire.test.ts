@@ -30,7 +30,11 @@ const providerError = (code: string, message: string, details?: { field: string;
 describe('postal client (wire level)', () => {
   beforeAll(() => nock.disableNetConnect());
   afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
+  // The interceptor stays in the worker process otherwise, and buffers the answers of the next test files' real servers.
+  afterAll(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
 
   it('POSTs /v1/letters as JSON with the PDF in base64, the bearer key and the Idempotency-Key', async () => {
     const body =

@@ -25,7 +25,11 @@ const providerError = (code: string, message: string) => ({ error: { code, messa
 describe('SMS client (wire level)', () => {
   beforeAll(() => nock.disableNetConnect());
   afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
+  // The interceptor stays in the worker process otherwise, and buffers the answers of the next test files' real servers.
+  afterAll(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
 
   it('POSTs /v1/messages with the bearer key, the Idempotency-Key and exactly the contract body', async () => {
     const scope = nock(BASE)
