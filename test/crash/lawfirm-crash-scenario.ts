@@ -42,6 +42,8 @@ export interface LawFirmCrashOptions {
   daysPerSecond: number;
   /** Simulated days from the start after which business time stops. */
   days: number;
+  /** Also inject faults while it runs (see injectFaults). */
+  faults?: boolean;
 }
 
 export interface LawFirmCrashReport extends CrashReport {
@@ -66,6 +68,8 @@ export interface LawFirmCrashReport extends CrashReport {
     notesChecked: number;
   };
   approvals: number;
+  /** The faults injected, in order, with the real second each began. */
+  faults: string[];
 }
 
 const START = '2026-04-01T07:00:00Z';
@@ -97,6 +101,7 @@ export async function runLawFirmCrashScenario(options: LawFirmCrashOptions): Pro
   const openStore = () => openSqliteStore(storePath);
   const api = axios.create({ baseURL: `http://127.0.0.1:${apiPort}`, headers: { Authorization: `Bearer ${token}` }, timeout: 5_000, validateStatus: () => true });
   const approver = approveEverything(api);
+  const faults = options.faults ? injectFaults({ smtp, odoo, firm, sms, postal }) : undefined;
   let random = options.seed * 7_919 + 1;
   const next = () => ((random = (random * 48_271) % 2_147_483_647) / 2_147_483_647);
   let last: ReturnType<typeof start> | undefined;
@@ -121,13 +126,15 @@ export async function runLawFirmCrashScenario(options: LawFirmCrashOptions): Pro
     while (clock.now() < stopAt) await sleep(500);
     await untilQuiet(openStore, firm, 240_000);
     approver.stop();
+    faults?.stop();
     last.kill('SIGTERM');
     const code = await exited(last);
     if (code !== 0) throw new Error(`the last run exited with ${String(code)}; see ${dir}`);
     const base = await verify({ openStore, mailDir: join(dir, 'mail'), odooUrl: odoo.url, sms, kills });
-    return { ...base, firm: await verifyFirm(openStore, firm, odoo.url), approvals: approver.count() };
+    return { ...base, firm: await verifyFirm(openStore, firm, odoo.url), approvals: approver.count(), faults: faults?.log ?? [] };
   } finally {
     approver.stop();
+    faults?.stop();
     if (last && last.exitCode === null && last.signalCode === null) last.kill('SIGKILL');
     await odoo.stop();
     await smtp.close();
@@ -156,6 +163,51 @@ function approveEverything(api: ReturnType<typeof axios.create>): { stop(): void
     }
   })();
   return { stop: () => void (stopped = true), count: () => approved };
+}
+
+/**
+ * Faults while the daemon works, each when there is something for it to hit: SMTP greylisting
+ * (451) for 10 s once mail flows, then Odoo answering 503 to 40 requests (mid-sync and
+ * mid-write-back); once the firm has a file: the answer to the next submission lost, the firm
+ * down for 8 s, then 429s and 500s; SMS and postal 503s; last, one e-mail refused for good (550).
+ * Only the 550 may fail a row for good.
+ */
+function injectFaults(p: { smtp: Awaited<ReturnType<typeof startSmtpSink>>; odoo: OdooSimulator; firm: LawFirmSimulator; sms: SmsSimulator; postal: PostalSimulator }): { stop(): void; log: string[] } {
+  const log: string[] = [];
+  const began = Date.now();
+  const note = (what: string) => log.push(`${Math.round((Date.now() - began) / 1000)} s: ${what}`);
+  let stopped = false;
+  void (async () => {
+    const until = async (ready: () => boolean) => {
+      while (!stopped && !ready()) await sleep(200);
+      return !stopped;
+    };
+    if (!(await until(() => p.smtp.count() > 0))) return;
+    p.smtp.refuse({ code: 451, forMs: 10_000 });
+    note('SMTP answers 451 (greylisting) for 10 s');
+    await sleep(3_000);
+    p.odoo.controls.failNext(40, 503);
+    note('Odoo answers 503 to the next 40 requests');
+    if (!(await until(() => p.firm.listFiles().length > 0))) return;
+    p.firm.controls.dropNext(1);
+    note("the firm's answer to the next request is lost (the connection cut after it was processed)");
+    await sleep(2_000);
+    p.firm.controls.down(2);
+    note('the firm is down (503) for 8 s');
+    await sleep(8_000);
+    p.firm.controls.up();
+    p.firm.controls.rateLimitNext(2, 1);
+    p.firm.controls.failNext(2, 500);
+    note('the firm is back, then asks to slow down twice (429) and fails twice (500)');
+    p.sms.controls.failNext(3, 503);
+    p.postal.controls.failNext(3, 503);
+    note('SMS and postal providers answer 503 three times each');
+    await sleep(4_000);
+    if (stopped) return;
+    p.smtp.refuse({ code: 550, messages: 1 });
+    note('SMTP refuses the next recipient for good (550)');
+  })();
+  return { stop: () => void (stopped = true), log };
 }
 
 /** Until every event the firm recorded is applied, no dossier is in doubt and the outbox is empty. */
