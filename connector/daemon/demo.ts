@@ -273,7 +273,7 @@ function describeSeconds(seconds: number): string {
 }
 
 /** A TCP port free on the loopback now (the demo API takes it a moment later). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

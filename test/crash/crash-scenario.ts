@@ -216,7 +216,12 @@ daemon:
   outboxCron: "* * * * * *"
   drainTimeoutMs: 20000
 ${queue}
-channels:
+${channelsAndConnectionYaml(p)}`;
+}
+
+/** The channels and the Odoo connection of a crash test's configuration, to the simulators of the harness. */
+export function channelsAndConnectionYaml(p: { odooUrl: string; smtpPort: number; smsUrl: string; postalUrl: string }): string {
+  return `channels:
   email:
     host: 127.0.0.1
     port: ${p.smtpPort}

@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { packageRoot } from '../../connector/paths';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LawFirmSimulator } from '../../adapters/lawfirm/simulator/server';
@@ -12,13 +11,14 @@ import { OdooSimulator } from '../../adapters/odoo/simulator/server';
 import { XmlRpcOdooRpc } from '../../adapters/odoo/transport/xmlrpc-rpc';
 import { PostalSimulator } from '../../adapters/postal/simulator/server';
 import { SmsSimulator } from '../../adapters/sms/simulator/server';
+import { freePort } from '../../connector/daemon/demo';
 import { startSmtpSink } from '../../connector/daemon/smtp-sink';
 import { procedureKey } from '../../connector/lawfirm/procedure-events';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';
 import { anchoredClock } from '../../connector/time/clock';
 import { writeBackMarker } from '../../mappings/odoo/write-back';
-import { exited, start, untilLogged, verify, type CrashReport } from './crash-scenario';
+import { channelsAndConnectionYaml, exited, start, untilLogged, verify, type CrashReport } from './crash-scenario';
 
 /**
  * The crash test of the whole loop, law firm included: the daemon (the built CLI) runs on a
@@ -291,18 +291,6 @@ async function verifyFirm(openStore: () => Promise<Store>, firm: LawFirmSimulato
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * The bundled policies with the waits between steps cut to 2 days and the escalation to 10 days
  * after the formal notice, or the day after its deadline when longer (the deadline still counts
@@ -368,26 +356,5 @@ lawfirm:
   transport: api
   api: { baseUrl: ${JSON.stringify(p.firmUrl)}, apiKey: ${JSON.stringify(p.firmKey)}, webhookSecret: "${p.webhookSecret}" }
   pollCron: "*/2 * * * * *"
-channels:
-  email:
-    host: 127.0.0.1
-    port: ${p.smtpPort}
-    requireTls: false
-    from: { address: recouvrement@crash.test, name: Crash Test SAS }
-  sms:
-    baseUrl: ${p.smsUrl}
-    apiKey: sim-sms-key
-    senderId: CrashTest
-    contactWindow: { days: [mon, tue, wed, thu, fri, sat, sun], ranges: [{ from: "00:00", to: "24:00" }], publicHolidays: none }
-  postal:
-    baseUrl: ${p.postalUrl}
-    apiKey: sim-postal-key
-connections:
-  - id: odoo
-    type: odoo
-    url: ${p.odooUrl}
-    database: demo
-    login: recouvra
-    apiKey: recouvra-api-key
-`;
+${channelsAndConnectionYaml(p)}`;
 }
