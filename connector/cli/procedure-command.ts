@@ -3,7 +3,7 @@ import { LegalDataError } from '../claim/legal-data';
 import { loadProcedureData } from '../dossier/procedure-data';
 import { parseProcedureInput, procedureFacts } from '../dossier/procedure-input.schema';
 import { recommendProcedure, type ProcedureRecommendation } from '../dossier/recommend-procedure';
-import { formatMinor } from '../claim/compute-claim';
+import { formatMoney } from '../model/money.schema';
 import { isIsoDate } from '../time/calendar-date';
 import { emit, type CommandResult } from './command-result';
 import { readJsonInput } from './json-input';
@@ -33,7 +33,7 @@ export function runProcedure(args: { input: string; asOf: string; json?: boolean
   if (args.json) return { exitCode: 0, stdout: `${JSON.stringify(advice, null, 2)}\n`, stderr: '' };
   const c = parsed.data.claim;
   const lines = [
-    `Procedure as of ${args.asOf}, claim ${formatMinor(c.principal + c.interest + c.indemnity, parsed.data.currency)}: ${advice.procedure.replace(/_/g, ' ')}`,
+    `Procedure as of ${args.asOf}, claim ${formatMoney(c.principal + c.interest + c.indemnity, parsed.data.currency)}: ${advice.procedure.replace(/_/g, ' ')}`,
     `court: ${advice.court.name ?? advice.court.kind.replace(/_/g, ' ')} — ${advice.court.territory}`,
     `lawyer: ${advice.lawyer.compulsory ? 'compulsory' : 'not compulsory'} (${advice.lawyer.reason})`,
     'why:',

@@ -169,7 +169,7 @@ async function reportPayment(options: DossierPerformerOptions, action: Action): 
   const payment = await directPaymentOf(store, action, dossier.content);
   if (!payment) return { summary: 'payment not reported: the payment is no longer in the journal' };
   await link.options.partner.reportPayment(dossier.fileId!, payment, action.idempotencyKey);
-  return { summary: `payment of ${payment.amount} ${payment.currency} minor units reported to ${link.id} (file ${dossier.fileId})${payment.settlesInFull ? '; nothing is left to claim, the firm is asked to close the file' : ''}`, data: { fileId: dossier.fileId, ...payment } };
+  return { summary: `payment of ${formatMoney(payment.amount, payment.currency)} reported to ${link.id} (file ${dossier.fileId})${payment.settlesInFull ? '; nothing is left to claim, the firm is asked to close the file' : ''}`, data: { fileId: dossier.fileId, ...payment } };
 }
 
 async function withdraw(options: DossierPerformerOptions, action: Action): Promise<PerformResult> {

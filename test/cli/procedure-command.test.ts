@@ -41,7 +41,7 @@ describe('recouvra procedure', () => {
   it('a readable summary names the procedure, the court, the lawyer rule, the reasons and the deadlines', () => {
     const out = runProcedure({ input: write('facts2.json', { ...FACTS, disputed: ['FAC-1 (marchandise endommagée)'] }), asOf: '2026-12-05' });
     expect(out.exitCode).toBe(0);
-    expect(out.stdout).toMatch(/^Procedure as of 2026-12-05, claim 5040\.00 EUR: assignation au fond\ncourt: Tribunal des activités économiques du Havre/);
+    expect(out.stdout).toMatch(/^Procedure as of 2026-12-05, claim 5\s040,00\s€: assignation au fond\ncourt: Tribunal des activités économiques du Havre/);
     expect(out.stdout).toMatch(/\nlawyer: not compulsory/);
     // The framing of the summary is the CLI's (English); the reasons are the dossier's, in French.
     expect(out.stdout).toMatch(/\nwhy:\n {2}- la créance est contestée : FAC-1 \(marchandise endommagée\)\n/);
