@@ -186,8 +186,15 @@ function checkIdentifiers(who: string, ids: { siren?: string | undefined; siret?
   if (problems.length) throw new DossierError('INVALID_IDENTIFIER', `${who}: a registration number is invalid; correct it in the ledger or the configuration before the file is handed over`, problems);
 }
 
+/** An intra-community VAT number as the dossier carries it: country prefix, then 2 to 13 letters or digits. */
+const VAT_SHAPE = /^[A-Z]{2}[0-9A-Z]{2,13}$/;
+
 function debtorIdentity(d: Debtor, deps: DossierDeps, warnings: string[]): Dossier['debtor'] {
-  const { siren, siret, vat } = d.registration;
+  const { siren, siret } = d.registration;
+  // A VAT number the ledger wrote in another form (dots, dashes, a suffix) is left out, said:
+  // the firm's contract takes only its plain form, and it is not needed to file.
+  const vat = d.registration.vat === undefined || VAT_SHAPE.test(d.registration.vat) ? d.registration.vat : undefined;
+  if (d.registration.vat !== undefined && vat === undefined) warnings.push(FR.dossier.vatLeftOut(d.registration.vat));
   checkIdentifiers('debtor', { siren, siret, vat });
   if (d.kind === 'company' && !siren && !siret) warnings.push(FR.dossier.noSiren);
   // The registered office sets the court's territory and is where acts are served; a person's

@@ -186,6 +186,7 @@ export const FR = {
       `transmis sur décision du créancier (${p.reason}) bien que les conditions suivantes ne soient pas remplies : ${p.failed.map((f) => `${CONDITION[f.id]} — ${f.reason}`).join(' ; ')}`,
     noticeWithoutAcknowledgement: (p: { on: string; returned: boolean }) =>
       `la mise en demeure n'a pas d'avis de réception : sa date est celle de son envoi (${D(p.on)})${p.returned ? " ; la lettre recommandée est revenue à l'expéditeur" : ''}`,
+    vatLeftOut: (vat: string) => `le numéro de TVA « ${vat} » de la comptabilité n'a pas la forme d'un numéro de TVA intracommunautaire (deux lettres, puis 2 à 13 lettres ou chiffres) : il est omis ; le vérifier (VIES) avant toute saisine`,
     noSiren: "le débiteur n'a ni SIREN ni SIRET en comptabilité : l'identifier au registre (recherche-entreprises.api.gouv.fr) avant toute saisine",
     noRegisteredOffice: (addressKind: string) =>
       `aucune adresse de siège social en comptabilité : l'adresse ${ADDRESS_KIND[addressKind] ?? addressKind} est indiquée ; vérifier le siège social au registre, la compétence territoriale du tribunal en dépend`,

@@ -101,12 +101,19 @@ async function submit(options: DossierPerformerOptions, action: Action): Promise
   return { summary: `dossier handed to the law firm ${link.id}: file ${result.fileId} (${reconciledState ?? result.status}${how})`, data: { dossierId: prepared.dossier.id, fileId: result.fileId, status: result.status, reasons: result.reasons, replayed: result.replayed, ...(reconciledState !== undefined ? { reconciled: true } : {}) } };
 }
 
-/** The firm read the dossier and opened no file (422): it is no longer open on our side either. */
+/**
+ * Answers that mean no file was opened for this dossier, and never will be for these bytes: the
+ * firm read it and refused it (422), or the file drop would not write it (it fails the contract's
+ * XSD — crash test: a debtor's VAT number in a form the manifest refuses). The dossier is no
+ * longer open on our side either: not a submission in doubt, a case that needs attention.
+ */
+const NEVER_OPENED = new Set(['LAWFIRM_DOSSIER_INVALID', 'FILE_DROP_INVALID_OUTPUT']);
+
 async function refuseInvalid(options: DossierPerformerOptions, action: Action, dossierId: string, e: unknown): Promise<void> {
-  if (!(e instanceof AdapterError) || e.code !== 'LAWFIRM_DOSSIER_INVALID') return;
+  if (!(e instanceof AdapterError) || !NEVER_OPENED.has(e.code)) return;
   const { store, clock, link } = options;
   const at = clock.now().toISOString();
-  await store.refusePreparedDossier({ id: dossierId, at, journal: [{ caseId: action.caseId, at, actor: { kind: 'system', id: 'outbox' }, type: 'dossier_refused', summary: `dossier ${dossierId} refused by ${link.id}, no file opened: ${e.userMessage}`, data: { dossierId, partner: link.id, code: e.code } }] });
+  await store.refusePreparedDossier({ id: dossierId, at, journal: [{ caseId: action.caseId, at, actor: { kind: 'system', id: 'outbox' }, type: 'dossier_refused', summary: e.code === 'FILE_DROP_INVALID_OUTPUT' ? `dossier ${dossierId} not written for ${link.id}, no file opened: ${e.userMessage}` : `dossier ${dossierId} refused by ${link.id}, no file opened: ${e.userMessage}`, data: { dossierId, partner: link.id, code: e.code } }] });
 }
 
 /**

@@ -3,6 +3,9 @@ import { DebtorSchema, ReceivableSchema, minorUnitDigits, type Debtor, type Rece
 import { isValidFrenchVat, isValidSiren, isValidSiret } from '../../connector/model/identifiers';
 import { OdooMoveWireSchema, OdooPartnerWireSchema, type OdooMoveWire, type OdooPartnerWire } from './odoo-wire.schema';
 
+/** An intra-community VAT number once stripped: country prefix, then 2 to 13 letters or digits (the dossier XSD's pattern). */
+const VAT_SHAPE = /^[A-Z]{2}[0-9A-Z]{2,13}$/;
+
 /** A mapped record, or the reason it was quarantined (never silently dropped). */
 export type Mapped<T> = { ok: true; value: T; warnings: string[] } | { ok: false; reason: string };
 
@@ -149,9 +152,11 @@ export function partnerToDebtor(raw: unknown, connection: string): Mapped<Debtor
   if (registry && !isValidSiren(registry)) ignored.push('company_registry (not a valid SIREN)');
   const siret = siretRaw && isValidSiret(siretRaw) && (!siren || siretRaw.startsWith(siren)) ? siretRaw : undefined;
   if (siretRaw && !siret) ignored.push('siret (not a valid SIRET for this partner)');
-  const vatRaw = text(p.vat)?.replace(/\s/g, '').toUpperCase();
-  const vat = vatRaw && (!vatRaw.startsWith('FR') || isValidFrenchVat(vatRaw)) ? vatRaw : undefined;
-  if (vatRaw && !vat) ignored.push('vat (wrong key)');
+  // As VIES writes them: no spaces, dots or dashes ("CHE-123.456.789 TVA" is CHE123456789TVA).
+  const vatRaw = text(p.vat)?.replace(/[^0-9A-Za-z]/g, '').toUpperCase();
+  const vatShaped = vatRaw !== undefined && VAT_SHAPE.test(vatRaw);
+  const vat = vatRaw && vatShaped && (!vatRaw.startsWith('FR') || isValidFrenchVat(vatRaw)) ? vatRaw : undefined;
+  if (vatRaw && !vat) ignored.push(vatShaped ? 'vat (wrong key)' : 'vat (not a VAT number: 2 letters, then 2 to 13 letters or digits)');
   // A malformed e-mail or phone is dropped; it must not keep the debtor out.
   const emails: string[] = [];
   const keyed = (text(p.email) ?? '').split(/[,;]/).map((x) => x.trim()).filter((x) => x !== '');

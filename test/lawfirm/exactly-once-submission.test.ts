@@ -8,6 +8,7 @@ import { LawFirmLink } from '../../connector/lawfirm/link';
 import { dossierBuilder } from '../../connector/lawfirm/open-link';
 import type { Action } from '../../connector/model/action.schema';
 import type { Store } from '../../connector/store/store';
+import { AdapterError } from '../../connector/sync/adapter-error';
 import type { ErpAdapter } from '../../connector/sync/adapter';
 import type { ConnectionAdapter } from '../../connector/sync/connections';
 import { CREDITOR, LEGAL, openStore, pdf, POLICIES, PROCEDURES, recordEscalation, seedWorld, sha256, TIME_ZONE } from '../dossier/fixtures';
@@ -142,6 +143,17 @@ describe('exactly-once submission of a dossier', () => {
     expect(status).toHaveBeenCalledWith('F-OTHER');
     const [dossier] = await store.listDossiers({ caseId: action.caseId });
     expect(dossier).toMatchObject({ status: 'prepared', fileId: null });
+  });
+
+  it('a dossier the file drop will not write (it fails the contract) is no longer open, nor in doubt at the next start', async () => {
+    const { action, perform } = await world();
+    jest.spyOn(firm, 'submit').mockRejectedValueOnce(new AdapterError({ code: 'FILE_DROP_INVALID_OUTPUT', kind: 'system', userMessage: 'dossier x cannot be written for the law firm: it fails xsd/dossier-manifest.xsd at dossier/debtor/vat' }));
+    await expect(perform()).rejects.toThrow(/FILE_DROP_INVALID_OUTPUT/);
+    const [dossier] = await store.listDossiers({ caseId: action.caseId });
+    expect(dossier).toMatchObject({ status: 'rejected', fileId: null });
+    expect((await store.readJournal(action.caseId)).at(-1)).toMatchObject({ type: 'dossier_refused', summary: expect.stringMatching(/not written for cabinet, no file opened/) });
+    await store.completeAction({ id: action.id, status: 'failed', attempts: 1, lastError: 'FILE_DROP_INVALID_OUTPUT', at: clock.now().toISOString() });
+    expect(await requeueSubmissionsInDoubt({ store, clock, partner: 'cabinet' })).toBe(0);
   });
 
   it('a document whose stored bytes changed is not sent: the dossier cannot be sent again as it was', async () => {

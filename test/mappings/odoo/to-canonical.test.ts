@@ -153,6 +153,14 @@ describe('Odoo res.partner → Debtor', () => {
     });
   });
 
+  it('writes a VAT number as VIES does, without separators, and drops one of no VAT shape', () => {
+    const swiss = partnerToDebtor({ ...partner, country_id: false, company_registry: false, siret: false, vat: 'CHE-252.770.490 TVA' }, 'main');
+    expect(swiss.ok && swiss.value.registration.vat).toBe('CHE252770490TVA');
+    const none = partnerToDebtor({ ...partner, company_registry: false, siret: false, vat: 'n/a' }, 'main');
+    expect(none.ok && none.value.registration).toEqual({});
+    expect(none.warnings.join('\n')).toContain('vat (not a VAT number: 2 letters, then 2 to 13 letters or digits)');
+  });
+
   it('keeps the debtor but drops invalid identifiers and contact details, with warnings', () => {
     const r = partnerToDebtor({ ...partner, company_registry: '123456789', siret: '11111111111111', vat: 'FR00732829320', email: 'not-an-email', phone: 'call me' }, 'main');
     expect(r.ok).toBe(true);
