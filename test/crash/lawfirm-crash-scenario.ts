@@ -5,6 +5,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { packageRoot } from '../../connector/paths';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FileDropFirm } from '../../adapters/lawfirm/simulator/file-drop-firm';
 import { LawFirmSimulator } from '../../adapters/lawfirm/simulator/server';
 import { createOdooDatabase } from '../../adapters/odoo/simulator/model';
 import { OdooSimulator } from '../../adapters/odoo/simulator/server';
@@ -24,7 +25,8 @@ import { channelsAndConnectionYaml, exited, start, untilLogged, verify, type Cra
  * The crash test of the whole loop, law firm included: the daemon (the built CLI) runs on a
  * simulated clock (`daemon.simulatedClock`: the same business time across restarts) from first
  * reminders to formal notices, approvals (given through its API, as a controller would), hand-offs
- * to the simulated firm over its HTTP API, the firm's signed webhooks and polled feed, and the
+ * to the simulated firm over its HTTP API (its signed webhooks and polled feed) or its file drop
+ * (dossier folders out, status files in), and the
  * procedure notes written back into Odoo — while this harness kills it with SIGKILL at random
  * moments and starts it again. The simulators live in THIS process and survive the kills. Time
  * stops at `stopAt`; the last run then finishes the work, is stopped with SIGTERM, and what the
@@ -44,7 +46,12 @@ export interface LawFirmCrashOptions {
   days: number;
   /** Also inject faults while it runs (see injectFaults). */
   faults?: boolean;
+  /** How dossiers reach the firm: its HTTP API (default, with signed webhooks) or the file drop. */
+  transport?: 'api' | 'file-drop';
 }
+
+/** What the checks read of either simulated firm. */
+type Firm = LawFirmSimulator | FileDropFirm;
 
 export interface LawFirmCrashReport extends CrashReport {
   firm: {
@@ -90,13 +97,21 @@ export async function runLawFirmCrashScenario(options: LawFirmCrashOptions): Pro
   const apiPort = await freePort();
   const token = randomBytes(24).toString('hex');
   const webhookSecret = randomBytes(24).toString('hex');
-  const firm = await new LawFirmSimulator({ startAt: START, speed, stopAt: stopAt.toISOString(), seed: options.seed, webhook: { url: `http://127.0.0.1:${apiPort}/webhooks/lawfirm`, secret: webhookSecret } }).start();
+  const shared = { outbound: join(dir, 'firm', 'outbound'), inbound: join(dir, 'firm', 'inbound') };
+  const firm: Firm =
+    options.transport === 'file-drop'
+      ? await new FileDropFirm({ ...shared, startAt: START, speed, stopAt: stopAt.toISOString(), seed: options.seed }).start()
+      : await new LawFirmSimulator({ startAt: START, speed, stopAt: stopAt.toISOString(), seed: options.seed, webhook: { url: `http://127.0.0.1:${apiPort}/webhooks/lawfirm`, secret: webhookSecret } }).start();
+  const lawfirmYaml =
+    firm instanceof LawFirmSimulator
+      ? `  transport: api\n  api: { baseUrl: ${JSON.stringify(firm.url)}, apiKey: ${JSON.stringify(firm.apiKey)}, webhookSecret: "${webhookSecret}" }`
+      : `  transport: file-drop\n  fileDrop: { outbound: ${JSON.stringify(shared.outbound)}, inbound: ${JSON.stringify(shared.inbound)} }`;
   const policiesDir = compressedPolicies(dir);
   const storePath = join(dir, 'recouvra.sqlite');
   const config = join(dir, 'recouvra.yaml');
   writeFileSync(
     config,
-    configYaml({ policiesDir, storePath, odooUrl: odoo.url, smtpPort: smtp.port, smsUrl: sms.url, postalUrl: postal.url, firmUrl: firm.url, firmKey: firm.apiKey, webhookSecret, apiPort, token, clock: { start: START, anchor: anchor.toISOString(), speed, stopAt: stopAt.toISOString() } }),
+    configYaml({ policiesDir, storePath, odooUrl: odoo.url, smtpPort: smtp.port, smsUrl: sms.url, postalUrl: postal.url, lawfirmYaml, apiPort, token, clock: { start: START, anchor: anchor.toISOString(), speed, stopAt: stopAt.toISOString() } }),
   );
   const openStore = () => openSqliteStore(storePath);
   const api = axios.create({ baseURL: `http://127.0.0.1:${apiPort}`, headers: { Authorization: `Bearer ${token}` }, timeout: 5_000, validateStatus: () => true });
@@ -168,11 +183,12 @@ function approveEverything(api: ReturnType<typeof axios.create>): { stop(): void
 /**
  * Faults while the daemon works, each when there is something for it to hit: SMTP greylisting
  * (451) for 10 s once mail flows, then Odoo answering 503 to 40 requests (mid-sync and
- * mid-write-back); once the firm has a file: the answer to the next submission lost, the firm
- * down for 8 s, then 429s and 500s; SMS and postal 503s; last, one e-mail refused for good (550).
- * Only the 550 may fail a row for good.
+ * mid-write-back), then one e-mail refused for good (550); once the firm has a file: over HTTP,
+ * the answer to the next submission lost, the firm down for 8 s, then 429s and 500s — by file
+ * drop, damaged, duplicated and out-of-order status files; SMS and postal 503s. Only the 550 may
+ * fail a row for good.
  */
-function injectFaults(p: { smtp: Awaited<ReturnType<typeof startSmtpSink>>; odoo: OdooSimulator; firm: LawFirmSimulator; sms: SmsSimulator; postal: PostalSimulator }): { stop(): void; log: string[] } {
+function injectFaults(p: { smtp: Awaited<ReturnType<typeof startSmtpSink>>; odoo: OdooSimulator; firm: Firm; sms: SmsSimulator; postal: PostalSimulator }): { stop(): void; log: string[] } {
   const log: string[] = [];
   const began = Date.now();
   const note = (what: string) => log.push(`${Math.round((Date.now() - began) / 1000)} s: ${what}`);
@@ -188,30 +204,38 @@ function injectFaults(p: { smtp: Awaited<ReturnType<typeof startSmtpSink>>; odoo
     await sleep(3_000);
     p.odoo.controls.failNext(40, 503);
     note('Odoo answers 503 to the next 40 requests');
-    if (!(await until(() => p.firm.listFiles().length > 0))) return;
-    p.firm.controls.dropNext(1);
-    note("the firm's answer to the next request is lost (the connection cut after it was processed)");
-    await sleep(2_000);
-    p.firm.controls.down(2);
-    note('the firm is down (503) for 8 s');
     await sleep(8_000);
-    p.firm.controls.up();
-    p.firm.controls.rateLimitNext(2, 1);
-    p.firm.controls.failNext(2, 500);
-    note('the firm is back, then asks to slow down twice (429) and fails twice (500)');
-    p.sms.controls.failNext(3, 503);
-    p.postal.controls.failNext(3, 503);
-    note('SMS and postal providers answer 503 three times each');
-    await sleep(4_000);
     if (stopped) return;
     p.smtp.refuse({ code: 550, messages: 1 });
     note('SMTP refuses the next recipient for good (550)');
+    if (!(await until(() => p.firm.listFiles().length > 0))) return;
+    if (p.firm instanceof LawFirmSimulator) {
+      p.firm.controls.dropNext(1);
+      note("the firm's answer to the next request is lost (the connection cut after it was processed)");
+      await sleep(2_000);
+      p.firm.controls.down(2);
+      note('the firm is down (503) for 8 s');
+      await sleep(8_000);
+      p.firm.controls.up();
+      p.firm.controls.rateLimitNext(2, 1);
+      p.firm.controls.failNext(2, 500);
+      note('the firm is back, then asks to slow down twice (429) and fails twice (500)');
+    } else {
+      p.firm.controls.damageNext(2, 'truncated');
+      p.firm.controls.duplicateNextEvents(3);
+      p.firm.controls.deliverOutOfOrder(true);
+      note('the firm writes two truncated status files, three events twice, and its batches out of order');
+      await sleep(8_000);
+    }
+    p.sms.controls.failNext(3, 503);
+    p.postal.controls.failNext(3, 503);
+    note('SMS and postal providers answer 503 three times each');
   })();
   return { stop: () => void (stopped = true), log };
 }
 
 /** Until every event the firm recorded is applied, no dossier is in doubt and the outbox is empty. */
-async function untilQuiet(openStore: () => Promise<Store>, firm: LawFirmSimulator, timeoutMs: number): Promise<void> {
+async function untilQuiet(openStore: () => Promise<Store>, firm: Firm, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let why = '';
   while (Date.now() < deadline) {
@@ -232,7 +256,7 @@ async function untilQuiet(openStore: () => Promise<Store>, firm: LawFirmSimulato
   throw new Error(`the daemon did not finish within ${timeoutMs} ms: ${why}`);
 }
 
-async function verifyFirm(openStore: () => Promise<Store>, firm: LawFirmSimulator, odooUrl: string): Promise<LawFirmCrashReport['firm']> {
+async function verifyFirm(openStore: () => Promise<Store>, firm: Firm, odooUrl: string): Promise<LawFirmCrashReport['firm']> {
   const store = await openStore();
   try {
     const files = firm.listFiles();
@@ -319,9 +343,8 @@ interface YamlInput {
   smtpPort: number;
   smsUrl: string;
   postalUrl: string;
-  firmUrl: string;
-  firmKey: string;
-  webhookSecret: string;
+  /** The `lawfirm:` keys of its transport. */
+  lawfirmYaml: string;
   apiPort: number;
   token: string;
   clock: { start: string; anchor: string; speed: number; stopAt: string };
@@ -353,8 +376,7 @@ queue: { driver: store, pollMs: 50 }
 api: { host: 127.0.0.1, port: ${p.apiPort}, token: "${p.token}" }
 lawfirm:
   id: cabinet
-  transport: api
-  api: { baseUrl: ${JSON.stringify(p.firmUrl)}, apiKey: ${JSON.stringify(p.firmKey)}, webhookSecret: "${p.webhookSecret}" }
+${p.lawfirmYaml}
   pollCron: "*/2 * * * * *"
 ${channelsAndConnectionYaml(p)}`;
 }

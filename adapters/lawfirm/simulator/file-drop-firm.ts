@@ -33,6 +33,8 @@ export interface FileDropFirmOptions {
   startAt?: string;
   /** Simulated milliseconds per real millisecond; 0 (default) moves only through `clock.advance`. */
   speed?: number;
+  /** With `speed`: the firm's time stops here (no event falls due after it), as a rehearsal's clock does. */
+  stopAt?: string;
   /** Procedures the firm runs; a dossier asking for another is rejected. Default all. */
   procedures?: string[];
   /** Real milliseconds between two scans once started. Default 250. */
@@ -156,7 +158,7 @@ export class FileDropFirm {
     this.outbound = options.outbound;
     this.inbound = options.inbound;
     this.seed = options.seed ?? 1;
-    this.clock = new SimulatedClock(Date.parse(options.startAt ?? '2026-04-01T08:00:00Z'), options.speed ?? 0);
+    this.clock = new SimulatedClock(Date.parse(options.startAt ?? '2026-04-01T08:00:00Z'), options.speed ?? 0, options.stopAt === undefined ? undefined : Date.parse(options.stopAt));
     const controls = this.controls;
     this.firm = new SimulatedFirm({
       seed: this.seed,
