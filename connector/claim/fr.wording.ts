@@ -70,7 +70,7 @@ export const CLAIM_FR = {
   /** C. com. L441-10 II, D441-5: the 40 € fixed indemnity is set in euros. */
   indemnityOtherCurrency: (p: { article: string; amount: number; indemnityCurrency: string; currency: string }) =>
     `aucune indemnité forfaitaire pour frais de recouvrement n'est calculée : ${p.article} la fixe à ${formatMoney(p.amount, p.indemnityCurrency)} et la créance est libellée en ${p.currency} ; ` +
-    "la convertir au taux de change de votre choix et l'ajouter manuellement, ou réclamer sur justification les frais de recouvrement réellement exposés (L441-10 II)",
+    "la convertir au taux de change retenu et l'ajouter manuellement, ou réclamer sur justification les frais de recouvrement réellement exposés (L441-10 II)",
 
   indemnityNotYetInForce: (p: { id: string; dueDate: string; article: string; since: string }) =>
     `${p.id} : échue le ${D(p.dueDate)}, avant l'entrée en vigueur de l'indemnité forfaitaire pour frais de recouvrement de ${p.article} (${D(p.since)}) : aucune indemnité`,
@@ -107,7 +107,7 @@ export const CLAIM_FR = {
       `le taux contractuel de ${inputRate(p.contractualPercent)} est inférieur au plancher de L441-10 pour le ${s} (3 × le taux de l'intérêt légal de ${rate(p.legalRateBps)} = ${rate(p.floorBps)}) : ` +
       `le taux de ${rate(p.floorBps)} a été appliqué pour le ${s} ; le juge peut aussi tenir la clause pour inefficace et appliquer le taux supplétif de L441-10, ` +
       `soit le taux BCE de ${rate(p.ecbBps)} majoré de 10 points = ${rate(p.defaultBps)} pour le ${s} ; ` +
-      'corriger le taux dans vos conditions générales de vente (un taux non conforme est passible de sanction, L441-16)'
+      'corriger le taux dans les conditions générales de vente (un taux non conforme est passible de sanction, L441-16)'
     );
   },
 
