@@ -19,7 +19,6 @@
  *   invoice. Each segment's `interest` is its own value rounded half-up, for display only:
  *   the invoice interest may differ from the sum of the displayed segments by a minor unit.
  */
-import { minorUnitDigits } from '../model/money.schema';
 import {
   addDays,
   assertIsoDate,
@@ -33,8 +32,9 @@ import {
   type IsoDate,
   type Semester,
 } from '../time/calendar-date';
-import { basisPointsToPercent, formatBasisPoints, percentToBasisPoints } from './basis-points';
+import { basisPointsToPercent, percentToBasisPoints } from './basis-points';
 import type { ClaimInput, ClaimInvoice } from './claim-input.schema';
+import { CLAIM_FR } from './fr.wording';
 import type { LegalData } from './legal-data';
 import { DEFAULT_PRESCRIPTION_WARN_DAYS, prescriptionOf, prescriptionWarnings } from './limitation';
 import { contractualFloorBps, l441DefaultRateBps, ratesFor } from './rates';
@@ -151,7 +151,7 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
   const opened = input.insolvencyOpenedOn;
   const interestUntil = opened !== null && opened <= asOf ? addDays(opened, -1) : asOf;
   if (opened !== null && opened <= asOf) {
-    warnings.add(`insolvency proceedings opened on ${opened}: interest is counted up to ${interestUntil} (C. com. L622-28 stops it at the opening judgment) and the fixed indemnity only on invoices already late then; declare the claim as it stood on ${opened} (C. com. R622-23)`);
+    warnings.add(CLAIM_FR.insolvency({ openedOn: opened, interestUntil }));
   }
   const credits = relatedCredits(input, asOf, warnings);
   // Invoices first: what a related credit note took off its invoice is known only once the
@@ -165,16 +165,14 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
     const counted = movements.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)).filter((p) => p.date <= asOf);
     for (const p of invoice.payments) {
       if (p.date > asOf) {
-        warnings.add(`${invoice.id}: the payment of ${formatMinor(p.amount, input.currency)} dated ${p.date} is after the as-of date ${asOf} and was ignored`);
+        warnings.add(CLAIM_FR.paymentAfterAsOf({ id: invoice.id, amount: p.amount, currency: input.currency, on: p.date, asOf }));
       }
     }
     const paid = counted.reduce((sum, p) => sum + p.amount, 0);
     let principal = invoice.total - paid;
     const notYetDue = asOf <= invoice.dueDate;
     if (notYetDue && principal > 0) {
-      warnings.add(
-        `${invoice.id}: not due before ${invoice.dueDate} (as-of ${asOf}): no interest or indemnity yet; its open principal ${formatMinor(principal, input.currency)} is included in the total`,
-      );
+      warnings.add(CLAIM_FR.notYetDue({ id: invoice.id, dueDate: invoice.dueDate, asOf, principal, currency: input.currency }));
     }
 
     const start = notYetDue ? null : regime.accrualStart(invoice);
@@ -195,12 +193,9 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
     let indemnity = 0;
     if (late && regime.indemnity) {
       if (input.currency !== legal.indemnity.currency) {
-        warnings.add(
-          `no fixed recovery indemnity: ${legal.indemnity.article} fixes it at ${formatMinor(legal.indemnity.amount, legal.indemnity.currency)} and this claim is in ${input.currency}; ` +
-            `convert it at the rate of your choice and add it by hand, or claim the actual recovery costs on proof (L441-10 II)`,
-        );
+        warnings.add(CLAIM_FR.indemnityOtherCurrency({ article: legal.indemnity.article, amount: legal.indemnity.amount, indemnityCurrency: legal.indemnity.currency, currency: input.currency }));
       } else if (invoice.dueDate < legal.indemnity.since) {
-        warnings.add(`${invoice.id}: due ${invoice.dueDate}, before the fixed indemnity of ${legal.indemnity.article} applied (${legal.indemnity.since}): no indemnity`);
+        warnings.add(CLAIM_FR.indemnityNotYetInForce({ id: invoice.id, dueDate: invoice.dueDate, article: legal.indemnity.article, since: legal.indemnity.since }));
       } else {
         // D441-5 / CJEU C-419/21: the fixed indemnity is due per late invoice, even when it
         // was paid late in full since.
@@ -232,11 +227,9 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
     const applied = credits.applied.get(note.id) ?? 0;
     const principal = 0 - (note.total - refunded - applied);
     if (principal < 0 && note.relatesTo === undefined) {
-      warnings.add(
-        `${note.id}: the credit note reduces the principal but not the interest base of any invoice; if it settled part of an invoice, record it as a payment on that invoice dated the day it was applied`,
-      );
+      warnings.add(CLAIM_FR.creditNoteUnrelated(note.id));
     } else if (principal < 0 && applied > 0) {
-      warnings.add(`${note.id}: ${formatMinor(-principal, input.currency)} of the credit note exceeds what ${note.relatesTo} still owed on ${note.issueDate}; that part nets the total`);
+      warnings.add(CLAIM_FR.creditNoteExceeds({ id: note.id, excess: -principal, currency: input.currency, invoice: note.relatesTo ?? '', on: note.issueDate }));
     }
     results.set(note.id, { id: note.id, principal, interest: 0, indemnity: 0, segments: [], kind: note.kind, prescription: null });
   }
@@ -273,7 +266,7 @@ function relatedCredits(input: ClaimInput, asOf: IsoDate, warnings: Set<string>)
     const target = input.invoices.find((i) => i.id === note.relatesTo && i.kind === 'invoice');
     if (!target) continue;
     if (note.issueDate > asOf) {
-      warnings.add(`${note.id}: the credit note dated ${note.issueDate} is after the as-of date ${asOf} and was not taken off ${target.id}`);
+      warnings.add(CLAIM_FR.creditNoteAfterAsOf({ id: note.id, on: note.issueDate, asOf, invoice: target.id }));
       continue;
     }
     const refunded = note.payments.filter((p) => p.date <= asOf).reduce((sum, p) => sum + p.amount, 0);
@@ -325,19 +318,13 @@ function regimeFor(input: ClaimInput, asOf: IsoDate, legal: LegalData, warnings:
     : 'C. civ. 1231-6, 1344-1: legal rate "autres cas" (professional creditor, consumer debtor)';
   const anyOverdue = input.invoices.some((i) => i.kind === 'invoice' && asOf > i.dueDate);
   if (input.contractualRatePercent !== null) {
-    warnings.add(
-      individualCreditor
-        ? `contractualRatePercent ${formatPercentInput(input.contractualRatePercent)} % was not applied: for a private-individual creditor the claim uses the legal interest rate; a contractual late-interest clause must be claimed separately, and the judge may reduce it (C. civ. 1231-5)`
-        : `contractualRatePercent ${formatPercentInput(input.contractualRatePercent)} % was not applied against a consumer: the legal interest rate "autres cas" is claimed instead (C. civ. 1231-6, 1344-1); a contractual clause must first be checked under the unfair-terms rules (C. conso L212-1) and the judge may reduce it (C. civ. 1231-5)`,
-    );
+    warnings.add(individualCreditor ? CLAIM_FR.contractualRateIndividualCreditor(input.contractualRatePercent) : CLAIM_FR.contractualRateConsumer(input.contractualRatePercent));
   }
   const notice = input.formalNoticeDate;
   if (notice === null && anyOverdue) {
-    warnings.add(
-      `no formal notice date: interest only runs from the mise en demeure (C. civ. 1344-1), so no interest is claimed; send a mise en demeure (LRAR) and set formalNoticeDate to the day it was received`,
-    );
+    warnings.add(CLAIM_FR.noFormalNotice);
   } else if (notice !== null && notice >= asOf && anyOverdue) {
-    warnings.add(`the formal notice of ${notice} is not before the as-of date ${asOf}: no interest has run yet (C. civ. 1344-1)`);
+    warnings.add(CLAIM_FR.noticeNotBeforeAsOf({ notice, asOf }));
   }
   return {
     rule,
@@ -456,27 +443,13 @@ function floorWarnings(input: ClaimInput, invoices: readonly ClaimInvoiceResult[
   for (const inv of invoices) for (const s of inv.segments) if (s.rateKind === 'contractual-floor') semesters.add(s.semester);
   return [...semesters].sort().map((semester) => {
     const rates = ratesFor(legal, semester);
-    return (
-      `contractual rate ${formatPercentInput(input.contractualRatePercent ?? 0)} % is below the L441-10 floor for ${semester} ` +
-      `(3 × the legal interest rate ${formatBasisPoints(rates.legalRateOtherBps)} % = ${formatBasisPoints(contractualFloorBps(rates))} %): ` +
-      `${formatBasisPoints(contractualFloorBps(rates))} % was applied for ${semester}; a court may instead hold the clause ineffective and apply the L441-10 default, ` +
-      `the ECB rate ${formatBasisPoints(rates.ecbMroBps)} % + 10 points = ${formatBasisPoints(l441DefaultRateBps(rates))} % for ${semester}; ` +
-      `fix the rate in your terms of sale (a non-compliant rate is sanctionable, L441-16)`
-    );
+    return CLAIM_FR.contractualRateBelowFloor({
+      contractualPercent: input.contractualRatePercent ?? 0,
+      semester,
+      legalRateBps: rates.legalRateOtherBps,
+      floorBps: contractualFloorBps(rates),
+      ecbBps: rates.ecbMroBps,
+      defaultBps: l441DefaultRateBps(rates),
+    });
   });
-}
-
-function formatPercentInput(percent: number): string {
-  const bps = percentToBasisPoints(percent);
-  return bps === null ? String(percent) : formatBasisPoints(bps);
-}
-
-/** 120050, EUR → "1200.50 EUR" (messages only). */
-export function formatMinor(amount: number, currency: string): string {
-  const digits = minorUnitDigits(currency);
-  const sign = amount < 0 ? '-' : '';
-  const abs = Math.abs(amount);
-  if (digits === 0) return `${sign}${abs} ${currency}`;
-  const unit = 10 ** digits;
-  return `${sign}${Math.trunc(abs / unit)}.${String(abs % unit).padStart(digits, '0')} ${currency}`;
 }

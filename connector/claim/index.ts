@@ -14,7 +14,6 @@ export {
 } from './claim-input.schema';
 export {
   computeClaim,
-  formatMinor,
   DAY_COUNTS,
   type ClaimInvoiceResult,
   type ClaimResult,

@@ -4,6 +4,7 @@
  */
 import { addYears, daysBetween, maxDate, minDate, type IsoDate } from '../time/calendar-date';
 import type { PartyKind } from './claim-input.schema';
+import { CLAIM_FR } from './fr.wording';
 import type { LegalData, LimitationPeriod } from './legal-data';
 
 export interface PrescriptionItem {
@@ -86,19 +87,14 @@ export function prescriptionWarnings(
 ): string[] {
   const p = prescriptionOf(item, debtorKind, creditorKind, asOf, legal);
   if (p.daysLeft > warnDaysAhead) return [];
-  const basis = `${p.years} years, ${p.article}, counted from ${p.startsOn}${p.restartedBy ? ', the last partial payment, C. civ. 2240' : ''}`;
-  const startCaveat = p.startFromIssueDate
-    ? `; no completion date was given, so the period was counted from the issue date ${item.issueDate} (case law counts from completion: set completionDate if it is later)`
-    : '';
-  if (p.prescribed) {
-    return [
-      `${item.id}: the claim prescribed at the end of ${p.prescribesOn} (${basis})${startCaveat}: it can no longer be enforced in court; ` +
-        `do not demand it as an enforceable debt unless an interruption not recorded here applies (written acknowledgement, legal action, C. civ. 2240-2241)`,
-    ];
-  }
-  return [
-    `${item.id}: the claim prescribes at the end of ${p.prescribesOn}, in ${p.daysLeft} day${p.daysLeft === 1 ? '' : 's'} (${basis})${startCaveat}: ` +
-      `interrupt it before then by a legal action or an injonction de payer served on the debtor (C. civ. 2241), or obtain a written acknowledgement (C. civ. 2240); ` +
-      `a mise en demeure does not interrupt (Cass. com. 18 May 2022 n° 20-23.204)`,
-  ];
+  const about = {
+    id: item.id,
+    prescribesOn: p.prescribesOn,
+    years: p.years,
+    article: p.article,
+    startsOn: p.startsOn,
+    restarted: p.restartedBy !== null,
+    issueDate: p.startFromIssueDate ? item.issueDate : null,
+  };
+  return [p.prescribed ? CLAIM_FR.prescribed(about) : CLAIM_FR.prescribesSoon({ ...about, daysLeft: p.daysLeft })];
 }

@@ -15,15 +15,10 @@
  *   (`[M]`, `[?]`, `[V]`, `[UNVERIFIED]`) stay as they are.
  */
 import type { CourtKind, LegalCategory, ProcedureKind } from '../model/dossier.schema';
+import { frDate } from '../time/fr-date';
 import type { GateConditionId } from './escalation-gate';
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** `2026-12-05` → `05/12/2026`; anything else as it is (a date the journal stored in another form). */
-export function frDate(value: string): string {
-  const m = ISO.exec(value);
-  return m ? `${m[3]}/${m[2]}/${m[1]}` : value;
-}
+export { frDate };
 
 const D = frDate;
 const NUMBER = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 4 });

@@ -71,6 +71,23 @@ describe('runClaim', () => {
     expect(out.stdout).toMatch(/paiement du 2025-03-01 de 200,00\s€ : 8,21\s€ sur les intérêts échus, 191,79\s€ sur le principal/);
   });
 
+  test('the summary lists the claim\'s warnings, in French, after the figures', () => {
+    // The 200.00 € payment moved after as-of: ignored, so 1200.00 € runs from 2025-02-11 to 2025-06-30.
+    const late = SAMPLE.replace('"date":"2025-03-01"', '"date":"2025-07-05"');
+    const out = runClaim({ input: file('claim.json', late), asOf: '2025-06-30', json: false });
+    expect(out.exitCode).toBe(0);
+    const lines = out.stdout.split('\n');
+    const heading = lines.indexOf('Avertissements:');
+    expect(heading).toBeGreaterThan(lines.findIndex((l) => l.startsWith('Total:')));
+    expect(lines.slice(heading + 1).filter((l) => l !== '').map((l) => l.replace(/\s/g, ' '))).toEqual([
+      "  - F1 : le paiement de 200,00 € du 05/07/2025 est postérieur à la date d'arrêté du décompte (30/06/2025) et n'a pas été pris en compte",
+    ]);
+    const json = runClaim({ input: file('claim.json', late), asOf: '2025-06-30', json: true });
+    expect((JSON.parse(json.stdout) as { warnings: string[] }).warnings.map((w) => w.replace(/\s/g, ' '))).toEqual([
+      "F1 : le paiement de 200,00 € du 05/07/2025 est postérieur à la date d'arrêté du décompte (30/06/2025) et n'a pas été pris en compte",
+    ]);
+  });
+
   test("--imputation principal-first, or the configuration's legal.imputation, claims on the ledger's principal", () => {
     // 8.214247 + 1000 × 0.1315 × 121/365 (43.593151) = 51.807397 → 51.81 €; 1000.00 + 51.81 + 40.00 = 1091.81 €
     const flag = runClaim({ input: file('claim.json', SAMPLE), asOf: '2025-06-30', json: true, imputation: 'principal-first' });

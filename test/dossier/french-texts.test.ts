@@ -1,5 +1,6 @@
 import type { TermsOfSale } from '../../config/terms-of-sale.schema';
 import { CaseOperations } from '../../connector/cases';
+import { CLAIM_FR, type ClaimWording } from '../../connector/claim/fr.wording';
 import { buildDossier, checkEscalation, loadCaseRecords, type DossierDeps } from '../../connector/dossier';
 import { loadCostsData } from '../../connector/dossier/costs-data';
 import type { Dossier } from '../../connector/model/dossier.schema';
@@ -11,11 +12,12 @@ import { b2bWorld, companyWorld, consumerWorld, NOTICE } from './worlds';
 /**
  * The law firm's lawyers read the dossier in French: a guard that no text the dossier builder
  * writes for the sample worlds falls back to English. Every procedure branch, the gate's failed
- * and passed conditions, the additional claims and the builder's warnings are covered.
+ * and passed conditions, the additional claims, the builder's warnings and the claim's warnings
+ * (`claim.warnings`: the builder's notes and computeClaim's, connector/claim/fr.wording.ts) are
+ * covered; every text of the claim wording is also checked on its own, since the sample worlds do
+ * not reach each of them.
  *
- * Left out on purpose: `claim.warnings` (computeClaim, connector/claim, still writes English
- * notes; the builder's own claim notes are asserted in French by dossier.test.ts) and the
- * evidence (quotes of the journal and of what the controller typed).
+ * Left out on purpose: the evidence (quotes of the journal and of what the controller typed).
  */
 
 const ENGLISH = /\b(the|is|are|and|of|not|no|with|from|within|after|before|when|for|has|invoice|debtor|creditor|court|claim|lawyer|payment|notice)\b/i;
@@ -30,6 +32,7 @@ function dossierTexts(d: Dossier): string[] {
     ...(d.court.territory ? [d.court.territory] : []),
     ...d.reasons,
     ...d.warnings,
+    ...d.claim.warnings,
     ...(d.lawyer ? [d.lawyer.reason] : []),
     ...d.alternatives.map((x) => x.reason),
     ...d.deadlines.flatMap((x) => [x.what, x.rule]),
@@ -94,6 +97,26 @@ const GATES: { name: string; world: World; asOf: string }[] = [
   { name: 'surendettement', world: consumerWorld(800_000, { debtor: { ...DEBTORS.consumer, flags: insolvent({ kind: 'surendettement', openedOn: '2026-01-10' }) } }), asOf: '2026-02-20' },
 ];
 
+/** Every text of the claim wording, with the arguments compute-claim.ts and limitation.ts give it: a key added there and not here fails to compile. */
+const PRESCRIPTION = { id: 'FAC-2025-0101', prescribesOn: '2030-09-15', years: 5, article: 'C. com. L110-4', startsOn: '2025-09-15' };
+const CLAIM_TEXTS: Record<keyof ClaimWording, () => string[]> = {
+  insolvency: () => [CLAIM_FR.insolvency({ openedOn: '2026-04-01', interestUntil: '2026-03-31' })],
+  paymentAfterAsOf: () => [CLAIM_FR.paymentAfterAsOf({ id: 'FAC-2025-0101', amount: 50_000, currency: 'EUR', on: '2026-05-02', asOf: AFTER })],
+  notYetDue: () => [CLAIM_FR.notYetDue({ id: 'FAC-2026-0007', dueDate: '2026-05-15', asOf: AFTER, principal: 120_000, currency: 'EUR' })],
+  indemnityOtherCurrency: () => [CLAIM_FR.indemnityOtherCurrency({ article: 'C. com. D441-5', amount: 4_000, indemnityCurrency: 'EUR', currency: 'USD' })],
+  indemnityNotYetInForce: () => [CLAIM_FR.indemnityNotYetInForce({ id: 'FAC-2012-0001', dueDate: '2012-11-30', article: 'C. com. D441-5', since: '2013-01-01' })],
+  creditNoteUnrelated: () => [CLAIM_FR.creditNoteUnrelated('AV-2026-0001')],
+  creditNoteExceeds: () => [CLAIM_FR.creditNoteExceeds({ id: 'AV-2026-0001', excess: 19_820, currency: 'EUR', invoice: 'FAC-2025-0101', on: '2026-01-10' })],
+  creditNoteAfterAsOf: () => [CLAIM_FR.creditNoteAfterAsOf({ id: 'AV-2026-0001', on: '2026-05-02', asOf: AFTER, invoice: 'FAC-2025-0101' })],
+  contractualRateIndividualCreditor: () => [CLAIM_FR.contractualRateIndividualCreditor(12)],
+  contractualRateConsumer: () => [CLAIM_FR.contractualRateConsumer(12.5)],
+  noFormalNotice: () => [CLAIM_FR.noFormalNotice],
+  noticeNotBeforeAsOf: () => [CLAIM_FR.noticeNotBeforeAsOf({ notice: AFTER, asOf: AFTER })],
+  contractualRateBelowFloor: () => [CLAIM_FR.contractualRateBelowFloor({ contractualPercent: 8, semester: '2026-H1', legalRateBps: 662, floorBps: 1986, ecbBps: 215, defaultBps: 1215 })],
+  prescribed: () => [CLAIM_FR.prescribed({ ...PRESCRIPTION, restarted: false, issueDate: '2025-09-01' }), CLAIM_FR.prescribed({ ...PRESCRIPTION, restarted: true, issueDate: null })],
+  prescribesSoon: () => [0, 1, 68].flatMap((daysLeft) => [CLAIM_FR.prescribesSoon({ ...PRESCRIPTION, daysLeft, restarted: false, issueDate: '2025-09-01' }), CLAIM_FR.prescribesSoon({ ...PRESCRIPTION, daysLeft, restarted: true, issueDate: null })]),
+};
+
 describe('the dossier speaks French', () => {
   let store: Store;
   beforeEach(async () => (store = await openStore()));
@@ -101,7 +124,16 @@ describe('the dossier speaks French', () => {
 
   it('the guard catches English', () => {
     expect(ENGLISH.test('the claim is disputed')).toBe(true);
+    expect(ENGLISH.test('AV-2026-0001: the credit note reduces the principal but not the interest base of any invoice')).toBe(true);
     expect(ENGLISH.test("la créance est contestée : FAC-2025-0102 (marchandise endommagée, depuis le 20/03/2026)")).toBe(false);
+  });
+
+  it.each(Object.entries(CLAIM_TEXTS))('claim wording: %s', (_key, texts) => {
+    const written = texts();
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.filter((t) => ENGLISH.test(t))).toEqual([]);
+    // Dates as the firm reads them, never as the machine fields write them.
+    expect(written.filter((t) => /\b\d{4}-\d{2}-\d{2}\b/.test(t))).toEqual([]);
   });
 
   it.each(DOSSIERS.map((s) => [s.name, s] as const))('dossier: %s', async (_name, s) => {

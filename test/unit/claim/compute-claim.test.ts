@@ -149,7 +149,7 @@ describe('computeClaim — between professionals (L441-10)', () => {
     const r = computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31'), creditNote('A1', 30000, '2025-04-10')]), '2025-04-30', legal);
     expect(r.invoices[1]).toMatchObject({ id: 'A1', kind: 'credit_note', principal: -30000, interest: 0, indemnity: 0, segments: [], prescription: null });
     expect(r).toMatchObject({ principal: 70000, interest: 1081, indemnity: 4000, total: 75081 });
-    expect(r.warnings).toEqual([expect.stringMatching(/^A1: the credit note reduces the principal but not the interest base/)]);
+    expect(r.warnings).toEqual([expect.stringMatching(/^A1 : l'avoir vient en déduction du principal mais ne réduit l'assiette des intérêts d'aucune facture ; /)]);
   });
 
   test('a credit note that relates to an invoice comes off its interest base from the day after its date', () => {
@@ -188,12 +188,12 @@ describe('computeClaim — between professionals (L441-10)', () => {
     expect(r.invoices[1]).toMatchObject({ id: 'A1', principal: -19_820 });
     expect(r.invoices[2]).toMatchObject({ id: 'A2', principal: -10_000 });
     expect(r.total).toBe(54 + 4000 - 19_820 - 10_000);
-    expect(r.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^A1: 198\.20 EUR of the credit note exceeds what F1 still owed on 2025-04-10/), expect.stringMatching(/^A2: the credit note dated 2025-05-10 is after the as-of date/)]));
+    expect(r.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^A1 : l'avoir excède de 198,20\s€ ce qui restait dû sur F1 le 10\/04\/2025 ; /), expect.stringMatching(/^A2 : l'avoir du 10\/05\/2025 est postérieur à la date d'arrêté du décompte \(30\/04\/2025\) et n'a pas été déduit de F1$/)]));
     // Principal-first: 300.00 € of A1 come off F1 (its price less the payment), 200.00 € net the total.
     const p = computeClaim(input, '2025-04-30', legal, { imputation: 'principal-first' });
     expect(p.invoices[0]).toMatchObject({ principal: 0, credited: [{ id: 'A1', amount: 30_000 }] });
     expect(p.invoices[1]).toMatchObject({ id: 'A1', principal: -20_000 });
-    expect(p.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^A1: 200\.00 EUR of the credit note exceeds what F1 still owed on 2025-04-10/)]));
+    expect(p.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^A1 : l'avoir excède de 200,00\s€ ce qui restait dû sur F1 le 10\/04\/2025/)]));
   });
 
   test('C. civ. 1343-1 (interest-first, the default): a partial payment pays the accrued interest first', () => {
@@ -233,7 +233,9 @@ describe('computeClaim — between professionals (L441-10)', () => {
     ]);
     expect(r.invoices[0]!.segments.map((x) => [x.from, x.to])).toEqual([['2025-02-01', '2025-02-28']]);
     expect(r.total).toBe(155_009);
-    expect(r.warnings).toContain('insolvency proceedings opened on 2025-03-01: interest is counted up to 2025-02-28 (C. com. L622-28 stops it at the opening judgment) and the fixed indemnity only on invoices already late then; declare the claim as it stood on 2025-03-01 (C. com. R622-23)');
+    expect(r.warnings).toContain(
+      "procédure collective ouverte le 01/03/2025 : les intérêts sont comptés jusqu'au 28/02/2025 (le jugement d'ouverture en arrête le cours, C. com. L622-28) et l'indemnité forfaitaire pour frais de recouvrement n'est retenue que sur les factures déjà en retard à cette date ; déclarer la créance telle qu'elle s'établissait au jour du jugement d'ouverture, le 01/03/2025 (C. com. R622-23)",
+    );
     // Without the proceedings: interest to as-of and 40 € on both.
     expect(computeClaim({ ...input, insolvencyOpenedOn: null }, '2025-04-30', legal)).toMatchObject({ indemnity: 8_000 });
   });
@@ -261,7 +263,7 @@ describe('computeClaim — between professionals (L441-10)', () => {
       ['F3', 0, 0],
     ]);
     expect(r).toMatchObject({ principal: 150000, interest: 942, indemnity: 8000, total: 158942 });
-    expect(r.warnings).toEqual([expect.stringContaining('F3: not due before 2025-11-15')]);
+    expect(r.warnings).toEqual([expect.stringMatching(/^F3 : l'échéance du 15\/11\/2025 n'est pas dépassée au 31\/10\/2025 : ni intérêts de retard ni indemnité à ce jour ; son principal restant dû \(200,00\s€\) est compris dans le total$/)]);
   });
 
   test('a contractual rate above the floor is honoured, even below the default rate', () => {
@@ -293,17 +295,18 @@ describe('computeClaim — between professionals (L441-10)', () => {
     ]);
     expect(f1.interest).toBe(1232);
     expect(r.warnings).toHaveLength(2);
-    expect(r.warnings[0]).toMatch(/8\.00 %.*2024-H1.*5\.07 %.*15\.21 %/);
-    expect(r.warnings[1]).toMatch(/8\.00 %.*2024-H2.*4\.92 %.*14\.76 %/);
+    expect(r.warnings[0]).toMatch(/^le taux contractuel de 8,00 % est inférieur au plancher de L441-10 pour le premier semestre 2024 \(3 × le taux de l'intérêt légal de 5,07 % = 15,21 %\) : le taux de 15,21 % a été appliqué/);
+    expect(r.warnings[1]).toMatch(/^le taux contractuel de 8,00 % .*second semestre 2024 \(3 × le taux de l'intérêt légal de 4,92 % = 14,76 %\)/);
     // The court may instead set the clause aside: the L441-10 default, ECB + 10 points (2024-H1 4.50 → 14.50 %, 2024-H2 4.25 → 14.25 %).
-    expect(r.warnings[0]).toMatch(/a court may instead hold the clause ineffective and apply the L441-10 default, the ECB rate 4\.50 % \+ 10 points = 14\.50 % for 2024-H1/);
-    expect(r.warnings[1]).toMatch(/the ECB rate 4\.25 % \+ 10 points = 14\.25 % for 2024-H2/);
+    expect(r.warnings[0]).toMatch(/le juge peut aussi tenir la clause pour inefficace et appliquer le taux supplétif de L441-10, soit le taux BCE de 4,50 % majoré de 10 points = 14,50 % pour le premier semestre 2024 ; /);
+    expect(r.warnings[1]).toMatch(/le taux BCE de 4,25 % majoré de 10 points = 14,25 % pour le second semestre 2024 ; /);
+    expect(r.warnings[0]).toMatch(/\(un taux non conforme est passible de sanction, L441-16\)$/);
   });
 
   test('as-of before (or on) the due date: no interest, no indemnity', () => {
     const before = computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31')]), '2025-03-20', legal);
     expect(only(before)).toMatchObject({ principal: 100000, interest: 0, indemnity: 0, segments: [] });
-    expect(before.warnings).toEqual([expect.stringContaining('F1: not due before 2025-03-31 (as-of 2025-03-20)')]);
+    expect(before.warnings).toEqual([expect.stringContaining("F1 : l'échéance du 31/03/2025 n'est pas dépassée au 20/03/2025")]);
     const onDue = computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31')]), '2025-03-31', legal);
     expect(only(onDue)).toMatchObject({ interest: 0, indemnity: 0, segments: [] });
   });
@@ -313,13 +316,13 @@ describe('computeClaim — between professionals (L441-10)', () => {
     //   30 days at 13.15 % = 10.808219 → 10.81 €
     const r = computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31', [{ date: '2025-05-10', amount: 100000 }])]), '2025-04-30', legal);
     expect(only(r)).toMatchObject({ principal: 100000, interest: 1081, indemnity: 4000 });
-    expect(r.warnings).toEqual([expect.stringContaining('F1: the payment of 1000.00 EUR dated 2025-05-10 is after the as-of date 2025-04-30 and was ignored')]);
+    expect(r.warnings.map((w) => w.replace(/\s/g, ' '))).toEqual(["F1 : le paiement de 1 000,00 € du 10/05/2025 est postérieur à la date d'arrêté du décompte (30/04/2025) et n'a pas été pris en compte"]);
   });
 
   test('no indemnity outside EUR, with a warning naming D441-5', () => {
     const r = computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31')], { currency: 'USD' }), '2025-04-30', legal);
     expect(only(r)).toMatchObject({ interest: 1081, indemnity: 0 });
-    expect(r.warnings).toEqual([expect.stringMatching(/D441-5 fixes it at 40\.00 EUR and this claim is in USD/)]);
+    expect(r.warnings).toEqual([expect.stringMatching(/^aucune indemnité forfaitaire pour frais de recouvrement n'est calculée : C\. com\. D441-5 la fixe à 40,00\s€ et la créance est libellée en USD ; .*\(L441-10 II\)$/)]);
     // Nothing late yet: no indemnity to miss, so no warning about it.
     const early = computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31')], { currency: 'USD' }), '2025-03-15', legal);
     expect(early.warnings.filter((w) => w.includes('D441-5'))).toEqual([]);
@@ -398,7 +401,7 @@ describe('computeClaim — consumer debtor and private-individual creditor', () 
     const r = computeClaim(claimInput([invoice('F1', 150000, '2025-03-01', '2025-03-31')], { debtor: { kind: 'individual' } }), '2025-08-04', legal);
     expect(only(r)).toMatchObject({ interest: 0, indemnity: 0, segments: [] });
     expect(r.total).toBe(150000);
-    expect(r.warnings).toEqual([expect.stringMatching(/no formal notice date: interest only runs from the mise en demeure \(C\. civ\. 1344-1\)/)]);
+    expect(r.warnings).toEqual([expect.stringMatching(/^aucune date de mise en demeure : les intérêts moratoires ne courent qu'à compter de la mise en demeure \(C\. civ\. 1344-1\), aucun intérêt n'est donc réclamé ; .*renseigner formalNoticeDate/)]);
   });
 
   test('a contractual rate is not applied to a consumer', () => {
@@ -408,7 +411,7 @@ describe('computeClaim — consumer debtor and private-individual creditor', () 
       legal,
     );
     expect(only(r).interest).toBe(1251);
-    expect(r.warnings).toEqual([expect.stringMatching(/contractualRatePercent 20\.00 % was not applied against a consumer/)]);
+    expect(r.warnings).toEqual([expect.stringMatching(/^taux contractuel \(contractualRatePercent\) de 20,00 % non appliqué à l'encontre d'un consommateur : le taux de l'intérêt légal « autres cas » est réclamé à sa place \(C\. civ\. 1231-6, 1344-1\) ; .*\(C\. conso L212-1\).*\(C\. civ\. 1231-5\)$/)]);
   });
 
   test('private-individual creditor: the higher legal rate, from the due date when the notice came earlier', () => {
@@ -462,6 +465,6 @@ describe('computeClaim — prescription in the result', () => {
       legal,
     );
     expect(only(r).prescription).toEqual({ startsOn: '2023-01-10', prescribesOn: '2025-01-10', prescribed: true, daysLeft: -50 });
-    expect(r.warnings).toEqual([expect.stringMatching(/^F1: the claim prescribed at the end of 2025-01-10 \(2 years, C\. conso L218-2/)]);
+    expect(r.warnings).toEqual([expect.stringMatching(/^F1 : la créance s'est prescrite à l'issue du 10\/01\/2025 \(2 ans, C\. conso L218-2, à compter du 10\/01\/2023\)/)]);
   });
 });

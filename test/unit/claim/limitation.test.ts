@@ -58,9 +58,10 @@ describe('prescriptionWarnings', () => {
   test('warns when the claim prescribes within the warning window (default 90 days)', () => {
     const warnings = prescriptionWarnings(item, 'company', 'company', '2025-01-01', legal);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^F9: the claim prescribes at the end of 2025-03-10, in 68 days \(5 years, C\. com\. L110-4, counted from 2020-03-10\)/);
-    expect(warnings[0]).toMatch(/no completion date was given/);
-    expect(warnings[0]).toMatch(/a mise en demeure does not interrupt/);
+    expect(warnings[0]).toMatch(/^F9 : la créance se prescrit à l'issue du 10\/03\/2025, dans 68 jours \(5 ans, C\. com\. L110-4, à compter du 10\/03\/2020\)/);
+    expect(warnings[0]).toContain("faute de date d'achèvement de la prestation, le délai a été compté à partir de la date d'émission de la facture, le 10/03/2020");
+    expect(warnings[0]).toContain('par une demande en justice ou une injonction de payer signifiée au débiteur (C. civ. 2241)');
+    expect(warnings[0]).toMatch(/une mise en demeure n'interrompt pas la prescription \(Cass\. com\., 18 mai 2022, n° 20-23\.204\)$/);
   });
 
   test('the window is configurable', () => {
@@ -71,7 +72,15 @@ describe('prescriptionWarnings', () => {
 
   test('a prescribed claim gets its own warning', () => {
     const warnings = prescriptionWarnings(item, 'company', 'company', '2025-03-11', legal);
-    expect(warnings).toEqual([expect.stringMatching(/^F9: the claim prescribed at the end of 2025-03-10 .*can no longer be enforced in court/)]);
+    expect(warnings).toEqual([expect.stringMatching(/^F9 : la créance s'est prescrite à l'issue du 10\/03\/2025 \(5 ans, C\. com\. L110-4, à compter du 10\/03\/2020\).*: elle ne peut plus être poursuivie en justice/)]);
+  });
+
+  test('on its last day, and after a partial payment that restarted the period (C. civ. 2240)', () => {
+    expect(prescriptionWarnings(item, 'company', 'company', '2025-03-10', legal)).toEqual([expect.stringMatching(/^F9 : la créance se prescrit à l'issue du 10\/03\/2025, c'est-à-dire ce jour \(/)]);
+    const paid = { ...item, completionDate: '2020-03-01', payments: [{ date: '2021-02-15' }] };
+    const [warning] = prescriptionWarnings(paid, 'company', 'company', '2026-01-15', legal);
+    expect(warning).toMatch(/^F9 : la créance se prescrit à l'issue du 15\/02\/2026, dans 31 jours \(5 ans, C\. com\. L110-4, à compter du 15\/02\/2021, date du dernier paiement partiel, qui vaut reconnaissance de la dette, C\. civ\. 2240\) : /);
+    expect(warning).not.toContain("date d'émission");
   });
 
   test('no warning far from the end of the period', () => {
