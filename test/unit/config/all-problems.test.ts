@@ -93,6 +93,13 @@ describe('loadRuntime: every problem of a configuration in one run', () => {
     expect(e.problems.map(formatProblem)).toEqual([expect.stringMatching(new RegExp(`^${file}:4:\\d+  dunning\\.overrides: `))]);
   });
 
+  it('a legal.dir that is not there is reported even when another legal key is wrong', () => {
+    const dir = workspace();
+    const file = write(dir, ['version: 1', 'legal:', '  dayCount: 30/360', `  dir: ${join(dir, 'nowhere')}`]);
+    const e = failure(file);
+    expect(e.problems.map((p) => `${p.line}:${p.path.join('.')}`)).toEqual(['3:legal.dayCount', '4:legal.dir']);
+  });
+
   it('a legal.dir with broken files names each file; a legal.dir that is a file is one problem', () => {
     const dir = workspace();
     cpSync('config/legal/fr', join(dir, 'legal'), { recursive: true });
