@@ -1,21 +1,17 @@
 import { Command } from 'commander';
 import { ProblemsError } from '../config/problems';
 import { loadRuntime } from '../runtime';
-import { loadCostsData } from '../dossier/costs-data';
-import { checkCourts } from '../dossier/procedure-data';
 import { loadPolicies } from '../policy/load-policies';
 import { rateStatus } from '../claim/legal-status';
 import { dateInZone } from '../time/calendar-date';
 import { emit, type CommandResult } from './command-result';
 
-/** `recouvra config check --config FILE`: validates the file, the policies and the legal data it points to. */
+/** `recouvra config check --config FILE`: validates the file, the policies and the legal data it points to, every problem in one run. */
 export function runConfigCheck(file: string, env: NodeJS.ProcessEnv = process.env, now: Date = new Date()): CommandResult {
   try {
-    const rt = loadRuntime(file, env);
-    // Read by the dossier builder only: checked here so that a broken file shows before a hand-off.
-    checkCourts(rt.procedures);
-    if (rt.config.legal.dir) loadCostsData(rt.config.legal.dir);
-    else loadCostsData();
+    // Everything, including what is otherwise read at the first dossier or hand-off (courts, costs,
+    // the file-drop folders), so that a broken part shows here, listed with all the others.
+    const rt = loadRuntime(file, env, {}, { everything: true });
     const rates = rateStatus(rt.legal, dateInZone(now, rt.config.company.timezone));
     const lines = [
       `${file}: OK`,

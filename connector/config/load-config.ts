@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
 import { ConfigSchema, ConnectionBaseSchema, type Config } from '../../config/config.schema';
 import { isSecretKey } from '../log/logger';
 import type { AdapterRegistry } from '../sync/adapter';
@@ -23,16 +24,54 @@ export interface LoadConfigOptions {
 }
 
 export function loadConfig(file: string, options: LoadConfigOptions = {}): LoadedConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ProblemsError(`cannot read configuration ${file}`, [{ file, path: [], message: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message }]);
-  }
-  return parseConfig(file, text, options);
+  return accepted(inspectConfig(file, readConfigText(file), options));
 }
 
 export function parseConfig(file: string, text: string, options: LoadConfigOptions = {}): LoadedConfig {
+  return accepted(inspectConfig(file, text, options));
+}
+
+/** The text of a configuration file; a file that cannot be read is the one problem there is. */
+export function readConfigText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ProblemsError(`cannot read configuration ${file}`, [{ file, path: [], message: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message }]);
+  }
+}
+
+/** The heading of an error listing problems found by the schema (and the adapters' schemas). */
+export function invalidConfigHeading(file: string): string {
+  return `configuration ${file} is invalid`;
+}
+
+function accepted(inspection: ConfigInspection): LoadedConfig {
+  if (!inspection.loaded) throw new ProblemsError(invalidConfigHeading(inspection.file), inspection.problems);
+  return inspection.loaded;
+}
+
+/**
+ * A configuration read through its schema without stopping at the first wrong part: every
+ * problem the schema finds, the configuration when there are none, and the parts that are sound
+ * (so that later checks, of policy ids or folders, can still run on them).
+ */
+export interface ConfigInspection {
+  file: string;
+  /** Set when the schema found no problem. */
+  loaded?: LoadedConfig;
+  problems: Problem[];
+  /** The top-level section `key`, parsed on its own, when no problem lies in it (nor at the top level). */
+  section<K extends keyof Config>(key: K): Config[K] | undefined;
+  /** No problem lies at `path`, inside it, or on a key that holds it. */
+  sound(path: readonly (string | number)[]): boolean;
+  /** The value written at `path` (environment variables replaced), before the schema. */
+  rawAt(path: readonly (string | number)[]): unknown;
+  /** Where `path` (or its closest existing parent) is in the file. */
+  locate(path: readonly (string | number)[]): { line: number; column: number } | undefined;
+}
+
+/** Throws only when there is nothing to check: the text is not YAML. */
+export function inspectConfig(file: string, text: string, options: LoadConfigOptions = {}): ConfigInspection {
   const env = options.env ?? process.env;
   const y = parseYamlFile(file, text);
   const problems: Problem[] = [];
@@ -49,8 +88,28 @@ export function parseConfig(file: string, text: string, options: LoadConfigOptio
   found.push(...checkConnections(interpolated, options.registry ?? {}, y));
   // A variable that is not set is one problem: the empty value it left is not reported again.
   problems.push(...found.filter((p) => !unset.some((u) => startsWith(p.path, u))));
-  if (problems.length > 0) throw new ProblemsError(`configuration ${file} is invalid`, dedupe(problems));
-  return { config: parsed.data!, secrets: [...secrets], warnings, file };
+  const all = dedupe(problems);
+  const sound = (path: readonly (string | number)[]) => !all.some((p) => startsWith(p.path, path) || startsWith(path, p.path));
+  const rawAt = (path: readonly (string | number)[]): unknown => {
+    let v: unknown = interpolated;
+    for (const segment of path) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[segment] : undefined;
+    return v;
+  };
+  const loaded = all.length === 0 && parsed.success ? { config: parsed.data, secrets: [...secrets], warnings, file } : undefined;
+  return {
+    file,
+    ...(loaded ? { loaded } : {}),
+    problems: all,
+    sound,
+    rawAt,
+    locate: (path) => locate(y, path),
+    section<K extends keyof Config>(key: K): Config[K] | undefined {
+      if (loaded) return loaded.config[key];
+      if (!sound([key])) return undefined;
+      const r = (ConfigSchema.shape[key] as unknown as z.ZodType<Config[K]>).safeParse(rawAt([key]));
+      return r.success ? r.data : undefined;
+    },
+  };
 }
 
 function startsWith(path: readonly (string | number)[], prefix: readonly (string | number)[]): boolean {

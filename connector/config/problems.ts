@@ -11,6 +11,8 @@ export interface Problem {
   message: string;
   line?: number;
   column?: number;
+  /** Where in the file, in words, when it is not known as a key path (the legal data files name their own places). */
+  place?: string;
 }
 
 /** `['invoices', 0, 'total']` → `invoices[0].total`. */
@@ -25,7 +27,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 export function formatProblem(p: Problem): string {
   const where = p.line !== undefined ? `${p.file}:${p.line}:${p.column ?? 1}` : p.file;
-  return `${where}  ${formatPath(p.path)}: ${p.message}`;
+  return `${where}  ${p.place ?? formatPath(p.path)}: ${p.message}`;
 }
 
 /** An error that carries every problem of one file, so they can be shown all at once. */
