@@ -158,7 +158,7 @@ describe('Odoo res.partner → Debtor', () => {
     expect(swiss.ok && swiss.value.registration.vat).toBe('CHE252770490TVA');
     const none = partnerToDebtor({ ...partner, company_registry: false, siret: false, vat: 'n/a' }, 'main');
     expect(none.ok && none.value.registration).toEqual({});
-    expect(none.warnings.join('\n')).toContain('vat (not a VAT number: 2 letters, then 2 to 13 letters or digits)');
+    expect(none.ok && none.warnings.join('\n')).toContain('vat (not a VAT number: 2 letters, then 2 to 13 letters or digits)');
   });
 
   it('keeps the debtor but drops invalid identifiers and contact details, with warnings', () => {
