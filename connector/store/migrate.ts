@@ -123,7 +123,9 @@ export async function migrateStore(db: Kysely<Database>, target: MigrationTarget
   // Kysely looks for its migration table by listing the tables of every schema; a schema that
   // another tenant drops at that moment fails the listing ("schema … does not exist", 3F000).
   // That is not our schema's problem: look again.
-  for (let retry = 0; retry < 3 && error !== undefined && isOtherSchemaDropped(error, target.schema) && (results ?? []).length === 0; retry++) {
+  // A tenant dropping several schemas one after the other can fail a few listings in a row: wait a little longer each time.
+  for (let retry = 0; retry < 10 && error !== undefined && isOtherSchemaDropped(error, target.schema) && (results ?? []).length === 0; retry++) {
+    await new Promise((r) => setTimeout(r, 25 * (retry + 1)));
     ({ error, results } = await migrator.migrateToLatest());
   }
   if (error !== undefined) {

@@ -160,10 +160,11 @@ describe('courts.yaml is read when a court is first looked up', () => {
     writeFileSync(config, `version: 1\nlegal:\n  dir: ${dir}\n`);
     const out = runConfigCheck(config, {}, new Date('2026-05-01T00:00:00Z'));
     expect(out.exitCode).toBe(1);
-    expect(out.stderr).toMatch(/courts\.yaml: line 2, column 1: Flow sequence/);
-    // With the courts fixed, the court costs the dossier lists are checked too.
+    // Both in one run: the broken courts file and the missing court costs the dossier lists.
+    expect(out.stderr).toMatch(/courts\.yaml:2:1 +YAML: Flow sequence/);
+    expect(out.stderr).toMatch(/costs\.yaml +\(file\): cannot read .*ENOENT/);
     copyFileSync(join(bundledPath('config', 'legal', 'fr'), 'courts.yaml'), join(dir, 'courts.yaml'));
-    expect(runConfigCheck(config, {}, new Date('2026-05-01T00:00:00Z')).stderr).toMatch(/costs\.yaml: \(file\): cannot read .*ENOENT/);
+    expect(runConfigCheck(config, {}, new Date('2026-05-01T00:00:00Z')).stderr).toMatch(/costs\.yaml +\(file\): cannot read .*ENOENT/);
     copyFileSync(join(bundledPath('config', 'legal', 'fr'), 'costs.yaml'), join(dir, 'costs.yaml'));
     expect(runConfigCheck(config, {}, new Date('2026-05-01T00:00:00Z'))).toMatchObject({ exitCode: 0 });
   });
