@@ -5,6 +5,7 @@ import type { ClaimConnectionFilter, DeliveryChannel, Store } from '../store/sto
 import { firstCheckAt } from './delivery-tracking';
 import type { Clock } from '../time/clock';
 import { AdapterError } from '../sync/adapter-error';
+import { isStoreUnavailable } from '../store/errors';
 import { decideRetry, type RetryOptions } from '../sync/retry-policy';
 import { decideBudgetedRetry, DEFAULT_RETRY_BUDGETS, type RetryBudget } from './retry-budget';
 import { DEFAULT_LANES, destinationDown, LANE_OF_KIND, type LaneName, type LaneSettings } from './lanes';
@@ -196,44 +197,83 @@ async function performOne(options: DispatchOptions, action: Action, perform: Per
   const at = clock.now().toISOString();
   const actor = { kind: 'system' as const, id: 'outbox' };
   const journal = (type: CaseJournalEntry['type'], summary: string, data: Record<string, unknown>): Omit<CaseJournalEntry, 'seq'> => ({ caseId: action.caseId, at, actor, type, summary, data: { actionId: action.id, idempotencyKey: action.idempotencyKey, kind: action.kind, ...data } });
+  let done: PerformResult;
   try {
-    const done = await perform(action);
-    await store.completeAction({
-      id: action.id,
-      status: 'done',
-      attempts,
-      lastError: null,
-      at,
-      journal: [journal('action_performed', done.summary, done.data ?? {})],
-      ...(done.delivery ? { delivery: { ...done.delivery, nextCheckAt: firstCheckAt(done.delivery.channel, clock.now()) } } : {}),
-    });
-    return { kind: 'done' };
+    done = await perform(action);
   } catch (e) {
-    const message = e instanceof AdapterError ? `${e.code}: ${e.userMessage}` : e instanceof Error ? e.message : String(e);
-    if (e instanceof AdapterError && e.kind === 'rate_limit') {
-      const retryAfterMs = e.retryAfterMs ?? 60_000;
-      // Not an attempt: the row goes back as it was, later.
-      // Not a failure either: the run of failures, if any, is left as it was.
-      await store.completeAction({ id: action.id, status: 'pending', attempts: action.attempts, lastError: message, at, notBefore: new Date(clock.now().getTime() + retryAfterMs).toISOString(), firstFailedAt: action.firstFailedAt ?? null });
-      return { kind: 'rate_limited', retryAfterMs };
-    }
-    // A write whose outcome is unknown may be tried again: every performer checks or deduplicates first.
-    const retriable = e instanceof AdapterError && e.outcomeUnknown ? new AdapterError({ code: e.code, kind: 'transient', userMessage: e.userMessage }) : e;
-    const decision = options.retry
-      ? decideRetry(retriable, attempts, false, options.retry)
-      : decideBudgetedRetry(retriable, {
-          attempt: attempts,
-          firstFailedAt: new Date(action.firstFailedAt ?? at),
-          now: clock.now(),
-          budget: options.budgets?.[action.kind] ?? DEFAULT_RETRY_BUDGETS[action.kind],
-          random: options.random ?? Math.random,
-        });
-    if (decision.retry) {
-      const notBefore = new Date(clock.now().getTime() + decision.delayMs).toISOString();
-      await store.completeAction({ id: action.id, status: 'pending', attempts, lastError: message, at, notBefore });
-      return { kind: 'retried', message, destinationDown: destinationDown(e) };
-    }
-    await store.completeAction({ id: action.id, status: 'failed', attempts, lastError: message, at, journal: [journal('action_failed', `${action.kind} failed: ${message}`, { reason: decision.reason })] });
-    return { kind: 'failed', message, destinationDown: destinationDown(e) };
+    return failedOnce(options, action, e, { attempts, at, journal });
   }
+  // The effect happened: its record must not be lost to a store that is restarting. Recorded
+  // as done, never as a failure; tried again while the store is unreachable, within the lease
+  // (after that another worker may take the row, and repeat what only deduplication absorbs).
+  const performed = done;
+  await whileStoreUnavailable(
+    () =>
+      store.completeAction({
+        id: action.id,
+        status: 'done',
+        attempts,
+        lastError: null,
+        at,
+        journal: [journal('action_performed', performed.summary, performed.data ?? {})],
+        ...(performed.delivery ? { delivery: { ...performed.delivery, nextCheckAt: firstCheckAt(performed.delivery.channel, clock.now()) } } : {}),
+      }),
+    ((options.leaseMs ?? DEFAULT_LEASE_MS) * 3) / 4,
+  );
+  return { kind: 'done' };
+}
+
+/** Runs `write` again, waiting longer each time, while the store cannot be reached, for at most `budgetMs` of real time. */
+async function whileStoreUnavailable<T>(write: () => Promise<T>, budgetMs: number): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  for (let wait = 100; ; wait = Math.min(wait * 2, 2_000)) {
+    try {
+      return await write();
+    } catch (e) {
+      if (!isStoreUnavailable(e) || Date.now() + wait > deadline) throw e;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+async function failedOnce(
+  options: DispatchOptions,
+  action: Action,
+  e: unknown,
+  ctx: { attempts: number; at: string; journal: (type: CaseJournalEntry['type'], summary: string, data: Record<string, unknown>) => Omit<CaseJournalEntry, 'seq'> },
+): Promise<Outcome> {
+  const { store, clock } = options;
+  const { attempts, at, journal } = ctx;
+  const message = e instanceof AdapterError ? `${e.code}: ${e.userMessage}` : e instanceof Error ? e.message : String(e);
+  if (e instanceof AdapterError && e.kind === 'rate_limit') {
+    const retryAfterMs = e.retryAfterMs ?? 60_000;
+    // Not an attempt: the row goes back as it was, later.
+    // Not a failure either: the run of failures, if any, is left as it was.
+    await store.completeAction({ id: action.id, status: 'pending', attempts: action.attempts, lastError: message, at, notBefore: new Date(clock.now().getTime() + retryAfterMs).toISOString(), firstFailedAt: action.firstFailedAt ?? null });
+    return { kind: 'rate_limited', retryAfterMs };
+  }
+  // A write whose outcome is unknown may be tried again: every performer checks or deduplicates first.
+  // So may a performer that could not read the store (PostgreSQL restarting): nothing was sent.
+  const retriable =
+    e instanceof AdapterError && e.outcomeUnknown
+      ? new AdapterError({ code: e.code, kind: 'transient', userMessage: e.userMessage })
+      : isStoreUnavailable(e)
+        ? new AdapterError({ code: 'STORE_UNAVAILABLE', kind: 'transient', userMessage: message })
+        : e;
+  const decision = options.retry
+    ? decideRetry(retriable, attempts, false, options.retry)
+    : decideBudgetedRetry(retriable, {
+        attempt: attempts,
+        firstFailedAt: new Date(action.firstFailedAt ?? at),
+        now: clock.now(),
+        budget: options.budgets?.[action.kind] ?? DEFAULT_RETRY_BUDGETS[action.kind],
+        random: options.random ?? Math.random,
+      });
+  if (decision.retry) {
+    const notBefore = new Date(clock.now().getTime() + decision.delayMs).toISOString();
+    await store.completeAction({ id: action.id, status: 'pending', attempts, lastError: message, at, notBefore });
+    return { kind: 'retried', message, destinationDown: destinationDown(e) };
+  }
+  await store.completeAction({ id: action.id, status: 'failed', attempts, lastError: message, at, journal: [journal('action_failed', `${action.kind} failed: ${message}`, { reason: decision.reason })] });
+  return { kind: 'failed', message, destinationDown: destinationDown(e) };
 }

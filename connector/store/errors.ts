@@ -40,3 +40,21 @@ export function wrapError(verb: 'read' | 'write', table: string, ids: string | r
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Connection-level failures: the server is down, restarting or cut off — the same write may succeed in a moment. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const UNAVAILABLE_TEXT = /Connection terminated|connect ECONNREFUSED|terminating connection|the database system is (?:starting up|shutting down|in recovery mode)|Client has encountered a connection error|timeout exceeded when trying to connect/i;
+
+/**
+ * True when a store call failed because the database could not be reached (PostgreSQL stopped or
+ * restarting), not because of what was asked: the caller may wait and try the same call again.
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    const message = (e as { message?: unknown }).message;
+    if (typeof message === 'string' && UNAVAILABLE_TEXT.test(message)) return true;
+  }
+  return false;
+}

@@ -3,6 +3,7 @@ import { CaseSchema, caseIdOf } from '../../../connector/model/case.schema';
 import { dispatchActions, type Performer } from '../../../connector/outbox/dispatch';
 import { openSqliteStore } from '../../../connector/store/sqlite';
 import type { Store } from '../../../connector/store/store';
+import { isStoreUnavailable, StoreError } from '../../../connector/store/errors';
 import { AdapterError } from '../../../connector/sync/adapter-error';
 import { invoice } from '../../helpers/builders';
 import { memoryLogger } from '../../helpers/logger';
@@ -49,6 +50,43 @@ describe('outbox dispatch', () => {
     expect(await journalTypes()).toEqual(['action_performed: e-mail sent (1)']);
     expect(await run({ email })).toMatchObject({ done: 0 });
     expect(calls).toBe(1);
+  });
+
+  it('the store unreachable when the effect is recorded: recorded once it is back, never performed twice, never a failure', async () => {
+    const [a] = await addActions('email');
+    let calls = 0;
+    const email: Performer = async () => ({ summary: `e-mail sent (${++calls})` });
+    const real = store.completeAction.bind(store);
+    let refused = 0;
+    jest.spyOn(store, 'completeAction').mockImplementation(async (input) => {
+      // PostgreSQL restarting: the first two writes meet a closed port.
+      if (refused < 2) {
+        refused++;
+        throw new StoreError('cannot write outbox: connect ECONNREFUSED 127.0.0.1:5432', { table: 'outbox', cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }) });
+      }
+      return real(input);
+    });
+    expect(await run({ email })).toMatchObject({ done: 1, failed: 0 });
+    expect(calls).toBe(1);
+    expect(refused).toBe(2);
+    expect(await store.getAction(a!.id)).toMatchObject({ status: 'done', attempts: 1 });
+    expect(await journalTypes()).toEqual(['action_performed: e-mail sent (1)']);
+  });
+
+  it('a performer that cannot read the store (it is restarting) is retried, not failed for good', async () => {
+    const [a] = await addActions('email');
+    const email: Performer = async () => {
+      throw new StoreError('cannot read cases: Connection terminated unexpectedly', { table: 'cases' });
+    };
+    expect(await dispatchActions({ store, performers: { email }, clock: { now: () => now }, logger: memoryLogger('error').logger, random: () => 0.5 })).toMatchObject({ retried: 1, failed: 0 });
+    expect(await store.getAction(a!.id)).toMatchObject({ status: 'pending', attempts: 1 });
+  });
+
+  it('isStoreUnavailable knows a connection failure from a refused write', () => {
+    expect(isStoreUnavailable(new StoreError('x', { cause: Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }) }))).toBe(true);
+    expect(isStoreUnavailable(new Error('the database system is starting up'))).toBe(true);
+    expect(isStoreUnavailable(new StoreError('x', { cause: Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }) }))).toBe(false);
+    expect(isStoreUnavailable(new Error('cannot write outbox: CHECK constraint failed'))).toBe(false);
   });
 
   it('a transient failure is retried later, counted; a lost answer too; exhausted attempts park it as failed', async () => {
