@@ -35,6 +35,8 @@ export interface CrashOptions {
   seed: number;
   /** Where the daemon's stderr goes (one file per run). */
   log?: (line: string) => void;
+  /** Run once the last daemons have started, before waiting for the outbox to empty (outages of the services they use). */
+  during?: (seen: { mailReceived(): number }) => Promise<void>;
 }
 
 export interface CrashReport {
@@ -80,6 +82,7 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashRepo
     // `recouvra run` installs the handler before it reads the configuration, so its first log line
     // (at the `warn` level of this configuration: the clear-text keys) comes after it.
     await Promise.all(last.map((_, i) => untilLogged(join(dir, `run-last-${i}.log`), '"level"', 120_000)));
+    await options.during?.({ mailReceived: () => smtp.count() });
     await untilOutboxEmpty(openStore, 120_000);
     for (const child of last) child.kill('SIGTERM');
     for (const child of last) {
