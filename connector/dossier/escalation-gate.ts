@@ -88,14 +88,16 @@ function noticeExpired(notice: FormalNotice | undefined, policy: Policy, asOf: I
   const letterDue = notice.channels.find((c) => c.channel === 'registered_letter' && (c.status === 'pending' || c.status === 'in_progress'));
   if (letterDue) return { id, pass: false, reason: W.letterNotYetPosted({ decidedOn: notice.decidedOn, status: letterDue.status }) };
   const deadlineDays = notice.deadlineDays ?? policy.steps.find((s) => s.kind === 'formal_notice')?.deadlineDays ?? null;
-  if (deadlineDays === null) return { id, pass: false, reason: W.noDeadline({ sentBy: channelWords(notice), on: sent.on }) };
+  // "Sent by registered letter on …" names the letter's day, not the e-mail's that may have gone first.
+  const on = notice.channels.find((c) => c.channel === 'registered_letter' && c.sentOn !== null)?.sentOn ?? sent.on;
+  if (deadlineDays === null) return { id, pass: false, reason: W.noDeadline({ sentBy: channelWords(notice), on }) };
   const endsOn = addDays(sent.startsOn, deadlineDays);
   // The deadline counts from the day after the notice's date and runs to the end of its last
   // day (practice; CPC 641–642 for procedural deadlines, [M]): escalation from the day after.
   const start =
     sent.startBasis === 'acknowledgement_of_receipt' && sent.receivedOn
-      ? W.receivedOn({ sentBy: channelWords(notice), on: sent.on, receivedOn: sent.receivedOn })
-      : W.noAcknowledgement({ sentBy: channelWords(notice), on: sent.on, returned: sent.returned, startsOn: sent.startsOn });
+      ? W.receivedOn({ sentBy: channelWords(notice), on, receivedOn: sent.receivedOn })
+      : W.noAcknowledgement({ sentBy: channelWords(notice), on, returned: sent.returned, startsOn: sent.startsOn });
   if (asOf > endsOn) return { id, pass: true, reason: W.deadlineEnded({ start, days: deadlineDays, endsOn }) };
   return { id, pass: false, reason: W.deadlineRuns({ start, days: deadlineDays, endsOn, asOf }) };
 }
