@@ -63,7 +63,8 @@ export class Daemon {
   constructor(private readonly parts: DaemonParts) {}
 
   /** Registers the job handlers (this process works) and starts the schedules (this process enqueues). */
-  start(options: { schedule?: boolean; work?: boolean } = {}): void {
+  /** `startRound: false`: no sync and evaluation at once (a benchmark that decides by itself). */
+  start(options: { schedule?: boolean; work?: boolean; startRound?: boolean } = {}): void {
     const { queue } = this.parts;
     if (options.work !== false) {
       queue.process('sync', (job) => this.syncThenEvaluate(job));
@@ -76,7 +77,7 @@ export class Daemon {
     if (options.schedule !== false) {
       this.scheduler = this.startSchedules();
       // The demo's schedules tick at once on their own; cron ones wait for their first tick.
-      if (!this.parts.simulatedSchedule) this.startRound = this.enqueueStartRound();
+      if (!this.parts.simulatedSchedule && options.startRound !== false) this.startRound = this.enqueueStartRound();
     }
   }
 
