@@ -123,9 +123,11 @@ export async function migrateStore(db: Kysely<Database>, target: MigrationTarget
   // Kysely looks for its migration table by listing the tables of every schema; a schema that
   // another tenant drops at that moment fails the listing ("schema … does not exist", 3F000).
   // That is not our schema's problem: look again.
-  // A tenant dropping several schemas one after the other can fail a few listings in a row: wait a little longer each time.
-  for (let retry = 0; retry < 10 && error !== undefined && isOtherSchemaDropped(error, target.schema) && (results ?? []).length === 0; retry++) {
-    await new Promise((r) => setTimeout(r, 25 * (retry + 1)));
+  // A tenant dropping many schemas one after the other (a drop of a large schema holds its row for
+  // a while) can fail listing after listing: wait a little longer each time, for up to 15 s.
+  const giveUpAt = Date.now() + 15_000;
+  for (let wait = 50; error !== undefined && isOtherSchemaDropped(error, target.schema) && (results ?? []).length === 0 && Date.now() + wait < giveUpAt; wait = Math.min(wait * 2, 1_000)) {
+    await new Promise((r) => setTimeout(r, wait));
     ({ error, results } = await migrator.migrateToLatest());
   }
   if (error !== undefined) {
