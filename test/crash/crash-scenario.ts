@@ -85,9 +85,9 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashRepo
     await options.during?.({ mailReceived: () => smtp.count() });
     await untilOutboxEmpty(openStore, 120_000);
     for (const child of last) child.kill('SIGTERM');
-    for (const child of last) {
+    for (const [i, child] of last.entries()) {
       const code = await exited(child);
-      if (code !== 0) throw new Error(`a last run exited with ${String(code)}; see ${dir}`);
+      if (code !== 0) throw new Error(`a last run exited with ${String(code)}; see ${dir}. The end of its log:\n${logTail(join(dir, `run-last-${i}.log`))}`);
     }
     return await verify({ openStore, mailDir: join(dir, 'mail'), odooUrl: odoo.url, sms, kills: options.kills });
   } finally {
@@ -108,6 +108,11 @@ export function start(config: string, logFile: string): ChildProcess {
 export function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((r) => child.once('exit', (code) => r(code)));
+}
+
+/** The last lines of a run's log, for the message of a test that failed on it (the folder is gone on a CI machine). */
+export function logTail(file: string, lines = 15): string {
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).map((l) => l.slice(0, 600)).join('\n');
 }
 
 export async function untilLogged(file: string, text: string, timeoutMs: number): Promise<void> {

@@ -19,7 +19,7 @@ import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';
 import { anchoredClock } from '../../connector/time/clock';
 import { writeBackMarker } from '../../mappings/odoo/write-back';
-import { channelsAndConnectionYaml, exited, start, untilLogged, verify, type CrashReport } from './crash-scenario';
+import { channelsAndConnectionYaml, exited, logTail, start, untilLogged, verify, type CrashReport } from './crash-scenario';
 
 /**
  * The crash test of the whole loop, law firm included: the daemon (the built CLI) runs on a
@@ -144,7 +144,7 @@ export async function runLawFirmCrashScenario(options: LawFirmCrashOptions): Pro
     faults?.stop();
     last.kill('SIGTERM');
     const code = await exited(last);
-    if (code !== 0) throw new Error(`the last run exited with ${String(code)}; see ${dir}`);
+    if (code !== 0) throw new Error(`the last run exited with ${String(code)}; see ${dir}. The end of its log:\n${logTail(join(dir, 'run-last.log'))}`);
     const base = await verify({ openStore, mailDir: join(dir, 'mail'), odooUrl: odoo.url, sms, kills });
     return { ...base, firm: await verifyFirm(openStore, firm, odoo.url), approvals: approver.count(), faults: faults?.log ?? [] };
   } finally {
