@@ -35,7 +35,11 @@ export interface ProviderExchangeOptions {
   networkError: (code: string | undefined, message: string) => Error;
 }
 
-export async function providerExchange(http: AxiosInstance, request: ProviderRequest, options: ProviderExchangeOptions): Promise<ProviderResponse> {
+export async function providerExchange(
+  http: AxiosInstance,
+  request: ProviderRequest,
+  options: ProviderExchangeOptions,
+): Promise<ProviderResponse> {
   try {
     const response = await http.request<string>({
       method: request.method,
@@ -51,7 +55,12 @@ export async function providerExchange(http: AxiosInstance, request: ProviderReq
     });
     const headers = (response.headers ?? {}) as Record<string, unknown>;
     const retryAfter = headers['retry-after'];
-    return { status: response.status, text: String(response.data ?? ''), retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined, headers };
+    return {
+      status: response.status,
+      text: String(response.data ?? ''),
+      retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+      headers,
+    };
   } catch (e) {
     const err = e as { code?: string; message?: string };
     throw options.networkError(err.code, redactString(err.message ?? String(e), options.secrets));

@@ -25,7 +25,8 @@ export class HttpFaultControls {
   /** The next `count` requests fail with `status` before anything is recorded. */
   failNext(count: number, status = 503, retryAfter?: string): void {
     const body = this.errorBody(status >= 500 ? 'provider_unavailable' : 'injected', `injected HTTP ${status}`);
-    for (let i = 0; i < count; i++) this.failures.push({ status, body, ...(retryAfter === undefined ? {} : { retryAfter }) });
+    for (let i = 0; i < count; i++)
+      this.failures.push({ status, body, ...(retryAfter === undefined ? {} : { retryAfter }) });
   }
 
   /** The next `count` requests get 429 with `Retry-After: retryAfterSeconds`. */
@@ -49,7 +50,16 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   return /^Bearer (.+)$/.exec(requestHeader(req, 'authorization') ?? '')?.[1];
 }
 
-export function sendJson(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...headers });
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    ...headers,
+  });
   res.end(body);
 }

@@ -34,9 +34,14 @@ const PostgresStoreSchema = z.strictObject({
   driver: z.literal('postgres'),
   postgres: z.strictObject({
     /** postgres://user:password@host:port/database — put the password in an environment variable. */
-    url: z.string().regex(/^postgres(ql)?:\/\//, { error: 'postgres.url must start with postgres:// or postgresql://' }),
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { error: 'postgres.url must start with postgres:// or postgresql://' }),
     /** Schema to use (created if missing); default: the server's search_path. */
-    schema: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: 'schema must be a lower-case SQL identifier' }).optional(),
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, { error: 'schema must be a lower-case SQL identifier' })
+      .optional(),
     /** Connections in the pool. */
     poolSize: z.number().int().min(1).max(100).default(10),
   }),
@@ -48,13 +53,25 @@ export const StoreConfigSchema = z.discriminatedUnion('driver', [SqliteStoreSche
 export type StoreConfig = z.infer<typeof StoreConfigSchema>;
 
 export const ConnectionBaseSchema = z.looseObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { error: 'connection id must be lower-case letters, digits, "-" or "_" (at most 63)' }),
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
+    error: 'connection id must be lower-case letters, digits, "-" or "_" (at most 63)',
+  }),
   type: z.string().min(1),
 });
 
-const CronSchema = z.string().refine(validCron, { error: (i) => `"${String(i.input)}" is not a cron expression (five fields "min hour day month weekday", or six with seconds first)` });
+const CronSchema = z.string().refine(validCron, {
+  error: (i) =>
+    `"${String(i.input)}" is not a cron expression (five fields "min hour day month weekday", or six with seconds first)`,
+});
 
-const DAEMON_DEFAULTS = { syncCron: '*/5 * * * *', reconcileCron: '30 3 * * *', evaluateCron: '0 * * * *', outboxCron: '*/15 * * * * *', trackCron: '*/10 * * * *', drainTimeoutMs: 30_000 };
+const DAEMON_DEFAULTS = {
+  syncCron: '*/5 * * * *',
+  reconcileCron: '30 3 * * *',
+  evaluateCron: '0 * * * *',
+  outboxCron: '*/15 * * * * *',
+  trackCron: '*/10 * * * *',
+  drainTimeoutMs: 30_000,
+};
 
 /** `recouvra run`: what it schedules (cron in company.timezone; the schedules only enqueue jobs). */
 export const DaemonConfigSchema = z
@@ -80,10 +97,21 @@ export const DaemonConfigSchema = z
       .partialRecord(
         ActionKindSchema,
         z.strictObject({
-          forMinutes: z.number({ error: 'forMinutes must be a number of minutes' }).int({ error: 'forMinutes must be a whole number of minutes' }).min(1, { error: 'forMinutes must be at least 1' }).max(30 * 24 * 60, { error: 'forMinutes is at most 43200 (30 days)' }),
-          maxDelayMinutes: z.number({ error: 'maxDelayMinutes must be a number of minutes' }).int({ error: 'maxDelayMinutes must be a whole number of minutes' }).min(1, { error: 'maxDelayMinutes must be at least 1' }).max(24 * 60, { error: 'maxDelayMinutes is at most 1440 (a day)' }).default(30),
+          forMinutes: z
+            .number({ error: 'forMinutes must be a number of minutes' })
+            .int({ error: 'forMinutes must be a whole number of minutes' })
+            .min(1, { error: 'forMinutes must be at least 1' })
+            .max(30 * 24 * 60, { error: 'forMinutes is at most 43200 (30 days)' }),
+          maxDelayMinutes: z
+            .number({ error: 'maxDelayMinutes must be a number of minutes' })
+            .int({ error: 'maxDelayMinutes must be a whole number of minutes' })
+            .min(1, { error: 'maxDelayMinutes must be at least 1' })
+            .max(24 * 60, { error: 'maxDelayMinutes is at most 1440 (a day)' })
+            .default(30),
         }),
-        { error: `daemon.retry takes action kinds (${ActionKindSchema.options.join(', ')}), each { forMinutes, maxDelayMinutes }` },
+        {
+          error: `daemon.retry takes action kinds (${ActionKindSchema.options.join(', ')}), each { forMinutes, maxDelayMinutes }`,
+        },
       )
       .default({}),
     /**
@@ -112,9 +140,20 @@ export const DaemonConfigSchema = z
     simulatedClock: z
       .strictObject({
         start: z.iso.datetime({ offset: true, error: 'daemon.simulatedClock.start must be an ISO 8601 instant' }),
-        anchor: z.iso.datetime({ offset: true, error: 'daemon.simulatedClock.anchor must be an ISO 8601 instant (the real time at which business time is `start`)' }),
-        speed: z.number().positive({ error: 'daemon.simulatedClock.speed must be a positive number (simulated seconds per real second)' }).max(10_000_000),
-        stopAt: z.iso.datetime({ offset: true, error: 'daemon.simulatedClock.stopAt must be an ISO 8601 instant' }).optional(),
+        anchor: z.iso.datetime({
+          offset: true,
+          error:
+            'daemon.simulatedClock.anchor must be an ISO 8601 instant (the real time at which business time is `start`)',
+        }),
+        speed: z
+          .number()
+          .positive({
+            error: 'daemon.simulatedClock.speed must be a positive number (simulated seconds per real second)',
+          })
+          .max(10_000_000),
+        stopAt: z.iso
+          .datetime({ offset: true, error: 'daemon.simulatedClock.stopAt must be an ISO 8601 instant' })
+          .optional(),
       })
       .optional(),
   })
@@ -128,17 +167,36 @@ export const ConfigSchema = z.strictObject({
       /** The creditor's name, as printed on letters. */
       name: z.string().min(1).default('Recouvra Demo SAS'),
       /** IANA time zone: business dates (due dates, deadlines) are calendar dates in it. */
-      timezone: z.string().refine(isValidTimeZone, { error: (i) => `unknown time zone "${String(i.input)}" (use an IANA name such as Europe/Paris)` }).default('Europe/Paris'),
+      timezone: z
+        .string()
+        .refine(isValidTimeZone, {
+          error: (i) => `unknown time zone "${String(i.input)}" (use an IANA name such as Europe/Paris)`,
+        })
+        .default('Europe/Paris'),
       /** Locale of user-facing texts (letters, e-mails, notes in the ledger). */
       locale: z.string().default('fr-FR'),
       /** Registered address, printed on letters and e-mails (required to send them). */
       address: AddressSchema.optional(),
       /** SIREN, printed on letters. */
-      siren: z.string().refine(isValidSiren, { error: 'company.siren must be 9 digits passing the Luhn check' }).optional(),
+      siren: z
+        .string()
+        .refine(isValidSiren, { error: 'company.siren must be 9 digits passing the Luhn check' })
+        .optional(),
       /** Where debtors write back (questions, disputes, data-protection requests); required to send e-mails and letters. */
-      contact: z.strictObject({ email: z.email({ error: 'company.contact.email must be an e-mail address' }), phone: z.string().min(1).optional() }).optional(),
+      contact: z
+        .strictObject({
+          email: z.email({ error: 'company.contact.email must be an e-mail address' }),
+          phone: z.string().min(1).optional(),
+        })
+        .optional(),
       /** How debtors pay, printed in reminders and notices. */
-      payment: z.strictObject({ iban: z.string().min(1).optional(), bic: z.string().min(1).optional(), url: z.url().optional() }).optional(),
+      payment: z
+        .strictObject({
+          iban: z.string().min(1).optional(),
+          bic: z.string().min(1).optional(),
+          url: z.url().optional(),
+        })
+        .optional(),
       /** Who signs formal notices. */
       signatory: z.strictObject({ name: z.string().min(1), title: z.string().min(1).optional() }).optional(),
     })
@@ -174,7 +232,11 @@ export const ConfigSchema = z.strictObject({
        * C. civ. 1343-1: a payment pays the interest accrued first) or principal-first (a creditor's
        * choice not to claim interest on the interest so paid; it claims less).
        */
-      imputation: z.enum(['interest-first', 'principal-first'], { error: 'legal.imputation must be interest-first (C. civ. 1343-1) or principal-first' }).default('interest-first'),
+      imputation: z
+        .enum(['interest-first', 'principal-first'], {
+          error: 'legal.imputation must be interest-first (C. civ. 1343-1) or principal-first',
+        })
+        .default('interest-first'),
       /** Warn this many days (calendar days) before a claim prescribes. */
       prescriptionWarningDays: z.number().int().min(0).max(3650).default(90),
       /**
@@ -182,7 +244,11 @@ export const ConfigSchema = z.strictObject({
        * as in that file (semester, ecbMroPercent, legalRateOtherPercent,
        * legalRateIndividualCreditorPercent, sources). `recouvra legal status` says which are missing.
        */
-      rates: z.array(SemesterRateEntrySchema, { error: 'legal.rates must be a list of semester entries, as in config/legal/fr/rates.yaml' }).default([]),
+      rates: z
+        .array(SemesterRateEntrySchema, {
+          error: 'legal.rates must be a list of semester entries, as in config/legal/fr/rates.yaml',
+        })
+        .default([]),
       /**
        * The creditor's terms of sale, for the dossier's additional claims: `penaltyClause`
        * ({percent: % of the principal claimed, minimum?: EUR minor units, reference: "CGV art. 9"})
@@ -192,7 +258,8 @@ export const ConfigSchema = z.strictObject({
       termsOfSale: TermsOfSaleSchema.optional(),
     })
     .superRefine((legal, ctx) => {
-      for (const p of ratesFileCrossProblems({ rates: legal.rates })) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+      for (const p of ratesFileCrossProblems({ rates: legal.rates }))
+        ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
     })
     .default({ dayCount: 'actual/365', imputation: 'interest-first', prescriptionWarningDays: 90, rates: [] }),
   daemon: DaemonConfigSchema,

@@ -76,12 +76,21 @@ export const EscalationThresholdsSchema = z.strictObject({
    */
   estimatedCost: AmountByCurrencySchema.default({}),
   /** The net principal must be at least this percentage of the estimated cost (200 = twice the cost). Default 100. */
-  costCoveragePercent: z.number().int({ error: 'costCoveragePercent is a whole percentage, e.g. 200' }).min(0).max(10_000).default(100),
+  costCoveragePercent: z
+    .number()
+    .int({ error: 'costCoveragePercent is a whole percentage, e.g. 200' })
+    .min(0)
+    .max(10_000)
+    .default(100),
 });
 export type EscalationThresholds = z.infer<typeof EscalationThresholdsSchema>;
 
 /** A fresh object each time: a parsed policy never shares its defaults with another. */
-export const escalationThresholdDefaults = (): EscalationThresholds => ({ minAmount: {}, estimatedCost: {}, costCoveragePercent: 100 });
+export const escalationThresholdDefaults = (): EscalationThresholds => ({
+  minAmount: {},
+  estimatedCost: {},
+  costCoveragePercent: 100,
+});
 
 export const PolicySchema = z
   .strictObject({
@@ -112,46 +121,117 @@ export const PolicySchema = z
     policy.steps.forEach((step, i) => {
       const at = (...rest: (string | number)[]) => ['steps', i, ...rest];
       const first = ids.get(step.id);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', path: at('id'), message: `duplicate step id "${step.id}" (also steps[${first}])` });
+      if (first !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: at('id'),
+          message: `duplicate step id "${step.id}" (also steps[${first}])`,
+        });
       ids.set(step.id, i);
 
-      if (step.kind !== 'escalation' && step.channels.length === 0) ctx.addIssue({ code: 'custom', path: at('channels'), message: `a ${step.kind} step needs at least one channel` });
-      if (step.kind === 'escalation' && step.channels.length > 0) ctx.addIssue({ code: 'custom', path: at('channels'), message: 'an escalation step has no channels: it hands a dossier to the law firm' });
-      if (new Set(step.channels).size !== step.channels.length) ctx.addIssue({ code: 'custom', path: at('channels'), message: 'a channel is listed twice' });
-      if (step.kind !== 'escalation' && !step.template) ctx.addIssue({ code: 'custom', path: at('template'), message: `a ${step.kind} step needs a template` });
+      if (step.kind !== 'escalation' && step.channels.length === 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: at('channels'),
+          message: `a ${step.kind} step needs at least one channel`,
+        });
+      if (step.kind === 'escalation' && step.channels.length > 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: at('channels'),
+          message: 'an escalation step has no channels: it hands a dossier to the law firm',
+        });
+      if (new Set(step.channels).size !== step.channels.length)
+        ctx.addIssue({ code: 'custom', path: at('channels'), message: 'a channel is listed twice' });
+      if (step.kind !== 'escalation' && !step.template)
+        ctx.addIssue({ code: 'custom', path: at('template'), message: `a ${step.kind} step needs a template` });
       if (step.kind === 'formal_notice') {
-        if (step.deadlineDays === undefined) ctx.addIssue({ code: 'custom', path: at('deadlineDays'), message: 'a formal notice must give the debtor a deadline (usually 8 to 15 days)' });
+        if (step.deadlineDays === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: at('deadlineDays'),
+            message: 'a formal notice must give the debtor a deadline (usually 8 to 15 days)',
+          });
         formalNoticeAt = i;
       }
       if (step.kind === 'escalation') {
-        if (i !== policy.steps.length - 1) ctx.addIssue({ code: 'custom', path: at('kind'), message: 'escalation must be the last step of the ladder' });
-        if (formalNoticeAt < 0) ctx.addIssue({ code: 'custom', path: at('kind'), message: 'escalation needs a formal_notice step before it (the file escalates when the notice expired unanswered)' });
+        if (i !== policy.steps.length - 1)
+          ctx.addIssue({ code: 'custom', path: at('kind'), message: 'escalation must be the last step of the ladder' });
+        if (formalNoticeAt < 0)
+          ctx.addIssue({
+            code: 'custom',
+            path: at('kind'),
+            message:
+              'escalation needs a formal_notice step before it (the file escalates when the notice expired unanswered)',
+          });
         else {
           const notice = policy.steps[formalNoticeAt]!;
-          if (step.timing.after === 'previous_step' && formalNoticeAt === i - 1 && notice.deadlineDays !== undefined && step.timing.days < notice.deadlineDays) {
-            ctx.addIssue({ code: 'custom', path: at('timing', 'days'), message: `escalation comes ${step.timing.days} days after the formal notice, before its ${notice.deadlineDays}-day deadline has expired` });
+          if (
+            step.timing.after === 'previous_step' &&
+            formalNoticeAt === i - 1 &&
+            notice.deadlineDays !== undefined &&
+            step.timing.days < notice.deadlineDays
+          ) {
+            ctx.addIssue({
+              code: 'custom',
+              path: at('timing', 'days'),
+              message: `escalation comes ${step.timing.days} days after the formal notice, before its ${notice.deadlineDays}-day deadline has expired`,
+            });
           }
         }
       }
       if (step.timing.after === 'due_date') {
-        if (step.timing.days < 0 && sawPostDue) ctx.addIssue({ code: 'custom', path: at('timing', 'days'), message: 'a pre-due step (negative days) must come before every post-due step' });
-        if (step.timing.days < lastDueDays) ctx.addIssue({ code: 'custom', path: at('timing', 'days'), message: `steps timed on the due date must be in increasing order (this one is at ${step.timing.days}, an earlier one at ${lastDueDays})` });
+        if (step.timing.days < 0 && sawPostDue)
+          ctx.addIssue({
+            code: 'custom',
+            path: at('timing', 'days'),
+            message: 'a pre-due step (negative days) must come before every post-due step',
+          });
+        if (step.timing.days < lastDueDays)
+          ctx.addIssue({
+            code: 'custom',
+            path: at('timing', 'days'),
+            message: `steps timed on the due date must be in increasing order (this one is at ${step.timing.days}, an earlier one at ${lastDueDays})`,
+          });
         lastDueDays = step.timing.days;
         if (step.timing.days >= 0) sawPostDue = true;
       } else {
-        if (i === 0) ctx.addIssue({ code: 'custom', path: at('timing', 'after'), message: 'the first step has no previous step: time it on the due date' });
+        if (i === 0)
+          ctx.addIssue({
+            code: 'custom',
+            path: at('timing', 'after'),
+            message: 'the first step has no previous step: time it on the due date',
+          });
         sawPostDue = true;
       }
       const c = step.conditions;
       for (const [cur, min] of Object.entries(c.openAmountAtLeast ?? {})) {
         const max = c.openAmountAtMost?.[cur];
-        if (max !== undefined && max < min) ctx.addIssue({ code: 'custom', path: at('conditions', 'openAmountAtMost', cur), message: `openAmountAtMost (${max}) is below openAmountAtLeast (${min}) for ${cur}: the step could never run` });
+        if (max !== undefined && max < min)
+          ctx.addIssue({
+            code: 'custom',
+            path: at('conditions', 'openAmountAtMost', cur),
+            message: `openAmountAtMost (${max}) is below openAmountAtLeast (${min}) for ${cur}: the step could never run`,
+          });
       }
-      if (c.overdueItemsAtLeast !== undefined && c.overdueItemsAtMost !== undefined && c.overdueItemsAtMost < c.overdueItemsAtLeast) {
-        ctx.addIssue({ code: 'custom', path: at('conditions', 'overdueItemsAtMost'), message: 'overdueItemsAtMost is below overdueItemsAtLeast: the step could never run' });
+      if (
+        c.overdueItemsAtLeast !== undefined &&
+        c.overdueItemsAtMost !== undefined &&
+        c.overdueItemsAtMost < c.overdueItemsAtLeast
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('conditions', 'overdueItemsAtMost'),
+          message: 'overdueItemsAtMost is below overdueItemsAtLeast: the step could never run',
+        });
       }
       if (c.debtorKinds && !c.debtorKinds.some((k) => policy.appliesTo.debtorKinds.includes(k))) {
-        ctx.addIssue({ code: 'custom', path: at('conditions', 'debtorKinds'), message: 'none of these debtor kinds is covered by the policy (appliesTo.debtorKinds): the step could never run' });
+        ctx.addIssue({
+          code: 'custom',
+          path: at('conditions', 'debtorKinds'),
+          message:
+            'none of these debtor kinds is covered by the policy (appliesTo.debtorKinds): the step could never run',
+        });
       }
     });
   });

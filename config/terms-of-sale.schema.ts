@@ -8,13 +8,18 @@ import { percentToBasisPoints } from '../connector/claim/basis-points';
 import { PositiveMinorUnitsSchema } from '../connector/model/money.schema';
 
 const PenaltyPercentSchema = z
-  .union([z.number(), z.string()], { error: 'penaltyClause.percent must be a percentage of the principal, e.g. 10 or "12.5"' })
+  .union([z.number(), z.string()], {
+    error: 'penaltyClause.percent must be a percentage of the principal, e.g. 10 or "12.5"',
+  })
   .refine(
     (v) => {
       const bps = percentToBasisPoints(v);
       return bps !== null && bps > 0 && bps <= 100_00;
     },
-    { error: (iss) => `penaltyClause.percent must be a percentage above 0 and at most 100, with at most two decimals, e.g. 10 or "12.5" (got ${JSON.stringify(iss.input)})` },
+    {
+      error: (iss) =>
+        `penaltyClause.percent must be a percentage above 0 and at most 100, with at most two decimals, e.g. 10 or "12.5" (got ${JSON.stringify(iss.input)})`,
+    },
   );
 
 export const PenaltyClauseSchema = z.strictObject({
@@ -23,7 +28,11 @@ export const PenaltyClauseSchema = z.strictObject({
   /** The clause's floor, in EUR minor units (15000 = 150.00 EUR); applied to EUR claims only. */
   minimum: PositiveMinorUnitsSchema.optional(),
   /** Where the clause is in the terms of sale, as the firm will cite it: "CGV art. 9". */
-  reference: z.string({ error: 'penaltyClause.reference must name the clause, e.g. "CGV art. 9"' }).trim().min(1, { error: 'penaltyClause.reference must name the clause, e.g. "CGV art. 9"' }).max(200),
+  reference: z
+    .string({ error: 'penaltyClause.reference must name the clause, e.g. "CGV art. 9"' })
+    .trim()
+    .min(1, { error: 'penaltyClause.reference must name the clause, e.g. "CGV art. 9"' })
+    .max(200),
 });
 
 export const TermsOfSaleSchema = z.strictObject({

@@ -23,6 +23,8 @@ export function parseJsonText(text: string): unknown {
   const before = text.slice(0, first.offset);
   const line = before.split('\n').length;
   const column = first.offset - before.lastIndexOf('\n');
-  const what = printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const what = printParseErrorCode(first.error)
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   throw new JsonSyntaxError(`${what} at line ${line}, column ${column}`, line, column);
 }

@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { formatPath, ProblemsError } from './config/problems';
 import { parseJsonText } from './json-text';
-import { CaseStageSchema, caseIdOf, CurrencySchema, DebtorSchema, IsoDateSchema, ManualPauseSchema, ReceivableSchema, StepRefSchema } from './model';
+import {
+  CaseStageSchema,
+  caseIdOf,
+  CurrencySchema,
+  DebtorSchema,
+  IsoDateSchema,
+  ManualPauseSchema,
+  ReceivableSchema,
+  StepRefSchema,
+} from './model';
 import type { Store } from './store/store';
 
 /**
@@ -41,13 +50,25 @@ export function readPortfolio(file: string): Portfolio {
     throw new ProblemsError(`cannot read portfolio ${file}`, [{ file, path: [], message: (e as Error).message }]);
   }
   const r = PortfolioSchema.safeParse(raw);
-  if (!r.success) throw new ProblemsError(`portfolio ${file} is invalid`, r.error.issues.map((i) => ({ file, path: i.path.filter((p): p is string | number => typeof p !== 'symbol'), message: i.message })));
+  if (!r.success)
+    throw new ProblemsError(
+      `portfolio ${file} is invalid`,
+      r.error.issues.map((i) => ({
+        file,
+        path: i.path.filter((p): p is string | number => typeof p !== 'symbol'),
+        message: i.message,
+      })),
+    );
   const debtorIds = new Set(r.data.debtors.map((d) => d.id));
   const orphans = r.data.receivables.filter((x) => !debtorIds.has(x.debtorId));
   if (orphans.length) {
     throw new ProblemsError(
       `portfolio ${file} is invalid`,
-      orphans.map((o) => ({ file, path: ['receivables', r.data.receivables.indexOf(o), 'debtorId'], message: `debtor ${o.debtorId} is not in debtors` })),
+      orphans.map((o) => ({
+        file,
+        path: ['receivables', r.data.receivables.indexOf(o), 'debtorId'],
+        message: `debtor ${o.debtorId} is not in debtors`,
+      })),
     );
   }
   return r.data;
@@ -61,9 +82,19 @@ export async function importPortfolio(store: Store, portfolio: Portfolio, at: st
     for (const s of portfolio.caseStates) {
       const id = caseIdOf(s.debtorId, s.companyId, s.currency);
       const existing = await tx.getCase(id);
-      if (!existing) throw new Error(`caseStates: no receivable creates the case ${s.debtorId} × ${s.companyId} × ${s.currency} (${formatPath(['caseStates'])})`);
+      if (!existing)
+        throw new Error(
+          `caseStates: no receivable creates the case ${s.debtorId} × ${s.companyId} × ${s.currency} (${formatPath(['caseStates'])})`,
+        );
       const stage = s.stage ?? (s.lastStep ? 'reminding' : existing.stage);
-      await tx.saveCase({ ...existing, lastStep: s.lastStep, lastContactOn: s.lastContactOn, manualPause: s.manualPause, stage, updatedAt: at });
+      await tx.saveCase({
+        ...existing,
+        lastStep: s.lastStep,
+        lastContactOn: s.lastContactOn,
+        manualPause: s.manualPause,
+        stage,
+        updatedAt: at,
+      });
     }
   });
 }

@@ -55,10 +55,22 @@ export interface RuntimeChecks {
  * the configuration the schema accepted (a wrong `dunning` section is not also checked for policy
  * ids, a folder that does not exist is one problem, not one per file it should hold).
  */
-export function loadRuntime(configFile: string | undefined, env: NodeJS.ProcessEnv = process.env, log: LogOverrides = {}, checks: RuntimeChecks = {}): Runtime {
-  const inspection = configFile ? inspectConfig(configFile, readConfigText(configFile), { env, registry: adapterRegistry }) : inspectConfig('(defaults)', 'version: 1\n', { env: {} });
+export function loadRuntime(
+  configFile: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  log: LogOverrides = {},
+  checks: RuntimeChecks = {},
+): Runtime {
+  const inspection = configFile
+    ? inspectConfig(configFile, readConfigText(configFile), { env, registry: adapterRegistry })
+    : inspectConfig('(defaults)', 'version: 1\n', { env: {} });
   const problems: Problem[] = [...inspection.problems];
-  const inFile = (path: (string | number)[], message: string): Problem => ({ file: inspection.file, path, message, ...inspection.locate(path) });
+  const inFile = (path: (string | number)[], message: string): Problem => ({
+    file: inspection.file,
+    path,
+    message,
+    ...inspection.locate(path),
+  });
 
   const policies = checkPolicies(inspection, problems, inFile);
   const legalFound = checkLegal(inspection, problems, inFile, checks);
@@ -66,7 +78,10 @@ export function loadRuntime(configFile: string | undefined, env: NodeJS.ProcessE
 
   const loaded = inspection.loaded;
   if (problems.length > 0 || !loaded || !legalFound) {
-    throw new ProblemsError(inspection.problems.length > 0 ? invalidConfigHeading(inspection.file) : 'configuration is not usable', problems);
+    throw new ProblemsError(
+      inspection.problems.length > 0 ? invalidConfigHeading(inspection.file) : 'configuration is not usable',
+      problems,
+    );
   }
   const { config } = loaded;
   const { legal, procedures } = legalFound;
@@ -79,7 +94,11 @@ export function loadRuntime(configFile: string | undefined, env: NodeJS.ProcessE
   });
   for (const w of loaded.warnings) logger.warn(w);
   // Escalation is decided only when the gate passes (connector/dossier/escalation-gate.ts).
-  const context = { ...evaluationContext(legal), locale: config.company.locale, escalationGate: escalationGateHook({ legal, procedures, timeZone: config.company.timezone }) };
+  const context = {
+    ...evaluationContext(legal),
+    locale: config.company.locale,
+    escalationGate: escalationGateHook({ legal, procedures, timeZone: config.company.timezone }),
+  };
   return { config, secrets, warnings: loaded.warnings, logger, policies, legal, procedures, context };
 }
 
@@ -111,17 +130,35 @@ function checkPolicies(inspection: ConfigInspection, problems: Problem[], inFile
   for (const kind of ['company', 'individual'] as const) {
     const id = dunning.defaultPolicy[kind];
     const policy = policies.get(id);
-    if (!policy) problems.push(inFile(['dunning', 'defaultPolicy', kind], `policy "${id}" does not exist (known: ${[...policies.keys()].join(', ')})`));
-    else if (!policy.appliesTo.debtorKinds.includes(kind)) problems.push(inFile(['dunning', 'defaultPolicy', kind], `policy "${id}" does not apply to ${kind} debtors`));
+    if (!policy)
+      problems.push(
+        inFile(
+          ['dunning', 'defaultPolicy', kind],
+          `policy "${id}" does not exist (known: ${[...policies.keys()].join(', ')})`,
+        ),
+      );
+    else if (!policy.appliesTo.debtorKinds.includes(kind))
+      problems.push(inFile(['dunning', 'defaultPolicy', kind], `policy "${id}" does not apply to ${kind} debtors`));
   }
   for (const [debtorId, id] of Object.entries(dunning.overrides)) {
-    if (!policies.has(id)) problems.push(inFile(['dunning', 'overrides', debtorId], `policy "${id}" does not exist (known: ${[...policies.keys()].join(', ')})`));
+    if (!policies.has(id))
+      problems.push(
+        inFile(
+          ['dunning', 'overrides', debtorId],
+          `policy "${id}" does not exist (known: ${[...policies.keys()].join(', ')})`,
+        ),
+      );
   }
   return policies;
 }
 
 /** The legal data of `legal.dir` (and, with `everything`, the courts and costs read later), with `legal.rates` laid over it. */
-function checkLegal(inspection: ConfigInspection, problems: Problem[], inFile: InFile, checks: RuntimeChecks): { legal: LegalData; procedures: ProcedureData } | undefined {
+function checkLegal(
+  inspection: ConfigInspection,
+  problems: Problem[],
+  inFile: InFile,
+  checks: RuntimeChecks,
+): { legal: LegalData; procedures: ProcedureData } | undefined {
   if (!inspection.sound(['legal', 'dir'])) return undefined;
   const written = inspection.rawAt(['legal', 'dir']);
   const dir = typeof written === 'string' && written !== '' ? written : undefined;
@@ -148,7 +185,8 @@ function checkLegal(inspection: ConfigInspection, problems: Problem[], inFile: I
     read(() => (dir ? loadCostsData(dir) : loadCostsData()));
   }
   const section = inspection.section('legal');
-  if (legal && section) legal = withConfiguredRates(legal, section.rates, (i) => `${inspection.file} legal.rates[${i}]`);
+  if (legal && section)
+    legal = withConfiguredRates(legal, section.rates, (i) => `${inspection.file} legal.rates[${i}]`);
   return legal && procedures && section ? { legal, procedures } : undefined;
 }
 
@@ -168,7 +206,9 @@ function folderProblem(dir: string): string | undefined {
   try {
     return statSync(dir).isDirectory() ? undefined : `${shown} is not a folder`;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? `${shown} does not exist` : `${shown} cannot be read: ${(e as Error).message}`;
+    return (e as NodeJS.ErrnoException).code === 'ENOENT'
+      ? `${shown} does not exist`
+      : `${shown} cannot be read: ${(e as Error).message}`;
   }
 }
 
@@ -178,7 +218,8 @@ function legalProblems(e: LegalDataError): Problem[] {
     const [name = '', place = '', ...rest] = text.split(': ');
     const file = join(e.dir, name);
     const at = /^line (\d+), column (\d+)$/.exec(place);
-    if (at) return { file, path: [], place: 'YAML', line: Number(at[1]), column: Number(at[2]), message: rest.join(': ') };
+    if (at)
+      return { file, path: [], place: 'YAML', line: Number(at[1]), column: Number(at[2]), message: rest.join(': ') };
     return { file, path: [], place, message: rest.join(': ') };
   });
 }

@@ -15,11 +15,16 @@ export const MAX_EVENTS_PAGE = 500;
 /** A webhook secret shorter than this is guessable offline from one signed request. */
 export const MIN_WEBHOOK_SECRET_LENGTH = 16;
 
-const WebhookSecretSchema = z.string().min(MIN_WEBHOOK_SECRET_LENGTH, { error: `a webhook secret needs at least ${MIN_WEBHOOK_SECRET_LENGTH} characters; generate one with \`openssl rand -hex 32\`` });
+const WebhookSecretSchema = z.string().min(MIN_WEBHOOK_SECRET_LENGTH, {
+  error: `a webhook secret needs at least ${MIN_WEBHOOK_SECRET_LENGTH} characters; generate one with \`openssl rand -hex 32\``,
+});
 
 export const LawFirmHttpConfigSchema = z.strictObject({
   /** Base URL of the firm's API speaking adapters/lawfirm/openapi.yaml, e.g. https://partner.example.com (no /v1). */
-  baseUrl: z.url({ protocol: /^https?$/, error: 'baseUrl must be an http:// or https:// address such as https://partner.example.com' }),
+  baseUrl: z.url({
+    protocol: /^https?$/,
+    error: 'baseUrl must be an http:// or https:// address such as https://partner.example.com',
+  }),
   /** Bearer API key the firm gave us; write it as ${LAWFIRM_API_KEY} and set the variable. */
   apiKey: z.string().min(1, { error: 'apiKey must not be empty' }),
   /** Secret the firm signs its webhooks with (HMAC-SHA256); write it as ${LAWFIRM_WEBHOOK_SECRET}. */

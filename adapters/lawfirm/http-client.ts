@@ -62,60 +62,120 @@ export class HttpLawFirmPartner implements LawFirmPartner {
   async submit(request: SubmitRequest): Promise<SubmitResult> {
     const problems = [...this.keyProblems(request.idempotencyKey), ...this.documentProblems(request.documents)];
     if (typeof request.dossier.id !== 'string' || request.dossier.id === '') problems.push('the dossier has no id');
-    if (typeof request.dossier.caseId !== 'string' || request.dossier.caseId === '') problems.push('the dossier has no caseId');
+    if (typeof request.dossier.caseId !== 'string' || request.dossier.caseId === '')
+      problems.push('the dossier has no caseId');
     this.refuse('lawfirm.submit', problems);
     const url = `${this.baseUrl}/v1/files`;
     const ctx = this.context('lawfirm.submit', url, true, { idempotencyKey: request.idempotencyKey });
     const body = JSON.stringify({ dossier: request.dossier, documents: request.documents.map(wireDocument) });
-    const answer = await this.exchange({ method: 'POST', url, data: body, headers: { 'Content-Type': 'application/json', 'Idempotency-Key': request.idempotencyKey } }, ctx);
-    if (answer.status !== 201 && answer.status !== 200) throw classifyLawFirmResponse(answer.status, answer.text, answer.retryAfter, ctx);
+    const answer = await this.exchange(
+      {
+        method: 'POST',
+        url,
+        data: body,
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': request.idempotencyKey },
+      },
+      ctx,
+    );
+    if (answer.status !== 201 && answer.status !== 200)
+      throw classifyLawFirmResponse(answer.status, answer.text, answer.retryAfter, ctx);
     const receipt = parse(answer.text, FileReceiptWireSchema, ctx);
-    if (receipt.dossierId !== request.dossier.id) throw badResponse(`names dossier "${receipt.dossierId}" instead of "${request.dossier.id}"`, answer.text, ctx);
-    return { fileId: receipt.fileId, status: receipt.status, reasons: receipt.reasons, replayed: receipt.replayed || answer.replayed };
+    if (receipt.dossierId !== request.dossier.id)
+      throw badResponse(`names dossier "${receipt.dossierId}" instead of "${request.dossier.id}"`, answer.text, ctx);
+    return {
+      fileId: receipt.fileId,
+      status: receipt.status,
+      reasons: receipt.reasons,
+      replayed: receipt.replayed || answer.replayed,
+    };
   }
 
   // Contract: openapi.yaml, `POST /v1/files/{fileId}/documents` (addDocuments).
   async addDocuments(fileId: string, documents: PartnerDocument[], idempotencyKey: string): Promise<void> {
-    const problems = [...this.fileIdProblems(fileId), ...this.keyProblems(idempotencyKey), ...this.documentProblems(documents)];
+    const problems = [
+      ...this.fileIdProblems(fileId),
+      ...this.keyProblems(idempotencyKey),
+      ...this.documentProblems(documents),
+    ];
     if (documents.length === 0) problems.push('give at least one document');
     this.refuse('lawfirm.addDocuments', problems);
     const url = this.fileUrl(fileId, '/documents');
     const ctx = this.context('lawfirm.addDocuments', url, true, { idempotencyKey, fileId });
     const body = JSON.stringify({ documents: documents.map(wireDocument) });
-    const answer = await this.exchange({ method: 'POST', url, data: body, headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey } }, ctx);
-    if (answer.status !== 201 && answer.status !== 200) throw classifyLawFirmResponse(answer.status, answer.text, answer.retryAfter, ctx);
+    const answer = await this.exchange(
+      {
+        method: 'POST',
+        url,
+        data: body,
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey },
+      },
+      ctx,
+    );
+    if (answer.status !== 201 && answer.status !== 200)
+      throw classifyLawFirmResponse(answer.status, answer.text, answer.retryAfter, ctx);
     const receipt = parse(answer.text, DocumentsReceiptWireSchema, ctx);
-    const missing = documents.filter((d) => !receipt.documents.some((r) => r.name === d.name && r.sha256 === d.sha256)).map((d) => d.name);
-    if (missing.length > 0) throw badResponse(`does not list ${missing.join(', ')} among the file's documents`, answer.text, ctx);
+    const missing = documents
+      .filter((d) => !receipt.documents.some((r) => r.name === d.name && r.sha256 === d.sha256))
+      .map((d) => d.name);
+    if (missing.length > 0)
+      throw badResponse(`does not list ${missing.join(', ')} among the file's documents`, answer.text, ctx);
   }
 
   // Contract: openapi.yaml, `POST /v1/files/{fileId}/payments` (reportPayment).
   async reportPayment(fileId: string, payment: DirectPayment, idempotencyKey: string): Promise<void> {
     const problems = [...this.fileIdProblems(fileId), ...this.keyProblems(idempotencyKey)];
     if (payment.id === '') problems.push('the payment has no id');
-    if (!Number.isSafeInteger(payment.amount) || payment.amount <= 0) problems.push(`the payment amount must be a positive whole number of minor units, got ${payment.amount}`);
+    if (!Number.isSafeInteger(payment.amount) || payment.amount <= 0)
+      problems.push(`the payment amount must be a positive whole number of minor units, got ${payment.amount}`);
     if (!CURRENCY.test(payment.currency)) problems.push(`"${payment.currency}" is not an ISO 4217 currency code`);
-    if (!ISO_DATE.test(payment.receivedOn)) problems.push(`receivedOn must be a date written YYYY-MM-DD, got "${payment.receivedOn}"`);
+    if (!ISO_DATE.test(payment.receivedOn))
+      problems.push(`receivedOn must be a date written YYYY-MM-DD, got "${payment.receivedOn}"`);
     this.refuse('lawfirm.reportPayment', problems);
     const url = this.fileUrl(fileId, '/payments');
     const ctx = this.context('lawfirm.reportPayment', url, true, { idempotencyKey, fileId });
-    const body = JSON.stringify({ id: payment.id, amount: payment.amount, currency: payment.currency, receivedOn: payment.receivedOn, settlesInFull: payment.settlesInFull });
-    const answer = await this.exchange({ method: 'POST', url, data: body, headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey } }, ctx);
-    if (answer.status !== 201 && answer.status !== 200) throw classifyLawFirmResponse(answer.status, answer.text, answer.retryAfter, ctx);
+    const body = JSON.stringify({
+      id: payment.id,
+      amount: payment.amount,
+      currency: payment.currency,
+      receivedOn: payment.receivedOn,
+      settlesInFull: payment.settlesInFull,
+    });
+    const answer = await this.exchange(
+      {
+        method: 'POST',
+        url,
+        data: body,
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey },
+      },
+      ctx,
+    );
+    if (answer.status !== 201 && answer.status !== 200)
+      throw classifyLawFirmResponse(answer.status, answer.text, answer.retryAfter, ctx);
     const receipt = parse(answer.text, PaymentReceiptWireSchema, ctx);
-    if (receipt.paymentId !== payment.id) throw badResponse(`acknowledges payment "${receipt.paymentId}" instead of "${payment.id}"`, answer.text, ctx);
+    if (receipt.paymentId !== payment.id)
+      throw badResponse(`acknowledges payment "${receipt.paymentId}" instead of "${payment.id}"`, answer.text, ctx);
   }
 
   // Contract: openapi.yaml, `POST /v1/files/{fileId}/withdrawal` (withdrawFile).
   async withdraw(fileId: string, reason: string, idempotencyKey: string): Promise<void> {
     const problems = [...this.fileIdProblems(fileId), ...this.keyProblems(idempotencyKey)];
     if (reason.trim() === '') problems.push('say why the file is withdrawn');
-    if (reason.length > MAX_WITHDRAWAL_REASON) problems.push(`the reason is longer than ${MAX_WITHDRAWAL_REASON} characters`);
+    if (reason.length > MAX_WITHDRAWAL_REASON)
+      problems.push(`the reason is longer than ${MAX_WITHDRAWAL_REASON} characters`);
     this.refuse('lawfirm.withdraw', problems);
     const url = this.fileUrl(fileId, '/withdrawal');
     const ctx = this.context('lawfirm.withdraw', url, true, { idempotencyKey, fileId });
-    const answer = await this.exchange({ method: 'POST', url, data: JSON.stringify({ reason }), headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey } }, ctx);
-    if (answer.status !== 201 && answer.status !== 200) throw classifyLawFirmResponse(answer.status, answer.text, answer.retryAfter, ctx);
+    const answer = await this.exchange(
+      {
+        method: 'POST',
+        url,
+        data: JSON.stringify({ reason }),
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey },
+      },
+      ctx,
+    );
+    if (answer.status !== 201 && answer.status !== 200)
+      throw classifyLawFirmResponse(answer.status, answer.text, answer.retryAfter, ctx);
     parse(answer.text, WithdrawalReceiptWireSchema, ctx);
   }
 
@@ -155,7 +215,12 @@ export class HttpLawFirmPartner implements LawFirmPartner {
     if (answer.status !== 200) throw classifyLawFirmResponse(answer.status, answer.text, answer.retryAfter, ctx);
     const doc = parse(answer.text, DocumentWireSchema, ctx);
     const content = Buffer.from(doc.contentBase64, 'base64');
-    if (sha256(content) !== doc.sha256) throw badResponse(`holds a document "${doc.name}" whose content does not match its sha256`, answer.text.slice(0, 200), ctx);
+    if (sha256(content) !== doc.sha256)
+      throw badResponse(
+        `holds a document "${doc.name}" whose content does not match its sha256`,
+        answer.text.slice(0, 200),
+        ctx,
+      );
     return { name: doc.name, kind: doc.kind, mediaType: doc.mediaType, content, sha256: doc.sha256 };
   }
 
@@ -164,7 +229,9 @@ export class HttpLawFirmPartner implements LawFirmPartner {
   }
 
   private keyProblems(key: string): string[] {
-    return IDEMPOTENCY_KEY.test(key) ? [] : ['the idempotency key must be 1 to 255 printable ASCII characters without spaces'];
+    return IDEMPOTENCY_KEY.test(key)
+      ? []
+      : ['the idempotency key must be 1 to 255 printable ASCII characters without spaces'];
   }
 
   private fileIdProblems(fileId: string): string[] {
@@ -173,7 +240,8 @@ export class HttpLawFirmPartner implements LawFirmPartner {
 
   private documentProblems(documents: readonly PartnerDocument[]): string[] {
     const problems: string[] = [];
-    if (documents.length > MAX_DOCUMENTS_PER_REQUEST) problems.push(`${documents.length} documents in one request, the contract allows ${MAX_DOCUMENTS_PER_REQUEST}`);
+    if (documents.length > MAX_DOCUMENTS_PER_REQUEST)
+      problems.push(`${documents.length} documents in one request, the contract allows ${MAX_DOCUMENTS_PER_REQUEST}`);
     const seen = new Set<string>();
     documents.forEach((d, i) => {
       const which = d.name ? `document "${d.name}"` : `document ${i + 1}`;
@@ -181,7 +249,10 @@ export class HttpLawFirmPartner implements LawFirmPartner {
       if (seen.has(d.name)) problems.push(`${which}: the name is used twice`);
       seen.add(d.name);
       if (d.mediaType.length < 3) problems.push(`${which}: no media type`);
-      if (d.content.length > this.options.config.maxDocumentBytes) problems.push(`${which}: ${d.content.length} bytes, more than \`maxDocumentBytes\` (${this.options.config.maxDocumentBytes})`);
+      if (d.content.length > this.options.config.maxDocumentBytes)
+        problems.push(
+          `${which}: ${d.content.length} bytes, more than \`maxDocumentBytes\` (${this.options.config.maxDocumentBytes})`,
+        );
       if (sha256(d.content) !== d.sha256) problems.push(`${which}: its sha256 does not match its content`);
     });
     return problems;
@@ -189,15 +260,27 @@ export class HttpLawFirmPartner implements LawFirmPartner {
 
   private refuse(what: string, problems: string[]): void {
     if (problems.length === 0) return;
-    throw new AdapterError({ code: 'LAWFIRM_INVALID_REQUEST', kind: 'system', userMessage: redactString(`${what}: nothing was sent: ${problems.join('; ')}`, this.secrets) });
+    throw new AdapterError({
+      code: 'LAWFIRM_INVALID_REQUEST',
+      kind: 'system',
+      userMessage: redactString(`${what}: nothing was sent: ${problems.join('; ')}`, this.secrets),
+    });
   }
 
-  private context(what: string, url: string, isWrite: boolean, extra: { idempotencyKey?: string; fileId?: string } = {}): LawFirmCallContext {
+  private context(
+    what: string,
+    url: string,
+    isWrite: boolean,
+    extra: { idempotencyKey?: string; fileId?: string } = {},
+  ): LawFirmCallContext {
     return { what, url, isWrite, ...extra, secrets: this.secrets };
   }
 
   /** One HTTP exchange (adapters/provider-http.ts); the status is classified by the caller. */
-  private async exchange(request: ProviderRequest, ctx: LawFirmCallContext): Promise<{ status: number; text: string; retryAfter: string | undefined; replayed: boolean }> {
+  private async exchange(
+    request: ProviderRequest,
+    ctx: LawFirmCallContext,
+  ): Promise<{ status: number; text: string; retryAfter: string | undefined; replayed: boolean }> {
     const response = await providerExchange(this.http, request, {
       apiKey: this.options.config.apiKey,
       timeoutMs: this.options.config.timeoutMs,
@@ -205,13 +288,24 @@ export class HttpLawFirmPartner implements LawFirmPartner {
       unboundedBodies: true,
       networkError: (code, message) => classifyLawFirmNetworkError(code, message, ctx),
     });
-    return { status: response.status, text: response.text, retryAfter: response.retryAfter, replayed: response.headers['idempotent-replayed'] === 'true' };
+    return {
+      status: response.status,
+      text: response.text,
+      retryAfter: response.retryAfter,
+      replayed: response.headers['idempotent-replayed'] === 'true',
+    };
   }
 }
 
 /** Only the contract's fields, whatever else the caller's object holds. */
 function wireDocument(d: PartnerDocument): Record<string, string> {
-  return { name: d.name, kind: d.kind, mediaType: d.mediaType, sha256: d.sha256, contentBase64: d.content.toString('base64') };
+  return {
+    name: d.name,
+    kind: d.kind,
+    mediaType: d.mediaType,
+    sha256: d.sha256,
+    contentBase64: d.content.toString('base64'),
+  };
 }
 
 function sha256(content: Buffer): string {
@@ -226,6 +320,11 @@ function parse<S extends z.ZodType>(text: string, schema: S, ctx: LawFirmCallCon
     throw badResponse('is not JSON', text, ctx);
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw badResponse(`does not follow the contract (${parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'body'}: ${i.message}`).join('; ')})`, text, ctx);
+  if (!parsed.success)
+    throw badResponse(
+      `does not follow the contract (${parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'body'}: ${i.message}`).join('; ')})`,
+      text,
+      ctx,
+    );
   return parsed.data;
 }

@@ -1,6 +1,22 @@
-export type { DirectPayment, EventPage, FileStatus, LawFirmPartner, PartnerDocument, PartnerEvent, SubmitRequest, SubmitResult } from './partner';
+export type {
+  DirectPayment,
+  EventPage,
+  FileStatus,
+  LawFirmPartner,
+  PartnerDocument,
+  PartnerEvent,
+  SubmitRequest,
+  SubmitResult,
+} from './partner';
 export { HttpLawFirmPartner, type FirmDocument, type HttpLawFirmPartnerOptions } from './http-client';
-export { LawFirmHttpConfigSchema, MAX_DOCUMENT_BYTES, MAX_EVENTS_PAGE, MIN_WEBHOOK_SECRET_LENGTH, webhookSecrets, type LawFirmHttpConfig } from './config.schema';
+export {
+  LawFirmHttpConfigSchema,
+  MAX_DOCUMENT_BYTES,
+  MAX_EVENTS_PAGE,
+  MIN_WEBHOOK_SECRET_LENGTH,
+  webhookSecrets,
+  type LawFirmHttpConfig,
+} from './config.schema';
 export {
   DEFAULT_TOLERANCE_SECONDS,
   SIGNATURE_HEADER,

@@ -21,8 +21,16 @@ const TIMESTAMP = /^[0-9]{1,12}$/;
 export type WebhookRefusalReason = 'missing_signature' | 'malformed_signature' | 'bad_signature' | 'stale' | 'future';
 
 export type WebhookVerification =
-  | { ok: true; /** The signed timestamp (unix seconds). */ timestamp: number; /** Which of the secrets given matched (0 = the first). */ secretIndex: number }
-  | { ok: false; reason: WebhookRefusalReason; /** Says what is wrong, never a secret or a signature. */ message: string };
+  | {
+      ok: true;
+      /** The signed timestamp (unix seconds). */ timestamp: number;
+      /** Which of the secrets given matched (0 = the first). */ secretIndex: number;
+    }
+  | {
+      ok: false;
+      reason: WebhookRefusalReason;
+      /** Says what is wrong, never a secret or a signature. */ message: string;
+    };
 
 /** Headers as Node and Fastify give them (lower-cased names), or any casing: lookup ignores case. */
 export type WebhookHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -41,21 +49,32 @@ export type VerifyWebhookInput = WebhookSecrets & {
 
 /** The hex HMAC of one request, without the `v1=` prefix. */
 export function webhookDigest(secret: string, timestamp: number | string, rawBody: Buffer | string): string {
-  return createHmac('sha256', secret).update(`${timestamp}.`).update(typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody).digest('hex');
+  return createHmac('sha256', secret)
+    .update(`${timestamp}.`)
+    .update(typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody)
+    .digest('hex');
 }
 
 /** The `Recouvra-Signature` value for one request: `v1=<hex>`. */
 export function signWebhook(secret: string, timestamp: number, rawBody: Buffer | string): string {
   assertSecret(secret);
-  if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new RangeError(`a webhook timestamp is whole unix seconds, got ${timestamp}`);
+  if (!Number.isSafeInteger(timestamp) || timestamp < 0)
+    throw new RangeError(`a webhook timestamp is whole unix seconds, got ${timestamp}`);
   return `${SCHEME}=${webhookDigest(secret, timestamp, rawBody)}`;
 }
 
 /** Both headers of a signed request; several secrets give several signatures (the sender's side of a rotation). */
-export function webhookHeaders(secrets: string | readonly string[], timestamp: number, rawBody: Buffer | string): Record<string, string> {
+export function webhookHeaders(
+  secrets: string | readonly string[],
+  timestamp: number,
+  rawBody: Buffer | string,
+): Record<string, string> {
   const list = typeof secrets === 'string' ? [secrets] : secrets;
   if (list.length === 0) throw new Error('sign a webhook with at least one secret');
-  return { [TIMESTAMP_HEADER]: String(timestamp), [SIGNATURE_HEADER]: list.map((s) => signWebhook(s, timestamp, rawBody)).join(',') };
+  return {
+    [TIMESTAMP_HEADER]: String(timestamp),
+    [SIGNATURE_HEADER]: list.map((s) => signWebhook(s, timestamp, rawBody)).join(','),
+  };
 }
 
 /**
@@ -68,27 +87,37 @@ export function verifyWebhook(input: VerifyWebhookInput): WebhookVerification {
   if (secrets.length === 0) throw new Error('verifyWebhook needs at least one secret');
   secrets.forEach(assertSecret);
   const tolerance = input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-  if (!Number.isFinite(tolerance) || tolerance < 0) throw new RangeError(`toleranceSeconds must be a non-negative number, got ${tolerance}`);
+  if (!Number.isFinite(tolerance) || tolerance < 0)
+    throw new RangeError(`toleranceSeconds must be a non-negative number, got ${tolerance}`);
 
   const signatureHeader = headerValue(input.headers, SIGNATURE_HEADER);
-  if (signatureHeader === undefined || signatureHeader.trim() === '') return refuse('missing_signature', `no ${SIGNATURE_HEADER} header`);
+  if (signatureHeader === undefined || signatureHeader.trim() === '')
+    return refuse('missing_signature', `no ${SIGNATURE_HEADER} header`);
   const timestampHeader = headerValue(input.headers, TIMESTAMP_HEADER);
-  if (timestampHeader === undefined || timestampHeader.trim() === '') return refuse('malformed_signature', `${SIGNATURE_HEADER} without a ${TIMESTAMP_HEADER} header`);
+  if (timestampHeader === undefined || timestampHeader.trim() === '')
+    return refuse('malformed_signature', `${SIGNATURE_HEADER} without a ${TIMESTAMP_HEADER} header`);
   const timestampText = timestampHeader.trim();
-  if (!TIMESTAMP.test(timestampText)) return refuse('malformed_signature', `${TIMESTAMP_HEADER} must be unix seconds (digits only)`);
+  if (!TIMESTAMP.test(timestampText))
+    return refuse('malformed_signature', `${TIMESTAMP_HEADER} must be unix seconds (digits only)`);
 
   const candidates: Buffer[] = [];
   for (const part of signatureHeader.split(',')) {
     const eq = part.indexOf('=');
-    if (eq < 0) return refuse('malformed_signature', `${SIGNATURE_HEADER} must be "v1=<64 hex digits>", several separated by commas`);
+    if (eq < 0)
+      return refuse(
+        'malformed_signature',
+        `${SIGNATURE_HEADER} must be "v1=<64 hex digits>", several separated by commas`,
+      );
     const scheme = part.slice(0, eq).trim();
     const value = part.slice(eq + 1).trim();
     // Other schemes are a later version's: skipped, so that a sender can add one before receivers know it.
     if (scheme !== SCHEME) continue;
-    if (!HEX_SIGNATURE.test(value)) return refuse('malformed_signature', `a ${SCHEME} signature is 64 lowercase hex digits`);
+    if (!HEX_SIGNATURE.test(value))
+      return refuse('malformed_signature', `a ${SCHEME} signature is 64 lowercase hex digits`);
     candidates.push(Buffer.from(value, 'hex'));
   }
-  if (candidates.length === 0) return refuse('malformed_signature', `${SIGNATURE_HEADER} carries no ${SCHEME} signature`);
+  if (candidates.length === 0)
+    return refuse('malformed_signature', `${SIGNATURE_HEADER} carries no ${SCHEME} signature`);
 
   const body = typeof input.rawBody === 'string' ? Buffer.from(input.rawBody, 'utf8') : input.rawBody;
   let secretIndex = -1;
@@ -97,12 +126,18 @@ export function verifyWebhook(input: VerifyWebhookInput): WebhookVerification {
     const expected = Buffer.from(webhookDigest(secret, timestampText, body), 'hex');
     for (const candidate of candidates) if (timingSafeEqual(expected, candidate) && secretIndex < 0) secretIndex = i;
   });
-  if (secretIndex < 0) return refuse('bad_signature', `${SIGNATURE_HEADER} does not match the body with any configured webhook secret`);
+  if (secretIndex < 0)
+    return refuse('bad_signature', `${SIGNATURE_HEADER} does not match the body with any configured webhook secret`);
 
   const timestamp = Number(timestampText);
   const nowSeconds = Math.floor((typeof input.now === 'number' ? input.now : input.now.getTime()) / 1000);
-  if (nowSeconds - timestamp > tolerance) return refuse('stale', `signed ${nowSeconds - timestamp} s ago, more than the ${tolerance} s tolerated`);
-  if (timestamp - nowSeconds > tolerance) return refuse('future', `signed ${timestamp - nowSeconds} s in the future, more than the ${tolerance} s tolerated: check the clocks`);
+  if (nowSeconds - timestamp > tolerance)
+    return refuse('stale', `signed ${nowSeconds - timestamp} s ago, more than the ${tolerance} s tolerated`);
+  if (timestamp - nowSeconds > tolerance)
+    return refuse(
+      'future',
+      `signed ${timestamp - nowSeconds} s in the future, more than the ${tolerance} s tolerated: check the clocks`,
+    );
   return { ok: true, timestamp, secretIndex };
 }
 

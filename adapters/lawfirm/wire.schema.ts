@@ -94,7 +94,9 @@ export function toPartnerEvent(e: PartnerEventWire): PartnerEvent {
  * is wrong with the body (for a 400 that names it). Unknown event types pass: they are the
  * connector's `indeterminate`.
  */
-export function parseWebhookPayload(rawBody: Buffer | string): { ok: true; events: PartnerEvent[] } | { ok: false; problem: string } {
+export function parseWebhookPayload(
+  rawBody: Buffer | string,
+): { ok: true; events: PartnerEvent[] } | { ok: false; problem: string } {
   let json: unknown;
   try {
     json = JSON.parse(typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8'));
@@ -102,7 +104,11 @@ export function parseWebhookPayload(rawBody: Buffer | string): { ok: true; event
     return { ok: false, problem: 'the body is not JSON' };
   }
   const parsed = WebhookPayloadWireSchema.safeParse(json);
-  if (!parsed.success) return { ok: false, problem: `the body is not a batch of events (${parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'body'}: ${i.message}`).join('; ')})` };
+  if (!parsed.success)
+    return {
+      ok: false,
+      problem: `the body is not a batch of events (${parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'body'}: ${i.message}`).join('; ')})`,
+    };
   return { ok: true, events: parsed.data.events.map(toPartnerEvent) };
 }
 
@@ -127,7 +133,11 @@ export function partnerError(body: string): PartnerErrorWire | undefined {
     const parsed = ErrorWire.safeParse(JSON.parse(body));
     if (!parsed.success) return undefined;
     const { code, message, details } = parsed.data.error;
-    return { code, message: message ?? '', details: (details ?? []).map((d) => (d.field ? `${d.field}: ${d.message}` : d.message)) };
+    return {
+      code,
+      message: message ?? '',
+      details: (details ?? []).map((d) => (d.field ? `${d.field}: ${d.message}` : d.message)),
+    };
   } catch {
     return undefined;
   }

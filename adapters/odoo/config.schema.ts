@@ -6,13 +6,20 @@ import { z } from 'zod';
  * variable (`apiKey: ${ODOO_API_KEY}`): values taken from the environment are never logged.
  */
 
-const CUSTOM_FIELD = z.string().regex(/^x_[a-z0-9_]+$/, { error: 'a custom Odoo field name starts with x_ (e.g. x_recovery_stage)' });
+const CUSTOM_FIELD = z
+  .string()
+  .regex(/^x_[a-z0-9_]+$/, { error: 'a custom Odoo field name starts with x_ (e.g. x_recovery_stage)' });
 
 export const OdooConnectionSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { error: 'connection id must be lower-case letters, digits, "-" or "_" (at most 63)' }),
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
+    error: 'connection id must be lower-case letters, digits, "-" or "_" (at most 63)',
+  }),
   type: z.literal('odoo'),
   /** Base URL of the Odoo server, e.g. https://erp.example.com (no path). */
-  url: z.url({ protocol: /^https?$/, error: 'url must be an http:// or https:// address such as https://erp.example.com' }),
+  url: z.url({
+    protocol: /^https?$/,
+    error: 'url must be an http:// or https:// address such as https://erp.example.com',
+  }),
   /** Odoo database name (Settings › Activate developer mode shows it; on Odoo.sh/Online, the sub-domain's database). */
   database: z.string().min(1, { error: 'database must not be empty' }),
   /** Login of the integration user (an e-mail on Odoo Online). */
@@ -30,7 +37,9 @@ export const OdooConnectionSchema = z.strictObject({
   maxResponseBytes: z
     .number({ error: 'maxResponseBytes must be a number of bytes' })
     .int({ error: 'maxResponseBytes must be a whole number of bytes' })
-    .min(1024 * 1024, { error: 'maxResponseBytes must be at least 1048576 (1 MiB): a page of records is larger than that' })
+    .min(1024 * 1024, {
+      error: 'maxResponseBytes must be at least 1048576 (1 MiB): a page of records is larger than that',
+    })
     .max(1024 * 1024 * 1024, { error: 'maxResponseBytes is at most 1073741824 (1 GiB)' })
     .default(32 * 1024 * 1024),
   /** Records per page (search_read limit). */
@@ -41,7 +50,11 @@ export const OdooConnectionSchema = z.strictObject({
    */
   overlapSeconds: z.number().int().min(0).max(86_400).default(600),
   /** Full reconciliation (catches deletions, anything an incremental read missed) at most every N hours; 0 = every run. */
-  fullReconciliationHours: z.number().min(0).max(24 * 30).default(24),
+  fullReconciliationHours: z
+    .number()
+    .min(0)
+    .max(24 * 30)
+    .default(24),
   /** Only these res.company ids (multi-company databases); default: every company the user sees. */
   companyIds: z.array(z.number().int().positive()).min(1).optional(),
   writeBack: z

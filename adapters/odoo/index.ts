@@ -1,5 +1,12 @@
 import { AdapterError } from '../../connector/sync/adapter-error';
-import type { AdapterDefinition, AdapterDeps, CheckResult, ErpAdapter, ReadPosition, StreamName } from '../../connector/sync/adapter';
+import type {
+  AdapterDefinition,
+  AdapterDeps,
+  CheckResult,
+  ErpAdapter,
+  ReadPosition,
+  StreamName,
+} from '../../connector/sync/adapter';
 import { OdooConnectionSchema, type OdooConnection } from './config.schema';
 import { OdooReader } from './reader';
 import { BODY_IS_HTML_SINCE_MAJOR, OdooSession, OPTIONAL_PARTNER_FIELDS, type OdooSessionOptions } from './session';
@@ -10,7 +17,11 @@ import { OdooWriter } from './writer';
  * configuration or by the server's version; reads customer invoices and credit notes with their
  * commercial partners, and writes recovery status back as notes, activities and `x_` fields.
  */
-export function createOdooAdapter(config: OdooConnection, deps: AdapterDeps, options: OdooSessionOptions = {}): ErpAdapter {
+export function createOdooAdapter(
+  config: OdooConnection,
+  deps: AdapterDeps,
+  options: OdooSessionOptions = {},
+): ErpAdapter {
   const session = new OdooSession(config, deps, options);
   const reader = new OdooReader(session);
   const writer = new OdooWriter(session, deps.clock);
@@ -21,9 +32,14 @@ export function createOdooAdapter(config: OdooConnection, deps: AdapterDeps, opt
     read: (stream: StreamName, position: ReadPosition) => {
       if (stream === 'receivables') return reader.receivablesPage(position);
       if (stream === 'debtors') return reader.debtorsPage(position);
-      throw new AdapterError({ code: 'ODOO_NO_SUCH_STREAM', kind: 'config', userMessage: `the Odoo adapter has no stream "${stream}" (it has debtors and receivables; payments are read as open amounts)` });
+      throw new AdapterError({
+        code: 'ODOO_NO_SUCH_STREAM',
+        kind: 'config',
+        userMessage: `the Odoo adapter has no stream "${stream}" (it has debtors and receivables; payments are read as open amounts)`,
+      });
     },
-    estimate: (stream: StreamName, position: ReadPosition) => (stream === 'receivables' || stream === 'debtors' ? reader.count(stream, position) : Promise.resolve(undefined)),
+    estimate: (stream: StreamName, position: ReadPosition) =>
+      stream === 'receivables' || stream === 'debtors' ? reader.count(stream, position) : Promise.resolve(undefined),
     listOpenReceivableIds: (onProgress) => reader.openReceivableIds(onProgress),
     readByIds: (ids) => reader.byIds(ids),
     writeBack: (request) => writer.writeBack(request),
@@ -39,7 +55,14 @@ export function createOdooAdapter(config: OdooConnection, deps: AdapterDeps, opt
  * with the groups that would grant it, and not halfway through a sync.
  */
 function modelsRead(partnerFields: ReadonlySet<string>): string[] {
-  return ['account.move', 'res.partner', ...(partnerFields.has('country_code') ? [] : ['res.country']), 'mail.message', 'mail.activity', 'ir.attachment'];
+  return [
+    'account.move',
+    'res.partner',
+    ...(partnerFields.has('country_code') ? [] : ['res.country']),
+    'mail.message',
+    'mail.activity',
+    'ir.attachment',
+  ];
 }
 
 async function check(session: OdooSession): Promise<CheckResult> {
@@ -91,17 +114,38 @@ async function activityProblems(session: OdooSession, uid: number): Promise<stri
   if (responsible === undefined || responsible === uid) return [];
   type UserRow = { id: number; name?: unknown; login?: unknown; active?: unknown; partner_id?: unknown };
   // `active_test: False`: an archived user is found, and reported as archived rather than missing.
-  const users = await session.call<UserRow[]>('res.users', 'search_read', { domain: [['id', 'in', [uid, responsible]]], fields: ['name', 'login', 'active', 'partner_id'], context: { active_test: false } }, false);
+  const users = await session.call<UserRow[]>(
+    'res.users',
+    'search_read',
+    {
+      domain: [['id', 'in', [uid, responsible]]],
+      fields: ['name', 'login', 'active', 'partner_id'],
+      context: { active_test: false },
+    },
+    false,
+  );
   const byId = new Map((Array.isArray(users) ? users : []).map((u) => [u.id, u]));
   const problems: string[] = [];
   const target = byId.get(responsible);
   const setting = `\`writeBack.activityUserId: ${responsible}\``;
-  if (!target) problems.push(`ODOO_ACTIVITY_USER_NOT_FOUND: ${setting} names no Odoo user: set it to the id of an active internal user (Settings › Users & Companies › Users, the id in the page address), or remove it to assign activities to the integration user`);
-  else if (target.active === false) problems.push(`ODOO_ACTIVITY_USER_ARCHIVED: ${setting} is the archived user "${String(target.name)}": activities assigned to it would be seen by nobody; unarchive it or name another user`);
+  if (!target)
+    problems.push(
+      `ODOO_ACTIVITY_USER_NOT_FOUND: ${setting} names no Odoo user: set it to the id of an active internal user (Settings › Users & Companies › Users, the id in the page address), or remove it to assign activities to the integration user`,
+    );
+  else if (target.active === false)
+    problems.push(
+      `ODOO_ACTIVITY_USER_ARCHIVED: ${setting} is the archived user "${String(target.name)}": activities assigned to it would be seen by nobody; unarchive it or name another user`,
+    );
   const self = byId.get(uid);
-  const partnerId = Array.isArray(self?.partner_id) && typeof self.partner_id[0] === 'number' ? self.partner_id[0] : undefined;
+  const partnerId =
+    Array.isArray(self?.partner_id) && typeof self.partner_id[0] === 'number' ? self.partner_id[0] : undefined;
   if (target && partnerId !== undefined) {
-    const [partner] = await session.call<{ email?: unknown }[]>('res.partner', 'read', { ids: [partnerId], fields: ['email'], context: { active_test: false } }, false);
+    const [partner] = await session.call<{ email?: unknown }[]>(
+      'res.partner',
+      'read',
+      { ids: [partnerId], fields: ['email'], context: { active_test: false } },
+      false,
+    );
     if (!(typeof partner?.email === 'string' && partner.email.trim() !== '')) {
       const login = typeof self?.login === 'string' ? self.login : session.config.login;
       problems.push(

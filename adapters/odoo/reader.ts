@@ -4,7 +4,17 @@ import { AdapterError } from '../../connector/sync/adapter-error';
 import type { Closure, InvoicePdf, ReadPage, ReadPosition } from '../../connector/sync/adapter';
 import { moveToReceivable, odooIds, partnerToDebtor } from '../../mappings/odoo/to-canonical';
 import { OPTIONAL_PARTNER_FIELDS, type OdooSession } from './session';
-import { afterCursorDomain, compareCursors, CUSTOMER_MOVES_DOMAIN, cursorAfterPage, KEYSET_ORDER, OPEN_RECEIVABLES_DOMAIN, startOfRun, type OdooCursor, type OdooDomain } from './sync-plan';
+import {
+  afterCursorDomain,
+  compareCursors,
+  CUSTOMER_MOVES_DOMAIN,
+  cursorAfterPage,
+  KEYSET_ORDER,
+  OPEN_RECEIVABLES_DOMAIN,
+  startOfRun,
+  type OdooCursor,
+  type OdooDomain,
+} from './sync-plan';
 
 /**
  * Reading Odoo: pages of account.move in `(write_date, id)` order with the partners they need,
@@ -13,15 +23,53 @@ import { afterCursorDomain, compareCursors, CUSTOMER_MOVES_DOMAIN, cursorAfterPa
  */
 
 // erp-apis.md §1.5: the fields of an open receivable.
-const MOVE_FIELDS = ['name', 'ref', 'move_type', 'state', 'payment_state', 'invoice_date', 'invoice_date_due', 'amount_total', 'amount_residual', 'currency_id', 'partner_id', 'commercial_partner_id', 'company_id', 'reversed_entry_id', 'write_date'];
-const PARTNER_FIELDS = ['name', 'is_company', 'commercial_partner_id', 'vat', 'email', 'phone', 'street', 'street2', 'zip', 'city', 'country_id', 'lang', 'write_date'];
+const MOVE_FIELDS = [
+  'name',
+  'ref',
+  'move_type',
+  'state',
+  'payment_state',
+  'invoice_date',
+  'invoice_date_due',
+  'amount_total',
+  'amount_residual',
+  'currency_id',
+  'partner_id',
+  'commercial_partner_id',
+  'company_id',
+  'reversed_entry_id',
+  'write_date',
+];
+const PARTNER_FIELDS = [
+  'name',
+  'is_company',
+  'commercial_partner_id',
+  'vat',
+  'email',
+  'phone',
+  'street',
+  'street2',
+  'zip',
+  'city',
+  'country_id',
+  'lang',
+  'write_date',
+];
 /** ids per `search` page when listing every open receivable (ids only: small responses). */
 const ID_PAGE = 10_000;
 
 /** Commercial entities that are customers (erp-apis.md §1.5: group by commercial_partner_id). */
-const DEBTORS_DOMAIN: OdooDomain = [['customer_rank', '>', 0], '|', ['is_company', '=', true], ['parent_id', '=', false]];
+const DEBTORS_DOMAIN: OdooDomain = [
+  ['customer_rank', '>', 0],
+  '|',
+  ['is_company', '=', true],
+  ['parent_id', '=', false],
+];
 
-const CursorSchema = z.strictObject({ writeDate: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/), id: z.number().int().nonnegative() });
+const CursorSchema = z.strictObject({
+  writeDate: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
+  id: z.number().int().nonnegative(),
+});
 /** Where the next page of a run starts; `openOnly` carries a first run's choice to its later pages. */
 const ResumeSchema = CursorSchema.extend({ openOnly: z.boolean().optional() });
 
@@ -76,30 +124,55 @@ export class OdooReader {
    * and on a ledger with years of history it is most of the data. Later runs read every state,
    * so that a payment or a cancellation closes what we hold. Pages of one run keep its choice.
    */
-  private plan(stream: 'receivables' | 'debtors', position: ReadPosition): { model: string; domain: OdooDomain; saved: OdooCursor | undefined; start: OdooCursor | undefined; openOnly: boolean } {
+  private plan(
+    stream: 'receivables' | 'debtors',
+    position: ReadPosition,
+  ): {
+    model: string;
+    domain: OdooDomain;
+    saved: OdooCursor | undefined;
+    start: OdooCursor | undefined;
+    openOnly: boolean;
+  } {
     const model = stream === 'receivables' ? 'account.move' : 'res.partner';
     const saved = parseCursor(position.saved, `saved cursor of ${this.connection}/${stream}`);
-    const resume = position.resume ? parseCursor(position.resume, `resume position of ${this.connection}/${stream}`, ResumeSchema) : undefined;
+    const resume = position.resume
+      ? parseCursor(position.resume, `resume position of ${this.connection}/${stream}`, ResumeSchema)
+      : undefined;
     const start = resume ?? startOfRun(saved, this.session.config.overlapSeconds);
     const openOnly = stream === 'receivables' && (resume ? resume.openOnly === true : saved === undefined);
-    const filter: OdooDomain = stream === 'debtors' ? DEBTORS_DOMAIN : [...(openOnly ? OPEN_RECEIVABLES_DOMAIN : CUSTOMER_MOVES_DOMAIN), ...this.companyFilter()];
+    const filter: OdooDomain =
+      stream === 'debtors'
+        ? DEBTORS_DOMAIN
+        : [...(openOnly ? OPEN_RECEIVABLES_DOMAIN : CUSTOMER_MOVES_DOMAIN), ...this.companyFilter()];
     return { model, domain: afterCursorDomain(start, filter), saved, start, openOnly };
   }
 
-  private async keysetPage(plan: ReturnType<OdooReader['plan']>, fields: string[], map: (records: RawRecord[]) => Promise<ReadPage>): Promise<ReadPage> {
+  private async keysetPage(
+    plan: ReturnType<OdooReader['plan']>,
+    fields: string[],
+    map: (records: RawRecord[]) => Promise<ReadPage>,
+  ): Promise<ReadPage> {
     const { model, domain, saved, start } = plan;
     const limit = this.session.config.pageSize;
     // https://www.odoo.com/documentation/18.0/developer/reference/external_api.html (search_read, pagination)
-    const records = await this.session.call<RawRecord[]>(model, 'search_read', { domain, fields, limit, order: KEYSET_ORDER }, false);
+    const records = await this.session.call<RawRecord[]>(
+      model,
+      'search_read',
+      { domain, fields, limit, order: KEYSET_ORDER },
+      false,
+    );
     if (!Array.isArray(records)) throw badResponse(`${model}.search_read`, 'a list of records', records);
     const orderable = records.filter(isOrderable);
     const after = cursorAfterPage(start, orderable);
-    if (records.length === limit && orderable.length === 0) throw badResponse(`${model}.search_read`, 'records with an id and a write_date', records[0]);
+    if (records.length === limit && orderable.length === 0)
+      throw badResponse(`${model}.search_read`, 'records with an id and a write_date', records[0]);
     const page = await map(records);
     const cursor = saved && after && compareCursors(after, saved) < 0 ? saved : (after ?? saved);
     page.read = records.length;
     page.cursor = cursor ? { ...cursor } : undefined;
-    page.resume = records.length < limit || !after ? undefined : { ...after, ...(plan.openOnly ? { openOnly: true } : {}) };
+    page.resume =
+      records.length < limit || !after ? undefined : { ...after, ...(plan.openOnly ? { openOnly: true } : {}) };
     return page;
   }
 
@@ -110,7 +183,10 @@ export class OdooReader {
     for (const raw of records) {
       const id = typeof raw['id'] === 'number' ? raw['id'] : undefined;
       if (id !== undefined && typeof raw['state'] === 'string' && raw['state'] !== 'posted') {
-        page.closed.push({ id: odooIds.move(this.connection, id), reason: raw['state'] === 'cancel' ? 'cancelled in Odoo' : `back to ${raw['state']} in Odoo` });
+        page.closed.push({
+          id: odooIds.move(this.connection, id),
+          reason: raw['state'] === 'cancel' ? 'cancelled in Odoo' : `back to ${raw['state']} in Odoo`,
+        });
         continue;
       }
       const mapped = moveToReceivable(raw, this.connection);
@@ -121,12 +197,18 @@ export class OdooReader {
       page.receivables.push(mapped.value);
       page.warnings.push(...mapped.warnings);
       const partner = raw['commercial_partner_id'];
-      if (Array.isArray(partner) && typeof partner[0] === 'number' && !this.sentPartners.has(partner[0])) partnerIds.add(partner[0]);
+      if (Array.isArray(partner) && typeof partner[0] === 'number' && !this.sentPartners.has(partner[0]))
+        partnerIds.add(partner[0]);
     }
     if (partnerIds.size > 0) {
       const fields = await this.partnerFields();
       // `active_test: False`: an archived customer still owes what it owes.
-      const partners = await this.session.call<RawRecord[]>('res.partner', 'read', { ids: [...partnerIds], fields, context: { active_test: false } }, false);
+      const partners = await this.session.call<RawRecord[]>(
+        'res.partner',
+        'read',
+        { ids: [...partnerIds], fields, context: { active_test: false } },
+        false,
+      );
       if (!Array.isArray(partners)) throw badResponse('res.partner.read', 'a list of records', partners);
       await this.mapPartners(partners, page);
       // `read` leaves out ids that do not exist instead of failing (v18-33): an invoice whose
@@ -146,7 +228,11 @@ export class OdooReader {
         continue;
       }
       const raw = records.find((x) => odooIds.move(this.connection, x['id'] as number) === r.id);
-      page.quarantined.push({ sourceId: r.source.id, reason: `${r.number}: its customer ${r.debtorId.split(':').slice(1).join('/')} could not be read (deleted, or hidden from the integration user)`, raw: raw ?? r.source });
+      page.quarantined.push({
+        sourceId: r.source.id,
+        reason: `${r.number}: its customer ${r.debtorId.split(':').slice(1).join('/')} could not be read (deleted, or hidden from the integration user)`,
+        raw: raw ?? r.source,
+      });
     }
     page.receivables = kept;
   }
@@ -173,10 +259,16 @@ export class OdooReader {
 
   /** res.country id → ISO code, read once: servers without `country_code` on partners. */
   private countries(): Promise<Map<number, string>> {
-    this.countryCodes ??= this.session.call<RawRecord[]>('res.country', 'search_read', { domain: [], fields: ['code'] }, false).then((rows) => {
-      if (!Array.isArray(rows)) throw badResponse('res.country.search_read', 'a list of records', rows);
-      return new Map(rows.filter((r) => typeof r['id'] === 'number' && typeof r['code'] === 'string').map((r) => [r['id'] as number, r['code'] as string]));
-    });
+    this.countryCodes ??= this.session
+      .call<RawRecord[]>('res.country', 'search_read', { domain: [], fields: ['code'] }, false)
+      .then((rows) => {
+        if (!Array.isArray(rows)) throw badResponse('res.country.search_read', 'a list of records', rows);
+        return new Map(
+          rows
+            .filter((r) => typeof r['id'] === 'number' && typeof r['code'] === 'string')
+            .map((r) => [r['id'] as number, r['code'] as string]),
+        );
+      });
     return this.countryCodes;
   }
 
@@ -186,8 +278,14 @@ export class OdooReader {
     let last = 0;
     for (;;) {
       const domain = [...OPEN_RECEIVABLES_DOMAIN, ['id', '>', last], ...this.companyFilter()];
-      const page = await this.session.call<unknown>('account.move', 'search', { domain, limit: ID_PAGE, order: 'id asc' }, false);
-      if (!Array.isArray(page) || !page.every((x): x is number => Number.isInteger(x))) throw badResponse('account.move.search', 'a list of ids', page);
+      const page = await this.session.call<unknown>(
+        'account.move',
+        'search',
+        { domain, limit: ID_PAGE, order: 'id asc' },
+        false,
+      );
+      if (!Array.isArray(page) || !page.every((x): x is number => Number.isInteger(x)))
+        throw badResponse('account.move.search', 'a list of ids', page);
       for (const id of page) ids.add(odooIds.move(this.connection, id));
       onProgress?.(ids.size);
       if (page.length < ID_PAGE) return ids;
@@ -202,11 +300,19 @@ export class OdooReader {
       const n = odooMoveId(id, this.connection);
       if (n !== undefined) wanted.set(n, id);
     }
-    const records = await this.session.call<RawRecord[]>('account.move', 'search_read', { domain: [['id', 'in', [...wanted.keys()]]], fields: MOVE_FIELDS, order: 'id asc' }, false);
+    const records = await this.session.call<RawRecord[]>(
+      'account.move',
+      'search_read',
+      { domain: [['id', 'in', [...wanted.keys()]]], fields: MOVE_FIELDS, order: 'id asc' },
+      false,
+    );
     if (!Array.isArray(records)) throw badResponse('account.move.search_read', 'a list of records', records);
     const page = await this.mapMoves(records);
     for (const r of records) if (typeof r['id'] === 'number') wanted.delete(r['id']);
-    const gone: Closure[] = [...wanted.values()].map((id) => ({ id, reason: 'deleted in Odoo (or no longer visible to the integration user)' }));
+    const gone: Closure[] = [...wanted.values()].map((id) => ({
+      id,
+      reason: 'deleted in Odoo (or no longer visible to the integration user)',
+    }));
     page.closed.push(...gone);
     page.read = records.length;
     return page;
@@ -219,8 +325,17 @@ export class OdooReader {
   async invoicePdf(receivableId: string): Promise<InvoicePdf | undefined> {
     const id = odooMoveId(receivableId, this.connection);
     if (id === undefined) return undefined;
-    const domain = [['res_model', '=', 'account.move'], ['res_id', '=', id], ['mimetype', '=', 'application/pdf']];
-    const rows = await this.session.call<RawRecord[]>('ir.attachment', 'search_read', { domain, fields: ['name', 'datas', 'mimetype'], order: 'id desc', limit: 1 }, false);
+    const domain = [
+      ['res_model', '=', 'account.move'],
+      ['res_id', '=', id],
+      ['mimetype', '=', 'application/pdf'],
+    ];
+    const rows = await this.session.call<RawRecord[]>(
+      'ir.attachment',
+      'search_read',
+      { domain, fields: ['name', 'datas', 'mimetype'], order: 'id desc', limit: 1 },
+      false,
+    );
     if (!Array.isArray(rows)) throw badResponse('ir.attachment.search_read', 'a list of records', rows);
     const row = rows[0];
     if (!row) return undefined;
@@ -239,18 +354,41 @@ export class OdooReader {
 }
 
 export function emptyPage(): ReadPage {
-  return { debtors: [] as Debtor[], receivables: [] as Receivable[], payments: [], closed: [], quarantined: [], warnings: [], read: 0, cursor: undefined, resume: undefined };
+  return {
+    debtors: [] as Debtor[],
+    receivables: [] as Receivable[],
+    payments: [],
+    closed: [],
+    quarantined: [],
+    warnings: [],
+    read: 0,
+    cursor: undefined,
+    resume: undefined,
+  };
 }
 
-function parseCursor(value: Record<string, unknown> | undefined, what: string, schema: z.ZodType<z.infer<typeof ResumeSchema>> = CursorSchema): z.infer<typeof ResumeSchema> | undefined {
+function parseCursor(
+  value: Record<string, unknown> | undefined,
+  what: string,
+  schema: z.ZodType<z.infer<typeof ResumeSchema>> = CursorSchema,
+): z.infer<typeof ResumeSchema> | undefined {
   if (value === undefined) return undefined;
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new AdapterError({ code: 'ODOO_BAD_CURSOR', kind: 'config', userMessage: `the ${what} is not an Odoo (write_date, id) cursor: ${JSON.stringify(value)}; read everything again with \`recouvra sync --once --from-scratch\`` });
+  if (!parsed.success)
+    throw new AdapterError({
+      code: 'ODOO_BAD_CURSOR',
+      kind: 'config',
+      userMessage: `the ${what} is not an Odoo (write_date, id) cursor: ${JSON.stringify(value)}; read everything again with \`recouvra sync --once --from-scratch\``,
+    });
   return parsed.data;
 }
 
 function isOrderable(r: RawRecord): r is RawRecord & { id: number; write_date: string } {
-  return typeof r['id'] === 'number' && typeof r['write_date'] === 'string' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(r['write_date']);
+  return (
+    typeof r['id'] === 'number' &&
+    typeof r['write_date'] === 'string' &&
+    /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(r['write_date'])
+  );
 }
 
 function sourceIdOf(raw: unknown): string {
@@ -270,5 +408,10 @@ export function odooMoveId(canonicalId: string, connection: string): number | un
 }
 
 function badResponse(what: string, expected: string, got: unknown): AdapterError {
-  return new AdapterError({ code: 'ODOO_BAD_RESPONSE', kind: 'system', userMessage: `${what} did not return ${expected}`, detail: JSON.stringify(got)?.slice(0, 300) });
+  return new AdapterError({
+    code: 'ODOO_BAD_RESPONSE',
+    kind: 'system',
+    userMessage: `${what} did not return ${expected}`,
+    detail: JSON.stringify(got)?.slice(0, 300),
+  });
 }

@@ -71,12 +71,22 @@ export class OdooSession {
     return this.facts;
   }
 
-  async call<T>(model: string, method: string, named: { ids?: readonly number[] } & Record<string, unknown>, isWrite: boolean): Promise<T> {
+  async call<T>(
+    model: string,
+    method: string,
+    named: { ids?: readonly number[] } & Record<string, unknown>,
+    isWrite: boolean,
+  ): Promise<T> {
     await this.prepare();
     return this.raw<T>(model, method, named, isWrite);
   }
 
-  private raw<T>(model: string, method: string, named: { ids?: readonly number[] } & Record<string, unknown>, isWrite: boolean): Promise<T> {
+  private raw<T>(
+    model: string,
+    method: string,
+    named: { ids?: readonly number[] } & Record<string, unknown>,
+    isWrite: boolean,
+  ): Promise<T> {
     const rpc = this.rpc!;
     return this.retrying(`${model}.${method}`, isWrite, () => rpc.call<T>(model, method, named, { isWrite }));
   }
@@ -87,40 +97,72 @@ export class OdooSession {
         isWrite,
         retry: this.options.retry ?? DEFAULT_RETRY,
         ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
-        onRetry: (d, error) => this.deps.logger.warn(`odoo ${this.config.id}: ${what} failed, retrying in ${d.delayMs} ms`, { connection: this.config.id, reason: d.reason, code: error instanceof AdapterError ? error.code : undefined }),
+        onRetry: (d, error) =>
+          this.deps.logger.warn(`odoo ${this.config.id}: ${what} failed, retrying in ${d.delayMs} ms`, {
+            connection: this.config.id,
+            reason: d.reason,
+            code: error instanceof AdapterError ? error.code : undefined,
+          }),
       }),
     );
   }
 
   private async connect(): Promise<OdooServerFacts> {
     const c = this.config;
-    const common = { baseUrl: c.url, database: c.database, login: c.login, apiKey: c.apiKey, timeoutMs: c.timeoutMs, maxResponseBytes: c.maxResponseBytes, connection: c.id };
+    const common = {
+      baseUrl: c.url,
+      database: c.database,
+      login: c.login,
+      apiKey: c.apiKey,
+      timeoutMs: c.timeoutMs,
+      maxResponseBytes: c.maxResponseBytes,
+      connection: c.id,
+    };
     const xmlrpc = new XmlRpcOdooRpc(common);
     const { version, answeredBy } = await this.serverVersion(xmlrpc, () => new Json2OdooRpc(common));
     const protocol = c.protocol === 'auto' ? (version.major >= JSON2_SINCE_MAJOR ? 'json2' : 'xmlrpc') : c.protocol;
     if (protocol === 'json2' && version.major < JSON2_SINCE_MAJOR) {
-      throw new AdapterError({ code: 'ODOO_JSON2_UNAVAILABLE', kind: 'config', userMessage: `Odoo ${version.serverVersion} has no JSON-2 API (it arrived in 19.0): set \`protocol: xmlrpc\` or \`auto\` for connection ${c.id}` });
+      throw new AdapterError({
+        code: 'ODOO_JSON2_UNAVAILABLE',
+        kind: 'config',
+        userMessage: `Odoo ${version.serverVersion} has no JSON-2 API (it arrived in 19.0): set \`protocol: xmlrpc\` or \`auto\` for connection ${c.id}`,
+      });
     }
-    const rpc: OdooRpc = protocol === 'xmlrpc' ? xmlrpc : answeredBy.protocol === 'json2' ? answeredBy : new Json2OdooRpc(common);
+    const rpc: OdooRpc =
+      protocol === 'xmlrpc' ? xmlrpc : answeredBy.protocol === 'json2' ? answeredBy : new Json2OdooRpc(common);
     this.rpc = rpc;
     const uid = await this.retrying('authenticate', false, () => rpc.authenticate());
     // Only the optional fields the adapter looks for: a whole fields_get of account.move is hundreds of
     // fields with their selections, the largest answer of a small sync. The answer holds only the
     // names asked for that exist (capture v18-45), so a missing one is simply absent.
-    const fieldsOf = async (model: string, names: readonly string[]) => new Set(Object.keys(await this.raw<Record<string, unknown>>(model, 'fields_get', { allfields: [...names], attributes: ['type'] }, false)));
+    const fieldsOf = async (model: string, names: readonly string[]) =>
+      new Set(
+        Object.keys(
+          await this.raw<Record<string, unknown>>(
+            model,
+            'fields_get',
+            { allfields: [...names], attributes: ['type'] },
+            false,
+          ),
+        ),
+      );
     const partnerFields = await fieldsOf('res.partner', OPTIONAL_PARTNER_FIELDS);
     let moveFields: Promise<Set<string>> | undefined;
-    this.deps.logger.info(`odoo ${c.id}: connected to Odoo ${version.serverVersion} over ${protocol}`, { connection: c.id });
+    this.deps.logger.info(`odoo ${c.id}: connected to Odoo ${version.serverVersion} over ${protocol}`, {
+      connection: c.id,
+    });
     return {
       version,
       protocol,
       uid,
       partnerFields,
       moveFields: () =>
-        (moveFields ??= fieldsOf('account.move', [c.writeBack.stageField, c.writeBack.procedureField]).catch((e: unknown) => {
-          moveFields = undefined;
-          throw e;
-        })),
+        (moveFields ??= fieldsOf('account.move', [c.writeBack.stageField, c.writeBack.procedureField]).catch(
+          (e: unknown) => {
+            moveFields = undefined;
+            throw e;
+          },
+        )),
     };
   }
 
@@ -130,7 +172,10 @@ export class OdooSession {
    * redirect to the login page there (v18-32). Only a server without XML-RPC (Odoo 22, Online 21.1,
    * erp-apis.md §1.1) is asked over JSON-2's `/web/version`.
    */
-  private async serverVersion(xmlrpc: OdooRpc, json2: () => OdooRpc): Promise<{ version: OdooServerVersion; answeredBy: OdooRpc }> {
+  private async serverVersion(
+    xmlrpc: OdooRpc,
+    json2: () => OdooRpc,
+  ): Promise<{ version: OdooServerVersion; answeredBy: OdooRpc }> {
     try {
       return { version: await this.retrying('version', false, () => xmlrpc.version()), answeredBy: xmlrpc };
     } catch (e) {

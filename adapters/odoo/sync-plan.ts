@@ -61,18 +61,33 @@ export function startOfRun(saved: OdooCursor | undefined, overlapSeconds: number
 export const CUSTOMER_MOVES_DOMAIN: OdooDomain = [['move_type', 'in', [...CUSTOMER_MOVE_TYPES]]];
 
 /** `filter` AND strictly after `cursor` in `(write_date, id)` order: `write_date > ts OR (write_date = ts AND id > last)`. */
-export function afterCursorDomain(cursor: OdooCursor | undefined, filter: OdooDomain = CUSTOMER_MOVES_DOMAIN): OdooDomain {
+export function afterCursorDomain(
+  cursor: OdooCursor | undefined,
+  filter: OdooDomain = CUSTOMER_MOVES_DOMAIN,
+): OdooDomain {
   if (!cursor) return [...filter];
-  return [...filter, '|', ['write_date', '>', cursor.writeDate], '&', ['write_date', '=', cursor.writeDate], ['id', '>', cursor.id]];
+  return [
+    ...filter,
+    '|',
+    ['write_date', '>', cursor.writeDate],
+    '&',
+    ['write_date', '=', cursor.writeDate],
+    ['id', '>', cursor.id],
+  ];
 }
 
 /** The cursor after a page: its last record's position; never moves backwards. */
-export function cursorAfterPage(previous: OdooCursor | undefined, page: readonly { id: number; write_date: string }[]): OdooCursor | undefined {
+export function cursorAfterPage(
+  previous: OdooCursor | undefined,
+  page: readonly { id: number; write_date: string }[],
+): OdooCursor | undefined {
   const last = page[page.length - 1];
   if (!last) return previous;
   const next = { writeDate: last.write_date, id: last.id };
   if (previous && compareCursors(next, previous) < 0) {
-    throw new Error(`Odoo returned records out of order: (${next.writeDate}, ${next.id}) comes before the cursor (${previous.writeDate}, ${previous.id})`);
+    throw new Error(
+      `Odoo returned records out of order: (${next.writeDate}, ${next.id}) comes before the cursor (${previous.writeDate}, ${previous.id})`,
+    );
   }
   return next;
 }

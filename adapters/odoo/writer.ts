@@ -26,7 +26,8 @@ export class OdooWriter {
     const ids = new Map<number, string>();
     for (const rid of request.receivableIds) {
       const id = odooMoveId(rid, connection);
-      if (id === undefined) items.push({ receivableId: rid, status: 'skipped', reason: `not an invoice of connection ${connection}` });
+      if (id === undefined)
+        items.push({ receivableId: rid, status: 'skipped', reason: `not an invoice of connection ${connection}` });
       else ids.set(id, rid);
     }
     if (ids.size === 0) return { items };
@@ -56,9 +57,19 @@ export class OdooWriter {
         continue;
       }
       // https://www.odoo.com/documentation/18.0/developer/reference/external_api.html (message_post; body_is_html from 17.0, odoo/odoo#129977)
-      const named = { ids: [id], body, message_type: 'comment', subtype_xmlid: 'mail.mt_note', ...(facts.version.major >= BODY_IS_HTML_SINCE_MAJOR ? { body_is_html: true } : {}) };
+      const named = {
+        ids: [id],
+        body,
+        message_type: 'comment',
+        subtype_xmlid: 'mail.mt_note',
+        ...(facts.version.major >= BODY_IS_HTML_SINCE_MAJOR ? { body_is_html: true } : {}),
+      };
       const result = await this.session.call<unknown>('account.move', 'message_post', named, true);
-      items.push({ receivableId: rid, status: 'written', ref: `mail.message/${String(Array.isArray(result) ? result[0] : result)}` });
+      items.push({
+        receivableId: rid,
+        status: 'written',
+        ref: `mail.message/${String(Array.isArray(result) ? result[0] : result)}`,
+      });
     }
     return items;
   }
@@ -90,23 +101,52 @@ export class OdooWriter {
       };
       // erp-apis.md §1.7: `create` rather than activity_schedule, whose recordset result XML-RPC cannot
       // marshal. The XML-RPC transport sends `vals_list` by position (v18-20: by keyword it faults).
-      const result = await this.session.call<unknown>('mail.activity', 'create', { vals_list: [vals], context: { default_res_model: 'account.move' } }, true);
-      items.push({ receivableId: rid, status: 'written', ref: `mail.activity/${String(Array.isArray(result) ? result[0] : result)}` });
+      const result = await this.session.call<unknown>(
+        'mail.activity',
+        'create',
+        { vals_list: [vals], context: { default_res_model: 'account.move' } },
+        true,
+      );
+      items.push({
+        receivableId: rid,
+        status: 'written',
+        ref: `mail.activity/${String(Array.isArray(result) ? result[0] : result)}`,
+      });
     }
     return items;
   }
 
   private async fields(request: WriteBackRequest, ids: Map<number, string>): Promise<Item[]> {
     const facts = await this.session.prepare();
-    const { vals, missing } = recoveryFieldValues(this.session.config.writeBack, await facts.moveFields(), { stage: request.stage, procedureState: request.procedureState });
-    const reason = missing.length ? `account.move has no field ${missing.join(', ')} (create it in Odoo to see the recovery status in list views)` : undefined;
-    if (Object.keys(vals).length === 0) return [...ids.values()].map((rid) => ({ receivableId: rid, status: 'skipped', reason: reason ?? 'nothing to write' }));
+    const { vals, missing } = recoveryFieldValues(this.session.config.writeBack, await facts.moveFields(), {
+      stage: request.stage,
+      procedureState: request.procedureState,
+    });
+    const reason = missing.length
+      ? `account.move has no field ${missing.join(', ')} (create it in Odoo to see the recovery status in list views)`
+      : undefined;
+    if (Object.keys(vals).length === 0)
+      return [...ids.values()].map((rid) => ({
+        receivableId: rid,
+        status: 'skipped',
+        reason: reason ?? 'nothing to write',
+      }));
     // Any write moves write_date, even of a value already there (v18-43/44), and the next incremental
     // sync would then read the invoice as changed: the values are read first and only those that
     // differ are written. Read now rather than kept from the sync, whose value may be stale.
     const names = Object.keys(vals);
-    const rows = await this.session.call<Record<string, unknown>[]>('account.move', 'read', { ids: [...ids.keys()], fields: names }, false);
-    if (!Array.isArray(rows)) throw new AdapterError({ code: 'ODOO_BAD_RESPONSE', kind: 'system', userMessage: 'account.move.read did not return a list' });
+    const rows = await this.session.call<Record<string, unknown>[]>(
+      'account.move',
+      'read',
+      { ids: [...ids.keys()], fields: names },
+      false,
+    );
+    if (!Array.isArray(rows))
+      throw new AdapterError({
+        code: 'ODOO_BAD_RESPONSE',
+        kind: 'system',
+        userMessage: 'account.move.read did not return a list',
+      });
     const current = new Map(rows.map((r) => [r['id'], r]));
     const writes = new Map<string, { vals: Record<string, string>; ids: number[] }>();
     const items: Item[] = [];
@@ -126,15 +166,36 @@ export class OdooWriter {
       writes.set(group, { vals: changed, ids: [...(writes.get(group)?.ids ?? []), id] });
       items.push({ receivableId: rid, status: 'written', ...(reason ? { reason } : {}) });
     }
-    for (const w of writes.values()) await this.session.call<boolean>('account.move', 'write', { ids: w.ids, vals: w.vals }, true);
+    for (const w of writes.values())
+      await this.session.call<boolean>('account.move', 'write', { ids: w.ids, vals: w.vals }, true);
     return items;
   }
 
   /** The documents among `resIds` that already carry `marker` in `textField`. */
-  private async markedIn(model: 'mail.message' | 'mail.activity', modelField: string, textField: string, resIds: number[], marker: string): Promise<Set<number>> {
-    const domain = [[modelField, '=', 'account.move'], ['res_id', 'in', resIds], [textField, 'ilike', marker]];
-    const rows = await this.session.call<{ res_id?: unknown }[]>(model, 'search_read', { domain, fields: ['res_id'] }, false);
-    if (!Array.isArray(rows)) throw new AdapterError({ code: 'ODOO_BAD_RESPONSE', kind: 'system', userMessage: `${model}.search_read did not return a list` });
+  private async markedIn(
+    model: 'mail.message' | 'mail.activity',
+    modelField: string,
+    textField: string,
+    resIds: number[],
+    marker: string,
+  ): Promise<Set<number>> {
+    const domain = [
+      [modelField, '=', 'account.move'],
+      ['res_id', 'in', resIds],
+      [textField, 'ilike', marker],
+    ];
+    const rows = await this.session.call<{ res_id?: unknown }[]>(
+      model,
+      'search_read',
+      { domain, fields: ['res_id'] },
+      false,
+    );
+    if (!Array.isArray(rows))
+      throw new AdapterError({
+        code: 'ODOO_BAD_RESPONSE',
+        kind: 'system',
+        userMessage: `${model}.search_read did not return a list`,
+      });
     return new Set(rows.map((r) => r.res_id).filter((x): x is number => typeof x === 'number'));
   }
 }

@@ -1,4 +1,14 @@
-export type { LetterEvent, LetterKind, LetterProof, LetterSendRequest, LetterSendResult, LetterStatus, LetterStatusResult, PostalAddress, PostalProvider } from './provider';
+export type {
+  LetterEvent,
+  LetterKind,
+  LetterProof,
+  LetterSendRequest,
+  LetterSendResult,
+  LetterStatus,
+  LetterStatusResult,
+  PostalAddress,
+  PostalProvider,
+} from './provider';
 export { HttpPostalProvider, type HttpPostalProviderOptions } from './http-client';
 export { DEFAULT_MAX_PDF_BYTES, PostalConfigSchema, type PostalConfig } from './config.schema';
 export { ADDRESS_RULES, addressProblems, pdfProblems } from './letter-checks';

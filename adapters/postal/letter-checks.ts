@@ -22,7 +22,10 @@ export function addressProblems(address: PostalAddress, role: 'recipient' | 'sen
   const line = (field: string, value: string) => {
     if (value.trim() === '') problems.push(`${role}.${field} is empty`);
     else if (CONTROL.test(value)) problems.push(`${role}.${field} contains a line break or control character`);
-    else if (value.length > ADDRESS_RULES.maxLineLength) problems.push(`${role}.${field} has ${value.length} characters; an address line holds at most ${ADDRESS_RULES.maxLineLength} (NF Z10-011)`);
+    else if (value.length > ADDRESS_RULES.maxLineLength)
+      problems.push(
+        `${role}.${field} has ${value.length} characters; an address line holds at most ${ADDRESS_RULES.maxLineLength} (NF Z10-011)`,
+      );
   };
   line('name', address.name);
   if (address.addressLines.length === 0) problems.push(`${role}.addressLines is empty: give at least the street line`);
@@ -30,17 +33,23 @@ export function addressProblems(address: PostalAddress, role: 'recipient' | 'sen
 
   const country = address.country;
   const french = country === 'FR';
-  if (!/^[A-Z]{2}$/.test(country)) problems.push(`${role}.country "${country}" is not an ISO 3166-1 alpha-2 code such as FR`);
-  if (french && !FR_POSTAL_CODE.test(address.postalCode)) problems.push(`${role}.postalCode "${address.postalCode}" is not a French postcode (5 digits)`);
+  if (!/^[A-Z]{2}$/.test(country))
+    problems.push(`${role}.country "${country}" is not an ISO 3166-1 alpha-2 code such as FR`);
+  if (french && !FR_POSTAL_CODE.test(address.postalCode))
+    problems.push(`${role}.postalCode "${address.postalCode}" is not a French postcode (5 digits)`);
   if (!french && CONTROL.test(address.postalCode)) problems.push(`${role}.postalCode contains a control character`);
   line('city', address.city);
   const cityLine = [address.postalCode, address.city].filter((s) => s.trim() !== '').join(' ');
   if (address.city.trim() !== '' && cityLine.length > ADDRESS_RULES.maxLineLength) {
-    problems.push(`${role}: the line "postcode city" has ${cityLine.length} characters; at most ${ADDRESS_RULES.maxLineLength} (NF Z10-011)`);
+    problems.push(
+      `${role}: the line "postcode city" has ${cityLine.length} characters; at most ${ADDRESS_RULES.maxLineLength} (NF Z10-011)`,
+    );
   }
   const lines = 1 + address.addressLines.length + 1;
   if (lines > ADDRESS_RULES.maxLines) {
-    problems.push(`${role}: the address takes ${lines} lines (name, ${address.addressLines.length} address lines, postcode and city); at most ${ADDRESS_RULES.maxLines} (NF Z10-011)${french ? '' : ', plus the country line'}`);
+    problems.push(
+      `${role}: the address takes ${lines} lines (name, ${address.addressLines.length} address lines, postcode and city); at most ${ADDRESS_RULES.maxLines} (NF Z10-011)${french ? '' : ', plus the country line'}`,
+    );
   }
   return problems;
 }
@@ -54,7 +63,9 @@ export function pdfProblems(pdf: Buffer, maxBytes: number): string[] {
   if (pdf.length === 0) return ['the PDF is empty'];
   const problems: string[] = [];
   if (pdf.length > maxBytes) problems.push(`the PDF has ${pdf.length} bytes; \`maxPdfBytes\` allows ${maxBytes}`);
-  if (!pdf.subarray(0, PDF_MAGIC.length).equals(PDF_MAGIC)) problems.push('the document is not a PDF: it does not start with "%PDF-"');
-  else if (!pdf.subarray(Math.max(0, pdf.length - EOF_WINDOW)).includes(PDF_EOF)) problems.push('the PDF is truncated: no "%%EOF" marker at its end');
+  if (!pdf.subarray(0, PDF_MAGIC.length).equals(PDF_MAGIC))
+    problems.push('the document is not a PDF: it does not start with "%PDF-"');
+  else if (!pdf.subarray(Math.max(0, pdf.length - EOF_WINDOW)).includes(PDF_EOF))
+    problems.push('the PDF is truncated: no "%%EOF" marker at its end');
   return problems;
 }

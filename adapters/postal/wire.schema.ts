@@ -34,7 +34,11 @@ export function providerError(body: string): { code: string; message: string; de
     const parsed = ErrorWire.safeParse(JSON.parse(body));
     if (!parsed.success) return undefined;
     const { code, message, details } = parsed.data.error;
-    return { code, message: message ?? '', details: (details ?? []).map((d) => (d.field ? `${d.field}: ${d.message}` : d.message)) };
+    return {
+      code,
+      message: message ?? '',
+      details: (details ?? []).map((d) => (d.field ? `${d.field}: ${d.message}` : d.message)),
+    };
   } catch {
     return undefined;
   }

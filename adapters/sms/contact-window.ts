@@ -36,7 +36,8 @@ export const DEFAULT_CONTACT_WINDOW: ContactWindow = Object.freeze({
   extraHolidays: Object.freeze([]),
 });
 
-export type ContactWindowDecision = { allowed: true } | { allowed: false; reason: string; nextAllowedAt: string | undefined };
+export type ContactWindowDecision =
+  { allowed: true } | { allowed: false; reason: string; nextAllowedAt: string | undefined };
 
 export function checkContactWindow(at: Date, window: ContactWindow): ContactWindowDecision {
   const local = wallClock(at, window.timeZone);
@@ -45,7 +46,9 @@ export function checkContactWindow(at: Date, window: ContactWindow): ContactWind
   const ranges = sortedRanges(window);
   if (!closed && ranges.some((r) => minute >= r.from && minute < r.to)) return { allowed: true };
   const hhmm = `${pad(local.hour)}:${pad(local.minute)}`;
-  const reason = closed ?? `${hhmm} on ${local.date} is outside ${window.ranges.map((r) => `${r.from}–${r.to}`).join(', ')} (${window.timeZone})`;
+  const reason =
+    closed ??
+    `${hhmm} on ${local.date} is outside ${window.ranges.map((r) => `${r.from}–${r.to}`).join(', ')} (${window.timeZone})`;
   return { allowed: false, reason, nextAllowedAt: nextOpening(at, local.date, window, ranges)?.toISOString() };
 }
 
@@ -60,7 +63,12 @@ function dayClosedReason(date: IsoDate, window: ContactWindow): string | undefin
 
 const SEARCH_DAYS = 370;
 
-function nextOpening(at: Date, today: IsoDate, window: ContactWindow, ranges: { from: number; to: number }[]): Date | undefined {
+function nextOpening(
+  at: Date,
+  today: IsoDate,
+  window: ContactWindow,
+  ranges: { from: number; to: number }[],
+): Date | undefined {
   for (let d = 0; d < SEARCH_DAYS; d++) {
     const date = addDays(today, d);
     if (dayClosedReason(date, window)) continue;
@@ -88,14 +96,28 @@ export function weekday(date: IsoDate): Weekday {
 }
 
 function wallClock(at: Date, timeZone: string): { date: IsoDate; hour: number; minute: number } {
-  const p = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const p = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
   const get = (type: string) => Number(p.find((x) => x.type === type)?.value);
   return { date: dateInZone(at, timeZone), hour: get('hour'), minute: get('minute') };
 }
 
 /** Milliseconds the zone is ahead of UTC at that instant. */
 function offsetMs(at: Date, timeZone: string): number {
-  const p = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const p = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
   const get = (type: string) => Number(p.find((x) => x.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return asUtc - Math.floor(at.getTime() / 1000) * 1000;

@@ -44,8 +44,24 @@ export function segmentSms(text: string): SmsSegmentation {
   const costs = chars.map((c) => (encoding === 'GSM-7' ? (GSM7_EXTENSION.has(c) ? 2 : 1) : c.length));
   const units = costs.reduce((a, b) => a + b, 0);
   const limits = SMS_LIMITS[encoding];
-  if (units === 0) return { encoding, units, segments: 0, perSegment: limits.single, remaining: limits.single, nonGsmCharacters: nonGsm };
-  if (units <= limits.single) return { encoding, units, segments: 1, perSegment: limits.single, remaining: limits.single - units, nonGsmCharacters: nonGsm };
+  if (units === 0)
+    return {
+      encoding,
+      units,
+      segments: 0,
+      perSegment: limits.single,
+      remaining: limits.single,
+      nonGsmCharacters: nonGsm,
+    };
+  if (units <= limits.single)
+    return {
+      encoding,
+      units,
+      segments: 1,
+      perSegment: limits.single,
+      remaining: limits.single - units,
+      nonGsmCharacters: nonGsm,
+    };
   let segments = 1;
   let fill = 0;
   for (const cost of costs) {
@@ -55,5 +71,12 @@ export function segmentSms(text: string): SmsSegmentation {
     }
     fill += cost;
   }
-  return { encoding, units, segments, perSegment: limits.part, remaining: limits.part - fill, nonGsmCharacters: nonGsm };
+  return {
+    encoding,
+    units,
+    segments,
+    perSegment: limits.part,
+    remaining: limits.part - fill,
+    nonGsmCharacters: nonGsm,
+  };
 }

@@ -11,8 +11,11 @@ export const SENDER_ID_MAX = 11;
 
 export function senderIdProblem(value: string): string | undefined {
   if (value.length === 0) return 'the sender id must not be empty';
-  if (value.length > SENDER_ID_MAX) return `the sender id "${value}" has ${value.length} characters; French operators accept at most ${SENDER_ID_MAX}`;
-  if (!/^[A-Za-z0-9]+$/.test(value)) return `the sender id "${value}" may hold only letters A–Z and digits (no spaces, accents or punctuation)`;
-  if (!/[A-Za-z]/.test(value)) return `the sender id "${value}" needs at least one letter: an all-digit sender reads as a phone number`;
+  if (value.length > SENDER_ID_MAX)
+    return `the sender id "${value}" has ${value.length} characters; French operators accept at most ${SENDER_ID_MAX}`;
+  if (!/^[A-Za-z0-9]+$/.test(value))
+    return `the sender id "${value}" may hold only letters A–Z and digits (no spaces, accents or punctuation)`;
+  if (!/[A-Za-z]/.test(value))
+    return `the sender id "${value}" needs at least one letter: an all-digit sender reads as a phone number`;
   return undefined;
 }

@@ -8,8 +8,12 @@ import { z } from 'zod';
 import { IsoDateSchema } from '../../connector/model/common.schema';
 
 /** "75056", "2A004" (Corsica), "97411" (overseas). */
-export const InseeCommuneCodeSchema = z.string().regex(/^(\d{5}|2[AB]\d{3})$/, { error: 'an INSEE commune code has 5 characters, e.g. "92026" or "2A004"' });
-const DepartementCodeSchema = z.string().regex(/^(\d{2}|2[AB]|97\d)$/, { error: 'a département code is 2 characters ("92", "2A") or 3 overseas ("974")' });
+export const InseeCommuneCodeSchema = z
+  .string()
+  .regex(/^(\d{5}|2[AB]\d{3})$/, { error: 'an INSEE commune code has 5 characters, e.g. "92026" or "2A004"' });
+const DepartementCodeSchema = z
+  .string()
+  .regex(/^(\d{2}|2[AB]|97\d)$/, { error: 'a département code is 2 characters ("92", "2A") or 3 overseas ("974")' });
 const Text = z.string().trim().min(1);
 
 export const CourtTerritoryKindSchema = z.enum(['tribunal_judiciaire', 'tribunal_de_commerce']);
@@ -28,7 +32,9 @@ const CourtEntrySchema = z.strictObject({
       /** Communes the text places in this court's territory, in a département it shares with other courts. */
       communes: z.array(InseeCommuneCodeSchema).default([]),
     })
-    .refine((t) => t.departements.length + t.communes.length > 0, { error: 'a territory needs at least one département or commune' }),
+    .refine((t) => t.departements.length + t.communes.length > 0, {
+      error: 'a territory needs at least one département or commune',
+    }),
 });
 export type CourtEntry = z.infer<typeof CourtEntrySchema>;
 
@@ -59,19 +65,37 @@ export const CourtsFileSchema = z
   .superRefine((file, ctx) => {
     const seen = new Map<string, string>();
     file.courts.forEach((court, i) => {
-      if (!(court.source in file.sources)) ctx.addIssue({ code: 'custom', path: ['courts', i, 'source'], message: `unknown source "${court.source}" (known: ${Object.keys(file.sources).join(', ')})` });
-      const places = [...court.territory.departements.map((d) => `département ${d}`), ...court.territory.communes.map((c) => `commune ${c}`)];
+      if (!(court.source in file.sources))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['courts', i, 'source'],
+          message: `unknown source "${court.source}" (known: ${Object.keys(file.sources).join(', ')})`,
+        });
+      const places = [
+        ...court.territory.departements.map((d) => `département ${d}`),
+        ...court.territory.communes.map((c) => `commune ${c}`),
+      ];
       for (const place of places) {
         const key = `${court.kind} ${place}`;
         const other = seen.get(key);
-        if (other) ctx.addIssue({ code: 'custom', path: ['courts', i, 'territory'], message: `${place} is already in the territory of the ${court.kind} of ${other}` });
+        if (other)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['courts', i, 'territory'],
+            message: `${place} is already in the territory of the ${court.kind} of ${other}`,
+          });
         else seen.set(key, court.seat);
       }
     });
     file.courts.forEach((court, i) => {
       for (const commune of court.territory.communes) {
         const whole = seen.get(`${court.kind} département ${departementOf(commune)}`);
-        if (whole) ctx.addIssue({ code: 'custom', path: ['courts', i, 'territory', 'communes'], message: `commune ${commune} lies in a département given wholly to the ${court.kind} of ${whole}` });
+        if (whole)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['courts', i, 'territory', 'communes'],
+            message: `commune ${commune} lies in a département given wholly to the ${court.kind} of ${whole}`,
+          });
       }
     });
   });

@@ -17,16 +17,21 @@ export const PercentSchema = z
       return bps !== null && bps < 100_00;
     },
     {
-      error: (iss) => `rate must be a percentage below 100 with at most two decimals, e.g. "2.15" (got ${JSON.stringify(iss.input)})`,
+      error: (iss) =>
+        `rate must be a percentage below 100 with at most two decimals, e.g. "2.15" (got ${JSON.stringify(iss.input)})`,
     },
   );
 
 export const SemesterKeySchema = z
   .string({ error: 'semester must be a string like "2025-H1"' })
-  .regex(/^\d{4}-H[12]$/, { error: 'semester must be written YYYY-H1 (1 Jan–30 Jun) or YYYY-H2 (1 Jul–31 Dec), e.g. "2025-H2"' });
+  .regex(/^\d{4}-H[12]$/, {
+    error: 'semester must be written YYYY-H1 (1 Jan–30 Jun) or YYYY-H2 (1 Jul–31 Dec), e.g. "2025-H2"',
+  });
 
 const SourcesSchema = z
-  .array(z.string().trim().min(1, { error: 'a source must not be empty' }), { error: 'sources must be a list of strings' })
+  .array(z.string().trim().min(1, { error: 'a source must not be empty' }), {
+    error: 'sources must be a list of strings',
+  })
   .min(1, { error: 'give at least one source for every legal figure' });
 
 export const SemesterRateEntrySchema = z.strictObject({
@@ -43,7 +48,9 @@ export type SemesterRateEntry = z.infer<typeof SemesterRateEntrySchema>;
 
 export const RatesFileSchema = z
   .strictObject({
-    rates: z.array(SemesterRateEntrySchema, { error: 'rates must be a list of semester entries' }).min(1, { error: 'rates must list at least one semester' }),
+    rates: z
+      .array(SemesterRateEntrySchema, { error: 'rates must be a list of semester entries' })
+      .min(1, { error: 'rates must list at least one semester' }),
   })
   .superRefine((file, ctx) => {
     for (const p of ratesFileCrossProblems(file)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
@@ -60,10 +67,15 @@ export function ratesFileCrossProblems(raw: unknown): { path: (string | number)[
   if (!Array.isArray(rates)) return problems;
   const seen = new Map<string, number>();
   rates.forEach((entry: unknown, index) => {
-    const semester = typeof entry === 'object' && entry !== null ? (entry as { semester?: unknown }).semester : undefined;
+    const semester =
+      typeof entry === 'object' && entry !== null ? (entry as { semester?: unknown }).semester : undefined;
     if (typeof semester !== 'string') return;
     const first = seen.get(semester);
-    if (first !== undefined) problems.push({ path: ['rates', index, 'semester'], message: `semester ${semester} is already defined at rates[${first}]` });
+    if (first !== undefined)
+      problems.push({
+        path: ['rates', index, 'semester'],
+        message: `semester ${semester} is already defined at rates[${first}]`,
+      });
     else seen.set(semester, index);
   });
   return problems;
@@ -82,7 +94,11 @@ export const IndemnityFileSchema = z.strictObject({
 export type IndemnityFile = z.infer<typeof IndemnityFileSchema>;
 
 export const LimitationPeriodSchema = z.strictObject({
-  years: z.number({ error: 'years must be a number' }).int({ error: 'years must be a whole number' }).min(1, { error: 'years must be at least 1' }).max(30, { error: 'years above 30 is not a French limitation period' }),
+  years: z
+    .number({ error: 'years must be a number' })
+    .int({ error: 'years must be a whole number' })
+    .min(1, { error: 'years must be at least 1' })
+    .max(30, { error: 'years above 30 is not a French limitation period' }),
   article: z.string().trim().min(1, { error: 'article must name the legal text, e.g. "C. com. L110-4"' }),
   startRule: z.string().trim().min(1, { error: 'startRule must say when the period starts' }),
   sources: SourcesSchema,

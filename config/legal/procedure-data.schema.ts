@@ -8,7 +8,9 @@ import { IsoDateSchema } from '../../connector/model/common.schema';
 import { CurrencySchema, PositiveMinorUnitsSchema } from '../../connector/model/money.schema';
 
 const SourcesSchema = z
-  .array(z.string().trim().min(1, { error: 'a source must not be empty' }), { error: 'sources must be a list of strings' })
+  .array(z.string().trim().min(1, { error: 'a source must not be empty' }), {
+    error: 'sources must be a list of strings',
+  })
   .min(1, { error: 'give at least one source for every legal figure' });
 
 const ArticleSchema = z.string().trim().min(1, { error: 'name the legal text, e.g. "CPC 1411"' });
@@ -34,7 +36,9 @@ export const ProceduresFileSchema = z.strictObject({
     serviceDeadline: z.strictObject({
       months: Months,
       article: ArticleSchema,
-      changes: z.array(z.strictObject({ ordersIssuedFrom: IsoDateSchema, months: Months, article: ArticleSchema })).default([]),
+      changes: z
+        .array(z.strictObject({ ordersIssuedFrom: IsoDateSchema, months: Months, article: ArticleSchema }))
+        .default([]),
     }),
     /** Months after service to the person for the debtor's opposition. */
     oppositionMonths: Months,
@@ -46,7 +50,11 @@ export const ProceduresFileSchema = z.strictObject({
   lawyer: z.strictObject({
     /** Representation by a lawyer is compulsory when the claim exceeds this amount. */
     compulsoryAbove: AmountSchema,
-    articles: z.strictObject({ tribunal_judiciaire: ArticleSchema, tribunal_de_commerce: ArticleSchema, juge_de_l_execution: ArticleSchema }),
+    articles: z.strictObject({
+      tribunal_judiciaire: ArticleSchema,
+      tribunal_de_commerce: ArticleSchema,
+      juge_de_l_execution: ArticleSchema,
+    }),
     sources: SourcesSchema,
   }),
   priorAmicableAttempt: z.strictObject({

@@ -23,7 +23,13 @@ import type { DebtorSummary } from './case-view';
  * meant for a person's look-up or a dashboard refresh, not for a tight loop.
  */
 
-export type AttentionKind = 'answered_after_notice' | 'gate_failing' | 'escalation_rejected' | 'dossier_refused' | 'debtor_unreachable' | 'action_failed';
+export type AttentionKind =
+  | 'answered_after_notice'
+  | 'gate_failing'
+  | 'escalation_rejected'
+  | 'dossier_refused'
+  | 'debtor_unreachable'
+  | 'action_failed';
 
 export interface AttentionItem {
   caseId: string;
@@ -62,23 +68,56 @@ const DAY_MS = 86_400_000;
 
 /** Gate conditions a person must act on at once: waiting changes nothing. */
 const GATE_TODO: Readonly<Record<string, { atOnce: boolean; todo: string }>> = {
-  formal_notice_expired: { atOnce: false, todo: 'check that the formal notice was delivered and its deadline has run (recouvra cases show): without a delivered notice the file cannot escalate' },
+  formal_notice_expired: {
+    atOnce: false,
+    todo: 'check that the formal notice was delivered and its deadline has run (recouvra cases show): without a delivered notice the file cannot escalate',
+  },
   unanswered: { atOnce: true, todo: 'the debtor answered the formal notice' },
-  liquid_and_due: { atOnce: false, todo: 'an item is not due yet or a payment plan runs: check the items and the plan in the ledger' },
-  not_disputed: { atOnce: true, todo: 'settle the dispute with the debtor, then lift it (recouvra items undispute ITEM) or take the item out of dunning (recouvra items exclude ITEM --reason …)' },
-  not_prescribed: { atOnce: true, todo: 'the claim is time-barred and can no longer go to court: take the items out of dunning (recouvra items exclude ITEM --reason …) and decide whether to write them off' },
-  not_insolvent: { atOnce: true, todo: 'the debtor is in insolvency proceedings: individual recovery is stopped by law; declare the claim to the mandataire judiciaire within its deadline' },
-  worth_the_cost: { atOnce: true, todo: 'the amount is below what the policy allows to escalate: keep recovering it amicably, write it off, or change escalation.minAmount in the policy' },
+  liquid_and_due: {
+    atOnce: false,
+    todo: 'an item is not due yet or a payment plan runs: check the items and the plan in the ledger',
+  },
+  not_disputed: {
+    atOnce: true,
+    todo: 'settle the dispute with the debtor, then lift it (recouvra items undispute ITEM) or take the item out of dunning (recouvra items exclude ITEM --reason …)',
+  },
+  not_prescribed: {
+    atOnce: true,
+    todo: 'the claim is time-barred and can no longer go to court: take the items out of dunning (recouvra items exclude ITEM --reason …) and decide whether to write them off',
+  },
+  not_insolvent: {
+    atOnce: true,
+    todo: 'the debtor is in insolvency proceedings: individual recovery is stopped by law; declare the claim to the mandataire judiciaire within its deadline',
+  },
+  worth_the_cost: {
+    atOnce: true,
+    todo: 'the amount is below what the policy allows to escalate: keep recovering it amicably, write it off, or change escalation.minAmount in the policy',
+  },
 };
 
 /** Error codes of a channel that cannot reach the debtor, and the field the ledger lacks. */
 const UNREACHABLE: readonly { test: RegExp; what: string; fix: string }[] = [
-  { test: /^EMAIL_NO_RECIPIENT\b/, what: 'the debtor has no e-mail address in the ledger', fix: "add the debtor's e-mail address in the ledger" },
-  { test: /^SMS_NO_NUMBER\b/, what: 'the debtor has no French mobile number in the ledger', fix: "add the debtor's mobile number in the ledger" },
-  { test: /^LETTER_NO_ADDRESS\b|\bNO_ADDRESS\b|no postal address/, what: 'the debtor has no postal address in the ledger', fix: "add the debtor's postal address in the ledger" },
+  {
+    test: /^EMAIL_NO_RECIPIENT\b/,
+    what: 'the debtor has no e-mail address in the ledger',
+    fix: "add the debtor's e-mail address in the ledger",
+  },
+  {
+    test: /^SMS_NO_NUMBER\b/,
+    what: 'the debtor has no French mobile number in the ledger',
+    fix: "add the debtor's mobile number in the ledger",
+  },
+  {
+    test: /^LETTER_NO_ADDRESS\b|\bNO_ADDRESS\b|no postal address/,
+    what: 'the debtor has no postal address in the ledger',
+    fix: "add the debtor's postal address in the ledger",
+  },
 ];
 
-export async function listNeedingAttention(store: Store, options: { now: Date; gateStuckDays?: number }): Promise<AttentionItem[]> {
+export async function listNeedingAttention(
+  store: Store,
+  options: { now: Date; gateStuckDays?: number },
+): Promise<AttentionItem[]> {
   const items: AttentionItem[] = [];
   const cases = new Map<string, Case | null>();
   const caseOf = async (id: string): Promise<Case | null> => {
@@ -109,8 +148,12 @@ export async function listNeedingAttention(store: Store, options: { now: Date; g
   }
   // A dossier the firm refused also fails its outbox row: the refusal says it better, once.
   const refused = new Set(items.filter((i) => i.kind === 'dossier_refused').map((i) => i.caseId));
-  const kept = items.filter((i) => !(i.kind === 'action_failed' && refused.has(i.caseId) && i.actionKind === 'dossier'));
-  return kept.sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
+  const kept = items.filter(
+    (i) => !(i.kind === 'action_failed' && refused.has(i.caseId) && i.actionKind === 'dossier'),
+  );
+  return kept.sort((a, b) =>
+    a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : a.since < b.since ? -1 : a.since > b.since ? 1 : 0,
+  );
 }
 
 type Found = Omit<AttentionItem, 'caseId' | 'debtor' | 'stage'>;
@@ -121,7 +164,14 @@ function failedAction(action: Action): Found {
   const retry = `recouvra actions retry ${action.id} (API: POST /actions/${action.id}/retry)`;
   const unreachable = UNREACHABLE.find((u) => u.test.test(error));
   if (unreachable) {
-    return { kind: 'debtor_unreachable', since: action.updatedAt, actionId: action.id, actionKind: action.kind, reason: `the ${what} could not go out: ${unreachable.what}`, todo: `${unreachable.fix}; once the next sync has brought it, send it again: ${retry}` };
+    return {
+      kind: 'debtor_unreachable',
+      since: action.updatedAt,
+      actionId: action.id,
+      actionKind: action.kind,
+      reason: `the ${what} could not go out: ${unreachable.what}`,
+      todo: `${unreachable.fix}; once the next sync has brought it, send it again: ${retry}`,
+    };
   }
   return {
     kind: 'action_failed',
@@ -162,7 +212,13 @@ async function fromJournal(store: Store, c: Case, now: Date, stuckMs: number): P
     const dossiers = await store.listDossiers({ caseId: c.id });
     const last = dossiers[dossiers.length - 1];
     if (last?.status !== 'rejected') return undefined;
-    const said = [...journal].reverse().find((e) => e.data['dossierId'] === last.id && (e.type === 'dossier_refused' || (e.type === 'procedure_event' && e.data['state'] === 'rejected')));
+    const said = [...journal]
+      .reverse()
+      .find(
+        (e) =>
+          e.data['dossierId'] === last.id &&
+          (e.type === 'dossier_refused' || (e.type === 'procedure_event' && e.data['state'] === 'rejected')),
+      );
     return {
       kind: 'dossier_refused',
       since: said?.at ?? last.updatedAt,
@@ -204,7 +260,14 @@ async function fromJournal(store: Store, c: Case, now: Date, stuckMs: number): P
       since: last.at,
       ...seq,
       reason: `the formal notice no longer opens the way to the law firm: ${reasonOf('unanswered')}`,
-      todo: `agree on the balance with the debtor and record it (recouvra promise --case ${c.id} --date YYYY-MM-DD); if the balance stays unpaid, it needs a new formal notice before the file can escalate${gate.failed.length > 1 ? `; the escalation also fails on: ${gate.failed.filter((id) => id !== 'unanswered').map(reasonOf).join('; ')}` : ''}`,
+      todo: `agree on the balance with the debtor and record it (recouvra promise --case ${c.id} --date YYYY-MM-DD); if the balance stays unpaid, it needs a new formal notice before the file can escalate${
+        gate.failed.length > 1
+          ? `; the escalation also fails on: ${gate.failed
+              .filter((id) => id !== 'unanswered')
+              .map(reasonOf)
+              .join('; ')}`
+          : ''
+      }`,
     };
   }
   // How long the same conditions have been failing: from the first refusal of this run.
@@ -223,6 +286,8 @@ async function fromJournal(store: Store, c: Case, now: Date, stuckMs: number): P
     since: since.at,
     ...seq,
     reason: `the escalation to the law firm is held: ${gate.failed.map(reasonOf).join('; ')}`,
-    todo: gate.failed.map((id) => GATE_TODO[id]?.todo ?? `see why ${id} fails (recouvra cases journal ${c.id})`).join('; '),
+    todo: gate.failed
+      .map((id) => GATE_TODO[id]?.todo ?? `see why ${id} fails (recouvra cases journal ${c.id})`)
+      .join('; '),
   };
 }

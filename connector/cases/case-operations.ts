@@ -10,7 +10,16 @@ import type { Clock } from '../time/clock';
 import { ACTION_KIND_TEXT } from './attention';
 import { ConflictError, InvalidOperationError, NotFoundError } from './case-errors';
 import { pendingDecision, STAGE_AFTER_STEP, stageOfLastStep } from './recorded-step';
-import { contentKey, MAX_COST_LABEL, MAX_RECEIPT_BYTES, receiptDocumentId, receiptMediaType, recordedRecoveryCosts, type RecordedRecoveryCost, type RecoveryCostData } from './recovery-cost';
+import {
+  contentKey,
+  MAX_COST_LABEL,
+  MAX_RECEIPT_BYTES,
+  receiptDocumentId,
+  receiptMediaType,
+  recordedRecoveryCosts,
+  type RecordedRecoveryCost,
+  type RecoveryCostData,
+} from './recovery-cost';
 
 /**
  * What a finance controller does to a case by hand: approve or reject the step waiting for
@@ -115,31 +124,41 @@ export class CaseOperations {
     return this.deps.store.transaction(async (tx) => {
       const c = await requireCase(tx, caseId);
       const pending = c.pendingApproval;
-      if (c.stage !== 'awaiting_approval' || !pending) throw new ConflictError('NOT_AWAITING_APPROVAL', `case ${caseId} is ${c.stage}, not awaiting approval`);
+      if (c.stage !== 'awaiting_approval' || !pending)
+        throw new ConflictError('NOT_AWAITING_APPROVAL', `case ${caseId} is ${c.stage}, not awaiting approval`);
       const today = this.today(at);
-      if (activePause(c, today)) throw new ConflictError('CASE_PAUSED', `case ${caseId} is paused (${describePause(c)}): resume it before approving ${pending.stepId}`);
+      if (activePause(c, today))
+        throw new ConflictError(
+          'CASE_PAUSED',
+          `case ${caseId} is paused (${describePause(c)}): resume it before approving ${pending.stepId}`,
+        );
       const found = await pendingDecision(tx, c);
-      if (!found) throw new ConflictError('DECISION_MISSING', `case ${caseId} waits for approval of ${pending.stepId}, but no decision of that step requiring approval is recorded`);
+      if (!found)
+        throw new ConflictError(
+          'DECISION_MISSING',
+          `case ${caseId} waits for approval of ${pending.stepId}, but no decision of that step requiring approval is recorded`,
+        );
       const { decision, evaluation } = found;
       const step = evaluation.step;
       const iso = at.toISOString();
-      const kinds: ActionKind[] = [...(step.kind === 'escalation' ? (['dossier'] as const) : step.channels), 'ledger_note'];
-      const actions = kinds.map(
-        (kind): Action => ({
-          id: `act_${randomUUID()}`,
-          idempotencyKey: `${decision.idempotencyKey}/approved/${kind}`,
-          caseId,
-          decisionId: decision.id,
-          kind,
-          template: step.template,
-          status: 'pending',
-          attempts: 0,
-          notBefore: iso,
-          lastError: null,
-          createdAt: iso,
-          updatedAt: iso,
-        }),
-      );
+      const kinds: ActionKind[] = [
+        ...(step.kind === 'escalation' ? (['dossier'] as const) : step.channels),
+        'ledger_note',
+      ];
+      const actions = kinds.map((kind): Action => ({
+        id: `act_${randomUUID()}`,
+        idempotencyKey: `${decision.idempotencyKey}/approved/${kind}`,
+        caseId,
+        decisionId: decision.id,
+        kind,
+        template: step.template,
+        status: 'pending',
+        attempts: 0,
+        notBefore: iso,
+        lastError: null,
+        createdAt: iso,
+        updatedAt: iso,
+      }));
       // The step is performed now, not when it was decided: the next step's delay counts from today.
       const caseAfter: Case = {
         ...c,
@@ -149,12 +168,19 @@ export class CaseOperations {
         pendingApproval: null,
         updatedAt: iso,
       };
-      const entry = this.entry(caseId, who, at, 'approved', `${step.id} approved by ${who}: ${kinds.join(' + ')} queued`, {
-        decisionId: decision.id,
-        stepId: step.id,
-        decidedOn: pending.on,
-        actionIds: actions.map((a) => a.id),
-      });
+      const entry = this.entry(
+        caseId,
+        who,
+        at,
+        'approved',
+        `${step.id} approved by ${who}: ${kinds.join(' + ')} queued`,
+        {
+          decisionId: decision.id,
+          stepId: step.id,
+          decidedOn: pending.on,
+          actionIds: actions.map((a) => a.id),
+        },
+      );
       await apply(tx, c, caseAfter, [entry], { actions });
       return { case: caseAfter, actions };
     });
@@ -166,25 +192,54 @@ export class CaseOperations {
     return this.deps.store.transaction(async (tx) => {
       const c = await requireCase(tx, caseId);
       const pending = c.pendingApproval;
-      if (c.stage !== 'awaiting_approval' || !pending) throw new ConflictError('NOT_AWAITING_APPROVAL', `case ${caseId} is ${c.stage}, not awaiting approval`);
+      if (c.stage !== 'awaiting_approval' || !pending)
+        throw new ConflictError('NOT_AWAITING_APPROVAL', `case ${caseId} is ${c.stage}, not awaiting approval`);
       const found = await pendingDecision(tx, c);
-      const caseAfter: Case = { ...c, stage: await stageOfLastStep(tx, c), pendingApproval: null, updatedAt: at.toISOString() };
-      const entry = this.entry(caseId, who, at, 'rejected', `${pending.stepId} rejected by ${who}: ${why}`, { decisionId: found?.decision.id ?? null, stepId: pending.stepId, decidedOn: pending.on, reason: why });
+      const caseAfter: Case = {
+        ...c,
+        stage: await stageOfLastStep(tx, c),
+        pendingApproval: null,
+        updatedAt: at.toISOString(),
+      };
+      const entry = this.entry(caseId, who, at, 'rejected', `${pending.stepId} rejected by ${who}: ${why}`, {
+        decisionId: found?.decision.id ?? null,
+        stepId: pending.stepId,
+        decidedOn: pending.on,
+        reason: why,
+      });
       await apply(tx, c, caseAfter, [entry]);
       return { case: caseAfter };
     });
   }
 
   /** Stops dunning on the case until `until` (included) or, with null, until someone resumes it. */
-  async pause(caseId: string, who: string, reason: string, until: IsoDate | null, at: Date = this.deps.clock.now()): Promise<CaseOutcome> {
+  async pause(
+    caseId: string,
+    who: string,
+    reason: string,
+    until: IsoDate | null,
+    at: Date = this.deps.clock.now(),
+  ): Promise<CaseOutcome> {
     const why = requireText(reason, 'a pause needs a reason');
     return this.deps.store.transaction(async (tx) => {
       const c = await requireCase(tx, caseId);
-      if (c.stage === 'closed') throw new ConflictError('CASE_CLOSED', `case ${caseId} is closed: there is nothing to pause`);
+      if (c.stage === 'closed')
+        throw new ConflictError('CASE_CLOSED', `case ${caseId} is closed: there is nothing to pause`);
       const today = this.today(at);
-      if (until !== null && until < today) throw new InvalidOperationError('PAUSE_IN_THE_PAST', `a pause until ${until} would already be over (today is ${today})`);
+      if (until !== null && until < today)
+        throw new InvalidOperationError(
+          'PAUSE_IN_THE_PAST',
+          `a pause until ${until} would already be over (today is ${today})`,
+        );
       const caseAfter: Case = { ...c, manualPause: { reason: why, until }, updatedAt: at.toISOString() };
-      const entry = this.entry(caseId, who, at, 'paused', `paused by ${who} ${until === null ? 'until resumed' : `until ${until}`}: ${why}`, { reason: why, until, previous: c.manualPause });
+      const entry = this.entry(
+        caseId,
+        who,
+        at,
+        'paused',
+        `paused by ${who} ${until === null ? 'until resumed' : `until ${until}`}: ${why}`,
+        { reason: why, until, previous: c.manualPause },
+      );
       await apply(tx, c, caseAfter, [entry]);
       return { case: caseAfter };
     });
@@ -195,7 +250,9 @@ export class CaseOperations {
       const c = await requireCase(tx, caseId);
       if (!c.manualPause) throw new ConflictError('NOT_PAUSED', `case ${caseId} is ${c.stage} and not paused`);
       const caseAfter: Case = { ...c, manualPause: null, updatedAt: at.toISOString() };
-      const entry = this.entry(caseId, who, at, 'resumed', `resumed by ${who} (was paused ${describePause(c)})`, { previous: c.manualPause });
+      const entry = this.entry(caseId, who, at, 'resumed', `resumed by ${who} (was paused ${describePause(c)})`, {
+        previous: c.manualPause,
+      });
       await apply(tx, c, caseAfter, [entry]);
       return { case: caseAfter };
     });
@@ -206,8 +263,14 @@ export class CaseOperations {
    * items out of its messages (or pauses the case, as the policy says), and a sync of the item
    * from the ledger keeps the marks (Store.upsertReceivables).
    */
-  async markItem(receivableId: string, who: string, marks: ItemMarks, at: Date = this.deps.clock.now()): Promise<ItemOutcome> {
-    if (marks.disputed === undefined && marks.excluded === undefined) throw new InvalidOperationError('NO_MARK', 'say what to mark: disputed, excluded or both');
+  async markItem(
+    receivableId: string,
+    who: string,
+    marks: ItemMarks,
+    at: Date = this.deps.clock.now(),
+  ): Promise<ItemOutcome> {
+    if (marks.disputed === undefined && marks.excluded === undefined)
+      throw new InvalidOperationError('NO_MARK', 'say what to mark: disputed, excluded or both');
     return this.deps.store.transaction(async (tx) => {
       const item = await requireItem(tx, receivableId);
       const c = await requireCase(tx, caseOfItem(item));
@@ -225,11 +288,24 @@ export class CaseOperations {
         if (wanted === null) {
           if (!current) throw new ConflictError(`NOT_${verb.toUpperCase()}`, `item ${receivableId} is not ${verb}`);
           set[key] = null;
-          entries.push(this.entry(c.id, who, at, type, `${item.number}: ${noun} lifted by ${who}`, { receivableId, cleared: true, previous: current }));
+          entries.push(
+            this.entry(c.id, who, at, type, `${item.number}: ${noun} lifted by ${who}`, {
+              receivableId,
+              cleared: true,
+              previous: current,
+            }),
+          );
         } else {
           const reason = requireText(wanted.reason, `a ${noun} needs a reason`);
           set[key] = { reason, since: current?.since ?? today };
-          entries.push(this.entry(c.id, who, at, type, `${item.number} ${verb} by ${who}: ${reason}`, { receivableId, cleared: false, reason, previous: current }));
+          entries.push(
+            this.entry(c.id, who, at, type, `${item.number} ${verb} by ${who}: ${reason}`, {
+              receivableId,
+              cleared: false,
+              reason,
+              previous: current,
+            }),
+          );
         }
       }
       const caseAfter: Case = { ...c, updatedAt: at.toISOString() };
@@ -243,20 +319,31 @@ export class CaseOperations {
    * after it. On a case, the promise covers its open invoices (not excluded), oldest due first
    * up to the amount promised; on one item, that item.
    */
-  async promiseToPay(target: PromiseTarget, who: string, promise: PromiseInput, at: Date = this.deps.clock.now()): Promise<PromiseOutcome> {
+  async promiseToPay(
+    target: PromiseTarget,
+    who: string,
+    promise: PromiseInput,
+    at: Date = this.deps.clock.now(),
+  ): Promise<PromiseOutcome> {
     return this.deps.store.transaction(async (tx) => {
       let c: Case;
       let items: Receivable[];
       if ('receivableId' in target) {
         const item = await requireItem(tx, target.receivableId);
-        if (item.kind !== 'invoice') throw new ConflictError('NOT_AN_INVOICE', `item ${item.id} is a credit note: only an invoice can be promised`);
-        if (item.open === 0) throw new ConflictError('ITEM_SETTLED', `item ${item.id} is settled: nothing is left to promise`);
+        if (item.kind !== 'invoice')
+          throw new ConflictError(
+            'NOT_AN_INVOICE',
+            `item ${item.id} is a credit note: only an invoice can be promised`,
+          );
+        if (item.open === 0)
+          throw new ConflictError('ITEM_SETTLED', `item ${item.id} is settled: nothing is left to promise`);
         c = await requireCase(tx, caseOfItem(item));
         items = [item];
       } else {
         c = await requireCase(tx, target.caseId);
         items = (await tx.listReceivablesOfCase(c.id)).filter((r) => r.kind === 'invoice' && r.open > 0 && !r.excluded);
-        if (items.length === 0) throw new ConflictError('NOTHING_OPEN', `case ${c.id} is ${c.stage} and has no open invoice to promise`);
+        if (items.length === 0)
+          throw new ConflictError('NOTHING_OPEN', `case ${c.id} is ${c.stage} and has no open invoice to promise`);
       }
       const { annotations, entry, promised } = this.promiseChange(c, items, who, promise, at);
       const caseAfter: Case = { ...c, updatedAt: at.toISOString() };
@@ -275,37 +362,75 @@ export class CaseOperations {
     const { store } = this.deps;
     const action = await store.getAction(actionId);
     if (!action) throw new NotFoundError('ACTION_NOT_FOUND', `no action ${actionId}`);
-    if (action.status !== 'failed') throw new ConflictError('ACTION_NOT_FAILED', `action ${actionId} is ${action.status}, not failed: only a row that failed for good is sent again`);
+    if (action.status !== 'failed')
+      throw new ConflictError(
+        'ACTION_NOT_FAILED',
+        `action ${actionId} is ${action.status}, not failed: only a row that failed for good is sent again`,
+      );
     const c = await requireCase(store, action.caseId);
-    if (c.stage === 'closed') throw new ConflictError('CASE_CLOSED', `case ${c.id} is closed: its ${action.kind} is not sent again`);
+    if (c.stage === 'closed')
+      throw new ConflictError('CASE_CLOSED', `case ${c.id} is closed: its ${action.kind} is not sent again`);
     const iso = at.toISOString();
-    const entry = this.entry(c.id, who, at, 'note', `${ACTION_KIND_TEXT[action.kind]} sent again at the request of ${who} (it had failed: ${action.lastError ?? 'no error recorded'})`, { actionId, kind: action.kind, previousError: action.lastError, previousAttempts: action.attempts });
+    const entry = this.entry(
+      c.id,
+      who,
+      at,
+      'note',
+      `${ACTION_KIND_TEXT[action.kind]} sent again at the request of ${who} (it had failed: ${action.lastError ?? 'no error recorded'})`,
+      { actionId, kind: action.kind, previousError: action.lastError, previousAttempts: action.attempts },
+    );
     if (!(await store.requeueFailedAction({ id: actionId, at: iso, journal: [entry] }))) {
-      throw new ConflictError('ACTION_NOT_FAILED', `action ${actionId} is no longer failed: someone sent it again meanwhile`);
+      throw new ConflictError(
+        'ACTION_NOT_FAILED',
+        `action ${actionId} is no longer failed: someone sent it again meanwhile`,
+      );
     }
     return { action: (await store.getAction(actionId))! };
   }
 
   /** The outcome of a phone call a `phone_task` asked for, journalled on its case; a promise made on the phone is recorded as one. */
-  async recordCallResult(actionId: string, who: string, result: CallResult, at: Date = this.deps.clock.now()): Promise<CaseOutcome> {
-    if (result.promise !== undefined && result.outcome !== 'promise') throw new InvalidOperationError('PROMISE_WITHOUT_PROMISE_OUTCOME', `a promise goes with the outcome "promise", not "${result.outcome}"`);
+  async recordCallResult(
+    actionId: string,
+    who: string,
+    result: CallResult,
+    at: Date = this.deps.clock.now(),
+  ): Promise<CaseOutcome> {
+    if (result.promise !== undefined && result.outcome !== 'promise')
+      throw new InvalidOperationError(
+        'PROMISE_WITHOUT_PROMISE_OUTCOME',
+        `a promise goes with the outcome "promise", not "${result.outcome}"`,
+      );
     return this.deps.store.transaction(async (tx) => {
       const action = await tx.getAction(actionId);
       if (!action) throw new NotFoundError('ACTION_NOT_FOUND', `no action ${actionId}`);
-      if (action.kind !== 'phone_task') throw new ConflictError('NOT_A_PHONE_TASK', `action ${actionId} is not a phone task (its kind is ${action.kind})`);
+      if (action.kind !== 'phone_task')
+        throw new ConflictError(
+          'NOT_A_PHONE_TASK',
+          `action ${actionId} is not a phone task (its kind is ${action.kind})`,
+        );
       const c = await requireCase(tx, action.caseId);
       const note = result.note?.trim() || undefined;
       const entries: Entry[] = [
-        this.entry(c.id, who, at, 'note', `phone call by ${who}: ${CALL_OUTCOME_TEXT[result.outcome]}${note ? ` (${note})` : ''}`, {
-          actionId,
-          outcome: result.outcome,
-          note: note ?? null,
-        }),
+        this.entry(
+          c.id,
+          who,
+          at,
+          'note',
+          `phone call by ${who}: ${CALL_OUTCOME_TEXT[result.outcome]}${note ? ` (${note})` : ''}`,
+          {
+            actionId,
+            outcome: result.outcome,
+            note: note ?? null,
+          },
+        ),
       ];
       let annotations: { receivableId: string; set: ReceivableAnnotations }[] = [];
       if (result.promise) {
-        const items = (await tx.listReceivablesOfCase(c.id)).filter((r) => r.kind === 'invoice' && r.open > 0 && !r.excluded);
-        if (items.length === 0) throw new ConflictError('NOTHING_OPEN', `case ${c.id} is ${c.stage} and has no open invoice to promise`);
+        const items = (await tx.listReceivablesOfCase(c.id)).filter(
+          (r) => r.kind === 'invoice' && r.open > 0 && !r.excluded,
+        );
+        if (items.length === 0)
+          throw new ConflictError('NOTHING_OPEN', `case ${c.id} is ${c.stage} and has no open invoice to promise`);
         const change = this.promiseChange(c, items, who, result.promise, at, { actionId });
         annotations = change.annotations;
         entries.push(change.entry);
@@ -323,17 +448,47 @@ export class CaseOperations {
    * complementary indemnity of L441-10 II goes beyond the 40 EUR of D441-5), for an amount that
    * is not above 0, without a receipt ("sur justification"), and for a date still to come.
    */
-  async recordRecoveryCost(caseId: string, who: string, input: RecoveryCostInput, at: Date = this.deps.clock.now()): Promise<RecoveryCostOutcome> {
-    if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new InvalidOperationError('COST_AMOUNT', `the cost must be a whole number of minor units above 0, got ${input.amount}`);
-    const label = requireText(input.label, 'a cost needs a label saying what it is (as its receipt says)', 'COST_LABEL_REQUIRED');
-    if (label.length > MAX_COST_LABEL) throw new InvalidOperationError('COST_LABEL_TOO_LONG', `the label is longer than ${MAX_COST_LABEL} characters`);
+  async recordRecoveryCost(
+    caseId: string,
+    who: string,
+    input: RecoveryCostInput,
+    at: Date = this.deps.clock.now(),
+  ): Promise<RecoveryCostOutcome> {
+    if (!Number.isSafeInteger(input.amount) || input.amount <= 0)
+      throw new InvalidOperationError(
+        'COST_AMOUNT',
+        `the cost must be a whole number of minor units above 0, got ${input.amount}`,
+      );
+    const label = requireText(
+      input.label,
+      'a cost needs a label saying what it is (as its receipt says)',
+      'COST_LABEL_REQUIRED',
+    );
+    if (label.length > MAX_COST_LABEL)
+      throw new InvalidOperationError('COST_LABEL_TOO_LONG', `the label is longer than ${MAX_COST_LABEL} characters`);
     const today = this.today(at);
-    if (input.date > today) throw new InvalidOperationError('COST_IN_THE_FUTURE', `a cost dated ${input.date} has not been incurred yet (today is ${today}): enter it once it is paid`);
+    if (input.date > today)
+      throw new InvalidOperationError(
+        'COST_IN_THE_FUTURE',
+        `a cost dated ${input.date} has not been incurred yet (today is ${today}): enter it once it is paid`,
+      );
     const receipt = input.receipt;
-    if (!receipt || receipt.length === 0) throw new InvalidOperationError('RECEIPT_REQUIRED', 'a recovery cost is claimed only on proof (C. com. L441-10 II, "sur justification"): attach its receipt');
-    if (receipt.length > MAX_RECEIPT_BYTES) throw new InvalidOperationError('RECEIPT_TOO_LARGE', `the receipt is ${receipt.length} bytes; the law firm accepts at most ${MAX_RECEIPT_BYTES} bytes per document`);
+    if (!receipt || receipt.length === 0)
+      throw new InvalidOperationError(
+        'RECEIPT_REQUIRED',
+        'a recovery cost is claimed only on proof (C. com. L441-10 II, "sur justification"): attach its receipt',
+      );
+    if (receipt.length > MAX_RECEIPT_BYTES)
+      throw new InvalidOperationError(
+        'RECEIPT_TOO_LARGE',
+        `the receipt is ${receipt.length} bytes; the law firm accepts at most ${MAX_RECEIPT_BYTES} bytes per document`,
+      );
     const mediaType = receiptMediaType(receipt);
-    if (!mediaType) throw new InvalidOperationError('RECEIPT_TYPE', 'the receipt must be a PDF, a PNG or a JPEG (its first bytes say it is none of them)');
+    if (!mediaType)
+      throw new InvalidOperationError(
+        'RECEIPT_TYPE',
+        'the receipt must be a PDF, a PNG or a JPEG (its first bytes say it is none of them)',
+      );
     const sha256 = createHash('sha256').update(receipt).digest('hex');
     const key = input.idempotencyKey ?? contentKey({ date: input.date, amount: input.amount, label }, sha256);
     const documentId = receiptDocumentId(caseId, key);
@@ -341,8 +496,16 @@ export class CaseOperations {
     const replay = async (store: Store): Promise<RecoveryCostOutcome | undefined> => {
       const recorded = recordedRecoveryCosts(await store.readJournal(caseId)).find((x) => x.documentId === documentId);
       if (!recorded) return undefined;
-      if (recorded.date !== input.date || recorded.amount !== input.amount || recorded.label !== label || recorded.sha256 !== sha256) {
-        throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `this idempotency key already recorded another cost on case ${caseId} (${describeCost(recorded, this.deps.locale)}): use a new key for a new cost`);
+      if (
+        recorded.date !== input.date ||
+        recorded.amount !== input.amount ||
+        recorded.label !== label ||
+        recorded.sha256 !== sha256
+      ) {
+        throw new ConflictError(
+          'IDEMPOTENCY_KEY_REUSED',
+          `this idempotency key already recorded another cost on case ${caseId} (${describeCost(recorded, this.deps.locale)}): use a new key for a new cost`,
+        );
       }
       const c = await requireCase(store, caseId);
       return { case: c, cost: costData(recorded), replayed: true };
@@ -352,7 +515,8 @@ export class CaseOperations {
       return await this.deps.store.transaction(async (tx) => {
         const c = await requireCase(tx, caseId);
         const debtor = await tx.getDebtor(c.debtorId);
-        if (!debtor) throw new NotFoundError('DEBTOR_NOT_FOUND', `case ${caseId}: its debtor ${c.debtorId} is not synced`);
+        if (!debtor)
+          throw new NotFoundError('DEBTOR_NOT_FOUND', `case ${caseId}: its debtor ${c.debtorId} is not synced`);
         if (debtor.kind === 'individual') {
           throw new InvalidOperationError(
             'RECOVERY_COSTS_CONSUMER',
@@ -360,14 +524,41 @@ export class CaseOperations {
           );
         }
         if (c.currency !== 'EUR') {
-          throw new InvalidOperationError('RECOVERY_COSTS_NOT_EUR', `case ${caseId} is in ${c.currency}: the complementary indemnity of C. com. L441-10 II goes beyond the 40 EUR of D441-5 and is claimed on EUR cases only`);
+          throw new InvalidOperationError(
+            'RECOVERY_COSTS_NOT_EUR',
+            `case ${caseId} is in ${c.currency}: the complementary indemnity of C. com. L441-10 II goes beyond the 40 EUR of D441-5 and is claimed on EUR cases only`,
+          );
         }
         const replayed = await replay(tx);
         if (replayed) return replayed;
-        const cost: RecoveryCostData = { documentId, date: input.date, label, amount: input.amount, currency: c.currency, mediaType, sha256 };
+        const cost: RecoveryCostData = {
+          documentId,
+          date: input.date,
+          label,
+          amount: input.amount,
+          currency: c.currency,
+          mediaType,
+          sha256,
+        };
         const iso = at.toISOString();
-        const document: NewDocument = { id: documentId, caseId, actionId: null, kind: 'receipt', mediaType, content: receipt, provenAt: null, createdAt: iso };
-        const entry = this.entry(caseId, who, at, 'recovery_cost', `recovery cost of ${this.money(input.amount, c.currency)} on ${input.date} entered by ${who}: ${label}`, { ...cost, size: receipt.length });
+        const document: NewDocument = {
+          id: documentId,
+          caseId,
+          actionId: null,
+          kind: 'receipt',
+          mediaType,
+          content: receipt,
+          provenAt: null,
+          createdAt: iso,
+        };
+        const entry = this.entry(
+          caseId,
+          who,
+          at,
+          'recovery_cost',
+          `recovery cost of ${this.money(input.amount, c.currency)} on ${input.date} entered by ${who}: ${label}`,
+          { ...cost, size: receipt.length },
+        );
         const caseAfter: Case = { ...c, updatedAt: iso };
         await apply(tx, c, caseAfter, [entry], { documents: [document] });
         return { case: caseAfter, cost, replayed: false };
@@ -391,11 +582,22 @@ export class CaseOperations {
     extra: Record<string, unknown> = {},
   ): { annotations: { receivableId: string; set: ReceivableAnnotations }[]; entry: Entry; promised: Receivable[] } {
     const today = this.today(at);
-    if (promise.date < today) throw new InvalidOperationError('PROMISE_IN_THE_PAST', `a promise to pay by ${promise.date} is already due (today is ${today})`);
+    if (promise.date < today)
+      throw new InvalidOperationError(
+        'PROMISE_IN_THE_PAST',
+        `a promise to pay by ${promise.date} is already due (today is ${today})`,
+      );
     const open = items.reduce((sum, r) => sum + r.open, 0);
-    if (promise.amount !== undefined && (!Number.isSafeInteger(promise.amount) || promise.amount <= 0)) throw new InvalidOperationError('PROMISE_AMOUNT', 'the amount promised must be a whole number of minor units above 0');
+    if (promise.amount !== undefined && (!Number.isSafeInteger(promise.amount) || promise.amount <= 0))
+      throw new InvalidOperationError(
+        'PROMISE_AMOUNT',
+        'the amount promised must be a whole number of minor units above 0',
+      );
     if (promise.amount !== undefined && promise.amount > open) {
-      throw new InvalidOperationError('PROMISE_ABOVE_OPEN', `${this.money(promise.amount, c.currency)} promised is more than the ${this.money(open, c.currency)} open`);
+      throw new InvalidOperationError(
+        'PROMISE_ABOVE_OPEN',
+        `${this.money(promise.amount, c.currency)} promised is more than the ${this.money(open, c.currency)} open`,
+      );
     }
     let left = promise.amount;
     const promised: Receivable[] = [];
@@ -409,14 +611,28 @@ export class CaseOperations {
       left -= amount;
       promised.push({ ...item, promiseToPay: { date: promise.date, amount, recordedOn: today } });
     }
-    const what = promise.amount === undefined ? `the ${this.money(open, c.currency)} open` : this.money(promise.amount, c.currency);
-    const entry = this.entry(c.id, who, at, 'promise_to_pay', `promise to pay ${what} by ${promise.date}, recorded by ${who}`, {
-      date: promise.date,
-      amount: promise.amount ?? null,
-      itemIds: promised.map((r) => r.id),
-      ...extra,
-    });
-    return { annotations: promised.map((r) => ({ receivableId: r.id, set: { promiseToPay: r.promiseToPay } })), entry, promised };
+    const what =
+      promise.amount === undefined
+        ? `the ${this.money(open, c.currency)} open`
+        : this.money(promise.amount, c.currency);
+    const entry = this.entry(
+      c.id,
+      who,
+      at,
+      'promise_to_pay',
+      `promise to pay ${what} by ${promise.date}, recorded by ${who}`,
+      {
+        date: promise.date,
+        amount: promise.amount ?? null,
+        itemIds: promised.map((r) => r.id),
+        ...extra,
+      },
+    );
+    return {
+      annotations: promised.map((r) => ({ receivableId: r.id, set: { promiseToPay: r.promiseToPay } })),
+      entry,
+      promised,
+    };
   }
 
   private money(minor: number, currency: string): string {
@@ -427,7 +643,14 @@ export class CaseOperations {
     return dateInZone(at, this.deps.timeZone);
   }
 
-  private entry(caseId: string, who: string, at: Date, type: JournalEntryType, summary: string, data: Record<string, unknown>): Entry {
+  private entry(
+    caseId: string,
+    who: string,
+    at: Date,
+    type: JournalEntryType,
+    summary: string,
+    data: Record<string, unknown>,
+  ): Entry {
     const actor: Actor = { kind: 'user', id: who };
     return { caseId, at: at.toISOString(), actor, type, summary, data };
   }
@@ -454,10 +677,18 @@ async function apply(
   before: Case,
   caseAfter: Case,
   journal: Entry[],
-  extra: { actions?: Action[]; annotations?: { receivableId: string; set: ReceivableAnnotations }[]; documents?: NewDocument[] } = {},
+  extra: {
+    actions?: Action[];
+    annotations?: { receivableId: string; set: ReceivableAnnotations }[];
+    documents?: NewDocument[];
+  } = {},
 ): Promise<void> {
   const applied = await store.applyCaseChange({ expected: before, caseAfter, journal, ...extra });
-  if (!applied) throw new ConflictError('CASE_CHANGED', `case ${before.id} was changed by someone else meanwhile: read it again and retry`);
+  if (!applied)
+    throw new ConflictError(
+      'CASE_CHANGED',
+      `case ${before.id} was changed by someone else meanwhile: read it again and retry`,
+    );
 }
 
 function requireText(text: string, message: string, code = 'REASON_REQUIRED'): string {

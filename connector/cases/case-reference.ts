@@ -38,7 +38,8 @@ export async function resolveCaseId(store: Store, reference: string, scope: Refe
   const item = await store.getReceivable(ref);
   if (item) return caseOf(item);
   const matches = await numbered(store, ref, scope);
-  if (matches.length === 0) throw await notFound(store, 'CASE_NOT_FOUND', 'case', ref, scope, 'case ids, item ids and invoice numbers');
+  if (matches.length === 0)
+    throw await notFound(store, 'CASE_NOT_FOUND', 'case', ref, scope, 'case ids, item ids and invoice numbers');
   const cases = [...new Set(matches.map(caseOf))];
   if (cases.length === 1) return cases[0]!;
   throw ambiguous(ref, matches, scope);
@@ -49,7 +50,8 @@ export async function resolveItemId(store: Store, reference: string, scope: Refe
   const ref = reference.trim();
   if (await store.getReceivable(ref)) return ref;
   const matches = await numbered(store, ref, scope);
-  if (matches.length === 0) throw await notFound(store, 'ITEM_NOT_FOUND', 'item', ref, scope, 'item ids and invoice numbers');
+  if (matches.length === 0)
+    throw await notFound(store, 'ITEM_NOT_FOUND', 'item', ref, scope, 'item ids and invoice numbers');
   if (matches.length === 1) return matches[0]!.id;
   throw ambiguous(ref, matches, scope);
 }
@@ -64,7 +66,14 @@ function caseOf(r: Receivable): string {
   return caseIdOf(r.debtorId, r.companyId, r.currency);
 }
 
-async function notFound(store: Store, code: string, what: string, ref: string, scope: ReferenceScope, searched: string): Promise<NotFoundError> {
+async function notFound(
+  store: Store,
+  code: string,
+  what: string,
+  ref: string,
+  scope: ReferenceScope,
+  searched: string,
+): Promise<NotFoundError> {
   if (scope.connection === undefined) return new NotFoundError(code, `no ${what} ${ref}: searched ${searched}`);
   const elsewhere = [...new Set((await store.findReceivablesByNumber(ref)).map((r) => r.source.connection))];
   return new NotFoundError(
@@ -75,7 +84,13 @@ async function notFound(store: Store, code: string, what: string, ref: string, s
 }
 
 function ambiguous(ref: string, matches: readonly Receivable[], scope: ReferenceScope): AmbiguousReferenceError {
-  const candidates: ReferenceCandidate[] = matches.map((r) => ({ connection: r.source.connection, itemId: r.id, number: r.number, kind: r.kind, caseId: caseOf(r) }));
+  const candidates: ReferenceCandidate[] = matches.map((r) => ({
+    connection: r.source.connection,
+    itemId: r.id,
+    number: r.number,
+    kind: r.kind,
+    caseId: caseOf(r),
+  }));
   const connections = [...new Set(candidates.map((c) => c.connection))];
   if (connections.length > 1) {
     return new AmbiguousReferenceError(

@@ -84,8 +84,15 @@ export async function readCaseDetail(store: Store, caseId: string, asOf: IsoDate
 }
 
 /** Cases awaiting approval, in case id order, `limit` at a time after `afterId`. */
-export async function listApprovals(store: Store, page: { limit: number; afterId?: string }): Promise<{ approvals: ApprovalView[]; next: string | null }> {
-  const cases = await store.listCases({ stage: 'awaiting_approval', limit: page.limit, ...(page.afterId === undefined ? {} : { afterId: page.afterId }) });
+export async function listApprovals(
+  store: Store,
+  page: { limit: number; afterId?: string },
+): Promise<{ approvals: ApprovalView[]; next: string | null }> {
+  const cases = await store.listCases({
+    stage: 'awaiting_approval',
+    limit: page.limit,
+    ...(page.afterId === undefined ? {} : { afterId: page.afterId }),
+  });
   const approvals: ApprovalView[] = [];
   for (const c of cases) {
     const [debtor, found] = await Promise.all([store.getDebtor(c.debtorId), pendingDecision(store, c)]);
@@ -120,7 +127,11 @@ export interface JournalPage {
  * One page of a case's journal after `after` (a seq): one more entry is read than the page
  * holds, so that `next` is null exactly when nothing follows.
  */
-export async function readJournalPage(store: Store, caseId: string, page: { limit: number; after?: number }): Promise<JournalPage> {
+export async function readJournalPage(
+  store: Store,
+  caseId: string,
+  page: { limit: number; after?: number },
+): Promise<JournalPage> {
   const read = await store.readJournal(caseId, page.after, page.limit + 1);
   const entries = read.slice(0, page.limit);
   return { entries, next: read.length > page.limit ? (entries[entries.length - 1]?.seq ?? null) : null };

@@ -17,18 +17,28 @@ export const RecordedEvaluationSchema = z.looseObject({
     channels: z.array(ChannelSchema),
     template: z.string().min(1).nullable(),
   }),
-  amounts: z.looseObject({ currency: z.string(), open: z.number(), overdue: z.number(), credit: z.number() }).optional(),
+  amounts: z
+    .looseObject({ currency: z.string(), open: z.number(), overdue: z.number(), credit: z.number() })
+    .optional(),
   itemIds: z.array(z.string()).optional(),
 });
 export type RecordedEvaluation = z.infer<typeof RecordedEvaluationSchema>;
 export type RecordedStep = RecordedEvaluation['step'];
 
 /** The stage a case is in once a step of this kind is performed (as connector/policy/decide.ts sets it). */
-export const STAGE_AFTER_STEP: Readonly<Record<RecordedStep['kind'], CaseStage>> = { reminder: 'reminding', formal_notice: 'formal_notice', escalation: 'escalated' };
+export const STAGE_AFTER_STEP: Readonly<Record<RecordedStep['kind'], CaseStage>> = {
+  reminder: 'reminding',
+  formal_notice: 'formal_notice',
+  escalation: 'escalated',
+};
 
 export function recordedEvaluation(decision: Decision): RecordedEvaluation {
   const parsed = RecordedEvaluationSchema.safeParse(decision.evaluation);
-  if (!parsed.success) throw new ConflictError('DECISION_UNREADABLE', `decision ${decision.id} of case ${decision.caseId} does not record its step in a form this version reads`);
+  if (!parsed.success)
+    throw new ConflictError(
+      'DECISION_UNREADABLE',
+      `decision ${decision.id} of case ${decision.caseId} does not record its step in a form this version reads`,
+    );
   return parsed.data;
 }
 
@@ -37,7 +47,10 @@ export function recordedEvaluation(decision: Decision): RecordedEvaluation {
  * that required approval, the one made on the day the step was set pending, else the latest (a
  * restarted ladder can decide the same step again for a newer anchor).
  */
-export async function pendingDecision(store: Store, c: Case): Promise<{ decision: Decision; evaluation: RecordedEvaluation } | undefined> {
+export async function pendingDecision(
+  store: Store,
+  c: Case,
+): Promise<{ decision: Decision; evaluation: RecordedEvaluation } | undefined> {
   const pending = c.pendingApproval;
   if (!pending) return undefined;
   const candidates = (await store.listDecisions(c.id)).filter((d) => d.stepId === pending.stepId && d.requiresApproval);

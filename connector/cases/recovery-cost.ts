@@ -36,7 +36,11 @@ export function receiptMediaType(content: Buffer): ReceiptMediaType | undefined 
   return undefined;
 }
 
-export const RECEIPT_EXTENSION: Readonly<Record<ReceiptMediaType, string>> = { 'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpg' };
+export const RECEIPT_EXTENSION: Readonly<Record<ReceiptMediaType, string>> = {
+  'application/pdf': 'pdf',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+};
 
 /**
  * The receipt's document id: `receipt:` + 32 hex digits of SHA-256(case id, idempotency key).
@@ -77,7 +81,8 @@ export function recordedRecoveryCosts(journal: readonly CaseJournalEntry[]): Rec
   for (const entry of journal) {
     if (entry.type !== 'recovery_cost') continue;
     const data = RecoveryCostDataSchema.safeParse(entry.data);
-    if (data.success) costs.push({ ...data.data, journalSeq: entry.seq, enteredBy: entry.actor.id, enteredAt: entry.at });
+    if (data.success)
+      costs.push({ ...data.data, journalSeq: entry.seq, enteredBy: entry.actor.id, enteredAt: entry.at });
   }
   return costs;
 }

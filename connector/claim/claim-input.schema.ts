@@ -21,7 +21,10 @@ export type PartyKind = z.infer<typeof PartyKindSchema>;
 
 const PartySchema = z.strictObject(
   { kind: PartyKindSchema },
-  { error: (iss) => (iss.input === undefined ? 'is required, e.g. {"kind":"company"}' : 'must be an object like {"kind":"company"}') },
+  {
+    error: (iss) =>
+      iss.input === undefined ? 'is required, e.g. {"kind":"company"}' : 'must be an object like {"kind":"company"}',
+  },
 );
 
 export const ClaimPaymentSchema = z.strictObject(
@@ -87,7 +90,8 @@ export const ClaimInputSchema = z
       .min(1, { error: 'invoices must list at least one invoice or credit note' }),
   })
   .superRefine((input, ctx) => {
-    for (const problem of crossFieldProblems(input)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+    for (const problem of crossFieldProblems(input))
+      ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
   });
 export type ClaimInput = z.infer<typeof ClaimInputSchema>;
 /** What callers may pass before defaults are applied (`payments`, `contractualRatePercent`, `formalNoticeDate` may be omitted). */
@@ -118,28 +122,53 @@ function crossFieldProblems(raw: unknown): Problem[] {
   const problems: Problem[] = [];
   if (!isRecord(raw) || !Array.isArray(raw.invoices)) return problems;
   const firstIndexOfId = new Map<string, number>();
-  const invoiceIds = new Set(raw.invoices.filter((x: unknown) => isRecord(x) && x['kind'] === 'invoice').map((x: unknown) => (x as Record<string, unknown>)['id']));
+  const invoiceIds = new Set(
+    raw.invoices
+      .filter((x: unknown) => isRecord(x) && x['kind'] === 'invoice')
+      .map((x: unknown) => (x as Record<string, unknown>)['id']),
+  );
   raw.invoices.forEach((invoice: unknown, i: number) => {
     if (isRecord(invoice) && invoice['relatesTo'] !== undefined) {
-      if (invoice['kind'] !== 'credit_note') problems.push({ path: ['invoices', i, 'relatesTo'], message: 'only a credit note relates to an invoice' });
-      else if (!invoiceIds.has(invoice['relatesTo'])) problems.push({ path: ['invoices', i, 'relatesTo'], message: `no invoice "${String(invoice['relatesTo'])}" in this claim` });
+      if (invoice['kind'] !== 'credit_note')
+        problems.push({ path: ['invoices', i, 'relatesTo'], message: 'only a credit note relates to an invoice' });
+      else if (!invoiceIds.has(invoice['relatesTo']))
+        problems.push({
+          path: ['invoices', i, 'relatesTo'],
+          message: `no invoice "${String(invoice['relatesTo'])}" in this claim`,
+        });
     }
     if (!isRecord(invoice)) return;
     const { id, issueDate, dueDate, total, payments } = invoice;
     if (typeof id === 'string') {
       const first = firstIndexOfId.get(id);
       if (first === undefined) firstIndexOfId.set(id, i);
-      else problems.push({ path: ['invoices', i, 'id'], message: `duplicate invoice id "${id}" (already used by invoices[${first}])` });
+      else
+        problems.push({
+          path: ['invoices', i, 'id'],
+          message: `duplicate invoice id "${id}" (already used by invoices[${first}])`,
+        });
     }
-    if (typeof issueDate === 'string' && typeof dueDate === 'string' && isIsoDate(issueDate) && isIsoDate(dueDate) && dueDate < issueDate) {
-      problems.push({ path: ['invoices', i, 'dueDate'], message: `due date ${dueDate} is before the issue date ${issueDate}` });
+    if (
+      typeof issueDate === 'string' &&
+      typeof dueDate === 'string' &&
+      isIsoDate(issueDate) &&
+      isIsoDate(dueDate) &&
+      dueDate < issueDate
+    ) {
+      problems.push({
+        path: ['invoices', i, 'dueDate'],
+        message: `due date ${dueDate} is before the issue date ${issueDate}`,
+      });
     }
     if (typeof total === 'number' && Number.isSafeInteger(total) && total > 0 && Array.isArray(payments)) {
       const amounts = payments.map((p: unknown) => (isRecord(p) ? p.amount : undefined));
       if (amounts.every((a): a is number => Number.isSafeInteger(a) && (a as number) > 0)) {
         const paid = amounts.reduce((sum, a) => sum + a, 0);
         if (paid > total) {
-          problems.push({ path: ['invoices', i, 'payments'], message: `payments add up to ${paid}, more than the total ${total} (minor units)` });
+          problems.push({
+            path: ['invoices', i, 'payments'],
+            message: `payments add up to ${paid}, more than the total ${total} (minor units)`,
+          });
         }
       }
     }

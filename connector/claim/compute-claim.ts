@@ -67,7 +67,8 @@ export type ClaimRule =
   | 'C. civ. 1231-6, 1344-1: legal rate "autres cas" (professional creditor, consumer debtor)'
   | 'C. civ. 1231-6, 1344-1: legal rate for a private-individual creditor';
 
-export type RateKind = 'l441-10-default' | 'contractual' | 'contractual-floor' | 'legal-rate-other' | 'legal-rate-individual-creditor';
+export type RateKind =
+  'l441-10-default' | 'contractual' | 'contractual-floor' | 'legal-rate-other' | 'legal-rate-individual-creditor';
 
 export interface ClaimSegment {
   /** First counted day (inclusive). */
@@ -138,7 +139,12 @@ interface Regime {
   indemnity: boolean;
 }
 
-export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData, options: ComputeClaimOptions = {}): ClaimResult {
+export function computeClaim(
+  input: ClaimInput,
+  asOf: IsoDate,
+  legal: LegalData,
+  options: ComputeClaimOptions = {},
+): ClaimResult {
   assertIsoDate(asOf, 'as-of date');
   const dayCount = options.dayCount ?? 'actual/365';
   const imputation = options.imputation ?? 'interest-first';
@@ -161,22 +167,34 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
     if (invoice.kind !== 'invoice') continue;
     let credited = credits.byInvoice.get(invoice.id) ?? [];
     // A credit note lowers what is owed on its invoice from its date, exactly as a payment would.
-    const movements: Movement[] = [...invoice.payments.map((p) => ({ ...p, credit: false })), ...credited.map((c) => ({ date: c.date, amount: c.amount, credit: true, noteId: c.id, available: c.available }))];
-    const counted = movements.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)).filter((p) => p.date <= asOf);
+    const movements: Movement[] = [
+      ...invoice.payments.map((p) => ({ ...p, credit: false })),
+      ...credited.map((c) => ({ date: c.date, amount: c.amount, credit: true, noteId: c.id, available: c.available })),
+    ];
+    const counted = movements
+      .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+      .filter((p) => p.date <= asOf);
     for (const p of invoice.payments) {
       if (p.date > asOf) {
-        warnings.add(CLAIM_FR.paymentAfterAsOf({ id: invoice.id, amount: p.amount, currency: input.currency, on: p.date, asOf }));
+        warnings.add(
+          CLAIM_FR.paymentAfterAsOf({ id: invoice.id, amount: p.amount, currency: input.currency, on: p.date, asOf }),
+        );
       }
     }
     const paid = counted.reduce((sum, p) => sum + p.amount, 0);
     let principal = invoice.total - paid;
     const notYetDue = asOf <= invoice.dueDate;
     if (notYetDue && principal > 0) {
-      warnings.add(CLAIM_FR.notYetDue({ id: invoice.id, dueDate: invoice.dueDate, asOf, principal, currency: input.currency }));
+      warnings.add(
+        CLAIM_FR.notYetDue({ id: invoice.id, dueDate: invoice.dueDate, asOf, principal, currency: input.currency }),
+      );
     }
 
     const start = notYetDue ? null : regime.accrualStart(invoice);
-    const accrued = start !== null && interestUntil > start ? accrue(invoice.total, counted, start, interestUntil, regime, dayCount, imputation) : undefined;
+    const accrued =
+      start !== null && interestUntil > start
+        ? accrue(invoice.total, counted, start, interestUntil, regime, dayCount, imputation)
+        : undefined;
     const segments = accrued?.segments ?? [];
     const interest = accrued?.interest ?? 0;
     if (accrued) {
@@ -193,9 +211,23 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
     let indemnity = 0;
     if (late && regime.indemnity) {
       if (input.currency !== legal.indemnity.currency) {
-        warnings.add(CLAIM_FR.indemnityOtherCurrency({ article: legal.indemnity.article, amount: legal.indemnity.amount, indemnityCurrency: legal.indemnity.currency, currency: input.currency }));
+        warnings.add(
+          CLAIM_FR.indemnityOtherCurrency({
+            article: legal.indemnity.article,
+            amount: legal.indemnity.amount,
+            indemnityCurrency: legal.indemnity.currency,
+            currency: input.currency,
+          }),
+        );
       } else if (invoice.dueDate < legal.indemnity.since) {
-        warnings.add(CLAIM_FR.indemnityNotYetInForce({ id: invoice.id, dueDate: invoice.dueDate, article: legal.indemnity.article, since: legal.indemnity.since }));
+        warnings.add(
+          CLAIM_FR.indemnityNotYetInForce({
+            id: invoice.id,
+            dueDate: invoice.dueDate,
+            article: legal.indemnity.article,
+            since: legal.indemnity.since,
+          }),
+        );
       } else {
         // D441-5 / CJEU C-419/21: the fixed indemnity is due per late invoice, even when it
         // was paid late in full since.
@@ -205,7 +237,8 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
 
     const p = prescriptionOf(invoice, input.debtor.kind, input.creditor.kind, asOf, legal);
     if (principal > 0 || interest > 0 || indemnity > 0) {
-      for (const w of prescriptionWarnings(invoice, input.debtor.kind, input.creditor.kind, asOf, legal, warnDays)) warnings.add(w);
+      for (const w of prescriptionWarnings(invoice, input.debtor.kind, input.creditor.kind, asOf, legal, warnDays))
+        warnings.add(w);
     }
     results.set(invoice.id, {
       id: invoice.id,
@@ -216,7 +249,12 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
       indemnity,
       segments,
       kind: invoice.kind,
-      prescription: { startsOn: p.startsOn, prescribesOn: p.prescribesOn, prescribed: p.prescribed, daysLeft: p.daysLeft },
+      prescription: {
+        startsOn: p.startsOn,
+        prescribesOn: p.prescribesOn,
+        prescribed: p.prescribed,
+        daysLeft: p.daysLeft,
+      },
     });
   }
   for (const note of input.invoices) {
@@ -229,9 +267,25 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
     if (principal < 0 && note.relatesTo === undefined) {
       warnings.add(CLAIM_FR.creditNoteUnrelated(note.id));
     } else if (principal < 0 && applied > 0) {
-      warnings.add(CLAIM_FR.creditNoteExceeds({ id: note.id, excess: -principal, currency: input.currency, invoice: note.relatesTo ?? '', on: note.issueDate }));
+      warnings.add(
+        CLAIM_FR.creditNoteExceeds({
+          id: note.id,
+          excess: -principal,
+          currency: input.currency,
+          invoice: note.relatesTo ?? '',
+          on: note.issueDate,
+        }),
+      );
     }
-    results.set(note.id, { id: note.id, principal, interest: 0, indemnity: 0, segments: [], kind: note.kind, prescription: null });
+    results.set(note.id, {
+      id: note.id,
+      principal,
+      interest: 0,
+      indemnity: 0,
+      segments: [],
+      kind: note.kind,
+      prescription: null,
+    });
   }
   const invoices = input.invoices.map((i) => results.get(i.id)!);
 
@@ -259,9 +313,15 @@ export function computeClaim(input: ClaimInput, asOf: IsoDate, legal: LegalData,
  * the invoice still owed then (payments and earlier credits counted), the rest staying on the
  * credit note to net the total. A credit note dated after as-of is ignored, as a payment would be.
  */
-function relatedCredits(input: ClaimInput, asOf: IsoDate, warnings: Set<string>): { byInvoice: Map<string, RelatedCredit[]>; applied: Map<string, number> } {
+function relatedCredits(
+  input: ClaimInput,
+  asOf: IsoDate,
+  warnings: Set<string>,
+): { byInvoice: Map<string, RelatedCredit[]>; applied: Map<string, number> } {
   const byInvoice = new Map<string, RelatedCredit[]>();
-  const notes = input.invoices.filter((n) => n.kind === 'credit_note' && n.relatesTo !== undefined).sort((a, b) => (a.issueDate < b.issueDate ? -1 : a.issueDate > b.issueDate ? 1 : 0));
+  const notes = input.invoices
+    .filter((n) => n.kind === 'credit_note' && n.relatesTo !== undefined)
+    .sort((a, b) => (a.issueDate < b.issueDate ? -1 : a.issueDate > b.issueDate ? 1 : 0));
   for (const note of notes) {
     const target = input.invoices.find((i) => i.id === note.relatesTo && i.kind === 'invoice');
     if (!target) continue;
@@ -270,11 +330,17 @@ function relatedCredits(input: ClaimInput, asOf: IsoDate, warnings: Set<string>)
       continue;
     }
     const refunded = note.payments.filter((p) => p.date <= asOf).reduce((sum, p) => sum + p.amount, 0);
-    const before = [...target.payments.filter((p) => p.date <= note.issueDate), ...(byInvoice.get(target.id) ?? [])].reduce((sum, p) => sum + p.amount, 0);
+    const before = [
+      ...target.payments.filter((p) => p.date <= note.issueDate),
+      ...(byInvoice.get(target.id) ?? []),
+    ].reduce((sum, p) => sum + p.amount, 0);
     const available = note.total - refunded;
     const amount = Math.min(available, Math.max(0, target.total - before));
     if (amount <= 0) continue;
-    byInvoice.set(target.id, [...(byInvoice.get(target.id) ?? []), { id: note.id, date: note.issueDate, amount, available }]);
+    byInvoice.set(target.id, [
+      ...(byInvoice.get(target.id) ?? []),
+      { id: note.id, date: note.issueDate, amount, available },
+    ]);
   }
   return { byInvoice, applied: new Map() };
 }
@@ -293,7 +359,8 @@ interface RelatedCredit {
 
 function regimeFor(input: ClaimInput, asOf: IsoDate, legal: LegalData, warnings: Set<string>): Regime {
   if (input.creditor.kind === 'company' && input.debtor.kind === 'company') {
-    const contractual = input.contractualRatePercent === null ? null : percentToBasisPoints(input.contractualRatePercent);
+    const contractual =
+      input.contractualRatePercent === null ? null : percentToBasisPoints(input.contractualRatePercent);
     return {
       rule: 'C. com. L441-10 (between professionals)',
       // L441-10 II: penalties run from the day after the due date "sans qu'un rappel soit
@@ -306,7 +373,9 @@ function regimeFor(input: ClaimInput, asOf: IsoDate, legal: LegalData, warnings:
         // fois le taux d'intérêt légal": the floor constrains only a contractual rate; the
         // default ECB+10 applies even when lower than the floor (reference §1.2, [M]).
         const floor = contractualFloorBps(rates);
-        return contractual >= floor ? { bps: contractual, kind: 'contractual' } : { bps: floor, kind: 'contractual-floor' };
+        return contractual >= floor
+          ? { bps: contractual, kind: 'contractual' }
+          : { bps: floor, kind: 'contractual-floor' };
       },
       indemnity: true,
     };
@@ -318,7 +387,11 @@ function regimeFor(input: ClaimInput, asOf: IsoDate, legal: LegalData, warnings:
     : 'C. civ. 1231-6, 1344-1: legal rate "autres cas" (professional creditor, consumer debtor)';
   const anyOverdue = input.invoices.some((i) => i.kind === 'invoice' && asOf > i.dueDate);
   if (input.contractualRatePercent !== null) {
-    warnings.add(individualCreditor ? CLAIM_FR.contractualRateIndividualCreditor(input.contractualRatePercent) : CLAIM_FR.contractualRateConsumer(input.contractualRatePercent));
+    warnings.add(
+      individualCreditor
+        ? CLAIM_FR.contractualRateIndividualCreditor(input.contractualRatePercent)
+        : CLAIM_FR.contractualRateConsumer(input.contractualRatePercent),
+    );
   }
   const notice = input.formalNoticeDate;
   if (notice === null && anyOverdue) {
@@ -375,11 +448,17 @@ function accrue(
   regime: Regime,
   dayCount: DayCount,
   imputation: Imputation,
-): { segments: ClaimSegment[]; interest: number; principal: number; imputed: { date: IsoDate; amount: number; toInterest: number; toPrincipal: number }[]; credited: Map<string, number> } {
+): {
+  segments: ClaimSegment[];
+  interest: number;
+  principal: number;
+  imputed: { date: IsoDate; amount: number; toInterest: number; toPrincipal: number }[];
+  credited: Map<string, number>;
+} {
   const first = toEpochDay(start) + 1;
   const last = toEpochDay(asOf);
   const breaks = new Set<number>([first]);
-  for (let day = first; ; ) {
+  for (let day = first; ;) {
     const next = toEpochDay(semesterBounds(semesterOf(fromEpochDay(day))).last) + 1;
     if (next > last) break;
     breaks.add(next);
@@ -430,7 +509,17 @@ function accrue(
     const yearDays: 365 | 366 = dayCount === 'actual/actual' && isLeapYear(parts(fromDate).year) ? 366 : 365;
     const numerator = BigInt(base) * BigInt(bps) * BigInt(days) * (yearDays === 365 ? 366n : 365n);
     owed += numerator;
-    segments.push({ from: fromDate, to: fromEpochDay(to), days, ratePercent: basisPointsToPercent(bps), base, interest: roundHalfUp(numerator), semester, rateKind: kind, yearDays });
+    segments.push({
+      from: fromDate,
+      to: fromEpochDay(to),
+      days,
+      ratePercent: basisPointsToPercent(bps),
+      base,
+      interest: roundHalfUp(numerator),
+      semester,
+      rateKind: kind,
+      yearDays,
+    });
   });
   impute(last + 1);
   return { segments, interest: roundHalfUp(owed), principal: base, imputed, credited };
@@ -440,7 +529,8 @@ function accrue(
 function floorWarnings(input: ClaimInput, invoices: readonly ClaimInvoiceResult[], legal: LegalData): string[] {
   if (input.contractualRatePercent === null) return [];
   const semesters = new Set<Semester>();
-  for (const inv of invoices) for (const s of inv.segments) if (s.rateKind === 'contractual-floor') semesters.add(s.semester);
+  for (const inv of invoices)
+    for (const s of inv.segments) if (s.rateKind === 'contractual-floor') semesters.add(s.semester);
   return [...semesters].sort().map((semester) => {
     const rates = ratesFor(legal, semester);
     return CLAIM_FR.contractualRateBelowFloor({

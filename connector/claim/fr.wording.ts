@@ -101,7 +101,14 @@ export const CLAIM_FR = {
     `la mise en demeure du ${D(p.notice)} n'est pas antérieure à la date d'arrêté du décompte (${D(p.asOf)}) : aucun intérêt n'a encore couru (C. civ. 1344-1)`,
 
   /** C. com. L441-10 II: a contractual rate may not be below 3 × the legal interest rate. */
-  contractualRateBelowFloor: (p: { contractualPercent: number; semester: Semester; legalRateBps: number; floorBps: number; ecbBps: number; defaultBps: number }) => {
+  contractualRateBelowFloor: (p: {
+    contractualPercent: number;
+    semester: Semester;
+    legalRateBps: number;
+    floorBps: number;
+    ecbBps: number;
+    defaultBps: number;
+  }) => {
     const s = semester(p.semester);
     return (
       `le taux contractuel de ${inputRate(p.contractualPercent)} est inférieur au plancher de L441-10 pour le ${s} (3 × le taux de l'intérêt légal de ${rate(p.legalRateBps)} = ${rate(p.floorBps)}) : ` +
@@ -112,10 +119,27 @@ export const CLAIM_FR = {
   },
 
   /** Limitation (limitation.ts): C. com. L110-4, C. conso L218-2, C. civ. 2224; interruption C. civ. 2240-2241. */
-  prescribed: (p: { id: string; prescribesOn: string; years: number; article: string; startsOn: string; restarted: boolean; issueDate: string | null }) =>
+  prescribed: (p: {
+    id: string;
+    prescribesOn: string;
+    years: number;
+    article: string;
+    startsOn: string;
+    restarted: boolean;
+    issueDate: string | null;
+  }) =>
     `${p.id} : la créance s'est prescrite à l'issue du ${D(p.prescribesOn)} (${prescriptionBasis(p)})${issueDateCaveat(p.issueDate)} : elle ne peut plus être poursuivie en justice ; ` +
-    "ne pas la réclamer comme une dette exigible, sauf interruption non enregistrée ici (reconnaissance écrite, demande en justice, C. civ. 2240-2241)",
-  prescribesSoon: (p: { id: string; prescribesOn: string; daysLeft: number; years: number; article: string; startsOn: string; restarted: boolean; issueDate: string | null }) =>
+    'ne pas la réclamer comme une dette exigible, sauf interruption non enregistrée ici (reconnaissance écrite, demande en justice, C. civ. 2240-2241)',
+  prescribesSoon: (p: {
+    id: string;
+    prescribesOn: string;
+    daysLeft: number;
+    years: number;
+    article: string;
+    startsOn: string;
+    restarted: boolean;
+    issueDate: string | null;
+  }) =>
     `${p.id} : la créance se prescrit à l'issue du ${D(p.prescribesOn)}, ${p.daysLeft === 0 ? "c'est-à-dire ce jour" : `dans ${days(p.daysLeft)}`} (${prescriptionBasis(p)})${issueDateCaveat(p.issueDate)} : ` +
     "interrompre la prescription d'ici là par une demande en justice ou une injonction de payer signifiée au débiteur (C. civ. 2241), ou obtenir du débiteur une reconnaissance écrite (C. civ. 2240) ; " +
     "une mise en demeure n'interrompt pas la prescription (Cass. com., 18 mai 2022, n° 20-23.204)",

@@ -23,7 +23,15 @@ export {
   type DayCount,
   type RateKind,
 } from './compute-claim';
-export { loadFrenchLegalData, buildLegalData, LegalDataError, LEGAL_FILES, type LegalData, type LimitationPeriod, type SemesterRates } from './legal-data';
+export {
+  loadFrenchLegalData,
+  buildLegalData,
+  LegalDataError,
+  LEGAL_FILES,
+  type LegalData,
+  type LimitationPeriod,
+  type SemesterRates,
+} from './legal-data';
 export {
   prescriptionOf,
   prescriptionWarnings,
@@ -32,5 +40,12 @@ export {
   type Prescription,
   type PrescriptionItem,
 } from './limitation';
-export { MissingRateError, ratesFor, ratesOn, l441DefaultRateBps, contractualFloorBps, L441_10_MARGIN_BPS } from './rates';
+export {
+  MissingRateError,
+  ratesFor,
+  ratesOn,
+  l441DefaultRateBps,
+  contractualFloorBps,
+  L441_10_MARGIN_BPS,
+} from './rates';
 export { formatIssues, issuePath } from './zod-issues';

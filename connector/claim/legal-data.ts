@@ -6,7 +6,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { IndemnityFileSchema, LimitationFileSchema, RatesFileSchema, ratesFileCrossProblems, type SemesterRateEntry } from '../../config/legal/legal-data.schema';
+import {
+  IndemnityFileSchema,
+  LimitationFileSchema,
+  RatesFileSchema,
+  ratesFileCrossProblems,
+  type SemesterRateEntry,
+} from '../../config/legal/legal-data.schema';
 import { bundledPath } from '../paths';
 import type { IsoDate, Semester } from '../time/calendar-date';
 import { percentToBasisPoints } from './basis-points';
@@ -78,7 +84,11 @@ export function loadFrenchLegalData(dir: string = bundledPath('config', 'legal',
  * entry adds its semester, or replaces the file's figures for it. Entries were validated by the
  * configuration schema, with the same rules as the file.
  */
-export function withConfiguredRates(legal: LegalData, entries: readonly SemesterRateEntry[], origin: (index: number) => string): LegalData {
+export function withConfiguredRates(
+  legal: LegalData,
+  entries: readonly SemesterRateEntry[],
+  origin: (index: number) => string,
+): LegalData {
   if (entries.length === 0) return legal;
   const rates = new Map(legal.rates);
   entries.forEach((entry, index) => rates.set(entry.semester as Semester, semesterRates(entry, origin(index))));
@@ -152,7 +162,9 @@ function readValidated<T>(
   try {
     text = readFileSync(join(dir, file), 'utf8');
   } catch (err) {
-    problems.push(`${file}: (file): cannot read ${join(dir, file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    problems.push(
+      `${file}: (file): cannot read ${join(dir, file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
     return undefined;
   }
   return validated(text, file, schema, problems, crossProblems);

@@ -1,4 +1,12 @@
-import { addDays, compareDates, daysBetween, semesterBounds, semesterOf, type IsoDate, type Semester } from '../time/calendar-date';
+import {
+  addDays,
+  compareDates,
+  daysBetween,
+  semesterBounds,
+  semesterOf,
+  type IsoDate,
+  type Semester,
+} from '../time/calendar-date';
 import type { LegalData } from './legal-data';
 import { formatBasisPoints } from './basis-points';
 
@@ -61,8 +69,14 @@ export function rateStatus(legal: LegalData, asOf: IsoDate, warningDays = RATE_W
       const state = compareDates(startsOn, asOf) <= 0 ? 'missing' : 'upcoming';
       missing.push({ semester: s, startsOn, state, where: whereToFind(s) });
       const inDays = daysBetween(asOf, startsOn);
-      if (state === 'missing') warnings.push(`LEGAL_RATES_MISSING: no rates for ${s} (from ${startsOn}): claims and hand-offs that need a day of it are refused until it is added under legal.rates (recouvra legal status says where to find each figure)`);
-      else if (inDays <= warningDays) warnings.push(`LEGAL_RATES_DUE: no rates yet for ${s}, which starts on ${startsOn} (in ${inDays} day${inDays === 1 ? '' : 's'}): add them under legal.rates once published (recouvra legal status says where)`);
+      if (state === 'missing')
+        warnings.push(
+          `LEGAL_RATES_MISSING: no rates for ${s} (from ${startsOn}): claims and hand-offs that need a day of it are refused until it is added under legal.rates (recouvra legal status says where to find each figure)`,
+        );
+      else if (inDays <= warningDays)
+        warnings.push(
+          `LEGAL_RATES_DUE: no rates yet for ${s}, which starts on ${startsOn} (in ${inDays} day${inDays === 1 ? '' : 's'}): add them under legal.rates once published (recouvra legal status says where)`,
+        );
     }
     if (s === next) break;
   }

@@ -38,12 +38,22 @@ export const DEFAULT_PRESCRIPTION_WARN_DAYS = 90;
  * professional's goods or services to a consumer; otherwise the civil rule C. civ. 2224
  * (5 years) when the creditor is a private individual.
  */
-export function limitationPeriodFor(debtorKind: PartyKind, creditorKind: PartyKind, legal: LegalData): LimitationPeriod {
+export function limitationPeriodFor(
+  debtorKind: PartyKind,
+  creditorKind: PartyKind,
+  legal: LegalData,
+): LimitationPeriod {
   if (creditorKind === 'individual') return legal.limitation.civil;
   return debtorKind === 'individual' ? legal.limitation.professionalToConsumer : legal.limitation.betweenProfessionals;
 }
 
-export function prescriptionOf(item: PrescriptionItem, debtorKind: PartyKind, creditorKind: PartyKind, asOf: IsoDate, legal: LegalData): Prescription {
+export function prescriptionOf(
+  item: PrescriptionItem,
+  debtorKind: PartyKind,
+  creditorKind: PartyKind,
+  asOf: IsoDate,
+  legal: LegalData,
+): Prescription {
   const period = limitationPeriodFor(debtorKind, creditorKind, legal);
   // Reference §4 [M]/[?]: case law counts from completion, and a debt with a term cannot
   // prescribe before it is due (C. civ. 2233). Taking the EARLIER of the two never shows a

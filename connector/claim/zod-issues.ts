@@ -8,7 +8,9 @@ export const issuePath = formatPath;
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   const lines = issues.map((issue) => {
     const message =
-      issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+      issue.code === 'unrecognized_keys'
+        ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+        : issue.message;
     return `${issuePath(issue.path)}: ${message}`;
   });
   return [...new Set(lines)];

@@ -41,7 +41,8 @@ export async function runCasesList(args: CasesListArgs): Promise<CommandResult> 
   const json = args.json ?? false;
   try {
     const stage = args.stage === undefined ? undefined : parseStage(args.stage);
-    if (args.limit !== undefined && !(Number.isSafeInteger(args.limit) && args.limit > 0)) throw new Error(`--limit must be a whole number above 0, got ${args.limit}`);
+    if (args.limit !== undefined && !(Number.isSafeInteger(args.limit) && args.limit > 0))
+      throw new Error(`--limit must be a whole number above 0, got ${args.limit}`);
     try {
       await withConfiguredStore(args, async ({ config, store }) => {
         const locale = config.company.locale;
@@ -52,16 +53,28 @@ export async function runCasesList(args: CasesListArgs): Promise<CommandResult> 
         for (;;) {
           const want = args.limit === undefined ? batch : Math.min(batch, args.limit - count);
           if (want <= 0) break;
-          const cases = await store.listCases({ ...(stage ? { stage } : {}), limit: want, ...(afterId ? { afterId } : {}) });
+          const cases = await store.listCases({
+            ...(stage ? { stage } : {}),
+            limit: want,
+            ...(afterId ? { afterId } : {}),
+          });
           for (const c of cases) {
             const listing = await listingOf(store, c);
-            await write(json ? `${count === 0 ? '\n' : ',\n'}${indent(JSON.stringify(listing, null, 2))}` : renderText(listing, locale));
+            await write(
+              json
+                ? `${count === 0 ? '\n' : ',\n'}${indent(JSON.stringify(listing, null, 2))}`
+                : renderText(listing, locale),
+            );
             count++;
           }
           if (cases.length < want) break;
           afterId = cases[cases.length - 1]!.id;
         }
-        await write(json ? `${count === 0 ? '' : '\n'}]\n` : `${count} case(s)${stage ? ` at stage ${stage}` : ''}${args.limit !== undefined && count === args.limit ? ` (--limit ${args.limit})` : ''}.\n`);
+        await write(
+          json
+            ? `${count === 0 ? '' : '\n'}]\n`
+            : `${count} case(s)${stage ? ` at stage ${stage}` : ''}${args.limit !== undefined && count === args.limit ? ` (--limit ${args.limit})` : ''}.\n`,
+        );
       });
     } catch (e) {
       // Listing must not create an empty database where there is none.
@@ -104,8 +117,13 @@ function indent(text: string): string {
 
 function renderText(l: CaseListing, locale: string): string {
   const money = (n: number) => formatMoney(n, l.currency, locale);
-  const lines = [`${l.debtor.name} · ${l.stage} · ${l.currency} · ${l.openItems.length} open item(s) · ${money(l.openAmount)}  [${l.id}]`];
-  for (const item of l.openItems) lines.push(`    ${item.number.padEnd(18)} ${item.kind === 'credit_note' ? 'credit note' : 'invoice    '}  due ${item.dueDate}  ${money(item.kind === 'credit_note' ? -item.open : item.open)}`);
+  const lines = [
+    `${l.debtor.name} · ${l.stage} · ${l.currency} · ${l.openItems.length} open item(s) · ${money(l.openAmount)}  [${l.id}]`,
+  ];
+  for (const item of l.openItems)
+    lines.push(
+      `    ${item.number.padEnd(18)} ${item.kind === 'credit_note' ? 'credit note' : 'invoice    '}  due ${item.dueDate}  ${money(item.kind === 'credit_note' ? -item.open : item.open)}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -147,7 +165,10 @@ export function casesCommand(): Command {
   cmd
     .command('list')
     .description('list cases with their debtor, stage, open items and open amount net of credit notes')
-    .option('-c, --config <file>', 'configuration file (YAML); default: built-in defaults (store ./data/recouvra.sqlite)')
+    .option(
+      '-c, --config <file>',
+      'configuration file (YAML); default: built-in defaults (store ./data/recouvra.sqlite)',
+    )
     .option('--json', 'print JSON instead of text')
     .addOption(new Option('--stage <stage>', 'only cases at this stage').choices(CaseStageSchema.options))
     .option('--limit <n>', 'at most this many cases', positiveInt)

@@ -6,7 +6,14 @@
  * both output streams instead of writing them, so it can be tested without a process.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { computeClaim, DAY_COUNTS, IMPUTATIONS, type ClaimResult, type DayCount, type Imputation } from '../claim/compute-claim';
+import {
+  computeClaim,
+  DAY_COUNTS,
+  IMPUTATIONS,
+  type ClaimResult,
+  type DayCount,
+  type Imputation,
+} from '../claim/compute-claim';
 import { parseClaimInput } from '../claim/claim-input.schema';
 import { LegalDataError, loadFrenchLegalData } from '../claim/legal-data';
 import { MissingRateError } from '../claim/rates';
@@ -39,12 +46,17 @@ export interface RunClaimArgs {
 export type RunClaimResult = CommandResult;
 
 export function runClaim(args: RunClaimArgs): RunClaimResult {
-  const fail = (message: string): RunClaimResult => ({ exitCode: 1, stdout: '', stderr: `recouvra claim: ${message}\n` });
+  const fail = (message: string): RunClaimResult => ({
+    exitCode: 1,
+    stdout: '',
+    stderr: `recouvra claim: ${message}\n`,
+  });
 
   if (!isIsoDate(args.asOf)) return fail(`--as-of "${args.asOf}" is not a calendar date written YYYY-MM-DD`);
   const dayCount = args.dayCount ?? 'actual/365';
   if (!isDayCount(dayCount)) return fail(`--day-count "${dayCount}" is not one of ${DAY_COUNTS.join(', ')}`);
-  if (args.imputation !== undefined && !(IMPUTATIONS as readonly string[]).includes(args.imputation)) return fail(`--imputation "${args.imputation}" is not one of ${IMPUTATIONS.join(', ')}`);
+  if (args.imputation !== undefined && !(IMPUTATIONS as readonly string[]).includes(args.imputation))
+    return fail(`--imputation "${args.imputation}" is not one of ${IMPUTATIONS.join(', ')}`);
   if (args.warnDays !== undefined && !(Number.isSafeInteger(args.warnDays) && args.warnDays >= 0)) {
     return fail(`--warn-days must be a whole number of days, 0 or more (got ${String(args.warnDays)})`);
   }
@@ -55,18 +67,30 @@ export function runClaim(args: RunClaimArgs): RunClaimResult {
 
   const parsed = parseClaimInput(raw);
   if (!parsed.success) {
-    return fail(`${args.input} is not a valid claim input (${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}):\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`);
+    return fail(
+      `${args.input} is not a valid claim input (${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}):\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`,
+    );
   }
 
   let result: ClaimResult;
   try {
     const runtime = args.config !== undefined ? loadRuntime(args.config) : undefined;
-    const legal = runtime ? runtime.legal : args.legalDir === undefined ? loadFrenchLegalData() : loadFrenchLegalData(args.legalDir);
+    const legal = runtime
+      ? runtime.legal
+      : args.legalDir === undefined
+        ? loadFrenchLegalData()
+        : loadFrenchLegalData(args.legalDir);
     // The flag wins; else the configuration's choice, as the daemon's notices and dossiers use it.
-    const imputation = (args.imputation as Imputation | undefined) ?? runtime?.config.legal.imputation ?? 'interest-first';
-    result = computeClaim(parsed.data, args.asOf, legal, { dayCount, imputation, ...(args.warnDays === undefined ? {} : { prescriptionWarnDays: args.warnDays }) });
+    const imputation =
+      (args.imputation as Imputation | undefined) ?? runtime?.config.legal.imputation ?? 'interest-first';
+    result = computeClaim(parsed.data, args.asOf, legal, {
+      dayCount,
+      imputation,
+      ...(args.warnDays === undefined ? {} : { prescriptionWarnDays: args.warnDays }),
+    });
   } catch (err) {
-    if (err instanceof LegalDataError || err instanceof MissingRateError || err instanceof ProblemsError) return fail(err.message);
+    if (err instanceof LegalDataError || err instanceof MissingRateError || err instanceof ProblemsError)
+      return fail(err.message);
     throw err;
   }
 
@@ -75,28 +99,59 @@ export function runClaim(args: RunClaimArgs): RunClaimResult {
 
 export function claimCommand(): Command {
   return new Command('claim')
-    .description('compute principal, late-payment interest and the fixed indemnity owed on invoices at a date, under French law')
+    .description(
+      'compute principal, late-payment interest and the fixed indemnity owed on invoices at a date, under French law',
+    )
     .requiredOption('--input <file>', 'claim input JSON file (amounts in minor units, e.g. cents)')
-    .requiredOption('--as-of <date>', 'date the claim is computed at, YYYY-MM-DD (interest counts up to and including this day)')
+    .requiredOption(
+      '--as-of <date>',
+      'date the claim is computed at, YYYY-MM-DD (interest counts up to and including this day)',
+    )
     .option('--json', 'print the result as JSON', false)
-    .addOption(new Option('--day-count <convention>', 'day-count convention for interest').choices(DAY_COUNTS).default('actual/365'))
-    .addOption(new Option('--imputation <rule>', 'how partial payments are imputed: interest-first (C. civ. 1343-1, the default) or principal-first; with --config, its legal.imputation').choices(IMPUTATIONS))
-    .option('--legal-dir <dir>', 'folder with rates.yaml, indemnity.yaml and limitation.yaml (default: the bundled config/legal/fr)')
-    .option('-c, --config <file>', 'take the legal data as the daemon does from this configuration: its legal.dir, with its legal.rates laid over (instead of --legal-dir)')
+    .addOption(
+      new Option('--day-count <convention>', 'day-count convention for interest')
+        .choices(DAY_COUNTS)
+        .default('actual/365'),
+    )
+    .addOption(
+      new Option(
+        '--imputation <rule>',
+        'how partial payments are imputed: interest-first (C. civ. 1343-1, the default) or principal-first; with --config, its legal.imputation',
+      ).choices(IMPUTATIONS),
+    )
+    .option(
+      '--legal-dir <dir>',
+      'folder with rates.yaml, indemnity.yaml and limitation.yaml (default: the bundled config/legal/fr)',
+    )
+    .option(
+      '-c, --config <file>',
+      'take the legal data as the daemon does from this configuration: its legal.dir, with its legal.rates laid over (instead of --legal-dir)',
+    )
     .option('--warn-days <days>', 'warn when a claim prescribes within this many days (default 90)', parseWarnDays)
-    .action((opts: { input: string; asOf: string; json: boolean; dayCount: string; imputation?: string; legalDir?: string; config?: string; warnDays?: number }) => {
-      const result = runClaim({
-        input: opts.input,
-        asOf: opts.asOf,
-        json: opts.json,
-        dayCount: opts.dayCount,
-        ...(opts.imputation === undefined ? {} : { imputation: opts.imputation }),
-        ...(opts.legalDir === undefined ? {} : { legalDir: opts.legalDir }),
-        ...(opts.config === undefined ? {} : { config: opts.config }),
-        ...(opts.warnDays === undefined ? {} : { warnDays: opts.warnDays }),
-      });
-      emit(result);
-    });
+    .action(
+      (opts: {
+        input: string;
+        asOf: string;
+        json: boolean;
+        dayCount: string;
+        imputation?: string;
+        legalDir?: string;
+        config?: string;
+        warnDays?: number;
+      }) => {
+        const result = runClaim({
+          input: opts.input,
+          asOf: opts.asOf,
+          json: opts.json,
+          dayCount: opts.dayCount,
+          ...(opts.imputation === undefined ? {} : { imputation: opts.imputation }),
+          ...(opts.legalDir === undefined ? {} : { legalDir: opts.legalDir }),
+          ...(opts.config === undefined ? {} : { config: opts.config }),
+          ...(opts.warnDays === undefined ? {} : { warnDays: opts.warnDays }),
+        });
+        emit(result);
+      },
+    );
 }
 
 function parseWarnDays(value: string): number {
@@ -111,17 +166,31 @@ function isDayCount(value: string): value is DayCount {
 function summary(result: ClaimResult): string {
   const money = (amount: number) => formatMoney(amount, result.currency);
   const lines: string[] = [];
-  lines.push(`Créance au ${result.asOf} — ${result.rule} — ${result.dayCount} — paiements imputés ${result.imputation === 'interest-first' ? "d'abord sur les intérêts (C. civ. 1343-1)" : "sur le principal"}`);
+  lines.push(
+    `Créance au ${result.asOf} — ${result.rule} — ${result.dayCount} — paiements imputés ${result.imputation === 'interest-first' ? "d'abord sur les intérêts (C. civ. 1343-1)" : 'sur le principal'}`,
+  );
   for (const inv of result.invoices) {
     const label = inv.kind === 'credit_note' ? 'Avoir' : 'Facture';
-    lines.push(`${label} ${inv.id}: principal ${money(inv.principal)}, intérêts ${money(inv.interest)}, indemnité ${money(inv.indemnity)}`);
+    lines.push(
+      `${label} ${inv.id}: principal ${money(inv.principal)}, intérêts ${money(inv.interest)}, indemnité ${money(inv.indemnity)}`,
+    );
     for (const s of inv.segments) {
-      lines.push(`    ${s.from} → ${s.to}  ${s.days} j  ${s.ratePercent.toFixed(2).replace('.', ',')} %  sur ${money(s.base)}  = ${money(s.interest)}`);
+      lines.push(
+        `    ${s.from} → ${s.to}  ${s.days} j  ${s.ratePercent.toFixed(2).replace('.', ',')} %  sur ${money(s.base)}  = ${money(s.interest)}`,
+      );
     }
-    for (const p of inv.imputed ?? []) lines.push(`    paiement du ${p.date} de ${money(p.amount)} : ${money(p.toInterest)} sur les intérêts échus, ${money(p.toPrincipal)} sur le principal`);
-    if (inv.prescription) lines.push(`    prescription: fin du ${inv.prescription.prescribesOn}${inv.prescription.prescribed ? ' (PRESCRITE)' : ''}`);
+    for (const p of inv.imputed ?? [])
+      lines.push(
+        `    paiement du ${p.date} de ${money(p.amount)} : ${money(p.toInterest)} sur les intérêts échus, ${money(p.toPrincipal)} sur le principal`,
+      );
+    if (inv.prescription)
+      lines.push(
+        `    prescription: fin du ${inv.prescription.prescribesOn}${inv.prescription.prescribed ? ' (PRESCRITE)' : ''}`,
+      );
   }
-  lines.push(`Total: principal ${money(result.principal)} + intérêts ${money(result.interest)} + indemnités ${money(result.indemnity)} = ${money(result.total)}`);
+  lines.push(
+    `Total: principal ${money(result.principal)} + intérêts ${money(result.interest)} + indemnités ${money(result.indemnity)} = ${money(result.total)}`,
+  );
   if (result.warnings.length > 0) {
     lines.push('Avertissements:');
     for (const w of result.warnings) lines.push(`  - ${w}`);

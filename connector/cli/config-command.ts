@@ -7,7 +7,11 @@ import { dateInZone } from '../time/calendar-date';
 import { emit, type CommandResult } from './command-result';
 
 /** `recouvra config check --config FILE`: validates the file, the policies and the legal data it points to, every problem in one run. */
-export function runConfigCheck(file: string, env: NodeJS.ProcessEnv = process.env, now: Date = new Date()): CommandResult {
+export function runConfigCheck(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  now: Date = new Date(),
+): CommandResult {
   try {
     // Everything, including what is otherwise read at the first dossier or hand-off (courts, costs,
     // the file-drop folders), so that a broken part shows here, listed with all the others.
@@ -34,7 +38,14 @@ export function runConfigCheck(file: string, env: NodeJS.ProcessEnv = process.en
 export function runPolicyCheck(dir?: string): CommandResult {
   try {
     const policies = loadPolicies(dir);
-    return { exitCode: 0, stdout: [...policies.values()].map((p) => `${p.id} v${p.version}: OK (${p.steps.map((s) => s.id).join(' → ')})`).join('\n') + '\n', stderr: '' };
+    return {
+      exitCode: 0,
+      stdout:
+        [...policies.values()]
+          .map((p) => `${p.id} v${p.version}: OK (${p.steps.map((s) => s.id).join(' → ')})`)
+          .join('\n') + '\n',
+      stderr: '',
+    };
   } catch (e) {
     return { exitCode: 1, stdout: '', stderr: `${(e as Error).message}\n` };
   }
@@ -44,7 +55,9 @@ export function configCommand(): Command {
   const cmd = new Command('config').description('configuration tools');
   cmd
     .command('check')
-    .description('validate a configuration file, the policies and the legal data it uses; lists every problem and exits 1 if any')
+    .description(
+      'validate a configuration file, the policies and the legal data it uses; lists every problem and exits 1 if any',
+    )
     .requiredOption('-c, --config <file>', 'configuration file (YAML)')
     .action((opts: { config: string }) => emit(runConfigCheck(opts.config)));
   return cmd;

@@ -33,11 +33,18 @@ export async function runConnectionsCheck(args: ConnectionsCheckArgs): Promise<C
     for (const conn of rt.config.connections) {
       let result: CheckResult;
       try {
-        const { adapter } = createConnectionAdapter(conn, args.registry ?? adapterRegistry, { clock: systemClock, logger: rt.logger });
+        const { adapter } = createConnectionAdapter(conn, args.registry ?? adapterRegistry, {
+          clock: systemClock,
+          logger: rt.logger,
+        });
         result = await adapter.check();
         await adapter.close();
       } catch (e) {
-        result = { ok: false, capabilities: {}, problems: [e instanceof AdapterError ? `${e.code}: ${e.userMessage}` : (e as Error).message] };
+        result = {
+          ok: false,
+          capabilities: {},
+          problems: [e instanceof AdapterError ? `${e.code}: ${e.userMessage}` : (e as Error).message],
+        };
       }
       results.push({ connection: conn.id, type: conn.type, ...result });
     }
@@ -46,14 +53,25 @@ export async function runConnectionsCheck(args: ConnectionsCheckArgs): Promise<C
   }
   const failed = results.filter((r) => !r.ok);
   const stdout = args.json ? `${JSON.stringify(results, null, 2)}\n` : renderChecks(results);
-  const stderr = results.length === 0 ? `${args.config} has no connections to check\n` : failed.length ? `${failed.length} of ${results.length} connection(s) failed the check\n` : '';
-  return { exitCode: failed.length || results.length === 0 ? 1 : 0, stdout: redactString(stdout, rt.secrets), stderr: redactString(stderr, rt.secrets) };
+  const stderr =
+    results.length === 0
+      ? `${args.config} has no connections to check\n`
+      : failed.length
+        ? `${failed.length} of ${results.length} connection(s) failed the check\n`
+        : '';
+  return {
+    exitCode: failed.length || results.length === 0 ? 1 : 0,
+    stdout: redactString(stdout, rt.secrets),
+    stderr: redactString(stderr, rt.secrets),
+  };
 }
 
 function renderChecks(results: Checked[]): string {
   const lines: string[] = [];
   for (const r of results) {
-    lines.push(`${r.connection} (${r.type}): ${r.ok ? `ok, server ${r.serverVersion ?? 'version unknown'}` : 'FAILED'}`);
+    lines.push(
+      `${r.connection} (${r.type}): ${r.ok ? `ok, server ${r.serverVersion ?? 'version unknown'}` : 'FAILED'}`,
+    );
     for (const p of r.problems) lines.push(`  problem: ${p}`);
     const caps = Object.entries(r.capabilities);
     if (caps.length) lines.push(`  offers: ${caps.map(([k, v]) => `${k} ${v ? 'yes' : 'no'}`).join(', ')}`);
@@ -65,7 +83,9 @@ export function connectionsCommand(): Command {
   const connections = new Command('connections').description('the ERP connections of a configuration');
   connections
     .command('check')
-    .description('prove that each connection works (address, database, credentials, rights) and show what its server offers')
+    .description(
+      'prove that each connection works (address, database, credentials, rights) and show what its server offers',
+    )
     .requiredOption('-c, --config <file>', 'configuration file (YAML) with the connections')
     .option('--json', 'print the results as JSON')
     .action(async (opts: { config: string; json?: boolean }) => emit(await runConnectionsCheck(opts)));

@@ -51,7 +51,9 @@ export async function runEvaluate(args: EvaluateArgs): Promise<CommandResult> {
     const rt = loadRuntime(args.config, args.env);
     const file = args.sample ? SAMPLE_PORTFOLIO : args.portfolio;
     const portfolio = file ? readPortfolio(file) : undefined;
-    const asOf: IsoDate = args.asOf ? assertIsoDate(args.asOf, '--as-of') : (portfolio?.asOf ?? businessDate(clock, rt.config.company.timezone));
+    const asOf: IsoDate = args.asOf
+      ? assertIsoDate(args.asOf, '--as-of')
+      : (portfolio?.asOf ?? businessDate(clock, rt.config.company.timezone));
     // The sample runs on a throw-away database unless a configuration names one.
     store = args.sample && !args.config ? await openSqliteStore(':memory:') : await openStore(rt.config.store);
     await store.migrate();
@@ -72,8 +74,12 @@ export async function runEvaluate(args: EvaluateArgs): Promise<CommandResult> {
     }
     args.onProgress?.(seen, true);
     rt.logger.close();
-    const stderr = failures.length ? `${failures.length} case(s) could not be evaluated:\n${failures.map((f) => `  ${f}`).join('\n')}\n` : '';
-    const stdout = args.json ? `${JSON.stringify({ asOf, cases: rows.map(jsonRow) }, null, 2)}\n` : renderText(rows, asOf, rt.config.company.locale);
+    const stderr = failures.length
+      ? `${failures.length} case(s) could not be evaluated:\n${failures.map((f) => `  ${f}`).join('\n')}\n`
+      : '';
+    const stdout = args.json
+      ? `${JSON.stringify({ asOf, cases: rows.map(jsonRow) }, null, 2)}\n`
+      : renderText(rows, asOf, rt.config.company.locale);
     return { exitCode: failures.length ? 1 : 0, stdout, stderr };
   } catch (e) {
     return { exitCode: 1, stdout: '', stderr: `${(e as Error).message}\n` };
@@ -82,7 +88,14 @@ export async function runEvaluate(args: EvaluateArgs): Promise<CommandResult> {
   }
 }
 
-async function evaluateOne(store: Store, snap: CaseSnapshot, rt: ReturnType<typeof loadRuntime>, asOf: IsoDate, now: Date, record: boolean): Promise<Row> {
+async function evaluateOne(
+  store: Store,
+  snap: CaseSnapshot,
+  rt: ReturnType<typeof loadRuntime>,
+  asOf: IsoDate,
+  now: Date,
+  record: boolean,
+): Promise<Row> {
   const policy = policyFor(snap, rt.policies, rt.config.dunning.defaultPolicy, rt.config.dunning.overrides);
   let evaluation: Evaluation;
   let recorded = false;
@@ -93,7 +106,15 @@ async function evaluateOne(store: Store, snap: CaseSnapshot, rt: ReturnType<type
   } else {
     evaluation = evaluate(snap, policy, asOf, rt.context);
   }
-  return { caseId: snap.case.id, debtor: snap.debtor.name, debtorKind: snap.debtor.kind, currency: snap.case.currency, policy: `${policy.id} v${policy.version}`, evaluation, recorded };
+  return {
+    caseId: snap.case.id,
+    debtor: snap.debtor.name,
+    debtorKind: snap.debtor.kind,
+    currency: snap.case.currency,
+    policy: `${policy.id} v${policy.version}`,
+    evaluation,
+    recorded,
+  };
 }
 
 function jsonRow(r: Row) {
@@ -126,14 +147,28 @@ const STATUS_LABEL: Record<Evaluation['status'], string> = {
 
 function renderText(rows: Row[], asOf: IsoDate, locale: string): string {
   const out: string[] = [`Evaluated ${rows.length} case(s) as of ${asOf}.`, ''];
-  const order: Evaluation['status'][] = ['due', 'blocked', 'awaiting_approval', 'waiting', 'paused', 'nothing_due', 'completed'];
-  const sorted = [...rows].sort((a, b) => order.indexOf(a.evaluation.status) - order.indexOf(b.evaluation.status) || a.debtor.localeCompare(b.debtor));
+  const order: Evaluation['status'][] = [
+    'due',
+    'blocked',
+    'awaiting_approval',
+    'waiting',
+    'paused',
+    'nothing_due',
+    'completed',
+  ];
+  const sorted = [...rows].sort(
+    (a, b) =>
+      order.indexOf(a.evaluation.status) - order.indexOf(b.evaluation.status) || a.debtor.localeCompare(b.debtor),
+  );
   for (const r of sorted) {
     const e = r.evaluation;
     const money = (n: number) => formatMoney(n, r.currency, locale);
-    out.push(`${r.debtor} (${r.debtorKind}) · ${r.currency} · ${r.policy} · net open ${money(e.amounts.open)}, overdue ${money(e.amounts.overdue)}`);
+    out.push(
+      `${r.debtor} (${r.debtorKind}) · ${r.currency} · ${r.policy} · net open ${money(e.amounts.open)}, overdue ${money(e.amounts.overdue)}`,
+    );
     let head = `  → ${STATUS_LABEL[e.status]}`;
-    if (e.status === 'due') head += ` ${e.step.id} (${e.step.kind}${e.step.channels.length ? ` by ${e.step.channels.join(' + ')}` : ''}) since ${e.dueOn}${e.step.requiresApproval ? ', needs approval' : ''}${r.recorded ? ' — decision recorded' : ''}`;
+    if (e.status === 'due')
+      head += ` ${e.step.id} (${e.step.kind}${e.step.channels.length ? ` by ${e.step.channels.join(' + ')}` : ''}) since ${e.dueOn}${e.step.requiresApproval ? ', needs approval' : ''}${r.recorded ? ' — decision recorded' : ''}`;
     else if (e.status === 'waiting') head += ` next: ${e.step.id} on ${e.dueOn}`;
     else if (e.status === 'paused') head += e.until ? ` until ${e.until}` : ' until someone acts';
     else if (e.status === 'blocked') head += ` ${e.step.id}`;
@@ -141,7 +176,9 @@ function renderText(rows: Row[], asOf: IsoDate, locale: string): string {
     for (const reason of e.reasons) out.push(`      · ${reason.message}`);
     out.push('');
   }
-  const counts = order.map((s) => [s, rows.filter((r) => r.evaluation.status === s).length] as const).filter(([, n]) => n > 0);
+  const counts = order
+    .map((s) => [s, rows.filter((r) => r.evaluation.status === s).length] as const)
+    .filter(([, n]) => n > 0);
   out.push(`Summary: ${counts.map(([s, n]) => `${n} ${STATUS_LABEL[s].toLowerCase()}`).join(', ')}.`);
   return `${out.join('\n')}\n`;
 }
@@ -150,13 +187,26 @@ export function evaluateCommand(): Command {
   return new Command('evaluate')
     .description('evaluate every case with the dunning policies and print, per case, the step that is due and why')
     .option('-c, --config <file>', 'configuration file (YAML); default: built-in defaults')
-    .option('--sample', 'import the bundled sample portfolio first (into a throw-away database unless --config is given)')
+    .option(
+      '--sample',
+      'import the bundled sample portfolio first (into a throw-away database unless --config is given)',
+    )
     .option('--portfolio <file>', 'import a portfolio file (canonical JSON) first')
-    .option('--as-of <date>', 'evaluate as of this date (YYYY-MM-DD); default: the portfolio date, else today in the company time zone')
+    .option(
+      '--as-of <date>',
+      'evaluate as of this date (YYYY-MM-DD); default: the portfolio date, else today in the company time zone',
+    )
     .option('--json', 'print JSON instead of text')
     .option('--record', 'record due steps as decisions and outbox rows (decide, record — nothing is sent)')
-    .action(async (opts: { config?: string; sample?: boolean; portfolio?: string; asOf?: string; json?: boolean; record?: boolean }) =>
-      emit(await runEvaluate({ ...opts, ...(process.stderr.isTTY ? { onProgress: terminalProgress } : {}) })),
+    .action(
+      async (opts: {
+        config?: string;
+        sample?: boolean;
+        portfolio?: string;
+        asOf?: string;
+        json?: boolean;
+        record?: boolean;
+      }) => emit(await runEvaluate({ ...opts, ...(process.stderr.isTTY ? { onProgress: terminalProgress } : {}) })),
     );
 }
 

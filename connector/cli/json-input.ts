@@ -8,7 +8,10 @@ export function readJsonInput(path: string): { ok: true; value: unknown } | { ok
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    return { ok: false, message: `cannot read the input file ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message}` };
+    return {
+      ok: false,
+      message: `cannot read the input file ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message}`,
+    };
   }
   try {
     return { ok: true, value: parseJsonText(text) };

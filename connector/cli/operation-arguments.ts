@@ -46,7 +46,8 @@ export function optionalDate(value: string | undefined, option: string): IsoDate
 }
 
 function date(value: string, option: string): IsoDate {
-  if (!isIsoDate(value)) throw new ArgumentError(`${option} must be a calendar date written YYYY-MM-DD, got "${value}"`);
+  if (!isIsoDate(value))
+    throw new ArgumentError(`${option} must be a calendar date written YYYY-MM-DD, got "${value}"`);
   return value;
 }
 
@@ -54,7 +55,8 @@ function date(value: string, option: string): IsoDate {
 export function wholeNumber(value: string | undefined, option: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new ArgumentError(`${option} must be a whole number from ${min} to ${max}, got "${value}"`);
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new ArgumentError(`${option} must be a whole number from ${min} to ${max}, got "${value}"`);
   return n;
 }
 
@@ -72,7 +74,10 @@ const GROUP_SEPARATOR = /(?<=\d)[ \u00a0\u202f](?=\d{3}(?:\D|$))/g;
 export function typedAmount(value: string | undefined, option = '--amount'): TypedAmount | undefined {
   if (value === undefined) return undefined;
   const m = AMOUNT.exec(value.trim().replace(GROUP_SEPARATOR, ''));
-  if (!m) throw new ArgumentError(`${option} must be an amount in major units with a dot or a comma, such as 120.50 or 120,50, got "${value}"`);
+  if (!m)
+    throw new ArgumentError(
+      `${option} must be an amount in major units with a dot or a comma, such as 120.50 or 120,50, got "${value}"`,
+    );
   const whole = m[1]!;
   const fraction = m[2] ?? '';
   if (/^0*$/.test(whole + fraction)) throw new ArgumentError(`${option} must be above 0, got "${value}"`);
@@ -87,7 +92,9 @@ export function typedAmount(value: string | undefined, option = '--amount'): Typ
 export function toMinorUnits(amount: TypedAmount, currency: string, option = '--amount'): number {
   const digits = minorUnitDigits(currency);
   if (amount.fraction.length > digits) {
-    throw new ArgumentError(`${option} ${amount.text} has ${amount.fraction.length} decimals: ${currency} amounts have ${digits === 0 ? 'none' : `at most ${digits}`}`);
+    throw new ArgumentError(
+      `${option} ${amount.text} has ${amount.fraction.length} decimals: ${currency} amounts have ${digits === 0 ? 'none' : `at most ${digits}`}`,
+    );
   }
   const minor = Number(`${amount.whole}${amount.fraction.padEnd(digits, '0')}`);
   if (!Number.isSafeInteger(minor)) throw new ArgumentError(`${option} ${amount.text} is too large`);

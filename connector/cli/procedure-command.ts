@@ -15,13 +15,20 @@ import { readJsonInput } from './json-input';
  * (documented in the README), by the function the dossier uses.
  */
 export function runProcedure(args: { input: string; asOf: string; json?: boolean; legalDir?: string }): CommandResult {
-  const fail = (message: string): CommandResult => ({ exitCode: 1, stdout: '', stderr: `recouvra procedure: ${message}\n` });
+  const fail = (message: string): CommandResult => ({
+    exitCode: 1,
+    stdout: '',
+    stderr: `recouvra procedure: ${message}\n`,
+  });
   if (!isIsoDate(args.asOf)) return fail(`--as-of "${args.asOf}" is not a calendar date written YYYY-MM-DD`);
   const read = readJsonInput(args.input);
   if (!read.ok) return fail(read.message);
   const raw = read.value;
   const parsed = parseProcedureInput(raw);
-  if (!parsed.success) return fail(`${args.input} is not a valid procedure input (${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}):\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`);
+  if (!parsed.success)
+    return fail(
+      `${args.input} is not a valid procedure input (${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}):\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`,
+    );
   let advice: ProcedureRecommendation;
   try {
     const data = args.legalDir === undefined ? loadProcedureData() : loadProcedureData(args.legalDir);
@@ -38,8 +45,15 @@ export function runProcedure(args: { input: string; asOf: string; json?: boolean
     `lawyer: ${advice.lawyer.compulsory ? 'compulsory' : 'not compulsory'} (${advice.lawyer.reason})`,
     'why:',
     ...advice.reasons.map((r) => `  - ${r}`),
-    ...(advice.deadlines.length ? ['deadlines:', ...advice.deadlines.map((d) => `  - ${d.what}: ${d.rule}${d.dueOn ? ` — by ${d.dueOn}` : ''} (${d.article})`)] : []),
-    ...(advice.alternatives.length ? ['alternatives:', ...advice.alternatives.map((a) => `  - ${a.procedure.replace(/_/g, ' ')}: ${a.reason}`)] : []),
+    ...(advice.deadlines.length
+      ? [
+          'deadlines:',
+          ...advice.deadlines.map((d) => `  - ${d.what}: ${d.rule}${d.dueOn ? ` — by ${d.dueOn}` : ''} (${d.article})`),
+        ]
+      : []),
+    ...(advice.alternatives.length
+      ? ['alternatives:', ...advice.alternatives.map((a) => `  - ${a.procedure.replace(/_/g, ' ')}: ${a.reason}`)]
+      : []),
     ...(advice.warnings.length ? ['warnings:', ...advice.warnings.map((w) => `  - ${w}`)] : []),
   ];
   return { exitCode: 0, stdout: `${lines.join('\n')}\n`, stderr: '' };
@@ -47,7 +61,9 @@ export function runProcedure(args: { input: string; asOf: string; json?: boolean
 
 export function procedureCommand(): Command {
   return new Command('procedure')
-    .description('recommend the procedure, the court, the lawyer requirement and the deadlines for a claim, from facts in a JSON file (the dossier’s own rules)')
+    .description(
+      'recommend the procedure, the court, the lawyer requirement and the deadlines for a claim, from facts in a JSON file (the dossier’s own rules)',
+    )
     .requiredOption('--input <file>', 'procedure facts JSON file (amounts in minor units; see the README)')
     .requiredOption('--as-of <date>', 'date of the advice, YYYY-MM-DD')
     .option('--json', 'print the advice as JSON', false)

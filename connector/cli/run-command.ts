@@ -44,8 +44,13 @@ export interface RunArgs {
  * `speed` times faster, so they are stretched by as much (the waits between attempts are left in
  * simulated time).
  */
-function stretchedBudgets(budgets: Partial<Record<ActionKind, RetryBudget>>, speed: number): Partial<Record<ActionKind, RetryBudget>> {
-  return Object.fromEntries(Object.entries(budgets).map(([kind, b]) => [kind, { ...b, forMinutes: b.forMinutes * speed }]));
+function stretchedBudgets(
+  budgets: Partial<Record<ActionKind, RetryBudget>>,
+  speed: number,
+): Partial<Record<ActionKind, RetryBudget>> {
+  return Object.fromEntries(
+    Object.entries(budgets).map(([kind, b]) => [kind, { ...b, forMinutes: b.forMinutes * speed }]),
+  );
 }
 
 /** A started daemon (and its demo world, if any), for `recouvra run` and for tests. */
@@ -90,7 +95,10 @@ class Opened {
   /** Registers a part; the returned function closes it (once, however often it is called). */
   add(what: string, close: () => unknown): () => Promise<void> {
     let closing: Promise<void> | undefined;
-    const once = () => (closing ??= Promise.resolve().then(close).then(() => undefined));
+    const once = () =>
+      (closing ??= Promise.resolve()
+        .then(close)
+        .then(() => undefined));
     this.parts.push({ what, close: once, started: () => closing !== undefined });
     return once;
   }
@@ -100,7 +108,11 @@ class Opened {
     const deadline = Date.now() + CLOSE_BUDGET_MS;
     for (const part of this.parts.splice(0).reverse()) {
       if (part.started()) continue;
-      const outcome = await within(part.close().then(() => 'closed' as const), Math.min(PART_CLOSE_MS, deadline - Date.now()), 'late' as const).catch((e: unknown) => e as Error);
+      const outcome = await within(
+        part.close().then(() => 'closed' as const),
+        Math.min(PART_CLOSE_MS, deadline - Date.now()),
+        'late' as const,
+      ).catch((e: unknown) => e as Error);
       if (outcome === 'late') this.logger.warn(`${part.what}: not closed in time; left to the end of the process`);
       else if (outcome instanceof Error) this.logger.warn(`${part.what}: could not be closed: ${outcome.message}`);
     }
@@ -110,7 +122,10 @@ class Opened {
 /** `promise`'s value, or `late` once `ms` have passed. */
 function within<T, L>(promise: Promise<T>, ms: number, late: L): Promise<T | L> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<L>((resolve) => (timer = setTimeout(() => resolve(late), Math.max(0, ms))))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    promise,
+    new Promise<L>((resolve) => (timer = setTimeout(() => resolve(late), Math.max(0, ms)))),
+  ]).finally(() => clearTimeout(timer));
 }
 
 /** How long the start waits for Redis (ms), when the jobs are there, before giving up. */
@@ -121,7 +136,11 @@ const QUEUE_CHECK_MS = 5_000;
  * simulators, SQLite in a data folder, a faster clock and a banner that says so. A step that
  * fails closes what the steps before it opened, then the start rejects with what failed.
  */
-export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream = process.stderr, options: StartOptions = {}): Promise<RunningDaemon> {
+export async function startDaemon(
+  args: RunArgs,
+  output: NodeJS.WritableStream = process.stderr,
+  options: StartOptions = {},
+): Promise<RunningDaemon> {
   const rt = loadRuntime(args.config, process.env, options.log);
   const opened = new Opened(rt.logger);
   // Between two steps the event loop gets a turn: much of a start is synchronous (SQLite, loading
@@ -134,16 +153,52 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
   let clock: Clock = systemClock;
   const simulated = rt.config.daemon.simulatedClock;
   if (simulated) {
-    clock = anchoredClock({ start: new Date(simulated.start), anchor: new Date(simulated.anchor), speed: simulated.speed, ...(simulated.stopAt ? { stopAt: new Date(simulated.stopAt) } : {}) });
-    rt.config = { ...rt.config, daemon: { ...rt.config.daemon, retry: stretchedBudgets({ ...DEFAULT_RETRY_BUDGETS, ...rt.config.daemon.retry }, simulated.speed) } };
-    rt.logger.warn(`SIMULATED CLOCK (daemon.simulatedClock): business time is ${clock.now().toISOString()}, running ${simulated.speed}× real time${simulated.stopAt ? ` until ${simulated.stopAt}` : ''} — a rehearsal, never a production setting`);
+    clock = anchoredClock({
+      start: new Date(simulated.start),
+      anchor: new Date(simulated.anchor),
+      speed: simulated.speed,
+      ...(simulated.stopAt ? { stopAt: new Date(simulated.stopAt) } : {}),
+    });
+    rt.config = {
+      ...rt.config,
+      daemon: {
+        ...rt.config.daemon,
+        retry: stretchedBudgets({ ...DEFAULT_RETRY_BUDGETS, ...rt.config.daemon.retry }, simulated.speed),
+      },
+    };
+    rt.logger.warn(
+      `SIMULATED CLOCK (daemon.simulatedClock): business time is ${clock.now().toISOString()}, running ${simulated.speed}× real time${simulated.stopAt ? ` until ${simulated.stopAt}` : ''} — a rehearsal, never a production setting`,
+    );
   }
   if (!args.config) {
-    demo = await startDemo({ clockSpeed: args.clockSpeed, invoices: args.demoInvoices, seed: args.seed, dataDir: args.dataDir, manualApproval: args.manualApproval === true, logger: rt.logger });
+    demo = await startDemo({
+      clockSpeed: args.clockSpeed,
+      invoices: args.demoInvoices,
+      seed: args.seed,
+      dataDir: args.dataDir,
+      manualApproval: args.manualApproval === true,
+      logger: rt.logger,
+    });
     clock = demo.clock;
-    rt.config = { ...rt.config, daemon: { ...rt.config.daemon, retry: stretchedBudgets(DEFAULT_RETRY_BUDGETS, args.clockSpeed) }, company: demo.company, channels: demo.channels, api: demo.api, lawfirm: demo.lawfirm, store: { driver: 'sqlite', sqlite: { path: demo.storePath } }, connections: demo.connections as Runtime['config']['connections'] };
+    rt.config = {
+      ...rt.config,
+      daemon: { ...rt.config.daemon, retry: stretchedBudgets(DEFAULT_RETRY_BUDGETS, args.clockSpeed) },
+      company: demo.company,
+      channels: demo.channels,
+      api: demo.api,
+      lawfirm: demo.lawfirm,
+      store: { driver: 'sqlite', sqlite: { path: demo.storePath } },
+      connections: demo.connections as Runtime['config']['connections'],
+    };
     // The demo's keys and API token are made in code, not read from a file: the logger learns them here.
-    rt.secrets.push(...secretValuesOf({ channels: demo.channels, api: demo.api, connections: demo.connections, lawfirm: demo.lawfirm }));
+    rt.secrets.push(
+      ...secretValuesOf({
+        channels: demo.channels,
+        api: demo.api,
+        connections: demo.connections,
+        lawfirm: demo.lawfirm,
+      }),
+    );
     output.write(demo.banner);
   }
   const simulators = demo;
@@ -164,39 +219,125 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
     const queue = openJobQueue(rt.config.queue, { store, logger: rt.logger });
     const closeQueue = opened.add('the job queue', () => queue.close());
     // Redis is reached lazily and BullMQ waits for it for ever: a start without it says so now.
-    if (queue.kind === 'redis' && (await within(queue.ping().then(() => true), QUEUE_CHECK_MS, false)) === false) throw new Error(`the job queue's Redis at ${describeRedisUrl(rt.config.queue.redis.url)} does not answer within ${QUEUE_CHECK_MS} ms`);
+    if (
+      queue.kind === 'redis' &&
+      (await within(
+        queue.ping().then(() => true),
+        QUEUE_CHECK_MS,
+        false,
+      )) === false
+    )
+      throw new Error(
+        `the job queue's Redis at ${describeRedisUrl(rt.config.queue.redis.url)} does not answer within ${QUEUE_CHECK_MS} ms`,
+      );
     await step();
     const connections = new Map<string, ConnectionAdapter>();
     opened.add('the ERP connections', async () => {
       for (const { adapter } of connections.values()) await adapter.close();
     });
-    for (const conn of rt.config.connections) connections.set(conn.id, createConnectionAdapter(conn, adapterRegistry, { clock, logger: rt.logger }));
+    for (const conn of rt.config.connections)
+      connections.set(conn.id, createConnectionAdapter(conn, adapterRegistry, { clock, logger: rt.logger }));
     const metrics = createMetrics({ clock, queue });
     // Events from the firm make their ledger notes due at once: the outbox runs now, not at its next tick.
-    const link = openLawFirmLink(rt.config, { store, clock, logger: rt.logger, onApplied: (state) => metrics.observeProcedureEvent(state), afterApplied: () => queue.enqueue('outbox', {}, { jobId: `outbox/after-lawfirm/${clock.now().toISOString()}` }) });
+    const link = openLawFirmLink(rt.config, {
+      store,
+      clock,
+      logger: rt.logger,
+      onApplied: (state) => metrics.observeProcedureEvent(state),
+      afterApplied: () => queue.enqueue('outbox', {}, { jobId: `outbox/after-lawfirm/${clock.now().toISOString()}` }),
+    });
     if (link) {
       const resent = await requeueSubmissionsInDoubt({ store, clock, partner: link.id });
-      if (resent > 0) rt.logger.info(`law firm ${link.id}: ${resent} submission(s) in doubt (sent, never answered) will be sent again with the same bytes`);
+      if (resent > 0)
+        rt.logger.info(
+          `law firm ${link.id}: ${resent} submission(s) in doubt (sent, never answered) will be sent again with the same bytes`,
+        );
     }
-    const lawfirm = link ? { link, build: dossierBuilder({ config: rt.config, store, clock, legal: rt.legal, procedures: rt.procedures, policies: rt.policies, connections }) } : undefined;
-    const performerDeps = { config: rt.config, store, clock, logger: rt.logger, legal: rt.legal, procedures: rt.procedures, connections, ...(lawfirm ? { lawfirm } : {}) };
+    const lawfirm = link
+      ? {
+          link,
+          build: dossierBuilder({
+            config: rt.config,
+            store,
+            clock,
+            legal: rt.legal,
+            procedures: rt.procedures,
+            policies: rt.policies,
+            connections,
+          }),
+        }
+      : undefined;
+    const performerDeps = {
+      config: rt.config,
+      store,
+      clock,
+      logger: rt.logger,
+      legal: rt.legal,
+      procedures: rt.procedures,
+      connections,
+      ...(lawfirm ? { lawfirm } : {}),
+    };
     const dryRun = args.dryRun ? dryRunOutbox(performerDeps) : undefined;
-    if (dryRun) rt.logger.warn('DRY RUN: cases are decided and journalled, nothing is sent (no e-mail, SMS, letter, ledger write or dossier); outbox rows stay pending for the real run');
+    if (dryRun)
+      rt.logger.warn(
+        'DRY RUN: cases are decided and journalled, nothing is sent (no e-mail, SMS, letter, ledger write or dossier); outbox rows stay pending for the real run',
+      );
     const performers = dryRun ?? buildPerformers(performerDeps);
     opened.add('the channels', () => performers.close());
-    const daemon = new Daemon({ config: rt.config, store, queue, clock, logger: rt.logger, connections, policies: rt.policies, context: rt.context, performers: performers.performers, tracking: performers.providers, ...(link ? { lawfirm: { link, pollCron: rt.config.lawfirm!.pollCron } } : {}), metrics, ...(demo ? { simulatedSchedule: demo.schedule } : {}) });
+    const daemon = new Daemon({
+      config: rt.config,
+      store,
+      queue,
+      clock,
+      logger: rt.logger,
+      connections,
+      policies: rt.policies,
+      context: rt.context,
+      performers: performers.performers,
+      tracking: performers.providers,
+      ...(link ? { lawfirm: { link, pollCron: rt.config.lawfirm!.pollCron } } : {}),
+      metrics,
+      ...(demo ? { simulatedSchedule: demo.schedule } : {}),
+    });
     // The API listens before any work starts: a port that is taken stops the start before a job has run.
     await step();
     const settings = apiSettings(rt.config.api);
-    const api = settings ? await startApi({ store, daemon, queue, connections: connections.keys(), config: settings, clock, logger: rt.logger, metrics, timeZone: rt.config.company.timezone, locale: rt.config.company.locale, legal: rt.legal, procedures: rt.procedures, ...(link ? { lawfirm: link } : {}) }).catch((e: unknown) => Promise.reject(listenError(e, settings))) : undefined;
+    const api = settings
+      ? await startApi({
+          store,
+          daemon,
+          queue,
+          connections: connections.keys(),
+          config: settings,
+          clock,
+          logger: rt.logger,
+          metrics,
+          timeZone: rt.config.company.timezone,
+          locale: rt.config.company.locale,
+          legal: rt.legal,
+          procedures: rt.procedures,
+          ...(link ? { lawfirm: link } : {}),
+        }).catch((e: unknown) => Promise.reject(listenError(e, settings)))
+      : undefined;
     const closeApi = opened.add('the API', () => api?.app.close());
     await step();
     daemon.start({ schedule: !args.once });
     const stopDaemon = opened.add('the schedules and running jobs', () => daemon.stop());
-    const controller = demo ? startDemoController({ store, clock, timeZone: rt.config.company.timezone, logger: rt.logger, approve: demo.autoApprove, takePayments: demo.takePayments }) : undefined;
+    const controller = demo
+      ? startDemoController({
+          store,
+          clock,
+          timeZone: rt.config.company.timezone,
+          logger: rt.logger,
+          approve: demo.autoApprove,
+          takePayments: demo.takePayments,
+        })
+      : undefined;
     const stopController = opened.add('the demo controller', () => controller?.stop());
     if (api && demo) output.write(`  API: ${api.url} — Authorization: Bearer ${settings!.token}\n\n`);
-    rt.logger.info(`recouvra running: ${connections.size} connection(s), queue ${queue.kind}, store ${rt.config.store.driver}`);
+    rt.logger.info(
+      `recouvra running: ${connections.size} connection(s), queue ${queue.kind}, store ${rt.config.store.driver}`,
+    );
     return {
       runtime: rt,
       store,
@@ -208,7 +349,11 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
       stop: async () => {
         await stopController();
         // The API answers 503 while it closes, and running jobs finish (the queue drains): all within the drain timeout.
-        const drained = await within(Promise.all([closeApi(), stopDaemon(), closeQueue()]).then(() => true), rt.config.daemon.drainTimeoutMs, false);
+        const drained = await within(
+          Promise.all([closeApi(), stopDaemon(), closeQueue()]).then(() => true),
+          rt.config.daemon.drainTimeoutMs,
+          false,
+        );
         if (!drained) rt.logger.warn('running work did not finish in time; it will be taken again at the next start');
         await opened.closeAll();
         rt.logger.close();
@@ -226,9 +371,21 @@ export async function startDaemon(args: RunArgs, output: NodeJS.WritableStream =
 function listenError(e: unknown, settings: { host: string; port: number }): Error {
   const code = (e as NodeJS.ErrnoException).code;
   const where = `${settings.host}:${settings.port}`;
-  if (code === 'EADDRINUSE') return new Error(`the API cannot listen on ${where}: another process holds that port (EADDRINUSE); stop it or set api.port`, { cause: e });
-  if (code === 'EACCES') return new Error(`the API cannot listen on ${where}: not allowed (EACCES; ports below 1024 need privileges); set api.port`, { cause: e });
-  if (code === 'EADDRNOTAVAIL') return new Error(`the API cannot listen on ${where}: no such address on this machine (EADDRNOTAVAIL); set api.host`, { cause: e });
+  if (code === 'EADDRINUSE')
+    return new Error(
+      `the API cannot listen on ${where}: another process holds that port (EADDRINUSE); stop it or set api.port`,
+      { cause: e },
+    );
+  if (code === 'EACCES')
+    return new Error(
+      `the API cannot listen on ${where}: not allowed (EACCES; ports below 1024 need privileges); set api.port`,
+      { cause: e },
+    );
+  if (code === 'EADDRNOTAVAIL')
+    return new Error(
+      `the API cannot listen on ${where}: no such address on this machine (EADDRNOTAVAIL); set api.host`,
+      { cause: e },
+    );
   return new Error(`the API cannot listen on ${where}: ${(e as Error).message}`, { cause: e });
 }
 
@@ -262,7 +419,12 @@ export async function runDaemon(args: RunArgs, stop: StopRequests = claimStopSig
   }
   let code = 0;
   const once = args.once
-    ? dryRunOnce({ daemon: running.daemon, queue: running.queue, connections: running.runtime.config.connections.map((c) => c.id), logger: running.runtime.logger }).then(
+    ? dryRunOnce({
+        daemon: running.daemon,
+        queue: running.queue,
+        connections: running.runtime.config.connections.map((c) => c.id),
+        logger: running.runtime.logger,
+      }).then(
         () => 'dry run: one pass done',
         (e: unknown) => ((code = 1), `dry run: the pass failed: ${(e as Error).message}`),
       )
@@ -298,17 +460,30 @@ function positive(what: string) {
 
 export function runCommand(): Command {
   return new Command('run')
-    .description('run the daemon; without --config, the demo (built-in simulators, SQLite in ./data/demo, a faster clock)')
+    .description(
+      'run the daemon; without --config, the demo (built-in simulators, SQLite in ./data/demo, a faster clock)',
+    )
     .option('-c, --config <file>', 'configuration file (YAML); without it, the demo runs')
     .option('--clock-speed <n>', 'demo only: simulated seconds per real second', positive('--clock-speed'), 21_600)
     .option('--demo-invoices <n>', 'demo only: invoices in the simulated Odoo', positive('--demo-invoices'), 400)
     .option('--seed <n>', 'demo only: seed of the simulated data', positive('--seed'), 1)
-    .option('--manual-approval', 'demo only: no simulated controller; steps waiting for approval wait for `recouvra approve` or the API')
-    .option('--data-dir <dir>', 'demo only: data folder, created by the demo and cleared at each start; any other non-empty folder is refused', './data/demo')
-    .option('--dry-run', 'decide and journal as usual, send nothing (no e-mail, SMS, letter, ledger write, dossier); at the end, what would have gone out')
+    .option(
+      '--manual-approval',
+      'demo only: no simulated controller; steps waiting for approval wait for `recouvra approve` or the API',
+    )
+    .option(
+      '--data-dir <dir>',
+      'demo only: data folder, created by the demo and cleared at each start; any other non-empty folder is refused',
+      './data/demo',
+    )
+    .option(
+      '--dry-run',
+      'decide and journal as usual, send nothing (no e-mail, SMS, letter, ledger write, dossier); at the end, what would have gone out',
+    )
     .option('--once', 'with --dry-run: one sync and one evaluation, the report, then exit')
     .action(async (opts: RunArgs) => {
-      if (opts.once && !opts.dryRun) throw new InvalidArgumentError('--once goes with --dry-run (recouvra run --dry-run --once)');
+      if (opts.once && !opts.dryRun)
+        throw new InvalidArgumentError('--once goes with --dry-run (recouvra run --dry-run --once)');
       process.exitCode = await runDaemon(opts);
     });
 }

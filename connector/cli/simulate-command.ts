@@ -9,7 +9,8 @@ import { OdooSimulator } from '../../adapters/odoo/simulator/server';
 function wholeNumber(min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    if (!Number.isSafeInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
     return n;
   };
 }
@@ -21,17 +22,20 @@ function httpUrl(value: string): string {
   } catch {
     throw new InvalidArgumentError('expected an http:// or https:// URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('expected an http:// or https:// URL');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidArgumentError('expected an http:// or https:// URL');
   return value;
 }
 
 function webhookSecret(value: string): string {
-  if (value.length < MIN_WEBHOOK_SECRET_LENGTH) throw new InvalidArgumentError(`a webhook secret needs at least ${MIN_WEBHOOK_SECRET_LENGTH} characters`);
+  if (value.length < MIN_WEBHOOK_SECRET_LENGTH)
+    throw new InvalidArgumentError(`a webhook secret needs at least ${MIN_WEBHOOK_SECRET_LENGTH} characters`);
   return value;
 }
 
 function instant(value: string): string {
-  if (Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('expected an ISO 8601 instant such as 2026-04-01T08:00:00Z');
+  if (Number.isNaN(Date.parse(value)))
+    throw new InvalidArgumentError('expected an ISO 8601 instant such as 2026-04-01T08:00:00Z');
   return new Date(value).toISOString();
 }
 
@@ -48,7 +52,9 @@ export interface LawFirmSimulationOptions {
 }
 
 /** Starts the law-firm simulator as `recouvra simulate lawfirm` does, and says how to reach it. */
-export async function startLawFirmSimulation(opts: LawFirmSimulationOptions): Promise<{ sim: LawFirmSimulator; banner: string }> {
+export async function startLawFirmSimulation(
+  opts: LawFirmSimulationOptions,
+): Promise<{ sim: LawFirmSimulator; banner: string }> {
   const startAt = opts.startAt ?? new Date().toISOString();
   const sim = await new LawFirmSimulator({
     port: opts.port,
@@ -87,7 +93,9 @@ export interface FileDropSimulationOptions {
 }
 
 /** Starts the law-firm simulator on the file drop, as `recouvra simulate lawfirm --file-drop DIR` does, and says where the folders are. */
-export async function startFileDropSimulation(opts: FileDropSimulationOptions): Promise<{ firm: FileDropFirm; banner: string }> {
+export async function startFileDropSimulation(
+  opts: FileDropSimulationOptions,
+): Promise<{ firm: FileDropFirm; banner: string }> {
   const startAt = opts.startAt ?? new Date().toISOString();
   const dir = resolvePath(opts.dir);
   const outbound = resolvePath(dir, 'outbound');
@@ -159,38 +167,78 @@ export function simulateCommand(): Command {
     });
   cmd
     .command('lawfirm')
-    .description('simulate a law-firm partner speaking adapters/lawfirm/openapi.yaml, pushing signed webhooks (or, with --file-drop, working from shared folders)')
+    .description(
+      'simulate a law-firm partner speaking adapters/lawfirm/openapi.yaml, pushing signed webhooks (or, with --file-drop, working from shared folders)',
+    )
     .option('--port <port>', 'TCP port on 127.0.0.1 (0 = any free port)', wholeNumber(0, 65535), 8091)
-    .option('--webhook <url>', 'where to POST signed procedure events (e.g. the daemon\'s /webhooks/lawfirm)', httpUrl)
-    .option('--webhook-secret <secret>', `shared secret the webhooks are signed with (at least ${MIN_WEBHOOK_SECRET_LENGTH} characters)`, webhookSecret, 'sim-lawfirm-webhook-secret')
+    .option('--webhook <url>', "where to POST signed procedure events (e.g. the daemon's /webhooks/lawfirm)", httpUrl)
+    .option(
+      '--webhook-secret <secret>',
+      `shared secret the webhooks are signed with (at least ${MIN_WEBHOOK_SECRET_LENGTH} characters)`,
+      webhookSecret,
+      'sim-lawfirm-webhook-secret',
+    )
     .option('--api-key <key>', 'bearer key the simulator accepts', 'sim-lawfirm-key')
-    .option('--seed <seed>', 'seed of the paths files take and of their delays (same seed, same story)', wholeNumber(0, 2 ** 31 - 1), 1)
-    .option('--speed <n>', 'simulated milliseconds per real millisecond (86400: a simulated day per second; 0 stops the clock)', wholeNumber(0, 100_000_000), 21_600)
+    .option(
+      '--seed <seed>',
+      'seed of the paths files take and of their delays (same seed, same story)',
+      wholeNumber(0, 2 ** 31 - 1),
+      1,
+    )
+    .option(
+      '--speed <n>',
+      'simulated milliseconds per real millisecond (86400: a simulated day per second; 0 stops the clock)',
+      wholeNumber(0, 100_000_000),
+      21_600,
+    )
     .option('--start-at <instant>', 'simulated start, ISO 8601 (default: now)', instant)
-    .addOption(new Option('--file-drop <dir>', 'speak the file-drop protocol instead of HTTP: read DIR/outbound, write status files into DIR/inbound (both created if absent)').conflicts(['port', 'webhook', 'webhookSecret', 'apiKey']))
-    .action(async (opts: { port: number; webhook?: string; webhookSecret: string; apiKey: string; seed: number; speed: number; startAt?: string; fileDrop?: string }) => {
-      let stop: () => Promise<void>;
-      if (opts.fileDrop !== undefined) {
-        let lastError = '';
-        const onScanError = (error: unknown): void => {
-          // A scan runs every 250 ms: the same failure is said once, until it changes.
-          const message = error instanceof Error ? error.message : String(error);
-          if (message !== lastError) process.stderr.write(`file-drop scan failed (the next one tries again): ${message}\n`);
-          lastError = message;
-        };
-        const { firm, banner } = await startFileDropSimulation({ dir: opts.fileDrop, seed: opts.seed, speed: opts.speed, ...(opts.startAt === undefined ? {} : { startAt: opts.startAt }), onScanError });
-        process.stdout.write(banner);
-        stop = () => firm.stop();
-      } else {
-        const { sim, banner } = await startLawFirmSimulation(opts);
-        process.stdout.write(banner);
-        stop = () => sim.stop();
-      }
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      await stop();
-    });
+    .addOption(
+      new Option(
+        '--file-drop <dir>',
+        'speak the file-drop protocol instead of HTTP: read DIR/outbound, write status files into DIR/inbound (both created if absent)',
+      ).conflicts(['port', 'webhook', 'webhookSecret', 'apiKey']),
+    )
+    .action(
+      async (opts: {
+        port: number;
+        webhook?: string;
+        webhookSecret: string;
+        apiKey: string;
+        seed: number;
+        speed: number;
+        startAt?: string;
+        fileDrop?: string;
+      }) => {
+        let stop: () => Promise<void>;
+        if (opts.fileDrop !== undefined) {
+          let lastError = '';
+          const onScanError = (error: unknown): void => {
+            // A scan runs every 250 ms: the same failure is said once, until it changes.
+            const message = error instanceof Error ? error.message : String(error);
+            if (message !== lastError)
+              process.stderr.write(`file-drop scan failed (the next one tries again): ${message}\n`);
+            lastError = message;
+          };
+          const { firm, banner } = await startFileDropSimulation({
+            dir: opts.fileDrop,
+            seed: opts.seed,
+            speed: opts.speed,
+            ...(opts.startAt === undefined ? {} : { startAt: opts.startAt }),
+            onScanError,
+          });
+          process.stdout.write(banner);
+          stop = () => firm.stop();
+        } else {
+          const { sim, banner } = await startLawFirmSimulation(opts);
+          process.stdout.write(banner);
+          stop = () => sim.stop();
+        }
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await stop();
+      },
+    );
   return cmd;
 }

@@ -35,7 +35,9 @@ function onSignal(signal: StopSignal): void {
     if (claimed) resolveFirst?.(signal);
     return;
   }
-  process.stderr.write(`recouvra: ${signal} again: exiting now, without waiting for running work (it is taken again at the next start)\n`);
+  process.stderr.write(
+    `recouvra: ${signal} again: exiting now, without waiting for running work (it is taken again at the next start)\n`,
+  );
   process.exit(128 + (constants.signals[signal] ?? 15));
 }
 

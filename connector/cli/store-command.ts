@@ -10,7 +10,15 @@ import { StoreError } from '../store/errors';
 import { knownMigrations, schemaVersion, type MigrationReport } from '../store/migrate';
 import { postgresLocation } from '../store/postgres';
 import { sqliteLocation } from '../store/sqlite';
-import { checkpointSqliteFile, copyDatabase, fileTimestamp, inspectSqliteFile, reserveFreeName, sqliteFileInUse, type SqliteFileCheck } from '../store/sqlite-backup';
+import {
+  checkpointSqliteFile,
+  copyDatabase,
+  fileTimestamp,
+  inspectSqliteFile,
+  reserveFreeName,
+  sqliteFileInUse,
+  type SqliteFileCheck,
+} from '../store/sqlite-backup';
 import { sqliteDriver } from '../store/sqlite-driver';
 import type { Store } from '../store/store';
 import { systemClock, type Clock } from '../time/clock';
@@ -60,7 +68,8 @@ export async function withConfiguredStore<T>(
   const rt = loadRuntime(args.config, args.env);
   rt.logger.close();
   const storeConfig = rt.config.store;
-  if (storeConfig.driver === 'sqlite' && storeConfig.sqlite.path !== ':memory:' && !existsSync(storeConfig.sqlite.path)) throw new NoStoreYet(storeConfig.sqlite.path);
+  if (storeConfig.driver === 'sqlite' && storeConfig.sqlite.path !== ':memory:' && !existsSync(storeConfig.sqlite.path))
+    throw new NoStoreYet(storeConfig.sqlite.path);
   const store = await openStore(storeConfig);
   try {
     const report = await store.migrate(args.clock ? { clock: args.clock } : {});
@@ -87,7 +96,11 @@ export async function runStoreCommand<A>(
     // A command run after an upgrade migrates the store first: it says so, and where the copy went.
     let migrated = '';
     try {
-      const stdout = await withConfiguredStore(args, (opened) => run(opened, checked), (report) => (migrated = `${migrationSummary(report)}\n`));
+      const stdout = await withConfiguredStore(
+        args,
+        (opened) => run(opened, checked),
+        (report) => (migrated = `${migrationSummary(report)}\n`),
+      );
       return { exitCode: 0, stdout, stderr: migrated };
     } catch (e) {
       if (e instanceof NoStoreYet && whenNoStore) return { exitCode: 0, stdout: whenNoStore(checked, e), stderr: '' };
@@ -134,7 +147,10 @@ export function cliUser(env: NodeJS.ProcessEnv = process.env): string {
 export function storeCommand(name: string, description: string): Command {
   return new Command(name)
     .description(description)
-    .option('-c, --config <file>', 'configuration file (YAML); default: built-in defaults (store ./data/recouvra.sqlite)')
+    .option(
+      '-c, --config <file>',
+      'configuration file (YAML); default: built-in defaults (store ./data/recouvra.sqlite)',
+    )
     .option('--json', 'print JSON (the object the HTTP API answers) instead of text');
 }
 
@@ -167,7 +183,9 @@ export async function runStoreMigrate(args: StoreCommandArgs & { dryRun?: boolea
       const known = await knownMigrations('sqlite');
       const where = sqliteLocation(storeConfig.sqlite.path);
       if (args.json) return ok(toJson({ location: where, exists: false, before: [], pending: known, dryRun: true }));
-      return ok(`There is no store at ${resolve(storeConfig.sqlite.path)} yet: creating it applies ${known.length} migration(s), ${known.join(', ')}.\n`);
+      return ok(
+        `There is no store at ${resolve(storeConfig.sqlite.path)} yet: creating it applies ${known.length} migration(s), ${known.join(', ')}.\n`,
+      );
     }
     const store = await openStore(storeConfig);
     try {
@@ -184,10 +202,16 @@ export async function runStoreMigrate(args: StoreCommandArgs & { dryRun?: boolea
 
 function renderMigration(report: MigrationReport): string {
   const now = schemaVersion(report.before);
-  if (report.pending.length === 0) return `${capitalised(report.location)} is up to date (schema ${now}); nothing to migrate.\n`;
+  if (report.pending.length === 0)
+    return `${capitalised(report.location)} is up to date (schema ${now}); nothing to migrate.\n`;
   if (!report.dryRun) return `${capitalised(migrationSummary(report))}.\n`;
-  const lines = [`${capitalised(report.location)} is at schema ${now}; ${report.pending.length} migration(s) pending (dry run: nothing applied):`, ...report.pending.map((m) => `  ${m}`)];
-  lines.push(`\`recouvra store migrate\` applies them${report.location.includes('SQLite') ? ', after copying the store next to itself' : ', in one transaction'}.`);
+  const lines = [
+    `${capitalised(report.location)} is at schema ${now}; ${report.pending.length} migration(s) pending (dry run: nothing applied):`,
+    ...report.pending.map((m) => `  ${m}`),
+  ];
+  lines.push(
+    `\`recouvra store migrate\` applies them${report.location.includes('SQLite') ? ', after copying the store next to itself' : ', in one transaction'}.`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -199,17 +223,25 @@ export async function runStoreBackup(args: StoreCommandArgs & { to?: string }): 
     const stamp = fileTimestamp(clockOf(args).now());
     if (storeConfig.driver === 'postgres') {
       const file = args.to ?? `recouvra-${databaseName(storeConfig.postgres.url)}-${stamp}.dump`;
-      const command = pgCommand('pg_dump', ['--format=custom', `--file=${file}`, ...(storeConfig.postgres.schema ? [`--schema=${storeConfig.postgres.schema}`] : []), `--dbname=${urlWithoutPassword(storeConfig.postgres.url)}`]);
+      const command = pgCommand('pg_dump', [
+        '--format=custom',
+        `--file=${file}`,
+        ...(storeConfig.postgres.schema ? [`--schema=${storeConfig.postgres.schema}`] : []),
+        `--dbname=${urlWithoutPassword(storeConfig.postgres.url)}`,
+      ]);
       return {
         exitCode: 1,
-        stdout: args.json ? toJson({ location: postgresLocation(storeConfig.postgres), backedUp: false, command }) : `${command}\n`,
+        stdout: args.json
+          ? toJson({ location: postgresLocation(storeConfig.postgres), backedUp: false, command })
+          : `${command}\n`,
         stderr:
           `Nothing was backed up: ${postgresLocation(storeConfig.postgres)} is backed up with PostgreSQL's pg_dump, which Recouvra does not replace. ` +
           'Run the command above (it works while the daemon runs; the password comes from PGPASSWORD or ~/.pgpass, never the command line); restore with pg_restore.\n',
       };
     }
     const path = resolve(storeConfig.sqlite.path);
-    if (storeConfig.sqlite.path === ':memory:') throw new ArgumentError('the store is in memory (store.sqlite.path ":memory:"): there is no file to back up');
+    if (storeConfig.sqlite.path === ':memory:')
+      throw new ArgumentError('the store is in memory (store.sqlite.path ":memory:"): there is no file to back up');
     if (!existsSync(path)) throw new NoStoreYet(path);
     const target = backupTarget(args.to, path, stamp);
     const source = new (sqliteDriver())(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
@@ -219,12 +251,16 @@ export async function runStoreBackup(args: StoreCommandArgs & { to?: string }): 
       source.close();
     }
     const check = inspectSqliteFile(target);
-    if (check.kind === 'not-sqlite' || check.kind === 'damaged') throw new StoreError(`the copy written to ${target} does not read back as a sound SQLite database (${check.reason}): check the store itself (sqlite3 ${shellQuote(path)} 'pragma integrity_check')`);
+    if (check.kind === 'not-sqlite' || check.kind === 'damaged')
+      throw new StoreError(
+        `the copy written to ${target} does not read back as a sound SQLite database (${check.reason}): check the store itself (sqlite3 ${shellQuote(path)} 'pragma integrity_check')`,
+      );
     const schema = check.kind === 'recouvra' ? schemaVersion(check.migrations) : undefined;
     const bytes = statSync(target).size;
     if (args.json) return ok(toJson({ location: sqliteLocation(path), backup: target, schema: schema ?? null, bytes }));
     return ok(
-      `Backed up ${sqliteLocation(path)}${schema ? ` (schema ${schema})` : ''} to ${target} (${bytes} bytes).\n` + `Put it back with \`recouvra store restore --from ${shellQuote(target)}\`.\n`,
+      `Backed up ${sqliteLocation(path)}${schema ? ` (schema ${schema})` : ''} to ${target} (${bytes} bytes).\n` +
+        `Put it back with \`recouvra store restore --from ${shellQuote(target)}\`.\n`,
     );
   } catch (e) {
     return failed(e);
@@ -235,37 +271,53 @@ export async function runStoreBackup(args: StoreCommandArgs & { to?: string }): 
 function backupTarget(to: string | undefined, store: string, stamp: string): string {
   if (to === undefined) return reserveFreeName(`${store}.${stamp}`, '.bak');
   const wanted = resolve(to);
-  if (existsSync(wanted) && statSync(wanted).isDirectory()) return reserveFreeName(join(wanted, `${basename(store)}.${stamp}`), '.bak');
+  if (existsSync(wanted) && statSync(wanted).isDirectory())
+    return reserveFreeName(join(wanted, `${basename(store)}.${stamp}`), '.bak');
   try {
     closeSync(openSync(wanted, 'wx'));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ArgumentError(`${wanted} already exists and Recouvra does not overwrite it: choose another --to`);
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new ArgumentError(`${wanted} already exists and Recouvra does not overwrite it: choose another --to`);
     throw new ArgumentError(`cannot create ${wanted}: ${messageOf(e)}`);
   }
   return wanted;
 }
 
 /** `recouvra store restore --from FILE [--force]`: puts a SQLite backup in place of the store, keeping what it replaces. */
-export async function runStoreRestore(args: StoreCommandArgs & { from?: string; force?: boolean }): Promise<CommandResult> {
+export async function runStoreRestore(
+  args: StoreCommandArgs & { from?: string; force?: boolean },
+): Promise<CommandResult> {
   try {
-    if (args.from === undefined || args.from.trim() === '') throw new ArgumentError('--from FILE is required: the backup to restore');
+    if (args.from === undefined || args.from.trim() === '')
+      throw new ArgumentError('--from FILE is required: the backup to restore');
     const { config } = configuredRuntime(args);
     const storeConfig = config.store;
     if (storeConfig.driver === 'postgres') {
-      const command = pgCommand('pg_restore', ['--single-transaction', '--exit-on-error', `--dbname=${urlWithoutPassword(storeConfig.postgres.url)}`, args.from]);
+      const command = pgCommand('pg_restore', [
+        '--single-transaction',
+        '--exit-on-error',
+        `--dbname=${urlWithoutPassword(storeConfig.postgres.url)}`,
+        args.from,
+      ]);
       return {
         exitCode: 1,
-        stdout: args.json ? toJson({ location: postgresLocation(storeConfig.postgres), restored: false, command }) : `${command}\n`,
+        stdout: args.json
+          ? toJson({ location: postgresLocation(storeConfig.postgres), restored: false, command })
+          : `${command}\n`,
         stderr:
           `Nothing was restored: ${postgresLocation(storeConfig.postgres)} is restored from a pg_dump file with PostgreSQL's pg_restore. ` +
           `Stop the daemon, take a pg_dump of the current state first, empty or drop ${storeConfig.postgres.schema ? `schema ${storeConfig.postgres.schema}` : "the store's tables"}, then run the command above.\n`,
       };
     }
-    if (storeConfig.sqlite.path === ':memory:') throw new ArgumentError('the store is in memory (store.sqlite.path ":memory:"): there is no file to restore into');
+    if (storeConfig.sqlite.path === ':memory:')
+      throw new ArgumentError(
+        'the store is in memory (store.sqlite.path ":memory:"): there is no file to restore into',
+      );
     const from = resolve(args.from);
     const target = resolve(storeConfig.sqlite.path);
     if (!existsSync(from)) throw new ArgumentError(`${from} does not exist: nothing was restored`);
-    if (existsSync(target) && realpathSync(from) === realpathSync(target)) throw new ArgumentError(`${from} is the store itself: nothing to restore`);
+    if (existsSync(target) && realpathSync(from) === realpathSync(target))
+      throw new ArgumentError(`${from} is the store itself: nothing to restore`);
 
     const known = await knownMigrations('sqlite');
     const migrations = restorableMigrations(from, inspectSqliteFile(from), known);
@@ -273,13 +325,20 @@ export async function runStoreRestore(args: StoreCommandArgs & { from?: string; 
     const exists = existsSync(target);
     for (const companion of ['-wal', '-shm']) {
       // SQLite would pair a leftover journal with the restored file and replay it into it.
-      if (!exists && existsSync(`${target}${companion}`)) throw new ArgumentError(`${target}${companion} exists without ${target}: move it away first. Nothing was restored`);
+      if (!exists && existsSync(`${target}${companion}`))
+        throw new ArgumentError(
+          `${target}${companion} exists without ${target}: move it away first. Nothing was restored`,
+        );
     }
     if (exists && sqliteFileInUse(target)) {
-      throw new ArgumentError(`${sqliteLocation(target)} is open in another process (the daemon, or another recouvra command): stop it, then restore. Nothing was restored`);
+      throw new ArgumentError(
+        `${sqliteLocation(target)} is open in another process (the daemon, or another recouvra command): stop it, then restore. Nothing was restored`,
+      );
     }
     if (exists && !args.force) {
-      throw new ArgumentError(`${sqliteLocation(target)} exists: restoring replaces it (it is then kept as ${basename(target)}.replaced-<time>); add --force to do so. Nothing was restored`);
+      throw new ArgumentError(
+        `${sqliteLocation(target)} exists: restoring replaces it (it is then kept as ${basename(target)}.replaced-<time>); add --force to do so. Nothing was restored`,
+      );
     }
 
     const stamp = fileTimestamp(clockOf(args).now());
@@ -293,7 +352,10 @@ export async function runStoreRestore(args: StoreCommandArgs & { from?: string; 
         reader.close();
       }
       const copy = inspectSqliteFile(incoming);
-      if (copy.kind !== 'recouvra') throw new StoreError(`the copy of ${from} in ${incoming} does not read back as a Recouvra store (${copy.kind}): nothing was restored`);
+      if (copy.kind !== 'recouvra')
+        throw new StoreError(
+          `the copy of ${from} in ${incoming} does not read back as a Recouvra store (${copy.kind}): nothing was restored`,
+        );
     } catch (e) {
       rmSync(incoming, { force: true });
       throw e;
@@ -305,16 +367,29 @@ export async function runStoreRestore(args: StoreCommandArgs & { from?: string; 
       checkpointSqliteFile(target);
       replaced = reserveFreeName(`${target}.replaced-${stamp}`);
       renameSync(target, replaced);
-      for (const companion of ['-wal', '-shm']) if (existsSync(`${target}${companion}`)) renameSync(`${target}${companion}`, `${replaced}${companion}`);
+      for (const companion of ['-wal', '-shm'])
+        if (existsSync(`${target}${companion}`)) renameSync(`${target}${companion}`, `${replaced}${companion}`);
     }
     renameSync(incoming, target);
 
     const version = schemaVersion(migrations);
     const pending = known.length - migrations.length;
-    if (args.json) return ok(toJson({ location: sqliteLocation(target), restoredFrom: from, schema: version, replaced: replaced ?? null, pendingMigrations: pending }));
+    if (args.json)
+      return ok(
+        toJson({
+          location: sqliteLocation(target),
+          restoredFrom: from,
+          schema: version,
+          replaced: replaced ?? null,
+          pendingMigrations: pending,
+        }),
+      );
     const lines = [`Restored ${sqliteLocation(target)} from ${from} (schema ${version}).`];
     if (replaced) lines.push(`The store it replaced is kept as ${replaced}.`);
-    if (pending > 0) lines.push(`Its schema is older than this Recouvra's (${schemaVersion(known)}): the next start migrates it, after copying it next to itself.`);
+    if (pending > 0)
+      lines.push(
+        `Its schema is older than this Recouvra's (${schemaVersion(known)}): the next start migrates it, after copying it next to itself.`,
+      );
     return ok(`${lines.join('\n')}\n`);
   } catch (e) {
     return failed(e);
@@ -329,7 +404,9 @@ function restorableMigrations(from: string, check: SqliteFileCheck, known: reado
     case 'damaged':
       throw new ArgumentError(`${from} is a damaged SQLite database (${check.reason}): nothing was restored`);
     case 'not-recouvra':
-      throw new ArgumentError(`${from} is a SQLite database but not a Recouvra store (it has no migration table or no cases table; tables: ${check.tables.join(', ') || 'none'}): nothing was restored`);
+      throw new ArgumentError(
+        `${from} is a SQLite database but not a Recouvra store (it has no migration table or no cases table; tables: ${check.tables.join(', ') || 'none'}): nothing was restored`,
+      );
     case 'recouvra': {
       const unknown = check.migrations.filter((m) => !known.includes(m));
       if (unknown.length > 0) {
@@ -344,20 +421,34 @@ function restorableMigrations(from: string, check: SqliteFileCheck, known: reado
 
 /** `recouvra store backup | restore | migrate`. */
 export function storeMaintenanceCommand(): Command {
-  const store = new Command('store').description('back up, restore and migrate the store (SQLite file; PostgreSQL: prints the pg_dump / pg_restore command)');
+  const store = new Command('store').description(
+    'back up, restore and migrate the store (SQLite file; PostgreSQL: prints the pg_dump / pg_restore command)',
+  );
   store.addCommand(
-    storeCommand('backup', 'write a consistent copy of the SQLite store, safe while the daemon runs (default: next to the store, named with the time)')
-      .option('--to <file>', 'where to write the copy (a new file, or a folder to write it into); an existing file is never overwritten')
+    storeCommand(
+      'backup',
+      'write a consistent copy of the SQLite store, safe while the daemon runs (default: next to the store, named with the time)',
+    )
+      .option(
+        '--to <file>',
+        'where to write the copy (a new file, or a folder to write it into); an existing file is never overwritten',
+      )
       .action(async (opts: StoreCommandArgs & { to?: string }) => emit(await runStoreBackup(opts))),
   );
   store.addCommand(
-    storeCommand('restore', 'put a SQLite backup in place of the store (the daemon stopped); the replaced store is kept as <store>.replaced-<time>')
+    storeCommand(
+      'restore',
+      'put a SQLite backup in place of the store (the daemon stopped); the replaced store is kept as <store>.replaced-<time>',
+    )
       .requiredOption('--from <file>', 'the backup to restore (a Recouvra SQLite store, no newer than this version)')
       .option('--force', 'replace an existing store (it is kept, renamed)')
       .action(async (opts: StoreCommandArgs & { from?: string; force?: boolean }) => emit(await runStoreRestore(opts))),
   );
   store.addCommand(
-    storeCommand('migrate', 'apply the pending migrations (SQLite: after copying the store next to itself); refuses a store a newer Recouvra migrated')
+    storeCommand(
+      'migrate',
+      'apply the pending migrations (SQLite: after copying the store next to itself); refuses a store a newer Recouvra migrated',
+    )
       .option('--dry-run', 'list the pending migrations; apply nothing')
       .action(async (opts: StoreCommandArgs & { dryRun?: boolean }) => emit(await runStoreMigrate(opts))),
   );

@@ -39,7 +39,12 @@ export const NOT_ONCE_MESSAGE =
  */
 export async function runSync(args: SyncArgs): Promise<CommandResult> {
   if (!args.once) return { exitCode: 1, stdout: '', stderr: NOT_ONCE_MESSAGE };
-  if (!args.config) return { exitCode: 1, stdout: '', stderr: 'recouvra sync needs --config FILE: the connections to sync are in the configuration\n' };
+  if (!args.config)
+    return {
+      exitCode: 1,
+      stdout: '',
+      stderr: 'recouvra sync needs --config FILE: the connections to sync are in the configuration\n',
+    };
   const clock = args.clock ?? systemClock;
   const registry = args.registry ?? adapterRegistry;
   let rt: Runtime;
@@ -49,17 +54,29 @@ export async function runSync(args: SyncArgs): Promise<CommandResult> {
     return { exitCode: 1, stdout: '', stderr: `${(e as Error).message}\n` };
   }
   const secrets = rt.secrets;
-  const redact = (r: CommandResult): CommandResult => ({ ...r, stdout: redactString(r.stdout, secrets), stderr: redactString(r.stderr, secrets) });
+  const redact = (r: CommandResult): CommandResult => ({
+    ...r,
+    stdout: redactString(r.stdout, secrets),
+    stderr: redactString(r.stderr, secrets),
+  });
   const configured = rt.config.connections;
   const unknown = (args.connection ?? []).filter((id) => !configured.some((c) => c.id === id));
   if (unknown.length > 0) {
     rt.logger.close();
-    return redact({ exitCode: 1, stdout: '', stderr: `no connection ${unknown.map((id) => `"${id}"`).join(', ')} in ${args.config} (configured: ${configured.map((c) => c.id).join(', ') || 'none'})\n` });
+    return redact({
+      exitCode: 1,
+      stdout: '',
+      stderr: `no connection ${unknown.map((id) => `"${id}"`).join(', ')} in ${args.config} (configured: ${configured.map((c) => c.id).join(', ') || 'none'})\n`,
+    });
   }
   const selected = args.connection?.length ? configured.filter((c) => args.connection!.includes(c.id)) : configured;
   if (selected.length === 0) {
     rt.logger.close();
-    return redact({ exitCode: 1, stdout: '', stderr: `nothing to sync: ${args.config} has no connections (add one under \`connections:\`, see README.md "Odoo connection")\n` });
+    return redact({
+      exitCode: 1,
+      stdout: '',
+      stderr: `nothing to sync: ${args.config} has no connections (add one under \`connections:\`, see README.md "Odoo connection")\n`,
+    });
   }
 
   let store: Store | undefined;
@@ -68,28 +85,54 @@ export async function runSync(args: SyncArgs): Promise<CommandResult> {
   try {
     store = await openStore(rt.config.store);
     await store.migrate();
-    display = args.progress ? args.progress(rt) : process.stderr.isTTY ? new TerminalProgress(rt.logger) : new PhaseLogProgress(rt.logger);
+    display = args.progress
+      ? args.progress(rt)
+      : process.stderr.isTTY
+        ? new TerminalProgress(rt.logger)
+        : new PhaseLogProgress(rt.logger);
     for (const conn of selected) {
-      const summary = await syncOne(conn, registry, store, rt, clock, { full: args.full ?? false, fromScratch: args.fromScratch ?? false }, display);
+      const summary = await syncOne(
+        conn,
+        registry,
+        store,
+        rt,
+        clock,
+        { full: args.full ?? false, fromScratch: args.fromScratch ?? false },
+        display,
+      );
       display.connectionDone(conn.id, summary.error !== undefined);
       summaries.push(summary);
     }
   } catch (e) {
     display?.close();
     display = undefined;
-    return redact({ exitCode: 1, stdout: summaries.length ? renderSummaries(summaries, args.json ?? false) : '', stderr: `${(e as Error).message}\n` });
+    return redact({
+      exitCode: 1,
+      stdout: summaries.length ? renderSummaries(summaries, args.json ?? false) : '',
+      stderr: `${(e as Error).message}\n`,
+    });
   } finally {
     display?.close();
     await store?.close();
     rt.logger.close();
   }
   const failed = summaries.filter((s) => s.error !== undefined);
-  const stderr = failed.length ? `${failed.length} of ${summaries.length} connection(s) failed: ${failed.map((s) => s.connection).join(', ')}\n` : '';
+  const stderr = failed.length
+    ? `${failed.length} of ${summaries.length} connection(s) failed: ${failed.map((s) => s.connection).join(', ')}\n`
+    : '';
   return redact({ exitCode: failed.length ? 1 : 0, stdout: renderSummaries(summaries, args.json ?? false), stderr });
 }
 
 /** Creates the connection's adapter, syncs it and closes it; any failure becomes the summary's error. */
-async function syncOne(conn: { id: string; type: string }, registry: AdapterRegistry, store: Store, rt: Runtime, clock: Clock, options: { full: boolean; fromScratch: boolean }, display: ProgressDisplay): Promise<SyncSummary> {
+async function syncOne(
+  conn: { id: string; type: string },
+  registry: AdapterRegistry,
+  store: Store,
+  rt: Runtime,
+  clock: Clock,
+  options: { full: boolean; fromScratch: boolean },
+  display: ProgressDisplay,
+): Promise<SyncSummary> {
   const started = clock.now().getTime();
   let adapter: ErpAdapter | undefined;
   try {
@@ -109,9 +152,29 @@ async function syncOne(conn: { id: string; type: string }, registry: AdapterRegi
       onProgress: (p) => display.update(p),
     });
   } catch (e) {
-    const error = e instanceof AdapterError ? { code: e.code, message: e.userMessage } : { code: 'SYNC_FAILED', message: e instanceof Error ? e.message : String(e) };
-    rt.logger.error(`sync ${conn.id} stopped: ${error.code}: ${error.message}`, { connection: conn.id, code: error.code });
-    return { connection: conn.id, read: 0, new: 0, changed: 0, unchanged: 0, closed: 0, quarantined: 0, debtors: 0, pages: 0, warnings: 0, reconciled: false, durationMs: clock.now().getTime() - started, error };
+    const error =
+      e instanceof AdapterError
+        ? { code: e.code, message: e.userMessage }
+        : { code: 'SYNC_FAILED', message: e instanceof Error ? e.message : String(e) };
+    rt.logger.error(`sync ${conn.id} stopped: ${error.code}: ${error.message}`, {
+      connection: conn.id,
+      code: error.code,
+    });
+    return {
+      connection: conn.id,
+      read: 0,
+      new: 0,
+      changed: 0,
+      unchanged: 0,
+      closed: 0,
+      quarantined: 0,
+      debtors: 0,
+      pages: 0,
+      warnings: 0,
+      reconciled: false,
+      durationMs: clock.now().getTime() - started,
+      error,
+    };
   } finally {
     try {
       await adapter?.close();
@@ -153,12 +216,29 @@ export function renderSummaries(summaries: SyncSummary[], json: boolean): string
 
 export function syncCommand(): Command {
   return new Command('sync')
-    .description('pull receivables and debtors from every configured ERP connection into the store (one pass with --once)')
+    .description(
+      'pull receivables and debtors from every configured ERP connection into the store (one pass with --once)',
+    )
     .requiredOption('-c, --config <file>', 'configuration file (YAML) with the connections')
-    .option('--once', 'run one sync of each connection and exit (required: the continuous daemon is `recouvra run`, coming)')
+    .option(
+      '--once',
+      'run one sync of each connection and exit (required: the continuous daemon is `recouvra run`, coming)',
+    )
     .option('--connection <id...>', 'only these connection ids (default: all)')
     .option('--full', 'also run a full reconciliation (catches deletions and anything an incremental read missed)')
-    .option('--from-scratch', 'ignore the saved cursors and read everything again, then reconcile (a damaged cursor, a restored ERP database)')
+    .option(
+      '--from-scratch',
+      'ignore the saved cursors and read everything again, then reconcile (a damaged cursor, a restored ERP database)',
+    )
     .option('--json', 'print the summaries as JSON instead of a table')
-    .action(async (opts: { config: string; once?: boolean; connection?: string[]; full?: boolean; fromScratch?: boolean; json?: boolean }) => emit(await runSync(opts)));
+    .action(
+      async (opts: {
+        config: string;
+        once?: boolean;
+        connection?: string[];
+        full?: boolean;
+        fromScratch?: boolean;
+        json?: boolean;
+      }) => emit(await runSync(opts)),
+    );
 }

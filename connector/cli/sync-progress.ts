@@ -100,7 +100,13 @@ export class PhaseLogProgress extends PhaseTracker {
   protected started(): void {}
   protected progressed(): void {}
   protected ended(p: Phase, at: number, stopped: boolean): void {
-    const meta = { connection: p.connection, phase: p.phase, done: p.done, total: p.total, durationMs: Math.round(at - p.startedAt) };
+    const meta = {
+      connection: p.connection,
+      phase: p.phase,
+      done: p.done,
+      total: p.total,
+      durationMs: Math.round(at - p.startedAt),
+    };
     if (stopped) this.logger.warn(endLine(p, at, true), meta);
     else this.logger.info(endLine(p, at, false), meta);
   }
@@ -129,7 +135,15 @@ export class TerminalProgress extends PhaseTracker {
     // The terminal's settings are left alone (cursor shown, wrapping on, bars cut to its width):
     // cli-progress restores them only from a SIGINT handler, and any SIGINT handler stops
     // Ctrl-C from ending the sync. An interrupted sync is safe: each page is saved with its cursor.
-    this.bars = new MultiBar({ stream, format: BAR_FORMAT, barsize: 30, etaBuffer: 50, hideCursor: false, linewrap: true, gracefulExit: false });
+    this.bars = new MultiBar({
+      stream,
+      format: BAR_FORMAT,
+      barsize: 30,
+      etaBuffer: 50,
+      hideCursor: false,
+      linewrap: true,
+      gracefulExit: false,
+    });
     const bars = this.bars;
     this.aboveBars = new winston.transports.Stream({
       stream: new Writable({

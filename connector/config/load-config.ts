@@ -36,7 +36,13 @@ export function readConfigText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ProblemsError(`cannot read configuration ${file}`, [{ file, path: [], message: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message }]);
+    throw new ProblemsError(`cannot read configuration ${file}`, [
+      {
+        file,
+        path: [],
+        message: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message,
+      },
+    ]);
   }
 }
 
@@ -89,13 +95,16 @@ export function inspectConfig(file: string, text: string, options: LoadConfigOpt
   // A variable that is not set is one problem: the empty value it left is not reported again.
   problems.push(...found.filter((p) => !unset.some((u) => startsWith(p.path, u))));
   const all = dedupe(problems);
-  const sound = (path: readonly (string | number)[]) => !all.some((p) => startsWith(p.path, path) || startsWith(path, p.path));
+  const sound = (path: readonly (string | number)[]) =>
+    !all.some((p) => startsWith(p.path, path) || startsWith(path, p.path));
   const rawAt = (path: readonly (string | number)[]): unknown => {
     let v: unknown = interpolated;
-    for (const segment of path) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[segment] : undefined;
+    for (const segment of path)
+      v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[segment] : undefined;
     return v;
   };
-  const loaded = all.length === 0 && parsed.success ? { config: parsed.data, secrets: [...secrets], warnings, file } : undefined;
+  const loaded =
+    all.length === 0 && parsed.success ? { config: parsed.data, secrets: [...secrets], warnings, file } : undefined;
   return {
     file,
     ...(loaded ? { loaded } : {}),
@@ -145,7 +154,12 @@ function interpolate(
       const v = env[name];
       if (v === undefined || v === '') {
         if (fallback !== undefined) return fallback;
-        problems.push({ file: y.file, path, message: `environment variable ${name} is not set (write \${${name}:-default} to give a default)`, ...locate(y, path) });
+        problems.push({
+          file: y.file,
+          path,
+          message: `environment variable ${name} is not set (write \${${name}:-default} to give a default)`,
+          ...locate(y, path),
+        });
         unset.push(path);
         return '';
       }
@@ -154,15 +168,19 @@ function interpolate(
       return v;
     });
     if (!fromEnv && typeof key === 'string' && isSecretKey(key) && out !== '') {
-      warnings.push(`${y.file}: ${path.join('.')} holds a secret in clear text; write it as \${SOME_ENV_VAR} and set the variable instead`);
+      warnings.push(
+        `${y.file}: ${path.join('.')} holds a secret in clear text; write it as \${SOME_ENV_VAR} and set the variable instead`,
+      );
       secrets.add(out);
     }
     return out;
   }
-  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...path, i], env, y, problems, secrets, warnings, unset));
+  if (Array.isArray(value))
+    return value.map((v, i) => interpolate(v, [...path, i], env, y, problems, secrets, warnings, unset));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, [...path, k], env, y, problems, secrets, warnings, unset);
+    for (const [k, v] of Object.entries(value))
+      out[k] = interpolate(v, [...path, k], env, y, problems, secrets, warnings, unset);
     return out;
   }
   return value;
@@ -179,7 +197,13 @@ function checkConnections(data: unknown, registry: AdapterRegistry, y: LocatedYa
     if (!base.success) return;
     const conn = base.data;
     const previous = seen.get(conn.id);
-    if (previous !== undefined) problems.push({ file: y.file, path: ['connections', i, 'id'], message: `duplicate connection id "${conn.id}" (also connections[${previous}])`, ...locate(y, ['connections', i, 'id']) });
+    if (previous !== undefined)
+      problems.push({
+        file: y.file,
+        path: ['connections', i, 'id'],
+        message: `duplicate connection id "${conn.id}" (also connections[${previous}])`,
+        ...locate(y, ['connections', i, 'id']),
+      });
     seen.set(conn.id, i);
     const def = registry[conn.type];
     if (!def) {

@@ -36,7 +36,9 @@ export class ProblemsError extends Error {
     readonly what: string,
     readonly problems: Problem[],
   ) {
-    super(`${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
+    super(
+      `${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`,
+    );
     this.name = 'ProblemsError';
   }
 }
@@ -65,7 +67,11 @@ export function parseYamlFile(file: string, text: string): LocatedYaml {
 }
 
 /** Line and column of the node at `path` (or of the closest existing parent), and of a key when asked. */
-export function locate(y: LocatedYaml, path: readonly (string | number)[], key?: string): { line: number; column: number } | undefined {
+export function locate(
+  y: LocatedYaml,
+  path: readonly (string | number)[],
+  key?: string,
+): { line: number; column: number } | undefined {
   let node: unknown = y.doc.contents;
   let best: Node | undefined = node as Node | undefined;
   for (const segment of path) {
@@ -109,7 +115,8 @@ export function problemsFromZod(
     }
     const key = local[local.length - 1];
     // zod's own words for a key left out ("Invalid input: expected string, received undefined") do not say which key is missing.
-    const missing = issue.code === 'invalid_type' && typeof key === 'string' && /received undefined$/.test(issue.message);
+    const missing =
+      issue.code === 'invalid_type' && typeof key === 'string' && /received undefined$/.test(issue.message);
     const message = missing ? `required key "${key}" is missing (a ${issue.expected})` : issue.message;
     out.push({ file, path, message, ...(y ? locate(y, path) : {}) });
   }

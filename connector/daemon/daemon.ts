@@ -42,7 +42,14 @@ export interface DaemonParts {
   /** Where sync, action and error figures go (Prometheus). */
   metrics?: Metrics;
   /** Demo: tick on the (faster) clock instead of cron. */
-  simulatedSchedule?: { syncSeconds: number; evaluateSeconds: number; outboxSeconds: number; reconcileSeconds: number; trackSeconds: number; lawfirmSeconds?: number };
+  simulatedSchedule?: {
+    syncSeconds: number;
+    evaluateSeconds: number;
+    outboxSeconds: number;
+    reconcileSeconds: number;
+    trackSeconds: number;
+    lawfirmSeconds?: number;
+  };
   /** The providers asked what became of the SMS and letters they accepted (the `track` job); absent ones are not asked. */
   tracking?: { sms?: SmsProvider; postal?: PostalProvider };
   /** The law-firm partner: its events are polled by the `lawfirm` job (the webhook brings them sooner). */
@@ -107,7 +114,8 @@ export class Daemon {
     const { queue, clock, logger } = this.parts;
     const at = clock.now().toISOString();
     try {
-      for (const id of this.parts.connections.keys()) await queue.enqueue('sync', { connection: id, then: 'evaluate' }, { jobId: `sync/${id}/start/${at}` });
+      for (const id of this.parts.connections.keys())
+        await queue.enqueue('sync', { connection: id, then: 'evaluate' }, { jobId: `sync/${id}/start/${at}` });
       if (this.parts.connections.size === 0) await queue.enqueue('evaluate', {}, { jobId: `evaluate/start/${at}` });
     } catch (e) {
       // The schedules go on: their ticks enqueue the same work later.
@@ -121,7 +129,11 @@ export class Daemon {
     } finally {
       // Once, whatever the sync's outcome: what is in the store is evaluated, the rest at the next tick.
       if (job.data['then'] === 'evaluate') {
-        await this.parts.queue.enqueue('evaluate', {}, { jobId: `evaluate/after/${job.id}` }).catch((e: unknown) => this.parts.logger.error(`could not enqueue the evaluation after ${job.id}: ${(e as Error).message}`));
+        await this.parts.queue
+          .enqueue('evaluate', {}, { jobId: `evaluate/after/${job.id}` })
+          .catch((e: unknown) =>
+            this.parts.logger.error(`could not enqueue the evaluation after ${job.id}: ${(e as Error).message}`),
+          );
       }
     }
   }
@@ -136,17 +148,41 @@ export class Daemon {
     const d = config.daemon;
     const demo = this.parts.simulatedSchedule;
     const entries: ScheduleEntry[] = [];
-    const add = (label: string, name: JobName, data: Record<string, string>, cronExpr: string, everySimulatedSeconds: number) =>
-      entries.push({ label, cron: cronExpr, everySimulatedSeconds, enqueue: async (tick) => void (await this.parts.queue.enqueue(name, data, { jobId: `${name}/${data['connection'] ?? 'all'}/${tick.toISOString()}` })) });
+    const add = (
+      label: string,
+      name: JobName,
+      data: Record<string, string>,
+      cronExpr: string,
+      everySimulatedSeconds: number,
+    ) =>
+      entries.push({
+        label,
+        cron: cronExpr,
+        everySimulatedSeconds,
+        enqueue: async (tick) =>
+          void (await this.parts.queue.enqueue(name, data, {
+            jobId: `${name}/${data['connection'] ?? 'all'}/${tick.toISOString()}`,
+          })),
+      });
     for (const id of this.parts.connections.keys()) {
       add(`sync ${id}`, 'sync', { connection: id }, d.syncCron, demo?.syncSeconds ?? 300);
       add(`reconcile ${id}`, 'reconcile', { connection: id }, d.reconcileCron, demo?.reconcileSeconds ?? 86_400);
     }
     add('evaluate', 'evaluate', {}, d.evaluateCron, demo?.evaluateSeconds ?? 3_600);
     add('outbox', 'outbox', {}, d.outboxCron, demo?.outboxSeconds ?? 15);
-    if (this.parts.tracking?.sms || this.parts.tracking?.postal) add('track', 'track', {}, d.trackCron, demo?.trackSeconds ?? 600);
-    if (this.parts.lawfirm) add(`lawfirm ${this.parts.lawfirm.link.id}`, 'lawfirm', {}, this.parts.lawfirm.pollCron, demo?.lawfirmSeconds ?? 300);
-    return demo ? startSimulatedScheduler(entries, { clock, logger }) : startCronScheduler(entries, { timezone: config.company.timezone, logger });
+    if (this.parts.tracking?.sms || this.parts.tracking?.postal)
+      add('track', 'track', {}, d.trackCron, demo?.trackSeconds ?? 600);
+    if (this.parts.lawfirm)
+      add(
+        `lawfirm ${this.parts.lawfirm.link.id}`,
+        'lawfirm',
+        {},
+        this.parts.lawfirm.pollCron,
+        demo?.lawfirmSeconds ?? 300,
+      );
+    return demo
+      ? startSimulatedScheduler(entries, { clock, logger })
+      : startCronScheduler(entries, { timezone: config.company.timezone, logger });
   }
 
   private async sync(job: RunningJob, mode: 'auto' | 'full'): Promise<void> {
@@ -169,7 +205,8 @@ export class Daemon {
     const error = summary.error;
     if (!error) return;
     // A 429 slows this connection's queue down; it does not burn retries (STYLE.md habit 7).
-    if (error.kind === 'rate_limit') throw new RateLimitedError(error.retryAfterMs ?? 60_000, `${error.code}: ${error.message}`);
+    if (error.kind === 'rate_limit')
+      throw new RateLimitedError(error.retryAfterMs ?? 60_000, `${error.code}: ${error.message}`);
     if (error.kind === 'config') throw new UnrecoverableJobError(`${error.code}: ${error.message}`);
     throw new Error(`${error.code}: ${error.message}`);
   }
@@ -189,7 +226,9 @@ export class Daemon {
       if (run.cases % EVALUATE_YIELD_EVERY === 0) {
         await new Promise((r) => setImmediate(r));
         if (this.stopping !== undefined) {
-          logger.info(`evaluation stopped after ${run.cases} case(s): the daemon is stopping; the next run takes the rest`);
+          logger.info(
+            `evaluation stopped after ${run.cases} case(s): the daemon is stopping; the next run takes the rest`,
+          );
           break;
         }
       }
@@ -204,16 +243,38 @@ export class Daemon {
         logger.error(`evaluate ${snapshot.case.id}: ${(e as Error).message}`, { caseId: snapshot.case.id });
       }
     }
-    logger.log(this.routineLevel, `evaluated ${run.cases} case(s) as of ${asOf}: ${run.decided} decision(s)${run.errors ? `, ${run.errors} error(s)` : ''}`);
-    if (run.decided > 0) await this.parts.queue.enqueue('outbox', {}, { jobId: `outbox/after-evaluate/${clock.now().toISOString()}` });
+    logger.log(
+      this.routineLevel,
+      `evaluated ${run.cases} case(s) as of ${asOf}: ${run.decided} decision(s)${run.errors ? `, ${run.errors} error(s)` : ''}`,
+    );
+    if (run.decided > 0)
+      await this.parts.queue.enqueue('outbox', {}, { jobId: `outbox/after-evaluate/${clock.now().toISOString()}` });
     return run;
   }
 
   private async dispatch(): Promise<void> {
     const { store, clock, logger, performers } = this.parts;
     const metrics = this.parts.metrics;
-    const result = await dispatchActions({ store, performers, clock, logger, budgets: this.parts.config.daemon.retry, lanes: this.parts.config.daemon.lanes, connections: [...this.parts.connections.keys()], ...(metrics ? { onOutcome: (kind: ActionKind, outcome: 'done' | 'retried' | 'failed') => metrics.observeAction(kind, outcome) } : {}) });
-    if (result.done + result.retried + result.failed > 0) logger.log(this.routineLevel, `outbox: ${result.done} done, ${result.retried} to retry, ${result.failed} failed${result.rateLimitedMs ? `; a channel asked to wait ${result.rateLimitedMs} ms` : ''}${result.stopped?.length ? `; held until the next run: ${result.stopped.map((x) => `${x.lane} (${x.reason})`).join(', ')}` : ''}`);
+    const result = await dispatchActions({
+      store,
+      performers,
+      clock,
+      logger,
+      budgets: this.parts.config.daemon.retry,
+      lanes: this.parts.config.daemon.lanes,
+      connections: [...this.parts.connections.keys()],
+      ...(metrics
+        ? {
+            onOutcome: (kind: ActionKind, outcome: 'done' | 'retried' | 'failed') =>
+              metrics.observeAction(kind, outcome),
+          }
+        : {}),
+    });
+    if (result.done + result.retried + result.failed > 0)
+      logger.log(
+        this.routineLevel,
+        `outbox: ${result.done} done, ${result.retried} to retry, ${result.failed} failed${result.rateLimitedMs ? `; a channel asked to wait ${result.rateLimitedMs} ms` : ''}${result.stopped?.length ? `; held until the next run: ${result.stopped.map((x) => `${x.lane} (${x.reason})`).join(', ')}` : ''}`,
+      );
   }
 
   /** Reads the firm's events after the saved cursor (what a lost webhook did not bring). */
@@ -222,27 +283,54 @@ export class Daemon {
     if (!link) throw new UnrecoverableJobError('no law-firm partner in the configuration');
     const polled = await link.poll().catch((e: unknown) => {
       // A firm that asks to wait holds this queue back; it does not burn the job's attempts.
-      if (e instanceof AdapterError && e.kind === 'rate_limit') throw new RateLimitedError(e.retryAfterMs ?? 60_000, `${e.code}: ${e.userMessage}`);
+      if (e instanceof AdapterError && e.kind === 'rate_limit')
+        throw new RateLimitedError(e.retryAfterMs ?? 60_000, `${e.code}: ${e.userMessage}`);
       throw e;
     });
-    if (polled.applied + polled.refused > 0) this.parts.logger.log(this.routineLevel, `law firm ${link.id}: ${polled.applied} event(s) applied, ${polled.duplicates} already known, ${polled.refused} quarantined`);
+    if (polled.applied + polled.refused > 0)
+      this.parts.logger.log(
+        this.routineLevel,
+        `law firm ${link.id}: ${polled.applied} event(s) applied, ${polled.duplicates} already known, ${polled.refused} quarantined`,
+      );
     // Payments the ledger shows on files the firm works are reported to it (a full one asks it to close).
     const reports = await pendingPaymentReports(this.parts.store, this.parts.clock, link.id);
     for (const caseId of new Set(reports.map((r) => r.caseId))) {
       const c = await this.parts.store.getCase(caseId);
-      if (c) await this.parts.store.applyCaseChange({ expected: c, caseAfter: c, actions: reports.filter((r) => r.caseId === caseId), journal: [] });
+      if (c)
+        await this.parts.store.applyCaseChange({
+          expected: c,
+          caseAfter: c,
+          actions: reports.filter((r) => r.caseId === caseId),
+          journal: [],
+        });
     }
-    if (reports.length > 0) await this.parts.queue.enqueue('outbox', {}, { jobId: `outbox/after-lawfirm/${this.parts.clock.now().toISOString()}` });
+    if (reports.length > 0)
+      await this.parts.queue.enqueue(
+        'outbox',
+        {},
+        { jobId: `outbox/after-lawfirm/${this.parts.clock.now().toISOString()}` },
+      );
   }
 
   /** Asks the providers what became of the messages they accepted; journals statuses and keeps proofs. */
   private async track(): Promise<void> {
     const { store, clock, logger } = this.parts;
     const metrics = this.parts.metrics;
-    const result = await trackDeliveries({ store, clock, logger, ...this.parts.tracking, ...(metrics ? { onStatus: (channel: string, status: string) => metrics.observeDelivery(channel, status) } : {}) });
-    if (result.checked > 0) logger.log(this.routineLevel, `tracking: ${result.checked} checked, ${result.events} new status(es), ${result.proofs} proof(s), ${result.finished} final${result.errors ? `, ${result.errors} error(s)` : ''}`);
+    const result = await trackDeliveries({
+      store,
+      clock,
+      logger,
+      ...this.parts.tracking,
+      ...(metrics ? { onStatus: (channel: string, status: string) => metrics.observeDelivery(channel, status) } : {}),
+    });
+    if (result.checked > 0)
+      logger.log(
+        this.routineLevel,
+        `tracking: ${result.checked} checked, ${result.events} new status(es), ${result.proofs} proof(s), ${result.finished} final${result.errors ? `, ${result.errors} error(s)` : ''}`,
+      );
     // A provider that asks to wait delays this job only: the rows are checked again after the delay.
-    if (result.rateLimitedMs !== undefined) throw new RateLimitedError(result.rateLimitedMs, 'a provider asked to slow down');
+    if (result.rateLimitedMs !== undefined)
+      throw new RateLimitedError(result.rateLimitedMs, 'a provider asked to slow down');
   }
 
   /** The demo's ticks come every few real seconds and it logs one line per demo day instead: its routine lines are debug. */
@@ -252,6 +340,10 @@ export class Daemon {
 
   private logSummary(s: SyncSummary): void {
     if (s.read === 0 && !s.error) return;
-    this.parts.logger.log(s.error ? 'info' : this.routineLevel, `sync ${s.connection}: read ${s.read}, new ${s.new}, changed ${s.changed}, closed ${s.closed}, quarantined ${s.quarantined}${s.reconciled ? ', reconciled' : ''}${s.error ? `, stopped: ${s.error.code}` : ''}`, { connection: s.connection });
+    this.parts.logger.log(
+      s.error ? 'info' : this.routineLevel,
+      `sync ${s.connection}: read ${s.read}, new ${s.new}, changed ${s.changed}, closed ${s.closed}, quarantined ${s.quarantined}${s.reconciled ? ', reconciled' : ''}${s.error ? `, stopped: ${s.error.code}` : ''}`,
+      { connection: s.connection },
+    );
   }
 }

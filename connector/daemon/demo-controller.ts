@@ -88,7 +88,12 @@ const COUNTED: readonly { kinds: readonly Action['kind'][]; one: string; many: s
  * One line per demo day: the outbox rows done since the last line, by kind, the customers'
  * payments, the approvals, and the cases waiting for approval. Rows are counted once, by id.
  */
-export function demoDiary(options: { store: Store; logger: Logger; takePayments?: () => number; takeApprovals?: () => number }): { close(day: IsoDate): Promise<string> } {
+export function demoDiary(options: {
+  store: Store;
+  logger: Logger;
+  takePayments?: () => number;
+  takeApprovals?: () => number;
+}): { close(day: IsoDate): Promise<string> } {
   const counted = new Set<string>();
   return {
     close: async (day) => {

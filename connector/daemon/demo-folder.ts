@@ -11,7 +11,15 @@ import { join, resolve } from 'node:path';
 export const DEMO_MARKER = '.recouvra-demo';
 
 /** What the demo writes into its folder; only these are cleared at the next start. */
-export const DEMO_ENTRIES = ['recouvra.sqlite', 'recouvra.sqlite-wal', 'recouvra.sqlite-shm', 'recouvra.sqlite-journal', 'mail', 'recouvra.yaml', 'demo.env'] as const;
+export const DEMO_ENTRIES = [
+  'recouvra.sqlite',
+  'recouvra.sqlite-wal',
+  'recouvra.sqlite-shm',
+  'recouvra.sqlite-journal',
+  'mail',
+  'recouvra.yaml',
+  'demo.env',
+] as const;
 
 const MARKER_TEXT = [
   'This folder was created by `recouvra run` (the demo) and belongs to it.',
@@ -26,7 +34,9 @@ export class DemoFolderRefused extends Error {
     readonly folder: string,
     reason: string,
   ) {
-    super(`the demo will not use ${folder}: ${reason}. Give --data-dir a new or empty folder (default ./data/demo); nothing in ${folder} was changed`);
+    super(
+      `the demo will not use ${folder}: ${reason}. Give --data-dir a new or empty folder (default ./data/demo); nothing in ${folder} was changed`,
+    );
     this.name = 'DemoFolderRefused';
   }
 }
@@ -52,9 +62,15 @@ export function prepareDemoFolder(dir: string): string {
   if (!isMarker(join(folder, DEMO_MARKER))) {
     const shown = entries.slice(0, 3).join(', ') + (entries.length > 3 ? `, … (${entries.length} entries)` : '');
     // A folder of a demo run before the marker existed looks like this; it is still not ours to delete.
-    const earlierDemo = entries.every((e) => (DEMO_ENTRIES as readonly string[]).includes(e)) && entries.includes('mail');
-    const hint = earlierDemo ? `; if it is the folder of an earlier demo, delete it yourself (rm -r ${folder}) and start again` : '';
-    throw new DemoFolderRefused(folder, `it is not empty (${shown}) and was not created by the demo (no ${DEMO_MARKER} file in it)${hint}`);
+    const earlierDemo =
+      entries.every((e) => (DEMO_ENTRIES as readonly string[]).includes(e)) && entries.includes('mail');
+    const hint = earlierDemo
+      ? `; if it is the folder of an earlier demo, delete it yourself (rm -r ${folder}) and start again`
+      : '';
+    throw new DemoFolderRefused(
+      folder,
+      `it is not empty (${shown}) and was not created by the demo (no ${DEMO_MARKER} file in it)${hint}`,
+    );
   }
   for (const name of DEMO_ENTRIES) rmSync(join(folder, name), { recursive: true, force: true });
   return folder;
@@ -62,7 +78,9 @@ export function prepareDemoFolder(dir: string): string {
 
 function isMarker(path: string): boolean {
   try {
-    return lstatSync(path).isFile() && readFileSync(path, 'utf8').startsWith('This folder was created by `recouvra run`');
+    return (
+      lstatSync(path).isFile() && readFileSync(path, 'utf8').startsWith('This folder was created by `recouvra run`')
+    );
   } catch {
     return false;
   }

@@ -55,7 +55,14 @@ export interface DemoEnvironment {
   sms: SmsSimulator;
   postal: PostalSimulator;
   /** Schedules in simulated seconds. */
-  schedule: { syncSeconds: number; evaluateSeconds: number; outboxSeconds: number; reconcileSeconds: number; trackSeconds: number; lawfirmSeconds: number };
+  schedule: {
+    syncSeconds: number;
+    evaluateSeconds: number;
+    outboxSeconds: number;
+    reconcileSeconds: number;
+    trackSeconds: number;
+    lawfirmSeconds: number;
+  };
   /** The law-firm partner: a simulated firm over its HTTP contract. */
   lawfirm: NonNullable<Config['lawfirm']>;
   lawfirmSimulator: LawFirmSimulator;
@@ -84,22 +91,52 @@ const DAILY_PAYMENT_RATE = 0.02;
 export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> {
   const clock = scaledClock(new Date(DEMO_START), options.clockSpeed);
   const dataDir = prepareDemoFolder(options.dataDir);
-  const db = createDemoOdooDatabase({ invoices: options.invoices, seed: options.seed, startAt: new Date(DEMO_START), now: () => clock.now() });
+  const db = createDemoOdooDatabase({
+    invoices: options.invoices,
+    seed: options.seed,
+    startAt: new Date(DEMO_START),
+    now: () => clock.now(),
+  });
   const odoo = await new OdooSimulator({ db, version: '18.0' }).start();
   const smtp = await startSmtpSink(join(dataDir, 'mail'));
   const sms = await new SmsSimulator({ startAt: DEMO_START, speed: options.clockSpeed, seed: options.seed }).start();
-  const postal = await new PostalSimulator({ startAt: DEMO_START, speed: options.clockSpeed, seed: options.seed }).start();
+  const postal = await new PostalSimulator({
+    startAt: DEMO_START,
+    speed: options.clockSpeed,
+    seed: options.seed,
+  }).start();
   // The firm pushes its events to the daemon's API: the API's port is chosen now so the firm knows where.
   const apiPort = await freePort();
   const webhookSecret = randomBytes(24).toString('hex');
-  const lawfirm = await new LawFirmSimulator({ startAt: DEMO_START, speed: options.clockSpeed, seed: options.seed, webhook: { url: `http://127.0.0.1:${apiPort}/webhooks/lawfirm`, secret: webhookSecret } }).start();
+  const lawfirm = await new LawFirmSimulator({
+    startAt: DEMO_START,
+    speed: options.clockSpeed,
+    seed: options.seed,
+    webhook: { url: `http://127.0.0.1:${apiPort}/webhooks/lawfirm`, secret: webhookSecret },
+  }).start();
   const payments = payingCustomers(db, clock, options.seed);
-  const connections = [{ id: 'odoo-demo', type: 'odoo', url: odoo.url, database: odoo.database, login: 'recouvra', apiKey: 'recouvra-api-key', overlapSeconds: 6 * 3_600 }];
+  const connections = [
+    {
+      id: 'odoo-demo',
+      type: 'odoo',
+      url: odoo.url,
+      database: odoo.database,
+      login: 'recouvra',
+      apiKey: 'recouvra-api-key',
+      overlapSeconds: 6 * 3_600,
+    },
+  ];
   const company: Config['company'] = {
     name: 'Recouvra Démo SAS',
     timezone: 'Europe/Paris',
     locale: 'fr-FR',
-    address: { kind: 'registered_office', lines: ['12 rue de la Démonstration'], postalCode: '75002', city: 'Paris', country: 'FR' },
+    address: {
+      kind: 'registered_office',
+      lines: ['12 rue de la Démonstration'],
+      postalCode: '75002',
+      city: 'Paris',
+      country: 'FR',
+    },
     siren: '732829320',
     contact: { email: 'recouvrement@demo.recouvra.test', phone: '+33 1 23 45 67 89' },
     payment: { iban: 'FR76 3000 6000 0112 3456 7890 189', bic: 'AGRIFRPP' },
@@ -118,13 +155,38 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
       socketTimeoutMs: 10_000,
     },
     // Demo time runs fast: the SMS hours window would hold messages for hours of real time.
-    sms: { baseUrl: sms.url, apiKey: 'sim-sms-key', senderId: 'Recouvra', timeoutMs: 10_000, maxSegments: 3, contactWindow: { timeZone: 'Europe/Paris', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], ranges: [{ from: '00:00', to: '24:00' }], publicHolidays: 'none', extraHolidays: [] } },
+    sms: {
+      baseUrl: sms.url,
+      apiKey: 'sim-sms-key',
+      senderId: 'Recouvra',
+      timeoutMs: 10_000,
+      maxSegments: 3,
+      contactWindow: {
+        timeZone: 'Europe/Paris',
+        days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+        ranges: [{ from: '00:00', to: '24:00' }],
+        publicHolidays: 'none',
+        extraHolidays: [],
+      },
+    },
     postal: { baseUrl: postal.url, apiKey: 'sim-postal-key', timeoutMs: 30_000, maxPdfBytes: 10 * 1024 * 1024 },
   };
   const days = (n: number) => Math.max(1, Math.round(n * DAY));
-  const api = { enabled: true, host: '127.0.0.1', port: apiPort, token: randomBytes(24).toString('hex'), metricsPublic: true };
+  const api = {
+    enabled: true,
+    host: '127.0.0.1',
+    port: apiPort,
+    token: randomBytes(24).toString('hex'),
+    metricsPublic: true,
+  };
   const storePath = join(dataDir, 'recouvra.sqlite');
-  const files = writeCommandLineConfig({ dataDir, storePath, company, api, odoo: { url: odoo.url, database: odoo.database, login: 'recouvra', apiKey: 'recouvra-api-key' } });
+  const files = writeCommandLineConfig({
+    dataDir,
+    storePath,
+    company,
+    api,
+    odoo: { url: odoo.url, database: odoo.database, login: 'recouvra', apiKey: 'recouvra-api-key' },
+  });
   const autoApprove = !options.manualApproval;
   const cli = (command: string) => `npm run recouvra -- ${command} --config ${shellPath(files.configFile)}`;
   const banner = [
@@ -158,7 +220,12 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     company,
     channels,
     api,
-    lawfirm: { id: 'cabinet-demo', transport: 'api', api: LawFirmHttpConfigSchema.parse({ baseUrl: lawfirm.url, apiKey: lawfirm.apiKey, webhookSecret }), pollCron: '*/5 * * * *' },
+    lawfirm: {
+      id: 'cabinet-demo',
+      transport: 'api',
+      api: LawFirmHttpConfigSchema.parse({ baseUrl: lawfirm.url, apiKey: lawfirm.apiKey, webhookSecret }),
+      pollCron: '*/5 * * * *',
+    },
     lawfirmSimulator: lawfirm,
     connections,
     odooUrl: odoo.url,
@@ -166,7 +233,14 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     mailDir: join(dataDir, 'mail'),
     sms,
     postal,
-    schedule: { syncSeconds: days(0.25), evaluateSeconds: days(1), outboxSeconds: Math.max(1, Math.round(options.clockSpeed)), reconcileSeconds: days(7), trackSeconds: days(0.25), lawfirmSeconds: days(0.25) },
+    schedule: {
+      syncSeconds: days(0.25),
+      evaluateSeconds: days(1),
+      outboxSeconds: Math.max(1, Math.round(options.clockSpeed)),
+      reconcileSeconds: days(7),
+      trackSeconds: days(0.25),
+      lawfirmSeconds: days(0.25),
+    },
     banner,
     ...files,
     autoApprove,
@@ -189,9 +263,21 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
  * day's midnight (UTC): read at start, a clock running thousands of times faster moved by hours
  * between two runs, and invoices near midnight changed day.
  */
-export function createDemoOdooDatabase(options: { seed: number; invoices: number; startAt: Date; now: () => Date }): OdooDatabase {
+export function createDemoOdooDatabase(options: {
+  seed: number;
+  invoices: number;
+  startAt: Date;
+  now: () => Date;
+}): OdooDatabase {
   const seededAt = new Date(Math.floor(options.startAt.getTime() / (DAY * 1000)) * DAY * 1000);
-  return createOdooDatabase({ version: '18.0', l10nFr: true, invoices: options.invoices, seed: options.seed, now: options.now, seededAt });
+  return createOdooDatabase({
+    version: '18.0',
+    l10nFr: true,
+    invoices: options.invoices,
+    seed: options.seed,
+    now: options.now,
+    seededAt,
+  });
 }
 
 /** Customers pay a few open invoices every simulated day, so that cases also close. */
@@ -209,7 +295,12 @@ function payingCustomers(db: OdooDatabase, clock: Clock, seed: number): { stop()
     const day = Math.floor(clock.now().getTime() / 1000 / DAY);
     // Every demo day gets its draw, even when a fast clock passes two between ticks: the same seed pays the same invoices.
     for (; lastDay < day; lastDay++) {
-      const open = db.call('account.move', 'search_read', [[...OPEN_RECEIVABLE_DOMAIN, ['move_type', '=', 'out_invoice']]], { fields: ['amount_residual'], order: 'id asc' }) as { id: number; amount_residual: number }[];
+      const open = db.call(
+        'account.move',
+        'search_read',
+        [[...OPEN_RECEIVABLE_DOMAIN, ['move_type', '=', 'out_invoice']]],
+        { fields: ['amount_residual'], order: 'id asc' },
+      ) as { id: number; amount_residual: number }[];
       for (const move of open) {
         if (move.amount_residual > 0 && random() < DAILY_PAYMENT_RATE) {
           db.payInvoice(move.id, move.amount_residual);
@@ -234,15 +325,35 @@ function payingCustomers(db: OdooDatabase, clock: Clock, seed: number): { stop()
  * Channels and the law firm are left out: the demo wires its simulators in code, and the commands
  * that read this file (cases, approvals, journal) need the store, the company and the connections.
  */
-function writeCommandLineConfig(input: { dataDir: string; storePath: string; company: Config['company']; api: NonNullable<Config['api']>; odoo: { url: string; database: string; login: string; apiKey: string } }): { configFile: string; envFile: string } {
+function writeCommandLineConfig(input: {
+  dataDir: string;
+  storePath: string;
+  company: Config['company'];
+  api: NonNullable<Config['api']>;
+  odoo: { url: string; database: string; login: string; apiKey: string };
+}): { configFile: string; envFile: string } {
   const configFile = join(input.dataDir, 'recouvra.yaml');
   const envFile = join(input.dataDir, 'demo.env');
   const config = {
     version: 1,
     company: input.company,
     store: { driver: 'sqlite', sqlite: { path: input.storePath } },
-    api: { host: input.api.host, port: input.api.port, token: '${RECOUVRA_API_TOKEN}', metricsPublic: input.api.metricsPublic },
-    connections: [{ id: 'odoo-demo', type: 'odoo', url: input.odoo.url, database: input.odoo.database, login: input.odoo.login, apiKey: '${RECOUVRA_DEMO_ODOO_API_KEY}' }],
+    api: {
+      host: input.api.host,
+      port: input.api.port,
+      token: '${RECOUVRA_API_TOKEN}',
+      metricsPublic: input.api.metricsPublic,
+    },
+    connections: [
+      {
+        id: 'odoo-demo',
+        type: 'odoo',
+        url: input.odoo.url,
+        database: input.odoo.database,
+        login: input.odoo.login,
+        apiKey: '${RECOUVRA_DEMO_ODOO_API_KEY}',
+      },
+    ],
   };
   const header = [
     '# Written by `recouvra run` (the demo) for the command line while the demo runs, e.g.',
@@ -252,7 +363,11 @@ function writeCommandLineConfig(input: { dataDir: string; storePath: string; com
     '',
   ].join('\n');
   writeFileSync(configFile, header + stringifyYaml(config));
-  writeFileSync(envFile, `# The demo's secrets, for the variables recouvra.yaml names. Export with: set -a; . ${envFile}; set +a\nRECOUVRA_API_TOKEN=${input.api.token}\nRECOUVRA_DEMO_ODOO_API_KEY=${input.odoo.apiKey}\n`, { mode: 0o600 });
+  writeFileSync(
+    envFile,
+    `# The demo's secrets, for the variables recouvra.yaml names. Export with: set -a; . ${envFile}; set +a\nRECOUVRA_API_TOKEN=${input.api.token}\nRECOUVRA_DEMO_ODOO_API_KEY=${input.odoo.apiKey}\n`,
+    { mode: 0o600 },
+  );
   // The mode given at creation is masked by the umask: set it outright.
   chmodSync(envFile, 0o600);
   return { configFile, envFile };

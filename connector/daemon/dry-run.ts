@@ -75,43 +75,82 @@ const LEDGER_KINDS: readonly ActionKind[] = ['ledger_note', 'ledger_activity', '
 function inert(what: string): never {
   throw new Error(`dry run: the ${what} must never be used`);
 }
-const inertEmail: EmailChannel = { send: () => inert('e-mail channel'), verify: () => inert('e-mail channel'), close: () => undefined };
+const inertEmail: EmailChannel = {
+  send: () => inert('e-mail channel'),
+  verify: () => inert('e-mail channel'),
+  close: () => undefined,
+};
 const inertSms: SmsProvider = { send: () => inert('SMS provider'), status: () => inert('SMS provider') };
-const inertPostal: PostalProvider = { send: () => inert('postal provider'), status: () => inert('postal provider'), proof: () => inert('postal provider') };
+const inertPostal: PostalProvider = {
+  send: () => inert('postal provider'),
+  status: () => inert('postal provider'),
+  proof: () => inert('postal provider'),
+};
 
 export function dryRunOutbox(deps: PerformerDeps): DryRunOutbox {
   const { config, store, legal, clock } = deps;
   // The kinds the real run would perform with this configuration: the same function decides.
   const channels = config.channels;
-  const real = buildPerformers({ ...deps, ...(channels.email ? { email: inertEmail } : {}), ...(channels.sms ? { sms: inertSms } : {}), ...(channels.postal ? { postal: inertPostal } : {}) });
+  const real = buildPerformers({
+    ...deps,
+    ...(channels.email ? { email: inertEmail } : {}),
+    ...(channels.sms ? { sms: inertSms } : {}),
+    ...(channels.postal ? { postal: inertPostal } : {}),
+  });
   const performed = new Set(Object.keys(real.performers) as ActionKind[]);
 
-  const look = async (action: Action, now: string): Promise<Omit<DryRunRow, 'actionId' | 'caseId' | 'kind' | 'template'>> => {
-    if (!performed.has(action.kind)) return { outcome: 'no_channel', detail: `no ${action.kind} channel in the configuration` };
+  const look = async (
+    action: Action,
+    now: string,
+  ): Promise<Omit<DryRunRow, 'actionId' | 'caseId' | 'kind' | 'template'>> => {
+    if (!performed.has(action.kind))
+      return { outcome: 'no_channel', detail: `no ${action.kind} channel in the configuration` };
     if (action.notBefore > now) return { outcome: 'later', detail: `not before ${action.notBefore}` };
-    if (!MESSAGE_KINDS.includes(action.kind)) return { outcome: 'would_send', detail: LEDGER_KINDS.includes(action.kind) ? 'written in the ledger' : 'dossier handed to the law firm' };
+    if (!MESSAGE_KINDS.includes(action.kind))
+      return {
+        outcome: 'would_send',
+        detail: LEDGER_KINDS.includes(action.kind) ? 'written in the ledger' : 'dossier handed to the law firm',
+      };
     try {
       const ctx = await actionContext(store, config, legal, action);
       if (ctx === NOTHING_LEFT) return { outcome: 'settled', detail: NOTHING_LEFT };
       const template = action.template ?? (action.kind === 'email' ? 'reminder-1' : 'formal-notice');
       if (action.kind === 'email') {
-        const notice = template === 'formal-notice' ? formalNoticeInput(ctx, config, legal, ['registered_letter', 'email']) : undefined;
+        const notice =
+          template === 'formal-notice'
+            ? formalNoticeInput(ctx, config, legal, ['registered_letter', 'email'])
+            : undefined;
         const rendered = renderTemplate(template, notice ?? ctx.input);
-        if (rendered.to.length === 0) return { outcome: 'would_fail', detail: `debtor ${ctx.debtor.id} has no e-mail address in the ledger` };
+        if (rendered.to.length === 0)
+          return { outcome: 'would_fail', detail: `debtor ${ctx.debtor.id} has no e-mail address in the ledger` };
         return { outcome: 'would_send', detail: `e-mail "${rendered.subject}"` };
       }
       if (action.kind === 'sms') {
-        if (!smsRecipient(ctx.debtor)) return { outcome: 'would_fail', detail: `debtor ${ctx.debtor.id} has no French mobile number in the ledger` };
+        if (!smsRecipient(ctx.debtor))
+          return { outcome: 'would_fail', detail: `debtor ${ctx.debtor.id} has no French mobile number in the ledger` };
         reminderSms(ctx.input);
         return { outcome: 'would_send', detail: 'SMS' };
       }
-      if (!ctx.input.debtor.address) return { outcome: 'would_fail', detail: `debtor ${ctx.debtor.id} has no postal address in the ledger` };
-      if (template === 'formal-notice') formalNoticeInput(ctx, config, legal, action.kind === 'registered_letter' ? ['registered_letter', 'email'] : ['email']);
+      if (!ctx.input.debtor.address)
+        return { outcome: 'would_fail', detail: `debtor ${ctx.debtor.id} has no postal address in the ledger` };
+      if (template === 'formal-notice')
+        formalNoticeInput(
+          ctx,
+          config,
+          legal,
+          action.kind === 'registered_letter' ? ['registered_letter', 'email'] : ['email'],
+        );
       else if (isTemplateName(template) && template !== 'formal-notice') reminderLetter(template, ctx.input);
       else return { outcome: 'would_fail', detail: `no letter for template "${template}"` };
-      return { outcome: 'would_send', detail: `${action.kind === 'registered_letter' ? 'registered letter' : 'letter'} (${template})` };
+      return {
+        outcome: 'would_send',
+        detail: `${action.kind === 'registered_letter' ? 'registered letter' : 'letter'} (${template})`,
+      };
     } catch (e) {
-      return { outcome: 'would_fail', detail: e instanceof AdapterError ? `${e.code}: ${e.userMessage}` : e instanceof Error ? e.message : String(e) };
+      return {
+        outcome: 'would_fail',
+        detail: e instanceof AdapterError ? `${e.code}: ${e.userMessage}` : e instanceof Error ? e.message : String(e),
+      };
     }
   };
 
@@ -124,7 +163,14 @@ export function dryRunOutbox(deps: PerformerDeps): DryRunOutbox {
       const at = clock.now().toISOString();
       const pending = await store.listActions({ status: 'pending' });
       const rows: DryRunRow[] = [];
-      for (const action of pending) rows.push({ actionId: action.id, caseId: action.caseId, kind: action.kind, template: action.template, ...(await look(action, at)) });
+      for (const action of pending)
+        rows.push({
+          actionId: action.id,
+          caseId: action.caseId,
+          kind: action.kind,
+          template: action.template,
+          ...(await look(action, at)),
+        });
       return { at, pending: pending.length, rows };
     },
   };
@@ -165,34 +211,60 @@ function countBy<T>(items: readonly T[], key: (t: T) => string): [string, number
 export function formatDryRunReport(report: DryRunReport): string {
   const of = (o: DryRunOutcome) => report.rows.filter((r) => r.outcome === o);
   const send = of('would_send');
-  const lines = [`DRY RUN as of ${report.at}: nothing was sent. ${report.pending} outbox row(s) are pending and stay so for the real run.`];
+  const lines = [
+    `DRY RUN as of ${report.at}: nothing was sent. ${report.pending} outbox row(s) are pending and stay so for the real run.`,
+  ];
   if (send.length === 0) lines.push('Nothing would go out now.');
   else {
     const families = countBy(send, family);
-    lines.push(`Started for real now, it would at once ${Object.keys(FAMILY_WORDS).flatMap((f) => families.filter(([g]) => g === f).map(([, n]) => FAMILY_WORDS[f]!(n))).join(', ')}.`);
+    lines.push(
+      `Started for real now, it would at once ${Object.keys(FAMILY_WORDS)
+        .flatMap((f) => families.filter(([g]) => g === f).map(([, n]) => FAMILY_WORDS[f]!(n)))
+        .join(', ')}.`,
+    );
     lines.push('By channel:');
     for (const [kind, n] of countBy(send, (r) => r.kind)) {
-      const templates = countBy(send.filter((r) => r.kind === kind && r.template), (r) => r.template!);
-      lines.push(`  ${KIND_WORDS[kind as ActionKind].padEnd(26)} ${String(n).padStart(6)}${templates.length ? `   ${templates.map(([t, c]) => `${t} ${c}`).join(', ')}` : ''}`);
+      const templates = countBy(
+        send.filter((r) => r.kind === kind && r.template),
+        (r) => r.template!,
+      );
+      lines.push(
+        `  ${KIND_WORDS[kind as ActionKind].padEnd(26)} ${String(n).padStart(6)}${templates.length ? `   ${templates.map(([t, c]) => `${t} ${c}`).join(', ')}` : ''}`,
+      );
     }
   }
   const fail = of('would_fail');
   if (fail.length > 0) {
     lines.push(`Would fail now: ${fail.length} (a person must act before the real run):`);
     // One line per reason with the debtor's id taken out, so that a reason shared by many rows reads once.
-    for (const [reason, n] of countBy(fail, (r) => `${r.kind}: ${(r.detail ?? '').replace(/debtor \S+/g, 'debtor …')}`).slice(0, 10)) lines.push(`  ${String(n).padStart(5)} × ${reason}`);
+    for (const [reason, n] of countBy(
+      fail,
+      (r) => `${r.kind}: ${(r.detail ?? '').replace(/debtor \S+/g, 'debtor …')}`,
+    ).slice(0, 10))
+      lines.push(`  ${String(n).padStart(5)} × ${reason}`);
   }
   const settled = of('settled').length;
   if (settled > 0) lines.push(`Settled since they were decided (done without sending): ${settled}`);
   const noChannel = of('no_channel');
-  if (noChannel.length > 0) lines.push(`Waiting for a channel the configuration does not have: ${countBy(noChannel, (r) => r.kind).map(([k, n]) => `${KIND_WORDS[k as ActionKind]} ${n}`).join(', ')}`);
+  if (noChannel.length > 0)
+    lines.push(
+      `Waiting for a channel the configuration does not have: ${countBy(noChannel, (r) => r.kind)
+        .map(([k, n]) => `${KIND_WORDS[k as ActionKind]} ${n}`)
+        .join(', ')}`,
+    );
   const later = of('later').length;
   if (later > 0) lines.push(`Due later (retry delays, contact hours): ${later}`);
   return `${lines.join('\n')}\n`;
 }
 
 /** `--once`: one sync of every connection, one evaluation of every case, through the daemon's own jobs; then the caller reports. */
-export async function dryRunOnce(parts: { daemon: Daemon; queue: JobQueue; connections: Iterable<string>; logger: Logger; pollMs?: number }): Promise<EvaluationRun> {
+export async function dryRunOnce(parts: {
+  daemon: Daemon;
+  queue: JobQueue;
+  connections: Iterable<string>;
+  logger: Logger;
+  pollMs?: number;
+}): Promise<EvaluationRun> {
   const run = randomUUID();
   for (const id of parts.connections) {
     const jobId = `sync/${id}/dry-run/${run}`;
@@ -202,7 +274,9 @@ export async function dryRunOnce(parts: { daemon: Daemon; queue: JobQueue; conne
       if (job?.status === 'completed') break;
       if (job?.status === 'failed') {
         // Cases are evaluated on what the store holds: the report still says what that would send.
-        parts.logger.error(`dry run: the sync of ${id} failed (${job.error ?? 'no reason given'}); evaluating what the store already holds`);
+        parts.logger.error(
+          `dry run: the sync of ${id} failed (${job.error ?? 'no reason given'}); evaluating what the store already holds`,
+        );
         break;
       }
       await new Promise((r) => setTimeout(r, parts.pollMs ?? 200));

@@ -53,11 +53,23 @@ export interface Performers {
 export function buildPerformers(deps: PerformerDeps): Performers {
   const { config, store, legal } = deps;
   const adapters = new Map([...deps.connections].map(([id, c]) => [id, c.adapter]));
-  const ledger = ledgerPerformer({ store, adapters, locale: config.company.locale, ...(deps.procedures ? { afterTitle: { procedures: deps.procedures, timeZone: config.company.timezone } } : {}) });
-  const performers: Partial<Record<ActionKind, Performer>> = { ledger_note: ledger, ledger_activity: ledger, phone_task: ledger };
+  const ledger = ledgerPerformer({
+    store,
+    adapters,
+    locale: config.company.locale,
+    ...(deps.procedures ? { afterTitle: { procedures: deps.procedures, timeZone: config.company.timezone } } : {}),
+  });
+  const performers: Partial<Record<ActionKind, Performer>> = {
+    ledger_note: ledger,
+    ledger_activity: ledger,
+    phone_task: ledger,
+  };
   const email = deps.email ?? (config.channels.email ? createSmtpEmailChannel(config.channels.email) : undefined);
-  const sms = deps.sms ?? (config.channels.sms ? new HttpSmsProvider({ config: config.channels.sms, clock: deps.clock }) : undefined);
-  const postal = deps.postal ?? (config.channels.postal ? new HttpPostalProvider({ config: config.channels.postal }) : undefined);
+  const sms =
+    deps.sms ??
+    (config.channels.sms ? new HttpSmsProvider({ config: config.channels.sms, clock: deps.clock }) : undefined);
+  const postal =
+    deps.postal ?? (config.channels.postal ? new HttpPostalProvider({ config: config.channels.postal }) : undefined);
 
   /** Reads the action's context; a row whose items were all settled since is done without sending. */
   const withContext =
@@ -75,18 +87,39 @@ export function buildPerformers(deps: PerformerDeps): Performers {
     const id = formalNoticeDocumentId(action.id);
     const earlier = await store.getDocument(id);
     if (earlier) return earlier;
-    return store.keepDocument({ id, caseId: action.caseId, actionId: action.id, kind: 'formal_notice', mediaType: 'application/pdf', content: await render(), provenAt: null, createdAt: deps.clock.now().toISOString() });
+    return store.keepDocument({
+      id,
+      caseId: action.caseId,
+      actionId: action.id,
+      kind: 'formal_notice',
+      mediaType: 'application/pdf',
+      content: await render(),
+      provenAt: null,
+      createdAt: deps.clock.now().toISOString(),
+    });
   };
 
   if (email) {
     performers.email = withContext(async (ctx) => {
       const { action } = ctx;
       const template = action.template ?? 'reminder-1';
-      const notice = template === 'formal-notice' ? formalNoticeInput(ctx, config, legal, ['registered_letter', 'email']) : undefined;
+      const notice =
+        template === 'formal-notice'
+          ? formalNoticeInput(ctx, config, legal, ['registered_letter', 'email'])
+          : undefined;
       const pdf = notice ? await keptNotice(action, () => renderFormalNoticePdf(notice)) : undefined;
       const message = composeEmail(template, notice ?? ctx.input, pdf?.content);
       const sent = await email.send({ ...message, idempotencyKey: action.idempotencyKey });
-      return { summary: `e-mail "${message.subject}" sent to ${sent.accepted.length} recipient(s)${pdf ? ' with the formal notice attached' : ''}`, data: { messageId: sent.messageId, accepted: sent.accepted.length, rejected: sent.rejected.length, template, ...(pdf ? { documentId: pdf.id, sha256: pdf.sha256 } : {}) } };
+      return {
+        summary: `e-mail "${message.subject}" sent to ${sent.accepted.length} recipient(s)${pdf ? ' with the formal notice attached' : ''}`,
+        data: {
+          messageId: sent.messageId,
+          accepted: sent.accepted.length,
+          rejected: sent.rejected.length,
+          template,
+          ...(pdf ? { documentId: pdf.id, sha256: pdf.sha256 } : {}),
+        },
+      };
     });
   }
   if (sms) {
@@ -94,9 +127,23 @@ export function buildPerformers(deps: PerformerDeps): Performers {
     performers.sms = withContext(async (ctx) => {
       const { action } = ctx;
       const to = smsRecipient(ctx.debtor);
-      if (!to) throw new AdapterError({ code: 'SMS_NO_NUMBER', kind: 'system', userMessage: `debtor ${ctx.debtor.id} has no French mobile number in the ledger` });
-      const sent = await sms.send({ to, text: reminderSms(ctx.input), senderId, idempotencyKey: action.idempotencyKey });
-      return { summary: `SMS sent (${sent.status})`, data: { providerId: sent.providerId }, delivery: { channel: 'sms', providerId: sent.providerId, status: sent.status } };
+      if (!to)
+        throw new AdapterError({
+          code: 'SMS_NO_NUMBER',
+          kind: 'system',
+          userMessage: `debtor ${ctx.debtor.id} has no French mobile number in the ledger`,
+        });
+      const sent = await sms.send({
+        to,
+        text: reminderSms(ctx.input),
+        senderId,
+        idempotencyKey: action.idempotencyKey,
+      });
+      return {
+        summary: `SMS sent (${sent.status})`,
+        data: { providerId: sent.providerId },
+        delivery: { channel: 'sms', providerId: sent.providerId, status: sent.status },
+      };
     });
   }
   if (postal) {
@@ -104,32 +151,85 @@ export function buildPerformers(deps: PerformerDeps): Performers {
       withContext(async (ctx) => {
         const { action } = ctx;
         const address = ctx.input.debtor.address;
-        if (!address) throw new AdapterError({ code: 'LETTER_NO_ADDRESS', kind: 'system', userMessage: `debtor ${ctx.debtor.id} has no postal address in the ledger` });
+        if (!address)
+          throw new AdapterError({
+            code: 'LETTER_NO_ADDRESS',
+            kind: 'system',
+            userMessage: `debtor ${ctx.debtor.id} has no postal address in the ledger`,
+          });
         const template = action.template ?? 'formal-notice';
         let pdf: Buffer;
         let kept: { id: string; sha256: string } | undefined;
         if (template === 'formal-notice') {
-          const notice = await keptNotice(action, () => renderFormalNoticePdf(formalNoticeInput(ctx, config, legal, kind === 'registered_letter' ? ['registered_letter', 'email'] : ['email'])));
+          const notice = await keptNotice(action, () =>
+            renderFormalNoticePdf(
+              formalNoticeInput(
+                ctx,
+                config,
+                legal,
+                kind === 'registered_letter' ? ['registered_letter', 'email'] : ['email'],
+              ),
+            ),
+          );
           pdf = notice.content;
           kept = { id: notice.id, sha256: notice.sha256 };
-        }
-        else if (isTemplateName(template) && template !== 'formal-notice') pdf = await renderLetter(reminderLetter(template, ctx.input));
-        else throw new AdapterError({ code: 'LETTER_NO_TEMPLATE', kind: 'config', userMessage: `no letter for template "${template}" (a policy step sends letters with reminder or formal-notice templates)` });
-        const sent = await postal.send({ kind, recipient: postalAddress(ctx.debtor.name, address), sender: postalAddress(config.company.name, config.company.address!), pdf, idempotencyKey: action.idempotencyKey });
-        return { summary: `${kind === 'registered_letter' ? 'registered letter with acknowledgement of receipt' : 'letter'} (${template}) handed to the postal service${sent.trackingNumber ? `, tracking ${sent.trackingNumber}` : ''}`, data: { providerId: sent.providerId, trackingNumber: sent.trackingNumber ?? null, status: sent.status, template, ...(kept ? { documentId: kept.id, sha256: kept.sha256 } : {}) }, delivery: { channel: kind, providerId: sent.providerId, status: sent.status } };
+        } else if (isTemplateName(template) && template !== 'formal-notice')
+          pdf = await renderLetter(reminderLetter(template, ctx.input));
+        else
+          throw new AdapterError({
+            code: 'LETTER_NO_TEMPLATE',
+            kind: 'config',
+            userMessage: `no letter for template "${template}" (a policy step sends letters with reminder or formal-notice templates)`,
+          });
+        const sent = await postal.send({
+          kind,
+          recipient: postalAddress(ctx.debtor.name, address),
+          sender: postalAddress(config.company.name, config.company.address!),
+          pdf,
+          idempotencyKey: action.idempotencyKey,
+        });
+        return {
+          summary: `${kind === 'registered_letter' ? 'registered letter with acknowledgement of receipt' : 'letter'} (${template}) handed to the postal service${sent.trackingNumber ? `, tracking ${sent.trackingNumber}` : ''}`,
+          data: {
+            providerId: sent.providerId,
+            trackingNumber: sent.trackingNumber ?? null,
+            status: sent.status,
+            template,
+            ...(kept ? { documentId: kept.id, sha256: kept.sha256 } : {}),
+          },
+          delivery: { channel: kind, providerId: sent.providerId, status: sent.status },
+        };
       });
     performers.letter = letter('letter');
     performers.registered_letter = letter('registered_letter');
   }
-  if (deps.lawfirm) performers.dossier = dossierPerformer({ store, clock: deps.clock, link: deps.lawfirm.link, build: deps.lawfirm.build });
-  return { performers, providers: { ...(sms ? { sms } : {}), ...(postal ? { postal } : {}) }, close: async () => email?.close() };
+  if (deps.lawfirm)
+    performers.dossier = dossierPerformer({
+      store,
+      clock: deps.clock,
+      link: deps.lawfirm.link,
+      build: deps.lawfirm.build,
+    });
+  return {
+    performers,
+    providers: { ...(sms ? { sms } : {}), ...(postal ? { postal } : {}) },
+    close: async () => email?.close(),
+  };
 }
 
 /** The debtor's first French mobile number in E.164 form: the only numbers an SMS goes to. */
 export function smsRecipient(debtor: Debtor): string | undefined {
-  return debtor.phones.map((p) => (isE164(p) ? p : frenchNumberToE164(p))).find((p): p is string => typeof p === 'string' && isFrenchMobile(p));
+  return debtor.phones
+    .map((p) => (isE164(p) ? p : frenchNumberToE164(p)))
+    .find((p): p is string => typeof p === 'string' && isFrenchMobile(p));
 }
 
 function postalAddress(name: string, address: Address): PostalAddress {
-  return { name, addressLines: address.lines, postalCode: address.postalCode, city: address.city, country: address.country };
+  return {
+    name,
+    addressLines: address.lines,
+    postalCode: address.postalCode,
+    city: address.city,
+    country: address.country,
+  };
 }

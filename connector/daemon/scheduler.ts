@@ -30,7 +30,10 @@ export function validCron(expression: string): boolean {
   return cron.validate(expression);
 }
 
-export function startCronScheduler(entries: readonly ScheduleEntry[], options: { timezone: string; logger: Logger }): Scheduler {
+export function startCronScheduler(
+  entries: readonly ScheduleEntry[],
+  options: { timezone: string; logger: Logger },
+): Scheduler {
   const tasks = entries.map((entry) =>
     cron.schedule(
       entry.cron,
@@ -45,18 +48,33 @@ export function startCronScheduler(entries: readonly ScheduleEntry[], options: {
   // Said once at start, so that whoever reads the log knows when something will happen next.
   entries.forEach((entry, i) => {
     const next = tasks[i]!.getNextRun();
-    options.logger.info(`schedule ${entry.label} (${entry.cron}): next at ${next ? `${localTime(next, options.timezone)} ${options.timezone} (${next.toISOString()})` : 'never'}`, { schedule: entry.label });
+    options.logger.info(
+      `schedule ${entry.label} (${entry.cron}): next at ${next ? `${localTime(next, options.timezone)} ${options.timezone} (${next.toISOString()})` : 'never'}`,
+      { schedule: entry.label },
+    );
   });
   return { stop: () => tasks.forEach((t) => void t.stop()) };
 }
 
 /** `2026-12-05 07:10:00` in `timeZone`: the Swedish locale writes dates and times the ISO way. */
 function localTime(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(at);
+  return new Intl.DateTimeFormat('sv-SE', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(at);
 }
 
 /** Ticks on the demo's clock: every entry at each multiple of its period in simulated time. */
-export function startSimulatedScheduler(entries: readonly ScheduleEntry[], options: { clock: Clock; logger: Logger; realPollMs?: number }): Scheduler {
+export function startSimulatedScheduler(
+  entries: readonly ScheduleEntry[],
+  options: { clock: Clock; logger: Logger; realPollMs?: number },
+): Scheduler {
   const last = new Map<ScheduleEntry, number>();
   let running = false;
   const poll = async () => {
@@ -80,7 +98,10 @@ export function startSimulatedScheduler(entries: readonly ScheduleEntry[], optio
   const now = options.clock.now().getTime();
   for (const entry of entries) {
     const period = entry.everySimulatedSeconds * 1000;
-    options.logger.debug(`schedule ${entry.label} (every ${entry.everySimulatedSeconds} s of demo time): now, then at ${new Date(Math.floor(now / period) * period + period).toISOString()} demo time`, { schedule: entry.label });
+    options.logger.debug(
+      `schedule ${entry.label} (every ${entry.everySimulatedSeconds} s of demo time): now, then at ${new Date(Math.floor(now / period) * period + period).toISOString()} demo time`,
+      { schedule: entry.label },
+    );
   }
   void poll();
   const timer = setInterval(() => void poll(), options.realPollMs ?? 250);

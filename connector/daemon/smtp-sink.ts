@@ -31,7 +31,8 @@ export async function startSmtpSink(folder: string): Promise<SmtpSink> {
     authOptional: true,
     logger: false,
     onRcptTo(_address, _session, callback) {
-      if (Date.now() < temporaryUntil) return callback(Object.assign(new Error('4.7.1 Greylisted, please try again later'), { responseCode: 451 }));
+      if (Date.now() < temporaryUntil)
+        return callback(Object.assign(new Error('4.7.1 Greylisted, please try again later'), { responseCode: 451 }));
       if (permanent > 0) {
         permanent--;
         return callback(Object.assign(new Error('5.1.1 Mailbox unavailable'), { responseCode: 550 }));
@@ -62,5 +63,10 @@ export async function startSmtpSink(folder: string): Promise<SmtpSink> {
     if (fault.code === 451) temporaryUntil = Date.now() + fault.forMs;
     else permanent += fault.messages;
   };
-  return { port, count: () => received, refuse, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    port,
+    count: () => received,
+    refuse,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

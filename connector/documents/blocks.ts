@@ -67,7 +67,9 @@ function tableHtml(b: Extract<Block, { kind: 'table' }>): string {
   const align = (i: number) => b.columns[i]?.align ?? 'left';
   const head = `<tr>${b.columns.map((c) => cell('th', c.header, c.align)).join('')}</tr>`;
   const body = b.rows.map((r) => `<tr>${r.map((v, i) => cell('td', v, align(i))).join('')}</tr>`).join('');
-  const foot = (b.footer ?? []).map((r) => `<tr>${r.map((v, i) => cell('td', v, align(i), ';font-weight:bold')).join('')}</tr>`).join('');
+  const foot = (b.footer ?? [])
+    .map((r) => `<tr>${r.map((v, i) => cell('td', v, align(i), ';font-weight:bold')).join('')}</tr>`)
+    .join('');
   return `<table style="border-collapse:collapse;margin:8px 0"><thead>${head}</thead><tbody>${body}</tbody>${foot ? `<tfoot>${foot}</tfoot>` : ''}</table>`;
 }
 

@@ -19,15 +19,36 @@ export interface DocumentContext {
 
 export function contextOf(input: DocumentInput): DocumentContext {
   const w = wordingFor(input.language);
-  return { input, statement: buildStatement(input), w, money: (amount) => formatMoney(amount, input.currency, w.locale) };
+  return {
+    input,
+    statement: buildStatement(input),
+    w,
+    money: (amount) => formatMoney(amount, input.currency, w.locale),
+  };
 }
 
-export function addressLines(address: { lines: string[]; postalCode: string; city: string; country: string }): string[] {
-  return [...address.lines, `${address.postalCode} ${address.city}`, ...(address.country === 'FR' ? [] : [address.country])];
+export function addressLines(address: {
+  lines: string[];
+  postalCode: string;
+  city: string;
+  country: string;
+}): string[] {
+  return [
+    ...address.lines,
+    `${address.postalCode} ${address.city}`,
+    ...(address.country === 'FR' ? [] : [address.country]),
+  ];
 }
 
-export function creditorIdentity(ctx: DocumentContext, creditor: Creditor): { name: string; address: string; siren: string | null } {
-  return { name: creditor.name, address: addressLines(creditor.address).join(', '), siren: creditor.siren ? ctx.w.formatSiren(creditor.siren) : null };
+export function creditorIdentity(
+  ctx: DocumentContext,
+  creditor: Creditor,
+): { name: string; address: string; siren: string | null } {
+  return {
+    name: creditor.name,
+    address: addressLines(creditor.address).join(', '),
+    siren: creditor.siren ? ctx.w.formatSiren(creditor.siren) : null,
+  };
 }
 
 /** The overdue invoices with their days late, the total in the footer row. */
@@ -43,11 +64,23 @@ export function overdueTable(ctx: DocumentContext): Block {
       { header: c.daysLate, align: 'right', weight: 2 },
       { header: c.open, align: 'right', weight: 3 },
     ],
-    rows: statement.overdue.map((l) => [l.number, w.formatDate(l.issueDate), w.formatDate(l.dueDate), String(l.daysLate), money(l.open)]),
+    rows: statement.overdue.map((l) => [
+      l.number,
+      w.formatDate(l.issueDate),
+      w.formatDate(l.dueDate),
+      String(l.daysLate),
+      money(l.open),
+    ]),
     footer: [[w.totalLabels.overdue, '', '', '', money(statement.totals.overdue)]],
     text: [
       ...statement.overdue.map((l) =>
-        w.overdueLine({ number: l.number, issueDate: w.formatDate(l.issueDate), dueDate: w.formatDate(l.dueDate), daysLate: l.daysLate, open: money(l.open) }),
+        w.overdueLine({
+          number: l.number,
+          issueDate: w.formatDate(l.issueDate),
+          dueDate: w.formatDate(l.dueDate),
+          daysLate: l.daysLate,
+          open: money(l.open),
+        }),
       ),
       w.totals.overdue(money(statement.totals.overdue)),
     ],
@@ -68,7 +101,14 @@ export function upcomingTable(ctx: DocumentContext): Block {
     rows: statement.upcoming.map((l) => [l.number, w.formatDate(l.issueDate), w.formatDate(l.dueDate), money(l.open)]),
     footer: [[w.totalLabels.upcoming, '', '', money(statement.totals.upcoming)]],
     text: [
-      ...statement.upcoming.map((l) => w.upcomingLine({ number: l.number, issueDate: w.formatDate(l.issueDate), dueDate: w.formatDate(l.dueDate), open: money(l.open) })),
+      ...statement.upcoming.map((l) =>
+        w.upcomingLine({
+          number: l.number,
+          issueDate: w.formatDate(l.issueDate),
+          dueDate: w.formatDate(l.dueDate),
+          open: money(l.open),
+        }),
+      ),
       w.totals.upcoming(money(statement.totals.upcoming)),
     ],
   };
@@ -90,7 +130,9 @@ export function creditNoteBlocks(ctx: DocumentContext): Block[] {
       rows: statement.creditNotes.map((n) => [n.number, w.formatDate(n.issueDate), `-${money(n.open)}`]),
       footer: [[w.totalLabels.credit, '', `-${money(statement.totals.credit)}`]],
       text: [
-        ...statement.creditNotes.map((n) => w.creditNoteLine({ number: n.number, issueDate: w.formatDate(n.issueDate), open: money(n.open) })),
+        ...statement.creditNotes.map((n) =>
+          w.creditNoteLine({ number: n.number, issueDate: w.formatDate(n.issueDate), open: money(n.open) }),
+        ),
         w.totals.credit(money(statement.totals.credit)),
       ],
     },
@@ -101,7 +143,8 @@ export function paymentBlocks(ctx: DocumentContext): Block[] {
   const p = ctx.input.payment;
   if (!p) return [];
   const out: Block[] = [];
-  if (p.iban) out.push({ kind: 'paragraph', text: ctx.w.payment.transfer({ iban: p.iban, bic: p.bic, reference: p.reference }) });
+  if (p.iban)
+    out.push({ kind: 'paragraph', text: ctx.w.payment.transfer({ iban: p.iban, bic: p.bic, reference: p.reference }) });
   if (p.url) out.push({ kind: 'paragraph', text: ctx.w.payment.online(p.url) });
   return out;
 }
@@ -114,6 +157,9 @@ export function footerBlock(ctx: DocumentContext): Block {
   const { creditor } = ctx.input;
   return {
     kind: 'footer',
-    lines: [ctx.w.footer.identity(creditorIdentity(ctx, creditor)), ctx.w.footer.privacy({ creditor: creditor.name, email: creditor.contact.email })],
+    lines: [
+      ctx.w.footer.identity(creditorIdentity(ctx, creditor)),
+      ctx.w.footer.privacy({ creditor: creditor.name, email: creditor.contact.email }),
+    ],
   };
 }

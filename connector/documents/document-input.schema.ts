@@ -122,9 +122,12 @@ export const DeliveryMethodSchema = z.enum(['registered_letter', 'email']);
 
 export const FormalNoticeDetailsSchema = z.strictObject({
   /** From `computeClaim` (see `noticeClaim`): the figures the notice demands. */
-  claim: z.custom<ClaimResult>((v) => typeof v === 'object' && v !== null && Array.isArray((v as ClaimResult).invoices), {
-    error: 'claim must be the result of computeClaim',
-  }),
+  claim: z.custom<ClaimResult>(
+    (v) => typeof v === 'object' && v !== null && Array.isArray((v as ClaimResult).invoices),
+    {
+      error: 'claim must be the result of computeClaim',
+    },
+  ),
   /** Days the debtor has to pay from receipt: the policy step's deadlineDays. */
   deadlineDays: z.number().int().min(1).max(90),
   /** Where the letter is signed; default: the creditor's city. */

@@ -1,6 +1,13 @@
 import type { Address } from '../model/debtor.schema';
 import type { Block } from './blocks';
-import { addressLines, contextOf, creditNoteBlocks, creditorIdentity, paymentBlocks, type DocumentContext } from './document-context';
+import {
+  addressLines,
+  contextOf,
+  creditNoteBlocks,
+  creditorIdentity,
+  paymentBlocks,
+  type DocumentContext,
+} from './document-context';
 import { DocumentInputError, parseFormalNoticeInput } from './document-input.schema';
 import { noticeContent } from './notice-content';
 
@@ -40,7 +47,11 @@ export function letterhead(ctx: DocumentContext, debtorAddress: Address): { send
       creditor.contact.email,
       ...(creditor.contact.phone ? [creditor.contact.phone] : []),
     ],
-    recipient: [debtor.name, ...addressLines(debtorAddress), ...(debtor.kind === 'company' && debtor.siren ? [`SIREN ${w.formatSiren(debtor.siren)}`] : [])],
+    recipient: [
+      debtor.name,
+      ...addressLines(debtorAddress),
+      ...(debtor.kind === 'company' && debtor.siren ? [`SIREN ${w.formatSiren(debtor.siren)}`] : []),
+    ],
   };
 }
 
@@ -48,7 +59,9 @@ export function formalNoticeLetter(raw: unknown): FormalNoticeLetter {
   const input = parseFormalNoticeInput(raw, 'the formal notice letter');
   const debtorAddress = input.debtor.address;
   if (!debtorAddress) {
-    throw new DocumentInputError('the formal notice letter', ["debtor.address: a formal notice letter needs the debtor's postal address"]);
+    throw new DocumentInputError('the formal notice letter', [
+      "debtor.address: a formal notice letter needs the debtor's postal address",
+    ]);
   }
   const ctx = contextOf(input);
   const { w, statement } = ctx;
@@ -89,7 +102,12 @@ export function formalNoticeLetter(raw: unknown): FormalNoticeLetter {
   const identity = creditorIdentity(ctx, creditor);
   return {
     language: w.language,
-    metadata: { title: w.notice.title, author: creditor.name, subject: `${w.notice.title} — ${w.notice.reference(input.caseRef)}`, creationDate: input.date },
+    metadata: {
+      title: w.notice.title,
+      author: creditor.name,
+      subject: `${w.notice.title} — ${w.notice.reference(input.caseRef)}`,
+      creationDate: input.date,
+    },
     sender,
     recipient,
     placeAndDate: w.notice.placeAndDate({ place, date }),

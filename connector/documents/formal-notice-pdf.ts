@@ -29,7 +29,10 @@ const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”�
  */
 export function toWinAnsi(text: string): string {
   let out = '';
-  for (const ch of text.replace(/[\u202F\u2007]/g, '\u00A0').replace(/[\u2009\u200A]/g, ' ').replace(/\u2212/g, '-')) {
+  for (const ch of text
+    .replace(/[\u202F\u2007]/g, '\u00A0')
+    .replace(/[\u2009\u200A]/g, ' ')
+    .replace(/\u2212/g, '-')) {
     const code = ch.codePointAt(0) ?? 0;
     if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || ch === '\n' || WIN_ANSI_EXTRA.has(ch)) {
       out += ch;
@@ -79,7 +82,10 @@ function contentWidth(doc: PDFKit.PDFDocument): number {
 
 function layout(doc: PDFKit.PDFDocument, letter: FormalNoticeLetter): void {
   const left = doc.page.margins.left;
-  doc.font(BOLD).fontSize(BODY_SIZE).text(toWinAnsi(letter.sender[0] ?? ''), left, MARGIN, { width: WINDOW.x - left - 10 * MM });
+  doc
+    .font(BOLD)
+    .fontSize(BODY_SIZE)
+    .text(toWinAnsi(letter.sender[0] ?? ''), left, MARGIN, { width: WINDOW.x - left - 10 * MM });
   doc.font(REGULAR).text(toWinAnsi(letter.sender.slice(1).join('\n')), { width: WINDOW.x - left - 10 * MM });
   const senderBottom = doc.y;
 
@@ -92,13 +98,19 @@ function layout(doc: PDFKit.PDFDocument, letter: FormalNoticeLetter): void {
   doc.font(BOLD).text(toWinAnsi(letter.mentions.slice(0, -1).join('\n')), left, doc.y, { width: contentWidth(doc) });
   doc.font(REGULAR).text(toWinAnsi(letter.mentions[letter.mentions.length - 1] ?? ''), { width: contentWidth(doc) });
   doc.moveDown(1.5);
-  doc.font(BOLD).fontSize(14).text(toWinAnsi(letter.title.toUpperCase()), left, doc.y, { width: contentWidth(doc), align: 'center' });
+  doc
+    .font(BOLD)
+    .fontSize(14)
+    .text(toWinAnsi(letter.title.toUpperCase()), left, doc.y, { width: contentWidth(doc), align: 'center' });
   doc.moveDown(1);
 
   for (const block of letter.body) drawBlock(doc, block);
 
   doc.moveDown(1);
-  const signatureHeight = doc.font(REGULAR).fontSize(BODY_SIZE).heightOfString(letter.signature.join('\n'), { width: WINDOW.width });
+  const signatureHeight = doc
+    .font(REGULAR)
+    .fontSize(BODY_SIZE)
+    .heightOfString(letter.signature.join('\n'), { width: WINDOW.width });
   if (doc.y + signatureHeight > doc.page.height - doc.page.margins.bottom) doc.addPage();
   doc.text(toWinAnsi(letter.signature[0] ?? ''), WINDOW.x, doc.y, { width: WINDOW.width });
   doc.moveDown(0.5);
@@ -157,15 +169,26 @@ function drawTable(doc: PDFKit.PDFDocument, table: Extract<Block, { kind: 'table
 
   const rowHeight = (cells: string[], font: string): number => {
     doc.font(font).fontSize(TABLE_SIZE);
-    return Math.max(...cells.map((c, i) => doc.heightOfString(toWinAnsi(c), { width: (widths[i] ?? 0) - 2 * PAD }))) + 2 * PAD;
+    return (
+      Math.max(...cells.map((c, i) => doc.heightOfString(toWinAnsi(c), { width: (widths[i] ?? 0) - 2 * PAD }))) +
+      2 * PAD
+    );
   };
   const drawRow = (cells: string[], font: string, ruleAbove: boolean): void => {
     const h = rowHeight(cells, font);
     const top = doc.y;
-    if (ruleAbove) doc.moveTo(left, top).lineTo(left + width, top).lineWidth(0.5).stroke();
+    if (ruleAbove)
+      doc
+        .moveTo(left, top)
+        .lineTo(left + width, top)
+        .lineWidth(0.5)
+        .stroke();
     doc.font(font).fontSize(TABLE_SIZE);
     cells.forEach((c, i) => {
-      doc.text(toWinAnsi(c), (xs[i] ?? left) + PAD, top + PAD, { width: (widths[i] ?? 0) - 2 * PAD, align: table.columns[i]?.align ?? 'left' });
+      doc.text(toWinAnsi(c), (xs[i] ?? left) + PAD, top + PAD, {
+        width: (widths[i] ?? 0) - 2 * PAD,
+        align: table.columns[i]?.align ?? 'left',
+      });
     });
     doc.x = left;
     doc.y = top + h;
@@ -173,7 +196,11 @@ function drawTable(doc: PDFKit.PDFDocument, table: Extract<Block, { kind: 'table
   const header = table.columns.map((c) => c.header);
   const drawHeader = (): void => {
     drawRow(header, BOLD, false);
-    doc.moveTo(left, doc.y).lineTo(left + width, doc.y).lineWidth(0.8).stroke();
+    doc
+      .moveTo(left, doc.y)
+      .lineTo(left + width, doc.y)
+      .lineWidth(0.8)
+      .stroke();
   };
 
   ensureRoom(doc, rowHeight(header, BOLD) + (table.rows[0] ? rowHeight(table.rows[0], REGULAR) : 0));
@@ -203,7 +230,11 @@ function drawFooters(doc: PDFKit.PDFDocument, letter: FormalNoticeLetter): void 
     const left = doc.page.margins.left;
     const width = contentWidth(doc);
     const y = doc.page.height - MARGIN - FOOTER_SPACE / 2;
-    doc.moveTo(left, y - 4).lineTo(left + width, y - 4).lineWidth(0.3).stroke();
+    doc
+      .moveTo(left, y - 4)
+      .lineTo(left + width, y - 4)
+      .lineWidth(0.3)
+      .stroke();
     doc.font(REGULAR).fontSize(SMALL_SIZE);
     doc.text(toWinAnsi(letter.footer), left, y, { width, align: 'center' });
     doc.text(toWinAnsi(letter.pageLabel(i - range.start + 1, range.count)), left, doc.y + 2, { width, align: 'right' });

@@ -6,7 +6,20 @@ import type { DocumentWording } from './wording';
  * §3, §5, §9); each cites its article so that a reader can check it.
  */
 
-const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+const MONTHS = [
+  'janvier',
+  'février',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'août',
+  'septembre',
+  'octobre',
+  'novembre',
+  'décembre',
+];
 
 function plural(n: number, one: string, many: string): string {
   return n === 1 ? one : many;
@@ -76,7 +89,12 @@ export const FR: DocumentWording = {
     credit: (a) => `Avoirs déduits : -${a}`,
     netDue: (a) => `Reste à régler : ${a}`,
   },
-  totalLabels: { overdue: 'Total échu', upcoming: 'Total à échoir', credit: 'Avoirs déduits', netDue: 'Reste à régler' },
+  totalLabels: {
+    overdue: 'Total échu',
+    upcoming: 'Total à échoir',
+    credit: 'Avoirs déduits',
+    netDue: 'Reste à régler',
+  },
 
   preDue: {
     intro: (n) =>
@@ -107,18 +125,22 @@ export const FR: DocumentWording = {
       `Nous vous rappelons que tout retard de paiement rend exigibles de plein droit, sans qu'un rappel soit nécessaire, ` +
       `des pénalités de retard ainsi qu'une indemnité forfaitaire pour frais de recouvrement${p.indemnity ? ` de ${p.indemnity}` : ''} par facture ` +
       `(articles L441-10 et D441-5 du Code de commerce).`,
-    nextStep: "Sans règlement de votre part, nous serons contraints de vous adresser une mise en demeure.",
+    nextStep: 'Sans règlement de votre part, nous serons contraints de vous adresser une mise en demeure.',
   },
-  alreadyPaid: 'Si votre règlement a été effectué entre-temps, nous vous en remercions et vous prions de ne pas tenir compte de ce message.',
-  dispute: "Si l'une de ces factures fait l'objet d'une contestation, merci de nous en indiquer le motif en répondant à ce message.",
+  alreadyPaid:
+    'Si votre règlement a été effectué entre-temps, nous vous en remercions et vous prions de ne pas tenir compte de ce message.',
+  dispute:
+    "Si l'une de ces factures fait l'objet d'une contestation, merci de nous en indiquer le motif en répondant à ce message.",
   payment: {
     transfer: (p) =>
       `Règlement par virement sur notre compte IBAN ${p.iban}${p.bic ? ` (BIC ${p.bic})` : ''}` +
       `${p.reference ? `, en indiquant la référence ${p.reference}` : ''}.`,
     online: (url) => `Vous pouvez également régler en ligne : ${url}`,
   },
-  contact: (p) => `Pour toute question, vous pouvez nous écrire à ${p.email}${p.phone ? ` ou nous appeler au ${p.phone}` : ''}.`,
-  signOffCourteous: 'Avec nos remerciements, nous vous prions de recevoir, Madame, Monsieur, nos salutations distinguées.',
+  contact: (p) =>
+    `Pour toute question, vous pouvez nous écrire à ${p.email}${p.phone ? ` ou nous appeler au ${p.phone}` : ''}.`,
+  signOffCourteous:
+    'Avec nos remerciements, nous vous prions de recevoir, Madame, Monsieur, nos salutations distinguées.',
   signOffFormal: "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
   footer: {
     identity: (c) => `${c.name} — ${c.address}${c.siren ? ` — SIREN ${c.siren}` : ''}`,
@@ -167,7 +189,9 @@ export const FR: DocumentWording = {
     basisConsumer: (p) =>
       `Conformément aux articles 1231-6 et 1344-1 du Code civil, la présente mise en demeure fait courir, à compter de sa réception, ` +
       `les intérêts au taux légal sur la somme de ${p.principal}.` +
-      (p.interest ? ` Les intérêts au taux légal déjà courus depuis notre précédente mise en demeure s'élèvent à ${p.interest} au ${p.asOf}.` : ''),
+      (p.interest
+        ? ` Les intérêts au taux légal déjà courus depuis notre précédente mise en demeure s'élèvent à ${p.interest} au ${p.asOf}.`
+        : ''),
     // C. civ. 1343-1: "le paiement partiel s'impute d'abord sur les intérêts".
     imputedFirst: (p) =>
       `Conformément à l'article 1343-1 du Code civil, vos paiements partiels ont été imputés d'abord sur ${p.b2b ? 'les pénalités de retard' : 'les intérêts'} ` +
@@ -187,7 +211,8 @@ export const FR: DocumentWording = {
     },
     rateBasisContractualWithFloor:
       "taux prévu par nos conditions générales de vente, porté à trois fois le taux de l'intérêt légal pour les semestres où il lui était inférieur",
-    dayCount: (d) => (d === 'actual/365' ? 'sur la base de 365 jours par an' : "sur la base du nombre réel de jours de l'année"),
+    dayCount: (d) =>
+      d === 'actual/365' ? 'sur la base de 365 jours par an' : "sur la base du nombre réel de jours de l'année",
     semester: (s) => {
       const [year, half] = s.split('-H');
       return `${half === '1' ? '1er' : '2e'} semestre ${year}`;
@@ -199,14 +224,14 @@ export const FR: DocumentWording = {
     // Reference §5-§6: the injonction de payer (CPC 1405 ff.) is the usual next step and is
     // exempt from the prior amicable attempt of CPC 750-1.
     consequencesB2b:
-      "À défaut de règlement intégral dans ce délai, nous engagerons sans autre avis une procédure judiciaire de recouvrement à votre encontre, " +
+      'À défaut de règlement intégral dans ce délai, nous engagerons sans autre avis une procédure judiciaire de recouvrement à votre encontre, ' +
       "notamment par voie d'injonction de payer (articles 1405 et suivants du Code de procédure civile), dont les frais et dépens seront sollicités à votre charge, " +
       "ainsi qu'une indemnisation complémentaire des frais de recouvrement exposés, sur justification (article L441-10 II du Code de commerce).",
     // Reference §3: recovery costs without an enforceable title stay with the creditor
     // (CPCE L111-8 al. 2), and the DGCCRF pursues letters that threaten a consumer with costs:
     // the consumer notice names the procedure and claims no costs.
     consequencesConsumer:
-      "À défaut de règlement dans ce délai, nous pourrons engager une procédure judiciaire de recouvrement, " +
+      'À défaut de règlement dans ce délai, nous pourrons engager une procédure judiciaire de recouvrement, ' +
       "notamment par voie d'injonction de payer (articles 1405 et suivants du Code de procédure civile), afin d'obtenir un titre exécutoire.",
     disputeInvite:
       'Si vous estimez ne pas être redevable de tout ou partie de ces sommes, nous vous remercions de nous en faire part par écrit dans le même délai, en précisant vos motifs.',

@@ -35,7 +35,14 @@ export function noticeClaim(input: DocumentInput, legal: LegalData, options: Not
       payments: item.payments ?? [],
     }));
   for (const note of statement.creditNotes) {
-    invoices.push({ id: note.id, kind: 'credit_note', total: note.open, issueDate: note.issueDate, dueDate: note.issueDate, payments: [] });
+    invoices.push({
+      id: note.id,
+      kind: 'credit_note',
+      total: note.open,
+      issueDate: note.issueDate,
+      dueDate: note.issueDate,
+      payments: [],
+    });
   }
   const parsed = parseClaimInput({
     creditor: { kind: 'company' },

@@ -76,8 +76,16 @@ export function noticeContent(ctx: DocumentContext, notice: FormalNoticeDetails)
   const lateInvoices = claim.invoices.filter((i) => i.indemnity > 0);
   const each = lateInvoices[0]?.indemnity ?? 0;
   const summaryRows: [string, string][] = [[w.notice.principalLabel, money(claim.principal)]];
-  if (showInterest) summaryRows.push([b2b ? w.notice.interestLabelB2b(asOf) : w.notice.interestLabelLegal(asOf), money(claim.interest)]);
-  if (showIndemnity) summaryRows.push([w.notice.indemnityLabel({ count: lateInvoices.length, each: money(each) }), money(claim.indemnity)]);
+  if (showInterest)
+    summaryRows.push([
+      b2b ? w.notice.interestLabelB2b(asOf) : w.notice.interestLabelLegal(asOf),
+      money(claim.interest),
+    ]);
+  if (showIndemnity)
+    summaryRows.push([
+      w.notice.indemnityLabel({ count: lateInvoices.length, each: money(each) }),
+      money(claim.indemnity),
+    ]);
   const summary: Block = {
     kind: 'table',
     columns: [
@@ -86,7 +94,10 @@ export function noticeContent(ctx: DocumentContext, notice: FormalNoticeDetails)
     ],
     rows: summaryRows,
     footer: [[w.notice.totalLabel, money(claim.total)]],
-    text: [...summaryRows.map(([label, amount]) => `${label} : ${amount}`), `${w.notice.totalLabel} : ${money(claim.total)}`],
+    text: [
+      ...summaryRows.map(([label, amount]) => `${label} : ${amount}`),
+      `${w.notice.totalLabel} : ${money(claim.total)}`,
+    ],
   };
 
   const basis = b2b
@@ -97,10 +108,17 @@ export function noticeContent(ctx: DocumentContext, notice: FormalNoticeDetails)
         indemnity: showIndemnity ? money(each) : null,
         asOf,
       })
-    : w.notice.basisConsumer({ principal: money(claim.principal), interest: claim.interest > 0 ? money(claim.interest) : null, asOf });
+    : w.notice.basisConsumer({
+        principal: money(claim.principal),
+        interest: claim.interest > 0 ? money(claim.interest) : null,
+        asOf,
+      });
   const imputedLines = statement.overdue.filter((l) => interestPaidFirst(byId.get(l.id)) > 0);
   const imputedTotal = imputedLines.reduce((sum, l) => sum + interestPaidFirst(byId.get(l.id)), 0);
-  const imputedSentence = imputedTotal > 0 ? ` ${w.notice.imputedFirst({ amount: money(imputedTotal), invoices: imputedLines.map((l) => l.number).join(', '), b2b })}` : '';
+  const imputedSentence =
+    imputedTotal > 0
+      ? ` ${w.notice.imputedFirst({ amount: money(imputedTotal), invoices: imputedLines.map((l) => l.number).join(', '), b2b })}`
+      : '';
 
   return {
     claim,
@@ -118,32 +136,47 @@ export function noticeContent(ctx: DocumentContext, notice: FormalNoticeDetails)
 function checkClaim(ctx: DocumentContext, claim: ClaimResult): void {
   const { statement, input } = ctx;
   const problems: string[] = [];
-  if (claim.currency !== input.currency) problems.push(`notice.claim.currency: ${claim.currency}, but the document is in ${input.currency}`);
+  if (claim.currency !== input.currency)
+    problems.push(`notice.claim.currency: ${claim.currency}, but the document is in ${input.currency}`);
   const byId = new Map(claim.invoices.map((i) => [i.id, i]));
   const expected = new Set<string>();
   for (const line of statement.overdue) {
     expected.add(line.id);
     const r = byId.get(line.id);
-    if (!r || r.kind !== 'invoice') problems.push(`notice.claim.invoices: overdue invoice ${line.number} (id ${line.id}) is missing from the claim`);
+    if (!r || r.kind !== 'invoice')
+      problems.push(`notice.claim.invoices: overdue invoice ${line.number} (id ${line.id}) is missing from the claim`);
     // C. civ. 1343-1: the principal exceeds what is open by the interest the payments paid first.
-    else if (r.principal !== line.open + interestPaidFirst(r)) problems.push(`notice.claim.invoices: invoice ${line.number} has ${r.principal} open in the claim but ${line.open} in the items${interestPaidFirst(r) ? ` plus ${interestPaidFirst(r)} of interest its payments paid first` : ''}`);
+    else if (r.principal !== line.open + interestPaidFirst(r))
+      problems.push(
+        `notice.claim.invoices: invoice ${line.number} has ${r.principal} open in the claim but ${line.open} in the items${interestPaidFirst(r) ? ` plus ${interestPaidFirst(r)} of interest its payments paid first` : ''}`,
+      );
   }
   for (const note of statement.creditNotes) {
     expected.add(note.id);
     const r = byId.get(note.id);
-    if (!r || r.kind !== 'credit_note') problems.push(`notice.claim.invoices: credit note ${note.number} (id ${note.id}) is missing from the claim`);
+    if (!r || r.kind !== 'credit_note')
+      problems.push(`notice.claim.invoices: credit note ${note.number} (id ${note.id}) is missing from the claim`);
   }
   for (const r of claim.invoices) {
     if (!expected.has(r.id) && (r.principal !== 0 || r.interest !== 0 || r.indemnity !== 0)) {
-      problems.push(`notice.claim.invoices: ${r.id} is claimed but is neither an overdue item nor an open credit note of the document`);
+      problems.push(
+        `notice.claim.invoices: ${r.id} is claimed but is neither an overdue item nor an open credit note of the document`,
+      );
     }
   }
-  const net = statement.totals.overdue - statement.totals.credit + claim.invoices.reduce((sum, r) => sum + interestPaidFirst(r), 0);
+  const net =
+    statement.totals.overdue -
+    statement.totals.credit +
+    claim.invoices.reduce((sum, r) => sum + interestPaidFirst(r), 0);
   if (problems.length === 0 && claim.principal !== net) {
-    problems.push(`notice.claim.principal: ${claim.principal}, but the overdue items net of credit notes add up to ${net}`);
+    problems.push(
+      `notice.claim.principal: ${claim.principal}, but the overdue items net of credit notes add up to ${net}`,
+    );
   }
   if (problems.length === 0 && claim.principal <= 0) {
-    problems.push(`notice.claim.principal: ${claim.principal}: the credit notes cover the overdue invoices, there is nothing to demand`);
+    problems.push(
+      `notice.claim.principal: ${claim.principal}: the credit notes cover the overdue invoices, there is nothing to demand`,
+    );
   }
   if (problems.length > 0) throw new DocumentInputError('the formal notice', problems);
 }

@@ -10,7 +10,10 @@ import { renderReminder } from './templates';
  */
 export function reminderLetter(template: ReminderTemplateName, raw: unknown): FormalNoticeLetter {
   const input = parseDocumentInput(raw, `the ${template} letter`);
-  if (!input.debtor.address) throw new DocumentInputError(`the ${template} letter`, ["debtor.address: a letter needs the debtor's postal address"]);
+  if (!input.debtor.address)
+    throw new DocumentInputError(`the ${template} letter`, [
+      "debtor.address: a letter needs the debtor's postal address",
+    ]);
   const ctx = contextOf(input);
   const { w } = ctx;
   const rendered = renderReminder(template, input);
@@ -19,7 +22,12 @@ export function reminderLetter(template: ReminderTemplateName, raw: unknown): Fo
   const place = input.creditor.address.city;
   return {
     language: w.language,
-    metadata: { title: rendered.subject, author: input.creditor.name, subject: `${rendered.subject} — ${w.notice.reference(input.caseRef)}`, creationDate: input.date },
+    metadata: {
+      title: rendered.subject,
+      author: input.creditor.name,
+      subject: `${rendered.subject} — ${w.notice.reference(input.caseRef)}`,
+      creationDate: input.date,
+    },
     sender,
     recipient,
     placeAndDate: w.notice.placeAndDate({ place, date }),

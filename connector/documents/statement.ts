@@ -39,7 +39,14 @@ function byDueDate(a: StatementLine, b: StatementLine): number {
 }
 
 function lineOf(item: DocumentItem, date: IsoDate): StatementLine {
-  return { id: item.id, number: item.number, issueDate: item.issueDate, dueDate: item.dueDate, open: item.open, daysLate: daysBetween(item.dueDate, date) };
+  return {
+    id: item.id,
+    number: item.number,
+    issueDate: item.issueDate,
+    dueDate: item.dueDate,
+    open: item.open,
+    daysLate: daysBetween(item.dueDate, date),
+  };
 }
 
 export function buildStatement(input: Pick<DocumentInput, 'date' | 'items' | 'creditNotes'>): Statement {
@@ -49,7 +56,17 @@ export function buildStatement(input: Pick<DocumentInput, 'date' | 'items' | 'cr
   const upcoming = lines.filter((l) => l.daysLate <= 0).sort(byDueDate);
   const creditNotes = input.creditNotes
     .filter((c) => c.open > 0)
-    .sort((a, b) => (a.issueDate !== b.issueDate ? (a.issueDate < b.issueDate ? -1 : 1) : a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
+    .sort((a, b) =>
+      a.issueDate !== b.issueDate
+        ? a.issueDate < b.issueDate
+          ? -1
+          : 1
+        : a.number < b.number
+          ? -1
+          : a.number > b.number
+            ? 1
+            : 0,
+    );
   const sum = (xs: readonly { open: number }[]) => xs.reduce((s, x) => s + x.open, 0);
   const totals = { overdue: sum(overdue), upcoming: sum(upcoming), credit: sum(creditNotes) };
   return {

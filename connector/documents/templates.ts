@@ -69,7 +69,10 @@ function netTotals(ctx: DocumentContext): Block[] {
 function preDue(ctx: DocumentContext): RenderedDocument {
   const { statement, w, money, input } = ctx;
   const first = statement.upcoming[0];
-  if (!first) throw new DocumentInputError('the reminder-pre-due e-mail', ['items: no invoice is still to fall due at the document date']);
+  if (!first)
+    throw new DocumentInputError('the reminder-pre-due e-mail', [
+      'items: no invoice is still to fall due at the document date',
+    ]);
   const subject = w.subjects.preDue({
     count: statement.upcoming.length,
     firstNumber: first.number,
@@ -82,9 +85,11 @@ function preDue(ctx: DocumentContext): RenderedDocument {
     { kind: 'paragraph', text: w.preDue.intro(statement.upcoming.length) },
     upcomingTable(ctx),
   ];
-  if (statement.overdue.length > 0) blocks.push({ kind: 'paragraph', text: w.preDue.overdueToo(statement.overdue.length) }, overdueTable(ctx));
+  if (statement.overdue.length > 0)
+    blocks.push({ kind: 'paragraph', text: w.preDue.overdueToo(statement.overdue.length) }, overdueTable(ctx));
   blocks.push(...creditNoteBlocks(ctx));
-  if (statement.creditNotes.length > 0) blocks.push({ kind: 'paragraph', text: w.totals.netDue(money(statement.totals.netOpen)), strong: true });
+  if (statement.creditNotes.length > 0)
+    blocks.push({ kind: 'paragraph', text: w.totals.netDue(money(statement.totals.netOpen)), strong: true });
   blocks.push(
     { kind: 'paragraph', text: w.preDue.thanks },
     ...paymentBlocks(ctx),
@@ -99,12 +104,21 @@ function preDue(ctx: DocumentContext): RenderedDocument {
 function reminder(ctx: DocumentContext, template: 'reminder-1' | 'reminder-2'): RenderedDocument {
   const { statement, w, money, input } = ctx;
   const first = statement.overdue[0];
-  if (!first) throw new DocumentInputError(`the ${template} e-mail`, ['items: no invoice is overdue at the document date']);
-  const subjectParams = { count: statement.overdue.length, firstNumber: first.number, total: money(statement.totals.netOverdue), creditor: input.creditor.name };
+  if (!first)
+    throw new DocumentInputError(`the ${template} e-mail`, ['items: no invoice is overdue at the document date']);
+  const subjectParams = {
+    count: statement.overdue.length,
+    firstNumber: first.number,
+    total: money(statement.totals.netOverdue),
+    creditor: input.creditor.name,
+  };
   const second = template === 'reminder-2';
   const blocks: Block[] = [
     { kind: 'paragraph', text: w.greeting },
-    { kind: 'paragraph', text: second ? w.reminder2.intro(statement.overdue.length) : w.reminder1.intro(statement.overdue.length) },
+    {
+      kind: 'paragraph',
+      text: second ? w.reminder2.intro(statement.overdue.length) : w.reminder1.intro(statement.overdue.length),
+    },
     overdueTable(ctx),
     ...creditNoteBlocks(ctx),
     ...netTotals(ctx),
@@ -125,7 +139,12 @@ function reminder(ctx: DocumentContext, template: 'reminder-1' | 'reminder-2'): 
     ...signature(ctx, w.signOffCourteous),
     footerBlock(ctx),
   );
-  return rendered(ctx, template, second ? w.subjects.reminder2(subjectParams) : w.subjects.reminder1(subjectParams), blocks);
+  return rendered(
+    ctx,
+    template,
+    second ? w.subjects.reminder2(subjectParams) : w.subjects.reminder1(subjectParams),
+    blocks,
+  );
 }
 
 /** A reminder e-mail: the overdue statement, in a courteous tone. */
@@ -143,7 +162,13 @@ export function renderFormalNoticeEmail(raw: unknown): RenderedDocument {
   const subject = w.subjects.formalNotice({ total: money(content.claim.total), creditor: input.creditor.name });
   const blocks: Block[] = [
     { kind: 'paragraph', text: w.greeting },
-    { kind: 'paragraph', text: w.notice.emailIntro({ total: money(content.claim.total), byRegisteredLetter: input.notice.sentBy.includes('registered_letter') }) },
+    {
+      kind: 'paragraph',
+      text: w.notice.emailIntro({
+        total: money(content.claim.total),
+        byRegisteredLetter: input.notice.sentBy.includes('registered_letter'),
+      }),
+    },
     { kind: 'paragraph', text: w.notice.origin(ctx.statement.overdue.length) },
     content.claimTable,
     ...creditNoteBlocks(ctx),
@@ -164,7 +189,9 @@ export function renderFormalNoticeEmail(raw: unknown): RenderedDocument {
 /** Any e-mail template by the name a policy step gives it. */
 export function renderTemplate(template: string, raw: unknown): RenderedDocument {
   if (!isTemplateName(template)) {
-    throw new DocumentInputError(`an e-mail from template "${template}"`, [`template: unknown e-mail template "${template}" (known: ${TEMPLATE_NAMES.join(', ')})`]);
+    throw new DocumentInputError(`an e-mail from template "${template}"`, [
+      `template: unknown e-mail template "${template}" (known: ${TEMPLATE_NAMES.join(', ')})`,
+    ]);
   }
   return template === 'formal-notice' ? renderFormalNoticeEmail(raw) : renderReminder(template, raw);
 }

@@ -42,7 +42,17 @@ export interface DocumentWording {
   };
 
   greeting: string;
-  columns: { number: string; creditNote: string; issueDate: string; dueDate: string; daysLate: string; open: string; amount: string; interest: string; indemnity: string };
+  columns: {
+    number: string;
+    creditNote: string;
+    issueDate: string;
+    dueDate: string;
+    daysLate: string;
+    open: string;
+    amount: string;
+    interest: string;
+    indemnity: string;
+  };
   /** One open invoice in a plain-text statement. */
   overdueLine(row: StatementRow): string;
   /** An overdue invoice in the plain-text claim of a formal notice, with its interest and indemnity when claimed. */
@@ -61,10 +71,18 @@ export interface DocumentWording {
 
   preDue: { intro(count: number): string; overdueToo(count: number): string; thanks: string };
   reminder1: { intro(count: number): string; request: string };
-  reminder2: { intro(count: number): string; request: string; latePenaltiesB2b(p: { indemnity: string | null }): string; nextStep: string };
+  reminder2: {
+    intro(count: number): string;
+    request: string;
+    latePenaltiesB2b(p: { indemnity: string | null }): string;
+    nextStep: string;
+  };
   alreadyPaid: string;
   dispute: string;
-  payment: { transfer(p: { iban: string; bic?: string | undefined; reference?: string | undefined }): string; online(url: string): string };
+  payment: {
+    transfer(p: { iban: string; bic?: string | undefined; reference?: string | undefined }): string;
+    online(url: string): string;
+  };
   contact(p: { email: string; phone?: string | undefined }): string;
   signOffCourteous: string;
   signOffFormal: string;

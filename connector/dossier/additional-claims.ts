@@ -104,7 +104,13 @@ function recoveryCostsOf(
   const documents: DossierDocument[] = [];
   for (const cost of input.costs) {
     if (cost.currency !== input.claim.currency) {
-      warnings.push(W.costOtherCurrency({ amount: formatMoney(cost.amount, cost.currency), on: cost.date, currency: input.claim.currency }));
+      warnings.push(
+        W.costOtherCurrency({
+          amount: formatMoney(cost.amount, cost.currency),
+          on: cost.date,
+          currency: input.claim.currency,
+        }),
+      );
       continue;
     }
     if (cost.date > input.asOf) {
@@ -114,14 +120,28 @@ function recoveryCostsOf(
     const receipt = byId.get(cost.documentId);
     if (!receipt) {
       // Without its receipt the cost is not proven: L441-10 II asks for a justification.
-      warnings.push(W.costWithoutReceipt({ amount: money(cost.amount), on: cost.date, label: cost.label, documentId: cost.documentId }));
+      warnings.push(
+        W.costWithoutReceipt({
+          amount: money(cost.amount),
+          on: cost.date,
+          label: cost.label,
+          documentId: cost.documentId,
+        }),
+      );
       continue;
     }
     const extension = RECEIPT_EXTENSION[receipt.mediaType as ReceiptMediaType] ?? 'bin';
     let name = `receipt-${cost.date}.${extension}`;
     for (let n = 2; names.has(name); n++) name = `receipt-${cost.date}-${n}.${extension}`;
     names.add(name);
-    documents.push({ ref: receipt.id, kind: 'other', name, mediaType: receipt.mediaType, sha256: receipt.sha256, provenAt: null });
+    documents.push({
+      ref: receipt.id,
+      kind: 'other',
+      name,
+      mediaType: receipt.mediaType,
+      sha256: receipt.sha256,
+      provenAt: null,
+    });
     lines.push({ date: cost.date, label: cost.label, amount: cost.amount, documentRef: receipt.id });
   }
   if (lines.length === 0) return none;
@@ -130,17 +150,40 @@ function recoveryCostsOf(
   const complementary = Math.max(0, total - fixed);
   const note =
     complementary > 0
-      ? W.complementary({ article: ARTICLES.recoveryCosts, total: money(total), fixed: money(fixed), complementary: money(complementary) })
+      ? W.complementary({
+          article: ARTICLES.recoveryCosts,
+          total: money(total),
+          fixed: money(fixed),
+          complementary: money(complementary),
+        })
       : W.noComplementary({ article: ARTICLES.recoveryCosts, total: money(total), fixed: money(fixed) });
-  return { recoveryCosts: { article: ARTICLES.recoveryCosts, costs: lines, total, fixedIndemnities: fixed, complementaryIndemnity: complementary, note }, documents };
+  return {
+    recoveryCosts: {
+      article: ARTICLES.recoveryCosts,
+      costs: lines,
+      total,
+      fixedIndemnities: fixed,
+      complementaryIndemnity: complementary,
+      note,
+    },
+    documents,
+  };
 }
 
-function penaltyClauseOf(input: AdditionalClaimsInput, consumer: boolean, money: (n: number) => string, warnings: string[]): AdditionalClaims['penaltyClause'] {
+function penaltyClauseOf(
+  input: AdditionalClaimsInput,
+  consumer: boolean,
+  money: (n: number) => string,
+  warnings: string[],
+): AdditionalClaims['penaltyClause'] {
   const clause = input.termsOfSale?.penaltyClause;
   if (!clause) return null;
   const bps = percentToBasisPoints(clause.percent);
   // The configuration schema has refused anything else.
-  if (bps === null) throw new Error(`internal: penalty clause percent "${String(clause.percent)}" passed the schema but is not a percentage`);
+  if (bps === null)
+    throw new Error(
+      `internal: penalty clause percent "${String(clause.percent)}" passed the schema but is not a percentage`,
+    );
   const base = Math.max(0, input.claim.principal);
   const computed = roundedShare(base, bps);
   const clauseWarnings: string[] = [];
@@ -151,7 +194,12 @@ function penaltyClauseOf(input: AdditionalClaimsInput, consumer: boolean, money:
   }
   const amount = minimum === null ? computed : Math.max(computed, minimum);
   const rate = formatBasisPoints(bps);
-  const how = W.clauseHow({ rate, base: money(base), computed: money(computed), minimum: minimum !== null && minimum > computed ? money(minimum) : null });
+  const how = W.clauseHow({
+    rate,
+    base: money(base),
+    computed: money(computed),
+    minimum: minimum !== null && minimum > computed ? money(minimum) : null,
+  });
   if (consumer) clauseWarnings.push(W.clauseConsumer({ reference: clause.reference, article: ARTICLES.penaltyClause }));
   warnings.push(...clauseWarnings);
   return {
@@ -177,7 +225,11 @@ function article700Of(input: AdditionalClaimsInput): AdditionalClaims['article70
     return { article: ARTICLES.article700, amount: null, note: W.article700ToAssess(ARTICLES.article700) };
   }
   if (input.claim.currency !== 'EUR') {
-    return { article: ARTICLES.article700, amount: null, note: W.article700OtherCurrency({ currency: input.claim.currency, article: ARTICLES.article700 }) };
+    return {
+      article: ARTICLES.article700,
+      amount: null,
+      note: W.article700OtherCurrency({ currency: input.claim.currency, article: ARTICLES.article700 }),
+    };
   }
   return {
     article: ARTICLES.article700,
@@ -188,20 +240,54 @@ function article700Of(input: AdditionalClaimsInput): AdditionalClaims['article70
 
 function courtCostsOf(input: AdditionalClaimsInput): AdditionalClaims['courtCosts'] {
   const head = { procedure: input.recommendedProcedure, court: input.courtKind };
-  const unknown = (reason: string): AdditionalClaims['courtCosts'] => ({ ...head, currency: input.claim.currency, amount: null, verified: false, range: null, reason, sources: [] });
+  const unknown = (reason: string): AdditionalClaims['courtCosts'] => ({
+    ...head,
+    currency: input.claim.currency,
+    amount: null,
+    verified: false,
+    range: null,
+    reason,
+    sources: [],
+  });
   if (!input.costsData) return unknown(W.noCostsData);
-  const entry = input.costsData.courtFees.find((e) => e.procedure === input.recommendedProcedure && e.court === input.courtKind);
+  const entry = input.costsData.courtFees.find(
+    (e) => e.procedure === input.recommendedProcedure && e.court === input.courtKind,
+  );
   if (!entry) return unknown(W.noCostFigure({ procedure: input.recommendedProcedure, court: input.courtKind }));
   const service = W.service;
   if (entry.verified && entry.amount) {
-    return { ...head, currency: entry.amount.currency, amount: entry.amount.amount, verified: true, range: null, reason: W.courtCost({ what: entry.what, amount: formatMoney(entry.amount.amount, entry.amount.currency), service }), sources: entry.sources };
+    return {
+      ...head,
+      currency: entry.amount.currency,
+      amount: entry.amount.amount,
+      verified: true,
+      range: null,
+      reason: W.courtCost({
+        what: entry.what,
+        amount: formatMoney(entry.amount.amount, entry.amount.currency),
+        service,
+      }),
+      sources: entry.sources,
+    };
   }
   const range = entry.range ? { from: entry.range.from, to: entry.range.to } : null;
   const currency = entry.range?.currency ?? input.claim.currency;
-  return { ...head, currency, amount: null, verified: false, range, reason: W.courtCostUnverified({ what: entry.what, note: entry.note ?? '[UNVERIFIED]', service }), sources: entry.sources };
+  return {
+    ...head,
+    currency,
+    amount: null,
+    verified: false,
+    range,
+    reason: W.courtCostUnverified({ what: entry.what, note: entry.note ?? '[UNVERIFIED]', service }),
+    sources: entry.sources,
+  };
 }
 
-function capitalisationOf(input: AdditionalClaimsInput, consumer: boolean, money: (n: number) => string): AdditionalClaims['capitalisation'] {
+function capitalisationOf(
+  input: AdditionalClaimsInput,
+  consumer: boolean,
+  money: (n: number) => string,
+): AdditionalClaims['capitalisation'] {
   const invoices: AdditionalClaims['capitalisation']['invoices'] = [];
   let nearest: { number: string; from: IsoDate; on: IsoDate } | undefined;
   for (const line of input.claim.lines) {
@@ -211,15 +297,24 @@ function capitalisationOf(input: AdditionalClaimsInput, consumer: boolean, money
     // Days are counted inclusively: interest from 2025-04-21 has run a full year on 2026-04-20,
     // the anniversary of the day before it started (so from 29 February to 28 February).
     const fullYearOn = addYears(addDays(first.from, -1), 1);
-    if (fullYearOn <= last.to) invoices.push({ number: line.number, interestFrom: first.from, fullYearOn, interest: line.interest });
+    if (fullYearOn <= last.to)
+      invoices.push({ number: line.number, interestFrom: first.from, fullYearOn, interest: line.interest });
     else if (!nearest || fullYearOn < nearest.on) nearest = { number: line.number, from: first.from, on: fullYearOn };
   }
   const article = ARTICLES.capitalisation;
-  const not = (why: string): AdditionalClaims['capitalisation'] => ({ proposed: false, article, invoices, reason: W.notProposed(why) });
+  const not = (why: string): AdditionalClaims['capitalisation'] => ({
+    proposed: false,
+    article,
+    invoices,
+    reason: W.notProposed(why),
+  });
   if (consumer) return not(W.capitalisationConsumer);
-  if (input.recommendedProcedure !== 'assignation_au_fond') return not(W.capitalisationOtherProcedure({ article, procedure: input.recommendedProcedure }));
+  if (input.recommendedProcedure !== 'assignation_au_fond')
+    return not(W.capitalisationOtherProcedure({ article, procedure: input.recommendedProcedure }));
   if (invoices.length === 0) return not(W.capitalisationNoFullYear({ asOf: input.asOf, nearest, article }));
-  const listed = invoices.map((i) => W.capitalisationItem({ number: i.number, from: i.interestFrom, interest: money(i.interest) })).join(', ');
+  const listed = invoices
+    .map((i) => W.capitalisationItem({ number: i.number, from: i.interestFrom, interest: money(i.interest) }))
+    .join(', ');
   return {
     proposed: true,
     article,

@@ -101,18 +101,38 @@ export async function buildDossier(store: Store, caseId: string, asOf: IsoDate, 
 export function dossierFromRecords(records: CaseRecords, asOf: IsoDate, deps: DossierDeps): Dossier {
   const c = records.case;
   const decision = records.decisions.filter((d) => decisionStep(d).kind === 'escalation').pop();
-  if (!decision) throw new DossierError('NO_ESCALATION_DECISION', `case ${c.id}: no escalation was decided, so no dossier can be built`);
+  if (!decision)
+    throw new DossierError(
+      'NO_ESCALATION_DECISION',
+      `case ${c.id}: no escalation was decided, so no dossier can be built`,
+    );
   const creditorKind = deps.creditor.kind ?? 'company';
   const warnings: string[] = [];
 
-  const gate = checkEscalation(records, deps.policy, asOf, { legal: deps.legal, procedures: deps.procedures, timeZone: deps.timeZone, creditorKind });
+  const gate = checkEscalation(records, deps.policy, asOf, {
+    legal: deps.legal,
+    procedures: deps.procedures,
+    timeZone: deps.timeZone,
+    creditorKind,
+  });
   if (!gate.pass) {
     const failed = gate.conditions.filter((x) => !x.pass).map((x) => `${x.id}: ${x.reason}`);
-    if (!deps.override) throw new DossierError('ESCALATION_GATE_FAILED', `case ${c.id} cannot be handed to the law firm on ${asOf}`, failed);
-    warnings.push(FR.dossier.overridden({ reason: deps.override.reason, failed: gate.conditions.filter((x) => !x.pass) }));
+    if (!deps.override)
+      throw new DossierError(
+        'ESCALATION_GATE_FAILED',
+        `case ${c.id} cannot be handed to the law firm on ${asOf}`,
+        failed,
+      );
+    warnings.push(
+      FR.dossier.overridden({ reason: deps.override.reason, failed: gate.conditions.filter((x) => !x.pass) }),
+    );
   }
   const selection = gate.selection;
-  if (selection.claimed.length === 0) throw new DossierError('NOTHING_TO_CLAIM', `case ${c.id}: no overdue invoice is left to claim on ${asOf} once excluded, disputed and time-barred invoices are left out`);
+  if (selection.claimed.length === 0)
+    throw new DossierError(
+      'NOTHING_TO_CLAIM',
+      `case ${c.id}: no overdue invoice is left to claim on ${asOf} once excluded, disputed and time-barred invoices are left out`,
+    );
 
   const debtor = debtorIdentity(records.debtor, deps, warnings);
   const creditor = creditorIdentity(deps.creditor);
@@ -122,7 +142,9 @@ export function dossierFromRecords(records: CaseRecords, asOf: IsoDate, deps: Do
   for (const line of claim.lines) line.documentRef = invoiceRef.get(invoiceFileName(line.number)) ?? null;
 
   if (gate.notice?.sent && gate.notice.sent.startBasis === 'date_sent') {
-    warnings.push(FR.dossier.noticeWithoutAcknowledgement({ on: gate.notice.sent.on, returned: gate.notice.sent.returned }));
+    warnings.push(
+      FR.dossier.noticeWithoutAcknowledgement({ on: gate.notice.sent.on, returned: gate.notice.sent.returned }),
+    );
   }
   const earliest = [...selection.prescriptions.values()].sort((a, b) => (a.prescribesOn < b.prescribesOn ? -1 : 1))[0];
   const recommendation = recommendProcedure(
@@ -130,9 +152,19 @@ export function dossierFromRecords(records: CaseRecords, asOf: IsoDate, deps: Do
       asOf,
       currency: c.currency,
       claim: { principal: claim.principal, interest: claim.interest, indemnity: claim.indemnity, total: claim.total },
-      debtor: { kind: records.debtor.kind, legalForm: debtor.legalForm, seat: debtor.addresses[0] ?? null, insolvency: records.debtor.flags.insolvency },
-      creditor: { legalForm: creditor.legalForm, ...(deps.creditor.outsideMetropolitanFrance ? { outsideMetropolitanFrance: true } : {}) },
-      disputed: selection.disputedClaimed.map((r) => FR.gate.disputedItem({ number: r.number, reason: r.disputed!.reason, since: r.disputed!.since })),
+      debtor: {
+        kind: records.debtor.kind,
+        legalForm: debtor.legalForm,
+        seat: debtor.addresses[0] ?? null,
+        insolvency: records.debtor.flags.insolvency,
+      },
+      creditor: {
+        legalForm: creditor.legalForm,
+        ...(deps.creditor.outsideMetropolitanFrance ? { outsideMetropolitanFrance: true } : {}),
+      },
+      disputed: selection.disputedClaimed.map((r) =>
+        FR.gate.disputedItem({ number: r.number, reason: r.disputed!.reason, since: r.disputed!.since }),
+      ),
       ...(deps.circumstances ? { circumstances: deps.circumstances } : {}),
       prescribesOn: earliest ? { on: earliest.prescribesOn, article: earliest.article } : null,
     },
@@ -173,17 +205,34 @@ export function dossierFromRecords(records: CaseRecords, asOf: IsoDate, deps: Do
     additionalClaims: additional.additionalClaims,
   };
   const parsed = DossierSchema.safeParse(dossier);
-  if (!parsed.success) throw new DossierError('INVALID_DOSSIER', `case ${c.id}: the dossier built is invalid`, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  if (!parsed.success)
+    throw new DossierError(
+      'INVALID_DOSSIER',
+      `case ${c.id}: the dossier built is invalid`,
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+    );
   return parsed.data;
 }
 
-function checkIdentifiers(who: string, ids: { siren?: string | undefined; siret?: string | undefined; vat?: string | undefined }): void {
+function checkIdentifiers(
+  who: string,
+  ids: { siren?: string | undefined; siret?: string | undefined; vat?: string | undefined },
+): void {
   const problems: string[] = [];
-  if (ids.siren !== undefined && !isValidSiren(ids.siren)) problems.push(`SIREN "${ids.siren}" is not 9 digits passing the Luhn checksum`);
-  if (ids.siret !== undefined && !isValidSiret(ids.siret)) problems.push(`SIRET "${ids.siret}" is not 14 digits passing the Luhn checksum`);
-  if (ids.siren !== undefined && ids.siret !== undefined && !ids.siret.startsWith(ids.siren)) problems.push(`SIRET "${ids.siret}" does not start with the SIREN "${ids.siren}"`);
-  if (ids.vat !== undefined && ids.vat.startsWith('FR') && !isValidFrenchVat(ids.vat)) problems.push(`VAT number "${ids.vat}" does not match a SIREN with its key`);
-  if (problems.length) throw new DossierError('INVALID_IDENTIFIER', `${who}: a registration number is invalid; correct it in the ledger or the configuration before the file is handed over`, problems);
+  if (ids.siren !== undefined && !isValidSiren(ids.siren))
+    problems.push(`SIREN "${ids.siren}" is not 9 digits passing the Luhn checksum`);
+  if (ids.siret !== undefined && !isValidSiret(ids.siret))
+    problems.push(`SIRET "${ids.siret}" is not 14 digits passing the Luhn checksum`);
+  if (ids.siren !== undefined && ids.siret !== undefined && !ids.siret.startsWith(ids.siren))
+    problems.push(`SIRET "${ids.siret}" does not start with the SIREN "${ids.siren}"`);
+  if (ids.vat !== undefined && ids.vat.startsWith('FR') && !isValidFrenchVat(ids.vat))
+    problems.push(`VAT number "${ids.vat}" does not match a SIREN with its key`);
+  if (problems.length)
+    throw new DossierError(
+      'INVALID_IDENTIFIER',
+      `${who}: a registration number is invalid; correct it in the ledger or the configuration before the file is handed over`,
+      problems,
+    );
 }
 
 /** An intra-community VAT number as the dossier carries it: country prefix, then 2 to 13 letters or digits. */
@@ -201,7 +250,8 @@ function debtorIdentity(d: Debtor, deps: DossierDeps, warnings: string[]): Dossi
   // domicile is the address the ledger holds for them. One address only: no delivery sites.
   const office = d.addresses.find((a) => a.kind === 'registered_office');
   const address = office ?? d.addresses.find((a) => a.kind === 'billing') ?? d.addresses[0];
-  if (!address) throw new DossierError('NO_ADDRESS', 'the debtor has no postal address in the ledger: acts cannot be served');
+  if (!address)
+    throw new DossierError('NO_ADDRESS', 'the debtor has no postal address in the ledger: acts cannot be served');
   if (d.kind === 'company' && !office) warnings.push(FR.dossier.noRegisteredOffice(address.kind));
   return {
     name: d.name,
@@ -217,7 +267,11 @@ function debtorIdentity(d: Debtor, deps: DossierDeps, warnings: string[]): Dossi
 
 function creditorIdentity(cr: CreditorIdentity): Dossier['creditor'] {
   checkIdentifiers('creditor (configuration: company)', cr);
-  if (!cr.address) throw new DossierError('NO_ADDRESS', 'the creditor has no address (configuration: company.address): the firm and the court need it');
+  if (!cr.address)
+    throw new DossierError(
+      'NO_ADDRESS',
+      'the creditor has no address (configuration: company.address): the firm and the court need it',
+    );
   return {
     name: cr.name,
     legalForm: resolveLegalForm({ name: cr.name, kind: cr.kind ?? 'company' }, cr.legalForm),
@@ -229,26 +283,66 @@ function creditorIdentity(cr: CreditorIdentity): Dossier['creditor'] {
   };
 }
 
-function claimOf(records: CaseRecords, gate: EscalationGate, asOf: IsoDate, deps: DossierDeps, creditorKind: PartyKind): Dossier['claim'] {
+function claimOf(
+  records: CaseRecords,
+  gate: EscalationGate,
+  asOf: IsoDate,
+  deps: DossierDeps,
+  creditorKind: PartyKind,
+): Dossier['claim'] {
   const { claimed, credits } = gate.selection;
   const warnings: string[] = [];
   const paymentsOf = new Map<string, { date: IsoDate; amount: number }[]>();
   const invoices: ClaimInvoice[] = claimed.map((r) => {
-    const payments = (records.payments.get(r.id) ?? []).filter((p) => p.date <= asOf).map((p) => ({ date: p.date, amount: p.amount }));
+    const payments = (records.payments.get(r.id) ?? [])
+      .filter((p) => p.date <= asOf)
+      .map((p) => ({ date: p.date, amount: p.amount }));
     const paid = payments.reduce((s, p) => s + p.amount, 0);
     if (paid === r.total - r.open) {
       paymentsOf.set(r.id, payments);
-      return { id: r.id, kind: 'invoice', total: r.total, issueDate: r.issueDate, dueDate: r.dueDate, ...(r.completionDate ? { completionDate: r.completionDate } : {}), payments };
+      return {
+        id: r.id,
+        kind: 'invoice',
+        total: r.total,
+        issueDate: r.issueDate,
+        dueDate: r.dueDate,
+        ...(r.completionDate ? { completionDate: r.completionDate } : {}),
+        payments,
+      };
     }
     // The payments the store knows do not explain the open amount (a settlement the ledger
     // made otherwise): interest runs on what is open, which never overstates the claim.
-    warnings.push(FR.dossier.paymentsDoNotExplain({ number: r.number, paid: formatMoney(paid, r.currency), open: formatMoney(r.open, r.currency), total: formatMoney(r.total, r.currency) }));
+    warnings.push(
+      FR.dossier.paymentsDoNotExplain({
+        number: r.number,
+        paid: formatMoney(paid, r.currency),
+        open: formatMoney(r.open, r.currency),
+        total: formatMoney(r.total, r.currency),
+      }),
+    );
     paymentsOf.set(r.id, []);
-    return { id: r.id, kind: 'invoice', total: r.open, issueDate: r.issueDate, dueDate: r.dueDate, ...(r.completionDate ? { completionDate: r.completionDate } : {}), payments: [] };
+    return {
+      id: r.id,
+      kind: 'invoice',
+      total: r.open,
+      issueDate: r.issueDate,
+      dueDate: r.dueDate,
+      ...(r.completionDate ? { completionDate: r.completionDate } : {}),
+      payments: [],
+    };
   });
   // A credit note the ledger ties to a claimed invoice comes off that invoice's interest base from its date.
   const claimedIds = new Set(claimed.map((r) => r.id));
-  for (const n of credits) invoices.push({ id: n.id, kind: 'credit_note', total: n.open, issueDate: n.issueDate, dueDate: n.issueDate, payments: [], ...(n.creditOf && claimedIds.has(n.creditOf) ? { relatesTo: n.creditOf } : {}) });
+  for (const n of credits)
+    invoices.push({
+      id: n.id,
+      kind: 'credit_note',
+      total: n.open,
+      issueDate: n.issueDate,
+      dueDate: n.issueDate,
+      payments: [],
+      ...(n.creditOf && claimedIds.has(n.creditOf) ? { relatesTo: n.creditOf } : {}),
+    });
   const parsed = parseClaimInput({
     creditor: { kind: creditorKind },
     debtor: { kind: records.debtor.kind },
@@ -261,8 +355,12 @@ function claimOf(records: CaseRecords, gate: EscalationGate, asOf: IsoDate, deps
     insolvencyOpenedOn: records.debtor.flags.insolvency?.openedOn ?? null,
     invoices,
   });
-  if (!parsed.success) throw new DossierError('INVALID_DOSSIER', `case ${records.case.id}: the claim cannot be computed`, parsed.problems);
-  const result = computeClaim(parsed.data, asOf, deps.legal, { ...(deps.dayCount ? { dayCount: deps.dayCount } : {}), ...(deps.imputation ? { imputation: deps.imputation } : {}) });
+  if (!parsed.success)
+    throw new DossierError('INVALID_DOSSIER', `case ${records.case.id}: the claim cannot be computed`, parsed.problems);
+  const result = computeClaim(parsed.data, asOf, deps.legal, {
+    ...(deps.dayCount ? { dayCount: deps.dayCount } : {}),
+    ...(deps.imputation ? { imputation: deps.imputation } : {}),
+  });
   const byId = new Map<string, Receivable>([...claimed, ...credits].map((r) => [r.id, r]));
   return {
     asOf,
@@ -303,7 +401,11 @@ function claimOf(records: CaseRecords, gate: EscalationGate, asOf: IsoDate, deps
       };
     }),
     // Claim warnings name items by our ids; the firm reads invoice numbers.
-    warnings: [...warnings, ...imputationNotes(result.invoices, byId, result.currency), ...result.warnings.map((w) => [...byId.values()].reduce((text, r) => text.split(r.id).join(r.number), w))],
+    warnings: [
+      ...warnings,
+      ...imputationNotes(result.invoices, byId, result.currency),
+      ...result.warnings.map((w) => [...byId.values()].reduce((text, r) => text.split(r.id).join(r.number), w)),
+    ],
   };
 }
 
@@ -311,13 +413,32 @@ function claimOf(records: CaseRecords, gate: EscalationGate, asOf: IsoDate, deps
  * C. civ. 1343-1 leaves more principal than the ledger shows where a payment paid the interest
  * accrued first: the firm and the controller see the difference explained, invoice by invoice.
  */
-function imputationNotes(lines: readonly ClaimInvoiceResult[], byId: ReadonlyMap<string, Receivable>, currency: string): string[] {
+function imputationNotes(
+  lines: readonly ClaimInvoiceResult[],
+  byId: ReadonlyMap<string, Receivable>,
+  currency: string,
+): string[] {
   const notes: string[] = [];
   for (const line of lines) {
     const r = byId.get(line.id);
     if (!r || line.kind !== 'invoice' || !line.imputed?.length || line.principal <= r.open) continue;
-    const paid = line.imputed.filter((i) => i.toInterest > 0).map((i) => FR.dossier.imputedPayment({ toInterest: formatMoney(i.toInterest, currency), amount: formatMoney(i.amount, currency), on: i.date }));
-    notes.push(FR.dossier.imputation({ number: r.number, ledgerOpen: formatMoney(r.open, currency), principal: formatMoney(line.principal, currency), paid }));
+    const paid = line.imputed
+      .filter((i) => i.toInterest > 0)
+      .map((i) =>
+        FR.dossier.imputedPayment({
+          toInterest: formatMoney(i.toInterest, currency),
+          amount: formatMoney(i.amount, currency),
+          on: i.date,
+        }),
+      );
+    notes.push(
+      FR.dossier.imputation({
+        number: r.number,
+        ledgerOpen: formatMoney(r.open, currency),
+        principal: formatMoney(line.principal, currency),
+        paid,
+      }),
+    );
   }
   return notes;
 }
@@ -326,11 +447,23 @@ function invoiceFileName(number: string): string {
   return `invoice-${number.replace(/[^A-Za-z0-9._-]+/g, '-')}.pdf`;
 }
 
-function documentsOf(gate: EscalationGate, claimed: readonly Receivable[], stored: readonly StoredDocument[]): DossierDocument[] {
+function documentsOf(
+  gate: EscalationGate,
+  claimed: readonly Receivable[],
+  stored: readonly StoredDocument[],
+): DossierDocument[] {
   const docs: DossierDocument[] = [];
   for (const r of claimed) {
     // The PDF is in the ledger: the performer fetches it by this ref, then hashes it.
-    if (r.documentUrl) docs.push({ ref: `invoice:${r.number}`, kind: 'invoice', name: invoiceFileName(r.number), mediaType: 'application/pdf', sha256: null, provenAt: null });
+    if (r.documentUrl)
+      docs.push({
+        ref: `invoice:${r.number}`,
+        kind: 'invoice',
+        name: invoiceFileName(r.number),
+        mediaType: 'application/pdf',
+        sha256: null,
+        provenAt: null,
+      });
   }
   const names = new Set(docs.map((d) => d.name));
   // The formal notice as it went out, once per channel that sent it (kept when it was sent: performers.ts).
@@ -340,7 +473,14 @@ function documentsOf(gate: EscalationGate, claimed: readonly Receivable[], store
     if (!letter) continue;
     const name = `mise-en-demeure-${ch.channel.replace(/_/g, '-')}.pdf`;
     names.add(name);
-    docs.push({ ref: letter.id, kind: 'formal_notice', name, mediaType: letter.mediaType, sha256: letter.sha256, provenAt: null });
+    docs.push({
+      ref: letter.id,
+      kind: 'formal_notice',
+      name,
+      mediaType: letter.mediaType,
+      sha256: letter.sha256,
+      provenAt: null,
+    });
   }
   for (const ch of gate.notice?.channels ?? []) {
     for (const p of ch.proofs) {
@@ -349,7 +489,14 @@ function documentsOf(gate: EscalationGate, claimed: readonly Receivable[], store
       let name = `${base}.pdf`;
       for (let n = 2; names.has(name); n++) name = `${base}-${n}.pdf`;
       names.add(name);
-      docs.push({ ref: p.documentId, kind: 'proof_of_delivery', name, mediaType: p.mediaType, sha256: p.sha256, provenAt: p.provenAt });
+      docs.push({
+        ref: p.documentId,
+        kind: 'proof_of_delivery',
+        name,
+        mediaType: p.mediaType,
+        sha256: p.sha256,
+        provenAt: p.provenAt,
+      });
     }
   }
   return docs;

@@ -48,7 +48,9 @@ export async function loadCaseRecords(store: Store, caseId: string): Promise<Cas
   const payments = new Map<string, ItemPayment[]>();
   for (const r of receivables) {
     const list = (await store.listPaymentsOfReceivable(r.id)).flatMap((p) =>
-      p.allocations.filter((a) => a.receivableId === r.id).map((a): ItemPayment => ({ paymentId: p.id, date: p.date, amount: a.amount })),
+      p.allocations
+        .filter((a) => a.receivableId === r.id)
+        .map((a): ItemPayment => ({ paymentId: p.id, date: p.date, amount: a.amount })),
     );
     list.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.paymentId < b.paymentId ? -1 : 1));
     payments.set(r.id, list);

@@ -30,7 +30,13 @@ export interface ClaimSelection {
   netPrincipal: number;
 }
 
-export function selectClaim(records: CaseRecords, policy: Pick<Policy, 'disputes'>, asOf: IsoDate, legal: LegalData, creditorKind: PartyKind): ClaimSelection {
+export function selectClaim(
+  records: CaseRecords,
+  policy: Pick<Policy, 'disputes'>,
+  asOf: IsoDate,
+  legal: LegalData,
+  creditorKind: PartyKind,
+): ClaimSelection {
   const open = records.receivables.filter((r) => r.open > 0 && r.currency === records.case.currency);
   const invoices = open.filter((r) => r.kind === 'invoice');
   const credits = open.filter((r) => r.kind === 'credit_note');
@@ -45,7 +51,13 @@ export function selectClaim(records: CaseRecords, policy: Pick<Policy, 'disputes
   const claimed: Receivable[] = [];
   for (const item of kept.filter((r) => r.dueDate < asOf)) {
     const payments = records.payments.get(item.id) ?? [];
-    const p = prescriptionOf({ issueDate: item.issueDate, dueDate: item.dueDate, completionDate: item.completionDate, payments }, records.debtor.kind, creditorKind, asOf, legal);
+    const p = prescriptionOf(
+      { issueDate: item.issueDate, dueDate: item.dueDate, completionDate: item.completionDate, payments },
+      records.debtor.kind,
+      creditorKind,
+      asOf,
+      legal,
+    );
     if (p.prescribed) prescribed.push({ item, prescription: p });
     else {
       claimed.push(item);
@@ -53,5 +65,15 @@ export function selectClaim(records: CaseRecords, policy: Pick<Policy, 'disputes
     }
   }
   const netPrincipal = claimed.reduce((s, r) => s + r.open, 0) - credits.reduce((s, r) => s + r.open, 0);
-  return { claimed, credits, excluded, disputedLeftOut, disputedClaimed: claimed.filter((r) => r.disputed), notYetDue, prescribed, prescriptions, netPrincipal };
+  return {
+    claimed,
+    credits,
+    excluded,
+    disputedLeftOut,
+    disputedClaimed: claimed.filter((r) => r.disputed),
+    notYetDue,
+    prescribed,
+    prescriptions,
+    netPrincipal,
+  };
 }

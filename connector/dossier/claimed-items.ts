@@ -10,10 +10,16 @@ import type { Store } from '../store/store';
 export type DossierClaimLines = { claim?: { lines?: readonly { kind?: unknown; number?: unknown }[] } };
 
 export function matchClaimedReceivables(receivables: readonly Receivable[], dossier: DossierClaimLines): Receivable[] {
-  const wanted = new Set((dossier.claim?.lines ?? []).map((l) => `${String(l.kind ?? 'invoice')}\u0000${String(l.number)}`));
+  const wanted = new Set(
+    (dossier.claim?.lines ?? []).map((l) => `${String(l.kind ?? 'invoice')}\u0000${String(l.number)}`),
+  );
   return receivables.filter((r) => wanted.has(`${r.kind}\u0000${r.number}`));
 }
 
-export async function claimedReceivables(store: Store, caseId: string, dossier: DossierClaimLines): Promise<Receivable[]> {
+export async function claimedReceivables(
+  store: Store,
+  caseId: string,
+  dossier: DossierClaimLines,
+): Promise<Receivable[]> {
   return matchClaimedReceivables(await store.listReceivablesOfCase(caseId), dossier);
 }

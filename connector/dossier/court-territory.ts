@@ -58,17 +58,51 @@ export function resolveCommunes(seat: SeatAddress, index: CommuneIndex = commune
   const list = (cs: CommuneRef[]) => cs.map((c) => `${c.name} (${c.code})`).join(', ');
   if (byPostalCode.length === 1) {
     const [only] = byPostalCode as [CommuneRef];
-    const differs = city !== '' && normalizeCity(only.name) !== city && !index.byName([only.departement], seat.city).some((c) => c.code === only.code);
-    return { found: true, communes: [only], how: W.onlyOne({ postalCode: seat.postalCode, name: only.name, code: only.code, city: differs ? seat.city : null }) };
+    const differs =
+      city !== '' &&
+      normalizeCity(only.name) !== city &&
+      !index.byName([only.departement], seat.city).some((c) => c.code === only.code);
+    return {
+      found: true,
+      communes: [only],
+      how: W.onlyOne({
+        postalCode: seat.postalCode,
+        name: only.name,
+        code: only.code,
+        city: differs ? seat.city : null,
+      }),
+    };
   }
   if (byPostalCode.length > 1) {
-    const named = byPostalCode.filter((c) => normalizeCity(c.name) === city || index.byName([c.departement], seat.city).some((n) => n.code === c.code));
-    if (named.length === 1) return { found: true, communes: named, how: W.named({ postalCode: seat.postalCode, count: byPostalCode.length, city: seat.city, name: named[0]!.name, code: named[0]!.code }) };
+    const named = byPostalCode.filter(
+      (c) => normalizeCity(c.name) === city || index.byName([c.departement], seat.city).some((n) => n.code === c.code),
+    );
+    if (named.length === 1)
+      return {
+        found: true,
+        communes: named,
+        how: W.named({
+          postalCode: seat.postalCode,
+          count: byPostalCode.length,
+          city: seat.city,
+          name: named[0]!.name,
+          code: named[0]!.code,
+        }),
+      };
     if (/\bla defense\b/.test(city)) {
       const defense = byPostalCode.filter((c) => LA_DEFENSE.includes(c.code));
-      if (defense.length) return { found: true, communes: defense, how: W.defenseByPostalCode({ postalCode: seat.postalCode, communes: list(defense) }) };
+      if (defense.length)
+        return {
+          found: true,
+          communes: defense,
+          how: W.defenseByPostalCode({ postalCode: seat.postalCode, communes: list(defense) }),
+        };
     }
-    return { found: true, communes: byPostalCode, how: W.several({ postalCode: seat.postalCode, communes: list(byPostalCode), city: seat.city }) };
+    return {
+      found: true,
+      communes: byPostalCode,
+      how: W.several({ postalCode: seat.postalCode, communes: list(byPostalCode), city: seat.city }),
+    };
   }
   // Not a distribution code (a CEDEX code, a typo): the city, within the postal code's département.
   if (/\bla defense\b/.test(city) && seat.postalCode.startsWith('92')) {
@@ -77,21 +111,41 @@ export function resolveCommunes(seat: SeatAddress, index: CommuneIndex = commune
   }
   const departements = departementsOfPostalCode(seat.postalCode);
   const named = index.byName(departements, seat.city);
-  if (named.length) return { found: true, communes: named, how: W.byCity({ postalCode: seat.postalCode, city: seat.city, communes: list(named) }) };
+  if (named.length)
+    return {
+      found: true,
+      communes: named,
+      how: W.byCity({ postalCode: seat.postalCode, city: seat.city, communes: list(named) }),
+    };
   return { found: false, why: W.notFound({ postalCode: seat.postalCode, departements, city: seat.city }) };
 }
 
-export function resolveCourt(kind: CourtTerritoryKind, seat: SeatAddress, courts: CourtsData, index: CommuneIndex = communeIndex()): CourtResolution {
+export function resolveCourt(
+  kind: CourtTerritoryKind,
+  seat: SeatAddress,
+  courts: CourtsData,
+  index: CommuneIndex = communeIndex(),
+): CourtResolution {
   const found = resolveCommunes(seat, index);
-  if (!found.found) return { status: 'to_confirm', why: found.why, departements: seat.communeCode ? [] : departementsOfPostalCode(seat.postalCode) };
+  if (!found.found)
+    return {
+      status: 'to_confirm',
+      why: found.why,
+      departements: seat.communeCode ? [] : departementsOfPostalCode(seat.postalCode),
+    };
   const territories = courtIndex(courts);
-  const courtOf = (c: CommuneRef) => territories.get(`${kind} ${c.code}`) ?? territories.get(`${kind} ${c.departement}`);
+  const courtOf = (c: CommuneRef) =>
+    territories.get(`${kind} ${c.code}`) ?? territories.get(`${kind} ${c.departement}`);
   const uncovered = found.communes.filter((c) => !courtOf(c));
   const departements = [...new Set(found.communes.map((c) => c.departement))];
   if (uncovered.length) {
     return {
       status: 'to_confirm',
-      why: W.notCovered({ how: found.how, communes: uncovered.map((c) => `${c.name} (INSEE ${c.code})`).join(', '), count: uncovered.length }),
+      why: W.notCovered({
+        how: found.how,
+        communes: uncovered.map((c) => `${c.name} (INSEE ${c.code})`).join(', '),
+        count: uncovered.length,
+      }),
       departements,
     };
   }
@@ -102,13 +156,19 @@ export function resolveCourt(kind: CourtTerritoryKind, seat: SeatAddress, courts
     if (option) option.communes.push(commune);
     else options.push({ court, communes: [commune] });
   }
-  if (options.length === 1) return { status: 'certain', court: options[0]!.court, communes: found.communes, how: found.how };
+  if (options.length === 1)
+    return { status: 'certain', court: options[0]!.court, communes: found.communes, how: found.how };
   return { status: 'ambiguous', options, how: found.how };
 }
 
 /** The courts of that kind with some territory in these départements, for a "to confirm" answer. */
 export function courtsIn(kind: CourtTerritoryKind, departements: readonly string[], courts: CourtsData): CourtEntry[] {
-  return courts.courts.filter((c) => c.kind === kind && (c.territory.departements.some((d) => departements.includes(d)) || c.territory.communes.some((code) => departements.includes(departementOf(code)))));
+  return courts.courts.filter(
+    (c) =>
+      c.kind === kind &&
+      (c.territory.departements.some((d) => departements.includes(d)) ||
+        c.territory.communes.some((code) => departements.includes(departementOf(code)))),
+  );
 }
 
 const courtIndexes = new WeakMap<CourtsData, Map<string, CourtEntry>>();
@@ -117,7 +177,8 @@ function courtIndex(courts: CourtsData): Map<string, CourtEntry> {
   if (!index) {
     index = new Map();
     for (const court of courts.courts) {
-      for (const place of [...court.territory.departements, ...court.territory.communes]) index.set(`${court.kind} ${place}`, court);
+      for (const place of [...court.territory.departements, ...court.territory.communes])
+        index.set(`${court.kind} ${place}`, court);
     }
     courtIndexes.set(courts, index);
   }
@@ -164,15 +225,24 @@ let loaded: CommuneIndex | undefined;
 
 /** The index over @etalab/decoupage-administratif, built on first use and kept. */
 export function communeIndex(): CommuneIndex {
-  if (!loaded) loaded = buildCommuneIndex(require('@etalab/decoupage-administratif/data/communes.json') as RawCommune[]);
+  if (!loaded)
+    loaded = buildCommuneIndex(require('@etalab/decoupage-administratif/data/communes.json') as RawCommune[]);
   return loaded;
 }
 
 export function buildCommuneIndex(raw: readonly RawCommune[]): CommuneIndex {
   const current = new Map<string, CommuneRef>();
-  for (const r of raw) if (r.type === 'commune-actuelle') current.set(r.code, { code: r.code, name: r.nom, departement: r.departement });
+  for (const r of raw)
+    if (r.type === 'commune-actuelle') current.set(r.code, { code: r.code, name: r.nom, departement: r.departement });
   // An arrondissement of Paris, Lyon or Marseille, a commune déléguée or associée: the commune it belongs to.
-  const parentOf = (r: RawCommune) => current.get(r.type === 'arrondissement-municipal' ? (r.commune ?? '') : r.type === 'commune-actuelle' ? r.code : (r.chefLieu ?? ''));
+  const parentOf = (r: RawCommune) =>
+    current.get(
+      r.type === 'arrondissement-municipal'
+        ? (r.commune ?? '')
+        : r.type === 'commune-actuelle'
+          ? r.code
+          : (r.chefLieu ?? ''),
+    );
   const byCode = new Map<string, CommuneRef>();
   const byPostalCode = new Map<string, CommuneRef[]>();
   const byName = new Map<string, CommuneRef[]>();
@@ -192,6 +262,8 @@ export function buildCommuneIndex(raw: readonly RawCommune[]): CommuneIndex {
   return {
     byCode: (code) => byCode.get(code.toUpperCase()),
     byPostalCode: (pc) => byPostalCode.get(pc) ?? [],
-    byName: (departements, city) => [...new Set(departements.flatMap((d) => byName.get(`${d} ${normalizeCity(city)}`) ?? []))],
+    byName: (departements, city) => [
+      ...new Set(departements.flatMap((d) => byName.get(`${d} ${normalizeCity(city)}`) ?? [])),
+    ],
   };
 }

@@ -17,7 +17,12 @@ type Evidence = Dossier['evidence'];
 
 const MESSAGE_CHANNELS: ReadonlySet<string> = new Set<Channel>(['email', 'sms', 'letter', 'registered_letter']);
 
-export function buildEvidence(records: CaseRecords, notice: FormalNotice | undefined, asOf: IsoDate, timeZone: string): Evidence {
+export function buildEvidence(
+  records: CaseRecords,
+  notice: FormalNotice | undefined,
+  asOf: IsoDate,
+  timeZone: string,
+): Evidence {
   const day = (at: string) => dateInZone(new Date(at), timeZone);
   const numberOf = new Map(records.receivables.map((r) => [r.id, r.number]));
   const stepOfDecision = new Map(records.decisions.map((d) => [d.id, decisionStep(d)]));
@@ -50,7 +55,13 @@ export function buildEvidence(records: CaseRecords, notice: FormalNotice | undef
     .filter((j) => j.type === 'note' && typeof j.data['outcome'] === 'string' && typeof j.data['actionId'] === 'string')
     .map((j) => ({ journalSeq: j.seq!, on: day(j.at), outcome: String(j.data['outcome']) }));
 
-  return { messages, formalNotice: formalNoticeEvidence(notice), calls, disputes: disputes(records, journal, numberOf, day), promises: promises(records, journal, numberOf, asOf, day) };
+  return {
+    messages,
+    formalNotice: formalNoticeEvidence(notice),
+    calls,
+    disputes: disputes(records, journal, numberOf, day),
+    promises: promises(records, journal, numberOf, asOf, day),
+  };
 }
 
 function formalNoticeEvidence(notice: FormalNotice | undefined): Evidence['formalNotice'] {
@@ -65,11 +76,18 @@ function formalNoticeEvidence(notice: FormalNotice | undefined): Evidence['forma
     startBasis: sent.startBasis,
     deadlineDays: notice.deadlineDays,
     deadlineEndsOn: sent.deadlineEndsOn,
-    proofs: notice.channels.flatMap((c) => c.proofs.map((p) => ({ documentRef: p.documentId, kind: p.kind, sha256: p.sha256, provenAt: p.provenAt }))),
+    proofs: notice.channels.flatMap((c) =>
+      c.proofs.map((p) => ({ documentRef: p.documentId, kind: p.kind, sha256: p.sha256, provenAt: p.provenAt })),
+    ),
   };
 }
 
-function disputes(records: CaseRecords, journal: readonly CaseJournalEntry[], numberOf: ReadonlyMap<string, string>, day: (at: string) => IsoDate): Evidence['disputes'] {
+function disputes(
+  records: CaseRecords,
+  journal: readonly CaseJournalEntry[],
+  numberOf: ReadonlyMap<string, string>,
+  day: (at: string) => IsoDate,
+): Evidence['disputes'] {
   const out: Evidence['disputes'] = [];
   const openByItem = new Map<string, Evidence['disputes'][number]>();
   for (const j of journal) {
@@ -87,44 +105,89 @@ function disputes(records: CaseRecords, journal: readonly CaseJournalEntry[], nu
       continue;
     }
     if (openByItem.has(id)) continue;
-    const entry: Evidence['disputes'][number] = { invoiceNumber, since: day(j.at), reason: String(j.data['reason'] ?? FR.dossier.disputedNoReason), outcome: 'open', liftedOn: null };
+    const entry: Evidence['disputes'][number] = {
+      invoiceNumber,
+      since: day(j.at),
+      reason: String(j.data['reason'] ?? FR.dossier.disputedNoReason),
+      outcome: 'open',
+      liftedOn: null,
+    };
     openByItem.set(id, entry);
     out.push(entry);
   }
   // A dispute the ledger itself holds has no journal line of its own.
   for (const r of records.receivables) {
-    if (r.disputed && !openByItem.has(r.id)) out.push({ invoiceNumber: r.number, since: r.disputed.since, reason: r.disputed.reason, outcome: 'open', liftedOn: null });
+    if (r.disputed && !openByItem.has(r.id))
+      out.push({
+        invoiceNumber: r.number,
+        since: r.disputed.since,
+        reason: r.disputed.reason,
+        outcome: 'open',
+        liftedOn: null,
+      });
   }
   return out;
 }
 
-function promises(records: CaseRecords, journal: readonly CaseJournalEntry[], numberOf: ReadonlyMap<string, string>, asOf: IsoDate, day: (at: string) => IsoDate): Evidence['promises'] {
+function promises(
+  records: CaseRecords,
+  journal: readonly CaseJournalEntry[],
+  numberOf: ReadonlyMap<string, string>,
+  asOf: IsoDate,
+  day: (at: string) => IsoDate,
+): Evidence['promises'] {
   const out: Evidence['promises'] = [];
   const seen = new Set<string>();
-  const outcome = (itemIds: readonly string[], recordedOn: IsoDate, promisedFor: IsoDate, amount: number | null): 'kept' | 'broken' | 'pending' => {
-    const paid = itemIds.flatMap((id) => records.payments.get(id) ?? []).filter((p) => p.date >= recordedOn && p.date <= promisedFor);
+  const outcome = (
+    itemIds: readonly string[],
+    recordedOn: IsoDate,
+    promisedFor: IsoDate,
+    amount: number | null,
+  ): 'kept' | 'broken' | 'pending' => {
+    const paid = itemIds
+      .flatMap((id) => records.payments.get(id) ?? [])
+      .filter((p) => p.date >= recordedOn && p.date <= promisedFor);
     const sum = paid.reduce((s, p) => s + p.amount, 0);
     // Without an amount, the promise covered everything open: kept when each item was settled by then.
     const kept =
       amount !== null
         ? sum >= amount
-        : itemIds.length > 0 && itemIds.every((id) => records.receivables.find((r) => r.id === id)?.open === 0 && (records.payments.get(id) ?? []).every((p) => p.date <= promisedFor));
+        : itemIds.length > 0 &&
+          itemIds.every(
+            (id) =>
+              records.receivables.find((r) => r.id === id)?.open === 0 &&
+              (records.payments.get(id) ?? []).every((p) => p.date <= promisedFor),
+          );
     if (kept) return 'kept';
     return asOf <= promisedFor ? 'pending' : 'broken';
   };
   for (const j of journal) {
     if (j.type !== 'promise_to_pay' || typeof j.data['date'] !== 'string') continue;
-    const itemIds = Array.isArray(j.data['itemIds']) ? j.data['itemIds'].filter((x): x is string => typeof x === 'string' && numberOf.has(x)) : [];
+    const itemIds = Array.isArray(j.data['itemIds'])
+      ? j.data['itemIds'].filter((x): x is string => typeof x === 'string' && numberOf.has(x))
+      : [];
     const amount = typeof j.data['amount'] === 'number' ? j.data['amount'] : null;
     const recordedOn = day(j.at);
     for (const id of itemIds) seen.add(`${id}/${j.data['date']}`);
-    out.push({ recordedOn, promisedFor: j.data['date'], amount, invoiceNumbers: itemIds.map((id) => numberOf.get(id)!), outcome: outcome(itemIds, recordedOn, j.data['date'], amount) });
+    out.push({
+      recordedOn,
+      promisedFor: j.data['date'],
+      amount,
+      invoiceNumbers: itemIds.map((id) => numberOf.get(id)!),
+      outcome: outcome(itemIds, recordedOn, j.data['date'], amount),
+    });
   }
   // A promise the ledger itself holds has no journal line of its own.
   for (const r of records.receivables) {
     const p = r.promiseToPay;
     if (!p || seen.has(`${r.id}/${p.date}`)) continue;
-    out.push({ recordedOn: p.recordedOn, promisedFor: p.date, amount: p.amount ?? null, invoiceNumbers: [r.number], outcome: outcome([r.id], p.recordedOn, p.date, p.amount ?? null) });
+    out.push({
+      recordedOn: p.recordedOn,
+      promisedFor: p.date,
+      amount: p.amount ?? null,
+      invoiceNumbers: [r.number],
+      outcome: outcome([r.id], p.recordedOn, p.date, p.amount ?? null),
+    });
   }
   return out;
 }

@@ -73,8 +73,15 @@ export interface FormalNotice {
 }
 
 /** The step a recorded decision is about (its evaluation is stored as loose JSON). */
-export function decisionStep(decision: Decision): { id: string; kind: string; deadlineDays: number | null; template: string | null } {
-  const step = (decision.evaluation as { step?: { id?: unknown; kind?: unknown; deadlineDays?: unknown; template?: unknown } }).step ?? {};
+export function decisionStep(decision: Decision): {
+  id: string;
+  kind: string;
+  deadlineDays: number | null;
+  template: string | null;
+} {
+  const step =
+    (decision.evaluation as { step?: { id?: unknown; kind?: unknown; deadlineDays?: unknown; template?: unknown } })
+      .step ?? {};
   return {
     id: typeof step.id === 'string' ? step.id : decision.stepId,
     kind: typeof step.kind === 'string' ? step.kind : 'unknown',
@@ -86,8 +93,11 @@ export function decisionStep(decision: Decision): { id: string; kind: string; de
 /** The outbox rows of a decision that reach the debtor (not the ledger notes or activities), in the step's channel order. */
 export function channelActions(records: CaseRecords, decision: Decision): Action[] {
   const order = (decision.evaluation as { step?: { channels?: unknown } }).step?.channels;
-  const rank = (kind: string) => (Array.isArray(order) && order.includes(kind) ? order.indexOf(kind) : Number.MAX_SAFE_INTEGER);
-  return records.actions.filter((a) => a.decisionId === decision.id && CHANNELS.has(a.kind)).sort((a, b) => rank(a.kind) - rank(b.kind));
+  const rank = (kind: string) =>
+    Array.isArray(order) && order.includes(kind) ? order.indexOf(kind) : Number.MAX_SAFE_INTEGER;
+  return records.actions
+    .filter((a) => a.decisionId === decision.id && CHANNELS.has(a.kind))
+    .sort((a, b) => rank(a.kind) - rank(b.kind));
 }
 
 export function performedEntry(journal: readonly CaseJournalEntry[], actionId: string): CaseJournalEntry | undefined {
@@ -95,7 +105,11 @@ export function performedEntry(journal: readonly CaseJournalEntry[], actionId: s
 }
 
 function lastDeliveryStatus(journal: readonly CaseJournalEntry[], actionId: string): CaseJournalEntry | undefined {
-  return journal.filter((j) => j.type === 'delivery_status' && j.data['actionId'] === actionId && typeof j.data['status'] === 'string').pop();
+  return journal
+    .filter(
+      (j) => j.type === 'delivery_status' && j.data['actionId'] === actionId && typeof j.data['status'] === 'string',
+    )
+    .pop();
 }
 
 function text(value: unknown): string | null {
@@ -140,7 +154,9 @@ export function findFormalNotice(records: CaseRecords, timeZone: string): Formal
   if (!decision) return undefined;
   const step = decisionStep(decision);
   const channels = channelActions(records, decision).map((a) => noticeChannel(records, a, timeZone));
-  const performed = channels.filter((c) => c.performedAt !== null).sort((a, b) => (a.performedAt! < b.performedAt! ? -1 : 1));
+  const performed = channels
+    .filter((c) => c.performedAt !== null)
+    .sort((a, b) => (a.performedAt! < b.performedAt! ? -1 : 1));
   const first = performed[0];
   let sent: FormalNotice['sent'] = null;
   if (first) {
@@ -161,5 +177,12 @@ export function findFormalNotice(records: CaseRecords, timeZone: string): Formal
       returned: letter?.deliveryStatus === 'returned',
     };
   }
-  return { decisionId: decision.id, stepId: step.id, decidedOn: decision.asOf, deadlineDays: step.deadlineDays, channels, sent };
+  return {
+    decisionId: decision.id,
+    stepId: step.id,
+    decidedOn: decision.asOf,
+    deadlineDays: step.deadlineDays,
+    channels,
+    sent,
+  };
 }

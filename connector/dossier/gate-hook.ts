@@ -29,7 +29,10 @@ export function escalationGateHook(options: GateHookOptions): EscalationGateHook
   return async ({ store, snapshot, policy, asOf, now }) => {
     const records = await loadCaseRecords(store, snapshot.case.id);
     const gate = checkEscalation(records, policy, asOf, options);
-    const reasons: Reason[] = gate.conditions.map((c) => ({ code: c.pass ? 'ESCALATION_CONDITION_MET' : 'ESCALATION_CONDITION_FAILED', message: `${c.id}: ${c.reason}` }));
+    const reasons: Reason[] = gate.conditions.map((c) => ({
+      code: c.pass ? 'ESCALATION_CONDITION_MET' : 'ESCALATION_CONDITION_FAILED',
+      message: `${c.id}: ${c.reason}`,
+    }));
     if (!gate.pass && !sameRefusalJournalled(records.journal, gate)) {
       await store.appendJournal({
         caseId: snapshot.case.id,
@@ -49,8 +52,12 @@ export function escalationGateHook(options: GateHookOptions): EscalationGateHook
 
 /** The last gate refusal or decision of the journal is a refusal for the same conditions. */
 function sameRefusalJournalled(journal: readonly CaseJournalEntry[], gate: EscalationGate): boolean {
-  const last = journal.filter((j) => j.type === 'decision' || (j.type === 'note' && j.data[GATE_JOURNAL_KEY] !== undefined)).pop();
+  const last = journal
+    .filter((j) => j.type === 'decision' || (j.type === 'note' && j.data[GATE_JOURNAL_KEY] !== undefined))
+    .pop();
   if (!last || last.type === 'decision') return false;
   const failed = (last.data[GATE_JOURNAL_KEY] as { failed?: unknown }).failed;
-  return Array.isArray(failed) && failed.length === gate.failed.length && failed.every((id, i) => id === gate.failed[i]);
+  return (
+    Array.isArray(failed) && failed.length === gate.failed.length && failed.every((id, i) => id === gate.failed[i])
+  );
 }

@@ -53,7 +53,8 @@ export function legalFormFromInseeCode(code: string, activity?: Activity): Legal
   const c = code.trim();
   if (c === '1000') return entrepreneurIndividuel(activity);
   if (/^\d{4}$/.test(c)) {
-    if (/^5\d85$/.test(c)) return { category: 'liberal_profession', label: `société d'exercice libéral (INSEE ${c})`, source: 'insee' };
+    if (/^5\d85$/.test(c))
+      return { category: 'liberal_profession', label: `société d'exercice libéral (INSEE ${c})`, source: 'insee' };
     if (c.startsWith('5')) return { category: 'merchant', label: `société commerciale (INSEE ${c})`, source: 'insee' };
     if (c.startsWith('65')) return { category: 'civil_company', label: `société civile (INSEE ${c})`, source: 'insee' };
     if (c.startsWith('92')) return { category: 'association', label: `association (INSEE ${c})`, source: 'insee' };
@@ -70,8 +71,18 @@ export function legalFormFromInseeCode(code: string, activity?: Activity): Legal
  * another one, e.g. agricultural, not covered by the reference), the court is to confirm.
  */
 function entrepreneurIndividuel(activity: Activity | undefined): LegalForm {
-  if (activity === 'commercial' || activity === 'artisanal') return { category: 'merchant', label: `entrepreneur individuel, ${activity === 'artisanal' ? 'artisan' : 'commerçant'} (INSEE 1000)`, source: 'insee' };
-  if (activity === 'liberal') return { category: 'liberal_profession', label: 'entrepreneur individuel, profession libérale (INSEE 1000)', source: 'insee' };
+  if (activity === 'commercial' || activity === 'artisanal')
+    return {
+      category: 'merchant',
+      label: `entrepreneur individuel, ${activity === 'artisanal' ? 'artisan' : 'commerçant'} (INSEE 1000)`,
+      source: 'insee',
+    };
+  if (activity === 'liberal')
+    return {
+      category: 'liberal_profession',
+      label: 'entrepreneur individuel, profession libérale (INSEE 1000)',
+      source: 'insee',
+    };
   return { category: 'unknown', label: FR.legalForm.entrepreneurUnknownActivity, source: 'insee' };
 }
 

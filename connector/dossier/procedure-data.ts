@@ -38,8 +38,17 @@ export function checkCourts(data: ProcedureData): void {
 function loadCourts(dir: string, procedures: ProceduresFile): CourtsData {
   const courts = readLegalYaml(dir, COURTS_FILE, CourtsFileSchema);
   // The TAE are tribunaux de commerce renamed (loi 2023-1059 art. 26): each needs its territory.
-  const missing = procedures.economicActivitiesCourts.seats.filter((seat) => !courts.courts.some((c) => c.kind === 'tribunal_de_commerce' && c.seat === seat));
-  if (missing.length) throw new LegalDataError(dir, missing.map((seat) => `${COURTS_FILE}: courts: no tribunal_de_commerce with seat "${seat}", a tribunal des activités économiques of ${PROCEDURES_FILE}`));
+  const missing = procedures.economicActivitiesCourts.seats.filter(
+    (seat) => !courts.courts.some((c) => c.kind === 'tribunal_de_commerce' && c.seat === seat),
+  );
+  if (missing.length)
+    throw new LegalDataError(
+      dir,
+      missing.map(
+        (seat) =>
+          `${COURTS_FILE}: courts: no tribunal_de_commerce with seat "${seat}", a tribunal des activités économiques of ${PROCEDURES_FILE}`,
+      ),
+    );
   return courts;
 }
 

@@ -18,7 +18,9 @@ import type { ProcedureFacts } from './recommend-procedure';
 const LegalFormInputSchema = z.union([
   z.strictObject({ category: LegalCategorySchema, label: z.string().min(1) }),
   z.strictObject({
-    inseeCode: z.string().regex(/^\d{4}$/, { error: 'inseeCode is the 4-digit INSEE legal category, e.g. "5710" for a SAS' }),
+    inseeCode: z
+      .string()
+      .regex(/^\d{4}$/, { error: 'inseeCode is the 4-digit INSEE legal category, e.g. "5710" for a SAS' }),
     /** An entrepreneur individuel (1000): its activity decides the court. */
     activity: z.enum(['commercial', 'artisanal', 'liberal']).optional(),
   }),
@@ -35,7 +37,11 @@ const PartyInputSchema = z.strictObject({
 export const ProcedureInputSchema = z.strictObject({
   currency: CurrencySchema,
   /** The claim as of the advice's date. */
-  claim: z.strictObject({ principal: NonNegativeMinorUnitsSchema, interest: NonNegativeMinorUnitsSchema.default(0), indemnity: NonNegativeMinorUnitsSchema.default(0) }),
+  claim: z.strictObject({
+    principal: NonNegativeMinorUnitsSchema,
+    interest: NonNegativeMinorUnitsSchema.default(0),
+    indemnity: NonNegativeMinorUnitsSchema.default(0),
+  }),
   debtor: PartyInputSchema.extend({
     /**
      * Registered office (a company) or domicile (a person): decides the court's territory.
@@ -48,15 +54,24 @@ export const ProcedureInputSchema = z.strictObject({
   creditor: PartyInputSchema.extend({ outsideMetropolitanFrance: z.boolean().default(false) }),
   /** Why the debtor disputes each disputed invoice; empty when the claim is undisputed. */
   disputed: z.array(z.string().min(1)).default([]),
-  circumstances: z.strictObject({ recoveryThreatened: z.string().min(1).optional(), speedMatters: z.string().min(1).optional() }).default({}),
+  circumstances: z
+    .strictObject({ recoveryThreatened: z.string().min(1).optional(), speedMatters: z.string().min(1).optional() })
+    .default({}),
   /** The earliest last day to bring the claim, when known, and the article it comes from. */
-  prescribesOn: z.strictObject({ on: IsoDateSchema, article: z.string().min(1) }).nullable().default(null),
+  prescribesOn: z
+    .strictObject({ on: IsoDateSchema, article: z.string().min(1) })
+    .nullable()
+    .default(null),
 });
 export type ProcedureInput = z.infer<typeof ProcedureInputSchema>;
 
-export function parseProcedureInput(raw: unknown): { success: true; data: ProcedureInput } | { success: false; problems: string[] } {
+export function parseProcedureInput(
+  raw: unknown,
+): { success: true; data: ProcedureInput } | { success: false; problems: string[] } {
   const parsed = ProcedureInputSchema.safeParse(raw);
-  return parsed.success ? { success: true, data: parsed.data } : { success: false, problems: formatIssues(parsed.error.issues) };
+  return parsed.success
+    ? { success: true, data: parsed.data }
+    : { success: false, problems: formatIssues(parsed.error.issues) };
 }
 
 /** The facts recommendProcedure takes, from the input and the date of the advice. */
@@ -67,8 +82,16 @@ export function procedureFacts(input: ProcedureInput, asOf: string): ProcedureFa
     asOf,
     currency: input.currency,
     claim: { principal, interest, indemnity, total: principal + interest + indemnity },
-    debtor: { kind: input.debtor.kind, legalForm: resolveLegalForm(input.debtor, input.debtor.legalForm), seat: input.debtor.seat, insolvency: input.debtor.insolvency },
-    creditor: { legalForm: resolveLegalForm(input.creditor, input.creditor.legalForm), outsideMetropolitanFrance: input.creditor.outsideMetropolitanFrance },
+    debtor: {
+      kind: input.debtor.kind,
+      legalForm: resolveLegalForm(input.debtor, input.debtor.legalForm),
+      seat: input.debtor.seat,
+      insolvency: input.debtor.insolvency,
+    },
+    creditor: {
+      legalForm: resolveLegalForm(input.creditor, input.creditor.legalForm),
+      outsideMetropolitanFrance: input.creditor.outsideMetropolitanFrance,
+    },
     disputed: input.disputed,
     ...(Object.keys(circumstances).length ? { circumstances } : {}),
     prescribesOn: input.prescribesOn,

@@ -30,8 +30,16 @@ export interface ProcedureFacts {
   currency: string;
   /** The claim as of `asOf`, minor units. */
   claim: { principal: number; interest: number; indemnity: number; total: number };
-  debtor: { kind: DebtorKind; legalForm: LegalForm; /** Registered office or domicile, with its INSEE commune when known. */ seat: SeatAddress | null; insolvency: Debtor['flags']['insolvency'] };
-  creditor: { legalForm: LegalForm; /** A creditor outside metropolitan France has 2 more months to declare (R622-24). */ outsideMetropolitanFrance?: boolean };
+  debtor: {
+    kind: DebtorKind;
+    legalForm: LegalForm;
+    /** Registered office or domicile, with its INSEE commune when known. */ seat: SeatAddress | null;
+    insolvency: Debtor['flags']['insolvency'];
+  };
+  creditor: {
+    legalForm: LegalForm;
+    /** A creditor outside metropolitan France has 2 more months to declare (R622-24). */ outsideMetropolitanFrance?: boolean;
+  };
   /** Descriptions of the claimed invoices the debtor disputes; empty when the claim is undisputed. */
   disputed: readonly string[];
   /** What the controller knows that the ledger does not. */
@@ -94,15 +102,24 @@ export function recommendProcedure(facts: ProcedureFacts, data: ProcedureData): 
   warnings.push(...merits.warnings);
   const lawyerAbove = data.lawyer.compulsoryAbove;
   const overLawyerThreshold = facts.currency === lawyerAbove.currency ? facts.claim.total > lawyerAbove.amount : null;
-  const lawyerArticle = merits.kind === 'tribunal_judiciaire' ? data.lawyer.articles.tribunal_judiciaire : data.lawyer.articles.tribunal_de_commerce;
+  const lawyerArticle =
+    merits.kind === 'tribunal_judiciaire'
+      ? data.lawyer.articles.tribunal_judiciaire
+      : data.lawyer.articles.tribunal_de_commerce;
   const contentiousLawyer = (court: string, article: string): { compulsory: boolean; reason: string } => {
     const words = { threshold: eur(lawyerAbove), court, article };
-    if (overLawyerThreshold === null) return { compulsory: false, reason: W.lawyerOtherCurrency({ ...words, currency: facts.currency }) };
+    if (overLawyerThreshold === null)
+      return { compulsory: false, reason: W.lawyerOtherCurrency({ ...words, currency: facts.currency }) };
     return overLawyerThreshold
       ? { compulsory: true, reason: W.lawyerCompulsory({ ...words, total: money(facts.claim.total) }) }
       : { compulsory: false, reason: W.lawyerNotCompulsory({ ...words, total: money(facts.claim.total) }) };
   };
-  const courtWords = merits.kind === 'tribunal_judiciaire' ? 'tribunal judiciaire' : merits.kind === 'tribunal_de_commerce' ? 'tribunal de commerce' : 'tribunal des activités économiques';
+  const courtWords =
+    merits.kind === 'tribunal_judiciaire'
+      ? 'tribunal judiciaire'
+      : merits.kind === 'tribunal_de_commerce'
+        ? 'tribunal de commerce'
+        : 'tribunal des activités économiques';
   const provisionArticle = merits.kind === 'tribunal_judiciaire' ? '835' : '873';
   const ipFollowUp = facts.disputed.length ? 'assignation_au_fond' : 'injonction_de_payer';
 
@@ -113,12 +130,33 @@ export function recommendProcedure(facts: ProcedureFacts, data: ProcedureData): 
     const S = W.seizure;
     return {
       procedure: 'saisie_conservatoire',
-      court: { kind: 'juge_de_l_execution', territory: S.territory({ tj: jexCourt(facts, data, merits), seat: seatKind(facts), place: placeOf(facts.debtor.seat) }) },
-      reasons: [S.threatened(threatened), S.rule, S.merits({ disputed: facts.disputed.length > 0, months: cs.meritsWithinMonths, article: cs.meritsArticle })],
+      court: {
+        kind: 'juge_de_l_execution',
+        territory: S.territory({
+          tj: jexCourt(facts, data, merits),
+          seat: seatKind(facts),
+          place: placeOf(facts.debtor.seat),
+        }),
+      },
+      reasons: [
+        S.threatened(threatened),
+        S.rule,
+        S.merits({ disputed: facts.disputed.length > 0, months: cs.meritsWithinMonths, article: cs.meritsArticle }),
+      ],
       deadlines: [
         { what: S.executeWhat, rule: S.executeRule(cs.executeWithinMonths), article: cs.executeArticle, dueOn: null },
-        { what: S.meritsWhat, rule: S.meritsRule(cs.meritsWithinMonths), article: S.meritsArticle(cs.meritsArticle), dueOn: null },
-        { what: S.notifyWhat, rule: S.notifyRule(cs.notifyDebtorWithinDays), article: `${cs.notifyArticle} ([M])`, dueOn: null },
+        {
+          what: S.meritsWhat,
+          rule: S.meritsRule(cs.meritsWithinMonths),
+          article: S.meritsArticle(cs.meritsArticle),
+          dueOn: null,
+        },
+        {
+          what: S.notifyWhat,
+          rule: S.notifyRule(cs.notifyDebtorWithinDays),
+          article: `${cs.notifyArticle} ([M])`,
+          dueOn: null,
+        },
         ...prescription,
       ],
       lawyer: contentiousLawyer(S.lawyerCourt, data.lawyer.articles.juge_de_l_execution),
@@ -127,7 +165,11 @@ export function recommendProcedure(facts: ProcedureFacts, data: ProcedureData): 
     };
   }
 
-  const court = { kind: merits.kind as CourtKind, ...(merits.name ? { name: merits.name } : {}), territory: W.courtAt({ court: merits.words, where: merits.where }) };
+  const court = {
+    kind: merits.kind as CourtKind,
+    ...(merits.name ? { name: merits.name } : {}),
+    territory: W.courtAt({ court: merits.words, where: merits.where }),
+  };
   const president = W.presidentOf({ court: merits.words, where: merits.where });
 
   // 3. A disputed claim: an injonction would meet an opposition; the merits decide.
@@ -139,7 +181,12 @@ export function recommendProcedure(facts: ProcedureFacts, data: ProcedureData): 
       reasons: [W.disputed.claimDisputed(facts.disputed), W.disputed.rule, ...merits.reasons, ...amicable.reasons],
       deadlines: [...amicable.deadlines, ...prescription],
       lawyer: contentiousLawyer(`le ${courtWords}`, lawyerArticle),
-      alternatives: [{ procedure: 'refere_provision', reason: W.disputed.provision({ court: courtWords, article: provisionArticle }) }],
+      alternatives: [
+        {
+          procedure: 'refere_provision',
+          reason: W.disputed.provision({ court: courtWords, article: provisionArticle }),
+        },
+      ],
       warnings: [...warnings, ...contribution(facts, data, merits)],
     };
   }
@@ -170,11 +217,22 @@ export function recommendProcedure(facts: ProcedureFacts, data: ProcedureData): 
     const P = W.smallClaims;
     return {
       procedure: 'petites_creances',
-      court: { kind: 'commissaire_de_justice', territory: P.territory({ seat: seatKind(facts), place: placeOf(facts.debtor.seat) }) },
+      court: {
+        kind: 'commissaire_de_justice',
+        territory: P.territory({ seat: seatKind(facts), place: placeOf(facts.debtor.seat) }),
+      },
       reasons: [P.below({ amount: money(smallAmount), ceiling: eur(pc.ceiling), article: pc.article }), P.how, P.fees],
-      deadlines: [{ what: P.answerWhat, rule: P.answerRule(pc.debtorReplyMonths), article: pc.article, dueOn: null }, ...prescription],
+      deadlines: [
+        { what: P.answerWhat, rule: P.answerRule(pc.debtorReplyMonths), article: pc.article, dueOn: null },
+        ...prescription,
+      ],
       lawyer: { compulsory: false, reason: P.lawyer },
-      alternatives: [{ procedure: 'injonction_de_payer', reason: P.injonction({ months: pc.debtorReplyMonths, court: merits.words, where: merits.where }) }],
+      alternatives: [
+        {
+          procedure: 'injonction_de_payer',
+          reason: P.injonction({ months: pc.debtorReplyMonths, court: merits.words, where: merits.where }),
+        },
+      ],
       warnings,
     };
   }
@@ -197,7 +255,12 @@ export function recommendProcedure(facts: ProcedureFacts, data: ProcedureData): 
       reason:
         overLawyerThreshold === null
           ? I.lawyerOtherCurrency({ threshold: eur(lawyerAbove), article: lawyerArticle })
-          : I.lawyer({ compulsory: overLawyerThreshold, total: money(facts.claim.total), threshold: eur(lawyerAbove), article: lawyerArticle }),
+          : I.lawyer({
+              compulsory: overLawyerThreshold,
+              total: money(facts.claim.total),
+              threshold: eur(lawyerAbove),
+              article: lawyerArticle,
+            }),
     },
     alternatives: [{ procedure: 'refere_provision', reason: I.provision(courtWords) }],
     warnings: [...warnings, ...contribution(facts, data, merits)],
@@ -227,8 +290,18 @@ function declaration(facts: ProcedureFacts, data: ProcedureData, warnings: strin
     court: { kind: 'mandataire_judiciaire', territory: C.territory(ins.reference) },
     reasons: [C.opened({ kind: ins.kind, openedOn: ins.openedOn }), C.declaration, C.noIndemnity],
     deadlines: [
-      procedural({ what: C.declareWhat, rule: C.declareRule({ months, extra }), article: cp.declareArticle, dueOn: ins.publishedOn ? addMonths(ins.publishedOn, months) : null }),
-      procedural({ what: C.reliefWhat, rule: C.reliefRule(cp.reliefWithinMonths), article: cp.reliefArticle, dueOn: ins.publishedOn ? addMonths(ins.publishedOn, cp.reliefWithinMonths) : null }),
+      procedural({
+        what: C.declareWhat,
+        rule: C.declareRule({ months, extra }),
+        article: cp.declareArticle,
+        dueOn: ins.publishedOn ? addMonths(ins.publishedOn, months) : null,
+      }),
+      procedural({
+        what: C.reliefWhat,
+        rule: C.reliefRule(cp.reliefWithinMonths),
+        article: cp.reliefArticle,
+        dueOn: ins.publishedOn ? addMonths(ins.publishedOn, cp.reliefWithinMonths) : null,
+      }),
     ],
     lawyer: { compulsory: false, reason: C.lawyer },
     alternatives: [],
@@ -251,7 +324,12 @@ function meritsCourt(facts: ProcedureFacts, data: ProcedureData): MeritsCourt {
       words: name ?? 'tribunal judiciaire',
       where,
       reasons: [M.nonMerchant(M.who(debtorForm.category, debtorForm.label)), M.territoryRule, ...place.reasons],
-      warnings: [...(debtorForm.category === 'unknown' ? [/entrepreneur individuel/.test(debtorForm.label) ? M.entrepreneurToConfirm : M.unknownForm] : []), ...place.warnings],
+      warnings: [
+        ...(debtorForm.category === 'unknown'
+          ? [/entrepreneur individuel/.test(debtorForm.label) ? M.entrepreneurToConfirm : M.unknownForm]
+          : []),
+        ...place.warnings,
+      ],
       place,
     };
   }
@@ -267,7 +345,14 @@ function meritsCourt(facts: ProcedureFacts, data: ProcedureData): MeritsCourt {
       name,
       words: name,
       where,
-      reasons: [between, ...(isTae(place.certain) ? [M.taeRule({ ofSeat: ofPlace(place.certain.seat), from: tae.from, until: tae.until })] : []), M.territoryRule, ...place.reasons],
+      reasons: [
+        between,
+        ...(isTae(place.certain)
+          ? [M.taeRule({ ofSeat: ofPlace(place.certain.seat), from: tae.from, until: tae.until })]
+          : []),
+        M.territoryRule,
+        ...place.reasons,
+      ],
       warnings: place.warnings,
       place,
     };
@@ -281,7 +366,14 @@ function meritsCourt(facts: ProcedureFacts, data: ProcedureData): MeritsCourt {
     warnings: [
       ...place.warnings,
       ...(inExperiment && (place.options.length === 0 || taeNamed.length > 0)
-        ? [M.taeSeats({ from: tae.from, until: tae.until, ofSeats: tae.seats.map(ofPlace), named: taeNamed.map((c) => commercialCourtName(c, isTae)) })]
+        ? [
+            M.taeSeats({
+              from: tae.from,
+              until: tae.until,
+              ofSeats: tae.seats.map(ofPlace),
+              named: taeNamed.map((c) => commercialCourtName(c, isTae)),
+            }),
+          ]
         : []),
     ],
     place,
@@ -297,21 +389,39 @@ interface SeatCourt {
   warnings: string[];
 }
 
-function courtOfSeat(kind: CourtTerritoryKind, facts: ProcedureFacts, data: ProcedureData, isTae: (c: CourtEntry) => boolean = () => false): SeatCourt {
+function courtOfSeat(
+  kind: CourtTerritoryKind,
+  facts: ProcedureFacts,
+  data: ProcedureData,
+  isTae: (c: CourtEntry) => boolean = () => false,
+): SeatCourt {
   const T = W.seatCourt;
   const seat = facts.debtor.seat;
   // Without a French seat there is no commune to look up (seatWarnings says so).
   if (!seat || seat.country !== 'FR') return { options: [], reasons: [], warnings: [] };
   const courts = data.courts;
-  const label = (c: CourtEntry) => (kind === 'tribunal_judiciaire' ? `Tribunal judiciaire ${ofPlace(c.seat)}` : commercialCourtName(c, isTae));
+  const label = (c: CourtEntry) =>
+    kind === 'tribunal_judiciaire' ? `Tribunal judiciaire ${ofPlace(c.seat)}` : commercialCourtName(c, isTae);
   const textOf = (c: CourtEntry) => T.source(courts.sources[c.source]!);
   const found = resolveCourt(kind, seat, courts);
-  const notes = (departements: readonly string[]) => departements.flatMap((d) => (courts.departementNotes[kind][d] ? [T.departementNote({ departement: d, note: courts.departementNotes[kind][d] })] : []));
+  const notes = (departements: readonly string[]) =>
+    departements.flatMap((d) =>
+      courts.departementNotes[kind][d]
+        ? [T.departementNote({ departement: d, note: courts.departementNotes[kind][d] })]
+        : [],
+    );
   if (found.status === 'certain') {
     return {
       certain: found.court,
       options: [found.court],
-      reasons: [T.certain({ how: found.how, court: label(found.court), source: textOf(found.court), verification: courts.verification })],
+      reasons: [
+        T.certain({
+          how: found.how,
+          court: label(found.court),
+          source: textOf(found.court),
+          verification: courts.verification,
+        }),
+      ],
       warnings: notes([...new Set(found.communes.map((c) => c.departement))]),
     };
   }
@@ -324,7 +434,10 @@ function courtOfSeat(kind: CourtTerritoryKind, facts: ProcedureFacts, data: Proc
         T.ambiguous({
           seat: seatKind(facts),
           how: found.how,
-          options: found.options.map((o) => ({ court: label(o.court), communes: o.communes.map((c) => `${c.name} (${c.code})`).join(', ') })),
+          options: found.options.map((o) => ({
+            court: label(o.court),
+            communes: o.communes.map((c) => `${c.name} (${c.code})`).join(', '),
+          })),
           sources: [...new Set(options.map(textOf))].join(' ; '),
         }),
         ...notes([...new Set(found.options.flatMap((o) => o.communes.map((c) => c.departement)))]),
@@ -335,7 +448,10 @@ function courtOfSeat(kind: CourtTerritoryKind, facts: ProcedureFacts, data: Proc
   return {
     options: known,
     reasons: [],
-    warnings: [T.toConfirm({ why: found.why, rule: T.rule(kind), departements: found.departements, known: known.map(label) }), ...notes(found.departements)],
+    warnings: [
+      T.toConfirm({ why: found.why, rule: T.rule(kind), departements: found.departements, known: known.map(label) }),
+      ...notes(found.departements),
+    ],
   };
 }
 
@@ -355,21 +471,40 @@ function injonctionDeadlines(facts: ProcedureFacts, data: ProcedureData): Proced
   const regimes = [
     current
       ? I.serviceRegimeCurrent({ months: current.months, article: current.article })
-      : I.serviceRegimeBefore({ months: ip.serviceDeadline.months, before: later[0]?.ordersIssuedFrom ?? null, article: ip.serviceDeadline.article }),
+      : I.serviceRegimeBefore({
+          months: ip.serviceDeadline.months,
+          before: later[0]?.ordersIssuedFrom ?? null,
+          article: ip.serviceDeadline.article,
+        }),
     ...later.map((c) => I.serviceRegimeLater({ months: c.months, from: c.ordersIssuedFrom, article: c.article })),
   ];
   const notice = ip.noOppositionNotice;
-  const enforcement = facts.asOf >= notice.ordersIssuedFrom ? I.enforceRule(notice.months) : I.enforceRuleBefore({ from: notice.ordersIssuedFrom, months: notice.months });
+  const enforcement =
+    facts.asOf >= notice.ordersIssuedFrom
+      ? I.enforceRule(notice.months)
+      : I.enforceRuleBefore({ from: notice.ordersIssuedFrom, months: notice.months });
   return [
     { what: I.serveWhat, rule: I.serveRule(regimes), article: ip.serviceDeadline.article, dueOn: null },
-    { what: I.oppositionWhat, rule: I.oppositionRule(ip.oppositionMonths), article: I.oppositionArticle(ip.oppositionArticle), dueOn: null },
+    {
+      what: I.oppositionWhat,
+      rule: I.oppositionRule(ip.oppositionMonths),
+      article: I.oppositionArticle(ip.oppositionArticle),
+      dueOn: null,
+    },
     { what: I.enforceWhat, rule: enforcement, article: 'CPC 1422; décret 2026-96', dueOn: null },
   ];
 }
 
 function prescriptionDeadline(facts: ProcedureFacts): ProcedureDeadline[] {
   if (!facts.prescribesOn) return [];
-  return [{ what: W.prescription.what, rule: W.prescription.rule, article: facts.prescribesOn.article, dueOn: facts.prescribesOn.on }];
+  return [
+    {
+      what: W.prescription.what,
+      rule: W.prescription.rule,
+      article: facts.prescribesOn.article,
+      dueOn: facts.prescribesOn.on,
+    },
+  ];
 }
 
 /**
@@ -383,7 +518,11 @@ function procedural(deadline: ProcedureDeadline): ProcedureDeadline {
   if (deadline.dueOn === null) return deadline;
   const extended = extendToWorkingDay(deadline.dueOn);
   if (!extended.extendedFrom) return deadline;
-  return { ...deadline, dueOn: extended.date, rule: W.extended({ rule: deadline.rule, from: extended.extendedFrom, to: extended.date }) };
+  return {
+    ...deadline,
+    dueOn: extended.date,
+    rule: W.extended({ rule: deadline.rule, from: extended.extendedFrom, to: extended.date }),
+  };
 }
 
 /**
@@ -392,9 +531,20 @@ function procedural(deadline: ProcedureDeadline): ProcedureDeadline {
  * (the text covers every "demande en justice" of that amount; [UNVERIFIED] against Légifrance from
  * here). The injonction de payer stays exempt (see its branch).
  */
-function priorAmicableAttempt(facts: ProcedureFacts, data: ProcedureData, merits: MeritsCourt, refere: boolean): { reasons: string[]; deadlines: ProcedureDeadline[] } {
+function priorAmicableAttempt(
+  facts: ProcedureFacts,
+  data: ProcedureData,
+  merits: MeritsCourt,
+  refere: boolean,
+): { reasons: string[]; deadlines: ProcedureDeadline[] } {
   const p = data.priorAmicableAttempt;
-  if (merits.kind !== 'tribunal_judiciaire' || facts.currency !== p.upTo.currency || facts.claim.total > p.upTo.amount || facts.asOf < p.since) return { reasons: [], deadlines: [] };
+  if (
+    merits.kind !== 'tribunal_judiciaire' ||
+    facts.currency !== p.upTo.currency ||
+    facts.claim.total > p.upTo.amount ||
+    facts.asOf < p.since
+  )
+    return { reasons: [], deadlines: [] };
   return {
     reasons: [W.amicable.reason({ upTo: formatMoney(p.upTo.amount, p.upTo.currency), article: p.article, refere })],
     deadlines: [{ what: W.amicable.what, rule: W.amicable.rule(refere), article: p.article, dueOn: null }],
@@ -412,8 +562,16 @@ function contribution(facts: ProcedureFacts, data: ProcedureData, merits: Merits
   const c = data.economicActivitiesCourts.contribution;
   const tae = data.economicActivitiesCourts;
   const inExperiment = facts.asOf >= tae.from && facts.asOf <= tae.until;
-  const possibleTae = merits.kind === 'tribunal_de_commerce' && inExperiment ? merits.place.options.filter((o) => tae.seats.includes(o.seat)) : [];
-  if ((merits.kind !== 'tribunal_des_activites_economiques' && possibleTae.length === 0) || facts.currency !== c.above.currency || facts.claim.total <= c.above.amount) return [];
+  const possibleTae =
+    merits.kind === 'tribunal_de_commerce' && inExperiment
+      ? merits.place.options.filter((o) => tae.seats.includes(o.seat))
+      : [];
+  if (
+    (merits.kind !== 'tribunal_des_activites_economiques' && possibleTae.length === 0) ||
+    facts.currency !== c.above.currency ||
+    facts.claim.total <= c.above.amount
+  )
+    return [];
   return [
     W.contribution({
       possible: possibleTae.map((o) => `Tribunal des activités économiques ${ofPlace(o.seat)}`),

@@ -23,13 +23,23 @@ export const ApiConfigSchema = z
      * least 24 characters. A secret: write it as `${RECOUVRA_API_TOKEN}` and set the variable.
      * Required when the API is enabled.
      */
-    token: z.string().min(MIN_API_TOKEN_LENGTH, { error: `api.token must be at least ${MIN_API_TOKEN_LENGTH} characters (e.g. openssl rand -hex 24)` }).optional(),
+    token: z
+      .string()
+      .min(MIN_API_TOKEN_LENGTH, {
+        error: `api.token must be at least ${MIN_API_TOKEN_LENGTH} characters (e.g. openssl rand -hex 24)`,
+      })
+      .optional(),
     /** Let `GET /metrics` be read without the token (for a Prometheus on a trusted network); default false. */
     metricsPublic: z.boolean().default(false),
   })
   .superRefine((api, ctx) => {
     if (api.enabled && api.token === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['token'], message: 'api.token is required when the API is enabled: write token: ${RECOUVRA_API_TOKEN} and set the variable (or enabled: false)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['token'],
+        message:
+          'api.token is required when the API is enabled: write token: ${RECOUVRA_API_TOKEN} and set the variable (or enabled: false)',
+      });
     }
   });
 

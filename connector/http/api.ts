@@ -95,7 +95,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   const locale = deps.locale ?? 'fr-FR';
   const metrics = deps.metrics ?? createMetrics({ clock, ...(deps.queue ? { queue: deps.queue } : {}) });
   const queue = deps.queue;
-  const enqueuer: JobEnqueuer | undefined = deps.daemon ?? (queue ? { enqueue: (name, data, key) => queue.enqueue(name, data, { jobId: `${name}/${key}` }) } : undefined);
+  const enqueuer: JobEnqueuer | undefined =
+    deps.daemon ??
+    (queue ? { enqueue: (name, data, key) => queue.enqueue(name, data, { jobId: `${name}/${key}` }) } : undefined);
   const ctx: ApiContext = {
     store,
     operations: new CaseOperations({ store, clock, timeZone, locale }),
@@ -112,7 +114,12 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   };
   const authorized = bearerChecker(config.token);
 
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true, routerOptions: { maxParamLength: MAX_PARAM_LENGTH } });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+  });
 
   // An action without a body (approve, resume) may come with any content type (HTTP clients
   // label an empty POST as a form): an empty body is no body. A body that is there is JSON.
@@ -124,16 +131,33 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
     if (typeof body === 'string' && body.trim() === '') done(null, undefined);
-    else done(Object.assign(new Error('send the body as JSON (Content-Type: application/json)'), { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }), undefined);
+    else
+      done(
+        Object.assign(new Error('send the body as JSON (Content-Type: application/json)'), {
+          statusCode: 415,
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+        }),
+        undefined,
+      );
   });
 
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.url;
     // The firm's webhook carries its own authentication: the HMAC signature (webhook-routes.ts).
-    if (PROBE_ROUTES.has(route ?? '') || (route === '/metrics' && ctx.metricsPublic) || (route === WEBHOOK_ROUTE && deps.lawfirm?.options.webhook)) return;
+    if (
+      PROBE_ROUTES.has(route ?? '') ||
+      (route === '/metrics' && ctx.metricsPublic) ||
+      (route === WEBHOOK_ROUTE && deps.lawfirm?.options.webhook)
+    )
+      return;
     if (authorized(request.headers.authorization)) return;
     reply.header('www-authenticate', 'Bearer realm="recouvra"');
-    return sendError(reply, 401, 'UNAUTHORIZED', 'send the API token of the configuration (api.token) as Authorization: Bearer <token>');
+    return sendError(
+      reply,
+      401,
+      'UNAUTHORIZED',
+      'send the API token of the configuration (api.token) as Authorization: Bearer <token>',
+    );
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -145,17 +169,30 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
-    if (error instanceof RequestValidationError) return sendError(reply, 400, 'INVALID_REQUEST', error.message, { problems: error.problems });
-    if (error instanceof CaseOperationError) return sendError(reply, STATUS_OF[error.kind], error.code, error.message, error.details);
+    if (error instanceof RequestValidationError)
+      return sendError(reply, 400, 'INVALID_REQUEST', error.message, { problems: error.problems });
+    if (error instanceof CaseOperationError)
+      return sendError(reply, STATUS_OF[error.kind], error.code, error.message, error.details);
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
-    if (status < 500) return sendError(reply, status, 'code' in error && typeof error.code === 'string' ? error.code : 'BAD_REQUEST', error.message);
+    if (status < 500)
+      return sendError(
+        reply,
+        status,
+        'code' in error && typeof error.code === 'string' ? error.code : 'BAD_REQUEST',
+        error.message,
+      );
     // A StoreError's message names a table and a record id, never a row; other errors are only named.
-    logger.error(`http ${request.method} ${request.routeOptions.url ?? '(no route)'} failed: ${error instanceof StoreError ? error.message : error.name}`, { method: request.method, route: request.routeOptions.url, error: error.name });
+    logger.error(
+      `http ${request.method} ${request.routeOptions.url ?? '(no route)'} failed: ${error instanceof StoreError ? error.message : error.name}`,
+      { method: request.method, route: request.routeOptions.url, error: error.name },
+    );
     metrics.observeError('API_INTERNAL_ERROR');
     return sendError(reply, 500, 'INTERNAL_ERROR', 'the request failed inside the daemon; its log says why');
   });
 
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
+  );
 
   registerOpsRoutes(app, ctx);
   registerCaseRoutes(app, ctx);
@@ -177,4 +214,3 @@ export async function startApi(deps: ApiDeps): Promise<{ app: FastifyInstance; u
 }
 
 const STATUS_OF: Readonly<Record<CaseOperationError['kind'], number>> = { not_found: 404, conflict: 409, invalid: 400 };
-

@@ -7,7 +7,8 @@ import { MIN_API_TOKEN_LENGTH } from './api-config.schema';
  * kept) in clear beyond this closure.
  */
 export function bearerChecker(token: string): (authorization: string | undefined) => boolean {
-  if (token.length < MIN_API_TOKEN_LENGTH) throw new RangeError(`the API token must be at least ${MIN_API_TOKEN_LENGTH} characters`);
+  if (token.length < MIN_API_TOKEN_LENGTH)
+    throw new RangeError(`the API token must be at least ${MIN_API_TOKEN_LENGTH} characters`);
   const expected = digest(token);
   return (authorization) => {
     const match = /^Bearer +(\S+) *$/i.exec(authorization ?? '');

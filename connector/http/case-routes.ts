@@ -2,7 +2,18 @@ import { dateInZone } from '../time/calendar-date';
 import { afterTitleDeadlines } from '../dossier/after-title';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { JOURNAL_PAGE_DEFAULT, JOURNAL_PAGE_MAX, listApprovals, listNeedingAttention, MAX_RECEIPT_BYTES, NotFoundError, readCaseDetail, readJournalPage, resolveCaseId, resolveItemId } from '../cases';
+import {
+  JOURNAL_PAGE_DEFAULT,
+  JOURNAL_PAGE_MAX,
+  listApprovals,
+  listNeedingAttention,
+  MAX_RECEIPT_BYTES,
+  NotFoundError,
+  readCaseDetail,
+  readJournalPage,
+  resolveCaseId,
+  resolveItemId,
+} from '../cases';
 import { CaseStageSchema } from '../model/case.schema';
 import { IsoDateSchema } from '../model/common.schema';
 import { PositiveMinorUnitsSchema } from '../model/money.schema';
@@ -23,7 +34,11 @@ import { IdParamSchema, intParam, parseRequest, problemsOf, RequestValidationErr
 const MAX_PAGE = 500;
 const DEFAULT_PAGE = 50;
 
-const Reason = z.string().trim().min(1, { error: 'must not be empty' }).max(2_000, { error: 'is longer than 2,000 characters' });
+const Reason = z
+  .string()
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(2_000, { error: 'is longer than 2,000 characters' });
 const IdParams = z.strictObject({ id: IdParamSchema });
 const NoBody = z.strictObject({}).optional();
 const ReasonBody = z.strictObject({ reason: Reason });
@@ -38,7 +53,11 @@ const ApprovalsQuerySchema = z.strictObject(PageQuery);
 const RefQuery = { connection: IdParamSchema.optional() };
 const RefQuerySchema = z.strictObject(RefQuery);
 /** `after`: a seq, as `next` of the previous page gives it; `limit`: default JOURNAL_PAGE_DEFAULT (100), at most JOURNAL_PAGE_MAX (1,000). */
-const JournalQuerySchema = z.strictObject({ after: intParam(0, Number.MAX_SAFE_INTEGER).optional(), limit: intParam(1, JOURNAL_PAGE_MAX).default(JOURNAL_PAGE_DEFAULT), ...RefQuery });
+const JournalQuerySchema = z.strictObject({
+  after: intParam(0, Number.MAX_SAFE_INTEGER).optional(),
+  limit: intParam(1, JOURNAL_PAGE_MAX).default(JOURNAL_PAGE_DEFAULT),
+  ...RefQuery,
+});
 
 const PauseBodySchema = z.strictObject({
   reason: Reason,
@@ -54,7 +73,9 @@ const PromiseBodySchema = z.strictObject({
 
 const CallResultBodySchema = z
   .strictObject({
-    outcome: z.enum(['reached', 'no_answer', 'promise', 'dispute', 'wrong_number'], { error: 'must be one of reached, no_answer, promise, dispute, wrong_number' }),
+    outcome: z.enum(['reached', 'no_answer', 'promise', 'dispute', 'wrong_number'], {
+      error: 'must be one of reached, no_answer, promise, dispute, wrong_number',
+    }),
     note: z.string().trim().max(2_000, { error: 'is longer than 2,000 characters' }).optional(),
     /** With outcome `promise`: the date the debtor promised to pay by, and how much (minor units). */
     date: IsoDateSchema.optional(),
@@ -62,7 +83,9 @@ const CallResultBodySchema = z
   })
   .superRefine((body, ctx) => {
     if (body.outcome !== 'promise') {
-      for (const key of ['date', 'amount'] as const) if (body[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'goes only with the outcome "promise"' });
+      for (const key of ['date', 'amount'] as const)
+        if (body[key] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [key], message: 'goes only with the outcome "promise"' });
     } else if (body.amount !== undefined && body.date === undefined) {
       ctx.addIssue({ code: 'custom', path: ['date'], message: 'a promised amount needs the date it is promised by' });
     }
@@ -92,7 +115,10 @@ const CostBodySchema = z.strictObject({
   amount: PositiveMinorUnitsSchema,
   label: z.string().trim().min(1, { error: 'must not be empty' }).max(500, { error: 'is longer than 500 characters' }),
   /** The receipt's bytes; its media type is read from them (PDF, PNG or JPEG). */
-  receipt: z.strictObject({ contentBase64: Base64Schema }, { error: 'must be {"contentBase64": "…"}: the receipt proving the cost' }),
+  receipt: z.strictObject(
+    { contentBase64: Base64Schema },
+    { error: 'must be {"contentBase64": "…"}: the receipt proving the cost' },
+  ),
 });
 
 /** A receipt of 10 MiB is about 14 MiB of base64: this route alone takes bodies that large. */
@@ -100,7 +126,10 @@ const COST_BODY_LIMIT_BYTES = MAX_RECEIPT_BASE64 + 64 * 1024;
 
 /** As the law-firm contract's: 1 to 255 printable ASCII characters, no spaces. */
 const IDEMPOTENCY_HEADER = 'idempotency-key';
-const IdempotencyKeySchema = z.string().regex(/^[!-~]{1,255}$/, { error: 'must be 1 to 255 printable ASCII characters without spaces' }).optional();
+const IdempotencyKeySchema = z
+  .string()
+  .regex(/^[!-~]{1,255}$/, { error: 'must be 1 to 255 printable ASCII characters without spaces' })
+  .optional();
 
 export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const ops = ctx.operations;
@@ -108,7 +137,11 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
 
   app.get('/cases', async (request) => {
     const { query } = parseRequest(request, { query: CasesQuerySchema });
-    const cases = await ctx.store.listCases({ limit: query.limit, ...(query.stage ? { stage: query.stage } : {}), ...(query.after ? { afterId: query.after } : {}) });
+    const cases = await ctx.store.listCases({
+      limit: query.limit,
+      ...(query.stage ? { stage: query.stage } : {}),
+      ...(query.after ? { afterId: query.after } : {}),
+    });
     return { cases, next: cases.length === query.limit ? (cases[cases.length - 1]?.id ?? null) : null };
   });
 
@@ -130,7 +163,10 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
   app.get('/cases/:id/journal', async (request) => {
     const { params, query } = parseRequest(request, { params: IdParams, query: JournalQuerySchema });
     const caseId = await resolveCaseId(ctx.store, params.id, query);
-    return readJournalPage(ctx.store, caseId, { limit: query.limit, ...(query.after === undefined ? {} : { after: query.after }) });
+    return readJournalPage(ctx.store, caseId, {
+      limit: query.limit,
+      ...(query.after === undefined ? {} : { after: query.after }),
+    });
   });
 
   app.get('/cases/:id/deliveries', async (request) => {
@@ -150,7 +186,10 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
           const procedureEvents = await ctx.store.listProcedureEvents(d.id);
           // Once the firm reports a title: the legal rate's increase and the title's own prescription.
           const title = procedureEvents.find((e) => e.state === 'enforceable_title');
-          const deadlines = title && ctx.procedures ? afterTitleDeadlines(dateInZone(new Date(title.occurredAt), ctx.timeZone), ctx.procedures) : [];
+          const deadlines =
+            title && ctx.procedures
+              ? afterTitleDeadlines(dateInZone(new Date(title.occurredAt), ctx.timeZone), ctx.procedures)
+              : [];
           return { ...d, procedureEvents, deadlines };
         }),
       ),
@@ -169,7 +208,11 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
     const doc = await ctx.store.getDocument(params.id);
     if (!doc) throw new NotFoundError('DOCUMENT_NOT_FOUND', `no document ${params.id}`);
     const filename = `${doc.id.replace(/[^A-Za-z0-9._-]+/g, '-')}${doc.mediaType === 'application/pdf' ? '.pdf' : ''}`;
-    return reply.type(doc.mediaType).header('Content-Disposition', `attachment; filename="${filename}"`).header('X-Content-SHA256', doc.sha256).send(doc.content);
+    return reply
+      .type(doc.mediaType)
+      .header('Content-Disposition', `attachment; filename="${filename}"`)
+      .header('X-Content-SHA256', doc.sha256)
+      .send(doc.content);
   });
 
   app.get('/approvals', async (request) => {
@@ -183,12 +226,20 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
   });
 
   app.post('/cases/:id/reject', async (request) => {
-    const { params, query, body, who } = parseRequest(request, { params: IdParams, query: RefQuerySchema, body: ReasonBody });
+    const { params, query, body, who } = parseRequest(request, {
+      params: IdParams,
+      query: RefQuerySchema,
+      body: ReasonBody,
+    });
     return ops.reject(await resolveCaseId(ctx.store, params.id, query), who, body.reason);
   });
 
   app.post('/cases/:id/pause', async (request) => {
-    const { params, query, body, who } = parseRequest(request, { params: IdParams, query: RefQuerySchema, body: PauseBodySchema });
+    const { params, query, body, who } = parseRequest(request, {
+      params: IdParams,
+      query: RefQuerySchema,
+      body: PauseBodySchema,
+    });
     return ops.pause(await resolveCaseId(ctx.store, params.id, query), who, body.reason, body.until ?? null);
   });
 
@@ -198,7 +249,11 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
   });
 
   app.post('/cases/:id/promise', async (request) => {
-    const { params, query, body, who } = parseRequest(request, { params: IdParams, query: RefQuerySchema, body: PromiseBodySchema });
+    const { params, query, body, who } = parseRequest(request, {
+      params: IdParams,
+      query: RefQuerySchema,
+      body: PromiseBodySchema,
+    });
     return ops.promiseToPay({ caseId: await resolveCaseId(ctx.store, params.id, query) }, who, promiseOf(body));
   });
 
@@ -207,7 +262,11 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
    * once; without one, the same cost with the same receipt is recorded once.
    */
   app.post('/cases/:id/costs', { bodyLimit: COST_BODY_LIMIT_BYTES }, async (request) => {
-    const { params, query, body, who } = parseRequest(request, { params: IdParams, query: RefQuerySchema, body: CostBodySchema });
+    const { params, query, body, who } = parseRequest(request, {
+      params: IdParams,
+      query: RefQuerySchema,
+      body: CostBodySchema,
+    });
     const header = IdempotencyKeySchema.safeParse(request.headers[IDEMPOTENCY_HEADER]);
     if (!header.success) throw new RequestValidationError(problemsOf(`headers.${IDEMPOTENCY_HEADER}`, header.error));
     return ops.recordRecoveryCost(await resolveCaseId(ctx.store, params.id, query), who, {
@@ -220,14 +279,22 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
   });
 
   app.post('/items/:id/promise', async (request) => {
-    const { params, query, body, who } = parseRequest(request, { params: IdParams, query: RefQuerySchema, body: PromiseBodySchema });
+    const { params, query, body, who } = parseRequest(request, {
+      params: IdParams,
+      query: RefQuerySchema,
+      body: PromiseBodySchema,
+    });
     return ops.promiseToPay({ receivableId: await resolveItemId(ctx.store, params.id, query) }, who, promiseOf(body));
   });
 
   for (const mark of ['dispute', 'exclude'] as const) {
     const key = mark === 'dispute' ? 'disputed' : 'excluded';
     app.post(`/items/:id/${mark}`, async (request) => {
-      const { params, query, body, who } = parseRequest(request, { params: IdParams, query: RefQuerySchema, body: ReasonBody });
+      const { params, query, body, who } = parseRequest(request, {
+        params: IdParams,
+        query: RefQuerySchema,
+        body: ReasonBody,
+      });
       return ops.markItem(await resolveItemId(ctx.store, params.id, query), who, { [key]: { reason: body.reason } });
     });
     app.delete(`/items/:id/${mark}`, async (request) => {

@@ -113,7 +113,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
     registry,
     observeSync(summary) {
       const connection = summary.connection;
-      for (const outcome of ['new', 'changed', 'closed', 'quarantined'] as const) syncRecords.inc({ connection, outcome }, summary[outcome]);
+      for (const outcome of ['new', 'changed', 'closed', 'quarantined'] as const)
+        syncRecords.inc({ connection, outcome }, summary[outcome]);
       if (summary.error) errors.inc({ code: summary.error.code });
       else lastSuccess.set(connection, clock.now().getTime());
     },

@@ -24,7 +24,9 @@ async function readiness(ctx: ApiContext): Promise<ReadyAnswer> {
   const checks: { name: string; ping: () => Promise<void> }[] = [{ name: 'store', ping: () => ctx.store.ping() }];
   const queue = ctx.queue;
   if (queue?.kind === 'redis') checks.push({ name: 'redis', ping: () => queue.ping() });
-  const answers = await Promise.all(checks.map(async (c) => ({ name: c.name, up: await answersWithin(c.ping, READY_TIMEOUT_MS) })));
+  const answers = await Promise.all(
+    checks.map(async (c) => ({ name: c.name, up: await answersWithin(c.ping, READY_TIMEOUT_MS) })),
+  );
   const down = answers.filter((a) => !a.up).map((a) => a.name);
   return down.length === 0 ? { status: 'ready' } : { status: 'not_ready', down };
 }
@@ -82,7 +84,8 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post('/connections/:id/sync', async (request, reply) => {
     const { params } = parseRequest(request, { params: IdParams, body: NoBody });
-    if (!ctx.connections.has(params.id)) return sendError(reply, 404, 'CONNECTION_NOT_FOUND', `no connection ${params.id} in the configuration`);
+    if (!ctx.connections.has(params.id))
+      return sendError(reply, 404, 'CONNECTION_NOT_FOUND', `no connection ${params.id} in the configuration`);
     if (!ctx.enqueuer) return sendError(reply, 503, 'NO_QUEUE', 'this API runs without a job queue');
     const key = `manual/${params.id}/${ctx.clock.now().toISOString()}`;
     const { added } = await ctx.enqueuer.enqueue('sync', { connection: params.id }, key);

@@ -17,7 +17,9 @@ export class RequestValidationError extends Error {
   override readonly name = 'RequestValidationError';
 
   constructor(readonly problems: Problem[]) {
-    super(`the request has ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    super(
+      `the request has ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+    );
   }
 }
 
@@ -59,13 +61,17 @@ export function parseRequest<S extends Parts>(request: FastifyRequest, schemas: 
 export function problemsOf(part: string, error: z.ZodError): Problem[] {
   return error.issues.flatMap((issue) => {
     const at = [part, ...issue.path.map(String)].join('.');
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: `${at}.${key}`, message: 'is not a known field' }));
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => ({ path: `${at}.${key}`, message: 'is not a known field' }));
     return [{ path: at, message: issue.message }];
   });
 }
 
 /** A path or query id: the same bounds as the model's ids. */
-export const IdParamSchema = z.string().min(1, { error: 'must not be empty' }).max(200, { error: 'is longer than 200 characters' });
+export const IdParamSchema = z
+  .string()
+  .min(1, { error: 'must not be empty' })
+  .max(200, { error: 'is longer than 200 characters' });
 
 /** A whole number in a query string, between `min` and `max`. */
 export function intParam(min: number, max: number) {
@@ -73,5 +79,10 @@ export function intParam(min: number, max: number) {
     .string()
     .regex(/^\d+$/, { error: 'must be a whole number' })
     .transform(Number)
-    .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `must be at least ${min}` })
+        .max(max, { error: `must be at most ${max}` }),
+    );
 }

@@ -32,10 +32,20 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext, lin
   void app.register(async (scope) => {
     // The signature is over the exact bytes: this route keeps them.
     scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser(
+      'application/json',
+      { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT },
+      (_request, body, done) => done(null, body),
+    );
     scope.post(WEBHOOK_ROUTE, { bodyLimit: WEBHOOK_BODY_LIMIT }, async (request, reply) => {
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const verdict = verifyWebhook({ secrets: webhook.secrets, headers: request.headers, rawBody: raw, now: (webhook.transportClock ?? systemClock).now(), toleranceSeconds: webhook.toleranceSeconds });
+      const verdict = verifyWebhook({
+        secrets: webhook.secrets,
+        headers: request.headers,
+        rawBody: raw,
+        now: (webhook.transportClock ?? systemClock).now(),
+        toleranceSeconds: webhook.toleranceSeconds,
+      });
       if (!verdict.ok) {
         ctx.metrics.observeError(`WEBHOOK_${verdict.reason.toUpperCase()}`);
         logger.warn(`law firm ${link.id}: webhook refused (${verdict.reason}): ${verdict.message}`);
@@ -46,8 +56,16 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext, lin
       const events = payload.events;
       if (events.length > MAX_WEBHOOK_EVENTS) {
         ctx.metrics.observeError('WEBHOOK_BATCH_TOO_LARGE');
-        logger.warn(`law firm ${link.id}: webhook refused: a batch of ${events.length} events, above the contract's ${MAX_WEBHOOK_EVENTS}; none applied`);
-        return sendError(reply, 400, 'WEBHOOK_BATCH_TOO_LARGE', `the batch holds ${events.length} events, more than the ${MAX_WEBHOOK_EVENTS} the contract allows in one request (WebhookPayload.events.maxItems): none was applied; send them in batches of at most ${MAX_WEBHOOK_EVENTS}`, { events: events.length, maxEvents: MAX_WEBHOOK_EVENTS });
+        logger.warn(
+          `law firm ${link.id}: webhook refused: a batch of ${events.length} events, above the contract's ${MAX_WEBHOOK_EVENTS}; none applied`,
+        );
+        return sendError(
+          reply,
+          400,
+          'WEBHOOK_BATCH_TOO_LARGE',
+          `the batch holds ${events.length} events, more than the ${MAX_WEBHOOK_EVENTS} the contract allows in one request (WebhookPayload.events.maxItems): none was applied; send them in batches of at most ${MAX_WEBHOOK_EVENTS}`,
+          { events: events.length, maxEvents: MAX_WEBHOOK_EVENTS },
+        );
       }
       const result = await link.receive(events);
       return { applied: result.applied.length, duplicates: result.duplicates, quarantined: result.refused };

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job, type RedisOptions } from 'bullmq';
-import { checkRetentionMs, DEFAULT_COMPLETED_RETENTION_MS, messageOf, resolveJobOptions, stderrLog, type QueueLog } from './job-options';
+import {
+  checkRetentionMs,
+  DEFAULT_COMPLETED_RETENTION_MS,
+  messageOf,
+  resolveJobOptions,
+  stderrLog,
+  type QueueLog,
+} from './job-options';
 import {
   JOB_NAMES,
   RateLimitedError,
@@ -82,12 +89,15 @@ export class BullMqJobQueue implements JobQueue {
   private closed = false;
 
   constructor(options: BullMqJobQueueOptions) {
-    if (!/^rediss?:\/\//.test(options.url)) throw new RangeError(`the Redis URL must start with redis:// or rediss://, got ${describeRedisUrl(options.url)}`);
+    if (!/^rediss?:\/\//.test(options.url))
+      throw new RangeError(`the Redis URL must start with redis:// or rediss://, got ${describeRedisUrl(options.url)}`);
     this.connection = { url: options.url };
     this.url = options.url;
     this.prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
     if (this.prefix.length === 0) throw new RangeError('the Redis key prefix must not be empty');
-    this.completedRetentionSeconds = Math.ceil(checkRetentionMs(options.completedRetentionMs ?? DEFAULT_COMPLETED_RETENTION_MS) / 1_000);
+    this.completedRetentionSeconds = Math.ceil(
+      checkRetentionMs(options.completedRetentionMs ?? DEFAULT_COMPLETED_RETENTION_MS) / 1_000,
+    );
     this.logger = options.logger ?? stderrLog;
   }
 
@@ -96,14 +106,18 @@ export class BullMqJobQueue implements JobQueue {
     const queue = this.queue(name);
     const id = encodeJobId(jobId);
     const enqueueId = randomUUID();
-    await queue.add(name, { data: { ...data }, enqueueId }, {
-      jobId: id,
-      delay: delayMs,
-      attempts,
-      backoff: { type: 'exponential', delay: backoffMs },
-      removeOnComplete: { age: this.completedRetentionSeconds },
-      removeOnFail: false,
-    });
+    await queue.add(
+      name,
+      { data: { ...data }, enqueueId },
+      {
+        jobId: id,
+        delay: delayMs,
+        attempts,
+        backoff: { type: 'exponential', delay: backoffMs },
+        removeOnComplete: { age: this.completedRetentionSeconds },
+        removeOnFail: false,
+      },
+    );
     // Absent: the job that held the id was removed in between, so this call did not add one.
     const stored = await queue.getJob(id);
     return { added: stored?.data.enqueueId === enqueueId };
@@ -113,7 +127,8 @@ export class BullMqJobQueue implements JobQueue {
     if (this.closing !== undefined) throw new Error(`cannot process ${name} jobs: the queue is closed`);
     if (this.workers.has(name)) throw new Error(`${name} jobs already have a handler in this process`);
     const concurrency = options.concurrency ?? 1;
-    if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency of ${name} jobs must be a positive integer, got ${concurrency}`);
+    if (!Number.isSafeInteger(concurrency) || concurrency < 1)
+      throw new RangeError(`concurrency of ${name} jobs must be a positive integer, got ${concurrency}`);
     const queue = this.queue(name);
     const worker = new Worker<Envelope, void, JobName>(
       name,
@@ -132,7 +147,12 @@ export class BullMqJobQueue implements JobQueue {
         }
       },
       // Workers block on Redis reads, which must not time out: BullMQ requires maxRetriesPerRequest null.
-      { connection: { ...this.connection, maxRetriesPerRequest: null }, prefix: this.prefix, concurrency, limiter: MANUAL_LIMITER_ONLY },
+      {
+        connection: { ...this.connection, maxRetriesPerRequest: null },
+        prefix: this.prefix,
+        concurrency,
+        limiter: MANUAL_LIMITER_ONLY,
+      },
     );
     worker.on('error', (error) => this.logger.error(`job queue: ${name} worker: ${messageOf(error)}`));
     this.workers.set(name, worker);
@@ -163,8 +183,18 @@ export class BullMqJobQueue implements JobQueue {
   async counts(name?: JobName): Promise<Record<JobStatus, number>> {
     const counts: Record<JobStatus, number> = { waiting: 0, delayed: 0, active: 0, completed: 0, failed: 0 };
     for (const n of name === undefined ? JOB_NAMES : [name]) {
-      const c = await this.queue(n).getJobCounts('waiting', 'paused', 'prioritized', 'waiting-children', 'delayed', 'active', 'completed', 'failed');
-      counts.waiting += (c['waiting'] ?? 0) + (c['paused'] ?? 0) + (c['prioritized'] ?? 0) + (c['waiting-children'] ?? 0);
+      const c = await this.queue(n).getJobCounts(
+        'waiting',
+        'paused',
+        'prioritized',
+        'waiting-children',
+        'delayed',
+        'active',
+        'completed',
+        'failed',
+      );
+      counts.waiting +=
+        (c['waiting'] ?? 0) + (c['paused'] ?? 0) + (c['prioritized'] ?? 0) + (c['waiting-children'] ?? 0);
       counts.delayed += c['delayed'] ?? 0;
       counts.active += c['active'] ?? 0;
       counts.completed += c['completed'] ?? 0;
@@ -240,7 +270,8 @@ function toJobInfo(job: Job<Envelope, void, JobName>, status: JobStatus): JobInf
     data: job.data.data,
     status,
     attemptsMade: job.attemptsMade,
-    error: status === 'failed' || status === 'waiting' || status === 'delayed' ? job.failedReason || undefined : undefined,
+    error:
+      status === 'failed' || status === 'waiting' || status === 'delayed' ? job.failedReason || undefined : undefined,
     createdAt: new Date(job.timestamp).toISOString(),
     finishedAt: job.finishedOn === undefined ? undefined : new Date(job.finishedOn).toISOString(),
   };

@@ -12,15 +12,19 @@ export type ResolvedJobOptions = Required<JobOptions>;
 export function resolveJobOptions(options: JobOptions): ResolvedJobOptions {
   const { jobId, delayMs = 0, attempts = DEFAULT_ATTEMPTS, backoffMs = DEFAULT_BACKOFF_MS } = options;
   if (typeof jobId !== 'string' || jobId.length === 0) throw new RangeError('a job needs a non-empty jobId');
-  if (!Number.isSafeInteger(attempts) || attempts < 1) throw new RangeError(`job ${jobId}: attempts must be a positive integer, got ${attempts}`);
-  if (!Number.isFinite(delayMs) || delayMs < 0) throw new RangeError(`job ${jobId}: delayMs must be a finite number ≥ 0, got ${delayMs}`);
-  if (!Number.isFinite(backoffMs) || backoffMs < 0) throw new RangeError(`job ${jobId}: backoffMs must be a finite number ≥ 0, got ${backoffMs}`);
+  if (!Number.isSafeInteger(attempts) || attempts < 1)
+    throw new RangeError(`job ${jobId}: attempts must be a positive integer, got ${attempts}`);
+  if (!Number.isFinite(delayMs) || delayMs < 0)
+    throw new RangeError(`job ${jobId}: delayMs must be a finite number ≥ 0, got ${delayMs}`);
+  if (!Number.isFinite(backoffMs) || backoffMs < 0)
+    throw new RangeError(`job ${jobId}: backoffMs must be a finite number ≥ 0, got ${backoffMs}`);
   return { jobId, delayMs: Math.round(delayMs), attempts, backoffMs: Math.round(backoffMs) };
 }
 
 /** Validates a retention window given in milliseconds. */
 export function checkRetentionMs(ms: number): number {
-  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`completedRetentionMs must be a finite number ≥ 0, got ${ms}`);
+  if (!Number.isFinite(ms) || ms < 0)
+    throw new RangeError(`completedRetentionMs must be a finite number ≥ 0, got ${ms}`);
   return Math.round(ms);
 }
 

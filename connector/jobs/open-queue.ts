@@ -26,8 +26,18 @@ export function openJobQueue(input: QueueConfigInput, deps: JobQueueDeps): JobQu
   const logger = deps.logger === undefined ? {} : { logger: deps.logger };
   switch (config.driver) {
     case 'store':
-      return new StoreJobQueue(deps.store, { pollMs: config.pollMs, completedRetentionMs, ...logger, ...(deps.now === undefined ? {} : { now: deps.now }) });
+      return new StoreJobQueue(deps.store, {
+        pollMs: config.pollMs,
+        completedRetentionMs,
+        ...logger,
+        ...(deps.now === undefined ? {} : { now: deps.now }),
+      });
     case 'redis':
-      return new BullMqJobQueue({ url: config.redis.url, prefix: config.redis.prefix, completedRetentionMs, ...logger });
+      return new BullMqJobQueue({
+        url: config.redis.url,
+        prefix: config.redis.prefix,
+        completedRetentionMs,
+        ...logger,
+      });
   }
 }

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { JobOutcome, Store, StoredJob } from '../store/store';
-import { checkRetentionMs, DEFAULT_COMPLETED_RETENTION_MS, messageOf, resolveJobOptions, stderrLog, type QueueLog } from './job-options';
+import {
+  checkRetentionMs,
+  DEFAULT_COMPLETED_RETENTION_MS,
+  messageOf,
+  resolveJobOptions,
+  stderrLog,
+  type QueueLog,
+} from './job-options';
 import {
   RateLimitedError,
   UnrecoverableJobError,
@@ -53,13 +60,18 @@ const PURGE_EVERY_MS = 10 * 60 * 1_000;
  * What becomes of a job whose attempt `attempt` (1-based) threw `error` (STYLE.md habit 5): one
  * place decides between a retry, a parked failure and a rate-limited return.
  */
-export function outcomeOfError(error: unknown, job: { attempt: number; maxAttempts: number; backoffMs: number }, now: number): JobOutcome {
+export function outcomeOfError(
+  error: unknown,
+  job: { attempt: number; maxAttempts: number; backoffMs: number },
+  now: number,
+): JobOutcome {
   if (error instanceof RateLimitedError) {
     const until = now + Math.max(0, error.retryAfterMs);
     return { status: 'postponed', runAt: until, holdNameUntil: until };
   }
   const message = messageOf(error);
-  if (error instanceof UnrecoverableJobError || job.attempt >= job.maxAttempts) return { status: 'failed', error: message };
+  if (error instanceof UnrecoverableJobError || job.attempt >= job.maxAttempts)
+    return { status: 'failed', error: message };
   return { status: 'retry', runAt: now + job.backoffMs * 2 ** (job.attempt - 1), error: message };
 }
 
@@ -119,7 +131,8 @@ export class StoreJobQueue implements JobQueue {
     if (this.closed) throw new Error(`cannot process ${name} jobs: the queue is closed`);
     if (this.registrations.has(name)) throw new Error(`${name} jobs already have a handler in this process`);
     const concurrency = options.concurrency ?? 1;
-    if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency of ${name} jobs must be a positive integer, got ${concurrency}`);
+    if (!Number.isSafeInteger(concurrency) || concurrency < 1)
+      throw new RangeError(`concurrency of ${name} jobs must be a positive integer, got ${concurrency}`);
     this.registrations.set(name, { handler, concurrency, running: 0 });
     this.wake();
   }
@@ -229,11 +242,16 @@ export class StoreJobQueue implements JobQueue {
 
   private async run(job: StoredJob, lockedBy: string, handler: JobHandler): Promise<void> {
     const attempt = job.attemptsMade + 1;
-    const renewal = setInterval(() => {
-      this.store.extendJobLease({ id: job.id, lockedBy, lockedUntil: this.now() + this.leaseMs }).catch((error: unknown) => {
-        this.logger.error(`job queue: cannot extend the lease of job ${job.id}: ${messageOf(error)}`);
-      });
-    }, Math.max(1, Math.floor(this.leaseMs / 3)));
+    const renewal = setInterval(
+      () => {
+        this.store
+          .extendJobLease({ id: job.id, lockedBy, lockedUntil: this.now() + this.leaseMs })
+          .catch((error: unknown) => {
+            this.logger.error(`job queue: cannot extend the lease of job ${job.id}: ${messageOf(error)}`);
+          });
+      },
+      Math.max(1, Math.floor(this.leaseMs / 3)),
+    );
     let outcome: JobOutcome;
     try {
       await handler({ id: job.id, name: job.name as JobName, data: job.data, attempt });
@@ -245,10 +263,15 @@ export class StoreJobQueue implements JobQueue {
     }
     try {
       const settled = await this.store.settleJob({ id: job.id, lockedBy, now: this.now(), outcome });
-      if (!settled) this.logger.error(`job queue: job ${job.id} ran past its lease and was taken again elsewhere; this run's outcome (${outcome.status}) is dropped`);
+      if (!settled)
+        this.logger.error(
+          `job queue: job ${job.id} ran past its lease and was taken again elsewhere; this run's outcome (${outcome.status}) is dropped`,
+        );
     } catch (error) {
       // The job stays active until its lease ends, then runs again: at least once, never lost.
-      this.logger.error(`job queue: cannot record the outcome (${outcome.status}) of job ${job.id}: ${messageOf(error)}`);
+      this.logger.error(
+        `job queue: cannot record the outcome (${outcome.status}) of job ${job.id}: ${messageOf(error)}`,
+      );
     }
   }
 }
@@ -268,6 +291,7 @@ function toJobInfo(job: StoredJob, now: number): JobInfo {
 }
 
 function positive(what: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${what} must be a positive number of milliseconds, got ${value}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new RangeError(`${what} must be a positive number of milliseconds, got ${value}`);
   return value;
 }

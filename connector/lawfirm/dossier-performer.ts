@@ -62,24 +62,37 @@ async function submit(options: DossierPerformerOptions, action: Action): Promise
   const prepared = await preparedDossierOf(options, action);
   if (prepared.dossier.fileId !== null && prepared.dossier.status !== 'prepared') {
     // An earlier attempt was answered (or an event named the file) before its completion was recorded.
-    return { summary: `dossier already handed to the law firm ${link.id}: file ${prepared.dossier.fileId}`, data: { dossierId: prepared.dossier.id, fileId: prepared.dossier.fileId, status: prepared.dossier.status } };
+    return {
+      summary: `dossier already handed to the law firm ${link.id}: file ${prepared.dossier.fileId}`,
+      data: { dossierId: prepared.dossier.id, fileId: prepared.dossier.fileId, status: prepared.dossier.status },
+    };
   }
   const dossier = prepared.dossier.content as unknown as Dossier;
   let result: SubmitResult;
   let reconciledState: string | undefined;
   try {
-    result = await link.options.partner.submit({ dossier: prepared.dossier.content as Record<string, unknown> & { id: string; caseId: string }, documents: prepared.documents, idempotencyKey: action.idempotencyKey });
+    result = await link.options.partner.submit({
+      dossier: prepared.dossier.content as Record<string, unknown> & { id: string; caseId: string },
+      documents: prepared.documents,
+      idempotencyKey: action.idempotencyKey,
+    });
   } catch (e) {
     // The firm already has a file for this dossier id, opened under another key or by a replay
     // it no longer remembers: when the file it names is ours, the hand-off happened — reconciled.
-    const reconciled = e instanceof DossierAlreadySubmittedError ? await reconcileOpenFile(link, prepared.dossier.id, e) : undefined;
+    const reconciled =
+      e instanceof DossierAlreadySubmittedError ? await reconcileOpenFile(link, prepared.dossier.id, e) : undefined;
     if (!reconciled) {
       await refuseInvalid(options, action, prepared.dossier.id, e);
       throw e;
     }
     ({ result, state: reconciledState } = reconciled);
   }
-  const how = reconciledState !== undefined ? `, already open at the firm (found by its status: ${reconciledState})` : result.replayed ? ', already received' : '';
+  const how =
+    reconciledState !== undefined
+      ? `, already open at the firm (found by its status: ${reconciledState})`
+      : result.replayed
+        ? ', already received'
+        : '';
   const at = clock.now().toISOString();
   await store.recordSubmission({
     id: prepared.dossier.id,
@@ -92,13 +105,32 @@ async function submit(options: DossierPerformerOptions, action: Action): Promise
         actor: { kind: 'system', id: 'outbox' },
         type: 'dossier_submitted',
         summary: `dossier ${prepared.dossier.id} handed to ${link.id} (file ${result.fileId}${how}): ${dossier.recommendedProcedure} recommended, ${prepared.documents.length} document(s), claim ${formatMoney(dossier.claim.total, dossier.claim.currency)} as of ${dossier.claim.asOf}`,
-        data: { dossierId: prepared.dossier.id, fileId: result.fileId, partner: link.id, procedure: dossier.recommendedProcedure, documents: prepared.documents.map((d) => ({ name: d.name, kind: d.kind, sha256: d.sha256 })), replayed: result.replayed, ...(reconciledState !== undefined ? { reconciled: true } : {}), contentSha256: prepared.dossier.contentSha256 ?? null },
+        data: {
+          dossierId: prepared.dossier.id,
+          fileId: result.fileId,
+          partner: link.id,
+          procedure: dossier.recommendedProcedure,
+          documents: prepared.documents.map((d) => ({ name: d.name, kind: d.kind, sha256: d.sha256 })),
+          replayed: result.replayed,
+          ...(reconciledState !== undefined ? { reconciled: true } : {}),
+          contentSha256: prepared.dossier.contentSha256 ?? null,
+        },
       },
     ],
   });
   // The firm's answer (accepted, or rejected with its reasons) also comes as an event of its feed,
   // with its own id: it is journalled and written back from there, once.
-  return { summary: `dossier handed to the law firm ${link.id}: file ${result.fileId} (${reconciledState ?? result.status}${how})`, data: { dossierId: prepared.dossier.id, fileId: result.fileId, status: result.status, reasons: result.reasons, replayed: result.replayed, ...(reconciledState !== undefined ? { reconciled: true } : {}) } };
+  return {
+    summary: `dossier handed to the law firm ${link.id}: file ${result.fileId} (${reconciledState ?? result.status}${how})`,
+    data: {
+      dossierId: prepared.dossier.id,
+      fileId: result.fileId,
+      status: result.status,
+      reasons: result.reasons,
+      replayed: result.replayed,
+      ...(reconciledState !== undefined ? { reconciled: true } : {}),
+    },
+  };
 }
 
 /**
@@ -109,18 +141,43 @@ async function submit(options: DossierPerformerOptions, action: Action): Promise
  */
 const NEVER_OPENED = new Set(['LAWFIRM_DOSSIER_INVALID', 'FILE_DROP_INVALID_OUTPUT']);
 
-async function refuseInvalid(options: DossierPerformerOptions, action: Action, dossierId: string, e: unknown): Promise<void> {
+async function refuseInvalid(
+  options: DossierPerformerOptions,
+  action: Action,
+  dossierId: string,
+  e: unknown,
+): Promise<void> {
   if (!(e instanceof AdapterError) || !NEVER_OPENED.has(e.code)) return;
   const { store, clock, link } = options;
   const at = clock.now().toISOString();
-  await store.refusePreparedDossier({ id: dossierId, at, journal: [{ caseId: action.caseId, at, actor: { kind: 'system', id: 'outbox' }, type: 'dossier_refused', summary: e.code === 'FILE_DROP_INVALID_OUTPUT' ? `dossier ${dossierId} not written for ${link.id}, no file opened: ${e.userMessage}` : `dossier ${dossierId} refused by ${link.id}, no file opened: ${e.userMessage}`, data: { dossierId, partner: link.id, code: e.code } }] });
+  await store.refusePreparedDossier({
+    id: dossierId,
+    at,
+    journal: [
+      {
+        caseId: action.caseId,
+        at,
+        actor: { kind: 'system', id: 'outbox' },
+        type: 'dossier_refused',
+        summary:
+          e.code === 'FILE_DROP_INVALID_OUTPUT'
+            ? `dossier ${dossierId} not written for ${link.id}, no file opened: ${e.userMessage}`
+            : `dossier ${dossierId} refused by ${link.id}, no file opened: ${e.userMessage}`,
+        data: { dossierId, partner: link.id, code: e.code },
+      },
+    ],
+  });
 }
 
 /**
  * A `409 dossier_already_submitted` names the open file: its status says whose dossier it holds.
  * Ours → the answer the lost first submission would have given (a replay); anything else → undefined.
  */
-async function reconcileOpenFile(link: LawFirmLink, dossierId: string, e: DossierAlreadySubmittedError): Promise<{ result: SubmitResult; state: string } | undefined> {
+async function reconcileOpenFile(
+  link: LawFirmLink,
+  dossierId: string,
+  e: DossierAlreadySubmittedError,
+): Promise<{ result: SubmitResult; state: string } | undefined> {
   if (e.openFileId === undefined) return undefined;
   const file = await link.options.partner.status(e.openFileId);
   if (file.dossierId !== dossierId) return undefined;
@@ -132,9 +189,14 @@ async function reconcileOpenFile(link: LawFirmLink, dossierId: string, e: Dossie
  * read back from the store (and checked against the hashes sent the first time). The first
  * attempt builds it and stores it; a concurrent or later attempt finds it.
  */
-async function preparedDossierOf(options: DossierPerformerOptions, action: Action): Promise<{ dossier: StoredDossier; documents: PartnerDocument[] }> {
+async function preparedDossierOf(
+  options: DossierPerformerOptions,
+  action: Action,
+): Promise<{ dossier: StoredDossier; documents: PartnerDocument[] }> {
   const { store, clock, link } = options;
-  let stored = (await store.listDossiers({ caseId: action.caseId })).find((d) => d.actionId === action.id && d.partner === link.id);
+  let stored = (await store.listDossiers({ caseId: action.caseId })).find(
+    (d) => d.actionId === action.id && d.partner === link.id,
+  );
   if (!stored) {
     const built = await options.build(action);
     const at = clock.now().toISOString();
@@ -142,14 +204,53 @@ async function preparedDossierOf(options: DossierPerformerOptions, action: Actio
     const documents: NewDocument[] = [];
     const parts: DossierPart[] = built.documents.map((d) => {
       const documentId = d.documentId ?? `dossier:${built.dossier.id}:${d.name}`;
-      if (!d.documentId) documents.push({ id: documentId, caseId: action.caseId, actionId: action.id, kind: d.kind, mediaType: d.mediaType, content: d.content, provenAt: null, createdAt: at });
+      if (!d.documentId)
+        documents.push({
+          id: documentId,
+          caseId: action.caseId,
+          actionId: action.id,
+          kind: d.kind,
+          mediaType: d.mediaType,
+          content: d.content,
+          provenAt: null,
+          createdAt: at,
+        });
       return { name: d.name, kind: d.kind, mediaType: d.mediaType, sha256: d.sha256, documentId };
     });
     const contentSha256 = createHash('sha256').update(JSON.stringify(content)).digest('hex');
     ({ dossier: stored } = await store.prepareDossier({
-      dossier: { id: built.dossier.id, caseId: action.caseId, actionId: action.id, partner: link.id, fileId: null, status: 'prepared', state: 'submitted', stateAt: at, events: 0, content, contentSha256, parts, submittedAt: at, updatedAt: at },
+      dossier: {
+        id: built.dossier.id,
+        caseId: action.caseId,
+        actionId: action.id,
+        partner: link.id,
+        fileId: null,
+        status: 'prepared',
+        state: 'submitted',
+        stateAt: at,
+        events: 0,
+        content,
+        contentSha256,
+        parts,
+        submittedAt: at,
+        updatedAt: at,
+      },
       documents,
-      journal: [{ caseId: action.caseId, at, actor: { kind: 'system', id: 'outbox' }, type: 'dossier_prepared', summary: `dossier ${built.dossier.id} built as of ${built.dossier.claim.asOf} and kept as it will be sent to ${link.id} (${parts.length} document(s))`, data: { dossierId: built.dossier.id, partner: link.id, contentSha256, documents: parts.map((p) => ({ name: p.name, sha256: p.sha256 })) } }],
+      journal: [
+        {
+          caseId: action.caseId,
+          at,
+          actor: { kind: 'system', id: 'outbox' },
+          type: 'dossier_prepared',
+          summary: `dossier ${built.dossier.id} built as of ${built.dossier.claim.asOf} and kept as it will be sent to ${link.id} (${parts.length} document(s))`,
+          data: {
+            dossierId: built.dossier.id,
+            partner: link.id,
+            contentSha256,
+            documents: parts.map((p) => ({ name: p.name, sha256: p.sha256 })),
+          },
+        },
+      ],
     }));
   }
   const documents: PartnerDocument[] = [];
@@ -157,9 +258,19 @@ async function preparedDossierOf(options: DossierPerformerOptions, action: Actio
     const doc = await store.getDocument(part.documentId);
     const sha256 = doc ? createHash('sha256').update(doc.content).digest('hex') : undefined;
     if (!doc || sha256 !== part.sha256) {
-      throw new AdapterError({ code: 'DOSSIER_DOCUMENT_MISSING', kind: 'system', userMessage: `dossier ${stored.id}: its document ${part.name} (stored as ${part.documentId}) ${doc ? 'no longer has the bytes first sent' : 'is no longer in the store'}; the dossier cannot be sent again as it was` });
+      throw new AdapterError({
+        code: 'DOSSIER_DOCUMENT_MISSING',
+        kind: 'system',
+        userMessage: `dossier ${stored.id}: its document ${part.name} (stored as ${part.documentId}) ${doc ? 'no longer has the bytes first sent' : 'is no longer in the store'}; the dossier cannot be sent again as it was`,
+      });
     }
-    documents.push({ name: part.name, kind: part.kind as PartnerDocument['kind'], mediaType: part.mediaType, content: doc.content, sha256 });
+    documents.push({
+      name: part.name,
+      kind: part.kind as PartnerDocument['kind'],
+      mediaType: part.mediaType,
+      content: doc.content,
+      sha256,
+    });
   }
   return { dossier: stored, documents };
 }
@@ -176,7 +287,10 @@ async function reportPayment(options: DossierPerformerOptions, action: Action): 
   const payment = await directPaymentOf(store, action, dossier.content);
   if (!payment) return { summary: 'payment not reported: the payment is no longer in the journal' };
   await link.options.partner.reportPayment(dossier.fileId!, payment, action.idempotencyKey);
-  return { summary: `payment of ${formatMoney(payment.amount, payment.currency)} reported to ${link.id} (file ${dossier.fileId})${payment.settlesInFull ? '; nothing is left to claim, the firm is asked to close the file' : ''}`, data: { fileId: dossier.fileId, ...payment } };
+  return {
+    summary: `payment of ${formatMoney(payment.amount, payment.currency)} reported to ${link.id} (file ${dossier.fileId})${payment.settlesInFull ? '; nothing is left to claim, the firm is asked to close the file' : ''}`,
+    data: { fileId: dossier.fileId, ...payment },
+  };
 }
 
 async function withdraw(options: DossierPerformerOptions, action: Action): Promise<PerformResult> {
@@ -192,15 +306,28 @@ export function paymentKey(dossierId: string, journalSeq: number): string {
   return `${dossierId}/payment/${journalSeq}`;
 }
 
-async function directPaymentOf(store: Store, action: Action, content: Record<string, unknown>): Promise<DirectPayment | undefined> {
+async function directPaymentOf(
+  store: Store,
+  action: Action,
+  content: Record<string, unknown>,
+): Promise<DirectPayment | undefined> {
   const seq = Number(action.idempotencyKey.split('/payment/')[1]);
   const line = (await store.readJournal(action.caseId, seq - 1)).find((j) => j.seq === seq);
   if (!line || line.type !== 'payment_received') return undefined;
   const before = Number(line.data['openBefore'] ?? 0);
   const after = Number(line.data['openAfter'] ?? 0);
   const claim = content['claim'] as { currency?: string } | undefined;
-  const left = (await claimedReceivables(store, action.caseId, content as DossierClaimLines)).reduce((sum, r) => sum + (r.kind === 'credit_note' ? 0 : r.open), 0);
-  return { id: createHash('sha256').update(action.idempotencyKey).digest('hex').slice(0, 24), amount: before - after, currency: claim?.currency ?? 'EUR', receivedOn: line.at.slice(0, 10), settlesInFull: left === 0 };
+  const left = (await claimedReceivables(store, action.caseId, content as DossierClaimLines)).reduce(
+    (sum, r) => sum + (r.kind === 'credit_note' ? 0 : r.open),
+    0,
+  );
+  return {
+    id: createHash('sha256').update(action.idempotencyKey).digest('hex').slice(0, 24),
+    amount: before - after,
+    currency: claim?.currency ?? 'EUR',
+    receivedOn: line.at.slice(0, 10),
+    settlesInFull: left === 0,
+  };
 }
 
 /**
@@ -212,13 +339,35 @@ export async function pendingPaymentReports(store: Store, clock: Clock, partner:
   const now = clock.now().toISOString();
   for (const dossier of await store.listDossiers({ open: true })) {
     if (dossier.partner !== partner || !dossier.fileId) continue;
-    const ids = new Set((await claimedReceivables(store, dossier.caseId, dossier.content as DossierClaimLines)).map((r) => r.id));
-    const queued = new Set((await store.listActions({ caseId: dossier.caseId, kind: 'dossier' })).map((a) => a.idempotencyKey));
+    const ids = new Set(
+      (await claimedReceivables(store, dossier.caseId, dossier.content as DossierClaimLines)).map((r) => r.id),
+    );
+    const queued = new Set(
+      (await store.listActions({ caseId: dossier.caseId, kind: 'dossier' })).map((a) => a.idempotencyKey),
+    );
     for (const line of await store.readJournal(dossier.caseId)) {
-      if (line.type !== 'payment_received' || line.at < dossier.submittedAt || !ids.has(line.data['receivableId'] as string)) continue;
+      if (
+        line.type !== 'payment_received' ||
+        line.at < dossier.submittedAt ||
+        !ids.has(line.data['receivableId'] as string)
+      )
+        continue;
       const key = paymentKey(dossier.id, line.seq!);
       if (queued.has(key)) continue;
-      rows.push({ id: `act_${createHash('sha256').update(key).digest('hex').slice(0, 32)}`, idempotencyKey: key, caseId: dossier.caseId, decisionId: null, kind: 'dossier', template: DOSSIER_TEMPLATES.payment, status: 'pending', attempts: 0, notBefore: now, lastError: null, createdAt: now, updatedAt: now });
+      rows.push({
+        id: `act_${createHash('sha256').update(key).digest('hex').slice(0, 32)}`,
+        idempotencyKey: key,
+        caseId: dossier.caseId,
+        decisionId: null,
+        kind: 'dossier',
+        template: DOSSIER_TEMPLATES.payment,
+        status: 'pending',
+        attempts: 0,
+        notBefore: now,
+        lastError: null,
+        createdAt: now,
+        updatedAt: now,
+      });
     }
   }
   return rows;
@@ -231,16 +380,42 @@ export async function pendingPaymentReports(store: Store, clock: Clock, partner:
  * with the file it opened, or opens it now. The firm's events may also have named the file first;
  * such a dossier is no longer in doubt and is left alone.
  */
-export async function requeueSubmissionsInDoubt(options: { store: Store; clock: Clock; partner: string }): Promise<number> {
+export async function requeueSubmissionsInDoubt(options: {
+  store: Store;
+  clock: Clock;
+  partner: string;
+}): Promise<number> {
   const { store, clock, partner } = options;
   const at = clock.now().toISOString();
   let requeued = 0;
   for (const dossier of await store.listDossiers({ open: true })) {
-    if (dossier.partner !== partner || dossier.status !== 'prepared' || dossier.fileId !== null || dossier.actionId === null) continue;
+    if (
+      dossier.partner !== partner ||
+      dossier.status !== 'prepared' ||
+      dossier.fileId !== null ||
+      dossier.actionId === null
+    )
+      continue;
     const action = await store.getAction(dossier.actionId);
     if (action?.status !== 'failed') continue;
     const summary = `dossier ${dossier.id} sent again to ${partner}: it was sent and the firm's answer never came (${action.lastError ?? 'no error kept'}); the same bytes under the same key open no second file`;
-    if (await store.requeueFailedAction({ id: action.id, at, journal: [{ caseId: action.caseId, at, actor: { kind: 'system', id: 'outbox' }, type: 'note', summary, data: { actionId: action.id, dossierId: dossier.id } }] })) requeued++;
+    if (
+      await store.requeueFailedAction({
+        id: action.id,
+        at,
+        journal: [
+          {
+            caseId: action.caseId,
+            at,
+            actor: { kind: 'system', id: 'outbox' },
+            type: 'note',
+            summary,
+            data: { actionId: action.id, dossierId: dossier.id },
+          },
+        ],
+      })
+    )
+      requeued++;
   }
   return requeued;
 }

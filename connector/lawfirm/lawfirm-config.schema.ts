@@ -11,7 +11,9 @@ import { validCron } from '../daemon/scheduler';
 export const LawFirmConfigSchema = z
   .strictObject({
     /** The partner's id: the journal names it as actor, and its events are kept apart by it. */
-    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { error: 'lawfirm.id must be lower-case letters, digits, "-" or "_" (at most 63)' }),
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
+      error: 'lawfirm.id must be lower-case letters, digits, "-" or "_" (at most 63)',
+    }),
     /** `api` (default) or `file-drop`. */
     transport: z.enum(['api', 'file-drop'], { error: 'lawfirm.transport must be "api" or "file-drop"' }).default('api'),
     /** With `transport: api`: the firm's API (adapters/lawfirm/config.schema.ts). */
@@ -19,10 +21,23 @@ export const LawFirmConfigSchema = z
     /** With `transport: file-drop`: the folders shared with the firm. */
     fileDrop: z.strictObject({ outbound: z.string().min(1), inbound: z.string().min(1) }).optional(),
     /** How often the firm's events are read (cron); the webhook brings them sooner. */
-    pollCron: z.string().refine(validCron, { error: (i) => `"${String(i.input)}" is not a cron expression` }).default('*/5 * * * *'),
+    pollCron: z
+      .string()
+      .refine(validCron, { error: (i) => `"${String(i.input)}" is not a cron expression` })
+      .default('*/5 * * * *'),
   })
   .superRefine((c, ctx) => {
-    if (c.transport === 'api' && !c.api) ctx.addIssue({ code: 'custom', path: ['api'], message: 'transport "api" needs lawfirm.api (baseUrl, apiKey, webhookSecret)' });
-    if (c.transport === 'file-drop' && !c.fileDrop) ctx.addIssue({ code: 'custom', path: ['fileDrop'], message: 'transport "file-drop" needs lawfirm.fileDrop (outbound, inbound)' });
+    if (c.transport === 'api' && !c.api)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['api'],
+        message: 'transport "api" needs lawfirm.api (baseUrl, apiKey, webhookSecret)',
+      });
+    if (c.transport === 'file-drop' && !c.fileDrop)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fileDrop'],
+        message: 'transport "file-drop" needs lawfirm.fileDrop (outbound, inbound)',
+      });
   });
 export type LawFirmConfig = z.infer<typeof LawFirmConfigSchema>;

@@ -47,10 +47,25 @@ export class LawFirmLink {
 
   async receive(events: readonly PartnerEvent[]): Promise<ApplyEventsResult> {
     const { store, clock, logger } = this.options;
-    const result = await applyPartnerEvents({ store, clock, logger, partner: this.id, ...(this.options.onApplied ? { onApplied: this.options.onApplied } : {}) }, events);
+    const result = await applyPartnerEvents(
+      {
+        store,
+        clock,
+        logger,
+        partner: this.id,
+        ...(this.options.onApplied ? { onApplied: this.options.onApplied } : {}),
+      },
+      events,
+    );
     if (result.applied.length > 0 && this.options.afterApplied) {
       // The events are stored: failing to hasten their notes only leaves them to the next scheduled run.
-      await this.options.afterApplied().catch((e: unknown) => logger.warn(`law firm ${this.id}: could not enqueue the outbox after ${result.applied.length} event(s): ${(e as Error).message}`));
+      await this.options
+        .afterApplied()
+        .catch((e: unknown) =>
+          logger.warn(
+            `law firm ${this.id}: could not enqueue the outbox after ${result.applied.length} event(s): ${(e as Error).message}`,
+          ),
+        );
     }
     if (result.refused.length > 0) {
       const at = clock.now().toISOString();
@@ -58,7 +73,12 @@ export class LawFirmLink {
         connection: this.id,
         stream: CURSOR_STREAM,
         at,
-        quarantined: result.refused.map((r) => ({ sourceId: r.id, reason: r.reason, raw: events.find((e) => e.id === r.id) ?? null, at })),
+        quarantined: result.refused.map((r) => ({
+          sourceId: r.id,
+          reason: r.reason,
+          raw: events.find((e) => e.id === r.id) ?? null,
+          at,
+        })),
       });
     }
     return result;
@@ -79,7 +99,13 @@ export class LawFirmLink {
         total.duplicates += result.duplicates;
         total.refused += result.refused.length;
       }
-      if (next !== cursor) await store.savePage({ connection: this.id, stream: CURSOR_STREAM, cursor: { next }, at: this.options.clock.now().toISOString() });
+      if (next !== cursor)
+        await store.savePage({
+          connection: this.id,
+          stream: CURSOR_STREAM,
+          cursor: { next },
+          at: this.options.clock.now().toISOString(),
+        });
       if (events.length === 0 || next === cursor) break;
       cursor = next;
     }

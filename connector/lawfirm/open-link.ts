@@ -19,17 +19,31 @@ import type { BuiltDossier } from './dossier-performer';
 import { LawFirmLink } from './link';
 
 /** The link to the configured partner over its transport; undefined without `lawfirm:`. */
-export function openLawFirmLink(config: Config, deps: { store: Store; clock: Clock; logger: Logger; onApplied?: LawFirmLink['options']['onApplied']; afterApplied?: LawFirmLink['options']['afterApplied'] }): LawFirmLink | undefined {
+export function openLawFirmLink(
+  config: Config,
+  deps: {
+    store: Store;
+    clock: Clock;
+    logger: Logger;
+    onApplied?: LawFirmLink['options']['onApplied'];
+    afterApplied?: LawFirmLink['options']['afterApplied'];
+  },
+): LawFirmLink | undefined {
   const lf = config.lawfirm;
   if (!lf) return undefined;
-  const partner = lf.transport === 'file-drop' ? new FileDropPartner({ outbound: lf.fileDrop!.outbound, inbound: lf.fileDrop!.inbound, clock: deps.clock }) : new HttpLawFirmPartner({ config: lf.api! });
+  const partner =
+    lf.transport === 'file-drop'
+      ? new FileDropPartner({ outbound: lf.fileDrop!.outbound, inbound: lf.fileDrop!.inbound, clock: deps.clock })
+      : new HttpLawFirmPartner({ config: lf.api! });
   return new LawFirmLink({
     id: lf.id,
     partner,
     store: deps.store,
     clock: deps.clock,
     logger: deps.logger,
-    ...(lf.transport === 'api' ? { webhook: { secrets: webhookSecrets(lf.api!), toleranceSeconds: lf.api!.toleranceSeconds } } : {}),
+    ...(lf.transport === 'api'
+      ? { webhook: { secrets: webhookSecrets(lf.api!), toleranceSeconds: lf.api!.toleranceSeconds } }
+      : {}),
     ...(deps.onApplied ? { onApplied: deps.onApplied } : {}),
     ...(deps.afterApplied ? { afterApplied: deps.afterApplied } : {}),
   });
@@ -64,13 +78,23 @@ export function dossierBuilder(deps: DossierBuilderDeps): (action: Action) => Pr
     const debtor = c ? await store.getDebtor(c.debtorId) : undefined;
     if (!c || !debtor) throw new Error(`outbox row ${action.id}: case ${action.caseId} or its debtor is missing`);
     const items = (await store.listReceivablesOfCase(c.id)).filter((r) => r.open > 0);
-    const policy = policyFor({ case: c, debtor, items }, deps.policies, config.dunning.defaultPolicy, config.dunning.overrides);
+    const policy = policyFor(
+      { case: c, debtor, items },
+      deps.policies,
+      config.dunning.defaultPolicy,
+      config.dunning.overrides,
+    );
     const company = config.company;
     const dossier = await buildDossier(store, c.id, businessDate(clock, company.timezone), {
       legal: deps.legal,
       procedures: deps.procedures,
       policy,
-      creditor: { name: company.name, ...(company.siren ? { siren: company.siren } : {}), ...(company.address ? { address: company.address } : {}), ...(company.contact?.email ? { email: company.contact.email } : {}) },
+      creditor: {
+        name: company.name,
+        ...(company.siren ? { siren: company.siren } : {}),
+        ...(company.address ? { address: company.address } : {}),
+        ...(company.contact?.email ? { email: company.contact.email } : {}),
+      },
       timeZone: company.timezone,
       clock,
       ...(config.legal.dayCount ? { dayCount: config.legal.dayCount } : {}),
@@ -98,13 +122,22 @@ export function dossierBuilder(deps: DossierBuilderDeps): (action: Action) => Pr
       listed.push(ref);
       const stored = await store.getDocument(ref.ref);
       if (!stored) continue;
-      documents.push({ name: ref.name, kind: ref.kind, mediaType: stored.mediaType, content: stored.content, sha256: createHash('sha256').update(stored.content).digest('hex'), documentId: stored.id });
+      documents.push({
+        name: ref.name,
+        kind: ref.kind,
+        mediaType: stored.mediaType,
+        content: stored.content,
+        sha256: createHash('sha256').update(stored.content).digest('hex'),
+        documentId: stored.id,
+      });
     }
     // Invoices the dossier claims without listing a PDF (the ledger gave no link to one): the ERP
     // is asked for the PDF it keeps; one it has is attached and listed.
     claimed ??= await claimedReceivables(store, c.id, dossier);
     const names = new Set(listed.map((d) => d.name));
-    for (const r of claimed.filter((x) => x.kind === 'invoice' && !listed.some((d) => d.ref === `${INVOICE_REF}${x.number}`))) {
+    for (const r of claimed.filter(
+      (x) => x.kind === 'invoice' && !listed.some((d) => d.ref === `${INVOICE_REF}${x.number}`),
+    )) {
       const pdf = await invoicePdfOf(claimed, r.number, deps.connections);
       if (!pdf) continue;
       const base = `facture-${r.number.replace(/[^A-Za-z0-9._-]+/g, '_')}`;
@@ -113,7 +146,14 @@ export function dossierBuilder(deps: DossierBuilderDeps): (action: Action) => Pr
       names.add(name);
       const sha256 = createHash('sha256').update(pdf.content).digest('hex');
       documents.push({ name, kind: 'invoice', mediaType: 'application/pdf', content: pdf.content, sha256 });
-      listed.push({ ref: `${INVOICE_REF}${r.number}`, kind: 'invoice', name, mediaType: 'application/pdf', sha256, provenAt: null });
+      listed.push({
+        ref: `${INVOICE_REF}${r.number}`,
+        kind: 'invoice',
+        name,
+        mediaType: 'application/pdf',
+        sha256,
+        provenAt: null,
+      });
     }
     return { dossier: { ...dossier, documents: listed }, documents };
   };
@@ -127,9 +167,14 @@ const INVOICE_REF = 'invoice:';
  * when no claimed receivable has that number, its connection is no longer configured, its
  * adapter cannot fetch PDFs, or the ledger holds none. Errors of the ledger propagate.
  */
-async function invoicePdfOf(claimed: readonly Receivable[], number: string, connections: ReadonlyMap<string, ConnectionAdapter>): Promise<{ content: Buffer } | undefined> {
+async function invoicePdfOf(
+  claimed: readonly Receivable[],
+  number: string,
+  connections: ReadonlyMap<string, ConnectionAdapter>,
+): Promise<{ content: Buffer } | undefined> {
   // An invoice and a credit note may share a number in different sequences: the invoice first.
-  const r = claimed.find((x) => x.number === number && x.kind === 'invoice') ?? claimed.find((x) => x.number === number);
+  const r =
+    claimed.find((x) => x.number === number && x.kind === 'invoice') ?? claimed.find((x) => x.number === number);
   const adapter = r ? connections.get(r.source.connection)?.adapter : undefined;
   if (!r || !adapter?.invoicePdf) return undefined;
   return adapter.invoicePdf(r.id);

@@ -50,8 +50,10 @@ export function mapEventType(type: string): ProcedureState {
 const CONTROLLER_MUST_ACT: Partial<Record<ProcedureState, string>> = {
   rejected: 'le cabinet a refusé le dossier : le compléter ou reprendre le recouvrement amiable',
   opposition: 'le débiteur a formé opposition : la procédure devient contentieuse, décider de la suite avec le cabinet',
-  irrecoverable: "créance irrécouvrable : émettre la facture rectificative puis récupérer la TVA (CGI art. 272-1) avant le 31 décembre de la deuxième année suivant l'événement",
-  insolvency_declared: 'procédure collective ouverte : déclarer la créance au mandataire judiciaire dans les 2 mois de la publication au BODACC (C. com. R622-24)',
+  irrecoverable:
+    "créance irrécouvrable : émettre la facture rectificative puis récupérer la TVA (CGI art. 272-1) avant le 31 décembre de la deuxième année suivant l'événement",
+  insolvency_declared:
+    'procédure collective ouverte : déclarer la créance au mandataire judiciaire dans les 2 mois de la publication au BODACC (C. com. R622-24)',
   indeterminate: "le cabinet a envoyé un statut que Recouvra ne connaît pas : le lire et qualifier l'étape",
 };
 
@@ -127,14 +129,22 @@ export interface ApplyEventsResult {
   refused: { id: string; reason: string }[];
 }
 
-export async function applyPartnerEvents(deps: ApplyEventsDeps, events: readonly PartnerEvent[]): Promise<ApplyEventsResult> {
+export async function applyPartnerEvents(
+  deps: ApplyEventsDeps,
+  events: readonly PartnerEvent[],
+): Promise<ApplyEventsResult> {
   const { store, clock, partner } = deps;
   const result: ApplyEventsResult = { applied: [], duplicates: 0, refused: [] };
   for (const ev of events) {
     const dossier = (await store.getDossier(ev.dossierId)) ?? (await store.findDossierByFile(partner, ev.fileId));
     if (!dossier || dossier.partner !== partner) {
-      result.refused.push({ id: ev.id, reason: `no dossier ${ev.dossierId} (file ${ev.fileId}) was handed to this firm` });
-      deps.logger.warn(`law firm ${partner}: event ${ev.id} names no dossier of ours (dossier ${ev.dossierId}, file ${ev.fileId}); refused`);
+      result.refused.push({
+        id: ev.id,
+        reason: `no dossier ${ev.dossierId} (file ${ev.fileId}) was handed to this firm`,
+      });
+      deps.logger.warn(
+        `law firm ${partner}: event ${ev.id} names no dossier of ours (dossier ${ev.dossierId}, file ${ev.fileId}); refused`,
+      );
       continue;
     }
     const c = await store.getCase(dossier.caseId);
@@ -151,7 +161,16 @@ export async function applyPartnerEvents(deps: ApplyEventsDeps, events: readonly
         id: dossier.id,
         fileId: ev.fileId,
         at: now,
-        journal: [{ caseId: c.id, at: now, actor: { kind: 'lawfirm', id: partner }, type: 'dossier_submitted', summary: `dossier ${dossier.id} received by ${partner}: file ${ev.fileId}, as its event ${ev.id} says (the answer to the submission had not arrived)`, data: { dossierId: dossier.id, fileId: ev.fileId, partner, fromEvent: ev.id } }],
+        journal: [
+          {
+            caseId: c.id,
+            at: now,
+            actor: { kind: 'lawfirm', id: partner },
+            type: 'dossier_submitted',
+            summary: `dossier ${dossier.id} received by ${partner}: file ${ev.fileId}, as its event ${ev.id} says (the answer to the submission had not arrived)`,
+            data: { dossierId: dossier.id, fileId: ev.fileId, partner, fromEvent: ev.id },
+          },
+        ],
       });
     }
     const id = `${partner}:${ev.id}`;
@@ -164,7 +183,16 @@ export async function applyPartnerEvents(deps: ApplyEventsDeps, events: readonly
         actor: { kind: 'lawfirm', id: partner },
         type: 'procedure_event',
         summary: state === 'indeterminate' ? `unknown status "${ev.type}" from the firm: ${summary}` : summary,
-        data: { eventId: ev.id, dossierId: dossier.id, fileId: ev.fileId, state, sourceState: ev.type, occurredAt: ev.occurredAt, ...(ev.amount ? { amount: ev.amount } : {}), ...(ev.documents?.length ? { documents: ev.documents } : {}) },
+        data: {
+          eventId: ev.id,
+          dossierId: dossier.id,
+          fileId: ev.fileId,
+          state,
+          sourceState: ev.type,
+          occurredAt: ev.occurredAt,
+          ...(ev.amount ? { amount: ev.amount } : {}),
+          ...(ev.documents?.length ? { documents: ev.documents } : {}),
+        },
       },
     ];
     const row = (kind: Action['kind'], template: string, what: 'note' | 'activity'): Action => ({
@@ -194,7 +222,14 @@ export async function applyPartnerEvents(deps: ApplyEventsDeps, events: readonly
         sourceState: ev.type,
         occurredAt: ev.occurredAt,
         receivedAt: now,
-        data: { eventId: ev.id, fileId: ev.fileId, ...(ev.label ? { label: ev.label } : {}), ...(ev.amount ? { amount: ev.amount } : {}), ...(ev.documents?.length ? { documents: ev.documents } : {}), ...(ev.note ? { note: ev.note } : {}) },
+        data: {
+          eventId: ev.id,
+          fileId: ev.fileId,
+          ...(ev.label ? { label: ev.label } : {}),
+          ...(ev.amount ? { amount: ev.amount } : {}),
+          ...(ev.documents?.length ? { documents: ev.documents } : {}),
+          ...(ev.note ? { note: ev.note } : {}),
+        },
       },
       ...(status ? { status } : {}),
       ...(caseStage ? { caseStage } : {}),
@@ -208,7 +243,11 @@ export async function applyPartnerEvents(deps: ApplyEventsDeps, events: readonly
     }
     result.applied.push(applied);
     deps.onApplied?.(state);
-    if (state === 'indeterminate') deps.logger.warn(`law firm ${partner}: event ${ev.id} has a status we do not know ("${ev.type}"); journalled as indeterminate and a controller is asked to read it`, { caseId: c.id });
+    if (state === 'indeterminate')
+      deps.logger.warn(
+        `law firm ${partner}: event ${ev.id} has a status we do not know ("${ev.type}"); journalled as indeterminate and a controller is asked to read it`,
+        { caseId: c.id },
+      );
   }
   return result;
 }
@@ -227,14 +266,25 @@ export interface AfterTitleContext {
 export function procedureNoteText(event: StoredProcedureEvent, afterTitle?: AfterTitleContext): string {
   const label = typeof event.data['label'] === 'string' ? ` — ${event.data['label']}` : '';
   const amount = event.data['amount'] as { amount: number; currency: string } | undefined;
-  const deadlines = event.state === 'enforceable_title' && afterTitle ? afterTitleDeadlines(dateInZone(new Date(event.occurredAt), afterTitle.timeZone), afterTitle.procedures) : [];
+  const deadlines =
+    event.state === 'enforceable_title' && afterTitle
+      ? afterTitleDeadlines(dateInZone(new Date(event.occurredAt), afterTitle.timeZone), afterTitle.procedures)
+      : [];
   const [rate, prescription] = deadlines;
   return [
     `Recouvra — procédure judiciaire : ${STATE_FR[event.state]}${label} (le ${frenchDate(event.occurredAt)}).`,
     ...(amount ? [`Montant recouvré par cet événement : ${formatMoney(amount.amount, amount.currency)}.`] : []),
     ...(event.state === 'indeterminate' ? [`Statut transmis par le cabinet : « ${event.sourceState} ».`] : []),
-    ...(rate?.dueOn ? [`Taux de l'intérêt légal majoré de ${afterTitle!.procedures.afterTitle.rateIncreasePoints} points à compter du ${frenchDate(rate.dueOn)}, deux mois après que la décision est devenue exécutoire, sauf dispense du juge de l'exécution (${rate.article}).`] : []),
-    ...(prescription?.dueOn ? [`Titre à exécuter au plus tard le ${frenchDate(prescription.dueOn)} (${afterTitle!.procedures.afterTitle.titlePrescriptionYears} ans, ${prescription.article}).`] : []),
+    ...(rate?.dueOn
+      ? [
+          `Taux de l'intérêt légal majoré de ${afterTitle!.procedures.afterTitle.rateIncreasePoints} points à compter du ${frenchDate(rate.dueOn)}, deux mois après que la décision est devenue exécutoire, sauf dispense du juge de l'exécution (${rate.article}).`,
+        ]
+      : []),
+    ...(prescription?.dueOn
+      ? [
+          `Titre à exécuter au plus tard le ${frenchDate(prescription.dueOn)} (${afterTitle!.procedures.afterTitle.titlePrescriptionYears} ans, ${prescription.article}).`,
+        ]
+      : []),
   ].join('\n');
 }
 

@@ -59,11 +59,16 @@ export function redactValue(value: unknown, secrets: readonly string[], seen = n
   if (seen.has(value)) return '[Circular]';
   seen.add(value);
   if (value instanceof Error) {
-    return { name: value.name, message: redactString(value.message, secrets), stack: value.stack ? redactString(value.stack, secrets) : undefined };
+    return {
+      name: value.name,
+      message: redactString(value.message, secrets),
+      stack: value.stack ? redactString(value.stack, secrets) : undefined,
+    };
   }
   if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets, seen));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactValue(v, secrets, seen);
+  for (const [k, v] of Object.entries(value))
+    out[k] = isSecretKey(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactValue(v, secrets, seen);
   return out;
 }
 
@@ -93,7 +98,9 @@ const PHONE = /(?<![\w+*])(?:\+|0)\d(?:[ .-]?(?:\(0\)[ .-]?)?\d){7,13}(?![\w*])/
  * last two characters. Call sites log ids, not contact details; this is the net under them.
  */
 export function maskPersonalData(text: string): string {
-  return text.replace(EMAIL, '***@$1').replace(PHONE, (n) => `${n.slice(0, 3)}${n.slice(3, -2).replace(/\d/g, '*')}${n.slice(-2)}`);
+  return text
+    .replace(EMAIL, '***@$1')
+    .replace(PHONE, (n) => `${n.slice(0, 3)}${n.slice(3, -2).replace(/\d/g, '*')}${n.slice(-2)}`);
 }
 
 /** Last pass over the rendered line: anything the field pass missed is caught here. */
@@ -119,7 +126,12 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const source = options.secrets ?? staticSecrets([]);
   const tty = options.isTty ?? Boolean(process.stderr.isTTY);
-  const format = options.format === 'auto' || options.format === undefined ? (tty && process.env.NODE_ENV !== 'production' ? 'pretty' : 'json') : options.format;
+  const format =
+    options.format === 'auto' || options.format === undefined
+      ? tty && process.env.NODE_ENV !== 'production'
+        ? 'pretty'
+        : 'json'
+      : options.format;
   const render =
     format === 'json'
       ? winston.format.json()
@@ -130,7 +142,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         });
   return winston.createLogger({
     level: options.level ?? 'info',
-    format: winston.format.combine(winston.format.errors({ stack: true }), winston.format.timestamp(), redactFields({ source }), render, redactRendered({ source })),
+    format: winston.format.combine(
+      winston.format.errors({ stack: true }),
+      winston.format.timestamp(),
+      redactFields({ source }),
+      render,
+      redactRendered({ source }),
+    ),
     transports: [options.transport ?? new winston.transports.Stream({ stream: process.stderr })],
   });
 }

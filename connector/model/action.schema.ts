@@ -7,7 +7,16 @@ export const ChannelSchema = z.enum(['email', 'sms', 'letter', 'registered_lette
 export type Channel = z.infer<typeof ChannelSchema>;
 
 /** Every external effect: a message on a channel, a note in the ledger, a dossier to the firm. */
-export const ActionKindSchema = z.enum(['email', 'sms', 'letter', 'registered_letter', 'phone_task', 'ledger_note', 'ledger_activity', 'dossier']);
+export const ActionKindSchema = z.enum([
+  'email',
+  'sms',
+  'letter',
+  'registered_letter',
+  'phone_task',
+  'ledger_note',
+  'ledger_activity',
+  'dossier',
+]);
 export type ActionKind = z.infer<typeof ActionKindSchema>;
 
 export const ActionStatusSchema = z.enum(['pending', 'in_progress', 'done', 'failed', 'cancelled']);

@@ -5,9 +5,15 @@ export const IsoDateSchema = z
   .string({ error: 'date must be a string written YYYY-MM-DD' })
   .refine(isIsoDate, { error: (iss) => `"${String(iss.input)}" is not a calendar date written YYYY-MM-DD` });
 
-export const IsoDateTimeSchema = z.iso.datetime({ offset: true, error: 'timestamp must be ISO 8601 with a time zone, e.g. 2025-03-01T09:30:00Z' });
+export const IsoDateTimeSchema = z.iso.datetime({
+  offset: true,
+  error: 'timestamp must be ISO 8601 with a time zone, e.g. 2025-03-01T09:30:00Z',
+});
 
-export const IdSchema = z.string().min(1, { error: 'id must not be empty' }).max(200, { error: 'id is longer than 200 characters' });
+export const IdSchema = z
+  .string()
+  .min(1, { error: 'id must not be empty' })
+  .max(200, { error: 'id is longer than 200 characters' });
 
 /** Where a record comes from: the ERP family, the configured connection, and the id in that system. */
 export const SourceRefSchema = z.strictObject({
@@ -17,4 +23,6 @@ export const SourceRefSchema = z.strictObject({
 });
 export type SourceRef = z.infer<typeof SourceRefSchema>;
 
-export const LanguageSchema = z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, { error: 'language must be a code like "fr" or "fr-FR"' });
+export const LanguageSchema = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, { error: 'language must be a code like "fr" or "fr-FR"' });

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { IdSchema, IsoDateSchema, LanguageSchema, SourceRefSchema } from './common.schema';
 import { isValidFrenchVat, isValidSiren, isValidSiret } from './identifiers';
 
-export const DebtorKindSchema = z.enum(['company', 'individual'], { error: 'debtor kind must be "company" or "individual"' });
+export const DebtorKindSchema = z.enum(['company', 'individual'], {
+  error: 'debtor kind must be "company" or "individual"',
+});
 export type DebtorKind = z.infer<typeof DebtorKindSchema>;
 
 export const AddressSchema = z.strictObject({
@@ -19,7 +21,9 @@ export const RegistrationSchema = z.strictObject({
   siret: z.string().refine(isValidSiret, { error: 'SIRET must be 14 digits passing the Luhn checksum' }).optional(),
   vat: z
     .string()
-    .refine((v) => !v.startsWith('FR') || isValidFrenchVat(v), { error: 'French VAT number must be FR + 2-digit key + SIREN with a matching key' })
+    .refine((v) => !v.startsWith('FR') || isValidFrenchVat(v), {
+      error: 'French VAT number must be FR + 2-digit key + SIREN with a matching key',
+    })
     .optional(),
 });
 
@@ -49,8 +53,11 @@ export const DebtorSchema = z
       })
       .default({ doNotContact: false, insolvency: null }),
   })
-  .refine((d) => !d.registration.siret || !d.registration.siren || d.registration.siret.startsWith(d.registration.siren), {
-    error: 'SIRET must start with the SIREN of the same debtor',
-    path: ['registration', 'siret'],
-  });
+  .refine(
+    (d) => !d.registration.siret || !d.registration.siren || d.registration.siret.startsWith(d.registration.siren),
+    {
+      error: 'SIRET must start with the SIREN of the same debtor',
+      path: ['registration', 'siret'],
+    },
+  );
 export type Debtor = z.infer<typeof DebtorSchema>;

@@ -3,7 +3,12 @@ import { IdSchema, IsoDateSchema, IsoDateTimeSchema } from './common.schema';
 import { AddressSchema, DebtorKindSchema } from './debtor.schema';
 import { ChannelSchema } from './action.schema';
 import { isValidFrenchVat, isValidSiren, isValidSiret } from './identifiers';
-import { CurrencySchema, MinorUnitsSchema, NonNegativeMinorUnitsSchema, PositiveMinorUnitsSchema } from './money.schema';
+import {
+  CurrencySchema,
+  MinorUnitsSchema,
+  NonNegativeMinorUnitsSchema,
+  PositiveMinorUnitsSchema,
+} from './money.schema';
 
 export const ProcedureKindSchema = z.enum([
   'injonction_de_payer',
@@ -33,7 +38,14 @@ export type CourtKind = z.infer<typeof CourtKindSchema>;
  * artisan) goes before the tribunal de commerce, every other debtor before the tribunal
  * judiciaire (reference §6, "Competent court").
  */
-export const LegalCategorySchema = z.enum(['consumer', 'merchant', 'civil_company', 'association', 'liberal_profession', 'unknown']);
+export const LegalCategorySchema = z.enum([
+  'consumer',
+  'merchant',
+  'civil_company',
+  'association',
+  'liberal_profession',
+  'unknown',
+]);
 export type LegalCategory = z.infer<typeof LegalCategorySchema>;
 
 export const LegalFormSchema = z.strictObject({
@@ -53,7 +65,9 @@ const IdentifiersShape = {
   siret: z.string().refine(isValidSiret, { error: 'SIRET must be 14 digits passing the Luhn checksum' }).optional(),
   vat: z
     .string()
-    .refine((v) => !v.startsWith('FR') || isValidFrenchVat(v), { error: 'French VAT number must be FR + 2-digit key + SIREN with a matching key' })
+    .refine((v) => !v.startsWith('FR') || isValidFrenchVat(v), {
+      error: 'French VAT number must be FR + 2-digit key + SIREN with a matching key',
+    })
     .optional(),
 };
 
@@ -64,7 +78,13 @@ export const ClaimSegmentLineSchema = z.strictObject({
   semester: z.string().regex(/^\d{4}-H[12]$/),
   /** Annual rate as a decimal string with two decimals, e.g. "12.15" (never a float). */
   ratePercent: z.string().regex(/^\d+\.\d{2}$/),
-  rateKind: z.enum(['l441-10-default', 'contractual', 'contractual-floor', 'legal-rate-other', 'legal-rate-individual-creditor']),
+  rateKind: z.enum([
+    'l441-10-default',
+    'contractual',
+    'contractual-floor',
+    'legal-rate-other',
+    'legal-rate-individual-creditor',
+  ]),
   base: NonNegativeMinorUnitsSchema,
   /** This segment's interest rounded half-up, for display: the line's interest is the exact sum rounded once. */
   interest: NonNegativeMinorUnitsSchema,
@@ -87,7 +107,16 @@ export const ClaimLineSchema = z.strictObject({
    */
   ledgerOpen: MinorUnitsSchema.optional(),
   /** How each payment made while interest ran was split between interest and principal (C. civ. 1343-1). */
-  imputed: z.array(z.strictObject({ date: IsoDateSchema, amount: PositiveMinorUnitsSchema, toInterest: NonNegativeMinorUnitsSchema, toPrincipal: NonNegativeMinorUnitsSchema })).default([]),
+  imputed: z
+    .array(
+      z.strictObject({
+        date: IsoDateSchema,
+        amount: PositiveMinorUnitsSchema,
+        toInterest: NonNegativeMinorUnitsSchema,
+        toPrincipal: NonNegativeMinorUnitsSchema,
+      }),
+    )
+    .default([]),
   segments: z.array(ClaimSegmentLineSchema).default([]),
   /** Last day the claim can be brought (null for a credit note). */
   prescribesOn: IsoDateSchema.nullable().default(null),
@@ -223,7 +252,10 @@ export const AdditionalClaimsSchema = z
       currency: CurrencySchema,
       amount: NonNegativeMinorUnitsSchema.nullable(),
       verified: z.boolean(),
-      range: z.strictObject({ from: NonNegativeMinorUnitsSchema, to: NonNegativeMinorUnitsSchema }).nullable().default(null),
+      range: z
+        .strictObject({ from: NonNegativeMinorUnitsSchema, to: NonNegativeMinorUnitsSchema })
+        .nullable()
+        .default(null),
       reason: z.string().min(1),
       sources: z.array(z.string().min(1)).default([]),
     }),
@@ -237,19 +269,34 @@ export const AdditionalClaimsSchema = z
       article: z.string().min(1),
       /** The claimed invoices whose interest has run a full year by the hand-off date. */
       invoices: z
-        .array(z.strictObject({ number: z.string().min(1), interestFrom: IsoDateSchema, fullYearOn: IsoDateSchema, interest: NonNegativeMinorUnitsSchema }))
+        .array(
+          z.strictObject({
+            number: z.string().min(1),
+            interestFrom: IsoDateSchema,
+            fullYearOn: IsoDateSchema,
+            interest: NonNegativeMinorUnitsSchema,
+          }),
+        )
         .default([]),
       reason: z.string().min(1),
     }),
   })
-  .refine((a) => !a.recoveryCosts || a.recoveryCosts.total === a.recoveryCosts.costs.reduce((s, c) => s + c.amount, 0), {
-    error: 'recovery costs total must be the sum of the costs',
-    path: ['recoveryCosts', 'total'],
-  })
-  .refine((a) => !a.recoveryCosts || a.recoveryCosts.complementaryIndemnity === Math.max(0, a.recoveryCosts.total - a.recoveryCosts.fixedIndemnities), {
-    error: 'the complementary indemnity must be the costs beyond the fixed indemnities',
-    path: ['recoveryCosts', 'complementaryIndemnity'],
-  })
+  .refine(
+    (a) => !a.recoveryCosts || a.recoveryCosts.total === a.recoveryCosts.costs.reduce((s, c) => s + c.amount, 0),
+    {
+      error: 'recovery costs total must be the sum of the costs',
+      path: ['recoveryCosts', 'total'],
+    },
+  )
+  .refine(
+    (a) =>
+      !a.recoveryCosts ||
+      a.recoveryCosts.complementaryIndemnity === Math.max(0, a.recoveryCosts.total - a.recoveryCosts.fixedIndemnities),
+    {
+      error: 'the complementary indemnity must be the costs beyond the fixed indemnities',
+      path: ['recoveryCosts', 'complementaryIndemnity'],
+    },
+  )
   .refine((a) => !a.capitalisation.proposed || a.capitalisation.invoices.length > 0, {
     error: 'capitalisation is proposed only on invoices whose interest has run a full year',
     path: ['capitalisation', 'invoices'],
@@ -311,9 +358,21 @@ export const DossierSchema = z
         /** Reminders and the formal notice, in journal order. */
         messages: z.array(EvidenceMessageSchema).default([]),
         formalNotice: FormalNoticeEvidenceSchema.nullable().default(null),
-        calls: z.array(z.strictObject({ journalSeq: z.number().int().positive(), on: IsoDateSchema, outcome: z.string().min(1) })).default([]),
+        calls: z
+          .array(
+            z.strictObject({ journalSeq: z.number().int().positive(), on: IsoDateSchema, outcome: z.string().min(1) }),
+          )
+          .default([]),
         disputes: z
-          .array(z.strictObject({ invoiceNumber: z.string().min(1), since: IsoDateSchema, reason: z.string().min(1), outcome: z.enum(['open', 'lifted']), liftedOn: IsoDateSchema.nullable() }))
+          .array(
+            z.strictObject({
+              invoiceNumber: z.string().min(1),
+              since: IsoDateSchema,
+              reason: z.string().min(1),
+              outcome: z.enum(['open', 'lifted']),
+              liftedOn: IsoDateSchema.nullable(),
+            }),
+          )
           .default([]),
         promises: z
           .array(
@@ -338,7 +397,16 @@ export const DossierSchema = z
     }),
     reasons: z.array(z.string().min(1)).min(1, { error: 'a recommendation must say why' }),
     /** The deadlines that follow from the procedure (a date when the connector can compute it). */
-    deadlines: z.array(z.strictObject({ what: z.string().min(1), rule: z.string().min(1), article: z.string().min(1), dueOn: IsoDateSchema.nullable() })).default([]),
+    deadlines: z
+      .array(
+        z.strictObject({
+          what: z.string().min(1),
+          rule: z.string().min(1),
+          article: z.string().min(1),
+          dueOn: IsoDateSchema.nullable(),
+        }),
+      )
+      .default([]),
     lawyer: z.strictObject({ compulsory: z.boolean(), reason: z.string().min(1) }).optional(),
     /** Other procedures considered, and why they come second. */
     alternatives: z.array(z.strictObject({ procedure: ProcedureKindSchema, reason: z.string().min(1) })).default([]),

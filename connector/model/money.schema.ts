@@ -19,8 +19,12 @@ export const MinorUnitsSchema = z
   .refine(Number.isSafeInteger, { error: 'amount is too large to be exact' });
 export type MinorUnits = z.infer<typeof MinorUnitsSchema>;
 
-export const NonNegativeMinorUnitsSchema = MinorUnitsSchema.refine((n) => n >= 0, { error: 'amount must not be negative' });
-export const PositiveMinorUnitsSchema = MinorUnitsSchema.refine((n) => n > 0, { error: 'amount must be greater than zero' });
+export const NonNegativeMinorUnitsSchema = MinorUnitsSchema.refine((n) => n >= 0, {
+  error: 'amount must not be negative',
+});
+export const PositiveMinorUnitsSchema = MinorUnitsSchema.refine((n) => n > 0, {
+  error: 'amount must be greater than zero',
+});
 
 export const MoneySchema = z.strictObject({
   amount: MinorUnitsSchema,

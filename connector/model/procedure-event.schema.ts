@@ -30,7 +30,13 @@ export const ProcedureStateSchema = z.enum([
 ]);
 export type ProcedureState = z.infer<typeof ProcedureStateSchema>;
 
-export const TERMINAL_PROCEDURE_STATES: ReadonlySet<ProcedureState> = new Set(['rejected', 'recovered', 'irrecoverable', 'withdrawn', 'closed']);
+export const TERMINAL_PROCEDURE_STATES: ReadonlySet<ProcedureState> = new Set([
+  'rejected',
+  'recovered',
+  'irrecoverable',
+  'withdrawn',
+  'closed',
+]);
 
 export const ProcedureEventSchema = z.strictObject({
   /** The firm's event id: events are deduplicated on it. */
@@ -43,7 +49,9 @@ export const ProcedureEventSchema = z.strictObject({
   occurredAt: IsoDateTimeSchema,
   receivedAt: IsoDateTimeSchema,
   recovered: MoneySchema.optional(),
-  documents: z.array(z.strictObject({ name: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) })).default([]),
+  documents: z
+    .array(z.strictObject({ name: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) }))
+    .default([]),
   note: z.string().optional(),
 });
 export type ProcedureEvent = z.infer<typeof ProcedureEventSchema>;

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { IdSchema, IsoDateSchema, SourceRefSchema } from './common.schema';
 import { CurrencySchema, NonNegativeMinorUnitsSchema, PositiveMinorUnitsSchema } from './money.schema';
 
-export const ReceivableKindSchema = z.enum(['invoice', 'credit_note'], { error: 'receivable kind must be "invoice" or "credit_note"' });
+export const ReceivableKindSchema = z.enum(['invoice', 'credit_note'], {
+  error: 'receivable kind must be "invoice" or "credit_note"',
+});
 export type ReceivableKind = z.infer<typeof ReceivableKindSchema>;
 
 export const DisputeSchema = z.strictObject({

@@ -83,14 +83,26 @@ export async function trackDeliveries(options: TrackingOptions): Promise<Trackin
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   for (let n = 0; n < (options.limit ?? DEFAULT_LIMIT); n++) {
     const now = clock.now();
-    const delivery = await store.claimDelivery({ now: now.toISOString(), leaseUntil: new Date(now.getTime() + leaseMs).toISOString() });
+    const delivery = await store.claimDelivery({
+      now: now.toISOString(),
+      leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+    });
     if (!delivery) break;
     result.checked++;
     try {
       const seen = await observe(options, delivery, now);
-      const expired = !seen.final && now.getTime() - Date.parse(delivery.sentAt) >= TRACKING[delivery.channel].horizonMs;
+      const expired =
+        !seen.final && now.getTime() - Date.parse(delivery.sentAt) >= TRACKING[delivery.channel].horizonMs;
       if (expired) {
-        seen.journal.push(entry(delivery, now, 'delivery_status', `${channelName(delivery.channel)}: no final status after ${TRACKING[delivery.channel].horizonMs / 86_400_000} days; tracking stopped at "${seen.status}"`, { status: seen.status, trackingStopped: true }));
+        seen.journal.push(
+          entry(
+            delivery,
+            now,
+            'delivery_status',
+            `${channelName(delivery.channel)}: no final status after ${TRACKING[delivery.channel].horizonMs / 86_400_000} days; tracking stopped at "${seen.status}"`,
+            { status: seen.status, trackingStopped: true },
+          ),
+        );
       }
       const final = seen.final || expired;
       const recorded = await store.recordDeliveryCheck({
@@ -113,7 +125,8 @@ export async function trackDeliveries(options: TrackingOptions): Promise<Trackin
       if (final) result.finished++;
     } catch (e) {
       const message = e instanceof AdapterError ? `${e.code}: ${e.userMessage}` : (e as Error).message;
-      const retryAfterMs = e instanceof AdapterError && e.kind === 'rate_limit' ? (e.retryAfterMs ?? 60_000) : undefined;
+      const retryAfterMs =
+        e instanceof AdapterError && e.kind === 'rate_limit' ? (e.retryAfterMs ?? 60_000) : undefined;
       // Not a status change: the row keeps what it had and is checked again later.
       await store.recordDeliveryCheck({
         actionId: delivery.actionId,
@@ -122,7 +135,9 @@ export async function trackDeliveries(options: TrackingOptions): Promise<Trackin
         eventsSeen: delivery.eventsSeen,
         proofs: delivery.proofs,
         final: false,
-        nextCheckAt: new Date(now.getTime() + (retryAfterMs ?? nextInterval(delivery.channel, delivery.checks))).toISOString(),
+        nextCheckAt: new Date(
+          now.getTime() + (retryAfterMs ?? nextInterval(delivery.channel, delivery.checks)),
+        ).toISOString(),
         lastError: message,
         at: now.toISOString(),
       });
@@ -131,7 +146,10 @@ export async function trackDeliveries(options: TrackingOptions): Promise<Trackin
         break;
       }
       result.errors++;
-      logger.warn(`tracking ${delivery.channel} of action ${delivery.actionId}: ${message}`, { actionId: delivery.actionId, caseId: delivery.caseId });
+      logger.warn(`tracking ${delivery.channel} of action ${delivery.actionId}: ${message}`, {
+        actionId: delivery.actionId,
+        caseId: delivery.caseId,
+      });
     }
   }
   return result;
@@ -139,37 +157,121 @@ export async function trackDeliveries(options: TrackingOptions): Promise<Trackin
 
 async function observe(options: TrackingOptions, d: Delivery, now: Date): Promise<Observation> {
   if (d.channel === 'sms') {
-    if (!options.sms) throw new AdapterError({ code: 'TRACKING_NO_PROVIDER', kind: 'config', userMessage: 'no SMS provider is configured to ask for the status' });
+    if (!options.sms)
+      throw new AdapterError({
+        code: 'TRACKING_NO_PROVIDER',
+        kind: 'config',
+        userMessage: 'no SMS provider is configured to ask for the status',
+      });
     const st = await options.sms.status(d.providerId);
     const changed = st.status !== d.status;
-    const journal = changed && FINAL_SMS.has(st.status) ? [entry(d, now, 'delivery_status', st.status === 'delivered' ? 'SMS delivered to the phone' : `SMS not delivered: ${st.error ?? 'the provider gave no reason'}`, { status: st.status, providerAt: st.at ?? null, ...(st.error ? { error: st.error } : {}) })] : [];
-    return { status: st.status, eventsSeen: d.eventsSeen + journal.length, proofs: d.proofs, final: FINAL_SMS.has(st.status), journal, documents: [] };
+    const journal =
+      changed && FINAL_SMS.has(st.status)
+        ? [
+            entry(
+              d,
+              now,
+              'delivery_status',
+              st.status === 'delivered'
+                ? 'SMS delivered to the phone'
+                : `SMS not delivered: ${st.error ?? 'the provider gave no reason'}`,
+              { status: st.status, providerAt: st.at ?? null, ...(st.error ? { error: st.error } : {}) },
+            ),
+          ]
+        : [];
+    return {
+      status: st.status,
+      eventsSeen: d.eventsSeen + journal.length,
+      proofs: d.proofs,
+      final: FINAL_SMS.has(st.status),
+      journal,
+      documents: [],
+    };
   }
-  if (!options.postal) throw new AdapterError({ code: 'TRACKING_NO_PROVIDER', kind: 'config', userMessage: 'no postal provider is configured to ask for the status' });
+  if (!options.postal)
+    throw new AdapterError({
+      code: 'TRACKING_NO_PROVIDER',
+      kind: 'config',
+      userMessage: 'no postal provider is configured to ask for the status',
+    });
   const st = await options.postal.status(d.providerId);
-  const journal = st.events.slice(d.eventsSeen).map((ev) => entry(d, now, 'delivery_status', `${channelName(d.channel)} ${ev.status}: ${ev.detail}`, { status: ev.status, providerAt: ev.at, detail: ev.detail, ...(st.trackingNumber ? { trackingNumber: st.trackingNumber } : {}) }));
+  const journal = st.events.slice(d.eventsSeen).map((ev) =>
+    entry(d, now, 'delivery_status', `${channelName(d.channel)} ${ev.status}: ${ev.detail}`, {
+      status: ev.status,
+      providerAt: ev.at,
+      detail: ev.detail,
+      ...(st.trackingNumber ? { trackingNumber: st.trackingNumber } : {}),
+    }),
+  );
   const documents: NewDocument[] = [];
   const proofs = [...d.proofs];
   let awaitingProof = false;
-  if (d.channel === 'registered_letter' && st.status !== 'accepted' && st.status !== 'printed' && st.status !== 'failed') {
+  if (
+    d.channel === 'registered_letter' &&
+    st.status !== 'accepted' &&
+    st.status !== 'printed' &&
+    st.status !== 'failed'
+  ) {
     const proof = await options.postal.proof(d.providerId);
     if (proof && !proofs.includes(proof.kind)) {
       proofs.push(proof.kind);
       documents.push(proofDocument(d, proof, now));
-      journal.push(entry(d, now, 'proof_received', `${proof.kind === 'acknowledgement_of_receipt' ? 'acknowledgement of receipt' : 'proof of deposit'} of the registered letter received (${proof.at})`, { documentId: documents.at(-1)!.id, proofKind: proof.kind, provenAt: proof.at, ...(st.trackingNumber ? { trackingNumber: st.trackingNumber } : {}) }));
+      journal.push(
+        entry(
+          d,
+          now,
+          'proof_received',
+          `${proof.kind === 'acknowledgement_of_receipt' ? 'acknowledgement of receipt' : 'proof of deposit'} of the registered letter received (${proof.at})`,
+          {
+            documentId: documents.at(-1)!.id,
+            proofKind: proof.kind,
+            provenAt: proof.at,
+            ...(st.trackingNumber ? { trackingNumber: st.trackingNumber } : {}),
+          },
+        ),
+      );
     }
     // Delivered is final only once the signed acknowledgement is kept.
     awaitingProof = st.status === 'delivered' && !proofs.includes('acknowledgement_of_receipt');
   }
-  return { status: st.status, eventsSeen: Math.max(d.eventsSeen, st.events.length), proofs, final: FINAL_LETTER.has(st.status) && !awaitingProof, journal, documents };
+  return {
+    status: st.status,
+    eventsSeen: Math.max(d.eventsSeen, st.events.length),
+    proofs,
+    final: FINAL_LETTER.has(st.status) && !awaitingProof,
+    journal,
+    documents,
+  };
 }
 
 function proofDocument(d: Delivery, proof: LetterProof, now: Date): NewDocument {
-  return { id: `proof:${d.actionId}:${proof.kind}`, caseId: d.caseId, actionId: d.actionId, kind: proof.kind, mediaType: 'application/pdf', content: proof.pdf, provenAt: proof.at, createdAt: now.toISOString() };
+  return {
+    id: `proof:${d.actionId}:${proof.kind}`,
+    caseId: d.caseId,
+    actionId: d.actionId,
+    kind: proof.kind,
+    mediaType: 'application/pdf',
+    content: proof.pdf,
+    provenAt: proof.at,
+    createdAt: now.toISOString(),
+  };
 }
 
-function entry(d: Delivery, now: Date, type: CaseJournalEntry['type'], summary: string, data: Record<string, unknown>): Omit<CaseJournalEntry, 'seq'> {
-  return { caseId: d.caseId, at: now.toISOString(), actor: { kind: 'system', id: 'tracking' }, type, summary, data: { actionId: d.actionId, channel: d.channel, providerId: d.providerId, ...data } };
+function entry(
+  d: Delivery,
+  now: Date,
+  type: CaseJournalEntry['type'],
+  summary: string,
+  data: Record<string, unknown>,
+): Omit<CaseJournalEntry, 'seq'> {
+  return {
+    caseId: d.caseId,
+    at: now.toISOString(),
+    actor: { kind: 'system', id: 'tracking' },
+    type,
+    summary,
+    data: { actionId: d.actionId, channel: d.channel, providerId: d.providerId, ...data },
+  };
 }
 
 function channelName(channel: DeliveryChannel): string {

@@ -107,11 +107,18 @@ export async function dispatchActions(options: DispatchOptions): Promise<Dispatc
     const worker = async (): Promise<void> => {
       for (;;) {
         if (lane.stopped !== undefined) return;
-        const next = lane.kinds.find(([kind]) => due.has(kind) && !exhausted.has(kind) && (taken.get(kind) ?? 0) < limit);
+        const next = lane.kinds.find(
+          ([kind]) => due.has(kind) && !exhausted.has(kind) && (taken.get(kind) ?? 0) < limit,
+        );
         if (!next) return;
         const [kind, perform] = next;
         taken.set(kind, (taken.get(kind) ?? 0) + 1);
-        const action = await store.claimAction({ kind, now, leaseUntil: leaseUntil(), ...(lane.connection ? { connection: lane.connection } : {}) });
+        const action = await store.claimAction({
+          kind,
+          now,
+          leaseUntil: leaseUntil(),
+          ...(lane.connection ? { connection: lane.connection } : {}),
+        });
         if (!action) {
           taken.set(kind, (taken.get(kind) ?? 1) - 1);
           exhausted.add(kind);
@@ -126,7 +133,16 @@ export async function dispatchActions(options: DispatchOptions): Promise<Dispatc
           if (before) await before;
           // The lane stopped while this row was being taken: it goes back untouched, due now.
           if (lane.stopped === undefined) outcome = await performOne(options, action, perform);
-          else await store.completeAction({ id: action.id, status: 'pending', attempts: action.attempts, lastError: action.lastError, at: clock.now().toISOString(), notBefore: now, firstFailedAt: action.firstFailedAt ?? null });
+          else
+            await store.completeAction({
+              id: action.id,
+              status: 'pending',
+              attempts: action.attempts,
+              lastError: action.lastError,
+              at: clock.now().toISOString(),
+              notBefore: now,
+              firstFailedAt: action.firstFailedAt ?? null,
+            });
         } finally {
           finished();
           if (performing.get(action.caseId) === mine) performing.delete(action.caseId);
@@ -143,10 +159,16 @@ export async function dispatchActions(options: DispatchOptions): Promise<Dispatc
         }
         result[outcome.kind]++;
         if (outcome.kind !== 'done') {
-          logger.warn(`outbox ${action.kind} ${action.idempotencyKey}: ${outcome.kind}: ${outcome.message}`, { actionId: action.id, caseId: action.caseId });
+          logger.warn(`outbox ${action.kind} ${action.idempotencyKey}: ${outcome.kind}: ${outcome.message}`, {
+            actionId: action.id,
+            caseId: action.caseId,
+          });
           if (outcome.destinationDown && lane.stopped === undefined) {
             lane.stopped = outcome.message;
-            logger.warn(`outbox lane ${lane.name}: its destination cannot be reached (${outcome.message}); its other rows wait for the next run, the other lanes go on`, { lane: lane.name });
+            logger.warn(
+              `outbox lane ${lane.name}: its destination cannot be reached (${outcome.message}); its other rows wait for the next run, the other lanes go on`,
+              { lane: lane.name },
+            );
           }
         }
       }
@@ -182,21 +204,41 @@ function planLanes(options: DispatchOptions): Lane[] {
       lanes.push({ name, kinds, concurrency: concurrency(name) });
       continue;
     }
-    for (const connection of connections) lanes.push({ name: `erp:${connection}`, kinds, connection: { only: connection }, concurrency: concurrency(name) });
+    for (const connection of connections)
+      lanes.push({
+        name: `erp:${connection}`,
+        kinds,
+        connection: { only: connection },
+        concurrency: concurrency(name),
+      });
     // Cases of a connection no longer configured (their rows are done writing nothing), or with no item left.
     lanes.push({ name: 'erp:other', kinds, connection: { except: connections }, concurrency: 1 });
   }
   return lanes;
 }
 
-type Outcome = { kind: 'done' } | { kind: 'retried' | 'failed'; message: string; destinationDown: boolean } | { kind: 'rate_limited'; retryAfterMs: number };
+type Outcome =
+  | { kind: 'done' }
+  | { kind: 'retried' | 'failed'; message: string; destinationDown: boolean }
+  | { kind: 'rate_limited'; retryAfterMs: number };
 
 async function performOne(options: DispatchOptions, action: Action, perform: Performer): Promise<Outcome> {
   const { store, clock } = options;
   const attempts = action.attempts + 1;
   const at = clock.now().toISOString();
   const actor = { kind: 'system' as const, id: 'outbox' };
-  const journal = (type: CaseJournalEntry['type'], summary: string, data: Record<string, unknown>): Omit<CaseJournalEntry, 'seq'> => ({ caseId: action.caseId, at, actor, type, summary, data: { actionId: action.id, idempotencyKey: action.idempotencyKey, kind: action.kind, ...data } });
+  const journal = (
+    type: CaseJournalEntry['type'],
+    summary: string,
+    data: Record<string, unknown>,
+  ): Omit<CaseJournalEntry, 'seq'> => ({
+    caseId: action.caseId,
+    at,
+    actor,
+    type,
+    summary,
+    data: { actionId: action.id, idempotencyKey: action.idempotencyKey, kind: action.kind, ...data },
+  });
   let done: PerformResult;
   try {
     done = await perform(action);
@@ -216,7 +258,9 @@ async function performOne(options: DispatchOptions, action: Action, perform: Per
         lastError: null,
         at,
         journal: [journal('action_performed', performed.summary, performed.data ?? {})],
-        ...(performed.delivery ? { delivery: { ...performed.delivery, nextCheckAt: firstCheckAt(performed.delivery.channel, clock.now()) } } : {}),
+        ...(performed.delivery
+          ? { delivery: { ...performed.delivery, nextCheckAt: firstCheckAt(performed.delivery.channel, clock.now()) } }
+          : {}),
       }),
     ((options.leaseMs ?? DEFAULT_LEASE_MS) * 3) / 4,
   );
@@ -240,16 +284,33 @@ async function failedOnce(
   options: DispatchOptions,
   action: Action,
   e: unknown,
-  ctx: { attempts: number; at: string; journal: (type: CaseJournalEntry['type'], summary: string, data: Record<string, unknown>) => Omit<CaseJournalEntry, 'seq'> },
+  ctx: {
+    attempts: number;
+    at: string;
+    journal: (
+      type: CaseJournalEntry['type'],
+      summary: string,
+      data: Record<string, unknown>,
+    ) => Omit<CaseJournalEntry, 'seq'>;
+  },
 ): Promise<Outcome> {
   const { store, clock } = options;
   const { attempts, at, journal } = ctx;
-  const message = e instanceof AdapterError ? `${e.code}: ${e.userMessage}` : e instanceof Error ? e.message : String(e);
+  const message =
+    e instanceof AdapterError ? `${e.code}: ${e.userMessage}` : e instanceof Error ? e.message : String(e);
   if (e instanceof AdapterError && e.kind === 'rate_limit') {
     const retryAfterMs = e.retryAfterMs ?? 60_000;
     // Not an attempt: the row goes back as it was, later.
     // Not a failure either: the run of failures, if any, is left as it was.
-    await store.completeAction({ id: action.id, status: 'pending', attempts: action.attempts, lastError: message, at, notBefore: new Date(clock.now().getTime() + retryAfterMs).toISOString(), firstFailedAt: action.firstFailedAt ?? null });
+    await store.completeAction({
+      id: action.id,
+      status: 'pending',
+      attempts: action.attempts,
+      lastError: message,
+      at,
+      notBefore: new Date(clock.now().getTime() + retryAfterMs).toISOString(),
+      firstFailedAt: action.firstFailedAt ?? null,
+    });
     return { kind: 'rate_limited', retryAfterMs };
   }
   // A write whose outcome is unknown may be tried again: every performer checks or deduplicates first.
@@ -274,6 +335,13 @@ async function failedOnce(
     await store.completeAction({ id: action.id, status: 'pending', attempts, lastError: message, at, notBefore });
     return { kind: 'retried', message, destinationDown: destinationDown(e) };
   }
-  await store.completeAction({ id: action.id, status: 'failed', attempts, lastError: message, at, journal: [journal('action_failed', `${action.kind} failed: ${message}`, { reason: decision.reason })] });
+  await store.completeAction({
+    id: action.id,
+    status: 'failed',
+    attempts,
+    lastError: message,
+    at,
+    journal: [journal('action_failed', `${action.kind} failed: ${message}`, { reason: decision.reason })],
+  });
   return { kind: 'failed', message, destinationDown: destinationDown(e) };
 }

@@ -6,7 +6,15 @@ import type { Store, StoredDossier, StoredProcedureEvent } from '../store/store'
 import type { Clock } from '../time/clock';
 import type { ErpAdapter, WriteBackRequest, WriteBackResult } from '../sync/adapter';
 import type { RetryOptions } from '../sync/retry-policy';
-import { eventIdOfKey, procedureActivity, procedureKey, procedureNoteText, PROCEDURE_ACTIVITY_TEMPLATE, PROCEDURE_NOTE_TEMPLATE, type AfterTitleContext } from '../lawfirm/procedure-events';
+import {
+  eventIdOfKey,
+  procedureActivity,
+  procedureKey,
+  procedureNoteText,
+  PROCEDURE_ACTIVITY_TEMPLATE,
+  PROCEDURE_NOTE_TEMPLATE,
+  type AfterTitleContext,
+} from '../lawfirm/procedure-events';
 import { AdapterError } from '../sync/adapter-error';
 import { claimedReceivables, type DossierClaimLines } from '../dossier/claimed-items';
 import { dispatchActions, type Performer, type PerformResult } from './dispatch';
@@ -34,21 +42,29 @@ export function ledgerPerformer(options: LedgerPerformerOptions): Performer {
     if (action.kind === 'ledger_activity' && (await approvalSettled(options.store, action))) {
       // A controller approved or rejected the step (API, CLI) before the activity asking them to
       // reached the ledger: writing it now would ask for a decision already made.
-      return { summary: 'approval activity not written: the step was approved or rejected before it reached the ledger', data: { items: [], settledBeforeWriting: true } };
+      return {
+        summary: 'approval activity not written: the step was approved or rejected before it reached the ledger',
+        data: { items: [], settledBeforeWriting: true },
+      };
     }
-    if (action.template === PROCEDURE_NOTE_TEMPLATE || action.template === PROCEDURE_ACTIVITY_TEMPLATE) return performProcedureRow(options, action);
+    if (action.template === PROCEDURE_NOTE_TEMPLATE || action.template === PROCEDURE_ACTIVITY_TEMPLATE)
+      return performProcedureRow(options, action);
     const requests = await buildRequests(options, action);
     const items: WriteBackResult['items'] = [];
     for (const { adapter, request } of requests) {
       items.push(...(await adapter.writeBack(request)).items);
       // The stage in custom fields, where the ledger has them (idempotent: same values again).
-      if (request.kind === 'note' && request.stage) await adapter.writeBack({ ...request, key: `${request.key}/fields`, kind: 'fields' });
+      if (request.kind === 'note' && request.stage)
+        await adapter.writeBack({ ...request, key: `${request.key}/fields`, kind: 'fields' });
     }
     const written = items.filter((i) => i.status === 'written').length;
     const already = items.filter((i) => i.status === 'already_written').length;
     const skipped = items.filter((i) => i.status === 'skipped');
     const what = action.kind === 'ledger_note' ? 'note' : 'activity';
-    const summary = items.length === 0 ? `${what} not written: none of the case's items comes from a connected ledger` : `${what} written in the ledger on ${written} item(s)${already ? `, already there on ${already}` : ''}${skipped.length ? `, skipped on ${skipped.length}` : ''}`;
+    const summary =
+      items.length === 0
+        ? `${what} not written: none of the case's items comes from a connected ledger`
+        : `${what} written in the ledger on ${written} item(s)${already ? `, already there on ${already}` : ''}${skipped.length ? `, skipped on ${skipped.length}` : ''}`;
     return { summary, data: { items } };
   };
 }
@@ -61,9 +77,14 @@ export interface LedgerActionOptions extends LedgerPerformerOptions {
 }
 
 /** Performs the pending ledger rows only (the daemon dispatches every kind together). */
-export async function performLedgerActions(options: LedgerActionOptions): Promise<{ done: number; retried: number; failed: number }> {
+export async function performLedgerActions(
+  options: LedgerActionOptions,
+): Promise<{ done: number; retried: number; failed: number }> {
   const performer = ledgerPerformer(options);
-  const { done, retried, failed } = await dispatchActions({ ...options, performers: { ledger_note: performer, ledger_activity: performer } });
+  const { done, retried, failed } = await dispatchActions({
+    ...options,
+    performers: { ledger_note: performer, ledger_activity: performer },
+  });
   return { done, retried, failed };
 }
 
@@ -82,27 +103,57 @@ async function performProcedureRow(options: LedgerPerformerOptions, action: Acti
     const event = events.find((e) => e.id === eventId);
     if (event) found = { dossier, events, event };
   }
-  if (!found) throw new AdapterError({ code: 'PROCEDURE_EVENT_MISSING', kind: 'system', userMessage: `outbox row ${action.id} names procedure event ${String(eventId)}, which is not stored` });
+  if (!found)
+    throw new AdapterError({
+      code: 'PROCEDURE_EVENT_MISSING',
+      kind: 'system',
+      userMessage: `outbox row ${action.id} names procedure event ${String(eventId)}, which is not stored`,
+    });
   // The dossier's lines name the credit notes deducted too: the notes go on the invoices it claims only.
-  const claimed = (await claimedReceivables(store, action.caseId, found.dossier.content as DossierClaimLines)).filter((r) => r.kind === 'invoice');
+  const claimed = (await claimedReceivables(store, action.caseId, found.dossier.content as DossierClaimLines)).filter(
+    (r) => r.kind === 'invoice',
+  );
   const byConnection = new Map<string, string[]>();
-  for (const r of claimed.length ? claimed : (await store.listReceivablesOfCase(action.caseId)).filter((r) => r.kind === 'invoice')) {
+  for (const r of claimed.length
+    ? claimed
+    : (await store.listReceivablesOfCase(action.caseId)).filter((r) => r.kind === 'invoice')) {
     if (!options.adapters.has(r.source.connection)) continue;
     byConnection.set(r.source.connection, [...(byConnection.get(r.source.connection) ?? []), r.id]);
   }
   const c = await store.getCase(action.caseId);
   const items: WriteBackResult['items'] = [];
   const write = async (request: Omit<WriteBackRequest, 'receivableIds'>) => {
-    for (const [connection, receivableIds] of byConnection) items.push(...(await options.adapters.get(connection)!.writeBack({ ...request, receivableIds })).items);
+    for (const [connection, receivableIds] of byConnection)
+      items.push(...(await options.adapters.get(connection)!.writeBack({ ...request, receivableIds })).items);
   };
   if (action.template === PROCEDURE_ACTIVITY_TEMPLATE) {
     const activity = procedureActivity(found.event);
-    if (activity) await write({ key: action.idempotencyKey, kind: 'activity', summary: activity.summary, text: activity.text, deadline: found.event.receivedAt.slice(0, 10) });
+    if (activity)
+      await write({
+        key: action.idempotencyKey,
+        kind: 'activity',
+        summary: activity.summary,
+        text: activity.text,
+        deadline: found.event.receivedAt.slice(0, 10),
+      });
   } else {
     // Earlier events whose own row is done have their note already: only the others are written first.
-    const done = new Set((await store.listActions({ caseId: action.caseId, kind: 'ledger_note', status: 'done' })).map((a) => a.idempotencyKey));
-    for (const earlier of found.events.filter((e) => e.seq <= found.event.seq && (e.id === found.event.id || !done.has(procedureKey(action.caseId, e.id, 'note'))))) {
-      const request = { key: procedureKey(action.caseId, earlier.id, 'note'), kind: 'note' as const, text: procedureNoteText(earlier, options.afterTitle), procedureState: earlier.state, ...(c ? { stage: c.stage } : {}) };
+    const done = new Set(
+      (await store.listActions({ caseId: action.caseId, kind: 'ledger_note', status: 'done' })).map(
+        (a) => a.idempotencyKey,
+      ),
+    );
+    for (const earlier of found.events.filter(
+      (e) =>
+        e.seq <= found.event.seq && (e.id === found.event.id || !done.has(procedureKey(action.caseId, e.id, 'note'))),
+    )) {
+      const request = {
+        key: procedureKey(action.caseId, earlier.id, 'note'),
+        kind: 'note' as const,
+        text: procedureNoteText(earlier, options.afterTitle),
+        procedureState: earlier.state,
+        ...(c ? { stage: c.stage } : {}),
+      };
       const before = items.length;
       await write(request);
       // This event's own result is what the journal line counts.
@@ -110,21 +161,40 @@ async function performProcedureRow(options: LedgerPerformerOptions, action: Acti
     }
     // The procedure state in the ledger's custom fields, where it has them: the dossier's current state.
     const noted = items.length;
-    await write({ key: `${procedureKey(action.caseId, found.event.id, 'note')}/fields`, kind: 'fields', text: '', procedureState: found.dossier.state, ...(c ? { stage: c.stage } : {}) });
+    await write({
+      key: `${procedureKey(action.caseId, found.event.id, 'note')}/fields`,
+      kind: 'fields',
+      text: '',
+      procedureState: found.dossier.state,
+      ...(c ? { stage: c.stage } : {}),
+    });
     items.splice(noted);
   }
   const written = items.filter((i) => i.status === 'written').length;
   const already = items.filter((i) => i.status === 'already_written').length;
   const what = action.template === PROCEDURE_ACTIVITY_TEMPLATE ? 'procedure activity' : 'procedure note';
-  return { summary: items.length === 0 ? `${what} not written: none of the dossier's items comes from a connected ledger` : `${what} (${found.event.state}) written in the ledger on ${written} item(s)${already ? `, already there on ${already}` : ''}`, data: { items, eventId: found.event.id, state: found.event.state } };
+  return {
+    summary:
+      items.length === 0
+        ? `${what} not written: none of the dossier's items comes from a connected ledger`
+        : `${what} (${found.event.state}) written in the ledger on ${written} item(s)${already ? `, already there on ${already}` : ''}`,
+    data: { items, eventId: found.event.id, state: found.event.state },
+  };
 }
 
 /** Whether the approval an activity asks for is no longer awaited: the case waits for no step, or for another decision's. */
 async function approvalSettled(store: Store, action: Action): Promise<boolean> {
-  const decision = action.decisionId ? (await store.listDecisions(action.caseId)).find((d) => d.id === action.decisionId) : undefined;
+  const decision = action.decisionId
+    ? (await store.listDecisions(action.caseId)).find((d) => d.id === action.decisionId)
+    : undefined;
   if (!decision?.requiresApproval) return false;
   const c = await store.getCase(action.caseId);
-  return !c || c.stage !== 'awaiting_approval' || c.pendingApproval?.stepId !== decision.stepId || c.pendingApproval.on !== decision.asOf;
+  return (
+    !c ||
+    c.stage !== 'awaiting_approval' ||
+    c.pendingApproval?.stepId !== decision.stepId ||
+    c.pendingApproval.on !== decision.asOf
+  );
 }
 
 /**
@@ -133,13 +203,21 @@ async function approvalSettled(store: Store, action: Action): Promise<boolean> {
  * on them (the message claims nothing there). Instead the note on each invoice names them by
  * number next to the amount deducted, so whoever reads an invoice sees which credit notes were used.
  */
-async function buildRequests(options: LedgerPerformerOptions, action: Action): Promise<{ adapter: ErpAdapter; request: WriteBackRequest }[]> {
+async function buildRequests(
+  options: LedgerPerformerOptions,
+  action: Action,
+): Promise<{ adapter: ErpAdapter; request: WriteBackRequest }[]> {
   const { store } = options;
-  const decision = action.decisionId ? (await store.listDecisions(action.caseId)).find((d) => d.id === action.decisionId) : undefined;
-  if (!decision) throw new Error(`action ${action.id} names decision ${String(action.decisionId)}, which does not exist`);
+  const decision = action.decisionId
+    ? (await store.listDecisions(action.caseId)).find((d) => d.id === action.decisionId)
+    : undefined;
+  if (!decision)
+    throw new Error(`action ${action.id} names decision ${String(action.decisionId)}, which does not exist`);
   const c = await store.getCase(action.caseId);
   const evaluation = decision.evaluation as { step: StepDecision; amounts: Amounts; itemIds?: string[]; asOf: string };
-  const items: Receivable[] = evaluation.itemIds ? [] : (await store.listReceivablesOfCase(action.caseId)).filter((r) => r.open > 0);
+  const items: Receivable[] = evaluation.itemIds
+    ? []
+    : (await store.listReceivablesOfCase(action.caseId)).filter((r) => r.open > 0);
   for (const id of evaluation.itemIds ?? []) {
     const r = await store.getReceivable(id);
     if (r) items.push(r);
@@ -159,11 +237,37 @@ async function buildRequests(options: LedgerPerformerOptions, action: Action): P
     const debtorName = debtor?.name ?? action.caseId;
     const { summary, text } =
       action.kind === 'phone_task'
-        ? phoneCallActivity({ asOf: decision.asOf, amounts: evaluation.amounts, debtorName, phones: debtor?.phones ?? [], ...locale })
-        : approvalActivity({ step: evaluation.step, asOf: decision.asOf, amounts: evaluation.amounts, debtorName, ...locale });
+        ? phoneCallActivity({
+            asOf: decision.asOf,
+            amounts: evaluation.amounts,
+            debtorName,
+            phones: debtor?.phones ?? [],
+            ...locale,
+          })
+        : approvalActivity({
+            step: evaluation.step,
+            asOf: decision.asOf,
+            amounts: evaluation.amounts,
+            debtorName,
+            ...locale,
+          });
     request = { ...base, kind: 'activity', summary, text, deadline: decision.asOf };
   } else {
-    request = { ...base, kind: 'note', text: stageNoteText({ step: evaluation.step, asOf: decision.asOf, amounts: evaluation.amounts, itemCount: invoices.length, creditNoteNumbers, ...locale }) };
+    request = {
+      ...base,
+      kind: 'note',
+      text: stageNoteText({
+        step: evaluation.step,
+        asOf: decision.asOf,
+        amounts: evaluation.amounts,
+        itemCount: invoices.length,
+        creditNoteNumbers,
+        ...locale,
+      }),
+    };
   }
-  return [...byConnection].map(([connection, receivableIds]) => ({ adapter: options.adapters.get(connection)!, request: { ...request, receivableIds } }));
+  return [...byConnection].map(([connection, receivableIds]) => ({
+    adapter: options.adapters.get(connection)!,
+    request: { ...request, receivableIds },
+  }));
 }

@@ -6,7 +6,13 @@ import type { Amounts, StepDecision } from '../policy/evaluate';
  * are French and translatable). Plain text: each adapter turns it into its ledger's format.
  */
 
-const CHANNEL_FR: Record<string, string> = { email: 'e-mail', sms: 'SMS', letter: 'courrier', registered_letter: 'lettre recommandée', phone_task: 'appel téléphonique' };
+const CHANNEL_FR: Record<string, string> = {
+  email: 'e-mail',
+  sms: 'SMS',
+  letter: 'courrier',
+  registered_letter: 'lettre recommandée',
+  phone_task: 'appel téléphonique',
+};
 
 function stepLabel(step: Pick<StepDecision, 'id' | 'kind'>): string {
   if (step.kind === 'formal_notice') return 'Mise en demeure';
@@ -33,7 +39,15 @@ export function frenchDate(iso: string): string {
  * The note written on each invoice a step claims when it is decided. `itemCount` counts those
  * invoices; the credit notes deducted get no note of their own, so their numbers are named here.
  */
-export function stageNoteText(input: { step: Pick<StepDecision, 'id' | 'kind' | 'channels'>; asOf: string; amounts: Amounts; itemCount: number; creditNoteNumbers?: readonly string[]; locale?: string; caseRef?: string }): string {
+export function stageNoteText(input: {
+  step: Pick<StepDecision, 'id' | 'kind' | 'channels'>;
+  asOf: string;
+  amounts: Amounts;
+  itemCount: number;
+  creditNoteNumbers?: readonly string[];
+  locale?: string;
+  caseRef?: string;
+}): string {
   const { step, amounts } = input;
   const channels = step.channels.map((c) => CHANNEL_FR[c] ?? c).join(', ');
   const numbers = input.creditNoteNumbers?.length ? ` (${input.creditNoteNumbers.join(', ')})` : '';
@@ -45,7 +59,14 @@ export function stageNoteText(input: { step: Pick<StepDecision, 'id' | 'kind' | 
 }
 
 /** The activity asking a controller to approve a step (escalation by default needs it). */
-export function approvalActivity(input: { step: Pick<StepDecision, 'id' | 'kind'>; asOf: string; amounts: Amounts; debtorName: string; locale?: string; caseRef?: string }): { summary: string; text: string } {
+export function approvalActivity(input: {
+  step: Pick<StepDecision, 'id' | 'kind'>;
+  asOf: string;
+  amounts: Amounts;
+  debtorName: string;
+  locale?: string;
+  caseRef?: string;
+}): { summary: string; text: string } {
   return {
     summary: `Recouvra : approuver « ${stepLabel(input.step)} »`,
     text: [
@@ -57,7 +78,14 @@ export function approvalActivity(input: { step: Pick<StepDecision, 'id' | 'kind'
 }
 
 /** The phone task: an activity asking the responsible person to call the debtor. */
-export function phoneCallActivity(input: { asOf: string; amounts: Amounts; debtorName: string; phones: readonly string[]; locale?: string; caseRef?: string }): { summary: string; text: string } {
+export function phoneCallActivity(input: {
+  asOf: string;
+  amounts: Amounts;
+  debtorName: string;
+  phones: readonly string[];
+  locale?: string;
+  caseRef?: string;
+}): { summary: string; text: string } {
   return {
     summary: `Recouvra : appeler ${input.debtorName}`,
     text: [

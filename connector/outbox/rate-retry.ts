@@ -14,7 +14,12 @@ import type { Semester } from '../time/calendar-date';
 /** The start of MissingRateError's message (connector/claim/rates.ts), as the outbox keeps it in `lastError`. */
 const MISSING_RATE = /^no rate configured for semester (\d{4}-H[12])\b/;
 
-export async function requeueRowsWaitingForRates(options: { store: Store; legal: LegalData; clock: Clock; logger: Logger }): Promise<{ requeued: number; stillMissing: Semester[] }> {
+export async function requeueRowsWaitingForRates(options: {
+  store: Store;
+  legal: LegalData;
+  clock: Clock;
+  logger: Logger;
+}): Promise<{ requeued: number; stillMissing: Semester[] }> {
   const { store, legal, clock, logger } = options;
   const at = clock.now().toISOString();
   let requeued = 0;
@@ -28,12 +33,31 @@ export async function requeueRowsWaitingForRates(options: { store: Store; legal:
     }
     const origin = legal.rates.get(semester)!.origin;
     const summary = `${action.kind} retried: the rates of ${semester} it was waiting for are now configured (${origin})`;
-    const done = await store.requeueFailedAction({ id: action.id, at, journal: [{ caseId: action.caseId, at, actor: { kind: 'system', id: 'outbox' }, type: 'note', summary, data: { actionId: action.id, idempotencyKey: action.idempotencyKey, semester } }] });
+    const done = await store.requeueFailedAction({
+      id: action.id,
+      at,
+      journal: [
+        {
+          caseId: action.caseId,
+          at,
+          actor: { kind: 'system', id: 'outbox' },
+          type: 'note',
+          summary,
+          data: { actionId: action.id, idempotencyKey: action.idempotencyKey, semester },
+        },
+      ],
+    });
     if (done) {
       requeued++;
-      logger.info(`outbox ${action.kind} ${action.idempotencyKey}: ${summary}`, { actionId: action.id, caseId: action.caseId });
+      logger.info(`outbox ${action.kind} ${action.idempotencyKey}: ${summary}`, {
+        actionId: action.id,
+        caseId: action.caseId,
+      });
     }
   }
-  if (stillMissing.size) logger.warn(`outbox: rows wait for the rates of ${[...stillMissing].sort().join(', ')}: add them under legal.rates (recouvra legal status)`);
+  if (stillMissing.size)
+    logger.warn(
+      `outbox: rows wait for the rates of ${[...stillMissing].sort().join(', ')}: add them under legal.rates (recouvra legal status)`,
+    );
   return { requeued, stillMissing: [...stillMissing].sort() };
 }

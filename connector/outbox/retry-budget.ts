@@ -35,18 +35,30 @@ const MINUTE = 60_000;
  * run of failures began (now for the first failure). Exponential backoff with full jitter, a
  * `Retry-After` honoured, and a last attempt at the budget's end rather than none.
  */
-export function decideBudgetedRetry(error: unknown, input: { attempt: number; firstFailedAt: Date; now: Date; budget: RetryBudget; random: () => number }): RetryDecision {
+export function decideBudgetedRetry(
+  error: unknown,
+  input: { attempt: number; firstFailedAt: Date; now: Date; budget: RetryBudget; random: () => number },
+): RetryDecision {
   const permanent = permanentFailure(error);
-  if (permanent !== undefined || !(error instanceof AdapterError)) return { retry: false, reason: permanent ?? 'unexpected error' };
+  if (permanent !== undefined || !(error instanceof AdapterError))
+    return { retry: false, reason: permanent ?? 'unexpected error' };
   const { attempt, firstFailedAt, now, budget } = input;
   const elapsed = now.getTime() - firstFailedAt.getTime();
   const left = budget.forMinutes * MINUTE - elapsed;
-  if (left <= 0) return { retry: false, reason: `${error.code}: gave up after ${attempt} attempt(s) over ${describe(elapsed)} (retry budget ${describe(budget.forMinutes * MINUTE)})` };
+  if (left <= 0)
+    return {
+      retry: false,
+      reason: `${error.code}: gave up after ${attempt} attempt(s) over ${describe(elapsed)} (retry budget ${describe(budget.forMinutes * MINUTE)})`,
+    };
   const bound = Math.min(budget.maxDelayMinutes * MINUTE, FIRST_DELAY_MS * 2 ** Math.min(attempt - 1, 30));
   const jittered = Math.max(1_000, Math.floor(input.random() * bound));
   const wanted = error.retryAfterMs !== undefined ? Math.max(error.retryAfterMs, jittered) : jittered;
   const delayMs = Math.min(wanted, left);
-  return { retry: true, delayMs, reason: `${error.code} (${error.kind}), attempt ${attempt}, trying again for ${describe(left)} more` };
+  return {
+    retry: true,
+    delayMs,
+    reason: `${error.code} (${error.kind}), attempt ${attempt}, trying again for ${describe(left)} more`,
+  };
 }
 
 function describe(ms: number): string {

@@ -8,10 +8,19 @@ import type { EvaluationContext } from './evaluate';
  * counted here: the date found is the earliest possible one, which errs on the side of not
  * escalating a claim that might be time-barred.
  */
-export function evaluationContext(legal: LegalData, creditorKind: 'company' | 'individual' = 'company'): EvaluationContext {
+export function evaluationContext(
+  legal: LegalData,
+  creditorKind: 'company' | 'individual' = 'company',
+): EvaluationContext {
   return {
     prescription: (item, debtorKind, asOf) => {
-      const p = prescriptionOf({ issueDate: item.issueDate, dueDate: item.dueDate, completionDate: item.completionDate, payments: [] }, debtorKind, creditorKind, asOf, legal);
+      const p = prescriptionOf(
+        { issueDate: item.issueDate, dueDate: item.dueDate, completionDate: item.completionDate, payments: [] },
+        debtorKind,
+        creditorKind,
+        asOf,
+        legal,
+      );
       return { prescribed: p.prescribed, prescribesOn: p.prescribesOn };
     },
   };

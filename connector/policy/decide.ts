@@ -21,13 +21,24 @@ export interface DecideResult {
   recorded: boolean;
 }
 
-const STAGE_AFTER: Record<string, CaseStage> = { reminder: 'reminding', formal_notice: 'formal_notice', escalation: 'escalated' };
+const STAGE_AFTER: Record<string, CaseStage> = {
+  reminder: 'reminding',
+  formal_notice: 'formal_notice',
+  escalation: 'escalated',
+};
 
 export function decisionKey(caseId: string, stepId: string, anchor: IsoDate): string {
   return `${caseId}/${stepId}/${anchor}`;
 }
 
-export async function decide(store: Store, snapshot: CaseSnapshot, policy: Policy, asOf: IsoDate, now: Date, context: EvaluationContext = {}): Promise<DecideResult> {
+export async function decide(
+  store: Store,
+  snapshot: CaseSnapshot,
+  policy: Policy,
+  asOf: IsoDate,
+  now: Date,
+  context: EvaluationContext = {},
+): Promise<DecideResult> {
   const evaluation = evaluate(snapshot, policy, asOf, context);
   if (evaluation.status !== 'due') return { evaluation, recorded: false };
   if (evaluation.step.kind === 'escalation' && context.escalationGate) {
@@ -36,7 +47,11 @@ export async function decide(store: Store, snapshot: CaseSnapshot, policy: Polic
     const gate = await context.escalationGate({ store, snapshot, policy, asOf, now });
     if (!gate.pass) {
       const { status: _due, dueOn: _on, anchor: _anchor, itemIds: _items, ...rest } = evaluation;
-      const blocked: Evaluation = { ...rest, status: 'blocked', reasons: [...evaluation.reasons.filter((r) => r.code !== 'REQUIRES_APPROVAL'), ...gate.reasons] };
+      const blocked: Evaluation = {
+        ...rest,
+        status: 'blocked',
+        reasons: [...evaluation.reasons.filter((r) => r.code !== 'REQUIRES_APPROVAL'), ...gate.reasons],
+      };
       return { evaluation: blocked, recorded: false };
     }
     evaluation.reasons.push(...gate.reasons);
@@ -98,22 +113,53 @@ export async function decide(store: Store, snapshot: CaseSnapshot, policy: Polic
       actor,
       type: 'decision',
       summary: `${step.id} decided (${step.kind}${step.channels.length ? ` by ${step.channels.join(' + ')}` : ''}) covering ${evaluation.itemIds.length} item(s), net open ${formatMoney(evaluation.amounts.open, evaluation.amounts.currency, context.locale)}`,
-      data: { decisionId: decision.id, idempotencyKey: key, step, itemIds: evaluation.itemIds, amounts: evaluation.amounts, reasons: evaluation.reasons },
+      data: {
+        decisionId: decision.id,
+        idempotencyKey: key,
+        step,
+        itemIds: evaluation.itemIds,
+        amounts: evaluation.amounts,
+        reasons: evaluation.reasons,
+      },
     },
   ];
   // A channel that cannot reach the debtor gets no outbox row; the journal says which and why.
-  for (const u of evaluation.unreachable ?? []) journal.push({ caseId: c.id, at, actor, type: 'note', summary: `${u.channel} skipped for ${step.id}: ${u.reason}`, data: { decisionId: decision.id, skipped: u.channel, reason: u.reason } });
-  if (waits) journal.push({ caseId: c.id, at, actor, type: 'approval_requested', summary: `${step.id} waits for a controller's approval`, data: { decisionId: decision.id } });
+  for (const u of evaluation.unreachable ?? [])
+    journal.push({
+      caseId: c.id,
+      at,
+      actor,
+      type: 'note',
+      summary: `${u.channel} skipped for ${step.id}: ${u.reason}`,
+      data: { decisionId: decision.id, skipped: u.channel, reason: u.reason },
+    });
+  if (waits)
+    journal.push({
+      caseId: c.id,
+      at,
+      actor,
+      type: 'approval_requested',
+      summary: `${step.id} waits for a controller's approval`,
+      data: { decisionId: decision.id },
+    });
 
   const recorded = await store.recordDecision({ decision, actions, journal, caseAfter, expected: c });
   return recorded ? { evaluation, decision, recorded } : { evaluation, recorded };
 }
 
 /** The policy for a case: a per-debtor override, else the default for the debtor's kind. */
-export function policyFor(snapshot: CaseSnapshot, policies: ReadonlyMap<string, Policy>, defaults: { company: string; individual: string }, overrides: Readonly<Record<string, string>> = {}): Policy {
+export function policyFor(
+  snapshot: CaseSnapshot,
+  policies: ReadonlyMap<string, Policy>,
+  defaults: { company: string; individual: string },
+  overrides: Readonly<Record<string, string>> = {},
+): Policy {
   const id = overrides[snapshot.debtor.id] ?? defaults[snapshot.debtor.kind];
   const policy = policies.get(id);
-  if (!policy) throw new Error(`policy "${id}" for debtor ${snapshot.debtor.id} is not defined (known: ${[...policies.keys()].join(', ')})`);
+  if (!policy)
+    throw new Error(
+      `policy "${id}" for debtor ${snapshot.debtor.id} is not defined (known: ${[...policies.keys()].join(', ')})`,
+    );
   if (!policy.appliesTo.debtorKinds.includes(snapshot.debtor.kind)) {
     throw new Error(`policy "${id}" does not apply to ${snapshot.debtor.kind} debtors (debtor ${snapshot.debtor.id})`);
   }

@@ -140,11 +140,18 @@ export class EvaluationInputError extends Error {
   }
 }
 
-export function evaluate(snapshot: CaseSnapshot, policy: Policy, asOf: IsoDate, context: EvaluationContext = {}): Evaluation {
+export function evaluate(
+  snapshot: CaseSnapshot,
+  policy: Policy,
+  asOf: IsoDate,
+  context: EvaluationContext = {},
+): Evaluation {
   const { case: c, debtor } = snapshot;
   for (const item of snapshot.items) {
-    if (item.currency !== c.currency) throw new EvaluationInputError(c.id, `item ${item.id} is in ${item.currency}, the case is in ${c.currency}`);
-    if (item.debtorId !== c.debtorId) throw new EvaluationInputError(c.id, `item ${item.id} belongs to debtor ${item.debtorId}, not ${c.debtorId}`);
+    if (item.currency !== c.currency)
+      throw new EvaluationInputError(c.id, `item ${item.id} is in ${item.currency}, the case is in ${c.currency}`);
+    if (item.debtorId !== c.debtorId)
+      throw new EvaluationInputError(c.id, `item ${item.id} belongs to debtor ${item.debtorId}, not ${c.debtorId}`);
   }
   const money = (minor: number) => formatMoney(minor, c.currency, context.locale);
   const reasons: Reason[] = [];
@@ -152,26 +159,74 @@ export function evaluate(snapshot: CaseSnapshot, policy: Policy, asOf: IsoDate, 
   const credits = snapshot.items.filter((i) => i.kind === 'credit_note' && i.open > 0);
   const excluded = invoices.filter((i) => i.excluded);
   const disputed = invoices.filter((i) => i.disputed && !i.excluded);
-  if (excluded.length) reasons.push({ code: 'EXCLUDED_ITEM_LEFT_OUT', message: `left out, excluded: ${excluded.map((i) => `${i.number} (${i.excluded!.reason})`).join(', ')}`, itemIds: excluded.map((i) => i.id) });
+  if (excluded.length)
+    reasons.push({
+      code: 'EXCLUDED_ITEM_LEFT_OUT',
+      message: `left out, excluded: ${excluded.map((i) => `${i.number} (${i.excluded!.reason})`).join(', ')}`,
+      itemIds: excluded.map((i) => i.id),
+    });
   const pauseOnDispute = policy.disputes === 'pause_case';
-  if (disputed.length && !pauseOnDispute) reasons.push({ code: 'DISPUTED_ITEM_LEFT_OUT', message: `left out, disputed: ${disputed.map((i) => `${i.number} (${i.disputed!.reason})`).join(', ')}`, itemIds: disputed.map((i) => i.id) });
+  if (disputed.length && !pauseOnDispute)
+    reasons.push({
+      code: 'DISPUTED_ITEM_LEFT_OUT',
+      message: `left out, disputed: ${disputed.map((i) => `${i.number} (${i.disputed!.reason})`).join(', ')}`,
+      itemIds: disputed.map((i) => i.id),
+    });
   const kept = invoices.filter((i) => !i.excluded && !(i.disputed && !pauseOnDispute));
 
   const amounts = computeAmounts(c.currency, kept, credits, asOf);
   const base = { caseId: c.id, asOf, policy: { id: policy.id, version: policy.version }, amounts, reasons };
 
   const pause = pauses(snapshot, policy, kept, excluded, disputed, asOf);
-  if (pause.reasons.length) return { ...base, reasons: [...reasons, ...pause.reasons], status: 'paused', until: pause.until };
+  if (pause.reasons.length)
+    return { ...base, reasons: [...reasons, ...pause.reasons], status: 'paused', until: pause.until };
 
-  if (kept.length === 0) return { ...base, reasons: [...reasons, { code: 'NO_OPEN_ITEMS', message: 'no open invoice to chase' }], status: 'nothing_due' };
-  if (amounts.open <= 0) return { ...base, reasons: [...reasons, { code: 'CREDIT_COVERS_BALANCE', message: `open credit notes (${money(amounts.credit)}) cover the open invoices` }], status: 'nothing_due' };
+  if (kept.length === 0)
+    return {
+      ...base,
+      reasons: [...reasons, { code: 'NO_OPEN_ITEMS', message: 'no open invoice to chase' }],
+      status: 'nothing_due',
+    };
+  if (amounts.open <= 0)
+    return {
+      ...base,
+      reasons: [
+        ...reasons,
+        {
+          code: 'CREDIT_COVERS_BALANCE',
+          message: `open credit notes (${money(amounts.credit)}) cover the open invoices`,
+        },
+      ],
+      status: 'nothing_due',
+    };
   const minimum = policy.minimumBalance[c.currency];
   if (minimum !== undefined && amounts.open < minimum) {
-    return { ...base, reasons: [...reasons, { code: 'BELOW_MINIMUM_BALANCE', message: `net open amount ${money(amounts.open)} is below the policy minimum ${money(minimum)}` }], status: 'nothing_due' };
+    return {
+      ...base,
+      reasons: [
+        ...reasons,
+        {
+          code: 'BELOW_MINIMUM_BALANCE',
+          message: `net open amount ${money(amounts.open)} is below the policy minimum ${money(minimum)}`,
+        },
+      ],
+      status: 'nothing_due',
+    };
   }
 
   if (c.pendingApproval) {
-    return { ...base, reasons: [...reasons, { code: 'AWAITING_APPROVAL', message: `step ${c.pendingApproval.stepId} decided on ${c.pendingApproval.on} waits for a controller's approval` }], status: 'awaiting_approval', step: { id: c.pendingApproval.stepId, index: c.pendingApproval.index } };
+    return {
+      ...base,
+      reasons: [
+        ...reasons,
+        {
+          code: 'AWAITING_APPROVAL',
+          message: `step ${c.pendingApproval.stepId} decided on ${c.pendingApproval.on} waits for a controller's approval`,
+        },
+      ],
+      status: 'awaiting_approval',
+      step: { id: c.pendingApproval.stepId, index: c.pendingApproval.index },
+    };
   }
 
   // The ladder is anchored on the oldest open item's due date.
@@ -190,10 +245,17 @@ export function evaluate(snapshot: CaseSnapshot, policy: Policy, asOf: IsoDate, 
   // step wait (NOT_OVERDUE_YET below) instead.
   if (c.lastStep && lastWasPostDue && overdue.length === 0) {
     // Everything the last cycle chased has been settled: newer items start a fresh ladder.
-    reasons.push({ code: 'CYCLE_RESTARTED', message: `nothing is overdue any more since ${c.lastStep.stepId} on ${c.lastStep.on}: a new ladder starts` });
+    reasons.push({
+      code: 'CYCLE_RESTARTED',
+      message: `nothing is overdue any more since ${c.lastStep.stepId} on ${c.lastStep.on}: a new ladder starts`,
+    });
   } else if (c.lastStep) {
     const byId = policy.steps.findIndex((s) => s.id === c.lastStep!.stepId);
-    if (byId < 0) reasons.push({ code: 'POLICY_CHANGED', message: `last step "${c.lastStep.stepId}" is not in policy ${policy.id} v${policy.version}; continuing after position ${c.lastStep.index}` });
+    if (byId < 0)
+      reasons.push({
+        code: 'POLICY_CHANGED',
+        message: `last step "${c.lastStep.stepId}" is not in policy ${policy.id} v${policy.version}; continuing after position ${c.lastStep.index}`,
+      });
     start = (byId >= 0 ? byId : c.lastStep.index) + 1;
   }
 
@@ -203,7 +265,10 @@ export function evaluate(snapshot: CaseSnapshot, policy: Policy, asOf: IsoDate, 
     const decision = { ...toDecision(step, index), channels: reach.channels };
     const preDue = isPreDue(step);
     if (preDue && asOf > anchor) {
-      reasons.push({ code: 'PRE_DUE_STEP_PASSED', message: `skipped ${step.id}: a pre-due step, and ${anchor} has passed` });
+      reasons.push({
+        code: 'PRE_DUE_STEP_PASSED',
+        message: `skipped ${step.id}: a pre-due step, and ${anchor} has passed`,
+      });
       continue;
     }
     const unmet = unmetConditions(step.conditions, debtor, amounts, overdue.length, money);
@@ -215,17 +280,26 @@ export function evaluate(snapshot: CaseSnapshot, policy: Policy, asOf: IsoDate, 
     let dueOn: IsoDate;
     if (step.timing.after === 'due_date') {
       dueOn = addDays(anchor, step.timing.days);
-      reasons.push({ code: 'STEP_TIMING', message: `${step.id} is due ${describeDays(step.timing.days)} the oldest open item's due date ${anchor}: ${dueOn}` });
+      reasons.push({
+        code: 'STEP_TIMING',
+        message: `${step.id} is due ${describeDays(step.timing.days)} the oldest open item's due date ${anchor}: ${dueOn}`,
+      });
     } else {
       const previous = start > 0 ? c.lastStep : null;
       const from = previous?.on ?? anchor;
       dueOn = addDays(from, step.timing.days);
-      reasons.push({ code: 'STEP_TIMING', message: `${step.id} is due ${step.timing.days} days after ${previous ? `step ${previous.stepId} on ${from}` : `the due date ${from} (no step performed in this cycle)`}: ${dueOn}` });
+      reasons.push({
+        code: 'STEP_TIMING',
+        message: `${step.id} is due ${step.timing.days} days after ${previous ? `step ${previous.stepId} on ${from}` : `the due date ${from} (no step performed in this cycle)`}: ${dueOn}`,
+      });
     }
     if (c.lastContactOn) {
       const earliest = addDays(c.lastContactOn, policy.minContactIntervalDays);
       if (earliest > dueOn) {
-        reasons.push({ code: 'MIN_CONTACT_INTERVAL', message: `last contact on ${c.lastContactOn}; at least ${policy.minContactIntervalDays} days between contacts moves it to ${earliest}` });
+        reasons.push({
+          code: 'MIN_CONTACT_INTERVAL',
+          message: `last contact on ${c.lastContactOn}; at least ${policy.minContactIntervalDays} days between contacts moves it to ${earliest}`,
+        });
         dueOn = earliest;
       }
     }
@@ -248,15 +322,45 @@ export function evaluate(snapshot: CaseSnapshot, policy: Policy, asOf: IsoDate, 
       reasons.push(...check.reasons);
       if (check.blocked) return { ...base, reasons, status: 'blocked', step: decision };
       const ids = [...check.keep.map((i) => i.id), ...credits.map((i) => i.id)];
-      reasons.push({ code: 'REQUIRES_APPROVAL', message: decision.requiresApproval ? 'escalation waits for a controller’s approval' : 'policy escalates without approval' });
+      reasons.push({
+        code: 'REQUIRES_APPROVAL',
+        message: decision.requiresApproval
+          ? 'escalation waits for a controller’s approval'
+          : 'policy escalates without approval',
+      });
       return { ...base, reasons, status: 'due', step: decision, dueOn, anchor, itemIds: ids };
     }
     const covered = preDue ? kept : overdue;
-    for (const u of reach.unreachable) reasons.push({ code: 'CHANNEL_UNREACHABLE', message: `${u.channel} left out of ${step.id}: ${u.reason}` });
-    reasons.push({ code: 'STEP_DUE', message: `${step.id} by ${decision.channels.join(' + ')}, one message covering ${covered.length} item${covered.length === 1 ? '' : 's'}${credits.length ? ` and ${credits.length} credit note${credits.length === 1 ? '' : 's'}` : ''}` });
-    return { ...base, reasons, status: 'due', step: decision, dueOn, anchor, itemIds: [...covered.map((i) => i.id), ...credits.map((i) => i.id)], ...(reach.unreachable.length ? { unreachable: reach.unreachable } : {}) };
+    for (const u of reach.unreachable)
+      reasons.push({ code: 'CHANNEL_UNREACHABLE', message: `${u.channel} left out of ${step.id}: ${u.reason}` });
+    reasons.push({
+      code: 'STEP_DUE',
+      message: `${step.id} by ${decision.channels.join(' + ')}, one message covering ${covered.length} item${covered.length === 1 ? '' : 's'}${credits.length ? ` and ${credits.length} credit note${credits.length === 1 ? '' : 's'}` : ''}`,
+    });
+    return {
+      ...base,
+      reasons,
+      status: 'due',
+      step: decision,
+      dueOn,
+      anchor,
+      itemIds: [...covered.map((i) => i.id), ...credits.map((i) => i.id)],
+      ...(reach.unreachable.length ? { unreachable: reach.unreachable } : {}),
+    };
   }
-  return { ...base, reasons: [...reasons, { code: 'LADDER_COMPLETED', message: c.lastStep ? `every step done; last was ${c.lastStep.stepId} on ${c.lastStep.on}` : 'no step of the ladder applies to this case' }], status: 'completed' };
+  return {
+    ...base,
+    reasons: [
+      ...reasons,
+      {
+        code: 'LADDER_COMPLETED',
+        message: c.lastStep
+          ? `every step done; last was ${c.lastStep.stepId} on ${c.lastStep.on}`
+          : 'no step of the ladder applies to this case',
+      },
+    ],
+    status: 'completed',
+  };
 }
 
 function isPreDue(step: Step | undefined): boolean {
@@ -294,10 +398,19 @@ function netOverdueFrom(kept: Receivable[], credit: number): IsoDate {
     cumulative += item.open;
     if (cumulative > credit) return addDays(item.dueDate, 1);
   }
-  throw new Error(`open credit notes (${credit}) cover every kept invoice: the net open amount was expected to be positive`);
+  throw new Error(
+    `open credit notes (${credit}) cover every kept invoice: the net open amount was expected to be positive`,
+  );
 }
 
-function pauses(snapshot: CaseSnapshot, policy: Policy, kept: Receivable[], excluded: Receivable[], disputed: Receivable[], asOf: IsoDate): { reasons: Reason[]; until: IsoDate | null } {
+function pauses(
+  snapshot: CaseSnapshot,
+  policy: Policy,
+  kept: Receivable[],
+  excluded: Receivable[],
+  disputed: Receivable[],
+  asOf: IsoDate,
+): { reasons: Reason[]; until: IsoDate | null } {
   const { case: c, debtor } = snapshot;
   const reasons: Reason[] = [];
   // `until` is the first day dunning may resume; null when it depends on a person or an event.
@@ -308,8 +421,13 @@ function pauses(snapshot: CaseSnapshot, policy: Policy, kept: Receivable[], excl
   };
   if (debtor.flags.insolvency) {
     const ins = debtor.flags.insolvency;
-    const declare = ins.publishedOn ? `; declare the claim to the mandataire by ${addMonths(ins.publishedOn, 2)} (2 months after the BODACC publication, R622-24)` : '';
-    reasons.push({ code: 'INSOLVENCY', message: `insolvency proceedings (${ins.kind}) opened ${ins.openedOn}: individual actions are stopped (C. com. L622-21)${declare}` });
+    const declare = ins.publishedOn
+      ? `; declare the claim to the mandataire by ${addMonths(ins.publishedOn, 2)} (2 months after the BODACC publication, R622-24)`
+      : '';
+    reasons.push({
+      code: 'INSOLVENCY',
+      message: `insolvency proceedings (${ins.kind}) opened ${ins.openedOn}: individual actions are stopped (C. com. L622-21)${declare}`,
+    });
     holdUntil(null);
   }
   if (debtor.flags.doNotContact) {
@@ -317,26 +435,44 @@ function pauses(snapshot: CaseSnapshot, policy: Policy, kept: Receivable[], excl
     holdUntil(null);
   }
   if (c.manualPause && (c.manualPause.until === null || asOf <= c.manualPause.until)) {
-    reasons.push({ code: 'MANUAL_PAUSE', message: `paused by hand: ${c.manualPause.reason}${c.manualPause.until ? ` until ${c.manualPause.until}` : ''}` });
+    reasons.push({
+      code: 'MANUAL_PAUSE',
+      message: `paused by hand: ${c.manualPause.reason}${c.manualPause.until ? ` until ${c.manualPause.until}` : ''}`,
+    });
     holdUntil(c.manualPause.until ? addDays(c.manualPause.until, 1) : null);
   }
   if (disputed.length && policy.disputes === 'pause_case') {
-    reasons.push({ code: 'DISPUTED', message: `disputed: ${disputed.map((i) => `${i.number} (${i.disputed!.reason})`).join(', ')}`, itemIds: disputed.map((i) => i.id) });
+    reasons.push({
+      code: 'DISPUTED',
+      message: `disputed: ${disputed.map((i) => `${i.number} (${i.disputed!.reason})`).join(', ')}`,
+      itemIds: disputed.map((i) => i.id),
+    });
     holdUntil(null);
   }
   const plans = kept.filter((i) => i.paymentPlan);
   for (const i of plans) {
-    const last = i.paymentPlan!.instalments.reduce((d, x) => maxDate(d, x.dueDate), i.paymentPlan!.instalments[0]!.dueDate);
+    const last = i.paymentPlan!.instalments.reduce(
+      (d, x) => maxDate(d, x.dueDate),
+      i.paymentPlan!.instalments[0]!.dueDate,
+    );
     const resume = addDays(last, policy.paymentPlanGraceDays + 1);
     if (asOf < resume) {
-      reasons.push({ code: 'PAYMENT_PLAN', message: `payment plan on ${i.number} agreed ${i.paymentPlan!.agreedOn}, last instalment ${last}`, itemIds: [i.id] });
+      reasons.push({
+        code: 'PAYMENT_PLAN',
+        message: `payment plan on ${i.number} agreed ${i.paymentPlan!.agreedOn}, last instalment ${last}`,
+        itemIds: [i.id],
+      });
       holdUntil(resume);
     }
   }
   for (const i of kept.filter((x) => x.promiseToPay)) {
     const resume = addDays(i.promiseToPay!.date, policy.promiseToPayGraceDays + 1);
     if (asOf < resume) {
-      reasons.push({ code: 'PROMISE_TO_PAY', message: `promise to pay ${i.number} by ${i.promiseToPay!.date}`, itemIds: [i.id] });
+      reasons.push({
+        code: 'PROMISE_TO_PAY',
+        message: `promise to pay ${i.number} by ${i.promiseToPay!.date}`,
+        itemIds: [i.id],
+      });
       holdUntil(resume);
     }
   }
@@ -347,7 +483,13 @@ function pauses(snapshot: CaseSnapshot, policy: Policy, kept: Receivable[], excl
   return { reasons, until: until ?? null };
 }
 
-function unmetConditions(conditions: StepConditions, debtor: Debtor, amounts: Amounts, overdueCount: number, money: (minor: number) => string): string[] {
+function unmetConditions(
+  conditions: StepConditions,
+  debtor: Debtor,
+  amounts: Amounts,
+  overdueCount: number,
+  money: (minor: number) => string,
+): string[] {
   const out: string[] = [];
   const cur = amounts.currency;
   if (conditions.openAmountAtLeast) {
@@ -360,15 +502,32 @@ function unmetConditions(conditions: StepConditions, debtor: Debtor, amounts: Am
     if (max === undefined) out.push(`no openAmountAtMost threshold for ${cur}`);
     else if (amounts.open > max) out.push(`open amount ${money(amounts.open)} > ${money(max)}`);
   }
-  if (conditions.debtorKinds && !conditions.debtorKinds.includes(debtor.kind)) out.push(`debtor kind ${debtor.kind} not in ${conditions.debtorKinds.join(', ')}`);
-  if (conditions.overdueItemsAtLeast !== undefined && overdueCount < conditions.overdueItemsAtLeast) out.push(`${overdueCount} overdue items < ${conditions.overdueItemsAtLeast}`);
-  if (conditions.overdueItemsAtMost !== undefined && overdueCount > conditions.overdueItemsAtMost) out.push(`${overdueCount} overdue items > ${conditions.overdueItemsAtMost}`);
+  if (conditions.debtorKinds && !conditions.debtorKinds.includes(debtor.kind))
+    out.push(`debtor kind ${debtor.kind} not in ${conditions.debtorKinds.join(', ')}`);
+  if (conditions.overdueItemsAtLeast !== undefined && overdueCount < conditions.overdueItemsAtLeast)
+    out.push(`${overdueCount} overdue items < ${conditions.overdueItemsAtLeast}`);
+  if (conditions.overdueItemsAtMost !== undefined && overdueCount > conditions.overdueItemsAtMost)
+    out.push(`${overdueCount} overdue items > ${conditions.overdueItemsAtMost}`);
   return out;
 }
 
-function escalationCheck(overdue: Receivable[], debtorKind: DebtorKind, asOf: IsoDate, context: EvaluationContext): { blocked: boolean; keep: Receivable[]; reasons: Reason[] } {
+function escalationCheck(
+  overdue: Receivable[],
+  debtorKind: DebtorKind,
+  asOf: IsoDate,
+  context: EvaluationContext,
+): { blocked: boolean; keep: Receivable[]; reasons: Reason[] } {
   if (!context.prescription) {
-    return { blocked: true, keep: [], reasons: [{ code: 'PRESCRIPTION_UNKNOWN', message: 'escalation refused: limitation periods were not checked (no prescription rules given)' }] };
+    return {
+      blocked: true,
+      keep: [],
+      reasons: [
+        {
+          code: 'PRESCRIPTION_UNKNOWN',
+          message: 'escalation refused: limitation periods were not checked (no prescription rules given)',
+        },
+      ],
+    };
   }
   const prescribed: { item: Receivable; on: IsoDate }[] = [];
   const keep: Receivable[] = [];

@@ -25,9 +25,13 @@ export function parsePolicy(file: string, text: string): { policy?: Policy; prob
 export function loadPolicies(dir: string = BUNDLED_POLICIES_DIR): Map<string, Policy> {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.yaml') || n.endsWith('.yml'))
+      .sort();
   } catch (e) {
-    throw new ProblemsError(`cannot read policies folder ${dir}`, [{ file: dir, path: [], message: (e as Error).message }]);
+    throw new ProblemsError(`cannot read policies folder ${dir}`, [
+      { file: dir, path: [], message: (e as Error).message },
+    ]);
   }
   const problems: Problem[] = [];
   const policies = new Map<string, Policy>();

@@ -16,15 +16,25 @@ export interface UnreachableChannel {
 
 /** The first of the debtor's numbers an SMS can go to, in E.164; undefined when none. */
 export function smsNumberOf(phones: readonly string[]): string | undefined {
-  return phones.map((p) => (isE164(p) ? p : frenchNumberToE164(p))).find((p): p is string => typeof p === 'string' && isFrenchMobile(p));
+  return phones
+    .map((p) => (isE164(p) ? p : frenchNumberToE164(p)))
+    .find((p): p is string => typeof p === 'string' && isFrenchMobile(p));
 }
 
-export function reachableChannels(channels: readonly Channel[], debtor: Pick<Debtor, 'phones'>): { channels: Channel[]; unreachable: UnreachableChannel[] } {
+export function reachableChannels(
+  channels: readonly Channel[],
+  debtor: Pick<Debtor, 'phones'>,
+): { channels: Channel[]; unreachable: UnreachableChannel[] } {
   const kept: Channel[] = [];
   const unreachable: UnreachableChannel[] = [];
   for (const channel of channels) {
     if (channel === 'sms' && smsNumberOf(debtor.phones) === undefined) {
-      unreachable.push({ channel, reason: debtor.phones.length ? 'none of the debtor\'s phone numbers in the ledger is a French mobile (06 or 07)' : 'the debtor has no phone number in the ledger' });
+      unreachable.push({
+        channel,
+        reason: debtor.phones.length
+          ? "none of the debtor's phone numbers in the ledger is a French mobile (06 or 07)"
+          : 'the debtor has no phone number in the ledger',
+      });
       continue;
     }
     kept.push(channel);

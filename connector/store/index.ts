@@ -35,5 +35,14 @@ export { openSqliteStore } from './sqlite';
 export { openPostgresStore, type PostgresStoreOptions } from './postgres';
 export { openStore, type StoreConfig } from './open-store';
 export { storeMigrations } from './migrations';
-export { appliedMigrations, knownMigrations, migrateStore, NewerSchemaError, schemaVersion, type MigrateOptions, type MigrationReport, type MigrationTarget } from './migrate';
+export {
+  appliedMigrations,
+  knownMigrations,
+  migrateStore,
+  NewerSchemaError,
+  schemaVersion,
+  type MigrateOptions,
+  type MigrationReport,
+  type MigrationTarget,
+} from './migrate';
 export type { Database } from './schema';

@@ -8,13 +8,36 @@ import type { Payment } from '../model/payment.schema';
 import type { Receivable } from '../model/receivable.schema';
 import { migrateStore, type MigrateOptions, type MigrationReport } from './migrate';
 import { StoreError, attempt, wrapError } from './errors';
-import { CASE_COLUMNS, DEBTOR_COLUMNS, PAYMENT_COLUMNS, RECEIVABLE_ANNOTATION_COLUMNS, RECEIVABLE_COLUMNS, actionToRow, annotationsToRow, caseToRow, debtorToRow, decisionToRow, journalEntryToRow, newCaseRow, paymentToRow, receivableToRow, rowToAction, rowToCase, rowToDebtor, rowToDelivery, rowToDocument, dossierToRow, rowToDossier, rowToProcedureEvent, rowToDecision, rowToJournalEntry, rowToPayment, rowToReceivable, rowToStoredJob } from './rows';
-import type {
-  CasesTable,
-  Database,
-  JobsTable,
-  PaymentAllocationsTable,
-} from './schema';
+import {
+  CASE_COLUMNS,
+  DEBTOR_COLUMNS,
+  PAYMENT_COLUMNS,
+  RECEIVABLE_ANNOTATION_COLUMNS,
+  RECEIVABLE_COLUMNS,
+  actionToRow,
+  annotationsToRow,
+  caseToRow,
+  debtorToRow,
+  decisionToRow,
+  journalEntryToRow,
+  newCaseRow,
+  paymentToRow,
+  receivableToRow,
+  rowToAction,
+  rowToCase,
+  rowToDebtor,
+  rowToDelivery,
+  rowToDocument,
+  dossierToRow,
+  rowToDossier,
+  rowToProcedureEvent,
+  rowToDecision,
+  rowToJournalEntry,
+  rowToPayment,
+  rowToReceivable,
+  rowToStoredJob,
+} from './rows';
+import type { CasesTable, Database, JobsTable, PaymentAllocationsTable } from './schema';
 import type {
   ActionFilter,
   CaseChangeInput,
@@ -77,7 +100,6 @@ export interface KyselyStoreOptions {
   backupBeforeMigrating?: (targetVersion: string, at: Date) => Promise<string | undefined>;
 }
 
-
 /**
  * SQLite accepts at most 32,766 bound parameters per statement, PostgreSQL 65,535; and past a
  * few hundred rows a longer statement no longer saves time. Chunks stay under both bounds.
@@ -125,12 +147,16 @@ export class KyselyStore implements Store {
 
   async migrate(options: MigrateOptions = {}): Promise<MigrationReport> {
     const { schema, backupBeforeMigrating } = this.options;
-    return migrateStore(this.db, {
-      driver: this.driver,
-      location: this.location,
-      ...(schema === undefined ? {} : { schema }),
-      ...(backupBeforeMigrating === undefined ? {} : { backup: backupBeforeMigrating }),
-    }, options);
+    return migrateStore(
+      this.db,
+      {
+        driver: this.driver,
+        location: this.location,
+        ...(schema === undefined ? {} : { schema }),
+        ...(backupBeforeMigrating === undefined ? {} : { backup: backupBeforeMigrating }),
+      },
+      options,
+    );
   }
 
   get location(): string {
@@ -142,7 +168,8 @@ export class KyselyStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.isTransaction) throw new StoreError('close() cannot be called on the store a transaction hands to its callback');
+    if (this.db.isTransaction)
+      throw new StoreError('close() cannot be called on the store a transaction hands to its callback');
     await this.db.destroy();
   }
 
@@ -175,7 +202,9 @@ export class KyselyStore implements Store {
   }
 
   async getDebtor(id: string): Promise<Debtor | undefined> {
-    const row = await attempt('read', 'debtors', id, () => this.db.selectFrom('debtors').selectAll().where('id', '=', id).executeTakeFirst());
+    const row = await attempt('read', 'debtors', id, () =>
+      this.db.selectFrom('debtors').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
     return row === undefined ? undefined : rowToDebtor(row);
   }
 
@@ -204,7 +233,12 @@ export class KyselyStore implements Store {
           tx.db
             .insertInto('receivables')
             .values(chunk)
-            .onConflict((oc) => oc.column('id').doUpdateSet({ ...fromExcluded(RECEIVABLE_COLUMNS), ...keptWhenIncomingNull(RECEIVABLE_ANNOTATION_COLUMNS) }))
+            .onConflict((oc) =>
+              oc.column('id').doUpdateSet({
+                ...fromExcluded(RECEIVABLE_COLUMNS),
+                ...keptWhenIncomingNull(RECEIVABLE_ANNOTATION_COLUMNS),
+              }),
+            )
             .execute(),
         );
       }
@@ -212,20 +246,35 @@ export class KyselyStore implements Store {
   }
 
   async getReceivable(id: string): Promise<Receivable | undefined> {
-    const row = await attempt('read', 'receivables', id, () => this.db.selectFrom('receivables').selectAll().where('id', '=', id).executeTakeFirst());
+    const row = await attempt('read', 'receivables', id, () =>
+      this.db.selectFrom('receivables').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
     return row === undefined ? undefined : rowToReceivable(row);
   }
 
   async findReceivablesByNumber(number: string): Promise<Receivable[]> {
     const rows = await attempt('read', 'receivables', undefined, () =>
-      this.db.selectFrom('receivables').selectAll().where('number', '=', number).orderBy('source_connection').orderBy('id').limit(FIND_BY_NUMBER_LIMIT).execute(),
+      this.db
+        .selectFrom('receivables')
+        .selectAll()
+        .where('number', '=', number)
+        .orderBy('source_connection')
+        .orderBy('id')
+        .limit(FIND_BY_NUMBER_LIMIT)
+        .execute(),
     );
     return rows.map(rowToReceivable);
   }
 
   async listReceivablesOfCase(caseId: string): Promise<Receivable[]> {
     const rows = await attempt('read', 'receivables', undefined, () =>
-      this.db.selectFrom('receivables').selectAll().where('case_id', '=', caseId).orderBy('due_date').orderBy('id').execute(),
+      this.db
+        .selectFrom('receivables')
+        .selectAll()
+        .where('case_id', '=', caseId)
+        .orderBy('due_date')
+        .orderBy('id')
+        .execute(),
     );
     return rows.map(rowToReceivable);
   }
@@ -234,9 +283,19 @@ export class KyselyStore implements Store {
     const states = new Map<string, ReceivableState>();
     for (const chunk of chunksOf([...new Set(ids)])) {
       const rows = await attempt('read', 'receivables', chunk, () =>
-        this.db.selectFrom('receivables').select(['id', 'case_id', 'source_version', 'open', 'number']).where('id', 'in', chunk).execute(),
+        this.db
+          .selectFrom('receivables')
+          .select(['id', 'case_id', 'source_version', 'open', 'number'])
+          .where('id', 'in', chunk)
+          .execute(),
       );
-      for (const row of rows) states.set(row.id, { caseId: row.case_id, sourceVersion: row.source_version ?? undefined, open: row.open, number: row.number });
+      for (const row of rows)
+        states.set(row.id, {
+          caseId: row.case_id,
+          sourceVersion: row.source_version ?? undefined,
+          open: row.open,
+          number: row.number,
+        });
     }
     return states;
   }
@@ -248,7 +307,13 @@ export class KyselyStore implements Store {
    */
   async listOpenReceivableIds(connection: string): Promise<string[]> {
     const rows = await attempt('read', 'receivables', undefined, () =>
-      this.db.selectFrom('receivables').select('id').where('source_connection', '=', connection).where(sql<boolean>`open > 0`).orderBy('id').execute(),
+      this.db
+        .selectFrom('receivables')
+        .select('id')
+        .where('source_connection', '=', connection)
+        .where(sql<boolean>`open > 0`)
+        .orderBy('id')
+        .execute(),
     );
     return rows.map((r) => r.id);
   }
@@ -260,28 +325,69 @@ export class KyselyStore implements Store {
    */
   private async settleCases(page: SyncPage): Promise<Omit<CaseJournalEntry, 'seq'>[]> {
     const actor = { kind: 'erp' as const, id: page.connection };
-    const entry = (caseId: string, type: CaseJournalEntry['type'], summary: string): Omit<CaseJournalEntry, 'seq'> => ({ caseId, at: page.at, actor, type, summary, data: {} });
+    const entry = (caseId: string, type: CaseJournalEntry['type'], summary: string): Omit<CaseJournalEntry, 'seq'> => ({
+      caseId,
+      at: page.at,
+      actor,
+      type,
+      summary,
+      data: {},
+    });
     const receivables = page.receivables ?? [];
-    const reopenIds = [...new Set(receivables.filter((r) => r.open > 0).map((r) => caseIdOf(r.debtorId, r.companyId, r.currency)))];
+    const reopenIds = [
+      ...new Set(receivables.filter((r) => r.open > 0).map((r) => caseIdOf(r.debtorId, r.companyId, r.currency))),
+    ];
     const entries: Omit<CaseJournalEntry, 'seq'>[] = [];
     for (const ids of chunksOf(reopenIds)) {
       const reopened = await attempt('write', 'cases', ids, () =>
-        this.db.updateTable('cases').set({ stage: 'open', last_step: null, pending_approval: null, updated_at: page.at }).where('stage', '=', 'closed').where('id', 'in', ids).returning('id').execute(),
+        this.db
+          .updateTable('cases')
+          .set({ stage: 'open', last_step: null, pending_approval: null, updated_at: page.at })
+          .where('stage', '=', 'closed')
+          .where('id', 'in', ids)
+          .returning('id')
+          .execute(),
       );
-      entries.push(...reopened.map((r) => entry(r.id, 'case_opened', 'reopened: a new open item arrived from the ledger; the dunning ladder starts over')));
+      entries.push(
+        ...reopened.map((r) =>
+          entry(
+            r.id,
+            'case_opened',
+            'reopened: a new open item arrived from the ledger; the dunning ladder starts over',
+          ),
+        ),
+      );
     }
-    const settledIds = receivables.filter((r) => r.open === 0).map((r) => caseIdOf(r.debtorId, r.companyId, r.currency));
+    const settledIds = receivables
+      .filter((r) => r.open === 0)
+      .map((r) => caseIdOf(r.debtorId, r.companyId, r.currency));
     for (const ids of chunksOf([...new Set((page.closures ?? []).map((c) => c.id))])) {
-      const rows = await attempt('read', 'receivables', ids, () => this.db.selectFrom('receivables').select('case_id').where('id', 'in', ids).execute());
+      const rows = await attempt('read', 'receivables', ids, () =>
+        this.db.selectFrom('receivables').select('case_id').where('id', 'in', ids).execute(),
+      );
       settledIds.push(...rows.map((r) => r.case_id));
     }
     for (const ids of chunksOf([...new Set(settledIds)])) {
-      const stillOpen = await attempt('read', 'receivables', ids, () => this.db.selectFrom('receivables').select('case_id').distinct().where('case_id', 'in', ids).where('open', '>', 0).execute());
+      const stillOpen = await attempt('read', 'receivables', ids, () =>
+        this.db
+          .selectFrom('receivables')
+          .select('case_id')
+          .distinct()
+          .where('case_id', 'in', ids)
+          .where('open', '>', 0)
+          .execute(),
+      );
       const open = new Set(stillOpen.map((r) => r.case_id));
       const done = ids.filter((id) => !open.has(id));
       if (done.length === 0) continue;
       const closed = await attempt('write', 'cases', done, () =>
-        this.db.updateTable('cases').set({ stage: 'closed', pending_approval: null, updated_at: page.at }).where('stage', 'in', CLOSABLE_STAGES).where('id', 'in', done).returning('id').execute(),
+        this.db
+          .updateTable('cases')
+          .set({ stage: 'closed', pending_approval: null, updated_at: page.at })
+          .where('stage', 'in', CLOSABLE_STAGES)
+          .where('id', 'in', done)
+          .returning('id')
+          .execute(),
       );
       entries.push(...closed.map((r) => entry(r.id, 'case_closed', 'closed: nothing is left to claim in the ledger')));
     }
@@ -291,7 +397,9 @@ export class KyselyStore implements Store {
   /** Sets the open amount of the receivables the store holds to 0; other ids match no row. */
   private async closeReceivables(closures: readonly ReceivableClosure[]): Promise<void> {
     for (const ids of chunksOf([...new Set(closures.map((c) => c.id))])) {
-      await attempt('write', 'receivables', ids.length === 1 ? ids[0] : ids, () => this.db.updateTable('receivables').set({ open: 0 }).where('id', 'in', ids).execute());
+      await attempt('write', 'receivables', ids.length === 1 ? ids[0] : ids, () =>
+        this.db.updateTable('receivables').set({ open: 0 }).where('id', 'in', ids).execute(),
+      );
     }
   }
 
@@ -302,7 +410,12 @@ export class KyselyStore implements Store {
     const unique = lastById(payments);
     const rows = unique.map(paymentToRow);
     const allocations = unique.flatMap((p) =>
-      p.allocations.map((a, position): PaymentAllocationsTable => ({ payment_id: p.id, position, receivable_id: a.receivableId, amount: a.amount })),
+      p.allocations.map((a, position): PaymentAllocationsTable => ({
+        payment_id: p.id,
+        position,
+        receivable_id: a.receivableId,
+        amount: a.amount,
+      })),
     );
     await this.inTransaction(async (tx) => {
       for (const chunk of chunksOf(rows)) {
@@ -316,7 +429,9 @@ export class KyselyStore implements Store {
       }
       // A payment's allocations are replaced as a whole, as the source now lists them.
       for (const ids of chunksOf(rows.map((r) => r.id))) {
-        await attempt('write', 'payment_allocations', ids.length === 1 ? ids[0] : ids, () => tx.db.deleteFrom('payment_allocations').where('payment_id', 'in', ids).execute());
+        await attempt('write', 'payment_allocations', ids.length === 1 ? ids[0] : ids, () =>
+          tx.db.deleteFrom('payment_allocations').where('payment_id', 'in', ids).execute(),
+        );
       }
       for (const chunk of chunksOf(allocations)) {
         await attempt('write', 'payment_allocations', chunk.length === 1 ? chunk[0]?.payment_id : undefined, () =>
@@ -331,7 +446,9 @@ export class KyselyStore implements Store {
       this.db
         .selectFrom('payments')
         .selectAll()
-        .where('id', 'in', (eb) => eb.selectFrom('payment_allocations').select('payment_id').where('receivable_id', '=', receivableId))
+        .where('id', 'in', (eb) =>
+          eb.selectFrom('payment_allocations').select('payment_id').where('receivable_id', '=', receivableId),
+        )
         .orderBy('date')
         .orderBy('id')
         .execute(),
@@ -339,7 +456,13 @@ export class KyselyStore implements Store {
     if (rows.length === 0) return [];
     const paymentIds = rows.map((r) => r.id);
     const allocations = await attempt('read', 'payment_allocations', undefined, () =>
-      this.db.selectFrom('payment_allocations').selectAll().where('payment_id', 'in', paymentIds).orderBy('payment_id').orderBy('position').execute(),
+      this.db
+        .selectFrom('payment_allocations')
+        .selectAll()
+        .where('payment_id', 'in', paymentIds)
+        .orderBy('payment_id')
+        .orderBy('position')
+        .execute(),
     );
     const byPayment = new Map<string, Payment['allocations']>();
     for (const a of allocations) {
@@ -353,7 +476,9 @@ export class KyselyStore implements Store {
   // ── cases ────────────────────────────────────────────────────────────────
 
   async getCase(id: string): Promise<Case | undefined> {
-    const row = await attempt('read', 'cases', id, () => this.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst());
+    const row = await attempt('read', 'cases', id, () =>
+      this.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
     return row === undefined ? undefined : rowToCase(row);
   }
 
@@ -411,7 +536,10 @@ export class KyselyStore implements Store {
           .executeTakeFirst(),
       );
       if (bumped === undefined) {
-        throw new StoreError(`cannot append to the journal of case "${caseId}": the case does not exist (save it first)`, { table: 'case_journal', recordId: caseId });
+        throw new StoreError(
+          `cannot append to the journal of case "${caseId}": the case does not exist (save it first)`,
+          { table: 'case_journal', recordId: caseId },
+        );
       }
       nextSeq.set(caseId, bumped.journal_seq - count + 1);
     }
@@ -421,7 +549,9 @@ export class KyselyStore implements Store {
       return { ...e, seq };
     });
     for (const chunk of chunksOf(appended.map(journalEntryToRow))) {
-      await attempt('write', 'case_journal', chunk.length === 1 ? chunk[0]?.case_id : undefined, () => this.db.insertInto('case_journal').values(chunk).execute());
+      await attempt('write', 'case_journal', chunk.length === 1 ? chunk[0]?.case_id : undefined, () =>
+        this.db.insertInto('case_journal').values(chunk).execute(),
+      );
     }
     return appended;
   }
@@ -431,10 +561,16 @@ export class KyselyStore implements Store {
   async recordDecision(input: RecordDecisionInput): Promise<boolean> {
     const { decision, actions, journal, caseAfter, expected } = input;
     if (decision.caseId !== caseAfter.id) {
-      throw new StoreError(`decision "${decision.id}" is for case "${decision.caseId}" but caseAfter is case "${caseAfter.id}"`, { table: 'decisions', recordId: decision.id });
+      throw new StoreError(
+        `decision "${decision.id}" is for case "${decision.caseId}" but caseAfter is case "${caseAfter.id}"`,
+        { table: 'decisions', recordId: decision.id },
+      );
     }
     if (expected !== undefined && expected.id !== caseAfter.id) {
-      throw new StoreError(`decision "${decision.id}" expects case "${expected.id}" but caseAfter is case "${caseAfter.id}"`, { table: 'decisions', recordId: decision.id });
+      throw new StoreError(
+        `decision "${decision.id}" expects case "${expected.id}" but caseAfter is case "${caseAfter.id}"`,
+        { table: 'decisions', recordId: decision.id },
+      );
     }
     return this.inTransaction(async (tx) => {
       if (expected !== undefined) {
@@ -492,23 +628,49 @@ export class KyselyStore implements Store {
   async applyCaseChange(input: CaseChangeInput): Promise<boolean> {
     const { expected, caseAfter, actions = [], annotations = [], journal, documents = [] } = input;
     const caseId = caseAfter.id;
-    const stray = [expected?.id, ...actions.map((a) => a.caseId), ...journal.map((e) => e.caseId), ...documents.map((d) => d.caseId)].find((id) => id !== undefined && id !== caseId);
-    if (stray !== undefined) throw new StoreError(`a change to case "${caseId}" cannot write rows of case "${stray}"`, { table: 'cases', recordId: caseId });
+    const stray = [
+      expected?.id,
+      ...actions.map((a) => a.caseId),
+      ...journal.map((e) => e.caseId),
+      ...documents.map((d) => d.caseId),
+    ].find((id) => id !== undefined && id !== caseId);
+    if (stray !== undefined)
+      throw new StoreError(`a change to case "${caseId}" cannot write rows of case "${stray}"`, {
+        table: 'cases',
+        recordId: caseId,
+      });
     return this.inTransaction(async (tx) => {
       // The guarded UPDATE comes first: on PostgreSQL it locks the case row, so a concurrent
       // change waits for this one to commit, then finds the case changed and writes nothing.
       const updated =
         expected !== undefined
           ? await tx.updateCaseIfUnchanged(expected, caseAfter)
-          : (await attempt('write', 'cases', caseId, () => tx.db.updateTable('cases').set(caseToRow(caseAfter)).where('id', '=', caseId).returning('id').executeTakeFirst())) !== undefined;
+          : (await attempt('write', 'cases', caseId, () =>
+              tx.db
+                .updateTable('cases')
+                .set(caseToRow(caseAfter))
+                .where('id', '=', caseId)
+                .returning('id')
+                .executeTakeFirst(),
+            )) !== undefined;
       if (!updated) return false;
       for (const { receivableId, set } of annotations) {
         const changes = annotationsToRow(set);
         if (Object.keys(changes).length === 0) continue;
         const annotated = await attempt('write', 'receivables', receivableId, () =>
-          tx.db.updateTable('receivables').set(changes).where('id', '=', receivableId).where('case_id', '=', caseId).returning('id').executeTakeFirst(),
+          tx.db
+            .updateTable('receivables')
+            .set(changes)
+            .where('id', '=', receivableId)
+            .where('case_id', '=', caseId)
+            .returning('id')
+            .executeTakeFirst(),
         );
-        if (annotated === undefined) throw new StoreError(`cannot annotate receivable "${receivableId}": it is not an item of case "${caseId}"`, { table: 'receivables', recordId: receivableId });
+        if (annotated === undefined)
+          throw new StoreError(`cannot annotate receivable "${receivableId}": it is not an item of case "${caseId}"`, {
+            table: 'receivables',
+            recordId: receivableId,
+          });
       }
       for (const chunk of chunksOf(actions.map(actionToRow))) {
         await attempt('write', 'outbox', idsOf(chunk), () => tx.db.insertInto('outbox').values(chunk).execute());
@@ -528,7 +690,13 @@ export class KyselyStore implements Store {
 
   async listDecisions(caseId: string): Promise<Decision[]> {
     const rows = await attempt('read', 'decisions', undefined, () =>
-      this.db.selectFrom('decisions').selectAll().where('case_id', '=', caseId).orderBy('decided_at').orderBy('id').execute(),
+      this.db
+        .selectFrom('decisions')
+        .selectAll()
+        .where('case_id', '=', caseId)
+        .orderBy('decided_at')
+        .orderBy('id')
+        .execute(),
     );
     return rows.map(rowToDecision);
   }
@@ -543,7 +711,12 @@ export class KyselyStore implements Store {
     return rows.map(rowToAction);
   }
 
-  async claimAction(input: { kind: Action['kind']; now: string; leaseUntil: string; connection?: ClaimConnectionFilter }): Promise<Action | undefined> {
+  async claimAction(input: {
+    kind: Action['kind'];
+    now: string;
+    leaseUntil: string;
+    connection?: ClaimConnectionFilter;
+  }): Promise<Action | undefined> {
     const { connection } = input;
     return this.inTransaction(async (tx) => {
       let next = tx.db
@@ -558,16 +731,37 @@ export class KyselyStore implements Store {
       // A case's connection is that of its items (receivables_by_case_due serves the lookup); a
       // case with no item, or none from the listed connections, falls to the `except` lane.
       if (connection && 'only' in connection) {
-        next = next.where(({ exists, selectFrom }) => exists(selectFrom('receivables').select(sql.lit(1).as('one')).whereRef('receivables.case_id', '=', 'outbox.case_id').where('receivables.source_connection', '=', connection.only)));
+        next = next.where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('receivables')
+              .select(sql.lit(1).as('one'))
+              .whereRef('receivables.case_id', '=', 'outbox.case_id')
+              .where('receivables.source_connection', '=', connection.only),
+          ),
+        );
       } else if (connection && connection.except.length > 0) {
         const except = [...connection.except];
-        next = next.where(({ not, exists, selectFrom }) => not(exists(selectFrom('receivables').select(sql.lit(1).as('one')).whereRef('receivables.case_id', '=', 'outbox.case_id').where('receivables.source_connection', 'in', except))));
+        next = next.where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('receivables')
+                .select(sql.lit(1).as('one'))
+                .whereRef('receivables.case_id', '=', 'outbox.case_id')
+                .where('receivables.source_connection', 'in', except),
+            ),
+          ),
+        );
       }
       if (this.driver === 'postgres') next = next.forUpdate().skipLocked();
       const row = await attempt('read', 'outbox', undefined, () => next.executeTakeFirst());
       if (row === undefined) return undefined;
       const claimed = await attempt('write', 'outbox', row.id, () =>
-        tx.db.updateTable('outbox').set({ status: 'in_progress', not_before: input.leaseUntil, updated_at: input.now }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow(),
+        tx.db
+          .updateTable('outbox')
+          .set({ status: 'in_progress', not_before: input.leaseUntil, updated_at: input.now })
+          .where('id', '=', row.id)
+          .returningAll()
+          .executeTakeFirstOrThrow(),
       );
       return rowToAction(claimed);
     });
@@ -575,13 +769,21 @@ export class KyselyStore implements Store {
 
   async dueActionKinds(now: string): Promise<Action['kind'][]> {
     const rows = await attempt('read', 'outbox', undefined, () =>
-      this.db.selectFrom('outbox').select('kind').distinct().where('status', 'in', ['pending', 'in_progress']).where('not_before', '<=', now).execute(),
+      this.db
+        .selectFrom('outbox')
+        .select('kind')
+        .distinct()
+        .where('status', 'in', ['pending', 'in_progress'])
+        .where('not_before', '<=', now)
+        .execute(),
     );
     return rows.map((r) => r.kind as Action['kind']);
   }
 
   async getAction(id: string): Promise<Action | undefined> {
-    const row = await attempt('read', 'outbox', id, () => this.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst());
+    const row = await attempt('read', 'outbox', id, () =>
+      this.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
     return row === undefined ? undefined : rowToAction(row);
   }
 
@@ -589,26 +791,53 @@ export class KyselyStore implements Store {
     const { id, status, attempts, lastError, at, notBefore, journal = [] } = input;
     // A failure (retried or final) opens a run of failures if none is open; success closes it.
     const firstFailed =
-      input.firstFailedAt !== undefined ? { first_failed_at: input.firstFailedAt } : status === 'done' ? { first_failed_at: null } : lastError !== null ? { first_failed_at: sql<string>`coalesce(first_failed_at, ${at})` } : {};
+      input.firstFailedAt !== undefined
+        ? { first_failed_at: input.firstFailedAt }
+        : status === 'done'
+          ? { first_failed_at: null }
+          : lastError !== null
+            ? { first_failed_at: sql<string>`coalesce(first_failed_at, ${at})` }
+            : {};
     await this.inTransaction(async (tx) => {
       const updated = await attempt('write', 'outbox', id, () =>
         tx.db
           .updateTable('outbox')
-          .set({ status, attempts, last_error: lastError, updated_at: at, ...firstFailed, ...(notBefore === undefined ? {} : { not_before: notBefore }) })
+          .set({
+            status,
+            attempts,
+            last_error: lastError,
+            updated_at: at,
+            ...firstFailed,
+            ...(notBefore === undefined ? {} : { not_before: notBefore }),
+          })
           .where('id', '=', id)
           .returning('id')
           .executeTakeFirst(),
       );
-      if (updated === undefined) throw new StoreError(`cannot complete action "${id}": the outbox holds no action with that id`, { table: 'outbox', recordId: id });
+      if (updated === undefined)
+        throw new StoreError(`cannot complete action "${id}": the outbox holds no action with that id`, {
+          table: 'outbox',
+          recordId: id,
+        });
       if (journal.length > 0) await tx.appendJournalEntries(journal);
       if (input.delivery && status === 'done') await tx.insertDelivery(id, input.delivery, at);
     });
   }
 
-  async requeueFailedAction(input: { id: string; at: string; journal: Omit<CaseJournalEntry, 'seq'>[] }): Promise<boolean> {
+  async requeueFailedAction(input: {
+    id: string;
+    at: string;
+    journal: Omit<CaseJournalEntry, 'seq'>[];
+  }): Promise<boolean> {
     return this.inTransaction(async (tx) => {
       const updated = await attempt('write', 'outbox', input.id, () =>
-        tx.db.updateTable('outbox').set({ status: 'pending', attempts: 0, first_failed_at: null, not_before: input.at, updated_at: input.at }).where('id', '=', input.id).where('status', '=', 'failed').returning('id').executeTakeFirst(),
+        tx.db
+          .updateTable('outbox')
+          .set({ status: 'pending', attempts: 0, first_failed_at: null, not_before: input.at, updated_at: input.at })
+          .where('id', '=', input.id)
+          .where('status', '=', 'failed')
+          .returning('id')
+          .executeTakeFirst(),
       );
       if (updated === undefined) return false;
       if (input.journal.length > 0) await tx.appendJournalEntries(input.journal);
@@ -618,12 +847,32 @@ export class KyselyStore implements Store {
 
   // ── deliveries and documents ─────────────────────────────────────────────
 
-  private async insertDelivery(actionId: string, delivery: NonNullable<CompleteActionInput['delivery']>, at: string): Promise<void> {
-    const action = await attempt('read', 'outbox', actionId, () => this.db.selectFrom('outbox').select('case_id').where('id', '=', actionId).executeTakeFirstOrThrow());
+  private async insertDelivery(
+    actionId: string,
+    delivery: NonNullable<CompleteActionInput['delivery']>,
+    at: string,
+  ): Promise<void> {
+    const action = await attempt('read', 'outbox', actionId, () =>
+      this.db.selectFrom('outbox').select('case_id').where('id', '=', actionId).executeTakeFirstOrThrow(),
+    );
     await attempt('write', 'deliveries', actionId, () =>
       this.db
         .insertInto('deliveries')
-        .values({ action_id: actionId, case_id: action.case_id, channel: delivery.channel, provider_id: delivery.providerId, status: delivery.status, events_seen: 0, proofs: '[]', checks: 0, final: 0, next_check_at: delivery.nextCheckAt, last_error: null, sent_at: at, updated_at: at })
+        .values({
+          action_id: actionId,
+          case_id: action.case_id,
+          channel: delivery.channel,
+          provider_id: delivery.providerId,
+          status: delivery.status,
+          events_seen: 0,
+          proofs: '[]',
+          checks: 0,
+          final: 0,
+          next_check_at: delivery.nextCheckAt,
+          last_error: null,
+          sent_at: at,
+          updated_at: at,
+        })
         // A row performed again after a crash keeps its first delivery.
         .onConflict((oc) => oc.column('action_id').doNothing())
         .execute(),
@@ -632,19 +881,33 @@ export class KyselyStore implements Store {
 
   async claimDelivery(input: { now: string; leaseUntil: string }): Promise<Delivery | undefined> {
     return this.inTransaction(async (tx) => {
-      let next = tx.db.selectFrom('deliveries').select('action_id').where('final', '=', 0).where('next_check_at', '<=', input.now).orderBy('next_check_at').orderBy('action_id').limit(1);
+      let next = tx.db
+        .selectFrom('deliveries')
+        .select('action_id')
+        .where('final', '=', 0)
+        .where('next_check_at', '<=', input.now)
+        .orderBy('next_check_at')
+        .orderBy('action_id')
+        .limit(1);
       if (this.driver === 'postgres') next = next.forUpdate().skipLocked();
       const row = await attempt('read', 'deliveries', undefined, () => next.executeTakeFirst());
       if (row === undefined) return undefined;
       const claimed = await attempt('write', 'deliveries', row.action_id, () =>
-        tx.db.updateTable('deliveries').set({ next_check_at: input.leaseUntil }).where('action_id', '=', row.action_id).returningAll().executeTakeFirstOrThrow(),
+        tx.db
+          .updateTable('deliveries')
+          .set({ next_check_at: input.leaseUntil })
+          .where('action_id', '=', row.action_id)
+          .returningAll()
+          .executeTakeFirstOrThrow(),
       );
       return rowToDelivery(claimed);
     });
   }
 
   async getDelivery(actionId: string): Promise<Delivery | undefined> {
-    const row = await attempt('read', 'deliveries', actionId, () => this.db.selectFrom('deliveries').selectAll().where('action_id', '=', actionId).executeTakeFirst());
+    const row = await attempt('read', 'deliveries', actionId, () =>
+      this.db.selectFrom('deliveries').selectAll().where('action_id', '=', actionId).executeTakeFirst(),
+    );
     return row === undefined ? undefined : rowToDelivery(row);
   }
 
@@ -661,7 +924,16 @@ export class KyselyStore implements Store {
       const updated = await attempt('write', 'deliveries', input.actionId, () =>
         tx.db
           .updateTable('deliveries')
-          .set({ status: input.status, events_seen: input.eventsSeen, proofs: JSON.stringify(input.proofs), checks: input.expectedChecks + 1, final: input.final ? 1 : 0, next_check_at: input.nextCheckAt, last_error: input.lastError, updated_at: input.at })
+          .set({
+            status: input.status,
+            events_seen: input.eventsSeen,
+            proofs: JSON.stringify(input.proofs),
+            checks: input.expectedChecks + 1,
+            final: input.final ? 1 : 0,
+            next_check_at: input.nextCheckAt,
+            last_error: input.lastError,
+            updated_at: input.at,
+          })
           .where('action_id', '=', input.actionId)
           .where('checks', '=', input.expectedChecks)
           .returning('case_id')
@@ -669,7 +941,11 @@ export class KyselyStore implements Store {
       );
       if (updated === undefined) return false;
       for (const d of input.documents ?? []) {
-        if (d.caseId !== updated.case_id) throw new StoreError(`document "${d.id}" belongs to case "${d.caseId}", not to the delivery's case "${updated.case_id}"`, { table: 'documents', recordId: d.id });
+        if (d.caseId !== updated.case_id)
+          throw new StoreError(
+            `document "${d.id}" belongs to case "${d.caseId}", not to the delivery's case "${updated.case_id}"`,
+            { table: 'documents', recordId: d.id },
+          );
         await tx.insertDocument(d);
       }
       if (input.journal?.length) await tx.appendJournalEntries(input.journal);
@@ -682,7 +958,18 @@ export class KyselyStore implements Store {
     await attempt('write', 'documents', d.id, () =>
       this.db
         .insertInto('documents')
-        .values({ id: d.id, case_id: d.caseId, action_id: d.actionId, kind: d.kind, media_type: d.mediaType, sha256: sha256Of(d.content), size: d.content.length, content: d.content, proven_at: d.provenAt, created_at: d.createdAt })
+        .values({
+          id: d.id,
+          case_id: d.caseId,
+          action_id: d.actionId,
+          kind: d.kind,
+          media_type: d.mediaType,
+          sha256: sha256Of(d.content),
+          size: d.content.length,
+          content: d.content,
+          proven_at: d.provenAt,
+          created_at: d.createdAt,
+        })
         .onConflict((oc) => oc.column('id').doNothing())
         .execute(),
     );
@@ -701,7 +988,12 @@ export class KyselyStore implements Store {
   /** A dossier whose id is taken is left as it is: false. */
   private async insertDossier(dossier: StoredDossier): Promise<boolean> {
     const inserted = await attempt('write', 'dossiers', dossier.id, () =>
-      this.db.insertInto('dossiers').values(dossierToRow(dossier)).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst(),
+      this.db
+        .insertInto('dossiers')
+        .values(dossierToRow(dossier))
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id')
+        .executeTakeFirst(),
     );
     return inserted !== undefined;
   }
@@ -711,14 +1003,22 @@ export class KyselyStore implements Store {
     const created = await this.inTransaction(async (tx) => {
       if (!(await tx.insertDossier(dossier))) return false;
       for (const d of input.documents) {
-        if (d.caseId !== dossier.caseId) throw new StoreError(`document "${d.id}" belongs to case "${d.caseId}", not to the dossier's case "${dossier.caseId}"`, { table: 'documents', recordId: d.id });
+        if (d.caseId !== dossier.caseId)
+          throw new StoreError(
+            `document "${d.id}" belongs to case "${d.caseId}", not to the dossier's case "${dossier.caseId}"`,
+            { table: 'documents', recordId: d.id },
+          );
         await tx.insertDocument(d);
       }
       if (input.journal.length > 0) await tx.appendJournalEntries(input.journal);
       return true;
     });
     const stored = await this.getDossier(dossier.id);
-    if (!stored) throw new StoreError(`dossier "${dossier.id}" was neither stored nor found`, { table: 'dossiers', recordId: dossier.id });
+    if (!stored)
+      throw new StoreError(`dossier "${dossier.id}" was neither stored nor found`, {
+        table: 'dossiers',
+        recordId: dossier.id,
+      });
     return { dossier: stored, created };
   }
 
@@ -727,7 +1027,11 @@ export class KyselyStore implements Store {
       const updated = await attempt('write', 'dossiers', input.id, () =>
         tx.db
           .updateTable('dossiers')
-          .set((eb) => ({ file_id: input.fileId, status: eb.case().when('status', '=', 'prepared').then('submitted').else(eb.ref('status')).end(), updated_at: input.at }))
+          .set((eb) => ({
+            file_id: input.fileId,
+            status: eb.case().when('status', '=', 'prepared').then('submitted').else(eb.ref('status')).end(),
+            updated_at: input.at,
+          }))
           .where('id', '=', input.id)
           .where('file_id', 'is', null)
           .returning('id')
@@ -739,10 +1043,21 @@ export class KyselyStore implements Store {
     });
   }
 
-  async refusePreparedDossier(input: { id: string; at: string; journal: Omit<CaseJournalEntry, 'seq'>[] }): Promise<boolean> {
+  async refusePreparedDossier(input: {
+    id: string;
+    at: string;
+    journal: Omit<CaseJournalEntry, 'seq'>[];
+  }): Promise<boolean> {
     return this.inTransaction(async (tx) => {
       const updated = await attempt('write', 'dossiers', input.id, () =>
-        tx.db.updateTable('dossiers').set({ status: 'rejected', updated_at: input.at }).where('id', '=', input.id).where('status', '=', 'prepared').where('file_id', 'is', null).returning('id').executeTakeFirst(),
+        tx.db
+          .updateTable('dossiers')
+          .set({ status: 'rejected', updated_at: input.at })
+          .where('id', '=', input.id)
+          .where('status', '=', 'prepared')
+          .where('file_id', 'is', null)
+          .returning('id')
+          .executeTakeFirst(),
       );
       if (updated === undefined) return false;
       if (input.journal.length > 0) await tx.appendJournalEntries(input.journal);
@@ -751,12 +1066,21 @@ export class KyselyStore implements Store {
   }
 
   async getDossier(id: string): Promise<StoredDossier | undefined> {
-    const row = await attempt('read', 'dossiers', id, () => this.db.selectFrom('dossiers').selectAll().where('id', '=', id).executeTakeFirst());
+    const row = await attempt('read', 'dossiers', id, () =>
+      this.db.selectFrom('dossiers').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
     return row === undefined ? undefined : rowToDossier(row);
   }
 
   async findDossierByFile(partner: string, fileId: string): Promise<StoredDossier | undefined> {
-    const row = await attempt('read', 'dossiers', fileId, () => this.db.selectFrom('dossiers').selectAll().where('partner', '=', partner).where('file_id', '=', fileId).executeTakeFirst());
+    const row = await attempt('read', 'dossiers', fileId, () =>
+      this.db
+        .selectFrom('dossiers')
+        .selectAll()
+        .where('partner', '=', partner)
+        .where('file_id', '=', fileId)
+        .executeTakeFirst(),
+    );
     return row === undefined ? undefined : rowToDossier(row);
   }
 
@@ -764,7 +1088,10 @@ export class KyselyStore implements Store {
     let query = this.db.selectFrom('dossiers').selectAll().orderBy('submitted_at').orderBy('id');
     if (filter.caseId !== undefined) query = query.where('case_id', '=', filter.caseId);
     // A prepared dossier is open: the firm may have opened its file, the answer is not known yet.
-    if (filter.open !== undefined) query = filter.open ? query.where('status', 'in', ['prepared', 'submitted', 'accepted']) : query.where('status', 'not in', ['prepared', 'submitted', 'accepted']);
+    if (filter.open !== undefined)
+      query = filter.open
+        ? query.where('status', 'in', ['prepared', 'submitted', 'accepted'])
+        : query.where('status', 'not in', ['prepared', 'submitted', 'accepted']);
     const rows = await attempt('read', 'dossiers', undefined, () => query.execute());
     return rows.map(rowToDossier);
   }
@@ -781,12 +1108,30 @@ export class KyselyStore implements Store {
           .returning(['events', 'state_at', 'case_id'])
           .executeTakeFirst(),
       );
-      if (bumped === undefined) throw new StoreError(`cannot apply event "${event.id}": no dossier "${event.dossierId}"`, { table: 'procedure_events', recordId: event.id });
-      if (bumped.case_id !== event.caseId) throw new StoreError(`event "${event.id}" names case "${event.caseId}" but dossier "${event.dossierId}" belongs to case "${bumped.case_id}"`, { table: 'procedure_events', recordId: event.id });
+      if (bumped === undefined)
+        throw new StoreError(`cannot apply event "${event.id}": no dossier "${event.dossierId}"`, {
+          table: 'procedure_events',
+          recordId: event.id,
+        });
+      if (bumped.case_id !== event.caseId)
+        throw new StoreError(
+          `event "${event.id}" names case "${event.caseId}" but dossier "${event.dossierId}" belongs to case "${bumped.case_id}"`,
+          { table: 'procedure_events', recordId: event.id },
+        );
       const inserted = await attempt('write', 'procedure_events', event.id, () =>
         tx.db
           .insertInto('procedure_events')
-          .values({ id: event.id, dossier_id: event.dossierId, case_id: event.caseId, seq: bumped.events, state: event.state, source_state: event.sourceState, occurred_at: event.occurredAt, received_at: event.receivedAt, data: JSON.stringify(event.data) })
+          .values({
+            id: event.id,
+            dossier_id: event.dossierId,
+            case_id: event.caseId,
+            seq: bumped.events,
+            state: event.state,
+            source_state: event.sourceState,
+            occurred_at: event.occurredAt,
+            received_at: event.receivedAt,
+            data: JSON.stringify(event.data),
+          })
           .onConflict((oc) => oc.column('id').doNothing())
           .returning('seq')
           .executeTakeFirst(),
@@ -798,13 +1143,22 @@ export class KyselyStore implements Store {
         await attempt('write', 'dossiers', event.dossierId, () =>
           tx.db
             .updateTable('dossiers')
-            .set({ ...(latest ? { state: event.state, state_at: event.occurredAt } : {}), ...(input.status !== undefined ? { status: input.status } : {}) })
+            .set({
+              ...(latest ? { state: event.state, state_at: event.occurredAt } : {}),
+              ...(input.status !== undefined ? { status: input.status } : {}),
+            })
             .where('id', '=', event.dossierId)
             .execute(),
         );
       }
       if (input.caseStage !== undefined) {
-        await attempt('write', 'cases', event.caseId, () => tx.db.updateTable('cases').set({ stage: input.caseStage!, updated_at: input.at }).where('id', '=', event.caseId).execute());
+        await attempt('write', 'cases', event.caseId, () =>
+          tx.db
+            .updateTable('cases')
+            .set({ stage: input.caseStage!, updated_at: input.at })
+            .where('id', '=', event.caseId)
+            .execute(),
+        );
       }
       for (const chunk of chunksOf(input.actions.map(actionToRow))) {
         await attempt('write', 'outbox', idsOf(chunk), () => tx.db.insertInto('outbox').values(chunk).execute());
@@ -818,27 +1172,42 @@ export class KyselyStore implements Store {
   }
 
   async listProcedureEvents(dossierId: string): Promise<StoredProcedureEvent[]> {
-    const rows = await attempt('read', 'procedure_events', dossierId, () => this.db.selectFrom('procedure_events').selectAll().where('dossier_id', '=', dossierId).orderBy('seq').execute());
+    const rows = await attempt('read', 'procedure_events', dossierId, () =>
+      this.db.selectFrom('procedure_events').selectAll().where('dossier_id', '=', dossierId).orderBy('seq').execute(),
+    );
     return rows.map(rowToProcedureEvent);
   }
 
   async listDocuments(caseId: string): Promise<StoredDocument[]> {
     const rows = await attempt('read', 'documents', undefined, () =>
-      this.db.selectFrom('documents').select(['id', 'case_id', 'action_id', 'kind', 'media_type', 'sha256', 'size', 'proven_at', 'created_at']).where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute(),
+      this.db
+        .selectFrom('documents')
+        .select(['id', 'case_id', 'action_id', 'kind', 'media_type', 'sha256', 'size', 'proven_at', 'created_at'])
+        .where('case_id', '=', caseId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute(),
     );
     return rows.map(rowToDocument);
   }
 
   async getDocument(id: string): Promise<(StoredDocument & { content: Buffer }) | undefined> {
-    const row = await attempt('read', 'documents', id, () => this.db.selectFrom('documents').selectAll().where('id', '=', id).executeTakeFirst());
+    const row = await attempt('read', 'documents', id, () =>
+      this.db.selectFrom('documents').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
     return row === undefined ? undefined : { ...rowToDocument(row), content: Buffer.from(row.content) };
   }
 
   async keepDocument(document: NewDocument): Promise<StoredDocument & { content: Buffer }> {
     await this.insertDocument(document);
     const kept = await this.getDocument(document.id);
-    if (!kept) throw new StoreError(`document "${document.id}" was not kept`, { table: 'documents', recordId: document.id });
-    if (kept.caseId !== document.caseId) throw new StoreError(`document "${document.id}" belongs to case "${kept.caseId}", not to "${document.caseId}"`, { table: 'documents', recordId: document.id });
+    if (!kept)
+      throw new StoreError(`document "${document.id}" was not kept`, { table: 'documents', recordId: document.id });
+    if (kept.caseId !== document.caseId)
+      throw new StoreError(`document "${document.id}" belongs to case "${kept.caseId}", not to "${document.caseId}"`, {
+        table: 'documents',
+        recordId: document.id,
+      });
     return kept;
   }
 
@@ -846,10 +1215,20 @@ export class KyselyStore implements Store {
 
   async getCursor(connection: string, stream: string): Promise<SyncCursor | undefined> {
     const row = await attempt('read', 'sync_cursors', `${connection}/${stream}`, () =>
-      this.db.selectFrom('sync_cursors').selectAll().where('connection', '=', connection).where('stream', '=', stream).executeTakeFirst(),
+      this.db
+        .selectFrom('sync_cursors')
+        .selectAll()
+        .where('connection', '=', connection)
+        .where('stream', '=', stream)
+        .executeTakeFirst(),
     );
     if (row === undefined) return undefined;
-    return { connection: row.connection, stream: row.stream, value: JSON.parse(row.value) as Record<string, unknown>, updatedAt: row.updated_at };
+    return {
+      connection: row.connection,
+      stream: row.stream,
+      value: JSON.parse(row.value) as Record<string, unknown>,
+      updatedAt: row.updated_at,
+    };
   }
 
   async savePage(page: SyncPage): Promise<void> {
@@ -865,7 +1244,9 @@ export class KyselyStore implements Store {
         source_id: q.sourceId,
         reason: q.reason,
         // An ERP's integer beyond 2^53 arrives as a bigint, which JSON.stringify refuses: kept as its digits.
-        raw: JSON.stringify(q.raw ?? null, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)),
+        raw: JSON.stringify(q.raw ?? null, (_key, value: unknown) =>
+          typeof value === 'bigint' ? value.toString() : value,
+        ),
         at: q.at,
       }));
       for (const chunk of chunksOf(quarantined)) {
@@ -873,7 +1254,11 @@ export class KyselyStore implements Store {
           tx.db
             .insertInto('quarantine')
             .values(chunk)
-            .onConflict((oc) => oc.columns(['connection', 'stream', 'source_id']).doUpdateSet(fromExcluded(['reason', 'raw', 'at'] as const)))
+            .onConflict((oc) =>
+              oc
+                .columns(['connection', 'stream', 'source_id'])
+                .doUpdateSet(fromExcluded(['reason', 'raw', 'at'] as const)),
+            )
             .execute(),
         );
       }
@@ -885,8 +1270,15 @@ export class KyselyStore implements Store {
       await attempt('write', 'sync_cursors', `${page.connection}/${page.stream}`, () =>
         tx.db
           .insertInto('sync_cursors')
-          .values({ connection: page.connection, stream: page.stream, value: JSON.stringify(cursor), updated_at: page.at })
-          .onConflict((oc) => oc.columns(['connection', 'stream']).doUpdateSet(fromExcluded(['value', 'updated_at'] as const)))
+          .values({
+            connection: page.connection,
+            stream: page.stream,
+            value: JSON.stringify(cursor),
+            updated_at: page.at,
+          })
+          .onConflict((oc) =>
+            oc.columns(['connection', 'stream']).doUpdateSet(fromExcluded(['value', 'updated_at'] as const)),
+          )
           .execute(),
       );
     });
@@ -906,16 +1298,33 @@ export class KyselyStore implements Store {
     }
     for (const ids of chunksOf([...sourceIds])) {
       await attempt('write', 'quarantine', ids.length === 1 ? ids[0] : ids, () =>
-        this.db.deleteFrom('quarantine').where('connection', '=', page.connection).where('stream', '=', page.stream).where('source_id', 'in', ids).execute(),
+        this.db
+          .deleteFrom('quarantine')
+          .where('connection', '=', page.connection)
+          .where('stream', '=', page.stream)
+          .where('source_id', 'in', ids)
+          .execute(),
       );
     }
   }
 
   async listQuarantined(connection?: string): Promise<QuarantinedRecord[]> {
-    let query = this.db.selectFrom('quarantine').selectAll().orderBy('connection').orderBy('stream').orderBy('source_id');
+    let query = this.db
+      .selectFrom('quarantine')
+      .selectAll()
+      .orderBy('connection')
+      .orderBy('stream')
+      .orderBy('source_id');
     if (connection !== undefined) query = query.where('connection', '=', connection);
     const rows = await attempt('read', 'quarantine', undefined, () => query.execute());
-    return rows.map((r) => ({ connection: r.connection, stream: r.stream, sourceId: r.source_id, reason: r.reason, raw: JSON.parse(r.raw) as unknown, at: r.at }));
+    return rows.map((r) => ({
+      connection: r.connection,
+      stream: r.stream,
+      sourceId: r.source_id,
+      reason: r.reason,
+      raw: JSON.parse(r.raw) as unknown,
+      at: r.at,
+    }));
   }
 
   // ── jobs ─────────────────────────────────────────────────────────────────
@@ -972,7 +1381,9 @@ export class KyselyStore implements Store {
                 eb.and([eb('status', '=', 'active'), eb('locked_until', '<=', now)]),
               ]),
             )
-            .where('name', 'not in', (eb) => eb.selectFrom('job_holds').select('job_holds.name').where('held_until', '>', now))
+            .where('name', 'not in', (eb) =>
+              eb.selectFrom('job_holds').select('job_holds.name').where('held_until', '>', now),
+            )
             .orderBy('run_at')
             .orderBy('id')
             .limit(1)
@@ -989,7 +1400,14 @@ export class KyselyStore implements Store {
           await attempt('write', 'jobs', candidate.id, () =>
             tx.db
               .updateTable('jobs')
-              .set({ status: 'failed', attempts_made: attemptsMade, last_error: lastError, locked_by: null, locked_until: null, finished_at: now })
+              .set({
+                status: 'failed',
+                attempts_made: attemptsMade,
+                last_error: lastError,
+                locked_by: null,
+                locked_until: null,
+                finished_at: now,
+              })
               .where('id', '=', candidate.id)
               .execute(),
           );
@@ -998,7 +1416,13 @@ export class KyselyStore implements Store {
         const claimed = await attempt('write', 'jobs', candidate.id, () =>
           tx.db
             .updateTable('jobs')
-            .set({ status: 'active', attempts_made: attemptsMade, last_error: lastError, locked_by: lockedBy, locked_until: now + leaseMs })
+            .set({
+              status: 'active',
+              attempts_made: attemptsMade,
+              last_error: lastError,
+              locked_by: lockedBy,
+              locked_until: now + leaseMs,
+            })
             .where('id', '=', candidate.id)
             .returningAll()
             .executeTakeFirstOrThrow(),
@@ -1008,9 +1432,24 @@ export class KyselyStore implements Store {
     });
   }
 
-  async extendJobLease({ id, lockedBy, lockedUntil }: { id: string; lockedBy: string; lockedUntil: number }): Promise<boolean> {
+  async extendJobLease({
+    id,
+    lockedBy,
+    lockedUntil,
+  }: {
+    id: string;
+    lockedBy: string;
+    lockedUntil: number;
+  }): Promise<boolean> {
     const row = await attempt('write', 'jobs', id, () =>
-      this.db.updateTable('jobs').set({ locked_until: lockedUntil }).where('id', '=', id).where('status', '=', 'active').where('locked_by', '=', lockedBy).returning('id').executeTakeFirst(),
+      this.db
+        .updateTable('jobs')
+        .set({ locked_until: lockedUntil })
+        .where('id', '=', id)
+        .where('status', '=', 'active')
+        .where('locked_by', '=', lockedBy)
+        .returning('id')
+        .executeTakeFirst(),
     );
     return row !== undefined;
   }
@@ -1024,10 +1463,22 @@ export class KyselyStore implements Store {
         changes = { ...released, status: 'completed', attempts_made: attemptMade, last_error: null, finished_at: now };
         break;
       case 'retry':
-        changes = { ...released, status: 'waiting', attempts_made: attemptMade, last_error: outcome.error, run_at: outcome.runAt };
+        changes = {
+          ...released,
+          status: 'waiting',
+          attempts_made: attemptMade,
+          last_error: outcome.error,
+          run_at: outcome.runAt,
+        };
         break;
       case 'failed':
-        changes = { ...released, status: 'failed', attempts_made: attemptMade, last_error: outcome.error, finished_at: now };
+        changes = {
+          ...released,
+          status: 'failed',
+          attempts_made: attemptMade,
+          last_error: outcome.error,
+          finished_at: now,
+        };
         break;
       case 'postponed':
         changes = { ...released, status: 'waiting', run_at: outcome.runAt };
@@ -1038,7 +1489,14 @@ export class KyselyStore implements Store {
     }
     return this.inTransaction(async (tx) => {
       const settled = await attempt('write', 'jobs', id, () =>
-        tx.db.updateTable('jobs').set(changes).where('id', '=', id).where('status', '=', 'active').where('locked_by', '=', lockedBy).returning('name').executeTakeFirst(),
+        tx.db
+          .updateTable('jobs')
+          .set(changes)
+          .where('id', '=', id)
+          .where('status', '=', 'active')
+          .where('locked_by', '=', lockedBy)
+          .returning('name')
+          .executeTakeFirst(),
       );
       if (settled === undefined) return false;
       if (outcome.status === 'postponed') {
@@ -1049,7 +1507,9 @@ export class KyselyStore implements Store {
             .values({ name: settled.name, held_until: heldUntil })
             // A shorter hold never cuts a longer one short.
             .onConflict((oc) =>
-              oc.column('name').doUpdateSet({ held_until: sql<number>`case when excluded.held_until > job_holds.held_until then excluded.held_until else job_holds.held_until end` }),
+              oc.column('name').doUpdateSet({
+                held_until: sql<number>`case when excluded.held_until > job_holds.held_until then excluded.held_until else job_holds.held_until end`,
+              }),
             )
             .execute(),
         );
@@ -1059,22 +1519,39 @@ export class KyselyStore implements Store {
   }
 
   async getJob(id: string): Promise<StoredJob | undefined> {
-    const row = await attempt('read', 'jobs', id, () => this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst());
+    const row = await attempt('read', 'jobs', id, () =>
+      this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
     return row === undefined ? undefined : rowToStoredJob(row);
   }
 
   async listFailedJobs(filter: { name?: string; limit?: number } = {}): Promise<StoredJob[]> {
-    let query = this.db.selectFrom('jobs').selectAll().where('status', '=', 'failed').orderBy('finished_at', 'desc').orderBy('id', 'desc');
+    let query = this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('status', '=', 'failed')
+      .orderBy('finished_at', 'desc')
+      .orderBy('id', 'desc');
     if (filter.name !== undefined) query = query.where('name', '=', filter.name);
     if (filter.limit !== undefined) query = query.limit(filter.limit);
     const rows = await attempt('read', 'jobs', undefined, () => query.execute());
     return rows.map(rowToStoredJob);
   }
 
-  async countJobs({ name, now }: { name?: string; now: number }): Promise<Record<StoredJob['status'] | 'delayed', number>> {
+  async countJobs({
+    name,
+    now,
+  }: {
+    name?: string;
+    now: number;
+  }): Promise<Record<StoredJob['status'] | 'delayed', number>> {
     let query = this.db
       .selectFrom('jobs')
-      .select((eb) => ['status', eb.fn.countAll<number>().as('count'), eb.fn.sum<number>(sql<number>`case when run_at > ${now} then 1 else 0 end`).as('later')])
+      .select((eb) => [
+        'status',
+        eb.fn.countAll<number>().as('count'),
+        eb.fn.sum<number>(sql<number>`case when run_at > ${now} then 1 else 0 end`).as('later'),
+      ])
       .groupBy('status');
     if (name !== undefined) query = query.where('name', '=', name);
     const rows = await attempt('read', 'jobs', undefined, () => query.execute());
@@ -1093,7 +1570,11 @@ export class KyselyStore implements Store {
 
   async removeCompletedJobs(finishedBefore: number): Promise<number> {
     const result = await attempt('write', 'jobs', undefined, () =>
-      this.db.deleteFrom('jobs').where('status', '=', 'completed').where('finished_at', '<', finishedBefore).executeTakeFirst(),
+      this.db
+        .deleteFrom('jobs')
+        .where('status', '=', 'completed')
+        .where('finished_at', '<', finishedBefore)
+        .executeTakeFirst(),
     );
     return Number(result.numDeletedRows);
   }
@@ -1125,8 +1606,10 @@ export class KyselyStore implements Store {
   }
 
   private openItemRows(batchSize = DEFAULT_STREAM_BATCH_SIZE): AsyncIterable<OpenItemRow> {
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
-    if (this.options.openReader !== undefined && !this.db.isTransaction) return this.streamFromReader(this.options.openReader, batchSize);
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+      throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    if (this.options.openReader !== undefined && !this.db.isTransaction)
+      return this.streamFromReader(this.options.openReader, batchSize);
     return this.readInBatches(batchSize);
   }
 
@@ -1169,7 +1652,9 @@ export class KyselyStore implements Store {
           const nextAfter = end > 0 ? rows[end - 1]!.case_id : lastCaseId;
           if (end === 0) {
             // One case has more open items than a page: read it alone, whole.
-            rows = await attempt('read', 'receivables', undefined, () => openItemsQuery(this.db).where('r.case_id', '=', lastCaseId).execute());
+            rows = await attempt('read', 'receivables', undefined, () =>
+              openItemsQuery(this.db).where('r.case_id', '=', lastCaseId).execute(),
+            );
             end = rows.length;
           }
           // The next page is on its way while the consumer works through this one.
@@ -1315,7 +1800,9 @@ function fromExcluded<C extends string>(columns: readonly C[]): Record<C, RawBui
  * row has null (local annotations win over a source that knows nothing of them).
  */
 function keptWhenIncomingNull<C extends string>(columns: readonly C[]): Record<C, RawBuilder<any>> {
-  return Object.fromEntries(columns.map((c) => [c, sql`coalesce(${sql.ref(`excluded.${c}`)}, ${sql.ref(`receivables.${c}`)})`])) as Record<C, RawBuilder<any>>;
+  return Object.fromEntries(
+    columns.map((c) => [c, sql`coalesce(${sql.ref(`excluded.${c}`)}, ${sql.ref(`receivables.${c}`)})`]),
+  ) as Record<C, RawBuilder<any>>;
 }
 
 /**
@@ -1341,7 +1828,10 @@ function* chunksOf<T extends object | string>(rows: readonly T[]): Iterable<T[]>
   const first = rows[0];
   if (first === undefined) return;
   const parametersPerRow = typeof first === 'string' ? 1 : Math.max(1, Object.keys(first).length);
-  const size = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMETERS_PER_STATEMENT / parametersPerRow)));
+  const size = Math.max(
+    1,
+    Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMETERS_PER_STATEMENT / parametersPerRow)),
+  );
   for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }
 

@@ -71,7 +71,10 @@ export function schemaVersion(migrations: readonly string[]): string {
 }
 
 /** The names of this version's migrations, in the order they apply. */
-export async function knownMigrations(driver: Store['driver'], provider: MigrationProvider = storeMigrations(driver)): Promise<string[]> {
+export async function knownMigrations(
+  driver: Store['driver'],
+  provider: MigrationProvider = storeMigrations(driver),
+): Promise<string[]> {
   return Object.keys(await provider.getMigrations()).sort();
 }
 
@@ -82,16 +85,25 @@ export async function knownMigrations(driver: Store['driver'], provider: Migrati
 export async function appliedMigrations(db: Kysely<Database>, driver: Store['driver']): Promise<string[] | undefined> {
   const present =
     driver === 'sqlite'
-      ? (await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = ${MIGRATION_TABLE}`.execute(db)).rows[0]!.n > 0
+      ? (
+          await sql<{
+            n: number;
+          }>`select count(*) as n from sqlite_master where type = 'table' and name = ${MIGRATION_TABLE}`.execute(db)
+        ).rows[0]!.n > 0
       : // to_regclass follows search_path, which is the store's schema when one is configured.
-        (await sql<{ present: boolean }>`select to_regclass(${MIGRATION_TABLE}) is not null as present`.execute(db)).rows[0]!.present;
+        (await sql<{ present: boolean }>`select to_regclass(${MIGRATION_TABLE}) is not null as present`.execute(db))
+          .rows[0]!.present;
   if (!present) return undefined;
   const rows = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(db);
   return rows.rows.map((r) => r.name).sort();
 }
 
 /** Applies (or, for a dry run, lists) the pending migrations of `target`; see the file's comment. */
-export async function migrateStore(db: Kysely<Database>, target: MigrationTarget, options: MigrateOptions = {}): Promise<MigrationReport> {
+export async function migrateStore(
+  db: Kysely<Database>,
+  target: MigrationTarget,
+  options: MigrateOptions = {},
+): Promise<MigrationReport> {
   if (db.isTransaction) throw new StoreError('migrate() cannot run inside a transaction');
   const provider = target.provider ?? storeMigrations(target.driver);
   const known = await knownMigrations(target.driver, provider);
@@ -99,7 +111,9 @@ export async function migrateStore(db: Kysely<Database>, target: MigrationTarget
   try {
     before = (await appliedMigrations(db, target.driver)) ?? [];
   } catch (error) {
-    throw new StoreError(`${target.location}: cannot read which migrations it has run: ${messageOf(error)}`, { cause: error });
+    throw new StoreError(`${target.location}: cannot read which migrations it has run: ${messageOf(error)}`, {
+      cause: error,
+    });
   }
   const unknown = before.filter((name) => !known.includes(name));
   if (unknown.length > 0) throw new NewerSchemaError(target.location, unknown, known);
@@ -113,12 +127,19 @@ export async function migrateStore(db: Kysely<Database>, target: MigrationTarget
     try {
       backup = await target.backup(schemaVersion(known), at);
     } catch (error) {
-      throw new StoreError(`${target.location}: could not back it up before migrating it to ${schemaVersion(known)}, so nothing was migrated: ${messageOf(error)}`, { cause: error });
+      throw new StoreError(
+        `${target.location}: could not back it up before migrating it to ${schemaVersion(known)}, so nothing was migrated: ${messageOf(error)}`,
+        { cause: error },
+      );
     }
     if (backup !== undefined) report.backup = backup;
   }
 
-  const migrator = new Migrator({ db, provider, ...(target.schema === undefined ? {} : { migrationTableSchema: target.schema }) });
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(target.schema === undefined ? {} : { migrationTableSchema: target.schema }),
+  });
   let { error, results } = await migrator.migrateToLatest();
   // Kysely looks for its migration table by listing the tables of every schema; a schema that
   // another tenant drops at that moment fails the listing ("schema … does not exist", 3F000).
@@ -126,7 +147,14 @@ export async function migrateStore(db: Kysely<Database>, target: MigrationTarget
   // A tenant dropping many schemas one after the other (a drop of a large schema holds its row for
   // a while) can fail listing after listing: wait a little longer each time, for up to 15 s.
   const giveUpAt = Date.now() + 15_000;
-  for (let wait = 50; error !== undefined && isOtherSchemaDropped(error, target.schema) && (results ?? []).length === 0 && Date.now() + wait < giveUpAt; wait = Math.min(wait * 2, 1_000)) {
+  for (
+    let wait = 50;
+    error !== undefined &&
+    isOtherSchemaDropped(error, target.schema) &&
+    (results ?? []).length === 0 &&
+    Date.now() + wait < giveUpAt;
+    wait = Math.min(wait * 2, 1_000)
+  ) {
     await new Promise((r) => setTimeout(r, wait));
     ({ error, results } = await migrator.migrateToLatest());
   }

@@ -2,7 +2,8 @@ import { openPostgresStore, type PostgresStoreOptions } from './postgres';
 import { openSqliteStore } from './sqlite';
 import type { Store } from './store';
 
-export type StoreConfig = { driver: 'sqlite'; sqlite: { path: string } } | { driver: 'postgres'; postgres: PostgresStoreOptions };
+export type StoreConfig =
+  { driver: 'sqlite'; sqlite: { path: string } } | { driver: 'postgres'; postgres: PostgresStoreOptions };
 
 /** Opens the store the configuration names; the caller runs `migrate()` before use. */
 export function openStore(config: StoreConfig): Promise<Store> {

@@ -36,10 +36,13 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   const { schema } = opts;
   const where = describeUrl(opts.url);
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
-    throw new StoreError(`PostgreSQL schema "${schema}" is not a plain identifier (lower-case letters, digits and _, at most 63, not starting with a digit)`);
+    throw new StoreError(
+      `PostgreSQL schema "${schema}" is not a plain identifier (lower-case letters, digits and _, at most 63, not starting with a digit)`,
+    );
   }
   const poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
-  if (!Number.isSafeInteger(poolSize) || poolSize < 1) throw new StoreError(`PostgreSQL poolSize must be a positive integer, got ${poolSize}`);
+  if (!Number.isSafeInteger(poolSize) || poolSize < 1)
+    throw new StoreError(`PostgreSQL poolSize must be a positive integer, got ${poolSize}`);
 
   const pool = new Pool({
     connectionString: opts.url,
@@ -66,13 +69,20 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     }
   } catch (error) {
     await pool.end().catch(() => undefined);
-    throw new StoreError(`cannot open the PostgreSQL store at ${where}${schema === undefined ? '' : ` (schema ${schema})`}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw new StoreError(
+      `cannot open the PostgreSQL store at ${where}${schema === undefined ? '' : ` (schema ${schema})`}: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return new KyselyStore(db, { driver: 'postgres', location: postgresLocation(opts), ...(schema === undefined ? {} : { schema }) });
+  return new KyselyStore(db, {
+    driver: 'postgres',
+    location: postgresLocation(opts),
+    ...(schema === undefined ? {} : { schema }),
+  });
 }
 
 /** How messages name the PostgreSQL store: host, port, database and schema, never the password. */
@@ -95,7 +105,8 @@ const int8AsNumber: CustomTypesConfig = {
 
 function parseSafeInt8(text: string): number {
   const value = Number(text);
-  if (!Number.isSafeInteger(value)) throw new RangeError(`int8 value ${text} is beyond ±2^53 and cannot be read as an exact number`);
+  if (!Number.isSafeInteger(value))
+    throw new RangeError(`int8 value ${text} is beyond ±2^53 and cannot be read as an exact number`);
   return value;
 }
 

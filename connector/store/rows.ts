@@ -5,14 +5,46 @@ import type { Debtor } from '../model/debtor.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Payment } from '../model/payment.schema';
 import type { Receivable } from '../model/receivable.schema';
-import type { CasesTable, CaseJournalTable, DebtorsTable, DecisionsTable, DeliveriesTable, DocumentsTable, DossiersTable, ProcedureEventsTable, JobsTable, OutboxTable, PaymentsTable, ReceivablesTable } from './schema';
-import type { Decision, Delivery, ReceivableAnnotations, DossierPart, StoredDocument, StoredDossier, StoredJob, StoredProcedureEvent } from './store';
+import type {
+  CasesTable,
+  CaseJournalTable,
+  DebtorsTable,
+  DecisionsTable,
+  DeliveriesTable,
+  DocumentsTable,
+  DossiersTable,
+  ProcedureEventsTable,
+  JobsTable,
+  OutboxTable,
+  PaymentsTable,
+  ReceivablesTable,
+} from './schema';
+import type {
+  Decision,
+  Delivery,
+  ReceivableAnnotations,
+  DossierPart,
+  StoredDocument,
+  StoredDossier,
+  StoredJob,
+  StoredProcedureEvent,
+} from './store';
 
 /**
  * Canonical record ↔ table row, for both drivers. Rows were validated by the zod schemas
  * before they were written, so reading rebuilds the objects by hand instead of parsing again.
  */
-export const DEBTOR_COLUMNS = ['source_system', 'source_connection', 'source_id', 'name', 'kind', 'language', 'do_not_contact', 'insolvency', 'data'] as const satisfies readonly (keyof DebtorsTable)[];
+export const DEBTOR_COLUMNS = [
+  'source_system',
+  'source_connection',
+  'source_id',
+  'name',
+  'kind',
+  'language',
+  'do_not_contact',
+  'insolvency',
+  'data',
+] as const satisfies readonly (keyof DebtorsTable)[];
 
 export function debtorToRow(d: Debtor): DebtorsTable {
   const { id, source, name, kind, language, flags, ...rest } = d;
@@ -70,10 +102,17 @@ export const RECEIVABLE_COLUMNS = [
  * The columns a controller annotates. A sync upsert keeps the stored value when the incoming
  * one is null (kysely-store.ts, `upsertReceivables`).
  */
-export const RECEIVABLE_ANNOTATION_COLUMNS = ['disputed', 'excluded', 'promise_to_pay', 'payment_plan'] as const satisfies readonly (typeof RECEIVABLE_COLUMNS)[number][];
+export const RECEIVABLE_ANNOTATION_COLUMNS = [
+  'disputed',
+  'excluded',
+  'promise_to_pay',
+  'payment_plan',
+] as const satisfies readonly (typeof RECEIVABLE_COLUMNS)[number][];
 
 /** The annotation columns to write for the keys `a` sets; null clears, undefined leaves as it is. */
-export function annotationsToRow(a: ReceivableAnnotations): Partial<Pick<ReceivablesTable, (typeof RECEIVABLE_ANNOTATION_COLUMNS)[number]>> {
+export function annotationsToRow(
+  a: ReceivableAnnotations,
+): Partial<Pick<ReceivablesTable, (typeof RECEIVABLE_ANNOTATION_COLUMNS)[number]>> {
   const row: Partial<Pick<ReceivablesTable, (typeof RECEIVABLE_ANNOTATION_COLUMNS)[number]>> = {};
   if (a.disputed !== undefined) row.disputed = toJson(a.disputed);
   if (a.excluded !== undefined) row.excluded = toJson(a.excluded);
@@ -157,7 +196,17 @@ export function rowToReceivable(row: Omit<Selectable<ReceivablesTable>, never>):
   return r;
 }
 
-export const PAYMENT_COLUMNS = ['source_system', 'source_connection', 'source_id', 'debtor_id', 'company_id', 'date', 'currency', 'amount', 'data'] as const satisfies readonly (keyof PaymentsTable)[];
+export const PAYMENT_COLUMNS = [
+  'source_system',
+  'source_connection',
+  'source_id',
+  'debtor_id',
+  'company_id',
+  'date',
+  'currency',
+  'amount',
+  'data',
+] as const satisfies readonly (keyof PaymentsTable)[];
 
 export function paymentToRow(p: Payment): PaymentsTable {
   const { id, source, debtorId, companyId, date, currency, amount, allocations: _allocations, ...rest } = p;

@@ -20,7 +20,10 @@ const MAX_NAME_ATTEMPTS = 100;
 
 /** `2026-12-05T060000Z`: an instant in a file name (no colons, which some systems refuse). */
 export function fileTimestamp(at: Date): string {
-  return at.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '');
+  return at
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '');
 }
 
 /**
@@ -61,8 +64,15 @@ export function copyDatabase(database: BetterSqlite3.Database, target: string): 
  * `recouvra.sqlite.before-v0008-2026-12-05T060000Z.bak`. Undefined for a database with no
  * table at all (a new store): there is nothing to lose.
  */
-export function backupBeforeMigrating(database: BetterSqlite3.Database, path: string, targetVersion: string, at: Date): string | undefined {
-  const tables = (database.prepare(`select count(*) as n from sqlite_master where type = 'table'`).get() as { n: number }).n;
+export function backupBeforeMigrating(
+  database: BetterSqlite3.Database,
+  path: string,
+  targetVersion: string,
+  at: Date,
+): string | undefined {
+  const tables = (
+    database.prepare(`select count(*) as n from sqlite_master where type = 'table'`).get() as { n: number }
+  ).n;
   if (tables === 0) return undefined;
   const target = reserveFreeName(`${path}.before-${targetVersion}-${fileTimestamp(at)}`, '.bak');
   copyDatabase(database, target);
@@ -92,7 +102,8 @@ export function inspectSqliteFile(path: string): SqliteFileCheck {
   } catch (error) {
     return { kind: 'not-sqlite', reason: messageOf(error) };
   }
-  if (read < header.length || !header.equals(SQLITE_HEADER)) return { kind: 'not-sqlite', reason: 'it does not start with the SQLite 3 header' };
+  if (read < header.length || !header.equals(SQLITE_HEADER))
+    return { kind: 'not-sqlite', reason: 'it does not start with the SQLite 3 header' };
 
   let database: BetterSqlite3.Database;
   try {
@@ -102,10 +113,21 @@ export function inspectSqliteFile(path: string): SqliteFileCheck {
   }
   try {
     const check = database.pragma('quick_check') as { quick_check: string }[];
-    if (check.length !== 1 || check[0]!.quick_check !== 'ok') return { kind: 'damaged', reason: check.map((c) => c.quick_check).slice(0, 5).join('; ') };
-    const tables = (database.prepare(`select name from sqlite_master where type = 'table' order by name`).all() as { name: string }[]).map((t) => t.name);
+    if (check.length !== 1 || check[0]!.quick_check !== 'ok')
+      return {
+        kind: 'damaged',
+        reason: check
+          .map((c) => c.quick_check)
+          .slice(0, 5)
+          .join('; '),
+      };
+    const tables = (
+      database.prepare(`select name from sqlite_master where type = 'table' order by name`).all() as { name: string }[]
+    ).map((t) => t.name);
     if (!tables.includes(MIGRATION_TABLE) || !tables.includes('cases')) return { kind: 'not-recouvra', tables };
-    const migrations = (database.prepare(`select name from ${MIGRATION_TABLE} order by name`).all() as { name: string }[]).map((m) => m.name);
+    const migrations = (
+      database.prepare(`select name from ${MIGRATION_TABLE} order by name`).all() as { name: string }[]
+    ).map((m) => m.name);
     if (migrations.length === 0) return { kind: 'not-recouvra', tables };
     return { kind: 'recouvra', migrations };
   } catch (error) {
@@ -129,7 +151,8 @@ export function sqliteFileInUse(path: string): boolean {
     database.exec('commit');
     return false;
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'SQLITE_BUSY' || (error as { code?: unknown }).code === 'SQLITE_LOCKED') return true;
+    if ((error as { code?: unknown }).code === 'SQLITE_BUSY' || (error as { code?: unknown }).code === 'SQLITE_LOCKED')
+      return true;
     throw new StoreError(`cannot open ${path} to see whether it is in use: ${messageOf(error)}`, { cause: error });
   } finally {
     database?.close();

@@ -19,7 +19,9 @@ export function sqliteDriver(nodeVersion: string = process.versions.node): Datab
       return require('better-sqlite3-napi') as DatabaseConstructor;
     } catch (error) {
       if (major >= 24) {
-        throw new Error(`Node ${nodeVersion} needs better-sqlite3 13 (the optional dependency better-sqlite3-napi), which is not installed: run npm ci again (${(error as Error).message})`);
+        throw new Error(
+          `Node ${nodeVersion} needs better-sqlite3 13 (the optional dependency better-sqlite3-napi), which is not installed: run npm ci again (${(error as Error).message})`,
+        );
       }
     }
   }

@@ -1,7 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type DialectAdapter, type Driver, type SqliteDialectConfig } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  type SqliteDialectConfig,
+} from 'kysely';
 import { KyselyStore } from './kysely-store';
 import { StoreError } from './errors';
 import { backupBeforeMigrating } from './sqlite-backup';
@@ -33,7 +43,10 @@ export async function openSqliteStore(path: string): Promise<Store> {
     database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     database.pragma('foreign_keys = ON');
   } catch (error) {
-    throw new StoreError(`cannot open the SQLite store at ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new StoreError(
+      `cannot open the SQLite store at ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 
   const db = new Kysely<Database>({ dialect: new StoreSqliteDialect({ database }) });

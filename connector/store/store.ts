@@ -485,7 +485,12 @@ export interface Store {
    * case has items from that connection (`only`), or from none of those connections (`except`):
    * each ERP connection's ledger rows are taken by a lane of their own (connector/outbox/lanes.ts).
    */
-  claimAction(input: { kind: Action['kind']; now: string; leaseUntil: string; connection?: ClaimConnectionFilter }): Promise<Action | undefined>;
+  claimAction(input: {
+    kind: Action['kind'];
+    now: string;
+    leaseUntil: string;
+    connection?: ClaimConnectionFilter;
+  }): Promise<Action | undefined>;
   /** The kinds that have a row `claimAction` would take now (a read: the dispatcher claims only those). */
   dueActionKinds(now: string): Promise<Action['kind'][]>;
 

@@ -26,7 +26,15 @@ export class AdapterError extends Error {
   /** True when a write may have been applied although the call failed: never retry it blindly. */
   readonly outcomeUnknown: boolean;
 
-  constructor(init: { code: string; kind: AdapterErrorKind; userMessage: string; detail?: string; retryAfterMs?: number; outcomeUnknown?: boolean; cause?: unknown }) {
+  constructor(init: {
+    code: string;
+    kind: AdapterErrorKind;
+    userMessage: string;
+    detail?: string;
+    retryAfterMs?: number;
+    outcomeUnknown?: boolean;
+    cause?: unknown;
+  }) {
     super(`${init.code}: ${init.userMessage}`, init.cause === undefined ? undefined : { cause: init.cause });
     this.code = init.code;
     this.kind = init.kind;

@@ -144,5 +144,10 @@ export type AdapterRegistry = Readonly<Record<string, AdapterDefinition>>;
  * by the adapter's own schema, so each adapter keeps its precise configuration type.
  */
 export function registryEntry<C extends { id: string; type: string }>(def: AdapterDefinition<C>): AdapterDefinition {
-  return { type: def.type, displayName: def.displayName, configSchema: def.configSchema, create: (config, deps) => def.create(def.configSchema.parse(config), deps) };
+  return {
+    type: def.type,
+    displayName: def.displayName,
+    configSchema: def.configSchema,
+    create: (config, deps) => def.create(def.configSchema.parse(config), deps),
+  };
 }

@@ -12,9 +12,18 @@ export interface ConnectionAdapter {
  * Creates the adapter of one `connections:` entry through the registry. loadConfig validated the
  * entry already; parsing it again here gives the adapter its defaults.
  */
-export function createConnectionAdapter(conn: { id: string; type: string }, registry: AdapterRegistry, deps: AdapterDeps): ConnectionAdapter {
+export function createConnectionAdapter(
+  conn: { id: string; type: string },
+  registry: AdapterRegistry,
+  deps: AdapterDeps,
+): ConnectionAdapter {
   const def = registry[conn.type];
-  if (!def) throw new AdapterError({ code: 'UNKNOWN_CONNECTION_TYPE', kind: 'config', userMessage: `connection ${conn.id}: no adapter for type "${conn.type}" (known: ${Object.keys(registry).join(', ') || 'none'})` });
+  if (!def)
+    throw new AdapterError({
+      code: 'UNKNOWN_CONNECTION_TYPE',
+      kind: 'config',
+      userMessage: `connection ${conn.id}: no adapter for type "${conn.type}" (known: ${Object.keys(registry).join(', ') || 'none'})`,
+    });
   const settings = def.configSchema.parse(conn);
   return { adapter: def.create(settings, deps), settings: settings as unknown as Record<string, unknown> };
 }

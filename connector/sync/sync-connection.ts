@@ -72,7 +72,17 @@ export interface SyncOptions {
   locale?: string;
 }
 
-const emptyCounts = (): SyncCounts => ({ read: 0, new: 0, changed: 0, unchanged: 0, closed: 0, quarantined: 0, debtors: 0, pages: 0, warnings: 0 });
+const emptyCounts = (): SyncCounts => ({
+  read: 0,
+  new: 0,
+  changed: 0,
+  unchanged: 0,
+  closed: 0,
+  quarantined: 0,
+  debtors: 0,
+  pages: 0,
+  warnings: 0,
+});
 
 export async function syncConnection(options: SyncOptions): Promise<SyncSummary> {
   const { store, adapter, connection, clock, logger } = options;
@@ -98,18 +108,41 @@ export async function syncConnection(options: SyncOptions): Promise<SyncSummary>
       reconciled = true;
     }
   } catch (e) {
-    const error = e instanceof AdapterError ? { code: e.code, message: e.userMessage, kind: e.kind, ...(e.retryAfterMs === undefined ? {} : { retryAfterMs: e.retryAfterMs }) } : { code: 'SYNC_FAILED', message: e instanceof Error ? e.message : String(e) };
-    logger.error(`sync ${connection} stopped: ${error.code}: ${error.message}`, { connection, code: error.code, detail: e instanceof AdapterError ? e.detail : undefined });
+    const error =
+      e instanceof AdapterError
+        ? {
+            code: e.code,
+            message: e.userMessage,
+            kind: e.kind,
+            ...(e.retryAfterMs === undefined ? {} : { retryAfterMs: e.retryAfterMs }),
+          }
+        : { code: 'SYNC_FAILED', message: e instanceof Error ? e.message : String(e) };
+    logger.error(`sync ${connection} stopped: ${error.code}: ${error.message}`, {
+      connection,
+      code: error.code,
+      detail: e instanceof AdapterError ? e.detail : undefined,
+    });
     return { connection, ...counts, reconciled, durationMs: clock.now().getTime() - started, error };
   }
   return { connection, ...counts, reconciled, durationMs: clock.now().getTime() - started };
 }
 
-async function readStream(options: SyncOptions, stream: StreamName, saved: Record<string, unknown> | undefined, first: ReadPage, counts: SyncCounts): Promise<void> {
+async function readStream(
+  options: SyncOptions,
+  stream: StreamName,
+  saved: Record<string, unknown> | undefined,
+  first: ReadPage,
+  counts: SyncCounts,
+): Promise<void> {
   const { adapter, connection, onProgress } = options;
   let done = 0;
   // A count costs a request: asked only when there is more than one page to show progress for.
-  const total = first.resume && adapter.estimate ? await adapter.estimate(stream, { saved }) : first.resume ? undefined : first.read;
+  const total =
+    first.resume && adapter.estimate
+      ? await adapter.estimate(stream, { saved })
+      : first.resume
+        ? undefined
+        : first.read;
   onProgress?.({ connection, phase: stream, done, total });
   let pending: Promise<ReadPage> | undefined = Promise.resolve(first);
   while (pending) {
@@ -135,7 +168,12 @@ async function reconciliationDue(options: SyncOptions, firstRun: boolean): Promi
   if (options.mode === 'full' || options.fromScratch) return true;
   const now = options.clock.now();
   if (firstRun) {
-    await options.store.savePage({ connection: options.connection, stream: RECONCILIATION_STREAM, cursor: { completedAt: now.toISOString(), by: 'first-read' }, at: now.toISOString() });
+    await options.store.savePage({
+      connection: options.connection,
+      stream: RECONCILIATION_STREAM,
+      cursor: { completedAt: now.toISOString(), by: 'first-read' },
+      at: now.toISOString(),
+    });
     return false;
   }
   const last = await options.store.getCursor(options.connection, RECONCILIATION_STREAM);
@@ -148,20 +186,40 @@ async function reconcile(options: SyncOptions, counts: SyncCounts): Promise<void
   const { store, adapter, connection, onProgress, clock } = options;
   const inStore = new Set(await store.listOpenReceivableIds(connection));
   onProgress?.({ connection, phase: 'reconcile:list', done: 0, total: undefined });
-  const atSource = await adapter.listOpenReceivableIds((listed) => onProgress?.({ connection, phase: 'reconcile:list', done: listed, total: undefined }));
+  const atSource = await adapter.listOpenReceivableIds((listed) =>
+    onProgress?.({ connection, phase: 'reconcile:list', done: listed, total: undefined }),
+  );
   const differ = [...inStore].filter((id) => !atSource.has(id));
   for (const id of atSource) if (!inStore.has(id)) differ.push(id);
   differ.sort();
   // A reconciliation that finds nothing to check is routine: said at debug level.
-  options.logger.log(differ.length ? 'info' : 'debug', `sync ${connection}: reconciliation: ${atSource.size} open at the source, ${inStore.size} open here, ${differ.length} to check`, { connection });
+  options.logger.log(
+    differ.length ? 'info' : 'debug',
+    `sync ${connection}: reconciliation: ${atSource.size} open at the source, ${inStore.size} open here, ${differ.length} to check`,
+    { connection },
+  );
   for (let i = 0; i < differ.length; i += RECONCILE_BATCH) {
     const page = await adapter.readByIds(differ.slice(i, i + RECONCILE_BATCH));
-    page.cursor = { startedAt: clock.now().toISOString(), checked: Math.min(i + RECONCILE_BATCH, differ.length), of: differ.length };
+    page.cursor = {
+      startedAt: clock.now().toISOString(),
+      checked: Math.min(i + RECONCILE_BATCH, differ.length),
+      of: differ.length,
+    };
     await savePage(options, RECONCILIATION_STREAM, page, counts);
-    onProgress?.({ connection, phase: 'reconcile:read', done: Math.min(i + RECONCILE_BATCH, differ.length), total: differ.length });
+    onProgress?.({
+      connection,
+      phase: 'reconcile:read',
+      done: Math.min(i + RECONCILE_BATCH, differ.length),
+      total: differ.length,
+    });
   }
   const at = clock.now().toISOString();
-  await store.savePage({ connection, stream: RECONCILIATION_STREAM, cursor: { completedAt: at, checked: differ.length, openAtSource: atSource.size }, at });
+  await store.savePage({
+    connection,
+    stream: RECONCILIATION_STREAM,
+    cursor: { completedAt: at, checked: differ.length, openAtSource: atSource.size },
+    at,
+  });
 }
 
 /**
@@ -190,9 +248,23 @@ async function savePage(options: SyncOptions, stream: string, page: ReadPage, co
       toSave.push(r);
       if (before.open > 0 && r.open === 0) {
         counts.closed++;
-        journal.push({ caseId: before.caseId, at, actor, type: 'payment_received', summary: `${r.number} is settled in the ledger (nothing left to pay)`, data: { receivableId: r.id, openBefore: before.open, sourceVersion: r.sourceVersion ?? null } });
+        journal.push({
+          caseId: before.caseId,
+          at,
+          actor,
+          type: 'payment_received',
+          summary: `${r.number} is settled in the ledger (nothing left to pay)`,
+          data: { receivableId: r.id, openBefore: before.open, sourceVersion: r.sourceVersion ?? null },
+        });
       } else if (r.open < before.open) {
-        journal.push({ caseId: before.caseId, at, actor, type: 'payment_received', summary: `${r.number}: ${formatMoney(before.open - r.open, r.currency, locale)} paid, ${formatMoney(r.open, r.currency, locale)} still open`, data: { receivableId: r.id, openBefore: before.open, openAfter: r.open } });
+        journal.push({
+          caseId: before.caseId,
+          at,
+          actor,
+          type: 'payment_received',
+          summary: `${r.number}: ${formatMoney(before.open - r.open, r.currency, locale)} paid, ${formatMoney(r.open, r.currency, locale)} still open`,
+          data: { receivableId: r.id, openBefore: before.open, openAfter: r.open },
+        });
       }
     }
   }
@@ -200,17 +272,36 @@ async function savePage(options: SyncOptions, stream: string, page: ReadPage, co
   for (const c of closures) {
     const before = states.get(c.id)!;
     counts.closed++;
-    journal.push({ caseId: before.caseId, at, actor, type: 'note', summary: `${before.number} ${c.reason}: no longer claimed`, data: { receivableId: c.id, reason: c.reason, openBefore: before.open } });
+    journal.push({
+      caseId: before.caseId,
+      at,
+      actor,
+      type: 'note',
+      summary: `${before.number} ${c.reason}: no longer claimed`,
+      data: { receivableId: c.id, reason: c.reason, openBefore: before.open },
+    });
   }
   counts.read += page.read;
   counts.quarantined += page.quarantined.length;
   counts.debtors += page.debtors.length;
   counts.warnings += page.warnings.length;
   counts.pages++;
-  for (const q of page.quarantined) logger.warn(`sync ${connection}/${stream}: record ${q.sourceId} quarantined: ${q.reason}`, { connection, stream, sourceId: q.sourceId });
+  for (const q of page.quarantined)
+    logger.warn(`sync ${connection}/${stream}: record ${q.sourceId} quarantined: ${q.reason}`, {
+      connection,
+      stream,
+      sourceId: q.sourceId,
+    });
   // One line per record, at the default level: which field of which record was set aside, never its value.
   for (const w of page.warnings) logger.info(`sync ${connection}/${stream}: ${w}`, { connection, stream });
-  if (!page.cursor && toSave.length === 0 && page.debtors.length === 0 && page.quarantined.length === 0 && closures.length === 0) return;
+  if (
+    !page.cursor &&
+    toSave.length === 0 &&
+    page.debtors.length === 0 &&
+    page.quarantined.length === 0 &&
+    closures.length === 0
+  )
+    return;
   await store.savePage({
     connection,
     stream,

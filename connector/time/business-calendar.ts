@@ -35,7 +35,12 @@ function holidaysOf(year: number, region: string | undefined): ReadonlySet<IsoDa
   if (!days) {
     const Holidays = holidaysLibrary();
     const calendar = region ? new Holidays('FR', region) : new Holidays('FR');
-    days = new Set(calendar.getHolidays(year).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)));
+    days = new Set(
+      calendar
+        .getHolidays(year)
+        .filter((h) => h.type === 'public')
+        .map((h) => h.date.slice(0, 10)),
+    );
     cache.set(key, days);
   }
   return days;
@@ -57,7 +62,10 @@ export function isWorkingDay(date: IsoDate, region?: string): boolean {
  * chômé est prorogé jusqu'au premier jour ouvrable suivant." The deadline itself when it is a
  * working day; otherwise the next one, with the reason in words.
  */
-export function extendToWorkingDay(date: IsoDate, region?: string): { date: IsoDate; extendedFrom?: IsoDate; because?: string } {
+export function extendToWorkingDay(
+  date: IsoDate,
+  region?: string,
+): { date: IsoDate; extendedFrom?: IsoDate; because?: string } {
   if (isWorkingDay(date, region)) return { date };
   let next = date;
   do next = addDays(next, 1);

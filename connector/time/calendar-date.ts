@@ -103,7 +103,9 @@ export function semesterBounds(semester: Semester): { first: IsoDate; last: IsoD
 /** The calendar date of an instant in a time zone (IANA name, e.g. `Europe/Paris`). */
 export function dateInZone(instant: Date, timeZone: string): IsoDate {
   // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    instant,
+  );
 }
 
 export function isValidTimeZone(timeZone: string): boolean {

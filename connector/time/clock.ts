@@ -24,7 +24,8 @@ export function businessDate(clock: Clock, timeZone: string): IsoDate {
  * `--clock-speed`: 86,400 makes a real second a simulated day).
  */
 export function scaledClock(start: Date, speed: number, realNow: () => number = Date.now): Clock {
-  if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`clock speed must be a positive number, got ${speed}`);
+  if (!(speed > 0) || !Number.isFinite(speed))
+    throw new RangeError(`clock speed must be a positive number, got ${speed}`);
   const realStart = realNow();
   const simulatedStart = start.getTime();
   return { now: () => new Date(simulatedStart + (realNow() - realStart) * speed) };
@@ -36,9 +37,13 @@ export function scaledClock(start: Date, speed: number, realNow: () => number = 
  * again reads the same time as if it had run throughout. It stops at `stopAt` when given.
  * Configured as `daemon.simulatedClock` for rehearsals and crash tests; never in production.
  */
-export function anchoredClock(input: { start: Date; anchor: Date; speed: number; stopAt?: Date }, realNow: () => number = Date.now): Clock {
+export function anchoredClock(
+  input: { start: Date; anchor: Date; speed: number; stopAt?: Date },
+  realNow: () => number = Date.now,
+): Clock {
   const { start, anchor, speed, stopAt } = input;
-  if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`clock speed must be a positive number, got ${speed}`);
+  if (!(speed > 0) || !Number.isFinite(speed))
+    throw new RangeError(`clock speed must be a positive number, got ${speed}`);
   const cap = stopAt?.getTime() ?? Number.POSITIVE_INFINITY;
   return { now: () => new Date(Math.min(cap, start.getTime() + (realNow() - anchor.getTime()) * speed)) };
 }
@@ -59,7 +64,10 @@ export class SimulatedClock implements Clock {
   ) {}
 
   now(): Date {
-    const running = this.speed > 0 ? Math.min(this.stopAtMs, this.startMs + (Date.now() - this.realStart) * this.speed) : this.startMs;
+    const running =
+      this.speed > 0
+        ? Math.min(this.stopAtMs, this.startMs + (Date.now() - this.realStart) * this.speed)
+        : this.startMs;
     return new Date(running + this.offsetMs);
   }
 

@@ -37,7 +37,8 @@ export function toMinorUnits(amount: number, currency: string): number | string 
   const digits = minorUnitDigits(currency);
   const scaled = amount * 10 ** digits;
   const rounded = Math.round(scaled);
-  if (Math.abs(scaled - rounded) > 1e-6 * Math.max(1, Math.abs(scaled))) return `amount ${amount} has more decimals than ${currency} allows (${digits})`;
+  if (Math.abs(scaled - rounded) > 1e-6 * Math.max(1, Math.abs(scaled)))
+    return `amount ${amount} has more decimals than ${currency} allows (${digits})`;
   if (!Number.isSafeInteger(rounded)) return `amount ${amount} ${currency} is too large to be exact`;
   return rounded;
 }
@@ -55,7 +56,8 @@ export function odooId(value: unknown): number | string {
 /** A many2one value: `[id, "display name"]` with a well-formed id, false when empty, or what is wrong with it. */
 export function many2one(value: unknown, field: string): { id: number; name: string } | false | string {
   if (value === false) return false;
-  if (!Array.isArray(value) || value.length !== 2 || typeof value[1] !== 'string') return `${field} ${shown(value)} is not an Odoo many2one value ([id, "name"] or false)`;
+  if (!Array.isArray(value) || value.length !== 2 || typeof value[1] !== 'string')
+    return `${field} ${shown(value)} is not an Odoo many2one value ([id, "name"] or false)`;
   const id = odooId(value[0]);
   return typeof id === 'string' ? `${field} ${shown(value)}: ${id}` : { id, name: value[1] };
 }
@@ -77,7 +79,8 @@ export function moveToReceivable(raw: unknown, connection: string): Mapped<Recei
   if (!wire.success) return { ok: false, reason: `not an Odoo account.move record: ${describe(wire.error)}` };
   const m: OdooMoveWire = wire.data;
   const id = odooId(m.id);
-  if (typeof id === 'string') return { ok: false, reason: `${typeof m.name === 'string' ? `${m.name}: ` : ''}account.move id ${id}` };
+  if (typeof id === 'string')
+    return { ok: false, reason: `${typeof m.name === 'string' ? `${m.name}: ` : ''}account.move id ${id}` };
   const kind = KIND[m.move_type];
   if (!kind) return { ok: false, reason: `move_type "${m.move_type}" is not a customer invoice or credit note` };
   if (m.state !== 'posted') return { ok: false, reason: `state "${m.state}": only posted moves are receivables` };
@@ -103,7 +106,10 @@ export function moveToReceivable(raw: unknown, connection: string): Mapped<Recei
   // negative amount on an invoice is not a debt, and taking its absolute value would make one.
   // A credit note's sign is dropped as before: it only ever lowers what is claimed.
   if (kind === 'invoice' && (m.amount_total < 0 || m.amount_residual < 0)) {
-    return { ok: false, reason: `${m.name}: a customer invoice with a negative ${m.amount_residual < 0 ? `amount_residual (${m.amount_residual})` : `amount_total (${m.amount_total})`}: Odoo keeps these unsigned, so the record is not trusted as a debt` };
+    return {
+      ok: false,
+      reason: `${m.name}: a customer invoice with a negative ${m.amount_residual < 0 ? `amount_residual (${m.amount_residual})` : `amount_total (${m.amount_total})`}: Odoo keeps these unsigned, so the record is not trusted as a debt`,
+    };
   }
   const total = toMinorUnits(Math.abs(m.amount_total), currency);
   const residual = toMinorUnits(Math.abs(m.amount_residual), currency);
@@ -111,7 +117,10 @@ export function moveToReceivable(raw: unknown, connection: string): Mapped<Recei
   if (typeof residual === 'string') return { ok: false, reason: `${m.name}: amount_residual ${residual}` };
   const warnings: string[] = [];
   const open = RESIDUAL_NOT_TRACKED.has(m.payment_state) ? 0 : residual;
-  if (open !== residual) warnings.push(`${m.name} (account.move ${id}): payment_state ${m.payment_state} with an amount left: treated as settled`);
+  if (open !== residual)
+    warnings.push(
+      `${m.name} (account.move ${id}): payment_state ${m.payment_state} with an amount left: treated as settled`,
+    );
   const candidate = {
     id: odooIds.move(connection, id),
     source: { system: ODOO_SYSTEM, connection, id: String(id) },
@@ -124,7 +133,10 @@ export function moveToReceivable(raw: unknown, connection: string): Mapped<Recei
     currency,
     total,
     open,
-    excluded: m.payment_state === 'blocked' ? { reason: 'blocked in Odoo (payment_state blocked)', since: m.write_date.slice(0, 10) } : null,
+    excluded:
+      m.payment_state === 'blocked'
+        ? { reason: 'blocked in Odoo (payment_state blocked)', since: m.write_date.slice(0, 10) }
+        : null,
     sourceVersion: m.write_date,
     ...(kind === 'credit_note' && reversed ? { creditOf: odooIds.move(connection, reversed.id) } : {}),
   };
@@ -133,7 +145,8 @@ export function moveToReceivable(raw: unknown, connection: string): Mapped<Recei
   return { ok: true, value: parsed.data, warnings };
 }
 
-const text = (v: string | false | undefined): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+const text = (v: string | false | undefined): string | undefined =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 
 export function partnerToDebtor(raw: unknown, connection: string): Mapped<Debtor> {
   const wire = OdooPartnerWireSchema.safeParse(raw);
@@ -148,24 +161,39 @@ export function partnerToDebtor(raw: unknown, connection: string): Mapped<Debtor
   // Identifiers are kept only when valid: a wrong SIREN on a court filing is worse than none.
   const registry = text(p.company_registry)?.replace(/\s/g, '');
   const siretRaw = text(p.siret)?.replace(/\s/g, '');
-  const siren = registry && isValidSiren(registry) ? registry : siretRaw && isValidSiret(siretRaw) ? siretRaw.slice(0, 9) : undefined;
+  const siren =
+    registry && isValidSiren(registry)
+      ? registry
+      : siretRaw && isValidSiret(siretRaw)
+        ? siretRaw.slice(0, 9)
+        : undefined;
   if (registry && !isValidSiren(registry)) ignored.push('company_registry (not a valid SIREN)');
   const siret = siretRaw && isValidSiret(siretRaw) && (!siren || siretRaw.startsWith(siren)) ? siretRaw : undefined;
   if (siretRaw && !siret) ignored.push('siret (not a valid SIRET for this partner)');
   // As VIES writes them: no spaces, dots or dashes ("CHE-123.456.789 TVA" is CHE123456789TVA).
-  const vatRaw = text(p.vat)?.replace(/[^0-9A-Za-z]/g, '').toUpperCase();
+  const vatRaw = text(p.vat)
+    ?.replace(/[^0-9A-Za-z]/g, '')
+    .toUpperCase();
   const vatShaped = vatRaw !== undefined && VAT_SHAPE.test(vatRaw);
   const vat = vatRaw && vatShaped && (!vatRaw.startsWith('FR') || isValidFrenchVat(vatRaw)) ? vatRaw : undefined;
-  if (vatRaw && !vat) ignored.push(vatShaped ? 'vat (wrong key)' : 'vat (not a VAT number: 2 letters, then 2 to 13 letters or digits)');
+  if (vatRaw && !vat)
+    ignored.push(vatShaped ? 'vat (wrong key)' : 'vat (not a VAT number: 2 letters, then 2 to 13 letters or digits)');
   // A malformed e-mail or phone is dropped; it must not keep the debtor out.
   const emails: string[] = [];
-  const keyed = (text(p.email) ?? '').split(/[,;]/).map((x) => x.trim()).filter((x) => x !== '');
+  const keyed = (text(p.email) ?? '')
+    .split(/[,;]/)
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
   for (const [i, e] of keyed.entries()) {
     if (EmailSchema.safeParse(e).success) emails.push(e);
-    else ignored.push(`email (${keyed.length > 1 ? `address ${i + 1} of ${keyed.length}` : 'the address'} is not valid)`);
+    else
+      ignored.push(`email (${keyed.length > 1 ? `address ${i + 1} of ${keyed.length}` : 'the address'} is not valid)`);
   }
   const phones: string[] = [];
-  for (const [field, ph] of [['phone', text(p.phone)], ['mobile', text(p.mobile)]] as const) {
+  for (const [field, ph] of [
+    ['phone', text(p.phone)],
+    ['mobile', text(p.mobile)],
+  ] as const) {
     if (ph === undefined) continue;
     if (PHONE.test(ph)) phones.push(ph);
     else ignored.push(`${field} (not a phone number)`);
@@ -173,7 +201,10 @@ export function partnerToDebtor(raw: unknown, connection: string): Mapped<Debtor
   const warnings = ignored.length ? [`partner ${id}: ignored ${ignored.join(', ')}`] : [];
   const country = text(p.country_code)?.toUpperCase();
   const street = [text(p.street), text(p.street2)].filter((x): x is string => x !== undefined);
-  const addresses = street.length && text(p.zip) && text(p.city) && country ? [{ kind: 'billing' as const, lines: street, postalCode: text(p.zip)!, city: text(p.city)!, country }] : [];
+  const addresses =
+    street.length && text(p.zip) && text(p.city) && country
+      ? [{ kind: 'billing' as const, lines: street, postalCode: text(p.zip)!, city: text(p.city)!, country }]
+      : [];
   const lang = text(p.lang)?.replace('_', '-');
   const candidate = {
     id: odooIds.partner(connection, id),

@@ -12,7 +12,12 @@ export function writeBackMarker(key: string): string {
 }
 
 function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 /**
@@ -29,7 +34,11 @@ export function noteHtml(text: string, marker: string): string {
 }
 
 /** Values written into the custom fields that exist (a missing field is skipped, never created). */
-export function recoveryFieldValues(fields: { stageField: string; procedureField: string }, present: ReadonlySet<string>, values: { stage?: string | undefined; procedureState?: string | undefined }): { vals: Record<string, string>; missing: string[] } {
+export function recoveryFieldValues(
+  fields: { stageField: string; procedureField: string },
+  present: ReadonlySet<string>,
+  values: { stage?: string | undefined; procedureState?: string | undefined },
+): { vals: Record<string, string>; missing: string[] } {
   const vals: Record<string, string> = {};
   const missing: string[] = [];
   for (const [name, value] of [

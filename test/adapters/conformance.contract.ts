@@ -65,7 +65,8 @@ export function describeAdapterConformance(name: string, harness: ConformanceHar
       await source.stop();
     });
 
-    const sync = (adapter: ErpAdapter, mode: 'incremental' | 'full' | 'auto' = 'incremental'): Promise<SyncSummary> => syncConnection({ store, adapter, connection: source.connection, clock: harness.clock, logger, mode });
+    const sync = (adapter: ErpAdapter, mode: 'incremental' | 'full' | 'auto' = 'incremental'): Promise<SyncSummary> =>
+      syncConnection({ store, adapter, connection: source.connection, clock: harness.clock, logger, mode });
     const storeOpen = async () => new Set(await store.listOpenReceivableIds(source.connection));
 
     it('check: proves the connection works and says what the server offers', async () => {
@@ -215,7 +216,8 @@ function spy(adapter: ErpAdapter, options: { failOnReceivablesPage?: number } = 
     ...adapter,
     pages,
     read: async (stream: StreamName, position: ReadPosition) => {
-      if (stream === 'receivables' && ++receivablePages === options.failOnReceivablesPage) throw new Error('interrupted (simulated crash)');
+      if (stream === 'receivables' && ++receivablePages === options.failOnReceivablesPage)
+        throw new Error('interrupted (simulated crash)');
       const page = await adapter.read(stream, position);
       pages.push({ stream, page });
       return page;
@@ -225,6 +227,7 @@ function spy(adapter: ErpAdapter, options: { failOnReceivablesPage?: number } = 
 
 async function countReceivables(store: Store, connection: string): Promise<number> {
   let n = 0;
-  for (const c of await store.listCases()) n += (await store.listReceivablesOfCase(c.id)).filter((r) => r.source.connection === connection).length;
+  for (const c of await store.listCases())
+    n += (await store.listReceivablesOfCase(c.id)).filter((r) => r.source.connection === connection).length;
   return n;
 }

@@ -37,7 +37,12 @@ const IDLE_SECONDS = Number(process.env.BENCH_DAEMON_IDLE_SECONDS ?? 10);
 const DIAGNOSE = process.env.BENCH_DAEMON_DIAGNOSE !== '0';
 const CONCURRENCY = Number(process.env.BENCH_DAEMON_CONCURRENCY ?? 16);
 const MIN_CASES_AT_REST = 100_000;
-const TARGETS = { p99LatencyMs: 1_000, actionsPerSecondShareOfRate: 0.95, rssAtRestMb: 250, minCasesAtRest: MIN_CASES_AT_REST };
+const TARGETS = {
+  p99LatencyMs: 1_000,
+  actionsPerSecondShareOfRate: 0.95,
+  rssAtRestMb: 250,
+  minCasesAtRest: MIN_CASES_AT_REST,
+};
 /** Never during the measurement (1 January, midnight). */
 const NEVER = '0 0 1 1 *';
 const STARTED_LINE = 'recouvra running';
@@ -47,7 +52,11 @@ const mb = (kb: number): number => Math.round(kb / 1024);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function child(script: string, args: string[]): Record<string, unknown> {
-  const out = execFileSync(process.execPath, [join(__dirname, script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  const out = execFileSync(process.execPath, [join(__dirname, script), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 24,
+  });
   return JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
 }
 
@@ -72,7 +81,11 @@ function countCases(path: string): number {
 }
 
 /** `recouvra run --config` on `storePath` in a child process; its memory after `IDLE_SECONDS` idle. */
-async function daemonAtRest(storePath: string, dir: string, options: { api?: boolean } = {}): Promise<Record<string, unknown>> {
+async function daemonAtRest(
+  storePath: string,
+  dir: string,
+  options: { api?: boolean } = {},
+): Promise<Record<string, unknown>> {
   const configPath = join(dir, `rest-${Date.now()}.yaml`);
   writeFileSync(
     configPath,
@@ -89,12 +102,20 @@ async function daemonAtRest(storePath: string, dir: string, options: { api?: boo
     }),
   );
   const started = performance.now();
-  const daemon = spawn(process.execPath, [join(__dirname, '..', '..', 'connector', 'cli', 'main.js'), 'run', '--config', configPath], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const daemon = spawn(
+    process.execPath,
+    [join(__dirname, '..', '..', 'connector', 'cli', 'main.js'), 'run', '--config', configPath],
+    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   const lines: string[] = [];
   const exited = new Promise<number | null>((resolve) => daemon.once('exit', (code) => resolve(code)));
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`recouvra run did not start within ${START_TIMEOUT_MS} ms: ${lines.slice(-5).join(' | ')}`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`recouvra run did not start within ${START_TIMEOUT_MS} ms: ${lines.slice(-5).join(' | ')}`)),
+        START_TIMEOUT_MS,
+      );
       let pending = '';
       daemon.stderr.on('data', (chunk: Buffer) => {
         pending += chunk.toString('utf8');
@@ -155,7 +176,13 @@ async function rssAtRest(): Promise<Record<string, unknown>> {
     const empty = await daemonAtRest(join(dir, 'empty.sqlite'), dir);
     process.stderr.write('daemon bench: every snapshot held at once, as Daemon.evaluate does …\n');
     const held = child('daemon-bench.js', ['hold-snapshots', storePath]);
-    return { portfolio: { receivables: RECEIVABLES, debtors: DEBTORS, cases, generation }, ...portfolio, withHttpApi: withApi, emptyStore: empty, evaluateHoldsEverySnapshot: held };
+    return {
+      portfolio: { receivables: RECEIVABLES, debtors: DEBTORS, cases, generation },
+      ...portfolio,
+      withHttpApi: withApi,
+      emptyStore: empty,
+      evaluateHoldsEverySnapshot: held,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -171,7 +198,14 @@ async function holdSnapshots(path: string): Promise<Record<string, unknown>> {
   const rss = mb(memoryOf(process.pid).VmRSS);
   const hwm = mb(memoryOf(process.pid).VmHWM);
   await store.close();
-  return { snapshots: snapshots.length, items: snapshots.reduce((n, s) => n + s.items.length, 0), readMs: ms, vmRssMb: rss, vmHwmMb: hwm, heapUsedMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20) };
+  return {
+    snapshots: snapshots.length,
+    items: snapshots.reduce((n, s) => n + s.items.length, 0),
+    readMs: ms,
+    vmRssMb: rss,
+    vmHwmMb: hwm,
+    heapUsedMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+  };
 }
 
 // ------------------------------------------------------------------ main
@@ -179,7 +213,12 @@ async function holdSnapshots(path: string): Promise<Record<string, unknown>> {
 function passOf(run: Record<string, unknown>): boolean {
   const latency = run['latencyMs'] as { p99: number };
   const emails = run['emails'] as { expected: number; arrived: number; duplicates: number };
-  return latency.p99 <= TARGETS.p99LatencyMs && emails.arrived === emails.expected && emails.duplicates === 0 && (run['actionsPerSecond'] as number) >= TARGETS.actionsPerSecondShareOfRate * RATE;
+  return (
+    latency.p99 <= TARGETS.p99LatencyMs &&
+    emails.arrived === emails.expected &&
+    emails.duplicates === 0 &&
+    (run['actionsPerSecond'] as number) >= TARGETS.actionsPerSecondShareOfRate * RATE
+  );
 }
 
 async function main(): Promise<void> {

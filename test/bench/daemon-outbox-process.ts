@@ -87,7 +87,8 @@ interface RunOptions {
 /** Makes every nodemailer transport created from now on in this process a pooled one. */
 function poolSmtpConnections(maxConnections: number): void {
   const original = nodemailer.createTransport.bind(nodemailer);
-  const pooled = (options: Record<string, unknown>, defaults?: Record<string, unknown>) => original({ ...options, pool: true, maxConnections } as never, defaults as never);
+  const pooled = (options: Record<string, unknown>, defaults?: Record<string, unknown>) =>
+    original({ ...options, pool: true, maxConnections } as never, defaults as never);
   (nodemailer as unknown as { createTransport: typeof pooled }).createTransport = pooled;
 }
 
@@ -95,12 +96,27 @@ const now = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
 
-function percentiles(values: number[]): { n: number; p50: number; p95: number; p99: number; max: number; mean: number } {
+function percentiles(values: number[]): {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+} {
   const sorted = [...values].sort((a, b) => a - b);
   // Nearest rank: the smallest value with at least p % of the values at or below it.
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+  const at = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
   const mean = sorted.reduce((s, v) => s + v, 0) / Math.max(1, sorted.length);
-  return { n: sorted.length, p50: round(at(50)), p95: round(at(95)), p99: round(at(99)), max: round(at(100)), mean: round(mean) };
+  return {
+    n: sorted.length,
+    p50: round(at(50)),
+    p95: round(at(95)),
+    p99: round(at(99)),
+    max: round(at(100)),
+    mean: round(mean),
+  };
 }
 
 // ------------------------------------------------------------------ the sink process
@@ -116,11 +132,16 @@ class Sink {
   }
 
   static start(kind: SinkKind): Promise<Sink> {
-    const child = fork(join(__dirname, 'smtp-arrival-sink.js'), [kind], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+    const child = fork(join(__dirname, 'smtp-arrival-sink.js'), [kind], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [],
+    });
     return new Promise((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', (code) => reject(new Error(`the SMTP sink exited with ${code} before it was ready`)));
-      child.once('message', (m: SinkReply) => (m.type === 'ready' ? resolve(new Sink(child, m.port)) : reject(new Error(JSON.stringify(m)))));
+      child.once('message', (m: SinkReply) =>
+        m.type === 'ready' ? resolve(new Sink(child, m.port)) : reject(new Error(JSON.stringify(m))),
+      );
     });
   }
 
@@ -146,7 +167,12 @@ interface MethodTime {
 }
 
 /** Replaces each named method of `target` with one that adds its wall time to `times`. */
-function timeMethods<T extends object>(target: T, methods: (keyof T & string)[], times: Record<string, MethodTime>, after?: (name: string, args: unknown[], result: unknown, ms: number) => void): void {
+function timeMethods<T extends object>(
+  target: T,
+  methods: (keyof T & string)[],
+  times: Record<string, MethodTime>,
+  after?: (name: string, args: unknown[], result: unknown, ms: number) => void,
+): void {
   for (const name of methods) {
     const original = target[name] as unknown as (...a: unknown[]) => Promise<unknown>;
     const t: MethodTime = (times[name] = { calls: 0, ms: 0 });
@@ -187,7 +213,11 @@ function countingLogger(): { logger: ReturnType<typeof createLogger>; lines: () 
     },
   });
   // The daemon's default level: its info lines (one per outbox run that did something) are part of its cost.
-  return { logger: createLogger({ level: 'info', format: 'json', transport: new winston.transports.Stream({ stream: sink }) }), lines: () => lines, problems };
+  return {
+    logger: createLogger({ level: 'info', format: 'json', transport: new winston.transports.Stream({ stream: sink }) }),
+    lines: () => lines,
+    problems,
+  };
 }
 
 // ------------------------------------------------------------------ setup
@@ -201,7 +231,17 @@ async function seed(store: Store, cases: number): Promise<CaseSnapshot[]> {
     for (let i = start; i < end; i++) {
       const id = `bench:partner:${i}`;
       debtors.push(debtor({ id, name: `Debtor ${i} SAS`, emails: [`ap${i}@debtor.example`] }));
-      items.push(invoice({ id: `bench:move:${i}`, number: `F-${i}`, debtorId: id, issueDate: '2026-01-31', dueDate: DUE_DATE, total: AMOUNT, open: AMOUNT }));
+      items.push(
+        invoice({
+          id: `bench:move:${i}`,
+          number: `F-${i}`,
+          debtorId: id,
+          issueDate: '2026-01-31',
+          dueDate: DUE_DATE,
+          total: AMOUNT,
+          open: AMOUNT,
+        }),
+      );
     }
     await store.transaction(async (tx) => {
       await tx.upsertDebtors(debtors);
@@ -220,19 +260,36 @@ function benchConfig(driver: 'store' | 'redis', smtpPort: number, redisPrefix: s
       name: 'Recouvra Bench SAS',
       timezone: 'Europe/Paris',
       locale: 'fr-FR',
-      address: { kind: 'registered_office', lines: ['12 rue du Banc d’essai'], postalCode: '75002', city: 'Paris', country: 'FR' },
+      address: {
+        kind: 'registered_office',
+        lines: ['12 rue du Banc d’essai'],
+        postalCode: '75002',
+        city: 'Paris',
+        country: 'FR',
+      },
       siren: '732829320',
       contact: { email: FROM, phone: '+33 1 23 45 67 89' },
       payment: { iban: 'FR76 3000 6000 0112 3456 7890 189', bic: 'AGRIFRPP' },
     },
     daemon: { syncCron: NEVER, reconcileCron: NEVER, evaluateCron: NEVER },
-    queue: driver === 'redis' ? { driver: 'redis', redis: { url: REDIS_URL, prefix: redisPrefix } } : { driver: 'store' },
-    channels: { email: { host: '127.0.0.1', port: smtpPort, secure: false, requireTls: false, from: { address: FROM, name: 'Recouvra Bench SAS' } } },
+    queue:
+      driver === 'redis' ? { driver: 'redis', redis: { url: REDIS_URL, prefix: redisPrefix } } : { driver: 'store' },
+    channels: {
+      email: {
+        host: '127.0.0.1',
+        port: smtpPort,
+        secure: false,
+        requireTls: false,
+        from: { address: FROM, name: 'Recouvra Bench SAS' },
+      },
+    },
   });
 }
 
 /** Obliterates the prefix's queues, then deletes whatever keys of the prefix remain; says which those were. */
-async function cleanRedis(prefix: string): Promise<{ obliterated: boolean; keysLeftAfterObliterate: string[]; keysLeftAtTheEnd: number }> {
+async function cleanRedis(
+  prefix: string,
+): Promise<{ obliterated: boolean; keysLeftAfterObliterate: string[]; keysLeftAtTheEnd: number }> {
   let obliterated = true;
   const admin = new BullMqJobQueue({ url: REDIS_URL, prefix });
   try {
@@ -261,7 +318,11 @@ async function cleanRedis(prefix: string): Promise<{ obliterated: boolean; keysL
       cursor = next;
       remaining += keys.length;
     } while (cursor !== '0');
-    return { obliterated, keysLeftAfterObliterate: left.map((k) => k.slice(prefix.length + 1)), keysLeftAtTheEnd: remaining };
+    return {
+      obliterated,
+      keysLeftAfterObliterate: left.map((k) => k.slice(prefix.length + 1)),
+      keysLeftAtTheEnd: remaining,
+    };
   } finally {
     redis.disconnect();
   }
@@ -269,7 +330,12 @@ async function cleanRedis(prefix: string): Promise<{ obliterated: boolean; keysL
 
 // ------------------------------------------------------------------ the run
 
-async function run({ driver, sink: sinkKind, smtpPool, outboxConcurrency }: RunOptions): Promise<Record<string, unknown>> {
+async function run({
+  driver,
+  sink: sinkKind,
+  smtpPool,
+  outboxConcurrency,
+}: RunOptions): Promise<Record<string, unknown>> {
   if (smtpPool > 0) poolSmtpConnections(smtpPool);
   const dir = mkdtempSync(join(tmpdir(), `recouvra-daemon-bench-${driver}-`));
   const redisPrefix = `recouvra-bench-${process.pid}-${Math.random().toString(16).slice(2, 10)}`;
@@ -281,7 +347,10 @@ async function run({ driver, sink: sinkKind, smtpPool, outboxConcurrency }: RunO
     process.stderr.write(`daemon bench (${driver}): seeding ${CASES} cases …\n`);
     const snapshots = await seed(store, CASES);
     const total = Math.round(RATE * SECONDS);
-    if (snapshots.length < total) throw new Error(`${total} decisions need as many cases, the store has ${snapshots.length}: raise BENCH_DAEMON_CASES`);
+    if (snapshots.length < total)
+      throw new Error(
+        `${total} decisions need as many cases, the store has ${snapshots.length}: raise BENCH_DAEMON_CASES`,
+      );
 
     const config = benchConfig(driver, sink.port, redisPrefix);
     const legal = loadFrenchLegalData();
@@ -303,14 +372,30 @@ async function run({ driver, sink: sinkKind, smtpPool, outboxConcurrency }: RunO
     const claims: { ms: number; found: boolean }[] = [];
     // Off once the measurement ends: the benchmark's own reads afterwards are not the daemon's.
     let measuring = true;
-    timeMethods(store, ['claimAction', 'listDecisions', 'getCase', 'getDebtor', 'listReceivablesOfCase', 'completeAction', 'recordDecision', 'enqueueJob', 'claimJob', 'settleJob'], storeTimes, (name, args, result, ms) => {
-      if (!measuring) return;
-      if (name === 'claimAction') claims.push({ ms, found: result !== undefined });
-      if (name === 'completeAction') {
-        const t = byActionId.get((args[0] as { id: string }).id);
-        if (t) t.completedAt = now();
-      }
-    });
+    timeMethods(
+      store,
+      [
+        'claimAction',
+        'listDecisions',
+        'getCase',
+        'getDebtor',
+        'listReceivablesOfCase',
+        'completeAction',
+        'recordDecision',
+        'enqueueJob',
+        'claimJob',
+        'settleJob',
+      ],
+      storeTimes,
+      (name, args, result, ms) => {
+        if (!measuring) return;
+        if (name === 'claimAction') claims.push({ ms, found: result !== undefined });
+        if (name === 'completeAction') {
+          const t = byActionId.get((args[0] as { id: string }).id);
+          if (t) t.completedAt = now();
+        }
+      },
+    );
 
     const channel = createSmtpEmailChannel(config.channels.email!);
     const email: EmailChannel = {
@@ -354,7 +439,18 @@ async function run({ driver, sink: sinkKind, smtpPool, outboxConcurrency }: RunO
       );
 
     const metrics = createMetrics({ clock: systemClock, queue });
-    const daemon = new Daemon({ config, store, queue, clock: systemClock, logger, connections: new Map(), policies, context, performers: { email: performer }, metrics });
+    const daemon = new Daemon({
+      config,
+      store,
+      queue,
+      clock: systemClock,
+      logger,
+      connections: new Map(),
+      policies,
+      context,
+      performers: { email: performer },
+      metrics,
+    });
     // The benchmark decides by itself, at its rate: no evaluation of every case at start.
     daemon.start({ startRound: false });
     // A running daemon is warm: its queue connected (the Redis queue connects on first use) and
@@ -430,18 +526,33 @@ async function run({ driver, sink: sinkKind, smtpPool, outboxConcurrency }: RunO
     const arrived = all.filter((t): t is Timeline & { arrivedAt: number } => t.arrivedAt !== undefined);
     const firstDecidedAt = Math.min(...decidedTimes);
     const lastArrivedAt = Math.max(...arrived.map((t) => t.arrivedAt));
-    const span = (a: keyof Timeline, b: keyof Timeline) => percentiles(all.filter((t) => t[a] !== undefined && t[b] !== undefined).map((t) => t[b]! - t[a]!));
+    const span = (a: keyof Timeline, b: keyof Timeline) =>
+      percentiles(all.filter((t) => t[a] !== undefined && t[b] !== undefined).map((t) => t[b]! - t[a]!));
 
     // How latency moves with time: the backlog grows when the outbox cannot keep up.
     const bySecond: { second: number; decided: number; arrived: number; p50: number; p99: number; max: number }[] = [];
     for (let s = 0; s < Math.ceil((lastDecidedAt - firstDecidedAt + 1) / 1_000); s++) {
-      const inSecond = arrived.filter((t) => Math.floor((t.decidedAt - firstDecidedAt) / 1_000) === s).map((t) => t.arrivedAt - t.decidedAt);
+      const inSecond = arrived
+        .filter((t) => Math.floor((t.decidedAt - firstDecidedAt) / 1_000) === s)
+        .map((t) => t.arrivedAt - t.decidedAt);
       const p = percentiles(inSecond);
-      bySecond.push({ second: s, decided: all.filter((t) => Math.floor((t.decidedAt - firstDecidedAt) / 1_000) === s).length, arrived: inSecond.length, p50: p.p50, p99: p.p99, max: p.max });
+      bySecond.push({
+        second: s,
+        decided: all.filter((t) => Math.floor((t.decidedAt - firstDecidedAt) / 1_000) === s).length,
+        arrived: inSecond.length,
+        p50: p.p50,
+        p99: p.p99,
+        max: p.max,
+      });
     }
 
     measuring = false;
-    const storeCalls = Object.fromEntries(Object.entries(storeTimes).map(([k, v]) => [k, { calls: v.calls, ms: Math.round(v.ms), meanMs: round(v.ms / Math.max(1, v.calls), 2) }]));
+    const storeCalls = Object.fromEntries(
+      Object.entries(storeTimes).map(([k, v]) => [
+        k,
+        { calls: v.calls, ms: Math.round(v.ms), meanMs: round(v.ms / Math.max(1, v.calls), 2) },
+      ]),
+    );
     const outboxRuns = jobRuns.filter((r) => r.start >= firstDecidedAt);
     // The queue's own hand-off: from the end of one outbox job to the start of the next one,
     // when that one was already enqueued (a backlog, so the gap is the queue's, not idle time).
@@ -449,10 +560,13 @@ async function run({ driver, sink: sinkKind, smtpPool, outboxConcurrency }: RunO
     const handOffs: number[] = [];
     for (let k = 1; k < (outboxConcurrency === 1 ? outboxRuns.length : 0); k++) {
       const queuedAt = enqueuedJobs.get(outboxRuns[k]!.id);
-      if (queuedAt !== undefined && queuedAt < outboxRuns[k - 1]!.end) handOffs.push(outboxRuns[k]!.start - outboxRuns[k - 1]!.end);
+      if (queuedAt !== undefined && queuedAt < outboxRuns[k - 1]!.end)
+        handOffs.push(outboxRuns[k]!.start - outboxRuns[k - 1]!.end);
     }
     const pickups = outboxRuns.filter((r) => enqueuedJobs.has(r.id)).map((r) => r.start - enqueuedJobs.get(r.id)!);
-    const stillPending = (await store.listActions({ status: 'pending', kind: 'email' })).length + (await store.listActions({ status: 'in_progress', kind: 'email' })).length;
+    const stillPending =
+      (await store.listActions({ status: 'pending', kind: 'email' })).length +
+      (await store.listActions({ status: 'in_progress', kind: 'email' })).length;
     const done = (await store.listActions({ status: 'done', kind: 'email' })).length;
     const failed = (await store.listActions({ status: 'failed', kind: 'email' })).length;
 
@@ -460,7 +574,9 @@ async function run({ driver, sink: sinkKind, smtpPool, outboxConcurrency }: RunO
     await built.close();
     if (driver === 'redis') redisCleanup = await cleanRedis(redisPrefix);
 
-    const serviceMs = all.filter((t) => t.performStart !== undefined && t.completedAt !== undefined).map((t) => t.completedAt! - t.performStart!);
+    const serviceMs = all
+      .filter((t) => t.performStart !== undefined && t.completedAt !== undefined)
+      .map((t) => t.completedAt! - t.performStart!);
     const meanService = serviceMs.reduce((a, b) => a + b, 0) / Math.max(1, serviceMs.length);
     const latency = percentiles(arrived.map((t) => t.arrivedAt - t.decidedAt));
     return {
@@ -469,8 +585,24 @@ async function run({ driver, sink: sinkKind, smtpPool, outboxConcurrency }: RunO
       smtpConnections: smtpPool > 0 ? `pooled (${smtpPool})` : 'one per message',
       outboxConcurrency,
       cases: snapshots.length,
-      decisions: { wanted: total, made: all.length, errors: decideErrors, steps: Object.fromEntries(stepsDecided), perSecond: round(all.length / ((lastDecidedAt - firstDecidedAt) / 1_000 + interval / 1_000), 1), startLagMs: percentiles(lags) },
-      emails: { expected: expected.size, arrived: arrived.length, duplicates, missing: expected.size - arrived.length, withoutMessageId: report.withoutMessageId, outboxDone: done, outboxPending: stillPending, outboxFailed: failed },
+      decisions: {
+        wanted: total,
+        made: all.length,
+        errors: decideErrors,
+        steps: Object.fromEntries(stepsDecided),
+        perSecond: round(all.length / ((lastDecidedAt - firstDecidedAt) / 1_000 + interval / 1_000), 1),
+        startLagMs: percentiles(lags),
+      },
+      emails: {
+        expected: expected.size,
+        arrived: arrived.length,
+        duplicates,
+        missing: expected.size - arrived.length,
+        withoutMessageId: report.withoutMessageId,
+        outboxDone: done,
+        outboxPending: stillPending,
+        outboxFailed: failed,
+      },
       actionsPerSecond: round(arrived.length / ((lastArrivedAt - firstDecidedAt) / 1_000), 1),
       latencyMs: latency,
       latencyBySecondOfDecision: bySecond,
@@ -483,7 +615,10 @@ async function run({ driver, sink: sinkKind, smtpPool, outboxConcurrency }: RunO
         sendToArrival: span('sendStart', 'arrivedAt'),
         recordDone: span('performEnd', 'completedAt'),
         serviceTimePerAction: percentiles(serviceMs),
-        smtpShareOfServiceTime: round(span('sendStart', 'sendEnd').mean / Math.max(Number.EPSILON, percentiles(serviceMs).mean), 2),
+        smtpShareOfServiceTime: round(
+          span('sendStart', 'sendEnd').mean / Math.max(Number.EPSILON, percentiles(serviceMs).mean),
+          2,
+        ),
       },
       sequentialCapacityPerSecond: round(1_000 / meanService, 1),
       outboxJobs: {
@@ -496,13 +631,21 @@ async function run({ driver, sink: sinkKind, smtpPool, outboxConcurrency }: RunO
         rowClaimsThatFoundNothing: claims.filter((c) => !c.found).length,
         rowClaimMs: percentiles(claims.map((c) => c.ms)),
       },
-      smtp: { connections: report.connections - sinkBefore.connections, messages: report.arrivals.length, relayCpuMs: report.cpuMs - sinkBefore.cpuMs },
+      smtp: {
+        connections: report.connections - sinkBefore.connections,
+        messages: report.arrivals.length,
+        relayCpuMs: report.cpuMs - sinkBefore.cpuMs,
+      },
       storeCalls,
       process: {
         cpuUserMs: Math.round(cpu.user / 1_000),
         cpuSystemMs: Math.round(cpu.system / 1_000),
         cpuShareOfOneCore: round((cpu.user + cpu.system) / 1_000 / (endedAt - firstDecidedAt), 2),
-        eventLoopDelayMs: { p50: round(loopDelay.percentile(50) / 1e6), p99: round(loopDelay.percentile(99) / 1e6), max: round(loopDelay.max / 1e6) },
+        eventLoopDelayMs: {
+          p50: round(loopDelay.percentile(50) / 1e6),
+          p99: round(loopDelay.percentile(99) / 1e6),
+          max: round(loopDelay.max / 1e6),
+        },
         peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       },
       log: { lines: lines(), problems },
@@ -533,13 +676,16 @@ async function dispatchRace(): Promise<Record<string, unknown>> {
     const { logger } = countingLogger();
     const built = buildPerformers({ config, store, clock: systemClock, logger, legal, connections: new Map() });
     const performers = { email: built.performers.email! };
-    const results = await Promise.all([0, 1].map(() => dispatchActions({ store, performers, clock: systemClock, logger })));
+    const results = await Promise.all(
+      [0, 1].map(() => dispatchActions({ store, performers, clock: systemClock, logger })),
+    );
     built.close();
     const report = await sink.report();
     const perId = new Map<string, number>();
     for (const [id] of report.arrivals) perId.set(id, (perId.get(id) ?? 0) + 1);
     let performedLines = 0;
-    for (const snapshot of snapshots) performedLines += (await store.readJournal(snapshot.case.id)).filter((j) => j.type === 'action_performed').length;
+    for (const snapshot of snapshots)
+      performedLines += (await store.readJournal(snapshot.case.id)).filter((j) => j.type === 'action_performed').length;
     return {
       rows: snapshots.length,
       dispatches: results.length,
@@ -560,8 +706,12 @@ if (require.main === module) {
   const [mode, sink = 'smtp-server', pool = '0', concurrency = '1'] = process.argv.slice(2);
   let work: Promise<Record<string, unknown>>;
   if (mode === 'dispatch-race') work = dispatchRace();
-  else if ((mode === 'store' || mode === 'redis') && (sink === 'smtp-server' || sink === 'instant')) work = run({ driver: mode, sink, smtpPool: Number(pool), outboxConcurrency: Number(concurrency) });
-  else throw new Error(`usage: node daemon-outbox-process.js store|redis [smtp-server|instant] [pooled connections] [outbox concurrency] | dispatch-race (got ${process.argv.slice(2).join(' ')})`);
+  else if ((mode === 'store' || mode === 'redis') && (sink === 'smtp-server' || sink === 'instant'))
+    work = run({ driver: mode, sink, smtpPool: Number(pool), outboxConcurrency: Number(concurrency) });
+  else
+    throw new Error(
+      `usage: node daemon-outbox-process.js store|redis [smtp-server|instant] [pooled connections] [outbox concurrency] | dispatch-race (got ${process.argv.slice(2).join(' ')})`,
+    );
   work
     .then((r) => {
       process.stdout.write(`${JSON.stringify(r)}\n`);

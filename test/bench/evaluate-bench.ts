@@ -38,7 +38,9 @@ async function main(path: string, asOf: string): Promise<void> {
   const evaluateMs = performance.now() - t;
   await store.close();
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  process.stdout.write(`${JSON.stringify({ rows, cases, items, scanMs: Math.round(scanMs), evaluateMs: Math.round(evaluateMs), ratio: Number((evaluateMs / scanMs).toFixed(2)), peakRssMb, byStatus })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ rows, cases, items, scanMs: Math.round(scanMs), evaluateMs: Math.round(evaluateMs), ratio: Number((evaluateMs / scanMs).toFixed(2)), peakRssMb, byStatus })}\n`,
+  );
 }
 
 main(process.argv[2]!, process.argv[3] ?? '2026-03-15').catch((e: unknown) => {

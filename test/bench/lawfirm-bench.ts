@@ -37,10 +37,15 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const silent = new Writable({ write: (_c, _e, done) => done() });
 
 function startSimulator(): Promise<{ child: ChildProcess; ready: Extract<SimulatorReply, { type: 'ready' }> }> {
-  const child = fork(join(__dirname, 'odoo-simulator-process.js'), ['18.0', String(OPEN), '7'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+  const child = fork(join(__dirname, 'odoo-simulator-process.js'), ['18.0', String(OPEN), '7'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [],
+  });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('message', (m: SimulatorReply) => (m.type === 'ready' ? resolve({ child, ready: m }) : reject(new Error(JSON.stringify(m)))));
+    child.once('message', (m: SimulatorReply) =>
+      m.type === 'ready' ? resolve({ child, ready: m }) : reject(new Error(JSON.stringify(m))),
+    );
   });
 }
 
@@ -58,21 +63,50 @@ async function main(): Promise<void> {
       configPath,
       stringify({
         version: 1,
-        company: { name: 'Bench SAS', timezone: 'Europe/Paris', locale: 'fr-FR', siren: '732829320', address: { kind: 'registered_office', lines: ['1 rue du Banc'], postalCode: '75002', city: 'Paris', country: 'FR' } },
+        company: {
+          name: 'Bench SAS',
+          timezone: 'Europe/Paris',
+          locale: 'fr-FR',
+          siren: '732829320',
+          address: {
+            kind: 'registered_office',
+            lines: ['1 rue du Banc'],
+            postalCode: '75002',
+            city: 'Paris',
+            country: 'FR',
+          },
+        },
         store: { driver: 'sqlite', sqlite: { path: join(dir, 'store.sqlite') } },
         logging: { level: 'warn', format: 'json' },
         daemon: { syncCron: NEVER, reconcileCron: NEVER, evaluateCron: NEVER, trackCron: NEVER },
         api: { host: '127.0.0.1', port: 0, token: 'bench-api-token-0123456789abcdef' },
         // The firm is never called here: only its webhook is measured.
-        lawfirm: { id: 'bench-firm', transport: 'api', api: { baseUrl: 'http://127.0.0.1:9', apiKey: 'bench-firm-key', webhookSecret: SECRET }, pollCron: NEVER },
-        connections: [{ id: 'odoo', type: 'odoo', url: ready.url, database: ready.database, login: ready.login, apiKey: ready.apiKey }],
+        lawfirm: {
+          id: 'bench-firm',
+          transport: 'api',
+          api: { baseUrl: 'http://127.0.0.1:9', apiKey: 'bench-firm-key', webhookSecret: SECRET },
+          pollCron: NEVER,
+        },
+        connections: [
+          {
+            id: 'odoo',
+            type: 'odoo',
+            url: ready.url,
+            database: ready.database,
+            login: ready.login,
+            apiKey: ready.apiKey,
+          },
+        ],
       }),
     );
-    running = await startDaemon({ config: configPath, clockSpeed: 1, demoInvoices: 0, seed: 1, dataDir: dir }, silent, { log: { level: 'warn' } });
+    running = await startDaemon({ config: configPath, clockSpeed: 1, demoInvoices: 0, seed: 1, dataDir: dir }, silent, {
+      log: { level: 'warn' },
+    });
     const store = running.store;
     process.stderr.write('syncing the simulator …\n');
     await running.daemon.enqueue('sync', { connection: 'odoo' }, 'bench');
-    for (let waited = 0; (await store.getCursor('odoo', 'receivables')) === undefined && waited < 300; waited++) await sleep(1_000);
+    for (let waited = 0; (await store.getCursor('odoo', 'receivables')) === undefined && waited < 300; waited++)
+      await sleep(1_000);
     // Let the sync finish its pages.
     let before = -1;
     for (;;) {
@@ -90,7 +124,23 @@ async function main(): Promise<void> {
       const items = (await store.listReceivablesOfCase(c.id)).filter((r) => r.open > 0 && r.kind === 'invoice');
       if (items.length === 0) continue;
       const id = `dos_bench_${dossiers.length}`;
-      await store.recordDossier({ id, caseId: c.id, actionId: null, partner: 'bench-firm', fileId: `F-${dossiers.length}`, status: 'accepted', state: 'accepted', stateAt: at, events: 0, content: { claim: { lines: items.map((r) => ({ kind: r.kind, number: r.number })) } }, submittedAt: at, updatedAt: at }, []);
+      await store.recordDossier(
+        {
+          id,
+          caseId: c.id,
+          actionId: null,
+          partner: 'bench-firm',
+          fileId: `F-${dossiers.length}`,
+          status: 'accepted',
+          state: 'accepted',
+          stateAt: at,
+          events: 0,
+          content: { claim: { lines: items.map((r) => ({ kind: r.kind, number: r.number })) } },
+          submittedAt: at,
+          updatedAt: at,
+        },
+        [],
+      );
       dossiers.push({ id, caseId: c.id });
     }
     if (dossiers.length === 0) throw new Error('the sync brought no case with an open invoice');
@@ -108,10 +158,28 @@ async function main(): Promise<void> {
       if (wait > 0) await sleep(wait);
       const d = dossiers[i % dossiers.length]!;
       const eventId = `ev-${i}`;
-      const body = JSON.stringify({ events: [{ id: eventId, fileId: `F-${dossiers.indexOf(d)}`, dossierId: d.id, type: STATES[Math.floor(i / dossiers.length) % STATES.length], occurredAt: new Date().toISOString(), label: 'bench' }] });
-      const headers = { 'content-type': 'application/json', ...webhookHeaders(SECRET, Math.floor(Date.now() / 1000), body) };
+      const body = JSON.stringify({
+        events: [
+          {
+            id: eventId,
+            fileId: `F-${dossiers.indexOf(d)}`,
+            dossierId: d.id,
+            type: STATES[Math.floor(i / dossiers.length) % STATES.length],
+            occurredAt: new Date().toISOString(),
+            label: 'bench',
+          },
+        ],
+      });
+      const headers = {
+        'content-type': 'application/json',
+        ...webhookHeaders(SECRET, Math.floor(Date.now() / 1000), body),
+      };
       sentAt.set(`bench-firm:${eventId}`, { caseId: d.caseId, at: Date.now() });
-      inflight.push(axios.post(url, body, { headers, validateStatus: () => true, transformRequest: [(x: unknown) => x] }).then((r) => void statuses.push(r.status)));
+      inflight.push(
+        axios
+          .post(url, body, { headers, validateStatus: () => true, transformRequest: [(x: unknown) => x] })
+          .then((r) => void statuses.push(r.status)),
+      );
     }
     await Promise.all(inflight);
     const sendSeconds = (performance.now() - start) / 1000;
@@ -121,7 +189,9 @@ async function main(): Promise<void> {
     const deadline = Date.now() + DRAIN_SECONDS * 1000;
     let pending = sentAt.size;
     while (Date.now() < deadline) {
-      const done = new Map((await store.listActions({ kind: 'ledger_note', status: 'done' })).map((a) => [a.idempotencyKey, a]));
+      const done = new Map(
+        (await store.listActions({ kind: 'ledger_note', status: 'done' })).map((a) => [a.idempotencyKey, a]),
+      );
       latencies.length = 0;
       pending = 0;
       for (const [eventId, sent] of sentAt) {
@@ -142,11 +212,18 @@ async function main(): Promise<void> {
       events: total,
       rateAsked: RATE,
       rateSent: Math.round((total / sendSeconds) * 10) / 10,
-      webhookStatuses: Object.fromEntries([...new Set(statuses)].map((s) => [s, statuses.filter((x) => x === s).length])),
+      webhookStatuses: Object.fromEntries(
+        [...new Set(statuses)].map((s) => [s, statuses.filter((x) => x === s).length]),
+      ),
       notesWritten: latencies.length,
       notesPending: pending,
       notesFailed: failed,
-      latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99, max: latencies.at(-1) ?? Number.NaN },
+      latencyMs: {
+        p50: percentile(latencies, 50),
+        p95: percentile(latencies, 95),
+        p99,
+        max: latencies.at(-1) ?? Number.NaN,
+      },
       targets: TARGETS,
       pass: { p99LatencyMs: pending === 0 && p99 <= TARGETS.p99LatencyMs },
     };

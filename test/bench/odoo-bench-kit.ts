@@ -20,15 +20,24 @@ export class Simulator {
   /** `version`, open invoices wanted, seed and per-request latency (ms) of the simulated server. */
   static start(version: string, openWanted: number, latencyMs = 0): Promise<Simulator> {
     // execArgv: [] keeps this process's flags (--expose-gc, --cpu-prof, heap limits) off the simulator.
-    const child = fork(join(__dirname, 'odoo-simulator-process.js'), [version, String(openWanted), '1', String(latencyMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+    const child = fork(
+      join(__dirname, 'odoo-simulator-process.js'),
+      [version, String(openWanted), '1', String(latencyMs)],
+      { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] },
+    );
     return new Promise((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', (code) => reject(new Error(`the simulator process exited with ${code} before it was ready`)));
-      child.once('message', (m: SimulatorReply) => (m.type === 'ready' ? resolve(new Simulator(child, m)) : reject(new Error(JSON.stringify(m)))));
+      child.once('message', (m: SimulatorReply) =>
+        m.type === 'ready' ? resolve(new Simulator(child, m)) : reject(new Error(JSON.stringify(m))),
+      );
     });
   }
 
-  async ask<T extends SimulatorReply['type']>(command: SimulatorCommand, expected: T): Promise<Extract<SimulatorReply, { type: T }>> {
+  async ask<T extends SimulatorReply['type']>(
+    command: SimulatorCommand,
+    expected: T,
+  ): Promise<Extract<SimulatorReply, { type: T }>> {
     const reply = new Promise<SimulatorReply>((resolve) => this.waiting.push(resolve));
     this.child.send(command);
     const r = await reply;
@@ -56,28 +65,62 @@ export class BareClient {
   constructor(private readonly sim: SimulatorReady) {}
 
   private async rpc(service: 'common' | 'object', method: string, params: XmlRpcValue[]): Promise<XmlRpcValue> {
-    const response = await this.http.post<string>(`${this.sim.url}/xmlrpc/2/${service}`, encodeMethodCall(method, params), { headers: { 'Content-Type': 'text/xml' }, responseType: 'text', transformResponse: (x: unknown) => x });
+    const response = await this.http.post<string>(
+      `${this.sim.url}/xmlrpc/2/${service}`,
+      encodeMethodCall(method, params),
+      { headers: { 'Content-Type': 'text/xml' }, responseType: 'text', transformResponse: (x: unknown) => x },
+    );
     const decoded = await decodeMethodResponse(response.data);
     if (decoded.kind === 'fault') throw new Error(`${method}: fault ${decoded.code}: ${decoded.message}`);
     return decoded.value;
   }
 
   async login(): Promise<void> {
-    this.uid = (await this.rpc('common', 'authenticate', [this.sim.database, this.sim.login, this.sim.apiKey, {}])) as number;
+    this.uid = (await this.rpc('common', 'authenticate', [
+      this.sim.database,
+      this.sim.login,
+      this.sim.apiKey,
+      {},
+    ])) as number;
   }
 
   call(model: string, method: string, args: XmlRpcValue[], kwargs: Record<string, XmlRpcValue>): Promise<XmlRpcValue> {
-    return this.rpc('object', 'execute_kw', [this.sim.database, this.uid, this.sim.apiKey, model, method, args, kwargs]);
+    return this.rpc('object', 'execute_kw', [
+      this.sim.database,
+      this.uid,
+      this.sim.apiKey,
+      model,
+      method,
+      args,
+      kwargs,
+    ]);
   }
 
   /** Walks `model` in (write_date, id) order, page after page; returns the pages and records read. */
-  async walk(model: string, filter: unknown[], fields: string[], limit: number): Promise<{ pages: number; records: number }> {
+  async walk(
+    model: string,
+    filter: unknown[],
+    fields: string[],
+    limit: number,
+  ): Promise<{ pages: number; records: number }> {
     let after: { writeDate: string; id: number } | undefined;
     let pages = 0;
     let records = 0;
     for (;;) {
-      const domain = after ? [...filter, '|', ['write_date', '>', after.writeDate], '&', ['write_date', '=', after.writeDate], ['id', '>', after.id]] : filter;
-      const page = (await this.call(model, 'search_read', [], { domain, fields, limit, order: KEYSET_ORDER } as Record<string, XmlRpcValue>)) as { id: number; write_date: string }[];
+      const domain = after
+        ? [
+            ...filter,
+            '|',
+            ['write_date', '>', after.writeDate],
+            '&',
+            ['write_date', '=', after.writeDate],
+            ['id', '>', after.id],
+          ]
+        : filter;
+      const page = (await this.call(model, 'search_read', [], { domain, fields, limit, order: KEYSET_ORDER } as Record<
+        string,
+        XmlRpcValue
+      >)) as { id: number; write_date: string }[];
       pages++;
       records += page.length;
       if (page.length < limit) return { pages, records };
@@ -86,4 +129,3 @@ export class BareClient {
     }
   }
 }
-

@@ -1,6 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { OdooSimulator } from '../../adapters/odoo/simulator/server';
-import { createOdooDatabase, OPEN_RECEIVABLE_DOMAIN, type OdooDatabase, type OdooValue, type OdooVersion } from '../../adapters/odoo/simulator/model';
+import {
+  createOdooDatabase,
+  OPEN_RECEIVABLE_DOMAIN,
+  type OdooDatabase,
+  type OdooValue,
+  type OdooVersion,
+} from '../../adapters/odoo/simulator/model';
 
 /**
  * The Odoo simulator for odoo-sync-bench, in its own process so that its memory and CPU are not
@@ -14,7 +20,8 @@ import { createOdooDatabase, OPEN_RECEIVABLE_DOMAIN, type OdooDatabase, type Odo
  * - `{ type: 'stop' }` → closes the server and exits
  */
 
-export type SimulatorCommand = { type: 'change'; fraction: number; advanceSeconds: number } | { type: 'stats' } | { type: 'stop' };
+export type SimulatorCommand =
+  { type: 'change'; fraction: number; advanceSeconds: number } | { type: 'stats' } | { type: 'stop' };
 
 export interface SimulatorReady {
   type: 'ready';
@@ -42,7 +49,11 @@ export interface CallStats {
   shapes: string[];
 }
 
-export type SimulatorReply = SimulatorReady | { type: 'changed'; paid: number; writeDate: string } | { type: 'stats'; calls: Record<string, CallStats> } | { type: 'error'; message: string };
+export type SimulatorReply =
+  | SimulatorReady
+  | { type: 'changed'; paid: number; writeDate: string }
+  | { type: 'stats'; calls: Record<string, CallStats> }
+  | { type: 'error'; message: string };
 
 // The open-invoice share of a seeded database is stable (~48% at any size): measured on a sample.
 const SAMPLE_INVOICES = 20_000;
@@ -72,14 +83,16 @@ function instrument(db: OdooDatabase): () => Record<string, CallStats> {
     s.ms += performance.now() - t;
     if (Array.isArray(result)) {
       s.records += result.length;
-      for (const r of result as OdooValue[]) if (r !== null && typeof r === 'object' && !Array.isArray(r) && typeof r['id'] === 'number') s.idSum += r['id'];
+      for (const r of result as OdooValue[])
+        if (r !== null && typeof r === 'object' && !Array.isArray(r) && typeof r['id'] === 'number') s.idSum += r['id'];
     }
     if (method === 'search_read' || method === 'read') s.shapeSet.add(shapeOf(args, kwargs));
     return result;
   };
   return () => {
     const out: Record<string, CallStats> = {};
-    for (const [key, { shapeSet, ...s }] of stats) out[key] = { ...s, ms: Math.round(s.ms), shapes: [...shapeSet].sort() };
+    for (const [key, { shapeSet, ...s }] of stats)
+      out[key] = { ...s, ms: Math.round(s.ms), shapes: [...shapeSet].sort() };
     stats = new Map();
     return out;
   };
@@ -98,7 +111,10 @@ function change(db: OdooDatabase, fraction: number, advanceSeconds: number): { p
   const ids = db.call('account.move', 'search', [OPEN_INVOICES_DOMAIN], { order: 'id asc' }) as number[];
   const every = Math.max(1, Math.round(1 / fraction));
   const chosen = ids.filter((_, i) => i % every === every - 1);
-  const rows = db.call('account.move', 'read', [chosen, ['amount_residual']]) as { id: number; amount_residual: number }[];
+  const rows = db.call('account.move', 'read', [chosen, ['amount_residual']]) as {
+    id: number;
+    amount_residual: number;
+  }[];
   let paid = 0;
   for (const r of rows) {
     // Half the open amount, so that the invoice stays open with a new residual and write_date.

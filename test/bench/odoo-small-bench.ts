@@ -30,9 +30,39 @@ const PAIRS = Math.max(3, Number(process.env.BENCH_ODOO_SMALL_PAIRS ?? 21));
 const LATENCY_MS = Number(process.env.BENCH_ODOO_SMALL_LATENCY_MS ?? 5);
 const VERSION = '18.0';
 const TARGET_RATIO = 1.2;
-const MOVE_FIELDS = ['name', 'ref', 'move_type', 'state', 'payment_state', 'invoice_date', 'invoice_date_due', 'amount_total', 'amount_residual', 'currency_id', 'partner_id', 'commercial_partner_id', 'company_id', 'reversed_entry_id', 'write_date'];
+const MOVE_FIELDS = [
+  'name',
+  'ref',
+  'move_type',
+  'state',
+  'payment_state',
+  'invoice_date',
+  'invoice_date_due',
+  'amount_total',
+  'amount_residual',
+  'currency_id',
+  'partner_id',
+  'commercial_partner_id',
+  'company_id',
+  'reversed_entry_id',
+  'write_date',
+];
 const DEBTORS_FILTER = [['customer_rank', '>', 0], '|', ['is_company', '=', true], ['parent_id', '=', false]];
-const PARTNER_FIELDS = ['name', 'is_company', 'commercial_partner_id', 'vat', 'email', 'phone', 'street', 'street2', 'zip', 'city', 'country_id', 'lang', 'write_date'];
+const PARTNER_FIELDS = [
+  'name',
+  'is_company',
+  'commercial_partner_id',
+  'vat',
+  'email',
+  'phone',
+  'street',
+  'street2',
+  'zip',
+  'city',
+  'country_id',
+  'lang',
+  'write_date',
+];
 const OPTIONAL_PARTNER_FIELDS = ['company_registry', 'siret', 'mobile', 'country_code'];
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -42,7 +72,12 @@ const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
 async function partnerFields(sim: Simulator): Promise<string[]> {
   const client = new BareClient(sim.ready);
   await client.login();
-  const present = Object.keys((await client.call('res.partner', 'fields_get', [], { allfields: OPTIONAL_PARTNER_FIELDS })) as Record<string, unknown>);
+  const present = Object.keys(
+    (await client.call('res.partner', 'fields_get', [], { allfields: OPTIONAL_PARTNER_FIELDS })) as Record<
+      string,
+      unknown
+    >,
+  );
   return [...PARTNER_FIELDS, ...OPTIONAL_PARTNER_FIELDS.filter((f) => present.includes(f))];
 }
 
@@ -57,7 +92,15 @@ async function bare(sim: Simulator, fields: string[]): Promise<number> {
 
 function newAdapter(sim: Simulator): ErpAdapter {
   const { url, database, login, apiKey } = sim.ready;
-  const config = OdooConnectionSchema.parse({ id: 'small', type: 'odoo', url, database, login, apiKey, protocol: 'xmlrpc' });
+  const config = OdooConnectionSchema.parse({
+    id: 'small',
+    type: 'odoo',
+    url,
+    database,
+    login,
+    apiKey,
+    protocol: 'xmlrpc',
+  });
   return createOdooAdapter(config, { clock: systemClock, logger: createLogger({ level: 'error', format: 'json' }) });
 }
 
@@ -67,7 +110,14 @@ async function sync(adapter: ErpAdapter): Promise<number> {
   await store.migrate();
   try {
     const t = performance.now();
-    const summary = await syncConnection({ store, adapter, connection: 'small', clock: systemClock, logger: createLogger({ level: 'error', format: 'json' }), mode: 'incremental' });
+    const summary = await syncConnection({
+      store,
+      adapter,
+      connection: 'small',
+      clock: systemClock,
+      logger: createLogger({ level: 'error', format: 'json' }),
+      mode: 'incremental',
+    });
     const ms = performance.now() - t;
     if (summary.error) throw new Error(`sync failed: ${summary.error.code}: ${summary.error.message}`);
     return ms;
@@ -94,15 +144,25 @@ async function measure(latencyMs: number): Promise<Record<string, unknown>> {
       const daemonCalls = await sim.stats();
       if (i === 0) calls = { cold: coldCalls, bare: bareCalls, daemon: daemonCalls };
     }
-    const callCount = (c: Record<string, CallStats> | undefined) => Object.values(c ?? {}).reduce((n, s) => n + s.calls, 0);
+    const callCount = (c: Record<string, CallStats> | undefined) =>
+      Object.values(c ?? {}).reduce((n, s) => n + s.calls, 0);
     const bareMs = median(times.bare);
     return {
       latencyMsPerRequest: latencyMs,
       openInvoices: sim.ready.openInvoices,
-      medianMs: { bareFetch: round(bareMs, 1), coldSync: round(median(times.cold), 1), daemonSync: round(median(times.daemon), 1) },
+      medianMs: {
+        bareFetch: round(bareMs, 1),
+        coldSync: round(median(times.cold), 1),
+        daemonSync: round(median(times.daemon), 1),
+      },
       ratio: { coldSync: round(median(times.cold) / bareMs), daemonSync: round(median(times.daemon) / bareMs) },
       // Calls the database answered (the login on `common` is not counted): what each asks before and besides the records.
-      odooCalls: { bareFetch: callCount(calls['bare']), coldSync: callCount(calls['cold']), daemonSync: callCount(calls['daemon']), coldSyncByMethod: Object.fromEntries(Object.entries(calls['cold'] ?? {}).map(([k, s]) => [k, s.calls])) },
+      odooCalls: {
+        bareFetch: callCount(calls['bare']),
+        coldSync: callCount(calls['cold']),
+        daemonSync: callCount(calls['daemon']),
+        coldSyncByMethod: Object.fromEntries(Object.entries(calls['cold'] ?? {}).map(([k, s]) => [k, s.calls])),
+      },
     };
   } finally {
     await sim.stop();

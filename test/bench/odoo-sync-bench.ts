@@ -46,9 +46,39 @@ const CONNECTION = 'bench';
 // only. The simulator records the shape of every read, and the benchmark reports any
 // difference between the bare fetch's pages and the adapter's (pass.samePages).
 const MOVES_FILTER = OPEN_RECEIVABLES_DOMAIN;
-const MOVE_FIELDS = ['name', 'ref', 'move_type', 'state', 'payment_state', 'invoice_date', 'invoice_date_due', 'amount_total', 'amount_residual', 'currency_id', 'partner_id', 'commercial_partner_id', 'company_id', 'reversed_entry_id', 'write_date'];
+const MOVE_FIELDS = [
+  'name',
+  'ref',
+  'move_type',
+  'state',
+  'payment_state',
+  'invoice_date',
+  'invoice_date_due',
+  'amount_total',
+  'amount_residual',
+  'currency_id',
+  'partner_id',
+  'commercial_partner_id',
+  'company_id',
+  'reversed_entry_id',
+  'write_date',
+];
 const DEBTORS_FILTER = [['customer_rank', '>', 0], '|', ['is_company', '=', true], ['parent_id', '=', false]];
-const PARTNER_FIELDS = ['name', 'is_company', 'commercial_partner_id', 'vat', 'email', 'phone', 'street', 'street2', 'zip', 'city', 'country_id', 'lang', 'write_date'];
+const PARTNER_FIELDS = [
+  'name',
+  'is_company',
+  'commercial_partner_id',
+  'vat',
+  'email',
+  'phone',
+  'street',
+  'street2',
+  'zip',
+  'city',
+  'country_id',
+  'lang',
+  'write_date',
+];
 const OPTIONAL_PARTNER_FIELDS = ['company_registry', 'siret', 'mobile', 'country_code'];
 const READ_CALLS = ['res.partner.search_read', 'account.move.search_read'];
 
@@ -123,17 +153,28 @@ class RssMeter {
 
 // ------------------------------------------------------------------ bare fetch
 
-async function bareFetch(sim: SimulatorReady, pageSize: number): Promise<{ ms: number; pages: number; records: number; debtorsMs: number; movesMs: number }> {
+async function bareFetch(
+  sim: SimulatorReady,
+  pageSize: number,
+): Promise<{ ms: number; pages: number; records: number; debtorsMs: number; movesMs: number }> {
   const t0 = performance.now();
   const client = new BareClient(sim);
   await client.login();
-  const partnerFields = Object.keys((await client.call('res.partner', 'fields_get', [], { attributes: ['type'] })) as Record<string, unknown>);
+  const partnerFields = Object.keys(
+    (await client.call('res.partner', 'fields_get', [], { attributes: ['type'] })) as Record<string, unknown>,
+  );
   const fields = [...PARTNER_FIELDS, ...OPTIONAL_PARTNER_FIELDS.filter((f) => partnerFields.includes(f))];
   const debtors = await client.walk('res.partner', DEBTORS_FILTER, fields, pageSize);
   const t1 = performance.now();
   const moves = await client.walk('account.move', MOVES_FILTER, MOVE_FIELDS, pageSize);
   const t2 = performance.now();
-  return { ms: Math.round(t2 - t0), pages: debtors.pages + moves.pages, records: debtors.records + moves.records, debtorsMs: Math.round(t1 - t0), movesMs: Math.round(t2 - t1) };
+  return {
+    ms: Math.round(t2 - t0),
+    pages: debtors.pages + moves.pages,
+    records: debtors.records + moves.records,
+    debtorsMs: Math.round(t1 - t0),
+    movesMs: Math.round(t2 - t1),
+  };
 }
 
 // ------------------------------------------------------------------ sync runs
@@ -169,13 +210,28 @@ function quietLogger(): { logger: ReturnType<typeof createLogger>; lines: () => 
       done();
     },
   });
-  return { logger: createLogger({ level: 'warn', format: 'json', transport: new winston.transports.Stream({ stream: sink }) }), lines: () => lines };
+  return {
+    logger: createLogger({ level: 'warn', format: 'json', transport: new winston.transports.Stream({ stream: sink }) }),
+    lines: () => lines,
+  };
 }
 
-async function sync(sim: SimulatorReady, store: Store): Promise<{ ms: number; summary: SyncSummary; spans: Spans; logLines: number }> {
+async function sync(
+  sim: SimulatorReady,
+  store: Store,
+): Promise<{ ms: number; summary: SyncSummary; spans: Spans; logLines: number }> {
   const { logger, lines } = quietLogger();
   // XML-RPC whatever the version, so that the bare client speaks the same protocol.
-  const config = OdooConnectionSchema.parse({ id: CONNECTION, type: 'odoo', url: sim.url, database: sim.database, login: sim.login, apiKey: sim.apiKey, protocol: 'xmlrpc', ...(PAGE_SIZE ? { pageSize: PAGE_SIZE } : {}) });
+  const config = OdooConnectionSchema.parse({
+    id: CONNECTION,
+    type: 'odoo',
+    url: sim.url,
+    database: sim.database,
+    login: sim.login,
+    apiKey: sim.apiKey,
+    protocol: 'xmlrpc',
+    ...(PAGE_SIZE ? { pageSize: PAGE_SIZE } : {}),
+  });
   const adapter: ErpAdapter = createOdooAdapter(config, { clock: systemClock, logger });
   const spans: Spans = { adapterReadMs: 0, adapterEstimateMs: 0, storeMs: 0, storeCalls: 0 };
   timed(adapter, ['read', 'readByIds', 'listOpenReceivableIds'], (ms) => (spans.adapterReadMs += ms));
@@ -185,11 +241,28 @@ async function sync(sim: SimulatorReady, store: Store): Promise<{ ms: number; su
     spans.storeCalls++;
   });
   const t = performance.now();
-  const summary = await syncConnection({ store, adapter, connection: CONNECTION, clock: systemClock, logger, mode: 'incremental' });
+  const summary = await syncConnection({
+    store,
+    adapter,
+    connection: CONNECTION,
+    clock: systemClock,
+    logger,
+    mode: 'incremental',
+  });
   const ms = performance.now() - t;
   await adapter.close();
   if (summary.error) throw new Error(`sync failed: ${summary.error.code}: ${summary.error.message}`);
-  return { ms: Math.round(ms), summary, spans: { adapterReadMs: Math.round(spans.adapterReadMs), adapterEstimateMs: Math.round(spans.adapterEstimateMs), storeMs: Math.round(spans.storeMs), storeCalls: spans.storeCalls }, logLines: lines() };
+  return {
+    ms: Math.round(ms),
+    summary,
+    spans: {
+      adapterReadMs: Math.round(spans.adapterReadMs),
+      adapterEstimateMs: Math.round(spans.adapterEstimateMs),
+      storeMs: Math.round(spans.storeMs),
+      storeCalls: spans.storeCalls,
+    },
+    logLines: lines(),
+  };
 }
 
 async function freshStore(dir: string, name: string): Promise<Store> {
@@ -208,14 +281,20 @@ function comparePages(adapter: Record<string, CallStats>, bare: Record<string, C
       problems.push(`${key}: ${a ? '' : 'not called by the adapter'}${b ? '' : 'not called by the bare client'}`);
       continue;
     }
-    for (const f of ['calls', 'records', 'idSum'] as const) if (a[f] !== b[f]) problems.push(`${key}.${f}: adapter ${a[f]}, bare ${b[f]}`);
-    if (JSON.stringify(a.shapes) !== JSON.stringify(b.shapes)) problems.push(`${key}: adapter asked ${a.shapes.join(' ; ')}, bare asked ${b.shapes.join(' ; ')}`);
+    for (const f of ['calls', 'records', 'idSum'] as const)
+      if (a[f] !== b[f]) problems.push(`${key}.${f}: adapter ${a[f]}, bare ${b[f]}`);
+    if (JSON.stringify(a.shapes) !== JSON.stringify(b.shapes))
+      problems.push(`${key}: adapter asked ${a.shapes.join(' ; ')}, bare asked ${b.shapes.join(' ; ')}`);
   }
   return problems;
 }
 
-function summarizeCalls(calls: Record<string, CallStats>): Record<string, { calls: number; records: number; dbMs: number }> {
-  return Object.fromEntries(Object.entries(calls).map(([k, s]) => [k, { calls: s.calls, records: s.records, dbMs: s.ms }]));
+function summarizeCalls(
+  calls: Record<string, CallStats>,
+): Record<string, { calls: number; records: number; dbMs: number }> {
+  return Object.fromEntries(
+    Object.entries(calls).map(([k, s]) => [k, { calls: s.calls, records: s.records, dbMs: s.ms }]),
+  );
 }
 
 // ------------------------------------------------------------------ main
@@ -259,7 +338,10 @@ async function main(): Promise<void> {
     }
 
     process.stderr.write(`odoo-sync: paying ${CHANGED_FRACTION * 100}% of the open invoices in the simulator …\n`);
-    const changed = await simulator.ask({ type: 'change', fraction: CHANGED_FRACTION, advanceSeconds: CHANGE_AFTER_SECONDS }, 'changed');
+    const changed = await simulator.ask(
+      { type: 'change', fraction: CHANGED_FRACTION, advanceSeconds: CHANGE_AFTER_SECONDS },
+      'changed',
+    );
     await simulator.stats();
     rss.enter('incremental');
     process.stderr.write('odoo-sync: incremental sync …\n');
@@ -277,7 +359,15 @@ async function main(): Promise<void> {
     const result = {
       benchmark: 'odoo-sync',
       node: process.version,
-      odoo: { version: sim.version, protocol: 'xmlrpc', pageSize, invoices: sim.invoices, partners: sim.partners, seedMs: sim.seedMs, simulatorRssMb: sim.rssMb },
+      odoo: {
+        version: sim.version,
+        protocol: 'xmlrpc',
+        pageSize,
+        invoices: sim.invoices,
+        partners: sim.partners,
+        seedMs: sim.seedMs,
+        simulatorRssMb: sim.rssMb,
+      },
       openInvoices: sim.openInvoices,
       rounds,
       full: {
@@ -289,7 +379,12 @@ async function main(): Promise<void> {
         logLines: full.logLines,
         simulatorCalls: summarizeCalls(fullCalls),
       },
-      bareFetch: { ...bare, recordsPerSecond: Math.round(bare.records / (bare.ms / 1000)), samePagesAsAdapter: pageProblems.length === 0, ...(pageProblems.length ? { differences: pageProblems } : {}) },
+      bareFetch: {
+        ...bare,
+        recordsPerSecond: Math.round(bare.records / (bare.ms / 1000)),
+        samePagesAsAdapter: pageProblems.length === 0,
+        ...(pageProblems.length ? { differences: pageProblems } : {}),
+      },
       overheadRatio,
       incremental: {
         ms: incremental.ms,

@@ -8,7 +8,10 @@ import { packageRoot } from '../../connector/paths';
  * benchmarks: generated in a child process the first time, so that its memory is not the
  * caller's. Callers that write to the store work on a copy.
  */
-export function cachedPortfolio(receivables: number, debtors: number): { path: string; generation: Record<string, unknown> } {
+export function cachedPortfolio(
+  receivables: number,
+  debtors: number,
+): { path: string; generation: Record<string, unknown> } {
   const dir = join(packageRoot(), '.bench');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `portfolio-${receivables}-${debtors}-v1.sqlite`);
@@ -16,8 +19,15 @@ export function cachedPortfolio(receivables: number, debtors: number): { path: s
   process.stderr.write(`generating ${receivables} receivables across ${debtors} debtors into ${path} …\n`);
   const tmp = `${path}.tmp`;
   for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
-  const out = execFileSync(process.execPath, [join(__dirname, 'generate.js'), tmp, String(receivables), String(debtors)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(
+    process.execPath,
+    [join(__dirname, 'generate.js'), tmp, String(receivables), String(debtors)],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   renameSync(tmp, path);
   for (const f of [`${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
-  return { path, generation: { cached: false, ...(JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>) } };
+  return {
+    path,
+    generation: { cached: false, ...(JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>) },
+  };
 }

@@ -15,7 +15,11 @@ const DEBTORS = Number(process.env.BENCH_DEBTORS ?? 200_000);
 const TARGETS = { ratio: 3, peakRssMb: 400 };
 
 function node(script: string, args: string[], nodeArgs: string[] = []): Record<string, unknown> {
-  const out = execFileSync(process.execPath, [...nodeArgs, join(__dirname, script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+  const out = execFileSync(process.execPath, [...nodeArgs, join(__dirname, script), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
 }
 
@@ -31,7 +35,10 @@ function evaluateBench(): Record<string, unknown> {
     generation,
     ...evaluation,
     targets: TARGETS,
-    pass: { ratio: (evaluation.ratio as number) <= TARGETS.ratio, peakRssMb: (evaluation.peakRssMb as number) <= TARGETS.peakRssMb },
+    pass: {
+      ratio: (evaluation.ratio as number) <= TARGETS.ratio,
+      peakRssMb: (evaluation.peakRssMb as number) <= TARGETS.peakRssMb,
+    },
   };
 }
 
@@ -47,13 +54,24 @@ const daemonBench = (): Record<string, unknown> => node('daemon-bench.js', []);
 // From the firm's webhook to the note in Odoo (the daemon in this child, the Odoo simulator in its own).
 const lawfirmBench = (): Record<string, unknown> => node('lawfirm-bench.js', []);
 
-const BENCHMARKS: Record<string, () => Record<string, unknown>> = { evaluate: evaluateBench, 'odoo-sync': odooSyncBench, 'odoo-small': odooSmallBench, daemon: daemonBench, lawfirm: lawfirmBench };
+const BENCHMARKS: Record<string, () => Record<string, unknown>> = {
+  evaluate: evaluateBench,
+  'odoo-sync': odooSyncBench,
+  'odoo-small': odooSmallBench,
+  daemon: daemonBench,
+  lawfirm: lawfirmBench,
+};
 
 function selected(): string[] {
-  const asked = [...process.argv.slice(2), ...(process.env.BENCH ?? '').split(',')].map((s) => s.trim()).filter((s) => s !== '');
+  const asked = [...process.argv.slice(2), ...(process.env.BENCH ?? '').split(',')]
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (asked.length === 0 || asked.includes('all')) return Object.keys(BENCHMARKS);
   const unknown = asked.filter((name) => !(name in BENCHMARKS));
-  if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}: choose among ${Object.keys(BENCHMARKS).join(', ')} or all`);
+  if (unknown.length)
+    throw new Error(
+      `unknown benchmark ${unknown.join(', ')}: choose among ${Object.keys(BENCHMARKS).join(', ')} or all`,
+    );
   return [...new Set(asked)];
 }
 

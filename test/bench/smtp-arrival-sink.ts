@@ -21,7 +21,13 @@ export type SinkKind = 'smtp-server' | 'instant';
 export type SinkCommand = { type: 'report' } | { type: 'stop' };
 export type SinkReply =
   | { type: 'ready'; port: number }
-  | { type: 'report'; arrivals: [messageId: string, at: number][]; connections: number; withoutMessageId: number; cpuMs: number };
+  | {
+      type: 'report';
+      arrivals: [messageId: string, at: number][];
+      connections: number;
+      withoutMessageId: number;
+      cpuMs: number;
+    };
 
 const now = (): number => performance.timeOrigin + performance.now();
 
@@ -127,7 +133,11 @@ async function main(kind: SinkKind): Promise<void> {
   process.on('message', (command: SinkCommand) => {
     if (command.type === 'report') {
       const cpu = process.cpuUsage();
-      process.send!({ type: 'report', ...state, cpuMs: Math.round((cpu.user + cpu.system) / 1_000) } satisfies SinkReply);
+      process.send!({
+        type: 'report',
+        ...state,
+        cpuMs: Math.round((cpu.user + cpu.system) / 1_000),
+      } satisfies SinkReply);
     } else {
       server.close(() => process.exit(0));
       // Open client connections (a pooled transport) would hold close() back.
@@ -138,7 +148,8 @@ async function main(kind: SinkKind): Promise<void> {
 }
 
 const kind = (process.argv[2] ?? 'smtp-server') as SinkKind;
-if (kind !== 'smtp-server' && kind !== 'instant') throw new Error(`usage: node smtp-arrival-sink.js smtp-server|instant (got ${kind})`);
+if (kind !== 'smtp-server' && kind !== 'instant')
+  throw new Error(`usage: node smtp-arrival-sink.js smtp-server|instant (got ${kind})`);
 main(kind).catch((e: unknown) => {
   process.stderr.write(`${(e as Error).stack}\n`);
   process.exit(1);

@@ -15,8 +15,12 @@ import { snapshotOf } from './case-fixtures';
  */
 describe('needs attention, with the real escalation gate', () => {
   let store: Store;
-  const withGate: EvaluationContext = { ...evaluationContext(LEGAL), escalationGate: escalationGateHook({ legal: LEGAL, procedures: PROCEDURES, timeZone: TIME_ZONE }) };
-  const run = async (caseId: string, asOf: string) => decide(store, await snapshotOf(store, caseId), B2B, asOf, new Date(`${asOf}T05:00:00.000Z`), withGate);
+  const withGate: EvaluationContext = {
+    ...evaluationContext(LEGAL),
+    escalationGate: escalationGateHook({ legal: LEGAL, procedures: PROCEDURES, timeZone: TIME_ZONE }),
+  };
+  const run = async (caseId: string, asOf: string) =>
+    decide(store, await snapshotOf(store, caseId), B2B, asOf, new Date(`${asOf}T05:00:00.000Z`), withGate);
 
   beforeEach(async () => {
     store = await openStore();
@@ -24,13 +28,23 @@ describe('needs attention, with the real escalation gate', () => {
   afterEach(() => store.close());
 
   it('a partial payment after the formal notice: listed with the payment and what to do', async () => {
-    const caseId = await seedWorld(store, b2bWorld({ payments: [['odoo:move:101', '2025-09-15', 50_000], ['odoo:move:101', '2026-04-05', 20_000]] }));
+    const caseId = await seedWorld(
+      store,
+      b2bWorld({
+        payments: [
+          ['odoo:move:101', '2025-09-15', 50_000],
+          ['odoo:move:101', '2026-04-05', 20_000],
+        ],
+      }),
+    );
     const r = await run(caseId, '2026-04-12');
     expect(r.evaluation.status).toBe('blocked');
     const items = await listNeedingAttention(store, { now: new Date('2026-04-12T09:00:00.000Z') });
     expect(items.map((i) => [i.caseId, i.kind])).toEqual([[caseId, 'answered_after_notice']]);
     // The condition's own words come from the gate (connector/dossier/escalation-gate.ts), which writes its amounts itself.
-    expect(items[0]!.reason).toMatch(/^the formal notice no longer opens the way to the law firm: le débiteur a répondu à la mise en demeure envoyée le 25\/03\/2026 : paiement de 200,00\s€ le 05\/04\/2026/);
+    expect(items[0]!.reason).toMatch(
+      /^the formal notice no longer opens the way to the law firm: le débiteur a répondu à la mise en demeure envoyée le 25\/03\/2026 : paiement de 200,00\s€ le 05\/04\/2026/,
+    );
     expect(items[0]!.todo).toContain(`recouvra promise --case ${caseId}`);
   });
 

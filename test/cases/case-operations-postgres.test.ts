@@ -25,17 +25,31 @@ describeWithPostgres('case operations on PostgreSQL', () => {
 
   it('of two approvals at once, exactly one queues its actions; the other is a conflict', async () => {
     await caseAwaitingFormalNotice(store);
-    const results = await Promise.allSettled([ops.approve(CASE_ID, 'a'), ops.approve(CASE_ID, 'b'), ops.approve(CASE_ID, 'c')]);
+    const results = await Promise.allSettled([
+      ops.approve(CASE_ID, 'a'),
+      ops.approve(CASE_ID, 'b'),
+      ops.approve(CASE_ID, 'c'),
+    ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ConflictError);
-    expect((await store.listActions({ caseId: CASE_ID })).filter((a) => a.idempotencyKey.includes('/approved/'))).toHaveLength(3);
+    expect(
+      (await store.listActions({ caseId: CASE_ID })).filter((a) => a.idempotencyKey.includes('/approved/')),
+    ).toHaveLength(3);
     expect((await store.readJournal(CASE_ID)).filter((e) => e.type === 'approved')).toHaveLength(1);
   });
 
   it('a dispute survives a later sync upsert of the same invoice with disputed null', async () => {
     await caseAwaitingFormalNotice(store);
     await ops.markItem(R1.id, 'claire', { disputed: { reason: 'delivery incomplete' } });
-    await store.savePage({ connection: 'odoo-main', stream: 'invoices', receivables: [{ ...R1, open: 60_000, sourceVersion: 'v2', disputed: null }], at: '2025-03-25T06:00:00.000Z' });
-    expect(await store.getReceivable(R1.id)).toMatchObject({ open: 60_000, disputed: { reason: 'delivery incomplete', since: '2025-03-24' } });
+    await store.savePage({
+      connection: 'odoo-main',
+      stream: 'invoices',
+      receivables: [{ ...R1, open: 60_000, sourceVersion: 'v2', disputed: null }],
+      at: '2025-03-25T06:00:00.000Z',
+    });
+    expect(await store.getReceivable(R1.id)).toMatchObject({
+      open: 60_000,
+      disputed: { reason: 'delivery incomplete', since: '2025-03-24' },
+    });
   });
 });

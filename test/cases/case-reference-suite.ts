@@ -1,4 +1,10 @@
-import { AmbiguousReferenceError, NotFoundError, readJournalPage, resolveCaseId, resolveItemId } from '../../connector/cases';
+import {
+  AmbiguousReferenceError,
+  NotFoundError,
+  readJournalPage,
+  resolveCaseId,
+  resolveItemId,
+} from '../../connector/cases';
 import type { Store } from '../../connector/store/store';
 import { invoice } from '../helpers/builders';
 import { CASE_ID, DEBTOR, R1 } from './case-fixtures';
@@ -37,7 +43,9 @@ export function caseReferenceSuite(open: () => Promise<Store>, close: (store: St
     it('an invoice number in two connections is refused, naming both, until --connection picks one', async () => {
       const e = await refusal(resolveCaseId(store, SHARED_NUMBER));
       expect(e).toBeInstanceOf(AmbiguousReferenceError);
-      expect(e.message).toBe(`invoice number ${SHARED_NUMBER} is in 2 connections (odoo-be, odoo-main): say which one with --connection <id> (API: ?connection=<id>)`);
+      expect(e.message).toBe(
+        `invoice number ${SHARED_NUMBER} is in 2 connections (odoo-be, odoo-main): say which one with --connection <id> (API: ?connection=<id>)`,
+      );
       expect((e as AmbiguousReferenceError).code).toBe('AMBIGUOUS_REFERENCE');
       expect((e as AmbiguousReferenceError).details).toEqual({
         reference: SHARED_NUMBER,
@@ -57,7 +65,9 @@ export function caseReferenceSuite(open: () => Promise<Store>, close: (store: St
       expect(e.message).toBe('no case INV/2099/99999: searched case ids, item ids and invoice numbers');
       const wrong = await refusal(resolveCaseId(store, R1.number, { connection: 'odoo-be' }));
       expect(wrong).toBeInstanceOf(NotFoundError);
-      expect(wrong.message).toBe(`no case ${R1.number} in connection odoo-be: searched case ids, item ids and invoice numbers; the invoice number is in connection odoo-main`);
+      expect(wrong.message).toBe(
+        `no case ${R1.number} in connection odoo-be: searched case ids, item ids and invoice numbers; the invoice number is in connection odoo-main`,
+      );
       expect((await refusal(resolveCaseId(store, '   '))).message).toMatch(/^no case : searched/);
     });
   });
@@ -68,11 +78,19 @@ export function caseReferenceSuite(open: () => Promise<Store>, close: (store: St
       expect(await resolveItemId(store, R1.number)).toBe(R1.id);
       expect(await refusal(resolveItemId(store, SHARED_NUMBER))).toBeInstanceOf(AmbiguousReferenceError);
       expect(await resolveItemId(store, SHARED_NUMBER, { connection: 'odoo-be' })).toBe(BE_137.id);
-      expect((await refusal(resolveItemId(store, 'nothing'))).message).toBe('no item nothing: searched item ids and invoice numbers');
+      expect((await refusal(resolveItemId(store, 'nothing'))).message).toBe(
+        'no item nothing: searched item ids and invoice numbers',
+      );
     });
 
     it('a number twice in one ledger (two companies of one Odoo) asks for the item id', async () => {
-      const other = invoice({ id: 'odoo:move:900', source: { system: 'odoo', connection: 'odoo-main', id: '900' }, number: R1.number, debtorId: DEBTOR.id, companyId: 'odoo:company:2' });
+      const other = invoice({
+        id: 'odoo:move:900',
+        source: { system: 'odoo', connection: 'odoo-main', id: '900' },
+        number: R1.number,
+        debtorId: DEBTOR.id,
+        companyId: 'odoo:company:2',
+      });
       await store.upsertReceivables([other], '2025-03-02T08:00:00.000Z');
       const e = await refusal(resolveItemId(store, R1.number, { connection: 'odoo-main' }));
       expect(e).toBeInstanceOf(AmbiguousReferenceError);
@@ -82,7 +100,15 @@ export function caseReferenceSuite(open: () => Promise<Store>, close: (store: St
 
   describe('the journal, page by page', () => {
     const append = async (n: number) => {
-      for (let i = 0; i < n; i++) await store.appendJournal({ caseId: CASE_ID, at: `2025-03-0${1 + (i % 9)}T08:00:00.000Z`, actor: { kind: 'system', id: 't' }, type: 'note', summary: `line ${i + 1}`, data: {} });
+      for (let i = 0; i < n; i++)
+        await store.appendJournal({
+          caseId: CASE_ID,
+          at: `2025-03-0${1 + (i % 9)}T08:00:00.000Z`,
+          actor: { kind: 'system', id: 't' },
+          type: 'note',
+          summary: `line ${i + 1}`,
+          data: {},
+        });
     };
 
     it('gives `next` until the last page, and null on it', async () => {

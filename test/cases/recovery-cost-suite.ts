@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { formatMoney } from '../../connector/model/money.schema';
-import { CaseOperations, ConflictError, InvalidOperationError, NotFoundError, type RecoveryCostInput } from '../../connector/cases';
+import {
+  CaseOperations,
+  ConflictError,
+  InvalidOperationError,
+  NotFoundError,
+  type RecoveryCostInput,
+} from '../../connector/cases';
 import { caseIdOf } from '../../connector/model/case.schema';
 import type { Store } from '../../connector/store/store';
 import { debtor, invoice } from '../helpers/builders';
@@ -12,10 +18,18 @@ import { CASE_ID, COMPANY, handClock, seed, TIME_ZONE } from './case-fixtures';
  */
 
 export const RECEIPT_PDF = Buffer.from('%PDF-1.4\n% acte de commissaire de justice n° 2025-117\n%%EOF\n', 'latin1');
-export const RECEIPT_PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR scan of an invoice')]);
+export const RECEIPT_PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.from('IHDR scan of an invoice'),
+]);
 export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-export const CONSUMER = debtor({ id: 'odoo:partner:8', name: 'Claire Fontaine', kind: 'individual', source: { system: 'odoo', connection: 'odoo-main', id: '8' } });
+export const CONSUMER = debtor({
+  id: 'odoo:partner:8',
+  name: 'Claire Fontaine',
+  kind: 'individual',
+  source: { system: 'odoo', connection: 'odoo-main', id: '8' },
+});
 export const CONSUMER_CASE = caseIdOf(CONSUMER.id, COMPANY, 'EUR');
 export const USD_CASE = caseIdOf('odoo:partner:7', COMPANY, 'USD');
 
@@ -24,11 +38,28 @@ export async function seedCostWorld(store: Store): Promise<void> {
   await seed(store);
   await store.upsertDebtors([CONSUMER]);
   const item = (id: string, debtorId: string, currency: string) =>
-    invoice({ id, source: { system: 'odoo', connection: 'odoo-main', id: id.split(':').pop()! }, debtorId, companyId: COMPANY, currency, dueDate: '2025-03-10', total: 50_000, open: 50_000 });
-  await store.upsertReceivables([item('odoo:move:201', CONSUMER.id, 'EUR'), item('odoo:move:202', 'odoo:partner:7', 'USD')], '2025-03-01T08:00:00.000Z');
+    invoice({
+      id,
+      source: { system: 'odoo', connection: 'odoo-main', id: id.split(':').pop()! },
+      debtorId,
+      companyId: COMPANY,
+      currency,
+      dueDate: '2025-03-10',
+      total: 50_000,
+      open: 50_000,
+    });
+  await store.upsertReceivables(
+    [item('odoo:move:201', CONSUMER.id, 'EUR'), item('odoo:move:202', 'odoo:partner:7', 'USD')],
+    '2025-03-01T08:00:00.000Z',
+  );
 }
 
-export const COST: RecoveryCostInput = { date: '2025-03-20', amount: 12_050, label: 'constat de commissaire de justice', receipt: RECEIPT_PDF };
+export const COST: RecoveryCostInput = {
+  date: '2025-03-20',
+  amount: 12_050,
+  label: 'constat de commissaire de justice',
+  receipt: RECEIPT_PDF,
+};
 
 export function recoveryCostSuite(open: () => Promise<Store>, close: (store: Store) => Promise<void>): void {
   let store: Store;
@@ -50,26 +81,49 @@ export function recoveryCostSuite(open: () => Promise<Store>, close: (store: Sto
       },
       (e: unknown) => e as Error & { code?: string },
     );
-  const costLines = async (caseId = CASE_ID) => (await store.readJournal(caseId)).filter((e) => e.type === 'recovery_cost');
+  const costLines = async (caseId = CASE_ID) =>
+    (await store.readJournal(caseId)).filter((e) => e.type === 'recovery_cost');
 
   it('stores the receipt as a document of the case and journals the cost under the controller, in one change', async () => {
     const outcome = await ops.recordRecoveryCost(CASE_ID, 'claire', COST);
     expect(outcome.replayed).toBe(false);
-    expect(outcome.cost).toEqual({ documentId: expect.stringMatching(/^receipt:[0-9a-f]{32}$/), date: '2025-03-20', label: 'constat de commissaire de justice', amount: 12_050, currency: 'EUR', mediaType: 'application/pdf', sha256: sha256(RECEIPT_PDF) });
+    expect(outcome.cost).toEqual({
+      documentId: expect.stringMatching(/^receipt:[0-9a-f]{32}$/),
+      date: '2025-03-20',
+      label: 'constat de commissaire de justice',
+      amount: 12_050,
+      currency: 'EUR',
+      mediaType: 'application/pdf',
+      sha256: sha256(RECEIPT_PDF),
+    });
     const stored = await store.getDocument(outcome.cost.documentId);
-    expect(stored).toMatchObject({ caseId: CASE_ID, actionId: null, kind: 'receipt', mediaType: 'application/pdf', sha256: sha256(RECEIPT_PDF), size: RECEIPT_PDF.length, createdAt: '2025-03-24T09:00:00.000Z' });
+    expect(stored).toMatchObject({
+      caseId: CASE_ID,
+      actionId: null,
+      kind: 'receipt',
+      mediaType: 'application/pdf',
+      sha256: sha256(RECEIPT_PDF),
+      size: RECEIPT_PDF.length,
+      createdAt: '2025-03-24T09:00:00.000Z',
+    });
     expect(stored!.content.equals(RECEIPT_PDF)).toBe(true);
     const [line, ...more] = await costLines();
     expect(more).toEqual([]);
     // 12,050 minor units are 120,50 € in the default locale (fr-FR).
-    expect(line).toMatchObject({ actor: { kind: 'user', id: 'claire' }, summary: `recovery cost of ${formatMoney(12_050, 'EUR', 'fr-FR')} on 2025-03-20 entered by claire: constat de commissaire de justice`, data: { ...outcome.cost, size: RECEIPT_PDF.length } });
+    expect(line).toMatchObject({
+      actor: { kind: 'user', id: 'claire' },
+      summary: `recovery cost of ${formatMoney(12_050, 'EUR', 'fr-FR')} on 2025-03-20 entered by claire: constat de commissaire de justice`,
+      data: { ...outcome.cost, size: RECEIPT_PDF.length },
+    });
     expect((await store.getCase(CASE_ID))!.updatedAt).toBe('2025-03-24T09:00:00.000Z');
   });
 
   it('reads the media type from the bytes: a PNG scan is kept as image/png, a text file is refused', async () => {
     const png = await ops.recordRecoveryCost(CASE_ID, 'claire', { ...COST, receipt: RECEIPT_PNG });
     expect(png.cost.mediaType).toBe('image/png');
-    const text = await refusal(ops.recordRecoveryCost(CASE_ID, 'claire', { ...COST, receipt: Buffer.from('receipt: 120.50 EUR') }));
+    const text = await refusal(
+      ops.recordRecoveryCost(CASE_ID, 'claire', { ...COST, receipt: Buffer.from('receipt: 120.50 EUR') }),
+    );
     expect(text).toBeInstanceOf(InvalidOperationError);
     expect(text.code).toBe('RECEIPT_TYPE');
   });
@@ -77,7 +131,10 @@ export function recoveryCostSuite(open: () => Promise<Store>, close: (store: Sto
   it('the same cost entered twice is recorded once: the second answer is a replay, nothing is written', async () => {
     const first = await ops.recordRecoveryCost(CASE_ID, 'claire', COST);
     clock.set('2025-03-24T15:00:00.000Z');
-    const again = await ops.recordRecoveryCost(CASE_ID, 'paul', { ...COST, label: '  constat de commissaire de justice ' });
+    const again = await ops.recordRecoveryCost(CASE_ID, 'paul', {
+      ...COST,
+      label: '  constat de commissaire de justice ',
+    });
     expect(again).toMatchObject({ replayed: true, cost: first.cost });
     expect(again.case.updatedAt).toBe('2025-03-24T09:00:00.000Z');
     expect(await costLines()).toHaveLength(1);
@@ -86,21 +143,29 @@ export function recoveryCostSuite(open: () => Promise<Store>, close: (store: Sto
 
   it('with an idempotency key: the same key records once; another key records the same cost again; the key with another cost is a conflict', async () => {
     const first = await ops.recordRecoveryCost(CASE_ID, 'claire', { ...COST, idempotencyKey: 'ticket-4711' });
-    expect((await ops.recordRecoveryCost(CASE_ID, 'claire', { ...COST, idempotencyKey: 'ticket-4711' })).replayed).toBe(true);
+    expect((await ops.recordRecoveryCost(CASE_ID, 'claire', { ...COST, idempotencyKey: 'ticket-4711' })).replayed).toBe(
+      true,
+    );
     const second = await ops.recordRecoveryCost(CASE_ID, 'claire', { ...COST, idempotencyKey: 'ticket-4712' });
     expect(second.replayed).toBe(false);
     expect(second.cost.documentId).not.toBe(first.cost.documentId);
-    const reused = await refusal(ops.recordRecoveryCost(CASE_ID, 'claire', { ...COST, amount: 9_900, idempotencyKey: 'ticket-4711' }));
+    const reused = await refusal(
+      ops.recordRecoveryCost(CASE_ID, 'claire', { ...COST, amount: 9_900, idempotencyKey: 'ticket-4711' }),
+    );
     expect(reused).toBeInstanceOf(ConflictError);
     expect(reused.code).toBe('IDEMPOTENCY_KEY_REUSED');
-    expect(reused.message).toContain(`${formatMoney(12_050, 'EUR', 'fr-FR')} on 2025-03-20, "constat de commissaire de justice"`);
+    expect(reused.message).toContain(
+      `${formatMoney(12_050, 'EUR', 'fr-FR')} on 2025-03-20, "constat de commissaire de justice"`,
+    );
     expect(await costLines()).toHaveLength(2);
     // The key is never stored, only what it derives.
     expect(JSON.stringify(await store.readJournal(CASE_ID))).not.toContain('ticket-4711');
   });
 
   it('the same cost sent three times at once is recorded once', async () => {
-    const results = await Promise.allSettled([1, 2, 3].map(() => ops.recordRecoveryCost(CASE_ID, 'claire', { ...COST, idempotencyKey: 'once' })));
+    const results = await Promise.allSettled(
+      [1, 2, 3].map(() => ops.recordRecoveryCost(CASE_ID, 'claire', { ...COST, idempotencyKey: 'once' })),
+    );
     expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
     expect(results.filter((r) => r.status === 'fulfilled' && !r.value.replayed)).toHaveLength(1);
     expect(await costLines()).toHaveLength(1);
@@ -111,10 +176,20 @@ export function recoveryCostSuite(open: () => Promise<Store>, close: (store: Sto
     ['an amount of 0', { amount: 0 }, 'COST_AMOUNT', 'above 0'],
     ['a negative amount', { amount: -500 }, 'COST_AMOUNT', 'above 0'],
     ['a fractional amount', { amount: 120.5 }, 'COST_AMOUNT', 'whole number of minor units'],
-    ['no receipt', { receipt: undefined }, 'RECEIPT_REQUIRED', 'only on proof (C. com. L441-10 II, "sur justification")'],
+    [
+      'no receipt',
+      { receipt: undefined },
+      'RECEIPT_REQUIRED',
+      'only on proof (C. com. L441-10 II, "sur justification")',
+    ],
     ['an empty receipt', { receipt: Buffer.alloc(0) }, 'RECEIPT_REQUIRED', 'attach its receipt'],
     // The clock says 24 March in Paris: the 25th has not come.
-    ['a date still to come', { date: '2025-03-25' }, 'COST_IN_THE_FUTURE', 'a cost dated 2025-03-25 has not been incurred yet (today is 2025-03-24)'],
+    [
+      'a date still to come',
+      { date: '2025-03-25' },
+      'COST_IN_THE_FUTURE',
+      'a cost dated 2025-03-25 has not been incurred yet (today is 2025-03-24)',
+    ],
     ['a blank label', { label: '   ' }, 'COST_LABEL_REQUIRED', 'label'],
   ])('refuses %s, naming what and why, and writes nothing', async (_name, change, code, text) => {
     const error = await refusal(ops.recordRecoveryCost(CASE_ID, 'claire', { ...COST, ...change }));
@@ -127,14 +202,18 @@ export function recoveryCostSuite(open: () => Promise<Store>, close: (store: Sto
 
   it('today is the clock’s business date in Paris: at 23:30 UTC on the 24th it is already the 25th there', async () => {
     clock.set('2025-03-24T23:30:00.000Z');
-    await expect(ops.recordRecoveryCost(CASE_ID, 'claire', { ...COST, date: '2025-03-25' })).resolves.toMatchObject({ replayed: false });
+    await expect(ops.recordRecoveryCost(CASE_ID, 'claire', { ...COST, date: '2025-03-25' })).resolves.toMatchObject({
+      replayed: false,
+    });
   });
 
   it('refuses a consumer debtor (CPCE L111-8 al. 2) and a case not in EUR, saying why', async () => {
     const consumer = await refusal(ops.recordRecoveryCost(CONSUMER_CASE, 'claire', COST));
     expect(consumer).toBeInstanceOf(InvalidOperationError);
     expect(consumer.code).toBe('RECOVERY_COSTS_CONSUMER');
-    expect(consumer.message).toBe(`case ${CONSUMER_CASE}: the debtor is a consumer; costs of recovery engaged without an enforceable title stay with the creditor (CPCE L111-8 al. 2) and cannot be claimed from them`);
+    expect(consumer.message).toBe(
+      `case ${CONSUMER_CASE}: the debtor is a consumer; costs of recovery engaged without an enforceable title stay with the creditor (CPCE L111-8 al. 2) and cannot be claimed from them`,
+    );
     const usd = await refusal(ops.recordRecoveryCost(USD_CASE, 'claire', COST));
     expect(usd.code).toBe('RECOVERY_COSTS_NOT_EUR');
     expect(usd.message).toContain(`case ${USD_CASE} is in USD`);

@@ -10,12 +10,34 @@ import { COMPANY, DEBTOR, seed } from './case-fixtures';
 
 export const SHARED_NUMBER = 'INV/2025/00137';
 
-export const MAIN_137 = invoice({ id: 'odoo:move:137', source: { system: 'odoo', connection: 'odoo-main', id: '137' }, number: SHARED_NUMBER, debtorId: DEBTOR.id, companyId: COMPANY, dueDate: '2025-03-05', total: 42_489, open: 42_489 });
+export const MAIN_137 = invoice({
+  id: 'odoo:move:137',
+  source: { system: 'odoo', connection: 'odoo-main', id: '137' },
+  number: SHARED_NUMBER,
+  debtorId: DEBTOR.id,
+  companyId: COMPANY,
+  dueDate: '2025-03-05',
+  total: 42_489,
+  open: 42_489,
+});
 
-export const BE_DEBTOR = debtor({ id: 'odoo-be:partner:9', name: 'Brasserie Van Damme SRL', source: { system: 'odoo', connection: 'odoo-be', id: '9' } });
+export const BE_DEBTOR = debtor({
+  id: 'odoo-be:partner:9',
+  name: 'Brasserie Van Damme SRL',
+  source: { system: 'odoo', connection: 'odoo-be', id: '9' },
+});
 export const BE_COMPANY = 'odoo-be:company:1';
 export const BE_CASE_ID = caseIdOf(BE_DEBTOR.id, BE_COMPANY, 'EUR');
-export const BE_137 = invoice({ id: 'odoo-be:move:137', source: { system: 'odoo', connection: 'odoo-be', id: '137' }, number: SHARED_NUMBER, debtorId: BE_DEBTOR.id, companyId: BE_COMPANY, dueDate: '2025-03-01', total: 1_250_050, open: 1_250_050 });
+export const BE_137 = invoice({
+  id: 'odoo-be:move:137',
+  source: { system: 'odoo', connection: 'odoo-be', id: '137' },
+  number: SHARED_NUMBER,
+  debtorId: BE_DEBTOR.id,
+  companyId: BE_COMPANY,
+  dueDate: '2025-03-01',
+  total: 1_250_050,
+  open: 1_250_050,
+});
 
 /** The fixtures' world plus both INV/2025/00137. */
 export async function seedTwoLedgers(store: Store): Promise<void> {

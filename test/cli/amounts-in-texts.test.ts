@@ -19,7 +19,10 @@ describe('amounts in the texts a controller reads', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recouvra-amounts-'));
     const db = join(dir, 'store.sqlite');
     const config = join(dir, 'recouvra.yaml');
-    writeFileSync(config, `version: 1\ncompany:\n  locale: en-GB\nstore:\n  driver: sqlite\n  sqlite:\n    path: ${db}\nlogging:\n  level: error\n`);
+    writeFileSync(
+      config,
+      `version: 1\ncompany:\n  locale: en-GB\nstore:\n  driver: sqlite\n  sqlite:\n    path: ${db}\nlogging:\n  level: error\n`,
+    );
     const r = await runEvaluate({ config, sample: true, record: true });
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
@@ -30,12 +33,15 @@ describe('amounts in the texts a controller reads', () => {
     const store = await openSqliteStore(db);
     try {
       const summaries: string[] = [];
-      for (const c of await store.listCases({ limit: 100 })) for (const e of await store.readJournal(c.id)) summaries.push(e.summary);
+      for (const c of await store.listCases({ limit: 100 }))
+        for (const e of await store.readJournal(c.id)) summaries.push(e.summary);
       const decisions = summaries.filter((s) => s.includes(' decided ('));
       expect(decisions.length).toBeGreaterThan(3);
       for (const s of decisions) expect(s).toMatch(/net open -?(?:€|US\$)[\d,]+\.\d{2}$/);
       for (const s of summaries) expect(s).not.toMatch(MINOR_UNITS);
-      const withDecision = (await store.listCases({ limit: 100 })).find((c) => c.lastStep !== null || c.pendingApproval !== null)!;
+      const withDecision = (await store.listCases({ limit: 100 })).find(
+        (c) => c.lastStep !== null || c.pendingApproval !== null,
+      )!;
       const journal = await runCaseJournal({ config, caseId: withDecision.id });
       expect(journal.stdout).toMatch(/net open €[\d,]+\.\d{2}/);
       expect(journal.stdout).not.toMatch(MINOR_UNITS);

@@ -27,9 +27,26 @@ async function world(): Promise<{ config: string; path: string }> {
     await store.migrate();
     await seed(store);
     const at = '2025-03-20T08:00:00.000Z';
-    const action = ActionSchema.parse({ id: 'act-sms', idempotencyKey: `${CASE_ID}/reminder-1/sms`, caseId: CASE_ID, decisionId: null, kind: 'sms', template: 'reminder-1', status: 'pending', notBefore: at, createdAt: at, updatedAt: at });
+    const action = ActionSchema.parse({
+      id: 'act-sms',
+      idempotencyKey: `${CASE_ID}/reminder-1/sms`,
+      caseId: CASE_ID,
+      decisionId: null,
+      kind: 'sms',
+      template: 'reminder-1',
+      status: 'pending',
+      notBefore: at,
+      createdAt: at,
+      updatedAt: at,
+    });
     await store.applyCaseChange({ caseAfter: (await store.getCase(CASE_ID))!, actions: [action], journal: [] });
-    await store.completeAction({ id: action.id, status: 'failed', attempts: 1, lastError: 'SMS_NO_NUMBER: debtor odoo:partner:7 has no French mobile number in the ledger', at });
+    await store.completeAction({
+      id: action.id,
+      status: 'failed',
+      attempts: 1,
+      lastError: 'SMS_NO_NUMBER: debtor odoo:partner:7 has no French mobile number in the ledger',
+      at,
+    });
   });
   const config = join(dir, 'config.yaml');
   writeFileSync(config, `version: 1\nstore:\n  driver: sqlite\n  sqlite:\n    path: ${path}\n`);
@@ -50,19 +67,35 @@ describe('recouvra cases attention', () => {
         '',
       ].join('\n'),
     );
-    const json = JSON.parse((await runAttention({ config, clock, json: true })).stdout) as { attention: { kind: string; actionId: string }[] };
-    expect(json.attention).toEqual([expect.objectContaining({ caseId: CASE_ID, kind: 'debtor_unreachable', actionId: 'act-sms' })]);
+    const json = JSON.parse((await runAttention({ config, clock, json: true })).stdout) as {
+      attention: { kind: string; actionId: string }[];
+    };
+    expect(json.attention).toEqual([
+      expect.objectContaining({ caseId: CASE_ID, kind: 'debtor_unreachable', actionId: 'act-sms' }),
+    ]);
   });
 
   it('actions retry sends the row again under the CLI user, and the case leaves the list', async () => {
     const { config, path } = await world();
     const r = await runActionRetry({ config, clock, actionId: 'act-sms' });
-    expect(r).toEqual({ exitCode: 0, stdout: `The SMS act-sms will be sent again by the daemon — case ${CASE_ID} (Garage Lemoine SARL).\n`, stderr: '' });
+    expect(r).toEqual({
+      exitCode: 0,
+      stdout: `The SMS act-sms will be sent again by the daemon — case ${CASE_ID} (Garage Lemoine SARL).\n`,
+      stderr: '',
+    });
     await inStore(path, async (store) => {
       expect(await store.getAction('act-sms')).toMatchObject({ status: 'pending', attempts: 0 });
-      expect((await store.readJournal(CASE_ID)).at(-1)?.actor).toEqual({ kind: 'user', id: `cli:${userInfo().username}` });
+      expect((await store.readJournal(CASE_ID)).at(-1)?.actor).toEqual({
+        kind: 'user',
+        id: `cli:${userInfo().username}`,
+      });
     });
     expect((await runAttention({ config, clock })).stdout).toBe('No case needs attention.\n');
-    expect(await runActionRetry({ config, clock, actionId: 'act-sms' })).toEqual({ exitCode: 1, stdout: '', stderr: 'action act-sms is pending, not failed: only a row that failed for good is sent again (ACTION_NOT_FAILED)\n' });
+    expect(await runActionRetry({ config, clock, actionId: 'act-sms' })).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr:
+        'action act-sms is pending, not failed: only a row that failed for good is sent again (ACTION_NOT_FAILED)\n',
+    });
   });
 });

@@ -1,7 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCaseJournal, runCaseShow, runItemMark, runPause, runPromise } from '../../connector/cli/case-actions-command';
+import {
+  runCaseJournal,
+  runCaseShow,
+  runItemMark,
+  runPause,
+  runPromise,
+} from '../../connector/cli/case-actions-command';
 import type { CommandResult } from '../../connector/cli/command-result';
 import { buildProgram } from '../../connector/cli/main';
 import { formatMoney } from '../../connector/model/money.schema';
@@ -45,7 +51,9 @@ function ok(r: CommandResult): string {
 describe('recouvra: references people read', () => {
   it('cases show INV/2025/00137 --connection odoo-be shows the Belgian case; the case reference in capitals works too', async () => {
     const { config } = await world();
-    expect(ok(await runCaseShow({ config, clock, caseId: SHARED_NUMBER, connection: 'odoo-be' }))).toContain(`Brasserie Van Damme SRL (company) · open · EUR  [${BE_CASE_ID}]`);
+    expect(ok(await runCaseShow({ config, clock, caseId: SHARED_NUMBER, connection: 'odoo-be' }))).toContain(
+      `Brasserie Van Damme SRL (company) · open · EUR  [${BE_CASE_ID}]`,
+    );
     expect(ok(await runCaseShow({ config, clock, caseId: CASE_ID.toUpperCase() }))).toContain(`[${CASE_ID}]`);
     expect(ok(await runCaseShow({ config, clock, caseId: R1.number }))).toContain(`[${CASE_ID}]`);
   });
@@ -53,19 +61,42 @@ describe('recouvra: references people read', () => {
   it('a number in two connections: exit 1, the connections listed, and --connection asked for; nothing changed', async () => {
     const { config, path } = await world();
     const r = await runPause({ config, clock, caseId: SHARED_NUMBER, reason: 'called' });
-    expect(r).toEqual({ exitCode: 1, stdout: '', stderr: `invoice number ${SHARED_NUMBER} is in 2 connections (odoo-be, odoo-main): say which one with --connection <id> (API: ?connection=<id>) (AMBIGUOUS_REFERENCE)\n` });
+    expect(r).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: `invoice number ${SHARED_NUMBER} is in 2 connections (odoo-be, odoo-main): say which one with --connection <id> (API: ?connection=<id>) (AMBIGUOUS_REFERENCE)\n`,
+    });
     await inStore(path, async (store) => {
       expect((await store.getCase(CASE_ID))?.manualPause).toBeNull();
       expect((await store.getCase(BE_CASE_ID))?.manualPause).toBeNull();
     });
-    expect(ok(await runPause({ config, clock, caseId: SHARED_NUMBER, connection: 'odoo-be', reason: 'called' }))).toContain('Brasserie Van Damme SRL');
-    await inStore(path, async (store) => expect((await store.getCase(BE_CASE_ID))?.manualPause).toEqual({ reason: 'called', until: null }));
+    expect(
+      ok(await runPause({ config, clock, caseId: SHARED_NUMBER, connection: 'odoo-be', reason: 'called' })),
+    ).toContain('Brasserie Van Damme SRL');
+    await inStore(path, async (store) =>
+      expect((await store.getCase(BE_CASE_ID))?.manualPause).toEqual({ reason: 'called', until: null }),
+    );
   });
 
   it('items and promises take invoice numbers', async () => {
     const { config, path } = await world();
-    expect(ok(await runItemMark({ config, clock, mark: 'dispute', itemId: SHARED_NUMBER, connection: 'odoo-be', reason: 'goods returned' }))).toContain(`${SHARED_NUMBER} (invoice, ${formatMoney(1_250_050, 'EUR', 'fr-FR')} open) is disputed: goods returned`);
-    expect(ok(await runPromise({ config, clock, itemId: R1.number, date: '2025-04-10' }))).toContain('Promise to pay recorded');
+    expect(
+      ok(
+        await runItemMark({
+          config,
+          clock,
+          mark: 'dispute',
+          itemId: SHARED_NUMBER,
+          connection: 'odoo-be',
+          reason: 'goods returned',
+        }),
+      ),
+    ).toContain(
+      `${SHARED_NUMBER} (invoice, ${formatMoney(1_250_050, 'EUR', 'fr-FR')} open) is disputed: goods returned`,
+    );
+    expect(ok(await runPromise({ config, clock, itemId: R1.number, date: '2025-04-10' }))).toContain(
+      'Promise to pay recorded',
+    );
     await inStore(path, async (store) => {
       expect((await store.getReceivable(BE_137.id))?.disputed?.reason).toBe('goods returned');
       expect((await store.getReceivable(R1.id))?.promiseToPay?.date).toBe('2025-04-10');
@@ -74,8 +105,15 @@ describe('recouvra: references people read', () => {
 
   it('unknown: "not found" names what was searched', async () => {
     const { config } = await world();
-    expect(await runCaseShow({ config, clock, caseId: 'INV/2099/1' })).toEqual({ exitCode: 1, stdout: '', stderr: 'no case INV/2099/1: searched case ids, item ids and invoice numbers (CASE_NOT_FOUND)\n' });
-    expect((await runItemMark({ config, clock, mark: 'exclude', itemId: R1.number, connection: 'odoo-be', reason: 'x' })).stderr).toBe(
+    expect(await runCaseShow({ config, clock, caseId: 'INV/2099/1' })).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: 'no case INV/2099/1: searched case ids, item ids and invoice numbers (CASE_NOT_FOUND)\n',
+    });
+    expect(
+      (await runItemMark({ config, clock, mark: 'exclude', itemId: R1.number, connection: 'odoo-be', reason: 'x' }))
+        .stderr,
+    ).toBe(
       `no item ${R1.number} in connection odoo-be: searched item ids and invoice numbers; the invoice number is in connection odoo-main (ITEM_NOT_FOUND)\n`,
     );
   });
@@ -83,7 +121,15 @@ describe('recouvra: references people read', () => {
   describe('cases journal', () => {
     const append = (path: string, n: number) =>
       inStore(path, async (store) => {
-        for (let i = 0; i < n; i++) await store.appendJournal({ caseId: CASE_ID, at: '2025-03-20T08:00:00.000Z', actor: { kind: 'system', id: 't' }, type: 'note', summary: `line ${i + 1}`, data: {} });
+        for (let i = 0; i < n; i++)
+          await store.appendJournal({
+            caseId: CASE_ID,
+            at: '2025-03-20T08:00:00.000Z',
+            actor: { kind: 'system', id: 't' },
+            type: 'note',
+            summary: `line ${i + 1}`,
+            data: {},
+          });
       });
 
     it('--limit prints one page and the --after of the next; the next page ends the journal', async () => {
@@ -95,8 +141,12 @@ describe('recouvra: references people read', () => {
       const second = ok(await runCaseJournal({ config, clock, caseId: CASE_ID, limit: '3', after: '3' }));
       expect(second).toContain('line 5');
       expect(second).toContain('2 journal entries.\n');
-      expect(JSON.parse(ok(await runCaseJournal({ config, clock, caseId: CASE_ID, limit: '2', json: true })))).toMatchObject({ entries: [{ seq: 1 }, { seq: 2 }], next: 2 });
-      expect((await runCaseJournal({ config, clock, caseId: CASE_ID, limit: '0' })).stderr).toBe('--limit must be a whole number from 1 to 1000, got "0"\n');
+      expect(
+        JSON.parse(ok(await runCaseJournal({ config, clock, caseId: CASE_ID, limit: '2', json: true }))),
+      ).toMatchObject({ entries: [{ seq: 1 }, { seq: 2 }], next: 2 });
+      expect((await runCaseJournal({ config, clock, caseId: CASE_ID, limit: '0' })).stderr).toBe(
+        '--limit must be a whole number from 1 to 1000, got "0"\n',
+      );
     });
 
     it('without --limit, the whole journal is written as it is read, page after page (1,000 at a time)', async () => {
@@ -111,9 +161,13 @@ describe('recouvra: references people read', () => {
       expect(lines[2_344]).toContain('line 2345');
       expect(lines[2_345]).toBe('2345 journal entries.');
       expect(chunks.length).toBeGreaterThan(2_345);
-      const json = JSON.parse(ok(await runCaseJournal({ config, clock, caseId: CASE_ID, json: true, after: '2340' }))) as { entries: { seq: number }[]; next: null };
+      const json = JSON.parse(
+        ok(await runCaseJournal({ config, clock, caseId: CASE_ID, json: true, after: '2340' })),
+      ) as { entries: { seq: number }[]; next: null };
       expect([json.entries.map((e) => e.seq), json.next]).toEqual([[2341, 2342, 2343, 2344, 2345], null]);
-      expect(JSON.parse(ok(await runCaseJournal({ config, clock, caseId: CASE_ID, json: true, after: '9999' })))).toEqual({ entries: [], next: null });
+      expect(
+        JSON.parse(ok(await runCaseJournal({ config, clock, caseId: CASE_ID, json: true, after: '9999' }))),
+      ).toEqual({ entries: [], next: null });
     });
   });
 
@@ -131,12 +185,16 @@ describe('recouvra: references people read', () => {
     const shown = await run(['cases', 'show', SHARED_NUMBER, '--connection', 'odoo-be', '-c', config, '--json']);
     expect(shown.stderr).toBe('');
     expect(JSON.parse(shown.stdout)).toMatchObject({ case: { id: BE_CASE_ID } });
-    expect((await run(['items', 'exclude', SHARED_NUMBER, '--reason', 'x', '-c', config])).stderr).toContain('(AMBIGUOUS_REFERENCE)');
+    expect((await run(['items', 'exclude', SHARED_NUMBER, '--reason', 'x', '-c', config])).stderr).toContain(
+      '(AMBIGUOUS_REFERENCE)',
+    );
     const journal = await run(['cases', 'journal', R1.number, '--limit', '1', '-c', config, '--json']);
     expect(journal.stderr).toBe('');
     expect(JSON.parse(journal.stdout)).toEqual({ entries: [], next: null });
     const attention = await run(['cases', 'attention', '-c', config]);
     expect(attention).toEqual({ exitCode: 0, stdout: 'No case needs attention.\n', stderr: '' });
-    expect((await run(['actions', 'retry', 'act-none', '-c', config])).stderr).toBe('no action act-none (ACTION_NOT_FOUND)\n');
+    expect((await run(['actions', 'retry', 'act-none', '-c', config])).stderr).toBe(
+      'no action act-none (ACTION_NOT_FOUND)\n',
+    );
   });
 });

@@ -7,7 +7,15 @@ import { runSync } from '../../connector/cli/sync-command';
 import { formatMoney } from '../../connector/model/money.schema';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';
-import { captureOutput, customerMoves, isOpen, ODOO_KEY, startOdoo, writeConfig, type OdooFixture } from './odoo-fixture';
+import {
+  captureOutput,
+  customerMoves,
+  isOpen,
+  ODOO_KEY,
+  startOdoo,
+  writeConfig,
+  type OdooFixture,
+} from './odoo-fixture';
 
 const env = { ...process.env, ODOO_KEY };
 
@@ -39,7 +47,17 @@ describe('recouvra cases list', () => {
     const moves = customerMoves(fx.db);
     const openInvoices = moves.filter((m) => isOpen(m) && m.move_type === 'out_invoice');
     const partial = openInvoices.find(
-      (m) => m.payment_state === 'partial' && openInvoices.some((o) => o.id !== m.id && o.payment_state !== 'partial' && o.currency_id[0] === m.currency_id[0] && o.commercial_partner_id && m.commercial_partner_id && o.commercial_partner_id[0] === m.commercial_partner_id[0]),
+      (m) =>
+        m.payment_state === 'partial' &&
+        openInvoices.some(
+          (o) =>
+            o.id !== m.id &&
+            o.payment_state !== 'partial' &&
+            o.currency_id[0] === m.currency_id[0] &&
+            o.commercial_partner_id &&
+            m.commercial_partner_id &&
+            o.commercial_partner_id[0] === m.commercial_partner_id[0],
+        ),
     )!;
     fx.db.reverseInvoice(partial.id);
     creditCaseDebtor = `odoo1:res.partner:${(partial.commercial_partner_id as [number, string])[0]}`;
@@ -66,7 +84,9 @@ describe('recouvra cases list', () => {
         expect(listing.debtor.name).toBe((await store.getDebtor(listing.debtor.id))!.name);
       }
     });
-    const withCredit = all.find((c) => c.debtor.id === creditCaseDebtor && c.openItems.some((i) => i.kind === 'credit_note'))!;
+    const withCredit = all.find(
+      (c) => c.debtor.id === creditCaseDebtor && c.openItems.some((i) => i.kind === 'credit_note'),
+    )!;
     const invoices = withCredit.openItems.filter((i) => i.kind === 'invoice').reduce((s, i) => s + i.open, 0);
     const credit = withCredit.openItems.filter((i) => i.kind === 'credit_note').reduce((s, i) => s + i.open, 0);
     expect(invoices).toBeGreaterThan(0);
@@ -117,26 +137,59 @@ describe('recouvra cases list', () => {
     const r = await runCasesList({ config, env });
     expect(r.exitCode).toBe(0);
     const c = all.find((x) => x.openItems.length >= 2 && x.openItems.every((i) => i.kind === 'invoice'))!;
-    expect(r.stdout).toContain(`${c.debtor.name} · open · ${c.currency} · ${c.openItems.length} open item(s) · ${formatMoney(c.openAmount, c.currency, 'fr-FR')}  [${c.id}]`);
+    expect(r.stdout).toContain(
+      `${c.debtor.name} · open · ${c.currency} · ${c.openItems.length} open item(s) · ${formatMoney(c.openAmount, c.currency, 'fr-FR')}  [${c.id}]`,
+    );
     const item = c.openItems[0]!;
     const itemLine = r.stdout.split('\n').find((l) => l.startsWith(`    ${item.number} `))!;
-    expect(itemLine.split(/ {2,}/)).toEqual(['', item.number, item.kind, `due ${item.dueDate}`, formatMoney(item.open, c.currency, 'fr-FR')]);
+    expect(itemLine.split(/ {2,}/)).toEqual([
+      '',
+      item.number,
+      item.kind,
+      `due ${item.dueDate}`,
+      formatMoney(item.open, c.currency, 'fr-FR'),
+    ]);
     expect(r.stdout.trimEnd().split('\n').pop()).toBe(`${all.length} case(s).`);
     // A credit note is listed with the credit it gives, as a negative amount.
-    const credit = all.flatMap((x) => x.openItems.filter((i) => i.kind === 'credit_note').map((i) => ({ ...i, currency: x.currency })))[0]!;
+    const credit = all.flatMap((x) =>
+      x.openItems.filter((i) => i.kind === 'credit_note').map((i) => ({ ...i, currency: x.currency })),
+    )[0]!;
     const creditLine = r.stdout.split('\n').find((l) => l.startsWith(`    ${credit.number} `))!;
-    expect(creditLine.split(/ {2,}/)).toEqual(['', credit.number, 'credit note', `due ${credit.dueDate}`, formatMoney(-credit.open, credit.currency, 'fr-FR')]);
+    expect(creditLine.split(/ {2,}/)).toEqual([
+      '',
+      credit.number,
+      'credit note',
+      `due ${credit.dueDate}`,
+      formatMoney(-credit.open, credit.currency, 'fr-FR'),
+    ]);
 
     const english = join(fx.dir, 'english.yaml');
-    writeFileSync(english, `version: 1\ncompany:\n  locale: en-US\nstore:\n  driver: sqlite\n  sqlite:\n    path: ${storePath}\n`);
+    writeFileSync(
+      english,
+      `version: 1\ncompany:\n  locale: en-US\nstore:\n  driver: sqlite\n  sqlite:\n    path: ${storePath}\n`,
+    );
     const en = await runCasesList({ config: english });
-    expect(en.stdout).toContain(`${c.openItems.length} open item(s) · ${formatMoney(c.openAmount, c.currency, 'en-US')}`);
+    expect(en.stdout).toContain(
+      `${c.openItems.length} open item(s) · ${formatMoney(c.openAmount, c.currency, 'en-US')}`,
+    );
   });
 
   it('is wired into the recouvra program', async () => {
     const before = process.exitCode;
     try {
-      const { stdout } = await captureOutput(() => buildProgram().parseAsync(['node', 'recouvra', 'cases', 'list', '--config', join(fx.dir, 'english.yaml'), '--json', '--limit', '2']));
+      const { stdout } = await captureOutput(() =>
+        buildProgram().parseAsync([
+          'node',
+          'recouvra',
+          'cases',
+          'list',
+          '--config',
+          join(fx.dir, 'english.yaml'),
+          '--json',
+          '--limit',
+          '2',
+        ]),
+      );
       expect(process.exitCode).toBe(0);
       expect(parse(stdout)).toEqual(all.slice(0, 2));
     } finally {

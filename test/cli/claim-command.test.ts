@@ -45,8 +45,28 @@ describe('runClaim', () => {
           interest: 4395,
           indemnity: 4000,
           segments: [
-            { from: '2025-02-11', to: '2025-03-01', days: 19, ratePercent: 13.15, base: 120000, interest: 821, semester: '2025-H1', rateKind: 'l441-10-default', yearDays: 365 },
-            { from: '2025-03-02', to: '2025-06-30', days: 121, ratePercent: 13.15, base: 100821, interest: 4395, semester: '2025-H1', rateKind: 'l441-10-default', yearDays: 365 },
+            {
+              from: '2025-02-11',
+              to: '2025-03-01',
+              days: 19,
+              ratePercent: 13.15,
+              base: 120000,
+              interest: 821,
+              semester: '2025-H1',
+              rateKind: 'l441-10-default',
+              yearDays: 365,
+            },
+            {
+              from: '2025-03-02',
+              to: '2025-06-30',
+              days: 121,
+              ratePercent: 13.15,
+              base: 100821,
+              interest: 4395,
+              semester: '2025-H1',
+              rateKind: 'l441-10-default',
+              yearDays: 365,
+            },
           ],
           kind: 'invoice',
           prescription: { startsOn: '2025-03-01', prescribesOn: '2030-03-01', prescribed: false, daysLeft: 1705 },
@@ -68,10 +88,12 @@ describe('runClaim', () => {
     expect(out.stdout).toMatch(/2025-03-02 → 2025-06-30 {2}121 j {2}13,15 %/);
     expect(out.stdout).toMatch(/= 1\s092,16\s€/);
     expect(out.stdout).toContain("paiements imputés d'abord sur les intérêts (C. civ. 1343-1)");
-    expect(out.stdout).toMatch(/paiement du 2025-03-01 de 200,00\s€ : 8,21\s€ sur les intérêts échus, 191,79\s€ sur le principal/);
+    expect(out.stdout).toMatch(
+      /paiement du 2025-03-01 de 200,00\s€ : 8,21\s€ sur les intérêts échus, 191,79\s€ sur le principal/,
+    );
   });
 
-  test('the summary lists the claim\'s warnings, in French, after the figures', () => {
+  test("the summary lists the claim's warnings, in French, after the figures", () => {
     // The 200.00 € payment moved after as-of: ignored, so 1200.00 € runs from 2025-02-11 to 2025-06-30.
     const late = SAMPLE.replace('"date":"2025-03-01"', '"date":"2025-07-05"');
     const out = runClaim({ input: file('claim.json', late), asOf: '2025-06-30', json: false });
@@ -79,7 +101,12 @@ describe('runClaim', () => {
     const lines = out.stdout.split('\n');
     const heading = lines.indexOf('Avertissements:');
     expect(heading).toBeGreaterThan(lines.findIndex((l) => l.startsWith('Total:')));
-    expect(lines.slice(heading + 1).filter((l) => l !== '').map((l) => l.replace(/\s/g, ' '))).toEqual([
+    expect(
+      lines
+        .slice(heading + 1)
+        .filter((l) => l !== '')
+        .map((l) => l.replace(/\s/g, ' ')),
+    ).toEqual([
       "  - F1 : le paiement de 200,00 € du 05/07/2025 est postérieur à la date d'arrêté du décompte (30/06/2025) et n'a pas été pris en compte",
     ]);
     const json = runClaim({ input: file('claim.json', late), asOf: '2025-06-30', json: true });
@@ -90,16 +117,37 @@ describe('runClaim', () => {
 
   test("--imputation principal-first, or the configuration's legal.imputation, claims on the ledger's principal", () => {
     // 8.214247 + 1000 × 0.1315 × 121/365 (43.593151) = 51.807397 → 51.81 €; 1000.00 + 51.81 + 40.00 = 1091.81 €
-    const flag = runClaim({ input: file('claim.json', SAMPLE), asOf: '2025-06-30', json: true, imputation: 'principal-first' });
-    expect(JSON.parse(flag.stdout)).toMatchObject({ imputation: 'principal-first', principal: 100000, interest: 5181, total: 109181 });
+    const flag = runClaim({
+      input: file('claim.json', SAMPLE),
+      asOf: '2025-06-30',
+      json: true,
+      imputation: 'principal-first',
+    });
+    expect(JSON.parse(flag.stdout)).toMatchObject({
+      imputation: 'principal-first',
+      principal: 100000,
+      interest: 5181,
+      total: 109181,
+    });
     const config = file('recouvra.yaml', 'version: 1\nlegal:\n  imputation: principal-first\n');
     const configured = runClaim({ input: file('claim.json', SAMPLE), asOf: '2025-06-30', json: true, config });
     expect(configured.stderr).toBe('');
     expect(JSON.parse(configured.stdout)).toMatchObject({ imputation: 'principal-first', total: 109181 });
     // The flag wins over the configuration.
-    const both = runClaim({ input: file('claim.json', SAMPLE), asOf: '2025-06-30', json: true, config, imputation: 'interest-first' });
+    const both = runClaim({
+      input: file('claim.json', SAMPLE),
+      asOf: '2025-06-30',
+      json: true,
+      config,
+      imputation: 'interest-first',
+    });
     expect(JSON.parse(both.stdout)).toMatchObject({ imputation: 'interest-first', total: 109216 });
-    expect(runClaim({ input: file('claim.json', SAMPLE), asOf: '2025-06-30', json: true, imputation: 'interest' })).toMatchObject({ exitCode: 1, stderr: 'recouvra claim: --imputation "interest" is not one of interest-first, principal-first\n' });
+    expect(
+      runClaim({ input: file('claim.json', SAMPLE), asOf: '2025-06-30', json: true, imputation: 'interest' }),
+    ).toMatchObject({
+      exitCode: 1,
+      stderr: 'recouvra claim: --imputation "interest" is not one of interest-first, principal-first\n',
+    });
   });
 
   test('invalid JSON: exit 1, the file and the line/column on stderr, nothing on stdout', () => {
@@ -110,13 +158,20 @@ describe('runClaim', () => {
     expect(out.stderr).toContain(`${path} is not valid JSON`);
     expect(out.stderr).toMatch(/at line 3, column 13/);
     // A trailing comma is reported where the next value should be: line 3, column 1.
-    const trailing = runClaim({ input: file('trailing.json', '{\n  "currency": "EUR",\n}'), asOf: '2025-06-30', json: true });
+    const trailing = runClaim({
+      input: file('trailing.json', '{\n  "currency": "EUR",\n}'),
+      asOf: '2025-06-30',
+      json: true,
+    });
     expect(trailing).toMatchObject({ exitCode: 1, stdout: '' });
     expect(trailing.stderr).toMatch(/at line 3, column 1\b/);
   });
 
   test('invalid data: every problem with its path', () => {
-    const bad = SAMPLE.replace('"total":120000', '"total":1200.5').replace('"dueDate":"2025-02-10"', '"dueDate":"2025-02-31"');
+    const bad = SAMPLE.replace('"total":120000', '"total":1200.5').replace(
+      '"dueDate":"2025-02-10"',
+      '"dueDate":"2025-02-31"',
+    );
     const out = runClaim({ input: file('bad.json', bad), asOf: '2025-06-30', json: true });
     expect(out.exitCode).toBe(1);
     expect(out.stdout).toBe('');
@@ -126,7 +181,11 @@ describe('runClaim', () => {
   });
 
   test('a semester without a configured rate: exit 1 naming it', () => {
-    const out = runClaim({ input: file('claim.json', SAMPLE.replace('"dueDate":"2025-02-10"', '"dueDate":"2026-06-10"')), asOf: '2026-07-15', json: true });
+    const out = runClaim({
+      input: file('claim.json', SAMPLE.replace('"dueDate":"2025-02-10"', '"dueDate":"2026-06-10"')),
+      asOf: '2026-07-15',
+      json: true,
+    });
     expect(out.exitCode).toBe(1);
     expect(out.stdout).toBe('');
     expect(out.stderr).toMatch(/no rate configured for semester 2026-H2/);
@@ -141,8 +200,15 @@ describe('runClaim', () => {
     expect(missing.stderr).toContain(`cannot read the input file ${join(dir, 'nope.json')}: no such file`);
 
     const path = file('claim.json', SAMPLE);
-    expect(runClaim({ input: path, asOf: '2025-06-31', json: true })).toMatchObject({ exitCode: 1, stdout: '', stderr: expect.stringContaining('--as-of "2025-06-31" is not a calendar date') });
-    expect(runClaim({ input: path, asOf: '2025-06-30', json: true, dayCount: '30/360' })).toMatchObject({ exitCode: 1, stderr: expect.stringContaining('--day-count "30/360"') });
+    expect(runClaim({ input: path, asOf: '2025-06-31', json: true })).toMatchObject({
+      exitCode: 1,
+      stdout: '',
+      stderr: expect.stringContaining('--as-of "2025-06-31" is not a calendar date'),
+    });
+    expect(runClaim({ input: path, asOf: '2025-06-30', json: true, dayCount: '30/360' })).toMatchObject({
+      exitCode: 1,
+      stderr: expect.stringContaining('--day-count "30/360"'),
+    });
     const legal = runClaim({ input: path, asOf: '2025-06-30', json: true, legalDir: dir });
     expect(legal).toMatchObject({ exitCode: 1, stdout: '' });
     expect(legal.stderr).toMatch(/rates\.yaml: \(file\): cannot read/);
@@ -150,8 +216,16 @@ describe('runClaim', () => {
 
   test('--day-count actual/actual is passed through', () => {
     // 1000.00 € due 2024-01-31, as-of 2024-03-31: 60 days at 14.50 % / 366 = 23.770492 → 23.77 €
-    const input = SAMPLE.replace('"issueDate":"2025-01-10","dueDate":"2025-02-10","payments":[{"date":"2025-03-01","amount":20000}]', '"issueDate":"2024-01-01","dueDate":"2024-01-31","payments":[]').replace('120000', '100000');
-    const out = runClaim({ input: file('claim.json', input), asOf: '2024-03-31', json: true, dayCount: 'actual/actual' });
+    const input = SAMPLE.replace(
+      '"issueDate":"2025-01-10","dueDate":"2025-02-10","payments":[{"date":"2025-03-01","amount":20000}]',
+      '"issueDate":"2024-01-01","dueDate":"2024-01-31","payments":[]',
+    ).replace('120000', '100000');
+    const out = runClaim({
+      input: file('claim.json', input),
+      asOf: '2024-03-31',
+      json: true,
+      dayCount: 'actual/actual',
+    });
     expect(out.exitCode).toBe(0);
     expect(JSON.parse(out.stdout)).toMatchObject({ interest: 2377, dayCount: 'actual/actual' });
   });
@@ -166,7 +240,9 @@ describe('claimCommand', () => {
     });
     const previous = process.exitCode;
     try {
-      await claimCommand().parseAsync(['--input', file('claim.json', SAMPLE), '--as-of', '2025-06-30', '--json'], { from: 'user' });
+      await claimCommand().parseAsync(['--input', file('claim.json', SAMPLE), '--as-of', '2025-06-30', '--json'], {
+        from: 'user',
+      });
       expect(process.exitCode).toBe(0);
     } finally {
       spy.mockRestore();

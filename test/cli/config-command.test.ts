@@ -20,7 +20,10 @@ describe('recouvra config check', () => {
   });
 
   it('exits 1 and lists every problem with file, line and path', () => {
-    const path = file('bad.yaml', 'version: 1\nstore:\n  driver: mysql\nlogging:\n  levle: debug\ndunning:\n  defaultPolicy:\n    company: fr-b2c\n');
+    const path = file(
+      'bad.yaml',
+      'version: 1\nstore:\n  driver: mysql\nlogging:\n  levle: debug\ndunning:\n  defaultPolicy:\n    company: fr-b2c\n',
+    );
     const r = runConfigCheck(path, {});
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toBe('');
@@ -48,6 +51,8 @@ describe('recouvra policy check', () => {
   it('accepts the bundled policies and shows their ladders', () => {
     const r = runPolicyCheck();
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain('fr-b2b v1: OK (courtesy → reminder-1 → reminder-2 → phone-call → formal-notice → escalation)');
+    expect(r.stdout).toContain(
+      'fr-b2b v1: OK (courtesy → reminder-1 → reminder-2 → phone-call → formal-notice → escalation)',
+    );
   });
 });

@@ -28,7 +28,9 @@ describe('recouvra connections check', () => {
       const r = await runConnectionsCheck({ config, json: true, env: { KEY: ODOO_KEY } });
       const [result] = JSON.parse(r.stdout) as { connection: string; ok: boolean; problems: string[] }[];
       expect(result).toMatchObject({ connection: 'norights', ok: false });
-      expect(result!.problems[0]).toMatch(/^ODOO_ACCESS_ERROR: the Odoo user may not read 'Journal Entry' \(account\.move\) records, .*add the integration user to one of them/);
+      expect(result!.problems[0]).toMatch(
+        /^ODOO_ACCESS_ERROR: the Odoo user may not read 'Journal Entry' \(account\.move\) records, .*add the integration user to one of them/,
+      );
     } finally {
       fx.db.setAccess(BILLING_UID, 'account.move', ['read', 'write', 'create']);
     }

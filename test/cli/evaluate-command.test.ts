@@ -51,19 +51,31 @@ describe('recouvra evaluate', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recouvra-eval-'));
     const db = join(dir, 'store.sqlite');
     const config = join(dir, 'recouvra.yaml');
-    writeFileSync(config, `version: 1\nstore:\n  driver: sqlite\n  sqlite:\n    path: ${db}\nlogging:\n  level: error\n`);
+    writeFileSync(
+      config,
+      `version: 1\nstore:\n  driver: sqlite\n  sqlite:\n    path: ${db}\nlogging:\n  level: error\n`,
+    );
 
     const first = parse((await runEvaluate({ config, sample: true, json: true, record: true })).stdout);
     // The two escalations of the sample are held by the escalation gate: the sample's cases hold no formal notice sent.
     expect(first.cases.filter((c) => c.recorded)).toHaveLength(6);
-    const held = first.cases.filter((c) => (c as unknown as { reasons: { code: string }[] }).reasons.some((r) => r.code === 'ESCALATION_CONDITION_FAILED'));
-    expect(held.map((c) => [c.debtor, c.status]).sort()).toEqual([['Atelier Petit SARL', 'blocked'], ['Julien Mercier', 'blocked']]);
+    const held = first.cases.filter((c) =>
+      (c as unknown as { reasons: { code: string }[] }).reasons.some((r) => r.code === 'ESCALATION_CONDITION_FAILED'),
+    );
+    expect(held.map((c) => [c.debtor, c.status]).sort()).toEqual([
+      ['Atelier Petit SARL', 'blocked'],
+      ['Julien Mercier', 'blocked'],
+    ]);
     const again = parse((await runEvaluate({ config, json: true, record: true, asOf: '2026-06-15' })).stdout);
     expect(again.cases.filter((c) => c.recorded)).toHaveLength(0);
     const byDebtor = Object.fromEntries(again.cases.map((c) => [c.debtor, c]));
     // The escalation is still held by its gate; reminder-1 was sent, reminder-2 comes 10 days later.
     expect(byDebtor['Atelier Petit SARL']!.status).toBe('blocked');
-    expect(byDebtor['Dupont Industrie SAS']).toMatchObject({ status: 'waiting', step: 'reminder-2', dueOn: '2026-06-25' });
+    expect(byDebtor['Dupont Industrie SAS']).toMatchObject({
+      status: 'waiting',
+      step: 'reminder-2',
+      dueOn: '2026-06-25',
+    });
 
     const store = await openSqliteStore(db);
     try {
@@ -78,10 +90,22 @@ describe('recouvra evaluate', () => {
       // the journal), and each of the 6 decisions tells the ledger (a note, or an activity when it waits for approval).
       const pending = await store.listActions({ status: 'pending' });
       expect(pending.filter((a) => !a.kind.startsWith('ledger_'))).toHaveLength(8);
-      const skipped = (await Promise.all(cases.map((c) => store.readJournal(c.id)))).flat().filter((j) => j.type === 'note' && j.data['skipped'] === 'sms');
+      const skipped = (await Promise.all(cases.map((c) => store.readJournal(c.id))))
+        .flat()
+        .filter((j) => j.type === 'note' && j.data['skipped'] === 'sms');
       expect(skipped).toHaveLength(1);
       expect(pending.filter((a) => a.kind.startsWith('ledger_'))).toHaveLength(6);
-      expect(pending.filter((a) => a.kind === 'ledger_activity').map((a) => a.caseId).sort()).toEqual(cases.filter((c) => c.stage === 'awaiting_approval').map((c) => c.id).sort());
+      expect(
+        pending
+          .filter((a) => a.kind === 'ledger_activity')
+          .map((a) => a.caseId)
+          .sort(),
+      ).toEqual(
+        cases
+          .filter((c) => c.stage === 'awaiting_approval')
+          .map((c) => c.id)
+          .sort(),
+      );
     } finally {
       await store.close();
     }

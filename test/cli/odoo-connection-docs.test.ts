@@ -43,21 +43,42 @@ describe('the documented Odoo connection', () => {
     expect(r.stdout).toContain('connections: odoo (odoo)');
 
     const entry = (parse(text) as { connections: Record<string, unknown>[] }).connections[0]!;
-    const required = { id: entry['id'], type: entry['type'], url: entry['url'], database: entry['database'], login: entry['login'], apiKey: 'k' };
+    const required = {
+      id: entry['id'],
+      type: entry['type'],
+      url: entry['url'],
+      database: entry['database'],
+      login: entry['login'],
+      apiKey: 'k',
+    };
     expect(OdooConnectionSchema.parse({ ...entry, apiKey: 'k' })).toEqual(OdooConnectionSchema.parse(required));
   });
 
   it('README.md documents every key of the schema, with its default', () => {
     const readme = readFileSync('README.md', 'utf8');
-    const section = readme.slice(readme.indexOf('## Odoo connection'), readme.indexOf('\n## ', readme.indexOf('## Odoo connection') + 1));
+    const section = readme.slice(
+      readme.indexOf('## Odoo connection'),
+      readme.indexOf('\n## ', readme.indexOf('## Odoo connection') + 1),
+    );
     const rows = section.split('\n').filter((l) => /^\| `[a-zA-Z.]+` \|/.test(l));
     const documented = rows.map((l) => /^\| `([a-zA-Z.]+)`/.exec(l)![1]);
     expect(documented.sort()).toEqual(schemaKeys(OdooConnectionSchema).sort());
-    const defaults = OdooConnectionSchema.parse({ id: 'x', type: 'odoo', url: 'https://erp.example.com', database: 'd', login: 'l', apiKey: 'k' });
+    const defaults = OdooConnectionSchema.parse({
+      id: 'x',
+      type: 'odoo',
+      url: 'https://erp.example.com',
+      database: 'd',
+      login: 'l',
+      apiKey: 'k',
+    });
     for (const [key, value] of Object.entries(defaults)) {
       if (['id', 'type', 'url', 'database', 'login', 'apiKey'].includes(key)) continue;
-      const values = typeof value === 'object' && value !== null ? Object.entries(value).map(([k, v]) => [`${key}.${k}`, v] as const) : [[key, value] as const];
-      for (const [k, v] of values) expect(rows.find((l) => l.startsWith(`| \`${k}\``))).toContain(`| \`${String(v)}\` |`);
+      const values =
+        typeof value === 'object' && value !== null
+          ? Object.entries(value).map(([k, v]) => [`${key}.${k}`, v] as const)
+          : [[key, value] as const];
+      for (const [k, v] of values)
+        expect(rows.find((l) => l.startsWith(`| \`${k}\``))).toContain(`| \`${String(v)}\` |`);
     }
   });
 });

@@ -33,9 +33,23 @@ export interface ConnectionSpec {
 export function writeConfig(fx: OdooFixture, name: string, connections: ConnectionSpec[]): string {
   const file = join(fx.dir, `${name}.yaml`);
   const conns = connections
-    .map((c) => [`  - id: ${c.id}`, '    type: odoo', `    url: ${fx.sim.url}`, `    database: ${fx.sim.database}`, `    login: ${ODOO_LOGIN}`, `    apiKey: \${${c.keyVar}}`, '    pageSize: 50', ...(c.extra ? [`    ${c.extra}`] : [])].join('\n'))
+    .map((c) =>
+      [
+        `  - id: ${c.id}`,
+        '    type: odoo',
+        `    url: ${fx.sim.url}`,
+        `    database: ${fx.sim.database}`,
+        `    login: ${ODOO_LOGIN}`,
+        `    apiKey: \${${c.keyVar}}`,
+        '    pageSize: 50',
+        ...(c.extra ? [`    ${c.extra}`] : []),
+      ].join('\n'),
+    )
     .join('\n');
-  writeFileSync(file, `version: 1\nstore:\n  driver: sqlite\n  sqlite:\n    path: ${join(fx.dir, `${name}.sqlite`)}\nlogging:\n  level: info\n  format: json\nconnections:\n${conns}\n`);
+  writeFileSync(
+    file,
+    `version: 1\nstore:\n  driver: sqlite\n  sqlite:\n    path: ${join(fx.dir, `${name}.sqlite`)}\nlogging:\n  level: info\n  format: json\nconnections:\n${conns}\n`,
+  );
   return file;
 }
 
@@ -58,7 +72,11 @@ export function customerMoves(db: OdooDatabase): MoveRow[] {
 
 /** Open in the recovery sense: posted, something left to pay, and no payment waiting for the bank. */
 export function isOpen(m: MoveRow): boolean {
-  return m.state === 'posted' && !['paid', 'in_payment', 'reversed', 'invoicing_legacy'].includes(m.payment_state) && m.amount_residual !== 0;
+  return (
+    m.state === 'posted' &&
+    !['paid', 'in_payment', 'reversed', 'invoicing_legacy'].includes(m.payment_state) &&
+    m.amount_residual !== 0
+  );
 }
 
 /** Collects what is written to stdout and stderr (the logger writes to stderr) while `fn` runs. */

@@ -27,7 +27,8 @@ const AT = '2026-12-05T06:00:00.000Z';
 const STAMP = '2026-12-05T060000Z';
 const clock = fixedClock(AT);
 const REPO = resolve(__dirname, '..', '..');
-const debtor = (id: string, name: string) => DebtorSchema.parse({ id, source: { system: 'odoo', connection: 'o', id }, name, kind: 'company' });
+const debtor = (id: string, name: string) =>
+  DebtorSchema.parse({ id, source: { system: 'odoo', connection: 'o', id }, name, kind: 'company' });
 /** The store's first five migrations: a store "from an older release". */
 const OLD_RELEASE = 5;
 
@@ -53,15 +54,32 @@ function world(): World {
 
 async function provider(count: number, extra: Record<string, Migration> = {}): Promise<MigrationProvider> {
   const all = await storeMigrations('sqlite').getMigrations();
-  const migrations = { ...Object.fromEntries(Object.keys(all).sort().slice(0, count).map((n) => [n, all[n]!])), ...extra };
+  const migrations = {
+    ...Object.fromEntries(
+      Object.keys(all)
+        .sort()
+        .slice(0, count)
+        .map((n) => [n, all[n]!]),
+    ),
+    ...extra,
+  };
   return { getMigrations: async () => migrations };
 }
 
 /** Creates the store at `path` with the first `count` migrations and the given debtors. */
-async function makeStore(path: string, count: number, names: string[], extra: Record<string, Migration> = {}): Promise<void> {
+async function makeStore(
+  path: string,
+  count: number,
+  names: string[],
+  extra: Record<string, Migration> = {},
+): Promise<void> {
   const store = (await openSqliteStore(path)) as KyselyStore;
   try {
-    await migrateStore(store.kysely, { driver: 'sqlite', location: store.location, provider: await provider(count, extra) });
+    await migrateStore(store.kysely, {
+      driver: 'sqlite',
+      location: store.location,
+      provider: await provider(count, extra),
+    });
     await store.upsertDebtors(names.map((n, i) => debtor(`d${i + 1}`, n)));
   } finally {
     await store.close();
@@ -146,14 +164,23 @@ describe('recouvra store migrate', () => {
     expect(await debtorNames(backup)).toEqual(['Acme']);
 
     const again = await runStoreMigrate({ config: w.config, clock, json: true });
-    expect(JSON.parse(again.stdout)).toEqual({ location: `the SQLite store ${w.path}`, before: known, pending: [], dryRun: false });
+    expect(JSON.parse(again.stdout)).toEqual({
+      location: `the SQLite store ${w.path}`,
+      before: known,
+      pending: [],
+      dryRun: false,
+    });
   });
 
   it('--dry-run without a store says what creating it applies, and creates nothing', async () => {
     const w = world();
     const r = await runStoreMigrate({ config: w.config, dryRun: true, clock });
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^There is no store at ${escape(w.path)} yet: creating it applies ${(await knownMigrations('sqlite')).length} migration\\(s\\), 0001-initial, `));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^There is no store at ${escape(w.path)} yet: creating it applies ${(await knownMigrations('sqlite')).length} migration\\(s\\), 0001-initial, `,
+      ),
+    );
     expect(existsSync(w.path)).toBe(false);
   });
 
@@ -164,7 +191,11 @@ describe('recouvra store migrate', () => {
       const r = await runStoreMigrate({ config: w.config, dryRun, clock });
       expect(r.exitCode).toBe(1);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(new RegExp(`^the SQLite store ${escape(w.path)} was migrated by a newer version of Recouvra: it holds migration\\(s\\) 9999-from-the-future, .*Upgrade Recouvra`));
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^the SQLite store ${escape(w.path)} was migrated by a newer version of Recouvra: it holds migration\\(s\\) 9999-from-the-future, .*Upgrade Recouvra`,
+        ),
+      );
     }
     // Any other command refuses it the same way.
     const q = await runQuarantine({ config: w.config, clock });
@@ -172,7 +203,10 @@ describe('recouvra store migrate', () => {
     expect(q.stderr).toMatch(/9999-from-the-future/);
     expect(readdirSync(w.dir).filter((f) => f.endsWith('.bak'))).toEqual([]);
     const store = (await openSqliteStore(w.path)) as KyselyStore;
-    expect(await appliedMigrations(store.kysely, 'sqlite')).toEqual([...(await knownMigrations('sqlite')).slice(0, OLD_RELEASE), '9999-from-the-future']);
+    expect(await appliedMigrations(store.kysely, 'sqlite')).toEqual([
+      ...(await knownMigrations('sqlite')).slice(0, OLD_RELEASE),
+      '9999-from-the-future',
+    ]);
     await store.close();
   });
 
@@ -180,7 +214,10 @@ describe('recouvra store migrate', () => {
     const w = world();
     await makeStore(w.path, 99, ['Acme'], FROM_THE_FUTURE);
     const cli = join(REPO, 'dist', 'connector', 'cli', 'main.js');
-    const child = spawn(process.execPath, [cli, 'run', '--config', w.config], { cwd: w.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'run', '--config', w.config], {
+      cwd: w.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
@@ -190,9 +227,14 @@ describe('recouvra store migrate', () => {
     clearTimeout(killer);
     expect(code).not.toBe(0);
     expect(code).not.toBeNull();
-    expect(output).toContain(`the SQLite store ${w.path} was migrated by a newer version of Recouvra: it holds migration(s) 9999-from-the-future`);
+    expect(output).toContain(
+      `the SQLite store ${w.path} was migrated by a newer version of Recouvra: it holds migration(s) 9999-from-the-future`,
+    );
     const store = (await openSqliteStore(w.path)) as KyselyStore;
-    expect(await appliedMigrations(store.kysely, 'sqlite')).toEqual([...(await knownMigrations('sqlite')), '9999-from-the-future']);
+    expect(await appliedMigrations(store.kysely, 'sqlite')).toEqual([
+      ...(await knownMigrations('sqlite')),
+      '9999-from-the-future',
+    ]);
     await store.close();
   }, 90_000);
 
@@ -202,7 +244,9 @@ describe('recouvra store migrate', () => {
     const known = await knownMigrations('sqlite');
     const r = await runQuarantine({ config: w.config, clock });
     expect(r.exitCode).toBe(0);
-    expect(r.stderr).toBe(`the SQLite store ${w.path}: migrated from ${schemaVersion(known.slice(0, OLD_RELEASE))} to ${schemaVersion(known)} (${known.slice(OLD_RELEASE).join(', ')}); the store as it was is kept in ${w.path}.before-${schemaVersion(known)}-${STAMP}.bak\n`);
+    expect(r.stderr).toBe(
+      `the SQLite store ${w.path}: migrated from ${schemaVersion(known.slice(0, OLD_RELEASE))} to ${schemaVersion(known)} (${known.slice(OLD_RELEASE).join(', ')}); the store as it was is kept in ${w.path}.before-${schemaVersion(known)}-${STAMP}.bak\n`,
+    );
   });
 });
 
@@ -215,7 +259,11 @@ describe('recouvra store backup', () => {
       const r = await runStoreBackup({ config: w.config, clock });
       const target = `${w.path}.${STAMP}.bak`;
       expect(r.exitCode).toBe(0);
-      expect(r.stdout).toMatch(new RegExp(`^Backed up the SQLite store ${escape(w.path)} \\(schema ${schemaVersion(await knownMigrations('sqlite'))}\\) to ${escape(target)} \\(\\d+ bytes\\)\\.\n`));
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `^Backed up the SQLite store ${escape(w.path)} \\(schema ${schemaVersion(await knownMigrations('sqlite'))}\\) to ${escape(target)} \\(\\d+ bytes\\)\\.\n`,
+        ),
+      );
       expect(r.stdout).toContain(`recouvra store restore --from ${target}`);
       // quick_check passes and the copy holds the store's own rows and some of the writer's.
       expect(inspectSqliteFile(target)).toEqual({ kind: 'recouvra', migrations: await knownMigrations('sqlite') });
@@ -236,14 +284,22 @@ describe('recouvra store backup', () => {
     const taken = join(w.dir, 'mine.bak');
     writeFileSync(taken, 'a file of the user');
     const refused = await runStoreBackup({ config: w.config, clock, to: taken });
-    expect(refused).toEqual({ exitCode: 1, stdout: '', stderr: `${taken} already exists and Recouvra does not overwrite it: choose another --to\n` });
+    expect(refused).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: `${taken} already exists and Recouvra does not overwrite it: choose another --to\n`,
+    });
     expect(readFileSync(taken, 'utf8')).toBe('a file of the user');
 
     const folder = join(w.dir, 'backups');
     mkdirSync(folder);
     const r = await runStoreBackup({ config: w.config, clock, to: folder, json: true });
     expect(r.exitCode).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ location: `the SQLite store ${w.path}`, backup: join(folder, `store.sqlite.${STAMP}.bak`), schema: schemaVersion(await knownMigrations('sqlite')) });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      location: `the SQLite store ${w.path}`,
+      backup: join(folder, `store.sqlite.${STAMP}.bak`),
+      schema: schemaVersion(await knownMigrations('sqlite')),
+    });
     expect(await debtorNames(join(folder, `store.sqlite.${STAMP}.bak`))).toEqual(['Acme']);
 
     const none = world();
@@ -254,17 +310,33 @@ describe('recouvra store backup', () => {
 
   it('on PostgreSQL prints the pg_dump command without the password, backs up nothing, and exits 1', async () => {
     const w = world();
-    writeFileSync(w.config, 'version: 1\nstore:\n  driver: postgres\n  postgres:\n    url: postgres://recouvra:${PG_PASS}@db.example:5433/ledger\n    schema: recouvra\n');
+    writeFileSync(
+      w.config,
+      'version: 1\nstore:\n  driver: postgres\n  postgres:\n    url: postgres://recouvra:${PG_PASS}@db.example:5433/ledger\n    schema: recouvra\n',
+    );
     const r = await runStoreBackup({ config: w.config, clock, env: { PG_PASS: 'very-secret-password' } });
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toBe(`pg_dump --format=custom --file=recouvra-ledger-${STAMP}.dump --schema=recouvra --dbname=postgres://recouvra@db.example:5433/ledger\n`);
-    expect(r.stderr).toMatch(/^Nothing was backed up: the PostgreSQL store db\.example:5433\/ledger \(schema recouvra\) is backed up with PostgreSQL's pg_dump, .*PGPASSWORD or ~\/\.pgpass/);
+    expect(r.stdout).toBe(
+      `pg_dump --format=custom --file=recouvra-ledger-${STAMP}.dump --schema=recouvra --dbname=postgres://recouvra@db.example:5433/ledger\n`,
+    );
+    expect(r.stderr).toMatch(
+      /^Nothing was backed up: the PostgreSQL store db\.example:5433\/ledger \(schema recouvra\) is backed up with PostgreSQL's pg_dump, .*PGPASSWORD or ~\/\.pgpass/,
+    );
     expect(r.stdout + r.stderr).not.toContain('very-secret-password');
 
-    const restore = await runStoreRestore({ config: w.config, clock, from: 'my dump.dump', env: { PG_PASS: 'very-secret-password' } });
+    const restore = await runStoreRestore({
+      config: w.config,
+      clock,
+      from: 'my dump.dump',
+      env: { PG_PASS: 'very-secret-password' },
+    });
     expect(restore.exitCode).toBe(1);
-    expect(restore.stdout).toBe(`pg_restore --single-transaction --exit-on-error --dbname=postgres://recouvra@db.example:5433/ledger 'my dump.dump'\n`);
-    expect(restore.stderr).toMatch(/^Nothing was restored: .*pg_restore\. Stop the daemon, take a pg_dump of the current state first/);
+    expect(restore.stdout).toBe(
+      `pg_restore --single-transaction --exit-on-error --dbname=postgres://recouvra@db.example:5433/ledger 'my dump.dump'\n`,
+    );
+    expect(restore.stderr).toMatch(
+      /^Nothing was restored: .*pg_restore\. Stop the daemon, take a pg_dump of the current state first/,
+    );
     expect(restore.stdout + restore.stderr).not.toContain('very-secret-password');
   });
 });
@@ -277,13 +349,19 @@ describe('recouvra store restore', () => {
 
     const text = join(w.dir, 'notes.txt');
     writeFileSync(text, 'hello');
-    expect(await run(text)).toEqual({ exitCode: 1, stdout: '', stderr: `${text} is not a SQLite database (it does not start with the SQLite 3 header): nothing was restored\n` });
+    expect(await run(text)).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: `${text} is not a SQLite database (it does not start with the SQLite 3 header): nothing was restored\n`,
+    });
 
     const other = join(w.dir, 'other.sqlite');
     const db = new (sqliteDriver())(other);
     db.exec('create table photos (id integer)');
     db.close();
-    expect((await run(other)).stderr).toBe(`${other} is a SQLite database but not a Recouvra store (it has no migration table or no cases table; tables: photos): nothing was restored\n`);
+    expect((await run(other)).stderr).toBe(
+      `${other} is a SQLite database but not a Recouvra store (it has no migration table or no cases table; tables: photos): nothing was restored\n`,
+    );
 
     // A Recouvra store with a page overwritten.
     const damaged = join(w.dir, 'damaged.sqlite');
@@ -291,15 +369,23 @@ describe('recouvra store restore', () => {
     const bytes = readFileSync(damaged);
     bytes.fill(0x5a, 4096 * 3, 4096 * 4);
     writeFileSync(damaged, bytes);
-    expect((await run(damaged)).stderr).toMatch(new RegExp(`^${escape(damaged)} is a damaged SQLite database \\(.+\\): nothing was restored\n$`));
+    expect((await run(damaged)).stderr).toMatch(
+      new RegExp(`^${escape(damaged)} is a damaged SQLite database \\(.+\\): nothing was restored\n$`),
+    );
 
     const newer = join(w.dir, 'newer.sqlite');
     await makeStore(newer, 99, ['Future'], FROM_THE_FUTURE);
     const refused = await run(newer);
     expect(refused.exitCode).toBe(1);
-    expect(refused.stderr).toMatch(new RegExp(`^${escape(newer)} holds a newer schema than this Recouvra knows \\(migration\\(s\\) 9999-from-the-future; this version goes up to v\\d{4}\\): upgrade Recouvra, then restore it`));
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `^${escape(newer)} holds a newer schema than this Recouvra knows \\(migration\\(s\\) 9999-from-the-future; this version goes up to v\\d{4}\\): upgrade Recouvra, then restore it`,
+      ),
+    );
 
-    expect((await run(join(w.dir, 'absent.bak'))).stderr).toBe(`${join(w.dir, 'absent.bak')} does not exist: nothing was restored\n`);
+    expect((await run(join(w.dir, 'absent.bak'))).stderr).toBe(
+      `${join(w.dir, 'absent.bak')} does not exist: nothing was restored\n`,
+    );
     expect((await run(w.path)).stderr).toBe(`${w.path} is the store itself: nothing to restore\n`);
 
     expect(await debtorNames(w.path)).toEqual(['Current']);
@@ -314,7 +400,9 @@ describe('recouvra store restore', () => {
 
     const refused = await runStoreRestore({ config: w.config, clock, from: backup });
     expect(refused.exitCode).toBe(1);
-    expect(refused.stderr).toBe(`the SQLite store ${w.path} exists: restoring replaces it (it is then kept as store.sqlite.replaced-<time>); add --force to do so. Nothing was restored\n`);
+    expect(refused.stderr).toBe(
+      `the SQLite store ${w.path} exists: restoring replaces it (it is then kept as store.sqlite.replaced-<time>); add --force to do so. Nothing was restored\n`,
+    );
     expect(await debtorNames(w.path)).toEqual(['Current']);
 
     const known = await knownMigrations('sqlite');
@@ -334,7 +422,9 @@ describe('recouvra store restore', () => {
     expect(readdirSync(w.dir).filter((f) => f.includes('.restoring-'))).toEqual([]);
 
     const migrated = await runStoreMigrate({ config: w.config, clock });
-    expect(migrated.stdout).toContain(`the store as it was is kept in ${w.path}.before-${schemaVersion(known)}-${STAMP}.bak`);
+    expect(migrated.stdout).toContain(
+      `the store as it was is kept in ${w.path}.before-${schemaVersion(known)}-${STAMP}.bak`,
+    );
     expect(await debtorNames(w.path)).toEqual(['From the backup']);
   });
 
@@ -344,7 +434,9 @@ describe('recouvra store restore', () => {
     await makeStore(backup, 99, ['Only']);
     const r = await runStoreRestore({ config: w.config, clock, from: backup });
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toBe(`Restored the SQLite store ${w.path} from ${backup} (schema ${schemaVersion(await knownMigrations('sqlite'))}).\n`);
+    expect(r.stdout).toBe(
+      `Restored the SQLite store ${w.path} from ${backup} (schema ${schemaVersion(await knownMigrations('sqlite'))}).\n`,
+    );
     expect(await debtorNames(w.path)).toEqual(['Only']);
   });
 
@@ -382,12 +474,19 @@ describe('recouvra store (command line)', () => {
     await makeStore(w.path, OLD_RELEASE, ['Acme']);
     const exitCode = process.exitCode;
     try {
-      const dry = await captureOutput(() => buildProgram().parseAsync(['node', 'recouvra', 'store', 'migrate', '--dry-run', '--config', w.config]));
+      const dry = await captureOutput(() =>
+        buildProgram().parseAsync(['node', 'recouvra', 'store', 'migrate', '--dry-run', '--config', w.config]),
+      );
       expect(dry.stdout).toContain('(dry run: nothing applied)');
       const to = join(w.dir, 'copy.bak');
-      const backup = await captureOutput(() => buildProgram().parseAsync(['node', 'recouvra', 'store', 'backup', '--config', w.config, '--to', to]));
+      const backup = await captureOutput(() =>
+        buildProgram().parseAsync(['node', 'recouvra', 'store', 'backup', '--config', w.config, '--to', to]),
+      );
       expect(backup.stdout).toContain(`to ${to} (`);
-      expect(inspectSqliteFile(to)).toEqual({ kind: 'recouvra', migrations: (await knownMigrations('sqlite')).slice(0, OLD_RELEASE) });
+      expect(inspectSqliteFile(to)).toEqual({
+        kind: 'recouvra',
+        migrations: (await knownMigrations('sqlite')).slice(0, OLD_RELEASE),
+      });
     } finally {
       process.exitCode = exitCode;
     }
@@ -400,17 +499,29 @@ describeWithPostgres('recouvra store migrate on PostgreSQL', () => {
 
   it('--dry-run lists every migration of a new schema and creates no table; then they apply in one go', async () => {
     const w = world();
-    writeFileSync(w.config, `version: 1\nstore:\n  driver: postgres\n  postgres:\n    url: ${TEST_POSTGRES_URL}\n    schema: ${schema}\n`);
+    writeFileSync(
+      w.config,
+      `version: 1\nstore:\n  driver: postgres\n  postgres:\n    url: ${TEST_POSTGRES_URL}\n    schema: ${schema}\n`,
+    );
     const known = await knownMigrations('postgres');
     const dry = await runStoreMigrate({ config: w.config, clock, dryRun: true });
     expect(dry.exitCode).toBe(0);
-    expect(dry.stdout).toMatch(new RegExp(`^The PostgreSQL store .* \\(schema ${schema}\\) is at schema v0000; ${known.length} migration\\(s\\) pending \\(dry run: nothing applied\\):\n`));
+    expect(dry.stdout).toMatch(
+      new RegExp(
+        `^The PostgreSQL store .* \\(schema ${schema}\\) is at schema v0000; ${known.length} migration\\(s\\) pending \\(dry run: nothing applied\\):\n`,
+      ),
+    );
     expect(dry.stdout).toMatch(/applies them, in one transaction\.\n$/);
     const again = await runStoreMigrate({ config: w.config, clock, dryRun: true, json: true });
     expect(JSON.parse(again.stdout)).toMatchObject({ before: [], pending: known });
 
     const applied = await runStoreMigrate({ config: w.config, clock, json: true });
-    expect(JSON.parse(applied.stdout)).toEqual({ location: expect.stringContaining(schema), before: [], pending: known, dryRun: false });
+    expect(JSON.parse(applied.stdout)).toEqual({
+      location: expect.stringContaining(schema),
+      before: [],
+      pending: known,
+      dryRun: false,
+    });
     const done = await runStoreMigrate({ config: w.config, clock });
     expect(done.stdout).toMatch(/is up to date \(schema v\d{4}\); nothing to migrate\.\n$/);
   });

@@ -10,7 +10,15 @@ import { createLogger } from '../../connector/log/logger';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { AdapterDefinition, AdapterRegistry } from '../../connector/sync/adapter';
 import type { SyncSummary } from '../../connector/sync/sync-connection';
-import { captureOutput, customerMoves, isOpen, ODOO_KEY, startOdoo, writeConfig, type OdooFixture } from './odoo-fixture';
+import {
+  captureOutput,
+  customerMoves,
+  isOpen,
+  ODOO_KEY,
+  startOdoo,
+  writeConfig,
+  type OdooFixture,
+} from './odoo-fixture';
 
 const BAD_KEY = 'not-the-right-key-4711';
 const env = { ...process.env, ODOO_KEY, ODOO_BAD_KEY: BAD_KEY };
@@ -30,7 +38,9 @@ function parseSummaries(stdout: string): SyncSummary[] {
 const pagesFor = (records: number) => Math.floor(records / PAGE_SIZE) + 1;
 
 function customerPartnerCount(fx: OdooFixture): number {
-  return fx.db.call('res.partner', 'search_count', [[['customer_rank', '>', 0], '|', ['is_company', '=', true], ['parent_id', '=', false]]]) as number;
+  return fx.db.call('res.partner', 'search_count', [
+    [['customer_rank', '>', 0], '|', ['is_company', '=', true], ['parent_id', '=', false]],
+  ]) as number;
 }
 
 describe('recouvra sync --once against the Odoo simulator', () => {
@@ -77,7 +87,20 @@ describe('recouvra sync --once against the Odoo simulator', () => {
     const r = await sync({ config, once: true });
     expect(r.exitCode).toBe(0);
     const [head, rule, row] = r.stdout.trimEnd().split('\n');
-    expect(head!.split(/\s+/)).toEqual(['connection', 'read', 'new', 'changed', 'unchanged', 'closed', 'quarantined', 'debtors', 'pages', 'duration', 'reconciled', 'result']);
+    expect(head!.split(/\s+/)).toEqual([
+      'connection',
+      'read',
+      'new',
+      'changed',
+      'unchanged',
+      'closed',
+      'quarantined',
+      'debtors',
+      'pages',
+      'duration',
+      'reconciled',
+      'result',
+    ]);
     expect(rule).toMatch(/^-+( +-+)+$/);
     const cells = row!.split(/\s{2,}/);
     expect(cells[0]).toBe('odoo1');
@@ -87,7 +110,9 @@ describe('recouvra sync --once against the Odoo simulator', () => {
   });
 
   it('sees a payment: the invoice changes and closes', async () => {
-    const [open] = customerMoves(fx.db).filter((m) => isOpen(m) && m.move_type === 'out_invoice' && m.payment_state === 'not_paid');
+    const [open] = customerMoves(fx.db).filter(
+      (m) => isOpen(m) && m.move_type === 'out_invoice' && m.payment_state === 'not_paid',
+    );
     fx.db.payInvoice(open!.id, open!.amount_residual);
 
     const r = await sync({ config, once: true, json: true });
@@ -147,12 +172,26 @@ describe('recouvra sync --once against the Odoo simulator', () => {
     const before = process.exitCode;
     process.env['ODOO_KEY'] = ODOO_KEY;
     try {
-      const { stdout, stderr } = await captureOutput(() => buildProgram().parseAsync(['node', 'recouvra', 'sync', '--config', config]));
+      const { stdout, stderr } = await captureOutput(() =>
+        buildProgram().parseAsync(['node', 'recouvra', 'sync', '--config', config]),
+      );
       expect(process.exitCode).toBe(1);
       expect(stdout).toBe('');
       expect(stderr).toContain('recouvra run');
       process.exitCode = undefined;
-      const ok = await captureOutput(() => buildProgram().parseAsync(['node', 'recouvra', 'sync', '--once', '--config', config, '--connection', 'odoo1', '--json']));
+      const ok = await captureOutput(() =>
+        buildProgram().parseAsync([
+          'node',
+          'recouvra',
+          'sync',
+          '--once',
+          '--config',
+          config,
+          '--connection',
+          'odoo1',
+          '--json',
+        ]),
+      );
       expect(ok.stderr).not.toContain('failed');
       expect(process.exitCode).toBe(0);
       expect(parseSummaries(ok.stdout).map((s) => s.connection)).toEqual(['odoo1']);
@@ -263,7 +302,7 @@ describe('sync progress display', () => {
     for (const e of events) display.update(e);
     display.connectionDone('c1', true);
     display.close();
-    const messages = lines.map((l) => (JSON.parse(l) as { message: string; level: string }));
+    const messages = lines.map((l) => JSON.parse(l) as { message: string; level: string });
     expect(messages.map((m) => m.message)).toEqual([
       'sync c1: debtors done: 2/2 in 200 ms (10/s)',
       'sync c1: reconciliation: listing open ids stopped after 700 in 200 ms (3,500/s)',

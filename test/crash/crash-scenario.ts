@@ -43,7 +43,14 @@ export interface CrashReport {
   cases: number;
   kills: number;
   actions: { done: number; pending: number; failed: number; byKind: Record<string, number>; failures: string[] };
-  email: { sent: number; received: number; distinctReceived: number; resentAfterCrash: number; missing: number; unknown: number };
+  email: {
+    sent: number;
+    received: number;
+    distinctReceived: number;
+    resentAfterCrash: number;
+    missing: number;
+    unknown: number;
+  };
   sms: { sent: number; received: number; duplicates: number; missing: number };
   notes: { written: number; inOdoo: number; duplicates: number };
   journalsAgree: boolean;
@@ -55,18 +62,36 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runCrashScenario(options: CrashOptions): Promise<CrashReport> {
   const dir = mkdtempSync(join(tmpdir(), 'recouvra-crash-'));
-  const db = createOdooDatabase({ version: '18.0', invoices: options.invoices, seed: options.seed, now: () => new Date() });
+  const db = createOdooDatabase({
+    version: '18.0',
+    invoices: options.invoices,
+    seed: options.seed,
+    now: () => new Date(),
+  });
   const odoo = await new OdooSimulator({ db, version: '18.0' }).start();
   const smtp = await startSmtpSink(join(dir, 'mail'));
   const sms = await new SmsSimulator({ seed: options.seed }).start();
   const postal = await new PostalSimulator({ seed: options.seed }).start();
   const storePath = join(dir, 'recouvra.sqlite');
   const config = join(dir, 'recouvra.yaml');
-  writeFileSync(config, configYaml({ storePath, odooUrl: odoo.url, smtpPort: smtp.port, smsUrl: sms.url, postalUrl: postal.url, ...(options.scaledOut ? { scaledOut: options.scaledOut } : {}) }));
-  const openStore = () => (options.scaledOut ? openPostgresStore({ url: options.scaledOut.postgresUrl, schema: options.scaledOut.schema, poolSize: 2 }) : openSqliteStore(storePath));
+  writeFileSync(
+    config,
+    configYaml({
+      storePath,
+      odooUrl: odoo.url,
+      smtpPort: smtp.port,
+      smsUrl: sms.url,
+      postalUrl: postal.url,
+      ...(options.scaledOut ? { scaledOut: options.scaledOut } : {}),
+    }),
+  );
+  const openStore = () =>
+    options.scaledOut
+      ? openPostgresStore({ url: options.scaledOut.postgresUrl, schema: options.scaledOut.schema, poolSize: 2 })
+      : openSqliteStore(storePath);
   const workers = options.workers ?? 1;
   let random = options.seed * 7_919 + 1;
-  const next = () => ((random = (random * 48_271) % 2_147_483_647) / 2_147_483_647);
+  const next = () => (random = (random * 48_271) % 2_147_483_647) / 2_147_483_647;
   let last: ChildProcess[] = [];
   try {
     for (let run = 0; run < options.kills; run++) {
@@ -87,7 +112,10 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashRepo
     for (const child of last) child.kill('SIGTERM');
     for (const [i, child] of last.entries()) {
       const code = await exited(child);
-      if (code !== 0) throw new Error(`a last run exited with ${String(code)}; see ${dir}. The end of its log:\n${logTail(join(dir, `run-last-${i}.log`))}`);
+      if (code !== 0)
+        throw new Error(
+          `a last run exited with ${String(code)}; see ${dir}. The end of its log:\n${logTail(join(dir, `run-last-${i}.log`))}`,
+        );
     }
     return await verify({ openStore, mailDir: join(dir, 'mail'), odooUrl: odoo.url, sms, kills: options.kills });
   } finally {
@@ -102,7 +130,10 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashRepo
 
 export function start(config: string, logFile: string): ChildProcess {
   const out = openSync(logFile, 'a');
-  return spawn(process.execPath, [CLI, 'run', '--config', config], { stdio: ['ignore', out, out], env: { ...process.env, NODE_ENV: 'production' } });
+  return spawn(process.execPath, [CLI, 'run', '--config', config], {
+    stdio: ['ignore', out, out],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }
 
 export function exited(child: ChildProcess): Promise<number | null> {
@@ -112,7 +143,12 @@ export function exited(child: ChildProcess): Promise<number | null> {
 
 /** The last lines of a run's log, for the message of a test that failed on it (the folder is gone on a CI machine). */
 export function logTail(file: string, lines = 15): string {
-  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).map((l) => l.slice(0, 600)).join('\n');
+  return readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .slice(-lines)
+    .map((l) => l.slice(0, 600))
+    .join('\n');
 }
 
 export async function untilLogged(file: string, text: string, timeoutMs: number): Promise<void> {
@@ -142,7 +178,10 @@ async function untilOutboxEmpty(openStore: () => Promise<Store>, timeoutMs: numb
     const store = await openStore();
     try {
       // A row a killed run had taken stays in progress until its lease runs out, then is taken again.
-      const open = [...(await store.listActions({ status: 'pending', limit: 1 })), ...(await store.listActions({ status: 'in_progress', limit: 1 }))];
+      const open = [
+        ...(await store.listActions({ status: 'pending', limit: 1 })),
+        ...(await store.listActions({ status: 'in_progress', limit: 1 })),
+      ];
       if (open.length === 0) return;
     } finally {
       await store.close();
@@ -152,33 +191,69 @@ async function untilOutboxEmpty(openStore: () => Promise<Store>, timeoutMs: numb
   throw new Error(`the outbox did not empty within ${timeoutMs} ms`);
 }
 
-export async function verify(input: { openStore: () => Promise<Store>; mailDir: string; odooUrl: string; sms: SmsSimulator; kills: number }): Promise<CrashReport> {
+export async function verify(input: {
+  openStore: () => Promise<Store>;
+  mailDir: string;
+  odooUrl: string;
+  sms: SmsSimulator;
+  kills: number;
+}): Promise<CrashReport> {
   const store = await input.openStore();
   try {
     const cases = await store.listCases();
     const journal: CaseJournalEntry[] = [];
     for (const c of cases) journal.push(...(await store.readJournal(c.id)));
     const performed = journal.filter((j) => j.type === 'action_performed');
-    const actions = [...(await store.listActions({ status: 'done' })), ...(await store.listActions({ status: 'pending' })), ...(await store.listActions({ status: 'in_progress' })), ...(await store.listActions({ status: 'failed' }))];
+    const actions = [
+      ...(await store.listActions({ status: 'done' })),
+      ...(await store.listActions({ status: 'pending' })),
+      ...(await store.listActions({ status: 'in_progress' })),
+      ...(await store.listActions({ status: 'failed' })),
+    ];
     const byKind: Record<string, number> = {};
     for (const a of actions) byKind[a.kind] = (byKind[a.kind] ?? 0) + 1;
     const done = actions.filter((a) => a.status === 'done');
     const of = (kind: string) => performed.filter((j) => j.data['kind'] === kind);
 
-    const sentIds = of('email').map((j) => j.data['messageId']).filter((x): x is string => typeof x === 'string');
-    const received = readdirSync(input.mailDir).map((f) => /^Message-ID: *(<[^>]+>)/im.exec(readFileSync(join(input.mailDir, f), 'utf8'))?.[1] ?? '');
+    const sentIds = of('email')
+      .map((j) => j.data['messageId'])
+      .filter((x): x is string => typeof x === 'string');
+    const received = readdirSync(input.mailDir).map(
+      (f) => /^Message-ID: *(<[^>]+>)/im.exec(readFileSync(join(input.mailDir, f), 'utf8'))?.[1] ?? '',
+    );
     const distinct = new Set(received);
 
-    const smsKeys = of('sms').filter((j) => j.data['providerId']).map((j) => String(j.data['idempotencyKey']));
+    const smsKeys = of('sms')
+      .filter((j) => j.data['providerId'])
+      .map((j) => String(j.data['idempotencyKey']));
     const smsReceived = input.sms.sent().map((m) => m.idempotencyKey);
 
-    const odoo = new XmlRpcOdooRpc({ baseUrl: input.odooUrl, database: 'demo', login: 'admin', apiKey: 'admin-api-key', timeoutMs: 30_000 });
-    const messages = await odoo.call<{ res_id: number; body: string }[]>('mail.message', 'search_read', { domain: [['model', '=', 'account.move'], ['body', 'ilike', 'recouvra-']], fields: ['res_id', 'body'] }, { isWrite: false });
+    const odoo = new XmlRpcOdooRpc({
+      baseUrl: input.odooUrl,
+      database: 'demo',
+      login: 'admin',
+      apiKey: 'admin-api-key',
+      timeoutMs: 30_000,
+    });
+    const messages = await odoo.call<{ res_id: number; body: string }[]>(
+      'mail.message',
+      'search_read',
+      {
+        domain: [
+          ['model', '=', 'account.move'],
+          ['body', 'ilike', 'recouvra-'],
+        ],
+        fields: ['res_id', 'body'],
+      },
+      { isWrite: false },
+    );
     const markers = messages.map((m) => `${m.res_id}/${/recouvra-[0-9a-f]{20}/.exec(m.body)?.[0] ?? ''}`);
     const noteItems = [...of('ledger_note'), ...of('ledger_activity'), ...of('phone_task')]
       .flatMap((j) => (j.data['items'] as { status: string; ref?: string }[] | undefined) ?? [])
       .filter((i) => i.status === 'written' || i.status === 'already_written');
-    const activities = [...of('ledger_activity'), ...of('phone_task')].flatMap((j) => (j.data['items'] as { status: string }[] | undefined) ?? []).length;
+    const activities = [...of('ledger_activity'), ...of('phone_task')].flatMap(
+      (j) => (j.data['items'] as { status: string }[] | undefined) ?? [],
+    ).length;
 
     return {
       cases: cases.length,
@@ -198,18 +273,39 @@ export async function verify(input: { openStore: () => Promise<Store>; mailDir: 
         missing: sentIds.filter((id) => !distinct.has(id)).length,
         unknown: [...distinct].filter((id) => !sentIds.includes(id)).length,
       },
-      sms: { sent: smsKeys.length, received: smsReceived.length, duplicates: smsReceived.length - new Set(smsReceived).size, missing: smsKeys.filter((k) => !smsReceived.includes(k)).length },
-      notes: { written: noteItems.length - activities, inOdoo: messages.length, duplicates: markers.length - new Set(markers).size },
-      journalsAgree: performed.length === done.length && new Set(performed.map((j) => j.data['actionId'])).size === done.length,
+      sms: {
+        sent: smsKeys.length,
+        received: smsReceived.length,
+        duplicates: smsReceived.length - new Set(smsReceived).size,
+        missing: smsKeys.filter((k) => !smsReceived.includes(k)).length,
+      },
+      notes: {
+        written: noteItems.length - activities,
+        inOdoo: messages.length,
+        duplicates: markers.length - new Set(markers).size,
+      },
+      journalsAgree:
+        performed.length === done.length && new Set(performed.map((j) => j.data['actionId'])).size === done.length,
     };
   } finally {
     await store.close();
   }
 }
 
-function configYaml(p: { storePath: string; odooUrl: string; smtpPort: number; smsUrl: string; postalUrl: string; scaledOut?: CrashOptions['scaledOut'] }): string {
-  const store = p.scaledOut ? `store:\n  driver: postgres\n  postgres: { url: ${JSON.stringify(p.scaledOut.postgresUrl)}, schema: ${p.scaledOut.schema}, poolSize: 4 }` : `store:\n  driver: sqlite\n  sqlite: { path: ${JSON.stringify(p.storePath)} }`;
-  const queue = p.scaledOut ? `queue: { driver: redis, redis: { url: ${JSON.stringify(p.scaledOut.redisUrl)}, prefix: ${p.scaledOut.redisPrefix} } }` : 'queue: { driver: store, pollMs: 50 }';
+function configYaml(p: {
+  storePath: string;
+  odooUrl: string;
+  smtpPort: number;
+  smsUrl: string;
+  postalUrl: string;
+  scaledOut?: CrashOptions['scaledOut'];
+}): string {
+  const store = p.scaledOut
+    ? `store:\n  driver: postgres\n  postgres: { url: ${JSON.stringify(p.scaledOut.postgresUrl)}, schema: ${p.scaledOut.schema}, poolSize: 4 }`
+    : `store:\n  driver: sqlite\n  sqlite: { path: ${JSON.stringify(p.storePath)} }`;
+  const queue = p.scaledOut
+    ? `queue: { driver: redis, redis: { url: ${JSON.stringify(p.scaledOut.redisUrl)}, prefix: ${p.scaledOut.redisPrefix} } }`
+    : 'queue: { driver: store, pollMs: 50 }';
   return `version: 1
 company:
   name: Crash Test SAS
@@ -228,7 +324,12 @@ ${channelsAndConnectionYaml(p)}`;
 }
 
 /** The channels and the Odoo connection of a crash test's configuration, to the simulators of the harness. */
-export function channelsAndConnectionYaml(p: { odooUrl: string; smtpPort: number; smsUrl: string; postalUrl: string }): string {
+export function channelsAndConnectionYaml(p: {
+  odooUrl: string;
+  smtpPort: number;
+  smsUrl: string;
+  postalUrl: string;
+}): string {
   return `channels:
   email:
     host: 127.0.0.1

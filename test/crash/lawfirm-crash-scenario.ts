@@ -19,7 +19,15 @@ import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';
 import { anchoredClock } from '../../connector/time/clock';
 import { writeBackMarker } from '../../mappings/odoo/write-back';
-import { channelsAndConnectionYaml, exited, logTail, start, untilLogged, verify, type CrashReport } from './crash-scenario';
+import {
+  channelsAndConnectionYaml,
+  exited,
+  logTail,
+  start,
+  untilLogged,
+  verify,
+  type CrashReport,
+} from './crash-scenario';
 
 /**
  * The crash test of the whole loop, law firm included: the daemon (the built CLI) runs on a
@@ -89,7 +97,13 @@ export async function runLawFirmCrashScenario(options: LawFirmCrashOptions): Pro
   const anchor = new Date();
   const stopAt = new Date(Date.parse(START) + options.days * DAY_MS);
   const clock = anchoredClock({ start: new Date(START), anchor, speed, stopAt });
-  const db = createOdooDatabase({ version: '18.0', l10nFr: true, invoices: options.invoices, seed: options.seed, now: () => clock.now() });
+  const db = createOdooDatabase({
+    version: '18.0',
+    l10nFr: true,
+    invoices: options.invoices,
+    seed: options.seed,
+    now: () => clock.now(),
+  });
   const odoo = await new OdooSimulator({ db, version: '18.0' }).start();
   const smtp = await startSmtpSink(join(dir, 'mail'));
   const sms = await new SmsSimulator({ startAt: START, speed, seed: options.seed }).start();
@@ -100,8 +114,20 @@ export async function runLawFirmCrashScenario(options: LawFirmCrashOptions): Pro
   const shared = { outbound: join(dir, 'firm', 'outbound'), inbound: join(dir, 'firm', 'inbound') };
   const firm: Firm =
     options.transport === 'file-drop'
-      ? await new FileDropFirm({ ...shared, startAt: START, speed, stopAt: stopAt.toISOString(), seed: options.seed }).start()
-      : await new LawFirmSimulator({ startAt: START, speed, stopAt: stopAt.toISOString(), seed: options.seed, webhook: { url: `http://127.0.0.1:${apiPort}/webhooks/lawfirm`, secret: webhookSecret } }).start();
+      ? await new FileDropFirm({
+          ...shared,
+          startAt: START,
+          speed,
+          stopAt: stopAt.toISOString(),
+          seed: options.seed,
+        }).start()
+      : await new LawFirmSimulator({
+          startAt: START,
+          speed,
+          stopAt: stopAt.toISOString(),
+          seed: options.seed,
+          webhook: { url: `http://127.0.0.1:${apiPort}/webhooks/lawfirm`, secret: webhookSecret },
+        }).start();
   const lawfirmYaml =
     firm instanceof LawFirmSimulator
       ? `  transport: api\n  api: { baseUrl: ${JSON.stringify(firm.url)}, apiKey: ${JSON.stringify(firm.apiKey)}, webhookSecret: "${webhookSecret}" }`
@@ -111,14 +137,30 @@ export async function runLawFirmCrashScenario(options: LawFirmCrashOptions): Pro
   const config = join(dir, 'recouvra.yaml');
   writeFileSync(
     config,
-    configYaml({ policiesDir, storePath, odooUrl: odoo.url, smtpPort: smtp.port, smsUrl: sms.url, postalUrl: postal.url, lawfirmYaml, apiPort, token, clock: { start: START, anchor: anchor.toISOString(), speed, stopAt: stopAt.toISOString() } }),
+    configYaml({
+      policiesDir,
+      storePath,
+      odooUrl: odoo.url,
+      smtpPort: smtp.port,
+      smsUrl: sms.url,
+      postalUrl: postal.url,
+      lawfirmYaml,
+      apiPort,
+      token,
+      clock: { start: START, anchor: anchor.toISOString(), speed, stopAt: stopAt.toISOString() },
+    }),
   );
   const openStore = () => openSqliteStore(storePath);
-  const api = axios.create({ baseURL: `http://127.0.0.1:${apiPort}`, headers: { Authorization: `Bearer ${token}` }, timeout: 5_000, validateStatus: () => true });
+  const api = axios.create({
+    baseURL: `http://127.0.0.1:${apiPort}`,
+    headers: { Authorization: `Bearer ${token}` },
+    timeout: 5_000,
+    validateStatus: () => true,
+  });
   const approver = approveEverything(api);
   const faults = options.faults ? injectFaults({ smtp, odoo, firm, sms, postal }) : undefined;
   let random = options.seed * 7_919 + 1;
-  const next = () => ((random = (random * 48_271) % 2_147_483_647) / 2_147_483_647);
+  const next = () => (random = (random * 48_271) % 2_147_483_647) / 2_147_483_647;
   let last: ReturnType<typeof start> | undefined;
   let kills = 0;
   try {
@@ -144,9 +186,17 @@ export async function runLawFirmCrashScenario(options: LawFirmCrashOptions): Pro
     faults?.stop();
     last.kill('SIGTERM');
     const code = await exited(last);
-    if (code !== 0) throw new Error(`the last run exited with ${String(code)}; see ${dir}. The end of its log:\n${logTail(join(dir, 'run-last.log'))}`);
+    if (code !== 0)
+      throw new Error(
+        `the last run exited with ${String(code)}; see ${dir}. The end of its log:\n${logTail(join(dir, 'run-last.log'))}`,
+      );
     const base = await verify({ openStore, mailDir: join(dir, 'mail'), odooUrl: odoo.url, sms, kills });
-    return { ...base, firm: await verifyFirm(openStore, firm, odoo.url), approvals: approver.count(), faults: faults?.log ?? [] };
+    return {
+      ...base,
+      firm: await verifyFirm(openStore, firm, odoo.url),
+      approvals: approver.count(),
+      faults: faults?.log ?? [],
+    };
   } finally {
     approver.stop();
     faults?.stop();
@@ -188,7 +238,13 @@ function approveEverything(api: ReturnType<typeof axios.create>): { stop(): void
  * drop, damaged, duplicated and out-of-order status files; SMS and postal 503s. Only the 550 may
  * fail a row for good.
  */
-function injectFaults(p: { smtp: Awaited<ReturnType<typeof startSmtpSink>>; odoo: OdooSimulator; firm: Firm; sms: SmsSimulator; postal: PostalSimulator }): { stop(): void; log: string[] } {
+function injectFaults(p: {
+  smtp: Awaited<ReturnType<typeof startSmtpSink>>;
+  odoo: OdooSimulator;
+  firm: Firm;
+  sms: SmsSimulator;
+  postal: PostalSimulator;
+}): { stop(): void; log: string[] } {
   const log: string[] = [];
   const began = Date.now();
   const note = (what: string) => log.push(`${Math.round((Date.now() - began) / 1000)} s: ${what}`);
@@ -241,9 +297,14 @@ async function untilQuiet(openStore: () => Promise<Store>, firm: Firm, timeoutMs
   while (Date.now() < deadline) {
     const store = await openStore();
     try {
-      const open = [...(await store.listActions({ status: 'pending', limit: 1 })), ...(await store.listActions({ status: 'in_progress', limit: 1 }))];
+      const open = [
+        ...(await store.listActions({ status: 'pending', limit: 1 })),
+        ...(await store.listActions({ status: 'in_progress', limit: 1 })),
+      ];
       const dossiers = await store.listDossiers();
-      const applied = new Set((await Promise.all(dossiers.map((d) => store.listProcedureEvents(d.id)))).flat().map((e) => e.id));
+      const applied = new Set(
+        (await Promise.all(dossiers.map((d) => store.listProcedureEvents(d.id)))).flat().map((e) => e.id),
+      );
       const missing = firm.events().filter((e) => !applied.has(`cabinet:${e.id}`));
       const inDoubt = dossiers.filter((d) => d.status === 'prepared');
       why = `${open.length} outbox row(s) open, ${missing.length} event(s) not applied, ${inDoubt.length} dossier(s) in doubt`;
@@ -256,7 +317,11 @@ async function untilQuiet(openStore: () => Promise<Store>, firm: Firm, timeoutMs
   throw new Error(`the daemon did not finish within ${timeoutMs} ms: ${why}`);
 }
 
-async function verifyFirm(openStore: () => Promise<Store>, firm: Firm, odooUrl: string): Promise<LawFirmCrashReport['firm']> {
+async function verifyFirm(
+  openStore: () => Promise<Store>,
+  firm: Firm,
+  odooUrl: string,
+): Promise<LawFirmCrashReport['firm']> {
   const store = await openStore();
   try {
     const files = firm.listFiles();
@@ -277,17 +342,38 @@ async function verifyFirm(openStore: () => Promise<Store>, firm: Firm, odooUrl: 
     }
     let statesOutOfOrder = 0;
     for (const d of dossiers) {
-      const own = applied.filter((e) => e.dossierId === d.id).sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.seq - b.seq));
+      const own = applied
+        .filter((e) => e.dossierId === d.id)
+        .sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.seq - b.seq));
       const latest = own.at(-1);
       if (latest && d.state !== latest.state) statesOutOfOrder++;
     }
-    const odoo = new XmlRpcOdooRpc({ baseUrl: odooUrl, database: 'demo', login: 'admin', apiKey: 'admin-api-key', timeoutMs: 30_000 });
-    const messages = await odoo.call<{ res_id: number; body: string }[]>('mail.message', 'search_read', { domain: [['model', '=', 'account.move'], ['body', 'ilike', 'recouvra-']], fields: ['res_id', 'body'] }, { isWrite: false });
+    const odoo = new XmlRpcOdooRpc({
+      baseUrl: odooUrl,
+      database: 'demo',
+      login: 'admin',
+      apiKey: 'admin-api-key',
+      timeoutMs: 30_000,
+    });
+    const messages = await odoo.call<{ res_id: number; body: string }[]>(
+      'mail.message',
+      'search_read',
+      {
+        domain: [
+          ['model', '=', 'account.move'],
+          ['body', 'ilike', 'recouvra-'],
+        ],
+        fields: ['res_id', 'body'],
+      },
+      { isWrite: false },
+    );
     let notesChecked = 0;
     let notesMismatched = 0;
     for (const d of dossiers) {
       const rows = await store.listActions({ caseId: d.caseId, kind: 'ledger_note', status: 'done' });
-      const claimed = ((d.content['claim'] as { lines: { kind: string }[] } | undefined)?.lines ?? []).filter((l) => l.kind === 'invoice').length;
+      const claimed = ((d.content['claim'] as { lines: { kind: string }[] } | undefined)?.lines ?? []).filter(
+        (l) => l.kind === 'invoice',
+      ).length;
       for (const e of applied.filter((x) => x.dossierId === d.id)) {
         const key = procedureKey(d.caseId, e.id, 'note');
         if (!rows.some((r) => r.idempotencyKey === key)) continue;
@@ -300,7 +386,9 @@ async function verifyFirm(openStore: () => Promise<Store>, firm: Firm, odooUrl: 
       files: files.length,
       unknownFiles: files.filter((f) => !byId.has(f.dossierId)).length,
       casesWithSeveralFiles: [...perCase.values()].filter((n) => n > 1).length,
-      dossiersWithoutTheirFile: dossiers.filter((d) => d.status !== 'rejected' && files.find((f) => f.dossierId === d.id)?.fileId !== d.fileId).length,
+      dossiersWithoutTheirFile: dossiers.filter(
+        (d) => d.status !== 'rejected' && files.find((f) => f.dossierId === d.id)?.fileId !== d.fileId,
+      ).length,
       approvedNotHandedOver,
       events: events.length,
       eventsApplied: new Set(appliedIds).size,
@@ -325,7 +413,9 @@ function compressedPolicies(dir: string): string {
   mkdirSync(out);
   const bundled = join(packageRoot(), 'config/policies');
   for (const file of readdirSync(bundled).filter((f) => f.endsWith('.yaml'))) {
-    const policy = parseYaml(readFileSync(join(bundled, file), 'utf8')) as { steps: { kind?: string; deadlineDays?: number; timing: { after: string; days: number } }[] };
+    const policy = parseYaml(readFileSync(join(bundled, file), 'utf8')) as {
+      steps: { kind?: string; deadlineDays?: number; timing: { after: string; days: number } }[];
+    };
     const deadline = policy.steps.find((s) => s.kind === 'formal_notice')?.deadlineDays ?? 8;
     for (const step of policy.steps) {
       if (step.timing.after !== 'previous_step') continue;

@@ -21,7 +21,16 @@ export function expectTheLoopHeld(report: LawFirmCrashReport): void {
   expect(report.journalsAgree).toBe(true);
   expect(report.firm.files).toBeGreaterThan(0);
   expect(report.firm.events).toBeGreaterThan(0);
-  expect(report.firm).toMatchObject({ unknownFiles: 0, casesWithSeveralFiles: 0, dossiersWithoutTheirFile: 0, approvedNotHandedOver: 0, eventsMissing: 0, eventsAppliedTwice: 0, statesOutOfOrder: 0, notesMismatched: 0 });
+  expect(report.firm).toMatchObject({
+    unknownFiles: 0,
+    casesWithSeveralFiles: 0,
+    dossiersWithoutTheirFile: 0,
+    approvedNotHandedOver: 0,
+    eventsMissing: 0,
+    eventsAppliedTwice: 0,
+    statesOutOfOrder: 0,
+    notesMismatched: 0,
+  });
   expect(report.firm.eventsApplied).toBe(report.firm.events);
   expect(report.firm.notesChecked).toBeGreaterThan(0);
 }

@@ -7,7 +7,17 @@ import { expectTheLoopHeld } from './lawfirm-expectations';
  */
 describe('crash test to the law firm by file drop: SIGKILL and faults through hand-off, status files and notes', () => {
   it('one dossier folder per approved case, none unknown; every status event applied and noted once, even damaged, duplicated or out of order', async () => {
-    const report = await runLawFirmCrashScenario({ invoices: 80, kills: 4, minUpMs: 700, maxUpMs: 2_500, seed: 7, daysPerSecond: 0.5, days: 50, faults: true, transport: 'file-drop' });
+    const report = await runLawFirmCrashScenario({
+      invoices: 80,
+      kills: 4,
+      minUpMs: 700,
+      maxUpMs: 2_500,
+      seed: 7,
+      daysPerSecond: 0.5,
+      days: 50,
+      faults: true,
+      transport: 'file-drop',
+    });
     expect(report.faults.some((f) => f.includes('truncated status files'))).toBe(true);
     expectTheLoopHeld(report);
   }, 420_000);

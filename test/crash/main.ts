@@ -19,17 +19,42 @@ async function main(): Promise<void> {
   let ok = true;
   const out: Record<string, unknown> = {};
   if (only === undefined || only === 'portfolio') {
-    const report = await runCrashScenario({ invoices: Number(process.env.CRASH_INVOICES ?? 5_600), kills, minUpMs: 1_000, maxUpMs: 4_000, seed: 3 });
+    const report = await runCrashScenario({
+      invoices: Number(process.env.CRASH_INVOICES ?? 5_600),
+      kills,
+      minUpMs: 1_000,
+      maxUpMs: 4_000,
+      seed: 3,
+    });
     out['portfolio'] = report;
     ok &&= portfolioOk(report, 1_000);
   }
   if (only === undefined || only === 'lawfirm') {
-    const report = await runLawFirmCrashScenario({ invoices: Number(process.env.CRASH_LAWFIRM_INVOICES ?? 200), kills, minUpMs: 700, maxUpMs: 3_000, seed: 5, daysPerSecond: 0.5, days: Number(process.env.CRASH_DAYS ?? 70), faults: true });
+    const report = await runLawFirmCrashScenario({
+      invoices: Number(process.env.CRASH_LAWFIRM_INVOICES ?? 200),
+      kills,
+      minUpMs: 700,
+      maxUpMs: 3_000,
+      seed: 5,
+      daysPerSecond: 0.5,
+      days: Number(process.env.CRASH_DAYS ?? 70),
+      faults: true,
+    });
     out['lawfirm'] = report;
     ok &&= lawfirmOk(report, kills);
   }
   if (only === undefined || only === 'file-drop') {
-    const report = await runLawFirmCrashScenario({ invoices: Number(process.env.CRASH_LAWFIRM_INVOICES ?? 200), kills, minUpMs: 700, maxUpMs: 3_000, seed: 7, daysPerSecond: 0.5, days: Number(process.env.CRASH_DAYS ?? 70), faults: true, transport: 'file-drop' });
+    const report = await runLawFirmCrashScenario({
+      invoices: Number(process.env.CRASH_LAWFIRM_INVOICES ?? 200),
+      kills,
+      minUpMs: 700,
+      maxUpMs: 3_000,
+      seed: 7,
+      daysPerSecond: 0.5,
+      days: Number(process.env.CRASH_DAYS ?? 70),
+      faults: true,
+      transport: 'file-drop',
+    });
     out['fileDrop'] = report;
     ok &&= lawfirmOk(report, kills);
   }
@@ -46,7 +71,17 @@ async function main(): Promise<void> {
 }
 
 function portfolioOk(report: CrashReport, minCases: number): boolean {
-  return report.cases >= minCases && report.actions.pending === 0 && report.actions.failures.every((f) => DATA_PROBLEM.test(f)) && report.email.missing === 0 && report.email.unknown === 0 && report.sms.duplicates === 0 && report.sms.missing === 0 && report.notes.duplicates === 0 && report.journalsAgree;
+  return (
+    report.cases >= minCases &&
+    report.actions.pending === 0 &&
+    report.actions.failures.every((f) => DATA_PROBLEM.test(f)) &&
+    report.email.missing === 0 &&
+    report.email.unknown === 0 &&
+    report.sms.duplicates === 0 &&
+    report.sms.missing === 0 &&
+    report.notes.duplicates === 0 &&
+    report.journalsAgree
+  );
 }
 
 /**
@@ -79,7 +114,9 @@ async function outagesRun(): Promise<{ report: CrashReport; outages: string[] } 
           while (seen.mailReceived() < mails) await sleep(100);
         };
         await after(1);
-        note(`Redis stopped for 3 s, then started again (its append-only file kept), after ${seen.mailReceived()} e-mail(s)`);
+        note(
+          `Redis stopped for 3 s, then started again (its append-only file kept), after ${seen.mailReceived()} e-mail(s)`,
+        );
         await redis.restart(3_000);
         await after(seen.mailReceived() + 20);
         note(`PostgreSQL stopped for 8 s, then started again, after ${seen.mailReceived()} e-mail(s)`);

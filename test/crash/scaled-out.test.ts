@@ -21,7 +21,12 @@ describeWithPostgres('scaled out on PostgreSQL', () => {
         minUpMs: 1_500,
         maxUpMs: 3_000,
         seed: 23,
-        scaledOut: { postgresUrl: TEST_POSTGRES_URL, schema, redisUrl: TEST_REDIS_URL, redisPrefix: freshRedisPrefix('scaled') },
+        scaledOut: {
+          postgresUrl: TEST_POSTGRES_URL,
+          schema,
+          redisUrl: TEST_REDIS_URL,
+          redisPrefix: freshRedisPrefix('scaled'),
+        },
       });
       expect(report.actions.done).toBeGreaterThan(20);
       expect(report.actions.pending).toBe(0);

@@ -18,8 +18,14 @@ export interface CliProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
-export function startCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[] } = {}): CliProcess {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+export function startCli(
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[] } = {},
+): CliProcess {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+  });
   let text = '';
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
   const onData = (chunk: Buffer) => {
@@ -31,23 +37,33 @@ export function startCli(args: readonly string[], options: { env?: NodeJS.Proces
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((r) => child.once('exit', (code, signal) => r({ code, signal, at: Date.now() })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((r) =>
+    child.once('exit', (code, signal) => r({ code, signal, at: Date.now() })),
+  );
   return {
     child,
     output: () => text,
     waitFor: (pattern, timeoutMs) =>
       new Promise<void>((resolveWait, reject) => {
         if (pattern.test(text)) return resolveWait();
-        const timer = setTimeout(() => reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms; output:\n${text}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms; output:\n${text}`)),
+          timeoutMs,
+        );
         waiters.push({ pattern, resolve: () => (clearTimeout(timer), resolveWait()) });
-        void exited.then(() => setTimeout(() => reject(new Error(`exited without ${String(pattern)}; output:\n${text}`)), 100));
+        void exited.then(() =>
+          setTimeout(() => reject(new Error(`exited without ${String(pattern)}; output:\n${text}`)), 100),
+        );
       }),
     exited,
   };
 }
 
 /** Resolves with the exit, or rejects (after killing the process) when it has not come within `timeoutMs`. */
-export async function exitWithin(cli: CliProcess, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }> {
+export async function exitWithin(
+  cli: CliProcess,
+  timeoutMs: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -74,7 +90,9 @@ export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

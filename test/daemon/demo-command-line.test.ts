@@ -29,15 +29,24 @@ describe('recouvra run (demo) from the command line', () => {
     const out = new Writable({ write: (c: Buffer, _e, done) => void ((banner += c.toString('utf8')), done()) });
     const sink = new Writable({
       write: (c: Buffer, _e, done) => {
-        for (const line of c.toString('utf8').split('\n').filter((l) => l !== '')) log.push(JSON.parse(line) as { level: string; message: string });
+        for (const line of c
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l !== ''))
+          log.push(JSON.parse(line) as { level: string; message: string });
         done();
       },
     });
-    running = await startDaemon({ clockSpeed: 2 * 86_400, demoInvoices: 150, seed: 2, dataDir, manualApproval: true }, out, { log: { level: 'info', format: 'json', transport: new winston.transports.Stream({ stream: sink }) } });
+    running = await startDaemon(
+      { clockSpeed: 2 * 86_400, demoInvoices: 150, seed: 2, dataDir, manualApproval: true },
+      out,
+      { log: { level: 'info', format: 'json', transport: new winston.transports.Stream({ stream: sink }) } },
+    );
     // Long enough for a few demo days, reminders, and some SMS decisions.
     const deadline = Date.now() + 60_000;
     const toldEmails = () => log.some((l) => /^demo day .*\d+ e-mails?/.test(l.message));
-    while (Date.now() < deadline && ((await running.store.listActions({ kind: 'sms' })).length < 3 || !toldEmails())) await sleep(500);
+    while (Date.now() < deadline && ((await running.store.listActions({ kind: 'sms' })).length < 3 || !toldEmails()))
+      await sleep(500);
   }, 90_000);
 
   afterAll(() => running.stop());
@@ -73,7 +82,9 @@ describe('recouvra run (demo) from the command line', () => {
     expect(banner).toContain(`set -a; . ${demo.envFile}; set +a`);
     expect(banner).toContain(`npm run recouvra -- cases list --limit 10 --config ${demo.configFile}`);
     expect(banner).toContain(`npm run recouvra -- approvals --config ${demo.configFile}`);
-    expect(banner).toContain(`curl -s -H "Authorization: Bearer $RECOUVRA_API_TOKEN" '${running.apiUrl!}/cases?limit=5'`);
+    expect(banner).toContain(
+      `curl -s -H "Authorization: Bearer $RECOUVRA_API_TOKEN" '${running.apiUrl!}/cases?limit=5'`,
+    );
     expect(banner).toContain('--manual-approval: steps waiting for approval wait for you');
 
     const env = envOf(demo.envFile);
@@ -90,18 +101,26 @@ describe('recouvra run (demo) from the command line', () => {
     expect(bare.stderr).toContain('environment variable RECOUVRA_API_TOKEN is not set');
     expect(bare.stderr.match(/api\.token/g)).toHaveLength(1);
 
-    const api = await axios.get<{ cases: unknown[] }>(`${running.apiUrl!}/cases?limit=5`, { headers: { Authorization: `Bearer ${env['RECOUVRA_API_TOKEN']!}` } });
+    const api = await axios.get<{ cases: unknown[] }>(`${running.apiUrl!}/cases?limit=5`, {
+      headers: { Authorization: `Bearer ${env['RECOUVRA_API_TOKEN']!}` },
+    });
     expect(api.data.cases).toHaveLength(5);
   });
 
   it('logs one line per demo day, in order, and the routine of every tick only at debug', () => {
-    const days = log.filter((l) => l.message.startsWith('demo day ')).map((l) => /^demo day (\d{4}-\d{2}-\d{2}): /.exec(l.message)?.[1]);
+    const days = log
+      .filter((l) => l.message.startsWith('demo day '))
+      .map((l) => /^demo day (\d{4}-\d{2}-\d{2}): /.exec(l.message)?.[1]);
     expect(days.length).toBeGreaterThanOrEqual(3);
     expect(days.every((d) => d !== undefined)).toBe(true);
     expect([...days].sort()).toEqual(days);
     expect(new Set(days).size).toBe(days.length);
     expect(log.some((l) => /^demo day .*\d+ e-mails?/.test(l.message))).toBe(true);
-    const routine = log.filter((l) => /^(sync odoo-demo: (read|reconciliation: .* 0 to check)|evaluated \d+ case|outbox: \d+ done|tracking: )/.test(l.message));
+    const routine = log.filter((l) =>
+      /^(sync odoo-demo: (read|reconciliation: .* 0 to check)|evaluated \d+ case|outbox: \d+ done|tracking: )/.test(
+        l.message,
+      ),
+    );
     expect(routine).toEqual([]);
   });
 
@@ -117,7 +136,10 @@ describe('recouvra run (demo) from the command line', () => {
     expect(failedForNoNumber).toEqual([]);
     // The demo's customers include some with a landline only or no phone: their SMS are journalled as skipped.
     let skipped = 0;
-    for (const c of await running.store.listCases()) skipped += (await running.store.readJournal(c.id)).filter((j) => j.type === 'note' && /^sms skipped for /.test(j.summary)).length;
+    for (const c of await running.store.listCases())
+      skipped += (await running.store.readJournal(c.id)).filter(
+        (j) => j.type === 'note' && /^sms skipped for /.test(j.summary),
+      ).length;
     expect(skipped).toBeGreaterThan(0);
   });
 

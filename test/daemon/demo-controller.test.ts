@@ -27,7 +27,9 @@ describe('the demo controller', () => {
     try {
       for (let i = 0; i < 100 && (await store.getCase(CASE_ID))!.stage === 'awaiting_approval'; i++) await sleep(20);
       expect((await store.getCase(CASE_ID))!.stage).toBe('formal_notice');
-      expect((await store.readJournal(CASE_ID)).find((j) => j.type === 'approved')?.actor).toMatchObject({ id: 'demo:controller' });
+      expect((await store.readJournal(CASE_ID)).find((j) => j.type === 'approved')?.actor).toMatchObject({
+        id: 'demo:controller',
+      });
     } finally {
       controller.stop();
     }
@@ -36,12 +38,22 @@ describe('the demo controller', () => {
   it('with --manual-approval approves nothing: the step waits for a person', async () => {
     const clock = handClock('2025-03-24T10:00:00.000Z');
     const { logger } = memoryLogger();
-    const controller = startDemoController({ store, clock, timeZone: TIME_ZONE, logger, realPollMs: 10, approve: false });
+    const controller = startDemoController({
+      store,
+      clock,
+      timeZone: TIME_ZONE,
+      logger,
+      realPollMs: 10,
+      approve: false,
+    });
     try {
       await sleep(300);
       clock.set('2025-04-30T10:00:00.000Z');
       await sleep(300);
-      expect((await store.getCase(CASE_ID))!).toMatchObject({ stage: 'awaiting_approval', pendingApproval: { stepId: 'formal-notice' } });
+      expect((await store.getCase(CASE_ID))!).toMatchObject({
+        stage: 'awaiting_approval',
+        pendingApproval: { stepId: 'formal-notice' },
+      });
       expect((await store.readJournal(CASE_ID)).some((j) => j.type === 'approved')).toBe(false);
     } finally {
       controller.stop();
@@ -57,8 +69,20 @@ describe('the demo controller', () => {
       payments = 0;
       return n;
     };
-    const controller = startDemoController({ store, clock, timeZone: TIME_ZONE, logger, realPollMs: 10, approve: false, takePayments });
-    const days = () => lines().map((l) => JSON.parse(l) as { message: string }).map((l) => l.message).filter((m) => m.startsWith('demo day '));
+    const controller = startDemoController({
+      store,
+      clock,
+      timeZone: TIME_ZONE,
+      logger,
+      realPollMs: 10,
+      approve: false,
+      takePayments,
+    });
+    const days = () =>
+      lines()
+        .map((l) => JSON.parse(l) as { message: string })
+        .map((l) => l.message)
+        .filter((m) => m.startsWith('demo day '));
     try {
       await sleep(100);
       expect(days()).toEqual([]);
@@ -67,7 +91,15 @@ describe('the demo controller', () => {
       // The reminder's e-mail and ledger note were decided but never performed here: nothing went out.
       expect(days()).toEqual(['demo day 2025-03-24: 3 payments, 1 waiting for approval']);
       const rows = await store.listActions({ status: 'pending' });
-      for (const a of rows) await store.completeAction({ id: a.id, status: 'done', attempts: 1, lastError: null, at: '2025-03-25T11:00:00.000Z', journal: [] });
+      for (const a of rows)
+        await store.completeAction({
+          id: a.id,
+          status: 'done',
+          attempts: 1,
+          lastError: null,
+          at: '2025-03-25T11:00:00.000Z',
+          journal: [],
+        });
       clock.set('2025-03-26T10:00:00.000Z');
       for (let i = 0; i < 100 && days().length < 2; i++) await sleep(10);
       // reminder-1's e-mail and note, and the activity asking for the formal notice's approval.

@@ -35,11 +35,16 @@ describe('recouvra run (demo)', () => {
     // (a little) until the first registered letter has its proof back, which comes last.
     // The law firm comes last: the run goes on until some file has come back with a few events.
     const deadline = Date.now() + 90_000;
-    const storyTold = async () => (await running.store.listDeliveries()).some((d) => d.proofs.length > 0) && (await running.store.listActions({ kind: 'ledger_note', status: 'done' })).filter((a) => a.idempotencyKey.includes('/procedure/note/')).length >= 3;
+    const storyTold = async () =>
+      (await running.store.listDeliveries()).some((d) => d.proofs.length > 0) &&
+      (await running.store.listActions({ kind: 'ledger_note', status: 'done' })).filter((a) =>
+        a.idempotencyKey.includes('/procedure/note/'),
+      ).length >= 3;
     while (Date.now() < deadline && !(await storyTold())) await sleep(500);
     await running.daemon.stop();
     performed = [];
-    for (const c of await running.store.listCases()) performed.push(...(await running.store.readJournal(c.id)).filter((j) => j.type === 'action_performed'));
+    for (const c of await running.store.listCases())
+      performed.push(...(await running.store.readJournal(c.id)).filter((j) => j.type === 'action_performed'));
   }, 150_000);
 
   afterAll(() => running.stop());
@@ -53,9 +58,13 @@ describe('recouvra run (demo)', () => {
   });
 
   it('every e-mail the journals say was sent reached the SMTP sink, once', () => {
-    const sent = performedOf('email').map((j) => j.data['messageId']).filter((id): id is string => typeof id === 'string');
+    const sent = performedOf('email')
+      .map((j) => j.data['messageId'])
+      .filter((id): id is string => typeof id === 'string');
     const dir = running.demo!.mailDir;
-    const received = readdirSync(dir).map((f) => /^Message-ID: *(<[^>]+>)/im.exec(readFileSync(join(dir, f), 'utf8'))?.[1]);
+    const received = readdirSync(dir).map(
+      (f) => /^Message-ID: *(<[^>]+>)/im.exec(readFileSync(join(dir, f), 'utf8'))?.[1],
+    );
     expect(sent.length).toBeGreaterThan(10);
     expect(received.sort()).toEqual([...sent].sort());
     expect(new Set(received).size).toBe(received.length);
@@ -63,7 +72,9 @@ describe('recouvra run (demo)', () => {
 
   it('every letter and registered letter reached the postal service, once', () => {
     const letters = running.demo!.postal.sent();
-    const journaled = [...performedOf('letter'), ...performedOf('registered_letter')].filter((j) => j.data['providerId']).map((j) => j.data['idempotencyKey']);
+    const journaled = [...performedOf('letter'), ...performedOf('registered_letter')]
+      .filter((j) => j.data['providerId'])
+      .map((j) => j.data['idempotencyKey']);
     expect(letters.some((l) => l.kind === 'registered_letter')).toBe(true);
     expect(letters.map((l) => l.idempotencyKey).sort()).toEqual([...journaled].sort());
   });
@@ -74,7 +85,13 @@ describe('recouvra run (demo)', () => {
     const statuses: string[] = [];
     for (const c of await running.store.listCases()) {
       for (const j of await running.store.readJournal(c.id)) {
-        if (j.type === 'proof_received') proofs.push({ actionId: String(j.data['actionId']), documentId: String(j.data['documentId']), kind: String(j.data['proofKind']), caseId: c.id });
+        if (j.type === 'proof_received')
+          proofs.push({
+            actionId: String(j.data['actionId']),
+            documentId: String(j.data['documentId']),
+            kind: String(j.data['proofKind']),
+            caseId: c.id,
+          });
         if (j.type === 'delivery_status') statuses.push(`${String(j.data['channel'])}:${String(j.data['status'])}`);
       }
     }
@@ -103,7 +120,12 @@ describe('recouvra run (demo)', () => {
     const dossiers = all.filter((d) => !inFlight.includes(d));
     expect(dossiers.length).toBeGreaterThan(0);
     // One file per dossier at the firm, however often the outbox row was performed.
-    expect(files.map((f) => f.dossierId).filter((id) => !inFlight.some((d) => d.id === id)).sort()).toEqual(dossiers.map((d) => d.id).sort());
+    expect(
+      files
+        .map((f) => f.dossierId)
+        .filter((id) => !inFlight.some((d) => d.id === id))
+        .sort(),
+    ).toEqual(dossiers.map((d) => d.id).sort());
     for (const d of dossiers) {
       expect(files.find((f) => f.dossierId === d.id)?.fileId).toBe(d.fileId);
       // Handed over after a formal notice and a controller's approval.
@@ -118,7 +140,9 @@ describe('recouvra run (demo)', () => {
     for (const d of dossiers) {
       const claimed = await claimedReceivables(running.store, d.caseId, d.content as DossierClaimLines);
       const withPdf = claimed.filter((r) => r.kind === 'invoice' && Number(r.source.id) % 2 === 0).map((r) => r.number);
-      const attached = (files.find((f) => f.dossierId === d.id)?.documents ?? []).filter((doc) => doc.kind === 'invoice').map((doc) => doc.name);
+      const attached = (files.find((f) => f.dossierId === d.id)?.documents ?? [])
+        .filter((doc) => doc.kind === 'invoice')
+        .map((doc) => doc.name);
       expect(attached.length).toBe(withPdf.length);
     }
     // The formal notice went with each file as it was sent: the bytes kept when it went out, the
@@ -126,17 +150,26 @@ describe('recouvra run (demo)', () => {
     const mailed = new Set<string>();
     for (const file of readdirSync(running.demo!.mailDir)) {
       const mail = await simpleParser(readFileSync(join(running.demo!.mailDir, file)));
-      for (const a of mail.attachments.filter((x) => x.contentType === 'application/pdf')) mailed.add(createHash('sha256').update(a.content).digest('hex'));
+      for (const a of mail.attachments.filter((x) => x.contentType === 'application/pdf'))
+        mailed.add(createHash('sha256').update(a.content).digest('hex'));
     }
     for (const f of files.filter((x) => dossiers.some((d) => d.id === x.dossierId))) {
       const notices = f.documents.filter((doc) => doc.kind === 'formal_notice');
       expect(notices.length).toBeGreaterThan(0);
-      const kept = (await running.store.listDocuments(dossiers.find((d) => d.id === f.dossierId)!.caseId)).filter((doc) => doc.kind === 'formal_notice');
+      const kept = (await running.store.listDocuments(dossiers.find((d) => d.id === f.dossierId)!.caseId)).filter(
+        (doc) => doc.kind === 'formal_notice',
+      );
       for (const n of notices) expect(kept.map((k) => k.sha256)).toContain(n.sha256);
       const byMail = notices.filter((n) => n.name.includes('email'));
       for (const n of byMail) expect(mailed).toContain(n.sha256);
     }
-    for (const f of files) for (const doc of f.documents.filter((x) => x.kind === 'invoice')) expect((f.dossier as { documents: { name: string; sha256: string | null }[] }).documents.find((x) => x.name === doc.name)?.sha256).toBe(doc.sha256);
+    for (const f of files)
+      for (const doc of f.documents.filter((x) => x.kind === 'invoice'))
+        expect(
+          (f.dossier as { documents: { name: string; sha256: string | null }[] }).documents.find(
+            (x) => x.name === doc.name,
+          )?.sha256,
+        ).toBe(doc.sha256);
     // Every event applied is journalled once, under the firm's id, and comes from the firm's feed.
     const fed = new Set(sim.events().map((e) => e.id));
     const applied = (await Promise.all(dossiers.map((d) => running.store.listProcedureEvents(d.id)))).flat();
@@ -145,8 +178,25 @@ describe('recouvra run (demo)', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const e of applied) expect(fed.has(e.id.replace(/^cabinet-demo:/, ''))).toBe(true);
     // Each event whose note row is done is on every claimed invoice in Odoo, once (not on the credit notes the claim deducts).
-    const odoo = new XmlRpcOdooRpc({ baseUrl: running.demo!.odooUrl, database: 'demo', login: 'admin', apiKey: 'admin-api-key', timeoutMs: 5_000 });
-    const messages = await odoo.call<{ res_id: number; body: string }[]>('mail.message', 'search_read', { domain: [['model', '=', 'account.move'], ['body', 'ilike', 'procédure judiciaire']], fields: ['res_id', 'body'] }, { isWrite: false });
+    const odoo = new XmlRpcOdooRpc({
+      baseUrl: running.demo!.odooUrl,
+      database: 'demo',
+      login: 'admin',
+      apiKey: 'admin-api-key',
+      timeoutMs: 5_000,
+    });
+    const messages = await odoo.call<{ res_id: number; body: string }[]>(
+      'mail.message',
+      'search_read',
+      {
+        domain: [
+          ['model', '=', 'account.move'],
+          ['body', 'ilike', 'procédure judiciaire'],
+        ],
+        fields: ['res_id', 'body'],
+      },
+      { isWrite: false },
+    );
     let checked = 0;
     for (const d of dossiers) {
       const rows = await running.store.listActions({ caseId: d.caseId, kind: 'ledger_note', status: 'done' });
@@ -155,7 +205,9 @@ describe('recouvra run (demo)', () => {
         if (!rows.some((r) => r.idempotencyKey === key)) continue;
         const marker = writeBackMarker(key);
         const carrying = messages.filter((m) => m.body.includes(marker));
-        const claimed = (d.content['claim'] as { lines: { kind: string }[] }).lines.filter((l) => l.kind === 'invoice').length;
+        const claimed = (d.content['claim'] as { lines: { kind: string }[] }).lines.filter(
+          (l) => l.kind === 'invoice',
+        ).length;
         expect(carrying).toHaveLength(claimed);
         expect(new Set(carrying.map((m) => m.res_id)).size).toBe(claimed);
         checked++;
@@ -166,22 +218,47 @@ describe('recouvra run (demo)', () => {
 
   it('the API answers with the cases and the metrics count what was done', async () => {
     const headers = { Authorization: `Bearer ${running.runtime.config.api!.token!}` };
-    const cases = await axios.get<{ cases: { id: string }[]; next: string | null }>(`${running.apiUrl!}/cases?limit=5`, { headers });
+    const cases = await axios.get<{ cases: { id: string }[]; next: string | null }>(
+      `${running.apiUrl!}/cases?limit=5`,
+      { headers },
+    );
     expect(cases.data.cases).toHaveLength(5);
     expect(cases.data.next).toBe(cases.data.cases[4]!.id);
     expect((await axios.get(`${running.apiUrl!}/cases`, { validateStatus: () => true })).status).toBe(401);
     const metrics = await axios.get<string>(`${running.apiUrl!}/metrics`, { responseType: 'text' });
-    const emails = /recouvra_actions_total\{[^}]*channel="email"[^}]*outcome="done"[^}]*\} (\d+)/.exec(metrics.data) ?? /recouvra_actions_total\{[^}]*outcome="done"[^}]*channel="email"[^}]*\} (\d+)/.exec(metrics.data);
+    const emails =
+      /recouvra_actions_total\{[^}]*channel="email"[^}]*outcome="done"[^}]*\} (\d+)/.exec(metrics.data) ??
+      /recouvra_actions_total\{[^}]*outcome="done"[^}]*channel="email"[^}]*\} (\d+)/.exec(metrics.data);
     expect(Number(emails?.[1])).toBe(performedOf('email').length);
   });
 
   it('every note the journals say was written is in Odoo, once per invoice and decision', async () => {
-    const odoo = new XmlRpcOdooRpc({ baseUrl: running.demo!.odooUrl, database: 'demo', login: 'admin', apiKey: 'admin-api-key', timeoutMs: 5_000 });
-    const messages = await odoo.call<{ res_id: number; body: string }[]>('mail.message', 'search_read', { domain: [['model', '=', 'account.move'], ['body', 'ilike', 'recouvra-']], fields: ['res_id', 'body'] }, { isWrite: false });
+    const odoo = new XmlRpcOdooRpc({
+      baseUrl: running.demo!.odooUrl,
+      database: 'demo',
+      login: 'admin',
+      apiKey: 'admin-api-key',
+      timeoutMs: 5_000,
+    });
+    const messages = await odoo.call<{ res_id: number; body: string }[]>(
+      'mail.message',
+      'search_read',
+      {
+        domain: [
+          ['model', '=', 'account.move'],
+          ['body', 'ilike', 'recouvra-'],
+        ],
+        fields: ['res_id', 'body'],
+      },
+      { isWrite: false },
+    );
     const markers = messages.map((m) => `${m.res_id}/${/recouvra-[0-9a-f]{20}/.exec(m.body)?.[0]}`);
     expect(new Set(markers).size).toBe(markers.length);
-    const written = [...performedOf('ledger_note'), ...performedOf('ledger_activity')]
-      .flatMap((j) => (j.data['items'] as { status: string; ref?: string }[]).filter((i) => i.status === 'written' && i.ref?.startsWith('mail.message/')));
+    const written = [...performedOf('ledger_note'), ...performedOf('ledger_activity')].flatMap((j) =>
+      (j.data['items'] as { status: string; ref?: string }[]).filter(
+        (i) => i.status === 'written' && i.ref?.startsWith('mail.message/'),
+      ),
+    );
     expect(written.length).toBeGreaterThan(10);
     expect(messages.length).toBe(written.length);
   });

@@ -19,8 +19,12 @@ describe('the demo data folder', () => {
     const dir = tmp();
     const budget = randomBytes(4096);
     writeFileSync(join(dir, 'budget.xlsx'), budget);
-    await expect(startDaemon({ clockSpeed: 86_400, demoInvoices: 20, seed: 1, dataDir: dir }, silent, { log: { level: 'error' } })).rejects.toThrow(DemoFolderRefused);
-    await expect(startDaemon({ clockSpeed: 86_400, demoInvoices: 20, seed: 1, dataDir: dir }, silent, { log: { level: 'error' } })).rejects.toThrow(`the demo will not use ${dir}: it is not empty (budget.xlsx)`);
+    await expect(
+      startDaemon({ clockSpeed: 86_400, demoInvoices: 20, seed: 1, dataDir: dir }, silent, { log: { level: 'error' } }),
+    ).rejects.toThrow(DemoFolderRefused);
+    await expect(
+      startDaemon({ clockSpeed: 86_400, demoInvoices: 20, seed: 1, dataDir: dir }, silent, { log: { level: 'error' } }),
+    ).rejects.toThrow(`the demo will not use ${dir}: it is not empty (budget.xlsx)`);
     expect(readdirSync(dir)).toEqual(['budget.xlsx']);
     expect(readFileSync(join(dir, 'budget.xlsx')).equals(budget)).toBe(true);
   });
@@ -37,7 +41,9 @@ describe('the demo data folder', () => {
     mkdirSync(join(dir, 'mail'));
     writeFileSync(join(dir, 'mail', 'a.eml'), 'old mail');
     writeFileSync(join(dir, 'recouvra.sqlite'), 'old store');
-    expect(() => prepareDemoFolder(dir)).toThrow(`if it is the folder of an earlier demo, delete it yourself (rm -r ${dir})`);
+    expect(() => prepareDemoFolder(dir)).toThrow(
+      `if it is the folder of an earlier demo, delete it yourself (rm -r ${dir})`,
+    );
     expect(readFileSync(join(dir, 'recouvra.sqlite'), 'utf8')).toBe('old store');
     expect(readFileSync(join(dir, 'mail', 'a.eml'), 'utf8')).toBe('old mail');
   });
@@ -63,14 +69,18 @@ describe('the demo data folder', () => {
 
   it('reuses the folder of an earlier demo run: its store and mail start afresh, a file someone put there stays', async () => {
     const dir = join(tmp(), 'demo');
-    const first = await startDaemon({ clockSpeed: 86_400, demoInvoices: 20, seed: 1, dataDir: dir }, silent, { log: { level: 'error' } });
+    const first = await startDaemon({ clockSpeed: 86_400, demoInvoices: 20, seed: 1, dataDir: dir }, silent, {
+      log: { level: 'error' },
+    });
     await first.stop();
     expect(existsSync(join(dir, 'recouvra.sqlite'))).toBe(true);
     writeFileSync(join(dir, 'mail', 'old.eml'), 'from the first run');
     // Were the old store kept, the second start could not open it.
     writeFileSync(join(dir, 'recouvra.sqlite'), 'left over from the first run');
     writeFileSync(join(dir, 'my-notes.txt'), 'kept');
-    const second = await startDaemon({ clockSpeed: 86_400, demoInvoices: 20, seed: 1, dataDir: dir }, silent, { log: { level: 'error' } });
+    const second = await startDaemon({ clockSpeed: 86_400, demoInvoices: 20, seed: 1, dataDir: dir }, silent, {
+      log: { level: 'error' },
+    });
     try {
       expect(readFileSync(join(dir, 'recouvra.sqlite')).subarray(0, 15).toString()).toBe('SQLite format 3');
       expect(existsSync(join(dir, 'mail', 'old.eml'))).toBe(false);

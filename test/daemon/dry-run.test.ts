@@ -21,7 +21,22 @@ import winston from 'winston';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const silent = new Writable({ write: (_c, _e, done) => done() });
 /** Odoo calls that change nothing. */
-const ODOO_READS = new Set(['search_read', 'read', 'search', 'search_count', 'fields_get', 'read_group', 'name_search', 'context_get', 'check_access_rights', 'has_access', 'version', 'authenticate', 'login', 'server_version']);
+const ODOO_READS = new Set([
+  'search_read',
+  'read',
+  'search',
+  'search_count',
+  'fields_get',
+  'read_group',
+  'name_search',
+  'context_get',
+  'check_access_rights',
+  'has_access',
+  'version',
+  'authenticate',
+  'login',
+  'server_version',
+]);
 
 describe('recouvra run --dry-run (demo)', () => {
   let dataDir: string;
@@ -31,11 +46,15 @@ describe('recouvra run --dry-run (demo)', () => {
 
   beforeAll(async () => {
     dataDir = join(mkdtempSync(join(tmpdir(), 'recouvra-dry-run-')), 'data');
-    running = await startDaemon({ clockSpeed: 2 * 86_400, demoInvoices: 150, seed: 4, dataDir, dryRun: true }, silent, { log: { transport: new winston.transports.Stream({ stream: silent }) } });
+    running = await startDaemon({ clockSpeed: 2 * 86_400, demoInvoices: 150, seed: 4, dataDir, dryRun: true }, silent, {
+      log: { transport: new winston.transports.Stream({ stream: silent }) },
+    });
     // Long enough for reminders to be decided over several demo days, each followed by outbox ticks.
     const deadline = Date.now() + 90_000;
     const started = running.demo!.clock.now().getTime();
-    const enough = async () => running.demo!.clock.now().getTime() - started > 10 * 86_400_000 && (await running.store.listActions({ kind: 'email' })).length >= 20;
+    const enough = async () =>
+      running.demo!.clock.now().getTime() - started > 10 * 86_400_000 &&
+      (await running.store.listActions({ kind: 'email' })).length >= 20;
     while (Date.now() < deadline && !(await enough())) await sleep(500);
     // The work stops (the schedules, the queue); the store stays open for the report and the checks.
     await running.daemon.stop();
@@ -75,20 +94,24 @@ describe('recouvra run --dry-run (demo)', () => {
     const pending = await running.store.listActions({ status: 'pending' });
     expect(report.pending).toBe(pending.length);
     expect(report.rows.map((r) => r.actionId).sort()).toEqual(pending.map((a) => a.id).sort());
-    const byKind = (kinds: { kind: string }[]) => kinds.reduce<Record<string, number>>((m, r) => ({ ...m, [r.kind]: (m[r.kind] ?? 0) + 1 }), {});
+    const byKind = (kinds: { kind: string }[]) =>
+      kinds.reduce<Record<string, number>>((m, r) => ({ ...m, [r.kind]: (m[r.kind] ?? 0) + 1 }), {});
     expect(byKind(report.rows)).toEqual(byKind(pending));
     // The demo configures every channel: each row is due now and would go out, or would fail for a reason.
     expect(report.rows.filter((r) => r.outcome === 'no_channel')).toEqual([]);
     const emails = report.rows.filter((r) => r.kind === 'email' && r.outcome === 'would_send');
     expect(emails.length).toBeGreaterThan(10);
     for (const r of emails) expect(r.detail).toMatch(/^e-mail "/);
-    for (const r of report.rows.filter((x) => x.outcome === 'would_fail')) expect(r.detail).toMatch(/debtor \S+ has no|:/);
+    for (const r of report.rows.filter((x) => x.outcome === 'would_fail'))
+      expect(r.detail).toMatch(/debtor \S+ has no|:/);
   });
 
   it('the summary says what would go out, by kind and channel, in the figures of the report', () => {
     const text = formatDryRunReport(report);
     const send = report.rows.filter((r) => r.outcome === 'would_send');
-    const reminders = send.filter((r) => ['email', 'sms', 'letter', 'registered_letter'].includes(r.kind) && r.template !== 'formal-notice').length;
+    const reminders = send.filter(
+      (r) => ['email', 'sms', 'letter', 'registered_letter'].includes(r.kind) && r.template !== 'formal-notice',
+    ).length;
     expect(text).toContain(`${report.pending} outbox row(s) are pending`);
     expect(text).toContain(`send ${reminders} reminder(s)`);
     const emailLine = new RegExp(`^ {2}e-mail +${send.filter((r) => r.kind === 'email').length} `, 'm');
@@ -100,10 +123,26 @@ describe('recouvra run --dry-run (demo)', () => {
   // Last: it changes the store.
   it('loses nothing: a real dispatch afterwards sends each e-mail the report announced, once', async () => {
     const config = running.runtime.config;
-    const built = buildPerformers({ config, store: running.store, clock: running.demo!.clock, logger: running.runtime.logger, legal: running.runtime.legal, connections: new Map() });
-    const result = await dispatchActions({ store: running.store, performers: { email: built.performers.email! }, clock: running.demo!.clock, logger: running.runtime.logger, limit: 1_000 });
+    const built = buildPerformers({
+      config,
+      store: running.store,
+      clock: running.demo!.clock,
+      logger: running.runtime.logger,
+      legal: running.runtime.legal,
+      connections: new Map(),
+    });
+    const result = await dispatchActions({
+      store: running.store,
+      performers: { email: built.performers.email! },
+      clock: running.demo!.clock,
+      logger: running.runtime.logger,
+      limit: 1_000,
+    });
     await built.close();
-    const announced = report.rows.filter((r) => r.kind === 'email' && r.outcome === 'would_send').map((r) => r.actionId).sort();
+    const announced = report.rows
+      .filter((r) => r.kind === 'email' && r.outcome === 'would_send')
+      .map((r) => r.actionId)
+      .sort();
     // Demo time runs on: rows the report saw as not due yet ('later'), and rows the simulated
     // controller's approvals added after it, may go out too; rows it saw as settled are done
     // without a message. Nothing else.
@@ -111,9 +150,17 @@ describe('recouvra run --dry-run (demo)', () => {
     const outcome = new Map(report.rows.map((r) => [r.actionId, r.outcome]));
     expect(result.failed).toBe(0);
     expect(emails.map((a) => a.id)).toEqual(expect.arrayContaining(announced));
-    const unexplained = emails.filter((a) => !announced.includes(a.id) && outcome.get(a.id) !== 'later' && outcome.get(a.id) !== 'settled' && a.createdAt <= report.at);
+    const unexplained = emails.filter(
+      (a) =>
+        !announced.includes(a.id) &&
+        outcome.get(a.id) !== 'later' &&
+        outcome.get(a.id) !== 'settled' &&
+        a.createdAt <= report.at,
+    );
     expect(unexplained).toEqual([]);
-    expect(readdirSync(running.demo!.mailDir)).toHaveLength(emails.filter((a) => outcome.get(a.id) !== 'settled').length);
+    expect(readdirSync(running.demo!.mailDir)).toHaveLength(
+      emails.filter((a) => outcome.get(a.id) !== 'settled').length,
+    );
   });
 });
 
@@ -134,7 +181,17 @@ describe('recouvra run --dry-run --once (the built CLI)', () => {
     if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npx tsc -p tsconfig.json)`);
     const dir = mkdtempSync(join(tmpdir(), 'recouvra-dry-once-'));
     try {
-      const out = await run(['run', '--dry-run', '--once', '--demo-invoices', '150', '--seed', '4', '--data-dir', join(dir, 'demo')]);
+      const out = await run([
+        'run',
+        '--dry-run',
+        '--once',
+        '--demo-invoices',
+        '150',
+        '--seed',
+        '4',
+        '--data-dir',
+        join(dir, 'demo'),
+      ]);
       expect(out.stderr).toContain('DRY RUN');
       expect(out.code).toBe(0);
       expect(out.stdout).toMatch(/^DRY RUN as of .*: nothing was sent\. \d+ outbox row\(s\) are pending/);

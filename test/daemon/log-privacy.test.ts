@@ -48,12 +48,15 @@ const MALFORMED = [
   { email: 'c.morel@exemple', phone: '+33 6 11 22 33 44 55 66' },
 ];
 
-
 /** A number as stored, in E.164, and as digits only (national and international). */
 function phoneForms(phone: string): string[] {
   const forms = new Set([phone]);
   const digits = phone.replace(/\D/g, '');
-  const e164 = isE164(phone) ? phone : (frenchNumberToE164(phone) ?? frenchNumberToE164(digits) ?? (phone.trim().startsWith('+') ? `+${digits}` : undefined));
+  const e164 = isE164(phone)
+    ? phone
+    : (frenchNumberToE164(phone) ??
+      frenchNumberToE164(digits) ??
+      (phone.trim().startsWith('+') ? `+${digits}` : undefined));
   if (e164) forms.add(e164);
   if (digits.length >= 8) forms.add(digits);
   if (e164?.startsWith('+33')) forms.add(`0${e164.slice(3)}`);
@@ -70,7 +73,9 @@ function strings(value: unknown): string[] {
 function leaks(line: string, needles: readonly Needle[]): Needle[] {
   const text = [line, ...strings(JSON.parse(line))].join('\n');
   const lower = text.toLowerCase();
-  return needles.filter((n) => (n.digits ? new RegExp(`(?<!\\d)${n.value}(?!\\d)`).test(text) : lower.includes(n.value.toLowerCase())));
+  return needles.filter((n) =>
+    n.digits ? new RegExp(`(?<!\\d)${n.value}(?!\\d)`).test(text) : lower.includes(n.value.toLowerCase()),
+  );
 }
 
 describe('the daemon log', () => {
@@ -91,14 +96,24 @@ describe('the daemon log', () => {
   const wrongToken = `wrong-${randomBytes(16).toString('hex')}`;
   let odoo: XmlRpcOdooRpc;
   const readPartners = async () => {
-    const rows = await odoo.call<Partner[]>('res.partner', 'search_read', { domain: [['active', 'in', [true, false]]], fields: PARTNER_FIELDS }, { isWrite: false });
+    const rows = await odoo.call<Partner[]>(
+      'res.partner',
+      'search_read',
+      { domain: [['active', 'in', [true, false]]], fields: PARTNER_FIELDS },
+      { isWrite: false },
+    );
     partners.push(...rows.filter((p) => p.customer_rank > 0 || p.parent_id));
   };
 
   beforeAll(async () => {
     const stream = new Writable({
       write(chunk: Buffer, _encoding, done) {
-        lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+        lines.push(
+          ...chunk
+            .toString('utf8')
+            .split('\n')
+            .filter((l) => l !== ''),
+        );
         done();
       },
     });
@@ -107,7 +122,13 @@ describe('the daemon log', () => {
       log: { level: 'debug', format: 'json', transport: new winston.transports.Stream({ stream }) },
     });
     const demo = running.demo!;
-    odoo = new XmlRpcOdooRpc({ baseUrl: demo.odooUrl, database: 'demo', login: 'admin', apiKey: 'admin-api-key', timeoutMs: 5_000 });
+    odoo = new XmlRpcOdooRpc({
+      baseUrl: demo.odooUrl,
+      database: 'demo',
+      login: 'admin',
+      apiKey: 'admin-api-key',
+      timeoutMs: 5_000,
+    });
     await readPartners();
 
     // Failures on every channel: server errors, refusals, cut connections, requests to slow down.
@@ -123,9 +144,22 @@ describe('the daemon log', () => {
     await sleep(1_500);
 
     // Malformed contact data on a few customers with open invoices: the next sync reads and drops it.
-    const open = await odoo.call<{ partner_id: [number, string] }[]>('account.move', 'search_read', { domain: [['move_type', '=', 'out_invoice'], ['payment_state', 'in', ['not_paid', 'partial']], ['state', '=', 'posted']], fields: ['partner_id'] }, { isWrite: false });
+    const open = await odoo.call<{ partner_id: [number, string] }[]>(
+      'account.move',
+      'search_read',
+      {
+        domain: [
+          ['move_type', '=', 'out_invoice'],
+          ['payment_state', 'in', ['not_paid', 'partial']],
+          ['state', '=', 'posted'],
+        ],
+        fields: ['partner_id'],
+      },
+      { isWrite: false },
+    );
     const ids = [...new Set(open.map((m) => m.partner_id[0]))].slice(0, MALFORMED.length);
-    for (const [i, id] of ids.entries()) await odoo.call('res.partner', 'write', { ids: [id], vals: MALFORMED[i]! }, { isWrite: true });
+    for (const [i, id] of ids.entries())
+      await odoo.call('res.partner', 'write', { ids: [id], vals: MALFORMED[i]! }, { isWrite: true });
     demo.odoo.controls.failNext(1, 429, '1');
     await sleep(2_000);
 
@@ -135,11 +169,14 @@ describe('the daemon log', () => {
     const asked = { validateStatus: () => true };
     const email = partners.find((p) => p.email)!.email as string;
     expect((await axios.get(`${url}/cases`, asked)).status).toBe(401);
-    expect((await axios.get(`${url}/cases`, { ...asked, headers: { Authorization: `Bearer ${wrongToken}` } })).status).toBe(401);
+    expect(
+      (await axios.get(`${url}/cases`, { ...asked, headers: { Authorization: `Bearer ${wrongToken}` } })).status,
+    ).toBe(401);
     const right = { ...asked, headers: { Authorization: `Bearer ${token}` } };
     const cases = await axios.get<{ cases: { id: string }[] }>(`${url}/cases?limit=3`, right);
     expect(cases.status).toBe(200);
-    for (const c of cases.data.cases) expect((await axios.get(`${url}/cases/${encodeURIComponent(c.id)}/journal`, right)).status).toBe(200);
+    for (const c of cases.data.cases)
+      expect((await axios.get(`${url}/cases/${encodeURIComponent(c.id)}/journal`, right)).status).toBe(200);
     expect((await axios.get(`${url}/cases/${encodeURIComponent(email)}`, right)).status).toBe(404);
     expect((await axios.get(`${url}/nowhere/${encodeURIComponent(email)}`, right)).status).toBe(404);
     expect((await axios.post(`${url}/connections/odoo-demo/sync`, undefined, right)).status).toBeLessThan(300);
@@ -171,7 +208,9 @@ describe('the daemon log', () => {
     if (postal) needles.push({ what: 'the postal API key', value: postal.apiKey });
     if (email?.auth) needles.push({ what: 'the SMTP password', value: email.auth.pass });
     for (const c of config.connections) {
-      for (const [k, v] of Object.entries(c as Record<string, unknown>)) if (/key|pass|token|secret/i.test(k) && typeof v === 'string') needles.push({ what: `connection ${c.id} ${k}`, value: v });
+      for (const [k, v] of Object.entries(c as Record<string, unknown>))
+        if (/key|pass|token|secret/i.test(k) && typeof v === 'string')
+          needles.push({ what: `connection ${c.id} ${k}`, value: v });
     }
     return needles.filter((n) => n.value !== '');
   }
@@ -180,7 +219,8 @@ describe('the daemon log', () => {
   async function personalNeedles(): Promise<Needle[]> {
     const needles: Needle[] = [];
     const phone = (who: string, value: string) => {
-      for (const form of phoneForms(value)) needles.push({ what: `phone of ${who}`, value: form, digits: /^\d+$/.test(form) });
+      for (const form of phoneForms(value))
+        needles.push({ what: `phone of ${who}`, value: form, digits: /^\d+$/.test(form) });
     };
     for (const c of await running.store.listCases()) {
       const d = await running.store.getDebtor(c.debtorId);
@@ -188,7 +228,8 @@ describe('the daemon log', () => {
       needles.push({ what: `name of debtor ${d.id}`, value: d.name });
       for (const e of d.emails) needles.push({ what: `e-mail of debtor ${d.id}`, value: e });
       for (const p of d.phones) phone(`debtor ${d.id}`, p);
-      for (const a of d.addresses) for (const l of a.lines) needles.push({ what: `address of debtor ${d.id}`, value: l });
+      for (const a of d.addresses)
+        for (const l of a.lines) needles.push({ what: `address of debtor ${d.id}`, value: l });
     }
     for (const p of partners) {
       const who = `partner ${p.id}`;
@@ -211,7 +252,11 @@ describe('the daemon log', () => {
     const said = (re: RegExp) => parsed.filter((l) => re.test(l.message));
     expect(said(/^sync odoo-demo: read/).length).toBeGreaterThan(0);
     // One line per partner at info, naming the fields set aside, never their values.
-    expect(said(/^sync odoo-demo\/debtors: partner \d+: ignored .*(email \(.*is not valid\)|(phone|mobile) \(not a phone number\))/).length).toBeGreaterThan(0);
+    expect(
+      said(
+        /^sync odoo-demo\/debtors: partner \d+: ignored .*(email \(.*is not valid\)|(phone|mobile) \(not a phone number\))/,
+      ).length,
+    ).toBeGreaterThan(0);
     expect(said(/^evaluated \d+ case/).length).toBeGreaterThan(0);
     expect(said(/^outbox: \d+ done/).length).toBeGreaterThan(0);
     expect(said(/^outbox sms .*(retried|failed)/).length).toBeGreaterThan(0);
@@ -229,7 +274,9 @@ describe('the daemon log', () => {
 
   it('holds no secret', () => {
     const needles = secretNeedles();
-    expect(needles.map((n) => n.what)).toEqual(expect.arrayContaining(['the API token', 'the SMS API key', 'the postal API key', 'connection odoo-demo apiKey']));
+    expect(needles.map((n) => n.what)).toEqual(
+      expect.arrayContaining(['the API token', 'the SMS API key', 'the postal API key', 'connection odoo-demo apiKey']),
+    );
     expect(offending(needles)).toEqual([]);
   });
 
@@ -249,7 +296,9 @@ describe('the daemon log', () => {
 
   it('the search finds every searched value in a line that holds it', async () => {
     const needles = [...secretNeedles(), ...(await personalNeedles())];
-    const missed = needles.filter((n) => leaks(JSON.stringify({ level: 'info', message: `about ${n.value}.` }), [n]).length === 0);
+    const missed = needles.filter(
+      (n) => leaks(JSON.stringify({ level: 'info', message: `about ${n.value}.` }), [n]).length === 0,
+    );
     expect(missed).toEqual([]);
   });
 

@@ -12,7 +12,8 @@ import { configIn, exitWithin, freePort, startCli } from './cli-process';
 
 const DEADLINE_MS = 30_000;
 const env = { RECOUVRA_TEST_API_TOKEN: 'rcv_start_failures_start_failures_0001' };
-const sqlite = (dir: string) => `store:\n  driver: sqlite\n  sqlite: { path: ${JSON.stringify(join(dir, 'recouvra.sqlite'))} }`;
+const sqlite = (dir: string) =>
+  `store:\n  driver: sqlite\n  sqlite: { path: ${JSON.stringify(join(dir, 'recouvra.sqlite'))} }`;
 
 async function failedStart(yaml: (dir: string) => string): Promise<{ code: number | null; output: string }> {
   const { config } = configIn(yaml);
@@ -33,27 +34,43 @@ describe('recouvra run: a start that fails', () => {
     const port = await freePort();
     holder = createServer();
     await new Promise<void>((r) => holder!.listen(port, '127.0.0.1', r));
-    const { code, output } = await failedStart((dir) => `version: 1\n${sqlite(dir)}\napi: { enabled: true, host: 127.0.0.1, port: ${port}, token: "\${RECOUVRA_TEST_API_TOKEN}" }\n`);
+    const { code, output } = await failedStart(
+      (dir) =>
+        `version: 1\n${sqlite(dir)}\napi: { enabled: true, host: 127.0.0.1, port: ${port}, token: "\${RECOUVRA_TEST_API_TOKEN}" }\n`,
+    );
     expect(code).toBe(1);
-    expect(output).toContain(`recouvra run could not start: the API cannot listen on 127.0.0.1:${port}: another process holds that port (EADDRINUSE)`);
+    expect(output).toContain(
+      `recouvra run could not start: the API cannot listen on 127.0.0.1:${port}: another process holds that port (EADDRINUSE)`,
+    );
   });
 
   it('with the PostgreSQL store unreachable: exits 1 and names the server', async () => {
     const port = await freePort();
-    const { code, output } = await failedStart(() => `version: 1\nstore:\n  driver: postgres\n  postgres: { url: "postgres://postgres@127.0.0.1:${port}/test", schema: recouvra_nowhere }\n`);
+    const { code, output } = await failedStart(
+      () =>
+        `version: 1\nstore:\n  driver: postgres\n  postgres: { url: "postgres://postgres@127.0.0.1:${port}/test", schema: recouvra_nowhere }\n`,
+    );
     expect(code).toBe(1);
-    expect(output).toMatch(new RegExp(`recouvra run could not start: cannot open the PostgreSQL store at 127\\.0\\.0\\.1:${port}/test`));
+    expect(output).toMatch(
+      new RegExp(`recouvra run could not start: cannot open the PostgreSQL store at 127\\.0\\.0\\.1:${port}/test`),
+    );
   });
 
   it('with the job queue on a Redis that does not answer: exits 1 and names Redis', async () => {
     const port = await freePort();
-    const { code, output } = await failedStart((dir) => `version: 1\n${sqlite(dir)}\nqueue: { driver: redis, redis: { url: "redis://127.0.0.1:${port}" } }\n`);
+    const { code, output } = await failedStart(
+      (dir) => `version: 1\n${sqlite(dir)}\nqueue: { driver: redis, redis: { url: "redis://127.0.0.1:${port}" } }\n`,
+    );
     expect(code).toBe(1);
-    expect(output).toContain(`recouvra run could not start: the job queue's Redis at redis://127.0.0.1:${port} does not answer within 5000 ms`);
+    expect(output).toContain(
+      `recouvra run could not start: the job queue's Redis at redis://127.0.0.1:${port} does not answer within 5000 ms`,
+    );
   });
 
   it('with a broken configuration: exits 1 and lists every problem', async () => {
-    const { code, output } = await failedStart(() => `version: 1\nstore: { driver: nope }\ndaemon: { syncCron: "often" }\n`);
+    const { code, output } = await failedStart(
+      () => `version: 1\nstore: { driver: nope }\ndaemon: { syncCron: "often" }\n`,
+    );
     expect(code).toBe(1);
     expect(output).toMatch(/recouvra run could not start: configuration .* is invalid: 2 problems/);
     expect(output).toMatch(/store\.driver/);

@@ -60,7 +60,10 @@ describe('recouvra run: start and stop', () => {
       const { dir, config } = configIn((d) => yaml(d, erp.url, 30_000));
       // Says when the first SIGTERM listener has been added: by the CLI's first module, before the others load.
       const marker = join(dir, 'marker.js');
-      writeFileSync(marker, `const on = process.on; process.on = function (event, ...rest) { const r = on.call(this, event, ...rest); if (event === 'SIGTERM') { process.on = on; process.stderr.write('SIGTERM LISTENER\\n'); } return r; };\n`);
+      writeFileSync(
+        marker,
+        `const on = process.on; process.on = function (event, ...rest) { const r = on.call(this, event, ...rest); if (event === 'SIGTERM') { process.on = on; process.stderr.write('SIGTERM LISTENER\\n'); } return r; };\n`,
+      );
       const cli = startCli(['run', '--config', config], { env, nodeArgs: ['--require', marker] });
       await cli.waitFor(/SIGTERM LISTENER/, START_MS);
       cli.child.kill('SIGTERM');
@@ -86,7 +89,14 @@ describe('recouvra run: start and stop', () => {
       const evaluated = said.findIndex((m) => /^evaluated [1-9]\d* case\(s\) as of \d{4}-\d{2}-\d{2}/.test(m));
       expect(synced).toBeGreaterThan(-1);
       expect(evaluated).toBeGreaterThan(synced);
-      for (const label of ['sync odoo', 'reconcile odoo', 'evaluate']) expect(said).toContainEqual(expect.stringMatching(new RegExp(`^schedule ${label} \\(0 0 1 1 \\*\\): next at \\d{4}-01-01 00:00:00 Europe/Paris \\(\\d{4}-12-31T23:00:00\\.000Z\\)$`)));
+      for (const label of ['sync odoo', 'reconcile odoo', 'evaluate'])
+        expect(said).toContainEqual(
+          expect.stringMatching(
+            new RegExp(
+              `^schedule ${label} \\(0 0 1 1 \\*\\): next at \\d{4}-01-01 00:00:00 Europe/Paris \\(\\d{4}-12-31T23:00:00\\.000Z\\)$`,
+            ),
+          ),
+        );
       expect(said).toContainEqual(expect.stringMatching(/^schedule outbox \(\*\/15 \* \* \* \* \*\): next at /));
       cli.child.kill('SIGTERM');
       const exit = await exitWithin(cli, 30_000 + 15_000);
@@ -113,7 +123,9 @@ describe('recouvra run: start and stop', () => {
       expect(exit).toMatchObject({ code: 0, signal: null });
       // Not before the drain timeout: running work had that long to finish.
       expect(exit.at - sent).toBeGreaterThanOrEqual(2_000);
-      expect(messages(cli.output())).toContain('running work did not finish in time; it will be taken again at the next start');
+      expect(messages(cli.output())).toContain(
+        'running work did not finish in time; it will be taken again at the next start',
+      );
     } finally {
       await erp.close();
     }

@@ -1,5 +1,11 @@
 import { loadFrenchLegalData, type LegalData } from '../../connector/claim';
-import { noticeClaim, parseDocumentInput, type DocumentInputRaw, type FormalNoticeInputRaw, type NoticeClaimOptions } from '../../connector/documents';
+import {
+  noticeClaim,
+  parseDocumentInput,
+  type DocumentInputRaw,
+  type FormalNoticeInputRaw,
+  type NoticeClaimOptions,
+} from '../../connector/documents';
 
 /**
  * A creditor in Lyon, a business debtor with two overdue invoices (one partly paid), one
@@ -33,9 +39,30 @@ export function documentInput(over: Partial<DocumentInputRaw> = {}): DocumentInp
       emails: ['compta@dupont-industrie.example'],
     },
     items: [
-      { id: 'odoo:move:12', number: 'FAC-2025-0012', issueDate: '2025-01-10', dueDate: '2025-02-09', total: 120000, open: 120000 },
-      { id: 'odoo:move:31', number: 'FAC-2025-0031', issueDate: '2025-02-03', dueDate: '2025-03-05', total: 84050, open: 54050 },
-      { id: 'odoo:move:44', number: 'FAC-2025-0044', issueDate: '2025-03-20', dueDate: '2025-04-19', total: 30000, open: 30000 },
+      {
+        id: 'odoo:move:12',
+        number: 'FAC-2025-0012',
+        issueDate: '2025-01-10',
+        dueDate: '2025-02-09',
+        total: 120000,
+        open: 120000,
+      },
+      {
+        id: 'odoo:move:31',
+        number: 'FAC-2025-0031',
+        issueDate: '2025-02-03',
+        dueDate: '2025-03-05',
+        total: 84050,
+        open: 54050,
+      },
+      {
+        id: 'odoo:move:44',
+        number: 'FAC-2025-0044',
+        issueDate: '2025-03-20',
+        dueDate: '2025-04-19',
+        total: 30000,
+        open: 30000,
+      },
     ],
     creditNotes: [{ id: 'odoo:move:50', number: 'AV-2025-0003', issueDate: '2025-03-01', open: 15000 }],
     payment: { iban: 'FR76 3000 6000 0112 3456 7890 189', bic: 'AGRIFRPP', reference: 'DUP-2025-001' },
@@ -56,7 +83,14 @@ export function consumerInput(over: Partial<DocumentInputRaw> = {}): DocumentInp
   });
 }
 
-export function formalNoticeInput(base: DocumentInputRaw = documentInput(), options: NoticeClaimOptions = {}, notice: Partial<FormalNoticeInputRaw['notice']> = {}): FormalNoticeInputRaw {
+export function formalNoticeInput(
+  base: DocumentInputRaw = documentInput(),
+  options: NoticeClaimOptions = {},
+  notice: Partial<FormalNoticeInputRaw['notice']> = {},
+): FormalNoticeInputRaw {
   const claim = noticeClaim(parseDocumentInput(base), legalData(), options);
-  return { ...base, notice: { claim, deadlineDays: 8, signatory: { name: 'Claire Durand', title: 'Présidente' }, ...notice } };
+  return {
+    ...base,
+    notice: { claim, deadlineDays: 8, signatory: { name: 'Claire Durand', title: 'Présidente' }, ...notice },
+  };
 }

@@ -1,4 +1,10 @@
-import { DocumentInputError, formalNoticeLetter, renderFormalNoticePdf, toWinAnsi, type DocumentInputRaw } from '../../connector/documents';
+import {
+  DocumentInputError,
+  formalNoticeLetter,
+  renderFormalNoticePdf,
+  toWinAnsi,
+  type DocumentInputRaw,
+} from '../../connector/documents';
 import { consumerInput, documentInput, formalNoticeInput } from './fixtures';
 import { readPdf } from './pdf-text';
 
@@ -16,7 +22,12 @@ describe('formal notice PDF', () => {
 
   test('its creation date and title come from the input, not the clock', async () => {
     const read = await readPdf(await renderFormalNoticePdf(formalNoticeInput()));
-    expect(read.info).toMatchObject({ CreationDate: 'D:20250410000000Z', Title: 'Mise en demeure de payer', Author: 'Atelier Durand SAS', Producer: 'Recouvra' });
+    expect(read.info).toMatchObject({
+      CreationDate: 'D:20250410000000Z',
+      Title: 'Mise en demeure de payer',
+      Author: 'Atelier Durand SAS',
+      Producer: 'Recouvra',
+    });
   });
 
   test('a letter to a company says what French practice expects (reference §5, §1.2, §1.5)', async () => {
@@ -58,9 +69,9 @@ describe('formal notice PDF', () => {
       // deadline, payment, consequences, legal effect
       'dans un délai de 8 jours à compter de la réception de la présente',
       'IBAN FR76 3000 6000 0112 3456 7890 189',
-      "injonction de payer (articles 1405 et suivants du Code de procédure civile)",
+      'injonction de payer (articles 1405 et suivants du Code de procédure civile)',
       'frais et dépens seront sollicités à votre charge',
-      "article 1344 du Code civil",
+      'article 1344 du Code civil',
       // date, place, signature
       'À Lyon, le 10 avril 2025',
       'Fait à Lyon, le 10 avril 2025',
@@ -75,14 +86,17 @@ describe('formal notice PDF', () => {
   });
 
   test('a letter to a consumer claims no penalties, no fixed indemnity and no costs; interest at the legal rate from the notice', async () => {
-    const { text } = await readPdf(await renderFormalNoticePdf(formalNoticeInput(consumerInput(), {}, { deadlineDays: 15, signatory: undefined })));
+    const { text } = await readPdf(
+      await renderFormalNoticePdf(formalNoticeInput(consumerInput(), {}, { deadlineDays: 15, signatory: undefined })),
+    );
     const flat = text.replace(/\s+/g, ' ');
     expect(flat).toContain('Jeanne Martin');
     expect(flat).toContain('articles 1231-6 et 1344-1 du Code civil');
     expect(flat).toContain('dans un délai de 15 jours');
     expect(flat).toContain('Total dû 1 590,50 €');
     expect(flat).toContain('Le service recouvrement');
-    for (const absent of ['D441-5', 'L441-10', 'ndemnité forfaitaire', 'Pénalités', 'à votre charge', 'SIREN 8']) expect(flat).not.toContain(absent);
+    for (const absent of ['D441-5', 'L441-10', 'ndemnité forfaitaire', 'Pénalités', 'à votre charge', 'SIREN 8'])
+      expect(flat).not.toContain(absent);
   });
 
   test('a long statement runs over several numbered pages and keeps every invoice', async () => {
@@ -101,18 +115,35 @@ describe('formal notice PDF', () => {
     for (let p = 1; p <= pages; p++) expect(text).toContain(`Page ${p}/${pages}`);
   });
 
-  test('a letter needs the debtor\'s postal address', () => {
-    const base = documentInput({ debtor: { name: 'Dupont Industrie SAS', kind: 'company', emails: ['compta@dupont-industrie.example'] } });
+  test("a letter needs the debtor's postal address", () => {
+    const base = documentInput({
+      debtor: { name: 'Dupont Industrie SAS', kind: 'company', emails: ['compta@dupont-industrie.example'] },
+    });
     expect(() => formalNoticeLetter(formalNoticeInput(base))).toThrow(DocumentInputError);
-    expect(() => formalNoticeLetter(formalNoticeInput(base))).toThrow("debtor.address: a formal notice letter needs the debtor's postal address");
+    expect(() => formalNoticeLetter(formalNoticeInput(base))).toThrow(
+      "debtor.address: a formal notice letter needs the debtor's postal address",
+    );
   });
 
   test('the letter content: sender and recipient blocks, mentions, default signatory, e-mail only', () => {
-    const letter = formalNoticeLetter(formalNoticeInput(consumerInput(), {}, { signatory: undefined, sentBy: ['email'], place: 'Villeurbanne' }));
-    expect(letter.sender).toEqual(['Atelier Durand SAS', '12 rue des Lilas', '69003 Lyon', 'SIREN 552 100 554', 'recouvrement@atelier-durand.example', '04 72 00 00 00']);
+    const letter = formalNoticeLetter(
+      formalNoticeInput(consumerInput(), {}, { signatory: undefined, sentBy: ['email'], place: 'Villeurbanne' }),
+    );
+    expect(letter.sender).toEqual([
+      'Atelier Durand SAS',
+      '12 rue des Lilas',
+      '69003 Lyon',
+      'SIREN 552 100 554',
+      'recouvrement@atelier-durand.example',
+      '04 72 00 00 00',
+    ]);
     expect(letter.recipient).toEqual(['Jeanne Martin', '8 impasse des Roses', '69100 Villeurbanne']);
     expect(letter.mentions).toEqual(['Copie adressée par courrier électronique', 'Réf. : DUP-2025-001']);
-    expect(letter.signature).toEqual(['Fait à Villeurbanne, le 10 avril 2025', 'Le service recouvrement', 'Atelier Durand SAS']);
+    expect(letter.signature).toEqual([
+      'Fait à Villeurbanne, le 10 avril 2025',
+      'Le service recouvrement',
+      'Atelier Durand SAS',
+    ]);
   });
 });
 

@@ -5,7 +5,15 @@ import { consumerInput, DATE, documentInput, formalNoticeInput, legalData } from
 /** The notice's claim is computeClaim's, on the overdue invoices and the credit notes only. */
 
 function b2bClaimInput(invoices: ClaimInput['invoices']): ClaimInput {
-  return { creditor: { kind: 'company' }, debtor: { kind: 'company' }, currency: 'EUR', contractualRatePercent: null, formalNoticeDate: null, insolvencyOpenedOn: null, invoices };
+  return {
+    creditor: { kind: 'company' },
+    debtor: { kind: 'company' },
+    currency: 'EUR',
+    contractualRatePercent: null,
+    formalNoticeDate: null,
+    insolvencyOpenedOn: null,
+    invoices,
+  };
 }
 
 describe('noticeClaim', () => {
@@ -24,9 +32,30 @@ describe('noticeClaim', () => {
 
     const direct = computeClaim(
       b2bClaimInput([
-        { id: 'odoo:move:12', kind: 'invoice', total: 120000, issueDate: '2025-01-10', dueDate: '2025-02-09', payments: [] },
-        { id: 'odoo:move:31', kind: 'invoice', total: 54050, issueDate: '2025-02-03', dueDate: '2025-03-05', payments: [] },
-        { id: 'odoo:move:50', kind: 'credit_note', total: 15000, issueDate: '2025-03-01', dueDate: '2025-03-01', payments: [] },
+        {
+          id: 'odoo:move:12',
+          kind: 'invoice',
+          total: 120000,
+          issueDate: '2025-01-10',
+          dueDate: '2025-02-09',
+          payments: [],
+        },
+        {
+          id: 'odoo:move:31',
+          kind: 'invoice',
+          total: 54050,
+          issueDate: '2025-02-03',
+          dueDate: '2025-03-05',
+          payments: [],
+        },
+        {
+          id: 'odoo:move:50',
+          kind: 'credit_note',
+          total: 15000,
+          issueDate: '2025-03-01',
+          dueDate: '2025-03-01',
+          payments: [],
+        },
       ]),
       DATE,
       legalData(),
@@ -36,36 +65,67 @@ describe('noticeClaim', () => {
 
   test('with the payment history, interest runs on the full total until each payment, which pays it first (C. civ. 1343-1)', () => {
     const input = documentInput();
-    const items = input.items.map((i) => (i.number === 'FAC-2025-0031' ? { ...i, payments: [{ date: '2025-03-20', amount: 30000 }] } : i));
+    const items = input.items.map((i) =>
+      i.number === 'FAC-2025-0031' ? { ...i, payments: [{ date: '2025-03-20', amount: 30000 }] } : i,
+    );
     const claim = noticeClaim(parseDocumentInput({ ...input, items }), legalData());
     // 840.50 × 13.15 % × 15 / 365 = 4.5422 → 4.54 accrued on 03-20: the 300.00 pay 4.54 of interest, 295.46 of principal;
     // 545.04 × 13.15 % × 21 / 365 = 4.1236 → 4.12 left; principal 540.50 + 4.54 = 545.04
-    expect(claim.invoices.find((i) => i.id === 'odoo:move:31')).toMatchObject({ principal: 54504, interest: 412, imputed: [{ date: '2025-03-20', amount: 30000, toInterest: 454, toPrincipal: 29546 }] });
+    expect(claim.invoices.find((i) => i.id === 'odoo:move:31')).toMatchObject({
+      principal: 54504,
+      interest: 412,
+      imputed: [{ date: '2025-03-20', amount: 30000, toInterest: 454, toPrincipal: 29546 }],
+    });
     // Principal-first: 4.5422 + 540.50 × 13.15 % × 21 / 365 (4.0893) → 8.63 on the ledger's 540.50
-    const principalFirst = noticeClaim(parseDocumentInput({ ...input, items }), legalData(), { imputation: 'principal-first' });
-    expect(principalFirst.invoices.find((i) => i.id === 'odoo:move:31')).toMatchObject({ principal: 54050, interest: 863 });
+    const principalFirst = noticeClaim(parseDocumentInput({ ...input, items }), legalData(), {
+      imputation: 'principal-first',
+    });
+    expect(principalFirst.invoices.find((i) => i.id === 'odoo:move:31')).toMatchObject({
+      principal: 54050,
+      interest: 863,
+    });
   });
 
   test('the letter says which payments paid interest first, and its table shows the principal that leaves', () => {
     const base = documentInput();
-    const items = base.items.map((i) => (i.number === 'FAC-2025-0031' ? { ...i, payments: [{ date: '2025-03-20', amount: 30000 }] } : i));
+    const items = base.items.map((i) =>
+      i.number === 'FAC-2025-0031' ? { ...i, payments: [{ date: '2025-03-20', amount: 30000 }] } : i,
+    );
     const letter = formalNoticeLetter(formalNoticeInput({ ...base, items }));
     const text = JSON.stringify(letter);
-    expect(text).toContain("Conformément à l'article 1343-1 du Code civil, vos paiements partiels ont été imputés d'abord sur les pénalités de retard échus à leur date, soit 4,54");
+    expect(text).toContain(
+      "Conformément à l'article 1343-1 du Code civil, vos paiements partiels ont été imputés d'abord sur les pénalités de retard échus à leur date, soit 4,54",
+    );
     expect(text).toContain('(FAC-2025-0031)');
     expect(text).toContain('545,04');
     // Without partial payments the sentence is not there.
     expect(JSON.stringify(formalNoticeLetter(formalNoticeInput()))).not.toContain('1343-1');
     // A claim whose principal does not match the items plus the interest paid first is refused.
     const claim = noticeClaim(parseDocumentInput({ ...base, items }), legalData(), { imputation: 'principal-first' });
-    const forged = { ...formalNoticeInput({ ...base, items }), notice: { ...formalNoticeInput({ ...base, items }).notice, claim: { ...claim, invoices: claim.invoices.map((i) => (i.id === 'odoo:move:31' ? { ...i, principal: 54504 } : i)), principal: claim.principal + 454 } } };
-    expect(() => formalNoticeLetter(forged)).toThrow(/invoice FAC-2025-0031 has 54504 open in the claim but 54050 in the items/);
+    const forged = {
+      ...formalNoticeInput({ ...base, items }),
+      notice: {
+        ...formalNoticeInput({ ...base, items }).notice,
+        claim: {
+          ...claim,
+          invoices: claim.invoices.map((i) => (i.id === 'odoo:move:31' ? { ...i, principal: 54504 } : i)),
+          principal: claim.principal + 454,
+        },
+      },
+    };
+    expect(() => formalNoticeLetter(forged)).toThrow(
+      /invoice FAC-2025-0031 has 54504 open in the claim but 54050 in the items/,
+    );
   });
 
   test('a payment history that does not add up to the open amount is refused', () => {
     const input = documentInput();
-    const items = input.items.map((i) => (i.number === 'FAC-2025-0031' ? { ...i, payments: [{ date: '2025-03-20', amount: 1 }] } : i));
-    expect(() => parseDocumentInput({ ...input, items })).toThrow('items[1].payments: total minus the listed payments must equal the open amount');
+    const items = input.items.map((i) =>
+      i.number === 'FAC-2025-0031' ? { ...i, payments: [{ date: '2025-03-20', amount: 1 }] } : i,
+    );
+    expect(() => parseDocumentInput({ ...input, items })).toThrow(
+      'items[1].payments: total minus the listed payments must equal the open amount',
+    );
   });
 
   test('consumer: no penalties and no indemnity; legal interest only from an earlier notice', () => {
@@ -79,6 +139,8 @@ describe('noticeClaim', () => {
   test('a claim that cannot be computed is reported as a document problem', () => {
     const input = parseDocumentInput(documentInput({ currency: 'JPY' }));
     expect(() => noticeClaim({ ...input, date: '2031-01-10' }, legalData())).toThrow(/no rate configured for semester/);
-    expect(() => noticeClaim({ ...input, items: input.items.map((i) => ({ ...i, id: 'same' })) }, legalData())).toThrow(DocumentInputError);
+    expect(() => noticeClaim({ ...input, items: input.items.map((i) => ({ ...i, id: 'same' })) }, legalData())).toThrow(
+      DocumentInputError,
+    );
   });
 });

@@ -34,12 +34,17 @@ export interface PdfReading {
 export function readPdf(pdf: Buffer): Promise<PdfReading> {
   const parserPath = require.resolve('pdf-parse');
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, ['-e', SCRIPT, parserPath], { maxBuffer: 32 * 1024 * 1024, timeout: 20_000 }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`pdf-parse failed: ${stderr || error.message}`));
-      const parsed = JSON.parse(stdout) as PdfReading;
-      // Formatted amounts use no-break spaces; compare them as plain spaces.
-      resolve({ ...parsed, text: plainSpaces(parsed.text) });
-    });
+    const child = execFile(
+      process.execPath,
+      ['-e', SCRIPT, parserPath],
+      { maxBuffer: 32 * 1024 * 1024, timeout: 20_000 },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`pdf-parse failed: ${stderr || error.message}`));
+        const parsed = JSON.parse(stdout) as PdfReading;
+        // Formatted amounts use no-break spaces; compare them as plain spaces.
+        resolve({ ...parsed, text: plainSpaces(parsed.text) });
+      },
+    );
     child.stdin?.end(pdf);
   });
 }

@@ -6,7 +6,13 @@ import { readPdf } from './pdf-text';
 describe('reminder letter', () => {
   it('prints the second reminder by post: letterhead, statement, no formal-notice wording', async () => {
     const letter = reminderLetter('reminder-2', documentInput());
-    expect(letter.recipient).toEqual(['Dupont Industrie SAS', '3 avenue de la Gare', 'Bâtiment B', '38000 Grenoble', 'SIREN 812 345 676']);
+    expect(letter.recipient).toEqual([
+      'Dupont Industrie SAS',
+      '3 avenue de la Gare',
+      'Bâtiment B',
+      '38000 Grenoble',
+      'SIREN 812 345 676',
+    ]);
     expect(letter.title).toBe(renderReminder('reminder-2', documentInput()).subject);
     const { text } = await readPdf(await renderLetter(letter));
     expect(text).toContain('Atelier Durand SAS');

@@ -1,4 +1,10 @@
-import { DocumentInputError, noticeClaim, parseDocumentInput, renderTemplate, type DocumentInputRaw } from '../../connector/documents';
+import {
+  DocumentInputError,
+  noticeClaim,
+  parseDocumentInput,
+  renderTemplate,
+  type DocumentInputRaw,
+} from '../../connector/documents';
 import { formatMoney } from '../../connector/model';
 import { consumerInput, documentInput, formalNoticeInput, legalData } from './fixtures';
 import { plainSpaces } from './pdf-text';
@@ -35,23 +41,44 @@ describe('e-mail templates', () => {
     expect(render(template, inputFor(template)).subject).toBe(subject);
   });
 
-  test.each(TEMPLATES)('%s states every overdue invoice with its dates, days late and open amount, in text and HTML', (template) => {
-    const { text, html } = render(template, inputFor(template));
-    expect(text).toContain('Facture FAC-2025-0012 du 10/01/2025, échue le 09/02/2025 (60 jours de retard) : 1 200,00 €');
-    expect(text).toContain('Facture FAC-2025-0031 du 03/02/2025, échue le 05/03/2025 (36 jours de retard) : 540,50 €');
-    expect(text).toContain('Avoir AV-2025-0003 du 01/03/2025 : -150,00 €');
-    for (const cell of ['FAC-2025-0012', '10/01/2025', '09/02/2025', '>60<', '1 200,00 €', 'FAC-2025-0031', '>36<', '540,50 €', 'AV-2025-0003', '-150,00 €']) {
-      expect(html).toContain(cell);
-    }
-    expect(html).toMatch(/^<!DOCTYPE html>\n<html lang="fr">/);
-  });
+  test.each(TEMPLATES)(
+    '%s states every overdue invoice with its dates, days late and open amount, in text and HTML',
+    (template) => {
+      const { text, html } = render(template, inputFor(template));
+      expect(text).toContain(
+        'Facture FAC-2025-0012 du 10/01/2025, échue le 09/02/2025 (60 jours de retard) : 1 200,00 €',
+      );
+      expect(text).toContain(
+        'Facture FAC-2025-0031 du 03/02/2025, échue le 05/03/2025 (36 jours de retard) : 540,50 €',
+      );
+      expect(text).toContain('Avoir AV-2025-0003 du 01/03/2025 : -150,00 €');
+      for (const cell of [
+        'FAC-2025-0012',
+        '10/01/2025',
+        '09/02/2025',
+        '>60<',
+        '1 200,00 €',
+        'FAC-2025-0031',
+        '>36<',
+        '540,50 €',
+        'AV-2025-0003',
+        '-150,00 €',
+      ]) {
+        expect(html).toContain(cell);
+      }
+      expect(html).toMatch(/^<!DOCTYPE html>\n<html lang="fr">/);
+    },
+  );
 
-  test.each(['reminder-1', 'reminder-2'])('%s nets the credit notes: 1 740,50 € overdue - 150,00 € = 1 590,50 €', (template) => {
-    const { text } = render(template, documentInput());
-    expect(text).toContain('Total échu : 1 740,50 €');
-    expect(text).toContain('Avoirs déduits : -150,00 €');
-    expect(text).toContain('Reste à régler : 1 590,50 €');
-  });
+  test.each(['reminder-1', 'reminder-2'])(
+    '%s nets the credit notes: 1 740,50 € overdue - 150,00 € = 1 590,50 €',
+    (template) => {
+      const { text } = render(template, documentInput());
+      expect(text).toContain('Total échu : 1 740,50 €');
+      expect(text).toContain('Avoirs déduits : -150,00 €');
+      expect(text).toContain('Reste à régler : 1 590,50 €');
+    },
+  );
 
   test('the courtesy reminder lists what falls due, and what is already overdue', () => {
     const { text } = render('reminder-pre-due', documentInput());
@@ -67,7 +94,7 @@ describe('e-mail templates', () => {
     expect(text).not.toMatch(/mise en demeure|injonction|judiciaire|L441-10/i);
   });
 
-  test('every e-mail says who processes the debtor\'s data and how to reach them (GDPR)', () => {
+  test("every e-mail says who processes the debtor's data and how to reach them (GDPR)", () => {
     for (const template of TEMPLATES) {
       const { text } = render(template, inputFor(template));
       expect(text).toContain('intérêt légitime (article 6.1.f du RGPD)');
@@ -77,21 +104,36 @@ describe('e-mail templates', () => {
   });
 
   test('payment instructions appear when given and not otherwise', () => {
-    expect(render('reminder-1', documentInput()).text).toContain('IBAN FR76 3000 6000 0112 3456 7890 189 (BIC AGRIFRPP), en indiquant la référence DUP-2025-001');
+    expect(render('reminder-1', documentInput()).text).toContain(
+      'IBAN FR76 3000 6000 0112 3456 7890 189 (BIC AGRIFRPP), en indiquant la référence DUP-2025-001',
+    );
     expect(render('reminder-1', documentInput({ payment: undefined })).text).not.toContain('IBAN');
-    expect(render('reminder-1', documentInput({ payment: { url: 'https://pay.example/x' } })).text).toContain('régler en ligne : https://pay.example/x');
+    expect(render('reminder-1', documentInput({ payment: { url: 'https://pay.example/x' } })).text).toContain(
+      'régler en ligne : https://pay.example/x',
+    );
   });
 });
 
 describe('B2B and consumer wording', () => {
   test.each([
     // template, debtor, must contain, must not contain
-    ['reminder-2', 'company', ['indemnité forfaitaire pour frais de recouvrement de 40,00 € par facture', 'L441-10', 'D441-5'], []],
+    [
+      'reminder-2',
+      'company',
+      ['indemnité forfaitaire pour frais de recouvrement de 40,00 € par facture', 'L441-10', 'D441-5'],
+      [],
+    ],
     ['reminder-2', 'individual', [], ['indemnité', 'L441-10', 'D441-5', 'pénalités', '40,00']],
     [
       'formal-notice',
       'company',
-      ['Pénalités de retard arrêtées au 10/04/2025 : 32,95 €', 'Indemnité forfaitaire pour frais de recouvrement (2 × 40,00 €) : 80,00 €', 'L441-10 II', 'D441-5', 'frais et dépens seront sollicités à votre charge'],
+      [
+        'Pénalités de retard arrêtées au 10/04/2025 : 32,95 €',
+        'Indemnité forfaitaire pour frais de recouvrement (2 × 40,00 €) : 80,00 €',
+        'L441-10 II',
+        'D441-5',
+        'frais et dépens seront sollicités à votre charge',
+      ],
       ['1344-1'],
     ],
     [
@@ -115,7 +157,9 @@ describe('B2B and consumer wording', () => {
   });
 
   test('the fixed indemnity of the second reminder comes from the configured figure, never a constant', () => {
-    expect(render('reminder-2', documentInput({ fixedIndemnity: { amount: 4500, currency: 'EUR' } })).text).toContain('de 45,00 € par facture');
+    expect(render('reminder-2', documentInput({ fixedIndemnity: { amount: 4500, currency: 'EUR' } })).text).toContain(
+      'de 45,00 € par facture',
+    );
     const without = render('reminder-2', documentInput({ fixedIndemnity: undefined })).text;
     expect(without).toContain('indemnité forfaitaire pour frais de recouvrement par facture');
     expect(without).not.toContain('40,00');
@@ -123,27 +167,40 @@ describe('B2B and consumer wording', () => {
 });
 
 describe('formal notice cover e-mail', () => {
-  test('its totals are computeClaim\'s, in minor units formatted once', () => {
+  test("its totals are computeClaim's, in minor units formatted once", () => {
     const input = formalNoticeInput();
     const claim = input.notice.claim;
     expect([claim.principal, claim.interest, claim.indemnity, claim.total]).toEqual([159050, 3295, 8000, 170345]);
     const { text } = render('formal-notice', input);
-    expect(text).toContain(`Principal restant dû (net des avoirs) : ${plainSpaces(formatMoney(claim.principal, 'EUR'))}`);
+    expect(text).toContain(
+      `Principal restant dû (net des avoirs) : ${plainSpaces(formatMoney(claim.principal, 'EUR'))}`,
+    );
     expect(text).toContain('Total dû : 1 703,45 €');
-    expect(text).toContain('nous vous mettons en demeure de nous régler la somme totale de 1 703,45 € dans un délai de 8 jours à compter de la réception de la présente');
+    expect(text).toContain(
+      'nous vous mettons en demeure de nous régler la somme totale de 1 703,45 € dans un délai de 8 jours à compter de la réception de la présente',
+    );
     expect(text).toContain('Taux appliqués : 1er semestre 2025 : 13,15 %');
     expect(text).toContain('taux de refinancement de la Banque centrale européenne majoré de 10 points');
-    expect(text).toContain('Facture FAC-2025-0012 du 10/01/2025, échue le 09/02/2025 (60 jours de retard) : 1 200,00 €, pénalités de retard 25,94 €, indemnité forfaitaire 40,00 €');
+    expect(text).toContain(
+      'Facture FAC-2025-0012 du 10/01/2025, échue le 09/02/2025 (60 jours de retard) : 1 200,00 €, pénalités de retard 25,94 €, indemnité forfaitaire 40,00 €',
+    );
     expect(text).toContain('également adressée ce jour par lettre recommandée');
   });
 
-  test('the deadline is the policy step\'s', () => {
-    expect(render('formal-notice', formalNoticeInput(consumerInput(), {}, { deadlineDays: 15 })).text).toContain('dans un délai de 15 jours');
-    expect(render('formal-notice', formalNoticeInput(documentInput(), {}, { deadlineDays: 1 })).text).toContain('dans un délai de 1 jour à compter');
+  test("the deadline is the policy step's", () => {
+    expect(render('formal-notice', formalNoticeInput(consumerInput(), {}, { deadlineDays: 15 })).text).toContain(
+      'dans un délai de 15 jours',
+    );
+    expect(render('formal-notice', formalNoticeInput(documentInput(), {}, { deadlineDays: 1 })).text).toContain(
+      'dans un délai de 1 jour à compter',
+    );
   });
 
   test('a contractual rate, and the legal floor when it is too low, are named as such', () => {
-    const contractual = render('formal-notice', formalNoticeInput(documentInput(), { contractualRatePercent: 15 })).text;
+    const contractual = render(
+      'formal-notice',
+      formalNoticeInput(documentInput(), { contractualRatePercent: 15 }),
+    ).text;
     expect(contractual).toContain('au taux prévu par nos conditions générales de vente');
     expect(contractual).toContain('1er semestre 2025 : 15,00 %');
     // 2025-H1 legal rate "autres cas" 3.71 % × 3 = 11.13 %.
@@ -160,14 +217,19 @@ describe('formal notice cover e-mail', () => {
   });
 
   test('a claim that does not match the listed invoices is refused, with every mismatch', () => {
-    const claimForOther = noticeClaim(parseDocumentInput(documentInput({ items: [documentInput().items[0]!], creditNotes: [] })), legalData());
+    const claimForOther = noticeClaim(
+      parseDocumentInput(documentInput({ items: [documentInput().items[0]!], creditNotes: [] })),
+      legalData(),
+    );
     const input = { ...documentInput(), notice: { claim: claimForOther, deadlineDays: 8 } };
     expect(problemsOf(() => renderTemplate('formal-notice', input))).toEqual([
       'notice.claim.invoices: overdue invoice FAC-2025-0031 (id odoo:move:31) is missing from the claim',
       'notice.claim.invoices: credit note AV-2025-0003 (id odoo:move:50) is missing from the claim',
     ]);
     const usd = { ...formalNoticeInput(), currency: 'USD' };
-    expect(problemsOf(() => renderTemplate('formal-notice', usd))).toEqual(['notice.claim.currency: EUR, but the document is in USD']);
+    expect(problemsOf(() => renderTemplate('formal-notice', usd))).toEqual([
+      'notice.claim.currency: EUR, but the document is in USD',
+    ]);
   });
 
   test('nothing is demanded when the credit notes cover the overdue invoices', () => {
@@ -195,8 +257,12 @@ describe('input problems', () => {
   });
 
   test('a reminder with nothing overdue, or a courtesy reminder with nothing to fall due, is refused', () => {
-    expect(problemsOf(() => renderTemplate('reminder-1', documentInput({ date: '2025-01-15' })))).toEqual(['items: no invoice is overdue at the document date']);
-    expect(problemsOf(() => renderTemplate('reminder-pre-due', documentInput({ date: '2025-06-01' })))).toEqual(['items: no invoice is still to fall due at the document date']);
+    expect(problemsOf(() => renderTemplate('reminder-1', documentInput({ date: '2025-01-15' })))).toEqual([
+      'items: no invoice is overdue at the document date',
+    ]);
+    expect(problemsOf(() => renderTemplate('reminder-pre-due', documentInput({ date: '2025-06-01' })))).toEqual([
+      'items: no invoice is still to fall due at the document date',
+    ]);
   });
 
   test('names are escaped in HTML', () => {

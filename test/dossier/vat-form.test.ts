@@ -17,16 +17,33 @@ describe('the debtor VAT number in the dossier', () => {
   afterEach(() => store.close());
 
   const build = async (vat: string) => {
-    const world = b2bWorld({ debtor: { ...DEBTORS.merchant, registration: { ...DEBTORS.merchant.registration, vat } } });
+    const world = b2bWorld({
+      debtor: { ...DEBTORS.merchant, registration: { ...DEBTORS.merchant.registration, vat } },
+    });
     const caseId = await seedWorld(store, world);
-    await recordEscalation(store, caseId, world.policy, '2026-04-20', world.items.map((r) => r.id));
-    return buildDossier(store, caseId, '2026-04-20', { legal: LEGAL, procedures: PROCEDURES, policy: world.policy, creditor: CREDITOR, timeZone: TIME_ZONE, clock: fixedClock('2026-04-20T10:00:00Z') });
+    await recordEscalation(
+      store,
+      caseId,
+      world.policy,
+      '2026-04-20',
+      world.items.map((r) => r.id),
+    );
+    return buildDossier(store, caseId, '2026-04-20', {
+      legal: LEGAL,
+      procedures: PROCEDURES,
+      policy: world.policy,
+      creditor: CREDITOR,
+      timeZone: TIME_ZONE,
+      clock: fixedClock('2026-04-20T10:00:00Z'),
+    });
   };
 
   it('left out with a warning when it is not in its plain form', async () => {
     const dossier = await build('CHE-252.770.490TVA');
     expect(dossier.debtor.vat).toBeUndefined();
-    expect(dossier.warnings).toContain("le numéro de TVA « CHE-252.770.490TVA » de la comptabilité n'a pas la forme d'un numéro de TVA intracommunautaire (deux lettres, puis 2 à 13 lettres ou chiffres) : il est omis ; le vérifier (VIES) avant toute saisine");
+    expect(dossier.warnings).toContain(
+      "le numéro de TVA « CHE-252.770.490TVA » de la comptabilité n'a pas la forme d'un numéro de TVA intracommunautaire (deux lettres, puis 2 à 13 lettres ou chiffres) : il est omis ; le vérifier (VIES) avant toute saisine",
+    );
   });
 
   it('kept in its plain form', async () => {

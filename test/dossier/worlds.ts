@@ -10,11 +10,35 @@ import { B2B, B2C, DEBTORS, item, type NoticeSpec, type World } from './fixtures
  */
 
 const M = DEBTORS.merchant;
-export const FAC1 = item(M, 'odoo:move:101', { number: 'FAC-2025-0101', issueDate: '2025-05-10', dueDate: '2025-06-10', total: 200_000, open: 200_000, documentUrl: 'https://erp.example/web/content/101.pdf' });
-export const FAC2 = item(M, 'odoo:move:102', { number: 'FAC-2025-0102', issueDate: '2025-12-01', dueDate: '2026-01-15', total: 450_000, open: 450_000 });
-export const AV1 = item(M, 'odoo:move:103', { kind: 'credit_note', number: 'AV-2026-0001', issueDate: '2026-01-20', dueDate: '2026-01-20', total: 20_000, open: 20_000 });
+export const FAC1 = item(M, 'odoo:move:101', {
+  number: 'FAC-2025-0101',
+  issueDate: '2025-05-10',
+  dueDate: '2025-06-10',
+  total: 200_000,
+  open: 200_000,
+  documentUrl: 'https://erp.example/web/content/101.pdf',
+});
+export const FAC2 = item(M, 'odoo:move:102', {
+  number: 'FAC-2025-0102',
+  issueDate: '2025-12-01',
+  dueDate: '2026-01-15',
+  total: 450_000,
+  open: 450_000,
+});
+export const AV1 = item(M, 'odoo:move:103', {
+  kind: 'credit_note',
+  number: 'AV-2026-0001',
+  issueDate: '2026-01-20',
+  dueDate: '2026-01-20',
+  total: 20_000,
+  open: 20_000,
+});
 
-export const NOTICE: NoticeSpec = { on: '2026-03-25', deposit: '2026-03-25T16:00:00.000Z', ack: '2026-04-03T09:15:00.000Z' };
+export const NOTICE: NoticeSpec = {
+  on: '2026-03-25',
+  deposit: '2026-03-25T16:00:00.000Z',
+  ack: '2026-04-03T09:15:00.000Z',
+};
 
 /** Items of another debtor, re-issued for `d` (same numbers, amounts and dates). */
 export function itemsFor(d: Debtor, specs: Partial<Receivable>[]): Receivable[] {
@@ -39,7 +63,14 @@ export function b2bWorld(over: Partial<World> = {}): World {
 
 /** One company debtor, one invoice of `total` due 2026-01-15, the same ladder and notice. */
 export function companyWorld(d: Debtor, total: number, over: Partial<World> = {}): World {
-  return b2bWorld({ debtor: d, items: itemsFor(d, [{ number: 'FAC-2026-0007', issueDate: '2025-12-15', dueDate: '2026-01-15', total, open: total }]), payments: [], ...over });
+  return b2bWorld({
+    debtor: d,
+    items: itemsFor(d, [
+      { number: 'FAC-2026-0007', issueDate: '2025-12-15', dueDate: '2026-01-15', total, open: total },
+    ]),
+    payments: [],
+    ...over,
+  });
 }
 
 /**

@@ -67,8 +67,15 @@ export function caseOf(d: Debtor, currency = 'EUR', over: Partial<Case> = {}): C
   };
 }
 
-export function snapshot(items: Receivable[], over: { debtor?: Partial<Debtor>; case?: Partial<Case>; currency?: string } = {}): CaseSnapshot {
+export function snapshot(
+  items: Receivable[],
+  over: { debtor?: Partial<Debtor>; case?: Partial<Case>; currency?: string } = {},
+): CaseSnapshot {
   const d = debtor(over.debtor);
   const currency = over.currency ?? items[0]?.currency ?? 'EUR';
-  return { debtor: d, case: caseOf(d, currency, over.case), items: items.map((i) => ({ ...i, debtorId: d.id, currency: i.currency })) };
+  return {
+    debtor: d,
+    case: caseOf(d, currency, over.case),
+    items: items.map((i) => ({ ...i, debtorId: d.id, currency: i.currency })),
+  };
 }

@@ -56,7 +56,11 @@ export function postgresAvailableSync(url = TEST_POSTGRES_URL): boolean {
  * the PostgreSQL driver go untested.
  */
 export function describeWithPostgres(title: string, body: () => void): void {
-  describeWithService({ name: 'PostgreSQL', available: postgresAvailableSync, where: redactedUrl(TEST_POSTGRES_URL) }, title, body);
+  describeWithService(
+    { name: 'PostgreSQL', available: postgresAvailableSync, where: redactedUrl(TEST_POSTGRES_URL) },
+    title,
+    body,
+  );
 }
 
 /** A schema name no other test run will pick, so parallel jest workers never share tables. */

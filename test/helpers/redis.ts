@@ -37,7 +37,11 @@ export function redisAvailableSync(url = TEST_REDIS_URL): boolean {
   `;
   if (!/^redis:\/\//.test(url)) return false;
   try {
-    execFileSync(process.execPath, ['-e', probe], { env: { ...process.env, PROBE_URL: url }, stdio: 'ignore', timeout: CONNECT_TIMEOUT_MS * 3 });
+    execFileSync(process.execPath, ['-e', probe], {
+      env: { ...process.env, PROBE_URL: url },
+      stdio: 'ignore',
+      timeout: CONNECT_TIMEOUT_MS * 3,
+    });
     return true;
   } catch {
     return false;
@@ -50,7 +54,16 @@ export function redisAvailableSync(url = TEST_REDIS_URL): boolean {
  * queue go untested.
  */
 export function describeWithRedis(title: string, body: () => void): void {
-  describeWithService({ name: 'Redis', available: redisAvailableSync, where: redactedUrl(TEST_REDIS_URL), why: ' (or refuses its credentials)' }, title, body);
+  describeWithService(
+    {
+      name: 'Redis',
+      available: redisAvailableSync,
+      where: redactedUrl(TEST_REDIS_URL),
+      why: ' (or refuses its credentials)',
+    },
+    title,
+    body,
+  );
 }
 
 /** A key prefix no other test run will pick, so parallel jest workers never share keys. */

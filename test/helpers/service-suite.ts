@@ -3,7 +3,11 @@
  * with a message, except on CI (CI=true), where a missing server must fail the run rather than
  * let that code go untested.
  */
-export function describeWithService(service: { name: string; available: () => boolean; where: string; why?: string }, title: string, body: () => void): void {
+export function describeWithService(
+  service: { name: string; available: () => boolean; where: string; why?: string },
+  title: string,
+  body: () => void,
+): void {
   if (service.available()) {
     describe(title, body);
     return;

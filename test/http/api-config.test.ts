@@ -29,15 +29,21 @@ describe('api configuration', () => {
   });
 
   it('fills its defaults, takes the token from the environment and treats it as a secret', () => {
-    const { config, secrets } = parseConfig('recouvra.yaml', 'version: 1\napi:\n  token: ${RECOUVRA_API_TOKEN}\n', { env: { RECOUVRA_API_TOKEN: TOKEN } });
+    const { config, secrets } = parseConfig('recouvra.yaml', 'version: 1\napi:\n  token: ${RECOUVRA_API_TOKEN}\n', {
+      env: { RECOUVRA_API_TOKEN: TOKEN },
+    });
     expect(config.api).toEqual({ enabled: true, host: '127.0.0.1', port: 8080, token: TOKEN, metricsPublic: false });
     expect(secrets).toContain(TOKEN);
     expect(apiSettings(config.api)).toEqual({ token: TOKEN, host: '127.0.0.1', port: 8080, metricsPublic: false });
   });
 
   it('needs a token of 24 characters or more when enabled, and reports every problem at once', () => {
-    expect(problemsOf('version: 1\napi: {}\n')).toEqual([expect.stringMatching(/^api\.token: api\.token is required when the API is enabled/)]);
-    expect(problemsOf('version: 1\napi:\n  token: ${T}\n  port: 70000\n  hots: 0.0.0.0\n', { T: 'too-short' }).sort()).toEqual([
+    expect(problemsOf('version: 1\napi: {}\n')).toEqual([
+      expect.stringMatching(/^api\.token: api\.token is required when the API is enabled/),
+    ]);
+    expect(
+      problemsOf('version: 1\napi:\n  token: ${T}\n  port: 70000\n  hots: 0.0.0.0\n', { T: 'too-short' }).sort(),
+    ).toEqual([
       expect.stringMatching(/^api\.hots: unknown key "hots" — did you mean "host"\?/),
       expect.stringMatching(/^api\.port: /),
       'api.token: api.token must be at least 24 characters (e.g. openssl rand -hex 24)',

@@ -23,11 +23,20 @@ export interface Harness {
   metrics: Metrics;
   clock: ReturnType<typeof handClock>;
   lines: () => string[];
-  call(method: InjectOptions['method'], url: string, options?: { body?: unknown; token?: string | null; user?: string; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  call(
+    method: InjectOptions['method'],
+    url: string,
+    options?: { body?: unknown; token?: string | null; user?: string; headers?: Record<string, string> },
+  ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
-export async function openHarness(over: Partial<Pick<ApiDeps, 'daemon' | 'config' | 'legal' | 'procedures'>> & { withQueue?: boolean; lawfirm?: (deps: { store: Store; clock: Clock; logger: Logger }) => LawFirmLink } = {}): Promise<Harness> {
+export async function openHarness(
+  over: Partial<Pick<ApiDeps, 'daemon' | 'config' | 'legal' | 'procedures'>> & {
+    withQueue?: boolean;
+    lawfirm?: (deps: { store: Store; clock: Clock; logger: Logger }) => LawFirmLink;
+  } = {},
+): Promise<Harness> {
   const store = await openSqliteStore(':memory:');
   await store.migrate();
   const clock = handClock('2025-03-24T09:00:00.000Z');
@@ -61,7 +70,12 @@ export async function openHarness(over: Partial<Pick<ApiDeps, 'daemon' | 'config
       const headers: Record<string, string> = { ...options.headers };
       if (options.token !== null) headers['authorization'] = `Bearer ${options.token ?? TOKEN}`;
       if (options.user !== undefined) headers['x-recouvra-user'] = options.user;
-      return app.inject({ method, url, headers, ...(options.body === undefined ? {} : { payload: options.body as InjectOptions['payload'] }) });
+      return app.inject({
+        method,
+        url,
+        headers,
+        ...(options.body === undefined ? {} : { payload: options.body as InjectOptions['payload'] }),
+      });
     },
     close: async () => {
       if (closed) return;

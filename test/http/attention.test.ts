@@ -15,19 +15,58 @@ describe('HTTP API: cases needing attention', () => {
 
   const failEmail = async () => {
     const at = '2025-03-20T08:00:00.000Z';
-    const action = ActionSchema.parse({ id: 'act-mail', idempotencyKey: `${CASE_ID}/reminder-1/email`, caseId: CASE_ID, decisionId: null, kind: 'email', template: 'reminder-1', status: 'pending', notBefore: at, createdAt: at, updatedAt: at });
+    const action = ActionSchema.parse({
+      id: 'act-mail',
+      idempotencyKey: `${CASE_ID}/reminder-1/email`,
+      caseId: CASE_ID,
+      decisionId: null,
+      kind: 'email',
+      template: 'reminder-1',
+      status: 'pending',
+      notBefore: at,
+      createdAt: at,
+      updatedAt: at,
+    });
     await h.store.applyCaseChange({ caseAfter: (await h.store.getCase(CASE_ID))!, actions: [action], journal: [] });
-    await h.store.completeAction({ id: action.id, status: 'failed', attempts: 1, lastError: 'EMAIL_NO_RECIPIENT: the message has no recipient: the debtor has no e-mail address', at });
+    await h.store.completeAction({
+      id: action.id,
+      status: 'failed',
+      attempts: 1,
+      lastError: 'EMAIL_NO_RECIPIENT: the message has no recipient: the debtor has no e-mail address',
+      at,
+    });
   };
 
   it('lists each stuck case with its debtor, the reason and what to do; empty when nothing is stuck', async () => {
     expect((await h.call('GET', '/cases/attention')).json()).toEqual({ attention: [] });
     await failEmail();
     await h.store.saveCase({ ...(await h.store.getCase(CASE_ID))!, stage: 'formal_notice' });
-    await h.store.appendJournal({ caseId: CASE_ID, at: '2025-03-22T12:00:00.000Z', actor: { kind: 'system', id: 'policy:p@1' }, type: 'note', summary: 'escalation not decided', data: { [GATE_JOURNAL_KEY]: { pass: false, failed: ['unanswered'], conditions: [{ id: 'unanswered', pass: false, reason: 'payment of 150,00 € on 2025-03-21' }] } } });
+    await h.store.appendJournal({
+      caseId: CASE_ID,
+      at: '2025-03-22T12:00:00.000Z',
+      actor: { kind: 'system', id: 'policy:p@1' },
+      type: 'note',
+      summary: 'escalation not decided',
+      data: {
+        [GATE_JOURNAL_KEY]: {
+          pass: false,
+          failed: ['unanswered'],
+          conditions: [{ id: 'unanswered', pass: false, reason: 'payment of 150,00 € on 2025-03-21' }],
+        },
+      },
+    });
     const res = await h.call('GET', '/cases/attention');
     expect(res.statusCode).toBe(200);
-    const { attention } = res.json<{ attention: { caseId: string; debtor: { name: string }; kind: string; reason: string; todo: string; actionId?: string }[] }>();
+    const { attention } = res.json<{
+      attention: {
+        caseId: string;
+        debtor: { name: string };
+        kind: string;
+        reason: string;
+        todo: string;
+        actionId?: string;
+      }[];
+    }>();
     expect(attention.map((a) => [a.caseId, a.debtor.name, a.kind])).toEqual([
       [CASE_ID, 'Garage Lemoine SARL', 'debtor_unreachable'],
       [CASE_ID, 'Garage Lemoine SARL', 'answered_after_notice'],
@@ -42,8 +81,13 @@ describe('HTTP API: cases needing attention', () => {
     await failEmail();
     const res = await h.call('POST', '/actions/act-mail/retry', { user: 'claire.martin' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ action: { id: 'act-mail', status: 'pending', attempts: 0, idempotencyKey: `${CASE_ID}/reminder-1/email` } });
-    expect((await h.store.readJournal(CASE_ID)).at(-1)).toMatchObject({ actor: { kind: 'user', id: 'claire.martin' }, type: 'note' });
+    expect(res.json()).toMatchObject({
+      action: { id: 'act-mail', status: 'pending', attempts: 0, idempotencyKey: `${CASE_ID}/reminder-1/email` },
+    });
+    expect((await h.store.readJournal(CASE_ID)).at(-1)).toMatchObject({
+      actor: { kind: 'user', id: 'claire.martin' },
+      type: 'note',
+    });
     expect((await h.call('GET', '/cases/attention')).json()).toEqual({ attention: [] });
     const again = await h.call('POST', '/actions/act-mail/retry');
     expect(again.statusCode).toBe(409);

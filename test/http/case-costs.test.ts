@@ -17,21 +17,40 @@ describe('POST /cases/:id/costs', () => {
   afterEach(() => h.close());
 
   const url = (caseId = CASE_ID) => `/cases/${encodeURIComponent(caseId)}/costs`;
-  const body = (over: Record<string, unknown> = {}) => ({ date: '2025-03-20', amount: 12_050, label: 'constat de commissaire de justice', receipt: { contentBase64: RECEIPT_PDF.toString('base64') }, ...over });
-  const costLines = async (caseId = CASE_ID) => (await h.store.readJournal(caseId)).filter((e) => e.type === 'recovery_cost');
+  const body = (over: Record<string, unknown> = {}) => ({
+    date: '2025-03-20',
+    amount: 12_050,
+    label: 'constat de commissaire de justice',
+    receipt: { contentBase64: RECEIPT_PDF.toString('base64') },
+    ...over,
+  });
+  const costLines = async (caseId = CASE_ID) =>
+    (await h.store.readJournal(caseId)).filter((e) => e.type === 'recovery_cost');
 
   it('records the cost under the user header and stores the receipt; GET /documents/:id gives the bytes back', async () => {
     const res = await h.call('POST', url(), { body: body(), user: 'claire.martin' });
     expect(res.statusCode).toBe(200);
     const answer = res.json() as { replayed: boolean; cost: { documentId: string }; case: { id: string } };
-    expect(answer).toMatchObject({ replayed: false, case: { id: CASE_ID }, cost: { amount: 12_050, currency: 'EUR', date: '2025-03-20', mediaType: 'application/pdf', sha256: sha256(RECEIPT_PDF) } });
+    expect(answer).toMatchObject({
+      replayed: false,
+      case: { id: CASE_ID },
+      cost: {
+        amount: 12_050,
+        currency: 'EUR',
+        date: '2025-03-20',
+        mediaType: 'application/pdf',
+        sha256: sha256(RECEIPT_PDF),
+      },
+    });
     expect((await costLines())[0]).toMatchObject({ actor: { kind: 'user', id: 'claire.martin' } });
     const doc = await h.call('GET', `/documents/${encodeURIComponent(answer.cost.documentId)}`);
     expect(doc.statusCode).toBe(200);
     expect(doc.headers['content-type']).toBe('application/pdf');
     expect(doc.headers['x-content-sha256']).toBe(sha256(RECEIPT_PDF));
     expect(doc.rawPayload.equals(RECEIPT_PDF)).toBe(true);
-    const listed = (await h.call('GET', `/cases/${encodeURIComponent(CASE_ID)}/documents`)).json() as { documents: { id: string; kind: string }[] };
+    const listed = (await h.call('GET', `/cases/${encodeURIComponent(CASE_ID)}/documents`)).json() as {
+      documents: { id: string; kind: string }[];
+    };
     expect(listed.documents.map((d) => [d.id, d.kind])).toEqual([[answer.cost.documentId, 'receipt']]);
   });
 
@@ -47,7 +66,14 @@ describe('POST /cases/:id/costs', () => {
     expect(await costLines()).toHaveLength(1);
     const badKey = await h.call('POST', url(), { body: body(), headers: { 'idempotency-key': 'with space' } });
     expect(badKey.statusCode).toBe(400);
-    expect(badKey.json()).toMatchObject({ error: { code: 'INVALID_REQUEST', problems: [{ path: 'headers.idempotency-key', message: 'must be 1 to 255 printable ASCII characters without spaces' }] } });
+    expect(badKey.json()).toMatchObject({
+      error: {
+        code: 'INVALID_REQUEST',
+        problems: [
+          { path: 'headers.idempotency-key', message: 'must be 1 to 255 printable ASCII characters without spaces' },
+        ],
+      },
+    });
   });
 
   it('without a key, the same cost with the same receipt sent twice is recorded once', async () => {
@@ -57,26 +83,43 @@ describe('POST /cases/:id/costs', () => {
   });
 
   it('checks the body, every problem at once: amount ≤ 0, no receipt, bad base64, a date that is no date', async () => {
-    const res = await h.call('POST', url(), { body: { date: '2025-02-30', amount: 0, label: ' ', receipt: { contentBase64: 'not base64!' } } });
+    const res = await h.call('POST', url(), {
+      body: { date: '2025-02-30', amount: 0, label: ' ', receipt: { contentBase64: 'not base64!' } },
+    });
     expect(res.statusCode).toBe(400);
     const paths = (res.json() as { error: { problems: { path: string }[] } }).error.problems.map((p) => p.path).sort();
     expect(paths).toEqual(['body.amount', 'body.date', 'body.label', 'body.receipt.contentBase64']);
     const noReceipt = await h.call('POST', url(), { body: { date: '2025-03-20', amount: 100, label: 'x' } });
     expect(noReceipt.statusCode).toBe(400);
-    expect(noReceipt.json()).toMatchObject({ error: { problems: [{ path: 'body.receipt', message: 'must be {"contentBase64": "…"}: the receipt proving the cost' }] } });
+    expect(noReceipt.json()).toMatchObject({
+      error: {
+        problems: [{ path: 'body.receipt', message: 'must be {"contentBase64": "…"}: the receipt proving the cost' }],
+      },
+    });
     expect(await costLines()).toEqual([]);
   });
 
   it('refuses by the operation: a date to come, a receipt that is not a PDF or an image, a consumer debtor, a USD case, an unknown case', async () => {
     const future = await h.call('POST', url(), { body: body({ date: '2025-03-25' }) });
     expect(future.statusCode).toBe(400);
-    expect(future.json()).toEqual({ error: { code: 'COST_IN_THE_FUTURE', message: 'a cost dated 2025-03-25 has not been incurred yet (today is 2025-03-24): enter it once it is paid' } });
-    const text = await h.call('POST', url(), { body: body({ receipt: { contentBase64: Buffer.from('paid 120.50').toString('base64') } }) });
+    expect(future.json()).toEqual({
+      error: {
+        code: 'COST_IN_THE_FUTURE',
+        message: 'a cost dated 2025-03-25 has not been incurred yet (today is 2025-03-24): enter it once it is paid',
+      },
+    });
+    const text = await h.call('POST', url(), {
+      body: body({ receipt: { contentBase64: Buffer.from('paid 120.50').toString('base64') } }),
+    });
     expect(text.json()).toMatchObject({ error: { code: 'RECEIPT_TYPE' } });
     const consumer = await h.call('POST', url(CONSUMER_CASE), { body: body() });
     expect(consumer.statusCode).toBe(400);
-    expect(consumer.json()).toMatchObject({ error: { code: 'RECOVERY_COSTS_CONSUMER', message: expect.stringContaining('CPCE L111-8 al. 2') } });
-    expect((await h.call('POST', url(USD_CASE), { body: body() })).json()).toMatchObject({ error: { code: 'RECOVERY_COSTS_NOT_EUR' } });
+    expect(consumer.json()).toMatchObject({
+      error: { code: 'RECOVERY_COSTS_CONSUMER', message: expect.stringContaining('CPCE L111-8 al. 2') },
+    });
+    expect((await h.call('POST', url(USD_CASE), { body: body() })).json()).toMatchObject({
+      error: { code: 'RECOVERY_COSTS_NOT_EUR' },
+    });
     expect((await h.call('POST', url('case_unknown'), { body: body() })).statusCode).toBe(404);
     expect(await costLines()).toEqual([]);
     expect(await costLines(CONSUMER_CASE)).toEqual([]);
@@ -87,7 +130,10 @@ describe('POST /cases/:id/costs', () => {
     const big = Buffer.concat([RECEIPT_PDF, Buffer.alloc(9 * 1024 * 1024, 0x20)]);
     const res = await h.call('POST', url(), { body: body({ receipt: { contentBase64: big.toString('base64') } }) });
     // On failure, the daemon's own log line says why.
-    expect({ status: res.statusCode, errors: h.lines().filter((l) => l.includes('error')) }).toEqual({ status: 200, errors: [] });
+    expect({ status: res.statusCode, errors: h.lines().filter((l) => l.includes('error')) }).toEqual({
+      status: 200,
+      errors: [],
+    });
     expect((await h.store.listDocuments(CASE_ID))[0]!.size).toBe(big.length);
     expect((await h.call('POST', url(), { body: body(), token: null })).statusCode).toBe(401);
   });

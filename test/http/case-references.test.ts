@@ -22,7 +22,9 @@ describe('HTTP API: references people read', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json<{ case: { id: string } }>().case.id).toBe(BE_CASE_ID);
     expect((await h.call('GET', `/cases/${enc(R1.number)}`)).json<{ case: { id: string } }>().case.id).toBe(CASE_ID);
-    expect((await h.call('GET', `/cases/${CASE_ID.toUpperCase()}`)).json<{ case: { id: string } }>().case.id).toBe(CASE_ID);
+    expect((await h.call('GET', `/cases/${CASE_ID.toUpperCase()}`)).json<{ case: { id: string } }>().case.id).toBe(
+      CASE_ID,
+    );
   });
 
   it('an invoice number in two connections is 409 AMBIGUOUS_REFERENCE with the candidates, and nothing is changed', async () => {
@@ -42,15 +44,21 @@ describe('HTTP API: references people read', () => {
     });
     expect((await h.store.getCase(CASE_ID))?.manualPause).toBeNull();
     expect((await h.store.getCase(BE_CASE_ID))?.manualPause).toBeNull();
-    const picked = await h.call('POST', `/cases/${enc(SHARED_NUMBER)}/pause?connection=odoo-main`, { body: { reason: 'the customer called' } });
+    const picked = await h.call('POST', `/cases/${enc(SHARED_NUMBER)}/pause?connection=odoo-main`, {
+      body: { reason: 'the customer called' },
+    });
     expect(picked.statusCode).toBe(200);
     expect((await h.store.getCase(CASE_ID))?.manualPause).toEqual({ reason: 'the customer called', until: null });
     expect((await h.store.getCase(BE_CASE_ID))?.manualPause).toBeNull();
   });
 
   it('item routes take the number too: POST /items/INV%2F2025%2F00137/dispute?connection=odoo-be', async () => {
-    expect((await h.call('POST', `/items/${enc(SHARED_NUMBER)}/dispute`, { body: { reason: 'x' } })).statusCode).toBe(409);
-    const res = await h.call('POST', `/items/${enc(SHARED_NUMBER)}/dispute?connection=odoo-be`, { body: { reason: 'goods returned' } });
+    expect((await h.call('POST', `/items/${enc(SHARED_NUMBER)}/dispute`, { body: { reason: 'x' } })).statusCode).toBe(
+      409,
+    );
+    const res = await h.call('POST', `/items/${enc(SHARED_NUMBER)}/dispute?connection=odoo-be`, {
+      body: { reason: 'goods returned' },
+    });
     expect(res.statusCode).toBe(200);
     expect((await h.store.getReceivable(BE_137.id))?.disputed?.reason).toBe('goods returned');
     expect((await h.store.getReceivable(MAIN_137.id))?.disputed).toBeNull();
@@ -62,16 +70,37 @@ describe('HTTP API: references people read', () => {
   it('unknown: 404 naming what was searched; a wrong connection says where the number is', async () => {
     const res = await h.call('GET', `/cases/${enc('INV/2099/00001')}/journal`);
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ error: { code: 'CASE_NOT_FOUND', message: 'no case INV/2099/00001: searched case ids, item ids and invoice numbers' } });
+    expect(res.json()).toEqual({
+      error: {
+        code: 'CASE_NOT_FOUND',
+        message: 'no case INV/2099/00001: searched case ids, item ids and invoice numbers',
+      },
+    });
     const wrong = await h.call('GET', `/cases/${enc(R1.number)}?connection=odoo-be`);
     expect(wrong.statusCode).toBe(404);
-    expect(wrong.json()).toEqual({ error: { code: 'CASE_NOT_FOUND', message: `no case ${R1.number} in connection odoo-be: searched case ids, item ids and invoice numbers; the invoice number is in connection odoo-main`, connections: ['odoo-main'] } });
-    expect((await h.call('POST', `/items/${enc('INV/2099/00001')}/exclude`, { body: { reason: 'x' } })).json()).toEqual({ error: { code: 'ITEM_NOT_FOUND', message: 'no item INV/2099/00001: searched item ids and invoice numbers' } });
+    expect(wrong.json()).toEqual({
+      error: {
+        code: 'CASE_NOT_FOUND',
+        message: `no case ${R1.number} in connection odoo-be: searched case ids, item ids and invoice numbers; the invoice number is in connection odoo-main`,
+        connections: ['odoo-main'],
+      },
+    });
+    expect((await h.call('POST', `/items/${enc('INV/2099/00001')}/exclude`, { body: { reason: 'x' } })).json()).toEqual(
+      { error: { code: 'ITEM_NOT_FOUND', message: 'no item INV/2099/00001: searched item ids and invoice numbers' } },
+    );
   });
 
   describe('GET /cases/:id/journal, paged', () => {
     const append = async (n: number) => {
-      for (let i = 0; i < n; i++) await h.store.appendJournal({ caseId: CASE_ID, at: '2025-03-20T08:00:00.000Z', actor: { kind: 'system', id: 't' }, type: 'note', summary: `line ${i + 1}`, data: {} });
+      for (let i = 0; i < n; i++)
+        await h.store.appendJournal({
+          caseId: CASE_ID,
+          at: '2025-03-20T08:00:00.000Z',
+          actor: { kind: 'system', id: 't' },
+          type: 'note',
+          summary: `line ${i + 1}`,
+          data: {},
+        });
     };
     type Page = { entries: { seq: number }[]; next: number | null };
 
@@ -83,7 +112,9 @@ describe('HTTP API: references people read', () => {
       const seen: number[] = [];
       let after: number | null = null;
       do {
-        const page: Page = (await h.call('GET', `/cases/${enc(R1.number)}/journal?limit=40${after === null ? '' : `&after=${after}`}`)).json<Page>();
+        const page: Page = (
+          await h.call('GET', `/cases/${enc(R1.number)}/journal?limit=40${after === null ? '' : `&after=${after}`}`)
+        ).json<Page>();
         seen.push(...page.entries.map((e) => e.seq));
         after = page.next;
       } while (after !== null);
@@ -94,9 +125,14 @@ describe('HTTP API: references people read', () => {
       for (const limit of [0, JOURNAL_PAGE_MAX + 1]) {
         const res = await h.call('GET', `/cases/${CASE_ID}/journal?limit=${limit}`);
         expect(res.statusCode).toBe(400);
-        expect(res.json<{ error: { problems: { path: string }[] } }>().error.problems.map((p) => p.path)).toEqual(['query.limit']);
+        expect(res.json<{ error: { problems: { path: string }[] } }>().error.problems.map((p) => p.path)).toEqual([
+          'query.limit',
+        ]);
       }
-      expect((await h.call('GET', `/cases/${CASE_ID}/journal?limit=${JOURNAL_PAGE_MAX}`)).json<Page>()).toEqual({ entries: [], next: null });
+      expect((await h.call('GET', `/cases/${CASE_ID}/journal?limit=${JOURNAL_PAGE_MAX}`)).json<Page>()).toEqual({
+        entries: [],
+        next: null,
+      });
     });
   });
 });

@@ -32,7 +32,9 @@ function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -47,7 +49,11 @@ function accepts(port: number): Promise<boolean> {
 
 /** A throw-away Redis: nothing saved, nothing appended, killed like a crash. */
 async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   const deadline = Date.now() + 15_000;
   while (!(await accepts(port))) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`redis-server did not listen on ${port}`);
@@ -63,62 +69,77 @@ async function kill(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-describeWithService({ name: 'redis-server', available: redisServerInstalled, where: 'PATH', why: ' (not installed)' }, 'GET /health and GET /ready', () => {
-  let port: number;
-  let redis: ChildProcess;
-  let store: Store;
-  let queue: BullMqJobQueue;
-  let app: FastifyInstance;
-  const probe = async (url: string, token?: string) => {
-    const r = await app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
-    return { status: r.statusCode, body: r.json<unknown>() };
-  };
+describeWithService(
+  { name: 'redis-server', available: redisServerInstalled, where: 'PATH', why: ' (not installed)' },
+  'GET /health and GET /ready',
+  () => {
+    let port: number;
+    let redis: ChildProcess;
+    let store: Store;
+    let queue: BullMqJobQueue;
+    let app: FastifyInstance;
+    const probe = async (url: string, token?: string) => {
+      const r = await app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
+      return { status: r.statusCode, body: r.json<unknown>() };
+    };
 
-  beforeAll(async () => {
-    port = await freePort();
-    redis = await startRedis(port);
-    store = await openSqliteStore(':memory:');
-    await store.migrate();
-    await seed(store);
-    queue = new BullMqJobQueue({ url: `redis://127.0.0.1:${port}`, prefix: 'recouvra-ready', logger: { error: () => undefined } });
-    app = buildApi({ store, queue, config: { token: TOKEN, host: '127.0.0.1', port: 0 }, clock: systemClock, logger: memoryLogger('debug').logger });
-    await app.ready();
-  });
+    beforeAll(async () => {
+      port = await freePort();
+      redis = await startRedis(port);
+      store = await openSqliteStore(':memory:');
+      await store.migrate();
+      await seed(store);
+      queue = new BullMqJobQueue({
+        url: `redis://127.0.0.1:${port}`,
+        prefix: 'recouvra-ready',
+        logger: { error: () => undefined },
+      });
+      app = buildApi({
+        store,
+        queue,
+        config: { token: TOKEN, host: '127.0.0.1', port: 0 },
+        clock: systemClock,
+        logger: memoryLogger('debug').logger,
+      });
+      await app.ready();
+    });
 
-  afterAll(async () => {
-    await app?.close();
-    // BullMQ closes its connections cleanly only with Redis there: it is started once more for that.
-    if (redis && (redis.exitCode !== null || redis.signalCode !== null)) redis = await startRedis(port);
-    await queue?.close();
-    await kill(redis);
-    await store?.close().catch(() => undefined);
-  });
+    afterAll(async () => {
+      await app?.close();
+      // BullMQ closes its connections cleanly only with Redis there: it is started once more for that.
+      if (redis && (redis.exitCode !== null || redis.signalCode !== null)) redis = await startRedis(port);
+      await queue?.close();
+      await kill(redis);
+      await store?.close().catch(() => undefined);
+    });
 
-  it('answer without a token, with a status and nothing else, while the cases, jobs and metrics still need it', async () => {
-    expect(await probe('/health')).toEqual({ status: 200, body: { status: 'ok' } });
-    expect(await probe('/ready')).toEqual({ status: 200, body: { status: 'ready' } });
-    for (const url of ['/cases', '/jobs/failed', '/quarantine', '/metrics', '/legal/status']) expect((await probe(url)).status).toBe(401);
-    expect((await probe('/cases', TOKEN)).status).toBe(200);
-  });
+    it('answer without a token, with a status and nothing else, while the cases, jobs and metrics still need it', async () => {
+      expect(await probe('/health')).toEqual({ status: 200, body: { status: 'ok' } });
+      expect(await probe('/ready')).toEqual({ status: 200, body: { status: 'ready' } });
+      for (const url of ['/cases', '/jobs/failed', '/quarantine', '/metrics', '/legal/status'])
+        expect((await probe(url)).status).toBe(401);
+      expect((await probe('/cases', TOKEN)).status).toBe(200);
+    });
 
-  it('/ready is 503 and names Redis while Redis is down, and ready again once it is back; /health stays 200', async () => {
-    await kill(redis);
-    expect(await probe('/ready')).toEqual({ status: 503, body: { status: 'not_ready', down: ['redis'] } });
-    expect(await probe('/health')).toEqual({ status: 200, body: { status: 'ok' } });
-    redis = await startRedis(port);
-    // BullMQ reconnects on its own, after a back-off of a second or more.
-    const deadline = Date.now() + 30_000;
-    let last = await probe('/ready');
-    while (last.status !== 200 && Date.now() < deadline) {
-      await sleep(250);
-      last = await probe('/ready');
-    }
-    expect(last).toEqual({ status: 200, body: { status: 'ready' } });
-  });
+    it('/ready is 503 and names Redis while Redis is down, and ready again once it is back; /health stays 200', async () => {
+      await kill(redis);
+      expect(await probe('/ready')).toEqual({ status: 503, body: { status: 'not_ready', down: ['redis'] } });
+      expect(await probe('/health')).toEqual({ status: 200, body: { status: 'ok' } });
+      redis = await startRedis(port);
+      // BullMQ reconnects on its own, after a back-off of a second or more.
+      const deadline = Date.now() + 30_000;
+      let last = await probe('/ready');
+      while (last.status !== 200 && Date.now() < deadline) {
+        await sleep(250);
+        last = await probe('/ready');
+      }
+      expect(last).toEqual({ status: 200, body: { status: 'ready' } });
+    });
 
-  it('/ready names every dependency that is down: the store, and Redis with it', async () => {
-    await kill(redis);
-    await store.close();
-    expect(await probe('/ready')).toEqual({ status: 503, body: { status: 'not_ready', down: ['store', 'redis'] } });
-  });
-});
+    it('/ready names every dependency that is down: the store, and Redis with it', async () => {
+      await kill(redis);
+      await store.close();
+      expect(await probe('/ready')).toEqual({ status: 503, body: { status: 'not_ready', down: ['store', 'redis'] } });
+    });
+  },
+);

@@ -20,7 +20,15 @@ describe('HTTP API on a socket', () => {
     store = await openSqliteStore(':memory:');
     await store.migrate();
     const clock = handClock('2025-03-24T09:00:00.000Z');
-    ({ app, url } = await startApi({ store, connections: [], config: { token: TOKEN, host: '127.0.0.1', port: 0 }, clock, logger: log.logger, metrics: createMetrics({ clock }), timeZone: TIME_ZONE }));
+    ({ app, url } = await startApi({
+      store,
+      connections: [],
+      config: { token: TOKEN, host: '127.0.0.1', port: 0 },
+      clock,
+      logger: log.logger,
+      metrics: createMetrics({ clock }),
+      timeZone: TIME_ZONE,
+    }));
   });
   afterAll(async () => {
     await app.close();
@@ -30,7 +38,11 @@ describe('HTTP API on a socket', () => {
   it('listens on loopback, refuses a request without the token and serves one with it', async () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     await caseAwaitingFormalNotice(store);
-    const http = axios.create({ baseURL: url, validateStatus: () => true, headers: { authorization: `Bearer ${TOKEN}`, 'x-recouvra-user': 'claire' } });
+    const http = axios.create({
+      baseURL: url,
+      validateStatus: () => true,
+      headers: { authorization: `Bearer ${TOKEN}`, 'x-recouvra-user': 'claire' },
+    });
 
     const refused = await axios.get(`${url}/approvals`, { validateStatus: () => true });
     expect(refused.status).toBe(401);

@@ -7,7 +7,21 @@ import { CONNECTION, openHarness, type Harness } from './api-harness';
 /** Prometheus metrics: what the daemon reports shows at GET /metrics, in a registry of their own. */
 
 function summary(over: Partial<SyncSummary> = {}): SyncSummary {
-  return { connection: CONNECTION, read: 12, new: 3, changed: 2, unchanged: 5, closed: 1, quarantined: 4, debtors: 2, pages: 1, warnings: 0, reconciled: false, durationMs: 800, ...over };
+  return {
+    connection: CONNECTION,
+    read: 12,
+    new: 3,
+    changed: 2,
+    unchanged: 5,
+    closed: 1,
+    quarantined: 4,
+    debtors: 2,
+    pages: 1,
+    warnings: 0,
+    reconciled: false,
+    durationMs: 800,
+    ...over,
+  };
 }
 
 describe('metrics', () => {
@@ -53,13 +67,28 @@ describe('metrics', () => {
     ]) {
       expect(text.split('\n')).toContain(line);
     }
-    for (const name of ['recouvra_sync_records_total', 'recouvra_sync_lag_seconds', 'recouvra_actions_total', 'recouvra_queue_jobs', 'recouvra_errors_total']) expect(text).toContain(`# TYPE ${name} `);
+    for (const name of [
+      'recouvra_sync_records_total',
+      'recouvra_sync_lag_seconds',
+      'recouvra_actions_total',
+      'recouvra_queue_jobs',
+      'recouvra_errors_total',
+    ])
+      expect(text).toContain(`# TYPE ${name} `);
   });
 
   it('a failed sync counts its error code and leaves the lag running from the last success', async () => {
     h.metrics.observeSync(summary());
     h.clock.advance(300_000);
-    h.metrics.observeSync(summary({ new: 0, changed: 0, closed: 0, quarantined: 0, error: { code: 'ODOO_TIMEOUT', message: 'no answer in 30 s', kind: 'transient' } }));
+    h.metrics.observeSync(
+      summary({
+        new: 0,
+        changed: 0,
+        closed: 0,
+        quarantined: 0,
+        error: { code: 'ODOO_TIMEOUT', message: 'no answer in 30 s', kind: 'transient' },
+      }),
+    );
     h.clock.advance(30_000);
     const lines = (await scrape()).split('\n');
     expect(lines).toContain(`recouvra_sync_lag_seconds{connection="${CONNECTION}"} 330`);
@@ -77,7 +106,9 @@ describe('metrics', () => {
 
   it('needs the token unless metricsPublic, which opens /metrics and nothing else', async () => {
     expect((await h.call('GET', '/metrics', { token: null })).statusCode).toBe(401);
-    const open = await openHarness({ config: { token: 'rcv_7f3a9c1e5b2d8f4a6c0e9b1d3f5a7c9e', host: '127.0.0.1', port: 0, metricsPublic: true } });
+    const open = await openHarness({
+      config: { token: 'rcv_7f3a9c1e5b2d8f4a6c0e9b1d3f5a7c9e', host: '127.0.0.1', port: 0, metricsPublic: true },
+    });
     try {
       const res = await open.call('GET', '/metrics', { token: null });
       expect(res.statusCode).toBe(200);

@@ -13,14 +13,59 @@ const SECRET = 'whsec_3f9a1c5e7b2d4f6a8c0e1b3d5f7a9c2e';
 describe('POST /webhooks/lawfirm: batch size', () => {
   let h: Harness;
   const batchOf = (n: number, prefix: string) =>
-    JSON.stringify({ events: Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, fileId: 'F-9', dossierId: 'dos-9', type: i === 0 ? 'accepted' : 'amicable', occurredAt: '2025-03-20T10:00:00Z', label: `event ${i}` })) });
-  const post = (body: string) => h.call('POST', '/webhooks/lawfirm', { token: null, body, headers: { 'content-type': 'application/json', ...webhookHeaders(SECRET, Math.floor(h.clock.now().getTime() / 1000), body) } });
-  const journalled = async () => (await h.store.readJournal(CASE_ID)).filter((j) => j.type === 'procedure_event').length;
+    JSON.stringify({
+      events: Array.from({ length: n }, (_, i) => ({
+        id: `${prefix}${i}`,
+        fileId: 'F-9',
+        dossierId: 'dos-9',
+        type: i === 0 ? 'accepted' : 'amicable',
+        occurredAt: '2025-03-20T10:00:00Z',
+        label: `event ${i}`,
+      })),
+    });
+  const post = (body: string) =>
+    h.call('POST', '/webhooks/lawfirm', {
+      token: null,
+      body,
+      headers: {
+        'content-type': 'application/json',
+        ...webhookHeaders(SECRET, Math.floor(h.clock.now().getTime() / 1000), body),
+      },
+    });
+  const journalled = async () =>
+    (await h.store.readJournal(CASE_ID)).filter((j) => j.type === 'procedure_event').length;
 
   beforeEach(async () => {
-    h = await openHarness({ procedures: loadProcedureData(), lawfirm: ({ store, clock, logger }) => new LawFirmLink({ id: 'cabinet', partner: {} as LawFirmPartner, store, clock, logger, webhook: { secrets: [SECRET], toleranceSeconds: 300, transportClock: clock } }) });
+    h = await openHarness({
+      procedures: loadProcedureData(),
+      lawfirm: ({ store, clock, logger }) =>
+        new LawFirmLink({
+          id: 'cabinet',
+          partner: {} as LawFirmPartner,
+          store,
+          clock,
+          logger,
+          webhook: { secrets: [SECRET], toleranceSeconds: 300, transportClock: clock },
+        }),
+    });
     await seed(h.store);
-    await h.store.recordDossier({ id: 'dos-9', caseId: CASE_ID, actionId: null, partner: 'cabinet', fileId: 'F-9', status: 'submitted', state: 'submitted', stateAt: '2025-03-01T00:00:00.000Z', events: 0, content: { claim: { lines: [{ kind: 'invoice', number: R1.number }] } }, submittedAt: '2025-03-01T00:00:00.000Z', updatedAt: '2025-03-01T00:00:00.000Z' }, []);
+    await h.store.recordDossier(
+      {
+        id: 'dos-9',
+        caseId: CASE_ID,
+        actionId: null,
+        partner: 'cabinet',
+        fileId: 'F-9',
+        status: 'submitted',
+        state: 'submitted',
+        stateAt: '2025-03-01T00:00:00.000Z',
+        events: 0,
+        content: { claim: { lines: [{ kind: 'invoice', number: R1.number }] } },
+        submittedAt: '2025-03-01T00:00:00.000Z',
+        updatedAt: '2025-03-01T00:00:00.000Z',
+      },
+      [],
+    );
   });
   afterEach(() => h.close());
 
@@ -34,7 +79,9 @@ describe('POST /webhooks/lawfirm: batch size', () => {
     expect(res.json()).toEqual({
       error: {
         code: 'WEBHOOK_BATCH_TOO_LARGE',
-        message: expect.stringContaining('the batch holds 101 events, more than the 100 the contract allows in one request'),
+        message: expect.stringContaining(
+          'the batch holds 101 events, more than the 100 the contract allows in one request',
+        ),
         events: 101,
         maxEvents: 100,
       },

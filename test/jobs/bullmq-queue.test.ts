@@ -35,7 +35,10 @@ describeWithRedis('BullMQ queue on Redis', () => {
 
   it('holds a rate-limited name back in another process too', async () => {
     const prefix = newPrefix();
-    const queues = [new BullMqJobQueue({ url: TEST_REDIS_URL, prefix }), new BullMqJobQueue({ url: TEST_REDIS_URL, prefix })];
+    const queues = [
+      new BullMqJobQueue({ url: TEST_REDIS_URL, prefix }),
+      new BullMqJobQueue({ url: TEST_REDIS_URL, prefix }),
+    ];
     try {
       // Both processes work on sync: whichever is not the one that met the limit must wait too.
       const starts: { id: string; at: number }[] = [];

@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RateLimitedError, UnrecoverableJobError, type JobQueue, type RunningJob } from '../../connector/jobs/job-queue';
+import {
+  RateLimitedError,
+  UnrecoverableJobError,
+  type JobQueue,
+  type RunningJob,
+} from '../../connector/jobs/job-queue';
 
 /**
  * The behaviour every `JobQueue` must show, run against each one (store-queue.test.ts on SQLite
@@ -34,13 +39,33 @@ export function describeJobQueueContract(name: string, open: () => Promise<Queue
     it('runs a job once, with its id, name and data, and records it completed', async () => {
       const runs: RunningJob[] = [];
       queue.process('sync', async (job) => void runs.push(job));
-      expect(await queue.enqueue('sync', { connection: 'odoo', page: 3, full: false }, { jobId: 'sync/odoo/2026-11-27T09:00:00.000Z' })).toEqual({ added: true });
+      expect(
+        await queue.enqueue(
+          'sync',
+          { connection: 'odoo', page: 3, full: false },
+          { jobId: 'sync/odoo/2026-11-27T09:00:00.000Z' },
+        ),
+      ).toEqual({ added: true });
 
       await waitFor(async () => (await queue.getJob('sync/odoo/2026-11-27T09:00:00.000Z'))?.status === 'completed');
       await sleep(100);
-      expect(runs).toEqual([{ id: 'sync/odoo/2026-11-27T09:00:00.000Z', name: 'sync', data: { connection: 'odoo', page: 3, full: false }, attempt: 1 }]);
+      expect(runs).toEqual([
+        {
+          id: 'sync/odoo/2026-11-27T09:00:00.000Z',
+          name: 'sync',
+          data: { connection: 'odoo', page: 3, full: false },
+          attempt: 1,
+        },
+      ]);
       const info = await queue.getJob('sync/odoo/2026-11-27T09:00:00.000Z');
-      expect(info).toMatchObject({ id: 'sync/odoo/2026-11-27T09:00:00.000Z', name: 'sync', data: { connection: 'odoo', page: 3, full: false }, status: 'completed', attemptsMade: 1, error: undefined });
+      expect(info).toMatchObject({
+        id: 'sync/odoo/2026-11-27T09:00:00.000Z',
+        name: 'sync',
+        data: { connection: 'odoo', page: 3, full: false },
+        status: 'completed',
+        attemptsMade: 1,
+        error: undefined,
+      });
       expect(Date.parse(info!.createdAt)).not.toBeNaN();
       expect(Date.parse(info!.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(info!.createdAt));
     });
@@ -71,7 +96,9 @@ export function describeJobQueueContract(name: string, open: () => Promise<Queue
     });
 
     it('answers added: true to exactly one of several concurrent enqueues of one id', async () => {
-      const answers = await Promise.all(Array.from({ length: 8 }, () => queue.enqueue('evaluate', {}, { jobId: 'evaluate/all/t1' })));
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () => queue.enqueue('evaluate', {}, { jobId: 'evaluate/all/t1' })),
+      );
       expect(answers.filter((a) => a.added)).toHaveLength(1);
       expect((await queue.counts('evaluate')).waiting).toBe(1);
     });
@@ -110,7 +137,11 @@ export function describeJobQueueContract(name: string, open: () => Promise<Queue
       await queue.enqueue('sync', { connection: 'c' }, { jobId: 'sync/c/t1', attempts: 2, backoffMs: 60_000 });
 
       await waitFor(async () => (await queue.getJob('sync/c/t1'))?.attemptsMade === 1);
-      expect(await queue.getJob('sync/c/t1')).toMatchObject({ status: 'delayed', attemptsMade: 1, error: 'ERP unreachable' });
+      expect(await queue.getJob('sync/c/t1')).toMatchObject({
+        status: 'delayed',
+        attemptsMade: 1,
+        error: 'ERP unreachable',
+      });
       expect(await queue.failed()).toEqual([]);
     });
 
@@ -126,7 +157,12 @@ export function describeJobQueueContract(name: string, open: () => Promise<Queue
       await sleep(100);
       expect(runs).toBe(3);
       const info = await queue.getJob('reconcile/d/t1');
-      expect(info).toMatchObject({ status: 'failed', attemptsMade: 3, error: 'still broken #3', data: { connection: 'd' } });
+      expect(info).toMatchObject({
+        status: 'failed',
+        attemptsMade: 3,
+        error: 'still broken #3',
+        data: { connection: 'd' },
+      });
       expect(info!.finishedAt).toBeDefined();
       expect(await queue.failed()).toEqual([info]);
       expect(await queue.failed('reconcile')).toEqual([info]);
@@ -167,7 +203,11 @@ export function describeJobQueueContract(name: string, open: () => Promise<Queue
       await waitFor(async () => (await queue.getJob('sync/ghost/t1'))?.status === 'failed');
       await sleep(100);
       expect(runs).toBe(1);
-      expect(await queue.getJob('sync/ghost/t1')).toMatchObject({ status: 'failed', attemptsMade: 1, error: 'no connection "ghost" in the configuration' });
+      expect(await queue.getJob('sync/ghost/t1')).toMatchObject({
+        status: 'failed',
+        attemptsMade: 1,
+        error: 'no connection "ghost" in the configuration',
+      });
     });
 
     it('on RateLimitedError puts the job back without counting an attempt, and holds back its name only', async () => {
@@ -189,7 +229,11 @@ export function describeJobQueueContract(name: string, open: () => Promise<Queue
       await queue.enqueue('sync', { connection: 'f' }, { jobId: 'sync/other' });
       await queue.enqueue('evaluate', {}, { jobId: 'evaluate/meanwhile' });
 
-      await waitFor(async () => (await queue.getJob('sync/limited'))?.status === 'completed' && (await queue.getJob('sync/other'))?.status === 'completed');
+      await waitFor(
+        async () =>
+          (await queue.getJob('sync/limited'))?.status === 'completed' &&
+          (await queue.getJob('sync/other'))?.status === 'completed',
+      );
       // attempts: 1 and still completed: the rate-limited run did not use up the only attempt.
       expect(await queue.getJob('sync/limited')).toMatchObject({ status: 'completed', attemptsMade: 1 });
       expect(starts.filter((s) => s.id === 'sync/limited').map((s) => s.attempt)).toEqual([1, 1]);
@@ -246,7 +290,9 @@ export function describeJobQueueContract(name: string, open: () => Promise<Queue
       await queue.enqueue('evaluate', {}, { jobId: 'evaluate/later', delayMs: 60_000 });
       await queue.enqueue('sync', {}, { jobId: 'sync/ok' });
       await queue.enqueue('sync', {}, { jobId: 'sync/bad' });
-      await waitFor(async () => (await queue.counts('sync')).completed === 1 && (await queue.counts('sync')).failed === 1);
+      await waitFor(
+        async () => (await queue.counts('sync')).completed === 1 && (await queue.counts('sync')).failed === 1,
+      );
       await queue.enqueue('sync', {}, { jobId: 'sync/blocked' });
       await waitFor(async () => (await queue.counts('sync')).active === 1);
 

@@ -161,7 +161,14 @@ function describeStoreQueueBehaviour(freshStore: () => Promise<Store>): void {
     expect(attempts).toEqual([2]);
     expect(await queue.getJob('sync/orphan')).toMatchObject({ attemptsMade: 2, error: undefined });
     // The dead worker's outcome, should it ever arrive, changes nothing.
-    expect(await store.settleJob({ id: 'sync/orphan', lockedBy: 'dead-worker#1', now: Date.now(), outcome: { status: 'failed', error: 'late' } })).toBe(false);
+    expect(
+      await store.settleJob({
+        id: 'sync/orphan',
+        lockedBy: 'dead-worker#1',
+        now: Date.now(),
+        outcome: { status: 'failed', error: 'late' },
+      }),
+    ).toBe(false);
   });
 
   it('parks a job whose lease expired on its last attempt, saying why', async () => {
@@ -287,12 +294,37 @@ describe('outcomeOfError', () => {
   const NOW = 1_000_000;
 
   it.each([
-    ['a plain error with attempts left: retry after backoff × 2^(attempt-1)', new Error('boom'), job, { status: 'retry', runAt: NOW + 2_000, error: 'boom' }],
-    ['the first attempt: retry after the backoff itself', new Error('boom'), { ...job, attempt: 1 }, { status: 'retry', runAt: NOW + 1_000, error: 'boom' }],
+    [
+      'a plain error with attempts left: retry after backoff × 2^(attempt-1)',
+      new Error('boom'),
+      job,
+      { status: 'retry', runAt: NOW + 2_000, error: 'boom' },
+    ],
+    [
+      'the first attempt: retry after the backoff itself',
+      new Error('boom'),
+      { ...job, attempt: 1 },
+      { status: 'retry', runAt: NOW + 1_000, error: 'boom' },
+    ],
     ['the last attempt: parked', new Error('boom'), { ...job, attempt: 4 }, { status: 'failed', error: 'boom' }],
-    ['UnrecoverableJobError: parked at once', new UnrecoverableJobError('bad config'), { ...job, attempt: 1 }, { status: 'failed', error: 'bad config' }],
-    ['RateLimitedError: postponed, name held, attempt not counted', new RateLimitedError(30_000), { ...job, attempt: 4 }, { status: 'postponed', runAt: NOW + 30_000, holdNameUntil: NOW + 30_000 }],
-    ['something thrown that is not an Error', 'just a string', job, { status: 'retry', runAt: NOW + 2_000, error: 'just a string' }],
+    [
+      'UnrecoverableJobError: parked at once',
+      new UnrecoverableJobError('bad config'),
+      { ...job, attempt: 1 },
+      { status: 'failed', error: 'bad config' },
+    ],
+    [
+      'RateLimitedError: postponed, name held, attempt not counted',
+      new RateLimitedError(30_000),
+      { ...job, attempt: 4 },
+      { status: 'postponed', runAt: NOW + 30_000, holdNameUntil: NOW + 30_000 },
+    ],
+    [
+      'something thrown that is not an Error',
+      'just a string',
+      job,
+      { status: 'retry', runAt: NOW + 2_000, error: 'just a string' },
+    ],
   ])('%s', (_title, error, attempt, expected) => {
     expect(outcomeOfError(error, attempt, NOW)).toEqual(expected);
   });

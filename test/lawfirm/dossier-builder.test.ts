@@ -5,7 +5,18 @@ import type { Store } from '../../connector/store/store';
 import type { ErpAdapter } from '../../connector/sync/adapter';
 import type { ConnectionAdapter } from '../../connector/sync/connections';
 import { fixedClock } from '../../connector/time/clock';
-import { CREDITOR, LEGAL, openStore, pdf, POLICIES, PROCEDURES, recordEscalation, seedWorld, sha256, TIME_ZONE } from '../dossier/fixtures';
+import {
+  CREDITOR,
+  LEGAL,
+  openStore,
+  pdf,
+  POLICIES,
+  PROCEDURES,
+  recordEscalation,
+  seedWorld,
+  sha256,
+  TIME_ZONE,
+} from '../dossier/fixtures';
 import { b2bWorld } from '../dossier/worlds';
 
 /** dossierBuilder attaches the invoice PDFs the ledger holds, with their hash in the dossier. */
@@ -14,16 +25,36 @@ describe('dossierBuilder: invoice PDFs from the ERP', () => {
   beforeEach(async () => (store = await openStore()));
   afterEach(() => store.close());
 
-  const config = { company: { name: CREDITOR.name, siren: CREDITOR.siren, address: CREDITOR.address, timezone: TIME_ZONE }, dunning: { defaultPolicy: { company: 'fr-b2b', individual: 'fr-b2c' }, overrides: {} }, legal: {} } as unknown as Config;
+  const config = {
+    company: { name: CREDITOR.name, siren: CREDITOR.siren, address: CREDITOR.address, timezone: TIME_ZONE },
+    dunning: { defaultPolicy: { company: 'fr-b2b', individual: 'fr-b2c' }, overrides: {} },
+    legal: {},
+  } as unknown as Config;
 
   async function build(invoicePdf: ErpAdapter['invoicePdf']) {
     const world = b2bWorld();
     const caseId = await seedWorld(store, world);
-    await recordEscalation(store, caseId, world.policy, '2026-04-20', world.items.map((r) => r.id));
+    await recordEscalation(
+      store,
+      caseId,
+      world.policy,
+      '2026-04-20',
+      world.items.map((r) => r.id),
+    );
     const asked: string[] = [];
-    const adapter = { invoicePdf: invoicePdf && ((id: string) => (asked.push(id), invoicePdf(id))) } as unknown as ErpAdapter;
+    const adapter = {
+      invoicePdf: invoicePdf && ((id: string) => (asked.push(id), invoicePdf(id))),
+    } as unknown as ErpAdapter;
     const connections = new Map<string, ConnectionAdapter>([['odoo-main', { adapter, settings: {} }]]);
-    const build = dossierBuilder({ config, store, clock: fixedClock('2026-04-20T10:00:00Z'), legal: LEGAL, procedures: PROCEDURES, policies: POLICIES, connections });
+    const build = dossierBuilder({
+      config,
+      store,
+      clock: fixedClock('2026-04-20T10:00:00Z'),
+      legal: LEGAL,
+      procedures: PROCEDURES,
+      policies: POLICIES,
+      connections,
+    });
     return { asked, built: await build({ id: 'act_1', caseId } as Action) };
   }
 
@@ -32,11 +63,20 @@ describe('dossierBuilder: invoice PDFs from the ERP', () => {
     const { asked, built } = await build(async () => ({ name: 'FAC_2025_0101.pdf', content: bytes }));
     // The listed invoice first; then the claimed invoice the ledger gave no link for is asked too.
     expect(asked).toEqual(['odoo:move:101', 'odoo:move:102']);
-    expect(built.dossier.documents.find((d) => d.ref === 'invoice:FAC-2025-0102')).toMatchObject({ name: 'facture-FAC-2025-0102.pdf', kind: 'invoice', sha256: sha256(bytes) });
+    expect(built.dossier.documents.find((d) => d.ref === 'invoice:FAC-2025-0102')).toMatchObject({
+      name: 'facture-FAC-2025-0102.pdf',
+      kind: 'invoice',
+      sha256: sha256(bytes),
+    });
     expect(built.documents.map((d) => d.name)).toContain('facture-FAC-2025-0102.pdf');
     const listed = built.dossier.documents.find((d) => d.ref === 'invoice:FAC-2025-0101')!;
     expect(listed.sha256).toBe(sha256(bytes));
-    expect(built.documents.find((d) => d.name === listed.name)).toMatchObject({ kind: 'invoice', mediaType: 'application/pdf', content: bytes, sha256: sha256(bytes) });
+    expect(built.documents.find((d) => d.name === listed.name)).toMatchObject({
+      kind: 'invoice',
+      mediaType: 'application/pdf',
+      content: bytes,
+      sha256: sha256(bytes),
+    });
   });
 
   it('without a PDF in the ledger (or without the method) the invoice stays listed, unattached', async () => {

@@ -6,7 +6,15 @@ import { LawFirmLink } from '../../connector/lawfirm/link';
 import type { Dossier } from '../../connector/model/dossier.schema';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';
-import { INVOICE, makeFolders, NOTICE, PROOF, removeFolders, sampleDossier, type Folders } from '../adapters/lawfirm/file-drop/fixtures';
+import {
+  INVOICE,
+  makeFolders,
+  NOTICE,
+  PROOF,
+  removeFolders,
+  sampleDossier,
+  type Folders,
+} from '../adapters/lawfirm/file-drop/fixtures';
 import { CASE_ID, handClock, R1, R2, seed } from '../cases/case-fixtures';
 import { memoryLogger } from '../helpers/logger';
 
@@ -33,7 +41,11 @@ afterEach(async () => {
 function caseDossier(): Dossier {
   const base = sampleDossier();
   const numbers = [R1.number, R2.number];
-  return sampleDossier({ id: 'dos-file-drop-1', caseId: CASE_ID, claim: { ...base.claim, lines: base.claim.lines.map((l, i) => ({ ...l, number: numbers[i]!, documentRef: null })) } });
+  return sampleDossier({
+    id: 'dos-file-drop-1',
+    caseId: CASE_ID,
+    claim: { ...base.claim, lines: base.claim.lines.map((l, i) => ({ ...l, number: numbers[i]!, documentRef: null })) },
+  });
 }
 
 interface World {
@@ -61,9 +73,26 @@ async function world(): Promise<World> {
   firm.controls.usePath('ip_no_opposition');
   const partner = new FileDropPartner({ outbound: folders.outbound, inbound: folders.inbound, clock });
   const dossier = caseDossier();
-  const { fileId } = await partner.submit({ dossier: dossier as unknown as Record<string, unknown> & { id: string; caseId: string }, documents: [INVOICE, NOTICE, PROOF], idempotencyKey: `${CASE_ID}/dossier/1` });
+  const { fileId } = await partner.submit({
+    dossier: dossier as unknown as Record<string, unknown> & { id: string; caseId: string },
+    documents: [INVOICE, NOTICE, PROOF],
+    idempotencyKey: `${CASE_ID}/dossier/1`,
+  });
   await store.recordDossier(
-    { id: dossier.id, caseId: CASE_ID, actionId: null, partner: PARTNER, fileId, status: 'submitted', state: 'submitted', stateAt: START, events: 0, content: JSON.parse(JSON.stringify(dossier)) as Record<string, unknown>, submittedAt: START, updatedAt: START },
+    {
+      id: dossier.id,
+      caseId: CASE_ID,
+      actionId: null,
+      partner: PARTNER,
+      fileId,
+      status: 'submitted',
+      state: 'submitted',
+      stateAt: START,
+      events: 0,
+      content: JSON.parse(JSON.stringify(dossier)) as Record<string, unknown>,
+      submittedAt: START,
+      updatedAt: START,
+    },
     [],
   );
   const link = new LawFirmLink({ id: PARTNER, partner, store, clock, logger });
@@ -80,8 +109,10 @@ async function step(w: World, days: number, link = w.link): Promise<Awaited<Retu
 
 const ls = async (dir: string): Promise<string[]> => (await readdir(dir).catch(() => [] as string[])).sort();
 const firmIds = (w: World) => w.firm.events().map((e) => e.id);
-const appliedIds = async (w: World) => (await w.store.listProcedureEvents(w.dossier.id)).map((e) => e.id.slice(`${PARTNER}:`.length));
-const journalIds = async (w: World) => (await w.store.readJournal(CASE_ID)).filter((j) => j.type === 'procedure_event').map((j) => j.data['eventId']);
+const appliedIds = async (w: World) =>
+  (await w.store.listProcedureEvents(w.dossier.id)).map((e) => e.id.slice(`${PARTNER}:`.length));
+const journalIds = async (w: World) =>
+  (await w.store.readJournal(CASE_ID)).filter((j) => j.type === 'procedure_event').map((j) => j.data['eventId']);
 
 /** A store whose `savePage` dies once when it is about to save a cursor: the process crashed after applying a page. */
 function crashingOnCursorSave(real: Store): { store: Store; crashNext: () => void } {
@@ -116,7 +147,19 @@ describe('file drop, connector end: LawFirmLink.poll over FileDropPartner agains
       expect(polled.refused).toBe(0);
     }
     const types = w.firm.events().map((e) => e.type);
-    expect(types).toEqual(['submitted', 'accepted', 'filed', 'order_issued', 'served', 'enforceable_title', 'enforcement', 'partial_recovery', 'partial_recovery', 'recovered', 'closed']);
+    expect(types).toEqual([
+      'submitted',
+      'accepted',
+      'filed',
+      'order_issued',
+      'served',
+      'enforceable_title',
+      'enforcement',
+      'partial_recovery',
+      'partial_recovery',
+      'recovered',
+      'closed',
+    ]);
     expect(applied).toBe(types.length);
     expect(duplicates).toBe(0);
     expect(await appliedIds(w)).toEqual(firmIds(w));
@@ -125,7 +168,12 @@ describe('file drop, connector end: LawFirmLink.poll over FileDropPartner agains
     // The acknowledgement is the event `accepted`; the recoveries carry their amounts.
     const stored = await w.store.listProcedureEvents(w.dossier.id);
     expect(stored[1]).toMatchObject({ state: 'accepted', sourceState: 'accepted' });
-    expect(stored.filter((e) => e.data['amount']).map((e) => (e.data['amount'] as { amount: number }).amount).reduce((a, b) => a + b, 0)).toBe(w.dossier.claim.total);
+    expect(
+      stored
+        .filter((e) => e.data['amount'])
+        .map((e) => (e.data['amount'] as { amount: number }).amount)
+        .reduce((a, b) => a + b, 0),
+    ).toBe(w.dossier.claim.total);
     expect(await w.store.getDossier(w.dossier.id)).toMatchObject({ status: 'closed', state: 'closed' });
     expect((await w.store.getCase(CASE_ID))?.stage).toBe('closed');
 
@@ -141,7 +189,13 @@ describe('file drop, connector end: LawFirmLink.poll over FileDropPartner agains
     const w = await world();
     await step(w, 1); // submitted
     const crashing = crashingOnCursorSave(w.store);
-    const doomed = new LawFirmLink({ id: PARTNER, partner: w.partner, store: crashing.store, clock: w.clock, logger: w.logger });
+    const doomed = new LawFirmLink({
+      id: PARTNER,
+      partner: w.partner,
+      store: crashing.store,
+      clock: w.clock,
+      logger: w.logger,
+    });
     crashing.crashNext();
     // accepted, filed, order_issued: applied, then the process dies.
     await expect(step(w, 40, doomed)).rejects.toThrow('process killed');
@@ -185,7 +239,9 @@ describe('file drop, connector end: LawFirmLink.poll over FileDropPartner agains
     const second = await step(w, 60); // several steps in one file, newest first
     expect(second.applied).toBeGreaterThanOrEqual(3);
     const outOfOrder = w.firm.statusFiles().at(-1)!;
-    expect(Date.parse(outOfOrder.items[0]!.occurredAt)).toBeGreaterThan(Date.parse(outOfOrder.items.at(-1)!.occurredAt));
+    expect(Date.parse(outOfOrder.items[0]!.occurredAt)).toBeGreaterThan(
+      Date.parse(outOfOrder.items.at(-1)!.occurredAt),
+    );
     // Journalled in the order read (file order), the dossier's state is the latest by occurrence.
     const good = w.firm.statusFiles().filter((f) => !f.damage && !f.duplicate);
     expect(await journalIds(w)).toEqual(good.flatMap((f) => f.items.map((i) => i.id)));
@@ -205,7 +261,12 @@ describe('file drop, connector end: LawFirmLink.poll over FileDropPartner agains
     const reason = await readFile(join(w.folders.inbound, REJECTED_DIR, `${bad!.name}.reason.txt`), 'utf8');
     expect(reason).toContain(`status file: ${bad!.name}`);
     expect(reason).toMatch(/not well-formed XML/);
-    expect(await ls(join(w.folders.inbound, ARCHIVE_DIR))).toEqual(w.firm.statusFiles().filter((f) => !f.damage).map((f) => f.name));
+    expect(await ls(join(w.folders.inbound, ARCHIVE_DIR))).toEqual(
+      w.firm
+        .statusFiles()
+        .filter((f) => !f.damage)
+        .map((f) => f.name),
+    );
     expect((await ls(w.folders.inbound)).filter((n) => n.endsWith('.xml'))).toEqual([]);
   });
 });

@@ -29,13 +29,40 @@ describe('procedure events', () => {
         throw new AdapterError({ code: 'ODOO_UNREACHABLE', kind: 'transient', userMessage: 'Odoo unreachable' });
       }
       const seen = ledger.some((w) => w.key === r.key);
-      if (!seen) ledger.push({ key: r.key, kind: r.kind, text: r.text, items: r.receivableIds, ...(r.procedureState ? { procedureState: r.procedureState } : {}) });
-      return { items: r.receivableIds.map((id) => ({ receivableId: id, status: seen ? ('already_written' as const) : ('written' as const) })) };
+      if (!seen)
+        ledger.push({
+          key: r.key,
+          kind: r.kind,
+          text: r.text,
+          items: r.receivableIds,
+          ...(r.procedureState ? { procedureState: r.procedureState } : {}),
+        });
+      return {
+        items: r.receivableIds.map((id) => ({
+          receivableId: id,
+          status: seen ? ('already_written' as const) : ('written' as const),
+        })),
+      };
     },
   } as unknown as ErpAdapter;
-  const apply = (events: PartnerEvent[]) => applyPartnerEvents({ store, clock, logger: logged.logger, partner: 'cabinet' }, events);
-  const perform = () => performLedgerActions({ store, adapters: new Map([['odoo-main', adapter]]), clock, logger: logged.logger, retry: { maxAttempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000, random: () => 0.5 } });
-  const ev = (id: string, type: string, occurredAt: string, over: Partial<PartnerEvent> = {}): PartnerEvent => ({ id, fileId: 'F-77', dossierId: 'dos-1', type, occurredAt, ...over });
+  const apply = (events: PartnerEvent[]) =>
+    applyPartnerEvents({ store, clock, logger: logged.logger, partner: 'cabinet' }, events);
+  const perform = () =>
+    performLedgerActions({
+      store,
+      adapters: new Map([['odoo-main', adapter]]),
+      clock,
+      logger: logged.logger,
+      retry: { maxAttempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000, random: () => 0.5 },
+    });
+  const ev = (id: string, type: string, occurredAt: string, over: Partial<PartnerEvent> = {}): PartnerEvent => ({
+    id,
+    fileId: 'F-77',
+    dossierId: 'dos-1',
+    type,
+    occurredAt,
+    ...over,
+  });
   const notes = () => ledger.filter((w) => w.kind === 'note').map((w) => w.key.split('/').pop());
 
   beforeEach(async () => {
@@ -45,7 +72,30 @@ describe('procedure events', () => {
     ledger = [];
     failNext = 0;
     await store.saveCase({ ...(await store.getCase(CASE_ID))!, stage: 'escalated' });
-    await store.recordDossier({ id: 'dos-1', caseId: CASE_ID, actionId: null, partner: 'cabinet', fileId: 'F-77', status: 'submitted', state: 'submitted', stateAt: '2026-04-20T00:00:00.000Z', events: 0, content: { claim: { lines: [{ kind: 'invoice', number: R1.number }, { kind: 'invoice', number: R2.number }] } }, submittedAt: '2026-04-20T00:00:00.000Z', updatedAt: '2026-04-20T00:00:00.000Z' }, []);
+    await store.recordDossier(
+      {
+        id: 'dos-1',
+        caseId: CASE_ID,
+        actionId: null,
+        partner: 'cabinet',
+        fileId: 'F-77',
+        status: 'submitted',
+        state: 'submitted',
+        stateAt: '2026-04-20T00:00:00.000Z',
+        events: 0,
+        content: {
+          claim: {
+            lines: [
+              { kind: 'invoice', number: R1.number },
+              { kind: 'invoice', number: R2.number },
+            ],
+          },
+        },
+        submittedAt: '2026-04-20T00:00:00.000Z',
+        updatedAt: '2026-04-20T00:00:00.000Z',
+      },
+      [],
+    );
   });
   afterEach(() => store.close());
 
@@ -58,13 +108,21 @@ describe('procedure events', () => {
   });
 
   it('journals each event once and writes its note on every invoice of the dossier, in the order applied', async () => {
-    const first = await apply([ev('e1', 'accepted', '2026-04-21T10:00:00Z'), ev('e2', 'filed', '2026-04-25T10:00:00Z'), ev('e1', 'accepted', '2026-04-21T10:00:00Z')]);
+    const first = await apply([
+      ev('e1', 'accepted', '2026-04-21T10:00:00Z'),
+      ev('e2', 'filed', '2026-04-25T10:00:00Z'),
+      ev('e1', 'accepted', '2026-04-21T10:00:00Z'),
+    ]);
     expect(first).toMatchObject({ duplicates: 1, refused: [] });
     expect(first.applied.map((e) => e.seq)).toEqual([1, 2]);
     expect(await apply([ev('e2', 'filed', '2026-04-25T10:00:00Z')])).toMatchObject({ applied: [], duplicates: 1 });
     await perform();
     expect(notes()).toEqual(['cabinet:e1', 'cabinet:e2']);
-    expect(ledger.find((w) => w.key.endsWith('cabinet:e2'))).toMatchObject({ items: [R1.id, R2.id], procedureState: 'filed', text: expect.stringContaining('requête ou assignation déposée') });
+    expect(ledger.find((w) => w.key.endsWith('cabinet:e2'))).toMatchObject({
+      items: [R1.id, R2.id],
+      procedureState: 'filed',
+      text: expect.stringContaining('requête ou assignation déposée'),
+    });
     const journal = (await store.readJournal(CASE_ID)).filter((j) => j.type === 'procedure_event');
     expect(journal.map((j) => j.data['eventId'])).toEqual(['e1', 'e2']);
     expect(journal[0]).toMatchObject({ actor: { kind: 'lawfirm', id: 'cabinet' } });
@@ -77,7 +135,9 @@ describe('procedure events', () => {
     failNext = 1;
     await perform();
     expect(notes()).toEqual([]);
-    await apply([ev('e2', 'order_issued', '2026-04-28T10:00:00Z', { label: "Ordonnance d'injonction de payer rendue" })]);
+    await apply([
+      ev('e2', 'order_issued', '2026-04-28T10:00:00Z', { label: "Ordonnance d'injonction de payer rendue" }),
+    ]);
     clock.advance(60_000);
     await perform();
     expect(notes()).toEqual(['cabinet:e1', 'cabinet:e2']);
@@ -94,7 +154,13 @@ describe('procedure events', () => {
   });
 
   it('asks the controller to act on an unknown status, an opposition or an irrecoverable claim; closes the case when recovered', async () => {
-    await apply([ev('e1', 'appel interjeté', '2026-04-21T10:00:00Z'), ev('e2', 'opposition', '2026-04-22T10:00:00Z'), ev('e3', 'irrecoverable', '2026-04-23T10:00:00Z', { documents: [{ name: 'certificat.pdf', sha256: 'a'.repeat(64) }] })]);
+    await apply([
+      ev('e1', 'appel interjeté', '2026-04-21T10:00:00Z'),
+      ev('e2', 'opposition', '2026-04-22T10:00:00Z'),
+      ev('e3', 'irrecoverable', '2026-04-23T10:00:00Z', {
+        documents: [{ name: 'certificat.pdf', sha256: 'a'.repeat(64) }],
+      }),
+    ]);
     await perform();
     const activities = ledger.filter((w) => w.kind === 'activity');
     expect(activities.map((a) => a.text.split('\n').at(-1)).sort()).toEqual([
@@ -102,7 +168,9 @@ describe('procedure events', () => {
       "À faire : le cabinet a envoyé un statut que Recouvra ne connaît pas : le lire et qualifier l'étape.",
       'À faire : le débiteur a formé opposition : la procédure devient contentieuse, décider de la suite avec le cabinet.',
     ]);
-    expect((await store.readJournal(CASE_ID)).find((j) => j.data['eventId'] === 'e1')?.summary).toMatch(/^unknown status "appel interjeté"/);
+    expect((await store.readJournal(CASE_ID)).find((j) => j.data['eventId'] === 'e1')?.summary).toMatch(
+      /^unknown status "appel interjeté"/,
+    );
     expect(logged.lines().some((l) => l.includes('status we do not know'))).toBe(true);
     expect(await store.getDossier('dos-1')).toMatchObject({ status: 'closed', state: 'irrecoverable' });
     expect((await store.getCase(CASE_ID))?.stage).toBe('closed');
@@ -111,20 +179,36 @@ describe('procedure events', () => {
   it('the note of an enforceable title states the rate increase and the end of the title, in the company time zone', async () => {
     // Title reported 2026-06-30T23:30Z = 1 July 2026 in Paris: + 2 months = 1 September 2026 (CMF L313-3),
     // + 10 years = 1 July 2036 (CPCE L111-4).
-    await apply([ev('e9', 'enforceable_title', '2026-06-30T23:30:00Z', { label: 'Ordonnance revêtue de la formule exécutoire' })]);
+    await apply([
+      ev('e9', 'enforceable_title', '2026-06-30T23:30:00Z', { label: 'Ordonnance revêtue de la formule exécutoire' }),
+    ]);
     const afterTitle = { procedures: loadProcedureData(), timeZone: 'Europe/Paris' };
-    await performLedgerActions({ store, adapters: new Map([['odoo-main', adapter]]), clock, logger: logged.logger, afterTitle });
+    await performLedgerActions({
+      store,
+      adapters: new Map([['odoo-main', adapter]]),
+      clock,
+      logger: logged.logger,
+      afterTitle,
+    });
     const text = ledger.find((w) => w.kind === 'note')!.text;
-    expect(text).toContain("Taux de l'intérêt légal majoré de 5 points à compter du 01/09/2026, deux mois après que la décision est devenue exécutoire, sauf dispense du juge de l'exécution (CMF L313-3).");
+    expect(text).toContain(
+      "Taux de l'intérêt légal majoré de 5 points à compter du 01/09/2026, deux mois après que la décision est devenue exécutoire, sauf dispense du juge de l'exécution (CMF L313-3).",
+    );
     expect(text).toContain('Titre à exécuter au plus tard le 01/07/2036 (10 ans, CPCE L111-4).');
     // Other states carry no deadline; without the data the note is the bare status.
-    expect(procedureNoteText({ ...(await store.listProcedureEvents('dos-1'))[0]!, state: 'served' }, afterTitle)).not.toContain('Taux');
+    expect(
+      procedureNoteText({ ...(await store.listProcedureEvents('dos-1'))[0]!, state: 'served' }, afterTitle),
+    ).not.toContain('Taux');
     expect(procedureNoteText((await store.listProcedureEvents('dos-1'))[0]!)).not.toContain('Titre à exécuter');
   });
 
   it('refuses an event for a file that is not ours, writing nothing', async () => {
-    const result = await apply([ev('x1', 'accepted', '2026-04-21T10:00:00Z', { dossierId: 'dos-unknown', fileId: 'F-unknown' })]);
-    expect(result.refused).toEqual([{ id: 'x1', reason: 'no dossier dos-unknown (file F-unknown) was handed to this firm' }]);
+    const result = await apply([
+      ev('x1', 'accepted', '2026-04-21T10:00:00Z', { dossierId: 'dos-unknown', fileId: 'F-unknown' }),
+    ]);
+    expect(result.refused).toEqual([
+      { id: 'x1', reason: 'no dossier dos-unknown (file F-unknown) was handed to this firm' },
+    ]);
     expect(await store.listProcedureEvents('dos-1')).toEqual([]);
   });
 
@@ -132,7 +216,14 @@ describe('procedure events', () => {
     await apply([ev('e1', 'accepted', '2026-04-21T10:00:00Z')]);
     await perform();
     const [row] = await store.listActions({ caseId: CASE_ID, kind: 'ledger_note', status: 'done' });
-    await store.completeAction({ id: row!.id, status: 'pending', attempts: 1, lastError: null, at: clock.now().toISOString(), notBefore: clock.now().toISOString() });
+    await store.completeAction({
+      id: row!.id,
+      status: 'pending',
+      attempts: 1,
+      lastError: null,
+      at: clock.now().toISOString(),
+      notBefore: clock.now().toISOString(),
+    });
     await perform();
     expect(notes()).toEqual(['cabinet:e1']);
     expect((await store.readJournal(CASE_ID)).at(-1)?.summary).toMatch(/already there on 2/);

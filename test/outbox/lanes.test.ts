@@ -53,13 +53,46 @@ describe('outbox lanes (real SQLite store)', () => {
   async function seed(rows: { debtor: string; connection: string; kinds: Action['kind'][] }[]): Promise<Action[]> {
     const all: Action[] = [];
     for (const { debtor, connection, kinds } of rows) {
-      await store.upsertReceivables([{ ...invoice({ id: `${connection}:${debtor}:r1`, debtorId: debtor, companyId: 'co1' }), source: { system: 'odoo', connection, id: `${debtor}-r1` } }], AT);
+      await store.upsertReceivables(
+        [
+          {
+            ...invoice({ id: `${connection}:${debtor}:r1`, debtorId: debtor, companyId: 'co1' }),
+            source: { system: 'odoo', connection, id: `${debtor}-r1` },
+          },
+        ],
+        AT,
+      );
       const caseId = caseIdOf(debtor, 'co1', 'EUR');
       const decisionId = `dec-${debtor}`;
-      const actions = kinds.map((kind, i) => ActionSchema.parse({ id: `${debtor}-${kind}-${i}`, idempotencyKey: `${caseId}/step/${kind}/${i}`, caseId, decisionId, kind, template: 'reminder-1', status: 'pending', notBefore: AT, createdAt: AT, updatedAt: AT }));
+      const actions = kinds.map((kind, i) =>
+        ActionSchema.parse({
+          id: `${debtor}-${kind}-${i}`,
+          idempotencyKey: `${caseId}/step/${kind}/${i}`,
+          caseId,
+          decisionId,
+          kind,
+          template: 'reminder-1',
+          status: 'pending',
+          notBefore: AT,
+          createdAt: AT,
+          updatedAt: AT,
+        }),
+      );
       const c = (await store.getCase(caseId))!;
       await store.recordDecision({
-        decision: { id: decisionId, idempotencyKey: `${caseId}/step`, caseId, stepId: 'step', stepIndex: 0, policyId: 'p', policyVersion: 1, asOf: '2026-11-23', decidedAt: AT, requiresApproval: false, evaluation: {} },
+        decision: {
+          id: decisionId,
+          idempotencyKey: `${caseId}/step`,
+          caseId,
+          stepId: 'step',
+          stepIndex: 0,
+          policyId: 'p',
+          policyVersion: 1,
+          asOf: '2026-11-23',
+          decidedAt: AT,
+          requiresApproval: false,
+          evaluation: {},
+        },
         actions,
         journal: [],
         caseAfter: CaseSchema.parse({ ...c, stage: 'reminding' }),
@@ -69,7 +102,12 @@ describe('outbox lanes (real SQLite store)', () => {
     return all;
   }
 
-  const unreachable = (code = 'ODOO_UNREACHABLE') => new AdapterError({ code, kind: 'transient', userMessage: 'cannot reach Odoo at http://127.0.0.1:1 (ECONNREFUSED)' });
+  const unreachable = (code = 'ODOO_UNREACHABLE') =>
+    new AdapterError({
+      code,
+      kind: 'transient',
+      userMessage: 'cannot reach Odoo at http://127.0.0.1:1 (ECONNREFUSED)',
+    });
   const statuses = async (ids: string[]) => Promise.all(ids.map(async (id) => (await store.getAction(id))!));
 
   it('an ERP connection that cannot be reached stops its own lane after one row; the other connection and the e-mails go on', async () => {
@@ -87,15 +125,29 @@ describe('outbox lanes (real SQLite store)', () => {
       return { summary: 'note written' };
     };
     const email: Performer = async () => ({ summary: 'e-mail sent' });
-    const result = await dispatchActions({ store, clock, logger, performers: { ledger_note: ledger, ledger_activity: ledger, phone_task: ledger, email }, connections: ['odoo-a', 'odoo-b'], random: () => 0.5 });
+    const result = await dispatchActions({
+      store,
+      clock,
+      logger,
+      performers: { ledger_note: ledger, ledger_activity: ledger, phone_task: ledger, email },
+      connections: ['odoo-a', 'odoo-b'],
+      random: () => 0.5,
+    });
 
-    expect(result).toMatchObject({ done: 4, retried: 1, failed: 0, stopped: [{ lane: 'erp:odoo-a', reason: expect.stringMatching(/^ODOO_UNREACHABLE/) }] });
+    expect(result).toMatchObject({
+      done: 4,
+      retried: 1,
+      failed: 0,
+      stopped: [{ lane: 'erp:odoo-a', reason: expect.stringMatching(/^ODOO_UNREACHABLE/) }],
+    });
     expect(attempts.filter((id) => id.startsWith('a'))).toHaveLength(1);
     const rowsOfA = await statuses(['a1-ledger_note-0', 'a2-ledger_note-0', 'a2-phone_task-1', 'a3-ledger_activity-0']);
     expect(rowsOfA.map((a) => a.status)).toEqual(['pending', 'pending', 'pending', 'pending']);
     // One was tried (and waits for its retry), the others were not touched: their budget is whole.
     expect(rowsOfA.map((a) => a.attempts).sort()).toEqual([0, 0, 0, 1]);
-    expect((await statuses(['b1-ledger_note-0', 'b2-phone_task-0', 'a1-email-1', 'b1-email-1'])).map((a) => a.status)).toEqual(['done', 'done', 'done', 'done']);
+    expect(
+      (await statuses(['b1-ledger_note-0', 'b2-phone_task-0', 'a1-email-1', 'b1-email-1'])).map((a) => a.status),
+    ).toEqual(['done', 'done', 'done', 'done']);
   });
 
   it('the rows of a connection with no lane of its own (no longer configured) still go, through one more lane', async () => {
@@ -103,7 +155,13 @@ describe('outbox lanes (real SQLite store)', () => {
       { debtor: 'a1', connection: 'odoo-a', kinds: ['ledger_note'] },
       { debtor: 'g1', connection: 'odoo-gone', kinds: ['ledger_note'] },
     ]);
-    const result = await dispatchActions({ store, clock, logger, performers: { ledger_note: async () => ({ summary: 'not written: no connected ledger' }) }, connections: ['odoo-a'] });
+    const result = await dispatchActions({
+      store,
+      clock,
+      logger,
+      performers: { ledger_note: async () => ({ summary: 'not written: no connected ledger' }) },
+      connections: ['odoo-a'],
+    });
     expect(result).toEqual({ done: 2, retried: 0, failed: 0, skipped: 0 });
   });
 
@@ -117,21 +175,43 @@ describe('outbox lanes (real SQLite store)', () => {
     let texts = 0;
     const email: Performer = async (action) => {
       mails++;
-      if (action.caseId === caseIdOf('d1', 'co1', 'EUR')) throw new AdapterError({ code: 'EMAIL_RECIPIENT_REJECTED', kind: 'system', userMessage: '550 5.1.1 mailbox unknown' });
+      if (action.caseId === caseIdOf('d1', 'co1', 'EUR'))
+        throw new AdapterError({
+          code: 'EMAIL_RECIPIENT_REJECTED',
+          kind: 'system',
+          userMessage: '550 5.1.1 mailbox unknown',
+        });
       return { summary: 'sent' };
     };
     const sms: Performer = async () => {
       texts++;
-      throw new AdapterError({ code: 'SMS_UNREACHABLE', kind: 'transient', userMessage: 'cannot reach the SMS provider (ECONNREFUSED)' });
+      throw new AdapterError({
+        code: 'SMS_UNREACHABLE',
+        kind: 'transient',
+        userMessage: 'cannot reach the SMS provider (ECONNREFUSED)',
+      });
     };
-    const result = await dispatchActions({ store, clock, logger, performers: { email, sms }, lanes: { email: { concurrency: 1 }, sms: { concurrency: 1 } }, random: () => 0.5 });
+    const result = await dispatchActions({
+      store,
+      clock,
+      logger,
+      performers: { email, sms },
+      lanes: { email: { concurrency: 1 }, sms: { concurrency: 1 } },
+      random: () => 0.5,
+    });
     expect(result).toMatchObject({ done: 2, failed: 1, retried: 1, stopped: [{ lane: 'sms' }] });
     expect(mails).toBe(3);
     expect(texts).toBe(1);
   });
 
   it('a lane runs up to its concurrency at once', async () => {
-    await seed(['d1', 'd2', 'd3', 'd4', 'd5', 'd6'].map((debtor) => ({ debtor, connection: 'odoo-a', kinds: ['email'] as Action['kind'][] })));
+    await seed(
+      ['d1', 'd2', 'd3', 'd4', 'd5', 'd6'].map((debtor) => ({
+        debtor,
+        connection: 'odoo-a',
+        kinds: ['email'] as Action['kind'][],
+      })),
+    );
     let running = 0;
     let most = 0;
     const release: (() => void)[] = [];
@@ -144,7 +224,10 @@ describe('outbox lanes (real SQLite store)', () => {
     const run = dispatchActions({ store, clock, logger, performers: { email }, lanes: { email: { concurrency: 3 } } });
     // Answers one row each time as many are in flight as the lane allows (or as are left).
     for (let answered = 0; answered < 6; answered++) {
-      await eventually(() => running === Math.min(3, 6 - answered) && release.length === running, `${Math.min(3, 6 - answered)} rows in flight`);
+      await eventually(
+        () => running === Math.min(3, 6 - answered) && release.length === running,
+        `${Math.min(3, 6 - answered)} rows in flight`,
+      );
       release.shift()!();
     }
     expect(await run).toMatchObject({ done: 6 });
@@ -163,7 +246,9 @@ describe('outbox lanes (real SQLite store)', () => {
       running--;
       return { summary: 'sent' };
     };
-    expect(await dispatchActions({ store, clock, logger, performers: { email }, lanes: { email: { concurrency: 4 } } })).toMatchObject({ done: 4 });
+    expect(
+      await dispatchActions({ store, clock, logger, performers: { email }, lanes: { email: { concurrency: 4 } } }),
+    ).toMatchObject({ done: 4 });
     expect(together).toBe(0);
     expect(performed).toEqual(['d1-email-0', 'd1-email-1', 'd1-email-2', 'd1-email-3']);
   });
@@ -173,9 +258,20 @@ describe('outbox lanes (real SQLite store)', () => {
     let calls = 0;
     const email: Performer = async () => {
       calls++;
-      throw new AdapterError({ code: 'EMAIL_CONNECTION', kind: 'transient', userMessage: 'cannot reach the mail server (ECONNREFUSED)' });
+      throw new AdapterError({
+        code: 'EMAIL_CONNECTION',
+        kind: 'transient',
+        userMessage: 'cannot reach the mail server (ECONNREFUSED)',
+      });
     };
-    const result = await dispatchActions({ store, clock, logger, performers: { email }, lanes: { email: { concurrency: 3 } }, random: () => 0.5 });
+    const result = await dispatchActions({
+      store,
+      clock,
+      logger,
+      performers: { email },
+      lanes: { email: { concurrency: 3 } },
+      random: () => 0.5,
+    });
     // Three workers took the case's three rows; they go one after another, so the first failure stops the others.
     expect(calls).toBe(1);
     expect(result).toMatchObject({ retried: 1, done: 0, failed: 0 });
@@ -203,10 +299,19 @@ describe('daemon.lanes configuration', () => {
 
   it('defaults to an empty map (each lane its default); a lane is set alone; a wrong lane or concurrency is named', () => {
     expect(parseConfig('c.yaml', 'version: 1\n', { env: {} }).config.daemon.lanes).toEqual({});
-    expect(parseConfig('c.yaml', 'version: 1\ndaemon:\n  lanes:\n    email: { concurrency: 8 }\n', { env: {} }).config.daemon.lanes).toEqual({ email: { concurrency: 8 } });
-    const problems = problemsOf('version: 1\ndaemon:\n  lanes:\n    smtp: { concurrency: 2 }\n    erp: { concurrency: 0 }\n    sms: { concurrency: 99 }\n');
+    expect(
+      parseConfig('c.yaml', 'version: 1\ndaemon:\n  lanes:\n    email: { concurrency: 8 }\n', { env: {} }).config.daemon
+        .lanes,
+    ).toEqual({ email: { concurrency: 8 } });
+    const problems = problemsOf(
+      'version: 1\ndaemon:\n  lanes:\n    smtp: { concurrency: 2 }\n    erp: { concurrency: 0 }\n    sms: { concurrency: 99 }\n',
+    );
     expect(problems).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^daemon\.lanes\.smtp: /), 'daemon.lanes.erp.concurrency: concurrency must be at least 1', 'daemon.lanes.sms.concurrency: concurrency is at most 16']),
+      expect.arrayContaining([
+        expect.stringMatching(/^daemon\.lanes\.smtp: /),
+        'daemon.lanes.erp.concurrency: concurrency must be at least 1',
+        'daemon.lanes.sms.concurrency: concurrency is at most 16',
+      ]),
     );
     expect(DEFAULT_LANES.erp.concurrency).toBe(1);
   });
@@ -222,7 +327,16 @@ describe('outbox lanes against real servers: Odoo out of reach, SMTP up', () => 
   const { logger } = memoryLogger('error', ['recouvra-api-key']);
   const runtime = loadRuntime(undefined);
 
-  const connection = (url: string) => OdooConnectionSchema.parse({ id: CONNECTION, type: 'odoo', url, database: 'demo', login: 'recouvra', apiKey: 'recouvra-api-key', protocol: 'xmlrpc' });
+  const connection = (url: string) =>
+    OdooConnectionSchema.parse({
+      id: CONNECTION,
+      type: 'odoo',
+      url,
+      database: 'demo',
+      login: 'recouvra',
+      apiKey: 'recouvra-api-key',
+      protocol: 'xmlrpc',
+    });
   const configFor = (smtpPort: number) =>
     parseConfig(
       'lanes.yaml',
@@ -242,18 +356,30 @@ channels:
     ).config;
 
   beforeEach(async () => {
-    sim = await new OdooSimulator({ db: createOdooDatabase({ version: '18.0', invoices: 60, seed: 5 }), version: '18.0' }).start();
+    sim = await new OdooSimulator({
+      db: createOdooDatabase({ version: '18.0', invoices: 60, seed: 5 }),
+      version: '18.0',
+    }).start();
     smtp = await startSmtp();
     store = await openSqliteStore(':memory:');
     await store.migrate();
     now = new Date('2026-11-23T06:00:00Z');
     const adapter = createOdooAdapter(connection(sim.url), { clock, logger });
-    expect((await syncConnection({ store, adapter, connection: CONNECTION, clock, logger, mode: 'auto' })).error).toBeUndefined();
+    expect(
+      (await syncConnection({ store, adapter, connection: CONNECTION, clock, logger, mode: 'auto' })).error,
+    ).toBeUndefined();
     // Far enough after the due dates that the first steps send e-mails and note them in the ledger.
     const asOf = '2026-12-20';
     now = new Date(`${asOf}T08:00:00Z`);
     for await (const s of store.streamCaseSnapshots()) {
-      await decide(store, s, policyFor(s, runtime.policies, runtime.config.dunning.defaultPolicy), asOf, clock.now(), runtime.context);
+      await decide(
+        store,
+        s,
+        policyFor(s, runtime.policies, runtime.config.dunning.defaultPolicy),
+        asOf,
+        clock.now(),
+        runtime.context,
+      );
     }
   });
 
@@ -269,7 +395,11 @@ channels:
 
   it('Odoo holding its answer: every e-mail arrives while the ledger write still waits; the ERP lane stops after it, and writes all once Odoo is back', async () => {
     const emails = await pending('email');
-    const notes = [...(await pending('ledger_note')), ...(await pending('ledger_activity')), ...(await pending('phone_task'))];
+    const notes = [
+      ...(await pending('ledger_note')),
+      ...(await pending('ledger_activity')),
+      ...(await pending('phone_task')),
+    ];
     expect(emails.length).toBeGreaterThan(2);
     expect(notes.length).toBeGreaterThan(2);
 
@@ -284,18 +414,38 @@ channels:
       else held.push(res);
     });
     await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', () => r()));
-    const down = createOdooAdapter(connection(`http://127.0.0.1:${(hanging.address() as AddressInfo).port}`), { clock, logger }, { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10, random: () => 0.5 } });
+    const down = createOdooAdapter(
+      connection(`http://127.0.0.1:${(hanging.address() as AddressInfo).port}`),
+      { clock, logger },
+      { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10, random: () => 0.5 } },
+    );
     const config = configFor(smtp.port);
-    const performers = buildPerformers({ config, store, clock, logger, legal: runtime.legal, connections: new Map([[CONNECTION, { adapter: down, settings: {} }]]) });
+    const performers = buildPerformers({
+      config,
+      store,
+      clock,
+      logger,
+      legal: runtime.legal,
+      connections: new Map([[CONNECTION, { adapter: down, settings: {} }]]),
+    });
     try {
-      const run = dispatchActions({ store, clock, logger, performers: performers.performers, connections: [CONNECTION], random: () => 0.5 });
+      const run = dispatchActions({
+        store,
+        clock,
+        logger,
+        performers: performers.performers,
+        connections: [CONNECTION],
+        random: () => 0.5,
+      });
       // Every e-mail reaches the SMTP server while Odoo still holds the first ledger request.
       await eventually(() => smtp.received.length === emails.length, `${emails.length} e-mails`);
       expect(held.length).toBe(1);
       answering = true;
       for (const res of held.splice(0)) res.writeHead(502).end('Bad Gateway');
       const result = await run;
-      expect(result.stopped).toEqual([{ lane: `erp:${CONNECTION}`, reason: expect.stringMatching(/^ODOO_SERVER_ERROR/) }]);
+      expect(result.stopped).toEqual([
+        { lane: `erp:${CONNECTION}`, reason: expect.stringMatching(/^ODOO_SERVER_ERROR/) },
+      ]);
       expect(result.done).toBe(emails.length);
       // One ledger row was tried; the others were left whole for the next run.
       const ledgerRows = await Promise.all(notes.map(async (a) => (await store.getAction(a.id))!));
@@ -310,10 +460,24 @@ channels:
 
     // Odoo is back: the next runs, once the retried row is due, write every ledger row once.
     const up = createOdooAdapter(connection(sim.url), { clock, logger });
-    const back = buildPerformers({ config, store, clock, logger, legal: runtime.legal, connections: new Map([[CONNECTION, { adapter: up, settings: {} }]]) });
+    const back = buildPerformers({
+      config,
+      store,
+      clock,
+      logger,
+      legal: runtime.legal,
+      connections: new Map([[CONNECTION, { adapter: up, settings: {} }]]),
+    });
     try {
       now = new Date(now.getTime() + 60 * 60_000);
-      const result = await dispatchActions({ store, clock, logger, performers: back.performers, connections: [CONNECTION], random: () => 0.5 });
+      const result = await dispatchActions({
+        store,
+        clock,
+        logger,
+        performers: back.performers,
+        connections: [CONNECTION],
+        random: () => 0.5,
+      });
       expect(result).toMatchObject({ done: notes.length, retried: 0, failed: 0 });
       expect(result.stopped).toBeUndefined();
     } finally {
@@ -324,12 +488,35 @@ channels:
 
   it('Odoo stopped (connection refused): the e-mails go out in the same run, the ERP lane stops after one row', async () => {
     const emails = await pending('email');
-    const notes = [...(await pending('ledger_note')), ...(await pending('ledger_activity')), ...(await pending('phone_task'))];
+    const notes = [
+      ...(await pending('ledger_note')),
+      ...(await pending('ledger_activity')),
+      ...(await pending('phone_task')),
+    ];
     const down = createOdooAdapter(connection(`http://127.0.0.1:${await closedPort()}`), { clock, logger });
-    const performers = buildPerformers({ config: configFor(smtp.port), store, clock, logger, legal: runtime.legal, connections: new Map([[CONNECTION, { adapter: down, settings: {} }]]) });
+    const performers = buildPerformers({
+      config: configFor(smtp.port),
+      store,
+      clock,
+      logger,
+      legal: runtime.legal,
+      connections: new Map([[CONNECTION, { adapter: down, settings: {} }]]),
+    });
     try {
-      const result = await dispatchActions({ store, clock, logger, performers: performers.performers, connections: [CONNECTION], random: () => 0.5 });
-      expect(result).toMatchObject({ done: emails.length, retried: 1, failed: 0, stopped: [{ lane: `erp:${CONNECTION}`, reason: expect.stringMatching(/^ODOO_UNREACHABLE/) }] });
+      const result = await dispatchActions({
+        store,
+        clock,
+        logger,
+        performers: performers.performers,
+        connections: [CONNECTION],
+        random: () => 0.5,
+      });
+      expect(result).toMatchObject({
+        done: emails.length,
+        retried: 1,
+        failed: 0,
+        stopped: [{ lane: `erp:${CONNECTION}`, reason: expect.stringMatching(/^ODOO_UNREACHABLE/) }],
+      });
       expect(smtp.received).toHaveLength(emails.length);
       const ledgerRows = await Promise.all(notes.map(async (a) => (await store.getAction(a.id))!));
       expect(ledgerRows.filter((a) => a.attempts > 0)).toHaveLength(1);

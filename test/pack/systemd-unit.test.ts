@@ -64,7 +64,8 @@ describe('the systemd unit', () => {
   it('waits for the drain on SIGTERM: TimeoutStopSec is above daemon.drainTimeoutMs (default and service configuration)', () => {
     const stop = seconds(one('TimeoutStopSec')!);
     const defaultDrain = ConfigSchema.parse({ version: 1 }).daemon.drainTimeoutMs;
-    const serviceDrain = (parse(readFileSync(SERVICE_CONFIG, 'utf8')) as { daemon: { drainTimeoutMs: number } }).daemon.drainTimeoutMs;
+    const serviceDrain = (parse(readFileSync(SERVICE_CONFIG, 'utf8')) as { daemon: { drainTimeoutMs: number } }).daemon
+      .drainTimeoutMs;
     // Closing the API, the adapters and the store follows the drain: a margin of at least 10 s.
     expect(stop * 1000).toBeGreaterThanOrEqual(Math.max(defaultDrain, serviceDrain) + 10_000);
   });
@@ -75,57 +76,73 @@ describe('the systemd unit', () => {
   });
 });
 
-describeWithService({ name: 'systemd-analyze', available: () => existsSync(ANALYZE), where: ANALYZE, why: ' (apt-get install systemd)' }, 'systemd-analyze on the unit', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'recouvra-unit-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+describeWithService(
+  { name: 'systemd-analyze', available: () => existsSync(ANALYZE), where: ANALYZE, why: ' (apt-get install systemd)' },
+  'systemd-analyze on the unit',
+  () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'recouvra-unit-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  /**
-   * `verify` checks that ExecStart's program exists and is executable, and this machine has no
-   * /opt/recouvra. The unit is checked as written except for that one path, which points at an
-   * executable made here in its place; everything else (keys, values, sections) is the file's.
-   */
-  function placed(text: string, name: string): string {
-    const cli = join(dir, 'opt/recouvra/node_modules/.bin/recouvra');
-    mkdirSync(join(cli, '..'), { recursive: true });
-    writeFileSync(cli, '#!/bin/sh\nexit 0\n');
-    chmodSync(cli, 0o755);
-    expect(text).toContain(`ExecStart=${INSTALLED_CLI} `);
-    const file = join(dir, name);
-    writeFileSync(file, text.split(`ExecStart=${INSTALLED_CLI} `).join(`ExecStart=${cli} `));
-    return file;
-  }
-  const analyze = (...args: string[]) => {
-    const r = spawnSync(ANALYZE, args, { encoding: 'utf8', env: { ...process.env, SYSTEMD_LOG_COLOR: '0', SYSTEMD_PAGER: '' } });
-    return { status: r.status, output: `${r.stdout}${r.stderr}` };
-  };
-  /** What verify said about this unit file (not about units of the machine it runs on). */
-  const about = (output: string, file: string) => output.split('\n').filter((l) => l.includes(file) || l.includes('recouvra'));
+    /**
+     * `verify` checks that ExecStart's program exists and is executable, and this machine has no
+     * /opt/recouvra. The unit is checked as written except for that one path, which points at an
+     * executable made here in its place; everything else (keys, values, sections) is the file's.
+     */
+    function placed(text: string, name: string): string {
+      const cli = join(dir, 'opt/recouvra/node_modules/.bin/recouvra');
+      mkdirSync(join(cli, '..'), { recursive: true });
+      writeFileSync(cli, '#!/bin/sh\nexit 0\n');
+      chmodSync(cli, 0o755);
+      expect(text).toContain(`ExecStart=${INSTALLED_CLI} `);
+      const file = join(dir, name);
+      writeFileSync(file, text.split(`ExecStart=${INSTALLED_CLI} `).join(`ExecStart=${cli} `));
+      return file;
+    }
+    const analyze = (...args: string[]) => {
+      const r = spawnSync(ANALYZE, args, {
+        encoding: 'utf8',
+        env: { ...process.env, SYSTEMD_LOG_COLOR: '0', SYSTEMD_PAGER: '' },
+      });
+      return { status: r.status, output: `${r.stdout}${r.stderr}` };
+    };
+    /** What verify said about this unit file (not about units of the machine it runs on). */
+    const about = (output: string, file: string) =>
+      output.split('\n').filter((l) => l.includes(file) || l.includes('recouvra'));
 
-  it('verify passes with nothing to say about the unit', () => {
-    const file = placed(unitText, 'recouvra.service');
-    const r = analyze('verify', file);
-    expect(about(r.output, file)).toEqual([]);
-    expect(r.status).toBe(0);
-  });
+    it('verify passes with nothing to say about the unit', () => {
+      const file = placed(unitText, 'recouvra.service');
+      const r = analyze('verify', file);
+      expect(about(r.output, file)).toEqual([]);
+      expect(r.status).toBe(0);
+    });
 
-  it('verify would report a mistake: the check above can fail', () => {
-    const file = placed(unitText.replace('ProtectHome=yes', 'ProtectHom=yes'), 'recouvra-misspelt.service');
-    const r = analyze('verify', file);
-    expect(about(r.output, file).join('\n')).toContain("Unknown key 'ProtectHom'");
-  });
+    it('verify would report a mistake: the check above can fail', () => {
+      const file = placed(unitText.replace('ProtectHome=yes', 'ProtectHom=yes'), 'recouvra-misspelt.service');
+      const r = analyze('verify', file);
+      expect(about(r.output, file).join('\n')).toContain("Unknown key 'ProtectHom'");
+    });
 
-  it('security rates the hardening: exposure at most 2.5 of 10', () => {
-    const file = placed(unitText, 'recouvra.service');
-    const r = analyze('security', '--offline=yes', file);
-    const exposure = /Overall exposure level for recouvra\.service: (\d+\.\d)/.exec(r.output);
-    expect(exposure).not.toBeNull();
-    expect(Number(exposure![1])).toBeLessThanOrEqual(2.5);
-    // Without the hardening lines the same measure reads high: it does measure them.
-    const bare = placed(unitText.split('\n').filter((l) => !/^(Protect|Restrict|Private|System|Capability|NoNew|Lock|Remove|UMask)/.test(l)).join('\n'), 'recouvra-bare.service');
-    const weak = /Overall exposure level for recouvra-bare\.service: (\d+\.\d)/.exec(analyze('security', '--offline=yes', bare).output);
-    expect(Number(weak![1])).toBeGreaterThan(5);
-  });
-});
+    it('security rates the hardening: exposure at most 2.5 of 10', () => {
+      const file = placed(unitText, 'recouvra.service');
+      const r = analyze('security', '--offline=yes', file);
+      const exposure = /Overall exposure level for recouvra\.service: (\d+\.\d)/.exec(r.output);
+      expect(exposure).not.toBeNull();
+      expect(Number(exposure![1])).toBeLessThanOrEqual(2.5);
+      // Without the hardening lines the same measure reads high: it does measure them.
+      const bare = placed(
+        unitText
+          .split('\n')
+          .filter((l) => !/^(Protect|Restrict|Private|System|Capability|NoNew|Lock|Remove|UMask)/.test(l))
+          .join('\n'),
+        'recouvra-bare.service',
+      );
+      const weak = /Overall exposure level for recouvra-bare\.service: (\d+\.\d)/.exec(
+        analyze('security', '--offline=yes', bare).output,
+      );
+      expect(Number(weak![1])).toBeGreaterThan(5);
+    });
+  },
+);

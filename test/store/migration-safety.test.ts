@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { DebtorSchema } from '../../connector/model/debtor.schema';
 import type { KyselyStore } from '../../connector/store/kysely-store';
-import { appliedMigrations, knownMigrations, migrateStore, NewerSchemaError, schemaVersion } from '../../connector/store/migrate';
+import {
+  appliedMigrations,
+  knownMigrations,
+  migrateStore,
+  NewerSchemaError,
+  schemaVersion,
+} from '../../connector/store/migrate';
 import { storeMigrations } from '../../connector/store/migrations';
 import { openPostgresStore } from '../../connector/store/postgres';
 import type { Database } from '../../connector/store/schema';
@@ -22,7 +28,12 @@ import { describeWithPostgres, dropSchemas, freshSchemaName, TEST_POSTGRES_URL }
 
 const AT = '2026-12-05T06:00:00.000Z';
 const STAMP = '2026-12-05T060000Z';
-const ACME = DebtorSchema.parse({ id: 'd1', source: { system: 'odoo', connection: 'o', id: '1' }, name: 'Acme', kind: 'company' });
+const ACME = DebtorSchema.parse({
+  id: 'd1',
+  source: { system: 'odoo', connection: 'o', id: '1' },
+  name: 'Acme',
+  kind: 'company',
+});
 /** The store's first five migrations: a store "from an older release". */
 const OLD_RELEASE = 5;
 
@@ -31,9 +42,18 @@ async function migrationsOf(driver: Store['driver']): Promise<Record<string, Mig
 }
 
 /** The first `count` of this version's migrations, plus `extra`. */
-async function provider(driver: Store['driver'], count: number, extra: Record<string, Migration> = {}): Promise<MigrationProvider> {
+async function provider(
+  driver: Store['driver'],
+  count: number,
+  extra: Record<string, Migration> = {},
+): Promise<MigrationProvider> {
   const all = await migrationsOf(driver);
-  const first = Object.fromEntries(Object.keys(all).sort().slice(0, count).map((name) => [name, all[name]!]));
+  const first = Object.fromEntries(
+    Object.keys(all)
+      .sort()
+      .slice(0, count)
+      .map((name) => [name, all[name]!]),
+  );
   const migrations = { ...first, ...extra };
   return { getMigrations: async () => migrations };
 }
@@ -73,7 +93,11 @@ describe('SQLite store migrations', () => {
     const path = join(dir, 'recouvra.sqlite');
     const store = (await openSqliteStore(path)) as KyselyStore;
     try {
-      await migrateStore(store.kysely, { driver: 'sqlite', location: store.location, provider: await provider('sqlite', OLD_RELEASE) });
+      await migrateStore(store.kysely, {
+        driver: 'sqlite',
+        location: store.location,
+        provider: await provider('sqlite', OLD_RELEASE),
+      });
       await store.upsertDebtors([ACME]);
     } finally {
       await store.close();
@@ -90,7 +114,14 @@ describe('SQLite store migrations', () => {
     }
   }
 
-  const schemaOf = async (db: Kysely<Database>) => (await sql<{ type: string; name: string; sql: string | null }>`select type, name, sql from sqlite_master order by name`.execute(db)).rows;
+  const schemaOf = async (db: Kysely<Database>) =>
+    (
+      await sql<{
+        type: string;
+        name: string;
+        sql: string | null;
+      }>`select type, name, sql from sqlite_master order by name`.execute(db)
+    ).rows;
 
   it('copies a store with data aside before migrating it, named with the target version and the clock', async () => {
     const dir = freshDir();
@@ -103,7 +134,13 @@ describe('SQLite store migrations', () => {
       return r;
     });
     const expected = `${path}.before-${schemaVersion(known)}-${STAMP}.bak`;
-    expect(report).toEqual({ location: `the SQLite store ${path}`, before: known.slice(0, OLD_RELEASE), pending: known.slice(OLD_RELEASE), dryRun: false, backup: expected });
+    expect(report).toEqual({
+      location: `the SQLite store ${path}`,
+      before: known.slice(0, OLD_RELEASE),
+      pending: known.slice(OLD_RELEASE),
+      dryRun: false,
+      backup: expected,
+    });
     // The copy is the store as it was: the old schema and its data.
     expect(inspectSqliteFile(expected)).toEqual({ kind: 'recouvra', migrations: known.slice(0, OLD_RELEASE) });
     await withStore(expected, async (copy) => {
@@ -140,7 +177,11 @@ describe('SQLite store migrations', () => {
     await withStore(path, async (store) => {
       const before = await schemaOf(store.kysely);
       const report = await store.migrate({ dryRun: true, clock: fixedClock(AT) });
-      expect(report).toMatchObject({ before: known.slice(0, OLD_RELEASE), pending: known.slice(OLD_RELEASE), dryRun: true });
+      expect(report).toMatchObject({
+        before: known.slice(0, OLD_RELEASE),
+        pending: known.slice(OLD_RELEASE),
+        dryRun: true,
+      });
       expect(report.backup).toBeUndefined();
       expect(await schemaOf(store.kysely)).toEqual(before);
     });
@@ -161,10 +202,17 @@ describe('SQLite store migrations', () => {
       await expect(
         migrateStore(
           store.kysely,
-          { driver: 'sqlite', location: store.location, provider: await provider('sqlite', 99, BREAKS), backup: async () => 'the-copy.bak' },
+          {
+            driver: 'sqlite',
+            location: store.location,
+            provider: await provider('sqlite', 99, BREAKS),
+            backup: async () => 'the-copy.bak',
+          },
           { clock: fixedClock(AT) },
         ),
-      ).rejects.toThrow(/^the SQLite store .*recouvra\.sqlite: migration 9000-breaks-halfway failed, and the pending migrations were rolled back together \(a copy taken before: the-copy\.bak\): .*table_that_does_not_exist/);
+      ).rejects.toThrow(
+        /^the SQLite store .*recouvra\.sqlite: migration 9000-breaks-halfway failed, and the pending migrations were rolled back together \(a copy taken before: the-copy\.bak\): .*table_that_does_not_exist/,
+      );
       expect(await schemaOf(store.kysely)).toEqual(before);
       expect(await store.getDebtor('d1')).toStrictEqual(ACME);
     });
@@ -175,14 +223,20 @@ describe('SQLite store migrations', () => {
     const path = await oldStore(dir);
     // A newer release ran the migrations of this one, and one more.
     await withStore(path, async (store) => {
-      await migrateStore(store.kysely, { driver: 'sqlite', location: store.location, provider: await provider('sqlite', OLD_RELEASE, FROM_THE_FUTURE) });
+      await migrateStore(store.kysely, {
+        driver: 'sqlite',
+        location: store.location,
+        provider: await provider('sqlite', OLD_RELEASE, FROM_THE_FUTURE),
+      });
     });
     await withStore(path, async (store) => {
       const before = await schemaOf(store.kysely);
       const refused = store.migrate({ clock: fixedClock(AT) });
       await expect(refused).rejects.toBeInstanceOf(NewerSchemaError);
       await expect(refused).rejects.toThrow(
-        new RegExp(`^the SQLite store ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} was migrated by a newer version of Recouvra: it holds migration\\(s\\) 9999-from-the-future, which this version does not know .*Upgrade Recouvra .* or restore a backup`),
+        new RegExp(
+          `^the SQLite store ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} was migrated by a newer version of Recouvra: it holds migration\\(s\\) 9999-from-the-future, which this version does not know .*Upgrade Recouvra .* or restore a backup`,
+        ),
       );
       await expect(store.migrate({ dryRun: true })).rejects.toBeInstanceOf(NewerSchemaError);
       // Not even the migrations this version would add were run, and no copy was taken.
@@ -215,15 +269,34 @@ describeWithPostgres('PostgreSQL store migrations', () => {
 
   /** Every table, column, index and constraint of the schema, and the migrations it ran. */
   async function schemaOf(store: KyselyStore, schema: string): Promise<unknown> {
-    const columns = await sql`select table_name, column_name, data_type, is_nullable, column_default from information_schema.columns where table_schema = ${schema} order by 1, 2`.execute(store.kysely);
-    const indexes = await sql`select tablename, indexname, indexdef from pg_indexes where schemaname = ${schema} order by 1, 2`.execute(store.kysely);
-    const constraints = await sql`select table_name, constraint_name, constraint_type from information_schema.table_constraints where table_schema = ${schema} order by 1, 2`.execute(store.kysely);
-    return { columns: columns.rows, indexes: indexes.rows, constraints: constraints.rows, migrations: await appliedMigrations(store.kysely, 'postgres') };
+    const columns =
+      await sql`select table_name, column_name, data_type, is_nullable, column_default from information_schema.columns where table_schema = ${schema} order by 1, 2`.execute(
+        store.kysely,
+      );
+    const indexes =
+      await sql`select tablename, indexname, indexdef from pg_indexes where schemaname = ${schema} order by 1, 2`.execute(
+        store.kysely,
+      );
+    const constraints =
+      await sql`select table_name, constraint_name, constraint_type from information_schema.table_constraints where table_schema = ${schema} order by 1, 2`.execute(
+        store.kysely,
+      );
+    return {
+      columns: columns.rows,
+      indexes: indexes.rows,
+      constraints: constraints.rows,
+      migrations: await appliedMigrations(store.kysely, 'postgres'),
+    };
   }
 
   async function oldStore(schema: string): Promise<void> {
     await withStore(schema, async (store) => {
-      await migrateStore(store.kysely, { driver: 'postgres', schema, location: store.location, provider: await provider('postgres', OLD_RELEASE) });
+      await migrateStore(store.kysely, {
+        driver: 'postgres',
+        schema,
+        location: store.location,
+        provider: await provider('postgres', OLD_RELEASE),
+      });
       await store.upsertDebtors([ACME]);
     });
   }
@@ -234,8 +307,17 @@ describeWithPostgres('PostgreSQL store migrations', () => {
     const known = await knownMigrations('postgres');
     await withStore(schema, async (store) => {
       const before = await schemaOf(store, schema);
-      await expect(migrateStore(store.kysely, { driver: 'postgres', schema, location: store.location, provider: await provider('postgres', 99, BREAKS) })).rejects.toThrow(
-        new RegExp(`^the PostgreSQL store 127\\.0\\.0\\.1:5432/\\w+ \\(schema ${schema}\\): migration 9000-breaks-halfway failed, and the pending migrations were rolled back together: .*table_that_does_not_exist`),
+      await expect(
+        migrateStore(store.kysely, {
+          driver: 'postgres',
+          schema,
+          location: store.location,
+          provider: await provider('postgres', 99, BREAKS),
+        }),
+      ).rejects.toThrow(
+        new RegExp(
+          `^the PostgreSQL store 127\\.0\\.0\\.1:5432/\\w+ \\(schema ${schema}\\): migration 9000-breaks-halfway failed, and the pending migrations were rolled back together: .*table_that_does_not_exist`,
+        ),
       );
       const after = await schemaOf(store, schema);
       expect(after).toEqual(before);
@@ -243,7 +325,11 @@ describeWithPostgres('PostgreSQL store migrations', () => {
       expect(await store.getDebtor('d1')).toStrictEqual(ACME);
       // And the real migrations still apply afterwards.
       const report = await store.migrate();
-      expect(report).toMatchObject({ before: known.slice(0, OLD_RELEASE), pending: known.slice(OLD_RELEASE), dryRun: false });
+      expect(report).toMatchObject({
+        before: known.slice(0, OLD_RELEASE),
+        pending: known.slice(OLD_RELEASE),
+        dryRun: false,
+      });
       expect(report.backup).toBeUndefined();
       expect(await appliedMigrations(store.kysely, 'postgres')).toEqual(known);
     });
@@ -254,18 +340,32 @@ describeWithPostgres('PostgreSQL store migrations', () => {
     const known = await knownMigrations('postgres');
     await withStore(schema, async (store) => {
       expect(await store.migrate({ dryRun: true })).toMatchObject({ before: [], pending: known, dryRun: true });
-      expect(await schemaOf(store, schema)).toEqual({ columns: [], indexes: [], constraints: [], migrations: undefined });
+      expect(await schemaOf(store, schema)).toEqual({
+        columns: [],
+        indexes: [],
+        constraints: [],
+        migrations: undefined,
+      });
     });
   });
 
   it('refuses a schema a newer Recouvra migrated and runs nothing against it', async () => {
     const schema = newSchema();
     await withStore(schema, async (store) => {
-      await migrateStore(store.kysely, { driver: 'postgres', schema, location: store.location, provider: await provider('postgres', OLD_RELEASE, FROM_THE_FUTURE) });
+      await migrateStore(store.kysely, {
+        driver: 'postgres',
+        schema,
+        location: store.location,
+        provider: await provider('postgres', OLD_RELEASE, FROM_THE_FUTURE),
+      });
     });
     await withStore(schema, async (store) => {
       const before = await schemaOf(store, schema);
-      await expect(store.migrate()).rejects.toThrow(new RegExp(`^the PostgreSQL store .*\\(schema ${schema}\\) was migrated by a newer version of Recouvra: it holds migration\\(s\\) 9999-from-the-future`));
+      await expect(store.migrate()).rejects.toThrow(
+        new RegExp(
+          `^the PostgreSQL store .*\\(schema ${schema}\\) was migrated by a newer version of Recouvra: it holds migration\\(s\\) 9999-from-the-future`,
+        ),
+      );
       expect(await schemaOf(store, schema)).toEqual(before);
     });
   });

@@ -25,17 +25,37 @@ describeWithPostgres('PostgreSQL store', () => {
     await dropSchemas(schemas);
   });
 
-  describeStoreContract('PostgreSQL', () => openPostgresStore({ url: TEST_POSTGRES_URL, schema: newSchema(), poolSize: 4 }));
+  describeStoreContract('PostgreSQL', () =>
+    openPostgresStore({ url: TEST_POSTGRES_URL, schema: newSchema(), poolSize: 4 }),
+  );
 
   it('creates its schema and keeps its tables there, not in public', async () => {
     const schema = newSchema();
-    const store = (await openStore({ driver: 'postgres', postgres: { url: TEST_POSTGRES_URL, schema } })) as KyselyStore;
+    const store = (await openStore({
+      driver: 'postgres',
+      postgres: { url: TEST_POSTGRES_URL, schema },
+    })) as KyselyStore;
     try {
       await store.migrate();
       const tables = await sql<{ table_name: string }>`
-        select table_name from information_schema.tables where table_schema = ${schema} order by table_name`.execute(store.kysely);
+        select table_name from information_schema.tables where table_schema = ${schema} order by table_name`.execute(
+        store.kysely,
+      );
       expect(tables.rows.map((r) => r.table_name)).toEqual(
-        expect.arrayContaining(['case_journal', 'cases', 'debtors', 'decisions', 'job_holds', 'jobs', 'kysely_migration', 'outbox', 'payments', 'quarantine', 'receivables', 'sync_cursors']),
+        expect.arrayContaining([
+          'case_journal',
+          'cases',
+          'debtors',
+          'decisions',
+          'job_holds',
+          'jobs',
+          'kysely_migration',
+          'outbox',
+          'payments',
+          'quarantine',
+          'receivables',
+          'sync_cursors',
+        ]),
       );
     } finally {
       await store.close();
@@ -44,10 +64,17 @@ describeWithPostgres('PostgreSQL store', () => {
 
   it('lets several processes migrate one schema at the same time', async () => {
     const schema = newSchema();
-    const stores = await Promise.all([1, 2, 3].map(() => openPostgresStore({ url: TEST_POSTGRES_URL, schema, poolSize: 2 })));
+    const stores = await Promise.all(
+      [1, 2, 3].map(() => openPostgresStore({ url: TEST_POSTGRES_URL, schema, poolSize: 2 })),
+    );
     try {
       await Promise.all(stores.map((s) => s.migrate()));
-      const d = DebtorSchema.parse({ id: 'd1', source: { system: 'odoo', connection: 'o', id: '1' }, name: 'Acme', kind: 'company' });
+      const d = DebtorSchema.parse({
+        id: 'd1',
+        source: { system: 'odoo', connection: 'o', id: '1' },
+        name: 'Acme',
+        kind: 'company',
+      });
       await stores[0]!.upsertDebtors([d]);
       expect(await stores[2]!.getDebtor('d1')).toStrictEqual(d);
     } finally {
@@ -84,7 +111,9 @@ describeWithPostgres('PostgreSQL store', () => {
   });
 
   it('refuses a schema name that is not a plain identifier', async () => {
-    await expect(openPostgresStore({ url: TEST_POSTGRES_URL, schema: 'x; drop table debtors' })).rejects.toThrow(StoreError);
+    await expect(openPostgresStore({ url: TEST_POSTGRES_URL, schema: 'x; drop table debtors' })).rejects.toThrow(
+      StoreError,
+    );
   });
 
   it('does not put the password in the error when it cannot connect', async () => {

@@ -43,7 +43,12 @@ describe('SQLite store', () => {
     const b = await openSqliteStore(path);
     try {
       await b.migrate();
-      const d = DebtorSchema.parse({ id: 'd1', source: { system: 'odoo', connection: 'o', id: '1' }, name: 'Acme', kind: 'company' });
+      const d = DebtorSchema.parse({
+        id: 'd1',
+        source: { system: 'odoo', connection: 'o', id: '1' },
+        name: 'Acme',
+        kind: 'company',
+      });
       await a.upsertDebtors([d]);
       expect(await b.getDebtor('d1')).toStrictEqual(d);
     } finally {
@@ -54,7 +59,12 @@ describe('SQLite store', () => {
 
   it('keeps the data across a close and a reopen', async () => {
     const path = freshPath();
-    const d = DebtorSchema.parse({ id: 'd1', source: { system: 'odoo', connection: 'o', id: '1' }, name: 'Acme', kind: 'company' });
+    const d = DebtorSchema.parse({
+      id: 'd1',
+      source: { system: 'odoo', connection: 'o', id: '1' },
+      name: 'Acme',
+      kind: 'company',
+    });
     const first = await openSqliteStore(path);
     await first.migrate();
     await first.upsertDebtors([d]);

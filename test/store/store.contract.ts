@@ -7,7 +7,16 @@ import { PaymentSchema, type Payment } from '../../connector/model/payment.schem
 import { ReceivableSchema, type Receivable } from '../../connector/model/receivable.schema';
 import { KyselyStore } from '../../connector/store/kysely-store';
 import { StoreError } from '../../connector/store/errors';
-import type { ApplyProcedureEventInput, CaseSnapshot, Decision, DeliveryCheckInput, RecordDecisionInput, Store, StoredDossier, StoredProcedureEvent } from '../../connector/store/store';
+import type {
+  ApplyProcedureEventInput,
+  CaseSnapshot,
+  Decision,
+  DeliveryCheckInput,
+  RecordDecisionInput,
+  Store,
+  StoredDossier,
+  StoredProcedureEvent,
+} from '../../connector/store/store';
 import { createHash } from 'node:crypto';
 
 /**
@@ -33,7 +42,15 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.migrate();
         expect(await store.getDebtor('d1')).toStrictEqual(debtor('d1'));
         const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(kyselyOf(store));
-        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-sync-indexes', '0003-jobs', '0004-deliveries', '0005-dossiers', '0006-dossier-parts', '0007-outbox-first-failure']);
+        expect(applied.rows.map((r) => r.name)).toEqual([
+          '0001-initial',
+          '0002-sync-indexes',
+          '0003-jobs',
+          '0004-deliveries',
+          '0005-dossiers',
+          '0006-dossier-parts',
+          '0007-outbox-first-failure',
+        ]);
       });
     });
 
@@ -43,15 +60,34 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           kind: 'company',
           registration: { siren: '123456782', siret: '12345678200010', vat: 'FR11123456782' },
           addresses: [
-            { kind: 'registered_office', lines: ['12 rue de la Paix', 'Bâtiment B'], postalCode: '75002', city: 'Paris', country: 'FR' },
+            {
+              kind: 'registered_office',
+              lines: ['12 rue de la Paix', 'Bâtiment B'],
+              postalCode: '75002',
+              city: 'Paris',
+              country: 'FR',
+            },
             { kind: 'billing', lines: ['BP 42'], postalCode: '69001', city: 'Lyon', country: 'FR' },
           ],
           emails: ['compta@acme.fr', 'dg@acme.fr'],
           phones: ['+33 1 23 45 67 89'],
           language: 'en',
-          flags: { doNotContact: true, insolvency: { kind: 'redressement', openedOn: '2025-02-03', publishedOn: '2025-02-10', reference: 'RG 25/00123' } },
+          flags: {
+            doNotContact: true,
+            insolvency: {
+              kind: 'redressement',
+              openedOn: '2025-02-03',
+              publishedOn: '2025-02-10',
+              reference: 'RG 25/00123',
+            },
+          },
         });
-        const minimal = DebtorSchema.parse({ id: 'd2', source: source('p2'), name: 'Jeanne Martin', kind: 'individual' });
+        const minimal = DebtorSchema.parse({
+          id: 'd2',
+          source: source('p2'),
+          name: 'Jeanne Martin',
+          kind: 'individual',
+        });
         await store.upsertDebtors([full, minimal]);
         expect(await store.getDebtor('d1')).toStrictEqual(full);
         expect(await store.getDebtor('d2')).toStrictEqual(minimal);
@@ -82,7 +118,13 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           disputed: { reason: 'goods damaged', since: '2025-02-01' },
           excluded: { reason: 'handled by sales', since: '2025-02-02' },
           promiseToPay: { date: '2025-03-15', amount: 5000, recordedOn: '2025-02-20' },
-          paymentPlan: { instalments: [{ dueDate: '2025-04-01', amount: 6000 }, { dueDate: '2025-05-01', amount: 6000 }], agreedOn: '2025-03-01' },
+          paymentPlan: {
+            instalments: [
+              { dueDate: '2025-04-01', amount: 6000 },
+              { dueDate: '2025-05-01', amount: 6000 },
+            ],
+            agreedOn: '2025-03-01',
+          },
           documentUrl: 'https://erp.example.com/invoices/r1.pdf',
           sourceVersion: '2025-01-10 08:00:00',
         });
@@ -101,7 +143,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
 
       it('upsert replaces a receivable and keeps one row per id', async () => {
-        await store.upsertReceivables([receivable('r1', { open: 12000, number: 'F-OLD', documentUrl: 'https://erp.example.com/r1.pdf' })], AT);
+        await store.upsertReceivables(
+          [receivable('r1', { open: 12000, number: 'F-OLD', documentUrl: 'https://erp.example.com/r1.pdf' })],
+          AT,
+        );
         const paidDown = receivable('r1', { open: 2000, sourceVersion: 'v2' });
         await store.upsertReceivables([paidDown], LATER);
         expect(await store.getReceivable('r1')).toStrictEqual(paidDown);
@@ -117,15 +162,29 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.applyCaseChange({
           caseAfter: (await store.getCase(caseIdOf('d1', 'co1', 'EUR')))!,
           annotations: [
-            { receivableId: 'r1', set: { disputed: dispute, excluded: exclusion, promiseToPay: promise, paymentPlan: plan } },
+            {
+              receivableId: 'r1',
+              set: { disputed: dispute, excluded: exclusion, promiseToPay: promise, paymentPlan: plan },
+            },
             { receivableId: 'r2', set: { disputed: dispute } },
           ],
           journal: [],
         });
         const synced = receivable('r1', { open: 9000, sourceVersion: 'v2' });
         const erpDispute = { reason: 'disputed in the ERP', since: '2025-03-01' };
-        await store.savePage({ connection: 'odoo-main', stream: 'invoices', receivables: [synced, receivable('r2', { disputed: erpDispute })], at: LATER });
-        expect(await store.getReceivable('r1')).toStrictEqual({ ...synced, disputed: dispute, excluded: exclusion, promiseToPay: promise, paymentPlan: plan });
+        await store.savePage({
+          connection: 'odoo-main',
+          stream: 'invoices',
+          receivables: [synced, receivable('r2', { disputed: erpDispute })],
+          at: LATER,
+        });
+        expect(await store.getReceivable('r1')).toStrictEqual({
+          ...synced,
+          disputed: dispute,
+          excluded: exclusion,
+          promiseToPay: promise,
+          paymentPlan: plan,
+        });
         expect((await store.getReceivable('r2'))?.disputed).toStrictEqual(erpDispute);
       });
 
@@ -133,7 +192,15 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.upsertReceivables([receivable('r1'), receivable('r2'), receivable('r3', { currency: 'USD' })], AT);
         const eur = caseIdOf('d1', 'co1', 'EUR');
         expect(await store.getCase(eur)).toStrictEqual(
-          CaseSchema.parse({ id: eur, debtorId: 'd1', companyId: 'co1', currency: 'EUR', stage: 'open', openedAt: AT, updatedAt: AT }),
+          CaseSchema.parse({
+            id: eur,
+            debtorId: 'd1',
+            companyId: 'co1',
+            currency: 'EUR',
+            stage: 'open',
+            openedAt: AT,
+            updatedAt: AT,
+          }),
         );
         expect((await store.getCase(caseIdOf('d1', 'co1', 'USD')))?.currency).toBe('USD');
         expect(await store.listCases()).toHaveLength(2);
@@ -141,7 +208,12 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       it('never overwrites the state of an existing case', async () => {
         await store.upsertReceivables([receivable('r1')], AT);
-        const advanced = { ...(await store.getCase(caseIdOf('d1', 'co1', 'EUR')))!, stage: 'reminding' as const, lastStep: { stepId: 'reminder-1', index: 0, on: '2025-02-15' }, updatedAt: LATER };
+        const advanced = {
+          ...(await store.getCase(caseIdOf('d1', 'co1', 'EUR')))!,
+          stage: 'reminding' as const,
+          lastStep: { stepId: 'reminder-1', index: 0, on: '2025-02-15' },
+          updatedAt: LATER,
+        };
         await store.saveCase(advanced);
         await store.upsertReceivables([receivable('r1', { open: 100 }), receivable('r2')], '2025-06-01T00:00:00Z');
         expect(await store.getCase(advanced.id)).toStrictEqual(advanced);
@@ -165,7 +237,11 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           ],
           AT,
         );
-        expect((await store.listReceivablesOfCase(caseIdOf('d1', 'co1', 'EUR'))).map((r) => r.id)).toEqual(['r-b', 'r-a', 'r-c']);
+        expect((await store.listReceivablesOfCase(caseIdOf('d1', 'co1', 'EUR'))).map((r) => r.id)).toEqual([
+          'r-b',
+          'r-a',
+          'r-c',
+        ]);
       });
 
       it('round-trips a case with every field set, and saveCase replaces it', async () => {
@@ -200,14 +276,26 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     describe('receivable states and open ids', () => {
       it('receivableStates returns the state of the ids the store holds, and leaves the others out', async () => {
         await store.upsertReceivables(
-          [receivable('r1', { sourceVersion: '2025-03-01 10:00:00', open: 4000 }), receivable('r2', { open: 0 }), receivable('r3', { currency: 'USD', number: 'INV/0003' })],
+          [
+            receivable('r1', { sourceVersion: '2025-03-01 10:00:00', open: 4000 }),
+            receivable('r2', { open: 0 }),
+            receivable('r3', { currency: 'USD', number: 'INV/0003' }),
+          ],
           AT,
         );
         const states = await store.receivableStates(['r3', 'missing', 'r1', 'r2', 'r1']);
         expect(states).toStrictEqual(
           new Map([
             ['r3', { caseId: caseIdOf('d1', 'co1', 'USD'), sourceVersion: undefined, open: 12000, number: 'INV/0003' }],
-            ['r1', { caseId: caseIdOf('d1', 'co1', 'EUR'), sourceVersion: '2025-03-01 10:00:00', open: 4000, number: 'F-2025-r1' }],
+            [
+              'r1',
+              {
+                caseId: caseIdOf('d1', 'co1', 'EUR'),
+                sourceVersion: '2025-03-01 10:00:00',
+                open: 4000,
+                number: 'F-2025-r1',
+              },
+            ],
             ['r2', { caseId: caseIdOf('d1', 'co1', 'EUR'), sourceVersion: undefined, open: 0, number: 'F-2025-r2' }],
           ]),
         );
@@ -216,7 +304,9 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
 
       it('receivableStates answers for more than 500 ids with one query per 500', async () => {
-        const held = Array.from({ length: 1203 }, (_, i) => receivable(`r-${String(i).padStart(4, '0')}`, { open: i + 1, sourceVersion: `v${i}` }));
+        const held = Array.from({ length: 1203 }, (_, i) =>
+          receivable(`r-${String(i).padStart(4, '0')}`, { open: i + 1, sourceVersion: `v${i}` }),
+        );
         await store.upsertReceivables(held, AT);
         const asked = held.flatMap((r, i) => (i % 4 === 0 ? [r.id, `absent-${i}`] : [r.id]));
         expect(new Set(asked).size).toBe(1504);
@@ -225,7 +315,12 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(statements).toHaveLength(4);
         expect(states.size).toBe(1203);
         expect([...states.keys()].sort()).toEqual(held.map((r) => r.id));
-        expect(states.get('r-1202')).toStrictEqual({ caseId: caseIdOf('d1', 'co1', 'EUR'), sourceVersion: 'v1202', open: 1203, number: 'F-2025-r-1202' });
+        expect(states.get('r-1202')).toStrictEqual({
+          caseId: caseIdOf('d1', 'co1', 'EUR'),
+          sourceVersion: 'v1202',
+          open: 1203,
+          number: 'F-2025-r-1202',
+        });
         expect(states.get('r-0000')?.open).toBe(1);
       });
 
@@ -262,15 +357,30 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
     describe('payments', () => {
       it('round-trips payments, finds them by receivable, and replaces their allocations', async () => {
-        const p1 = payment('p1', { date: '2025-03-02', amount: 15000, allocations: [{ receivableId: 'r2', amount: 5000 }, { receivableId: 'r1', amount: 10000 }] });
-        const p2 = payment('p2', { date: '2025-03-01', amount: 3000, allocations: [{ receivableId: 'r1', amount: 3000 }] });
+        const p1 = payment('p1', {
+          date: '2025-03-02',
+          amount: 15000,
+          allocations: [
+            { receivableId: 'r2', amount: 5000 },
+            { receivableId: 'r1', amount: 10000 },
+          ],
+        });
+        const p2 = payment('p2', {
+          date: '2025-03-01',
+          amount: 3000,
+          allocations: [{ receivableId: 'r1', amount: 3000 }],
+        });
         const unallocated = payment('p3', { amount: 700 });
         await store.upsertPayments([p1, p2, unallocated]);
         expect(await store.listPaymentsOfReceivable('r1')).toStrictEqual([p2, p1]);
         expect(await store.listPaymentsOfReceivable('r2')).toStrictEqual([p1]);
         expect(await store.listPaymentsOfReceivable('r9')).toEqual([]);
 
-        const reallocated = payment('p1', { date: '2025-03-02', amount: 15000, allocations: [{ receivableId: 'r2', amount: 15000 }] });
+        const reallocated = payment('p1', {
+          date: '2025-03-02',
+          amount: 15000,
+          allocations: [{ receivableId: 'r2', amount: 15000 }],
+        });
         await store.upsertPayments([reallocated]);
         expect(await store.listPaymentsOfReceivable('r1')).toStrictEqual([p2]);
         expect(await store.listPaymentsOfReceivable('r2')).toStrictEqual([reallocated]);
@@ -290,7 +400,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(first).toStrictEqual({ ...entry(a.id, 'case_opened'), seq: 1 });
         const journal = await store.readJournal(a.id);
         expect(journal.map((e) => e.seq)).toEqual([1, 2, 3]);
-        expect(journal[1]).toStrictEqual({ ...entry(a.id, 'note', { data: { text: 'called the debtor', minutes: 5 } }), seq: 2 });
+        expect(journal[1]).toStrictEqual({
+          ...entry(a.id, 'note', { data: { text: 'called the debtor', minutes: 5 } }),
+          seq: 2,
+        });
         expect((await store.readJournal(b.id)).map((e) => e.seq)).toEqual([1]);
         expect((await store.readJournal(a.id, 1)).map((e) => e.type)).toEqual(['note', 'paused']);
       });
@@ -298,7 +411,9 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       it('gives distinct seqs to concurrent appends on one case', async () => {
         const c = caseOf('d1');
         await store.saveCase(c);
-        const appended = await Promise.all(Array.from({ length: 8 }, (_, i) => store.appendJournal(entry(c.id, 'note', { summary: `note ${i}` }))));
+        const appended = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => store.appendJournal(entry(c.id, 'note', { summary: `note ${i}` }))),
+        );
         expect(appended.map((e) => e.seq).sort((x, y) => x! - y!)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       });
 
@@ -310,8 +425,12 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         // Matched on the message, not with toThrow: better-sqlite3's native addon keeps the
         // SqliteError class of the first jest sandbox that loaded it, so in a later test file
         // the error is not `instanceof Error` of this sandbox.
-        await expect(sql`update case_journal set summary = 'rewritten'`.execute(db)).rejects.toMatchObject({ message: expect.stringMatching(/append-only: UPDATE refused/) });
-        await expect(sql`delete from case_journal`.execute(db)).rejects.toMatchObject({ message: expect.stringMatching(/append-only: DELETE refused/) });
+        await expect(sql`update case_journal set summary = 'rewritten'`.execute(db)).rejects.toMatchObject({
+          message: expect.stringMatching(/append-only: UPDATE refused/),
+        });
+        await expect(sql`delete from case_journal`.execute(db)).rejects.toMatchObject({
+          message: expect.stringMatching(/append-only: DELETE refused/),
+        });
         expect(await store.readJournal(c.id)).toStrictEqual([{ ...entry(c.id, 'case_opened'), seq: 1 }]);
       });
 
@@ -328,7 +447,9 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.getDecision(input.decision.idempotencyKey)).toStrictEqual(input.decision);
         expect(await store.listDecisions(input.decision.caseId)).toStrictEqual([input.decision]);
         expect(await store.listActions({ caseId: input.decision.caseId })).toStrictEqual(input.actions);
-        expect(await store.readJournal(input.decision.caseId)).toStrictEqual(input.journal.map((e, i) => ({ ...e, seq: i + 1 })));
+        expect(await store.readJournal(input.decision.caseId)).toStrictEqual(
+          input.journal.map((e, i) => ({ ...e, seq: i + 1 })),
+        );
         expect(await store.getCase(input.decision.caseId)).toStrictEqual(input.caseAfter);
       });
 
@@ -360,18 +481,30 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         // A controller paused the case after the evaluation read it.
         const paused = { ...seen, manualPause: { until: null, reason: 'talking to them' }, updatedAt: LATER };
         await store.saveCase(paused);
-        const stale = { ...decisionInput(seen.id, 'reminder-1', { caseAfter: { ...seen, stage: 'reminding', updatedAt: LATER } }), expected: seen };
+        const stale = {
+          ...decisionInput(seen.id, 'reminder-1', { caseAfter: { ...seen, stage: 'reminding', updatedAt: LATER } }),
+          expected: seen,
+        };
         expect(await store.recordDecision(stale)).toBe(false);
         expect(await store.getCase(seen.id)).toStrictEqual(paused);
         expect(await store.getDecision(stale.decision.idempotencyKey)).toBeUndefined();
         expect(await store.listActions({ caseId: seen.id })).toEqual([]);
         expect(await store.readJournal(seen.id)).toEqual([]);
 
-        const fresh = { ...decisionInput(seen.id, 'reminder-1', { caseAfter: { ...paused, stage: 'reminding' } }), expected: paused };
+        const fresh = {
+          ...decisionInput(seen.id, 'reminder-1', { caseAfter: { ...paused, stage: 'reminding' } }),
+          expected: paused,
+        };
         expect(await store.recordDecision(fresh)).toBe(true);
         expect(await store.getCase(seen.id)).toStrictEqual(fresh.caseAfter);
         // Replayed with the same key: nothing written, the case is not touched either.
-        expect(await store.recordDecision({ ...fresh, caseAfter: { ...paused, stage: 'formal_notice' }, expected: fresh.caseAfter })).toBe(false);
+        expect(
+          await store.recordDecision({
+            ...fresh,
+            caseAfter: { ...paused, stage: 'formal_notice' },
+            expected: fresh.caseAfter,
+          }),
+        ).toBe(false);
         expect(await store.getCase(seen.id)).toStrictEqual(fresh.caseAfter);
       });
 
@@ -381,7 +514,12 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         const snapshots: CaseSnapshot[] = [];
         for await (const s of store.streamCaseSnapshots()) snapshots.push(s);
         const seen = snapshots[0]!.case;
-        expect(await store.recordDecision({ ...decisionInput(seen.id, 'reminder-1', { caseAfter: { ...seen, stage: 'reminding', updatedAt: LATER } }), expected: seen })).toBe(true);
+        expect(
+          await store.recordDecision({
+            ...decisionInput(seen.id, 'reminder-1', { caseAfter: { ...seen, stage: 'reminding', updatedAt: LATER } }),
+            expected: seen,
+          }),
+        ).toBe(true);
       });
 
       it('records exactly one of two concurrent decisions with the same key', async () => {
@@ -401,7 +539,11 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         const caseId = caseOf('d1').id;
         const first = decisionInput(caseId, 'reminder-1', { actionKey: 'shared-key' });
         await store.recordDecision(first);
-        const clashing = decisionInput(caseId, 'reminder-2', { decisionId: 'dec-2', actionKey: 'shared-key', caseAfter: caseOf('d1', { stage: 'formal_notice', updatedAt: LATER }) });
+        const clashing = decisionInput(caseId, 'reminder-2', {
+          decisionId: 'dec-2',
+          actionKey: 'shared-key',
+          caseAfter: caseOf('d1', { stage: 'formal_notice', updatedAt: LATER }),
+        });
         await expect(store.recordDecision(clashing)).rejects.toThrow(/outbox/);
         expect(await store.getDecision(clashing.decision.idempotencyKey)).toBeUndefined();
         expect(await store.readJournal(caseId)).toHaveLength(first.journal.length);
@@ -416,18 +558,35 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
             actions: [
               action(a.id, 'a-late', { notBefore: '2025-03-03T08:00:00Z' }),
               action(a.id, 'a-done', { status: 'done', attempts: 1, notBefore: '2025-03-01T08:00:00Z' }),
-              action(a.id, 'a-early', { notBefore: '2025-03-02T08:00:00Z', lastError: 'SMTP 451, retrying', attempts: 2 }),
+              action(a.id, 'a-early', {
+                notBefore: '2025-03-02T08:00:00Z',
+                lastError: 'SMTP 451, retrying',
+                attempts: 2,
+              }),
             ],
           }),
         );
-        await store.recordDecision(decisionInput(b.id, 'reminder-1', { decisionId: 'dec-b', actions: [action(b.id, 'b-1', { notBefore: '2025-03-01T00:00:00Z' })] }));
+        await store.recordDecision(
+          decisionInput(b.id, 'reminder-1', {
+            decisionId: 'dec-b',
+            actions: [action(b.id, 'b-1', { notBefore: '2025-03-01T00:00:00Z' })],
+          }),
+        );
         expect((await store.listActions({ status: 'pending' })).map((x) => x.id)).toEqual(['b-1', 'a-early', 'a-late']);
-        expect((await store.listActions({ status: 'pending', caseId: a.id })).map((x) => x.id)).toEqual(['a-early', 'a-late']);
+        expect((await store.listActions({ status: 'pending', caseId: a.id })).map((x) => x.id)).toEqual([
+          'a-early',
+          'a-late',
+        ]);
         expect((await store.listActions({ status: 'done' })).map((x) => x.id)).toEqual(['a-done']);
         expect((await store.listActions({ status: 'pending', limit: 1 })).map((x) => x.id)).toEqual(['b-1']);
         expect(await store.listActions({ status: 'failed' })).toEqual([]);
         expect((await store.listActions({ caseId: a.id })).find((x) => x.id === 'a-early')).toStrictEqual(
-          action(a.id, 'a-early', { decisionId: 'dec-reminder-1', notBefore: '2025-03-02T08:00:00Z', lastError: 'SMTP 451, retrying', attempts: 2 }),
+          action(a.id, 'a-early', {
+            decisionId: 'dec-reminder-1',
+            notBefore: '2025-03-02T08:00:00Z',
+            lastError: 'SMTP 451, retrying',
+            attempts: 2,
+          }),
         );
       });
 
@@ -439,7 +598,11 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
               action(a.id, 'due-mail', { notBefore: '2025-03-01T08:00:00Z' }),
               action(a.id, 'later-sms', { kind: 'sms', notBefore: '2025-03-09T08:00:00Z' }),
               action(a.id, 'done-note', { kind: 'ledger_note', template: null, status: 'done', attempts: 1 }),
-              action(a.id, 'leased-letter', { kind: 'letter', status: 'in_progress', notBefore: '2025-03-01T08:00:20Z' }),
+              action(a.id, 'leased-letter', {
+                kind: 'letter',
+                status: 'in_progress',
+                notBefore: '2025-03-01T08:00:20Z',
+              }),
             ],
           }),
         );
@@ -474,22 +637,38 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       it('claimAction takes due rows one at a time, leases them, and takes a row again once its lease ran out', async () => {
         const caseId = caseOf('d1').id;
-        const rows = ['a', 'b'].map((id, i) => action(caseId, `act-${id}`, { decisionId: 'dec-x', idempotencyKey: `${caseId}/x/${id}`, notBefore: i === 0 ? AT : '2025-03-01T09:00:05Z' }));
+        const rows = ['a', 'b'].map((id, i) =>
+          action(caseId, `act-${id}`, {
+            decisionId: 'dec-x',
+            idempotencyKey: `${caseId}/x/${id}`,
+            notBefore: i === 0 ? AT : '2025-03-01T09:00:05Z',
+          }),
+        );
         await store.recordDecision(decisionInput(caseId, 'x', { decisionId: 'dec-x', actions: rows }));
         const now = '2025-03-01T09:00:01Z';
         const first = await store.claimAction({ kind: 'email', now, leaseUntil: '2025-03-01T09:00:21Z' });
         expect(first).toMatchObject({ id: 'act-a', status: 'in_progress', notBefore: '2025-03-01T09:00:21Z' });
         // The other row is not due yet, the first is leased: nothing to take.
         expect(await store.claimAction({ kind: 'email', now, leaseUntil: '2025-03-01T09:00:21Z' })).toBeUndefined();
-        expect(await store.claimAction({ kind: 'sms', now: '2025-03-01T10:00:00Z', leaseUntil: '2025-03-01T10:00:20Z' })).toBeUndefined();
+        expect(
+          await store.claimAction({ kind: 'sms', now: '2025-03-01T10:00:00Z', leaseUntil: '2025-03-01T10:00:20Z' }),
+        ).toBeUndefined();
         // Later: the second row is due, then the first, whose worker never finished (in due-time order).
         const later = '2025-03-01T09:00:30Z';
-        expect((await store.claimAction({ kind: 'email', now: later, leaseUntil: '2025-03-01T09:00:50Z' }))?.id).toBe('act-b');
-        expect((await store.claimAction({ kind: 'email', now: later, leaseUntil: '2025-03-01T09:00:50Z' }))?.id).toBe('act-a');
+        expect((await store.claimAction({ kind: 'email', now: later, leaseUntil: '2025-03-01T09:00:50Z' }))?.id).toBe(
+          'act-b',
+        );
+        expect((await store.claimAction({ kind: 'email', now: later, leaseUntil: '2025-03-01T09:00:50Z' }))?.id).toBe(
+          'act-a',
+        );
         await store.completeAction({ id: 'act-a', status: 'done', attempts: 1, lastError: null, at: later });
         // A done row is never taken again; the other one is, once its new lease ran out.
-        expect(await store.claimAction({ kind: 'email', now: '2025-03-02T00:00:00Z', leaseUntil: '2025-03-02T00:00:20Z' })).toMatchObject({ id: 'act-b' });
-        expect(await store.claimAction({ kind: 'email', now: '2025-03-03T00:00:00Z', leaseUntil: '2025-03-03T00:00:20Z' })).toMatchObject({ id: 'act-b' });
+        expect(
+          await store.claimAction({ kind: 'email', now: '2025-03-02T00:00:00Z', leaseUntil: '2025-03-02T00:00:20Z' }),
+        ).toMatchObject({ id: 'act-b' });
+        expect(
+          await store.claimAction({ kind: 'email', now: '2025-03-03T00:00:00Z', leaseUntil: '2025-03-03T00:00:20Z' }),
+        ).toMatchObject({ id: 'act-b' });
       });
 
       it('claimAction with a connection takes only the rows of cases whose items come from it, or from none of the listed ones', async () => {
@@ -501,16 +680,36 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           ],
           AT,
         );
-        for (const [d, id] of [['d1', 'note-a'], ['d2', 'note-b'], ['d3', 'note-c'], ['d4', 'note-none']] as const) {
+        for (const [d, id] of [
+          ['d1', 'note-a'],
+          ['d2', 'note-b'],
+          ['d3', 'note-c'],
+          ['d4', 'note-none'],
+        ] as const) {
           const caseId = caseOf(d).id;
-          await store.recordDecision(decisionInput(caseId, 'x', { decisionId: `dec-${id}`, caseAfter: caseOf(d, { stage: 'reminding' }), actions: [action(caseId, id, { kind: 'ledger_note', template: null, decisionId: `dec-${id}` })] }));
+          await store.recordDecision(
+            decisionInput(caseId, 'x', {
+              decisionId: `dec-${id}`,
+              caseAfter: caseOf(d, { stage: 'reminding' }),
+              actions: [action(caseId, id, { kind: 'ledger_note', template: null, decisionId: `dec-${id}` })],
+            }),
+          );
         }
-        const claim = (connection: Parameters<Store['claimAction']>[0]['connection']) => store.claimAction({ kind: 'ledger_note', now: '2025-03-01T09:00:01Z', leaseUntil: '2025-03-01T09:00:21Z', ...(connection ? { connection } : {}) });
+        const claim = (connection: Parameters<Store['claimAction']>[0]['connection']) =>
+          store.claimAction({
+            kind: 'ledger_note',
+            now: '2025-03-01T09:00:01Z',
+            leaseUntil: '2025-03-01T09:00:21Z',
+            ...(connection ? { connection } : {}),
+          });
         expect((await claim({ only: 'odoo-b' }))?.id).toBe('note-b');
         expect(await claim({ only: 'odoo-b' })).toBeUndefined();
         expect(await claim({ only: 'odoo-unknown' })).toBeUndefined();
         // The rows of a connection without a lane of its own (removed from the configuration, or a case with no item left) are not stranded.
-        const rest = [(await claim({ except: ['odoo-a', 'odoo-b'] }))?.id, (await claim({ except: ['odoo-a', 'odoo-b'] }))?.id].sort();
+        const rest = [
+          (await claim({ except: ['odoo-a', 'odoo-b'] }))?.id,
+          (await claim({ except: ['odoo-a', 'odoo-b'] }))?.id,
+        ].sort();
         expect(rest).toEqual(['note-c', 'note-none']);
         expect(await claim({ except: ['odoo-a', 'odoo-b'] })).toBeUndefined();
         expect((await claim({ only: 'odoo-a' }))?.id).toBe('note-a');
@@ -531,11 +730,31 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           lastError: 'SMTP 451 4.7.1 try again later',
           at: LATER,
           notBefore: retryAt,
-          journal: [entry(caseId, 'action_failed', { at: LATER, summary: 'e-mail refused for now, retrying', data: { actionId: before.id } })],
+          journal: [
+            entry(caseId, 'action_failed', {
+              at: LATER,
+              summary: 'e-mail refused for now, retrying',
+              data: { actionId: before.id },
+            }),
+          ],
         });
         // The failure opens a run of failures; a second one keeps its start (retries are budgeted in time from it).
-        expect(await store.getAction(before.id)).toStrictEqual({ ...before, attempts: 1, lastError: 'SMTP 451 4.7.1 try again later', notBefore: retryAt, firstFailedAt: LATER, updatedAt: LATER });
-        await store.completeAction({ id: before.id, status: 'pending', attempts: 1, lastError: 'SMTP 451 4.7.1 try again later', at: LATER.replace('09:30', '09:31'), notBefore: retryAt });
+        expect(await store.getAction(before.id)).toStrictEqual({
+          ...before,
+          attempts: 1,
+          lastError: 'SMTP 451 4.7.1 try again later',
+          notBefore: retryAt,
+          firstFailedAt: LATER,
+          updatedAt: LATER,
+        });
+        await store.completeAction({
+          id: before.id,
+          status: 'pending',
+          attempts: 1,
+          lastError: 'SMTP 451 4.7.1 try again later',
+          at: LATER.replace('09:30', '09:31'),
+          notBefore: retryAt,
+        });
         expect(await store.getAction(before.id)).toMatchObject({ firstFailedAt: LATER });
 
         const doneAt = '2025-03-02T10:00:05Z';
@@ -545,10 +764,20 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           attempts: 2,
           lastError: null,
           at: doneAt,
-          journal: [entry(caseId, 'action_performed', { at: doneAt, summary: 'e-mail sent' }), entry(caseId, 'note', { at: doneAt, summary: 'delivery receipt requested' })],
+          journal: [
+            entry(caseId, 'action_performed', { at: doneAt, summary: 'e-mail sent' }),
+            entry(caseId, 'note', { at: doneAt, summary: 'delivery receipt requested' }),
+          ],
         });
         // Without notBefore the row keeps the one it had.
-        expect(await store.getAction(before.id)).toStrictEqual({ ...before, status: 'done', attempts: 2, lastError: null, notBefore: retryAt, updatedAt: doneAt });
+        expect(await store.getAction(before.id)).toStrictEqual({
+          ...before,
+          status: 'done',
+          attempts: 2,
+          lastError: null,
+          notBefore: retryAt,
+          updatedAt: doneAt,
+        });
         expect((await store.listActions({ status: 'done' })).map((x) => x.id)).toEqual([before.id]);
         expect((await store.readJournal(caseId)).map((e) => [e.seq, e.type])).toEqual([
           [1, 'decision'],
@@ -558,7 +787,13 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           [5, 'note'],
         ]);
 
-        await store.completeAction({ id: before.id, status: 'failed', attempts: 3, lastError: 'mailbox closed', at: LATER });
+        await store.completeAction({
+          id: before.id,
+          status: 'failed',
+          attempts: 3,
+          lastError: 'mailbox closed',
+          at: LATER,
+        });
         expect((await store.getAction(before.id))?.status).toBe('failed');
         expect(await store.readJournal(caseId)).toHaveLength(5);
       });
@@ -585,7 +820,14 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         const c = caseOf('d1');
         await store.saveCase(c);
         const failure = await store
-          .completeAction({ id: 'act-ghost', status: 'done', attempts: 1, lastError: null, at: LATER, journal: [entry(c.id, 'action_performed')] })
+          .completeAction({
+            id: 'act-ghost',
+            status: 'done',
+            attempts: 1,
+            lastError: null,
+            at: LATER,
+            journal: [entry(c.id, 'action_performed')],
+          })
           .then(
             () => undefined,
             (error: unknown) => error,
@@ -600,11 +842,45 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
     describe('dossiers and procedure events', () => {
       const SUBMITTED = '2025-04-01T10:00:00.000Z';
-      const dossier = (caseId: string, over: Partial<StoredDossier> = {}): StoredDossier => ({ id: 'dos-1', caseId, actionId: null, partner: 'firm', fileId: 'F-1', status: 'submitted', state: 'submitted', stateAt: SUBMITTED, events: 0, content: { id: 'dos-1', claim: { total: 12_000 } }, submittedAt: SUBMITTED, updatedAt: SUBMITTED, ...over });
-      const event = (caseId: string, id: string, state: StoredProcedureEvent['state'], occurredAt: string): ApplyProcedureEventInput => ({
-        event: { id: `firm:${id}`, dossierId: 'dos-1', caseId, state, sourceState: state, occurredAt, receivedAt: '2025-05-01T00:00:00.000Z', data: { label: state } },
+      const dossier = (caseId: string, over: Partial<StoredDossier> = {}): StoredDossier => ({
+        id: 'dos-1',
+        caseId,
+        actionId: null,
+        partner: 'firm',
+        fileId: 'F-1',
+        status: 'submitted',
+        state: 'submitted',
+        stateAt: SUBMITTED,
+        events: 0,
+        content: { id: 'dos-1', claim: { total: 12_000 } },
+        submittedAt: SUBMITTED,
+        updatedAt: SUBMITTED,
+        ...over,
+      });
+      const event = (
+        caseId: string,
+        id: string,
+        state: StoredProcedureEvent['state'],
+        occurredAt: string,
+      ): ApplyProcedureEventInput => ({
+        event: {
+          id: `firm:${id}`,
+          dossierId: 'dos-1',
+          caseId,
+          state,
+          sourceState: state,
+          occurredAt,
+          receivedAt: '2025-05-01T00:00:00.000Z',
+          data: { label: state },
+        },
         journal: [entry(caseId, 'procedure_event', { data: { eventId: id } })],
-        actions: [action(caseId, `act-${id}`, { kind: 'ledger_note', template: 'procedure-event', idempotencyKey: `${caseId}/procedure/${id}` })],
+        actions: [
+          action(caseId, `act-${id}`, {
+            kind: 'ledger_note',
+            template: 'procedure-event',
+            idempotencyKey: `${caseId}/procedure/${id}`,
+          }),
+        ],
         at: '2025-05-01T00:00:00.000Z',
       });
 
@@ -612,7 +888,9 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.saveCase(caseOf('d1'));
         const c = caseOf('d1').id;
         expect(await store.recordDossier(dossier(c), [entry(c, 'dossier_submitted')])).toBe(true);
-        expect(await store.recordDossier(dossier(c, { fileId: 'F-other' }), [entry(c, 'dossier_submitted')])).toBe(false);
+        expect(await store.recordDossier(dossier(c, { fileId: 'F-other' }), [entry(c, 'dossier_submitted')])).toBe(
+          false,
+        );
         expect(await store.getDossier('dos-1')).toStrictEqual(dossier(c));
         expect((await store.findDossierByFile('firm', 'F-1'))?.id).toBe('dos-1');
         expect(await store.findDossierByFile('other-firm', 'F-1')).toBeUndefined();
@@ -624,28 +902,84 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.saveCase(caseOf('d1'));
         const c = caseOf('d1').id;
         const bytes = Buffer.from('%PDF-1.7 invoice');
-        const prepared = { ...dossier(c), fileId: null, status: 'prepared' as const, contentSha256: 'a'.repeat(64), parts: [{ name: 'f.pdf', kind: 'invoice', mediaType: 'application/pdf', sha256: 'b'.repeat(64), documentId: 'dossier:dos-1:f.pdf' }] };
-        const doc = { id: 'dossier:dos-1:f.pdf', caseId: c, actionId: null, kind: 'invoice', mediaType: 'application/pdf', content: bytes, provenAt: null, createdAt: SUBMITTED };
-        const first = await store.prepareDossier({ dossier: prepared, documents: [doc], journal: [entry(c, 'dossier_prepared')] });
-        expect(first).toMatchObject({ created: true, dossier: { status: 'prepared', fileId: null, contentSha256: 'a'.repeat(64), parts: prepared.parts } });
+        const prepared = {
+          ...dossier(c),
+          fileId: null,
+          status: 'prepared' as const,
+          contentSha256: 'a'.repeat(64),
+          parts: [
+            {
+              name: 'f.pdf',
+              kind: 'invoice',
+              mediaType: 'application/pdf',
+              sha256: 'b'.repeat(64),
+              documentId: 'dossier:dos-1:f.pdf',
+            },
+          ],
+        };
+        const doc = {
+          id: 'dossier:dos-1:f.pdf',
+          caseId: c,
+          actionId: null,
+          kind: 'invoice',
+          mediaType: 'application/pdf',
+          content: bytes,
+          provenAt: null,
+          createdAt: SUBMITTED,
+        };
+        const first = await store.prepareDossier({
+          dossier: prepared,
+          documents: [doc],
+          journal: [entry(c, 'dossier_prepared')],
+        });
+        expect(first).toMatchObject({
+          created: true,
+          dossier: { status: 'prepared', fileId: null, contentSha256: 'a'.repeat(64), parts: prepared.parts },
+        });
         // Again (a concurrent or later attempt): nothing written, the stored one returned.
-        const again = await store.prepareDossier({ dossier: { ...prepared, content: { other: true } }, documents: [{ ...doc, content: Buffer.from('other') }], journal: [entry(c, 'dossier_prepared')] });
+        const again = await store.prepareDossier({
+          dossier: { ...prepared, content: { other: true } },
+          documents: [{ ...doc, content: Buffer.from('other') }],
+          journal: [entry(c, 'dossier_prepared')],
+        });
         expect(again).toMatchObject({ created: false, dossier: { content: prepared.content } });
         expect((await store.getDocument('dossier:dos-1:f.pdf'))!.content.equals(bytes)).toBe(true);
         expect((await store.listDossiers({ open: true })).map((d) => d.id)).toEqual(['dos-1']);
-        expect(await store.recordSubmission({ id: 'dos-1', fileId: 'F-1', at: LATER, journal: [entry(c, 'dossier_submitted')] })).toBe(true);
-        expect(await store.recordSubmission({ id: 'dos-1', fileId: 'F-2', at: LATER, journal: [entry(c, 'dossier_submitted')] })).toBe(false);
+        expect(
+          await store.recordSubmission({
+            id: 'dos-1',
+            fileId: 'F-1',
+            at: LATER,
+            journal: [entry(c, 'dossier_submitted')],
+          }),
+        ).toBe(true);
+        expect(
+          await store.recordSubmission({
+            id: 'dos-1',
+            fileId: 'F-2',
+            at: LATER,
+            journal: [entry(c, 'dossier_submitted')],
+          }),
+        ).toBe(false);
         expect(await store.getDossier('dos-1')).toMatchObject({ status: 'submitted', fileId: 'F-1' });
-        expect(await store.refusePreparedDossier({ id: 'dos-1', at: LATER, journal: [entry(c, 'dossier_refused')] })).toBe(false);
+        expect(
+          await store.refusePreparedDossier({ id: 'dos-1', at: LATER, journal: [entry(c, 'dossier_refused')] }),
+        ).toBe(false);
         expect((await store.readJournal(c)).map((j) => j.type)).toEqual(['dossier_prepared', 'dossier_submitted']);
         // An event moved the status on before the answer: recording the file keeps the status.
         await store.prepareDossier({ dossier: { ...prepared, id: 'dos-2', parts: [] }, documents: [], journal: [] });
-        await store.applyProcedureEvent({ ...event(c, 'e1', 'accepted', '2025-04-02T00:00:00.000Z'), event: { ...event(c, 'e1', 'accepted', '2025-04-02T00:00:00.000Z').event, dossierId: 'dos-2' }, status: 'accepted' });
+        await store.applyProcedureEvent({
+          ...event(c, 'e1', 'accepted', '2025-04-02T00:00:00.000Z'),
+          event: { ...event(c, 'e1', 'accepted', '2025-04-02T00:00:00.000Z').event, dossierId: 'dos-2' },
+          status: 'accepted',
+        });
         expect(await store.recordSubmission({ id: 'dos-2', fileId: 'F-9', at: LATER, journal: [] })).toBe(true);
         expect(await store.getDossier('dos-2')).toMatchObject({ status: 'accepted', fileId: 'F-9' });
         // Refused by the firm (422): no file, no longer open.
         await store.prepareDossier({ dossier: { ...prepared, id: 'dos-3', parts: [] }, documents: [], journal: [] });
-        expect(await store.refusePreparedDossier({ id: 'dos-3', at: LATER, journal: [entry(c, 'dossier_refused')] })).toBe(true);
+        expect(
+          await store.refusePreparedDossier({ id: 'dos-3', at: LATER, journal: [entry(c, 'dossier_refused')] }),
+        ).toBe(true);
         expect((await store.listDossiers({ open: true })).map((d) => d.id)).toEqual(['dos-1', 'dos-2']);
       });
 
@@ -653,14 +987,33 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.saveCase(caseOf('d1'));
         const c = caseOf('d1').id;
         await store.recordDossier(dossier(c), []);
-        expect((await store.applyProcedureEvent({ ...event(c, 'e2', 'filed', '2025-04-10T00:00:00.000Z'), status: 'accepted', caseStage: 'in_procedure' }))?.seq).toBe(1);
+        expect(
+          (
+            await store.applyProcedureEvent({
+              ...event(c, 'e2', 'filed', '2025-04-10T00:00:00.000Z'),
+              status: 'accepted',
+              caseStage: 'in_procedure',
+            })
+          )?.seq,
+        ).toBe(1);
         // Older, arriving later (out of order): stored and journalled, the state stays.
         expect((await store.applyProcedureEvent(event(c, 'e1', 'accepted', '2025-04-02T00:00:00.000Z')))?.seq).toBe(2);
         expect(await store.applyProcedureEvent(event(c, 'e2', 'filed', '2025-04-10T00:00:00.000Z'))).toBeUndefined();
-        expect(await store.getDossier('dos-1')).toMatchObject({ state: 'filed', stateAt: '2025-04-10T00:00:00.000Z', status: 'accepted', events: 2 });
+        expect(await store.getDossier('dos-1')).toMatchObject({
+          state: 'filed',
+          stateAt: '2025-04-10T00:00:00.000Z',
+          status: 'accepted',
+          events: 2,
+        });
         expect((await store.getCase(c))?.stage).toBe('in_procedure');
-        expect((await store.listProcedureEvents('dos-1')).map((e) => [e.seq, e.id, e.state])).toEqual([[1, 'firm:e2', 'filed'], [2, 'firm:e1', 'accepted']]);
-        expect((await store.listActions({ caseId: c, kind: 'ledger_note' })).map((a) => a.id).sort()).toEqual(['act-e1', 'act-e2']);
+        expect((await store.listProcedureEvents('dos-1')).map((e) => [e.seq, e.id, e.state])).toEqual([
+          [1, 'firm:e2', 'filed'],
+          [2, 'firm:e1', 'accepted'],
+        ]);
+        expect((await store.listActions({ caseId: c, kind: 'ledger_note' })).map((a) => a.id).sort()).toEqual([
+          'act-e1',
+          'act-e2',
+        ]);
         expect((await store.readJournal(c)).filter((j) => j.type === 'procedure_event')).toHaveLength(2);
       });
 
@@ -668,7 +1021,11 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.saveCase(caseOf('d1'));
         const c = caseOf('d1').id;
         await store.recordDossier(dossier(c), []);
-        const results = await Promise.all([1, 2, 3].map(() => store.applyProcedureEvent(event(c, 'e1', 'accepted', '2025-04-02T00:00:00.000Z')).catch((e: unknown) => e)));
+        const results = await Promise.all(
+          [1, 2, 3].map(() =>
+            store.applyProcedureEvent(event(c, 'e1', 'accepted', '2025-04-02T00:00:00.000Z')).catch((e: unknown) => e),
+          ),
+        );
         expect(results.filter((r) => r !== undefined && !(r instanceof Error))).toHaveLength(1);
         expect(await store.listProcedureEvents('dos-1')).toHaveLength(1);
         expect(await store.listActions({ caseId: c, kind: 'ledger_note' })).toHaveLength(1);
@@ -680,8 +1037,15 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.saveCase(caseOf('d2'));
         const c = caseOf('d1').id;
         await store.recordDossier(dossier(c), []);
-        await expect(store.applyProcedureEvent({ ...event(c, 'e1', 'accepted', SUBMITTED), event: { ...event(c, 'e1', 'accepted', SUBMITTED).event, dossierId: 'nope' } })).rejects.toThrow(StoreError);
-        await expect(store.applyProcedureEvent({ ...event(caseOf('d2').id, 'e1', 'accepted', SUBMITTED), actions: [] })).rejects.toThrow(/belongs to case/);
+        await expect(
+          store.applyProcedureEvent({
+            ...event(c, 'e1', 'accepted', SUBMITTED),
+            event: { ...event(c, 'e1', 'accepted', SUBMITTED).event, dossierId: 'nope' },
+          }),
+        ).rejects.toThrow(StoreError);
+        await expect(
+          store.applyProcedureEvent({ ...event(caseOf('d2').id, 'e1', 'accepted', SUBMITTED), actions: [] }),
+        ).rejects.toThrow(/belongs to case/);
         expect(await store.listProcedureEvents('dos-1')).toEqual([]);
         expect((await store.getDossier('dos-1'))?.events).toBe(0);
       });
@@ -693,14 +1057,34 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       async function sentLetters(ids: string[]): Promise<string> {
         const c = caseOf('d1');
-        await store.recordDecision(decisionInput(c.id, 'formal-notice', { actions: ids.map((id) => action(c.id, id, { kind: 'registered_letter', template: 'formal-notice' })) }));
+        await store.recordDecision(
+          decisionInput(c.id, 'formal-notice', {
+            actions: ids.map((id) => action(c.id, id, { kind: 'registered_letter', template: 'formal-notice' })),
+          }),
+        );
         for (const [i, id] of ids.entries()) {
-          await store.completeAction({ id, status: 'done', attempts: 1, lastError: null, at: SENT, delivery: { channel: 'registered_letter', providerId: `pv-${id}`, status: 'accepted', nextCheckAt: `2025-03-01T1${6 + i}:00:00.000Z` } });
+          await store.completeAction({
+            id,
+            status: 'done',
+            attempts: 1,
+            lastError: null,
+            at: SENT,
+            delivery: {
+              channel: 'registered_letter',
+              providerId: `pv-${id}`,
+              status: 'accepted',
+              nextCheckAt: `2025-03-01T1${6 + i}:00:00.000Z`,
+            },
+          });
         }
         return c.id;
       }
 
-      const check = (actionId: string, expectedChecks: number, over: Partial<DeliveryCheckInput> = {}): DeliveryCheckInput => ({
+      const check = (
+        actionId: string,
+        expectedChecks: number,
+        over: Partial<DeliveryCheckInput> = {},
+      ): DeliveryCheckInput => ({
         actionId,
         expectedChecks,
         status: 'posted',
@@ -715,57 +1099,146 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       it('a done action with a delivery starts its tracking; performing it again keeps the first', async () => {
         const caseId = await sentLetters(['l1']);
-        await store.completeAction({ id: 'l1', status: 'done', attempts: 2, lastError: null, at: LATER, delivery: { channel: 'registered_letter', providerId: 'pv-other', status: 'accepted', nextCheckAt: LATER } });
-        expect(await store.getDelivery('l1')).toStrictEqual({ actionId: 'l1', caseId, channel: 'registered_letter', providerId: 'pv-l1', status: 'accepted', eventsSeen: 0, proofs: [], checks: 0, final: false, nextCheckAt: DUE, lastError: null, sentAt: SENT, updatedAt: SENT });
+        await store.completeAction({
+          id: 'l1',
+          status: 'done',
+          attempts: 2,
+          lastError: null,
+          at: LATER,
+          delivery: { channel: 'registered_letter', providerId: 'pv-other', status: 'accepted', nextCheckAt: LATER },
+        });
+        expect(await store.getDelivery('l1')).toStrictEqual({
+          actionId: 'l1',
+          caseId,
+          channel: 'registered_letter',
+          providerId: 'pv-l1',
+          status: 'accepted',
+          eventsSeen: 0,
+          proofs: [],
+          checks: 0,
+          final: false,
+          nextCheckAt: DUE,
+          lastError: null,
+          sentAt: SENT,
+          updatedAt: SENT,
+        });
       });
 
       it('an attempt that is not done starts no tracking', async () => {
         const c = caseOf('d1');
-        await store.recordDecision(decisionInput(c.id, 'reminder-1', { actions: [action(c.id, 's1', { kind: 'sms', template: 'reminder-1' })] }));
-        await store.completeAction({ id: 's1', status: 'pending', attempts: 1, lastError: 'SMS 503', at: SENT, notBefore: LATER, delivery: { channel: 'sms', providerId: 'x', status: 'queued', nextCheckAt: DUE } });
+        await store.recordDecision(
+          decisionInput(c.id, 'reminder-1', { actions: [action(c.id, 's1', { kind: 'sms', template: 'reminder-1' })] }),
+        );
+        await store.completeAction({
+          id: 's1',
+          status: 'pending',
+          attempts: 1,
+          lastError: 'SMS 503',
+          at: SENT,
+          notBefore: LATER,
+          delivery: { channel: 'sms', providerId: 'x', status: 'queued', nextCheckAt: DUE },
+        });
         expect(await store.getDelivery('s1')).toBeUndefined();
         expect(await store.listDeliveries()).toEqual([]);
       });
 
       it('claims due deliveries soonest first, each once until its lease runs out', async () => {
         await sentLetters(['l1', 'l2']);
-        expect(await store.claimDelivery({ now: '2025-03-01T15:59:59.000Z', leaseUntil: '2025-03-01T16:10:00.000Z' })).toBeUndefined();
-        const first = await store.claimDelivery({ now: '2025-03-01T18:00:00.000Z', leaseUntil: '2025-03-01T18:00:20.000Z' });
+        expect(
+          await store.claimDelivery({ now: '2025-03-01T15:59:59.000Z', leaseUntil: '2025-03-01T16:10:00.000Z' }),
+        ).toBeUndefined();
+        const first = await store.claimDelivery({
+          now: '2025-03-01T18:00:00.000Z',
+          leaseUntil: '2025-03-01T18:00:20.000Z',
+        });
         expect(first?.actionId).toBe('l1');
         expect(first?.nextCheckAt).toBe('2025-03-01T18:00:20.000Z');
-        expect((await store.claimDelivery({ now: '2025-03-01T18:00:00.000Z', leaseUntil: '2025-03-01T18:00:20.000Z' }))?.actionId).toBe('l2');
-        expect(await store.claimDelivery({ now: '2025-03-01T18:00:10.000Z', leaseUntil: '2025-03-01T18:00:30.000Z' })).toBeUndefined();
+        expect(
+          (await store.claimDelivery({ now: '2025-03-01T18:00:00.000Z', leaseUntil: '2025-03-01T18:00:20.000Z' }))
+            ?.actionId,
+        ).toBe('l2');
+        expect(
+          await store.claimDelivery({ now: '2025-03-01T18:00:10.000Z', leaseUntil: '2025-03-01T18:00:30.000Z' }),
+        ).toBeUndefined();
         // Its worker died: the row is taken again once the lease has passed.
-        expect((await store.claimDelivery({ now: '2025-03-01T18:00:20.000Z', leaseUntil: '2025-03-01T18:00:40.000Z' }))?.actionId).toBe('l1');
+        expect(
+          (await store.claimDelivery({ now: '2025-03-01T18:00:20.000Z', leaseUntil: '2025-03-01T18:00:40.000Z' }))
+            ?.actionId,
+        ).toBe('l1');
       });
 
       it('two workers claiming at once never get the same delivery', async () => {
         await sentLetters(['l1']);
-        const claims = await Promise.all([1, 2, 3].map(() => store.claimDelivery({ now: '2025-03-02T00:00:00.000Z', leaseUntil: '2025-03-02T00:00:20.000Z' })));
+        const claims = await Promise.all(
+          [1, 2, 3].map(() =>
+            store.claimDelivery({ now: '2025-03-02T00:00:00.000Z', leaseUntil: '2025-03-02T00:00:20.000Z' }),
+          ),
+        );
         expect(claims.filter((c) => c !== undefined)).toHaveLength(1);
       });
 
       it('records a check with its journal and its proof at once, and keeps the bytes exactly', async () => {
         const caseId = await sentLetters(['l1']);
         const pdf = Buffer.from([0x25, 0x50, 0x44, 0x46, 0x2d, 0x00, 0xff, 0xfe, 0x80, 0x0a]);
-        const doc = { id: 'proof:l1:deposit_proof', caseId, actionId: 'l1', kind: 'deposit_proof', mediaType: 'application/pdf', content: pdf, provenAt: '2025-03-02', createdAt: '2025-03-01T16:00:05.000Z' };
-        const recorded = await store.recordDeliveryCheck(check('l1', 0, { proofs: ['deposit_proof'], journal: [entry(caseId, 'proof_received', { data: { documentId: doc.id } })], documents: [doc] }));
+        const doc = {
+          id: 'proof:l1:deposit_proof',
+          caseId,
+          actionId: 'l1',
+          kind: 'deposit_proof',
+          mediaType: 'application/pdf',
+          content: pdf,
+          provenAt: '2025-03-02',
+          createdAt: '2025-03-01T16:00:05.000Z',
+        };
+        const recorded = await store.recordDeliveryCheck(
+          check('l1', 0, {
+            proofs: ['deposit_proof'],
+            journal: [entry(caseId, 'proof_received', { data: { documentId: doc.id } })],
+            documents: [doc],
+          }),
+        );
         expect(recorded).toBe(true);
-        expect(await store.getDelivery('l1')).toMatchObject({ status: 'posted', eventsSeen: 3, proofs: ['deposit_proof'], checks: 1, final: false, nextCheckAt: '2025-03-02T10:00:00.000Z' });
+        expect(await store.getDelivery('l1')).toMatchObject({
+          status: 'posted',
+          eventsSeen: 3,
+          proofs: ['deposit_proof'],
+          checks: 1,
+          final: false,
+          nextCheckAt: '2025-03-02T10:00:00.000Z',
+        });
         const sha256 = createHash('sha256').update(pdf).digest('hex');
         const { content: _content, ...meta } = doc;
         expect(await store.listDocuments(caseId)).toStrictEqual([{ ...meta, sha256, size: pdf.length }]);
         const read = await store.getDocument(doc.id);
         expect(read?.content.equals(pdf)).toBe(true);
         expect(read?.sha256).toBe(sha256);
-        expect((await store.readJournal(caseId)).at(-1)).toMatchObject({ type: 'proof_received', data: { documentId: doc.id } });
+        expect((await store.readJournal(caseId)).at(-1)).toMatchObject({
+          type: 'proof_received',
+          data: { documentId: doc.id },
+        });
       });
 
       it('a check started from an older state writes nothing', async () => {
         const caseId = await sentLetters(['l1']);
         expect(await store.recordDeliveryCheck(check('l1', 0))).toBe(true);
         const before = (await store.readJournal(caseId)).length;
-        const stale = check('l1', 0, { status: 'delivered', final: true, journal: [entry(caseId, 'delivery_status')], documents: [{ id: 'proof:l1:x', caseId, actionId: 'l1', kind: 'x', mediaType: 'application/pdf', content: Buffer.from('%PDF-'), provenAt: null, createdAt: AT }] });
+        const stale = check('l1', 0, {
+          status: 'delivered',
+          final: true,
+          journal: [entry(caseId, 'delivery_status')],
+          documents: [
+            {
+              id: 'proof:l1:x',
+              caseId,
+              actionId: 'l1',
+              kind: 'x',
+              mediaType: 'application/pdf',
+              content: Buffer.from('%PDF-'),
+              provenAt: null,
+              createdAt: AT,
+            },
+          ],
+        });
         expect(await store.recordDeliveryCheck(stale)).toBe(false);
         expect(await store.getDelivery('l1')).toMatchObject({ status: 'posted', checks: 1, final: false });
         expect(await store.readJournal(caseId)).toHaveLength(before);
@@ -774,20 +1247,47 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       it('the same proof stored twice keeps the first; final deliveries are no longer claimed', async () => {
         const caseId = await sentLetters(['l1']);
-        const doc = (content: string) => ({ id: 'proof:l1:acknowledgement_of_receipt', caseId, actionId: 'l1', kind: 'acknowledgement_of_receipt', mediaType: 'application/pdf', content: Buffer.from(content), provenAt: '2025-03-04', createdAt: AT });
+        const doc = (content: string) => ({
+          id: 'proof:l1:acknowledgement_of_receipt',
+          caseId,
+          actionId: 'l1',
+          kind: 'acknowledgement_of_receipt',
+          mediaType: 'application/pdf',
+          content: Buffer.from(content),
+          provenAt: '2025-03-04',
+          createdAt: AT,
+        });
         await store.recordDeliveryCheck(check('l1', 0, { documents: [doc('%PDF-first')] }));
-        await store.recordDeliveryCheck(check('l1', 1, { status: 'delivered', final: true, documents: [doc('%PDF-second')] }));
+        await store.recordDeliveryCheck(
+          check('l1', 1, { status: 'delivered', final: true, documents: [doc('%PDF-second')] }),
+        );
         expect((await store.getDocument('proof:l1:acknowledgement_of_receipt'))?.content.toString()).toBe('%PDF-first');
         expect(await store.listDeliveries({ final: true })).toHaveLength(1);
         expect(await store.listDeliveries({ final: false })).toEqual([]);
-        expect(await store.claimDelivery({ now: '2030-01-01T00:00:00.000Z', leaseUntil: '2030-01-01T00:00:20.000Z' })).toBeUndefined();
+        expect(
+          await store.claimDelivery({ now: '2030-01-01T00:00:00.000Z', leaseUntil: '2030-01-01T00:00:20.000Z' }),
+        ).toBeUndefined();
       });
 
       it('keepDocument stores a letter once: a second call returns the first bytes, another case is refused', async () => {
         const caseId = await sentLetters(['l1']);
-        const letter = (content: string, forCase = caseId) => ({ id: 'notice:l1', caseId: forCase, actionId: 'l1', kind: 'formal_notice', mediaType: 'application/pdf', content: Buffer.from(content), provenAt: null, createdAt: AT });
+        const letter = (content: string, forCase = caseId) => ({
+          id: 'notice:l1',
+          caseId: forCase,
+          actionId: 'l1',
+          kind: 'formal_notice',
+          mediaType: 'application/pdf',
+          content: Buffer.from(content),
+          provenAt: null,
+          createdAt: AT,
+        });
         const first = await store.keepDocument(letter('%PDF-as-sent'));
-        expect(first).toMatchObject({ id: 'notice:l1', kind: 'formal_notice', sha256: createHash('sha256').update('%PDF-as-sent').digest('hex'), size: 12 });
+        expect(first).toMatchObject({
+          id: 'notice:l1',
+          kind: 'formal_notice',
+          sha256: createHash('sha256').update('%PDF-as-sent').digest('hex'),
+          size: 12,
+        });
         expect((await store.keepDocument(letter('%PDF-rendered-again'))).content.toString()).toBe('%PDF-as-sent');
         await store.saveCase(caseOf('d2'));
         await expect(store.keepDocument(letter('%PDF-x', caseOf('d2').id))).rejects.toThrow(/belongs to case/);
@@ -797,7 +1297,16 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       it('refuses a document of another case, writing nothing', async () => {
         const caseId = await sentLetters(['l1']);
         await store.saveCase(caseOf('d2'));
-        const foreign = { id: 'proof:l1:y', caseId: caseOf('d2').id, actionId: 'l1', kind: 'y', mediaType: 'application/pdf', content: Buffer.from('%PDF-'), provenAt: null, createdAt: AT };
+        const foreign = {
+          id: 'proof:l1:y',
+          caseId: caseOf('d2').id,
+          actionId: 'l1',
+          kind: 'y',
+          mediaType: 'application/pdf',
+          content: Buffer.from('%PDF-'),
+          provenAt: null,
+          createdAt: AT,
+        };
         await expect(store.recordDeliveryCheck(check('l1', 0, { documents: [foreign] }))).rejects.toThrow(StoreError);
         expect(await store.getDelivery('l1')).toMatchObject({ checks: 0, status: 'accepted' });
         expect(await store.listDocuments(caseId)).toEqual([]);
@@ -810,17 +1319,41 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       async function awaitingCase(): Promise<Case> {
         await store.upsertReceivables([receivable('r1'), receivable('r2')], AT);
-        const c = { ...(await store.getCase(caseIdOf('d1', 'co1', 'EUR')))!, stage: 'awaiting_approval' as const, pendingApproval: { stepId: 'formal-notice', index: 2, on: '2025-03-01' } };
+        const c = {
+          ...(await store.getCase(caseIdOf('d1', 'co1', 'EUR')))!,
+          stage: 'awaiting_approval' as const,
+          pendingApproval: { stepId: 'formal-notice', index: 2, on: '2025-03-01' },
+        };
         await store.saveCase(c);
         return c;
       }
 
       it('applyCaseChange writes the case, its outbox rows, its items’ annotations and its journal lines', async () => {
         const before = await awaitingCase();
-        const after: Case = { ...before, stage: 'formal_notice', pendingApproval: null, lastStep: { stepId: 'formal-notice', index: 2, on: '2025-03-02' }, updatedAt: LATER };
-        const actions = [action(before.id, 'act-letter', { kind: 'registered_letter' }), action(before.id, 'act-note', { kind: 'ledger_note', template: null })];
-        const journal = [entry(before.id, 'approved', { actor: { kind: 'user', id: 'claire' }, at: LATER }), entry(before.id, 'item_disputed', { at: LATER })];
-        expect(await store.applyCaseChange({ expected: before, caseAfter: after, actions, annotations: [{ receivableId: 'r2', set: { disputed: dispute } }], journal })).toBe(true);
+        const after: Case = {
+          ...before,
+          stage: 'formal_notice',
+          pendingApproval: null,
+          lastStep: { stepId: 'formal-notice', index: 2, on: '2025-03-02' },
+          updatedAt: LATER,
+        };
+        const actions = [
+          action(before.id, 'act-letter', { kind: 'registered_letter' }),
+          action(before.id, 'act-note', { kind: 'ledger_note', template: null }),
+        ];
+        const journal = [
+          entry(before.id, 'approved', { actor: { kind: 'user', id: 'claire' }, at: LATER }),
+          entry(before.id, 'item_disputed', { at: LATER }),
+        ];
+        expect(
+          await store.applyCaseChange({
+            expected: before,
+            caseAfter: after,
+            actions,
+            annotations: [{ receivableId: 'r2', set: { disputed: dispute } }],
+            journal,
+          }),
+        ).toBe(true);
         expect(await store.getCase(before.id)).toStrictEqual(after);
         expect(await store.listActions({ caseId: before.id })).toStrictEqual(actions);
         expect(await store.readJournal(before.id)).toStrictEqual(journal.map((e, i) => ({ ...e, seq: i + 1 })));
@@ -831,8 +1364,16 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       it('an annotation changes only the keys it names; null clears one', async () => {
         const c = await awaitingCase();
         const promise = { date: '2025-03-20', recordedOn: '2025-03-02' };
-        await store.applyCaseChange({ caseAfter: c, annotations: [{ receivableId: 'r1', set: { disputed: dispute, promiseToPay: promise } }], journal: [] });
-        await store.applyCaseChange({ caseAfter: c, annotations: [{ receivableId: 'r1', set: { disputed: null } }], journal: [] });
+        await store.applyCaseChange({
+          caseAfter: c,
+          annotations: [{ receivableId: 'r1', set: { disputed: dispute, promiseToPay: promise } }],
+          journal: [],
+        });
+        await store.applyCaseChange({
+          caseAfter: c,
+          annotations: [{ receivableId: 'r1', set: { disputed: null } }],
+          journal: [],
+        });
         expect(await store.getReceivable('r1')).toStrictEqual({ ...receivable('r1'), promiseToPay: promise });
       });
 
@@ -882,7 +1423,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           expected: before,
           caseAfter: { ...before, stage: 'reminding', pendingApproval: null, updatedAt: LATER },
           actions: [action(before.id, 'act-1')],
-          annotations: [{ receivableId: 'r1', set: { disputed: dispute } }, { receivableId: 'r-other', set: { disputed: dispute } }],
+          annotations: [
+            { receivableId: 'r1', set: { disputed: dispute } },
+            { receivableId: 'r-other', set: { disputed: dispute } },
+          ],
           journal: [entry(before.id, 'item_disputed')],
         });
         await expect(failure).rejects.toThrow(StoreError);
@@ -895,8 +1439,12 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       it('refuses rows of another case before writing anything', async () => {
         const c = await awaitingCase();
-        await expect(store.applyCaseChange({ caseAfter: { ...c, stage: 'open' }, journal: [entry(caseOf('d2').id, 'note')] })).rejects.toThrow(/cannot write rows of case/);
-        await expect(store.applyCaseChange({ caseAfter: c, actions: [action(caseOf('d2').id, 'act-x')], journal: [] })).rejects.toThrow(StoreError);
+        await expect(
+          store.applyCaseChange({ caseAfter: { ...c, stage: 'open' }, journal: [entry(caseOf('d2').id, 'note')] }),
+        ).rejects.toThrow(/cannot write rows of case/);
+        await expect(
+          store.applyCaseChange({ caseAfter: c, actions: [action(caseOf('d2').id, 'act-x')], journal: [] }),
+        ).rejects.toThrow(StoreError);
         expect(await store.getCase(c.id)).toStrictEqual(c);
       });
 
@@ -904,7 +1452,11 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         const before = await awaitingCase();
         await expect(
           store.transaction(async (tx) => {
-            await tx.applyCaseChange({ expected: before, caseAfter: { ...before, stage: 'reminding', pendingApproval: null, updatedAt: LATER }, journal: [entry(before.id, 'rejected')] });
+            await tx.applyCaseChange({
+              expected: before,
+              caseAfter: { ...before, stage: 'reminding', pendingApproval: null, updatedAt: LATER },
+              journal: [entry(before.id, 'rejected')],
+            });
             throw new Error('caller failed after the change');
           }),
         ).rejects.toThrow('caller failed');
@@ -932,7 +1484,14 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           debtors: [debtor('d1')],
           receivables: [receivable('r1'), receivable('r2', { kind: 'credit_note' })],
           payments: [payment('p1', { allocations: [{ receivableId: 'r1', amount: 1000 }] })],
-          quarantined: [{ sourceId: '40', reason: 'due date before issue date', raw: { id: 40, invoice_date_due: '2024-01-01' }, at: AT }],
+          quarantined: [
+            {
+              sourceId: '40',
+              reason: 'due date before issue date',
+              raw: { id: 40, invoice_date_due: '2024-01-01' },
+              at: AT,
+            },
+          ],
           at: AT,
         });
         expect(await store.getDebtor('d1')).toStrictEqual(debtor('d1'));
@@ -946,7 +1505,12 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           updatedAt: AT,
         });
 
-        await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { writeDate: '2025-03-02 09:00:00', id: 7 }, at: LATER });
+        await store.savePage({
+          connection: 'odoo-main',
+          stream: 'invoices',
+          cursor: { writeDate: '2025-03-02 09:00:00', id: 7 },
+          at: LATER,
+        });
         expect(await store.getCursor('odoo-main', 'invoices')).toStrictEqual({
           connection: 'odoo-main',
           stream: 'invoices',
@@ -989,10 +1553,26 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           ],
           at: AT,
         });
-        await store.savePage({ connection: 'qbo', stream: 'customers', cursor: {}, quarantined: [{ sourceId: '9', reason: 'bad e-mail', raw: null, at: AT }], at: AT });
+        await store.savePage({
+          connection: 'qbo',
+          stream: 'customers',
+          cursor: {},
+          quarantined: [{ sourceId: '9', reason: 'bad e-mail', raw: null, at: AT }],
+          at: AT,
+        });
         // An integer beyond 2^53 (decoded as a bigint) is kept as its digits: JSON.stringify threw, and the sync failed on every run.
-        await store.savePage({ connection: 'qbo', stream: 'invoices', cursor: {}, quarantined: [{ sourceId: '9007199254740993', reason: 'id beyond 2^53', raw: { id: 9007199254740993n }, at: AT }], at: AT });
-        expect((await store.listQuarantined('qbo')).find((q) => q.stream === 'invoices')?.raw).toEqual({ id: '9007199254740993' });
+        await store.savePage({
+          connection: 'qbo',
+          stream: 'invoices',
+          cursor: {},
+          quarantined: [
+            { sourceId: '9007199254740993', reason: 'id beyond 2^53', raw: { id: 9007199254740993n }, at: AT },
+          ],
+          at: AT,
+        });
+        expect((await store.listQuarantined('qbo')).find((q) => q.stream === 'invoices')?.raw).toEqual({
+          id: '9007199254740993',
+        });
         await store.savePage({
           connection: 'odoo-main',
           stream: 'partners',
@@ -1001,14 +1581,36 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           at: LATER,
         });
         expect(await store.listQuarantined('odoo-main')).toStrictEqual([
-          { connection: 'odoo-main', stream: 'partners', sourceId: '2', reason: 'name is blank', raw: { id: 2, name: ' ' }, at: LATER },
-          { connection: 'odoo-main', stream: 'partners', sourceId: '3', reason: 'SIREN fails its checksum', raw: { id: 3, siren: '123456789' }, at: AT },
+          {
+            connection: 'odoo-main',
+            stream: 'partners',
+            sourceId: '2',
+            reason: 'name is blank',
+            raw: { id: 2, name: ' ' },
+            at: LATER,
+          },
+          {
+            connection: 'odoo-main',
+            stream: 'partners',
+            sourceId: '3',
+            reason: 'SIREN fails its checksum',
+            raw: { id: 3, siren: '123456789' },
+            at: AT,
+          },
         ]);
-        expect((await store.listQuarantined()).map((q) => q.connection)).toEqual(['odoo-main', 'odoo-main', 'qbo', 'qbo']);
+        expect((await store.listQuarantined()).map((q) => q.connection)).toEqual([
+          'odoo-main',
+          'odoo-main',
+          'qbo',
+          'qbo',
+        ]);
       });
 
       it('closures zero the open amount after the page is upserted, and ignore ids the store does not hold', async () => {
-        await store.upsertReceivables([receivable('r1', { sourceVersion: 'v1' }), receivable('r2'), receivable('r3')], AT);
+        await store.upsertReceivables(
+          [receivable('r1', { sourceVersion: 'v1' }), receivable('r2'), receivable('r3')],
+          AT,
+        );
         await store.savePage({
           connection: 'odoo-main',
           stream: 'invoices',
@@ -1032,7 +1634,13 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
 
       it('savePage rolls its closures back, and keeps its cursor, when a journal entry of the page is refused', async () => {
-        await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 1 }, receivables: [receivable('r1')], at: AT });
+        await store.savePage({
+          connection: 'odoo-main',
+          stream: 'invoices',
+          cursor: { position: 1 },
+          receivables: [receivable('r1')],
+          at: AT,
+        });
         const caseId = caseIdOf('d1', 'co1', 'EUR');
         const attemptPage = store.savePage({
           connection: 'odoo-main',
@@ -1048,14 +1656,31 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect((await store.getReceivable('r1'))?.open).toBe(12000);
         expect(await store.getReceivable('r2')).toBeUndefined();
         expect(await store.readJournal(caseId)).toEqual([]);
-        expect(await store.getCursor('odoo-main', 'invoices')).toStrictEqual({ connection: 'odoo-main', stream: 'invoices', value: { position: 1 }, updatedAt: AT });
+        expect(await store.getCursor('odoo-main', 'invoices')).toStrictEqual({
+          connection: 'odoo-main',
+          stream: 'invoices',
+          value: { position: 1 },
+          updatedAt: AT,
+        });
       });
 
       it('savePage rolls its closures back with the transaction it joins', async () => {
-        await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 1 }, receivables: [receivable('r1')], at: AT });
+        await store.savePage({
+          connection: 'odoo-main',
+          stream: 'invoices',
+          cursor: { position: 1 },
+          receivables: [receivable('r1')],
+          at: AT,
+        });
         await expect(
           store.transaction(async (tx) => {
-            await tx.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 2 }, closures: [{ id: 'r1', reason: 'paid elsewhere' }], at: LATER });
+            await tx.savePage({
+              connection: 'odoo-main',
+              stream: 'invoices',
+              cursor: { position: 2 },
+              closures: [{ id: 'r1', reason: 'paid elsewhere' }],
+              at: LATER,
+            });
             expect((await tx.getReceivable('r1'))?.open).toBe(0);
             throw new Error('the run is interrupted');
           }),
@@ -1091,13 +1716,24 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           [2, 'first'],
           [3, 'second'],
         ]);
-        await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 2 }, journal: [entry(created, 'payment_received')], at: LATER });
+        await store.savePage({
+          connection: 'odoo-main',
+          stream: 'invoices',
+          cursor: { position: 2 },
+          journal: [entry(created, 'payment_received')],
+          at: LATER,
+        });
         expect((await store.readJournal(created)).map((e) => e.seq)).toEqual([1, 2, 3]);
       });
 
       it('savePage without a cursor keeps the saved one', async () => {
         await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 4 }, at: AT });
-        await store.savePage({ connection: 'odoo-main', stream: 'invoices', receivables: [receivable('r1')], at: LATER });
+        await store.savePage({
+          connection: 'odoo-main',
+          stream: 'invoices',
+          receivables: [receivable('r1')],
+          at: LATER,
+        });
         expect((await store.getCursor('odoo-main', 'invoices'))?.value).toEqual({ position: 4 });
         expect(await store.getReceivable('r1')).toBeDefined();
         await store.savePage({ connection: 'odoo-main', stream: 'fresh', receivables: [receivable('r2')], at: LATER });
@@ -1107,16 +1743,47 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       it('a case whose last open item is settled closes; one escalated waits; a new open item reopens it from the start', async () => {
         const caseId = caseIdOf('d1', 'co1', 'EUR');
         const escalated = caseIdOf('d2', 'co1', 'EUR');
-        await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 1 }, receivables: [receivable('r1'), receivable('r2'), receivable('r3', { debtorId: 'd2' })], at: AT });
-        await store.saveCase({ ...(await store.getCase(caseId))!, stage: 'reminding', lastStep: { stepId: 'reminder-1', index: 1, on: '2025-02-10' } });
+        await store.savePage({
+          connection: 'odoo-main',
+          stream: 'invoices',
+          cursor: { position: 1 },
+          receivables: [receivable('r1'), receivable('r2'), receivable('r3', { debtorId: 'd2' })],
+          at: AT,
+        });
+        await store.saveCase({
+          ...(await store.getCase(caseId))!,
+          stage: 'reminding',
+          lastStep: { stepId: 'reminder-1', index: 1, on: '2025-02-10' },
+        });
         await store.saveCase({ ...(await store.getCase(escalated))!, stage: 'escalated' });
-        await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 2 }, receivables: [receivable('r1', { open: 0 })], at: AT });
+        await store.savePage({
+          connection: 'odoo-main',
+          stream: 'invoices',
+          cursor: { position: 2 },
+          receivables: [receivable('r1', { open: 0 })],
+          at: AT,
+        });
         expect((await store.getCase(caseId))!.stage).toBe('reminding');
-        await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 3 }, closures: [{ id: 'r2', reason: 'cancelled' }, { id: 'r3', reason: 'cancelled' }], at: LATER });
+        await store.savePage({
+          connection: 'odoo-main',
+          stream: 'invoices',
+          cursor: { position: 3 },
+          closures: [
+            { id: 'r2', reason: 'cancelled' },
+            { id: 'r3', reason: 'cancelled' },
+          ],
+          at: LATER,
+        });
         expect((await store.getCase(caseId))!.stage).toBe('closed');
         expect((await store.getCase(escalated))!.stage).toBe('escalated');
         expect((await store.readJournal(caseId)).map((e) => e.type)).toEqual(['case_closed']);
-        await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 4 }, receivables: [receivable('r4')], at: LATER });
+        await store.savePage({
+          connection: 'odoo-main',
+          stream: 'invoices',
+          cursor: { position: 4 },
+          receivables: [receivable('r4')],
+          at: LATER,
+        });
         const reopened = (await store.getCase(caseId))!;
         expect(reopened).toMatchObject({ stage: 'open', lastStep: null, pendingApproval: null });
         expect((await store.readJournal(caseId)).map((e) => e.type)).toEqual(['case_closed', 'case_opened']);
@@ -1131,8 +1798,20 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           quarantined: ['move-r1', 'move-r2', 'move-r3', 'partner-d1', 'pay-p1', 'move-r9'].map(rejected),
           at: AT,
         });
-        await store.savePage({ connection: 'odoo-main', stream: 'credit-notes', cursor: {}, quarantined: [rejected('move-r1')], at: AT });
-        await store.savePage({ connection: 'qbo-main', stream: 'invoices', cursor: {}, quarantined: [rejected('move-r1')], at: AT });
+        await store.savePage({
+          connection: 'odoo-main',
+          stream: 'credit-notes',
+          cursor: {},
+          quarantined: [rejected('move-r1')],
+          at: AT,
+        });
+        await store.savePage({
+          connection: 'qbo-main',
+          stream: 'invoices',
+          cursor: {},
+          quarantined: [rejected('move-r1')],
+          at: AT,
+        });
 
         await store.savePage({
           connection: 'odoo-main',
@@ -1157,13 +1836,28 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           'odoo-main/invoices/move-r9',
           'qbo-main/invoices/move-r1',
         ]);
-        expect((await store.listQuarantined('odoo-main')).find((q) => q.sourceId === 'move-r3')?.reason).toBe('rejected again');
+        expect((await store.listQuarantined('odoo-main')).find((q) => q.sourceId === 'move-r3')?.reason).toBe(
+          'rejected again',
+        );
       });
 
       it('keeps a quarantined record in quarantine when the page that maps it fails', async () => {
-        await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 1 }, quarantined: [{ sourceId: 'move-r1', reason: 'no customer', raw: {}, at: AT }], at: AT });
+        await store.savePage({
+          connection: 'odoo-main',
+          stream: 'invoices',
+          cursor: { position: 1 },
+          quarantined: [{ sourceId: 'move-r1', reason: 'no customer', raw: {}, at: AT }],
+          at: AT,
+        });
         await expect(
-          store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 2 }, receivables: [receivable('r1')], journal: [entry('case_missing', 'note')], at: LATER }),
+          store.savePage({
+            connection: 'odoo-main',
+            stream: 'invoices',
+            cursor: { position: 2 },
+            receivables: [receivable('r1')],
+            journal: [entry('case_missing', 'note')],
+            at: LATER,
+          }),
         ).rejects.toThrow(/case_missing/);
         expect((await store.listQuarantined()).map((q) => q.sourceId)).toEqual(['move-r1']);
       });
@@ -1204,7 +1898,13 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           store.transaction(async (tx) => {
             const innerResult = await tx.transaction(async (inner) => {
               await inner.upsertDebtors([debtor('d1')]);
-              await inner.savePage({ connection: 'c', stream: 's', cursor: { n: 1 }, receivables: [receivable('r1')], at: AT });
+              await inner.savePage({
+                connection: 'c',
+                stream: 's',
+                cursor: { n: 1 },
+                receivables: [receivable('r1')],
+                at: AT,
+              });
               return 42;
             });
             expect(innerResult).toBe(42);
@@ -1221,13 +1921,24 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     describe('case snapshots', () => {
       /** Three streamable cases (one of them empty of open items is not), out of insertion order. */
       async function seedSnapshots(): Promise<{ expected: CaseSnapshot[] }> {
-        const debtors = [debtor('d1'), debtor('d2', { name: 'Beta SARL', flags: { doNotContact: false, insolvency: { kind: 'liquidation', openedOn: '2025-01-10' } } }), debtor('d3')];
+        const debtors = [
+          debtor('d1'),
+          debtor('d2', {
+            name: 'Beta SARL',
+            flags: { doNotContact: false, insolvency: { kind: 'liquidation', openedOn: '2025-01-10' } },
+          }),
+          debtor('d3'),
+        ];
         await store.upsertDebtors(debtors);
         const items = [
           receivable('r-05', { debtorId: 'd2', dueDate: '2025-02-10' }),
           receivable('r-01', { debtorId: 'd1', dueDate: '2025-03-01' }),
           receivable('r-02', { debtorId: 'd1', dueDate: '2025-01-15', kind: 'credit_note', total: 3000, open: 3000 }),
-          receivable('r-03', { debtorId: 'd1', dueDate: '2025-01-15', disputed: { reason: 'quality', since: '2025-02-01' } }),
+          receivable('r-03', {
+            debtorId: 'd1',
+            dueDate: '2025-01-15',
+            disputed: { reason: 'quality', since: '2025-02-01' },
+          }),
           receivable('r-04', { debtorId: 'd1', dueDate: '2025-01-01', open: 0 }),
           receivable('r-06', { debtorId: 'd1', companyId: 'co2', dueDate: '2025-02-01' }),
           receivable('r-07', { debtorId: 'd3', open: 0 }),
@@ -1246,7 +1957,15 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         ];
         const expected = groups
           .map(([d, co, cur, ids]) => ({
-            case: CaseSchema.parse({ id: caseIdOf(d, co, cur), debtorId: d, companyId: co, currency: cur, stage: 'open', openedAt: AT, updatedAt: AT }),
+            case: CaseSchema.parse({
+              id: caseIdOf(d, co, cur),
+              debtorId: d,
+              companyId: co,
+              currency: cur,
+              stage: 'open',
+              openedAt: AT,
+              updatedAt: AT,
+            }),
             debtor: debtorById.get(d)!,
             items: ids.map((id) => byId.get(id)!),
           }))
@@ -1276,11 +1995,17 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         let seen = 0;
         for await (const snapshot of store.streamCaseSnapshots({ batchSize: 2 })) {
           seen++;
-          const input = decisionInput(snapshot.case.id, 'reminder-1', { decisionId: `dec-${seen}`, actionKey: `key-${seen}`, caseAfter: { ...snapshot.case, stage: 'reminding' } });
+          const input = decisionInput(snapshot.case.id, 'reminder-1', {
+            decisionId: `dec-${seen}`,
+            actionKey: `key-${seen}`,
+            caseAfter: { ...snapshot.case, stage: 'reminding' },
+          });
           expect(await store.recordDecision(input)).toBe(true);
         }
         expect(seen).toBe(expected.length);
-        expect((await store.listCases({ stage: 'reminding' })).map((c) => c.id)).toEqual(expected.map((s) => s.case.id));
+        expect((await store.listCases({ stage: 'reminding' })).map((c) => c.id)).toEqual(
+          expected.map((s) => s.case.id),
+        );
       });
 
       it('stops cleanly when the consumer breaks out early', async () => {
@@ -1327,7 +2052,14 @@ function source(id: string): { system: string; connection: string; id: string } 
 }
 
 function debtor(id: string, overrides: Partial<Debtor> = {}): Debtor {
-  return DebtorSchema.parse({ id, source: source(`partner-${id}`), name: `Debtor ${id}`, kind: 'company', emails: [`${id}@example.fr`], ...overrides });
+  return DebtorSchema.parse({
+    id,
+    source: source(`partner-${id}`),
+    name: `Debtor ${id}`,
+    kind: 'company',
+    emails: [`${id}@example.fr`],
+    ...overrides,
+  });
 }
 
 function receivable(id: string, overrides: Partial<Receivable> = {}): Receivable {
@@ -1348,15 +2080,44 @@ function receivable(id: string, overrides: Partial<Receivable> = {}): Receivable
 }
 
 function payment(id: string, overrides: Partial<Payment> = {}): Payment {
-  return PaymentSchema.parse({ id, source: source(`pay-${id}`), debtorId: 'd1', companyId: 'co1', date: '2025-03-01', currency: 'EUR', amount: 10000, ...overrides });
+  return PaymentSchema.parse({
+    id,
+    source: source(`pay-${id}`),
+    debtorId: 'd1',
+    companyId: 'co1',
+    date: '2025-03-01',
+    currency: 'EUR',
+    amount: 10000,
+    ...overrides,
+  });
 }
 
 function caseOf(debtorId: string, overrides: Partial<Case> = {}): Case {
-  return CaseSchema.parse({ id: caseIdOf(debtorId, 'co1', 'EUR'), debtorId, companyId: 'co1', currency: 'EUR', stage: 'open', openedAt: AT, updatedAt: AT, ...overrides });
+  return CaseSchema.parse({
+    id: caseIdOf(debtorId, 'co1', 'EUR'),
+    debtorId,
+    companyId: 'co1',
+    currency: 'EUR',
+    stage: 'open',
+    openedAt: AT,
+    updatedAt: AT,
+    ...overrides,
+  });
 }
 
-function entry(caseId: string, type: CaseJournalEntry['type'], overrides: Partial<CaseJournalEntry> = {}): Omit<CaseJournalEntry, 'seq'> {
-  return CaseJournalEntrySchema.parse({ caseId, at: AT, actor: { kind: 'system', id: 'policy' }, type, summary: `${type} entry`, ...overrides });
+function entry(
+  caseId: string,
+  type: CaseJournalEntry['type'],
+  overrides: Partial<CaseJournalEntry> = {},
+): Omit<CaseJournalEntry, 'seq'> {
+  return CaseJournalEntrySchema.parse({
+    caseId,
+    at: AT,
+    actor: { kind: 'system', id: 'policy' },
+    type,
+    summary: `${type} entry`,
+    ...overrides,
+  });
 }
 
 function action(caseId: string, id: string, overrides: Partial<Action> = {}): Action {
@@ -1394,13 +2155,27 @@ function decisionInput(
     requiresApproval: false,
     evaluation: { step: stepId, items: ['r1'], amount: 12000, reasons: ['overdue 29 days'] },
   };
-  const actions = options.actions ?? [action(caseId, `act-${decisionId}`, { decisionId, idempotencyKey: options.actionKey ?? `${caseId}/${stepId}/email` })];
+  const actions = options.actions ?? [
+    action(caseId, `act-${decisionId}`, {
+      decisionId,
+      idempotencyKey: options.actionKey ?? `${caseId}/${stepId}/email`,
+    }),
+  ];
   const caseAfter =
-    options.caseAfter ?? CaseSchema.parse({ ...caseShape(caseId), stage: 'reminding', lastStep: { stepId, index: 0, on: '2025-03-01' }, lastContactOn: '2025-03-01' });
+    options.caseAfter ??
+    CaseSchema.parse({
+      ...caseShape(caseId),
+      stage: 'reminding',
+      lastStep: { stepId, index: 0, on: '2025-03-01' },
+      lastContactOn: '2025-03-01',
+    });
   return {
     decision,
     actions: actions.map((a) => ({ ...a, decisionId: a.decisionId ?? decisionId })),
-    journal: [entry(caseId, 'decision', { summary: `decided ${stepId}`, data: { stepId } }), entry(caseId, 'approval_requested', { summary: 'not needed' })],
+    journal: [
+      entry(caseId, 'decision', { summary: `decided ${stepId}`, data: { stepId } }),
+      entry(caseId, 'approval_requested', { summary: 'not needed' }),
+    ],
     caseAfter,
   };
 }
@@ -1410,7 +2185,16 @@ function caseShape(caseId: string): Case {
   for (const d of ['d1', 'd2', 'd3', 'd4', 'd9']) {
     for (const co of ['co1', 'co2']) {
       for (const cur of ['EUR', 'USD']) {
-        if (caseIdOf(d, co, cur) === caseId) return CaseSchema.parse({ id: caseId, debtorId: d, companyId: co, currency: cur, stage: 'open', openedAt: AT, updatedAt: AT });
+        if (caseIdOf(d, co, cur) === caseId)
+          return CaseSchema.parse({
+            id: caseId,
+            debtorId: d,
+            companyId: co,
+            currency: cur,
+            stage: 'open',
+            openedAt: AT,
+            updatedAt: AT,
+          });
       }
     }
   }
@@ -1452,12 +2236,16 @@ function recordingStore(store: Store): { store: KyselyStore; statements: Compile
 async function explain(store: Store, statement: CompiledQuery): Promise<string> {
   const db = kyselyOf(store);
   if (store.driver === 'sqlite') {
-    const plan = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${statement.sql}`, [...statement.parameters]));
+    const plan = await db.executeQuery<{ detail: string }>(
+      CompiledQuery.raw(`explain query plan ${statement.sql}`, [...statement.parameters]),
+    );
     return plan.rows.map((r) => r.detail).join('\n');
   }
   return db.transaction().execute(async (trx) => {
     await sql`set local enable_seqscan = off`.execute(trx);
-    const plan = await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${statement.sql}`, [...statement.parameters]));
+    const plan = await trx.executeQuery<{ 'QUERY PLAN': string }>(
+      CompiledQuery.raw(`explain ${statement.sql}`, [...statement.parameters]),
+    );
     return plan.rows.map((r) => r['QUERY PLAN']).join('\n');
   });
 }

@@ -59,7 +59,8 @@ export async function publishDirectory(temporary: string, target: string): Promi
     await rename(temporary, target);
     return 'published';
   } catch (error) {
-    if (isErrno(error, 'ENOTEMPTY', 'EEXIST') || (isErrno(error, 'EPERM', 'EACCES') && (await exists(target)))) return 'exists';
+    if (isErrno(error, 'ENOTEMPTY', 'EEXIST') || (isErrno(error, 'EPERM', 'EACCES') && (await exists(target))))
+      return 'exists';
     throw error;
   }
 }
@@ -118,7 +119,11 @@ export async function writeFolderAtomically(
 }
 
 /** Writes one file under a temporary name in `dir`, then publishes it as `dir/name` (never replacing one). */
-export async function writeFileAtomically(dir: string, name: string, content: Buffer | string): Promise<'published' | 'exists'> {
+export async function writeFileAtomically(
+  dir: string,
+  name: string,
+  content: Buffer | string,
+): Promise<'published' | 'exists'> {
   const temporary = join(dir, `${temporaryName()}.tmp`);
   try {
     await writeDurable(temporary, content);

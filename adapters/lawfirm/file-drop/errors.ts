@@ -45,7 +45,9 @@ export function ioError(what: string, path: string, cause: unknown): AdapterErro
   return new AdapterError({
     code: 'FILE_DROP_IO',
     kind: config ? 'config' : 'transient',
-    userMessage: config ? `${what}: ${path} is missing or not writable by the connector (${code})` : `${what} failed on ${path} (${code})`,
+    userMessage: config
+      ? `${what}: ${path} is missing or not writable by the connector (${code})`
+      : `${what} failed on ${path} (${code})`,
     detail: cause instanceof Error ? cause.message : String(cause),
     cause,
   });

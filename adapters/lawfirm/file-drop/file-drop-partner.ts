@@ -2,7 +2,16 @@ import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { AdapterError } from '../../../connector/sync/adapter-error';
 import type { Clock } from '../../../connector/time/clock';
-import type { DirectPayment, EventPage, FileStatus, LawFirmPartner, PartnerDocument, PartnerEvent, SubmitRequest, SubmitResult } from '../partner';
+import type {
+  DirectPayment,
+  EventPage,
+  FileStatus,
+  LawFirmPartner,
+  PartnerDocument,
+  PartnerEvent,
+  SubmitRequest,
+  SubmitResult,
+} from '../partner';
 import { exists, replaceFileAtomically, syncDirectory, writeFolderAtomically, type FileDropHooks } from './atomic-fs';
 import { badCursor, conflict, invalidOutput, ioError, isErrno, unknownFile } from './errors';
 import {
@@ -20,7 +29,17 @@ import {
   TEMPORARY_PREFIX,
   type InstructionKind,
 } from './layout';
-import { assertOwnXml, attachDocuments, buildInstructionXml, buildManifestXml, decodeManifest, listDocuments, type AttachedFile, type Instruction, type ListedDocument } from './manifest';
+import {
+  assertOwnXml,
+  attachDocuments,
+  buildInstructionXml,
+  buildManifestXml,
+  decodeManifest,
+  listDocuments,
+  type AttachedFile,
+  type Instruction,
+  type ListedDocument,
+} from './manifest';
 import { decodeStatusFile, toPartnerEvent, type StatusItem } from './status-file';
 import { parseXml } from './xml-codec';
 import { checkXml, describeProblem, type XmlProblem } from './xsd';
@@ -102,7 +121,10 @@ export class FileDropPartner implements LawFirmPartner {
     const sha256 = sha256Hex(xml);
     return this.io(`handing ${what} over`, this.outbound, async () => {
       if (await this.checkEarlierSubmission(dossier.id, fileId, sha256)) return this.replayed(fileId);
-      const files = [...attached.map((a) => ({ name: a.listed.file, content: a.content })), { name: MANIFEST_FILE, content: xml }];
+      const files = [
+        ...attached.map((a) => ({ name: a.listed.file, content: a.content })),
+        { name: MANIFEST_FILE, content: xml },
+      ];
       const outcome = await writeFolderAtomically(this.outbound, fileId, files, this.hooks);
       if (outcome === 'exists') {
         // Another writer published the same name meanwhile: a replay if it wrote the same bytes.
@@ -121,28 +143,46 @@ export class FileDropPartner implements LawFirmPartner {
     for (const a of attached) {
       const earlier = manifest.documents.find((d) => d.name === a.listed.name);
       if (earlier && earlier.sha256 !== a.listed.sha256) {
-        throw conflict(`document "${a.listed.name}" of ${fileId} was listed with sha256 ${earlier.sha256}; documents are never replaced: give the new one another name`);
+        throw conflict(
+          `document "${a.listed.name}" of ${fileId} was listed with sha256 ${earlier.sha256}; documents are never replaced: give the new one another name`,
+        );
       }
     }
-    const instruction: Instruction = { root: 'addDocuments', fileId, dossierId: manifest.dossierId, idempotencyKey, documents: attached.map((a) => a.listed) };
+    const instruction: Instruction = {
+      root: 'addDocuments',
+      fileId,
+      dossierId: manifest.dossierId,
+      idempotencyKey,
+      documents: attached.map((a) => a.listed),
+    };
     await this.publishInstruction(instruction, 'add-documents', attached);
   }
 
   async reportPayment(fileId: string, payment: DirectPayment, idempotencyKey: string): Promise<void> {
     const manifest = await this.ownManifest(fileId);
-    await this.publishInstruction({ root: 'directPayment', fileId, dossierId: manifest.dossierId, idempotencyKey, payment }, 'payment', []);
+    await this.publishInstruction(
+      { root: 'directPayment', fileId, dossierId: manifest.dossierId, idempotencyKey, payment },
+      'payment',
+      [],
+    );
   }
 
   async withdraw(fileId: string, reason: string, idempotencyKey: string): Promise<void> {
     const manifest = await this.ownManifest(fileId);
-    await this.publishInstruction({ root: 'withdrawal', fileId, dossierId: manifest.dossierId, idempotencyKey, reason }, 'withdrawal', []);
+    await this.publishInstruction(
+      { root: 'withdrawal', fileId, dossierId: manifest.dossierId, idempotencyKey, reason },
+      'withdrawal',
+      [],
+    );
   }
 
   async status(fileId: string): Promise<{ fileId: string; dossierId: string; state: string; updatedAt: string }> {
     const manifest = await this.ownManifest(fileId);
     const latest = latestItem((await this.archived()).filter((item) => item.fileId === fileId));
     if (latest === undefined) {
-      const written = await this.io('reading the dossier folder', this.outbound, () => stat(join(this.outbound, fileId, MANIFEST_FILE)));
+      const written = await this.io('reading the dossier folder', this.outbound, () =>
+        stat(join(this.outbound, fileId, MANIFEST_FILE)),
+      );
       return { fileId, dossierId: manifest.dossierId, state: 'received', updatedAt: written.mtime.toISOString() };
     }
     return { fileId, dossierId: manifest.dossierId, state: toPartnerEvent(latest).type, updatedAt: latest.occurredAt };
@@ -234,8 +274,14 @@ export class FileDropPartner implements LawFirmPartner {
   private async checkEarlierSubmission(dossierId: string, fileId: string, sha256: string): Promise<boolean> {
     const same = await this.readOwnManifest(fileId);
     if (same !== undefined) {
-      if (same.dossierId !== dossierId) throw conflict(`the outbound folder ${fileId} already holds dossier ${same.dossierId}, whose id is written the same way as ${dossierId} in a folder name`);
-      if (same.sha256 !== sha256) throw conflict(`dossier ${dossierId} was already handed over with idempotency key "${same.idempotencyKey}" (folder ${fileId}) and another content; the same key must carry the same dossier`);
+      if (same.dossierId !== dossierId)
+        throw conflict(
+          `the outbound folder ${fileId} already holds dossier ${same.dossierId}, whose id is written the same way as ${dossierId} in a folder name`,
+        );
+      if (same.sha256 !== sha256)
+        throw conflict(
+          `dossier ${dossierId} was already handed over with idempotency key "${same.idempotencyKey}" (folder ${fileId}) and another content; the same key must carry the same dossier`,
+        );
       return true;
     }
     const idSegment = safeSegment(dossierId);
@@ -247,7 +293,9 @@ export class FileDropPartner implements LawFirmPartner {
       const latest = latestItem((await this.archived()).filter((item) => item.fileId === name));
       const state = latest === undefined ? 'received' : toPartnerEvent(latest).type;
       if (!REOPENABLE_STATES.has(state)) {
-        throw conflict(`dossier ${dossierId} was already handed over as ${name} (key "${other.idempotencyKey}", state ${state}); a dossier has one open file at a time`);
+        throw conflict(
+          `dossier ${dossierId} was already handed over as ${name} (key "${other.idempotencyKey}", state ${state}); a dossier has one open file at a time`,
+        );
       }
     }
     return false;
@@ -256,7 +304,8 @@ export class FileDropPartner implements LawFirmPartner {
   private async replayed(fileId: string): Promise<SubmitResult> {
     const acks = (await this.archived()).filter((item) => item.fileId === fileId && item.kind === 'acknowledgement');
     const ack = latestItem(acks);
-    if (ack === undefined || ack.kind !== 'acknowledgement') return { fileId, status: 'received', reasons: [], replayed: true };
+    if (ack === undefined || ack.kind !== 'acknowledgement')
+      return { fileId, status: 'received', reasons: [], replayed: true };
     const status: FileStatus = ack.decision;
     return { fileId, status, reasons: ack.reasons, replayed: true };
   }
@@ -290,10 +339,20 @@ export class FileDropPartner implements LawFirmPartner {
       });
     }
     this.dossierIds.set(fileId, decoded.dossier.id);
-    return { fileId, dossierId: decoded.dossier.id, idempotencyKey: decoded.idempotencyKey, sha256: sha256Hex(bytes), documents: decoded.documents };
+    return {
+      fileId,
+      dossierId: decoded.dossier.id,
+      idempotencyKey: decoded.idempotencyKey,
+      sha256: sha256Hex(bytes),
+      documents: decoded.documents,
+    };
   }
 
-  private async publishInstruction(instruction: Instruction, kind: InstructionKind, attached: readonly AttachedFile[]): Promise<void> {
+  private async publishInstruction(
+    instruction: Instruction,
+    kind: InstructionKind,
+    attached: readonly AttachedFile[],
+  ): Promise<void> {
     const what = `the ${kind} instruction for ${instruction.fileId}`;
     const xml = buildInstructionXml(instruction);
     await assertOwnXml(what, xml, instruction.root);
@@ -301,8 +360,12 @@ export class FileDropPartner implements LawFirmPartner {
     const sha256 = sha256Hex(xml);
     await this.io(`writing ${what}`, this.outbound, async () => {
       if (await this.sameInstruction(name, sha256, instruction.idempotencyKey)) return;
-      const files = [...attached.map((a) => ({ name: a.listed.file, content: a.content })), { name: INSTRUCTION_FILE, content: xml }];
-      if ((await writeFolderAtomically(this.outbound, name, files, this.hooks)) === 'exists') await this.sameInstruction(name, sha256, instruction.idempotencyKey);
+      const files = [
+        ...attached.map((a) => ({ name: a.listed.file, content: a.content })),
+        { name: INSTRUCTION_FILE, content: xml },
+      ];
+      if ((await writeFolderAtomically(this.outbound, name, files, this.hooks)) === 'exists')
+        await this.sameInstruction(name, sha256, instruction.idempotencyKey);
     });
   }
 
@@ -313,7 +376,10 @@ export class FileDropPartner implements LawFirmPartner {
       throw error;
     });
     if (earlier === undefined) return false;
-    if (sha256Hex(earlier) !== sha256) throw conflict(`idempotency key "${idempotencyKey}" was already used for another instruction (${name}); the same key must carry the same content`);
+    if (sha256Hex(earlier) !== sha256)
+      throw conflict(
+        `idempotency key "${idempotencyKey}" was already used for another instruction (${name}); the same key must carry the same content`,
+      );
     return true;
   }
 
@@ -335,11 +401,19 @@ export class FileDropPartner implements LawFirmPartner {
     } catch (error) {
       // Another reader archived or rejected it meanwhile.
       if (isErrno(error, 'ENOENT')) return { kind: 'gone' };
-      if (isErrno(error, 'EACCES', 'EPERM')) return { kind: 'bad', bytes: Buffer.alloc(0), problems: [{ message: `the connector may not read it (${(error as NodeJS.ErrnoException).code})` }] };
+      if (isErrno(error, 'EACCES', 'EPERM'))
+        return {
+          kind: 'bad',
+          bytes: Buffer.alloc(0),
+          problems: [{ message: `the connector may not read it (${(error as NodeJS.ErrnoException).code})` }],
+        };
       throw error;
     }
     const bad = (problems: XmlProblem[]): StatusFileRead => ({ kind: 'bad', bytes, problems });
-    if (bytes.length > this.maxStatusFileBytes) return bad([{ message: `it is ${bytes.length} bytes, more than the ${this.maxStatusFileBytes} a status file may have` }]);
+    if (bytes.length > this.maxStatusFileBytes)
+      return bad([
+        { message: `it is ${bytes.length} bytes, more than the ${this.maxStatusFileBytes} a status file may have` },
+      ]);
     let xml: string;
     try {
       xml = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
@@ -353,8 +427,14 @@ export class FileDropPartner implements LawFirmPartner {
     for (const [i, item] of items.entries()) {
       const which = `<${item.kind}> ${i + 1} (id ${JSON.stringify(item.id)})`;
       const dossierId = await this.dossierIdOf(item.fileId);
-      if (dossierId === undefined) problems.push({ message: `${which} names file ${JSON.stringify(item.fileId)}, which is not a dossier we handed over (no such folder in the outbound folder)` });
-      else if (dossierId !== item.dossierId) problems.push({ message: `${which} names file ${item.fileId} with dossier ${JSON.stringify(item.dossierId)}, but that file holds dossier ${JSON.stringify(dossierId)}` });
+      if (dossierId === undefined)
+        problems.push({
+          message: `${which} names file ${JSON.stringify(item.fileId)}, which is not a dossier we handed over (no such folder in the outbound folder)`,
+        });
+      else if (dossierId !== item.dossierId)
+        problems.push({
+          message: `${which} names file ${item.fileId} with dossier ${JSON.stringify(item.dossierId)}, but that file holds dossier ${JSON.stringify(dossierId)}`,
+        });
     }
     const sha256 = sha256Hex(bytes);
     const archived = await readFile(join(this.inbound, ARCHIVE_DIR, name)).catch((error: unknown) => {
@@ -362,7 +442,9 @@ export class FileDropPartner implements LawFirmPartner {
       throw error;
     });
     if (archived !== undefined && sha256Hex(archived) !== sha256) {
-      problems.push({ message: `a status file named ${name} was already applied (${ARCHIVE_DIR}/${name}) with other content; new events need a new file name` });
+      problems.push({
+        message: `a status file named ${name} was already applied (${ARCHIVE_DIR}/${name}) with other content; new events need a new file name`,
+      });
     }
     return problems.length > 0 ? bad(problems) : { kind: 'ok', sha256, items };
   }
@@ -384,7 +466,8 @@ export class FileDropPartner implements LawFirmPartner {
     await mkdir(dir, { recursive: true });
     const sha256 = sha256Hex(bytes);
     let target = name;
-    if (await exists(join(dir, target))) target = `${basename(name, extname(name))}.${sha256.slice(0, 12)}${extname(name)}`;
+    if (await exists(join(dir, target)))
+      target = `${basename(name, extname(name))}.${sha256.slice(0, 12)}${extname(name)}`;
     const reason = [
       `status file: ${name}`,
       `rejected at: ${this.clock.now().toISOString()}`,
@@ -418,7 +501,11 @@ export class FileDropPartner implements LawFirmPartner {
       if (cached === undefined) {
         const parsed = await parseXml(await readFile(join(dir, name), 'utf8'));
         if (!parsed.ok) {
-          throw new AdapterError({ code: 'FILE_DROP_DAMAGED_FOLDER', kind: 'system', userMessage: `archived status file ${ARCHIVE_DIR}/${name} cannot be read back (was it edited?): ${parsed.message}` });
+          throw new AdapterError({
+            code: 'FILE_DROP_DAMAGED_FOLDER',
+            kind: 'system',
+            userMessage: `archived status file ${ARCHIVE_DIR}/${name} cannot be read back (was it edited?): ${parsed.message}`,
+          });
         }
         cached = decodeStatusFile(parsed.root);
         this.archivedItems.set(name, cached);
@@ -433,7 +520,8 @@ export class FileDropPartner implements LawFirmPartner {
     try {
       return await run();
     } catch (error) {
-      if (error instanceof AdapterError || typeof (error as NodeJS.ErrnoException | undefined)?.code !== 'string') throw error;
+      if (error instanceof AdapterError || typeof (error as NodeJS.ErrnoException | undefined)?.code !== 'string')
+        throw error;
       throw ioError(what, path, error);
     }
   }
@@ -442,7 +530,8 @@ export class FileDropPartner implements LawFirmPartner {
 /** The item that happened last; on equal instants, the one read last. */
 function latestItem(items: readonly StatusItem[]): StatusItem | undefined {
   let latest: StatusItem | undefined;
-  for (const item of items) if (latest === undefined || Date.parse(item.occurredAt) >= Date.parse(latest.occurredAt)) latest = item;
+  for (const item of items)
+    if (latest === undefined || Date.parse(item.occurredAt) >= Date.parse(latest.occurredAt)) latest = item;
   return latest;
 }
 
@@ -458,7 +547,14 @@ function decodeCursor(cursor: string): [string, string][] {
     Array.isArray(files) &&
     files.every(
       (f: unknown) =>
-        Array.isArray(f) && f.length === 2 && typeof f[0] === 'string' && typeof f[1] === 'string' && /^[0-9a-f]{64}$/.test(f[1]) && isStatusFileName(f[0]) && basename(f[0]) === f[0] && !/[/\\]/.test(f[0]),
+        Array.isArray(f) &&
+        f.length === 2 &&
+        typeof f[0] === 'string' &&
+        typeof f[1] === 'string' &&
+        /^[0-9a-f]{64}$/.test(f[1]) &&
+        isStatusFileName(f[0]) &&
+        basename(f[0]) === f[0] &&
+        !/[/\\]/.test(f[0]),
     );
   if (!valid) throw badCursor(cursor);
   return files as [string, string][];

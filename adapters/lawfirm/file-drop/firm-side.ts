@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import type { DirectPayment } from '../partner';
 import { writeFileAtomically } from './atomic-fs';
 import { invalidOutput } from './errors';
-import { classifyOutboundName, dossierFolderName, instructionFolderName, INSTRUCTION_FILE, isStatusFileName, MANIFEST_FILE, sha256Hex, type InstructionKind } from './layout';
+import {
+  classifyOutboundName,
+  dossierFolderName,
+  instructionFolderName,
+  INSTRUCTION_FILE,
+  isStatusFileName,
+  MANIFEST_FILE,
+  sha256Hex,
+  type InstructionKind,
+} from './layout';
 import { decodeInstruction, decodeManifest, type AttachedDocument, type ListedDocument } from './manifest';
 import { buildStatusFileXml, type StatusItem } from './status-file';
 import type { XmlElement } from './xml-codec';
@@ -55,7 +64,11 @@ export interface InvalidOutbound {
   problems: string[];
 }
 
-const ROOT_OF: Record<InstructionKind, string> = { 'add-documents': 'addDocuments', payment: 'directPayment', withdrawal: 'withdrawal' };
+const ROOT_OF: Record<InstructionKind, string> = {
+  'add-documents': 'addDocuments',
+  payment: 'directPayment',
+  withdrawal: 'withdrawal',
+};
 
 function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -88,7 +101,13 @@ async function readFolderXml(dir: string, xmlName: string, roots: readonly strin
 }
 
 /** Reads each listed file of the folder and checks its size and hash; any other file in the folder is a problem too. */
-async function readDocuments(dir: string, xmlName: string, entries: readonly string[], listed: readonly (ListedDocument | AttachedDocument)[], problems: string[]): Promise<OutboundDocument[]> {
+async function readDocuments(
+  dir: string,
+  xmlName: string,
+  entries: readonly string[],
+  listed: readonly (ListedDocument | AttachedDocument)[],
+  problems: string[],
+): Promise<OutboundDocument[]> {
   const documents: OutboundDocument[] = [];
   const expected = new Set([xmlName]);
   for (const doc of listed) {
@@ -108,9 +127,11 @@ async function readDocuments(dir: string, xmlName: string, entries: readonly str
       continue;
     }
     const content = await readFile(join(dir, doc.file));
-    if (content.length !== doc.size) problems.push(`document "${doc.name}": ${doc.file} has ${content.length} bytes, the manifest says ${doc.size}`);
+    if (content.length !== doc.size)
+      problems.push(`document "${doc.name}": ${doc.file} has ${content.length} bytes, the manifest says ${doc.size}`);
     const actual = sha256Hex(content);
-    if (actual !== doc.sha256) problems.push(`document "${doc.name}": ${doc.file} hashes to ${actual}, the manifest says ${doc.sha256}`);
+    if (actual !== doc.sha256)
+      problems.push(`document "${doc.name}": ${doc.file} hashes to ${actual}, the manifest says ${doc.sha256}`);
     documents.push({ ...doc, sha256: doc.sha256, file: doc.file, size: doc.size, content });
   }
   for (const entry of entries) if (!expected.has(entry)) problems.push(`${entry} is in the folder but not listed`);
@@ -118,7 +139,9 @@ async function readDocuments(dir: string, xmlName: string, entries: readonly str
 }
 
 /** Every dossier folder in `outbound`, checked; the ones that fail come back in `invalid` with their problems. */
-export async function readOutboundDossiers(outbound: string): Promise<{ dossiers: OutboundDossier[]; invalid: InvalidOutbound[] }> {
+export async function readOutboundDossiers(
+  outbound: string,
+): Promise<{ dossiers: OutboundDossier[]; invalid: InvalidOutbound[] }> {
   const dossiers: OutboundDossier[] = [];
   const invalid: InvalidOutbound[] = [];
   for (const name of await outboundFolders(outbound)) {
@@ -132,20 +155,29 @@ export async function readOutboundDossiers(outbound: string): Promise<{ dossiers
     const manifest = decodeManifest(read.root);
     const problems: string[] = [];
     const expectedName = dossierFolderName(manifest.dossier.id, manifest.idempotencyKey);
-    if (expectedName !== name) problems.push(`the folder of dossier ${manifest.dossier.id} with its key should be named ${expectedName}`);
+    if (expectedName !== name)
+      problems.push(`the folder of dossier ${manifest.dossier.id} with its key should be named ${expectedName}`);
     const documents = await readDocuments(dir, MANIFEST_FILE, read.entries, manifest.documents, problems);
     if (problems.length > 0) {
       invalid.push({ name, problems });
       continue;
     }
     const missingDocuments = manifest.documents.filter((d) => d.file === undefined).map((d) => d.name);
-    dossiers.push({ fileId: name, dossier: manifest.dossier, idempotencyKey: manifest.idempotencyKey, documents, missingDocuments });
+    dossiers.push({
+      fileId: name,
+      dossier: manifest.dossier,
+      idempotencyKey: manifest.idempotencyKey,
+      documents,
+      missingDocuments,
+    });
   }
   return { dossiers, invalid };
 }
 
 /** Every instruction folder in `outbound` (documents added, direct payments, withdrawals), checked, in name order. */
-export async function readOutboundInstructions(outbound: string): Promise<{ instructions: OutboundInstruction[]; invalid: InvalidOutbound[] }> {
+export async function readOutboundInstructions(
+  outbound: string,
+): Promise<{ instructions: OutboundInstruction[]; invalid: InvalidOutbound[] }> {
   const instructions: OutboundInstruction[] = [];
   const invalid: InvalidOutbound[] = [];
   for (const name of await outboundFolders(outbound)) {
@@ -161,14 +193,26 @@ export async function readOutboundInstructions(outbound: string): Promise<{ inst
     const problems: string[] = [];
     const expectedName = instructionFolderName(instruction.fileId, kind.instruction, instruction.idempotencyKey);
     if (expectedName !== name) problems.push(`the folder of this ${kind.instruction} should be named ${expectedName}`);
-    const head = { name, fileId: instruction.fileId, dossierId: instruction.dossierId, idempotencyKey: instruction.idempotencyKey };
-    const documents = await readDocuments(dir, INSTRUCTION_FILE, read.entries, instruction.root === 'addDocuments' ? instruction.documents : [], problems);
+    const head = {
+      name,
+      fileId: instruction.fileId,
+      dossierId: instruction.dossierId,
+      idempotencyKey: instruction.idempotencyKey,
+    };
+    const documents = await readDocuments(
+      dir,
+      INSTRUCTION_FILE,
+      read.entries,
+      instruction.root === 'addDocuments' ? instruction.documents : [],
+      problems,
+    );
     if (problems.length > 0) {
       invalid.push({ name, problems });
       continue;
     }
     if (instruction.root === 'addDocuments') instructions.push({ ...head, kind: 'add-documents', documents });
-    else if (instruction.root === 'directPayment') instructions.push({ ...head, kind: 'payment', payment: instruction.payment });
+    else if (instruction.root === 'directPayment')
+      instructions.push({ ...head, kind: 'payment', payment: instruction.payment });
     else instructions.push({ ...head, kind: 'withdrawal', reason: instruction.reason });
   }
   return { instructions, invalid };
@@ -185,13 +229,25 @@ function stamp(at: Date): string {
  * (never replacing a file). Returns the name. The default name sorts in time order: pass `now`
  * (a simulator's clock) or a `name` of your own.
  */
-export async function writeStatusFile(inbound: string, items: readonly StatusItem[], options: { name?: string; now?: Date } = {}): Promise<string> {
+export async function writeStatusFile(
+  inbound: string,
+  items: readonly StatusItem[],
+  options: { name?: string; now?: Date } = {},
+): Promise<string> {
   const name = options.name ?? `${stamp(options.now ?? new Date())}-${randomBytes(3).toString('hex')}.xml`;
-  if (!isStatusFileName(name) || /[/\\]/.test(name)) throw invalidOutput(`status file ${JSON.stringify(name)}`, 'a status file name ends in .xml, does not start with "." and is not a path');
+  if (!isStatusFileName(name) || /[/\\]/.test(name))
+    throw invalidOutput(
+      `status file ${JSON.stringify(name)}`,
+      'a status file name ends in .xml, does not start with "." and is not a path',
+    );
   const xml = buildStatusFileXml(items);
   const checked = await checkXml(xml, 'status-file', ['statusFile']);
-  if (!checked.ok) throw invalidOutput(`status file ${name}`, `it fails xsd/status-file.xsd: ${checked.problems.map(describeProblem).join('; ')}`);
-  if ((await writeFileAtomically(inbound, name, xml)) === 'exists') throw invalidOutput(`status file ${name}`, 'the inbound folder already has a file of that name');
+  if (!checked.ok)
+    throw invalidOutput(
+      `status file ${name}`,
+      `it fails xsd/status-file.xsd: ${checked.problems.map(describeProblem).join('; ')}`,
+    );
+  if ((await writeFileAtomically(inbound, name, xml)) === 'exists')
+    throw invalidOutput(`status file ${name}`, 'the inbound folder already has a file of that name');
   return name;
 }
-

@@ -48,7 +48,8 @@ export function instructionFolderName(fileId: string, kind: InstructionKind, ide
 }
 
 const DOSSIER_FOLDER = /^([A-Za-z0-9_][A-Za-z0-9._-]{0,214})--([0-9a-f]{12})$/;
-const INSTRUCTION_FOLDER = /^([A-Za-z0-9_][A-Za-z0-9._-]{0,214}--[0-9a-f]{12})--(add-documents|payment|withdrawal)--([0-9a-f]{12})$/;
+const INSTRUCTION_FOLDER =
+  /^([A-Za-z0-9_][A-Za-z0-9._-]{0,214}--[0-9a-f]{12})--(add-documents|payment|withdrawal)--([0-9a-f]{12})$/;
 
 export type OutboundName =
   | { kind: 'dossier'; fileId: string; idSegment: string }
@@ -58,7 +59,8 @@ export type OutboundName =
 /** What a name in the outbound folder is. Instruction names are tried first: they also end in `--<hash>`. */
 export function classifyOutboundName(name: string): OutboundName {
   const instruction = INSTRUCTION_FOLDER.exec(name);
-  if (instruction) return { kind: 'instruction', fileId: instruction[1]!, instruction: instruction[2] as InstructionKind };
+  if (instruction)
+    return { kind: 'instruction', fileId: instruction[1]!, instruction: instruction[2] as InstructionKind };
   const dossier = DOSSIER_FOLDER.exec(name);
   if (dossier) return { kind: 'dossier', fileId: name, idSegment: dossier[1]! };
   return { kind: 'other' };
@@ -79,7 +81,8 @@ export function unsafeDocumentName(name: string): string | undefined {
   if (name.length > 255) return 'is longer than 255 characters';
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'contains a control character';
   if (/^[/\\]/.test(name) || /^[A-Za-z]:/.test(name)) return 'is an absolute path';
-  if (name.split(/[/\\]/).some((segment) => segment === '..' || segment === '.')) return 'contains a ".." or "." path segment';
+  if (name.split(/[/\\]/).some((segment) => segment === '..' || segment === '.'))
+    return 'contains a ".." or "." path segment';
   return undefined;
 }
 

@@ -1,7 +1,23 @@
 import type { DirectPayment, PartnerDocument } from '../partner';
 import { invalidOutput } from './errors';
 import { documentFileName, sha256Hex, unsafeDocumentName } from './layout';
-import { boolean, buildDocument, date, dateTime, decodeFields, encodeFields, FieldError, group, integer, list, nullable, optional, text, type Field, type XmlElement } from './xml-codec';
+import {
+  boolean,
+  buildDocument,
+  date,
+  dateTime,
+  decodeFields,
+  encodeFields,
+  FieldError,
+  group,
+  integer,
+  list,
+  nullable,
+  optional,
+  text,
+  type Field,
+  type XmlElement,
+} from './xml-codec';
 import { checkXml, describeProblem, DOSSIER_NAMESPACE } from './xsd';
 
 /**
@@ -12,17 +28,45 @@ import { checkXml, describeProblem, DOSSIER_NAMESPACE } from './xsd';
  * handed over without it.
  */
 
-const ADDRESS: readonly Field[] = [optional(text('kind')), list('lines', 'line', 'string'), text('postalCode'), text('city'), text('country')];
+const ADDRESS: readonly Field[] = [
+  optional(text('kind')),
+  list('lines', 'line', 'string'),
+  text('postalCode'),
+  text('city'),
+  text('country'),
+];
 
 const LEGAL_FORM: readonly Field[] = [text('category'), text('label'), text('source')];
 
 const IDENTIFIERS: readonly Field[] = [optional(text('siren')), optional(text('siret')), optional(text('vat'))];
 
-const CREDITOR: readonly Field[] = [text('name'), group('legalForm', LEGAL_FORM), ...IDENTIFIERS, group('address', ADDRESS), optional(text('email'))];
+const CREDITOR: readonly Field[] = [
+  text('name'),
+  group('legalForm', LEGAL_FORM),
+  ...IDENTIFIERS,
+  group('address', ADDRESS),
+  optional(text('email')),
+];
 
-const DEBTOR: readonly Field[] = [text('name'), text('kind'), group('legalForm', LEGAL_FORM), ...IDENTIFIERS, list('addresses', 'address', ADDRESS), list('emails', 'email', 'string')];
+const DEBTOR: readonly Field[] = [
+  text('name'),
+  text('kind'),
+  group('legalForm', LEGAL_FORM),
+  ...IDENTIFIERS,
+  list('addresses', 'address', ADDRESS),
+  list('emails', 'email', 'string'),
+];
 
-const INTEREST_SEGMENT: readonly Field[] = [date('from'), date('to'), integer('days'), text('semester'), text('ratePercent'), text('rateKind'), integer('base'), integer('interest')];
+const INTEREST_SEGMENT: readonly Field[] = [
+  date('from'),
+  date('to'),
+  integer('days'),
+  text('semester'),
+  text('ratePercent'),
+  text('rateKind'),
+  integer('base'),
+  integer('interest'),
+];
 
 const CLAIM_LINE: readonly Field[] = [
   text('kind'),
@@ -67,7 +111,14 @@ const LISTED_DOCUMENT: readonly Field[] = [
   optional(integer('size')),
 ];
 
-const ATTACHED_DOCUMENT: readonly Field[] = [text('name'), text('kind'), text('mediaType'), text('sha256'), text('file'), integer('size')];
+const ATTACHED_DOCUMENT: readonly Field[] = [
+  text('name'),
+  text('kind'),
+  text('mediaType'),
+  text('sha256'),
+  text('file'),
+  integer('size'),
+];
 
 const EVIDENCE: readonly Field[] = [
   list('messages', 'message', [
@@ -96,8 +147,20 @@ const EVIDENCE: readonly Field[] = [
     ]),
   ),
   list('calls', 'call', [integer('journalSeq'), date('on'), text('outcome')]),
-  list('disputes', 'dispute', [text('invoiceNumber'), date('since'), text('reason'), text('outcome'), nullable(date('liftedOn'))]),
-  list('promises', 'promise', [date('recordedOn'), date('promisedFor'), nullable(integer('amount')), list('invoiceNumbers', 'invoiceNumber', 'string'), text('outcome')]),
+  list('disputes', 'dispute', [
+    text('invoiceNumber'),
+    date('since'),
+    text('reason'),
+    text('outcome'),
+    nullable(date('liftedOn')),
+  ]),
+  list('promises', 'promise', [
+    date('recordedOn'),
+    date('promisedFor'),
+    nullable(integer('amount')),
+    list('invoiceNumbers', 'invoiceNumber', 'string'),
+    text('outcome'),
+  ]),
 ];
 
 const ADDITIONAL_CLAIMS: readonly Field[] = [
@@ -113,7 +176,16 @@ const ADDITIONAL_CLAIMS: readonly Field[] = [
     ]),
   ),
   nullable(
-    group('penaltyClause', [text('reference'), text('article'), text('ratePercent'), integer('base'), nullable(integer('minimum')), integer('amount'), text('label'), list('warnings', 'warning', 'string')]),
+    group('penaltyClause', [
+      text('reference'),
+      text('article'),
+      text('ratePercent'),
+      integer('base'),
+      nullable(integer('minimum')),
+      integer('amount'),
+      text('label'),
+      list('warnings', 'warning', 'string'),
+    ]),
   ),
   group('article700', [text('article'), nullable(integer('amount')), text('note')]),
   group('courtCosts', [
@@ -126,7 +198,12 @@ const ADDITIONAL_CLAIMS: readonly Field[] = [
     text('reason'),
     list('sources', 'source', 'string'),
   ]),
-  group('capitalisation', [boolean('proposed'), text('article'), list('invoices', 'invoice', [text('number'), date('interestFrom'), date('fullYearOn'), integer('interest')]), text('reason')]),
+  group('capitalisation', [
+    boolean('proposed'),
+    text('article'),
+    list('invoices', 'invoice', [text('number'), date('interestFrom'), date('fullYearOn'), integer('interest')]),
+    text('reason'),
+  ]),
 ];
 
 /** `<dossier>`: the canonical dossier's fields plus `idempotencyKey`; `documents` is the dossier's list with each document's file. */
@@ -155,7 +232,14 @@ const INSTRUCTION_HEAD: readonly Field[] = [text('fileId'), text('dossierId'), t
 
 export const INSTRUCTION_FIELDS = {
   addDocuments: [...INSTRUCTION_HEAD, list('documents', 'document', ATTACHED_DOCUMENT)],
-  directPayment: [...INSTRUCTION_HEAD, text('paymentId'), integer('amount'), text('currency'), date('receivedOn'), boolean('settlesInFull')],
+  directPayment: [
+    ...INSTRUCTION_HEAD,
+    text('paymentId'),
+    integer('amount'),
+    text('currency'),
+    date('receivedOn'),
+    boolean('settlesInFull'),
+  ],
   withdrawal: [...INSTRUCTION_HEAD, text('reason')],
 } as const satisfies Record<string, readonly Field[]>;
 
@@ -205,13 +289,24 @@ export function attachDocuments(documents: readonly PartnerDocument[], what: str
     if (byName.has(doc.name)) throw invalidOutput(at, 'another document has the same name');
     byName.add(doc.name);
     const actual = sha256Hex(doc.content);
-    if (actual !== doc.sha256) throw invalidOutput(at, `its sha256 says ${doc.sha256} but its content hashes to ${actual}`);
+    if (actual !== doc.sha256)
+      throw invalidOutput(at, `its sha256 says ${doc.sha256} but its content hashes to ${actual}`);
     const file = documentFileName(doc.name);
     // Compared without case: the firm may read the folder on Windows or macOS.
     const clash = byFile.get(file.toLowerCase());
     if (clash !== undefined) throw invalidOutput(at, `it would be written to the same file (${file}) as "${clash}"`);
     byFile.set(file.toLowerCase(), doc.name);
-    return { listed: { name: doc.name, kind: doc.kind, mediaType: doc.mediaType, sha256: doc.sha256, file, size: doc.content.length }, content: doc.content };
+    return {
+      listed: {
+        name: doc.name,
+        kind: doc.kind,
+        mediaType: doc.mediaType,
+        sha256: doc.sha256,
+        file,
+        size: doc.content.length,
+      },
+      content: doc.content,
+    };
   });
 }
 
@@ -230,7 +325,8 @@ export function listDocuments(dossierDocuments: unknown, attached: readonly Atta
     if (!Array.isArray(dossierDocuments)) throw invalidOutput('the dossier', 'dossier.documents is not a list');
     dossierDocuments.forEach((entry: unknown, i) => {
       const at = `dossier.documents[${i}]`;
-      if (typeof entry !== 'object' || entry === null || typeof (entry as { name?: unknown }).name !== 'string') throw invalidOutput('the dossier', `${at} has no name`);
+      if (typeof entry !== 'object' || entry === null || typeof (entry as { name?: unknown }).name !== 'string')
+        throw invalidOutput('the dossier', `${at} has no name`);
       const e = entry as Record<string, unknown> & { name: string };
       if (seen.has(e.name)) throw invalidOutput('the dossier', `${at}: the name "${e.name}" is listed twice`);
       seen.add(e.name);
@@ -239,9 +335,14 @@ export function listDocuments(dossierDocuments: unknown, attached: readonly Atta
         listed.push(e);
         return;
       }
-      const contradiction = (['kind', 'mediaType', 'sha256'] as const).find((k) => e[k] !== undefined && e[k] !== null && e[k] !== file[k]);
+      const contradiction = (['kind', 'mediaType', 'sha256'] as const).find(
+        (k) => e[k] !== undefined && e[k] !== null && e[k] !== file[k],
+      );
       if (contradiction) {
-        throw invalidOutput('the dossier', `${at} lists "${e.name}" with ${contradiction} ${String(e[contradiction])}, but the document handed over has ${file[contradiction]}`);
+        throw invalidOutput(
+          'the dossier',
+          `${at} lists "${e.name}" with ${contradiction} ${String(e[contradiction])}, but the document handed over has ${file[contradiction]}`,
+        );
       }
       listed.push({ ...e, sha256: file.sha256, file: file.file, size: file.size });
     });
@@ -281,13 +382,25 @@ export async function assertOwnXml(what: string, xml: string, root: string): Pro
   if (checked.ok) return;
   const first = checked.problems[0]!;
   const path = first.line === undefined ? '' : ` at ${elementPathAtLine(xml, first.line)}`;
-  throw invalidOutput(what, `it fails xsd/dossier-manifest.xsd${path}: ${describeProblem(first)}`, checked.problems.map(describeProblem).join('\n'));
+  throw invalidOutput(
+    what,
+    `it fails xsd/dossier-manifest.xsd${path}: ${describeProblem(first)}`,
+    checked.problems.map(describeProblem).join('\n'),
+  );
 }
 
 /** The manifest XML of a dossier (not yet checked: see `assertOwnXml`). Deterministic: the same input gives the same bytes. */
-export function buildManifestXml(dossier: Record<string, unknown>, idempotencyKey: string, documents: readonly Record<string, unknown>[]): string {
+export function buildManifestXml(
+  dossier: Record<string, unknown>,
+  idempotencyKey: string,
+  documents: readonly Record<string, unknown>[],
+): string {
   return encoded(`dossier ${String(dossier.id)}`, () =>
-    buildDocument('dossier', DOSSIER_NAMESPACE, encodeFields({ ...dossier, idempotencyKey, documents }, MANIFEST_FIELDS, 'dossier')),
+    buildDocument(
+      'dossier',
+      DOSSIER_NAMESPACE,
+      encodeFields({ ...dossier, idempotencyKey, documents }, MANIFEST_FIELDS, 'dossier'),
+    ),
   );
 }
 
@@ -303,7 +416,10 @@ export function decodeManifest(root: XmlElement): DecodedManifest {
   const { idempotencyKey, documents, ...dossier } = decodeFields(root, MANIFEST_FIELDS, 'dossier');
   const listed = documents as ListedDocument[];
   return {
-    dossier: { ...(dossier as { id: string; caseId: string }), documents: listed.map(({ file: _file, size: _size, ...canonical }) => canonical) },
+    dossier: {
+      ...(dossier as { id: string; caseId: string }),
+      documents: listed.map(({ file: _file, size: _size, ...canonical }) => canonical),
+    },
     idempotencyKey: idempotencyKey as string,
     documents: listed,
   };
@@ -315,7 +431,11 @@ export type Instruction =
   | { root: 'withdrawal'; fileId: string; dossierId: string; idempotencyKey: string; reason: string };
 
 function instructionBody(instruction: Instruction): Record<string, unknown> {
-  const head = { fileId: instruction.fileId, dossierId: instruction.dossierId, idempotencyKey: instruction.idempotencyKey };
+  const head = {
+    fileId: instruction.fileId,
+    dossierId: instruction.dossierId,
+    idempotencyKey: instruction.idempotencyKey,
+  };
   switch (instruction.root) {
     case 'addDocuments':
       return { ...head, documents: instruction.documents };
@@ -330,14 +450,22 @@ function instructionBody(instruction: Instruction): Record<string, unknown> {
 
 export function buildInstructionXml(instruction: Instruction): string {
   return encoded(`the ${instruction.root} instruction for ${instruction.fileId}`, () =>
-    buildDocument(instruction.root, DOSSIER_NAMESPACE, encodeFields(instructionBody(instruction), INSTRUCTION_FIELDS[instruction.root], instruction.root)),
+    buildDocument(
+      instruction.root,
+      DOSSIER_NAMESPACE,
+      encodeFields(instructionBody(instruction), INSTRUCTION_FIELDS[instruction.root], instruction.root),
+    ),
   );
 }
 
 export function decodeInstruction(root: XmlElement): Instruction {
   const name = root.name as InstructionRoot;
   const v = decodeFields(root, INSTRUCTION_FIELDS[name], name);
-  const head = { fileId: v.fileId as string, dossierId: v.dossierId as string, idempotencyKey: v.idempotencyKey as string };
+  const head = {
+    fileId: v.fileId as string,
+    dossierId: v.dossierId as string,
+    idempotencyKey: v.idempotencyKey as string,
+  };
   switch (name) {
     case 'addDocuments':
       return { root: name, ...head, documents: v.documents as AttachedDocument[] };
@@ -345,7 +473,13 @@ export function decodeInstruction(root: XmlElement): Instruction {
       return {
         root: name,
         ...head,
-        payment: { id: v.paymentId as string, amount: v.amount as number, currency: v.currency as string, receivedOn: v.receivedOn as string, settlesInFull: v.settlesInFull as boolean },
+        payment: {
+          id: v.paymentId as string,
+          amount: v.amount as number,
+          currency: v.currency as string,
+          receivedOn: v.receivedOn as string,
+          settlesInFull: v.settlesInFull as boolean,
+        },
       };
     case 'withdrawal':
       return { root: name, ...head, reason: v.reason as string };

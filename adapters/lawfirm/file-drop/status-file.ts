@@ -1,5 +1,17 @@
 import type { PartnerEvent } from '../partner';
-import { buildFragment, dateTime, decodeFields, encodeFields, group, integer, list, optional, text, type Field, type XmlElement } from './xml-codec';
+import {
+  buildFragment,
+  dateTime,
+  decodeFields,
+  encodeFields,
+  group,
+  integer,
+  list,
+  optional,
+  text,
+  type Field,
+  type XmlElement,
+} from './xml-codec';
 import { STATUS_NAMESPACE } from './xsd';
 
 /**
@@ -64,7 +76,10 @@ export function buildStatusFileXml(items: readonly StatusItem[]): string {
     const { kind, ...fields } = item;
     return kind === 'event'
       ? buildFragment('event', encodeFields(eventBody(fields as PartnerEvent), EVENT_FIELDS, 'event'))
-      : buildFragment('acknowledgement', encodeFields(acknowledgementBody(fields as FirmAcknowledgement), ACKNOWLEDGEMENT_FIELDS, 'acknowledgement'));
+      : buildFragment(
+          'acknowledgement',
+          encodeFields(acknowledgementBody(fields as FirmAcknowledgement), ACKNOWLEDGEMENT_FIELDS, 'acknowledgement'),
+        );
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<statusFile xmlns="${STATUS_NAMESPACE}">\n${body.join('\n')}\n</statusFile>\n`;
 }
@@ -75,7 +90,11 @@ export function decodeStatusFile(root: XmlElement): StatusItem[] {
     const at = `statusFile/${child.name}[${i}]`;
     if (child.name === 'event') {
       const { amount, currency, ...v } = decodeFields(child, EVENT_FIELDS, at);
-      return { kind: 'event', ...(v as unknown as PartnerEvent), ...(amount === undefined ? {} : { amount: { amount: amount as number, currency: currency as string } }) };
+      return {
+        kind: 'event',
+        ...(v as unknown as PartnerEvent),
+        ...(amount === undefined ? {} : { amount: { amount: amount as number, currency: currency as string } }),
+      };
     }
     const { accepted, rejected, ...v } = decodeFields(child, ACKNOWLEDGEMENT_FIELDS, at);
     return {

@@ -32,7 +32,10 @@ export const date = (key: string): Field => ({ key, scalar: 'date' });
 export const dateTime = (key: string): Field => ({ key, scalar: 'dateTime' });
 export const boolean = (key: string): Field => ({ key, scalar: 'boolean' });
 export const group = (key: string, fields: readonly Field[]): Field => ({ key, group: fields });
-export const list = (key: string, item: string, of: ScalarType | readonly Field[]): Field => ({ key, list: { item, of } });
+export const list = (key: string, item: string, of: ScalarType | readonly Field[]): Field => ({
+  key,
+  list: { item, of },
+});
 export const optional = (field: Field): Field => ({ ...field, optional: true });
 export const nullable = (field: Field): Field => ({ ...field, nullable: true });
 
@@ -68,7 +71,8 @@ function encodeScalar(value: unknown, type: ScalarType, path: string): string {
       if (typeof value !== 'string') throw new FieldError(path, `must be a string, got ${typeof value}`);
       return value;
     case 'integer':
-      if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new FieldError(path, `must be a whole number (minor units), got ${JSON.stringify(value)}`);
+      if (typeof value !== 'number' || !Number.isSafeInteger(value))
+        throw new FieldError(path, `must be a whole number (minor units), got ${JSON.stringify(value)}`);
       return String(value);
     case 'boolean':
       if (typeof value !== 'boolean') throw new FieldError(path, `must be true or false, got ${JSON.stringify(value)}`);
@@ -77,12 +81,19 @@ function encodeScalar(value: unknown, type: ScalarType, path: string): string {
 }
 
 /** The builder object for `value` (xml2js keeps key order, which is the XSD's sequence). */
-export function encodeFields(value: Record<string, unknown>, fields: readonly Field[], path: string): Record<string, BuilderNode | BuilderNode[]> {
+export function encodeFields(
+  value: Record<string, unknown>,
+  fields: readonly Field[],
+  path: string,
+): Record<string, BuilderNode | BuilderNode[]> {
   const out: Record<string, BuilderNode | BuilderNode[]> = {};
   const mapped = new Set(fields.map((f) => f.key));
   for (const key of Object.keys(value)) {
     if (!mapped.has(key) && value[key] !== undefined) {
-      throw new FieldError(`${path}.${key}`, 'is not carried by the file-drop XML: map it in adapters/lawfirm/file-drop (its field table and XSD)');
+      throw new FieldError(
+        `${path}.${key}`,
+        'is not carried by the file-drop XML: map it in adapters/lawfirm/file-drop (its field table and XSD)',
+      );
     }
   }
   for (const field of fields) {
@@ -133,7 +144,8 @@ function decodeScalar(text: string, type: ScalarType, path: string): string | nu
     case 'integer': {
       const n = Number(text.trim());
       // The XSD bounds every integer to ±(2^53 - 1); this is the last guard against a float.
-      if (!Number.isSafeInteger(n)) throw new FieldError(path, `is not a whole number within ±(2^53 - 1): ${JSON.stringify(text)}`);
+      if (!Number.isSafeInteger(n))
+        throw new FieldError(path, `is not a whole number within ±(2^53 - 1): ${JSON.stringify(text)}`);
       return n;
     }
     case 'boolean': {
@@ -159,7 +171,9 @@ export function decodeFields(element: XmlElement, fields: readonly Field[], path
       const of = field.list.of;
       out[field.key] = child.children
         .filter((c) => c.name === field.list.item)
-        .map((item, i) => (typeof of === 'string' ? decodeScalar(item.text, of, `${at}[${i}]`) : decodeFields(item, of, `${at}[${i}]`)));
+        .map((item, i) =>
+          typeof of === 'string' ? decodeScalar(item.text, of, `${at}[${i}]`) : decodeFields(item, of, `${at}[${i}]`),
+        );
     } else if ('group' in field) {
       out[field.key] = decodeFields(child, field.group, at);
     } else {
@@ -172,7 +186,11 @@ export function decodeFields(element: XmlElement, fields: readonly Field[], path
 const PRETTY = { pretty: true, indent: '  ', newline: '\n' } as const;
 
 /** A whole XML document: declaration, root element in `namespace`, children in table order. */
-export function buildDocument(rootName: string, namespace: string, body: Record<string, BuilderNode | BuilderNode[]>): string {
+export function buildDocument(
+  rootName: string,
+  namespace: string,
+  body: Record<string, BuilderNode | BuilderNode[]>,
+): string {
   const builder = new Builder({ rootName, xmldec: { version: '1.0', encoding: 'UTF-8' }, renderOpts: PRETTY });
   return `${builder.buildObject({ $: { xmlns: namespace }, ...body })}\n`;
 }
@@ -215,7 +233,8 @@ function toElement(node: OrderedNode, name: string): XmlElement {
   };
 }
 
-export type ParseOutcome = { ok: true; root: XmlElement } | { ok: false; line: number | undefined; column: number | undefined; message: string };
+export type ParseOutcome =
+  { ok: true; root: XmlElement } | { ok: false; line: number | undefined; column: number | undefined; message: string };
 
 /** Parses well-formed XML into elements; a malformed document gives sax's message with its line and column (both from 1). */
 export async function parseXml(xml: string): Promise<ParseOutcome> {
@@ -237,6 +256,8 @@ export async function parseXml(xml: string): Promise<ParseOutcome> {
   const [rootName, rootNode] = Object.entries(parsed)[0] ?? [];
   if (rootName === undefined) return { ok: false, line: 1, column: 1, message: 'no root element' };
   // An element with nothing inside comes back as a string rather than an object.
-  const node: OrderedNode = isPlainObject(rootNode) ? (rootNode as OrderedNode) : { _: typeof rootNode === 'string' ? rootNode : '' };
+  const node: OrderedNode = isPlainObject(rootNode)
+    ? (rootNode as OrderedNode)
+    : { _: typeof rootNode === 'string' ? rootNode : '' };
   return { ok: true, root: toElement(node, rootName) };
 }

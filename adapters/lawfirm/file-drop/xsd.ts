@@ -13,7 +13,10 @@ export const STATUS_NAMESPACE = 'urn:recouvra:file-drop:status:1';
 
 export type SchemaName = 'dossier-manifest' | 'status-file';
 
-const NAMESPACES: Record<SchemaName, string> = { 'dossier-manifest': DOSSIER_NAMESPACE, 'status-file': STATUS_NAMESPACE };
+const NAMESPACES: Record<SchemaName, string> = {
+  'dossier-manifest': DOSSIER_NAMESPACE,
+  'status-file': STATUS_NAMESPACE,
+};
 
 /** A problem found in a document: what, and where when known (lines and columns from 1). */
 export interface XmlProblem {
@@ -41,15 +44,22 @@ function schemaText(name: SchemaName): Promise<string> {
 
 /** `Element '{urn:…}amount': …` → `Element 'amount': …`; the namespace is implied by the schema. */
 function tidy(message: string): string {
-  return message
-    .replace(/^Schemas validity error : /, '')
-    // Only a namespace URI in braces: a pattern's `{3}` stays.
-    .replace(/\{[a-z][a-z0-9+.-]*:[^}]*\}/gi, '')
-    .trim();
+  return (
+    message
+      .replace(/^Schemas validity error : /, '')
+      // Only a namespace URI in braces: a pattern's `{3}` stays.
+      .replace(/\{[a-z][a-z0-9+.-]*:[^}]*\}/gi, '')
+      .trim()
+  );
 }
 
 export function describeProblem(problem: XmlProblem): string {
-  const where = problem.line === undefined ? '' : problem.column === undefined ? `line ${problem.line}: ` : `line ${problem.line}, column ${problem.column}: `;
+  const where =
+    problem.line === undefined
+      ? ''
+      : problem.column === undefined
+        ? `line ${problem.line}: `
+        : `line ${problem.line}, column ${problem.column}: `;
   return `${where}${problem.message}`;
 }
 
@@ -61,7 +71,16 @@ export function describeProblem(problem: XmlProblem): string {
 export async function checkXml(xml: string, schema: SchemaName, roots: readonly string[]): Promise<CheckOutcome> {
   const parsed = await parseXml(xml);
   if (!parsed.ok) {
-    return { ok: false, problems: [{ ...(parsed.line === undefined ? {} : { line: parsed.line }), ...(parsed.column === undefined ? {} : { column: parsed.column }), message: `not well-formed XML: ${parsed.message}` }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          ...(parsed.line === undefined ? {} : { line: parsed.line }),
+          ...(parsed.column === undefined ? {} : { column: parsed.column }),
+          message: `not well-formed XML: ${parsed.message}`,
+        },
+      ],
+    };
   }
   const doctype = /<!DOCTYPE/i.exec(xml);
   if (doctype) {
@@ -69,7 +88,10 @@ export async function checkXml(xml: string, schema: SchemaName, roots: readonly 
     return { ok: false, problems: [{ line, message: 'a DOCTYPE is not allowed' }] };
   }
   // xmllint parses its file names out of "name:line:" prefixes: a fixed, plain name keeps that exact.
-  const result = await validateXML({ xml: [{ fileName: 'document.xml', contents: xml }], schema: [await schemaText(schema)] });
+  const result = await validateXML({
+    xml: [{ fileName: 'document.xml', contents: xml }],
+    schema: [await schemaText(schema)],
+  });
   if (!result.valid) {
     const problems = result.errors
       .filter((e) => e.loc !== null)
@@ -77,7 +99,15 @@ export async function checkXml(xml: string, schema: SchemaName, roots: readonly 
     return { ok: false, problems: problems.length > 0 ? problems : [{ message: tidy(result.rawOutput) }] };
   }
   if (!roots.includes(parsed.root.name)) {
-    return { ok: false, problems: [{ line: 1, message: `root element is <${parsed.root.name}>, expected ${roots.map((r) => `<${r}>`).join(' or ')} in ${NAMESPACES[schema]}` }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          line: 1,
+          message: `root element is <${parsed.root.name}>, expected ${roots.map((r) => `<${r}>`).join(' or ')} in ${NAMESPACES[schema]}`,
+        },
+      ],
+    };
   }
   return { ok: true, root: parsed.root };
 }

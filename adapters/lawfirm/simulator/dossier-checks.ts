@@ -38,12 +38,17 @@ export function sha256Hex(content: Buffer): string {
 export function decodeUpload(doc: DocumentUpload): Buffer | string {
   const content = Buffer.from(doc.contentBase64, 'base64');
   // Node's decoder skips what it cannot read: re-encoding tells a truncated or padded-wrong text apart.
-  if (content.toString('base64') !== doc.contentBase64) return 'contentBase64 is not canonical base64 (RFC 4648 §4, padded)';
+  if (content.toString('base64') !== doc.contentBase64)
+    return 'contentBase64 is not canonical base64 (RFC 4648 §4, padded)';
   return content;
 }
 
 /** Problems with uploaded documents: base64, hash, duplicate names, and names the dossier lists with another hash. */
-export function documentProblems(documents: readonly DocumentUpload[], listed: readonly ListedDocument[], prefix = 'documents'): FieldProblem[] {
+export function documentProblems(
+  documents: readonly DocumentUpload[],
+  listed: readonly ListedDocument[],
+  prefix = 'documents',
+): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const names = new Set<string>();
   documents.forEach((doc, i) => {
@@ -52,7 +57,8 @@ export function documentProblems(documents: readonly DocumentUpload[], listed: r
     names.add(doc.name);
     const content = decodeUpload(doc);
     if (typeof content === 'string') problems.push({ field: `${field}.contentBase64`, message: content });
-    else if (sha256Hex(content) !== doc.sha256) problems.push({ field: `${field}.sha256`, message: `does not match the content of "${doc.name}"` });
+    else if (sha256Hex(content) !== doc.sha256)
+      problems.push({ field: `${field}.sha256`, message: `does not match the content of "${doc.name}"` });
     const contradiction = listedHashProblem(doc, listed, field);
     if (contradiction) problems.push(contradiction);
   });
@@ -60,9 +66,14 @@ export function documentProblems(documents: readonly DocumentUpload[], listed: r
 }
 
 /** A document whose name the dossier lists with another hash (the bordereau and the piece disagree). */
-export function listedHashProblem(doc: { name: string; sha256: string }, listed: readonly ListedDocument[], field: string): FieldProblem | undefined {
+export function listedHashProblem(
+  doc: { name: string; sha256: string },
+  listed: readonly ListedDocument[],
+  field: string,
+): FieldProblem | undefined {
   const entry = listed.find((l) => l.name === doc.name);
-  if (entry && entry.sha256 !== null && entry.sha256 !== doc.sha256) return { field: `${field}.sha256`, message: `the dossier lists "${doc.name}" with another sha256` };
+  if (entry && entry.sha256 !== null && entry.sha256 !== doc.sha256)
+    return { field: `${field}.sha256`, message: `the dossier lists "${doc.name}" with another sha256` };
   return undefined;
 }
 
@@ -79,20 +90,40 @@ export function dossierProblems(dossier: DossierRequest, documents: readonly Doc
 export function dossierContentProblems(dossier: DossierRequest): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const { debtor, claim } = dossier;
-  const servable = debtor.addresses.some((a) => a.lines.some((l) => l.trim() !== '') && a.postalCode.trim() !== '' && a.city.trim() !== '');
-  if (!servable) problems.push({ field: 'dossier.debtor.addresses', message: 'no address to serve the debtor: at least one address with a line, a postal code and a city is needed' });
-  if (debtor.siren !== undefined && !isValidSiren(debtor.siren)) problems.push({ field: 'dossier.debtor.siren', message: 'not a valid SIREN (9 digits passing the Luhn check)' });
+  const servable = debtor.addresses.some(
+    (a) => a.lines.some((l) => l.trim() !== '') && a.postalCode.trim() !== '' && a.city.trim() !== '',
+  );
+  if (!servable)
+    problems.push({
+      field: 'dossier.debtor.addresses',
+      message: 'no address to serve the debtor: at least one address with a line, a postal code and a city is needed',
+    });
+  if (debtor.siren !== undefined && !isValidSiren(debtor.siren))
+    problems.push({ field: 'dossier.debtor.siren', message: 'not a valid SIREN (9 digits passing the Luhn check)' });
   if (claim.total !== claim.principal + claim.interest + claim.indemnity) {
-    problems.push({ field: 'dossier.claim.total', message: `${claim.total} is not principal + interest + indemnity (${claim.principal + claim.interest + claim.indemnity})` });
+    problems.push({
+      field: 'dossier.claim.total',
+      message: `${claim.total} is not principal + interest + indemnity (${claim.principal + claim.interest + claim.indemnity})`,
+    });
   }
   for (const part of ['principal', 'interest', 'indemnity'] as const) {
     const sum = claim.lines.reduce((s, l) => s + l[part], 0);
-    if (sum !== claim[part]) problems.push({ field: `dossier.claim.${part}`, message: `${claim[part]} is not the sum of the lines' ${part} (${sum})` });
+    if (sum !== claim[part])
+      problems.push({
+        field: `dossier.claim.${part}`,
+        message: `${claim[part]} is not the sum of the lines' ${part} (${sum})`,
+      });
   }
-  if (claim.principal <= 0) problems.push({ field: 'dossier.claim.principal', message: 'nothing to claim: the principal must be more than zero' });
+  if (claim.principal <= 0)
+    problems.push({
+      field: 'dossier.claim.principal',
+      message: 'nothing to claim: the principal must be more than zero',
+    });
   claim.lines.forEach((l, i) => {
-    if (l.interest < 0 || l.indemnity < 0) problems.push({ field: `dossier.claim.lines[${i}]`, message: 'interest and indemnity cannot be negative' });
-    if (l.dueDate < l.issueDate) problems.push({ field: `dossier.claim.lines[${i}].dueDate`, message: 'falls before the issue date' });
+    if (l.interest < 0 || l.indemnity < 0)
+      problems.push({ field: `dossier.claim.lines[${i}]`, message: 'interest and indemnity cannot be negative' });
+    if (l.dueDate < l.issueDate)
+      problems.push({ field: `dossier.claim.lines[${i}].dueDate`, message: 'falls before the issue date' });
   });
   return problems;
 }
@@ -101,15 +132,26 @@ export function dossierContentProblems(dossier: DossierRequest): FieldProblem[] 
 export function meritsRejections(dossier: DossierRequest, procedures: ReadonlySet<string>): string[] {
   const reasons: string[] = [];
   const { claim } = dossier;
-  if (!procedures.has(dossier.recommendedProcedure)) reasons.push(`Procédure non pratiquée par le cabinet : ${dossier.recommendedProcedure}`);
-  if (dossier.recommendedProcedure === 'petites_creances' && claim.currency === 'EUR' && claim.principal + claim.interest > PETITES_CREANCES_CEILING_EUR_CENTS) {
-    reasons.push('Montant supérieur au plafond de 5 000 € (principal et intérêts) de la procédure simplifiée des petites créances (CPCE R125-1)');
+  if (!procedures.has(dossier.recommendedProcedure))
+    reasons.push(`Procédure non pratiquée par le cabinet : ${dossier.recommendedProcedure}`);
+  if (
+    dossier.recommendedProcedure === 'petites_creances' &&
+    claim.currency === 'EUR' &&
+    claim.principal + claim.interest > PETITES_CREANCES_CEILING_EUR_CENTS
+  ) {
+    reasons.push(
+      'Montant supérieur au plafond de 5 000 € (principal et intérêts) de la procédure simplifiée des petites créances (CPCE R125-1)',
+    );
   }
   const years = PRESCRIPTION_YEARS[dossier.debtor.kind];
-  const barred = claim.lines.filter((l) => l.kind !== 'credit_note' && addYears(l.dueDate, years) < claim.asOf).map((l) => l.number);
+  const barred = claim.lines
+    .filter((l) => l.kind !== 'credit_note' && addYears(l.dueDate, years) < claim.asOf)
+    .map((l) => l.number);
   if (barred.length > 0) {
     const text = dossier.debtor.kind === 'company' ? 'C. com. L110-4' : 'C. conso L218-2';
-    reasons.push(`Créance prescrite : ${barred.join(', ')} échue${barred.length > 1 ? 's' : ''} depuis plus de ${years} ans (${text})`);
+    reasons.push(
+      `Créance prescrite : ${barred.join(', ')} échue${barred.length > 1 ? 's' : ''} depuis plus de ${years} ans (${text})`,
+    );
   }
   return reasons;
 }

@@ -2,13 +2,36 @@ import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SimulatedClock } from '../../../connector/time/clock';
 import { writeFileAtomically } from '../file-drop/atomic-fs';
-import { readOutboundDossiers, readOutboundInstructions, writeStatusFile, type InvalidOutbound, type OutboundInstruction } from '../file-drop/firm-side';
-import { ARCHIVE_DIR, classifyOutboundName, MANIFEST_FILE, REJECTED_DIR, type InstructionKind } from '../file-drop/layout';
+import {
+  readOutboundDossiers,
+  readOutboundInstructions,
+  writeStatusFile,
+  type InvalidOutbound,
+  type OutboundInstruction,
+} from '../file-drop/firm-side';
+import {
+  ARCHIVE_DIR,
+  classifyOutboundName,
+  MANIFEST_FILE,
+  REJECTED_DIR,
+  type InstructionKind,
+} from '../file-drop/layout';
 import { decodeManifest } from '../file-drop/manifest';
 import { buildStatusFileXml, type StatusItem } from '../file-drop/status-file';
 import { parseXml } from '../file-drop/xml-codec';
 import { dossierContentProblems, type FieldProblem } from './dossier-checks';
-import { hash, iso, PathControls, SimulatedFirm, type FirmOutcome, type SimulatedEvent, type SimulatedFile, type SimulatedPayment, type SimulatedWithdrawal, type StoredFile } from './firm';
+import {
+  hash,
+  iso,
+  PathControls,
+  SimulatedFirm,
+  type FirmOutcome,
+  type SimulatedEvent,
+  type SimulatedFile,
+  type SimulatedPayment,
+  type SimulatedWithdrawal,
+  type StoredFile,
+} from './firm';
 import { DossierRequestSchema, fieldPath } from './request.schema';
 
 /**
@@ -158,7 +181,11 @@ export class FileDropFirm {
     this.outbound = options.outbound;
     this.inbound = options.inbound;
     this.seed = options.seed ?? 1;
-    this.clock = new SimulatedClock(Date.parse(options.startAt ?? '2026-04-01T08:00:00Z'), options.speed ?? 0, options.stopAt === undefined ? undefined : Date.parse(options.stopAt));
+    this.clock = new SimulatedClock(
+      Date.parse(options.startAt ?? '2026-04-01T08:00:00Z'),
+      options.speed ?? 0,
+      options.stopAt === undefined ? undefined : Date.parse(options.stopAt),
+    );
     const controls = this.controls;
     this.firm = new SimulatedFirm({
       seed: this.seed,
@@ -279,18 +306,32 @@ export class FileDropFirm {
       this.seen.add(found.fileId);
       this.dossierOfFolder.set(found.fileId, found.dossier.id);
       const parsed = DossierRequestSchema.safeParse(found.dossier);
-      const problems: FieldProblem[] = parsed.success ? dossierContentProblems(parsed.data) : parsed.error.issues.map((i) => ({ field: `dossier.${fieldPath(i.path)}`, message: i.message }));
+      const problems: FieldProblem[] = parsed.success
+        ? dossierContentProblems(parsed.data)
+        : parsed.error.issues.map((i) => ({ field: `dossier.${fieldPath(i.path)}`, message: i.message }));
       if (!parsed.success || problems.length > 0) {
-        this.rejectFolder(found.fileId, found.dossier.id, problems.map((p) => `${p.field}: ${p.message}`));
+        this.rejectFolder(
+          found.fileId,
+          found.dossier.id,
+          problems.map((p) => `${p.field}: ${p.message}`),
+        );
         continue;
       }
       const open = this.firm.openFileOf(ACCOUNT, found.dossier.id);
       if (open) {
-        this.rejectFolder(found.fileId, found.dossier.id, [`dossier ${found.dossier.id} already has an open file (${open.id}); a dossier has one open file at a time`]);
+        this.rejectFolder(found.fileId, found.dossier.id, [
+          `dossier ${found.dossier.id} already has an open file (${open.id}); a dossier has one open file at a time`,
+        ]);
         continue;
       }
       // Merits rejections are the firm's: `open` records them (acknowledgement `rejected`, reasons in French).
-      this.firm.open({ account: ACCOUNT, idempotencyKey: found.idempotencyKey, dossier: parsed.data, documents: found.documents, fileId: found.fileId });
+      this.firm.open({
+        account: ACCOUNT,
+        idempotencyKey: found.idempotencyKey,
+        dossier: parsed.data,
+        documents: found.documents,
+        fileId: found.fileId,
+      });
     }
   }
 
@@ -299,7 +340,15 @@ export class FileDropFirm {
     this.seen.add(folder.name);
     const dossierId = await this.readableDossierId(folder.name);
     if (dossierId === undefined) {
-      this.refusals.push({ folder: folder.name, kind: 'dossier', fileId: folder.name, dossierId: undefined, reasons: folder.problems, at: iso(this.now()), answered: false });
+      this.refusals.push({
+        folder: folder.name,
+        kind: 'dossier',
+        fileId: folder.name,
+        dossierId: undefined,
+        reasons: folder.problems,
+        at: iso(this.now()),
+        answered: false,
+      });
       return;
     }
     this.dossierOfFolder.set(folder.name, dossierId);
@@ -310,8 +359,24 @@ export class FileDropFirm {
   private rejectFolder(fileId: string, dossierId: string, reasons: string[]): void {
     const at = this.now();
     const said = reasons.length > 0 ? reasons : ['the dossier cannot be worked as sent'];
-    this.refusals.push({ folder: fileId, kind: 'dossier', fileId, dossierId, reasons: said, at: iso(at), answered: true });
-    this.pending.push({ kind: 'acknowledgement', id: `ack_${hash(`${this.seed}:${fileId}:rejected`).slice(0, 20)}`, fileId, dossierId, occurredAt: iso(at), decision: 'rejected', reasons: said.map(clip) });
+    this.refusals.push({
+      folder: fileId,
+      kind: 'dossier',
+      fileId,
+      dossierId,
+      reasons: said,
+      at: iso(at),
+      answered: true,
+    });
+    this.pending.push({
+      kind: 'acknowledgement',
+      id: `ack_${hash(`${this.seed}:${fileId}:rejected`).slice(0, 20)}`,
+      fileId,
+      dossierId,
+      occurredAt: iso(at),
+      decision: 'rejected',
+      reasons: said.map(clip),
+    });
   }
 
   /** The dossier id of a folder the reader refused, read the way the connector reads its own manifest; undefined when that fails too. */
@@ -326,7 +391,10 @@ export class FileDropFirm {
 
   private async takeInstructions(fresh: ReadonlySet<string>): Promise<void> {
     const { instructions, invalid } = await readOutboundInstructions(this.outbound);
-    const byName = new Map<string, OutboundInstruction | InvalidOutbound>([...instructions.map((i) => [i.name, i] as const), ...invalid.map((i) => [i.name, i] as const)]);
+    const byName = new Map<string, OutboundInstruction | InvalidOutbound>([
+      ...instructions.map((i) => [i.name, i] as const),
+      ...invalid.map((i) => [i.name, i] as const),
+    ]);
     for (const name of [...byName.keys()].sort(byCodeUnits)) {
       if (!fresh.has(name)) continue;
       this.seen.add(name);
@@ -339,20 +407,35 @@ export class FileDropFirm {
       }
       const file = this.firm.get(read.fileId);
       if (!file) {
-        this.refuseInstruction(name, read.kind, read.fileId, read.dossierId, [`no file ${read.fileId} at the firm: its dossier folder was refused or never read`]);
+        this.refuseInstruction(name, read.kind, read.fileId, read.dossierId, [
+          `no file ${read.fileId} at the firm: its dossier folder was refused or never read`,
+        ]);
         continue;
       }
       if (file.dossier.id !== read.dossierId) {
-        this.refuseInstruction(name, read.kind, read.fileId, read.dossierId, [`file ${read.fileId} holds dossier ${file.dossier.id}, not ${read.dossierId}`]);
+        this.refuseInstruction(name, read.kind, read.fileId, read.dossierId, [
+          `file ${read.fileId} holds dossier ${file.dossier.id}, not ${read.dossierId}`,
+        ]);
         continue;
       }
       const outcome = this.carryOut(file, read);
       if (outcome.kind === 'refused') {
         const { message, details } = outcome.refusal;
-        this.refuseInstruction(name, read.kind, read.fileId, read.dossierId, [message, ...(details ?? []).map((d) => `${d.field}: ${d.message}`)]);
+        this.refuseInstruction(name, read.kind, read.fileId, read.dossierId, [
+          message,
+          ...(details ?? []).map((d) => `${d.field}: ${d.message}`),
+        ]);
         continue;
       }
-      this.received.push({ folder: name, kind: read.kind, fileId: read.fileId, dossierId: read.dossierId, receivedAt: iso(this.now()), outcome: outcome.kind, reasons: [] });
+      this.received.push({
+        folder: name,
+        kind: read.kind,
+        fileId: read.fileId,
+        dossierId: read.dossierId,
+        receivedAt: iso(this.now()),
+        outcome: outcome.kind,
+        reasons: [],
+      });
     }
   }
 
@@ -372,7 +455,13 @@ export class FileDropFirm {
    * `instruction_refused` (its own word, which the connector shows to a person), when the file
    * it names is a dossier folder the connector can read; otherwise the refusal is only kept here.
    */
-  private refuseInstruction(folder: string, kind: InstructionKind, fileId: string, dossierId: string | undefined, reasons: string[]): void {
+  private refuseInstruction(
+    folder: string,
+    kind: InstructionKind,
+    fileId: string,
+    dossierId: string | undefined,
+    reasons: string[],
+  ): void {
     const at = this.now();
     const known = this.dossierOfFolder.get(fileId);
     const answered = known !== undefined && (dossierId === undefined || dossierId === known);
@@ -438,7 +527,11 @@ export class FileDropFirm {
     for (;;) {
       this.counter += 1;
       const name = `${stamp}-${String(this.counter).padStart(6, '0')}.xml`;
-      const taken = await Promise.all([this.inbound, join(this.inbound, ARCHIVE_DIR), join(this.inbound, REJECTED_DIR)].map((dir) => present(join(dir, name))));
+      const taken = await Promise.all(
+        [this.inbound, join(this.inbound, ARCHIVE_DIR), join(this.inbound, REJECTED_DIR)].map((dir) =>
+          present(join(dir, name)),
+        ),
+      );
       if (!taken.some(Boolean)) return name;
     }
   }
@@ -451,11 +544,27 @@ export class FileDropFirm {
 /** A recorded event as the file drop says it: the firm's decision on a dossier folder is an acknowledgement. */
 function statusItemOf(event: SimulatedEvent, file: StoredFile): StatusItem {
   if (event.type === 'accepted') {
-    return { kind: 'acknowledgement', id: event.id, fileId: event.fileId, dossierId: event.dossierId, occurredAt: event.occurredAt, decision: 'accepted', reasons: [] };
+    return {
+      kind: 'acknowledgement',
+      id: event.id,
+      fileId: event.fileId,
+      dossierId: event.dossierId,
+      occurredAt: event.occurredAt,
+      decision: 'accepted',
+      reasons: [],
+    };
   }
   if (event.type === 'rejected') {
     const reasons = file.reasons.length > 0 ? file.reasons : [event.label ?? 'Dossier refusé par le cabinet'];
-    return { kind: 'acknowledgement', id: event.id, fileId: event.fileId, dossierId: event.dossierId, occurredAt: event.occurredAt, decision: 'rejected', reasons: reasons.map(clip) };
+    return {
+      kind: 'acknowledgement',
+      id: event.id,
+      fileId: event.fileId,
+      dossierId: event.dossierId,
+      occurredAt: event.occurredAt,
+      decision: 'rejected',
+      reasons: reasons.map(clip),
+    };
   }
   return { kind: 'event', ...event };
 }

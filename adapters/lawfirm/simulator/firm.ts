@@ -125,7 +125,13 @@ export interface StoredFile {
 }
 
 /** States after which a file takes no more instructions. */
-export const TERMINAL_STATES: ReadonlySet<string> = new Set(['rejected', 'recovered', 'irrecoverable', 'withdrawn', 'closed']);
+export const TERMINAL_STATES: ReadonlySet<string> = new Set([
+  'rejected',
+  'recovered',
+  'irrecoverable',
+  'withdrawn',
+  'closed',
+]);
 
 /** Paths forced by a test, shared by both front desks' controls. */
 export class PathControls {
@@ -171,7 +177,9 @@ export class SimulatedFirm {
 
   /** The file of `account` for this dossier id that is still open, if any (a dossier has one open file at a time). */
   openFileOf(account: string, dossierId: string): StoredFile | undefined {
-    return [...this.files.values()].find((f) => f.account === account && f.dossier.id === dossierId && !this.isClosed(f));
+    return [...this.files.values()].find(
+      (f) => f.account === account && f.dossier.id === dossierId && !this.isClosed(f),
+    );
   }
 
   /**
@@ -179,7 +187,13 @@ export class SimulatedFirm {
    * rejects it on its merits (event `rejected`, reasons in French), or receives it (event
    * `submitted`) and starts its path once every listed document is there.
    */
-  open(input: { account: string; idempotencyKey: string; dossier: DossierRequest; documents: readonly ReceivedDocument[]; fileId?: string }): StoredFile {
+  open(input: {
+    account: string;
+    idempotencyKey: string;
+    dossier: DossierRequest;
+    documents: readonly ReceivedDocument[];
+    fileId?: string;
+  }): StoredFile {
     const { dossier } = input;
     const now = this.clock.now().getTime();
     const n = this.files.size + 1;
@@ -216,7 +230,9 @@ export class SimulatedFirm {
 
   /** The file's state refuses instructions: `409 file_closed`. */
   closedRefusal(file: StoredFile): Refusal | undefined {
-    return this.isClosed(file) ? { status: 409, code: 'file_closed', message: `file ${file.id} is closed (${file.last.type})` } : undefined;
+    return this.isClosed(file)
+      ? { status: 409, code: 'file_closed', message: `file ${file.id} is closed (${file.last.type})` }
+      : undefined;
   }
 
   /**
@@ -229,12 +245,24 @@ export class SimulatedFirm {
     if (closed) return refused(closed);
     const listed = listedDocuments(file.dossier);
     const contradicted = documents.flatMap((d, i) => listedHashProblem(d, listed, `documents[${i}]`) ?? []);
-    if (contradicted.length > 0) return refused({ status: 422, code: 'document_invalid', message: 'a document cannot be read as sent', details: contradicted });
+    if (contradicted.length > 0)
+      return refused({
+        status: 422,
+        code: 'document_invalid',
+        message: 'a document cannot be read as sent',
+        details: contradicted,
+      });
     const clashes = documents.filter((d) => {
       const held = file.documents.get(d.name);
       return held !== undefined && held.sha256 !== d.sha256;
     });
-    if (clashes.length > 0) return refused({ status: 409, code: 'document_conflict', message: 'the file already has other documents under these names', details: clashes.map((d) => ({ field: 'documents', message: d.name })) });
+    if (clashes.length > 0)
+      return refused({
+        status: 409,
+        code: 'document_conflict',
+        message: 'the file already has other documents under these names',
+        details: clashes.map((d) => ({ field: 'documents', message: d.name })),
+      });
     const now = this.clock.now().getTime();
     this.store(file, documents, now);
     this.startWhenComplete(file, now);
@@ -248,21 +276,37 @@ export class SimulatedFirm {
   reportPayment(file: StoredFile, payment: PaymentRequest, idempotencyKey: string): FirmOutcome {
     const same = file.payments.find((p) => p.id === payment.id);
     if (same) {
-      const identical = same.amount === payment.amount && same.currency === payment.currency && same.receivedOn === payment.receivedOn && same.settlesInFull === payment.settlesInFull;
-      if (!identical) return refused({ status: 409, code: 'payment_conflict', message: `payment ${payment.id} was reported with other figures` });
+      const identical =
+        same.amount === payment.amount &&
+        same.currency === payment.currency &&
+        same.receivedOn === payment.receivedOn &&
+        same.settlesInFull === payment.settlesInFull;
+      if (!identical)
+        return refused({
+          status: 409,
+          code: 'payment_conflict',
+          message: `payment ${payment.id} was reported with other figures`,
+        });
       return { kind: 'replayed' };
     }
     const closed = this.closedRefusal(file);
     if (closed) return refused(closed);
     if (payment.currency !== file.dossier.claim.currency) {
-      return refused({ status: 422, code: 'payment_invalid', message: 'the payment is not in the currency of the claim', details: [{ field: 'currency', message: `the claim is in ${file.dossier.claim.currency}` }] });
+      return refused({
+        status: 422,
+        code: 'payment_invalid',
+        message: 'the payment is not in the currency of the claim',
+        details: [{ field: 'currency', message: `the claim is in ${file.dossier.claim.currency}` }],
+      });
     }
     const now = this.clock.now().getTime();
     file.payments.push({ ...payment, fileId: file.id, idempotencyKey, reportedAt: iso(now) });
     file.directlyPaid += payment.amount;
     if (payment.settlesInFull) {
       file.plan = [];
-      this.record(file, 'closed', 'Dossier clôturé : le débiteur a réglé directement le créancier', now, { note: `Paiement direct ${payment.id} du ${payment.receivedOn}` });
+      this.record(file, 'closed', 'Dossier clôturé : le débiteur a réglé directement le créancier', now, {
+        note: `Paiement direct ${payment.id} du ${payment.receivedOn}`,
+      });
     }
     return { kind: 'done' };
   }
@@ -352,14 +396,25 @@ export class SimulatedFirm {
 
   private store(file: StoredFile, documents: readonly ReceivedDocument[], atMs: number): void {
     for (const d of documents) {
-      file.documents.set(d.name, { name: d.name, kind: d.kind, mediaType: d.mediaType, sha256: d.sha256, size: d.content.length, from: 'creditor', receivedAt: iso(atMs), content: d.content });
+      file.documents.set(d.name, {
+        name: d.name,
+        kind: d.kind,
+        mediaType: d.mediaType,
+        sha256: d.sha256,
+        size: d.content.length,
+        from: 'creditor',
+        receivedAt: iso(atMs),
+        content: d.content,
+      });
     }
   }
 
   /** The firm starts a file once every document the dossier lists is there (the bordereau de pièces is complete). */
   private startWhenComplete(file: StoredFile, nowMs: number): void {
     if (file.status !== 'received' || file.path !== undefined || this.missing(file).length > 0) return;
-    const path = this.options.forcedPath?.(file.dossier.id) ?? choosePath(file.dossier.recommendedProcedure, this.seed, file.dossier.id);
+    const path =
+      this.options.forcedPath?.(file.dossier.id) ??
+      choosePath(file.dossier.recommendedProcedure, this.seed, file.dossier.id);
     if (!path) return;
     file.path = path;
     const steps = PATHS[path].steps;
@@ -393,15 +448,42 @@ export class SimulatedFirm {
       ]);
       const name = `${step.document.slug}-${file.id}.pdf`;
       const sha256 = sha256Hex(content);
-      file.documents.set(name, { name, kind: step.document.kind, mediaType: 'application/pdf', sha256, size: content.length, from: 'firm', receivedAt: iso(atMs), content });
+      file.documents.set(name, {
+        name,
+        kind: step.document.kind,
+        mediaType: 'application/pdf',
+        sha256,
+        size: content.length,
+        from: 'firm',
+        receivedAt: iso(atMs),
+        content,
+      });
       documents = [{ name, sha256 }];
     }
-    this.record(file, step.type, step.label, atMs, { ...(step.note === undefined ? {} : { note: step.note }), ...(amount ? { amount } : {}), ...(documents ? { documents } : {}) });
+    this.record(file, step.type, step.label, atMs, {
+      ...(step.note === undefined ? {} : { note: step.note }),
+      ...(amount ? { amount } : {}),
+      ...(documents ? { documents } : {}),
+    });
   }
 
-  private record(file: StoredFile, type: string, label: string, atMs: number, extra: Pick<SimulatedEvent, 'note' | 'amount' | 'documents'> = {}): SimulatedEvent {
+  private record(
+    file: StoredFile,
+    type: string,
+    label: string,
+    atMs: number,
+    extra: Pick<SimulatedEvent, 'note' | 'amount' | 'documents'> = {},
+  ): SimulatedEvent {
     file.eventCount += 1;
-    const event: SimulatedEvent = { id: `evt_${hash(`${this.seed}:${file.id}:${file.eventCount}`).slice(0, 20)}`, fileId: file.id, dossierId: file.dossier.id, type, occurredAt: iso(atMs), label, ...extra };
+    const event: SimulatedEvent = {
+      id: `evt_${hash(`${this.seed}:${file.id}:${file.eventCount}`).slice(0, 20)}`,
+      fileId: file.id,
+      dossierId: file.dossier.id,
+      type,
+      occurredAt: iso(atMs),
+      label,
+      ...extra,
+    };
     file.last = { type, atMs };
     this.options.onEvent?.(event, file);
     return event;

@@ -26,9 +26,17 @@ export interface ProcedurePath {
   steps: readonly PathStep[];
 }
 
-const ORDONNANCE = { kind: 'court_order', slug: 'ordonnance-injonction-de-payer', title: "Ordonnance portant injonction de payer" };
+const ORDONNANCE = {
+  kind: 'court_order',
+  slug: 'ordonnance-injonction-de-payer',
+  title: 'Ordonnance portant injonction de payer',
+};
 const JUGEMENT = { kind: 'judgment', slug: 'jugement', title: 'Jugement' };
-const CERTIFICAT = { kind: 'certificate_of_irrecoverability', slug: 'certificat-irrecouvrabilite', title: "Certificat d'irrécouvrabilité" };
+const CERTIFICAT = {
+  kind: 'certificate_of_irrecoverability',
+  slug: 'certificat-irrecouvrabilite',
+  title: "Certificat d'irrécouvrabilité",
+};
 
 const accepted: PathStep = { type: 'accepted', afterDays: 1, label: 'Dossier accepté par le cabinet' };
 const closed: PathStep = { type: 'closed', afterDays: 3, label: 'Dossier clôturé' };
@@ -36,11 +44,26 @@ const closed: PathStep = { type: 'closed', afterDays: 3, label: 'Dossier clôtur
 /** Injonction de payer up to the enforceable ordonnance (CPC 1405–1422). */
 const ipUntilTitle: readonly PathStep[] = [
   accepted,
-  { type: 'filed', afterDays: 5, label: "Requête en injonction de payer déposée au greffe", note: 'Requête avec décompte et bordereau de pièces (CPC art. 1407)' },
+  {
+    type: 'filed',
+    afterDays: 5,
+    label: 'Requête en injonction de payer déposée au greffe',
+    note: 'Requête avec décompte et bordereau de pièces (CPC art. 1407)',
+  },
   { type: 'order_issued', afterDays: 21, label: "Ordonnance d'injonction de payer rendue", document: ORDONNANCE },
-  { type: 'served', afterDays: 12, label: 'Ordonnance signifiée au débiteur', note: "Le débiteur a un mois pour former opposition (CPC art. 1416)" },
+  {
+    type: 'served',
+    afterDays: 12,
+    label: 'Ordonnance signifiée au débiteur',
+    note: 'Le débiteur a un mois pour former opposition (CPC art. 1416)',
+  },
 ];
-const noOpposition: PathStep = { type: 'enforceable_title', afterDays: 35, label: "Aucune opposition dans le délai : ordonnance exécutoire", note: "Sans opposition dans le mois, l'ordonnance a les effets d'un jugement contradictoire (CPC art. 1422)" };
+const noOpposition: PathStep = {
+  type: 'enforceable_title',
+  afterDays: 35,
+  label: 'Aucune opposition dans le délai : ordonnance exécutoire',
+  note: "Sans opposition dans le mois, l'ordonnance a les effets d'un jugement contradictoire (CPC art. 1422)",
+};
 
 export const PATHS = {
   ip_no_opposition: {
@@ -48,9 +71,18 @@ export const PATHS = {
     steps: [
       ...ipUntilTitle,
       noOpposition,
-      { type: 'enforcement', afterDays: 7, label: 'Saisie-attribution pratiquée sur les comptes bancaires du débiteur' },
+      {
+        type: 'enforcement',
+        afterDays: 7,
+        label: 'Saisie-attribution pratiquée sur les comptes bancaires du débiteur',
+      },
       { type: 'partial_recovery', afterDays: 20, label: 'Encaissement partiel (saisie-attribution)', recovers: 0.4 },
-      { type: 'partial_recovery', afterDays: 30, label: "Encaissement partiel (échéancier accordé par le commissaire de justice)", recovers: 0.5 },
+      {
+        type: 'partial_recovery',
+        afterDays: 30,
+        label: 'Encaissement partiel (échéancier accordé par le commissaire de justice)',
+        recovers: 0.5,
+      },
       { type: 'recovered', afterDays: 30, label: 'Solde encaissé : créance recouvrée', recovers: 'rest' },
       closed,
     ],
@@ -59,7 +91,12 @@ export const PATHS = {
     description: 'injonction de payer, opposition, hearing and judgment, then enforcement',
     steps: [
       ...ipUntilTitle,
-      { type: 'opposition', afterDays: 20, label: 'Opposition formée par le débiteur', note: "L'affaire devient contentieuse ; avocat obligatoire au-delà de 10 000 €" },
+      {
+        type: 'opposition',
+        afterDays: 20,
+        label: 'Opposition formée par le débiteur',
+        note: "L'affaire devient contentieuse ; avocat obligatoire au-delà de 10 000 €",
+      },
       { type: 'hearing', afterDays: 60, label: 'Audience de plaidoiries' },
       { type: 'judgment', afterDays: 42, label: 'Jugement : le débiteur est condamné au paiement', document: JUGEMENT },
       { type: 'served', afterDays: 15, label: 'Jugement signifié au débiteur' },
@@ -89,7 +126,7 @@ export const PATHS = {
     description: 'the debtor enters insolvency proceedings: claim declared, then liquidation closed for lack of assets',
     steps: [
       accepted,
-      { type: 'filed', afterDays: 5, label: "Requête en injonction de payer déposée au greffe" },
+      { type: 'filed', afterDays: 5, label: 'Requête en injonction de payer déposée au greffe' },
       {
         type: 'insolvency_declared',
         afterDays: 18,
@@ -97,14 +134,24 @@ export const PATHS = {
         note: 'Poursuites individuelles arrêtées (C. com. L622-21) ; créance à déclarer au mandataire dans les 2 mois de la publication (R622-24)',
       },
       { type: 'claim_declared', afterDays: 20, label: 'Créance déclarée au mandataire judiciaire' },
-      { type: 'irrecoverable', afterDays: 180, label: "Clôture de la liquidation pour insuffisance d'actif", note: 'Certificat du liquidateur joint (CGI art. 272)', document: CERTIFICAT },
+      {
+        type: 'irrecoverable',
+        afterDays: 180,
+        label: "Clôture de la liquidation pour insuffisance d'actif",
+        note: 'Certificat du liquidateur joint (CGI art. 272)',
+        document: CERTIFICAT,
+      },
     ],
   },
   amicable_settlement: {
     description: "the firm's amicable phase is enough: paid in two instalments",
     steps: [
       accepted,
-      { type: 'amicable_phase', afterDays: 2, label: 'Phase amiable : mise en demeure du cabinet adressée au débiteur' },
+      {
+        type: 'amicable_phase',
+        afterDays: 2,
+        label: 'Phase amiable : mise en demeure du cabinet adressée au débiteur',
+      },
       { type: 'partial_recovery', afterDays: 20, label: 'Règlement partiel amiable', recovers: 0.5 },
       { type: 'recovered', afterDays: 30, label: 'Solde réglé à l’amiable : créance recouvrée', recovers: 'rest' },
       closed,
@@ -114,7 +161,11 @@ export const PATHS = {
     description: 'assignation au fond: hearing, judgment, enforcement with a partial recovery',
     steps: [
       accepted,
-      { type: 'amicable_phase', afterDays: 2, label: 'Phase amiable : mise en demeure du cabinet adressée au débiteur' },
+      {
+        type: 'amicable_phase',
+        afterDays: 2,
+        label: 'Phase amiable : mise en demeure du cabinet adressée au débiteur',
+      },
       { type: 'filed', afterDays: 21, label: 'Assignation délivrée et placée au tribunal' },
       { type: 'hearing', afterDays: 56, label: 'Audience' },
       { type: 'judgment', afterDays: 42, label: 'Jugement : le débiteur est condamné au paiement', document: JUGEMENT },
@@ -132,7 +183,12 @@ export const PATHS = {
       accepted,
       { type: 'filed', afterDays: 10, label: 'Assignation en référé-provision délivrée' },
       { type: 'hearing', afterDays: 21, label: 'Audience de référé' },
-      { type: 'judgment', afterDays: 14, label: 'Ordonnance de référé : provision accordée, exécutoire de droit', document: JUGEMENT },
+      {
+        type: 'judgment',
+        afterDays: 14,
+        label: 'Ordonnance de référé : provision accordée, exécutoire de droit',
+        document: JUGEMENT,
+      },
       { type: 'served', afterDays: 7, label: 'Ordonnance de référé signifiée' },
       { type: 'enforcement', afterDays: 10, label: 'Saisie-attribution pratiquée' },
       { type: 'recovered', afterDays: 20, label: 'Fonds encaissés : créance recouvrée', recovers: 'rest' },
@@ -147,9 +203,14 @@ export const PATHS = {
         type: 'amicable_phase',
         afterDays: 3,
         label: 'Invitation à la procédure simplifiée de recouvrement des petites créances envoyée',
-        note: "Le débiteur a un mois pour accepter ; le silence vaut refus (CPCE L125-1, R125-1 et s.)",
+        note: 'Le débiteur a un mois pour accepter ; le silence vaut refus (CPCE L125-1, R125-1 et s.)',
       },
-      { type: 'enforceable_title', afterDays: 24, label: "Accord du débiteur : titre exécutoire délivré par le commissaire de justice", document: { kind: 'enforceable_title', slug: 'titre-executoire', title: 'Titre exécutoire (petites créances)' } },
+      {
+        type: 'enforceable_title',
+        afterDays: 24,
+        label: 'Accord du débiteur : titre exécutoire délivré par le commissaire de justice',
+        document: { kind: 'enforceable_title', slug: 'titre-executoire', title: 'Titre exécutoire (petites créances)' },
+      },
       { type: 'partial_recovery', afterDays: 30, label: "Première échéance de l'accord payée", recovers: 0.5 },
       { type: 'recovered', afterDays: 30, label: 'Dernière échéance payée : créance recouvrée', recovers: 'rest' },
       closed,
@@ -159,8 +220,16 @@ export const PATHS = {
     description: 'petites créances refused (silence), then injonction de payer without opposition',
     steps: [
       accepted,
-      { type: 'amicable_phase', afterDays: 3, label: 'Invitation à la procédure simplifiée de recouvrement des petites créances envoyée' },
-      { type: 'filed', afterDays: 32, label: "Pas d'accord dans le mois (le silence vaut refus) : requête en injonction de payer déposée" },
+      {
+        type: 'amicable_phase',
+        afterDays: 3,
+        label: 'Invitation à la procédure simplifiée de recouvrement des petites créances envoyée',
+      },
+      {
+        type: 'filed',
+        afterDays: 32,
+        label: "Pas d'accord dans le mois (le silence vaut refus) : requête en injonction de payer déposée",
+      },
       { type: 'order_issued', afterDays: 21, label: "Ordonnance d'injonction de payer rendue", document: ORDONNANCE },
       { type: 'served', afterDays: 12, label: 'Ordonnance signifiée au débiteur' },
       noOpposition,
@@ -174,13 +243,33 @@ export const PATHS = {
     steps: [
       accepted,
       { type: 'filed', afterDays: 5, label: "Requête au juge de l'exécution en autorisation de saisie conservatoire" },
-      { type: 'order_issued', afterDays: 7, label: 'Ordonnance autorisant la saisie conservatoire', note: "L'autorisation devient caduque si elle n'est pas exécutée dans les 3 mois (CPCE R511-6)", document: { kind: 'court_order', slug: 'ordonnance-saisie-conservatoire', title: 'Ordonnance autorisant une saisie conservatoire' } },
+      {
+        type: 'order_issued',
+        afterDays: 7,
+        label: 'Ordonnance autorisant la saisie conservatoire',
+        note: "L'autorisation devient caduque si elle n'est pas exécutée dans les 3 mois (CPCE R511-6)",
+        document: {
+          kind: 'court_order',
+          slug: 'ordonnance-saisie-conservatoire',
+          title: 'Ordonnance autorisant une saisie conservatoire',
+        },
+      },
       { type: 'enforcement', afterDays: 5, label: 'Saisie conservatoire pratiquée sur les comptes' },
-      { type: 'filed', afterDays: 20, label: 'Assignation au fond délivrée', note: 'Dans le mois de la saisie, à peine de caducité (CPCE R511-7)' },
+      {
+        type: 'filed',
+        afterDays: 20,
+        label: 'Assignation au fond délivrée',
+        note: 'Dans le mois de la saisie, à peine de caducité (CPCE R511-7)',
+      },
       { type: 'hearing', afterDays: 56, label: 'Audience' },
       { type: 'judgment', afterDays: 42, label: 'Jugement : le débiteur est condamné au paiement', document: JUGEMENT },
       { type: 'enforceable_title', afterDays: 32, label: "Jugement définitif : délai d'appel expiré" },
-      { type: 'recovered', afterDays: 10, label: 'Saisie convertie en saisie-attribution : fonds encaissés', recovers: 'rest' },
+      {
+        type: 'recovered',
+        afterDays: 10,
+        label: 'Saisie convertie en saisie-attribution : fonds encaissés',
+        recovers: 'rest',
+      },
       closed,
     ],
   },
@@ -207,9 +296,19 @@ export const PATHS = {
     description: 'the debtor is already in insolvency proceedings: claim declared, a dividend, then closure',
     steps: [
       accepted,
-      { type: 'claim_declared', afterDays: 5, label: 'Créance déclarée au mandataire judiciaire', note: 'Dans les 2 mois de la publication au BODACC (C. com. R622-24)' },
+      {
+        type: 'claim_declared',
+        afterDays: 5,
+        label: 'Créance déclarée au mandataire judiciaire',
+        note: 'Dans les 2 mois de la publication au BODACC (C. com. R622-24)',
+      },
       { type: 'partial_recovery', afterDays: 300, label: 'Dividende versé par le liquidateur', recovers: 0.1 },
-      { type: 'irrecoverable', afterDays: 30, label: "Clôture pour insuffisance d'actif : solde irrécouvrable", document: CERTIFICAT },
+      {
+        type: 'irrecoverable',
+        afterDays: 30,
+        label: "Clôture pour insuffisance d'actif : solde irrécouvrable",
+        document: CERTIFICAT,
+      },
     ],
   },
 } as const satisfies Record<string, ProcedurePath>;
@@ -254,7 +353,9 @@ export const PATHS_BY_PROCEDURE: Readonly<Record<string, readonly (readonly [Pat
 
 /** A number in [0, 1) fixed by the seed and the parts: the same inputs always draw the same. */
 export function seededDraw(seed: number, ...parts: (string | number)[]): number {
-  const digest = createHash('sha256').update([seed, ...parts].join('\u0000')).digest();
+  const digest = createHash('sha256')
+    .update([seed, ...parts].join('\u0000'))
+    .digest();
   return digest.readUInt32BE(0) / 2 ** 32;
 }
 

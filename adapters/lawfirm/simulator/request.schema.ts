@@ -52,7 +52,16 @@ export const DossierRequestSchema = z.looseObject({
     total: Int,
     lines: z.array(ClaimLineRequest).min(1),
   }),
-  documents: z.array(z.looseObject({ kind: z.string().optional(), name: Text.max(255), mediaType: z.string().optional(), sha256: Sha256.nullable().optional() })).optional(),
+  documents: z
+    .array(
+      z.looseObject({
+        kind: z.string().optional(),
+        name: Text.max(255),
+        mediaType: z.string().optional(),
+        sha256: Sha256.nullable().optional(),
+      }),
+    )
+    .optional(),
   evidence: z.unknown().optional(),
   recommendedProcedure: Text,
   court: z.looseObject({ kind: Text, name: z.string().optional() }),
@@ -93,5 +102,8 @@ export const WithdrawalRequestSchema = z.strictObject({
 
 /** `dossier.debtor.addresses[0].lines` from a zod path. */
 export function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    '',
+  );
 }

@@ -71,7 +71,14 @@ export interface LawFirmSimulatorOptions {
 
 export { SimulatedClock };
 export type { DeliveryAttempt, SignatureFault, WebhookTarget };
-export type { SimulatedDocument, SimulatedEvent, SimulatedFile, SimulatedFileStatus, SimulatedPayment, SimulatedWithdrawal } from './firm';
+export type {
+  SimulatedDocument,
+  SimulatedEvent,
+  SimulatedFile,
+  SimulatedFileStatus,
+  SimulatedPayment,
+  SimulatedWithdrawal,
+} from './firm';
 
 interface InjectedFailure {
   status: number;
@@ -96,12 +103,20 @@ export class LawFirmSimulatorControls extends PathControls {
   /** Faults of the next webhook requests' signatures, in order. */
   readonly signatureFaults: SignatureFault[] = [];
   /** Every API request seen, for assertions; bodies by size only, never the API key. */
-  readonly requests: { method: string; path: string; query: string; idempotencyKey: string | undefined; bytes: number; status: number | 'dropped' }[] = [];
+  readonly requests: {
+    method: string;
+    path: string;
+    query: string;
+    idempotencyKey: string | undefined;
+    bytes: number;
+    status: number | 'dropped';
+  }[] = [];
 
   /** The next `count` requests fail with `status` before anything is recorded. */
   failNext(count: number, status = 503, retryAfter?: string): void {
     const body = errorBody(status >= 500 ? 'unavailable' : 'injected', `injected HTTP ${status}`);
-    for (let i = 0; i < count; i++) this.failures.push({ status, body, ...(retryAfter === undefined ? {} : { retryAfter }) });
+    for (let i = 0; i < count; i++)
+      this.failures.push({ status, body, ...(retryAfter === undefined ? {} : { retryAfter }) });
   }
 
   /** The next `count` requests get 429 with `Retry-After: retryAfterSeconds`. */
@@ -169,7 +184,11 @@ export class LawFirmSimulator {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: LawFirmSimulatorOptions = {}) {
-    this.clock = new SimulatedClock(Date.parse(options.startAt ?? '2026-04-01T08:00:00Z'), options.speed ?? 0, options.stopAt === undefined ? undefined : Date.parse(options.stopAt));
+    this.clock = new SimulatedClock(
+      Date.parse(options.startAt ?? '2026-04-01T08:00:00Z'),
+      options.speed ?? 0,
+      options.stopAt === undefined ? undefined : Date.parse(options.stopAt),
+    );
     const controls = this.controls;
     this.firm = new SimulatedFirm({
       seed: options.seed ?? 1,
@@ -187,7 +206,10 @@ export class LawFirmSimulator {
           takeSignatureFault: () => controls.signatureFaults.shift(),
         })
       : undefined;
-    this.http = new LoopbackServer('law-firm simulator', (req, res) => this.handle(req, res), { ...(options.host === undefined ? {} : { host: options.host }), ...(options.port === undefined ? {} : { port: options.port }) });
+    this.http = new LoopbackServer('law-firm simulator', (req, res) => this.handle(req, res), {
+      ...(options.host === undefined ? {} : { host: options.host }),
+      ...(options.port === undefined ? {} : { port: options.port }),
+    });
   }
 
   get url(): string {
@@ -202,7 +224,10 @@ export class LawFirmSimulator {
   async start(): Promise<this> {
     await this.http.start();
     if (this.sender && this.options.autoDeliver !== false) {
-      this.timer = setInterval(() => void this.deliverWebhooks().catch(() => undefined), this.options.deliveryIntervalMs ?? 250);
+      this.timer = setInterval(
+        () => void this.deliverWebhooks().catch(() => undefined),
+        this.options.deliveryIntervalMs ?? 250,
+      );
       this.timer.unref();
     }
     return this;
@@ -291,7 +316,14 @@ export class LawFirmSimulator {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const method = req.method ?? 'GET';
-    const entry: LawFirmSimulatorControls['requests'][number] = { method, path: url.pathname, query: url.search, idempotencyKey: requestHeader(req, 'idempotency-key'), bytes: 0, status: 0 };
+    const entry: LawFirmSimulatorControls['requests'][number] = {
+      method,
+      path: url.pathname,
+      query: url.search,
+      idempotencyKey: requestHeader(req, 'idempotency-key'),
+      bytes: 0,
+      status: 0,
+    };
     this.controls.requests.push(entry);
     const reply = (status: number, body: string, headers: Record<string, string> = {}): void => {
       entry.status = status;
@@ -302,8 +334,16 @@ export class LawFirmSimulator {
       entry.bytes = body.length;
       if (this.controls.latencyMs > 0) await new Promise((r) => setTimeout(r, this.controls.latencyMs));
       const failure = this.controls.failures.shift();
-      if (failure) return reply(failure.status, failure.body, failure.retryAfter === undefined ? {} : { 'Retry-After': failure.retryAfter });
-      if (this.controls.downtime) return reply(503, errorBody('unavailable', 'the firm is down for maintenance'), { 'Retry-After': String(this.controls.downtime.retryAfterSeconds) });
+      if (failure)
+        return reply(
+          failure.status,
+          failure.body,
+          failure.retryAfter === undefined ? {} : { 'Retry-After': failure.retryAfter },
+        );
+      if (this.controls.downtime)
+        return reply(503, errorBody('unavailable', 'the firm is down for maintenance'), {
+          'Retry-After': String(this.controls.downtime.retryAfterSeconds),
+        });
       const drop = this.controls.dropResponses > 0;
       if (drop) this.controls.dropResponses--;
       this.materialize();
@@ -315,7 +355,8 @@ export class LawFirmSimulator {
       }
       return reply(answer.status, JSON.stringify(answer.json), answer.headers);
     } catch (e) {
-      if (e instanceof BodyTooLarge) return reply(413, errorBody('payload_too_large', e.message), { Connection: 'close' });
+      if (e instanceof BodyTooLarge)
+        return reply(413, errorBody('payload_too_large', e.message), { Connection: 'close' });
       return reply(500, errorBody('internal_error', e instanceof Error ? e.message : String(e)));
     }
   }
@@ -327,10 +368,16 @@ export class LawFirmSimulator {
     const known = path === '/v1/files' || path === '/v1/events' || file !== null || document !== null;
     if (!known) return problem(404, 'not_found', `no route ${method} ${path}`);
     const account = bearerToken(req);
-    if (account === undefined || !this.apiKeys.includes(account)) return problem(401, 'unauthorized', 'missing or unknown API key');
-    const allowed = (want: string) => (method === want ? undefined : problem(405, 'method_not_allowed', `${method} is not allowed on ${path}`));
+    if (account === undefined || !this.apiKeys.includes(account))
+      return problem(401, 'unauthorized', 'missing or unknown API key');
+    const allowed = (want: string) =>
+      method === want ? undefined : problem(405, 'method_not_allowed', `${method} is not allowed on ${path}`);
 
-    if (path === '/v1/files') return allowed('POST') ?? this.write(account, req, raw, path, SubmitRequestSchema, (input) => this.submit(account, req, input));
+    if (path === '/v1/files')
+      return (
+        allowed('POST') ??
+        this.write(account, req, raw, path, SubmitRequestSchema, (input) => this.submit(account, req, input))
+      );
     if (path === '/v1/events') return allowed('GET') ?? this.eventPage(account, url.searchParams);
     if (document) {
       const refusal = allowed('GET');
@@ -344,16 +391,33 @@ export class LawFirmSimulator {
     const refusal = allowed('POST');
     if (refusal) return refusal;
     if (isAnswer(stored)) return stored;
-    if (sub === '/documents') return this.write(account, req, raw, path, AddDocumentsRequestSchema, (input) => this.addDocuments(stored, input.documents));
-    if (sub === '/payments') return this.write(account, req, raw, path, PaymentRequestSchema, (input) => this.reportPayment(stored, input, requestHeader(req, 'idempotency-key')!));
-    return this.write(account, req, raw, path, WithdrawalRequestSchema, (input) => this.withdraw(stored, input.reason, requestHeader(req, 'idempotency-key')!));
+    if (sub === '/documents')
+      return this.write(account, req, raw, path, AddDocumentsRequestSchema, (input) =>
+        this.addDocuments(stored, input.documents),
+      );
+    if (sub === '/payments')
+      return this.write(account, req, raw, path, PaymentRequestSchema, (input) =>
+        this.reportPayment(stored, input, requestHeader(req, 'idempotency-key')!),
+      );
+    return this.write(account, req, raw, path, WithdrawalRequestSchema, (input) =>
+      this.withdraw(stored, input.reason, requestHeader(req, 'idempotency-key')!),
+    );
   }
 
   /** What every POST shares: media type, key, JSON, shape, then replay or conflict, then the effect. */
-  private write<S extends z.ZodType>(account: string, req: IncomingMessage, raw: Buffer, path: string, schema: S, apply: (input: z.infer<S>) => Answer): Answer {
-    if (!/^application\/json\b/i.test(requestHeader(req, 'content-type') ?? '')) return problem(415, 'unsupported_media_type', 'send application/json');
+  private write<S extends z.ZodType>(
+    account: string,
+    req: IncomingMessage,
+    raw: Buffer,
+    path: string,
+    schema: S,
+    apply: (input: z.infer<S>) => Answer,
+  ): Answer {
+    if (!/^application\/json\b/i.test(requestHeader(req, 'content-type') ?? ''))
+      return problem(415, 'unsupported_media_type', 'send application/json');
     const key = requestHeader(req, 'idempotency-key');
-    if (key === undefined || !IDEMPOTENCY_KEY.test(key)) return problem(400, 'idempotency_key_required', 'Idempotency-Key must be 1 to 255 printable ASCII characters');
+    if (key === undefined || !IDEMPOTENCY_KEY.test(key))
+      return problem(400, 'idempotency_key_required', 'Idempotency-Key must be 1 to 255 printable ASCII characters');
     let json: unknown;
     try {
       json = JSON.parse(raw.toString('utf8'));
@@ -362,13 +426,21 @@ export class LawFirmSimulator {
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      return problem(400, 'invalid_request', 'the body does not follow the contract', parsed.error.issues.map((i) => ({ field: fieldPath(i.path) || 'body', message: i.message })));
+      return problem(
+        400,
+        'invalid_request',
+        'the body does not follow the contract',
+        parsed.error.issues.map((i) => ({ field: fieldPath(i.path) || 'body', message: i.message })),
+      );
     }
-    const fingerprint = createHash('sha256').update(`POST ${path}\n${canonicalJson(json)}`).digest('hex');
+    const fingerprint = createHash('sha256')
+      .update(`POST ${path}\n${canonicalJson(json)}`)
+      .digest('hex');
     const scoped = `${account}\u0000${key}`;
     const earlier = this.answers.get(scoped);
     if (earlier) {
-      if (earlier.fingerprint !== fingerprint) return problem(409, 'idempotency_conflict', `Idempotency-Key "${key}" was used for a different request`);
+      if (earlier.fingerprint !== fingerprint)
+        return problem(409, 'idempotency_conflict', `Idempotency-Key "${key}" was used for a different request`);
       return { status: 200, json: { ...earlier.json, replayed: true }, headers: { 'Idempotent-Replayed': 'true' } };
     }
     const answer = apply(parsed.data);
@@ -382,11 +454,35 @@ export class LawFirmSimulator {
     const tooLarge = this.oversized(documents);
     if (tooLarge) return tooLarge;
     const problems = dossierProblems(dossier, documents);
-    if (problems.length > 0) return problem(422, 'dossier_invalid', `the dossier cannot be worked as sent (${problems.length} problem${problems.length > 1 ? 's' : ''})`, problems);
+    if (problems.length > 0)
+      return problem(
+        422,
+        'dossier_invalid',
+        `the dossier cannot be worked as sent (${problems.length} problem${problems.length > 1 ? 's' : ''})`,
+        problems,
+      );
     const open = this.firm.openFileOf(account, dossier.id);
-    if (open) return problem(409, 'dossier_already_submitted', `dossier ${dossier.id} already has an open file`, [{ field: 'dossier.id', message: `open file ${open.id}` }]);
-    const file = this.firm.open({ account, idempotencyKey: requestHeader(req, 'idempotency-key')!, dossier, documents: received(documents) });
-    return { status: 201, json: { fileId: file.id, dossierId: dossier.id, status: file.status, reasons: file.reasons, replayed: false, receivedAt: iso(file.receivedAtMs) } };
+    if (open)
+      return problem(409, 'dossier_already_submitted', `dossier ${dossier.id} already has an open file`, [
+        { field: 'dossier.id', message: `open file ${open.id}` },
+      ]);
+    const file = this.firm.open({
+      account,
+      idempotencyKey: requestHeader(req, 'idempotency-key')!,
+      dossier,
+      documents: received(documents),
+    });
+    return {
+      status: 201,
+      json: {
+        fileId: file.id,
+        dossierId: dossier.id,
+        status: file.status,
+        reasons: file.reasons,
+        replayed: false,
+        receivedAt: iso(file.receivedAtMs),
+      },
+    };
   }
 
   private addDocuments(file: StoredFile, documents: DocumentUpload[]): Answer {
@@ -396,21 +492,33 @@ export class LawFirmSimulator {
     if (tooLarge) return tooLarge;
     const problems = documentProblems(documents, listedDocuments(file.dossier));
     if (problems.length > 0) return problem(422, 'document_invalid', 'a document cannot be read as sent', problems);
-    return this.answer(this.firm.addDocuments(file, received(documents)), { status: 201, json: { fileId: file.id, documents: documents.map((d) => ({ name: d.name, sha256: d.sha256 })), replayed: false } });
+    return this.answer(this.firm.addDocuments(file, received(documents)), {
+      status: 201,
+      json: { fileId: file.id, documents: documents.map((d) => ({ name: d.name, sha256: d.sha256 })), replayed: false },
+    });
   }
 
   private reportPayment(file: StoredFile, payment: PaymentRequest, key: string): Answer {
-    return this.answer(this.firm.reportPayment(file, payment, key), { status: 201, json: { fileId: file.id, paymentId: payment.id, replayed: false } }, { fileId: file.id, paymentId: payment.id });
+    return this.answer(
+      this.firm.reportPayment(file, payment, key),
+      { status: 201, json: { fileId: file.id, paymentId: payment.id, replayed: false } },
+      { fileId: file.id, paymentId: payment.id },
+    );
   }
 
   private withdraw(file: StoredFile, reason: string, key: string): Answer {
-    return this.answer(this.firm.withdraw(file, reason, key), { status: 201, json: { fileId: file.id, state: 'withdrawn', replayed: false } }, { fileId: file.id, state: 'withdrawn' });
+    return this.answer(
+      this.firm.withdraw(file, reason, key),
+      { status: 201, json: { fileId: file.id, state: 'withdrawn', replayed: false } },
+      { fileId: file.id, state: 'withdrawn' },
+    );
   }
 
   /** The firm's outcome as HTTP: done → `done`; a replay → 200 with `replayed: true`; a refusal → its problem. */
   private answer(outcome: FirmOutcome, done: Answer, replay?: Record<string, unknown>): Answer {
     if (outcome.kind === 'done') return done;
-    if (outcome.kind === 'replayed') return { status: 200, json: { ...replay, replayed: true }, headers: { 'Idempotent-Replayed': 'true' } };
+    if (outcome.kind === 'replayed')
+      return { status: 200, json: { ...replay, replayed: true }, headers: { 'Idempotent-Replayed': 'true' } };
     const { status, code, message, details } = outcome.refusal;
     return problem(status, code, message, details);
   }
@@ -433,26 +541,47 @@ export class LawFirmSimulator {
   private readDocument(file: StoredFile, name: string): Answer {
     const doc = file.documents.get(name);
     if (!doc) return problem(404, 'document_not_found', `file ${file.id} has no document "${name}"`);
-    return { status: 200, json: { name: doc.name, kind: doc.kind, mediaType: doc.mediaType, sha256: doc.sha256, contentBase64: doc.content.toString('base64') } };
+    return {
+      status: 200,
+      json: {
+        name: doc.name,
+        kind: doc.kind,
+        mediaType: doc.mediaType,
+        sha256: doc.sha256,
+        contentBase64: doc.content.toString('base64'),
+      },
+    };
   }
 
   private eventPage(account: string, query: URLSearchParams): Answer {
     const limitText = query.get('limit');
     const limit = limitText === null ? 100 : Number(limitText);
     if (limitText !== null && (!/^\d{1,4}$/.test(limitText) || limit < 1 || limit > MAX_EVENTS_PAGE)) {
-      return problem(400, 'invalid_request', `limit must be a whole number from 1 to ${MAX_EVENTS_PAGE}`, [{ field: 'limit', message: `got "${limitText}"` }]);
+      return problem(400, 'invalid_request', `limit must be a whole number from 1 to ${MAX_EVENTS_PAGE}`, [
+        { field: 'limit', message: `got "${limitText}"` },
+      ]);
     }
     const after = query.get('after');
     let from = 0;
     if (after !== null) {
       const m = CURSOR.exec(after);
-      if (!m || Number(m[1]) > this.seq) return problem(400, 'invalid_cursor', `"${after}" is not a cursor this firm gave`, [{ field: 'after', message: 'pass the `next` of a previous page, or nothing' }]);
+      if (!m || Number(m[1]) > this.seq)
+        return problem(400, 'invalid_cursor', `"${after}" is not a cursor this firm gave`, [
+          { field: 'after', message: 'pass the `next` of a previous page, or nothing' },
+        ]);
       from = Number(m[1]);
     }
     const mine = this.feed.filter((e) => e.account === account && e.seq > from);
     const page = mine.slice(0, limit);
     const last = page[page.length - 1];
-    return { status: 200, json: { events: page.map((e) => e.event), next: last ? `cur_${last.seq}` : (after ?? 'cur_0'), hasMore: mine.length > page.length } };
+    return {
+      status: 200,
+      json: {
+        events: page.map((e) => e.event),
+        next: last ? `cur_${last.seq}` : (after ?? 'cur_0'),
+        hasMore: mine.length > page.length,
+      },
+    };
   }
 
   private ownFile(account: string, fileId: string): StoredFile | Answer {
@@ -465,7 +594,12 @@ export class LawFirmSimulator {
     const limit = this.options.maxDocumentBytes ?? MAX_DOCUMENT_BYTES;
     const big = documents.filter((d) => decodedLength(d.contentBase64) > limit);
     if (big.length === 0) return undefined;
-    return problem(413, 'document_too_large', `documents are limited to ${limit} bytes each`, big.map((d) => ({ field: 'documents', message: d.name })));
+    return problem(
+      413,
+      'document_too_large',
+      `documents are limited to ${limit} bytes each`,
+      big.map((d) => ({ field: 'documents', message: d.name })),
+    );
   }
 
   /** Records the events that are due on the simulator's clock. */
@@ -486,7 +620,13 @@ export class LawFirmSimulator {
 
 /** Uploads checked by `documentProblems`, as the bytes the firm keeps. */
 function received(documents: readonly DocumentUpload[]): ReceivedDocument[] {
-  return documents.map((d) => ({ name: d.name, kind: d.kind, mediaType: d.mediaType, sha256: d.sha256, content: decodeUpload(d) as Buffer }));
+  return documents.map((d) => ({
+    name: d.name,
+    kind: d.kind,
+    mediaType: d.mediaType,
+    sha256: d.sha256,
+    content: decodeUpload(d) as Buffer,
+  }));
 }
 
 /** Keys sorted at every level: two bodies that differ only in key order are the same request. */
@@ -538,7 +678,9 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
       // Keep reading to the end so that the 413 reaches the client instead of a reset.
       if (size <= max) chunks.push(c);
     });
-    req.on('end', () => (size > max ? reject(new BodyTooLarge(`request body larger than ${max} bytes`)) : resolve(Buffer.concat(chunks))));
+    req.on('end', () =>
+      size > max ? reject(new BodyTooLarge(`request body larger than ${max} bytes`)) : resolve(Buffer.concat(chunks)),
+    );
     req.on('error', reject);
   });
 }

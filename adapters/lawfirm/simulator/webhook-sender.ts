@@ -37,7 +37,9 @@ export interface DeliveryAttempt {
 }
 
 /** Simulated delay before each retry: 1 min, 5 min, 30 min, 2 h, 6 h, 12 h, 24 h; then the batch is abandoned (its events stay in the feed). */
-export const WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [60_000, 300_000, 1_800_000, 7_200_000, 21_600_000, 43_200_000, 86_400_000];
+export const WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [
+  60_000, 300_000, 1_800_000, 7_200_000, 21_600_000, 43_200_000, 86_400_000,
+];
 
 /** Seconds an injected stale or future signature is off by: well beyond the default 300 s tolerance. */
 const SKEW_FAULT_SECONDS = 3_600;
@@ -79,7 +81,14 @@ export class WebhookSender {
     const groups = this.faults.outOfOrder ? [...events].reverse().map((e) => [e]) : chunk(events, size);
     groups.push(...chunk(duplicates, size));
     const now = this.clock.now().getTime();
-    for (const group of groups) this.deliveries.push({ id: `dlv_${String(++this.count).padStart(6, '0')}`, events: group, attempts: 0, nextAtMs: now, state: 'pending' });
+    for (const group of groups)
+      this.deliveries.push({
+        id: `dlv_${String(++this.count).padStart(6, '0')}`,
+        events: group,
+        attempts: 0,
+        nextAtMs: now,
+        state: 'pending',
+      });
   }
 
   /** Tries every delivery that is due, one after the other, in the order they were queued. */
@@ -90,7 +99,8 @@ export class WebhookSender {
       made.push(await this.attempt(delivery));
     }
     // Delivered and abandoned batches are only kept in the log.
-    for (let i = this.deliveries.length - 1; i >= 0; i--) if (this.deliveries[i]!.state !== 'pending') this.deliveries.splice(i, 1);
+    for (let i = this.deliveries.length - 1; i >= 0; i--)
+      if (this.deliveries[i]!.state !== 'pending') this.deliveries.splice(i, 1);
     return made;
   }
 
@@ -105,8 +115,14 @@ export class WebhookSender {
   private async attempt(delivery: Delivery): Promise<DeliveryAttempt> {
     const body = JSON.stringify({ events: delivery.events });
     const fault = this.faults.takeSignatureFault();
-    const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'recouvra-lawfirm-simulator/1' };
-    Object.assign(headers, signatureHeaders(this.target.secret, Math.floor(this.signatureClock.now().getTime() / 1000), body, fault));
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'User-Agent': 'recouvra-lawfirm-simulator/1',
+    };
+    Object.assign(
+      headers,
+      signatureHeaders(this.target.secret, Math.floor(this.signatureClock.now().getTime() / 1000), body, fault),
+    );
     delivery.attempts += 1;
     const at = this.clock.now();
     let status: number | undefined;
@@ -135,13 +151,27 @@ export class WebhookSender {
       delivery.nextAtMs = at.getTime() + WEBHOOK_RETRY_DELAYS_MS[delivery.attempts - 1]!;
       outcome = 'retry';
     }
-    const record: DeliveryAttempt = { deliveryId: delivery.id, attempt: delivery.attempts, eventIds: delivery.events.map((e) => e.id), at: at.toISOString(), status, ...(error === undefined ? {} : { error }), signature: fault ?? 'valid', outcome };
+    const record: DeliveryAttempt = {
+      deliveryId: delivery.id,
+      attempt: delivery.attempts,
+      eventIds: delivery.events.map((e) => e.id),
+      at: at.toISOString(),
+      status,
+      ...(error === undefined ? {} : { error }),
+      signature: fault ?? 'valid',
+      outcome,
+    };
     this.log.push(record);
     return record;
   }
 }
 
-function signatureHeaders(secret: string, timestamp: number, body: string, fault: SignatureFault | undefined): Record<string, string> {
+function signatureHeaders(
+  secret: string,
+  timestamp: number,
+  body: string,
+  fault: SignatureFault | undefined,
+): Record<string, string> {
   switch (fault) {
     case undefined:
       return webhookHeaders(secret, timestamp, body);

@@ -17,7 +17,12 @@ export function odooNotFoundPage(csrfToken: string): string {
  * as link and text.
  */
 export function werkzeugRedirectBody(location: string): string {
-  const shown = location.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
+  const shown = location
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&#34;')
+    .replace(/'/g, '&#39;');
   return (
     '<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n' +
     `<p>You should be redirected automatically to the target URL: <a href="${shown}">${shown}</a>. If not, click the link.\n`
@@ -92,7 +97,7 @@ const NOT_FOUND_AFTER_TOKEN = [
   '                                    <h1 class="visually-hidden">Error 404</h1>\n',
   "                                    <h2>We couldn't find the page you're looking for!</h2>\n",
   '                                    <p></p>\n',
-  "                                    <p><b>Don't panic.</b> If you think it's our mistake, please send us a message on <a href=\"/contactus\">this page</a>.</p>\n",
+  '                                    <p><b>Don\'t panic.</b> If you think it\'s our mistake, please send us a message on <a href="/contactus">this page</a>.</p>\n',
   '                                </div>\n',
   '                                <div class="col-lg-12">\n',
   '                                    <div class="s_hr pt32 pb48" data-snippet="s_hr" data-name="Separator">\n',

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoopbackServer } from '../../loopback-server';
-import { decodeMethodCall, encodeFault, encodeMethodResponse, pythonFloatRepr, type OdooFlavour, type XmlRpcValue } from '../xmlrpc';
+import {
+  decodeMethodCall,
+  encodeFault,
+  encodeMethodResponse,
+  pythonFloatRepr,
+  type OdooFlavour,
+  type XmlRpcValue,
+} from '../xmlrpc';
 import { isXmlRpcDouble, xmlDouble, XmlRpcMarshalError, XmlRpcProtocolError } from '../xmlrpc/values';
 import { odooNotFoundPage, werkzeugRedirectBody } from './http-pages';
 import { OdooFault, type OdooDatabase, type OdooValue } from './model';
@@ -42,7 +49,12 @@ export class SimulatorControls {
 
   /** The next `count` requests fail with `status` (e.g. 502, 503) before reaching Odoo. */
   failNext(count: number, status = 503, retryAfter?: string): void {
-    for (let i = 0; i < count; i++) this.failures.push({ status, body: `<html><body><h1>${status}</h1></body></html>`, ...(retryAfter ? { retryAfter } : {}) });
+    for (let i = 0; i < count; i++)
+      this.failures.push({
+        status,
+        body: `<html><body><h1>${status}</h1></body></html>`,
+        ...(retryAfter ? { retryAfter } : {}),
+      });
   }
 
   /** At most `limit` requests per `windowMs`; the rest get 429 with Retry-After. */
@@ -60,7 +72,10 @@ export class OdooSimulator {
   constructor(private readonly options: OdooSimulatorOptions) {
     this.major = Number(options.version.split('.')[0]);
     this.flavour = this.major <= 16 ? '16' : '18';
-    this.http = new LoopbackServer('Odoo simulator', (req, res) => this.handle(req, res), { ...(options.host === undefined ? {} : { host: options.host }), ...(options.port === undefined ? {} : { port: options.port }) });
+    this.http = new LoopbackServer('Odoo simulator', (req, res) => this.handle(req, res), {
+      ...(options.host === undefined ? {} : { host: options.host }),
+      ...(options.port === undefined ? {} : { port: options.port }),
+    });
   }
 
   get database(): string {
@@ -91,20 +106,37 @@ export class OdooSimulator {
         if (this.major <= 18) return sendOdooNotFound(res);
         if (req.method === 'GET') {
           const v = this.options.db.serverVersion();
-          return send(res, 200, 'application/json', JSON.stringify({ version: v.server_version, version_info: v.server_version_info }));
+          return send(
+            res,
+            200,
+            'application/json',
+            JSON.stringify({ version: v.server_version, version_info: v.server_version_info }),
+          );
         }
       }
       if (req.method === 'POST' && (path === '/xmlrpc/2/common' || path === '/xmlrpc/2/object')) {
-        return send(res, 200, 'text/xml; charset=utf-8', await this.xmlRpc(path.endsWith('common') ? 'common' : 'object', body));
+        return send(
+          res,
+          200,
+          'text/xml; charset=utf-8',
+          await this.xmlRpc(path.endsWith('common') ? 'common' : 'object', body),
+        );
       }
       const json2 = /^\/json\/2\/([^/]+)\/([^/]+)$/.exec(path);
-      if (req.method === 'POST' && json2 && this.major >= 19) return this.json2(req, res, decodeURIComponent(json2[1]!), decodeURIComponent(json2[2]!), body);
+      if (req.method === 'POST' && json2 && this.major >= 19)
+        return this.json2(req, res, decodeURIComponent(json2[1]!), decodeURIComponent(json2[2]!), body);
       // v18-32: before 19.0 a JSON-2 call is sent to the login page, with werkzeug's full_path (path, "?",
       // query) as `redirect`. [UNVERIFIED for 16.0 and 17.0.]
-      if (req.method === 'POST' && json2) return sendLoginRedirect(res, `/web/login?redirect=${encodeURIComponent(`${safeDecode(path)}?${query}`)}`);
+      if (req.method === 'POST' && json2)
+        return sendLoginRedirect(res, `/web/login?redirect=${encodeURIComponent(`${safeDecode(path)}?${query}`)}`);
       return send(res, 404, 'text/html; charset=utf-8', NOT_FOUND_HTML);
     } catch (e) {
-      return send(res, 500, 'text/html; charset=utf-8', `<html><body><h1>Internal Server Error</h1><p>${escapeHtml(String(e))}</p></body></html>`);
+      return send(
+        res,
+        500,
+        'text/html; charset=utf-8',
+        `<html><body><h1>Internal Server Error</h1><p>${escapeHtml(String(e))}</p></body></html>`,
+      );
     }
   }
 
@@ -115,14 +147,22 @@ export class OdooSimulator {
       while (rl.hits.length && rl.hits[0]! <= now - rl.windowMs) rl.hits.shift();
       if (rl.hits.length >= rl.limit) {
         const retryAfter = Math.max(1, Math.ceil((rl.hits[0]! + rl.windowMs - now) / 1000));
-        send(res, 429, 'text/html; charset=utf-8', '<html><body><h1>429 Too Many Requests</h1></body></html>', { 'Retry-After': String(retryAfter) });
+        send(res, 429, 'text/html; charset=utf-8', '<html><body><h1>429 Too Many Requests</h1></body></html>', {
+          'Retry-After': String(retryAfter),
+        });
         return true;
       }
       rl.hits.push(now);
     }
     const failure = this.controls.failures.shift();
     if (!failure) return false;
-    send(res, failure.status, 'text/html; charset=utf-8', failure.body, failure.retryAfter ? { 'Retry-After': failure.retryAfter } : {});
+    send(
+      res,
+      failure.status,
+      'text/html; charset=utf-8',
+      failure.body,
+      failure.retryAfter ? { 'Retry-After': failure.retryAfter } : {},
+    );
     return true;
   }
 
@@ -131,19 +171,26 @@ export class OdooSimulator {
     try {
       call = await decodeMethodCall(body);
     } catch (e) {
-      if (e instanceof XmlRpcProtocolError) return encodeFault(1, traceback('xml.parsers.expat.ExpatError', e.message), this.flavour);
+      if (e instanceof XmlRpcProtocolError)
+        return encodeFault(1, traceback('xml.parsers.expat.ExpatError', e.message), this.flavour);
       throw e;
     }
     const p = call.params;
-    this.controls.requests.push({ path: `/xmlrpc/2/${service}`, method: call.method, ...(service === 'object' ? { model: String(p[3]), rpcMethod: String(p[4]) } : {}) });
+    this.controls.requests.push({
+      path: `/xmlrpc/2/${service}`,
+      method: call.method,
+      ...(service === 'object' ? { model: String(p[3]), rpcMethod: String(p[4]) } : {}),
+    });
     try {
       if (service === 'common') return this.respond(this.common(call.method, p));
-      if (call.method !== 'execute_kw' && call.method !== 'execute') return encodeFault(1, traceback('NameError', `Method not available ${call.method}`), this.flavour);
+      if (call.method !== 'execute_kw' && call.method !== 'execute')
+        return encodeFault(1, traceback('NameError', `Method not available ${call.method}`), this.flavour);
       const [db, uid, secret, model, method] = p;
       this.checkDatabase(db);
       const args = call.method === 'execute_kw' ? ((p[5] ?? []) as unknown[]) : p.slice(5);
       const kwargs = call.method === 'execute_kw' ? ((p[6] ?? {}) as Record<string, unknown>) : {};
-      if (typeof uid !== 'number' || typeof secret !== 'string' || !this.options.db.checkCredentials(uid, secret)) return encodeFault(3, 'Access Denied', this.flavour);
+      if (typeof uid !== 'number' || typeof secret !== 'string' || !this.options.db.checkCredentials(uid, secret))
+        return encodeFault(3, 'Access Denied', this.flavour);
       const result = this.options.db.call(String(model), String(method), args, kwargs, { uid }, 'execute_kw');
       return this.respond(this.withDoubles(String(model), String(method), result));
     } catch (e) {
@@ -158,14 +205,26 @@ export class OdooSimulator {
       this.checkDatabase(p[0]);
       return this.options.db.authenticate(String(p[1]), String(p[2]));
     }
-    throw new OdooFault(1, 'builtins.NameError', `Method not available ${method}`, 'not_found', traceback('NameError', `Method not available ${method}`));
+    throw new OdooFault(
+      1,
+      'builtins.NameError',
+      `Method not available ${method}`,
+      'not_found',
+      traceback('NameError', `Method not available ${method}`),
+    );
   }
 
   /** An unknown database fails the way a missing PostgreSQL database does inside Odoo. */
   private checkDatabase(db: unknown): void {
     if (db === this.database) return;
     const message = `connection to server at "127.0.0.1", port 5432 failed: FATAL:  database "${String(db)}" does not exist`;
-    throw new OdooFault(1, 'psycopg2.OperationalError', message, 'application', traceback('psycopg2.OperationalError', message));
+    throw new OdooFault(
+      1,
+      'psycopg2.OperationalError',
+      message,
+      'application',
+      traceback('psycopg2.OperationalError', message),
+    );
   }
 
   /** Python's marshaller refuses None and ints beyond 2^31-1 (erp-apis.md §1.3): both become faults after the work is done. */
@@ -176,7 +235,11 @@ export class OdooSimulator {
       if (!(e instanceof XmlRpcMarshalError)) throw e;
       // v18-47/49: a method that returned None, with the whole traceback a real 18.0 prints.
       if (value === null && this.options.version === '18.0') {
-        return encodeFault(1, `Traceback (most recent call last):\n${MARSHAL_NONE_FRAMES_18}${e.pythonType}: ${e.pythonMessage}\n`, this.flavour);
+        return encodeFault(
+          1,
+          `Traceback (most recent call last):\n${MARSHAL_NONE_FRAMES_18}${e.pythonType}: ${e.pythonMessage}\n`,
+          this.flavour,
+        );
       }
       return encodeFault(1, traceback(e.pythonType, e.pythonMessage), this.flavour);
     }
@@ -185,11 +248,17 @@ export class OdooSimulator {
   /** Odoo sends float and monetary fields as `<double>` even when whole (31750.0, capture v18-03). */
   private withDoubles(model: string, method: string, result: OdooValue): OdooValue | XmlRpcValue {
     if ((method !== 'search_read' && method !== 'read') || !Array.isArray(result)) return result;
-    const floats = new Set(this.options.db.fieldDefs(model).filter((f) => f.type === 'float' || f.type === 'monetary').map((f) => f.name));
+    const floats = new Set(
+      this.options.db
+        .fieldDefs(model)
+        .filter((f) => f.type === 'float' || f.type === 'monetary')
+        .map((f) => f.name),
+    );
     return result.map((record) => {
       if (record === null || typeof record !== 'object' || Array.isArray(record)) return record;
       const out: Record<string, XmlRpcValue> = {};
-      for (const [k, v] of Object.entries(record)) out[k] = floats.has(k) && typeof v === 'number' ? xmlDouble(v) : (v as XmlRpcValue);
+      for (const [k, v] of Object.entries(record))
+        out[k] = floats.has(k) && typeof v === 'number' ? xmlDouble(v) : (v as XmlRpcValue);
       return out;
     }) as XmlRpcValue;
   }
@@ -201,30 +270,48 @@ export class OdooSimulator {
     const uid = auth ? this.options.db.uidForApiKey(auth[1]!.trim()) : false;
     if (uid === false) return sendJson2Error(res, 401, 'werkzeug.exceptions.Unauthorized', 'Invalid apikey');
     const dbHeader = req.headers['x-odoo-database'];
-    if (dbHeader !== undefined && dbHeader !== this.database) return sendJson2Error(res, 404, 'werkzeug.exceptions.NotFound', `database "${String(dbHeader)}" not found`);
+    if (dbHeader !== undefined && dbHeader !== this.database)
+      return sendJson2Error(res, 404, 'werkzeug.exceptions.NotFound', `database "${String(dbHeader)}" not found`);
     let params: Record<string, unknown>;
     try {
       params = body.trim() === '' ? {} : (JSON.parse(body) as Record<string, unknown>);
-      if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new Error('the body must be a JSON object');
+      if (params === null || typeof params !== 'object' || Array.isArray(params))
+        throw new Error('the body must be a JSON object');
     } catch (e) {
       return sendJson2Error(res, 400, 'werkzeug.exceptions.BadRequest', (e as Error).message);
     }
     const { ids, ...kwargs } = params;
     const shape = this.options.db.describeMethod(model, method);
     // json2.py refuses ids for an @api.model method (erp-apis.md §1.4).
-    if (shape?.kind === 'model' && ids !== undefined) return sendJson2Error(res, 422, 'werkzeug.exceptions.UnprocessableEntity', `cannot call ${model}.${method} with ids`);
+    if (shape?.kind === 'model' && ids !== undefined)
+      return sendJson2Error(
+        res,
+        422,
+        'werkzeug.exceptions.UnprocessableEntity',
+        `cannot call ${model}.${method} with ids`,
+      );
     try {
-      const result = this.options.db.call(model, method, shape?.kind === 'records' ? [ids ?? []] : [], kwargs, { uid }, 'json2');
+      const result = this.options.db.call(
+        model,
+        method,
+        shape?.kind === 'records' ? [ids ?? []] : [],
+        kwargs,
+        { uid },
+        'json2',
+      );
       return send(res, 200, 'application/json; charset=utf-8', pythonJson(this.withDoubles(model, method, result)));
     } catch (e) {
       if (!(e instanceof OdooFault)) throw e;
-      const status = { not_found: 404, arguments: 422, access_denied: 401, access: 403, user: 422, application: 500 }[e.kind];
+      const status = { not_found: 404, arguments: 422, access_denied: 401, access: 403, user: 422, application: 500 }[
+        e.kind
+      ];
       return sendJson2Error(res, status, e.exception, e.detail);
     }
   }
 }
 
-const NOT_FOUND_HTML = '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n';
+const NOT_FOUND_HTML =
+  '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n';
 
 function traceback(exception: string, message: string): string {
   return `Traceback (most recent call last):\n  File "/opt/odoo/odoo/addons/base/controllers/rpc.py", line 160, in xmlrpc_2\n    response = self._xmlrpc(service)\n${exception}: ${message}\n`;
@@ -234,7 +321,10 @@ function traceback(exception: string, message: string): string {
 export function pythonJson(value: unknown): string {
   if (isXmlRpcDouble(value)) return pythonFloatRepr(value.value);
   if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
-  if (value !== null && typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`).join(', ')}}`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`)
+      .join(', ')}}`;
   return JSON.stringify(value ?? null);
 }
 
@@ -263,7 +353,12 @@ function sendOdooNotFound(res: ServerResponse): void {
 /** v18-32: werkzeug's redirect, 303 SEE OTHER. */
 function sendLoginRedirect(res: ServerResponse, location: string): void {
   const body = werkzeugRedirectBody(location);
-  res.writeHead(303, 'SEE OTHER', { Server: WERKZEUG, 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Location: location });
+  res.writeHead(303, 'SEE OTHER', {
+    Server: WERKZEUG,
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    Location: location,
+  });
   res.end(body);
 }
 
@@ -279,10 +374,21 @@ function safeDecode(path: string): string {
 }
 
 function sendJson2Error(res: ServerResponse, status: number, name: string, message: string): void {
-  send(res, status, 'application/json; charset=utf-8', JSON.stringify({ name, message, arguments: [message, status], context: {}, debug: '' }));
+  send(
+    res,
+    status,
+    'application/json; charset=utf-8',
+    JSON.stringify({ name, message, arguments: [message, status], context: {}, debug: '' }),
+  );
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...headers });
   res.end(body);
 }

@@ -47,12 +47,26 @@ export async function exchange(
       maxContentLength: limits.maxResponseBytes,
     });
     const retryAfter = (response.headers as Record<string, unknown> | undefined)?.['retry-after'];
-    return { status: response.status, text: String(response.data ?? ''), retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined };
+    return {
+      status: response.status,
+      text: String(response.data ?? ''),
+      retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+    };
   } catch (e) {
     const err = e as { code?: string; message?: string };
     if (err.code === 'ERR_BAD_RESPONSE' && /^maxContentLength size of \d+ exceeded$/.test(err.message ?? '')) {
-      throw responseTooLarge({ what: ctx.what, url: request.url, isWrite: ctx.isWrite, maxResponseBytes: limits.maxResponseBytes, connection: limits.connection });
+      throw responseTooLarge({
+        what: ctx.what,
+        url: request.url,
+        isWrite: ctx.isWrite,
+        maxResponseBytes: limits.maxResponseBytes,
+        connection: limits.connection,
+      });
     }
-    throw classifyNetworkError(err.code, redactString(err.message ?? String(e), ctx.secrets), { what: ctx.what, url: request.url, isWrite: ctx.isWrite });
+    throw classifyNetworkError(err.code, redactString(err.message ?? String(e), ctx.secrets), {
+      what: ctx.what,
+      url: request.url,
+      isWrite: ctx.isWrite,
+    });
   }
 }

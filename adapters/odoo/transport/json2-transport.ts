@@ -53,18 +53,33 @@ export class Json2OdooRpc implements OdooRpc {
     const context = await this.call<{ uid?: unknown } | null>('res.users', 'context_get', {}, { isWrite: false });
     const uid = context?.uid;
     if (typeof uid !== 'number') {
-      throw new AdapterError({ code: 'ODOO_BAD_RESPONSE', kind: 'system', userMessage: `res.users.context_get: ${this.baseUrl} answered a context without a user id`, detail: redactString(JSON.stringify(context) ?? '', [this.options.apiKey]).slice(0, EXCERPT) });
+      throw new AdapterError({
+        code: 'ODOO_BAD_RESPONSE',
+        kind: 'system',
+        userMessage: `res.users.context_get: ${this.baseUrl} answered a context without a user id`,
+        detail: redactString(JSON.stringify(context) ?? '', [this.options.apiKey]).slice(0, EXCERPT),
+      });
     }
     return uid;
   }
 
   // https://www.odoo.com/documentation/19.0/developer/reference/external_api.html
-  async call<T = unknown>(model: string, method: string, named: { ids?: readonly number[] } & Record<string, unknown>, options: OdooCallOptions): Promise<T> {
+  async call<T = unknown>(
+    model: string,
+    method: string,
+    named: { ids?: readonly number[] } & Record<string, unknown>,
+    options: OdooCallOptions,
+  ): Promise<T> {
     const path = `/json/2/${encodeURIComponent(model)}/${encodeURIComponent(method)}`;
     return (await this.request('POST', path, named, { what: `${model}.${method}`, isWrite: options.isWrite })) as T;
   }
 
-  private async request(verb: 'GET' | 'POST', path: string, body: unknown, ctx: { what: string; isWrite: boolean }): Promise<unknown> {
+  private async request(
+    verb: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    ctx: { what: string; isWrite: boolean },
+  ): Promise<unknown> {
     const url = `${this.baseUrl}${path}`;
     const secrets = [this.options.apiKey];
     const { status, text, retryAfter } = await exchange(
@@ -73,13 +88,26 @@ export class Json2OdooRpc implements OdooRpc {
         method: verb,
         url,
         ...(verb === 'POST' ? { data: JSON.stringify(body) } : {}),
-        headers: { Accept: 'application/json', ...(verb === 'POST' ? { 'Content-Type': 'application/json', Authorization: `bearer ${this.options.apiKey}`, 'X-Odoo-Database': this.options.database } : {}) },
+        headers: {
+          Accept: 'application/json',
+          ...(verb === 'POST'
+            ? {
+                'Content-Type': 'application/json',
+                Authorization: `bearer ${this.options.apiKey}`,
+                'X-Odoo-Database': this.options.database,
+              }
+            : {}),
+        },
         timeoutMs: this.options.timeoutMs,
       },
       { ...ctx, secrets },
-      { maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, connection: this.options.connection },
+      {
+        maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+        connection: this.options.connection,
+      },
     );
-    if (status !== 200) throw classifyJson2Error(status, text, { what: ctx.what, url, isWrite: ctx.isWrite, retryAfter, secrets });
+    if (status !== 200)
+      throw classifyJson2Error(status, text, { what: ctx.what, url, isWrite: ctx.isWrite, retryAfter, secrets });
     return parseJson(text, { ...ctx, url, secrets });
   }
 }
@@ -88,7 +116,10 @@ export class Json2OdooRpc implements OdooRpc {
  * JSON.parse, refusing integers a JS number cannot hold exactly: Odoo ids are 64-bit, and a rounded
  * id would silently name another record. Floats (amounts) are left alone.
  */
-export function parseJson(text: string, ctx: { what: string; url: string; isWrite: boolean; secrets: readonly string[] }): unknown {
+export function parseJson(
+  text: string,
+  ctx: { what: string; url: string; isWrite: boolean; secrets: readonly string[] },
+): unknown {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -122,4 +153,3 @@ export function unsafeInteger(json: string): string | undefined {
   }
   return undefined;
 }
-

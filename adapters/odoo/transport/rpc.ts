@@ -29,5 +29,10 @@ export interface OdooRpc {
    * `model.method(**named)`, on the records `ids` when given (record methods such as `write`,
    * `read`, `message_post`), on the model otherwise (`search_read`, `create`, `fields_get`).
    */
-  call<T = unknown>(model: string, method: string, named: { ids?: readonly number[] } & Record<string, unknown>, options: OdooCallOptions): Promise<T>;
+  call<T = unknown>(
+    model: string,
+    method: string,
+    named: { ids?: readonly number[] } & Record<string, unknown>,
+    options: OdooCallOptions,
+  ): Promise<T>;
 }

@@ -6,9 +6,15 @@ import type { OdooServerVersion } from './rpc';
  * `version` / `version_info` (erp-apis.md §1.3, §1.4). On Odoo Online the first element of the
  * info is a string such as "saas~18" and the version "saas~18.4", hence the digit search.
  */
-export function parseServerVersion(version: unknown, info: unknown, ctx: { what: string; url: string }): OdooServerVersion {
+export function parseServerVersion(
+  version: unknown,
+  info: unknown,
+  ctx: { what: string; url: string },
+): OdooServerVersion {
   const first: unknown = Array.isArray(info) ? info[0] : undefined;
-  const digits = /\d+/.exec(typeof first === 'number' || typeof first === 'string' ? String(first) : typeof version === 'string' ? version : '');
+  const digits = /\d+/.exec(
+    typeof first === 'number' || typeof first === 'string' ? String(first) : typeof version === 'string' ? version : '',
+  );
   if (typeof version !== 'string' || !digits) {
     throw new AdapterError({
       code: 'ODOO_BAD_RESPONSE',

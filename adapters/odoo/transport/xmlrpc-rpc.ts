@@ -58,13 +58,19 @@ export class XmlRpcOdooRpc implements OdooRpc {
   async version(): Promise<OdooServerVersion> {
     const answer = await this.transport.call('common', 'version', [], { isWrite: false, what: 'common.version' });
     const struct: XmlRpcStruct = isXmlRpcStruct(answer) ? answer : {};
-    return parseServerVersion(struct['server_version'], struct['server_version_info'], { what: 'common.version', url: this.options.baseUrl });
+    return parseServerVersion(struct['server_version'], struct['server_version_info'], {
+      what: 'common.version',
+      url: this.options.baseUrl,
+    });
   }
 
   // https://www.odoo.com/documentation/18.0/developer/reference/external_api.html#logging-in
   async authenticate(): Promise<number> {
     const { database, login, apiKey } = this.options;
-    const uid = await this.transport.call('common', 'authenticate', [database, login, apiKey, {}], { isWrite: false, what: 'common.authenticate' });
+    const uid = await this.transport.call('common', 'authenticate', [database, login, apiKey, {}], {
+      isWrite: false,
+      what: 'common.authenticate',
+    });
     // Bad credentials are not a fault: authenticate answers False (captures v16-02b / v18-02b).
     if (uid === false) {
       throw new AdapterError({
@@ -75,18 +81,29 @@ export class XmlRpcOdooRpc implements OdooRpc {
       });
     }
     if (typeof uid !== 'number') {
-      throw new AdapterError({ code: 'ODOO_BAD_RESPONSE', kind: 'system', userMessage: `common.authenticate: ${this.options.baseUrl} answered something other than a user id`, detail: `${typeof uid} answer` });
+      throw new AdapterError({
+        code: 'ODOO_BAD_RESPONSE',
+        kind: 'system',
+        userMessage: `common.authenticate: ${this.options.baseUrl} answered something other than a user id`,
+        detail: `${typeof uid} answer`,
+      });
     }
     this.uid = uid;
     return uid;
   }
 
   // https://www.odoo.com/documentation/18.0/developer/reference/external_api.html#calling-methods
-  async call<T = unknown>(model: string, method: string, named: { ids?: readonly number[] } & Record<string, unknown>, options: OdooCallOptions): Promise<T> {
+  async call<T = unknown>(
+    model: string,
+    method: string,
+    named: { ids?: readonly number[] } & Record<string, unknown>,
+    options: OdooCallOptions,
+  ): Promise<T> {
     const uid = this.uid ?? (await this.authenticate());
     const { ids, ...rest } = named;
     const positionalName = POSITIONAL_OVER_XMLRPC[method];
-    const positional = positionalName !== undefined && rest[positionalName] !== undefined ? [rest[positionalName] as XmlRpcValue] : [];
+    const positional =
+      positionalName !== undefined && rest[positionalName] !== undefined ? [rest[positionalName] as XmlRpcValue] : [];
     if (positional.length) delete rest[positionalName!];
     // An absent named argument takes its default, as JSON.stringify gives it on JSON-2.
     const kwargs = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as XmlRpcStruct;
@@ -94,7 +111,10 @@ export class XmlRpcOdooRpc implements OdooRpc {
     const what = `${model}.${method}`;
     try {
       const args: XmlRpcValue[] = [...(ids ? [ids] : []), ...positional];
-      return (await this.transport.call('object', 'execute_kw', [database, uid, apiKey, model, method, args, kwargs], { isWrite: options.isWrite, what })) as T;
+      return (await this.transport.call('object', 'execute_kw', [database, uid, apiKey, model, method, args, kwargs], {
+        isWrite: options.isWrite,
+        what,
+      })) as T;
     } catch (e) {
       // An id beyond 2^31−1 in the request: refused before sending, so nothing ran.
       if (e instanceof AdapterError && e.cause instanceof XmlRpcMarshalError && e.cause.reason === 'overflow') {

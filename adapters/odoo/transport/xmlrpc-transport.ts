@@ -32,18 +32,49 @@ export class XmlRpcTransport {
   }
 
   // https://www.odoo.com/documentation/18.0/developer/reference/external_api.html
-  async call(service: 'common' | 'object', method: string, params: readonly XmlRpcValue[], opts: { isWrite: boolean; what: string }): Promise<XmlRpcValue> {
+  async call(
+    service: 'common' | 'object',
+    method: string,
+    params: readonly XmlRpcValue[],
+    opts: { isWrite: boolean; what: string },
+  ): Promise<XmlRpcValue> {
     const url = `${this.options.baseUrl.replace(/\/+$/, '')}/xmlrpc/2/${service}`;
     let body: string;
     try {
       body = encodeMethodCall(method, params);
     } catch (e) {
-      if (e instanceof XmlRpcMarshalError) throw new AdapterError({ code: 'ODOO_REQUEST_NOT_ENCODABLE', kind: 'system', userMessage: `${opts.what}: ${e.message}`, cause: e });
+      if (e instanceof XmlRpcMarshalError)
+        throw new AdapterError({
+          code: 'ODOO_REQUEST_NOT_ENCODABLE',
+          kind: 'system',
+          userMessage: `${opts.what}: ${e.message}`,
+          cause: e,
+        });
       throw e;
     }
-    const response = await exchange(this.http, { method: 'POST', url, data: body, headers: { 'Content-Type': 'text/xml', Accept: 'text/xml' }, timeoutMs: this.options.timeoutMs }, { what: opts.what, isWrite: opts.isWrite, secrets: this.options.secrets }, { maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, connection: this.options.connection });
+    const response = await exchange(
+      this.http,
+      {
+        method: 'POST',
+        url,
+        data: body,
+        headers: { 'Content-Type': 'text/xml', Accept: 'text/xml' },
+        timeoutMs: this.options.timeoutMs,
+      },
+      { what: opts.what, isWrite: opts.isWrite, secrets: this.options.secrets },
+      {
+        maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+        connection: this.options.connection,
+      },
+    );
     if (response.status !== 200) {
-      throw classifyHttpStatus(response.status, { what: opts.what, url, isWrite: opts.isWrite, retryAfter: response.retryAfter, body: response.text });
+      throw classifyHttpStatus(response.status, {
+        what: opts.what,
+        url,
+        isWrite: opts.isWrite,
+        retryAfter: response.retryAfter,
+        body: response.text,
+      });
     }
     let decoded;
     try {
@@ -61,8 +92,12 @@ export class XmlRpcTransport {
       }
       throw e;
     }
-    if (decoded.kind === 'fault') throw classifyFault(decoded.code, decoded.message, { what: opts.what, isWrite: opts.isWrite, secrets: this.options.secrets });
+    if (decoded.kind === 'fault')
+      throw classifyFault(decoded.code, decoded.message, {
+        what: opts.what,
+        isWrite: opts.isWrite,
+        secrets: this.options.secrets,
+      });
     return decoded.value;
   }
 }
-

@@ -20,8 +20,7 @@ export interface DecodeOptions {
 }
 
 export type DecodedMethodResponse =
-  | { kind: 'result'; value: XmlRpcValue }
-  | { kind: 'fault'; code: number | string; message: string };
+  { kind: 'result'; value: XmlRpcValue } | { kind: 'fault'; code: number | string; message: string };
 
 export interface DecodedMethodCall {
   method: string;
@@ -82,7 +81,11 @@ export async function decodeMethodResponse(xml: string, options: DecodeOptions =
   const root = await d.parse(xml);
   const [body, extra] = d.elements(root, '');
   if (body === undefined) throw d.error('', '<methodResponse> has neither <params> nor <fault>');
-  if (extra !== undefined) throw d.error('', `<methodResponse> holds <${d.tag(body)}> and <${d.tag(extra)}>; expected one <params> or one <fault>`);
+  if (extra !== undefined)
+    throw d.error(
+      '',
+      `<methodResponse> holds <${d.tag(body)}> and <${d.tag(extra)}>; expected one <params> or one <fault>`,
+    );
   const bodyTag = d.tag(body);
   if (bodyTag === 'fault') return d.fault(body);
   if (bodyTag !== 'params') throw d.error('', `<methodResponse> holds <${bodyTag}>; expected <params> or <fault>`);
@@ -139,7 +142,8 @@ class Decoder {
       const detail = cause instanceof Error ? cause.message.replace(/\s*\n\s*/g, ', ') : String(cause);
       throw this.error('', `is not well-formed XML (${detail})`, cause);
     }
-    const entries = typeof result === 'object' && result !== null ? Object.entries(result as Record<string, unknown>) : [];
+    const entries =
+      typeof result === 'object' && result !== null ? Object.entries(result as Record<string, unknown>) : [];
     const [rootName, root] = entries[0] ?? [];
     if (rootName !== `${ELEMENT_PREFIX}${this.document}` || entries.length !== 1) {
       const got = typeof rootName === 'string' ? `<${rootName.slice(ELEMENT_PREFIX.length)}>` : 'nothing';
@@ -167,7 +171,8 @@ class Decoder {
       return [];
     }
     const stray = node[TEXT_KEY];
-    if (typeof stray === 'string' && !XML_WHITESPACE.test(stray)) throw this.error(where, `<${element.tag}> holds stray text ${quote(stray)}`);
+    if (typeof stray === 'string' && !XML_WHITESPACE.test(stray))
+      throw this.error(where, `<${element.tag}> holds stray text ${quote(stray)}`);
     return childrenOf(node);
   }
 
@@ -185,7 +190,8 @@ class Decoder {
   params(node: Element): XmlRpcValue[] {
     return this.elements(node, 'params').map((param, i) => {
       const where = `params[${i}]`;
-      if (this.tag(param) !== 'param') throw this.error('params', `holds <${this.tag(param)}> where <param> ${i + 1} was expected`);
+      if (this.tag(param) !== 'param')
+        throw this.error('params', `holds <${this.tag(param)}> where <param> ${i + 1} was expected`);
       const [value, extra] = this.elements(param, where);
       if (value === undefined || this.tag(value) !== 'value') throw this.error(where, '<param> has no <value>');
       if (extra !== undefined) throw this.error(where, `<param> holds <${this.tag(extra)}> after its <value>`);
@@ -204,8 +210,10 @@ class Decoder {
     const code = fields['faultCode'];
     const message = fields['faultString'];
     // /xmlrpc/2 sends an int, the legacy /xmlrpc/<service> a string (erp-apis.md §1.3 "Fault codes").
-    if (typeof code !== 'number' && typeof code !== 'string') throw this.error('fault.faultCode', 'must be an <int> or a <string>');
-    if (typeof code === 'number' && !Number.isInteger(code)) throw this.error('fault.faultCode', 'is a <double>, not an <int>');
+    if (typeof code !== 'number' && typeof code !== 'string')
+      throw this.error('fault.faultCode', 'must be an <int> or a <string>');
+    if (typeof code === 'number' && !Number.isInteger(code))
+      throw this.error('fault.faultCode', 'is a <double>, not an <int>');
     if (typeof message !== 'string') throw this.error('fault.faultString', 'is not a <string>');
     return { kind: 'fault', code, message };
   }
@@ -216,7 +224,8 @@ class Decoder {
     if (typeof node.node === 'string') return node.node;
     const [typeNode, extra] = childrenOf(node.node);
     if (typeNode === undefined) throw this.error(where, '<value> is empty');
-    if (extra !== undefined) throw this.error(where, `<value> holds <${this.tag(typeNode)}> and <${this.tag(extra)}>; expected one type tag`);
+    if (extra !== undefined)
+      throw this.error(where, `<value> holds <${this.tag(typeNode)}> and <${this.tag(extra)}>; expected one type tag`);
     this.elements(node, where);
     const tag = this.tag(typeNode);
     switch (tag) {
@@ -279,7 +288,8 @@ class Decoder {
     if (data === undefined || this.tag(data) !== 'data') throw this.error(where, '<array> has no <data>');
     if (extra !== undefined) throw this.error(where, `<array> holds <${this.tag(extra)}> after its <data>`);
     return this.elements(data, where).map((item, i) => {
-      if (this.tag(item) !== 'value') throw this.error(where, `<data> holds <${this.tag(item)}> where <value> ${i + 1} was expected`);
+      if (this.tag(item) !== 'value')
+        throw this.error(where, `<data> holds <${this.tag(item)}> where <value> ${i + 1} was expected`);
       return this.value(item, `${where}[${i}]`, depth + 1);
     });
   }
@@ -288,7 +298,8 @@ class Decoder {
     const struct: Record<string, XmlRpcValue> = {};
     this.elements(node, where).forEach((member, i) => {
       const ordinal = `struct member ${i + 1}`;
-      if (this.tag(member) !== 'member') throw this.error(where, `${ordinal} is a <${this.tag(member)}>, not a <member>`);
+      if (this.tag(member) !== 'member')
+        throw this.error(where, `${ordinal} is a <${this.tag(member)}>, not a <member>`);
       let nameNode: Element | undefined;
       let valueNode: Element | undefined;
       for (const part of this.elements(member, where)) {

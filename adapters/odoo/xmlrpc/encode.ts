@@ -61,10 +61,18 @@ export function encodeMethodResponse(value: XmlRpcValue, flavour: OdooFlavour): 
  */
 export function encodeFault(code: number | string, message: string, flavour: OdooFlavour): string {
   if (typeof code !== 'string' && !(typeof code === 'number' && Number.isInteger(code))) {
-    throw new XmlRpcMarshalError('unsupported', `faultCode must be an int or a string, not ${describe(code)}`, 'fault.faultCode');
+    throw new XmlRpcMarshalError(
+      'unsupported',
+      `faultCode must be an int or a string, not ${describe(code)}`,
+      'fault.faultCode',
+    );
   }
   if (typeof message !== 'string') {
-    throw new XmlRpcMarshalError('unsupported', `faultString must be a string, not ${describe(message)}`, 'fault.faultString');
+    throw new XmlRpcMarshalError(
+      'unsupported',
+      `faultString must be a string, not ${describe(message)}`,
+      'fault.faultString',
+    );
   }
   const out: string[] = ['<fault>\n'];
   writeValue({ faultCode: code, faultString: message }, out, 'fault', new Set());

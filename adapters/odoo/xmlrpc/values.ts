@@ -24,14 +24,7 @@
  * every name; Odoo's own structs have field names, never integer-like ones.
  */
 export type XmlRpcValue =
-  | number
-  | bigint
-  | boolean
-  | string
-  | null
-  | XmlRpcDouble
-  | readonly XmlRpcValue[]
-  | XmlRpcStruct;
+  number | bigint | boolean | string | null | XmlRpcDouble | readonly XmlRpcValue[] | XmlRpcStruct;
 
 export interface XmlRpcStruct {
   readonly [member: string]: XmlRpcValue;

@@ -4,14 +4,28 @@
  * text; a character outside Latin-1 becomes "?". Layout: A4, 12 pt, one line every 16 pt.
  */
 export function textPdf(title: string, lines: readonly string[]): Buffer {
-  const content = ['BT', '/F1 12 Tf', '16 TL', '56 786 Td', ...lines.map((l, i) => `${i === 0 ? '' : 'T* '}(${pdfText(l)}) Tj`), 'ET'].join('\n');
+  const content = [
+    'BT',
+    '/F1 12 Tf',
+    '16 TL',
+    '56 786 Td',
+    ...lines.map((l, i) => `${i === 0 ? '' : 'T* '}(${pdfText(l)}) Tj`),
+    'ET',
+  ].join('\n');
   const contentBytes = Buffer.from(content, 'latin1');
   const objects: Buffer[] = [
     Buffer.from('<< /Type /Catalog /Pages 2 0 R >>', 'latin1'),
     Buffer.from('<< /Type /Pages /Kids [3 0 R] /Count 1 >>', 'latin1'),
-    Buffer.from('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>', 'latin1'),
+    Buffer.from(
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
+      'latin1',
+    ),
     Buffer.from('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>', 'latin1'),
-    Buffer.concat([Buffer.from(`<< /Length ${contentBytes.length} >>\nstream\n`, 'latin1'), contentBytes, Buffer.from('\nendstream', 'latin1')]),
+    Buffer.concat([
+      Buffer.from(`<< /Length ${contentBytes.length} >>\nstream\n`, 'latin1'),
+      contentBytes,
+      Buffer.from('\nendstream', 'latin1'),
+    ]),
     Buffer.from(`<< /Title (${pdfText(title)}) >>`, 'latin1'),
   ];
   // The second line's high bytes tell transfer tools that the file is binary (ISO 32000-1 §7.5.2).
@@ -25,7 +39,11 @@ export function textPdf(title: string, lines: readonly string[]): Buffer {
     offset += chunk.length;
   });
   // Each cross-reference entry is exactly 20 bytes, end of line included (§7.5.4).
-  const xref = [`xref\n0 ${objects.length + 1}\n`, '0000000000 65535 f \n', ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`)].join('');
+  const xref = [
+    `xref\n0 ${objects.length + 1}\n`,
+    '0000000000 65535 f \n',
+    ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`),
+  ].join('');
   const trailer = `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Info ${objects.length} 0 R >>\nstartxref\n${offset}\n%%EOF\n`;
   parts.push(Buffer.from(xref + trailer, 'latin1'));
   return Buffer.concat(parts);

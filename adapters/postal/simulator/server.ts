@@ -29,7 +29,12 @@ export interface PostalSimulatorOptions {
   /** Simulated milliseconds per real millisecond; 0 (default) moves only through `clock.advance`. */
   speed?: number;
   /** Delays from acceptance (simulated time). Defaults: printed 4 h, posted 1 day, delivered 3 days, returned 6 days. */
-  timeline?: { printedAfterHours?: number; postedAfterDays?: number; deliveredAfterDays?: number; returnedAfterDays?: number };
+  timeline?: {
+    printedAfterHours?: number;
+    postedAfterDays?: number;
+    deliveredAfterDays?: number;
+    returnedAfterDays?: number;
+  };
   /** Largest PDF accepted (bytes); more gets 413. Default 10 MiB. */
   maxPdfBytes?: number;
 }
@@ -53,7 +58,6 @@ export interface RecipientMatch {
 }
 
 export { SimulatedClock };
-
 
 export class PostalSimulatorControls extends HttpFaultControls {
   readonly outcomes: { match: RecipientMatch; outcome: 'returned' | 'failed'; reason: string }[] = [];
@@ -111,7 +115,10 @@ export class PostalSimulator {
   constructor(private readonly options: PostalSimulatorOptions = {}) {
     this.clock = new SimulatedClock(Date.parse(options.startAt ?? '2026-03-02T09:00:00Z'), options.speed ?? 0);
     this.random = mulberry32(options.seed ?? 1);
-    this.http = new LoopbackServer('postal simulator', (req, res) => this.handle(req, res), { ...(options.host === undefined ? {} : { host: options.host }), ...(options.port === undefined ? {} : { port: options.port }) });
+    this.http = new LoopbackServer('postal simulator', (req, res) => this.handle(req, res), {
+      ...(options.host === undefined ? {} : { host: options.host }),
+      ...(options.port === undefined ? {} : { port: options.port }),
+    });
   }
 
   get url(): string {
@@ -156,10 +163,21 @@ export class PostalSimulator {
     const method = req.method ?? 'GET';
     try {
       const body = await readBody(req, this.maxBodyBytes());
-      this.controls.requests.push({ method, path, idempotencyKey: requestHeader(req, 'idempotency-key'), bytes: Buffer.byteLength(body) });
+      this.controls.requests.push({
+        method,
+        path,
+        idempotencyKey: requestHeader(req, 'idempotency-key'),
+        bytes: Buffer.byteLength(body),
+      });
       if (this.controls.latencyMs > 0) await new Promise((r) => setTimeout(r, this.controls.latencyMs));
       const failure = this.controls.failures.shift();
-      if (failure) return sendJson(res, failure.status, failure.body, failure.retryAfter === undefined ? {} : { 'Retry-After': failure.retryAfter });
+      if (failure)
+        return sendJson(
+          res,
+          failure.status,
+          failure.body,
+          failure.retryAfter === undefined ? {} : { 'Retry-After': failure.retryAfter },
+        );
       const drop = this.controls.dropResponses > 0;
       if (drop) this.controls.dropResponses--;
       const answer = this.route(method, path, req, body);
@@ -169,7 +187,8 @@ export class PostalSimulator {
       }
       return sendJson(res, answer.status, answer.body);
     } catch (e) {
-      if (e instanceof BodyTooLarge) return sendJson(res, 413, errorBody('document_too_large', e.message), { Connection: 'close' });
+      if (e instanceof BodyTooLarge)
+        return sendJson(res, 413, errorBody('document_too_large', e.message), { Connection: 'close' });
       return sendJson(res, 500, errorBody('internal_error', String(e)));
     }
   }
@@ -182,49 +201,80 @@ export class PostalSimulator {
   private route(method: string, path: string, req: IncomingMessage, body: string): Answer {
     const account = bearerToken(req);
     const one = /^\/v1\/letters\/([^/]+)(\/proof)?$/.exec(path);
-    if (path !== '/v1/letters' && !one) return { status: 404, body: errorBody('not_found', `no route ${method} ${path}`) };
-    if (account === undefined || !this.apiKeys.includes(account)) return { status: 401, body: errorBody('unauthorized', 'missing or unknown API key') };
+    if (path !== '/v1/letters' && !one)
+      return { status: 404, body: errorBody('not_found', `no route ${method} ${path}`) };
+    if (account === undefined || !this.apiKeys.includes(account))
+      return { status: 401, body: errorBody('unauthorized', 'missing or unknown API key') };
     if (path === '/v1/letters' && method === 'POST') return this.create(account, req, body);
     if (one && method === 'GET') {
       const letter = this.letters.get(decodeURIComponent(one[1]!));
-      if (!letter || letter.account !== account) return { status: 404, body: errorBody('letter_not_found', `no letter ${one[1]!}`) };
+      if (!letter || letter.account !== account)
+        return { status: 404, body: errorBody('letter_not_found', `no letter ${one[1]!}`) };
       return one[2] ? this.proof(letter) : { status: 200, body: JSON.stringify(this.view(letter)) };
     }
     return { status: 405, body: errorBody('method_not_allowed', `${method} is not allowed on ${path}`) };
   }
 
   private create(account: string, req: IncomingMessage, raw: string): Answer {
-    if (!/^application\/json\b/i.test(requestHeader(req, 'content-type') ?? '')) return { status: 415, body: errorBody('unsupported_media_type', 'send application/json') };
+    if (!/^application\/json\b/i.test(requestHeader(req, 'content-type') ?? ''))
+      return { status: 415, body: errorBody('unsupported_media_type', 'send application/json') };
     const key = requestHeader(req, 'idempotency-key');
-    if (key === undefined || !/^[\x21-\x7e]{1,255}$/.test(key)) return { status: 400, body: errorBody('idempotency_key_required', 'Idempotency-Key must be 1 to 255 printable ASCII characters') };
+    if (key === undefined || !/^[\x21-\x7e]{1,255}$/.test(key))
+      return {
+        status: 400,
+        body: errorBody('idempotency_key_required', 'Idempotency-Key must be 1 to 255 printable ASCII characters'),
+      };
     let input: Record<string, unknown>;
     try {
       const parsed: unknown = JSON.parse(raw);
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('the body must be a JSON object');
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+        throw new Error('the body must be a JSON object');
       input = parsed as Record<string, unknown>;
     } catch (e) {
       return { status: 400, body: errorBody('invalid_request', (e as Error).message) };
     }
     const { kind, recipient, sender, pdf } = input;
-    if (kind !== 'letter' && kind !== 'registered_letter') return { status: 400, body: errorBody('invalid_request', '"kind" must be "letter" or "registered_letter"') };
+    if (kind !== 'letter' && kind !== 'registered_letter')
+      return { status: 400, body: errorBody('invalid_request', '"kind" must be "letter" or "registered_letter"') };
     const addressIssues: { field: string; message: string }[] = [];
-    for (const [role, value] of [['recipient', recipient], ['sender', sender]] as const) {
-      if (!isAddress(value)) addressIssues.push({ field: role, message: `${role} must be {name, addressLines[], postalCode, city, country}` });
-      else addressIssues.push(...addressProblems(value, role).map((message) => ({ field: message.split(/[ :]/)[0]!, message })));
+    for (const [role, value] of [
+      ['recipient', recipient],
+      ['sender', sender],
+    ] as const) {
+      if (!isAddress(value))
+        addressIssues.push({
+          field: role,
+          message: `${role} must be {name, addressLines[], postalCode, city, country}`,
+        });
+      else
+        addressIssues.push(
+          ...addressProblems(value, role).map((message) => ({ field: message.split(/[ :]/)[0]!, message })),
+        );
     }
-    if (addressIssues.length > 0) return { status: 400, body: errorBody('invalid_address', 'the address cannot be posted', addressIssues) };
-    if (typeof pdf !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(pdf)) return { status: 400, body: errorBody('invalid_document', '"pdf" must be the PDF in base64') };
+    if (addressIssues.length > 0)
+      return { status: 400, body: errorBody('invalid_address', 'the address cannot be posted', addressIssues) };
+    if (typeof pdf !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(pdf))
+      return { status: 400, body: errorBody('invalid_document', '"pdf" must be the PDF in base64') };
     const document = Buffer.from(pdf, 'base64');
     const max = this.options.maxPdfBytes ?? DEFAULT_MAX_PDF_BYTES;
-    if (document.length > max) return { status: 413, body: errorBody('document_too_large', `the PDF has ${document.length} bytes; at most ${max}`) };
+    if (document.length > max)
+      return {
+        status: 413,
+        body: errorBody('document_too_large', `the PDF has ${document.length} bytes; at most ${max}`),
+      };
     const documentIssues = pdfProblems(document, max);
-    if (documentIssues.length > 0) return { status: 400, body: errorBody('invalid_document', documentIssues.join('; ')) };
+    if (documentIssues.length > 0)
+      return { status: 400, body: errorBody('invalid_document', documentIssues.join('; ')) };
 
     const fingerprint = createHash('sha256').update(canonicalJson(input)).digest('hex');
     const scoped = `${account}\u0000${key}`;
     const earlier = this.byKey.get(scoped);
     if (earlier) {
-      if (earlier.fingerprint !== fingerprint) return { status: 409, body: errorBody('idempotency_conflict', `Idempotency-Key "${key}" was used for a different request`) };
+      if (earlier.fingerprint !== fingerprint)
+        return {
+          status: 409,
+          body: errorBody('idempotency_conflict', `Idempotency-Key "${key}" was used for a different request`),
+        };
       return { status: 201, body: earlier.createdResponse, headers: { 'Idempotent-Replayed': 'true' } };
     }
     const letter: StoredLetter = {
@@ -266,12 +316,30 @@ export class PostalSimulator {
     const at = (ms: number) => l.acceptedAtMs + ms;
     const outcome = l.outcome;
     const life: Event[] = [{ atMs: l.acceptedAtMs, status: 'accepted', detail: 'Courrier accepté' }];
-    if (outcome?.outcome === 'failed') life.push({ atMs: at((t.printedAfterHours ?? 4) * HOUR), status: 'failed', detail: outcome.reason });
+    if (outcome?.outcome === 'failed')
+      life.push({ atMs: at((t.printedAfterHours ?? 4) * HOUR), status: 'failed', detail: outcome.reason });
     else {
-      life.push({ atMs: at((t.printedAfterHours ?? 4) * HOUR), status: 'printed', detail: 'Courrier imprimé et mis sous pli' });
-      life.push({ atMs: at((t.postedAfterDays ?? 1) * DAY), status: 'posted', detail: l.kind === 'registered_letter' ? `Lettre recommandée ${l.trackingNumber ?? ''} déposée à La Poste` : 'Pli déposé à La Poste' });
-      if (outcome?.outcome === 'returned') life.push({ atMs: at((t.returnedAfterDays ?? 6) * DAY), status: 'returned', detail: outcome.reason });
-      else if (l.kind === 'registered_letter') life.push({ atMs: at((t.deliveredAfterDays ?? 3) * DAY), status: 'delivered', detail: 'Pli distribué contre signature' });
+      life.push({
+        atMs: at((t.printedAfterHours ?? 4) * HOUR),
+        status: 'printed',
+        detail: 'Courrier imprimé et mis sous pli',
+      });
+      life.push({
+        atMs: at((t.postedAfterDays ?? 1) * DAY),
+        status: 'posted',
+        detail:
+          l.kind === 'registered_letter'
+            ? `Lettre recommandée ${l.trackingNumber ?? ''} déposée à La Poste`
+            : 'Pli déposé à La Poste',
+      });
+      if (outcome?.outcome === 'returned')
+        life.push({ atMs: at((t.returnedAfterDays ?? 6) * DAY), status: 'returned', detail: outcome.reason });
+      else if (l.kind === 'registered_letter')
+        life.push({
+          atMs: at((t.deliveredAfterDays ?? 3) * DAY),
+          status: 'delivered',
+          detail: 'Pli distribué contre signature',
+        });
     }
     return life.filter((e) => e.atMs <= now);
   }
@@ -297,11 +365,17 @@ export class PostalSimulator {
       ...(delivered ? ['Signature du destinataire : (signature simulée)'] : []),
       'Document du simulateur postal : sans valeur probante.',
     ]);
-    return { status: 200, body: JSON.stringify({ kind, at: day, contentType: 'application/pdf', pdf: pdf.toString('base64') }) };
+    return {
+      status: 200,
+      body: JSON.stringify({ kind, at: day, contentType: 'application/pdf', pdf: pdf.toString('base64') }),
+    };
   }
 
   private nextId(): string {
-    return `ltr_${createHash('sha256').update(`${this.options.seed ?? 1}:${this.letters.size + 1}`).digest('hex').slice(0, 20)}`;
+    return `ltr_${createHash('sha256')
+      .update(`${this.options.seed ?? 1}:${this.letters.size + 1}`)
+      .digest('hex')
+      .slice(0, 20)}`;
   }
 
   /**
@@ -325,12 +399,22 @@ interface Answer {
 function isAddress(v: unknown): v is PostalAddress {
   if (v === null || typeof v !== 'object') return false;
   const a = v as Record<string, unknown>;
-  return typeof a.name === 'string' && Array.isArray(a.addressLines) && a.addressLines.every((l) => typeof l === 'string') && typeof a.postalCode === 'string' && typeof a.city === 'string' && typeof a.country === 'string';
+  return (
+    typeof a.name === 'string' &&
+    Array.isArray(a.addressLines) &&
+    a.addressLines.every((l) => typeof l === 'string') &&
+    typeof a.postalCode === 'string' &&
+    typeof a.city === 'string' &&
+    typeof a.country === 'string'
+  );
 }
 
 function matches(match: RecipientMatch, recipient: PostalAddress): boolean {
   const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
-  return (match.name === undefined || norm(match.name) === norm(recipient.name)) && (match.postalCode === undefined || norm(match.postalCode) === norm(recipient.postalCode));
+  return (
+    (match.name === undefined || norm(match.name) === norm(recipient.name)) &&
+    (match.postalCode === undefined || norm(match.postalCode) === norm(recipient.postalCode))
+  );
 }
 
 /** A small seeded generator (mulberry32): the same seed gives the same tracking numbers. */
@@ -376,7 +460,11 @@ function readBody(req: IncomingMessage, max: number): Promise<string> {
         chunks.length = 0;
       } else if (!refused) chunks.push(c);
     });
-    req.on('end', () => (refused ? reject(new BodyTooLarge(`request body larger than ${max} bytes`)) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.on('end', () =>
+      refused
+        ? reject(new BodyTooLarge(`request body larger than ${max} bytes`))
+        : resolve(Buffer.concat(chunks).toString('utf8')),
+    );
     req.on('error', reject);
   });
 }

@@ -49,7 +49,6 @@ export interface SimulatedSms {
 
 export { SimulatedClock };
 
-
 export class SmsSimulatorControls extends HttpFaultControls {
   /** Numbers whose messages, accepted from now on, end `failed` instead of `delivered`, with the provider's reason. */
   readonly undeliverable = new Map<string, { code: string; message: string }>();
@@ -86,7 +85,10 @@ export class SmsSimulator {
 
   constructor(private readonly options: SmsSimulatorOptions = {}) {
     this.clock = new SimulatedClock(Date.parse(options.startAt ?? '2026-03-02T09:00:00Z'), options.speed ?? 0);
-    this.http = new LoopbackServer('SMS simulator', (req, res) => this.handle(req, res), { ...(options.host === undefined ? {} : { host: options.host }), ...(options.port === undefined ? {} : { port: options.port }) });
+    this.http = new LoopbackServer('SMS simulator', (req, res) => this.handle(req, res), {
+      ...(options.host === undefined ? {} : { host: options.host }),
+      ...(options.port === undefined ? {} : { port: options.port }),
+    });
   }
 
   get url(): string {
@@ -135,7 +137,13 @@ export class SmsSimulator {
       this.controls.requests.push({ method, path, idempotencyKey: key, body });
       if (this.controls.latencyMs > 0) await new Promise((r) => setTimeout(r, this.controls.latencyMs));
       const failure = this.controls.failures.shift();
-      if (failure) return sendJson(res, failure.status, failure.body, failure.retryAfter === undefined ? {} : { 'Retry-After': failure.retryAfter });
+      if (failure)
+        return sendJson(
+          res,
+          failure.status,
+          failure.body,
+          failure.retryAfter === undefined ? {} : { 'Retry-After': failure.retryAfter },
+        );
       const drop = this.controls.dropResponses > 0;
       if (drop) this.controls.dropResponses--;
       const answer = this.route(method, path, req, body);
@@ -145,7 +153,8 @@ export class SmsSimulator {
       }
       return sendJson(res, answer.status, answer.body, answer.headers);
     } catch (e) {
-      if (e instanceof BodyTooLarge) return sendJson(res, 413, errorBody('request_too_large', e.message), { Connection: 'close' });
+      if (e instanceof BodyTooLarge)
+        return sendJson(res, 413, errorBody('request_too_large', e.message), { Connection: 'close' });
       return sendJson(res, 500, errorBody('internal_error', String(e)));
     }
   }
@@ -153,43 +162,79 @@ export class SmsSimulator {
   private route(method: string, path: string, req: IncomingMessage, body: string): Answer {
     const account = bearerToken(req);
     const one = /^\/v1\/messages\/([^/]+)$/.exec(path);
-    if (path !== '/v1/messages' && !one) return { status: 404, body: errorBody('not_found', `no route ${method} ${path}`) };
-    if (account === undefined || !this.apiKeys.includes(account)) return { status: 401, body: errorBody('unauthorized', 'missing or unknown API key') };
+    if (path !== '/v1/messages' && !one)
+      return { status: 404, body: errorBody('not_found', `no route ${method} ${path}`) };
+    if (account === undefined || !this.apiKeys.includes(account))
+      return { status: 401, body: errorBody('unauthorized', 'missing or unknown API key') };
     if (path === '/v1/messages' && method === 'POST') return this.create(account, req, body);
     if (one && method === 'GET') return this.read(account, decodeURIComponent(one[1]!));
     return { status: 405, body: errorBody('method_not_allowed', `${method} is not allowed on ${path}`) };
   }
 
   private create(account: string, req: IncomingMessage, raw: string): Answer {
-    if (!/^application\/json\b/i.test(requestHeader(req, 'content-type') ?? '')) return { status: 415, body: errorBody('unsupported_media_type', 'send application/json') };
+    if (!/^application\/json\b/i.test(requestHeader(req, 'content-type') ?? ''))
+      return { status: 415, body: errorBody('unsupported_media_type', 'send application/json') };
     const key = requestHeader(req, 'idempotency-key');
-    if (key === undefined || !/^[\x21-\x7e]{1,255}$/.test(key)) return { status: 400, body: errorBody('idempotency_key_required', 'Idempotency-Key must be 1 to 255 printable ASCII characters') };
+    if (key === undefined || !/^[\x21-\x7e]{1,255}$/.test(key))
+      return {
+        status: 400,
+        body: errorBody('idempotency_key_required', 'Idempotency-Key must be 1 to 255 printable ASCII characters'),
+      };
     let input: Record<string, unknown>;
     try {
       const parsed: unknown = JSON.parse(raw);
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('the body must be a JSON object');
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+        throw new Error('the body must be a JSON object');
       input = parsed as Record<string, unknown>;
     } catch (e) {
       return { status: 400, body: errorBody('invalid_request', (e as Error).message) };
     }
     const { to, from, text } = input;
-    if (typeof to !== 'string' || !isE164(to)) return { status: 400, body: errorBody('invalid_number', `"to" must be an E.164 number, got ${JSON.stringify(to)}`, 'to') };
+    if (typeof to !== 'string' || !isE164(to))
+      return {
+        status: 400,
+        body: errorBody('invalid_number', `"to" must be an E.164 number, got ${JSON.stringify(to)}`, 'to'),
+      };
     const senderProblem = typeof from === 'string' ? senderIdProblem(from) : '"from" is required';
-    if (senderProblem || typeof from !== 'string') return { status: 400, body: errorBody('invalid_sender', senderProblem ?? '"from" is required', 'from') };
-    if (this.options.allowedSenders && !this.options.allowedSenders.includes(from)) return { status: 403, body: errorBody('sender_not_allowed', `sender "${from}" is not registered for this account`, 'from') };
-    if (typeof text !== 'string' || text.length === 0) return { status: 400, body: errorBody('invalid_request', '"text" must be a non-empty string', 'text') };
+    if (senderProblem || typeof from !== 'string')
+      return { status: 400, body: errorBody('invalid_sender', senderProblem ?? '"from" is required', 'from') };
+    if (this.options.allowedSenders && !this.options.allowedSenders.includes(from))
+      return {
+        status: 403,
+        body: errorBody('sender_not_allowed', `sender "${from}" is not registered for this account`, 'from'),
+      };
+    if (typeof text !== 'string' || text.length === 0)
+      return { status: 400, body: errorBody('invalid_request', '"text" must be a non-empty string', 'text') };
     const seg = segmentSms(text);
-    if (seg.segments > (this.options.maxSegments ?? 10)) return { status: 400, body: errorBody('text_too_long', `the text needs ${seg.segments} parts`, 'text') };
+    if (seg.segments > (this.options.maxSegments ?? 10))
+      return { status: 400, body: errorBody('text_too_long', `the text needs ${seg.segments} parts`, 'text') };
 
     const fingerprint = createHash('sha256').update(canonicalJson(input)).digest('hex');
     const scoped = `${account}\u0000${key}`;
     const earlier = this.byKey.get(scoped);
     if (earlier) {
-      if (earlier.fingerprint !== fingerprint) return { status: 409, body: errorBody('idempotency_conflict', `Idempotency-Key "${key}" was used for a different request`) };
+      if (earlier.fingerprint !== fingerprint)
+        return {
+          status: 409,
+          body: errorBody('idempotency_conflict', `Idempotency-Key "${key}" was used for a different request`),
+        };
       return { status: 201, body: earlier.createdResponse, headers: { 'Idempotent-Replayed': 'true' } };
     }
     const now = this.clock.now().getTime();
-    const message: StoredMessage = { id: this.nextId(), account, idempotencyKey: key, fingerprint, to, from, text, segments: seg.segments, encoding: seg.encoding, acceptedAtMs: now, failure: this.controls.undeliverable.get(to), createdResponse: '' };
+    const message: StoredMessage = {
+      id: this.nextId(),
+      account,
+      idempotencyKey: key,
+      fingerprint,
+      to,
+      from,
+      text,
+      segments: seg.segments,
+      encoding: seg.encoding,
+      acceptedAtMs: now,
+      failure: this.controls.undeliverable.get(to),
+      createdResponse: '',
+    };
     // The answer describes the message as it was accepted, however fast the simulated clock runs.
     message.createdResponse = JSON.stringify(this.view(message, now));
     this.messages.set(message.id, message);
@@ -199,7 +244,8 @@ export class SmsSimulator {
 
   private read(account: string, id: string): Answer {
     const message = this.messages.get(id);
-    if (!message || message.account !== account) return { status: 404, body: errorBody('message_not_found', `no message ${id}`) };
+    if (!message || message.account !== account)
+      return { status: 404, body: errorBody('message_not_found', `no message ${id}`) };
     return { status: 200, body: JSON.stringify(this.view(message)) };
   }
 
@@ -218,7 +264,10 @@ export class SmsSimulator {
     };
   }
 
-  private progress(m: StoredMessage, now: number): { status: SimulatedSms['status']; atMs: number; error?: { code: string; message: string } } {
+  private progress(
+    m: StoredMessage,
+    now: number,
+  ): { status: SimulatedSms['status']; atMs: number; error?: { code: string; message: string } } {
     const sentAt = m.acceptedAtMs + (this.options.sentAfterMs ?? 1_000);
     const doneAt = m.acceptedAtMs + (this.options.deliveredAfterMs ?? 5_000);
     if (now >= doneAt) {
@@ -230,7 +279,10 @@ export class SmsSimulator {
 
   private nextId(): string {
     const n = this.messages.size + 1;
-    return `msg_${createHash('sha256').update(`${this.options.seed ?? 1}:${n}`).digest('hex').slice(0, 20)}`;
+    return `msg_${createHash('sha256')
+      .update(`${this.options.seed ?? 1}:${n}`)
+      .digest('hex')
+      .slice(0, 20)}`;
   }
 }
 
@@ -269,7 +321,11 @@ function readBody(req: IncomingMessage): Promise<string> {
       // Keep reading to the end so that the 413 reaches the client instead of a reset.
       if (size <= MAX_BODY) chunks.push(c);
     });
-    req.on('end', () => (size > MAX_BODY ? reject(new BodyTooLarge(`request body larger than ${MAX_BODY} bytes`)) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.on('end', () =>
+      size > MAX_BODY
+        ? reject(new BodyTooLarge(`request body larger than ${MAX_BODY} bytes`))
+        : resolve(Buffer.concat(chunks).toString('utf8')),
+    );
     req.on('error', reject);
   });
 }

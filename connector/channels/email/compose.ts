@@ -29,13 +29,26 @@ export function composeEmail(template: string, input: unknown, formalNoticePdf?:
   const attachments: EmailAttachment[] = [];
   if (rendered.template === 'formal-notice') {
     if (!formalNoticePdf) problems.push('formalNoticePdf: a formal notice e-mail must carry the letter as a PDF');
-    else if (!formalNoticePdf.subarray(0, PDF_MAGIC.length).equals(PDF_MAGIC)) problems.push('formalNoticePdf: the attachment is not a PDF');
+    else if (!formalNoticePdf.subarray(0, PDF_MAGIC.length).equals(PDF_MAGIC))
+      problems.push('formalNoticePdf: the attachment is not a PDF');
     else {
-      attachments.push({ filename: safeFileName(wordingFor(rendered.language).notice.fileName(rendered.caseRef)), content: formalNoticePdf, contentType: 'application/pdf' });
+      attachments.push({
+        filename: safeFileName(wordingFor(rendered.language).notice.fileName(rendered.caseRef)),
+        content: formalNoticePdf,
+        contentType: 'application/pdf',
+      });
     }
   } else if (formalNoticePdf) {
     problems.push(`formalNoticePdf: only the formal-notice e-mail carries the letter, not ${rendered.template}`);
   }
   if (problems.length > 0) throw new DocumentInputError(`the ${template} e-mail`, problems);
-  return { template: rendered.template, language: rendered.language, to, subject: rendered.subject, text: rendered.text, html: rendered.html, attachments };
+  return {
+    template: rendered.template,
+    language: rendered.language,
+    to,
+    subject: rendered.subject,
+    text: rendered.text,
+    html: rendered.html,
+    attachments,
+  };
 }

@@ -7,7 +7,8 @@ import { z } from 'zod';
  * of every log line).
  */
 
-const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 const timeoutMs = (what: string, dflt: number) =>
   z
@@ -49,7 +50,10 @@ export const EmailChannelConfigSchema = z.strictObject({
   /** Where replies go (the collection team's mailbox); default: the from address. */
   replyTo: z.email({ error: 'replyTo must be an e-mail address' }).optional(),
   /** Right-hand side of the Message-ID; default: the domain of from.address. */
-  messageIdDomain: z.string().regex(HOSTNAME, { error: 'messageIdDomain must be a domain name such as example.com' }).optional(),
+  messageIdDomain: z
+    .string()
+    .regex(HOSTNAME, { error: 'messageIdDomain must be a domain name such as example.com' })
+    .optional(),
   /** How long to wait for the TCP (and TLS) connection, in ms. Default 10000. */
   connectionTimeoutMs: timeoutMs('connectionTimeoutMs', 10_000),
   /** How long to wait for the server's greeting once connected, in ms. Default 30000. */

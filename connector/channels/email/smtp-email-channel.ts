@@ -54,7 +54,11 @@ export function createSmtpEmailChannel(rawConfig: EmailChannelConfig | EmailChan
   return {
     async send(message: EmailMessage): Promise<EmailSendResult> {
       if (message.to.length === 0) {
-        throw new AdapterError({ code: 'EMAIL_NO_RECIPIENT', kind: 'system', userMessage: 'the message has no recipient: the debtor has no e-mail address' });
+        throw new AdapterError({
+          code: 'EMAIL_NO_RECIPIENT',
+          kind: 'system',
+          userMessage: 'the message has no recipient: the debtor has no e-mail address',
+        });
       }
       const messageId = messageIdFor(message.idempotencyKey, domain);
       try {
@@ -66,7 +70,11 @@ export function createSmtpEmailChannel(rawConfig: EmailChannelConfig | EmailChan
           subject: message.subject,
           text: message.text,
           html: message.html,
-          attachments: message.attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
+          attachments: message.attachments.map((a) => ({
+            filename: a.filename,
+            content: a.content,
+            contentType: a.contentType,
+          })),
           messageId,
           headers: { [KEY_HEADER]: keyHash(message.idempotencyKey) },
         });

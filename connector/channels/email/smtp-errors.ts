@@ -74,7 +74,8 @@ function domains(addresses: readonly string[]): string {
 }
 
 export function classifySmtpError(error: unknown, ctx: SmtpErrorContext): AdapterError {
-  const e: SmtpFailure = typeof error === 'object' && error !== null ? (error as SmtpFailure) : { message: String(error) };
+  const e: SmtpFailure =
+    typeof error === 'object' && error !== null ? (error as SmtpFailure) : { message: String(error) };
   const code = str(e.code);
   const originalCode = str(e.originalCode);
   const command = str(e.command) ?? '';
@@ -82,13 +83,20 @@ export function classifySmtpError(error: unknown, ctx: SmtpErrorContext): Adapte
   const rejected = Array.isArray(e.rejected) ? e.rejected.filter((r): r is string => typeof r === 'string') : [];
   const said = str(e.response) ? scrub(String(e.response), ctx) : undefined;
   const detail = scrub(
-    [`smtp ${ctx.host}`, command && `command ${command}`, code && `code ${code}`, originalCode && `(${originalCode})`, said ? `reply "${said}"` : str(e.message)]
+    [
+      `smtp ${ctx.host}`,
+      command && `command ${command}`,
+      code && `code ${code}`,
+      originalCode && `(${originalCode})`,
+      said ? `reply "${said}"` : str(e.message),
+    ]
       .filter(Boolean)
       .join(' '),
     ctx,
   );
   const serverSaid = said ? ` (server said: ${said})` : '';
-  const make = (init: { code: string; kind: 'config' | 'transient' | 'system'; userMessage: string }) => new AdapterError({ ...init, detail });
+  const make = (init: { code: string; kind: 'config' | 'transient' | 'system'; userMessage: string }) =>
+    new AdapterError({ ...init, detail });
   const recipientDomains = domains(rejected.length > 0 ? rejected : ctx.recipients);
   const isAuth = code === 'EAUTH' || code === 'ENOAUTH' || command.startsWith('AUTH');
 
@@ -109,7 +117,12 @@ export function classifySmtpError(error: unknown, ctx: SmtpErrorContext): Adapte
         `check the e-mail channel's auth.user and the password in its environment variable`,
     });
   }
-  if (code === 'ETLS' || command === 'STARTTLS' || code === 'EREQUIRETLS' || (originalCode !== undefined && TLS_CERT_CODES.has(originalCode))) {
+  if (
+    code === 'ETLS' ||
+    command === 'STARTTLS' ||
+    code === 'EREQUIRETLS' ||
+    (originalCode !== undefined && TLS_CERT_CODES.has(originalCode))
+  ) {
     return make({
       code: 'EMAIL_TLS',
       kind: 'config',
@@ -145,10 +158,18 @@ export function classifySmtpError(error: unknown, ctx: SmtpErrorContext): Adapte
     });
   }
   if (code === 'EDNS' && originalCode === 'ENOTFOUND') {
-    return make({ code: 'EMAIL_HOST_NOT_FOUND', kind: 'config', userMessage: `the mail server host "${ctx.host}" does not exist: check the e-mail channel's host` });
+    return make({
+      code: 'EMAIL_HOST_NOT_FOUND',
+      kind: 'config',
+      userMessage: `the mail server host "${ctx.host}" does not exist: check the e-mail channel's host`,
+    });
   }
   if (code === 'ETIMEDOUT') {
-    return make({ code: 'EMAIL_TIMEOUT', kind: 'transient', userMessage: `the mail server ${ctx.host} did not answer in time; the message will be tried again` });
+    return make({
+      code: 'EMAIL_TIMEOUT',
+      kind: 'transient',
+      userMessage: `the mail server ${ctx.host} did not answer in time; the message will be tried again`,
+    });
   }
   if (code === 'ECONNECTION' || code === 'ESOCKET' || code === 'EDNS') {
     return make({

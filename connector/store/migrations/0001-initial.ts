@@ -86,7 +86,11 @@ export function initialMigration(driver: Store['driver']): Migration {
         .addCheckConstraint('receivables_due_not_before_issue', sql`due_date >= issue_date`)
         .execute();
       // Serves listReceivablesOfCase and the snapshot stream's ORDER BY without a sort.
-      await db.schema.createIndex('receivables_by_case_due').on('receivables').columns(['case_id', 'due_date', 'id']).execute();
+      await db.schema
+        .createIndex('receivables_by_case_due')
+        .on('receivables')
+        .columns(['case_id', 'due_date', 'id'])
+        .execute();
 
       await db.schema
         .createTable('payments')
@@ -111,10 +115,16 @@ export function initialMigration(driver: Store['driver']): Migration {
         .addColumn('receivable_id', key, (c) => c.notNull())
         .addColumn('amount', money, (c) => c.notNull())
         .addPrimaryKeyConstraint('payment_allocations_pk', ['payment_id', 'position'])
-        .addForeignKeyConstraint('payment_allocations_payment_fk', ['payment_id'], 'payments', ['id'], (fk) => fk.onDelete('cascade'))
+        .addForeignKeyConstraint('payment_allocations_payment_fk', ['payment_id'], 'payments', ['id'], (fk) =>
+          fk.onDelete('cascade'),
+        )
         .addCheckConstraint('payment_allocations_amount_positive', sql`amount > 0`)
         .execute();
-      await db.schema.createIndex('payment_allocations_by_receivable').on('payment_allocations').columns(['receivable_id', 'payment_id']).execute();
+      await db.schema
+        .createIndex('payment_allocations_by_receivable')
+        .on('payment_allocations')
+        .columns(['receivable_id', 'payment_id'])
+        .execute();
 
       await db.schema
         .createTable('case_journal')
@@ -148,7 +158,11 @@ export function initialMigration(driver: Store['driver']): Migration {
         .addForeignKeyConstraint('decisions_case_fk', ['case_id'], 'cases', ['id'])
         .addCheckConstraint('decisions_requires_approval_flag', sql`requires_approval in (0, 1)`)
         .execute();
-      await db.schema.createIndex('decisions_by_case').on('decisions').columns(['case_id', 'decided_at', 'id']).execute();
+      await db.schema
+        .createIndex('decisions_by_case')
+        .on('decisions')
+        .columns(['case_id', 'decided_at', 'id'])
+        .execute();
 
       await db.schema
         .createTable('outbox')
@@ -170,7 +184,11 @@ export function initialMigration(driver: Store['driver']): Migration {
         .addCheckConstraint('outbox_attempts_non_negative', sql`attempts >= 0`)
         .execute();
       // Workers take due rows by status then not_before.
-      await db.schema.createIndex('outbox_by_status_due').on('outbox').columns(['status', 'not_before', 'id']).execute();
+      await db.schema
+        .createIndex('outbox_by_status_due')
+        .on('outbox')
+        .columns(['status', 'not_before', 'id'])
+        .execute();
       await db.schema.createIndex('outbox_by_case').on('outbox').columns(['case_id', 'not_before', 'id']).execute();
 
       await db.schema
@@ -199,7 +217,18 @@ export function initialMigration(driver: Store['driver']): Migration {
     },
 
     async down(db: Kysely<any>): Promise<void> {
-      for (const table of ['quarantine', 'sync_cursors', 'outbox', 'decisions', 'case_journal', 'payment_allocations', 'payments', 'receivables', 'cases', 'debtors']) {
+      for (const table of [
+        'quarantine',
+        'sync_cursors',
+        'outbox',
+        'decisions',
+        'case_journal',
+        'payment_allocations',
+        'payments',
+        'receivables',
+        'cases',
+        'debtors',
+      ]) {
         await db.schema.dropTable(table).execute();
       }
       if (driver === 'postgres') await sql`drop function case_journal_refuse_change()`.execute(db);
@@ -230,6 +259,10 @@ async function createJournalGuards(db: Kysely<any>, driver: Store['driver']): Pr
       raise exception 'case_journal is append-only: % refused', tg_op using errcode = 'integrity_constraint_violation';
     end
     $$`.execute(db);
-  await sql`create trigger case_journal_no_update_delete before update or delete on case_journal for each row execute function case_journal_refuse_change()`.execute(db);
-  await sql`create trigger case_journal_no_truncate before truncate on case_journal for each statement execute function case_journal_refuse_change()`.execute(db);
+  await sql`create trigger case_journal_no_update_delete before update or delete on case_journal for each row execute function case_journal_refuse_change()`.execute(
+    db,
+  );
+  await sql`create trigger case_journal_no_truncate before truncate on case_journal for each statement execute function case_journal_refuse_change()`.execute(
+    db,
+  );
 }

@@ -11,7 +11,12 @@ import { sql, type Kysely, type Migration } from 'kysely';
  */
 export const syncIndexesMigration: Migration = {
   async up(db: Kysely<any>): Promise<void> {
-    await db.schema.createIndex('receivables_open_by_connection').on('receivables').columns(['source_connection', 'id']).where(sql<boolean>`open > 0`).execute();
+    await db.schema
+      .createIndex('receivables_open_by_connection')
+      .on('receivables')
+      .columns(['source_connection', 'id'])
+      .where(sql<boolean>`open > 0`)
+      .execute();
   },
 
   async down(db: Kysely<any>): Promise<void> {

@@ -39,7 +39,11 @@ export function jobsMigration(driver: Store['driver']): Migration {
       // Claims look for waiting jobs that are due, oldest first.
       await db.schema.createIndex('jobs_by_status_run_at').on('jobs').columns(['status', 'run_at', 'id']).execute();
       // failed() lists the newest parked jobs; the retention purge deletes old completed ones.
-      await db.schema.createIndex('jobs_by_status_finished_at').on('jobs').columns(['status', 'finished_at', 'id']).execute();
+      await db.schema
+        .createIndex('jobs_by_status_finished_at')
+        .on('jobs')
+        .columns(['status', 'finished_at', 'id'])
+        .execute();
 
       await db.schema
         .createTable('job_holds')

@@ -39,7 +39,11 @@ export function deliveriesMigration(driver: Store['driver']): Migration {
         .addCheckConstraint('deliveries_counts_non_negative', sql`events_seen >= 0 and checks >= 0`)
         .execute();
       // The tracking job takes the rows still open whose next check has come, soonest first.
-      await db.schema.createIndex('deliveries_due').on('deliveries').columns(['final', 'next_check_at', 'action_id']).execute();
+      await db.schema
+        .createIndex('deliveries_due')
+        .on('deliveries')
+        .columns(['final', 'next_check_at', 'action_id'])
+        .execute();
       await db.schema.createIndex('deliveries_by_case').on('deliveries').columns(['case_id']).execute();
 
       await db.schema
@@ -57,7 +61,11 @@ export function deliveriesMigration(driver: Store['driver']): Migration {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addCheckConstraint('documents_size_matches', sql`size >= 0`)
         .execute();
-      await db.schema.createIndex('documents_by_case').on('documents').columns(['case_id', 'created_at', 'id']).execute();
+      await db.schema
+        .createIndex('documents_by_case')
+        .on('documents')
+        .columns(['case_id', 'created_at', 'id'])
+        .execute();
     },
 
     async down(db: Kysely<any>): Promise<void> {

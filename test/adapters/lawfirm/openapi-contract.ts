@@ -50,7 +50,9 @@ export class OpenApiContract {
   schemaProblems(schema: unknown, value: unknown, where: string): string[] {
     const validate = this.compile(schema);
     if (validate(value)) return [];
-    return (validate.errors ?? []).map((e) => `${where}${e.instancePath}: ${e.message ?? e.keyword}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
+    return (validate.errors ?? []).map(
+      (e) => `${where}${e.instancePath}: ${e.message ?? e.keyword}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`,
+    );
   }
 
   /** Problems of `value` against `components.schemas[name]`. */
@@ -67,11 +69,19 @@ export class OpenApiContract {
     const headers = lower(x.requestHeaders);
 
     const security = (operation.security ?? this.doc.security) as unknown[] | undefined;
-    if (security && security.length > 0 && !/^Bearer \S+$/.test(headers.authorization ?? '')) problems.push(`${label}: no bearer Authorization header`);
+    if (security && security.length > 0 && !/^Bearer \S+$/.test(headers.authorization ?? ''))
+      problems.push(`${label}: no bearer Authorization header`);
 
     for (const p of this.parameters(pathItem, operation)) {
       const name = String(p.name);
-      const raw = p.in === 'header' ? headers[name.toLowerCase()] : p.in === 'query' ? (url.searchParams.get(name) ?? undefined) : p.in === 'path' ? pathParams[name] : undefined;
+      const raw =
+        p.in === 'header'
+          ? headers[name.toLowerCase()]
+          : p.in === 'query'
+            ? (url.searchParams.get(name) ?? undefined)
+            : p.in === 'path'
+              ? pathParams[name]
+              : undefined;
       if (raw === undefined) {
         if (p.required) problems.push(`${label}: required ${String(p.in)} parameter ${name} is missing`);
         continue;
@@ -85,13 +95,23 @@ export class OpenApiContract {
       if (x.requestBody === undefined || x.requestBody === '') {
         if (requestBody.required) problems.push(`${label}: request body required`);
       } else {
-        if (!/^application\/json\b/.test(headers['content-type'] ?? '')) problems.push(`${label}: request Content-Type is ${headers['content-type'] ?? 'missing'}, not application/json`);
+        if (!/^application\/json\b/.test(headers['content-type'] ?? ''))
+          problems.push(
+            `${label}: request Content-Type is ${headers['content-type'] ?? 'missing'}, not application/json`,
+          );
         problems.push(...this.jsonProblems(media.schema, x.requestBody, `${label} request`));
       }
     }
 
     const responses = operation.responses as Json;
-    const key = String(x.status) in responses ? String(x.status) : `${String(x.status)[0]}XX` in responses ? `${String(x.status)[0]}XX` : 'default' in responses ? 'default' : undefined;
+    const key =
+      String(x.status) in responses
+        ? String(x.status)
+        : `${String(x.status)[0]}XX` in responses
+          ? `${String(x.status)[0]}XX`
+          : 'default' in responses
+            ? 'default'
+            : undefined;
     if (key === undefined) return [...problems, `${label}: status ${x.status} is not documented`];
     const response = this.deref(responses[key]) as Json;
     const responseHeaders = lower(x.responseHeaders);
@@ -106,8 +126,15 @@ export class OpenApiContract {
     }
     const content = response.content as Json | undefined;
     if (content) {
-      if (!/^application\/json\b/.test(responseHeaders['content-type'] ?? '')) problems.push(`${label} ${x.status}: response Content-Type is ${responseHeaders['content-type'] ?? 'missing'}`);
-      problems.push(...this.jsonProblems((content['application/json'] as Json).schema, x.responseBody, `${label} ${x.status} response`));
+      if (!/^application\/json\b/.test(responseHeaders['content-type'] ?? ''))
+        problems.push(`${label} ${x.status}: response Content-Type is ${responseHeaders['content-type'] ?? 'missing'}`);
+      problems.push(
+        ...this.jsonProblems(
+          (content['application/json'] as Json).schema,
+          x.responseBody,
+          `${label} ${x.status} response`,
+        ),
+      );
     }
     return problems;
   }
@@ -116,14 +143,16 @@ export class OpenApiContract {
   validateWebhook(headers: Record<string, string | string[] | undefined>, body: string): string[] {
     const operation = ((this.doc.webhooks as Json).procedureEvents as Json).post as Json;
     const flat: Record<string, string> = {};
-    for (const [k, v] of Object.entries(headers)) if (v !== undefined) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+    for (const [k, v] of Object.entries(headers))
+      if (v !== undefined) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
     const problems: string[] = [];
     for (const p of this.parameters({}, operation)) {
       const value = flat[String(p.name).toLowerCase()];
       if (value === undefined) problems.push(`webhook: header ${String(p.name)} is missing`);
       else problems.push(...this.schemaProblems(p.schema, value, `webhook header ${String(p.name)}`));
     }
-    if (!/^application\/json\b/.test(flat['content-type'] ?? '')) problems.push('webhook: Content-Type is not application/json');
+    if (!/^application\/json\b/.test(flat['content-type'] ?? ''))
+      problems.push('webhook: Content-Type is not application/json');
     const media = ((this.deref(operation.requestBody) as Json).content as Json)['application/json'] as Json;
     return [...problems, ...this.jsonProblems(media.schema, body, 'webhook body')];
   }
@@ -132,7 +161,8 @@ export class OpenApiContract {
   operations(): string[] {
     const out: string[] = [];
     for (const [path, item] of Object.entries(this.doc.paths as Json)) {
-      for (const method of Object.keys(item as Json)) if (['get', 'post', 'put', 'patch', 'delete'].includes(method)) out.push(`${method.toUpperCase()} ${path}`);
+      for (const method of Object.keys(item as Json))
+        if (['get', 'post', 'put', 'patch', 'delete'].includes(method)) out.push(`${method.toUpperCase()} ${path}`);
     }
     return out;
   }
@@ -142,22 +172,32 @@ export class OpenApiContract {
   }
 
   parameters(pathItem: Json, operation: Json): Json[] {
-    return [...((pathItem.parameters ?? []) as unknown[]), ...((operation.parameters ?? []) as unknown[])].map((p) => this.deref(p) as Json);
+    return [...((pathItem.parameters ?? []) as unknown[]), ...((operation.parameters ?? []) as unknown[])].map(
+      (p) => this.deref(p) as Json,
+    );
   }
 
   deref(value: unknown): unknown {
     let v = value;
     for (let i = 0; i < 10 && v !== null && typeof v === 'object' && typeof (v as Json).$ref === 'string'; i++) {
-      const pointer = String((v as Json).$ref).replace(/^#\//, '').split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const pointer = String((v as Json).$ref)
+        .replace(/^#\//, '')
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
       v = pointer.reduce<unknown>((node, key) => (node as Json)[key], this.doc);
     }
     return v;
   }
 
-  private operation(method: string, pathname: string): { operation: Json; pathItem: Json; pathParams: Record<string, string>; label: string } | undefined {
+  private operation(
+    method: string,
+    pathname: string,
+  ): { operation: Json; pathItem: Json; pathParams: Record<string, string>; label: string } | undefined {
     for (const [template, item] of Object.entries(this.doc.paths as Json)) {
       const names: string[] = [];
-      const pattern = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, (_m, n: string) => (names.push(n), '([^/]+)'))}$`);
+      const pattern = new RegExp(
+        `^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, (_m, n: string) => (names.push(n), '([^/]+)'))}$`,
+      );
       const m = pattern.exec(pathname);
       const operation = (item as Json)[method.toLowerCase()] as Json | undefined;
       if (!m || !operation) continue;
@@ -212,9 +252,11 @@ export function recordExchanges(http: AxiosInstance): Exchange[] {
   http.interceptors.response.use((response) => {
     const config = response.config as InternalAxiosRequestConfig;
     const requestHeaders: Record<string, string> = {};
-    for (const [k, v] of Object.entries(config.headers.toJSON())) if (v !== undefined && v !== null) requestHeaders[k] = String(v);
+    for (const [k, v] of Object.entries(config.headers.toJSON()))
+      if (v !== undefined && v !== null) requestHeaders[k] = String(v);
     const responseHeaders: Record<string, string> = {};
-    for (const [k, v] of Object.entries(response.headers as Record<string, unknown>)) if (v !== undefined && v !== null) responseHeaders[k] = String(v);
+    for (const [k, v] of Object.entries(response.headers as Record<string, unknown>))
+      if (v !== undefined && v !== null) responseHeaders[k] = String(v);
     seen.push({
       method: String(config.method ?? 'get').toUpperCase(),
       url: config.url ?? '',

@@ -18,13 +18,17 @@ const schemas = (doc.components as Json).schemas as Json;
  * @seriousme/openapi-schema-validator is ESM only, which jest's CommonJS runtime cannot import
  * on Node 20: it runs in a child Node process and answers as JSON.
  */
-async function validateWithOpenApiValidator(file: string): Promise<{ valid: boolean; version: string; errors?: unknown }> {
+async function validateWithOpenApiValidator(
+  file: string,
+): Promise<{ valid: boolean; version: string; errors?: unknown }> {
   const script = `
     import { Validator } from '@seriousme/openapi-schema-validator';
     const v = new Validator();
     const r = await v.validate(${JSON.stringify(file)});
     process.stdout.write(JSON.stringify({ valid: r.valid, version: v.version, errors: r.errors }));`;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: join(__dirname, '../../..') });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: join(__dirname, '../../..'),
+  });
   return JSON.parse(stdout) as { valid: boolean; version: string; errors?: unknown };
 }
 
@@ -49,10 +53,21 @@ describe('openapi.yaml, the law-firm contract', () => {
 
   it('has every operation of the partner contract, under bearer auth', () => {
     expect(contract.operations().sort()).toEqual(
-      ['POST /v1/files', 'GET /v1/files/{fileId}', 'POST /v1/files/{fileId}/documents', 'GET /v1/files/{fileId}/documents/{name}', 'POST /v1/files/{fileId}/payments', 'POST /v1/files/{fileId}/withdrawal', 'GET /v1/events'].sort(),
+      [
+        'POST /v1/files',
+        'GET /v1/files/{fileId}',
+        'POST /v1/files/{fileId}/documents',
+        'GET /v1/files/{fileId}/documents/{name}',
+        'POST /v1/files/{fileId}/payments',
+        'POST /v1/files/{fileId}/withdrawal',
+        'GET /v1/events',
+      ].sort(),
     );
     expect(doc.security).toEqual([{ bearerAuth: [] }]);
-    expect(((doc.components as Json).securitySchemes as Json).bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(((doc.components as Json).securitySchemes as Json).bearerAuth).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
   });
 
   it('every POST requires an Idempotency-Key and a JSON body; every operation documents 400, 401, 429 with Retry-After and 5XX', () => {
@@ -62,7 +77,10 @@ describe('openapi.yaml, the law-firm contract', () => {
       const params = contract.parameters({}, operation);
       const responses = operation.responses as Json;
       if (method === 'POST') {
-        expect([op, params.find((p) => p.name === 'Idempotency-Key')]).toEqual([op, expect.objectContaining({ in: 'header', required: true })]);
+        expect([op, params.find((p) => p.name === 'Idempotency-Key')]).toEqual([
+          op,
+          expect.objectContaining({ in: 'header', required: true }),
+        ]);
         expect([op, (contract.deref(operation.requestBody) as Json).required]).toEqual([op, true]);
         expect([op, Object.keys(responses)]).toEqual([op, expect.arrayContaining(['200', '201', '409', '415'])]);
       }
@@ -77,9 +95,20 @@ describe('openapi.yaml, the law-firm contract', () => {
   it('every error answer has the one Error body: code, message and details', () => {
     const responses = (doc.components as Json).responses as Json;
     for (const [name, r] of Object.entries(responses)) {
-      expect([name, (((r as Json).content as Json)['application/json'] as Json).schema]).toEqual([name, { $ref: '#/components/schemas/Error' }]);
+      expect([name, (((r as Json).content as Json)['application/json'] as Json).schema]).toEqual([
+        name,
+        { $ref: '#/components/schemas/Error' },
+      ]);
     }
-    expect(contract.componentProblems('Error', { error: { code: 'dossier_invalid', message: 'x', details: [{ field: 'dossier.debtor.siren', message: 'not a SIREN' }] } })).toEqual([]);
+    expect(
+      contract.componentProblems('Error', {
+        error: {
+          code: 'dossier_invalid',
+          message: 'x',
+          details: [{ field: 'dossier.debtor.siren', message: 'not a SIREN' }],
+        },
+      }),
+    ).toEqual([]);
     expect(contract.componentProblems('Error', { error: { message: 'no code' } })).not.toEqual([]);
     expect(contract.componentProblems('Error', { code: 'flat', message: 'not nested' })).not.toEqual([]);
   });
@@ -127,7 +156,10 @@ describe('openapi.yaml, the law-firm contract', () => {
       for (const core of ['id', 'caseId', 'debtor', 'claim', 'recommendedProcedure', 'court', 'reasons']) {
         const without = dossier() as unknown as Json;
         delete without[core];
-        expect([core, contract.componentProblems('Dossier', without).join('\n')]).toEqual([core, expect.stringContaining(`must have required property '${core}'`)]);
+        expect([core, contract.componentProblems('Dossier', without).join('\n')]).toEqual([
+          core,
+          expect.stringContaining(`must have required property '${core}'`),
+        ]);
       }
     });
 
@@ -142,7 +174,13 @@ describe('openapi.yaml, the law-firm contract', () => {
     const upload = (schemas.DocumentUpload as Json).properties as Json;
     expect(Object.keys(upload)).toEqual(['name', 'kind', 'mediaType', 'sha256', 'contentBase64']);
     expect((upload.contentBase64 as Json).maxLength).toBe(4 * Math.ceil(MAX_DOCUMENT_BYTES / 3));
-    const ok = { name: 'a.pdf', kind: 'invoice', mediaType: 'application/pdf', sha256: 'a'.repeat(64), contentBase64: 'JVBERi0=' };
+    const ok = {
+      name: 'a.pdf',
+      kind: 'invoice',
+      mediaType: 'application/pdf',
+      sha256: 'a'.repeat(64),
+      contentBase64: 'JVBERi0=',
+    };
     expect(contract.componentProblems('DocumentUpload', ok)).toEqual([]);
     expect(contract.componentProblems('DocumentUpload', { ...ok, contentBase64: 'not base64!' })).not.toEqual([]);
     expect(contract.componentProblems('DocumentUpload', { ...ok, sha256: 'ABC' })).not.toEqual([]);
@@ -154,10 +192,18 @@ describe('openapi.yaml, the law-firm contract', () => {
     const known = ProcedureStateSchema.options.filter((s) => s !== 'indeterminate');
     for (const state of known) expect(String(type.description)).toContain(`\`${state}\``);
     const base = { id: 'evt_1', fileId: 'fil_1', dossierId: 'dos-0001', occurredAt: '2026-04-02T09:00:00Z' };
-    expect(contract.componentProblems('PartnerEvent', { ...base, type: 'order_issued', amount: { amount: 1200, currency: 'EUR' } })).toEqual([]);
+    expect(
+      contract.componentProblems('PartnerEvent', {
+        ...base,
+        type: 'order_issued',
+        amount: { amount: 1200, currency: 'EUR' },
+      }),
+    ).toEqual([]);
     expect(contract.componentProblems('PartnerEvent', { ...base, type: 'créance_déclarée_au_mandataire' })).toEqual([]);
     expect(contract.componentProblems('PartnerEvent', { ...base, type: '' })).not.toEqual([]);
-    expect(contract.componentProblems('PartnerEvent', { ...base, type: 'served', occurredAt: 'yesterday' })).not.toEqual([]);
+    expect(
+      contract.componentProblems('PartnerEvent', { ...base, type: 'served', occurredAt: 'yesterday' }),
+    ).not.toEqual([]);
   });
 
   it('the events page limit matches the client configuration', () => {

@@ -1,14 +1,37 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ARCHIVE_DIR, checkXml, decodeStatusFile, FileDropPartner, REJECTED_DIR, toPartnerEvent, type StatusItem } from '../../../adapters/lawfirm/file-drop';
+import {
+  ARCHIVE_DIR,
+  checkXml,
+  decodeStatusFile,
+  FileDropPartner,
+  REJECTED_DIR,
+  toPartnerEvent,
+  type StatusItem,
+} from '../../../adapters/lawfirm/file-drop';
 import { LawFirmHttpConfigSchema } from '../../../adapters/lawfirm/config.schema';
 import { HttpLawFirmPartner } from '../../../adapters/lawfirm/http-client';
 import type { PartnerEvent } from '../../../adapters/lawfirm/partner';
-import { FileDropFirm, INSTRUCTION_REFUSED, STATUS_FILE_DAMAGES, type FileDropFirmOptions } from '../../../adapters/lawfirm/simulator/file-drop-firm';
+import {
+  FileDropFirm,
+  INSTRUCTION_REFUSED,
+  STATUS_FILE_DAMAGES,
+  type FileDropFirmOptions,
+} from '../../../adapters/lawfirm/simulator/file-drop-firm';
 import { choosePath, PATHS } from '../../../adapters/lawfirm/simulator/paths';
 import { LawFirmSimulator } from '../../../adapters/lawfirm/simulator/server';
 import { fixedClock } from '../../../connector/time/clock';
-import { INVOICE, makeFolders, NOTICE, PROOF, removeFolders, sampleDossier, sampleRequest, sha256, type Folders } from './file-drop/fixtures';
+import {
+  INVOICE,
+  makeFolders,
+  NOTICE,
+  PROOF,
+  removeFolders,
+  sampleDossier,
+  sampleRequest,
+  sha256,
+  type Folders,
+} from './file-drop/fixtures';
 
 /**
  * The simulated firm on the file-drop protocol, driven by the connector's own FileDropPartner:
@@ -25,10 +48,22 @@ afterEach(async () => {
   folders = undefined;
 });
 
-async function setUp(options: Partial<FileDropFirmOptions> = {}): Promise<{ folders: Folders; firm: FileDropFirm; partner: FileDropPartner }> {
+async function setUp(
+  options: Partial<FileDropFirmOptions> = {},
+): Promise<{ folders: Folders; firm: FileDropFirm; partner: FileDropPartner }> {
   folders = await makeFolders();
-  const firm = new FileDropFirm({ outbound: folders.outbound, inbound: folders.inbound, seed: 1, startAt: START, ...options });
-  const partner = new FileDropPartner({ outbound: folders.outbound, inbound: folders.inbound, clock: fixedClock(START) });
+  const firm = new FileDropFirm({
+    outbound: folders.outbound,
+    inbound: folders.inbound,
+    seed: 1,
+    startAt: START,
+    ...options,
+  });
+  const partner = new FileDropPartner({
+    outbound: folders.outbound,
+    inbound: folders.inbound,
+    clock: fixedClock(START),
+  });
   return { folders, firm, partner };
 }
 
@@ -73,7 +108,14 @@ describe('law-firm simulator over the file drop', () => {
     const first = await firm.scan();
     expect(first.dossiers).toEqual([fileId]);
     expect(first.written).toHaveLength(1);
-    expect(firm.file(fileId)).toMatchObject({ fileId, dossierId: DOSSIER_ID, status: 'received', state: 'submitted', missingDocuments: [PROOF.name], path: undefined });
+    expect(firm.file(fileId)).toMatchObject({
+      fileId,
+      dossierId: DOSSIER_ID,
+      status: 'received',
+      state: 'submitted',
+      missingDocuments: [PROOF.name],
+      path: undefined,
+    });
     expect(firm.file(fileId)!.documents.map((d) => [d.name, d.sha256, d.from])).toEqual([
       [INVOICE.name, INVOICE.sha256, 'creditor'],
       [NOTICE.name, NOTICE.sha256, 'creditor'],
@@ -89,7 +131,9 @@ describe('law-firm simulator over the file drop', () => {
     await partner.addDocuments(fileId, [PROOF], 'documents/1');
     const second = await firm.scan();
     expect(second.instructions).toEqual([`${fileId}--add-documents--${second.instructions[0]!.split('--').pop()}`]);
-    expect(firm.instructions()).toMatchObject([{ kind: 'add-documents', fileId, dossierId: DOSSIER_ID, outcome: 'done' }]);
+    expect(firm.instructions()).toMatchObject([
+      { kind: 'add-documents', fileId, dossierId: DOSSIER_ID, outcome: 'done' },
+    ]);
     const path = choosePath('injonction_de_payer', 1, DOSSIER_ID)!;
     expect(firm.file(fileId)).toMatchObject({ missingDocuments: [], path });
 
@@ -102,7 +146,11 @@ describe('law-firm simulator over the file drop', () => {
     expect(files.length).toBeGreaterThan(3);
     const items = files.flatMap((f) => f.items);
     expect(items.map((i) => toPartnerEvent(i).type)).toEqual(expected);
-    expect(items.find((i) => i.kind === 'acknowledgement')).toMatchObject({ decision: 'accepted', fileId, dossierId: DOSSIER_ID });
+    expect(items.find((i) => i.kind === 'acknowledgement')).toMatchObject({
+      decision: 'accepted',
+      fileId,
+      dossierId: DOSSIER_ID,
+    });
     expect(items.filter((i) => i.kind === 'acknowledgement')).toHaveLength(1);
     expect(items.map((i) => i.id)).toEqual(firm.events().map((e) => e.id));
     // The firm's documents (here the judgment) are named by hash; the simulator keeps their bytes.
@@ -129,12 +177,22 @@ describe('law-firm simulator over the file drop', () => {
 
     const sim = await new LawFirmSimulator({ seed: 4, startAt: START }).start();
     try {
-      const http = new HttpLawFirmPartner({ config: LawFirmHttpConfigSchema.parse({ baseUrl: sim.url, apiKey: sim.apiKey, webhookSecret: 'whsec_file_drop_story_0123456789' }) });
+      const http = new HttpLawFirmPartner({
+        config: LawFirmHttpConfigSchema.parse({
+          baseUrl: sim.url,
+          apiKey: sim.apiKey,
+          webhookSecret: 'whsec_file_drop_story_0123456789',
+        }),
+      });
       await http.submit(sampleRequest({ documents: [INVOICE, NOTICE, PROOF] }));
       sim.clock.advanceDays(800);
-      const story = (events: { type: string; occurredAt: string; amount?: unknown }[]) => events.map((e) => [e.type, e.occurredAt, e.amount]);
+      const story = (events: { type: string; occurredAt: string; amount?: unknown }[]) =>
+        events.map((e) => [e.type, e.occurredAt, e.amount]);
       expect(story(firm.events())).toEqual(story(sim.events()));
-      expect(firm.listFiles()[0]).toMatchObject({ path: sim.listFiles()[0]!.path, recovered: sim.listFiles()[0]!.recovered });
+      expect(firm.listFiles()[0]).toMatchObject({
+        path: sim.listFiles()[0]!.path,
+        recovered: sim.listFiles()[0]!.recovered,
+      });
     } finally {
       await sim.stop();
     }
@@ -159,7 +217,11 @@ describe('law-firm simulator over the file drop', () => {
       expect.stringMatching(/^dossier\.debtor\.addresses: no address to serve the debtor/),
       expect.stringMatching(/^dossier\.claim\.total: 261121 is not principal \+ interest \+ indemnity/),
     ]);
-    expect(ackOf(merits.fileId)).toMatchObject({ kind: 'acknowledgement', decision: 'rejected', reasons: ['Procédure non pratiquée par le cabinet : injonction_de_payer'] });
+    expect(ackOf(merits.fileId)).toMatchObject({
+      kind: 'acknowledgement',
+      decision: 'rejected',
+      reasons: ['Procédure non pratiquée par le cabinet : injonction_de_payer'],
+    });
     expect(firm.refused()).toMatchObject([{ kind: 'dossier', fileId: bad.fileId, answered: true }]);
     // The merits rejection is a file of the firm; the broken dossier opened none.
     expect(firm.listFiles().map((f) => [f.fileId, f.status])).toEqual([[merits.fileId, 'rejected']]);
@@ -171,7 +233,9 @@ describe('law-firm simulator over the file drop', () => {
       [merits.fileId, 'rejected'],
     ]);
     expect(events[1]!.note).toBe('Procédure non pratiquée par le cabinet : injonction_de_payer');
-    const again = await partner.submit(sampleRequest({ documents: [INVOICE, NOTICE, PROOF], idempotencyKey: 'dossier/dos_2025_0001/2' }));
+    const again = await partner.submit(
+      sampleRequest({ documents: [INVOICE, NOTICE, PROOF], idempotencyKey: 'dossier/dos_2025_0001/2' }),
+    );
     await firm.scan();
     expect(firm.file(again.fileId)).toMatchObject({ status: 'rejected' });
   });
@@ -193,20 +257,39 @@ describe('law-firm simulator over the file drop', () => {
       ['payment', 'done'],
       ['payment', 'replayed'],
     ]);
-    expect(firm.payments()).toEqual([{ ...payment, fileId, idempotencyKey: 'payment/1', reportedAt: firm.clock.now().toISOString() }]);
-    expect(firm.events().slice(before).map((e) => e.type)).toEqual(['closed']);
+    expect(firm.payments()).toEqual([
+      { ...payment, fileId, idempotencyKey: 'payment/1', reportedAt: firm.clock.now().toISOString() },
+    ]);
+    expect(
+      firm
+        .events()
+        .slice(before)
+        .map((e) => e.type),
+    ).toEqual(['closed']);
     expect(firm.file(fileId)).toMatchObject({ state: 'closed' });
     const closing = (await statusFilesIn(folders.inbound)).flatMap((f) => f.items).at(-1)!;
-    expect(closing).toMatchObject({ kind: 'event', type: 'closed', fileId, note: `Paiement direct pay-1 du 2025-05-20` });
+    expect(closing).toMatchObject({
+      kind: 'event',
+      type: 'closed',
+      fileId,
+      note: `Paiement direct pay-1 du 2025-05-20`,
+    });
 
     // The path stopped.
     await live(firm, 400, 50);
-    expect(firm.events().slice(before).map((e) => e.type)).toEqual(['closed']);
+    expect(
+      firm
+        .events()
+        .slice(before)
+        .map((e) => e.type),
+    ).toEqual(['closed']);
 
     await partner.withdraw(fileId, 'paid', 'withdrawal/1');
     await firm.scan();
     expect(firm.withdrawals()).toEqual([]);
-    expect(firm.refused()).toMatchObject([{ kind: 'withdrawal', fileId, reasons: [`file ${fileId} is closed (closed)`], answered: true }]);
+    expect(firm.refused()).toMatchObject([
+      { kind: 'withdrawal', fileId, reasons: [`file ${fileId} is closed (closed)`], answered: true },
+    ]);
     const refusal = (await statusFilesIn(folders.inbound)).flatMap((f) => f.items).at(-1)!;
     expect(refusal).toMatchObject({ kind: 'event', type: INSTRUCTION_REFUSED, fileId, dossierId: DOSSIER_ID });
     expect((refusal as { note: string }).note).toMatch(/--withdrawal--[0-9a-f]{12} : file .* is closed/);
@@ -218,52 +301,70 @@ describe('law-firm simulator over the file drop', () => {
     const { firm, partner } = await setUp();
     const { fileId } = await partner.submit(sampleRequest({ documents: [INVOICE, NOTICE, PROOF] }));
     await firm.scan();
-    await partner.reportPayment(fileId, { id: 'pay-usd', amount: 100, currency: 'USD', receivedOn: '2025-05-10', settlesInFull: false }, 'payment/usd');
+    await partner.reportPayment(
+      fileId,
+      { id: 'pay-usd', amount: 100, currency: 'USD', receivedOn: '2025-05-10', settlesInFull: false },
+      'payment/usd',
+    );
     await partner.withdraw(fileId, 'le débiteur conteste', 'withdrawal/1');
     await firm.scan();
     expect(firm.instructions().map((i) => [i.kind, i.outcome])).toEqual([
       ['payment', 'refused'],
       ['withdrawal', 'done'],
     ]);
-    expect(firm.refused()[0]!.reasons).toEqual(['the payment is not in the currency of the claim', 'currency: the claim is in EUR']);
+    expect(firm.refused()[0]!.reasons).toEqual([
+      'the payment is not in the currency of the claim',
+      'currency: the claim is in EUR',
+    ]);
     expect(firm.payments()).toEqual([]);
-    expect(firm.withdrawals()).toEqual([{ fileId, reason: 'le débiteur conteste', idempotencyKey: 'withdrawal/1', at: START }]);
+    expect(firm.withdrawals()).toEqual([
+      { fileId, reason: 'le débiteur conteste', idempotencyKey: 'withdrawal/1', at: START },
+    ]);
     await live(firm, 300, 50);
     expect(firm.events().map((e) => e.type)).toEqual(['submitted', INSTRUCTION_REFUSED, 'withdrawn']);
   });
 
-  test.each(STATUS_FILE_DAMAGES)('a %s status file goes to rejected/ with its reason, and the good file beside it is still read', async (damage) => {
-    const { folders, firm, partner } = await setUp();
-    const { fileId } = await partner.submit(sampleRequest({ documents: [INVOICE, NOTICE, PROOF] }));
-    firm.controls.damageNext(1, damage);
-    const { written } = await firm.scan();
-    expect(written).toHaveLength(2);
-    const [bad, good] = written as [string, string];
-    expect(firm.statusFiles().map((f) => [f.name, f.damage])).toEqual([
-      [bad, damage],
-      [good, undefined],
-    ]);
+  test.each(STATUS_FILE_DAMAGES)(
+    'a %s status file goes to rejected/ with its reason, and the good file beside it is still read',
+    async (damage) => {
+      const { folders, firm, partner } = await setUp();
+      const { fileId } = await partner.submit(sampleRequest({ documents: [INVOICE, NOTICE, PROOF] }));
+      firm.controls.damageNext(1, damage);
+      const { written } = await firm.scan();
+      expect(written).toHaveLength(2);
+      const [bad, good] = written as [string, string];
+      expect(firm.statusFiles().map((f) => [f.name, f.damage])).toEqual([
+        [bad, damage],
+        [good, undefined],
+      ]);
 
-    const page = await partner.events();
-    expect(page.events.map((e) => [e.id, e.type])).toEqual(firm.events().map((e) => [e.id, e.type]));
-    expect(await ls(join(folders.inbound, REJECTED_DIR))).toEqual([bad, `${bad}.reason.txt`]);
-    const reason = await readFile(join(folders.inbound, REJECTED_DIR, `${bad}.reason.txt`), 'utf8');
-    const why = {
-      truncated: /problem: .*: not well-formed XML: Unclosed root tag/,
-      garbage: /problem: .*: it is not UTF-8 text/,
-      invalid: /problem: .*: line \d+: Element 'occurred': This element is not expected\. Expected is \( occurredAt \)/,
-      foreign: /problem: .*names file "zz-never-handed-over--000000000000", which is not a dossier we handed over/,
-    }[damage];
-    expect(reason).toMatch(why);
-    expect(reason).toContain('Nothing in this file was applied');
-    // The next damage-free batch has nothing bad before it.
-    await partner.events(page.next);
-    await live(firm, 10);
-    expect(firm.statusFiles().slice(2).every((f) => f.damage === undefined)).toBe(true);
-    expect(await ls(join(folders.inbound, REJECTED_DIR))).toHaveLength(2);
-    expect(await ls(join(folders.inbound, ARCHIVE_DIR))).toEqual([good]);
-    expect(fileId).toMatch(/--[0-9a-f]{12}$/);
-  });
+      const page = await partner.events();
+      expect(page.events.map((e) => [e.id, e.type])).toEqual(firm.events().map((e) => [e.id, e.type]));
+      expect(await ls(join(folders.inbound, REJECTED_DIR))).toEqual([bad, `${bad}.reason.txt`]);
+      const reason = await readFile(join(folders.inbound, REJECTED_DIR, `${bad}.reason.txt`), 'utf8');
+      const why = {
+        truncated: /problem: .*: not well-formed XML: Unclosed root tag/,
+        garbage: /problem: .*: it is not UTF-8 text/,
+        invalid:
+          /problem: .*: line \d+: Element 'occurred': This element is not expected\. Expected is \( occurredAt \)/,
+        foreign: /problem: .*names file "zz-never-handed-over--000000000000", which is not a dossier we handed over/,
+      }[damage];
+      expect(reason).toMatch(why);
+      expect(reason).toContain('Nothing in this file was applied');
+      // The next damage-free batch has nothing bad before it.
+      await partner.events(page.next);
+      await live(firm, 10);
+      expect(
+        firm
+          .statusFiles()
+          .slice(2)
+          .every((f) => f.damage === undefined),
+      ).toBe(true);
+      expect(await ls(join(folders.inbound, REJECTED_DIR))).toHaveLength(2);
+      expect(await ls(join(folders.inbound, ARCHIVE_DIR))).toEqual([good]);
+      expect(fileId).toMatch(/--[0-9a-f]{12}$/);
+    },
+  );
 
   test('duplicated items come twice with the same ids; out of order, a file lists its items newest first', async () => {
     const { folders, firm, partner } = await setUp();
@@ -295,11 +396,21 @@ describe('law-firm simulator over the file drop', () => {
   test('start() creates the folders and scans by itself; a restarted firm does not reuse a file name', async () => {
     folders = await makeFolders();
     const root = join(folders.root, 'share');
-    const options = { outbound: join(root, 'outbound'), inbound: join(root, 'inbound'), seed: 1, startAt: START, pollIntervalMs: 10 };
+    const options = {
+      outbound: join(root, 'outbound'),
+      inbound: join(root, 'inbound'),
+      seed: 1,
+      startAt: START,
+      pollIntervalMs: 10,
+    };
     const firm = await new FileDropFirm(options).start();
     try {
       expect(await ls(root)).toEqual(['inbound', 'outbound']);
-      const partner = new FileDropPartner({ outbound: options.outbound, inbound: options.inbound, clock: fixedClock(START) });
+      const partner = new FileDropPartner({
+        outbound: options.outbound,
+        inbound: options.inbound,
+        clock: fixedClock(START),
+      });
       await partner.submit(sampleRequest());
       for (let i = 0; i < 200 && firm.statusFiles().length === 0; i++) await new Promise((r) => setTimeout(r, 10));
       expect(firm.statusFiles()).toHaveLength(1);

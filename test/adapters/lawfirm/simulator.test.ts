@@ -2,8 +2,18 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { LoopbackServer } from '../../../adapters/loopback-server';
 import { LawFirmHttpConfigSchema } from '../../../adapters/lawfirm/config.schema';
 import { HttpLawFirmPartner } from '../../../adapters/lawfirm/http-client';
-import { choosePath, PATH_NAMES, PATHS, PATHS_BY_PROCEDURE, type PathName } from '../../../adapters/lawfirm/simulator/paths';
-import { LawFirmSimulator, type LawFirmSimulatorOptions, type SimulatedEvent } from '../../../adapters/lawfirm/simulator/server';
+import {
+  choosePath,
+  PATH_NAMES,
+  PATHS,
+  PATHS_BY_PROCEDURE,
+  type PathName,
+} from '../../../adapters/lawfirm/simulator/paths';
+import {
+  LawFirmSimulator,
+  type LawFirmSimulatorOptions,
+  type SimulatedEvent,
+} from '../../../adapters/lawfirm/simulator/server';
 import { WEBHOOK_RETRY_DELAYS_MS } from '../../../adapters/lawfirm/simulator/webhook-sender';
 import { verifyWebhook, type WebhookVerification } from '../../../adapters/lawfirm/webhook-signature';
 import { submission } from './fixtures';
@@ -55,14 +65,27 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((s) => s.stop()));
 });
 
-async function simulator(options: LawFirmSimulatorOptions = {}): Promise<{ sim: LawFirmSimulator; firm: HttpLawFirmPartner }> {
+async function simulator(
+  options: LawFirmSimulatorOptions = {},
+): Promise<{ sim: LawFirmSimulator; firm: HttpLawFirmPartner }> {
   const sim = await new LawFirmSimulator({ seed: 1, ...options }).start();
   started.push(sim);
-  const firm = new HttpLawFirmPartner({ config: LawFirmHttpConfigSchema.parse({ baseUrl: sim.url, apiKey: sim.apiKey, webhookSecret: SECRET, timeoutMs: 5_000 }) });
+  const firm = new HttpLawFirmPartner({
+    config: LawFirmHttpConfigSchema.parse({
+      baseUrl: sim.url,
+      apiKey: sim.apiKey,
+      webhookSecret: SECRET,
+      timeoutMs: 5_000,
+    }),
+  });
   return { sim, firm };
 }
 
-const typesOf = (sim: LawFirmSimulator, fileId: string) => sim.events().filter((e) => e.fileId === fileId).map((e) => e.type);
+const typesOf = (sim: LawFirmSimulator, fileId: string) =>
+  sim
+    .events()
+    .filter((e) => e.fileId === fileId)
+    .map((e) => e.type);
 
 describe('law-firm simulator: procedure paths', () => {
   let sim: LawFirmSimulator;
@@ -79,9 +102,32 @@ describe('law-firm simulator: procedure paths', () => {
       sim.clock.advanceDays(1);
     }
     // `partial_recovery` twice in a row is one state change here: the feed has both.
-    expect(states).toEqual(['submitted', 'accepted', 'filed', 'order_issued', 'served', 'enforceable_title', 'enforcement', 'partial_recovery', 'recovered', 'closed']);
+    expect(states).toEqual([
+      'submitted',
+      'accepted',
+      'filed',
+      'order_issued',
+      'served',
+      'enforceable_title',
+      'enforcement',
+      'partial_recovery',
+      'recovered',
+      'closed',
+    ]);
     const events = sim.events().filter((e) => e.fileId === fileId);
-    expect(events.map((e) => e.type)).toEqual(['submitted', 'accepted', 'filed', 'order_issued', 'served', 'enforceable_title', 'enforcement', 'partial_recovery', 'partial_recovery', 'recovered', 'closed']);
+    expect(events.map((e) => e.type)).toEqual([
+      'submitted',
+      'accepted',
+      'filed',
+      'order_issued',
+      'served',
+      'enforceable_title',
+      'enforcement',
+      'partial_recovery',
+      'partial_recovery',
+      'recovered',
+      'closed',
+    ]);
     const at = (type: string) => Date.parse(events.find((e) => e.type === type)!.occurredAt);
     // No title before the month the debtor has to oppose the served ordonnance (CPC art. 1416).
     expect(at('enforceable_title') - at('served')).toBeGreaterThan(30 * DAY);
@@ -97,7 +143,21 @@ describe('law-firm simulator: procedure paths', () => {
     ({ sim, firm } = await simulator({ seed: 1 }));
     const { fileId } = await firm.submit(submission(undefined, { id: 'dos-0002' }));
     sim.clock.advanceDays(500);
-    expect(typesOf(sim, fileId)).toEqual(['submitted', 'accepted', 'filed', 'order_issued', 'served', 'opposition', 'hearing', 'judgment', 'served', 'enforceable_title', 'enforcement', 'recovered', 'closed']);
+    expect(typesOf(sim, fileId)).toEqual([
+      'submitted',
+      'accepted',
+      'filed',
+      'order_issued',
+      'served',
+      'opposition',
+      'hearing',
+      'judgment',
+      'served',
+      'enforceable_title',
+      'enforcement',
+      'recovered',
+      'closed',
+    ]);
   });
 
   it('the same seed tells the same story; another seed another', async () => {
@@ -164,7 +224,11 @@ describe('law-firm simulator: procedure paths', () => {
     ({ sim, firm } = await simulator());
     sim.controls.usePath('execution_forcee');
     const { fileId } = await firm.submit(submission());
-    await firm.reportPayment(fileId, { id: 'p1', amount: 64_150, currency: 'EUR', receivedOn: '2026-04-01', settlesInFull: false }, 'pay-p1');
+    await firm.reportPayment(
+      fileId,
+      { id: 'p1', amount: 64_150, currency: 'EUR', receivedOn: '2026-04-01', settlesInFull: false },
+      'pay-p1',
+    );
     sim.clock.advanceDays(200);
     expect(sim.file(fileId)!.recovered).toBe(200_000);
   });
@@ -208,7 +272,11 @@ describe('law-firm simulator: webhooks', () => {
     await sim.deliverWebhooks();
     sim.clock.advance(WEBHOOK_RETRY_DELAYS_MS[1]!);
     await sim.deliverWebhooks();
-    expect(receiver.requests.map((r) => r.body)).toEqual([receiver.requests[0]!.body, receiver.requests[0]!.body, receiver.requests[0]!.body]);
+    expect(receiver.requests.map((r) => r.body)).toEqual([
+      receiver.requests[0]!.body,
+      receiver.requests[0]!.body,
+      receiver.requests[0]!.body,
+    ]);
     expect(sim.deliveries().map((d) => [d.attempt, d.status, d.outcome])).toEqual([
       [1, 500, 'retry'],
       [2, 503, 'retry'],
@@ -237,7 +305,9 @@ describe('law-firm simulator: webhooks', () => {
     await receiver.stop();
     await firm.submit(submission());
     await sim.deliverWebhooks();
-    expect(sim.deliveries()).toEqual([expect.objectContaining({ status: undefined, error: 'ECONNREFUSED', outcome: 'retry' })]);
+    expect(sim.deliveries()).toEqual([
+      expect.objectContaining({ status: undefined, error: 'ECONNREFUSED', outcome: 'retry' }),
+    ]);
   });
 
   it.each([
@@ -246,16 +316,19 @@ describe('law-firm simulator: webhooks', () => {
     ['future', 'future'],
     ['missing', 'missing_signature'],
     ['malformed', 'malformed_signature'],
-  ] as const)('injected bad signature (%s) is refused by the receiver as %s, then delivered signed right', async (how, reason) => {
-    sim.controls.badSignatureNext(1, how);
-    await firm.submit(submission());
-    await sim.deliverWebhooks();
-    expect(receiver.requests[0]!.verification).toMatchObject({ ok: false, reason });
-    expect(sim.deliveries()[0]).toMatchObject({ signature: how, status: 401, outcome: 'retry' });
-    sim.clock.advance(WEBHOOK_RETRY_DELAYS_MS[0]!);
-    await sim.deliverWebhooks();
-    expect(receiver.requests[1]).toMatchObject({ body: receiver.requests[0]!.body, verification: { ok: true } });
-  });
+  ] as const)(
+    'injected bad signature (%s) is refused by the receiver as %s, then delivered signed right',
+    async (how, reason) => {
+      sim.controls.badSignatureNext(1, how);
+      await firm.submit(submission());
+      await sim.deliverWebhooks();
+      expect(receiver.requests[0]!.verification).toMatchObject({ ok: false, reason });
+      expect(sim.deliveries()[0]).toMatchObject({ signature: how, status: 401, outcome: 'retry' });
+      sim.clock.advance(WEBHOOK_RETRY_DELAYS_MS[0]!);
+      await sim.deliverWebhooks();
+      expect(receiver.requests[1]).toMatchObject({ body: receiver.requests[0]!.body, verification: { ok: true } });
+    },
+  );
 
   it('duplicate injection really delivers the same events twice, in separate requests', async () => {
     sim.controls.duplicateNextEvents(2);

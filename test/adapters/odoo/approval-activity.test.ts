@@ -1,6 +1,12 @@
 import { createOdooAdapter } from '../../../adapters/odoo';
 import { OdooConnectionSchema } from '../../../adapters/odoo/config.schema';
-import { ADMIN_UID, BILLING_UID, createOdooDatabase, type OdooDatabase, type OdooVersion } from '../../../adapters/odoo/simulator/model';
+import {
+  ADMIN_UID,
+  BILLING_UID,
+  createOdooDatabase,
+  type OdooDatabase,
+  type OdooVersion,
+} from '../../../adapters/odoo/simulator/model';
 import { OdooSimulator } from '../../../adapters/odoo/simulator/server';
 import { XmlRpcOdooRpc } from '../../../adapters/odoo/transport/xmlrpc-rpc';
 import { dispatchActions } from '../../../connector/outbox/dispatch';
@@ -25,7 +31,14 @@ import { memoryLogger } from '../../helpers/logger';
  */
 
 const CONNECTION = 'odoo-approval';
-type Activity = { id: number; res_id: number; summary: string; user_id: [number, string] | false; activity_type_id: [number, string] | false; create_uid: [number, string] | false };
+type Activity = {
+  id: number;
+  res_id: number;
+  summary: string;
+  user_id: [number, string] | false;
+  activity_type_id: [number, string] | false;
+  create_uid: [number, string] | false;
+};
 
 describe.each(['16.0', '17.0', '18.0'] as OdooVersion[])('Odoo %s: the approval activity', (version) => {
   let sim: OdooSimulator;
@@ -38,15 +51,30 @@ describe.each(['16.0', '17.0', '18.0'] as OdooVersion[])('Odoo %s: the approval 
   afterEach(() => sim.stop());
 
   /** Sync, then walk the ladder ten days at a time until a case waits for approval and its activity rows were performed. */
-  async function ladderToApproval(): Promise<{ store: Store; adapter: ErpAdapter; clock: Clock; lines: () => string[] }> {
+  async function ladderToApproval(): Promise<{
+    store: Store;
+    adapter: ErpAdapter;
+    clock: Clock;
+    lines: () => string[];
+  }> {
     let now = new Date('2026-11-23T06:00:00Z');
     const clock: Clock = { now: () => new Date(now) };
     const { logger, lines } = memoryLogger('info', ['recouvra-api-key']);
     const store = await openSqliteStore(':memory:');
     await store.migrate();
-    const config = OdooConnectionSchema.parse({ id: CONNECTION, type: 'odoo', url: sim.url, database: 'demo', login: 'recouvra', apiKey: 'recouvra-api-key', writeBack: { activityUserId: ADMIN_UID } });
+    const config = OdooConnectionSchema.parse({
+      id: CONNECTION,
+      type: 'odoo',
+      url: sim.url,
+      database: 'demo',
+      login: 'recouvra',
+      apiKey: 'recouvra-api-key',
+      writeBack: { activityUserId: ADMIN_UID },
+    });
     const adapter = createOdooAdapter(config, { clock, logger });
-    expect((await syncConnection({ store, adapter, connection: CONNECTION, clock, logger, mode: 'auto' })).error).toBeUndefined();
+    expect(
+      (await syncConnection({ store, adapter, connection: CONNECTION, clock, logger, mode: 'auto' })).error,
+    ).toBeUndefined();
     const runtime = loadRuntime(undefined);
     const sent = async () => ({ summary: 'sent (test)' });
     let day = '2026-11-23';
@@ -55,20 +83,65 @@ describe.each(['16.0', '17.0', '18.0'] as OdooVersion[])('Odoo %s: the approval 
       now = new Date(`${day}T08:00:00Z`);
       const snapshots = [];
       for await (const s of store.streamCaseSnapshots()) snapshots.push(s);
-      for (const s of snapshots) await decide(store, s, policyFor(s, runtime.policies, runtime.config.dunning.defaultPolicy), day, clock.now(), runtime.context);
+      for (const s of snapshots)
+        await decide(
+          store,
+          s,
+          policyFor(s, runtime.policies, runtime.config.dunning.defaultPolicy),
+          day,
+          clock.now(),
+          runtime.context,
+        );
       await performLedgerActions({ store, adapters: new Map([[CONNECTION, adapter]]), clock, logger });
-      await dispatchActions({ store, clock, logger, performers: { email: sent, sms: sent, letter: sent, registered_letter: sent } });
+      await dispatchActions({
+        store,
+        clock,
+        logger,
+        performers: { email: sent, sms: sent, letter: sent, registered_letter: sent },
+      });
     }
     expect((await store.listCases({ stage: 'awaiting_approval' })).length).toBeGreaterThan(0);
     return { store, adapter, clock, lines };
   }
 
-  const admin = () => new XmlRpcOdooRpc({ baseUrl: sim.url, database: 'demo', login: 'admin', apiKey: 'admin-api-key', timeoutMs: 5_000 });
-  const activities = () => admin().call<Activity[]>('mail.activity', 'search_read', { domain: [['res_model', '=', 'account.move'], ['summary', 'ilike', 'approuver']], fields: ['res_id', 'summary', 'user_id', 'activity_type_id', 'create_uid'] }, { isWrite: false });
+  const admin = () =>
+    new XmlRpcOdooRpc({
+      baseUrl: sim.url,
+      database: 'demo',
+      login: 'admin',
+      apiKey: 'admin-api-key',
+      timeoutMs: 5_000,
+    });
+  const activities = () =>
+    admin().call<Activity[]>(
+      'mail.activity',
+      'search_read',
+      {
+        domain: [
+          ['res_model', '=', 'account.move'],
+          ['summary', 'ilike', 'approuver'],
+        ],
+        fields: ['res_id', 'summary', 'user_id', 'activity_type_id', 'create_uid'],
+      },
+      { isWrite: false },
+    );
 
   it('an Invoicing-only integration user with an e-mail address assigns a To-Do to the responsible controller', async () => {
     // The integration user cannot read ir.model: the adapter must not need to.
-    await expect(new XmlRpcOdooRpc({ baseUrl: sim.url, database: 'demo', login: 'recouvra', apiKey: 'recouvra-api-key', timeoutMs: 5_000 }).call('ir.model', 'search_read', { domain: [['model', '=', 'account.move']], fields: ['id'] }, { isWrite: false })).rejects.toMatchObject({ code: 'ODOO_ACCESS_ERROR' });
+    await expect(
+      new XmlRpcOdooRpc({
+        baseUrl: sim.url,
+        database: 'demo',
+        login: 'recouvra',
+        apiKey: 'recouvra-api-key',
+        timeoutMs: 5_000,
+      }).call(
+        'ir.model',
+        'search_read',
+        { domain: [['model', '=', 'account.move']], fields: ['id'] },
+        { isWrite: false },
+      ),
+    ).rejects.toMatchObject({ code: 'ODOO_ACCESS_ERROR' });
     const { store } = await ladderToApproval();
     const rows = await store.listActions({ kind: 'ledger_activity' });
     expect(rows.length).toBeGreaterThan(0);
@@ -85,15 +158,21 @@ describe.each(['16.0', '17.0', '18.0'] as OdooVersion[])('Odoo %s: the approval 
   });
 
   it('without an e-mail address, each activity row fails once as a configuration problem saying what to set', async () => {
-    const [me] = db.call('res.users', 'read', [[BILLING_UID]], { fields: ['partner_id'] }) as { partner_id: [number, string] }[];
+    const [me] = db.call('res.users', 'read', [[BILLING_UID]], { fields: ['partner_id'] }) as {
+      partner_id: [number, string];
+    }[];
     db.call('res.partner', 'write', [[me!.partner_id[0]], { email: false }]);
     const { store, lines } = await ladderToApproval();
     const rows = await store.listActions({ kind: 'ledger_activity' });
     expect(rows.length).toBeGreaterThan(0);
     for (const a of rows) {
       expect(a).toMatchObject({ status: 'failed', attempts: 1 });
-      expect(a.lastError).toMatch(/^ODOO_SENDER_EMAIL_MISSING: .*no e-mail address.*Settings › Users & Companies › Users › Email/);
-      const failed = (await store.readJournal(a.caseId)).filter((j) => j.type === 'action_failed' && (j.data as { actionId?: string }).actionId === a.id);
+      expect(a.lastError).toMatch(
+        /^ODOO_SENDER_EMAIL_MISSING: .*no e-mail address.*Settings › Users & Companies › Users › Email/,
+      );
+      const failed = (await store.readJournal(a.caseId)).filter(
+        (j) => j.type === 'action_failed' && (j.data as { actionId?: string }).actionId === a.id,
+      );
       expect(failed).toHaveLength(1);
     }
     expect(await activities()).toEqual([]);

@@ -22,11 +22,17 @@ function harness(version: OdooVersion): ConformanceHarness {
       const db = createOdooDatabase({ version, invoices, seed: 7 });
       const sim = await new OdooSimulator({ db, version }).start();
       const canonical = (id: number) => `${CONNECTION}:account.move:${id}`;
-      const openMoves = (): Move[] => db.call('account.move', 'search_read', [[...OPEN_RECEIVABLES_DOMAIN, ['amount_residual', '!=', 0]]], { fields: ['amount_residual'], order: 'id asc' }) as Move[];
+      const openMoves = (): Move[] =>
+        db.call('account.move', 'search_read', [[...OPEN_RECEIVABLES_DOMAIN, ['amount_residual', '!=', 0]]], {
+          fields: ['amount_residual'],
+          order: 'id asc',
+        }) as Move[];
       // Never the same invoice twice in a scenario (a late transaction's change is not visible yet).
       const used = new Set<number>();
       const take = (n: number): Move[] => {
-        const picked = openMoves().filter((m) => m.amount_residual > 0 && !used.has(m.id)).slice(-n);
+        const picked = openMoves()
+          .filter((m) => m.amount_residual > 0 && !used.has(m.id))
+          .slice(-n);
         for (const m of picked) used.add(m.id);
         return picked;
       };
@@ -34,9 +40,20 @@ function harness(version: OdooVersion): ConformanceHarness {
         connection: CONNECTION,
         adapter: (options = {}) =>
           createOdooAdapter(
-            OdooConnectionSchema.parse({ id: CONNECTION, type: 'odoo', url: sim.url, database: 'demo', login: 'recouvra', apiKey: options.badCredentials ? 'not-the-key' : 'recouvra-api-key', pageSize: options.pageSize ?? 25 }),
+            OdooConnectionSchema.parse({
+              id: CONNECTION,
+              type: 'odoo',
+              url: sim.url,
+              database: 'demo',
+              login: 'recouvra',
+              apiKey: options.badCredentials ? 'not-the-key' : 'recouvra-api-key',
+              pageSize: options.pageSize ?? 25,
+            }),
             { clock, logger },
-            { retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2, random: () => 0.5 }, sleep: async () => undefined },
+            {
+              retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2, random: () => 0.5 },
+              sleep: async () => undefined,
+            },
           ),
         openIds: async () => new Set(openMoves().map((m) => canonical(m.id))),
         pay: async (n) =>
@@ -68,7 +85,8 @@ function harness(version: OdooVersion): ConformanceHarness {
           return { id: canonical(m!.id), commit: async () => tx.commit() };
         },
         advance: (seconds) => db.advanceClock(seconds),
-        failNext: (count, status, retryAfter) => sim.controls.failNext(count, status, retryAfter === undefined ? undefined : String(retryAfter)),
+        failNext: (count, status, retryAfter) =>
+          sim.controls.failNext(count, status, retryAfter === undefined ? undefined : String(retryAfter)),
         addBadRecord: async () => addBadInvoice(db),
         compareCursors: (_stream, a, b) => compareCursors(a as unknown as OdooCursor, b as unknown as OdooCursor),
         stop: () => sim.stop(),
@@ -79,12 +97,36 @@ function harness(version: OdooVersion): ConformanceHarness {
 }
 
 /** A posted invoice due before it was issued: Odoo accepts it, the canonical model does not. */
-async function addBadInvoice(db: OdooDatabase): Promise<{ sourceId: string; canonicalId: string; reasonMentions: RegExp }> {
-  const [partner] = db.call('res.partner', 'search_read', [[['customer_rank', '>', 0], ['is_company', '=', true]]], { fields: ['id'], limit: 1 }) as { id: number }[];
-  const id = db.call('account.move', 'create', [{ move_type: 'out_invoice', partner_id: partner!.id, invoice_date: '2026-11-10', invoice_date_due: '2026-11-01', invoice_line_ids: [[0, 0, { name: 'Prestation', quantity: 1, price_unit: 1200 }]] }]) as number | number[];
+async function addBadInvoice(
+  db: OdooDatabase,
+): Promise<{ sourceId: string; canonicalId: string; reasonMentions: RegExp }> {
+  const [partner] = db.call(
+    'res.partner',
+    'search_read',
+    [
+      [
+        ['customer_rank', '>', 0],
+        ['is_company', '=', true],
+      ],
+    ],
+    { fields: ['id'], limit: 1 },
+  ) as { id: number }[];
+  const id = db.call('account.move', 'create', [
+    {
+      move_type: 'out_invoice',
+      partner_id: partner!.id,
+      invoice_date: '2026-11-10',
+      invoice_date_due: '2026-11-01',
+      invoice_line_ids: [[0, 0, { name: 'Prestation', quantity: 1, price_unit: 1200 }]],
+    },
+  ]) as number | number[];
   const moveId = Array.isArray(id) ? id[0]! : id;
   db.postInvoice(moveId);
-  return { sourceId: String(moveId), canonicalId: `${CONNECTION}:account.move:${moveId}`, reasonMentions: /due date is before the issue date/ };
+  return {
+    sourceId: String(moveId),
+    canonicalId: `${CONNECTION}:account.move:${moveId}`,
+    reasonMentions: /due date is before the issue date/,
+  };
 }
 
 describeAdapterConformance('Odoo 16.0 over XML-RPC', harness('16.0'));

@@ -38,7 +38,17 @@ describe.each(['16.0', '18.0'] as OdooVersion[])('Odoo %s end to end', (version)
     sim = await new OdooSimulator({ db: createOdooDatabase({ version, invoices: 150, seed: 3 }), version }).start();
     store = await openSqliteStore(':memory:');
     await store.migrate();
-    adapter = createOdooAdapter(OdooConnectionSchema.parse({ id: CONNECTION, type: 'odoo', url: sim.url, database: 'demo', login: 'recouvra', apiKey: 'recouvra-api-key' }), { clock, logger });
+    adapter = createOdooAdapter(
+      OdooConnectionSchema.parse({
+        id: CONNECTION,
+        type: 'odoo',
+        url: sim.url,
+        database: 'demo',
+        login: 'recouvra',
+        apiKey: 'recouvra-api-key',
+      }),
+      { clock, logger },
+    );
   });
 
   afterAll(async () => {
@@ -46,8 +56,21 @@ describe.each(['16.0', '18.0'] as OdooVersion[])('Odoo %s end to end', (version)
     await sim.stop();
   });
 
-  const odoo = () => new XmlRpcOdooRpc({ baseUrl: sim.url, database: 'demo', login: 'admin', apiKey: 'admin-api-key', timeoutMs: 5_000 });
-  const messages = async (): Promise<Message[]> => odoo().call<Message[]>('mail.message', 'search_read', { domain: [['model', '=', 'account.move']], fields: ['res_id', 'body'], order: 'id asc' }, { isWrite: false });
+  const odoo = () =>
+    new XmlRpcOdooRpc({
+      baseUrl: sim.url,
+      database: 'demo',
+      login: 'admin',
+      apiKey: 'admin-api-key',
+      timeoutMs: 5_000,
+    });
+  const messages = async (): Promise<Message[]> =>
+    odoo().call<Message[]>(
+      'mail.message',
+      'search_read',
+      { domain: [['model', '=', 'account.move']], fields: ['res_id', 'body'], order: 'id asc' },
+      { isWrite: false },
+    );
 
   async function decideAll(asOf: string): Promise<number> {
     const snapshots = [];
@@ -87,17 +110,44 @@ describe.each(['16.0', '18.0'] as OdooVersion[])('Odoo %s end to end', (version)
     expect(onFirst[0]!.body).toMatch(/\d,\d{2}\s\S+ ouverts, dont/);
     // The journal says what was written.
     const journal = await store.readJournal(pendingNotes[0]!.caseId);
-    expect(journal.find((j) => j.type === 'action_performed')?.summary).toMatch(/note written in the ledger on \d+ item/);
+    expect(journal.find((j) => j.type === 'action_performed')?.summary).toMatch(
+      /note written in the ledger on \d+ item/,
+    );
   });
 
   it('nothing is written twice: a second run, and a run after a lost completion, add no note', async () => {
     const before = (await messages()).length;
-    expect(await performLedgerActions({ store, adapters: new Map([[CONNECTION, adapter]]), clock, logger })).toEqual({ done: 0, retried: 0, failed: 0 });
+    expect(await performLedgerActions({ store, adapters: new Map([[CONNECTION, adapter]]), clock, logger })).toEqual({
+      done: 0,
+      retried: 0,
+      failed: 0,
+    });
     // As after a crash between the write and its record: the row is pending again.
     const [done] = await store.listActions({ status: 'done', kind: 'ledger_note', limit: 1 });
-    await store.completeAction({ id: done!.id, status: 'pending', attempts: done!.attempts, lastError: null, at: clock.now().toISOString(), notBefore: clock.now().toISOString() });
-    const fresh = createOdooAdapter(OdooConnectionSchema.parse({ id: CONNECTION, type: 'odoo', url: sim.url, database: 'demo', login: 'recouvra', apiKey: 'recouvra-api-key' }), { clock, logger });
-    expect(await performLedgerActions({ store, adapters: new Map([[CONNECTION, fresh]]), clock, logger })).toEqual({ done: 1, retried: 0, failed: 0 });
+    await store.completeAction({
+      id: done!.id,
+      status: 'pending',
+      attempts: done!.attempts,
+      lastError: null,
+      at: clock.now().toISOString(),
+      notBefore: clock.now().toISOString(),
+    });
+    const fresh = createOdooAdapter(
+      OdooConnectionSchema.parse({
+        id: CONNECTION,
+        type: 'odoo',
+        url: sim.url,
+        database: 'demo',
+        login: 'recouvra',
+        apiKey: 'recouvra-api-key',
+      }),
+      { clock, logger },
+    );
+    expect(await performLedgerActions({ store, adapters: new Map([[CONNECTION, fresh]]), clock, logger })).toEqual({
+      done: 1,
+      retried: 0,
+      failed: 0,
+    });
     expect((await messages()).length).toBe(before);
     const journal = await store.readJournal(done!.caseId);
     expect(journal[journal.length - 1]!.summary).toMatch(/already there on \d+/);
@@ -112,14 +162,30 @@ describe.each(['16.0', '18.0'] as OdooVersion[])('Odoo %s end to end', (version)
       await performLedgerActions({ store, adapters: new Map([[CONNECTION, adapter]]), clock, logger });
       // The messages to the debtor are "sent" too: the escalation gate counts from the formal notice actually sent.
       const sent = async () => ({ summary: 'sent (test)' });
-      await dispatchActions({ store, clock, logger, performers: { email: sent, sms: sent, letter: sent, registered_letter: sent } });
+      await dispatchActions({
+        store,
+        clock,
+        logger,
+        performers: { email: sent, sms: sent, letter: sent, registered_letter: sent },
+      });
     }
     const waiting = await store.listCases({ stage: 'awaiting_approval' });
     expect(waiting.length).toBeGreaterThan(0);
-    const activities = await odoo().call<{ res_id: number; summary: string; user_id: [number, string] | false }[]>('mail.activity', 'search_read', { domain: [['res_model', '=', 'account.move']], fields: ['res_id', 'summary', 'user_id'] }, { isWrite: false });
+    const activities = await odoo().call<{ res_id: number; summary: string; user_id: [number, string] | false }[]>(
+      'mail.activity',
+      'search_read',
+      { domain: [['res_model', '=', 'account.move']], fields: ['res_id', 'summary', 'user_id'] },
+      { isWrite: false },
+    );
     expect(activities.length).toBeGreaterThan(0);
     expect(activities[0]!.summary).toMatch(/^Recouvra : approuver/);
-    const uid = await new XmlRpcOdooRpc({ baseUrl: sim.url, database: 'demo', login: 'recouvra', apiKey: 'recouvra-api-key', timeoutMs: 5_000 }).authenticate();
+    const uid = await new XmlRpcOdooRpc({
+      baseUrl: sim.url,
+      database: 'demo',
+      login: 'recouvra',
+      apiKey: 'recouvra-api-key',
+      timeoutMs: 5_000,
+    }).authenticate();
     expect(activities[0]!.user_id && activities[0]!.user_id[0]).toBe(uid);
     // A formal notice was decided on the way, and noted on the invoices.
     expect((await messages()).some((m) => /Mise en demeure/.test(m.body))).toBe(true);

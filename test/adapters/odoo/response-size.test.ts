@@ -34,7 +34,15 @@ interface BigServer {
 }
 
 /** Answers every request with `prefix`, then `filler` bytes, then `suffix`, written as the socket drains. */
-async function startBigServer(answer: (req: IncomingMessage) => { prefix: string; suffix: string; contentType: string; gzip?: boolean; filler?: number }): Promise<BigServer> {
+async function startBigServer(
+  answer: (req: IncomingMessage) => {
+    prefix: string;
+    suffix: string;
+    contentType: string;
+    gzip?: boolean;
+    filler?: number;
+  },
+): Promise<BigServer> {
   let written = 0;
   let closedResolve: () => void = () => undefined;
   let closedPromise = new Promise<void>((r) => (closedResolve = r));
@@ -84,7 +92,11 @@ async function startBigServer(answer: (req: IncomingMessage) => { prefix: string
   };
 }
 
-const xmlString = { prefix: '<?xml version="1.0"?><methodResponse><params><param><value><string>', suffix: '</string></value></param></params></methodResponse>', contentType: 'text/xml' };
+const xmlString = {
+  prefix: '<?xml version="1.0"?><methodResponse><params><param><value><string>',
+  suffix: '</string></value></param></params></methodResponse>',
+  contentType: 'text/xml',
+};
 const jsonString = { prefix: '["', suffix: '"]', contentType: 'application/json' };
 
 describe('Odoo answers larger than maxResponseBytes', () => {
@@ -109,7 +121,15 @@ describe('Odoo answers larger than maxResponseBytes', () => {
 
   it('XML-RPC: refused while it arrives; the rest of 64 MiB is never sent', async () => {
     big = await startBigServer(() => xmlString);
-    const rpc = new XmlRpcOdooRpc({ baseUrl: big.url, database: 'demo', login: 'recouvra', apiKey: 'k', timeoutMs: 60_000, maxResponseBytes: CAP, connection: 'odoo-big' });
+    const rpc = new XmlRpcOdooRpc({
+      baseUrl: big.url,
+      database: 'demo',
+      login: 'recouvra',
+      apiKey: 'k',
+      timeoutMs: 60_000,
+      maxResponseBytes: CAP,
+      connection: 'odoo-big',
+    });
     expectTooLarge(await adapterFailure(rpc.version()), 'common.version');
     await big.closed();
     // The socket's buffers hold a few MiB at most: far from the whole answer.
@@ -118,7 +138,15 @@ describe('Odoo answers larger than maxResponseBytes', () => {
 
   it('XML-RPC: a gzip answer is counted once inflated (a small body on the wire is no way around the cap)', async () => {
     big = await startBigServer(() => ({ ...xmlString, gzip: true }));
-    const rpc = new XmlRpcOdooRpc({ baseUrl: big.url, database: 'demo', login: 'recouvra', apiKey: 'k', timeoutMs: 60_000, maxResponseBytes: CAP, connection: 'odoo-big' });
+    const rpc = new XmlRpcOdooRpc({
+      baseUrl: big.url,
+      database: 'demo',
+      login: 'recouvra',
+      apiKey: 'k',
+      timeoutMs: 60_000,
+      maxResponseBytes: CAP,
+      connection: 'odoo-big',
+    });
     expectTooLarge(await adapterFailure(rpc.version()), 'common.version');
     await big.closed();
     expect(big.written()).toBeLessThan(TOTAL / 4);
@@ -126,29 +154,65 @@ describe('Odoo answers larger than maxResponseBytes', () => {
 
   it('JSON-2: the same, naming the model and method', async () => {
     big = await startBigServer(() => jsonString);
-    const rpc = new Json2OdooRpc({ baseUrl: big.url, database: 'demo', apiKey: 'k', timeoutMs: 60_000, maxResponseBytes: CAP, connection: 'odoo-big' });
-    expectTooLarge(await adapterFailure(rpc.call('res.partner', 'search_read', { domain: [] }, { isWrite: false })), 'res.partner.search_read');
+    const rpc = new Json2OdooRpc({
+      baseUrl: big.url,
+      database: 'demo',
+      apiKey: 'k',
+      timeoutMs: 60_000,
+      maxResponseBytes: CAP,
+      connection: 'odoo-big',
+    });
+    expectTooLarge(
+      await adapterFailure(rpc.call('res.partner', 'search_read', { domain: [] }, { isWrite: false })),
+      'res.partner.search_read',
+    );
     await big.closed();
     expect(big.written()).toBeLessThan(TOTAL / 4);
   });
 
   it('JSON-2, gzip: counted once inflated', async () => {
     big = await startBigServer(() => ({ ...jsonString, gzip: true }));
-    const rpc = new Json2OdooRpc({ baseUrl: big.url, database: 'demo', apiKey: 'k', timeoutMs: 60_000, maxResponseBytes: CAP, connection: 'odoo-big' });
-    expectTooLarge(await adapterFailure(rpc.call('account.move', 'search_read', { domain: [] }, { isWrite: false })), 'account.move.search_read');
+    const rpc = new Json2OdooRpc({
+      baseUrl: big.url,
+      database: 'demo',
+      apiKey: 'k',
+      timeoutMs: 60_000,
+      maxResponseBytes: CAP,
+      connection: 'odoo-big',
+    });
+    expectTooLarge(
+      await adapterFailure(rpc.call('account.move', 'search_read', { domain: [] }, { isWrite: false })),
+      'account.move.search_read',
+    );
   });
 
   it('an answer within the cap is taken whole', async () => {
     big = await startBigServer(() => ({ ...jsonString, filler: CAP - 4 * CHUNK }));
-    const rpc = new Json2OdooRpc({ baseUrl: big.url, database: 'demo', apiKey: 'k', timeoutMs: 60_000, maxResponseBytes: CAP, connection: 'odoo-big' });
+    const rpc = new Json2OdooRpc({
+      baseUrl: big.url,
+      database: 'demo',
+      apiKey: 'k',
+      timeoutMs: 60_000,
+      maxResponseBytes: CAP,
+      connection: 'odoo-big',
+    });
     const answer = await rpc.call<string[]>('res.partner', 'search_read', { domain: [] }, { isWrite: false });
     expect(answer[0]).toHaveLength(CAP - 4 * CHUNK);
   });
 
   it('a write whose answer is too large says the change may have been applied', async () => {
     big = await startBigServer(() => jsonString);
-    const rpc = new Json2OdooRpc({ baseUrl: big.url, database: 'demo', apiKey: 'k', timeoutMs: 60_000, maxResponseBytes: CAP, connection: 'odoo-big' });
-    const e = await adapterFailure(rpc.call('account.move', 'message_post', { ids: [1], body: 'x' }, { isWrite: true }));
+    const rpc = new Json2OdooRpc({
+      baseUrl: big.url,
+      database: 'demo',
+      apiKey: 'k',
+      timeoutMs: 60_000,
+      maxResponseBytes: CAP,
+      connection: 'odoo-big',
+    });
+    const e = await adapterFailure(
+      rpc.call('account.move', 'message_post', { ids: [1], body: 'x' }, { isWrite: true }),
+    );
     expect(e).toMatchObject({ code: 'ODOO_RESPONSE_TOO_LARGE', outcomeUnknown: true });
     expect(e.userMessage).toMatch(/may have been applied/);
   });
@@ -158,13 +222,24 @@ describe('Odoo answers larger than maxResponseBytes', () => {
     big = await startBigServer(() => (requests++, xmlString));
     const { logger } = memoryLogger('error');
     const adapter = createOdooAdapter(
-      OdooConnectionSchema.parse({ id: 'odoo-big', type: 'odoo', url: big.url, database: 'demo', login: 'recouvra', apiKey: 'k', protocol: 'xmlrpc', maxResponseBytes: CAP }),
+      OdooConnectionSchema.parse({
+        id: 'odoo-big',
+        type: 'odoo',
+        url: big.url,
+        database: 'demo',
+        login: 'recouvra',
+        apiKey: 'k',
+        protocol: 'xmlrpc',
+        maxResponseBytes: CAP,
+      }),
       { clock: { now: () => new Date('2026-11-23T08:00:00Z') }, logger },
       { retry: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 1, random: () => 0.5 } },
     );
     const checked = await adapter.check();
     expect(checked.ok).toBe(false);
-    expect(checked.problems.join('\n')).toMatch(/Odoo connection odoo-big: the answer to common\.version is larger than the cap of 1 MiB/);
+    expect(checked.problems.join('\n')).toMatch(
+      /Odoo connection odoo-big: the answer to common\.version is larger than the cap of 1 MiB/,
+    );
     expect(requests).toBe(1);
   });
 

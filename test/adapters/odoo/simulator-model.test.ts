@@ -26,7 +26,15 @@ function capturedFault(file: string, dir = SAMPLES): { code: number; text: strin
   const xml = readFileSync(join(dir, file), 'utf8');
   const code = /<name>faultCode<\/name>\s*<value><int>(\d+)<\/int>/.exec(xml)![1]!;
   const text = /<name>faultString<\/name>\s*<value><string>([\s\S]*?)<\/string>/.exec(xml)![1]!;
-  return { code: Number(code), text: text.replace(/&apos;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') };
+  return {
+    code: Number(code),
+    text: text
+      .replace(/&apos;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&'),
+  };
 }
 
 function lastLine(text: string): string {
@@ -44,11 +52,25 @@ function faultOf(fn: () => unknown): OdooFault {
   throw new Error('expected an OdooFault');
 }
 
-function db(options: { invoices?: number; version?: OdooVersion; seed?: number | string; idOffset?: number; l10nFr?: boolean; edition?: 'community' | 'enterprise' } = {}): OdooDatabase {
+function db(
+  options: {
+    invoices?: number;
+    version?: OdooVersion;
+    seed?: number | string;
+    idOffset?: number;
+    l10nFr?: boolean;
+    edition?: 'community' | 'enterprise';
+  } = {},
+): OdooDatabase {
   return createOdooDatabase({ seed: 7, invoices: 400, version: '18.0', now: () => new Date(NOW), ...options });
 }
 
-function searchRead(d: OdooDatabase, model: string, domain: unknown[], kwargs: Record<string, unknown> = {}): OdooRecord[] {
+function searchRead(
+  d: OdooDatabase,
+  model: string,
+  domain: unknown[],
+  kwargs: Record<string, unknown> = {},
+): OdooRecord[] {
   return d.call(model, 'search_read', [domain], kwargs) as OdooRecord[];
 }
 
@@ -75,7 +97,9 @@ describe('seed data', () => {
   it('is identical for the same seed and differs for another', () => {
     const again = db(seeded);
     expect(searchRead(again, 'account.move', [], { order: 'id asc' })).toEqual(moves);
-    expect(searchRead(again, 'res.partner', [], { context: { active_test: false }, order: 'id asc' })).toEqual(partners);
+    expect(searchRead(again, 'res.partner', [], { context: { active_test: false }, order: 'id asc' })).toEqual(
+      partners,
+    );
     const other = searchRead(db({ ...seeded, seed: 8 }), 'account.move', [], { order: 'id asc', limit: 50 });
     expect(other).not.toEqual(moves.slice(0, 50));
   });
@@ -86,8 +110,13 @@ describe('seed data', () => {
     expect(communityMoves.filter((m) => m['payment_state'] === 'in_payment')).toEqual([]);
     const inPayment = moves.filter((m) => m['payment_state'] === 'in_payment');
     expect(inPayment.length).toBeGreaterThan(10);
-    expect(communityMoves).toEqual(moves.map((m) => (m['payment_state'] === 'in_payment' ? { ...m, payment_state: 'paid' } : m)));
-    const communityPartners = searchRead(community, 'res.partner', [], { context: { active_test: false }, order: 'id asc' });
+    expect(communityMoves).toEqual(
+      moves.map((m) => (m['payment_state'] === 'in_payment' ? { ...m, payment_state: 'paid' } : m)),
+    );
+    const communityPartners = searchRead(community, 'res.partner', [], {
+      context: { active_test: false },
+      order: 'id asc',
+    });
     expect(communityPartners).toEqual(partners.map(({ siret: _siret, ...p }) => p));
   });
 
@@ -145,7 +174,10 @@ describe('seed data', () => {
     expect(count((m) => m['state'] === 'draft')).toBeGreaterThan(50);
     expect(count((m) => m['state'] === 'cancel')).toBeGreaterThan(30);
     for (const state of ['not_paid', 'partial', 'paid', 'in_payment', 'reversed', 'blocked']) {
-      expect([state, count((m) => m['state'] === 'posted' && m['payment_state'] === state) > 10]).toEqual([state, true]);
+      expect([state, count((m) => m['state'] === 'posted' && m['payment_state'] === state) > 10]).toEqual([
+        state,
+        true,
+      ]);
     }
     for (const m of moves) {
       if (m['state'] === 'draft') expect(m['name']).toBe('/');
@@ -159,8 +191,10 @@ describe('seed data', () => {
         expect(m['amount_residual']).toBeGreaterThan(0);
         expect(m['amount_residual']).toBeLessThan(m['amount_total'] as number);
       }
-      if (['paid', 'in_payment', 'reversed'].includes(m['payment_state'] as string)) expect(m['amount_residual']).toBe(0);
-      if (m['state'] === 'posted' && m['payment_state'] === 'not_paid') expect(m['amount_residual']).toBe(m['amount_total']);
+      if (['paid', 'in_payment', 'reversed'].includes(m['payment_state'] as string))
+        expect(m['amount_residual']).toBe(0);
+      if (m['state'] === 'posted' && m['payment_state'] === 'not_paid')
+        expect(m['amount_residual']).toBe(m['amount_total']);
     }
   });
 
@@ -177,12 +211,21 @@ describe('seed data', () => {
       expect(r['ref']).toBe(`Reversal of: ${original['name'] as string}`);
       expect(r['amount_total_signed']).toBeLessThan(0);
     }
-    expect(refunds.some((r) => r['reversed_entry_id'] === false && r['payment_state'] === 'not_paid' && (r['amount_residual'] as number) > 0)).toBe(true);
+    expect(
+      refunds.some(
+        (r) =>
+          r['reversed_entry_id'] === false && r['payment_state'] === 'not_paid' && (r['amount_residual'] as number) > 0,
+      ),
+    ).toBe(true);
   });
 
   it('uses mostly EUR, with USD and CHF', () => {
     const byCurrency = new Map<string, number>();
-    for (const m of moves) byCurrency.set((m['currency_id'] as [number, string])[1], (byCurrency.get((m['currency_id'] as [number, string])[1]) ?? 0) + 1);
+    for (const m of moves)
+      byCurrency.set(
+        (m['currency_id'] as [number, string])[1],
+        (byCurrency.get((m['currency_id'] as [number, string])[1]) ?? 0) + 1,
+      );
     expect([...byCurrency.keys()].sort()).toEqual(['CHF', 'EUR', 'USD']);
     expect(byCurrency.get('EUR')! / moves.length).toBeGreaterThan(0.7);
     expect(byCurrency.get('USD')!).toBeGreaterThan(20);
@@ -213,16 +256,21 @@ describe('seed data', () => {
 
 describe('versions', () => {
   const fields = (version: OdooVersion, model: string, l10nFr = false) =>
-    createOdooDatabase({ invoices: 50, version, l10nFr }).call(model, 'fields_get', [], { attributes: ['type', 'selection', 'string'] }) as Record<string, Record<string, unknown>>;
+    createOdooDatabase({ invoices: 50, version, l10nFr }).call(model, 'fields_get', [], {
+      attributes: ['type', 'selection', 'string'],
+    }) as Record<string, Record<string, unknown>>;
 
   it('adds payment_state "blocked" from 18.0 on', () => {
-    const keys = (v: OdooVersion) => (fields(v, 'account.move')['payment_state']!['selection'] as [string, string][]).map(([k]) => k);
+    const keys = (v: OdooVersion) =>
+      (fields(v, 'account.move')['payment_state']!['selection'] as [string, string][]).map(([k]) => k);
     expect(keys('16.0')).not.toContain('blocked');
     expect(keys('17.0')).not.toContain('blocked');
     expect(keys('18.0')).toContain('blocked');
     expect(keys('19.0')).toContain('blocked');
     expect(keys('16.0')).toEqual(['not_paid', 'in_payment', 'paid', 'partial', 'reversed', 'invoicing_legacy']);
-    const seeded16 = db({ version: '16.0', invoices: 3000 }).call('account.move', 'search_count', [[['payment_state', '=', 'blocked']]]);
+    const seeded16 = db({ version: '16.0', invoices: 3000 }).call('account.move', 'search_count', [
+      [['payment_state', '=', 'blocked']],
+    ]);
     expect(seeded16).toBe(0);
   });
 
@@ -230,13 +278,20 @@ describe('versions', () => {
     // The 18.0 captures come from a database without l10n_fr: no siret (erp-apis.md §1.5).
     for (const version of ['16.0', '17.0', '18.0', '19.0'] as const) {
       expect([version, fields(version, 'res.partner')['siret']]).toEqual([version, undefined]);
-      expect([version, fields(version, 'res.partner', true)['siret']]).toEqual([version, { string: 'SIRET', type: 'char' }]);
+      expect([version, fields(version, 'res.partner', true)['siret']]).toEqual([
+        version,
+        { string: 'SIRET', type: 'char' },
+      ]);
     }
     expect(fields('18.0', 'res.company', true)['siret']).toBeDefined();
     expect(fields('18.0', 'res.company')['siret']).toBeUndefined();
     expect(fields('16.0', 'account.move')['__last_update']).toBeDefined();
     expect(fields('17.0', 'account.move')['__last_update']).toBeUndefined();
-    const f = createOdooDatabase({ invoices: 10, omitFields: { 'res.partner': ['company_registry'] } }).call('res.partner', 'fields_get', []) as Record<string, unknown>;
+    const f = createOdooDatabase({ invoices: 10, omitFields: { 'res.partner': ['company_registry'] } }).call(
+      'res.partner',
+      'fields_get',
+      [],
+    ) as Record<string, unknown>;
     expect(f['company_registry']).toBeUndefined();
   });
 
@@ -264,7 +319,16 @@ describe('versions', () => {
 });
 
 describe('domains on plain records', () => {
-  const rec = { id: 5, name: 'INV/2026/00042', ref: false, amount_total: 120.5, partner_id: [10, 'Deco Addict'], state: 'posted', is_company: false, write_date: '2026-11-23 04:53:11' };
+  const rec = {
+    id: 5,
+    name: 'INV/2026/00042',
+    ref: false,
+    amount_total: 120.5,
+    partner_id: [10, 'Deco Addict'],
+    state: 'posted',
+    is_company: false,
+    write_date: '2026-11-23 04:53:11',
+  };
   const ev = (domain: unknown[]) => evaluateDomain(domain, rec);
 
   it.each([
@@ -302,8 +366,20 @@ describe('domains on plain records', () => {
     [['!', ['state', '=', 'posted']], false],
     [['|', ['state', '=', 'draft'], ['amount_total', '>', 100]], true],
     [['&', ['state', '=', 'posted'], ['amount_total', '>', 200]], false],
-    [[['state', '=', 'posted'], ['amount_total', '>', 100]], true],
-    [[['state', '=', 'posted'], ['amount_total', '>', 200]], false],
+    [
+      [
+        ['state', '=', 'posted'],
+        ['amount_total', '>', 100],
+      ],
+      true,
+    ],
+    [
+      [
+        ['state', '=', 'posted'],
+        ['amount_total', '>', 200],
+      ],
+      false,
+    ],
     [['|', ['state', '=', 'draft'], '!', ['ref', '!=', false]], true],
     [[[1, '=', 1]], true],
     [[[0, '=', 1]], false],
@@ -346,13 +422,19 @@ describe('search, order and faults', () => {
       [[['currency_id', 'in', [2, 6]]], (m) => [2, 6].includes(idOf(m['currency_id']))],
       [[['currency_id', '!=', 1]], (m) => idOf(m['currency_id']) !== 1],
       [[['invoice_date', '=', false]], (m) => m['invoice_date'] === false],
-      [[['invoice_date_due', '<', '2026-01-01']], (m) => m['invoice_date_due'] !== false && (m['invoice_date_due'] as string) < '2026-01-01'],
+      [
+        [['invoice_date_due', '<', '2026-01-01']],
+        (m) => m['invoice_date_due'] !== false && (m['invoice_date_due'] as string) < '2026-01-01',
+      ],
       [['|', ['state', '=', 'draft'], ['state', '=', 'cancel']], (m) => m['state'] !== 'posted'],
       [['!', ['move_type', '=', 'out_invoice']], (m) => m['move_type'] !== 'out_invoice'],
       [[['name', 'ilike', 'rinv/']], (m) => (m['name'] as string).startsWith('RINV/')],
     ];
     for (const [domain, pred] of cases) {
-      expect([domain, ids(searchRead(d, 'account.move', domain, { fields: ['id'], order: 'id asc' }))]).toEqual([domain, ids(all.filter(pred))]);
+      expect([domain, ids(searchRead(d, 'account.move', domain, { fields: ['id'], order: 'id asc' }))]).toEqual([
+        domain,
+        ids(all.filter(pred)),
+      ]);
     }
     expect(d.call('account.move', 'search_count', [OPEN_RECEIVABLE_DOMAIN])).toBe(
       all.filter(
@@ -365,24 +447,44 @@ describe('search, order and faults', () => {
   });
 
   it('always includes id, honours fields, limit, offset and multi-key orders', () => {
-    const page = searchRead(d, 'account.move', OPEN_RECEIVABLE_DOMAIN as unknown[], { fields: ['name', 'write_date'], order: 'write_date desc, id desc', limit: 5, offset: 3 });
+    const page = searchRead(d, 'account.move', OPEN_RECEIVABLE_DOMAIN as unknown[], {
+      fields: ['name', 'write_date'],
+      order: 'write_date desc, id desc',
+      limit: 5,
+      offset: 3,
+    });
     expect(page).toHaveLength(5);
     expect(Object.keys(page[0]!).sort()).toEqual(['id', 'name', 'write_date']);
-    const full = searchRead(d, 'account.move', OPEN_RECEIVABLE_DOMAIN as unknown[], { fields: ['write_date'], order: 'write_date desc, id desc' });
+    const full = searchRead(d, 'account.move', OPEN_RECEIVABLE_DOMAIN as unknown[], {
+      fields: ['write_date'],
+      order: 'write_date desc, id desc',
+    });
     expect(ids(page)).toEqual(ids(full.slice(3, 8)));
     for (let i = 1; i < full.length; i++) {
       const [a, b] = [full[i - 1]!, full[i]!];
-      expect((a['write_date'] as string) > (b['write_date'] as string) || (a['write_date'] === b['write_date'] && a.id > b.id)).toBe(true);
+      expect(
+        (a['write_date'] as string) > (b['write_date'] as string) ||
+          (a['write_date'] === b['write_date'] && a.id > b.id),
+      ).toBe(true);
     }
-    const byDue = searchRead(d, 'account.move', [['state', '=', 'posted']], { fields: ['invoice_date_due', 'amount_total'], order: 'invoice_date_due asc, amount_total desc, id' });
+    const byDue = searchRead(d, 'account.move', [['state', '=', 'posted']], {
+      fields: ['invoice_date_due', 'amount_total'],
+      order: 'invoice_date_due asc, amount_total desc, id',
+    });
     for (let i = 1; i < byDue.length; i++) {
       const [a, b] = [byDue[i - 1]!, byDue[i]!];
       const [dueA, dueB] = [a['invoice_date_due'] as string, b['invoice_date_due'] as string];
-      const ok = dueA < dueB || (dueA === dueB && ((a['amount_total'] as number) > (b['amount_total'] as number) || (a['amount_total'] === b['amount_total'] && a.id < b.id)));
+      const ok =
+        dueA < dueB ||
+        (dueA === dueB &&
+          ((a['amount_total'] as number) > (b['amount_total'] as number) ||
+            (a['amount_total'] === b['amount_total'] && a.id < b.id)));
       expect(ok).toBe(true);
     }
     const drafts = ids(searchRead(d, 'account.move', [['state', '=', 'draft']], { order: 'id desc' }));
-    expect(d.call('account.move', 'search', [[['state', '=', 'draft']]], { order: 'id desc', limit: 3 })).toEqual(drafts.slice(0, 3));
+    expect(d.call('account.move', 'search', [[['state', '=', 'draft']]], { order: 'id desc', limit: 3 })).toEqual(
+      drafts.slice(0, 3),
+    );
     expect(d.call('res.partner', 'read', [[1]], { fields: ['name'] })).toEqual([{ id: 1, name: 'Recouvra Démo SAS' }]);
   });
 
@@ -400,7 +502,11 @@ describe('search, order and faults', () => {
       ['18.0', 'v18-12-object-fault-bad-field.response.xml'],
     ] as const) {
       const captured = capturedFault(file);
-      const f = faultOf(() => db({ version, invoices: 20 }).call('account.move', 'search_read', [[['no_such_field', '=', 1]]], { fields: ['name'] }));
+      const f = faultOf(() =>
+        db({ version, invoices: 20 }).call('account.move', 'search_read', [[['no_such_field', '=', 1]]], {
+          fields: ['name'],
+        }),
+      );
       expect(f.code).toBe(captured.code);
       expect(lastLine(f.faultString)).toBe(lastLine(captured.text));
       expect(f.faultString.startsWith('Traceback (most recent call last):\n')).toBe(true);
@@ -412,9 +518,16 @@ describe('search, order and faults', () => {
     const field = faultOf(() => searchRead(d, 'account.move', [], { fields: ['name', 'x_nope'] }));
     expect([field.code, field.detail]).toEqual([1, "Invalid field 'x_nope' on model 'account.move'"]);
     const syntax18 = faultOf(() => searchRead(d, 'account.move', ['|', ['state', '=', 'draft']]));
-    expect([syntax18.code, lastLine(syntax18.faultString)]).toEqual([1, "ValueError: Domain ['|', ['state', '=', 'draft']] is syntactically not correct."]);
-    const syntax16 = faultOf(() => searchRead(db({ version: '16.0', invoices: 10 }), 'account.move', ['&', ['state', '=', 'draft']]));
-    expect(lastLine(syntax16.faultString)).toBe("AssertionError: This domain is syntactically not correct: ['&', ['state', '=', 'draft']]");
+    expect([syntax18.code, lastLine(syntax18.faultString)]).toEqual([
+      1,
+      "ValueError: Domain ['|', ['state', '=', 'draft']] is syntactically not correct.",
+    ]);
+    const syntax16 = faultOf(() =>
+      searchRead(db({ version: '16.0', invoices: 10 }), 'account.move', ['&', ['state', '=', 'draft']]),
+    );
+    expect(lastLine(syntax16.faultString)).toBe(
+      "AssertionError: This domain is syntactically not correct: ['&', ['state', '=', 'draft']]",
+    );
     const operator = faultOf(() => searchRead(d, 'account.move', [['state', 'equals', 'draft']]));
     expect([operator.code, operator.detail]).toEqual([1, "Invalid leaf ('state', 'equals', 'draft')"]);
     const leaf = faultOf(() => searchRead(d, 'account.move', [['state', '=']]));
@@ -430,15 +543,32 @@ describe('search, order and faults', () => {
 
   it('faults on unknown models, methods, private methods, bad arguments and missing records', () => {
     const model = faultOf(() => d.call('account.invoice', 'search_read', [[]]));
-    expect([model.code, model.faultString, model.kind]).toEqual([2, "Object account.invoice doesn't exist", 'not_found']);
+    expect([model.code, model.faultString, model.kind]).toEqual([
+      2,
+      "Object account.invoice doesn't exist",
+      'not_found',
+    ]);
     const method18 = faultOf(() => d.call('account.move', 'frobnicate', [[1]]));
-    expect([method18.code, lastLine(method18.faultString), method18.kind]).toEqual([1, "AttributeError: The method 'account.move.frobnicate' does not exist", 'not_found']);
+    expect([method18.code, lastLine(method18.faultString), method18.kind]).toEqual([
+      1,
+      "AttributeError: The method 'account.move.frobnicate' does not exist",
+      'not_found',
+    ]);
     const method16 = faultOf(() => db({ version: '16.0', invoices: 5 }).call('account.move', 'frobnicate', [[1]]));
-    expect(lastLine(method16.faultString)).toBe("AttributeError: type object 'account.move' has no attribute 'frobnicate'");
+    expect(lastLine(method16.faultString)).toBe(
+      "AttributeError: type object 'account.move' has no attribute 'frobnicate'",
+    );
     const priv = faultOf(() => d.call('account.move', '_post', [[1]]));
-    expect([priv.code, priv.faultString]).toEqual([4, "Private methods (such as 'account.move._post') cannot be called remotely."]);
+    expect([priv.code, priv.faultString]).toEqual([
+      4,
+      "Private methods (such as 'account.move._post') cannot be called remotely.",
+    ]);
     const kw = faultOf(() => d.call('account.move', 'search_read', [[]], { colour: 'red' }));
-    expect([kw.code, lastLine(kw.faultString), kw.kind]).toEqual([1, "TypeError: BaseModel.search_read() got an unexpected keyword argument 'colour'", 'arguments']);
+    expect([kw.code, lastLine(kw.faultString), kw.kind]).toEqual([
+      1,
+      "TypeError: BaseModel.search_read() got an unexpected keyword argument 'colour'",
+      'arguments',
+    ]);
     const missingArg = faultOf(() => d.call('account.move', 'write', [[1]]));
     expect(missingArg.detail).toBe("BaseModel.write() missing 1 required positional argument: 'vals'");
     const tooMany = faultOf(() => d.call('account.move', 'search_count', [[], 1, 2]));
@@ -446,7 +576,10 @@ describe('search, order and faults', () => {
     // read leaves missing ids out (v18-33); write still refuses them.
     expect(d.call('account.move', 'read', [[999_999]], { fields: ['name'] })).toEqual([]);
     const gone = faultOf(() => d.call('account.move', 'write', [[999_999], { ref: 'x' }]));
-    expect([gone.code, gone.detail]).toEqual([2, 'Record does not exist or has been deleted.\n(Record: account.move(999999,), User: 2)']);
+    expect([gone.code, gone.detail]).toEqual([
+      2,
+      'Record does not exist or has been deleted.\n(Record: account.move(999999,), User: 2)',
+    ]);
   });
 
   it('answers bad credentials with code 3 "Access Denied" as captured, and ACL refusals with code 4', () => {
@@ -470,7 +603,9 @@ describe('search, order and faults', () => {
     const fresh = db({ invoices: 20 });
     fresh.setAccess(BILLING_UID, 'account.move', ['read']);
     const write = faultOf(() => fresh.call('account.move', 'write', [[1], { ref: 'x' }], {}, { uid: BILLING_UID }));
-    expect(write.faultString.split('\n')[0]).toBe("You are not allowed to modify 'Journal Entry' (account.move) records.");
+    expect(write.faultString.split('\n')[0]).toBe(
+      "You are not allowed to modify 'Journal Entry' (account.move) records.",
+    );
   });
 });
 
@@ -481,7 +616,11 @@ describe('keyset paging on (write_date, id)', () => {
     const seen: number[] = [];
     let cursor = { ts: '1970-01-01 00:00:00', id: 0 };
     for (let pages = 0; pages < 10_000; pages++) {
-      const page = searchRead(d, 'account.move', [...OPEN_RECEIVABLE_DOMAIN, ...keysetDomain(cursor.ts, cursor.id)], { fields: ['write_date'], order: 'write_date asc, id asc', limit: 7 });
+      const page = searchRead(d, 'account.move', [...OPEN_RECEIVABLE_DOMAIN, ...keysetDomain(cursor.ts, cursor.id)], {
+        fields: ['write_date'],
+        order: 'write_date asc, id asc',
+        limit: 7,
+      });
       if (page.length === 0) break;
       seen.push(...ids(page));
       const last = page[page.length - 1]!;
@@ -489,7 +628,9 @@ describe('keyset paging on (write_date, id)', () => {
     }
     expect(seen.length).toBe(expected.size);
     expect(new Set(seen)).toEqual(expected);
-    const tie = searchRead(d, 'account.move', [...OPEN_RECEIVABLE_DOMAIN, ['write_date', '=', d.bulkWriteDate]], { fields: ['id'] });
+    const tie = searchRead(d, 'account.move', [...OPEN_RECEIVABLE_DOMAIN, ['write_date', '=', d.bulkWriteDate]], {
+      fields: ['id'],
+    });
     expect(tie.length).toBeGreaterThan(7);
   });
 
@@ -497,12 +638,28 @@ describe('keyset paging on (write_date, id)', () => {
     const d = db({ invoices: 2000 });
     const ts = d.bulkWriteDate;
     const keyset = [...OPEN_RECEIVABLE_DOMAIN, ...keysetDomain(ts, 0)];
-    const viaIndex = ids(searchRead(d, 'account.move', keyset, { order: 'write_date asc, id asc', limit: 50, fields: ['id'] }));
+    const viaIndex = ids(
+      searchRead(d, 'account.move', keyset, { order: 'write_date asc, id asc', limit: 50, fields: ['id'] }),
+    );
     // A three-key order is not served by the write_date index.
-    const viaSort = ids(searchRead(d, 'account.move', keyset, { order: 'write_date asc, id asc, name asc', limit: 50, fields: ['id'] }));
+    const viaSort = ids(
+      searchRead(d, 'account.move', keyset, { order: 'write_date asc, id asc, name asc', limit: 50, fields: ['id'] }),
+    );
     expect(viaIndex).toEqual(viaSort);
-    const desc = ids(searchRead(d, 'account.move', [['write_date', '<=', ts]], { order: 'write_date desc, id desc', limit: 20, fields: ['id'] }));
-    const descSorted = ids(searchRead(d, 'account.move', [['write_date', '<=', ts]], { order: 'write_date desc, id desc, name', limit: 20, fields: ['id'] }));
+    const desc = ids(
+      searchRead(d, 'account.move', [['write_date', '<=', ts]], {
+        order: 'write_date desc, id desc',
+        limit: 20,
+        fields: ['id'],
+      }),
+    );
+    const descSorted = ids(
+      searchRead(d, 'account.move', [['write_date', '<=', ts]], {
+        order: 'write_date desc, id desc, name',
+        limit: 20,
+        fields: ['id'],
+      }),
+    );
     expect(desc).toEqual(descSorted);
   });
 });
@@ -511,7 +668,8 @@ describe('controls', () => {
   const open = (d: OdooDatabase) => new Set(d.call('account.move', 'search', [OPEN_RECEIVABLE_DOMAIN]) as number[]);
   const move = (d: OdooDatabase, id: number) => searchRead(d, 'account.move', [['id', '=', id]])[0]!;
   const unpaid = [...OPEN_RECEIVABLE_DOMAIN, ['move_type', '=', 'out_invoice'], ['payment_state', '=', 'not_paid']];
-  const firstOpen = (d: OdooDatabase, n = 1) => d.call('account.move', 'search', [unpaid], { order: 'id asc', limit: n }) as number[];
+  const firstOpen = (d: OdooDatabase, n = 1) =>
+    d.call('account.move', 'search', [unpaid], { order: 'id asc', limit: n }) as number[];
 
   it('pays partially then fully, bumping write_date each time', () => {
     const d = db();
@@ -520,11 +678,19 @@ describe('controls', () => {
     d.setNow('2026-11-24T10:00:00Z');
     d.payInvoice(id!, 10);
     const partial = move(d, id!);
-    expect(partial).toMatchObject({ payment_state: 'partial', amount_residual: Math.round(((before['amount_total'] as number) - 10) * 100) / 100, write_date: '2026-11-24 10:00:00' });
+    expect(partial).toMatchObject({
+      payment_state: 'partial',
+      amount_residual: Math.round(((before['amount_total'] as number) - 10) * 100) / 100,
+      write_date: '2026-11-24 10:00:00',
+    });
     expect(open(d).has(id!)).toBe(true);
     d.advanceClock(60);
     d.payInvoice(id!, 1e9);
-    expect(move(d, id!)).toMatchObject({ payment_state: 'paid', amount_residual: 0, write_date: '2026-11-24 10:01:00' });
+    expect(move(d, id!)).toMatchObject({
+      payment_state: 'paid',
+      amount_residual: 0,
+      write_date: '2026-11-24 10:01:00',
+    });
     expect(open(d).has(id!)).toBe(false);
     const seen = ids(searchRead(d, 'account.move', [['write_date', '>', '2026-11-24 10:00:30']], { fields: ['id'] }));
     expect(seen).toEqual([id]);
@@ -545,7 +711,10 @@ describe('controls', () => {
       d.payInvoice(id!, Math.round(total * share * 100) / 100, { inPayment: true });
       return move(d, id!);
     };
-    expect(pay(db({ edition: 'enterprise' }), 0.5)).toMatchObject({ payment_state: 'in_payment', amount_residual: expect.any(Number) });
+    expect(pay(db({ edition: 'enterprise' }), 0.5)).toMatchObject({
+      payment_state: 'in_payment',
+      amount_residual: expect.any(Number),
+    });
     expect(pay(db({ edition: 'enterprise' }), 0.5)['amount_residual']).toBeGreaterThan(0);
     expect(db().edition).toBe('community');
     expect(pay(db(), 1)).toMatchObject({ payment_state: 'paid', amount_residual: 0 });
@@ -564,12 +733,18 @@ describe('controls', () => {
     d.deleteInvoice(b);
     expect(searchRead(d, 'account.move', [['id', '=', b]])).toEqual([]);
     expect(d.call('account.move', 'read', [[b]])).toEqual([]);
-    expect(faultOf(() => d.call('account.move', 'message_post', [[b]], { body: 'x' })).exception).toBe('odoo.exceptions.MissingError');
+    expect(faultOf(() => d.call('account.move', 'message_post', [[b]], { body: 'x' })).exception).toBe(
+      'odoo.exceptions.MissingError',
+    );
     d.setNow('2026-12-01T08:00:00Z');
     const refundId = d.reverseInvoice(c);
     const original = move(d, c);
     const refund = move(d, refundId);
-    expect(original).toMatchObject({ payment_state: 'reversed', amount_residual: 0, write_date: '2026-12-01 08:00:00' });
+    expect(original).toMatchObject({
+      payment_state: 'reversed',
+      amount_residual: 0,
+      write_date: '2026-12-01 08:00:00',
+    });
     expect(refund).toMatchObject({
       move_type: 'out_refund',
       state: 'posted',
@@ -588,12 +763,20 @@ describe('controls', () => {
     d.setNow('2026-11-24T09:00:00Z');
     const tx = d.beginLateTransaction();
     tx.payInvoice(id!, 1);
-    const createdId = tx.create('account.move', { move_type: 'out_invoice', partner_id: 10, invoice_date: '2026-11-24', invoice_line_ids: [[0, 0, { quantity: 1, price_unit: 50 }]] });
+    const createdId = tx.create('account.move', {
+      move_type: 'out_invoice',
+      partner_id: 10,
+      invoice_date: '2026-11-24',
+      invoice_line_ids: [[0, 0, { quantity: 1, price_unit: 50 }]],
+    });
     expect(tx.startedAt).toBe('2026-11-24 09:00:00');
     d.setNow('2026-11-24T09:05:00Z');
     d.call('account.move', 'write', [[firstOpen(d, 2)[1]!], { ref: 'other' }]);
     // The poll runs while the transaction is still open: it sees the 09:05 write, not the payment.
-    const poll = searchRead(d, 'account.move', [['write_date', '>', '2026-11-24 08:59:59']], { fields: ['write_date'], order: 'write_date asc, id asc' });
+    const poll = searchRead(d, 'account.move', [['write_date', '>', '2026-11-24 08:59:59']], {
+      fields: ['write_date'],
+      order: 'write_date asc, id asc',
+    });
     expect(ids(poll)).toEqual([firstOpen(d, 2)[1]]);
     expect(move(d, id!)['payment_state']).toBe('not_paid');
     expect(searchRead(d, 'account.move', [['id', '=', createdId]])).toEqual([]);
@@ -602,10 +785,17 @@ describe('controls', () => {
     tx.commit();
     const paid = move(d, id!);
     expect(paid).toMatchObject({ payment_state: 'partial', write_date: '2026-11-24 09:00:00' });
-    expect(move(d, createdId)).toMatchObject({ state: 'draft', amount_total: 50, write_date: '2026-11-24 09:00:00', create_date: '2026-11-24 09:00:00' });
+    expect(move(d, createdId)).toMatchObject({
+      state: 'draft',
+      amount_total: 50,
+      write_date: '2026-11-24 09:00:00',
+      create_date: '2026-11-24 09:00:00',
+    });
     // The naive cursor misses both; an overlap window re-reads them.
     expect(ids(searchRead(d, 'account.move', [['write_date', '>', cursor]]))).toEqual([]);
-    const overlap = ids(searchRead(d, 'account.move', [['write_date', '>', '2026-11-24 08:55:00']], { order: 'id asc' }));
+    const overlap = ids(
+      searchRead(d, 'account.move', [['write_date', '>', '2026-11-24 08:55:00']], { order: 'id asc' }),
+    );
     expect(overlap).toEqual(expect.arrayContaining([id, createdId]));
     expect(() => tx.commit()).toThrow('already committed');
   });
@@ -623,9 +813,19 @@ describe('controls', () => {
   it('adds custom x_ fields, writes them and bumps write_date (the write-back shows up in the next poll)', () => {
     const d = db();
     const [id] = firstOpen(d);
-    expect(faultOf(() => d.call('account.move', 'write', [[id], { x_recovery_status: 'formal_notice' }])).detail).toBe("Invalid field 'x_recovery_status' on model 'account.move'");
-    d.addCustomField('account.move', 'x_recovery_status', 'selection', { string: 'Recovery status', selection: [['formal_notice', 'Formal notice'], ['lawyer', 'At the lawyer']] });
-    const meta = (d.call('account.move', 'fields_get', [['x_recovery_status']]) as Record<string, Record<string, unknown>>)['x_recovery_status']!;
+    expect(faultOf(() => d.call('account.move', 'write', [[id], { x_recovery_status: 'formal_notice' }])).detail).toBe(
+      "Invalid field 'x_recovery_status' on model 'account.move'",
+    );
+    d.addCustomField('account.move', 'x_recovery_status', 'selection', {
+      string: 'Recovery status',
+      selection: [
+        ['formal_notice', 'Formal notice'],
+        ['lawyer', 'At the lawyer'],
+      ],
+    });
+    const meta = (
+      d.call('account.move', 'fields_get', [['x_recovery_status']]) as Record<string, Record<string, unknown>>
+    )['x_recovery_status']!;
     expect(meta).toMatchObject({ type: 'selection', manual: true, string: 'Recovery status' });
     d.setNow('2026-11-25T00:00:00Z');
     expect(d.call('account.move', 'write', [[id], { x_recovery_status: 'formal_notice' }])).toBe(true);
@@ -641,7 +841,10 @@ describe('controls', () => {
     expect(first!.id).toBe(2 ** 31 + 1);
     expect(idOf(first!['partner_id'])).toBeGreaterThan(2 ** 31 - 1);
     expect(first!['company_id']).toEqual([1, 'Recouvra Démo SAS']);
-    expect(ids(searchRead(d, 'account.move', [['id', '>', 2 ** 31 + 28]], { order: 'id asc' }))).toEqual([2 ** 31 + 29, 2 ** 31 + 30]);
+    expect(ids(searchRead(d, 'account.move', [['id', '>', 2 ** 31 + 28]], { order: 'id asc' }))).toEqual([
+      2 ** 31 + 29,
+      2 ** 31 + 30,
+    ]);
   });
 });
 
@@ -658,30 +861,63 @@ describe('create, post and returning None', () => {
     };
     const id = d.call('account.move', 'create', [vals]) as number;
     const draft = searchRead(d, 'account.move', [['id', '=', id]])[0]!;
-    expect(draft).toMatchObject({ state: 'draft', name: '/', amount_total: 300, amount_residual: 300, ref: 'RECOUVRA-TEST-1', display_name: `Draft Invoice (* ${id})` });
+    expect(draft).toMatchObject({
+      state: 'draft',
+      name: '/',
+      amount_total: 300,
+      amount_residual: 300,
+      ref: 'RECOUVRA-TEST-1',
+      display_name: `Draft Invoice (* ${id})`,
+    });
     const [partner] = d.call('res.partner', 'read', [[10]], { fields: ['commercial_partner_id'] }) as OdooRecord[];
     expect(draft['commercial_partner_id']).toEqual(partner!['commercial_partner_id']);
     expect(d.call('account.move', 'action_post', [[id]])).toBe(false);
     const posted = searchRead(d, 'account.move', [['id', '=', id]])[0]!;
     expect(posted).toMatchObject({ state: 'posted', payment_state: 'not_paid', invoice_date_due: '2026-11-23' });
     expect(posted['name']).toMatch(/^INV\/2026\/\d{5}$/);
-    expect(faultOf(() => d.call('account.move', 'action_post', [[id]])).detail).toBe(`The entry ${posted['name'] as string} (id ${id}) is already posted.`);
-    expect(d.call('account.move', 'create', [[{ move_type: 'out_invoice', partner_id: 10 }, { move_type: 'out_refund', partner_id: 10 }]])).toEqual([id + 1, id + 2]);
+    expect(faultOf(() => d.call('account.move', 'action_post', [[id]])).detail).toBe(
+      `The entry ${posted['name'] as string} (id ${id}) is already posted.`,
+    );
+    expect(
+      d.call('account.move', 'create', [
+        [
+          { move_type: 'out_invoice', partner_id: 10 },
+          { move_type: 'out_refund', partner_id: 10 },
+        ],
+      ]),
+    ).toEqual([id + 1, id + 2]);
     expect(faultOf(() => d.call('account.move', 'create', [{ partner_id: 99_999_999 }])).code).toBe(2);
   });
 
   it('posts a seeded draft through the control, dating and numbering it today', () => {
     let clock = new Date('2026-11-30T16:20:00Z');
     const d = createOdooDatabase({ seed: 7, invoices: 400, version: '17.0', now: () => clock });
-    const [draft] = searchRead(d, 'account.move', [['state', '=', 'draft'], ['invoice_date', '=', false]], { order: 'id asc', limit: 1 });
+    const [draft] = searchRead(
+      d,
+      'account.move',
+      [
+        ['state', '=', 'draft'],
+        ['invoice_date', '=', false],
+      ],
+      { order: 'id asc', limit: 1 },
+    );
     expect(new Set(d.call('account.move', 'search', [OPEN_RECEIVABLE_DOMAIN]) as number[]).has(draft!.id)).toBe(false);
     clock = new Date('2026-12-01T08:00:00Z');
     d.postInvoice(draft!.id);
     const posted = searchRead(d, 'account.move', [['id', '=', draft!.id]])[0]!;
-    expect(posted).toMatchObject({ state: 'posted', invoice_date: '2026-12-01', date: '2026-12-01', write_date: '2026-12-01 08:00:00', display_name: posted['name'] });
+    expect(posted).toMatchObject({
+      state: 'posted',
+      invoice_date: '2026-12-01',
+      date: '2026-12-01',
+      write_date: '2026-12-01 08:00:00',
+      display_name: posted['name'],
+    });
     expect(posted['name']).toMatch(/^INV\/2026\/\d{5}$/);
     expect(new Set(d.call('account.move', 'search', [OPEN_RECEIVABLE_DOMAIN]) as number[]).has(draft!.id)).toBe(true);
-    expect(d.describeMethod('account.move', 'message_post')).toEqual({ kind: 'records', params: expect.arrayContaining(['body', 'body_is_html', 'subtype_xmlid']) });
+    expect(d.describeMethod('account.move', 'message_post')).toEqual({
+      kind: 'records',
+      params: expect.arrayContaining(['body', 'body_is_html', 'subtype_xmlid']),
+    });
     expect(d.describeMethod('account.move', 'search_read')?.kind).toBe('model');
     expect(d.describeMethod('res.currency', 'message_post')).toBeUndefined();
   });
@@ -701,21 +937,44 @@ describe('create, post and returning None', () => {
 describe('chatter and activities', () => {
   // erp-apis.md §1.7: the internal-note form of message_post.
   const post = (d: OdooDatabase, id: number, kwargs: Record<string, unknown>) =>
-    d.call('account.move', 'message_post', [[id]], { message_type: 'comment', subtype_xmlid: 'mail.mt_note', ...kwargs });
-  const messagesOf = (d: OdooDatabase, id: number) =>
-    searchRead(d, 'mail.message', [['model', '=', 'account.move'], ['res_id', '=', id]], {
-      fields: ['body', 'subtype_id', 'message_type', 'author_id', 'record_name'],
+    d.call('account.move', 'message_post', [[id]], {
+      message_type: 'comment',
+      subtype_xmlid: 'mail.mt_note',
+      ...kwargs,
     });
+  const messagesOf = (d: OdooDatabase, id: number) =>
+    searchRead(
+      d,
+      'mail.message',
+      [
+        ['model', '=', 'account.move'],
+        ['res_id', '=', id],
+      ],
+      {
+        fields: ['body', 'subtype_id', 'message_type', 'author_id', 'record_name'],
+      },
+    );
 
   it('on 16.0 rejects body_is_html and stores the body as HTML', () => {
     const d = db({ version: '16.0' });
     const f = faultOf(() => post(d, 1, { body: '<b>Relance</b>', body_is_html: true }));
-    expect([f.code, lastLine(f.faultString), f.kind]).toEqual([1, "TypeError: MailThread.message_post() got an unexpected keyword argument 'body_is_html'", 'arguments']);
+    expect([f.code, lastLine(f.faultString), f.kind]).toEqual([
+      1,
+      "TypeError: MailThread.message_post() got an unexpected keyword argument 'body_is_html'",
+      'arguments',
+    ]);
     expect(messagesOf(d, 1)).toEqual([]);
     const messageId = post(d, 1, { body: '<b>Relance 1</b> envoyée<script>alert(1)</script>' });
     expect(typeof messageId).toBe('number');
     expect(messagesOf(d, 1)).toEqual([
-      { id: messageId, body: '<b>Relance 1</b> envoyée', subtype_id: [2, 'Note'], message_type: 'comment', author_id: [3, 'Mitchell Admin'], record_name: expect.any(String) },
+      {
+        id: messageId,
+        body: '<b>Relance 1</b> envoyée',
+        subtype_id: [2, 'Note'],
+        message_type: 'comment',
+        author_id: [3, 'Mitchell Admin'],
+        record_name: expect.any(String),
+      },
     ]);
   });
 
@@ -731,9 +990,15 @@ describe('chatter and activities', () => {
       [html, '<b>Relance</b> 2'],
       [escaped, '<p>&lt;b&gt;Relance&lt;/b&gt; "1"</p>'],
     ]);
-    expect(searchRead(d, 'account.move', [['id', '=', 1]], { fields: ['write_date'] })[0]!['write_date']).toBe(before['write_date']);
-    expect(faultOf(() => d.call('account.move', 'message_post', [[1, 2]], { body: 'x' })).detail).toBe('Expected singleton: account.move(1, 2)');
-    expect(faultOf(() => d.call('account.move', 'message_post', [[1], 'positional'])).detail).toBe('MailThread.message_post() takes 1 positional argument but 2 were given');
+    expect(searchRead(d, 'account.move', [['id', '=', 1]], { fields: ['write_date'] })[0]!['write_date']).toBe(
+      before['write_date'],
+    );
+    expect(faultOf(() => d.call('account.move', 'message_post', [[1, 2]], { body: 'x' })).detail).toBe(
+      'Expected singleton: account.move(1, 2)',
+    );
+    expect(faultOf(() => d.call('account.move', 'message_post', [[1], 'positional'])).detail).toBe(
+      'MailThread.message_post() takes 1 positional argument but 2 were given',
+    );
   });
 
   it('creates activities from the ir.model id and reads them back by res_model and res_id', () => {
@@ -751,9 +1016,28 @@ describe('chatter and activities', () => {
       user_id: ADMIN_UID,
     };
     const activityId = d.call('mail.activity', 'create', [activity]) as number;
-    const found = searchRead(d, 'mail.activity', [['res_model', '=', 'account.move'], ['res_id', '=', 3]], {
-      fields: ['res_model_id', 'res_model', 'res_id', 'activity_type_id', 'summary', 'note', 'date_deadline', 'user_id', 'state', 'res_name'],
-    });
+    const found = searchRead(
+      d,
+      'mail.activity',
+      [
+        ['res_model', '=', 'account.move'],
+        ['res_id', '=', 3],
+      ],
+      {
+        fields: [
+          'res_model_id',
+          'res_model',
+          'res_id',
+          'activity_type_id',
+          'summary',
+          'note',
+          'date_deadline',
+          'user_id',
+          'state',
+          'res_name',
+        ],
+      },
+    );
     expect(found).toEqual([
       {
         id: activityId,
@@ -769,8 +1053,13 @@ describe('chatter and activities', () => {
         res_name: expect.any(String),
       },
     ]);
-    expect(faultOf(() => d.call('mail.activity', 'create', [{ res_model_id: model!.id, res_id: 999_999, summary: 'x' }])).exception).toBe('odoo.exceptions.MissingError');
-    const portal = faultOf(() => d.call('mail.activity', 'create', [{ res_model_id: model!.id, res_id: 3 }], {}, { uid: PORTAL_UID }));
+    expect(
+      faultOf(() => d.call('mail.activity', 'create', [{ res_model_id: model!.id, res_id: 999_999, summary: 'x' }]))
+        .exception,
+    ).toBe('odoo.exceptions.MissingError');
+    const portal = faultOf(() =>
+      d.call('mail.activity', 'create', [{ res_model_id: model!.id, res_id: 3 }], {}, { uid: PORTAL_UID }),
+    );
     expect(portal.code).toBe(4);
   });
 });
@@ -793,13 +1082,21 @@ describe('the second 18.0 server’s answers (v18-20 to v18-54)', () => {
   const TO_MOVES = { context: { default_res_model: 'account.move' } };
   const ACCOUNT_MOVE_MODEL = 427;
   const activities = (d: OdooDatabase, domain: unknown[] = []) =>
-    searchRead(d, 'mail.activity', domain, { fields: ['activity_type_id', 'res_model_id', 'res_model', 'res_id', 'summary', 'user_id'], order: 'id asc' });
-  const nextActivityId = (d: OdooDatabase) => d.call('mail.activity', 'create', [[activity('probe', ADMIN_UID, { res_model_id: ACCOUNT_MOVE_MODEL })]]) as number[];
+    searchRead(d, 'mail.activity', domain, {
+      fields: ['activity_type_id', 'res_model_id', 'res_model', 'res_id', 'summary', 'user_id'],
+      order: 'id asc',
+    });
+  const nextActivityId = (d: OdooDatabase) =>
+    d.call('mail.activity', 'create', [
+      [activity('probe', ADMIN_UID, { res_model_id: ACCOUNT_MOVE_MODEL })],
+    ]) as number[];
 
   it('fails a create whose records come as the keyword vals_list, after the create ran: nothing kept, the id used up (v18-20)', () => {
     for (const version of ['16.0', '17.0', '18.0', '19.0'] as const) {
       const d = db({ version, invoices: 20 });
-      const f = faultOf(() => d.call('mail.activity', 'create', [], { vals_list: [activity('Relance 1', ADMIN_UID)], ...TO_MOVES }));
+      const f = faultOf(() =>
+        d.call('mail.activity', 'create', [], { vals_list: [activity('Relance 1', ADMIN_UID)], ...TO_MOVES }),
+      );
       expect([version, f.code, lastLine(f.faultString)]).toEqual([version, 1, 'IndexError: tuple index out of range']);
       expect(activities(d)).toEqual([]);
       expect(nextActivityId(d)).toEqual([2]);
@@ -810,39 +1107,86 @@ describe('the second 18.0 server’s answers (v18-20 to v18-54)', () => {
     }
     // On 18.0 the whole traceback is the captured one.
     const d18 = db({ invoices: 20 });
-    expect(faultOf(() => d18.call('mail.activity', 'create', [], { vals_list: [activity('Relance 1', ADMIN_UID)], ...TO_MOVES })).faultString).toBe(
-      fault('v18-20-object-create-activity-kwarg-vals_list.response.xml').text,
-    );
+    expect(
+      faultOf(() =>
+        d18.call('mail.activity', 'create', [], { vals_list: [activity('Relance 1', ADMIN_UID)], ...TO_MOVES }),
+      ).faultString,
+    ).toBe(fault('v18-20-object-create-activity-kwarg-vals_list.response.xml').text);
     // JSON-2 passes named arguments without call_kw: the same create works there.
     const d19 = db({ version: '19.0', invoices: 20 });
-    expect(d19.call('mail.activity', 'create', [], { vals_list: [activity('Relance 1', ADMIN_UID)], ...TO_MOVES }, { uid: ADMIN_UID }, 'json2')).toEqual([1]);
+    expect(
+      d19.call(
+        'mail.activity',
+        'create',
+        [],
+        { vals_list: [activity('Relance 1', ADMIN_UID)], ...TO_MOVES },
+        { uid: ADMIN_UID },
+        'json2',
+      ),
+    ).toEqual([1]);
     expect(d19.call('mail.activity', 'create', [[activity('Relance 2', ADMIN_UID)]], TO_MOVES)).toEqual([2]);
   });
 
   it('gives an activity its model and the To-Do type from default_res_model, and no type from a bare res_model_id (v18-21 to v18-25)', () => {
     const d = db({ invoices: 20 });
     const [fromContext] = d.call('mail.activity', 'create', [[activity('Relance 1', ADMIN_UID)]], TO_MOVES) as number[];
-    const [fromId] = d.call('mail.activity', 'create', [[activity('Relance 2', ADMIN_UID, { res_model_id: ACCOUNT_MOVE_MODEL })]]) as number[];
-    const [typed] = d.call('mail.activity', 'create', [[activity('Relance 3', ADMIN_UID, { res_model_id: ACCOUNT_MOVE_MODEL, activity_type_id: 2 })]]) as number[];
+    const [fromId] = d.call('mail.activity', 'create', [
+      [activity('Relance 2', ADMIN_UID, { res_model_id: ACCOUNT_MOVE_MODEL })],
+    ]) as number[];
+    const [typed] = d.call('mail.activity', 'create', [
+      [activity('Relance 3', ADMIN_UID, { res_model_id: ACCOUNT_MOVE_MODEL, activity_type_id: 2 })],
+    ]) as number[];
     const single = d.call('mail.activity', 'create', [activity('Relance 4', ADMIN_UID)], TO_MOVES);
     expect(typeof single).toBe('number');
-    const common = { res_model_id: [ACCOUNT_MOVE_MODEL, 'Journal Entry'], res_model: 'account.move', res_id: 1, user_id: [ADMIN_UID, 'Mitchell Admin'] };
+    const common = {
+      res_model_id: [ACCOUNT_MOVE_MODEL, 'Journal Entry'],
+      res_model: 'account.move',
+      res_id: 1,
+      user_id: [ADMIN_UID, 'Mitchell Admin'],
+    };
     expect(activities(d)).toEqual([
       { id: fromContext, activity_type_id: [4, 'To-Do'], summary: 'Relance 1', ...common },
       { id: fromId, activity_type_id: false, summary: 'Relance 2', ...common },
       { id: typed, activity_type_id: [2, 'Call'], summary: 'Relance 3', ...common },
       { id: single, activity_type_id: [4, 'To-Do'], summary: 'Relance 4', ...common },
     ]);
-    expect(searchRead(d, 'ir.model', [['model', '=', 'account.move']], { fields: ['id', 'model', 'name'], limit: 1 })).toEqual([{ id: 427, model: 'account.move', name: 'Journal Entry' }]);
+    expect(
+      searchRead(d, 'ir.model', [['model', '=', 'account.move']], { fields: ['id', 'model', 'name'], limit: 1 }),
+    ).toEqual([{ id: 427, model: 'account.move', name: 'Journal Entry' }]);
   });
 
   it('refuses ir.model to the billing user, with the captured group list (v18-26), yet takes an ir.model id from it (v18-53)', () => {
     const d = db({ invoices: 20 });
-    const f = faultOf(() => d.call('ir.model', 'search_read', [[['model', '=', 'account.move']]], { fields: ['id', 'model', 'name'], limit: 1 }, { uid: BILLING_UID }));
-    expect([f.code, f.faultString]).toEqual([fault('v18-26-object-search_read-ir.model-billing.response.xml').code, fault('v18-26-object-search_read-ir.model-billing.response.xml').text]);
-    const created = d.call('mail.activity', 'create', [[activity('Relance 6', BILLING_UID, { res_model_id: ACCOUNT_MOVE_MODEL })]], {}, { uid: BILLING_UID }) as number[];
-    const viaContext = d.call('mail.activity', 'create', [[activity('Relance 5', BILLING_UID)]], TO_MOVES, { uid: BILLING_UID }) as number[];
-    expect(activities(d, [['id', 'in', [...created, ...viaContext]]]).map((a) => [a['summary'], a['activity_type_id'], a['res_model']])).toEqual([
+    const f = faultOf(() =>
+      d.call(
+        'ir.model',
+        'search_read',
+        [[['model', '=', 'account.move']]],
+        { fields: ['id', 'model', 'name'], limit: 1 },
+        { uid: BILLING_UID },
+      ),
+    );
+    expect([f.code, f.faultString]).toEqual([
+      fault('v18-26-object-search_read-ir.model-billing.response.xml').code,
+      fault('v18-26-object-search_read-ir.model-billing.response.xml').text,
+    ]);
+    const created = d.call(
+      'mail.activity',
+      'create',
+      [[activity('Relance 6', BILLING_UID, { res_model_id: ACCOUNT_MOVE_MODEL })]],
+      {},
+      { uid: BILLING_UID },
+    ) as number[];
+    const viaContext = d.call('mail.activity', 'create', [[activity('Relance 5', BILLING_UID)]], TO_MOVES, {
+      uid: BILLING_UID,
+    }) as number[];
+    expect(
+      activities(d, [['id', 'in', [...created, ...viaContext]]]).map((a) => [
+        a['summary'],
+        a['activity_type_id'],
+        a['res_model'],
+      ]),
+    ).toEqual([
       ['Relance 6', false, 'account.move'],
       ['Relance 5', [4, 'To-Do'], 'account.move'],
     ]);
@@ -850,29 +1194,67 @@ describe('the second 18.0 server’s answers (v18-20 to v18-54)', () => {
 
   it('needs the creator’s e-mail to assign an activity to someone else, not to oneself (v18-27, v18-28, v18-52, v18-53)', () => {
     const d = db({ invoices: 20 });
-    const [me] = d.call('res.users', 'read', [[BILLING_UID]], { fields: ['partner_id'] }) as { partner_id: [number, string] }[];
+    const [me] = d.call('res.users', 'read', [[BILLING_UID]], { fields: ['partner_id'] }) as {
+      partner_id: [number, string];
+    }[];
     // The seeded integration user is set up properly: it has an e-mail.
-    expect((d.call('res.partner', 'read', [[me!.partner_id[0]]], { fields: ['email'] }) as OdooRecord[])[0]!['email']).toEqual(expect.stringContaining('@'));
-    const [first] = d.call('mail.activity', 'create', [[activity('to admin', ADMIN_UID)]], TO_MOVES, { uid: BILLING_UID }) as number[];
+    expect(
+      (d.call('res.partner', 'read', [[me!.partner_id[0]]], { fields: ['email'] }) as OdooRecord[])[0]!['email'],
+    ).toEqual(expect.stringContaining('@'));
+    const [first] = d.call('mail.activity', 'create', [[activity('to admin', ADMIN_UID)]], TO_MOVES, {
+      uid: BILLING_UID,
+    }) as number[];
     d.setUserEmail(BILLING_UID, false);
     const captured = fault('v18-27-object-create-activity-default_res_model-billing.response.xml');
-    const byContext = faultOf(() => d.call('mail.activity', 'create', [[activity('Relance 3', ADMIN_UID)]], TO_MOVES, { uid: BILLING_UID }));
-    const byId = faultOf(() => d.call('mail.activity', 'create', [[activity('Relance 4', ADMIN_UID, { res_model_id: ACCOUNT_MOVE_MODEL })]], {}, { uid: BILLING_UID }));
-    for (const f of [byContext, byId]) expect([f.code, f.faultString, f.kind]).toEqual([captured.code, captured.text, 'user']);
+    const byContext = faultOf(() =>
+      d.call('mail.activity', 'create', [[activity('Relance 3', ADMIN_UID)]], TO_MOVES, { uid: BILLING_UID }),
+    );
+    const byId = faultOf(() =>
+      d.call(
+        'mail.activity',
+        'create',
+        [[activity('Relance 4', ADMIN_UID, { res_model_id: ACCOUNT_MOVE_MODEL })]],
+        {},
+        { uid: BILLING_UID },
+      ),
+    );
+    for (const f of [byContext, byId])
+      expect([f.code, f.faultString, f.kind]).toEqual([captured.code, captured.text, 'user']);
     // Nothing was created, and the two failed creates used up their ids, as 37 and 38 were on the server.
     expect(activities(d).map((a) => a.id)).toEqual([first]);
-    const self = d.call('mail.activity', 'create', [[activity('Relance 5', BILLING_UID)]], TO_MOVES, { uid: BILLING_UID }) as number[];
+    const self = d.call('mail.activity', 'create', [[activity('Relance 5', BILLING_UID)]], TO_MOVES, {
+      uid: BILLING_UID,
+    }) as number[];
     expect(self).toEqual([first! + 3]);
     // An admin write on the user's partner works as well as the control.
     d.setUserEmail(BILLING_UID, 'api@recouvra-demo.example.fr');
-    expect(d.call('mail.activity', 'create', [[activity('again', ADMIN_UID)]], TO_MOVES, { uid: BILLING_UID })).toEqual([first! + 4]);
+    expect(d.call('mail.activity', 'create', [[activity('again', ADMIN_UID)]], TO_MOVES, { uid: BILLING_UID })).toEqual(
+      [first! + 4],
+    );
     d.call('res.partner', 'write', [[me!.partner_id[0]], { email: false }]);
-    expect(faultOf(() => d.call('mail.activity', 'create', [[activity('again', ADMIN_UID)]], TO_MOVES, { uid: BILLING_UID })).code).toBe(2);
+    expect(
+      faultOf(() => d.call('mail.activity', 'create', [[activity('again', ADMIN_UID)]], TO_MOVES, { uid: BILLING_UID }))
+        .code,
+    ).toBe(2);
   });
 
   it('refuses invoices to a user without accounting rights with the captured group list (v18-29)', () => {
     const d = db({ invoices: 20 });
-    const f = faultOf(() => d.call('account.move', 'search_count', [[['move_type', '=', 'out_invoice'], ['state', '=', 'posted'], ['payment_state', 'in', ['not_paid', 'partial']]]], {}, { uid: PORTAL_UID }));
+    const f = faultOf(() =>
+      d.call(
+        'account.move',
+        'search_count',
+        [
+          [
+            ['move_type', '=', 'out_invoice'],
+            ['state', '=', 'posted'],
+            ['payment_state', 'in', ['not_paid', 'partial']],
+          ],
+        ],
+        {},
+        { uid: PORTAL_UID },
+      ),
+    );
     const captured = fault('v18-29-object-search_count-invoices-noacc.response.xml');
     expect([f.code, f.faultString]).toEqual([captured.code, captured.text]);
   });
@@ -880,11 +1262,15 @@ describe('the second 18.0 server’s answers (v18-20 to v18-54)', () => {
   it('reads a missing id as nothing and an unknown field as a ValueError (v18-33, v18-34)', () => {
     const d = db({ invoices: 20 });
     expect(d.call('account.move', 'read', [[99_999_999]], { fields: ['name', 'state'] })).toEqual([]);
-    expect(ids(d.call('account.move', 'read', [[3, 99_999_999, 1]], { fields: ['name'] }) as OdooRecord[])).toEqual([3, 1]);
+    expect(ids(d.call('account.move', 'read', [[3, 99_999_999, 1]], { fields: ['name'] }) as OdooRecord[])).toEqual([
+      3, 1,
+    ]);
     const f = faultOf(() => d.call('account.move', 'read', [[1]], { fields: ['name', 'no_such_field'] }));
     const captured = fault('v18-34-object-read-bad-field.response.xml');
     expect([f.code, f.faultString]).toEqual([captured.code, captured.text]);
-    const f17 = faultOf(() => db({ version: '17.0', invoices: 5 }).call('account.move', 'read', [[1]], { fields: ['no_such_field'] }));
+    const f17 = faultOf(() =>
+      db({ version: '17.0', invoices: 5 }).call('account.move', 'read', [[1]], { fields: ['no_such_field'] }),
+    );
     expect(lastLine(f17.faultString)).toBe("ValueError: Invalid field 'no_such_field' on model 'account.move'");
   });
 
@@ -892,10 +1278,18 @@ describe('the second 18.0 server’s answers (v18-20 to v18-54)', () => {
     const d = db({ invoices: 20 });
     const note = { message_type: 'comment', subtype_xmlid: 'mail.mt_note' };
     const plain = d.call('account.move', 'message_post', [[1]], { body: 'a < b & "c"', ...note });
-    const html = d.call('account.move', 'message_post', [[1]], { body: '<p>x&nbsp;y</p>', body_is_html: true, ...note });
+    const html = d.call('account.move', 'message_post', [[1]], {
+      body: '<p>x&nbsp;y</p>',
+      body_is_html: true,
+      ...note,
+    });
     expect([typeof plain, typeof html]).toEqual(['number', 'number']);
-    expect(searchRead(d, 'mail.message', [['id', '=', plain]], { fields: ['body'] })).toEqual([{ id: plain, body: '<p>a &lt; b &amp; "c"</p>' }]);
-    expect(searchRead(d, 'mail.message', [['id', '=', html]], { fields: ['body'] })).toEqual([{ id: html, body: '<p>x&nbsp;y</p>' }]);
+    expect(searchRead(d, 'mail.message', [['id', '=', plain]], { fields: ['body'] })).toEqual([
+      { id: plain, body: '<p>a &lt; b &amp; "c"</p>' },
+    ]);
+    expect(searchRead(d, 'mail.message', [['id', '=', html]], { fields: ['body'] })).toEqual([
+      { id: html, body: '<p>x&nbsp;y</p>' },
+    ]);
   });
 
   it('moves write_date on a write of the value already there (v18-41 to v18-44)', () => {
@@ -904,20 +1298,41 @@ describe('the second 18.0 server’s answers (v18-20 to v18-54)', () => {
     d.setNow('2026-12-04T22:48:26Z');
     expect(d.call('account.move', 'write', [[1], { x_recovery_stage: 'relance_1' }])).toBe(true);
     d.setNow('2026-12-04T22:48:28Z');
-    expect(d.call('account.move', 'read', [[1]], { fields: ['x_recovery_stage', 'write_date'] })).toEqual([{ id: 1, x_recovery_stage: 'relance_1', write_date: '2026-12-04 22:48:26' }]);
+    expect(d.call('account.move', 'read', [[1]], { fields: ['x_recovery_stage', 'write_date'] })).toEqual([
+      { id: 1, x_recovery_stage: 'relance_1', write_date: '2026-12-04 22:48:26' },
+    ]);
     d.setNow('2026-12-04T22:48:31Z');
     expect(d.call('account.move', 'write', [[1], { x_recovery_stage: 'relance_1' }])).toBe(true);
-    expect(d.call('account.move', 'read', [[1]], { fields: ['x_recovery_stage', 'write_date'] })).toEqual([{ id: 1, x_recovery_stage: 'relance_1', write_date: '2026-12-04 22:48:31' }]);
+    expect(d.call('account.move', 'read', [[1]], { fields: ['x_recovery_stage', 'write_date'] })).toEqual([
+      { id: 1, x_recovery_stage: 'relance_1', write_date: '2026-12-04 22:48:31' },
+    ]);
   });
 
   it('answers fields_get in definition order with attributes in alphabetical order, blocked before invoicing_legacy (v18-45, v18-46)', () => {
     const d = db({ invoices: 20 });
     d.addCustomField('account.move', 'x_recovery_stage', 'char', { string: 'Recovery stage' });
     const asked = ['payment_state', 'amount_residual', 'invoice_date_due', 'commercial_partner_id', 'x_recovery_stage'];
-    const got = d.call('account.move', 'fields_get', [], { allfields: asked, attributes: ['type', 'string', 'readonly', 'store', 'selection'] }) as Record<string, Record<string, unknown>>;
-    expect(Object.keys(got)).toEqual(['invoice_date_due', 'commercial_partner_id', 'amount_residual', 'payment_state', 'x_recovery_stage']);
+    const got = d.call('account.move', 'fields_get', [], {
+      allfields: asked,
+      attributes: ['type', 'string', 'readonly', 'store', 'selection'],
+    }) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(got)).toEqual([
+      'invoice_date_due',
+      'commercial_partner_id',
+      'amount_residual',
+      'payment_state',
+      'x_recovery_stage',
+    ]);
     expect(Object.keys(got['payment_state']!)).toEqual(['readonly', 'selection', 'store', 'string', 'type']);
-    expect((got['payment_state']!['selection'] as [string, string][]).map(([k]) => k)).toEqual(['not_paid', 'in_payment', 'paid', 'partial', 'reversed', 'blocked', 'invoicing_legacy']);
+    expect((got['payment_state']!['selection'] as [string, string][]).map(([k]) => k)).toEqual([
+      'not_paid',
+      'in_payment',
+      'paid',
+      'partial',
+      'reversed',
+      'blocked',
+      'invoicing_legacy',
+    ]);
     expect(got['x_recovery_stage']).toEqual({ readonly: false, store: true, string: 'Recovery stage', type: 'char' });
     const all = d.call('account.move', 'fields_get', [['name']]) as Record<string, Record<string, unknown>>;
     expect(Object.keys(all['name']!)).toEqual([...Object.keys(all['name']!)].sort());
@@ -925,19 +1340,31 @@ describe('the second 18.0 server’s answers (v18-20 to v18-54)', () => {
 
   it('blocks the payment and cancels an invoice, answering None after keeping the change (v18-47 to v18-50)', () => {
     const d = db({ invoices: 20 });
-    const id = d.call('account.move', 'create', [{ move_type: 'out_invoice', partner_id: 10, invoice_line_ids: [[0, 0, { quantity: 1, price_unit: 200 }]] }]) as number;
+    const id = d.call('account.move', 'create', [
+      { move_type: 'out_invoice', partner_id: 10, invoice_line_ids: [[0, 0, { quantity: 1, price_unit: 200 }]] },
+    ]) as number;
     d.call('account.move', 'action_post', [[id]]);
     expect(d.call('account.move', 'action_toggle_block_payment', [[id]])).toBeNull();
-    expect(d.call('account.move', 'read', [[id]], { fields: ['state', 'payment_state'] })).toEqual([{ id, state: 'posted', payment_state: 'blocked' }]);
+    expect(d.call('account.move', 'read', [[id]], { fields: ['state', 'payment_state'] })).toEqual([
+      { id, state: 'posted', payment_state: 'blocked' },
+    ]);
     expect(d.call('account.move', 'button_cancel', [[id]])).toBeNull();
-    expect(d.call('account.move', 'read', [[id]], { fields: ['state', 'payment_state'] })).toEqual([{ id, state: 'cancel', payment_state: 'blocked' }]);
+    expect(d.call('account.move', 'read', [[id]], { fields: ['state', 'payment_state'] })).toEqual([
+      { id, state: 'cancel', payment_state: 'blocked' },
+    ]);
     // Unblocking gives back the state the amounts say [UNVERIFIED].
-    const other = d.call('account.move', 'create', [{ move_type: 'out_invoice', partner_id: 10, invoice_line_ids: [[0, 0, { quantity: 1, price_unit: 50 }]] }]) as number;
+    const other = d.call('account.move', 'create', [
+      { move_type: 'out_invoice', partner_id: 10, invoice_line_ids: [[0, 0, { quantity: 1, price_unit: 50 }]] },
+    ]) as number;
     d.call('account.move', 'action_post', [[other]]);
     d.call('account.move', 'action_toggle_block_payment', [[other]]);
     d.call('account.move', 'action_toggle_block_payment', [[other]]);
-    expect((d.call('account.move', 'read', [[other]], { fields: ['payment_state'] }) as OdooRecord[])[0]!['payment_state']).toBe('not_paid');
-    expect(db({ version: '17.0', invoices: 5 }).describeMethod('account.move', 'action_toggle_block_payment')).toBeUndefined();
+    expect(
+      (d.call('account.move', 'read', [[other]], { fields: ['payment_state'] }) as OdooRecord[])[0]!['payment_state'],
+    ).toBe('not_paid');
+    expect(
+      db({ version: '17.0', invoices: 5 }).describeMethod('account.move', 'action_toggle_block_payment'),
+    ).toBeUndefined();
   });
 });
 
@@ -954,14 +1381,27 @@ describe('scale', () => {
     expect(d.count('account.move')).toBe(200_000);
     expect(generationMs).toBeLessThan(10_000);
 
-    const fields = ['name', 'partner_id', 'invoice_date_due', 'amount_residual', 'amount_total', 'currency_id', 'payment_state', 'write_date'];
+    const fields = [
+      'name',
+      'partner_id',
+      'invoice_date_due',
+      'amount_residual',
+      'amount_total',
+      'currency_id',
+      'payment_state',
+      'write_date',
+    ];
     const pageStarted = performance.now();
     let cursor = { ts: '1970-01-01 00:00:00', id: 0 };
     let pages = 0;
     let rows = 0;
     const seen = new Set<number>();
     for (;;) {
-      const page = searchRead(d, 'account.move', [...OPEN_RECEIVABLE_DOMAIN, ...keysetDomain(cursor.ts, cursor.id)], { fields, order: 'write_date asc, id asc', limit: 500 });
+      const page = searchRead(d, 'account.move', [...OPEN_RECEIVABLE_DOMAIN, ...keysetDomain(cursor.ts, cursor.id)], {
+        fields,
+        order: 'write_date asc, id asc',
+        limit: 500,
+      });
       if (page.length === 0) break;
       pages++;
       rows += page.length;

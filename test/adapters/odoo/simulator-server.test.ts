@@ -3,7 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import axios from 'axios';
-import { ADMIN_UID, BILLING_UID, createOdooDatabase, PORTAL_UID, type OdooDatabase } from '../../../adapters/odoo/simulator/model';
+import {
+  ADMIN_UID,
+  BILLING_UID,
+  createOdooDatabase,
+  PORTAL_UID,
+  type OdooDatabase,
+} from '../../../adapters/odoo/simulator/model';
 import { decodeMethodCall, encodeMethodCall, type XmlRpcValue } from '../../../adapters/odoo/xmlrpc';
 import { OdooSimulator } from '../../../adapters/odoo/simulator/server';
 import { XmlRpcTransport } from '../../../adapters/odoo/transport/xmlrpc-transport';
@@ -19,8 +25,17 @@ describe('Odoo simulator over XML-RPC (18.0)', () => {
   let db: OdooDatabase;
   let sim: OdooSimulator;
   let rpc: XmlRpcTransport;
-  const exec = (model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}, isWrite = false) =>
-    rpc.call('object', 'execute_kw', ['demo', 2, 'admin', model, method, args as never, kwargs as never], { isWrite, what: `${model}.${method}` });
+  const exec = (
+    model: string,
+    method: string,
+    args: unknown[],
+    kwargs: Record<string, unknown> = {},
+    isWrite = false,
+  ) =>
+    rpc.call('object', 'execute_kw', ['demo', 2, 'admin', model, method, args as never, kwargs as never], {
+      isWrite,
+      what: `${model}.${method}`,
+    });
 
   beforeAll(async () => {
     db = createOdooDatabase({ seed: 7, invoices: 300, version: '18.0' });
@@ -30,13 +45,31 @@ describe('Odoo simulator over XML-RPC (18.0)', () => {
   afterAll(() => sim.stop());
 
   it('answers version and authenticate like Odoo (false for a bad password)', async () => {
-    expect(await rpc.call('common', 'version', [], { isWrite: false, what: 'common.version' })).toMatchObject({ server_version: '18.0', protocol_version: 1 });
-    expect(await rpc.call('common', 'authenticate', ['demo', 'admin', 'admin', {}], { isWrite: false, what: 'common.authenticate' })).toBe(2);
-    expect(await rpc.call('common', 'authenticate', ['demo', 'admin', 'nope', {}], { isWrite: false, what: 'common.authenticate' })).toBe(false);
+    expect(await rpc.call('common', 'version', [], { isWrite: false, what: 'common.version' })).toMatchObject({
+      server_version: '18.0',
+      protocol_version: 1,
+    });
+    expect(
+      await rpc.call('common', 'authenticate', ['demo', 'admin', 'admin', {}], {
+        isWrite: false,
+        what: 'common.authenticate',
+      }),
+    ).toBe(2);
+    expect(
+      await rpc.call('common', 'authenticate', ['demo', 'admin', 'nope', {}], {
+        isWrite: false,
+        what: 'common.authenticate',
+      }),
+    ).toBe(false);
   });
 
   it('an unknown database is a configuration error naming it', async () => {
-    const e = await adapterFailure(rpc.call('common', 'authenticate', ['prod', 'admin', 'admin', {}], { isWrite: false, what: 'common.authenticate' }));
+    const e = await adapterFailure(
+      rpc.call('common', 'authenticate', ['prod', 'admin', 'admin', {}], {
+        isWrite: false,
+        what: 'common.authenticate',
+      }),
+    );
     expect(e).toMatchObject({ code: 'ODOO_DATABASE_NOT_FOUND', kind: 'config' });
     expect(e.userMessage).toContain('database "prod" does not exist');
   });
@@ -51,35 +84,76 @@ describe('Odoo simulator over XML-RPC (18.0)', () => {
     expect(raw.data).toMatch(/<name>amount_total<\/name>\n<value><double>\d+(\.\d+)?<\/double><\/value>/);
     expect(raw.data.endsWith('</params>\n\n</methodResponse>\n')).toBe(true);
 
-    const page = (await exec('account.move', 'search_read', [OPEN], { fields: ['name', 'partner_id', 'invoice_date_due', 'amount_residual', 'write_date'], order: 'write_date asc, id asc', limit: 50 })) as Record<string, unknown>[];
+    const page = (await exec('account.move', 'search_read', [OPEN], {
+      fields: ['name', 'partner_id', 'invoice_date_due', 'amount_residual', 'write_date'],
+      order: 'write_date asc, id asc',
+      limit: 50,
+    })) as Record<string, unknown>[];
     expect(page).toHaveLength(50);
-    expect(page[0]).toEqual(expect.objectContaining({ id: expect.any(Number), partner_id: [expect.any(Number), expect.any(String)], invoice_date_due: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) }));
+    expect(page[0]).toEqual(
+      expect.objectContaining({
+        id: expect.any(Number),
+        partner_id: [expect.any(Number), expect.any(String)],
+        invoice_date_due: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      }),
+    );
     const keys = page.map((r) => `${String(r.write_date)}#${String(r.id).padStart(10, '0')}`);
     expect([...keys].sort()).toEqual(keys);
   });
 
   it('faults: unknown field is a config error; a bad password on object calls is Access Denied', async () => {
-    expect(await adapterFailure(exec('account.move', 'search_read', [[['no_such_field', '=', 1]]]))).toMatchObject({ code: 'ODOO_INVALID_FIELD' });
-    const e = await adapterFailure(rpc.call('object', 'execute_kw', ['demo', 2, 'wrong', 'account.move', 'search_count', [[]]], { isWrite: false, what: 'x' }));
+    expect(await adapterFailure(exec('account.move', 'search_read', [[['no_such_field', '=', 1]]]))).toMatchObject({
+      code: 'ODOO_INVALID_FIELD',
+    });
+    const e = await adapterFailure(
+      rpc.call('object', 'execute_kw', ['demo', 2, 'wrong', 'account.move', 'search_count', [[]]], {
+        isWrite: false,
+        what: 'x',
+      }),
+    );
     expect(e).toMatchObject({ code: 'ODOO_ACCESS_DENIED', kind: 'config' });
   });
 
   it('a method returning None faults after its work is done: the note exists, the outcome was unknown', async () => {
     const [id] = (await exec('account.move', 'search', [OPEN], { limit: 1 })) as number[];
     db.returnNone('account.move', 'message_post');
-    const e = await adapterFailure(exec('account.move', 'message_post', [[id]], { body: 'Relance 1 envoyée', message_type: 'comment', subtype_xmlid: 'mail.mt_note', body_is_html: true }, true));
+    const e = await adapterFailure(
+      exec(
+        'account.move',
+        'message_post',
+        [[id]],
+        { body: 'Relance 1 envoyée', message_type: 'comment', subtype_xmlid: 'mail.mt_note', body_is_html: true },
+        true,
+      ),
+    );
     db.returnNone('account.move', 'message_post', false);
     expect(e).toMatchObject({ code: 'ODOO_RESULT_NOT_MARSHALLABLE', outcomeUnknown: true });
-    const notes = (await exec('mail.message', 'search_read', [[['model', '=', 'account.move'], ['res_id', '=', id!]]], { fields: ['body'] })) as { body: string }[];
+    const notes = (await exec(
+      'mail.message',
+      'search_read',
+      [
+        [
+          ['model', '=', 'account.move'],
+          ['res_id', '=', id!],
+        ],
+      ],
+      { fields: ['body'] },
+    )) as { body: string }[];
     expect(notes.map((n) => n.body).join(' ')).toContain('Relance 1 envoyée');
   });
 
   it('injected 503 and rate limits reach the client as transient and rate_limit errors', async () => {
     sim.controls.failNext(1, 503);
-    expect(await adapterFailure(exec('account.move', 'search_count', [[]]))).toMatchObject({ code: 'ODOO_SERVER_ERROR', kind: 'transient' });
+    expect(await adapterFailure(exec('account.move', 'search_count', [[]]))).toMatchObject({
+      code: 'ODOO_SERVER_ERROR',
+      kind: 'transient',
+    });
     sim.controls.limitRate(1, 60_000);
     await exec('account.move', 'search_count', [[]]);
-    expect(await adapterFailure(exec('account.move', 'search_count', [[]]))).toMatchObject({ code: 'ODOO_RATE_LIMITED', kind: 'rate_limit' });
+    expect(await adapterFailure(exec('account.move', 'search_count', [[]]))).toMatchObject({
+      code: 'ODOO_RATE_LIMITED',
+      kind: 'rate_limit',
+    });
     sim.controls.rateLimit = undefined;
   });
 
@@ -106,7 +180,10 @@ describe('Odoo simulator over XML-RPC (18.0)', () => {
       'except x.Fault as f:',
       '    print(f.faultCode, f.faultString.strip().splitlines()[-1])',
     ].join('\n');
-    const { stdout } = await promisify(execFile)('python3', ['-c', script, sim.url], { encoding: 'utf8', timeout: 20_000 });
+    const { stdout } = await promisify(execFile)('python3', ['-c', script, sim.url], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     const out = stdout.trim().split('\n');
     expect(out[0]).toBe('2 2 float list');
     expect(out[1]).toMatch(/^1 ValueError: Invalid field account.move.nope/);
@@ -124,31 +201,70 @@ describe('Odoo simulator JSON-2 (19.0)', () => {
   afterAll(() => sim.stop());
 
   it('answers the raw result with a bearer API key', async () => {
-    const r = await http.post(`${sim.url}/json/2/account.move/search_read`, { domain: [['move_type', '=', 'out_invoice']], fields: ['name', 'amount_total'], limit: 2 }, { headers: { Authorization: 'bearer recouvra-api-key', 'X-Odoo-Database': 'demo' }, responseType: 'text' });
+    const r = await http.post(
+      `${sim.url}/json/2/account.move/search_read`,
+      { domain: [['move_type', '=', 'out_invoice']], fields: ['name', 'amount_total'], limit: 2 },
+      { headers: { Authorization: 'bearer recouvra-api-key', 'X-Odoo-Database': 'demo' }, responseType: 'text' },
+    );
     expect(r.status).toBe(200);
     expect(JSON.parse(r.data as string)).toHaveLength(2);
     expect(r.data).toMatch(/"amount_total": \d+\.\d+/);
   });
 
   it('uses real HTTP statuses and Odoo’s error object', async () => {
-    const bad = await http.post(`${sim.url}/json/2/account.move/search_read`, {}, { headers: { Authorization: 'bearer wrong' } });
+    const bad = await http.post(
+      `${sim.url}/json/2/account.move/search_read`,
+      {},
+      { headers: { Authorization: 'bearer wrong' } },
+    );
     expect(bad.status).toBe(401);
-    expect(bad.data).toEqual({ name: 'werkzeug.exceptions.Unauthorized', message: 'Invalid apikey', arguments: ['Invalid apikey', 401], context: {}, debug: '' });
-    const missing = await http.post(`${sim.url}/json/2/no.such.model/search_read`, {}, { headers: { Authorization: 'bearer recouvra-api-key' } });
+    expect(bad.data).toEqual({
+      name: 'werkzeug.exceptions.Unauthorized',
+      message: 'Invalid apikey',
+      arguments: ['Invalid apikey', 401],
+      context: {},
+      debug: '',
+    });
+    const missing = await http.post(
+      `${sim.url}/json/2/no.such.model/search_read`,
+      {},
+      { headers: { Authorization: 'bearer recouvra-api-key' } },
+    );
     expect(missing.status).toBe(404);
-    const withIds = await http.post(`${sim.url}/json/2/account.move/search_read`, { ids: [1] }, { headers: { Authorization: 'bearer recouvra-api-key' } });
+    const withIds = await http.post(
+      `${sim.url}/json/2/account.move/search_read`,
+      { ids: [1] },
+      { headers: { Authorization: 'bearer recouvra-api-key' } },
+    );
     expect(withIds.status).toBe(422);
   });
 
   it('creates with a named vals_list, which only XML-RPC’s call_kw refuses (v18-20), and answers the sender e-mail UserError with 422', async () => {
-    const activity = (summary: string, userId: number) => ({ res_id: 1, summary, user_id: userId, date_deadline: '2026-12-11' });
+    const activity = (summary: string, userId: number) => ({
+      res_id: 1,
+      summary,
+      user_id: userId,
+      date_deadline: '2026-12-11',
+    });
     const auth = { headers: { Authorization: 'bearer recouvra-api-key' } };
-    const created = await http.post(`${sim.url}/json/2/mail.activity/create`, { vals_list: [activity('to itself', BILLING_UID)], context: { default_res_model: 'account.move' } }, auth);
+    const created = await http.post(
+      `${sim.url}/json/2/mail.activity/create`,
+      { vals_list: [activity('to itself', BILLING_UID)], context: { default_res_model: 'account.move' } },
+      auth,
+    );
     expect([created.status, created.data]).toEqual([200, [expect.any(Number)]]);
     db.setUserEmail(BILLING_UID, false);
-    const toAdmin = await http.post(`${sim.url}/json/2/mail.activity/create`, { vals_list: [activity('to admin', ADMIN_UID)], context: { default_res_model: 'account.move' } }, auth);
+    const toAdmin = await http.post(
+      `${sim.url}/json/2/mail.activity/create`,
+      { vals_list: [activity('to admin', ADMIN_UID)], context: { default_res_model: 'account.move' } },
+      auth,
+    );
     db.setUserEmail(BILLING_UID, 'api@recouvra-demo.example.fr');
-    expect([toAdmin.status, toAdmin.data.name, toAdmin.data.message]).toEqual([422, 'odoo.exceptions.UserError', "Unable to send message, please configure the sender's email address."]);
+    expect([toAdmin.status, toAdmin.data.name, toAdmin.data.message]).toEqual([
+      422,
+      'odoo.exceptions.UserError',
+      "Unable to send message, please configure the sender's email address.",
+    ]);
   });
 });
 
@@ -156,10 +272,21 @@ describe('JSON-2 before 19.0', () => {
   // v18-32: the route does not exist, and 18.0 sends the caller to its login page (was a plain 404 here).
   it('does not exist: a redirect to the login page', async () => {
     for (const version of ['16.0', '17.0', '18.0'] as const) {
-      const sim = await new OdooSimulator({ db: createOdooDatabase({ seed: 3, invoices: 10, version }), version }).start();
+      const sim = await new OdooSimulator({
+        db: createOdooDatabase({ seed: 3, invoices: 10, version }),
+        version,
+      }).start();
       try {
-        const r = await axios.post(`${sim.url}/json/2/account.move/search_read?x=1`, {}, { validateStatus: () => true, maxRedirects: 0, headers: { Authorization: 'bearer admin-api-key' } });
-        expect([version, r.status, r.headers['location']]).toEqual([version, 303, '/web/login?redirect=%2Fjson%2F2%2Faccount.move%2Fsearch_read%3Fx%3D1']);
+        const r = await axios.post(
+          `${sim.url}/json/2/account.move/search_read?x=1`,
+          {},
+          { validateStatus: () => true, maxRedirects: 0, headers: { Authorization: 'bearer admin-api-key' } },
+        );
+        expect([version, r.status, r.headers['location']]).toEqual([
+          version,
+          303,
+          '/web/login?redirect=%2Fjson%2F2%2Faccount.move%2Fsearch_read%3Fx%3D1',
+        ]);
       } finally {
         await sim.stop();
       }
@@ -169,7 +296,10 @@ describe('JSON-2 before 19.0', () => {
 
 describe('/web/version', () => {
   it('answers the version as JSON on 19.0', async () => {
-    const sim = await new OdooSimulator({ db: createOdooDatabase({ seed: 3, invoices: 10, version: '19.0' }), version: '19.0' }).start();
+    const sim = await new OdooSimulator({
+      db: createOdooDatabase({ seed: 3, invoices: 10, version: '19.0' }),
+      version: '19.0',
+    }).start();
     try {
       const r = await axios.get(`${sim.url}/web/version`);
       expect([r.status, r.data]).toEqual([200, { version: '19.0', version_info: [19, 0, 0, 'final', 0, ''] }]);
@@ -186,8 +316,16 @@ const capture = (file: string): string => readFileSync(join(CAPTURES, file), 'ut
 
 /** Status line and headers of a captured `.http` file, header names lower-cased (repeated ones in order). */
 function capturedHttp(file: string): { start: string; headers: [string, string][] } {
-  const [start, ...lines] = capture(file).split('\r\n').filter((line) => line !== '');
-  return { start: start!, headers: lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]) };
+  const [start, ...lines] = capture(file)
+    .split('\r\n')
+    .filter((line) => line !== '');
+  return {
+    start: start!,
+    headers: lines.map((line) => [
+      line.slice(0, line.indexOf(':')).toLowerCase(),
+      line.slice(line.indexOf(':') + 1).trim(),
+    ]),
+  };
 }
 
 function capturedHeader(http: { headers: [string, string][] }, name: string): string[] {
@@ -199,19 +337,34 @@ const HTTP_DATE = '[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{
 /** A captured Set-Cookie as a pattern: dates and the redacted session id may differ, nothing else. */
 function cookiePattern(captured: string): RegExp {
   const escaped = captured.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${escaped.replace(/[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT/g, HTTP_DATE).replace('REDACTED', '[0-9a-f]{40}')}$`);
+  return new RegExp(
+    `^${escaped.replace(/[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT/g, HTTP_DATE).replace('REDACTED', '[0-9a-f]{40}')}$`,
+  );
 }
 
 describe('replaying the plain HTTP exchanges of 18.0 (v18-30 to v18-32)', () => {
   let sim: OdooSimulator;
-  const http = axios.create({ validateStatus: () => true, maxRedirects: 0, responseType: 'text', transformResponse: (d: unknown) => d });
+  const http = axios.create({
+    validateStatus: () => true,
+    maxRedirects: 0,
+    responseType: 'text',
+    transformResponse: (d: unknown) => d,
+  });
   beforeAll(async () => {
-    sim = await new OdooSimulator({ db: createOdooDatabase({ seed: 3, invoices: 10, version: '18.0' }), version: '18.0', database: 'recouvra18' }).start();
+    sim = await new OdooSimulator({
+      db: createOdooDatabase({ seed: 3, invoices: 10, version: '18.0' }),
+      version: '18.0',
+      database: 'recouvra18',
+    }).start();
   });
   afterAll(() => sim.stop());
 
   /** Status line, the headers the capture names (Date and Connection aside) and the body, against the capture. */
-  function expectAsCaptured(r: { status: number; statusText: string; headers: Record<string, unknown>; data: unknown }, prefix: string, body: (captured: string) => string): void {
+  function expectAsCaptured(
+    r: { status: number; statusText: string; headers: Record<string, unknown>; data: unknown },
+    prefix: string,
+    body: (captured: string) => string,
+  ): void {
     const captured = capturedHttp(`${prefix}.response.http`);
     expect(`HTTP/1.1 ${r.status} ${r.statusText}`).toBe(captured.start);
     for (const [name] of captured.headers) {
@@ -243,19 +396,31 @@ describe('replaying the plain HTTP exchanges of 18.0 (v18-30 to v18-32)', () => 
   });
 
   it('POST /web/version with a JSON-RPC body is the same page (v18-31)', async () => {
-    const r = await http.post(`${sim.url}/web/version`, capture('v18-31-http-POST-web-version.request.json'), { headers: { 'Content-Type': 'application/json' } });
+    const r = await http.post(`${sim.url}/web/version`, capture('v18-31-http-POST-web-version.request.json'), {
+      headers: { 'Content-Type': 'application/json' },
+    });
     expectAsCaptured(r, 'v18-31-http-POST-web-version', withOurToken(r.data));
     // A fresh token per request, as on the server.
-    const again = await http.post(`${sim.url}/web/version`, capture('v18-31-http-POST-web-version.request.json'), { headers: { 'Content-Type': 'application/json' } });
+    const again = await http.post(`${sim.url}/web/version`, capture('v18-31-http-POST-web-version.request.json'), {
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(again.data).not.toBe(r.data);
   });
 
   it('POST /json/2/... is a 303 to the login page, body byte for byte (v18-32)', async () => {
     const request = capturedHttp('v18-32-http-POST-json2-account.move-search_read.request.http');
     expect(request.start).toBe('POST /json/2/account.move/search_read HTTP/1.1');
-    const r = await http.post(`${sim.url}/json/2/account.move/search_read`, capture('v18-32-http-POST-json2-account.move-search_read.request.json'), {
-      headers: { 'Content-Type': 'application/json', Authorization: 'bearer recouvra-api-key', 'X-Odoo-Database': capturedHeader(request, 'x-odoo-database')[0]! },
-    });
+    const r = await http.post(
+      `${sim.url}/json/2/account.move/search_read`,
+      capture('v18-32-http-POST-json2-account.move-search_read.request.json'),
+      {
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: 'bearer recouvra-api-key',
+          'X-Odoo-Database': capturedHeader(request, 'x-odoo-database')[0]!,
+        },
+      },
+    );
     expectAsCaptured(r, 'v18-32-http-POST-json2-account.move-search_read', (captured) => captured);
   });
 });
@@ -272,14 +437,24 @@ describe('replaying the plain HTTP exchanges of 18.0 (v18-30 to v18-32)', () => 
 describe('replaying the second 18.0 server’s XML-RPC captures (v18-20 to v18-54)', () => {
   let db: OdooDatabase;
   let sim: OdooSimulator;
-  const USERS: Record<number, { uid: number; key: string }> = { 9: { uid: BILLING_UID, key: 'recouvra-api-key' }, 8: { uid: PORTAL_UID, key: 'portal-api-key' } };
+  const USERS: Record<number, { uid: number; key: string }> = {
+    9: { uid: BILLING_UID, key: 'recouvra-api-key' },
+    8: { uid: PORTAL_UID, key: 'portal-api-key' },
+  };
 
   beforeAll(async () => {
     // Admin's requests are sent as captured: uid 2 and password admin are ours too.
     expect(ADMIN_UID).toBe(2);
-    db = createOdooDatabase({ seed: 7, invoices: 279, version: '18.0', idOffset: { 'mail.activity': 33, 'mail.message': 908 } });
+    db = createOdooDatabase({
+      seed: 7,
+      invoices: 279,
+      version: '18.0',
+      idOffset: { 'mail.activity': 33, 'mail.message': 908 },
+    });
     db.setNow('2026-12-04T22:48:10Z');
-    const invoice = db.call('account.move', 'create', [{ move_type: 'out_invoice', partner_id: 10, invoice_line_ids: [[0, 0, { quantity: 1, price_unit: 200 }]] }]);
+    const invoice = db.call('account.move', 'create', [
+      { move_type: 'out_invoice', partner_id: 10, invoice_line_ids: [[0, 0, { quantity: 1, price_unit: 200 }]] },
+    ]);
     expect(invoice).toBe(280);
     db.call('account.move', 'action_post', [[280]]);
     db.addCustomField('account.move', 'x_recovery_stage', 'char', { string: 'Recovery stage' });
@@ -297,18 +472,27 @@ describe('replaying the second 18.0 server’s XML-RPC captures (v18-20 to v18-5
     if (call.method !== 'execute_kw' || user === undefined) return xml;
     const mapUserId = (vals: XmlRpcValue): XmlRpcValue => {
       const v = vals as Record<string, XmlRpcValue>;
-      return typeof v['user_id'] === 'number' && USERS[v['user_id']] ? { ...v, user_id: USERS[v['user_id']]!.uid } : vals;
+      return typeof v['user_id'] === 'number' && USERS[v['user_id']]
+        ? { ...v, user_id: USERS[v['user_id']]!.uid }
+        : vals;
     };
     const params = [...call.params];
     params[1] = user.uid;
     params[2] = user.key;
-    if (params[4] === 'create') params[5] = (params[5] as XmlRpcValue[]).map((list) => (Array.isArray(list) ? list.map(mapUserId) : mapUserId(list)));
+    if (params[4] === 'create')
+      params[5] = (params[5] as XmlRpcValue[]).map((list) =>
+        Array.isArray(list) ? list.map(mapUserId) : mapUserId(list),
+      );
     return encodeMethodCall(call.method, params);
   }
 
   async function replay(name: string, expected: (captured: string) => string = (captured) => captured): Promise<void> {
     const service = name.includes('-common-') ? 'common' : 'object';
-    const r = await axios.post<string>(`${sim.url}/xmlrpc/2/${service}`, await request(name), { headers: { 'Content-Type': 'text/xml' }, responseType: 'text', transformResponse: (d: unknown) => d });
+    const r = await axios.post<string>(`${sim.url}/xmlrpc/2/${service}`, await request(name), {
+      headers: { 'Content-Type': 'text/xml' },
+      responseType: 'text',
+      transformResponse: (d: unknown) => d,
+    });
     expect(r.status).toBe(200);
     expect(r.data).toBe(expected(capture(`${name}.response.xml`)));
   }
@@ -334,9 +518,13 @@ describe('replaying the second 18.0 server’s XML-RPC captures (v18-20 to v18-5
   it('activities the billing user assigns to itself need no e-mail (v18-52 to v18-54)', async () => {
     await replay('v18-52-object-create-activity-default_res_model-billing-self');
     await replay('v18-53-object-create-activity-res_model_id-billing-self');
-    const billing = (db.call('res.users', 'read', [[BILLING_UID]], { fields: ['name'] }) as { name: string }[])[0]!.name;
+    const billing = (db.call('res.users', 'read', [[BILLING_UID]], { fields: ['name'] }) as { name: string }[])[0]!
+      .name;
     await replay('v18-54-object-search_read-activity-billing-self', (captured) =>
-      captured.replaceAll('<value><int>9</int></value>\n<value><string>Billing User</string></value>', `<value><int>${BILLING_UID}</int></value>\n<value><string>${billing}</string></value>`),
+      captured.replaceAll(
+        '<value><int>9</int></value>\n<value><string>Billing User</string></value>',
+        `<value><int>${BILLING_UID}</int></value>\n<value><string>${billing}</string></value>`,
+      ),
     );
   });
 

@@ -49,8 +49,26 @@ function result(response: DecodedMethodResponse): XmlRpcValue {
 
 /** What differs between the two servers' captures of the same scenario. */
 const SERVER = {
-  '16': { db: 'recouvra_test', newInvoice: 16, messageId: 202, usdId: 2, email: 'deco.addict82@example.com', paidResidual: 245, paidTotal: 345, firstResidual: 36512.5 },
-  '18': { db: 'recouvra_test18', newInvoice: 25, messageId: 142, usdId: 1, email: 'deco_addict@yourcompany.example.com', paidResidual: 200, paidTotal: 300, firstResidual: 31750 },
+  '16': {
+    db: 'recouvra_test',
+    newInvoice: 16,
+    messageId: 202,
+    usdId: 2,
+    email: 'deco.addict82@example.com',
+    paidResidual: 245,
+    paidTotal: 345,
+    firstResidual: 36512.5,
+  },
+  '18': {
+    db: 'recouvra_test18',
+    newInvoice: 25,
+    messageId: 142,
+    usdId: 1,
+    email: 'deco_addict@yourcompany.example.com',
+    paidResidual: 200,
+    paidTotal: 300,
+    firstResidual: 31750,
+  },
 } as const;
 type Server = (typeof SERVER)[OdooFlavour];
 
@@ -60,7 +78,16 @@ const OPEN_INVOICE_DOMAIN = [
   ['payment_state', 'in', ['not_paid', 'partial']],
 ];
 const OPEN_INVOICE_KWARGS = {
-  fields: ['name', 'partner_id', 'invoice_date_due', 'amount_residual', 'amount_total', 'currency_id', 'payment_state', 'write_date'],
+  fields: [
+    'name',
+    'partner_id',
+    'invoice_date_due',
+    'amount_residual',
+    'amount_total',
+    'currency_id',
+    'payment_state',
+    'write_date',
+  ],
   order: 'invoice_date_due asc, id asc',
 };
 
@@ -86,11 +113,31 @@ const ACTIVITY_NOTE = '<p>Relancer le client par téléphone</p>';
 const TO_MOVES = { default_res_model: 'account.move' };
 const NOTE = { message_type: 'comment', subtype_xmlid: 'mail.mt_note' };
 const NO_SENDER_EMAIL = "Unable to send message, please configure the sender's email address.";
-const RECOVERY_FIELDS = ['payment_state', 'amount_residual', 'invoice_date_due', 'commercial_partner_id', 'x_recovery_stage'];
+const RECOVERY_FIELDS = [
+  'payment_state',
+  'amount_residual',
+  'invoice_date_due',
+  'commercial_partner_id',
+  'x_recovery_stage',
+];
 
 /** execute_kw params of the second 18.0 server; users 8 and 9 sent an API key, redacted in the capture. */
-function call18(uid: number, model: string, method: string, args: unknown[], kwargs?: Record<string, unknown>): unknown[] {
-  return ['recouvra18', uid, uid === 2 ? 'admin' : 'REDACTED', model, method, args, ...(kwargs === undefined ? [] : [kwargs])];
+function call18(
+  uid: number,
+  model: string,
+  method: string,
+  args: unknown[],
+  kwargs?: Record<string, unknown>,
+): unknown[] {
+  return [
+    'recouvra18',
+    uid,
+    uid === 2 ? 'admin' : 'REDACTED',
+    model,
+    method,
+    args,
+    ...(kwargs === undefined ? [] : [kwargs]),
+  ];
 }
 
 function activityVals(summary: string, userId: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -100,20 +147,45 @@ function activityVals(summary: string, userId: number, extra: Record<string, unk
 function expectTraceback(response: DecodedMethodResponse, code: number, lastLine: string): void {
   if (response.kind !== 'fault') throw new Error('expected a fault');
   expect(response.code).toBe(code);
-  expect(response.message.startsWith('Traceback (most recent call last):\n  File "/opt/odoo/odoo/addons/base/controllers/rpc.py", line 165, in xmlrpc_2\n')).toBe(true);
+  expect(
+    response.message.startsWith(
+      'Traceback (most recent call last):\n  File "/opt/odoo/odoo/addons/base/controllers/rpc.py", line 165, in xmlrpc_2\n',
+    ),
+  ).toBe(true);
   expect(response.message.endsWith(`\n${lastLine}\n`)).toBe(true);
 }
 
 /** v18-45/46: keys in model definition order, not the order asked; attributes in alphabetical order. */
 function expectRecoveryFields(response: DecodedMethodResponse, withSelection: boolean): void {
   const fields = result(response) as Record<string, Record<string, unknown>>;
-  expect(Object.keys(fields)).toEqual(['invoice_date_due', 'commercial_partner_id', 'amount_residual', 'payment_state', 'x_recovery_stage']);
-  for (const description of Object.values(fields)) expect(Object.keys(description)).toEqual([...Object.keys(description)].sort());
+  expect(Object.keys(fields)).toEqual([
+    'invoice_date_due',
+    'commercial_partner_id',
+    'amount_residual',
+    'payment_state',
+    'x_recovery_stage',
+  ]);
+  for (const description of Object.values(fields))
+    expect(Object.keys(description)).toEqual([...Object.keys(description)].sort());
   expect(fields['x_recovery_stage']).toEqual({ readonly: false, store: true, string: 'Recovery stage', type: 'char' });
-  expect(fields['commercial_partner_id']).toEqual({ readonly: true, store: true, string: 'Commercial Entity', type: 'many2one' });
+  expect(fields['commercial_partner_id']).toEqual({
+    readonly: true,
+    store: true,
+    string: 'Commercial Entity',
+    type: 'many2one',
+  });
   const selection = fields['payment_state']!['selection'] as [string, string][] | undefined;
   if (!withSelection) expect(selection).toBeUndefined();
-  else expect(selection?.map(([key]) => key)).toEqual(['not_paid', 'in_payment', 'paid', 'partial', 'reversed', 'blocked', 'invoicing_legacy']);
+  else
+    expect(selection?.map(([key]) => key)).toEqual([
+      'not_paid',
+      'in_payment',
+      'paid',
+      'partial',
+      'reversed',
+      'blocked',
+      'invoicing_legacy',
+    ]);
 }
 
 /** Scenario name (capture file name without `vNN-` and suffix) → expected content. */
@@ -142,7 +214,16 @@ const SCENARIOS: Record<string, Scenario> = {
   '03-object-search_read-open-invoices': {
     request: {
       method: 'execute_kw',
-      check: (params, s) => expect(params).toEqual([s.db, 2, 'admin', 'account.move', 'search_read', [OPEN_INVOICE_DOMAIN], OPEN_INVOICE_KWARGS]),
+      check: (params, s) =>
+        expect(params).toEqual([
+          s.db,
+          2,
+          'admin',
+          'account.move',
+          'search_read',
+          [OPEN_INVOICE_DOMAIN],
+          OPEN_INVOICE_KWARGS,
+        ]),
     },
     response: {
       check: (response, s) => {
@@ -166,9 +247,19 @@ const SCENARIOS: Record<string, Scenario> = {
     request: {
       method: 'execute_kw',
       check: (params, s) =>
-        expect(params).toEqual([s.db, 2, 'admin', 'res.partner', 'search_read', [[['name', '=', 'Deco Addict']]], { fields: ['id', 'name', 'email'], limit: 1 }]),
+        expect(params).toEqual([
+          s.db,
+          2,
+          'admin',
+          'res.partner',
+          'search_read',
+          [[['name', '=', 'Deco Addict']]],
+          { fields: ['id', 'name', 'email'], limit: 1 },
+        ]),
     },
-    response: { check: (response, s) => expect(result(response)).toEqual([{ id: 10, name: 'Deco Addict', email: s.email }]) },
+    response: {
+      check: (response, s) => expect(result(response)).toEqual([{ id: 10, name: 'Deco Addict', email: s.email }]),
+    },
   },
   '05-object-create-invoice': {
     request: {
@@ -178,14 +269,19 @@ const SCENARIOS: Record<string, Scenario> = {
         const values = item(params[5], 0);
         expect(member(values, 'partner_id')).toBe(10);
         expect(member(values, 'ref')).toBe('RECOUVRA-TEST-1');
-        expect(member(values, 'invoice_line_ids')).toEqual([[0, 0, { product_id: 16, name: 'Recouvra test line', quantity: 2, price_unit: 150 }]]);
+        expect(member(values, 'invoice_line_ids')).toEqual([
+          [0, 0, { product_id: 16, name: 'Recouvra test line', quantity: 2, price_unit: 150 }],
+        ]);
         expect(params[6]).toEqual({});
       },
     },
     response: { check: (response, s) => expect(result(response)).toBe(s.newInvoice) },
   },
   '06-object-action_post': {
-    request: { method: 'execute_kw', check: (params, s) => expect(params.slice(4)).toEqual(['action_post', [[s.newInvoice]], {}]) },
+    request: {
+      method: 'execute_kw',
+      check: (params, s) => expect(params.slice(4)).toEqual(['action_post', [[s.newInvoice]], {}]),
+    },
     // action_post returns None inside Odoo, yet the wire says False: Odoo maps it before marshalling.
     response: { check: (response) => expect(result(response)).toBe(false) },
   },
@@ -194,7 +290,11 @@ const SCENARIOS: Record<string, Scenario> = {
       method: 'execute_kw',
       check: (params, s) => {
         expect(params[5]).toEqual([[s.newInvoice]]);
-        expect(params[6]).toEqual({ body: 'Relance 1 envoyée par Recouvra (test XML-RPC)', message_type: 'comment', subtype_xmlid: 'mail.mt_note' });
+        expect(params[6]).toEqual({
+          body: 'Relance 1 envoyée par Recouvra (test XML-RPC)',
+          message_type: 'comment',
+          subtype_xmlid: 'mail.mt_note',
+        });
       },
     },
     response: { check: (response, s) => expect(result(response)).toBe(s.messageId) },
@@ -217,7 +317,11 @@ const SCENARIOS: Record<string, Scenario> = {
     request: {
       method: 'execute_kw',
       check: (params, s) =>
-        expect(params.slice(4)).toEqual(['action_create_payments', [[1]], { context: { active_model: 'account.move', active_ids: [s.newInvoice] } }]),
+        expect(params.slice(4)).toEqual([
+          'action_create_payments',
+          [[1]],
+          { context: { active_model: 'account.move', active_ids: [s.newInvoice] } },
+        ]),
     },
     response: {
       check: (response) =>
@@ -234,21 +338,40 @@ const SCENARIOS: Record<string, Scenario> = {
   '10-object-search_read-open-invoices-after': {
     request: {
       method: 'execute_kw',
-      check: (params, s) => expect(params).toEqual([s.db, 2, 'admin', 'account.move', 'search_read', [OPEN_INVOICE_DOMAIN], OPEN_INVOICE_KWARGS]),
+      check: (params, s) =>
+        expect(params).toEqual([
+          s.db,
+          2,
+          'admin',
+          'account.move',
+          'search_read',
+          [OPEN_INVOICE_DOMAIN],
+          OPEN_INVOICE_KWARGS,
+        ]),
     },
     response: { check: expectOpenInvoicesAfterPayment },
   },
   '11-object-fault-access-denied': {
     request: {
       method: 'execute_kw',
-      check: (params, s) => expect(params).toEqual([s.db, 2, 'wrong', 'account.move', 'search_count', [OPEN_INVOICE_DOMAIN]]),
+      check: (params, s) =>
+        expect(params).toEqual([s.db, 2, 'wrong', 'account.move', 'search_count', [OPEN_INVOICE_DOMAIN]]),
     },
     response: { check: (response) => expect(response).toEqual({ kind: 'fault', code: 3, message: 'Access Denied' }) },
   },
   '12-object-fault-bad-field': {
     request: {
       method: 'execute_kw',
-      check: (params, s) => expect(params).toEqual([s.db, 2, 'admin', 'account.move', 'search_read', [[['no_such_field', '=', 1]]], { fields: ['name'] }]),
+      check: (params, s) =>
+        expect(params).toEqual([
+          s.db,
+          2,
+          'admin',
+          'account.move',
+          'search_read',
+          [[['no_such_field', '=', 1]]],
+          { fields: ['name'] },
+        ]),
     },
     response: {
       check: (response) => {
@@ -256,7 +379,11 @@ const SCENARIOS: Record<string, Scenario> = {
         expect(response.code).toBe(1);
         expect(response.message.startsWith('Traceback (most recent call last):\n  File "/opt/odoo/')).toBe(true);
         // Quotes and the trailing newline of the traceback arrive untouched.
-        expect(response.message.endsWith("ValueError: Invalid field account.move.no_such_field in leaf ('no_such_field', '=', 1)\n")).toBe(true);
+        expect(
+          response.message.endsWith(
+            "ValueError: Invalid field account.move.no_such_field in leaf ('no_such_field', '=', 1)\n",
+          ),
+        ).toBe(true);
       },
     },
   },
@@ -264,11 +391,26 @@ const SCENARIOS: Record<string, Scenario> = {
   '13-curl-search_read': { response: { check: expectOpenInvoicesAfterPayment } },
   // Captures v18-20 to v18-54: a second 18.0 server (README of the captures folder), all on invoice 280.
   '20-object-create-activity-kwarg-vals_list': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'mail.activity', 'create', [], { vals_list: [activityVals('Relance 1 (capture)', 2)], context: TO_MOVES })) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(
+          call18(2, 'mail.activity', 'create', [], {
+            vals_list: [activityVals('Relance 1 (capture)', 2)],
+            context: TO_MOVES,
+          }),
+        ),
+    },
     response: { check: (response) => expectTraceback(response, 1, 'IndexError: tuple index out of range') },
   },
   '21-object-create-activity-default_res_model': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'mail.activity', 'create', [[activityVals('Relance 1 (capture)', 2)]], { context: TO_MOVES })) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(
+          call18(2, 'mail.activity', 'create', [[activityVals('Relance 1 (capture)', 2)]], { context: TO_MOVES }),
+        ),
+    },
     // A list in, a list out: one id in an array, not a bare int.
     response: { check: (response) => expect(result(response)).toEqual([35]) },
   },
@@ -277,7 +419,9 @@ const SCENARIOS: Record<string, Scenario> = {
       method: 'execute_kw',
       check: (params) =>
         expect(params).toEqual(
-          call18(2, 'mail.activity', 'search_read', [[['id', '=', 35]]], { fields: ['activity_type_id', 'res_model', 'res_id', 'summary', 'note', 'user_id', 'date_deadline', 'state'] }),
+          call18(2, 'mail.activity', 'search_read', [[['id', '=', 35]]], {
+            fields: ['activity_type_id', 'res_model', 'res_id', 'summary', 'note', 'user_id', 'date_deadline', 'state'],
+          }),
         ),
     },
     response: {
@@ -298,22 +442,66 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   '23-object-search_read-ir.model-admin': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'ir.model', 'search_read', [[['model', '=', 'account.move']]], { fields: ['id', 'model', 'name'], limit: 1 })) },
-    response: { check: (response) => expect(result(response)).toEqual([{ id: 427, model: 'account.move', name: 'Journal Entry' }]) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(
+          call18(2, 'ir.model', 'search_read', [[['model', '=', 'account.move']]], {
+            fields: ['id', 'model', 'name'],
+            limit: 1,
+          }),
+        ),
+    },
+    response: {
+      check: (response) =>
+        expect(result(response)).toEqual([{ id: 427, model: 'account.move', name: 'Journal Entry' }]),
+    },
   },
   '24-object-create-activity-res_model_id': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'mail.activity', 'create', [[activityVals('Relance 2 (capture)', 2, { res_model_id: 427 })]])) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(
+          call18(2, 'mail.activity', 'create', [[activityVals('Relance 2 (capture)', 2, { res_model_id: 427 })]]),
+        ),
+    },
     response: { check: (response) => expect(result(response)).toEqual([36]) },
   },
   '25-object-read-activity-res_model_id': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'mail.activity', 'read', [[36]], { fields: ['activity_type_id', 'res_model_id', 'res_model', 'res_id', 'summary'] })) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(
+          call18(2, 'mail.activity', 'read', [[36]], {
+            fields: ['activity_type_id', 'res_model_id', 'res_model', 'res_id', 'summary'],
+          }),
+        ),
+    },
     response: {
       check: (response) =>
-        expect(result(response)).toEqual([{ id: 36, activity_type_id: false, res_model_id: [427, 'Journal Entry'], res_model: 'account.move', res_id: INVOICE_280, summary: 'Relance 2 (capture)' }]),
+        expect(result(response)).toEqual([
+          {
+            id: 36,
+            activity_type_id: false,
+            res_model_id: [427, 'Journal Entry'],
+            res_model: 'account.move',
+            res_id: INVOICE_280,
+            summary: 'Relance 2 (capture)',
+          },
+        ]),
     },
   },
   '26-object-search_read-ir.model-billing': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(9, 'ir.model', 'search_read', [[['model', '=', 'account.move']]], { fields: ['id', 'model', 'name'], limit: 1 })) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(
+          call18(9, 'ir.model', 'search_read', [[['model', '=', 'account.move']]], {
+            fields: ['id', 'model', 'name'],
+            limit: 1,
+          }),
+        ),
+    },
     response: {
       check: (response) =>
         expect(response).toEqual({
@@ -326,15 +514,34 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   '27-object-create-activity-default_res_model-billing': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(9, 'mail.activity', 'create', [[activityVals('Relance 3 (capture, billing)', 2)]], { context: TO_MOVES })) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(
+          call18(9, 'mail.activity', 'create', [[activityVals('Relance 3 (capture, billing)', 2)]], {
+            context: TO_MOVES,
+          }),
+        ),
+    },
     response: { check: (response) => expect(response).toEqual({ kind: 'fault', code: 2, message: NO_SENDER_EMAIL }) },
   },
   '28-object-create-activity-res_model_id-billing': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(9, 'mail.activity', 'create', [[activityVals('Relance 4 (capture, billing)', 2, { res_model_id: 427 })]])) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(
+          call18(9, 'mail.activity', 'create', [
+            [activityVals('Relance 4 (capture, billing)', 2, { res_model_id: 427 })],
+          ]),
+        ),
+    },
     response: { check: (response) => expect(response).toEqual({ kind: 'fault', code: 2, message: NO_SENDER_EMAIL }) },
   },
   '29-object-search_count-invoices-noacc': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(8, 'account.move', 'search_count', [OPEN_INVOICE_DOMAIN])) },
+    request: {
+      method: 'execute_kw',
+      check: (params) => expect(params).toEqual(call18(8, 'account.move', 'search_count', [OPEN_INVOICE_DOMAIN])),
+    },
     response: {
       check: (response) =>
         expect(response).toEqual({
@@ -348,28 +555,67 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   '33-object-read-missing-id': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'read', [[99999999]], { fields: ['name', 'state'] })) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(call18(2, 'account.move', 'read', [[99999999]], { fields: ['name', 'state'] })),
+    },
     response: { check: (response) => expect(result(response)).toEqual([]) },
   },
   '34-object-read-bad-field': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'read', [[INVOICE_280]], { fields: ['name', 'no_such_field'] })) },
-    response: { check: (response) => expectTraceback(response, 1, "ValueError: Invalid field 'no_such_field' on model 'account.move'") },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(
+          call18(2, 'account.move', 'read', [[INVOICE_280]], { fields: ['name', 'no_such_field'] }),
+        ),
+    },
+    response: {
+      check: (response) =>
+        expectTraceback(response, 1, "ValueError: Invalid field 'no_such_field' on model 'account.move'"),
+    },
   },
   '35-object-message_post-plain-text': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'message_post', [[INVOICE_280]], { body: 'a < b & "c"', ...NOTE })) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(
+          call18(2, 'account.move', 'message_post', [[INVOICE_280]], { body: 'a < b & "c"', ...NOTE }),
+        ),
+    },
     response: { check: (response) => expect(result(response)).toBe(909) },
   },
   '36-object-message_post-body_is_html': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'message_post', [[INVOICE_280]], { body: '<p>x&nbsp;y</p>', body_is_html: true, ...NOTE })) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(
+          call18(2, 'account.move', 'message_post', [[INVOICE_280]], {
+            body: '<p>x&nbsp;y</p>',
+            body_is_html: true,
+            ...NOTE,
+          }),
+        ),
+    },
     response: { check: (response) => expect(result(response)).toBe(910) },
   },
   '37-object-search_read-message-plain-text': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'mail.message', 'search_read', [[['id', '=', 909]]], { fields: ['body'] })) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(call18(2, 'mail.message', 'search_read', [[['id', '=', 909]]], { fields: ['body'] })),
+    },
     // Escaped (<, > and & only: the quotes stay) and wrapped in a paragraph.
-    response: { check: (response) => expect(result(response)).toEqual([{ id: 909, body: '<p>a &lt; b &amp; "c"</p>' }]) },
+    response: {
+      check: (response) => expect(result(response)).toEqual([{ id: 909, body: '<p>a &lt; b &amp; "c"</p>' }]),
+    },
   },
   '38-object-search_read-message-body_is_html': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'mail.message', 'search_read', [[['id', '=', 910]]], { fields: ['body'] })) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(call18(2, 'mail.message', 'search_read', [[['id', '=', 910]]], { fields: ['body'] })),
+    },
     response: { check: (response) => expect(result(response)).toEqual([{ id: 910, body: '<p>x&nbsp;y</p>' }]) },
   },
   '39-object-search_read-ir.model.fields-x_recovery_stage': {
@@ -377,82 +623,216 @@ const SCENARIOS: Record<string, Scenario> = {
       method: 'execute_kw',
       check: (params) =>
         expect(params).toEqual(
-          call18(2, 'ir.model.fields', 'search_read', [[['model', '=', 'account.move'], ['name', '=', 'x_recovery_stage']]], { fields: ['name', 'ttype', 'state', 'field_description', 'model_id'] }),
+          call18(
+            2,
+            'ir.model.fields',
+            'search_read',
+            [
+              [
+                ['model', '=', 'account.move'],
+                ['name', '=', 'x_recovery_stage'],
+              ],
+            ],
+            { fields: ['name', 'ttype', 'state', 'field_description', 'model_id'] },
+          ),
         ),
     },
     response: {
       check: (response) =>
-        expect(result(response)).toEqual([{ id: 5890, name: 'x_recovery_stage', ttype: 'char', state: 'manual', field_description: 'Recovery stage', model_id: [427, 'Journal Entry'] }]),
+        expect(result(response)).toEqual([
+          {
+            id: 5890,
+            name: 'x_recovery_stage',
+            ttype: 'char',
+            state: 'manual',
+            field_description: 'Recovery stage',
+            model_id: [427, 'Journal Entry'],
+          },
+        ]),
     },
   },
   '40-object-create-ir.model.fields-duplicate': {
     request: {
       method: 'execute_kw',
       check: (params) =>
-        expect(params).toEqual(call18(2, 'ir.model.fields', 'create', [[{ model_id: 427, name: 'x_recovery_stage', ttype: 'char', field_description: 'Recovery stage' }]])),
+        expect(params).toEqual(
+          call18(2, 'ir.model.fields', 'create', [
+            [{ model_id: 427, name: 'x_recovery_stage', ttype: 'char', field_description: 'Recovery stage' }],
+          ]),
+        ),
     },
-    response: { check: (response) => expect(response).toEqual({ kind: 'fault', code: 2, message: 'The operation cannot be completed: Field names must be unique per model.' }) },
+    response: {
+      check: (response) =>
+        expect(response).toEqual({
+          kind: 'fault',
+          code: 2,
+          message: 'The operation cannot be completed: Field names must be unique per model.',
+        }),
+    },
   },
   '41-object-write-x_recovery_stage-set': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'write', [[INVOICE_280], { x_recovery_stage: 'relance_1' }])) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(call18(2, 'account.move', 'write', [[INVOICE_280], { x_recovery_stage: 'relance_1' }])),
+    },
     response: { check: (response) => expect(result(response)).toBe(true) },
   },
   '42-object-read-write_date-before': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'read', [[INVOICE_280]], { fields: ['x_recovery_stage', 'write_date'] })) },
-    response: { check: (response) => expect(result(response)).toEqual([{ id: INVOICE_280, x_recovery_stage: 'relance_1', write_date: '2026-12-04 22:48:26' }]) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(
+          call18(2, 'account.move', 'read', [[INVOICE_280]], { fields: ['x_recovery_stage', 'write_date'] }),
+        ),
+    },
+    response: {
+      check: (response) =>
+        expect(result(response)).toEqual([
+          { id: INVOICE_280, x_recovery_stage: 'relance_1', write_date: '2026-12-04 22:48:26' },
+        ]),
+    },
   },
   '43-object-write-x_recovery_stage-same-value': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'write', [[INVOICE_280], { x_recovery_stage: 'relance_1' }])) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(call18(2, 'account.move', 'write', [[INVOICE_280], { x_recovery_stage: 'relance_1' }])),
+    },
     response: { check: (response) => expect(result(response)).toBe(true) },
   },
   '44-object-read-write_date-after': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'read', [[INVOICE_280]], { fields: ['x_recovery_stage', 'write_date'] })) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(
+          call18(2, 'account.move', 'read', [[INVOICE_280]], { fields: ['x_recovery_stage', 'write_date'] }),
+        ),
+    },
     // The same value written again still moved write_date.
-    response: { check: (response) => expect(result(response)).toEqual([{ id: INVOICE_280, x_recovery_stage: 'relance_1', write_date: '2026-12-04 22:48:31' }]) },
+    response: {
+      check: (response) =>
+        expect(result(response)).toEqual([
+          { id: INVOICE_280, x_recovery_stage: 'relance_1', write_date: '2026-12-04 22:48:31' },
+        ]),
+    },
   },
   '45-object-fields_get-recovery-fields': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'fields_get', [], { allfields: RECOVERY_FIELDS, attributes: ['type', 'string', 'readonly', 'store'] })) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(
+          call18(2, 'account.move', 'fields_get', [], {
+            allfields: RECOVERY_FIELDS,
+            attributes: ['type', 'string', 'readonly', 'store'],
+          }),
+        ),
+    },
     response: { check: (response) => expectRecoveryFields(response, false) },
   },
   '46-object-fields_get-recovery-fields-selection': {
     request: {
       method: 'execute_kw',
-      check: (params) => expect(params).toEqual(call18(2, 'account.move', 'fields_get', [], { allfields: RECOVERY_FIELDS, attributes: ['type', 'string', 'readonly', 'store', 'selection'] })),
+      check: (params) =>
+        expect(params).toEqual(
+          call18(2, 'account.move', 'fields_get', [], {
+            allfields: RECOVERY_FIELDS,
+            attributes: ['type', 'string', 'readonly', 'store', 'selection'],
+          }),
+        ),
     },
     response: { check: (response) => expectRecoveryFields(response, true) },
   },
   '47-object-action_toggle_block_payment': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'action_toggle_block_payment', [[INVOICE_280]])) },
-    response: { check: (response) => expectTraceback(response, 1, 'TypeError: cannot marshal None unless allow_none is enabled') },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(call18(2, 'account.move', 'action_toggle_block_payment', [[INVOICE_280]])),
+    },
+    response: {
+      check: (response) => expectTraceback(response, 1, 'TypeError: cannot marshal None unless allow_none is enabled'),
+    },
   },
   '48-object-read-payment_state-after-toggle': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'read', [[INVOICE_280]], { fields: ['state', 'payment_state'] })) },
-    response: { check: (response) => expect(result(response)).toEqual([{ id: INVOICE_280, state: 'posted', payment_state: 'blocked' }]) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(
+          call18(2, 'account.move', 'read', [[INVOICE_280]], { fields: ['state', 'payment_state'] }),
+        ),
+    },
+    response: {
+      check: (response) =>
+        expect(result(response)).toEqual([{ id: INVOICE_280, state: 'posted', payment_state: 'blocked' }]),
+    },
   },
   '49-object-button_cancel': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'button_cancel', [[INVOICE_280]])) },
-    response: { check: (response) => expectTraceback(response, 1, 'TypeError: cannot marshal None unless allow_none is enabled') },
+    request: {
+      method: 'execute_kw',
+      check: (params) => expect(params).toEqual(call18(2, 'account.move', 'button_cancel', [[INVOICE_280]])),
+    },
+    response: {
+      check: (response) => expectTraceback(response, 1, 'TypeError: cannot marshal None unless allow_none is enabled'),
+    },
   },
   '50-object-read-state-after-cancel': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(2, 'account.move', 'read', [[INVOICE_280]], { fields: ['state', 'payment_state'] })) },
-    response: { check: (response) => expect(result(response)).toEqual([{ id: INVOICE_280, state: 'cancel', payment_state: 'blocked' }]) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(
+          call18(2, 'account.move', 'read', [[INVOICE_280]], { fields: ['state', 'payment_state'] }),
+        ),
+    },
+    response: {
+      check: (response) =>
+        expect(result(response)).toEqual([{ id: INVOICE_280, state: 'cancel', payment_state: 'blocked' }]),
+    },
   },
   '51-common-version': {
     request: { method: 'version', check: (params) => expect(params).toEqual([]) },
-    response: { check: (response) => expect(result(response)).toEqual({ server_version: '18.0', server_version_info: [18, 0, 0, 'final', 0, ''], server_serie: '18.0', protocol_version: 1 }) },
+    response: {
+      check: (response) =>
+        expect(result(response)).toEqual({
+          server_version: '18.0',
+          server_version_info: [18, 0, 0, 'final', 0, ''],
+          server_serie: '18.0',
+          protocol_version: 1,
+        }),
+    },
   },
   '52-object-create-activity-default_res_model-billing-self': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(9, 'mail.activity', 'create', [[activityVals('Relance 5 (capture, billing, self)', 9)]], { context: TO_MOVES })) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(
+          call18(9, 'mail.activity', 'create', [[activityVals('Relance 5 (capture, billing, self)', 9)]], {
+            context: TO_MOVES,
+          }),
+        ),
+    },
     response: { check: (response) => expect(result(response)).toEqual([39]) },
   },
   '53-object-create-activity-res_model_id-billing-self': {
-    request: { method: 'execute_kw', check: (params) => expect(params).toEqual(call18(9, 'mail.activity', 'create', [[activityVals('Relance 6 (capture, billing, self)', 9, { res_model_id: 427 })]])) },
+    request: {
+      method: 'execute_kw',
+      check: (params) =>
+        expect(params).toEqual(
+          call18(9, 'mail.activity', 'create', [
+            [activityVals('Relance 6 (capture, billing, self)', 9, { res_model_id: 427 })],
+          ]),
+        ),
+    },
     response: { check: (response) => expect(result(response)).toEqual([40]) },
   },
   '54-object-search_read-activity-billing-self': {
     request: {
       method: 'execute_kw',
-      check: (params) => expect(params).toEqual(call18(9, 'mail.activity', 'search_read', [[['id', 'in', [39, 40]]]], { fields: ['activity_type_id', 'res_model', 'res_id', 'summary', 'user_id', 'state'] })),
+      check: (params) =>
+        expect(params).toEqual(
+          call18(9, 'mail.activity', 'search_read', [[['id', 'in', [39, 40]]]], {
+            fields: ['activity_type_id', 'res_model', 'res_id', 'summary', 'user_id', 'state'],
+          }),
+        ),
     },
     response: {
       check: (response) => {
@@ -475,7 +855,12 @@ const captures = fs
   .map((file) => {
     const match = CAPTURE.exec(file);
     if (match === null) throw new Error(`unexpected capture name ${file}`);
-    return { file, flavour: match[1] as OdooFlavour, scenario: match[2] as string, kind: match[3] as 'request' | 'response' };
+    return {
+      file,
+      flavour: match[1] as OdooFlavour,
+      scenario: match[2] as string,
+      kind: match[3] as 'request' | 'response',
+    };
   });
 const requests = captures.filter((c) => c.kind === 'request');
 const responses = captures.filter((c) => c.kind === 'response');
@@ -491,7 +876,9 @@ describe('Odoo captures (shared/reference/odoo-xmlrpc-samples)', () => {
     expect(requests).toHaveLength(58);
     expect(responses).toHaveLength(60);
     const plainHttp = fs.readdirSync(SAMPLES_DIR).filter((file) => /\.(http|json|html)$/.test(file));
-    expect(plainHttp.map((file) => file.replace(/^(v18-3\d)-.*\.(request|response)\.(\w+)$/, '$1 $2.$3')).sort()).toEqual([
+    expect(
+      plainHttp.map((file) => file.replace(/^(v18-3\d)-.*\.(request|response)\.(\w+)$/, '$1 $2.$3')).sort(),
+    ).toEqual([
       'v18-30 request.http',
       'v18-30 response.html',
       'v18-30 response.http',
@@ -534,7 +921,9 @@ describe('Odoo captures (shared/reference/odoo-xmlrpc-samples)', () => {
     it(`re-encodes byte for byte with flavour ${flavour}`, async () => {
       const response = await decodeMethodResponse(sampleText(file), { keepDoubles: true });
       const encoded =
-        response.kind === 'fault' ? encodeFault(response.code, response.message, flavour) : encodeMethodResponse(response.value, flavour);
+        response.kind === 'fault'
+          ? encodeFault(response.code, response.message, flavour)
+          : encodeMethodResponse(response.value, flavour);
       expect(encoded).toBe(sampleText(file));
       expect(Buffer.from(encoded, 'utf8').equals(sampleBytes(file))).toBe(true);
     });
@@ -558,8 +947,12 @@ describe('Odoo captures (shared/reference/odoo-xmlrpc-samples)', () => {
   });
 
   it('writes the two flavours of envelope', () => {
-    expect(encodeMethodResponse(7, '16')).toBe("<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value><int>7</int></value>\n</param>\n</params>\n</methodResponse>\n");
-    expect(encodeMethodResponse(7, '18')).toBe('<?xml version="1.0"?>\n<methodResponse>\n<params>\n<param>\n<value><int>7</int></value>\n</param>\n</params>\n\n</methodResponse>\n');
+    expect(encodeMethodResponse(7, '16')).toBe(
+      "<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value><int>7</int></value>\n</param>\n</params>\n</methodResponse>\n",
+    );
+    expect(encodeMethodResponse(7, '18')).toBe(
+      '<?xml version="1.0"?>\n<methodResponse>\n<params>\n<param>\n<value><int>7</int></value>\n</param>\n</params>\n\n</methodResponse>\n',
+    );
   });
 });
 
@@ -597,7 +990,16 @@ describe('round trips of edge values', () => {
     ['empty array', []],
     ['empty struct', {}],
     ['many2one', [10, 'Deco Addict']],
-    ['nested arrays', [[['state', '=', 'posted'], ['payment_state', 'in', ['not_paid', 'partial']]], []]],
+    [
+      'nested arrays',
+      [
+        [
+          ['state', '=', 'posted'],
+          ['payment_state', 'in', ['not_paid', 'partial']],
+        ],
+        [],
+      ],
+    ],
     ['64 levels of nesting', Array.from({ length: 64 }).reduce<XmlRpcValue>((inner) => [inner], 'deep')],
     ['nested structs', { context: { lang: 'fr_FR', active_ids: [1, 2], flags: {} }, empty: { inner: [] } }],
     ['member names needing escapes', { 'a&b': 1, '<x>': 'y', 'with space': false }],
@@ -617,8 +1019,12 @@ describe('round trips of edge values', () => {
   });
 
   it('escapes &, < and > as Python does, and nothing else', () => {
-    expect(encodeMethodResponse(`a & b < c > d "e" 'f'`, '16')).toContain(`<value><string>a &amp; b &lt; c &gt; d "e" 'f'</string></value>\n`);
-    expect(encodeMethodResponse({ 'a&<b>': 1 }, '16')).toContain('<member>\n<name>a&amp;&lt;b&gt;</name>\n<value><int>1</int></value>\n</member>\n');
+    expect(encodeMethodResponse(`a & b < c > d "e" 'f'`, '16')).toContain(
+      `<value><string>a &amp; b &lt; c &gt; d "e" 'f'</string></value>\n`,
+    );
+    expect(encodeMethodResponse({ 'a&<b>': 1 }, '16')).toContain(
+      '<member>\n<name>a&amp;&lt;b&gt;</name>\n<value><int>1</int></value>\n</member>\n',
+    );
   });
 
   it('writes unicode as characters, not character references', () => {
@@ -638,7 +1044,9 @@ describe('round trips of edge values', () => {
   });
 
   it('writes empty containers as Python does', () => {
-    expect(encodeMethodResponse([], '16')).toContain('<param>\n<value><array><data>\n</data></array></value>\n</param>');
+    expect(encodeMethodResponse([], '16')).toContain(
+      '<param>\n<value><array><data>\n</data></array></value>\n</param>',
+    );
     expect(encodeMethodResponse({}, '16')).toContain('<param>\n<value><struct>\n</struct></value>\n</param>');
   });
 
@@ -666,10 +1074,12 @@ describe('round trips of edge values', () => {
   });
 
   it('writes a non-integral number as a double and an integral one as an int', () => {
-    expect(encodeMethodCall('m', [1.5, 2, -0])).toContain('<value><double>1.5</double></value>\n</param>\n<param>\n<value><int>2</int></value>\n</param>\n<param>\n<value><int>0</int></value>');
+    expect(encodeMethodCall('m', [1.5, 2, -0])).toContain(
+      '<value><double>1.5</double></value>\n</param>\n<param>\n<value><int>2</int></value>\n</param>\n<param>\n<value><int>0</int></value>',
+    );
   });
 
-  it('accepts 2^31−1 and refuses 2^31 with Python\'s OverflowError', () => {
+  it("accepts 2^31−1 and refuses 2^31 with Python's OverflowError", () => {
     expect(encodeMethodResponse(2 ** 31 - 1, '18')).toContain('<int>2147483647</int>');
     expect(encodeMethodResponse(2n ** 31n - 1n, '18')).toContain('<int>2147483647</int>');
     for (const big of [2 ** 31, -(2 ** 31) - 1, 2n ** 31n, 10 ** 20]) {
@@ -691,7 +1101,10 @@ describe('round trips of edge values', () => {
   it('refuses None (null or undefined) like allow_none=False, naming where it was', () => {
     const attempts: [() => string, string][] = [
       [() => encodeMethodResponse(null, '18'), 'params[0]'],
-      [() => encodeMethodCall('execute_kw', ['db', 2, { partner_id: undefined } as unknown as XmlRpcValue]), 'params[2].partner_id'],
+      [
+        () => encodeMethodCall('execute_kw', ['db', 2, { partner_id: undefined } as unknown as XmlRpcValue]),
+        'params[2].partner_id',
+      ],
       [() => encodeMethodCall('execute_kw', [[1, null]]), 'params[0][1]'],
       [() => encodeMethodCall('execute_kw', [{ 'x y': [undefined] } as unknown as XmlRpcValue]), 'params[0]["x y"][0]'],
     ];
@@ -715,8 +1128,12 @@ describe('round trips of edge values', () => {
     cyclic.push(cyclic);
     const shared = [1];
     expect(() => encodeMethodResponse(cyclic as XmlRpcValue, '18')).toThrow('cannot marshal recursive sequences');
-    expect(encodeMethodResponse([shared, shared], '18')).toContain('<int>1</int></value>\n</data></array></value>\n<value><array>');
-    expect(() => encodeMethodResponse(new Date() as unknown as XmlRpcValue, '18')).toThrow('cannot marshal <Date> objects');
+    expect(encodeMethodResponse([shared, shared], '18')).toContain(
+      '<int>1</int></value>\n</data></array></value>\n<value><array>',
+    );
+    expect(() => encodeMethodResponse(new Date() as unknown as XmlRpcValue, '18')).toThrow(
+      'cannot marshal <Date> objects',
+    );
     expect(() => encodeMethodResponse(Number.NaN, '18')).toThrow('non-finite');
     expect(() => encodeMethodResponse(Infinity, '18')).toThrow('non-finite');
     expect(() => xmlDouble(Number.POSITIVE_INFINITY)).toThrow(XmlRpcMarshalError);
@@ -726,14 +1143,19 @@ describe('round trips of edge values', () => {
 
   it('round-trips the legacy string fault code', async () => {
     const xml = encodeFault('warning -- UserError\n\nInvoice is locked', 'Invoice is locked', '16');
-    expect(await decodeMethodResponse(xml)).toEqual({ kind: 'fault', code: 'warning -- UserError\n\nInvoice is locked', message: 'Invoice is locked' });
+    expect(await decodeMethodResponse(xml)).toEqual({
+      kind: 'fault',
+      code: 'warning -- UserError\n\nInvoice is locked',
+      message: 'Invoice is locked',
+    });
     expect(encodeFault(4, 'x', '18').endsWith('</fault>\n\n</methodResponse>\n')).toBe(true);
     expect(encodeFault(4, 'x', '16').endsWith('</fault>\n</methodResponse>\n')).toBe(true);
   });
 });
 
 describe('decoding what other XML-RPC peers send', () => {
-  const respond = (value: string): string => `<?xml version="1.0"?><methodResponse><params><param>${value}</param></params></methodResponse>`;
+  const respond = (value: string): string =>
+    `<?xml version="1.0"?><methodResponse><params><param>${value}</param></params></methodResponse>`;
   const decodeValue = async (value: string, keepDoubles = false): Promise<XmlRpcValue> =>
     result(await decodeMethodResponse(respond(value), { keepDoubles }));
 
@@ -757,7 +1179,10 @@ describe('decoding what other XML-RPC peers send', () => {
     ['<value><base64>SGVsbG8=\n</base64></value>', 'SGVsbG8=\n'],
     ['<value><string><![CDATA[<b>&</b>]]> &amp; &#233;&#x1F600;</string></value>', '<b>&</b> & é😀'],
     ['<value><array>\n  <data>\n    <value><int>1</int></value>\n  </data>\n</array></value>', [1]],
-    ['<value><struct><member><value><int>1</int></value><name>late name</name></member></struct></value>', { 'late name': 1 }],
+    [
+      '<value><struct><member><value><int>1</int></value><name>late name</name></member></struct></value>',
+      { 'late name': 1 },
+    ],
   ])('%s', async (xml, expected) => {
     expect(await decodeValue(xml)).toEqual(expected);
   });
@@ -778,11 +1203,16 @@ describe('decoding what other XML-RPC peers send', () => {
     const value = await decodeValue(
       '<value><struct><member><name>a</name><value><int>1</int></value></member><member><name>b</name><value><int>2</int></value></member><member><name>a</name><value><int>3</int></value></member></struct></value>',
     );
-    expect(Object.entries(value as object)).toEqual([['a', 3], ['b', 2]]);
+    expect(Object.entries(value as object)).toEqual([
+      ['a', 3],
+      ['b', 2],
+    ]);
   });
 
   it('keeps a member named __proto__ as a member', async () => {
-    const value = await decodeValue('<value><struct><member><name>__proto__</name><value><int>1</int></value></member></struct></value>');
+    const value = await decodeValue(
+      '<value><struct><member><name>__proto__</name><value><int>1</int></value></member></struct></value>',
+    );
     expect(Object.keys(value as object)).toEqual(['__proto__']);
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
   });
@@ -793,62 +1223,174 @@ describe('decoding what other XML-RPC peers send', () => {
   });
 
   it('decodes a call without <params> as a call without arguments', async () => {
-    expect(await decodeMethodCall('<methodCall><methodName>version</methodName></methodCall>')).toEqual({ method: 'version', params: [] });
+    expect(await decodeMethodCall('<methodCall><methodName>version</methodName></methodCall>')).toEqual({
+      method: 'version',
+      params: [],
+    });
   });
 });
 
 describe('garbage', () => {
-  const respond = (value: string): string => `<?xml version="1.0"?><methodResponse><params><param>${value}</param></params></methodResponse>`;
+  const respond = (value: string): string =>
+    `<?xml version="1.0"?><methodResponse><params><param>${value}</param></params></methodResponse>`;
   const struct = (...members: string[]): string => `<value><struct>${members.join('')}</struct></value>`;
-  const m = (name: string, value = '<value><int>1</int></value>'): string => `<member><name>${name}</name>${value}</member>`;
-  const fault = (...members: string[]): string => `<methodResponse><fault>${struct(...members)}</fault></methodResponse>`;
+  const m = (name: string, value = '<value><int>1</int></value>'): string =>
+    `<member><name>${name}</name>${value}</member>`;
+  const fault = (...members: string[]): string =>
+    `<methodResponse><fault>${struct(...members)}</fault></methodResponse>`;
   const truncated = sampleText('v16-03-object-search_read-open-invoices.response.xml').slice(0, 1500);
 
   it.each<[string, string, string]>([
     ['an empty body', '', 'malformed XML-RPC response: body is empty'],
-    ['plain text', 'Bad Gateway', 'malformed XML-RPC response: is not well-formed XML (Non-whitespace before first tag'],
-    ['an HTML error page', '<html><body><h1>502 Bad Gateway</h1></body></html>', 'expected a <methodResponse> root element, got <html>'],
-    ['a call where a response belongs', '<methodCall><methodName>version</methodName></methodCall>', 'expected a <methodResponse> root element, got <methodCall>'],
+    [
+      'plain text',
+      'Bad Gateway',
+      'malformed XML-RPC response: is not well-formed XML (Non-whitespace before first tag',
+    ],
+    [
+      'an HTML error page',
+      '<html><body><h1>502 Bad Gateway</h1></body></html>',
+      'expected a <methodResponse> root element, got <html>',
+    ],
+    [
+      'a call where a response belongs',
+      '<methodCall><methodName>version</methodName></methodCall>',
+      'expected a <methodResponse> root element, got <methodCall>',
+    ],
     ['a truncated body', truncated, 'is not well-formed XML (Unclosed root tag'],
-    ['junk after the root element', `${respond('<value><int>1</int></value>')}junk`, 'has content after the root element </methodResponse>'],
-    ['a second root element', `${respond('<value><int>1</int></value>')}${respond('<value><int>2</int></value>')}`, 'has content after the root element'],
+    [
+      'junk after the root element',
+      `${respond('<value><int>1</int></value>')}junk`,
+      'has content after the root element </methodResponse>',
+    ],
+    [
+      'a second root element',
+      `${respond('<value><int>1</int></value>')}${respond('<value><int>2</int></value>')}`,
+      'has content after the root element',
+    ],
     ['junk after an HTML page', '<html></html>junk', 'expected a <methodResponse> root element, got <html>'],
-    ['absurd nesting', respond(`${'<value><array><data>'.repeat(5000)}${'</data></array></value>'.repeat(5000)}`), 'nests arrays and structs more than 64 deep'],
+    [
+      'absurd nesting',
+      respond(`${'<value><array><data>'.repeat(5000)}${'</data></array></value>'.repeat(5000)}`),
+      'nests arrays and structs more than 64 deep',
+    ],
     ['an undefined entity', respond('<value><string>&bogus;</string></value>'), 'is not well-formed XML'],
-    ['neither params nor fault', '<methodResponse></methodResponse>', '<methodResponse> has neither <params> nor <fault>'],
+    [
+      'neither params nor fault',
+      '<methodResponse></methodResponse>',
+      '<methodResponse> has neither <params> nor <fault>',
+    ],
     ['both params and fault', `<methodResponse><params/>${'<fault/>'}</methodResponse>`, 'holds <params> and <fault>'],
     ['an unknown body', '<methodResponse><result/></methodResponse>', 'holds <result>; expected <params> or <fault>'],
-    ['no param', '<methodResponse><params></params></methodResponse>', 'params holds 0 <param>; a response carries exactly one'],
-    ['two params', '<methodResponse><params><param><value>a</value></param><param><value>b</value></param></params></methodResponse>', 'holds 2 <param>'],
+    [
+      'no param',
+      '<methodResponse><params></params></methodResponse>',
+      'params holds 0 <param>; a response carries exactly one',
+    ],
+    [
+      'two params',
+      '<methodResponse><params><param><value>a</value></param><param><value>b</value></param></params></methodResponse>',
+      'holds 2 <param>',
+    ],
     ['a param without a value', respond(''), 'params[0] <param> has no <value>'],
-    ['stray text in a container', respond('<value><array>oops<data/></array></value>'), 'params[0] <array> holds stray text "oops"'],
+    [
+      'stray text in a container',
+      respond('<value><array>oops<data/></array></value>'),
+      'params[0] <array> holds stray text "oops"',
+    ],
     ['text beside a type tag', respond('<value>x<int>1</int></value>'), 'params[0] <value> holds stray text "x"'],
-    ['two type tags', respond('<value><int>1</int><string>a</string></value>'), 'params[0] <value> holds <int> and <string>; expected one type tag'],
+    [
+      'two type tags',
+      respond('<value><int>1</int><string>a</string></value>'),
+      'params[0] <value> holds <int> and <string>; expected one type tag',
+    ],
     ['an unknown type tag', respond('<value><float>1.5</float></value>'), 'params[0] has an unknown type tag <float>'],
     ['a namespaced type tag', respond('<value><ex:nil xmlns:ex="urn:x"/></value>'), 'has an unknown type tag <ex:nil>'],
-    ['an element inside a scalar', respond('<value><string>a<b/>c</string></value>'), 'params[0] <string> holds an element <b>; expected text only'],
+    [
+      'an element inside a scalar',
+      respond('<value><string>a<b/>c</string></value>'),
+      'params[0] <string> holds an element <b>; expected text only',
+    ],
     ['an array without data', respond('<value><array></array></value>'), 'params[0] <array> has no <data>'],
-    ['a non-value in data', respond('<value><array><data><value>a</value><int>1</int></data></array></value>'), 'params[0] <data> holds <int> where <value> 2 was expected'],
-    ['a struct member without a name', respond(struct(m('a'), m('b'), '<member><value><int>3</int></value></member>')), 'params[0] struct member 3 has no <name>'],
-    ['a struct member without a value', respond(struct(m('a'), '<member><name>b</name></member>')), 'params[0] struct member 2 ("b") has no <value>'],
-    ['a struct member with two names', respond(struct('<member><name>a</name><name>b</name><value>1</value></member>')), 'params[0] struct member 1 holds an unexpected <name>'],
-    ['a non-member in a struct', respond(struct(m('a'), '<value>1</value>')), 'params[0] struct member 2 is a <value>, not a <member>'],
-    ['a deep error', respond(`<value><array><data><value>ok</value>${struct(m('partner_id', '<value><array><data><value><int>x</int></value></data></array></value>'))}</data></array></value>`), 'params[0][1].partner_id[0] <int> holds "x", not an integer'],
+    [
+      'a non-value in data',
+      respond('<value><array><data><value>a</value><int>1</int></data></array></value>'),
+      'params[0] <data> holds <int> where <value> 2 was expected',
+    ],
+    [
+      'a struct member without a name',
+      respond(struct(m('a'), m('b'), '<member><value><int>3</int></value></member>')),
+      'params[0] struct member 3 has no <name>',
+    ],
+    [
+      'a struct member without a value',
+      respond(struct(m('a'), '<member><name>b</name></member>')),
+      'params[0] struct member 2 ("b") has no <value>',
+    ],
+    [
+      'a struct member with two names',
+      respond(struct('<member><name>a</name><name>b</name><value>1</value></member>')),
+      'params[0] struct member 1 holds an unexpected <name>',
+    ],
+    [
+      'a non-member in a struct',
+      respond(struct(m('a'), '<value>1</value>')),
+      'params[0] struct member 2 is a <value>, not a <member>',
+    ],
+    [
+      'a deep error',
+      respond(
+        `<value><array><data><value>ok</value>${struct(m('partner_id', '<value><array><data><value><int>x</int></value></data></array></value>'))}</data></array></value>`,
+      ),
+      'params[0][1].partner_id[0] <int> holds "x", not an integer',
+    ],
     ['an int with a fraction', respond('<value><int>1.5</int></value>'), '<int> holds "1.5", not an integer'],
     ['an empty int', respond('<value><int></int></value>'), '<int> holds "", not an integer'],
-    ['a word for a boolean', respond('<value><boolean>true</boolean></value>'), '<boolean> holds "true"; only 0 or 1 are allowed'],
-    ['a padded boolean', respond('<value><boolean> 1</boolean></value>'), '<boolean> holds " 1"; only 0 or 1 are allowed'],
+    [
+      'a word for a boolean',
+      respond('<value><boolean>true</boolean></value>'),
+      '<boolean> holds "true"; only 0 or 1 are allowed',
+    ],
+    [
+      'a padded boolean',
+      respond('<value><boolean> 1</boolean></value>'),
+      '<boolean> holds " 1"; only 0 or 1 are allowed',
+    ],
     ['an empty boolean', respond('<value><boolean/></value>'), '<boolean> holds ""; only 0 or 1 are allowed'],
-    ['a word for a double', respond('<value><double>abc</double></value>'), '<double> holds "abc", not a finite number'],
+    [
+      'a word for a double',
+      respond('<value><double>abc</double></value>'),
+      '<double> holds "abc", not a finite number',
+    ],
     ['nan', respond('<value><double>nan</double></value>'), '<double> holds "nan", not a finite number'],
-    ['a double beyond float range', respond('<value><double>1e400</double></value>'), '<double> holds "1e400", not a finite number'],
+    [
+      'a double beyond float range',
+      respond('<value><double>1e400</double></value>'),
+      '<double> holds "1e400", not a finite number',
+    ],
     ['a nil with content', respond('<value><nil>x</nil></value>'), 'params[0] <nil/> must be empty'],
-    ['a fault without faultCode', fault(m('faultString', '<value><string>x</string></value>')), 'malformed XML-RPC response: fault has no faultCode member'],
+    [
+      'a fault without faultCode',
+      fault(m('faultString', '<value><string>x</string></value>')),
+      'malformed XML-RPC response: fault has no faultCode member',
+    ],
     ['a fault without faultString', fault(m('faultCode')), 'fault has no faultString member'],
-    ['a fault with a double code', fault(m('faultCode', '<value><double>1.5</double></value>'), m('faultString', '<value>x</value>')), 'fault.faultCode is a <double>, not an <int>'],
-    ['a fault with a boolean code', fault(m('faultCode', '<value><boolean>1</boolean></value>'), m('faultString', '<value>x</value>')), 'fault.faultCode must be an <int> or a <string>'],
+    [
+      'a fault with a double code',
+      fault(m('faultCode', '<value><double>1.5</double></value>'), m('faultString', '<value>x</value>')),
+      'fault.faultCode is a <double>, not an <int>',
+    ],
+    [
+      'a fault with a boolean code',
+      fault(m('faultCode', '<value><boolean>1</boolean></value>'), m('faultString', '<value>x</value>')),
+      'fault.faultCode must be an <int> or a <string>',
+    ],
     ['a fault with an int message', fault(m('faultCode'), m('faultString')), 'fault.faultString is not a <string>'],
-    ['a fault that is not a struct', '<methodResponse><fault><value><int>3</int></value></fault></methodResponse>', 'fault is not a <struct>'],
+    [
+      'a fault that is not a struct',
+      '<methodResponse><fault><value><int>3</int></value></fault></methodResponse>',
+      'fault is not a <struct>',
+    ],
     ['a fault without a value', '<methodResponse><fault></fault></methodResponse>', 'fault <fault> has no <value>'],
   ])('%s', async (_label, xml, message) => {
     const attempt = decodeMethodResponse(xml);
@@ -866,7 +1408,12 @@ describe('garbage', () => {
     expect(caught).toBeInstanceOf(XmlRpcProtocolError);
     const error = caught as XmlRpcProtocolError;
     expect(error.message).toBe('malformed XML-RPC response: params[0] struct member 3 has no <name>');
-    expect([error.code, error.document, error.where, error.problem]).toEqual(['XMLRPC_PROTOCOL', 'methodResponse', 'params[0]', 'struct member 3 has no <name>']);
+    expect([error.code, error.document, error.where, error.problem]).toEqual([
+      'XMLRPC_PROTOCOL',
+      'methodResponse',
+      'params[0]',
+      'struct member 3 has no <name>',
+    ]);
   });
 
   it('keeps the parser error as the cause of a well-formedness failure', async () => {
@@ -877,13 +1424,33 @@ describe('garbage', () => {
   });
 
   it.each<[string, string, string]>([
-    ['a response where a call belongs', sampleText('v16-02-common-authenticate.response.xml'), 'malformed XML-RPC call: expected a <methodCall> root element, got <methodResponse>'],
+    [
+      'a response where a call belongs',
+      sampleText('v16-02-common-authenticate.response.xml'),
+      'malformed XML-RPC call: expected a <methodCall> root element, got <methodResponse>',
+    ],
     ['no methodName', '<methodCall><params/></methodCall>', '<methodCall> has no <methodName>'],
     ['an empty methodName', '<methodCall><methodName></methodName></methodCall>', 'methodName is empty'],
-    ['two methodNames', '<methodCall><methodName>a</methodName><methodName>b</methodName></methodCall>', '<methodCall> holds an unexpected <methodName>'],
-    ['a methodName with markup', '<methodCall><methodName>a<b/></methodName></methodCall>', 'methodName <methodName> holds an element <b>'],
-    ['a bad param', '<methodCall><methodName>m</methodName><params><param><value><int/></value></param><value/></params></methodCall>', 'params[0] <int> holds "", not an integer'],
-    ['a non-param in params', '<methodCall><methodName>m</methodName><params><param><value/></param><value/></params></methodCall>', 'params holds <value> where <param> 2 was expected'],
+    [
+      'two methodNames',
+      '<methodCall><methodName>a</methodName><methodName>b</methodName></methodCall>',
+      '<methodCall> holds an unexpected <methodName>',
+    ],
+    [
+      'a methodName with markup',
+      '<methodCall><methodName>a<b/></methodName></methodCall>',
+      'methodName <methodName> holds an element <b>',
+    ],
+    [
+      'a bad param',
+      '<methodCall><methodName>m</methodName><params><param><value><int/></value></param><value/></params></methodCall>',
+      'params[0] <int> holds "", not an integer',
+    ],
+    [
+      'a non-param in params',
+      '<methodCall><methodName>m</methodName><params><param><value/></param><value/></params></methodCall>',
+      'params holds <value> where <param> 2 was expected',
+    ],
   ])('a call with %s', async (_label, xml, message) => {
     const attempt = decodeMethodCall(xml);
     await expect(attempt).rejects.toThrow(XmlRpcProtocolError);

@@ -2,7 +2,13 @@ import { addressProblems, pdfProblems } from '../../../adapters/postal/letter-ch
 import type { PostalAddress } from '../../../adapters/postal/provider';
 import { textPdf } from '../../../adapters/postal/simulator/proof-pdf';
 
-const ok: PostalAddress = { name: 'SARL DUPONT BATIMENT', addressLines: ['Service comptabilité', '12 RUE DES LILAS'], postalCode: '69003', city: 'LYON', country: 'FR' };
+const ok: PostalAddress = {
+  name: 'SARL DUPONT BATIMENT',
+  addressLines: ['Service comptabilité', '12 RUE DES LILAS'],
+  postalCode: '69003',
+  city: 'LYON',
+  country: 'FR',
+};
 
 describe('address checks (NF Z10-011 figures, unverified)', () => {
   it.each([
@@ -11,22 +17,59 @@ describe('address checks (NF Z10-011 figures, unverified)', () => {
     ['six lines in all (name, 4 lines, postcode city)', { addressLines: ['a', 'b', 'c', 'd'] }, []],
     ['a British postcode abroad', { postalCode: 'SW1A 1AA', city: 'LONDON', country: 'GB' }, []],
     ['no postcode abroad (Hong Kong)', { postalCode: '', city: 'HONG KONG', country: 'HK' }, []],
-    ['39 characters on a line', { addressLines: ['x'.repeat(39)] }, ['recipient.addressLines[0] has 39 characters; an address line holds at most 38 (NF Z10-011)']],
-    ['seven lines', { addressLines: ['a', 'b', 'c', 'd', 'e'] }, ['recipient: the address takes 7 lines (name, 5 address lines, postcode and city); at most 6 (NF Z10-011)']],
-    ['a 4-digit French postcode', { postalCode: '7500' }, ['recipient.postalCode "7500" is not a French postcode (5 digits)']],
-    ['letters in a French postcode', { postalCode: '75OO2' }, ['recipient.postalCode "75OO2" is not a French postcode (5 digits)']],
+    [
+      '39 characters on a line',
+      { addressLines: ['x'.repeat(39)] },
+      ['recipient.addressLines[0] has 39 characters; an address line holds at most 38 (NF Z10-011)'],
+    ],
+    [
+      'seven lines',
+      { addressLines: ['a', 'b', 'c', 'd', 'e'] },
+      ['recipient: the address takes 7 lines (name, 5 address lines, postcode and city); at most 6 (NF Z10-011)'],
+    ],
+    [
+      'a 4-digit French postcode',
+      { postalCode: '7500' },
+      ['recipient.postalCode "7500" is not a French postcode (5 digits)'],
+    ],
+    [
+      'letters in a French postcode',
+      { postalCode: '75OO2' },
+      ['recipient.postalCode "75OO2" is not a French postcode (5 digits)'],
+    ],
     ['no street line', { addressLines: [] }, ['recipient.addressLines is empty: give at least the street line']],
     ['a blank line', { addressLines: ['  '] }, ['recipient.addressLines[0] is empty']],
-    ['a line break inside a line', { addressLines: ['12 rue\ndes Lilas'] }, ['recipient.addressLines[0] contains a line break or control character']],
-    ['a lower-case country', { country: 'fr' }, ['recipient.country "fr" is not an ISO 3166-1 alpha-2 code such as FR']],
-    ['a city that fits but not beside its postcode', { city: 'C'.repeat(33) }, ['recipient: the line "postcode city" has 39 characters; at most 38 (NF Z10-011)']],
+    [
+      'a line break inside a line',
+      { addressLines: ['12 rue\ndes Lilas'] },
+      ['recipient.addressLines[0] contains a line break or control character'],
+    ],
+    [
+      'a lower-case country',
+      { country: 'fr' },
+      ['recipient.country "fr" is not an ISO 3166-1 alpha-2 code such as FR'],
+    ],
+    [
+      'a city that fits but not beside its postcode',
+      { city: 'C'.repeat(33) },
+      ['recipient: the line "postcode city" has 39 characters; at most 38 (NF Z10-011)'],
+    ],
     ['a city that fits beside its postcode', { city: 'C'.repeat(32) }, []],
   ])('%s', (_label, change, problems) => {
     expect(addressProblems({ ...ok, ...change }, 'recipient')).toEqual(problems);
   });
 
   it('reports every problem at once, naming fields, never the address text', () => {
-    const problems = addressProblems({ name: '', addressLines: ['Chez Madame Martine Durand-Lefebvre-Dupont', 'b', 'c', 'd', 'e'], postalCode: '123', city: 'PARIS', country: 'FR' }, 'sender');
+    const problems = addressProblems(
+      {
+        name: '',
+        addressLines: ['Chez Madame Martine Durand-Lefebvre-Dupont', 'b', 'c', 'd', 'e'],
+        postalCode: '123',
+        city: 'PARIS',
+        country: 'FR',
+      },
+      'sender',
+    );
     expect(problems).toHaveLength(4);
     expect(problems.every((p) => p.startsWith('sender'))).toBe(true);
     expect(problems.join(' ')).not.toContain('Martine');
@@ -39,16 +82,29 @@ describe('PDF checks', () => {
     ['a valid PDF', pdf, []],
     ['trailing bytes after %%EOF (tolerated within 1024)', Buffer.concat([pdf, Buffer.alloc(500, 0x20)]), []],
     ['an empty buffer', Buffer.alloc(0), ['the PDF is empty']],
-    ['a Word document', Buffer.from('PK\u0003\u0004word/document.xml'), ['the document is not a PDF: it does not start with "%PDF-"']],
+    [
+      'a Word document',
+      Buffer.from('PK\u0003\u0004word/document.xml'),
+      ['the document is not a PDF: it does not start with "%PDF-"'],
+    ],
     ['a truncated PDF', pdf.subarray(0, pdf.length - 40), ['the PDF is truncated: no "%%EOF" marker at its end']],
-    ['too large', Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(3_000, 0x20), Buffer.from('%%EOF\n')]), ['the PDF has 3015 bytes; `maxPdfBytes` allows 2048']],
+    [
+      'too large',
+      Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(3_000, 0x20), Buffer.from('%%EOF\n')]),
+      ['the PDF has 3015 bytes; `maxPdfBytes` allows 2048'],
+    ],
   ])('%s', (_label, buffer, problems) => {
     expect(pdfProblems(buffer, 2_048)).toEqual(problems);
   });
 });
 
 describe('the simulator proof writer makes a structurally valid PDF', () => {
-  const pdf = textPdf('Avis de réception', ['Avis de réception (lettre recommandée)', 'Numéro : 1A00000000001', 'Chemin C:\\courrier', '€ hors Latin-1']);
+  const pdf = textPdf('Avis de réception', [
+    'Avis de réception (lettre recommandée)',
+    'Numéro : 1A00000000001',
+    'Chemin C:\\courrier',
+    '€ hors Latin-1',
+  ]);
   const text = pdf.toString('latin1');
 
   it('header, every xref offset on its object, startxref on the table, %%EOF last', () => {

@@ -19,7 +19,13 @@ describe('postal client against the simulator', () => {
   let n = 0;
   const letter = (over: Partial<LetterSendRequest> = {}): LetterSendRequest => ({
     kind: 'registered_letter',
-    recipient: { name: 'SARL DUPONT BATIMENT', addressLines: ['12 RUE DES LILAS'], postalCode: '69003', city: 'LYON', country: 'FR' },
+    recipient: {
+      name: 'SARL DUPONT BATIMENT',
+      addressLines: ['12 RUE DES LILAS'],
+      postalCode: '69003',
+      city: 'LYON',
+      country: 'FR',
+    },
     sender: { name: 'ACME SAS', addressLines: ['1 PLACE BELLECOUR'], postalCode: '69002', city: 'LYON', country: 'FR' },
     pdf: textPdf('Mise en demeure', ['Mise en demeure de payer', `Dossier ${n + 1}`]),
     idempotencyKey: `case-${++n}/formal-notice`,
@@ -36,8 +42,21 @@ describe('postal client against the simulator', () => {
   it('accepts a registered letter with a La Poste-like tracking number and records it', async () => {
     const l = letter();
     const sent = await post.send(l);
-    expect(sent).toEqual({ providerId: expect.stringMatching(/^ltr_[0-9a-f]{20}$/), trackingNumber: expect.stringMatching(/^1A\d{11}$/), status: 'accepted' });
-    expect(sim.sent()).toEqual([expect.objectContaining({ id: sent.providerId, kind: 'registered_letter', trackingNumber: sent.trackingNumber, idempotencyKey: l.idempotencyKey, recipient: l.recipient, status: 'accepted' })]);
+    expect(sent).toEqual({
+      providerId: expect.stringMatching(/^ltr_[0-9a-f]{20}$/),
+      trackingNumber: expect.stringMatching(/^1A\d{11}$/),
+      status: 'accepted',
+    });
+    expect(sim.sent()).toEqual([
+      expect.objectContaining({
+        id: sent.providerId,
+        kind: 'registered_letter',
+        trackingNumber: sent.trackingNumber,
+        idempotencyKey: l.idempotencyKey,
+        recipient: l.recipient,
+        status: 'accepted',
+      }),
+    ]);
     expect(sim.sent()[0]!.pdf.equals(l.pdf)).toBe(true);
   });
 
@@ -45,11 +64,16 @@ describe('postal client against the simulator', () => {
     const twin = await new PostalSimulator({ seed: 42 }).start();
     const other = await new PostalSimulator({ seed: 43 }).start();
     try {
-      const on = (s: PostalSimulator) => new HttpPostalProvider({ config: { ...config, baseUrl: s.url, apiKey: s.apiKey } });
-      const numbers = await Promise.all([post, on(twin), on(other)].map(async (p) => (await p.send(letter())).trackingNumber));
+      const on = (s: PostalSimulator) =>
+        new HttpPostalProvider({ config: { ...config, baseUrl: s.url, apiKey: s.apiKey } });
+      const numbers = await Promise.all(
+        [post, on(twin), on(other)].map(async (p) => (await p.send(letter())).trackingNumber),
+      );
       expect(numbers[0]).toBe(numbers[1]);
       expect(numbers[2]).not.toBe(numbers[0]);
-      expect(new Set(await Promise.all([1, 2, 3].map(async () => (await post.send(letter())).trackingNumber))).size).toBe(3);
+      expect(
+        new Set(await Promise.all([1, 2, 3].map(async () => (await post.send(letter())).trackingNumber))).size,
+      ).toBe(3);
     } finally {
       await Promise.all([twin.stop(), other.stop()]);
     }
@@ -75,7 +99,11 @@ describe('postal client against the simulator', () => {
       events: [
         { at: '2026-03-02T09:00:00.000Z', status: 'accepted', detail: 'Courrier accepté' },
         { at: '2026-03-02T13:00:00.000Z', status: 'printed', detail: 'Courrier imprimé et mis sous pli' },
-        { at: '2026-03-03T09:00:00.000Z', status: 'posted', detail: `Lettre recommandée ${trackingNumber!} déposée à La Poste` },
+        {
+          at: '2026-03-03T09:00:00.000Z',
+          status: 'posted',
+          detail: `Lettre recommandée ${trackingNumber!} déposée à La Poste`,
+        },
         { at: '2026-03-05T09:00:00.000Z', status: 'delivered', detail: 'Pli distribué contre signature' },
       ],
     });
@@ -104,7 +132,11 @@ describe('postal client against the simulator', () => {
     const returned = await post.status(providerId);
     expect(returned.status).toBe('returned');
     expect(returned.events.map((e) => e.status)).toEqual(['accepted', 'printed', 'posted', 'returned']);
-    expect(returned.events.at(-1)).toEqual({ at: '2026-03-08T09:00:00.000Z', status: 'returned', detail: "Destinataire inconnu à l'adresse" });
+    expect(returned.events.at(-1)).toEqual({
+      at: '2026-03-08T09:00:00.000Z',
+      status: 'returned',
+      detail: "Destinataire inconnu à l'adresse",
+    });
     expect(await post.proof(providerId)).toMatchObject({ kind: 'deposit_proof' });
     expect((await post.status(other.providerId)).status).toBe('delivered');
   });
@@ -113,7 +145,13 @@ describe('postal client against the simulator', () => {
     sim.controls.failLettersTo({ postalCode: '69003' }, 'PDF illisible à l’impression');
     const { providerId } = await post.send(letter());
     sim.clock.advanceDays(5);
-    expect(await post.status(providerId)).toMatchObject({ status: 'failed', events: [expect.objectContaining({ status: 'accepted' }), { at: '2026-03-02T13:00:00.000Z', status: 'failed', detail: 'PDF illisible à l’impression' }] });
+    expect(await post.status(providerId)).toMatchObject({
+      status: 'failed',
+      events: [
+        expect.objectContaining({ status: 'accepted' }),
+        { at: '2026-03-02T13:00:00.000Z', status: 'failed', detail: 'PDF illisible à l’impression' },
+      ],
+    });
     expect(await post.proof(providerId)).toBeUndefined();
   });
 
@@ -135,7 +173,11 @@ describe('postal client against the simulator', () => {
     expect(e).toMatchObject({ code: 'POSTAL_ANSWER_LOST', kind: 'transient', outcomeUnknown: true });
     expect(sim.sent()).toHaveLength(1);
     const again = await post.send(l);
-    expect(again).toEqual({ providerId: sim.sent()[0]!.id, trackingNumber: sim.sent()[0]!.trackingNumber, status: 'accepted' });
+    expect(again).toEqual({
+      providerId: sim.sent()[0]!.id,
+      trackingNumber: sim.sent()[0]!.trackingNumber,
+      status: 'accepted',
+    });
     expect(sim.sent()).toHaveLength(1);
   });
 
@@ -145,31 +187,65 @@ describe('postal client against the simulator', () => {
     expect(denied).toMatchObject({ code: 'POSTAL_ACCESS_DENIED', kind: 'config' });
     expect(everything(denied)).not.toContain('pk_wrong_0123456789');
     sim.controls.rateLimitNext(1, 12);
-    expect(await adapterFailure(post.status('ltr_x'))).toMatchObject({ code: 'POSTAL_RATE_LIMITED', kind: 'rate_limit', retryAfterMs: 12_000 });
+    expect(await adapterFailure(post.status('ltr_x'))).toMatchObject({
+      code: 'POSTAL_RATE_LIMITED',
+      kind: 'rate_limit',
+      retryAfterMs: 12_000,
+    });
     sim.controls.failNext(1, 500);
     const l = letter();
-    await withRetry(() => post.send(l), { isWrite: true, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1, random: () => 0 }, sleep: async () => undefined });
+    await withRetry(() => post.send(l), {
+      isWrite: true,
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1, random: () => 0 },
+      sleep: async () => undefined,
+    });
     expect(sim.sent()).toHaveLength(1);
-    expect(sim.controls.requests.filter((r) => r.method === 'POST' && r.idempotencyKey === l.idempotencyKey)).toHaveLength(2);
+    expect(
+      sim.controls.requests.filter((r) => r.method === 'POST' && r.idempotencyKey === l.idempotencyKey),
+    ).toHaveLength(2);
   });
 
   it('an unknown letter id', async () => {
-    expect(await adapterFailure(post.status('ltr_nope'))).toMatchObject({ code: 'POSTAL_LETTER_NOT_FOUND', kind: 'system' });
-    expect(await adapterFailure(post.proof('ltr_nope'))).toMatchObject({ code: 'POSTAL_LETTER_NOT_FOUND', kind: 'system' });
+    expect(await adapterFailure(post.status('ltr_nope'))).toMatchObject({
+      code: 'POSTAL_LETTER_NOT_FOUND',
+      kind: 'system',
+    });
+    expect(await adapterFailure(post.proof('ltr_nope'))).toMatchObject({
+      code: 'POSTAL_LETTER_NOT_FOUND',
+      kind: 'system',
+    });
   });
 
   it('checks addresses and PDFs itself, naming fields, for clients that do not', async () => {
     const headers = { Authorization: `Bearer ${sim.apiKey}`, 'Idempotency-Key': 'raw-1' };
-    const body = { kind: 'registered_letter', recipient: { ...letter().recipient, postalCode: '693' }, sender: letter().sender, pdf: letter().pdf.toString('base64') };
+    const body = {
+      kind: 'registered_letter',
+      recipient: { ...letter().recipient, postalCode: '693' },
+      sender: letter().sender,
+      pdf: letter().pdf.toString('base64'),
+    };
     const bad = await axios.post(`${sim.url}/v1/letters`, body, { headers, validateStatus: () => true });
     expect(bad.status).toBe(400);
-    expect(bad.data.error).toMatchObject({ code: 'invalid_address', details: [{ field: 'recipient.postalCode', message: expect.stringContaining('5 digits') }] });
-    const notPdf = await axios.post(`${sim.url}/v1/letters`, { ...body, recipient: letter().recipient, pdf: Buffer.from('hello').toString('base64') }, { headers, validateStatus: () => true });
+    expect(bad.data.error).toMatchObject({
+      code: 'invalid_address',
+      details: [{ field: 'recipient.postalCode', message: expect.stringContaining('5 digits') }],
+    });
+    const notPdf = await axios.post(
+      `${sim.url}/v1/letters`,
+      { ...body, recipient: letter().recipient, pdf: Buffer.from('hello').toString('base64') },
+      { headers, validateStatus: () => true },
+    );
     expect([notPdf.status, notPdf.data.error.code]).toEqual([400, 'invalid_document']);
     expect(sim.sent()).toHaveLength(0);
-    const good = await axios.post<string>(`${sim.url}/v1/letters`, { ...body, recipient: letter().recipient }, { headers, responseType: 'text' });
+    const good = await axios.post<string>(
+      `${sim.url}/v1/letters`,
+      { ...body, recipient: letter().recipient },
+      { headers, responseType: 'text' },
+    );
     expect(good.status).toBe(201);
-    expect(good.data).toBe(`{"id":"${sim.sent()[0]!.id}","kind":"registered_letter","status":"accepted","trackingNumber":"${sim.sent()[0]!.trackingNumber!}","createdAt":"2026-03-02T09:00:00.000Z","events":[{"at":"2026-03-02T09:00:00.000Z","status":"accepted","detail":"Courrier accepté"}]}`);
+    expect(good.data).toBe(
+      `{"id":"${sim.sent()[0]!.id}","kind":"registered_letter","status":"accepted","trackingNumber":"${sim.sent()[0]!.trackingNumber!}","createdAt":"2026-03-02T09:00:00.000Z","events":[{"at":"2026-03-02T09:00:00.000Z","status":"accepted","detail":"Courrier accepté"}]}`,
+    );
   });
 
   it('a PDF above the provider limit is refused with 413, classified as a document problem', async () => {
@@ -177,7 +253,10 @@ describe('postal client against the simulator', () => {
     try {
       const big = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(20_000, 0x20), Buffer.from('\n%%EOF\n')]);
       const client = new HttpPostalProvider({ config: { ...config, baseUrl: small.url, apiKey: small.apiKey } });
-      expect(await adapterFailure(client.send(letter({ pdf: big })))).toMatchObject({ code: 'POSTAL_INVALID_DOCUMENT', kind: 'system' });
+      expect(await adapterFailure(client.send(letter({ pdf: big })))).toMatchObject({
+        code: 'POSTAL_INVALID_DOCUMENT',
+        kind: 'system',
+      });
       expect(small.sent()).toHaveLength(0);
     } finally {
       await small.stop();

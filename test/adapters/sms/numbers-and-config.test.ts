@@ -26,7 +26,12 @@ describe('phone numbers', () => {
   ])('frenchNumberToE164(%s) = %s', (input, out) => expect(frenchNumberToE164(input)).toBe(out));
 
   it('only 06 and 07 numbers are metropolitan mobiles', () => {
-    expect(['+33612345678', '+33712345678', '+33123456789', '+33912345678'].map(isFrenchMobile)).toEqual([true, true, false, false]);
+    expect(['+33612345678', '+33712345678', '+33123456789', '+33912345678'].map(isFrenchMobile)).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('masks all but the country prefix and the last two digits', () => {
@@ -81,12 +86,31 @@ describe('SmsConfigSchema', () => {
       senderId: 'MY COMPANY NAME',
       timeoutMs: 10,
       surprise: true,
-      contactWindow: { timeZone: 'Mars/Olympus', days: ['monday'], ranges: [{ from: '20:00', to: '10:00' }, { from: '25:00', to: '26:00' }], extraHolidays: ['2026-02-30'] },
+      contactWindow: {
+        timeZone: 'Mars/Olympus',
+        days: ['monday'],
+        ranges: [
+          { from: '20:00', to: '10:00' },
+          { from: '25:00', to: '26:00' },
+        ],
+        extraHolidays: ['2026-02-30'],
+      },
     });
     expect(r.success).toBe(false);
     const paths = r.error!.issues.map((i) => i.path.join('.'));
     expect(paths).toEqual(
-      expect.arrayContaining(['baseUrl', 'apiKey', 'senderId', 'timeoutMs', '', 'contactWindow.timeZone', 'contactWindow.days.0', 'contactWindow.ranges.0', 'contactWindow.ranges.1.from', 'contactWindow.extraHolidays.0']),
+      expect.arrayContaining([
+        'baseUrl',
+        'apiKey',
+        'senderId',
+        'timeoutMs',
+        '',
+        'contactWindow.timeZone',
+        'contactWindow.days.0',
+        'contactWindow.ranges.0',
+        'contactWindow.ranges.1.from',
+        'contactWindow.extraHolidays.0',
+      ]),
     );
     expect(r.error!.issues.find((i) => i.path.join('.') === 'senderId')!.message).toContain('at most 11');
   });

@@ -26,7 +26,10 @@ describe('SMS segments (3GPP TS 23.038 / 23.040)', () => {
   });
 
   it('names the characters that forced UCS-2, once each, in order', () => {
-    expect(segmentSms('Relance : vous êtes prié de régler à réception, merci. Ô ê').nonGsmCharacters).toEqual(['ê', 'Ô']);
+    expect(segmentSms('Relance : vous êtes prié de régler à réception, merci. Ô ê').nonGsmCharacters).toEqual([
+      'ê',
+      'Ô',
+    ]);
     expect(segmentSms('Relance : facture échue, merci de régler.').nonGsmCharacters).toEqual([]);
   });
 
@@ -36,7 +39,8 @@ describe('SMS segments (3GPP TS 23.038 / 23.040)', () => {
   });
 
   it('a typical French reminder stays in one GSM-7 SMS when it avoids ê, â, î, ô, û, ç', () => {
-    const text = 'ACME : la facture F-2026-0042 de 1 250,00 EUR est échue depuis le 02/03/2026. Merci de régler sous 8 jours. Contact : 01 23 45 67 89';
+    const text =
+      'ACME : la facture F-2026-0042 de 1 250,00 EUR est échue depuis le 02/03/2026. Merci de régler sous 8 jours. Contact : 01 23 45 67 89';
     expect(segmentSms(text)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
     expect(segmentSms(text.replace('Merci', 'Vous êtes prié'))).toMatchObject({ encoding: 'UCS-2', segments: 3 });
   });

@@ -9,7 +9,11 @@ import { withRetry } from '../../../connector/sync/retry-policy';
 import { fixedClock } from '../../../connector/time/clock';
 import { adapterFailure } from '../../helpers/failure';
 
-const ALWAYS = { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], ranges: [{ from: '00:00', to: '24:00' }], publicHolidays: 'none' };
+const ALWAYS = {
+  days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+  ranges: [{ from: '00:00', to: '24:00' }],
+  publicHolidays: 'none',
+};
 const everything = (e: AdapterError) => `${e.message} ${e.userMessage} ${e.detail ?? ''} ${inspect(e, { depth: 10 })}`;
 
 describe('SMS client against the simulator', () => {
@@ -18,11 +22,23 @@ describe('SMS client against the simulator', () => {
   let sms: HttpSmsProvider;
   let n = 0;
   const key = () => `case-${++n}/sms`;
-  const message = (over: Partial<{ to: string; text: string; senderId: string; idempotencyKey: string }> = {}) => ({ to: '+33612345678', text: 'ACME : facture F-42 échue.', senderId: 'RECOUVRA', idempotencyKey: key(), ...over });
+  const message = (over: Partial<{ to: string; text: string; senderId: string; idempotencyKey: string }> = {}) => ({
+    to: '+33612345678',
+    text: 'ACME : facture F-42 échue.',
+    senderId: 'RECOUVRA',
+    idempotencyKey: key(),
+    ...over,
+  });
 
   beforeEach(async () => {
     sim = await new SmsSimulator({ seed: 7, allowedSenders: ['RECOUVRA'] }).start();
-    config = SmsConfigSchema.parse({ baseUrl: sim.url, apiKey: sim.apiKey, senderId: 'RECOUVRA', timeoutMs: 2_000, contactWindow: ALWAYS });
+    config = SmsConfigSchema.parse({
+      baseUrl: sim.url,
+      apiKey: sim.apiKey,
+      senderId: 'RECOUVRA',
+      timeoutMs: 2_000,
+      contactWindow: ALWAYS,
+    });
     sms = new HttpSmsProvider({ config, clock: fixedClock('2026-03-02T10:00:00Z') });
   });
   afterEach(() => sim.stop());
@@ -30,7 +46,17 @@ describe('SMS client against the simulator', () => {
   it('sends, records the message, and moves it queued → sent → delivered on the simulator clock', async () => {
     const sent = await sms.send(message({ text: 'Vous êtes en retard' }));
     expect(sent).toEqual({ providerId: expect.stringMatching(/^msg_[0-9a-f]{20}$/), status: 'queued' });
-    expect(sim.sent()).toEqual([expect.objectContaining({ id: sent.providerId, to: '+33612345678', from: 'RECOUVRA', text: 'Vous êtes en retard', encoding: 'UCS-2', segments: 1, status: 'queued' })]);
+    expect(sim.sent()).toEqual([
+      expect.objectContaining({
+        id: sent.providerId,
+        to: '+33612345678',
+        from: 'RECOUVRA',
+        text: 'Vous êtes en retard',
+        encoding: 'UCS-2',
+        segments: 1,
+        status: 'queued',
+      }),
+    ]);
     expect(await sms.status(sent.providerId)).toEqual({ status: 'queued', at: '2026-03-02T09:00:00.000Z' });
     sim.clock.advance(1_000);
     expect(await sms.status(sent.providerId)).toEqual({ status: 'sent', at: '2026-03-02T09:00:01.000Z' });
@@ -43,7 +69,11 @@ describe('SMS client against the simulator', () => {
     sim.controls.undeliverable.set('+33799999999', { code: 'unreachable', message: 'absent subscriber' });
     const { providerId } = await sms.send(message({ to: '+33799999999' }));
     sim.clock.advance(5_000);
-    expect(await sms.status(providerId)).toEqual({ status: 'failed', at: '2026-03-02T09:00:05.000Z', error: 'unreachable: absent subscriber' });
+    expect(await sms.status(providerId)).toEqual({
+      status: 'failed',
+      at: '2026-03-02T09:00:05.000Z',
+      error: 'unreachable: absent subscriber',
+    });
   });
 
   it('the same key and body twice is one message with one id', async () => {
@@ -53,20 +83,44 @@ describe('SMS client against the simulator', () => {
     const again = await sms.send(m);
     expect(again).toEqual(first);
     expect(sim.sent()).toHaveLength(1);
-    expect(sim.controls.requests.filter((r) => r.method === 'POST').map((r) => r.idempotencyKey)).toEqual([m.idempotencyKey, m.idempotencyKey]);
+    expect(sim.controls.requests.filter((r) => r.method === 'POST').map((r) => r.idempotencyKey)).toEqual([
+      m.idempotencyKey,
+      m.idempotencyKey,
+    ]);
   });
 
   it('replays the first answer byte for byte, marked Idempotent-Replayed, whatever the key order of the body', async () => {
-    const headers = { Authorization: `Bearer ${sim.apiKey}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'raw-1' };
-    const a = await axios.post<string>(`${sim.url}/v1/messages`, '{"to":"+33612345678","from":"RECOUVRA","text":"Bonjour"}', { headers, responseType: 'text' });
-    const b = await axios.post<string>(`${sim.url}/v1/messages`, '{"text":"Bonjour","from":"RECOUVRA","to":"+33612345678"}', { headers, responseType: 'text' });
+    const headers = {
+      Authorization: `Bearer ${sim.apiKey}`,
+      'Content-Type': 'application/json',
+      'Idempotency-Key': 'raw-1',
+    };
+    const a = await axios.post<string>(
+      `${sim.url}/v1/messages`,
+      '{"to":"+33612345678","from":"RECOUVRA","text":"Bonjour"}',
+      { headers, responseType: 'text' },
+    );
+    const b = await axios.post<string>(
+      `${sim.url}/v1/messages`,
+      '{"text":"Bonjour","from":"RECOUVRA","to":"+33612345678"}',
+      { headers, responseType: 'text' },
+    );
     expect(a.status).toBe(201);
     expect(b.status).toBe(201);
     expect(a.headers['idempotent-replayed']).toBeUndefined();
     expect(b.headers['idempotent-replayed']).toBe('true');
     expect(b.data).toBe(a.data);
     expect(a.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(Object.keys(JSON.parse(a.data) as object)).toEqual(['id', 'status', 'to', 'from', 'segments', 'encoding', 'createdAt', 'statusAt']);
+    expect(Object.keys(JSON.parse(a.data) as object)).toEqual([
+      'id',
+      'status',
+      'to',
+      'from',
+      'segments',
+      'encoding',
+      'createdAt',
+      'statusAt',
+    ]);
     expect(sim.sent()).toHaveLength(1);
   });
 
@@ -79,25 +133,45 @@ describe('SMS client against the simulator', () => {
   });
 
   it('a refused request does not bind its key: the corrected message can use it', async () => {
-    const headers = { Authorization: `Bearer ${sim.apiKey}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'fix-me' };
-    const bad = await axios.post(`${sim.url}/v1/messages`, { to: '0612345678', from: 'RECOUVRA', text: 'x' }, { headers, validateStatus: () => true });
+    const headers = {
+      Authorization: `Bearer ${sim.apiKey}`,
+      'Content-Type': 'application/json',
+      'Idempotency-Key': 'fix-me',
+    };
+    const bad = await axios.post(
+      `${sim.url}/v1/messages`,
+      { to: '0612345678', from: 'RECOUVRA', text: 'x' },
+      { headers, validateStatus: () => true },
+    );
     expect(bad.status).toBe(400);
-    expect(bad.data).toEqual({ error: { code: 'invalid_number', message: expect.stringContaining('E.164'), field: 'to' } });
+    expect(bad.data).toEqual({
+      error: { code: 'invalid_number', message: expect.stringContaining('E.164'), field: 'to' },
+    });
     expect((await sms.send(message({ idempotencyKey: 'fix-me' }))).status).toBe('queued');
     expect(sim.sent()).toHaveLength(1);
   });
 
   it('requires the Idempotency-Key and JSON', async () => {
     const auth = { Authorization: `Bearer ${sim.apiKey}` };
-    const noKey = await axios.post(`${sim.url}/v1/messages`, { to: '+33612345678', from: 'RECOUVRA', text: 'x' }, { headers: auth, validateStatus: () => true });
+    const noKey = await axios.post(
+      `${sim.url}/v1/messages`,
+      { to: '+33612345678', from: 'RECOUVRA', text: 'x' },
+      { headers: auth, validateStatus: () => true },
+    );
     expect([noKey.status, noKey.data.error.code]).toEqual([400, 'idempotency_key_required']);
-    const form = await axios.post(`${sim.url}/v1/messages`, 'to=1', { headers: { ...auth, 'Content-Type': 'application/x-www-form-urlencoded', 'Idempotency-Key': 'k' }, validateStatus: () => true });
+    const form = await axios.post(`${sim.url}/v1/messages`, 'to=1', {
+      headers: { ...auth, 'Content-Type': 'application/x-www-form-urlencoded', 'Idempotency-Key': 'k' },
+      validateStatus: () => true,
+    });
     expect(form.status).toBe(415);
     expect(sim.sent()).toHaveLength(0);
   });
 
   it('a wrong API key is a configuration error that never shows the key', async () => {
-    const wrong = new HttpSmsProvider({ config: { ...config, apiKey: 'sk_wrong_0123456789' }, clock: fixedClock('2026-03-02T10:00:00Z') });
+    const wrong = new HttpSmsProvider({
+      config: { ...config, apiKey: 'sk_wrong_0123456789' },
+      clock: fixedClock('2026-03-02T10:00:00Z'),
+    });
     const e = await adapterFailure(wrong.send(message()));
     expect(e).toMatchObject({ code: 'SMS_ACCESS_DENIED', kind: 'config' });
     expect(everything(e)).not.toContain('sk_wrong_0123456789');
@@ -111,16 +185,27 @@ describe('SMS client against the simulator', () => {
   });
 
   it('an unknown message id', async () => {
-    expect(await adapterFailure(sms.status('msg_nope'))).toMatchObject({ code: 'SMS_MESSAGE_NOT_FOUND', kind: 'system' });
+    expect(await adapterFailure(sms.status('msg_nope'))).toMatchObject({
+      code: 'SMS_MESSAGE_NOT_FOUND',
+      kind: 'system',
+    });
   });
 
   it('429 carries Retry-After; 5xx is transient and, retried by the one policy, sends exactly once', async () => {
     sim.controls.rateLimitNext(1, 7);
-    expect(await adapterFailure(sms.send(message()))).toMatchObject({ code: 'SMS_RATE_LIMITED', kind: 'rate_limit', retryAfterMs: 7_000 });
+    expect(await adapterFailure(sms.send(message()))).toMatchObject({
+      code: 'SMS_RATE_LIMITED',
+      kind: 'rate_limit',
+      retryAfterMs: 7_000,
+    });
     sim.controls.failNext(2, 503);
     const m = message();
     const delays: number[] = [];
-    const result = await withRetry(() => sms.send(m), { isWrite: true, retry: { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 100, random: () => 0.5 }, sleep: async (ms) => void delays.push(ms) });
+    const result = await withRetry(() => sms.send(m), {
+      isWrite: true,
+      retry: { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 100, random: () => 0.5 },
+      sleep: async (ms) => void delays.push(ms),
+    });
     expect(result.status).toBe('queued');
     expect(delays).toEqual([5, 10]);
     expect(sim.sent()).toHaveLength(1);
@@ -139,7 +224,10 @@ describe('SMS client against the simulator', () => {
   });
 
   it('a timeout while the provider is slow is a lost answer too, and the resend does not duplicate', async () => {
-    const impatient = new HttpSmsProvider({ config: { ...config, timeoutMs: 100 }, clock: fixedClock('2026-03-02T10:00:00Z') });
+    const impatient = new HttpSmsProvider({
+      config: { ...config, timeoutMs: 100 },
+      clock: fixedClock('2026-03-02T10:00:00Z'),
+    });
     sim.controls.latencyMs = 300;
     const m = message();
     expect(await adapterFailure(impatient.send(m))).toMatchObject({ code: 'SMS_ANSWER_LOST', outcomeUnknown: true });
@@ -156,14 +244,23 @@ describe('SMS client against the simulator', () => {
         s.close(() => resolve(p));
       });
     });
-    const closed = new HttpSmsProvider({ config: { ...config, baseUrl: `http://127.0.0.1:${port}` }, clock: fixedClock('2026-03-02T10:00:00Z') });
-    expect(await adapterFailure(closed.send(message()))).toMatchObject({ code: 'SMS_UNREACHABLE', outcomeUnknown: false });
+    const closed = new HttpSmsProvider({
+      config: { ...config, baseUrl: `http://127.0.0.1:${port}` },
+      clock: fixedClock('2026-03-02T10:00:00Z'),
+    });
+    expect(await adapterFailure(closed.send(message()))).toMatchObject({
+      code: 'SMS_UNREACHABLE',
+      outcomeUnknown: false,
+    });
   });
 
   it('ids are reproducible from the seed', async () => {
     const other = await new SmsSimulator({ seed: 7 }).start();
     try {
-      const twin = new HttpSmsProvider({ config: { ...config, baseUrl: other.url, apiKey: other.apiKey }, clock: fixedClock('2026-03-02T10:00:00Z') });
+      const twin = new HttpSmsProvider({
+        config: { ...config, baseUrl: other.url, apiKey: other.apiKey },
+        clock: fixedClock('2026-03-02T10:00:00Z'),
+      });
       expect((await twin.send(message())).providerId).toBe((await sms.send(message())).providerId);
     } finally {
       await other.stop();

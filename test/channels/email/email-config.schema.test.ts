@@ -3,7 +3,10 @@ import { formatIssues } from '../../../connector/claim';
 
 describe('EmailChannelConfigSchema', () => {
   test('applies the documented defaults', () => {
-    const config = EmailChannelConfigSchema.parse({ host: 'smtp.example.net', from: { address: 'relances@example.com', name: 'Example' } });
+    const config = EmailChannelConfigSchema.parse({
+      host: 'smtp.example.net',
+      from: { address: 'relances@example.com', name: 'Example' },
+    });
     expect(config).toEqual({
       host: 'smtp.example.net',
       port: 587,
@@ -47,7 +50,11 @@ describe('EmailChannelConfigSchema', () => {
   });
 
   test('the error for a bad password does not repeat the value', () => {
-    const result = EmailChannelConfigSchema.safeParse({ host: 'h', from: { address: 'a@b.example', name: 'n' }, auth: { user: 'u', pass: 12345678 } });
+    const result = EmailChannelConfigSchema.safeParse({
+      host: 'h',
+      from: { address: 'a@b.example', name: 'n' },
+      auth: { user: 'u', pass: 12345678 },
+    });
     expect(result.success).toBe(false);
     expect(JSON.stringify(result.success ? null : formatIssues(result.error.issues))).not.toContain('12345678');
   });

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { composeEmail, createSmtpEmailChannel, type EmailChannel, type EmailChannelConfigInput, type EmailMessage } from '../../../connector/channels/email';
+import {
+  composeEmail,
+  createSmtpEmailChannel,
+  type EmailChannel,
+  type EmailChannelConfigInput,
+  type EmailMessage,
+} from '../../../connector/channels/email';
 import { renderFormalNoticePdf } from '../../../connector/documents';
 import { formatMoney } from '../../../connector/model';
 import { AdapterError } from '../../../connector/sync/adapter-error';
@@ -45,7 +51,15 @@ async function failure(promise: Promise<unknown>): Promise<AdapterError> {
 }
 
 function everythingSaid(e: AdapterError): string {
-  return [e.message, e.userMessage, e.detail ?? '', String(e), e.stack ?? '', JSON.stringify(e), JSON.stringify(Object.entries(e))].join('\n');
+  return [
+    e.message,
+    e.userMessage,
+    e.detail ?? '',
+    String(e),
+    e.stack ?? '',
+    JSON.stringify(e),
+    JSON.stringify(Object.entries(e)),
+  ].join('\n');
 }
 
 describe('SMTP e-mail channel on a loopback server', () => {
@@ -67,19 +81,31 @@ describe('SMTP e-mail channel on a loopback server', () => {
     expect(result.rejected).toEqual([]);
     expect(smtp.received).toHaveLength(1);
     const mail = smtp.received[0]!;
-    expect(mail.envelope).toEqual({ from: 'recouvrement@atelier-durand.example', to: ['compta@dupont-industrie.example'] });
-    expect(plainSpaces(mail.parsed.subject ?? '')).toBe('Rappel de paiement : 2 factures échues — 1 590,50 € — Atelier Durand SAS');
-    expect(mail.parsed.from?.value[0]).toEqual({ address: 'recouvrement@atelier-durand.example', name: 'Atelier Durand — Recouvrement' });
+    expect(mail.envelope).toEqual({
+      from: 'recouvrement@atelier-durand.example',
+      to: ['compta@dupont-industrie.example'],
+    });
+    expect(plainSpaces(mail.parsed.subject ?? '')).toBe(
+      'Rappel de paiement : 2 factures échues — 1 590,50 € — Atelier Durand SAS',
+    );
+    expect(mail.parsed.from?.value[0]).toEqual({
+      address: 'recouvrement@atelier-durand.example',
+      name: 'Atelier Durand — Recouvrement',
+    });
     expect(mail.parsed.replyTo?.value[0]?.address).toBe('compta@atelier-durand.example');
     const text = plainSpaces(mail.parsed.text ?? '');
-    expect(text).toContain('Facture FAC-2025-0012 du 10/01/2025, échue le 09/02/2025 (60 jours de retard) : 1 200,00 €');
+    expect(text).toContain(
+      'Facture FAC-2025-0012 du 10/01/2025, échue le 09/02/2025 (60 jours de retard) : 1 200,00 €',
+    );
     expect(text).toContain('Facture FAC-2025-0031 du 03/02/2025, échue le 05/03/2025 (36 jours de retard) : 540,50 €');
     expect(text).toContain('Avoir AV-2025-0003 du 01/03/2025 : -150,00 €');
     expect(text).toContain('Reste à régler : 1 590,50 €');
     // Not yet due on 10 April: not part of a reminder of overdue invoices.
     expect(text).not.toContain('FAC-2025-0044');
     const html = plainSpaces(String(mail.parsed.html));
-    expect(html).toContain('<td style="padding:4px 10px;border-bottom:1px solid #ddd;text-align:left">FAC-2025-0031</td>');
+    expect(html).toContain(
+      '<td style="padding:4px 10px;border-bottom:1px solid #ddd;text-align:left">FAC-2025-0031</td>',
+    );
     expect(html).toContain('540,50 €');
     expect(mail.parsed.attachments).toHaveLength(0);
   });
@@ -120,7 +146,10 @@ describe('SMTP e-mail channel on a loopback server', () => {
     channel = createSmtpEmailChannel(config(smtp.port));
     const input = formalNoticeInput();
     const pdf = await renderFormalNoticePdf(input);
-    await channel.send({ ...composeEmail('formal-notice', input, pdf), idempotencyKey: 'case_abc/formal-notice/email' });
+    await channel.send({
+      ...composeEmail('formal-notice', input, pdf),
+      idempotencyKey: 'case_abc/formal-notice/email',
+    });
 
     const mail = smtp.received[0]!;
     expect(mail.parsed.subject).toMatch(/^Mise en demeure de payer — 1\s703,45\s€ — Atelier Durand SAS$/);
@@ -152,7 +181,9 @@ describe('SMTP e-mail channel on a loopback server', () => {
     expect(e.code).toBe('EMAIL_DEFERRED');
     expect(e.userMessage).toContain('450');
     expect(e.userMessage).toContain('dupont-industrie.example');
-    expect(decideRetry(e, 1, true, { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.5 }).retry).toBe(true);
+    expect(
+      decideRetry(e, 1, true, { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.5 }).retry,
+    ).toBe(true);
     expect(smtp.received).toHaveLength(0);
   });
 
@@ -197,7 +228,11 @@ describe('SMTP e-mail channel on a loopback server', () => {
     smtp = await startSmtp({ onRcptTo: (a) => (a.startsWith('old') ? 550 : null) });
     channel = createSmtpEmailChannel(config(smtp.port));
     const input = documentInput({
-      debtor: { name: 'Dupont Industrie SAS', kind: 'company', emails: ['old@dupont-industrie.example', 'compta@dupont-industrie.example'] },
+      debtor: {
+        name: 'Dupont Industrie SAS',
+        kind: 'company',
+        emails: ['old@dupont-industrie.example', 'compta@dupont-industrie.example'],
+      },
     });
     const result = await channel.send({ ...composeEmail('reminder-1', input), idempotencyKey: 'k' });
     expect(result.accepted).toEqual(['compta@dupont-industrie.example']);

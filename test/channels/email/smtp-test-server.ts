@@ -56,16 +56,23 @@ export async function startSmtp(options: TestSmtpOptions = {}): Promise<TestSmtp
     logger: false,
     onAuth(auth: SMTPServerAuthentication, _session: SMTPServerSession, callback) {
       const expected = options.auth;
-      if (expected && auth.username === expected.user && auth.password === expected.pass) return callback(null, { user: auth.username });
-      return callback(refusal(535, `5.7.8 Authentication failed for ${String(auth.username)} with password ${String(auth.password)}`));
+      if (expected && auth.username === expected.user && auth.password === expected.pass)
+        return callback(null, { user: auth.username });
+      return callback(
+        refusal(535, `5.7.8 Authentication failed for ${String(auth.username)} with password ${String(auth.password)}`),
+      );
     },
     onMailFrom(address: SMTPServerAddress, _session, callback) {
       const code = options.onMailFrom?.(address.address) ?? null;
-      return code === null ? callback() : callback(refusal(code, `${REPLY_TEXT[code] ?? 'refused'} <${address.address}>`));
+      return code === null
+        ? callback()
+        : callback(refusal(code, `${REPLY_TEXT[code] ?? 'refused'} <${address.address}>`));
     },
     onRcptTo(address: SMTPServerAddress, _session, callback) {
       const code = options.onRcptTo?.(address.address) ?? null;
-      return code === null ? callback() : callback(refusal(code, `${REPLY_TEXT[code] ?? 'refused'} <${address.address}>`));
+      return code === null
+        ? callback()
+        : callback(refusal(code, `${REPLY_TEXT[code] ?? 'refused'} <${address.address}>`));
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];

@@ -6,7 +6,16 @@ const SAMPLE = {
   currency: 'EUR',
   contractualRatePercent: null,
   formalNoticeDate: null,
-  invoices: [{ id: 'F1', kind: 'invoice', total: 120000, issueDate: '2025-01-10', dueDate: '2025-02-10', payments: [{ date: '2025-03-01', amount: 20000 }] }],
+  invoices: [
+    {
+      id: 'F1',
+      kind: 'invoice',
+      total: 120000,
+      issueDate: '2025-01-10',
+      dueDate: '2025-02-10',
+      payments: [{ date: '2025-03-01', amount: 20000 }],
+    },
+  ],
 };
 
 type Sample = typeof SAMPLE & Record<string, unknown>;
@@ -37,24 +46,43 @@ describe('claim input schema', () => {
 
   test('refuses unknown keys, at any level', () => {
     const raw = { ...withInvoice({ vat: 200 }), note: 'x' };
-    expect(problems(raw)).toEqual(expect.arrayContaining(['(top level): unknown key "note"', 'invoices[0]: unknown key "vat"']));
+    expect(problems(raw)).toEqual(
+      expect.arrayContaining(['(top level): unknown key "note"', 'invoices[0]: unknown key "vat"']),
+    );
   });
 
   test('refuses decimal and negative amounts', () => {
-    expect(problems(withInvoice({ total: 1200.5 }))).toEqual([expect.stringMatching(/^invoices\[0\]\.total: amount must be a whole number of minor units/)]);
+    expect(problems(withInvoice({ total: 1200.5 }))).toEqual([
+      expect.stringMatching(/^invoices\[0\]\.total: amount must be a whole number of minor units/),
+    ]);
     expect(problems(withInvoice({ total: -100 }))).toEqual(['invoices[0].total: amount must be greater than zero']);
-    expect(problems(withInvoice({ payments: [{ date: '2025-03-01', amount: -5 }] }))).toEqual(['invoices[0].payments[0].amount: amount must be greater than zero']);
+    expect(problems(withInvoice({ payments: [{ date: '2025-03-01', amount: -5 }] }))).toEqual([
+      'invoices[0].payments[0].amount: amount must be greater than zero',
+    ]);
   });
 
   test('refuses payments that add up to more than the total', () => {
-    const raw = withInvoice({ payments: [{ date: '2025-03-01', amount: 100000 }, { date: '2025-03-05', amount: 20001 }] });
-    expect(problems(raw)).toEqual(['invoices[0].payments: payments add up to 120001, more than the total 120000 (minor units)']);
+    const raw = withInvoice({
+      payments: [
+        { date: '2025-03-01', amount: 100000 },
+        { date: '2025-03-05', amount: 20001 },
+      ],
+    });
+    expect(problems(raw)).toEqual([
+      'invoices[0].payments: payments add up to 120001, more than the total 120000 (minor units)',
+    ]);
   });
 
   test('refuses dates that do not exist and a due date before the issue date', () => {
-    expect(problems(withInvoice({ issueDate: '2025-02-30' }))).toEqual(['invoices[0].issueDate: "2025-02-30" is not a calendar date written YYYY-MM-DD']);
-    expect(problems(withInvoice({ dueDate: '2025-01-09' }))).toEqual(['invoices[0].dueDate: due date 2025-01-09 is before the issue date 2025-01-10']);
-    expect(problems({ ...SAMPLE, formalNoticeDate: '01/03/2025' })).toEqual(['formalNoticeDate: "01/03/2025" is not a calendar date written YYYY-MM-DD']);
+    expect(problems(withInvoice({ issueDate: '2025-02-30' }))).toEqual([
+      'invoices[0].issueDate: "2025-02-30" is not a calendar date written YYYY-MM-DD',
+    ]);
+    expect(problems(withInvoice({ dueDate: '2025-01-09' }))).toEqual([
+      'invoices[0].dueDate: due date 2025-01-09 is before the issue date 2025-01-10',
+    ]);
+    expect(problems({ ...SAMPLE, formalNoticeDate: '01/03/2025' })).toEqual([
+      'formalNoticeDate: "01/03/2025" is not a calendar date written YYYY-MM-DD',
+    ]);
   });
 
   test('refuses duplicate invoice ids', () => {
@@ -79,11 +107,21 @@ describe('claim input schema', () => {
   });
 
   test('refuses bad kinds, bad rates and an empty invoice list', () => {
-    expect(problems({ ...SAMPLE, debtor: { kind: 'consumer' } })).toEqual(['debtor.kind: kind must be "company" or "individual"']);
-    expect(problems(withInvoice({ kind: 'quote' }))).toEqual(['invoices[0].kind: receivable kind must be "invoice" or "credit_note"']);
-    expect(problems({ ...SAMPLE, contractualRatePercent: 12.155 })).toEqual([expect.stringMatching(/^contractualRatePercent: .*at most two decimals/)]);
-    expect(problems({ ...SAMPLE, contractualRatePercent: '12' })).toEqual([expect.stringMatching(/^contractualRatePercent: contractualRatePercent must be a number/)]);
-    expect(problems({ ...SAMPLE, invoices: [] })).toEqual(['invoices: invoices must list at least one invoice or credit note']);
+    expect(problems({ ...SAMPLE, debtor: { kind: 'consumer' } })).toEqual([
+      'debtor.kind: kind must be "company" or "individual"',
+    ]);
+    expect(problems(withInvoice({ kind: 'quote' }))).toEqual([
+      'invoices[0].kind: receivable kind must be "invoice" or "credit_note"',
+    ]);
+    expect(problems({ ...SAMPLE, contractualRatePercent: 12.155 })).toEqual([
+      expect.stringMatching(/^contractualRatePercent: .*at most two decimals/),
+    ]);
+    expect(problems({ ...SAMPLE, contractualRatePercent: '12' })).toEqual([
+      expect.stringMatching(/^contractualRatePercent: contractualRatePercent must be a number/),
+    ]);
+    expect(problems({ ...SAMPLE, invoices: [] })).toEqual([
+      'invoices: invoices must list at least one invoice or credit note',
+    ]);
   });
 
   test('names a missing party', () => {

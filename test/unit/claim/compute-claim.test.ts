@@ -25,11 +25,35 @@ describe('computeClaim — between professionals (L441-10)', () => {
     const r = computeClaim(claimInput([invoice('F1', 120000, '2025-01-10', '2025-02-10')]), '2025-03-01', legal);
     const f1 = only(r);
     expect(f1.segments).toEqual([
-      expect.objectContaining({ from: '2025-02-11', to: '2025-03-01', days: 19, ratePercent: 13.15, base: 120000, interest: 821, semester: '2025-H1', rateKind: 'l441-10-default' }),
+      expect.objectContaining({
+        from: '2025-02-11',
+        to: '2025-03-01',
+        days: 19,
+        ratePercent: 13.15,
+        base: 120000,
+        interest: 821,
+        semester: '2025-H1',
+        rateKind: 'l441-10-default',
+      }),
     ]);
     expect(f1).toMatchObject({ id: 'F1', principal: 120000, interest: 821, indemnity: 4000 });
-    expect(r).toMatchObject({ currency: 'EUR', principal: 120000, interest: 821, indemnity: 4000, total: 124821, rule: 'C. com. L441-10 (between professionals)' });
-    expect(Object.keys(r).slice(0, 7)).toEqual(['currency', 'principal', 'interest', 'indemnity', 'total', 'invoices', 'warnings']);
+    expect(r).toMatchObject({
+      currency: 'EUR',
+      principal: 120000,
+      interest: 821,
+      indemnity: 4000,
+      total: 124821,
+      rule: 'C. com. L441-10 (between professionals)',
+    });
+    expect(Object.keys(r).slice(0, 7)).toEqual([
+      'currency',
+      'principal',
+      'interest',
+      'indemnity',
+      'total',
+      'invoices',
+      'warnings',
+    ]);
     expect(Object.keys(f1).slice(0, 5)).toEqual(['id', 'principal', 'interest', 'indemnity', 'segments']);
     expect(Object.keys(f1.segments[0]!).slice(0, 6)).toEqual(['from', 'to', 'days', 'ratePercent', 'base', 'interest']);
     expect(r.warnings).toEqual([]);
@@ -107,14 +131,24 @@ describe('computeClaim — between professionals (L441-10)', () => {
     // 1000.00 € due 2025-03-31, 400.00 € paid on 2025-03-31, as-of 2025-04-30:
     //   2025-04-01 … 04-30 = 30 days on 600.00 at 13.15 %: 600 × 0.1315 × 30/365 = 6.484932 → 6.48 €
     //   the rest was late, so the 40 € indemnity is due.
-    const f1 = only(computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31', [{ date: '2025-03-31', amount: 40000 }])]), '2025-04-30', legal));
+    const f1 = only(
+      computeClaim(
+        claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31', [{ date: '2025-03-31', amount: 40000 }])]),
+        '2025-04-30',
+        legal,
+      ),
+    );
     expect(f1.segments).toHaveLength(1);
     expect(f1.segments[0]).toMatchObject({ from: '2025-04-01', base: 60000, days: 30 });
     expect(f1).toMatchObject({ principal: 60000, interest: 648, indemnity: 4000 });
   });
 
   test('an invoice paid in full on its due date owes nothing more', () => {
-    const r = computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31', [{ date: '2025-03-31', amount: 100000 }])]), '2025-04-30', legal);
+    const r = computeClaim(
+      claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31', [{ date: '2025-03-31', amount: 100000 }])]),
+      '2025-04-30',
+      legal,
+    );
     expect(only(r)).toMatchObject({ principal: 0, interest: 0, indemnity: 0, segments: [] });
     expect(r.total).toBe(0);
   });
@@ -125,7 +159,9 @@ describe('computeClaim — between professionals (L441-10)', () => {
     //   C. civ. 1343-1: the 1000.00 € pay 10.81 € of interest and 989.19 € of principal: 10.81 € of the price is still owed
     //   2025-03-03 … 06-30 = 120 days on 10.81: 10.81 × 0.1315 × 120/365 = 0.467347 → 0.47 €
     //   principal 10.81 + interest 0.47 + 40.00 = 51.28 €
-    const input = claimInput([invoice('F1', 100000, '2025-01-15', '2025-01-31', [{ date: '2025-03-02', amount: 100000 }])]);
+    const input = claimInput([
+      invoice('F1', 100000, '2025-01-15', '2025-01-31', [{ date: '2025-03-02', amount: 100000 }]),
+    ]);
     const r = computeClaim(input, '2025-06-30', legal);
     const f1 = only(r);
     expect(f1.segments.map((s) => [s.from, s.to, s.days, s.base])).toEqual([
@@ -146,10 +182,26 @@ describe('computeClaim — between professionals (L441-10)', () => {
     // F1 1000.00 € due 2025-03-31, as-of 2025-04-30: 30 days at 13.15 % = 10.808219 → 10.81 €, + 40 €
     // A1 credit note 300.00 € → principal −300.00 €
     // principal 1000 − 300 = 700.00 €; total 700.00 + 10.81 + 40.00 = 750.81 €
-    const r = computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31'), creditNote('A1', 30000, '2025-04-10')]), '2025-04-30', legal);
-    expect(r.invoices[1]).toMatchObject({ id: 'A1', kind: 'credit_note', principal: -30000, interest: 0, indemnity: 0, segments: [], prescription: null });
+    const r = computeClaim(
+      claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31'), creditNote('A1', 30000, '2025-04-10')]),
+      '2025-04-30',
+      legal,
+    );
+    expect(r.invoices[1]).toMatchObject({
+      id: 'A1',
+      kind: 'credit_note',
+      principal: -30000,
+      interest: 0,
+      indemnity: 0,
+      segments: [],
+      prescription: null,
+    });
     expect(r).toMatchObject({ principal: 70000, interest: 1081, indemnity: 4000, total: 75081 });
-    expect(r.warnings).toEqual([expect.stringMatching(/^A1 : l'avoir vient en déduction du principal mais ne réduit l'assiette des intérêts d'aucune facture ; /)]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(
+        /^A1 : l'avoir vient en déduction du principal mais ne réduit l'assiette des intérêts d'aucune facture ; /,
+      ),
+    ]);
   });
 
   test('a credit note that relates to an invoice comes off its interest base from the day after its date', () => {
@@ -159,8 +211,18 @@ describe('computeClaim — between professionals (L441-10)', () => {
     //   interest 234.898630 → 234.90 €; principal 7000.00 €; + 40 €; A1 nets nothing more
     // Without the relation the interest ran on 8000 € for 89 days: 256.515068 → 256.52 € (21.62 € too much).
     const credit = { ...creditNote('A1', 100_000, '2025-03-01'), relatesTo: 'F1' };
-    const r = computeClaim(claimInput([invoice('F1', 800_000, '2025-01-01', '2025-01-31'), credit]), '2025-04-30', legal);
-    expect(r.invoices[0]).toMatchObject({ id: 'F1', principal: 700_000, interest: 23_490, indemnity: 4000, credited: [{ id: 'A1', date: '2025-03-01', amount: 100_000 }] });
+    const r = computeClaim(
+      claimInput([invoice('F1', 800_000, '2025-01-01', '2025-01-31'), credit]),
+      '2025-04-30',
+      legal,
+    );
+    expect(r.invoices[0]).toMatchObject({
+      id: 'F1',
+      principal: 700_000,
+      interest: 23_490,
+      indemnity: 4000,
+      credited: [{ id: 'A1', date: '2025-03-01', amount: 100_000 }],
+    });
     expect(r.invoices[0]!.segments.map((x) => [x.from, x.to, x.base])).toEqual([
       ['2025-02-01', '2025-03-01', 800_000],
       ['2025-03-02', '2025-04-30', 700_000],
@@ -168,7 +230,11 @@ describe('computeClaim — between professionals (L441-10)', () => {
     expect(r.invoices[1]).toMatchObject({ id: 'A1', principal: 0, interest: 0 });
     expect(r).toMatchObject({ principal: 700_000, interest: 23_490, indemnity: 4000, total: 727_490 });
     expect(r.warnings).toEqual([]);
-    const unrelated = computeClaim(claimInput([invoice('F1', 800_000, '2025-01-01', '2025-01-31'), creditNote('A1', 100_000, '2025-03-01')]), '2025-04-30', legal);
+    const unrelated = computeClaim(
+      claimInput([invoice('F1', 800_000, '2025-01-01', '2025-01-31'), creditNote('A1', 100_000, '2025-03-01')]),
+      '2025-04-30',
+      legal,
+    );
     expect(unrelated).toMatchObject({ principal: 700_000, interest: 25_652 });
   });
 
@@ -188,12 +254,23 @@ describe('computeClaim — between professionals (L441-10)', () => {
     expect(r.invoices[1]).toMatchObject({ id: 'A1', principal: -19_820 });
     expect(r.invoices[2]).toMatchObject({ id: 'A2', principal: -10_000 });
     expect(r.total).toBe(54 + 4000 - 19_820 - 10_000);
-    expect(r.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^A1 : l'avoir excède de 198,20\s€ ce qui restait dû sur F1 le 10\/04\/2025 ; /), expect.stringMatching(/^A2 : l'avoir du 10\/05\/2025 est postérieur à la date d'arrêté du décompte \(30\/04\/2025\) et n'a pas été déduit de F1$/)]));
+    expect(r.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^A1 : l'avoir excède de 198,20\s€ ce qui restait dû sur F1 le 10\/04\/2025 ; /),
+        expect.stringMatching(
+          /^A2 : l'avoir du 10\/05\/2025 est postérieur à la date d'arrêté du décompte \(30\/04\/2025\) et n'a pas été déduit de F1$/,
+        ),
+      ]),
+    );
     // Principal-first: 300.00 € of A1 come off F1 (its price less the payment), 200.00 € net the total.
     const p = computeClaim(input, '2025-04-30', legal, { imputation: 'principal-first' });
     expect(p.invoices[0]).toMatchObject({ principal: 0, credited: [{ id: 'A1', amount: 30_000 }] });
     expect(p.invoices[1]).toMatchObject({ id: 'A1', principal: -20_000 });
-    expect(p.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^A1 : l'avoir excède de 200,00\s€ ce qui restait dû sur F1 le 10\/04\/2025/)]));
+    expect(p.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^A1 : l'avoir excède de 200,00\s€ ce qui restait dû sur F1 le 10\/04\/2025/),
+      ]),
+    );
   });
 
   test('C. civ. 1343-1 (interest-first, the default): a partial payment pays the accrued interest first', () => {
@@ -203,20 +280,43 @@ describe('computeClaim — between professionals (L441-10)', () => {
     //   2025-03-03 … 04-30  59 d on 510.81: 510.81 × 0.1315 × 59/365 = 10.857862 → 10.86 € of interest left
     //   principal 510.81 + interest 10.86 + 40.00 = 561.67 €
     // Principal-first: 10.808219 + 500 × 0.1315 × 59/365 (10.628767) = 21.44 €, principal 500.00: 561.44 €.
-    const input = claimInput([invoice('F1', 100_000, '2025-01-15', '2025-01-31', [{ date: '2025-03-02', amount: 50_000 }])]);
+    const input = claimInput([
+      invoice('F1', 100_000, '2025-01-15', '2025-01-31', [{ date: '2025-03-02', amount: 50_000 }]),
+    ]);
     const first = computeClaim(input, '2025-04-30', legal, { imputation: 'interest-first' });
-    expect(first).toMatchObject({ imputation: 'interest-first', principal: 51_081, interest: 1_086, indemnity: 4_000, total: 56_167 });
-    expect(first.invoices[0]!.imputed).toEqual([{ date: '2025-03-02', amount: 50_000, toInterest: 1_081, toPrincipal: 48_919 }]);
+    expect(first).toMatchObject({
+      imputation: 'interest-first',
+      principal: 51_081,
+      interest: 1_086,
+      indemnity: 4_000,
+      total: 56_167,
+    });
+    expect(first.invoices[0]!.imputed).toEqual([
+      { date: '2025-03-02', amount: 50_000, toInterest: 1_081, toPrincipal: 48_919 },
+    ]);
     expect(first.invoices[0]!.segments.map((x) => [x.from, x.to, x.base])).toEqual([
       ['2025-02-01', '2025-03-02', 100_000],
       ['2025-03-03', '2025-04-30', 51_081],
     ]);
     expect(computeClaim(input, '2025-04-30', legal)).toEqual(first);
     const principalFirst = computeClaim(input, '2025-04-30', legal, { imputation: 'principal-first' });
-    expect(principalFirst).toMatchObject({ imputation: 'principal-first', principal: 50_000, interest: 2_144, total: 56_144 });
+    expect(principalFirst).toMatchObject({
+      imputation: 'principal-first',
+      principal: 50_000,
+      interest: 2_144,
+      total: 56_144,
+    });
     expect(principalFirst.invoices[0]!.imputed).toBeUndefined();
     // A credit note is a reduction of the debt, not a payment: it never pays interest.
-    const credited = computeClaim(claimInput([invoice('F1', 100_000, '2025-01-15', '2025-01-31'), { ...creditNote('A1', 50_000, '2025-03-02'), relatesTo: 'F1' }]), '2025-04-30', legal, { imputation: 'interest-first' });
+    const credited = computeClaim(
+      claimInput([
+        invoice('F1', 100_000, '2025-01-15', '2025-01-31'),
+        { ...creditNote('A1', 50_000, '2025-03-02'), relatesTo: 'F1' },
+      ]),
+      '2025-04-30',
+      legal,
+      { imputation: 'interest-first' },
+    );
     expect(credited).toMatchObject({ principal: 50_000, interest: 2_144 });
   });
 
@@ -225,7 +325,10 @@ describe('computeClaim — between professionals (L441-10)', () => {
     //   F1 1000.00 € due 2025-01-31: 2025-02-01 … 02-28, 28 days: 1000 × 0.1315 × 28/365 = 10.087671 → 10.09 €, + 40 €
     //   F2 500.00 € due 2025-04-15: not late on 2025-03-01: no interest, no indemnity, principal declared
     //   total 1500.00 + 10.09 + 40.00 = 1550.09 €
-    const input = claimInput([invoice('F1', 100_000, '2025-01-01', '2025-01-31'), invoice('F2', 50_000, '2025-03-15', '2025-04-15')], { insolvencyOpenedOn: '2025-03-01' });
+    const input = claimInput(
+      [invoice('F1', 100_000, '2025-01-01', '2025-01-31'), invoice('F2', 50_000, '2025-03-15', '2025-04-15')],
+      { insolvencyOpenedOn: '2025-03-01' },
+    );
     const r = computeClaim(input, '2025-04-30', legal);
     expect(r.invoices.map((i) => [i.id, i.principal, i.interest, i.indemnity])).toEqual([
       ['F1', 100_000, 1_009, 4_000],
@@ -237,13 +340,24 @@ describe('computeClaim — between professionals (L441-10)', () => {
       "procédure collective ouverte le 01/03/2025 : les intérêts sont comptés jusqu'au 28/02/2025 (le jugement d'ouverture en arrête le cours, C. com. L622-28) et l'indemnité forfaitaire pour frais de recouvrement n'est retenue que sur les factures déjà en retard à cette date ; déclarer la créance telle qu'elle s'établissait au jour du jugement d'ouverture, le 01/03/2025 (C. com. R622-23)",
     );
     // Without the proceedings: interest to as-of and 40 € on both.
-    expect(computeClaim({ ...input, insolvencyOpenedOn: null }, '2025-04-30', legal)).toMatchObject({ indemnity: 8_000 });
+    expect(computeClaim({ ...input, insolvencyOpenedOn: null }, '2025-04-30', legal)).toMatchObject({
+      indemnity: 8_000,
+    });
   });
 
   test('relatesTo: only on a credit note, and only to an invoice of the claim', () => {
-    const parsed = parseClaimInput({ ...claimInput([invoice('F1', 1000, '2025-01-01', '2025-01-31'), { ...invoice('F2', 1000, '2025-01-01', '2025-01-31'), relatesTo: 'F1' }, { ...creditNote('A1', 100, '2025-02-01'), relatesTo: 'F9' }]) });
+    const parsed = parseClaimInput({
+      ...claimInput([
+        invoice('F1', 1000, '2025-01-01', '2025-01-31'),
+        { ...invoice('F2', 1000, '2025-01-01', '2025-01-31'), relatesTo: 'F1' },
+        { ...creditNote('A1', 100, '2025-02-01'), relatesTo: 'F9' },
+      ]),
+    });
     expect(parsed.success).toBe(false);
-    expect(!parsed.success && parsed.problems).toEqual(['invoices[1].relatesTo: only a credit note relates to an invoice', 'invoices[2].relatesTo: no invoice "F9" in this claim']);
+    expect(!parsed.success && parsed.problems).toEqual([
+      'invoices[1].relatesTo: only a credit note relates to an invoice',
+      'invoices[2].relatesTo: no invoice "F9" in this claim',
+    ]);
   });
 
   test('40 € per late invoice; an invoice not yet due gets none', () => {
@@ -253,7 +367,11 @@ describe('computeClaim — between professionals (L441-10)', () => {
     //   F3 200.00 € due 2025-11-15: not due → 0, no indemnity
     //   principal 1500.00, interest 9.42, indemnity 80.00, total 1589.42 €
     const r = computeClaim(
-      claimInput([invoice('F1', 50000, '2025-09-01', '2025-09-30'), invoice('F2', 80000, '2025-09-15', '2025-10-15'), invoice('F3', 20000, '2025-10-15', '2025-11-15')]),
+      claimInput([
+        invoice('F1', 50000, '2025-09-01', '2025-09-30'),
+        invoice('F2', 80000, '2025-09-15', '2025-10-15'),
+        invoice('F3', 20000, '2025-10-15', '2025-11-15'),
+      ]),
       '2025-10-31',
       legal,
     );
@@ -263,18 +381,30 @@ describe('computeClaim — between professionals (L441-10)', () => {
       ['F3', 0, 0],
     ]);
     expect(r).toMatchObject({ principal: 150000, interest: 942, indemnity: 8000, total: 158942 });
-    expect(r.warnings).toEqual([expect.stringMatching(/^F3 : l'échéance du 15\/11\/2025 n'est pas dépassée au 31\/10\/2025 : ni intérêts de retard ni indemnité à ce jour ; son principal restant dû \(200,00\s€\) est compris dans le total$/)]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(
+        /^F3 : l'échéance du 15\/11\/2025 n'est pas dépassée au 31\/10\/2025 : ni intérêts de retard ni indemnité à ce jour ; son principal restant dû \(200,00\s€\) est compris dans le total$/,
+      ),
+    ]);
   });
 
   test('a contractual rate above the floor is honoured, even below the default rate', () => {
     // 15.00 % agreed; 2025-H1 floor = 3 × 3.71 = 11.13 %. 1000.00 € due 2025-02-28, as-of 2025-03-30:
     //   2025-03-01 … 03-30 = 30 days: 1000 × 0.15 × 30/365 = 12.328767 → 12.33 €
-    const high = computeClaim(claimInput([invoice('F1', 100000, '2025-02-01', '2025-02-28')], { contractualRatePercent: 15 }), '2025-03-30', legal);
+    const high = computeClaim(
+      claimInput([invoice('F1', 100000, '2025-02-01', '2025-02-28')], { contractualRatePercent: 15 }),
+      '2025-03-30',
+      legal,
+    );
     expect(only(high).segments[0]).toMatchObject({ ratePercent: 15, rateKind: 'contractual' });
     expect(only(high).interest).toBe(1233);
     // 10.00 % agreed in 2025-H2: floor 3 × 2.76 = 8.28 % < 10 % < default 12.15 %: 10 % applies.
     //   1000.00 € due 2025-08-31, as-of 2025-09-30: 30 days: 1000 × 0.10 × 30/365 = 8.219178 → 8.22 €
-    const low = computeClaim(claimInput([invoice('F1', 100000, '2025-08-01', '2025-08-31')], { contractualRatePercent: 10 }), '2025-09-30', legal);
+    const low = computeClaim(
+      claimInput([invoice('F1', 100000, '2025-08-01', '2025-08-31')], { contractualRatePercent: 10 }),
+      '2025-09-30',
+      legal,
+    );
     expect(only(low).segments[0]).toMatchObject({ ratePercent: 10, rateKind: 'contractual' });
     expect(only(low).interest).toBe(822);
     expect(high.warnings).toEqual([]);
@@ -287,7 +417,11 @@ describe('computeClaim — between professionals (L441-10)', () => {
     //   2024-06-16 … 06-30 = 15 days at 15.21 %: 1000 × 0.1521 × 15/365 = 6.250685
     //   2024-07-01 … 07-15 = 15 days at 14.76 %: 1000 × 0.1476 × 15/365 = 6.065753
     //   sum 12.316438 → 12.32 €
-    const r = computeClaim(claimInput([invoice('F1', 100000, '2024-06-01', '2024-06-15')], { contractualRatePercent: 8 }), '2024-07-15', legal);
+    const r = computeClaim(
+      claimInput([invoice('F1', 100000, '2024-06-01', '2024-06-15')], { contractualRatePercent: 8 }),
+      '2024-07-15',
+      legal,
+    );
     const f1 = only(r);
     expect(f1.segments.map((s) => [s.ratePercent, s.rateKind, s.interest])).toEqual([
       [15.21, 'contractual-floor', 625],
@@ -295,18 +429,28 @@ describe('computeClaim — between professionals (L441-10)', () => {
     ]);
     expect(f1.interest).toBe(1232);
     expect(r.warnings).toHaveLength(2);
-    expect(r.warnings[0]).toMatch(/^le taux contractuel de 8,00 % est inférieur au plancher de L441-10 pour le premier semestre 2024 \(3 × le taux de l'intérêt légal de 5,07 % = 15,21 %\) : le taux de 15,21 % a été appliqué/);
-    expect(r.warnings[1]).toMatch(/^le taux contractuel de 8,00 % .*second semestre 2024 \(3 × le taux de l'intérêt légal de 4,92 % = 14,76 %\)/);
+    expect(r.warnings[0]).toMatch(
+      /^le taux contractuel de 8,00 % est inférieur au plancher de L441-10 pour le premier semestre 2024 \(3 × le taux de l'intérêt légal de 5,07 % = 15,21 %\) : le taux de 15,21 % a été appliqué/,
+    );
+    expect(r.warnings[1]).toMatch(
+      /^le taux contractuel de 8,00 % .*second semestre 2024 \(3 × le taux de l'intérêt légal de 4,92 % = 14,76 %\)/,
+    );
     // The court may instead set the clause aside: the L441-10 default, ECB + 10 points (2024-H1 4.50 → 14.50 %, 2024-H2 4.25 → 14.25 %).
-    expect(r.warnings[0]).toMatch(/le juge peut aussi tenir la clause pour inefficace et appliquer le taux supplétif de L441-10, soit le taux BCE de 4,50 % majoré de 10 points = 14,50 % pour le premier semestre 2024 ; /);
-    expect(r.warnings[1]).toMatch(/le taux BCE de 4,25 % majoré de 10 points = 14,25 % pour le second semestre 2024 ; /);
+    expect(r.warnings[0]).toMatch(
+      /le juge peut aussi tenir la clause pour inefficace et appliquer le taux supplétif de L441-10, soit le taux BCE de 4,50 % majoré de 10 points = 14,50 % pour le premier semestre 2024 ; /,
+    );
+    expect(r.warnings[1]).toMatch(
+      /le taux BCE de 4,25 % majoré de 10 points = 14,25 % pour le second semestre 2024 ; /,
+    );
     expect(r.warnings[0]).toMatch(/\(un taux non conforme est passible de sanction, L441-16\)$/);
   });
 
   test('as-of before (or on) the due date: no interest, no indemnity', () => {
     const before = computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31')]), '2025-03-20', legal);
     expect(only(before)).toMatchObject({ principal: 100000, interest: 0, indemnity: 0, segments: [] });
-    expect(before.warnings).toEqual([expect.stringContaining("F1 : l'échéance du 31/03/2025 n'est pas dépassée au 20/03/2025")]);
+    expect(before.warnings).toEqual([
+      expect.stringContaining("F1 : l'échéance du 31/03/2025 n'est pas dépassée au 20/03/2025"),
+    ]);
     const onDue = computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31')]), '2025-03-31', legal);
     expect(only(onDue)).toMatchObject({ interest: 0, indemnity: 0, segments: [] });
   });
@@ -314,17 +458,35 @@ describe('computeClaim — between professionals (L441-10)', () => {
   test('a payment dated after as-of is ignored, with a warning', () => {
     // 1000.00 € due 2025-03-31, 1000.00 € paid 2025-05-10, as-of 2025-04-30: still open;
     //   30 days at 13.15 % = 10.808219 → 10.81 €
-    const r = computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31', [{ date: '2025-05-10', amount: 100000 }])]), '2025-04-30', legal);
+    const r = computeClaim(
+      claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31', [{ date: '2025-05-10', amount: 100000 }])]),
+      '2025-04-30',
+      legal,
+    );
     expect(only(r)).toMatchObject({ principal: 100000, interest: 1081, indemnity: 4000 });
-    expect(r.warnings.map((w) => w.replace(/\s/g, ' '))).toEqual(["F1 : le paiement de 1 000,00 € du 10/05/2025 est postérieur à la date d'arrêté du décompte (30/04/2025) et n'a pas été pris en compte"]);
+    expect(r.warnings.map((w) => w.replace(/\s/g, ' '))).toEqual([
+      "F1 : le paiement de 1 000,00 € du 10/05/2025 est postérieur à la date d'arrêté du décompte (30/04/2025) et n'a pas été pris en compte",
+    ]);
   });
 
   test('no indemnity outside EUR, with a warning naming D441-5', () => {
-    const r = computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31')], { currency: 'USD' }), '2025-04-30', legal);
+    const r = computeClaim(
+      claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31')], { currency: 'USD' }),
+      '2025-04-30',
+      legal,
+    );
     expect(only(r)).toMatchObject({ interest: 1081, indemnity: 0 });
-    expect(r.warnings).toEqual([expect.stringMatching(/^aucune indemnité forfaitaire pour frais de recouvrement n'est calculée : C\. com\. D441-5 la fixe à 40,00\s€ et la créance est libellée en USD ; .*\(L441-10 II\)$/)]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(
+        /^aucune indemnité forfaitaire pour frais de recouvrement n'est calculée : C\. com\. D441-5 la fixe à 40,00\s€ et la créance est libellée en USD ; .*\(L441-10 II\)$/,
+      ),
+    ]);
     // Nothing late yet: no indemnity to miss, so no warning about it.
-    const early = computeClaim(claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31')], { currency: 'USD' }), '2025-03-15', legal);
+    const early = computeClaim(
+      claimInput([invoice('F1', 100000, '2025-03-01', '2025-03-31')], { currency: 'USD' }),
+      '2025-03-15',
+      legal,
+    );
     expect(early.warnings.filter((w) => w.includes('D441-5'))).toEqual([]);
   });
 });
@@ -369,7 +531,14 @@ describe('computeClaim — day count and rounding', () => {
     //   19 days on 1200: 8.214247 (shown 8.21); 121 days on 1000: 1000 × 0.1315 × 121/365 = 43.593151 (shown 43.59)
     //   exact sum 51.807397 → 51.81 €, while 8.21 + 43.59 = 51.80 €
     //   (principal-first, so that the second segment's base is a round 1000.00)
-    const f1 = only(computeClaim(claimInput([invoice('F1', 120000, '2025-01-10', '2025-02-10', [{ date: '2025-03-01', amount: 20000 }])]), '2025-06-30', legal, { imputation: 'principal-first' }));
+    const f1 = only(
+      computeClaim(
+        claimInput([invoice('F1', 120000, '2025-01-10', '2025-02-10', [{ date: '2025-03-01', amount: 20000 }])]),
+        '2025-06-30',
+        legal,
+        { imputation: 'principal-first' },
+      ),
+    );
     expect(f1.segments.map((s) => s.interest)).toEqual([821, 4359]);
     expect(f1.interest).toBe(5181);
   });
@@ -382,7 +551,10 @@ describe('computeClaim — consumer debtor and private-individual creditor', () 
     //   2025-07-01 … 08-04 = 31 + 4  = 35 days at 2.76 %: 1500 × 0.0276 × 35/365 = 3.969863
     //   sum 12.507945 → 12.51 €; no indemnity (L441-10 does not apply to a consumer)
     const r = computeClaim(
-      claimInput([invoice('F1', 150000, '2025-03-01', '2025-03-31')], { debtor: { kind: 'individual' }, formalNoticeDate: '2025-05-05' }),
+      claimInput([invoice('F1', 150000, '2025-03-01', '2025-03-31')], {
+        debtor: { kind: 'individual' },
+        formalNoticeDate: '2025-05-05',
+      }),
       '2025-08-04',
       legal,
     );
@@ -398,32 +570,58 @@ describe('computeClaim — consumer debtor and private-individual creditor', () 
   });
 
   test('professional → consumer without a formal notice: no interest, and a warning', () => {
-    const r = computeClaim(claimInput([invoice('F1', 150000, '2025-03-01', '2025-03-31')], { debtor: { kind: 'individual' } }), '2025-08-04', legal);
+    const r = computeClaim(
+      claimInput([invoice('F1', 150000, '2025-03-01', '2025-03-31')], { debtor: { kind: 'individual' } }),
+      '2025-08-04',
+      legal,
+    );
     expect(only(r)).toMatchObject({ interest: 0, indemnity: 0, segments: [] });
     expect(r.total).toBe(150000);
-    expect(r.warnings).toEqual([expect.stringMatching(/^aucune date de mise en demeure : les intérêts moratoires ne courent qu'à compter de la mise en demeure \(C\. civ\. 1344-1\), aucun intérêt n'est donc réclamé ; .*renseigner formalNoticeDate/)]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(
+        /^aucune date de mise en demeure : les intérêts moratoires ne courent qu'à compter de la mise en demeure \(C\. civ\. 1344-1\), aucun intérêt n'est donc réclamé ; .*renseigner formalNoticeDate/,
+      ),
+    ]);
   });
 
   test('a contractual rate is not applied to a consumer', () => {
     const r = computeClaim(
-      claimInput([invoice('F1', 150000, '2025-03-01', '2025-03-31')], { debtor: { kind: 'individual' }, formalNoticeDate: '2025-05-05', contractualRatePercent: 20 }),
+      claimInput([invoice('F1', 150000, '2025-03-01', '2025-03-31')], {
+        debtor: { kind: 'individual' },
+        formalNoticeDate: '2025-05-05',
+        contractualRatePercent: 20,
+      }),
       '2025-08-04',
       legal,
     );
     expect(only(r).interest).toBe(1251);
-    expect(r.warnings).toEqual([expect.stringMatching(/^taux contractuel \(contractualRatePercent\) de 20,00 % non appliqué à l'encontre d'un consommateur : le taux de l'intérêt légal « autres cas » est réclamé à sa place \(C\. civ\. 1231-6, 1344-1\) ; .*\(C\. conso L212-1\).*\(C\. civ\. 1231-5\)$/)]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(
+        /^taux contractuel \(contractualRatePercent\) de 20,00 % non appliqué à l'encontre d'un consommateur : le taux de l'intérêt légal « autres cas » est réclamé à sa place \(C\. civ\. 1231-6, 1344-1\) ; .*\(C\. conso L212-1\).*\(C\. civ\. 1231-5\)$/,
+      ),
+    ]);
   });
 
   test('private-individual creditor: the higher legal rate, from the due date when the notice came earlier', () => {
     // notice 2025-01-15 before the due date 2025-01-31: interest runs from the due date.
     //   2025-02-01 … 03-01 = 28 + 1 = 29 days at 7.21 %: 1000 × 0.0721 × 29/365 = 5.728493 → 5.73 €; no indemnity
     const r = computeClaim(
-      claimInput([invoice('F1', 100000, '2025-01-01', '2025-01-31')], { creditor: { kind: 'individual' }, formalNoticeDate: '2025-01-15' }),
+      claimInput([invoice('F1', 100000, '2025-01-01', '2025-01-31')], {
+        creditor: { kind: 'individual' },
+        formalNoticeDate: '2025-01-15',
+      }),
       '2025-03-01',
       legal,
     );
     const f1 = only(r);
-    expect(f1.segments).toEqual([expect.objectContaining({ from: '2025-02-01', days: 29, ratePercent: 7.21, rateKind: 'legal-rate-individual-creditor' })]);
+    expect(f1.segments).toEqual([
+      expect.objectContaining({
+        from: '2025-02-01',
+        days: 29,
+        ratePercent: 7.21,
+        rateKind: 'legal-rate-individual-creditor',
+      }),
+    ]);
     expect(f1).toMatchObject({ interest: 573, indemnity: 0 });
     expect(r.rule).toMatch(/private-individual creditor/);
   });
@@ -441,17 +639,24 @@ describe('computeClaim — missing rates', () => {
     expect(error).toBeInstanceOf(MissingRateError);
     expect((error as MissingRateError).semester).toBe('2026-H2');
     // The fix is in the user's configuration (legal.rates), not in the bundled file.
-    expect((error as Error).message).toMatch(/^no rate configured for semester 2026-H2: add under `legal\.rates` in the configuration an entry `semester: "2026-H2"`.*1 July 2026.*recouvra legal status/);
+    expect((error as Error).message).toMatch(
+      /^no rate configured for semester 2026-H2: add under `legal\.rates` in the configuration an entry `semester: "2026-H2"`.*1 July 2026.*recouvra legal status/,
+    );
   });
 
   test('no rate is needed when nothing accrues in the missing semester', () => {
     // 1000.00 € paid on 2026-06-20: 2026-06-16 … 06-20 = 5 days at 12.15 % on 1000.00 = 1.664384 → 1.66 €
-    const input = claimInput([invoice('F1', 100000, '2026-06-01', '2026-06-15', [{ date: '2026-06-20', amount: 100000 }])]);
+    const input = claimInput([
+      invoice('F1', 100000, '2026-06-01', '2026-06-15', [{ date: '2026-06-20', amount: 100000 }]),
+    ]);
     const r = computeClaim(input, '2026-09-30', legal, { imputation: 'principal-first' });
     expect(only(r)).toMatchObject({ principal: 0, interest: 166, indemnity: 4000 });
     // Interest-first, the payment paid those 1.66 € first: 1.66 € of the price runs on into 2026-H2, which needs its rate.
     expect(() => computeClaim(input, '2026-09-30', legal)).toThrow(MissingRateError);
-    expect(only(computeClaim(input, '2026-06-30', legal))).toMatchObject({ principal: 166, imputed: [{ toInterest: 166 }] });
+    expect(only(computeClaim(input, '2026-06-30', legal))).toMatchObject({
+      principal: 166,
+      imputed: [{ toInterest: 166 }],
+    });
   });
 });
 
@@ -460,11 +665,23 @@ describe('computeClaim — prescription in the result', () => {
     // B2C, issued 2023-01-10, due 2023-02-10, no completion date: starts 2023-01-10, 2 years (L218-2)
     //   → prescribes at the end of 2025-01-10; as-of 2025-03-01 is later: prescribed.
     const r = computeClaim(
-      claimInput([invoice('F1', 100000, '2023-01-10', '2023-02-10')], { debtor: { kind: 'individual' }, formalNoticeDate: '2024-12-01' }),
+      claimInput([invoice('F1', 100000, '2023-01-10', '2023-02-10')], {
+        debtor: { kind: 'individual' },
+        formalNoticeDate: '2024-12-01',
+      }),
       '2025-03-01',
       legal,
     );
-    expect(only(r).prescription).toEqual({ startsOn: '2023-01-10', prescribesOn: '2025-01-10', prescribed: true, daysLeft: -50 });
-    expect(r.warnings).toEqual([expect.stringMatching(/^F1 : la créance s'est prescrite à l'issue du 10\/01\/2025 \(2 ans, C\. conso L218-2, à compter du 10\/01\/2023\)/)]);
+    expect(only(r).prescription).toEqual({
+      startsOn: '2023-01-10',
+      prescribesOn: '2025-01-10',
+      prescribed: true,
+      daysLeft: -50,
+    });
+    expect(r.warnings).toEqual([
+      expect.stringMatching(
+        /^F1 : la créance s'est prescrite à l'issue du 10\/01\/2025 \(2 ans, C\. conso L218-2, à compter du 10\/01\/2023\)/,
+      ),
+    ]);
   });
 });

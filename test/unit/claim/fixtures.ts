@@ -1,7 +1,10 @@
 import type { ClaimInput, ClaimInvoice } from '../../../connector/claim';
 
 /** A B2B claim in EUR with no contractual rate and no formal notice, unless overridden. */
-export function claimInput(invoices: ClaimInvoice[], overrides: Partial<Omit<ClaimInput, 'invoices'>> = {}): ClaimInput {
+export function claimInput(
+  invoices: ClaimInvoice[],
+  overrides: Partial<Omit<ClaimInput, 'invoices'>> = {},
+): ClaimInput {
   return {
     creditor: { kind: 'company' },
     debtor: { kind: 'company' },
@@ -14,7 +17,13 @@ export function claimInput(invoices: ClaimInvoice[], overrides: Partial<Omit<Cla
   };
 }
 
-export function invoice(id: string, total: number, issueDate: string, dueDate: string, payments: { date: string; amount: number }[] = []): ClaimInvoice {
+export function invoice(
+  id: string,
+  total: number,
+  issueDate: string,
+  dueDate: string,
+  payments: { date: string; amount: number }[] = [],
+): ClaimInvoice {
   return { id, kind: 'invoice', total, issueDate, dueDate, payments };
 }
 

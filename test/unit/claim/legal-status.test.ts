@@ -24,38 +24,78 @@ import { claimInput, invoice as claimInvoice } from './fixtures';
  * TEST figures, not the published rates: this suite checks the mechanism, not the law.
  */
 
-const TEST_2026_H2 = { semester: '2026-H2', ecbMroPercent: '2.00', legalRateOtherPercent: '3.00', legalRateIndividualCreditorPercent: '6.00', sources: ['test figures, not the published rates'] };
+const TEST_2026_H2 = {
+  semester: '2026-H2',
+  ecbMroPercent: '2.00',
+  legalRateOtherPercent: '3.00',
+  legalRateIndividualCreditorPercent: '6.00',
+  sources: ['test figures, not the published rates'],
+};
 const bundled = loadFrenchLegalData();
 const withH2 = (): LegalData => withConfiguredRates(bundled, [TEST_2026_H2], (i) => `test.yaml legal.rates[${i}]`);
 
 describe('rate status', () => {
   it('today: 2026-H2 is missing (claims refused), 2027-H1 starts within 30 days without its rates', () => {
     const status = rateStatus(bundled, '2026-12-05');
-    expect(status.known.map((k) => k.semester)).toEqual(['2023-H1', '2023-H2', '2024-H1', '2024-H2', '2025-H1', '2025-H2', '2026-H1']);
-    expect(status.known[6]).toMatchObject({ semester: '2026-H1', ecbMroPercent: '2.15', legalRateOtherPercent: '2.62', origin: expect.stringMatching(/config\/legal\/fr\/rates\.yaml$/) });
+    expect(status.known.map((k) => k.semester)).toEqual([
+      '2023-H1',
+      '2023-H2',
+      '2024-H1',
+      '2024-H2',
+      '2025-H1',
+      '2025-H2',
+      '2026-H1',
+    ]);
+    expect(status.known[6]).toMatchObject({
+      semester: '2026-H1',
+      ecbMroPercent: '2.15',
+      legalRateOtherPercent: '2.62',
+      origin: expect.stringMatching(/config\/legal\/fr\/rates\.yaml$/),
+    });
     expect(status.missing.map((m) => [m.semester, m.startsOn, m.state])).toEqual([
       ['2026-H2', '2026-07-01', 'missing'],
       ['2027-H1', '2027-01-01', 'upcoming'],
     ]);
-    expect(status.missing[1]!.where.join('\n')).toMatch(/in force on 1 January 2027[\s\S]*first semester of 2027, published in the Journal officiel in late December 2026/);
-    expect(status.warnings).toEqual([expect.stringMatching(/^LEGAL_RATES_MISSING: no rates for 2026-H2 \(from 2026-07-01\)/), expect.stringMatching(/^LEGAL_RATES_DUE: no rates yet for 2027-H1, which starts on 2027-01-01 \(in 27 days\)/)]);
+    expect(status.missing[1]!.where.join('\n')).toMatch(
+      /in force on 1 January 2027[\s\S]*first semester of 2027, published in the Journal officiel in late December 2026/,
+    );
+    expect(status.warnings).toEqual([
+      expect.stringMatching(/^LEGAL_RATES_MISSING: no rates for 2026-H2 \(from 2026-07-01\)/),
+      expect.stringMatching(/^LEGAL_RATES_DUE: no rates yet for 2027-H1, which starts on 2027-01-01 \(in 27 days\)/),
+    ]);
   });
 
   it('warns 30 days before a semester starts, not 31, and as soon as it has begun', () => {
     const h2 = withH2();
     expect(rateStatus(h2, '2026-12-01').warnings).toEqual([]);
-    expect(rateStatus(h2, '2026-12-02').warnings).toEqual([expect.stringMatching(/^LEGAL_RATES_DUE: .*2027-H1.*\(in 30 days\)/)]);
-    expect(rateStatus(h2, '2027-01-01').warnings).toEqual([expect.stringMatching(/^LEGAL_RATES_MISSING: no rates for 2027-H1/)]);
+    expect(rateStatus(h2, '2026-12-02').warnings).toEqual([
+      expect.stringMatching(/^LEGAL_RATES_DUE: .*2027-H1.*\(in 30 days\)/),
+    ]);
+    expect(rateStatus(h2, '2027-01-01').warnings).toEqual([
+      expect.stringMatching(/^LEGAL_RATES_MISSING: no rates for 2027-H1/),
+    ]);
     // Half-year boundary: 2026-H2 starts on 1 July.
     expect(rateStatus(bundled, '2026-05-31').warnings).toEqual([]);
-    expect(rateStatus(bundled, '2026-06-01').warnings).toEqual([expect.stringMatching(/LEGAL_RATES_DUE: no rates yet for 2026-H2, which starts on 2026-07-01 \(in 30 days\)/)]);
+    expect(rateStatus(bundled, '2026-06-01').warnings).toEqual([
+      expect.stringMatching(/LEGAL_RATES_DUE: no rates yet for 2026-H2, which starts on 2026-07-01 \(in 30 days\)/),
+    ]);
   });
 
   it('a configured semester is known, from the configuration, and a replaced one too; a gap is named', () => {
-    const replaced = withConfiguredRates(bundled, [TEST_2026_H2, { ...TEST_2026_H2, semester: '2024-H1', legalRateOtherPercent: '9.99' }], (i) => `cfg.yaml legal.rates[${i}]`);
+    const replaced = withConfiguredRates(
+      bundled,
+      [TEST_2026_H2, { ...TEST_2026_H2, semester: '2024-H1', legalRateOtherPercent: '9.99' }],
+      (i) => `cfg.yaml legal.rates[${i}]`,
+    );
     const status = rateStatus(replaced, '2026-12-05');
-    expect(status.known.find((k) => k.semester === '2026-H2')).toMatchObject({ origin: 'cfg.yaml legal.rates[0]', legalRateOtherPercent: '3.00' });
-    expect(status.known.find((k) => k.semester === '2024-H1')).toMatchObject({ origin: 'cfg.yaml legal.rates[1]', legalRateOtherPercent: '9.99' });
+    expect(status.known.find((k) => k.semester === '2026-H2')).toMatchObject({
+      origin: 'cfg.yaml legal.rates[0]',
+      legalRateOtherPercent: '3.00',
+    });
+    expect(status.known.find((k) => k.semester === '2024-H1')).toMatchObject({
+      origin: 'cfg.yaml legal.rates[1]',
+      legalRateOtherPercent: '9.99',
+    });
     expect(status.missing.map((m) => m.semester)).toEqual(['2027-H1']);
     const gap = withConfiguredRates(bundled, [{ ...TEST_2026_H2, semester: '2027-H1' }], () => 'cfg');
     expect(rateStatus(gap, '2027-02-01').missing.map((m) => [m.semester, m.state])).toEqual([
@@ -85,7 +125,9 @@ describe('recouvra legal status and config check', () => {
     const out = runLegalStatus({ asOf: '2026-12-05' });
     expect(out.exitCode).toBe(1);
     expect(out.stdout).toMatch(/2026-H2 {2}from 2026-07-01: MISSING/);
-    expect(out.stdout).toMatch(/arrêté fixing the taux de l'intérêt légal for the second semester of 2026, published in the Journal officiel in late June 2026/);
+    expect(out.stdout).toMatch(
+      /arrêté fixing the taux de l'intérêt légal for the second semester of 2026, published in the Journal officiel in late June 2026/,
+    );
   });
 
   it('with legal.rates: exit 0, the semester from the configuration file, JSON as documented', () => {
@@ -98,7 +140,10 @@ describe('recouvra legal status and config check', () => {
   });
 
   it('config check lists every bad rate at once, and warns (exit 0) about a semester due soon', () => {
-    const bad = file('bad.yaml', `version: 1\nlegal:\n  rates:\n    - semester: "2026-H3"\n      ecbMroPercent: "two"\n      legalRateOtherPercent: "3.00"\n      legalRateIndividualCreditorPercent: "6.00"\n      sources: []\n`);
+    const bad = file(
+      'bad.yaml',
+      `version: 1\nlegal:\n  rates:\n    - semester: "2026-H3"\n      ecbMroPercent: "two"\n      legalRateOtherPercent: "3.00"\n      legalRateIndividualCreditorPercent: "6.00"\n      sources: []\n`,
+    );
     const failed = runConfigCheck(bad);
     expect(failed.exitCode).toBe(1);
     expect(failed.stderr).toMatch(/legal\.rates\[0\]\.semester: semester must be written YYYY-H1/);
@@ -107,7 +152,9 @@ describe('recouvra legal status and config check', () => {
     const ok = runConfigCheck(file('ok.yaml', rates), process.env, new Date('2026-12-05T10:00:00Z'));
     expect(ok.exitCode).toBe(0);
     expect(ok.stdout).toMatch(/legal rates: .*2026-H1, 2026-H2/);
-    expect(ok.stdout).toMatch(/warning: LEGAL_RATES_DUE: no rates yet for 2027-H1, which starts on 2027-01-01 \(in 27 days\)/);
+    expect(ok.stdout).toMatch(
+      /warning: LEGAL_RATES_DUE: no rates yet for 2027-H1, which starts on 2027-01-01 \(in 27 days\)/,
+    );
   });
 });
 
@@ -119,10 +166,34 @@ describe('a row that failed for want of a rate', () => {
     const store = await openSqliteStore(':memory:');
     await store.migrate();
     await store.upsertReceivables([invoice({ id: 'r1', debtorId: 'd1', companyId: 'co1' })], AT);
-    const row = (i: number) => ActionSchema.parse({ id: `act-${i}`, idempotencyKey: `${caseId}/step/${i}`, caseId, decisionId: 'dec-1', kind: 'dossier', template: null, status: 'pending', notBefore: AT, createdAt: AT, updatedAt: AT });
+    const row = (i: number) =>
+      ActionSchema.parse({
+        id: `act-${i}`,
+        idempotencyKey: `${caseId}/step/${i}`,
+        caseId,
+        decisionId: 'dec-1',
+        kind: 'dossier',
+        template: null,
+        status: 'pending',
+        notBefore: AT,
+        createdAt: AT,
+        updatedAt: AT,
+      });
     const c = (await store.getCase(caseId))!;
     await store.recordDecision({
-      decision: { id: 'dec-1', idempotencyKey: `${caseId}/step`, caseId, stepId: 'step', stepIndex: 0, policyId: 'p', policyVersion: 1, asOf: '2026-12-05', decidedAt: AT, requiresApproval: false, evaluation: {} },
+      decision: {
+        id: 'dec-1',
+        idempotencyKey: `${caseId}/step`,
+        caseId,
+        stepId: 'step',
+        stepIndex: 0,
+        policyId: 'p',
+        policyVersion: 1,
+        asOf: '2026-12-05',
+        decidedAt: AT,
+        requiresApproval: false,
+        evaluation: {},
+      },
       actions: [row(1), row(2)],
       journal: [],
       caseAfter: CaseSchema.parse({ ...c, stage: 'escalated' }),
@@ -136,17 +207,37 @@ describe('a row that failed for want of a rate', () => {
       if (!ratesThere) throw new MissingRateError('2026-H2');
       return { summary: 'handed over' };
     };
-    await dispatchActions({ store, performers: { dossier }, clock, logger, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, random: () => 0 } });
-    expect(await store.getAction('act-1')).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/^no rate configured for semester 2026-H2/) });
+    await dispatchActions({
+      store,
+      performers: { dossier },
+      clock,
+      logger,
+      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, random: () => 0 },
+    });
+    expect(await store.getAction('act-1')).toMatchObject({
+      status: 'failed',
+      lastError: expect.stringMatching(/^no rate configured for semester 2026-H2/),
+    });
     // Still missing: nothing moves, and the log says which semester rows wait for.
-    expect(await requeueRowsWaitingForRates({ store, legal: bundled, clock, logger })).toEqual({ requeued: 0, stillMissing: ['2026-H2'] });
+    expect(await requeueRowsWaitingForRates({ store, legal: bundled, clock, logger })).toEqual({
+      requeued: 0,
+      stillMissing: ['2026-H2'],
+    });
     expect(lines().join('\n')).toMatch(/rows wait for the rates of 2026-H2/);
     // Configured (the daemon restarted with legal.rates): the row is due again, once.
-    expect(await requeueRowsWaitingForRates({ store, legal: withH2(), clock, logger })).toEqual({ requeued: 1, stillMissing: [] });
-    expect(await requeueRowsWaitingForRates({ store, legal: withH2(), clock, logger })).toEqual({ requeued: 0, stillMissing: [] });
+    expect(await requeueRowsWaitingForRates({ store, legal: withH2(), clock, logger })).toEqual({
+      requeued: 1,
+      stillMissing: [],
+    });
+    expect(await requeueRowsWaitingForRates({ store, legal: withH2(), clock, logger })).toEqual({
+      requeued: 0,
+      stillMissing: [],
+    });
     expect(await store.getAction('act-1')).toMatchObject({ status: 'pending', attempts: 0 });
     expect(await store.getAction('act-2')).toMatchObject({ status: 'failed' });
-    expect((await store.readJournal(caseId)).map((j) => j.summary)).toContain('dossier retried: the rates of 2026-H2 it was waiting for are now configured (test.yaml legal.rates[0])');
+    expect((await store.readJournal(caseId)).map((j) => j.summary)).toContain(
+      'dossier retried: the rates of 2026-H2 it was waiting for are now configured (test.yaml legal.rates[0])',
+    );
     ratesThere = true;
     expect(await dispatchActions({ store, performers: { dossier }, clock, logger })).toMatchObject({ done: 1 });
     expect(await store.getAction('act-1')).toMatchObject({ status: 'done', attempts: 1 });
@@ -164,7 +255,10 @@ describe('the API', () => {
       expect(ready.json()).toEqual({ status: 'ready' });
       const status = await h.call('GET', '/legal/status');
       expect(status.statusCode).toBe(200);
-      expect(status.json<ReturnType<typeof rateStatus>>().missing.map((m) => m.semester)).toEqual(['2026-H2', '2027-H1']);
+      expect(status.json<ReturnType<typeof rateStatus>>().missing.map((m) => m.semester)).toEqual([
+        '2026-H2',
+        '2027-H1',
+      ]);
       expect((await h.call('GET', '/legal/status', { token: null })).statusCode).toBe(401);
     } finally {
       await h.close();

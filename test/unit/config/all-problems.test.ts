@@ -60,7 +60,9 @@ describe('loadRuntime: every problem of a configuration in one run', () => {
   it('a file whose only problem is found after the schema reports it as before', () => {
     const file = write(workspace(), ['version: 1', 'dunning:', '  defaultPolicy:', '    individual: nope']);
     const e = failure(file);
-    expect(e.message).toBe(`configuration is not usable: 1 problem\n  ${file}:4:17  dunning.defaultPolicy.individual: policy "nope" does not exist (known: fr-b2b, fr-b2c)`);
+    expect(e.message).toBe(
+      `configuration is not usable: 1 problem\n  ${file}:4:17  dunning.defaultPolicy.individual: policy "nope" does not exist (known: fr-b2b, fr-b2c)`,
+    );
   });
 
   it('a policies folder that does not exist is one problem, not one per policy it should hold', () => {
@@ -73,7 +75,9 @@ describe('loadRuntime: every problem of a configuration in one run', () => {
       '  overrides: { D1: mine-special, D2: mine-other }',
     ]);
     const e = failure(file);
-    expect(e.problems.map(formatProblem)).toEqual([`${file}:3:16  dunning.policiesDir: folder ${join(dir, 'policies-nowhere')} does not exist`]);
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${file}:3:16  dunning.policiesDir: folder ${join(dir, 'policies-nowhere')} does not exist`,
+    ]);
   });
 
   it('a policies folder with a broken file reports that file, not every id that names a policy', () => {
@@ -81,7 +85,13 @@ describe('loadRuntime: every problem of a configuration in one run', () => {
     mkdirSync(join(dir, 'policies'));
     cpSync('config/policies', join(dir, 'policies'), { recursive: true });
     writeFileSync(join(dir, 'policies', 'broken.yaml'), 'id: [\n');
-    const file = write(dir, ['version: 1', 'dunning:', `  policiesDir: ${join(dir, 'policies')}`, '  defaultPolicy: { company: fr-b2b, individual: mine }', '  overrides: { D1: other }']);
+    const file = write(dir, [
+      'version: 1',
+      'dunning:',
+      `  policiesDir: ${join(dir, 'policies')}`,
+      '  defaultPolicy: { company: fr-b2b, individual: mine }',
+      '  overrides: { D1: other }',
+    ]);
     const e = failure(file);
     expect(e.problems.length).toBeGreaterThan(0);
     expect(e.problems.every((p) => p.file === join(dir, 'policies', 'broken.yaml'))).toBe(true);
@@ -90,7 +100,9 @@ describe('loadRuntime: every problem of a configuration in one run', () => {
   it('a dunning section the schema refused is not also checked for policy ids', () => {
     const file = write(workspace(), ['version: 1', 'dunning:', '  defaultPolicy: { company: nope }', '  overrides: 3']);
     const e = failure(file);
-    expect(e.problems.map(formatProblem)).toEqual([expect.stringMatching(new RegExp(`^${file}:4:\\d+  dunning\\.overrides: `))]);
+    expect(e.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(new RegExp(`^${file}:4:\\d+  dunning\\.overrides: `)),
+    ]);
   });
 
   it('a legal.dir that is not there is reported even when another legal key is wrong', () => {
@@ -111,7 +123,9 @@ describe('loadRuntime: every problem of a configuration in one run', () => {
       expect.stringMatching(new RegExp(`^${join(dir, 'legal', 'procedures.yaml')}:2:1  YAML: `)),
     ]);
     const aFile = failure(write(dir, ['version: 1', 'legal:', `  dir: ${join(dir, 'legal', 'rates.yaml')}`]));
-    expect(aFile.problems.map(formatProblem)).toEqual([expect.stringContaining(`legal.dir: folder ${join(dir, 'legal', 'rates.yaml')} is not a folder`)]);
+    expect(aFile.problems.map(formatProblem)).toEqual([
+      expect.stringContaining(`legal.dir: folder ${join(dir, 'legal', 'rates.yaml')} is not a folder`),
+    ]);
   });
 
   it('still loads a sound configuration', () => {
@@ -147,7 +161,9 @@ describe('recouvra config check: what is otherwise met later is listed with the 
     expect(r.stderr).toContain(`${file}:2:21  daemon.syncCron: "often" is not a cron expression`);
     expect(r.stderr).toContain(`${join(dir, 'legal', 'costs.yaml')}  courtFees: `);
     expect(r.stderr).toContain(`${join(dir, 'legal', 'courts.yaml')}  courts: `);
-    expect(r.stderr).toContain(`${file}:10:14  lawfirm.fileDrop.inbound: folder ${join(dir, 'inbound')} does not exist`);
+    expect(r.stderr).toContain(
+      `${file}:10:14  lawfirm.fileDrop.inbound: folder ${join(dir, 'inbound')} does not exist`,
+    );
     expect(r.stderr).not.toContain('lawfirm.fileDrop.outbound');
   });
 });

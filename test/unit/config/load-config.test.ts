@@ -7,7 +7,8 @@ function problemsOf(text: string, env: NodeJS.ProcessEnv = {}, registry?: Adapte
   try {
     parseConfig('recouvra.yaml', text, { env, ...(registry ? { registry } : {}) });
   } catch (e) {
-    if (e instanceof ProblemsError) return e.problems.map((p) => `${p.line ?? '-'}:${p.column ?? '-'} ${p.path.join('.')}: ${p.message}`);
+    if (e instanceof ProblemsError)
+      return e.problems.map((p) => `${p.line ?? '-'}:${p.column ?? '-'} ${p.path.join('.')}: ${p.message}`);
     throw e;
   }
   return [];
@@ -17,7 +18,13 @@ const fakeRegistry: AdapterRegistry = {
   odoo: {
     type: 'odoo',
     displayName: 'Odoo',
-    configSchema: z.strictObject({ id: z.string(), type: z.literal('odoo'), url: z.url(), database: z.string(), apiKey: z.string().min(10) }),
+    configSchema: z.strictObject({
+      id: z.string(),
+      type: z.literal('odoo'),
+      url: z.url(),
+      database: z.string(),
+      apiKey: z.string().min(10),
+    }),
     create: () => {
       throw new Error('not used');
     },
@@ -29,7 +36,12 @@ describe('configuration', () => {
     const { config } = parseConfig('c.yaml', 'version: 1\n', { env: {} });
     expect(config.store).toEqual({ driver: 'sqlite', sqlite: { path: './data/recouvra.sqlite' } });
     expect(config.company.timezone).toBe('Europe/Paris');
-    expect(config.legal).toEqual({ dayCount: 'actual/365', imputation: 'interest-first', prescriptionWarningDays: 90, rates: [] });
+    expect(config.legal).toEqual({
+      dayCount: 'actual/365',
+      imputation: 'interest-first',
+      prescriptionWarningDays: 90,
+      rates: [],
+    });
     expect(config.dunning.defaultPolicy).toEqual({ company: 'fr-b2b', individual: 'fr-b2c' });
   });
 
@@ -54,7 +66,9 @@ describe('configuration', () => {
       expect.arrayContaining([
         expect.stringMatching(/^1:\d+ version: version must be 1/),
         expect.stringMatching(/^3:\d+ company.timezone: unknown time zone "Europe\/Pariss"/),
-        expect.stringMatching(/^7:5 store.sqlite.pth: unknown key "pth" — did you mean "path"\? \(allowed here: path\)/),
+        expect.stringMatching(
+          /^7:5 store.sqlite.pth: unknown key "pth" — did you mean "path"\? \(allowed here: path\)/,
+        ),
         expect.stringMatching(/^9:\d+ logging.level: /),
         expect.stringMatching(/^11:\d+ legal.prescriptionWarningDays: /),
       ]),
@@ -62,24 +76,39 @@ describe('configuration', () => {
   });
 
   it('points at a misspelt top-level key with a suggestion', () => {
-    expect(problemsOf('version: 1\nstroe:\n  driver: sqlite\n')).toEqual([expect.stringContaining('2:1 stroe: unknown key "stroe" — did you mean "store"?')]);
+    expect(problemsOf('version: 1\nstroe:\n  driver: sqlite\n')).toEqual([
+      expect.stringContaining('2:1 stroe: unknown key "stroe" — did you mean "store"?'),
+    ]);
   });
 
   it('daemon.retry: budgets per action kind in minutes; a wrong kind or a zero budget is named where it is', () => {
-    expect(parseConfig('c.yaml', 'version: 1\ndaemon:\n  retry:\n    email: { forMinutes: 600 }\n').config.daemon.retry).toEqual({ email: { forMinutes: 600, maxDelayMinutes: 30 } });
-    expect(problemsOf('version: 1\ndaemon:\n  retry:\n    fax: { forMinutes: 10 }\n    email: { forMinutes: 0 }\n')).toEqual(
-      expect.arrayContaining(['5:26 daemon.retry.email.forMinutes: forMinutes must be at least 1', expect.stringMatching(/^4:5 daemon\.retry\.fax: unknown key "fax"/)]),
+    expect(
+      parseConfig('c.yaml', 'version: 1\ndaemon:\n  retry:\n    email: { forMinutes: 600 }\n').config.daemon.retry,
+    ).toEqual({ email: { forMinutes: 600, maxDelayMinutes: 30 } });
+    expect(
+      problemsOf('version: 1\ndaemon:\n  retry:\n    fax: { forMinutes: 10 }\n    email: { forMinutes: 0 }\n'),
+    ).toEqual(
+      expect.arrayContaining([
+        '5:26 daemon.retry.email.forMinutes: forMinutes must be at least 1',
+        expect.stringMatching(/^4:5 daemon\.retry\.fax: unknown key "fax"/),
+      ]),
     );
   });
 
   it('names a wrong legal.imputation by its line and the two accepted rules', () => {
-    expect(problemsOf('version: 1\nlegal:\n  imputation: interest\n')).toEqual(['3:15 legal.imputation: legal.imputation must be interest-first (C. civ. 1343-1) or principal-first']);
+    expect(problemsOf('version: 1\nlegal:\n  imputation: interest\n')).toEqual([
+      '3:15 legal.imputation: legal.imputation must be interest-first (C. civ. 1343-1) or principal-first',
+    ]);
   });
 
   it('interpolates ${ENV} and ${ENV:-default}, and remembers the values as secrets', () => {
-    const text = 'version: 1\nstore:\n  driver: postgres\n  postgres:\n    url: postgres://app:${PGPASSWORD}@${PGHOST:-127.0.0.1}:5432/recouvra\n';
+    const text =
+      'version: 1\nstore:\n  driver: postgres\n  postgres:\n    url: postgres://app:${PGPASSWORD}@${PGHOST:-127.0.0.1}:5432/recouvra\n';
     const loaded = parseConfig('c.yaml', text, { env: { PGPASSWORD: 's3cr3t-pw' } });
-    expect(loaded.config.store).toMatchObject({ driver: 'postgres', postgres: { url: 'postgres://app:s3cr3t-pw@127.0.0.1:5432/recouvra' } });
+    expect(loaded.config.store).toMatchObject({
+      driver: 'postgres',
+      postgres: { url: 'postgres://app:s3cr3t-pw@127.0.0.1:5432/recouvra' },
+    });
     expect(loaded.secrets).toEqual(['s3cr3t-pw']);
   });
 
@@ -89,22 +118,49 @@ describe('configuration', () => {
   });
 
   it('a variable that is not set is one problem, not a second one for the empty value it leaves', () => {
-    expect(problemsOf('version: 1\nstore:\n  driver: postgres\n  postgres:\n    url: ${DATABASE_URL}\n')).toEqual([expect.stringMatching(/^5:\d+ store.postgres.url: environment variable DATABASE_URL is not set/)]);
-    expect(problemsOf('version: 1\napi:\n  token: ${RECOUVRA_API_TOKEN}\n')).toEqual([expect.stringMatching(/^3:\d+ api.token: environment variable RECOUVRA_API_TOKEN is not set/)]);
+    expect(problemsOf('version: 1\nstore:\n  driver: postgres\n  postgres:\n    url: ${DATABASE_URL}\n')).toEqual([
+      expect.stringMatching(/^5:\d+ store.postgres.url: environment variable DATABASE_URL is not set/),
+    ]);
+    expect(problemsOf('version: 1\napi:\n  token: ${RECOUVRA_API_TOKEN}\n')).toEqual([
+      expect.stringMatching(/^3:\d+ api.token: environment variable RECOUVRA_API_TOKEN is not set/),
+    ]);
     // Inside a connection too, and the other problems of the file are still there.
-    const text = 'version: 1\nconnections:\n  - id: main\n    type: odoo\n    url: https://erp.example\n    database: demo\n    apiKey: ${ODOO_KEY}\nlogging:\n  level: loud\n';
+    const text =
+      'version: 1\nconnections:\n  - id: main\n    type: odoo\n    url: https://erp.example\n    database: demo\n    apiKey: ${ODOO_KEY}\nlogging:\n  level: loud\n';
     const problems = problemsOf(text, {}, fakeRegistry);
     expect(problems).toHaveLength(2);
-    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^7:\d+ connections.0.apiKey: environment variable ODOO_KEY is not set/), expect.stringMatching(/^9:\d+ logging.level: /)]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^7:\d+ connections.0.apiKey: environment variable ODOO_KEY is not set/),
+        expect.stringMatching(/^9:\d+ logging.level: /),
+      ]),
+    );
   });
 
   it('names a required key that is missing', () => {
-    const problems = problemsOf('version: 1\nconnections:\n  - id: main\n    type: odoo\n    url: https://erp.example\n    apiKey: a-long-enough-key\n', {}, fakeRegistry);
-    expect(problems).toEqual([expect.stringMatching(/^3:\d+ connections.0.database: required key "database" is missing \(a string\)/)]);
+    const problems = problemsOf(
+      'version: 1\nconnections:\n  - id: main\n    type: odoo\n    url: https://erp.example\n    apiKey: a-long-enough-key\n',
+      {},
+      fakeRegistry,
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/^3:\d+ connections.0.database: required key "database" is missing \(a string\)/),
+    ]);
   });
 
   it('checks each connection with its adapter schema even when another part of the file is wrong', () => {
-    const text = ['version: 2', 'connections:', '  - id: main', '    type: odoo', '    url: not-a-url', '    database: demo', '    apiKey: short', '  - id: BAD ID', '    type: odoo', ''].join('\n');
+    const text = [
+      'version: 2',
+      'connections:',
+      '  - id: main',
+      '    type: odoo',
+      '    url: not-a-url',
+      '    database: demo',
+      '    apiKey: short',
+      '  - id: BAD ID',
+      '    type: odoo',
+      '',
+    ].join('\n');
     const problems = problemsOf(text, {}, fakeRegistry);
     expect(problems).toEqual(
       expect.arrayContaining([
@@ -151,7 +207,8 @@ describe('configuration', () => {
   });
 
   it('warns about a secret written in clear text and still treats it as a secret', () => {
-    const text = 'version: 1\nconnections:\n  - id: main\n    type: odoo\n    url: https://erp.example\n    database: demo\n    apiKey: clear-text-key-123\n';
+    const text =
+      'version: 1\nconnections:\n  - id: main\n    type: odoo\n    url: https://erp.example\n    database: demo\n    apiKey: clear-text-key-123\n';
     const loaded = parseConfig('c.yaml', text, { env: {}, registry: fakeRegistry });
     expect(loaded.warnings[0]).toContain('connections.0.apiKey holds a secret in clear text');
     expect(loaded.secrets).toContain('clear-text-key-123');

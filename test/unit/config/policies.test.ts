@@ -8,7 +8,14 @@ describe('dunning policies', () => {
   it('the bundled fr-b2b and fr-b2c policies are valid', () => {
     const policies = loadPolicies();
     expect([...policies.keys()].sort()).toEqual(['fr-b2b', 'fr-b2c']);
-    expect(policies.get('fr-b2b')!.steps.map((s) => s.id)).toEqual(['courtesy', 'reminder-1', 'reminder-2', 'phone-call', 'formal-notice', 'escalation']);
+    expect(policies.get('fr-b2b')!.steps.map((s) => s.id)).toEqual([
+      'courtesy',
+      'reminder-1',
+      'reminder-2',
+      'phone-call',
+      'formal-notice',
+      'escalation',
+    ]);
   });
 
   it('lists every problem of a bad policy, located in the file', () => {
@@ -80,12 +87,15 @@ describe('dunning policies', () => {
 
   it('refuses an escalation timed before the formal notice deadline', () => {
     const text = `id: x\nversion: 1\ndescription: d\nappliesTo: { debtorKinds: [company] }\nsteps:\n  - id: fn\n    kind: formal_notice\n    timing: { after: due_date, days: 30 }\n    channels: [registered_letter]\n    template: fn\n    deadlineDays: 15\n  - id: esc\n    kind: escalation\n    timing: { after: previous_step, days: 10 }\n`;
-    expect(parsePolicy('x.yaml', text).problems.map((p) => p.message)).toEqual(['escalation comes 10 days after the formal notice, before its 15-day deadline has expired']);
+    expect(parsePolicy('x.yaml', text).problems.map((p) => p.message)).toEqual([
+      'escalation comes 10 days after the formal notice, before its 15-day deadline has expired',
+    ]);
   });
 
   it('a folder with duplicate policy ids fails with both files named', () => {
     const dir = mkdtempSync(join(tmpdir(), 'policies-'));
-    const text = 'id: same\nversion: 1\ndescription: d\nappliesTo: { debtorKinds: [company] }\nsteps:\n  - id: r\n    timing: { after: due_date, days: 1 }\n    channels: [email]\n    template: r\n';
+    const text =
+      'id: same\nversion: 1\ndescription: d\nappliesTo: { debtorKinds: [company] }\nsteps:\n  - id: r\n    timing: { after: due_date, days: 1 }\n    channels: [email]\n    template: r\n';
     writeFileSync(join(dir, 'a.yaml'), text);
     writeFileSync(join(dir, 'b.yaml'), text);
     expect(() => loadPolicies(dir)).toThrow(ProblemsError);

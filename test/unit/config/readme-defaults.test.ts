@@ -23,19 +23,29 @@ function at(path: string[]): { defaultValue: unknown; disagreement?: string } | 
   let inherited: unknown = NO_DEFAULT;
   let own: unknown = NO_DEFAULT;
   for (const segment of path) {
-    const children = options.flatMap((o) => objectsIn(o)).map((o) => (defOf(o)['shape'] as Record<string, AnySchema>)[segment]).filter((c): c is AnySchema => c !== undefined);
+    const children = options
+      .flatMap((o) => objectsIn(o))
+      .map((o) => (defOf(o)['shape'] as Record<string, AnySchema>)[segment])
+      .filter((c): c is AnySchema => c !== undefined);
     if (children.length === 0) return undefined;
-    inherited = own !== NO_DEFAULT ? pick(own, segment) : inherited !== NO_DEFAULT ? pick(inherited, segment) : NO_DEFAULT;
+    inherited =
+      own !== NO_DEFAULT ? pick(own, segment) : inherited !== NO_DEFAULT ? pick(inherited, segment) : NO_DEFAULT;
     own = unwrap(children[0]!).defaultValue;
     options = children;
   }
   if (own === NO_DEFAULT) return { defaultValue: inherited };
-  if (inherited !== NO_DEFAULT && JSON.stringify(inherited) !== JSON.stringify(own)) return { defaultValue: own, disagreement: `${path.join('.')}: its default is ${written(own)} but its parent's default gives ${written(inherited)}` };
+  if (inherited !== NO_DEFAULT && JSON.stringify(inherited) !== JSON.stringify(own))
+    return {
+      defaultValue: own,
+      disagreement: `${path.join('.')}: its default is ${written(own)} but its parent's default gives ${written(inherited)}`,
+    };
   return { defaultValue: own };
 }
 
 function pick(value: unknown, key: string): unknown {
-  return value !== null && typeof value === 'object' && key in value ? (value as Record<string, unknown>)[key] : NO_DEFAULT;
+  return value !== null && typeof value === 'object' && key in value
+    ? (value as Record<string, unknown>)[key]
+    : NO_DEFAULT;
 }
 
 function unwrap(s: AnySchema): { inner: AnySchema; defaultValue: unknown } {
@@ -43,8 +53,10 @@ function unwrap(s: AnySchema): { inner: AnySchema; defaultValue: unknown } {
   let cur = s;
   for (;;) {
     const def = defOf(cur);
-    if (def.type === 'default' && defaultValue === NO_DEFAULT) defaultValue = (def as unknown as { defaultValue: unknown }).defaultValue;
-    if (['default', 'optional', 'nullable', 'prefault', 'readonly', 'catch'].includes(def.type)) cur = def['innerType'] as AnySchema;
+    if (def.type === 'default' && defaultValue === NO_DEFAULT)
+      defaultValue = (def as unknown as { defaultValue: unknown }).defaultValue;
+    if (['default', 'optional', 'nullable', 'prefault', 'readonly', 'catch'].includes(def.type))
+      cur = def['innerType'] as AnySchema;
     else if (def.type === 'pipe') cur = def['in'] as AnySchema;
     else return { inner: cur, defaultValue };
   }
@@ -72,7 +84,10 @@ function keys(schema: AnySchema, prefix: string[] = []): { key: string; hasDefau
 
 function readmeRows(): { key: string; defaultCell: string; meaning: string }[] {
   const text = readFileSync('README.md', 'utf8');
-  const section = text.slice(text.indexOf('\n## Configuration\n'), text.indexOf('\n## ', text.indexOf('\n## Configuration\n') + 5));
+  const section = text.slice(
+    text.indexOf('\n## Configuration\n'),
+    text.indexOf('\n## ', text.indexOf('\n## Configuration\n') + 5),
+  );
   return section
     .split('\n')
     .map((line) => /^\| `([a-zA-Z0-9_.]+)` \| (.*?) \| (.*) \|$/.exec(line))
@@ -102,10 +117,14 @@ describe('README configuration table', () => {
       const literal = /^`([^`]*)`/.exec(row.defaultCell)?.[1];
       if (literal !== undefined) {
         // A default written as a value: it must be the schema's.
-        if (found.defaultValue === NO_DEFAULT || written(found.defaultValue) !== literal) wrong.push(`${row.key}: README says ${literal}, schema ${found.defaultValue === NO_DEFAULT ? 'has no default' : written(found.defaultValue)}`);
+        if (found.defaultValue === NO_DEFAULT || written(found.defaultValue) !== literal)
+          wrong.push(
+            `${row.key}: README says ${literal}, schema ${found.defaultValue === NO_DEFAULT ? 'has no default' : written(found.defaultValue)}`,
+          );
       } else if (row.defaultCell.startsWith('—')) {
         // "—": no default; the key is required or optional.
-        if (found.defaultValue !== NO_DEFAULT) wrong.push(`${row.key}: README says none, schema ${written(found.defaultValue)}`);
+        if (found.defaultValue !== NO_DEFAULT)
+          wrong.push(`${row.key}: README says none, schema ${written(found.defaultValue)}`);
       }
       // Otherwise the cell describes the default in words (the bundled folder, the server's search_path, the retry budgets table).
     }
@@ -113,7 +132,11 @@ describe('README configuration table', () => {
   });
 
   it('agrees with itself: a default object gives its keys their own defaults', () => {
-    expect(keys(ConfigSchema).map((k) => at(k.key.split('.'))?.disagreement).filter((d) => d !== undefined)).toEqual([]);
+    expect(
+      keys(ConfigSchema)
+        .map((k) => at(k.key.split('.'))?.disagreement)
+        .filter((d) => d !== undefined),
+    ).toEqual([]);
   });
 
   it('has a row for every option the schema gives a default, or describes it in its parent row', () => {

@@ -16,8 +16,22 @@ function problemsOf(text: string): string[] {
 
 describe('legal.termsOfSale', () => {
   it('reads a penalty clause and an article 700 amount; absent, there is none', () => {
-    const text = ['version: 1', 'legal:', '  termsOfSale:', '    penaltyClause:', '      percent: 10', '      minimum: 15000', '      reference: "CGV art. 9"', '    article700:', '      amount: 150000', ''].join('\n');
-    expect(parseConfig('c.yaml', text, { env: {} }).config.legal.termsOfSale).toEqual({ penaltyClause: { percent: 10, minimum: 15_000, reference: 'CGV art. 9' }, article700: { amount: 150_000 } });
+    const text = [
+      'version: 1',
+      'legal:',
+      '  termsOfSale:',
+      '    penaltyClause:',
+      '      percent: 10',
+      '      minimum: 15000',
+      '      reference: "CGV art. 9"',
+      '    article700:',
+      '      amount: 150000',
+      '',
+    ].join('\n');
+    expect(parseConfig('c.yaml', text, { env: {} }).config.legal.termsOfSale).toEqual({
+      penaltyClause: { percent: 10, minimum: 15_000, reference: 'CGV art. 9' },
+      article700: { amount: 150_000 },
+    });
     expect(parseConfig('c.yaml', 'version: 1\n', { env: {} }).config.legal.termsOfSale).toBeUndefined();
   });
 
@@ -37,13 +51,19 @@ describe('legal.termsOfSale', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         '5 legal.termsOfSale.penaltyClause.percent: penaltyClause.percent must be a percentage above 0 and at most 100, with at most two decimals, e.g. 10 or "12.5" (got 10.125)',
-        expect.stringMatching(/^6 legal\.termsOfSale\.penaltyClause\.minimum: amount must be a whole number of minor units/),
-        expect.stringMatching(/^\d+ legal\.termsOfSale\.penaltyClause\.reference: penaltyClause\.reference must name the clause, e\.g\. "CGV art\. 9"/),
+        expect.stringMatching(
+          /^6 legal\.termsOfSale\.penaltyClause\.minimum: amount must be a whole number of minor units/,
+        ),
+        expect.stringMatching(
+          /^\d+ legal\.termsOfSale\.penaltyClause\.reference: penaltyClause\.reference must name the clause, e\.g\. "CGV art\. 9"/,
+        ),
         expect.stringMatching(/^8 legal\.termsOfSale\.article700\.amount: amount must be greater than zero/),
       ]),
     );
     expect(problems).toHaveLength(4);
-    expect(problemsOf('version: 1\nlegal:\n  termsOfSale:\n    penaltyClause: { percent: 0, reference: "CGV 9" }\n')).toEqual([
+    expect(
+      problemsOf('version: 1\nlegal:\n  termsOfSale:\n    penaltyClause: { percent: 0, reference: "CGV 9" }\n'),
+    ).toEqual([
       '4 legal.termsOfSale.penaltyClause.percent: penaltyClause.percent must be a percentage above 0 and at most 100, with at most two decimals, e.g. 10 or "12.5" (got 0)',
     ]);
   });
@@ -58,6 +78,9 @@ describe('legal.termsOfSale', () => {
       block.push(line.replace(/^  # ?/, '  '));
     }
     const text = ['version: 1', 'legal:', ...block, ''].join('\n');
-    expect(parseConfig('example.yaml', text, { env: {} }).config.legal.termsOfSale).toEqual({ penaltyClause: { percent: 10, minimum: 15_000, reference: 'CGV art. 9' }, article700: { amount: 150_000 } });
+    expect(parseConfig('example.yaml', text, { env: {} }).config.legal.termsOfSale).toEqual({
+      penaltyClause: { percent: 10, minimum: 15_000, reference: 'CGV art. 9' },
+      article700: { amount: 150_000 },
+    });
   });
 });

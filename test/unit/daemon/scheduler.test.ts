@@ -1,4 +1,9 @@
-import { startCronScheduler, startSimulatedScheduler, validCron, type ScheduleEntry } from '../../../connector/daemon/scheduler';
+import {
+  startCronScheduler,
+  startSimulatedScheduler,
+  validCron,
+  type ScheduleEntry,
+} from '../../../connector/daemon/scheduler';
 import { memoryLogger } from '../../helpers/logger';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -14,15 +19,30 @@ describe('schedules', () => {
   it('on the demo clock, each entry ticks once per period, named after the period’s start', async () => {
     let now = Date.parse('2026-11-23T00:00:30Z');
     const ticks: string[] = [];
-    const entry = (label: string, seconds: number): ScheduleEntry => ({ label, cron: '* * * * *', everySimulatedSeconds: seconds, enqueue: async (t) => void ticks.push(`${label}@${t.toISOString()}`) });
-    const scheduler = startSimulatedScheduler([entry('sync', 60), entry('evaluate', 3_600)], { clock: { now: () => new Date(now) }, logger: memoryLogger().logger, realPollMs: 5 });
+    const entry = (label: string, seconds: number): ScheduleEntry => ({
+      label,
+      cron: '* * * * *',
+      everySimulatedSeconds: seconds,
+      enqueue: async (t) => void ticks.push(`${label}@${t.toISOString()}`),
+    });
+    const scheduler = startSimulatedScheduler([entry('sync', 60), entry('evaluate', 3_600)], {
+      clock: { now: () => new Date(now) },
+      logger: memoryLogger().logger,
+      realPollMs: 5,
+    });
     await sleep(30);
     now = Date.parse('2026-11-23T00:01:10Z');
     await sleep(30);
     now = Date.parse('2026-11-23T01:00:00Z');
     await sleep(30);
     scheduler.stop();
-    expect(ticks).toEqual(['sync@2026-11-23T00:00:00.000Z', 'evaluate@2026-11-23T00:00:00.000Z', 'sync@2026-11-23T00:01:00.000Z', 'sync@2026-11-23T01:00:00.000Z', 'evaluate@2026-11-23T01:00:00.000Z']);
+    expect(ticks).toEqual([
+      'sync@2026-11-23T00:00:00.000Z',
+      'evaluate@2026-11-23T00:00:00.000Z',
+      'sync@2026-11-23T00:01:00.000Z',
+      'sync@2026-11-23T01:00:00.000Z',
+      'evaluate@2026-11-23T01:00:00.000Z',
+    ]);
   });
 
   it('a failed enqueue is logged and the schedule goes on', async () => {

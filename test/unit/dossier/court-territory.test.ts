@@ -4,13 +4,26 @@ import { join } from 'node:path';
 import { runConfigCheck } from '../../../connector/cli/config-command';
 import { checkCourts, loadProcedureData, parseCourtsData } from '../../../connector/dossier/procedure-data';
 import { bundledPath } from '../../../connector/paths';
-import { communeIndex, normalizeCity, resolveCommunes, resolveCourt, type SeatAddress } from '../../../connector/dossier/court-territory';
+import {
+  communeIndex,
+  normalizeCity,
+  resolveCommunes,
+  resolveCourt,
+  type SeatAddress,
+} from '../../../connector/dossier/court-territory';
 import { LegalDataError } from '../../../connector/claim/legal-data';
 import { PROCEDURES } from '../../dossier/fixtures';
 
 /** The commune of a seat, and the court whose territory holds it (config/legal/fr/courts.yaml). */
 
-const seat = (postalCode: string, city: string, communeCode?: string): SeatAddress => ({ kind: 'registered_office', lines: ['1 rue X'], postalCode, city, country: 'FR', ...(communeCode ? { communeCode } : {}) });
+const seat = (postalCode: string, city: string, communeCode?: string): SeatAddress => ({
+  kind: 'registered_office',
+  lines: ['1 rue X'],
+  postalCode,
+  city,
+  country: 'FR',
+  ...(communeCode ? { communeCode } : {}),
+});
 const COURTS = PROCEDURES.courts;
 const courtOf = (kind: 'tribunal_judiciaire' | 'tribunal_de_commerce', s: SeatAddress) => {
   const r = resolveCourt(kind, s, COURTS);
@@ -41,13 +54,18 @@ describe('commune of a seat', () => {
   it('a postal code of several communes and a city naming none of them gives them all', () => {
     const r = resolveCommunes(seat('37160', 'Les Bois'));
     expect(r.found && r.communes.length).toBe(7);
-    expect(r.found && r.how).toMatch(/^le code postal 37160 couvre Abilly \(37001\), .*Buxeuil \(86042\), et la ville « Les Bois » ne désigne aucune d'elles à elle seule$/);
+    expect(r.found && r.how).toMatch(
+      /^le code postal 37160 couvre Abilly \(37001\), .*Buxeuil \(86042\), et la ville « Les Bois » ne désigne aucune d'elles à elle seule$/,
+    );
   });
 
   it('an explicit communeCode wins over the postal code and the city; an unknown one is said to be unknown', () => {
     const r = resolveCommunes(seat('37160', 'Descartes', '86042'));
     expect(r.found && r.communes.map((c) => c.code)).toEqual(['86042']);
-    expect(resolveCommunes(seat('37160', 'Descartes', '2A999'))).toEqual({ found: false, why: "le code commune indiqué, 2A999, n'est pas une commune INSEE des données" });
+    expect(resolveCommunes(seat('37160', 'Descartes', '2A999'))).toEqual({
+      found: false,
+      why: "le code commune indiqué, 2A999, n'est pas une commune INSEE des données",
+    });
   });
 
   it('normalises names: accents, case, hyphens, Saint/St, CEDEX, arrondissements', () => {
@@ -93,7 +111,9 @@ describe('court of a seat', () => {
     // The Rhône is shared between Lyon and Villefranche-sur-Saône by pre-2015 cantons: Craponne is in none the data maps.
     const r = resolveCourt('tribunal_judiciaire', seat('69290', 'Craponne'), COURTS);
     expect(r).toMatchObject({ status: 'to_confirm', departements: ['69'] });
-    expect(r.status === 'to_confirm' && r.why).toMatch(/Craponne \(INSEE 69069\) ne figure dans le ressort d'aucun tribunal des données$/);
+    expect(r.status === 'to_confirm' && r.why).toMatch(
+      /Craponne \(INSEE 69069\) ne figure dans le ressort d'aucun tribunal des données$/,
+    );
     // Alsace-Moselle has no tribunal de commerce in the data.
     expect(courtOf('tribunal_de_commerce', seat('67000', 'Strasbourg'))).toBe('to_confirm');
   });
@@ -102,7 +122,8 @@ describe('court of a seat', () => {
 describe('court data file', () => {
   it('every entry names a known source; each of the 12 TAE has a tribunal de commerce entry', () => {
     for (const court of COURTS.courts) expect(COURTS.sources[court.source]).toBeDefined();
-    for (const seatName of PROCEDURES.economicActivitiesCourts.seats) expect(COURTS.courts.some((c) => c.kind === 'tribunal_de_commerce' && c.seat === seatName)).toBe(true);
+    for (const seatName of PROCEDURES.economicActivitiesCourts.seats)
+      expect(COURTS.courts.some((c) => c.kind === 'tribunal_de_commerce' && c.seat === seatName)).toBe(true);
   });
 
   it('refuses a bad code, an unknown source and a commune inside a département given to another court, all at once', () => {
@@ -127,7 +148,9 @@ courts:
     })();
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^courts\.yaml: courts\[1\]\.territory\.communes\[1\]: an INSEE commune code has 5 characters/),
+        expect.stringMatching(
+          /^courts\.yaml: courts\[1\]\.territory\.communes\[1\]: an INSEE commune code has 5 characters/,
+        ),
         'courts.yaml: courts[1].source: unknown source "nope" (known: s)',
         'courts.yaml: courts[1].territory.communes: commune 92026 lies in a département given wholly to the tribunal_de_commerce of A',
         'courts.yaml: courts[2].territory: département 92 is already in the territory of the tribunal_de_commerce of A',
@@ -164,7 +187,9 @@ describe('courts.yaml is read when a court is first looked up', () => {
     expect(out.stderr).toMatch(/courts\.yaml:2:1 +YAML: Flow sequence/);
     expect(out.stderr).toMatch(/costs\.yaml +\(file\): cannot read .*ENOENT/);
     copyFileSync(join(bundledPath('config', 'legal', 'fr'), 'courts.yaml'), join(dir, 'courts.yaml'));
-    expect(runConfigCheck(config, {}, new Date('2026-05-01T00:00:00Z')).stderr).toMatch(/costs\.yaml +\(file\): cannot read .*ENOENT/);
+    expect(runConfigCheck(config, {}, new Date('2026-05-01T00:00:00Z')).stderr).toMatch(
+      /costs\.yaml +\(file\): cannot read .*ENOENT/,
+    );
     copyFileSync(join(bundledPath('config', 'legal', 'fr'), 'costs.yaml'), join(dir, 'costs.yaml'));
     expect(runConfigCheck(config, {}, new Date('2026-05-01T00:00:00Z'))).toMatchObject({ exitCode: 0 });
   });

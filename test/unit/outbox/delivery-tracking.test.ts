@@ -25,9 +25,25 @@ import { memoryLogger } from '../../helpers/logger';
 const START = '2026-03-02T09:00:00.000Z';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const ALWAYS = { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], ranges: [{ from: '00:00', to: '24:00' }], publicHolidays: 'none' };
-const sender = { name: 'ACME SAS', addressLines: ['1 PLACE BELLECOUR'], postalCode: '69002', city: 'LYON', country: 'FR' };
-const recipient = (name: string) => ({ name, addressLines: ['12 RUE DES LILAS'], postalCode: '69003', city: 'LYON', country: 'FR' });
+const ALWAYS = {
+  days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+  ranges: [{ from: '00:00', to: '24:00' }],
+  publicHolidays: 'none',
+};
+const sender = {
+  name: 'ACME SAS',
+  addressLines: ['1 PLACE BELLECOUR'],
+  postalCode: '69002',
+  city: 'LYON',
+  country: 'FR',
+};
+const recipient = (name: string) => ({
+  name,
+  addressLines: ['12 RUE DES LILAS'],
+  postalCode: '69003',
+  city: 'LYON',
+  country: 'FR',
+});
 
 describe('delivery tracking', () => {
   let store: Store;
@@ -49,8 +65,19 @@ describe('delivery tracking', () => {
     postalSim = await new PostalSimulator({ startAt: START, seed: 3 }).start();
     smsSim = await new SmsSimulator({ startAt: START, seed: 3, deliveredAfterMs: 20 * 60_000 }).start();
     clock = postalSim.clock;
-    postal = new HttpPostalProvider({ config: PostalConfigSchema.parse({ baseUrl: postalSim.url, apiKey: postalSim.apiKey, timeoutMs: 2_000 }) });
-    sms = new HttpSmsProvider({ config: SmsConfigSchema.parse({ baseUrl: smsSim.url, apiKey: smsSim.apiKey, senderId: 'RECOUVRA', timeoutMs: 2_000, contactWindow: ALWAYS }), clock });
+    postal = new HttpPostalProvider({
+      config: PostalConfigSchema.parse({ baseUrl: postalSim.url, apiKey: postalSim.apiKey, timeoutMs: 2_000 }),
+    });
+    sms = new HttpSmsProvider({
+      config: SmsConfigSchema.parse({
+        baseUrl: smsSim.url,
+        apiKey: smsSim.apiKey,
+        senderId: 'RECOUVRA',
+        timeoutMs: 2_000,
+        contactWindow: ALWAYS,
+      }),
+      clock,
+    });
     store = await openSqliteStore(':memory:');
     await store.migrate();
     await store.upsertReceivables([invoice({ id: 'r1', debtorId: 'd1', companyId: 'co1' })], START);
@@ -62,28 +89,87 @@ describe('delivery tracking', () => {
     await smsSim.stop();
   });
 
-  const options = (over: Partial<TrackingOptions> = {}): TrackingOptions => ({ store, clock, logger: logged.logger, sms, postal, ...over });
+  const options = (over: Partial<TrackingOptions> = {}): TrackingOptions => ({
+    store,
+    clock,
+    logger: logged.logger,
+    sms,
+    postal,
+    ...over,
+  });
   const track = (over: Partial<TrackingOptions> = {}) => trackDeliveries(options(over));
-  const journal = async () => (await store.readJournal(caseId)).filter((j) => j.type === 'delivery_status' || j.type === 'proof_received');
+  const journal = async () =>
+    (await store.readJournal(caseId)).filter((j) => j.type === 'delivery_status' || j.type === 'proof_received');
 
   /** An outbox row performed: the provider accepted it and the row is done with its delivery, as the dispatcher records it. */
-  async function performed(kind: Action['kind'], send: (key: string) => Promise<{ providerId: string; status: string }>): Promise<string> {
+  async function performed(
+    kind: Action['kind'],
+    send: (key: string) => Promise<{ providerId: string; status: string }>,
+  ): Promise<string> {
     const id = `act-${++n}`;
-    const action = ActionSchema.parse({ id, idempotencyKey: `${caseId}/${id}`, caseId, decisionId: `dec-${id}`, kind, template: 'formal-notice', status: 'pending', notBefore: START, createdAt: START, updatedAt: START });
+    const action = ActionSchema.parse({
+      id,
+      idempotencyKey: `${caseId}/${id}`,
+      caseId,
+      decisionId: `dec-${id}`,
+      kind,
+      template: 'formal-notice',
+      status: 'pending',
+      notBefore: START,
+      createdAt: START,
+      updatedAt: START,
+    });
     const c = (await store.getCase(caseId))!;
     await store.recordDecision({
-      decision: { id: `dec-${id}`, idempotencyKey: `${caseId}/${id}`, caseId, stepId: id, stepIndex: 0, policyId: 'p', policyVersion: 1, asOf: '2026-03-02', decidedAt: START, requiresApproval: false, evaluation: {} },
+      decision: {
+        id: `dec-${id}`,
+        idempotencyKey: `${caseId}/${id}`,
+        caseId,
+        stepId: id,
+        stepIndex: 0,
+        policyId: 'p',
+        policyVersion: 1,
+        asOf: '2026-03-02',
+        decidedAt: START,
+        requiresApproval: false,
+        evaluation: {},
+      },
       actions: [action],
       journal: [],
       caseAfter: CaseSchema.parse({ ...c, stage: 'formal_notice' }),
     });
     const sent = await send(action.idempotencyKey);
     const channel = kind as 'sms' | 'letter' | 'registered_letter';
-    await store.completeAction({ id, status: 'done', attempts: 1, lastError: null, at: clock.now().toISOString(), journal: [], delivery: { channel, providerId: sent.providerId, status: sent.status, nextCheckAt: firstCheckAt(channel, clock.now()) } });
+    await store.completeAction({
+      id,
+      status: 'done',
+      attempts: 1,
+      lastError: null,
+      at: clock.now().toISOString(),
+      journal: [],
+      delivery: {
+        channel,
+        providerId: sent.providerId,
+        status: sent.status,
+        nextCheckAt: firstCheckAt(channel, clock.now()),
+      },
+    });
     return id;
   }
-  const letter = (kind: LetterKind, to = 'SARL DUPONT') => performed(kind, (key) => postal.send({ kind, recipient: recipient(to), sender, pdf: textPdf('Mise en demeure', ['Payer sous 8 jours']), idempotencyKey: key }));
-  const text = (to: string) => performed('sms', (key) => sms.send({ to, text: 'ACME : facture échue.', senderId: 'RECOUVRA', idempotencyKey: key }));
+  const letter = (kind: LetterKind, to = 'SARL DUPONT') =>
+    performed(kind, (key) =>
+      postal.send({
+        kind,
+        recipient: recipient(to),
+        sender,
+        pdf: textPdf('Mise en demeure', ['Payer sous 8 jours']),
+        idempotencyKey: key,
+      }),
+    );
+  const text = (to: string) =>
+    performed('sms', (key) =>
+      sms.send({ to, text: 'ACME : facture échue.', senderId: 'RECOUVRA', idempotencyKey: key }),
+    );
 
   it('follows a registered letter to its acknowledgement of receipt, journalling each status once and keeping both proofs', async () => {
     const id = await letter('registered_letter');
@@ -109,7 +195,9 @@ describe('delivery tracking', () => {
       'delivery_status:delivered',
       'proof_received:acknowledgement_of_receipt',
     ]);
-    expect(lines.find((j) => j.data['status'] === 'delivered')?.summary).toBe('registered letter delivered: Pli distribué contre signature');
+    expect(lines.find((j) => j.data['status'] === 'delivered')?.summary).toBe(
+      'registered letter delivered: Pli distribué contre signature',
+    );
     expect(lines.every((j) => j.data['actionId'] === id && typeof j.data['trackingNumber'] === 'string')).toBe(true);
 
     const documents = await store.listDocuments(caseId);
@@ -118,7 +206,12 @@ describe('delivery tracking', () => {
     expect(ar?.content.subarray(0, 5).toString()).toBe('%PDF-');
     expect(ar?.sha256).toBe(createHash('sha256').update(ar!.content).digest('hex'));
     expect(lines.at(-1)?.data['documentId']).toBe(ar?.id);
-    expect(await store.getDelivery(id)).toMatchObject({ status: 'delivered', final: true, eventsSeen: 4, proofs: ['deposit_proof', 'acknowledgement_of_receipt'] });
+    expect(await store.getDelivery(id)).toMatchObject({
+      status: 'delivered',
+      final: true,
+      eventsSeen: 4,
+      proofs: ['deposit_proof', 'acknowledgement_of_receipt'],
+    });
   });
 
   it('a returned letter ends with the postal service’s reason', async () => {
@@ -126,7 +219,11 @@ describe('delivery tracking', () => {
     const id = await letter('letter', 'SARL PARTIE');
     advance(7 * DAY);
     expect(await track()).toMatchObject({ checked: 1, finished: 1, proofs: 0 });
-    expect((await journal()).at(-1)).toMatchObject({ type: 'delivery_status', summary: "letter returned: Destinataire inconnu à l'adresse", data: { status: 'returned' } });
+    expect((await journal()).at(-1)).toMatchObject({
+      type: 'delivery_status',
+      summary: "letter returned: Destinataire inconnu à l'adresse",
+      data: { status: 'returned' },
+    });
     expect(await store.getDelivery(id)).toMatchObject({ final: true, status: 'returned' });
   });
 
@@ -146,13 +243,19 @@ describe('delivery tracking', () => {
   });
 
   it('SMS: delivered, or not delivered with the provider’s reason', async () => {
-    smsSim.controls.undeliverable.set('+33699999999', { code: 'absent_subscriber', message: 'phone switched off for 72 h' });
+    smsSim.controls.undeliverable.set('+33699999999', {
+      code: 'absent_subscriber',
+      message: 'phone switched off for 72 h',
+    });
     const ok = await text('+33612345678');
     const ko = await text('+33699999999');
     advance(30 * 60_000);
     expect(await track()).toMatchObject({ checked: 2, events: 2, finished: 2 });
     const lines = await journal();
-    expect(lines.find((j) => j.data['actionId'] === ok)).toMatchObject({ summary: 'SMS delivered to the phone', data: { status: 'delivered' } });
+    expect(lines.find((j) => j.data['actionId'] === ok)).toMatchObject({
+      summary: 'SMS delivered to the phone',
+      data: { status: 'delivered' },
+    });
     expect(lines.find((j) => j.data['actionId'] === ko)?.summary).toMatch(/^SMS not delivered: absent_subscriber/);
   });
 
@@ -161,7 +264,10 @@ describe('delivery tracking', () => {
     await letter('registered_letter', 'SAS AUTRE');
     advance(2 * DAY);
     // A worker took one row, read the provider, and died before recording: its lease runs out.
-    const taken = await store.claimDelivery({ now: clock.now().toISOString(), leaseUntil: new Date(clock.now().getTime() + 20_000).toISOString() });
+    const taken = await store.claimDelivery({
+      now: clock.now().toISOString(),
+      leaseUntil: new Date(clock.now().getTime() + 20_000).toISOString(),
+    });
     expect(taken).toBeDefined();
     await Promise.all([track(), track(), track()]);
     advance(60_000);
@@ -181,7 +287,11 @@ describe('delivery tracking', () => {
     advance(7 * HOUR);
     postalSim.controls.failNext(1, 503);
     expect(await track()).toMatchObject({ checked: 1, errors: 1, events: 0 });
-    expect(await store.getDelivery(id)).toMatchObject({ status: 'accepted', eventsSeen: 0, lastError: expect.stringMatching(/^POSTAL_/) });
+    expect(await store.getDelivery(id)).toMatchObject({
+      status: 'accepted',
+      eventsSeen: 0,
+      lastError: expect.stringMatching(/^POSTAL_/),
+    });
     expect(logged.lines().some((l) => l.includes(`tracking registered_letter of action ${id}`))).toBe(true);
     expect(await journal()).toEqual([]);
 
@@ -197,6 +307,9 @@ describe('delivery tracking', () => {
     const id = await text('+33612345678');
     advance(DAY);
     expect(await track({ sms: undefined })).toMatchObject({ errors: 1 });
-    expect(await store.getDelivery(id)).toMatchObject({ final: false, lastError: 'TRACKING_NO_PROVIDER: no SMS provider is configured to ask for the status' });
+    expect(await store.getDelivery(id)).toMatchObject({
+      final: false,
+      lastError: 'TRACKING_NO_PROVIDER: no SMS provider is configured to ask for the status',
+    });
   });
 });

@@ -27,10 +27,35 @@ describe('outbox dispatch', () => {
   afterEach(() => store.close());
 
   async function addActions(...kinds: Action['kind'][]): Promise<Action[]> {
-    const actions = kinds.map((kind, i) => ActionSchema.parse({ id: `act-${i}`, idempotencyKey: `${caseId}/step/${kind}/${i}`, caseId, decisionId: 'dec-1', kind, template: 'reminder-1', status: 'pending', notBefore: AT, createdAt: AT, updatedAt: AT }));
+    const actions = kinds.map((kind, i) =>
+      ActionSchema.parse({
+        id: `act-${i}`,
+        idempotencyKey: `${caseId}/step/${kind}/${i}`,
+        caseId,
+        decisionId: 'dec-1',
+        kind,
+        template: 'reminder-1',
+        status: 'pending',
+        notBefore: AT,
+        createdAt: AT,
+        updatedAt: AT,
+      }),
+    );
     const c = (await store.getCase(caseId))!;
     await store.recordDecision({
-      decision: { id: 'dec-1', idempotencyKey: `${caseId}/step`, caseId, stepId: 'step', stepIndex: 0, policyId: 'p', policyVersion: 1, asOf: '2026-11-23', decidedAt: AT, requiresApproval: false, evaluation: {} },
+      decision: {
+        id: 'dec-1',
+        idempotencyKey: `${caseId}/step`,
+        caseId,
+        stepId: 'step',
+        stepIndex: 0,
+        policyId: 'p',
+        policyVersion: 1,
+        asOf: '2026-11-23',
+        decidedAt: AT,
+        requiresApproval: false,
+        evaluation: {},
+      },
       actions,
       journal: [],
       caseAfter: CaseSchema.parse({ ...c, stage: 'reminding' }),
@@ -38,7 +63,14 @@ describe('outbox dispatch', () => {
     return actions;
   }
 
-  const run = (performers: Partial<Record<Action['kind'], Performer>>) => dispatchActions({ store, performers, clock: { now: () => now }, logger: memoryLogger('error').logger, retry: FAST });
+  const run = (performers: Partial<Record<Action['kind'], Performer>>) =>
+    dispatchActions({
+      store,
+      performers,
+      clock: { now: () => now },
+      logger: memoryLogger('error').logger,
+      retry: FAST,
+    });
   const journalTypes = async () => (await store.readJournal(caseId)).map((j) => `${j.type}: ${j.summary}`);
 
   it('a performed row is done, with its journal line; it is not performed again', async () => {
@@ -62,7 +94,10 @@ describe('outbox dispatch', () => {
       // PostgreSQL restarting: the first two writes meet a closed port.
       if (refused < 2) {
         refused++;
-        throw new StoreError('cannot write outbox: connect ECONNREFUSED 127.0.0.1:5432', { table: 'outbox', cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }) });
+        throw new StoreError('cannot write outbox: connect ECONNREFUSED 127.0.0.1:5432', {
+          table: 'outbox',
+          cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+        });
       }
       return real(input);
     });
@@ -78,24 +113,54 @@ describe('outbox dispatch', () => {
     const email: Performer = async () => {
       throw new StoreError('cannot read cases: Connection terminated unexpectedly', { table: 'cases' });
     };
-    expect(await dispatchActions({ store, performers: { email }, clock: { now: () => now }, logger: memoryLogger('error').logger, random: () => 0.5 })).toMatchObject({ retried: 1, failed: 0 });
+    expect(
+      await dispatchActions({
+        store,
+        performers: { email },
+        clock: { now: () => now },
+        logger: memoryLogger('error').logger,
+        random: () => 0.5,
+      }),
+    ).toMatchObject({ retried: 1, failed: 0 });
     expect(await store.getAction(a!.id)).toMatchObject({ status: 'pending', attempts: 1 });
   });
 
   it('isStoreUnavailable knows a connection failure from a refused write', () => {
-    expect(isStoreUnavailable(new StoreError('x', { cause: Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }) }))).toBe(true);
+    expect(
+      isStoreUnavailable(
+        new StoreError('x', {
+          cause: Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+        }),
+      ),
+    ).toBe(true);
     expect(isStoreUnavailable(new Error('the database system is starting up'))).toBe(true);
-    expect(isStoreUnavailable(new StoreError('x', { cause: Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }) }))).toBe(false);
+    expect(
+      isStoreUnavailable(
+        new StoreError('x', {
+          cause: Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }),
+        }),
+      ),
+    ).toBe(false);
     expect(isStoreUnavailable(new Error('cannot write outbox: CHECK constraint failed'))).toBe(false);
   });
 
   it('a transient failure is retried later, counted; a lost answer too; exhausted attempts park it as failed', async () => {
     const [a] = await addActions('sms');
     const sms: Performer = async () => {
-      throw new AdapterError({ code: 'SMS_DOWN', kind: 'transient', userMessage: 'provider down', outcomeUnknown: true });
+      throw new AdapterError({
+        code: 'SMS_DOWN',
+        kind: 'transient',
+        userMessage: 'provider down',
+        outcomeUnknown: true,
+      });
     };
     expect(await run({ sms })).toMatchObject({ retried: 1 });
-    expect(await store.getAction(a!.id)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'SMS_DOWN: provider down', notBefore: '2026-11-23T08:00:00.500Z' });
+    expect(await store.getAction(a!.id)).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: 'SMS_DOWN: provider down',
+      notBefore: '2026-11-23T08:00:00.500Z',
+    });
     // Not due yet: left alone.
     expect(await run({ sms })).toMatchObject({ retried: 0, failed: 0 });
     now = new Date('2026-11-23T09:00:00Z');
@@ -122,10 +187,18 @@ describe('outbox dispatch', () => {
       calls++;
       throw new AdapterError({ code: 'SMTP_RATE', kind: 'rate_limit', userMessage: 'slow down', retryAfterMs: 30_000 });
     };
-    expect(await run({ email, sms: async () => ({ summary: 'sms sent' }) })).toMatchObject({ rateLimitedMs: 30_000, retried: 1, done: 1 });
+    expect(await run({ email, sms: async () => ({ summary: 'sms sent' }) })).toMatchObject({
+      rateLimitedMs: 30_000,
+      retried: 1,
+      done: 1,
+    });
     expect(calls).toBe(1);
     expect((await store.getAction(other!.id))!.status).toBe('done');
-    expect(await store.getAction(first!.id)).toMatchObject({ status: 'pending', attempts: 0, notBefore: '2026-11-23T08:00:30.000Z' });
+    expect(await store.getAction(first!.id)).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      notBefore: '2026-11-23T08:00:30.000Z',
+    });
     expect(await store.getAction(second!.id)).toMatchObject({ status: 'pending', attempts: 0 });
   });
 
@@ -136,9 +209,21 @@ describe('outbox dispatch', () => {
   });
 
   describe('retries budgeted in time (the daemon: no fixed attempts)', () => {
-    const budgeted = (performers: Partial<Record<Action['kind'], Performer>>, budgets = {}) => dispatchActions({ store, performers, clock: { now: () => now }, logger: memoryLogger('error').logger, budgets, random: () => 0.5 });
+    const budgeted = (performers: Partial<Record<Action['kind'], Performer>>, budgets = {}) =>
+      dispatchActions({
+        store,
+        performers,
+        clock: { now: () => now },
+        logger: memoryLogger('error').logger,
+        budgets,
+        random: () => 0.5,
+      });
     /** Runs the dispatcher at each due time, as the daemon's outbox tick does, until `until`. */
-    async function runUntil(performers: Partial<Record<Action['kind'], Performer>>, until: Date, budgets = {}): Promise<number> {
+    async function runUntil(
+      performers: Partial<Record<Action['kind'], Performer>>,
+      until: Date,
+      budgets = {},
+    ): Promise<number> {
       let runs = 0;
       while (now < until) {
         const pending = (await store.listActions({ status: 'pending' }))[0];
@@ -157,7 +242,12 @@ describe('outbox dispatch', () => {
       let tries = 0;
       const email: Performer = async () => {
         tries++;
-        if (now < greylistedUntil) throw new AdapterError({ code: 'SMTP_TRANSIENT', kind: 'transient', userMessage: '451 4.7.1 greylisted, try again later' });
+        if (now < greylistedUntil)
+          throw new AdapterError({
+            code: 'SMTP_TRANSIENT',
+            kind: 'transient',
+            userMessage: '451 4.7.1 greylisted, try again later',
+          });
         return { summary: 'e-mail sent' };
       };
       await runUntil({ email }, new Date(Date.parse(AT) + 3_600_000));
@@ -180,7 +270,12 @@ describe('outbox dispatch', () => {
     it('a budget spent fails the row with how long it was tried; Retry-After is honoured; the budget is configurable per kind', async () => {
       const [a] = await addActions('sms');
       const sms: Performer = async () => {
-        throw new AdapterError({ code: 'SMS_DOWN', kind: 'transient', userMessage: 'provider down', retryAfterMs: 600_000 });
+        throw new AdapterError({
+          code: 'SMS_DOWN',
+          kind: 'transient',
+          userMessage: 'provider down',
+          retryAfterMs: 600_000,
+        });
       };
       // 30-minute budget: Retry-After 10 min is above the jittered wait, so tries at 0, 10, 20 min and a last one at 30 min.
       await runUntil({ sms }, new Date(Date.parse(AT) + 3_600_000), { sms: { forMinutes: 30, maxDelayMinutes: 30 } });

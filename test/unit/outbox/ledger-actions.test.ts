@@ -6,7 +6,16 @@ import { ledgerPerformer, performLedgerActions } from '../../../connector/outbox
 import { openSqliteStore } from '../../../connector/store/sqlite';
 import type { Store } from '../../../connector/store/store';
 import type { ErpAdapter, WriteBackRequest } from '../../../connector/sync/adapter';
-import { caseAwaitingFormalNotice, CASE_ID, CREDIT, handClock, R1, R2, seed, TIME_ZONE } from '../../cases/case-fixtures';
+import {
+  caseAwaitingFormalNotice,
+  CASE_ID,
+  CREDIT,
+  handClock,
+  R1,
+  R2,
+  seed,
+  TIME_ZONE,
+} from '../../cases/case-fixtures';
 import { memoryLogger } from '../../helpers/logger';
 
 /**
@@ -19,7 +28,13 @@ function recordingAdapter(writes: WriteBackRequest[]): ErpAdapter {
   return {
     writeBack: async (request: WriteBackRequest) => {
       writes.push(request);
-      return { items: request.receivableIds.map((id) => ({ receivableId: id, status: 'written' as const, ref: `mail.activity/${writes.length}` })) };
+      return {
+        items: request.receivableIds.map((id) => ({
+          receivableId: id,
+          status: 'written' as const,
+          ref: `mail.activity/${writes.length}`,
+        })),
+      };
     },
   } as unknown as ErpAdapter;
 }
@@ -29,7 +44,13 @@ describe('ledger actions and approvals', () => {
   const writes: WriteBackRequest[] = [];
   const clock = handClock('2025-03-22T14:00:00.000Z');
   const adapter = recordingAdapter(writes);
-  const perform = () => performLedgerActions({ store, adapters: new Map([['odoo-main', adapter]]), clock, logger: memoryLogger('error').logger });
+  const perform = () =>
+    performLedgerActions({
+      store,
+      adapters: new Map([['odoo-main', adapter]]),
+      clock,
+      logger: memoryLogger('error').logger,
+    });
   const ops = () => new CaseOperations({ store, clock, timeZone: TIME_ZONE });
   const activityRow = async () => (await store.listActions({ caseId: CASE_ID, kind: 'ledger_activity' }))[0]!;
 
@@ -48,16 +69,23 @@ describe('ledger actions and approvals', () => {
     expect(writes.find((w) => w.kind === 'activity')?.key).toBe((await activityRow()).idempotencyKey);
   });
 
-  it.each(['approved', 'rejected'] as const)('does not write it once the step was %s before it reached the ledger, and says so in the journal', async (what) => {
-    if (what === 'approved') await ops().approve(CASE_ID, 'user:ana');
-    else await ops().reject(CASE_ID, 'user:ana', 'debtor called, paying this week');
-    await perform();
-    expect(writes.filter((w) => w.kind === 'activity')).toEqual([]);
-    const row = await activityRow();
-    expect(row.status).toBe('done');
-    const line = (await store.readJournal(CASE_ID)).find((j) => j.type === 'action_performed' && j.data['actionId'] === row.id);
-    expect(line?.summary).toBe('approval activity not written: the step was approved or rejected before it reached the ledger');
-  });
+  it.each(['approved', 'rejected'] as const)(
+    'does not write it once the step was %s before it reached the ledger, and says so in the journal',
+    async (what) => {
+      if (what === 'approved') await ops().approve(CASE_ID, 'user:ana');
+      else await ops().reject(CASE_ID, 'user:ana', 'debtor called, paying this week');
+      await perform();
+      expect(writes.filter((w) => w.kind === 'activity')).toEqual([]);
+      const row = await activityRow();
+      expect(row.status).toBe('done');
+      const line = (await store.readJournal(CASE_ID)).find(
+        (j) => j.type === 'action_performed' && j.data['actionId'] === row.id,
+      );
+      expect(line?.summary).toBe(
+        'approval activity not written: the step was approved or rejected before it reached the ledger',
+      );
+    },
+  );
 });
 
 /**
@@ -107,10 +135,37 @@ describe('ledger rows go on the invoices claimed, not on the credit notes netted
   it('writes a phone task whose decision lists no items on the open invoices of the case only', async () => {
     await seed(store);
     const at = '2025-03-18T08:00:00.000Z';
-    const phone = ActionSchema.parse({ id: 'act-phone', idempotencyKey: `${CASE_ID}/phone-call/2025-03-10/phone_task`, caseId: CASE_ID, decisionId: 'dec-call', kind: 'phone_task', template: 'phone-call', status: 'pending', attempts: 0, notBefore: at, createdAt: at, updatedAt: at });
-    const evaluation = { step: { id: 'phone-call', kind: 'reminder', channels: ['phone_task'] }, amounts: { currency: 'EUR', open: 140_000, overdue: 90_000, credit: 10_000 } };
+    const phone = ActionSchema.parse({
+      id: 'act-phone',
+      idempotencyKey: `${CASE_ID}/phone-call/2025-03-10/phone_task`,
+      caseId: CASE_ID,
+      decisionId: 'dec-call',
+      kind: 'phone_task',
+      template: 'phone-call',
+      status: 'pending',
+      attempts: 0,
+      notBefore: at,
+      createdAt: at,
+      updatedAt: at,
+    });
+    const evaluation = {
+      step: { id: 'phone-call', kind: 'reminder', channels: ['phone_task'] },
+      amounts: { currency: 'EUR', open: 140_000, overdue: 90_000, credit: 10_000 },
+    };
     await store.recordDecision({
-      decision: { id: 'dec-call', idempotencyKey: `${CASE_ID}/phone-call/2025-03-10`, caseId: CASE_ID, stepId: 'phone-call', stepIndex: 1, policyId: 'p', policyVersion: 1, asOf: '2025-03-18', decidedAt: at, requiresApproval: false, evaluation },
+      decision: {
+        id: 'dec-call',
+        idempotencyKey: `${CASE_ID}/phone-call/2025-03-10`,
+        caseId: CASE_ID,
+        stepId: 'phone-call',
+        stepIndex: 1,
+        policyId: 'p',
+        policyVersion: 1,
+        asOf: '2025-03-18',
+        decidedAt: at,
+        requiresApproval: false,
+        evaluation,
+      },
       actions: [phone],
       journal: [],
       caseAfter: { ...(await store.getCase(CASE_ID))!, stage: 'reminding' },
@@ -120,14 +175,47 @@ describe('ledger rows go on the invoices claimed, not on the credit notes netted
   });
 
   it.each([
-    ['the invoices its lines claim', [{ kind: 'invoice', number: R1.number }, { kind: 'credit_note', number: CREDIT.number }], [R1.id]],
-    ['every invoice of the case when its lines match none', [{ kind: 'credit_note', number: CREDIT.number }], [R1.id, R2.id]],
+    [
+      'the invoices its lines claim',
+      [
+        { kind: 'invoice', number: R1.number },
+        { kind: 'credit_note', number: CREDIT.number },
+      ],
+      [R1.id],
+    ],
+    [
+      'every invoice of the case when its lines match none',
+      [{ kind: 'credit_note', number: CREDIT.number }],
+      [R1.id, R2.id],
+    ],
   ])('writes a procedure note on %s, never on a credit note of the dossier', async (_what, lines, expected) => {
     await seed(store);
     await store.saveCase({ ...(await store.getCase(CASE_ID))!, stage: 'escalated' });
     const at = '2026-04-20T00:00:00.000Z';
-    await store.recordDossier({ id: 'dos-1', caseId: CASE_ID, actionId: null, partner: 'cabinet', fileId: 'F-77', status: 'submitted', state: 'submitted', stateAt: at, events: 0, content: { claim: { lines } }, submittedAt: at, updatedAt: at }, []);
-    const event: PartnerEvent = { id: 'e1', fileId: 'F-77', dossierId: 'dos-1', type: 'rejected', occurredAt: '2026-04-21T10:00:00Z' };
+    await store.recordDossier(
+      {
+        id: 'dos-1',
+        caseId: CASE_ID,
+        actionId: null,
+        partner: 'cabinet',
+        fileId: 'F-77',
+        status: 'submitted',
+        state: 'submitted',
+        stateAt: at,
+        events: 0,
+        content: { claim: { lines } },
+        submittedAt: at,
+        updatedAt: at,
+      },
+      [],
+    );
+    const event: PartnerEvent = {
+      id: 'e1',
+      fileId: 'F-77',
+      dossierId: 'dos-1',
+      type: 'rejected',
+      occurredAt: '2026-04-21T10:00:00Z',
+    };
     await applyPartnerEvents({ store, clock, logger: memoryLogger('error').logger, partner: 'cabinet' }, [event]);
     await perform();
     expect(writes.map((w) => w.kind).sort()).toEqual(['activity', 'fields', 'note']);

@@ -2,7 +2,12 @@ import type { ErpAdapter, ReadPage, ReadPosition, StreamName } from '../../../co
 import { AdapterError } from '../../../connector/sync/adapter-error';
 import { openSqliteStore } from '../../../connector/store/sqlite';
 import type { Store } from '../../../connector/store/store';
-import { RECONCILIATION_STREAM, syncConnection, type SyncOptions, type SyncProgress } from '../../../connector/sync/sync-connection';
+import {
+  RECONCILIATION_STREAM,
+  syncConnection,
+  type SyncOptions,
+  type SyncProgress,
+} from '../../../connector/sync/sync-connection';
 import type { Receivable } from '../../../connector/model';
 import { debtor, invoice } from '../../helpers/builders';
 import { memoryLogger } from '../../helpers/logger';
@@ -25,7 +30,18 @@ class FakeSource {
   }
 
   adapter(pageSize = 3): ErpAdapter {
-    const page = (partial: Partial<ReadPage>): ReadPage => ({ debtors: [], receivables: [], payments: [], closed: [], quarantined: [], warnings: [], read: 0, cursor: undefined, resume: undefined, ...partial });
+    const page = (partial: Partial<ReadPage>): ReadPage => ({
+      debtors: [],
+      receivables: [],
+      payments: [],
+      closed: [],
+      quarantined: [],
+      warnings: [],
+      read: 0,
+      cursor: undefined,
+      resume: undefined,
+      ...partial,
+    });
     return {
       check: async () => ({ ok: true, capabilities: {}, problems: [] }),
       streams: (): StreamName[] => ['receivables'],
@@ -33,7 +49,10 @@ class FakeSource {
       read: async (_stream: StreamName, position: ReadPosition) => {
         if (this.failOnRead) throw this.failOnRead;
         const from = Number((position.resume ?? position.saved)?.['v'] ?? 0);
-        const rows = [...this.records.values()].filter((r) => r.version > from).sort((a, b) => a.version - b.version).slice(0, pageSize);
+        const rows = [...this.records.values()]
+          .filter((r) => r.version > from)
+          .sort((a, b) => a.version - b.version)
+          .slice(0, pageSize);
         const last = rows[rows.length - 1]?.version;
         return page({
           receivables: rows.map(({ version: _v, ...r }) => r),
@@ -46,7 +65,11 @@ class FakeSource {
       listOpenReceivableIds: async () => new Set([...this.records.values()].filter((r) => r.open > 0).map((r) => r.id)),
       readByIds: async (ids) => {
         const found = ids.map((id) => this.records.get(id)).filter((r) => r !== undefined);
-        return page({ receivables: found.map(({ version: _v, ...r }) => r), read: found.length, closed: ids.filter((id) => !this.records.has(id)).map((id) => ({ id, reason: 'deleted at the source' })) });
+        return page({
+          receivables: found.map(({ version: _v, ...r }) => r),
+          read: found.length,
+          closed: ids.filter((id) => !this.records.has(id)).map((id) => ({ id, reason: 'deleted at the source' })),
+        });
       },
       writeBack: async () => ({ items: [] }),
       close: async () => undefined,
@@ -58,14 +81,32 @@ describe('sync engine', () => {
   let store: Store;
   let source: FakeSource;
   let now: Date;
-  const run = (over: Partial<SyncOptions> = {}) => syncConnection({ store, adapter: source.adapter(), connection: CONNECTION, clock: { now: () => now }, logger: memoryLogger('error').logger, mode: 'auto', ...over });
+  const run = (over: Partial<SyncOptions> = {}) =>
+    syncConnection({
+      store,
+      adapter: source.adapter(),
+      connection: CONNECTION,
+      clock: { now: () => now },
+      logger: memoryLogger('error').logger,
+      mode: 'auto',
+      ...over,
+    });
 
   beforeEach(async () => {
     store = await openSqliteStore(':memory:');
     await store.migrate();
     source = new FakeSource();
     now = new Date('2026-11-23T06:00:00Z');
-    for (let i = 1; i <= 7; i++) source.put(invoice({ id: `${CONNECTION}:${i}`, source: { system: 'fake', connection: CONNECTION, id: String(i) }, number: `F${i}`, total: 10_000, open: 10_000 }));
+    for (let i = 1; i <= 7; i++)
+      source.put(
+        invoice({
+          id: `${CONNECTION}:${i}`,
+          source: { system: 'fake', connection: CONNECTION, id: String(i) },
+          number: `F${i}`,
+          total: 10_000,
+          open: 10_000,
+        }),
+      );
   });
   afterEach(() => store.close());
 
@@ -81,7 +122,12 @@ describe('sync engine', () => {
     expect(second).toMatchObject({ read: 2, new: 0, changed: 2, closed: 1 });
     const caseId = (await store.receivableStates([r2.id])).get(r2.id)!.caseId;
     const journal = (await store.readJournal(caseId)).map((j) => j.summary);
-    expect(journal).toEqual(expect.arrayContaining([expect.stringMatching(/F2 is settled/), expect.stringMatching(/^F3: 60,00\s€ paid, \d+,\d{2}\s€ still open$/)]));
+    expect(journal).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/F2 is settled/),
+        expect.stringMatching(/^F3: 60,00\s€ paid, \d+,\d{2}\s€ still open$/),
+      ]),
+    );
   });
 
   it('a re-read record whose version did not change is counted unchanged and not written again', async () => {
@@ -92,7 +138,9 @@ describe('sync engine', () => {
 
   it('an error stops the sync with its code; pages saved before it stay', async () => {
     await run();
-    source.put(invoice({ id: `${CONNECTION}:8`, source: { system: 'fake', connection: CONNECTION, id: '8' }, number: 'F8' }));
+    source.put(
+      invoice({ id: `${CONNECTION}:8`, source: { system: 'fake', connection: CONNECTION, id: '8' }, number: 'F8' }),
+    );
     source.failOnRead = new AdapterError({ code: 'FAKE_DOWN', kind: 'transient', userMessage: 'source down' });
     const failed = await run();
     expect(failed.error).toEqual({ code: 'FAKE_DOWN', message: 'source down', kind: 'transient' });
@@ -109,7 +157,11 @@ describe('sync engine', () => {
     const later = await run({ fullEveryHours: 24 });
     expect(later).toMatchObject({ reconciled: true, closed: 1 });
     expect(await store.listOpenReceivableIds(CONNECTION)).not.toContain(`${CONNECTION}:5`);
-    expect((await store.getCursor(CONNECTION, RECONCILIATION_STREAM))!.value).toMatchObject({ completedAt: '2026-11-24T07:00:00.000Z', checked: 1, openAtSource: 6 });
+    expect((await store.getCursor(CONNECTION, RECONCILIATION_STREAM))!.value).toMatchObject({
+      completedAt: '2026-11-24T07:00:00.000Z',
+      checked: 1,
+      openAtSource: 6,
+    });
   });
 
   it('reports progress per phase with the estimated total', async () => {

@@ -1,12 +1,41 @@
-import { extendToWorkingDay, frenchPublicHolidays, isFrenchPublicHoliday, isWorkingDay } from '../../../connector/time/business-calendar';
+import {
+  extendToWorkingDay,
+  frenchPublicHolidays,
+  isFrenchPublicHoliday,
+  isWorkingDay,
+} from '../../../connector/time/business-calendar';
 
 /** One business calendar for every rule: the SMS contact window and the deadlines of CPC 642. */
 
 describe('French business calendar', () => {
   it('lists the eleven national public holidays of 2026 and 2027', () => {
-    expect(frenchPublicHolidays(2026)).toEqual(['2026-01-01', '2026-04-06', '2026-05-01', '2026-05-08', '2026-05-14', '2026-05-25', '2026-07-14', '2026-08-15', '2026-11-01', '2026-11-11', '2026-12-25']);
+    expect(frenchPublicHolidays(2026)).toEqual([
+      '2026-01-01',
+      '2026-04-06',
+      '2026-05-01',
+      '2026-05-08',
+      '2026-05-14',
+      '2026-05-25',
+      '2026-07-14',
+      '2026-08-15',
+      '2026-11-01',
+      '2026-11-11',
+      '2026-12-25',
+    ]);
     // 2027: Easter is 28 March, so Easter Monday 29 March, Ascension 6 May, Whit Monday 17 May.
-    expect(frenchPublicHolidays(2027)).toEqual(['2027-01-01', '2027-03-29', '2027-05-01', '2027-05-06', '2027-05-08', '2027-05-17', '2027-07-14', '2027-08-15', '2027-11-01', '2027-11-11', '2027-12-25']);
+    expect(frenchPublicHolidays(2027)).toEqual([
+      '2027-01-01',
+      '2027-03-29',
+      '2027-05-01',
+      '2027-05-06',
+      '2027-05-08',
+      '2027-05-17',
+      '2027-07-14',
+      '2027-08-15',
+      '2027-11-01',
+      '2027-11-11',
+      '2027-12-25',
+    ]);
   });
 
   it('Alsace-Moselle adds Good Friday and 26 December', () => {

@@ -17,7 +17,12 @@ export interface UserAccount {
  * [UNVERIFIED]. The other models' groups are ours [UNVERIFIED].
  */
 export const ACL_GROUPS: Readonly<Record<string, readonly string[]>> = {
-  'account.move': ['Invoicing/Administrator', 'Invoicing/Invoicing', 'Technical/Show Accounting Features - Readonly', 'User types/Portal'],
+  'account.move': [
+    'Invoicing/Administrator',
+    'Invoicing/Invoicing',
+    'Technical/Show Accounting Features - Readonly',
+    'User types/Portal',
+  ],
   'ir.model': ['Administration/Access Rights'],
   'mail.activity': ['User types/Internal User'],
   'mail.message': ['User types/Internal User'],
@@ -34,11 +39,20 @@ export function allows(acl: Acl, model: string, operation: AclOperation): boolea
  */
 export function seedAccounts(): Map<number, UserAccount> {
   const billing = new Map<string, Set<AclOperation>>();
-  const grant = (acl: Map<string, Set<AclOperation>>, model: string, ...ops: AclOperation[]) => acl.set(model, new Set(ops));
+  const grant = (acl: Map<string, Set<AclOperation>>, model: string, ...ops: AclOperation[]) =>
+    acl.set(model, new Set(ops));
   grant(billing, 'account.move', 'read', 'write', 'create');
   grant(billing, 'res.partner', 'read', 'write', 'create');
   // No ir.model: an Invoicing / Billing user may not read it (v18-26), though it may name one in a create (v18-53).
-  for (const m of ['res.company', 'res.currency', 'res.country', 'res.users', 'mail.activity.type', 'mail.message.subtype']) grant(billing, m, 'read');
+  for (const m of [
+    'res.company',
+    'res.currency',
+    'res.country',
+    'res.users',
+    'mail.activity.type',
+    'mail.message.subtype',
+  ])
+    grant(billing, m, 'read');
   grant(billing, 'mail.message', 'read', 'create');
   grant(billing, 'mail.activity', 'read', 'write', 'create', 'unlink');
   // Invoice PDFs (the dossier handed to the law firm): billing users read and attach files.

@@ -48,7 +48,12 @@ export interface Bound {
  * qualname form); erp-apis.md §1.4: JSON-2 answers those with 422. Counts include `self`, as
  * Python's do; the ids are consumed by call_kw first.
  */
-export function bindArguments(spec: MethodSpec, args: readonly unknown[], kwargs: Record<string, unknown> | undefined, faults: Faults): Bound {
+export function bindArguments(
+  spec: MethodSpec,
+  args: readonly unknown[],
+  kwargs: Record<string, unknown> | undefined,
+  faults: Faults,
+): Bound {
   if (!Array.isArray(args)) throw faults.typeError(`args must be a list, got ${pyRepr(args)}`);
   const positional = [...args];
   let ids: number[] = [];
@@ -63,7 +68,8 @@ export function bindArguments(spec: MethodSpec, args: readonly unknown[], kwargs
   if (positional.length > byPosition.length) {
     const max = byPosition.length + 1;
     const min = byPosition.filter((p) => p.required).length + 1;
-    const takes = min === max ? `${max} positional argument${max === 1 ? '' : 's'}` : `from ${min} to ${max} positional arguments`;
+    const takes =
+      min === max ? `${max} positional argument${max === 1 ? '' : 's'}` : `from ${min} to ${max} positional arguments`;
     throw faults.typeError(`${spec.qualname}() takes ${takes} but ${positional.length + 1} were given`);
   }
   positional.forEach((value, i) => {
@@ -79,11 +85,17 @@ export function bindArguments(spec: MethodSpec, args: readonly unknown[], kwargs
   }
   const missing = spec.params.filter((p) => p.required && !(p.name in bound)).map((p) => `'${p.name}'`);
   if (missing.length) {
-    const list = missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}`;
-    throw faults.typeError(`${spec.qualname}() missing ${missing.length} required positional argument${missing.length === 1 ? '' : 's'}: ${list}`);
+    const list =
+      missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}`;
+    throw faults.typeError(
+      `${spec.qualname}() missing ${missing.length} required positional argument${missing.length === 1 ? '' : 's'}: ${list}`,
+    );
   }
   for (const p of spec.params) if (!(p.name in bound)) bound[p.name] = p.default;
-  const ctx = typeof context === 'object' && context !== null && !Array.isArray(context) ? (context as Record<string, unknown>) : {};
+  const ctx =
+    typeof context === 'object' && context !== null && !Array.isArray(context)
+      ? (context as Record<string, unknown>)
+      : {};
   return { ids, args: bound, context: ctx };
 }
 
@@ -91,6 +103,7 @@ export function bindArguments(spec: MethodSpec, args: readonly unknown[], kwargs
 export function normalizeIds(value: unknown, faults: Faults): number[] {
   if (value === false || value === null || value === undefined) return [];
   const list = Array.isArray(value) ? value : [value];
-  for (const id of list) if (typeof id !== 'number' || id % 1 !== 0) throw faults.valueError(`Invalid ids ${pyRepr(value)}`);
+  for (const id of list)
+    if (typeof id !== 'number' || id % 1 !== 0) throw faults.valueError(`Invalid ids ${pyRepr(value)}`);
   return list as number[];
 }

@@ -11,7 +11,12 @@ export interface Column {
   set(row: number, value: Raw): void;
 }
 
-function grown<T extends Float64Array | Int32Array | Uint8Array>(old: T, capacity: number, fill: number, make: (n: number) => T): T {
+function grown<T extends Float64Array | Int32Array | Uint8Array>(
+  old: T,
+  capacity: number,
+  fill: number,
+  make: (n: number) => T,
+): T {
   if (capacity <= old.length) return old;
   const next = make(Math.max(capacity, old.length * 2, 16));
   next.set(old);

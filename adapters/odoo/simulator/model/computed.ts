@@ -39,7 +39,8 @@ export function installComputedFields(tables: ReadonlyMap<string, Table>, ctx: C
     const label = DRAFT_LABELS[moves.get(row, 'move_type') as string] ?? 'Draft Entry';
     return !name || name === '/' ? `${label} (* ${moves.idOf(row)})` : `${label} ${name}`;
   });
-  const companyCurrency = (row: number): number => companies.get(companies.rowOf(moves.get(row, 'company_id') as number), 'currency_id') as number;
+  const companyCurrency = (row: number): number =>
+    companies.get(companies.rowOf(moves.get(row, 'company_id') as number), 'currency_id') as number;
   moves.computed.set('company_currency_id', companyCurrency);
   // erp-apis.md §1.5: *_signed amounts are in company currency and negative for credit notes.
   const signed = (field: string) => (row: number) => {
@@ -70,7 +71,9 @@ export function installComputedFields(tables: ReadonlyMap<string, Table>, ctx: C
   partners.computed.set('child_ids', (row) => ctx.children(partners.idOf(row)));
 
   const activities = table('mail.activity');
-  activities.computed.set('res_name', (row) => ctx.displayName(activities.get(row, 'res_model') as string, activities.get(row, 'res_id') as number));
+  activities.computed.set('res_name', (row) =>
+    ctx.displayName(activities.get(row, 'res_model') as string, activities.get(row, 'res_id') as number),
+  );
   // mail.activity.state compares the deadline with today (Odoo uses the user's timezone; we use UTC).
   activities.computed.set('state', (row) => {
     const diff = (activities.get(row, 'date_deadline') as number) - ctx.today();
@@ -78,9 +81,15 @@ export function installComputedFields(tables: ReadonlyMap<string, Table>, ctx: C
   });
   activities.computed.set('display_name', (row) => {
     const summary = activities.get(row, 'summary');
-    return typeof summary === 'string' ? summary : ctx.displayName('mail.activity.type', activities.get(row, 'activity_type_id') as number);
+    return typeof summary === 'string'
+      ? summary
+      : ctx.displayName('mail.activity.type', activities.get(row, 'activity_type_id') as number);
   });
   table('ir.attachment').computed.set('datas', attachmentDatas(table('ir.attachment'), moves, ctx.displayName));
   const messages = table('mail.message');
-  messages.computed.set('display_name', (row) => (messages.get(row, 'subject') as string | null) ?? (messages.get(row, 'record_name') as string | null) ?? '');
+  messages.computed.set(
+    'display_name',
+    (row) =>
+      (messages.get(row, 'subject') as string | null) ?? (messages.get(row, 'record_name') as string | null) ?? '',
+  );
 }

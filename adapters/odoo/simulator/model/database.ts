@@ -9,7 +9,17 @@ import { ADMIN_UID, seedDatabase, XMLIDS } from './seed';
 import { searchRows } from './search';
 import { Table } from './table';
 import { dateToSeconds, parseDay, SECONDS_PER_DAY, secondsToDay, secondsToString } from './time';
-import { major, type CustomFieldType, type FieldDef, type OdooRecord, type OdooValue, type OdooVersion, type Raw, type Selection, type User } from './types';
+import {
+  major,
+  type CustomFieldType,
+  type FieldDef,
+  type OdooRecord,
+  type OdooValue,
+  type OdooVersion,
+  type Raw,
+  type Selection,
+  type User,
+} from './types';
 import { fromWire, lineTotal, toWire } from './values';
 
 /** The instant the captures were taken (odoo-xmlrpc-samples, 2026-11-23); the default clock. */
@@ -35,7 +45,8 @@ export interface OdooDatabaseOptions {
    * offset + 1, so an offset of 2^31 makes every id overflow XML-RPC's int (erp-apis.md §1.3). A number
    * applies to all four; an object sets them one by one. Reference data keeps small ids. Default 0.
    */
-  readonly idOffset?: number | Partial<Record<'account.move' | 'res.partner' | 'mail.message' | 'mail.activity', number>>;
+  readonly idOffset?:
+    number | Partial<Record<'account.move' | 'res.partner' | 'mail.message' | 'mail.activity', number>>;
   /** Fields to remove per model, to simulate a database without some module (e.g. no company_registry). */
   readonly omitFields?: Partial<Record<ModelName, readonly string[]>>;
   /**
@@ -134,17 +145,21 @@ export class OdooDatabase {
     this.clock = options.now ?? (() => new Date(DEFAULT_NOW));
     const offsets = options.idOffset ?? 0;
     const offsetOf = (model: string): number => {
-      if (typeof offsets === 'number') return ['account.move', 'res.partner', 'mail.message', 'mail.activity'].includes(model) ? offsets : 0;
+      if (typeof offsets === 'number')
+        return ['account.move', 'res.partner', 'mail.message', 'mail.activity'].includes(model) ? offsets : 0;
       return (offsets as Record<string, number | undefined>)[model] ?? 0;
     };
     const l10nFr = options.l10nFr ?? false;
     for (const def of modelDefs(this.version, { l10nFr })) {
-      const omitted = new Set((options.omitFields as Record<string, readonly string[] | undefined> | undefined)?.[def.name] ?? []);
+      const omitted = new Set(
+        (options.omitFields as Record<string, readonly string[] | undefined> | undefined)?.[def.name] ?? [],
+      );
       const fields = def.fields.filter((f) => !omitted.has(f.name));
       this.tables.set(def.name, new Table({ ...def, fields }, offsetOf(def.name) + 1));
     }
     const invoices = options.invoices ?? 1000;
-    if (!Number.isInteger(invoices) || invoices < 0) throw new Error(`invoices must be a non-negative integer, got ${invoices}`);
+    if (!Number.isInteger(invoices) || invoices < 0)
+      throw new Error(`invoices must be a non-negative integer, got ${invoices}`);
     const seeded = seedDatabase(this.tables, {
       seed: options.seed ?? 1,
       invoices,
@@ -178,7 +193,8 @@ export class OdooDatabase {
     user: User = { uid: ADMIN_UID },
     via: CallEntry = 'execute_kw',
   ): OdooValue {
-    if (!this.accounts.has(user.uid) || this.tables.get('res.users')!.rowOf(user.uid) < 0) throw this.faults.accessDenied();
+    if (!this.accounts.has(user.uid) || this.tables.get('res.users')!.rowOf(user.uid) < 0)
+      throw this.faults.accessDenied();
     // odoo.service.model: private names are refused before the model is even looked up.
     if (method.startsWith('_')) throw this.faults.privateMethod(model, method);
     const table = this.tables.get(model);
@@ -201,7 +217,12 @@ export class OdooDatabase {
     const users = this.tables.get('res.users')!;
     for (const [uid, account] of this.accounts) {
       const row = users.rowOf(uid);
-      if (row >= 0 && users.get(row, 'login') === login && users.get(row, 'active') === true && (account.password === secret || account.apiKey === secret)) {
+      if (
+        row >= 0 &&
+        users.get(row, 'login') === login &&
+        users.get(row, 'active') === true &&
+        (account.password === secret || account.apiKey === secret)
+      ) {
         return uid;
       }
     }
@@ -221,7 +242,12 @@ export class OdooDatabase {
   }
 
   /** `common.version()` as captured in v16-01 / v18-01. */
-  serverVersion(): { server_version: string; server_version_info: (string | number)[]; server_serie: string; protocol_version: number } {
+  serverVersion(): {
+    server_version: string;
+    server_version_info: (string | number)[];
+    server_serie: string;
+    protocol_version: number;
+  } {
     return {
       server_version: this.version,
       server_version_info: [major(this.version), 0, 0, 'final', 0, ''],
@@ -270,7 +296,8 @@ export class OdooDatabase {
   setAccess(uid: number, model: string, operations: readonly AclOperation[]): void {
     const account = this.accounts.get(uid);
     if (!account) throw new Error(`no user ${uid}`);
-    if (account.acl === 'all') account.acl = new Map(MODEL_NAMES.map((m) => [m, new Set<AclOperation>(['read', 'write', 'create', 'unlink'])]));
+    if (account.acl === 'all')
+      account.acl = new Map(MODEL_NAMES.map((m) => [m, new Set<AclOperation>(['read', 'write', 'create', 'unlink'])]));
     account.acl.set(model, new Set(operations));
   }
 
@@ -296,12 +323,24 @@ export class OdooDatabase {
   }
 
   /** Adds an `x_` field, as Settings › Technical › Fields or Studio would (erp-apis.md §1.7). */
-  addCustomField(model: string, name: string, type: CustomFieldType, options: { string?: string; selection?: Selection } = {}): void {
+  addCustomField(
+    model: string,
+    name: string,
+    type: CustomFieldType,
+    options: { string?: string; selection?: Selection } = {},
+  ): void {
     const table = this.table(model);
     if (!name.startsWith('x_')) throw new Error(`custom field names start with x_ (got ${name})`);
     if (table.fields.has(name)) throw new Error(`${model}.${name} already exists`);
     if (type === 'selection' && !options.selection?.length) throw new Error('a selection field needs its selection');
-    table.addField({ name, type, string: options.string ?? name, manual: true, store: true, ...(type === 'selection' ? { selection: options.selection } : {}) });
+    table.addField({
+      name,
+      type,
+      string: options.string ?? name,
+      manual: true,
+      store: true,
+      ...(type === 'selection' ? { selection: options.selection } : {}),
+    });
   }
 
   postInvoice(id: number): void {
@@ -360,11 +399,17 @@ export class OdooDatabase {
         ['payment_state', refundOpen === 0 ? 'paid' : 'partial'],
         ['reversed_entry_id', id],
       ]);
-      for (const f of ['partner_id', 'commercial_partner_id', 'company_id', 'currency_id']) values.set(f, moves.get(row, f));
+      for (const f of ['partner_id', 'commercial_partner_id', 'company_id', 'currency_id'])
+        values.set(f, moves.get(row, f));
       const refundRow = moves.allocate();
       this.insertRow(moves, refundRow, values, ADMIN_UID, seconds);
       // Odoo 16+: an invoice settled only by its reversal is "reversed"; one paid before, "paid".
-      this.stamp(moves, row, { amount_residual: 0, payment_state: residual === total ? 'reversed' : 'paid' }, ADMIN_UID);
+      this.stamp(
+        moves,
+        row,
+        { amount_residual: 0, payment_state: residual === total ? 'reversed' : 'paid' },
+        ADMIN_UID,
+      );
       return moves.idOf(refundRow);
     });
   }
@@ -449,7 +494,10 @@ export class OdooDatabase {
     specs.set('search_count', {
       kind: 'model',
       qualname: 'BaseModel.search_count',
-      params: [{ name: 'domain', required: true }, { name: 'limit', default: null }],
+      params: [
+        { name: 'domain', required: true },
+        { name: 'limit', default: null },
+      ],
       acl: 'read',
       run: (t, _ids, a, ctx) => this.search(t, a['domain'], { limit: a['limit'], order: 'id' }, ctx).length,
     });
@@ -474,7 +522,10 @@ export class OdooDatabase {
     specs.set('read', {
       kind: 'records',
       qualname: 'BaseModel.read',
-      params: [{ name: 'fields', default: null }, { name: 'load', default: '_classic_read' }],
+      params: [
+        { name: 'fields', default: null },
+        { name: 'load', default: '_classic_read' },
+      ],
       acl: 'read',
       run: (t, ids, a) => {
         const names = this.fieldNames(t, a['fields'], true);
@@ -487,7 +538,10 @@ export class OdooDatabase {
     specs.set('fields_get', {
       kind: 'model',
       qualname: 'BaseModel.fields_get',
-      params: [{ name: 'allfields', default: null }, { name: 'attributes', default: null }],
+      params: [
+        { name: 'allfields', default: null },
+        { name: 'attributes', default: null },
+      ],
       acl: null,
       run: (t, _ids, a) => this.fieldsGet(t, a['allfields'], a['attributes']),
     });
@@ -599,7 +653,12 @@ export class OdooDatabase {
 
   private checkAccess(uid: number, model: string, operation: AclOperation): void {
     if (allows(this.accounts.get(uid)!.acl, model, operation)) return;
-    throw this.faults.accessError(operation, this.table(model).def.description, model, ACL_GROUPS[model] ?? DEFAULT_ACL_GROUPS);
+    throw this.faults.accessError(
+      operation,
+      this.table(model).def.description,
+      model,
+      ACL_GROUPS[model] ?? DEFAULT_ACL_GROUPS,
+    );
   }
 
   // ---------------------------------------------------------------- search
@@ -623,7 +682,10 @@ export class OdooDatabase {
     if (!Array.isArray(fields)) throw this.faults.valueError(`Invalid fields ${pyRepr(fields)}`);
     const names: string[] = [];
     for (const f of fields) {
-      if (typeof f !== 'string' || !table.fields.has(f)) throw forRead ? this.faults.invalidReadField(table.name, String(f)) : this.faults.invalidField(table.name, String(f));
+      if (typeof f !== 'string' || !table.fields.has(f))
+        throw forRead
+          ? this.faults.invalidReadField(table.name, String(f))
+          : this.faults.invalidField(table.name, String(f));
       if (f !== 'id' && !names.includes(f)) names.push(f);
     }
     return names;
@@ -692,7 +754,11 @@ export class OdooDatabase {
   /** Converts RPC values to stored form, validating like the ORM would. Log-access fields are dropped. */
   private prepareValues(table: Table, vals: unknown, mode: 'create' | 'write'): Prepared {
     if (typeof vals !== 'object' || vals === null || Array.isArray(vals)) {
-      throw this.faults.python('builtins.AttributeError', `'${pythonType(vals)}' object has no attribute 'items'`, 'arguments');
+      throw this.faults.python(
+        'builtins.AttributeError',
+        `'${pythonType(vals)}' object has no attribute 'items'`,
+        'arguments',
+      );
     }
     const out: Prepared = new Map();
     for (const [name, value] of Object.entries(vals as Record<string, unknown>)) {
@@ -710,7 +776,8 @@ export class OdooDatabase {
       if (def.computed) continue;
       out.set(name, this.toRaw(table, def, value));
     }
-    if (mode === 'create' && table.name === 'account.move') out.set('amount_total', lineTotal((vals as Record<string, unknown>)['invoice_line_ids']));
+    if (mode === 'create' && table.name === 'account.move')
+      out.set('amount_total', lineTotal((vals as Record<string, unknown>)['invoice_line_ids']));
     return out;
   }
 
@@ -755,7 +822,8 @@ export class OdooDatabase {
   private irModelId(model: string): number | undefined {
     const irModel = this.table('ir.model');
     const column = irModel.columns.get('model')!;
-    for (let row = 0; row < irModel.length; row++) if (irModel.isAlive(row) && column.get(row) === model) return irModel.idOf(row);
+    for (let row = 0; row < irModel.length; row++)
+      if (irModel.isAlive(row) && column.get(row) === model) return irModel.idOf(row);
     return undefined;
   }
 
@@ -782,7 +850,8 @@ export class OdooDatabase {
         values.set('amount_residual', values.get('amount_total')!);
         setDefault('date', (values.get('invoice_date') as number | null | undefined) ?? today);
         setDefault('invoice_date_due', values.get('invoice_date') ?? null);
-        if (values.has('partner_id')) values.set('commercial_partner_id', this.commercialOf(values.get('partner_id') as number | null));
+        if (values.has('partner_id'))
+          values.set('commercial_partner_id', this.commercialOf(values.get('partner_id') as number | null));
         break;
       }
       case 'res.partner': {
@@ -799,7 +868,11 @@ export class OdooDatabase {
         const contextModel = context['default_res_model'];
         const contextModelIdValue = context['default_res_model_id'];
         const contextModelId =
-          typeof contextModel === 'string' ? this.irModelId(contextModel) : typeof contextModelIdValue === 'number' ? contextModelIdValue : undefined;
+          typeof contextModel === 'string'
+            ? this.irModelId(contextModel)
+            : typeof contextModelIdValue === 'number'
+              ? contextModelIdValue
+              : undefined;
         if (contextModelId !== undefined) {
           setDefault('res_model_id', contextModelId);
           setDefault('activity_type_id', XMLIDS['mail.mail_activity_data_todo']![1]);
@@ -815,7 +888,8 @@ export class OdooDatabase {
           // Scheduling an activity needs write access on the document (mail.activity._check_access).
           if (this.tables.has(target)) {
             this.checkAccess(uid, target, 'write');
-            if (typeof res === 'number' && this.table(target).rowOf(res) < 0) throw this.faults.missing(target, [res], uid);
+            if (typeof res === 'number' && this.table(target).rowOf(res) < 0)
+              throw this.faults.missing(target, [res], uid);
           }
         }
         break;
@@ -843,7 +917,11 @@ export class OdooDatabase {
     table.set(row, 'write_uid', uid);
     if (table.name === 'res.partner' && !values.has('commercial_partner_id')) {
       const parent = values.get('parent_id') as number | null | undefined;
-      table.set(row, 'commercial_partner_id', parent && values.get('is_company') !== true ? this.commercialOf(parent) : table.idOf(row));
+      table.set(
+        row,
+        'commercial_partner_id',
+        parent && values.get('is_company') !== true ? this.commercialOf(parent) : table.idOf(row),
+      );
     }
     table.activate(row);
     if (table.name === 'res.partner') this.rebuildChildren();
@@ -851,7 +929,8 @@ export class OdooDatabase {
 
   private applyWrite(table: Table, rows: readonly number[], values: Prepared, uid: number): void {
     const own = new Map(values);
-    if (table.name === 'account.move' && own.has('partner_id')) own.set('commercial_partner_id', this.commercialOf(own.get('partner_id') as number | null));
+    if (table.name === 'account.move' && own.has('partner_id'))
+      own.set('commercial_partner_id', this.commercialOf(own.get('partner_id') as number | null));
     for (const row of rows) {
       const vals = new Map(own);
       if (table.name === 'res.partner' && (own.has('parent_id') || own.has('is_company'))) {
@@ -895,7 +974,8 @@ export class OdooDatabase {
     }
     const type = moves.get(row, 'move_type') as string;
     if (type.startsWith('out_') && moves.get(row, 'partner_id') === null) {
-      const label = type === 'out_refund' ? 'Customer Credit Note' : type === 'out_receipt' ? 'Sales Receipt' : 'Customer Invoice';
+      const label =
+        type === 'out_refund' ? 'Customer Credit Note' : type === 'out_receipt' ? 'Sales Receipt' : 'Customer Invoice';
       throw this.faults.user(`The field 'Customer' is required, please complete it to validate the ${label}.`);
     }
   }
@@ -909,7 +989,16 @@ export class OdooDatabase {
     const today = secondsToDay(this.currentSeconds());
     const invoiceDate = (moves.get(row, 'invoice_date') as number | null) ?? (isInvoice ? today : null);
     const date = isInvoice ? invoiceDate! : (moves.get(row, 'date') as number);
-    const prefix = type === 'out_refund' ? 'RINV' : type === 'in_invoice' ? 'BILL' : type === 'in_refund' ? 'RBILL' : type === 'entry' ? 'MISC' : 'INV';
+    const prefix =
+      type === 'out_refund'
+        ? 'RINV'
+        : type === 'in_invoice'
+          ? 'BILL'
+          : type === 'in_refund'
+            ? 'RBILL'
+            : type === 'entry'
+              ? 'MISC'
+              : 'INV';
     const name = moves.get(row, 'name');
     const total = moves.get(row, 'amount_total') as number;
     this.stamp(
@@ -933,14 +1022,24 @@ export class OdooDatabase {
     const moves = this.table('account.move');
     if (moves.get(row, 'state') !== 'posted') throw new Error(`account.move ${moves.idOf(row)} is not posted`);
     if (!(amount > 0)) throw new Error(`payment amount must be positive, got ${amount}`);
-    if (options.date !== undefined && parseDay(options.date) === undefined) throw new Error(`invalid payment date ${options.date}`);
+    if (options.date !== undefined && parseDay(options.date) === undefined)
+      throw new Error(`invalid payment date ${options.date}`);
     return (seconds) => {
       const currency = moves.get(row, 'currency_id') as number;
       const residual = moves.get(row, 'amount_residual') as number;
       // An overpayment leaves the excess as the customer's credit, not a negative residual.
       const left = Math.max(0, this.round(residual - amount, currency));
       const full = left === 0;
-      this.atomically(() => this.stamp(moves, row, { amount_residual: left, payment_state: this.paymentState(full, options.inPayment === true) }, ADMIN_UID), seconds);
+      this.atomically(
+        () =>
+          this.stamp(
+            moves,
+            row,
+            { amount_residual: left, payment_state: this.paymentState(full, options.inPayment === true) },
+            ADMIN_UID,
+          ),
+        seconds,
+      );
     };
   }
 
@@ -982,7 +1081,8 @@ export class OdooDatabase {
     let subtypeId = typeof a['subtype_id'] === 'number' ? a['subtype_id'] : null;
     if (typeof subtypeXmlid === 'string' && subtypeXmlid) {
       const ref = XMLIDS[subtypeXmlid];
-      if (!ref || ref[0] !== 'mail.message.subtype') throw this.faults.valueError(`External ID not found in the system: ${subtypeXmlid}`);
+      if (!ref || ref[0] !== 'mail.message.subtype')
+        throw this.faults.valueError(`External ID not found in the system: ${subtypeXmlid}`);
       subtypeId = ref[1];
     }
     // 16.0 message_post: no subtype means an internal note.

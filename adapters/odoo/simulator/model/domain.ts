@@ -9,7 +9,24 @@ import type { FieldDef, FieldType, OdooVersion, Raw } from './types';
  * `!=`, `not in` and `not (i)like` also match NULL, `= False` is `IS NULL`.
  */
 
-export const OPERATORS = ['=', '!=', '<>', '<', '>', '<=', '>=', '=?', 'in', 'not in', 'like', 'ilike', 'not like', 'not ilike', '=like', '=ilike'] as const;
+export const OPERATORS = [
+  '=',
+  '!=',
+  '<>',
+  '<',
+  '>',
+  '<=',
+  '>=',
+  '=?',
+  'in',
+  'not in',
+  'like',
+  'ilike',
+  'not like',
+  'not ilike',
+  '=like',
+  '=ilike',
+] as const;
 export type Operator = (typeof OPERATORS)[number];
 const OPERATOR_SET: ReadonlySet<string> = new Set(OPERATORS);
 /** Valid in Odoo but outside this simulator's scope; they fail loudly instead of matching wrongly. */
@@ -19,7 +36,13 @@ export type DomainNode =
   | { readonly kind: 'and'; readonly children: readonly DomainNode[] }
   | { readonly kind: 'or'; readonly children: readonly DomainNode[] }
   | { readonly kind: 'not'; readonly child: DomainNode }
-  | { readonly kind: 'leaf'; readonly field: string; readonly op: Operator; readonly value: unknown; readonly leaf: readonly unknown[] }
+  | {
+      readonly kind: 'leaf';
+      readonly field: string;
+      readonly op: Operator;
+      readonly value: unknown;
+      readonly leaf: readonly unknown[];
+    }
   | { readonly kind: 'const'; readonly value: boolean };
 
 const ARITY: Readonly<Record<string, number>> = { '&': 2, '|': 2, '!': 1 };
@@ -65,7 +88,9 @@ function parseLeaf(token: unknown, faults: Faults): DomainNode {
   if (typeof field !== 'string' || typeof op !== 'string') throw faults.invalidLeaf(token);
   const operator = op.toLowerCase();
   if (UNSUPPORTED_OPERATORS.has(operator)) {
-    throw faults.valueError(`Operator ${operator} is not supported by the Odoo simulator (leaf ${JSON.stringify(token)})`);
+    throw faults.valueError(
+      `Operator ${operator} is not supported by the Odoo simulator (leaf ${JSON.stringify(token)})`,
+    );
   }
   if (!OPERATOR_SET.has(operator)) throw faults.invalidLeaf(token);
   return { kind: 'leaf', field, op: operator as Operator, value, leaf: token };
@@ -121,7 +146,11 @@ function compileNode<C>(node: DomainNode, target: DomainTarget<C>, faults: Fault
 
 type Scalar = number | string | boolean;
 
-function compileLeaf<C>(node: Extract<DomainNode, { kind: 'leaf' }>, target: DomainTarget<C>, faults: Faults): Predicate<C> {
+function compileLeaf<C>(
+  node: Extract<DomainNode, { kind: 'leaf' }>,
+  target: DomainTarget<C>,
+  faults: Faults,
+): Predicate<C> {
   const [head] = node.field.split('.');
   const access = target.field(head!);
   if (!access) throw faults.invalidFieldInLeaf(target.model, head!, node.leaf);
@@ -137,7 +166,9 @@ function compileLeaf<C>(node: Extract<DomainNode, { kind: 'leaf' }>, target: Dom
   }
   const type = access.type;
   let get = access.get.bind(access);
-  const stringValues = typeof value === 'string' || (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string'));
+  const stringValues =
+    typeof value === 'string' ||
+    (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string'));
   if (type === 'any' && stringValues && access.display) {
     const raw = get;
     const display = access.display.bind(access);
@@ -165,8 +196,10 @@ function compileLeaf<C>(node: Extract<DomainNode, { kind: 'leaf' }>, target: Dom
     const isIn = (c: C): boolean => {
       const raw = get(c);
       // `typeof` rather than Array.isArray: global calls are slow under jest, and only lists are objects here.
-      if (typeof raw === 'object' && raw !== null) return raw.some((id) => set.has(id)) || (hasNull && raw.length === 0);
-      if (raw === null || (type === 'boolean' && raw === false)) return hasNull || (type === 'boolean' && set.has(false));
+      if (typeof raw === 'object' && raw !== null)
+        return raw.some((id) => set.has(id)) || (hasNull && raw.length === 0);
+      if (raw === null || (type === 'boolean' && raw === false))
+        return hasNull || (type === 'boolean' && set.has(false));
       return set.has(raw as Scalar);
     };
     if (op === 'in') return isIn;
@@ -232,7 +265,9 @@ function comparable(raw: Raw, v: Scalar): boolean {
 export function convert(type: FieldType | 'any', value: unknown, op: string, faults: Faults): Scalar {
   switch (type) {
     case 'any':
-      return typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' ? value : String(value);
+      return typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean'
+        ? value
+        : String(value);
     case 'date': {
       if (typeof value !== 'string') throw faults.invalidDatetime('date', value);
       const day = parseDay(value);
@@ -376,7 +411,10 @@ export function domainFields(node: DomainNode, into = new Set<string>()): Set<st
   return into;
 }
 
-function domainLeaves(node: DomainNode, into: Extract<DomainNode, { kind: 'leaf' }>[] = []): Extract<DomainNode, { kind: 'leaf' }>[] {
+function domainLeaves(
+  node: DomainNode,
+  into: Extract<DomainNode, { kind: 'leaf' }>[] = [],
+): Extract<DomainNode, { kind: 'leaf' }>[] {
   if (node.kind === 'leaf') into.push(node);
   else if (node.kind === 'not') domainLeaves(node.child, into);
   else if (node.kind === 'and' || node.kind === 'or') for (const c of node.children) domainLeaves(c, into);
@@ -433,7 +471,8 @@ function recordAccess(name: string, type: FieldType): FieldAccess<Record<string,
     type,
     get(record) {
       const v = record[name];
-      if (v === false || v === null || v === undefined) return type === 'boolean' ? false : type === 'one2many' || type === 'many2many' ? [] : null;
+      if (v === false || v === null || v === undefined)
+        return type === 'boolean' ? false : type === 'one2many' || type === 'many2many' ? [] : null;
       if (type === 'many2one') return Array.isArray(v) ? (v[0] as number) : (v as number);
       if (type === 'date' || type === 'datetime') return convert(type, v, '=', faults);
       return v as Raw;

@@ -57,7 +57,8 @@ const OUTER_FRAMES: Record<'16' | '17+', string> = {
 function traceback(version: OdooVersion, exception: string, detail: string, frames18?: string): string {
   // Python prints builtins unqualified and everything else with its module.
   const shown = exception.replace(/^builtins\./, '');
-  if (version === '18.0' && frames18 !== undefined) return `Traceback (most recent call last):\n${DISPATCH_FRAMES_18}${frames18}${shown}: ${detail}\n`;
+  if (version === '18.0' && frames18 !== undefined)
+    return `Traceback (most recent call last):\n${DISPATCH_FRAMES_18}${frames18}${shown}: ${detail}\n`;
   const outer = OUTER_FRAMES[major(version) === 16 ? '16' : '17+'];
   return `Traceback (most recent call last):\n${outer}${shown}: ${detail}\n`;
 }
@@ -67,7 +68,8 @@ export function pyRepr(value: unknown, asTuple = false): string {
   if (value === null || value === undefined) return 'None';
   if (value === true) return 'True';
   if (value === false) return 'False';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : value > 0 ? 'inf' : value < 0 ? '-inf' : 'nan';
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? String(value) : value > 0 ? 'inf' : value < 0 ? '-inf' : 'nan';
   if (typeof value === 'string') return pyStr(value);
   if (Array.isArray(value)) {
     const parts = value.map((v) => pyRepr(v));
@@ -133,7 +135,12 @@ export class Faults {
 
   /** v18-34: `read` with a field the model lacks, with the whole captured traceback on 18.0. */
   invalidReadField(model: string, field: string): OdooFault {
-    return this.app('builtins.ValueError', `Invalid field ${pyRepr(field)} on model ${pyRepr(model)}`, 'application', READ_INVALID_FIELD_FRAMES_18);
+    return this.app(
+      'builtins.ValueError',
+      `Invalid field ${pyRepr(field)} on model ${pyRepr(model)}`,
+      'application',
+      READ_INVALID_FIELD_FRAMES_18,
+    );
   }
 
   /**
@@ -184,7 +191,13 @@ export class Faults {
 
   /** `odoo.service.model.execute_cr`: an unknown model is a UserError (code 2). */
   unknownModel(model: string): OdooFault {
-    return new OdooFault(2, 'odoo.exceptions.UserError', `Object ${model} doesn't exist`, 'not_found', `Object ${model} doesn't exist`);
+    return new OdooFault(
+      2,
+      'odoo.exceptions.UserError',
+      `Object ${model} doesn't exist`,
+      'not_found',
+      `Object ${model} doesn't exist`,
+    );
   }
 
   /** [UNVERIFIED texts] 16.0 `getattr(type(model), name)`; 17+ `get_public_method`. */
@@ -267,7 +280,10 @@ export class Faults {
   }
 
   invalidDatetime(kind: 'date' | 'timestamp', value: unknown): OdooFault {
-    return this.app('psycopg2.errors.InvalidDatetimeFormat', `invalid input syntax for type ${kind}: "${String(value)}"`);
+    return this.app(
+      'psycopg2.errors.InvalidDatetimeFormat',
+      `invalid input syntax for type ${kind}: "${String(value)}"`,
+    );
   }
 }
 

@@ -13,8 +13,26 @@ export {
   type OdooDatabaseOptions,
   type PaymentOptions,
 } from './database';
-export { compileDomain, compileRecordDomain, evaluateDomain, parseDomain, OPERATORS, type DomainNode, type Operator, type Predicate } from './domain';
+export {
+  compileDomain,
+  compileRecordDomain,
+  evaluateDomain,
+  parseDomain,
+  OPERATORS,
+  type DomainNode,
+  type Operator,
+  type Predicate,
+} from './domain';
 export { Faults, OdooFault, pyRepr, type AclOperation, type FaultCode, type FaultKind } from './fault';
 export { moveOrder, paymentStates, MODEL_NAMES, type ModelName } from './schema';
 export { ADMIN_UID, BILLING_UID, CURRENCY, COUNTRY, PORTAL_UID, XMLIDS } from './seed';
-export { ODOO_VERSIONS, type CustomFieldType, type FieldDef, type FieldType, type OdooRecord, type OdooValue, type OdooVersion, type User } from './types';
+export {
+  ODOO_VERSIONS,
+  type CustomFieldType,
+  type FieldDef,
+  type FieldType,
+  type OdooRecord,
+  type OdooValue,
+  type OdooVersion,
+  type User,
+} from './types';

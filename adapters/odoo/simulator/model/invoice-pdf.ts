@@ -39,7 +39,11 @@ export function seedInvoicePdfs(moves: Table, attachments: Table, uid: number): 
  * total, customer), so 100,000 seeded PDFs cost no memory and the same invoice always gives the
  * same bytes. `null` (read as `false`) when the invoice is gone.
  */
-export function attachmentDatas(attachments: Table, moves: Table, displayName: (model: string, id: number) => string): (row: number) => string | null {
+export function attachmentDatas(
+  attachments: Table,
+  moves: Table,
+  displayName: (model: string, id: number) => string,
+): (row: number) => string | null {
   return (row) => {
     const stored = attachments.get(row, 'db_datas');
     if (typeof stored === 'string') return stored;

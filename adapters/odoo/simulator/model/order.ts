@@ -15,7 +15,12 @@ const TERM_RE = /^"?([a-z0-9:_]+)"?(\.id)?(?:\s+(asc|desc))?(?:\s+nulls\s+(first
  * Parses an `order` specification such as erp-apis.md §1.6's `'write_date asc, id asc'`; a bad term
  * is a UserError, an unknown field a ValueError.
  */
-export function parseOrder(order: string, fields: ReadonlyMap<string, FieldDef>, model: string, faults: Faults): OrderKey[] {
+export function parseOrder(
+  order: string,
+  fields: ReadonlyMap<string, FieldDef>,
+  model: string,
+  faults: Faults,
+): OrderKey[] {
   const keys: OrderKey[] = [];
   const parts = order.split(',');
   for (const part of parts) {
@@ -37,7 +42,11 @@ type SortValue = number | string | boolean | null;
  * Sorts rows by the keys, reading each key once per row. Strings compare by code unit, not by the
  * database collation; many2one fields sort by display name (Odoo sorts them by the comodel's _order).
  */
-export function sortRows(rows: readonly number[], keys: readonly OrderKey[], valueOf: (field: string) => (row: number) => Raw): number[] {
+export function sortRows(
+  rows: readonly number[],
+  keys: readonly OrderKey[],
+  valueOf: (field: string) => (row: number) => Raw,
+): number[] {
   const readers = keys.map((k) => valueOf(k.field));
   const cache = readers.map((read) => rows.map((row) => toSortValue(read(row))));
   const positions = rows.map((_, i) => i);

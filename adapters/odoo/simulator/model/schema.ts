@@ -45,7 +45,8 @@ function magic(version: OdooVersion): FieldDef[] {
     f('write_date', 'datetime', 'Last Updated on', { readonly: true }),
     m2o('write_uid', 'res.users', 'Last Updated by', { readonly: true }),
   ];
-  if (major(version) === 16) fields.push(f('__last_update', 'datetime', 'Last Modified on', { readonly: true, computed: true }));
+  if (major(version) === 16)
+    fields.push(f('__last_update', 'datetime', 'Last Modified on', { readonly: true, computed: true }));
   return fields;
 }
 
@@ -186,7 +187,8 @@ function resPartner(version: OdooVersion, options: ModelOptions): ModelDef {
     f('customer_rank', 'integer', 'Customer Rank'),
     m2o('company_id', 'res.company', 'Company'),
   ];
-  if (options.l10nFr) fields.push(f('siret', 'char', 'SIRET', { help: 'The SIRET number (l10n_fr) [UNVERIFIED per version]' }));
+  if (options.l10nFr)
+    fields.push(f('siret', 'char', 'SIRET', { help: 'The SIRET number (l10n_fr) [UNVERIFIED per version]' }));
   return { name: 'res.partner', description: 'Contact', order: 'complete_name ASC, id DESC', mailThread: true, fields };
 }
 
@@ -237,7 +239,11 @@ function resCountry(version: OdooVersion): ModelDef {
     name: 'res.country',
     description: 'Country',
     order: 'name',
-    fields: [...magic(version), f('name', 'char', 'Country Name', { required: true }), f('code', 'char', 'Country Code')],
+    fields: [
+      ...magic(version),
+      f('name', 'char', 'Country Name', { required: true }),
+      f('code', 'char', 'Country Code'),
+    ],
   };
 }
 

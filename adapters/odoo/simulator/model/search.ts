@@ -1,4 +1,12 @@
-import { compileDomain, domainFields, fieldBounds, parseDomain, type DomainNode, type DomainTarget, type FieldAccess } from './domain';
+import {
+  compileDomain,
+  domainFields,
+  fieldBounds,
+  parseDomain,
+  type DomainNode,
+  type DomainTarget,
+  type FieldAccess,
+} from './domain';
 import { pyRepr, type Faults } from './fault';
 import { parseOrder, sortRows } from './order';
 import type { Table } from './table';
@@ -44,13 +52,19 @@ export function tableTarget(table: Table, ctx: SearchContext): DomainTarget<numb
 function domainTree(table: Table, domain: unknown, context: Record<string, unknown>, faults: Faults): DomainNode {
   const tree = parseDomain(domain ?? [], faults);
   if (!table.fields.has('active') || context['active_test'] === false || domainFields(tree).has('active')) return tree;
-  return { kind: 'and', children: [tree, { kind: 'leaf', field: 'active', op: '=', value: true, leaf: ['active', '=', true] }] };
+  return {
+    kind: 'and',
+    children: [tree, { kind: 'leaf', field: 'active', op: '=', value: true, leaf: ['active', '=', true] }],
+  };
 }
 
 function searchNumber(value: unknown, name: string, faults: Faults): number | null {
   if (value === null || value === undefined || value === false) return null;
   if (typeof value !== 'number' || value % 1 !== 0 || value < 0) {
-    throw faults.python('psycopg2.errors.InvalidTextRepresentation', `invalid input syntax for type bigint: ${pyRepr(value)} (${name})`);
+    throw faults.python(
+      'psycopg2.errors.InvalidTextRepresentation',
+      `invalid input syntax for type bigint: ${pyRepr(value)} (${name})`,
+    );
   }
   return value;
 }
@@ -63,11 +77,18 @@ function searchNumber(value: unknown, name: string, faults: Faults): number | nu
  * write_date bound and stops after `limit` matches, so a page costs what it returns, not a sort of
  * the table. `id` orders walk rows from the domain's id bound; any other order filters then sorts.
  */
-export function searchRows(table: Table, domain: unknown, options: Record<string, unknown>, context: Record<string, unknown>, ctx: SearchContext): number[] {
+export function searchRows(
+  table: Table,
+  domain: unknown,
+  options: Record<string, unknown>,
+  context: Record<string, unknown>,
+  ctx: SearchContext,
+): number[] {
   const { faults } = ctx;
   const tree = domainTree(table, domain, context, faults);
   const match = compileDomain(tree, tableTarget(table, ctx));
-  const order = typeof options['order'] === 'string' && options['order'].trim() !== '' ? options['order'] : table.def.order;
+  const order =
+    typeof options['order'] === 'string' && options['order'].trim() !== '' ? options['order'] : table.def.order;
   const keys = parseOrder(order, table.fields, table.name, faults);
   const offset = searchNumber(options['offset'], 'offset', faults) ?? 0;
   // Odoo only applies a truthy limit: 0 means no limit.
@@ -85,7 +106,10 @@ export function searchRows(table: Table, domain: unknown, options: Record<string
   };
 
   const [first, second] = keys;
-  if (first?.field === 'write_date' && (keys.length === 1 || (keys.length === 2 && second!.field === 'id' && second!.desc === first.desc))) {
+  if (
+    first?.field === 'write_date' &&
+    (keys.length === 1 || (keys.length === 2 && second!.field === 'id' && second!.desc === first.desc))
+  ) {
     const index = table.writeIndex;
     const b = fieldBounds(tree, 'write_date', 'datetime', faults);
     const start = b.lo === -Infinity ? 0 : index.lowerBound(b.lo, b.loInclusive);

@@ -17,7 +17,11 @@ import { major, type OdooVersion, type Raw } from './types';
 export const COUNTRY = { BE: 21, CH: 43, DE: 57, FR: 75, US: 233 } as const;
 export const CURRENCY = { EUR: 1, USD: 2, CHF: 6 } as const;
 /** Static rates per EUR, for the *_signed amounts in company currency. */
-export const RATE_PER_EUR: Readonly<Record<number, number>> = { [CURRENCY.EUR]: 1, [CURRENCY.USD]: 1.08, [CURRENCY.CHF]: 0.95 };
+export const RATE_PER_EUR: Readonly<Record<number, number>> = {
+  [CURRENCY.EUR]: 1,
+  [CURRENCY.USD]: 1.08,
+  [CURRENCY.CHF]: 0.95,
+};
 
 export const ADMIN_UID = 2;
 export const BILLING_UID = 6;
@@ -53,36 +57,147 @@ const IR_MODEL_IDS: Readonly<Record<string, number>> = {
 };
 
 const ACTIVITIES = [
-  'Boulangerie', 'Transports', 'Menuiserie', 'Garage', 'Imprimerie', 'Pharmacie', 'Cabinet', 'Atelier', 'Maison',
-  'Comptoir', 'Société', 'Laboratoire', 'Brasserie', 'Librairie', 'Fromagerie', 'Plomberie', 'Électricité',
-  'Carrosserie', 'Agence', "Bureau d'études", 'Serrurerie', 'Pépinières', 'Charpente', 'Distribution',
+  'Boulangerie',
+  'Transports',
+  'Menuiserie',
+  'Garage',
+  'Imprimerie',
+  'Pharmacie',
+  'Cabinet',
+  'Atelier',
+  'Maison',
+  'Comptoir',
+  'Société',
+  'Laboratoire',
+  'Brasserie',
+  'Librairie',
+  'Fromagerie',
+  'Plomberie',
+  'Électricité',
+  'Carrosserie',
+  'Agence',
+  "Bureau d'études",
+  'Serrurerie',
+  'Pépinières',
+  'Charpente',
+  'Distribution',
 ];
 const SURNAMES = [
-  'Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon',
-  'Laurent', 'Lefèvre', 'Michel', 'Garcia', 'David', 'Bertrand', 'Roux', 'Vincent', 'Fournier', 'Morel', 'Girard',
-  'André', 'Mercier', 'Dupont', 'Lambert', 'Bonnet', 'François', 'Martinez', 'Legrand', 'Garnier', 'Faure',
-  'Rousseau', 'Blanc', 'Guérin', 'Muller', 'Henry', 'Roussel', 'Nicolas', 'Perrin',
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Thomas',
+  'Robert',
+  'Richard',
+  'Petit',
+  'Durand',
+  'Leroy',
+  'Moreau',
+  'Simon',
+  'Laurent',
+  'Lefèvre',
+  'Michel',
+  'Garcia',
+  'David',
+  'Bertrand',
+  'Roux',
+  'Vincent',
+  'Fournier',
+  'Morel',
+  'Girard',
+  'André',
+  'Mercier',
+  'Dupont',
+  'Lambert',
+  'Bonnet',
+  'François',
+  'Martinez',
+  'Legrand',
+  'Garnier',
+  'Faure',
+  'Rousseau',
+  'Blanc',
+  'Guérin',
+  'Muller',
+  'Henry',
+  'Roussel',
+  'Nicolas',
+  'Perrin',
 ];
 const FIRST_NAMES = [
-  'Camille', 'Léa', 'Manon', 'Chloé', 'Emma', 'Inès', 'Jeanne', 'Louise', 'Hugo', 'Lucas', 'Louis', 'Gabriel',
-  'Arthur', 'Jules', 'Nathan', 'Théo', 'Paul', 'Maël', 'Sophie', 'Claire', 'Julien', 'Antoine', 'Isabelle', 'Éric',
+  'Camille',
+  'Léa',
+  'Manon',
+  'Chloé',
+  'Emma',
+  'Inès',
+  'Jeanne',
+  'Louise',
+  'Hugo',
+  'Lucas',
+  'Louis',
+  'Gabriel',
+  'Arthur',
+  'Jules',
+  'Nathan',
+  'Théo',
+  'Paul',
+  'Maël',
+  'Sophie',
+  'Claire',
+  'Julien',
+  'Antoine',
+  'Isabelle',
+  'Éric',
 ];
 const STREETS = [
-  'rue de la République', 'avenue Jean Jaurès', 'rue Victor Hugo', 'boulevard Pasteur', 'rue du Général de Gaulle',
-  'place de la Mairie', 'rue des Lilas', 'chemin des Vignes', 'rue Nationale', 'allée des Tilleuls',
-  'quai de la Loire', 'impasse du Moulin',
+  'rue de la République',
+  'avenue Jean Jaurès',
+  'rue Victor Hugo',
+  'boulevard Pasteur',
+  'rue du Général de Gaulle',
+  'place de la Mairie',
+  'rue des Lilas',
+  'chemin des Vignes',
+  'rue Nationale',
+  'allée des Tilleuls',
+  'quai de la Loire',
+  'impasse du Moulin',
 ];
 const FR_CITIES: readonly (readonly [string, string])[] = [
-  ['Paris', '75011'], ['Paris', '75008'], ['Lyon', '69003'], ['Marseille', '13008'], ['Toulouse', '31000'],
-  ['Nantes', '44000'], ['Lille', '59000'], ['Bordeaux', '33000'], ['Strasbourg', '67000'], ['Rennes', '35000'],
-  ['Nice', '06000'], ['Montpellier', '34000'], ['Grenoble', '38000'], ['Dijon', '21000'], ['Angers', '49000'],
-  ['Reims', '51100'], ['Le Havre', '76600'], ['Saint-Étienne', '42000'],
+  ['Paris', '75011'],
+  ['Paris', '75008'],
+  ['Lyon', '69003'],
+  ['Marseille', '13008'],
+  ['Toulouse', '31000'],
+  ['Nantes', '44000'],
+  ['Lille', '59000'],
+  ['Bordeaux', '33000'],
+  ['Strasbourg', '67000'],
+  ['Rennes', '35000'],
+  ['Nice', '06000'],
+  ['Montpellier', '34000'],
+  ['Grenoble', '38000'],
+  ['Dijon', '21000'],
+  ['Angers', '49000'],
+  ['Reims', '51100'],
+  ['Le Havre', '76600'],
+  ['Saint-Étienne', '42000'],
 ];
 const CH_CITIES: readonly (readonly [string, string, string])[] = [
-  ['Genève', '1201', 'fr_FR'], ['Lausanne', '1003', 'fr_FR'], ['Zürich', '8001', 'de_CH'],
+  ['Genève', '1201', 'fr_FR'],
+  ['Lausanne', '1003', 'fr_FR'],
+  ['Zürich', '8001', 'de_CH'],
 ];
-const US_CITIES: readonly (readonly [string, string])[] = [['New York', '10001'], ['Boston', '02108'], ['Chicago', '60601']];
-const BE_CITIES: readonly (readonly [string, string])[] = [['Bruxelles', '1000'], ['Liège', '4000']];
+const US_CITIES: readonly (readonly [string, string])[] = [
+  ['New York', '10001'],
+  ['Boston', '02108'],
+  ['Chicago', '60601'],
+];
+const BE_CITIES: readonly (readonly [string, string])[] = [
+  ['Bruxelles', '1000'],
+  ['Liège', '4000'],
+];
 
 /** Reconciliation runs of the simulated bank feed: every payment of a day lands on one of these seconds. */
 const RECONCILE_SECONDS = [6 * 3600, 12 * 3600 + 30 * 60, 18 * 3600 + 45 * 60];
@@ -349,13 +464,26 @@ export function seedDatabase(tables: ReadonlyMap<string, Table>, options: SeedOp
     ['Upload Document', 'upload_file', 5],
   ];
   types.forEach(([name, category, delay], i) => {
-    insertAt(activityType, i + 1, { name, category, delay_count: delay, sequence: i + 1, active: true, ...stamp(installed) });
+    insertAt(activityType, i + 1, {
+      name,
+      category,
+      delay_count: delay,
+      sequence: i + 1,
+      active: true,
+      ...stamp(installed),
+    });
   });
 
   const irModel = table('ir.model');
   const descriptions = new Map([...tables.values()].map((t) => [t.name, t.def.description]));
   for (const [model, id] of Object.entries(IR_MODEL_IDS).sort((a, b) => a[1] - b[1])) {
-    insertAt(irModel, id, { model, name: descriptions.get(model) ?? model, state: 'base', transient: false, ...stamp(installed) });
+    insertAt(irModel, id, {
+      model,
+      name: descriptions.get(model) ?? model,
+      state: 'base',
+      transient: false,
+      ...stamp(installed),
+    });
   }
 
   const customers = seedPartners(rng, partner, options, companyCount, hasSiret);
@@ -367,7 +495,13 @@ export function seedDatabase(tables: ReadonlyMap<string, Table>, options: SeedOp
   return { ...result, companyIds: allCompanies };
 }
 
-function seedPartners(rng: Rng, partner: Table, options: SeedOptions, companyCount: number, hasSiret: boolean): Customer[] {
+function seedPartners(
+  rng: Rng,
+  partner: Table,
+  options: SeedOptions,
+  companyCount: number,
+  hasSiret: boolean,
+): Customer[] {
   const commercialCount = options.invoices / 5 > 3 ? round(options.invoices / 5) : 3;
   partner.reserveCapacity(partner.length + round(commercialCount * 1.8) + 8);
   // One import script created every customer in a single transaction: one create second for all.
@@ -409,7 +543,13 @@ function seedPartners(rng: Rng, partner: Table, options: SeedOptions, companyCou
       ['BE', 3],
     ] as const);
     const sellingCompany =
-      countryKey === 'CH' && companyCount >= 2 ? 2 : countryKey === 'US' && companyCount >= 3 ? 3 : countryKey === 'FR' && rng.chance(0.04) ? companyCount : 1;
+      countryKey === 'CH' && companyCount >= 2
+        ? 2
+        : countryKey === 'US' && companyCount >= 3
+          ? 3
+          : countryKey === 'FR' && rng.chance(0.04)
+            ? companyCount
+            : 1;
     set(row, 'street', `${rng.int(1, 150)} ${rng.pick(STREETS)}`);
 
     if (rng.chance(0.13)) {
@@ -489,7 +629,8 @@ function seedPartners(rng: Rng, partner: Table, options: SeedOptions, companyCou
       set(crow, 'email', `${slug(first)}.${slug(last)}@${domain}`);
       if (rng.chance(0.6)) copy(row, crow, 'phone');
       // Odoo syncs the address and the commercial fields (VAT, registry, SIRET) down to contacts.
-      for (const field of ['street', 'zip', 'city', 'country_id', 'lang', 'vat', 'company_registry', 'siret']) copy(row, crow, field);
+      for (const field of ['street', 'zip', 'city', 'country_id', 'lang', 'vat', 'company_registry', 'siret'])
+        copy(row, crow, field);
       contacts.push(partner.idOf(crow));
     }
     customers.push({ id, company: sellingCompany, contacts });
@@ -526,7 +667,12 @@ interface MoveColumns {
   [field: string]: Column;
 }
 
-function seedMoves(rng: Rng, move: Table, customers: readonly Customer[], options: SeedOptions): Omit<SeedResult, 'companyIds'> {
+function seedMoves(
+  rng: Rng,
+  move: Table,
+  customers: readonly Customer[],
+  options: SeedOptions,
+): Omit<SeedResult, 'companyIds'> {
   const n = options.invoices;
   move.reserveCapacity(n);
   const c: MoveColumns = {};
@@ -605,7 +751,10 @@ function seedMoves(rng: Rng, move: Table, customers: readonly Customer[], option
     col('create_date').set(row, t);
     col('create_uid').set(row, ADMIN_UID);
     col('write_uid').set(row, ADMIN_UID);
-    col('ref').set(row, refRoll < 0.45 ? `PO-${yearOfDay(createDay)}-${refDigits}` : refRoll < 0.55 ? `BC ${refDigits}` : null);
+    col('ref').set(
+      row,
+      refRoll < 0.45 ? `PO-${yearOfDay(createDay)}-${refDigits}` : refRoll < 0.55 ? `BC ${refDigits}` : null,
+    );
     if (rng.chance(0.2)) col('invoice_origin').set(row, `S${rng.digits(5)}`);
 
     // A credit note either reverses a recent open invoice (which becomes "reversed") or stands alone.
@@ -631,7 +780,8 @@ function seedMoves(rng: Rng, move: Table, customers: readonly Customer[], option
       col('invoice_date_due').set(row, createDay);
       col('write_date').set(row, t);
       if (target >= 0) {
-        for (const f of ['partner_id', 'commercial_partner_id', 'company_id', 'currency_id', 'amount_total']) col(f).set(row, col(f).get(target));
+        for (const f of ['partner_id', 'commercial_partner_id', 'company_id', 'currency_id', 'amount_total'])
+          col(f).set(row, col(f).get(target));
         col('name').set(row, nextName(col('company_id').get(row) as number, true, createDay));
         col('ref').set(row, `Reversal of: ${col('name').get(target) as string}`);
         col('reversed_entry_id').set(row, move.idOf(target));
@@ -716,7 +866,8 @@ function seedMoves(rng: Rng, move: Table, customers: readonly Customer[], option
   const writeDate = col('write_date');
   for (let row = 0; row < move.length; row++) {
     const wd = writeDate.get(row) as number;
-    if (col('state').get(row) === 'posted' && wd < bulkWriteSeconds && rng.chance(0.015)) writeDate.set(row, bulkWriteSeconds);
+    if (col('state').get(row) === 'posted' && wd < bulkWriteSeconds && rng.chance(0.015))
+      writeDate.set(row, bulkWriteSeconds);
   }
   return { sequences, bulkWriteSeconds };
 }

@@ -37,7 +37,8 @@ export type FieldType =
   | 'many2many';
 
 /** Field types a test may add with `addCustomField` (the Settings › Technical › Fields subset we need). */
-export type CustomFieldType = 'char' | 'text' | 'html' | 'integer' | 'float' | 'boolean' | 'date' | 'datetime' | 'selection';
+export type CustomFieldType =
+  'char' | 'text' | 'html' | 'integer' | 'float' | 'boolean' | 'date' | 'datetime' | 'selection';
 
 /**
  * Internal comparable form of a stored value: numbers for numeric, relational (the id), date (days since

@@ -9,7 +9,12 @@ import { floor } from './numbers';
  * (never None), 0 for empty numbers, date strings, many2one `[id, display name]` (just the id when
  * `load` is off), x2many id lists.
  */
-export function toWire(def: FieldDef, raw: Raw, load: boolean, displayName: (model: string, id: number) => string): OdooValue {
+export function toWire(
+  def: FieldDef,
+  raw: Raw,
+  load: boolean,
+  displayName: (model: string, id: number) => string,
+): OdooValue {
   switch (def.type) {
     case 'integer':
     case 'float':
@@ -37,7 +42,13 @@ export function toWire(def: FieldDef, raw: Raw, load: boolean, displayName: (mod
  * selection key is "Wrong value for model.field: 'x'", a bad date a strptime error, a missing
  * many2one target a foreign-key violation.
  */
-export function fromWire(table: Table, def: FieldDef, value: unknown, faults: Faults, exists: (model: string, id: number) => boolean): Raw {
+export function fromWire(
+  table: Table,
+  def: FieldDef,
+  value: unknown,
+  faults: Faults,
+  exists: (model: string, id: number) => boolean,
+): Raw {
   const empty = value === false || value === null || value === undefined;
   switch (def.type) {
     case 'integer':
@@ -49,7 +60,8 @@ export function fromWire(table: Table, def: FieldDef, value: unknown, faults: Fa
       return Boolean(value);
     case 'selection': {
       if (empty) return null;
-      if (!def.selection?.some(([k]) => k === value)) throw faults.valueError(`Wrong value for ${table.name}.${def.name}: ${pyRepr(value)}`);
+      if (!def.selection?.some(([k]) => k === value))
+        throw faults.valueError(`Wrong value for ${table.name}.${def.name}: ${pyRepr(value)}`);
       return value as string;
     }
     case 'date': {
@@ -61,13 +73,15 @@ export function fromWire(table: Table, def: FieldDef, value: unknown, faults: Fa
     case 'datetime': {
       if (empty) return null;
       const seconds = typeof value === 'string' ? parseSeconds(value) : undefined;
-      if (seconds === undefined) throw faults.valueError(`time data ${pyRepr(value)} does not match format '%Y-%m-%d %H:%M:%S'`);
+      if (seconds === undefined)
+        throw faults.valueError(`time data ${pyRepr(value)} does not match format '%Y-%m-%d %H:%M:%S'`);
       return floor(seconds);
     }
     case 'many2one': {
       if (empty) return null;
       const id = Array.isArray(value) ? value[0] : value;
-      if (typeof id !== 'number' || id % 1 !== 0) throw faults.valueError(`Invalid id ${pyRepr(value)} for ${table.name}.${def.name}`);
+      if (typeof id !== 'number' || id % 1 !== 0)
+        throw faults.valueError(`Invalid id ${pyRepr(value)} for ${table.name}.${def.name}`);
       if (!exists(def.relation!, id)) throw faults.foreignKey(table.def.description, table.name, def.name);
       return id;
     }

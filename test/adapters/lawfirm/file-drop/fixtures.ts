@@ -23,7 +23,13 @@ export const NOTICE = doc('mise-en-demeure.pdf', 'formal_notice', pdf('mise en d
 /** Listed in the dossier, handed over later with addDocuments. */
 export const PROOF = doc('ar-lrar.pdf', 'proof_of_delivery', pdf('avis de réception'));
 
-const LYON = { kind: 'registered_office', lines: ['12 rue des Lilas', 'Bât. B – 2ᵉ étage'], postalCode: '69003', city: 'Lyon', country: 'FR' } as const;
+const LYON = {
+  kind: 'registered_office',
+  lines: ['12 rue des Lilas', 'Bât. B – 2ᵉ étage'],
+  postalCode: '69003',
+  city: 'Lyon',
+  country: 'FR',
+} as const;
 
 /**
  * A canonical dossier, parsed by the canonical schema, with every optional field filled, nulls
@@ -41,7 +47,13 @@ export function sampleDossier(over: Partial<DossierInput> = {}): Dossier {
       siren: '732829320',
       siret: '73282932000017',
       vat: 'FR44732829320',
-      address: { kind: 'registered_office', lines: ['1 place Bellecour'], postalCode: '69002', city: 'Lyon', country: 'FR' },
+      address: {
+        kind: 'registered_office',
+        lines: ['1 place Bellecour'],
+        postalCode: '69002',
+        city: 'Lyon',
+        country: 'FR',
+      },
       email: 'recouvrement@demo.example',
     },
     debtor: {
@@ -49,7 +61,10 @@ export function sampleDossier(over: Partial<DossierInput> = {}): Dossier {
       kind: 'company',
       legalForm: { category: 'merchant', label: 'SAS', source: 'name' },
       siren: '552100554',
-      addresses: [LYON, { kind: 'billing', lines: ['BP 42'], postalCode: '69001', city: 'Lyon Cedex 01', country: 'FR' }],
+      addresses: [
+        LYON,
+        { kind: 'billing', lines: ['BP 42'], postalCode: '69001', city: 'Lyon Cedex 01', country: 'FR' },
+      ],
       emails: ['compta@dupont.example'],
     },
     claim: {
@@ -73,8 +88,26 @@ export function sampleDossier(over: Partial<DossierInput> = {}): Dossier {
           indemnity: 4_000,
           payments: [{ date: '2025-03-01', amount: 30_000 }],
           segments: [
-            { from: '2025-02-15', to: '2025-03-01', days: 15, semester: '2025-H1', ratePercent: '12.15', rateKind: 'l441-10-default', base: 180_000, interest: 899 },
-            { from: '2025-03-02', to: '2025-05-01', days: 61, semester: '2025-H1', ratePercent: '12.15', rateKind: 'l441-10-default', base: 150_000, interest: 1_201 },
+            {
+              from: '2025-02-15',
+              to: '2025-03-01',
+              days: 15,
+              semester: '2025-H1',
+              ratePercent: '12.15',
+              rateKind: 'l441-10-default',
+              base: 180_000,
+              interest: 899,
+            },
+            {
+              from: '2025-03-02',
+              to: '2025-05-01',
+              days: 61,
+              semester: '2025-H1',
+              ratePercent: '12.15',
+              rateKind: 'l441-10-default',
+              base: 150_000,
+              interest: 1_201,
+            },
           ],
           prescribesOn: '2030-02-14',
           documentRef: 'invoice:INV/2025/00012',
@@ -94,14 +127,52 @@ export function sampleDossier(over: Partial<DossierInput> = {}): Dossier {
       warnings: ['Taux contractuel absent des CGV : taux légal L441-10 appliqué'],
     },
     documents: [
-      { ref: 'invoice:INV/2025/00012', kind: 'invoice', name: INVOICE.name, mediaType: 'application/pdf', sha256: null },
-      { ref: 'doc_notice_1', kind: 'formal_notice', name: NOTICE.name, mediaType: 'application/pdf', sha256: NOTICE.sha256 },
-      { ref: 'doc_ar_1', kind: 'proof_of_delivery', name: PROOF.name, mediaType: 'application/pdf', sha256: PROOF.sha256, provenAt: '2025-04-02T10:15:00.000Z' },
+      {
+        ref: 'invoice:INV/2025/00012',
+        kind: 'invoice',
+        name: INVOICE.name,
+        mediaType: 'application/pdf',
+        sha256: null,
+      },
+      {
+        ref: 'doc_notice_1',
+        kind: 'formal_notice',
+        name: NOTICE.name,
+        mediaType: 'application/pdf',
+        sha256: NOTICE.sha256,
+      },
+      {
+        ref: 'doc_ar_1',
+        kind: 'proof_of_delivery',
+        name: PROOF.name,
+        mediaType: 'application/pdf',
+        sha256: PROOF.sha256,
+        provenAt: '2025-04-02T10:15:00.000Z',
+      },
     ],
     evidence: {
       messages: [
-        { journalSeq: 3, on: '2025-03-20', step: 'reminder', stepId: 'r1', channel: 'email', template: 'relance-1', summary: 'Relance amiable envoyée par e-mail\r\nle 2025-03-20', messageId: '<r1.abc@demo.example>' },
-        { journalSeq: 7, on: '2025-03-31', step: 'formal_notice', stepId: 'mise_en_demeure', channel: 'registered_letter', template: null, summary: 'Mise en demeure (LRAR)', trackingNumber: '1A00000000001', deliveryStatus: 'delivered' },
+        {
+          journalSeq: 3,
+          on: '2025-03-20',
+          step: 'reminder',
+          stepId: 'r1',
+          channel: 'email',
+          template: 'relance-1',
+          summary: 'Relance amiable envoyée par e-mail\r\nle 2025-03-20',
+          messageId: '<r1.abc@demo.example>',
+        },
+        {
+          journalSeq: 7,
+          on: '2025-03-31',
+          step: 'formal_notice',
+          stepId: 'mise_en_demeure',
+          channel: 'registered_letter',
+          template: null,
+          summary: 'Mise en demeure (LRAR)',
+          trackingNumber: '1A00000000001',
+          deliveryStatus: 'delivered',
+        },
       ],
       formalNotice: {
         stepId: 'mise_en_demeure',
@@ -112,24 +183,51 @@ export function sampleDossier(over: Partial<DossierInput> = {}): Dossier {
         startBasis: 'acknowledgement_of_receipt',
         deadlineDays: 15,
         deadlineEndsOn: '2025-04-17',
-        proofs: [{ documentRef: 'doc_ar_1', kind: 'proof_of_delivery', sha256: PROOF.sha256, provenAt: '2025-04-02T10:15:00.000Z' }],
+        proofs: [
+          {
+            documentRef: 'doc_ar_1',
+            kind: 'proof_of_delivery',
+            sha256: PROOF.sha256,
+            provenAt: '2025-04-02T10:15:00.000Z',
+          },
+        ],
       },
       calls: [{ journalSeq: 5, on: '2025-03-25', outcome: 'Messagerie : message laissé' }],
-      disputes: [{ invoiceNumber: 'INV/2025/00019', since: '2025-03-10', reason: 'Livraison incomplète', outcome: 'lifted', liftedOn: '2025-03-18' }],
+      disputes: [
+        {
+          invoiceNumber: 'INV/2025/00019',
+          since: '2025-03-10',
+          reason: 'Livraison incomplète',
+          outcome: 'lifted',
+          liftedOn: '2025-03-18',
+        },
+      ],
       promises: [
-        { recordedOn: '2025-03-26', promisedFor: '2025-04-05', amount: 50_000, invoiceNumbers: ['INV/2025/00012'], outcome: 'broken' },
+        {
+          recordedOn: '2025-03-26',
+          promisedFor: '2025-04-05',
+          amount: 50_000,
+          invoiceNumbers: ['INV/2025/00012'],
+          outcome: 'broken',
+        },
         { recordedOn: '2025-04-20', promisedFor: '2025-06-01', amount: null, invoiceNumbers: [], outcome: 'pending' },
       ],
     },
     recommendedProcedure: 'injonction_de_payer',
-    court: { kind: 'tribunal_des_activites_economiques', name: 'Tribunal des activités économiques de Lyon', territory: 'Lyon (siège du débiteur)' },
+    court: {
+      kind: 'tribunal_des_activites_economiques',
+      name: 'Tribunal des activités économiques de Lyon',
+      territory: 'Lyon (siège du débiteur)',
+    },
     reasons: ['Créance certaine, liquide et exigible', 'Mise en demeure restée sans réponse depuis 15 jours'],
     deadlines: [
       { what: "Signifier l'ordonnance", rule: 'six mois', article: 'CPC art. 1411', dueOn: null },
       { what: 'Prescription la plus proche', rule: 'cinq ans', article: 'C. com. L110-4', dueOn: '2030-02-14' },
     ],
     lawyer: { compulsory: false, reason: "Requête en injonction de payer : pas d'avocat obligatoire" },
-    alternatives: [{ procedure: 'refere_provision', reason: 'Plus long, utile seulement en cas de contestation sérieuse' }],
+    alternatives: [
+      { procedure: 'refere_provision', reason: 'Plus long, utile seulement en cas de contestation sérieuse' },
+    ],
     warnings: ['Forme juridique du débiteur déduite de son nom'],
     ...over,
   });

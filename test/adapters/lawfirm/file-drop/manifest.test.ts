@@ -7,7 +7,20 @@ import type { Field } from '../../../../adapters/lawfirm/file-drop/xml-codec';
 import { DebtorKindSchema, AddressSchema } from '../../../../connector/model/debtor.schema';
 import { DossierSchema, ProcedureKindSchema } from '../../../../connector/model/dossier.schema';
 import { AdapterError } from '../../../../connector/sync/adapter-error';
-import { doc, INVOICE, makeFolders, NOTICE, partnerFor, pdf, PROOF, removeFolders, sampleDossier, sampleRequest, sha256, type Folders } from './fixtures';
+import {
+  doc,
+  INVOICE,
+  makeFolders,
+  NOTICE,
+  partnerFor,
+  pdf,
+  PROOF,
+  removeFolders,
+  sampleDossier,
+  sampleRequest,
+  sha256,
+  type Folders,
+} from './fixtures';
 
 let folders: Folders | undefined;
 afterEach(async () => {
@@ -43,21 +56,33 @@ describe('file drop: the dossier manifest', () => {
     // The invoice was listed before its bytes were fetched (sha256 null): the manifest carries the hash of the file handed over.
     const documents = request.dossier.documents as { name: string; sha256: string | null }[];
     expect(documents[0]?.sha256).toBeNull();
-    expect(read.dossier).toEqual({ ...request.dossier, documents: documents.map((d) => (d.name === INVOICE.name ? { ...d, sha256: INVOICE.sha256 } : d)) });
+    expect(read.dossier).toEqual({
+      ...request.dossier,
+      documents: documents.map((d) => (d.name === INVOICE.name ? { ...d, sha256: INVOICE.sha256 } : d)),
+    });
     expect(read.documents.map((d) => [d.name, d.kind, d.mediaType, d.sha256, d.size])).toEqual(
       [INVOICE, NOTICE].map((d) => [d.name, d.kind, d.mediaType, d.sha256, d.content.length]),
     );
     expect(read.documents.map((d) => d.content)).toEqual([INVOICE.content, NOTICE.content]);
     expect(read.missingDocuments).toEqual([PROOF.name]);
     // An Odoo number's slashes become underscores in the file name; the name itself is kept.
-    expect((await readdir(join(folders.outbound, result.fileId))).sort()).toEqual(['invoice-INV_2025_00012.pdf', 'manifest.xml', 'mise-en-demeure.pdf']);
+    expect((await readdir(join(folders.outbound, result.fileId))).sort()).toEqual([
+      'invoice-INV_2025_00012.pdf',
+      'manifest.xml',
+      'mise-en-demeure.pdf',
+    ]);
   });
 
   test('carries every field of the canonical dossier (add new ones to manifest.ts and the XSD)', () => {
     const unmapped: string[] = [];
     const walk = (schema: z.ZodType, fields: readonly Field[] | undefined, path: string): void => {
-      const def = (schema as unknown as { def: { type: string; innerType?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType> } }).def;
-      if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable') return walk(def.innerType!, fields, path);
+      const def = (
+        schema as unknown as {
+          def: { type: string; innerType?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType> };
+        }
+      ).def;
+      if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable')
+        return walk(def.innerType!, fields, path);
       if (def.type === 'array') return walk(def.element!, fields, path);
       if (def.type !== 'object') return;
       for (const [key, child] of Object.entries(def.shape!)) {
@@ -66,7 +91,12 @@ describe('file drop: the dossier manifest', () => {
           unmapped.push(`${path}.${key}`);
           continue;
         }
-        const nested = 'group' in field ? field.group : 'list' in field && typeof field.list.of !== 'string' ? field.list.of : undefined;
+        const nested =
+          'group' in field
+            ? field.group
+            : 'list' in field && typeof field.list.of !== 'string'
+              ? field.list.of
+              : undefined;
         walk(child, nested, `${path}.${key}`);
       }
     };
@@ -77,17 +107,33 @@ describe('file drop: the dossier manifest', () => {
   test("every enumeration of the canonical dossier is one of the XSD's, value for value", async () => {
     const xsd = await readFile(schemaPath('dossier-manifest'), 'utf8');
     const xsdEnums = [...xsd.matchAll(/<xs:simpleType name="(\w+)">([\s\S]*?)<\/xs:simpleType>/g)]
-      .map((m) => ({ type: m[1]!, values: [...m[2]!.matchAll(/<xs:enumeration value="([^"]+)"\/>/g)].map((v) => v[1]!) }))
+      .map((m) => ({
+        type: m[1]!,
+        values: [...m[2]!.matchAll(/<xs:enumeration value="([^"]+)"\/>/g)].map((v) => v[1]!),
+      }))
       .filter((e) => e.values.length > 0);
     const missing: string[] = [];
     const walk = (schema: z.ZodType, path: string): void => {
-      const def = (schema as unknown as { def: { type: string; innerType?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType>; entries?: Record<string, string> } }).def;
-      if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable') return walk(def.innerType!, path);
+      const def = (
+        schema as unknown as {
+          def: {
+            type: string;
+            innerType?: z.ZodType;
+            element?: z.ZodType;
+            shape?: Record<string, z.ZodType>;
+            entries?: Record<string, string>;
+          };
+        }
+      ).def;
+      if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable')
+        return walk(def.innerType!, path);
       if (def.type === 'array') return walk(def.element!, `${path}[]`);
-      if (def.type === 'object') return Object.entries(def.shape!).forEach(([key, child]) => walk(child, `${path}.${key}`));
+      if (def.type === 'object')
+        return Object.entries(def.shape!).forEach(([key, child]) => walk(child, `${path}.${key}`));
       if (def.type === 'enum') {
         const values = Object.values(def.entries!);
-        if (!xsdEnums.some((e) => JSON.stringify(e.values) === JSON.stringify(values))) missing.push(`${path}: ${values.join(', ')}`);
+        if (!xsdEnums.some((e) => JSON.stringify(e.values) === JSON.stringify(values)))
+          missing.push(`${path}: ${values.join(', ')}`);
       }
     };
     walk(DossierSchema, 'dossier');
@@ -105,7 +151,9 @@ describe('file drop: the dossier manifest', () => {
     expect(error.code).toBe('FILE_DROP_INVALID_OUTPUT');
     expect(error.kind).toBe('system');
     expect(error.message).toContain('dossier/claim/currency');
-    expect(error.message).toContain("Element 'currency': [facet 'pattern'] The value 'eur' is not accepted by the pattern '[A-Z]{3}'");
+    expect(error.message).toContain(
+      "Element 'currency': [facet 'pattern'] The value 'eur' is not accepted by the pattern '[A-Z]{3}'",
+    );
     expect(error.message).toMatch(/line \d+/);
     expect(await readdir(folders.outbound)).toEqual([]);
   });
@@ -122,24 +170,31 @@ describe('file drop: the dossier manifest', () => {
   test('an amount that is not whole minor units is refused by its path', async () => {
     folders = await makeFolders();
     const claim = sampleDossier().claim;
-    const dossier = { ...sampleDossier(), claim: { ...claim, lines: [{ ...claim.lines[0]!, principal: 1500.5 }, claim.lines[1]!] } };
+    const dossier = {
+      ...sampleDossier(),
+      claim: { ...claim, lines: [{ ...claim.lines[0]!, principal: 1500.5 }, claim.lines[1]!] },
+    };
     const error = await rejection(partnerFor(folders).submit(sampleRequest({ dossier })));
     expect(error.message).toContain('dossier.claim.lines[0].principal');
   });
 
-  test.each([['../../etc/passwd'], ['/etc/passwd'], ['scans/../../../outside.pdf'], ['C:\\Windows\\evil.pdf'], ['..'], ['a\u0000.pdf']])(
-    'a document named %j is refused, and nothing is written anywhere',
-    async (name) => {
-      folders = await makeFolders();
-      const before = (await readdir(folders.root)).sort();
-      const evil = doc(name, 'other', pdf('evil'));
-      const error = await rejection(partnerFor(folders).submit(sampleRequest({ documents: [INVOICE, evil] })));
-      expect(error.code).toBe('FILE_DROP_INVALID_OUTPUT');
-      expect(error.message).toContain('must not be a path');
-      expect(await readdir(folders.outbound)).toEqual([]);
-      expect((await readdir(folders.root)).sort()).toEqual(before);
-    },
-  );
+  test.each([
+    ['../../etc/passwd'],
+    ['/etc/passwd'],
+    ['scans/../../../outside.pdf'],
+    ['C:\\Windows\\evil.pdf'],
+    ['..'],
+    ['a\u0000.pdf'],
+  ])('a document named %j is refused, and nothing is written anywhere', async (name) => {
+    folders = await makeFolders();
+    const before = (await readdir(folders.root)).sort();
+    const evil = doc(name, 'other', pdf('evil'));
+    const error = await rejection(partnerFor(folders).submit(sampleRequest({ documents: [INVOICE, evil] })));
+    expect(error.code).toBe('FILE_DROP_INVALID_OUTPUT');
+    expect(error.message).toContain('must not be a path');
+    expect(await readdir(folders.outbound)).toEqual([]);
+    expect((await readdir(folders.root)).sort()).toEqual(before);
+  });
 
   test('a document whose content does not match its sha256 is refused', async () => {
     folders = await makeFolders();
@@ -170,11 +225,16 @@ describe('file drop: the dossier manifest', () => {
     await writeFile(join(folders.outbound, fileId, 'mise-en-demeure.pdf'), pdf('tampered'));
     let read = await readOutboundDossiers(folders.outbound);
     expect(read.dossiers).toEqual([]);
-    expect(read.invalid).toEqual([{ name: fileId, problems: expect.arrayContaining([expect.stringContaining('mise-en-demeure.pdf hashes to')]) }]);
+    expect(read.invalid).toEqual([
+      { name: fileId, problems: expect.arrayContaining([expect.stringContaining('mise-en-demeure.pdf hashes to')]) },
+    ]);
 
     const manifestPath = join(folders.outbound, fileId, MANIFEST_FILE);
     const manifest = await readFile(manifestPath, 'utf8');
-    await writeFile(manifestPath, manifest.replace('<file>mise-en-demeure.pdf</file>', '<file>../../secret.pdf</file>'));
+    await writeFile(
+      manifestPath,
+      manifest.replace('<file>mise-en-demeure.pdf</file>', '<file>../../secret.pdf</file>'),
+    );
     read = await readOutboundDossiers(folders.outbound);
     expect(read.dossiers).toEqual([]);
     expect(read.invalid[0]?.problems.join('\n')).toMatch(/manifest\.xml: line \d+: Element 'file'/);

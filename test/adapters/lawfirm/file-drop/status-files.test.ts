@@ -1,6 +1,12 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ARCHIVE_DIR, buildStatusFileXml, REJECTED_DIR, writeStatusFile, type StatusItem } from '../../../../adapters/lawfirm/file-drop';
+import {
+  ARCHIVE_DIR,
+  buildStatusFileXml,
+  REJECTED_DIR,
+  writeStatusFile,
+  type StatusItem,
+} from '../../../../adapters/lawfirm/file-drop';
 import { AdapterError } from '../../../../connector/sync/adapter-error';
 import { makeFolders, partnerFor, removeFolders, sampleRequest, sha256, type Folders } from './fixtures';
 
@@ -22,7 +28,13 @@ function accepted(fileId: string, id = 'ack-1', occurredAt = '2025-05-03T10:00:0
   return { kind: 'acknowledgement', id, fileId, dossierId: DOSSIER_ID, occurredAt, decision: 'accepted', reasons: [] };
 }
 
-function event(fileId: string, id: string, type: string, occurredAt: string, extra: Partial<StatusItem> = {}): StatusItem {
+function event(
+  fileId: string,
+  id: string,
+  type: string,
+  occurredAt: string,
+  extra: Partial<StatusItem> = {},
+): StatusItem {
   return { kind: 'event', id, fileId, dossierId: DOSSIER_ID, type, occurredAt, ...extra } as StatusItem;
 }
 
@@ -36,20 +48,44 @@ describe('file drop: status files from the firm', () => {
     await writeStatusFile(
       folders.inbound,
       [
-        event(fileId, 'ev-3', 'order_issued', '2025-06-01T09:00:00+02:00', { label: "Ordonnance d'injonction de payer rendue", documents: [{ name: 'ordonnance IP.pdf', sha256: ordonnance }] }),
-        event(fileId, 'ev-4', 'partial_recovery', '2025-06-20T09:00:00Z', { amount: { amount: 50_000, currency: 'EUR' }, note: 'Virement reçu\nréf. 42' }),
+        event(fileId, 'ev-3', 'order_issued', '2025-06-01T09:00:00+02:00', {
+          label: "Ordonnance d'injonction de payer rendue",
+          documents: [{ name: 'ordonnance IP.pdf', sha256: ordonnance }],
+        }),
+        event(fileId, 'ev-4', 'partial_recovery', '2025-06-20T09:00:00Z', {
+          amount: { amount: 50_000, currency: 'EUR' },
+          note: 'Virement reçu\nréf. 42',
+        }),
       ],
       { name: '20250620-0002.xml' },
     );
-    await writeStatusFile(folders.inbound, [accepted(fileId), event(fileId, 'ev-2', 'filed', '2025-05-10T09:00:00Z')], { name: '20250503-0001.xml' });
+    await writeStatusFile(folders.inbound, [accepted(fileId), event(fileId, 'ev-2', 'filed', '2025-05-10T09:00:00Z')], {
+      name: '20250503-0001.xml',
+    });
 
     const partner = partnerFor(folders);
     const page = await partner.events();
     expect(page.events).toEqual([
       { id: 'ack-1', fileId, dossierId: DOSSIER_ID, type: 'accepted', occurredAt: '2025-05-03T10:00:00Z' },
       { id: 'ev-2', fileId, dossierId: DOSSIER_ID, type: 'filed', occurredAt: '2025-05-10T09:00:00Z' },
-      { id: 'ev-3', fileId, dossierId: DOSSIER_ID, type: 'order_issued', occurredAt: '2025-06-01T09:00:00+02:00', label: "Ordonnance d'injonction de payer rendue", documents: [{ name: 'ordonnance IP.pdf', sha256: ordonnance }] },
-      { id: 'ev-4', fileId, dossierId: DOSSIER_ID, type: 'partial_recovery', occurredAt: '2025-06-20T09:00:00Z', amount: { amount: 50_000, currency: 'EUR' }, note: 'Virement reçu\nréf. 42' },
+      {
+        id: 'ev-3',
+        fileId,
+        dossierId: DOSSIER_ID,
+        type: 'order_issued',
+        occurredAt: '2025-06-01T09:00:00+02:00',
+        label: "Ordonnance d'injonction de payer rendue",
+        documents: [{ name: 'ordonnance IP.pdf', sha256: ordonnance }],
+      },
+      {
+        id: 'ev-4',
+        fileId,
+        dossierId: DOSSIER_ID,
+        type: 'partial_recovery',
+        occurredAt: '2025-06-20T09:00:00Z',
+        amount: { amount: 50_000, currency: 'EUR' },
+        note: 'Virement reçu\nréf. 42',
+      },
     ]);
     // Not applied yet as far as the reader knows: nothing archived.
     expect(await ls(folders.inbound)).toEqual(['20250503-0001.xml', '20250620-0002.xml']);
@@ -62,7 +98,9 @@ describe('file drop: status files from the firm', () => {
 
   test('after a crash before the acknowledgement, the same events come again with the same ids; an old cursor is harmless', async () => {
     const { folders, fileId } = await submitted();
-    await writeStatusFile(folders.inbound, [accepted(fileId), event(fileId, 'ev-2', 'filed', '2025-05-10T09:00:00Z')], { name: '0001.xml' });
+    await writeStatusFile(folders.inbound, [accepted(fileId), event(fileId, 'ev-2', 'filed', '2025-05-10T09:00:00Z')], {
+      name: '0001.xml',
+    });
     const first = await partnerFor(folders).events();
     // The process dies here, after applying, before saving the cursor: a new one starts from the old cursor (none).
     const again = await partnerFor(folders).events();
@@ -92,7 +130,9 @@ describe('file drop: status files from the firm', () => {
     const { folders, fileId } = await submitted();
     const xml = buildStatusFileXml([accepted(fileId), event(fileId, 'ev-2', 'filed', '2025-05-10T09:00:00Z')]);
     await writeFile(join(folders.inbound, '0001.xml'), xml.slice(0, Math.floor(xml.length / 2)));
-    await writeStatusFile(folders.inbound, [event(fileId, 'ev-9', 'served', '2025-07-01T09:00:00Z')], { name: '0002.xml' });
+    await writeStatusFile(folders.inbound, [event(fileId, 'ev-9', 'served', '2025-07-01T09:00:00Z')], {
+      name: '0002.xml',
+    });
 
     const page = await partnerFor(folders).events();
     expect(page.events.map((e) => e.id)).toEqual(['ev-9']);
@@ -106,7 +146,11 @@ describe('file drop: status files from the firm', () => {
 
   test('a file that fails the XSD is rejected with the element and the line', async () => {
     const { folders, fileId } = await submitted();
-    const xml = buildStatusFileXml([event(fileId, 'ev-4', 'partial_recovery', '2025-06-20T09:00:00Z', { amount: { amount: 50_000, currency: 'EUR' } })]).replace('<amount>50000</amount>', '<amount>500,00</amount>');
+    const xml = buildStatusFileXml([
+      event(fileId, 'ev-4', 'partial_recovery', '2025-06-20T09:00:00Z', {
+        amount: { amount: 50_000, currency: 'EUR' },
+      }),
+    ]).replace('<amount>50000</amount>', '<amount>500,00</amount>');
     await writeFile(join(folders.inbound, '0001.xml'), xml);
     const amountLine = xml.split('\n').findIndex((l) => l.includes('<amount>')) + 1;
 
@@ -122,7 +166,9 @@ describe('file drop: status files from the firm', () => {
     await writeFile(join(folders.inbound, '0002.xml'), xml.replace(/ xmlns="[^"]*"/, ''));
     expect((await partnerFor(folders).events()).events).toEqual([]);
     const missing = await readFile(join(folders.inbound, REJECTED_DIR, '0001.xml.reason.txt'), 'utf8');
-    expect(missing).toMatch(/Element 'type': This element is not expected\. Expected is \( occurredAt \)|Expected is \( occurredAt \)/);
+    expect(missing).toMatch(
+      /Element 'type': This element is not expected\. Expected is \( occurredAt \)|Expected is \( occurredAt \)/,
+    );
     const noNamespace = await readFile(join(folders.inbound, REJECTED_DIR, '0002.xml.reason.txt'), 'utf8');
     expect(noNamespace).toContain("Element 'statusFile': No matching global declaration");
   });
@@ -131,13 +177,24 @@ describe('file drop: status files from the firm', () => {
     const { folders, fileId } = await submitted();
     const xml = buildStatusFileXml([accepted(fileId)]);
     await writeFile(join(folders.inbound, '0001.xml'), 'Bonjour, voici le statut : accepté.');
-    await writeFile(join(folders.inbound, '0002.xml'), Buffer.from(xml.replace('UTF-8', 'ISO-8859-1').replace('ack-1', 'ack-é'), 'latin1'));
-    await writeFile(join(folders.inbound, '0003.xml'), xml.replace('</statusFile>', `<!-- ${'x'.repeat(2000)} --></statusFile>`));
-    await writeFile(join(folders.inbound, '0004.xml'), xml.replace('<statusFile', '<!DOCTYPE statusFile [<!ENTITY x "y">]>\n<statusFile'));
+    await writeFile(
+      join(folders.inbound, '0002.xml'),
+      Buffer.from(xml.replace('UTF-8', 'ISO-8859-1').replace('ack-1', 'ack-é'), 'latin1'),
+    );
+    await writeFile(
+      join(folders.inbound, '0003.xml'),
+      xml.replace('</statusFile>', `<!-- ${'x'.repeat(2000)} --></statusFile>`),
+    );
+    await writeFile(
+      join(folders.inbound, '0004.xml'),
+      xml.replace('<statusFile', '<!DOCTYPE statusFile [<!ENTITY x "y">]>\n<statusFile'),
+    );
     const partner = partnerFor(folders, { maxStatusFileBytes: 1500 });
     expect((await partner.events()).events).toEqual([]);
     const reason = (name: string) => readFile(join(folders.inbound, REJECTED_DIR, `${name}.reason.txt`), 'utf8');
-    expect(await reason('0001.xml')).toContain('line 1, column 1: not well-formed XML: Non-whitespace before first tag.');
+    expect(await reason('0001.xml')).toContain(
+      'line 1, column 1: not well-formed XML: Non-whitespace before first tag.',
+    );
     expect(await reason('0002.xml')).toContain('it is not UTF-8 text');
     expect(await reason('0003.xml')).toMatch(/it is \d+ bytes, more than the 1500 a status file may have/);
     expect(await reason('0004.xml')).toContain('line 2: a DOCTYPE is not allowed');
@@ -146,13 +203,23 @@ describe('file drop: status files from the firm', () => {
 
   test('an event for a file we never handed over, or with another dossier id, is rejected with its file', async () => {
     const { folders, fileId } = await submitted();
-    await writeStatusFile(folders.inbound, [accepted(fileId), event('dos_9999--0123456789ab', 'ev-x', 'filed', '2025-05-10T09:00:00Z')], { name: '0001.xml' });
-    await writeStatusFile(folders.inbound, [{ ...accepted(fileId, 'ack-2'), dossierId: 'dos_other' } as StatusItem], { name: '0002.xml' });
+    await writeStatusFile(
+      folders.inbound,
+      [accepted(fileId), event('dos_9999--0123456789ab', 'ev-x', 'filed', '2025-05-10T09:00:00Z')],
+      { name: '0001.xml' },
+    );
+    await writeStatusFile(folders.inbound, [{ ...accepted(fileId, 'ack-2'), dossierId: 'dos_other' } as StatusItem], {
+      name: '0002.xml',
+    });
     expect((await partnerFor(folders).events()).events).toEqual([]);
     const unknown = await readFile(join(folders.inbound, REJECTED_DIR, '0001.xml.reason.txt'), 'utf8');
-    expect(unknown).toContain('<event> 2 (id "ev-x") names file "dos_9999--0123456789ab", which is not a dossier we handed over');
+    expect(unknown).toContain(
+      '<event> 2 (id "ev-x") names file "dos_9999--0123456789ab", which is not a dossier we handed over',
+    );
     const mismatch = await readFile(join(folders.inbound, REJECTED_DIR, '0002.xml.reason.txt'), 'utf8');
-    expect(mismatch).toContain(`names file ${fileId} with dossier "dos_other", but that file holds dossier "${DOSSIER_ID}"`);
+    expect(mismatch).toContain(
+      `names file ${fileId} with dossier "dos_other", but that file holds dossier "${DOSSIER_ID}"`,
+    );
   });
 
   test('a name already applied: the same bytes are read again harmlessly, other bytes are rejected', async () => {
@@ -167,7 +234,9 @@ describe('file drop: status files from the firm', () => {
     expect(same.events.map((e) => e.id)).toEqual(['ack-1']);
     await partner.acknowledge(same.next);
 
-    await writeStatusFile(folders.inbound, [event(fileId, 'ev-2', 'filed', '2025-05-10T09:00:00Z')], { name: '0001.xml' });
+    await writeStatusFile(folders.inbound, [event(fileId, 'ev-2', 'filed', '2025-05-10T09:00:00Z')], {
+      name: '0001.xml',
+    });
     expect((await partner.events()).events).toEqual([]);
     const reason = await readFile(join(folders.inbound, REJECTED_DIR, '0001.xml.reason.txt'), 'utf8');
     expect(reason).toContain('a status file named 0001.xml was already applied (archive/0001.xml) with other content');
@@ -181,13 +250,18 @@ describe('file drop: status files from the firm', () => {
     await writeFile(join(folders.inbound, '0001.xml'), 'second');
     await partner.events();
     const suffix = sha256('second').slice(0, 12);
-    expect(await ls(join(folders.inbound, REJECTED_DIR))).toEqual(['0001.xml', '0001.xml.reason.txt', `0001.${suffix}.xml`, `0001.${suffix}.xml.reason.txt`].sort());
+    expect(await ls(join(folders.inbound, REJECTED_DIR))).toEqual(
+      ['0001.xml', '0001.xml.reason.txt', `0001.${suffix}.xml`, `0001.${suffix}.xml.reason.txt`].sort(),
+    );
     expect(await readFile(join(folders.inbound, REJECTED_DIR, `0001.${suffix}.xml`), 'utf8')).toBe('second');
   });
 
   test('a page holds at most maxFilesPerPage files; the next page starts where it stopped', async () => {
     const { folders, fileId } = await submitted();
-    for (const n of [1, 2, 3]) await writeStatusFile(folders.inbound, [event(fileId, `ev-${n}`, 'hearing', `2025-06-0${n}T09:00:00Z`)], { name: `000${n}.xml` });
+    for (const n of [1, 2, 3])
+      await writeStatusFile(folders.inbound, [event(fileId, `ev-${n}`, 'hearing', `2025-06-0${n}T09:00:00Z`)], {
+        name: `000${n}.xml`,
+      });
     const partner = partnerFor(folders, { maxFilesPerPage: 2 });
     const first = await partner.events();
     expect(first.events.map((e) => e.id)).toEqual(['ev-1', 'ev-2']);
@@ -211,13 +285,24 @@ describe('file drop: status files from the firm', () => {
     const partner = partnerFor(folders);
     expect(await partner.status(fileId)).toMatchObject({ fileId, dossierId: DOSSIER_ID, state: 'received' });
 
-    await writeStatusFile(folders.inbound, [accepted(fileId), event(fileId, 'ev-3', 'order_issued', '2025-06-01T09:00:00Z')], { name: '0001.xml' });
+    await writeStatusFile(
+      folders.inbound,
+      [accepted(fileId), event(fileId, 'ev-3', 'order_issued', '2025-06-01T09:00:00Z')],
+      { name: '0001.xml' },
+    );
     // Arrives later but happened earlier: it does not become the current state.
-    await writeStatusFile(folders.inbound, [event(fileId, 'ev-2', 'filed', '2025-05-10T09:00:00Z')], { name: '0002.xml' });
+    await writeStatusFile(folders.inbound, [event(fileId, 'ev-2', 'filed', '2025-05-10T09:00:00Z')], {
+      name: '0002.xml',
+    });
     const page = await partner.events();
     expect((await partner.status(fileId)).state).toBe('received');
     await partner.acknowledge(page.next);
-    expect(await partner.status(fileId)).toEqual({ fileId, dossierId: DOSSIER_ID, state: 'order_issued', updatedAt: '2025-06-01T09:00:00Z' });
+    expect(await partner.status(fileId)).toEqual({
+      fileId,
+      dossierId: DOSSIER_ID,
+      state: 'order_issued',
+      updatedAt: '2025-06-01T09:00:00Z',
+    });
 
     const unknown = await partner.status('dos_9999--0123456789ab').catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(AdapterError);
@@ -229,16 +314,21 @@ describe('file drop: status files from the firm', () => {
     const partner = partnerFor(folders);
     const bad = async (cursor: string) => (await partner.events(cursor).catch((e: unknown) => e)) as AdapterError;
     expect((await bad('page-2')).code).toBe('FILE_DROP_BAD_CURSOR');
-    const traversal = 'fd1:' + Buffer.from(JSON.stringify([['../outbound/x.xml', 'a'.repeat(64)]])).toString('base64url');
+    const traversal =
+      'fd1:' + Buffer.from(JSON.stringify([['../outbound/x.xml', 'a'.repeat(64)]])).toString('base64url');
     expect((await bad(traversal)).code).toBe('FILE_DROP_BAD_CURSOR');
   });
 
   test('writeStatusFile refuses what the XSD refuses, and never replaces a file', async () => {
     const { folders, fileId } = await submitted();
-    const wrong = await writeStatusFile(folders.inbound, [event(fileId, 'ev-1', 'filed', '2025-05-10 09:00')], { name: '0001.xml' }).catch((e: unknown) => e);
+    const wrong = await writeStatusFile(folders.inbound, [event(fileId, 'ev-1', 'filed', '2025-05-10 09:00')], {
+      name: '0001.xml',
+    }).catch((e: unknown) => e);
     expect((wrong as AdapterError).message).toContain("Element 'occurredAt'");
     await writeStatusFile(folders.inbound, [accepted(fileId)], { name: '0001.xml' });
-    const twice = await writeStatusFile(folders.inbound, [accepted(fileId, 'ack-2')], { name: '0001.xml' }).catch((e: unknown) => e);
+    const twice = await writeStatusFile(folders.inbound, [accepted(fileId, 'ack-2')], { name: '0001.xml' }).catch(
+      (e: unknown) => e,
+    );
     expect((twice as AdapterError).message).toContain('already has a file of that name');
     expect(await ls(folders.inbound)).toEqual(['0001.xml']);
   });

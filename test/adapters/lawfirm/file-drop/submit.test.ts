@@ -1,8 +1,25 @@
 import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readOutboundDossiers, readOutboundInstructions, writeStatusFile } from '../../../../adapters/lawfirm/file-drop';
+import {
+  readOutboundDossiers,
+  readOutboundInstructions,
+  writeStatusFile,
+} from '../../../../adapters/lawfirm/file-drop';
 import { AdapterError } from '../../../../connector/sync/adapter-error';
-import { doc, gate, INVOICE, makeFolders, NOTICE, partnerFor, pdf, PROOF, removeFolders, sampleDossier, sampleRequest, type Folders } from './fixtures';
+import {
+  doc,
+  gate,
+  INVOICE,
+  makeFolders,
+  NOTICE,
+  partnerFor,
+  pdf,
+  PROOF,
+  removeFolders,
+  sampleDossier,
+  sampleRequest,
+  type Folders,
+} from './fixtures';
 
 let folders: Folders | undefined;
 afterEach(async () => {
@@ -59,7 +76,12 @@ describe('file drop: handing a dossier over', () => {
 
     hold.open();
     const result = await submitting;
-    expect(result).toEqual({ fileId: 'dos_2025_0001--' + result.fileId.slice(-12), status: 'received', reasons: [], replayed: false });
+    expect(result).toEqual({
+      fileId: 'dos_2025_0001--' + result.fileId.slice(-12),
+      status: 'received',
+      reasons: [],
+      replayed: false,
+    });
     expect(await readdir(folders.outbound)).toEqual([result.fileId]);
     const { dossiers } = await readOutboundDossiers(folders.outbound);
     expect(dossiers.map((d) => d.documents.length)).toEqual([2]);
@@ -78,7 +100,10 @@ describe('file drop: handing a dossier over', () => {
       },
     });
     void crashing.submit(sampleRequest());
-    expect((await calls.reached).map((p) => p.split('/').pop())).toEqual(['invoice-INV_2025_00012.pdf', 'mise-en-demeure.pdf']);
+    expect((await calls.reached).map((p) => p.split('/').pop())).toEqual([
+      'invoice-INV_2025_00012.pdf',
+      'mise-en-demeure.pdf',
+    ]);
     expect(await readOutboundDossiers(folders.outbound)).toEqual({ dossiers: [], invalid: [] });
 
     const restarted = partnerFor(folders);
@@ -99,7 +124,10 @@ describe('file drop: handing a dossier over', () => {
     const fresh = join(folders.outbound, '.tmp-fedcba9876543210');
     await mkdir(stale);
     await mkdir(fresh);
-    await writeFile(join(stale, 'manifest.xml'), '<?xml version="1.0"?><dossier xmlns="urn:recouvra:file-drop:dossier:1"><id>dos');
+    await writeFile(
+      join(stale, 'manifest.xml'),
+      '<?xml version="1.0"?><dossier xmlns="urn:recouvra:file-drop:dossier:1"><id>dos',
+    );
     const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
     await utimes(stale, twoHoursAgo, twoHoursAgo);
     expect(await readOutboundDossiers(folders.outbound)).toEqual({ dossiers: [], invalid: [] });
@@ -123,8 +151,14 @@ describe('file drop: handing a dossier over', () => {
     // and the rename alone decides who wins.
     const hold = gate();
     const calls = hookCalls(2);
-    const hooks = { afterTemporaryWrite: async (path: string) => (path.endsWith('manifest.xml') ? (calls.record(path), hold.wait) : undefined) };
-    const racing = Promise.all([partnerFor(folders, { hooks }).submit(sampleRequest()), partnerFor(folders, { hooks }).submit(sampleRequest())]);
+    const hooks = {
+      afterTemporaryWrite: async (path: string) =>
+        path.endsWith('manifest.xml') ? (calls.record(path), hold.wait) : undefined,
+    };
+    const racing = Promise.all([
+      partnerFor(folders, { hooks }).submit(sampleRequest()),
+      partnerFor(folders, { hooks }).submit(sampleRequest()),
+    ]);
     const temporaries = await calls.reached;
     expect(new Set(temporaries.map((p) => p.split('/').slice(-2, -1)[0])).size).toBe(2);
     hold.open();
@@ -153,7 +187,15 @@ describe('file drop: handing a dossier over', () => {
     expect(error.message).toContain(`already handed over as ${first.fileId}`);
 
     await writeStatusFile(folders.inbound, [
-      { kind: 'acknowledgement', id: 'ack-1', fileId: first.fileId, dossierId: 'dos_2025_0001', occurredAt: '2025-05-03T10:00:00Z', decision: 'rejected', reasons: ['Pièces illisibles'] },
+      {
+        kind: 'acknowledgement',
+        id: 'ack-1',
+        fileId: first.fileId,
+        dossierId: 'dos_2025_0001',
+        occurredAt: '2025-05-03T10:00:00Z',
+        decision: 'rejected',
+        reasons: ['Pièces illisibles'],
+      },
     ]);
     const page = await partner.events();
     await partner.acknowledge(page.next);
@@ -161,7 +203,12 @@ describe('file drop: handing a dossier over', () => {
     expect(second.replayed).toBe(false);
     expect(second.fileId).not.toBe(first.fileId);
     // A replay of the first submission reports what the firm said.
-    expect(await partner.submit(sampleRequest())).toEqual({ fileId: first.fileId, status: 'rejected', reasons: ['Pièces illisibles'], replayed: true });
+    expect(await partner.submit(sampleRequest())).toEqual({
+      fileId: first.fileId,
+      status: 'rejected',
+      reasons: ['Pièces illisibles'],
+      replayed: true,
+    });
   });
 
   test('a missing outbound folder is a configuration error, and it is not created', async () => {
@@ -180,11 +227,19 @@ describe('file drop: instructions about a file', () => {
     const partner = partnerFor(folders);
     const { fileId } = await partner.submit(sampleRequest());
     await partner.addDocuments(fileId, [PROOF], 'docs/1');
-    await partner.reportPayment(fileId, { id: 'pay-77', amount: 50_000, currency: 'EUR', receivedOn: '2025-05-06', settlesInFull: false }, 'payment/pay-77');
+    await partner.reportPayment(
+      fileId,
+      { id: 'pay-77', amount: 50_000, currency: 'EUR', receivedOn: '2025-05-06', settlesInFull: false },
+      'payment/pay-77',
+    );
     await partner.withdraw(fileId, 'Le débiteur a tout réglé', 'withdraw/1');
     // Replays: nothing new.
     await partner.addDocuments(fileId, [PROOF], 'docs/1');
-    await partner.reportPayment(fileId, { id: 'pay-77', amount: 50_000, currency: 'EUR', receivedOn: '2025-05-06', settlesInFull: false }, 'payment/pay-77');
+    await partner.reportPayment(
+      fileId,
+      { id: 'pay-77', amount: 50_000, currency: 'EUR', receivedOn: '2025-05-06', settlesInFull: false },
+      'payment/pay-77',
+    );
     await partner.withdraw(fileId, 'Le débiteur a tout réglé', 'withdraw/1');
     expect((await readdir(folders.outbound)).filter((n) => !n.startsWith('.'))).toHaveLength(4);
 
@@ -192,8 +247,14 @@ describe('file drop: instructions about a file', () => {
     expect(invalid).toEqual([]);
     const byKind = Object.fromEntries(instructions.map((i) => [i.kind, i]));
     expect(byKind['add-documents']).toMatchObject({ fileId, dossierId: 'dos_2025_0001', idempotencyKey: 'docs/1' });
-    expect(byKind['add-documents']?.kind === 'add-documents' && byKind['add-documents'].documents.map((d) => [d.name, d.sha256, d.content])).toEqual([[PROOF.name, PROOF.sha256, PROOF.content]]);
-    expect(byKind['payment']).toMatchObject({ fileId, payment: { id: 'pay-77', amount: 50_000, currency: 'EUR', receivedOn: '2025-05-06', settlesInFull: false } });
+    expect(
+      byKind['add-documents']?.kind === 'add-documents' &&
+        byKind['add-documents'].documents.map((d) => [d.name, d.sha256, d.content]),
+    ).toEqual([[PROOF.name, PROOF.sha256, PROOF.content]]);
+    expect(byKind['payment']).toMatchObject({
+      fileId,
+      payment: { id: 'pay-77', amount: 50_000, currency: 'EUR', receivedOn: '2025-05-06', settlesInFull: false },
+    });
     expect(byKind['withdrawal']).toMatchObject({ fileId, reason: 'Le débiteur a tout réglé' });
     // Dossier folders and instruction folders are told apart by name.
     expect((await readOutboundDossiers(folders.outbound)).dossiers.map((d) => d.fileId)).toEqual([fileId]);
@@ -204,7 +265,9 @@ describe('file drop: instructions about a file', () => {
     const { fileId } = await partnerFor(folders).submit(sampleRequest());
     const hold = gate();
     const calls = hookCalls(1);
-    const partner = partnerFor(folders, { hooks: { afterTemporaryWrite: async (path) => (calls.record(path), hold.wait) } });
+    const partner = partnerFor(folders, {
+      hooks: { afterTemporaryWrite: async (path) => (calls.record(path), hold.wait) },
+    });
     const adding = partner.addDocuments(fileId, [PROOF], 'docs/1');
     await calls.reached;
     expect((await readOutboundInstructions(folders.outbound)).instructions).toEqual([]);
@@ -217,8 +280,18 @@ describe('file drop: instructions about a file', () => {
     folders = await makeFolders();
     const partner = partnerFor(folders);
     const { fileId } = await partner.submit(sampleRequest());
-    await partner.reportPayment(fileId, { id: 'pay-77', amount: 50_000, currency: 'EUR', receivedOn: '2025-05-06', settlesInFull: false }, 'payment/pay-77');
-    const error = await rejection(partner.reportPayment(fileId, { id: 'pay-77', amount: 60_000, currency: 'EUR', receivedOn: '2025-05-06', settlesInFull: false }, 'payment/pay-77'));
+    await partner.reportPayment(
+      fileId,
+      { id: 'pay-77', amount: 50_000, currency: 'EUR', receivedOn: '2025-05-06', settlesInFull: false },
+      'payment/pay-77',
+    );
+    const error = await rejection(
+      partner.reportPayment(
+        fileId,
+        { id: 'pay-77', amount: 60_000, currency: 'EUR', receivedOn: '2025-05-06', settlesInFull: false },
+        'payment/pay-77',
+      ),
+    );
     expect(error.code).toBe('FILE_DROP_CONFLICT');
 
     const forgedProof = doc(PROOF.name, 'proof_of_delivery', pdf('another receipt'));
@@ -240,7 +313,13 @@ describe('file drop: instructions about a file', () => {
     folders = await makeFolders();
     const partner = partnerFor(folders);
     const { fileId } = await partner.submit(sampleRequest());
-    const error = await rejection(partner.reportPayment(fileId, { id: 'pay-1', amount: 12.5, currency: 'EUR', receivedOn: '2025-05-06', settlesInFull: true }, 'p/1'));
+    const error = await rejection(
+      partner.reportPayment(
+        fileId,
+        { id: 'pay-1', amount: 12.5, currency: 'EUR', receivedOn: '2025-05-06', settlesInFull: true },
+        'p/1',
+      ),
+    );
     expect(error.code).toBe('FILE_DROP_INVALID_OUTPUT');
     expect(error.message).toContain('directPayment.amount');
     expect(await readdir(folders.outbound)).toEqual([fileId]);
