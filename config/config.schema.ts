@@ -4,8 +4,8 @@ import { LANE_NAMES, MAX_LANE_CONCURRENCY, type LaneName } from '../connector/ou
 import { PostalConfigSchema } from '../adapters/postal/config.schema';
 import { SmsConfigSchema } from '../adapters/sms/config.schema';
 import { EmailChannelConfigSchema } from '../connector/channels/email/email-config.schema';
-import { validCron } from '../connector/daemon/scheduler';
-import { ApiConfigSchema } from '../connector/http/api-config.schema';
+import { validCron } from '../connector/app/daemon/scheduler';
+import { ApiConfigSchema } from '../connector/app/http/api-config.schema';
 import { LawFirmConfigSchema } from '../connector/lawfirm/lawfirm-config.schema';
 import { QueueConfigSchema } from '../connector/jobs/queue-config.schema';
 import { AddressSchema } from '../connector/model/debtor.schema';
@@ -274,7 +274,7 @@ export const ConfigSchema = z.strictObject({
     })
     .default({}),
   /**
-   * The JSON API and Prometheus metrics (connector/http/api-config.schema.ts). Optional as a
+   * The JSON API and Prometheus metrics (connector/app/http/api-config.schema.ts). Optional as a
    * whole: absent, no API is served; present, it is enabled unless `enabled: false`, and then
    * needs `token` (a secret: `${RECOUVRA_API_TOKEN}`).
    */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LawFirmHttpConfigSchema } from '../../adapters/lawfirm/config.schema';
-import { validCron } from '../daemon/scheduler';
+import { validCron } from '../app/daemon/scheduler';
 
 /**
  * `lawfirm:` — the partner the connector hands escalated files to (issue 5). Optional: without

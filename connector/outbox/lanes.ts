@@ -5,7 +5,7 @@ import { AdapterError } from '../sync/adapter-error';
  * Where each kind of outbox row goes, so that one destination down delays only itself: the
  * dispatcher runs one lane per destination, all at once, each with a few workers of its own.
  * The ledger kinds go to the ERP connection their case's items come from (a phone task is an
- * activity in the ledger: connector/daemon/performers.ts), one lane per connection.
+ * activity in the ledger: connector/app/daemon/performers.ts), one lane per connection.
  */
 
 export type LaneName = 'erp' | 'email' | 'sms' | 'postal' | 'lawfirm';

@@ -104,7 +104,7 @@ async function daemonAtRest(
   const started = performance.now();
   const daemon = spawn(
     process.execPath,
-    [join(__dirname, '..', '..', 'connector', 'cli', 'main.js'), 'run', '--config', configPath],
+    [join(__dirname, '..', '..', 'connector', 'app', 'cli', 'main.js'), 'run', '--config', configPath],
     { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const lines: string[] = [];

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { stringify } from 'yaml';
 import { webhookHeaders } from '../../adapters/lawfirm/webhook-signature';
-import { startDaemon, type RunningDaemon } from '../../connector/cli/run-command';
+import { startDaemon, type RunningDaemon } from '../../connector/app/cli/run-command';
 import { procedureKey } from '../../connector/lawfirm/procedure-events';
 import type { SimulatorReply } from './odoo-simulator-process';
 

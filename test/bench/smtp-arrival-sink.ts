@@ -6,7 +6,7 @@ import { SMTPServer } from 'smtp-server';
  * daemon benchmark: it keeps nothing but the instant each message's DATA ended, by Message-ID,
  * and how many SMTP connections were opened. argv[2] chooses the server:
  *
- * - `smtp-server` (default): the settings of connector/daemon/smtp-sink.ts (smtp-server, plain
+ * - `smtp-server` (default): the settings of adapters/email/simulator/smtp-sink.ts (smtp-server, plain
  *   SMTP, no STARTTLS, no AUTH), without writing .eml files. smtp-server waits 100 ms after
  *   accepting a connection before its greeting, to catch clients that talk too soon
  *   (SMTPConnection.init, smtp-server 3.x; not configurable), as relays with a greet pause do.

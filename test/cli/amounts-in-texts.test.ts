@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCaseJournal } from '../../connector/cli/case-actions-command';
-import { runEvaluate } from '../../connector/cli/evaluate-command';
+import { runCaseJournal } from '../../connector/app/cli/case-actions-command';
+import { runEvaluate } from '../../connector/app/cli/evaluate-command';
 import { formatMoney } from '../../connector/model/money.schema';
 import { openSqliteStore } from '../../connector/store/sqlite';
 

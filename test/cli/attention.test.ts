@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { runActionRetry, runAttention } from '../../connector/cli/case-actions-command';
+import { runActionRetry, runAttention } from '../../connector/app/cli/case-actions-command';
 import { ActionSchema } from '../../connector/model/action.schema';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';

@@ -13,13 +13,13 @@ import {
   runPromise,
   runReject,
   runResume,
-} from '../../connector/cli/case-actions-command';
-import type { CommandResult } from '../../connector/cli/command-result';
-import { buildProgram } from '../../connector/cli/main';
-import { typedAmount, toMinorUnits } from '../../connector/cli/operation-arguments';
-import { runFailedJobs, runQuarantine } from '../../connector/cli/ops-command';
-import { cliUser } from '../../connector/cli/store-command';
-import { buildApi } from '../../connector/http/api';
+} from '../../connector/app/cli/case-actions-command';
+import type { CommandResult } from '../../connector/app/cli/command-result';
+import { buildProgram } from '../../connector/app/cli/main';
+import { typedAmount, toMinorUnits } from '../../connector/app/cli/operation-arguments';
+import { runFailedJobs, runQuarantine } from '../../connector/app/cli/ops-command';
+import { cliUser } from '../../connector/app/cli/store-command';
+import { buildApi } from '../../connector/app/http/api';
 import { JOB_NAMES } from '../../connector/jobs/job-queue';
 import { openJobQueue } from '../../connector/jobs/open-queue';
 import { formatMoney } from '../../connector/model/money.schema';

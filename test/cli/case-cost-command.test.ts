@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { runCaseCost } from '../../connector/cli/case-actions-command';
-import { buildProgram } from '../../connector/cli/main';
-import type { CommandResult } from '../../connector/cli/command-result';
+import { runCaseCost } from '../../connector/app/cli/case-actions-command';
+import { buildProgram } from '../../connector/app/cli/main';
+import type { CommandResult } from '../../connector/app/cli/command-result';
 import { formatMoney } from '../../connector/model/money.schema';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';

@@ -7,9 +7,9 @@ import {
   runItemMark,
   runPause,
   runPromise,
-} from '../../connector/cli/case-actions-command';
-import type { CommandResult } from '../../connector/cli/command-result';
-import { buildProgram } from '../../connector/cli/main';
+} from '../../connector/app/cli/case-actions-command';
+import type { CommandResult } from '../../connector/app/cli/command-result';
+import { buildProgram } from '../../connector/app/cli/main';
 import { formatMoney } from '../../connector/model/money.schema';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';

@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCasesList, type CaseListing } from '../../connector/cli/cases-command';
-import { buildProgram } from '../../connector/cli/main';
-import { runSync } from '../../connector/cli/sync-command';
+import { runCasesList, type CaseListing } from '../../connector/app/cli/cases-command';
+import { buildProgram } from '../../connector/app/cli/main';
+import { runSync } from '../../connector/app/cli/sync-command';
 import { formatMoney } from '../../connector/model/money.schema';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';

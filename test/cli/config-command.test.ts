@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runConfigCheck, runPolicyCheck } from '../../connector/cli/config-command';
+import { runConfigCheck, runPolicyCheck } from '../../connector/app/cli/config-command';
 
 function file(name: string, text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'recouvra-cfg-'));

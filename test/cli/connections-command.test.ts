@@ -1,4 +1,4 @@
-import { runConnectionsCheck } from '../../connector/cli/connections-command';
+import { runConnectionsCheck } from '../../connector/app/cli/connections-command';
 import { BILLING_UID } from '../../adapters/odoo/simulator/model';
 import { startOdoo, writeConfig, ODOO_KEY, type OdooFixture } from './odoo-fixture';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runEvaluate } from '../../connector/cli/evaluate-command';
+import { runEvaluate } from '../../connector/app/cli/evaluate-command';
 import { openSqliteStore } from '../../connector/store/sqlite';
 
 interface JsonCase {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { parse } from 'yaml';
 import { OdooConnectionSchema } from '../../adapters/odoo/config.schema';
-import { runConfigCheck } from '../../connector/cli/config-command';
+import { runConfigCheck } from '../../connector/app/cli/config-command';
 
 /** The commented-out connection of config/example.yaml, uncommented (nested comments stay comments). */
 function exampleWithOdoo(): string {

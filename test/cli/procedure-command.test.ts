@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runProcedure } from '../../connector/cli/procedure-command';
+import { runProcedure } from '../../connector/app/cli/procedure-command';
 import { loadProcedureData } from '../../connector/dossier/procedure-data';
 import { recommendProcedure } from '../../connector/dossier/recommend-procedure';
 

@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Migration, MigrationProvider } from 'kysely';
-import { buildProgram } from '../../connector/cli/main';
-import { runQuarantine } from '../../connector/cli/ops-command';
-import { runStoreBackup, runStoreMigrate, runStoreRestore } from '../../connector/cli/store-command';
+import { buildProgram } from '../../connector/app/cli/main';
+import { runQuarantine } from '../../connector/app/cli/ops-command';
+import { runStoreBackup, runStoreMigrate, runStoreRestore } from '../../connector/app/cli/store-command';
 import { DebtorSchema } from '../../connector/model/debtor.schema';
 import type { KyselyStore } from '../../connector/store/kysely-store';
 import { appliedMigrations, knownMigrations, migrateStore, schemaVersion } from '../../connector/store/migrate';
@@ -213,7 +213,7 @@ describe('recouvra store migrate', () => {
   it('the daemon refuses to start on it too, and exits non-zero (built CLI)', async () => {
     const w = world();
     await makeStore(w.path, 99, ['Acme'], FROM_THE_FUTURE);
-    const cli = join(REPO, 'dist', 'connector', 'cli', 'main.js');
+    const cli = join(REPO, 'dist', 'connector', 'app', 'cli', 'main.js');
     const child = spawn(process.execPath, [cli, 'run', '--config', w.config], {
       cwd: w.dir,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,7 +8,7 @@ import { OdooSimulator } from '../../adapters/odoo/simulator/server';
 import { PostalSimulator } from '../../adapters/postal/simulator/server';
 import { SmsSimulator } from '../../adapters/sms/simulator/server';
 import { XmlRpcOdooRpc } from '../../adapters/odoo/transport/xmlrpc-rpc';
-import { startSmtpSink } from '../../connector/daemon/smtp-sink';
+import { startSmtpSink } from '../../adapters/email/simulator/smtp-sink';
 import type { CaseJournalEntry } from '../../connector/model/journal.schema';
 import { openPostgresStore } from '../../connector/store/postgres';
 import { openSqliteStore } from '../../connector/store/sqlite';
@@ -57,7 +57,7 @@ export interface CrashReport {
 }
 
 /** The built CLI, whether this file runs from the sources (jest) or from dist/ (npm run test:crash). */
-const CLI = join(packageRoot(), 'dist/connector/cli/main.js');
+const CLI = join(packageRoot(), 'dist/connector/app/cli/main.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runCrashScenario(options: CrashOptions): Promise<CrashReport> {

@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../connector/daemon/demo';
+import { freePort } from '../../connector/app/demo/demo';
 
 /**
  * A Redis and a PostgreSQL of the crash campaign's own, on free loopback ports, that it may stop

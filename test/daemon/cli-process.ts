@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 
 /** `recouvra run` as a process of its own, built (dist/), as an integrator runs it. */
 
-const CLI = resolve(__dirname, '..', '..', 'dist', 'connector', 'cli', 'main.js');
+const CLI = resolve(__dirname, '..', '..', 'dist', 'connector', 'app', 'cli', 'main.js');
 
 export interface CliProcess {
   child: ChildProcess;

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import { adapterRegistry } from '../../adapters/registry';
-import { runCasesList } from '../../connector/cli/cases-command';
-import { startDaemon, type RunningDaemon } from '../../connector/cli/run-command';
+import { runCasesList } from '../../connector/app/cli/cases-command';
+import { startDaemon, type RunningDaemon } from '../../connector/app/cli/run-command';
 import { loadConfig } from '../../connector/config/load-config';
 import { smsNumberOf } from '../../connector/policy/reachability';
 

@@ -1,4 +1,4 @@
-import { startDemoController } from '../../connector/daemon/demo-controller';
+import { startDemoController } from '../../connector/app/demo/demo-controller';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';
 import { CASE_ID, caseAwaitingFormalNotice, handClock, TIME_ZONE } from '../cases/case-fixtures';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { XmlRpcOdooRpc } from '../../adapters/odoo/transport/xmlrpc-rpc';
-import { startDaemon, type RunningDaemon } from '../../connector/cli/run-command';
+import { startDaemon, type RunningDaemon } from '../../connector/app/cli/run-command';
 import { procedureKey } from '../../connector/lawfirm/procedure-events';
 import { claimedReceivables, type DossierClaimLines } from '../../connector/dossier/claimed-items';
 import { writeBackMarker } from '../../mappings/odoo/write-back';

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { startDaemon } from '../../connector/cli/run-command';
-import { DEMO_MARKER, DemoFolderRefused, prepareDemoFolder } from '../../connector/daemon/demo-folder';
+import { startDaemon } from '../../connector/app/cli/run-command';
+import { DEMO_MARKER, DemoFolderRefused, prepareDemoFolder } from '../../connector/app/demo/demo-folder';
 
 /**
  * `recouvra run --data-dir DIR` clears only a folder the demo made: a user's folder is refused

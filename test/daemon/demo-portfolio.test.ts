@@ -1,4 +1,4 @@
-import { createDemoOdooDatabase, DEMO_START } from '../../connector/daemon/demo';
+import { createDemoOdooDatabase, DEMO_START } from '../../connector/app/demo/demo';
 import { createOdooDatabase, type OdooDatabase } from '../../adapters/odoo/simulator/model';
 import { scaledClock } from '../../connector/time/clock';
 

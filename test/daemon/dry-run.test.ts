@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { startDaemon, type RunningDaemon } from '../../connector/cli/run-command';
-import { formatDryRunReport, type DryRunReport } from '../../connector/daemon/dry-run';
-import { buildPerformers } from '../../connector/daemon/performers';
+import { startDaemon, type RunningDaemon } from '../../connector/app/cli/run-command';
+import { formatDryRunReport, type DryRunReport } from '../../connector/app/daemon/dry-run';
+import { buildPerformers } from '../../connector/app/daemon/performers';
 import type { CaseJournalEntry } from '../../connector/model/journal.schema';
 import { dispatchActions } from '../../connector/outbox/dispatch';
 import { packageRoot } from '../../connector/paths';
@@ -165,7 +165,7 @@ describe('recouvra run --dry-run (demo)', () => {
 });
 
 describe('recouvra run --dry-run --once (the built CLI)', () => {
-  const cli = join(packageRoot(), 'dist/connector/cli/main.js');
+  const cli = join(packageRoot(), 'dist/connector/app/cli/main.js');
   const run = (args: string[]) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
       const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, NODE_ENV: 'production' } });

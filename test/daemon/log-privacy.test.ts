@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import winston from 'winston';
 import { XmlRpcOdooRpc } from '../../adapters/odoo/transport/xmlrpc-rpc';
 import { frenchNumberToE164, isE164 } from '../../adapters/sms';
-import { startDaemon, type RunningDaemon } from '../../connector/cli/run-command';
+import { startDaemon, type RunningDaemon } from '../../connector/app/cli/run-command';
 import { REDACTED } from '../../connector/log/logger';
 
 /**

@@ -1,8 +1,8 @@
 import { ConfigSchema } from '../../config/config.schema';
 import { parseConfig } from '../../connector/config/load-config';
 import { ProblemsError } from '../../connector/config/problems';
-import { apiSettings } from '../../connector/http/api-config.schema';
-import { loadRuntime } from '../../connector/runtime';
+import { apiSettings } from '../../connector/app/http/api-config.schema';
+import { loadRuntime } from '../../connector/app/runtime';
 
 /** The `api:` key of the configuration. */
 

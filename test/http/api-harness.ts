@@ -1,6 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildApi, type ApiDeps } from '../../connector/http/api';
-import { createMetrics, type Metrics } from '../../connector/http/metrics';
+import { buildApi, type ApiDeps } from '../../connector/app/http/api';
+import { createMetrics, type Metrics } from '../../connector/app/http/metrics';
 import type { JobQueue } from '../../connector/jobs/job-queue';
 import { openJobQueue } from '../../connector/jobs/open-queue';
 import { openSqliteStore } from '../../connector/store/sqlite';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ActionSchema } from '../../connector/model/action.schema';
-import type { JobEnqueuer } from '../../connector/http/api';
+import type { JobEnqueuer } from '../../connector/app/http/api';
 import {
   caseAwaitingFormalNotice,
   CASE_ID,

@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { buildApi } from '../../connector/http/api';
+import { buildApi } from '../../connector/app/http/api';
 import { BullMqJobQueue } from '../../connector/jobs/bullmq-queue';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';

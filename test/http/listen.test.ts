@@ -1,7 +1,7 @@
 import axios from 'axios';
 import type { FastifyInstance } from 'fastify';
-import { startApi } from '../../connector/http/api';
-import { createMetrics } from '../../connector/http/metrics';
+import { startApi } from '../../connector/app/http/api';
+import { createMetrics } from '../../connector/app/http/metrics';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';
 import { caseAwaitingFormalNotice, CASE_ID, handClock, TIME_ZONE } from '../cases/case-fixtures';

@@ -1,5 +1,5 @@
 import { register } from 'prom-client';
-import { createMetrics } from '../../connector/http/metrics';
+import { createMetrics } from '../../connector/app/http/metrics';
 import type { SyncSummary } from '../../connector/sync/sync-connection';
 import { handClock } from '../cases/case-fixtures';
 import { CONNECTION, openHarness, type Harness } from './api-harness';

@@ -1,7 +1,7 @@
 import { webhookHeaders } from '../../adapters/lawfirm/webhook-signature';
 import type { LawFirmPartner } from '../../adapters/lawfirm/partner';
 import { loadProcedureData } from '../../connector/dossier/procedure-data';
-import { MAX_WEBHOOK_EVENTS } from '../../connector/http/webhook-routes';
+import { MAX_WEBHOOK_EVENTS } from '../../connector/app/http/webhook-routes';
 import { LawFirmLink } from '../../connector/lawfirm/link';
 import { CASE_ID, R1, seed } from '../cases/case-fixtures';
 import { openHarness, type Harness } from './api-harness';

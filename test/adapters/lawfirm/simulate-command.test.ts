@@ -11,7 +11,7 @@ import {
   simulateCommand,
   startFileDropSimulation,
   startLawFirmSimulation,
-} from '../../../connector/cli/simulate-command';
+} from '../../../connector/app/cli/simulate-command';
 import { fixedClock } from '../../../connector/time/clock';
 import { sampleRequest } from './file-drop/fixtures';
 import { submission } from './fixtures';

@@ -12,7 +12,7 @@ import { XmlRpcOdooRpc } from '../../../adapters/odoo/transport/xmlrpc-rpc';
 import { dispatchActions } from '../../../connector/outbox/dispatch';
 import { performLedgerActions } from '../../../connector/outbox/ledger-actions';
 import { decide, policyFor } from '../../../connector/policy/decide';
-import { loadRuntime } from '../../../connector/runtime';
+import { loadRuntime } from '../../../connector/app/runtime';
 import { openSqliteStore } from '../../../connector/store/sqlite';
 import type { Store } from '../../../connector/store/store';
 import type { ErpAdapter } from '../../../connector/sync/adapter';

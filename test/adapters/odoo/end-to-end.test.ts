@@ -7,7 +7,7 @@ import { writeBackMarker } from '../../../mappings/odoo/write-back';
 import { performLedgerActions } from '../../../connector/outbox/ledger-actions';
 import { dispatchActions } from '../../../connector/outbox/dispatch';
 import { decide, policyFor } from '../../../connector/policy/decide';
-import { loadRuntime } from '../../../connector/runtime';
+import { loadRuntime } from '../../../connector/app/runtime';
 import { openSqliteStore } from '../../../connector/store/sqlite';
 import type { Store } from '../../../connector/store/store';
 import type { ErpAdapter } from '../../../connector/sync/adapter';

@@ -1,9 +1,9 @@
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runConfigCheck } from '../../../connector/cli/config-command';
+import { runConfigCheck } from '../../../connector/app/cli/config-command';
 import { formatProblem, ProblemsError } from '../../../connector/config/problems';
-import { loadRuntime, type RuntimeChecks } from '../../../connector/runtime';
+import { loadRuntime, type RuntimeChecks } from '../../../connector/app/runtime';
 
 /** A folder of its own for each test: the configuration and whatever folders it names. */
 function workspace(): string {

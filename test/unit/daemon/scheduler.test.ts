@@ -3,7 +3,7 @@ import {
   startSimulatedScheduler,
   validCron,
   type ScheduleEntry,
-} from '../../../connector/daemon/scheduler';
+} from '../../../connector/app/daemon/scheduler';
 import { memoryLogger } from '../../helpers/logger';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

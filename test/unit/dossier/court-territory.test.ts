@@ -1,7 +1,7 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runConfigCheck } from '../../../connector/cli/config-command';
+import { runConfigCheck } from '../../../connector/app/cli/config-command';
 import { checkCourts, loadProcedureData, parseCourtsData } from '../../../connector/dossier/procedure-data';
 import { bundledPath } from '../../../connector/paths';
 import {

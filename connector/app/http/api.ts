@@ -1,0 +1,216 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { CaseOperationError, CaseOperations } from '../../cases';
+import type { JobName, JobQueue } from '../../jobs/job-queue';
+import type { Logger } from '../../log/logger';
+import { StoreError } from '../../store/errors';
+import type { Store } from '../../store/store';
+import type { Clock } from '../../time/clock';
+import type { ApiSettings } from './api-config.schema';
+import { bearerChecker } from './auth';
+import { registerCaseRoutes } from './case-routes';
+import { createMetrics, type Metrics } from './metrics';
+import { registerOpsRoutes } from './ops-routes';
+import { registerWebhookRoutes, WEBHOOK_ROUTE } from './webhook-routes';
+import type { LawFirmLink } from '../../lawfirm/link';
+import type { LegalData } from '../../claim/legal-data';
+import type { ProcedureData } from '../../dossier/procedure-data';
+import { RequestValidationError } from './request-validation';
+import { sendError } from './send-error';
+
+/**
+ * The daemon's JSON API for the finance controller's dashboard and scripts: read cases and
+ * approvals, act on them (connector/cases), ask for a sync, look at failed jobs and quarantined
+ * records; and the Prometheus metrics.
+ *
+ * - Every route but the probes, GET /health and GET /ready, needs `Authorization: Bearer
+ *   <api.token>` (GET /metrics too, unless `metricsPublic`); the probes answer a status and
+ *   nothing else. The token is compared in constant time and never logged.
+ * - Errors are `{ error: { code, message } }` (400 adds `problems`, each with its path).
+ * - The log has one line per request: method, route pattern, status, duration. No query
+ *   string, no body, no header: nothing personal and nothing secret.
+ */
+
+/** What `POST /connections/:id/sync` enqueues through: the daemon (`Daemon.enqueue`) has this shape. */
+export interface JobEnqueuer {
+  /** Adds job `<name>/<key>` unless one with that id exists. */
+  enqueue(name: JobName, data: Record<string, string>, key: string): Promise<{ added: boolean }>;
+}
+
+export interface ApiDeps {
+  store: Store;
+  /** Enqueues manual syncs; without it, `queue` does, under the same job ids. */
+  daemon?: JobEnqueuer;
+  /** Failed jobs, queue gauges, and manual syncs when there is no daemon. */
+  queue?: JobQueue;
+  /** Ids of the configured connections: a sync of any other id is a 404. */
+  connections?: Iterable<string>;
+  config: ApiSettings;
+  clock: Clock;
+  logger: Logger;
+  /** Shared with the daemon, which reports into it; created here when absent. */
+  metrics?: Metrics;
+  /** The company's time zone (business dates of views and operations); default Europe/Paris. */
+  timeZone?: string;
+  /** The company's locale (`company.locale`): amounts in journal lines and texts. Default fr-FR. */
+  locale?: string;
+  /** The law-firm partner: its signed webhook is served at POST /webhooks/lawfirm. */
+  lawfirm?: LawFirmLink;
+  /** The legal figures in use: GET /legal/status. */
+  legal?: LegalData;
+  /** The procedure figures: the deadlines that follow a title in GET /cases/:id/dossiers. */
+  procedures?: ProcedureData;
+}
+
+/** What route handlers share. */
+export interface ApiContext {
+  store: Store;
+  operations: CaseOperations;
+  enqueuer: JobEnqueuer | undefined;
+  queue: JobQueue | undefined;
+  connections: ReadonlySet<string>;
+  clock: Clock;
+  timeZone: string;
+  locale: string;
+  metrics: Metrics;
+  metricsPublic: boolean;
+  legal: LegalData | undefined;
+  procedures: ProcedureData | undefined;
+}
+
+/** Bodies are small JSON objects: a reason, a date, an amount. */
+const BODY_LIMIT_BYTES = 64 * 1024;
+/**
+ * Ids are up to 200 characters (the model's IdSchema): the router's default limit of 100 would
+ * answer a longer one with "no route" instead of checking it. The margin is for escapes.
+ */
+const MAX_PARAM_LENGTH = 600;
+/** What a load balancer or an orchestrator polls, without a token: they answer a status and nothing else (ops-routes.ts). */
+const PROBE_ROUTES = new Set(['/health', '/ready']);
+/** Routes polled by probes and scrapers: logged at debug, not info. */
+const QUIET_ROUTES = new Set(['/health', '/ready', '/metrics']);
+
+export function buildApi(deps: ApiDeps): FastifyInstance {
+  const { store, clock, logger, config } = deps;
+  const timeZone = deps.timeZone ?? 'Europe/Paris';
+  const locale = deps.locale ?? 'fr-FR';
+  const metrics = deps.metrics ?? createMetrics({ clock, ...(deps.queue ? { queue: deps.queue } : {}) });
+  const queue = deps.queue;
+  const enqueuer: JobEnqueuer | undefined =
+    deps.daemon ??
+    (queue ? { enqueue: (name, data, key) => queue.enqueue(name, data, { jobId: `${name}/${key}` }) } : undefined);
+  const ctx: ApiContext = {
+    store,
+    operations: new CaseOperations({ store, clock, timeZone, locale }),
+    enqueuer,
+    queue,
+    connections: new Set(deps.connections ?? []),
+    clock,
+    timeZone,
+    locale,
+    metrics,
+    metricsPublic: config.metricsPublic ?? false,
+    legal: deps.legal,
+    procedures: deps.procedures,
+  };
+  const authorized = bearerChecker(config.token);
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+  });
+
+  // An action without a body (approve, resume) may come with any content type (HTTP clients
+  // label an empty POST as a form): an empty body is no body. A body that is there is JSON.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') done(null, undefined);
+    else json(request, body as string, done);
+  });
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') done(null, undefined);
+    else
+      done(
+        Object.assign(new Error('send the body as JSON (Content-Type: application/json)'), {
+          statusCode: 415,
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+        }),
+        undefined,
+      );
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    const route = request.routeOptions.url;
+    // The firm's webhook carries its own authentication: the HMAC signature (webhook-routes.ts).
+    if (
+      PROBE_ROUTES.has(route ?? '') ||
+      (route === '/metrics' && ctx.metricsPublic) ||
+      (route === WEBHOOK_ROUTE && deps.lawfirm?.options.webhook)
+    )
+      return;
+    if (authorized(request.headers.authorization)) return;
+    reply.header('www-authenticate', 'Bearer realm="recouvra"');
+    return sendError(
+      reply,
+      401,
+      'UNAUTHORIZED',
+      'send the API token of the configuration (api.token) as Authorization: Bearer <token>',
+    );
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? '(no route)';
+    const line = { method: request.method, route, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime) };
+    const message = `http ${line.method} ${line.route} ${line.status} ${line.durationMs} ms`;
+    if (QUIET_ROUTES.has(route) && reply.statusCode < 400) logger.debug(message, line);
+    else logger.info(message, line);
+  });
+
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    if (error instanceof RequestValidationError)
+      return sendError(reply, 400, 'INVALID_REQUEST', error.message, { problems: error.problems });
+    if (error instanceof CaseOperationError)
+      return sendError(reply, STATUS_OF[error.kind], error.code, error.message, error.details);
+    const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status < 500)
+      return sendError(
+        reply,
+        status,
+        'code' in error && typeof error.code === 'string' ? error.code : 'BAD_REQUEST',
+        error.message,
+      );
+    // A StoreError's message names a table and a record id, never a row; other errors are only named.
+    logger.error(
+      `http ${request.method} ${request.routeOptions.url ?? '(no route)'} failed: ${error instanceof StoreError ? error.message : error.name}`,
+      { method: request.method, route: request.routeOptions.url, error: error.name },
+    );
+    metrics.observeError('API_INTERNAL_ERROR');
+    return sendError(reply, 500, 'INTERNAL_ERROR', 'the request failed inside the daemon; its log says why');
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
+  );
+
+  registerOpsRoutes(app, ctx);
+  registerCaseRoutes(app, ctx);
+  if (deps.lawfirm) registerWebhookRoutes(app, ctx, deps.lawfirm, logger);
+  return app;
+}
+
+/** Builds the API and listens on `config.host:config.port`; resolves to the address it listens on. */
+export async function startApi(deps: ApiDeps): Promise<{ app: FastifyInstance; url: string }> {
+  const app = buildApi(deps);
+  try {
+    const url = await app.listen({ host: deps.config.host, port: deps.config.port });
+    deps.logger.info(`API listening on ${url}`);
+    return { app, url };
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+}
+
+const STATUS_OF: Readonly<Record<CaseOperationError['kind'], number>> = { not_found: 404, conflict: 409, invalid: 400 };

@@ -1,0 +1,94 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { rateStatus } from '../../claim/legal-status';
+import { JOB_NAMES } from '../../jobs/job-queue';
+import { businessDate } from '../../time/clock';
+import type { ApiContext } from './api';
+import { sendError } from './send-error';
+import { IdParamSchema, intParam, parseRequest } from './request-validation';
+
+/** The daemon's own state: liveness, readiness, metrics, jobs, quarantine, a sync on demand. */
+
+/** How long GET /ready waits for each dependency (ms) before calling it down. */
+const READY_TIMEOUT_MS = 2_000;
+
+/**
+ * Probes (GET /health, GET /ready) are answered without a token, so they say nothing but a
+ * status, and for /ready which dependency is down: no counts, no names, no warnings (those are
+ * behind the token, at GET /legal/status and GET /metrics).
+ */
+export type ReadyAnswer = { status: 'ready' } | { status: 'not_ready'; down: string[] };
+
+/** Every dependency the daemon needs to work: the store, and Redis when the jobs are there. */
+async function readiness(ctx: ApiContext): Promise<ReadyAnswer> {
+  const checks: { name: string; ping: () => Promise<void> }[] = [{ name: 'store', ping: () => ctx.store.ping() }];
+  const queue = ctx.queue;
+  if (queue?.kind === 'redis') checks.push({ name: 'redis', ping: () => queue.ping() });
+  const answers = await Promise.all(
+    checks.map(async (c) => ({ name: c.name, up: await answersWithin(c.ping, READY_TIMEOUT_MS) })),
+  );
+  const down = answers.filter((a) => !a.up).map((a) => a.name);
+  return down.length === 0 ? { status: 'ready' } : { status: 'not_ready', down };
+}
+
+function answersWithin(ping: () => Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    ping().then(
+      () => true,
+      () => false,
+    ),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+const FailedJobsQuerySchema = z.strictObject({
+  name: z.enum(JOB_NAMES, { error: `must be one of ${JOB_NAMES.join(', ')}` }).optional(),
+  limit: intParam(1, 500).default(100),
+});
+
+const QuarantineQuerySchema = z.strictObject({ connection: IdParamSchema.optional() });
+
+const IdParams = z.strictObject({ id: IdParamSchema });
+const NoBody = z.strictObject({}).optional();
+
+export function registerOpsRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get('/health', async () => ({ status: 'ok' }));
+
+  app.get('/ready', async (_request, reply) => {
+    const answer = await readiness(ctx);
+    return reply.code(answer.status === 'ready' ? 200 : 503).send(answer);
+  });
+
+  app.get('/legal/status', async (_request, reply) => {
+    if (!ctx.legal) return sendError(reply, 503, 'NO_LEGAL_DATA', 'this API runs without the legal data');
+    return rateStatus(ctx.legal, businessDate(ctx.clock, ctx.timeZone));
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    const { contentType, body } = await ctx.metrics.render();
+    return reply.type(contentType).send(body);
+  });
+
+  app.get('/jobs/failed', async (request, reply) => {
+    const { query } = parseRequest(request, { query: FailedJobsQuerySchema });
+    if (!ctx.queue) return sendError(reply, 503, 'NO_QUEUE', 'this API runs without a job queue');
+    const jobs = await ctx.queue.failed(query.name, query.limit);
+    return { jobs };
+  });
+
+  app.get('/quarantine', async (request) => {
+    const { query } = parseRequest(request, { query: QuarantineQuerySchema });
+    return { records: await ctx.store.listQuarantined(query.connection) };
+  });
+
+  app.post('/connections/:id/sync', async (request, reply) => {
+    const { params } = parseRequest(request, { params: IdParams, body: NoBody });
+    if (!ctx.connections.has(params.id))
+      return sendError(reply, 404, 'CONNECTION_NOT_FOUND', `no connection ${params.id} in the configuration`);
+    if (!ctx.enqueuer) return sendError(reply, 503, 'NO_QUEUE', 'this API runs without a job queue');
+    const key = `manual/${params.id}/${ctx.clock.now().toISOString()}`;
+    const { added } = await ctx.enqueuer.enqueue('sync', { connection: params.id }, key);
+    return reply.code(202).send({ jobId: `sync/${key}`, added });
+  });
+}
