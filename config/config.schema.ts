@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { ActionKindSchema } from '../connector/model/action.schema';
-import { LANE_NAMES, MAX_LANE_CONCURRENCY, type LaneName } from '../connector/outbox/lanes';
+import { LANE_NAMES, MAX_LANE_CONCURRENCY, type LaneName } from '../connector/outbox/lanes.schema';
 import { PostalConfigSchema } from '../adapters/postal/config.schema';
 import { SmsConfigSchema } from '../adapters/sms/config.schema';
 import { EmailChannelConfigSchema } from '../connector/channels/email/email-config.schema';
-import { validCron } from '../connector/app/daemon/scheduler';
+import { validCron } from '../connector/time/cron';
 import { ApiConfigSchema } from '../connector/app/http/api-config.schema';
-import { LawFirmConfigSchema } from '../connector/lawfirm/lawfirm-config.schema';
+import { LawFirmConfigSchema } from './lawfirm.schema';
 import { QueueConfigSchema } from '../connector/jobs/queue-config.schema';
 import { AddressSchema } from '../connector/model/debtor.schema';
 import { isValidSiren } from '../connector/model/identifiers';
@@ -279,7 +279,7 @@ export const ConfigSchema = z.strictObject({
    * needs `token` (a secret: `${RECOUVRA_API_TOKEN}`).
    */
   api: ApiConfigSchema.optional(),
-  /** The law-firm partner escalated files go to (connector/lawfirm/lawfirm-config.schema.ts); absent, dossiers wait in the outbox. */
+  /** The law-firm partner escalated files go to (config/lawfirm.schema.ts); absent, dossiers wait in the outbox. */
   lawfirm: LawFirmConfigSchema.optional(),
   /** ERP connections; each entry is validated by its adapter's own schema (see adapters/registry.ts). */
   connections: z.array(ConnectionBaseSchema).default([]),

@@ -8,7 +8,8 @@ import { AdapterError } from '../sync/adapter-error';
 import { isStoreUnavailable } from '../store/errors';
 import { decideRetry, type RetryOptions } from '../sync/retry-policy';
 import { decideBudgetedRetry, DEFAULT_RETRY_BUDGETS, type RetryBudget } from './retry-budget';
-import { DEFAULT_LANES, destinationDown, LANE_OF_KIND, type LaneName, type LaneSettings } from './lanes';
+import { DEFAULT_LANES, destinationDown, LANE_OF_KIND, type LaneSettings } from './lanes';
+import type { LaneName } from './lanes.schema';
 
 /**
  * Decide, record, then act: performs pending outbox rows through one performer per action kind

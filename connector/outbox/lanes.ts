@@ -1,5 +1,6 @@
 import type { ActionKind } from '../model/action.schema';
 import { AdapterError } from '../sync/adapter-error';
+import type { LaneName } from './lanes.schema';
 
 /**
  * Where each kind of outbox row goes, so that one destination down delays only itself: the
@@ -7,10 +8,6 @@ import { AdapterError } from '../sync/adapter-error';
  * The ledger kinds go to the ERP connection their case's items come from (a phone task is an
  * activity in the ledger: connector/app/daemon/performers.ts), one lane per connection.
  */
-
-export type LaneName = 'erp' | 'email' | 'sms' | 'postal' | 'lawfirm';
-
-export const LANE_NAMES: readonly LaneName[] = ['erp', 'email', 'sms', 'postal', 'lawfirm'];
 
 export const LANE_OF_KIND: Readonly<Record<ActionKind, LaneName>> = {
   ledger_note: 'erp',
@@ -42,9 +39,6 @@ export const DEFAULT_LANES: Readonly<Record<LaneName, LaneSettings>> = {
   postal: { concurrency: 2 },
   lawfirm: { concurrency: 1 },
 };
-
-/** The most workers one lane may have (`daemon.lanes.*.concurrency`). */
-export const MAX_LANE_CONCURRENCY = 16;
 
 /**
  * Codes of the failures that say the destination itself cannot be reached now — no connection, a

@@ -26,10 +26,6 @@ export interface Scheduler {
   stop(): void;
 }
 
-export function validCron(expression: string): boolean {
-  return cron.validate(expression);
-}
-
 export function startCronScheduler(
   entries: readonly ScheduleEntry[],
   options: { timezone: string; logger: Logger },

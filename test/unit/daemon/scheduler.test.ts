@@ -1,9 +1,9 @@
 import {
   startCronScheduler,
   startSimulatedScheduler,
-  validCron,
   type ScheduleEntry,
 } from '../../../connector/app/daemon/scheduler';
+import { validCron } from '../../../connector/time/cron';
 import { memoryLogger } from '../../helpers/logger';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

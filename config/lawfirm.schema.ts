@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { LawFirmHttpConfigSchema } from '../../adapters/lawfirm/config.schema';
-import { validCron } from '../app/daemon/scheduler';
+import { LawFirmHttpConfigSchema } from '../adapters/lawfirm/config.schema';
+import { validCron } from '../connector/time/cron';
 
 /**
  * `lawfirm:` — the partner the connector hands escalated files to (issue 5). Optional: without
