@@ -3,7 +3,7 @@ import { ActionKindSchema } from '../connector/model/action.schema';
 import { LANE_NAMES, MAX_LANE_CONCURRENCY, type LaneName } from '../connector/outbox/lanes.schema';
 import { PostalConfigSchema } from '../adapters/postal/config.schema';
 import { SmsConfigSchema } from '../adapters/sms/config.schema';
-import { EmailChannelConfigSchema } from '../connector/channels/email/email-config.schema';
+import { EmailChannelConfigSchema } from '../adapters/email/config.schema';
 import { validCron } from '../connector/time/cron';
 import { ApiConfigSchema } from '../connector/app/http/api-config.schema';
 import { LawFirmConfigSchema } from './lawfirm.schema';

@@ -1,5 +1,6 @@
 import { AdapterError } from '../../connector/sync/adapter-error';
 import { redactString } from '../../connector/log/logger';
+import { DossierAlreadySubmittedError } from '../../connector/ports/lawfirm';
 import { partnerError } from './wire.schema';
 
 /**
@@ -19,17 +20,6 @@ export interface LawFirmCallContext {
 }
 
 const EXCERPT = 400;
-
-/** `409 dossier_already_submitted`: the firm has an open file for this dossier id, which it names. */
-export class DossierAlreadySubmittedError extends AdapterError {
-  constructor(
-    init: ConstructorParameters<typeof AdapterError>[0],
-    /** The open file, as the error's `details` name it (undefined when they do not). */
-    readonly openFileId: string | undefined,
-  ) {
-    super(init);
-  }
-}
 
 export function classifyLawFirmResponse(
   status: number,

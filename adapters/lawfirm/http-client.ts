@@ -6,7 +6,14 @@ import { AdapterError } from '../../connector/sync/adapter-error';
 import { redactString } from '../../connector/log/logger';
 import { badResponse, classifyLawFirmNetworkError, classifyLawFirmResponse, type LawFirmCallContext } from './classify';
 import { webhookSecrets, type LawFirmHttpConfig } from './config.schema';
-import type { DirectPayment, EventPage, LawFirmPartner, PartnerDocument, SubmitRequest, SubmitResult } from './partner';
+import type {
+  DirectPayment,
+  EventPage,
+  LawFirmPartner,
+  PartnerDocument,
+  SubmitRequest,
+  SubmitResult,
+} from '../../connector/ports/lawfirm';
 import {
   DocumentsReceiptWireSchema,
   DocumentWireSchema,

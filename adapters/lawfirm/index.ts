@@ -7,7 +7,7 @@ export type {
   PartnerEvent,
   SubmitRequest,
   SubmitResult,
-} from './partner';
+} from '../../connector/ports/lawfirm';
 export { HttpLawFirmPartner, type FirmDocument, type HttpLawFirmPartnerOptions } from './http-client';
 export {
   LawFirmHttpConfigSchema,

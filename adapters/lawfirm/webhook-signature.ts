@@ -18,7 +18,9 @@ const SCHEME = 'v1';
 const HEX_SIGNATURE = /^[0-9a-f]{64}$/;
 const TIMESTAMP = /^[0-9]{1,12}$/;
 
-export type WebhookRefusalReason = 'missing_signature' | 'malformed_signature' | 'bad_signature' | 'stale' | 'future';
+import type { WebhookRefusalReason } from '../../connector/ports/lawfirm';
+
+export type { WebhookRefusalReason };
 
 export type WebhookVerification =
   | {

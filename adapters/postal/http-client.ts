@@ -12,7 +12,7 @@ import type {
   LetterStatusResult,
   PostalAddress,
   PostalProvider,
-} from './provider';
+} from '../../connector/ports/postal';
 import { LetterWireSchema, ProofWireSchema, providerError } from './wire.schema';
 
 export interface HttpPostalProviderOptions {

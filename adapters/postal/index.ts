@@ -8,7 +8,7 @@ export type {
   LetterStatusResult,
   PostalAddress,
   PostalProvider,
-} from './provider';
+} from '../../connector/ports/postal';
 export { HttpPostalProvider, type HttpPostalProviderOptions } from './http-client';
 export { DEFAULT_MAX_PDF_BYTES, PostalConfigSchema, type PostalConfig } from './config.schema';
 export { ADDRESS_RULES, addressProblems, pdfProblems } from './letter-checks';

@@ -1,4 +1,4 @@
-import type { PostalAddress } from './provider';
+import type { PostalAddress } from '../../connector/ports/postal';
 
 /**
  * What must hold before a letter is handed to the provider, as pure functions that report every

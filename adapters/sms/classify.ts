@@ -1,6 +1,6 @@
 import { AdapterError } from '../../connector/sync/adapter-error';
 import { redactString } from '../../connector/log/logger';
-import { maskPhoneNumber } from './phone-number';
+import { maskPhoneNumber } from '../../connector/model/phone-number';
 import { providerError } from './wire.schema';
 
 /**

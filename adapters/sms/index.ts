@@ -5,7 +5,7 @@ export type {
   SmsSendResult,
   SmsSendStatus,
   SmsStatusResult,
-} from './provider';
+} from '../../connector/ports/sms';
 export { HttpSmsProvider, type HttpSmsProviderOptions } from './http-client';
 export {
   ContactWindowSchema,
@@ -21,5 +21,5 @@ export {
   type ContactWindowDecision,
 } from './contact-window';
 export { segmentSms, SMS_LIMITS, type SmsEncoding, type SmsSegmentation } from './segments';
-export { frenchNumberToE164, isE164, isFrenchMobile, maskPhoneNumber } from './phone-number';
+export { frenchNumberToE164, isE164, isFrenchMobile, maskPhoneNumber } from '../../connector/model/phone-number';
 export { senderIdProblem, SENDER_ID_MAX } from './sender-id';

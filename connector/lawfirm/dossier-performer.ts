@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { DossierAlreadySubmittedError } from '../../adapters/lawfirm/classify';
-import type { DirectPayment, PartnerDocument, SubmitResult } from '../../adapters/lawfirm/partner';
+import { DossierAlreadySubmittedError } from '../ports/lawfirm';
+import type { DirectPayment, PartnerDocument, SubmitResult } from '../ports/lawfirm';
 import type { Action } from '../model/action.schema';
 import type { Dossier } from '../model/dossier.schema';
 import type { PerformResult, Performer } from '../outbox/dispatch';

@@ -1,4 +1,4 @@
-import type { LawFirmPartner, PartnerEvent } from '../../adapters/lawfirm/partner';
+import type { LawFirmPartner, PartnerEvent, WebhookVerifier } from '../ports/lawfirm';
 import type { Logger } from '../log/logger';
 import type { ProcedureState } from '../model/procedure-event.schema';
 import type { Store } from '../store/store';
@@ -19,10 +19,9 @@ export interface LawFirmLinkOptions {
   store: Store;
   clock: Clock;
   logger: Logger;
-  /** Webhook verification, when the partner pushes events over HTTP. */
+  /** Events pushed by the firm (POST /webhooks/lawfirm): how they are checked; absent, the route is not served. */
   webhook?: {
-    secrets: readonly string[];
-    toleranceSeconds: number;
+    verifier: WebhookVerifier;
     /**
      * The clock a signature's freshness is judged by: real time (default), not the business
      * clock — a replay window is a fact of transport, and the demo's business clock runs faster.

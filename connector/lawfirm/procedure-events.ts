@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { PartnerEvent } from '../../adapters/lawfirm/partner';
+import type { PartnerEvent } from '../ports/lawfirm';
 import type { Logger } from '../log/logger';
 import type { Action } from '../model/action.schema';
 import type { Case } from '../model/case.schema';

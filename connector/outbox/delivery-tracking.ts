@@ -1,5 +1,5 @@
-import type { LetterProof, PostalProvider } from '../../adapters/postal';
-import type { SmsProvider } from '../../adapters/sms';
+import type { LetterProof, PostalProvider } from '../ports/postal';
+import type { SmsProvider } from '../ports/sms';
 import type { Logger } from '../log/logger';
 import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Delivery, DeliveryChannel, NewDocument, Store } from '../store/store';

@@ -1,4 +1,4 @@
-import { frenchNumberToE164, isE164, isFrenchMobile } from '../../adapters/sms/phone-number';
+import { frenchNumberToE164, isE164, isFrenchMobile } from '../model/phone-number';
 import type { Channel } from '../model/action.schema';
 import type { Debtor } from '../model/debtor.schema';
 
@@ -6,7 +6,7 @@ import type { Debtor } from '../model/debtor.schema';
  * Which of a step's channels can reach the debtor. A channel that cannot is left out of the
  * decision, with its reason, instead of becoming an outbox row that can only fail: today an SMS
  * needs a French mobile number among the debtor's phones, by the same rule the SMS performer
- * picks the number with (adapters/sms/phone-number.ts, a pure function of the number).
+ * picks the number with (connector/model/phone-number.ts, a pure function of the number).
  */
 
 export interface UnreachableChannel {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Policy } from '../../config/policy.schema';
 import { CaseOperations } from '../../connector/cases';
-import { messageIdFor } from '../../connector/channels/email/message-id';
+import { messageIdFor } from '../../adapters/email/message-id';
 import { loadFrenchLegalData } from '../../connector/claim/legal-data';
 import type { CreditorIdentity } from '../../connector/dossier';
 import { loadProcedureData } from '../../connector/dossier/procedure-data';

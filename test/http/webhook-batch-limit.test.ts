@@ -1,10 +1,11 @@
 import { webhookHeaders } from '../../adapters/lawfirm/webhook-signature';
-import type { LawFirmPartner } from '../../adapters/lawfirm/partner';
+import type { LawFirmPartner } from '../../connector/ports/lawfirm';
 import { loadProcedureData } from '../../connector/dossier/procedure-data';
 import { MAX_WEBHOOK_EVENTS } from '../../connector/app/http/webhook-routes';
 import { LawFirmLink } from '../../connector/lawfirm/link';
 import { CASE_ID, R1, seed } from '../cases/case-fixtures';
 import { openHarness, type Harness } from './api-harness';
+import { httpWebhookVerifier } from '../../adapters/lawfirm/webhook-verifier';
 
 /** The contract allows at most 100 events in one webhook request (openapi.yaml, WebhookPayload.events.maxItems). */
 
@@ -45,7 +46,10 @@ describe('POST /webhooks/lawfirm: batch size', () => {
           store,
           clock,
           logger,
-          webhook: { secrets: [SECRET], toleranceSeconds: 300, transportClock: clock },
+          webhook: {
+            verifier: httpWebhookVerifier({ secrets: [SECRET], toleranceSeconds: 300 }),
+            transportClock: clock,
+          },
         }),
     });
     await seed(h.store);

@@ -1,9 +1,10 @@
 import { webhookHeaders } from '../../adapters/lawfirm/webhook-signature';
-import type { LawFirmPartner } from '../../adapters/lawfirm/partner';
+import type { LawFirmPartner } from '../../connector/ports/lawfirm';
 import { LawFirmLink } from '../../connector/lawfirm/link';
 import { CASE_ID, R1, seed } from '../cases/case-fixtures';
 import { openHarness, type Harness } from './api-harness';
 import { loadProcedureData } from '../../connector/dossier/procedure-data';
+import { httpWebhookVerifier } from '../../adapters/lawfirm/webhook-verifier';
 
 /** The firm's webhook: signature, replay window, deduplication, bad batches, files that are not ours. */
 
@@ -44,7 +45,10 @@ describe('POST /webhooks/lawfirm', () => {
           store,
           clock,
           logger,
-          webhook: { secrets: [SECRET, OLD_SECRET], toleranceSeconds: 300, transportClock: clock },
+          webhook: {
+            verifier: httpWebhookVerifier({ secrets: [SECRET, OLD_SECRET], toleranceSeconds: 300 }),
+            transportClock: clock,
+          },
         }),
     });
     await seed(h.store);

@@ -1,6 +1,6 @@
 import type { Config } from '../../config/config.schema';
 import { CaseOperations } from '../../connector/cases';
-import { dossierBuilder } from '../../connector/lawfirm/open-link';
+import { dossierBuilder } from '../../connector/lawfirm/dossier-builder';
 import type { Action } from '../../connector/model/action.schema';
 import type { Store } from '../../connector/store/store';
 import { fixedClock } from '../../connector/time/clock';

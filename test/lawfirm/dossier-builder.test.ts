@@ -1,5 +1,5 @@
 import type { Config } from '../../config/config.schema';
-import { dossierBuilder } from '../../connector/lawfirm/open-link';
+import { dossierBuilder } from '../../connector/lawfirm/dossier-builder';
 import type { Action } from '../../connector/model/action.schema';
 import type { Store } from '../../connector/store/store';
 import type { ErpAdapter } from '../../connector/sync/adapter';

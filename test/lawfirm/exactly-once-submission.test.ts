@@ -1,5 +1,5 @@
 import { LawFirmHttpConfigSchema } from '../../adapters/lawfirm/config.schema';
-import { DossierAlreadySubmittedError } from '../../adapters/lawfirm/classify';
+import { DossierAlreadySubmittedError } from '../../connector/ports/lawfirm';
 import { HttpLawFirmPartner } from '../../adapters/lawfirm/http-client';
 import { LawFirmSimulator } from '../../adapters/lawfirm/simulator/server';
 import type { Config } from '../../config/config.schema';
@@ -9,7 +9,7 @@ import {
   type BuiltDossier,
 } from '../../connector/lawfirm/dossier-performer';
 import { LawFirmLink } from '../../connector/lawfirm/link';
-import { dossierBuilder } from '../../connector/lawfirm/open-link';
+import { dossierBuilder } from '../../connector/lawfirm/dossier-builder';
 import type { Action } from '../../connector/model/action.schema';
 import type { Store } from '../../connector/store/store';
 import { AdapterError } from '../../connector/sync/adapter-error';

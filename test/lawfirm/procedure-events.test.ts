@@ -1,4 +1,4 @@
-import type { PartnerEvent } from '../../adapters/lawfirm/partner';
+import type { PartnerEvent } from '../../connector/ports/lawfirm';
 import { loadProcedureData } from '../../connector/dossier/procedure-data';
 import { applyPartnerEvents, mapEventType, procedureNoteText } from '../../connector/lawfirm/procedure-events';
 import { performLedgerActions } from '../../connector/outbox/ledger-actions';

@@ -11,7 +11,7 @@ import type {
   PartnerEvent,
   SubmitRequest,
   SubmitResult,
-} from '../partner';
+} from '../../../connector/ports/lawfirm';
 import { exists, replaceFileAtomically, syncDirectory, writeFolderAtomically, type FileDropHooks } from './atomic-fs';
 import { badCursor, conflict, invalidOutput, ioError, isErrno, unknownFile } from './errors';
 import {

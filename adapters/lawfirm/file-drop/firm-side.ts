@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DirectPayment } from '../partner';
+import type { DirectPayment } from '../../../connector/ports/lawfirm';
 import { writeFileAtomically } from './atomic-fs';
 import { invalidOutput } from './errors';
 import {

@@ -1,4 +1,4 @@
-import type { DirectPayment, PartnerDocument } from '../partner';
+import type { DirectPayment, PartnerDocument } from '../../../connector/ports/lawfirm';
 import { invalidOutput } from './errors';
 import { documentFileName, sha256Hex, unsafeDocumentName } from './layout';
 import {

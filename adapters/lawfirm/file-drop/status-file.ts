@@ -1,4 +1,4 @@
-import type { PartnerEvent } from '../partner';
+import type { PartnerEvent } from '../../../connector/ports/lawfirm';
 import {
   buildFragment,
   dateTime,

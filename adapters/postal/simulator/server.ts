@@ -5,7 +5,7 @@ import { LoopbackServer } from '../../loopback-server';
 import { SimulatedClock } from '../../../connector/time/clock';
 import { DEFAULT_MAX_PDF_BYTES } from '../config.schema';
 import { addressProblems, pdfProblems } from '../letter-checks';
-import type { LetterKind, LetterStatus, PostalAddress } from '../provider';
+import type { LetterKind, LetterStatus, PostalAddress } from '../../../connector/ports/postal';
 import { textPdf } from './proof-pdf';
 
 /**

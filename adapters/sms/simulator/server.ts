@@ -3,7 +3,7 @@ import { HttpFaultControls, bearerToken, requestHeader, sendJson } from '../../s
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoopbackServer } from '../../loopback-server';
 import { SimulatedClock } from '../../../connector/time/clock';
-import { isE164 } from '../phone-number';
+import { isE164 } from '../../../connector/model/phone-number';
 import { segmentSms } from '../segments';
 import { senderIdProblem } from '../sender-id';
 

@@ -1,6 +1,6 @@
 import type { Config } from '../../../config/config.schema';
-import type { PostalProvider } from '../../../adapters/postal';
-import type { SmsProvider } from '../../../adapters/sms';
+import type { PostalProvider } from '../../ports/postal';
+import type { SmsProvider } from '../../ports/sms';
 import type { Policy } from '../../../config/policy.schema';
 import type { JobName, JobQueue, RunningJob } from '../../jobs/job-queue';
 import { RateLimitedError, UnrecoverableJobError } from '../../jobs/job-queue';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { PostalProvider } from '../../../adapters/postal';
-import type { SmsProvider } from '../../../adapters/sms';
-import type { EmailChannel } from '../../channels/email';
+import type { PostalProvider } from '../../ports/postal';
+import type { SmsProvider } from '../../ports/sms';
+import type { EmailChannel } from '../../ports/email';
 import { formalNoticeInput, actionContext, NOTHING_LEFT } from './action-documents';
 import { isTemplateName, reminderLetter, reminderSms, renderTemplate } from '../../documents';
 import type { JobQueue } from '../../jobs/job-queue';

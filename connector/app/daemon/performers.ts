@@ -1,8 +1,11 @@
 import type { Config } from '../../../config/config.schema';
 import type { ProcedureData } from '../../dossier/procedure-data';
-import { HttpPostalProvider, type PostalAddress, type PostalProvider } from '../../../adapters/postal';
-import { frenchNumberToE164, HttpSmsProvider, isE164, isFrenchMobile, type SmsProvider } from '../../../adapters/sms';
-import { composeEmail, createSmtpEmailChannel, type EmailChannel } from '../../channels/email';
+import type { PostalAddress, PostalProvider } from '../../ports/postal';
+import { frenchNumberToE164, isE164, isFrenchMobile } from '../../model/phone-number';
+import type { SmsProvider } from '../../ports/sms';
+import { channelAdapters } from '../../../adapters/registry';
+import { composeEmail } from '../../channels/email/compose';
+import type { EmailChannel } from '../../ports/email';
 import type { LegalData } from '../../claim/legal-data';
 import { isTemplateName, reminderLetter, renderFormalNoticePdf, renderLetter, reminderSms } from '../../documents';
 import type { Logger } from '../../log/logger';
@@ -64,12 +67,10 @@ export function buildPerformers(deps: PerformerDeps): Performers {
     ledger_activity: ledger,
     phone_task: ledger,
   };
-  const email = deps.email ?? (config.channels.email ? createSmtpEmailChannel(config.channels.email) : undefined);
+  const email = deps.email ?? (config.channels.email ? channelAdapters.email(config.channels.email) : undefined);
   const sms =
-    deps.sms ??
-    (config.channels.sms ? new HttpSmsProvider({ config: config.channels.sms, clock: deps.clock }) : undefined);
-  const postal =
-    deps.postal ?? (config.channels.postal ? new HttpPostalProvider({ config: config.channels.postal }) : undefined);
+    deps.sms ?? (config.channels.sms ? channelAdapters.sms(config.channels.sms, { clock: deps.clock }) : undefined);
+  const postal = deps.postal ?? (config.channels.postal ? channelAdapters.postal(config.channels.postal) : undefined);
 
   /** Reads the action's context; a row whose items were all settled since is done without sending. */
   const withContext =

@@ -1,6 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { parseWebhookPayload } from '../../../adapters/lawfirm/wire.schema';
-import { verifyWebhook } from '../../../adapters/lawfirm/webhook-signature';
 import type { LawFirmLink } from '../../lawfirm/link';
 import type { Logger } from '../../log/logger';
 import type { ApiContext } from './api';
@@ -39,19 +37,17 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext, lin
     );
     scope.post(WEBHOOK_ROUTE, { bodyLimit: WEBHOOK_BODY_LIMIT }, async (request, reply) => {
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const verdict = verifyWebhook({
-        secrets: webhook.secrets,
+      const verdict = webhook.verifier.authenticate({
         headers: request.headers,
         rawBody: raw,
         now: (webhook.transportClock ?? systemClock).now(),
-        toleranceSeconds: webhook.toleranceSeconds,
       });
       if (!verdict.ok) {
         ctx.metrics.observeError(`WEBHOOK_${verdict.reason.toUpperCase()}`);
         logger.warn(`law firm ${link.id}: webhook refused (${verdict.reason}): ${verdict.message}`);
         return sendError(reply, 401, 'WEBHOOK_REFUSED', `${verdict.reason}: ${verdict.message}`);
       }
-      const payload = parseWebhookPayload(raw);
+      const payload = webhook.verifier.parse(raw);
       if (!payload.ok) return sendError(reply, 400, 'WEBHOOK_INVALID', payload.problem);
       const events = payload.events;
       if (events.length > MAX_WEBHOOK_EVENTS) {

@@ -1,5 +1,5 @@
 import { DocumentInputError, renderTemplate, wordingFor, type TemplateName } from '../../documents';
-import type { EmailAttachment, EmailMessage } from './email-channel';
+import type { EmailAttachment, EmailMessage } from '../../ports/email';
 
 /**
  * Builds the e-mail of a dunning step: recipients, subject, text and HTML bodies (each with the

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PartnerDocument, SubmitRequest } from '../../../adapters/lawfirm/partner';
+import type { PartnerDocument, SubmitRequest } from '../../../connector/ports/lawfirm';
 
 /** A dossier as connector/dossier builds it (the canonical `Dossier`, JSON-ready), and its documents. */
 

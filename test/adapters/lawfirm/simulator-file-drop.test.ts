@@ -11,7 +11,7 @@ import {
 } from '../../../adapters/lawfirm/file-drop';
 import { LawFirmHttpConfigSchema } from '../../../adapters/lawfirm/config.schema';
 import { HttpLawFirmPartner } from '../../../adapters/lawfirm/http-client';
-import type { PartnerEvent } from '../../../adapters/lawfirm/partner';
+import type { PartnerEvent } from '../../../connector/ports/lawfirm';
 import {
   FileDropFirm,
   INSTRUCTION_REFUSED,

@@ -3,7 +3,7 @@ import axios, { AxiosError } from 'axios';
 import nock from 'nock';
 import { PostalConfigSchema, type PostalConfig } from '../../../adapters/postal/config.schema';
 import { HttpPostalProvider } from '../../../adapters/postal/http-client';
-import type { LetterSendRequest } from '../../../adapters/postal/provider';
+import type { LetterSendRequest } from '../../../connector/ports/postal';
 import { textPdf } from '../../../adapters/postal/simulator/proof-pdf';
 import type { AdapterError } from '../../../connector/sync/adapter-error';
 import { decideRetry } from '../../../connector/sync/retry-policy';

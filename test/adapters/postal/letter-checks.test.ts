@@ -1,5 +1,5 @@
 import { addressProblems, pdfProblems } from '../../../adapters/postal/letter-checks';
-import type { PostalAddress } from '../../../adapters/postal/provider';
+import type { PostalAddress } from '../../../connector/ports/postal';
 import { textPdf } from '../../../adapters/postal/simulator/proof-pdf';
 
 const ok: PostalAddress = {

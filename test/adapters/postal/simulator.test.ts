@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import axios from 'axios';
 import { PostalConfigSchema, type PostalConfig } from '../../../adapters/postal/config.schema';
 import { HttpPostalProvider } from '../../../adapters/postal/http-client';
-import type { LetterSendRequest } from '../../../adapters/postal/provider';
+import type { LetterSendRequest } from '../../../connector/ports/postal';
 import { textPdf } from '../../../adapters/postal/simulator/proof-pdf';
 import { PostalSimulator } from '../../../adapters/postal/simulator/server';
 import type { AdapterError } from '../../../connector/sync/adapter-error';

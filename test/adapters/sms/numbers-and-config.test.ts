@@ -1,5 +1,5 @@
 import { SmsConfigSchema } from '../../../adapters/sms/config.schema';
-import { frenchNumberToE164, isE164, isFrenchMobile, maskPhoneNumber } from '../../../adapters/sms/phone-number';
+import { frenchNumberToE164, isE164, isFrenchMobile, maskPhoneNumber } from '../../../connector/model/phone-number';
 import { senderIdProblem } from '../../../adapters/sms/sender-id';
 
 describe('phone numbers', () => {

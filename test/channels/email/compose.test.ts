@@ -1,4 +1,4 @@
-import { composeEmail } from '../../../connector/channels/email';
+import { composeEmail } from '../../../connector/channels/email/compose';
 import { DocumentInputError, renderFormalNoticePdf } from '../../../connector/documents';
 import { documentInput, formalNoticeInput } from '../../documents/fixtures';
 import { plainSpaces } from '../../documents/pdf-text';

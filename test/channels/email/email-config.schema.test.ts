@@ -1,4 +1,4 @@
-import { EmailChannelConfigSchema } from '../../../connector/channels/email';
+import { EmailChannelConfigSchema } from '../../../adapters/email';
 import { formatIssues } from '../../../connector/claim';
 
 describe('EmailChannelConfigSchema', () => {

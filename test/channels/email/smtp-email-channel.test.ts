@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
+import { composeEmail } from '../../../connector/channels/email/compose';
 import {
-  composeEmail,
   createSmtpEmailChannel,
   type EmailChannel,
   type EmailChannelConfigInput,
   type EmailMessage,
-} from '../../../connector/channels/email';
+} from '../../../adapters/email';
 import { renderFormalNoticePdf } from '../../../connector/documents';
 import { formatMoney } from '../../../connector/model';
 import { AdapterError } from '../../../connector/sync/adapter-error';

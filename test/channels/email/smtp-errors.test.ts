@@ -5,7 +5,7 @@ import {
   messageIdFor,
   scrub,
   type SmtpErrorContext,
-} from '../../../connector/channels/email';
+} from '../../../adapters/email';
 
 /** Failures shaped as nodemailer reports them (code, command, responseCode, response). */
 

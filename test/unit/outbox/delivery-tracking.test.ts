@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PostalConfigSchema } from '../../../adapters/postal/config.schema';
 import { HttpPostalProvider } from '../../../adapters/postal/http-client';
-import type { LetterKind } from '../../../adapters/postal/provider';
+import type { LetterKind } from '../../../connector/ports/postal';
 import { textPdf } from '../../../adapters/postal/simulator/proof-pdf';
 import { PostalSimulator } from '../../../adapters/postal/simulator/server';
 import { SmsConfigSchema } from '../../../adapters/sms/config.schema';

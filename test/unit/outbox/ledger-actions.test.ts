@@ -1,4 +1,4 @@
-import type { PartnerEvent } from '../../../adapters/lawfirm/partner';
+import type { PartnerEvent } from '../../../connector/ports/lawfirm';
 import { CaseOperations } from '../../../connector/cases';
 import { applyPartnerEvents } from '../../../connector/lawfirm/procedure-events';
 import { ActionSchema } from '../../../connector/model/action.schema';

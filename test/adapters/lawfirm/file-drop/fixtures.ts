@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PartnerDocument, SubmitRequest } from '../../../../adapters/lawfirm/partner';
+import type { PartnerDocument, SubmitRequest } from '../../../../connector/ports/lawfirm';
 import { FileDropPartner, type FileDropOptions } from '../../../../adapters/lawfirm/file-drop';
 import { DossierSchema, type Dossier, type DossierInput } from '../../../../connector/model/dossier.schema';
 import { fixedClock } from '../../../../connector/time/clock';

@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
-import { AdapterError } from '../../sync/adapter-error';
-import type { EmailChannel, EmailMessage, EmailSendResult } from './email-channel';
-import { EmailChannelConfigSchema, type EmailChannelConfig, type EmailChannelConfigInput } from './email-config.schema';
+import { AdapterError } from '../../connector/sync/adapter-error';
+import type { EmailChannel, EmailMessage, EmailSendResult } from '../../connector/ports/email';
+import { EmailChannelConfigSchema, type EmailChannelConfig, type EmailChannelConfigInput } from './config.schema';
 import { domainOf, keyHash, messageIdFor } from './message-id';
 import { classifySmtpError, type SmtpErrorContext } from './smtp-errors';
 

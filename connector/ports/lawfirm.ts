@@ -1,7 +1,9 @@
+import { AdapterError } from '../sync/adapter-error';
+
 /**
  * What the connector needs from a law-firm partner (an avocat or a commissaire de justice who
  * takes over the files the connector escalates). The project owns this contract: over HTTP it is
- * `openapi.yaml` beside this file; for firms without an API, the file-drop transport carries the
+ * `adapters/lawfirm/openapi.yaml`; for firms without an API, the file-drop transport carries the
  * same dossiers and status events as files. Both implement this interface, so the rest of the
  * connector does not know which one a firm uses.
  */
@@ -85,4 +87,37 @@ export interface LawFirmPartner {
   status(fileId: string): Promise<{ fileId: string; dossierId: string; state: string; updatedAt: string }>;
   /** Events of every file of ours, oldest first, after `cursor` (from the start when absent). */
   events(cursor?: string): Promise<EventPage>;
+}
+
+/**
+ * `409 dossier_already_submitted`: the firm has an open file for this dossier id, which it names.
+ * The dossier performer reads that file's status to tell a hand-off of ours that was answered but
+ * never recorded from a dossier id the firm gave to something else.
+ */
+export class DossierAlreadySubmittedError extends AdapterError {
+  constructor(
+    init: ConstructorParameters<typeof AdapterError>[0],
+    /** The open file, as the error's `details` name it (undefined when they do not). */
+    readonly openFileId: string | undefined,
+  ) {
+    super(init);
+  }
+}
+
+/** Why a pushed batch was refused as not coming from the firm (401). */
+export type WebhookRefusalReason = 'missing_signature' | 'malformed_signature' | 'bad_signature' | 'stale' | 'future';
+
+/**
+ * Events the firm pushes (a webhook), checked before anything is applied: first that they come
+ * from the firm, over the exact bytes received (`authenticate`, a 401 when not), then that the
+ * body is a batch of events (`parse`, a 400 naming what is wrong). A firm that only publishes a
+ * feed or status files has no verifier.
+ */
+export interface WebhookVerifier {
+  authenticate(input: {
+    headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+    rawBody: Buffer;
+    now: Date;
+  }): { ok: true } | { ok: false; reason: WebhookRefusalReason; message: string };
+  parse(rawBody: Buffer): { ok: true; events: PartnerEvent[] } | { ok: false; problem: string };
 }

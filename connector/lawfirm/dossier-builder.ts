@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto';
-import { HttpLawFirmPartner, webhookSecrets } from '../../adapters/lawfirm';
-import { FileDropPartner } from '../../adapters/lawfirm/file-drop';
 import type { Config } from '../../config/config.schema';
 import type { Policy } from '../../config/policy.schema';
 import type { LegalData } from '../claim/legal-data';
 import { buildDossier, type ProcedureData } from '../dossier';
 import { claimedReceivables } from '../dossier/claimed-items';
 import { loadCostsData, type CostsData } from '../dossier/costs-data';
-import type { Logger } from '../log/logger';
 import type { Action } from '../model/action.schema';
 import type { DossierDocument } from '../model/dossier.schema';
 import type { Receivable } from '../model/receivable.schema';
@@ -16,38 +13,6 @@ import type { Store } from '../store/store';
 import type { ConnectionAdapter } from '../sync/connections';
 import { businessDate, type Clock } from '../time/clock';
 import type { BuiltDossier } from './dossier-performer';
-import { LawFirmLink } from './link';
-
-/** The link to the configured partner over its transport; undefined without `lawfirm:`. */
-export function openLawFirmLink(
-  config: Config,
-  deps: {
-    store: Store;
-    clock: Clock;
-    logger: Logger;
-    onApplied?: LawFirmLink['options']['onApplied'];
-    afterApplied?: LawFirmLink['options']['afterApplied'];
-  },
-): LawFirmLink | undefined {
-  const lf = config.lawfirm;
-  if (!lf) return undefined;
-  const partner =
-    lf.transport === 'file-drop'
-      ? new FileDropPartner({ outbound: lf.fileDrop!.outbound, inbound: lf.fileDrop!.inbound, clock: deps.clock })
-      : new HttpLawFirmPartner({ config: lf.api! });
-  return new LawFirmLink({
-    id: lf.id,
-    partner,
-    store: deps.store,
-    clock: deps.clock,
-    logger: deps.logger,
-    ...(lf.transport === 'api'
-      ? { webhook: { secrets: webhookSecrets(lf.api!), toleranceSeconds: lf.api!.toleranceSeconds } }
-      : {}),
-    ...(deps.onApplied ? { onApplied: deps.onApplied } : {}),
-    ...(deps.afterApplied ? { afterApplied: deps.afterApplied } : {}),
-  });
-}
 
 export interface DossierBuilderDeps {
   config: Config;

@@ -1,0 +1,32 @@
+import { lawFirmTransports } from '../../adapters/registry';
+import type { Config } from '../../config/config.schema';
+import { LawFirmLink } from '../lawfirm/link';
+import type { Logger } from '../log/logger';
+import type { Store } from '../store/store';
+import type { Clock } from '../time/clock';
+
+/** The link to the configured partner over its transport (adapters/registry.ts); undefined without `lawfirm:`. */
+export function openLawFirmLink(
+  config: Config,
+  deps: {
+    store: Store;
+    clock: Clock;
+    logger: Logger;
+    onApplied?: LawFirmLink['options']['onApplied'];
+    afterApplied?: LawFirmLink['options']['afterApplied'];
+  },
+): LawFirmLink | undefined {
+  const lf = config.lawfirm;
+  if (!lf) return undefined;
+  const transport = lawFirmTransports[lf.transport](lf, { clock: deps.clock });
+  return new LawFirmLink({
+    id: lf.id,
+    partner: transport.partner,
+    store: deps.store,
+    clock: deps.clock,
+    logger: deps.logger,
+    ...(transport.webhook ? { webhook: { verifier: transport.webhook } } : {}),
+    ...(deps.onApplied ? { onApplied: deps.onApplied } : {}),
+    ...(deps.afterApplied ? { afterApplied: deps.afterApplied } : {}),
+  });
+}
