@@ -1,7 +1,7 @@
 /**
  * The layering rules of the repository, checked by `npm run lint:deps` (part of `npm test`).
- * The README's "Architecture" section draws them. Known violations that the current refactoring
- * has not removed yet are listed in .dependency-cruiser-known-violations.json; a new one fails.
+ * The README's "Architecture" section draws them; test/lint/dependency-rules.test.ts shows each
+ * rule refusing what it should.
  */
 module.exports = {
   forbidden: [

@@ -2,7 +2,8 @@ import { formatMoney } from '../model/money.schema';
 import type { Block } from './blocks';
 import type { Creditor, DocumentInput } from './document-input.schema';
 import { buildStatement, type Statement } from './statement';
-import { wordingFor, type DocumentWording } from './wording';
+import type { DocumentWording } from './wording';
+import { wordingFor } from './wording-for';
 
 /**
  * What every template needs: the parsed input, its statement, the wording of the debtor's

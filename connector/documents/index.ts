@@ -29,6 +29,7 @@ export { noticeClaim, type NoticeClaimOptions } from './notice-claim';
 export { renderFormalNoticeEmail, renderReminder, renderTemplate, type RenderedDocument } from './templates';
 export { formalNoticeLetter, type FormalNoticeLetter } from './formal-notice-letter';
 export { renderFormalNoticePdf, renderLetter, toWinAnsi } from './formal-notice-pdf';
-export { wordingFor, type DocumentWording } from './wording';
+export type { DocumentWording } from './wording';
+export { wordingFor } from './wording-for';
 export { reminderSms } from './sms';
 export { reminderLetter } from './reminder-letter';

@@ -1,6 +1,5 @@
 import type { ClaimSegment } from '../claim/compute-claim';
 import type { DayCount } from '../claim/compute-claim';
-import { FR } from './fr.wording';
 
 /**
  * Every phrase of the reminders and of the formal notice, for one language. The templates
@@ -123,12 +122,4 @@ export interface DocumentWording {
     formalEffect: string;
     page(p: { index: number; count: number }): string;
   };
-}
-
-const WORDINGS: ReadonlyMap<string, DocumentWording> = new Map([['fr', FR]]);
-
-/** The wording of a language (`fr`, `fr-FR`…); French when the language has none yet. */
-export function wordingFor(language: string | undefined): DocumentWording {
-  const base = (language ?? 'fr').toLowerCase().split('-')[0] ?? 'fr';
-  return WORDINGS.get(base) ?? FR;
 }

@@ -16,27 +16,10 @@ import type { CaseRecords } from './case-records';
 import { selectClaim, type ClaimSelection } from './claim-selection';
 import { findFormalNotice, type FormalNotice } from './formal-notice';
 import { FR } from './fr.wording';
+import { GATE_CONDITIONS, type GateConditionId } from './gate-conditions';
 import type { ProcedureData } from './procedure-data';
 
-export type GateConditionId =
-  | 'formal_notice_expired'
-  | 'unanswered'
-  | 'liquid_and_due'
-  | 'not_disputed'
-  | 'not_prescribed'
-  | 'not_insolvent'
-  | 'worth_the_cost';
-
-/** In the order they are reported. */
-export const GATE_CONDITIONS: readonly GateConditionId[] = [
-  'formal_notice_expired',
-  'unanswered',
-  'liquid_and_due',
-  'not_disputed',
-  'not_prescribed',
-  'not_insolvent',
-  'worth_the_cost',
-];
+export { GATE_CONDITIONS, type GateConditionId };
 
 export interface GateCondition {
   id: GateConditionId;

@@ -16,7 +16,7 @@
  */
 import type { CourtKind, LegalCategory, ProcedureKind } from '../model/dossier.schema';
 import { frDate } from '../time/fr-date';
-import type { GateConditionId } from './escalation-gate';
+import type { GateConditionId } from './gate-conditions';
 
 export { frDate };
 

@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../time/clock';
 import { StoreError, messageOf } from './errors';
 import { storeMigrations } from './migrations';
 import type { Database } from './schema';
-import type { Store } from './store';
+import type { StoreDriver } from './driver';
 
 /**
  * Applying the store's migrations safely: a store that a newer Recouvra migrated is refused
@@ -36,7 +36,7 @@ export interface MigrationReport {
 
 /** What `migrateStore` needs to know about the store beside its Kysely instance. */
 export interface MigrationTarget {
-  driver: Store['driver'];
+  driver: StoreDriver;
   /** PostgreSQL schema holding Kysely's migration tables, when not the default. */
   schema?: string;
   location: string;
@@ -72,7 +72,7 @@ export function schemaVersion(migrations: readonly string[]): string {
 
 /** The names of this version's migrations, in the order they apply. */
 export async function knownMigrations(
-  driver: Store['driver'],
+  driver: StoreDriver,
   provider: MigrationProvider = storeMigrations(driver),
 ): Promise<string[]> {
   return Object.keys(await provider.getMigrations()).sort();
@@ -82,7 +82,7 @@ export async function knownMigrations(
  * The migrations a store has run, in name order; undefined when it has no migration table (a
  * new database). Reads only: creates nothing, so a dry run and a refusal leave no trace.
  */
-export async function appliedMigrations(db: Kysely<Database>, driver: Store['driver']): Promise<string[] | undefined> {
+export async function appliedMigrations(db: Kysely<Database>, driver: StoreDriver): Promise<string[] | undefined> {
   const present =
     driver === 'sqlite'
       ? (

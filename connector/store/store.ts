@@ -1,3 +1,4 @@
+import type { StoreDriver } from './driver';
 import type { Action } from '../model/action.schema';
 import type { Case } from '../model/case.schema';
 import type { Debtor } from '../model/debtor.schema';
@@ -394,7 +395,7 @@ export interface SettleJobInput {
 export type ClaimConnectionFilter = { only: string } | { except: readonly string[] };
 
 export interface Store {
-  readonly driver: 'sqlite' | 'postgres';
+  readonly driver: StoreDriver;
 
   /**
    * Applies pending migrations; safe to call at every start and from several processes. Refuses

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { CaseOperationError, CaseOperations } from '../../cases';
-import type { JobName, JobQueue } from '../../jobs/job-queue';
+import type { JobQueue } from '../../jobs/job-queue';
 import type { Logger } from '../../log/logger';
 import { StoreError } from '../../store/errors';
 import type { Store } from '../../store/store';
@@ -16,6 +16,9 @@ import type { LegalData } from '../../claim/legal-data';
 import type { ProcedureData } from '../../dossier/procedure-data';
 import { RequestValidationError } from './request-validation';
 import { sendError } from './send-error';
+import type { ApiContext, JobEnqueuer } from './api-context';
+
+export type { ApiContext, JobEnqueuer };
 
 /**
  * The daemon's JSON API for the finance controller's dashboard and scripts: read cases and
@@ -29,12 +32,6 @@ import { sendError } from './send-error';
  * - The log has one line per request: method, route pattern, status, duration. No query
  *   string, no body, no header: nothing personal and nothing secret.
  */
-
-/** What `POST /connections/:id/sync` enqueues through: the daemon (`Daemon.enqueue`) has this shape. */
-export interface JobEnqueuer {
-  /** Adds job `<name>/<key>` unless one with that id exists. */
-  enqueue(name: JobName, data: Record<string, string>, key: string): Promise<{ added: boolean }>;
-}
 
 export interface ApiDeps {
   store: Store;
@@ -59,22 +56,6 @@ export interface ApiDeps {
   legal?: LegalData;
   /** The procedure figures: the deadlines that follow a title in GET /cases/:id/dossiers. */
   procedures?: ProcedureData;
-}
-
-/** What route handlers share. */
-export interface ApiContext {
-  store: Store;
-  operations: CaseOperations;
-  enqueuer: JobEnqueuer | undefined;
-  queue: JobQueue | undefined;
-  connections: ReadonlySet<string>;
-  clock: Clock;
-  timeZone: string;
-  locale: string;
-  metrics: Metrics;
-  metricsPublic: boolean;
-  legal: LegalData | undefined;
-  procedures: ProcedureData | undefined;
 }
 
 /** Bodies are small JSON objects: a reason, a date, an amount. */

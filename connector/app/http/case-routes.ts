@@ -18,7 +18,7 @@ import { CaseStageSchema } from '../../model/case.schema';
 import { IsoDateSchema } from '../../model/common.schema';
 import { PositiveMinorUnitsSchema } from '../../model/money.schema';
 import { businessDate } from '../../time/clock';
-import type { ApiContext } from './api';
+import type { ApiContext } from './api-context';
 import { IdParamSchema, intParam, parseRequest, problemsOf, RequestValidationError } from './request-validation';
 
 /**

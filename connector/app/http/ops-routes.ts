@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { rateStatus } from '../../claim/legal-status';
 import { JOB_NAMES } from '../../jobs/job-queue';
 import { businessDate } from '../../time/clock';
-import type { ApiContext } from './api';
+import type { ApiContext } from './api-context';
 import { sendError } from './send-error';
 import { IdParamSchema, intParam, parseRequest } from './request-validation';
 

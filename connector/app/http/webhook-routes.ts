@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { LawFirmLink } from '../../lawfirm/link';
 import type { Logger } from '../../log/logger';
-import type { ApiContext } from './api';
+import type { ApiContext } from './api-context';
 import { sendError } from './send-error';
 import { systemClock } from '../../time/clock';
 

@@ -1,5 +1,5 @@
 import { sql, type Expression, type Kysely, type Migration } from 'kysely';
-import type { Store } from '../store';
+import type { StoreDriver } from '../driver';
 
 /**
  * The first schema. Both drivers get the same tables, columns, keys and indexes; only the
@@ -9,7 +9,7 @@ import type { Store } from '../store';
  * schemas own them, and widening a CHECK on SQLite means rebuilding the table. The CHECKs
  * below are invariants that no model change will relax.
  */
-export function initialMigration(driver: Store['driver']): Migration {
+export function initialMigration(driver: StoreDriver): Migration {
   // PostgreSQL compares text with the database's collation (often en_US, which ignores
   // punctuation); "C" makes ids and ISO dates sort byte-wise, as SQLite does, so both drivers
   // return the same order and keyset paging agrees with ORDER BY.
@@ -240,7 +240,7 @@ export function initialMigration(driver: Store['driver']): Migration {
  * The journal is evidence for the law firm: the database itself refuses to change or remove
  * a line, so that no code path (nor a hand-typed statement) can rewrite the history.
  */
-async function createJournalGuards(db: Kysely<any>, driver: Store['driver']): Promise<void> {
+async function createJournalGuards(db: Kysely<any>, driver: StoreDriver): Promise<void> {
   if (driver === 'sqlite') {
     for (const op of ['update', 'delete'] as const) {
       await sql

@@ -1,5 +1,5 @@
 import { sql, type Expression, type Kysely, type Migration } from 'kysely';
-import type { Store } from '../store';
+import type { StoreDriver } from '../driver';
 
 /**
  * The job queue of the embedded mode (connector/jobs/store-queue.ts): one row per job, and one
@@ -10,7 +10,7 @@ import type { Store } from '../store';
  * its clock in every claim, and integers keep that arithmetic exact and the index order
  * numeric on both drivers.
  */
-export function jobsMigration(driver: Store['driver']): Migration {
+export function jobsMigration(driver: StoreDriver): Migration {
   // Same reason as in 0001: byte-wise order on PostgreSQL, as on SQLite.
   const key: Expression<unknown> | 'text' = driver === 'postgres' ? sql`text collate "C"` : 'text';
   const millis = driver === 'postgres' ? 'bigint' : 'integer';

@@ -1,5 +1,5 @@
 import { sql, type Expression, type Kysely, type Migration } from 'kysely';
-import type { Store } from '../store';
+import type { StoreDriver } from '../driver';
 
 /**
  * What happens to a message after the outbox handed it over, and the evidence that comes back.
@@ -12,7 +12,7 @@ import type { Store } from '../store';
  * its SHA-256. Ids are deterministic (`proof:<action id>:<kind>`): storing the same proof twice
  * keeps the first.
  */
-export function deliveriesMigration(driver: Store['driver']): Migration {
+export function deliveriesMigration(driver: StoreDriver): Migration {
   const key: Expression<unknown> | 'text' = driver === 'postgres' ? sql`text collate "C"` : 'text';
   const bytes = driver === 'postgres' ? 'bytea' : 'blob';
 

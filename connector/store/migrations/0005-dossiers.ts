@@ -1,5 +1,5 @@
 import { sql, type Expression, type Kysely, type Migration } from 'kysely';
-import type { Store } from '../store';
+import type { StoreDriver } from '../driver';
 
 /**
  * The files handed to the law firm and what the firm says of them.
@@ -11,7 +11,7 @@ import type { Store } from '../store';
  * a status file read again after a crash, an event both pushed and polled); `seq` numbers them in
  * the order they were applied, which is the order their notes reach the ledger.
  */
-export function dossiersMigration(driver: Store['driver']): Migration {
+export function dossiersMigration(driver: StoreDriver): Migration {
   const key: Expression<unknown> | 'text' = driver === 'postgres' ? sql`text collate "C"` : 'text';
 
   return {

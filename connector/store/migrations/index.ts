@@ -1,5 +1,5 @@
 import type { Migration, MigrationProvider } from 'kysely';
-import type { Store } from '../store';
+import type { StoreDriver } from '../driver';
 import { initialMigration } from './0001-initial';
 import { syncIndexesMigration } from './0002-sync-indexes';
 import { jobsMigration } from './0003-jobs';
@@ -16,7 +16,7 @@ import { outboxFirstFailureMigration } from './0007-outbox-first-failure';
  * Kysely applies them in the alphabetical order of their names: a new migration gets the
  * next number, and a migration that has run is never edited.
  */
-export function storeMigrations(driver: Store['driver']): MigrationProvider {
+export function storeMigrations(driver: StoreDriver): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001-initial': initialMigration(driver),
     '0002-sync-indexes': syncIndexesMigration,

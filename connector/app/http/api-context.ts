@@ -1,0 +1,29 @@
+import type { CaseOperations } from '../../cases';
+import type { LegalData } from '../../claim/legal-data';
+import type { ProcedureData } from '../../dossier/procedure-data';
+import type { JobName, JobQueue } from '../../jobs/job-queue';
+import type { Store } from '../../store/store';
+import type { Clock } from '../../time/clock';
+import type { Metrics } from './metrics';
+
+/** What `POST /connections/:id/sync` enqueues through: the daemon (`Daemon.enqueue`) has this shape. */
+export interface JobEnqueuer {
+  /** Adds job `<name>/<key>` unless one with that id exists. */
+  enqueue(name: JobName, data: Record<string, string>, key: string): Promise<{ added: boolean }>;
+}
+
+/** What route handlers share. */
+export interface ApiContext {
+  store: Store;
+  operations: CaseOperations;
+  enqueuer: JobEnqueuer | undefined;
+  queue: JobQueue | undefined;
+  connections: ReadonlySet<string>;
+  clock: Clock;
+  timeZone: string;
+  locale: string;
+  metrics: Metrics;
+  metricsPublic: boolean;
+  legal: LegalData | undefined;
+  procedures: ProcedureData | undefined;
+}

@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { packageRoot } from '../../connector/paths';
+
+/**
+ * The layering rules (.dependency-cruiser.cjs) refuse what they say they refuse: each case is a
+ * tiny tree in a temporary folder, checked with the repository's own configuration.
+ */
+
+const run = promisify(execFile);
+const ROOT = packageRoot();
+const DEPCRUISE = join(ROOT, 'node_modules', '.bin', 'depcruise');
+
+async function violations(files: Record<string, string>): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'recouvra-deps-'));
+  try {
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'node16', moduleResolution: 'node16', strict: true } }),
+    );
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    const folders = [...new Set(Object.keys(files).map((p) => p.split('/')[0]!))];
+    const { stdout } = await run(
+      DEPCRUISE,
+      [...folders, '--config', join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'json'],
+      { cwd: dir, maxBuffer: 16 * 1024 * 1024 },
+    ).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
+    const report = JSON.parse(stdout) as {
+      summary: { violations: { rule: { name: string }; from: string; to: string }[] };
+    };
+    return report.summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).sort();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('dependency rules', () => {
+  it('refuse a core file importing an adapter, and let the composition root do it', async () => {
+    expect(
+      await violations({
+        'adapters/sms/provider.ts': 'export const x = 1;\n',
+        'connector/policy/p.ts': "import { x } from '../../adapters/sms/provider';\nexport const y = x;\n",
+        'connector/app/wire.ts': "import { x } from '../../adapters/sms/provider';\nexport const z = x;\n",
+      }),
+    ).toEqual(['core-not-to-adapters: connector/policy/p.ts -> adapters/sms/provider.ts']);
+  }, 60_000);
+
+  it('refuse a simulator outside the demo and `simulate`', async () => {
+    expect(
+      await violations({
+        'adapters/odoo/simulator/server.ts': 'export const s = 1;\n',
+        'adapters/odoo/reader.ts': "import { s } from './simulator/server';\nexport const r = s;\n",
+        'connector/app/demo/demo.ts':
+          "import { s } from '../../../adapters/odoo/simulator/server';\nexport const d = s;\n",
+        'connector/app/cli/simulate-command.ts':
+          "import { s } from '../../../adapters/odoo/simulator/server';\nexport const c = s;\n",
+        'connector/app/cli/run-command.ts':
+          "import { s } from '../../../adapters/odoo/simulator/server';\nexport const c = s;\n",
+      }),
+    ).toEqual([
+      'simulators-only-in-demo-and-simulate: adapters/odoo/reader.ts -> adapters/odoo/simulator/server.ts',
+      'simulators-only-in-demo-and-simulate: connector/app/cli/run-command.ts -> adapters/odoo/simulator/server.ts',
+    ]);
+  }, 60_000);
+
+  it('refuse a mapping importing anything of ours but the model', async () => {
+    expect(
+      await violations({
+        'connector/model/m.ts': 'export const m = 1;\n',
+        'connector/store/s.ts': 'export const s = 1;\n',
+        'mappings/odoo/to-canonical.ts':
+          "import { m } from '../../connector/model/m';\nimport { s } from '../../connector/store/s';\nexport const t = m + s;\n",
+      }),
+    ).toEqual(['mappings-only-to-model: mappings/odoo/to-canonical.ts -> connector/store/s.ts']);
+  }, 60_000);
+
+  it('refuse config/ importing the runtime, and let it import schemas', async () => {
+    expect(
+      await violations({
+        'connector/app/daemon/scheduler.ts': 'export const cron = 1;\n',
+        'connector/jobs/queue-config.schema.ts': 'export const q = 1;\n',
+        'config/config.schema.ts':
+          "import { cron } from '../connector/app/daemon/scheduler';\nimport { q } from '../connector/jobs/queue-config.schema';\nexport const c = cron + q;\n",
+      }),
+    ).toEqual(['config-not-to-runtime: config/config.schema.ts -> connector/app/daemon/scheduler.ts']);
+  }, 60_000);
+
+  it('refuse an import cycle, even of types only', async () => {
+    const found = await violations({
+      'connector/documents/wording.ts': "import type { F } from './fr';\nexport type W = { f?: F };\n",
+      'connector/documents/fr.ts': "import type { W } from './wording';\nexport type F = { w?: W };\n",
+    });
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((v) => v.startsWith('no-circular: connector/documents/'))).toBe(true);
+  }, 60_000);
+});
