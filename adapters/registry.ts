@@ -1,4 +1,5 @@
 import type { LawFirmConfig } from '../config/lawfirm.schema';
+import type { ProcedureState } from '../connector/model/procedure-event.schema';
 import type { EmailChannel } from '../connector/ports/email';
 import type { LawFirmPartner, WebhookVerifier } from '../connector/ports/lawfirm';
 import type { PostalProvider } from '../connector/ports/postal';
@@ -9,6 +10,7 @@ import { createSmtpEmailChannel, type EmailChannelConfig } from './email';
 import { HttpLawFirmPartner, webhookSecrets } from './lawfirm';
 import { FileDropPartner } from './lawfirm/file-drop';
 import { httpWebhookVerifier } from './lawfirm/webhook-verifier';
+import { procedureStateOf } from '../mappings/lawfirm/status-words';
 import { odooAdapter } from './odoo';
 import { HttpPostalProvider, type PostalConfig } from './postal';
 import { HttpSmsProvider, type SmsConfig } from './sms';
@@ -28,6 +30,8 @@ export const adapterRegistry: AdapterRegistry = Object.freeze({
 export interface LawFirmTransport {
   partner: LawFirmPartner;
   webhook?: WebhookVerifier;
+  /** The procedure state each of the firm's words stands for. */
+  stateOf: (type: string) => ProcedureState;
 }
 
 export const lawFirmTransports: Readonly<
@@ -36,6 +40,7 @@ export const lawFirmTransports: Readonly<
   // The schema (config/lawfirm.schema.ts) requires `api` with transport "api" and `fileDrop` with "file-drop".
   api: (config: LawFirmConfig) => ({
     partner: new HttpLawFirmPartner({ config: config.api! }),
+    stateOf: procedureStateOf,
     webhook: httpWebhookVerifier({
       secrets: webhookSecrets(config.api!),
       toleranceSeconds: config.api!.toleranceSeconds,
@@ -47,6 +52,7 @@ export const lawFirmTransports: Readonly<
       inbound: config.fileDrop!.inbound,
       clock: deps.clock,
     }),
+    stateOf: procedureStateOf,
   }),
 });
 

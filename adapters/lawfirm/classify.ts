@@ -1,7 +1,7 @@
 import { AdapterError } from '../../connector/sync/adapter-error';
 import { redactString } from '../../connector/log/logger';
 import { DossierAlreadySubmittedError } from '../../connector/ports/lawfirm';
-import { partnerError } from './wire.schema';
+import { partnerError } from '../../mappings/lawfirm/wire.schema';
 
 /**
  * Law-firm API failures → typed AdapterErrors. The kind decides what happens next: config fails

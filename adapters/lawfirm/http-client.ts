@@ -23,7 +23,7 @@ import {
   PaymentReceiptWireSchema,
   toPartnerEvent,
   WithdrawalReceiptWireSchema,
-} from './wire.schema';
+} from '../../mappings/lawfirm/wire.schema';
 
 export interface HttpLawFirmPartnerOptions {
   config: LawFirmHttpConfig;

@@ -31,4 +31,8 @@ export {
   type WebhookSecrets,
   type WebhookVerification,
 } from './webhook-signature';
-export { parseWebhookPayload, PartnerEventWireSchema, WebhookPayloadWireSchema } from './wire.schema';
+export {
+  parseWebhookPayload,
+  PartnerEventWireSchema,
+  WebhookPayloadWireSchema,
+} from '../../mappings/lawfirm/wire.schema';

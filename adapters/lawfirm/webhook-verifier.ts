@@ -1,6 +1,6 @@
 import type { WebhookVerifier } from '../../connector/ports/lawfirm';
 import { verifyWebhook } from './webhook-signature';
-import { parseWebhookPayload } from './wire.schema';
+import { parseWebhookPayload } from '../../mappings/lawfirm/wire.schema';
 
 /**
  * The firm's webhook as openapi.yaml defines it: an HMAC signature over the timestamp and the raw

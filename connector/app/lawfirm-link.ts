@@ -22,6 +22,7 @@ export function openLawFirmLink(
   return new LawFirmLink({
     id: lf.id,
     partner: transport.partner,
+    stateOf: transport.stateOf,
     store: deps.store,
     clock: deps.clock,
     logger: deps.logger,

@@ -16,6 +16,8 @@ export interface LawFirmLinkOptions {
   /** The partner's id in the configuration: the journal's actor, the namespace of its event ids. */
   id: string;
   partner: LawFirmPartner;
+  /** The procedure state a firm's word stands for (mappings/lawfirm/status-words.ts). */
+  stateOf: (type: string) => ProcedureState;
   store: Store;
   clock: Clock;
   logger: Logger;
@@ -52,6 +54,7 @@ export class LawFirmLink {
         clock,
         logger,
         partner: this.id,
+        stateOf: this.options.stateOf,
         ...(this.options.onApplied ? { onApplied: this.options.onApplied } : {}),
       },
       events,

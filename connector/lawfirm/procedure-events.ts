@@ -5,7 +5,7 @@ import type { Action } from '../model/action.schema';
 import type { Case } from '../model/case.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
 import { formatMoney } from '../model/money.schema';
-import { ProcedureStateSchema, TERMINAL_PROCEDURE_STATES, type ProcedureState } from '../model/procedure-event.schema';
+import { TERMINAL_PROCEDURE_STATES, type ProcedureState } from '../model/procedure-event.schema';
 import type { Store, StoredDossier, StoredProcedureEvent } from '../store/store';
 import type { Clock } from '../time/clock';
 import { frenchDate } from '../outbox/ledger-texts';
@@ -21,30 +21,6 @@ import { dateInZone } from '../time/calendar-date';
  * and an activity when the controller must act. All of it in one transaction per event, once per
  * event id (store.applyProcedureEvent).
  */
-
-/** The firm's words we accept beside the state names themselves (lower case, trimmed). */
-const SYNONYMS: Readonly<Record<string, ProcedureState>> = {
-  received: 'submitted',
-  opened: 'accepted',
-  amicable: 'amicable_phase',
-  ordonnance: 'order_issued',
-  order: 'order_issued',
-  signification: 'served',
-  notified: 'served',
-  judgement: 'judgment',
-  title: 'enforceable_title',
-  payment: 'partial_recovery',
-  paid: 'recovered',
-  cancelled: 'withdrawn',
-  canceled: 'withdrawn',
-};
-
-export function mapEventType(type: string): ProcedureState {
-  const word = type.trim().toLowerCase();
-  const known = ProcedureStateSchema.safeParse(word);
-  if (known.success && known.data !== 'indeterminate') return known.data;
-  return SYNONYMS[word] ?? 'indeterminate';
-}
 
 /** What the controller must do when the firm reports this state (an activity in the ledger), if anything. */
 const CONTROLLER_MUST_ACT: Partial<Record<ProcedureState, string>> = {
@@ -117,6 +93,8 @@ export interface ApplyEventsDeps {
   logger: Logger;
   /** The partner's id in the configuration (events of two firms never collide). */
   partner: string;
+  /** The procedure state a firm's word stands for (mappings/lawfirm/status-words.ts, given by connector/app/). */
+  stateOf: (type: string) => ProcedureState;
   /** Told each event applied (metrics). */
   onApplied?: (state: ProcedureState) => void;
 }
@@ -152,7 +130,7 @@ export async function applyPartnerEvents(
       result.refused.push({ id: ev.id, reason: `the case of dossier ${dossier.id} no longer exists` });
       continue;
     }
-    const state = mapEventType(ev.type);
+    const state = deps.stateOf(ev.type);
     const now = clock.now().toISOString();
     if (dossier.fileId === null && ev.fileId) {
       // The firm's event came before its answer to the submission (lost, or not back yet): the

@@ -55,3 +55,25 @@ export const ProcedureEventSchema = z.strictObject({
   note: z.string().optional(),
 });
 export type ProcedureEvent = z.infer<typeof ProcedureEventSchema>;
+
+/**
+ * One event of a file, as the firm reports it. `type` is the firm's word for the procedure state;
+ * the connector maps it to its closed set (`ProcedureState`, through mappings/lawfirm/status-words.ts) and keeps
+ * the firm's word verbatim, so an unknown one becomes `indeterminate` and can still be read.
+ */
+export interface PartnerEvent {
+  /** The firm's event id: events are applied once per id. */
+  id: string;
+  fileId: string;
+  dossierId: string;
+  type: string;
+  /** ISO 8601. */
+  occurredAt: string;
+  /** The firm's own label for people, e.g. "Ordonnance d'injonction de payer rendue". */
+  label?: string;
+  /** Money recovered by this event (partial_recovery, recovered), minor units. */
+  amount?: { amount: number; currency: string };
+  /** Documents the firm attaches (an ordonnance, a certificate of irrecoverability), by name and hash. */
+  documents?: { name: string; sha256: string }[];
+  note?: string;
+}

@@ -1,4 +1,7 @@
+import type { PartnerEvent } from '../model/procedure-event.schema';
 import { AdapterError } from '../sync/adapter-error';
+
+export type { PartnerEvent };
 
 /**
  * What the connector needs from a law-firm partner (an avocat or a commissaire de justice who
@@ -49,28 +52,6 @@ export interface DirectPayment {
   receivedOn: string;
   /** True when nothing is left to claim: the firm is asked to close the file. */
   settlesInFull: boolean;
-}
-
-/**
- * One event of a file, as the firm reports it. `type` is the firm's word for the procedure state;
- * the connector maps it to its closed set (connector/model/procedure-event.schema.ts) and keeps
- * the firm's word verbatim, so an unknown one becomes `indeterminate` and can still be read.
- */
-export interface PartnerEvent {
-  /** The firm's event id: events are applied once per id. */
-  id: string;
-  fileId: string;
-  dossierId: string;
-  type: string;
-  /** ISO 8601. */
-  occurredAt: string;
-  /** The firm's own label for people, e.g. "Ordonnance d'injonction de payer rendue". */
-  label?: string;
-  /** Money recovered by this event (partial_recovery, recovered), minor units. */
-  amount?: { amount: number; currency: string };
-  /** Documents the firm attaches (an ordonnance, a certificate of irrecoverability), by name and hash. */
-  documents?: { name: string; sha256: string }[];
-  note?: string;
 }
 
 export interface EventPage {

@@ -1,3 +1,4 @@
+import { procedureStateOf } from '../../mappings/lawfirm/status-words';
 import { webhookHeaders } from '../../adapters/lawfirm/webhook-signature';
 import type { LawFirmPartner } from '../../connector/ports/lawfirm';
 import { loadProcedureData } from '../../connector/dossier/procedure-data';
@@ -42,6 +43,7 @@ describe('POST /webhooks/lawfirm: batch size', () => {
       lawfirm: ({ store, clock, logger }) =>
         new LawFirmLink({
           id: 'cabinet',
+          stateOf: procedureStateOf,
           partner: {} as LawFirmPartner,
           store,
           clock,

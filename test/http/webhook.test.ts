@@ -1,3 +1,4 @@
+import { procedureStateOf } from '../../mappings/lawfirm/status-words';
 import { webhookHeaders } from '../../adapters/lawfirm/webhook-signature';
 import type { LawFirmPartner } from '../../connector/ports/lawfirm';
 import { LawFirmLink } from '../../connector/lawfirm/link';
@@ -41,6 +42,7 @@ describe('POST /webhooks/lawfirm', () => {
       lawfirm: ({ store, clock, logger }) =>
         new LawFirmLink({
           id: 'cabinet',
+          stateOf: procedureStateOf,
           partner: {} as LawFirmPartner,
           store,
           clock,

@@ -1,3 +1,4 @@
+import { procedureStateOf } from '../../mappings/lawfirm/status-words';
 import { LawFirmHttpConfigSchema } from '../../adapters/lawfirm/config.schema';
 import { DossierAlreadySubmittedError } from '../../connector/ports/lawfirm';
 import { HttpLawFirmPartner } from '../../adapters/lawfirm/http-client';
@@ -101,7 +102,14 @@ describe('exactly-once submission of a dossier', () => {
     });
     let count = 0;
     const counted = async (a: Action): Promise<BuiltDossier> => (count++, build(a));
-    const link = new LawFirmLink({ id: 'cabinet', partner: firm, store, clock, logger: logged.logger });
+    const link = new LawFirmLink({
+      stateOf: procedureStateOf,
+      id: 'cabinet',
+      partner: firm,
+      store,
+      clock,
+      logger: logged.logger,
+    });
     const performer = dossierPerformer({ store, clock, link, build: counted });
     return { action, builds: () => count, perform: (a = action) => performer(a), link };
   }

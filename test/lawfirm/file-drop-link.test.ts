@@ -1,3 +1,4 @@
+import { procedureStateOf } from '../../mappings/lawfirm/status-words';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ARCHIVE_DIR, FileDropPartner, REJECTED_DIR } from '../../adapters/lawfirm/file-drop';
@@ -95,7 +96,7 @@ async function world(): Promise<World> {
     },
     [],
   );
-  const link = new LawFirmLink({ id: PARTNER, partner, store, clock, logger });
+  const link = new LawFirmLink({ stateOf: procedureStateOf, id: PARTNER, partner, store, clock, logger });
   return { folders, store, firm, partner, link, clock, fileId, dossier, logger };
 }
 
@@ -190,6 +191,7 @@ describe('file drop, connector end: LawFirmLink.poll over FileDropPartner agains
     await step(w, 1); // submitted
     const crashing = crashingOnCursorSave(w.store);
     const doomed = new LawFirmLink({
+      stateOf: procedureStateOf,
       id: PARTNER,
       partner: w.partner,
       store: crashing.store,
@@ -207,7 +209,14 @@ describe('file drop, connector end: LawFirmLink.poll over FileDropPartner agains
 
     // Restart: new partner, new link, the cursor saved before the crash.
     const partner = new FileDropPartner({ outbound: w.folders.outbound, inbound: w.folders.inbound, clock: w.clock });
-    const link = new LawFirmLink({ id: PARTNER, partner, store: w.store, clock: w.clock, logger: w.logger });
+    const link = new LawFirmLink({
+      stateOf: procedureStateOf,
+      id: PARTNER,
+      partner,
+      store: w.store,
+      clock: w.clock,
+      logger: w.logger,
+    });
     const replayed = await link.poll();
     expect(replayed).toMatchObject({ applied: 0, refused: 0 });
     expect(replayed.duplicates).toBe(afterCrash.length - 1);

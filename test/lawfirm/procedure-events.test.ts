@@ -1,6 +1,7 @@
 import type { PartnerEvent } from '../../connector/ports/lawfirm';
 import { loadProcedureData } from '../../connector/dossier/procedure-data';
-import { applyPartnerEvents, mapEventType, procedureNoteText } from '../../connector/lawfirm/procedure-events';
+import { applyPartnerEvents, procedureNoteText } from '../../connector/lawfirm/procedure-events';
+import { procedureStateOf as mapEventType } from '../../mappings/lawfirm/status-words';
 import { performLedgerActions } from '../../connector/outbox/ledger-actions';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';
@@ -46,7 +47,7 @@ describe('procedure events', () => {
     },
   } as unknown as ErpAdapter;
   const apply = (events: PartnerEvent[]) =>
-    applyPartnerEvents({ store, clock, logger: logged.logger, partner: 'cabinet' }, events);
+    applyPartnerEvents({ store, clock, logger: logged.logger, partner: 'cabinet', stateOf: mapEventType }, events);
   const perform = () =>
     performLedgerActions({
       store,

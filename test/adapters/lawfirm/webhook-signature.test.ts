@@ -6,7 +6,7 @@ import {
   webhookHeaders,
   type VerifyWebhookInput,
 } from '../../../adapters/lawfirm/webhook-signature';
-import { parseWebhookPayload } from '../../../adapters/lawfirm/wire.schema';
+import { parseWebhookPayload } from '../../../mappings/lawfirm/wire.schema';
 
 const SECRET = 'whsec_current_0123456789abcdef';
 const OLD_SECRET = 'whsec_previous_fedcba9876543210';

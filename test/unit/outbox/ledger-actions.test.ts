@@ -1,3 +1,4 @@
+import { procedureStateOf } from '../../../mappings/lawfirm/status-words';
 import type { PartnerEvent } from '../../../connector/ports/lawfirm';
 import { CaseOperations } from '../../../connector/cases';
 import { applyPartnerEvents } from '../../../connector/lawfirm/procedure-events';
@@ -216,7 +217,10 @@ describe('ledger rows go on the invoices claimed, not on the credit notes netted
       type: 'rejected',
       occurredAt: '2026-04-21T10:00:00Z',
     };
-    await applyPartnerEvents({ store, clock, logger: memoryLogger('error').logger, partner: 'cabinet' }, [event]);
+    await applyPartnerEvents(
+      { store, clock, logger: memoryLogger('error').logger, partner: 'cabinet', stateOf: procedureStateOf },
+      [event],
+    );
     await perform();
     expect(writes.map((w) => w.kind).sort()).toEqual(['activity', 'fields', 'note']);
     for (const w of writes) expect(w.receivableIds).toEqual(expected);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PartnerEvent } from '../../connector/ports/lawfirm';
+import type { PartnerEvent } from '../../connector/model/procedure-event.schema';
 
 /**
  * The firm's answers as openapi.yaml defines them, read loosely: unknown keys are allowed (a
