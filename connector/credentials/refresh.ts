@@ -336,7 +336,7 @@ async function withTimeout(
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort();
+      // Settled before the abort, so that the call's own rejection (an AbortError) loses the race.
       reject(
         new CredentialError(
           'refresh_timeout',
@@ -344,6 +344,7 @@ async function withTimeout(
           `connection "${connectionId}": the token endpoint did not answer within ${timeoutMs} ms`,
         ),
       );
+      controller.abort();
     }, timeoutMs);
   });
   try {
