@@ -84,28 +84,7 @@ export class FakeTokenEndpoint {
 
   /** A client of this endpoint, as an adapter would write it. */
   refreshCall(): RefreshCall {
-    return async (refreshToken, { signal }) => {
-      const response = await fetch(this.url, {
-        method: 'POST',
-        signal,
-        headers: {
-          authorization: `Basic ${Buffer.from(`${this.clientId}:${this.clientSecret}`).toString('base64')}`,
-          'content-type': 'application/x-www-form-urlencoded',
-          accept: 'application/json',
-        },
-        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
-      });
-      const body = (await response.json()) as Record<string, unknown>;
-      if (response.status === 400 && body['error'] === 'invalid_grant')
-        throw new RefreshTokenRejectedError(`invalid_grant (${String(body['error_description'])})`);
-      if (!response.ok) throw new Error(`the token endpoint answered ${response.status}`);
-      return {
-        accessToken: body['access_token'] as string,
-        expiresInSeconds: body['expires_in'] as number,
-        refreshToken: body['refresh_token'] as string,
-        refreshTokenExpiresInSeconds: body['x_refresh_token_expires_in'] as number,
-      };
-    };
+    return tokenEndpointClient(this);
   }
 
   private async answer(req: IncomingMessage): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -147,4 +126,38 @@ export class FakeTokenEndpoint {
     this.newest = refreshToken;
     return { accessToken, refreshToken };
   }
+}
+
+/**
+ * The refresh call of an adapter talking to `endpoint`: form-encoded POST with HTTP Basic client
+ * credentials, `invalid_grant` turned into `RefreshTokenRejectedError`. `onReceived` runs once the
+ * answer is read, before it is returned: a worker process uses it to die at that exact point.
+ */
+export function tokenEndpointClient(
+  endpoint: { url: string; clientId: string; clientSecret: string },
+  onReceived: () => void = () => undefined,
+): RefreshCall {
+  return async (refreshToken, { signal }) => {
+    const response = await fetch(endpoint.url, {
+      method: 'POST',
+      signal,
+      headers: {
+        authorization: `Basic ${Buffer.from(`${endpoint.clientId}:${endpoint.clientSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
+    });
+    const body = (await response.json()) as Record<string, unknown>;
+    if (response.status === 400 && body['error'] === 'invalid_grant')
+      throw new RefreshTokenRejectedError(`invalid_grant (${String(body['error_description'])})`);
+    if (!response.ok) throw new Error(`the token endpoint answered ${response.status}`);
+    onReceived();
+    return {
+      accessToken: body['access_token'] as string,
+      expiresInSeconds: body['expires_in'] as number,
+      refreshToken: body['refresh_token'] as string,
+      refreshTokenExpiresInSeconds: body['x_refresh_token_expires_in'] as number,
+    };
+  };
 }

@@ -1,5 +1,4 @@
 import { sql, type Expression, type Kysely, type Migration } from 'kysely';
-import type { Store } from '../store';
 
 /**
  * The credentials of ERP connections that use OAuth 2 (QuickBooks Online, Sage): one row per
@@ -8,8 +7,11 @@ import type { Store } from '../store';
  *
  * `lease_until` is epoch milliseconds, as in `jobs` (0003): compared with the caller's clock in
  * every lease claim.
+ *
+ * The driver is typed as a literal rather than `Store['driver']`: importing store.ts from here
+ * would close an import cycle (store.ts → migrate.ts → migrations/index.ts → here).
  */
-export function credentialsMigration(driver: Store['driver']): Migration {
+export function credentialsMigration(driver: 'sqlite' | 'postgres'): Migration {
   // Same reason as in 0001: byte-wise order on PostgreSQL, as on SQLite.
   const key: Expression<unknown> | 'text' = driver === 'postgres' ? sql`text collate "C"` : 'text';
   const bytes = driver === 'postgres' ? 'bytea' : 'blob';
