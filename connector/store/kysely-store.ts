@@ -6,6 +6,8 @@ import type { Debtor } from '../model/debtor.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Payment } from '../model/payment.schema';
 import type { Receivable } from '../model/receivable.schema';
+import type { CredentialStore } from '../ports/credentials';
+import { credentialStoreOn, type CredentialStoreOptions } from './credential-store';
 import { migrateStore, type MigrateOptions, type MigrationReport } from './migrate';
 import { StoreError, attempt, wrapError } from './errors';
 import {
@@ -175,6 +177,10 @@ export class KyselyStore implements Store {
 
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     return this.inTransaction(fn);
+  }
+
+  credentials(connectionId: string, options: CredentialStoreOptions): CredentialStore {
+    return credentialStoreOn(this.db, connectionId, options);
   }
 
   /** `transaction` typed with this class, for the multi-statement methods below. */

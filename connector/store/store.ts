@@ -6,6 +6,8 @@ import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Payment } from '../model/payment.schema';
 import type { Receivable } from '../model/receivable.schema';
 import type { ProcedureState } from '../model/procedure-event.schema';
+import type { CredentialStore } from '../ports/credentials';
+import type { CredentialStoreOptions } from './credential-store';
 import type { MigrateOptions, MigrationReport } from './migrate';
 
 /**
@@ -411,6 +413,12 @@ export interface Store {
 
   /** Runs `fn` in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+
+  /**
+   * The encrypted OAuth credentials of one ERP connection (connector/store/credential-store.ts).
+   * Refused on the store a transaction hands to its callback: a refreshed token is kept on its own.
+   */
+  credentials(connectionId: string, options: CredentialStoreOptions): CredentialStore;
 
   upsertDebtors(debtors: Debtor[]): Promise<void>;
   getDebtor(id: string): Promise<Debtor | undefined>;

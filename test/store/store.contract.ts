@@ -50,6 +50,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           '0005-dossiers',
           '0006-dossier-parts',
           '0007-outbox-first-failure',
+          '0008-credentials',
         ]);
       });
     });

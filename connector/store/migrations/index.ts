@@ -7,6 +7,7 @@ import { deliveriesMigration } from './0004-deliveries';
 import { dossiersMigration } from './0005-dossiers';
 import { dossierPartsMigration } from './0006-dossier-parts';
 import { outboxFirstFailureMigration } from './0007-outbox-first-failure';
+import { credentialsMigration } from './0008-credentials';
 
 /**
  * The migrations, listed in code rather than found by scanning a folder, so that they run the
@@ -25,6 +26,7 @@ export function storeMigrations(driver: StoreDriver): MigrationProvider {
     '0005-dossiers': dossiersMigration(driver),
     '0006-dossier-parts': dossierPartsMigration,
     '0007-outbox-first-failure': outboxFirstFailureMigration,
+    '0008-credentials': credentialsMigration(driver),
   };
   return { getMigrations: async () => migrations };
 }
