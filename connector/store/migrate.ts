@@ -142,7 +142,8 @@ export async function migrateStore(
   });
   let { error, results } = await migrator.migrateToLatest();
   // Kysely looks for its migration table by listing the tables of every schema; a schema that
-  // another tenant drops at that moment fails the listing ("schema … does not exist", 3F000).
+  // another tenant drops at that moment fails the listing ("schema … does not exist", 3F000, or
+  // "relation <its schema>.<table> does not exist", 42P01).
   // That is not our schema's problem: look again.
   // A tenant dropping many schemas one after the other (a drop of a large schema holds its row for
   // a while) can fail listing after listing: wait a little longer each time, for up to 15 s.
@@ -172,9 +173,16 @@ export async function migrateStore(
   return report;
 }
 
-function isOtherSchemaDropped(error: unknown, ours: string | undefined): boolean {
+/** A failure caused by another tenant dropping its schema while Kysely listed every schema (exported for its test). */
+export function isOtherSchemaDropped(error: unknown, ours: string | undefined): boolean {
   const e = error as { code?: unknown; message?: unknown };
-  if (e?.code !== '3F000' || typeof e.message !== 'string') return false;
-  const named = /schema "([^"]+)" does not exist/.exec(e.message)?.[1];
+  if (typeof e?.message !== 'string') return false;
+  // 3F000 while the other schema goes; 42P01 when the listing reaches one of its tables just dropped.
+  const named =
+    e.code === '3F000'
+      ? /schema "([^"]+)" does not exist/.exec(e.message)?.[1]
+      : e.code === '42P01'
+        ? /relation "([^".]+)\.[^"]+" does not exist/.exec(e.message)?.[1]
+        : undefined;
   return named !== undefined && named !== ours;
 }
