@@ -1,3 +1,6 @@
+import { escapeHtml } from '../model/html';
+
+export { escapeHtml };
 /**
  * A document as a list of blocks, built once by a template and rendered as plain text, as
  * simple HTML, or (the formal notice) as a PDF letter. Blocks hold finished strings: every
@@ -50,12 +53,6 @@ export function renderText(blocks: readonly Block[]): string {
     }
   });
   return `${parts.join('\n\n')}\n`;
-}
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
 function cell(tag: 'td' | 'th', text: string, align: 'left' | 'right', extra = ''): string {

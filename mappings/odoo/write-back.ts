@@ -1,3 +1,4 @@
+import { escapeHtml } from '../../connector/model/html';
 import { createHash } from 'node:crypto';
 
 /**
@@ -9,15 +10,6 @@ import { createHash } from 'node:crypto';
 /** A token that survives Odoo's HTML sanitizer and `ilike` search: letters, digits and "-" only. */
 export function writeBackMarker(key: string): string {
   return `recouvra-${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }
 
 /**
