@@ -1,4 +1,5 @@
-import type { DocumentWording } from './wording';
+import type { ProcedureState } from '../model/procedure-event.schema';
+import type { DocumentWording, LedgerWording } from './wording';
 
 /**
  * French wording of the reminders and of the formal notice. Reminders are courteous; the
@@ -31,6 +32,93 @@ function isoParts(iso: string): [string, string, string] {
 }
 
 const PERCENT = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+const CHANNEL: Readonly<Record<string, string>> = {
+  email: 'e-mail',
+  sms: 'SMS',
+  letter: 'courrier',
+  registered_letter: 'lettre recommandée',
+  phone_task: 'appel téléphonique',
+};
+
+/** What the controller must do when the firm reports this state (an activity in the ledger), if anything. */
+const CONTROLLER_MUST_ACT: Partial<Record<ProcedureState, string>> = {
+  rejected: 'le cabinet a refusé le dossier : le compléter ou reprendre le recouvrement amiable',
+  opposition: 'le débiteur a formé opposition : la procédure devient contentieuse, décider de la suite avec le cabinet',
+  irrecoverable:
+    "créance irrécouvrable : émettre la facture rectificative puis récupérer la TVA (CGI art. 272-1) avant le 31 décembre de la deuxième année suivant l'événement",
+  insolvency_declared:
+    'procédure collective ouverte : déclarer la créance au mandataire judiciaire dans les 2 mois de la publication au BODACC (C. com. R622-24)',
+  indeterminate: "le cabinet a envoyé un statut que Recouvra ne connaît pas : le lire et qualifier l'étape",
+};
+
+const PROCEDURE_STATE: Readonly<Record<ProcedureState, string>> = {
+  submitted: 'dossier transmis',
+  accepted: 'dossier accepté par le cabinet',
+  rejected: 'dossier refusé par le cabinet',
+  amicable_phase: 'phase amiable du cabinet',
+  filed: 'requête ou assignation déposée',
+  order_issued: 'ordonnance rendue',
+  served: 'acte signifié',
+  opposition: 'opposition du débiteur',
+  hearing: 'audience',
+  judgment: 'jugement rendu',
+  enforceable_title: 'titre exécutoire obtenu',
+  enforcement: 'exécution forcée en cours',
+  partial_recovery: 'recouvrement partiel',
+  recovered: 'créance recouvrée',
+  irrecoverable: 'créance irrécouvrable',
+  insolvency_declared: 'procédure collective du débiteur',
+  withdrawn: 'dossier retiré',
+  closed: 'dossier clos',
+  indeterminate: 'statut inconnu',
+};
+
+const LEDGER: LedgerWording = {
+  channel: (channel) => CHANNEL[channel] ?? channel,
+  stepLabel: (step) =>
+    step.kind === 'formal_notice'
+      ? 'Mise en demeure'
+      : step.kind === 'escalation'
+        ? 'Transmission au cabinet partenaire'
+        : `Relance (${step.id})`,
+  reference: (caseRef) => `Réf. Recouvra : ${caseRef}`,
+  decidedNote: (p) =>
+    [
+      `Recouvra — ${p.step} décidée le ${p.date}${p.channels ? ` (${p.channels})` : ''}.`,
+      `Le dossier couvre ${p.itemCount} pièce(s) : ${p.open} ouverts, dont ${p.overdue} échus${p.credit !== null ? `, après ${p.credit} d'avoirs${p.creditNotes ? ` (${p.creditNotes})` : ''}` : ''}.`,
+    ].join('\n'),
+  approval: {
+    summary: (step) => `Recouvra : approuver « ${step} »`,
+    text: (p) =>
+      [
+        `${p.step} pour ${p.debtor} attend votre approbation depuis le ${p.since}.`,
+        `Montant ouvert : ${p.open}. Approuvez ou refusez l'étape dans Recouvra.`,
+      ].join('\n'),
+  },
+  phoneCall: {
+    summary: (debtor) => `Recouvra : appeler ${debtor}`,
+    text: (p) =>
+      [
+        `Appel de relance à passer à ${p.debtor}${p.phones.length ? ` (${p.phones.join(', ')})` : ' (aucun numéro connu)'}.`,
+        `Montant échu : ${p.overdue} sur ${p.open} ouverts.`,
+        `Notez le résultat de l'appel (promesse de paiement, litige, injoignable) dans Recouvra.`,
+      ].join('\n'),
+  },
+  procedure: {
+    state: (state) => PROCEDURE_STATE[state],
+    controllerMustAct: (state) => CONTROLLER_MUST_ACT[state],
+    note: (p) =>
+      `Recouvra — procédure judiciaire : ${p.state}${p.label !== null ? ` — ${p.label}` : ''} (le ${p.date}).`,
+    recovered: (amount) => `Montant recouvré par cet événement : ${amount}.`,
+    firmWord: (word) => `Statut transmis par le cabinet : « ${word} ».`,
+    rateIncrease: (p) =>
+      `Taux de l'intérêt légal majoré de ${p.points} points à compter du ${p.date}, deux mois après que la décision est devenue exécutoire, sauf dispense du juge de l'exécution (${p.article}).`,
+    titleDeadline: (p) => `Titre à exécuter au plus tard le ${p.date} (${p.years} ans, ${p.article}).`,
+    activitySummary: (state) => `Recouvra : ${state}`,
+    todo: (what) => `À faire : ${what}.`,
+  },
+};
 
 export const FR: DocumentWording = {
   language: 'fr',
@@ -239,4 +327,5 @@ export const FR: DocumentWording = {
     formalEffect: "La présente lettre vaut mise en demeure au sens de l'article 1344 du Code civil.",
     page: (p) => `Page ${p.index}/${p.count}`,
   },
+  ledger: LEDGER,
 };

@@ -1,5 +1,6 @@
 import type { ClaimSegment } from '../claim/compute-claim';
 import type { DayCount } from '../claim/compute-claim';
+import type { ProcedureState } from '../model/procedure-event.schema';
 
 /**
  * Every phrase of the reminders and of the formal notice, for one language. The templates
@@ -121,5 +122,49 @@ export interface DocumentWording {
     disputeInvite: string;
     formalEffect: string;
     page(p: { index: number; count: number }): string;
+  };
+
+  /** What the connector writes into the ledger: notes and activities (connector/outbox/ledger-texts.ts, connector/lawfirm/procedure-events.ts). */
+  ledger: LedgerWording;
+}
+
+/**
+ * The texts of the ledger: the note of each decision, the activities asking a controller to act,
+ * and the notes of the law firm's procedure events. Plain text (each adapter turns it into its
+ * ledger's format); amounts and dates arrive formatted, dates in the company's time zone.
+ */
+export interface LedgerWording {
+  channel(channel: string): string;
+  stepLabel(step: { id: string; kind: string }): string;
+  reference(caseRef: string): string;
+  decidedNote(p: {
+    step: string;
+    date: string;
+    channels: string;
+    itemCount: number;
+    open: string;
+    overdue: string;
+    credit: string | null;
+    creditNotes: string;
+  }): string;
+  approval: {
+    summary(step: string): string;
+    text(p: { step: string; debtor: string; since: string; open: string }): string;
+  };
+  phoneCall: {
+    summary(debtor: string): string;
+    text(p: { debtor: string; phones: readonly string[]; overdue: string; open: string }): string;
+  };
+  procedure: {
+    state(state: ProcedureState): string;
+    /** What the controller must do when the firm reports this state, if anything (an activity). */
+    controllerMustAct(state: ProcedureState): string | undefined;
+    note(p: { state: string; label: string | null; date: string }): string;
+    recovered(amount: string): string;
+    firmWord(word: string): string;
+    rateIncrease(p: { points: number; date: string; article: string }): string;
+    titleDeadline(p: { date: string; years: number; article: string }): string;
+    activitySummary(state: string): string;
+    todo(what: string): string;
   };
 }

@@ -8,7 +8,8 @@ import { formatMoney } from '../model/money.schema';
 import { TERMINAL_PROCEDURE_STATES, type ProcedureState } from '../model/procedure-event.schema';
 import type { Store, StoredDossier, StoredProcedureEvent } from '../store/store';
 import type { Clock } from '../time/clock';
-import { frenchDate } from '../outbox/ledger-texts';
+import { FR } from '../documents/fr.wording';
+import { ledgerDate } from '../outbox/ledger-texts';
 import { afterTitleDeadlines } from '../dossier/after-title';
 import type { ProcedureData } from '../dossier/procedure-data';
 import { dateInZone } from '../time/calendar-date';
@@ -22,38 +23,8 @@ import { dateInZone } from '../time/calendar-date';
  * event id (store.applyProcedureEvent).
  */
 
-/** What the controller must do when the firm reports this state (an activity in the ledger), if anything. */
-const CONTROLLER_MUST_ACT: Partial<Record<ProcedureState, string>> = {
-  rejected: 'le cabinet a refusé le dossier : le compléter ou reprendre le recouvrement amiable',
-  opposition: 'le débiteur a formé opposition : la procédure devient contentieuse, décider de la suite avec le cabinet',
-  irrecoverable:
-    "créance irrécouvrable : émettre la facture rectificative puis récupérer la TVA (CGI art. 272-1) avant le 31 décembre de la deuxième année suivant l'événement",
-  insolvency_declared:
-    'procédure collective ouverte : déclarer la créance au mandataire judiciaire dans les 2 mois de la publication au BODACC (C. com. R622-24)',
-  indeterminate: "le cabinet a envoyé un statut que Recouvra ne connaît pas : le lire et qualifier l'étape",
-};
-
-const STATE_FR: Readonly<Record<ProcedureState, string>> = {
-  submitted: 'dossier transmis',
-  accepted: 'dossier accepté par le cabinet',
-  rejected: 'dossier refusé par le cabinet',
-  amicable_phase: 'phase amiable du cabinet',
-  filed: 'requête ou assignation déposée',
-  order_issued: 'ordonnance rendue',
-  served: 'acte signifié',
-  opposition: 'opposition du débiteur',
-  hearing: 'audience',
-  judgment: 'jugement rendu',
-  enforceable_title: 'titre exécutoire obtenu',
-  enforcement: 'exécution forcée en cours',
-  partial_recovery: 'recouvrement partiel',
-  recovered: 'créance recouvrée',
-  irrecoverable: 'créance irrécouvrable',
-  insolvency_declared: 'procédure collective du débiteur',
-  withdrawn: 'dossier retiré',
-  closed: 'dossier clos',
-  indeterminate: 'statut inconnu',
-};
+/** The texts of procedure events (the journal's summary, the ledger's notes): the French wording's. */
+const LEDGER = FR.ledger;
 
 /** The dossier's status after an event of this state, when it changes. */
 function statusAfter(state: ProcedureState): StoredDossier['status'] | undefined {
@@ -153,7 +124,7 @@ export async function applyPartnerEvents(
     }
     const id = `${partner}:${ev.id}`;
     const recovered = ev.amount ? ` — ${formatMoney(ev.amount.amount, ev.amount.currency)} recouvrés` : '';
-    const summary = `${STATE_FR[state]}${ev.label ? ` (${ev.label})` : ''}${recovered}`;
+    const summary = `${LEDGER.procedure.state(state)}${ev.label ? ` (${ev.label})` : ''}${recovered}`;
     const journal: Omit<CaseJournalEntry, 'seq'>[] = [
       {
         caseId: c.id,
@@ -188,7 +159,8 @@ export async function applyPartnerEvents(
       updatedAt: now,
     });
     const actions = [row('ledger_note', PROCEDURE_NOTE_TEMPLATE, 'note')];
-    if (CONTROLLER_MUST_ACT[state]) actions.push(row('ledger_activity', PROCEDURE_ACTIVITY_TEMPLATE, 'activity'));
+    if (LEDGER.procedure.controllerMustAct(state) !== undefined)
+      actions.push(row('ledger_activity', PROCEDURE_ACTIVITY_TEMPLATE, 'activity'));
     const status = statusAfter(state);
     const caseStage = stageAfter(state, c.stage);
     const applied = await store.applyProcedureEvent({
@@ -230,44 +202,65 @@ export async function applyPartnerEvents(
   return result;
 }
 
-/** What the note of a title needs to state what follows it: the after-title data and the company's time zone. */
+/** What a procedure note needs: the company's time zone (the date of an event), and the after-title data to state what follows a title. */
 export interface AfterTitleContext {
   procedures: ProcedureData;
   timeZone: string;
 }
 
 /**
- * The French text of the ledger note of a procedure event, and the activity when the controller
- * must act. The note of an enforceable title states what follows it (CMF L313-3, CPCE L111-4),
- * dated from the day the firm reports, as `GET /cases/:id/dossiers` shows them.
+ * The text of the ledger note of a procedure event, and the activity when the controller must
+ * act. The event's date is the day it was in the company's time zone (without a context, the UTC
+ * day). The note of an enforceable title states what follows it (CMF L313-3, CPCE L111-4), dated
+ * from the day the firm reports, as `GET /cases/:id/dossiers` shows them.
  */
-export function procedureNoteText(event: StoredProcedureEvent, afterTitle?: AfterTitleContext): string {
-  const label = typeof event.data['label'] === 'string' ? ` — ${event.data['label']}` : '';
+export function procedureNoteText(event: StoredProcedureEvent, context?: AfterTitleContext): string {
+  const label = typeof event.data['label'] === 'string' ? event.data['label'] : null;
   const amount = event.data['amount'] as { amount: number; currency: string } | undefined;
+  const timeZone = context?.timeZone ?? 'UTC';
   const deadlines =
-    event.state === 'enforceable_title' && afterTitle
-      ? afterTitleDeadlines(dateInZone(new Date(event.occurredAt), afterTitle.timeZone), afterTitle.procedures)
+    event.state === 'enforceable_title' && context
+      ? afterTitleDeadlines(dateInZone(new Date(event.occurredAt), timeZone), context.procedures)
       : [];
   const [rate, prescription] = deadlines;
+  const afterTitle = context?.procedures.afterTitle;
   return [
-    `Recouvra — procédure judiciaire : ${STATE_FR[event.state]}${label} (le ${frenchDate(event.occurredAt)}).`,
-    ...(amount ? [`Montant recouvré par cet événement : ${formatMoney(amount.amount, amount.currency)}.`] : []),
-    ...(event.state === 'indeterminate' ? [`Statut transmis par le cabinet : « ${event.sourceState} ».`] : []),
-    ...(rate?.dueOn
+    LEDGER.procedure.note({
+      state: LEDGER.procedure.state(event.state),
+      label,
+      date: ledgerDate(event.occurredAt, timeZone),
+    }),
+    ...(amount ? [LEDGER.procedure.recovered(formatMoney(amount.amount, amount.currency))] : []),
+    ...(event.state === 'indeterminate' ? [LEDGER.procedure.firmWord(event.sourceState)] : []),
+    ...(rate?.dueOn && afterTitle
       ? [
-          `Taux de l'intérêt légal majoré de ${afterTitle!.procedures.afterTitle.rateIncreasePoints} points à compter du ${frenchDate(rate.dueOn)}, deux mois après que la décision est devenue exécutoire, sauf dispense du juge de l'exécution (${rate.article}).`,
+          LEDGER.procedure.rateIncrease({
+            points: afterTitle.rateIncreasePoints,
+            date: ledgerDate(rate.dueOn, timeZone),
+            article: rate.article,
+          }),
         ]
       : []),
-    ...(prescription?.dueOn
+    ...(prescription?.dueOn && afterTitle
       ? [
-          `Titre à exécuter au plus tard le ${frenchDate(prescription.dueOn)} (${afterTitle!.procedures.afterTitle.titlePrescriptionYears} ans, ${prescription.article}).`,
+          LEDGER.procedure.titleDeadline({
+            date: ledgerDate(prescription.dueOn, timeZone),
+            years: afterTitle.titlePrescriptionYears,
+            article: prescription.article,
+          }),
         ]
       : []),
   ].join('\n');
 }
 
-export function procedureActivity(event: StoredProcedureEvent): { summary: string; text: string } | undefined {
-  const todo = CONTROLLER_MUST_ACT[event.state];
-  if (!todo) return undefined;
-  return { summary: `Recouvra : ${STATE_FR[event.state]}`, text: `${procedureNoteText(event)}\nÀ faire : ${todo}.` };
+export function procedureActivity(
+  event: StoredProcedureEvent,
+  context?: AfterTitleContext,
+): { summary: string; text: string } | undefined {
+  const todo = LEDGER.procedure.controllerMustAct(event.state);
+  if (todo === undefined) return undefined;
+  return {
+    summary: LEDGER.procedure.activitySummary(LEDGER.procedure.state(event.state)),
+    text: `${procedureNoteText(event, context)}\n${LEDGER.procedure.todo(todo)}`,
+  };
 }

@@ -1,38 +1,32 @@
 import { formatMoney } from '../model/money.schema';
+import { wordingFor } from '../documents/wording-for';
+import type { DocumentWording } from '../documents/wording';
 import type { Amounts, StepDecision } from '../policy/evaluate';
+import { dateInZone } from '../time/calendar-date';
 
 /**
  * What the connector writes into the ledger, in French by default (DESIGN.md: user-facing texts
- * are French and translatable). Plain text: each adapter turns it into its ledger's format.
+ * are French and translatable), through the same wording as letters and e-mails
+ * (connector/documents/*.wording.ts, `ledger`). Plain text: each adapter turns it into its
+ * ledger's format.
  */
-
-const CHANNEL_FR: Record<string, string> = {
-  email: 'e-mail',
-  sms: 'SMS',
-  letter: 'courrier',
-  registered_letter: 'lettre recommandée',
-  phone_task: 'appel téléphonique',
-};
-
-function stepLabel(step: Pick<StepDecision, 'id' | 'kind'>): string {
-  if (step.kind === 'formal_notice') return 'Mise en demeure';
-  if (step.kind === 'escalation') return 'Transmission au cabinet partenaire';
-  return `Relance (${step.id})`;
-}
 
 /**
  * The case reference, as the letters and SMS print it (`Réf. case_…`, the case id): a controller
  * reading the note in the ledger types it, or the invoice's number, into `recouvra cases show`
  * or the API (connector/cases/case-reference.ts).
  */
-function referenceLine(caseRef: string | undefined): string[] {
-  return caseRef ? [`Réf. Recouvra : ${caseRef}`] : [];
+function referenceLine(caseRef: string | undefined, wording: DocumentWording): string[] {
+  return caseRef ? [wording.ledger.reference(caseRef)] : [];
 }
 
-/** `2026-04-03` or an ISO 8601 instant → `03/04/2026` (the calendar date as written). */
-export function frenchDate(iso: string): string {
-  const [y, m, d] = iso.slice(0, 10).split('-');
-  return `${d}/${m}/${y}`;
+/**
+ * A date of a ledger text as its reader writes it (`03/04/2026` in French): a calendar date as it
+ * is, an instant as the date it was in the company's time zone (an event the firm reports at
+ * 23:30 UTC on 31 December happened on 1 January in Paris).
+ */
+export function ledgerDate(value: string, timeZone: string, wording: DocumentWording = wordingFor(undefined)): string {
+  return wording.formatDate(/^\d{4}-\d{2}-\d{2}$/.test(value) ? value : dateInZone(new Date(value), timeZone));
 }
 
 /**
@@ -49,12 +43,20 @@ export function stageNoteText(input: {
   caseRef?: string;
 }): string {
   const { step, amounts } = input;
-  const channels = step.channels.map((c) => CHANNEL_FR[c] ?? c).join(', ');
-  const numbers = input.creditNoteNumbers?.length ? ` (${input.creditNoteNumbers.join(', ')})` : '';
+  const wording = wordingFor(input.locale);
+  const money = (minor: number) => formatMoney(minor, amounts.currency, input.locale);
   return [
-    `Recouvra — ${stepLabel(step)} décidée le ${frenchDate(input.asOf)}${channels ? ` (${channels})` : ''}.`,
-    `Le dossier couvre ${input.itemCount} pièce(s) : ${formatMoney(amounts.open, amounts.currency, input.locale)} ouverts, dont ${formatMoney(amounts.overdue, amounts.currency, input.locale)} échus${amounts.credit > 0 ? `, après ${formatMoney(amounts.credit, amounts.currency, input.locale)} d'avoirs${numbers}` : ''}.`,
-    ...referenceLine(input.caseRef),
+    wording.ledger.decidedNote({
+      step: wording.ledger.stepLabel(step),
+      date: wording.formatDate(input.asOf),
+      channels: step.channels.map((c) => wording.ledger.channel(c)).join(', '),
+      itemCount: input.itemCount,
+      open: money(amounts.open),
+      overdue: money(amounts.overdue),
+      credit: amounts.credit > 0 ? money(amounts.credit) : null,
+      creditNotes: input.creditNoteNumbers?.join(', ') ?? '',
+    }),
+    ...referenceLine(input.caseRef, wording),
   ].join('\n');
 }
 
@@ -67,12 +69,18 @@ export function approvalActivity(input: {
   locale?: string;
   caseRef?: string;
 }): { summary: string; text: string } {
+  const wording = wordingFor(input.locale);
+  const step = wording.ledger.stepLabel(input.step);
   return {
-    summary: `Recouvra : approuver « ${stepLabel(input.step)} »`,
+    summary: wording.ledger.approval.summary(step),
     text: [
-      `${stepLabel(input.step)} pour ${input.debtorName} attend votre approbation depuis le ${frenchDate(input.asOf)}.`,
-      `Montant ouvert : ${formatMoney(input.amounts.open, input.amounts.currency, input.locale)}. Approuvez ou refusez l'étape dans Recouvra.`,
-      ...referenceLine(input.caseRef),
+      wording.ledger.approval.text({
+        step,
+        debtor: input.debtorName,
+        since: wording.formatDate(input.asOf),
+        open: formatMoney(input.amounts.open, input.amounts.currency, input.locale),
+      }),
+      ...referenceLine(input.caseRef, wording),
     ].join('\n'),
   };
 }
@@ -86,13 +94,17 @@ export function phoneCallActivity(input: {
   locale?: string;
   caseRef?: string;
 }): { summary: string; text: string } {
+  const wording = wordingFor(input.locale);
   return {
-    summary: `Recouvra : appeler ${input.debtorName}`,
+    summary: wording.ledger.phoneCall.summary(input.debtorName),
     text: [
-      `Appel de relance à passer à ${input.debtorName}${input.phones.length ? ` (${input.phones.join(', ')})` : ' (aucun numéro connu)'}.`,
-      `Montant échu : ${formatMoney(input.amounts.overdue, input.amounts.currency, input.locale)} sur ${formatMoney(input.amounts.open, input.amounts.currency, input.locale)} ouverts.`,
-      `Notez le résultat de l'appel (promesse de paiement, litige, injoignable) dans Recouvra.`,
-      ...referenceLine(input.caseRef),
+      wording.ledger.phoneCall.text({
+        debtor: input.debtorName,
+        phones: input.phones,
+        overdue: formatMoney(input.amounts.overdue, input.amounts.currency, input.locale),
+        open: formatMoney(input.amounts.open, input.amounts.currency, input.locale),
+      }),
+      ...referenceLine(input.caseRef, wording),
     ].join('\n'),
   };
 }
