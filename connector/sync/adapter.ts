@@ -94,6 +94,9 @@ export interface WriteBackRequest {
 /** What a ledger can receive from the connector: notes, activities (to-dos for a person), recovery fields. */
 export type WriteBackKind = WriteBackRequest['kind'];
 
+/** What the ledger of each configured connection can take; undefined for a connection not configured. */
+export type ConnectionWriteBack = (connection: string) => readonly WriteBackKind[] | undefined;
+
 export interface WriteBackResult {
   /** Per receivable: written now, found already written (by its marker), or skipped with a reason. */
   items: { receivableId: string; status: 'written' | 'already_written' | 'skipped'; ref?: string; reason?: string }[];
