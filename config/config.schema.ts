@@ -8,6 +8,7 @@ import { validCron } from '../connector/time/cron';
 import { ApiConfigSchema } from '../connector/app/http/api-config.schema';
 import { LawFirmConfigSchema } from './lawfirm.schema';
 import { QueueConfigSchema } from '../connector/jobs/queue-config.schema';
+import { ConnectionIdSchema } from '../connector/model/common.schema';
 import { AddressSchema } from '../connector/model/debtor.schema';
 import { isValidSiren } from '../connector/model/identifiers';
 import { isValidTimeZone } from '../connector/time/calendar-date';
@@ -52,10 +53,12 @@ export const StoreConfigSchema = z.discriminatedUnion('driver', [SqliteStoreSche
 });
 export type StoreConfig = z.infer<typeof StoreConfigSchema>;
 
+/**
+ * What every `connections:` entry has before its adapter's own schema checks the rest (that
+ * schema extends connector/sync/connection-base.schema.ts, the settings every connection shares).
+ */
 export const ConnectionBaseSchema = z.looseObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
-    error: 'connection id must be lower-case letters, digits, "-" or "_" (at most 63)',
-  }),
+  id: ConnectionIdSchema,
   type: z.string().min(1),
 });
 

@@ -1,19 +1,19 @@
 import { z } from 'zod';
+import { ErpConnectionBaseSchema } from '../../connector/sync/connection-base.schema';
 
 /**
- * One `connections:` entry of type `odoo`. Units are in each key's comment; README.md
- * ("Odoo connection") documents them for users. The API key belongs in an environment
- * variable (`apiKey: ${ODOO_API_KEY}`): values taken from the environment are never logged.
+ * One `connections:` entry of type `odoo`: the settings every connection has (`id`, `pageSize`
+ * — the `search_read` limit here —, `fullReconciliationHours`: connector/sync/connection-base.schema.ts)
+ * and Odoo's own. Units are in each key's comment; README.md ("Odoo connection") documents them
+ * for users. The API key belongs in an environment variable (`apiKey: ${ODOO_API_KEY}`): values
+ * taken from the environment are never logged.
  */
 
 const CUSTOM_FIELD = z
   .string()
   .regex(/^x_[a-z0-9_]+$/, { error: 'a custom Odoo field name starts with x_ (e.g. x_recovery_stage)' });
 
-export const OdooConnectionSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
-    error: 'connection id must be lower-case letters, digits, "-" or "_" (at most 63)',
-  }),
+export const OdooConnectionSchema = ErpConnectionBaseSchema.extend({
   type: z.literal('odoo'),
   /** Base URL of the Odoo server, e.g. https://erp.example.com (no path). */
   url: z.url({
@@ -42,19 +42,11 @@ export const OdooConnectionSchema = z.strictObject({
     })
     .max(1024 * 1024 * 1024, { error: 'maxResponseBytes is at most 1073741824 (1 GiB)' })
     .default(32 * 1024 * 1024),
-  /** Records per page (search_read limit). */
-  pageSize: z.number().int().min(1).max(5_000).default(500),
   /**
    * Each incremental run re-reads this many seconds before its saved cursor: write_date is the
    * start of the writing transaction, so a late commit carries an older date (erp-apis.md §1.6).
    */
   overlapSeconds: z.number().int().min(0).max(86_400).default(600),
-  /** Full reconciliation (catches deletions, anything an incremental read missed) at most every N hours; 0 = every run. */
-  fullReconciliationHours: z
-    .number()
-    .min(0)
-    .max(24 * 30)
-    .default(24),
   /** Only these res.company ids (multi-company databases); default: every company the user sees. */
   companyIds: z.array(z.number().int().positive()).min(1).optional(),
   writeBack: z

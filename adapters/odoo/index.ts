@@ -6,26 +6,31 @@ import type {
   ErpAdapter,
   ReadPosition,
   StreamName,
+  WriteBackKind,
 } from '../../connector/sync/adapter';
 import { OdooConnectionSchema, type OdooConnection } from './config.schema';
 import { OdooReader } from './reader';
-import { BODY_IS_HTML_SINCE_MAJOR, OdooSession, OPTIONAL_PARTNER_FIELDS, type OdooSessionOptions } from './session';
+import { BODY_IS_HTML_SINCE_MAJOR, OdooSession, OPTIONAL_PARTNER_FIELDS } from './session';
 import { OdooWriter } from './writer';
+
+/**
+ * Every Odoo takes internal notes (`message_post`) and activities (`mail.activity`) without an
+ * addon; the recovery `x_` fields are written where `fields_get` finds them and skipped, with the
+ * reason, where it does not (writer.ts).
+ */
+export const ODOO_WRITE_BACK: readonly WriteBackKind[] = Object.freeze(['note', 'activity', 'fields']);
 
 /**
  * The Odoo adapter (16.0 to 19.0, self-hosted, Odoo.sh or Online): XML-RPC or JSON-2 chosen by
  * configuration or by the server's version; reads customer invoices and credit notes with their
  * commercial partners, and writes recovery status back as notes, activities and `x_` fields.
  */
-export function createOdooAdapter(
-  config: OdooConnection,
-  deps: AdapterDeps,
-  options: OdooSessionOptions = {},
-): ErpAdapter {
-  const session = new OdooSession(config, deps, options);
+export function createOdooAdapter(config: OdooConnection, deps: AdapterDeps): ErpAdapter {
+  const session = new OdooSession(config, deps);
   const reader = new OdooReader(session);
   const writer = new OdooWriter(session, deps.clock);
   return {
+    writeBackKinds: ODOO_WRITE_BACK,
     check: () => check(session),
     // Partners first: a page of invoices then rarely needs to fetch its debtors.
     streams: (): StreamName[] => ['debtors', 'receivables'],
@@ -165,5 +170,6 @@ export const odooAdapter: AdapterDefinition<OdooConnection> = {
   type: 'odoo',
   displayName: 'Odoo (16.0–19.0, XML-RPC or JSON-2)',
   configSchema: OdooConnectionSchema,
+  writeBackKinds: () => ODOO_WRITE_BACK,
   create: (config, deps) => createOdooAdapter(config, deps),
 };

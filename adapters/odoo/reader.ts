@@ -139,7 +139,8 @@ export class OdooReader {
     const resume = position.resume
       ? parseCursor(position.resume, `resume position of ${this.connection}/${stream}`, ResumeSchema)
       : undefined;
-    const start = resume ?? startOfRun(saved, this.session.config.overlapSeconds);
+    const start =
+      resume ?? startOfRun(saved, this.session.config.overlapSeconds, { connection: this.connection, model });
     const openOnly = stream === 'receivables' && (resume ? resume.openOnly === true : saved === undefined);
     const filter: OdooDomain =
       stream === 'debtors'
@@ -164,7 +165,7 @@ export class OdooReader {
     );
     if (!Array.isArray(records)) throw badResponse(`${model}.search_read`, 'a list of records', records);
     const orderable = records.filter(isOrderable);
-    const after = cursorAfterPage(start, orderable);
+    const after = cursorAfterPage(start, orderable, { connection: this.connection, model });
     if (records.length === limit && orderable.length === 0)
       throw badResponse(`${model}.search_read`, 'records with an id and a write_date', records[0]);
     const page = await map(records);
@@ -408,10 +409,14 @@ export function odooMoveId(canonicalId: string, connection: string): number | un
 }
 
 function badResponse(what: string, expected: string, got: unknown): AdapterError {
+  // A bigint (an XML-RPC integer beyond 2^53) would make JSON.stringify throw instead of describing it.
+  // JSON.stringify says nothing (undefined) of undefined itself.
+  const json = JSON.stringify(got, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) as string | undefined;
+  const shown = json ?? String(got);
   return new AdapterError({
     code: 'ODOO_BAD_RESPONSE',
     kind: 'system',
     userMessage: `${what} did not return ${expected}`,
-    detail: JSON.stringify(got)?.slice(0, 300),
+    detail: shown.slice(0, 300),
   });
 }

@@ -1,5 +1,4 @@
 import { AdapterError } from '../../connector/sync/adapter-error';
-import { withRetry, DEFAULT_RETRY, type RetryOptions } from '../../connector/sync/retry-policy';
 import { SerialLane } from '../../connector/sync/serial-lane';
 import type { AdapterDeps } from '../../connector/sync/adapter';
 import type { OdooConnection } from './config.schema';
@@ -31,16 +30,12 @@ export interface OdooServerFacts {
   moveFields(): Promise<Set<string>>;
 }
 
-export interface OdooSessionOptions {
-  /** For tests: the retry policy (attempts, delays, random source). */
-  retry?: RetryOptions;
-  sleep?: (ms: number) => Promise<void>;
-}
-
 /**
  * One connection to one Odoo database: picks the protocol, authenticates once, learns the
- * server's fields, and runs every call through ONE serial lane (one reader per connection)
- * and the one retry policy. Nothing here knows about receivables.
+ * server's fields, and runs every call through ONE serial lane (one reader per connection).
+ * A failed call fails with its classified AdapterError at once: it is not tried again here,
+ * where a wait would hold every other call of the connection, but by the outbox (writes) or the
+ * job queue (a sync). Nothing here knows about receivables.
  */
 export class OdooSession {
   private readonly lane = new SerialLane();
@@ -51,7 +46,6 @@ export class OdooSession {
   constructor(
     readonly config: OdooConnection,
     private readonly deps: AdapterDeps,
-    private readonly options: OdooSessionOptions = {},
   ) {}
 
   /**
@@ -88,23 +82,7 @@ export class OdooSession {
     isWrite: boolean,
   ): Promise<T> {
     const rpc = this.rpc!;
-    return this.retrying(`${model}.${method}`, isWrite, () => rpc.call<T>(model, method, named, { isWrite }));
-  }
-
-  private retrying<T>(what: string, isWrite: boolean, call: () => Promise<T>): Promise<T> {
-    return this.lane.run(() =>
-      withRetry(call, {
-        isWrite,
-        retry: this.options.retry ?? DEFAULT_RETRY,
-        ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
-        onRetry: (d, error) =>
-          this.deps.logger.warn(`odoo ${this.config.id}: ${what} failed, retrying in ${d.delayMs} ms`, {
-            connection: this.config.id,
-            reason: d.reason,
-            code: error instanceof AdapterError ? error.code : undefined,
-          }),
-      }),
-    );
+    return this.lane.run(() => rpc.call<T>(model, method, named, { isWrite }));
   }
 
   private async connect(): Promise<OdooServerFacts> {
@@ -131,7 +109,7 @@ export class OdooSession {
     const rpc: OdooRpc =
       protocol === 'xmlrpc' ? xmlrpc : answeredBy.protocol === 'json2' ? answeredBy : new Json2OdooRpc(common);
     this.rpc = rpc;
-    const uid = await this.retrying('authenticate', false, () => rpc.authenticate());
+    const uid = await this.lane.run(() => rpc.authenticate());
     // Only the optional fields the adapter looks for: a whole fields_get of account.move is hundreds of
     // fields with their selections, the largest answer of a small sync. The answer holds only the
     // names asked for that exist (capture v18-45), so a missing one is simply absent.
@@ -177,11 +155,11 @@ export class OdooSession {
     json2: () => OdooRpc,
   ): Promise<{ version: OdooServerVersion; answeredBy: OdooRpc }> {
     try {
-      return { version: await this.retrying('version', false, () => xmlrpc.version()), answeredBy: xmlrpc };
+      return { version: await this.lane.run(() => xmlrpc.version()), answeredBy: xmlrpc };
     } catch (e) {
       if (!(e instanceof AdapterError && e.code === 'ODOO_ENDPOINT_NOT_FOUND')) throw e;
       const rpc = json2();
-      return { version: await this.retrying('version', false, () => rpc.version()), answeredBy: rpc };
+      return { version: await this.lane.run(() => rpc.version()), answeredBy: rpc };
     }
   }
 }

@@ -1,3 +1,5 @@
+import { AdapterError } from '../../connector/sync/adapter-error';
+
 /**
  * What the Odoo adapter asks for, as pure functions (erp-apis.md §1.5, §1.6).
  *
@@ -14,6 +16,12 @@
  */
 
 export type OdooDomain = unknown[];
+
+/** Which connection and model a plan is for, named by its errors. */
+export interface PlanContext {
+  connection: string;
+  model: string;
+}
 
 /** A position in the `(write_date, id)` order; write_date is Odoo's UTC `YYYY-MM-DD HH:MM:SS`. */
 export interface OdooCursor {
@@ -41,9 +49,15 @@ export const KEYSET_ORDER = 'write_date asc, id asc';
 
 const ODOO_DATETIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
-export function parseOdooDatetime(value: string): number {
+/** A cursor's `write_date` in epoch ms; a value of any other shape is a damaged cursor (`ODOO_BAD_CURSOR`). */
+export function parseOdooDatetime(value: string, where?: PlanContext): number {
   const m = ODOO_DATETIME.exec(value);
-  if (!m) throw new RangeError(`"${value}" is not an Odoo datetime (YYYY-MM-DD HH:MM:SS, UTC)`);
+  if (!m)
+    throw new AdapterError({
+      code: 'ODOO_BAD_CURSOR',
+      kind: 'config',
+      userMessage: `${where ? `connection ${where.connection}, ${where.model}: ` : ''}the cursor's write_date "${value}" is not an Odoo datetime (YYYY-MM-DD HH:MM:SS, UTC); read everything again with \`recouvra sync --once --from-scratch\``,
+    });
   return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
 }
 
@@ -52,9 +66,13 @@ export function formatOdooDatetime(ms: number): string {
 }
 
 /** The cursor a run starts from: the saved one moved back by the overlap window. */
-export function startOfRun(saved: OdooCursor | undefined, overlapSeconds: number): OdooCursor | undefined {
+export function startOfRun(
+  saved: OdooCursor | undefined,
+  overlapSeconds: number,
+  where?: PlanContext,
+): OdooCursor | undefined {
   if (!saved) return undefined;
-  return { writeDate: formatOdooDatetime(parseOdooDatetime(saved.writeDate) - overlapSeconds * 1000), id: 0 };
+  return { writeDate: formatOdooDatetime(parseOdooDatetime(saved.writeDate, where) - overlapSeconds * 1000), id: 0 };
 }
 
 /** Customer invoices and credit notes of any state: a paid or cancelled one must be seen too. */
@@ -76,18 +94,26 @@ export function afterCursorDomain(
   ];
 }
 
-/** The cursor after a page: its last record's position; never moves backwards. */
+/**
+ * The cursor after a page: its last record's position; never moves backwards. A page that ends
+ * before where it started breaks the order every later run relies on: it stops the read, nothing
+ * of it saved, with a permanent error (the same question would get the same answer).
+ */
 export function cursorAfterPage(
   previous: OdooCursor | undefined,
   page: readonly { id: number; write_date: string }[],
+  where?: PlanContext,
 ): OdooCursor | undefined {
   const last = page[page.length - 1];
   if (!last) return previous;
   const next = { writeDate: last.write_date, id: last.id };
   if (previous && compareCursors(next, previous) < 0) {
-    throw new Error(
-      `Odoo returned records out of order: (${next.writeDate}, ${next.id}) comes before the cursor (${previous.writeDate}, ${previous.id})`,
-    );
+    throw new AdapterError({
+      code: 'ODOO_RECORDS_OUT_OF_ORDER',
+      kind: 'system',
+      userMessage: `${where ? `connection ${where.connection}: ${where.model}` : 'Odoo'} returned records out of order: (${next.writeDate}, ${next.id}) comes before the cursor (${previous.writeDate}, ${previous.id}), although the read asked for the order "${KEYSET_ORDER}" strictly after it. Nothing of this page was saved; something on the server changes the order or the filter of search_read (a custom module, a proxy rewriting answers)`,
+      detail: `${page.length} record(s); first (${page[0]!.write_date}, ${page[0]!.id}), last (${next.writeDate}, ${next.id})`,
+    });
   }
   return next;
 }

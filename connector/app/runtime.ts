@@ -14,6 +14,7 @@ import { checkCourts } from '../dossier/procedure-data';
 import type { EvaluationContext } from '../policy/evaluate';
 import { loadPolicies, BUNDLED_POLICIES_DIR } from '../policy/load-policies';
 import { adapterRegistry } from '../../adapters/registry';
+import { connectionWriteBack } from '../sync/connections';
 
 /**
  * Everything a command needs, built once from the configuration: logger with the secrets to
@@ -98,6 +99,8 @@ export function loadRuntime(
     ...evaluationContext(legal),
     locale: config.company.locale,
     escalationGate: escalationGateHook({ legal, procedures, timeZone: config.company.timezone }),
+    // No ledger row is recorded that the connection's ledger cannot take (a read-only ledger).
+    ledgerWriteBack: connectionWriteBack(config.connections, adapterRegistry),
   };
   return { config, secrets, warnings: loaded.warnings, logger, policies, legal, procedures, context };
 }

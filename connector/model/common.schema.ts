@@ -15,6 +15,14 @@ export const IdSchema = z
   .min(1, { error: 'id must not be empty' })
   .max(200, { error: 'id is longer than 200 characters' });
 
+/**
+ * A configured ERP connection's id (`connections[].id`). It prefixes the id of everything read
+ * through the connection (`odoo:account.move:42`), so it stays short, lower-case and stable.
+ */
+export const ConnectionIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
+  error: 'connection id must be lower-case letters, digits, "-" or "_" (at most 63)',
+});
+
 /** Where a record comes from: the ERP family, the configured connection, and the id in that system. */
 export const SourceRefSchema = z.strictObject({
   system: z.string().min(1),

@@ -4,7 +4,7 @@ import type { CaseJournalEntry } from '../model/journal.schema';
 import type { ClaimConnectionFilter, DeliveryChannel, Store } from '../store/store';
 import { firstCheckAt } from './delivery-tracking';
 import type { Clock } from '../time/clock';
-import { AdapterError } from '../sync/adapter-error';
+import { AdapterError, failureClass } from '../sync/adapter-error';
 import { isStoreUnavailable } from '../store/errors';
 import { decideRetry, type RetryOptions } from '../sync/retry-policy';
 import { decideBudgetedRetry, DEFAULT_RETRY_BUDGETS, type RetryBudget } from './retry-budget';
@@ -27,6 +27,11 @@ export interface PerformResult {
   data?: Record<string, unknown>;
   /** The provider accepted a message whose delivery it reports later (SMS, letters): it is tracked (delivery-tracking.ts). */
   delivery?: { channel: DeliveryChannel; providerId: string; status: string };
+  /**
+   * Done without a journal line: nothing was performed, and the journal already told why (a
+   * ledger that cannot take this kind of write, said once per case: ledger-write-back.ts).
+   */
+  silent?: boolean;
 }
 
 /** Performs one action; throws an AdapterError (or any error) when it could not. */
@@ -258,7 +263,7 @@ async function performOne(options: DispatchOptions, action: Action, perform: Per
         attempts,
         lastError: null,
         at,
-        journal: [journal('action_performed', performed.summary, performed.data ?? {})],
+        journal: performed.silent ? [] : [journal('action_performed', performed.summary, performed.data ?? {})],
         ...(performed.delivery
           ? { delivery: { ...performed.delivery, nextCheckAt: firstCheckAt(performed.delivery.channel, clock.now()) } }
           : {}),
@@ -314,10 +319,12 @@ async function failedOnce(
     });
     return { kind: 'rate_limited', retryAfterMs };
   }
-  // A write whose outcome is unknown may be tried again: every performer checks or deduplicates first.
-  // So may a performer that could not read the store (PostgreSQL restarting): nothing was sent.
+  // The outbox is the one layer that retries a write (adapters never do: retry-policy.ts). A write
+  // whose outcome is unknown may be tried again: every performer checks or deduplicates first. So
+  // may a performer that could not read the store (PostgreSQL restarting): nothing was sent. A
+  // configuration error is not, whatever became of the write: a person must act before it can succeed.
   const retriable =
-    e instanceof AdapterError && e.outcomeUnknown
+    e instanceof AdapterError && failureClass(e) === 'outcome_unknown'
       ? new AdapterError({ code: e.code, kind: 'transient', userMessage: e.userMessage })
       : isStoreUnavailable(e)
         ? new AdapterError({ code: 'STORE_UNAVAILABLE', kind: 'transient', userMessage: message })

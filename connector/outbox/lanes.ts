@@ -44,8 +44,8 @@ export const DEFAULT_LANES: Readonly<Record<LaneName, LaneSettings>> = {
  * Codes of the failures that say the destination itself cannot be reached now — no connection, a
  * timeout, an answer lost on the way, a server error (a proxy answers 502/503 when the server
  * behind it is down) — rather than something about one row. After one of them the lane stops
- * for this run: the next rows would each spend their timeout and adapter retries on the same
- * outage, and every other destination would wait for the run to end.
+ * for this run: the next rows would each spend their timeout on the same outage, and every
+ * other destination would wait for the run to end.
  */
 const DESTINATION_DOWN = new Set([
   // adapters/odoo/transport/classify.ts

@@ -4,7 +4,7 @@ import type { Receivable } from '../model/receivable.schema';
 import type { Amounts, StepDecision } from '../policy/evaluate';
 import type { Store, StoredDossier, StoredProcedureEvent } from '../store/store';
 import type { Clock } from '../time/clock';
-import type { ErpAdapter, WriteBackRequest, WriteBackResult } from '../sync/adapter';
+import type { ErpAdapter, WriteBackKind, WriteBackRequest, WriteBackResult } from '../sync/adapter';
 import type { RetryOptions } from '../sync/retry-policy';
 import {
   eventIdOfKey,
@@ -19,12 +19,18 @@ import { AdapterError } from '../sync/adapter-error';
 import { claimedReceivables, type DossierClaimLines } from '../dossier/claimed-items';
 import { dispatchActions, type Performer, type PerformResult } from './dispatch';
 import { approvalActivity, phoneCallActivity, stageNoteText } from './ledger-texts';
+import { alreadyTold, CANNOT_WRITE_KEY, cannotWriteText, type CannotWrite } from './ledger-write-back';
 
 /**
  * Performs the outbox rows that write into the ledger (`ledger_note`, `ledger_activity`): decide,
  * record, then act. Each row is written through the adapter of the connection its invoices came
  * from, with the row's idempotency key, so a row performed twice (a crash after the write and
  * before its completion was recorded) finds its own marker instead of writing again.
+ *
+ * Nothing is asked of a ledger that cannot take it (its adapter's `writeBackKinds`): a row only
+ * such ledgers would take is done without writing, and the case journal says so the first time
+ * for that connection and kind; later rows are done without a journal line
+ * (ledger-write-back.ts).
  */
 
 export interface LedgerPerformerOptions {
@@ -51,22 +57,77 @@ export function ledgerPerformer(options: LedgerPerformerOptions): Performer {
       return performProcedureRow(options, action);
     const requests = await buildRequests(options, action);
     const items: WriteBackResult['items'] = [];
-    for (const { adapter, request } of requests) {
+    const cannot: CannotWrite[] = [];
+    for (const { connection, adapter, request } of requests) {
+      if (!adapter.writeBackKinds.includes(request.kind)) {
+        cannot.push({ connection, kind: request.kind });
+        continue;
+      }
       items.push(...(await adapter.writeBack(request)).items);
       // The stage in custom fields, where the ledger has them (idempotent: same values again).
-      if (request.kind === 'note' && request.stage)
+      if (request.kind === 'note' && request.stage && adapter.writeBackKinds.includes('fields'))
         await adapter.writeBack({ ...request, key: `${request.key}/fields`, kind: 'fields' });
     }
     const written = items.filter((i) => i.status === 'written').length;
     const already = items.filter((i) => i.status === 'already_written').length;
     const skipped = items.filter((i) => i.status === 'skipped');
-    const what = action.kind === 'ledger_note' ? 'note' : 'activity';
+    const what = action.kind === 'ledger_note' ? 'note' : action.kind === 'phone_task' ? 'phone task' : 'activity';
+    if (items.length === 0 && cannot.length > 0) return toldOnce(options, action, cannot, `${what} not written`);
     const summary =
       items.length === 0
         ? `${what} not written: none of the case's items comes from a connected ledger`
         : `${what} written in the ledger on ${written} item(s)${already ? `, already there on ${already}` : ''}${skipped.length ? `, skipped on ${skipped.length}` : ''}`;
-    return { summary, data: { items } };
+    return withToldOnce(options, action, cannot, { summary, data: { items } });
   };
+}
+
+/**
+ * A row no ledger of its items could take: done without writing. The journal line says why the
+ * first time for each connection and kind; after that the row is done without one.
+ */
+async function toldOnce(
+  options: LedgerPerformerOptions,
+  action: Action,
+  cannot: readonly CannotWrite[],
+  what: string,
+): Promise<PerformResult> {
+  const told = await notToldYet(options, action, cannot);
+  if (told.length === 0) return { summary: `${what}: its ledger cannot take it (said before)`, silent: true };
+  return {
+    summary: `${what}: ${told.map((t) => cannotWriteText(t, writeBackOf(options, t.connection))).join('; ')}`,
+    data: { items: [], [CANNOT_WRITE_KEY]: told },
+  };
+}
+
+/** A row written on some of its ledgers: the others are named the first time. */
+async function withToldOnce(
+  options: LedgerPerformerOptions,
+  action: Action,
+  cannot: readonly CannotWrite[],
+  result: PerformResult,
+): Promise<PerformResult> {
+  const told = cannot.length ? await notToldYet(options, action, cannot) : [];
+  if (told.length === 0) return result;
+  return {
+    summary: `${result.summary}; ${told.map((t) => cannotWriteText(t, writeBackOf(options, t.connection))).join('; ')}`,
+    data: { ...result.data, [CANNOT_WRITE_KEY]: told },
+  };
+}
+
+async function notToldYet(
+  options: LedgerPerformerOptions,
+  action: Action,
+  cannot: readonly CannotWrite[],
+): Promise<CannotWrite[]> {
+  const unique = cannot.filter(
+    (c, i) => cannot.findIndex((d) => d.connection === c.connection && d.kind === c.kind) === i,
+  );
+  const journal = await options.store.readJournal(action.caseId);
+  return unique.filter((c) => !alreadyTold(journal, c));
+}
+
+function writeBackOf(options: LedgerPerformerOptions, connection: string): readonly WriteBackKind[] {
+  return options.adapters.get(connection)?.writeBackKinds ?? [];
 }
 
 export interface LedgerActionOptions extends LedgerPerformerOptions {
@@ -122,9 +183,15 @@ async function performProcedureRow(options: LedgerPerformerOptions, action: Acti
   }
   const c = await store.getCase(action.caseId);
   const items: WriteBackResult['items'] = [];
+  const cannot: CannotWrite[] = [];
   const write = async (request: Omit<WriteBackRequest, 'receivableIds'>) => {
-    for (const [connection, receivableIds] of byConnection)
-      items.push(...(await options.adapters.get(connection)!.writeBack({ ...request, receivableIds })).items);
+    for (const [connection, receivableIds] of byConnection) {
+      const adapter = options.adapters.get(connection)!;
+      if (adapter.writeBackKinds.includes(request.kind))
+        items.push(...(await adapter.writeBack({ ...request, receivableIds })).items);
+      // The recovery fields complete a note: a ledger without them is not worth a line of its own.
+      else if (request.kind !== 'fields') cannot.push({ connection, kind: request.kind });
+    }
   };
   if (action.template === PROCEDURE_ACTIVITY_TEMPLATE) {
     const activity = procedureActivity(found.event);
@@ -173,13 +240,15 @@ async function performProcedureRow(options: LedgerPerformerOptions, action: Acti
   const written = items.filter((i) => i.status === 'written').length;
   const already = items.filter((i) => i.status === 'already_written').length;
   const what = action.template === PROCEDURE_ACTIVITY_TEMPLATE ? 'procedure activity' : 'procedure note';
-  return {
+  if (items.length === 0 && cannot.length > 0)
+    return toldOnce(options, action, cannot, `${what} (${found.event.state}) not written`);
+  return withToldOnce(options, action, cannot, {
     summary:
       items.length === 0
         ? `${what} not written: none of the dossier's items comes from a connected ledger`
         : `${what} (${found.event.state}) written in the ledger on ${written} item(s)${already ? `, already there on ${already}` : ''}`,
     data: { items, eventId: found.event.id, state: found.event.state },
-  };
+  });
 }
 
 /** Whether the approval an activity asks for is no longer awaited: the case waits for no step, or for another decision's. */
@@ -206,7 +275,7 @@ async function approvalSettled(store: Store, action: Action): Promise<boolean> {
 async function buildRequests(
   options: LedgerPerformerOptions,
   action: Action,
-): Promise<{ adapter: ErpAdapter; request: WriteBackRequest }[]> {
+): Promise<{ connection: string; adapter: ErpAdapter; request: WriteBackRequest }[]> {
   const { store } = options;
   const decision = action.decisionId
     ? (await store.listDecisions(action.caseId)).find((d) => d.id === action.decisionId)
@@ -267,6 +336,7 @@ async function buildRequests(
     };
   }
   return [...byConnection].map(([connection, receivableIds]) => ({
+    connection,
     adapter: options.adapters.get(connection)!,
     request: { ...request, receivableIds },
   }));

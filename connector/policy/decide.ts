@@ -4,6 +4,13 @@ import type { Action } from '../model/action.schema';
 import type { Case, CaseStage } from '../model/case.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
 import { formatMoney } from '../model/money.schema';
+import {
+  alreadyTold,
+  CANNOT_WRITE_KEY,
+  cannotWriteText,
+  unwritableRows,
+  type CannotWrite,
+} from '../outbox/ledger-write-back';
 import type { CaseSnapshot, Decision, Store } from '../store/store';
 import type { IsoDate } from '../time/calendar-date';
 import { evaluate, type Evaluation, type EvaluationContext } from './evaluate';
@@ -92,9 +99,12 @@ export async function decide(
   });
   // Every stage change is also told to the ledger: a note on each invoice, or, when a controller
   // must approve, an activity for them in their own accounting tool.
-  const actions: Action[] = waits
+  const planned: Action[] = waits
     ? [action('ledger_activity')]
     : [...(step.kind === 'escalation' ? (['dossier'] as const) : step.channels).map(action), action('ledger_note')];
+  // A ledger that cannot take a note or an activity gets no row for it; the journal says so once.
+  const ledger = await ledgerRowsLeftOut(store, snapshot, evaluation.itemIds, planned, context);
+  const actions = planned.filter((a) => !ledger.drop.has(a.kind));
   const caseAfter: Case = waits
     ? { ...c, policyId: policy.id, stage: 'awaiting_approval', pendingApproval: stepRef, updatedAt: at }
     : {
@@ -133,6 +143,15 @@ export async function decide(
       summary: `${u.channel} skipped for ${step.id}: ${u.reason}`,
       data: { decisionId: decision.id, skipped: u.channel, reason: u.reason },
     });
+  for (const { text, told } of ledger.tell)
+    journal.push({
+      caseId: c.id,
+      at,
+      actor,
+      type: 'note',
+      summary: text,
+      data: { decisionId: decision.id, [CANNOT_WRITE_KEY]: [told] },
+    });
   if (waits)
     journal.push({
       caseId: c.id,
@@ -145,6 +164,33 @@ export async function decide(
 
   const recorded = await store.recordDecision({ decision, actions, journal, caseAfter, expected: c });
   return recorded ? { evaluation, decision, recorded } : { evaluation, recorded };
+}
+
+/** The ledger rows of `planned` no ledger of the claimed invoices can take, and the journal lines to write the first time. */
+async function ledgerRowsLeftOut(
+  store: Store,
+  snapshot: CaseSnapshot,
+  itemIds: readonly string[],
+  planned: readonly Action[],
+  context: EvaluationContext,
+): Promise<{ drop: ReadonlySet<Action['kind']>; tell: { text: string; told: CannotWrite }[] }> {
+  const writeBack = context.ledgerWriteBack;
+  if (!writeBack) return { drop: new Set(), tell: [] };
+  const claimed = new Set(itemIds);
+  const connections = snapshot.items
+    .filter((r) => claimed.has(r.id) && r.kind === 'invoice')
+    .map((r) => r.source.connection);
+  const { drop, cannot } = unwritableRows(
+    planned.map((a) => a.kind),
+    connections,
+    writeBack,
+  );
+  if (cannot.length === 0) return { drop, tell: [] };
+  const journal = await store.readJournal(snapshot.case.id);
+  const tell = cannot
+    .filter((told) => !alreadyTold(journal, told))
+    .map((told) => ({ text: cannotWriteText(told, writeBack(told.connection) ?? []), told }));
+  return { drop, tell };
 }
 
 /** The policy for a case: a per-debtor override, else the default for the debtor's kind. */

@@ -4,6 +4,7 @@ import type { Channel } from '../model/action.schema';
 import type { Debtor, DebtorKind } from '../model/debtor.schema';
 import type { Receivable } from '../model/receivable.schema';
 import type { CaseSnapshot, Store } from '../store/store';
+import type { ConnectionWriteBack } from '../sync/adapter';
 import { reachableChannels, type UnreachableChannel } from './reachability';
 import { addDays, addMonths, compareDates, maxDate, minDate, type IsoDate } from '../time/calendar-date';
 
@@ -119,6 +120,12 @@ export interface EvaluationContext {
    * are written in it, as a person reads them, never in minor units. Default fr-FR.
    */
   locale?: string;
+  /**
+   * What each ERP connection's ledger can take (connector/outbox/ledger-write-back.ts): `decide()`
+   * records no ledger note or activity no ledger of the items can take. Absent: rows are recorded
+   * and the performer skips what a ledger cannot take.
+   */
+  ledgerWriteBack?: ConnectionWriteBack;
 }
 
 export interface EscalationGateInput {

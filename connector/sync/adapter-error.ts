@@ -2,16 +2,34 @@
  * The only errors that leave an adapter. Each has a stable code, a kind that tells the core
  * what to do with it, a message a person can act on, and internal detail for the logs — with
  * secrets already removed by the adapter.
+ *
+ * An adapter classifies; it never retries. Whether and when a failed call is tried again is
+ * decided by the layer above, from the class of the error (`failureClass`): the outbox for
+ * writes (connector/outbox/dispatch.ts), the job queue for a sync's reads (connector/sync/retry-policy.ts).
  */
 export type AdapterErrorKind =
   /** Wrong URL, database, credentials or rights: retrying cannot help, a person must act. */
   | 'config'
   /** Network trouble, 5xx, timeouts: worth retrying later. */
   | 'transient'
-  /** The system asked us to slow down (HTTP 429): slow the queue, do not burn retries. */
+  /** The system asked us to slow down (HTTP 429): come back after `retryAfterMs`, do not burn retries. */
   | 'rate_limit'
-  /** The system answered something we cannot understand, or a write whose outcome is unknown. */
+  /**
+   * A permanent refusal: the system refused this request (a business rule, a missing record) or
+   * answered something we cannot understand. The same request gets the same answer.
+   */
   | 'system';
+
+/**
+ * The five things a failure can mean to the layer that decides retries:
+ * - `transient`: retry later, with backoff;
+ * - `rate_limit`: retry after the wait the server asked (`retryAfterMs`), not counted as an attempt;
+ * - `config`: never retried; a person fixes the configuration, then asks again;
+ * - `refused`: never retried; the system will answer the same;
+ * - `outcome_unknown`: a write that may have been applied (its answer was lost): never repeated
+ *   blindly; only a performer that first looks for its own earlier write may try it again.
+ */
+export type FailureClass = 'transient' | 'rate_limit' | 'config' | 'refused' | 'outcome_unknown';
 
 export class AdapterError extends Error {
   override readonly name = 'AdapterError';
@@ -43,4 +61,15 @@ export class AdapterError extends Error {
     this.retryAfterMs = init.retryAfterMs;
     this.outcomeUnknown = init.outcomeUnknown ?? false;
   }
+}
+
+/**
+ * The class of an adapter's failure. A configuration error stays one even when a write may have
+ * been applied: repeating it cannot succeed before a person acts.
+ */
+export function failureClass(error: AdapterError): FailureClass {
+  if (error.kind === 'config') return 'config';
+  if (error.outcomeUnknown) return 'outcome_unknown';
+  if (error.kind === 'system') return 'refused';
+  return error.kind;
 }

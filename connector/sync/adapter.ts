@@ -5,11 +5,16 @@ import type { ProcedureState } from '../model/procedure-event.schema';
 import type { Receivable } from '../model/receivable.schema';
 import type { Clock } from '../time/clock';
 import type { Logger } from '../log/logger';
+import { AdapterError } from './adapter-error';
 
 /**
  * The contract every ERP adapter implements (Odoo, QuickBooks Online, Sage). The core only
  * sees canonical records and typed errors; wire formats stay inside `adapters/<system>/`.
  * Shaped after the Airbyte protocol: check, discover the streams, read pages since a cursor.
+ *
+ * Every error an adapter's method rejects with is an AdapterError (adapter-error.ts) that says what
+ * kind of failure it is; an adapter never sleeps and tries again. The outbox retries writes and
+ * the job queue retries a sync, which resumes from the cursor saved with its last page.
  */
 
 export type StreamName = 'debtors' | 'receivables' | 'payments';
@@ -86,6 +91,12 @@ export interface WriteBackRequest {
   deadline?: string;
 }
 
+/** What a ledger can receive from the connector: notes, activities (to-dos for a person), recovery fields. */
+export type WriteBackKind = WriteBackRequest['kind'];
+
+/** What the ledger of each configured connection can take; undefined for a connection not configured. */
+export type ConnectionWriteBack = (connection: string) => readonly WriteBackKind[] | undefined;
+
 export interface WriteBackResult {
   /** Per receivable: written now, found already written (by its marker), or skipped with a reason. */
   items: { receivableId: string; status: 'written' | 'already_written' | 'skipped'; ref?: string; reason?: string }[];
@@ -98,6 +109,11 @@ export interface InvoicePdf {
 }
 
 export interface ErpAdapter {
+  /**
+   * What this connection can write back into the ledger; empty for a read-only ledger. The core
+   * records no outbox row, and asks no write, of a kind not listed here (connector/outbox/ledger-write-back.ts).
+   */
+  readonly writeBackKinds: readonly WriteBackKind[];
   check(): Promise<CheckResult>;
   /** The streams of this adapter, in the order a sync reads them. */
   streams(): StreamName[];
@@ -111,6 +127,7 @@ export interface ErpAdapter {
   listOpenReceivableIds(onProgress?: (listed: number) => void): Promise<Set<string>>;
   /** Reads receivables by canonical id; ids the source no longer has come back in `closed`. */
   readByIds(ids: readonly string[]): Promise<ReadPage>;
+  /** Only for a kind listed in `writeBackKinds`. */
   writeBack(request: WriteBackRequest): Promise<WriteBackResult>;
   /**
    * The invoice's PDF as the ledger keeps it (Odoo: the attachment saved when the invoice was
@@ -134,6 +151,11 @@ export interface AdapterDefinition<C extends { id: string; type: string } = { id
   displayName: string;
   /** The strict schema of one entry of `connections:` for this adapter (includes `id` and `type`). */
   configSchema: z.ZodType<C>;
+  /**
+   * What a connection configured so can write back into the ledger, known without connecting (the
+   * evaluation records no row the ledger cannot take); its adapter's `writeBackKinds` says the same.
+   */
+  writeBackKinds(config: C): readonly WriteBackKind[];
   create(config: C, deps: AdapterDeps): ErpAdapter;
 }
 
@@ -141,13 +163,74 @@ export type AdapterRegistry = Readonly<Record<string, AdapterDefinition>>;
 
 /**
  * An adapter's definition as the registry holds it: whatever reaches `create` is first parsed
- * by the adapter's own schema, so each adapter keeps its precise configuration type.
+ * by the adapter's own schema, so each adapter keeps its precise configuration type; and every
+ * error its adapters let out is an AdapterError (`withTypedErrors`).
  */
 export function registryEntry<C extends { id: string; type: string }>(def: AdapterDefinition<C>): AdapterDefinition {
   return {
     type: def.type,
     displayName: def.displayName,
     configSchema: def.configSchema,
-    create: (config, deps) => def.create(def.configSchema.parse(config), deps),
+    writeBackKinds: (config) => def.writeBackKinds(def.configSchema.parse(config)),
+    create: (config, deps) => {
+      const parsed = def.configSchema.parse(config);
+      return withTypedErrors(def.create(parsed, deps), { connection: parsed.id, displayName: def.displayName });
+    },
+  };
+}
+
+/**
+ * The adapter, with any error that is not an AdapterError — a defect of the adapter, never a
+ * failure it recognised — turned into one: a permanent `system` error naming the connection and
+ * the method, the original kept as its cause. The layers above then never meet an untyped error.
+ */
+export function withTypedErrors(adapter: ErpAdapter, where: { connection: string; displayName: string }): ErpAdapter {
+  const typed = (method: string, e: unknown): AdapterError => {
+    if (e instanceof AdapterError) return e;
+    const message = e instanceof Error ? e.message : String(e);
+    return new AdapterError({
+      code: 'ADAPTER_UNEXPECTED_ERROR',
+      kind: 'system',
+      userMessage: `connection ${where.connection}: ${method} failed on an error the ${where.displayName} adapter does not recognise (${message}); report it with the log`,
+      ...(e instanceof Error && e.stack ? { detail: e.stack } : {}),
+      cause: e,
+    });
+  };
+  const guard =
+    <A extends unknown[], R>(method: string, call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await call(...args);
+      } catch (e) {
+        throw typed(method, e);
+      }
+    };
+  return {
+    writeBackKinds: adapter.writeBackKinds,
+    check: guard('check', () => adapter.check()),
+    streams: () => {
+      try {
+        return adapter.streams();
+      } catch (e) {
+        throw typed('streams', e);
+      }
+    },
+    read: guard('read', (stream: StreamName, position: ReadPosition) => adapter.read(stream, position)),
+    ...(adapter.estimate
+      ? {
+          estimate: guard('estimate', (stream: StreamName, position: ReadPosition) =>
+            adapter.estimate!(stream, position),
+          ),
+        }
+      : {}),
+    listOpenReceivableIds: guard('listOpenReceivableIds', (onProgress?: (listed: number) => void) =>
+      adapter.listOpenReceivableIds(onProgress),
+    ),
+    readByIds: guard('readByIds', (ids: readonly string[]) => adapter.readByIds(ids)),
+    writeBack: guard('writeBack', (request: WriteBackRequest) => adapter.writeBack(request)),
+    ...(adapter.invoicePdf
+      ? { invoicePdf: guard('invoicePdf', (receivableId: string) => adapter.invoicePdf!(receivableId)) }
+      : {}),
+    close: guard('close', () => adapter.close()),
   };
 }

@@ -1,4 +1,4 @@
-import type { AdapterDeps, AdapterRegistry, ErpAdapter } from './adapter';
+import type { AdapterDeps, AdapterRegistry, ConnectionWriteBack, ErpAdapter, WriteBackKind } from './adapter';
 import { AdapterError } from './adapter-error';
 
 /** A configured connection's adapter, with the settings its own schema fills in. */
@@ -25,5 +25,22 @@ export function createConnectionAdapter(
       userMessage: `connection ${conn.id}: no adapter for type "${conn.type}" (known: ${Object.keys(registry).join(', ') || 'none'})`,
     });
   const settings = def.configSchema.parse(conn);
-  return { adapter: def.create(settings, deps), settings: settings as unknown as Record<string, unknown> };
+  return { adapter: def.create(settings, deps), settings };
+}
+
+/**
+ * What the ledger of each configured connection can take, from the configuration alone (no
+ * connection is opened): the evaluation records no row a ledger cannot perform. Entries were
+ * validated when the configuration was loaded; an unknown type counts as not configured.
+ */
+export function connectionWriteBack(
+  connections: readonly { id: string; type: string }[],
+  registry: AdapterRegistry,
+): ConnectionWriteBack {
+  const kinds = new Map<string, readonly WriteBackKind[]>();
+  for (const conn of connections) {
+    const def = registry[conn.type];
+    if (def) kinds.set(conn.id, def.writeBackKinds(conn));
+  }
+  return (connection) => kinds.get(connection);
 }

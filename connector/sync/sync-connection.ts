@@ -13,6 +13,10 @@ import { AdapterError, type AdapterErrorKind } from './adapter-error';
  * the last saved page ended, without loss or duplicates. A full reconciliation compares the
  * source's open receivables with the store's and reads the difference by id, to catch what
  * incremental reads cannot see (deletions) or missed.
+ *
+ * It never retries: a failed read stops the run with the error in its summary, the pages before
+ * it saved. The job queue retries the sync (retry-policy.ts, `decideSyncRetry`), and the retried
+ * run starts from the cursor of the last saved page.
  */
 
 /** The stream under which the reconciliation keeps its own position (last completion). */
@@ -102,6 +106,7 @@ export async function syncConnection(options: SyncOptions): Promise<SyncSummary>
     // before the first one saved anything, and it costs no request the sync would not make.
     const firstPages: ReadPage[] = [];
     for (const s of streams) firstPages.push(await adapter.read(s.stream, { saved: s.saved }));
+    if (firstRun) await stampFirstRead(options);
     for (const [i, s] of streams.entries()) await readStream(options, s.stream, s.saved, firstPages[i]!, counts);
     if (await reconciliationDue(options, firstRun)) {
       await reconcile(options, counts);
@@ -149,33 +154,38 @@ async function readStream(
     const page: ReadPage = await pending;
     if (page.cursor) saved = page.cursor;
     // The next page is fetched while this one is saved: the ERP and the store work at the same time.
+    // A failure of that read is handled when it is awaited, after this page is saved (marked
+    // handled now: a read that fails before the save ends must not count as an unhandled rejection).
     pending = page.resume ? adapter.read(stream, { saved, resume: page.resume }) : undefined;
-    try {
-      await savePage(options, stream, page, counts);
-    } catch (e) {
-      pending?.catch(() => undefined);
-      throw e;
-    }
+    pending?.catch(() => undefined);
+    await savePage(options, stream, page, counts);
     done += page.read;
     onProgress?.({ connection, phase: stream, done, total: total === undefined ? undefined : Math.max(total, done) });
   }
 }
 
-/** A first run read everything from the start: it is itself a full read, only stamped. */
+/**
+ * A first run reads everything from the start: it is itself a full read, only stamped — before
+ * its first page is saved, so that the same read, stopped by a failure and resumed by a retry
+ * from its saved cursor, does not start a reconciliation the read makes useless.
+ */
+async function stampFirstRead(options: SyncOptions): Promise<void> {
+  if (options.mode !== 'auto' || options.fromScratch) return;
+  const now = options.clock.now().toISOString();
+  await options.store.savePage({
+    connection: options.connection,
+    stream: RECONCILIATION_STREAM,
+    cursor: { completedAt: now, by: 'first-read' },
+    at: now,
+  });
+}
+
 async function reconciliationDue(options: SyncOptions, firstRun: boolean): Promise<boolean> {
   if (options.mode === 'incremental') return false;
   // Reading from scratch over existing data must also find what disappeared meanwhile.
   if (options.mode === 'full' || options.fromScratch) return true;
+  if (firstRun) return false;
   const now = options.clock.now();
-  if (firstRun) {
-    await options.store.savePage({
-      connection: options.connection,
-      stream: RECONCILIATION_STREAM,
-      cursor: { completedAt: now.toISOString(), by: 'first-read' },
-      at: now.toISOString(),
-    });
-    return false;
-  }
   const last = await options.store.getCursor(options.connection, RECONCILIATION_STREAM);
   const completedAt = typeof last?.value['completedAt'] === 'string' ? Date.parse(last.value['completedAt']) : NaN;
   const everyMs = (options.fullEveryHours ?? 24) * 3_600_000;

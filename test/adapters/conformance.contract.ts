@@ -1,4 +1,6 @@
 import type { ErpAdapter, ReadPage, ReadPosition, StreamName } from '../../connector/sync/adapter';
+import { AdapterError } from '../../connector/sync/adapter-error';
+import { decideSyncRetry } from '../../connector/sync/retry-policy';
 import { memoryLogger } from '../helpers/logger';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';
@@ -8,14 +10,15 @@ import type { Clock } from '../../connector/time/clock';
 /**
  * The scenarios every ERP adapter passes (STYLE.md habit 12; singer's named tap scenarios):
  * check, pagination end, cursor monotonic across runs, interrupted run resumed without loss or
- * duplicates, same-second ties, late-committing transactions, 429/5xx, paid / cancelled /
+ * duplicates, same-second ties, late-committing transactions, 429/5xx typed and retried by the
+ * queue (never inside the adapter), a retried sync resuming after its saved pages, paid / cancelled /
  * deleted receivables, bad records quarantined with a clear reason. Each adapter supplies a
  * harness over its simulator; the scenarios only use the harness and the adapter interface.
  */
 
 export interface ConformanceSource {
   readonly connection: string;
-  /** A fresh adapter on this source, as after a restart (retries fast, no real sleeping). */
+  /** A fresh adapter on this source, as after a restart. */
   adapter(options?: { pageSize?: number; badCredentials?: boolean }): ErpAdapter;
   /** Canonical ids of the receivables open at the source now. */
   openIds(): Promise<Set<string>>;
@@ -150,11 +153,22 @@ export function describeAdapterConformance(name: string, harness: ConformanceHar
       expect((await storeOpen()).has(late.id)).toBe(false);
     });
 
-    it('429 and 5xx: retried with backoff; the sync completes with nothing lost', async () => {
+    it('429 and 5xx: typed and never retried inside the adapter; the syncs the queue retries complete with nothing lost', async () => {
       source.failNext(2, 503);
       source.failNext(1, 429, 0);
-      const summary = await sync(source.adapter());
+      const adapter = source.adapter();
+      // The job queue's part: each run that stops is run again as decideSyncRetry says.
+      const stopped: NonNullable<SyncSummary['error']>[] = [];
+      let summary = await sync(adapter);
+      while (summary.error && stopped.length < 10) {
+        stopped.push(summary.error);
+        expect(decideSyncRetry(summary.error).retry).not.toBe('never');
+        summary = await sync(adapter);
+      }
       expect(summary.error).toBeUndefined();
+      // One failed request stops one run: nothing slept and retried within the connection's lane.
+      expect(stopped.map((e) => e.kind)).toEqual(['transient', 'transient', 'rate_limit']);
+      expect(stopped[2]!.retryAfterMs).toBe(0);
       expect(await storeOpen()).toEqual(await source.openIds());
     });
 
@@ -165,6 +179,54 @@ export function describeAdapterConformance(name: string, harness: ConformanceHar
       source.failNext(50, 502);
       const summary = await sync(source.adapter({ pageSize: 10 }));
       expect(summary.error?.code).toMatch(/SERVER_ERROR|UNREACHABLE/);
+      expect(summary.error?.kind).toBe('transient');
+    });
+
+    it('a failure on a later page: the retried sync resumes after the pages saved, reading none of them again', async () => {
+      const expected = await source.openIds();
+      const flaky = spy(source.adapter({ pageSize: 10 }), { transientOnReceivablesPage: 4 });
+      const first = await sync(flaky);
+      expect(first.error?.kind).toBe('transient');
+      expect(decideSyncRetry(first.error!).retry).toBe('backoff');
+      const savedPages = flaky.pages.filter((p) => p.stream === 'receivables').map((p) => p.page);
+      expect(savedPages).toHaveLength(3);
+      const saved = (await store.getCursor(source.connection, 'receivables'))!.value;
+      expect(saved).toEqual(savedPages[2]!.cursor);
+      const again = spy(source.adapter({ pageSize: 10 }));
+      const second = await sync(again);
+      expect(second.error).toBeUndefined();
+      // The retried run starts from the cursor of the last saved page (walking back only the
+      // adapter's own overlap window, if it has one), never from the start.
+      expect(again.positions.find((p) => p.stream === 'receivables')!.position.saved).toEqual(saved);
+      const firstIds = new Set(savedPages.flatMap((p) => p.receivables.map((r) => r.id)));
+      const reread = again.pages
+        .filter((p) => p.stream === 'receivables')
+        .flatMap((p) => p.page.receivables.map((r) => r.id))
+        .filter((id) => firstIds.has(id));
+      expect(second.unchanged).toBe(reread.length);
+      expect(reread.length).toBeLessThan(firstIds.size);
+      expect(second.changed).toBe(0);
+      expect(await storeOpen()).toEqual(expected);
+      expect(first.new + second.new).toBe(await countReceivables(store, source.connection));
+    });
+
+    it('every error leaving the adapter is an AdapterError with a kind', async () => {
+      const failures: unknown[] = [];
+      const adapter = source.adapter({ badCredentials: true });
+      failures.push(await adapter.read('receivables', { saved: undefined }).catch((e: unknown) => e));
+      source.failNext(1, 503);
+      failures.push(
+        await source
+          .adapter()
+          .read('receivables', { saved: undefined })
+          .catch((e: unknown) => e),
+      );
+      for (const f of failures) {
+        expect(f).toBeInstanceOf(AdapterError);
+        expect(['config', 'transient', 'rate_limit', 'system']).toContain((f as AdapterError).kind);
+      }
+      expect((failures[0] as AdapterError).kind).toBe('config');
+      expect((failures[1] as AdapterError).kind).toBe('transient');
     });
 
     it('paid and cancelled invoices close incrementally; deleted ones at the full reconciliation', async () => {
@@ -206,18 +268,37 @@ export function describeAdapterConformance(name: string, harness: ConformanceHar
 
 interface Spied extends ErpAdapter {
   pages: { stream: StreamName; page: ReadPage }[];
+  /** Every position read from, in order. */
+  positions: { stream: StreamName; position: ReadPosition }[];
 }
 
-/** Records the pages an adapter returns; optionally fails like a crash on the n-th receivables page. */
-function spy(adapter: ErpAdapter, options: { failOnReceivablesPage?: number } = {}): Spied {
+/**
+ * Records the pages an adapter returns; optionally fails on the n-th receivables page like a
+ * crash (an untyped error), or like the server failing for a moment (a transient AdapterError).
+ */
+function spy(
+  adapter: ErpAdapter,
+  options: { failOnReceivablesPage?: number; transientOnReceivablesPage?: number } = {},
+): Spied {
   const pages: Spied['pages'] = [];
+  const positions: Spied['positions'] = [];
   let receivablePages = 0;
   return {
     ...adapter,
     pages,
+    positions,
     read: async (stream: StreamName, position: ReadPosition) => {
-      if (stream === 'receivables' && ++receivablePages === options.failOnReceivablesPage)
-        throw new Error('interrupted (simulated crash)');
+      positions.push({ stream, position });
+      if (stream === 'receivables') {
+        receivablePages++;
+        if (receivablePages === options.failOnReceivablesPage) throw new Error('interrupted (simulated crash)');
+        if (receivablePages === options.transientOnReceivablesPage)
+          throw new AdapterError({
+            code: 'TEST_UNREACHABLE',
+            kind: 'transient',
+            userMessage: 'the server is restarting',
+          });
+      }
       const page = await adapter.read(stream, position);
       pages.push({ stream, page });
       return page;

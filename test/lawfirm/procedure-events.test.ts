@@ -24,6 +24,7 @@ describe('procedure events', () => {
   const clock = handClock('2026-05-01T09:00:00.000Z');
   const logged = memoryLogger('debug');
   const adapter = {
+    writeBackKinds: ['note', 'activity', 'fields'],
     writeBack: async (r: WriteBackRequest) => {
       if (failNext > 0) {
         failNext--;

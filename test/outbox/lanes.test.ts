@@ -414,11 +414,10 @@ channels:
       else held.push(res);
     });
     await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', () => r()));
-    const down = createOdooAdapter(
-      connection(`http://127.0.0.1:${(hanging.address() as AddressInfo).port}`),
-      { clock, logger },
-      { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10, random: () => 0.5 } },
-    );
+    const down = createOdooAdapter(connection(`http://127.0.0.1:${(hanging.address() as AddressInfo).port}`), {
+      clock,
+      logger,
+    });
     const config = configFor(smtp.port);
     const performers = buildPerformers({
       config,

@@ -2,7 +2,7 @@ import type { Config } from '../../../config/config.schema';
 import type { PostalProvider } from '../../ports/postal';
 import type { SmsProvider } from '../../ports/sms';
 import type { Policy } from '../../../config/policy.schema';
-import type { JobName, JobQueue, RunningJob } from '../../jobs/job-queue';
+import type { JobName, JobOptions, JobQueue, RunningJob } from '../../jobs/job-queue';
 import { RateLimitedError, UnrecoverableJobError } from '../../jobs/job-queue';
 import type { Metrics } from '../http/metrics';
 import type { Logger } from '../../log/logger';
@@ -16,6 +16,8 @@ import { decide, policyFor } from '../../policy/decide';
 import type { EvaluationContext } from '../../policy/evaluate';
 import type { Store } from '../../store/store';
 import type { ConnectionAdapter } from '../../sync/connections';
+import { engineSettings } from '../../sync/connection-base.schema';
+import { decideSyncRetry, SYNC_JOB_RETRY } from '../../sync/retry-policy';
 import { syncConnection, type SyncSummary } from '../../sync/sync-connection';
 import { businessDate, type Clock } from '../../time/clock';
 import { startCronScheduler, startSimulatedScheduler, type ScheduleEntry, type Scheduler } from './scheduler';
@@ -60,6 +62,11 @@ export interface EvaluationRun {
   cases: number;
   decided: number;
   errors: number;
+}
+
+/** Sync and reconciliation jobs are retried by the queue with the sync's backoff (retry-policy.ts); other jobs keep the queue's defaults. */
+function retryOf(name: JobName): Pick<JobOptions, 'attempts' | 'backoffMs'> {
+  return name === 'sync' || name === 'reconcile' ? { ...SYNC_JOB_RETRY } : {};
 }
 
 /** Cases evaluated between two pauses that let timers, signals and requests in. */
@@ -115,7 +122,11 @@ export class Daemon {
     const at = clock.now().toISOString();
     try {
       for (const id of this.parts.connections.keys())
-        await queue.enqueue('sync', { connection: id, then: 'evaluate' }, { jobId: `sync/${id}/start/${at}` });
+        await queue.enqueue(
+          'sync',
+          { connection: id, then: 'evaluate' },
+          { jobId: `sync/${id}/start/${at}`, ...retryOf('sync') },
+        );
       if (this.parts.connections.size === 0) await queue.enqueue('evaluate', {}, { jobId: `evaluate/start/${at}` });
     } catch (e) {
       // The schedules go on: their ticks enqueue the same work later.
@@ -140,7 +151,7 @@ export class Daemon {
 
   /** Enqueues a job now (the API's "sync now", tests). */
   enqueue(name: JobName, data: Record<string, string>, key: string): Promise<{ added: boolean }> {
-    return this.parts.queue.enqueue(name, data, { jobId: `${name}/${key}` });
+    return this.parts.queue.enqueue(name, data, { jobId: `${name}/${key}`, ...retryOf(name) });
   }
 
   private startSchedules(): Scheduler {
@@ -162,6 +173,7 @@ export class Daemon {
         enqueue: async (tick) =>
           void (await this.parts.queue.enqueue(name, data, {
             jobId: `${name}/${data['connection'] ?? 'all'}/${tick.toISOString()}`,
+            ...retryOf(name),
           })),
       });
     for (const id of this.parts.connections.keys()) {
@@ -189,7 +201,6 @@ export class Daemon {
     const id = String(job.data['connection']);
     const connection = this.parts.connections.get(id);
     if (!connection) throw new UnrecoverableJobError(`no connection "${id}" in the configuration`);
-    const hours = connection.settings['fullReconciliationHours'];
     const summary = await syncConnection({
       store: this.parts.store,
       adapter: connection.adapter,
@@ -198,17 +209,17 @@ export class Daemon {
       logger: this.parts.logger,
       locale: this.parts.config.company.locale,
       mode,
-      ...(typeof hours === 'number' ? { fullEveryHours: hours } : {}),
+      ...engineSettings(connection.settings),
     });
     this.logSummary(summary);
     this.parts.metrics?.observeSync(summary);
-    const error = summary.error;
-    if (!error) return;
-    // A 429 slows this connection's queue down; it does not burn retries (STYLE.md habit 7).
-    if (error.kind === 'rate_limit')
-      throw new RateLimitedError(error.retryAfterMs ?? 60_000, `${error.code}: ${error.message}`);
-    if (error.kind === 'config') throw new UnrecoverableJobError(`${error.code}: ${error.message}`);
-    throw new Error(`${error.code}: ${error.message}`);
+    if (!summary.error) return;
+    // The queue is the one layer that retries a sync; the pages saved before the error stay, and
+    // the next attempt resumes after them. A 429 slows the queue down without burning an attempt.
+    const decision = decideSyncRetry(summary.error);
+    if (decision.retry === 'after') throw new RateLimitedError(decision.delayMs, decision.reason);
+    if (decision.retry === 'never') throw new UnrecoverableJobError(decision.reason);
+    throw new Error(decision.reason);
   }
 
   /** Evaluates every case and records what is due; the outbox performs it. */

@@ -22,10 +22,6 @@ import { memoryLogger } from '../../helpers/logger';
 /** What the Odoo adapter itself promises, beyond the shared conformance suite. */
 
 const clock = fixedClock('2026-11-23T06:00:00Z');
-const FAST = {
-  retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2, random: () => 0.5 },
-  sleep: async () => undefined,
-};
 
 async function simulator(
   version: OdooVersion,
@@ -49,7 +45,7 @@ function adapterFor(
     apiKey: 'recouvra-api-key',
     ...over,
   });
-  return createOdooAdapter(config, { clock, logger }, FAST);
+  return createOdooAdapter(config, { clock, logger });
 }
 
 async function freePort(): Promise<number> {

@@ -50,10 +50,6 @@ function harness(version: OdooVersion): ConformanceHarness {
               pageSize: options.pageSize ?? 25,
             }),
             { clock, logger },
-            {
-              retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2, random: () => 0.5 },
-              sleep: async () => undefined,
-            },
           ),
         openIds: async () => new Set(openMoves().map((m) => canonical(m.id))),
         pay: async (n) =>

@@ -226,11 +226,7 @@ function adapterFor(over: Record<string, unknown> = {}) {
     apiKey: 'k',
     ...over,
   });
-  return createOdooAdapter(
-    config,
-    { clock: fixedClock('2026-12-05T09:00:00Z'), logger: memoryLogger('error').logger },
-    { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, random: () => 0 }, sleep: async () => undefined },
-  );
+  return createOdooAdapter(config, { clock: fixedClock('2026-12-05T09:00:00Z'), logger: memoryLogger('error').logger });
 }
 
 /** An XML-RPC Odoo 18 answering each `model.method` with the value given (version and login included). */

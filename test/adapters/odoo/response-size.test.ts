@@ -233,7 +233,6 @@ describe('Odoo answers larger than maxResponseBytes', () => {
         maxResponseBytes: CAP,
       }),
       { clock: { now: () => new Date('2026-11-23T08:00:00Z') }, logger },
-      { retry: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 1, random: () => 0.5 } },
     );
     const checked = await adapter.check();
     expect(checked.ok).toBe(false);

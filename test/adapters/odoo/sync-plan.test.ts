@@ -5,6 +5,17 @@ import {
   parseOdooDatetime,
   startOfRun,
 } from '../../../adapters/odoo/sync-plan';
+import { AdapterError } from '../../../connector/sync/adapter-error';
+
+/** What `call` throws (the test fails if it throws nothing). */
+function thrown(call: () => unknown): unknown {
+  try {
+    call();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected an error');
+}
 
 describe('Odoo sync plan', () => {
   it('keyset domain: strictly after (write_date, id), customer moves of any state', () => {
@@ -37,6 +48,31 @@ describe('Odoo sync plan', () => {
       ]),
     ).toEqual({ writeDate: '2026-11-23 05:00:00', id: 7 });
     expect(() => cursorAfterPage(prev, [{ id: 41, write_date: '2026-11-23 04:59:18' }])).toThrow(/out of order/);
+  });
+
+  it('records out of order are a typed, permanent error naming the connection, the model and both positions', () => {
+    const prev = { writeDate: '2026-11-23 04:59:18', id: 42 };
+    const e = thrown(() =>
+      cursorAfterPage(prev, [{ id: 41, write_date: '2026-11-23 04:59:18' }], {
+        connection: 'odoo-main',
+        model: 'account.move',
+      }),
+    );
+    expect(e).toBeInstanceOf(AdapterError);
+    expect(e).toMatchObject({ code: 'ODOO_RECORDS_OUT_OF_ORDER', kind: 'system', outcomeUnknown: false });
+    expect((e as AdapterError).userMessage).toMatch(
+      /^connection odoo-main: account\.move returned records out of order: \(2026-11-23 04:59:18, 41\) comes before the cursor \(2026-11-23 04:59:18, 42\)/,
+    );
+    expect((e as AdapterError).userMessage).toContain('Nothing of this page was saved');
+  });
+
+  it('a cursor whose write_date is not an Odoo datetime is a configuration error naming the connection and the way out', () => {
+    const e = thrown(() =>
+      startOfRun({ writeDate: '2026-11-23T04:59:18Z', id: 1 }, 600, { connection: 'odoo-main', model: 'res.partner' }),
+    );
+    expect(e).toBeInstanceOf(AdapterError);
+    expect(e).toMatchObject({ code: 'ODOO_BAD_CURSOR', kind: 'config' });
+    expect((e as AdapterError).userMessage).toMatch(/^connection odoo-main, res\.partner: .*--from-scratch/);
   });
 
   it('parses and formats Odoo datetimes as UTC, refusing anything else', () => {

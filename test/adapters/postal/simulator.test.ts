@@ -6,7 +6,7 @@ import type { LetterSendRequest } from '../../../connector/ports/postal';
 import { textPdf } from '../../../adapters/postal/simulator/proof-pdf';
 import { PostalSimulator } from '../../../adapters/postal/simulator/server';
 import type { AdapterError } from '../../../connector/sync/adapter-error';
-import { withRetry } from '../../../connector/sync/retry-policy';
+import { retryAsDecided } from '../../helpers/retry';
 import { adapterFailure } from '../../helpers/failure';
 
 const everything = (e: AdapterError) => `${e.message} ${e.userMessage} ${e.detail ?? ''} ${inspect(e, { depth: 10 })}`;
@@ -194,7 +194,7 @@ describe('postal client against the simulator', () => {
     });
     sim.controls.failNext(1, 500);
     const l = letter();
-    await withRetry(() => post.send(l), {
+    await retryAsDecided(() => post.send(l), {
       isWrite: true,
       retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1, random: () => 0 },
       sleep: async () => undefined,

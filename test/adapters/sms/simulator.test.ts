@@ -5,7 +5,7 @@ import { SmsConfigSchema, type SmsConfig } from '../../../adapters/sms/config.sc
 import { HttpSmsProvider } from '../../../adapters/sms/http-client';
 import { SmsSimulator } from '../../../adapters/sms/simulator/server';
 import type { AdapterError } from '../../../connector/sync/adapter-error';
-import { withRetry } from '../../../connector/sync/retry-policy';
+import { retryAsDecided } from '../../helpers/retry';
 import { fixedClock } from '../../../connector/time/clock';
 import { adapterFailure } from '../../helpers/failure';
 
@@ -201,7 +201,7 @@ describe('SMS client against the simulator', () => {
     sim.controls.failNext(2, 503);
     const m = message();
     const delays: number[] = [];
-    const result = await withRetry(() => sms.send(m), {
+    const result = await retryAsDecided(() => sms.send(m), {
       isWrite: true,
       retry: { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 100, random: () => 0.5 },
       sleep: async (ms) => void delays.push(ms),

@@ -25,6 +25,7 @@ const fakeRegistry: AdapterRegistry = {
       database: z.string(),
       apiKey: z.string().min(10),
     }),
+    writeBackKinds: () => [],
     create: () => {
       throw new Error('not used');
     },

@@ -180,6 +180,31 @@ describe('outbox dispatch', () => {
     expect(await store.getAction(a!.id)).toMatchObject({ status: 'failed', attempts: 1 });
   });
 
+  it('a configuration error fails at once even when the write may have been applied: a person must act first', async () => {
+    const [a] = await addActions('ledger_note');
+    const ledger_note: Performer = async () => {
+      throw new AdapterError({
+        code: 'ODOO_RESPONSE_TOO_LARGE',
+        kind: 'config',
+        userMessage: 'the answer is larger than the cap',
+        outcomeUnknown: true,
+      });
+    };
+    expect(await run({ ledger_note })).toMatchObject({ failed: 1, retried: 0 });
+    expect(await store.getAction(a!.id)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect((await journalTypes()).pop()).toMatch(/^action_failed: ledger_note failed: ODOO_RESPONSE_TOO_LARGE/);
+  });
+
+  it('a row done silently (nothing performed, the journal told why before) adds no journal line', async () => {
+    const [a] = await addActions('ledger_note');
+    const before = (await journalTypes()).length;
+    expect(
+      await run({ ledger_note: async () => ({ summary: 'not written (said before)', silent: true }) }),
+    ).toMatchObject({ done: 1 });
+    expect((await store.getAction(a!.id))!.status).toBe('done');
+    expect(await journalTypes()).toHaveLength(before);
+  });
+
   it('a rate limit puts the row back without counting an attempt; that channel stops, the others go on', async () => {
     const [first, second, other] = await addActions('email', 'email', 'sms');
     let calls = 0;

@@ -27,6 +27,7 @@ import { memoryLogger } from '../../helpers/logger';
 /** A ledger that records each write-back request and answers it written. */
 function recordingAdapter(writes: WriteBackRequest[]): ErpAdapter {
   return {
+    writeBackKinds: ['note', 'activity', 'fields'],
     writeBack: async (request: WriteBackRequest) => {
       writes.push(request);
       return {

@@ -1,5 +1,11 @@
-import { AdapterError } from '../../../connector/sync/adapter-error';
-import { decideRetry, withRetry, type RetryOptions } from '../../../connector/sync/retry-policy';
+import { AdapterError, failureClass } from '../../../connector/sync/adapter-error';
+import {
+  decideRetry,
+  decideSyncRetry,
+  permanentFailure,
+  SYNC_JOB_RETRY,
+  type RetryOptions,
+} from '../../../connector/sync/retry-policy';
 
 const opts = (random = 0.5): RetryOptions => ({
   maxAttempts: 4,
@@ -50,27 +56,54 @@ describe('retry policy', () => {
       reason: 'unexpected error: boom',
     });
   });
-  it('withRetry retries transient failures then returns, sleeping the decided delays', async () => {
-    const slept: number[] = [];
-    let calls = 0;
-    const result = await withRetry(
-      async () => {
-        calls++;
-        if (calls < 3) throw err('transient');
-        return 'ok';
-      },
-      { isWrite: false, retry: opts(0.5), sleep: async (ms) => void slept.push(ms) },
-    );
-    expect(result).toBe('ok');
-    expect(slept).toEqual([50, 100]);
+});
+
+describe('failure classes', () => {
+  it('names the five classes an adapter error can fall in', () => {
+    expect(failureClass(err('transient'))).toBe('transient');
+    expect(failureClass(err('rate_limit', { retryAfterMs: 1_000 }))).toBe('rate_limit');
+    expect(failureClass(err('config'))).toBe('config');
+    expect(failureClass(err('system'))).toBe('refused');
+    expect(failureClass(err('transient', { outcomeUnknown: true }))).toBe('outcome_unknown');
+    expect(failureClass(err('system', { outcomeUnknown: true }))).toBe('outcome_unknown');
   });
-  it('withRetry throws the last error when it stops', async () => {
-    await expect(
-      withRetry(async () => Promise.reject(err('config')), {
-        isWrite: false,
-        retry: opts(),
-        sleep: async () => undefined,
-      }),
-    ).rejects.toMatchObject({ code: 'X_CONFIG' });
+  it('a configuration error stays one when a write may have been applied: never retried', () => {
+    const e = err('config', { outcomeUnknown: true });
+    expect(failureClass(e)).toBe('config');
+    expect(permanentFailure(e)).toBe('X_CONFIG: fix the configuration (msg)');
+    expect(decideRetry(e, 1, true, opts())).toEqual({ retry: false, reason: 'X_CONFIG: fix the configuration (msg)' });
+  });
+});
+
+describe('sync retries (the job queue)', () => {
+  const failure = (kind?: AdapterError['kind'], retryAfterMs?: number) => ({
+    code: 'X',
+    message: 'msg',
+    ...(kind ? { kind } : {}),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  });
+  it('a transient failure, or one outside the adapter (the store restarting), is an attempt the queue backs off from', () => {
+    expect(decideSyncRetry(failure('transient'))).toEqual({ retry: 'backoff', reason: 'X: msg' });
+    expect(decideSyncRetry(failure())).toEqual({ retry: 'backoff', reason: 'X: msg' });
+  });
+  it('a rate limit waits what the server asked (a minute when it did not say), without an attempt', () => {
+    expect(decideSyncRetry(failure('rate_limit', 7_000))).toMatchObject({ retry: 'after', delayMs: 7_000 });
+    expect(decideSyncRetry(failure('rate_limit'))).toMatchObject({ retry: 'after', delayMs: 60_000 });
+  });
+  it('a configuration error or a refusal is not retried: the next scheduled sync asks again', () => {
+    expect(decideSyncRetry(failure('config'))).toEqual({
+      retry: 'never',
+      reason: 'X: msg (fix the configuration; the next scheduled sync tries again)',
+    });
+    expect(decideSyncRetry(failure('system'))).toEqual({
+      retry: 'never',
+      reason: 'X: msg (the same request would get the same answer)',
+    });
+  });
+  it('the backoff spans a server restart, and ends before the next 5-minute sync', () => {
+    const waits = Array.from({ length: SYNC_JOB_RETRY.attempts - 1 }, (_, i) => SYNC_JOB_RETRY.backoffMs * 2 ** i);
+    const total = waits.reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThanOrEqual(60_000);
+    expect(total).toBeLessThan(5 * 60_000);
   });
 });

@@ -19,14 +19,17 @@ import { memoryLogger } from '../../helpers/logger';
 
 const CONNECTION = 'fake';
 
+const versionOf = (r: Receivable): number => Number(r.sourceVersion);
+
 /** A source of receivables ordered by a version number; the cursor is the last version read. */
 class FakeSource {
-  readonly records = new Map<string, Receivable & { version: number }>();
+  /** Each with its version as `sourceVersion`. */
+  readonly records = new Map<string, Receivable>();
   private version = 0;
   failOnRead: AdapterError | undefined;
 
   put(r: Receivable): void {
-    this.records.set(r.id, { ...r, sourceVersion: String(++this.version), version: this.version });
+    this.records.set(r.id, { ...r, sourceVersion: String(++this.version) });
   }
 
   adapter(pageSize = 3): ErpAdapter {
@@ -43,6 +46,7 @@ class FakeSource {
       ...partial,
     });
     return {
+      writeBackKinds: [],
       check: async () => ({ ok: true, capabilities: {}, problems: [] }),
       streams: (): StreamName[] => ['receivables'],
       estimate: async () => this.records.size,
@@ -50,12 +54,12 @@ class FakeSource {
         if (this.failOnRead) throw this.failOnRead;
         const from = Number((position.resume ?? position.saved)?.['v'] ?? 0);
         const rows = [...this.records.values()]
-          .filter((r) => r.version > from)
-          .sort((a, b) => a.version - b.version)
+          .filter((r) => versionOf(r) > from)
+          .sort((a, b) => versionOf(a) - versionOf(b))
           .slice(0, pageSize);
-        const last = rows[rows.length - 1]?.version;
+        const last = rows.length ? versionOf(rows[rows.length - 1]!) : undefined;
         return page({
-          receivables: rows.map(({ version: _v, ...r }) => r),
+          receivables: rows,
           debtors: rows.length ? [debtor({ id: rows[0]!.debtorId })] : [],
           read: rows.length,
           cursor: last === undefined ? position.saved : { v: last },
@@ -66,7 +70,7 @@ class FakeSource {
       readByIds: async (ids) => {
         const found = ids.map((id) => this.records.get(id)).filter((r) => r !== undefined);
         return page({
-          receivables: found.map(({ version: _v, ...r }) => r),
+          receivables: found,
           read: found.length,
           closed: ids.filter((id) => !this.records.has(id)).map((id) => ({ id, reason: 'deleted at the source' })),
         });
@@ -145,6 +149,43 @@ describe('sync engine', () => {
     const failed = await run();
     expect(failed.error).toEqual({ code: 'FAKE_DOWN', message: 'source down', kind: 'transient' });
     expect((await store.getCursor(CONNECTION, 'receivables'))!.value).toEqual({ v: 7 });
+  });
+
+  it('a next page that fails while this one is being saved: the page is saved, the failure reported, never left unhandled', async () => {
+    const adapter = source.adapter();
+    let reads = 0;
+    // Whether the engine had handled the failing read when it failed: an unhandled rejection
+    // stops a Node process, however soon after it the engine would have awaited it.
+    let handledWhenRejected: boolean | undefined;
+    const failing: ErpAdapter = {
+      ...adapter,
+      read: (stream, position) => {
+        if (++reads !== 2) return adapter.read(stream, position);
+        let handled = false;
+        const page = new Promise<ReadPage>((_resolve, reject) =>
+          setTimeout(() => {
+            handledWhenRejected = handled;
+            reject(new AdapterError({ code: 'FAKE_DOWN', kind: 'transient', userMessage: 'source down' }));
+          }, 5),
+        );
+        const then = page.then.bind(page);
+        page.then = ((onFulfilled, onRejected) => {
+          handled = true;
+          return then(onFulfilled, onRejected);
+        }) as typeof page.then;
+        return page;
+      },
+    };
+    // The store takes its time with the first page: the second read fails before it is done.
+    const slow = Object.create(store) as Store;
+    slow.savePage = async (input) => {
+      await new Promise((r) => setTimeout(r, 50));
+      return store.savePage(input);
+    };
+    const summary = await run({ adapter: failing, store: slow });
+    expect(summary.error).toEqual({ code: 'FAKE_DOWN', message: 'source down', kind: 'transient' });
+    expect((await store.getCursor(CONNECTION, 'receivables'))!.value).toEqual({ v: 3 });
+    expect(handledWhenRejected).toBe(true);
   });
 
   it('auto mode: the first read stamps the reconciliation; the next runs after fullEveryHours', async () => {
