@@ -194,7 +194,7 @@ async function performProcedureRow(options: LedgerPerformerOptions, action: Acti
     }
   };
   if (action.template === PROCEDURE_ACTIVITY_TEMPLATE) {
-    const activity = procedureActivity(found.event);
+    const activity = procedureActivity(found.event, options.afterTitle);
     if (activity)
       await write({
         key: action.idempotencyKey,

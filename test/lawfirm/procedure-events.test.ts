@@ -1,6 +1,6 @@
 import type { PartnerEvent } from '../../connector/ports/lawfirm';
 import { loadProcedureData } from '../../connector/dossier/procedure-data';
-import { applyPartnerEvents, procedureNoteText } from '../../connector/lawfirm/procedure-events';
+import { applyPartnerEvents, procedureActivity, procedureNoteText } from '../../connector/lawfirm/procedure-events';
 import { procedureStateOf as mapEventType } from '../../mappings/lawfirm/status-words';
 import { performLedgerActions } from '../../connector/outbox/ledger-actions';
 import { openSqliteStore } from '../../connector/store/sqlite';
@@ -197,6 +197,18 @@ describe('procedure events', () => {
       "Taux de l'intérêt légal majoré de 5 points à compter du 01/09/2026, deux mois après que la décision est devenue exécutoire, sauf dispense du juge de l'exécution (CMF L313-3).",
     );
     expect(text).toContain('Titre à exécuter au plus tard le 01/07/2036 (10 ans, CPCE L111-4).');
+    // 23:30 UTC on 30 June is 1 July in Paris: the note dates the event as the deadlines count from it.
+    expect(text).toContain(
+      'Recouvra — procédure judiciaire : titre exécutoire obtenu — Ordonnance revêtue de la formule exécutoire (le 01/07/2026).',
+    );
+    const opposition = {
+      ...(await store.listProcedureEvents('dos-1'))[0]!,
+      state: 'opposition' as const,
+      occurredAt: '2026-12-31T23:30:00.000Z',
+    };
+    expect(procedureActivity(opposition, afterTitle)?.text).toContain('opposition du débiteur');
+    expect(procedureActivity(opposition, afterTitle)?.text).toContain('(le 01/01/2027)');
+    expect(procedureActivity(opposition)?.text).toContain('(le 31/12/2026)');
     // Other states carry no deadline; without the data the note is the bare status.
     expect(
       procedureNoteText({ ...(await store.listProcedureEvents('dos-1'))[0]!, state: 'served' }, afterTitle),
