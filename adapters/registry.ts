@@ -4,7 +4,7 @@ import type { EmailChannel } from '../connector/ports/email';
 import type { LawFirmPartner, WebhookVerifier } from '../connector/ports/lawfirm';
 import type { PostalProvider } from '../connector/ports/postal';
 import type { SmsProvider } from '../connector/ports/sms';
-import { registryEntry, type AdapterRegistry } from '../connector/sync/adapter';
+import { registryEntry, type AdapterRegistry } from '../connector/ports/erp';
 import type { Clock } from '../connector/time/clock';
 import { createSmtpEmailChannel, type EmailChannelConfig } from './email';
 import { HttpLawFirmPartner, webhookSecrets } from './lawfirm';
@@ -19,7 +19,7 @@ import { HttpSmsProvider, type SmsConfig } from './sms';
  * Every adapter the composition root (connector/app/) may wire in, by the name the configuration
  * gives it: ERPs by a connection's `type`, law-firm partners by `lawfirm.transport`, channels by
  * their section under `channels:`. Each implements a port of the core (connector/ports/ and
- * connector/sync/adapter.ts). Adding an ERP is a folder in adapters/, a folder in mappings/, and
+ * connector/ports/erp.ts). Adding an ERP is a folder in adapters/, a folder in mappings/, and
  * one line here; nothing else in connector/ changes.
  */
 export const adapterRegistry: AdapterRegistry = Object.freeze({

@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { AdapterError } from '../../connector/sync/adapter-error';
+import { AdapterError } from '../../connector/ports/adapter-error';
 import type { EmailChannel, EmailMessage, EmailSendResult } from '../../connector/ports/email';
 import { EmailChannelConfigSchema, type EmailChannelConfig, type EmailChannelConfigInput } from './config.schema';
 import { domainOf, keyHash, messageIdFor } from './message-id';

@@ -1,4 +1,4 @@
-import { AdapterError } from '../../connector/sync/adapter-error';
+import { AdapterError } from '../../connector/ports/adapter-error';
 import { redactString } from '../../connector/log/logger';
 import { DossierAlreadySubmittedError } from '../../connector/ports/lawfirm';
 import { partnerError } from '../../mappings/lawfirm/wire.schema';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { providerExchange, type ProviderRequest } from '../provider-http';
 import axios, { type AxiosInstance } from 'axios';
 import type { z } from 'zod';
-import { AdapterError } from '../../connector/sync/adapter-error';
+import { AdapterError } from '../../connector/ports/adapter-error';
 import { redactString } from '../../connector/log/logger';
 import { badResponse, classifyLawFirmNetworkError, classifyLawFirmResponse, type LawFirmCallContext } from './classify';
 import { webhookSecrets, type LawFirmHttpConfig } from './config.schema';

@@ -1,4 +1,4 @@
-import { AdapterError } from '../../connector/sync/adapter-error';
+import { AdapterError } from '../../connector/ports/adapter-error';
 import type {
   AdapterDefinition,
   AdapterDeps,
@@ -7,7 +7,7 @@ import type {
   ReadPosition,
   StreamName,
   WriteBackKind,
-} from '../../connector/sync/adapter';
+} from '../../connector/ports/erp';
 import { OdooConnectionSchema, type OdooConnection } from './config.schema';
 import { OdooReader } from './reader';
 import { BODY_IS_HTML_SINCE_MAJOR, OdooSession, OPTIONAL_PARTNER_FIELDS } from './session';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Debtor, Receivable } from '../../connector/model';
-import { AdapterError } from '../../connector/sync/adapter-error';
-import type { Closure, InvoicePdf, ReadPage, ReadPosition } from '../../connector/sync/adapter';
+import { AdapterError } from '../../connector/ports/adapter-error';
+import type { Closure, InvoicePdf, ReadPage, ReadPosition } from '../../connector/ports/erp';
 import { moveToReceivable, odooIds, partnerToDebtor } from '../../mappings/odoo/to-canonical';
 import { OPTIONAL_PARTNER_FIELDS, type OdooSession } from './session';
 import {

@@ -1,6 +1,6 @@
-import { AdapterError } from '../../connector/sync/adapter-error';
+import { AdapterError } from '../../connector/ports/adapter-error';
 import { SerialLane } from '../../connector/sync/serial-lane';
-import type { AdapterDeps } from '../../connector/sync/adapter';
+import type { AdapterDeps } from '../../connector/ports/erp';
 import type { OdooConnection } from './config.schema';
 import { Json2OdooRpc } from './transport/json2-transport';
 import type { OdooRpc, OdooServerVersion } from './transport/rpc';

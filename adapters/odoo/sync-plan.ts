@@ -1,4 +1,4 @@
-import { AdapterError } from '../../connector/sync/adapter-error';
+import { AdapterError } from '../../connector/ports/adapter-error';
 
 /**
  * What the Odoo adapter asks for, as pure functions (erp-apis.md §1.5, §1.6).

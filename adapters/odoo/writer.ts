@@ -1,6 +1,6 @@
 import type { Clock } from '../../connector/time/clock';
-import { AdapterError } from '../../connector/sync/adapter-error';
-import type { WriteBackRequest, WriteBackResult } from '../../connector/sync/adapter';
+import { AdapterError } from '../../connector/ports/adapter-error';
+import type { WriteBackRequest, WriteBackResult } from '../../connector/ports/erp';
 import { noteHtml, recoveryFieldValues, writeBackMarker } from '../../mappings/odoo/write-back';
 import { odooMoveId } from './reader';
 import { BODY_IS_HTML_SINCE_MAJOR, type OdooSession } from './session';

@@ -1,7 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import { providerExchange, type ProviderRequest } from '../provider-http';
 import type { z } from 'zod';
-import { AdapterError } from '../../connector/sync/adapter-error';
+import { AdapterError } from '../../connector/ports/adapter-error';
 import { badResponse, classifyPostalNetworkError, classifyPostalResponse, type PostalCallContext } from './classify';
 import type { PostalConfig } from './config.schema';
 import { addressProblems, pdfProblems } from './letter-checks';

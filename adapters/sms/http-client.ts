@@ -1,6 +1,6 @@
 import axios, { type AxiosInstance } from 'axios';
 import { providerExchange, type ProviderRequest } from '../provider-http';
-import { AdapterError } from '../../connector/sync/adapter-error';
+import { AdapterError } from '../../connector/ports/adapter-error';
 import { systemClock, type Clock } from '../../connector/time/clock';
 import { badResponse, classifySmsNetworkError, classifySmsResponse, type SmsCallContext } from './classify';
 import type { SmsConfig } from './config.schema';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { ConfigSchema, ConnectionBaseSchema, type Config } from '../../config/config.schema';
 import { isSecretKey } from '../log/logger';
-import type { AdapterRegistry } from '../sync/adapter';
+import type { AdapterRegistry } from '../ports/erp';
 import { keysAt } from './schema-keys';
 import { locate, parseYamlFile, problemsFromZod, ProblemsError, type LocatedYaml, type Problem } from './problems';
 

@@ -6,7 +6,7 @@ import type { Dossier } from '../model/dossier.schema';
 import type { PerformResult, Performer } from '../outbox/dispatch';
 import type { DossierPart, NewDocument, Store, StoredDossier } from '../store/store';
 import { formatMoney } from '../model/money.schema';
-import { AdapterError } from '../sync/adapter-error';
+import { AdapterError } from '../ports/adapter-error';
 import type { Clock } from '../time/clock';
 import type { LawFirmLink } from './link';
 import { claimedReceivables, type DossierClaimLines } from '../dossier/claimed-items';

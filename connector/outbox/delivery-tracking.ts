@@ -3,7 +3,7 @@ import type { SmsProvider } from '../ports/sms';
 import type { Logger } from '../log/logger';
 import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Delivery, DeliveryChannel, NewDocument, Store } from '../store/store';
-import { AdapterError } from '../sync/adapter-error';
+import { AdapterError } from '../ports/adapter-error';
 import type { Clock } from '../time/clock';
 
 /**

@@ -4,7 +4,7 @@ import type { CaseJournalEntry } from '../model/journal.schema';
 import type { ClaimConnectionFilter, DeliveryChannel, Store } from '../store/store';
 import { firstCheckAt } from './delivery-tracking';
 import type { Clock } from '../time/clock';
-import { AdapterError, failureClass } from '../sync/adapter-error';
+import { AdapterError, failureClass } from '../ports/adapter-error';
 import { isStoreUnavailable } from '../store/errors';
 import { decideRetry, type RetryOptions } from '../sync/retry-policy';
 import { decideBudgetedRetry, DEFAULT_RETRY_BUDGETS, type RetryBudget } from './retry-budget';

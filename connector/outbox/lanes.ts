@@ -1,5 +1,5 @@
 import type { ActionKind } from '../model/action.schema';
-import { AdapterError } from '../sync/adapter-error';
+import { AdapterError } from '../ports/adapter-error';
 import type { LaneName } from './lanes.schema';
 
 /**

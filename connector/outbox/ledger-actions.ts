@@ -4,7 +4,7 @@ import type { Receivable } from '../model/receivable.schema';
 import type { Amounts, StepDecision } from '../policy/evaluate';
 import type { Store, StoredDossier, StoredProcedureEvent } from '../store/store';
 import type { Clock } from '../time/clock';
-import type { ErpAdapter, WriteBackKind, WriteBackRequest, WriteBackResult } from '../sync/adapter';
+import type { ErpAdapter, WriteBackKind, WriteBackRequest, WriteBackResult } from '../ports/erp';
 import type { RetryOptions } from '../sync/retry-policy';
 import {
   eventIdOfKey,
@@ -15,7 +15,7 @@ import {
   PROCEDURE_NOTE_TEMPLATE,
   type AfterTitleContext,
 } from '../lawfirm/procedure-events';
-import { AdapterError } from '../sync/adapter-error';
+import { AdapterError } from '../ports/adapter-error';
 import { claimedReceivables, type DossierClaimLines } from '../dossier/claimed-items';
 import { dispatchActions, type Performer, type PerformResult } from './dispatch';
 import { approvalActivity, phoneCallActivity, stageNoteText } from './ledger-texts';

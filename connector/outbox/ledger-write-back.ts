@@ -1,6 +1,6 @@
 import type { ActionKind } from '../model/action.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
-import type { ConnectionWriteBack, WriteBackKind } from '../sync/adapter';
+import type { ConnectionWriteBack, WriteBackKind } from '../ports/erp';
 
 /**
  * What a ledger can take. Each ERP connection declares what it can write back (`writeBackKinds`:

@@ -4,7 +4,7 @@ import type { Channel } from '../model/action.schema';
 import type { Debtor, DebtorKind } from '../model/debtor.schema';
 import type { Receivable } from '../model/receivable.schema';
 import type { CaseSnapshot, Store } from '../store/store';
-import type { ConnectionWriteBack } from '../sync/adapter';
+import type { ConnectionWriteBack } from '../ports/erp';
 import { reachableChannels, type UnreachableChannel } from './reachability';
 import { addDays, addMonths, compareDates, maxDate, minDate, type IsoDate } from '../time/calendar-date';
 

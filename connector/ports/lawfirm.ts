@@ -1,5 +1,5 @@
 import type { PartnerEvent } from '../model/procedure-event.schema';
-import { AdapterError } from '../sync/adapter-error';
+import { AdapterError } from './adapter-error';
 
 export type { PartnerEvent };
 

@@ -1,5 +1,5 @@
-import type { AdapterDeps, AdapterRegistry, ConnectionWriteBack, ErpAdapter, WriteBackKind } from './adapter';
-import { AdapterError } from './adapter-error';
+import type { AdapterDeps, AdapterRegistry, ConnectionWriteBack, ErpAdapter, WriteBackKind } from '../ports/erp';
+import { AdapterError } from '../ports/adapter-error';
 
 /** A configured connection's adapter, with the settings its own schema fills in. */
 export interface ConnectionAdapter {

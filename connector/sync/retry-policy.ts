@@ -1,4 +1,4 @@
-import { AdapterError, failureClass, type AdapterErrorKind } from './adapter-error';
+import { AdapterError, failureClass, type AdapterErrorKind } from '../ports/adapter-error';
 
 /**
  * The one place that decides, from an error's class (adapter-error.ts), whether a failed piece of

@@ -4,8 +4,8 @@ import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Receivable } from '../model/receivable.schema';
 import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
-import type { ErpAdapter, ReadPage, StreamName } from './adapter';
-import { AdapterError, type AdapterErrorKind } from './adapter-error';
+import type { ErpAdapter, ReadPage, StreamName } from '../ports/erp';
+import { AdapterError, type AdapterErrorKind } from '../ports/adapter-error';
 
 /**
  * The sync engine: reads every stream of one connection page by page from its saved cursor and

@@ -1,5 +1,5 @@
-import type { ErpAdapter, ReadPage, ReadPosition, StreamName } from '../../connector/sync/adapter';
-import { AdapterError } from '../../connector/sync/adapter-error';
+import type { ErpAdapter, ReadPage, ReadPosition, StreamName } from '../../connector/ports/erp';
+import { AdapterError } from '../../connector/ports/adapter-error';
 import { decideSyncRetry } from '../../connector/sync/retry-policy';
 import { memoryLogger } from '../helpers/logger';
 import { openSqliteStore } from '../../connector/store/sqlite';

@@ -4,7 +4,7 @@ import { OdooConnectionSchema } from '../../adapters/odoo/config.schema';
 import { OPEN_RECEIVABLES_DOMAIN } from '../../adapters/odoo/sync-plan';
 import { createLogger } from '../../connector/log/logger';
 import { openSqliteStore } from '../../connector/store/sqlite';
-import type { ErpAdapter } from '../../connector/sync/adapter';
+import type { ErpAdapter } from '../../connector/ports/erp';
 import { syncConnection } from '../../connector/sync/sync-connection';
 import { systemClock } from '../../connector/time/clock';
 import { BareClient, Simulator } from './odoo-bench-kit';

@@ -10,7 +10,7 @@ import { OPEN_RECEIVABLES_DOMAIN } from '../../adapters/odoo/sync-plan';
 import { createLogger } from '../../connector/log/logger';
 import type { Store } from '../../connector/store/store';
 import { openSqliteStore } from '../../connector/store/sqlite';
-import type { ErpAdapter } from '../../connector/sync/adapter';
+import type { ErpAdapter } from '../../connector/ports/erp';
 import { syncConnection, type SyncSummary } from '../../connector/sync/sync-connection';
 import { systemClock } from '../../connector/time/clock';
 import type { CallStats, SimulatorReady } from './odoo-simulator-process';

@@ -8,7 +8,7 @@ import { runSync, type SyncArgs } from '../../connector/app/cli/sync-command';
 import { PhaseLogProgress, TerminalProgress } from '../../connector/app/cli/sync-progress';
 import { createLogger } from '../../connector/log/logger';
 import { openSqliteStore } from '../../connector/store/sqlite';
-import type { AdapterDefinition, AdapterRegistry } from '../../connector/sync/adapter';
+import type { AdapterDefinition, AdapterRegistry } from '../../connector/ports/erp';
 import type { SyncSummary } from '../../connector/sync/sync-connection';
 import {
   captureOutput,

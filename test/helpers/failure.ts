@@ -1,4 +1,4 @@
-import { AdapterError } from '../../connector/sync/adapter-error';
+import { AdapterError } from '../../connector/ports/adapter-error';
 
 /** The AdapterError a promise rejects with; fails the test if it resolves or rejects otherwise. */
 export async function adapterFailure(p: Promise<unknown>): Promise<AdapterError> {

@@ -2,7 +2,7 @@ import type { Config } from '../../config/config.schema';
 import { dossierBuilder } from '../../connector/lawfirm/dossier-builder';
 import type { Action } from '../../connector/model/action.schema';
 import type { Store } from '../../connector/store/store';
-import type { ErpAdapter } from '../../connector/sync/adapter';
+import type { ErpAdapter } from '../../connector/ports/erp';
 import type { ConnectionAdapter } from '../../connector/sync/connections';
 import { fixedClock } from '../../connector/time/clock';
 import {

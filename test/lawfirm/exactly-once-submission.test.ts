@@ -13,8 +13,8 @@ import { LawFirmLink } from '../../connector/lawfirm/link';
 import { dossierBuilder } from '../../connector/lawfirm/dossier-builder';
 import type { Action } from '../../connector/model/action.schema';
 import type { Store } from '../../connector/store/store';
-import { AdapterError } from '../../connector/sync/adapter-error';
-import type { ErpAdapter } from '../../connector/sync/adapter';
+import { AdapterError } from '../../connector/ports/adapter-error';
+import type { ErpAdapter } from '../../connector/ports/erp';
 import type { ConnectionAdapter } from '../../connector/sync/connections';
 import {
   CREDITOR,

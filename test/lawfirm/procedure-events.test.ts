@@ -5,8 +5,8 @@ import { procedureStateOf as mapEventType } from '../../mappings/lawfirm/status-
 import { performLedgerActions } from '../../connector/outbox/ledger-actions';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';
-import type { ErpAdapter, WriteBackRequest } from '../../connector/sync/adapter';
-import { AdapterError } from '../../connector/sync/adapter-error';
+import type { ErpAdapter, WriteBackRequest } from '../../connector/ports/erp';
+import { AdapterError } from '../../connector/ports/adapter-error';
 import { CASE_ID, handClock, R1, R2, seed } from '../cases/case-fixtures';
 import { memoryLogger } from '../helpers/logger';
 

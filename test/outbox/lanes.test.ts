@@ -15,7 +15,7 @@ import { decide, policyFor } from '../../connector/policy/decide';
 import { loadRuntime } from '../../connector/app/runtime';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';
-import { AdapterError } from '../../connector/sync/adapter-error';
+import { AdapterError } from '../../connector/ports/adapter-error';
 import { syncConnection } from '../../connector/sync/sync-connection';
 import type { Clock } from '../../connector/time/clock';
 import { closedPort, startSmtp, type TestSmtp } from '../channels/email/smtp-test-server';

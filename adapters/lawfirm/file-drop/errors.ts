@@ -1,4 +1,4 @@
-import { AdapterError } from '../../../connector/sync/adapter-error';
+import { AdapterError } from '../../../connector/ports/adapter-error';
 
 /**
  * The errors the file-drop transport throws. Codes are stable; nothing here carries a secret

@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { AdapterError } from '../../../connector/sync/adapter-error';
+import { AdapterError } from '../../../connector/ports/adapter-error';
 import type { Clock } from '../../../connector/time/clock';
 import type {
   DirectPayment,

@@ -1,5 +1,5 @@
 import axios, { type AxiosInstance } from 'axios';
-import { AdapterError } from '../../../connector/sync/adapter-error';
+import { AdapterError } from '../../../connector/ports/adapter-error';
 import { redactString } from '../../../connector/log/logger';
 import { classifyJson2Error } from './classify';
 import { DEFAULT_MAX_RESPONSE_BYTES, exchange } from './http-exchange';

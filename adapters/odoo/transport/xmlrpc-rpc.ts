@@ -1,5 +1,5 @@
 import type { AxiosInstance } from 'axios';
-import { AdapterError } from '../../../connector/sync/adapter-error';
+import { AdapterError } from '../../../connector/ports/adapter-error';
 import { isXmlRpcStruct, XmlRpcMarshalError, type XmlRpcStruct, type XmlRpcValue } from '../xmlrpc';
 import { intOverflow } from './classify';
 import type { OdooCallOptions, OdooRpc, OdooServerVersion } from './rpc';

@@ -1,5 +1,5 @@
 import axios, { type AxiosInstance } from 'axios';
-import { AdapterError } from '../../../connector/sync/adapter-error';
+import { AdapterError } from '../../../connector/ports/adapter-error';
 import { decodeMethodResponse, encodeMethodCall, type XmlRpcValue } from '../xmlrpc';
 import { XmlRpcMarshalError, XmlRpcProtocolError } from '../xmlrpc/values';
 import { classifyFault, classifyHttpStatus } from './classify';

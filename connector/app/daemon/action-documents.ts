@@ -12,7 +12,7 @@ import type { Debtor } from '../../model/debtor.schema';
 import type { StepDecision } from '../../policy/evaluate';
 import type { Decision, Store } from '../../store/store';
 import { UnrecoverableJobError } from '../../jobs/job-queue';
-import { AdapterError } from '../../sync/adapter-error';
+import { AdapterError } from '../../ports/adapter-error';
 
 /**
  * What a message or letter of an outbox row says, read from the store when the row is

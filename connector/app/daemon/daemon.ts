@@ -9,7 +9,7 @@ import type { Logger } from '../../log/logger';
 import type { ActionKind } from '../../model/action.schema';
 import type { LawFirmLink } from '../../lawfirm/link';
 import { pendingPaymentReports } from '../../lawfirm/dossier-performer';
-import { AdapterError } from '../../sync/adapter-error';
+import { AdapterError } from '../../ports/adapter-error';
 import { trackDeliveries } from '../../outbox/delivery-tracking';
 import { dispatchActions, type Performer } from '../../outbox/dispatch';
 import { decide, policyFor } from '../../policy/decide';

@@ -7,7 +7,7 @@ import { isTemplateName, reminderLetter, reminderSms, renderTemplate } from '../
 import type { JobQueue } from '../../jobs/job-queue';
 import type { Logger } from '../../log/logger';
 import type { Action, ActionKind } from '../../model/action.schema';
-import { AdapterError } from '../../sync/adapter-error';
+import { AdapterError } from '../../ports/adapter-error';
 import type { Daemon, EvaluationRun } from './daemon';
 import { buildPerformers, smsRecipient, type PerformerDeps, type Performers } from './performers';
 

@@ -18,7 +18,7 @@ import type { Action } from '../../model/action.schema';
 import { ledgerPerformer } from '../../outbox/ledger-actions';
 import { formalNoticeDocumentId } from '../../dossier/formal-notice';
 import type { Store } from '../../store/store';
-import { AdapterError } from '../../sync/adapter-error';
+import { AdapterError } from '../../ports/adapter-error';
 import type { ConnectionAdapter } from '../../sync/connections';
 import type { Clock } from '../../time/clock';
 import { actionContext, formalNoticeInput, NOTHING_LEFT, type ActionContext } from './action-documents';

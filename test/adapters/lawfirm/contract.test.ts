@@ -3,7 +3,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { LawFirmHttpConfigSchema, type LawFirmHttpConfig } from '../../../adapters/lawfirm/config.schema';
 import { HttpLawFirmPartner } from '../../../adapters/lawfirm/http-client';
 import { LawFirmSimulator } from '../../../adapters/lawfirm/simulator/server';
-import type { AdapterError } from '../../../connector/sync/adapter-error';
+import type { AdapterError } from '../../../connector/ports/adapter-error';
 import { adapterFailure } from '../../helpers/failure';
 import { document, FORMAL_NOTICE, INVOICE_1, INVOICE_2, nextKey, submission } from './fixtures';
 import { OpenApiContract, recordExchanges, type Exchange } from './openapi-contract';

@@ -3,7 +3,7 @@ import axios, { AxiosError } from 'axios';
 import nock from 'nock';
 import { LawFirmHttpConfigSchema, type LawFirmHttpConfig } from '../../../adapters/lawfirm/config.schema';
 import { HttpLawFirmPartner } from '../../../adapters/lawfirm/http-client';
-import type { AdapterError } from '../../../connector/sync/adapter-error';
+import type { AdapterError } from '../../../connector/ports/adapter-error';
 import { decideRetry } from '../../../connector/sync/retry-policy';
 import { adapterFailure } from '../../helpers/failure';
 import { document, INVOICE_1, submission } from './fixtures';

@@ -13,7 +13,7 @@ import {
 import { OdooSimulator } from '../../../adapters/odoo/simulator/server';
 import { writeBackMarker } from '../../../mappings/odoo/write-back';
 import { openSqliteStore } from '../../../connector/store/sqlite';
-import type { ErpAdapter } from '../../../connector/sync/adapter';
+import type { ErpAdapter } from '../../../connector/ports/erp';
 import { syncConnection } from '../../../connector/sync/sync-connection';
 import { fixedClock } from '../../../connector/time/clock';
 import { adapterFailure } from '../../helpers/failure';

@@ -10,7 +10,7 @@ import { decide, policyFor } from '../../../connector/policy/decide';
 import { loadRuntime } from '../../../connector/app/runtime';
 import { openSqliteStore } from '../../../connector/store/sqlite';
 import type { Store } from '../../../connector/store/store';
-import type { ErpAdapter } from '../../../connector/sync/adapter';
+import type { ErpAdapter } from '../../../connector/ports/erp';
 import { syncConnection } from '../../../connector/sync/sync-connection';
 import { addDays } from '../../../connector/time/calendar-date';
 import type { Clock } from '../../../connector/time/clock';

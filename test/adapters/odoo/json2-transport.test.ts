@@ -5,7 +5,7 @@ import nock from 'nock';
 import { ADMIN_UID, BILLING_UID, createOdooDatabase } from '../../../adapters/odoo/simulator/model';
 import { OdooSimulator } from '../../../adapters/odoo/simulator/server';
 import { Json2OdooRpc } from '../../../adapters/odoo/transport/json2-transport';
-import type { AdapterError } from '../../../connector/sync/adapter-error';
+import type { AdapterError } from '../../../connector/ports/adapter-error';
 import { adapterFailure } from '../../helpers/failure';
 
 const BASE = 'http://odoo.test:8069';

@@ -6,7 +6,7 @@ import { createOdooAdapter } from '../../../adapters/odoo';
 import { OdooConnectionSchema } from '../../../adapters/odoo/config.schema';
 import { Json2OdooRpc } from '../../../adapters/odoo/transport/json2-transport';
 import { XmlRpcOdooRpc } from '../../../adapters/odoo/transport/xmlrpc-rpc';
-import { AdapterError } from '../../../connector/sync/adapter-error';
+import { AdapterError } from '../../../connector/ports/adapter-error';
 import { adapterFailure } from '../../helpers/failure';
 import { memoryLogger } from '../../helpers/logger';
 

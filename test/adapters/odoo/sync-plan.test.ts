@@ -5,7 +5,7 @@ import {
   parseOdooDatetime,
   startOfRun,
 } from '../../../adapters/odoo/sync-plan';
-import { AdapterError } from '../../../connector/sync/adapter-error';
+import { AdapterError } from '../../../connector/ports/adapter-error';
 
 /** What `call` throws (the test fails if it throws nothing). */
 function thrown(call: () => unknown): unknown {

@@ -5,7 +5,7 @@ import { PostalConfigSchema, type PostalConfig } from '../../../adapters/postal/
 import { HttpPostalProvider } from '../../../adapters/postal/http-client';
 import type { LetterSendRequest } from '../../../connector/ports/postal';
 import { textPdf } from '../../../adapters/postal/simulator/proof-pdf';
-import type { AdapterError } from '../../../connector/sync/adapter-error';
+import type { AdapterError } from '../../../connector/ports/adapter-error';
 import { decideRetry } from '../../../connector/sync/retry-policy';
 import { adapterFailure } from '../../helpers/failure';
 

@@ -5,7 +5,7 @@ import { HttpPostalProvider } from '../../../adapters/postal/http-client';
 import type { LetterSendRequest } from '../../../connector/ports/postal';
 import { textPdf } from '../../../adapters/postal/simulator/proof-pdf';
 import { PostalSimulator } from '../../../adapters/postal/simulator/server';
-import type { AdapterError } from '../../../connector/sync/adapter-error';
+import type { AdapterError } from '../../../connector/ports/adapter-error';
 import { retryAsDecided } from '../../helpers/retry';
 import { adapterFailure } from '../../helpers/failure';
 

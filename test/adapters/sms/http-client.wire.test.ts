@@ -3,7 +3,7 @@ import axios, { AxiosError } from 'axios';
 import nock from 'nock';
 import { SmsConfigSchema, type SmsConfig } from '../../../adapters/sms/config.schema';
 import { HttpSmsProvider } from '../../../adapters/sms/http-client';
-import type { AdapterError } from '../../../connector/sync/adapter-error';
+import type { AdapterError } from '../../../connector/ports/adapter-error';
 import { decideRetry } from '../../../connector/sync/retry-policy';
 import { fixedClock } from '../../../connector/time/clock';
 import { adapterFailure } from '../../helpers/failure';

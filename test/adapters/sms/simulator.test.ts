@@ -4,7 +4,7 @@ import axios from 'axios';
 import { SmsConfigSchema, type SmsConfig } from '../../../adapters/sms/config.schema';
 import { HttpSmsProvider } from '../../../adapters/sms/http-client';
 import { SmsSimulator } from '../../../adapters/sms/simulator/server';
-import type { AdapterError } from '../../../connector/sync/adapter-error';
+import type { AdapterError } from '../../../connector/ports/adapter-error';
 import { retryAsDecided } from '../../helpers/retry';
 import { fixedClock } from '../../../connector/time/clock';
 import { adapterFailure } from '../../helpers/failure';

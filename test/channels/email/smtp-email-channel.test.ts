@@ -8,7 +8,7 @@ import {
 } from '../../../adapters/email';
 import { renderFormalNoticePdf } from '../../../connector/documents';
 import { formatMoney } from '../../../connector/model';
-import { AdapterError } from '../../../connector/sync/adapter-error';
+import { AdapterError } from '../../../connector/ports/adapter-error';
 import { decideRetry } from '../../../connector/sync/retry-policy';
 import { documentInput, formalNoticeInput } from '../../documents/fixtures';
 import { plainSpaces, readPdf } from '../../documents/pdf-text';

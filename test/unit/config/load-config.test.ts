@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseConfig } from '../../../connector/config/load-config';
 import { ProblemsError } from '../../../connector/config/problems';
-import type { AdapterRegistry } from '../../../connector/sync/adapter';
+import type { AdapterRegistry } from '../../../connector/ports/erp';
 
 function problemsOf(text: string, env: NodeJS.ProcessEnv = {}, registry?: AdapterRegistry): string[] {
   try {

@@ -4,7 +4,7 @@ import { dispatchActions, type Performer } from '../../../connector/outbox/dispa
 import { openSqliteStore } from '../../../connector/store/sqlite';
 import type { Store } from '../../../connector/store/store';
 import { isStoreUnavailable, StoreError } from '../../../connector/store/errors';
-import { AdapterError } from '../../../connector/sync/adapter-error';
+import { AdapterError } from '../../../connector/ports/adapter-error';
 import { invoice } from '../../helpers/builders';
 import { memoryLogger } from '../../helpers/logger';
 

@@ -6,7 +6,7 @@ import { ActionSchema } from '../../../connector/model/action.schema';
 import { ledgerPerformer, performLedgerActions } from '../../../connector/outbox/ledger-actions';
 import { openSqliteStore } from '../../../connector/store/sqlite';
 import type { Store } from '../../../connector/store/store';
-import type { ErpAdapter, WriteBackRequest } from '../../../connector/sync/adapter';
+import type { ErpAdapter, WriteBackRequest } from '../../../connector/ports/erp';
 import {
   caseAwaitingFormalNotice,
   CASE_ID,

@@ -8,7 +8,7 @@ import { ledgerPerformer, performLedgerActions } from '../../../connector/outbox
 import { CANNOT_WRITE_KEY } from '../../../connector/outbox/ledger-write-back';
 import { openSqliteStore } from '../../../connector/store/sqlite';
 import type { Store } from '../../../connector/store/store';
-import type { ErpAdapter, WriteBackKind, WriteBackRequest } from '../../../connector/sync/adapter';
+import type { ErpAdapter, WriteBackKind, WriteBackRequest } from '../../../connector/ports/erp';
 import { connectionWriteBack } from '../../../connector/sync/connections';
 import { CASE_ID, CONTEXT, handClock, POLICY, R1, R2, seed, snapshotOf, TIME_ZONE } from '../../cases/case-fixtures';
 import { memoryLogger } from '../../helpers/logger';

@@ -1,4 +1,4 @@
-import { AdapterError, failureClass } from '../../../connector/sync/adapter-error';
+import { AdapterError, failureClass } from '../../../connector/ports/adapter-error';
 import {
   decideRetry,
   decideSyncRetry,

@@ -1,5 +1,5 @@
-import type { ErpAdapter, ReadPage, ReadPosition, StreamName } from '../../../connector/sync/adapter';
-import { AdapterError } from '../../../connector/sync/adapter-error';
+import type { ErpAdapter, ReadPage, ReadPosition, StreamName } from '../../../connector/ports/erp';
+import { AdapterError } from '../../../connector/ports/adapter-error';
 import { openSqliteStore } from '../../../connector/store/sqlite';
 import type { Store } from '../../../connector/store/store';
 import {

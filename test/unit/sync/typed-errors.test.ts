@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { registryEntry, type ErpAdapter, type StreamName } from '../../../connector/sync/adapter';
-import { AdapterError } from '../../../connector/sync/adapter-error';
+import { registryEntry, type ErpAdapter, type StreamName } from '../../../connector/ports/erp';
+import { AdapterError } from '../../../connector/ports/adapter-error';
 import { adapterFailure } from '../../helpers/failure';
 import { memoryLogger } from '../../helpers/logger';
 

@@ -6,7 +6,7 @@ import { MANIFEST_FIELDS } from '../../../../adapters/lawfirm/file-drop/manifest
 import type { Field } from '../../../../adapters/lawfirm/file-drop/xml-codec';
 import { DebtorKindSchema, AddressSchema } from '../../../../connector/model/debtor.schema';
 import { DossierSchema, ProcedureKindSchema } from '../../../../connector/model/dossier.schema';
-import { AdapterError } from '../../../../connector/sync/adapter-error';
+import { AdapterError } from '../../../../connector/ports/adapter-error';
 import {
   doc,
   INVOICE,

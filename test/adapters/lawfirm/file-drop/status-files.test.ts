@@ -7,7 +7,7 @@ import {
   writeStatusFile,
   type StatusItem,
 } from '../../../../adapters/lawfirm/file-drop';
-import { AdapterError } from '../../../../connector/sync/adapter-error';
+import { AdapterError } from '../../../../connector/ports/adapter-error';
 import { makeFolders, partnerFor, removeFolders, sampleRequest, sha256, type Folders } from './fixtures';
 
 let folders: Folders | undefined;

@@ -5,7 +5,7 @@ import {
   readOutboundInstructions,
   writeStatusFile,
 } from '../../../../adapters/lawfirm/file-drop';
-import { AdapterError } from '../../../../connector/sync/adapter-error';
+import { AdapterError } from '../../../../connector/ports/adapter-error';
 import {
   doc,
   gate,
