@@ -1,4 +1,3 @@
-import { Command } from 'commander';
 import { closeSync, existsSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -22,7 +21,7 @@ import {
 import { sqliteDriver } from '../../store/sqlite-driver';
 import type { Store } from '../../store/store';
 import { systemClock, type Clock } from '../../time/clock';
-import { emit, type CommandResult } from './command-result';
+import type { CommandResult } from './command-result';
 
 /**
  * What the commands that read or change the store share: open the store the configuration
@@ -141,17 +140,6 @@ export function cliUser(env: NodeJS.ProcessEnv = process.env): string {
   }
   name = (name?.trim() || env['USER']?.trim() || env['LOGNAME']?.trim() || 'unknown').replace(/\p{Cc}/gu, '');
   return `cli:${name}`.slice(0, 100);
-}
-
-/** `-c, --config` and `--json`, as every store command takes them. */
-export function storeCommand(name: string, description: string): Command {
-  return new Command(name)
-    .description(description)
-    .option(
-      '-c, --config <file>',
-      'configuration file (YAML); default: built-in defaults (store ./data/recouvra.sqlite)',
-    )
-    .option('--json', 'print JSON (the object the HTTP API answers) instead of text');
 }
 
 /** The system clock, unless a test gives one. */
@@ -417,42 +405,6 @@ function restorableMigrations(from: string, check: SqliteFileCheck, known: reado
       return check.migrations;
     }
   }
-}
-
-/** `recouvra store backup | restore | migrate`. */
-export function storeMaintenanceCommand(): Command {
-  const store = new Command('store').description(
-    'back up, restore and migrate the store (SQLite file; PostgreSQL: prints the pg_dump / pg_restore command)',
-  );
-  store.addCommand(
-    storeCommand(
-      'backup',
-      'write a consistent copy of the SQLite store, safe while the daemon runs (default: next to the store, named with the time)',
-    )
-      .option(
-        '--to <file>',
-        'where to write the copy (a new file, or a folder to write it into); an existing file is never overwritten',
-      )
-      .action(async (opts: StoreCommandArgs & { to?: string }) => emit(await runStoreBackup(opts))),
-  );
-  store.addCommand(
-    storeCommand(
-      'restore',
-      'put a SQLite backup in place of the store (the daemon stopped); the replaced store is kept as <store>.replaced-<time>',
-    )
-      .requiredOption('--from <file>', 'the backup to restore (a Recouvra SQLite store, no newer than this version)')
-      .option('--force', 'replace an existing store (it is kept, renamed)')
-      .action(async (opts: StoreCommandArgs & { from?: string; force?: boolean }) => emit(await runStoreRestore(opts))),
-  );
-  store.addCommand(
-    storeCommand(
-      'migrate',
-      'apply the pending migrations (SQLite: after copying the store next to itself); refuses a store a newer Recouvra migrated',
-    )
-      .option('--dry-run', 'list the pending migrations; apply nothing')
-      .action(async (opts: StoreCommandArgs & { dryRun?: boolean }) => emit(await runStoreMigrate(opts))),
-  );
-  return store;
 }
 
 /** How long the CLI waits for the daemon's write lock when it reads the store (ms); as the store does. */
