@@ -2,12 +2,13 @@ import { closeSync, existsSync, mkdirSync, openSync, realpathSync, renameSync, r
 import { userInfo } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Config } from '../../../config/config.schema';
-import { CaseOperationError } from '../../cases';
-import { loadRuntime } from '../runtime';
+import { adapterRegistry } from '../../../adapters/registry';
+import { CaseOperationError } from '../../cases/case-errors';
+import { loadConfig, parseConfig } from '../../config/load-config';
+import { createLogger } from '../../log/logger';
 import { openStore } from '../../store/open-store';
 import { StoreError } from '../../store/errors';
 import { knownMigrations, schemaVersion, type MigrationReport } from '../../store/migrate';
-import { postgresLocation } from '../../store/postgres';
 import { sqliteLocation } from '../../store/sqlite';
 import {
   checkpointSqliteFile,
@@ -56,6 +57,29 @@ export class ArgumentError extends Error {
 }
 
 /**
+ * The configuration a store command works with: the file (or the defaults) through its schema and
+ * the adapters' schemas, its warnings on stderr through the configured log. Not the policies nor
+ * the legal data, which these commands do not use: reading them would slow every command down,
+ * and `recouvra config check` and the daemon's start check them.
+ */
+export function storeCommandConfig(args: { config?: string; env?: NodeJS.ProcessEnv }): Config {
+  const loaded = args.config
+    ? loadConfig(args.config, { env: args.env ?? process.env, registry: adapterRegistry })
+    : parseConfig('(defaults)', 'version: 1\n', { env: {} });
+  if (loaded.warnings.length > 0) {
+    const { logging } = loaded.config;
+    const logger = createLogger({
+      level: logging.level,
+      format: logging.format,
+      secrets: { values: () => loaded.secrets },
+    });
+    for (const w of loaded.warnings) logger.warn(w);
+    logger.close();
+  }
+  return loaded.config;
+}
+
+/**
  * Loads the configuration (or the defaults), opens and migrates the store it names, runs `fn`
  * and closes the store. Throws NoStoreYet instead of creating an empty SQLite file.
  */
@@ -64,16 +88,15 @@ export async function withConfiguredStore<T>(
   fn: (opened: ConfiguredStore) => Promise<T>,
   onMigrated?: (report: MigrationReport) => void,
 ): Promise<T> {
-  const rt = loadRuntime(args.config, args.env);
-  rt.logger.close();
-  const storeConfig = rt.config.store;
+  const config = storeCommandConfig(args);
+  const storeConfig = config.store;
   if (storeConfig.driver === 'sqlite' && storeConfig.sqlite.path !== ':memory:' && !existsSync(storeConfig.sqlite.path))
     throw new NoStoreYet(storeConfig.sqlite.path);
   const store = await openStore(storeConfig);
   try {
     const report = await store.migrate(args.clock ? { clock: args.clock } : {});
     if (report.pending.length > 0) onMigrated?.(report);
-    return await fn({ config: rt.config, store });
+    return await fn({ config, store });
   } finally {
     await store.close();
   }
@@ -165,7 +188,7 @@ export function migrationSummary(report: MigrationReport): string {
 /** `recouvra store migrate [--dry-run]`: applies the pending migrations, or lists them. */
 export async function runStoreMigrate(args: StoreCommandArgs & { dryRun?: boolean }): Promise<CommandResult> {
   try {
-    const { config } = configuredRuntime(args);
+    const config = storeCommandConfig(args);
     const storeConfig = config.store;
     if (args.dryRun && storeConfig.driver === 'sqlite' && !existsSync(storeConfig.sqlite.path)) {
       const known = await knownMigrations('sqlite');
@@ -206,7 +229,7 @@ function renderMigration(report: MigrationReport): string {
 /** `recouvra store backup [--to FILE]`: a consistent copy of a SQLite store; the pg_dump line for PostgreSQL. */
 export async function runStoreBackup(args: StoreCommandArgs & { to?: string }): Promise<CommandResult> {
   try {
-    const { config } = configuredRuntime(args);
+    const config = storeCommandConfig(args);
     const storeConfig = config.store;
     const stamp = fileTimestamp(clockOf(args).now());
     if (storeConfig.driver === 'postgres') {
@@ -278,7 +301,7 @@ export async function runStoreRestore(
   try {
     if (args.from === undefined || args.from.trim() === '')
       throw new ArgumentError('--from FILE is required: the backup to restore');
-    const { config } = configuredRuntime(args);
+    const config = storeCommandConfig(args);
     const storeConfig = config.store;
     if (storeConfig.driver === 'postgres') {
       const command = pgCommand('pg_restore', [
@@ -407,14 +430,15 @@ function restorableMigrations(from: string, check: SqliteFileCheck, known: reado
   }
 }
 
+type PostgresModule = typeof import('../../store/postgres');
+
+/** As the store names itself; the PostgreSQL module (and its client library) is loaded only for a PostgreSQL store. */
+function postgresLocation(opts: Parameters<PostgresModule['postgresLocation']>[0]): string {
+  return (module.require('../../store/postgres') as PostgresModule).postgresLocation(opts);
+}
+
 /** How long the CLI waits for the daemon's write lock when it reads the store (ms); as the store does. */
 const BUSY_TIMEOUT_MS = 5_000;
-
-function configuredRuntime(args: StoreCommandArgs): { config: Config } {
-  const rt = loadRuntime(args.config, args.env);
-  rt.logger.close();
-  return { config: rt.config };
-}
 
 function ok(stdout: string): CommandResult {
   return { exitCode: 0, stdout, stderr: '' };
