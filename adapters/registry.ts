@@ -1,29 +1,46 @@
 import type { LawFirmConfig } from '../config/lawfirm.schema';
 import type { ProcedureState } from '../connector/model/procedure-event.schema';
 import type { EmailChannel } from '../connector/ports/email';
+import { registryEntry, type AdapterRegistry } from '../connector/ports/erp';
 import type { LawFirmPartner, WebhookVerifier } from '../connector/ports/lawfirm';
 import type { PostalProvider } from '../connector/ports/postal';
 import type { SmsProvider } from '../connector/ports/sms';
-import { registryEntry, type AdapterRegistry } from '../connector/ports/erp';
 import type { Clock } from '../connector/time/clock';
-import { createSmtpEmailChannel, type EmailChannelConfig } from './email';
-import { HttpLawFirmPartner, webhookSecrets } from './lawfirm';
-import { FileDropPartner } from './lawfirm/file-drop';
-import { httpWebhookVerifier } from './lawfirm/webhook-verifier';
 import { procedureStateOf } from '../mappings/lawfirm/status-words';
-import { odooAdapter } from './odoo';
-import { HttpPostalProvider, type PostalConfig } from './postal';
-import { HttpSmsProvider, type SmsConfig } from './sms';
+import type { EmailChannelConfig } from './email/config.schema';
+import { ODOO_WRITE_BACK, OdooConnectionSchema, type OdooConnection } from './odoo/config.schema';
+import type { PostalConfig } from './postal/config.schema';
+import type { SmsConfig } from './sms/config.schema';
+
+/*
+ * Each adapter's code (its clients, wire formats and libraries: nodemailer, axios, xml2js…) is
+ * loaded when the adapter is first created: checking a configuration needs only the schemas, and
+ * the commands that only read the store start without any of it.
+ */
+const odoo = () => (module.require('./odoo') as typeof import('./odoo')).odooAdapter;
+const lawfirm = () => module.require('./lawfirm') as typeof import('./lawfirm');
+const fileDrop = () => module.require('./lawfirm/file-drop') as typeof import('./lawfirm/file-drop');
+const webhookVerifier = () =>
+  module.require('./lawfirm/webhook-verifier') as typeof import('./lawfirm/webhook-verifier');
+const email = () => module.require('./email') as typeof import('./email');
+const sms = () => module.require('./sms/http-client') as typeof import('./sms/http-client');
+const postal = () => module.require('./postal/http-client') as typeof import('./postal/http-client');
 
 /**
  * Every adapter the composition root (connector/app/) may wire in, by the name the configuration
  * gives it: ERPs by a connection's `type`, law-firm partners by `lawfirm.transport`, channels by
- * their section under `channels:`. Each implements a port of the core (connector/ports/ and
- * connector/ports/erp.ts). Adding an ERP is a folder in adapters/, a folder in mappings/, and
- * one line here; nothing else in connector/ changes.
+ * their section under `channels:`. Each implements a port of the core (connector/ports/). Adding
+ * an ERP is a folder in adapters/, a folder in mappings/, and one entry here; nothing else in
+ * connector/ changes.
  */
 export const adapterRegistry: AdapterRegistry = Object.freeze({
-  odoo: registryEntry(odooAdapter),
+  odoo: registryEntry<OdooConnection>({
+    type: 'odoo',
+    displayName: 'Odoo (16.0–19.0, XML-RPC or JSON-2)',
+    configSchema: OdooConnectionSchema,
+    writeBackKinds: () => ODOO_WRITE_BACK,
+    create: (config, deps) => odoo().create(config, deps),
+  }),
 });
 
 /** A law firm over one transport: the partner, and how its pushed events are checked (none when it pushes nothing). */
@@ -39,15 +56,15 @@ export const lawFirmTransports: Readonly<
 > = Object.freeze({
   // The schema (config/lawfirm.schema.ts) requires `api` with transport "api" and `fileDrop` with "file-drop".
   api: (config: LawFirmConfig) => ({
-    partner: new HttpLawFirmPartner({ config: config.api! }),
+    partner: new (lawfirm().HttpLawFirmPartner)({ config: config.api! }),
     stateOf: procedureStateOf,
-    webhook: httpWebhookVerifier({
-      secrets: webhookSecrets(config.api!),
+    webhook: webhookVerifier().httpWebhookVerifier({
+      secrets: lawfirm().webhookSecrets(config.api!),
       toleranceSeconds: config.api!.toleranceSeconds,
     }),
   }),
   'file-drop': (config: LawFirmConfig, deps: { clock: Clock }) => ({
-    partner: new FileDropPartner({
+    partner: new (fileDrop().FileDropPartner)({
       outbound: config.fileDrop!.outbound,
       inbound: config.fileDrop!.inbound,
       clock: deps.clock,
@@ -58,7 +75,8 @@ export const lawFirmTransports: Readonly<
 
 /** The channels, by their section under `channels:`. */
 export const channelAdapters = Object.freeze({
-  email: (config: EmailChannelConfig): EmailChannel => createSmtpEmailChannel(config),
-  sms: (config: SmsConfig, deps: { clock: Clock }): SmsProvider => new HttpSmsProvider({ config, clock: deps.clock }),
-  postal: (config: PostalConfig): PostalProvider => new HttpPostalProvider({ config }),
+  email: (config: EmailChannelConfig): EmailChannel => email().createSmtpEmailChannel(config),
+  sms: (config: SmsConfig, deps: { clock: Clock }): SmsProvider =>
+    new (sms().HttpSmsProvider)({ config, clock: deps.clock }),
+  postal: (config: PostalConfig): PostalProvider => new (postal().HttpPostalProvider)({ config }),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErpConnectionBaseSchema } from '../../connector/sync/connection-base.schema';
+import type { WriteBackKind } from '../../connector/ports/erp';
 
 /**
  * One `connections:` entry of type `odoo`: the settings every connection has (`id`, `pageSize`
@@ -62,3 +63,10 @@ export const OdooConnectionSchema = ErpConnectionBaseSchema.extend({
     .default({ stageField: 'x_recovery_stage', procedureField: 'x_recovery_procedure' }),
 });
 export type OdooConnection = z.infer<typeof OdooConnectionSchema>;
+
+/**
+ * Every Odoo takes internal notes (`message_post`) and activities (`mail.activity`) without an
+ * addon; the recovery `x_` fields are written where `fields_get` finds them and skipped, with the
+ * reason, where it does not (writer.ts).
+ */
+export const ODOO_WRITE_BACK: readonly WriteBackKind[] = Object.freeze(['note', 'activity', 'fields']);

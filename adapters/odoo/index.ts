@@ -6,19 +6,13 @@ import type {
   ErpAdapter,
   ReadPosition,
   StreamName,
-  WriteBackKind,
 } from '../../connector/ports/erp';
-import { OdooConnectionSchema, type OdooConnection } from './config.schema';
+import { ODOO_WRITE_BACK, OdooConnectionSchema, type OdooConnection } from './config.schema';
+
+export { ODOO_WRITE_BACK };
 import { OdooReader } from './reader';
 import { BODY_IS_HTML_SINCE_MAJOR, OdooSession, OPTIONAL_PARTNER_FIELDS } from './session';
 import { OdooWriter } from './writer';
-
-/**
- * Every Odoo takes internal notes (`message_post`) and activities (`mail.activity`) without an
- * addon; the recovery `x_` fields are written where `fields_get` finds them and skipped, with the
- * reason, where it does not (writer.ts).
- */
-export const ODOO_WRITE_BACK: readonly WriteBackKind[] = Object.freeze(['note', 'activity', 'fields']);
 
 /**
  * The Odoo adapter (16.0 to 19.0, self-hosted, Odoo.sh or Online): XML-RPC or JSON-2 chosen by

@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { cachedPortfolio } from './portfolio';
 
 /**
- * `npm run bench [-- <name>…]`: runs the named benchmarks (evaluate, odoo-sync, odoo-small, daemon, lawfirm; default
+ * `npm run bench [-- <name>…]`: runs the named benchmarks (evaluate, odoo-sync, odoo-small, daemon, lawfirm, cli-startup; default
  * all, or BENCH=name,name) and prints JSON: one benchmark's document, or an array of them. Each
  * measurement runs in its own process so that peak RSS is the measured work's own. Sizes can
  * be lowered for a quick look: BENCH_RECEIVABLES / BENCH_DEBTORS (evaluate, and the daemon's
  * portfolio at rest), BENCH_ODOO_OPEN / BENCH_ODOO_ROUNDS (odoo-sync, see odoo-sync-bench.ts),
- * BENCH_ODOO_SMALL_* (odoo-small, see odoo-small-bench.ts), BENCH_DAEMON_* (daemon, see daemon-bench.ts).
+ * BENCH_ODOO_SMALL_* (odoo-small, see odoo-small-bench.ts), BENCH_DAEMON_* (daemon, see daemon-bench.ts),
+ * BENCH_CLI_RUNS (cli-startup, see cli-startup-bench.ts).
  */
 const RECEIVABLES = Number(process.env.BENCH_RECEIVABLES ?? 1_000_000);
 const DEBTORS = Number(process.env.BENCH_DEBTORS ?? 200_000);
@@ -54,12 +55,16 @@ const daemonBench = (): Record<string, unknown> => node('daemon-bench.js', []);
 // From the firm's webhook to the note in Odoo (the daemon in this child, the Odoo simulator in its own).
 const lawfirmBench = (): Record<string, unknown> => node('lawfirm-bench.js', []);
 
+// The built CLI's start-up: `--help` and `cases list`, each in processes of their own.
+const cliStartupBench = (): Record<string, unknown> => node('cli-startup-bench.js', []);
+
 const BENCHMARKS: Record<string, () => Record<string, unknown>> = {
   evaluate: evaluateBench,
   'odoo-sync': odooSyncBench,
   'odoo-small': odooSmallBench,
   daemon: daemonBench,
   lawfirm: lawfirmBench,
+  'cli-startup': cliStartupBench,
 };
 
 function selected(): string[] {

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { claimCommand, runClaim } from '../../connector/app/cli/claim-command';
+import { runClaim } from '../../connector/app/cli/claim-command';
+import { claimCommand } from '../../connector/app/cli/definitions/claim';
 
 const SAMPLE =
   '{"creditor":{"kind":"company"},"debtor":{"kind":"company"},"currency":"EUR","contractualRatePercent":null,"formalNoticeDate":null,' +

@@ -19,7 +19,7 @@ import { smsNumberOf } from '../../connector/policy/reachability';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('recouvra run (demo) from the command line', () => {
+describe('recouvra demo from the command line', () => {
   let running: RunningDaemon;
   let banner = '';
   const log: { level: string; message: string }[] = [];

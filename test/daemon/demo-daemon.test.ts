@@ -22,7 +22,7 @@ import type { CaseJournalEntry } from '../../connector/model/journal.schema';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const silent = new Writable({ write: (_c, _e, done) => done() });
 
-describe('recouvra run (demo)', () => {
+describe('recouvra demo', () => {
   let running: RunningDaemon;
   let performed: CaseJournalEntry[];
   const performedOf = (kind: string) => performed.filter((j) => j.data['kind'] === kind);

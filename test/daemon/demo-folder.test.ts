@@ -7,7 +7,7 @@ import { startDaemon } from '../../connector/app/cli/run-command';
 import { DEMO_MARKER, DemoFolderRefused, prepareDemoFolder } from '../../connector/app/demo/demo-folder';
 
 /**
- * `recouvra run --data-dir DIR` clears only a folder the demo made: a user's folder is refused
+ * `recouvra demo --data-dir DIR` clears only a folder the demo made: a user's folder is refused
  * and left byte for byte as it was; the demo's own folder is reused run after run.
  */
 
@@ -64,7 +64,16 @@ describe('the demo data folder', () => {
     const empty = join(parent, 'empty');
     mkdirSync(empty);
     prepareDemoFolder(empty);
-    expect(readFileSync(join(empty, DEMO_MARKER), 'utf8')).toContain('created by `recouvra run`');
+    expect(readFileSync(join(empty, DEMO_MARKER), 'utf8')).toContain('created by `recouvra demo`');
+  });
+
+  it('still takes the folder of a demo run before `recouvra demo` existed (its marker names `recouvra run`)', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, DEMO_MARKER), 'This folder was created by `recouvra run` (the demo) and belongs to it.\n');
+    writeFileSync(join(dir, 'recouvra.sqlite'), 'old store');
+    writeFileSync(join(dir, 'notes.txt'), 'x');
+    prepareDemoFolder(dir);
+    expect(readdirSync(dir).sort()).toEqual([DEMO_MARKER, 'notes.txt']);
   });
 
   it('reuses the folder of an earlier demo run: its store and mail start afresh, a file someone put there stays', async () => {

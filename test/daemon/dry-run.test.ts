@@ -12,7 +12,7 @@ import { packageRoot } from '../../connector/paths';
 import winston from 'winston';
 
 /**
- * `recouvra run --dry-run` on the demo: simulated Odoo, SMTP sink, SMS, postal and law-firm
+ * `recouvra demo --dry-run`: simulated Odoo, SMTP sink, SMS, postal and law-firm
  * simulators, on a clock running two demo days per second, so that several evaluations and many
  * outbox ticks happen. Nothing may reach any simulator; the outbox rows stay pending, exactly as
  * decided, and a real dispatch afterwards still sends them.
@@ -38,7 +38,7 @@ const ODOO_READS = new Set([
   'server_version',
 ]);
 
-describe('recouvra run --dry-run (demo)', () => {
+describe('recouvra demo --dry-run', () => {
   let dataDir: string;
   let running: RunningDaemon;
   let report: DryRunReport;
@@ -164,7 +164,7 @@ describe('recouvra run --dry-run (demo)', () => {
   });
 });
 
-describe('recouvra run --dry-run --once (the built CLI)', () => {
+describe('recouvra demo --dry-run --once (the built CLI)', () => {
   const cli = join(packageRoot(), 'dist/connector/app/cli/main.js');
   const run = (args: string[]) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
@@ -182,7 +182,7 @@ describe('recouvra run --dry-run --once (the built CLI)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recouvra-dry-once-'));
     try {
       const out = await run([
-        'run',
+        'demo',
         '--dry-run',
         '--once',
         '--demo-invoices',
@@ -203,7 +203,7 @@ describe('recouvra run --dry-run --once (the built CLI)', () => {
   }, 120_000);
 
   it('refuses --once without --dry-run', async () => {
-    const out = await run(['run', '--once', '--data-dir', join(tmpdir(), 'recouvra-never-created')]);
+    const out = await run(['demo', '--once', '--data-dir', join(tmpdir(), 'recouvra-never-created')]);
     expect(out.code).not.toBe(0);
     expect(out.stderr).toContain('--once goes with --dry-run');
     expect(existsSync(join(tmpdir(), 'recouvra-never-created'))).toBe(false);

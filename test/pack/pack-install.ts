@@ -5,7 +5,7 @@
  * test code, a bin that does not start, a path that only resolves inside the repository.
  *
  *   npm run test:pack            (builds first)
- *   node dist/test/pack/pack-install.js [--keep]   (after a build; --keep leaves the folder)
+ *   node dist/test/pack/pack-install.js [--keep]   (after npm run build:all; --keep leaves the folder)
  *
  * Needs the npm registry (the dependencies are installed from it), nothing else from the network.
  * It writes only in a temporary folder it creates, and removes it at the end.
@@ -162,7 +162,8 @@ function main(): void {
         f.startsWith('node_modules/') ||
         f.startsWith('.ci/') ||
         /(?<!\.d)\.ts$/.test(f) ||
-        f === 'tsconfig.json',
+        /\.test\.(js|d\.ts)$/.test(f) ||
+        /^tsconfig(\.[a-z]+)?\.json$/.test(f),
     );
     check(
       unwanted.length === 0,
@@ -254,10 +255,17 @@ function main(): void {
       `recouvra evaluate --sample evaluates the bundled portfolio${cases ? ` (${cases[1]} cases)` : `:\n${evaluated.stdout}${evaluated.stderr}`}`,
     );
 
+    // The daemon needs a configuration; without one it points to the demo and starts nothing.
+    const bare = npx(['run']);
+    check(
+      bare.status === 1 && bare.stderr.includes('recouvra demo') && !existsSync(join(app, 'data')),
+      `recouvra run without --config exits 1, points to recouvra demo and starts nothing (exit ${bare.status}${bare.status === 1 ? '' : `: ${bare.stderr.trim()}`})`,
+    );
+
     // The daemon itself: the demo's simulators, a SQLite file, the API (fastify), one dry pass.
     const demo = join(work, 'demo');
     const dry = npx(
-      ['run', '--dry-run', '--once', '--demo-invoices', '60', '--data-dir', demo],
+      ['demo', '--dry-run', '--once', '--demo-invoices', '60', '--data-dir', demo],
       { NODE_ENV: 'production' },
       180_000,
     );
@@ -265,7 +273,7 @@ function main(): void {
       dry.status === 0 &&
         /^DRY RUN as of .*: nothing was sent\./.test(dry.stdout) &&
         readdirSync(join(demo, 'mail')).length === 0,
-      `recouvra run --dry-run --once runs the demo daemon and sends nothing${dry.status === 0 ? '' : ` (exit ${dry.status}):\n${dry.stderr.slice(-3000)}`}`,
+      `recouvra demo --dry-run --once runs the demo daemon and sends nothing${dry.status === 0 ? '' : ` (exit ${dry.status}):\n${dry.stderr.slice(-3000)}`}`,
     );
   } finally {
     if (keep) process.stdout.write(`   kept ${work}\n`);

@@ -1,9 +1,8 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
 import { CaseStageSchema, type Case, type CaseStage } from '../../model/case.schema';
 import { formatMoney } from '../../model/money.schema';
 import type { Receivable } from '../../model/receivable.schema';
 import type { Store } from '../../store/store';
-import { emit, type CommandResult } from './command-result';
+import type { CommandResult } from './command-result';
 import { NoStoreYet, withConfiguredStore } from './store-command';
 
 export interface CasesListArgs {
@@ -152,28 +151,4 @@ export function streamSink(stream: NodeJS.WritableStream): (chunk: string) => Pr
       check();
     }
   };
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number above 0');
-  return n;
-}
-
-export function casesCommand(): Command {
-  const cmd = new Command('cases').description('recovery cases (one debtor × company × currency)');
-  cmd
-    .command('list')
-    .description('list cases with their debtor, stage, open items and open amount net of credit notes')
-    .option(
-      '-c, --config <file>',
-      'configuration file (YAML); default: built-in defaults (store ./data/recouvra.sqlite)',
-    )
-    .option('--json', 'print JSON instead of text')
-    .addOption(new Option('--stage <stage>', 'only cases at this stage').choices(CaseStageSchema.options))
-    .option('--limit <n>', 'at most this many cases', positiveInt)
-    .action(async (opts: { config?: string; json?: boolean; stage?: string; limit?: number }) => {
-      emit(await runCasesList({ ...opts, write: streamSink(process.stdout) }));
-    });
-  return cmd;
 }

@@ -1,10 +1,9 @@
-import { Command } from 'commander';
 import { ProblemsError } from '../../config/problems';
 import { loadRuntime } from '../runtime';
 import { loadPolicies } from '../../policy/load-policies';
 import { rateStatus } from '../../claim/legal-status';
 import { dateInZone } from '../../time/calendar-date';
-import { emit, type CommandResult } from './command-result';
+import type { CommandResult } from './command-result';
 
 /** `recouvra config check --config FILE`: validates the file, the policies and the legal data it points to, every problem in one run. */
 export function runConfigCheck(
@@ -49,26 +48,4 @@ export function runPolicyCheck(dir?: string): CommandResult {
   } catch (e) {
     return { exitCode: 1, stdout: '', stderr: `${(e as Error).message}\n` };
   }
-}
-
-export function configCommand(): Command {
-  const cmd = new Command('config').description('configuration tools');
-  cmd
-    .command('check')
-    .description(
-      'validate a configuration file, the policies and the legal data it uses; lists every problem and exits 1 if any',
-    )
-    .requiredOption('-c, --config <file>', 'configuration file (YAML)')
-    .action((opts: { config: string }) => emit(runConfigCheck(opts.config)));
-  return cmd;
-}
-
-export function policyCommand(): Command {
-  const cmd = new Command('policy').description('dunning policy tools');
-  cmd
-    .command('check')
-    .description('validate the policies of a folder (default: the bundled config/policies); lists every problem')
-    .argument('[dir]', 'folder of *.yaml policies')
-    .action((dir: string | undefined) => emit(runPolicyCheck(dir)));
-  return cmd;
 }

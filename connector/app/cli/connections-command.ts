@@ -1,4 +1,3 @@
-import { Command } from 'commander';
 import { adapterRegistry } from '../../../adapters/registry';
 import { redactString } from '../../log/logger';
 import { loadRuntime, type Runtime } from '../runtime';
@@ -6,7 +5,7 @@ import type { AdapterRegistry, CheckResult } from '../../ports/erp';
 import { AdapterError } from '../../ports/adapter-error';
 import { createConnectionAdapter } from '../../sync/connections';
 import { systemClock } from '../../time/clock';
-import { emit, type CommandResult } from './command-result';
+import type { CommandResult } from './command-result';
 
 export interface ConnectionsCheckArgs {
   config: string;
@@ -77,17 +76,4 @@ function renderChecks(results: Checked[]): string {
     if (caps.length) lines.push(`  offers: ${caps.map(([k, v]) => `${k} ${v ? 'yes' : 'no'}`).join(', ')}`);
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
-}
-
-export function connectionsCommand(): Command {
-  const connections = new Command('connections').description('the ERP connections of a configuration');
-  connections
-    .command('check')
-    .description(
-      'prove that each connection works (address, database, credentials, rights) and show what its server offers',
-    )
-    .requiredOption('-c, --config <file>', 'configuration file (YAML) with the connections')
-    .option('--json', 'print the results as JSON')
-    .action(async (opts: { config: string; json?: boolean }) => emit(await runConnectionsCheck(opts)));
-  return connections;
 }

@@ -1,4 +1,3 @@
-import { Command } from 'commander';
 import { formatMoney } from '../../model/money.schema';
 import { bundledPath } from '../../paths';
 import { decide, policyFor } from '../../policy/decide';
@@ -10,7 +9,7 @@ import { openSqliteStore } from '../../store/sqlite';
 import type { CaseSnapshot, Store } from '../../store/store';
 import { assertIsoDate, type IsoDate } from '../../time/calendar-date';
 import { businessDate, systemClock, type Clock } from '../../time/clock';
-import { emit, type CommandResult } from './command-result';
+import type { CommandResult } from './command-result';
 
 export interface EvaluateArgs {
   config?: string;
@@ -183,34 +182,7 @@ function renderText(rows: Row[], asOf: IsoDate, locale: string): string {
   return `${out.join('\n')}\n`;
 }
 
-export function evaluateCommand(): Command {
-  return new Command('evaluate')
-    .description('evaluate every case with the dunning policies and print, per case, the step that is due and why')
-    .option('-c, --config <file>', 'configuration file (YAML); default: built-in defaults')
-    .option(
-      '--sample',
-      'import the bundled sample portfolio first (into a throw-away database unless --config is given)',
-    )
-    .option('--portfolio <file>', 'import a portfolio file (canonical JSON) first')
-    .option(
-      '--as-of <date>',
-      'evaluate as of this date (YYYY-MM-DD); default: the portfolio date, else today in the company time zone',
-    )
-    .option('--json', 'print JSON instead of text')
-    .option('--record', 'record due steps as decisions and outbox rows (decide, record — nothing is sent)')
-    .action(
-      async (opts: {
-        config?: string;
-        sample?: boolean;
-        portfolio?: string;
-        asOf?: string;
-        json?: boolean;
-        record?: boolean;
-      }) => emit(await runEvaluate({ ...opts, ...(process.stderr.isTTY ? { onProgress: terminalProgress } : {}) })),
-    );
-}
-
 /** A counter on one terminal line, cleared at the end so it does not mix with the report. */
-function terminalProgress(evaluated: number, done: boolean): void {
+export function terminalProgress(evaluated: number, done: boolean): void {
   process.stderr.write(done ? '\r\x1b[K' : `\revaluated ${evaluated.toLocaleString('en')} cases…`);
 }

@@ -1,9 +1,8 @@
-import { Command } from 'commander';
 import { rateStatus, RATE_WARNING_DAYS, type RateStatus } from '../../claim/legal-status';
 import { ProblemsError } from '../../config/problems';
 import { loadRuntime } from '../runtime';
 import { dateInZone, isIsoDate, type IsoDate } from '../../time/calendar-date';
-import { emit, type CommandResult } from './command-result';
+import type { CommandResult } from './command-result';
 
 /**
  * `recouvra legal status [--config FILE] [--as-of YYYY-MM-DD] [--json]`: the semesters whose rates
@@ -79,18 +78,4 @@ function describe(status: RateStatus): string {
       `no warning (a semester starting within ${RATE_WARNING_DAYS} days without its rates would be named)`,
     );
   return `${lines.join('\n')}\n`;
-}
-
-export function legalCommand(): Command {
-  const cmd = new Command('legal').description('the legal figures the claim rules use');
-  cmd
-    .command('status')
-    .description(
-      'which semesters of interest rates are known and from where, which are missing up to the next semester, and where to find them; exits 1 if a semester that has begun is missing',
-    )
-    .option('-c, --config <file>', 'configuration file (YAML); its legal.rates are laid over the bundled rates')
-    .option('--as-of <date>', 'the date to judge from, YYYY-MM-DD (default: today in the company time zone)')
-    .option('--json', 'print the status as JSON')
-    .action((opts: { config?: string; asOf?: string; json?: boolean }) => emit(runLegalStatus(opts)));
-  return cmd;
 }

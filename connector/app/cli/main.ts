@@ -4,21 +4,27 @@ import { releaseStopSignals } from './stop-signals';
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { bundledPath } from '../../paths';
-import { addCaseActionCommands, caseActionCommands } from './case-actions-command';
-import { casesCommand } from './cases-command';
-import { claimCommand } from './claim-command';
-import { configCommand, policyCommand } from './config-command';
-import { connectionsCommand } from './connections-command';
-import { legalCommand } from './legal-command';
-import { procedureCommand } from './procedure-command';
-import { evaluateCommand } from './evaluate-command';
-import { opsCommands } from './ops-command';
-import { simulateCommand } from './simulate-command';
-import { storeMaintenanceCommand } from './store-command';
-import { runCommand } from './run-command';
-import { syncCommand } from './sync-command';
+import { caseActionCommands, casesCommand } from './definitions/cases';
+import { claimCommand } from './definitions/claim';
+import { configCommand, policyCommand } from './definitions/config';
+import { connectionsCommand } from './definitions/connections';
+import { demoCommand, runCommand } from './definitions/daemon';
+import { evaluateCommand } from './definitions/evaluate';
+import { legalCommand } from './definitions/legal';
+import { opsCommands } from './definitions/ops';
+import { procedureCommand } from './definitions/procedure';
+import { simulateCommand } from './definitions/simulate';
+import { storeMaintenanceCommand } from './definitions/store';
+import { syncCommand } from './definitions/sync';
 
-/** The `recouvra` command line. Every command exits non-zero on failure with a message saying what and where. */
+/** The commands that stop cleanly on a signal; every other one ends by the signal's default action. */
+const DAEMON_COMMANDS: ReadonlySet<string> = new Set(['run', 'demo']);
+
+/**
+ * The `recouvra` command line. Every command exits non-zero on failure with a message saying what
+ * and where. The program holds the commands' definitions (connector/app/cli/definitions/): each
+ * loads its implementation, and what that needs, only when it runs.
+ */
 export function buildProgram(): Command {
   const pkg = JSON.parse(readFileSync(bundledPath('package.json'), 'utf8')) as { version: string };
   const program = new Command('recouvra')
@@ -26,11 +32,11 @@ export function buildProgram(): Command {
     .version(pkg.version)
     .showHelpAfterError()
     .configureOutput({ outputError: (str, write) => write(str) })
-    // `recouvra run` stops cleanly on a signal; every other command ends by the signal's default action.
     .hook('preAction', (_program, action) => {
-      if (!(action.name() === 'run' && action.parent === program)) releaseStopSignals();
+      if (!(DAEMON_COMMANDS.has(action.name()) && action.parent === program)) releaseStopSignals();
     });
   program.addCommand(runCommand());
+  program.addCommand(demoCommand());
   program.addCommand(evaluateCommand());
   program.addCommand(claimCommand());
   program.addCommand(configCommand());
@@ -39,7 +45,7 @@ export function buildProgram(): Command {
   program.addCommand(procedureCommand());
   program.addCommand(connectionsCommand());
   program.addCommand(syncCommand());
-  program.addCommand(addCaseActionCommands(casesCommand()));
+  program.addCommand(casesCommand());
   for (const command of [...caseActionCommands(), ...opsCommands()]) program.addCommand(command);
   program.addCommand(simulateCommand());
   program.addCommand(storeMaintenanceCommand());

@@ -1,21 +1,17 @@
-import { Command, Option } from 'commander';
 import { JOB_NAMES, type JobInfo, type JobName } from '../../jobs/job-queue';
 import { openJobQueue } from '../../jobs/open-queue';
 import type { QuarantinedRecord } from '../../store/store';
 import { localTime, type TextView } from './case-text';
-import { emit, type CommandResult } from './command-result';
+import type { CommandResult } from './command-result';
+import { FAILED_JOBS_PAGE } from './definitions/option-values';
 import { requireId, wholeNumber } from './operation-arguments';
-import { ArgumentError, runStoreCommand, storeCommand, toJson, type StoreCommandArgs } from './store-command';
+import { ArgumentError, runStoreCommand, toJson, type StoreCommandArgs } from './store-command';
 
 /**
  * What went wrong in the daemon, as the API's GET /jobs/failed and GET /quarantine show it:
  * jobs parked as failed (read through the configured queue, as the API does) and records the
  * mapping refused.
  */
-
-/** As GET /jobs/failed. */
-const DEFAULT_FAILED = 100;
-const MAX_FAILED = 500;
 
 /** `recouvra jobs failed [--name NAME] [--limit N]`. */
 export async function runFailedJobs(
@@ -27,7 +23,7 @@ export async function runFailedJobs(
       const name = args.name === undefined ? undefined : JOB_NAMES.find((n) => n === args.name);
       if (args.name !== undefined && name === undefined)
         throw new ArgumentError(`--name must be one of ${JOB_NAMES.join(', ')}, got "${args.name}"`);
-      return { name, limit: wholeNumber(args.limit, '--limit', 1, MAX_FAILED) ?? DEFAULT_FAILED };
+      return { name, limit: wholeNumber(args.limit, '--limit', 1, FAILED_JOBS_PAGE.max) ?? FAILED_JOBS_PAGE.default };
     },
     async ({ config, store }, { name, limit }) => {
       const queue = openJobQueue(config.queue, { store });
@@ -78,24 +74,4 @@ function renderQuarantine(
   );
   lines.push(`${records.length} quarantined record(s)${connection ? ` of connection ${connection}` : ''}.`);
   return `${lines.join('\n')}\n`;
-}
-
-type Opts = { config?: string; json?: boolean };
-
-/** `recouvra jobs failed` and `recouvra quarantine`. */
-export function opsCommands(): Command[] {
-  const jobs = new Command('jobs').description("the daemon's job queue");
-  jobs.addCommand(
-    storeCommand('failed', 'jobs parked as failed after their last attempt, newest first, with their error')
-      .addOption(new Option('--name <name>', 'only jobs of this name').choices(JOB_NAMES))
-      .option('--limit <n>', `at most this many (1–${MAX_FAILED}, default ${DEFAULT_FAILED})`)
-      .action(async (opts: Opts & { name?: string; limit?: string }) => emit(await runFailedJobs(opts))),
-  );
-  const quarantine = storeCommand(
-    'quarantine',
-    'records a sync refused (the mapping found them invalid), with the reason',
-  )
-    .option('--connection <id>', 'only the records of this connection')
-    .action(async (opts: Opts & { connection?: string }) => emit(await runQuarantine(opts)));
-  return [jobs, quarantine];
 }

@@ -1,11 +1,10 @@
-import { Command } from 'commander';
 import { LegalDataError } from '../../claim/legal-data';
 import { loadProcedureData } from '../../dossier/procedure-data';
 import { parseProcedureInput, procedureFacts } from '../../dossier/procedure-input.schema';
 import { recommendProcedure, type ProcedureRecommendation } from '../../dossier/recommend-procedure';
 import { formatMoney } from '../../model/money.schema';
 import { isIsoDate } from '../../time/calendar-date';
-import { emit, type CommandResult } from './command-result';
+import type { CommandResult } from './command-result';
 import { readJsonInput } from './json-input';
 
 /**
@@ -57,16 +56,4 @@ export function runProcedure(args: { input: string; asOf: string; json?: boolean
     ...(advice.warnings.length ? ['warnings:', ...advice.warnings.map((w) => `  - ${w}`)] : []),
   ];
   return { exitCode: 0, stdout: `${lines.join('\n')}\n`, stderr: '' };
-}
-
-export function procedureCommand(): Command {
-  return new Command('procedure')
-    .description(
-      'recommend the procedure, the court, the lawyer requirement and the deadlines for a claim, from facts in a JSON file (the dossier’s own rules)',
-    )
-    .requiredOption('--input <file>', 'procedure facts JSON file (amounts in minor units; see the README)')
-    .requiredOption('--as-of <date>', 'date of the advice, YYYY-MM-DD')
-    .option('--json', 'print the advice as JSON', false)
-    .option('--legal-dir <dir>', 'folder with procedures.yaml and courts.yaml (default: the bundled config/legal/fr)')
-    .action((opts: { input: string; asOf: string; json: boolean; legalDir?: string }) => emit(runProcedure(opts)));
 }

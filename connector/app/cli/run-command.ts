@@ -1,8 +1,6 @@
-import { Command, InvalidArgumentError } from 'commander';
 import { adapterRegistry } from '../../../adapters/registry';
 import { Daemon } from '../daemon/daemon';
-import { startDemo, type DemoEnvironment } from '../demo/demo';
-import { startDemoController } from '../demo/demo-controller';
+import type { DemoEnvironment } from '../demo/demo';
 import { buildPerformers } from '../daemon/performers';
 import { dryRunOnce, dryRunOutbox, formatDryRunReport, type DryRunReport } from '../daemon/dry-run';
 import { dossierBuilder } from '../../lawfirm/dossier-builder';
@@ -24,14 +22,20 @@ import { requeueSubmissionsInDoubt } from '../../lawfirm/dossier-performer';
 import { DEFAULT_RETRY_BUDGETS, type RetryBudget } from '../../outbox/retry-budget';
 import type { ActionKind } from '../../model/action.schema';
 import { claimStopSignals, type StopRequests } from './stop-signals';
+import { DEMO_DEFAULTS } from './definitions/option-values';
 import { migrationSummary } from './store-command';
 
 export interface RunArgs {
+  /** The configuration file (`recouvra run`); without it, the demo runs (`recouvra demo`). */
   config?: string;
-  clockSpeed: number;
-  demoInvoices: number;
-  seed: number;
-  dataDir: string;
+  /** Demo only: simulated seconds per real second (default DEMO_DEFAULTS). */
+  clockSpeed?: number;
+  /** Demo only: invoices in the simulated Odoo. */
+  demoInvoices?: number;
+  /** Demo only: seed of the simulated data. */
+  seed?: number;
+  /** Demo only: its data folder. */
+  dataDir?: string;
   /** Demo only: no simulated controller; steps waiting for approval wait for a person. */
   manualApproval?: boolean;
   /** Decide and journal as usual, send nothing; say at the end what would have gone out (connector/app/daemon/dry-run.ts). */
@@ -54,7 +58,7 @@ function stretchedBudgets(
   );
 }
 
-/** A started daemon (and its demo world, if any), for `recouvra run` and for tests. */
+/** A started daemon (and its demo world, if any), for `recouvra run`, `recouvra demo` and for tests. */
 export interface RunningDaemon {
   runtime: Runtime;
   store: Store;
@@ -135,7 +139,8 @@ const QUEUE_CHECK_MS = 5_000;
 /**
  * Starts the daemon. With a configuration file it runs that; without, the demo: the built-in
  * simulators, SQLite in a data folder, a faster clock and a banner that says so. A step that
- * fails closes what the steps before it opened, then the start rejects with what failed.
+ * fails closes what the steps before it opened, then the start rejects with what failed. The
+ * demo's modules (the simulators, the SMTP sink) are loaded only for the demo.
  */
 export async function startDaemon(
   args: RunArgs,
@@ -172,18 +177,20 @@ export async function startDaemon(
     );
   }
   if (!args.config) {
+    const { startDemo } = module.require('../demo/demo') as typeof import('../demo/demo');
+    const clockSpeed = args.clockSpeed ?? DEMO_DEFAULTS.clockSpeed;
     demo = await startDemo({
-      clockSpeed: args.clockSpeed,
-      invoices: args.demoInvoices,
-      seed: args.seed,
-      dataDir: args.dataDir,
+      clockSpeed,
+      invoices: args.demoInvoices ?? DEMO_DEFAULTS.invoices,
+      seed: args.seed ?? DEMO_DEFAULTS.seed,
+      dataDir: args.dataDir ?? DEMO_DEFAULTS.dataDir,
       manualApproval: args.manualApproval === true,
       logger: rt.logger,
     });
     clock = demo.clock;
     rt.config = {
       ...rt.config,
-      daemon: { ...rt.config.daemon, retry: stretchedBudgets(DEFAULT_RETRY_BUDGETS, args.clockSpeed) },
+      daemon: { ...rt.config.daemon, retry: stretchedBudgets(DEFAULT_RETRY_BUDGETS, clockSpeed) },
       company: demo.company,
       channels: demo.channels,
       api: demo.api,
@@ -325,7 +332,7 @@ export async function startDaemon(
     daemon.start({ schedule: !args.once });
     const stopDaemon = opened.add('the schedules and running jobs', () => daemon.stop());
     const controller = demo
-      ? startDemoController({
+      ? (module.require('../demo/demo-controller') as typeof import('../demo/demo-controller')).startDemoController({
           store,
           clock,
           timeZone: rt.config.company.timezone,
@@ -396,11 +403,12 @@ const STOP_MARGIN_MS = CLOSE_BUDGET_MS + 2_000;
 const EXIT_LINGER_MS = 2_000;
 
 /**
- * `recouvra run` until SIGTERM or SIGINT; returns the exit code: 0 once stopped on a signal (also
- * when it came during the start, which is then abandoned), 1 when the start failed. A second
- * signal exits at once (stop-signals.ts).
+ * `recouvra run` (or, without a configuration, `recouvra demo`) until SIGTERM or SIGINT; returns
+ * the exit code: 0 once stopped on a signal (also when it came during the start, which is then
+ * abandoned), 1 when the start failed. A second signal exits at once (stop-signals.ts).
  */
 export async function runDaemon(args: RunArgs, stop: StopRequests = claimStopSignals()): Promise<number> {
+  const command = args.config === undefined ? 'recouvra demo' : 'recouvra run';
   const abort = new AbortController();
   let signal: string | undefined;
   void stop.requested.then((s) => {
@@ -412,10 +420,10 @@ export async function runDaemon(args: RunArgs, stop: StopRequests = claimStopSig
     running = await startDaemon(args, process.stderr, { abort: abort.signal });
   } catch (e) {
     if (abort.signal.aborted && e === abort.signal.reason) {
-      process.stderr.write(`recouvra run: ${signal}: stopped during the start, before any work began\n`);
+      process.stderr.write(`${command}: ${signal}: stopped during the start, before any work began\n`);
       return exitSoon(0);
     }
-    process.stderr.write(`recouvra run could not start: ${(e as Error).message}\n`);
+    process.stderr.write(`${command} could not start: ${(e as Error).message}\n`);
     return exitSoon(1);
   }
   let code = 0;
@@ -435,7 +443,7 @@ export async function runDaemon(args: RunArgs, stop: StopRequests = claimStopSig
   running.runtime.logger.info(`${signal}: finishing running work (at most ${drainMs} ms), then stopping`);
   // A stop that hangs all the same (a close that never returns) must not outlive its promise.
   setTimeout(() => {
-    process.stderr.write(`recouvra run: not stopped ${drainMs + STOP_MARGIN_MS} ms after ${signal}: exiting now\n`);
+    process.stderr.write(`${command}: not stopped ${drainMs + STOP_MARGIN_MS} ms after ${signal}: exiting now\n`);
     process.exit(1);
   }, drainMs + STOP_MARGIN_MS).unref();
   // Read before the store closes; a job still running may add a row the report does not count.
@@ -449,42 +457,4 @@ export async function runDaemon(args: RunArgs, stop: StopRequests = claimStopSig
 function exitSoon(code: number, lingerMs = EXIT_LINGER_MS): number {
   setTimeout(() => process.exit(code), lingerMs).unref();
   return code;
-}
-
-function positive(what: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${what} must be a positive number`);
-    return n;
-  };
-}
-
-export function runCommand(): Command {
-  return new Command('run')
-    .description(
-      'run the daemon; without --config, the demo (built-in simulators, SQLite in ./data/demo, a faster clock)',
-    )
-    .option('-c, --config <file>', 'configuration file (YAML); without it, the demo runs')
-    .option('--clock-speed <n>', 'demo only: simulated seconds per real second', positive('--clock-speed'), 21_600)
-    .option('--demo-invoices <n>', 'demo only: invoices in the simulated Odoo', positive('--demo-invoices'), 400)
-    .option('--seed <n>', 'demo only: seed of the simulated data', positive('--seed'), 1)
-    .option(
-      '--manual-approval',
-      'demo only: no simulated controller; steps waiting for approval wait for `recouvra approve` or the API',
-    )
-    .option(
-      '--data-dir <dir>',
-      'demo only: data folder, created by the demo and cleared at each start; any other non-empty folder is refused',
-      './data/demo',
-    )
-    .option(
-      '--dry-run',
-      'decide and journal as usual, send nothing (no e-mail, SMS, letter, ledger write, dossier); at the end, what would have gone out',
-    )
-    .option('--once', 'with --dry-run: one sync and one evaluation, the report, then exit')
-    .action(async (opts: RunArgs) => {
-      if (opts.once && !opts.dryRun)
-        throw new InvalidArgumentError('--once goes with --dry-run (recouvra run --dry-run --once)');
-      process.exitCode = await runDaemon(opts);
-    });
 }

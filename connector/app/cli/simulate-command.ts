@@ -1,43 +1,8 @@
 import { resolve as resolvePath } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { MIN_WEBHOOK_SECRET_LENGTH } from '../../../adapters/lawfirm/config.schema';
 import { FileDropFirm } from '../../../adapters/lawfirm/simulator/file-drop-firm';
 import { LawFirmSimulator } from '../../../adapters/lawfirm/simulator/server';
 import { createOdooDatabase, ODOO_VERSIONS, type OdooVersion } from '../../../adapters/odoo/simulator/model';
 import { OdooSimulator } from '../../../adapters/odoo/simulator/server';
-
-function wholeNumber(min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < min || n > max)
-      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
-    return n;
-  };
-}
-
-function httpUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidArgumentError('expected an http:// or https:// URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new InvalidArgumentError('expected an http:// or https:// URL');
-  return value;
-}
-
-function webhookSecret(value: string): string {
-  if (value.length < MIN_WEBHOOK_SECRET_LENGTH)
-    throw new InvalidArgumentError(`a webhook secret needs at least ${MIN_WEBHOOK_SECRET_LENGTH} characters`);
-  return value;
-}
-
-function instant(value: string): string {
-  if (Number.isNaN(Date.parse(value)))
-    throw new InvalidArgumentError('expected an ISO 8601 instant such as 2026-04-01T08:00:00Z');
-  return new Date(value).toISOString();
-}
 
 export interface LawFirmSimulationOptions {
   port: number;
@@ -128,117 +93,73 @@ function formatSeconds(seconds: number): string {
   return `${Math.round(seconds * 10) / 10} s`;
 }
 
-/** `recouvra simulate odoo`: a standalone Odoo simulator on loopback, until Ctrl-C. */
-export function simulateCommand(): Command {
-  const cmd = new Command('simulate').description('run a built-in simulator of an external system on loopback');
-  cmd
-    .command('odoo')
-    .description('simulate an Odoo server (XML-RPC; JSON-2 on 19.0) with deterministic data')
-    .option('--port <port>', 'TCP port on 127.0.0.1 (0 = any free port)', wholeNumber(0, 65535), 8069)
-    .option('--invoices <n>', 'number of invoices and credit notes to generate', wholeNumber(0, 1_000_000), 1_000)
-    .option('--seed <seed>', 'seed of the generated data (same seed, same data)', wholeNumber(0, 2 ** 31 - 1), 1)
-    .option('--odoo-version <version>', `Odoo version to emulate (${ODOO_VERSIONS.join(', ')})`, '18.0')
-    .action(async (opts: { port: number; invoices: number; seed: number; odooVersion: string }) => {
-      if (!(ODOO_VERSIONS as readonly string[]).includes(opts.odooVersion)) {
-        process.stderr.write(`--odoo-version must be one of ${ODOO_VERSIONS.join(', ')}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      const version = opts.odooVersion as OdooVersion;
-      const started = performance.now();
-      const db = createOdooDatabase({ seed: opts.seed, invoices: opts.invoices, version, now: () => new Date() });
-      const sim = await new OdooSimulator({ db, version, port: opts.port }).start();
-      process.stdout.write(
-        [
-          `Odoo ${version} simulator on ${sim.url} (${opts.invoices} invoices, seed ${opts.seed}, ready in ${Math.round(performance.now() - started)} ms)`,
-          `  database: ${sim.database}`,
-          '  login: admin   password: admin   API key: admin-api-key',
-          '  integration user (Invoicing rights only): login recouvra, API key recouvra-api-key',
-          `  XML-RPC: ${sim.url}/xmlrpc/2/common, ${sim.url}/xmlrpc/2/object${Number(version.slice(0, 2)) >= 19 ? `; JSON-2: ${sim.url}/json/2/<model>/<method>` : ''}`,
-          'Press Ctrl-C to stop.',
-          '',
-        ].join('\n'),
-      );
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      await sim.stop();
+/** Resolves at the first SIGINT or SIGTERM. */
+function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
+/**
+ * `recouvra simulate odoo`: a standalone Odoo simulator on loopback, until Ctrl-C. Returns the
+ * exit code: 2 for a version it does not emulate.
+ */
+export async function simulateOdoo(opts: {
+  port: number;
+  invoices: number;
+  seed: number;
+  odooVersion: string;
+}): Promise<number> {
+  if (!(ODOO_VERSIONS as readonly string[]).includes(opts.odooVersion)) {
+    process.stderr.write(`--odoo-version must be one of ${ODOO_VERSIONS.join(', ')}\n`);
+    return 2;
+  }
+  const version = opts.odooVersion as OdooVersion;
+  const started = performance.now();
+  const db = createOdooDatabase({ seed: opts.seed, invoices: opts.invoices, version, now: () => new Date() });
+  const sim = await new OdooSimulator({ db, version, port: opts.port }).start();
+  process.stdout.write(
+    [
+      `Odoo ${version} simulator on ${sim.url} (${opts.invoices} invoices, seed ${opts.seed}, ready in ${Math.round(performance.now() - started)} ms)`,
+      `  database: ${sim.database}`,
+      '  login: admin   password: admin   API key: admin-api-key',
+      '  integration user (Invoicing rights only): login recouvra, API key recouvra-api-key',
+      `  XML-RPC: ${sim.url}/xmlrpc/2/common, ${sim.url}/xmlrpc/2/object${Number(version.slice(0, 2)) >= 19 ? `; JSON-2: ${sim.url}/json/2/<model>/<method>` : ''}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+  await untilStopped();
+  await sim.stop();
+  return 0;
+}
+
+/** `recouvra simulate lawfirm`: the law-firm simulator over HTTP, or on the file drop with `fileDrop`, until Ctrl-C. */
+export async function simulateLawFirm(opts: LawFirmSimulationOptions & { fileDrop?: string }): Promise<void> {
+  let stop: () => Promise<void>;
+  if (opts.fileDrop !== undefined) {
+    let lastError = '';
+    const onScanError = (error: unknown): void => {
+      // A scan runs every 250 ms: the same failure is said once, until it changes.
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== lastError) process.stderr.write(`file-drop scan failed (the next one tries again): ${message}\n`);
+      lastError = message;
+    };
+    const { firm, banner } = await startFileDropSimulation({
+      dir: opts.fileDrop,
+      seed: opts.seed,
+      speed: opts.speed,
+      ...(opts.startAt === undefined ? {} : { startAt: opts.startAt }),
+      onScanError,
     });
-  cmd
-    .command('lawfirm')
-    .description(
-      'simulate a law-firm partner speaking adapters/lawfirm/openapi.yaml, pushing signed webhooks (or, with --file-drop, working from shared folders)',
-    )
-    .option('--port <port>', 'TCP port on 127.0.0.1 (0 = any free port)', wholeNumber(0, 65535), 8091)
-    .option('--webhook <url>', "where to POST signed procedure events (e.g. the daemon's /webhooks/lawfirm)", httpUrl)
-    .option(
-      '--webhook-secret <secret>',
-      `shared secret the webhooks are signed with (at least ${MIN_WEBHOOK_SECRET_LENGTH} characters)`,
-      webhookSecret,
-      'sim-lawfirm-webhook-secret',
-    )
-    .option('--api-key <key>', 'bearer key the simulator accepts', 'sim-lawfirm-key')
-    .option(
-      '--seed <seed>',
-      'seed of the paths files take and of their delays (same seed, same story)',
-      wholeNumber(0, 2 ** 31 - 1),
-      1,
-    )
-    .option(
-      '--speed <n>',
-      'simulated milliseconds per real millisecond (86400: a simulated day per second; 0 stops the clock)',
-      wholeNumber(0, 100_000_000),
-      21_600,
-    )
-    .option('--start-at <instant>', 'simulated start, ISO 8601 (default: now)', instant)
-    .addOption(
-      new Option(
-        '--file-drop <dir>',
-        'speak the file-drop protocol instead of HTTP: read DIR/outbound, write status files into DIR/inbound (both created if absent)',
-      ).conflicts(['port', 'webhook', 'webhookSecret', 'apiKey']),
-    )
-    .action(
-      async (opts: {
-        port: number;
-        webhook?: string;
-        webhookSecret: string;
-        apiKey: string;
-        seed: number;
-        speed: number;
-        startAt?: string;
-        fileDrop?: string;
-      }) => {
-        let stop: () => Promise<void>;
-        if (opts.fileDrop !== undefined) {
-          let lastError = '';
-          const onScanError = (error: unknown): void => {
-            // A scan runs every 250 ms: the same failure is said once, until it changes.
-            const message = error instanceof Error ? error.message : String(error);
-            if (message !== lastError)
-              process.stderr.write(`file-drop scan failed (the next one tries again): ${message}\n`);
-            lastError = message;
-          };
-          const { firm, banner } = await startFileDropSimulation({
-            dir: opts.fileDrop,
-            seed: opts.seed,
-            speed: opts.speed,
-            ...(opts.startAt === undefined ? {} : { startAt: opts.startAt }),
-            onScanError,
-          });
-          process.stdout.write(banner);
-          stop = () => firm.stop();
-        } else {
-          const { sim, banner } = await startLawFirmSimulation(opts);
-          process.stdout.write(banner);
-          stop = () => sim.stop();
-        }
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
-        await stop();
-      },
-    );
-  return cmd;
+    process.stdout.write(banner);
+    stop = () => firm.stop();
+  } else {
+    const { sim, banner } = await startLawFirmSimulation(opts);
+    process.stdout.write(banner);
+    stop = () => sim.stop();
+  }
+  await untilStopped();
+  await stop();
 }

@@ -1,14 +1,14 @@
-import { Command } from 'commander';
 import { closeSync, existsSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Config } from '../../../config/config.schema';
-import { CaseOperationError } from '../../cases';
-import { loadRuntime } from '../runtime';
+import { adapterRegistry } from '../../../adapters/registry';
+import { CaseOperationError } from '../../cases/case-errors';
+import { loadConfig, parseConfig } from '../../config/load-config';
+import { createLogger } from '../../log/logger';
 import { openStore } from '../../store/open-store';
 import { StoreError } from '../../store/errors';
 import { knownMigrations, schemaVersion, type MigrationReport } from '../../store/migrate';
-import { postgresLocation } from '../../store/postgres';
 import { sqliteLocation } from '../../store/sqlite';
 import {
   checkpointSqliteFile,
@@ -22,7 +22,7 @@ import {
 import { sqliteDriver } from '../../store/sqlite-driver';
 import type { Store } from '../../store/store';
 import { systemClock, type Clock } from '../../time/clock';
-import { emit, type CommandResult } from './command-result';
+import type { CommandResult } from './command-result';
 
 /**
  * What the commands that read or change the store share: open the store the configuration
@@ -57,6 +57,29 @@ export class ArgumentError extends Error {
 }
 
 /**
+ * The configuration a store command works with: the file (or the defaults) through its schema and
+ * the adapters' schemas, its warnings on stderr through the configured log. Not the policies nor
+ * the legal data, which these commands do not use: reading them would slow every command down,
+ * and `recouvra config check` and the daemon's start check them.
+ */
+export function storeCommandConfig(args: { config?: string; env?: NodeJS.ProcessEnv }): Config {
+  const loaded = args.config
+    ? loadConfig(args.config, { env: args.env ?? process.env, registry: adapterRegistry })
+    : parseConfig('(defaults)', 'version: 1\n', { env: {} });
+  if (loaded.warnings.length > 0) {
+    const { logging } = loaded.config;
+    const logger = createLogger({
+      level: logging.level,
+      format: logging.format,
+      secrets: { values: () => loaded.secrets },
+    });
+    for (const w of loaded.warnings) logger.warn(w);
+    logger.close();
+  }
+  return loaded.config;
+}
+
+/**
  * Loads the configuration (or the defaults), opens and migrates the store it names, runs `fn`
  * and closes the store. Throws NoStoreYet instead of creating an empty SQLite file.
  */
@@ -65,16 +88,15 @@ export async function withConfiguredStore<T>(
   fn: (opened: ConfiguredStore) => Promise<T>,
   onMigrated?: (report: MigrationReport) => void,
 ): Promise<T> {
-  const rt = loadRuntime(args.config, args.env);
-  rt.logger.close();
-  const storeConfig = rt.config.store;
+  const config = storeCommandConfig(args);
+  const storeConfig = config.store;
   if (storeConfig.driver === 'sqlite' && storeConfig.sqlite.path !== ':memory:' && !existsSync(storeConfig.sqlite.path))
     throw new NoStoreYet(storeConfig.sqlite.path);
   const store = await openStore(storeConfig);
   try {
     const report = await store.migrate(args.clock ? { clock: args.clock } : {});
     if (report.pending.length > 0) onMigrated?.(report);
-    return await fn({ config: rt.config, store });
+    return await fn({ config, store });
   } finally {
     await store.close();
   }
@@ -143,17 +165,6 @@ export function cliUser(env: NodeJS.ProcessEnv = process.env): string {
   return `cli:${name}`.slice(0, 100);
 }
 
-/** `-c, --config` and `--json`, as every store command takes them. */
-export function storeCommand(name: string, description: string): Command {
-  return new Command(name)
-    .description(description)
-    .option(
-      '-c, --config <file>',
-      'configuration file (YAML); default: built-in defaults (store ./data/recouvra.sqlite)',
-    )
-    .option('--json', 'print JSON (the object the HTTP API answers) instead of text');
-}
-
 /** The system clock, unless a test gives one. */
 export function clockOf(args: StoreCommandArgs): Clock {
   return args.clock ?? systemClock;
@@ -177,7 +188,7 @@ export function migrationSummary(report: MigrationReport): string {
 /** `recouvra store migrate [--dry-run]`: applies the pending migrations, or lists them. */
 export async function runStoreMigrate(args: StoreCommandArgs & { dryRun?: boolean }): Promise<CommandResult> {
   try {
-    const { config } = configuredRuntime(args);
+    const config = storeCommandConfig(args);
     const storeConfig = config.store;
     if (args.dryRun && storeConfig.driver === 'sqlite' && !existsSync(storeConfig.sqlite.path)) {
       const known = await knownMigrations('sqlite');
@@ -218,7 +229,7 @@ function renderMigration(report: MigrationReport): string {
 /** `recouvra store backup [--to FILE]`: a consistent copy of a SQLite store; the pg_dump line for PostgreSQL. */
 export async function runStoreBackup(args: StoreCommandArgs & { to?: string }): Promise<CommandResult> {
   try {
-    const { config } = configuredRuntime(args);
+    const config = storeCommandConfig(args);
     const storeConfig = config.store;
     const stamp = fileTimestamp(clockOf(args).now());
     if (storeConfig.driver === 'postgres') {
@@ -290,7 +301,7 @@ export async function runStoreRestore(
   try {
     if (args.from === undefined || args.from.trim() === '')
       throw new ArgumentError('--from FILE is required: the backup to restore');
-    const { config } = configuredRuntime(args);
+    const config = storeCommandConfig(args);
     const storeConfig = config.store;
     if (storeConfig.driver === 'postgres') {
       const command = pgCommand('pg_restore', [
@@ -419,50 +430,15 @@ function restorableMigrations(from: string, check: SqliteFileCheck, known: reado
   }
 }
 
-/** `recouvra store backup | restore | migrate`. */
-export function storeMaintenanceCommand(): Command {
-  const store = new Command('store').description(
-    'back up, restore and migrate the store (SQLite file; PostgreSQL: prints the pg_dump / pg_restore command)',
-  );
-  store.addCommand(
-    storeCommand(
-      'backup',
-      'write a consistent copy of the SQLite store, safe while the daemon runs (default: next to the store, named with the time)',
-    )
-      .option(
-        '--to <file>',
-        'where to write the copy (a new file, or a folder to write it into); an existing file is never overwritten',
-      )
-      .action(async (opts: StoreCommandArgs & { to?: string }) => emit(await runStoreBackup(opts))),
-  );
-  store.addCommand(
-    storeCommand(
-      'restore',
-      'put a SQLite backup in place of the store (the daemon stopped); the replaced store is kept as <store>.replaced-<time>',
-    )
-      .requiredOption('--from <file>', 'the backup to restore (a Recouvra SQLite store, no newer than this version)')
-      .option('--force', 'replace an existing store (it is kept, renamed)')
-      .action(async (opts: StoreCommandArgs & { from?: string; force?: boolean }) => emit(await runStoreRestore(opts))),
-  );
-  store.addCommand(
-    storeCommand(
-      'migrate',
-      'apply the pending migrations (SQLite: after copying the store next to itself); refuses a store a newer Recouvra migrated',
-    )
-      .option('--dry-run', 'list the pending migrations; apply nothing')
-      .action(async (opts: StoreCommandArgs & { dryRun?: boolean }) => emit(await runStoreMigrate(opts))),
-  );
-  return store;
+type PostgresModule = typeof import('../../store/postgres');
+
+/** As the store names itself; the PostgreSQL module (and its client library) is loaded only for a PostgreSQL store. */
+function postgresLocation(opts: Parameters<PostgresModule['postgresLocation']>[0]): string {
+  return (module.require('../../store/postgres') as PostgresModule).postgresLocation(opts);
 }
 
 /** How long the CLI waits for the daemon's write lock when it reads the store (ms); as the store does. */
 const BUSY_TIMEOUT_MS = 5_000;
-
-function configuredRuntime(args: StoreCommandArgs): { config: Config } {
-  const rt = loadRuntime(args.config, args.env);
-  rt.logger.close();
-  return { config: rt.config };
-}
 
 function ok(stdout: string): CommandResult {
   return { exitCode: 0, stdout, stderr: '' };

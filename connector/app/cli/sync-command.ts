@@ -1,4 +1,3 @@
-import { Command } from 'commander';
 import { adapterRegistry } from '../../../adapters/registry';
 import { redactString } from '../../log/logger';
 import { loadRuntime, type Runtime } from '../runtime';
@@ -9,7 +8,7 @@ import { AdapterError } from '../../ports/adapter-error';
 import { createConnectionAdapter } from '../../sync/connections';
 import { syncConnection, type SyncSummary } from '../../sync/sync-connection';
 import { systemClock, type Clock } from '../../time/clock';
-import { emit, type CommandResult } from './command-result';
+import type { CommandResult } from './command-result';
 import { formatDuration, PhaseLogProgress, TerminalProgress, type ProgressDisplay } from './sync-progress';
 
 export interface SyncArgs {
@@ -212,33 +211,4 @@ export function renderSummaries(summaries: SyncSummary[], json: boolean): string
   const failed = summaries.filter((s) => s.error);
   if (failed.length) out.push('', ...failed.map((s) => `${s.connection}: ${s.error!.code}: ${s.error!.message}`));
   return `${out.join('\n')}\n`;
-}
-
-export function syncCommand(): Command {
-  return new Command('sync')
-    .description(
-      'pull receivables and debtors from every configured ERP connection into the store (one pass with --once)',
-    )
-    .requiredOption('-c, --config <file>', 'configuration file (YAML) with the connections')
-    .option(
-      '--once',
-      'run one sync of each connection and exit (required: the continuous daemon is `recouvra run`, coming)',
-    )
-    .option('--connection <id...>', 'only these connection ids (default: all)')
-    .option('--full', 'also run a full reconciliation (catches deletions and anything an incremental read missed)')
-    .option(
-      '--from-scratch',
-      'ignore the saved cursors and read everything again, then reconcile (a damaged cursor, a restored ERP database)',
-    )
-    .option('--json', 'print the summaries as JSON instead of a table')
-    .action(
-      async (opts: {
-        config: string;
-        once?: boolean;
-        connection?: string[];
-        full?: boolean;
-        fromScratch?: boolean;
-        json?: boolean;
-      }) => emit(await runSync(opts)),
-    );
 }

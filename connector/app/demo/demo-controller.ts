@@ -9,7 +9,7 @@ import { businessDate, type Clock } from '../../time/clock';
  * Demo only: a controller who approves every step waiting for approval (formal notices, hand-offs
  * to the law firm) once it has waited a demo day, through the same operation as the API's
  * POST /cases/:id/approve — so a person watching sees files reach the firm without typing.
- * With `approve: false` (`recouvra run --manual-approval`) it approves nothing: those steps wait
+ * With `approve: false` (`recouvra demo --manual-approval`) it approves nothing: those steps wait
  * for a person (`recouvra approve CASE`, POST /cases/:id/approve).
  *
  * It also writes one line per demo day saying what went out that day, in place of the routine

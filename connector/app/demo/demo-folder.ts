@@ -22,7 +22,7 @@ export const DEMO_ENTRIES = [
 ] as const;
 
 const MARKER_TEXT = [
-  'This folder was created by `recouvra run` (the demo) and belongs to it.',
+  'This folder was created by `recouvra demo` and belongs to it.',
   'The demo clears what it wrote here (its SQLite store, the mail folder, its configuration and',
   'environment files) every time it starts. Other files are left alone.',
   'Remove this file and the demo will refuse to use the folder.',
@@ -76,11 +76,14 @@ export function prepareDemoFolder(dir: string): string {
   return folder;
 }
 
+/** The marker's first words; a folder made before the demo had its own command says `recouvra run`. */
+const MARKER_STARTS = ['This folder was created by `recouvra demo`', 'This folder was created by `recouvra run`'];
+
 function isMarker(path: string): boolean {
   try {
-    return (
-      lstatSync(path).isFile() && readFileSync(path, 'utf8').startsWith('This folder was created by `recouvra run`')
-    );
+    if (!lstatSync(path).isFile()) return false;
+    const text = readFileSync(path, 'utf8');
+    return MARKER_STARTS.some((start) => text.startsWith(start));
   } catch {
     return false;
   }

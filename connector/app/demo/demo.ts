@@ -16,9 +16,9 @@ import type { Logger } from '../../log/logger';
 import { scaledClock, type Clock } from '../../time/clock';
 
 /**
- * The demo (`recouvra run` without a configuration): the built-in simulators stand in for the
- * outside world, the store is SQLite in a data folder, and time runs `clockSpeed` times faster,
- * so that a person watches a portfolio go from first reminder to formal notice in minutes.
+ * The demo (`recouvra demo`): the built-in simulators stand in for the outside world, the store
+ * is SQLite in a data folder, and time runs `clockSpeed` times faster, so that a person watches a
+ * portfolio go from first reminder to formal notice in minutes.
  */
 
 export interface DemoOptions {
@@ -356,7 +356,7 @@ function writeCommandLineConfig(input: {
     ],
   };
   const header = [
-    '# Written by `recouvra run` (the demo) for the command line while the demo runs, e.g.',
+    '# Written by `recouvra demo` for the command line while the demo runs, e.g.',
     `#   set -a; . ${envFile}; set +a`,
     `#   npm run recouvra -- cases list --config ${configFile}`,
     '# The secrets are in demo.env (mode 0600). Rewritten at every demo start.',

@@ -7,11 +7,8 @@ import { LawFirmHttpConfigSchema } from '../../../adapters/lawfirm/config.schema
 import { HttpLawFirmPartner } from '../../../adapters/lawfirm/http-client';
 import { FileDropPartner } from '../../../adapters/lawfirm/file-drop';
 import { verifyWebhook } from '../../../adapters/lawfirm/webhook-signature';
-import {
-  simulateCommand,
-  startFileDropSimulation,
-  startLawFirmSimulation,
-} from '../../../connector/app/cli/simulate-command';
+import { simulateCommand } from '../../../connector/app/cli/definitions/simulate';
+import { startFileDropSimulation, startLawFirmSimulation } from '../../../connector/app/cli/simulate-command';
 import { fixedClock } from '../../../connector/time/clock';
 import { sampleRequest } from './file-drop/fixtures';
 import { submission } from './fixtures';
