@@ -412,6 +412,7 @@ function badResponse(what: string, expected: string, got: unknown): AdapterError
     code: 'ODOO_BAD_RESPONSE',
     kind: 'system',
     userMessage: `${what} did not return ${expected}`,
-    detail: JSON.stringify(got)?.slice(0, 300),
+    // JSON.stringify(undefined) is undefined, whatever its declared return type says.
+    detail: (JSON.stringify(got) as string | undefined)?.slice(0, 300),
   });
 }
