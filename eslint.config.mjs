@@ -29,5 +29,10 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Kysely's Migration interface takes Kysely<any>: a migration must not depend on today's schema types.
+    files: ['connector/store/migrations/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
   prettier,
 );

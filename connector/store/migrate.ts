@@ -173,7 +173,7 @@ export async function migrateStore(
 }
 
 function isOtherSchemaDropped(error: unknown, ours: string | undefined): boolean {
-  const e = error as { code?: unknown; message?: unknown };
+  const e = error as { code?: unknown; message?: unknown } | null | undefined;
   if (e?.code !== '3F000' || typeof e.message !== 'string') return false;
   const named = /schema "([^"]+)" does not exist/.exec(e.message)?.[1];
   return named !== undefined && named !== ours;

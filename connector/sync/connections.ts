@@ -25,5 +25,5 @@ export function createConnectionAdapter(
       userMessage: `connection ${conn.id}: no adapter for type "${conn.type}" (known: ${Object.keys(registry).join(', ') || 'none'})`,
     });
   const settings = def.configSchema.parse(conn);
-  return { adapter: def.create(settings, deps), settings: settings as unknown as Record<string, unknown> };
+  return { adapter: def.create(settings, deps), settings };
 }
