@@ -64,7 +64,7 @@ describe('exactly-once submission of a dossier', () => {
   });
   afterEach(async () => {
     await sim.stop();
-    store.close();
+    await store.close();
   });
 
   async function world(): Promise<{
