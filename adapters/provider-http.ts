@@ -41,7 +41,8 @@ export async function providerExchange(
   options: ProviderExchangeOptions,
 ): Promise<ProviderResponse> {
   try {
-    const response = await http.request<string>({
+    // With a text response and no transform, the body is a string; an empty one may come as undefined.
+    const response = await http.request<string | undefined>({
       method: request.method,
       url: request.url,
       ...(request.data === undefined ? {} : { data: request.data }),
@@ -53,11 +54,11 @@ export async function providerExchange(
       maxRedirects: 0,
       ...(options.unboundedBodies ? { maxBodyLength: Infinity, maxContentLength: Infinity } : {}),
     });
-    const headers = (response.headers ?? {}) as Record<string, unknown>;
+    const headers = (response.headers as Record<string, unknown> | undefined) ?? {};
     const retryAfter = headers['retry-after'];
     return {
       status: response.status,
-      text: String(response.data ?? ''),
+      text: response.data ?? '',
       retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
       headers,
     };

@@ -74,8 +74,7 @@ function domains(addresses: readonly string[]): string {
 }
 
 export function classifySmtpError(error: unknown, ctx: SmtpErrorContext): AdapterError {
-  const e: SmtpFailure =
-    typeof error === 'object' && error !== null ? (error as SmtpFailure) : { message: String(error) };
+  const e: SmtpFailure = typeof error === 'object' && error !== null ? error : { message: String(error) };
   const code = str(e.code);
   const originalCode = str(e.originalCode);
   const command = str(e.command) ?? '';

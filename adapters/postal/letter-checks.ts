@@ -15,6 +15,7 @@ export const ADDRESS_RULES = { maxLines: 6, maxLineLength: 38 } as const;
 
 /** A French postcode is 5 digits (code postal; CEDEX codes have the same shape). */
 const FR_POSTAL_CODE = /^\d{5}$/;
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function addressProblems(address: PostalAddress, role: 'recipient' | 'sender'): string[] {

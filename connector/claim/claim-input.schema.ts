@@ -134,7 +134,7 @@ function crossFieldProblems(raw: unknown): Problem[] {
       else if (!invoiceIds.has(invoice['relatesTo']))
         problems.push({
           path: ['invoices', i, 'relatesTo'],
-          message: `no invoice "${String(invoice['relatesTo'])}" in this claim`,
+          message: `no invoice ${JSON.stringify(invoice['relatesTo'])} in this claim`,
         });
     }
     if (!isRecord(invoice)) return;

@@ -167,6 +167,7 @@ function interpolate(
       secrets.add(v);
       return v;
     });
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the replace callback, which the compiler does not follow
     if (!fromEnv && typeof key === 'string' && isSecretKey(key) && out !== '') {
       warnings.push(
         `${y.file}: ${path.join('.')} holds a secret in clear text; write it as \${SOME_ENV_VAR} and set the variable instead`,

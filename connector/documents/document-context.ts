@@ -15,7 +15,7 @@ export interface DocumentContext {
   statement: Statement;
   w: DocumentWording;
   /** Integer minor units of the input's currency → display string. */
-  money(amount: number): string;
+  money: (amount: number) => string;
 }
 
 export function contextOf(input: DocumentInput): DocumentContext {

@@ -39,6 +39,7 @@ export function toWinAnsi(text: string): string {
       continue;
     }
     const stripped = ch.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread -- each code point is checked
     out += [...stripped].every((c) => (c.codePointAt(0) ?? 0) <= 0x7e) && stripped !== '' ? stripped : '?';
   }
   return out;

@@ -18,7 +18,7 @@
 import type { TermsOfSale } from '../../config/terms-of-sale.schema';
 import { formatBasisPoints, percentToBasisPoints } from '../claim/basis-points';
 import type { RecordedRecoveryCost } from '../cases/recovery-cost';
-import { RECEIPT_EXTENSION, type ReceiptMediaType } from '../cases/recovery-cost';
+import { RECEIPT_EXTENSION } from '../cases/recovery-cost';
 import type { AdditionalClaims, CourtKind, Dossier, DossierDocument, ProcedureKind } from '../model/dossier.schema';
 import { formatMoney } from '../model/money.schema';
 import type { StoredDocument } from '../store/store';
@@ -130,7 +130,7 @@ function recoveryCostsOf(
       );
       continue;
     }
-    const extension = RECEIPT_EXTENSION[receipt.mediaType as ReceiptMediaType] ?? 'bin';
+    const extension = (RECEIPT_EXTENSION as Partial<Record<string, string>>)[receipt.mediaType] ?? 'bin';
     let name = `receipt-${cost.date}.${extension}`;
     for (let n = 2; names.has(name); n++) name = `receipt-${cost.date}-${n}.${extension}`;
     names.add(name);

@@ -11,6 +11,7 @@ export type DossierClaimLines = { claim?: { lines?: readonly { kind?: unknown; n
 
 export function matchClaimedReceivables(receivables: readonly Receivable[], dossier: DossierClaimLines): Receivable[] {
   const wanted = new Set(
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a key matched against receivables' kinds: a kind that is not a string matches none either way
     (dossier.claim?.lines ?? []).map((l) => `${String(l.kind ?? 'invoice')}\u0000${String(l.number)}`),
   );
   return receivables.filter((r) => wanted.has(`${r.kind}\u0000${r.number}`));

@@ -226,6 +226,7 @@ let loaded: CommuneIndex | undefined;
 /** The index over @etalab/decoupage-administratif, built on first use and kept. */
 export function communeIndex(): CommuneIndex {
   if (!loaded)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the communes table is large: read on first use only
     loaded = buildCommuneIndex(require('@etalab/decoupage-administratif/data/communes.json') as RawCommune[]);
   return loaded;
 }

@@ -108,7 +108,7 @@ function disputes(
     const entry: Evidence['disputes'][number] = {
       invoiceNumber,
       since: day(j.at),
-      reason: String(j.data['reason'] ?? FR.dossier.disputedNoReason),
+      reason: typeof j.data['reason'] === 'string' ? j.data['reason'] : FR.dossier.disputedNoReason,
       outcome: 'open',
       liftedOn: null,
     };

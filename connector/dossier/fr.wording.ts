@@ -474,7 +474,9 @@ export const FR = {
         `${p.options.map((o) => `${o.court} pour ${o.communes}`).join(' ; ')} (${p.sources}) ; indiquer la commune dans \`communeCode\` sur l'adresse du siège`,
       toConfirm: (p: { why: string; rule: string; departements: readonly string[]; known: readonly string[] }) =>
         `tribunal À CONFIRMER : ${p.why} ; le tribunal compétent est ${p.rule}` +
-        `${p.known.length ? ` ; dans le département ${p.departements.join(' ou ')}, les données connaissent ${p.known.join(', ')}, dont elles ne décrivent le ressort qu'en partie` : ''}`,
+        (p.known.length
+          ? ` ; dans le département ${p.departements.join(' ou ')}, les données connaissent ${p.known.join(', ')}, dont elles ne décrivent le ressort qu'en partie`
+          : ''),
     },
 
     legalForm: {
@@ -580,7 +582,9 @@ export const FR = {
       article: string;
     }) =>
       `les intérêts n'ont couru une année entière sur aucune facture réclamée au ${D(p.asOf)}` +
-      `${p.nearest ? ` (la première à l'atteindre, ${p.nearest.number}, portant intérêts depuis le ${D(p.nearest.from)}, l'atteindra le ${D(p.nearest.on)})` : ''}` +
+      (p.nearest
+        ? ` (la première à l'atteindre, ${p.nearest.number}, portant intérêts depuis le ${D(p.nearest.from)}, l'atteindra le ${D(p.nearest.on)})`
+        : '') +
       `, or seuls les intérêts dus pour une année entière peuvent produire des intérêts (${p.article})`,
     capitalisationItem: (p: { number: string; from: string; interest: string }) =>
       `${p.number} (intérêts depuis le ${D(p.from)}, ${p.interest})`,

@@ -32,6 +32,7 @@ export function loadProcedureData(dir: string = bundledPath('config', 'legal', '
 
 /** Reads courts.yaml now: a broken file is reported where the user checks the configuration, not at the first dossier. */
 export function checkCourts(data: ProcedureData): void {
+  // eslint-disable-next-line @typescript-eslint/no-meaningless-void-operator -- reading the lazy property is what loads the file
   void data.courts;
 }
 

@@ -77,7 +77,9 @@ export function parseProcedureInput(
 /** The facts recommendProcedure takes, from the input and the date of the advice. */
 export function procedureFacts(input: ProcedureInput, asOf: string): ProcedureFacts {
   const { principal, interest, indemnity } = input.claim;
-  const circumstances = Object.fromEntries(Object.entries(input.circumstances).filter(([, v]) => v !== undefined));
+  const circumstances = Object.fromEntries(
+    Object.entries<string | undefined>(input.circumstances).filter(([, v]) => v !== undefined),
+  );
   return {
     asOf,
     currency: input.currency,

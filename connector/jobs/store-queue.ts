@@ -202,6 +202,7 @@ export class StoreJobQueue implements JobQueue {
         const job = await this.store.claimJob({ names, now: this.now(), leaseMs: this.leaseMs, lockedBy });
         this.lastPollError = undefined;
         if (job === undefined) return;
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- close() may have run while the claim was awaited
         if (this.closed) {
           await this.store.settleJob({ id: job.id, lockedBy, now: this.now(), outcome: { status: 'released' } });
           return;

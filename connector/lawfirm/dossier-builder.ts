@@ -62,7 +62,7 @@ export function dossierBuilder(deps: DossierBuilderDeps): (action: Action) => Pr
       },
       timeZone: company.timezone,
       clock,
-      ...(config.legal.dayCount ? { dayCount: config.legal.dayCount } : {}),
+      dayCount: config.legal.dayCount,
       imputation: config.legal.imputation,
       ...(config.legal.termsOfSale ? { termsOfSale: config.legal.termsOfSale } : {}),
       costs,

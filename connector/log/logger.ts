@@ -125,7 +125,7 @@ export interface LoggerOptions {
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const source = options.secrets ?? staticSecrets([]);
-  const tty = options.isTty ?? Boolean(process.stderr.isTTY);
+  const tty = options.isTty ?? process.stderr.isTTY;
   const format =
     options.format === 'auto' || options.format === undefined
       ? tty && process.env.NODE_ENV !== 'production'

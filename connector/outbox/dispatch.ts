@@ -138,6 +138,7 @@ export async function dispatchActions(options: DispatchOptions): Promise<Dispatc
         try {
           if (before) await before;
           // The lane stopped while this row was being taken: it goes back untouched, due now.
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- another row of the lane may have stopped it during the awaits
           if (lane.stopped === undefined) outcome = await performOne(options, action, perform);
           else
             await store.completeAction({
@@ -169,6 +170,7 @@ export async function dispatchActions(options: DispatchOptions): Promise<Dispatc
             actionId: action.id,
             caseId: action.caseId,
           });
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- another row of the lane may have stopped it during the awaits
           if (outcome.destinationDown && lane.stopped === undefined) {
             lane.stopped = outcome.message;
             logger.warn(

@@ -737,9 +737,10 @@ export class KyselyStore implements Store {
       // A case's connection is that of its items (receivables_by_case_due serves the lookup); a
       // case with no item, or none from the listed connections, falls to the `except` lane.
       if (connection && 'only' in connection) {
-        next = next.where(({ exists, selectFrom }) =>
-          exists(
-            selectFrom('receivables')
+        next = next.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('receivables')
               .select(sql.lit(1).as('one'))
               .whereRef('receivables.case_id', '=', 'outbox.case_id')
               .where('receivables.source_connection', '=', connection.only),
@@ -747,10 +748,11 @@ export class KyselyStore implements Store {
         );
       } else if (connection && connection.except.length > 0) {
         const except = [...connection.except];
-        next = next.where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('receivables')
+        next = next.where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('receivables')
                 .select(sql.lit(1).as('one'))
                 .whereRef('receivables.case_id', '=', 'outbox.case_id')
                 .where('receivables.source_connection', 'in', except),
@@ -1563,9 +1565,9 @@ export class KyselyStore implements Store {
     const rows = await attempt('read', 'jobs', undefined, () => query.execute());
     const counts = { waiting: 0, delayed: 0, active: 0, completed: 0, failed: 0 };
     for (const row of rows) {
-      const count = Number(row.count);
+      const count = row.count;
       if (row.status === 'waiting') {
-        counts.delayed = Number(row.later);
+        counts.delayed = row.later;
         counts.waiting = count - counts.delayed;
       } else if (row.status in counts) {
         counts[row.status as keyof typeof counts] = count;
@@ -1794,21 +1796,22 @@ function joinedDebtor(row: OpenItemRow): Debtor {
 // ── helpers ────────────────────────────────────────────────────────────────
 
 /**
- * `col = excluded.col` for every column: the upsert replaces the whole row. Typed `any`
- * because each reference has its own column's type, which a generic list cannot name.
+ * `col = excluded.col` for every column: the upsert replaces the whole row. Typed `never`, which
+ * fits every column, because each reference has its own column's type, which a generic list
+ * cannot name.
  */
-function fromExcluded<C extends string>(columns: readonly C[]): Record<C, RawBuilder<any>> {
-  return Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)])) as Record<C, RawBuilder<any>>;
+function fromExcluded<C extends string>(columns: readonly C[]): Record<C, RawBuilder<never>> {
+  return Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)])) as Record<C, RawBuilder<never>>;
 }
 
 /**
  * `col = coalesce(excluded.col, receivables.col)`: the stored value stays when the incoming
  * row has null (local annotations win over a source that knows nothing of them).
  */
-function keptWhenIncomingNull<C extends string>(columns: readonly C[]): Record<C, RawBuilder<any>> {
+function keptWhenIncomingNull<C extends string>(columns: readonly C[]): Record<C, RawBuilder<never>> {
   return Object.fromEntries(
     columns.map((c) => [c, sql`coalesce(${sql.ref(`excluded.${c}`)}, ${sql.ref(`receivables.${c}`)})`]),
-  ) as Record<C, RawBuilder<any>>;
+  ) as Record<C, RawBuilder<never>>;
 }
 
 /**

@@ -175,7 +175,7 @@ export async function migrateStore(
 
 /** A failure caused by another tenant dropping its schema while Kysely listed every schema (exported for its test). */
 export function isOtherSchemaDropped(error: unknown, ours: string | undefined): boolean {
-  const e = error as { code?: unknown; message?: unknown };
+  const e = error as { code?: unknown; message?: unknown } | null | undefined;
   if (typeof e?.message !== 'string') return false;
   // 3F000 while the other schema goes; 42P01 when the listing reaches one of its tables just dropped.
   const named =

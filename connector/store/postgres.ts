@@ -22,7 +22,6 @@ const DEFAULT_POOL_SIZE = 10;
 const CONNECT_TIMEOUT_MS = 10_000;
 /** An unquoted PostgreSQL identifier, which can go into search_path without escaping. */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-const INT8_OID = 20;
 /** SQLSTATEs of a concurrent `create schema if not exists` that lost the race. */
 const SCHEMA_ALREADY_CREATED = new Set(['23505', '42P06']);
 
@@ -97,10 +96,10 @@ export function postgresLocation(opts: Pick<PostgresStoreOptions, 'url' | 'schem
  * pool: the process-wide parsers of pg stay as they are for any other user of the library.
  */
 const int8AsNumber: CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === INT8_OID && format !== 'binary') return parseSafeInt8;
-    return types.getTypeParser(oid, format);
-  }) as CustomTypesConfig['getTypeParser'],
+  getTypeParser: (oid, format) => {
+    if (oid === types.builtins.INT8 && format !== 'binary') return parseSafeInt8;
+    return types.getTypeParser(oid, format) as unknown;
+  },
 };
 
 function parseSafeInt8(text: string): number {

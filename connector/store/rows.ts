@@ -70,7 +70,10 @@ export function rowToDebtor(row: Selectable<DebtorsTable>): Debtor {
     kind: row.kind as Debtor['kind'],
     language: row.language,
     ...(JSON.parse(row.data) as Pick<Debtor, 'registration' | 'addresses' | 'emails' | 'phones'>),
-    flags: { doNotContact: row.do_not_contact === 1, insolvency: fromJson(row.insolvency) },
+    flags: {
+      doNotContact: row.do_not_contact === 1,
+      insolvency: fromJson(row.insolvency) as Debtor['flags']['insolvency'],
+    },
   };
 }
 
@@ -295,10 +298,10 @@ export function rowToCase(row: Omit<Selectable<CasesTable>, 'journal_seq'>): Cas
     currency: row.currency,
     stage: row.stage as Case['stage'],
     policyId: row.policy_id,
-    lastStep: fromJson(row.last_step),
+    lastStep: fromJson(row.last_step) as Case['lastStep'],
     lastContactOn: row.last_contact_on,
-    manualPause: fromJson(row.manual_pause),
-    pendingApproval: fromJson(row.pending_approval),
+    manualPause: fromJson(row.manual_pause) as Case['manualPause'],
+    pendingApproval: fromJson(row.pending_approval) as Case['pendingApproval'],
     openedAt: row.opened_at,
     updatedAt: row.updated_at,
   };
@@ -460,8 +463,8 @@ export function rowToDossier(row: Selectable<DossiersTable>): StoredDossier {
     stateAt: row.state_at,
     events: row.events,
     content: JSON.parse(row.content) as Record<string, unknown>,
-    ...(row.content_sha256 !== null && row.content_sha256 !== undefined ? { contentSha256: row.content_sha256 } : {}),
-    ...(row.parts !== null && row.parts !== undefined ? { parts: JSON.parse(row.parts) as DossierPart[] } : {}),
+    ...(row.content_sha256 !== null ? { contentSha256: row.content_sha256 } : {}),
+    ...(row.parts !== null ? { parts: JSON.parse(row.parts) as DossierPart[] } : {}),
     submittedAt: row.submitted_at,
     updatedAt: row.updated_at,
   };
@@ -485,8 +488,8 @@ export function toJson(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
 }
 
-export function fromJson<T>(text: string | null): T | null {
-  return text === null ? null : (JSON.parse(text) as T);
+export function fromJson(text: string | null): unknown {
+  return text === null ? null : JSON.parse(text);
 }
 
 /** JSON of the fields left over after the columns took theirs; null when there are none. */

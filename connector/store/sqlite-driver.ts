@@ -16,14 +16,17 @@ export function sqliteDriver(nodeVersion: string = process.versions.node): Datab
   const major = Number(nodeVersion.split('.')[0]);
   if (major >= 22) {
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the build to load depends on the Node version, known at run time only
       return require('better-sqlite3-napi') as DatabaseConstructor;
     } catch (error) {
       if (major >= 24) {
         throw new Error(
           `Node ${nodeVersion} needs better-sqlite3 13 (the optional dependency better-sqlite3-napi), which is not installed: run npm ci again (${(error as Error).message})`,
+          { cause: error },
         );
       }
     }
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the build to load depends on the Node version, known at run time only
   return require('better-sqlite3') as DatabaseConstructor;
 }

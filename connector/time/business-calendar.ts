@@ -14,6 +14,7 @@ let library: typeof HolidaysType | undefined;
 /** Loaded on first use: its data for every country costs about 140 ms, which most commands never need. */
 function holidaysLibrary(): typeof HolidaysType {
   if (!library) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, as said above
     const loaded = require('date-holidays') as typeof HolidaysType | { default: typeof HolidaysType };
     library = 'default' in loaded ? loaded.default : loaded;
   }

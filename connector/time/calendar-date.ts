@@ -92,7 +92,7 @@ export type Semester = `${number}-H${1 | 2}`;
 
 export function semesterOf(date: IsoDate): Semester {
   const { year, month } = parts(date);
-  return `${year}-H${month <= 6 ? 1 : 2}` as Semester;
+  return `${year}-H${month <= 6 ? 1 : 2}`;
 }
 
 export function semesterBounds(semester: Semester): { first: IsoDate; last: IsoDate } {

@@ -66,7 +66,11 @@ export function many2one(value: unknown, field: string): { id: number; name: str
 function shown(value: unknown): string {
   if (typeof value === 'bigint') return value.toString();
   if (value === undefined) return 'undefined';
-  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(value);
+  const digits = (_key: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
+  // JSON.stringify gives undefined for a function or a symbol, whatever its declared return type says.
+  const json = JSON.stringify(value, digits) as string | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- only what JSON cannot show (a function, a symbol) gets here
+  const text = json ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

@@ -679,7 +679,7 @@ async function dispatchRace(): Promise<Record<string, unknown>> {
     const results = await Promise.all(
       [0, 1].map(() => dispatchActions({ store, performers, clock: systemClock, logger })),
     );
-    built.close();
+    await built.close();
     const report = await sink.report();
     const perId = new Map<string, number>();
     for (const [id] of report.arrivals) perId.set(id, (perId.get(id) ?? 0) + 1);

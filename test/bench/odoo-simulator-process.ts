@@ -4,7 +4,6 @@ import {
   createOdooDatabase,
   OPEN_RECEIVABLE_DOMAIN,
   type OdooDatabase,
-  type OdooValue,
   type OdooVersion,
 } from '../../adapters/odoo/simulator/model';
 
@@ -73,7 +72,7 @@ function openShare(version: OdooVersion, seed: number): number {
 function instrument(db: OdooDatabase): () => Record<string, CallStats> {
   let stats = new Map<string, CallStats & { shapeSet: Set<string> }>();
   const call = db.call.bind(db);
-  db.call = (model, method, args = [], kwargs = {}, user) => {
+  db.call = (model, method, args, kwargs, user) => {
     const t = performance.now();
     const result = call(model, method, args, kwargs, user);
     const key = `${model}.${method}`;
@@ -83,10 +82,10 @@ function instrument(db: OdooDatabase): () => Record<string, CallStats> {
     s.ms += performance.now() - t;
     if (Array.isArray(result)) {
       s.records += result.length;
-      for (const r of result as OdooValue[])
+      for (const r of result)
         if (r !== null && typeof r === 'object' && !Array.isArray(r) && typeof r['id'] === 'number') s.idSum += r['id'];
     }
-    if (method === 'search_read' || method === 'read') s.shapeSet.add(shapeOf(args, kwargs));
+    if (method === 'search_read' || method === 'read') s.shapeSet.add(shapeOf(args ?? [], kwargs ?? {}));
     return result;
   };
   return () => {
@@ -100,7 +99,7 @@ function instrument(db: OdooDatabase): () => Record<string, CallStats> {
 
 /** The parts of a read request that must match between two clients: filter, fields, limit, order (not the cursor). */
 function shapeOf(args: readonly unknown[], kwargs: Record<string, unknown>): string {
-  const domain = (kwargs['domain'] ?? args[0]) as unknown;
+  const domain = kwargs['domain'] ?? args[0];
   const filter = Array.isArray(domain) ? domain.slice(0, Math.max(0, domain.indexOf('|')) || domain.length) : domain;
   const fields = kwargs['fields'] ?? args[1];
   return JSON.stringify({ filter, fields, limit: kwargs['limit'] ?? null, order: kwargs['order'] ?? null });
@@ -144,6 +143,7 @@ async function main(): Promise<void> {
     try {
       if (command.type === 'change') send({ type: 'changed', ...change(db, command.fraction, command.advanceSeconds) });
       else if (command.type === 'stats') send({ type: 'stats', calls: stats() });
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the message comes from another process: an unknown one is ignored
       else if (command.type === 'stop') void sim.stop().then(() => process.exit(0));
     } catch (e) {
       send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });

@@ -82,7 +82,7 @@ async function startSmtpServer(state: Received): Promise<{ port: number; close(d
     },
   });
   server.on('error', (e: Error) => process.stderr.write(`smtp sink: ${e.message}\n`));
-  const port = await listen(server.server as Server);
+  const port = await listen(server.server);
   return { port, close: (done) => server.close(done) };
 }
 
@@ -147,7 +147,7 @@ async function main(kind: SinkKind): Promise<void> {
   process.send!({ type: 'ready', port: server.port } satisfies SinkReply);
 }
 
-const kind = (process.argv[2] ?? 'smtp-server') as SinkKind;
+const kind = process.argv[2] ?? 'smtp-server';
 if (kind !== 'smtp-server' && kind !== 'instant')
   throw new Error(`usage: node smtp-arrival-sink.js smtp-server|instant (got ${kind})`);
 main(kind).catch((e: unknown) => {

@@ -22,7 +22,7 @@ type Sample = typeof SAMPLE & Record<string, unknown>;
 
 function withInvoice(patch: Record<string, unknown>, index = 0): Sample {
   const copy = structuredClone(SAMPLE) as Sample;
-  copy.invoices[index] = { ...copy.invoices[0]!, ...patch } as never;
+  copy.invoices[index] = { ...copy.invoices[0]!, ...patch };
   return copy;
 }
 

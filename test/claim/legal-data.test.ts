@@ -28,7 +28,7 @@ describe('bundled French legal data', () => {
       '2025-H2',
       '2026-H1',
     ]);
-    expect(legal.rates.has('2026-H2' as never)).toBe(false);
+    expect(legal.rates.has('2026-H2')).toBe(false);
   });
 
   // Reference table 1.4 / §2 (machine-readable CSV): semester, individual, other, ECB, L441-10 default, 3 × legal floor.

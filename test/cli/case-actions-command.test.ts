@@ -87,6 +87,7 @@ function todayInParis(): string {
 describe('the CLI actor', () => {
   it('is a user named cli:<OS user>, from the environment when the OS has no entry for the uid', () => {
     expect(cliUser()).toBe(ME);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the spy must patch the module object the code under test reads
     const info = jest.spyOn(require('node:os') as typeof import('node:os'), 'userInfo').mockImplementation(() => {
       throw new Error('no passwd entry');
     });

@@ -71,7 +71,7 @@ describe('the documented Odoo connection', () => {
       login: 'l',
       apiKey: 'k',
     });
-    for (const [key, value] of Object.entries(defaults)) {
+    for (const [key, value] of Object.entries<unknown>(defaults)) {
       if (['id', 'type', 'url', 'database', 'login', 'apiKey'].includes(key)) continue;
       const values =
         typeof value === 'object' && value !== null

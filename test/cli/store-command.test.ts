@@ -120,7 +120,7 @@ async function writerProcess(path: string): Promise<ChildProcess> {
   `;
   const child = spawn(process.execPath, ['-e', script, path], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((ready, fail) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && ready());
+    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && ready());
     child.on('exit', (code) => fail(new Error(`the writer process exited with ${code}`)));
   });
   return child;
@@ -219,8 +219,8 @@ describe('recouvra store migrate', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     // Generous: a start that hangs instead of failing is what this guards against.
     const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));

@@ -337,7 +337,7 @@ describe('sync progress display', () => {
     await redraw();
     display.connectionDone('c1', false);
     display.close();
-    expect(out).toMatch(/c1 debtors \[[█░=\-]+\] 1\/2 \| \d+\/s \| ETA /);
+    expect(out).toMatch(/c1 debtors \[[█░=-]+\] 1\/2 \| \d+\/s \| ETA /);
     expect(out).toContain('c1 reconciliation: listing open ids 700 |');
     expect(out).toContain('sync c1: debtors done: 2/2');
     expect(out).toContain('sync c1: reconciliation: listing open ids done: 700');

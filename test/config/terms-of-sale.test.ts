@@ -75,7 +75,7 @@ describe('legal.termsOfSale', () => {
     const block: string[] = [];
     for (const line of lines.slice(start)) {
       if (!line.startsWith('  #')) break;
-      block.push(line.replace(/^  # ?/, '  '));
+      block.push(line.replace(/^ {2}# ?/, '  '));
     }
     const text = ['version: 1', 'legal:', ...block, ''].join('\n');
     expect(parseConfig('example.yaml', text, { env: {} }).config.legal.termsOfSale).toEqual({

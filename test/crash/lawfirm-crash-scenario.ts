@@ -214,6 +214,7 @@ function approveEverything(api: ReturnType<typeof axios.create>): { stop(): void
   let stopped = false;
   let approved = 0;
   void (async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stop() sets it while this loop awaits
     while (!stopped) {
       try {
         const page = await api.get<{ approvals?: { caseId: string }[] }>('/approvals?limit=100');
@@ -261,6 +262,7 @@ function injectFaults(p: {
     p.odoo.controls.failNext(40, 503);
     note('Odoo answers 503 to the next 40 requests');
     await sleep(8_000);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stop() may have set it during the sleep
     if (stopped) return;
     p.smtp.refuse({ code: 550, messages: 1 });
     note('SMTP refuses the next recipient for good (550)');

@@ -35,8 +35,8 @@ export function startCli(
       w.resolve();
     }
   };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((r) =>
     child.once('exit', (code, signal) => r({ code, signal, at: Date.now() })),
   );

@@ -26,7 +26,12 @@ describe('recouvra demo from the command line', () => {
 
   beforeAll(async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'recouvra-demo-cli-')), 'demo');
-    const out = new Writable({ write: (c: Buffer, _e, done) => void ((banner += c.toString('utf8')), done()) });
+    const out = new Writable({
+      write: (c: Buffer, _e, done) => {
+        banner += c.toString('utf8');
+        done();
+      },
+    });
     const sink = new Writable({
       write: (c: Buffer, _e, done) => {
         for (const line of c

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { XmlRpcOdooRpc } from '../../adapters/odoo/transport/xmlrpc-rpc';
 import { startDaemon, type RunningDaemon } from '../../connector/app/cli/run-command';
 import { procedureKey } from '../../connector/lawfirm/procedure-events';
-import { claimedReceivables, type DossierClaimLines } from '../../connector/dossier/claimed-items';
+import { claimedReceivables } from '../../connector/dossier/claimed-items';
 import { writeBackMarker } from '../../mappings/odoo/write-back';
 import type { CaseJournalEntry } from '../../connector/model/journal.schema';
 
@@ -138,7 +138,7 @@ describe('recouvra demo', () => {
     // The invoice PDFs Odoo keeps went with the files, their hashes listed in the dossier.
     // (The simulated Odoo keeps a PDF for each invoice with an even id.)
     for (const d of dossiers) {
-      const claimed = await claimedReceivables(running.store, d.caseId, d.content as DossierClaimLines);
+      const claimed = await claimedReceivables(running.store, d.caseId, d.content);
       const withPdf = claimed.filter((r) => r.kind === 'invoice' && Number(r.source.id) % 2 === 0).map((r) => r.number);
       const attached = (files.find((f) => f.dossierId === d.id)?.documents ?? [])
         .filter((doc) => doc.kind === 'invoice')

@@ -64,6 +64,7 @@ describe('recouvra demo --dry-run', () => {
   }, 150_000);
 
   afterAll(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when the start failed
     await running?.stop();
     if (dataDir) rmSync(join(dataDir, '..'), { recursive: true, force: true });
   });

@@ -190,6 +190,7 @@ describe('the daemon log', () => {
   }, 150_000);
 
   afterAll(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when the start failed
     await running?.stop();
   });
 
@@ -238,7 +239,7 @@ describe('the daemon log', () => {
       if (p.phone) phone(who, p.phone);
       for (const l of [p.street, p.street2]) if (l) needles.push({ what: `address of ${who}`, value: l });
     }
-    const unique = new Map(needles.map((n) => [`${n.value}`, n]));
+    const unique = new Map(needles.map((n) => [n.value, n]));
     return [...unique.values()];
   }
 

@@ -188,14 +188,14 @@ describe('the dossier', () => {
     it("a SIRET that is not the SIREN's, or a bad creditor SIREN, is refused too", async () => {
       const bad = await handOff(
         b2bWorld({ debtor: { ...DEBTORS.merchant, registration: { siren: '552100554', siret: '73282932000074' } } }),
-      ).catch((e: DossierError) => e);
+      ).catch((e: unknown) => e);
       expect((bad as DossierError).problems).toEqual([
         'SIRET "73282932000074" does not start with the SIREN "552100554"',
       ]);
       await store.close();
       store = await openStore();
       const creditor = await handOff(b2bWorld(), HAND_OFF, { creditor: { ...CREDITOR, siren: '732829321' } }).catch(
-        (e: DossierError) => e,
+        (e: unknown) => e,
       );
       expect(creditor).toMatchObject({
         code: 'INVALID_IDENTIFIER',
@@ -467,7 +467,7 @@ describe('the dossier', () => {
         allocations: [{ receivableId: 'odoo:move:102', amount: 10_000 }],
       },
     ]);
-    const error = await buildDossier(store, caseId, '2026-04-22', deps(world)).catch((e: DossierError) => e);
+    const error = await buildDossier(store, caseId, '2026-04-22', deps(world)).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ESCALATION_GATE_FAILED' });
     expect((error as DossierError).problems.map(plain)).toEqual([
       'unanswered: le débiteur a répondu à la mise en demeure envoyée le 25/03/2026 : paiement de 100,00 € le 21/04/2026 (FAC-2025-0102)',

@@ -91,7 +91,7 @@ describe('HTTP API: cases needing attention', () => {
     expect((await h.call('GET', '/cases/attention')).json()).toEqual({ attention: [] });
     const again = await h.call('POST', '/actions/act-mail/retry');
     expect(again.statusCode).toBe(409);
-    expect(again.json().error.code).toBe('ACTION_NOT_FAILED');
+    expect(again.json<{ error: { code: string } }>().error.code).toBe('ACTION_NOT_FAILED');
     expect((await h.call('POST', '/actions/act-none/retry')).statusCode).toBe(404);
   });
 });

@@ -30,7 +30,7 @@ describe('POST /cases/:id/costs', () => {
   it('records the cost under the user header and stores the receipt; GET /documents/:id gives the bytes back', async () => {
     const res = await h.call('POST', url(), { body: body(), user: 'claire.martin' });
     expect(res.statusCode).toBe(200);
-    const answer = res.json() as { replayed: boolean; cost: { documentId: string }; case: { id: string } };
+    const answer = res.json<{ replayed: boolean; cost: { documentId: string }; case: { id: string } }>();
     expect(answer).toMatchObject({
       replayed: false,
       case: { id: CASE_ID },
@@ -48,9 +48,9 @@ describe('POST /cases/:id/costs', () => {
     expect(doc.headers['content-type']).toBe('application/pdf');
     expect(doc.headers['x-content-sha256']).toBe(sha256(RECEIPT_PDF));
     expect(doc.rawPayload.equals(RECEIPT_PDF)).toBe(true);
-    const listed = (await h.call('GET', `/cases/${encodeURIComponent(CASE_ID)}/documents`)).json() as {
+    const listed = (await h.call('GET', `/cases/${encodeURIComponent(CASE_ID)}/documents`)).json<{
       documents: { id: string; kind: string }[];
-    };
+    }>();
     expect(listed.documents.map((d) => [d.id, d.kind])).toEqual([[answer.cost.documentId, 'receipt']]);
   });
 
@@ -59,7 +59,7 @@ describe('POST /cases/:id/costs', () => {
     const first = await h.call('POST', url(), { body: body(), headers });
     const again = await h.call('POST', url(), { body: body(), headers });
     expect(again.statusCode).toBe(200);
-    expect(again.json()).toMatchObject({ replayed: true, cost: (first.json() as { cost: unknown }).cost });
+    expect(again.json()).toMatchObject({ replayed: true, cost: first.json<{ cost: unknown }>().cost });
     const other = await h.call('POST', url(), { body: body({ amount: 9_900 }), headers });
     expect(other.statusCode).toBe(409);
     expect(other.json()).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REUSED' } });
@@ -87,7 +87,10 @@ describe('POST /cases/:id/costs', () => {
       body: { date: '2025-02-30', amount: 0, label: ' ', receipt: { contentBase64: 'not base64!' } },
     });
     expect(res.statusCode).toBe(400);
-    const paths = (res.json() as { error: { problems: { path: string }[] } }).error.problems.map((p) => p.path).sort();
+    const paths = res
+      .json<{ error: { problems: { path: string }[] } }>()
+      .error.problems.map((p) => p.path)
+      .sort();
     expect(paths).toEqual(['body.amount', 'body.date', 'body.label', 'body.receipt.contentBase64']);
     const noReceipt = await h.call('POST', url(), { body: { date: '2025-03-20', amount: 100, label: 'x' } });
     expect(noReceipt.statusCode).toBe(400);

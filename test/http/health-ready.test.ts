@@ -105,11 +105,15 @@ describeWithService(
     });
 
     afterAll(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when the setup failed before it
       await app?.close();
       // BullMQ closes its connections cleanly only with Redis there: it is started once more for that.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when the setup failed before it
       if (redis && (redis.exitCode !== null || redis.signalCode !== null)) redis = await startRedis(port);
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when the setup failed before it
       await queue?.close();
       await kill(redis);
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when the setup failed before it
       await store?.close().catch(() => undefined);
     });
 

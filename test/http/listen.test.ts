@@ -48,9 +48,9 @@ describe('HTTP API on a socket', () => {
     expect(refused.status).toBe(401);
     expect(refused.data).toEqual({ error: { code: 'UNAUTHORIZED', message: expect.any(String) } });
 
-    const approvals = await http.get('/approvals');
+    const approvals = await http.get<{ approvals: { caseId: string }[] }>('/approvals');
     expect(approvals.status).toBe(200);
-    expect(approvals.data.approvals.map((a: { caseId: string }) => a.caseId)).toEqual([CASE_ID]);
+    expect(approvals.data.approvals.map((a) => a.caseId)).toEqual([CASE_ID]);
 
     const approved = await http.post(`/cases/${CASE_ID}/approve`);
     expect(approved.status).toBe(200);

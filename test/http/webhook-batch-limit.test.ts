@@ -92,7 +92,7 @@ describe('POST /webhooks/lawfirm: batch size', () => {
         maxEvents: 100,
       },
     });
-    expect(res.json().error.message).toContain('none was applied');
+    expect(res.json<{ error: { message: string } }>().error.message).toContain('none was applied');
     expect(await journalled()).toBe(0);
     expect(await h.store.listProcedureEvents('dos-9')).toEqual([]);
     expect(await h.store.listActions({ caseId: CASE_ID, kind: 'ledger_note' })).toEqual([]);
@@ -105,7 +105,9 @@ describe('POST /webhooks/lawfirm: batch size', () => {
     const full = await post(batchOf(MAX_WEBHOOK_EVENTS, 'e'));
     expect(full.statusCode).toBe(200);
     expect(full.json()).toMatchObject({ applied: 100, duplicates: 0, quarantined: [] });
-    const rest = JSON.stringify({ events: [JSON.parse(batchOf(MAX_WEBHOOK_EVENTS + 1, 'e')).events[100]] });
+    const rest = JSON.stringify({
+      events: [(JSON.parse(batchOf(MAX_WEBHOOK_EVENTS + 1, 'e')) as { events: unknown[] }).events[100]],
+    });
     expect((await post(rest)).json()).toMatchObject({ applied: 1 });
     expect(await journalled()).toBe(101);
   });

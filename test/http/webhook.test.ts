@@ -141,7 +141,7 @@ describe('POST /webhooks/lawfirm', () => {
   });
 
   it.each([
-    ['unsigned', (body: string) => ({}), 'missing_signature'],
+    ['unsigned', (_body: string) => ({}), 'missing_signature'],
     [
       'signed with another secret',
       (body: string) => signed(body, 'whsec_someone_else_entirely_000000'),
@@ -176,10 +176,11 @@ describe('POST /webhooks/lawfirm', () => {
     const body = JSON.stringify({ events: [{ id: 'e1', type: 'accepted' }] });
     const res = await post(body, signed(body));
     expect(res.statusCode).toBe(400);
-    expect(res.json().error.code).toBe('WEBHOOK_INVALID');
-    expect(res.json().error.message).toMatch(/events\.0\.fileId/);
+    const { error } = res.json<{ error: { code: string; message: string } }>();
+    expect(error.code).toBe('WEBHOOK_INVALID');
+    expect(error.message).toMatch(/events\.0\.fileId/);
     const notJson = '{"events": [';
-    expect((await post(notJson, signed(notJson))).json().error).toEqual({
+    expect((await post(notJson, signed(notJson))).json<{ error: unknown }>().error).toEqual({
       code: 'WEBHOOK_INVALID',
       message: 'the body is not JSON',
     });
@@ -189,7 +190,7 @@ describe('POST /webhooks/lawfirm', () => {
     const body = JSON.stringify({
       events: [
         { id: 'x1', fileId: 'F-404', dossierId: 'dos-404', type: 'accepted', occurredAt: '2025-03-20T10:00:00Z' },
-        JSON.parse(batch('e1')).events[0],
+        (JSON.parse(batch('e1')) as { events: unknown[] }).events[0],
       ],
     });
     const res = await post(body, signed(body));

@@ -176,7 +176,9 @@ function describeStoreQueueBehaviour(freshStore: () => Promise<Store>): void {
     await queue.enqueue('sync', {}, { jobId: 'sync/last-chance', attempts: 1 });
     await store.claimJob({ names: ['sync'], now: Date.now(), leaseMs: 1_000, lockedBy: 'dead-worker#1' });
     let runs = 0;
-    queue.process('sync', async () => void runs++);
+    queue.process('sync', async () => {
+      runs++;
+    });
 
     offset = 1_001;
     await waitFor(async () => (await queue.getJob('sync/last-chance'))?.status === 'failed');
@@ -202,7 +204,9 @@ function describeStoreQueueBehaviour(freshStore: () => Promise<Store>): void {
   it('keeps a completed id taken for the retention window, then accepts it again', async () => {
     const queue = open({ completedRetentionMs: 60_000 });
     let runs = 0;
-    queue.process('evaluate', async () => void runs++);
+    queue.process('evaluate', async () => {
+      runs++;
+    });
     await queue.enqueue('evaluate', {}, { jobId: 'evaluate/tick' });
     await waitFor(async () => (await queue.getJob('evaluate/tick'))?.status === 'completed');
 

@@ -84,7 +84,7 @@ describe('dossierBuilder: invoice PDFs from the ERP', () => {
       const { built } = await build(invoicePdf);
       expect(built.dossier.documents.find((d) => d.ref === 'invoice:FAC-2025-0101')?.sha256).toBeNull();
       expect(built.documents.some((d) => d.kind === 'invoice')).toBe(false);
-      store.close();
+      await store.close();
       store = await openStore();
     }
   });

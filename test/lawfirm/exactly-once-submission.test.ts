@@ -65,7 +65,7 @@ describe('exactly-once submission of a dossier', () => {
   });
   afterEach(async () => {
     await sim.stop();
-    store.close();
+    await store.close();
   });
 
   async function world(): Promise<{

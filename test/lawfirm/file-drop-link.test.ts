@@ -75,7 +75,7 @@ async function world(): Promise<World> {
   const partner = new FileDropPartner({ outbound: folders.outbound, inbound: folders.inbound, clock });
   const dossier = caseDossier();
   const { fileId } = await partner.submit({
-    dossier: dossier as unknown as Record<string, unknown> & { id: string; caseId: string },
+    dossier,
     documents: [INVOICE, NOTICE, PROOF],
     idempotencyKey: `${CASE_ID}/dossier/1`,
   });

@@ -30,7 +30,7 @@ async function violations(files: Record<string, string>): Promise<string[]> {
       DEPCRUISE,
       [...folders, '--config', join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'json'],
       { cwd: dir, maxBuffer: 16 * 1024 * 1024 },
-    ).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
+    ).catch((e: unknown) => ({ stdout: (e as { stdout?: string }).stdout ?? '' })); // depcruise exits non-zero when it finds violations
     const report = JSON.parse(stdout) as {
       summary: { violations: { rule: { name: string }; from: string; to: string }[] };
     };

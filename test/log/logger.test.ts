@@ -104,7 +104,7 @@ describe('logger', () => {
     const { logger, lines } = capture('json', []);
     logger.info('sync done', { connection: 'main', read: 42 });
     await new Promise((r) => setImmediate(r));
-    const parsed = JSON.parse(lines[0]!);
+    const parsed = JSON.parse(lines[0]!) as Record<string, unknown>;
     expect(parsed).toMatchObject({ level: 'info', message: 'sync done', connection: 'main', read: 42 });
     expect(typeof parsed.timestamp).toBe('string');
   });

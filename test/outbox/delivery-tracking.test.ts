@@ -187,7 +187,7 @@ describe('delivery tracking', () => {
     expect(await track()).toMatchObject({ checked: 0 });
 
     const lines = await journal();
-    expect(lines.map((j) => `${j.type}:${j.data['status'] ?? j.data['proofKind']}`)).toEqual([
+    expect(lines.map((j) => `${j.type}:${String(j.data['status'] ?? j.data['proofKind'])}`)).toEqual([
       'delivery_status:accepted',
       'delivery_status:printed',
       'delivery_status:posted',
@@ -215,7 +215,7 @@ describe('delivery tracking', () => {
   });
 
   it('a returned letter ends with the postal service’s reason', async () => {
-    postalSim.controls.returnLettersTo({ name: 'SARL PARTIE' } as never, "Destinataire inconnu à l'adresse");
+    postalSim.controls.returnLettersTo({ name: 'SARL PARTIE' }, "Destinataire inconnu à l'adresse");
     const id = await letter('letter', 'SARL PARTIE');
     advance(7 * DAY);
     expect(await track()).toMatchObject({ checked: 1, finished: 1, proofs: 0 });
@@ -275,7 +275,9 @@ describe('delivery tracking', () => {
     advance(3 * DAY);
     await Promise.all([track(), track(), track()]);
     const lines = await journal();
-    const keys = lines.map((j) => `${j.data['actionId']}:${j.type}:${j.data['status'] ?? j.data['proofKind']}`);
+    const keys = lines.map(
+      (j) => `${String(j.data['actionId'])}:${j.type}:${String(j.data['status'] ?? j.data['proofKind'])}`,
+    );
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys.filter((k) => k.endsWith('acknowledgement_of_receipt'))).toHaveLength(2);
     expect(keys.filter((k) => k.endsWith(':delivered'))).toHaveLength(2);

@@ -87,6 +87,7 @@ function seedSqlitePrebuild(cache: string): string | undefined {
   const binary = join(pkgDir, 'build', 'Release', 'better_sqlite3.node');
   if (!existsSync(binary)) return undefined;
   const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { name: string; version: string };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the installed package's own copy, whose path is known at run time only
   const util = require(require.resolve('prebuild-install/util', { paths: [pkgDir] })) as {
     getDownloadUrl(o: object): string;
     cachedPrebuild(url: string): string;

@@ -61,7 +61,7 @@ async function provider(
 /** A migration that changes the schema, then fails: nothing of it, nor of those before it in the run, may remain. */
 const BREAKS: Record<string, Migration> = {
   '9000-breaks-halfway': {
-    async up(db: Kysely<any>): Promise<void> {
+    async up(db): Promise<void> {
       await db.schema.createTable('half_done').addColumn('id', 'text').execute();
       await db.schema.alterTable('debtors').addColumn('half_done_column', 'text').execute();
       await sql`select * from table_that_does_not_exist`.execute(db);
@@ -72,7 +72,7 @@ const BREAKS: Record<string, Migration> = {
 /** A migration a newer Recouvra would have run. */
 const FROM_THE_FUTURE: Record<string, Migration> = {
   '9999-from-the-future': {
-    async up(db: Kysely<any>): Promise<void> {
+    async up(db): Promise<void> {
       await db.schema.createTable('future_things').addColumn('id', 'text').execute();
     },
   },

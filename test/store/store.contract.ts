@@ -1524,7 +1524,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       it('savePage writes nothing, not even the cursor, when a record in the middle is refused', async () => {
         await store.savePage({ connection: 'qbo', stream: 'invoices', cursor: { position: 1 }, at: AT });
         // Past the zod schema, only the database's own constraint can catch this one.
-        const broken = { ...receivable('r-bad'), open: 99_999_999 } as Receivable;
+        const broken = { ...receivable('r-bad'), open: 99_999_999 };
         const attemptPage = store.savePage({
           connection: 'qbo',
           stream: 'invoices',
@@ -2029,7 +2029,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
     describe('errors', () => {
       it('name the table and the record', async () => {
-        const broken = { ...receivable('r-bad'), open: -5 } as Receivable;
+        const broken = { ...receivable('r-bad'), open: -5 };
         const failure = await store.upsertReceivables([broken], AT).then(
           () => undefined,
           (error: unknown) => error,

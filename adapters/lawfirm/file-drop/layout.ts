@@ -79,6 +79,7 @@ export function isFileId(value: string): boolean {
 export function unsafeDocumentName(name: string): string | undefined {
   if (name.length === 0) return 'is empty';
   if (name.length > 255) return 'is longer than 255 characters';
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'contains a control character';
   if (/^[/\\]/.test(name) || /^[A-Za-z]:/.test(name)) return 'is an absolute path';
   if (name.split(/[/\\]/).some((segment) => segment === '..' || segment === '.'))

@@ -256,8 +256,6 @@ export async function parseXml(xml: string): Promise<ParseOutcome> {
   const [rootName, rootNode] = Object.entries(parsed)[0] ?? [];
   if (rootName === undefined) return { ok: false, line: 1, column: 1, message: 'no root element' };
   // An element with nothing inside comes back as a string rather than an object.
-  const node: OrderedNode = isPlainObject(rootNode)
-    ? (rootNode as OrderedNode)
-    : { _: typeof rootNode === 'string' ? rootNode : '' };
+  const node: OrderedNode = isPlainObject(rootNode) ? rootNode : { _: typeof rootNode === 'string' ? rootNode : '' };
   return { ok: true, root: toElement(node, rootName) };
 }

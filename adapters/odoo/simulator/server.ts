@@ -180,6 +180,7 @@ export class OdooSimulator {
     this.controls.requests.push({
       path: `/xmlrpc/2/${service}`,
       method: call.method,
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- logged as received; a name that is not a string fails the call below
       ...(service === 'object' ? { model: String(p[3]), rpcMethod: String(p[4]) } : {}),
     });
     try {
@@ -192,8 +193,10 @@ export class OdooSimulator {
       const kwargs = call.method === 'execute_kw' ? ((p[6] ?? {}) as Record<string, unknown>) : {};
       if (typeof uid !== 'number' || typeof secret !== 'string' || !this.options.db.checkCredentials(uid, secret))
         return encodeFault(3, 'Access Denied', this.flavour);
-      const result = this.options.db.call(String(model), String(method), args, kwargs, { uid }, 'execute_kw');
-      return this.respond(this.withDoubles(String(model), String(method), result));
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a name that is not a string names no model or method, and the call faults
+      const [modelName, methodName] = [String(model), String(method)];
+      const result = this.options.db.call(modelName, methodName, args, kwargs, { uid }, 'execute_kw');
+      return this.respond(this.withDoubles(modelName, methodName, result));
     } catch (e) {
       if (e instanceof OdooFault) return encodeFault(e.code, e.faultString, this.flavour);
       throw e;
@@ -201,9 +204,10 @@ export class OdooSimulator {
   }
 
   private common(method: string, p: readonly XmlRpcValue[]): OdooValue {
-    if (method === 'version') return this.options.db.serverVersion() as unknown as OdooValue;
+    if (method === 'version') return this.options.db.serverVersion();
     if (method === 'authenticate' || method === 'login') {
       this.checkDatabase(p[0]);
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a login or password that is not a string matches no user
       return this.options.db.authenticate(String(p[1]), String(p[2]));
     }
     throw new OdooFault(
@@ -231,7 +235,7 @@ export class OdooSimulator {
   /** Python's marshaller refuses None and ints beyond 2^31-1 (erp-apis.md §1.3): both become faults after the work is done. */
   private respond(value: OdooValue | XmlRpcValue): string {
     try {
-      return encodeMethodResponse(value as XmlRpcValue, this.flavour);
+      return encodeMethodResponse(value, this.flavour);
     } catch (e) {
       if (!(e instanceof XmlRpcMarshalError)) throw e;
       // v18-47/49: a method that returned None, with the whole traceback a real 18.0 prints.
@@ -258,16 +262,15 @@ export class OdooSimulator {
     return result.map((record) => {
       if (record === null || typeof record !== 'object' || Array.isArray(record)) return record;
       const out: Record<string, XmlRpcValue> = {};
-      for (const [k, v] of Object.entries(record))
-        out[k] = floats.has(k) && typeof v === 'number' ? xmlDouble(v) : (v as XmlRpcValue);
+      for (const [k, v] of Object.entries(record)) out[k] = floats.has(k) && typeof v === 'number' ? xmlDouble(v) : v;
       return out;
-    }) as XmlRpcValue;
+    });
   }
 
   // erp-apis.md §1.4: JSON-2 answers the raw result with 200, errors with a real status and an object body.
   private json2(req: IncomingMessage, res: ServerResponse, model: string, method: string, body: string): void {
     this.controls.requests.push({ path: `/json/2/${model}/${method}`, model, rpcMethod: method });
-    const auth = /^bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ''));
+    const auth = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
     const uid = auth ? this.options.db.uidForApiKey(auth[1]!.trim()) : false;
     if (uid === false) return sendJson2Error(res, 401, 'werkzeug.exceptions.Unauthorized', 'Invalid apikey');
     const dbHeader = req.headers['x-odoo-database'];
@@ -275,9 +278,10 @@ export class OdooSimulator {
       return sendJson2Error(res, 404, 'werkzeug.exceptions.NotFound', `database "${String(dbHeader)}" not found`);
     let params: Record<string, unknown>;
     try {
-      params = body.trim() === '' ? {} : (JSON.parse(body) as Record<string, unknown>);
-      if (params === null || typeof params !== 'object' || Array.isArray(params))
+      const parsed: unknown = body.trim() === '' ? {} : JSON.parse(body);
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
         throw new Error('the body must be a JSON object');
+      params = parsed as Record<string, unknown>;
     } catch (e) {
       return sendJson2Error(res, 400, 'werkzeug.exceptions.BadRequest', (e as Error).message);
     }

@@ -32,7 +32,8 @@ export async function exchange(
   limits: ExchangeLimits = { maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES },
 ): Promise<RawResponse> {
   try {
-    const response = await http.request<string>({
+    // With a text response and no transform, the body is a string; an empty one may come as undefined.
+    const response = await http.request<string | undefined>({
       method: request.method,
       url: request.url,
       ...(request.data === undefined ? {} : { data: request.data }),
@@ -49,7 +50,7 @@ export async function exchange(
     const retryAfter = (response.headers as Record<string, unknown> | undefined)?.['retry-after'];
     return {
       status: response.status,
-      text: String(response.data ?? ''),
+      text: response.data ?? '',
       retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
     };
   } catch (e) {

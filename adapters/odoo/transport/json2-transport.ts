@@ -57,7 +57,7 @@ export class Json2OdooRpc implements OdooRpc {
         code: 'ODOO_BAD_RESPONSE',
         kind: 'system',
         userMessage: `res.users.context_get: ${this.baseUrl} answered a context without a user id`,
-        detail: redactString(JSON.stringify(context) ?? '', [this.options.apiKey]).slice(0, EXCERPT),
+        detail: redactString(JSON.stringify(context), [this.options.apiKey]).slice(0, EXCERPT),
       });
     }
     return uid;

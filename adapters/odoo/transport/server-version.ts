@@ -27,5 +27,8 @@ export function parseServerVersion(
 }
 
 function show(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(value);
+  const digits = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
+  // JSON.stringify gives undefined for undefined, a function or a symbol, whatever its declared return type says.
+  const json = JSON.stringify(value, digits) as string | undefined;
+  return json ?? String(value);
 }

@@ -104,9 +104,11 @@ export class XmlRpcOdooRpc implements OdooRpc {
     const positionalName = POSITIONAL_OVER_XMLRPC[method];
     const positional =
       positionalName !== undefined && rest[positionalName] !== undefined ? [rest[positionalName] as XmlRpcValue] : [];
-    if (positional.length) delete rest[positionalName!];
+    const sentAsPositional = positional.length ? positionalName : undefined;
     // An absent named argument takes its default, as JSON.stringify gives it on JSON-2.
-    const kwargs = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as XmlRpcStruct;
+    const kwargs = Object.fromEntries(
+      Object.entries(rest).filter(([k, v]) => v !== undefined && k !== sentAsPositional),
+    ) as XmlRpcStruct;
     const { database, apiKey } = this.options;
     const what = `${model}.${method}`;
     try {

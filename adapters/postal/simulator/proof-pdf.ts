@@ -51,6 +51,7 @@ export function textPdf(title: string, lines: readonly string[]): Buffer {
 
 /** A PDF literal string's body: backslash, parentheses escaped; outside Latin-1 → "?". */
 function pdfText(s: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- one "?" per code point is meant
   return [...s]
     .map((c) => (c.charCodeAt(0) > 0xff || c.length > 1 ? '?' : c))
     .join('')

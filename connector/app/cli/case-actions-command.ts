@@ -542,7 +542,8 @@ export async function runCaseCost(args: CostArgs): Promise<CommandResult> {
       };
     },
     async (opened, { ref, scope, amount, date, label, receiptPath, key }) => {
-      const receipt = await readFile(receiptPath).catch((e: NodeJS.ErrnoException) => {
+      const receipt = await readFile(receiptPath).catch((error: unknown) => {
+        const e = error as NodeJS.ErrnoException;
         throw new ArgumentError(`--receipt ${receiptPath} cannot be read (${e.code ?? e.message})`);
       });
       const s = session(opened, args);

@@ -31,7 +31,7 @@ export interface RunClaimArgs {
   /** Print the result as JSON instead of a readable summary. */
   json: boolean;
   /** Default 'actual/365'. */
-  dayCount?: DayCount | string;
+  dayCount?: string;
   /** Folder holding rates.yaml, indemnity.yaml and limitation.yaml; default the bundled config/legal/fr. */
   legalDir?: string;
   /** How partial payments are imputed: default 'interest-first' (C. civ. 1343-1), or the configuration's `legal.imputation` with --config. */

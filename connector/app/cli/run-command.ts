@@ -229,11 +229,11 @@ export async function startDaemon(
     // Redis is reached lazily and BullMQ waits for it for ever: a start without it says so now.
     if (
       queue.kind === 'redis' &&
-      (await within(
+      !(await within(
         queue.ping().then(() => true),
         QUEUE_CHECK_MS,
         false,
-      )) === false
+      ))
     )
       throw new Error(
         `the job queue's Redis at ${describeRedisUrl(rt.config.queue.redis.url)} does not answer within ${QUEUE_CHECK_MS} ms`,

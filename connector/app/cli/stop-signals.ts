@@ -38,7 +38,7 @@ function onSignal(signal: StopSignal): void {
   process.stderr.write(
     `recouvra: ${signal} again: exiting now, without waiting for running work (it is taken again at the next start)\n`,
   );
-  process.exit(128 + (constants.signals[signal] ?? 15));
+  process.exit(128 + constants.signals[signal]);
 }
 
 function install(): void {

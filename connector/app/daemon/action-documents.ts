@@ -71,7 +71,7 @@ export async function actionContext(
   const address = debtor.addresses.find((a) => a.kind === 'registered_office') ?? debtor.addresses[0];
   const input = parseDocumentInput(
     {
-      language: debtor.language ?? 'fr',
+      language: debtor.language,
       date: decision.asOf,
       currency: c.currency,
       caseRef: c.id,

@@ -86,7 +86,9 @@ export class Daemon {
     if (options.work !== false) {
       queue.process('sync', (job) => this.syncThenEvaluate(job));
       queue.process('reconcile', (job) => this.sync(job, 'full'));
-      queue.process('evaluate', async () => void (await this.evaluate()));
+      queue.process('evaluate', async () => {
+        await this.evaluate();
+      });
       queue.process('outbox', () => this.dispatch());
       queue.process('track', () => this.track());
       queue.process('lawfirm', () => this.pollLawFirm());
@@ -170,11 +172,12 @@ export class Daemon {
         label,
         cron: cronExpr,
         everySimulatedSeconds,
-        enqueue: async (tick) =>
-          void (await this.parts.queue.enqueue(name, data, {
+        enqueue: async (tick) => {
+          await this.parts.queue.enqueue(name, data, {
             jobId: `${name}/${data['connection'] ?? 'all'}/${tick.toISOString()}`,
             ...retryOf(name),
-          })),
+          });
+        },
       });
     for (const id of this.parts.connections.keys()) {
       add(`sync ${id}`, 'sync', { connection: id }, d.syncCron, demo?.syncSeconds ?? 300);

@@ -65,7 +65,7 @@ export interface DryRunReport {
 
 export interface DryRunOutbox extends Performers {
   /** What the pending outbox rows would do now; reads the store, writes nothing. */
-  report(): Promise<DryRunReport>;
+  report: () => Promise<DryRunReport>;
 }
 
 const MESSAGE_KINDS: readonly ActionKind[] = ['email', 'sms', 'letter', 'registered_letter'];

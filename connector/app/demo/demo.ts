@@ -73,7 +73,7 @@ export interface DemoEnvironment {
   /** Whether the simulated controller approves (false with --manual-approval). */
   autoApprove: boolean;
   /** Payments the simulated customers made since the last call. */
-  takePayments(): number;
+  takePayments: () => number;
   stop(): Promise<void>;
 }
 

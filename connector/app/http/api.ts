@@ -108,7 +108,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (typeof body === 'string' && body.trim() === '') done(null, undefined);
-    else json(request, body as string, done);
+    // The default parser answers through done; its type also allows a promise-returning parser.
+    else void json(request, body as string, done);
   });
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
     if (typeof body === 'string' && body.trim() === '') done(null, undefined);

@@ -93,7 +93,7 @@ export function dossier(id = 'dos-0001') {
       kind: d.kind,
       name: d.name,
       mediaType: d.mediaType,
-      sha256: d.sha256 as string | null,
+      sha256: d.sha256,
     })),
     recommendedProcedure: 'injonction_de_payer',
     court: { kind: 'tribunal_de_commerce', name: 'Tribunal de commerce de Lyon' },
@@ -119,7 +119,7 @@ export function submission(
   const d = dossier(options.id);
   change(d);
   return {
-    dossier: d as unknown as SubmitRequest['dossier'],
+    dossier: d,
     documents: options.documents ?? [INVOICE_1, INVOICE_2, FORMAL_NOTICE],
     idempotencyKey: options.idempotencyKey ?? nextKey(),
   };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import type { AxiosInstance, InternalAxiosRequestConfig } from 'axios';
+import type { AxiosInstance } from 'axios';
 import { parse } from 'yaml';
 
 /**
@@ -51,7 +51,7 @@ export class OpenApiContract {
     const validate = this.compile(schema);
     if (validate(value)) return [];
     return (validate.errors ?? []).map(
-      (e) => `${where}${e.instancePath}: ${e.message ?? e.keyword}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`,
+      (e) => `${where}${e.instancePath}: ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`,
     );
   }
 
@@ -250,15 +250,15 @@ function coerce(raw: string, schema: unknown): unknown {
 export function recordExchanges(http: AxiosInstance): Exchange[] {
   const seen: Exchange[] = [];
   http.interceptors.response.use((response) => {
-    const config = response.config as InternalAxiosRequestConfig;
+    const config = response.config;
     const requestHeaders: Record<string, string> = {};
-    for (const [k, v] of Object.entries(config.headers.toJSON()))
-      if (v !== undefined && v !== null) requestHeaders[k] = String(v);
+    // toJSON leaves out the headers set to null or undefined.
+    for (const [k, v] of Object.entries(config.headers.toJSON())) requestHeaders[k] = String(v);
     const responseHeaders: Record<string, string> = {};
-    for (const [k, v] of Object.entries(response.headers as Record<string, unknown>))
-      if (v !== undefined && v !== null) responseHeaders[k] = String(v);
+    for (const [k, v] of Object.entries(response.headers as Record<string, string | string[] | number | undefined>))
+      if (v !== undefined) responseHeaders[k] = String(v);
     seen.push({
-      method: String(config.method ?? 'get').toUpperCase(),
+      method: (config.method ?? 'get').toUpperCase(),
       url: config.url ?? '',
       requestHeaders,
       requestBody: typeof config.data === 'string' ? config.data : undefined,

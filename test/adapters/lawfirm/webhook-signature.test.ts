@@ -191,7 +191,7 @@ describe('webhook payload', () => {
   it('gives the events of a verified body, unknown words kept, unknown fields dropped', () => {
     const body = JSON.stringify({
       events: [
-        { ...JSON.parse(BODY).events[0], extra: 1 },
+        { ...(JSON.parse(BODY) as { events: object[] }).events[0], extra: 1 },
         {
           id: 'evt_2',
           fileId: 'fil_1',

@@ -241,8 +241,9 @@ function fakeOdoo(answers: Record<string, XmlRpcValue>): void {
     .persist()
     .post('/xmlrpc/2/object')
     .reply(200, async (_uri, body) => {
-      const call = await decodeMethodCall(String(body));
-      const key = `${String(call.params[3])}.${String(call.params[4])}`;
+      // An XML body comes as text; execute_kw names the model and the method with strings.
+      const call = await decodeMethodCall(body as string);
+      const key = `${call.params[3] as string}.${call.params[4] as string}`;
       if (!(key in answers)) throw new Error(`unexpected call ${key}`);
       return encodeMethodResponse(answers[key]!, '18');
     });

@@ -254,7 +254,7 @@ describe('Odoo simulator JSON-2 (19.0)', () => {
     );
     expect([created.status, created.data]).toEqual([200, [expect.any(Number)]]);
     db.setUserEmail(BILLING_UID, false);
-    const toAdmin = await http.post(
+    const toAdmin = await http.post<{ name: string; message: string }>(
       `${sim.url}/json/2/mail.activity/create`,
       { vals_list: [activity('to admin', ADMIN_UID)], context: { default_res_model: 'account.move' } },
       auth,

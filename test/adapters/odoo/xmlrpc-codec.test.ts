@@ -1280,7 +1280,7 @@ describe('garbage', () => {
       '<methodResponse></methodResponse>',
       '<methodResponse> has neither <params> nor <fault>',
     ],
-    ['both params and fault', `<methodResponse><params/>${'<fault/>'}</methodResponse>`, 'holds <params> and <fault>'],
+    ['both params and fault', '<methodResponse><params/><fault/></methodResponse>', 'holds <params> and <fault>'],
     ['an unknown body', '<methodResponse><result/></methodResponse>', 'holds <result>; expected <params> or <fault>'],
     [
       'no param',

@@ -170,7 +170,7 @@ describe.each(['16.0', '18.0'] as const)('XmlRpcOdooRpc against the Odoo simulat
     expect(authentications() - before).toBe(1);
     expect(first).toHaveLength(5);
     for (const r of first) expect(Object.keys(r).sort()).toEqual(['id', 'move_type', 'name', 'write_date']);
-    const keys = [...first, ...second!].map((r) => `${String(r['write_date'])}#${String(r['id']).padStart(10, '0')}`);
+    const keys = [...first, ...second].map((r) => `${String(r['write_date'])}#${String(r['id']).padStart(10, '0')}`);
     expect(new Set(keys).size).toBe(10);
     expect([...keys].sort()).toEqual(keys);
   });

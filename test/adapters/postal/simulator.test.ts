@@ -224,13 +224,16 @@ describe('postal client against the simulator', () => {
       sender: letter().sender,
       pdf: letter().pdf.toString('base64'),
     };
-    const bad = await axios.post(`${sim.url}/v1/letters`, body, { headers, validateStatus: () => true });
+    const bad = await axios.post<{ error: unknown }>(`${sim.url}/v1/letters`, body, {
+      headers,
+      validateStatus: () => true,
+    });
     expect(bad.status).toBe(400);
     expect(bad.data.error).toMatchObject({
       code: 'invalid_address',
       details: [{ field: 'recipient.postalCode', message: expect.stringContaining('5 digits') }],
     });
-    const notPdf = await axios.post(
+    const notPdf = await axios.post<{ error: { code: string } }>(
       `${sim.url}/v1/letters`,
       { ...body, recipient: letter().recipient, pdf: Buffer.from('hello').toString('base64') },
       { headers, validateStatus: () => true },

@@ -153,7 +153,7 @@ describe('SMS client against the simulator', () => {
 
   it('requires the Idempotency-Key and JSON', async () => {
     const auth = { Authorization: `Bearer ${sim.apiKey}` };
-    const noKey = await axios.post(
+    const noKey = await axios.post<{ error: { code: string } }>(
       `${sim.url}/v1/messages`,
       { to: '+33612345678', from: 'RECOUVRA', text: 'x' },
       { headers: auth, validateStatus: () => true },

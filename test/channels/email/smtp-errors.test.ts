@@ -17,7 +17,7 @@ const CTX: SmtpErrorContext = {
 };
 
 function smtpError(fields: Record<string, unknown>): Error {
-  return Object.assign(new Error(String(fields.message ?? 'failed')), fields);
+  return Object.assign(new Error(typeof fields.message === 'string' ? fields.message : 'failed'), fields);
 }
 
 describe('classifySmtpError', () => {

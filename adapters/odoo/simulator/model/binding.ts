@@ -55,7 +55,7 @@ export function bindArguments(
   faults: Faults,
 ): Bound {
   if (!Array.isArray(args)) throw faults.typeError(`args must be a list, got ${pyRepr(args)}`);
-  const positional = [...args];
+  const positional = Array.from<unknown>(args);
   let ids: number[] = [];
   if (spec.kind === 'records') {
     // call_kw does `ids, args = args[0], args[1:]`.

@@ -85,11 +85,13 @@ export function installComputedFields(tables: ReadonlyMap<string, Table>, ctx: C
       ? summary
       : ctx.displayName('mail.activity.type', activities.get(row, 'activity_type_id') as number);
   });
-  table('ir.attachment').computed.set('datas', attachmentDatas(table('ir.attachment'), moves, ctx.displayName));
+  table('ir.attachment').computed.set(
+    'datas',
+    attachmentDatas(table('ir.attachment'), moves, (model, id) => ctx.displayName(model, id)),
+  );
   const messages = table('mail.message');
   messages.computed.set(
     'display_name',
-    (row) =>
-      (messages.get(row, 'subject') as string | null) ?? (messages.get(row, 'record_name') as string | null) ?? '',
+    (row) => messages.get(row, 'subject') ?? messages.get(row, 'record_name') ?? '',
   );
 }

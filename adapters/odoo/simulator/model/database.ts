@@ -1009,7 +1009,7 @@ export class OdooDatabase {
         name: name && name !== '/' ? name : this.nextName(moves.get(row, 'company_id') as number, prefix, date),
         invoice_date: invoiceDate,
         date,
-        invoice_date_due: (moves.get(row, 'invoice_date_due') as number | null) ?? invoiceDate,
+        invoice_date_due: moves.get(row, 'invoice_date_due') ?? invoiceDate,
         // A zero invoice has nothing left to pay.
         payment_state: total === 0 ? 'paid' : 'not_paid',
         amount_residual: total,
@@ -1094,6 +1094,7 @@ export class OdooDatabase {
       {
         model: table.name,
         res_id: table.idOf(row!),
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a body is text or markup; the connector never posts anything else
         body: this.messageBody(String(a['body'] ?? ''), a['body_is_html'] === true),
         subject: a['subject'] ?? false,
         message_type: a['message_type'],

@@ -158,7 +158,7 @@ function compileLeaf<C>(
     throw faults.valueError(`Dotted paths (${node.field}) are not supported by the Odoo simulator`);
   }
   let { op } = node;
-  let { value } = node;
+  const { value } = node;
   if (op === '<>') op = '!=';
   if (op === '=?') {
     if (value === false || value === null || value === undefined) return () => true;
@@ -184,7 +184,7 @@ function compileLeaf<C>(
     const hasNull = list.some((v) => v === false || v === null);
     const values = list.filter((v) => v !== false && v !== null);
     if (type === 'many2one' && values.length > 0 && values.every((v) => typeof v === 'string')) {
-      const names = new Set(values as string[]);
+      const names = new Set(values);
       const display = access.display!.bind(access);
       const match = (c: C) => {
         const d = display(c);
@@ -200,7 +200,7 @@ function compileLeaf<C>(
         return raw.some((id) => set.has(id)) || (hasNull && raw.length === 0);
       if (raw === null || (type === 'boolean' && raw === false))
         return hasNull || (type === 'boolean' && set.has(false));
-      return set.has(raw as Scalar);
+      return set.has(raw);
     };
     if (op === 'in') return isIn;
     // SQL: `x NOT IN (...) OR x IS NULL`, unless False was listed.
@@ -304,6 +304,7 @@ function likePredicate<C>(op: string, value: unknown, access: FieldAccess<C>): P
     return raw === null ? null : String(raw);
   };
   const wildcard = !op.startsWith('=');
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a like operand is a scalar in any domain a client sends
   const pattern = likeToRegExp(String(value ?? ''), wildcard, op.includes('ilike'));
   const matches = (c: C) => {
     const t = text(c);
@@ -490,6 +491,7 @@ function displayOf(v: unknown): string | null {
 /** Text for like/ilike: a many2one compares on its display name; Odoo's False is no text. */
 function textOf(v: unknown): string | null {
   if (v === false || v === null || v === undefined) return null;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a stored field value is a scalar or a many2one pair
   return Array.isArray(v) ? String(v[1]) : String(v);
 }
 

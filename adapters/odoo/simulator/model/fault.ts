@@ -80,6 +80,7 @@ export function pyRepr(value: unknown, asTuple = false): string {
     const parts = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pyStr(k)}: ${pyRepr(v)}`);
     return `{${parts.join(', ')}}`;
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- only a bigint, a symbol or a function gets here
   return String(value);
 }
 

@@ -64,7 +64,7 @@ export function sortRows(
 
 function toSortValue(raw: Raw): SortValue {
   if (typeof raw === 'object' && raw !== null) return raw.length ? (raw[0] as number) : null;
-  return raw as SortValue;
+  return raw;
 }
 
 function compareValues(a: SortValue, b: SortValue, key: OrderKey): number {

@@ -41,6 +41,7 @@ export function tableTarget(table: Table, ctx: SearchContext): DomainTarget<numb
             : undefined,
         text: (row) => {
           const w = ctx.wire(table, def, row);
+          // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a field's wire value is a scalar, a many2one pair or an id list
           return w === false ? null : Array.isArray(w) ? String(w[1]) : String(w);
         },
       };

@@ -252,7 +252,7 @@ function slug(text: string): string {
 }
 
 function withCheckDigit(body: string): string {
-  for (let d = 0; d < 10; d++) if (luhnValid(body + d)) return body + d;
+  for (let d = 0; d < 10; d++) if (luhnValid(`${body}${d}`)) return `${body}${d}`;
   throw new Error('unreachable: one Luhn digit always fits');
 }
 

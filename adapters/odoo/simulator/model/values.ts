@@ -79,7 +79,7 @@ export function fromWire(
     }
     case 'many2one': {
       if (empty) return null;
-      const id = Array.isArray(value) ? value[0] : value;
+      const id: unknown = Array.isArray(value) ? value[0] : value;
       if (typeof id !== 'number' || id % 1 !== 0)
         throw faults.valueError(`Invalid id ${pyRepr(value)} for ${table.name}.${def.name}`);
       if (!exists(def.relation!, id)) throw faults.foreignKey(table.def.description, table.name, def.name);
@@ -89,6 +89,7 @@ export function fromWire(
     case 'many2many':
       return x2manyIds(value);
     default:
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- text as Odoo stores it; the connector only writes scalars here
       return empty ? null : String(value);
   }
 }
@@ -99,7 +100,8 @@ function x2manyIds(value: unknown): number[] {
   const ids: number[] = [];
   for (const item of value) {
     if (typeof item === 'number') ids.push(item);
-    else if (Array.isArray(item) && item[0] === 6) ids.splice(0, ids.length, ...((item[2] as number[]) ?? []));
+    else if (Array.isArray(item) && item[0] === 6)
+      ids.splice(0, ids.length, ...((item[2] as number[] | undefined) ?? []));
     else if (Array.isArray(item) && item[0] === 4) ids.push(item[1] as number);
     else if (Array.isArray(item) && item[0] === 5) ids.length = 0;
   }

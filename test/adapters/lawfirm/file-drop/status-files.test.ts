@@ -208,7 +208,7 @@ describe('file drop: status files from the firm', () => {
       [accepted(fileId), event('dos_9999--0123456789ab', 'ev-x', 'filed', '2025-05-10T09:00:00Z')],
       { name: '0001.xml' },
     );
-    await writeStatusFile(folders.inbound, [{ ...accepted(fileId, 'ack-2'), dossierId: 'dos_other' } as StatusItem], {
+    await writeStatusFile(folders.inbound, [{ ...accepted(fileId, 'ack-2'), dossierId: 'dos_other' }], {
       name: '0002.xml',
     });
     expect((await partnerFor(folders).events()).events).toEqual([]);

@@ -164,8 +164,8 @@ describe('file drop: handing a dossier over', () => {
     hold.open();
     const results = await racing;
     expect(results.map((r) => r.replayed).sort()).toEqual([false, true]);
-    expect(results[0]?.fileId).toBe(results[1]?.fileId);
-    expect(await readdir(folders.outbound)).toEqual([results[0]?.fileId]);
+    expect(results[0].fileId).toBe(results[1].fileId);
+    expect(await readdir(folders.outbound)).toEqual([results[0].fileId]);
   });
 
   test('the same key with another body is a conflict', async () => {
