@@ -165,7 +165,8 @@ describe('recouvra sync --once against the Odoo simulator', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('add --once');
-    expect(r.stderr).toContain('recouvra run');
+    expect(r.stderr).toContain('recouvra run --config FILE');
+    expect(r.stderr).not.toContain('not available yet');
   });
 
   it('is wired into the recouvra program (--once stays required)', async () => {

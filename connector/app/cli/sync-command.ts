@@ -28,7 +28,7 @@ export interface SyncArgs {
 }
 
 export const NOT_ONCE_MESSAGE =
-  'recouvra sync runs one pass over the connections and then exits: add --once. The continuous daemon, which syncs every connection on its schedule, will be `recouvra run` (not available yet).\n';
+  'recouvra sync runs one pass over the connections and then exits: add --once. The daemon, which syncs every connection on its schedule, is `recouvra run --config FILE`.\n';
 
 /**
  * One sync of each configured connection (or of those named), one after the other: incremental
