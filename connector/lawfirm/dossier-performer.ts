@@ -3,6 +3,7 @@ import { DossierAlreadySubmittedError } from '../ports/lawfirm';
 import type { DirectPayment, PartnerDocument, SubmitResult } from '../ports/lawfirm';
 import type { Action } from '../model/action.schema';
 import type { Dossier } from '../model/dossier.schema';
+import { newAction } from '../outbox/action-rows';
 import type { PerformResult, Performer } from '../outbox/dispatch';
 import type { DossierPart, NewDocument, Store, StoredDossier } from '../store/store';
 import { formatMoney } from '../model/money.schema';
@@ -354,20 +355,17 @@ export async function pendingPaymentReports(store: Store, clock: Clock, partner:
         continue;
       const key = paymentKey(dossier.id, line.seq!);
       if (queued.has(key)) continue;
-      rows.push({
-        id: `act_${createHash('sha256').update(key).digest('hex').slice(0, 32)}`,
-        idempotencyKey: key,
-        caseId: dossier.caseId,
-        decisionId: null,
-        kind: 'dossier',
-        template: DOSSIER_TEMPLATES.payment,
-        status: 'pending',
-        attempts: 0,
-        notBefore: now,
-        lastError: null,
-        createdAt: now,
-        updatedAt: now,
-      });
+      rows.push(
+        newAction({
+          id: `act_${createHash('sha256').update(key).digest('hex').slice(0, 32)}`,
+          caseId: dossier.caseId,
+          kind: 'dossier',
+          subject: { type: 'payment_report', dossierId: dossier.id, journalSeq: line.seq! },
+          idempotencyKey: key,
+          template: DOSSIER_TEMPLATES.payment,
+          at: now,
+        }),
+      );
     }
   }
   return rows;

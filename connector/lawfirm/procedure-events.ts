@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newAction } from '../outbox/action-rows';
 import type { PartnerEvent } from '../ports/lawfirm';
 import type { Logger } from '../log/logger';
 import type { Action } from '../model/action.schema';
@@ -144,20 +144,15 @@ export async function applyPartnerEvents(
         },
       },
     ];
-    const row = (kind: Action['kind'], template: string, what: 'note' | 'activity'): Action => ({
-      id: `act_${randomUUID()}`,
-      idempotencyKey: procedureKey(c.id, id, what),
-      caseId: c.id,
-      decisionId: null,
-      kind,
-      template,
-      status: 'pending',
-      attempts: 0,
-      notBefore: now,
-      lastError: null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    const row = (kind: Action['kind'], template: string, what: 'note' | 'activity'): Action =>
+      newAction({
+        caseId: c.id,
+        kind,
+        subject: { type: 'procedure_event', eventId: id, dossierId: dossier.id, what },
+        idempotencyKey: procedureKey(c.id, id, what),
+        template,
+        at: now,
+      });
     const actions = [row('ledger_note', PROCEDURE_NOTE_TEMPLATE, 'note')];
     if (LEDGER.procedure.controllerMustAct(state) !== undefined)
       actions.push(row('ledger_activity', PROCEDURE_ACTIVITY_TEMPLATE, 'activity'));
