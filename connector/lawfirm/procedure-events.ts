@@ -43,19 +43,13 @@ function stageAfter(state: ProcedureState, current: Case['stage']): Case['stage'
   return current === 'in_procedure' ? undefined : 'in_procedure';
 }
 
+/** The templates the ledger rows of a procedure event keep (shown as such); what they are about is their subject. */
 export const PROCEDURE_NOTE_TEMPLATE = 'procedure-event';
 export const PROCEDURE_ACTIVITY_TEMPLATE = 'procedure-activity';
 
-/** The idempotency key of the ledger row of a procedure event, and back. */
+/** The idempotency key of the ledger row of a procedure event. */
 export function procedureKey(caseId: string, eventId: string, what: 'note' | 'activity'): string {
   return `${caseId}/procedure/${what}/${eventId}`;
-}
-export function eventIdOfKey(caseId: string, key: string): string | undefined {
-  for (const what of ['note', 'activity']) {
-    const prefix = `${caseId}/procedure/${what}/`;
-    if (key.startsWith(prefix)) return key.slice(prefix.length);
-  }
-  return undefined;
 }
 
 export interface ApplyEventsDeps {

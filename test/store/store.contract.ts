@@ -549,6 +549,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         const input = decisionInput(caseIdOf('d1', 'co1', 'EUR'), 'reminder-1');
         expect(await store.recordDecision(input)).toBe(true);
         expect(await store.getDecision(input.decision.idempotencyKey)).toStrictEqual(input.decision);
+        expect(await store.getDecisionById(input.decision.id)).toStrictEqual(input.decision);
+        expect(await store.getDecisionById(input.decision.idempotencyKey)).toBeUndefined();
         expect(await store.listDecisions(input.decision.caseId)).toStrictEqual([input.decision]);
         expect(await store.listActions({ caseId: input.decision.caseId })).toStrictEqual(input.actions);
         expect(await store.readJournal(input.decision.caseId)).toStrictEqual(
@@ -1114,6 +1116,9 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           [1, 'firm:e2', 'filed'],
           [2, 'firm:e1', 'accepted'],
         ]);
+        // One event is read by its id, as an outbox row's subject names it.
+        expect(await store.getProcedureEvent('firm:e1')).toStrictEqual((await store.listProcedureEvents('dos-1'))[1]);
+        expect(await store.getProcedureEvent('firm:e9')).toBeUndefined();
         expect((await store.listActions({ caseId: c, kind: 'ledger_note' })).map((a) => a.id).sort()).toEqual([
           'act-e1',
           'act-e2',
