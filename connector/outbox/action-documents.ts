@@ -1,18 +1,18 @@
-import type { Config } from '../../../config/config.schema';
-import type { LegalData } from '../../claim/legal-data';
+import type { Config } from '../../config/config.schema';
+import type { LegalData } from '../claim/legal-data';
 import {
   noticeClaim,
   parseDocumentInput,
   parseFormalNoticeInput,
   type DocumentInput,
   type FormalNoticeInput,
-} from '../../documents';
-import type { Action } from '../../model/action.schema';
-import type { Debtor } from '../../model/debtor.schema';
-import { readEvaluation, RecordedEvaluationSchema, type RecordedStep } from '../../policy/recorded-evaluation.schema';
-import type { Decision, Store } from '../../store/store';
-import { UnrecoverableJobError } from '../../jobs/job-queue';
-import { AdapterError } from '../../ports/adapter-error';
+} from '../documents';
+import type { Action } from '../model/action.schema';
+import type { Debtor } from '../model/debtor.schema';
+import { readEvaluation, RecordedEvaluationSchema, type RecordedStep } from '../policy/recorded-evaluation.schema';
+import type { Decision, Store } from '../store/store';
+import { UnrecoverableJobError } from '../jobs/job-queue';
+import { AdapterError } from '../ports/adapter-error';
 
 /**
  * What a message or letter of an outbox row says, read from the store when the row is
