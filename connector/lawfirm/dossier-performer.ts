@@ -327,7 +327,7 @@ async function directPaymentOf(
   seq: number,
   content: Record<string, unknown>,
 ): Promise<DirectPayment | undefined> {
-  const line = (await store.readJournal(action.caseId, seq - 1)).find((j) => j.seq === seq);
+  const line = (await store.readJournal(action.caseId, seq - 1, 1)).find((j) => j.seq === seq);
   if (!line || line.type !== 'payment_received') return undefined;
   const before = Number(line.data['openBefore'] ?? 0);
   const after = Number(line.data['openAfter'] ?? 0);
