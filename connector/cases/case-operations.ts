@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import type { Action, ActionKind } from '../model/action.schema';
+import { createHash } from 'node:crypto';
+import type { Action } from '../model/action.schema';
 import { caseIdOf, type Case } from '../model/case.schema';
 import type { Actor, CaseJournalEntry, JournalEntryType } from '../model/journal.schema';
 import type { Receivable } from '../model/receivable.schema';
@@ -9,6 +9,7 @@ import { dateInZone, type IsoDate } from '../time/calendar-date';
 import type { Clock } from '../time/clock';
 import { ACTION_KIND_TEXT } from './attention';
 import { ConflictError, InvalidOperationError, NotFoundError } from './case-errors';
+import { newAction, stepActionKinds } from '../outbox/action-rows';
 import { pendingDecision, STAGE_AFTER_STEP, stageOfLastStep } from './recorded-step';
 import {
   contentKey,
@@ -141,24 +142,18 @@ export class CaseOperations {
       const { decision, evaluation } = found;
       const step = evaluation.step;
       const iso = at.toISOString();
-      const kinds: ActionKind[] = [
-        ...(step.kind === 'escalation' ? (['dossier'] as const) : step.channels),
-        'ledger_note',
-      ];
-      const actions = kinds.map((kind): Action => ({
-        id: `act_${randomUUID()}`,
-        idempotencyKey: `${decision.idempotencyKey}/approved/${kind}`,
-        caseId,
-        decisionId: decision.id,
-        kind,
-        template: step.template,
-        status: 'pending',
-        attempts: 0,
-        notBefore: iso,
-        lastError: null,
-        createdAt: iso,
-        updatedAt: iso,
-      }));
+      const kinds = stepActionKinds(step, false);
+      const subject = { type: 'decision', decisionId: decision.id } as const;
+      const actions = kinds.map((kind) =>
+        newAction({
+          caseId,
+          kind,
+          subject,
+          idempotencyKey: `${decision.idempotencyKey}/approved/${kind}`,
+          template: step.template,
+          at: iso,
+        }),
+      );
       // The step is performed now, not when it was decided: the next step's delay counts from today.
       const caseAfter: Case = {
         ...c,

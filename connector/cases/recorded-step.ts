@@ -1,29 +1,14 @@
-import { z } from 'zod';
-import { ChannelSchema } from '../model/action.schema';
 import type { Case, CaseStage } from '../model/case.schema';
 import type { Decision, Store } from '../store/store';
+import {
+  readEvaluation,
+  RecordedEvaluationSchema,
+  type RecordedEvaluation,
+  type RecordedStep,
+} from '../policy/recorded-evaluation.schema';
 import { ConflictError } from './case-errors';
 
-/**
- * What a recorded decision says about its step. `Decision.evaluation` is the engine's whole
- * output stored as JSON (connector/policy/evaluate.ts, `Evaluation`); this reads back the part
- * the controller's operations need, loosely, so that a later field added there breaks nothing.
- */
-export const RecordedEvaluationSchema = z.looseObject({
-  step: z.looseObject({
-    id: z.string().min(1),
-    index: z.number().int().nonnegative(),
-    kind: z.enum(['reminder', 'formal_notice', 'escalation']),
-    channels: z.array(ChannelSchema),
-    template: z.string().min(1).nullable(),
-  }),
-  amounts: z
-    .looseObject({ currency: z.string(), open: z.number(), overdue: z.number(), credit: z.number() })
-    .optional(),
-  itemIds: z.array(z.string()).optional(),
-});
-export type RecordedEvaluation = z.infer<typeof RecordedEvaluationSchema>;
-export type RecordedStep = RecordedEvaluation['step'];
+export { RecordedEvaluationSchema, type RecordedEvaluation, type RecordedStep };
 
 /** The stage a case is in once a step of this kind is performed (as connector/policy/decide.ts sets it). */
 export const STAGE_AFTER_STEP: Readonly<Record<RecordedStep['kind'], CaseStage>> = {
@@ -33,13 +18,13 @@ export const STAGE_AFTER_STEP: Readonly<Record<RecordedStep['kind'], CaseStage>>
 };
 
 export function recordedEvaluation(decision: Decision): RecordedEvaluation {
-  const parsed = RecordedEvaluationSchema.safeParse(decision.evaluation);
-  if (!parsed.success)
+  const read = readEvaluation(decision, RecordedEvaluationSchema);
+  if (!read.ok)
     throw new ConflictError(
       'DECISION_UNREADABLE',
       `decision ${decision.id} of case ${decision.caseId} does not record its step in a form this version reads`,
     );
-  return parsed.data;
+  return read.evaluation;
 }
 
 /**

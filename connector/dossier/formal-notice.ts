@@ -1,3 +1,4 @@
+import { z } from 'zod';
 /**
  * The formal notice (mise en demeure) of a case as its records prove it: the decision of the
  * policy's formal_notice step, the outbox rows that performed it, what the journal says of
@@ -72,27 +73,45 @@ export interface FormalNotice {
   } | null;
 }
 
-/** The step a recorded decision is about (its evaluation is stored as loose JSON). */
+/**
+ * What the dossier's evidence reads of a recorded decision's step, field by field: a field this
+ * version cannot read is left out (the evidence states what it knows) rather than refusing the
+ * whole dossier (connector/policy/recorded-evaluation.schema.ts has the strict reading).
+ */
+const EvidenceEvaluationSchema = z
+  .object({
+    step: z
+      .object({
+        id: z.string().optional().catch(undefined),
+        kind: z.string().optional().catch(undefined),
+        deadlineDays: z.number().optional().catch(undefined),
+        template: z.string().optional().catch(undefined),
+        channels: z.array(z.unknown()).optional().catch(undefined),
+      })
+      .optional()
+      .catch(undefined),
+  })
+  .catch({});
+
+/** The step a recorded decision is about. */
 export function decisionStep(decision: Decision): {
   id: string;
   kind: string;
   deadlineDays: number | null;
   template: string | null;
 } {
-  const step =
-    (decision.evaluation as { step?: { id?: unknown; kind?: unknown; deadlineDays?: unknown; template?: unknown } })
-      .step ?? {};
+  const step = EvidenceEvaluationSchema.parse(decision.evaluation).step ?? {};
   return {
-    id: typeof step.id === 'string' ? step.id : decision.stepId,
-    kind: typeof step.kind === 'string' ? step.kind : 'unknown',
-    deadlineDays: typeof step.deadlineDays === 'number' && step.deadlineDays > 0 ? step.deadlineDays : null,
-    template: typeof step.template === 'string' ? step.template : null,
+    id: step.id ?? decision.stepId,
+    kind: step.kind ?? 'unknown',
+    deadlineDays: step.deadlineDays !== undefined && step.deadlineDays > 0 ? step.deadlineDays : null,
+    template: step.template ?? null,
   };
 }
 
 /** The outbox rows of a decision that reach the debtor (not the ledger notes or activities), in the step's channel order. */
 export function channelActions(records: CaseRecords, decision: Decision): Action[] {
-  const order = (decision.evaluation as { step?: { channels?: unknown } }).step?.channels;
+  const order = EvidenceEvaluationSchema.parse(decision.evaluation).step?.channels;
   const rank = (kind: string) =>
     Array.isArray(order) && order.includes(kind) ? order.indexOf(kind) : Number.MAX_SAFE_INTEGER;
   return records.actions

@@ -3,6 +3,7 @@ import { DossierAlreadySubmittedError } from '../ports/lawfirm';
 import type { DirectPayment, PartnerDocument, SubmitResult } from '../ports/lawfirm';
 import type { Action } from '../model/action.schema';
 import type { Dossier } from '../model/dossier.schema';
+import { newAction } from '../outbox/action-rows';
 import type { PerformResult, Performer } from '../outbox/dispatch';
 import type { DossierPart, NewDocument, Store, StoredDossier } from '../store/store';
 import { formatMoney } from '../model/money.schema';
@@ -12,14 +13,14 @@ import type { LawFirmLink } from './link';
 import { claimedReceivables, type DossierClaimLines } from '../dossier/claimed-items';
 
 /**
- * The outbox rows of kind `dossier`, by template:
- * - `submit` (the escalation decided and approved): the dossier is built as of today, its
+ * The outbox rows of kind `dossier`, by subject (their template stays as it was written, for display):
+ * - a `decision` (the escalation decided and approved): the dossier is built as of today, its
  *   documents gathered, both stored, and it is handed to the firm under the row's idempotency
  *   key — a row performed again after a crash or a lost answer sends the stored bytes again, a
  *   replay the firm recognises, never a second file;
- * - `payment`: a payment the ledger shows while the firm works the file is reported to it (a full
+ * - a `payment_report`: a payment the ledger shows while the firm works the file is reported to it (a full
  *   one asks it to close);
- * - `withdrawal`: the file is withdrawn.
+ * - a `withdrawal`: the file is withdrawn.
  * The firm's answer (accepted, rejected with reasons) arrives as an event of its feed, like
  * everything it says later.
  */
@@ -42,10 +43,20 @@ export interface DossierPerformerOptions {
 
 export function dossierPerformer(options: DossierPerformerOptions): Performer {
   return async (action) => {
-    // The escalation step's row carries the step's template (or none): it submits.
-    if (action.template === DOSSIER_TEMPLATES.payment) return reportPayment(options, action);
-    if (action.template === DOSSIER_TEMPLATES.withdrawal) return withdraw(options, action);
-    return submit(options, action);
+    const subject = action.subject;
+    switch (subject.type) {
+      // The escalation step's row (decided, or approved): it submits.
+      case 'decision':
+        return submit(options, action);
+      case 'payment_report':
+        return reportPayment(options, action, subject.journalSeq);
+      case 'withdrawal':
+        return withdraw(options, action);
+      case 'procedure_event':
+        throw new Error(
+          `outbox row ${action.id} is a dossier row about a procedure event: nothing to hand to the firm`,
+        );
+    }
   };
 }
 
@@ -280,11 +291,15 @@ async function openDossierOf(store: Store, caseId: string, partner: string) {
   return open.at(-1);
 }
 
-async function reportPayment(options: DossierPerformerOptions, action: Action): Promise<PerformResult> {
+async function reportPayment(
+  options: DossierPerformerOptions,
+  action: Action,
+  journalSeq: number,
+): Promise<PerformResult> {
   const { store, link } = options;
   const dossier = await openDossierOf(store, action.caseId, link.id);
   if (!dossier) return { summary: 'payment not reported: no open file at the law firm any more' };
-  const payment = await directPaymentOf(store, action, dossier.content);
+  const payment = await directPaymentOf(store, action, journalSeq, dossier.content);
   if (!payment) return { summary: 'payment not reported: the payment is no longer in the journal' };
   await link.options.partner.reportPayment(dossier.fileId!, payment, action.idempotencyKey);
   return {
@@ -301,7 +316,7 @@ async function withdraw(options: DossierPerformerOptions, action: Action): Promi
   return { summary: `file ${dossier.fileId} withdrawn from ${link.id}`, data: { fileId: dossier.fileId } };
 }
 
-/** `payment` rows are keyed `<dossier id>/payment/<journal seq>`: the payment is read back from that journal line. */
+/** `payment` rows are keyed `<dossier id>/payment/<journal seq>`; the payment is read back from that journal line, which their subject names. */
 export function paymentKey(dossierId: string, journalSeq: number): string {
   return `${dossierId}/payment/${journalSeq}`;
 }
@@ -309,10 +324,10 @@ export function paymentKey(dossierId: string, journalSeq: number): string {
 async function directPaymentOf(
   store: Store,
   action: Action,
+  seq: number,
   content: Record<string, unknown>,
 ): Promise<DirectPayment | undefined> {
-  const seq = Number(action.idempotencyKey.split('/payment/')[1]);
-  const line = (await store.readJournal(action.caseId, seq - 1)).find((j) => j.seq === seq);
+  const line = (await store.readJournal(action.caseId, seq - 1, 1)).find((j) => j.seq === seq);
   if (!line || line.type !== 'payment_received') return undefined;
   const before = Number(line.data['openBefore'] ?? 0);
   const after = Number(line.data['openAfter'] ?? 0);
@@ -354,20 +369,17 @@ export async function pendingPaymentReports(store: Store, clock: Clock, partner:
         continue;
       const key = paymentKey(dossier.id, line.seq!);
       if (queued.has(key)) continue;
-      rows.push({
-        id: `act_${createHash('sha256').update(key).digest('hex').slice(0, 32)}`,
-        idempotencyKey: key,
-        caseId: dossier.caseId,
-        decisionId: null,
-        kind: 'dossier',
-        template: DOSSIER_TEMPLATES.payment,
-        status: 'pending',
-        attempts: 0,
-        notBefore: now,
-        lastError: null,
-        createdAt: now,
-        updatedAt: now,
-      });
+      rows.push(
+        newAction({
+          id: `act_${createHash('sha256').update(key).digest('hex').slice(0, 32)}`,
+          caseId: dossier.caseId,
+          kind: 'dossier',
+          subject: { type: 'payment_report', dossierId: dossier.id, journalSeq: line.seq! },
+          idempotencyKey: key,
+          template: DOSSIER_TEMPLATES.payment,
+          at: now,
+        }),
+      );
     }
   }
   return rows;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newAction } from '../outbox/action-rows';
 import type { PartnerEvent } from '../ports/lawfirm';
 import type { Logger } from '../log/logger';
 import type { Action } from '../model/action.schema';
@@ -43,19 +43,13 @@ function stageAfter(state: ProcedureState, current: Case['stage']): Case['stage'
   return current === 'in_procedure' ? undefined : 'in_procedure';
 }
 
+/** The templates the ledger rows of a procedure event keep (shown as such); what they are about is their subject. */
 export const PROCEDURE_NOTE_TEMPLATE = 'procedure-event';
 export const PROCEDURE_ACTIVITY_TEMPLATE = 'procedure-activity';
 
-/** The idempotency key of the ledger row of a procedure event, and back. */
+/** The idempotency key of the ledger row of a procedure event. */
 export function procedureKey(caseId: string, eventId: string, what: 'note' | 'activity'): string {
   return `${caseId}/procedure/${what}/${eventId}`;
-}
-export function eventIdOfKey(caseId: string, key: string): string | undefined {
-  for (const what of ['note', 'activity']) {
-    const prefix = `${caseId}/procedure/${what}/`;
-    if (key.startsWith(prefix)) return key.slice(prefix.length);
-  }
-  return undefined;
 }
 
 export interface ApplyEventsDeps {
@@ -144,20 +138,15 @@ export async function applyPartnerEvents(
         },
       },
     ];
-    const row = (kind: Action['kind'], template: string, what: 'note' | 'activity'): Action => ({
-      id: `act_${randomUUID()}`,
-      idempotencyKey: procedureKey(c.id, id, what),
-      caseId: c.id,
-      decisionId: null,
-      kind,
-      template,
-      status: 'pending',
-      attempts: 0,
-      notBefore: now,
-      lastError: null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    const row = (kind: Action['kind'], template: string, what: 'note' | 'activity'): Action =>
+      newAction({
+        caseId: c.id,
+        kind,
+        subject: { type: 'procedure_event', eventId: id, dossierId: dossier.id, what },
+        idempotencyKey: procedureKey(c.id, id, what),
+        template,
+        at: now,
+      });
     const actions = [row('ledger_note', PROCEDURE_NOTE_TEMPLATE, 'note')];
     if (LEDGER.procedure.controllerMustAct(state) !== undefined)
       actions.push(row('ledger_activity', PROCEDURE_ACTIVITY_TEMPLATE, 'activity'));

@@ -19,6 +19,33 @@ export const ActionKindSchema = z.enum([
 ]);
 export type ActionKind = z.infer<typeof ActionKindSchema>;
 
+/**
+ * What an outbox row is about, so that its performer reads that object by id rather than guessing
+ * it from the row's key or template:
+ * - `decision`: a step decided (or approved) — its messages, its dossier, its ledger note or activity;
+ * - `procedure_event`: what the law firm reported, told to the ledger as a note or, when the
+ *   controller must act, an activity (`eventId` is the stored event's id, `<partner>:<event id>`);
+ * - `payment_report`: a payment the ledger showed while the firm works the file, read back from the
+ *   case journal line `journalSeq`;
+ * - `withdrawal`: the case's open file at the firm is withdrawn.
+ */
+export const ActionSubjectSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('decision'), decisionId: IdSchema }),
+  z.strictObject({
+    type: z.literal('procedure_event'),
+    eventId: z.string().min(1),
+    dossierId: IdSchema,
+    what: z.enum(['note', 'activity']),
+  }),
+  z.strictObject({
+    type: z.literal('payment_report'),
+    dossierId: IdSchema,
+    journalSeq: z.number().int().positive(),
+  }),
+  z.strictObject({ type: z.literal('withdrawal'), dossierId: IdSchema.optional() }),
+]);
+export type ActionSubject = z.infer<typeof ActionSubjectSchema>;
+
 export const ActionStatusSchema = z.enum(['pending', 'in_progress', 'done', 'failed', 'cancelled']);
 export type ActionStatus = z.infer<typeof ActionStatusSchema>;
 
@@ -33,6 +60,7 @@ export const ActionSchema = z.strictObject({
   caseId: IdSchema,
   decisionId: IdSchema.nullable(),
   kind: ActionKindSchema,
+  subject: ActionSubjectSchema,
   template: z.string().min(1).nullable().default(null),
   status: ActionStatusSchema,
   attempts: z.number().int().nonnegative().default(0),

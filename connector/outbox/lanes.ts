@@ -6,7 +6,7 @@ import type { LaneName } from './lanes.schema';
  * Where each kind of outbox row goes, so that one destination down delays only itself: the
  * dispatcher runs one lane per destination, all at once, each with a few workers of its own.
  * The ledger kinds go to the ERP connection their case's items come from (a phone task is an
- * activity in the ledger: connector/app/daemon/performers.ts), one lane per connection.
+ * activity in the ledger: performers.ts), one lane per connection.
  */
 
 export const LANE_OF_KIND: Readonly<Record<ActionKind, LaneName>> = {

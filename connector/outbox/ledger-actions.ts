@@ -1,18 +1,15 @@
 import type { Logger } from '../log/logger';
-import type { Action } from '../model/action.schema';
+import type { Action, ActionSubject } from '../model/action.schema';
 import type { Receivable } from '../model/receivable.schema';
-import type { Amounts, StepDecision } from '../policy/evaluate';
-import type { Store, StoredDossier, StoredProcedureEvent } from '../store/store';
+import { LedgerEvaluationSchema, readEvaluation } from '../policy/recorded-evaluation.schema';
+import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
 import type { ErpAdapter, WriteBackKind, WriteBackRequest, WriteBackResult } from '../ports/erp';
 import type { RetryOptions } from '../sync/retry-policy';
 import {
-  eventIdOfKey,
   procedureActivity,
   procedureKey,
   procedureNoteText,
-  PROCEDURE_ACTIVITY_TEMPLATE,
-  PROCEDURE_NOTE_TEMPLATE,
   type AfterTitleContext,
 } from '../lawfirm/procedure-events';
 import { AdapterError } from '../ports/adapter-error';
@@ -53,8 +50,7 @@ export function ledgerPerformer(options: LedgerPerformerOptions): Performer {
         data: { items: [], settledBeforeWriting: true },
       };
     }
-    if (action.template === PROCEDURE_NOTE_TEMPLATE || action.template === PROCEDURE_ACTIVITY_TEMPLATE)
-      return performProcedureRow(options, action);
+    if (action.subject.type === 'procedure_event') return performProcedureRow(options, action, action.subject);
     const requests = await buildRequests(options, action);
     const items: WriteBackResult['items'] = [];
     const cannot: CannotWrite[] = [];
@@ -155,21 +151,21 @@ export async function performLedgerActions(
  * note already written is found by its marker and not written again): the notes reach the
  * ledger in the order the events were applied, even when an earlier row is waiting for a retry.
  */
-async function performProcedureRow(options: LedgerPerformerOptions, action: Action): Promise<PerformResult> {
+async function performProcedureRow(
+  options: LedgerPerformerOptions,
+  action: Action,
+  subject: Extract<ActionSubject, { type: 'procedure_event' }>,
+): Promise<PerformResult> {
   const { store } = options;
-  const eventId = eventIdOfKey(action.caseId, action.idempotencyKey);
-  let found: { dossier: StoredDossier; events: StoredProcedureEvent[]; event: StoredProcedureEvent } | undefined;
-  for (const dossier of eventId ? await store.listDossiers({ caseId: action.caseId }) : []) {
-    const events = await store.listProcedureEvents(dossier.id);
-    const event = events.find((e) => e.id === eventId);
-    if (event) found = { dossier, events, event };
-  }
-  if (!found)
+  const event = await store.getProcedureEvent(subject.eventId);
+  const dossier = event ? await store.getDossier(event.dossierId) : undefined;
+  if (!event || !dossier)
     throw new AdapterError({
       code: 'PROCEDURE_EVENT_MISSING',
       kind: 'system',
-      userMessage: `outbox row ${action.id} names procedure event ${String(eventId)}, which is not stored`,
+      userMessage: `outbox row ${action.id} names procedure event ${subject.eventId}, which is not stored`,
     });
+  const found = { dossier, event, events: await store.listProcedureEvents(dossier.id) };
   // The dossier's lines name the credit notes deducted too: the notes go on the invoices it claims only.
   const claimed = (await claimedReceivables(store, action.caseId, found.dossier.content as DossierClaimLines)).filter(
     (r) => r.kind === 'invoice',
@@ -193,7 +189,7 @@ async function performProcedureRow(options: LedgerPerformerOptions, action: Acti
       else if (request.kind !== 'fields') cannot.push({ connection, kind: request.kind });
     }
   };
-  if (action.template === PROCEDURE_ACTIVITY_TEMPLATE) {
+  if (subject.what === 'activity') {
     const activity = procedureActivity(found.event, options.afterTitle);
     if (activity)
       await write({
@@ -239,7 +235,7 @@ async function performProcedureRow(options: LedgerPerformerOptions, action: Acti
   }
   const written = items.filter((i) => i.status === 'written').length;
   const already = items.filter((i) => i.status === 'already_written').length;
-  const what = action.template === PROCEDURE_ACTIVITY_TEMPLATE ? 'procedure activity' : 'procedure note';
+  const what = subject.what === 'activity' ? 'procedure activity' : 'procedure note';
   if (items.length === 0 && cannot.length > 0)
     return toldOnce(options, action, cannot, `${what} (${found.event.state}) not written`);
   return withToldOnce(options, action, cannot, {
@@ -253,9 +249,8 @@ async function performProcedureRow(options: LedgerPerformerOptions, action: Acti
 
 /** Whether the approval an activity asks for is no longer awaited: the case waits for no step, or for another decision's. */
 async function approvalSettled(store: Store, action: Action): Promise<boolean> {
-  const decision = action.decisionId
-    ? (await store.listDecisions(action.caseId)).find((d) => d.id === action.decisionId)
-    : undefined;
+  const decision =
+    action.subject.type === 'decision' ? await store.getDecisionById(action.subject.decisionId) : undefined;
   if (!decision?.requiresApproval) return false;
   const c = await store.getCase(action.caseId);
   return (
@@ -277,13 +272,13 @@ async function buildRequests(
   action: Action,
 ): Promise<{ connection: string; adapter: ErpAdapter; request: WriteBackRequest }[]> {
   const { store } = options;
-  const decision = action.decisionId
-    ? (await store.listDecisions(action.caseId)).find((d) => d.id === action.decisionId)
-    : undefined;
-  if (!decision)
-    throw new Error(`action ${action.id} names decision ${String(action.decisionId)}, which does not exist`);
+  const decisionId = action.subject.type === 'decision' ? action.subject.decisionId : null;
+  const decision = decisionId === null ? undefined : await store.getDecisionById(decisionId);
+  if (!decision) throw new Error(`action ${action.id} names decision ${String(decisionId)}, which does not exist`);
+  const read = readEvaluation(decision, LedgerEvaluationSchema);
+  if (!read.ok) throw new Error(`action ${action.id}: ${read.message}`);
+  const evaluation = read.evaluation;
   const c = await store.getCase(action.caseId);
-  const evaluation = decision.evaluation as { step: StepDecision; amounts: Amounts; itemIds?: string[]; asOf: string };
   const items: Receivable[] = evaluation.itemIds
     ? []
     : (await store.listReceivablesOfCase(action.caseId)).filter((r) => r.open > 0);

@@ -13,6 +13,7 @@ import {
 } from '../outbox/ledger-write-back';
 import type { CaseSnapshot, Decision, Store } from '../store/store';
 import type { IsoDate } from '../time/calendar-date';
+import { newAction, stepActionKinds } from '../outbox/action-rows';
 import { evaluate, type Evaluation, type EvaluationContext } from './evaluate';
 
 /**
@@ -83,25 +84,10 @@ export async function decide(
   };
   const stepRef = { stepId: step.id, index: step.index, on: asOf };
   const waits = step.requiresApproval;
-  const action = (kind: Action['kind']): Action => ({
-    id: `act_${randomUUID()}`,
-    idempotencyKey: `${key}/${kind}`,
-    caseId: c.id,
-    decisionId: decision.id,
-    kind,
-    template: step.template,
-    status: 'pending',
-    attempts: 0,
-    notBefore: at,
-    lastError: null,
-    createdAt: at,
-    updatedAt: at,
-  });
-  // Every stage change is also told to the ledger: a note on each invoice, or, when a controller
-  // must approve, an activity for them in their own accounting tool.
-  const planned: Action[] = waits
-    ? [action('ledger_activity')]
-    : [...(step.kind === 'escalation' ? (['dossier'] as const) : step.channels).map(action), action('ledger_note')];
+  const subject = { type: 'decision', decisionId: decision.id } as const;
+  const planned: Action[] = stepActionKinds(step, waits).map((kind) =>
+    newAction({ caseId: c.id, kind, subject, idempotencyKey: `${key}/${kind}`, template: step.template, at }),
+  );
   // A ledger that cannot take a note or an activity gets no row for it; the journal says so once.
   const ledger = await ledgerRowsLeftOut(store, snapshot, evaluation.itemIds, planned, context);
   const actions = planned.filter((a) => !ledger.drop.has(a.kind));

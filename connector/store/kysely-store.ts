@@ -694,6 +694,13 @@ export class KyselyStore implements Store {
     return row === undefined ? undefined : rowToDecision(row);
   }
 
+  async getDecisionById(id: string): Promise<Decision | undefined> {
+    const row = await attempt('read', 'decisions', id, () =>
+      this.db.selectFrom('decisions').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
+    return row === undefined ? undefined : rowToDecision(row);
+  }
+
   async listDecisions(caseId: string): Promise<Decision[]> {
     const rows = await attempt('read', 'decisions', undefined, () =>
       this.db
@@ -1184,6 +1191,13 @@ export class KyselyStore implements Store {
       this.db.selectFrom('procedure_events').selectAll().where('dossier_id', '=', dossierId).orderBy('seq').execute(),
     );
     return rows.map(rowToProcedureEvent);
+  }
+
+  async getProcedureEvent(id: string): Promise<StoredProcedureEvent | undefined> {
+    const row = await attempt('read', 'procedure_events', id, () =>
+      this.db.selectFrom('procedure_events').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
+    return row === undefined ? undefined : rowToProcedureEvent(row);
   }
 
   async listDocuments(caseId: string): Promise<StoredDocument[]> {

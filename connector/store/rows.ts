@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Action } from '../model/action.schema';
+import { ActionSubjectSchema, type Action, type ActionSubject } from '../model/action.schema';
 import { caseIdOf, type Case } from '../model/case.schema';
 import type { Debtor } from '../model/debtor.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
@@ -371,6 +371,7 @@ export function actionToRow(a: Action): OutboxTable {
     case_id: a.caseId,
     decision_id: a.decisionId,
     kind: a.kind,
+    subject: JSON.stringify(a.subject),
     template: a.template,
     status: a.status,
     attempts: a.attempts,
@@ -389,6 +390,7 @@ export function rowToAction(row: Selectable<OutboxTable>): Action {
     caseId: row.case_id,
     decisionId: row.decision_id,
     kind: row.kind as Action['kind'],
+    subject: subjectOfRow(row),
     template: row.template,
     status: row.status as Action['status'],
     attempts: row.attempts,
@@ -398,6 +400,24 @@ export function rowToAction(row: Selectable<OutboxTable>): Action {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** A row's subject, checked: a malformed one names the row rather than reaching a performer. */
+function subjectOfRow(row: Pick<Selectable<OutboxTable>, 'id' | 'idempotency_key' | 'subject'>): ActionSubject {
+  let json: unknown;
+  try {
+    json = JSON.parse(row.subject);
+  } catch {
+    throw new Error(
+      `outbox row ${row.id} (${row.idempotency_key}) has a subject that is not JSON: ${row.subject.slice(0, 200)}`,
+    );
+  }
+  const parsed = ActionSubjectSchema.safeParse(json);
+  if (!parsed.success)
+    throw new Error(
+      `outbox row ${row.id} (${row.idempotency_key}) has a malformed subject ${row.subject.slice(0, 200)}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'subject'}: ${i.message}`).join('; ')}`,
+    );
+  return parsed.data;
 }
 
 export function rowToDelivery(row: Selectable<DeliveriesTable>): Delivery {

@@ -136,6 +136,8 @@ export interface OutboxTable {
   case_id: string;
   decision_id: string | null;
   kind: string;
+  /** The row's subject (`ActionSubject`) as JSON: what its performer reads, by id. */
+  subject: string;
   template: string | null;
   status: string;
   attempts: number;

@@ -464,6 +464,8 @@ export interface Store {
    */
   recordDecision(input: RecordDecisionInput): Promise<boolean>;
   getDecision(idempotencyKey: string): Promise<Decision | undefined>;
+  /** The decision with this id (the one an outbox row's subject names). */
+  getDecisionById(id: string): Promise<Decision | undefined>;
   /**
    * Writes the case's new state, its outbox rows, its items' annotations and its journal lines
    * in one transaction. Returns `false`, writing nothing, when the case does not exist or, with
@@ -541,6 +543,8 @@ export interface Store {
    */
   applyProcedureEvent(input: ApplyProcedureEventInput): Promise<StoredProcedureEvent | undefined>;
   listProcedureEvents(dossierId: string): Promise<StoredProcedureEvent[]>;
+  /** The procedure event with this id (`<partner>:<event id>`, the one an outbox row's subject names). */
+  getProcedureEvent(id: string): Promise<StoredProcedureEvent | undefined>;
   /** Document metadata of a case, oldest first. */
   listDocuments(caseId: string): Promise<StoredDocument[]>;
   /** A document with its bytes. */

@@ -62,6 +62,7 @@ export function attentionSuite(open: () => Promise<Store>, close: (store: Store)
       idempotencyKey: `${CASE_ID}/reminder-1/${kind}`,
       caseId: CASE_ID,
       decisionId: null,
+      subject: { type: 'decision', decisionId: 'dec-unrecorded' },
       kind,
       template,
       status: 'pending',

@@ -129,6 +129,7 @@ export async function phoneTask(store: Store, caseId = CASE_ID): Promise<{ phone
       idempotencyKey: `${caseId}/phone-call/2025-03-10/${kind}`,
       caseId,
       decisionId: 'dec-call',
+      subject: { type: 'decision', decisionId: 'dec-call' },
       kind,
       template: 'phone-call',
       status: 'done',

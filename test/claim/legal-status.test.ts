@@ -172,6 +172,7 @@ describe('a row that failed for want of a rate', () => {
         idempotencyKey: `${caseId}/step/${i}`,
         caseId,
         decisionId: 'dec-1',
+        subject: { type: 'decision', decisionId: 'dec-1' },
         kind: 'dossier',
         template: null,
         status: 'pending',

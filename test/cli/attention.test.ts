@@ -32,6 +32,7 @@ async function world(): Promise<{ config: string; path: string }> {
       idempotencyKey: `${CASE_ID}/reminder-1/sms`,
       caseId: CASE_ID,
       decisionId: null,
+      subject: { type: 'decision', decisionId: 'dec-unrecorded' },
       kind: 'sms',
       template: 'reminder-1',
       status: 'pending',

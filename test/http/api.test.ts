@@ -288,6 +288,7 @@ describe('HTTP API', () => {
         idempotencyKey: `${CASE_ID}/formal-notice/registered_letter`,
         caseId: CASE_ID,
         decisionId: null,
+        subject: { type: 'decision', decisionId: 'dec-unrecorded' },
         kind: 'registered_letter',
         template: 'formal-notice',
         status: 'pending',

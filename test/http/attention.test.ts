@@ -20,6 +20,7 @@ describe('HTTP API: cases needing attention', () => {
       idempotencyKey: `${CASE_ID}/reminder-1/email`,
       caseId: CASE_ID,
       decisionId: null,
+      subject: { type: 'decision', decisionId: 'dec-unrecorded' },
       kind: 'email',
       template: 'reminder-1',
       status: 'pending',

@@ -200,6 +200,7 @@ describe('Action', () => {
     caseId: 'case_1',
     decisionId: 'd',
     kind: 'email',
+    subject: { type: 'decision', decisionId: 'd' },
     template: 'reminder-1',
     status: 'pending',
     attempts: 0,
@@ -213,6 +214,8 @@ describe('Action', () => {
     ['unknown channel', { ...good, kind: 'pigeon' }, 'kind'],
     ['negative attempts', { ...good, attempts: -1 }, 'attempts'],
     ['empty key', { ...good, idempotencyKey: '' }, 'idempotencyKey'],
+    ['no subject', { ...good, subject: undefined }, 'subject'],
+    ['unknown subject', { ...good, subject: { type: 'decision' } }, 'subject.decisionId'],
     ['a payload smuggled in', { ...good, body: 'Dear customer' }, 'Unrecognized key: "body"'],
   ])('rejects %s', (_name, value, message) => {
     expect(rejects(ActionSchema, value).join('\n')).toContain(message);

@@ -112,6 +112,7 @@ describe('delivery tracking', () => {
       idempotencyKey: `${caseId}/${id}`,
       caseId,
       decisionId: `dec-${id}`,
+      subject: { type: 'decision', decisionId: `dec-${id}` },
       kind,
       template: 'formal-notice',
       status: 'pending',

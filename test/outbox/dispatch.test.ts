@@ -33,6 +33,7 @@ describe('outbox dispatch', () => {
         idempotencyKey: `${caseId}/step/${kind}/${i}`,
         caseId,
         decisionId: 'dec-1',
+        subject: { type: 'decision', decisionId: 'dec-1' },
         kind,
         template: 'reminder-1',
         status: 'pending',

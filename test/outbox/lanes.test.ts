@@ -70,6 +70,7 @@ describe('outbox lanes (real SQLite store)', () => {
           idempotencyKey: `${caseId}/step/${kind}/${i}`,
           caseId,
           decisionId,
+          subject: { type: 'decision', decisionId: decisionId },
           kind,
           template: 'reminder-1',
           status: 'pending',

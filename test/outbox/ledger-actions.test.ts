@@ -133,6 +133,7 @@ describe('ledger rows go on the invoices claimed, not on the credit notes netted
       idempotencyKey: `${CASE_ID}/phone-call/2025-03-10/phone_task`,
       caseId: CASE_ID,
       decisionId: 'dec-call',
+      subject: { type: 'decision', decisionId: 'dec-call' },
       kind: 'phone_task',
       template: 'phone-call',
       status: 'pending',

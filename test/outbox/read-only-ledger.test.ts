@@ -126,6 +126,7 @@ describe('a read-only ledger', () => {
       idempotencyKey: `${CASE_ID}/phone-call/2025-03-10/phone_task`,
       caseId: CASE_ID,
       decisionId: 'dec-call',
+      subject: { type: 'decision', decisionId: 'dec-call' },
       kind: 'phone_task',
       template: 'phone-call',
       status: 'pending',

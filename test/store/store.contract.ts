@@ -6,6 +6,7 @@ import { CaseJournalEntrySchema, type CaseJournalEntry } from '../../connector/m
 import { PaymentSchema, type Payment } from '../../connector/model/payment.schema';
 import { ReceivableSchema, type Receivable } from '../../connector/model/receivable.schema';
 import { KyselyStore } from '../../connector/store/kysely-store';
+import { outboxSubjectMigration } from '../../connector/store/migrations/0009-outbox-subject';
 import { StoreError } from '../../connector/store/errors';
 import type {
   ApplyProcedureEventInput,
@@ -51,7 +52,109 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           '0006-dossier-parts',
           '0007-outbox-first-failure',
           '0008-credentials',
+          '0009-outbox-subject',
         ]);
+      });
+      it('an upgraded outbox has each row told its subject from what it held; a row that cannot be told stops the upgrade, named', async () => {
+        const c = caseOf('d1');
+        await store.saveCase(c);
+        await store.recordDecision(decisionInput(c.id, 'reminder-1'));
+        const dossierRow: StoredDossier = {
+          id: 'dos-1',
+          caseId: c.id,
+          actionId: null,
+          partner: 'firm',
+          fileId: 'F-1',
+          status: 'submitted',
+          state: 'submitted',
+          stateAt: AT,
+          events: 0,
+          content: {},
+          submittedAt: AT,
+          updatedAt: AT,
+        };
+        await store.recordDossier(dossierRow, []);
+        const loose = (id: string, key: string, over: Partial<Action>): Action =>
+          action(c.id, id, { idempotencyKey: key, decisionId: null, subject: { type: 'withdrawal' }, ...over });
+        await store.applyProcedureEvent({
+          event: {
+            id: 'firm:e1',
+            dossierId: 'dos-1',
+            caseId: c.id,
+            state: 'accepted',
+            sourceState: 'accepted',
+            occurredAt: AT,
+            receivedAt: AT,
+            data: {},
+          },
+          journal: [],
+          actions: [
+            loose('act-note', `${c.id}/procedure/note/firm:e1`, { kind: 'ledger_note', template: 'procedure-event' }),
+            loose('act-todo', `${c.id}/procedure/activity/firm:e1`, {
+              kind: 'ledger_activity',
+              template: 'procedure-activity',
+            }),
+          ],
+          at: AT,
+        });
+        const stored = (await store.getCase(c.id))!;
+        await store.applyCaseChange({
+          expected: stored,
+          caseAfter: stored,
+          actions: [
+            loose('act-pay', 'dos-1/payment/7', { kind: 'dossier', template: 'payment' }),
+            loose('act-out', `${c.id}/withdraw`, { kind: 'dossier', template: 'withdrawal' }),
+          ],
+          journal: [],
+        });
+        const db = kyselyOf(store);
+        const downgrade = async (): Promise<void> => {
+          await outboxSubjectMigration(store.driver).down!(db);
+          await sql`delete from kysely_migration where name = '0009-outbox-subject'`.execute(db);
+        };
+        await downgrade();
+        await store.migrate();
+        const subjects = Object.fromEntries((await store.listActions({ caseId: c.id })).map((a) => [a.id, a.subject]));
+        expect(subjects).toStrictEqual({
+          'act-dec-reminder-1': { type: 'decision', decisionId: 'dec-reminder-1' },
+          'act-note': { type: 'procedure_event', eventId: 'firm:e1', dossierId: 'dos-1', what: 'note' },
+          'act-todo': { type: 'procedure_event', eventId: 'firm:e1', dossierId: 'dos-1', what: 'activity' },
+          'act-pay': { type: 'payment_report', dossierId: 'dos-1', journalSeq: 7 },
+          'act-out': { type: 'withdrawal' },
+        });
+
+        // A row no writer of the previous version made: the upgrade stops, names it, and changes nothing.
+        await store.applyCaseChange({
+          expected: stored,
+          caseAfter: stored,
+          actions: [loose('act-odd', `${c.id}/odd`, { kind: 'email', template: 'reminder-1' })],
+          journal: [],
+        });
+        await downgrade();
+        await expect(store.migrate()).rejects.toThrow(
+          /1 row\(s\) whose subject cannot be told[\s\S]*act-odd \(.*\/odd, pending\): a row of kind email with no decision and template reminder-1/,
+        );
+        const names = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+        expect(names.rows.map((r) => r.name)).not.toContain('0009-outbox-subject');
+        expect(
+          (await sql<{ n: number | string }>`select count(*) as n from outbox`.execute(db)).rows.map((r) =>
+            Number(r.n),
+          ),
+        ).toEqual([6]);
+      });
+
+      it('reading a row whose subject is malformed names the row', async () => {
+        const c = caseOf('d1');
+        await store.saveCase(c);
+        await store.recordDecision(decisionInput(c.id, 'reminder-1'));
+        await sql`update outbox set subject = '{"type":"decision"}'`.execute(kyselyOf(store));
+        await expect(store.getAction('act-dec-reminder-1')).rejects.toThrow(
+          /outbox row act-dec-reminder-1 \(.*\/reminder-1\/email\) has a malformed subject .*decisionId/,
+        );
+        await sql`update outbox set subject = 'not json'`.execute(kyselyOf(store));
+        await expect(store.listActions({})).rejects.toThrow(
+          /outbox row act-dec-reminder-1 .* subject that is not JSON/,
+        );
       });
     });
 
@@ -446,6 +549,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         const input = decisionInput(caseIdOf('d1', 'co1', 'EUR'), 'reminder-1');
         expect(await store.recordDecision(input)).toBe(true);
         expect(await store.getDecision(input.decision.idempotencyKey)).toStrictEqual(input.decision);
+        expect(await store.getDecisionById(input.decision.id)).toStrictEqual(input.decision);
+        expect(await store.getDecisionById(input.decision.idempotencyKey)).toBeUndefined();
         expect(await store.listDecisions(input.decision.caseId)).toStrictEqual([input.decision]);
         expect(await store.listActions({ caseId: input.decision.caseId })).toStrictEqual(input.actions);
         expect(await store.readJournal(input.decision.caseId)).toStrictEqual(
@@ -1011,6 +1116,9 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           [1, 'firm:e2', 'filed'],
           [2, 'firm:e1', 'accepted'],
         ]);
+        // One event is read by its id, as an outbox row's subject names it.
+        expect(await store.getProcedureEvent('firm:e1')).toStrictEqual((await store.listProcedureEvents('dos-1'))[1]);
+        expect(await store.getProcedureEvent('firm:e9')).toBeUndefined();
         expect((await store.listActions({ caseId: c, kind: 'ledger_note' })).map((a) => a.id).sort()).toEqual([
           'act-e1',
           'act-e2',
@@ -2127,6 +2235,7 @@ function action(caseId: string, id: string, overrides: Partial<Action> = {}): Ac
     idempotencyKey: `${caseId}/${id}`,
     caseId,
     decisionId: null,
+    subject: { type: 'decision', decisionId: 'dec-unrecorded' },
     kind: 'email',
     template: 'reminder-1',
     status: 'pending',

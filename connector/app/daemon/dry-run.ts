@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PostalProvider } from '../../ports/postal';
 import type { SmsProvider } from '../../ports/sms';
 import type { EmailChannel } from '../../ports/email';
-import { formalNoticeInput, actionContext, NOTHING_LEFT } from './action-documents';
+import { formalNoticeInput, actionContext, NOTHING_LEFT } from '../../outbox/action-documents';
 import { isTemplateName, reminderLetter, reminderSms, renderTemplate } from '../../documents';
 import type { JobQueue } from '../../jobs/job-queue';
 import type { Logger } from '../../log/logger';

@@ -8,6 +8,7 @@ import { dossiersMigration } from './0005-dossiers';
 import { dossierPartsMigration } from './0006-dossier-parts';
 import { outboxFirstFailureMigration } from './0007-outbox-first-failure';
 import { credentialsMigration } from './0008-credentials';
+import { outboxSubjectMigration } from './0009-outbox-subject';
 
 /**
  * The migrations, listed in code rather than found by scanning a folder, so that they run the
@@ -27,6 +28,7 @@ export function storeMigrations(driver: StoreDriver): MigrationProvider {
     '0006-dossier-parts': dossierPartsMigration,
     '0007-outbox-first-failure': outboxFirstFailureMigration,
     '0008-credentials': credentialsMigration(driver),
+    '0009-outbox-subject': outboxSubjectMigration(driver),
   };
   return { getMigrations: async () => migrations };
 }

@@ -1,18 +1,18 @@
-import type { Config } from '../../../config/config.schema';
-import type { LegalData } from '../../claim/legal-data';
+import type { Config } from '../../config/config.schema';
+import type { LegalData } from '../claim/legal-data';
 import {
   noticeClaim,
   parseDocumentInput,
   parseFormalNoticeInput,
   type DocumentInput,
   type FormalNoticeInput,
-} from '../../documents';
-import type { Action } from '../../model/action.schema';
-import type { Debtor } from '../../model/debtor.schema';
-import type { StepDecision } from '../../policy/evaluate';
-import type { Decision, Store } from '../../store/store';
-import { UnrecoverableJobError } from '../../jobs/job-queue';
-import { AdapterError } from '../../ports/adapter-error';
+} from '../documents';
+import type { Action } from '../model/action.schema';
+import type { Debtor } from '../model/debtor.schema';
+import { readEvaluation, RecordedEvaluationSchema, type RecordedStep } from '../policy/recorded-evaluation.schema';
+import type { Decision, Store } from '../store/store';
+import { UnrecoverableJobError } from '../jobs/job-queue';
+import { AdapterError } from '../ports/adapter-error';
 
 /**
  * What a message or letter of an outbox row says, read from the store when the row is
@@ -24,7 +24,7 @@ import { AdapterError } from '../../ports/adapter-error';
 export interface ActionContext {
   action: Action;
   decision: Decision;
-  step: StepDecision;
+  step: RecordedStep;
   debtor: Debtor;
   input: DocumentInput;
 }
@@ -38,13 +38,13 @@ export async function actionContext(
   legal: LegalData,
   action: Action,
 ): Promise<ActionContext | typeof NOTHING_LEFT> {
-  const decision = action.decisionId
-    ? (await store.listDecisions(action.caseId)).find((d) => d.id === action.decisionId)
-    : undefined;
+  const decisionId = action.subject.type === 'decision' ? action.subject.decisionId : null;
+  const decision = decisionId === null ? undefined : await store.getDecisionById(decisionId);
   if (!decision)
-    throw new UnrecoverableJobError(
-      `action ${action.id} names decision ${String(action.decisionId)}, which does not exist`,
-    );
+    throw new UnrecoverableJobError(`action ${action.id} names decision ${String(decisionId)}, which does not exist`);
+  const read = readEvaluation(decision, RecordedEvaluationSchema);
+  if (!read.ok) throw new UnrecoverableJobError(`action ${action.id}: ${read.message}`);
+  const evaluation = read.evaluation;
   const c = await store.getCase(action.caseId);
   const debtor = c ? await store.getDebtor(c.debtorId) : undefined;
   if (!c || !debtor)
@@ -53,7 +53,6 @@ export async function actionContext(
       kind: 'transient',
       userMessage: `case ${action.caseId}: its debtor is not synced yet`,
     });
-  const evaluation = decision.evaluation as { step: StepDecision; itemIds?: string[] };
   const covered = new Set(evaluation.itemIds ?? []);
   const receivables = (await store.listReceivablesOfCase(c.id)).filter(
     (r) => r.open > 0 && (covered.size === 0 || covered.has(r.id)),
