@@ -23,7 +23,8 @@ import {
  */
 
 // erp-apis.md §1.5: the fields of an open receivable.
-const MOVE_FIELDS = [
+/** The fields read from account.move and res.partner (the benchmarks' bare fetches read the same). */
+export const MOVE_FIELDS = [
   'name',
   'ref',
   'move_type',
@@ -40,7 +41,7 @@ const MOVE_FIELDS = [
   'reversed_entry_id',
   'write_date',
 ];
-const PARTNER_FIELDS = [
+export const PARTNER_FIELDS = [
   'name',
   'is_company',
   'commercial_partner_id',

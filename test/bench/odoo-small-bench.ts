@@ -9,6 +9,7 @@ import { syncConnection } from '../../connector/sync/sync-connection';
 import { systemClock } from '../../connector/time/clock';
 import { BareClient, Simulator } from './odoo-bench-kit';
 import type { CallStats } from './odoo-simulator-process';
+import { MOVE_FIELDS, PARTNER_FIELDS } from '../../adapters/odoo/reader';
 
 /**
  * A small portfolio, where what a sync asks before its first page weighs most: a first sync of
@@ -30,39 +31,7 @@ const PAIRS = Math.max(3, Number(process.env.BENCH_ODOO_SMALL_PAIRS ?? 21));
 const LATENCY_MS = Number(process.env.BENCH_ODOO_SMALL_LATENCY_MS ?? 5);
 const VERSION = '18.0';
 const TARGET_RATIO = 1.2;
-const MOVE_FIELDS = [
-  'name',
-  'ref',
-  'move_type',
-  'state',
-  'payment_state',
-  'invoice_date',
-  'invoice_date_due',
-  'amount_total',
-  'amount_residual',
-  'currency_id',
-  'partner_id',
-  'commercial_partner_id',
-  'company_id',
-  'reversed_entry_id',
-  'write_date',
-];
 const DEBTORS_FILTER = [['customer_rank', '>', 0], '|', ['is_company', '=', true], ['parent_id', '=', false]];
-const PARTNER_FIELDS = [
-  'name',
-  'is_company',
-  'commercial_partner_id',
-  'vat',
-  'email',
-  'phone',
-  'street',
-  'street2',
-  'zip',
-  'city',
-  'country_id',
-  'lang',
-  'write_date',
-];
 const OPTIONAL_PARTNER_FIELDS = ['company_registry', 'siret', 'mobile', 'country_code'];
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

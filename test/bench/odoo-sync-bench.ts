@@ -15,6 +15,7 @@ import { syncConnection, type SyncSummary } from '../../connector/sync/sync-conn
 import { systemClock } from '../../connector/time/clock';
 import type { CallStats, SimulatorReady } from './odoo-simulator-process';
 import { BareClient, Simulator } from './odoo-bench-kit';
+import { MOVE_FIELDS, PARTNER_FIELDS } from '../../adapters/odoo/reader';
 
 /**
  * Odoo sync benchmark, measured in this process against the simulator in a child process:
@@ -46,39 +47,7 @@ const CONNECTION = 'bench';
 // only. The simulator records the shape of every read, and the benchmark reports any
 // difference between the bare fetch's pages and the adapter's (pass.samePages).
 const MOVES_FILTER = OPEN_RECEIVABLES_DOMAIN;
-const MOVE_FIELDS = [
-  'name',
-  'ref',
-  'move_type',
-  'state',
-  'payment_state',
-  'invoice_date',
-  'invoice_date_due',
-  'amount_total',
-  'amount_residual',
-  'currency_id',
-  'partner_id',
-  'commercial_partner_id',
-  'company_id',
-  'reversed_entry_id',
-  'write_date',
-];
 const DEBTORS_FILTER = [['customer_rank', '>', 0], '|', ['is_company', '=', true], ['parent_id', '=', false]];
-const PARTNER_FIELDS = [
-  'name',
-  'is_company',
-  'commercial_partner_id',
-  'vat',
-  'email',
-  'phone',
-  'street',
-  'street2',
-  'zip',
-  'city',
-  'country_id',
-  'lang',
-  'write_date',
-];
 const OPTIONAL_PARTNER_FIELDS = ['company_registry', 'siret', 'mobile', 'country_code'];
 const READ_CALLS = ['res.partner.search_read', 'account.move.search_read'];
 
