@@ -49,6 +49,25 @@ module.exports = {
         pathNot: ['[.]schema[.]ts$', '^connector/(model|time)/', '^connector/claim/basis-points[.]ts$'],
       },
     },
+    {
+      name: 'job-store-only-to-the-queue',
+      severity: 'error',
+      comment:
+        "The store's jobs belong to the embedded queue (connector/jobs/store-queue.ts): everything else enqueues through the JobQueue port.",
+      from: {
+        path: '^(connector|adapters|mappings|config)/',
+        pathNot: ['^connector/jobs/store-queue[.]ts$', '^connector/store/'],
+      },
+      to: { path: '^connector/store/job-store[.]ts$' },
+    },
+    {
+      name: 'sql-only-in-the-store',
+      severity: 'error',
+      comment:
+        'SQL lives in connector/store/ (one file per aggregate): the rest of the code goes through the Store interfaces, and decides the business rules there.',
+      from: { path: '^(connector|adapters|mappings|config)/', pathNot: '^connector/store/' },
+      to: { path: 'node_modules/(kysely|better-sqlite3|pg)/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -13,6 +13,7 @@ import {
   StepRefSchema,
 } from './model';
 import type { Store } from './store/store';
+import { saveReceivables } from './cases/case-lifecycle';
 
 /**
  * A portfolio file: canonical debtors and receivables, plus the dunning state of some cases,
@@ -77,17 +78,17 @@ export function readPortfolio(file: string): Portfolio {
 /** Writes a portfolio into the store in one transaction. */
 export async function importPortfolio(store: Store, portfolio: Portfolio, at: string): Promise<void> {
   await store.transaction(async (tx) => {
-    await tx.upsertDebtors(portfolio.debtors);
-    await tx.upsertReceivables(portfolio.receivables, at);
+    await tx.sync.upsertDebtors(portfolio.debtors);
+    await saveReceivables(tx, portfolio.receivables, at);
     for (const s of portfolio.caseStates) {
       const id = caseIdOf(s.debtorId, s.companyId, s.currency);
-      const existing = await tx.getCase(id);
+      const existing = await tx.cases.getCase(id);
       if (!existing)
         throw new Error(
           `caseStates: no receivable creates the case ${s.debtorId} × ${s.companyId} × ${s.currency} (${formatPath(['caseStates'])})`,
         );
       const stage = s.stage ?? (s.lastStep ? 'reminding' : existing.stage);
-      await tx.saveCase({
+      await tx.cases.saveCase({
         ...existing,
         lastStep: s.lastStep,
         lastContactOn: s.lastContactOn,

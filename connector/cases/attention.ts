@@ -121,19 +121,19 @@ export async function listNeedingAttention(
   const items: AttentionItem[] = [];
   const cases = new Map<string, Case | null>();
   const caseOf = async (id: string): Promise<Case | null> => {
-    if (!cases.has(id)) cases.set(id, (await store.getCase(id)) ?? null);
+    if (!cases.has(id)) cases.set(id, (await store.cases.getCase(id)) ?? null);
     return cases.get(id)!;
   };
   const debtors = new Map<string, DebtorSummary | null>();
   const debtorOf = async (c: Case): Promise<DebtorSummary | null> => {
     if (!debtors.has(c.debtorId)) {
-      const d = await store.getDebtor(c.debtorId);
+      const d = await store.sync.getDebtor(c.debtorId);
       debtors.set(c.debtorId, d ? { id: d.id, name: d.name, kind: d.kind } : null);
     }
     return debtors.get(c.debtorId)!;
   };
 
-  for (const action of await store.listActions({ status: 'failed' })) {
+  for (const action of await store.outbox.listActions({ status: 'failed' })) {
     const c = await caseOf(action.caseId);
     if (!c || c.stage === 'closed') continue;
     items.push({ caseId: c.id, debtor: await debtorOf(c), stage: c.stage, ...failedAction(action) });
@@ -186,7 +186,7 @@ function failedAction(action: Action): Found {
 async function* casesAt(store: Store, stage: CaseStage): AsyncIterable<Case> {
   let afterId: string | undefined;
   for (;;) {
-    const page = await store.listCases({ stage, limit: 500, ...(afterId === undefined ? {} : { afterId }) });
+    const page = await store.cases.listCases({ stage, limit: 500, ...(afterId === undefined ? {} : { afterId }) });
     yield* page;
     if (page.length < 500) return;
     afterId = page[page.length - 1]!.id;
@@ -206,10 +206,10 @@ function gateOf(e: CaseJournalEntry): GateNote | undefined {
 }
 
 async function fromJournal(store: Store, c: Case, now: Date, stuckMs: number): Promise<Found | undefined> {
-  const journal = await store.readJournal(c.id);
+  const journal = await store.cases.readJournal(c.id);
 
   if (c.stage === 'escalated') {
-    const dossiers = await store.listDossiers({ caseId: c.id });
+    const dossiers = await store.dossiers.listDossiers({ caseId: c.id });
     const last = dossiers[dossiers.length - 1];
     if (last?.status !== 'rejected') return undefined;
     const said = [...journal]

@@ -336,7 +336,9 @@ export class CaseOperations {
         items = [item];
       } else {
         c = await requireCase(tx, target.caseId);
-        items = (await tx.listReceivablesOfCase(c.id)).filter((r) => r.kind === 'invoice' && r.open > 0 && !r.excluded);
+        items = (await tx.sync.listReceivablesOfCase(c.id)).filter(
+          (r) => r.kind === 'invoice' && r.open > 0 && !r.excluded,
+        );
         if (items.length === 0)
           throw new ConflictError('NOTHING_OPEN', `case ${c.id} is ${c.stage} and has no open invoice to promise`);
       }
@@ -355,7 +357,7 @@ export class CaseOperations {
    */
   async retryAction(actionId: string, who: string, at: Date = this.deps.clock.now()): Promise<{ action: Action }> {
     const { store } = this.deps;
-    const action = await store.getAction(actionId);
+    const action = await store.outbox.getAction(actionId);
     if (!action) throw new NotFoundError('ACTION_NOT_FOUND', `no action ${actionId}`);
     if (action.status !== 'failed')
       throw new ConflictError(
@@ -374,13 +376,13 @@ export class CaseOperations {
       `${ACTION_KIND_TEXT[action.kind]} sent again at the request of ${who} (it had failed: ${action.lastError ?? 'no error recorded'})`,
       { actionId, kind: action.kind, previousError: action.lastError, previousAttempts: action.attempts },
     );
-    if (!(await store.requeueFailedAction({ id: actionId, at: iso, journal: [entry] }))) {
+    if (!(await store.outbox.requeueFailedAction({ id: actionId, at: iso, journal: [entry] }))) {
       throw new ConflictError(
         'ACTION_NOT_FAILED',
         `action ${actionId} is no longer failed: someone sent it again meanwhile`,
       );
     }
-    return { action: (await store.getAction(actionId))! };
+    return { action: (await store.outbox.getAction(actionId))! };
   }
 
   /** The outcome of a phone call a `phone_task` asked for, journalled on its case; a promise made on the phone is recorded as one. */
@@ -396,7 +398,7 @@ export class CaseOperations {
         `a promise goes with the outcome "promise", not "${result.outcome}"`,
       );
     return this.deps.store.transaction(async (tx) => {
-      const action = await tx.getAction(actionId);
+      const action = await tx.outbox.getAction(actionId);
       if (!action) throw new NotFoundError('ACTION_NOT_FOUND', `no action ${actionId}`);
       if (action.kind !== 'phone_task')
         throw new ConflictError(
@@ -421,7 +423,7 @@ export class CaseOperations {
       ];
       let annotations: { receivableId: string; set: ReceivableAnnotations }[] = [];
       if (result.promise) {
-        const items = (await tx.listReceivablesOfCase(c.id)).filter(
+        const items = (await tx.sync.listReceivablesOfCase(c.id)).filter(
           (r) => r.kind === 'invoice' && r.open > 0 && !r.excluded,
         );
         if (items.length === 0)
@@ -489,7 +491,9 @@ export class CaseOperations {
     const documentId = receiptDocumentId(caseId, key);
 
     const replay = async (store: Store): Promise<RecoveryCostOutcome | undefined> => {
-      const recorded = recordedRecoveryCosts(await store.readJournal(caseId)).find((x) => x.documentId === documentId);
+      const recorded = recordedRecoveryCosts(await store.cases.readJournal(caseId)).find(
+        (x) => x.documentId === documentId,
+      );
       if (!recorded) return undefined;
       if (
         recorded.date !== input.date ||
@@ -509,7 +513,7 @@ export class CaseOperations {
     try {
       return await this.deps.store.transaction(async (tx) => {
         const c = await requireCase(tx, caseId);
-        const debtor = await tx.getDebtor(c.debtorId);
+        const debtor = await tx.sync.getDebtor(c.debtorId);
         if (!debtor)
           throw new NotFoundError('DEBTOR_NOT_FOUND', `case ${caseId}: its debtor ${c.debtorId} is not synced`);
         if (debtor.kind === 'individual') {
@@ -652,13 +656,13 @@ export class CaseOperations {
 }
 
 async function requireCase(store: Store, caseId: string): Promise<Case> {
-  const c = await store.getCase(caseId);
+  const c = await store.cases.getCase(caseId);
   if (!c) throw new NotFoundError('CASE_NOT_FOUND', `no case ${caseId}`);
   return c;
 }
 
 async function requireItem(store: Store, receivableId: string): Promise<Receivable> {
-  const item = await store.getReceivable(receivableId);
+  const item = await store.sync.getReceivable(receivableId);
   if (!item) throw new NotFoundError('ITEM_NOT_FOUND', `no item ${receivableId}`);
   return item;
 }
@@ -678,7 +682,7 @@ async function apply(
     documents?: NewDocument[];
   } = {},
 ): Promise<void> {
-  const applied = await store.applyCaseChange({ expected: before, caseAfter, journal, ...extra });
+  const applied = await store.cases.applyCaseChange({ expected: before, caseAfter, journal, ...extra });
   if (!applied)
     throw new ConflictError(
       'CASE_CHANGED',

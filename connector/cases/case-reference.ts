@@ -34,8 +34,8 @@ const CASE_ID = /^case_[0-9a-f]{24}$/i;
 export async function resolveCaseId(store: Store, reference: string, scope: ReferenceScope = {}): Promise<string> {
   const ref = reference.trim();
   const asCaseId = CASE_ID.test(ref) ? ref.toLowerCase() : ref;
-  if (await store.getCase(asCaseId)) return asCaseId;
-  const item = await store.getReceivable(ref);
+  if (await store.cases.getCase(asCaseId)) return asCaseId;
+  const item = await store.sync.getReceivable(ref);
   if (item) return caseOf(item);
   const matches = await numbered(store, ref, scope);
   if (matches.length === 0)
@@ -48,7 +48,7 @@ export async function resolveCaseId(store: Store, reference: string, scope: Refe
 /** The item (receivable) a reference names: its id, or its number. */
 export async function resolveItemId(store: Store, reference: string, scope: ReferenceScope = {}): Promise<string> {
   const ref = reference.trim();
-  if (await store.getReceivable(ref)) return ref;
+  if (await store.sync.getReceivable(ref)) return ref;
   const matches = await numbered(store, ref, scope);
   if (matches.length === 0)
     throw await notFound(store, 'ITEM_NOT_FOUND', 'item', ref, scope, 'item ids and invoice numbers');
@@ -58,7 +58,7 @@ export async function resolveItemId(store: Store, reference: string, scope: Refe
 
 async function numbered(store: Store, number: string, scope: ReferenceScope): Promise<Receivable[]> {
   if (number === '') return [];
-  const all = await store.findReceivablesByNumber(number);
+  const all = await store.sync.findReceivablesByNumber(number);
   return scope.connection === undefined ? all : all.filter((r) => r.source.connection === scope.connection);
 }
 
@@ -75,7 +75,7 @@ async function notFound(
   searched: string,
 ): Promise<NotFoundError> {
   if (scope.connection === undefined) return new NotFoundError(code, `no ${what} ${ref}: searched ${searched}`);
-  const elsewhere = [...new Set((await store.findReceivablesByNumber(ref)).map((r) => r.source.connection))];
+  const elsewhere = [...new Set((await store.sync.findReceivablesByNumber(ref)).map((r) => r.source.connection))];
   return new NotFoundError(
     code,
     `no ${what} ${ref} in connection ${scope.connection}: searched ${searched}${elsewhere.length > 0 ? `; the invoice number is in connection ${elsewhere.join(', ')}` : ''}`,

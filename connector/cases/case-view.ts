@@ -76,9 +76,12 @@ export function amountsOf(currency: string, items: readonly Receivable[], asOf: 
 }
 
 export async function readCaseDetail(store: Store, caseId: string, asOf: IsoDate): Promise<CaseDetail | undefined> {
-  const c = await store.getCase(caseId);
+  const c = await store.cases.getCase(caseId);
   if (!c) return undefined;
-  const [debtor, receivables] = await Promise.all([store.getDebtor(c.debtorId), store.listReceivablesOfCase(caseId)]);
+  const [debtor, receivables] = await Promise.all([
+    store.sync.getDebtor(c.debtorId),
+    store.sync.listReceivablesOfCase(caseId),
+  ]);
   const items = receivables.filter((r) => r.open > 0);
   return { case: c, debtor: debtor ? summary(debtor) : null, items, amounts: amountsOf(c.currency, items, asOf), asOf };
 }
@@ -88,14 +91,14 @@ export async function listApprovals(
   store: Store,
   page: { limit: number; afterId?: string },
 ): Promise<{ approvals: ApprovalView[]; next: string | null }> {
-  const cases = await store.listCases({
+  const cases = await store.cases.listCases({
     stage: 'awaiting_approval',
     limit: page.limit,
     ...(page.afterId === undefined ? {} : { afterId: page.afterId }),
   });
   const approvals: ApprovalView[] = [];
   for (const c of cases) {
-    const [debtor, found] = await Promise.all([store.getDebtor(c.debtorId), pendingDecision(store, c)]);
+    const [debtor, found] = await Promise.all([store.sync.getDebtor(c.debtorId), pendingDecision(store, c)]);
     approvals.push({
       caseId: c.id,
       debtor: debtor ? summary(debtor) : null,
@@ -132,7 +135,7 @@ export async function readJournalPage(
   caseId: string,
   page: { limit: number; after?: number },
 ): Promise<JournalPage> {
-  const read = await store.readJournal(caseId, page.after, page.limit + 1);
+  const read = await store.cases.readJournal(caseId, page.after, page.limit + 1);
   const entries = read.slice(0, page.limit);
   return { entries, next: read.length > page.limit ? (entries[entries.length - 1]?.seq ?? null) : null };
 }

@@ -38,7 +38,9 @@ export async function pendingDecision(
 ): Promise<{ decision: Decision; evaluation: RecordedEvaluation } | undefined> {
   const pending = c.pendingApproval;
   if (!pending) return undefined;
-  const candidates = (await store.listDecisions(c.id)).filter((d) => d.stepId === pending.stepId && d.requiresApproval);
+  const candidates = (await store.outbox.listDecisions(c.id)).filter(
+    (d) => d.stepId === pending.stepId && d.requiresApproval,
+  );
   const decision = candidates.filter((d) => d.asOf === pending.on).pop() ?? candidates.pop();
   return decision ? { decision, evaluation: recordedEvaluation(decision) } : undefined;
 }
@@ -50,7 +52,7 @@ export async function pendingDecision(
 export async function stageOfLastStep(store: Store, c: Case): Promise<CaseStage> {
   const last = c.lastStep;
   if (!last) return 'open';
-  const decision = (await store.listDecisions(c.id)).filter((d) => d.stepId === last.stepId).pop();
+  const decision = (await store.outbox.listDecisions(c.id)).filter((d) => d.stepId === last.stepId).pop();
   if (!decision) return 'reminding';
   return STAGE_AFTER_STEP[recordedEvaluation(decision).step.kind];
 }

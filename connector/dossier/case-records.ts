@@ -34,20 +34,20 @@ export interface CaseRecords {
 }
 
 export async function loadCaseRecords(store: Store, caseId: string): Promise<CaseRecords> {
-  const c = await store.getCase(caseId);
+  const c = await store.cases.getCase(caseId);
   if (!c) throw new DossierError('CASE_NOT_FOUND', `no case ${caseId}`);
-  const debtor = await store.getDebtor(c.debtorId);
+  const debtor = await store.sync.getDebtor(c.debtorId);
   if (!debtor) throw new DossierError('DEBTOR_MISSING', `case ${caseId}: its debtor ${c.debtorId} is not synced yet`);
   const [receivables, journal, decisions, actions, documents] = await Promise.all([
-    store.listReceivablesOfCase(caseId),
-    store.readJournal(caseId),
-    store.listDecisions(caseId),
-    store.listActions({ caseId }),
-    store.listDocuments(caseId),
+    store.sync.listReceivablesOfCase(caseId),
+    store.cases.readJournal(caseId),
+    store.outbox.listDecisions(caseId),
+    store.outbox.listActions({ caseId }),
+    store.deliveries.listDocuments(caseId),
   ]);
   const payments = new Map<string, ItemPayment[]>();
   for (const r of receivables) {
-    const list = (await store.listPaymentsOfReceivable(r.id)).flatMap((p) =>
+    const list = (await store.sync.listPaymentsOfReceivable(r.id)).flatMap((p) =>
       p.allocations
         .filter((a) => a.receivableId === r.id)
         .map((a): ItemPayment => ({ paymentId: p.id, date: p.date, amount: a.amount })),

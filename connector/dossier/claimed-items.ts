@@ -22,5 +22,5 @@ export async function claimedReceivables(
   caseId: string,
   dossier: DossierClaimLines,
 ): Promise<Receivable[]> {
-  return matchClaimedReceivables(await store.listReceivablesOfCase(caseId), dossier);
+  return matchClaimedReceivables(await store.sync.listReceivablesOfCase(caseId), dossier);
 }

@@ -34,7 +34,7 @@ export function escalationGateHook(options: GateHookOptions): EscalationGateHook
       message: `${c.id}: ${c.reason}`,
     }));
     if (!gate.pass && !sameRefusalJournalled(records.journal, gate)) {
-      await store.appendJournal({
+      await store.cases.appendJournal({
         caseId: snapshot.case.id,
         at: now.toISOString(),
         actor: { kind: 'system', id: `policy:${policy.id}@${policy.version}` },

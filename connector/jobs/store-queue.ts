@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { JobOutcome, Store, StoredJob } from '../store/store';
+import type { Store } from '../store/store';
 import {
   checkRetentionMs,
   DEFAULT_COMPLETED_RETENTION_MS,
@@ -21,6 +21,7 @@ import {
   type JobStatus,
   type ProcessOptions,
 } from './job-queue';
+import { jobStoreOf, type JobOutcome, type JobStore, type StoredJob } from '../store/job-store';
 
 /**
  * The embedded queue: jobs are rows of the store (`jobs`, migration 0003), so they survive a
@@ -90,6 +91,8 @@ export class StoreJobQueue implements JobQueue {
   private readonly now: () => number;
   private readonly workerId: string;
   private readonly logger: QueueLog;
+  /** The store's jobs: this queue is the only user of the job store. */
+  private readonly jobs: JobStore;
 
   private readonly registrations = new Map<JobName, Registration>();
   private readonly running = new Set<Promise<void>>();
@@ -112,13 +115,14 @@ export class StoreJobQueue implements JobQueue {
     this.now = options.now ?? Date.now;
     this.workerId = options.workerId ?? `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
     this.logger = options.logger ?? stderrLog;
+    this.jobs = jobStoreOf(store);
   }
 
   /** Still works while `close()` waits for running handlers, which may enqueue follow-up jobs. */
   async enqueue(name: JobName, data: JobData, options: JobOptions): Promise<{ added: boolean }> {
     const { jobId, delayMs, attempts, backoffMs } = resolveJobOptions(options);
     const now = this.now();
-    const added = await this.store.enqueueJob({
+    const added = await this.jobs.enqueueJob({
       job: { id: jobId, name, data: { ...data }, maxAttempts: attempts, backoffMs, runAt: now + delayMs },
       now,
       completedRetentionMs: this.completedRetentionMs,
@@ -139,18 +143,18 @@ export class StoreJobQueue implements JobQueue {
 
   async failed(name?: JobName, limit = DEFAULT_FAILED_LIMIT): Promise<JobInfo[]> {
     if (limit <= 0) return [];
-    const jobs = await this.store.listFailedJobs({ ...(name === undefined ? {} : { name }), limit });
+    const jobs = await this.jobs.listFailedJobs({ ...(name === undefined ? {} : { name }), limit });
     const now = this.now();
     return jobs.map((job) => toJobInfo(job, now));
   }
 
   async getJob(id: string): Promise<JobInfo | undefined> {
-    const job = await this.store.getJob(id);
+    const job = await this.jobs.getJob(id);
     return job === undefined ? undefined : toJobInfo(job, this.now());
   }
 
   counts(name?: JobName): Promise<Record<JobStatus, number>> {
-    return this.store.countJobs({ ...(name === undefined ? {} : { name }), now: this.now() });
+    return this.jobs.countJobs({ ...(name === undefined ? {} : { name }), now: this.now() });
   }
 
   ping(): Promise<void> {
@@ -199,12 +203,12 @@ export class StoreJobQueue implements JobQueue {
         const names = [...this.registrations].filter(([, r]) => r.running < r.concurrency).map(([name]) => name);
         if (names.length === 0) return;
         const lockedBy = `${this.workerId}#${++this.claims}`;
-        const job = await this.store.claimJob({ names, now: this.now(), leaseMs: this.leaseMs, lockedBy });
+        const job = await this.jobs.claimJob({ names, now: this.now(), leaseMs: this.leaseMs, lockedBy });
         this.lastPollError = undefined;
         if (job === undefined) return;
         // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- close() may have run while the claim was awaited
         if (this.closed) {
-          await this.store.settleJob({ id: job.id, lockedBy, now: this.now(), outcome: { status: 'released' } });
+          await this.jobs.settleJob({ id: job.id, lockedBy, now: this.now(), outcome: { status: 'released' } });
           return;
         }
         this.start(job, lockedBy);
@@ -226,7 +230,7 @@ export class StoreJobQueue implements JobQueue {
     const now = this.now();
     if (now - this.lastPurge < PURGE_EVERY_MS) return;
     this.lastPurge = now;
-    await this.store.removeCompletedJobs(now - this.completedRetentionMs);
+    await this.jobs.removeCompletedJobs(now - this.completedRetentionMs);
   }
 
   private start(job: StoredJob, lockedBy: string): void {
@@ -245,7 +249,7 @@ export class StoreJobQueue implements JobQueue {
     const attempt = job.attemptsMade + 1;
     const renewal = setInterval(
       () => {
-        this.store
+        this.jobs
           .extendJobLease({ id: job.id, lockedBy, lockedUntil: this.now() + this.leaseMs })
           .catch((error: unknown) => {
             this.logger.error(`job queue: cannot extend the lease of job ${job.id}: ${messageOf(error)}`);
@@ -263,7 +267,7 @@ export class StoreJobQueue implements JobQueue {
       clearInterval(renewal);
     }
     try {
-      const settled = await this.store.settleJob({ id: job.id, lockedBy, now: this.now(), outcome });
+      const settled = await this.jobs.settleJob({ id: job.id, lockedBy, now: this.now(), outcome });
       if (!settled)
         this.logger.error(
           `job queue: job ${job.id} ran past its lease and was taken again elsewhere; this run's outcome (${outcome.status}) is dropped`,

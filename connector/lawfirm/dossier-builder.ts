@@ -39,10 +39,10 @@ export function dossierBuilder(deps: DossierBuilderDeps): (action: Action) => Pr
   const { config, store, clock } = deps;
   const costs = deps.costs ?? (config.legal.dir ? loadCostsData(config.legal.dir) : loadCostsData());
   return async (action) => {
-    const c = await store.getCase(action.caseId);
-    const debtor = c ? await store.getDebtor(c.debtorId) : undefined;
+    const c = await store.cases.getCase(action.caseId);
+    const debtor = c ? await store.sync.getDebtor(c.debtorId) : undefined;
     if (!c || !debtor) throw new Error(`outbox row ${action.id}: case ${action.caseId} or its debtor is missing`);
-    const items = (await store.listReceivablesOfCase(c.id)).filter((r) => r.open > 0);
+    const items = (await store.sync.listReceivablesOfCase(c.id)).filter((r) => r.open > 0);
     const policy = policyFor(
       { case: c, debtor, items },
       deps.policies,
@@ -85,7 +85,7 @@ export function dossierBuilder(deps: DossierBuilderDeps): (action: Action) => Pr
         continue;
       }
       listed.push(ref);
-      const stored = await store.getDocument(ref.ref);
+      const stored = await store.deliveries.getDocument(ref.ref);
       if (!stored) continue;
       documents.push({
         name: ref.name,

@@ -105,7 +105,7 @@ async function submit(options: DossierPerformerOptions, action: Action): Promise
         ? ', already received'
         : '';
   const at = clock.now().toISOString();
-  await store.recordSubmission({
+  await store.dossiers.recordSubmission({
     id: prepared.dossier.id,
     fileId: result.fileId,
     at,
@@ -161,7 +161,7 @@ async function refuseInvalid(
   if (!(e instanceof AdapterError) || !NEVER_OPENED.has(e.code)) return;
   const { store, clock, link } = options;
   const at = clock.now().toISOString();
-  await store.refusePreparedDossier({
+  await store.dossiers.refusePreparedDossier({
     id: dossierId,
     at,
     journal: [
@@ -205,7 +205,7 @@ async function preparedDossierOf(
   action: Action,
 ): Promise<{ dossier: StoredDossier; documents: PartnerDocument[] }> {
   const { store, clock, link } = options;
-  let stored = (await store.listDossiers({ caseId: action.caseId })).find(
+  let stored = (await store.dossiers.listDossiers({ caseId: action.caseId })).find(
     (d) => d.actionId === action.id && d.partner === link.id,
   );
   if (!stored) {
@@ -229,7 +229,7 @@ async function preparedDossierOf(
       return { name: d.name, kind: d.kind, mediaType: d.mediaType, sha256: d.sha256, documentId };
     });
     const contentSha256 = createHash('sha256').update(JSON.stringify(content)).digest('hex');
-    ({ dossier: stored } = await store.prepareDossier({
+    ({ dossier: stored } = await store.dossiers.prepareDossier({
       dossier: {
         id: built.dossier.id,
         caseId: action.caseId,
@@ -266,7 +266,7 @@ async function preparedDossierOf(
   }
   const documents: PartnerDocument[] = [];
   for (const part of stored.parts ?? []) {
-    const doc = await store.getDocument(part.documentId);
+    const doc = await store.deliveries.getDocument(part.documentId);
     const sha256 = doc ? createHash('sha256').update(doc.content).digest('hex') : undefined;
     if (!doc || sha256 !== part.sha256) {
       throw new AdapterError({
@@ -287,7 +287,9 @@ async function preparedDossierOf(
 }
 
 async function openDossierOf(store: Store, caseId: string, partner: string) {
-  const open = (await store.listDossiers({ caseId, open: true })).filter((d) => d.partner === partner && d.fileId);
+  const open = (await store.dossiers.listDossiers({ caseId, open: true })).filter(
+    (d) => d.partner === partner && d.fileId,
+  );
   return open.at(-1);
 }
 
@@ -327,7 +329,7 @@ async function directPaymentOf(
   seq: number,
   content: Record<string, unknown>,
 ): Promise<DirectPayment | undefined> {
-  const line = (await store.readJournal(action.caseId, seq - 1, 1)).find((j) => j.seq === seq);
+  const line = (await store.cases.readJournal(action.caseId, seq - 1, 1)).find((j) => j.seq === seq);
   if (!line || line.type !== 'payment_received') return undefined;
   const before = Number(line.data['openBefore'] ?? 0);
   const after = Number(line.data['openAfter'] ?? 0);
@@ -352,15 +354,15 @@ async function directPaymentOf(
 export async function pendingPaymentReports(store: Store, clock: Clock, partner: string): Promise<Action[]> {
   const rows: Action[] = [];
   const now = clock.now().toISOString();
-  for (const dossier of await store.listDossiers({ open: true })) {
+  for (const dossier of await store.dossiers.listDossiers({ open: true })) {
     if (dossier.partner !== partner || !dossier.fileId) continue;
     const ids = new Set(
       (await claimedReceivables(store, dossier.caseId, dossier.content as DossierClaimLines)).map((r) => r.id),
     );
     const queued = new Set(
-      (await store.listActions({ caseId: dossier.caseId, kind: 'dossier' })).map((a) => a.idempotencyKey),
+      (await store.outbox.listActions({ caseId: dossier.caseId, kind: 'dossier' })).map((a) => a.idempotencyKey),
     );
-    for (const line of await store.readJournal(dossier.caseId)) {
+    for (const line of await store.cases.readJournal(dossier.caseId)) {
       if (
         line.type !== 'payment_received' ||
         line.at < dossier.submittedAt ||
@@ -400,7 +402,7 @@ export async function requeueSubmissionsInDoubt(options: {
   const { store, clock, partner } = options;
   const at = clock.now().toISOString();
   let requeued = 0;
-  for (const dossier of await store.listDossiers({ open: true })) {
+  for (const dossier of await store.dossiers.listDossiers({ open: true })) {
     if (
       dossier.partner !== partner ||
       dossier.status !== 'prepared' ||
@@ -408,11 +410,11 @@ export async function requeueSubmissionsInDoubt(options: {
       dossier.actionId === null
     )
       continue;
-    const action = await store.getAction(dossier.actionId);
+    const action = await store.outbox.getAction(dossier.actionId);
     if (action?.status !== 'failed') continue;
     const summary = `dossier ${dossier.id} sent again to ${partner}: it was sent and the firm's answer never came (${action.lastError ?? 'no error kept'}); the same bytes under the same key open no second file`;
     if (
-      await store.requeueFailedAction({
+      await store.outbox.requeueFailedAction({
         id: action.id,
         at,
         journal: [

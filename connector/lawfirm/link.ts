@@ -4,6 +4,7 @@ import type { ProcedureState } from '../model/procedure-event.schema';
 import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
 import { applyPartnerEvents, type ApplyEventsResult } from './procedure-events';
+import { saveSyncPage } from '../sync/save-page';
 
 /**
  * The connector's side of one law-firm partner: events in from either path — pushed (the signed
@@ -71,7 +72,7 @@ export class LawFirmLink {
     }
     if (result.refused.length > 0) {
       const at = clock.now().toISOString();
-      await store.savePage({
+      await saveSyncPage(store, {
         connection: this.id,
         stream: CURSOR_STREAM,
         at,
@@ -89,7 +90,7 @@ export class LawFirmLink {
   /** Reads the events after the saved cursor and applies them; the cursor moves only past applied pages. */
   async poll(): Promise<{ pages: number; applied: number; duplicates: number; refused: number }> {
     const { store, partner } = this.options;
-    const saved = await store.getCursor(this.id, CURSOR_STREAM);
+    const saved = await store.sync.getCursor(this.id, CURSOR_STREAM);
     let cursor = typeof saved?.value['next'] === 'string' ? saved.value['next'] : undefined;
     const total = { pages: 0, applied: 0, duplicates: 0, refused: 0 };
     for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
@@ -102,7 +103,7 @@ export class LawFirmLink {
         total.refused += result.refused.length;
       }
       if (next !== cursor)
-        await store.savePage({
+        await saveSyncPage(store, {
           connection: this.id,
           stream: CURSOR_STREAM,
           cursor: { next },

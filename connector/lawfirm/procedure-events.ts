@@ -79,7 +79,8 @@ export async function applyPartnerEvents(
   const { store, clock, partner } = deps;
   const result: ApplyEventsResult = { applied: [], duplicates: 0, refused: [] };
   for (const ev of events) {
-    const dossier = (await store.getDossier(ev.dossierId)) ?? (await store.findDossierByFile(partner, ev.fileId));
+    const dossier =
+      (await store.dossiers.getDossier(ev.dossierId)) ?? (await store.dossiers.findDossierByFile(partner, ev.fileId));
     if (!dossier || dossier.partner !== partner) {
       result.refused.push({
         id: ev.id,
@@ -90,7 +91,7 @@ export async function applyPartnerEvents(
       );
       continue;
     }
-    const c = await store.getCase(dossier.caseId);
+    const c = await store.cases.getCase(dossier.caseId);
     if (!c) {
       result.refused.push({ id: ev.id, reason: `the case of dossier ${dossier.id} no longer exists` });
       continue;
@@ -100,7 +101,7 @@ export async function applyPartnerEvents(
     if (dossier.fileId === null && ev.fileId) {
       // The firm's event came before its answer to the submission (lost, or not back yet): the
       // file it names is this dossier's, and later events and payments follow it.
-      await store.recordSubmission({
+      await store.dossiers.recordSubmission({
         id: dossier.id,
         fileId: ev.fileId,
         at: now,
@@ -152,7 +153,7 @@ export async function applyPartnerEvents(
       actions.push(row('ledger_activity', PROCEDURE_ACTIVITY_TEMPLATE, 'activity'));
     const status = statusAfter(state);
     const caseStage = stageAfter(state, c.stage);
-    const applied = await store.applyProcedureEvent({
+    const applied = await store.dossiers.applyProcedureEvent({
       event: {
         id,
         dossierId: dossier.id,

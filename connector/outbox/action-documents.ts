@@ -39,14 +39,14 @@ export async function actionContext(
   action: Action,
 ): Promise<ActionContext | typeof NOTHING_LEFT> {
   const decisionId = action.subject.type === 'decision' ? action.subject.decisionId : null;
-  const decision = decisionId === null ? undefined : await store.getDecisionById(decisionId);
+  const decision = decisionId === null ? undefined : await store.outbox.getDecisionById(decisionId);
   if (!decision)
     throw new UnrecoverableJobError(`action ${action.id} names decision ${String(decisionId)}, which does not exist`);
   const read = readEvaluation(decision, RecordedEvaluationSchema);
   if (!read.ok) throw new UnrecoverableJobError(`action ${action.id}: ${read.message}`);
   const evaluation = read.evaluation;
-  const c = await store.getCase(action.caseId);
-  const debtor = c ? await store.getDebtor(c.debtorId) : undefined;
+  const c = await store.cases.getCase(action.caseId);
+  const debtor = c ? await store.sync.getDebtor(c.debtorId) : undefined;
   if (!c || !debtor)
     throw new AdapterError({
       code: 'ACTION_DEBTOR_MISSING',
@@ -54,7 +54,7 @@ export async function actionContext(
       userMessage: `case ${action.caseId}: its debtor is not synced yet`,
     });
   const covered = new Set(evaluation.itemIds ?? []);
-  const receivables = (await store.listReceivablesOfCase(c.id)).filter(
+  const receivables = (await store.sync.listReceivablesOfCase(c.id)).filter(
     (r) => r.open > 0 && (covered.size === 0 || covered.has(r.id)),
   );
   if (!receivables.some((r) => r.kind === 'invoice')) return NOTHING_LEFT;

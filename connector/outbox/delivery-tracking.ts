@@ -83,7 +83,7 @@ export async function trackDeliveries(options: TrackingOptions): Promise<Trackin
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   for (let n = 0; n < (options.limit ?? DEFAULT_LIMIT); n++) {
     const now = clock.now();
-    const delivery = await store.claimDelivery({
+    const delivery = await store.deliveries.claimDelivery({
       now: now.toISOString(),
       leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
     });
@@ -105,7 +105,7 @@ export async function trackDeliveries(options: TrackingOptions): Promise<Trackin
         );
       }
       const final = seen.final || expired;
-      const recorded = await store.recordDeliveryCheck({
+      const recorded = await store.deliveries.recordDeliveryCheck({
         actionId: delivery.actionId,
         expectedChecks: delivery.checks,
         status: seen.status,
@@ -128,7 +128,7 @@ export async function trackDeliveries(options: TrackingOptions): Promise<Trackin
       const retryAfterMs =
         e instanceof AdapterError && e.kind === 'rate_limit' ? (e.retryAfterMs ?? 60_000) : undefined;
       // Not a status change: the row keeps what it had and is checked again later.
-      await store.recordDeliveryCheck({
+      await store.deliveries.recordDeliveryCheck({
         actionId: delivery.actionId,
         expectedChecks: delivery.checks,
         status: delivery.status,

@@ -102,7 +102,7 @@ export async function dispatchActions(options: DispatchOptions): Promise<Dispatc
   const leaseUntil = () => new Date(clock.now().getTime() + (options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString();
   const limit = options.limit ?? DEFAULT_LIMIT;
   // Claiming is a write transaction: only the kinds with a row due now are tried.
-  const due = new Set(await store.dueActionKinds(now));
+  const due = new Set(await store.outbox.dueActionKinds(now));
   const lanes = planLanes(options).filter((lane) => lane.kinds.some(([kind]) => due.has(kind)));
 
   const runLane = async (lane: Lane): Promise<void> => {
@@ -119,7 +119,7 @@ export async function dispatchActions(options: DispatchOptions): Promise<Dispatc
         if (!next) return;
         const [kind, perform] = next;
         taken.set(kind, (taken.get(kind) ?? 0) + 1);
-        const action = await store.claimAction({
+        const action = await store.outbox.claimAction({
           kind,
           now,
           leaseUntil: leaseUntil(),
@@ -141,7 +141,7 @@ export async function dispatchActions(options: DispatchOptions): Promise<Dispatc
           // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- another row of the lane may have stopped it during the awaits
           if (lane.stopped === undefined) outcome = await performOne(options, action, perform);
           else
-            await store.completeAction({
+            await store.outbox.completeAction({
               id: action.id,
               status: 'pending',
               attempts: action.attempts,
@@ -259,7 +259,7 @@ async function performOne(options: DispatchOptions, action: Action, perform: Per
   const performed = done;
   await whileStoreUnavailable(
     () =>
-      store.completeAction({
+      store.outbox.completeAction({
         id: action.id,
         status: 'done',
         attempts,
@@ -310,7 +310,7 @@ async function failedOnce(
     const retryAfterMs = e.retryAfterMs ?? 60_000;
     // Not an attempt: the row goes back as it was, later.
     // Not a failure either: the run of failures, if any, is left as it was.
-    await store.completeAction({
+    await store.outbox.completeAction({
       id: action.id,
       status: 'pending',
       attempts: action.attempts,
@@ -342,10 +342,17 @@ async function failedOnce(
       });
   if (decision.retry) {
     const notBefore = new Date(clock.now().getTime() + decision.delayMs).toISOString();
-    await store.completeAction({ id: action.id, status: 'pending', attempts, lastError: message, at, notBefore });
+    await store.outbox.completeAction({
+      id: action.id,
+      status: 'pending',
+      attempts,
+      lastError: message,
+      at,
+      notBefore,
+    });
     return { kind: 'retried', message, destinationDown: destinationDown(e) };
   }
-  await store.completeAction({
+  await store.outbox.completeAction({
     id: action.id,
     status: 'failed',
     attempts,

@@ -118,7 +118,7 @@ async function notToldYet(
   const unique = cannot.filter(
     (c, i) => cannot.findIndex((d) => d.connection === c.connection && d.kind === c.kind) === i,
   );
-  const journal = await options.store.readJournal(action.caseId);
+  const journal = await options.store.cases.readJournal(action.caseId);
   return unique.filter((c) => !alreadyTold(journal, c));
 }
 
@@ -157,15 +157,15 @@ async function performProcedureRow(
   subject: Extract<ActionSubject, { type: 'procedure_event' }>,
 ): Promise<PerformResult> {
   const { store } = options;
-  const event = await store.getProcedureEvent(subject.eventId);
-  const dossier = event ? await store.getDossier(event.dossierId) : undefined;
+  const event = await store.dossiers.getProcedureEvent(subject.eventId);
+  const dossier = event ? await store.dossiers.getDossier(event.dossierId) : undefined;
   if (!event || !dossier)
     throw new AdapterError({
       code: 'PROCEDURE_EVENT_MISSING',
       kind: 'system',
       userMessage: `outbox row ${action.id} names procedure event ${subject.eventId}, which is not stored`,
     });
-  const found = { dossier, event, events: await store.listProcedureEvents(dossier.id) };
+  const found = { dossier, event, events: await store.dossiers.listProcedureEvents(dossier.id) };
   // The dossier's lines name the credit notes deducted too: the notes go on the invoices it claims only.
   const claimed = (await claimedReceivables(store, action.caseId, found.dossier.content as DossierClaimLines)).filter(
     (r) => r.kind === 'invoice',
@@ -173,11 +173,11 @@ async function performProcedureRow(
   const byConnection = new Map<string, string[]>();
   for (const r of claimed.length
     ? claimed
-    : (await store.listReceivablesOfCase(action.caseId)).filter((r) => r.kind === 'invoice')) {
+    : (await store.sync.listReceivablesOfCase(action.caseId)).filter((r) => r.kind === 'invoice')) {
     if (!options.adapters.has(r.source.connection)) continue;
     byConnection.set(r.source.connection, [...(byConnection.get(r.source.connection) ?? []), r.id]);
   }
-  const c = await store.getCase(action.caseId);
+  const c = await store.cases.getCase(action.caseId);
   const items: WriteBackResult['items'] = [];
   const cannot: CannotWrite[] = [];
   const write = async (request: Omit<WriteBackRequest, 'receivableIds'>) => {
@@ -202,7 +202,7 @@ async function performProcedureRow(
   } else {
     // Earlier events whose own row is done have their note already: only the others are written first.
     const done = new Set(
-      (await store.listActions({ caseId: action.caseId, kind: 'ledger_note', status: 'done' })).map(
+      (await store.outbox.listActions({ caseId: action.caseId, kind: 'ledger_note', status: 'done' })).map(
         (a) => a.idempotencyKey,
       ),
     );
@@ -250,9 +250,9 @@ async function performProcedureRow(
 /** Whether the approval an activity asks for is no longer awaited: the case waits for no step, or for another decision's. */
 async function approvalSettled(store: Store, action: Action): Promise<boolean> {
   const decision =
-    action.subject.type === 'decision' ? await store.getDecisionById(action.subject.decisionId) : undefined;
+    action.subject.type === 'decision' ? await store.outbox.getDecisionById(action.subject.decisionId) : undefined;
   if (!decision?.requiresApproval) return false;
-  const c = await store.getCase(action.caseId);
+  const c = await store.cases.getCase(action.caseId);
   return (
     !c ||
     c.stage !== 'awaiting_approval' ||
@@ -273,17 +273,17 @@ async function buildRequests(
 ): Promise<{ connection: string; adapter: ErpAdapter; request: WriteBackRequest }[]> {
   const { store } = options;
   const decisionId = action.subject.type === 'decision' ? action.subject.decisionId : null;
-  const decision = decisionId === null ? undefined : await store.getDecisionById(decisionId);
+  const decision = decisionId === null ? undefined : await store.outbox.getDecisionById(decisionId);
   if (!decision) throw new Error(`action ${action.id} names decision ${String(decisionId)}, which does not exist`);
   const read = readEvaluation(decision, LedgerEvaluationSchema);
   if (!read.ok) throw new Error(`action ${action.id}: ${read.message}`);
   const evaluation = read.evaluation;
-  const c = await store.getCase(action.caseId);
+  const c = await store.cases.getCase(action.caseId);
   const items: Receivable[] = evaluation.itemIds
     ? []
-    : (await store.listReceivablesOfCase(action.caseId)).filter((r) => r.open > 0);
+    : (await store.sync.listReceivablesOfCase(action.caseId)).filter((r) => r.open > 0);
   for (const id of evaluation.itemIds ?? []) {
-    const r = await store.getReceivable(id);
+    const r = await store.sync.getReceivable(id);
     if (r) items.push(r);
   }
   const invoices = items.filter((r) => r.kind === 'invoice');
@@ -297,7 +297,7 @@ async function buildRequests(
   let request: Omit<WriteBackRequest, 'receivableIds'>;
   const locale = { ...(options.locale ? { locale: options.locale } : {}), caseRef: action.caseId };
   if (action.kind === 'ledger_activity' || action.kind === 'phone_task') {
-    const debtor = c ? await store.getDebtor(c.debtorId) : undefined;
+    const debtor = c ? await store.sync.getDebtor(c.debtorId) : undefined;
     const debtorName = debtor?.name ?? action.caseId;
     const { summary, text } =
       action.kind === 'phone_task'

@@ -81,9 +81,9 @@ const withContext =
  */
 async function keptNotice(ports: PerformerPorts, action: Action, render: () => Promise<Buffer>) {
   const id = formalNoticeDocumentId(action.id);
-  const earlier = await ports.store.getDocument(id);
+  const earlier = await ports.store.deliveries.getDocument(id);
   if (earlier) return earlier;
-  return ports.store.keepDocument({
+  return ports.store.deliveries.keepDocument({
     id,
     caseId: action.caseId,
     actionId: action.id,

@@ -24,7 +24,7 @@ export async function requeueRowsWaitingForRates(options: {
   const at = clock.now().toISOString();
   let requeued = 0;
   const stillMissing = new Set<Semester>();
-  for (const action of await store.listActions({ status: 'failed' })) {
+  for (const action of await store.outbox.listActions({ status: 'failed' })) {
     const semester = MISSING_RATE.exec(action.lastError ?? '')?.[1] as Semester | undefined;
     if (!semester) continue;
     if (!legal.rates.has(semester)) {
@@ -33,7 +33,7 @@ export async function requeueRowsWaitingForRates(options: {
     }
     const origin = legal.rates.get(semester)!.origin;
     const summary = `${action.kind} retried: the rates of ${semester} it was waiting for are now configured (${origin})`;
-    const done = await store.requeueFailedAction({
+    const done = await store.outbox.requeueFailedAction({
       id: action.id,
       at,
       journal: [

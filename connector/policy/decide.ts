@@ -148,7 +148,7 @@ export async function decide(
       data: { decisionId: decision.id },
     });
 
-  const recorded = await store.recordDecision({ decision, actions, journal, caseAfter, expected: c });
+  const recorded = await store.outbox.recordDecision({ decision, actions, journal, caseAfter, expected: c });
   return recorded ? { evaluation, decision, recorded } : { evaluation, recorded };
 }
 
@@ -172,7 +172,7 @@ async function ledgerRowsLeftOut(
     writeBack,
   );
   if (cannot.length === 0) return { drop, tell: [] };
-  const journal = await store.readJournal(snapshot.case.id);
+  const journal = await store.cases.readJournal(snapshot.case.id);
   const tell = cannot
     .filter((told) => !alreadyTold(journal, told))
     .map((told) => ({ text: cannotWriteText(told, writeBack(told.connection) ?? []), told }));

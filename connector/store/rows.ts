@@ -26,9 +26,9 @@ import type {
   DossierPart,
   StoredDocument,
   StoredDossier,
-  StoredJob,
   StoredProcedureEvent,
 } from './store';
+import type { StoredJob } from './job-store';
 
 /**
  * Canonical record ↔ table row, for both drivers. Rows were validated by the zod schemas
@@ -270,23 +270,6 @@ export function caseToRow(c: Case): Omit<CasesTable, 'journal_seq'> {
     pending_approval: toJson(c.pendingApproval),
     opened_at: c.openedAt,
     updated_at: c.updatedAt,
-  };
-}
-
-export function newCaseRow(r: ReceivablesTable, at: string): Omit<CasesTable, 'journal_seq'> {
-  return {
-    id: r.case_id,
-    debtor_id: r.debtor_id,
-    company_id: r.company_id,
-    currency: r.currency,
-    stage: 'open' satisfies Case['stage'],
-    policy_id: null,
-    last_step: null,
-    last_contact_on: null,
-    manual_pause: null,
-    pending_approval: null,
-    opened_at: at,
-    updated_at: at,
   };
 }
 

@@ -6,6 +6,7 @@ import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
 import type { ErpAdapter, ReadPage, StreamName } from '../ports/erp';
 import { AdapterError, type AdapterErrorKind } from '../ports/adapter-error';
+import { saveSyncPage } from './save-page';
 
 /**
  * The sync engine: reads every stream of one connection page by page from its saved cursor and
@@ -97,7 +98,7 @@ export async function syncConnection(options: SyncOptions): Promise<SyncSummary>
     let firstRun = true;
     const streams: { stream: StreamName; saved: Record<string, unknown> | undefined }[] = [];
     for (const stream of adapter.streams()) {
-      const saved = options.fromScratch ? undefined : await store.getCursor(connection, stream);
+      const saved = options.fromScratch ? undefined : await store.sync.getCursor(connection, stream);
       if (saved) firstRun = false;
       streams.push({ stream, saved: saved?.value });
     }
@@ -172,7 +173,7 @@ async function readStream(
 async function stampFirstRead(options: SyncOptions): Promise<void> {
   if (options.mode !== 'auto' || options.fromScratch) return;
   const now = options.clock.now().toISOString();
-  await options.store.savePage({
+  await saveSyncPage(options.store, {
     connection: options.connection,
     stream: RECONCILIATION_STREAM,
     cursor: { completedAt: now, by: 'first-read' },
@@ -186,7 +187,7 @@ async function reconciliationDue(options: SyncOptions, firstRun: boolean): Promi
   if (options.mode === 'full' || options.fromScratch) return true;
   if (firstRun) return false;
   const now = options.clock.now();
-  const last = await options.store.getCursor(options.connection, RECONCILIATION_STREAM);
+  const last = await options.store.sync.getCursor(options.connection, RECONCILIATION_STREAM);
   const completedAt = typeof last?.value['completedAt'] === 'string' ? Date.parse(last.value['completedAt']) : NaN;
   const everyMs = (options.fullEveryHours ?? 24) * 3_600_000;
   return Number.isNaN(completedAt) || now.getTime() - completedAt >= everyMs;
@@ -194,7 +195,7 @@ async function reconciliationDue(options: SyncOptions, firstRun: boolean): Promi
 
 async function reconcile(options: SyncOptions, counts: SyncCounts): Promise<void> {
   const { store, adapter, connection, onProgress, clock } = options;
-  const inStore = new Set(await store.listOpenReceivableIds(connection));
+  const inStore = new Set(await store.sync.listOpenReceivableIds(connection));
   onProgress?.({ connection, phase: 'reconcile:list', done: 0, total: undefined });
   const atSource = await adapter.listOpenReceivableIds((listed) =>
     onProgress?.({ connection, phase: 'reconcile:list', done: listed, total: undefined }),
@@ -224,7 +225,7 @@ async function reconcile(options: SyncOptions, counts: SyncCounts): Promise<void
     });
   }
   const at = clock.now().toISOString();
-  await store.savePage({
+  await saveSyncPage(store, {
     connection,
     stream: RECONCILIATION_STREAM,
     cursor: { completedAt: at, checked: differ.length, openAtSource: atSource.size },
@@ -240,7 +241,10 @@ async function reconcile(options: SyncOptions, counts: SyncCounts): Promise<void
 async function savePage(options: SyncOptions, stream: string, page: ReadPage, counts: SyncCounts): Promise<void> {
   const { store, connection, clock, logger, locale } = options;
   const at = clock.now().toISOString();
-  const states = await store.receivableStates([...page.receivables.map((r) => r.id), ...page.closed.map((c) => c.id)]);
+  const states = await store.sync.receivableStates([
+    ...page.receivables.map((r) => r.id),
+    ...page.closed.map((c) => c.id),
+  ]);
   const actor = { kind: 'erp' as const, id: connection };
   const journal: Omit<CaseJournalEntry, 'seq'>[] = [];
   const toSave: Receivable[] = [];
@@ -312,7 +316,7 @@ async function savePage(options: SyncOptions, stream: string, page: ReadPage, co
     closures.length === 0
   )
     return;
-  await store.savePage({
+  await saveSyncPage(store, {
     connection,
     stream,
     ...(page.cursor ? { cursor: page.cursor } : {}),

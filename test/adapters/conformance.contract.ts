@@ -70,7 +70,7 @@ export function describeAdapterConformance(name: string, harness: ConformanceHar
 
     const sync = (adapter: ErpAdapter, mode: 'incremental' | 'full' | 'auto' = 'incremental'): Promise<SyncSummary> =>
       syncConnection({ store, adapter, connection: source.connection, clock: harness.clock, logger, mode });
-    const storeOpen = async () => new Set(await store.listOpenReceivableIds(source.connection));
+    const storeOpen = async () => new Set(await store.sync.listOpenReceivableIds(source.connection));
 
     it('check: proves the connection works and says what the server offers', async () => {
       const ok = await source.adapter().check();
@@ -97,14 +97,14 @@ export function describeAdapterConformance(name: string, harness: ConformanceHar
     it('cursor monotonic across runs: never moves back, moves on after a change', async () => {
       const adapter = source.adapter({ pageSize: 20 });
       await sync(adapter);
-      const c1 = (await store.getCursor(source.connection, 'receivables'))!.value;
+      const c1 = (await store.sync.getCursor(source.connection, 'receivables'))!.value;
       await sync(source.adapter({ pageSize: 20 }));
-      const c2 = (await store.getCursor(source.connection, 'receivables'))!.value;
+      const c2 = (await store.sync.getCursor(source.connection, 'receivables'))!.value;
       expect(source.compareCursors('receivables', c2, c1)).toBeGreaterThanOrEqual(0);
       source.advance(3_600);
       await source.pay(1);
       await sync(source.adapter({ pageSize: 20 }));
-      const c3 = (await store.getCursor(source.connection, 'receivables'))!.value;
+      const c3 = (await store.sync.getCursor(source.connection, 'receivables'))!.value;
       expect(source.compareCursors('receivables', c3, c2)).toBeGreaterThan(0);
     });
 
@@ -132,7 +132,7 @@ export function describeAdapterConformance(name: string, harness: ConformanceHar
       const touched = await source.touchInOneTransaction(17);
       const summary = await sync(source.adapter({ pageSize: 5 }));
       expect(summary.error).toBeUndefined();
-      const states = await store.receivableStates(touched);
+      const states = await store.sync.receivableStates(touched);
       expect(states.size).toBe(touched.length);
       expect(summary.changed).toBeGreaterThanOrEqual(touched.length);
       expect(await storeOpen()).toEqual(await source.openIds());
@@ -190,7 +190,7 @@ export function describeAdapterConformance(name: string, harness: ConformanceHar
       expect(decideSyncRetry(first.error!).retry).toBe('backoff');
       const savedPages = flaky.pages.filter((p) => p.stream === 'receivables').map((p) => p.page);
       expect(savedPages).toHaveLength(3);
-      const saved = (await store.getCursor(source.connection, 'receivables'))!.value;
+      const saved = (await store.sync.getCursor(source.connection, 'receivables'))!.value;
       expect(saved).toEqual(savedPages[2]!.cursor);
       const again = spy(source.adapter({ pageSize: 10 }));
       const second = await sync(again);
@@ -246,8 +246,8 @@ export function describeAdapterConformance(name: string, harness: ConformanceHar
       open = await storeOpen();
       expect(open.has(deleted[0]!)).toBe(false);
       expect(open).toEqual(await source.openIds());
-      const state = (await store.receivableStates(deleted)).get(deleted[0]!)!;
-      const journal = await store.readJournal(state.caseId);
+      const state = (await store.sync.receivableStates(deleted)).get(deleted[0]!)!;
+      const journal = await store.cases.readJournal(state.caseId);
       expect(journal.map((j) => j.summary).join('\n')).toMatch(/deleted/);
     });
 
@@ -256,7 +256,7 @@ export function describeAdapterConformance(name: string, harness: ConformanceHar
       const summary = await sync(source.adapter());
       expect(summary.error).toBeUndefined();
       expect(summary.quarantined).toBeGreaterThanOrEqual(1);
-      const row = (await store.listQuarantined(source.connection)).find((q) => q.sourceId === bad.sourceId);
+      const row = (await store.sync.listQuarantined(source.connection)).find((q) => q.sourceId === bad.sourceId);
       expect(row?.reason).toMatch(bad.reasonMentions);
       const open = await source.openIds();
       expect(open.has(bad.canonicalId)).toBe(true);
@@ -308,7 +308,7 @@ function spy(
 
 async function countReceivables(store: Store, connection: string): Promise<number> {
   let n = 0;
-  for (const c of await store.listCases())
-    n += (await store.listReceivablesOfCase(c.id)).filter((r) => r.source.connection === connection).length;
+  for (const c of await store.cases.listCases())
+    n += (await store.sync.listReceivablesOfCase(c.id)).filter((r) => r.source.connection === connection).length;
   return n;
 }

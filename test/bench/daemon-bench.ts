@@ -193,7 +193,7 @@ async function holdSnapshots(path: string): Promise<Record<string, unknown>> {
   const store = await openSqliteStore(path);
   const started = performance.now();
   const snapshots: CaseSnapshot[] = [];
-  for await (const s of store.streamCaseSnapshots()) snapshots.push(s);
+  for await (const s of store.cases.streamCaseSnapshots()) snapshots.push(s);
   const ms = Math.round(performance.now() - started);
   const rss = mb(memoryOf(process.pid).VmRSS);
   const hwm = mb(memoryOf(process.pid).VmHWM);

@@ -28,6 +28,8 @@ import type { CaseSnapshot, Store } from '../../connector/store/store';
 import { systemClock } from '../../connector/time/clock';
 import { debtor, invoice } from '../helpers/builders';
 import type { SinkCommand, SinkKind, SinkReply } from './smtp-arrival-sink';
+import { saveReceivables } from '../../connector/cases/case-lifecycle';
+import { jobStoreOf } from '../../connector/store/job-store';
 
 /**
  * One outbox run of the daemon benchmark:
@@ -244,12 +246,12 @@ async function seed(store: Store, cases: number): Promise<CaseSnapshot[]> {
       );
     }
     await store.transaction(async (tx) => {
-      await tx.upsertDebtors(debtors);
-      await tx.upsertReceivables(items, at);
+      await tx.sync.upsertDebtors(debtors);
+      await saveReceivables(tx, items, at);
     });
   }
   const snapshots: CaseSnapshot[] = [];
-  for await (const s of store.streamCaseSnapshots()) snapshots.push(s);
+  for await (const s of store.cases.streamCaseSnapshots()) snapshots.push(s);
   return snapshots;
 }
 
@@ -372,30 +374,23 @@ async function run({
     const claims: { ms: number; found: boolean }[] = [];
     // Off once the measurement ends: the benchmark's own reads afterwards are not the daemon's.
     let measuring = true;
+    const observe = (name: string, args: unknown[], result: unknown, ms: number): void => {
+      if (!measuring) return;
+      if (name === 'claimAction') claims.push({ ms, found: result !== undefined });
+      if (name === 'completeAction') {
+        const t = byActionId.get((args[0] as { id: string }).id);
+        if (t) t.completedAt = now();
+      }
+    };
     timeMethods(
-      store,
-      [
-        'claimAction',
-        'listDecisions',
-        'getCase',
-        'getDebtor',
-        'listReceivablesOfCase',
-        'completeAction',
-        'recordDecision',
-        'enqueueJob',
-        'claimJob',
-        'settleJob',
-      ],
+      store.outbox,
+      ['claimAction', 'listDecisions', 'completeAction', 'recordDecision'],
       storeTimes,
-      (name, args, result, ms) => {
-        if (!measuring) return;
-        if (name === 'claimAction') claims.push({ ms, found: result !== undefined });
-        if (name === 'completeAction') {
-          const t = byActionId.get((args[0] as { id: string }).id);
-          if (t) t.completedAt = now();
-        }
-      },
+      observe,
     );
+    timeMethods(store.cases, ['getCase'], storeTimes, observe);
+    timeMethods(store.sync, ['getDebtor', 'listReceivablesOfCase'], storeTimes, observe);
+    timeMethods(jobStoreOf(store), ['enqueueJob', 'claimJob', 'settleJob'], storeTimes, observe);
 
     const channel = createSmtpEmailChannel(config.channels.email!);
     const email: EmailChannel = {
@@ -565,10 +560,10 @@ async function run({
     }
     const pickups = outboxRuns.filter((r) => enqueuedJobs.has(r.id)).map((r) => r.start - enqueuedJobs.get(r.id)!);
     const stillPending =
-      (await store.listActions({ status: 'pending', kind: 'email' })).length +
-      (await store.listActions({ status: 'in_progress', kind: 'email' })).length;
-    const done = (await store.listActions({ status: 'done', kind: 'email' })).length;
-    const failed = (await store.listActions({ status: 'failed', kind: 'email' })).length;
+      (await store.outbox.listActions({ status: 'pending', kind: 'email' })).length +
+      (await store.outbox.listActions({ status: 'in_progress', kind: 'email' })).length;
+    const done = (await store.outbox.listActions({ status: 'done', kind: 'email' })).length;
+    const failed = (await store.outbox.listActions({ status: 'failed', kind: 'email' })).length;
 
     await daemon.stop();
     await built.close();
@@ -685,7 +680,9 @@ async function dispatchRace(): Promise<Record<string, unknown>> {
     for (const [id] of report.arrivals) perId.set(id, (perId.get(id) ?? 0) + 1);
     let performedLines = 0;
     for (const snapshot of snapshots)
-      performedLines += (await store.readJournal(snapshot.case.id)).filter((j) => j.type === 'action_performed').length;
+      performedLines += (await store.cases.readJournal(snapshot.case.id)).filter(
+        (j) => j.type === 'action_performed',
+      ).length;
     return {
       rows: snapshots.length,
       dispatches: results.length,

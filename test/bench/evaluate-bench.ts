@@ -31,7 +31,7 @@ async function main(path: string, asOf: string): Promise<void> {
   let cases = 0;
   let items = 0;
   const byStatus: Record<string, number> = {};
-  for await (const snap of store.streamCaseSnapshots()) {
+  for await (const snap of store.cases.streamCaseSnapshots()) {
     const e: Evaluation = evaluate(snap, policyFor(snap, policies, defaults), asOf, context);
     cases++;
     items += snap.items.length;

@@ -1,6 +1,7 @@
 import type { Debtor, Receivable } from '../../connector/model';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import { addDays } from '../../connector/time/calendar-date';
+import { saveReceivables } from '../../connector/cases/case-lifecycle';
 
 /**
  * Writes a deterministic portfolio into a SQLite store through the Store interface:
@@ -42,7 +43,7 @@ export async function generate(path: string, receivables: number, debtors: numbe
         flags: { doNotContact: random() < 0.01, insolvency: null },
       });
     }
-    await store.transaction((tx) => tx.upsertDebtors(rows));
+    await store.transaction((tx) => tx.sync.upsertDebtors(rows));
   }
   const at = new Date('2026-01-01T00:00:00Z').toISOString();
   let made = 0;
@@ -71,7 +72,7 @@ export async function generate(path: string, receivables: number, debtors: numbe
         paymentPlan: null,
       });
     }
-    await store.transaction((tx) => tx.upsertReceivables(rows, at));
+    await store.transaction((tx) => saveReceivables(tx, rows, at));
   }
   await store.close();
   return { ms: performance.now() - started };

@@ -105,12 +105,12 @@ async function main(): Promise<void> {
     const store = running.store;
     process.stderr.write('syncing the simulator …\n');
     await running.daemon.enqueue('sync', { connection: 'odoo' }, 'bench');
-    for (let waited = 0; (await store.getCursor('odoo', 'receivables')) === undefined && waited < 300; waited++)
+    for (let waited = 0; (await store.sync.getCursor('odoo', 'receivables')) === undefined && waited < 300; waited++)
       await sleep(1_000);
     // Let the sync finish its pages.
     let before = -1;
     for (;;) {
-      const n = (await store.listCases({ limit: 100_000 })).length;
+      const n = (await store.cases.listCases({ limit: 100_000 })).length;
       if (n === before) break;
       before = n;
       await sleep(2_000);
@@ -119,12 +119,12 @@ async function main(): Promise<void> {
     // Dossiers handed to the firm: one per case with open invoices, up to FILES.
     const at = new Date().toISOString();
     const dossiers: { id: string; caseId: string }[] = [];
-    for (const c of await store.listCases({ limit: 100_000 })) {
+    for (const c of await store.cases.listCases({ limit: 100_000 })) {
       if (dossiers.length >= FILES) break;
-      const items = (await store.listReceivablesOfCase(c.id)).filter((r) => r.open > 0 && r.kind === 'invoice');
+      const items = (await store.sync.listReceivablesOfCase(c.id)).filter((r) => r.open > 0 && r.kind === 'invoice');
       if (items.length === 0) continue;
       const id = `dos_bench_${dossiers.length}`;
-      await store.recordDossier(
+      await store.dossiers.recordDossier(
         {
           id,
           caseId: c.id,
@@ -190,7 +190,7 @@ async function main(): Promise<void> {
     let pending = sentAt.size;
     while (Date.now() < deadline) {
       const done = new Map(
-        (await store.listActions({ kind: 'ledger_note', status: 'done' })).map((a) => [a.idempotencyKey, a]),
+        (await store.outbox.listActions({ kind: 'ledger_note', status: 'done' })).map((a) => [a.idempotencyKey, a]),
       );
       latencies.length = 0;
       pending = 0;
@@ -203,7 +203,7 @@ async function main(): Promise<void> {
       await sleep(500);
     }
     latencies.sort((a, b) => a - b);
-    const failed = (await store.listActions({ kind: 'ledger_note', status: 'failed' })).length;
+    const failed = (await store.outbox.listActions({ kind: 'ledger_note', status: 'failed' })).length;
     const p99 = percentile(latencies, 99);
     const result = {
       benchmark: 'lawfirm-webhook-to-ledger-note',

@@ -26,7 +26,7 @@ describe('amounts written in the company locale', () => {
       ...CONTEXT,
       locale: 'de-DE',
     });
-    const line = (await store.readJournal(CASE_ID)).find((e) => e.type === 'decision')!;
+    const line = (await store.cases.readJournal(CASE_ID)).find((e) => e.type === 'decision')!;
     // R1 1,000.00 + R2 500.00 − the credit note 100.00.
     expect(line.summary).toBe(`reminder-1 decided (reminder by email) covering 2 item(s), net open ${de(140_000)}`);
     expect(line.data['amounts']).toMatchObject({ open: 140_000 });
@@ -85,7 +85,7 @@ describe('amounts written in the company locale', () => {
       ops.promiseToPay({ caseId: CASE_ID }, 'claire', { date: '2025-04-05', amount: 150_001 }),
     ).rejects.toThrow(`${de(150_001)} promised is more than the ${de(150_000)} open`);
     await ops.promiseToPay({ caseId: CASE_ID }, 'claire', { date: '2025-04-05', amount: 120_000 });
-    const line = (await store.readJournal(CASE_ID)).at(-1)!;
+    const line = (await store.cases.readJournal(CASE_ID)).at(-1)!;
     expect(line.summary).toBe(`promise to pay ${de(120_000)} by 2025-04-05, recorded by claire`);
   });
 

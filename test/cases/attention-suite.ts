@@ -32,7 +32,7 @@ export function attentionSuite(open: () => Promise<Store>, close: (store: Store)
 
   /** A refusal of the escalation gate, as connector/dossier/gate-hook.ts journals it. */
   const gateRefusal = (at: string, failed: { id: string; reason: string }[]) =>
-    store.appendJournal({
+    store.cases.appendJournal({
       caseId: CASE_ID,
       at,
       actor: { kind: 'system', id: 'policy:test-approvals@2' },
@@ -70,8 +70,12 @@ export function attentionSuite(open: () => Promise<Store>, close: (store: Store)
       createdAt: at,
       updatedAt: at,
     });
-    await store.applyCaseChange({ caseAfter: (await store.getCase(CASE_ID))!, actions: [action], journal: [] });
-    await store.completeAction({
+    await store.cases.applyCaseChange({
+      caseAfter: (await store.cases.getCase(CASE_ID))!,
+      actions: [action],
+      journal: [],
+    });
+    await store.outbox.completeAction({
       id: action.id,
       status: 'failed',
       attempts: 1,
@@ -117,7 +121,7 @@ export function attentionSuite(open: () => Promise<Store>, close: (store: Store)
     );
     expect(item.todo).toContain(`recouvra promise --case ${CASE_ID}`);
     expect(item.todo).toContain('a new formal notice');
-    expect(item.journalSeq).toBe((await store.readJournal(CASE_ID)).at(-1)!.seq);
+    expect(item.journalSeq).toBe((await store.cases.readJournal(CASE_ID)).at(-1)!.seq);
   });
 
   it('a gate that fails for a reason time will not fix is listed at once; one time may fix only after GATE_STUCK_DAYS', async () => {
@@ -148,7 +152,7 @@ export function attentionSuite(open: () => Promise<Store>, close: (store: Store)
   it('an escalation rejected by a controller: the policy will not propose it again, so the case is listed with the reason', async () => {
     await atFormalNotice();
     expect(await evaluateOn(store, '2025-04-08')).toBe(true);
-    expect((await store.getCase(CASE_ID))?.pendingApproval?.stepId).toBe('escalation');
+    expect((await store.cases.getCase(CASE_ID))?.pendingApproval?.stepId).toBe('escalation');
     await ops().reject(CASE_ID, 'marc', 'the client is a strategic account', new Date('2025-04-09T08:00:00.000Z'));
     expect(await evaluateOn(store, '2025-04-20')).toBe(false);
     const item = await only();
@@ -171,9 +175,9 @@ export function attentionSuite(open: () => Promise<Store>, close: (store: Store)
 
   it('a dossier refused by the law firm', async () => {
     await seed(store);
-    await store.saveCase({ ...(await store.getCase(CASE_ID))!, stage: 'escalated' });
+    await store.cases.saveCase({ ...(await store.cases.getCase(CASE_ID))!, stage: 'escalated' });
     const at = '2025-04-22T10:00:00.000Z';
-    await store.recordDossier(
+    await store.dossiers.recordDossier(
       {
         id: 'dos-1',
         caseId: CASE_ID,
@@ -242,7 +246,7 @@ export function attentionSuite(open: () => Promise<Store>, close: (store: Store)
     const { action } = await ops().retryAction(email.id, 'claire');
     expect(action).toMatchObject({ status: 'pending', attempts: 0, idempotencyKey: email.idempotencyKey });
     expect(items[0]!.actionKind).toBe('email');
-    expect((await store.readJournal(CASE_ID)).at(-1)).toMatchObject({
+    expect((await store.cases.readJournal(CASE_ID)).at(-1)).toMatchObject({
       type: 'note',
       actor: { kind: 'user', id: 'claire' },
       summary:
@@ -256,7 +260,7 @@ export function attentionSuite(open: () => Promise<Store>, close: (store: Store)
   it('a closed case needs no attention, whatever failed on it', async () => {
     await seed(store);
     await failedRow('email', 'EMAIL_NO_RECIPIENT: no e-mail');
-    await store.saveCase({ ...(await store.getCase(CASE_ID))!, stage: 'closed' });
+    await store.cases.saveCase({ ...(await store.cases.getCase(CASE_ID))!, stage: 'closed' });
     expect(await list()).toEqual([]);
     await expect(ops().retryAction('act-email', 'claire')).rejects.toMatchObject({ code: 'CASE_CLOSED' });
   });

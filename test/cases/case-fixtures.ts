@@ -6,6 +6,7 @@ import type { EvaluationContext } from '../../connector/policy/evaluate';
 import type { CaseSnapshot, Store } from '../../connector/store/store';
 import type { Clock } from '../../connector/time/clock';
 import { debtor, invoice } from '../helpers/builders';
+import { saveReceivables } from '../../connector/cases/case-lifecycle';
 
 /**
  * A small world for the controller's operations: one company debtor with two overdue invoices,
@@ -88,16 +89,16 @@ export function handClock(start: string): Clock & { set(at: string): void; advan
 }
 
 export async function seed(store: Store, at = '2025-03-01T08:00:00.000Z'): Promise<void> {
-  await store.upsertDebtors([DEBTOR]);
-  await store.upsertReceivables([R1, R2, CREDIT], at);
+  await store.sync.upsertDebtors([DEBTOR]);
+  await saveReceivables(store, [R1, R2, CREDIT], at);
 }
 
 export async function snapshotOf(store: Store, caseId = CASE_ID): Promise<CaseSnapshot> {
-  const c = (await store.getCase(caseId))!;
+  const c = (await store.cases.getCase(caseId))!;
   return {
     case: c,
-    debtor: (await store.getDebtor(c.debtorId))!,
-    items: (await store.listReceivablesOfCase(caseId)).filter((r) => r.open > 0),
+    debtor: (await store.sync.getDebtor(c.debtorId))!,
+    items: (await store.sync.listReceivablesOfCase(caseId)).filter((r) => r.open > 0),
   };
 }
 
@@ -112,7 +113,7 @@ export async function caseAwaitingFormalNotice(store: Store): Promise<Case> {
   await seed(store);
   expect(await evaluateOn(store, '2025-03-15')).toBe(true);
   expect(await evaluateOn(store, '2025-03-22')).toBe(true);
-  const c = (await store.getCase(CASE_ID))!;
+  const c = (await store.cases.getCase(CASE_ID))!;
   expect(c).toMatchObject({
     stage: 'awaiting_approval',
     pendingApproval: { stepId: 'formal-notice', index: 1, on: '2025-03-22' },
@@ -140,8 +141,8 @@ export async function phoneTask(store: Store, caseId = CASE_ID): Promise<{ phone
     });
   const phone = row('act-phone', 'phone_task');
   const email = row('act-mail', 'email');
-  const c = (await store.getCase(caseId))!;
-  await store.recordDecision({
+  const c = (await store.cases.getCase(caseId))!;
+  await store.outbox.recordDecision({
     decision: {
       id: 'dec-call',
       idempotencyKey: `${caseId}/phone-call/2025-03-10`,

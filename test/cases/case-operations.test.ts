@@ -18,6 +18,7 @@ import {
   snapshotOf,
   TIME_ZONE,
 } from './case-fixtures';
+import { saveSyncPage } from '../../connector/sync/save-page';
 
 /** The controller's operations on a real SQLite store, with the real policy engine around them. */
 
@@ -35,7 +36,7 @@ describe('case operations', () => {
   afterEach(() => store.close());
 
   const journal = async () =>
-    (await store.readJournal(CASE_ID)).map((e) => ({
+    (await store.cases.readJournal(CASE_ID)).map((e) => ({
       type: e.type,
       actor: `${e.actor.kind}:${e.actor.id}`,
       summary: e.summary,
@@ -51,13 +52,15 @@ describe('case operations', () => {
   describe('approve', () => {
     it('queues the step’s channels and a ledger note once, keyed on the decision, and moves the case to the step’s stage', async () => {
       await caseAwaitingFormalNotice(store);
-      const decision = (await store.listDecisions(CASE_ID)).find((d) => d.stepId === 'formal-notice')!;
-      const before = await store.listActions({ caseId: CASE_ID });
+      const decision = (await store.outbox.listDecisions(CASE_ID)).find((d) => d.stepId === 'formal-notice')!;
+      const before = await store.outbox.listActions({ caseId: CASE_ID });
       expect(before.map((a) => a.kind).sort()).toEqual(['email', 'ledger_activity', 'ledger_note']);
 
       const result = await ops.approve(CASE_ID, 'claire.martin');
 
-      const created = (await store.listActions({ caseId: CASE_ID })).filter((a) => !before.some((b) => b.id === a.id));
+      const created = (await store.outbox.listActions({ caseId: CASE_ID })).filter(
+        (a) => !before.some((b) => b.id === a.id),
+      );
       expect(created.map((a) => [a.kind, a.idempotencyKey]).sort()).toEqual([
         ['email', `${decision.idempotencyKey}/approved/email`],
         ['ledger_note', `${decision.idempotencyKey}/approved/ledger_note`],
@@ -73,7 +76,7 @@ describe('case operations', () => {
         ),
       ).toBe(true);
       expect(result.actions.map((a) => a.id).sort()).toEqual(created.map((a) => a.id).sort());
-      const c = await store.getCase(CASE_ID);
+      const c = await store.cases.getCase(CASE_ID);
       expect(c).toMatchObject({
         stage: 'formal_notice',
         pendingApproval: null,
@@ -92,14 +95,14 @@ describe('case operations', () => {
     it('a second approval is a conflict naming the stage, and queues nothing more', async () => {
       await caseAwaitingFormalNotice(store);
       await ops.approve(CASE_ID, 'claire');
-      const actions = await store.listActions({ caseId: CASE_ID });
-      const entries = await store.readJournal(CASE_ID);
+      const actions = await store.outbox.listActions({ caseId: CASE_ID });
+      const entries = await store.cases.readJournal(CASE_ID);
       const failure = await failureOf(ops.approve(CASE_ID, 'paul'));
       expect(failure).toBeInstanceOf(ConflictError);
       expect(failure.code).toBe('NOT_AWAITING_APPROVAL');
       expect(failure.message).toContain('formal_notice');
-      expect(await store.listActions({ caseId: CASE_ID })).toStrictEqual(actions);
-      expect(await store.readJournal(CASE_ID)).toStrictEqual(entries);
+      expect(await store.outbox.listActions({ caseId: CASE_ID })).toStrictEqual(actions);
+      expect(await store.cases.readJournal(CASE_ID)).toStrictEqual(entries);
     });
 
     it('of two approvals at once, one wins and the other is refused', async () => {
@@ -110,7 +113,7 @@ describe('case operations', () => {
         ConflictError,
       );
       expect(
-        (await store.listActions({ caseId: CASE_ID })).filter((a) => a.idempotencyKey.includes('/approved/')),
+        (await store.outbox.listActions({ caseId: CASE_ID })).filter((a) => a.idempotencyKey.includes('/approved/')),
       ).toHaveLength(3);
     });
 
@@ -118,7 +121,7 @@ describe('case operations', () => {
       await caseAwaitingFormalNotice(store);
       await ops.approve(CASE_ID, 'claire');
       expect(await evaluateOn(store, '2025-04-08')).toBe(true);
-      expect(await store.getCase(CASE_ID)).toMatchObject({
+      expect(await store.cases.getCase(CASE_ID)).toMatchObject({
         stage: 'awaiting_approval',
         pendingApproval: { stepId: 'escalation' },
       });
@@ -145,23 +148,23 @@ describe('case operations', () => {
       const paused = await failureOf(ops.approve(CASE_ID, 'claire'));
       expect(paused).toBeInstanceOf(ConflictError);
       expect(paused.code).toBe('CASE_PAUSED');
-      expect((await store.getCase(CASE_ID))?.stage).toBe('awaiting_approval');
+      expect((await store.cases.getCase(CASE_ID))?.stage).toBe('awaiting_approval');
     });
   });
 
   describe('reject', () => {
     it('clears the pending step, returns to the stage of the last step performed and journals the reason', async () => {
       await caseAwaitingFormalNotice(store);
-      const actions = await store.listActions({ caseId: CASE_ID });
+      const actions = await store.outbox.listActions({ caseId: CASE_ID });
       const result = await ops.reject(CASE_ID, 'claire', '  negotiating a payment plan  ');
       expect(result.case).toMatchObject({
         stage: 'reminding',
         pendingApproval: null,
         lastStep: { stepId: 'reminder-1', on: '2025-03-15' },
       });
-      expect(await store.getCase(CASE_ID)).toStrictEqual(result.case);
-      expect(await store.listActions({ caseId: CASE_ID })).toStrictEqual(actions);
-      const last = (await store.readJournal(CASE_ID)).at(-1)!;
+      expect(await store.cases.getCase(CASE_ID)).toStrictEqual(result.case);
+      expect(await store.outbox.listActions({ caseId: CASE_ID })).toStrictEqual(actions);
+      const last = (await store.cases.readJournal(CASE_ID)).at(-1)!;
       expect(last).toMatchObject({
         type: 'rejected',
         actor: { kind: 'user', id: 'claire' },
@@ -191,7 +194,7 @@ describe('case operations', () => {
       });
 
       await ops.resume(CASE_ID, 'claire');
-      expect((await store.getCase(CASE_ID))?.manualPause).toBeNull();
+      expect((await store.cases.getCase(CASE_ID))?.manualPause).toBeNull();
       expect(evaluate(await snapshotOf(store), POLICY, '2025-04-01', CONTEXT).status).toBe('due');
       expect(await journal()).toEqual([
         { type: 'paused', actor: 'user:paul', summary: 'paused by paul until 2025-04-30: debtor in hospital' },
@@ -210,7 +213,7 @@ describe('case operations', () => {
       expect(notPaused.code).toBe('NOT_PAUSED');
       expect(await failureOf(ops.pause(CASE_ID, 'paul', 'late', '2025-03-23'))).toBeInstanceOf(InvalidOperationError);
       expect(await failureOf(ops.pause('case_nope', 'paul', 'x', null))).toBeInstanceOf(NotFoundError);
-      expect(await store.readJournal(CASE_ID)).toEqual([]);
+      expect(await store.cases.readJournal(CASE_ID)).toEqual([]);
     });
   });
 
@@ -221,13 +224,13 @@ describe('case operations', () => {
       expect(marked.item.disputed).toEqual({ reason: 'delivery incomplete', since: '2025-03-24' });
 
       // The next sync page of the ledger: the invoice was partly paid, and the ERP knows nothing of the dispute.
-      await store.savePage({
+      await saveSyncPage(store, {
         connection: 'odoo-main',
         stream: 'invoices',
         receivables: [{ ...R1, open: 60_000, sourceVersion: 'v2', disputed: null }],
         at: '2025-03-25T06:00:00.000Z',
       });
-      expect(await store.getReceivable(R1.id)).toMatchObject({
+      expect(await store.sync.getReceivable(R1.id)).toMatchObject({
         open: 60_000,
         sourceVersion: 'v2',
         disputed: { reason: 'delivery incomplete', since: '2025-03-24' },
@@ -237,13 +240,13 @@ describe('case operations', () => {
       );
 
       await ops.markItem(R1.id, 'claire', { disputed: null });
-      await store.savePage({
+      await saveSyncPage(store, {
         connection: 'odoo-main',
         stream: 'invoices',
         receivables: [{ ...R1, open: 50_000, sourceVersion: 'v3' }],
         at: '2025-03-26T06:00:00.000Z',
       });
-      expect((await store.getReceivable(R1.id))?.disputed).toBeNull();
+      expect((await store.sync.getReceivable(R1.id))?.disputed).toBeNull();
       expect((await journal()).filter((e) => e.type === 'item_disputed').map((e) => e.summary)).toEqual([
         'FAC-2025-0101 disputed by claire: delivery incomplete',
         'FAC-2025-0101: dispute lifted by claire',
@@ -253,7 +256,7 @@ describe('case operations', () => {
     it('an excluded item is left out of dunning; lifting a mark that is not set is a conflict', async () => {
       await seed(store);
       await ops.markItem(R2.id, 'paul', { excluded: { reason: 'handled by the sales team' } });
-      expect((await store.getReceivable(R2.id))?.excluded).toEqual({
+      expect((await store.sync.getReceivable(R2.id))?.excluded).toEqual({
         reason: 'handled by the sales team',
         since: '2025-03-24',
       });
@@ -284,12 +287,12 @@ describe('case operations', () => {
         [R1.id, { date: '2025-04-05', amount: 100_000, recordedOn: '2025-03-24' }],
         [R2.id, { date: '2025-04-05', amount: 20_000, recordedOn: '2025-03-24' }],
       ]);
-      expect((await store.getReceivable(R2.id))?.promiseToPay).toEqual({
+      expect((await store.sync.getReceivable(R2.id))?.promiseToPay).toEqual({
         date: '2025-04-05',
         amount: 20_000,
         recordedOn: '2025-03-24',
       });
-      expect((await store.getReceivable(CREDIT.id))?.promiseToPay).toBeNull();
+      expect((await store.sync.getReceivable(CREDIT.id))?.promiseToPay).toBeNull();
       expect((await journal()).at(-1)).toEqual({
         type: 'promise_to_pay',
         actor: 'user:claire',
@@ -304,11 +307,11 @@ describe('case operations', () => {
     it('on one item, without an amount; refuses a date gone by, more than is open, and a credit note', async () => {
       await seed(store);
       await ops.promiseToPay({ receivableId: R2.id }, 'claire', { date: '2025-03-31' });
-      expect((await store.getReceivable(R2.id))?.promiseToPay).toEqual({
+      expect((await store.sync.getReceivable(R2.id))?.promiseToPay).toEqual({
         date: '2025-03-31',
         recordedOn: '2025-03-24',
       });
-      expect((await store.getReceivable(R1.id))?.promiseToPay).toBeNull();
+      expect((await store.sync.getReceivable(R1.id))?.promiseToPay).toBeNull();
       expect(await failureOf(ops.promiseToPay({ caseId: CASE_ID }, 'claire', { date: '2025-03-23' }))).toMatchObject({
         code: 'PROMISE_IN_THE_PAST',
       });
@@ -318,7 +321,7 @@ describe('case operations', () => {
       expect(
         await failureOf(ops.promiseToPay({ receivableId: CREDIT.id }, 'claire', { date: '2025-04-01' })),
       ).toBeInstanceOf(ConflictError);
-      expect((await store.readJournal(CASE_ID)).map((e) => e.type)).toEqual(['promise_to_pay']);
+      expect((await store.cases.readJournal(CASE_ID)).map((e) => e.type)).toEqual(['promise_to_pay']);
     });
   });
 
@@ -327,7 +330,7 @@ describe('case operations', () => {
       await seed(store);
       const { phone } = await phoneTask(store);
       await ops.recordCallResult(phone.id, 'paul', { outcome: 'no_answer', note: 'voicemail full' });
-      expect((await store.readJournal(CASE_ID)).at(-1)).toMatchObject({
+      expect((await store.cases.readJournal(CASE_ID)).at(-1)).toMatchObject({
         type: 'note',
         actor: { kind: 'user', id: 'paul' },
         summary: 'phone call by paul: no answer (voicemail full)',
@@ -339,12 +342,12 @@ describe('case operations', () => {
       await seed(store);
       const { phone } = await phoneTask(store);
       await ops.recordCallResult(phone.id, 'paul', { outcome: 'promise', promise: { date: '2025-04-10' } });
-      expect((await store.readJournal(CASE_ID)).map((e) => e.type)).toEqual(['note', 'promise_to_pay']);
-      expect((await store.getReceivable(R1.id))?.promiseToPay).toEqual({
+      expect((await store.cases.readJournal(CASE_ID)).map((e) => e.type)).toEqual(['note', 'promise_to_pay']);
+      expect((await store.sync.getReceivable(R1.id))?.promiseToPay).toEqual({
         date: '2025-04-10',
         recordedOn: '2025-03-24',
       });
-      expect((await store.getReceivable(R2.id))?.promiseToPay).toEqual({
+      expect((await store.sync.getReceivable(R2.id))?.promiseToPay).toEqual({
         date: '2025-04-10',
         recordedOn: '2025-03-24',
       });
@@ -364,7 +367,7 @@ describe('case operations', () => {
           ops.recordCallResult(phone.id, 'paul', { outcome: 'reached', promise: { date: '2025-04-10' } }),
         ),
       ).toBeInstanceOf(InvalidOperationError);
-      expect(await store.readJournal(CASE_ID)).toEqual([]);
+      expect(await store.cases.readJournal(CASE_ID)).toEqual([]);
     });
   });
 });

@@ -9,6 +9,7 @@ import type { Store } from '../../connector/store/store';
 import { invoice } from '../helpers/builders';
 import { CASE_ID, DEBTOR, R1 } from './case-fixtures';
 import { BE_137, BE_CASE_ID, MAIN_137, seedTwoLedgers, SHARED_NUMBER } from './reference-fixtures';
+import { saveReceivables } from '../../connector/cases/case-lifecycle';
 
 /** What a controller types to name a case or an item, and the journal read page by page, on one store. */
 export function caseReferenceSuite(open: () => Promise<Store>, close: (store: Store) => Promise<void>): void {
@@ -91,7 +92,7 @@ export function caseReferenceSuite(open: () => Promise<Store>, close: (store: St
         debtorId: DEBTOR.id,
         companyId: 'odoo:company:2',
       });
-      await store.upsertReceivables([other], '2025-03-02T08:00:00.000Z');
+      await saveReceivables(store, [other], '2025-03-02T08:00:00.000Z');
       const e = await refusal(resolveItemId(store, R1.number, { connection: 'odoo-main' }));
       expect(e).toBeInstanceOf(AmbiguousReferenceError);
       expect(e.message).toContain(`give the item id (${R1.id}, ${other.id})`);
@@ -101,7 +102,7 @@ export function caseReferenceSuite(open: () => Promise<Store>, close: (store: St
   describe('the journal, page by page', () => {
     const append = async (n: number) => {
       for (let i = 0; i < n; i++)
-        await store.appendJournal({
+        await store.cases.appendJournal({
           caseId: CASE_ID,
           at: `2025-03-0${1 + (i % 9)}T08:00:00.000Z`,
           actor: { kind: 'system', id: 't' },

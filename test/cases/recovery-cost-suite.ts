@@ -11,6 +11,7 @@ import { caseIdOf } from '../../connector/model/case.schema';
 import type { Store } from '../../connector/store/store';
 import { debtor, invoice } from '../helpers/builders';
 import { CASE_ID, COMPANY, handClock, seed, TIME_ZONE } from './case-fixtures';
+import { saveReceivables } from '../../connector/cases/case-lifecycle';
 
 /**
  * `recordRecoveryCost` against a real store: the same table for SQLite and PostgreSQL. The
@@ -36,7 +37,7 @@ export const USD_CASE = caseIdOf('odoo:partner:7', COMPANY, 'USD');
 /** Seeds the fixtures' company case, a consumer's case and a USD case of the company debtor. */
 export async function seedCostWorld(store: Store): Promise<void> {
   await seed(store);
-  await store.upsertDebtors([CONSUMER]);
+  await store.sync.upsertDebtors([CONSUMER]);
   const item = (id: string, debtorId: string, currency: string) =>
     invoice({
       id,
@@ -48,7 +49,8 @@ export async function seedCostWorld(store: Store): Promise<void> {
       total: 50_000,
       open: 50_000,
     });
-  await store.upsertReceivables(
+  await saveReceivables(
+    store,
     [item('odoo:move:201', CONSUMER.id, 'EUR'), item('odoo:move:202', 'odoo:partner:7', 'USD')],
     '2025-03-01T08:00:00.000Z',
   );
@@ -82,7 +84,7 @@ export function recoveryCostSuite(open: () => Promise<Store>, close: (store: Sto
       (e: unknown) => e as Error & { code?: string },
     );
   const costLines = async (caseId = CASE_ID) =>
-    (await store.readJournal(caseId)).filter((e) => e.type === 'recovery_cost');
+    (await store.cases.readJournal(caseId)).filter((e) => e.type === 'recovery_cost');
 
   it('stores the receipt as a document of the case and journals the cost under the controller, in one change', async () => {
     const outcome = await ops.recordRecoveryCost(CASE_ID, 'claire', COST);
@@ -96,7 +98,7 @@ export function recoveryCostSuite(open: () => Promise<Store>, close: (store: Sto
       mediaType: 'application/pdf',
       sha256: sha256(RECEIPT_PDF),
     });
-    const stored = await store.getDocument(outcome.cost.documentId);
+    const stored = await store.deliveries.getDocument(outcome.cost.documentId);
     expect(stored).toMatchObject({
       caseId: CASE_ID,
       actionId: null,
@@ -115,7 +117,7 @@ export function recoveryCostSuite(open: () => Promise<Store>, close: (store: Sto
       summary: `recovery cost of ${formatMoney(12_050, 'EUR', 'fr-FR')} on 2025-03-20 entered by claire: constat de commissaire de justice`,
       data: { ...outcome.cost, size: RECEIPT_PDF.length },
     });
-    expect((await store.getCase(CASE_ID))!.updatedAt).toBe('2025-03-24T09:00:00.000Z');
+    expect((await store.cases.getCase(CASE_ID))!.updatedAt).toBe('2025-03-24T09:00:00.000Z');
   });
 
   it('reads the media type from the bytes: a PNG scan is kept as image/png, a text file is refused', async () => {
@@ -138,7 +140,7 @@ export function recoveryCostSuite(open: () => Promise<Store>, close: (store: Sto
     expect(again).toMatchObject({ replayed: true, cost: first.cost });
     expect(again.case.updatedAt).toBe('2025-03-24T09:00:00.000Z');
     expect(await costLines()).toHaveLength(1);
-    expect((await store.listDocuments(CASE_ID)).map((d) => d.id)).toEqual([first.cost.documentId]);
+    expect((await store.deliveries.listDocuments(CASE_ID)).map((d) => d.id)).toEqual([first.cost.documentId]);
   });
 
   it('with an idempotency key: the same key records once; another key records the same cost again; the key with another cost is a conflict', async () => {
@@ -159,7 +161,7 @@ export function recoveryCostSuite(open: () => Promise<Store>, close: (store: Sto
     );
     expect(await costLines()).toHaveLength(2);
     // The key is never stored, only what it derives.
-    expect(JSON.stringify(await store.readJournal(CASE_ID))).not.toContain('ticket-4711');
+    expect(JSON.stringify(await store.cases.readJournal(CASE_ID))).not.toContain('ticket-4711');
   });
 
   it('the same cost sent three times at once is recorded once', async () => {
@@ -169,7 +171,7 @@ export function recoveryCostSuite(open: () => Promise<Store>, close: (store: Sto
     expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
     expect(results.filter((r) => r.status === 'fulfilled' && !r.value.replayed)).toHaveLength(1);
     expect(await costLines()).toHaveLength(1);
-    expect(await store.listDocuments(CASE_ID)).toHaveLength(1);
+    expect(await store.deliveries.listDocuments(CASE_ID)).toHaveLength(1);
   });
 
   it.each<[string, Partial<RecoveryCostInput>, string, string]>([
@@ -197,7 +199,7 @@ export function recoveryCostSuite(open: () => Promise<Store>, close: (store: Sto
     expect(error.code).toBe(code);
     expect(error.message).toContain(text);
     expect(await costLines()).toEqual([]);
-    expect(await store.listDocuments(CASE_ID)).toEqual([]);
+    expect(await store.deliveries.listDocuments(CASE_ID)).toEqual([]);
   });
 
   it('today is the clock’s business date in Paris: at 23:30 UTC on the 24th it is already the 25th there', async () => {
@@ -218,7 +220,7 @@ export function recoveryCostSuite(open: () => Promise<Store>, close: (store: Sto
     expect(usd.code).toBe('RECOVERY_COSTS_NOT_EUR');
     expect(usd.message).toContain(`case ${USD_CASE} is in USD`);
     expect(await costLines(CONSUMER_CASE)).toEqual([]);
-    expect(await store.listDocuments(CONSUMER_CASE)).toEqual([]);
+    expect(await store.deliveries.listDocuments(CONSUMER_CASE)).toEqual([]);
     expect(await refusal(ops.recordRecoveryCost('case_unknown', 'claire', COST))).toBeInstanceOf(NotFoundError);
   });
 }

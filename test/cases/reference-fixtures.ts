@@ -2,6 +2,7 @@ import { caseIdOf } from '../../connector/model/case.schema';
 import type { Store } from '../../connector/store/store';
 import { debtor, invoice } from '../helpers/builders';
 import { COMPANY, DEBTOR, seed } from './case-fixtures';
+import { saveReceivables } from '../../connector/cases/case-lifecycle';
 
 /**
  * Two ledgers that both number an invoice INV/2025/00137 (numbers are unique within one ledger
@@ -42,6 +43,6 @@ export const BE_137 = invoice({
 /** The fixtures' world plus both INV/2025/00137. */
 export async function seedTwoLedgers(store: Store): Promise<void> {
   await seed(store);
-  await store.upsertDebtors([BE_DEBTOR]);
-  await store.upsertReceivables([MAIN_137, BE_137], '2025-03-01T08:00:00.000Z');
+  await store.sync.upsertDebtors([BE_DEBTOR]);
+  await saveReceivables(store, [MAIN_137, BE_137], '2025-03-01T08:00:00.000Z');
 }

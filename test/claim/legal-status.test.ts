@@ -16,6 +16,7 @@ import { invoice } from '../helpers/builders';
 import { memoryLogger } from '../helpers/logger';
 import { openHarness } from '../http/api-harness';
 import { claimInput, invoice as claimInvoice } from './fixtures';
+import { saveReceivables } from '../../connector/cases/case-lifecycle';
 
 /**
  * The law as of today (4–5 December 2026): the bundled rates stop at 2026-H1, so the user adds
@@ -165,7 +166,7 @@ describe('a row that failed for want of a rate', () => {
   it('goes again by itself once the semester is configured, once, and other failures stay failed', async () => {
     const store = await openSqliteStore(':memory:');
     await store.migrate();
-    await store.upsertReceivables([invoice({ id: 'r1', debtorId: 'd1', companyId: 'co1' })], AT);
+    await saveReceivables(store, [invoice({ id: 'r1', debtorId: 'd1', companyId: 'co1' })], AT);
     const row = (i: number) =>
       ActionSchema.parse({
         id: `act-${i}`,
@@ -180,8 +181,8 @@ describe('a row that failed for want of a rate', () => {
         createdAt: AT,
         updatedAt: AT,
       });
-    const c = (await store.getCase(caseId))!;
-    await store.recordDecision({
+    const c = (await store.cases.getCase(caseId))!;
+    await store.outbox.recordDecision({
       decision: {
         id: 'dec-1',
         idempotencyKey: `${caseId}/step`,
@@ -215,7 +216,7 @@ describe('a row that failed for want of a rate', () => {
       logger,
       retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, random: () => 0 },
     });
-    expect(await store.getAction('act-1')).toMatchObject({
+    expect(await store.outbox.getAction('act-1')).toMatchObject({
       status: 'failed',
       lastError: expect.stringMatching(/^no rate configured for semester 2026-H2/),
     });
@@ -234,14 +235,14 @@ describe('a row that failed for want of a rate', () => {
       requeued: 0,
       stillMissing: [],
     });
-    expect(await store.getAction('act-1')).toMatchObject({ status: 'pending', attempts: 0 });
-    expect(await store.getAction('act-2')).toMatchObject({ status: 'failed' });
-    expect((await store.readJournal(caseId)).map((j) => j.summary)).toContain(
+    expect(await store.outbox.getAction('act-1')).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(await store.outbox.getAction('act-2')).toMatchObject({ status: 'failed' });
+    expect((await store.cases.readJournal(caseId)).map((j) => j.summary)).toContain(
       'dossier retried: the rates of 2026-H2 it was waiting for are now configured (test.yaml legal.rates[0])',
     );
     ratesThere = true;
     expect(await dispatchActions({ store, performers: { dossier }, clock, logger })).toMatchObject({ done: 1 });
-    expect(await store.getAction('act-1')).toMatchObject({ status: 'done', attempts: 1 });
+    expect(await store.outbox.getAction('act-1')).toMatchObject({ status: 'done', attempts: 1 });
     await store.close();
   });
 });

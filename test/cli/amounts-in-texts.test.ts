@@ -33,13 +33,13 @@ describe('amounts in the texts a controller reads', () => {
     const store = await openSqliteStore(db);
     try {
       const summaries: string[] = [];
-      for (const c of await store.listCases({ limit: 100 }))
-        for (const e of await store.readJournal(c.id)) summaries.push(e.summary);
+      for (const c of await store.cases.listCases({ limit: 100 }))
+        for (const e of await store.cases.readJournal(c.id)) summaries.push(e.summary);
       const decisions = summaries.filter((s) => s.includes(' decided ('));
       expect(decisions.length).toBeGreaterThan(3);
       for (const s of decisions) expect(s).toMatch(/net open -?(?:€|US\$)[\d,]+\.\d{2}$/);
       for (const s of summaries) expect(s).not.toMatch(MINOR_UNITS);
-      const withDecision = (await store.listCases({ limit: 100 })).find(
+      const withDecision = (await store.cases.listCases({ limit: 100 })).find(
         (c) => c.lastStep !== null || c.pendingApproval !== null,
       )!;
       const journal = await runCaseJournal({ config, caseId: withDecision.id });

@@ -40,8 +40,12 @@ async function world(): Promise<{ config: string; path: string }> {
       createdAt: at,
       updatedAt: at,
     });
-    await store.applyCaseChange({ caseAfter: (await store.getCase(CASE_ID))!, actions: [action], journal: [] });
-    await store.completeAction({
+    await store.cases.applyCaseChange({
+      caseAfter: (await store.cases.getCase(CASE_ID))!,
+      actions: [action],
+      journal: [],
+    });
+    await store.outbox.completeAction({
       id: action.id,
       status: 'failed',
       attempts: 1,
@@ -85,8 +89,8 @@ describe('recouvra cases attention', () => {
       stderr: '',
     });
     await inStore(path, async (store) => {
-      expect(await store.getAction('act-sms')).toMatchObject({ status: 'pending', attempts: 0 });
-      expect((await store.readJournal(CASE_ID)).at(-1)?.actor).toEqual({
+      expect(await store.outbox.getAction('act-sms')).toMatchObject({ status: 'pending', attempts: 0 });
+      expect((await store.cases.readJournal(CASE_ID)).at(-1)?.actor).toEqual({
         kind: 'user',
         id: `cli:${userInfo().username}`,
       });

@@ -30,6 +30,8 @@ import type { Clock } from '../../connector/time/clock';
 import { caseAwaitingFormalNotice, CASE_ID, CREDIT, handClock, phoneTask, R1, R2, seed } from '../cases/case-fixtures';
 import { memoryLogger } from '../helpers/logger';
 import { captureOutput } from './odoo-fixture';
+import { saveSyncPage } from '../../connector/sync/save-page';
+import { jobStoreOf } from '../../connector/store/job-store';
 
 /**
  * The controller's commands on a real SQLite file store named by a configuration file, as
@@ -143,15 +145,15 @@ describe('recouvra approve, reject, cases pause|resume', () => {
       `Approved formal-notice on case ${CASE_ID} (Garage Lemoine SARL): registered_letter + email + ledger_note queued for the daemon; the case is now formal_notice.\n`,
     );
     const journalLength = await inStore(w.path, async (store) => {
-      const c = (await store.getCase(CASE_ID))!;
+      const c = (await store.cases.getCase(CASE_ID))!;
       expect(c).toMatchObject({ stage: 'formal_notice', pendingApproval: null, lastStep: { stepId: 'formal-notice' } });
       // The system clock, read in the company's time zone.
       expect(days).toContain(c.lastStep!.on);
-      const approved = (await store.listActions({ caseId: CASE_ID })).filter((a) =>
+      const approved = (await store.outbox.listActions({ caseId: CASE_ID })).filter((a) =>
         a.idempotencyKey.includes('/approved/'),
       );
       expect(approved.map((a) => a.kind).sort()).toEqual(['email', 'ledger_note', 'registered_letter']);
-      const journal = await store.readJournal(CASE_ID);
+      const journal = await store.cases.readJournal(CASE_ID);
       expect(journal.at(-1)).toMatchObject({
         type: 'approved',
         actor: { kind: 'user', id: ME },
@@ -164,7 +166,7 @@ describe('recouvra approve, reject, cases pause|resume', () => {
       await runApprove({ config: w.config, caseId: CASE_ID }),
       `case ${CASE_ID} is formal_notice, not awaiting approval (NOT_AWAITING_APPROVAL)`,
     );
-    await inStore(w.path, async (store) => expect(await store.readJournal(CASE_ID)).toHaveLength(journalLength));
+    await inStore(w.path, async (store) => expect(await store.cases.readJournal(CASE_ID)).toHaveLength(journalLength));
   });
 
   it('approve of a case with nothing pending is refused, and nothing is queued', async () => {
@@ -174,8 +176,8 @@ describe('recouvra approve, reject, cases pause|resume', () => {
       `case ${CASE_ID} is open, not awaiting approval (NOT_AWAITING_APPROVAL)`,
     );
     await inStore(w.path, async (store) => {
-      expect(await store.listActions({ caseId: CASE_ID })).toEqual([]);
-      expect(await store.readJournal(CASE_ID)).toEqual([]);
+      expect(await store.outbox.listActions({ caseId: CASE_ID })).toEqual([]);
+      expect(await store.cases.readJournal(CASE_ID)).toEqual([]);
     });
   });
 
@@ -186,8 +188,8 @@ describe('recouvra approve, reject, cases pause|resume', () => {
       `Rejected formal-notice on case ${CASE_ID} (Garage Lemoine SARL): negotiating a payment plan. The case is back at reminding.\n`,
     );
     await inStore(w.path, async (store) => {
-      expect(await store.getCase(CASE_ID)).toMatchObject({ stage: 'reminding', pendingApproval: null });
-      expect((await store.readJournal(CASE_ID)).at(-1)).toMatchObject({
+      expect(await store.cases.getCase(CASE_ID)).toMatchObject({ stage: 'reminding', pendingApproval: null });
+      expect((await store.cases.readJournal(CASE_ID)).at(-1)).toMatchObject({
         type: 'rejected',
         actor: { kind: 'user', id: ME },
         data: { reason: 'negotiating a payment plan' },
@@ -204,7 +206,7 @@ describe('recouvra approve, reject, cases pause|resume', () => {
       `Paused until ${until} included: the debtor called about a refund — case ${CASE_ID} (Garage Lemoine SARL).\n`,
     );
     await inStore(w.path, async (store) =>
-      expect((await store.getCase(CASE_ID))!.manualPause).toEqual({
+      expect((await store.cases.getCase(CASE_ID))!.manualPause).toEqual({
         reason: 'the debtor called about a refund',
         until,
       }),
@@ -213,8 +215,8 @@ describe('recouvra approve, reject, cases pause|resume', () => {
       `Resumed case ${CASE_ID} (Garage Lemoine SARL): dunning goes on from stage open.\n`,
     );
     await inStore(w.path, async (store) => {
-      expect((await store.getCase(CASE_ID))!.manualPause).toBeNull();
-      expect((await store.readJournal(CASE_ID)).map((e) => [e.type, e.actor.id])).toEqual([
+      expect((await store.cases.getCase(CASE_ID))!.manualPause).toBeNull();
+      expect((await store.cases.readJournal(CASE_ID)).map((e) => [e.type, e.actor.id])).toEqual([
         ['paused', ME],
         ['resumed', ME],
       ]);
@@ -249,13 +251,16 @@ describe('recouvra items, promise, call-result', () => {
       `FAC-2025-0101 (invoice, ${fr(100_000)} open) is disputed: goods returned — case ${CASE_ID} (Garage Lemoine SARL).\n`,
     );
     await inStore(w.path, async (store) =>
-      expect((await store.getReceivable(R1.id))!.disputed).toEqual({ reason: 'goods returned', since: '2025-03-24' }),
+      expect((await store.sync.getReceivable(R1.id))!.disputed).toEqual({
+        reason: 'goods returned',
+        since: '2025-03-24',
+      }),
     );
     ok(await runItemMark({ config: w.config, mark: 'undispute', itemId: R1.id, clock }));
     ok(await runItemMark({ config: w.config, mark: 'exclude', itemId: R2.id, reason: 'paid by the insurer', clock }));
     await inStore(w.path, async (store) => {
-      expect((await store.getReceivable(R1.id))!.disputed).toBeNull();
-      expect((await store.getReceivable(R2.id))!.excluded).toEqual({
+      expect((await store.sync.getReceivable(R1.id))!.disputed).toBeNull();
+      expect((await store.sync.getReceivable(R2.id))!.excluded).toEqual({
         reason: 'paid by the insurer',
         since: '2025-03-24',
       });
@@ -268,9 +273,9 @@ describe('recouvra items, promise, call-result', () => {
       `item ${R2.id} is not excluded (NOT_EXCLUDED)`,
     );
     await inStore(w.path, async (store) => {
-      expect((await store.getReceivable(R2.id))!.excluded).toBeNull();
+      expect((await store.sync.getReceivable(R2.id))!.excluded).toBeNull();
       expect(
-        (await store.readJournal(CASE_ID)).map((e) => `${e.type} ${e.actor.kind}:${e.actor.id} ${e.summary}`),
+        (await store.cases.readJournal(CASE_ID)).map((e) => `${e.type} ${e.actor.kind}:${e.actor.id} ${e.summary}`),
       ).toEqual([
         `item_disputed user:${ME} FAC-2025-0101 disputed by ${ME}: goods returned`,
         `item_disputed user:${ME} FAC-2025-0101: dispute lifted by ${ME}`,
@@ -286,7 +291,7 @@ describe('recouvra items, promise, call-result', () => {
       `Promise to pay recorded on case ${CASE_ID} (Garage Lemoine SARL):\n    FAC-2025-0102      ${fr(1250).padStart(14)} by 2025-04-05 of ${fr(50_000)} open  [${R2.id}]\n`,
     );
     await inStore(w.path, async (store) =>
-      expect((await store.getReceivable(R2.id))!.promiseToPay).toEqual({
+      expect((await store.sync.getReceivable(R2.id))!.promiseToPay).toEqual({
         date: '2025-04-05',
         amount: 1250,
         recordedOn: '2025-03-24',
@@ -294,17 +299,17 @@ describe('recouvra items, promise, call-result', () => {
     );
     ok(await runPromise({ config: w.config, caseId: CASE_ID, date: '2025-04-10', amount: '1 000,50', clock }));
     await inStore(w.path, async (store) => {
-      expect((await store.getReceivable(R1.id))!.promiseToPay).toEqual({
+      expect((await store.sync.getReceivable(R1.id))!.promiseToPay).toEqual({
         date: '2025-04-10',
         amount: 100_000,
         recordedOn: '2025-03-24',
       });
-      expect((await store.getReceivable(R2.id))!.promiseToPay).toEqual({
+      expect((await store.sync.getReceivable(R2.id))!.promiseToPay).toEqual({
         date: '2025-04-10',
         amount: 50,
         recordedOn: '2025-03-24',
       });
-      expect((await store.readJournal(CASE_ID)).map((e) => [e.type, e.actor.id, e.data['amount']])).toEqual([
+      expect((await store.cases.readJournal(CASE_ID)).map((e) => [e.type, e.actor.id, e.data['amount']])).toEqual([
         ['promise_to_pay', ME, 1250],
         ['promise_to_pay', ME, 100_050],
       ]);
@@ -330,8 +335,8 @@ describe('recouvra items, promise, call-result', () => {
       `item ${CREDIT.id} is a credit note: only an invoice can be promised (NOT_AN_INVOICE)`,
     );
     await inStore(w.path, async (store) => {
-      expect((await store.listReceivablesOfCase(CASE_ID)).map((r) => r.promiseToPay)).toEqual([null, null, null]);
-      expect(await store.readJournal(CASE_ID)).toEqual([]);
+      expect((await store.sync.listReceivablesOfCase(CASE_ID)).map((r) => r.promiseToPay)).toEqual([null, null, null]);
+      expect(await store.cases.readJournal(CASE_ID)).toEqual([]);
     });
   });
 
@@ -359,12 +364,12 @@ describe('recouvra items, promise, call-result', () => {
       `Call result recorded on case ${CASE_ID} (Garage Lemoine SARL): promise (will pay on Friday). Promise to pay ${fr(30_000)} by 2025-03-28.\n`,
     );
     await inStore(w.path, async (store) => {
-      expect((await store.readJournal(CASE_ID)).map((e) => [e.type, e.actor.id, e.summary])).toEqual([
+      expect((await store.cases.readJournal(CASE_ID)).map((e) => [e.type, e.actor.id, e.summary])).toEqual([
         ['note', ME, `phone call by ${ME}: no answer`],
         ['note', ME, `phone call by ${ME}: the debtor promised to pay (will pay on Friday)`],
         ['promise_to_pay', ME, `promise to pay ${fr(30_000)} by 2025-03-28, recorded by ${ME}`],
       ]);
-      expect((await store.getReceivable(R1.id))!.promiseToPay).toEqual({
+      expect((await store.sync.getReceivable(R1.id))!.promiseToPay).toEqual({
         date: '2025-03-28',
         amount: 30_000,
         recordedOn: '2025-03-24',
@@ -561,14 +566,14 @@ describe('recouvra cases show, cases journal, approvals: the text a controller r
       fr(-10_000),
       `[${CREDIT.id}]`,
     ]);
-    const journal = await inStore(w.path, (store) => store.readJournal(CASE_ID));
+    const journal = await inStore(w.path, (store) => store.cases.readJournal(CASE_ID));
     expect(journal.length).toBeGreaterThan(0);
     expect(out).toContain(`system:policy:test-approvals@2`);
     expect(out).toContain(journal.at(-1)!.summary);
   });
 
   it('cases journal --after SEQ: the entries after it, --json as GET /cases/:id/journal', async () => {
-    const all = await inStore(w.path, (store) => store.readJournal(CASE_ID));
+    const all = await inStore(w.path, (store) => store.cases.readJournal(CASE_ID));
     const after = all[0]!.seq!;
     const json = JSON.parse(
       ok(await runCaseJournal({ config: w.config, caseId: CASE_ID, after: String(after), json: true })),
@@ -603,7 +608,7 @@ describe('--json prints what the HTTP API answers for the same operation', () =>
     const clock = handClock(MONDAY);
     const prepare = async (store: Store) => {
       await caseAwaitingFormalNotice(store);
-      await store.savePage({
+      await saveSyncPage(store, {
         connection: 'odoo-main',
         stream: 'invoices',
         quarantined: [
@@ -612,7 +617,7 @@ describe('--json prints what the HTTP API answers for the same operation', () =>
         at: '2025-03-24T08:00:00.000Z',
       });
       const now = clock.now().getTime();
-      await store.enqueueJob({
+      await jobStoreOf(store).enqueueJob({
         job: {
           id: 'sync/odoo-main/tick-1',
           name: 'sync',
@@ -624,8 +629,8 @@ describe('--json prints what the HTTP API answers for the same operation', () =>
         now,
         completedRetentionMs: 0,
       });
-      await store.claimJob({ names: ['sync'], now, leaseMs: 10_000, lockedBy: 'worker-1' });
-      await store.settleJob({
+      await jobStoreOf(store).claimJob({ names: ['sync'], now, leaseMs: 10_000, lockedBy: 'worker-1' });
+      await jobStoreOf(store).settleJob({
         id: 'sync/odoo-main/tick-1',
         lockedBy: 'worker-1',
         now,
@@ -809,9 +814,9 @@ describe('wired into the recouvra program', () => {
     });
 
     await inStore(w.path, async (store) => {
-      expect((await store.getReceivable(R1.id))!.disputed).toMatchObject({ reason: 'goods returned' });
-      expect((await store.getReceivable(R2.id))!.promiseToPay).toMatchObject({ date, amount: 1250 });
-      expect((await store.readJournal(CASE_ID)).slice(-3).map((e) => [e.type, e.actor])).toEqual([
+      expect((await store.sync.getReceivable(R1.id))!.disputed).toMatchObject({ reason: 'goods returned' });
+      expect((await store.sync.getReceivable(R2.id))!.promiseToPay).toMatchObject({ date, amount: 1250 });
+      expect((await store.cases.readJournal(CASE_ID)).slice(-3).map((e) => [e.type, e.actor])).toEqual([
         ['approved', { kind: 'user', id: ME }],
         ['item_disputed', { kind: 'user', id: ME }],
         ['promise_to_pay', { kind: 'user', id: ME }],

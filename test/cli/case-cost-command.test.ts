@@ -61,7 +61,7 @@ function refused(r: CommandResult, message: string): void {
 }
 
 const costLines = (path: string, caseId = CASE_ID) =>
-  inStore(path, async (store) => (await store.readJournal(caseId)).filter((e) => e.type === 'recovery_cost'));
+  inStore(path, async (store) => (await store.cases.readJournal(caseId)).filter((e) => e.type === 'recovery_cost'));
 
 describe('recouvra cases cost', () => {
   it('records "120,50" as 12,050 cents with the receipt file as a document, under the CLI user; entered again, it is recorded once', async () => {
@@ -87,7 +87,7 @@ describe('recouvra cases cost', () => {
       data: { amount: 12_050, date: '2025-03-20', sha256: sha256(RECEIPT_PDF) },
     });
     await inStore(w.path, async (store) => {
-      const doc = await store.getDocument(String(line!.data['documentId']));
+      const doc = await store.deliveries.getDocument(String(line!.data['documentId']));
       expect(doc!.content.equals(RECEIPT_PDF)).toBe(true);
     });
     // The file's path is not kept: only its bytes.

@@ -67,14 +67,14 @@ describe('recouvra: references people read', () => {
       stderr: `invoice number ${SHARED_NUMBER} is in 2 connections (odoo-be, odoo-main): say which one with --connection <id> (API: ?connection=<id>) (AMBIGUOUS_REFERENCE)\n`,
     });
     await inStore(path, async (store) => {
-      expect((await store.getCase(CASE_ID))?.manualPause).toBeNull();
-      expect((await store.getCase(BE_CASE_ID))?.manualPause).toBeNull();
+      expect((await store.cases.getCase(CASE_ID))?.manualPause).toBeNull();
+      expect((await store.cases.getCase(BE_CASE_ID))?.manualPause).toBeNull();
     });
     expect(
       ok(await runPause({ config, clock, caseId: SHARED_NUMBER, connection: 'odoo-be', reason: 'called' })),
     ).toContain('Brasserie Van Damme SRL');
     await inStore(path, async (store) =>
-      expect((await store.getCase(BE_CASE_ID))?.manualPause).toEqual({ reason: 'called', until: null }),
+      expect((await store.cases.getCase(BE_CASE_ID))?.manualPause).toEqual({ reason: 'called', until: null }),
     );
   });
 
@@ -98,8 +98,8 @@ describe('recouvra: references people read', () => {
       'Promise to pay recorded',
     );
     await inStore(path, async (store) => {
-      expect((await store.getReceivable(BE_137.id))?.disputed?.reason).toBe('goods returned');
-      expect((await store.getReceivable(R1.id))?.promiseToPay?.date).toBe('2025-04-10');
+      expect((await store.sync.getReceivable(BE_137.id))?.disputed?.reason).toBe('goods returned');
+      expect((await store.sync.getReceivable(R1.id))?.promiseToPay?.date).toBe('2025-04-10');
     });
   });
 
@@ -122,7 +122,7 @@ describe('recouvra: references people read', () => {
     const append = (path: string, n: number) =>
       inStore(path, async (store) => {
         for (let i = 0; i < n; i++)
-          await store.appendJournal({
+          await store.cases.appendJournal({
             caseId: CASE_ID,
             at: '2025-03-20T08:00:00.000Z',
             actor: { kind: 'system', id: 't' },

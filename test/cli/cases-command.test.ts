@@ -75,13 +75,13 @@ describe('recouvra cases list', () => {
 
   it('--json lists every case with its open items; openAmount is invoices minus credit notes, as in the store', async () => {
     await withStore(storePath, async (store) => {
-      const cases = await store.listCases();
+      const cases = await store.cases.listCases();
       expect(all.map((c) => c.id)).toEqual(cases.map((c) => c.id));
       for (const listing of all) {
-        const open = (await store.listReceivablesOfCase(listing.id)).filter((r) => r.open > 0);
+        const open = (await store.sync.listReceivablesOfCase(listing.id)).filter((r) => r.open > 0);
         expect(listing.openItems.map((i) => i.id)).toEqual(open.map((r) => r.id));
         expect(listing.openAmount).toBe(open.reduce((sum, r) => sum + (r.kind === 'invoice' ? r.open : -r.open), 0));
-        expect(listing.debtor.name).toBe((await store.getDebtor(listing.debtor.id))!.name);
+        expect(listing.debtor.name).toBe((await store.sync.getDebtor(listing.debtor.id))!.name);
       }
     });
     const withCredit = all.find(
@@ -118,15 +118,15 @@ describe('recouvra cases list', () => {
     expect(all.every((c) => c.stage === 'open')).toBe(true);
     const picked = all[3]!;
     await withStore(storePath, async (store) => {
-      const c = (await store.getCase(picked.id))!;
-      await store.saveCase({ ...c, stage: 'reminding' });
+      const c = (await store.cases.getCase(picked.id))!;
+      await store.cases.saveCase({ ...c, stage: 'reminding' });
     });
     const reminding = parse((await runCasesList({ config, json: true, env, stage: 'reminding' })).stdout);
     expect(reminding.map((c) => c.id)).toEqual([picked.id]);
     expect(parse((await runCasesList({ config, json: true, env, stage: 'open' })).stdout)).toHaveLength(all.length - 1);
     await withStore(storePath, async (store) => {
-      const c = (await store.getCase(picked.id))!;
-      await store.saveCase({ ...c, stage: 'open' });
+      const c = (await store.cases.getCase(picked.id))!;
+      await store.cases.saveCase({ ...c, stage: 'open' });
     });
     const bad = await runCasesList({ config, env, stage: 'paid' });
     expect(bad.exitCode).toBe(1);

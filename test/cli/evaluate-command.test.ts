@@ -79,18 +79,18 @@ describe('recouvra evaluate', () => {
 
     const store = await openSqliteStore(db);
     try {
-      const cases = await store.listCases();
+      const cases = await store.cases.listCases();
       const dupont = cases.find((c) => c.debtorId === 'sample:partner:2')!;
       expect(dupont.lastStep).toEqual({ stepId: 'reminder-1', index: 1, on: '2026-06-15' });
-      const actions = await store.listActions({ caseId: dupont.id });
+      const actions = await store.outbox.listActions({ caseId: dupont.id });
       expect(actions.map((a) => a.kind).sort()).toEqual(['email', 'ledger_note']);
-      const journal = await store.readJournal(dupont.id);
+      const journal = await store.cases.readJournal(dupont.id);
       expect(journal.map((j) => j.type)).toContain('decision');
       // 8 messages to debtors (an SMS step leaves out the debtor with no French mobile, and says so in
       // the journal), and each of the 6 decisions tells the ledger (a note, or an activity when it waits for approval).
-      const pending = await store.listActions({ status: 'pending' });
+      const pending = await store.outbox.listActions({ status: 'pending' });
       expect(pending.filter((a) => !a.kind.startsWith('ledger_'))).toHaveLength(8);
-      const skipped = (await Promise.all(cases.map((c) => store.readJournal(c.id))))
+      const skipped = (await Promise.all(cases.map((c) => store.cases.readJournal(c.id))))
         .flat()
         .filter((j) => j.type === 'note' && j.data['skipped'] === 'sms');
       expect(skipped).toHaveLength(1);

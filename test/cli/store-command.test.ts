@@ -80,7 +80,7 @@ async function makeStore(
       location: store.location,
       provider: await provider(count, extra),
     });
-    await store.upsertDebtors(names.map((n, i) => debtor(`d${i + 1}`, n)));
+    await store.sync.upsertDebtors(names.map((n, i) => debtor(`d${i + 1}`, n)));
   } finally {
     await store.close();
   }

@@ -72,8 +72,8 @@ describe('recouvra sync --once against the Odoo simulator', () => {
 
     const store = await openSqliteStore(join(fx.dir, 'one.sqlite'));
     try {
-      expect(await store.listQuarantined('odoo1')).toHaveLength(s!.quarantined);
-      expect(await store.listOpenReceivableIds('odoo1')).toHaveLength(moves.filter(isOpen).length);
+      expect(await store.sync.listQuarantined('odoo1')).toHaveLength(s!.quarantined);
+      expect(await store.sync.listOpenReceivableIds('odoo1')).toHaveLength(moves.filter(isOpen).length);
     } finally {
       await store.close();
     }
@@ -123,7 +123,7 @@ describe('recouvra sync --once against the Odoo simulator', () => {
     expect(s!.closed).toBe(1);
     const store = await openSqliteStore(join(fx.dir, 'one.sqlite'));
     try {
-      expect((await store.getReceivable(`odoo1:account.move:${open!.id}`))!.open).toBe(0);
+      expect((await store.sync.getReceivable(`odoo1:account.move:${open!.id}`))!.open).toBe(0);
     } finally {
       await store.close();
     }

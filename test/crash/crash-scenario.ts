@@ -167,7 +167,7 @@ async function untilOutboxEmpty(openStore: () => Promise<Store>, timeoutMs: numb
     if (Date.now() > deadline) throw new Error(`nothing was decided within ${timeoutMs} ms`);
     const store = await openStore();
     try {
-      decided = (await store.listActions({ limit: 1 })).length > 0;
+      decided = (await store.outbox.listActions({ limit: 1 })).length > 0;
     } catch {
       // The daemons have not created the tables yet.
     } finally {
@@ -179,8 +179,8 @@ async function untilOutboxEmpty(openStore: () => Promise<Store>, timeoutMs: numb
     try {
       // A row a killed run had taken stays in progress until its lease runs out, then is taken again.
       const open = [
-        ...(await store.listActions({ status: 'pending', limit: 1 })),
-        ...(await store.listActions({ status: 'in_progress', limit: 1 })),
+        ...(await store.outbox.listActions({ status: 'pending', limit: 1 })),
+        ...(await store.outbox.listActions({ status: 'in_progress', limit: 1 })),
       ];
       if (open.length === 0) return;
     } finally {
@@ -200,15 +200,15 @@ export async function verify(input: {
 }): Promise<CrashReport> {
   const store = await input.openStore();
   try {
-    const cases = await store.listCases();
+    const cases = await store.cases.listCases();
     const journal: CaseJournalEntry[] = [];
-    for (const c of cases) journal.push(...(await store.readJournal(c.id)));
+    for (const c of cases) journal.push(...(await store.cases.readJournal(c.id)));
     const performed = journal.filter((j) => j.type === 'action_performed');
     const actions = [
-      ...(await store.listActions({ status: 'done' })),
-      ...(await store.listActions({ status: 'pending' })),
-      ...(await store.listActions({ status: 'in_progress' })),
-      ...(await store.listActions({ status: 'failed' })),
+      ...(await store.outbox.listActions({ status: 'done' })),
+      ...(await store.outbox.listActions({ status: 'pending' })),
+      ...(await store.outbox.listActions({ status: 'in_progress' })),
+      ...(await store.outbox.listActions({ status: 'failed' })),
     ];
     const byKind: Record<string, number> = {};
     for (const a of actions) byKind[a.kind] = (byKind[a.kind] ?? 0) + 1;

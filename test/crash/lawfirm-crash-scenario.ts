@@ -300,12 +300,12 @@ async function untilQuiet(openStore: () => Promise<Store>, firm: Firm, timeoutMs
     const store = await openStore();
     try {
       const open = [
-        ...(await store.listActions({ status: 'pending', limit: 1 })),
-        ...(await store.listActions({ status: 'in_progress', limit: 1 })),
+        ...(await store.outbox.listActions({ status: 'pending', limit: 1 })),
+        ...(await store.outbox.listActions({ status: 'in_progress', limit: 1 })),
       ];
-      const dossiers = await store.listDossiers();
+      const dossiers = await store.dossiers.listDossiers();
       const applied = new Set(
-        (await Promise.all(dossiers.map((d) => store.listProcedureEvents(d.id)))).flat().map((e) => e.id),
+        (await Promise.all(dossiers.map((d) => store.dossiers.listProcedureEvents(d.id)))).flat().map((e) => e.id),
       );
       const missing = firm.events().filter((e) => !applied.has(`cabinet:${e.id}`));
       const inDoubt = dossiers.filter((d) => d.status === 'prepared');
@@ -327,17 +327,17 @@ async function verifyFirm(
   const store = await openStore();
   try {
     const files = firm.listFiles();
-    const dossiers = await store.listDossiers();
+    const dossiers = await store.dossiers.listDossiers();
     const byId = new Map(dossiers.map((d) => [d.id, d]));
     const perCase = new Map<string, number>();
     for (const f of files) perCase.set(f.caseId, (perCase.get(f.caseId) ?? 0) + 1);
     const events = firm.events();
-    const applied = (await Promise.all(dossiers.map((d) => store.listProcedureEvents(d.id)))).flat();
+    const applied = (await Promise.all(dossiers.map((d) => store.dossiers.listProcedureEvents(d.id)))).flat();
     const appliedIds = applied.map((e) => e.id);
     // Every approval of an escalation step leads to a dossier with a file (or one the firm refused, journalled).
     let approvedNotHandedOver = 0;
-    for (const c of await store.listCases()) {
-      const journal = await store.readJournal(c.id);
+    for (const c of await store.cases.listCases()) {
+      const journal = await store.cases.readJournal(c.id);
       const escalations = journal.filter((j) => j.type === 'approved' && j.summary.startsWith('escalation '));
       if (escalations.length === 0) continue;
       if (!journal.some((j) => j.type === 'dossier_submitted' || j.type === 'dossier_refused')) approvedNotHandedOver++;
@@ -372,7 +372,7 @@ async function verifyFirm(
     let notesChecked = 0;
     let notesMismatched = 0;
     for (const d of dossiers) {
-      const rows = await store.listActions({ caseId: d.caseId, kind: 'ledger_note', status: 'done' });
+      const rows = await store.outbox.listActions({ caseId: d.caseId, kind: 'ledger_note', status: 'done' });
       const claimed = ((d.content['claim'] as { lines: { kind: string }[] } | undefined)?.lines ?? []).filter(
         (l) => l.kind === 'invoice',
       ).length;

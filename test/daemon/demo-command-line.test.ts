@@ -50,7 +50,10 @@ describe('recouvra demo from the command line', () => {
     // Long enough for a few demo days, reminders, and some SMS decisions.
     const deadline = Date.now() + 60_000;
     const toldEmails = () => log.some((l) => /^demo day .*\d+ e-mails?/.test(l.message));
-    while (Date.now() < deadline && ((await running.store.listActions({ kind: 'sms' })).length < 3 || !toldEmails()))
+    while (
+      Date.now() < deadline &&
+      ((await running.store.outbox.listActions({ kind: 'sms' })).length < 3 || !toldEmails())
+    )
       await sleep(500);
   }, 90_000);
 
@@ -98,7 +101,7 @@ describe('recouvra demo from the command line', () => {
     expect(listed.exitCode).toBe(0);
     const cases = JSON.parse(listed.stdout) as { id: string }[];
     expect(cases.length).toBe(10);
-    expect(cases.map((c) => c.id)).toEqual((await running.store.listCases({ limit: 10 })).map((c) => c.id));
+    expect(cases.map((c) => c.id)).toEqual((await running.store.cases.listCases({ limit: 10 })).map((c) => c.id));
 
     // Without the variables exported, the one missing variable is named, once.
     const bare = await runCasesList({ config: demo.configFile, env: {} });
@@ -130,19 +133,19 @@ describe('recouvra demo from the command line', () => {
   });
 
   it('creates SMS rows only for debtors with a French mobile, and journals the others as skipped', async () => {
-    const sms = await running.store.listActions({ kind: 'sms' });
+    const sms = await running.store.outbox.listActions({ kind: 'sms' });
     expect(sms.length).toBeGreaterThan(0);
     for (const a of sms) {
-      const c = await running.store.getCase(a.caseId);
-      const debtor = await running.store.getDebtor(c!.debtorId);
+      const c = await running.store.cases.getCase(a.caseId);
+      const debtor = await running.store.sync.getDebtor(c!.debtorId);
       expect(smsNumberOf(debtor!.phones)).toBeDefined();
     }
     const failedForNoNumber = sms.filter((a) => a.lastError?.includes('SMS_NO_NUMBER'));
     expect(failedForNoNumber).toEqual([]);
     // The demo's customers include some with a landline only or no phone: their SMS are journalled as skipped.
     let skipped = 0;
-    for (const c of await running.store.listCases())
-      skipped += (await running.store.readJournal(c.id)).filter(
+    for (const c of await running.store.cases.listCases())
+      skipped += (await running.store.cases.readJournal(c.id)).filter(
         (j) => j.type === 'note' && /^sms skipped for /.test(j.summary),
       ).length;
     expect(skipped).toBeGreaterThan(0);
@@ -150,8 +153,8 @@ describe('recouvra demo from the command line', () => {
 
   it('with --manual-approval, nothing is approved by the simulated controller', async () => {
     expect(running.demo!.autoApprove).toBe(false);
-    for (const c of await running.store.listCases()) {
-      expect((await running.store.readJournal(c.id)).filter((j) => j.type === 'approved')).toEqual([]);
+    for (const c of await running.store.cases.listCases()) {
+      expect((await running.store.cases.readJournal(c.id)).filter((j) => j.type === 'approved')).toEqual([]);
     }
   });
 });

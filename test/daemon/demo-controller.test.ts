@@ -25,9 +25,10 @@ describe('the demo controller', () => {
     const { logger } = memoryLogger();
     const controller = startDemoController({ store, clock, timeZone: TIME_ZONE, logger, realPollMs: 10 });
     try {
-      for (let i = 0; i < 100 && (await store.getCase(CASE_ID))!.stage === 'awaiting_approval'; i++) await sleep(20);
-      expect((await store.getCase(CASE_ID))!.stage).toBe('formal_notice');
-      expect((await store.readJournal(CASE_ID)).find((j) => j.type === 'approved')?.actor).toMatchObject({
+      for (let i = 0; i < 100 && (await store.cases.getCase(CASE_ID))!.stage === 'awaiting_approval'; i++)
+        await sleep(20);
+      expect((await store.cases.getCase(CASE_ID))!.stage).toBe('formal_notice');
+      expect((await store.cases.readJournal(CASE_ID)).find((j) => j.type === 'approved')?.actor).toMatchObject({
         id: 'demo:controller',
       });
     } finally {
@@ -50,11 +51,11 @@ describe('the demo controller', () => {
       await sleep(300);
       clock.set('2025-04-30T10:00:00.000Z');
       await sleep(300);
-      expect((await store.getCase(CASE_ID))!).toMatchObject({
+      expect((await store.cases.getCase(CASE_ID))!).toMatchObject({
         stage: 'awaiting_approval',
         pendingApproval: { stepId: 'formal-notice' },
       });
-      expect((await store.readJournal(CASE_ID)).some((j) => j.type === 'approved')).toBe(false);
+      expect((await store.cases.readJournal(CASE_ID)).some((j) => j.type === 'approved')).toBe(false);
     } finally {
       controller.stop();
     }
@@ -90,9 +91,9 @@ describe('the demo controller', () => {
       for (let i = 0; i < 100 && days().length < 1; i++) await sleep(10);
       // The reminder's e-mail and ledger note were decided but never performed here: nothing went out.
       expect(days()).toEqual(['demo day 2025-03-24: 3 payments, 1 waiting for approval']);
-      const rows = await store.listActions({ status: 'pending' });
+      const rows = await store.outbox.listActions({ status: 'pending' });
       for (const a of rows)
-        await store.completeAction({
+        await store.outbox.completeAction({
           id: a.id,
           status: 'done',
           attempts: 1,

@@ -36,15 +36,15 @@ describe('recouvra demo', () => {
     // The law firm comes last: the run goes on until some file has come back with a few events.
     const deadline = Date.now() + 90_000;
     const storyTold = async () =>
-      (await running.store.listDeliveries()).some((d) => d.proofs.length > 0) &&
-      (await running.store.listActions({ kind: 'ledger_note', status: 'done' })).filter((a) =>
+      (await running.store.deliveries.listDeliveries()).some((d) => d.proofs.length > 0) &&
+      (await running.store.outbox.listActions({ kind: 'ledger_note', status: 'done' })).filter((a) =>
         a.idempotencyKey.includes('/procedure/note/'),
       ).length >= 3;
     while (Date.now() < deadline && !(await storyTold())) await sleep(500);
     await running.daemon.stop();
     performed = [];
-    for (const c of await running.store.listCases())
-      performed.push(...(await running.store.readJournal(c.id)).filter((j) => j.type === 'action_performed'));
+    for (const c of await running.store.cases.listCases())
+      performed.push(...(await running.store.cases.readJournal(c.id)).filter((j) => j.type === 'action_performed'));
   }, 150_000);
 
   afterAll(() => running.stop());
@@ -52,7 +52,7 @@ describe('recouvra demo', () => {
   it('went from reminders to phone calls and formal notices, each noted in the ledger', async () => {
     const kinds = new Set(performed.map((j) => j.data['kind']));
     for (const kind of ['email', 'ledger_note', 'phone_task', 'registered_letter']) expect(kinds).toContain(kind);
-    const pending = await running.store.listActions({ status: 'pending' });
+    const pending = await running.store.outbox.listActions({ status: 'pending' });
     // Only rows whose channel asked to wait, or that were decided in the last instants, remain.
     expect(pending.length).toBeLessThan(performed.length / 4);
   });
@@ -83,8 +83,8 @@ describe('recouvra demo', () => {
     const statusAtPostOffice = new Map(running.demo!.postal.sent().map((l) => [l.idempotencyKey, l.status]));
     const proofs: { actionId: string; documentId: string; kind: string; caseId: string }[] = [];
     const statuses: string[] = [];
-    for (const c of await running.store.listCases()) {
-      for (const j of await running.store.readJournal(c.id)) {
+    for (const c of await running.store.cases.listCases()) {
+      for (const j of await running.store.cases.readJournal(c.id)) {
         if (j.type === 'proof_received')
           proofs.push({
             actionId: String(j.data['actionId']),
@@ -100,10 +100,10 @@ describe('recouvra demo', () => {
     expect(proofs.length).toBeGreaterThan(0);
     expect(new Set(proofs.map((p) => `${p.actionId}/${p.kind}`)).size).toBe(proofs.length);
     for (const p of proofs) {
-      const action = await running.store.getAction(p.actionId);
+      const action = await running.store.outbox.getAction(p.actionId);
       const status = statusAtPostOffice.get(action!.idempotencyKey);
       expect(p.kind === 'acknowledgement_of_receipt' ? ['delivered'] : ['posted', 'delivered']).toContain(status);
-      const doc = await running.store.getDocument(p.documentId);
+      const doc = await running.store.deliveries.getDocument(p.documentId);
       expect(doc).toMatchObject({ caseId: p.caseId, kind: p.kind, mediaType: 'application/pdf' });
       expect(doc!.content.subarray(0, 5).toString()).toBe('%PDF-');
     }
@@ -111,7 +111,7 @@ describe('recouvra demo', () => {
 
   it('escalated files reach the firm once each, and every event it reports is journalled once and noted on the invoices in Odoo', async () => {
     const sim = running.demo!.lawfirmSimulator;
-    const all = await running.store.listDossiers();
+    const all = await running.store.dossiers.listDossiers();
     const files = sim.listFiles();
     // A dossier is stored before it is sent: one still `prepared` when the daemon stopped was being
     // sent (its file, if the firm opened one, is found by the next attempt). Never a file we do not know.
@@ -129,7 +129,7 @@ describe('recouvra demo', () => {
     for (const d of dossiers) {
       expect(files.find((f) => f.dossierId === d.id)?.fileId).toBe(d.fileId);
       // Handed over after a formal notice and a controller's approval.
-      const journal = await running.store.readJournal(d.caseId);
+      const journal = await running.store.cases.readJournal(d.caseId);
       const types = journal.map((j) => j.type);
       expect(types.indexOf('approved')).toBeGreaterThan(-1);
       expect(types.indexOf('dossier_submitted')).toBeGreaterThan(types.indexOf('approved'));
@@ -156,9 +156,9 @@ describe('recouvra demo', () => {
     for (const f of files.filter((x) => dossiers.some((d) => d.id === x.dossierId))) {
       const notices = f.documents.filter((doc) => doc.kind === 'formal_notice');
       expect(notices.length).toBeGreaterThan(0);
-      const kept = (await running.store.listDocuments(dossiers.find((d) => d.id === f.dossierId)!.caseId)).filter(
-        (doc) => doc.kind === 'formal_notice',
-      );
+      const kept = (
+        await running.store.deliveries.listDocuments(dossiers.find((d) => d.id === f.dossierId)!.caseId)
+      ).filter((doc) => doc.kind === 'formal_notice');
       for (const n of notices) expect(kept.map((k) => k.sha256)).toContain(n.sha256);
       const byMail = notices.filter((n) => n.name.includes('email'));
       for (const n of byMail) expect(mailed).toContain(n.sha256);
@@ -172,7 +172,7 @@ describe('recouvra demo', () => {
         ).toBe(doc.sha256);
     // Every event applied is journalled once, under the firm's id, and comes from the firm's feed.
     const fed = new Set(sim.events().map((e) => e.id));
-    const applied = (await Promise.all(dossiers.map((d) => running.store.listProcedureEvents(d.id)))).flat();
+    const applied = (await Promise.all(dossiers.map((d) => running.store.dossiers.listProcedureEvents(d.id)))).flat();
     expect(applied.length).toBeGreaterThanOrEqual(3);
     const ids = applied.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -199,8 +199,8 @@ describe('recouvra demo', () => {
     );
     let checked = 0;
     for (const d of dossiers) {
-      const rows = await running.store.listActions({ caseId: d.caseId, kind: 'ledger_note', status: 'done' });
-      for (const e of await running.store.listProcedureEvents(d.id)) {
+      const rows = await running.store.outbox.listActions({ caseId: d.caseId, kind: 'ledger_note', status: 'done' });
+      for (const e of await running.store.dossiers.listProcedureEvents(d.id)) {
         const key = procedureKey(d.caseId, e.id, 'note');
         if (!rows.some((r) => r.idempotencyKey === key)) continue;
         const marker = writeBackMarker(key);

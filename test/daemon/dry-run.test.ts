@@ -54,13 +54,14 @@ describe('recouvra demo --dry-run', () => {
     const started = running.demo!.clock.now().getTime();
     const enough = async () =>
       running.demo!.clock.now().getTime() - started > 10 * 86_400_000 &&
-      (await running.store.listActions({ kind: 'email' })).length >= 20;
+      (await running.store.outbox.listActions({ kind: 'email' })).length >= 20;
     while (Date.now() < deadline && !(await enough())) await sleep(500);
     // The work stops (the schedules, the queue); the store stays open for the report and the checks.
     await running.daemon.stop();
     report = await running.dryRunReport!();
     journal = [];
-    for (const c of await running.store.listCases()) journal.push(...(await running.store.readJournal(c.id)));
+    for (const c of await running.store.cases.listCases())
+      journal.push(...(await running.store.cases.readJournal(c.id)));
   }, 150_000);
 
   afterAll(async () => {
@@ -85,14 +86,14 @@ describe('recouvra demo --dry-run', () => {
   });
 
   it('left every outbox row pending as it was decided: no attempt, no error', async () => {
-    const all = await running.store.listActions();
+    const all = await running.store.outbox.listActions();
     expect(all.length).toBeGreaterThan(20);
     expect(all.filter((a) => a.status !== 'pending')).toEqual([]);
     expect(all.filter((a) => a.attempts > 0 || a.lastError !== null || a.firstFailedAt !== undefined)).toEqual([]);
   });
 
   it('reports every pending row, and its counts by kind match the store', async () => {
-    const pending = await running.store.listActions({ status: 'pending' });
+    const pending = await running.store.outbox.listActions({ status: 'pending' });
     expect(report.pending).toBe(pending.length);
     expect(report.rows.map((r) => r.actionId).sort()).toEqual(pending.map((a) => a.id).sort());
     const byKind = (kinds: { kind: string }[]) =>
@@ -147,7 +148,7 @@ describe('recouvra demo --dry-run', () => {
     // Demo time runs on: rows the report saw as not due yet ('later'), and rows the simulated
     // controller's approvals added after it, may go out too; rows it saw as settled are done
     // without a message. Nothing else.
-    const emails = await running.store.listActions({ kind: 'email', status: 'done' });
+    const emails = await running.store.outbox.listActions({ kind: 'email', status: 'done' });
     const outcome = new Map(report.rows.map((r) => [r.actionId, r.outcome]));
     expect(result.failed).toBe(0);
     expect(emails.map((a) => a.id)).toEqual(expect.arrayContaining(announced));

@@ -86,7 +86,7 @@ describe('the daemon log', () => {
   /** What the run has not done yet: e-mails, SMS and letters received by the simulators, notes and call tasks in the ledger. */
   const missingWork = async (): Promise<string[]> => {
     const demo = running.demo!;
-    const performed = new Set<string>((await running.store.listActions({ status: 'done' })).map((a) => a.kind));
+    const performed = new Set<string>((await running.store.outbox.listActions({ status: 'done' })).map((a) => a.kind));
     const missing = ['ledger_note', 'phone_task'].filter((k) => !performed.has(k));
     if (readdirSync(demo.mailDir).length === 0) missing.push('e-mail received');
     if (demo.sms.sent().length === 0) missing.push('SMS received');
@@ -223,8 +223,8 @@ describe('the daemon log', () => {
       for (const form of phoneForms(value))
         needles.push({ what: `phone of ${who}`, value: form, digits: /^\d+$/.test(form) });
     };
-    for (const c of await running.store.listCases()) {
-      const d = await running.store.getDebtor(c.debtorId);
+    for (const c of await running.store.cases.listCases()) {
+      const d = await running.store.sync.getDebtor(c.debtorId);
       if (!d) continue;
       needles.push({ what: `name of debtor ${d.id}`, value: d.name });
       for (const e of d.emails) needles.push({ what: `e-mail of debtor ${d.id}`, value: e });

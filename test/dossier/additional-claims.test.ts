@@ -247,7 +247,7 @@ describe('the dossier: additional claims', () => {
         clock: fixedClock('2026-02-20T08:00:00Z'),
         timeZone: TIME_ZONE,
       }).recordRecoveryCost(caseId, 'claire', { ...COMMISSAIRE, date: '2026-02-10' });
-      await store.upsertDebtors([world.debtor]);
+      await store.sync.upsertDebtors([world.debtor]);
       await recordEscalation(
         store,
         caseId,

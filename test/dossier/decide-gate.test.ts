@@ -27,8 +27,8 @@ describe('decide() with the escalation gate', () => {
   const run = async (asOf: string, context = withGate) =>
     decide(store, await snapshotOf(store, caseId), B2B, asOf, new Date(`${asOf}T05:00:00.000Z`), context);
   const gateNotes = async () =>
-    (await store.readJournal(caseId)).filter((j) => j.type === 'note' && j.data[GATE_JOURNAL_KEY] !== undefined);
-  const escalations = async () => (await store.listDecisions(caseId)).filter((d) => d.stepId === 'escalation');
+    (await store.cases.readJournal(caseId)).filter((j) => j.type === 'note' && j.data[GATE_JOURNAL_KEY] !== undefined);
+  const escalations = async () => (await store.outbox.listDecisions(caseId)).filter((d) => d.stepId === 'escalation');
 
   beforeEach(async () => {
     store = await openStore();
@@ -48,7 +48,7 @@ describe('decide() with the escalation gate', () => {
     expect(r.evaluation.reasons.filter((x) => x.code === 'ESCALATION_CONDITION_MET')).toHaveLength(6);
     expect(r.evaluation.reasons.map((x) => x.code)).not.toContain('REQUIRES_APPROVAL');
     expect(await escalations()).toEqual([]);
-    expect((await store.getCase(caseId))!.stage).toBe('formal_notice');
+    expect((await store.cases.getCase(caseId))!.stage).toBe('formal_notice');
 
     const notes = await gateNotes();
     expect(notes).toHaveLength(1);
@@ -102,7 +102,7 @@ describe('decide() with the escalation gate', () => {
       'not_insolvent',
       'worth_the_cost',
     ]);
-    expect(await store.getCase(caseId)).toMatchObject({
+    expect(await store.cases.getCase(caseId)).toMatchObject({
       stage: 'awaiting_approval',
       pendingApproval: { stepId: 'escalation', on: '2026-04-12' },
     });

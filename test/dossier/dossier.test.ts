@@ -276,7 +276,7 @@ describe('the dossier', () => {
     it('references the proofs of delivery by the sha256 of the stored bytes, with the notice’s dates', async () => {
       const { dossier } = await handOff(b2bWorld());
       const ack = 'proof:act-formal-notice-registered_letter:acknowledgement_of_receipt';
-      const stored = await store.getDocument(ack);
+      const stored = await store.deliveries.getDocument(ack);
       expect(stored!.sha256).toBe(sha256(PROOF_BYTES.ack));
       expect(dossier.evidence.formalNotice).toEqual({
         stepId: 'formal-notice',
@@ -455,7 +455,7 @@ describe('the dossier', () => {
       world.items.map((r) => r.id),
     );
     // Paid in part after the decision: the file no longer goes.
-    await store.upsertPayments([
+    await store.sync.upsertPayments([
       {
         id: 'odoo:payment:77',
         source: { system: 'odoo', connection: 'odoo-main', id: '77' },

@@ -15,6 +15,7 @@ import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';
 import { fixedClock } from '../../connector/time/clock';
 import { debtor as debtorOf, invoice } from '../helpers/builders';
+import { saveReceivables } from '../../connector/cases/case-lifecycle';
 
 /**
  * A real SQLite store brought to the point of escalation the way the connector gets there:
@@ -168,13 +169,14 @@ export async function seedWorld(store: Store, w: World): Promise<string> {
   const caseId = caseOfDebtor(w.debtor);
   const paid = new Map<string, number>();
   for (const [id, , amount] of w.payments ?? []) paid.set(id, (paid.get(id) ?? 0) + amount);
-  await store.upsertDebtors([w.debtor]);
-  await store.upsertReceivables(
+  await store.sync.upsertDebtors([w.debtor]);
+  await saveReceivables(
+    store,
     w.items.map((r) => ({ ...r, open: r.open - (paid.get(r.id) ?? 0) })),
     '2025-01-01T00:00:00.000Z',
   );
   if (w.payments?.length) {
-    await store.upsertPayments(
+    await store.sync.upsertPayments(
       w.payments.map(([receivableId, date, amount], i) => ({
         id: `odoo:payment:${i + 1}`,
         source: { system: 'odoo', connection: 'odoo-main', id: String(i + 1) },
@@ -258,7 +260,7 @@ async function performStep(
   pending: readonly Channel[] = [],
 ): Promise<Action[]> {
   const decidedAt = `${on}T07:00:00.000Z`;
-  const c = (await store.getCase(caseId))!;
+  const c = (await store.cases.getCase(caseId))!;
   const decisionId = `dec-${step.id}-${on}`;
   const key = `${caseId}/${step.id}/${on}`;
   const actions: Action[] = step.channels.map((kind) => ({
@@ -276,7 +278,7 @@ async function performStep(
     createdAt: decidedAt,
     updatedAt: decidedAt,
   }));
-  await store.recordDecision({
+  await store.outbox.recordDecision({
     decision: {
       id: decisionId,
       idempotencyKey: key,
@@ -339,7 +341,7 @@ async function performStep(
           : a.kind === 'phone_task'
             ? 'call task created in the ledger'
             : `${a.kind === 'registered_letter' ? 'registered letter with acknowledgement of receipt' : 'letter'} (${step.template}) handed to the postal service`;
-    await store.completeAction({
+    await store.outbox.completeAction({
       id: a.id,
       status: 'done',
       attempts: 1,
@@ -367,7 +369,7 @@ export const PROOF_BYTES = { deposit: pdf('deposit proof'), ack: pdf('acknowledg
 
 /** What delivery tracking records for a registered letter: statuses, then proofs as documents. */
 async function recordProofs(store: Store, caseId: string, letter: Action, n: NoticeSpec): Promise<void> {
-  const delivery = (await store.getDelivery(letter.id))!;
+  const delivery = (await store.deliveries.getDelivery(letter.id))!;
   const at = n.ack ?? n.deposit ?? `${n.on}T18:00:00.000Z`;
   const entry = (
     type: CaseJournalEntry['type'],
@@ -432,7 +434,7 @@ async function recordProofs(store: Store, caseId: string, letter: Action, n: Not
       }),
     );
   }
-  const ok = await store.recordDeliveryCheck({
+  const ok = await store.deliveries.recordDeliveryCheck({
     actionId: letter.id,
     expectedChecks: delivery.checks,
     status,
@@ -459,10 +461,10 @@ export async function recordEscalation(
   const step = policy.steps.find((s) => s.kind === 'escalation')!;
   const index = policy.steps.indexOf(step);
   const at = `${on}T07:00:00.000Z`;
-  const c = (await store.getCase(caseId))!;
+  const c = (await store.cases.getCase(caseId))!;
   const decisionId = `dec-escalation-${on}`;
   const key = `${caseId}/${step.id}/${on}`;
-  await store.recordDecision({
+  await store.outbox.recordDecision({
     decision: {
       id: decisionId,
       idempotencyKey: key,

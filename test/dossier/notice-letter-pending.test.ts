@@ -53,10 +53,10 @@ describe('formal notice: the e-mail went days before the registered letter', () 
       store,
       b2bWorld({ notice: { ...NOTICE, ack: undefined, pending: ['registered_letter'] } }),
     );
-    const letter = (await store.listActions({ caseId })).find(
+    const letter = (await store.outbox.listActions({ caseId })).find(
       (a) => a.kind === 'registered_letter' && a.status === 'pending',
     )!;
-    await store.completeAction({
+    await store.outbox.completeAction({
       id: letter.id,
       status: 'done',
       attempts: 1,

@@ -14,6 +14,9 @@ import {
 } from '../cases/case-fixtures';
 import { invoice } from '../helpers/builders';
 import { CONNECTION, openHarness, TOKEN, type Harness } from './api-harness';
+import { saveReceivables } from '../../connector/cases/case-lifecycle';
+import { saveSyncPage } from '../../connector/sync/save-page';
+import { jobStoreOf } from '../../connector/store/job-store';
 
 /** The JSON API through Fastify's inject: authentication, validation, error shapes, and each route's effect on the store. */
 
@@ -26,8 +29,8 @@ describe('HTTP API', () => {
   afterEach(() => h.close());
 
   const approvedActions = async () =>
-    (await h.store.listActions({ caseId: CASE_ID })).filter((a) => a.idempotencyKey.includes('/approved/'));
-  const lastEntry = async () => (await h.store.readJournal(CASE_ID)).at(-1);
+    (await h.store.outbox.listActions({ caseId: CASE_ID })).filter((a) => a.idempotencyKey.includes('/approved/'));
+  const lastEntry = async () => (await h.store.cases.readJournal(CASE_ID)).at(-1);
 
   describe('authentication', () => {
     it('answers 401 with a JSON error without a token, with a wrong one, or with another scheme', async () => {
@@ -52,7 +55,7 @@ describe('HTTP API', () => {
         body: { reason: 'x' },
       });
       expect(posted.statusCode).toBe(401);
-      expect((await h.store.getCase(CASE_ID))?.manualPause).toBeNull();
+      expect((await h.store.cases.getCase(CASE_ID))?.manualPause).toBeNull();
       expect((await h.call('GET', '/cases')).statusCode).toBe(200);
     });
 
@@ -124,7 +127,7 @@ describe('HTTP API', () => {
         '"2025-02-30" is not a calendar date written YYYY-MM-DD',
       );
       expect(error.message).toMatch(/^the request has 4 problems: /);
-      expect((await h.store.getCase(CASE_ID))?.manualPause).toBeNull();
+      expect((await h.store.cases.getCase(CASE_ID))?.manualPause).toBeNull();
     });
 
     it('lists every problem of the query string and the path too', async () => {
@@ -164,7 +167,7 @@ describe('HTTP API', () => {
       expect(form.json()).toEqual({
         error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the body as JSON (Content-Type: application/json)' },
       });
-      expect((await h.store.getCase(CASE_ID))?.stage).toBe('awaiting_approval');
+      expect((await h.store.cases.getCase(CASE_ID))?.stage).toBe('awaiting_approval');
       const empty = await h.call('POST', `/cases/${CASE_ID}/approve`, {
         headers: { 'content-type': 'application/json' },
       });
@@ -215,11 +218,12 @@ describe('HTTP API', () => {
     it('GET /cases pages by id and filters by stage', async () => {
       await caseAwaitingFormalNotice(h.store);
       for (const d of ['odoo:partner:8', 'odoo:partner:9'])
-        await h.store.upsertReceivables(
+        await saveReceivables(
+          h.store,
           [invoice({ id: `${d}/inv`, debtorId: d, companyId: COMPANY })],
           '2025-03-01T08:00:00.000Z',
         );
-      const all = (await h.store.listCases()).map((c) => c.id);
+      const all = (await h.store.cases.listCases()).map((c) => c.id);
       const first = await h.call('GET', '/cases?limit=2');
       const page1 = first.json<{ cases: { id: string }[]; next: string | null }>();
       expect(page1.cases.map((c) => c.id)).toEqual(all.slice(0, 2));
@@ -237,7 +241,7 @@ describe('HTTP API', () => {
 
     it('GET /cases/:id gives the case, the debtor’s name, the open items and their amounts', async () => {
       await seed(h.store);
-      await h.store.savePage({
+      await saveSyncPage(h.store, {
         connection: CONNECTION,
         stream: 'invoices',
         receivables: [{ ...R2, open: 0, sourceVersion: 'v2' }],
@@ -296,8 +300,12 @@ describe('HTTP API', () => {
         createdAt: at,
         updatedAt: at,
       });
-      await h.store.applyCaseChange({ caseAfter: (await h.store.getCase(CASE_ID))!, actions: [action], journal: [] });
-      await h.store.completeAction({
+      await h.store.cases.applyCaseChange({
+        caseAfter: (await h.store.cases.getCase(CASE_ID))!,
+        actions: [action],
+        journal: [],
+      });
+      await h.store.outbox.completeAction({
         id: action.id,
         status: 'done',
         attempts: 1,
@@ -307,7 +315,7 @@ describe('HTTP API', () => {
       });
       const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from([0, 0xff, 0x80]), Buffer.from('\n%%EOF\n')]);
       const id = `proof:${action.id}:acknowledgement_of_receipt`;
-      await h.store.recordDeliveryCheck({
+      await h.store.deliveries.recordDeliveryCheck({
         actionId: action.id,
         expectedChecks: 0,
         status: 'delivered',
@@ -419,7 +427,7 @@ describe('HTTP API', () => {
         body: { reason: 'a payment plan is being negotiated' },
       });
       expect(res.statusCode).toBe(200);
-      expect(await h.store.getCase(CASE_ID)).toMatchObject({ stage: 'reminding', pendingApproval: null });
+      expect(await h.store.cases.getCase(CASE_ID)).toMatchObject({ stage: 'reminding', pendingApproval: null });
       expect(await lastEntry()).toMatchObject({
         type: 'rejected',
         actor: { kind: 'user', id: 'api' },
@@ -435,15 +443,18 @@ describe('HTTP API', () => {
         user: 'paul',
       });
       expect(paused.statusCode).toBe(200);
-      expect((await h.store.getCase(CASE_ID))?.manualPause).toEqual({
+      expect((await h.store.cases.getCase(CASE_ID))?.manualPause).toEqual({
         reason: 'debtor in hospital',
         until: '2025-04-30',
       });
       await h.call('POST', `/cases/${CASE_ID}/pause`, { body: { reason: 'until further notice' } });
-      expect((await h.store.getCase(CASE_ID))?.manualPause).toEqual({ reason: 'until further notice', until: null });
+      expect((await h.store.cases.getCase(CASE_ID))?.manualPause).toEqual({
+        reason: 'until further notice',
+        until: null,
+      });
       expect((await h.call('POST', `/cases/${CASE_ID}/resume`, { user: 'paul' })).statusCode).toBe(200);
-      expect((await h.store.getCase(CASE_ID))?.manualPause).toBeNull();
-      expect((await h.store.readJournal(CASE_ID)).map((e) => e.type)).toEqual(['paused', 'paused', 'resumed']);
+      expect((await h.store.cases.getCase(CASE_ID))?.manualPause).toBeNull();
+      expect((await h.store.cases.readJournal(CASE_ID)).map((e) => e.type)).toEqual(['paused', 'paused', 'resumed']);
       const past = await h.call('POST', `/cases/${CASE_ID}/pause`, { body: { reason: 'x', until: '2025-03-01' } });
       expect(past.statusCode).toBe(400);
       expect(past.json<{ error: { code: string } }>().error.code).toBe('PAUSE_IN_THE_PAST');
@@ -456,24 +467,24 @@ describe('HTTP API', () => {
         reason: 'van never delivered',
         since: '2025-03-24',
       });
-      expect((await h.store.getReceivable(R1.id))?.disputed).toEqual({
+      expect((await h.store.sync.getReceivable(R1.id))?.disputed).toEqual({
         reason: 'van never delivered',
         since: '2025-03-24',
       });
       expect((await h.call('DELETE', `/items/${R1.id}/dispute`)).statusCode).toBe(200);
-      expect((await h.store.getReceivable(R1.id))?.disputed).toBeNull();
+      expect((await h.store.sync.getReceivable(R1.id))?.disputed).toBeNull();
       expect((await h.call('DELETE', `/items/${R1.id}/dispute`)).json()).toEqual({
         error: { code: 'NOT_DISPUTED', message: `item ${R1.id} is not disputed` },
       });
 
       await h.call('POST', `/items/${R2.id}/exclude`, { body: { reason: 'handled by sales' } });
-      expect((await h.store.getReceivable(R2.id))?.excluded).toEqual({
+      expect((await h.store.sync.getReceivable(R2.id))?.excluded).toEqual({
         reason: 'handled by sales',
         since: '2025-03-24',
       });
       await h.call('DELETE', `/items/${R2.id}/exclude`);
-      expect((await h.store.getReceivable(R2.id))?.excluded).toBeNull();
-      expect((await h.store.readJournal(CASE_ID)).map((e) => e.type)).toEqual([
+      expect((await h.store.sync.getReceivable(R2.id))?.excluded).toBeNull();
+      expect((await h.store.cases.readJournal(CASE_ID)).map((e) => e.type)).toEqual([
         'item_disputed',
         'item_disputed',
         'item_excluded',
@@ -485,18 +496,18 @@ describe('HTTP API', () => {
       await seed(h.store);
       const res = await h.call('POST', `/cases/${CASE_ID}/promise`, { body: { date: '2025-04-05', amount: 120_000 } });
       expect(res.statusCode).toBe(200);
-      expect((await h.store.getReceivable(R1.id))?.promiseToPay).toEqual({
+      expect((await h.store.sync.getReceivable(R1.id))?.promiseToPay).toEqual({
         date: '2025-04-05',
         amount: 100_000,
         recordedOn: '2025-03-24',
       });
-      expect((await h.store.getReceivable(R2.id))?.promiseToPay).toEqual({
+      expect((await h.store.sync.getReceivable(R2.id))?.promiseToPay).toEqual({
         date: '2025-04-05',
         amount: 20_000,
         recordedOn: '2025-03-24',
       });
       await h.call('POST', `/items/${R2.id}/promise`, { body: { date: '2025-04-15' } });
-      expect((await h.store.getReceivable(R2.id))?.promiseToPay).toEqual({
+      expect((await h.store.sync.getReceivable(R2.id))?.promiseToPay).toEqual({
         date: '2025-04-15',
         recordedOn: '2025-03-24',
       });
@@ -529,7 +540,7 @@ describe('HTTP API', () => {
       await h.call('POST', `/actions/${phone.id}/call-result`, {
         body: { outcome: 'promise', date: '2025-04-10', amount: 30_000 },
       });
-      expect((await h.store.getReceivable(R1.id))?.promiseToPay).toEqual({
+      expect((await h.store.sync.getReceivable(R1.id))?.promiseToPay).toEqual({
         date: '2025-04-10',
         amount: 30_000,
         recordedOn: '2025-03-24',
@@ -605,7 +616,7 @@ describe('HTTP API', () => {
 
     it('GET /jobs/failed lists the parked jobs with their errors', async () => {
       const now = h.clock.now().getTime();
-      await h.store.enqueueJob({
+      await jobStoreOf(h.store).enqueueJob({
         job: {
           id: 'sync/odoo-main/tick-1',
           name: 'sync',
@@ -617,8 +628,8 @@ describe('HTTP API', () => {
         now,
         completedRetentionMs: 0,
       });
-      await h.store.claimJob({ names: ['sync'], now, leaseMs: 10_000, lockedBy: 'worker-1' });
-      await h.store.settleJob({
+      await jobStoreOf(h.store).claimJob({ names: ['sync'], now, leaseMs: 10_000, lockedBy: 'worker-1' });
+      await jobStoreOf(h.store).settleJob({
         id: 'sync/odoo-main/tick-1',
         lockedBy: 'worker-1',
         now,
@@ -643,7 +654,7 @@ describe('HTTP API', () => {
     });
 
     it('GET /quarantine lists the quarantined records, by connection', async () => {
-      await h.store.savePage({
+      await saveSyncPage(h.store, {
         connection: CONNECTION,
         stream: 'invoices',
         quarantined: [

@@ -28,8 +28,12 @@ describe('HTTP API: cases needing attention', () => {
       createdAt: at,
       updatedAt: at,
     });
-    await h.store.applyCaseChange({ caseAfter: (await h.store.getCase(CASE_ID))!, actions: [action], journal: [] });
-    await h.store.completeAction({
+    await h.store.cases.applyCaseChange({
+      caseAfter: (await h.store.cases.getCase(CASE_ID))!,
+      actions: [action],
+      journal: [],
+    });
+    await h.store.outbox.completeAction({
       id: action.id,
       status: 'failed',
       attempts: 1,
@@ -41,8 +45,8 @@ describe('HTTP API: cases needing attention', () => {
   it('lists each stuck case with its debtor, the reason and what to do; empty when nothing is stuck', async () => {
     expect((await h.call('GET', '/cases/attention')).json()).toEqual({ attention: [] });
     await failEmail();
-    await h.store.saveCase({ ...(await h.store.getCase(CASE_ID))!, stage: 'formal_notice' });
-    await h.store.appendJournal({
+    await h.store.cases.saveCase({ ...(await h.store.cases.getCase(CASE_ID))!, stage: 'formal_notice' });
+    await h.store.cases.appendJournal({
       caseId: CASE_ID,
       at: '2025-03-22T12:00:00.000Z',
       actor: { kind: 'system', id: 'policy:p@1' },
@@ -85,7 +89,7 @@ describe('HTTP API: cases needing attention', () => {
     expect(res.json()).toMatchObject({
       action: { id: 'act-mail', status: 'pending', attempts: 0, idempotencyKey: `${CASE_ID}/reminder-1/email` },
     });
-    expect((await h.store.readJournal(CASE_ID)).at(-1)).toMatchObject({
+    expect((await h.store.cases.readJournal(CASE_ID)).at(-1)).toMatchObject({
       actor: { kind: 'user', id: 'claire.martin' },
       type: 'note',
     });

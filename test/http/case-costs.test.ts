@@ -25,7 +25,7 @@ describe('POST /cases/:id/costs', () => {
     ...over,
   });
   const costLines = async (caseId = CASE_ID) =>
-    (await h.store.readJournal(caseId)).filter((e) => e.type === 'recovery_cost');
+    (await h.store.cases.readJournal(caseId)).filter((e) => e.type === 'recovery_cost');
 
   it('records the cost under the user header and stores the receipt; GET /documents/:id gives the bytes back', async () => {
     const res = await h.call('POST', url(), { body: body(), user: 'claire.martin' });
@@ -137,7 +137,7 @@ describe('POST /cases/:id/costs', () => {
       status: 200,
       errors: [],
     });
-    expect((await h.store.listDocuments(CASE_ID))[0]!.size).toBe(big.length);
+    expect((await h.store.deliveries.listDocuments(CASE_ID))[0]!.size).toBe(big.length);
     expect((await h.call('POST', url(), { body: body(), token: null })).statusCode).toBe(401);
   });
 });

@@ -42,14 +42,14 @@ describe('HTTP API: references people read', () => {
         ],
       },
     });
-    expect((await h.store.getCase(CASE_ID))?.manualPause).toBeNull();
-    expect((await h.store.getCase(BE_CASE_ID))?.manualPause).toBeNull();
+    expect((await h.store.cases.getCase(CASE_ID))?.manualPause).toBeNull();
+    expect((await h.store.cases.getCase(BE_CASE_ID))?.manualPause).toBeNull();
     const picked = await h.call('POST', `/cases/${enc(SHARED_NUMBER)}/pause?connection=odoo-main`, {
       body: { reason: 'the customer called' },
     });
     expect(picked.statusCode).toBe(200);
-    expect((await h.store.getCase(CASE_ID))?.manualPause).toEqual({ reason: 'the customer called', until: null });
-    expect((await h.store.getCase(BE_CASE_ID))?.manualPause).toBeNull();
+    expect((await h.store.cases.getCase(CASE_ID))?.manualPause).toEqual({ reason: 'the customer called', until: null });
+    expect((await h.store.cases.getCase(BE_CASE_ID))?.manualPause).toBeNull();
   });
 
   it('item routes take the number too: POST /items/INV%2F2025%2F00137/dispute?connection=odoo-be', async () => {
@@ -60,11 +60,11 @@ describe('HTTP API: references people read', () => {
       body: { reason: 'goods returned' },
     });
     expect(res.statusCode).toBe(200);
-    expect((await h.store.getReceivable(BE_137.id))?.disputed?.reason).toBe('goods returned');
-    expect((await h.store.getReceivable(MAIN_137.id))?.disputed).toBeNull();
+    expect((await h.store.sync.getReceivable(BE_137.id))?.disputed?.reason).toBe('goods returned');
+    expect((await h.store.sync.getReceivable(MAIN_137.id))?.disputed).toBeNull();
     const promise = await h.call('POST', `/items/${enc(R1.number)}/promise`, { body: { date: '2025-04-15' } });
     expect(promise.statusCode).toBe(200);
-    expect((await h.store.getReceivable(R1.id))?.promiseToPay?.date).toBe('2025-04-15');
+    expect((await h.store.sync.getReceivable(R1.id))?.promiseToPay?.date).toBe('2025-04-15');
   });
 
   it('unknown: 404 naming what was searched; a wrong connection says where the number is', async () => {
@@ -93,7 +93,7 @@ describe('HTTP API: references people read', () => {
   describe('GET /cases/:id/journal, paged', () => {
     const append = async (n: number) => {
       for (let i = 0; i < n; i++)
-        await h.store.appendJournal({
+        await h.store.cases.appendJournal({
           caseId: CASE_ID,
           at: '2025-03-20T08:00:00.000Z',
           actor: { kind: 'system', id: 't' },

@@ -55,7 +55,7 @@ describe('HTTP API on a socket', () => {
     const approved = await http.post(`/cases/${CASE_ID}/approve`);
     expect(approved.status).toBe(200);
     expect(approved.headers['content-type']).toMatch(/^application\/json/);
-    expect((await store.getCase(CASE_ID))?.stage).toBe('formal_notice');
+    expect((await store.cases.getCase(CASE_ID))?.stage).toBe('formal_notice');
     expect((await http.post(`/cases/${CASE_ID}/approve`)).status).toBe(409);
     expect(log.lines().some((l) => l.includes('API listening on http://127.0.0.1:'))).toBe(true);
     expect(log.lines().join('\n')).not.toContain(TOKEN);

@@ -35,7 +35,7 @@ describe('POST /webhooks/lawfirm: batch size', () => {
       },
     });
   const journalled = async () =>
-    (await h.store.readJournal(CASE_ID)).filter((j) => j.type === 'procedure_event').length;
+    (await h.store.cases.readJournal(CASE_ID)).filter((j) => j.type === 'procedure_event').length;
 
   beforeEach(async () => {
     h = await openHarness({
@@ -55,7 +55,7 @@ describe('POST /webhooks/lawfirm: batch size', () => {
         }),
     });
     await seed(h.store);
-    await h.store.recordDossier(
+    await h.store.dossiers.recordDossier(
       {
         id: 'dos-9',
         caseId: CASE_ID,
@@ -94,9 +94,9 @@ describe('POST /webhooks/lawfirm: batch size', () => {
     });
     expect(res.json<{ error: { message: string } }>().error.message).toContain('none was applied');
     expect(await journalled()).toBe(0);
-    expect(await h.store.listProcedureEvents('dos-9')).toEqual([]);
-    expect(await h.store.listActions({ caseId: CASE_ID, kind: 'ledger_note' })).toEqual([]);
-    expect((await h.store.getDossier('dos-9'))?.events).toBe(0);
+    expect(await h.store.dossiers.listProcedureEvents('dos-9')).toEqual([]);
+    expect(await h.store.outbox.listActions({ caseId: CASE_ID, kind: 'ledger_note' })).toEqual([]);
+    expect((await h.store.dossiers.getDossier('dos-9'))?.events).toBe(0);
     expect(h.lines().some((l) => l.includes('webhook refused: a batch of 101 events'))).toBe(true);
   });
 

@@ -34,7 +34,9 @@ describe('POST /webhooks/lawfirm', () => {
     });
   const signed = (body: string, secret = SECRET, at = unix()) => webhookHeaders(secret, at, body);
   const applied = async () =>
-    (await h.store.readJournal(CASE_ID)).filter((j) => j.type === 'procedure_event').map((j) => j.data['eventId']);
+    (await h.store.cases.readJournal(CASE_ID))
+      .filter((j) => j.type === 'procedure_event')
+      .map((j) => j.data['eventId']);
 
   beforeEach(async () => {
     h = await openHarness({
@@ -54,7 +56,7 @@ describe('POST /webhooks/lawfirm', () => {
         }),
     });
     await seed(h.store);
-    await h.store.recordDossier(
+    await h.store.dossiers.recordDossier(
       {
         id: 'dos-9',
         caseId: CASE_ID,
@@ -83,7 +85,7 @@ describe('POST /webhooks/lawfirm', () => {
     h.clock.advance(120_000);
     expect((await post(body, signed(body))).json()).toEqual({ applied: 0, duplicates: 2, quarantined: [] });
     expect(await applied()).toEqual(['e1', 'e2']);
-    expect(await h.store.listActions({ caseId: CASE_ID, kind: 'ledger_note' })).toHaveLength(2);
+    expect(await h.store.outbox.listActions({ caseId: CASE_ID, kind: 'ledger_note' })).toHaveLength(2);
   });
 
   it('GET /cases/:id/dossiers shows the file and its events in the order applied', async () => {

@@ -10,6 +10,7 @@ import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';
 import { describeWithPostgres, dropSchemas, freshSchemaName, TEST_POSTGRES_URL } from '../helpers/postgres';
 import { deferred, describeJobQueueContract, waitFor } from './job-queue.contract';
+import { jobStoreOf } from '../../connector/store/job-store';
 
 /** Short enough for quick tests, long enough not to spin. */
 const POLL_MS = 20;
@@ -109,7 +110,7 @@ describeWithPostgres('store queue on PostgreSQL', () => {
       await waitFor(async () => limitedAt !== undefined);
       // The hold is written when the attempt settles, a moment after the handler threw: only then
       // is there anything for the other process to respect.
-      await waitFor(async () => (await storeA.getJob('sync/limited'))?.status === 'waiting');
+      await waitFor(async () => (await jobStoreOf(storeA).getJob('sync/limited'))?.status === 'waiting');
       await queues[1]!.enqueue('sync', {}, { jobId: 'sync/other' });
 
       await waitFor(async () => starts.length === 3);
@@ -147,7 +148,12 @@ function describeStoreQueueBehaviour(freshStore: () => Promise<Store>): void {
     const queue = open({ leaseMs: 1_000 });
     await queue.enqueue('sync', { connection: 'odoo' }, { jobId: 'sync/orphan', attempts: 3 });
     // A worker claims it and is killed before it settles anything.
-    const dead = await store.claimJob({ names: ['sync'], now: Date.now(), leaseMs: 1_000, lockedBy: 'dead-worker#1' });
+    const dead = await jobStoreOf(store).claimJob({
+      names: ['sync'],
+      now: Date.now(),
+      leaseMs: 1_000,
+      lockedBy: 'dead-worker#1',
+    });
     expect(dead?.id).toBe('sync/orphan');
 
     const attempts: number[] = [];
@@ -162,7 +168,7 @@ function describeStoreQueueBehaviour(freshStore: () => Promise<Store>): void {
     expect(await queue.getJob('sync/orphan')).toMatchObject({ attemptsMade: 2, error: undefined });
     // The dead worker's outcome, should it ever arrive, changes nothing.
     expect(
-      await store.settleJob({
+      await jobStoreOf(store).settleJob({
         id: 'sync/orphan',
         lockedBy: 'dead-worker#1',
         now: Date.now(),
@@ -174,7 +180,7 @@ function describeStoreQueueBehaviour(freshStore: () => Promise<Store>): void {
   it('parks a job whose lease expired on its last attempt, saying why', async () => {
     const queue = open({ leaseMs: 1_000 });
     await queue.enqueue('sync', {}, { jobId: 'sync/last-chance', attempts: 1 });
-    await store.claimJob({ names: ['sync'], now: Date.now(), leaseMs: 1_000, lockedBy: 'dead-worker#1' });
+    await jobStoreOf(store).claimJob({ names: ['sync'], now: Date.now(), leaseMs: 1_000, lockedBy: 'dead-worker#1' });
     let runs = 0;
     queue.process('sync', async () => {
       runs++;
@@ -226,8 +232,8 @@ function describeStoreQueueBehaviour(freshStore: () => Promise<Store>): void {
     await waitFor(async () => (await queue.getJob('outbox/old'))?.status === 'completed');
     await queue.enqueue('reconcile', {}, { jobId: 'reconcile/waiting' });
 
-    expect(await store.removeCompletedJobs(Date.now() + offset - 60_000)).toBe(0);
-    expect(await store.removeCompletedJobs(Date.now() + offset + 1)).toBe(1);
+    expect(await jobStoreOf(store).removeCompletedJobs(Date.now() + offset - 60_000)).toBe(0);
+    expect(await jobStoreOf(store).removeCompletedJobs(Date.now() + offset + 1)).toBe(1);
     expect(await queue.getJob('outbox/old')).toBeUndefined();
     expect((await queue.getJob('reconcile/waiting'))?.status).toBe('waiting');
   });
@@ -242,8 +248,8 @@ function describeStoreQueueBehaviour(freshStore: () => Promise<Store>): void {
     const closed = queue.close();
     gate.resolve();
     await closed;
-    expect((await store.getJob('sync/second'))?.status).toBe('waiting');
-    expect((await store.getJob('sync/second'))?.lockedBy).toBeUndefined();
+    expect((await jobStoreOf(store).getJob('sync/second'))?.status).toBe('waiting');
+    expect((await jobStoreOf(store).getJob('sync/second'))?.lockedBy).toBeUndefined();
 
     const next = open();
     const seen: string[] = [];

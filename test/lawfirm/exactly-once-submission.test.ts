@@ -83,7 +83,7 @@ describe('exactly-once submission of a dossier', () => {
       '2026-04-20',
       w.items.map((r) => r.id),
     );
-    const stored = (await store.listActions({ caseId }))[0]!;
+    const stored = (await store.outbox.listActions({ caseId }))[0]!;
     const action: Action = {
       ...stored,
       kind: 'dossier',
@@ -120,13 +120,13 @@ describe('exactly-once submission of a dossier', () => {
     await expect(perform()).rejects.toThrow();
     // The firm opened the file; on our side the dossier is stored, prepared, with its documents.
     expect(sim.listFiles()).toHaveLength(1);
-    const [prepared] = await store.listDossiers({ caseId: action.caseId });
+    const [prepared] = await store.dossiers.listDossiers({ caseId: action.caseId });
     expect(prepared).toMatchObject({ status: 'prepared', fileId: null, actionId: action.id });
     expect(prepared!.contentSha256).toBe(sha256(Buffer.from(JSON.stringify(prepared!.content))));
     expect(prepared!.parts!.map((p) => [p.kind, p.sha256])).toEqual(
       expect.arrayContaining([['invoice', sha256(INVOICE_PDF)]]),
     );
-    expect(await store.listDossiers({ caseId: action.caseId, open: true })).toHaveLength(1);
+    expect(await store.dossiers.listDossiers({ caseId: action.caseId, open: true })).toHaveLength(1);
 
     // Two days on, a rebuild would carry another createdAt, as-of and interest: the firm would see another body.
     clock.advance(2 * 86_400_000);
@@ -134,12 +134,12 @@ describe('exactly-once submission of a dossier', () => {
     expect(builds()).toBe(1);
     expect(done.data).toMatchObject({ replayed: true, fileId: sim.listFiles()[0]!.fileId });
     expect(sim.listFiles()).toHaveLength(1);
-    expect(await store.getDossier(prepared!.id)).toMatchObject({
+    expect(await store.dossiers.getDossier(prepared!.id)).toMatchObject({
       status: 'submitted',
       fileId: sim.listFiles()[0]!.fileId,
       content: prepared!.content,
     });
-    const journal = await store.readJournal(action.caseId);
+    const journal = await store.cases.readJournal(action.caseId);
     expect(journal.filter((j) => j.type === 'dossier_prepared')).toHaveLength(1);
     expect(journal.filter((j) => j.type === 'dossier_submitted')).toHaveLength(1);
     expect(journal.find((j) => j.type === 'dossier_submitted')!.summary).toMatch(/already received/);
@@ -147,7 +147,9 @@ describe('exactly-once submission of a dossier', () => {
     // Performed once more (a completion lost after the answer): nothing is sent, nothing journalled.
     const again = await perform();
     expect(again.summary).toMatch(/^dossier already handed to the law firm cabinet: file /);
-    expect((await store.readJournal(action.caseId)).filter((j) => j.type === 'dossier_submitted')).toHaveLength(1);
+    expect((await store.cases.readJournal(action.caseId)).filter((j) => j.type === 'dossier_submitted')).toHaveLength(
+      1,
+    );
   });
 
   it("the firm's event before its answer: applied to the prepared dossier, whose file it names; the answer then adds nothing", async () => {
@@ -157,11 +159,11 @@ describe('exactly-once submission of a dossier', () => {
     const fileId = sim.listFiles()[0]!.fileId;
     const polled = await link.poll();
     expect(polled.applied).toBeGreaterThan(0);
-    const [dossier] = await store.listDossiers({ caseId: action.caseId });
+    const [dossier] = await store.dossiers.listDossiers({ caseId: action.caseId });
     expect(dossier!.fileId).toBe(fileId);
     expect(dossier!.events).toBe(polled.applied);
     await perform();
-    const submitted = (await store.readJournal(action.caseId)).filter((j) => j.type === 'dossier_submitted');
+    const submitted = (await store.cases.readJournal(action.caseId)).filter((j) => j.type === 'dossier_submitted');
     expect(submitted).toHaveLength(1);
     expect(submitted[0]!.data).toMatchObject({ fileId, fromEvent: expect.any(String) });
   });
@@ -171,7 +173,7 @@ describe('exactly-once submission of a dossier', () => {
     sim.controls.dropNext(1);
     await expect(perform()).rejects.toThrow();
     // The firm was down longer than the retries: the row failed for good, the file unknown on our side.
-    await store.completeAction({
+    await store.outbox.completeAction({
       id: action.id,
       status: 'failed',
       attempts: 5,
@@ -181,8 +183,8 @@ describe('exactly-once submission of a dossier', () => {
     expect(await requeueSubmissionsInDoubt({ store, clock, partner: 'cabinet' })).toBe(1);
     expect(await requeueSubmissionsInDoubt({ store, clock, partner: 'cabinet' })).toBe(0);
     expect(await requeueSubmissionsInDoubt({ store, clock, partner: 'another-firm' })).toBe(0);
-    expect(await store.getAction(action.id)).toMatchObject({ status: 'pending' });
-    expect((await store.readJournal(action.caseId)).at(-1)!.summary).toMatch(
+    expect(await store.outbox.getAction(action.id)).toMatchObject({ status: 'pending' });
+    expect((await store.cases.readJournal(action.caseId)).at(-1)!.summary).toMatch(
       /sent again to cabinet: it was sent and the firm's answer never came \(LAWFIRM_UNREACHABLE: connection reset\)/,
     );
     expect((await perform()).data).toMatchObject({ replayed: true });
@@ -201,7 +203,7 @@ describe('exactly-once submission of a dossier', () => {
     expect(done.data).toMatchObject({ fileId, replayed: true, reconciled: true });
     expect(done.summary).toMatch(/already open at the firm \(found by its status: /);
     expect(sim.listFiles()).toHaveLength(1);
-    const [dossier] = await store.listDossiers({ caseId: action.caseId });
+    const [dossier] = await store.dossiers.listDossiers({ caseId: action.caseId });
     expect(dossier).toMatchObject({ status: 'submitted', fileId });
     expect(sim.controls.requests.filter((r) => r.method === 'GET' && r.path.endsWith(fileId)).length).toBe(1);
   });
@@ -225,7 +227,7 @@ describe('exactly-once submission of a dossier', () => {
     });
     await expect(perform()).rejects.toThrow(/already has an open file|already/);
     expect(status).toHaveBeenCalledWith('F-OTHER');
-    const [dossier] = await store.listDossiers({ caseId: action.caseId });
+    const [dossier] = await store.dossiers.listDossiers({ caseId: action.caseId });
     expect(dossier).toMatchObject({ status: 'prepared', fileId: null });
   });
 
@@ -240,13 +242,13 @@ describe('exactly-once submission of a dossier', () => {
       }),
     );
     await expect(perform()).rejects.toThrow(/FILE_DROP_INVALID_OUTPUT/);
-    const [dossier] = await store.listDossiers({ caseId: action.caseId });
+    const [dossier] = await store.dossiers.listDossiers({ caseId: action.caseId });
     expect(dossier).toMatchObject({ status: 'rejected', fileId: null });
-    expect((await store.readJournal(action.caseId)).at(-1)).toMatchObject({
+    expect((await store.cases.readJournal(action.caseId)).at(-1)).toMatchObject({
       type: 'dossier_refused',
       summary: expect.stringMatching(/not written for cabinet, no file opened/),
     });
-    await store.completeAction({
+    await store.outbox.completeAction({
       id: action.id,
       status: 'failed',
       attempts: 1,
@@ -260,14 +262,14 @@ describe('exactly-once submission of a dossier', () => {
     const { action, perform } = await world();
     sim.controls.dropNext(1);
     await expect(perform()).rejects.toThrow();
-    const [prepared] = await store.listDossiers({ caseId: action.caseId });
+    const [prepared] = await store.dossiers.listDossiers({ caseId: action.caseId });
     const part = prepared!.parts!.find((p) => p.kind === 'invoice')!;
     // A stored document keeps its bytes (its id is taken): the record's hash stands for bytes that changed.
     const tampered = {
       ...prepared!,
       parts: prepared!.parts!.map((p) => (p.documentId === part.documentId ? { ...p, sha256: '0'.repeat(64) } : p)),
     };
-    jest.spyOn(store, 'listDossiers').mockResolvedValueOnce([tampered]);
+    jest.spyOn(store.dossiers, 'listDossiers').mockResolvedValueOnce([tampered]);
     await expect(perform()).rejects.toThrow(
       `its document ${part.name} (stored as ${part.documentId}) no longer has the bytes first sent`,
     );

@@ -66,7 +66,7 @@ async function world(): Promise<World> {
   store = await openSqliteStore(':memory:');
   await store.migrate();
   await seed(store);
-  await store.saveCase({ ...(await store.getCase(CASE_ID))!, stage: 'escalated' });
+  await store.cases.saveCase({ ...(await store.cases.getCase(CASE_ID))!, stage: 'escalated' });
   const clock = handClock(START);
   const { logger } = memoryLogger('debug');
   const firm = new FileDropFirm({ outbound: folders.outbound, inbound: folders.inbound, seed: 1, startAt: START });
@@ -79,7 +79,7 @@ async function world(): Promise<World> {
     documents: [INVOICE, NOTICE, PROOF],
     idempotencyKey: `${CASE_ID}/dossier/1`,
   });
-  await store.recordDossier(
+  await store.dossiers.recordDossier(
     {
       id: dossier.id,
       caseId: CASE_ID,
@@ -111,24 +111,30 @@ async function step(w: World, days: number, link = w.link): Promise<Awaited<Retu
 const ls = async (dir: string): Promise<string[]> => (await readdir(dir).catch(() => [] as string[])).sort();
 const firmIds = (w: World) => w.firm.events().map((e) => e.id);
 const appliedIds = async (w: World) =>
-  (await w.store.listProcedureEvents(w.dossier.id)).map((e) => e.id.slice(`${PARTNER}:`.length));
+  (await w.store.dossiers.listProcedureEvents(w.dossier.id)).map((e) => e.id.slice(`${PARTNER}:`.length));
 const journalIds = async (w: World) =>
-  (await w.store.readJournal(CASE_ID)).filter((j) => j.type === 'procedure_event').map((j) => j.data['eventId']);
+  (await w.store.cases.readJournal(CASE_ID)).filter((j) => j.type === 'procedure_event').map((j) => j.data['eventId']);
 
-/** A store whose `savePage` dies once when it is about to save a cursor: the process crashed after applying a page. */
+/** A store whose page writing dies once when it is about to save a cursor: the process crashed after applying a page. */
 function crashingOnCursorSave(real: Store): { store: Store; crashNext: () => void } {
   let crash = false;
+  const crashingTx = (tx: Store): Store => {
+    const sync = Object.create(tx.sync) as Store['sync'];
+    sync.writePage = (page) => {
+      if (crash && page.cursor !== undefined) {
+        crash = false;
+        return Promise.reject(new Error('process killed before the cursor was saved'));
+      }
+      return tx.sync.writePage(page);
+    };
+    const bound = Object.create(tx) as Store;
+    Object.defineProperty(bound, 'sync', { value: sync });
+    return bound;
+  };
   const proxy = new Proxy(real, {
     get(target, prop) {
-      if (prop === 'savePage') {
-        return async (page: Parameters<Store['savePage']>[0]) => {
-          if (crash && page.cursor !== undefined) {
-            crash = false;
-            throw new Error('process killed before the cursor was saved');
-          }
-          return target.savePage(page);
-        };
-      }
+      if (prop === 'transaction')
+        return <T>(fn: (tx: Store) => Promise<T>) => target.transaction((tx) => fn(crashingTx(tx)));
       const value = Reflect.get(target, prop, target) as unknown;
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
@@ -164,10 +170,12 @@ describe('file drop, connector end: LawFirmLink.poll over FileDropPartner agains
     expect(applied).toBe(types.length);
     expect(duplicates).toBe(0);
     expect(await appliedIds(w)).toEqual(firmIds(w));
-    expect((await w.store.listProcedureEvents(w.dossier.id)).map((e) => e.seq)).toEqual(types.map((_, i) => i + 1));
+    expect((await w.store.dossiers.listProcedureEvents(w.dossier.id)).map((e) => e.seq)).toEqual(
+      types.map((_, i) => i + 1),
+    );
     expect(await journalIds(w)).toEqual(firmIds(w));
     // The acknowledgement is the event `accepted`; the recoveries carry their amounts.
-    const stored = await w.store.listProcedureEvents(w.dossier.id);
+    const stored = await w.store.dossiers.listProcedureEvents(w.dossier.id);
     expect(stored[1]).toMatchObject({ state: 'accepted', sourceState: 'accepted' });
     expect(
       stored
@@ -175,8 +183,8 @@ describe('file drop, connector end: LawFirmLink.poll over FileDropPartner agains
         .map((e) => (e.data['amount'] as { amount: number }).amount)
         .reduce((a, b) => a + b, 0),
     ).toBe(w.dossier.claim.total);
-    expect(await w.store.getDossier(w.dossier.id)).toMatchObject({ status: 'closed', state: 'closed' });
-    expect((await w.store.getCase(CASE_ID))?.stage).toBe('closed');
+    expect(await w.store.dossiers.getDossier(w.dossier.id)).toMatchObject({ status: 'closed', state: 'closed' });
+    expect((await w.store.cases.getCase(CASE_ID))?.stage).toBe('closed');
 
     // The last page is archived by the next poll; then inbound holds nothing but its archive.
     const last = await w.link.poll();
@@ -224,7 +232,7 @@ describe('file drop, connector end: LawFirmLink.poll over FileDropPartner agains
     expect(await journalIds(w)).toEqual(afterCrash);
 
     // The same page read with the old cursor once more (the cursor saved now covers it): nothing again.
-    const old = await w.store.getCursor(PARTNER, 'procedure-events');
+    const old = await w.store.sync.getCursor(PARTNER, 'procedure-events');
     expect((await partner.events(old?.value['next'] as string)).events).toEqual([]);
 
     // And the rest of the path goes on, once each.
@@ -256,7 +264,7 @@ describe('file drop, connector end: LawFirmLink.poll over FileDropPartner agains
     expect(await journalIds(w)).toEqual(good.flatMap((f) => f.items.map((i) => i.id)));
     expect(good.at(-1)).toBe(outOfOrder);
     const latest = [...w.firm.events()].sort((a, b) => Date.parse(b.occurredAt) - Date.parse(a.occurredAt))[0]!;
-    expect((await w.store.getDossier(w.dossier.id))?.state).toBe(latest.type);
+    expect((await w.store.dossiers.getDossier(w.dossier.id))?.state).toBe(latest.type);
     w.firm.controls.deliverOutOfOrder(false);
 
     for (let day = 0; day < 400; day += 20) await step(w, 20);
@@ -264,7 +272,7 @@ describe('file drop, connector end: LawFirmLink.poll over FileDropPartner agains
     const ids = await appliedIds(w);
     expect(ids).toHaveLength(w.firm.events().length);
     expect(new Set(ids)).toEqual(new Set(firmIds(w)));
-    expect(await w.store.getDossier(w.dossier.id)).toMatchObject({ status: 'closed', state: 'closed' });
+    expect(await w.store.dossiers.getDossier(w.dossier.id)).toMatchObject({ status: 'closed', state: 'closed' });
 
     expect(await ls(join(w.folders.inbound, REJECTED_DIR))).toEqual([bad!.name, `${bad!.name}.reason.txt`]);
     const reason = await readFile(join(w.folders.inbound, REJECTED_DIR, `${bad!.name}.reason.txt`), 'utf8');

@@ -27,7 +27,7 @@ describe('payment reports to the law firm', () => {
     store = await openSqliteStore(':memory:');
     await store.migrate();
     await seed(store);
-    await store.recordDossier(
+    await store.dossiers.recordDossier(
       {
         id: 'dos-1',
         caseId: CASE_ID,
@@ -48,7 +48,7 @@ describe('payment reports to the law firm', () => {
   afterEach(() => store.close());
 
   it('queues one row per payment line, names the line in its subject, and reports that payment once queued', async () => {
-    const line = await store.appendJournal({
+    const line = await store.cases.appendJournal({
       caseId: CASE_ID,
       at: '2026-04-25T10:00:00.000Z',
       actor: { kind: 'system', id: 'sync' },
@@ -57,7 +57,7 @@ describe('payment reports to the law firm', () => {
       data: { receivableId: R1.id, openBefore: 100_000, openAfter: 70_000 },
     });
     // A payment on an item the file does not claim is not the firm's business.
-    await store.appendJournal({
+    await store.cases.appendJournal({
       caseId: CASE_ID,
       at: '2026-04-26T10:00:00.000Z',
       actor: { kind: 'system', id: 'sync' },
@@ -75,8 +75,8 @@ describe('payment reports to the law firm', () => {
       template: 'payment',
       status: 'pending',
     });
-    const c = (await store.getCase(CASE_ID))!;
-    await store.applyCaseChange({ expected: c, caseAfter: c, actions: rows, journal: [] });
+    const c = (await store.cases.getCase(CASE_ID))!;
+    await store.cases.applyCaseChange({ expected: c, caseAfter: c, actions: rows, journal: [] });
     expect(await pendingPaymentReports(store, clock, 'cabinet')).toEqual([]);
 
     const link = new LawFirmLink({
@@ -93,7 +93,7 @@ describe('payment reports to the law firm', () => {
       link,
       build: () => Promise.reject(new Error('a payment report builds no dossier')),
     });
-    const stored = (await store.getAction(rows[0]!.id))!;
+    const stored = (await store.outbox.getAction(rows[0]!.id))!;
     const result = await perform(stored);
     expect(reported).toEqual([
       [

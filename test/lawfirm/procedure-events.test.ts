@@ -73,8 +73,8 @@ describe('procedure events', () => {
     await seed(store);
     ledger = [];
     failNext = 0;
-    await store.saveCase({ ...(await store.getCase(CASE_ID))!, stage: 'escalated' });
-    await store.recordDossier(
+    await store.cases.saveCase({ ...(await store.cases.getCase(CASE_ID))!, stage: 'escalated' });
+    await store.dossiers.recordDossier(
       {
         id: 'dos-1',
         caseId: CASE_ID,
@@ -125,11 +125,11 @@ describe('procedure events', () => {
       procedureState: 'filed',
       text: expect.stringContaining('requête ou assignation déposée'),
     });
-    const journal = (await store.readJournal(CASE_ID)).filter((j) => j.type === 'procedure_event');
+    const journal = (await store.cases.readJournal(CASE_ID)).filter((j) => j.type === 'procedure_event');
     expect(journal.map((j) => j.data['eventId'])).toEqual(['e1', 'e2']);
     expect(journal[0]).toMatchObject({ actor: { kind: 'lawfirm', id: 'cabinet' } });
-    expect(await store.getDossier('dos-1')).toMatchObject({ status: 'accepted', state: 'filed' });
-    expect((await store.getCase(CASE_ID))?.stage).toBe('in_procedure');
+    expect(await store.dossiers.getDossier('dos-1')).toMatchObject({ status: 'accepted', state: 'filed' });
+    expect((await store.cases.getCase(CASE_ID))?.stage).toBe('in_procedure');
   });
 
   it('an earlier note waiting for a retry is written before a later one', async () => {
@@ -147,12 +147,12 @@ describe('procedure events', () => {
     clock.advance(3_600_000);
     await perform();
     expect(notes()).toEqual(['cabinet:e1', 'cabinet:e2']);
-    expect(await store.listActions({ caseId: CASE_ID, kind: 'ledger_note', status: 'done' })).toHaveLength(2);
+    expect(await store.outbox.listActions({ caseId: CASE_ID, kind: 'ledger_note', status: 'done' })).toHaveLength(2);
   });
 
   it('out of order: journalled as they come, the state is the latest by occurrence', async () => {
     await apply([ev('e3', 'served', '2026-04-30T10:00:00Z'), ev('e2', 'order_issued', '2026-04-28T10:00:00Z')]);
-    expect((await store.getDossier('dos-1'))?.state).toBe('served');
+    expect((await store.dossiers.getDossier('dos-1'))?.state).toBe('served');
   });
 
   it('asks the controller to act on an unknown status, an opposition or an irrecoverable claim; closes the case when recovered', async () => {
@@ -170,12 +170,12 @@ describe('procedure events', () => {
       "À faire : le cabinet a envoyé un statut que Recouvra ne connaît pas : le lire et qualifier l'étape.",
       'À faire : le débiteur a formé opposition : la procédure devient contentieuse, décider de la suite avec le cabinet.',
     ]);
-    expect((await store.readJournal(CASE_ID)).find((j) => j.data['eventId'] === 'e1')?.summary).toMatch(
+    expect((await store.cases.readJournal(CASE_ID)).find((j) => j.data['eventId'] === 'e1')?.summary).toMatch(
       /^unknown status "appel interjeté"/,
     );
     expect(logged.lines().some((l) => l.includes('status we do not know'))).toBe(true);
-    expect(await store.getDossier('dos-1')).toMatchObject({ status: 'closed', state: 'irrecoverable' });
-    expect((await store.getCase(CASE_ID))?.stage).toBe('closed');
+    expect(await store.dossiers.getDossier('dos-1')).toMatchObject({ status: 'closed', state: 'irrecoverable' });
+    expect((await store.cases.getCase(CASE_ID))?.stage).toBe('closed');
   });
 
   it('the note of an enforceable title states the rate increase and the end of the title, in the company time zone', async () => {
@@ -202,7 +202,7 @@ describe('procedure events', () => {
       'Recouvra — procédure judiciaire : titre exécutoire obtenu — Ordonnance revêtue de la formule exécutoire (le 01/07/2026).',
     );
     const opposition = {
-      ...(await store.listProcedureEvents('dos-1'))[0]!,
+      ...(await store.dossiers.listProcedureEvents('dos-1'))[0]!,
       state: 'opposition' as const,
       occurredAt: '2026-12-31T23:30:00.000Z',
     };
@@ -211,9 +211,11 @@ describe('procedure events', () => {
     expect(procedureActivity(opposition)?.text).toContain('(le 31/12/2026)');
     // Other states carry no deadline; without the data the note is the bare status.
     expect(
-      procedureNoteText({ ...(await store.listProcedureEvents('dos-1'))[0]!, state: 'served' }, afterTitle),
+      procedureNoteText({ ...(await store.dossiers.listProcedureEvents('dos-1'))[0]!, state: 'served' }, afterTitle),
     ).not.toContain('Taux');
-    expect(procedureNoteText((await store.listProcedureEvents('dos-1'))[0]!)).not.toContain('Titre à exécuter');
+    expect(procedureNoteText((await store.dossiers.listProcedureEvents('dos-1'))[0]!)).not.toContain(
+      'Titre à exécuter',
+    );
   });
 
   it('refuses an event for a file that is not ours, writing nothing', async () => {
@@ -223,14 +225,14 @@ describe('procedure events', () => {
     expect(result.refused).toEqual([
       { id: 'x1', reason: 'no dossier dos-unknown (file F-unknown) was handed to this firm' },
     ]);
-    expect(await store.listProcedureEvents('dos-1')).toEqual([]);
+    expect(await store.dossiers.listProcedureEvents('dos-1')).toEqual([]);
   });
 
   it('a completion lost after the note was written does not write it twice', async () => {
     await apply([ev('e1', 'accepted', '2026-04-21T10:00:00Z')]);
     await perform();
-    const [row] = await store.listActions({ caseId: CASE_ID, kind: 'ledger_note', status: 'done' });
-    await store.completeAction({
+    const [row] = await store.outbox.listActions({ caseId: CASE_ID, kind: 'ledger_note', status: 'done' });
+    await store.outbox.completeAction({
       id: row!.id,
       status: 'pending',
       attempts: 1,
@@ -240,6 +242,6 @@ describe('procedure events', () => {
     });
     await perform();
     expect(notes()).toEqual(['cabinet:e1']);
-    expect((await store.readJournal(CASE_ID)).at(-1)?.summary).toMatch(/already there on 2/);
+    expect((await store.cases.readJournal(CASE_ID)).at(-1)?.summary).toMatch(/already there on 2/);
   });
 });

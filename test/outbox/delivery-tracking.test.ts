@@ -15,6 +15,7 @@ import type { Store } from '../../connector/store/store';
 import type { Clock } from '../../connector/time/clock';
 import { invoice } from '../helpers/builders';
 import { memoryLogger } from '../helpers/logger';
+import { saveReceivables } from '../../connector/cases/case-lifecycle';
 
 /**
  * Delivery tracking against the SMS and postal simulators on one simulated clock: what the
@@ -80,7 +81,7 @@ describe('delivery tracking', () => {
     });
     store = await openSqliteStore(':memory:');
     await store.migrate();
-    await store.upsertReceivables([invoice({ id: 'r1', debtorId: 'd1', companyId: 'co1' })], START);
+    await saveReceivables(store, [invoice({ id: 'r1', debtorId: 'd1', companyId: 'co1' })], START);
     logged = memoryLogger('debug');
   });
   afterEach(async () => {
@@ -99,7 +100,7 @@ describe('delivery tracking', () => {
   });
   const track = (over: Partial<TrackingOptions> = {}) => trackDeliveries(options(over));
   const journal = async () =>
-    (await store.readJournal(caseId)).filter((j) => j.type === 'delivery_status' || j.type === 'proof_received');
+    (await store.cases.readJournal(caseId)).filter((j) => j.type === 'delivery_status' || j.type === 'proof_received');
 
   /** An outbox row performed: the provider accepted it and the row is done with its delivery, as the dispatcher records it. */
   async function performed(
@@ -120,8 +121,8 @@ describe('delivery tracking', () => {
       createdAt: START,
       updatedAt: START,
     });
-    const c = (await store.getCase(caseId))!;
-    await store.recordDecision({
+    const c = (await store.cases.getCase(caseId))!;
+    await store.outbox.recordDecision({
       decision: {
         id: `dec-${id}`,
         idempotencyKey: `${caseId}/${id}`,
@@ -141,7 +142,7 @@ describe('delivery tracking', () => {
     });
     const sent = await send(action.idempotencyKey);
     const channel = kind as 'sms' | 'letter' | 'registered_letter';
-    await store.completeAction({
+    await store.outbox.completeAction({
       id,
       status: 'done',
       attempts: 1,
@@ -201,13 +202,13 @@ describe('delivery tracking', () => {
     );
     expect(lines.every((j) => j.data['actionId'] === id && typeof j.data['trackingNumber'] === 'string')).toBe(true);
 
-    const documents = await store.listDocuments(caseId);
+    const documents = await store.deliveries.listDocuments(caseId);
     expect(documents.map((d) => d.kind)).toEqual(['deposit_proof', 'acknowledgement_of_receipt']);
-    const ar = await store.getDocument(`proof:${id}:acknowledgement_of_receipt`);
+    const ar = await store.deliveries.getDocument(`proof:${id}:acknowledgement_of_receipt`);
     expect(ar?.content.subarray(0, 5).toString()).toBe('%PDF-');
     expect(ar?.sha256).toBe(createHash('sha256').update(ar!.content).digest('hex'));
     expect(lines.at(-1)?.data['documentId']).toBe(ar?.id);
-    expect(await store.getDelivery(id)).toMatchObject({
+    expect(await store.deliveries.getDelivery(id)).toMatchObject({
       status: 'delivered',
       final: true,
       eventsSeen: 4,
@@ -225,7 +226,7 @@ describe('delivery tracking', () => {
       summary: "letter returned: Destinataire inconnu à l'adresse",
       data: { status: 'returned' },
     });
-    expect(await store.getDelivery(id)).toMatchObject({ final: true, status: 'returned' });
+    expect(await store.deliveries.getDelivery(id)).toMatchObject({ final: true, status: 'returned' });
   });
 
   it('a plain letter that never comes back is followed until the horizon, then tracking stops and says so', async () => {
@@ -237,7 +238,7 @@ describe('delivery tracking', () => {
     const lines = await journal();
     expect(lines.map((j) => j.data['status'])).toEqual(['accepted', 'printed', 'posted', 'posted']);
     expect(lines.at(-1)?.summary).toBe('letter: no final status after 30 days; tracking stopped at "posted"');
-    const delivery = await store.getDelivery(id);
+    const delivery = await store.deliveries.getDelivery(id);
     expect(delivery).toMatchObject({ final: true, status: 'posted' });
     // Checks back off (6 h, 12 h, 24 h, then daily): far fewer than one per call.
     expect(delivery!.checks).toBeLessThanOrEqual(32);
@@ -265,7 +266,7 @@ describe('delivery tracking', () => {
     await letter('registered_letter', 'SAS AUTRE');
     advance(2 * DAY);
     // A worker took one row, read the provider, and died before recording: its lease runs out.
-    const taken = await store.claimDelivery({
+    const taken = await store.deliveries.claimDelivery({
       now: clock.now().toISOString(),
       leaseUntil: new Date(clock.now().getTime() + 20_000).toISOString(),
     });
@@ -282,7 +283,7 @@ describe('delivery tracking', () => {
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys.filter((k) => k.endsWith('acknowledgement_of_receipt'))).toHaveLength(2);
     expect(keys.filter((k) => k.endsWith(':delivered'))).toHaveLength(2);
-    expect(await store.listDocuments(caseId)).toHaveLength(4);
+    expect(await store.deliveries.listDocuments(caseId)).toHaveLength(4);
   });
 
   it('a provider that fails is asked again later; one that asks to slow down stops the run until Retry-After', async () => {
@@ -290,7 +291,7 @@ describe('delivery tracking', () => {
     advance(7 * HOUR);
     postalSim.controls.failNext(1, 503);
     expect(await track()).toMatchObject({ checked: 1, errors: 1, events: 0 });
-    expect(await store.getDelivery(id)).toMatchObject({
+    expect(await store.deliveries.getDelivery(id)).toMatchObject({
       status: 'accepted',
       eventsSeen: 0,
       lastError: expect.stringMatching(/^POSTAL_/),
@@ -301,7 +302,9 @@ describe('delivery tracking', () => {
     advance(6 * HOUR);
     postalSim.controls.rateLimitNext(1, 600);
     expect(await track()).toMatchObject({ checked: 1, rateLimitedMs: 600_000 });
-    expect((await store.getDelivery(id))?.nextCheckAt).toBe(new Date(clock.now().getTime() + 600_000).toISOString());
+    expect((await store.deliveries.getDelivery(id))?.nextCheckAt).toBe(
+      new Date(clock.now().getTime() + 600_000).toISOString(),
+    );
     advance(600_000);
     expect(await track()).toMatchObject({ checked: 1, errors: 0, events: 2 });
   });
@@ -310,7 +313,7 @@ describe('delivery tracking', () => {
     const id = await text('+33612345678');
     advance(DAY);
     expect(await track({ sms: undefined })).toMatchObject({ errors: 1 });
-    expect(await store.getDelivery(id)).toMatchObject({
+    expect(await store.deliveries.getDelivery(id)).toMatchObject({
       final: false,
       lastError: 'TRACKING_NO_PROVIDER: no SMS provider is configured to ask for the status',
     });

@@ -7,6 +7,7 @@ import { isStoreUnavailable, StoreError } from '../../connector/store/errors';
 import { AdapterError } from '../../connector/ports/adapter-error';
 import { invoice } from '../helpers/builders';
 import { memoryLogger } from '../helpers/logger';
+import { saveReceivables } from '../../connector/cases/case-lifecycle';
 
 /** The outbox dispatcher: what it records for each outcome of a performer. */
 
@@ -22,7 +23,7 @@ describe('outbox dispatch', () => {
     store = await openSqliteStore(':memory:');
     await store.migrate();
     now = new Date(AT);
-    await store.upsertReceivables([invoice({ id: 'r1', debtorId: 'd1', companyId: 'co1' })], AT);
+    await saveReceivables(store, [invoice({ id: 'r1', debtorId: 'd1', companyId: 'co1' })], AT);
   });
   afterEach(() => store.close());
 
@@ -42,8 +43,8 @@ describe('outbox dispatch', () => {
         updatedAt: AT,
       }),
     );
-    const c = (await store.getCase(caseId))!;
-    await store.recordDecision({
+    const c = (await store.cases.getCase(caseId))!;
+    await store.outbox.recordDecision({
       decision: {
         id: 'dec-1',
         idempotencyKey: `${caseId}/step`,
@@ -72,14 +73,14 @@ describe('outbox dispatch', () => {
       logger: memoryLogger('error').logger,
       retry: FAST,
     });
-  const journalTypes = async () => (await store.readJournal(caseId)).map((j) => `${j.type}: ${j.summary}`);
+  const journalTypes = async () => (await store.cases.readJournal(caseId)).map((j) => `${j.type}: ${j.summary}`);
 
   it('a performed row is done, with its journal line; it is not performed again', async () => {
     const [a] = await addActions('email');
     let calls = 0;
     const email: Performer = async () => ({ summary: `e-mail sent (${++calls})` });
     expect(await run({ email })).toEqual({ done: 1, retried: 0, failed: 0, skipped: 0 });
-    expect(await store.getAction(a!.id)).toMatchObject({ status: 'done', attempts: 1, lastError: null });
+    expect(await store.outbox.getAction(a!.id)).toMatchObject({ status: 'done', attempts: 1, lastError: null });
     expect(await journalTypes()).toEqual(['action_performed: e-mail sent (1)']);
     expect(await run({ email })).toMatchObject({ done: 0 });
     expect(calls).toBe(1);
@@ -89,9 +90,9 @@ describe('outbox dispatch', () => {
     const [a] = await addActions('email');
     let calls = 0;
     const email: Performer = async () => ({ summary: `e-mail sent (${++calls})` });
-    const real = store.completeAction.bind(store);
+    const real = store.outbox.completeAction.bind(store.outbox);
     let refused = 0;
-    jest.spyOn(store, 'completeAction').mockImplementation(async (input) => {
+    jest.spyOn(store.outbox, 'completeAction').mockImplementation(async (input) => {
       // PostgreSQL restarting: the first two writes meet a closed port.
       if (refused < 2) {
         refused++;
@@ -105,7 +106,7 @@ describe('outbox dispatch', () => {
     expect(await run({ email })).toMatchObject({ done: 1, failed: 0 });
     expect(calls).toBe(1);
     expect(refused).toBe(2);
-    expect(await store.getAction(a!.id)).toMatchObject({ status: 'done', attempts: 1 });
+    expect(await store.outbox.getAction(a!.id)).toMatchObject({ status: 'done', attempts: 1 });
     expect(await journalTypes()).toEqual(['action_performed: e-mail sent (1)']);
   });
 
@@ -123,7 +124,7 @@ describe('outbox dispatch', () => {
         random: () => 0.5,
       }),
     ).toMatchObject({ retried: 1, failed: 0 });
-    expect(await store.getAction(a!.id)).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(await store.outbox.getAction(a!.id)).toMatchObject({ status: 'pending', attempts: 1 });
   });
 
   it('isStoreUnavailable knows a connection failure from a refused write', () => {
@@ -156,7 +157,7 @@ describe('outbox dispatch', () => {
       });
     };
     expect(await run({ sms })).toMatchObject({ retried: 1 });
-    expect(await store.getAction(a!.id)).toMatchObject({
+    expect(await store.outbox.getAction(a!.id)).toMatchObject({
       status: 'pending',
       attempts: 1,
       lastError: 'SMS_DOWN: provider down',
@@ -168,7 +169,7 @@ describe('outbox dispatch', () => {
     await run({ sms });
     now = new Date('2026-11-23T10:00:00Z');
     expect(await run({ sms })).toMatchObject({ failed: 1 });
-    expect(await store.getAction(a!.id)).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(await store.outbox.getAction(a!.id)).toMatchObject({ status: 'failed', attempts: 3 });
     expect((await journalTypes()).pop()).toMatch(/^action_failed: sms failed: SMS_DOWN: provider down/);
   });
 
@@ -178,7 +179,7 @@ describe('outbox dispatch', () => {
       throw new AdapterError({ code: 'POSTAL_ACCESS_DENIED', kind: 'config', userMessage: 'bad API key' });
     };
     expect(await run({ letter })).toMatchObject({ failed: 1 });
-    expect(await store.getAction(a!.id)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await store.outbox.getAction(a!.id)).toMatchObject({ status: 'failed', attempts: 1 });
   });
 
   it('a configuration error fails at once even when the write may have been applied: a person must act first', async () => {
@@ -192,7 +193,7 @@ describe('outbox dispatch', () => {
       });
     };
     expect(await run({ ledger_note })).toMatchObject({ failed: 1, retried: 0 });
-    expect(await store.getAction(a!.id)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await store.outbox.getAction(a!.id)).toMatchObject({ status: 'failed', attempts: 1 });
     expect((await journalTypes()).pop()).toMatch(/^action_failed: ledger_note failed: ODOO_RESPONSE_TOO_LARGE/);
   });
 
@@ -202,7 +203,7 @@ describe('outbox dispatch', () => {
     expect(
       await run({ ledger_note: async () => ({ summary: 'not written (said before)', silent: true }) }),
     ).toMatchObject({ done: 1 });
-    expect((await store.getAction(a!.id))!.status).toBe('done');
+    expect((await store.outbox.getAction(a!.id))!.status).toBe('done');
     expect(await journalTypes()).toHaveLength(before);
   });
 
@@ -219,19 +220,19 @@ describe('outbox dispatch', () => {
       done: 1,
     });
     expect(calls).toBe(1);
-    expect((await store.getAction(other!.id))!.status).toBe('done');
-    expect(await store.getAction(first!.id)).toMatchObject({
+    expect((await store.outbox.getAction(other!.id))!.status).toBe('done');
+    expect(await store.outbox.getAction(first!.id)).toMatchObject({
       status: 'pending',
       attempts: 0,
       notBefore: '2026-11-23T08:00:30.000Z',
     });
-    expect(await store.getAction(second!.id)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(await store.outbox.getAction(second!.id)).toMatchObject({ status: 'pending', attempts: 0 });
   });
 
   it('rows of a kind without a performer stay pending', async () => {
     const [a] = await addActions('dossier');
     expect(await run({ email: async () => ({ summary: 'x' }) })).toMatchObject({ done: 0 });
-    expect((await store.getAction(a!.id))!.status).toBe('pending');
+    expect((await store.outbox.getAction(a!.id))!.status).toBe('pending');
   });
 
   describe('retries budgeted in time (the daemon: no fixed attempts)', () => {
@@ -252,7 +253,7 @@ describe('outbox dispatch', () => {
     ): Promise<number> {
       let runs = 0;
       while (now < until) {
-        const pending = (await store.listActions({ status: 'pending' }))[0];
+        const pending = (await store.outbox.listActions({ status: 'pending' }))[0];
         if (!pending) break;
         now = new Date(Math.max(now.getTime(), Date.parse(pending.notBefore)));
         if (now >= until) break;
@@ -278,8 +279,8 @@ describe('outbox dispatch', () => {
       };
       await runUntil({ email }, new Date(Date.parse(AT) + 3_600_000));
       // Waits of 15 s, 30 s, 60 s, 120 s (half of 30 s × 2^n with the jitter at 0.5): the 5th try, at 225 s, is taken.
-      expect(await store.getAction(a!.id)).toMatchObject({ status: 'done', attempts: 5, lastError: null });
-      expect(await store.getAction(a!.id)).not.toHaveProperty('firstFailedAt');
+      expect(await store.outbox.getAction(a!.id)).toMatchObject({ status: 'done', attempts: 5, lastError: null });
+      expect(await store.outbox.getAction(a!.id)).not.toHaveProperty('firstFailedAt');
       expect(tries).toBe(5);
       expect(await journalTypes()).toEqual(['action_performed: e-mail sent']);
     });
@@ -290,7 +291,7 @@ describe('outbox dispatch', () => {
         throw new AdapterError({ code: 'SMTP_REJECTED', kind: 'system', userMessage: '550 5.1.1 mailbox unknown' });
       };
       expect(await budgeted({ email })).toMatchObject({ failed: 1 });
-      expect(await store.getAction(a!.id)).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(await store.outbox.getAction(a!.id)).toMatchObject({ status: 'failed', attempts: 1 });
     });
 
     it('a budget spent fails the row with how long it was tried; Retry-After is honoured; the budget is configurable per kind', async () => {
@@ -305,8 +306,8 @@ describe('outbox dispatch', () => {
       };
       // 30-minute budget: Retry-After 10 min is above the jittered wait, so tries at 0, 10, 20 min and a last one at 30 min.
       await runUntil({ sms }, new Date(Date.parse(AT) + 3_600_000), { sms: { forMinutes: 30, maxDelayMinutes: 30 } });
-      expect(await store.getAction(a!.id)).toMatchObject({ status: 'failed', attempts: 4 });
-      const failed = (await store.readJournal(caseId)).find((j) => j.type === 'action_failed')!;
+      expect(await store.outbox.getAction(a!.id)).toMatchObject({ status: 'failed', attempts: 4 });
+      const failed = (await store.cases.readJournal(caseId)).find((j) => j.type === 'action_failed')!;
       expect(failed.data['reason']).toBe('SMS_DOWN: gave up after 4 attempt(s) over 30 min (retry budget 30 min)');
     });
   });

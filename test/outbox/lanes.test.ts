@@ -21,6 +21,7 @@ import type { Clock } from '../../connector/time/clock';
 import { closedPort, startSmtp, type TestSmtp } from '../channels/email/smtp-test-server';
 import { invoice } from '../helpers/builders';
 import { memoryLogger } from '../helpers/logger';
+import { saveReceivables } from '../../connector/cases/case-lifecycle';
 
 /**
  * The outbox's lanes: each destination (each ERP connection, SMTP, SMS, post, the firm) has its
@@ -53,7 +54,8 @@ describe('outbox lanes (real SQLite store)', () => {
   async function seed(rows: { debtor: string; connection: string; kinds: Action['kind'][] }[]): Promise<Action[]> {
     const all: Action[] = [];
     for (const { debtor, connection, kinds } of rows) {
-      await store.upsertReceivables(
+      await saveReceivables(
+        store,
         [
           {
             ...invoice({ id: `${connection}:${debtor}:r1`, debtorId: debtor, companyId: 'co1' }),
@@ -79,8 +81,8 @@ describe('outbox lanes (real SQLite store)', () => {
           updatedAt: AT,
         }),
       );
-      const c = (await store.getCase(caseId))!;
-      await store.recordDecision({
+      const c = (await store.cases.getCase(caseId))!;
+      await store.outbox.recordDecision({
         decision: {
           id: decisionId,
           idempotencyKey: `${caseId}/step`,
@@ -109,7 +111,7 @@ describe('outbox lanes (real SQLite store)', () => {
       kind: 'transient',
       userMessage: 'cannot reach Odoo at http://127.0.0.1:1 (ECONNREFUSED)',
     });
-  const statuses = async (ids: string[]) => Promise.all(ids.map(async (id) => (await store.getAction(id))!));
+  const statuses = async (ids: string[]) => Promise.all(ids.map(async (id) => (await store.outbox.getAction(id))!));
 
   it('an ERP connection that cannot be reached stops its own lane after one row; the other connection and the e-mails go on', async () => {
     await seed([
@@ -372,7 +374,7 @@ channels:
     // Far enough after the due dates that the first steps send e-mails and note them in the ledger.
     const asOf = '2026-12-20';
     now = new Date(`${asOf}T08:00:00Z`);
-    for await (const s of store.streamCaseSnapshots()) {
+    for await (const s of store.cases.streamCaseSnapshots()) {
       await decide(
         store,
         s,
@@ -391,7 +393,7 @@ channels:
   });
 
   async function pending(kind: Action['kind']): Promise<Action[]> {
-    return store.listActions({ status: 'pending', kind });
+    return store.outbox.listActions({ status: 'pending', kind });
   }
 
   it('Odoo holding its answer: every e-mail arrives while the ledger write still waits; the ERP lane stops after it, and writes all once Odoo is back', async () => {
@@ -448,7 +450,7 @@ channels:
       ]);
       expect(result.done).toBe(emails.length);
       // One ledger row was tried; the others were left whole for the next run.
-      const ledgerRows = await Promise.all(notes.map(async (a) => (await store.getAction(a.id))!));
+      const ledgerRows = await Promise.all(notes.map(async (a) => (await store.outbox.getAction(a.id))!));
       expect(ledgerRows.every((a) => a.status === 'pending')).toBe(true);
       expect(ledgerRows.filter((a) => a.attempts > 0)).toHaveLength(1);
       expect(new Set(smtp.received.map((m) => m.parsed.messageId)).size).toBe(emails.length);
@@ -518,7 +520,7 @@ channels:
         stopped: [{ lane: `erp:${CONNECTION}`, reason: expect.stringMatching(/^ODOO_UNREACHABLE/) }],
       });
       expect(smtp.received).toHaveLength(emails.length);
-      const ledgerRows = await Promise.all(notes.map(async (a) => (await store.getAction(a.id))!));
+      const ledgerRows = await Promise.all(notes.map(async (a) => (await store.outbox.getAction(a.id))!));
       expect(ledgerRows.filter((a) => a.attempts > 0)).toHaveLength(1);
       expect(ledgerRows.every((a) => a.status === 'pending')).toBe(true);
     } finally {

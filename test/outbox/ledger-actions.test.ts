@@ -45,7 +45,7 @@ describe('ledger actions and approvals', () => {
       logger: memoryLogger('error').logger,
     });
   const ops = () => new CaseOperations({ store, clock, timeZone: TIME_ZONE });
-  const activityRow = async () => (await store.listActions({ caseId: CASE_ID, kind: 'ledger_activity' }))[0]!;
+  const activityRow = async () => (await store.outbox.listActions({ caseId: CASE_ID, kind: 'ledger_activity' }))[0]!;
 
   beforeEach(async () => {
     store = await openSqliteStore(':memory:');
@@ -71,7 +71,7 @@ describe('ledger actions and approvals', () => {
       expect(writes.filter((w) => w.kind === 'activity')).toEqual([]);
       const row = await activityRow();
       expect(row.status).toBe('done');
-      const line = (await store.readJournal(CASE_ID)).find(
+      const line = (await store.cases.readJournal(CASE_ID)).find(
         (j) => j.type === 'action_performed' && j.data['actionId'] === row.id,
       );
       expect(line?.summary).toBe(
@@ -105,7 +105,7 @@ describe('ledger rows go on the invoices claimed, not on the credit notes netted
   it('writes the decision note on the overdue invoice only, counts invoices and names the credit note deducted', async () => {
     // reminder-1 on 03-15 covers R1 (overdue) and the credit note CREDIT; R2 is not due yet.
     await caseAwaitingFormalNotice(store);
-    const reminder = (await store.listDecisions(CASE_ID)).find((d) => d.stepId === 'reminder-1')!;
+    const reminder = (await store.outbox.listDecisions(CASE_ID)).find((d) => d.stepId === 'reminder-1')!;
     expect(reminder.evaluation['itemIds']).toEqual([R1.id, CREDIT.id]);
     await perform();
     const notes = writes.filter((w) => w.kind === 'note');
@@ -146,7 +146,7 @@ describe('ledger rows go on the invoices claimed, not on the credit notes netted
       step: { id: 'phone-call', kind: 'reminder', channels: ['phone_task'] },
       amounts: { currency: 'EUR', open: 140_000, overdue: 90_000, credit: 10_000 },
     };
-    await store.recordDecision({
+    await store.outbox.recordDecision({
       decision: {
         id: 'dec-call',
         idempotencyKey: `${CASE_ID}/phone-call/2025-03-10`,
@@ -162,7 +162,7 @@ describe('ledger rows go on the invoices claimed, not on the credit notes netted
       },
       actions: [phone],
       journal: [],
-      caseAfter: { ...(await store.getCase(CASE_ID))!, stage: 'reminding' },
+      caseAfter: { ...(await store.cases.getCase(CASE_ID))!, stage: 'reminding' },
     });
     await ledgerPerformer({ store, adapters })(phone);
     expect(writes.map((w) => [w.kind, w.receivableIds])).toEqual([['activity', [R1.id, R2.id]]]);
@@ -184,9 +184,9 @@ describe('ledger rows go on the invoices claimed, not on the credit notes netted
     ],
   ])('writes a procedure note on %s, never on a credit note of the dossier', async (_what, lines, expected) => {
     await seed(store);
-    await store.saveCase({ ...(await store.getCase(CASE_ID))!, stage: 'escalated' });
+    await store.cases.saveCase({ ...(await store.cases.getCase(CASE_ID))!, stage: 'escalated' });
     const at = '2026-04-20T00:00:00.000Z';
-    await store.recordDossier(
+    await store.dossiers.recordDossier(
       {
         id: 'dos-1',
         caseId: CASE_ID,

@@ -58,15 +58,15 @@ describe('a read-only ledger', () => {
 
   it('the evaluation records no note and no approval activity for it, and says so once for each', async () => {
     expect(await decideOn('2025-03-15')).toBe(true);
-    expect((await store.listActions({ caseId: CASE_ID })).map((a) => a.kind)).toEqual(['email']);
-    expect(told(await store.readJournal(CASE_ID)).map((j) => [j.type, j.summary])).toEqual([
+    expect((await store.outbox.listActions({ caseId: CASE_ID })).map((a) => a.kind)).toEqual(['email']);
+    expect(told(await store.cases.readJournal(CASE_ID)).map((j) => [j.type, j.summary])).toEqual([
       ['note', 'the ledger of connection odoo-main is read-only: no note written back'],
     ]);
     // The formal notice waits for approval: the activity asking for it has no ledger to go to.
     expect(await decideOn('2025-03-22')).toBe(true);
-    expect((await store.listActions({ caseId: CASE_ID })).map((a) => a.kind)).toEqual(['email']);
-    expect((await store.getCase(CASE_ID))!.stage).toBe('awaiting_approval');
-    expect(told(await store.readJournal(CASE_ID)).map((j) => j.summary)).toEqual([
+    expect((await store.outbox.listActions({ caseId: CASE_ID })).map((a) => a.kind)).toEqual(['email']);
+    expect((await store.cases.getCase(CASE_ID))!.stage).toBe('awaiting_approval');
+    expect(told(await store.cases.readJournal(CASE_ID)).map((j) => j.summary)).toEqual([
       'the ledger of connection odoo-main is read-only: no note written back',
       'the ledger of connection odoo-main is read-only: no activity (approval request, phone task) written back',
     ]);
@@ -76,29 +76,29 @@ describe('a read-only ledger', () => {
     await decideOn('2025-03-15');
     await decideOn('2025-03-22');
     await new CaseOperations({ store, clock, timeZone: TIME_ZONE }).approve(CASE_ID, 'user:ana');
-    const note = (await store.listActions({ caseId: CASE_ID, kind: 'ledger_note' }))[0]!;
+    const note = (await store.outbox.listActions({ caseId: CASE_ID, kind: 'ledger_note' }))[0]!;
     expect(note.status).toBe('pending');
-    const before = (await store.readJournal(CASE_ID)).length;
+    const before = (await store.cases.readJournal(CASE_ID)).length;
     expect(await perform()).toEqual({ done: 1, retried: 0, failed: 0 });
     expect(writes).toEqual([]);
-    expect((await store.getAction(note.id))!.status).toBe('done');
+    expect((await store.outbox.getAction(note.id))!.status).toBe('done');
     // Already told when the reminder was decided: no second line.
-    expect((await store.readJournal(CASE_ID)).length).toBe(before);
-    expect(told(await store.readJournal(CASE_ID))).toHaveLength(2);
+    expect((await store.cases.readJournal(CASE_ID)).length).toBe(before);
+    expect(told(await store.cases.readJournal(CASE_ID))).toHaveLength(2);
   });
 
   it('without the connections known at evaluation, rows are recorded; the performer tells once, then stays silent', async () => {
     const unknown: EvaluationContext = CONTEXT;
     await decideOn('2025-03-15', unknown);
     await decideOn('2025-03-22', unknown);
-    expect((await store.listActions({ caseId: CASE_ID })).map((a) => a.kind).sort()).toEqual([
+    expect((await store.outbox.listActions({ caseId: CASE_ID })).map((a) => a.kind).sort()).toEqual([
       'email',
       'ledger_activity',
       'ledger_note',
     ]);
     expect(await perform()).toEqual({ done: 2, retried: 0, failed: 0 });
     expect(writes).toEqual([]);
-    const lines = told(await store.readJournal(CASE_ID));
+    const lines = told(await store.cases.readJournal(CASE_ID));
     expect(lines.map((j) => [j.type, j.summary])).toEqual([
       ['action_performed', 'note not written: the ledger of connection odoo-main is read-only: no note written back'],
       [
@@ -108,10 +108,10 @@ describe('a read-only ledger', () => {
     ]);
     // A later note of the same case: done, no journal line.
     await new CaseOperations({ store, clock, timeZone: TIME_ZONE }).approve(CASE_ID, 'user:ana');
-    const before = (await store.readJournal(CASE_ID)).length;
+    const before = (await store.cases.readJournal(CASE_ID)).length;
     expect(await perform()).toEqual({ done: 1, retried: 0, failed: 0 });
-    expect((await store.readJournal(CASE_ID)).length).toBe(before);
-    const ledgerRows = (await store.listActions({ caseId: CASE_ID })).filter((a) => a.kind.startsWith('ledger'));
+    expect((await store.cases.readJournal(CASE_ID)).length).toBe(before);
+    const ledgerRows = (await store.outbox.listActions({ caseId: CASE_ID })).filter((a) => a.kind.startsWith('ledger'));
     expect(ledgerRows.map((a) => [a.kind, a.status]).sort()).toEqual([
       ['ledger_activity', 'done'],
       ['ledger_note', 'done'],
@@ -134,7 +134,7 @@ describe('a read-only ledger', () => {
       createdAt: at,
       updatedAt: at,
     });
-    await store.recordDecision({
+    await store.outbox.recordDecision({
       decision: {
         id: 'dec-call',
         idempotencyKey: `${CASE_ID}/phone-call/2025-03-10`,
@@ -153,7 +153,7 @@ describe('a read-only ledger', () => {
       },
       actions: [phone],
       journal: [],
-      caseAfter: { ...(await store.getCase(CASE_ID))!, stage: 'reminding' },
+      caseAfter: { ...(await store.cases.getCase(CASE_ID))!, stage: 'reminding' },
     });
     const result = await ledgerPerformer({ store, adapters: new Map([[CONNECTION, ledger([], writes)]]) })(phone);
     expect(writes).toEqual([]);
@@ -183,8 +183,11 @@ describe('a ledger that takes some writes only', () => {
       decide(store, await snapshotOf(store), POLICY, asOf, new Date(`${asOf}T12:00:00.000Z`), notesOnly);
     await decideOn('2025-03-15');
     await decideOn('2025-03-22');
-    expect((await store.listActions({ caseId: CASE_ID })).map((a) => a.kind).sort()).toEqual(['email', 'ledger_note']);
-    expect(told(await store.readJournal(CASE_ID)).map((j) => j.summary)).toEqual([
+    expect((await store.outbox.listActions({ caseId: CASE_ID })).map((a) => a.kind).sort()).toEqual([
+      'email',
+      'ledger_note',
+    ]);
+    expect(told(await store.cases.readJournal(CASE_ID)).map((j) => j.summary)).toEqual([
       'the ledger of connection odoo-main takes no activities (only notes): no activity (approval request, phone task) written back',
     ]);
     await performLedgerActions({
@@ -200,12 +203,12 @@ describe('a ledger that takes some writes only', () => {
     const all: EvaluationContext = { ...CONTEXT, ledgerWriteBack: () => ['note', 'activity', 'fields'] };
     for (const asOf of ['2025-03-15', '2025-03-22'])
       await decide(store, await snapshotOf(store), POLICY, asOf, new Date(`${asOf}T12:00:00.000Z`), all);
-    expect((await store.listActions({ caseId: CASE_ID })).map((a) => a.kind).sort()).toEqual([
+    expect((await store.outbox.listActions({ caseId: CASE_ID })).map((a) => a.kind).sort()).toEqual([
       'email',
       'ledger_activity',
       'ledger_note',
     ]);
-    expect(told(await store.readJournal(CASE_ID))).toEqual([]);
+    expect(told(await store.cases.readJournal(CASE_ID))).toEqual([]);
     await performLedgerActions({
       store,
       adapters: new Map([[CONNECTION, ledger(['note', 'activity', 'fields'], writes)]]),

@@ -5,6 +5,7 @@ import { reachableChannels, smsNumberOf } from '../../connector/policy/reachabil
 import { caseIdOf } from '../../connector/model';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import { debtor, invoice, snapshot } from '../helpers/builders';
+import { saveReceivables } from '../../connector/cases/case-lifecycle';
 
 /**
  * fr-b2b's reminder-2 goes by e-mail and SMS. An SMS goes only to a debtor with a French mobile
@@ -71,18 +72,19 @@ describe('channels that can reach the debtor', () => {
         ['demo:partner:2', ['06 12 34 56 78']],
       ] as const) {
         const d = debtor({ id, phones: [...phones] });
-        await store.upsertDebtors([d]);
-        await store.upsertReceivables(
+        await store.sync.upsertDebtors([d]);
+        await saveReceivables(
+          store,
           [invoice({ id: `demo:move:${id}`, debtorId: id, dueDate: '2025-03-10', total: 200_000 })],
           '2025-03-01T08:00:00.000Z',
         );
         const caseId = caseIdOf(id, 'demo:company:1', 'EUR');
-        const c = (await store.getCase(caseId))!;
-        await store.saveCase({ ...c, ...afterReminder1, stage: 'reminding' });
+        const c = (await store.cases.getCase(caseId))!;
+        await store.cases.saveCase({ ...c, ...afterReminder1, stage: 'reminding' });
         const snap = {
-          case: (await store.getCase(caseId))!,
-          debtor: (await store.getDebtor(id))!,
-          items: await store.listReceivablesOfCase(caseId),
+          case: (await store.cases.getCase(caseId))!,
+          debtor: (await store.sync.getDebtor(id))!,
+          items: await store.sync.listReceivablesOfCase(caseId),
         };
         expect((await decide(store, snap, b2b, '2025-03-25', new Date('2025-03-25T08:00:00.000Z'))).recorded).toBe(
           true,
@@ -90,20 +92,20 @@ describe('channels that can reach the debtor', () => {
       }
       const without = caseIdOf('demo:partner:1', 'demo:company:1', 'EUR');
       const withMobile = caseIdOf('demo:partner:2', 'demo:company:1', 'EUR');
-      expect((await store.listActions({ caseId: without })).map((a) => a.kind).sort()).toEqual([
+      expect((await store.outbox.listActions({ caseId: without })).map((a) => a.kind).sort()).toEqual([
         'email',
         'ledger_note',
       ]);
-      expect((await store.listActions({ caseId: withMobile })).map((a) => a.kind).sort()).toEqual([
+      expect((await store.outbox.listActions({ caseId: withMobile })).map((a) => a.kind).sort()).toEqual([
         'email',
         'ledger_note',
         'sms',
       ]);
-      const notes = (await store.readJournal(without)).filter((j) => j.type === 'note');
+      const notes = (await store.cases.readJournal(without)).filter((j) => j.type === 'note');
       expect(notes).toHaveLength(1);
       expect(notes[0]!.summary).toMatch(/^sms skipped for reminder-2: none of the debtor's phone numbers/);
       expect(notes[0]!.data).toMatchObject({ skipped: 'sms' });
-      expect((await store.readJournal(withMobile)).some((j) => j.type === 'note')).toBe(false);
+      expect((await store.cases.readJournal(withMobile)).some((j) => j.type === 'note')).toBe(false);
     } finally {
       await store.close();
     }

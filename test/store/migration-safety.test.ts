@@ -98,7 +98,7 @@ describe('SQLite store migrations', () => {
         location: store.location,
         provider: await provider('sqlite', OLD_RELEASE),
       });
-      await store.upsertDebtors([ACME]);
+      await store.sync.upsertDebtors([ACME]);
     } finally {
       await store.close();
     }
@@ -130,7 +130,7 @@ describe('SQLite store migrations', () => {
     const report = await withStore(path, async (store) => {
       const r = await store.migrate({ clock: fixedClock(AT) });
       expect(await appliedMigrations(store.kysely, 'sqlite')).toEqual(known);
-      expect(await store.getDebtor('d1')).toStrictEqual(ACME);
+      expect(await store.sync.getDebtor('d1')).toStrictEqual(ACME);
       return r;
     });
     const expected = `${path}.before-${schemaVersion(known)}-${STAMP}.bak`;
@@ -145,7 +145,7 @@ describe('SQLite store migrations', () => {
     expect(inspectSqliteFile(expected)).toEqual({ kind: 'recouvra', migrations: known.slice(0, OLD_RELEASE) });
     await withStore(expected, async (copy) => {
       expect(await appliedMigrations(copy.kysely, 'sqlite')).toEqual(known.slice(0, OLD_RELEASE));
-      expect(await copy.getDebtor('d1')).toStrictEqual(ACME);
+      expect(await copy.sync.getDebtor('d1')).toStrictEqual(ACME);
     });
   });
 
@@ -214,7 +214,7 @@ describe('SQLite store migrations', () => {
         /^the SQLite store .*recouvra\.sqlite: migration 9000-breaks-halfway failed, and the pending migrations were rolled back together \(a copy taken before: the-copy\.bak\): .*table_that_does_not_exist/,
       );
       expect(await schemaOf(store.kysely)).toEqual(before);
-      expect(await store.getDebtor('d1')).toStrictEqual(ACME);
+      expect(await store.sync.getDebtor('d1')).toStrictEqual(ACME);
     });
   });
 
@@ -297,7 +297,7 @@ describeWithPostgres('PostgreSQL store migrations', () => {
         location: store.location,
         provider: await provider('postgres', OLD_RELEASE),
       });
-      await store.upsertDebtors([ACME]);
+      await store.sync.upsertDebtors([ACME]);
     });
   }
 
@@ -322,7 +322,7 @@ describeWithPostgres('PostgreSQL store migrations', () => {
       const after = await schemaOf(store, schema);
       expect(after).toEqual(before);
       expect((after as { migrations: string[] }).migrations).toEqual(known.slice(0, OLD_RELEASE));
-      expect(await store.getDebtor('d1')).toStrictEqual(ACME);
+      expect(await store.sync.getDebtor('d1')).toStrictEqual(ACME);
       // And the real migrations still apply afterwards.
       const report = await store.migrate();
       expect(report).toMatchObject({

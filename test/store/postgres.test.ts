@@ -8,6 +8,7 @@ import { openStore } from '../../connector/store/open-store';
 import { openPostgresStore } from '../../connector/store/postgres';
 import { describeWithPostgres, dropSchemas, freshSchemaName, TEST_POSTGRES_URL } from '../helpers/postgres';
 import { describeStoreContract } from './store.contract';
+import { saveReceivables } from '../../connector/cases/case-lifecycle';
 
 describeWithPostgres('PostgreSQL store', () => {
   // Every store gets a schema of its own, so tests share nothing, and parallel jest workers
@@ -75,8 +76,8 @@ describeWithPostgres('PostgreSQL store', () => {
         name: 'Acme',
         kind: 'company',
       });
-      await stores[0]!.upsertDebtors([d]);
-      expect(await stores[2]!.getDebtor('d1')).toStrictEqual(d);
+      await stores[0]!.sync.upsertDebtors([d]);
+      expect(await stores[2]!.sync.getDebtor('d1')).toStrictEqual(d);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
     }
@@ -99,10 +100,10 @@ describeWithPostgres('PostgreSQL store', () => {
         total: Number.MAX_SAFE_INTEGER,
         open: 1,
       });
-      await store.upsertReceivables([r], '2025-03-01T00:00:00Z');
-      expect((await store.getReceivable('r1'))?.total).toBe(Number.MAX_SAFE_INTEGER);
+      await saveReceivables(store, [r], '2025-03-01T00:00:00Z');
+      expect((await store.sync.getReceivable('r1'))?.total).toBe(Number.MAX_SAFE_INTEGER);
       await sql`update receivables set total = total + 2`.execute(store.kysely);
-      await expect(store.getReceivable('r1')).rejects.toThrow(/int8 value 9007199254740993/);
+      await expect(store.sync.getReceivable('r1')).rejects.toThrow(/int8 value 9007199254740993/);
       // pg's process-wide parser is untouched: other users of the library still get strings.
       const parse = types.getTypeParser(types.builtins.INT8, 'text') as (text: string) => unknown;
       expect(parse('9007199254740993')).toBe('9007199254740993');

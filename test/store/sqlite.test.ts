@@ -49,8 +49,8 @@ describe('SQLite store', () => {
         name: 'Acme',
         kind: 'company',
       });
-      await a.upsertDebtors([d]);
-      expect(await b.getDebtor('d1')).toStrictEqual(d);
+      await a.sync.upsertDebtors([d]);
+      expect(await b.sync.getDebtor('d1')).toStrictEqual(d);
     } finally {
       await a.close();
       await b.close();
@@ -67,12 +67,12 @@ describe('SQLite store', () => {
     });
     const first = await openSqliteStore(path);
     await first.migrate();
-    await first.upsertDebtors([d]);
+    await first.sync.upsertDebtors([d]);
     await first.close();
     const second = await openSqliteStore(path);
     try {
       await second.migrate();
-      expect(await second.getDebtor('d1')).toStrictEqual(d);
+      expect(await second.sync.getDebtor('d1')).toStrictEqual(d);
     } finally {
       await second.close();
     }

@@ -19,6 +19,8 @@ import type {
   StoredProcedureEvent,
 } from '../../connector/store/store';
 import { createHash } from 'node:crypto';
+import { saveReceivables } from '../../connector/cases/case-lifecycle';
+import { saveSyncPage } from '../../connector/sync/save-page';
 
 /**
  * The behaviour every `Store` driver must show, run against each one (sqlite.test.ts,
@@ -39,9 +41,9 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
     describe('migrations', () => {
       it('migrate() a second time is a no-op and keeps the data', async () => {
-        await store.upsertDebtors([debtor('d1')]);
+        await store.sync.upsertDebtors([debtor('d1')]);
         await store.migrate();
-        expect(await store.getDebtor('d1')).toStrictEqual(debtor('d1'));
+        expect(await store.sync.getDebtor('d1')).toStrictEqual(debtor('d1'));
         const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(kyselyOf(store));
         expect(applied.rows.map((r) => r.name)).toEqual([
           '0001-initial',
@@ -57,8 +59,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
       it('an upgraded outbox has each row told its subject from what it held; a row that cannot be told stops the upgrade, named', async () => {
         const c = caseOf('d1');
-        await store.saveCase(c);
-        await store.recordDecision(decisionInput(c.id, 'reminder-1'));
+        await store.cases.saveCase(c);
+        await store.outbox.recordDecision(decisionInput(c.id, 'reminder-1'));
         const dossierRow: StoredDossier = {
           id: 'dos-1',
           caseId: c.id,
@@ -73,10 +75,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           submittedAt: AT,
           updatedAt: AT,
         };
-        await store.recordDossier(dossierRow, []);
+        await store.dossiers.recordDossier(dossierRow, []);
         const loose = (id: string, key: string, over: Partial<Action>): Action =>
           action(c.id, id, { idempotencyKey: key, decisionId: null, subject: { type: 'withdrawal' }, ...over });
-        await store.applyProcedureEvent({
+        await store.dossiers.applyProcedureEvent({
           event: {
             id: 'firm:e1',
             dossierId: 'dos-1',
@@ -97,8 +99,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           ],
           at: AT,
         });
-        const stored = (await store.getCase(c.id))!;
-        await store.applyCaseChange({
+        const stored = (await store.cases.getCase(c.id))!;
+        await store.cases.applyCaseChange({
           expected: stored,
           caseAfter: stored,
           actions: [
@@ -114,7 +116,9 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         };
         await downgrade();
         await store.migrate();
-        const subjects = Object.fromEntries((await store.listActions({ caseId: c.id })).map((a) => [a.id, a.subject]));
+        const subjects = Object.fromEntries(
+          (await store.outbox.listActions({ caseId: c.id })).map((a) => [a.id, a.subject]),
+        );
         expect(subjects).toStrictEqual({
           'act-dec-reminder-1': { type: 'decision', decisionId: 'dec-reminder-1' },
           'act-note': { type: 'procedure_event', eventId: 'firm:e1', dossierId: 'dos-1', what: 'note' },
@@ -124,7 +128,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         });
 
         // A row no writer of the previous version made: the upgrade stops, names it, and changes nothing.
-        await store.applyCaseChange({
+        await store.cases.applyCaseChange({
           expected: stored,
           caseAfter: stored,
           actions: [loose('act-odd', `${c.id}/odd`, { kind: 'email', template: 'reminder-1' })],
@@ -145,14 +149,14 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       it('reading a row whose subject is malformed names the row', async () => {
         const c = caseOf('d1');
-        await store.saveCase(c);
-        await store.recordDecision(decisionInput(c.id, 'reminder-1'));
+        await store.cases.saveCase(c);
+        await store.outbox.recordDecision(decisionInput(c.id, 'reminder-1'));
         await sql`update outbox set subject = '{"type":"decision"}'`.execute(kyselyOf(store));
-        await expect(store.getAction('act-dec-reminder-1')).rejects.toThrow(
+        await expect(store.outbox.getAction('act-dec-reminder-1')).rejects.toThrow(
           /outbox row act-dec-reminder-1 \(.*\/reminder-1\/email\) has a malformed subject .*decisionId/,
         );
         await sql`update outbox set subject = 'not json'`.execute(kyselyOf(store));
-        await expect(store.listActions({})).rejects.toThrow(
+        await expect(store.outbox.listActions({})).rejects.toThrow(
           /outbox row act-dec-reminder-1 .* subject that is not JSON/,
         );
       });
@@ -192,25 +196,25 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           name: 'Jeanne Martin',
           kind: 'individual',
         });
-        await store.upsertDebtors([full, minimal]);
-        expect(await store.getDebtor('d1')).toStrictEqual(full);
-        expect(await store.getDebtor('d2')).toStrictEqual(minimal);
+        await store.sync.upsertDebtors([full, minimal]);
+        expect(await store.sync.getDebtor('d1')).toStrictEqual(full);
+        expect(await store.sync.getDebtor('d2')).toStrictEqual(minimal);
       });
 
       it('returns undefined for an unknown id', async () => {
-        expect(await store.getDebtor('nobody')).toBeUndefined();
-        expect(await store.getReceivable('nothing')).toBeUndefined();
-        expect(await store.getCase('case_none')).toBeUndefined();
-        expect(await store.getDecision('none/none')).toBeUndefined();
-        expect(await store.getCursor('odoo', 'invoices')).toBeUndefined();
-        expect(await store.getAction('nothing')).toBeUndefined();
+        expect(await store.sync.getDebtor('nobody')).toBeUndefined();
+        expect(await store.sync.getReceivable('nothing')).toBeUndefined();
+        expect(await store.cases.getCase('case_none')).toBeUndefined();
+        expect(await store.outbox.getDecision('none/none')).toBeUndefined();
+        expect(await store.sync.getCursor('odoo', 'invoices')).toBeUndefined();
+        expect(await store.outbox.getAction('nothing')).toBeUndefined();
       });
 
       it('upsert replaces a debtor, and the last copy of an id in one batch wins', async () => {
-        await store.upsertDebtors([debtor('d1', { name: 'Old name', emails: ['a@b.fr'] })]);
+        await store.sync.upsertDebtors([debtor('d1', { name: 'Old name', emails: ['a@b.fr'] })]);
         const renamed = debtor('d1', { name: 'New name', emails: [], flags: { doNotContact: true, insolvency: null } });
-        await store.upsertDebtors([debtor('d1', { name: 'Intermediate' }), renamed]);
-        expect(await store.getDebtor('d1')).toStrictEqual(renamed);
+        await store.sync.upsertDebtors([debtor('d1', { name: 'Intermediate' }), renamed]);
+        expect(await store.sync.getDebtor('d1')).toStrictEqual(renamed);
       });
     });
 
@@ -234,27 +238,28 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         });
         const bare = receivable('r2');
         expect(bare).not.toHaveProperty('completionDate');
-        await store.upsertDebtors([debtor('d1')]);
-        await store.upsertReceivables([full, bare], AT);
-        expect(await store.getReceivable('r1')).toStrictEqual(full);
-        expect(await store.getReceivable('r2')).toStrictEqual(bare);
+        await store.sync.upsertDebtors([debtor('d1')]);
+        await saveReceivables(store, [full, bare], AT);
+        expect(await store.sync.getReceivable('r1')).toStrictEqual(full);
+        expect(await store.sync.getReceivable('r2')).toStrictEqual(bare);
       });
 
       it('keeps amounts beyond 32 bits exact', async () => {
         const big = receivable('r1', { total: 2 ** 40 + 1, open: 2 ** 40 - 1 });
-        await store.upsertReceivables([big], AT);
-        expect(await store.getReceivable('r1')).toStrictEqual(big);
+        await saveReceivables(store, [big], AT);
+        expect(await store.sync.getReceivable('r1')).toStrictEqual(big);
       });
 
       it('upsert replaces a receivable and keeps one row per id', async () => {
-        await store.upsertReceivables(
+        await saveReceivables(
+          store,
           [receivable('r1', { open: 12000, number: 'F-OLD', documentUrl: 'https://erp.example.com/r1.pdf' })],
           AT,
         );
         const paidDown = receivable('r1', { open: 2000, sourceVersion: 'v2' });
-        await store.upsertReceivables([paidDown], LATER);
-        expect(await store.getReceivable('r1')).toStrictEqual(paidDown);
-        expect(await store.listReceivablesOfCase(caseIdOf('d1', 'co1', 'EUR'))).toStrictEqual([paidDown]);
+        await saveReceivables(store, [paidDown], LATER);
+        expect(await store.sync.getReceivable('r1')).toStrictEqual(paidDown);
+        expect(await store.sync.listReceivablesOfCase(caseIdOf('d1', 'co1', 'EUR'))).toStrictEqual([paidDown]);
       });
 
       it('upsert keeps the annotations it is given null for, and takes the ones it brings', async () => {
@@ -262,9 +267,9 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         const exclusion = { reason: 'handled by sales', since: '2025-02-02' };
         const promise = { date: '2025-03-15', amount: 5000, recordedOn: '2025-02-20' };
         const plan = { instalments: [{ dueDate: '2025-04-01', amount: 6000 }], agreedOn: '2025-03-01' };
-        await store.upsertReceivables([receivable('r1'), receivable('r2')], AT);
-        await store.applyCaseChange({
-          caseAfter: (await store.getCase(caseIdOf('d1', 'co1', 'EUR')))!,
+        await saveReceivables(store, [receivable('r1'), receivable('r2')], AT);
+        await store.cases.applyCaseChange({
+          caseAfter: (await store.cases.getCase(caseIdOf('d1', 'co1', 'EUR')))!,
           annotations: [
             {
               receivableId: 'r1',
@@ -276,26 +281,26 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         });
         const synced = receivable('r1', { open: 9000, sourceVersion: 'v2' });
         const erpDispute = { reason: 'disputed in the ERP', since: '2025-03-01' };
-        await store.savePage({
+        await saveSyncPage(store, {
           connection: 'odoo-main',
           stream: 'invoices',
           receivables: [synced, receivable('r2', { disputed: erpDispute })],
           at: LATER,
         });
-        expect(await store.getReceivable('r1')).toStrictEqual({
+        expect(await store.sync.getReceivable('r1')).toStrictEqual({
           ...synced,
           disputed: dispute,
           excluded: exclusion,
           promiseToPay: promise,
           paymentPlan: plan,
         });
-        expect((await store.getReceivable('r2'))?.disputed).toStrictEqual(erpDispute);
+        expect((await store.sync.getReceivable('r2'))?.disputed).toStrictEqual(erpDispute);
       });
 
       it('creates the missing case of each receivable: stage open, opened and updated at `at`', async () => {
-        await store.upsertReceivables([receivable('r1'), receivable('r2'), receivable('r3', { currency: 'USD' })], AT);
+        await saveReceivables(store, [receivable('r1'), receivable('r2'), receivable('r3', { currency: 'USD' })], AT);
         const eur = caseIdOf('d1', 'co1', 'EUR');
-        expect(await store.getCase(eur)).toStrictEqual(
+        expect(await store.cases.getCase(eur)).toStrictEqual(
           CaseSchema.parse({
             id: eur,
             debtorId: 'd1',
@@ -306,33 +311,34 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
             updatedAt: AT,
           }),
         );
-        expect((await store.getCase(caseIdOf('d1', 'co1', 'USD')))?.currency).toBe('USD');
-        expect(await store.listCases()).toHaveLength(2);
+        expect((await store.cases.getCase(caseIdOf('d1', 'co1', 'USD')))?.currency).toBe('USD');
+        expect(await store.cases.listCases()).toHaveLength(2);
       });
 
       it('never overwrites the state of an existing case', async () => {
-        await store.upsertReceivables([receivable('r1')], AT);
+        await saveReceivables(store, [receivable('r1')], AT);
         const advanced = {
-          ...(await store.getCase(caseIdOf('d1', 'co1', 'EUR')))!,
+          ...(await store.cases.getCase(caseIdOf('d1', 'co1', 'EUR')))!,
           stage: 'reminding' as const,
           lastStep: { stepId: 'reminder-1', index: 0, on: '2025-02-15' },
           updatedAt: LATER,
         };
-        await store.saveCase(advanced);
-        await store.upsertReceivables([receivable('r1', { open: 100 }), receivable('r2')], '2025-06-01T00:00:00Z');
-        expect(await store.getCase(advanced.id)).toStrictEqual(advanced);
+        await store.cases.saveCase(advanced);
+        await saveReceivables(store, [receivable('r1', { open: 100 }), receivable('r2')], '2025-06-01T00:00:00Z');
+        expect(await store.cases.getCase(advanced.id)).toStrictEqual(advanced);
       });
 
       it('moves a receivable to the case of its new debtor', async () => {
-        await store.upsertReceivables([receivable('r1', { debtorId: 'd1' })], AT);
-        await store.upsertReceivables([receivable('r1', { debtorId: 'd2' })], LATER);
-        expect(await store.listReceivablesOfCase(caseIdOf('d1', 'co1', 'EUR'))).toEqual([]);
-        expect((await store.listReceivablesOfCase(caseIdOf('d2', 'co1', 'EUR'))).map((r) => r.id)).toEqual(['r1']);
-        expect((await store.getCase(caseIdOf('d2', 'co1', 'EUR')))?.openedAt).toBe(LATER);
+        await saveReceivables(store, [receivable('r1', { debtorId: 'd1' })], AT);
+        await saveReceivables(store, [receivable('r1', { debtorId: 'd2' })], LATER);
+        expect(await store.sync.listReceivablesOfCase(caseIdOf('d1', 'co1', 'EUR'))).toEqual([]);
+        expect((await store.sync.listReceivablesOfCase(caseIdOf('d2', 'co1', 'EUR'))).map((r) => r.id)).toEqual(['r1']);
+        expect((await store.cases.getCase(caseIdOf('d2', 'co1', 'EUR')))?.openedAt).toBe(LATER);
       });
 
       it("lists a case's receivables, open or not, by due date then id", async () => {
-        await store.upsertReceivables(
+        await saveReceivables(
+          store,
           [
             receivable('r-c', { dueDate: '2025-03-01' }),
             receivable('r-b', { dueDate: '2025-02-01', open: 0 }),
@@ -341,7 +347,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           ],
           AT,
         );
-        expect((await store.listReceivablesOfCase(caseIdOf('d1', 'co1', 'EUR'))).map((r) => r.id)).toEqual([
+        expect((await store.sync.listReceivablesOfCase(caseIdOf('d1', 'co1', 'EUR'))).map((r) => r.id)).toEqual([
           'r-b',
           'r-a',
           'r-c',
@@ -357,29 +363,33 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           manualPause: { reason: 'talking to the debtor', until: '2025-04-01' },
           pendingApproval: { stepId: 'escalate', index: 3, on: '2025-03-20' },
         });
-        await store.saveCase(c);
-        expect(await store.getCase(c.id)).toStrictEqual(c);
+        await store.cases.saveCase(c);
+        expect(await store.cases.getCase(c.id)).toStrictEqual(c);
         const closed = { ...c, stage: 'closed' as const, manualPause: null, pendingApproval: null, updatedAt: LATER };
-        await store.saveCase(closed);
-        expect(await store.getCase(c.id)).toStrictEqual(closed);
+        await store.cases.saveCase(closed);
+        expect(await store.cases.getCase(c.id)).toStrictEqual(closed);
       });
 
       it('lists cases by id, filtered by stage and debtor, paged with afterId and limit', async () => {
         const cases = ['d1', 'd2', 'd3', 'd4'].map((d, i) => caseOf(d, { stage: i % 2 === 0 ? 'open' : 'reminding' }));
-        for (const c of cases) await store.saveCase(c);
+        for (const c of cases) await store.cases.saveCase(c);
         const byId = [...cases].sort((a, b) => (a.id < b.id ? -1 : 1));
-        expect((await store.listCases()).map((c) => c.id)).toEqual(byId.map((c) => c.id));
-        expect((await store.listCases({ stage: 'reminding' })).map((c) => c.debtorId).sort()).toEqual(['d2', 'd4']);
-        expect((await store.listCases({ debtorId: 'd3' })).map((c) => c.debtorId)).toEqual(['d3']);
-        const firstPage = await store.listCases({ limit: 2 });
-        const secondPage = await store.listCases({ limit: 2, afterId: firstPage[1]!.id });
+        expect((await store.cases.listCases()).map((c) => c.id)).toEqual(byId.map((c) => c.id));
+        expect((await store.cases.listCases({ stage: 'reminding' })).map((c) => c.debtorId).sort()).toEqual([
+          'd2',
+          'd4',
+        ]);
+        expect((await store.cases.listCases({ debtorId: 'd3' })).map((c) => c.debtorId)).toEqual(['d3']);
+        const firstPage = await store.cases.listCases({ limit: 2 });
+        const secondPage = await store.cases.listCases({ limit: 2, afterId: firstPage[1]!.id });
         expect([...firstPage, ...secondPage].map((c) => c.id)).toEqual(byId.map((c) => c.id));
       });
     });
 
     describe('receivable states and open ids', () => {
       it('receivableStates returns the state of the ids the store holds, and leaves the others out', async () => {
-        await store.upsertReceivables(
+        await saveReceivables(
+          store,
           [
             receivable('r1', { sourceVersion: '2025-03-01 10:00:00', open: 4000 }),
             receivable('r2', { open: 0 }),
@@ -387,7 +397,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           ],
           AT,
         );
-        const states = await store.receivableStates(['r3', 'missing', 'r1', 'r2', 'r1']);
+        const states = await store.sync.receivableStates(['r3', 'missing', 'r1', 'r2', 'r1']);
         expect(states).toStrictEqual(
           new Map([
             ['r3', { caseId: caseIdOf('d1', 'co1', 'USD'), sourceVersion: undefined, open: 12000, number: 'INV/0003' }],
@@ -403,19 +413,19 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
             ['r2', { caseId: caseIdOf('d1', 'co1', 'EUR'), sourceVersion: undefined, open: 0, number: 'F-2025-r2' }],
           ]),
         );
-        expect(await store.receivableStates([])).toStrictEqual(new Map());
-        expect(await store.receivableStates(['missing'])).toStrictEqual(new Map());
+        expect(await store.sync.receivableStates([])).toStrictEqual(new Map());
+        expect(await store.sync.receivableStates(['missing'])).toStrictEqual(new Map());
       });
 
       it('receivableStates answers for more than 500 ids with one query per 500', async () => {
         const held = Array.from({ length: 1203 }, (_, i) =>
           receivable(`r-${String(i).padStart(4, '0')}`, { open: i + 1, sourceVersion: `v${i}` }),
         );
-        await store.upsertReceivables(held, AT);
+        await saveReceivables(store, held, AT);
         const asked = held.flatMap((r, i) => (i % 4 === 0 ? [r.id, `absent-${i}`] : [r.id]));
         expect(new Set(asked).size).toBe(1504);
         const { store: recording, statements } = recordingStore(store);
-        const states = await recording.receivableStates(asked);
+        const states = await recording.sync.receivableStates(asked);
         expect(statements).toHaveLength(4);
         expect(states.size).toBe(1203);
         expect([...states.keys()].sort()).toEqual(held.map((r) => r.id));
@@ -430,7 +440,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       it('listOpenReceivableIds lists the open receivables of one connection only, sorted by id', async () => {
         const elsewhere = { system: 'qbo', connection: 'qbo-main', id: '77' };
-        await store.upsertReceivables(
+        await saveReceivables(
+          store,
           [
             receivable('r-c'),
             receivable('R-z', { kind: 'credit_note', debtorId: 'd2' }),
@@ -443,15 +454,15 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           AT,
         );
         // Byte order, as everywhere in the store: upper case before lower case, '-' before '_'.
-        expect(await store.listOpenReceivableIds('odoo-main')).toEqual(['R-z', 'r-a', 'r-c', 'r_b']);
-        expect(await store.listOpenReceivableIds('qbo-main')).toEqual(['q-1']);
-        expect(await store.listOpenReceivableIds('nowhere')).toEqual([]);
+        expect(await store.sync.listOpenReceivableIds('odoo-main')).toEqual(['R-z', 'r-a', 'r-c', 'r_b']);
+        expect(await store.sync.listOpenReceivableIds('qbo-main')).toEqual(['q-1']);
+        expect(await store.sync.listOpenReceivableIds('nowhere')).toEqual([]);
       });
 
       it('listOpenReceivableIds reads the partial index of migration 0002, already in id order', async () => {
-        await store.upsertReceivables([receivable('r1'), receivable('r2', { open: 0 })], AT);
+        await saveReceivables(store, [receivable('r1'), receivable('r2', { open: 0 })], AT);
         const { store: recording, statements } = recordingStore(store);
-        expect(await recording.listOpenReceivableIds('odoo-main')).toEqual(['r1']);
+        expect(await recording.sync.listOpenReceivableIds('odoo-main')).toEqual(['r1']);
         expect(statements).toHaveLength(1);
         const plan = await explain(store, statements[0]!);
         expect(plan).toMatch(/receivables_open_by_connection/);
@@ -475,19 +486,19 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           allocations: [{ receivableId: 'r1', amount: 3000 }],
         });
         const unallocated = payment('p3', { amount: 700 });
-        await store.upsertPayments([p1, p2, unallocated]);
-        expect(await store.listPaymentsOfReceivable('r1')).toStrictEqual([p2, p1]);
-        expect(await store.listPaymentsOfReceivable('r2')).toStrictEqual([p1]);
-        expect(await store.listPaymentsOfReceivable('r9')).toEqual([]);
+        await store.sync.upsertPayments([p1, p2, unallocated]);
+        expect(await store.sync.listPaymentsOfReceivable('r1')).toStrictEqual([p2, p1]);
+        expect(await store.sync.listPaymentsOfReceivable('r2')).toStrictEqual([p1]);
+        expect(await store.sync.listPaymentsOfReceivable('r9')).toEqual([]);
 
         const reallocated = payment('p1', {
           date: '2025-03-02',
           amount: 15000,
           allocations: [{ receivableId: 'r2', amount: 15000 }],
         });
-        await store.upsertPayments([reallocated]);
-        expect(await store.listPaymentsOfReceivable('r1')).toStrictEqual([p2]);
-        expect(await store.listPaymentsOfReceivable('r2')).toStrictEqual([reallocated]);
+        await store.sync.upsertPayments([reallocated]);
+        expect(await store.sync.listPaymentsOfReceivable('r1')).toStrictEqual([p2]);
+        expect(await store.sync.listPaymentsOfReceivable('r2')).toStrictEqual([reallocated]);
       });
     });
 
@@ -495,36 +506,36 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       it('numbers entries 1, 2, 3… per case and reads after a seq', async () => {
         const a = caseOf('d1');
         const b = caseOf('d2');
-        await store.saveCase(a);
-        await store.saveCase(b);
-        const first = await store.appendJournal(entry(a.id, 'case_opened'));
-        await store.appendJournal(entry(b.id, 'case_opened'));
-        await store.appendJournal(entry(a.id, 'note', { data: { text: 'called the debtor', minutes: 5 } }));
-        await store.appendJournal(entry(a.id, 'paused'));
+        await store.cases.saveCase(a);
+        await store.cases.saveCase(b);
+        const first = await store.cases.appendJournal(entry(a.id, 'case_opened'));
+        await store.cases.appendJournal(entry(b.id, 'case_opened'));
+        await store.cases.appendJournal(entry(a.id, 'note', { data: { text: 'called the debtor', minutes: 5 } }));
+        await store.cases.appendJournal(entry(a.id, 'paused'));
         expect(first).toStrictEqual({ ...entry(a.id, 'case_opened'), seq: 1 });
-        const journal = await store.readJournal(a.id);
+        const journal = await store.cases.readJournal(a.id);
         expect(journal.map((e) => e.seq)).toEqual([1, 2, 3]);
         expect(journal[1]).toStrictEqual({
           ...entry(a.id, 'note', { data: { text: 'called the debtor', minutes: 5 } }),
           seq: 2,
         });
-        expect((await store.readJournal(b.id)).map((e) => e.seq)).toEqual([1]);
-        expect((await store.readJournal(a.id, 1)).map((e) => e.type)).toEqual(['note', 'paused']);
+        expect((await store.cases.readJournal(b.id)).map((e) => e.seq)).toEqual([1]);
+        expect((await store.cases.readJournal(a.id, 1)).map((e) => e.type)).toEqual(['note', 'paused']);
       });
 
       it('gives distinct seqs to concurrent appends on one case', async () => {
         const c = caseOf('d1');
-        await store.saveCase(c);
+        await store.cases.saveCase(c);
         const appended = await Promise.all(
-          Array.from({ length: 8 }, (_, i) => store.appendJournal(entry(c.id, 'note', { summary: `note ${i}` }))),
+          Array.from({ length: 8 }, (_, i) => store.cases.appendJournal(entry(c.id, 'note', { summary: `note ${i}` }))),
         );
         expect(appended.map((e) => e.seq).sort((x, y) => x! - y!)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       });
 
       it('is refused a raw UPDATE and a raw DELETE by the database itself', async () => {
         const c = caseOf('d1');
-        await store.saveCase(c);
-        await store.appendJournal(entry(c.id, 'case_opened'));
+        await store.cases.saveCase(c);
+        await store.cases.appendJournal(entry(c.id, 'case_opened'));
         const db = kyselyOf(store);
         // Matched on the message, not with toThrow: better-sqlite3's native addon keeps the
         // SqliteError class of the first jest sandbox that loaded it, so in a later test file
@@ -535,93 +546,93 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await expect(sql`delete from case_journal`.execute(db)).rejects.toMatchObject({
           message: expect.stringMatching(/append-only: DELETE refused/),
         });
-        expect(await store.readJournal(c.id)).toStrictEqual([{ ...entry(c.id, 'case_opened'), seq: 1 }]);
+        expect(await store.cases.readJournal(c.id)).toStrictEqual([{ ...entry(c.id, 'case_opened'), seq: 1 }]);
       });
 
       it('refuses an entry for a case that does not exist, naming the case', async () => {
-        await expect(store.appendJournal(entry('case_missing', 'note'))).rejects.toThrow(/case_missing/);
+        await expect(store.cases.appendJournal(entry('case_missing', 'note'))).rejects.toThrow(/case_missing/);
       });
     });
 
     describe('decisions and outbox', () => {
       it('recordDecision writes the decision, its outbox rows, its journal entries and the case', async () => {
-        await store.upsertReceivables([receivable('r1')], AT);
+        await saveReceivables(store, [receivable('r1')], AT);
         const input = decisionInput(caseIdOf('d1', 'co1', 'EUR'), 'reminder-1');
-        expect(await store.recordDecision(input)).toBe(true);
-        expect(await store.getDecision(input.decision.idempotencyKey)).toStrictEqual(input.decision);
-        expect(await store.getDecisionById(input.decision.id)).toStrictEqual(input.decision);
-        expect(await store.getDecisionById(input.decision.idempotencyKey)).toBeUndefined();
-        expect(await store.listDecisions(input.decision.caseId)).toStrictEqual([input.decision]);
-        expect(await store.listActions({ caseId: input.decision.caseId })).toStrictEqual(input.actions);
-        expect(await store.readJournal(input.decision.caseId)).toStrictEqual(
+        expect(await store.outbox.recordDecision(input)).toBe(true);
+        expect(await store.outbox.getDecision(input.decision.idempotencyKey)).toStrictEqual(input.decision);
+        expect(await store.outbox.getDecisionById(input.decision.id)).toStrictEqual(input.decision);
+        expect(await store.outbox.getDecisionById(input.decision.idempotencyKey)).toBeUndefined();
+        expect(await store.outbox.listDecisions(input.decision.caseId)).toStrictEqual([input.decision]);
+        expect(await store.outbox.listActions({ caseId: input.decision.caseId })).toStrictEqual(input.actions);
+        expect(await store.cases.readJournal(input.decision.caseId)).toStrictEqual(
           input.journal.map((e, i) => ({ ...e, seq: i + 1 })),
         );
-        expect(await store.getCase(input.decision.caseId)).toStrictEqual(input.caseAfter);
+        expect(await store.cases.getCase(input.decision.caseId)).toStrictEqual(input.caseAfter);
       });
 
       it('recordDecision creates the case when it is missing', async () => {
         const input = decisionInput(caseOf('d9').id, 'reminder-1', { caseAfter: caseOf('d9') });
-        expect(await store.recordDecision(input)).toBe(true);
-        expect(await store.getCase(input.caseAfter.id)).toStrictEqual(input.caseAfter);
+        expect(await store.outbox.recordDecision(input)).toBe(true);
+        expect(await store.cases.getCase(input.caseAfter.id)).toStrictEqual(input.caseAfter);
       });
 
       it('recordDecision with a key already recorded returns false and writes nothing', async () => {
         const caseId = caseOf('d1').id;
         const first = decisionInput(caseId, 'reminder-1');
-        expect(await store.recordDecision(first)).toBe(true);
+        expect(await store.outbox.recordDecision(first)).toBe(true);
         const replay = decisionInput(caseId, 'reminder-1', {
           decisionId: 'dec-other',
           actionKey: 'other-key',
           caseAfter: caseOf('d1', { stage: 'formal_notice', updatedAt: LATER }),
         });
-        expect(await store.recordDecision(replay)).toBe(false);
-        expect(await store.listDecisions(caseId)).toStrictEqual([first.decision]);
-        expect(await store.listActions({ caseId })).toStrictEqual(first.actions);
-        expect(await store.readJournal(caseId)).toHaveLength(first.journal.length);
-        expect(await store.getCase(caseId)).toStrictEqual(first.caseAfter);
+        expect(await store.outbox.recordDecision(replay)).toBe(false);
+        expect(await store.outbox.listDecisions(caseId)).toStrictEqual([first.decision]);
+        expect(await store.outbox.listActions({ caseId })).toStrictEqual(first.actions);
+        expect(await store.cases.readJournal(caseId)).toHaveLength(first.journal.length);
+        expect(await store.cases.getCase(caseId)).toStrictEqual(first.caseAfter);
       });
 
       it('recordDecision with `expected` writes only while the stored case still equals it', async () => {
-        await store.upsertReceivables([receivable('r1')], AT);
-        const seen = (await store.getCase(caseIdOf('d1', 'co1', 'EUR')))!;
+        await saveReceivables(store, [receivable('r1')], AT);
+        const seen = (await store.cases.getCase(caseIdOf('d1', 'co1', 'EUR')))!;
         // A controller paused the case after the evaluation read it.
         const paused = { ...seen, manualPause: { until: null, reason: 'talking to them' }, updatedAt: LATER };
-        await store.saveCase(paused);
+        await store.cases.saveCase(paused);
         const stale = {
           ...decisionInput(seen.id, 'reminder-1', { caseAfter: { ...seen, stage: 'reminding', updatedAt: LATER } }),
           expected: seen,
         };
-        expect(await store.recordDecision(stale)).toBe(false);
-        expect(await store.getCase(seen.id)).toStrictEqual(paused);
-        expect(await store.getDecision(stale.decision.idempotencyKey)).toBeUndefined();
-        expect(await store.listActions({ caseId: seen.id })).toEqual([]);
-        expect(await store.readJournal(seen.id)).toEqual([]);
+        expect(await store.outbox.recordDecision(stale)).toBe(false);
+        expect(await store.cases.getCase(seen.id)).toStrictEqual(paused);
+        expect(await store.outbox.getDecision(stale.decision.idempotencyKey)).toBeUndefined();
+        expect(await store.outbox.listActions({ caseId: seen.id })).toEqual([]);
+        expect(await store.cases.readJournal(seen.id)).toEqual([]);
 
         const fresh = {
           ...decisionInput(seen.id, 'reminder-1', { caseAfter: { ...paused, stage: 'reminding' } }),
           expected: paused,
         };
-        expect(await store.recordDecision(fresh)).toBe(true);
-        expect(await store.getCase(seen.id)).toStrictEqual(fresh.caseAfter);
+        expect(await store.outbox.recordDecision(fresh)).toBe(true);
+        expect(await store.cases.getCase(seen.id)).toStrictEqual(fresh.caseAfter);
         // Replayed with the same key: nothing written, the case is not touched either.
         expect(
-          await store.recordDecision({
+          await store.outbox.recordDecision({
             ...fresh,
             caseAfter: { ...paused, stage: 'formal_notice' },
             expected: fresh.caseAfter,
           }),
         ).toBe(false);
-        expect(await store.getCase(seen.id)).toStrictEqual(fresh.caseAfter);
+        expect(await store.cases.getCase(seen.id)).toStrictEqual(fresh.caseAfter);
       });
 
       it('recordDecision accepts as `expected` the case a snapshot stream gave', async () => {
-        await store.upsertReceivables([receivable('r1')], AT);
-        await store.upsertDebtors([debtor('d1')]);
+        await saveReceivables(store, [receivable('r1')], AT);
+        await store.sync.upsertDebtors([debtor('d1')]);
         const snapshots: CaseSnapshot[] = [];
-        for await (const s of store.streamCaseSnapshots()) snapshots.push(s);
+        for await (const s of store.cases.streamCaseSnapshots()) snapshots.push(s);
         const seen = snapshots[0]!.case;
         expect(
-          await store.recordDecision({
+          await store.outbox.recordDecision({
             ...decisionInput(seen.id, 'reminder-1', { caseAfter: { ...seen, stage: 'reminding', updatedAt: LATER } }),
             expected: seen,
           }),
@@ -630,36 +641,36 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       it('records exactly one of two concurrent decisions with the same key', async () => {
         const caseId = caseOf('d1').id;
-        await store.saveCase(caseOf('d1'));
+        await store.cases.saveCase(caseOf('d1'));
         const results = await Promise.all([
-          store.recordDecision(decisionInput(caseId, 'reminder-1', { decisionId: 'dec-a', actionKey: 'key-a' })),
-          store.recordDecision(decisionInput(caseId, 'reminder-1', { decisionId: 'dec-b', actionKey: 'key-b' })),
+          store.outbox.recordDecision(decisionInput(caseId, 'reminder-1', { decisionId: 'dec-a', actionKey: 'key-a' })),
+          store.outbox.recordDecision(decisionInput(caseId, 'reminder-1', { decisionId: 'dec-b', actionKey: 'key-b' })),
         ]);
         expect(results.filter(Boolean)).toHaveLength(1);
-        expect(await store.listDecisions(caseId)).toHaveLength(1);
-        expect(await store.listActions({ caseId })).toHaveLength(1);
-        expect(await store.readJournal(caseId)).toHaveLength(2);
+        expect(await store.outbox.listDecisions(caseId)).toHaveLength(1);
+        expect(await store.outbox.listActions({ caseId })).toHaveLength(1);
+        expect(await store.cases.readJournal(caseId)).toHaveLength(2);
       });
 
       it('recordDecision writes nothing when one of its rows is refused', async () => {
         const caseId = caseOf('d1').id;
         const first = decisionInput(caseId, 'reminder-1', { actionKey: 'shared-key' });
-        await store.recordDecision(first);
+        await store.outbox.recordDecision(first);
         const clashing = decisionInput(caseId, 'reminder-2', {
           decisionId: 'dec-2',
           actionKey: 'shared-key',
           caseAfter: caseOf('d1', { stage: 'formal_notice', updatedAt: LATER }),
         });
-        await expect(store.recordDecision(clashing)).rejects.toThrow(/outbox/);
-        expect(await store.getDecision(clashing.decision.idempotencyKey)).toBeUndefined();
-        expect(await store.readJournal(caseId)).toHaveLength(first.journal.length);
-        expect(await store.getCase(caseId)).toStrictEqual(first.caseAfter);
+        await expect(store.outbox.recordDecision(clashing)).rejects.toThrow(/outbox/);
+        expect(await store.outbox.getDecision(clashing.decision.idempotencyKey)).toBeUndefined();
+        expect(await store.cases.readJournal(caseId)).toHaveLength(first.journal.length);
+        expect(await store.cases.getCase(caseId)).toStrictEqual(first.caseAfter);
       });
 
       it('lists outbox rows by status and case, in notBefore order, with a limit', async () => {
         const a = caseOf('d1');
         const b = caseOf('d2');
-        await store.recordDecision(
+        await store.outbox.recordDecision(
           decisionInput(a.id, 'reminder-1', {
             actions: [
               action(a.id, 'a-late', { notBefore: '2025-03-03T08:00:00Z' }),
@@ -672,21 +683,25 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
             ],
           }),
         );
-        await store.recordDecision(
+        await store.outbox.recordDecision(
           decisionInput(b.id, 'reminder-1', {
             decisionId: 'dec-b',
             actions: [action(b.id, 'b-1', { notBefore: '2025-03-01T00:00:00Z' })],
           }),
         );
-        expect((await store.listActions({ status: 'pending' })).map((x) => x.id)).toEqual(['b-1', 'a-early', 'a-late']);
-        expect((await store.listActions({ status: 'pending', caseId: a.id })).map((x) => x.id)).toEqual([
+        expect((await store.outbox.listActions({ status: 'pending' })).map((x) => x.id)).toEqual([
+          'b-1',
           'a-early',
           'a-late',
         ]);
-        expect((await store.listActions({ status: 'done' })).map((x) => x.id)).toEqual(['a-done']);
-        expect((await store.listActions({ status: 'pending', limit: 1 })).map((x) => x.id)).toEqual(['b-1']);
-        expect(await store.listActions({ status: 'failed' })).toEqual([]);
-        expect((await store.listActions({ caseId: a.id })).find((x) => x.id === 'a-early')).toStrictEqual(
+        expect((await store.outbox.listActions({ status: 'pending', caseId: a.id })).map((x) => x.id)).toEqual([
+          'a-early',
+          'a-late',
+        ]);
+        expect((await store.outbox.listActions({ status: 'done' })).map((x) => x.id)).toEqual(['a-done']);
+        expect((await store.outbox.listActions({ status: 'pending', limit: 1 })).map((x) => x.id)).toEqual(['b-1']);
+        expect(await store.outbox.listActions({ status: 'failed' })).toEqual([]);
+        expect((await store.outbox.listActions({ caseId: a.id })).find((x) => x.id === 'a-early')).toStrictEqual(
           action(a.id, 'a-early', {
             decisionId: 'dec-reminder-1',
             notBefore: '2025-03-02T08:00:00Z',
@@ -698,7 +713,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       it('dueActionKinds names the kinds with a row due now, pending or with an expired lease', async () => {
         const a = caseOf('d1');
-        await store.recordDecision(
+        await store.outbox.recordDecision(
           decisionInput(a.id, 'reminder-1', {
             actions: [
               action(a.id, 'due-mail', { notBefore: '2025-03-01T08:00:00Z' }),
@@ -712,14 +727,14 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
             ],
           }),
         );
-        expect((await store.dueActionKinds('2025-03-01T08:00:10Z')).sort()).toEqual(['email']);
-        expect((await store.dueActionKinds('2025-03-01T08:00:30Z')).sort()).toEqual(['email', 'letter']);
-        expect((await store.dueActionKinds('2025-03-10T00:00:00Z')).sort()).toEqual(['email', 'letter', 'sms']);
+        expect((await store.outbox.dueActionKinds('2025-03-01T08:00:10Z')).sort()).toEqual(['email']);
+        expect((await store.outbox.dueActionKinds('2025-03-01T08:00:30Z')).sort()).toEqual(['email', 'letter']);
+        expect((await store.outbox.dueActionKinds('2025-03-10T00:00:00Z')).sort()).toEqual(['email', 'letter', 'sms']);
       });
 
       it('lists outbox rows by kind, alone or with the other filters', async () => {
         const a = caseOf('d1');
-        await store.recordDecision(
+        await store.outbox.recordDecision(
           decisionInput(a.id, 'reminder-1', {
             actions: [
               action(a.id, 'a-mail', { notBefore: '2025-03-02T08:00:00Z' }),
@@ -729,16 +744,20 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
             ],
           }),
         );
-        expect((await store.listActions({ kind: 'email' })).map((x) => x.id)).toEqual(['a-mail-done', 'a-mail']);
-        expect((await store.listActions({ kind: 'email', status: 'pending' })).map((x) => x.id)).toEqual(['a-mail']);
-        expect((await store.listActions({ kind: 'ledger_note', caseId: a.id })).map((x) => x.id)).toEqual(['a-note']);
-        expect(await store.listActions({ kind: 'sms' })).toEqual([]);
+        expect((await store.outbox.listActions({ kind: 'email' })).map((x) => x.id)).toEqual(['a-mail-done', 'a-mail']);
+        expect((await store.outbox.listActions({ kind: 'email', status: 'pending' })).map((x) => x.id)).toEqual([
+          'a-mail',
+        ]);
+        expect((await store.outbox.listActions({ kind: 'ledger_note', caseId: a.id })).map((x) => x.id)).toEqual([
+          'a-note',
+        ]);
+        expect(await store.outbox.listActions({ kind: 'sms' })).toEqual([]);
       });
 
       it('getAction reads one outbox row by id', async () => {
         const input = decisionInput(caseOf('d1').id, 'reminder-1');
-        await store.recordDecision(input);
-        expect(await store.getAction(input.actions[0]!.id)).toStrictEqual(input.actions[0]);
+        await store.outbox.recordDecision(input);
+        expect(await store.outbox.getAction(input.actions[0]!.id)).toStrictEqual(input.actions[0]);
       });
 
       it('claimAction takes due rows one at a time, leases them, and takes a row again once its lease ran out', async () => {
@@ -750,35 +769,50 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
             notBefore: i === 0 ? AT : '2025-03-01T09:00:05Z',
           }),
         );
-        await store.recordDecision(decisionInput(caseId, 'x', { decisionId: 'dec-x', actions: rows }));
+        await store.outbox.recordDecision(decisionInput(caseId, 'x', { decisionId: 'dec-x', actions: rows }));
         const now = '2025-03-01T09:00:01Z';
-        const first = await store.claimAction({ kind: 'email', now, leaseUntil: '2025-03-01T09:00:21Z' });
+        const first = await store.outbox.claimAction({ kind: 'email', now, leaseUntil: '2025-03-01T09:00:21Z' });
         expect(first).toMatchObject({ id: 'act-a', status: 'in_progress', notBefore: '2025-03-01T09:00:21Z' });
         // The other row is not due yet, the first is leased: nothing to take.
-        expect(await store.claimAction({ kind: 'email', now, leaseUntil: '2025-03-01T09:00:21Z' })).toBeUndefined();
         expect(
-          await store.claimAction({ kind: 'sms', now: '2025-03-01T10:00:00Z', leaseUntil: '2025-03-01T10:00:20Z' }),
+          await store.outbox.claimAction({ kind: 'email', now, leaseUntil: '2025-03-01T09:00:21Z' }),
+        ).toBeUndefined();
+        expect(
+          await store.outbox.claimAction({
+            kind: 'sms',
+            now: '2025-03-01T10:00:00Z',
+            leaseUntil: '2025-03-01T10:00:20Z',
+          }),
         ).toBeUndefined();
         // Later: the second row is due, then the first, whose worker never finished (in due-time order).
         const later = '2025-03-01T09:00:30Z';
-        expect((await store.claimAction({ kind: 'email', now: later, leaseUntil: '2025-03-01T09:00:50Z' }))?.id).toBe(
-          'act-b',
-        );
-        expect((await store.claimAction({ kind: 'email', now: later, leaseUntil: '2025-03-01T09:00:50Z' }))?.id).toBe(
-          'act-a',
-        );
-        await store.completeAction({ id: 'act-a', status: 'done', attempts: 1, lastError: null, at: later });
+        expect(
+          (await store.outbox.claimAction({ kind: 'email', now: later, leaseUntil: '2025-03-01T09:00:50Z' }))?.id,
+        ).toBe('act-b');
+        expect(
+          (await store.outbox.claimAction({ kind: 'email', now: later, leaseUntil: '2025-03-01T09:00:50Z' }))?.id,
+        ).toBe('act-a');
+        await store.outbox.completeAction({ id: 'act-a', status: 'done', attempts: 1, lastError: null, at: later });
         // A done row is never taken again; the other one is, once its new lease ran out.
         expect(
-          await store.claimAction({ kind: 'email', now: '2025-03-02T00:00:00Z', leaseUntil: '2025-03-02T00:00:20Z' }),
+          await store.outbox.claimAction({
+            kind: 'email',
+            now: '2025-03-02T00:00:00Z',
+            leaseUntil: '2025-03-02T00:00:20Z',
+          }),
         ).toMatchObject({ id: 'act-b' });
         expect(
-          await store.claimAction({ kind: 'email', now: '2025-03-03T00:00:00Z', leaseUntil: '2025-03-03T00:00:20Z' }),
+          await store.outbox.claimAction({
+            kind: 'email',
+            now: '2025-03-03T00:00:00Z',
+            leaseUntil: '2025-03-03T00:00:20Z',
+          }),
         ).toMatchObject({ id: 'act-b' });
       });
 
       it('claimAction with a connection takes only the rows of cases whose items come from it, or from none of the listed ones', async () => {
-        await store.upsertReceivables(
+        await saveReceivables(
+          store,
           [
             receivable('ra', { debtorId: 'd1', source: { system: 'odoo', connection: 'odoo-a', id: 'move-ra' } }),
             receivable('rb', { debtorId: 'd2', source: { system: 'odoo', connection: 'odoo-b', id: 'move-rb' } }),
@@ -793,7 +827,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           ['d4', 'note-none'],
         ] as const) {
           const caseId = caseOf(d).id;
-          await store.recordDecision(
+          await store.outbox.recordDecision(
             decisionInput(caseId, 'x', {
               decisionId: `dec-${id}`,
               caseAfter: caseOf(d, { stage: 'reminding' }),
@@ -801,8 +835,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
             }),
           );
         }
-        const claim = (connection: Parameters<Store['claimAction']>[0]['connection']) =>
-          store.claimAction({
+        const claim = (connection: Parameters<Store['outbox']['claimAction']>[0]['connection']) =>
+          store.outbox.claimAction({
             kind: 'ledger_note',
             now: '2025-03-01T09:00:01Z',
             leaseUntil: '2025-03-01T09:00:21Z',
@@ -824,12 +858,12 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       it('completeAction records the attempt and appends its journal entries', async () => {
         const input = decisionInput(caseOf('d1').id, 'reminder-1');
-        await store.recordDecision(input);
+        await store.outbox.recordDecision(input);
         const caseId = input.decision.caseId;
         const before = input.actions[0]!;
         const retryAt = '2025-03-02T10:00:00Z';
 
-        await store.completeAction({
+        await store.outbox.completeAction({
           id: before.id,
           status: 'pending',
           attempts: 1,
@@ -845,7 +879,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           ],
         });
         // The failure opens a run of failures; a second one keeps its start (retries are budgeted in time from it).
-        expect(await store.getAction(before.id)).toStrictEqual({
+        expect(await store.outbox.getAction(before.id)).toStrictEqual({
           ...before,
           attempts: 1,
           lastError: 'SMTP 451 4.7.1 try again later',
@@ -853,7 +887,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           firstFailedAt: LATER,
           updatedAt: LATER,
         });
-        await store.completeAction({
+        await store.outbox.completeAction({
           id: before.id,
           status: 'pending',
           attempts: 1,
@@ -861,10 +895,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           at: LATER.replace('09:30', '09:31'),
           notBefore: retryAt,
         });
-        expect(await store.getAction(before.id)).toMatchObject({ firstFailedAt: LATER });
+        expect(await store.outbox.getAction(before.id)).toMatchObject({ firstFailedAt: LATER });
 
         const doneAt = '2025-03-02T10:00:05Z';
-        await store.completeAction({
+        await store.outbox.completeAction({
           id: before.id,
           status: 'done',
           attempts: 2,
@@ -876,7 +910,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           ],
         });
         // Without notBefore the row keeps the one it had.
-        expect(await store.getAction(before.id)).toStrictEqual({
+        expect(await store.outbox.getAction(before.id)).toStrictEqual({
           ...before,
           status: 'done',
           attempts: 2,
@@ -884,8 +918,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           notBefore: retryAt,
           updatedAt: doneAt,
         });
-        expect((await store.listActions({ status: 'done' })).map((x) => x.id)).toEqual([before.id]);
-        expect((await store.readJournal(caseId)).map((e) => [e.seq, e.type])).toEqual([
+        expect((await store.outbox.listActions({ status: 'done' })).map((x) => x.id)).toEqual([before.id]);
+        expect((await store.cases.readJournal(caseId)).map((e) => [e.seq, e.type])).toEqual([
           [1, 'decision'],
           [2, 'approval_requested'],
           [3, 'action_failed'],
@@ -893,22 +927,22 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           [5, 'note'],
         ]);
 
-        await store.completeAction({
+        await store.outbox.completeAction({
           id: before.id,
           status: 'failed',
           attempts: 3,
           lastError: 'mailbox closed',
           at: LATER,
         });
-        expect((await store.getAction(before.id))?.status).toBe('failed');
-        expect(await store.readJournal(caseId)).toHaveLength(5);
+        expect((await store.outbox.getAction(before.id))?.status).toBe('failed');
+        expect(await store.cases.readJournal(caseId)).toHaveLength(5);
       });
 
       it('completeAction changes nothing when one of its journal entries is refused', async () => {
         const input = decisionInput(caseOf('d1').id, 'reminder-1');
-        await store.recordDecision(input);
+        await store.outbox.recordDecision(input);
         const before = input.actions[0]!;
-        const attemptCompletion = store.completeAction({
+        const attemptCompletion = store.outbox.completeAction({
           id: before.id,
           status: 'done',
           attempts: 1,
@@ -918,14 +952,14 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         });
         await expect(attemptCompletion).rejects.toThrow(StoreError);
         await expect(attemptCompletion).rejects.toThrow(/case_missing/);
-        expect(await store.getAction(before.id)).toStrictEqual(before);
-        expect(await store.readJournal(input.decision.caseId)).toHaveLength(input.journal.length);
+        expect(await store.outbox.getAction(before.id)).toStrictEqual(before);
+        expect(await store.cases.readJournal(input.decision.caseId)).toHaveLength(input.journal.length);
       });
 
       it('completeAction refuses an unknown id, naming it, and appends nothing', async () => {
         const c = caseOf('d1');
-        await store.saveCase(c);
-        const failure = await store
+        await store.cases.saveCase(c);
+        const failure = await store.outbox
           .completeAction({
             id: 'act-ghost',
             status: 'done',
@@ -942,7 +976,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect((failure as StoreError).message).toMatch(/"act-ghost"/);
         expect((failure as StoreError).table).toBe('outbox');
         expect((failure as StoreError).recordId).toBe('act-ghost');
-        expect(await store.readJournal(c.id)).toEqual([]);
+        expect(await store.cases.readJournal(c.id)).toEqual([]);
       });
     });
 
@@ -991,21 +1025,21 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
 
       it('records a dossier once, with its journal, and finds it by the firm’s file id', async () => {
-        await store.saveCase(caseOf('d1'));
+        await store.cases.saveCase(caseOf('d1'));
         const c = caseOf('d1').id;
-        expect(await store.recordDossier(dossier(c), [entry(c, 'dossier_submitted')])).toBe(true);
-        expect(await store.recordDossier(dossier(c, { fileId: 'F-other' }), [entry(c, 'dossier_submitted')])).toBe(
-          false,
-        );
-        expect(await store.getDossier('dos-1')).toStrictEqual(dossier(c));
-        expect((await store.findDossierByFile('firm', 'F-1'))?.id).toBe('dos-1');
-        expect(await store.findDossierByFile('other-firm', 'F-1')).toBeUndefined();
-        expect((await store.listDossiers({ open: true })).map((d) => d.id)).toEqual(['dos-1']);
-        expect(await store.readJournal(c)).toHaveLength(1);
+        expect(await store.dossiers.recordDossier(dossier(c), [entry(c, 'dossier_submitted')])).toBe(true);
+        expect(
+          await store.dossiers.recordDossier(dossier(c, { fileId: 'F-other' }), [entry(c, 'dossier_submitted')]),
+        ).toBe(false);
+        expect(await store.dossiers.getDossier('dos-1')).toStrictEqual(dossier(c));
+        expect((await store.dossiers.findDossierByFile('firm', 'F-1'))?.id).toBe('dos-1');
+        expect(await store.dossiers.findDossierByFile('other-firm', 'F-1')).toBeUndefined();
+        expect((await store.dossiers.listDossiers({ open: true })).map((d) => d.id)).toEqual(['dos-1']);
+        expect(await store.cases.readJournal(c)).toHaveLength(1);
       });
 
       it('prepares a dossier once with its documents, then records its file once; a refused one no longer counts as open', async () => {
-        await store.saveCase(caseOf('d1'));
+        await store.cases.saveCase(caseOf('d1'));
         const c = caseOf('d1').id;
         const bytes = Buffer.from('%PDF-1.7 invoice');
         const prepared = {
@@ -1033,7 +1067,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           provenAt: null,
           createdAt: SUBMITTED,
         };
-        const first = await store.prepareDossier({
+        const first = await store.dossiers.prepareDossier({
           dossier: prepared,
           documents: [doc],
           journal: [entry(c, 'dossier_prepared')],
@@ -1043,16 +1077,16 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           dossier: { status: 'prepared', fileId: null, contentSha256: 'a'.repeat(64), parts: prepared.parts },
         });
         // Again (a concurrent or later attempt): nothing written, the stored one returned.
-        const again = await store.prepareDossier({
+        const again = await store.dossiers.prepareDossier({
           dossier: { ...prepared, content: { other: true } },
           documents: [{ ...doc, content: Buffer.from('other') }],
           journal: [entry(c, 'dossier_prepared')],
         });
         expect(again).toMatchObject({ created: false, dossier: { content: prepared.content } });
-        expect((await store.getDocument('dossier:dos-1:f.pdf'))!.content.equals(bytes)).toBe(true);
-        expect((await store.listDossiers({ open: true })).map((d) => d.id)).toEqual(['dos-1']);
+        expect((await store.deliveries.getDocument('dossier:dos-1:f.pdf'))!.content.equals(bytes)).toBe(true);
+        expect((await store.dossiers.listDossiers({ open: true })).map((d) => d.id)).toEqual(['dos-1']);
         expect(
-          await store.recordSubmission({
+          await store.dossiers.recordSubmission({
             id: 'dos-1',
             fileId: 'F-1',
             at: LATER,
@@ -1060,42 +1094,63 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           }),
         ).toBe(true);
         expect(
-          await store.recordSubmission({
+          await store.dossiers.recordSubmission({
             id: 'dos-1',
             fileId: 'F-2',
             at: LATER,
             journal: [entry(c, 'dossier_submitted')],
           }),
         ).toBe(false);
-        expect(await store.getDossier('dos-1')).toMatchObject({ status: 'submitted', fileId: 'F-1' });
+        expect(await store.dossiers.getDossier('dos-1')).toMatchObject({ status: 'submitted', fileId: 'F-1' });
         expect(
-          await store.refusePreparedDossier({ id: 'dos-1', at: LATER, journal: [entry(c, 'dossier_refused')] }),
+          await store.dossiers.refusePreparedDossier({
+            id: 'dos-1',
+            at: LATER,
+            journal: [entry(c, 'dossier_refused')],
+          }),
         ).toBe(false);
-        expect((await store.readJournal(c)).map((j) => j.type)).toEqual(['dossier_prepared', 'dossier_submitted']);
+        expect((await store.cases.readJournal(c)).map((j) => j.type)).toEqual([
+          'dossier_prepared',
+          'dossier_submitted',
+        ]);
         // An event moved the status on before the answer: recording the file keeps the status.
-        await store.prepareDossier({ dossier: { ...prepared, id: 'dos-2', parts: [] }, documents: [], journal: [] });
-        await store.applyProcedureEvent({
+        await store.dossiers.prepareDossier({
+          dossier: { ...prepared, id: 'dos-2', parts: [] },
+          documents: [],
+          journal: [],
+        });
+        await store.dossiers.applyProcedureEvent({
           ...event(c, 'e1', 'accepted', '2025-04-02T00:00:00.000Z'),
           event: { ...event(c, 'e1', 'accepted', '2025-04-02T00:00:00.000Z').event, dossierId: 'dos-2' },
           status: 'accepted',
         });
-        expect(await store.recordSubmission({ id: 'dos-2', fileId: 'F-9', at: LATER, journal: [] })).toBe(true);
-        expect(await store.getDossier('dos-2')).toMatchObject({ status: 'accepted', fileId: 'F-9' });
+        expect(await store.dossiers.recordSubmission({ id: 'dos-2', fileId: 'F-9', at: LATER, journal: [] })).toBe(
+          true,
+        );
+        expect(await store.dossiers.getDossier('dos-2')).toMatchObject({ status: 'accepted', fileId: 'F-9' });
         // Refused by the firm (422): no file, no longer open.
-        await store.prepareDossier({ dossier: { ...prepared, id: 'dos-3', parts: [] }, documents: [], journal: [] });
+        await store.dossiers.prepareDossier({
+          dossier: { ...prepared, id: 'dos-3', parts: [] },
+          documents: [],
+          journal: [],
+        });
         expect(
-          await store.refusePreparedDossier({ id: 'dos-3', at: LATER, journal: [entry(c, 'dossier_refused')] }),
+          await store.dossiers.refusePreparedDossier({
+            id: 'dos-3',
+            at: LATER,
+            journal: [entry(c, 'dossier_refused')],
+          }),
         ).toBe(true);
-        expect((await store.listDossiers({ open: true })).map((d) => d.id)).toEqual(['dos-1', 'dos-2']);
+        expect((await store.dossiers.listDossiers({ open: true })).map((d) => d.id)).toEqual(['dos-1', 'dos-2']);
       });
 
       it('applies each event once, numbered in order of application; the state follows the latest by occurrence', async () => {
-        await store.saveCase(caseOf('d1'));
+        await store.cases.saveCase(caseOf('d1'));
         const c = caseOf('d1').id;
-        await store.recordDossier(dossier(c), []);
+        await store.dossiers.recordDossier(dossier(c), []);
         expect(
           (
-            await store.applyProcedureEvent({
+            await store.dossiers.applyProcedureEvent({
               ...event(c, 'e2', 'filed', '2025-04-10T00:00:00.000Z'),
               status: 'accepted',
               caseStage: 'in_procedure',
@@ -1103,60 +1158,68 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           )?.seq,
         ).toBe(1);
         // Older, arriving later (out of order): stored and journalled, the state stays.
-        expect((await store.applyProcedureEvent(event(c, 'e1', 'accepted', '2025-04-02T00:00:00.000Z')))?.seq).toBe(2);
-        expect(await store.applyProcedureEvent(event(c, 'e2', 'filed', '2025-04-10T00:00:00.000Z'))).toBeUndefined();
-        expect(await store.getDossier('dos-1')).toMatchObject({
+        expect(
+          (await store.dossiers.applyProcedureEvent(event(c, 'e1', 'accepted', '2025-04-02T00:00:00.000Z')))?.seq,
+        ).toBe(2);
+        expect(
+          await store.dossiers.applyProcedureEvent(event(c, 'e2', 'filed', '2025-04-10T00:00:00.000Z')),
+        ).toBeUndefined();
+        expect(await store.dossiers.getDossier('dos-1')).toMatchObject({
           state: 'filed',
           stateAt: '2025-04-10T00:00:00.000Z',
           status: 'accepted',
           events: 2,
         });
-        expect((await store.getCase(c))?.stage).toBe('in_procedure');
-        expect((await store.listProcedureEvents('dos-1')).map((e) => [e.seq, e.id, e.state])).toEqual([
+        expect((await store.cases.getCase(c))?.stage).toBe('in_procedure');
+        expect((await store.dossiers.listProcedureEvents('dos-1')).map((e) => [e.seq, e.id, e.state])).toEqual([
           [1, 'firm:e2', 'filed'],
           [2, 'firm:e1', 'accepted'],
         ]);
         // One event is read by its id, as an outbox row's subject names it.
-        expect(await store.getProcedureEvent('firm:e1')).toStrictEqual((await store.listProcedureEvents('dos-1'))[1]);
-        expect(await store.getProcedureEvent('firm:e9')).toBeUndefined();
-        expect((await store.listActions({ caseId: c, kind: 'ledger_note' })).map((a) => a.id).sort()).toEqual([
+        expect(await store.dossiers.getProcedureEvent('firm:e1')).toStrictEqual(
+          (await store.dossiers.listProcedureEvents('dos-1'))[1],
+        );
+        expect(await store.dossiers.getProcedureEvent('firm:e9')).toBeUndefined();
+        expect((await store.outbox.listActions({ caseId: c, kind: 'ledger_note' })).map((a) => a.id).sort()).toEqual([
           'act-e1',
           'act-e2',
         ]);
-        expect((await store.readJournal(c)).filter((j) => j.type === 'procedure_event')).toHaveLength(2);
+        expect((await store.cases.readJournal(c)).filter((j) => j.type === 'procedure_event')).toHaveLength(2);
       });
 
       it('two deliveries of the same event at once apply it once', async () => {
-        await store.saveCase(caseOf('d1'));
+        await store.cases.saveCase(caseOf('d1'));
         const c = caseOf('d1').id;
-        await store.recordDossier(dossier(c), []);
+        await store.dossiers.recordDossier(dossier(c), []);
         const results = await Promise.all(
           [1, 2, 3].map(() =>
-            store.applyProcedureEvent(event(c, 'e1', 'accepted', '2025-04-02T00:00:00.000Z')).catch((e: unknown) => e),
+            store.dossiers
+              .applyProcedureEvent(event(c, 'e1', 'accepted', '2025-04-02T00:00:00.000Z'))
+              .catch((e: unknown) => e),
           ),
         );
         expect(results.filter((r) => r !== undefined && !(r instanceof Error))).toHaveLength(1);
-        expect(await store.listProcedureEvents('dos-1')).toHaveLength(1);
-        expect(await store.listActions({ caseId: c, kind: 'ledger_note' })).toHaveLength(1);
-        expect((await store.getDossier('dos-1'))?.events).toBe(1);
+        expect(await store.dossiers.listProcedureEvents('dos-1')).toHaveLength(1);
+        expect(await store.outbox.listActions({ caseId: c, kind: 'ledger_note' })).toHaveLength(1);
+        expect((await store.dossiers.getDossier('dos-1'))?.events).toBe(1);
       });
 
       it('refuses an event for an unknown dossier or another case, writing nothing', async () => {
-        await store.saveCase(caseOf('d1'));
-        await store.saveCase(caseOf('d2'));
+        await store.cases.saveCase(caseOf('d1'));
+        await store.cases.saveCase(caseOf('d2'));
         const c = caseOf('d1').id;
-        await store.recordDossier(dossier(c), []);
+        await store.dossiers.recordDossier(dossier(c), []);
         await expect(
-          store.applyProcedureEvent({
+          store.dossiers.applyProcedureEvent({
             ...event(c, 'e1', 'accepted', SUBMITTED),
             event: { ...event(c, 'e1', 'accepted', SUBMITTED).event, dossierId: 'nope' },
           }),
         ).rejects.toThrow(StoreError);
         await expect(
-          store.applyProcedureEvent({ ...event(caseOf('d2').id, 'e1', 'accepted', SUBMITTED), actions: [] }),
+          store.dossiers.applyProcedureEvent({ ...event(caseOf('d2').id, 'e1', 'accepted', SUBMITTED), actions: [] }),
         ).rejects.toThrow(/belongs to case/);
-        expect(await store.listProcedureEvents('dos-1')).toEqual([]);
-        expect((await store.getDossier('dos-1'))?.events).toBe(0);
+        expect(await store.dossiers.listProcedureEvents('dos-1')).toEqual([]);
+        expect((await store.dossiers.getDossier('dos-1'))?.events).toBe(0);
       });
     });
 
@@ -1166,13 +1229,13 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       async function sentLetters(ids: string[]): Promise<string> {
         const c = caseOf('d1');
-        await store.recordDecision(
+        await store.outbox.recordDecision(
           decisionInput(c.id, 'formal-notice', {
             actions: ids.map((id) => action(c.id, id, { kind: 'registered_letter', template: 'formal-notice' })),
           }),
         );
         for (const [i, id] of ids.entries()) {
-          await store.completeAction({
+          await store.outbox.completeAction({
             id,
             status: 'done',
             attempts: 1,
@@ -1208,7 +1271,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       it('a done action with a delivery starts its tracking; performing it again keeps the first', async () => {
         const caseId = await sentLetters(['l1']);
-        await store.completeAction({
+        await store.outbox.completeAction({
           id: 'l1',
           status: 'done',
           attempts: 2,
@@ -1216,7 +1279,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           at: LATER,
           delivery: { channel: 'registered_letter', providerId: 'pv-other', status: 'accepted', nextCheckAt: LATER },
         });
-        expect(await store.getDelivery('l1')).toStrictEqual({
+        expect(await store.deliveries.getDelivery('l1')).toStrictEqual({
           actionId: 'l1',
           caseId,
           channel: 'registered_letter',
@@ -1235,10 +1298,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       it('an attempt that is not done starts no tracking', async () => {
         const c = caseOf('d1');
-        await store.recordDecision(
+        await store.outbox.recordDecision(
           decisionInput(c.id, 'reminder-1', { actions: [action(c.id, 's1', { kind: 'sms', template: 'reminder-1' })] }),
         );
-        await store.completeAction({
+        await store.outbox.completeAction({
           id: 's1',
           status: 'pending',
           attempts: 1,
@@ -1247,32 +1310,46 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           notBefore: LATER,
           delivery: { channel: 'sms', providerId: 'x', status: 'queued', nextCheckAt: DUE },
         });
-        expect(await store.getDelivery('s1')).toBeUndefined();
-        expect(await store.listDeliveries()).toEqual([]);
+        expect(await store.deliveries.getDelivery('s1')).toBeUndefined();
+        expect(await store.deliveries.listDeliveries()).toEqual([]);
       });
 
       it('claims due deliveries soonest first, each once until its lease runs out', async () => {
         await sentLetters(['l1', 'l2']);
         expect(
-          await store.claimDelivery({ now: '2025-03-01T15:59:59.000Z', leaseUntil: '2025-03-01T16:10:00.000Z' }),
+          await store.deliveries.claimDelivery({
+            now: '2025-03-01T15:59:59.000Z',
+            leaseUntil: '2025-03-01T16:10:00.000Z',
+          }),
         ).toBeUndefined();
-        const first = await store.claimDelivery({
+        const first = await store.deliveries.claimDelivery({
           now: '2025-03-01T18:00:00.000Z',
           leaseUntil: '2025-03-01T18:00:20.000Z',
         });
         expect(first?.actionId).toBe('l1');
         expect(first?.nextCheckAt).toBe('2025-03-01T18:00:20.000Z');
         expect(
-          (await store.claimDelivery({ now: '2025-03-01T18:00:00.000Z', leaseUntil: '2025-03-01T18:00:20.000Z' }))
-            ?.actionId,
+          (
+            await store.deliveries.claimDelivery({
+              now: '2025-03-01T18:00:00.000Z',
+              leaseUntil: '2025-03-01T18:00:20.000Z',
+            })
+          )?.actionId,
         ).toBe('l2');
         expect(
-          await store.claimDelivery({ now: '2025-03-01T18:00:10.000Z', leaseUntil: '2025-03-01T18:00:30.000Z' }),
+          await store.deliveries.claimDelivery({
+            now: '2025-03-01T18:00:10.000Z',
+            leaseUntil: '2025-03-01T18:00:30.000Z',
+          }),
         ).toBeUndefined();
         // Its worker died: the row is taken again once the lease has passed.
         expect(
-          (await store.claimDelivery({ now: '2025-03-01T18:00:20.000Z', leaseUntil: '2025-03-01T18:00:40.000Z' }))
-            ?.actionId,
+          (
+            await store.deliveries.claimDelivery({
+              now: '2025-03-01T18:00:20.000Z',
+              leaseUntil: '2025-03-01T18:00:40.000Z',
+            })
+          )?.actionId,
         ).toBe('l1');
       });
 
@@ -1280,7 +1357,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await sentLetters(['l1']);
         const claims = await Promise.all(
           [1, 2, 3].map(() =>
-            store.claimDelivery({ now: '2025-03-02T00:00:00.000Z', leaseUntil: '2025-03-02T00:00:20.000Z' }),
+            store.deliveries.claimDelivery({ now: '2025-03-02T00:00:00.000Z', leaseUntil: '2025-03-02T00:00:20.000Z' }),
           ),
         );
         expect(claims.filter((c) => c !== undefined)).toHaveLength(1);
@@ -1299,7 +1376,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           provenAt: '2025-03-02',
           createdAt: '2025-03-01T16:00:05.000Z',
         };
-        const recorded = await store.recordDeliveryCheck(
+        const recorded = await store.deliveries.recordDeliveryCheck(
           check('l1', 0, {
             proofs: ['deposit_proof'],
             journal: [entry(caseId, 'proof_received', { data: { documentId: doc.id } })],
@@ -1307,7 +1384,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           }),
         );
         expect(recorded).toBe(true);
-        expect(await store.getDelivery('l1')).toMatchObject({
+        expect(await store.deliveries.getDelivery('l1')).toMatchObject({
           status: 'posted',
           eventsSeen: 3,
           proofs: ['deposit_proof'],
@@ -1317,11 +1394,11 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         });
         const sha256 = createHash('sha256').update(pdf).digest('hex');
         const { content: _content, ...meta } = doc;
-        expect(await store.listDocuments(caseId)).toStrictEqual([{ ...meta, sha256, size: pdf.length }]);
-        const read = await store.getDocument(doc.id);
+        expect(await store.deliveries.listDocuments(caseId)).toStrictEqual([{ ...meta, sha256, size: pdf.length }]);
+        const read = await store.deliveries.getDocument(doc.id);
         expect(read?.content.equals(pdf)).toBe(true);
         expect(read?.sha256).toBe(sha256);
-        expect((await store.readJournal(caseId)).at(-1)).toMatchObject({
+        expect((await store.cases.readJournal(caseId)).at(-1)).toMatchObject({
           type: 'proof_received',
           data: { documentId: doc.id },
         });
@@ -1329,8 +1406,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       it('a check started from an older state writes nothing', async () => {
         const caseId = await sentLetters(['l1']);
-        expect(await store.recordDeliveryCheck(check('l1', 0))).toBe(true);
-        const before = (await store.readJournal(caseId)).length;
+        expect(await store.deliveries.recordDeliveryCheck(check('l1', 0))).toBe(true);
+        const before = (await store.cases.readJournal(caseId)).length;
         const stale = check('l1', 0, {
           status: 'delivered',
           final: true,
@@ -1348,10 +1425,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
             },
           ],
         });
-        expect(await store.recordDeliveryCheck(stale)).toBe(false);
-        expect(await store.getDelivery('l1')).toMatchObject({ status: 'posted', checks: 1, final: false });
-        expect(await store.readJournal(caseId)).toHaveLength(before);
-        expect(await store.listDocuments(caseId)).toEqual([]);
+        expect(await store.deliveries.recordDeliveryCheck(stale)).toBe(false);
+        expect(await store.deliveries.getDelivery('l1')).toMatchObject({ status: 'posted', checks: 1, final: false });
+        expect(await store.cases.readJournal(caseId)).toHaveLength(before);
+        expect(await store.deliveries.listDocuments(caseId)).toEqual([]);
       });
 
       it('the same proof stored twice keeps the first; final deliveries are no longer claimed', async () => {
@@ -1366,15 +1443,20 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           provenAt: '2025-03-04',
           createdAt: AT,
         });
-        await store.recordDeliveryCheck(check('l1', 0, { documents: [doc('%PDF-first')] }));
-        await store.recordDeliveryCheck(
+        await store.deliveries.recordDeliveryCheck(check('l1', 0, { documents: [doc('%PDF-first')] }));
+        await store.deliveries.recordDeliveryCheck(
           check('l1', 1, { status: 'delivered', final: true, documents: [doc('%PDF-second')] }),
         );
-        expect((await store.getDocument('proof:l1:acknowledgement_of_receipt'))?.content.toString()).toBe('%PDF-first');
-        expect(await store.listDeliveries({ final: true })).toHaveLength(1);
-        expect(await store.listDeliveries({ final: false })).toEqual([]);
+        expect((await store.deliveries.getDocument('proof:l1:acknowledgement_of_receipt'))?.content.toString()).toBe(
+          '%PDF-first',
+        );
+        expect(await store.deliveries.listDeliveries({ final: true })).toHaveLength(1);
+        expect(await store.deliveries.listDeliveries({ final: false })).toEqual([]);
         expect(
-          await store.claimDelivery({ now: '2030-01-01T00:00:00.000Z', leaseUntil: '2030-01-01T00:00:20.000Z' }),
+          await store.deliveries.claimDelivery({
+            now: '2030-01-01T00:00:00.000Z',
+            leaseUntil: '2030-01-01T00:00:20.000Z',
+          }),
         ).toBeUndefined();
       });
 
@@ -1390,22 +1472,26 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           provenAt: null,
           createdAt: AT,
         });
-        const first = await store.keepDocument(letter('%PDF-as-sent'));
+        const first = await store.deliveries.keepDocument(letter('%PDF-as-sent'));
         expect(first).toMatchObject({
           id: 'notice:l1',
           kind: 'formal_notice',
           sha256: createHash('sha256').update('%PDF-as-sent').digest('hex'),
           size: 12,
         });
-        expect((await store.keepDocument(letter('%PDF-rendered-again'))).content.toString()).toBe('%PDF-as-sent');
-        await store.saveCase(caseOf('d2'));
-        await expect(store.keepDocument(letter('%PDF-x', caseOf('d2').id))).rejects.toThrow(/belongs to case/);
-        expect((await store.listDocuments(caseId)).map((d) => d.id)).toEqual(['notice:l1']);
+        expect((await store.deliveries.keepDocument(letter('%PDF-rendered-again'))).content.toString()).toBe(
+          '%PDF-as-sent',
+        );
+        await store.cases.saveCase(caseOf('d2'));
+        await expect(store.deliveries.keepDocument(letter('%PDF-x', caseOf('d2').id))).rejects.toThrow(
+          /belongs to case/,
+        );
+        expect((await store.deliveries.listDocuments(caseId)).map((d) => d.id)).toEqual(['notice:l1']);
       });
 
       it('refuses a document of another case, writing nothing', async () => {
         const caseId = await sentLetters(['l1']);
-        await store.saveCase(caseOf('d2'));
+        await store.cases.saveCase(caseOf('d2'));
         const foreign = {
           id: 'proof:l1:y',
           caseId: caseOf('d2').id,
@@ -1416,10 +1502,12 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           provenAt: null,
           createdAt: AT,
         };
-        await expect(store.recordDeliveryCheck(check('l1', 0, { documents: [foreign] }))).rejects.toThrow(StoreError);
-        expect(await store.getDelivery('l1')).toMatchObject({ checks: 0, status: 'accepted' });
-        expect(await store.listDocuments(caseId)).toEqual([]);
-        expect(await store.listDocuments(caseOf('d2').id)).toEqual([]);
+        await expect(store.deliveries.recordDeliveryCheck(check('l1', 0, { documents: [foreign] }))).rejects.toThrow(
+          StoreError,
+        );
+        expect(await store.deliveries.getDelivery('l1')).toMatchObject({ checks: 0, status: 'accepted' });
+        expect(await store.deliveries.listDocuments(caseId)).toEqual([]);
+        expect(await store.deliveries.listDocuments(caseOf('d2').id)).toEqual([]);
       });
     });
 
@@ -1427,13 +1515,13 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       const dispute = { reason: 'wrong price', since: '2025-03-02' };
 
       async function awaitingCase(): Promise<Case> {
-        await store.upsertReceivables([receivable('r1'), receivable('r2')], AT);
+        await saveReceivables(store, [receivable('r1'), receivable('r2')], AT);
         const c = {
-          ...(await store.getCase(caseIdOf('d1', 'co1', 'EUR')))!,
+          ...(await store.cases.getCase(caseIdOf('d1', 'co1', 'EUR')))!,
           stage: 'awaiting_approval' as const,
           pendingApproval: { stepId: 'formal-notice', index: 2, on: '2025-03-01' },
         };
-        await store.saveCase(c);
+        await store.cases.saveCase(c);
         return c;
       }
 
@@ -1455,7 +1543,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           entry(before.id, 'item_disputed', { at: LATER }),
         ];
         expect(
-          await store.applyCaseChange({
+          await store.cases.applyCaseChange({
             expected: before,
             caseAfter: after,
             actions,
@@ -1463,34 +1551,34 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
             journal,
           }),
         ).toBe(true);
-        expect(await store.getCase(before.id)).toStrictEqual(after);
-        expect(await store.listActions({ caseId: before.id })).toStrictEqual(actions);
-        expect(await store.readJournal(before.id)).toStrictEqual(journal.map((e, i) => ({ ...e, seq: i + 1 })));
-        expect((await store.getReceivable('r2'))?.disputed).toStrictEqual(dispute);
-        expect((await store.getReceivable('r1'))?.disputed).toBeNull();
+        expect(await store.cases.getCase(before.id)).toStrictEqual(after);
+        expect(await store.outbox.listActions({ caseId: before.id })).toStrictEqual(actions);
+        expect(await store.cases.readJournal(before.id)).toStrictEqual(journal.map((e, i) => ({ ...e, seq: i + 1 })));
+        expect((await store.sync.getReceivable('r2'))?.disputed).toStrictEqual(dispute);
+        expect((await store.sync.getReceivable('r1'))?.disputed).toBeNull();
       });
 
       it('an annotation changes only the keys it names; null clears one', async () => {
         const c = await awaitingCase();
         const promise = { date: '2025-03-20', recordedOn: '2025-03-02' };
-        await store.applyCaseChange({
+        await store.cases.applyCaseChange({
           caseAfter: c,
           annotations: [{ receivableId: 'r1', set: { disputed: dispute, promiseToPay: promise } }],
           journal: [],
         });
-        await store.applyCaseChange({
+        await store.cases.applyCaseChange({
           caseAfter: c,
           annotations: [{ receivableId: 'r1', set: { disputed: null } }],
           journal: [],
         });
-        expect(await store.getReceivable('r1')).toStrictEqual({ ...receivable('r1'), promiseToPay: promise });
+        expect(await store.sync.getReceivable('r1')).toStrictEqual({ ...receivable('r1'), promiseToPay: promise });
       });
 
       it('applyCaseChange writes nothing and returns false when the case changed since it was read', async () => {
         const before = await awaitingCase();
         const meanwhile = { ...before, manualPause: { reason: 'phoned the debtor', until: null }, updatedAt: LATER };
-        await store.saveCase(meanwhile);
-        const applied = await store.applyCaseChange({
+        await store.cases.saveCase(meanwhile);
+        const applied = await store.cases.applyCaseChange({
           expected: before,
           caseAfter: { ...before, stage: 'formal_notice', pendingApproval: null, updatedAt: LATER },
           actions: [action(before.id, 'act-1')],
@@ -1498,22 +1586,22 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           journal: [entry(before.id, 'approved')],
         });
         expect(applied).toBe(false);
-        expect(await store.getCase(before.id)).toStrictEqual(meanwhile);
-        expect(await store.listActions({ caseId: before.id })).toEqual([]);
-        expect(await store.readJournal(before.id)).toEqual([]);
-        expect((await store.getReceivable('r1'))?.disputed).toBeNull();
+        expect(await store.cases.getCase(before.id)).toStrictEqual(meanwhile);
+        expect(await store.outbox.listActions({ caseId: before.id })).toEqual([]);
+        expect(await store.cases.readJournal(before.id)).toEqual([]);
+        expect((await store.sync.getReceivable('r1'))?.disputed).toBeNull();
       });
 
       it('applyCaseChange returns false for a case the store does not hold', async () => {
         const ghost = caseOf('d9');
-        expect(await store.applyCaseChange({ caseAfter: ghost, journal: [entry(ghost.id, 'note')] })).toBe(false);
-        expect(await store.getCase(ghost.id)).toBeUndefined();
+        expect(await store.cases.applyCaseChange({ caseAfter: ghost, journal: [entry(ghost.id, 'note')] })).toBe(false);
+        expect(await store.cases.getCase(ghost.id)).toBeUndefined();
       });
 
       it('applies exactly one of two concurrent changes read from the same state', async () => {
         const before = await awaitingCase();
         const change = (who: string) =>
-          store.applyCaseChange({
+          store.cases.applyCaseChange({
             expected: before,
             caseAfter: { ...before, stage: 'formal_notice', pendingApproval: null, updatedAt: LATER },
             actions: [action(before.id, `act-${who}`, { idempotencyKey: `${before.id}/approved/${who}` })],
@@ -1521,14 +1609,14 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           });
         const results = await Promise.all([change('a'), change('b')]);
         expect(results.filter(Boolean)).toHaveLength(1);
-        expect(await store.listActions({ caseId: before.id })).toHaveLength(1);
-        expect(await store.readJournal(before.id)).toHaveLength(1);
+        expect(await store.outbox.listActions({ caseId: before.id })).toHaveLength(1);
+        expect(await store.cases.readJournal(before.id)).toHaveLength(1);
       });
 
       it('rolls everything back when an annotation names an item of another case, naming it', async () => {
         const before = await awaitingCase();
-        await store.upsertReceivables([receivable('r-other', { debtorId: 'd2' })], AT);
-        const failure = store.applyCaseChange({
+        await saveReceivables(store, [receivable('r-other', { debtorId: 'd2' })], AT);
+        const failure = store.cases.applyCaseChange({
           expected: before,
           caseAfter: { ...before, stage: 'reminding', pendingApproval: null, updatedAt: LATER },
           actions: [action(before.id, 'act-1')],
@@ -1540,28 +1628,31 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         });
         await expect(failure).rejects.toThrow(StoreError);
         await expect(failure).rejects.toThrow(/"r-other"/);
-        expect(await store.getCase(before.id)).toStrictEqual(before);
-        expect(await store.listActions({ caseId: before.id })).toEqual([]);
-        expect(await store.readJournal(before.id)).toEqual([]);
-        expect((await store.getReceivable('r1'))?.disputed).toBeNull();
+        expect(await store.cases.getCase(before.id)).toStrictEqual(before);
+        expect(await store.outbox.listActions({ caseId: before.id })).toEqual([]);
+        expect(await store.cases.readJournal(before.id)).toEqual([]);
+        expect((await store.sync.getReceivable('r1'))?.disputed).toBeNull();
       });
 
       it('refuses rows of another case before writing anything', async () => {
         const c = await awaitingCase();
         await expect(
-          store.applyCaseChange({ caseAfter: { ...c, stage: 'open' }, journal: [entry(caseOf('d2').id, 'note')] }),
+          store.cases.applyCaseChange({
+            caseAfter: { ...c, stage: 'open' },
+            journal: [entry(caseOf('d2').id, 'note')],
+          }),
         ).rejects.toThrow(/cannot write rows of case/);
         await expect(
-          store.applyCaseChange({ caseAfter: c, actions: [action(caseOf('d2').id, 'act-x')], journal: [] }),
+          store.cases.applyCaseChange({ caseAfter: c, actions: [action(caseOf('d2').id, 'act-x')], journal: [] }),
         ).rejects.toThrow(StoreError);
-        expect(await store.getCase(c.id)).toStrictEqual(c);
+        expect(await store.cases.getCase(c.id)).toStrictEqual(c);
       });
 
       it('rolls back with the transaction it joins', async () => {
         const before = await awaitingCase();
         await expect(
           store.transaction(async (tx) => {
-            await tx.applyCaseChange({
+            await tx.cases.applyCaseChange({
               expected: before,
               caseAfter: { ...before, stage: 'reminding', pendingApproval: null, updatedAt: LATER },
               journal: [entry(before.id, 'rejected')],
@@ -1569,8 +1660,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
             throw new Error('caller failed after the change');
           }),
         ).rejects.toThrow('caller failed');
-        expect(await store.getCase(before.id)).toStrictEqual(before);
-        expect(await store.readJournal(before.id)).toEqual([]);
+        expect(await store.cases.getCase(before.id)).toStrictEqual(before);
+        expect(await store.cases.readJournal(before.id)).toEqual([]);
       });
     });
 
@@ -1586,7 +1677,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
     describe('sync pages', () => {
       it('savePage saves the records, the quarantined rows and the cursor', async () => {
-        await store.savePage({
+        await saveSyncPage(store, {
           connection: 'odoo-main',
           stream: 'invoices',
           cursor: { writeDate: '2025-03-01 10:00:00', id: 41 },
@@ -1603,37 +1694,37 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           ],
           at: AT,
         });
-        expect(await store.getDebtor('d1')).toStrictEqual(debtor('d1'));
-        expect(await store.getReceivable('r2')).toStrictEqual(receivable('r2', { kind: 'credit_note' }));
-        expect((await store.getCase(caseIdOf('d1', 'co1', 'EUR')))?.openedAt).toBe(AT);
-        expect((await store.listPaymentsOfReceivable('r1')).map((p) => p.id)).toEqual(['p1']);
-        expect(await store.getCursor('odoo-main', 'invoices')).toStrictEqual({
+        expect(await store.sync.getDebtor('d1')).toStrictEqual(debtor('d1'));
+        expect(await store.sync.getReceivable('r2')).toStrictEqual(receivable('r2', { kind: 'credit_note' }));
+        expect((await store.cases.getCase(caseIdOf('d1', 'co1', 'EUR')))?.openedAt).toBe(AT);
+        expect((await store.sync.listPaymentsOfReceivable('r1')).map((p) => p.id)).toEqual(['p1']);
+        expect(await store.sync.getCursor('odoo-main', 'invoices')).toStrictEqual({
           connection: 'odoo-main',
           stream: 'invoices',
           value: { writeDate: '2025-03-01 10:00:00', id: 41 },
           updatedAt: AT,
         });
 
-        await store.savePage({
+        await saveSyncPage(store, {
           connection: 'odoo-main',
           stream: 'invoices',
           cursor: { writeDate: '2025-03-02 09:00:00', id: 7 },
           at: LATER,
         });
-        expect(await store.getCursor('odoo-main', 'invoices')).toStrictEqual({
+        expect(await store.sync.getCursor('odoo-main', 'invoices')).toStrictEqual({
           connection: 'odoo-main',
           stream: 'invoices',
           value: { writeDate: '2025-03-02 09:00:00', id: 7 },
           updatedAt: LATER,
         });
-        expect(await store.getCursor('odoo-main', 'partners')).toBeUndefined();
+        expect(await store.sync.getCursor('odoo-main', 'partners')).toBeUndefined();
       });
 
       it('savePage writes nothing, not even the cursor, when a record in the middle is refused', async () => {
-        await store.savePage({ connection: 'qbo', stream: 'invoices', cursor: { position: 1 }, at: AT });
+        await saveSyncPage(store, { connection: 'qbo', stream: 'invoices', cursor: { position: 1 }, at: AT });
         // Past the zod schema, only the database's own constraint can catch this one.
         const broken = { ...receivable('r-bad'), open: 99_999_999 };
-        const attemptPage = store.savePage({
+        const attemptPage = saveSyncPage(store, {
           connection: 'qbo',
           stream: 'invoices',
           cursor: { position: 2 },
@@ -1644,15 +1735,15 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         });
         await expect(attemptPage).rejects.toThrow(StoreError);
         await expect(attemptPage).rejects.toThrow(/receivables/);
-        expect(await store.getDebtor('d1')).toBeUndefined();
-        expect(await store.getReceivable('r1')).toBeUndefined();
-        expect(await store.listCases()).toEqual([]);
-        expect(await store.listQuarantined()).toEqual([]);
-        expect((await store.getCursor('qbo', 'invoices'))?.value).toEqual({ position: 1 });
+        expect(await store.sync.getDebtor('d1')).toBeUndefined();
+        expect(await store.sync.getReceivable('r1')).toBeUndefined();
+        expect(await store.cases.listCases()).toEqual([]);
+        expect(await store.sync.listQuarantined()).toEqual([]);
+        expect((await store.sync.getCursor('qbo', 'invoices'))?.value).toEqual({ position: 1 });
       });
 
       it('keeps quarantined records with their reason, one row per source record', async () => {
-        await store.savePage({
+        await saveSyncPage(store, {
           connection: 'odoo-main',
           stream: 'partners',
           cursor: { id: 3 },
@@ -1662,7 +1753,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           ],
           at: AT,
         });
-        await store.savePage({
+        await saveSyncPage(store, {
           connection: 'qbo',
           stream: 'customers',
           cursor: {},
@@ -1670,7 +1761,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           at: AT,
         });
         // An integer beyond 2^53 (decoded as a bigint) is kept as its digits: JSON.stringify threw, and the sync failed on every run.
-        await store.savePage({
+        await saveSyncPage(store, {
           connection: 'qbo',
           stream: 'invoices',
           cursor: {},
@@ -1679,17 +1770,17 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           ],
           at: AT,
         });
-        expect((await store.listQuarantined('qbo')).find((q) => q.stream === 'invoices')?.raw).toEqual({
+        expect((await store.sync.listQuarantined('qbo')).find((q) => q.stream === 'invoices')?.raw).toEqual({
           id: '9007199254740993',
         });
-        await store.savePage({
+        await saveSyncPage(store, {
           connection: 'odoo-main',
           stream: 'partners',
           cursor: { id: 4 },
           quarantined: [{ sourceId: '2', reason: 'name is blank', raw: { id: 2, name: ' ' }, at: LATER }],
           at: LATER,
         });
-        expect(await store.listQuarantined('odoo-main')).toStrictEqual([
+        expect(await store.sync.listQuarantined('odoo-main')).toStrictEqual([
           {
             connection: 'odoo-main',
             stream: 'partners',
@@ -1707,7 +1798,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
             at: AT,
           },
         ]);
-        expect((await store.listQuarantined()).map((q) => q.connection)).toEqual([
+        expect((await store.sync.listQuarantined()).map((q) => q.connection)).toEqual([
           'odoo-main',
           'odoo-main',
           'qbo',
@@ -1716,11 +1807,12 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
 
       it('closures zero the open amount after the page is upserted, and ignore ids the store does not hold', async () => {
-        await store.upsertReceivables(
+        await saveReceivables(
+          store,
           [receivable('r1', { sourceVersion: 'v1' }), receivable('r2'), receivable('r3')],
           AT,
         );
-        await store.savePage({
+        await saveSyncPage(store, {
           connection: 'odoo-main',
           stream: 'invoices',
           cursor: { position: 2 },
@@ -1732,18 +1824,20 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           ],
           at: LATER,
         });
-        expect(await store.getReceivable('r1')).toStrictEqual(receivable('r1', { sourceVersion: 'v1', open: 0 }));
+        expect(await store.sync.getReceivable('r1')).toStrictEqual(receivable('r1', { sourceVersion: 'v1', open: 0 }));
         // Closed after its upsert: the page's other fields stay, its open amount does not.
-        expect(await store.getReceivable('r2')).toStrictEqual(receivable('r2', { open: 0, number: 'F-2025-r2-bis' }));
-        expect(await store.getReceivable('r3')).toStrictEqual(receivable('r3'));
-        expect((await store.getReceivable('r4'))?.open).toBe(5000);
-        expect(await store.getReceivable('ghost')).toBeUndefined();
-        expect(await store.listOpenReceivableIds('odoo-main')).toEqual(['r3', 'r4']);
-        expect((await store.getCursor('odoo-main', 'invoices'))?.value).toEqual({ position: 2 });
+        expect(await store.sync.getReceivable('r2')).toStrictEqual(
+          receivable('r2', { open: 0, number: 'F-2025-r2-bis' }),
+        );
+        expect(await store.sync.getReceivable('r3')).toStrictEqual(receivable('r3'));
+        expect((await store.sync.getReceivable('r4'))?.open).toBe(5000);
+        expect(await store.sync.getReceivable('ghost')).toBeUndefined();
+        expect(await store.sync.listOpenReceivableIds('odoo-main')).toEqual(['r3', 'r4']);
+        expect((await store.sync.getCursor('odoo-main', 'invoices'))?.value).toEqual({ position: 2 });
       });
 
       it('savePage rolls its closures back, and keeps its cursor, when a journal entry of the page is refused', async () => {
-        await store.savePage({
+        await saveSyncPage(store, {
           connection: 'odoo-main',
           stream: 'invoices',
           cursor: { position: 1 },
@@ -1751,7 +1845,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           at: AT,
         });
         const caseId = caseIdOf('d1', 'co1', 'EUR');
-        const attemptPage = store.savePage({
+        const attemptPage = saveSyncPage(store, {
           connection: 'odoo-main',
           stream: 'invoices',
           cursor: { position: 2 },
@@ -1762,10 +1856,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         });
         await expect(attemptPage).rejects.toThrow(StoreError);
         await expect(attemptPage).rejects.toThrow(/case_missing/);
-        expect((await store.getReceivable('r1'))?.open).toBe(12000);
-        expect(await store.getReceivable('r2')).toBeUndefined();
-        expect(await store.readJournal(caseId)).toEqual([]);
-        expect(await store.getCursor('odoo-main', 'invoices')).toStrictEqual({
+        expect((await store.sync.getReceivable('r1'))?.open).toBe(12000);
+        expect(await store.sync.getReceivable('r2')).toBeUndefined();
+        expect(await store.cases.readJournal(caseId)).toEqual([]);
+        expect(await store.sync.getCursor('odoo-main', 'invoices')).toStrictEqual({
           connection: 'odoo-main',
           stream: 'invoices',
           value: { position: 1 },
@@ -1774,7 +1868,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
 
       it('savePage rolls its closures back with the transaction it joins', async () => {
-        await store.savePage({
+        await saveSyncPage(store, {
           connection: 'odoo-main',
           stream: 'invoices',
           cursor: { position: 1 },
@@ -1783,27 +1877,27 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         });
         await expect(
           store.transaction(async (tx) => {
-            await tx.savePage({
+            await saveSyncPage(tx, {
               connection: 'odoo-main',
               stream: 'invoices',
               cursor: { position: 2 },
               closures: [{ id: 'r1', reason: 'paid elsewhere' }],
               at: LATER,
             });
-            expect((await tx.getReceivable('r1'))?.open).toBe(0);
+            expect((await tx.sync.getReceivable('r1'))?.open).toBe(0);
             throw new Error('the run is interrupted');
           }),
         ).rejects.toThrow('interrupted');
-        expect((await store.getReceivable('r1'))?.open).toBe(12000);
-        expect((await store.getCursor('odoo-main', 'invoices'))?.value).toEqual({ position: 1 });
+        expect((await store.sync.getReceivable('r1'))?.open).toBe(12000);
+        expect((await store.sync.getCursor('odoo-main', 'invoices'))?.value).toEqual({ position: 1 });
       });
 
       it('savePage appends its journal entries with consecutive seqs, also to a case the page creates', async () => {
         const other = caseOf('d2');
-        await store.saveCase(other);
-        await store.appendJournal(entry(other.id, 'case_opened'));
+        await store.cases.saveCase(other);
+        await store.cases.appendJournal(entry(other.id, 'case_opened'));
         const created = caseIdOf('d1', 'co1', 'EUR');
-        await store.savePage({
+        await saveSyncPage(store, {
           connection: 'odoo-main',
           stream: 'invoices',
           cursor: { position: 1 },
@@ -1816,64 +1910,69 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           ],
           at: LATER,
         });
-        expect(await store.readJournal(created)).toStrictEqual([
+        expect(await store.cases.readJournal(created)).toStrictEqual([
           { ...entry(created, 'case_opened', { at: LATER }), seq: 1 },
           { ...entry(created, 'note', { summary: 'r1 synced', data: { receivableId: 'r1' } }), seq: 2 },
         ]);
-        expect((await store.readJournal(other.id)).map((e) => [e.seq, e.summary])).toEqual([
+        expect((await store.cases.readJournal(other.id)).map((e) => [e.seq, e.summary])).toEqual([
           [1, 'case_opened entry'],
           [2, 'first'],
           [3, 'second'],
         ]);
-        await store.savePage({
+        await saveSyncPage(store, {
           connection: 'odoo-main',
           stream: 'invoices',
           cursor: { position: 2 },
           journal: [entry(created, 'payment_received')],
           at: LATER,
         });
-        expect((await store.readJournal(created)).map((e) => e.seq)).toEqual([1, 2, 3]);
+        expect((await store.cases.readJournal(created)).map((e) => e.seq)).toEqual([1, 2, 3]);
       });
 
       it('savePage without a cursor keeps the saved one', async () => {
-        await store.savePage({ connection: 'odoo-main', stream: 'invoices', cursor: { position: 4 }, at: AT });
-        await store.savePage({
+        await saveSyncPage(store, { connection: 'odoo-main', stream: 'invoices', cursor: { position: 4 }, at: AT });
+        await saveSyncPage(store, {
           connection: 'odoo-main',
           stream: 'invoices',
           receivables: [receivable('r1')],
           at: LATER,
         });
-        expect((await store.getCursor('odoo-main', 'invoices'))?.value).toEqual({ position: 4 });
-        expect(await store.getReceivable('r1')).toBeDefined();
-        await store.savePage({ connection: 'odoo-main', stream: 'fresh', receivables: [receivable('r2')], at: LATER });
-        expect(await store.getCursor('odoo-main', 'fresh')).toBeUndefined();
+        expect((await store.sync.getCursor('odoo-main', 'invoices'))?.value).toEqual({ position: 4 });
+        expect(await store.sync.getReceivable('r1')).toBeDefined();
+        await saveSyncPage(store, {
+          connection: 'odoo-main',
+          stream: 'fresh',
+          receivables: [receivable('r2')],
+          at: LATER,
+        });
+        expect(await store.sync.getCursor('odoo-main', 'fresh')).toBeUndefined();
       });
 
       it('a case whose last open item is settled closes; one escalated waits; a new open item reopens it from the start', async () => {
         const caseId = caseIdOf('d1', 'co1', 'EUR');
         const escalated = caseIdOf('d2', 'co1', 'EUR');
-        await store.savePage({
+        await saveSyncPage(store, {
           connection: 'odoo-main',
           stream: 'invoices',
           cursor: { position: 1 },
           receivables: [receivable('r1'), receivable('r2'), receivable('r3', { debtorId: 'd2' })],
           at: AT,
         });
-        await store.saveCase({
-          ...(await store.getCase(caseId))!,
+        await store.cases.saveCase({
+          ...(await store.cases.getCase(caseId))!,
           stage: 'reminding',
           lastStep: { stepId: 'reminder-1', index: 1, on: '2025-02-10' },
         });
-        await store.saveCase({ ...(await store.getCase(escalated))!, stage: 'escalated' });
-        await store.savePage({
+        await store.cases.saveCase({ ...(await store.cases.getCase(escalated))!, stage: 'escalated' });
+        await saveSyncPage(store, {
           connection: 'odoo-main',
           stream: 'invoices',
           cursor: { position: 2 },
           receivables: [receivable('r1', { open: 0 })],
           at: AT,
         });
-        expect((await store.getCase(caseId))!.stage).toBe('reminding');
-        await store.savePage({
+        expect((await store.cases.getCase(caseId))!.stage).toBe('reminding');
+        await saveSyncPage(store, {
           connection: 'odoo-main',
           stream: 'invoices',
           cursor: { position: 3 },
@@ -1883,38 +1982,38 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           ],
           at: LATER,
         });
-        expect((await store.getCase(caseId))!.stage).toBe('closed');
-        expect((await store.getCase(escalated))!.stage).toBe('escalated');
-        expect((await store.readJournal(caseId)).map((e) => e.type)).toEqual(['case_closed']);
-        await store.savePage({
+        expect((await store.cases.getCase(caseId))!.stage).toBe('closed');
+        expect((await store.cases.getCase(escalated))!.stage).toBe('escalated');
+        expect((await store.cases.readJournal(caseId)).map((e) => e.type)).toEqual(['case_closed']);
+        await saveSyncPage(store, {
           connection: 'odoo-main',
           stream: 'invoices',
           cursor: { position: 4 },
           receivables: [receivable('r4')],
           at: LATER,
         });
-        const reopened = (await store.getCase(caseId))!;
+        const reopened = (await store.cases.getCase(caseId))!;
         expect(reopened).toMatchObject({ stage: 'open', lastStep: null, pendingApproval: null });
-        expect((await store.readJournal(caseId)).map((e) => e.type)).toEqual(['case_closed', 'case_opened']);
+        expect((await store.cases.readJournal(caseId)).map((e) => e.type)).toEqual(['case_closed', 'case_opened']);
       });
 
       it('releases from quarantine the records of its connection and stream that now map, and only those', async () => {
         const rejected = (sourceId: string) => ({ sourceId, reason: 'failed to map', raw: { id: sourceId }, at: AT });
-        await store.savePage({
+        await saveSyncPage(store, {
           connection: 'odoo-main',
           stream: 'invoices',
           cursor: { position: 1 },
           quarantined: ['move-r1', 'move-r2', 'move-r3', 'partner-d1', 'pay-p1', 'move-r9'].map(rejected),
           at: AT,
         });
-        await store.savePage({
+        await saveSyncPage(store, {
           connection: 'odoo-main',
           stream: 'credit-notes',
           cursor: {},
           quarantined: [rejected('move-r1')],
           at: AT,
         });
-        await store.savePage({
+        await saveSyncPage(store, {
           connection: 'qbo-main',
           stream: 'invoices',
           cursor: {},
@@ -1922,7 +2021,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           at: AT,
         });
 
-        await store.savePage({
+        await saveSyncPage(store, {
           connection: 'odoo-main',
           stream: 'invoices',
           cursor: { position: 2 },
@@ -1938,20 +2037,20 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           quarantined: [{ sourceId: 'move-r3', reason: 'rejected again', raw: null, at: LATER }],
           at: LATER,
         });
-        expect((await store.listQuarantined()).map((q) => `${q.connection}/${q.stream}/${q.sourceId}`)).toEqual([
+        expect((await store.sync.listQuarantined()).map((q) => `${q.connection}/${q.stream}/${q.sourceId}`)).toEqual([
           'odoo-main/credit-notes/move-r1',
           'odoo-main/invoices/move-r2',
           'odoo-main/invoices/move-r3',
           'odoo-main/invoices/move-r9',
           'qbo-main/invoices/move-r1',
         ]);
-        expect((await store.listQuarantined('odoo-main')).find((q) => q.sourceId === 'move-r3')?.reason).toBe(
+        expect((await store.sync.listQuarantined('odoo-main')).find((q) => q.sourceId === 'move-r3')?.reason).toBe(
           'rejected again',
         );
       });
 
       it('keeps a quarantined record in quarantine when the page that maps it fails', async () => {
-        await store.savePage({
+        await saveSyncPage(store, {
           connection: 'odoo-main',
           stream: 'invoices',
           cursor: { position: 1 },
@@ -1959,7 +2058,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           at: AT,
         });
         await expect(
-          store.savePage({
+          saveSyncPage(store, {
             connection: 'odoo-main',
             stream: 'invoices',
             cursor: { position: 2 },
@@ -1968,46 +2067,46 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
             at: LATER,
           }),
         ).rejects.toThrow(/case_missing/);
-        expect((await store.listQuarantined()).map((q) => q.sourceId)).toEqual(['move-r1']);
+        expect((await store.sync.listQuarantined()).map((q) => q.sourceId)).toEqual(['move-r1']);
       });
     });
 
     describe('transactions', () => {
       it('commits and returns what the callback returns', async () => {
         const result = await store.transaction(async (tx) => {
-          await tx.upsertDebtors([debtor('d1')]);
-          await tx.upsertReceivables([receivable('r1')], AT);
+          await tx.sync.upsertDebtors([debtor('d1')]);
+          await saveReceivables(tx, [receivable('r1')], AT);
           return 'done';
         });
         expect(result).toBe('done');
-        expect(await store.getReceivable('r1')).toStrictEqual(receivable('r1'));
+        expect(await store.sync.getReceivable('r1')).toStrictEqual(receivable('r1'));
       });
 
       it('rolls every write back when the callback throws', async () => {
         const c = caseOf('d1');
-        await store.saveCase(c);
+        await store.cases.saveCase(c);
         await expect(
           store.transaction(async (tx) => {
-            await tx.upsertDebtors([debtor('d1')]);
-            await tx.upsertReceivables([receivable('r1')], AT);
-            await tx.appendJournal(entry(c.id, 'note'));
-            await tx.saveCase({ ...c, stage: 'closed' });
-            expect(await tx.getReceivable('r1')).toBeDefined();
+            await tx.sync.upsertDebtors([debtor('d1')]);
+            await saveReceivables(tx, [receivable('r1')], AT);
+            await tx.cases.appendJournal(entry(c.id, 'note'));
+            await tx.cases.saveCase({ ...c, stage: 'closed' });
+            expect(await tx.sync.getReceivable('r1')).toBeDefined();
             throw new Error('boom');
           }),
         ).rejects.toThrow('boom');
-        expect(await store.getDebtor('d1')).toBeUndefined();
-        expect(await store.getReceivable('r1')).toBeUndefined();
-        expect(await store.readJournal(c.id)).toEqual([]);
-        expect(await store.getCase(c.id)).toStrictEqual(c);
+        expect(await store.sync.getDebtor('d1')).toBeUndefined();
+        expect(await store.sync.getReceivable('r1')).toBeUndefined();
+        expect(await store.cases.readJournal(c.id)).toEqual([]);
+        expect(await store.cases.getCase(c.id)).toStrictEqual(c);
       });
 
       it('nested calls join the outer transaction and roll back with it', async () => {
         await expect(
           store.transaction(async (tx) => {
             const innerResult = await tx.transaction(async (inner) => {
-              await inner.upsertDebtors([debtor('d1')]);
-              await inner.savePage({
+              await inner.sync.upsertDebtors([debtor('d1')]);
+              await saveSyncPage(inner, {
                 connection: 'c',
                 stream: 's',
                 cursor: { n: 1 },
@@ -2017,13 +2116,13 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
               return 42;
             });
             expect(innerResult).toBe(42);
-            expect(await tx.getDebtor('d1')).toBeDefined();
+            expect(await tx.sync.getDebtor('d1')).toBeDefined();
             throw new Error('outer fails after the inner one finished');
           }),
         ).rejects.toThrow('outer fails');
-        expect(await store.getDebtor('d1')).toBeUndefined();
-        expect(await store.getReceivable('r1')).toBeUndefined();
-        expect(await store.getCursor('c', 's')).toBeUndefined();
+        expect(await store.sync.getDebtor('d1')).toBeUndefined();
+        expect(await store.sync.getReceivable('r1')).toBeUndefined();
+        expect(await store.sync.getCursor('c', 's')).toBeUndefined();
       });
     });
 
@@ -2038,7 +2137,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           }),
           debtor('d3'),
         ];
-        await store.upsertDebtors(debtors);
+        await store.sync.upsertDebtors(debtors);
         const items = [
           receivable('r-05', { debtorId: 'd2', dueDate: '2025-02-10' }),
           receivable('r-01', { debtorId: 'd1', dueDate: '2025-03-01' }),
@@ -2055,7 +2154,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           // Its debtor has not been synced: the case exists but cannot be streamed yet.
           receivable('r-09', { debtorId: 'd-unknown' }),
         ];
-        await store.upsertReceivables(items, AT);
+        await saveReceivables(store, items, AT);
         const byId = new Map(items.map((r) => [r.id, r]));
         const debtorById = new Map(debtors.map((d) => [d.id, d]));
         const groups: [string, string, string, string[]][] = [
@@ -2084,17 +2183,17 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       it('streams one snapshot per case, in case id order, with its open items by due date then id, credit notes included', async () => {
         const { expected } = await seedSnapshots();
-        expect(await collect(store.streamCaseSnapshots())).toStrictEqual(expected);
+        expect(await collect(store.cases.streamCaseSnapshots())).toStrictEqual(expected);
       });
 
       it('streams the same snapshots whatever the batch size, and inside a transaction', async () => {
         const { expected } = await seedSnapshots();
         for (const batchSize of [1, 2, 3, 1000]) {
-          expect(await collect(store.streamCaseSnapshots({ batchSize }))).toStrictEqual(expected);
+          expect(await collect(store.cases.streamCaseSnapshots({ batchSize }))).toStrictEqual(expected);
         }
         await store.transaction(async (tx) => {
           for (const batchSize of [1, 2, 3]) {
-            expect(await collect(tx.streamCaseSnapshots({ batchSize }))).toStrictEqual(expected);
+            expect(await collect(tx.cases.streamCaseSnapshots({ batchSize }))).toStrictEqual(expected);
           }
         });
       });
@@ -2102,29 +2201,29 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       it('lets the consumer write to the store while it iterates', async () => {
         const { expected } = await seedSnapshots();
         let seen = 0;
-        for await (const snapshot of store.streamCaseSnapshots({ batchSize: 2 })) {
+        for await (const snapshot of store.cases.streamCaseSnapshots({ batchSize: 2 })) {
           seen++;
           const input = decisionInput(snapshot.case.id, 'reminder-1', {
             decisionId: `dec-${seen}`,
             actionKey: `key-${seen}`,
             caseAfter: { ...snapshot.case, stage: 'reminding' },
           });
-          expect(await store.recordDecision(input)).toBe(true);
+          expect(await store.outbox.recordDecision(input)).toBe(true);
         }
         expect(seen).toBe(expected.length);
-        expect((await store.listCases({ stage: 'reminding' })).map((c) => c.id)).toEqual(
+        expect((await store.cases.listCases({ stage: 'reminding' })).map((c) => c.id)).toEqual(
           expected.map((s) => s.case.id),
         );
       });
 
       it('stops cleanly when the consumer breaks out early', async () => {
         await seedSnapshots();
-        for await (const snapshot of store.streamCaseSnapshots()) {
+        for await (const snapshot of store.cases.streamCaseSnapshots()) {
           expect(snapshot.items.length).toBeGreaterThan(0);
           break;
         }
-        await store.upsertDebtors([debtor('d4')]);
-        expect(await store.getDebtor('d4')).toBeDefined();
+        await store.sync.upsertDebtors([debtor('d4')]);
+        expect(await store.sync.getDebtor('d4')).toBeDefined();
       });
 
       it('scanOpenReceivableRows runs the same query and yields one raw row per open item', async () => {
@@ -2138,7 +2237,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     describe('errors', () => {
       it('name the table and the record', async () => {
         const broken = { ...receivable('r-bad'), open: -5 };
-        const failure = await store.upsertReceivables([broken], AT).then(
+        const failure = await saveReceivables(store, [broken], AT).then(
           () => undefined,
           (error: unknown) => error,
         );

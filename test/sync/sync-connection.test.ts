@@ -117,15 +117,15 @@ describe('sync engine', () => {
   it('counts new, changed, unchanged and closed, and saves the cursor of the last page', async () => {
     const first = await run();
     expect(first).toMatchObject({ read: 7, new: 7, changed: 0, closed: 0, pages: 3, reconciled: false });
-    expect((await store.getCursor(CONNECTION, 'receivables'))!.value).toEqual({ v: 7 });
+    expect((await store.sync.getCursor(CONNECTION, 'receivables'))!.value).toEqual({ v: 7 });
     const r2 = source.records.get(`${CONNECTION}:2`)!;
     source.put({ ...r2, open: 0 });
     const r3 = source.records.get(`${CONNECTION}:3`)!;
     source.put({ ...r3, open: 4_000 });
     const second = await run();
     expect(second).toMatchObject({ read: 2, new: 0, changed: 2, closed: 1 });
-    const caseId = (await store.receivableStates([r2.id])).get(r2.id)!.caseId;
-    const journal = (await store.readJournal(caseId)).map((j) => j.summary);
+    const caseId = (await store.sync.receivableStates([r2.id])).get(r2.id)!.caseId;
+    const journal = (await store.cases.readJournal(caseId)).map((j) => j.summary);
     expect(journal).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/F2 is settled/),
@@ -148,7 +148,7 @@ describe('sync engine', () => {
     source.failOnRead = new AdapterError({ code: 'FAKE_DOWN', kind: 'transient', userMessage: 'source down' });
     const failed = await run();
     expect(failed.error).toEqual({ code: 'FAKE_DOWN', message: 'source down', kind: 'transient' });
-    expect((await store.getCursor(CONNECTION, 'receivables'))!.value).toEqual({ v: 7 });
+    expect((await store.sync.getCursor(CONNECTION, 'receivables'))!.value).toEqual({ v: 7 });
   });
 
   it('a next page that fails while this one is being saved: the page is saved, the failure reported, never left unhandled', async () => {
@@ -178,27 +178,27 @@ describe('sync engine', () => {
     };
     // The store takes its time with the first page: the second read fails before it is done.
     const slow = Object.create(store) as Store;
-    slow.savePage = async (input) => {
+    slow.transaction = async (fn) => {
       await new Promise((r) => setTimeout(r, 50));
-      return store.savePage(input);
+      return store.transaction(fn);
     };
     const summary = await run({ adapter: failing, store: slow });
     expect(summary.error).toEqual({ code: 'FAKE_DOWN', message: 'source down', kind: 'transient' });
-    expect((await store.getCursor(CONNECTION, 'receivables'))!.value).toEqual({ v: 3 });
+    expect((await store.sync.getCursor(CONNECTION, 'receivables'))!.value).toEqual({ v: 3 });
     expect(handledWhenRejected).toBe(true);
   });
 
   it('auto mode: the first read stamps the reconciliation; the next runs after fullEveryHours', async () => {
     await run({ fullEveryHours: 24 });
-    expect((await store.getCursor(CONNECTION, RECONCILIATION_STREAM))!.value).toMatchObject({ by: 'first-read' });
+    expect((await store.sync.getCursor(CONNECTION, RECONCILIATION_STREAM))!.value).toMatchObject({ by: 'first-read' });
     source.records.delete(`${CONNECTION}:5`);
     now = new Date('2026-11-23T18:00:00Z');
     expect(await run({ fullEveryHours: 24 })).toMatchObject({ reconciled: false, closed: 0 });
     now = new Date('2026-11-24T07:00:00Z');
     const later = await run({ fullEveryHours: 24 });
     expect(later).toMatchObject({ reconciled: true, closed: 1 });
-    expect(await store.listOpenReceivableIds(CONNECTION)).not.toContain(`${CONNECTION}:5`);
-    expect((await store.getCursor(CONNECTION, RECONCILIATION_STREAM))!.value).toMatchObject({
+    expect(await store.sync.listOpenReceivableIds(CONNECTION)).not.toContain(`${CONNECTION}:5`);
+    expect((await store.sync.getCursor(CONNECTION, RECONCILIATION_STREAM))!.value).toMatchObject({
       completedAt: '2026-11-24T07:00:00.000Z',
       checked: 1,
       openAtSource: 6,

@@ -130,8 +130,8 @@ describe('a sync job retried by the queue', () => {
       attemptsMade: 1,
       error: 'FAKE_UNREACHABLE: the ERP is restarting',
     });
-    expect((await store.getCursor(CONNECTION, 'receivables'))!.value).toEqual({ v: 6 });
-    expect(await store.listOpenReceivableIds(CONNECTION)).toHaveLength(6);
+    expect((await store.sync.getCursor(CONNECTION, 'receivables'))!.value).toEqual({ v: 6 });
+    expect(await store.sync.listOpenReceivableIds(CONNECTION)).toHaveLength(6);
 
     // Not before the backoff: the queue, not the adapter, decides when.
     await new Promise((r) => setTimeout(r, 100));
@@ -141,12 +141,12 @@ describe('a sync job retried by the queue', () => {
 
     // The retry read from the saved cursor only: page 3 (records 7 and 8), nothing saved before.
     expect(source.reads.slice(3)).toEqual([{ saved: { v: 6 } }]);
-    expect((await store.getCursor(CONNECTION, 'receivables'))!.value).toEqual({ v: 8 });
-    const open = await store.listOpenReceivableIds(CONNECTION);
+    expect((await store.sync.getCursor(CONNECTION, 'receivables'))!.value).toEqual({ v: 8 });
+    const open = await store.sync.listOpenReceivableIds(CONNECTION);
     expect(open).toHaveLength(8);
     expect(new Set(open).size).toBe(8);
     // The interrupted first read and its retry are one first read: no reconciliation after it.
-    expect((await store.getCursor(CONNECTION, RECONCILIATION_STREAM))!.value).toMatchObject({ by: 'first-read' });
+    expect((await store.sync.getCursor(CONNECTION, RECONCILIATION_STREAM))!.value).toMatchObject({ by: 'first-read' });
   });
 
   it('a configuration error is not retried: the job fails at once, the pages before it stay', async () => {
@@ -159,7 +159,7 @@ describe('a sync job retried by the queue', () => {
     const job = (await queue.getJob('sync/now'))!;
     expect(job.attemptsMade).toBe(1);
     expect(job.error).toMatch(/^FAKE_ACCESS_DENIED: the API key was revoked \(fix the configuration/);
-    expect((await store.getCursor(CONNECTION, 'receivables'))!.value).toEqual({ v: 3 });
+    expect((await store.sync.getCursor(CONNECTION, 'receivables'))!.value).toEqual({ v: 3 });
   });
 
   it('a rate limit puts the job back after the wait the server asked, without counting an attempt', async () => {
@@ -177,6 +177,6 @@ describe('a sync job retried by the queue', () => {
     expect((await queue.getJob('sync/now'))!.attemptsMade).toBe(0);
     nowMs += 30_000;
     await until('the job to complete', async () => (await queue.getJob('sync/now'))?.status === 'completed');
-    expect(await store.listOpenReceivableIds(CONNECTION)).toHaveLength(8);
+    expect(await store.sync.listOpenReceivableIds(CONNECTION)).toHaveLength(8);
   });
 });

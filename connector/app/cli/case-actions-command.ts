@@ -82,7 +82,7 @@ function session({ config, store }: ConfiguredStore, args: StoreCommandArgs): Se
 }
 
 async function caseLabel(s: Session, c: Case): Promise<string> {
-  const debtor = await s.store.getDebtor(c.debtorId);
+  const debtor = await s.store.sync.getDebtor(c.debtorId);
   return `case ${c.id} (${debtorName(debtor ?? null, c)})`;
 }
 
@@ -110,7 +110,7 @@ export async function runCaseShow(args: CaseArgs): Promise<CommandResult> {
         (found): RecordedStep | null => found?.evaluation.step ?? null,
         () => null,
       );
-      return renderCaseDetail(detail, step, await s.store.readJournal(caseId), s.view);
+      return renderCaseDetail(detail, step, await s.store.cases.readJournal(caseId), s.view);
     },
   );
 }
@@ -140,7 +140,7 @@ export async function runCaseJournal(args: JournalArgs): Promise<CommandResult> 
     await withConfiguredStore(args, async (opened) => {
       const s = session(opened, args);
       const caseId = await resolveCaseId(s.store, ref, scope);
-      if (!(await s.store.getCase(caseId))) throw new NotFoundError('CASE_NOT_FOUND', `no case ${caseId}`);
+      if (!(await s.store.cases.getCase(caseId))) throw new NotFoundError('CASE_NOT_FOUND', `no case ${caseId}`);
       if (limit !== undefined) {
         const page = await readJournalPage(s.store, caseId, { limit, ...(after === undefined ? {} : { after }) });
         if (s.json) return write(toJson(page));
@@ -233,7 +233,7 @@ export async function runActionRetry(args: StoreCommandArgs & { actionId?: strin
       const s = session(opened, args);
       const outcome = await s.ops.retryAction(actionId, s.who);
       if (s.json) return toJson(outcome);
-      const c = await s.store.getCase(outcome.action.caseId);
+      const c = await s.store.cases.getCase(outcome.action.caseId);
       return `The ${ACTION_KIND_TEXT[outcome.action.kind]} ${actionId} will be sent again by the daemon${c ? ` — ${await caseLabel(s, c)}` : ''}.\n`;
     },
   );
@@ -268,7 +268,7 @@ export async function runReject(args: CaseArgs & { reason?: string }): Promise<C
       const s = session(opened, args);
       const caseId = await resolveCaseId(s.store, ref, scope);
       // Read for the text only: the operation reads the case again in its transaction.
-      const stepId = (await s.store.getCase(caseId))?.pendingApproval?.stepId;
+      const stepId = (await s.store.cases.getCase(caseId))?.pendingApproval?.stepId;
       const outcome = await s.ops.reject(caseId, s.who, reason);
       if (s.json) return toJson(outcome);
       return `Rejected ${stepId ?? 'the pending step'} on ${await caseLabel(s, outcome.case)}: ${reason}. The case is back at ${outcome.case.stage}.\n`;
@@ -469,19 +469,19 @@ async function promiseOf(
 
 async function currencyOfTarget(store: Store, target: PromiseTarget): Promise<string> {
   if ('caseId' in target) {
-    const c = await store.getCase(target.caseId);
+    const c = await store.cases.getCase(target.caseId);
     if (!c) throw new NotFoundError('CASE_NOT_FOUND', `no case ${target.caseId}`);
     return c.currency;
   }
-  const item = await store.getReceivable(target.receivableId);
+  const item = await store.sync.getReceivable(target.receivableId);
   if (!item) throw new NotFoundError('ITEM_NOT_FOUND', `no item ${target.receivableId}`);
   return item.currency;
 }
 
 async function currencyOfAction(store: Store, actionId: string): Promise<string> {
-  const action = await store.getAction(actionId);
+  const action = await store.outbox.getAction(actionId);
   if (!action) throw new NotFoundError('ACTION_NOT_FOUND', `no action ${actionId}`);
-  const c = await store.getCase(action.caseId);
+  const c = await store.cases.getCase(action.caseId);
   if (!c) throw new NotFoundError('CASE_NOT_FOUND', `no case ${action.caseId}`);
   return c.currency;
 }
@@ -548,7 +548,7 @@ export async function runCaseCost(args: CostArgs): Promise<CommandResult> {
       });
       const s = session(opened, args);
       const caseId = await resolveCaseId(s.store, ref, scope);
-      const c = await s.store.getCase(caseId);
+      const c = await s.store.cases.getCase(caseId);
       if (!c) throw new NotFoundError('CASE_NOT_FOUND', `no case ${caseId}`);
       const outcome = await s.ops.recordRecoveryCost(caseId, s.who, {
         date,

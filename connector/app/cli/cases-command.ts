@@ -52,7 +52,7 @@ export async function runCasesList(args: CasesListArgs): Promise<CommandResult> 
         for (;;) {
           const want = args.limit === undefined ? batch : Math.min(batch, args.limit - count);
           if (want <= 0) break;
-          const cases = await store.listCases({
+          const cases = await store.cases.listCases({
             ...(stage ? { stage } : {}),
             limit: want,
             ...(afterId ? { afterId } : {}),
@@ -94,8 +94,8 @@ function parseStage(value: string): CaseStage {
 }
 
 async function listingOf(store: Store, c: Case): Promise<CaseListing> {
-  const debtor = await store.getDebtor(c.debtorId);
-  const items = (await store.listReceivablesOfCase(c.id)).filter((r) => r.open > 0);
+  const debtor = await store.sync.getDebtor(c.debtorId);
+  const items = (await store.sync.listReceivablesOfCase(c.id)).filter((r) => r.open > 0);
   const openAmount = items.reduce((sum, r) => sum + (r.kind === 'credit_note' ? -r.open : r.open), 0);
   return {
     id: c.id,

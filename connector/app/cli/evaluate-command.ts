@@ -62,7 +62,7 @@ export async function runEvaluate(args: EvaluateArgs): Promise<CommandResult> {
     const rows: Row[] = [];
     const failures: string[] = [];
     let seen = 0;
-    for await (const snap of store.streamCaseSnapshots()) {
+    for await (const snap of store.cases.streamCaseSnapshots()) {
       try {
         rows.push(await evaluateOne(store, snap, rt, asOf, now, args.record ?? false));
       } catch (e) {

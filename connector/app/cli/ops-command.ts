@@ -46,7 +46,7 @@ export async function runQuarantine(args: StoreCommandArgs & { connection?: stri
     args,
     () => (args.connection === undefined ? undefined : requireId(args.connection, 'connection')),
     async ({ config, store }, connection) => {
-      const records = await store.listQuarantined(connection);
+      const records = await store.sync.listQuarantined(connection);
       return args.json
         ? toJson({ records })
         : renderQuarantine(records, connection, { locale: config.company.locale, timeZone: config.company.timezone });

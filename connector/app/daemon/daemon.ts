@@ -232,7 +232,7 @@ export class Daemon {
     const run: EvaluationRun = { cases: 0, decided: 0, errors: 0 };
     // Decided while streaming (the store reads a snapshot beside its writes): memory stays flat
     // however many cases there are.
-    for await (const snapshot of store.streamCaseSnapshots()) {
+    for await (const snapshot of store.cases.streamCaseSnapshots()) {
       // The embedded store answers without ever leaving the microtask queue: without a pause now
       // and then, a run over 200,000 cases held signals, timers and the API for minutes (a SIGTERM
       // took 280 s). Asked to stop, the run ends here: decisions are keyed by day, the next run
@@ -309,9 +309,9 @@ export class Daemon {
     // Payments the ledger shows on files the firm works are reported to it (a full one asks it to close).
     const reports = await pendingPaymentReports(this.parts.store, this.parts.clock, link.id);
     for (const caseId of new Set(reports.map((r) => r.caseId))) {
-      const c = await this.parts.store.getCase(caseId);
+      const c = await this.parts.store.cases.getCase(caseId);
       if (c)
-        await this.parts.store.applyCaseChange({
+        await this.parts.store.cases.applyCaseChange({
           expected: c,
           caseAfter: c,
           actions: reports.filter((r) => r.caseId === caseId),

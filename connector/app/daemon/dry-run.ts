@@ -161,7 +161,7 @@ export function dryRunOutbox(deps: PerformerDeps): DryRunOutbox {
     close: async () => undefined,
     report: async () => {
       const at = clock.now().toISOString();
-      const pending = await store.listActions({ status: 'pending' });
+      const pending = await store.outbox.listActions({ status: 'pending' });
       const rows: DryRunRow[] = [];
       for (const action of pending)
         rows.push({

@@ -52,7 +52,7 @@ export function startDemoController(options: {
         day = today;
       }
       if (!approve) return;
-      for (const c of await store.listCases({ stage: 'awaiting_approval', limit: 100 })) {
+      for (const c of await store.cases.listCases({ stage: 'awaiting_approval', limit: 100 })) {
         if (!c.pendingApproval || addDays(c.pendingApproval.on, 1) > today) continue;
         await ops.approve(c.id, 'demo:controller').then(
           () => {
@@ -97,7 +97,7 @@ export function demoDiary(options: {
   const counted = new Set<string>();
   return {
     close: async (day) => {
-      const fresh = (await options.store.listActions({ status: 'done' })).filter((a) => !counted.has(a.id));
+      const fresh = (await options.store.outbox.listActions({ status: 'done' })).filter((a) => !counted.has(a.id));
       for (const a of fresh) counted.add(a.id);
       const parts = COUNTED.map(({ kinds, one, many }) => {
         const n = fresh.filter((a) => kinds.includes(a.kind)).length;
@@ -107,7 +107,7 @@ export function demoDiary(options: {
       if (payments > 0) parts.push(`${payments} payment${payments === 1 ? '' : 's'}`);
       const approvals = options.takeApprovals?.() ?? 0;
       if (approvals > 0) parts.push(`${approvals} approved by the simulated controller`);
-      const waiting = (await options.store.listCases({ stage: 'awaiting_approval' })).length;
+      const waiting = (await options.store.cases.listCases({ stage: 'awaiting_approval' })).length;
       if (waiting > 0) parts.push(`${waiting} waiting for approval`);
       const line = `demo day ${day}: ${parts.length ? parts.join(', ') : 'nothing went out'}`;
       options.logger.info(line);

@@ -137,7 +137,7 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
 
   app.get('/cases', async (request) => {
     const { query } = parseRequest(request, { query: CasesQuerySchema });
-    const cases = await ctx.store.listCases({
+    const cases = await ctx.store.cases.listCases({
       limit: query.limit,
       ...(query.stage ? { stage: query.stage } : {}),
       ...(query.after ? { afterId: query.after } : {}),
@@ -172,18 +172,18 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
   app.get('/cases/:id/deliveries', async (request) => {
     const { params, query } = parseRequest(request, { params: IdParams, query: RefQuerySchema });
     const caseId = await resolveCaseId(ctx.store, params.id, query);
-    return { deliveries: await ctx.store.listDeliveries({ caseId }) };
+    return { deliveries: await ctx.store.deliveries.listDeliveries({ caseId }) };
   });
 
   /** The files handed to the law firm and every event it reported, in the order applied. */
   app.get('/cases/:id/dossiers', async (request) => {
     const { params, query } = parseRequest(request, { params: IdParams, query: RefQuerySchema });
     const caseId = await resolveCaseId(ctx.store, params.id, query);
-    const dossiers = await ctx.store.listDossiers({ caseId });
+    const dossiers = await ctx.store.dossiers.listDossiers({ caseId });
     return {
       dossiers: await Promise.all(
         dossiers.map(async (d) => {
-          const procedureEvents = await ctx.store.listProcedureEvents(d.id);
+          const procedureEvents = await ctx.store.dossiers.listProcedureEvents(d.id);
           // Once the firm reports a title: the legal rate's increase and the title's own prescription.
           const title = procedureEvents.find((e) => e.state === 'enforceable_title');
           const deadlines =
@@ -199,13 +199,13 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
   app.get('/cases/:id/documents', async (request) => {
     const { params, query } = parseRequest(request, { params: IdParams, query: RefQuerySchema });
     const caseId = await resolveCaseId(ctx.store, params.id, query);
-    return { documents: await ctx.store.listDocuments(caseId) };
+    return { documents: await ctx.store.deliveries.listDocuments(caseId) };
   });
 
   /** A document's bytes (a proof of deposit, an acknowledgement of receipt), with its SHA-256 to check them against the journal. */
   app.get('/documents/:id', async (request, reply) => {
     const { params } = parseRequest(request, { params: IdParams });
-    const doc = await ctx.store.getDocument(params.id);
+    const doc = await ctx.store.deliveries.getDocument(params.id);
     if (!doc) throw new NotFoundError('DOCUMENT_NOT_FOUND', `no document ${params.id}`);
     const filename = `${doc.id.replace(/[^A-Za-z0-9._-]+/g, '-')}${doc.mediaType === 'application/pdf' ? '.pdf' : ''}`;
     return reply

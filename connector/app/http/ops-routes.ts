@@ -79,7 +79,7 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get('/quarantine', async (request) => {
     const { query } = parseRequest(request, { query: QuarantineQuerySchema });
-    return { records: await ctx.store.listQuarantined(query.connection) };
+    return { records: await ctx.store.sync.listQuarantined(query.connection) };
   });
 
   app.post('/connections/:id/sync', async (request, reply) => {

@@ -180,21 +180,22 @@ describe('Odoo adapter: reading', () => {
           .filter((m) => m.amount_residual !== 0)
           .map((m) => `${m.commercial_partner_id[0]}/${m.company_id[0]}/${m.currency_id[1]}`),
       );
-      const cases = await store.listCases();
+      const cases = await store.cases.listCases();
       const withOpen = [];
-      for (const c of cases) if ((await store.listReceivablesOfCase(c.id)).some((r) => r.open > 0)) withOpen.push(c);
+      for (const c of cases)
+        if ((await store.sync.listReceivablesOfCase(c.id)).some((r) => r.open > 0)) withOpen.push(c);
       expect(withOpen).toHaveLength(expectedCases.size);
       expect(new Set(cases.map((c) => c.currency)).size).toBeGreaterThan(1);
       expect(new Set(cases.map((c) => c.companyId)).size).toBeGreaterThan(1);
       // Every case's debtor is a commercial entity, with what Odoo knows of it.
-      const debtor = (await store.getDebtor(cases[0]!.debtorId))!;
+      const debtor = (await store.sync.getDebtor(cases[0]!.debtorId))!;
       const [partner] = db.call('res.partner', 'read', [[Number(debtor.source.id)]], {
         fields: ['name', 'parent_id', 'commercial_partner_id', 'lang'],
       }) as { id: number; name: string; parent_id: unknown; commercial_partner_id: [number, string]; lang: string }[];
       expect(partner!.commercial_partner_id[0]).toBe(partner!.id);
       expect(debtor.name).toBe(partner!.name);
       expect(debtor.language).toBe(partner!.lang.slice(0, 2));
-      const companies = (await Promise.all(cases.map((c) => store.getDebtor(c.debtorId)))).filter(
+      const companies = (await Promise.all(cases.map((c) => store.sync.getDebtor(c.debtorId)))).filter(
         (d) => d?.kind === 'company',
       );
       expect(companies.some((d) => d!.registration.siren && d!.addresses.length > 0 && d!.emails.length > 0)).toBe(
@@ -219,7 +220,7 @@ describe('Odoo adapter: reading', () => {
         logger: memoryLogger('error').logger,
         mode: 'incremental',
       });
-      const cases = await store.listCases();
+      const cases = await store.cases.listCases();
       expect(cases.length).toBeGreaterThan(0);
       expect(new Set(cases.map((c) => c.companyId))).toEqual(new Set(['odoo:res.company:1']));
       await store.close();
@@ -424,7 +425,7 @@ describe('Odoo adapter: writing x_ fields moves write_date, so only what changed
           mode: 'incremental',
         });
       expect((await sync()).error).toBeUndefined();
-      const ids = (await store.listOpenReceivableIds('odoo')).slice(0, 5);
+      const ids = (await store.sync.listOpenReceivableIds('odoo')).slice(0, 5);
       expect(ids).toHaveLength(5);
       const writes = () =>
         sim.controls.requests.filter((r) => r.model === 'account.move' && r.rpcMethod === 'write').length;
@@ -492,10 +493,10 @@ describe('Odoo adapter: a rights problem stops a sync before it saves anything',
         message: expect.stringMatching(/may not read 'Journal Entry' \(account\.move\)/),
       });
       expect(summary).toMatchObject({ debtors: 0, pages: 0 });
-      expect(await store.getCursor('odoo', 'debtors')).toBeUndefined();
+      expect(await store.sync.getCursor('odoo', 'debtors')).toBeUndefined();
       // The partners were read (their first page proves nothing about invoices), but none was kept.
       expect(sim.controls.requests.some((r) => r.model === 'res.partner' && r.rpcMethod === 'search_read')).toBe(true);
-      expect(await store.listCases()).toEqual([]);
+      expect(await store.cases.listCases()).toEqual([]);
       await store.close();
     } finally {
       await sim.stop();

@@ -78,11 +78,11 @@ describe.each(['16.0', '17.0', '18.0'] as OdooVersion[])('Odoo %s: the approval 
     const runtime = loadRuntime(undefined);
     const sent = async () => ({ summary: 'sent (test)' });
     let day = '2026-11-23';
-    for (let i = 0; i < 14 && (await store.listCases({ stage: 'awaiting_approval' })).length === 0; i++) {
+    for (let i = 0; i < 14 && (await store.cases.listCases({ stage: 'awaiting_approval' })).length === 0; i++) {
       day = addDays(day, 10);
       now = new Date(`${day}T08:00:00Z`);
       const snapshots = [];
-      for await (const s of store.streamCaseSnapshots()) snapshots.push(s);
+      for await (const s of store.cases.streamCaseSnapshots()) snapshots.push(s);
       for (const s of snapshots)
         await decide(
           store,
@@ -100,7 +100,7 @@ describe.each(['16.0', '17.0', '18.0'] as OdooVersion[])('Odoo %s: the approval 
         performers: { email: sent, sms: sent, letter: sent, registered_letter: sent },
       });
     }
-    expect((await store.listCases({ stage: 'awaiting_approval' })).length).toBeGreaterThan(0);
+    expect((await store.cases.listCases({ stage: 'awaiting_approval' })).length).toBeGreaterThan(0);
     return { store, adapter, clock, lines };
   }
 
@@ -143,7 +143,7 @@ describe.each(['16.0', '17.0', '18.0'] as OdooVersion[])('Odoo %s: the approval 
       ),
     ).rejects.toMatchObject({ code: 'ODOO_ACCESS_ERROR' });
     const { store } = await ladderToApproval();
-    const rows = await store.listActions({ kind: 'ledger_activity' });
+    const rows = await store.outbox.listActions({ kind: 'ledger_activity' });
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((a) => a.status === 'done' && a.attempts === 1)).toBe(true);
     const found = await activities();
@@ -163,21 +163,21 @@ describe.each(['16.0', '17.0', '18.0'] as OdooVersion[])('Odoo %s: the approval 
     }[];
     db.call('res.partner', 'write', [[me!.partner_id[0]], { email: false }]);
     const { store, lines } = await ladderToApproval();
-    const rows = await store.listActions({ kind: 'ledger_activity' });
+    const rows = await store.outbox.listActions({ kind: 'ledger_activity' });
     expect(rows.length).toBeGreaterThan(0);
     for (const a of rows) {
       expect(a).toMatchObject({ status: 'failed', attempts: 1 });
       expect(a.lastError).toMatch(
         /^ODOO_SENDER_EMAIL_MISSING: .*no e-mail address.*Settings › Users & Companies › Users › Email/,
       );
-      const failed = (await store.readJournal(a.caseId)).filter(
+      const failed = (await store.cases.readJournal(a.caseId)).filter(
         (j) => j.type === 'action_failed' && (j.data as { actionId?: string }).actionId === a.id,
       );
       expect(failed).toHaveLength(1);
     }
     expect(await activities()).toEqual([]);
     // Reminder notes still reach Odoo: only activities need the sender address.
-    expect((await store.listActions({ kind: 'ledger_note', status: 'done' })).length).toBeGreaterThan(0);
+    expect((await store.outbox.listActions({ kind: 'ledger_note', status: 'done' })).length).toBeGreaterThan(0);
     expect(lines().join('\n')).not.toContain('recouvra-api-key');
     await store.close();
   });

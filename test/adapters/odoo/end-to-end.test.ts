@@ -74,7 +74,7 @@ describe.each(['16.0', '18.0'] as OdooVersion[])('Odoo %s end to end', (version)
 
   async function decideAll(asOf: string): Promise<number> {
     const snapshots = [];
-    for await (const s of store.streamCaseSnapshots()) snapshots.push(s);
+    for await (const s of store.cases.streamCaseSnapshots()) snapshots.push(s);
     let recorded = 0;
     for (const s of snapshots) {
       const policy = policyFor(s, runtime.policies, runtime.config.dunning.defaultPolicy);
@@ -89,14 +89,14 @@ describe.each(['16.0', '18.0'] as OdooVersion[])('Odoo %s end to end', (version)
     expect(summary.new).toBeGreaterThan(50);
     const recorded = await decideAll('2026-11-23');
     expect(recorded).toBeGreaterThan(5);
-    const pendingNotes = await store.listActions({ status: 'pending', kind: 'ledger_note' });
+    const pendingNotes = await store.outbox.listActions({ status: 'pending', kind: 'ledger_note' });
     const result = await performLedgerActions({ store, adapters: new Map([[CONNECTION, adapter]]), clock, logger });
     expect(result).toEqual({ done: pendingNotes.length, retried: 0, failed: 0 });
 
     const written = await messages();
     const decisionItems = new Map<string, string[]>();
     for (const a of pendingNotes) {
-      const d = (await store.listDecisions(a.caseId)).find((x) => x.id === a.decisionId)!;
+      const d = (await store.outbox.listDecisions(a.caseId)).find((x) => x.id === a.decisionId)!;
       decisionItems.set(a.idempotencyKey, (d.evaluation as { itemIds: string[] }).itemIds);
     }
     const expectedNotes = [...decisionItems.values()].reduce((n, ids) => n + ids.length, 0);
@@ -109,7 +109,7 @@ describe.each(['16.0', '18.0'] as OdooVersion[])('Odoo %s end to end', (version)
     expect(onFirst[0]!.body).toMatch(/Recouvra — (Relance|Mise en demeure)/);
     expect(onFirst[0]!.body).toMatch(/\d,\d{2}\s\S+ ouverts, dont/);
     // The journal says what was written.
-    const journal = await store.readJournal(pendingNotes[0]!.caseId);
+    const journal = await store.cases.readJournal(pendingNotes[0]!.caseId);
     expect(journal.find((j) => j.type === 'action_performed')?.summary).toMatch(
       /note written in the ledger on \d+ item/,
     );
@@ -123,8 +123,8 @@ describe.each(['16.0', '18.0'] as OdooVersion[])('Odoo %s end to end', (version)
       failed: 0,
     });
     // As after a crash between the write and its record: the row is pending again.
-    const [done] = await store.listActions({ status: 'done', kind: 'ledger_note', limit: 1 });
-    await store.completeAction({
+    const [done] = await store.outbox.listActions({ status: 'done', kind: 'ledger_note', limit: 1 });
+    await store.outbox.completeAction({
       id: done!.id,
       status: 'pending',
       attempts: done!.attempts,
@@ -149,7 +149,7 @@ describe.each(['16.0', '18.0'] as OdooVersion[])('Odoo %s end to end', (version)
       failed: 0,
     });
     expect((await messages()).length).toBe(before);
-    const journal = await store.readJournal(done!.caseId);
+    const journal = await store.cases.readJournal(done!.caseId);
     expect(journal[journal.length - 1]!.summary).toMatch(/already there on \d+/);
   });
 
@@ -169,7 +169,7 @@ describe.each(['16.0', '18.0'] as OdooVersion[])('Odoo %s end to end', (version)
         performers: { email: sent, sms: sent, letter: sent, registered_letter: sent },
       });
     }
-    const waiting = await store.listCases({ stage: 'awaiting_approval' });
+    const waiting = await store.cases.listCases({ stage: 'awaiting_approval' });
     expect(waiting.length).toBeGreaterThan(0);
     const activities = await odoo().call<{ res_id: number; summary: string; user_id: [number, string] | false }[]>(
       'mail.activity',

@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { sql, type RawBuilder } from 'kysely';
+/**
+ * SQLite accepts at most 32,766 bound parameters per statement, PostgreSQL 65,535; and past a
+ * few hundred rows a longer statement no longer saves time. Chunks stay under both bounds.
+ */
+export const MAX_PARAMETERS_PER_STATEMENT = 30_000;
+export const MAX_ROWS_PER_STATEMENT = 500;
+export const DEFAULT_STREAM_BATCH_SIZE = 5_000;
+
+// ── helpers ────────────────────────────────────────────────────────────────
+
+/**
+ * `col = excluded.col` for every column: the upsert replaces the whole row. Typed `never`, which
+ * fits every column, because each reference has its own column's type, which a generic list
+ * cannot name.
+ */
+export function fromExcluded<C extends string>(columns: readonly C[]): Record<C, RawBuilder<never>> {
+  return Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)])) as Record<C, RawBuilder<never>>;
+}
+
+/**
+ * `col = coalesce(excluded.col, receivables.col)`: the stored value stays when the incoming
+ * row has null (local annotations win over a source that knows nothing of them).
+ */
+export function keptWhenIncomingNull<C extends string>(columns: readonly C[]): Record<C, RawBuilder<never>> {
+  return Object.fromEntries(
+    columns.map((c) => [c, sql`coalesce(${sql.ref(`excluded.${c}`)}, ${sql.ref(`receivables.${c}`)})`]),
+  ) as Record<C, RawBuilder<never>>;
+}
+
+/**
+ * One statement cannot update the same row twice (PostgreSQL refuses `ON CONFLICT DO UPDATE`
+ * on a duplicate within the batch); the last occurrence wins, as sequential upserts would.
+ */
+export function lastBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of items) {
+    const k = key(item);
+    byKey.delete(k);
+    byKey.set(k, item);
+  }
+  return [...byKey.values()];
+}
+
+export function lastById<T extends { id: string }>(items: readonly T[]): T[] {
+  return lastBy(items, (item) => item.id);
+}
+
+/** Rows are plain column objects (or single ids), all with the same keys as the first. */
+export function* chunksOf<T extends object | string>(rows: readonly T[]): Iterable<T[]> {
+  const first = rows[0];
+  if (first === undefined) return;
+  const parametersPerRow = typeof first === 'string' ? 1 : Math.max(1, Object.keys(first).length);
+  const size = Math.max(
+    1,
+    Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMETERS_PER_STATEMENT / parametersPerRow)),
+  );
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}
+
+export function idsOf(rows: readonly { id: string }[]): string | readonly string[] {
+  return rows.length === 1 ? rows[0]!.id : rows.map((r) => r.id);
+}
+
+export function sha256Of(content: Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/** Thrown inside recordDecision's transaction to undo it when its key was already recorded. */
+export class DecisionReplayed extends Error {}
+
+/** Thrown inside applyProcedureEvent's transaction to undo it when the event was already applied. */
+export class EventAlreadyApplied extends Error {}
