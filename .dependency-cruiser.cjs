@@ -71,8 +71,9 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(dist|node_modules|coverage)/' },
-    includeOnly: '^(connector|adapters|mappings|config)/',
+    exclude: { path: '^(dist|coverage)/' },
+    // The database drivers are in the graph so that the rule keeping SQL in the store can see them.
+    includeOnly: '^(connector|adapters|mappings|config|node_modules/(kysely|better-sqlite3|pg))/',
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },

@@ -1,6 +1,7 @@
-import { lawFirmTransports } from '../../adapters/registry';
+import { adapterRegistry, lawFirmTransports } from '../../adapters/registry';
 import type { Config } from '../../config/config.schema';
 import { LawFirmLink } from '../lawfirm/link';
+import { connectionWriteBack } from '../sync/connections';
 import type { Logger } from '../log/logger';
 import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
@@ -26,6 +27,7 @@ export function openLawFirmLink(
     store: deps.store,
     clock: deps.clock,
     logger: deps.logger,
+    ledgerWriteBack: connectionWriteBack(config.connections, adapterRegistry),
     ...(transport.webhook ? { webhook: { verifier: transport.webhook } } : {}),
     ...(deps.onApplied ? { onApplied: deps.onApplied } : {}),
     ...(deps.afterApplied ? { afterApplied: deps.afterApplied } : {}),

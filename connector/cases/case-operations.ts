@@ -10,6 +10,8 @@ import type { Clock } from '../time/clock';
 import { ACTION_KIND_TEXT } from './attention';
 import { ConflictError, InvalidOperationError, NotFoundError } from './case-errors';
 import { newAction, stepActionKinds } from '../outbox/action-rows';
+import { CANNOT_WRITE_KEY, leaveOutUnwritable } from '../outbox/ledger-write-back';
+import type { ConnectionWriteBack } from '../ports/erp';
 import { pendingDecision, STAGE_AFTER_STEP, stageOfLastStep } from './recorded-step';
 import {
   contentKey,
@@ -41,6 +43,8 @@ export interface CaseOperationsDeps {
   timeZone: string;
   /** The company's locale (`company.locale`): amounts in journal lines and refusals are written in it. Default fr-FR. */
   locale?: string;
+  /** What each connection's ledger takes: an approval records no ledger row its ledgers cannot perform. */
+  ledgerWriteBack?: ConnectionWriteBack;
 }
 
 export type CallOutcome = 'reached' | 'no_answer' | 'promise' | 'dispute' | 'wrong_number';
@@ -142,9 +146,8 @@ export class CaseOperations {
       const { decision, evaluation } = found;
       const step = evaluation.step;
       const iso = at.toISOString();
-      const kinds = stepActionKinds(step, false);
       const subject = { type: 'decision', decisionId: decision.id } as const;
-      const actions = kinds.map((kind) =>
+      const planned = stepActionKinds(step, false).map((kind) =>
         newAction({
           caseId,
           kind,
@@ -154,6 +157,17 @@ export class CaseOperations {
           at: iso,
         }),
       );
+      // A ledger that cannot take the step's note gets no row for it; the journal says so once (as decide.ts).
+      const claimed = new Set(evaluation.itemIds);
+      const ledger = await leaveOutUnwritable({
+        store: tx,
+        caseId,
+        items: (await tx.sync.listReceivablesOfCase(caseId)).filter((r) => claimed.has(r.id)),
+        planned,
+        writeBack: this.deps.ledgerWriteBack,
+      });
+      const { actions } = ledger;
+      const kinds = actions.map((a) => a.kind);
       // The step is performed now, not when it was decided: the next step's delay counts from today.
       const caseAfter: Case = {
         ...c,
@@ -176,7 +190,10 @@ export class CaseOperations {
           actionIds: actions.map((a) => a.id),
         },
       );
-      await apply(tx, c, caseAfter, [entry], { actions });
+      const told = ledger.tell.map(({ text, told }) =>
+        this.entry(caseId, who, at, 'note', text, { decisionId: decision.id, [CANNOT_WRITE_KEY]: [told] }),
+      );
+      await apply(tx, c, caseAfter, [entry, ...told], { actions });
       return { case: caseAfter, actions };
     });
   }
@@ -256,7 +273,7 @@ export class CaseOperations {
   /**
    * Disputes or excludes an item, or lifts either mark. The policy leaves disputed and excluded
    * items out of its messages (or pauses the case, as the policy says), and a sync of the item
-   * from the ledger keeps the marks (Store.upsertReceivables).
+   * from the ledger keeps the marks (SyncStore.upsertReceivables).
    */
   async markItem(
     receivableId: string,

@@ -49,9 +49,9 @@ export function dossierPerformer(options: DossierPerformerOptions): Performer {
       case 'decision':
         return submit(options, action);
       case 'payment_report':
-        return reportPayment(options, action, subject.journalSeq);
+        return reportPayment(options, action, subject.dossierId, subject.journalSeq);
       case 'withdrawal':
-        return withdraw(options, action);
+        return withdraw(options, action, subject.dossierId);
       case 'procedure_event':
         throw new Error(
           `outbox row ${action.id} is a dossier row about a procedure event: nothing to hand to the firm`,
@@ -205,9 +205,8 @@ async function preparedDossierOf(
   action: Action,
 ): Promise<{ dossier: StoredDossier; documents: PartnerDocument[] }> {
   const { store, clock, link } = options;
-  let stored = (await store.dossiers.listDossiers({ caseId: action.caseId })).find(
-    (d) => d.actionId === action.id && d.partner === link.id,
-  );
+  const found = await store.dossiers.findDossierOfAction(action.id);
+  let stored = found?.partner === link.id ? found : undefined;
   if (!stored) {
     const built = await options.build(action);
     const at = clock.now().toISOString();
@@ -286,7 +285,16 @@ async function preparedDossierOf(
   return { dossier: stored, documents };
 }
 
-async function openDossierOf(store: Store, caseId: string, partner: string) {
+const OPEN_STATUSES: readonly StoredDossier['status'][] = ['prepared', 'submitted', 'accepted'];
+
+/** The dossier the row names, when its file is still open at this firm; without one named, the case's latest such. */
+async function openDossierOf(store: Store, caseId: string, partner: string, dossierId: string | undefined) {
+  if (dossierId !== undefined) {
+    const named = await store.dossiers.getDossier(dossierId);
+    return named && named.partner === partner && named.fileId && OPEN_STATUSES.includes(named.status)
+      ? named
+      : undefined;
+  }
   const open = (await store.dossiers.listDossiers({ caseId, open: true })).filter(
     (d) => d.partner === partner && d.fileId,
   );
@@ -296,10 +304,11 @@ async function openDossierOf(store: Store, caseId: string, partner: string) {
 async function reportPayment(
   options: DossierPerformerOptions,
   action: Action,
+  dossierId: string,
   journalSeq: number,
 ): Promise<PerformResult> {
   const { store, link } = options;
-  const dossier = await openDossierOf(store, action.caseId, link.id);
+  const dossier = await openDossierOf(store, action.caseId, link.id, dossierId);
   if (!dossier) return { summary: 'payment not reported: no open file at the law firm any more' };
   const payment = await directPaymentOf(store, action, journalSeq, dossier.content);
   if (!payment) return { summary: 'payment not reported: the payment is no longer in the journal' };
@@ -310,9 +319,13 @@ async function reportPayment(
   };
 }
 
-async function withdraw(options: DossierPerformerOptions, action: Action): Promise<PerformResult> {
+async function withdraw(
+  options: DossierPerformerOptions,
+  action: Action,
+  dossierId: string | undefined,
+): Promise<PerformResult> {
   const { store, link } = options;
-  const dossier = await openDossierOf(store, action.caseId, link.id);
+  const dossier = await openDossierOf(store, action.caseId, link.id, dossierId);
   if (!dossier) return { summary: 'withdrawal not sent: no open file at the law firm' };
   await link.options.partner.withdraw(dossier.fileId!, 'withdrawn by the creditor', action.idempotencyKey);
   return { summary: `file ${dossier.fileId} withdrawn from ${link.id}`, data: { fileId: dossier.fileId } };

@@ -1,3 +1,4 @@
+import type { ConnectionWriteBack } from '../ports/erp';
 import type { LawFirmPartner, PartnerEvent, WebhookVerifier } from '../ports/lawfirm';
 import type { Logger } from '../log/logger';
 import type { ProcedureState } from '../model/procedure-event.schema';
@@ -32,6 +33,8 @@ export interface LawFirmLinkOptions {
     transportClock?: Clock;
   };
   onApplied?: (state: ProcedureState) => void;
+  /** What each connection's ledger takes: no ledger row is recorded for an event that its ledgers cannot perform. */
+  ledgerWriteBack?: ConnectionWriteBack;
   /** After events were applied: their ledger rows are due now (the daemon enqueues an outbox run). */
   afterApplied?: () => Promise<unknown>;
 }
@@ -57,6 +60,7 @@ export class LawFirmLink {
         partner: this.id,
         stateOf: this.options.stateOf,
         ...(this.options.onApplied ? { onApplied: this.options.onApplied } : {}),
+        ...(this.options.ledgerWriteBack ? { ledgerWriteBack: this.options.ledgerWriteBack } : {}),
       },
       events,
     );

@@ -1,4 +1,6 @@
 import { newAction } from '../outbox/action-rows';
+import { CANNOT_WRITE_KEY, leaveOutUnwritable } from '../outbox/ledger-write-back';
+import type { ConnectionWriteBack } from '../ports/erp';
 import type { PartnerEvent } from '../ports/lawfirm';
 import type { Logger } from '../log/logger';
 import type { Action } from '../model/action.schema';
@@ -62,6 +64,8 @@ export interface ApplyEventsDeps {
   stateOf: (type: string) => ProcedureState;
   /** Told each event applied (metrics). */
   onApplied?: (state: ProcedureState) => void;
+  /** What each connection's ledger takes: an event records no ledger row its case's ledgers cannot perform. */
+  ledgerWriteBack?: ConnectionWriteBack;
 }
 
 export interface ApplyEventsResult {
@@ -148,9 +152,27 @@ export async function applyPartnerEvents(
         template,
         at: now,
       });
-    const actions = [row('ledger_note', PROCEDURE_NOTE_TEMPLATE, 'note')];
+    const planned = [row('ledger_note', PROCEDURE_NOTE_TEMPLATE, 'note')];
     if (LEDGER.procedure.controllerMustAct(state) !== undefined)
-      actions.push(row('ledger_activity', PROCEDURE_ACTIVITY_TEMPLATE, 'activity'));
+      planned.push(row('ledger_activity', PROCEDURE_ACTIVITY_TEMPLATE, 'activity'));
+    // A ledger that cannot take the note (or the activity) gets no row for it; the journal says so once.
+    const ledger = await leaveOutUnwritable({
+      store,
+      caseId: c.id,
+      items: deps.ledgerWriteBack ? await store.sync.listReceivablesOfCase(c.id) : [],
+      planned,
+      writeBack: deps.ledgerWriteBack,
+    });
+    const { actions } = ledger;
+    for (const { text, told } of ledger.tell)
+      journal.push({
+        caseId: c.id,
+        at: now,
+        actor: { kind: 'system', id: 'ledger' },
+        type: 'note',
+        summary: text,
+        data: { eventId: ev.id, dossierId: dossier.id, [CANNOT_WRITE_KEY]: [told] },
+      });
     const status = statusAfter(state);
     const caseStage = stageAfter(state, c.stage);
     const applied = await store.dossiers.applyProcedureEvent({

@@ -1,6 +1,8 @@
-import type { ActionKind } from '../model/action.schema';
+import type { Action, ActionKind } from '../model/action.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
+import type { Receivable } from '../model/receivable.schema';
 import type { ConnectionWriteBack, WriteBackKind } from '../ports/erp';
+import type { Store } from '../store/store';
 
 /**
  * What a ledger can take. Each ERP connection declares what it can write back (`writeBackKinds`:
@@ -88,4 +90,40 @@ export function unwritableRows(
         cannot.push({ connection, kind: write });
   }
   return { drop, cannot };
+}
+
+/** The rows a case change is about to record, the ledgers they write on, and what those ledgers take. */
+export interface LedgerRowsInput {
+  store: Store;
+  caseId: string;
+  /** The invoices the rows are about (a step's items; every item of the case for a procedure event). */
+  items: readonly Pick<Receivable, 'kind' | 'source'>[];
+  planned: readonly Action[];
+  /** Unset: every ledger is taken to accept every write (no configuration to tell otherwise). */
+  writeBack: ConnectionWriteBack | undefined;
+}
+
+/**
+ * The rows of `planned` to record: every ledger row no ledger of the items can take is left out.
+ * `tell` lists what to journal, once per case, connection and kind: the first time only.
+ * Every place that creates ledger rows (a decision, an approval, a procedure event) goes through it.
+ */
+export async function leaveOutUnwritable(
+  input: LedgerRowsInput,
+): Promise<{ actions: Action[]; tell: { text: string; told: CannotWrite }[] }> {
+  const { writeBack, planned } = input;
+  if (!writeBack) return { actions: [...planned], tell: [] };
+  const connections = input.items.filter((r) => r.kind === 'invoice').map((r) => r.source.connection);
+  const { drop, cannot } = unwritableRows(
+    planned.map((a) => a.kind),
+    connections,
+    writeBack,
+  );
+  const actions = planned.filter((a) => !drop.has(a.kind));
+  if (cannot.length === 0) return { actions, tell: [] };
+  const journal = await input.store.cases.readJournal(input.caseId);
+  const tell = cannot
+    .filter((told) => !alreadyTold(journal, told))
+    .map((told) => ({ text: cannotWriteText(told, writeBack(told.connection) ?? []), told }));
+  return { actions, tell };
 }

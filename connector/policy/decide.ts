@@ -4,13 +4,7 @@ import type { Action } from '../model/action.schema';
 import type { Case, CaseStage } from '../model/case.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
 import { formatMoney } from '../model/money.schema';
-import {
-  alreadyTold,
-  CANNOT_WRITE_KEY,
-  cannotWriteText,
-  unwritableRows,
-  type CannotWrite,
-} from '../outbox/ledger-write-back';
+import { CANNOT_WRITE_KEY, leaveOutUnwritable } from '../outbox/ledger-write-back';
 import type { CaseSnapshot, Decision, Store } from '../store/store';
 import type { IsoDate } from '../time/calendar-date';
 import { newAction, stepActionKinds } from '../outbox/action-rows';
@@ -89,8 +83,15 @@ export async function decide(
     newAction({ caseId: c.id, kind, subject, idempotencyKey: `${key}/${kind}`, template: step.template, at }),
   );
   // A ledger that cannot take a note or an activity gets no row for it; the journal says so once.
-  const ledger = await ledgerRowsLeftOut(store, snapshot, evaluation.itemIds, planned, context);
-  const actions = planned.filter((a) => !ledger.drop.has(a.kind));
+  const claimed = new Set(evaluation.itemIds);
+  const ledger = await leaveOutUnwritable({
+    store,
+    caseId: c.id,
+    items: snapshot.items.filter((r) => claimed.has(r.id)),
+    planned,
+    writeBack: context.ledgerWriteBack,
+  });
+  const actions = ledger.actions;
   const caseAfter: Case = waits
     ? { ...c, policyId: policy.id, stage: 'awaiting_approval', pendingApproval: stepRef, updatedAt: at }
     : {
@@ -150,33 +151,6 @@ export async function decide(
 
   const recorded = await store.outbox.recordDecision({ decision, actions, journal, caseAfter, expected: c });
   return recorded ? { evaluation, decision, recorded } : { evaluation, recorded };
-}
-
-/** The ledger rows of `planned` no ledger of the claimed invoices can take, and the journal lines to write the first time. */
-async function ledgerRowsLeftOut(
-  store: Store,
-  snapshot: CaseSnapshot,
-  itemIds: readonly string[],
-  planned: readonly Action[],
-  context: EvaluationContext,
-): Promise<{ drop: ReadonlySet<Action['kind']>; tell: { text: string; told: CannotWrite }[] }> {
-  const writeBack = context.ledgerWriteBack;
-  if (!writeBack) return { drop: new Set(), tell: [] };
-  const claimed = new Set(itemIds);
-  const connections = snapshot.items
-    .filter((r) => claimed.has(r.id) && r.kind === 'invoice')
-    .map((r) => r.source.connection);
-  const { drop, cannot } = unwritableRows(
-    planned.map((a) => a.kind),
-    connections,
-    writeBack,
-  );
-  if (cannot.length === 0) return { drop, tell: [] };
-  const journal = await store.cases.readJournal(snapshot.case.id);
-  const tell = cannot
-    .filter((told) => !alreadyTold(journal, told))
-    .map((told) => ({ text: cannotWriteText(told, writeBack(told.connection) ?? []), told }));
-  return { drop, tell };
 }
 
 /** The policy for a case: a per-debtor override, else the default for the debtor's kind. */

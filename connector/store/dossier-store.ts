@@ -109,6 +109,9 @@ export interface DossierStore {
 
   getDossier(id: string): Promise<StoredDossier | undefined>;
 
+  /** The dossier an outbox row stored (its `actionId`), on an index; undefined when it stored none. */
+  findDossierOfAction(actionId: string): Promise<StoredDossier | undefined>;
+
   findDossierByFile(partner: string, fileId: string): Promise<StoredDossier | undefined>;
 
   listDossiers(filter?: { caseId?: string; open?: boolean }): Promise<StoredDossier[]>;

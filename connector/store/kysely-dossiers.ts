@@ -128,6 +128,13 @@ export class KyselyDossierStore extends KyselyAggregate implements DossierStore 
     return row === undefined ? undefined : rowToDossier(row);
   }
 
+  async findDossierOfAction(actionId: string): Promise<StoredDossier | undefined> {
+    const row = await attempt('read', 'dossiers', actionId, () =>
+      this.db.selectFrom('dossiers').selectAll().where('action_id', '=', actionId).orderBy('id').executeTakeFirst(),
+    );
+    return row === undefined ? undefined : rowToDossier(row);
+  }
+
   async listDossiers(filter: { caseId?: string; open?: boolean } = {}): Promise<StoredDossier[]> {
     let query = this.db.selectFrom('dossiers').selectAll().orderBy('submitted_at').orderBy('id');
     if (filter.caseId !== undefined) query = query.where('case_id', '=', filter.caseId);

@@ -103,7 +103,7 @@ export const RECEIVABLE_COLUMNS = [
 
 /**
  * The columns a controller annotates. A sync upsert keeps the stored value when the incoming
- * one is null (kysely-store.ts, `upsertReceivables`).
+ * one is null (kysely-sync.ts, `upsertReceivables`).
  */
 export const RECEIVABLE_ANNOTATION_COLUMNS = [
   'disputed',

@@ -269,7 +269,7 @@ describe('exactly-once submission of a dossier', () => {
       ...prepared!,
       parts: prepared!.parts!.map((p) => (p.documentId === part.documentId ? { ...p, sha256: '0'.repeat(64) } : p)),
     };
-    jest.spyOn(store.dossiers, 'listDossiers').mockResolvedValueOnce([tampered]);
+    jest.spyOn(store.dossiers, 'findDossierOfAction').mockResolvedValueOnce(tampered);
     await expect(perform()).rejects.toThrow(
       `its document ${part.name} (stored as ${part.documentId}) no longer has the bytes first sent`,
     );

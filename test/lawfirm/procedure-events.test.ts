@@ -101,6 +101,43 @@ describe('procedure events', () => {
   });
   afterEach(() => store.close());
 
+  it('a read-only ledger gets no row for the note or the activity; the journal says so once per kind', async () => {
+    const readOnly = (connection: string) => (connection === 'odoo-main' ? [] : undefined);
+    const applyReadOnly = (events: PartnerEvent[]) =>
+      applyPartnerEvents(
+        { store, clock, logger: logged.logger, partner: 'cabinet', stateOf: mapEventType, ledgerWriteBack: readOnly },
+        events,
+      );
+    // A rejection asks the controller to act: a note and an activity, both left out.
+    expect((await applyReadOnly([ev('e1', 'rejected', '2026-04-25T10:00:00Z')])).applied).toHaveLength(1);
+    expect((await applyReadOnly([ev('e2', 'accepted', '2026-04-26T10:00:00Z')])).applied).toHaveLength(1);
+    expect(await store.outbox.listActions({ caseId: CASE_ID })).toEqual([]);
+    const journal = await store.cases.readJournal(CASE_ID);
+    expect(journal.filter((j) => j.data['ledgerCannotWrite']).map((j) => [j.actor.id, j.summary])).toEqual([
+      ['ledger', 'the ledger of connection odoo-main is read-only: no note written back'],
+      [
+        'ledger',
+        'the ledger of connection odoo-main is read-only: no activity (approval request, phone task) written back',
+      ],
+    ]);
+    expect(journal.filter((j) => j.type === 'procedure_event')).toHaveLength(2);
+    // A ledger that takes notes gets the note of the next event.
+    await applyPartnerEvents(
+      {
+        store,
+        clock,
+        logger: logged.logger,
+        partner: 'cabinet',
+        stateOf: mapEventType,
+        ledgerWriteBack: () => ['note'],
+      },
+      [ev('e3', 'filed', '2026-04-27T10:00:00Z')],
+    );
+    expect((await store.outbox.listActions({ caseId: CASE_ID })).map((a) => [a.kind, a.subject])).toEqual([
+      ['ledger_note', { type: 'procedure_event', eventId: 'cabinet:e3', dossierId: 'dos-1', what: 'note' }],
+    ]);
+  });
+
   it('maps the firm’s words to the closed set; anything else is indeterminate', () => {
     expect(mapEventType('order_issued')).toBe('order_issued');
     expect(mapEventType(' Served ')).toBe('served');

@@ -99,4 +99,28 @@ describe('dependency rules', () => {
     expect(found.length).toBeGreaterThan(0);
     expect(found.every((v) => v.startsWith('no-circular: connector/documents/'))).toBe(true);
   }, 60_000);
+
+  it('refuse the job store outside the embedded queue and the store', async () => {
+    expect(
+      await violations({
+        'connector/store/job-store.ts': 'export const jobStoreOf = 1;\n',
+        'connector/store/kysely-store.ts': "import { jobStoreOf } from './job-store';\nexport const k = jobStoreOf;\n",
+        'connector/jobs/store-queue.ts':
+          "import { jobStoreOf } from '../store/job-store';\nexport const q = jobStoreOf;\n",
+        'connector/app/daemon/daemon.ts':
+          "import { jobStoreOf } from '../../store/job-store';\nexport const d = jobStoreOf;\n",
+      }),
+    ).toEqual(['job-store-only-to-the-queue: connector/app/daemon/daemon.ts -> connector/store/job-store.ts']);
+  }, 60_000);
+
+  it('refuse SQL outside the store: a database driver imported by the core', async () => {
+    expect(
+      await violations({
+        'node_modules/kysely/package.json': '{ "name": "kysely", "main": "index.js" }\n',
+        'node_modules/kysely/index.js': 'exports.sql = 1;\n',
+        'connector/store/kysely-cases.ts': "import { sql } from 'kysely';\nexport const c = sql;\n",
+        'connector/cases/case-lifecycle.ts': "import { sql } from 'kysely';\nexport const l = sql;\n",
+      }),
+    ).toEqual(['sql-only-in-the-store: connector/cases/case-lifecycle.ts -> node_modules/kysely/index.js']);
+  }, 60_000);
 });

@@ -87,6 +87,35 @@ describe('a read-only ledger', () => {
     expect(told(await store.cases.readJournal(CASE_ID))).toHaveLength(2);
   });
 
+  it('an approval with the ledgers known records no note for a read-only ledger, and says so once', async () => {
+    // Decided without knowing the ledgers: the reminder's note is recorded and nothing is told.
+    await decideOn('2025-03-15', CONTEXT);
+    await decideOn('2025-03-22', CONTEXT);
+    expect(told(await store.cases.readJournal(CASE_ID))).toEqual([]);
+    const ops = new CaseOperations({
+      store,
+      clock,
+      timeZone: TIME_ZONE,
+      ledgerWriteBack: readOnly.ledgerWriteBack!,
+    });
+    const approved = await ops.approve(CASE_ID, 'user:ana');
+    expect(approved.actions.map((a) => a.kind)).toEqual(['registered_letter', 'email']);
+    expect((await store.outbox.listActions({ caseId: CASE_ID, kind: 'ledger_note' })).map((a) => a.subject)).toEqual([
+      { type: 'decision', decisionId: expect.any(String) },
+    ]);
+    const journal = await store.cases.readJournal(CASE_ID);
+    expect(journal.find((j) => j.type === 'approved')!.summary).toMatch(
+      /approved by user:ana: registered_letter \+ email queued$/,
+    );
+    expect(told(journal).map((j) => [j.type, j.actor, j.summary])).toEqual([
+      [
+        'note',
+        { kind: 'user', id: 'user:ana' },
+        'the ledger of connection odoo-main is read-only: no note written back',
+      ],
+    ]);
+  });
+
   it('without the connections known at evaluation, rows are recorded; the performer tells once, then stays silent', async () => {
     const unknown: EvaluationContext = CONTEXT;
     await decideOn('2025-03-15', unknown);

@@ -7,6 +7,7 @@ import { PaymentSchema, type Payment } from '../../connector/model/payment.schem
 import { ReceivableSchema, type Receivable } from '../../connector/model/receivable.schema';
 import { KyselyStore } from '../../connector/store/kysely-store';
 import { outboxSubjectMigration } from '../../connector/store/migrations/0009-outbox-subject';
+import { dossiersByActionMigration } from '../../connector/store/migrations/0010-dossiers-by-action';
 import { StoreError } from '../../connector/store/errors';
 import type {
   ApplyProcedureEventInput,
@@ -55,6 +56,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           '0007-outbox-first-failure',
           '0008-credentials',
           '0009-outbox-subject',
+          '0010-dossiers-by-action',
         ]);
       });
       it('an upgraded outbox has each row told its subject from what it held; a row that cannot be told stops the upgrade, named', async () => {
@@ -110,7 +112,14 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           journal: [],
         });
         const db = kyselyOf(store);
+        // Back to the schema before 0009: the migrations after it are undone first, newest first.
         const downgrade = async (): Promise<void> => {
+          if (
+            (await sql`select 1 from kysely_migration where name = '0010-dossiers-by-action'`.execute(db)).rows.length
+          ) {
+            await dossiersByActionMigration.down!(db);
+            await sql`delete from kysely_migration where name = '0010-dossiers-by-action'`.execute(db);
+          }
           await outboxSubjectMigration(store.driver).down!(db);
           await sql`delete from kysely_migration where name = '0009-outbox-subject'`.execute(db);
         };
@@ -1022,6 +1031,16 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           }),
         ],
         at: '2025-05-01T00:00:00.000Z',
+      });
+
+      it('finds the dossier an outbox row stored by the row’s id', async () => {
+        const c = caseOf('d1');
+        await store.cases.saveCase(c);
+        await store.outbox.recordDecision(decisionInput(c.id, 'reminder-1'));
+        const [row] = await store.outbox.listActions({ caseId: c.id });
+        expect(await store.dossiers.findDossierOfAction(row!.id)).toBeUndefined();
+        await store.dossiers.recordDossier(dossier(c.id, { actionId: row!.id }), []);
+        expect(await store.dossiers.findDossierOfAction(row!.id)).toStrictEqual(dossier(c.id, { actionId: row!.id }));
       });
 
       it('records a dossier once, with its journal, and finds it by the firm’s file id', async () => {

@@ -1,3 +1,5 @@
+import { adapterRegistry } from '../../../adapters/registry';
+import { connectionWriteBack } from '../../sync/connections';
 import { readFile } from 'node:fs/promises';
 import {
   ACTION_KIND_TEXT,
@@ -74,7 +76,13 @@ function session({ config, store }: ConfiguredStore, args: StoreCommandArgs): Se
   const timeZone = config.company.timezone;
   return {
     store,
-    ops: new CaseOperations({ store, clock: clockOf(args), timeZone, locale: config.company.locale }),
+    ops: new CaseOperations({
+      store,
+      clock: clockOf(args),
+      timeZone,
+      locale: config.company.locale,
+      ledgerWriteBack: connectionWriteBack(config.connections, adapterRegistry),
+    }),
     who: cliUser(args.env),
     view: { locale: config.company.locale, timeZone },
     json: args.json ?? false,

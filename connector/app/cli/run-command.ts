@@ -324,6 +324,7 @@ export async function startDaemon(
           locale: rt.config.company.locale,
           legal: rt.legal,
           procedures: rt.procedures,
+          ...(rt.context.ledgerWriteBack ? { ledgerWriteBack: rt.context.ledgerWriteBack } : {}),
           ...(link ? { lawfirm: link } : {}),
         }).catch((e: unknown) => Promise.reject(listenError(e, settings)))
       : undefined;

@@ -1,3 +1,4 @@
+import type { ConnectionWriteBack } from '../../ports/erp';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { CaseOperationError, CaseOperations } from '../../cases';
 import type { JobQueue } from '../../jobs/job-queue';
@@ -56,6 +57,8 @@ export interface ApiDeps {
   legal?: LegalData;
   /** The procedure figures: the deadlines that follow a title in GET /cases/:id/dossiers. */
   procedures?: ProcedureData;
+  /** What each connection's ledger takes: an approval records no ledger row its ledgers cannot perform. */
+  ledgerWriteBack?: ConnectionWriteBack;
 }
 
 /** Bodies are small JSON objects: a reason, a date, an amount. */
@@ -81,7 +84,13 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     (queue ? { enqueue: (name, data, key) => queue.enqueue(name, data, { jobId: `${name}/${key}` }) } : undefined);
   const ctx: ApiContext = {
     store,
-    operations: new CaseOperations({ store, clock, timeZone, locale }),
+    operations: new CaseOperations({
+      store,
+      clock,
+      timeZone,
+      locale,
+      ...(deps.ledgerWriteBack ? { ledgerWriteBack: deps.ledgerWriteBack } : {}),
+    }),
     enqueuer,
     queue,
     connections: new Set(deps.connections ?? []),

@@ -201,7 +201,7 @@ export function initialMigration(driver: StoreDriver): Migration {
         .execute();
 
       // One row per rejected source record: a record rejected again replaces its row, and a
-      // record that later maps cleanly leaves quarantine (see savePage).
+      // record that later maps cleanly leaves quarantine (see SyncStore.writePage).
       await db.schema
         .createTable('quarantine')
         .addColumn('connection', key, (c) => c.notNull())

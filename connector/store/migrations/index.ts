@@ -9,6 +9,7 @@ import { dossierPartsMigration } from './0006-dossier-parts';
 import { outboxFirstFailureMigration } from './0007-outbox-first-failure';
 import { credentialsMigration } from './0008-credentials';
 import { outboxSubjectMigration } from './0009-outbox-subject';
+import { dossiersByActionMigration } from './0010-dossiers-by-action';
 
 /**
  * The migrations, listed in code rather than found by scanning a folder, so that they run the
@@ -29,6 +30,7 @@ export function storeMigrations(driver: StoreDriver): MigrationProvider {
     '0007-outbox-first-failure': outboxFirstFailureMigration,
     '0008-credentials': credentialsMigration(driver),
     '0009-outbox-subject': outboxSubjectMigration(driver),
+    '0010-dossiers-by-action': dossiersByActionMigration,
   };
   return { getMigrations: async () => migrations };
 }
