@@ -20,6 +20,12 @@ export function openLawFirmLink(
   const lf = config.lawfirm;
   if (!lf) return undefined;
   const transport = lawFirmTransports[lf.transport](lf, { clock: deps.clock });
+  // Only where some ledger cannot take a note or an activity does an event read its case's items
+  // to find out; with ledgers that take both (Odoo), events are applied as they always were.
+  const writeBack = connectionWriteBack(config.connections, adapterRegistry);
+  const everyLedgerTakesAll = config.connections.every((c) =>
+    (['note', 'activity'] as const).every((kind) => writeBack(c.id)?.includes(kind)),
+  );
   return new LawFirmLink({
     id: lf.id,
     partner: transport.partner,
@@ -27,7 +33,7 @@ export function openLawFirmLink(
     store: deps.store,
     clock: deps.clock,
     logger: deps.logger,
-    ledgerWriteBack: connectionWriteBack(config.connections, adapterRegistry),
+    ...(everyLedgerTakesAll ? {} : { ledgerWriteBack: writeBack }),
     ...(transport.webhook ? { webhook: { verifier: transport.webhook } } : {}),
     ...(deps.onApplied ? { onApplied: deps.onApplied } : {}),
     ...(deps.afterApplied ? { afterApplied: deps.afterApplied } : {}),

@@ -5,6 +5,7 @@ import type { ProcedureState } from '../model/procedure-event.schema';
 import type { Receivable } from '../model/receivable.schema';
 import type { Clock } from '../time/clock';
 import type { Logger } from '../log/logger';
+import type { CredentialStore } from './credentials';
 import { AdapterError } from './adapter-error';
 
 /**
@@ -144,6 +145,12 @@ export interface ErpAdapter {
 export interface AdapterDeps {
   clock: Clock;
   logger: Logger;
+  /**
+   * The connection's own credential store (OAuth tokens: QuickBooks Online, Sage), opened on first
+   * call: an adapter that needs none never calls it, so a missing RECOUVRA_CREDENTIALS_KEY concerns
+   * only the connections that store tokens. Absent where no store is open (`connections check`).
+   */
+  credentials?: () => CredentialStore;
 }
 
 export interface AdapterDefinition<C extends { id: string; type: string } = { id: string; type: string }> {

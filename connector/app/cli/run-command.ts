@@ -1,3 +1,4 @@
+import { adapterDepsFor } from '../adapter-deps';
 import { adapterRegistry } from '../../../adapters/registry';
 import { Daemon } from '../daemon/daemon';
 import type { DemoEnvironment } from '../demo/demo';
@@ -244,7 +245,10 @@ export async function startDaemon(
       for (const { adapter } of connections.values()) await adapter.close();
     });
     for (const conn of rt.config.connections)
-      connections.set(conn.id, createConnectionAdapter(conn, adapterRegistry, { clock, logger: rt.logger }));
+      connections.set(
+        conn.id,
+        createConnectionAdapter(conn, adapterRegistry, adapterDepsFor(conn.id, { store, clock, logger: rt.logger })),
+      );
     const metrics = createMetrics({ clock, queue });
     // Events from the firm make their ledger notes due at once: the outbox runs now, not at its next tick.
     const link = openLawFirmLink(rt.config, {

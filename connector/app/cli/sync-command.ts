@@ -1,3 +1,4 @@
+import { adapterDepsFor } from '../adapter-deps';
 import { adapterRegistry } from '../../../adapters/registry';
 import { redactString } from '../../log/logger';
 import { loadRuntime, type Runtime } from '../runtime';
@@ -135,7 +136,11 @@ async function syncOne(
   const started = clock.now().getTime();
   let adapter: ErpAdapter | undefined;
   try {
-    const created = createConnectionAdapter(conn, registry, { clock, logger: rt.logger });
+    const created = createConnectionAdapter(
+      conn,
+      registry,
+      adapterDepsFor(conn.id, { store, clock, logger: rt.logger }),
+    );
     adapter = created.adapter;
     const hours = created.settings['fullReconciliationHours'];
     return await syncConnection({
