@@ -1,3 +1,4 @@
+import type { AdapterRegistry } from '../../ports/erp';
 import { closeSync, existsSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -62,9 +63,13 @@ export class ArgumentError extends Error {
  * the legal data, which these commands do not use: reading them would slow every command down,
  * and `recouvra config check` and the daemon's start check them.
  */
-export function storeCommandConfig(args: { config?: string; env?: NodeJS.ProcessEnv }): Config {
+export function storeCommandConfig(args: {
+  config?: string;
+  env?: NodeJS.ProcessEnv;
+  registry?: AdapterRegistry;
+}): Config {
   const loaded = args.config
-    ? loadConfig(args.config, { env: args.env ?? process.env, registry: adapterRegistry })
+    ? loadConfig(args.config, { env: args.env ?? process.env, registry: args.registry ?? adapterRegistry })
     : parseConfig('(defaults)', 'version: 1\n', { env: {} });
   if (loaded.warnings.length > 0) {
     const { logging } = loaded.config;
