@@ -56,6 +56,11 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   // crash the process if nobody listened; the pool discards that connection, and the next
   // query opens a new one or reports the failure to its caller.
   pool.on('error', () => undefined);
+  // A connection checked out of the pool (a transaction between two statements) that the server
+  // drops — PostgreSQL restarting, a failover — emits 'error' on its client, where the pool does
+  // not listen: unheard, it would end the daemon. The next statement on it fails with its own error,
+  // which reaches the caller (its transaction is rolled back), and the pool does not reuse it.
+  pool.on('connect', (client) => client.on('error', () => undefined));
 
   try {
     const client = await pool.connect();

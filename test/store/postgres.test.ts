@@ -137,4 +137,28 @@ describeWithPostgres('PostgreSQL store', () => {
       await store.close();
     }
   });
+
+  it('a connection the server drops in the middle of a transaction fails that transaction, not the process', async () => {
+    const store = (await openPostgresStore({
+      url: TEST_POSTGRES_URL,
+      schema: newSchema(),
+      poolSize: 2,
+    })) as KyselyStore;
+    try {
+      await store.migrate();
+      const outcome = store.transaction(async (tx) => {
+        const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute((tx as KyselyStore).kysely);
+        // Another connection ends this one while the transaction waits between two statements
+        // (a PostgreSQL restart, a failover): the client hears it with no query running.
+        await sql`select pg_terminate_backend(${rows[0]!.pid})`.execute(store.kysely);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return tx.sync.getDebtor('d1');
+      });
+      await expect(outcome).rejects.toThrow();
+      // The pool left the dead connection behind: the store goes on.
+      expect(await store.sync.getDebtor('d1')).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
 });
