@@ -307,6 +307,13 @@ let COUNTRY_NAMES: Map<string, string> | undefined;
 const COUNTRY_ALIASES: Record<string, string> = { USA: 'US', 'U.S.A.': 'US', 'U.S.': 'US', UK: 'GB', 'U.K.': 'GB' };
 
 /**
+ * Region codes CLDR names that are no country to post a letter to: groupings ("European Union",
+ * "Unknown Region"), codes withdrawn from ISO 3166-1 (DD is also "Allemagne" in French) and
+ * exceptional reservations.
+ */
+const NOT_COUNTRIES = new Set('EU EZ UN QO ZZ XA XB DD FX AN BU CS NT SU TP YU ZR DG EA IC TA CP AC'.split(' '));
+
+/**
  * `BillAddr.Country` is free text in QBO (unverified: the XSD types it as a string): an ISO 3166
  * alpha-2 code, or a country name in English or French as CLDR (Intl.DisplayNames) writes it.
  */
@@ -323,8 +330,8 @@ export function countryCode(value: string): string | undefined {
       for (const a of letters)
         for (const b of letters) {
           const code = a + b;
-          const name = names.of(code);
-          if (name) COUNTRY_NAMES.set(fold(name), code);
+          const name = NOT_COUNTRIES.has(code) ? undefined : names.of(code);
+          if (name && !COUNTRY_NAMES.has(fold(name))) COUNTRY_NAMES.set(fold(name), code);
         }
     }
   }
