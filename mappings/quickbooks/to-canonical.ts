@@ -18,6 +18,7 @@ import {
   QboInvoiceWireSchema,
   QboPaymentWireSchema,
   type QboAddressWire,
+  type QboCreditMemoWire,
   type QboCustomFieldWire,
   type QboCustomerWire,
   type QboEntity,
@@ -400,7 +401,8 @@ function salesToReceivable(
   if (t.TotalAmt === 0)
     return { outcome: 'closed', closure: { id, reason: `${noun} ${number} has a total of 0 in QuickBooks (voided)` } };
   const openField = entity === 'Invoice' ? 'Balance' : 'RemainingCredit';
-  const openAmount = entity === 'Invoice' ? t.Balance : (t as { RemainingCredit?: number }).RemainingCredit;
+  // In the record's own currency; HomeBalance/HomeTotalAmt are in the company's (§2.3).
+  const openAmount = entity === 'Invoice' ? t.Balance : (t as QboCreditMemoWire).RemainingCredit;
   if (openAmount === undefined) return bad(`${openField} is missing`);
   if (!t.TxnDate) return bad('TxnDate is missing');
   const customerId = t.CustomerRef?.value;
@@ -415,7 +417,7 @@ function salesToReceivable(
   const debtor = rollUp(parents, customerId);
   if ('missing' in debtor) return { outcome: 'needs_customer', customerId: debtor.missing };
   if ('cycle' in debtor) return bad(`CustomerRef: the customers' ParentRef chain loops (${debtor.cycle.join(' → ')})`);
-  const invoiceRef = entity === 'CreditMemo' ? (t as { InvoiceRef?: QboRefWire }).InvoiceRef?.value : undefined;
+  const invoiceRef = entity === 'CreditMemo' ? (t as QboCreditMemoWire).InvoiceRef?.value : undefined;
   if (invoiceRef !== undefined && !QBO_ID.test(invoiceRef)) return bad('InvoiceRef.value is not a QuickBooks id');
   const candidate = {
     id,
