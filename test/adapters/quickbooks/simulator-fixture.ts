@@ -31,7 +31,7 @@ export async function startSimulator(options: QuickBooksSimulatorOptions = {}): 
   for (const c of sim.companies) tokens[c.realmId] = sim.controls.issueTokens(c.realmId).access_token;
   const call = (realm: string, path: string, init: RequestInit & { token?: string | null } = {}) => {
     const { token, headers, ...rest } = init;
-    const auth = token === null ? {} : { Authorization: `Bearer ${token ?? tokens[realm]!}` };
+    const auth: Record<string, string> = token === null ? {} : { Authorization: `Bearer ${token ?? tokens[realm]!}` };
     return fetch(`${sim.url}/v3/company/${realm}/${path}`, {
       ...rest,
       headers: { Accept: 'application/json', ...auth, ...(headers as Record<string, string> | undefined) },
