@@ -3,6 +3,8 @@ import { FileDropFirm } from '../../../adapters/lawfirm/simulator/file-drop-firm
 import { LawFirmSimulator } from '../../../adapters/lawfirm/simulator/server';
 import { createOdooDatabase, ODOO_VERSIONS, type OdooVersion } from '../../../adapters/odoo/simulator/model';
 import { OdooSimulator } from '../../../adapters/odoo/simulator/server';
+import { QuickBooksSimulator } from '../../../adapters/quickbooks/simulator/server';
+import type { WebhookFormat } from '../../../adapters/quickbooks/simulator/webhooks';
 
 export interface LawFirmSimulationOptions {
   port: number;
@@ -162,4 +164,63 @@ export async function simulateLawFirm(opts: LawFirmSimulationOptions & { fileDro
   }
   await untilStopped();
   await stop();
+}
+
+export interface QuickBooksSimulationOptions {
+  port: number;
+  invoices: number;
+  seed: number;
+  /** Factor on QuickBooks' 500 requests per minute per realm. */
+  rateScale: number;
+  webhook?: string;
+  webhookFormat: WebhookFormat;
+  verifierToken: string;
+}
+
+/** Starts the QuickBooks Online simulator as `recouvra simulate quickbooks` does, and says how to reach it. */
+export async function startQuickBooksSimulation(
+  opts: QuickBooksSimulationOptions,
+): Promise<{ sim: QuickBooksSimulator; banner: string }> {
+  const started = performance.now();
+  const sim = await new QuickBooksSimulator({
+    port: opts.port,
+    invoices: opts.invoices,
+    seed: opts.seed,
+    rateScale: opts.rateScale,
+    ...(opts.webhook === undefined
+      ? {}
+      : { webhook: { url: opts.webhook, verifierToken: opts.verifierToken, format: opts.webhookFormat } }),
+  }).start();
+  const lines = [
+    `QuickBooks Online simulator on ${sim.url} (${opts.invoices} invoices, seed ${opts.seed}, ready in ${Math.round(performance.now() - started)} ms)`,
+    `  API base URL: ${sim.url} (…/v3/company/<realmId>/query, /cdc, /invoice, /<entity>/<id>)`,
+    `  OAuth: authorize ${sim.url}/connect/oauth2, tokens ${sim.url}/oauth2/v1/tokens/bearer`,
+    `  client id: ${sim.clientId}   client secret: ${sim.clientSecret}`,
+    `  rate limit: ${sim.requestsPerMinute} requests/min per realm (500 × rate scale ${opts.rateScale}), 10 in flight per realm`,
+  ];
+  for (const company of sim.companies) {
+    const tokens = sim.controls.issueTokens(company.realmId);
+    lines.push(
+      `  realm ${company.realmId}: ${company.name} (${company.country}, ${company.currencies.join('/')})`,
+      `    access token (1 h): ${tokens.access_token}`,
+      `    refresh token: ${tokens.refresh_token}`,
+    );
+  }
+  lines.push(
+    opts.webhook === undefined
+      ? `  webhooks: none (give --webhook URL); verifier token ${opts.verifierToken}`
+      : `  webhooks: POST ${opts.webhook} (${opts.webhookFormat}), signed intuit-signature with the verifier token ${opts.verifierToken}`,
+    `  controls and counters: ${sim.url}/_simulator/counters, /_simulator/tokens, /_simulator/faults, /_simulator/realms/<realmId>/invoices …`,
+    'Press Ctrl-C to stop.',
+    '',
+  );
+  return { sim, banner: lines.join('\n') };
+}
+
+/** `recouvra simulate quickbooks`: a standalone QuickBooks Online simulator on loopback, until Ctrl-C. */
+export async function simulateQuickBooks(opts: QuickBooksSimulationOptions): Promise<void> {
+  const { sim, banner } = await startQuickBooksSimulation(opts);
+  process.stdout.write(banner);
+  await untilStopped();
+  await sim.stop();
 }

@@ -35,7 +35,13 @@ function instant(value: string): string {
   return new Date(value).toISOString();
 }
 
-/** `recouvra simulate odoo | lawfirm` (connector/app/cli/simulate-command.ts): a simulator on loopback, until Ctrl-C. */
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+/** `recouvra simulate odoo | quickbooks | lawfirm` (connector/app/cli/simulate-command.ts): a simulator on loopback, until Ctrl-C. */
 export function simulateCommand(): Command {
   const cmd = new Command('simulate').description('run a built-in simulator of an external system on loopback');
   cmd
@@ -48,6 +54,42 @@ export function simulateCommand(): Command {
     .action(async (opts: { port: number; invoices: number; seed: number; odooVersion: string }) => {
       process.exitCode = await implementation('simulate-command').simulateOdoo(opts);
     });
+  cmd
+    .command('quickbooks')
+    .description('simulate QuickBooks Online (v3 API, OAuth 2, CDC, webhooks) with deterministic companies and data')
+    .option('--port <port>', 'TCP port on 127.0.0.1 (0 = any free port)', wholeNumber(0, 65535), 8092)
+    .option('--invoices <n>', 'number of invoices over all companies', wholeNumber(0, 1_000_000), 1_000)
+    .option('--seed <seed>', 'seed of the generated data (same seed, same data)', wholeNumber(0, 2 ** 31 - 1), 1)
+    .option(
+      '--rate-scale <factor>',
+      'factor on the 500 requests per minute each realm may make (2 = 1000/min; the 10 in flight are not scaled)',
+      positiveNumber,
+      1,
+    )
+    .option('--webhook <url>', 'where to POST signed change notifications', httpUrl)
+    .addOption(
+      new Option('--webhook-format <format>', 'webhook payload: legacy eventNotifications or CloudEvents array')
+        .choices(['legacy', 'cloudevents'])
+        .default('legacy'),
+    )
+    .option(
+      '--verifier-token <token>',
+      'webhook verifier token the deliveries are signed with',
+      'qbo-sim-verifier-token',
+    )
+    .action(
+      async (opts: {
+        port: number;
+        invoices: number;
+        seed: number;
+        rateScale: number;
+        webhook?: string;
+        webhookFormat: 'legacy' | 'cloudevents';
+        verifierToken: string;
+      }) => {
+        await implementation('simulate-command').simulateQuickBooks(opts);
+      },
+    );
   cmd
     .command('lawfirm')
     .description(
