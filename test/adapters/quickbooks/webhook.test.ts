@@ -1,3 +1,4 @@
+import { cloudEventsPayload, legacyPayload, webhookSignature } from '../../../adapters/quickbooks/simulator/webhooks';
 import { coalesce, MAX_WEBHOOK_BYTES, readWebhook, signatureOf } from '../../../adapters/quickbooks/webhook';
 
 /**
@@ -135,5 +136,36 @@ describe('QuickBooks webhook deliveries', () => {
       '2/Invoice/5/Update',
       '1/Payment/5/Create',
     ]);
+  });
+
+  it('accepts what the simulator sends, in both formats (two implementations of Intuit’s side checked against each other)', () => {
+    const events = [
+      {
+        realmId: '9130350000000001',
+        entity: 'Invoice',
+        id: '42',
+        operation: 'Void',
+        atMs: Date.parse('2026-12-05T09:00:00Z'),
+      },
+      {
+        realmId: '9130350000000002',
+        entity: 'Payment',
+        id: '7',
+        operation: 'Create',
+        atMs: Date.parse('2026-12-05T09:00:01Z'),
+      },
+    ] as Parameters<typeof legacyPayload>[0];
+    for (const [format, payload] of [
+      ['legacy', legacyPayload(events)],
+      ['cloudevents', cloudEventsPayload(events)],
+    ] as const) {
+      const raw = JSON.stringify(payload);
+      const verdict = readWebhook(Buffer.from(raw), webhookSignature(raw, TOKEN), TOKEN);
+      expect(verdict).toMatchObject({ ok: true, format });
+      expect(verdict.ok && verdict.changes.map((c) => `${c.realmId}/${c.entity}/${c.id}/${c.operation}`)).toEqual([
+        '9130350000000001/Invoice/42/Void',
+        '9130350000000002/Payment/7/Create',
+      ]);
+    }
   });
 });
