@@ -1,3 +1,4 @@
+import { readRequestBody, sendBody } from '../../simulator-http';
 import { escapeHtml } from '../../../connector/model/html';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -107,7 +108,7 @@ export class OdooSimulator {
         if (this.major <= 18) return sendOdooNotFound(res);
         if (req.method === 'GET') {
           const v = this.options.db.serverVersion();
-          return send(
+          return sendBody(
             res,
             200,
             'application/json',
@@ -116,7 +117,7 @@ export class OdooSimulator {
         }
       }
       if (req.method === 'POST' && (path === '/xmlrpc/2/common' || path === '/xmlrpc/2/object')) {
-        return send(
+        return sendBody(
           res,
           200,
           'text/xml; charset=utf-8',
@@ -130,9 +131,9 @@ export class OdooSimulator {
       // query) as `redirect`. [UNVERIFIED for 16.0 and 17.0.]
       if (req.method === 'POST' && json2)
         return sendLoginRedirect(res, `/web/login?redirect=${encodeURIComponent(`${safeDecode(path)}?${query}`)}`);
-      return send(res, 404, 'text/html; charset=utf-8', NOT_FOUND_HTML);
+      return sendBody(res, 404, 'text/html; charset=utf-8', NOT_FOUND_HTML);
     } catch (e) {
-      return send(
+      return sendBody(
         res,
         500,
         'text/html; charset=utf-8',
@@ -148,7 +149,7 @@ export class OdooSimulator {
       while (rl.hits.length && rl.hits[0]! <= now - rl.windowMs) rl.hits.shift();
       if (rl.hits.length >= rl.limit) {
         const retryAfter = Math.max(1, Math.ceil((rl.hits[0]! + rl.windowMs - now) / 1000));
-        send(res, 429, 'text/html; charset=utf-8', '<html><body><h1>429 Too Many Requests</h1></body></html>', {
+        sendBody(res, 429, 'text/html; charset=utf-8', '<html><body><h1>429 Too Many Requests</h1></body></html>', {
           'Retry-After': String(retryAfter),
         });
         return true;
@@ -157,7 +158,7 @@ export class OdooSimulator {
     }
     const failure = this.controls.failures.shift();
     if (!failure) return false;
-    send(
+    sendBody(
       res,
       failure.status,
       'text/html; charset=utf-8',
@@ -304,7 +305,7 @@ export class OdooSimulator {
         { uid },
         'json2',
       );
-      return send(res, 200, 'application/json; charset=utf-8', pythonJson(this.withDoubles(model, method, result)));
+      return sendBody(res, 200, 'application/json; charset=utf-8', pythonJson(this.withDoubles(model, method, result)));
     } catch (e) {
       if (!(e instanceof OdooFault)) throw e;
       const status = { not_found: 404, arguments: 422, access_denied: 401, access: 403, user: 422, application: 500 }[
@@ -379,7 +380,7 @@ function safeDecode(path: string): string {
 }
 
 function sendJson2Error(res: ServerResponse, status: number, name: string, message: string): void {
-  send(
+  sendBody(
     res,
     status,
     'application/json; charset=utf-8',
@@ -387,31 +388,8 @@ function sendJson2Error(res: ServerResponse, status: number, name: string, messa
   );
 }
 
-function send(
-  res: ServerResponse,
-  status: number,
-  type: string,
-  body: string,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...headers });
-  res.end(body);
-}
-
 const MAX_BODY = 16 * 1024 * 1024;
 
 function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error(`request body larger than ${MAX_BODY} bytes`));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+  return readRequestBody(req, MAX_BODY);
 }

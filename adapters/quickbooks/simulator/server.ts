@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { systemClock, type Clock } from '../../../connector/time/clock';
 import { LoopbackServer } from '../../loopback-server';
-import { bearerToken, requestHeader } from '../../simulator-http';
+import { bearerToken, readRequestBody, requestHeader, sendBody } from '../../simulator-http';
 import { INVOICE_DELETED } from './columns';
 import { createQboData, SimulatorInputError, type Company, type EntityName, type QboData } from './data';
 import { FAULTS, faultBody, throttleXml, type FaultError, type FaultType } from './faults';
@@ -251,7 +251,7 @@ export class QuickBooksSimulator {
         if (out.status === 302) {
           res.writeHead(302, { Location: out.location, 'Content-Length': 0 });
           res.end();
-        } else send(res, 400, 'text/plain; charset=utf-8', out.message);
+        } else sendBody(res, 400, 'text/plain; charset=utf-8', out.message);
         return;
       }
       // §2.8: POST https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer
@@ -261,7 +261,7 @@ export class QuickBooksSimulator {
           new URLSearchParams(body),
           requestHeader(req, 'x-include-refresh-token-hard-expires-in') === 'true',
         );
-        send(res, out.status, 'application/json;charset=UTF-8', JSON.stringify(out.body), {
+        sendBody(res, out.status, 'application/json;charset=UTF-8', JSON.stringify(out.body), {
           'Cache-Control': 'no-cache, no-store',
         });
         return;
@@ -269,10 +269,10 @@ export class QuickBooksSimulator {
       if (url.pathname.startsWith('/_simulator/')) return this.control(req, res, url, body);
       const api = /^\/v3\/company\/([^/]+)\/(.+)$/.exec(url.pathname);
       if (api) return await this.api(req, res, decodeURIComponent(api[1]!), api[2]!, url, body);
-      send(res, 404, 'application/json;charset=UTF-8', JSON.stringify({ error: 'not found' }));
+      sendBody(res, 404, 'application/json;charset=UTF-8', JSON.stringify({ error: 'not found' }));
     } catch (e) {
       if (!res.headersSent)
-        send(
+        sendBody(
           res,
           500,
           'application/json;charset=UTF-8',
@@ -545,7 +545,7 @@ export class QuickBooksSimulator {
 
   private json(reply: Reply, status: number, body: Json): void {
     if (reply.drop) return void reply.res.destroy();
-    send(
+    sendBody(
       reply.res,
       status,
       'application/json;charset=UTF-8',
@@ -555,7 +555,7 @@ export class QuickBooksSimulator {
 
   private fault(reply: Reply, status: number, type: FaultType, error: FaultError): void {
     if (reply.drop) return void reply.res.destroy();
-    send(
+    sendBody(
       reply.res,
       status,
       'application/json;charset=UTF-8',
@@ -566,12 +566,12 @@ export class QuickBooksSimulator {
   private throttle(reply: Reply): void {
     if (reply.drop) return void reply.res.destroy();
     // §2.4: the 429 body is XML even when JSON was asked for; §2.9: wait 60 s (no Retry-After is sent [UNVERIFIED]).
-    send(reply.res, 429, 'application/xml', throttleXml(this.timeText(reply.offsetMinutes)));
+    sendBody(reply.res, 429, 'application/xml', throttleXml(this.timeText(reply.offsetMinutes)));
   }
 
   private control(req: IncomingMessage, res: ServerResponse, url: URL, body: string): void {
     const reply = (status: number, value: unknown): void =>
-      send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
+      sendBody(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
     let input: Record<string, unknown> = {};
     try {
       if (body.trim() !== '') input = JSON.parse(body) as Record<string, unknown>;
@@ -718,31 +718,8 @@ function collectChanges(
   }
 }
 
-function send(
-  res: ServerResponse,
-  status: number,
-  type: string,
-  body: string,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...headers });
-  res.end(body);
-}
-
 const MAX_BODY = 4 * 1024 * 1024;
 
 function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error(`request body larger than ${MAX_BODY} bytes`));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+  return readRequestBody(req, MAX_BODY);
 }

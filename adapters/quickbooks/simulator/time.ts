@@ -1,4 +1,5 @@
 import { floor } from '../../odoo/simulator/model/numbers';
+import { dayToString, SECONDS_PER_DAY } from '../../odoo/simulator/model/time';
 
 /**
  * QBO's wire forms of time (erp-apis.md §2.3): dates "YYYY-MM-DD", timestamps with an offset and no
@@ -8,22 +9,10 @@ import { floor } from '../../odoo/simulator/model/numbers';
  * and whether it follows daylight saving; the reference's samples all show -07:00].
  */
 
-export const SECONDS_PER_DAY = 86_400;
+export { dayToString, SECONDS_PER_DAY };
 
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : `${n}`;
-}
-
-const dayStrings = new Map<number, string>();
-
-export function dayToString(day: number): string {
-  let text = dayStrings.get(day);
-  if (text === undefined) {
-    const d = new Date(day * SECONDS_PER_DAY * 1000);
-    text = `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
-    dayStrings.set(day, text);
-  }
-  return text;
 }
 
 function offsetText(offsetMinutes: number): string {
