@@ -5,7 +5,8 @@ import { CredentialError, refreshToken } from '../../connector/credentials/refre
 import type { Clock } from '../../connector/time/clock';
 import { apiBaseOf, type QuickBooksConnection } from './config.schema';
 import { faultError, faultOf, THROTTLE_WAIT_MS, xmlFaultOf, type QboRequestRef } from './faults';
-import { realmLimiter, type RealmLimiter } from './limiter';
+import { realmLimiter } from './limiter';
+import type { RequestLimiter, RequestLimiterFactory } from '../../connector/ports/request-limiter';
 import { requestTokens } from './oauth';
 
 /**
@@ -21,7 +22,10 @@ export interface QboClientOptions {
   clock: Clock;
   /** The connection's credential store (AdapterDeps.credentials). */
   credentials: (() => CredentialStore) | undefined;
-  limiter?: RealmLimiter;
+  /** This company's limiter; default: from `limiters`, else one in this process (limiter.ts). */
+  limiter?: RequestLimiter;
+  /** Where the composition root keeps limits shared by every worker (Redis with queue.driver: redis). */
+  limiters?: RequestLimiterFactory | undefined;
 }
 
 /** Calls made to this company by this client: reads are metered by Intuit (erp-apis.md §2.9). */
@@ -35,7 +39,7 @@ export interface QboMeter {
 
 export class QboClient {
   readonly meter: QboMeter = { requests: 0, reads: 0, writes: 0, throttled: 0 };
-  readonly limiter: RealmLimiter;
+  readonly limiter: RequestLimiter;
   private readonly base: string;
 
   constructor(private readonly options: QboClientOptions) {
@@ -43,6 +47,10 @@ export class QboClient {
     this.base = `${apiBaseOf(config)}/v3/company/${config.realmId}`;
     this.limiter =
       options.limiter ??
+      options.limiters?.(`quickbooks:${apiBaseOf(config)}:${config.realmId}`, {
+        perMinute: config.requestsPerMinute,
+        inFlight: config.maxInFlight,
+      }) ??
       realmLimiter(apiBaseOf(config), config.realmId, {
         requestsPerMinute: config.requestsPerMinute,
         maxInFlight: config.maxInFlight,

@@ -1,11 +1,13 @@
+import type { RequestLimiter } from '../../connector/ports/request-limiter';
+
 /**
  * The limits QuickBooks Online sets per company (realm): 500 requests a minute, and at most 10
  * in flight (erp-apis.md §2.9: the limits page for the first; the stricter of two sources for the
  * second); after a 429, wait 60 s before trying again (same page). One limiter per company and
  * process; a throttled company slows only itself.
  *
- * Not yet shared between processes: with several workers (queue.driver: redis) each process keeps
- * its own count, so two workers may together exceed 500 a minute. [Open: a Redis-backed window.]
+ * This one counts in its process. With several workers (queue.driver: redis) the composition root
+ * gives adapters limiters kept in Redis instead (adapters/redis/request-limiter.ts).
  */
 
 export interface LimiterTime {
@@ -25,7 +27,7 @@ export interface RealmLimits {
 
 const WINDOW_MS = 60_000;
 
-export class RealmLimiter {
+export class RealmLimiter implements RequestLimiter {
   /** Start instants of the last `requestsPerMinute` requests, oldest first. */
   private readonly starts: number[] = [];
   private inFlight = 0;

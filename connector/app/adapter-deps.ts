@@ -2,6 +2,7 @@ import { CredentialKeyring } from '../credentials/keyring';
 import type { Logger } from '../log/logger';
 import type { AdapterDeps } from '../ports/erp';
 import type { CredentialStore } from '../ports/credentials';
+import type { RequestLimiterFactory } from '../ports/request-limiter';
 import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
 
@@ -13,12 +14,13 @@ import type { Clock } from '../time/clock';
  */
 export function adapterDepsFor(
   connectionId: string,
-  deps: { store: Store; clock: Clock; logger: Logger; env?: NodeJS.ProcessEnv },
+  deps: { store: Store; clock: Clock; logger: Logger; env?: NodeJS.ProcessEnv; limiters?: RequestLimiterFactory },
 ): AdapterDeps {
   let credentials: CredentialStore | undefined;
   return {
     clock: deps.clock,
     logger: deps.logger,
+    ...(deps.limiters ? { limiters: deps.limiters } : {}),
     credentials: () =>
       (credentials ??= deps.store.credentials(connectionId, {
         keyring: CredentialKeyring.fromEnv(deps.env),

@@ -6,6 +6,7 @@ import type { Receivable } from '../model/receivable.schema';
 import type { Clock } from '../time/clock';
 import type { Logger } from '../log/logger';
 import type { CredentialStore } from './credentials';
+import type { RequestLimiterFactory } from './request-limiter';
 import { AdapterError } from './adapter-error';
 
 /**
@@ -151,6 +152,11 @@ export interface AdapterDeps {
    * only the connections that store tokens. Absent where no store is open (`connections check`).
    */
   credentials?: () => CredentialStore;
+  /**
+   * Request limits shared by every worker of the deployment (Redis when queue.driver is redis);
+   * absent, an adapter limits its requests within its own process.
+   */
+  limiters?: RequestLimiterFactory;
 }
 
 export interface AdapterDefinition<C extends { id: string; type: string } = { id: string; type: string }> {

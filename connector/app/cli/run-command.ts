@@ -244,10 +244,24 @@ export async function startDaemon(
     opened.add('the ERP connections', async () => {
       for (const { adapter } of connections.values()) await adapter.close();
     });
+    // With several workers (BullMQ), an ERP's request limits are counted in Redis, for all of them at once.
+    const shared =
+      rt.config.queue.driver === 'redis'
+        ? (
+            module.require(
+              '../../../adapters/redis/request-limiter',
+            ) as typeof import('../../../adapters/redis/request-limiter')
+          ).redisRequestLimiters(rt.config.queue.redis.url)
+        : undefined;
+    if (shared) opened.add('the shared request limits', () => shared.close());
     for (const conn of rt.config.connections)
       connections.set(
         conn.id,
-        createConnectionAdapter(conn, adapterRegistry, adapterDepsFor(conn.id, { store, clock, logger: rt.logger })),
+        createConnectionAdapter(
+          conn,
+          adapterRegistry,
+          adapterDepsFor(conn.id, { store, clock, logger: rt.logger, ...(shared ? { limiters: shared.factory } : {}) }),
+        ),
       );
     const metrics = createMetrics({ clock, queue });
     // Events from the firm make their ledger notes due at once: the outbox runs now, not at its next tick.
