@@ -104,6 +104,19 @@ export interface WriteBackResult {
   items: { receivableId: string; status: 'written' | 'already_written' | 'skipped'; ref?: string; reason?: string }[];
 }
 
+/**
+ * The calls an adapter made to its ERP since it was created. QuickBooks Online meters reads
+ * ("CorePlus" calls: 500,000 a month on the free tier, then blocked: erp-apis.md §2.9), so they are
+ * counted per connection, shown by `sync --once` and exported as a metric.
+ */
+export interface AdapterUsage {
+  /** Read calls (queries, change feeds, reads by id): the metered ones. */
+  reads: number;
+  writes: number;
+  /** Calls the ERP refused for their rate (429). */
+  throttled: number;
+}
+
 /** An invoice's PDF from the ledger: its file name there and its bytes (starting with `%PDF-`). */
 export interface InvoicePdf {
   name: string;
@@ -140,6 +153,8 @@ export interface ErpAdapter {
    * Optional: adapters without it send dossiers without invoice PDFs.
    */
   invoicePdf?(receivableId: string): Promise<InvoicePdf | undefined>;
+  /** The calls made so far (optional: adapters of unmetered ERPs need not count). */
+  usage?(): AdapterUsage;
   close(): Promise<void>;
 }
 
@@ -220,6 +235,7 @@ export function withTypedErrors(adapter: ErpAdapter, where: { connection: string
     };
   return {
     writeBackKinds: adapter.writeBackKinds,
+    ...(adapter.usage ? { usage: () => adapter.usage!() } : {}),
     check: guard('check', () => adapter.check()),
     streams: () => {
       try {

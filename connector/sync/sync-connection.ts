@@ -4,7 +4,7 @@ import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Receivable } from '../model/receivable.schema';
 import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
-import type { ErpAdapter, ReadPage, StreamName } from '../ports/erp';
+import type { AdapterUsage, ErpAdapter, ReadPage, StreamName } from '../ports/erp';
 import { AdapterError, type AdapterErrorKind } from '../ports/adapter-error';
 import { saveSyncPage } from './save-page';
 
@@ -48,6 +48,8 @@ export interface SyncSummary extends SyncCounts {
   /** True when a full reconciliation ran in this sync. */
   reconciled: boolean;
   durationMs: number;
+  /** The calls this sync made to the ERP, when its adapter counts them (AdapterUsage). */
+  erpCalls?: AdapterUsage;
   /** Set when the sync stopped on an error; pages saved before it stay saved. */
   error?: { code: string; message: string; kind?: AdapterErrorKind; retryAfterMs?: number };
 }
@@ -94,6 +96,18 @@ export async function syncConnection(options: SyncOptions): Promise<SyncSummary>
   const started = clock.now().getTime();
   const counts = emptyCounts();
   let reconciled = false;
+  const usageBefore = adapter.usage?.();
+  const calls = (): { erpCalls?: AdapterUsage } => {
+    const after = adapter.usage?.();
+    if (!usageBefore || !after) return {};
+    return {
+      erpCalls: {
+        reads: after.reads - usageBefore.reads,
+        writes: after.writes - usageBefore.writes,
+        throttled: after.throttled - usageBefore.throttled,
+      },
+    };
+  };
   try {
     let firstRun = true;
     const streams: { stream: StreamName; saved: Record<string, unknown> | undefined }[] = [];
@@ -128,9 +142,9 @@ export async function syncConnection(options: SyncOptions): Promise<SyncSummary>
       code: error.code,
       detail: e instanceof AdapterError ? e.detail : undefined,
     });
-    return { connection, ...counts, reconciled, durationMs: clock.now().getTime() - started, error };
+    return { connection, ...counts, reconciled, durationMs: clock.now().getTime() - started, ...calls(), error };
   }
-  return { connection, ...counts, reconciled, durationMs: clock.now().getTime() - started };
+  return { connection, ...counts, reconciled, durationMs: clock.now().getTime() - started, ...calls() };
 }
 
 async function readStream(

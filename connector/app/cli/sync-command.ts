@@ -203,13 +203,20 @@ const COLUMNS: { head: string; value: (s: SyncSummary) => string; left?: boolean
   { head: 'result', value: (s) => s.error?.code ?? 'ok', left: true },
 ];
 
+/** Shown when an adapter counts its calls (QuickBooks meters its reads: erp-apis.md §2.9). */
+const ERP_READS: (typeof COLUMNS)[number] = {
+  head: 'ERP reads',
+  value: (s) => (s.erpCalls ? String(s.erpCalls.reads) : '-'),
+};
+
 export function renderSummaries(summaries: SyncSummary[], json: boolean): string {
   if (json) return `${JSON.stringify(summaries, null, 2)}\n`;
-  const rows = [COLUMNS.map((c) => c.head), ...summaries.map((s) => COLUMNS.map((c) => c.value(s)))];
-  const widths = COLUMNS.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const columns = summaries.some((s) => s.erpCalls) ? [...COLUMNS.slice(0, -1), ERP_READS, COLUMNS.at(-1)!] : COLUMNS;
+  const rows = [columns.map((c) => c.head), ...summaries.map((s) => columns.map((c) => c.value(s)))];
+  const widths = columns.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) =>
     r
-      .map((cell, i) => (COLUMNS[i]!.left ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .map((cell, i) => (columns[i]!.left ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
       .join('  ')
       .trimEnd();
   const out = [line(rows[0]!), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)];

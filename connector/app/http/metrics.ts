@@ -53,6 +53,12 @@ export function createMetrics(options: MetricsOptions): Metrics {
     labelNames: ['code'] as const,
     registers,
   });
+  const erpCalls = new Counter({
+    name: 'recouvra_erp_calls_total',
+    help: 'Calls made to an ERP by syncs, by connection and kind (read: metered by QuickBooks; write; throttled), where its adapter counts them.',
+    labelNames: ['connection', 'kind'] as const,
+    registers,
+  });
   const syncRecords = new Counter({
     name: 'recouvra_sync_records_total',
     help: 'Receivables a sync found new, changed or closed, and raw records it quarantined, by connection.',
@@ -115,6 +121,13 @@ export function createMetrics(options: MetricsOptions): Metrics {
       const connection = summary.connection;
       for (const outcome of ['new', 'changed', 'closed', 'quarantined'] as const)
         syncRecords.inc({ connection, outcome }, summary[outcome]);
+      if (summary.erpCalls)
+        for (const [key, kind] of [
+          ['reads', 'read'],
+          ['writes', 'write'],
+          ['throttled', 'throttled'],
+        ] as const)
+          erpCalls.inc({ connection, kind }, summary.erpCalls[key]);
       if (summary.error) errors.inc({ code: summary.error.code });
       else lastSuccess.set(connection, clock.now().getTime());
     },
