@@ -32,7 +32,7 @@ export interface Harness {
 }
 
 export async function openHarness(
-  over: Partial<Pick<ApiDeps, 'daemon' | 'config' | 'legal' | 'procedures'>> & {
+  over: Partial<Pick<ApiDeps, 'daemon' | 'config' | 'legal' | 'procedures' | 'quickbooksWebhooks'>> & {
     withQueue?: boolean;
     lawfirm?: (deps: { store: Store; clock: Clock; logger: Logger }) => LawFirmLink;
   } = {},
@@ -56,6 +56,7 @@ export async function openHarness(
     ...(over.lawfirm ? { lawfirm: over.lawfirm({ store, clock, logger }) } : {}),
     ...(over.legal ? { legal: over.legal } : {}),
     ...(over.procedures ? { procedures: over.procedures } : {}),
+    ...(over.quickbooksWebhooks ? { quickbooksWebhooks: over.quickbooksWebhooks } : {}),
   });
   await app.ready();
   let closed = false;

@@ -1,3 +1,5 @@
+import { QuickBooksConnectionSchema } from '../../../adapters/quickbooks/config.schema';
+import type { QuickBooksWebhookTarget } from '../http/quickbooks-webhook-route';
 import { adapterDepsFor } from '../adapter-deps';
 import { adapterRegistry } from '../../../adapters/registry';
 import { Daemon } from '../daemon/daemon';
@@ -343,6 +345,7 @@ export async function startDaemon(
           legal: rt.legal,
           procedures: rt.procedures,
           ...(rt.context.ledgerWriteBack ? { ledgerWriteBack: rt.context.ledgerWriteBack } : {}),
+          quickbooksWebhooks: quickBooksWebhookTargets(rt.config.connections),
           ...(link ? { lawfirm: link } : {}),
         }).catch((e: unknown) => Promise.reject(listenError(e, settings)))
       : undefined;
@@ -476,4 +479,16 @@ export async function runDaemon(args: RunArgs, stop: StopRequests = claimStopSig
 function exitSoon(code: number, lingerMs = EXIT_LINGER_MS): number {
   setTimeout(() => process.exit(code), lingerMs).unref();
   return code;
+}
+
+/** The QuickBooks connections that receive Intuit's webhooks: those whose verifier token is configured. */
+function quickBooksWebhookTargets(connections: readonly { id: string; type: string }[]): QuickBooksWebhookTarget[] {
+  return connections
+    .filter((c) => c.type === 'quickbooks')
+    .map((c) => QuickBooksConnectionSchema.parse(c))
+    .flatMap((c) =>
+      c.webhookVerifierToken === undefined
+        ? []
+        : [{ connection: c.id, realmId: c.realmId, verifierToken: c.webhookVerifierToken }],
+    );
 }

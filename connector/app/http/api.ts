@@ -12,6 +12,11 @@ import { registerCaseRoutes } from './case-routes';
 import { createMetrics, type Metrics } from './metrics';
 import { registerOpsRoutes } from './ops-routes';
 import { registerWebhookRoutes, WEBHOOK_ROUTE } from './webhook-routes';
+import {
+  QUICKBOOKS_WEBHOOK_ROUTE,
+  registerQuickBooksWebhookRoute,
+  type QuickBooksWebhookTarget,
+} from './quickbooks-webhook-route';
 import type { LawFirmLink } from '../../lawfirm/link';
 import type { LegalData } from '../../claim/legal-data';
 import type { ProcedureData } from '../../dossier/procedure-data';
@@ -53,6 +58,8 @@ export interface ApiDeps {
   locale?: string;
   /** The law-firm partner: its signed webhook is served at POST /webhooks/lawfirm. */
   lawfirm?: LawFirmLink;
+  /** QuickBooks connections whose changes Intuit posts to POST /webhooks/quickbooks (signed, no API token). */
+  quickbooksWebhooks?: readonly QuickBooksWebhookTarget[];
   /** The legal figures in use: GET /legal/status. */
   legal?: LegalData;
   /** The procedure figures: the deadlines that follow a title in GET /cases/:id/dossiers. */
@@ -138,7 +145,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     if (
       PROBE_ROUTES.has(route ?? '') ||
       (route === '/metrics' && ctx.metricsPublic) ||
-      (route === WEBHOOK_ROUTE && deps.lawfirm?.options.webhook)
+      (route === WEBHOOK_ROUTE && deps.lawfirm?.options.webhook) ||
+      (route === QUICKBOOKS_WEBHOOK_ROUTE && deps.quickbooksWebhooks?.length)
     )
       return;
     if (authorized(request.headers.authorization)) return;
@@ -188,6 +196,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerOpsRoutes(app, ctx);
   registerCaseRoutes(app, ctx);
   if (deps.lawfirm) registerWebhookRoutes(app, ctx, deps.lawfirm, logger);
+  if (deps.quickbooksWebhooks?.length) registerQuickBooksWebhookRoute(app, ctx, deps.quickbooksWebhooks, logger);
   return app;
 }
 
