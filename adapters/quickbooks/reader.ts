@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Debtor } from '../../connector/model';
 import { AdapterError } from '../../connector/ports/adapter-error';
 import type { Closure, ReadPage, ReadPosition, StreamName } from '../../connector/ports/erp';
@@ -72,7 +73,7 @@ export class QboReader {
    * once per run, with the first page that needs it, and again in the next run (a page read but
    * never saved must not leave a receivable without its debtor in the store).
    */
-  private sentThisRun = new Set<string>();
+  private sentThisRun = new Map<string, Debtor>();
   private company: Promise<QboCompanyInfo> | undefined;
 
   constructor(
@@ -151,7 +152,7 @@ export class QboReader {
       return this.queryPage(entities, saved, resume);
     }
     // The engine reads the debtors stream first in every run (streams()): a run starts here.
-    if (stream === 'debtors') this.sentThisRun = new Set();
+    if (stream === 'debtors') this.sentThisRun = new Map();
     const plan = cdcPlan(entities, saved, this.clock.now().getTime());
     let fallback: string | undefined;
     if (plan) {
@@ -328,8 +329,9 @@ export class QboReader {
     const tried = new Set<string>();
     const debtorIds = new Set(page.debtors.map((d) => d.id));
     const send = (qboId: string, debtor: Debtor) => {
-      this.sentThisRun.add(qboId);
-      if (debtorIds.has(debtor.id)) return;
+      // Read again in the same run (by id for a receivable, then with the changed customers), unchanged.
+      if (debtorIds.has(debtor.id) || isDeepStrictEqual(this.sentThisRun.get(qboId), debtor)) return;
+      this.sentThisRun.set(qboId, debtor);
       debtorIds.add(debtor.id);
       page.debtors.push(debtor);
     };

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createQuickBooksAdapter, type QuickBooksAdapter } from '../../../adapters/quickbooks';
 import { QuickBooksConnectionSchema } from '../../../adapters/quickbooks/config.schema';
 import { RealmLimiter } from '../../../adapters/quickbooks/limiter';
+import { INVOICE_OPEN } from '../../../adapters/quickbooks/simulator/columns';
 import {
   QuickBooksSimulator,
   THROTTLE_XML,
@@ -38,6 +39,10 @@ export interface QboTestSource {
    * Intuit's XML and a Retry-After (which the simulator never sends). In the order asked.
    */
   failNext(count: number, failure: Failure): void;
+  /** The API requests made so far through the proxy ("GET /cdc?entities=…"), path after the company. */
+  readonly requests: string[];
+  /** Canonical ids of the receivables open in the company now (invoices with a balance, credit memos with credit left). */
+  openIds(): Set<string>;
   stop(): Promise<void>;
 }
 
@@ -100,6 +105,18 @@ export async function startQboSource(options: {
         { limiter },
       ),
     failNext: (count, failure) => proxy.failNext(count, failure),
+    requests: proxy.requests,
+    openIds: () => {
+      const company = sim.companies[0]!;
+      const ids = new Set<string>();
+      const inv = company.invoices;
+      for (let row = 0; row < inv.length; row++)
+        if (inv.state[row] === INVOICE_OPEN && inv.balance[row]! > 0)
+          ids.add(`${options.connection}:${realm}:Invoice:${inv.id[row]}`);
+      for (const m of company.creditMemos)
+        if (!m.deleted && m.remaining > 0) ids.add(`${options.connection}:${realm}:CreditMemo:${m.id}`);
+      return ids;
+    },
     stop: async () => {
       await proxy.stop();
       await sim.stop();
@@ -114,12 +131,16 @@ class FaultProxy {
     private readonly server: Server,
     readonly url: string,
     private readonly failures: Failure[],
+    readonly requests: string[],
   ) {}
 
   static async start(sim: QuickBooksSimulator): Promise<FaultProxy> {
     const to = new URL(sim.url);
     const failures: Failure[] = [];
+    const requests: string[] = [];
     const server = createServer((req, res) => {
+      const api = /^\/v3\/company\/[^/]+\/(.*)$/.exec(req.url ?? '');
+      if (api) requests.push(`${req.method} /${decodeURIComponent(api[1]!.replace(/\+/g, ' '))}`);
       // Only the API's requests fail, as the simulator's own faults (not the token endpoint).
       const failure = req.url?.startsWith('/v3/') ? failures.shift() : undefined;
       if (failure && 'status' in failure) {
@@ -141,7 +162,7 @@ class FaultProxy {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    return new FaultProxy(server, `http://127.0.0.1:${port}`, failures);
+    return new FaultProxy(server, `http://127.0.0.1:${port}`, failures, requests);
   }
 
   failNext(count: number, failure: Failure): void {
