@@ -10,6 +10,7 @@ import { procedureStateOf } from '../mappings/lawfirm/status-words';
 import type { EmailChannelConfig } from './email/config.schema';
 import { ODOO_WRITE_BACK, OdooConnectionSchema, type OdooConnection } from './odoo/config.schema';
 import type { PostalConfig } from './postal/config.schema';
+import { QuickBooksConnectionSchema, quickBooksWriteBack, type QuickBooksConnection } from './quickbooks/config.schema';
 import type { SmsConfig } from './sms/config.schema';
 
 /*
@@ -18,6 +19,7 @@ import type { SmsConfig } from './sms/config.schema';
  * the commands that only read the store start without any of it.
  */
 const odoo = () => (module.require('./odoo') as typeof import('./odoo')).odooAdapter;
+const quickbooks = () => (module.require('./quickbooks') as typeof import('./quickbooks')).quickBooksAdapter;
 const lawfirm = () => module.require('./lawfirm') as typeof import('./lawfirm');
 const fileDrop = () => module.require('./lawfirm/file-drop') as typeof import('./lawfirm/file-drop');
 const webhookVerifier = () =>
@@ -40,6 +42,13 @@ export const adapterRegistry: AdapterRegistry = Object.freeze({
     configSchema: OdooConnectionSchema,
     writeBackKinds: () => ODOO_WRITE_BACK,
     create: (config, deps) => odoo().create(config, deps),
+  }),
+  quickbooks: registryEntry<QuickBooksConnection>({
+    type: 'quickbooks',
+    displayName: 'QuickBooks Online',
+    configSchema: QuickBooksConnectionSchema,
+    writeBackKinds: (config) => quickBooksWriteBack(config),
+    create: (config, deps) => quickbooks().create(config, deps),
   }),
 });
 

@@ -139,10 +139,12 @@ export class QboClient {
   private answer(response: AxiosResponse<string>, ref: QboRequestRef): Record<string, unknown> {
     const text = typeof response.data === 'string' ? response.data : '';
     if (response.status === 429) {
-      // Intuit's 429 body is XML even when JSON was asked (erp-apis.md §2.4).
+      // Intuit's 429 body is XML even when JSON was asked (erp-apis.md §2.4). Intuit asks to wait
+      // 60 s (§2.9) and is not known to send Retry-After; one that is sent is what the server wants.
+      const wait = retryAfterMs(response.headers['retry-after']) ?? THROTTLE_WAIT_MS;
       this.meter.throttled++;
-      this.limiter.hold(THROTTLE_WAIT_MS);
-      throw faultError(ref, 429, xmlFaultOf(text) ?? faultOf(parseJson(text)));
+      this.limiter.hold(wait);
+      throw faultError(ref, 429, xmlFaultOf(text) ?? faultOf(parseJson(text)), wait);
     }
     const json = parseJson(text);
     const fault = faultOf(json) ?? (json === undefined ? xmlFaultOf(text) : undefined);
@@ -217,6 +219,12 @@ export function credentialFailure(connection: string, e: unknown): AdapterError 
     userMessage: `connection ${connection}: the stored QuickBooks authorization cannot be read (${(e as Error).message})`,
     cause: e,
   });
+}
+
+/** A Retry-After in seconds (RFC 9110 §10.2.3; the HTTP-date form is not used by the APIs we call), in ms. */
+function retryAfterMs(header: unknown): number | undefined {
+  if (typeof header !== 'string' || !/^\d{1,6}$/.test(header.trim())) return undefined;
+  return Number(header.trim()) * 1000;
 }
 
 function parseJson(text: string): unknown {

@@ -70,7 +70,13 @@ export interface QboRequestRef {
  * erp-apis.md §2.4: 5010 stale object; 610 object not found; 6000 business validation; 120
  * authorization failure; 3200 (or 401) an expired token; 3001 throttled (429).
  */
-export function faultError(ref: QboRequestRef, status: number, fault: QboFault | undefined): AdapterError {
+export function faultError(
+  ref: QboRequestRef,
+  status: number,
+  fault: QboFault | undefined,
+  /** The wait a throttled answer asks for (its Retry-After), Intuit's 60 s by default. */
+  throttleWaitMs: number = THROTTLE_WAIT_MS,
+): AdapterError {
   const where = `connection ${ref.connection}: QuickBooks ${ref.method} ${ref.path.split('?')[0]}`;
   const codes = new Set(fault?.errors.map((e) => e.code) ?? []);
   const detail = `HTTP ${status}${fault ? ` ${fault.type}: ${describe(fault)}` : ''}`;
@@ -78,9 +84,9 @@ export function faultError(ref: QboRequestRef, status: number, fault: QboFault |
     return new AdapterError({
       code: 'QBO_THROTTLED',
       kind: 'rate_limit',
-      userMessage: `${where}: QuickBooks throttled this company (${detail}); requests to it wait ${THROTTLE_WAIT_MS / 1000} s, other companies go on. If it keeps happening, the company's monthly read quota may be spent (Intuit App Partner Program: reads are blocked until next month)`,
+      userMessage: `${where}: QuickBooks throttled this company (${detail}); requests to it wait ${throttleWaitMs / 1000} s, other companies go on. If it keeps happening, the company's monthly read quota may be spent (Intuit App Partner Program: reads are blocked until next month)`,
       detail,
-      retryAfterMs: THROTTLE_WAIT_MS,
+      retryAfterMs: throttleWaitMs,
     });
   }
   if (codes.has('5010')) {
