@@ -40,11 +40,14 @@ export function createQuickBooksAdapter(
     clock: deps.clock,
     credentials: deps.credentials,
     ...(options.limiter ? { limiter: options.limiter } : {}),
+    // Shared by every worker when the queue runs on Redis (AdapterDeps.limiters).
+    ...(deps.limiters ? { limiters: deps.limiters } : {}),
   });
   const reader = new QboReader(client, config, deps.clock);
   return {
     writeBackKinds: quickBooksWriteBack(config),
     meter: client.meter,
+    usage: () => ({ reads: client.meter.reads, writes: client.meter.writes, throttled: client.meter.throttled }),
     check: () => check(reader, config),
     // Customers first: a page of invoices then rarely needs to read its debtors.
     streams: (): StreamName[] => ['debtors', 'receivables', 'payments'],

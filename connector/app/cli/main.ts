@@ -8,6 +8,7 @@ import { caseActionCommands, casesCommand } from './definitions/cases';
 import { claimCommand } from './definitions/claim';
 import { configCommand, policyCommand } from './definitions/config';
 import { connectionsCommand } from './definitions/connections';
+import { connectCommand } from './definitions/connect';
 import { demoCommand, runCommand } from './definitions/daemon';
 import { evaluateCommand } from './definitions/evaluate';
 import { legalCommand } from './definitions/legal';
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   program.addCommand(legalCommand());
   program.addCommand(procedureCommand());
   program.addCommand(connectionsCommand());
+  program.addCommand(connectCommand());
   program.addCommand(syncCommand());
   program.addCommand(casesCommand());
   for (const command of [...caseActionCommands(), ...opsCommands()]) program.addCommand(command);

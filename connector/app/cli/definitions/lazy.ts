@@ -9,6 +9,7 @@ interface Implementations {
   'cases-command': typeof import('../cases-command');
   'claim-command': typeof import('../claim-command');
   'config-command': typeof import('../config-command');
+  'connect-command': typeof import('../connect-command');
   'connections-command': typeof import('../connections-command');
   'evaluate-command': typeof import('../evaluate-command');
   'legal-command': typeof import('../legal-command');

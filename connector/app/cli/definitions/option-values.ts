@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from 'commander';
 import type { CallOutcome } from '../../../cases';
 import type { DayCount, Imputation } from '../../../claim/compute-claim';
 import type { CaseStage } from '../../../model/case.schema';
@@ -58,3 +59,13 @@ export const DEMO_DEFAULTS = {
   seed: 1,
   dataDir: './data/demo',
 } as const;
+
+/** An option's parser for a whole number within [min, max]; commander reports anything else with the option named. */
+export function wholeNumber(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    return n;
+  };
+}

@@ -1,15 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { implementation } from './lazy';
-import { MIN_WEBHOOK_SECRET_LENGTH, SIMULATED_ODOO_VERSIONS } from './option-values';
-
-function wholeNumber(min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < min || n > max)
-      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
-    return n;
-  };
-}
+import { MIN_WEBHOOK_SECRET_LENGTH, SIMULATED_ODOO_VERSIONS, wholeNumber } from './option-values';
 
 function httpUrl(value: string): string {
   let url: URL;
