@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Debtor, Receivable } from '../../connector/model';
+import type { Receivable } from '../../connector/model';
 import { AdapterError } from '../../connector/ports/adapter-error';
-import type { Closure, InvoicePdf, ReadPage, ReadPosition } from '../../connector/ports/erp';
+import { emptyPage, type Closure, type InvoicePdf, type ReadPage, type ReadPosition } from '../../connector/ports/erp';
 import { moveToReceivable, odooIds, partnerToDebtor } from '../../mappings/odoo/to-canonical';
 import { OPTIONAL_PARTNER_FIELDS, type OdooSession } from './session';
 import {
@@ -353,20 +353,6 @@ export class OdooReader {
     const name = typeof row['name'] === 'string' && row['name'] !== '' ? row['name'] : `account.move-${id}.pdf`;
     return { name, content };
   }
-}
-
-export function emptyPage(): ReadPage {
-  return {
-    debtors: [] as Debtor[],
-    receivables: [] as Receivable[],
-    payments: [],
-    closed: [],
-    quarantined: [],
-    warnings: [],
-    read: 0,
-    cursor: undefined,
-    resume: undefined,
-  };
 }
 
 function parseCursor(

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Debtor } from '../../connector/model';
 import { AdapterError } from '../../connector/ports/adapter-error';
-import type { Closure, ReadPage, ReadPosition, StreamName } from '../../connector/ports/erp';
+import { emptyPage, type Closure, type ReadPage, type ReadPosition, type StreamName } from '../../connector/ports/erp';
 import type { Clock } from '../../connector/time/clock';
 import {
   cdcRecords,
@@ -474,20 +474,6 @@ export class QboReader {
     }
     return page;
   }
-}
-
-export function emptyPage(): ReadPage {
-  return {
-    debtors: [],
-    receivables: [],
-    payments: [],
-    closed: [],
-    quarantined: [],
-    warnings: [],
-    read: 0,
-    cursor: undefined,
-    resume: undefined,
-  };
 }
 
 /** The QBO Id at the end of a canonical id (`<connection>:<realm>:<Entity>:<Id>`). */

@@ -72,6 +72,21 @@ export interface ReadPage {
   resume: Record<string, unknown> | undefined;
 }
 
+/** A page that holds nothing yet: adapters fill it as they read. */
+export function emptyPage(): ReadPage {
+  return {
+    debtors: [],
+    receivables: [],
+    payments: [],
+    closed: [],
+    quarantined: [],
+    warnings: [],
+    read: 0,
+    cursor: undefined,
+    resume: undefined,
+  };
+}
+
 /** What the core asks an adapter to write into the ledger; `key` makes the write idempotent. */
 export interface WriteBackRequest {
   /** Unique per effect (the outbox row's idempotency key): the same key never writes twice. */

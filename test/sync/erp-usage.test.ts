@@ -1,6 +1,6 @@
 import { renderSummaries } from '../../connector/app/cli/sync-command';
 import { createMetrics } from '../../connector/app/http/metrics';
-import { withTypedErrors, type ErpAdapter, type ReadPage } from '../../connector/ports/erp';
+import { emptyPage, withTypedErrors, type ErpAdapter } from '../../connector/ports/erp';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';
 import { syncConnection, type SyncSummary } from '../../connector/sync/sync-connection';
@@ -12,18 +12,6 @@ import { memoryLogger } from '../helpers/logger';
  * erp-apis.md §2.9): in the sync's summary, in `sync --once`'s table, and as a metric.
  */
 
-const empty = (): ReadPage => ({
-  debtors: [],
-  receivables: [],
-  payments: [],
-  closed: [],
-  quarantined: [],
-  warnings: [],
-  read: 0,
-  cursor: undefined,
-  resume: undefined,
-});
-
 /** An adapter of two streams that counts one read per page and had made 5 reads before the sync. */
 function countingAdapter(): ErpAdapter {
   const usage = { reads: 5, writes: 1, throttled: 0 };
@@ -33,13 +21,13 @@ function countingAdapter(): ErpAdapter {
     streams: () => ['debtors', 'receivables'],
     read: async () => {
       usage.reads++;
-      return empty();
+      return emptyPage();
     },
     listOpenReceivableIds: async () => {
       usage.reads++;
       return new Set();
     },
-    readByIds: async () => empty(),
+    readByIds: async () => emptyPage(),
     writeBack: async () => ({ items: [] }),
     usage: () => ({ ...usage }),
     close: async () => undefined,
