@@ -171,7 +171,7 @@ export class QboClient {
       throw new AdapterError({
         code: 'QBO_NO_CREDENTIAL_STORE',
         kind: 'config',
-        userMessage: `connection ${config.id}: QuickBooks needs the store's credentials, which this command does not open`,
+        userMessage: `connection ${config.id}: no store holding the company's authorization was found (connect it first): run \`recouvra connect quickbooks --connection ${config.id}\``,
       });
     try {
       const result = await refreshToken(

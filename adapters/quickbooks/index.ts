@@ -84,13 +84,8 @@ async function check(reader: QboReader, config: QuickBooksConnection): Promise<C
   };
 }
 
-const CREDENTIAL_CODES = new Set([
-  'QBO_NOT_CONNECTED',
-  'QBO_NO_CREDENTIAL_STORE',
-  'QBO_RECONNECT',
-  'QBO_TOKEN_REFUSED',
-  'QBO_CREDENTIALS_UNREADABLE',
-]);
+// Not connected yet (QBO_NOT_CONNECTED, QBO_NO_CREDENTIAL_STORE): their own message says what to run.
+const CREDENTIAL_CODES = new Set(['QBO_RECONNECT', 'QBO_TOKEN_REFUSED', 'QBO_CREDENTIALS_UNREADABLE']);
 
 function problemOf(e: unknown, config: QuickBooksConnection): string {
   if (!(e instanceof AdapterError)) throw e;

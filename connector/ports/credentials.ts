@@ -56,6 +56,12 @@ export interface CredentialStore {
   read(): Promise<StoredCredential | undefined>;
 
   /**
+   * The stored version (0: nothing stored), read without decrypting: a new authorization replaces
+   * whatever is stored, even a credential written with a key that is lost.
+   */
+  storedVersion(): Promise<number>;
+
+  /**
    * Writes `next` as version `expectedVersion + 1` only if the stored version is still
    * `expectedVersion` (0: only if nothing is stored yet, the first authorization). Otherwise
    * writes nothing and returns what is stored now: the caller adopts it instead of overwriting

@@ -86,6 +86,13 @@ class KyselyCredentialStore implements CredentialStore {
     return row === undefined ? undefined : this.toCredential(row);
   }
 
+  async storedVersion(): Promise<number> {
+    const row = await attempt('read', TABLE, this.connectionId, () =>
+      this.db.selectFrom(TABLE).select('version').where('connection_id', '=', this.connectionId).executeTakeFirst(),
+    );
+    return row?.version ?? 0;
+  }
+
   async compareAndSet(expectedVersion: number, next: CredentialSecret): Promise<CompareAndSetResult> {
     if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0)
       throw new StoreError(`compareAndSet: the expected version is a non-negative integer, got ${expectedVersion}`);

@@ -151,6 +151,22 @@ describe('recouvra connect quickbooks', () => {
     expect(codes.get('code-1')).toBe(false);
   });
 
+  it('reconnecting replaces an authorization stored with a key since lost', async () => {
+    const lost = { ...env, RECOUVRA_CREDENTIALS_KEY: randomBytes(32).toString('base64') };
+    expect((await connect({ env: lost })).exitCode).toBe(0);
+    const result = await connect();
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    const store = await openSqliteStore(join(dir, 'store.sqlite'));
+    try {
+      const stored = await store.credentials('qbo-fr', { keyring: new CredentialKeyring(key) }).read();
+      expect(stored?.version).toBe(2);
+      expect(stored?.secret).toMatchObject({ refreshToken: 'refresh-1' });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a callback with another state is refused and the wait goes on; the real one then connects', async () => {
     const result = await connect({
       visit: async (url) => {

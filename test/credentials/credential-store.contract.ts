@@ -518,6 +518,7 @@ function dead(inner: CredentialStore): CredentialStore {
   return {
     connectionId: inner.connectionId,
     read: () => inner.read(),
+    storedVersion: () => inner.storedVersion(),
     acquireRefreshLease: (input) => inner.acquireRefreshLease(input),
     compareAndSet: () => Promise.reject(new ProcessDied('the worker died after receiving new tokens')),
     releaseRefreshLease: () => Promise.reject(new ProcessDied('the worker died')),
@@ -529,6 +530,7 @@ function pausedBeforeWrite(inner: CredentialStore, reached: () => void, gate: Pr
   return {
     connectionId: inner.connectionId,
     read: () => inner.read(),
+    storedVersion: () => inner.storedVersion(),
     acquireRefreshLease: (input) => inner.acquireRefreshLease(input),
     releaseRefreshLease: (owner) => inner.releaseRefreshLease(owner),
     compareAndSet: async (expected, next) => {

@@ -202,6 +202,7 @@ describe('refreshToken', () => {
     const flaky: CredentialStore = {
       connectionId: credentials.connectionId,
       read: () => credentials.read(),
+      storedVersion: () => credentials.storedVersion(),
       acquireRefreshLease: (input) => credentials.acquireRefreshLease(input),
       releaseRefreshLease: (owner) => credentials.releaseRefreshLease(owner),
       compareAndSet: (expected, next) =>

@@ -86,9 +86,12 @@ export async function runConnectQuickBooks(args: ConnectQuickBooksArgs): Promise
     try {
       await store.migrate();
       const credentials = store.credentials(qbo.id, { keyring, clock });
+      // Replaces whatever is stored, even an authorization written with a key since lost: it is not decrypted.
       for (;;) {
-        const current = await credentials.read().catch(() => undefined);
-        const written = await credentials.compareAndSet(current?.version ?? 0, tokens as unknown as CredentialSecret);
+        const written = await credentials.compareAndSet(
+          await credentials.storedVersion(),
+          tokens as unknown as CredentialSecret,
+        );
         if (written.ok) break;
       }
     } finally {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { adapterRegistry } from '../../../adapters/registry';
 import { redactString } from '../../log/logger';
 import { loadRuntime, type Runtime } from '../runtime';
@@ -6,6 +7,9 @@ import { AdapterError } from '../../ports/adapter-error';
 import { createConnectionAdapter } from '../../sync/connections';
 import { systemClock } from '../../time/clock';
 import type { CommandResult } from './command-result';
+import { adapterDepsFor } from '../adapter-deps';
+import { openStore, type StoreConfig } from '../../store/open-store';
+import type { Store } from '../../store/store';
 
 export interface ConnectionsCheckArgs {
   config: string;
@@ -28,14 +32,21 @@ export async function runConnectionsCheck(args: ConnectionsCheckArgs): Promise<C
     return { exitCode: 1, stdout: '', stderr: `${(e as Error).message}\n` };
   }
   const results: Checked[] = [];
+  // OAuth connections (QuickBooks) keep their authorization in the store: the check reads it there.
+  const store = await openExistingStore(rt.config.store).catch(() => undefined);
   try {
     for (const conn of rt.config.connections) {
       let result: CheckResult;
       try {
-        const { adapter } = createConnectionAdapter(conn, args.registry ?? adapterRegistry, {
-          clock: systemClock,
-          logger: rt.logger,
-        });
+        const deps = store
+          ? adapterDepsFor(conn.id, {
+              store,
+              clock: systemClock,
+              logger: rt.logger,
+              ...(args.env ? { env: args.env } : {}),
+            })
+          : { clock: systemClock, logger: rt.logger };
+        const { adapter } = createConnectionAdapter(conn, args.registry ?? adapterRegistry, deps);
         result = await adapter.check();
         await adapter.close();
       } catch (e) {
@@ -48,6 +59,7 @@ export async function runConnectionsCheck(args: ConnectionsCheckArgs): Promise<C
       results.push({ connection: conn.id, type: conn.type, ...result });
     }
   } finally {
+    await store?.close();
     rt.logger.close();
   }
   const failed = results.filter((r) => !r.ok);
@@ -76,4 +88,18 @@ function renderChecks(results: Checked[]): string {
     if (caps.length) lines.push(`  offers: ${caps.map(([k, v]) => `${k} ${v ? 'yes' : 'no'}`).join(', ')}`);
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+/** The configured store, migrated, when it exists; undefined for a SQLite file not created yet (never creates one). */
+async function openExistingStore(config: StoreConfig): Promise<Store | undefined> {
+  if (config.driver === 'sqlite' && config.sqlite.path !== ':memory:' && !existsSync(config.sqlite.path))
+    return undefined;
+  const store = await openStore(config);
+  try {
+    await store.migrate();
+    return store;
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
 }
