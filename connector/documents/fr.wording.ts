@@ -96,6 +96,10 @@ const LEDGER: LedgerWording = {
         `Montant ouvert : ${p.open}. Approuvez ou refusez l'étape dans Recouvra.`,
       ].join('\n'),
   },
+  taskNote: (p) =>
+    [`Tâche pour le contrôleur${p.due !== null ? `, à traiter dès le ${p.due}` : ''} — ${p.summary}`, p.text].join(
+      '\n',
+    ),
   phoneCall: {
     summary: (debtor) => `Recouvra : appeler ${debtor}`,
     text: (p) =>

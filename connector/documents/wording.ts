@@ -151,6 +151,11 @@ export interface LedgerWording {
     summary(step: string): string;
     text(p: { step: string; debtor: string; since: string; open: string }): string;
   };
+  /**
+   * An activity written as a note, for a ledger that has no tasks (QuickBooks Online): the task's
+   * summary, text and due date in one entry a person reading the invoice sees.
+   */
+  taskNote(p: { summary: string; text: string; due: string | null }): string;
   phoneCall: {
     summary(debtor: string): string;
     text(p: { debtor: string; phones: readonly string[]; overdue: string; open: string }): string;

@@ -15,8 +15,8 @@ import {
 import { AdapterError } from '../ports/adapter-error';
 import { claimedReceivables, type DossierClaimLines } from '../dossier/claimed-items';
 import { dispatchActions, type Performer, type PerformResult } from './dispatch';
-import { approvalActivity, phoneCallActivity, stageNoteText } from './ledger-texts';
-import { alreadyTold, CANNOT_WRITE_KEY, cannotWriteText, type CannotWrite } from './ledger-write-back';
+import { activityAsNote, approvalActivity, phoneCallActivity, stageNoteText } from './ledger-texts';
+import { alreadyTold, CANNOT_WRITE_KEY, cannotWriteText, writtenAs, type CannotWrite } from './ledger-write-back';
 
 /**
  * Performs the outbox rows that write into the ledger (`ledger_note`, `ledger_activity`): decide,
@@ -54,12 +54,17 @@ export function ledgerPerformer(options: LedgerPerformerOptions): Performer {
     const requests = await buildRequests(options, action);
     const items: WriteBackResult['items'] = [];
     const cannot: CannotWrite[] = [];
+    let asNotes = 0;
     for (const { connection, adapter, request } of requests) {
-      if (!adapter.writeBackKinds.includes(request.kind)) {
+      const as = writtenAs(adapter.writeBackKinds, request.kind);
+      if (as === undefined) {
         cannot.push({ connection, kind: request.kind });
         continue;
       }
-      items.push(...(await adapter.writeBack(request)).items);
+      const written = (await adapter.writeBack(as === request.kind ? request : activityAsNote(request, options.locale)))
+        .items;
+      items.push(...written);
+      if (as !== request.kind) asNotes += written.length;
       // The stage in custom fields, where the ledger has them (idempotent: same values again).
       if (request.kind === 'note' && request.stage && adapter.writeBackKinds.includes('fields'))
         await adapter.writeBack({ ...request, key: `${request.key}/fields`, kind: 'fields' });
@@ -72,7 +77,7 @@ export function ledgerPerformer(options: LedgerPerformerOptions): Performer {
     const summary =
       items.length === 0
         ? `${what} not written: none of the case's items comes from a connected ledger`
-        : `${what} written in the ledger on ${written} item(s)${already ? `, already there on ${already}` : ''}${skipped.length ? `, skipped on ${skipped.length}` : ''}`;
+        : `${what} written in the ledger on ${written} item(s)${already ? `, already there on ${already}` : ''}${skipped.length ? `, skipped on ${skipped.length}` : ''}${asNotes ? `${asNotes === items.length ? '' : `, on ${asNotes} of them`} as a note (the ledger has no tasks)` : ''}`;
     return withToldOnce(options, action, cannot, { summary, data: { items } });
   };
 }
@@ -183,8 +188,17 @@ async function performProcedureRow(
   const write = async (request: Omit<WriteBackRequest, 'receivableIds'>) => {
     for (const [connection, receivableIds] of byConnection) {
       const adapter = options.adapters.get(connection)!;
-      if (adapter.writeBackKinds.includes(request.kind))
-        items.push(...(await adapter.writeBack({ ...request, receivableIds })).items);
+      const as = writtenAs(adapter.writeBackKinds, request.kind);
+      if (as !== undefined)
+        items.push(
+          ...(
+            await adapter.writeBack(
+              as === request.kind
+                ? { ...request, receivableIds }
+                : { ...activityAsNote(request, options.locale), receivableIds },
+            )
+          ).items,
+        );
       // The recovery fields complete a note: a ledger without them is not worth a line of its own.
       else if (request.kind !== 'fields') cannot.push({ connection, kind: request.kind });
     }

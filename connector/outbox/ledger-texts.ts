@@ -3,6 +3,7 @@ import { wordingFor } from '../documents/wording-for';
 import type { DocumentWording } from '../documents/wording';
 import type { Amounts, StepDecision } from '../policy/evaluate';
 import { dateInZone } from '../time/calendar-date';
+import type { WriteBackRequest } from '../ports/erp';
 
 /**
  * What the connector writes into the ledger, in French by default (DESIGN.md: user-facing texts
@@ -106,5 +107,27 @@ export function phoneCallActivity(input: {
       }),
       ...referenceLine(input.caseRef, wording),
     ].join('\n'),
+  };
+}
+
+/**
+ * An activity as a note, for a ledger without tasks (ledger-write-back.ts `writtenAs`): the request
+ * keeps its key (a row performed twice finds its own entry), the note's text names the task, the
+ * day it is due and what it asks.
+ */
+export function activityAsNote<R extends Omit<WriteBackRequest, 'receivableIds'>>(
+  request: R,
+  locale?: string,
+): Omit<R, 'summary' | 'deadline' | 'kind'> & { kind: 'note' } {
+  const wording = wordingFor(locale);
+  const { summary, deadline, kind: _activity, ...rest } = request;
+  return {
+    ...rest,
+    kind: 'note',
+    text: wording.ledger.taskNote({
+      summary: summary ?? '',
+      text: request.text,
+      due: deadline === undefined ? null : wording.formatDate(deadline),
+    }),
   };
 }

@@ -20,6 +20,17 @@ export const LEDGER_WRITE: Readonly<Partial<Record<ActionKind, WriteBackKind>>> 
 };
 
 /**
+ * How a ledger that takes `takes` receives a write of kind `write`: as asked; an activity as a note
+ * when the ledger has notes but no tasks (QuickBooks Online: the task goes where a person reading
+ * the invoice sees it); undefined when it cannot take it at all.
+ */
+export function writtenAs(takes: readonly WriteBackKind[], write: WriteBackKind): WriteBackKind | undefined {
+  if (takes.includes(write)) return write;
+  if (write === 'activity' && takes.includes('note')) return 'note';
+  return undefined;
+}
+
+/**
  * The rows left out when no ledger can take them. A phone task stays: it is a step of the ladder
  * in its own right (a person records the call against it), only not written into the ledger.
  */
@@ -83,7 +94,7 @@ export function unwritableRows(
   for (const kind of new Set(kinds)) {
     const write = LEDGER_WRITE[kind];
     if (!write || !DROPPABLE.has(kind)) continue;
-    if (unique.some((c) => writeBack(c)!.includes(write))) continue;
+    if (unique.some((c) => writtenAs(writeBack(c)!, write) !== undefined)) continue;
     drop.add(kind);
     for (const connection of unique)
       if (!cannot.some((x) => x.connection === connection && x.kind === write))

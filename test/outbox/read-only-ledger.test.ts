@@ -206,7 +206,7 @@ describe('a ledger that takes some writes only', () => {
   });
   afterEach(() => store.close());
 
-  it('notes but no activities nor fields: the note is written, its fields are not asked, the approval activity is not recorded', async () => {
+  it('notes but no activities nor fields (QuickBooks): the approval request is written as a note saying what to do, its fields are not asked', async () => {
     const notesOnly: EvaluationContext = { ...CONTEXT, ledgerWriteBack: () => ['note'] };
     const decideOn = async (asOf: string) =>
       decide(store, await snapshotOf(store), POLICY, asOf, new Date(`${asOf}T12:00:00.000Z`), notesOnly);
@@ -214,18 +214,36 @@ describe('a ledger that takes some writes only', () => {
     await decideOn('2025-03-22');
     expect((await store.outbox.listActions({ caseId: CASE_ID })).map((a) => a.kind).sort()).toEqual([
       'email',
+      'ledger_activity',
       'ledger_note',
     ]);
-    expect(told(await store.cases.readJournal(CASE_ID)).map((j) => j.summary)).toEqual([
-      'the ledger of connection odoo-main takes no activities (only notes): no activity (approval request, phone task) written back',
-    ]);
+    expect(told(await store.cases.readJournal(CASE_ID))).toEqual([]);
     await performLedgerActions({
       store,
       adapters: new Map([[CONNECTION, ledger(['note'], writes)]]),
       clock,
       logger: memoryLogger('error').logger,
     });
-    expect(writes.map((w) => [w.kind, w.receivableIds])).toEqual([['note', [R1.id]]]);
+    const activity = (await store.outbox.listActions({ caseId: CASE_ID, kind: 'ledger_activity' }))[0]!;
+    expect(writes.map((w) => [w.kind, w.receivableIds])).toEqual([
+      ['note', [R1.id]],
+      ['note', [R1.id, R2.id]],
+    ]);
+    const task = writes[1]!;
+    // The activity's own key: performed twice, it finds its own entry instead of writing again.
+    expect(task.key).toBe(activity.idempotencyKey);
+    expect(task).not.toHaveProperty('summary');
+    expect(task).not.toHaveProperty('deadline');
+    expect(task.text.split('\n')[0]).toBe(
+      'Tâche pour le contrôleur, à traiter dès le 22/03/2025 — Recouvra : approuver « Mise en demeure »',
+    );
+    expect(task.text).toContain('attend votre approbation depuis le 22/03/2025');
+    const performed = (await store.cases.readJournal(CASE_ID)).filter(
+      (j) => j.type === 'action_performed' && j.data['kind'] === 'ledger_activity',
+    );
+    expect(performed.map((j) => j.summary)).toEqual([
+      'activity written in the ledger on 2 item(s) as a note (the ledger has no tasks)',
+    ]);
   });
 
   it('a ledger taking activities gets the approval activity on the invoices of the step', async () => {
