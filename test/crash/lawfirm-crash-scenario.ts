@@ -309,8 +309,15 @@ async function untilQuiet(openStore: () => Promise<Store>, firm: Firm, timeoutMs
       );
       const missing = firm.events().filter((e) => !applied.has(`cabinet:${e.id}`));
       const inDoubt = dossiers.filter((d) => d.status === 'prepared');
-      why = `${open.length} outbox row(s) open, ${missing.length} event(s) not applied, ${inDoubt.length} dossier(s) in doubt`;
-      if (open.length === 0 && missing.length === 0 && inDoubt.length === 0) return;
+      // By file drop the firm reads a folder at its next scan, seconds later on a busy machine: a
+      // dossier handed over is not done with until the firm has opened or refused its folder.
+      const taken = new Set([
+        ...firm.listFiles().map((f) => f.fileId),
+        ...('refused' in firm ? firm.refused().map((r) => r.fileId) : []),
+      ]);
+      const untaken = dossiers.filter((d) => d.status === 'submitted' && d.fileId && !taken.has(d.fileId));
+      why = `${open.length} outbox row(s) open, ${missing.length} event(s) not applied, ${inDoubt.length} dossier(s) in doubt, ${untaken.length} handed over but not yet taken by the firm`;
+      if (open.length === 0 && missing.length === 0 && inDoubt.length === 0 && untaken.length === 0) return;
     } finally {
       await store.close();
     }
