@@ -1,4 +1,5 @@
 import type { CredentialStore, OAuthTokens } from '../ports/credentials';
+import { CredentialDecryptionError, CredentialKeyError } from './keyring';
 import { tokensOf } from './refresh';
 
 /**
@@ -90,8 +91,9 @@ export function credentialHealth(
 /**
  * The health of the authorization stored for a connection, read from its credential store
  * (undefined: no store is open, so nothing can be stored). A credential that cannot be decrypted
- * is `unreadable`; one that is not a set of OAuth tokens must be connected again. Never throws:
- * the error's message names the connection and the variable, never a token or a key.
+ * (or whose key is missing) is `unreadable`; one that is not a set of OAuth tokens must be
+ * connected again; the messages name the connection and the variable, never a token or a key.
+ * A store that does not answer is not a state of the authorization: its error is thrown.
  */
 export async function storedCredentialHealth(
   connection: string,
@@ -104,6 +106,7 @@ export async function storedCredentialHealth(
   try {
     stored = await credentials().read();
   } catch (e) {
+    if (!(e instanceof CredentialDecryptionError || e instanceof CredentialKeyError)) throw e;
     return {
       state: 'unreadable',
       message: `connection ${connection}: the stored authorization cannot be read (${(e as Error).message}); set the key it was stored with, or reconnect the company: run \`${reconnectCommand}\``,

@@ -155,13 +155,12 @@ describe('the health of the authorization in a credential store', () => {
       expect(unreadable.message).toContain(command);
       const noKey = await storedCredentialHealth(
         'qbo-fr',
-        () => {
-          throw new Error('RECOUVRA_CREDENTIALS_KEY is not set');
-        },
+        () => store.credentials('qbo-fr', { keyring: CredentialKeyring.fromEnv({}), clock }),
         clock.now(),
         command,
       );
       expect(noKey.state).toBe('unreadable');
+      expect(noKey.message).toContain('RECOUVRA_CREDENTIALS_KEY');
 
       await credentials.compareAndSet(1, { apiKey: 'not-oauth' });
       const wrong = await storedCredentialHealth('qbo-fr', () => credentials, clock.now(), command);
@@ -174,5 +173,8 @@ describe('the health of the authorization in a credential store', () => {
     } finally {
       await store.close();
     }
+    // A store that does not answer is not an authorization state: the caller hears of the store.
+    const closed = store.credentials('qbo-fr', { keyring: new CredentialKeyring(randomBytes(32)), clock });
+    await expect(storedCredentialHealth('qbo-fr', () => closed, clock.now(), command)).rejects.toThrow();
   });
 });

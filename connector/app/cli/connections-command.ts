@@ -60,7 +60,8 @@ export async function runConnectionsCheck(args: ConnectionsCheckArgs): Promise<C
       ...(args.env ? { env: args.env } : {}),
       configFile: args.config,
     });
-    const authorizations = new Map((await judge()).map((a) => [a.id, a.authorization]));
+    // A store that does not answer leaves the checks to say so, connection by connection.
+    const authorizations = new Map((await judge().catch(() => [])).map((a) => [a.id, a.authorization]));
     for (const conn of rt.config.connections) {
       const authorization = authorizations.get(conn.id) ?? undefined;
       const judged = authorization ? { authorization } : {};
@@ -107,7 +108,7 @@ export async function runConnectionsCheck(args: ConnectionsCheckArgs): Promise<C
     }
     // A check may have been the call the provider refused: the state it recorded is shown.
     if (results.some((r) => !r.ok && r.authorization && r.authorization.state !== 'reconnect')) {
-      const after = new Map((await judge()).map((a) => [a.id, a.authorization]));
+      const after = new Map((await judge().catch(() => [])).map((a) => [a.id, a.authorization]));
       for (const r of results) {
         const now = after.get(r.connection);
         if (!r.ok && r.authorization && now) {
