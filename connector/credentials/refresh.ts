@@ -208,7 +208,7 @@ export async function refreshToken(
         .compareAndSet(current.version, {
           ...tokens,
           refused: { at: clock.now().toISOString(), reason: why },
-        } as unknown as CredentialSecret)
+        })
         .catch(() => undefined);
       if (recorded?.ok !== true) await store.releaseRefreshLease(owner).catch(() => false);
       if (recorded?.ok === false) {

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { credentialHealth, storedCredentialHealth, worstState } from '../../connector/credentials/health';
 import { CredentialKeyring } from '../../connector/credentials/keyring';
-import type { CredentialSecret } from '../../connector/ports/credentials';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import { SimulatedClock } from '../../connector/time/clock';
 
@@ -140,7 +139,7 @@ describe('the health of the authorization in a credential store', () => {
         refreshTokenExpiresAt: '2027-03-15T10:00:00.000Z',
         extra: { refreshTokenHardExpiresAt: '2026-12-12T10:00:00.000Z' },
       };
-      await credentials.compareAndSet(0, secret as unknown as CredentialSecret);
+      await credentials.compareAndSet(0, secret);
       expect(await storedCredentialHealth('qbo-fr', () => credentials, clock.now(), command)).toMatchObject({
         state: 'expiring',
         notice: 7,
