@@ -73,8 +73,9 @@ import { systemClock, type Clock } from '../time/clock';
  * - A worker paused for longer than `leaseMs` between its call and its write (a stopped process,
  *   a clock jump) lets a second worker refresh in parallel. The compare-and-set keeps the first
  *   tokens stored; with a provider that invalidates on issue, the second worker gets
- *   `invalid_grant` and may report `reauthorization_required` although the first is about to
- *   store valid tokens. Keep `requestTimeoutMs` well under `leaseMs`.
+ *   `invalid_grant`, records the refusal and reports `reauthorization_required` although the
+ *   first is about to store valid tokens; the first then stores them over that refusal (5), and
+ *   calls made in between fail. Keep `requestTimeoutMs` well under `leaseMs`.
  * - Lease expiry compares instants of different workers' clocks: skew between hosts shortens
  *   or lengthens a lease by that much.
  */
