@@ -120,7 +120,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
 
   new Gauge({
     name: 'recouvra_authorization_days_left',
-    help: 'Days (fractional) until the OAuth authorization of the connection ends for good, read when scraped; 0 once it must be given again (ended, refused by the provider, never given). Intuit warns at 30 and 7.',
+    help: 'Days (fractional) until the OAuth authorization of the connection ends for good, read when scraped; 0 once it must be given again (ended, refused by the provider, never given); warned at 30 and 7 days.',
     labelNames: ['connection'] as const,
     registers,
     async collect() {
