@@ -10,7 +10,12 @@ import { procedureStateOf } from '../mappings/lawfirm/status-words';
 import type { EmailChannelConfig } from './email/config.schema';
 import { ODOO_WRITE_BACK, OdooConnectionSchema, type OdooConnection } from './odoo/config.schema';
 import type { PostalConfig } from './postal/config.schema';
-import { QuickBooksConnectionSchema, quickBooksWriteBack, type QuickBooksConnection } from './quickbooks/config.schema';
+import {
+  QuickBooksConnectionSchema,
+  quickBooksReconnectCommand,
+  quickBooksWriteBack,
+  type QuickBooksConnection,
+} from './quickbooks/config.schema';
 import type { SmsConfig } from './sms/config.schema';
 
 /*
@@ -49,6 +54,7 @@ export const adapterRegistry: AdapterRegistry = Object.freeze({
     configSchema: QuickBooksConnectionSchema,
     writeBackKinds: (config) => quickBooksWriteBack(config),
     create: (config, deps) => quickbooks().create(config, deps),
+    authorization: { reconnectCommand: quickBooksReconnectCommand },
   }),
 });
 

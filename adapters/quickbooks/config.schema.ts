@@ -96,3 +96,16 @@ export function quickBooksWriteBack(config: Pick<QuickBooksConnection, 'customFi
 export function apiBaseOf(config: Pick<QuickBooksConnection, 'baseUrl' | 'environment'>): string {
   return (config.baseUrl ?? QBO_API_HOSTS[config.environment]).replace(/\/+$/, '');
 }
+
+/**
+ * The command that connects the company again (connector/app/cli/connect-command.ts), as told by
+ * `connections check`, GET /ready and GET /connections when the authorization ends or was refused.
+ */
+export function quickBooksReconnectCommand(config: Pick<QuickBooksConnection, 'id'>, configFile?: string): string {
+  return `recouvra connect quickbooks${configFile === undefined ? '' : ` --config ${shellWord(configFile)}`} --connection ${shellWord(config.id)}`;
+}
+
+/** A word a POSIX shell reads back as is: quoted when it holds anything but plain path characters. */
+function shellWord(word: string): string {
+  return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import {
   RefreshTokenRejectedError,
   type CredentialSecret,
+  type RefusedAuthorization,
   type CredentialStore,
   type OAuthTokens,
   type RefreshCall,
@@ -40,7 +41,15 @@ import { systemClock, type Clock } from '../time/clock';
  *    lasts, because the tokens in memory are then the only copy.
  * 5. Lost the compare-and-set (another worker stored first, after this one's lease expired):
  *    adopt what is stored; the tokens this worker received are dropped, never written over a
- *    newer version.
+ *    newer version — except over the refusal of the very refresh token this worker used (6):
+ *    the provider accepted it from this worker first, so the tokens received are its successors.
+ * 6. The endpoint refused the refresh token (`invalid_grant`): the refusal is stored with the
+ *    tokens (`OAuthTokens.refused`, a compare-and-set on the version read in 1, which also
+ *    clears the lease). From then on every call, in any process and after any restart, fails at
+ *    once with `reauthorization_required` and never calls the endpoint again with a token it
+ *    refused (the reference asks for no retry loop on `invalid_grant`: a person must authorize
+ *    the connection again, erp-apis.md §2.8), until new tokens are stored without it (`recouvra
+ *    connect …` replaces whatever is stored).
  *
  * Guaranteed, for workers that all refresh through this function on the same store:
  * - no worker overwrites tokens stored after the version it refreshed from: a loser adopts the
@@ -64,8 +73,9 @@ import { systemClock, type Clock } from '../time/clock';
  * - A worker paused for longer than `leaseMs` between its call and its write (a stopped process,
  *   a clock jump) lets a second worker refresh in parallel. The compare-and-set keeps the first
  *   tokens stored; with a provider that invalidates on issue, the second worker gets
- *   `invalid_grant` and may report `reauthorization_required` although the first is about to
- *   store valid tokens. Keep `requestTimeoutMs` well under `leaseMs`.
+ *   `invalid_grant`, records the refusal and reports `reauthorization_required` although the
+ *   first is about to store valid tokens; the first then stores them over that refusal (5), and
+ *   calls made in between fail. Keep `requestTimeoutMs` well under `leaseMs`.
  * - Lease expiry compares instants of different workers' clocks: skew between hosts shortens
  *   or lengthens a lease by that much.
  */
@@ -155,6 +165,7 @@ export async function refreshToken(
       );
     }
     const tokens = tokensOf(current);
+    if (tokens.refused !== undefined) throw refusedBefore(connectionId, tokens.refused);
     const now = clock.now().getTime();
     const due =
       Date.parse(tokens.accessTokenExpiresAt) - refreshBeforeMs <= now ||
@@ -187,21 +198,53 @@ export async function refreshToken(
     try {
       grant = await withTimeout(refresh, tokens.refreshToken, requestTimeoutMs, connectionId);
     } catch (error) {
-      await store.releaseRefreshLease(owner).catch(() => false);
-      if (!(error instanceof RefreshTokenRejectedError)) throw error;
-      const after = await store.read();
-      if (after !== undefined && after.version !== current.version) {
+      if (!(error instanceof RefreshTokenRejectedError)) {
+        await store.releaseRefreshLease(owner).catch(() => false);
+        throw error;
+      }
+      const why = refusalReason(abandoned, error);
+      // Recorded while this worker still holds the lease, so no other worker calls the endpoint
+      // with the refused token in between; the write clears the lease.
+      const recorded = await store
+        .compareAndSet(current.version, {
+          ...tokens,
+          refused: { at: clock.now().toISOString(), reason: why },
+        })
+        .catch(() => undefined);
+      if (recorded?.ok !== true) await store.releaseRefreshLease(owner).catch(() => false);
+      if (recorded?.ok === false) {
         // Someone stored newer tokens while this worker used the old refresh token: adopt them.
         waited = true;
         continue;
       }
-      throw reauthorizationRequired(connectionId, abandoned, error);
+      // Not recorded when the store failed: the next call then asks the endpoint once more.
+      throw new CredentialError(
+        'reauthorization_required',
+        connectionId,
+        `connection "${connectionId}": ${why}. Authorize the connection again`,
+        { cause: error },
+      );
     }
 
     const next = tokensAfter(tokens, grant, clock.now(), connectionId);
-    const stored = await storeReceived(store, current.version, next, taken, clock);
+    let stored = await storeReceived(store, current.version, next, taken, clock);
+    if (!stored.ok && refusedFrom(stored.current, current.version)) {
+      // Another worker, which took over this one's expired lease, was refused the token this
+      // worker had just used successfully: the tokens received are its successors (step 5).
+      stored = await storeReceived(store, stored.current!.version, next, taken, clock);
+    }
     if (stored.ok) return { tokens: next, version: stored.credential.version, outcome: 'refreshed' };
     waited = true;
+  }
+}
+
+/** The credential stored is the refusal recorded on version `version` (its compare-and-set wrote `version + 1`). */
+function refusedFrom(credential: StoredCredential | undefined, version: number): boolean {
+  if (credential?.version !== version + 1) return false;
+  try {
+    return tokensOf(credential).refused !== undefined;
+  } catch {
+    return false;
   }
 }
 
@@ -221,6 +264,16 @@ export function tokensOf(credential: StoredCredential): OAuthTokens {
   for (const key of ['accessTokenExpiresAt', 'refreshTokenExpiresAt']) {
     if (typeof s[key] === 'string' && Number.isNaN(Date.parse(s[key]))) wrong.push(`${key} (not an instant)`);
   }
+  const refused = s['refused'] as Partial<Record<keyof RefusedAuthorization, unknown>> | null | undefined;
+  if (
+    refused !== undefined &&
+    (typeof refused !== 'object' ||
+      refused === null ||
+      typeof refused.at !== 'string' ||
+      Number.isNaN(Date.parse(refused.at)) ||
+      typeof refused.reason !== 'string')
+  )
+    wrong.push('refused');
   const extra = s['extra'];
   if (
     extra !== undefined &&
@@ -308,21 +361,22 @@ async function storeReceived(
   }
 }
 
-function reauthorizationRequired(
-  connectionId: string,
-  abandoned: RefreshLease | undefined,
-  cause: RefreshTokenRejectedError,
-): CredentialError {
+/** Why the refresh token was refused, as stored and told: the provider's words, never a token. */
+function refusalReason(abandoned: RefreshLease | undefined, cause: RefreshTokenRejectedError): string {
   const why =
     abandoned === undefined
       ? 'the provider refused the stored refresh token (revoked, expired, or already used)'
       : `the provider refused the stored refresh token; a refresh started by ${abandoned.owner} did not store its result ` +
         `(its lease expired at ${abandoned.expiresAt}), so the provider most likely rotated the refresh token then and invalidated the stored one`;
+  return `${why} (${cause.message})`;
+}
+
+/** A refusal recorded earlier: said again without asking the provider. */
+function refusedBefore(connectionId: string, refused: RefusedAuthorization): CredentialError {
   return new CredentialError(
     'reauthorization_required',
     connectionId,
-    `connection "${connectionId}": ${why}. Authorize the connection again (${cause.message})`,
-    { cause },
+    `connection "${connectionId}": ${refused.reason}, at ${refused.at}; no refresh is tried until the connection is authorized again. Authorize the connection again`,
   );
 }
 

@@ -94,6 +94,21 @@ export interface OAuthTokens {
   refreshTokenExpiresAt?: string;
   /** What else the adapter keeps with the tokens (realm id, scope, organization id). */
   extra?: Record<string, string>;
+  /**
+   * The provider refused `refreshToken` (`invalid_grant`): recorded by the refresher so that no
+   * worker, in this process or another, after a restart too, calls the token endpoint with it
+   * again; every call fails at once until a person authorizes the connection again, which stores
+   * new tokens without it (connector/credentials/refresh.ts).
+   */
+  refused?: RefusedAuthorization;
+}
+
+/** When and why the provider refused the stored refresh token. Never holds a token. */
+export interface RefusedAuthorization {
+  /** ISO 8601 instant of the refusal. */
+  at: string;
+  /** The provider's error code and description, and whether a refresh had been abandoned before. */
+  reason: string;
 }
 
 /** What a token endpoint answered to a refresh, as the adapter read it from the wire. */

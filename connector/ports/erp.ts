@@ -200,6 +200,15 @@ export interface AdapterDefinition<C extends { id: string; type: string } = { id
    */
   writeBackKinds(config: C): readonly WriteBackKind[];
   create(config: C, deps: AdapterDeps): ErpAdapter;
+  /**
+   * Present when the connection works through an OAuth authorization that a person gives and that
+   * ends (kept in its credential store): the core reports its state (connector/credentials/health.ts)
+   * and tells the person this command to connect the company again.
+   */
+  authorization?: {
+    /** The command line that (re)connects this connection; `configFile`: the configuration's path, when known. */
+    reconnectCommand(config: C, configFile?: string): string;
+  };
 }
 
 export type AdapterRegistry = Readonly<Record<string, AdapterDefinition>>;
@@ -219,6 +228,14 @@ export function registryEntry<C extends { id: string; type: string }>(def: Adapt
       const parsed = def.configSchema.parse(config);
       return withTypedErrors(def.create(parsed, deps), { connection: parsed.id, displayName: def.displayName });
     },
+    ...(def.authorization
+      ? {
+          authorization: {
+            reconnectCommand: (config, configFile) =>
+              def.authorization!.reconnectCommand(def.configSchema.parse(config), configFile),
+          },
+        }
+      : {}),
   };
 }
 

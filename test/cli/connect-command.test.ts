@@ -135,7 +135,9 @@ describe('recouvra connect quickbooks', () => {
   });
 
   it('exchanges the code and stores the tokens, encrypted, for the connection', async () => {
+    const before = Date.now();
     const result = await connect();
+    const after = Date.now();
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain(`Connected the QuickBooks company ${REALM} to connection qbo-fr`);
@@ -145,6 +147,11 @@ describe('recouvra connect quickbooks', () => {
       const stored = await store.credentials('qbo-fr', { keyring: new CredentialKeyring(key) }).read();
       expect(stored?.secret).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1' });
       expect(stored?.version).toBe(1);
+      // x_refresh_token_hard_expires_in (700 days here) is kept as an instant, from the time of the answer.
+      const hard = Date.parse((stored?.secret['extra'] as Record<string, string>)['refreshTokenHardExpiresAt']!);
+      expect(hard).toBeGreaterThanOrEqual(before + 700 * 86_400_000);
+      expect(hard).toBeLessThanOrEqual(after + 700 * 86_400_000);
+      expect(result.stdout).toContain(`Intuit ends it for good on ${new Date(hard).toISOString().slice(0, 10)}`);
     } finally {
       await store.close();
     }
@@ -162,6 +169,32 @@ describe('recouvra connect quickbooks', () => {
       const stored = await store.credentials('qbo-fr', { keyring: new CredentialKeyring(key) }).read();
       expect(stored?.version).toBe(2);
       expect(stored?.secret).toMatchObject({ refreshToken: 'refresh-1' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reconnecting ends a refusal the refresher recorded: the new tokens are stored without it', async () => {
+    expect((await connect()).exitCode).toBe(0);
+    let store = await openSqliteStore(join(dir, 'store.sqlite'));
+    try {
+      const credentials = store.credentials('qbo-fr', { keyring: new CredentialKeyring(key) });
+      const refused = {
+        ...(await credentials.read())!.secret,
+        refused: { at: '2026-12-01T00:00:00.000Z', reason: 'x' },
+      };
+      expect((await credentials.compareAndSet(1, refused)).ok).toBe(true);
+    } finally {
+      await store.close();
+    }
+    const result = await connect();
+    expect(result.exitCode).toBe(0);
+    store = await openSqliteStore(join(dir, 'store.sqlite'));
+    try {
+      const stored = await store.credentials('qbo-fr', { keyring: new CredentialKeyring(key) }).read();
+      expect(stored?.version).toBe(3);
+      expect(stored?.secret['refused']).toBeUndefined();
+      expect(stored?.secret).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1' });
     } finally {
       await store.close();
     }

@@ -459,11 +459,115 @@ export function describeCredentialStoreContract(name: string, open: () => Promis
           for (const token of [initial.refreshToken, initial.accessToken, lost]) expect(message).not.toContain(token);
           expect(endpoint.refreshRequests).toBe(2);
           expect(endpoint.refusals).toBe(1);
-          // Nothing was lost that was not already: the previous tokens are still stored, the lease is given up.
+          // The refusal is stored over the refused tokens, with when and why; the lease is given up.
           const left = (await credentials('qbo-a').read())!;
-          expect(left.version).toBe(1);
-          expect(left.secret).toStrictEqual(asSecret(initial));
+          expect(left.version).toBe(2);
+          expect(left.secret).toStrictEqual(
+            asSecret({
+              ...initial,
+              refused: { at: new Date(START + LEASE_MS).toISOString(), reason: expect.any(String) },
+            }),
+          );
+          expect((left.secret['refused'] as { reason: string }).reason).toContain(
+            'a refresh started by worker-a did not store its result',
+          );
           expect(left.lease).toBeUndefined();
+        });
+      });
+
+      describe('a refresh token the provider refused', () => {
+        /** Connects, then has the provider forget the stored refresh token (revoked, or used elsewhere). */
+        const refusedOnce = async (): Promise<{ initial: OAuthTokens; error: unknown }> => {
+          await start('strict');
+          const initial = await authorize('qbo-a');
+          endpoint.revoke(initial.refreshToken);
+          const error = await caught(refreshToken(credentials('qbo-a'), endpoint.refreshCall(), { clock }));
+          expect(error).toMatchObject({ code: 'reauthorization_required', connectionId: 'qbo-a' });
+          expect(endpoint.refreshRequests).toBe(1);
+          return { initial, error };
+        };
+
+        it('is recorded with the tokens, without a secret in the record, and no worker asks the endpoint again', async () => {
+          const { initial } = await refusedOnce();
+          const stored = (await credentials('qbo-a').read())!;
+          expect(stored.version).toBe(2);
+          expect(stored.lease).toBeUndefined();
+          const refused = stored.secret['refused'] as { at: string; reason: string };
+          expect(refused).toStrictEqual({ at: new Date(START).toISOString(), reason: expect.any(String) });
+          expect(refused.reason).toContain('invalid_grant');
+          expectNoSecretIn(refused.reason, asSecret(initial));
+
+          // Other workers, later, on the same store or their own connections to it: none calls.
+          clock.advance(3_600_000);
+          for (const w of [credentials('qbo-a'), await worker('qbo-a'), await worker('qbo-a')]) {
+            const again = await caught(refreshToken(w, endpoint.refreshCall(), { clock }));
+            expect(again).toBeInstanceOf(CredentialError);
+            expect(again).toMatchObject({ code: 'reauthorization_required', connectionId: 'qbo-a' });
+            const message = (again as Error).message;
+            expect(message).toContain(`at ${new Date(START).toISOString()}`);
+            expect(message).toContain('no refresh is tried until the connection is authorized again');
+            expectNoSecretIn(message, asSecret(initial));
+          }
+          expect(endpoint.refreshRequests).toBe(1);
+          expect((await credentials('qbo-a').read())!.version).toBe(2);
+        });
+
+        it('new tokens stored by a new authorization end it', async () => {
+          await refusedOnce();
+          const fresh = endpoint.authorize(clock.now());
+          const connect = credentials('qbo-a');
+          expect((await connect.compareAndSet(await connect.storedVersion(), asSecret(fresh))).ok).toBe(true);
+          const result = await refreshToken(credentials('qbo-a'), endpoint.refreshCall(), { clock });
+          expect(result.outcome).toBe('refreshed');
+          expect(result.tokens.refused).toBeUndefined();
+          expect(endpoint.refreshRequests).toBe(2);
+          expect((await credentials('qbo-a').read())!.secret['refused']).toBeUndefined();
+        });
+
+        it('a worker that used the token first, and stored late, stores its tokens over the refusal of that same token', async () => {
+          // Worker A refreshes and stops before its write; B takes over its expired lease, is refused
+          // the token A used (strict rotation), and records the refusal; A's tokens are the valid ones.
+          await start('strict');
+          await authorize('qbo-a');
+          let reached!: () => void;
+          const paused = new Promise<void>((r) => (reached = r));
+          let resume!: () => void;
+          const gate = new Promise<void>((r) => (resume = r));
+          const a = refreshToken(pausedBeforeWrite(credentials('qbo-a'), reached, gate), endpoint.refreshCall(), {
+            clock,
+            owner: 'worker-a',
+            leaseMs: LEASE_MS,
+          });
+          await paused;
+          clock.advance(LEASE_MS + 1);
+          const refusal = await caught(
+            refreshToken(await worker('qbo-a'), endpoint.refreshCall(), { clock, owner: 'worker-b' }),
+          );
+          expect(refusal).toMatchObject({ code: 'reauthorization_required' });
+          expect((await credentials('qbo-a').read())!.version).toBe(2);
+          resume();
+          const late = await a;
+          expect(late.outcome).toBe('refreshed');
+          expect(late.version).toBe(3);
+          const stored = (await credentials('qbo-a').read())!;
+          expect(stored.secret).toStrictEqual(asSecret(late.tokens));
+          expect(stored.secret['refused']).toBeUndefined();
+          expect(endpoint.isValid(late.tokens.refreshToken)).toBe(true);
+          // And the connection works again for everyone, without a call.
+          const c = await refreshToken(await worker('qbo-a'), endpoint.refreshCall(), { clock });
+          expect(c.outcome).toBe('fresh');
+          expect(endpoint.refreshRequests).toBe(2);
+        });
+
+        it('a stored refusal that is not well formed is refused as malformed, naming the field', async () => {
+          await start('strict');
+          const initial = await authorize('qbo-a');
+          const w = credentials('qbo-a');
+          await w.compareAndSet(1, asSecret({ ...initial, refused: { at: 'yesterday', reason: 'x' } }));
+          const error = await caught(refreshToken(w, endpoint.refreshCall(), { clock }));
+          expect(error).toMatchObject({ code: 'malformed' });
+          expect((error as Error).message).toContain('refused');
+          expect(endpoint.refreshRequests).toBe(0);
         });
       });
     });

@@ -170,9 +170,22 @@ function describeProcesses(
             expect(next.output).toMatchObject({ error: 'reauthorization_required' });
             expect(next.output?.['message']).toContain('a refresh started by worker-a did not store its result');
             expect(endpoint.refusals).toBe(1);
-            expect(after.version).toBe(1);
-            expect(after.secret).toStrictEqual(initial);
+            // The refusal is stored with the refused tokens: version 2, no lease.
+            expect(after.version).toBe(2);
+            expect(after.secret).toMatchObject({
+              ...initial,
+              refused: { reason: expect.stringContaining('worker-a') },
+            });
             expect(after.lease).toBeUndefined();
+            // A process started later (a restart, another worker) fails at once and calls nobody.
+            const c = worker('worker-c');
+            await c.ready;
+            c.go();
+            const third = await c.done;
+            expect(third.output).toMatchObject({ error: 'reauthorization_required' });
+            expect(third.output?.['message']).toContain('no refresh is tried until the connection is authorized again');
+            expect(endpoint.refreshRequests).toBe(2);
+            expect((await stored()).version).toBe(2);
           }
           expect(`${JSON.stringify(next.output)}${next.stderr}`).not.toContain(initial.refreshToken);
         },

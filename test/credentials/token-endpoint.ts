@@ -73,6 +73,12 @@ export class FakeTokenEndpoint {
     };
   }
 
+  /** The provider stops accepting `refreshToken` (revoked by the company, or used elsewhere). */
+  revoke(refreshToken: string): void {
+    const token = this.refreshTokens.get(refreshToken);
+    if (token !== undefined) token.valid = false;
+  }
+
   isValid(refreshToken: string): boolean {
     return this.refreshTokens.get(refreshToken)?.valid === true;
   }

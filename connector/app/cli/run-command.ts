@@ -1,6 +1,7 @@
 import { QuickBooksConnectionSchema } from '../../../adapters/quickbooks/config.schema';
 import type { QuickBooksWebhookTarget } from '../http/quickbooks-webhook-route';
 import { adapterDepsFor } from '../adapter-deps';
+import { connectionAuthorizations } from '../connection-authorizations';
 import { adapterRegistry } from '../../../adapters/registry';
 import { Daemon } from '../daemon/daemon';
 import type { DemoEnvironment } from '../demo/demo';
@@ -265,7 +266,15 @@ export async function startDaemon(
           adapterDepsFor(conn.id, { store, clock, logger: rt.logger, ...(shared ? { limiters: shared.factory } : {}) }),
         ),
       );
-    const metrics = createMetrics({ clock, queue });
+    // What GET /connections, GET /ready and the metrics say of each OAuth authorization, read from the store.
+    const authorizations = connectionAuthorizations({
+      connections: rt.config.connections,
+      registry: adapterRegistry,
+      store,
+      clock,
+      ...(args.config === undefined ? {} : { configFile: args.config }),
+    });
+    const metrics = createMetrics({ clock, queue, authorizations });
     // Events from the firm make their ledger notes due at once: the outbox runs now, not at its next tick.
     const link = openLawFirmLink(rt.config, {
       store,
@@ -336,6 +345,7 @@ export async function startDaemon(
           daemon,
           queue,
           connections: connections.keys(),
+          authorizations,
           config: settings,
           clock,
           logger: rt.logger,

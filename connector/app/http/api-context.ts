@@ -4,6 +4,7 @@ import type { ProcedureData } from '../../dossier/procedure-data';
 import type { JobName, JobQueue } from '../../jobs/job-queue';
 import type { Store } from '../../store/store';
 import type { Clock } from '../../time/clock';
+import type { ConnectionAuthorization } from '../connection-authorizations';
 import type { Metrics } from './metrics';
 
 /** What `POST /connections/:id/sync` enqueues through: the daemon (`Daemon.enqueue`) has this shape. */
@@ -19,6 +20,8 @@ export interface ApiContext {
   enqueuer: JobEnqueuer | undefined;
   queue: JobQueue | undefined;
   connections: ReadonlySet<string>;
+  /** Every configured connection with the state of its OAuth authorization, read at each call. */
+  authorizations: (() => Promise<ConnectionAuthorization[]>) | undefined;
   clock: Clock;
   timeZone: string;
   locale: string;

@@ -23,13 +23,14 @@ import type { ProcedureData } from '../../dossier/procedure-data';
 import { RequestValidationError } from './request-validation';
 import { sendError } from './send-error';
 import type { ApiContext, JobEnqueuer } from './api-context';
+import type { ConnectionAuthorization } from '../connection-authorizations';
 
 export type { ApiContext, JobEnqueuer };
 
 /**
  * The daemon's JSON API for the finance controller's dashboard and scripts: read cases and
  * approvals, act on them (connector/cases), ask for a sync, look at failed jobs and quarantined
- * records; and the Prometheus metrics.
+ * records and at the connections' authorizations; and the Prometheus metrics.
  *
  * - Every route but the probes, GET /health and GET /ready, needs `Authorization: Bearer
  *   <api.token>` (GET /metrics too, unless `metricsPublic`); the probes answer a status and
@@ -47,6 +48,12 @@ export interface ApiDeps {
   queue?: JobQueue;
   /** Ids of the configured connections: a sync of any other id is a 404. */
   connections?: Iterable<string>;
+  /**
+   * Every configured connection with the state of its OAuth authorization (connector/app/
+   * connection-authorizations.ts): GET /connections lists them, GET /ready flags the worst, and
+   * the metrics count the days left.
+   */
+  authorizations?: () => Promise<ConnectionAuthorization[]>;
   config: ApiSettings;
   clock: Clock;
   logger: Logger;
@@ -84,7 +91,13 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   const { store, clock, logger, config } = deps;
   const timeZone = deps.timeZone ?? 'Europe/Paris';
   const locale = deps.locale ?? 'fr-FR';
-  const metrics = deps.metrics ?? createMetrics({ clock, ...(deps.queue ? { queue: deps.queue } : {}) });
+  const metrics =
+    deps.metrics ??
+    createMetrics({
+      clock,
+      ...(deps.queue ? { queue: deps.queue } : {}),
+      ...(deps.authorizations ? { authorizations: deps.authorizations } : {}),
+    });
   const queue = deps.queue;
   const enqueuer: JobEnqueuer | undefined =
     deps.daemon ??
@@ -101,6 +114,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     enqueuer,
     queue,
     connections: new Set(deps.connections ?? []),
+    authorizations: deps.authorizations,
     clock,
     timeZone,
     locale,

@@ -2,6 +2,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { JOB_NAMES, type JobQueue, type JobStatus } from '../../jobs/job-queue';
 import type { SyncSummary } from '../../sync/sync-connection';
 import type { Clock } from '../../time/clock';
+import type { ConnectionAuthorization } from '../connection-authorizations';
 
 /**
  * The daemon's Prometheus metrics, in a registry of their own (never prom-client's global one,
@@ -39,10 +40,12 @@ export interface MetricsOptions {
   clock: Clock;
   /** Read at scrape time for `recouvra_queue_jobs`; without it the gauge has no samples. */
   queue?: JobQueue;
+  /** Read at scrape time for `recouvra_authorization_days_left`; without it the gauge has no samples. */
+  authorizations?: () => Promise<ConnectionAuthorization[]>;
 }
 
 export function createMetrics(options: MetricsOptions): Metrics {
-  const { clock, queue } = options;
+  const { clock, queue, authorizations } = options;
   const registry = new Registry();
   const registers = [registry];
   const lastSuccess = new Map<string, number>();
@@ -111,6 +114,31 @@ export function createMetrics(options: MetricsOptions): Metrics {
         // rather than failing the whole scrape; /ready reports the store itself.
         this.reset();
         errors.inc({ code: 'METRICS_QUEUE_UNREADABLE' });
+      }
+    },
+  });
+
+  new Gauge({
+    name: 'recouvra_authorization_days_left',
+    help: 'Days (fractional) until the OAuth authorization of the connection ends for good, read when scraped; 0 once it must be given again (ended, refused by the provider, never given); warned at 30 and 7 days.',
+    labelNames: ['connection'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      if (!authorizations) return;
+      try {
+        const now = clock.now().getTime();
+        for (const { id, authorization } of await authorizations()) {
+          if (authorization === null) continue;
+          const ended = authorization.state === 'reconnect';
+          if (authorization.endsAt === undefined && !ended) continue;
+          const left = ended ? 0 : Math.max(0, (Date.parse(authorization.endsAt!) - now) / 86_400_000);
+          this.set({ connection: id }, left);
+        }
+      } catch {
+        // The store did not answer: no samples rather than a failed scrape (/ready reports the store).
+        this.reset();
+        errors.inc({ code: 'METRICS_AUTHORIZATIONS_UNREADABLE' });
       }
     },
   });

@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { rateStatus } from '../../claim/legal-status';
 import { JOB_NAMES } from '../../jobs/job-queue';
 import { businessDate } from '../../time/clock';
+import { worstState, type CredentialState } from '../../credentials/health';
 import type { ApiContext } from './api-context';
 import { sendError } from './send-error';
 import { IdParamSchema, intParam, parseRequest } from './request-validation';
 
-/** The daemon's own state: liveness, readiness, metrics, jobs, quarantine, a sync on demand. */
+/** The daemon's own state: liveness, readiness, metrics, jobs, quarantine, connections, a sync on demand. */
 
 /** How long GET /ready waits for each dependency (ms) before calling it down. */
 const READY_TIMEOUT_MS = 2_000;
@@ -15,30 +16,55 @@ const READY_TIMEOUT_MS = 2_000;
 /**
  * Probes (GET /health, GET /ready) are answered without a token, so they say nothing but a
  * status, and for /ready which dependency is down: no counts, no names, no warnings (those are
- * behind the token, at GET /legal/status and GET /metrics).
+ * behind the token, at GET /legal/status, GET /connections and GET /metrics).
+ *
+ * `connections`: the worst authorization state of the OAuth connections (connector/credentials/
+ * health.ts), absent when there are none or their store did not answer. It does not make the
+ * daemon "not ready": a daemon with one company to reconnect still syncs and serves the others,
+ * and an orchestrator that restarted or unrouted it would fix nothing, since a person must act.
+ * So /ready stays 200 and flags it, without naming the connection (a probe names none; GET
+ * /connections, behind the token, says which one and what to run).
  */
-export type ReadyAnswer = { status: 'ready' } | { status: 'not_ready'; down: string[] };
+export type ReadyAnswer = ({ status: 'ready' } | { status: 'not_ready'; down: string[] }) & {
+  connections?: CredentialState;
+};
 
 /** Every dependency the daemon needs to work: the store, and Redis when the jobs are there. */
 async function readiness(ctx: ApiContext): Promise<ReadyAnswer> {
   const checks: { name: string; ping: () => Promise<void> }[] = [{ name: 'store', ping: () => ctx.store.ping() }];
   const queue = ctx.queue;
   if (queue?.kind === 'redis') checks.push({ name: 'redis', ping: () => queue.ping() });
-  const answers = await Promise.all(
-    checks.map(async (c) => ({ name: c.name, up: await answersWithin(c.ping, READY_TIMEOUT_MS) })),
-  );
+  const authorizations = ctx.authorizations;
+  const [answers, connections] = await Promise.all([
+    Promise.all(checks.map(async (c) => ({ name: c.name, up: await answersWithin(c.ping, READY_TIMEOUT_MS) }))),
+    authorizations === undefined
+      ? undefined
+      : within(
+          authorizations().then((list) => {
+            const states = list.flatMap((c) => (c.authorization ? [c.authorization.state] : []));
+            return states.length === 0 ? undefined : worstState(states);
+          }),
+          READY_TIMEOUT_MS,
+        ),
+  ]);
   const down = answers.filter((a) => !a.up).map((a) => a.name);
-  return down.length === 0 ? { status: 'ready' } : { status: 'not_ready', down };
+  const flagged = connections === undefined ? {} : { connections };
+  return down.length === 0 ? { status: 'ready', ...flagged } : { status: 'not_ready', down, ...flagged };
 }
 
 function answersWithin(ping: () => Promise<void>, ms: number): Promise<boolean> {
+  return within(
+    ping().then(() => true),
+    ms,
+  ).then((up) => up === true);
+}
+
+/** What `work` resolves to within `ms`; undefined when it fails or takes longer. */
+function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
-    ping().then(
-      () => true,
-      () => false,
-    ),
-    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+    work.catch(() => undefined),
+    new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms))),
   ]).finally(() => clearTimeout(timer));
 }
 
@@ -75,6 +101,15 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ApiContext): void {
     if (!ctx.queue) return sendError(reply, 503, 'NO_QUEUE', 'this API runs without a job queue');
     const jobs = await ctx.queue.failed(query.name, query.limit);
     return { jobs };
+  });
+
+  // Each configured connection, its type, and the state of its OAuth authorization (null: it has
+  // none; its access is in the configuration). Never a token: only states, dates and messages.
+  app.get('/connections', async () => {
+    const authorizations = ctx.authorizations;
+    if (authorizations === undefined)
+      return { connections: [...ctx.connections].map((id) => ({ id, type: null, authorization: null })) };
+    return { connections: await authorizations() };
   });
 
   app.get('/quarantine', async (request) => {

@@ -10,6 +10,7 @@ import type { CredentialStore } from '../../../connector/ports/credentials';
 import { openSqliteStore } from '../../../connector/store/sqlite';
 import type { Store } from '../../../connector/store/store';
 import { systemClock } from '../../../connector/time/clock';
+import { decideSyncRetry } from '../../../connector/sync/retry-policy';
 
 /**
  * The QuickBooks client against a small server on loopback that answers as Intuit documents
@@ -245,6 +246,39 @@ describe('QuickBooks client', () => {
     expect(e.userMessage).toContain('recouvra connect quickbooks --connection qbo-fr');
     expect(tokenCalls).toBe(1);
     expect(seen).toEqual([]);
+    // The job queue does not retry it: a configuration error waits for a person.
+    expect(decideSyncRetry({ code: e.code, message: e.userMessage, kind: e.kind }).retry).toBe('never');
+  });
+
+  it('once refused, every later call, of any client on the store, fails at once without asking the token endpoint', async () => {
+    await connect('access-0', 'refresh-0', 30_000);
+    refreshTokens.set('refresh-0', false);
+    await failure(client().query('SELECT * FROM Customer'));
+    expect(tokenCalls).toBe(1);
+    const stored = (await credentials.read())!;
+    expect(stored.secret['refused']).toMatchObject({ reason: expect.stringContaining('invalid_grant') });
+    expect(JSON.stringify(stored.secret['refused'])).not.toContain('refresh-0');
+    // A new client (a restarted daemon, another worker) on the same store.
+    for (let i = 0; i < 3; i++) {
+      const again = await failure(client().query('SELECT * FROM Invoice'));
+      expect(again.code).toBe('QBO_RECONNECT');
+      expect(again.kind).toBe('config');
+      expect(again.userMessage).toContain('no refresh is tried until the connection is authorized again');
+    }
+    expect(tokenCalls).toBe(1);
+    expect(seen).toEqual([]);
+  });
+
+  it('the hard expiry Intuit sends on a refresh is stored as extra.refreshTokenHardExpiresAt, from the time of the answer', async () => {
+    await connect('access-0', 'refresh-0', 30_000);
+    const before = Date.now();
+    await client().query('SELECT * FROM Customer');
+    const after = Date.now();
+    const extra = (await credentials.read())!.secret['extra'] as Record<string, string>;
+    const hard = Date.parse(extra['refreshTokenHardExpiresAt']!);
+    // The server answers x_refresh_token_hard_expires_in: 365 days, asked with the header.
+    expect(hard).toBeGreaterThanOrEqual(before + 365 * 86_400_000);
+    expect(hard).toBeLessThanOrEqual(after + 365 * 86_400_000);
   });
 
   it('a company never connected says how to connect it', async () => {
