@@ -100,11 +100,14 @@ export class QboClient {
     const text = bytes.toString('utf8');
     const json = parseJson(text);
     const fault = faultOf(json) ?? (json === undefined ? xmlFaultOf(text) : undefined);
+    // Worth trying again, unlike a JSON call's unreadable answer: QuickBooks renders the PDF on each
+    // request, so what came instead is most likely a page put in front of it for a while (maintenance,
+    // a proxy); the layer above gives up after its retry budget if it lasts.
     if (response.status === 200 && fault === undefined)
       throw new AdapterError({
         code: 'QBO_NOT_A_PDF',
-        kind: 'system',
-        userMessage: `connection ${ref.connection}: QuickBooks answered ${ref.method} ${ref.path} with something that is not a PDF (${contentTypeOf(response)}, ${bytes.length} bytes, no %PDF- header); nothing was kept`,
+        kind: 'transient',
+        userMessage: `connection ${ref.connection}: QuickBooks answered ${ref.method} ${ref.path} with something that is not a PDF (${contentTypeOf(response)}, ${bytes.length} bytes, no %PDF- header); nothing was kept, it is tried again later`,
         detail: `HTTP 200, ${contentTypeOf(response)}, ${bytes.length} bytes starting ${JSON.stringify(text.slice(0, 80))}`,
       });
     throw this.failure({ ...response, data: text }, ref);

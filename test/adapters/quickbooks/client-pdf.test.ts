@@ -106,7 +106,7 @@ describe('QuickBooks client: PDF downloads', () => {
     next.push({ status: 200, body: JSON.stringify({ Invoice: { Id: '130' } }), type: 'application/json' });
     const e = await failure(client().getPdf('invoice/130/pdf'));
     expect(e.code).toBe('QBO_NOT_A_PDF');
-    expect(e.kind).toBe('system');
+    expect(e.kind).toBe('transient');
     expect(e.userMessage).toMatch(
       /^connection qbo-fr: QuickBooks answered GET \/invoice\/130\/pdf with something that is not a PDF \(application\/json, 24 bytes, no %PDF- header\)/,
     );
@@ -167,7 +167,7 @@ describe('QuickBooks client: PDF downloads', () => {
         invoice: '130',
       }),
     ]);
-    // Not a PDF: not silently dropped like a missing one, the hand-off waits for a person.
+    // Not a PDF: not dropped like a missing one; the hand-off is tried again.
     next.push({ status: 200, body: '{}', type: 'application/json' });
     expect((await failure(adapter.invoicePdf!(`qbo-fr:${REALM}:Invoice:130`))).code).toBe('QBO_NOT_A_PDF');
   });
