@@ -17,6 +17,19 @@ import { requestTokens } from './oauth';
  * else fails with a classified AdapterError (faults.ts) and is never retried here.
  */
 
+/**
+ * The largest PDF taken, in bytes: 10 MiB, the law firm's limit for one document of a dossier
+ * (its contract's `DocumentUpload`, MAX_DOCUMENT_BYTES in adapters/lawfirm/config.schema.ts). A
+ * larger invoice PDF could not be handed over, so it is not downloaded whole either.
+ */
+export const MAX_PDF_BYTES = 10 * 1024 * 1024;
+
+/** Every PDF starts with this header (ISO 32000-1 §7.5.2). */
+const PDF_MAGIC = Buffer.from('%PDF-', 'latin1');
+
+type Accept = 'json' | 'pdf';
+type AnswerOf<A extends Accept> = A extends 'pdf' ? ArrayBuffer : string;
+
 export interface QboClientOptions {
   config: QuickBooksConnection;
   clock: Clock;
@@ -72,56 +85,111 @@ export class QboClient {
     return this.request('POST', path, { data: body });
   }
 
+  /**
+   * GET a document QuickBooks renders as a PDF (`invoice/{id}/pdf`): its bytes, asked with
+   * `Accept: application/pdf`. A read like any other: same limiter, token refresh and metering.
+   * A Fault (JSON or XML, HTTP 200 included) is classified as for the JSON calls; any other
+   * answer that does not start with `%PDF-` is refused (QBO_NOT_A_PDF), and one longer than
+   * MAX_PDF_BYTES is cut off while it arrives (QBO_PDF_TOO_LARGE).
+   */
+  async getPdf(path: string, params: Record<string, string> = {}): Promise<Buffer> {
+    const { response, ref } = await this.exchange('GET', path, { params, accept: 'pdf' });
+    // Node's axios hands an arraybuffer answer over as a Buffer already.
+    const bytes = Buffer.isBuffer(response.data) ? response.data : Buffer.from(response.data);
+    if (response.status === 200 && bytes.subarray(0, PDF_MAGIC.length).equals(PDF_MAGIC)) return bytes;
+    const text = bytes.toString('utf8');
+    const json = parseJson(text);
+    const fault = faultOf(json) ?? (json === undefined ? xmlFaultOf(text) : undefined);
+    // Worth trying again, unlike a JSON call's unreadable answer: QuickBooks renders the PDF on each
+    // request, so what came instead is most likely a page put in front of it for a while (maintenance,
+    // a proxy); the layer above gives up after its retry budget if it lasts.
+    if (response.status === 200 && fault === undefined)
+      throw new AdapterError({
+        code: 'QBO_NOT_A_PDF',
+        kind: 'transient',
+        userMessage: `connection ${ref.connection}: QuickBooks answered ${ref.method} ${ref.path} with something that is not a PDF (${contentTypeOf(response)}, ${bytes.length} bytes, no %PDF- header); nothing was kept, it is tried again later`,
+        detail: `HTTP 200, ${contentTypeOf(response)}, ${bytes.length} bytes starting ${JSON.stringify(text.slice(0, 80))}`,
+      });
+    throw this.failure({ ...response, data: text }, ref);
+  }
+
   private async request(
     method: 'GET' | 'POST',
     path: string,
     init: { params?: Record<string, string>; data?: Record<string, unknown> },
   ): Promise<Record<string, unknown>> {
+    const { response, ref } = await this.exchange(method, path, { ...init, accept: 'json' });
+    const text = typeof response.data === 'string' ? response.data : '';
+    return this.answer({ ...response, data: text }, ref);
+  }
+
+  /** One call, with the token refreshed and the call made again once when QuickBooks answers 401. */
+  private async exchange<A extends Accept>(
+    method: 'GET' | 'POST',
+    path: string,
+    init: { params?: Record<string, string>; data?: Record<string, unknown>; accept: A },
+  ): Promise<{ response: AxiosResponse<AnswerOf<A>>; ref: QboRequestRef }> {
     const { config } = this.options;
     const params = { ...init.params, minorversion: String(config.minorVersion) };
     const ref: QboRequestRef = { connection: config.id, method, path: `/${path}` };
     let tokens = await this.tokens();
     for (let attempt = 1; ; attempt++) {
-      const response = await this.send(method, path, params, init.data, tokens.accessToken, ref);
+      const response = await this.send(method, path, params, init, tokens.accessToken, ref);
       if (response.status === 401 && attempt === 1) {
         // Refused before its expiry (revoked, or refreshed by another worker): refresh once, then try again.
         tokens = await this.tokens(tokens.accessToken);
         continue;
       }
-      return this.answer(response, ref);
+      return { response, ref };
     }
   }
 
-  private async send(
+  private async send<A extends Accept>(
     method: 'GET' | 'POST',
     path: string,
     params: Record<string, string>,
-    data: Record<string, unknown> | undefined,
+    init: { data?: Record<string, unknown>; accept: A },
     accessToken: string,
     ref: QboRequestRef,
-  ): Promise<AxiosResponse<string>> {
+  ): Promise<AxiosResponse<AnswerOf<A>>> {
+    const { data, accept } = init;
     const release = await this.limiter.acquire();
     this.meter.requests++;
     if (method === 'GET') this.meter.reads++;
     else this.meter.writes++;
     try {
-      return await axios.request<string>({
+      return await axios.request<AnswerOf<A>>({
         method,
         url: `${this.base}/${path}`,
         params,
         ...(data === undefined ? {} : { data: JSON.stringify(data) }),
         headers: {
           Authorization: `Bearer ${accessToken}`,
-          Accept: 'application/json',
+          Accept: accept === 'pdf' ? 'application/pdf' : 'application/json',
           ...(data === undefined ? {} : { 'Content-Type': 'application/json' }),
         },
         timeout: this.options.config.timeoutMs,
-        responseType: 'text',
+        ...(accept === 'pdf'
+          ? // axios stops reading at the first chunk beyond the cap: a runaway answer is never held whole.
+            { responseType: 'arraybuffer' as const, maxContentLength: MAX_PDF_BYTES }
+          : { responseType: 'text' as const }),
         transformResponse: (x: unknown) => x,
         validateStatus: () => true,
       });
     } catch (e) {
-      const message = (e as Error).message;
+      const err = e as Error & { code?: string };
+      if (
+        accept === 'pdf' &&
+        err.code === 'ERR_BAD_RESPONSE' &&
+        /^maxContentLength size of \d+ exceeded$/.test(err.message)
+      )
+        throw new AdapterError({
+          code: 'QBO_PDF_TOO_LARGE',
+          kind: 'system',
+          userMessage: `connection ${ref.connection}: QuickBooks answered ${method} ${ref.path} with more than ${MAX_PDF_BYTES} bytes (${MAX_PDF_BYTES / 1024 / 1024} MiB), more than one document handed to the law firm may hold; the download was stopped`,
+          detail: err.message,
+        });
+      const message = err.message;
       throw new AdapterError({
         code: 'QBO_UNREACHABLE',
         kind: 'transient',
@@ -137,31 +205,41 @@ export class QboClient {
   }
 
   private answer(response: AxiosResponse<string>, ref: QboRequestRef): Record<string, unknown> {
-    const text = typeof response.data === 'string' ? response.data : '';
+    const text = response.data;
+    if (response.status === 200) {
+      const json = parseJson(text);
+      const fault = faultOf(json) ?? (json === undefined ? xmlFaultOf(text) : undefined);
+      if (fault === undefined) {
+        if (typeof json === 'object' && json !== null && !Array.isArray(json)) return json as Record<string, unknown>;
+        throw new AdapterError({
+          code: 'QBO_UNREADABLE_ANSWER',
+          kind: 'system',
+          userMessage: `connection ${ref.connection}: QuickBooks answered ${ref.method} ${ref.path} with something that is not a JSON object`,
+          detail: `HTTP 200, ${text.length} bytes starting ${JSON.stringify(text.slice(0, 80))}`,
+        });
+      }
+    }
+    throw this.failure(response, ref);
+  }
+
+  /** The error for an answer that is a 429, a Fault (HTTP 200 included, erp-apis.md §2.4) or another failed status. */
+  private failure(response: AxiosResponse<string>, ref: QboRequestRef): AdapterError {
+    const text = response.data;
     if (response.status === 429) {
       // Intuit's 429 body is XML even when JSON was asked (erp-apis.md §2.4). Intuit asks to wait
       // 60 s (§2.9) and is not known to send Retry-After; one that is sent is what the server wants.
       const wait = retryAfterMs(response.headers['retry-after']) ?? THROTTLE_WAIT_MS;
       this.meter.throttled++;
       this.limiter.hold(wait);
-      throw faultError(ref, 429, xmlFaultOf(text) ?? faultOf(parseJson(text)), wait);
+      return faultError(ref, 429, xmlFaultOf(text) ?? faultOf(parseJson(text)), wait);
     }
     const json = parseJson(text);
     const fault = faultOf(json) ?? (json === undefined ? xmlFaultOf(text) : undefined);
-    if (response.status === 200 && fault === undefined) {
-      if (typeof json === 'object' && json !== null && !Array.isArray(json)) return json as Record<string, unknown>;
-      throw new AdapterError({
-        code: 'QBO_UNREADABLE_ANSWER',
-        kind: 'system',
-        userMessage: `connection ${ref.connection}: QuickBooks answered ${ref.method} ${ref.path} with something that is not a JSON object`,
-        detail: `HTTP 200, ${text.length} bytes starting ${JSON.stringify(text.slice(0, 80))}`,
-      });
-    }
     if (fault?.errors.some((e) => e.code === '3001')) {
       this.meter.throttled++;
       this.limiter.hold(THROTTLE_WAIT_MS);
     }
-    throw faultError(ref, response.status, fault);
+    return faultError(ref, response.status, fault);
   }
 
   /** Valid tokens from the credential store, refreshed first when due (or when `rejected` was refused). */
@@ -225,6 +303,11 @@ export function credentialFailure(connection: string, e: unknown): AdapterError 
 function retryAfterMs(header: unknown): number | undefined {
   if (typeof header !== 'string' || !/^\d{1,6}$/.test(header.trim())) return undefined;
   return Number(header.trim()) * 1000;
+}
+
+function contentTypeOf(response: AxiosResponse): string {
+  const type: unknown = response.headers['content-type'];
+  return typeof type === 'string' && type !== '' ? type : 'no Content-Type';
 }
 
 function parseJson(text: string): unknown {

@@ -9,6 +9,7 @@ import type {
 } from '../../connector/ports/erp';
 import { QboClient, type QboMeter } from './client';
 import { QuickBooksConnectionSchema, quickBooksWriteBack, type QuickBooksConnection } from './config.schema';
+import { invoicePdf } from './invoice-pdf';
 import type { RealmLimiter } from './limiter';
 import { QboReader } from './reader';
 import { writeBack } from './writer';
@@ -17,7 +18,8 @@ import { writeBack } from './writer';
  * The QuickBooks Online adapter (Accounting API v3, one company per connection): reads customers,
  * invoices and credit memos, and payments by query or change data capture (reader.ts,
  * sync-plan.ts), and writes the recovery status into each invoice's private note, or a custom
- * field the configuration names (writer.ts).
+ * field the configuration names (writer.ts). Invoice PDFs for the law firm's dossier are
+ * rendered by QuickBooks on request (invoice-pdf.ts).
  */
 
 /** The adapter, with the client's count of calls (Intuit meters reads: erp-apis.md §2.9). */
@@ -56,6 +58,8 @@ export function createQuickBooksAdapter(
     listOpenReceivableIds: (onProgress) => reader.openReceivableIds(onProgress),
     readByIds: (ids) => reader.receivablesByIds(ids),
     writeBack: (request) => writeBack({ client, config, context: reader.baseContext(), clock: deps.clock }, request),
+    invoicePdf: (receivableId) =>
+      invoicePdf({ client, context: reader.baseContext(), logger: deps.logger }, receivableId),
     close: async () => undefined,
   };
 }

@@ -5,6 +5,7 @@ import { bearerToken, readRequestBody, requestHeader, sendBody } from '../../sim
 import { INVOICE_DELETED } from './columns';
 import { createQboData, SimulatorInputError, type Company, type EntityName, type QboData } from './data';
 import { FAULTS, faultBody, throttleXml, type FaultError, type FaultType } from './faults';
+import { invoicePdf } from './invoice-pdf';
 import { OAuthServer } from './oauth';
 import { parseQuery, QueryError } from './query';
 import {
@@ -319,7 +320,7 @@ export class QuickBooksSimulator {
     try {
       if (this.controls.latencyMs > 0) await new Promise((r) => setTimeout(r, this.controls.latencyMs));
       // §2.5: minorversion below 75 is served as 75; the simulator serves one version whatever is asked.
-      const [head = '', id] = rest.split('/');
+      const [head = '', id, tail] = rest.split('/');
       if (head === 'query' && (req.method === 'GET' || req.method === 'POST')) {
         let statement: string | null;
         if (req.method === 'GET') statement = url.searchParams.get('query');
@@ -338,6 +339,8 @@ export class QuickBooksSimulator {
       }
       if (head === 'cdc' && req.method === 'GET') return this.cdc(reply, company, url, counters);
       const entity = entityNamed(head);
+      if (entity === 'Invoice' && id !== undefined && tail === 'pdf' && req.method === 'GET')
+        return this.pdf(req, reply, company, decodeURIComponent(id), counters);
       if (entity && id !== undefined && req.method === 'GET')
         return this.read(reply, company, entity, decodeURIComponent(id), counters);
       if (entity === 'Invoice' && id === undefined && req.method === 'POST')
@@ -414,6 +417,31 @@ export class QuickBooksSimulator {
     counters.meteredReads++;
     if (!json) return this.fault(reply, 400, 'ValidationFault', FAULTS.notFound(entity, id));
     this.json(reply, 200, { [entity]: json });
+  }
+
+  /**
+   * An invoice as a PDF (invoice-pdf.ts; UNVERIFIED: not in the reference, the path public clients
+   * use, with `Accept: application/pdf`). Every invoice has one, a voided one too; a deleted or
+   * unknown one gets the Fault a read by id gets. Metered like a read by id (§2.9) [UNVERIFIED].
+   */
+  private pdf(req: IncomingMessage, reply: Reply, company: Company, id: string, counters: RealmCounters): void {
+    // UNVERIFIED what Intuit answers an Accept without application/pdf: refused here, so that a
+    // client that forgets the header finds out from the simulator rather than from QuickBooks.
+    const accept = (requestHeader(req, 'accept') ?? '').toLowerCase();
+    if (!/application\/pdf|\*\/\*|application\/\*/.test(accept))
+      return this.fault(reply, 400, 'ValidationFault', {
+        Message: 'Unsupported Media Type',
+        Detail: `an invoice PDF is asked with Accept: application/pdf, not ${accept || 'no Accept'} [simulator]`,
+        code: '4000',
+      });
+    counters.meteredReads++;
+    const row = company.invoiceRow(/^\d+$/.test(id) ? Number(id) : NaN);
+    if (row === undefined || company.invoices.state[row] === INVOICE_DELETED)
+      return this.fault(reply, 400, 'ValidationFault', FAULTS.notFound('Invoice', id));
+    if (reply.drop) return void reply.res.destroy();
+    const body = invoicePdf(company, row);
+    reply.res.writeHead(200, { 'Content-Type': 'application/pdf', 'Content-Length': body.length });
+    reply.res.end(body);
   }
 
   /** §2.4: the sparse update of an invoice's PrivateNote or CustomField, guarded by its SyncToken. */
