@@ -48,6 +48,13 @@ export interface ConformanceHarness {
   /** A source holding about `invoices` receivables, with `clock` as the connector's clock. */
   start(options: { invoices: number }): Promise<ConformanceSource>;
   clock: Clock;
+  /**
+   * The adapter's incremental read reports deletions itself (QuickBooks' change data capture):
+   * the scenario in which only the full reconciliation can close a deleted receivable describes
+   * another kind of ledger, and is skipped. The adapter's own tests then show deletions closed by
+   * the incremental read.
+   */
+  incrementalReadSeesDeletions?: boolean;
 }
 
 const { logger } = memoryLogger('error');
@@ -229,27 +236,31 @@ export function describeAdapterConformance(name: string, harness: ConformanceHar
       expect((failures[1] as AdapterError).kind).toBe('transient');
     });
 
-    it('paid and cancelled invoices close incrementally; deleted ones at the full reconciliation', async () => {
-      await sync(source.adapter());
-      source.advance(60);
-      const paid = await source.pay(2);
-      const cancelled = await source.cancel(1);
-      const deleted = await source.remove(1);
-      const incremental = await sync(source.adapter());
-      expect(incremental.closed).toBe(3);
-      let open = await storeOpen();
-      for (const id of [...paid, ...cancelled]) expect(open.has(id)).toBe(false);
-      expect(open.has(deleted[0]!)).toBe(true);
-      const full = await sync(source.adapter(), 'full');
-      expect(full.reconciled).toBe(true);
-      expect(full.closed).toBe(1);
-      open = await storeOpen();
-      expect(open.has(deleted[0]!)).toBe(false);
-      expect(open).toEqual(await source.openIds());
-      const state = (await store.sync.receivableStates(deleted)).get(deleted[0]!)!;
-      const journal = await store.cases.readJournal(state.caseId);
-      expect(journal.map((j) => j.summary).join('\n')).toMatch(/deleted/);
-    });
+    const deletionScenario = harness.incrementalReadSeesDeletions ? it.skip : it;
+    deletionScenario(
+      'paid and cancelled invoices close incrementally; deleted ones at the full reconciliation',
+      async () => {
+        await sync(source.adapter());
+        source.advance(60);
+        const paid = await source.pay(2);
+        const cancelled = await source.cancel(1);
+        const deleted = await source.remove(1);
+        const incremental = await sync(source.adapter());
+        expect(incremental.closed).toBe(3);
+        let open = await storeOpen();
+        for (const id of [...paid, ...cancelled]) expect(open.has(id)).toBe(false);
+        expect(open.has(deleted[0]!)).toBe(true);
+        const full = await sync(source.adapter(), 'full');
+        expect(full.reconciled).toBe(true);
+        expect(full.closed).toBe(1);
+        open = await storeOpen();
+        expect(open.has(deleted[0]!)).toBe(false);
+        expect(open).toEqual(await source.openIds());
+        const state = (await store.sync.receivableStates(deleted)).get(deleted[0]!)!;
+        const journal = await store.cases.readJournal(state.caseId);
+        expect(journal.map((j) => j.summary).join('\n')).toMatch(/deleted/);
+      },
+    );
 
     it('bad records are quarantined with a clear reason; the rest of the page is saved', async () => {
       const bad = await source.addBadRecord();

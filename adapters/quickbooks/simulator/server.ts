@@ -446,8 +446,13 @@ export class QuickBooksSimulator {
 
   /** §2.4: the sparse update of an invoice's PrivateNote or CustomField, guarded by its SyncToken. */
   private update(reply: Reply, company: Company, url: URL, body: string): void {
-    if (url.searchParams.has('operation'))
-      return this.fault(reply, 400, 'ValidationFault', unsupported(`operation=${url.searchParams.get('operation')}`));
+    // §2.1 lists POST {entity} for create and update and ?operation=delete for delete; Intuit's Java
+    // SDK (intuit/QuickBooks-V3-Java-SDK DataService.prepareUpdate) and node-quickbooks (module.update)
+    // send updates as POST {entity}?operation=update, so that is an update too. Other operations
+    // (delete, void) are not simulated.
+    const operation = url.searchParams.get('operation');
+    if (operation !== null && operation !== 'update')
+      return this.fault(reply, 400, 'ValidationFault', unsupported(`operation=${operation}`));
     let input: Record<string, unknown>;
     try {
       const parsed: unknown = JSON.parse(body);

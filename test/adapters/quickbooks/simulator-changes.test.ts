@@ -67,6 +67,26 @@ describe('QuickBooks simulator: sparse update and CDC', () => {
     expect((await t.json<{ Invoice: Entity }>(t.fr, `invoice/${inv.Id}`)).Invoice.PrivateNote).toBe('first');
   });
 
+  it('takes ?operation=update as the same sparse update (what Intuit’s SDK and node-quickbooks send) and refuses other operations', async () => {
+    const inv = await openInvoice();
+    const send = (operation: string, body: unknown) =>
+      t.call(t.fr, `invoice?operation=${operation}&minorversion=75`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const res = await send('update', { Id: inv.Id, SyncToken: inv.SyncToken, sparse: true, PrivateNote: 'via op' });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { Invoice: Entity }).Invoice).toMatchObject({
+      PrivateNote: 'via op',
+      SyncToken: String(Number(inv.SyncToken) + 1),
+    });
+    const deleted = await send('delete', { Id: inv.Id, SyncToken: String(Number(inv.SyncToken) + 1) });
+    expect(deleted.status).toBe(400);
+    expect(((await deleted.json()) as Fault).Fault.Error[0]!.Detail).toMatch(/operation=delete/);
+    expect((await t.json<{ Invoice: Entity }>(t.fr, `invoice/${inv.Id}`)).Invoice.PrivateNote).toBe('via op');
+  });
+
   it('refuses a PrivateNote over 4000 characters, a full update and a write without Id', async () => {
     const inv = await openInvoice();
     const long = await post({ Id: inv.Id, SyncToken: inv.SyncToken, sparse: true, PrivateNote: 'x'.repeat(4001) });
