@@ -32,6 +32,7 @@ type AnswerOf<A extends Accept> = A extends 'pdf' ? ArrayBuffer : string;
 
 export interface QboClientOptions {
   config: QuickBooksConnection;
+  /** Times the tokens: real time (AdapterDeps.wallClock), also under a simulated business clock. */
   clock: Clock;
   /** The connection's credential store (AdapterDeps.credentials). */
   credentials: (() => CredentialStore) | undefined;

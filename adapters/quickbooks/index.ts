@@ -39,7 +39,8 @@ export function createQuickBooksAdapter(
 ): QuickBooksAdapter {
   const client = new QboClient({
     config,
-    clock: deps.clock,
+    // The client's clock times tokens only: Intuit's one-hour access token is a real hour.
+    clock: deps.wallClock ?? deps.clock,
     credentials: deps.credentials,
     ...(options.limiter ? { limiter: options.limiter } : {}),
     // Shared by every worker when the queue runs on Redis (AdapterDeps.limiters).

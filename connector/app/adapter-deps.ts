@@ -14,17 +14,28 @@ import type { Clock } from '../time/clock';
  */
 export function adapterDepsFor(
   connectionId: string,
-  deps: { store: Store; clock: Clock; logger: Logger; env?: NodeJS.ProcessEnv; limiters?: RequestLimiterFactory },
+  deps: {
+    store: Store;
+    clock: Clock;
+    /** Real time when `clock` is simulated (AdapterDeps.wallClock). */
+    wallClock?: Clock;
+    logger: Logger;
+    env?: NodeJS.ProcessEnv;
+    limiters?: RequestLimiterFactory;
+  },
 ): AdapterDeps {
   let credentials: CredentialStore | undefined;
+  const wallClock = deps.wallClock ?? deps.clock;
   return {
     clock: deps.clock,
+    ...(deps.wallClock ? { wallClock: deps.wallClock } : {}),
     logger: deps.logger,
     ...(deps.limiters ? { limiters: deps.limiters } : {}),
     credentials: () =>
       (credentials ??= deps.store.credentials(connectionId, {
         keyring: CredentialKeyring.fromEnv(deps.env),
-        clock: deps.clock,
+        // Stored-at instants and refresh leases are real time.
+        clock: wallClock,
       })),
   };
 }

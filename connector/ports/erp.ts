@@ -174,7 +174,15 @@ export interface ErpAdapter {
 }
 
 export interface AdapterDeps {
+  /** Business time: due dates, change cursors, the dates written into the ledger. */
   clock: Clock;
+  /**
+   * Real time, for what a provider counts in real time whatever the business clock says: OAuth
+   * token lifetimes and refresh leases (an access token lasts one real hour, also in a rehearsal
+   * running 100 times faster). It differs from `clock` only under a simulated clock (the demo,
+   * `daemon.simulatedClock`); absent, `clock`.
+   */
+  wallClock?: Clock;
   logger: Logger;
   /**
    * The connection's own credential store (OAuth tokens: QuickBooks Online, Sage), opened on first

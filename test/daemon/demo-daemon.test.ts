@@ -10,6 +10,8 @@ import { startDaemon, type RunningDaemon } from '../../connector/app/cli/run-com
 import { procedureKey } from '../../connector/lawfirm/procedure-events';
 import { claimedReceivables } from '../../connector/dossier/claimed-items';
 import { writeBackMarker } from '../../mappings/odoo/write-back';
+import { noteKeyHash } from '../../mappings/quickbooks/write-back';
+import { QUICKBOOKS_CONNECTION } from '../../connector/app/demo/demo';
 import type { CaseJournalEntry } from '../../connector/model/journal.schema';
 
 /**
@@ -26,6 +28,17 @@ describe('recouvra demo', () => {
   let running: RunningDaemon;
   let performed: CaseJournalEntry[];
   const performedOf = (kind: string) => performed.filter((j) => j.data['kind'] === kind);
+  /** The private notes of the demo's QuickBooks company, read in the simulator (not metered). */
+  const quickBooksInvoices = () => {
+    const company = running.demo!.quickbooks.companies.find((c) => c.realmId === running.demo!.quickbooksRealm)!;
+    const notes: { id: string; note: string }[] = [];
+    for (let row = 0; row < company.invoices.length; row++) {
+      const note = company.invoices.privateNote.get(row);
+      if (note !== undefined) notes.push({ id: String(company.invoices.id[row]), note });
+    }
+    return notes;
+  };
+  const privateNotes = () => quickBooksInvoices().map((i) => i.note);
 
   beforeAll(async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'recouvra-demo-')), 'data');
@@ -35,11 +48,13 @@ describe('recouvra demo', () => {
     // (a little) until the first registered letter has its proof back, which comes last.
     // The law firm comes last: the run goes on until some file has come back with a few events.
     const deadline = Date.now() + 90_000;
+    // QuickBooks too: a procedure event in the private note of one of its invoices.
     const storyTold = async () =>
       (await running.store.deliveries.listDeliveries()).some((d) => d.proofs.length > 0) &&
       (await running.store.outbox.listActions({ kind: 'ledger_note', status: 'done' })).filter((a) =>
         a.idempotencyKey.includes('/procedure/note/'),
-      ).length >= 3;
+      ).length >= 3 &&
+      privateNotes().some((n) => n.includes('procédure judiciaire'));
     while (Date.now() < deadline && !(await storyTold())) await sleep(500);
     await running.daemon.stop();
     performed = [];
@@ -139,7 +154,9 @@ describe('recouvra demo', () => {
     // (The simulated Odoo keeps a PDF for each invoice with an even id.)
     for (const d of dossiers) {
       const claimed = await claimedReceivables(running.store, d.caseId, d.content);
-      const withPdf = claimed.filter((r) => r.kind === 'invoice' && Number(r.source.id) % 2 === 0).map((r) => r.number);
+      const withPdf = claimed
+        .filter((r) => r.kind === 'invoice' && r.source.connection === 'odoo-demo' && Number(r.source.id) % 2 === 0)
+        .map((r) => r.number);
       const attached = (files.find((f) => f.dossierId === d.id)?.documents ?? [])
         .filter((doc) => doc.kind === 'invoice')
         .map((doc) => doc.name);
@@ -200,20 +217,60 @@ describe('recouvra demo', () => {
     let checked = 0;
     for (const d of dossiers) {
       const rows = await running.store.outbox.listActions({ caseId: d.caseId, kind: 'ledger_note', status: 'done' });
+      const claimed = (await claimedReceivables(running.store, d.caseId, d.content)).filter(
+        (r) => r.kind === 'invoice',
+      );
+      const inOdoo = claimed.filter((r) => r.source.connection === 'odoo-demo').length;
+      // QuickBooks source ids are `<realm>:Invoice:<Id>`.
+      const inQuickBooks = claimed
+        .filter((r) => r.source.connection === QUICKBOOKS_CONNECTION)
+        .map((r) => r.source.id.split(':').pop()!);
       for (const e of await running.store.dossiers.listProcedureEvents(d.id)) {
         const key = procedureKey(d.caseId, e.id, 'note');
         if (!rows.some((r) => r.idempotencyKey === key)) continue;
         const marker = writeBackMarker(key);
         const carrying = messages.filter((m) => m.body.includes(marker));
-        const claimed = (d.content['claim'] as { lines: { kind: string }[] }).lines.filter(
-          (l) => l.kind === 'invoice',
-        ).length;
-        expect(carrying).toHaveLength(claimed);
-        expect(new Set(carrying.map((m) => m.res_id)).size).toBe(claimed);
+        expect(carrying).toHaveLength(inOdoo);
+        expect(new Set(carrying.map((m) => m.res_id)).size).toBe(inOdoo);
+        // In QuickBooks: one line of ours in the private note of each claimed invoice, once.
+        const entry = `#${noteKeyHash(key)}-`;
+        const noted = quickBooksInvoices().filter((i) => i.note.includes(entry));
+        expect(noted.map((i) => i.id).sort()).toEqual([...inQuickBooks].sort());
+        for (const i of noted) expect(i.note.split(entry)).toHaveLength(2);
         checked++;
       }
     }
     expect(checked).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a QuickBooks debtor went from reminders to a formal notice to the law firm, each step in the private note of its invoices', async () => {
+    const dossiers = await running.store.dossiers.listDossiers();
+    let told = 0;
+    for (const d of dossiers) {
+      const claimed = (await claimedReceivables(running.store, d.caseId, d.content)).filter(
+        (r) => r.kind === 'invoice' && r.source.connection === QUICKBOOKS_CONNECTION,
+      );
+      if (claimed.length === 0) continue;
+      const journal = await running.store.cases.readJournal(d.caseId);
+      const kinds = journal.filter((j) => j.type === 'action_performed').map((j) => j.data['kind']);
+      expect(kinds).toEqual(expect.arrayContaining(['email', 'registered_letter', 'ledger_note']));
+      expect(journal.some((j) => j.type === 'dossier_submitted')).toBe(true);
+      const notes = quickBooksInvoices().filter((i) => claimed.some((r) => r.source.id.endsWith(`:Invoice:${i.id}`)));
+      expect(notes).toHaveLength(claimed.length);
+      for (const { note } of notes) {
+        // Our lines only, appended after whatever a person wrote; the formal notice before the firm's events.
+        const ours = note.split('\n').filter((l) => l.startsWith('[Recouvra '));
+        const notice = ours.findIndex((l) => l.includes('Mise en demeure'));
+        const procedure = ours.findIndex((l) => l.includes('procédure judiciaire'));
+        expect(notice).toBeGreaterThanOrEqual(0);
+        if (procedure >= 0) {
+          expect(procedure).toBeGreaterThan(notice);
+          told++;
+        }
+        expect(note.length).toBeLessThanOrEqual(4000);
+      }
+    }
+    expect(told).toBeGreaterThan(0);
   });
 
   it('the API answers with the cases and the metrics count what was done', async () => {

@@ -35,6 +35,12 @@ export interface QuickBooksSimulatorOptions {
   invoices?: number;
   /** The simulator's clock: data dates, token lifetimes, the CDC window. Default the system clock. */
   clock?: Clock;
+  /**
+   * The clock of Intuit's OAuth server (codes, token lifetimes) when it is not `clock`: under a
+   * fast demo clock a one-hour access token would last milliseconds, where Intuit's lasts a real
+   * hour whatever the company's business dates. Default `clock`.
+   */
+  authClock?: Clock;
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -192,7 +198,7 @@ export class QuickBooksSimulator {
     this.data = createQboData({ seed, invoices: options.invoices ?? 1000, now: () => this.clock.now() });
     this.clientId = options.clientId ?? `qbo-sim-client-${seed}`;
     this.clientSecret = options.clientSecret ?? `qbo-sim-secret-${seed}`;
-    this.oauth = new OAuthServer(this.clientId, this.clientSecret, this.clock);
+    this.oauth = new OAuthServer(this.clientId, this.clientSecret, options.authClock ?? this.clock);
     if (options.webhook) {
       const dispatcher = new WebhookDispatcher(options.webhook);
       this.webhooks = dispatcher;
@@ -627,6 +633,20 @@ export class QuickBooksSimulator {
           })),
         );
       if (req.method === 'GET' && path === '/webhooks') return reply(200, this.controls.webhookDeliveries);
+      const listed = /^\/realms\/([^/]+)\/invoices$/.exec(path);
+      if (req.method === 'GET' && listed) {
+        // Inspection (no token, loopback only): every invoice as the API renders it, private note
+        // included; `?noted=1` keeps those with a note, where the connector's entries go.
+        const company = this.data.company(listed[1]!);
+        if (!company) return reply(404, { error: `no company ${listed[1]}` });
+        const invoices: Json[] = [];
+        for (let row = 0; row < company.invoices.length; row++) {
+          if (company.invoices.state[row] === INVOICE_DELETED) continue;
+          if (url.searchParams.get('noted') === '1' && !company.invoices.privateNote.has(row)) continue;
+          invoices.push(renderInvoice(company, row));
+        }
+        return reply(200, { Invoice: invoices });
+      }
       if (req.method !== 'POST') return reply(404, { error: 'not found' });
       if (path === '/tokens')
         return reply(200, this.controls.issueTokens(str(input.realmId), input.hardExpiry === true));

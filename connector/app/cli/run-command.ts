@@ -210,6 +210,7 @@ export async function startDaemon(
         connections: demo.connections,
         lawfirm: demo.lawfirm,
       }),
+      ...Object.values(demo.env),
     );
     output.write(demo.banner);
   }
@@ -257,13 +258,23 @@ export async function startDaemon(
           ).redisRequestLimiters(rt.config.queue.redis.url)
         : undefined;
     if (shared) opened.add('the shared request limits', () => shared.close());
+    // The demo makes its own credential key (in demo.env for the command line).
+    const credentialEnv = demo ? { ...process.env, ...demo.env } : undefined;
     for (const conn of rt.config.connections)
       connections.set(
         conn.id,
         createConnectionAdapter(
           conn,
           adapterRegistry,
-          adapterDepsFor(conn.id, { store, clock, logger: rt.logger, ...(shared ? { limiters: shared.factory } : {}) }),
+          adapterDepsFor(conn.id, {
+            store,
+            clock,
+            // Token lifetimes and refresh leases run in real time, whatever the business clock.
+            wallClock: systemClock,
+            logger: rt.logger,
+            ...(credentialEnv ? { env: credentialEnv } : {}),
+            ...(shared ? { limiters: shared.factory } : {}),
+          }),
         ),
       );
     // What GET /connections, GET /ready and the metrics say of each OAuth authorization, read from the store.
@@ -271,7 +282,9 @@ export async function startDaemon(
       connections: rt.config.connections,
       registry: adapterRegistry,
       store,
-      clock,
+      // An authorization ends on a real day.
+      clock: systemClock,
+      ...(credentialEnv ? { env: credentialEnv } : {}),
       ...(args.config === undefined ? {} : { configFile: args.config }),
     });
     const metrics = createMetrics({ clock, queue, authorizations });

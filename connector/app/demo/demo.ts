@@ -8,12 +8,16 @@ import { PostalSimulator } from '../../../adapters/postal/simulator/server';
 import { SmsSimulator } from '../../../adapters/sms/simulator/server';
 import { LawFirmHttpConfigSchema } from '../../../adapters/lawfirm/config.schema';
 import { LawFirmSimulator } from '../../../adapters/lawfirm/simulator/server';
+import { QuickBooksSimulator } from '../../../adapters/quickbooks/simulator/server';
+import { CREDENTIALS_KEY_ENV } from '../../credentials/keyring';
+import { runConnectQuickBooks } from '../cli/connect-command';
+import axios from 'axios';
 import { createServer } from 'node:net';
 import type { Config } from '../../../config/config.schema';
 import { prepareDemoFolder } from './demo-folder';
 import { startSmtpSink } from '../../../adapters/email/simulator/smtp-sink';
 import type { Logger } from '../../log/logger';
-import { scaledClock, type Clock } from '../../time/clock';
+import { scaledClock, systemClock, type Clock } from '../../time/clock';
 
 /**
  * The demo (`recouvra demo`): the built-in simulators stand in for the outside world, the store
@@ -51,6 +55,15 @@ export interface DemoEnvironment {
   odooUrl: string;
   /** The simulated Odoo itself, for tests that inject failures. */
   odoo: OdooSimulator;
+  /** The simulated QuickBooks Online (its French company is connection `quickbooks-demo`). */
+  quickbooks: QuickBooksSimulator;
+  /** The QuickBooks company (realm) the demo connects. */
+  quickbooksRealm: string;
+  /**
+   * Variables the daemon reads as if from its environment: the key the QuickBooks tokens are
+   * stored with, made for this demo run (also in `demo.env` for the command line).
+   */
+  env: Record<string, string>;
   mailDir: string;
   sms: SmsSimulator;
   postal: PostalSimulator;
@@ -85,10 +98,32 @@ const DAY = 86_400;
  * the rates are added under `legal.rates` (the banner says so); the demo never invents a rate.
  */
 export const DEMO_START = '2026-04-01T07:00:00Z';
+/** The demo's QuickBooks Online connection. */
+export const QUICKBOOKS_CONNECTION = 'quickbooks-demo';
+
+/**
+ * Invoices of the QuickBooks simulator: it spreads them over three companies and the demo connects
+ * the first, a French one with 60 % of them; about a third of the Odoo portfolio there.
+ */
+function quickBooksInvoices(odooInvoices: number): number {
+  return Math.max(20, Math.round(odooInvoices / 2));
+}
+
 /** Share of the open invoices the simulated customers pay each simulated day. */
 const DAILY_PAYMENT_RATE = 0.02;
 
 export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> {
+  // What started before a failing step is stopped again: a demo that cannot start leaves no server behind.
+  const started: (() => Promise<unknown>)[] = [];
+  try {
+    return await startDemoWorld(options, started);
+  } catch (error) {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function startDemoWorld(options: DemoOptions, started: (() => Promise<unknown>)[]): Promise<DemoEnvironment> {
   const clock = scaledClock(new Date(DEMO_START), options.clockSpeed);
   const dataDir = prepareDemoFolder(options.dataDir);
   const db = createDemoOdooDatabase({
@@ -98,13 +133,17 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     now: () => clock.now(),
   });
   const odoo = await new OdooSimulator({ db, version: '18.0' }).start();
+  started.push(() => odoo.stop());
   const smtp = await startSmtpSink(join(dataDir, 'mail'));
+  started.push(() => smtp.close());
   const sms = await new SmsSimulator({ startAt: DEMO_START, speed: options.clockSpeed, seed: options.seed }).start();
+  started.push(() => sms.stop());
   const postal = await new PostalSimulator({
     startAt: DEMO_START,
     speed: options.clockSpeed,
     seed: options.seed,
   }).start();
+  started.push(() => postal.stop());
   // The firm pushes its events to the daemon's API: the API's port is chosen now so the firm knows where.
   const apiPort = await freePort();
   const webhookSecret = randomBytes(24).toString('hex');
@@ -114,7 +153,38 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     seed: options.seed,
     webhook: { url: `http://127.0.0.1:${apiPort}/webhooks/lawfirm`, secret: webhookSecret },
   }).start();
+  started.push(() => lawfirm.stop());
+  // QuickBooks Online beside Odoo: its French company (EUR, some customers in other currencies)
+  // posts signed change notifications to the daemon's API, as Intuit does.
+  const verifierToken = randomBytes(18).toString('hex');
+  const quickbooks = await new QuickBooksSimulator({
+    seed: options.seed,
+    invoices: quickBooksInvoices(options.invoices),
+    clock,
+    // Intuit's tokens last a real hour: the daemon times them on the real clock too (AdapterDeps.wallClock).
+    authClock: systemClock,
+    webhook: {
+      url: `http://127.0.0.1:${apiPort}/webhooks/quickbooks`,
+      verifierToken,
+      format: 'cloudevents',
+    },
+  }).start();
+  started.push(() => quickbooks.stop());
+  const qboCompany = quickbooks.companies.find((c) => c.country === 'FR')!;
   const payments = payingCustomers(db, clock, options.seed);
+  started.push(async () => payments.stop());
+  const quickbooksConnection = {
+    id: QUICKBOOKS_CONNECTION,
+    type: 'quickbooks',
+    realmId: qboCompany.realmId,
+    baseUrl: quickbooks.url,
+    clientId: quickbooks.clientId,
+    clientSecret: quickbooks.clientSecret,
+    webhookVerifierToken: verifierToken,
+    // The company's own custom fields: the SIREN/SIRET on customers, the recovery stage on invoices.
+    customFields: { siret: 'SIREN/SIRET', recoveryStage: 'Dossier' },
+  };
+  const env = { [CREDENTIALS_KEY_ENV]: randomBytes(32).toString('base64') };
   const connections = [
     {
       id: 'odoo-demo',
@@ -125,6 +195,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
       apiKey: 'recouvra-api-key',
       overlapSeconds: 6 * 3_600,
     },
+    quickbooksConnection,
   ];
   const company: Config['company'] = {
     name: 'Recouvra Démo SAS',
@@ -186,7 +257,22 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     company,
     api,
     odoo: { url: odoo.url, database: odoo.database, login: 'recouvra', apiKey: 'recouvra-api-key' },
+    quickbooks: quickbooksConnection,
+    env,
   });
+  // The company is connected as a person would (`recouvra connect quickbooks`): consent, code,
+  // tokens stored encrypted in the store. The simulator consents at once and redirects.
+  const connected = await runConnectQuickBooks({
+    config: files.configFile,
+    connection: QUICKBOOKS_CONNECTION,
+    port: 0,
+    timeoutSeconds: 30,
+    env: { ...process.env, ...env, ...files.variables },
+    clock: systemClock,
+    onConsentUrl: (url) => void axios.get(url, { validateStatus: () => true }).catch(() => undefined),
+  });
+  if (connected.exitCode !== 0)
+    throw new Error(`the demo could not connect its QuickBooks company: ${connected.stderr.trim()}`);
   const autoApprove = !options.manualApproval;
   const cli = (command: string) => `npm run recouvra -- ${command} --config ${shellPath(files.configFile)}`;
   const banner = [
@@ -195,6 +281,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     '  RECOUVRA DEMO — nothing here is real. Simulated Odoo, simulated time.',
     `  Time runs ${options.clockSpeed.toLocaleString('en')}× faster: one real second is ${describeSeconds(options.clockSpeed)} of demo time.`,
     `  Odoo 18.0 simulator: ${odoo.url} (database demo, login admin / admin), ${options.invoices} invoices`,
+    `  QuickBooks Online simulator: ${quickbooks.url}, company ${qboCompany.realmId} (${qboCompany.name}), connected as ${QUICKBOOKS_CONNECTION};`,
+    `  our notes go into each invoice's private note: ${quickbooks.url}/_simulator/realms/${qboCompany.realmId}/invoices?noted=1`,
     `  Demo time starts on ${DEMO_START.slice(0, 10)}: the bundled legal rates stop at 2026-H1. Past 30 June, claims`,
     '  that need 2026-H2 wait in the outbox until its rates are added under legal.rates (recouvra legal status).',
     '  SMS, letters and e-mails go to simulators:',
@@ -230,6 +318,9 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     connections,
     odooUrl: odoo.url,
     odoo,
+    quickbooks,
+    quickbooksRealm: qboCompany.realmId,
+    env,
     mailDir: join(dataDir, 'mail'),
     sms,
     postal,
@@ -242,12 +333,14 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
       lawfirmSeconds: days(0.25),
     },
     banner,
-    ...files,
+    configFile: files.configFile,
+    envFile: files.envFile,
     autoApprove,
     takePayments: () => payments.take(),
     stop: async () => {
       payments.stop();
       await odoo.stop();
+      await quickbooks.stop();
       await smtp.close();
       await sms.stop();
       await postal.stop();
@@ -331,9 +424,18 @@ function writeCommandLineConfig(input: {
   company: Config['company'];
   api: NonNullable<Config['api']>;
   odoo: { url: string; database: string; login: string; apiKey: string };
-}): { configFile: string; envFile: string } {
+  quickbooks: { clientSecret: string; webhookVerifierToken: string } & Record<string, unknown>;
+  env: Record<string, string>;
+}): { configFile: string; envFile: string; variables: Record<string, string> } {
   const configFile = join(input.dataDir, 'recouvra.yaml');
   const envFile = join(input.dataDir, 'demo.env');
+  const variables: Record<string, string> = {
+    RECOUVRA_API_TOKEN: input.api.token ?? '',
+    RECOUVRA_DEMO_ODOO_API_KEY: input.odoo.apiKey,
+    RECOUVRA_DEMO_QBO_CLIENT_SECRET: input.quickbooks.clientSecret,
+    RECOUVRA_DEMO_QBO_VERIFIER_TOKEN: input.quickbooks.webhookVerifierToken,
+    ...input.env,
+  };
   const config = {
     version: 1,
     company: input.company,
@@ -353,6 +455,11 @@ function writeCommandLineConfig(input: {
         login: input.odoo.login,
         apiKey: '${RECOUVRA_DEMO_ODOO_API_KEY}',
       },
+      {
+        ...input.quickbooks,
+        clientSecret: '${RECOUVRA_DEMO_QBO_CLIENT_SECRET}',
+        webhookVerifierToken: '${RECOUVRA_DEMO_QBO_VERIFIER_TOKEN}',
+      },
     ],
   };
   const header = [
@@ -365,12 +472,15 @@ function writeCommandLineConfig(input: {
   writeFileSync(configFile, header + stringifyYaml(config));
   writeFileSync(
     envFile,
-    `# The demo's secrets, for the variables recouvra.yaml names. Export with: set -a; . ${envFile}; set +a\nRECOUVRA_API_TOKEN=${input.api.token}\nRECOUVRA_DEMO_ODOO_API_KEY=${input.odoo.apiKey}\n`,
+    `# The demo's secrets, for the variables recouvra.yaml names. Export with: set -a; . ${envFile}; set +a\n` +
+      Object.entries(variables)
+        .map(([name, value]) => `${name}=${value}\n`)
+        .join(''),
     { mode: 0o600 },
   );
   // The mode given at creation is masked by the umask: set it outright.
   chmodSync(envFile, 0o600);
-  return { configFile, envFile };
+  return { configFile, envFile, variables };
 }
 
 /** A path as a person types it here: relative to the working folder when inside it, quoted when it needs to be. */

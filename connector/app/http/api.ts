@@ -84,8 +84,11 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 const MAX_PARAM_LENGTH = 600;
 /** What a load balancer or an orchestrator polls, without a token: they answer a status and nothing else (ops-routes.ts). */
 const PROBE_ROUTES = new Set(['/health', '/ready']);
-/** Routes polled by probes and scrapers: logged at debug, not info. */
-const QUIET_ROUTES = new Set(['/health', '/ready', '/metrics']);
+/**
+ * Routes polled by probes and scrapers, and Intuit's change notifications (several a minute while
+ * a company is busy, our own writes included): logged at debug when they succeed, not info.
+ */
+const QUIET_ROUTES = new Set(['/health', '/ready', '/metrics', QUICKBOOKS_WEBHOOK_ROUTE]);
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
   const { store, clock, logger, config } = deps;

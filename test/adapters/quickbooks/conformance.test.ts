@@ -3,9 +3,6 @@ import { SimulatedClock, fixedClock, type Clock } from '../../../connector/time/
 import { INVOICE_OPEN } from '../../../adapters/quickbooks/simulator/columns';
 import { describeAdapterConformance, type ConformanceHarness, type ConformanceSource } from '../conformance.contract';
 import { startQboSource } from './reader-fixture';
-import { openSqliteStore } from '../../../connector/store/sqlite';
-import { syncConnection } from '../../../connector/sync/sync-connection';
-import { memoryLogger } from '../../helpers/logger';
 
 /**
  * The QuickBooks Online simulator behind the adapter conformance suite, run twice: once for each
@@ -20,15 +17,13 @@ import { memoryLogger } from '../../helpers/logger';
  *   through CDC. A test after the suite checks that the scenarios with such a run did call CDC and
  *   used its answers (a run that gives CDC up still passes them, by query).
  *
- * The suite's deletion scenario expects a deleted invoice to wait for the full reconciliation,
- * which holds for the query read only: CDC reports deletions (§2.6, `status: "Deleted"`). The CDC
- * run declares `incrementalReadSeesDeletions`, the suite skips that scenario there, and the last
- * test runs its steps with what CDC does instead.
+ * CDC reports deletions (§2.6, `status: "Deleted"`): the CDC run declares
+ * `incrementalReadSeesDeletions`, and the suite's deletion scenario then expects the deleted invoice
+ * closed at the incremental run, where the query read leaves it to the full reconciliation.
  */
 
 const START = Date.parse('2026-05-01T10:00:00Z');
 const CONNECTION = 'qbo-conf';
-const { logger } = memoryLogger('error');
 
 type ReadMode = 'query' | 'cdc';
 
@@ -180,39 +175,5 @@ describe('QuickBooks Online conformance through CDC', () => {
     expect(ran('a server that keeps failing').filter((r) => r.startsWith('GET /cdc'))).not.toHaveLength(0);
     // A first read is never CDC: no stream has a finished read to go on from.
     expect(ran('pagination end').filter((r) => r.startsWith('GET /cdc'))).toEqual([]);
-  });
-
-  it('deletions, which the skipped scenario leaves to the full reconciliation, close at the incremental run through CDC', async () => {
-    const source = await cdc.start({ invoices: 120 });
-    const store = await openSqliteStore(':memory:');
-    try {
-      await store.migrate();
-      const sync = (mode: 'incremental' | 'full') =>
-        syncConnection({ store, adapter: source.adapter(), connection: CONNECTION, clock: cdc.clock, logger, mode });
-      const storeOpen = async () => new Set(await store.sync.listOpenReceivableIds(CONNECTION));
-      expect((await sync('incremental')).error).toBeUndefined();
-      source.advance(60);
-      const paid = await source.pay(2);
-      const cancelled = await source.cancel(1);
-      const deleted = await source.remove(1);
-      const incremental = await sync('incremental');
-      expect(incremental.error).toBeUndefined();
-      // Four, where the query read closes three: only CDC reports the deletion.
-      expect(incremental.closed).toBe(4);
-      const open = await storeOpen();
-      for (const id of [...paid, ...cancelled, ...deleted]) expect(open.has(id)).toBe(false);
-      expect(open).toEqual(await source.openIds());
-      const state = (await store.sync.receivableStates(deleted)).get(deleted[0]!)!;
-      const journal = await store.cases.readJournal(state.caseId);
-      expect(journal.map((j) => j.summary).join('\n')).toMatch(/deleted/);
-      // Nothing is left for the full reconciliation to close.
-      const full = await sync('full');
-      expect(full.reconciled).toBe(true);
-      expect(full.closed).toBe(0);
-      expect(await storeOpen()).toEqual(await source.openIds());
-    } finally {
-      await store.close();
-      await source.stop();
-    }
   });
 });

@@ -101,6 +101,20 @@ describe('QuickBooks simulator: errors, limits and metering', () => {
     expect((await t.call(t.small, COUNT, { token: tokens.access_token })).status).toBe(500);
     const counters = (await (await control('counters')).json()) as Record<string, { requests: number }>;
     expect(counters[t.small]!.requests).toBe(4);
+    // Inspection: what a person checks the connector's notes with, without a token and unmetered.
+    expect((await control(`realms/${t.small}/invoices/${created.Id}`, { privateNote: 'Rappel envoyé' })).status).toBe(
+      200,
+    );
+    const noted = (await (await control(`realms/${t.small}/invoices?noted=1`)).json()) as {
+      Invoice: { Id: string; PrivateNote?: string }[];
+    };
+    expect(noted.Invoice.find((i) => i.Id === created.Id)?.PrivateNote).toBe('Rappel envoyé');
+    expect(noted.Invoice.every((i) => typeof i.PrivateNote === 'string')).toBe(true);
+    const all = (await (await control(`realms/${t.small}/invoices`)).json()) as { Invoice: unknown[] };
+    expect(all.Invoice.length).toBeGreaterThan(noted.Invoice.length);
+    expect((await control('realms/0000000000/invoices')).status).toBe(404);
+    const after = (await (await control('counters')).json()) as Record<string, { requests: number }>;
+    expect(after[t.small]!.requests).toBe(4);
   });
 });
 
