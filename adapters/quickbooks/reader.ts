@@ -395,10 +395,15 @@ export class QboReader {
     return out;
   }
 
-  /** How many records a run from `position` reads by query (count(*) of the same filters). */
+  /**
+   * How many records a run from `position` reads by query (count(*) of the same filters). Not
+   * counted for a run inside CDC's 30 days (it came to the query read because a CDC answer was
+   * full): its count is one metered read per entity (§2.9) for a progress total of a few pages.
+   */
   async count(stream: StreamName, position: ReadPosition): Promise<number | undefined> {
     if (position.resume) return undefined;
     const saved = parseStreamCursor(position.saved, `saved cursor of ${this.connection}/${stream}`);
+    if (cdcPlan(STREAM_ENTITIES[stream], saved, this.clock.now().getTime())) return undefined;
     let n = 0;
     for (const entity of STREAM_ENTITIES[stream]) {
       const pos = saved[entity];
