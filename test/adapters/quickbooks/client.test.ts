@@ -312,6 +312,27 @@ describe('QuickBooks limits per company', () => {
     expect(started.slice(5)).toEqual([60_000, 60_000]);
   });
 
+  it('counts a request until a minute after its answer: the next one cannot reach Intuit inside its minute', async () => {
+    let now = 0;
+    const limiter = new RealmLimiter(
+      { requestsPerMinute: 2, maxInFlight: 2 },
+      { now: () => now, sleep: async (ms) => void (now += ms) },
+    );
+    const slow = await limiter.acquire();
+    const fast = await limiter.acquire();
+    fast();
+    now = 5_000;
+    // Sent at 0, answered at 5 s: Intuit may have counted it as late as 5 s.
+    slow();
+    const started: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const release = await limiter.acquire();
+      started.push(now);
+      release();
+    }
+    expect(started).toEqual([60_000, 65_000]);
+  });
+
   it('a hold delays every next start of the company', async () => {
     let now = 1_000;
     const limiter = new RealmLimiter(
