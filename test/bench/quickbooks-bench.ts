@@ -47,9 +47,9 @@ import type {
 
 const OPEN_WANTED = Number(process.env.BENCH_QBO_INVOICES ?? 100_000);
 /**
- * 100 requests a minute: the full sync of 100,000 open invoices makes about 220 requests, a bound
- * of about 130 s, against about 45 s for the same sync unthrottled here (its processing): the
- * limit, not our processing, is what bounds the sync, and the whole benchmark stays near 3 minutes.
+ * 100 requests a minute: the full sync of 100,000 open invoices makes about 210 requests, a bound
+ * of about 127 s, against about 30 s for the same sync unthrottled here (its processing): the
+ * limit, not our processing, is what bounds the sync, and the whole benchmark takes about 3 minutes.
  */
 const RATE_SCALE = Number(process.env.BENCH_QBO_RATE_SCALE ?? 0.2);
 const UNTHROTTLED = process.env.BENCH_QBO_UNTHROTTLED !== '0';
