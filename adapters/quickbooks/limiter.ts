@@ -28,8 +28,16 @@ export interface RealmLimits {
 const WINDOW_MS = 60_000;
 
 export class RealmLimiter implements RequestLimiter {
-  /** Start instants of the last `requestsPerMinute` requests, oldest first. */
-  private readonly starts: number[] = [];
+  /**
+   * When the answers of the requests still counted came back, oldest first. Intuit counts a request
+   * when it arrives [UNVERIFIED: §2.9 says how many, not from when], which we do not see: it is
+   * between our start and our answer. Counting it until 60 s
+   * after the answer, the next request arrives after Intuit's minute of it has passed, whatever the
+   * time on the wire; counted from our start, a request sent as the minute opened could arrive
+   * before Intuit's did and be answered 429 (the simulator did, one request in a few at the
+   * minute's edge). A request in flight counts too, until its answer.
+   */
+  private readonly answered: number[] = [];
   private inFlight = 0;
   private heldUntil = 0;
   private readonly waiting: (() => void)[] = [];
@@ -53,6 +61,7 @@ export class RealmLimiter implements RequestLimiter {
       if (released) return;
       released = true;
       this.inFlight--;
+      this.answered.push(this.time.now());
       void this.pump();
     };
   }
@@ -73,15 +82,16 @@ export class RealmLimiter implements RequestLimiter {
     try {
       while (this.waiting.length > 0 && this.inFlight < this.limits.maxInFlight) {
         const now = this.time.now();
-        const full = this.starts.length >= this.limits.requestsPerMinute;
-        const windowOpensAt = full ? this.starts[0]! + WINDOW_MS : now;
+        while (this.answered.length > 0 && this.answered[0]! + WINDOW_MS <= now) this.answered.shift();
+        const full = this.inFlight + this.answered.length >= this.limits.requestsPerMinute;
+        // Full with every counted request still in flight: the next answer frees a place (pump runs again then).
+        if (full && this.answered.length === 0) return;
+        const windowOpensAt = full ? this.answered[0]! + WINDOW_MS : now;
         const at = Math.max(windowOpensAt, this.heldUntil);
         if (at > now) {
           await this.time.sleep(at - now);
           continue;
         }
-        if (full) this.starts.shift();
-        this.starts.push(now);
         this.inFlight++;
         this.maxSeenInFlight = Math.max(this.maxSeenInFlight, this.inFlight);
         this.waiting.shift()!();

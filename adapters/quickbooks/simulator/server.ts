@@ -99,6 +99,15 @@ export class QuickBooksSimulatorControls {
 
   constructor(private readonly sim: QuickBooksSimulator) {}
 
+  /** The throttle's factor on 500 requests a minute; setting it starts a new minute (see setRateScale). */
+  get rateScale(): number {
+    return this.sim.rateScale;
+  }
+
+  set rateScale(scale: number) {
+    this.sim.setRateScale(scale);
+  }
+
   /** The next `count` API requests (v3 endpoints) fail as `kind` says. */
   injectFault(kind: InjectedFault, count = 1): void {
     for (let i = 0; i < count; i++) this.faults.push(kind);
@@ -182,7 +191,7 @@ export class QuickBooksSimulator {
   readonly counterMap = new Map<string, RealmCounters>();
   readonly clientId: string;
   readonly clientSecret: string;
-  readonly rateScale: number;
+  private scale = 1;
   private readonly clock: Clock;
   private readonly realNow: () => number;
   private readonly windows = new Map<string, number[]>();
@@ -192,9 +201,7 @@ export class QuickBooksSimulator {
     const seed = options.seed ?? 1;
     this.clock = options.clock ?? systemClock;
     this.realNow = options.realNow ?? Date.now;
-    this.rateScale = options.rateScale ?? 1;
-    if (!(this.rateScale > 0) || !Number.isFinite(this.rateScale))
-      throw new RangeError(`rateScale must be a positive number, got ${this.rateScale}`);
+    this.setRateScale(options.rateScale ?? 1);
     this.data = createQboData({ seed, invoices: options.invoices ?? 1000, now: () => this.clock.now() });
     this.clientId = options.clientId ?? `qbo-sim-client-${seed}`;
     this.clientSecret = options.clientSecret ?? `qbo-sim-secret-${seed}`;
@@ -213,6 +220,22 @@ export class QuickBooksSimulator {
 
   get url(): string {
     return this.http.url;
+  }
+
+  /** The factor on §2.9's requests per minute (the `rateScale` option). */
+  get rateScale(): number {
+    return this.scale;
+  }
+
+  /**
+   * Changes the factor, and starts a new minute for every realm: what was counted under the old
+   * limit is forgotten (a benchmark measures an unthrottled run, then a throttled one, on one data set).
+   */
+  setRateScale(scale: number): void {
+    if (!(scale > 0) || !Number.isFinite(scale))
+      throw new RangeError(`rateScale must be a positive number, got ${scale}`);
+    this.scale = scale;
+    this.windows.clear();
   }
 
   /** Requests per minute each realm may make (§2.9's 500 times rateScale). */

@@ -28,7 +28,7 @@ describe('QuickBooks client', () => {
   let store: Store;
   let credentials: CredentialStore;
   let server: LoopbackServer;
-  const seen: { method: string; url: string; auth: string | undefined }[] = [];
+  const seen: { method: string; url: string; auth: string | undefined; type?: string; body: string }[] = [];
   let next: Answer[] = [];
   let validAccess = new Set<string>();
   let refreshTokens = new Map<string, boolean>();
@@ -66,7 +66,13 @@ describe('QuickBooks client', () => {
         }),
       });
     }
-    seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization });
+    seen.push({
+      method: req.method!,
+      url: req.url!,
+      auth: req.headers.authorization,
+      ...(req.headers['content-type'] === undefined ? {} : { type: req.headers['content-type'] }),
+      body,
+    });
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
     if (!validAccess.has(token))
       return send({
@@ -155,6 +161,19 @@ describe('QuickBooks client', () => {
     );
     expect(seen[0]!.auth).toBe('Bearer access-0');
     expect(tokenCalls).toBe(0);
+    expect(c.meter).toMatchObject({ requests: 1, reads: 1, writes: 0 });
+  });
+
+  it('POSTs a long query as application/text, and counts it as a read', async () => {
+    await connect();
+    next.push({ status: 200, body: JSON.stringify({ QueryResponse: { Customer: [{ Id: '7' }] } }) });
+    const c = client();
+    const statement = `SELECT * FROM Customer WHERE Id IN (${Array.from({ length: 1000 }, (_, i) => `'${i + 1}'`).join(', ')})`;
+    expect(await c.queryPosted(statement)).toEqual({ QueryResponse: { Customer: [{ Id: '7' }] } });
+    const url = new URL(seen[0]!.url, server.url);
+    expect(seen[0]).toMatchObject({ method: 'POST', type: 'application/text', body: statement });
+    expect(url.pathname).toBe(`/v3/company/${REALM}/query`);
+    expect([...url.searchParams.keys()]).toEqual(['minorversion']);
     expect(c.meter).toMatchObject({ requests: 1, reads: 1, writes: 0 });
   });
 
@@ -325,6 +344,27 @@ describe('QuickBooks limits per company', () => {
     expect(limiter.maxSeenInFlight).toBeLessThanOrEqual(2);
     expect(started.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
     expect(started.slice(5)).toEqual([60_000, 60_000]);
+  });
+
+  it('counts a request until a minute after its answer: the next one cannot reach Intuit inside its minute', async () => {
+    let now = 0;
+    const limiter = new RealmLimiter(
+      { requestsPerMinute: 2, maxInFlight: 2 },
+      { now: () => now, sleep: async (ms) => void (now += ms) },
+    );
+    const slow = await limiter.acquire();
+    const fast = await limiter.acquire();
+    fast();
+    now = 5_000;
+    // Sent at 0, answered at 5 s: Intuit may have counted it as late as 5 s.
+    slow();
+    const started: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const release = await limiter.acquire();
+      started.push(now);
+      release();
+    }
+    expect(started).toEqual([60_000, 65_000]);
   });
 
   it('a hold delays every next start of the company', async () => {

@@ -105,8 +105,8 @@ describe('QuickBooks reader: incremental runs', () => {
     expect((await store.cases.getCase(states.get(invoiceId(created))!.caseId))?.debtorId).toBe(customerId(job.parent));
     expect((await store.sync.getReceivable(invoiceId(created)))?.debtorId).toBe(customerId(job.parent));
     expect((await store.sync.getDebtor(customerId(job.parent)))?.id).toBe(customerId(job.parent));
-    // The customers it did not know were read by id, a whole level of the hierarchy per query.
-    const customerReads = source.requests.filter((r) => r.startsWith('GET /query') && r.includes('FROM Customer'));
+    // The customers it did not know were read by id, a whole level of the hierarchy per POSTed query.
+    const customerReads = source.requests.filter((r) => r.startsWith('POST /query') && r.includes('FROM Customer'));
     expect(customerReads).toHaveLength(2);
     expect(customerReads[0]).toMatch(/WHERE Id IN \('\d+'(, '\d+')*\) AND Active IN \(true, false\)/);
     expect(customerReads[0]).toContain(`'${job.id}'`);
@@ -201,6 +201,8 @@ describe('QuickBooks reader: incremental runs', () => {
     expect(
       source.requests.filter((r) => r.includes('FROM Invoice WHERE MetaData.LastUpdatedTime >=')).length,
     ).toBeGreaterThan(1);
+    // Inside the 30 days the run's progress has no total: no metered count(*) is asked for one.
+    expect(source.requests.filter((r) => r.includes('count(*)'))).toEqual([]);
     expect(summary.closed).toBe(2);
     expect(await storeOpen()).toEqual(source.openIds());
     const partlyNow = (await store.sync.receivableStates([invoiceId(partly!.id)])).get(invoiceId(partly!.id))!;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createQuickBooksAdapter, type QuickBooksAdapter } from '../../../adapters/quickbooks';
 import { QuickBooksConnectionSchema } from '../../../adapters/quickbooks/config.schema';
@@ -138,15 +138,16 @@ class FaultProxy {
     const to = new URL(sim.url);
     const failures: Failure[] = [];
     const requests: string[] = [];
-    const server = createServer((req, res) => {
+    const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
       const api = /^\/v3\/company\/[^/]+\/(.*)$/.exec(req.url ?? '');
-      if (api) requests.push(`${req.method} /${decodeURIComponent(api[1]!.replace(/\+/g, ' '))}`);
+      // A POSTed query is written as its statement, after the path: "POST /query?minorversion=75 SELECT …".
+      const posted = req.method === 'POST' && api?.[1]?.startsWith('query') ? ` ${body.toString('utf8')}` : '';
+      if (api) requests.push(`${req.method} /${decodeURIComponent(api[1]!.replace(/\+/g, ' '))}${posted}`);
       // Only the API's requests fail, as the simulator's own faults (not the token endpoint).
       const failure = req.url?.startsWith('/v3/') ? failures.shift() : undefined;
       if (failure && 'status' in failure) {
         res.writeHead(429, { 'Content-Type': 'application/xml', 'Retry-After': String(failure.retryAfterSeconds) });
         res.end(THROTTLE_XML);
-        req.resume();
         return;
       }
       if (failure) sim.controls.injectFault(failure.simulator, 1);
@@ -158,7 +159,12 @@ class FaultProxy {
         },
       );
       upstream.on('error', () => res.destroy());
-      req.pipe(upstream);
+      upstream.end(body);
+    };
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => forward(req, res, Buffer.concat(chunks)));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;

@@ -1,3 +1,4 @@
+import { INVOICE_DELETED, INVOICE_OPEN } from '../../../adapters/quickbooks/simulator/columns';
 import { startSimulator, type Fault, type Running } from './simulator-fixture';
 
 interface Page<E extends string = 'Invoice'> {
@@ -47,6 +48,46 @@ describe('QuickBooks simulator: query', () => {
     }
     // The seed makes same-second ties, which the Id orders.
     expect(keys.some((k, i) => i > 0 && k[0] === keys[i - 1]![0])).toBe(true);
+  });
+
+  it('reads from a time on (>= and >) exactly the records a filter over every record keeps, before and after a change', async () => {
+    const company = t.sim.companies.find((c) => c.realmId === t.fr)!;
+    const expected = (entity: 'Payment' | 'Invoice', op: '>=' | '>', since: number): string[] => {
+      const rows =
+        entity === 'Payment'
+          ? company.payments.filter((p) => !p.deleted).map((p) => ({ id: p.id, updated: p.updated }))
+          : Array.from({ length: company.invoices.length }, (_, r) => r)
+              .filter((r) => company.invoices.state[r] !== INVOICE_DELETED && company.invoices.balance[r]! > 0)
+              .map((r) => ({ id: company.invoices.id[r]!, updated: company.invoices.updated[r]! }));
+      return rows
+        .filter((r) => (op === '>=' ? r.updated >= since : r.updated > since))
+        .sort((a, b) => a.updated - b.updated || a.id - b.id)
+        .map((r) => String(r.id));
+    };
+    const read = async (entity: 'Payment' | 'Invoice', op: '>=' | '>', since: number): Promise<string[]> => {
+      const at = new Date(since * 1000).toISOString().replace('.000Z', 'Z');
+      const filter = entity === 'Invoice' ? "Balance > '0' AND " : '';
+      const ids: string[] = [];
+      for (let start = 1; ; start += 1000) {
+        const page = await t.query<Page<'Payment' | 'Invoice'>>(
+          t.fr,
+          `SELECT * FROM ${entity} WHERE ${filter}MetaData.LastUpdatedTime ${op} '${at}' ORDERBY MetaData.LastUpdatedTime, Id STARTPOSITION ${start} MAXRESULTS 1000`,
+        );
+        const items = page.QueryResponse[entity] ?? [];
+        ids.push(...items.map((i) => String(i.Id)));
+        if (items.length < 1000) return ids;
+      }
+    };
+    // A time some records were last changed at, so that >= and > differ.
+    const since = company.payments[Math.floor(company.payments.length / 2)]!.updated;
+    for (const entity of ['Payment', 'Invoice'] as const)
+      for (const op of ['>=', '>'] as const) expect(await read(entity, op, since)).toEqual(expected(entity, op, since));
+    expect(expected('Payment', '>=', since).length).toBeGreaterThan(expected('Payment', '>', since).length);
+    // A payment moves an invoice's time on: both reads see it (the kept lists follow the company's changes).
+    const row = company.invoices.state.findIndex((s, r) => s === INVOICE_OPEN && company.invoices.balance[r]! > 1);
+    t.sim.controls.addPayment(t.fr, { invoiceId: String(company.invoices.id[row]), amount: 1 });
+    for (const entity of ['Payment', 'Invoice'] as const)
+      expect(await read(entity, '>', since)).toEqual(expected(entity, '>', since));
   });
 
   it('filters with dotted fields, IN, LIKE, dates, and descending order', async () => {
