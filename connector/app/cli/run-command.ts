@@ -361,6 +361,7 @@ export async function startDaemon(
           authorizations,
           config: settings,
           clock,
+          wallClock: systemClock,
           logger: rt.logger,
           metrics,
           timeZone: rt.config.company.timezone,

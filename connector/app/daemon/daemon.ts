@@ -46,6 +46,8 @@ export interface DaemonParts {
   /** Demo: tick on the (faster) clock instead of cron. */
   simulatedSchedule?: {
     syncSeconds: number;
+    /** Connections synced on their own interval (the demo's QuickBooks company, bound by Intuit's real-time request limit). */
+    syncSecondsOf?: Readonly<Record<string, number>>;
     evaluateSeconds: number;
     outboxSeconds: number;
     reconcileSeconds: number;
@@ -180,7 +182,7 @@ export class Daemon {
         },
       });
     for (const id of this.parts.connections.keys()) {
-      add(`sync ${id}`, 'sync', { connection: id }, d.syncCron, demo?.syncSeconds ?? 300);
+      add(`sync ${id}`, 'sync', { connection: id }, d.syncCron, demo?.syncSecondsOf?.[id] ?? demo?.syncSeconds ?? 300);
       add(`reconcile ${id}`, 'reconcile', { connection: id }, d.reconcileCron, demo?.reconcileSeconds ?? 86_400);
     }
     add('evaluate', 'evaluate', {}, d.evaluateCron, demo?.evaluateSeconds ?? 3_600);

@@ -70,6 +70,7 @@ export interface DemoEnvironment {
   /** Schedules in simulated seconds. */
   schedule: {
     syncSeconds: number;
+    syncSecondsOf: Readonly<Record<string, number>>;
     evaluateSeconds: number;
     outboxSeconds: number;
     reconcileSeconds: number;
@@ -103,10 +104,12 @@ export const QUICKBOOKS_CONNECTION = 'quickbooks-demo';
 
 /**
  * Invoices of the QuickBooks simulator: it spreads them over three companies and the demo connects
- * the first, a French one with 60 % of them; about a third of the Odoo portfolio there.
+ * the first, a French one with 60 % of them. A sixth of the Odoo portfolio in all, a tenth in that company: Intuit allows 500
+ * requests a minute of real time, and each step of each invoice costs a read and a write or two,
+ * while the demo passes a business day in seconds.
  */
 function quickBooksInvoices(odooInvoices: number): number {
-  return Math.max(20, Math.round(odooInvoices / 2));
+  return Math.max(24, Math.round(odooInvoices / 6));
 }
 
 /** Share of the open invoices the simulated customers pay each simulated day. */
@@ -181,8 +184,12 @@ async function startDemoWorld(options: DemoOptions, started: (() => Promise<unkn
     clientId: quickbooks.clientId,
     clientSecret: quickbooks.clientSecret,
     webhookVerifierToken: verifierToken,
-    // The company's own custom fields: the SIREN/SIRET on customers, the recovery stage on invoices.
-    customFields: { siret: 'SIREN/SIRET', recoveryStage: 'Dossier' },
+    // The SIREN/SIRET the company keeps in a customer custom field. The recovery stage could go in
+    // its invoice field `Dossier` too (`recoveryStage`), at a second write per step: Intuit's 500
+    // requests a real minute would not hold a demo that passes a business day in seconds.
+    customFields: { siret: 'SIREN/SIRET' },
+    // A full read every 30 demo days, not every day: a day passes in seconds here, Intuit's minute does not.
+    fullReconciliationHours: 24 * 30,
   };
   const env = { [CREDENTIALS_KEY_ENV]: randomBytes(32).toString('base64') };
   const connections = [
@@ -326,6 +333,9 @@ async function startDemoWorld(options: DemoOptions, started: (() => Promise<unkn
     postal,
     schedule: {
       syncSeconds: days(0.25),
+      // Intuit allows 500 requests a minute of real time, whatever the demo's speed: the QuickBooks
+      // company is read every 4 demo days, its webhooks bring its changes in between.
+      syncSecondsOf: { [QUICKBOOKS_CONNECTION]: days(4) },
       evaluateSeconds: days(1),
       outboxSeconds: Math.max(1, Math.round(options.clockSpeed)),
       reconcileSeconds: days(7),

@@ -23,6 +23,8 @@ export interface ApiContext {
   /** Every configured connection with the state of its OAuth authorization, read at each call. */
   authorizations: (() => Promise<ConnectionAuthorization[]>) | undefined;
   clock: Clock;
+  /** Real time, for what is counted in real time (Intuit's request volume); `clock` unless the clock is simulated. */
+  wallClock: Clock;
   timeZone: string;
   locale: string;
   metrics: Metrics;

@@ -56,6 +56,8 @@ export interface ApiDeps {
   authorizations?: () => Promise<ConnectionAuthorization[]>;
   config: ApiSettings;
   clock: Clock;
+  /** Real time when `clock` is simulated (the demo, a rehearsal); default `clock`. */
+  wallClock?: Clock;
   logger: Logger;
   /** Shared with the daemon, which reports into it; created here when absent. */
   metrics?: Metrics;
@@ -119,6 +121,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     connections: new Set(deps.connections ?? []),
     authorizations: deps.authorizations,
     clock,
+    wallClock: deps.wallClock ?? clock,
     timeZone,
     locale,
     metrics,

@@ -80,7 +80,8 @@ export function registerQuickBooksWebhookRoute(
           `QuickBooks webhook: changes of companies no connection of this app holds were ignored: ${[...unknown].join(', ')}`,
         );
       if (!ctx.enqueuer) return sendError(reply, 503, 'NO_QUEUE', 'this API runs without a job queue');
-      const bucket = Math.floor(ctx.clock.now().getTime() / COALESCE_MS);
+      // Coalesced over real seconds: what is spared is requests to Intuit, counted in real time.
+      const bucket = Math.floor(ctx.wallClock.now().getTime() / COALESCE_MS);
       const syncs: { connection: string; jobId: string; added: boolean }[] = [];
       for (const connection of connections) {
         const key = `webhook/${connection}/${bucket}`;
