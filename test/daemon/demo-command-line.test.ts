@@ -7,6 +7,7 @@ import winston from 'winston';
 import { adapterRegistry } from '../../adapters/registry';
 import { runCasesList } from '../../connector/app/cli/cases-command';
 import { startDaemon, type RunningDaemon } from '../../connector/app/cli/run-command';
+import { runConnectionsCheck } from '../../connector/app/cli/connections-command';
 import { loadConfig } from '../../connector/config/load-config';
 import { smsNumberOf } from '../../connector/policy/reachability';
 
@@ -81,7 +82,13 @@ describe('recouvra demo from the command line', () => {
     const loaded = loadConfig(demo.configFile, { env, registry: adapterRegistry });
     expect(loaded.config.store).toEqual({ driver: 'sqlite', sqlite: { path: demo.storePath } });
     expect(loaded.config.company).toEqual(demo.company);
-    expect(loaded.config.connections.map((c) => c.id)).toEqual(['odoo-demo']);
+    expect(loaded.config.connections.map((c) => c.id)).toEqual(['odoo-demo', 'quickbooks-demo']);
+    // QuickBooks: the app's secret and verifier token as variables, the key its tokens are stored with beside them.
+    const qbo = demo.connections.find((c) => c['id'] === 'quickbooks-demo')!;
+    expect(yaml).not.toContain(String(qbo['clientSecret']));
+    expect(yaml).not.toContain(String(qbo['webhookVerifierToken']));
+    expect(yaml).toContain('clientSecret: ${RECOUVRA_DEMO_QBO_CLIENT_SECRET}');
+    expect(env['RECOUVRA_CREDENTIALS_KEY']).toBe(demo.env['RECOUVRA_CREDENTIALS_KEY']);
     expect(loaded.warnings).toEqual([]);
   });
 
@@ -113,6 +120,23 @@ describe('recouvra demo from the command line', () => {
       headers: { Authorization: `Bearer ${env['RECOUVRA_API_TOKEN']!}` },
     });
     expect(api.data.cases).toHaveLength(5);
+  });
+
+  it('connections check on that configuration reaches both companies, QuickBooks with the authorization the demo stored', async () => {
+    const demo = running.demo!;
+    const checked = await runConnectionsCheck({ config: demo.configFile, env: envOf(demo.envFile), json: true });
+    expect(checked.stderr).toBe('');
+    expect(checked.exitCode).toBe(0);
+    const results = JSON.parse(checked.stdout) as { connection: string; ok: boolean }[];
+    expect(results.map((r) => [r.connection, r.ok])).toEqual([
+      ['odoo-demo', true],
+      ['quickbooks-demo', true],
+    ]);
+    // Without the key the tokens were stored with, QuickBooks fails the check and says which variable.
+    const { RECOUVRA_CREDENTIALS_KEY: _key, ...withoutKey } = envOf(demo.envFile);
+    const keyless = await runConnectionsCheck({ config: demo.configFile, env: withoutKey });
+    expect(keyless.exitCode).toBe(1);
+    expect(keyless.stdout).toContain('RECOUVRA_CREDENTIALS_KEY');
   });
 
   it('logs one line per demo day, in order, and the routine of every tick only at debug', () => {
