@@ -74,6 +74,8 @@ export class QboReader {
    * never saved must not leave a receivable without its debtor in the store).
    */
   private sentThisRun = new Map<string, Debtor>();
+  /** Set when a CDC answer of this run held the cap: why the run's later streams read by query. */
+  private cappedThisRun: string | undefined;
   private company: Promise<QboCompanyInfo> | undefined;
 
   constructor(
@@ -152,10 +154,19 @@ export class QboReader {
       return this.queryPage(entities, saved, resume);
     }
     // The engine reads the debtors stream first in every run (streams()): a run starts here.
-    if (stream === 'debtors') this.sentThisRun = new Map();
+    if (stream === 'debtors') {
+      this.sentThisRun = new Map();
+      this.cappedThisRun = undefined;
+    }
     const plan = cdcPlan(entities, saved, this.clock.now().getTime());
     let fallback: string | undefined;
-    if (plan) {
+    if (plan && this.cappedThisRun !== undefined) {
+      // A window in which one stream's changes filled an answer (invoices, say) is one in which the
+      // next most likely does too (the payments of those invoices): asked again, CDC would cost a read
+      // and most likely be dropped. The query read of the same window costs one read per entity when
+      // it is small, as CDC would, and is complete whatever its size.
+      fallback = `${this.cappedThisRun}; this stream reads the same window by query`;
+    } else if (plan) {
       const page = await this.cdcPage(entities, saved, plan.changedSince);
       if (typeof page !== 'string') return page;
       fallback = page;
@@ -199,8 +210,10 @@ export class QboReader {
       records[e] = all[e];
       total += all[e].length;
     }
-    if (total >= CDC_MAX_OBJECTS)
-      return `CDC answered ${total} changes since ${changedSince}, its cap (${CDC_MAX_OBJECTS}): some may be missing, read by query instead`;
+    if (total >= CDC_MAX_OBJECTS) {
+      this.cappedThisRun = `CDC answered ${total} changes since ${changedSince}, its cap (${CDC_MAX_OBJECTS})`;
+      return `${this.cappedThisRun}: some may be missing, read by query instead`;
+    }
     const page = emptyPage();
     await this.mapInto(records, page);
     const cursor: QboStreamCursor = { ...saved };

@@ -12,6 +12,7 @@ import { adapterRegistry } from '../../adapters/registry';
 import { CredentialKeyring } from '../../connector/credentials/keyring';
 import { createLogger } from '../../connector/log/logger';
 import type { RequestLimiterFactory } from '../../connector/ports/request-limiter';
+import type { ErpAdapter } from '../../connector/ports/erp';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';
 import { createConnectionAdapter } from '../../connector/sync/connections';
@@ -246,7 +247,10 @@ async function sync(
   keyring: CredentialKeyring,
   kinds: RequestKinds,
   requestsPerMinute: number,
-): Promise<Run> {
+  /** The adapter of an earlier run, kept open as the daemon keeps it between its syncs. */
+  kept?: Kept,
+): Promise<Run & { kept: Kept }> {
+  if (kept) return syncWith(simulator, store, kinds, kept);
   const sim = simulator.ready;
   const { logger, lines } = quietLogger();
   // One limiter for this run, as the composition root hands them out (AdapterDeps.limiters), at
@@ -267,6 +271,27 @@ async function sync(
     adapterRegistry,
     { clock: systemClock, logger, credentials: () => store.credentials(CONNECTION, { keyring }), limiters },
   );
+  return syncWith(simulator, store, kinds, { adapter, logger, lines, limiter: () => limiter });
+}
+
+interface Kept {
+  adapter: ErpAdapter;
+  logger: ReturnType<typeof createLogger>;
+  lines: () => number;
+  limiter: () => RealmLimiter | undefined;
+}
+
+/** One sync with `kept.adapter`, its reads counted from the adapter's meter before and after. */
+async function syncWith(
+  simulator: Simulator,
+  store: Store,
+  kinds: RequestKinds,
+  kept: Kept,
+): Promise<Run & { kept: Kept }> {
+  const { adapter } = kept;
+  const before = adapter.usage?.() ?? { reads: 0, writes: 0, throttled: 0 };
+  const linesBefore = kept.lines();
+  const { logger } = kept;
   kinds.take();
   await simulator.counters();
   const t = performance.now();
@@ -279,9 +304,13 @@ async function sync(
     mode: 'auto',
   });
   const ms = performance.now() - t;
-  await adapter.close();
   if (summary.error) throw new Error(`sync failed: ${summary.error.code}: ${summary.error.message}`);
-  const usage = adapter.usage?.() ?? { reads: 0, writes: 0, throttled: 0 };
+  const after = adapter.usage?.() ?? { reads: 0, writes: 0, throttled: 0 };
+  const usage = {
+    reads: after.reads - before.reads,
+    writes: after.writes - before.writes,
+    throttled: after.throttled - before.throttled,
+  };
   return {
     ms: Math.round(ms),
     summary,
@@ -290,8 +319,9 @@ async function sync(
     throttled: usage.throttled,
     byKind: kinds.take(),
     simulator: await simulator.counters(),
-    logLines: lines(),
-    limiterMaxInFlight: limiter?.maxSeenInFlight ?? 0,
+    logLines: kept.lines() - linesBefore,
+    limiterMaxInFlight: kept.limiter()?.maxSeenInFlight ?? 0,
+    kept,
   };
 }
 
@@ -333,7 +363,7 @@ async function main(): Promise<void> {
   const sim = simulator.ready;
   const stores: Store[] = [];
   try {
-    let unthrottled: Run | undefined;
+    let unthrottled: (Run & { kept: Kept }) | undefined;
     if (UNTHROTTLED) {
       await simulator.ask({ type: 'rate', rateScale: UNTHROTTLED_SCALE }, 'rate');
       const store = await freshStore(dir, 'unthrottled');
@@ -342,6 +372,7 @@ async function main(): Promise<void> {
       rss.enter('unthrottled');
       process.stderr.write('quickbooks: full sync, unthrottled …\n');
       unthrottled = await sync(simulator, store, keyring, kinds, Number.MAX_SAFE_INTEGER);
+      await unthrottled.kept.adapter.close();
       rss.enter('between');
       await store.close();
       stores.pop();
@@ -371,8 +402,11 @@ async function main(): Promise<void> {
     // The scheduled incremental sync comes minutes later: a new minute of the limit.
     await simulator.ask({ type: 'rate', rateScale: RATE_SCALE }, 'rate');
     rss.enter('incremental');
-    process.stderr.write('quickbooks: incremental sync with a fresh adapter …\n');
-    const incremental = await sync(simulator, store, keyring, kinds, perMinute);
+    // With the full sync's adapter, as the daemon keeps it between its syncs (it knows the customers
+    // it read; a new `recouvra sync --once` process asks for those the changes name again).
+    process.stderr.write('quickbooks: incremental sync with the adapter of the full sync, as the daemon runs …\n');
+    const incremental = await sync(simulator, store, keyring, kinds, perMinute, full.kept);
+    await full.kept.adapter.close();
     rss.enter('teardown');
 
     const ids = changed.invoices.map((i) => `${CONNECTION}:${sim.realmId}:Invoice:${i.id}`);

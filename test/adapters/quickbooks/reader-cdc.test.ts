@@ -198,6 +198,11 @@ describe('QuickBooks reader: incremental runs', () => {
     expect(summary.error).toBeUndefined();
     const receivables = pages.filter((p) => p.stream === 'receivables');
     expect(receivables[0]!.page.warnings[0]).toMatch(/CDC answered 100\d changes .* read by query instead/);
+    // The payments stream, after it in the same run, reads the window by query without asking CDC first.
+    const payments = pages.filter((p) => p.stream === 'payments');
+    expect(payments[0]!.page.warnings[0]).toMatch(/its cap \(1000\); this stream reads the same window by query/);
+    expect(source.requests.filter((r) => r.includes('/cdc') && r.includes('entities=Payment'))).toEqual([]);
+    expect(source.requests.filter((r) => r.includes('/cdc'))).toHaveLength(2);
     expect(
       source.requests.filter((r) => r.includes('FROM Invoice WHERE MetaData.LastUpdatedTime >=')).length,
     ).toBeGreaterThan(1);
