@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import {
   DebtorSchema,
@@ -431,11 +432,13 @@ function salesToReceivable(
     currency,
     total,
     open,
-    // Every write bumps SyncToken (§2.3, §2.4): the record's version.
-    ...(t.SyncToken !== undefined ? { sourceVersion: t.SyncToken } : {}),
     ...(invoiceRef !== undefined ? { creditOf: qboIds.invoice(ctx, invoiceRef) } : {}),
   };
-  const parsed = ReceivableSchema.safeParse(candidate);
+  // The record's version is a digest of what is kept of it, not its SyncToken: every write bumps
+  // SyncToken (§2.3, §2.4), ours too (an entry in PrivateNote, the stage field), and our own writes
+  // come back through CDC and webhooks. Kept content unchanged, the record is unchanged.
+  const withVersion = { ...candidate, sourceVersion: `d${contentDigest(candidate)}` };
+  const parsed = ReceivableSchema.safeParse(withVersion);
   if (!parsed.success) return bad(describe(parsed.error, { ...MODEL_FIELDS_RECEIVABLE, open: openField }));
   return { outcome: 'receivable', receivable: parsed.data, warnings: [] };
 }
@@ -678,4 +681,9 @@ function describe(error: z.ZodError, wireNames: Record<string, string> = {}): st
       return `${head === undefined ? '(record)' : [head, ...path.slice(1)].join('.')}: ${i.message}`;
     })
     .join('; ');
+}
+
+/** A short digest of a record's kept fields (key order as built: one mapping, one order). */
+function contentDigest(value: Record<string, unknown>): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 }

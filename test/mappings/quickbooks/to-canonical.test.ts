@@ -287,7 +287,7 @@ describe('sub-customer roll-up', () => {
 });
 
 describe('QuickBooks Invoice and CreditMemo → Receivable', () => {
-  it('maps an open invoice: number, dates, currency, amounts in cents, SyncToken as version', () => {
+  it('maps an open invoice: number, dates, currency, amounts in cents, a digest of them as version', () => {
     expect(invoiceToReceivable(invoice, ctx, parents)).toEqual({
       outcome: 'receivable',
       warnings: [],
@@ -303,13 +303,30 @@ describe('QuickBooks Invoice and CreditMemo → Receivable', () => {
         currency: 'EUR',
         total: 152_040,
         open: 52_040,
-        sourceVersion: '2',
+        sourceVersion: expect.stringMatching(/^d[0-9a-f]{16}$/),
         disputed: null,
         excluded: null,
         promiseToPay: null,
         paymentPlan: null,
       },
     });
+  });
+
+  it('our own writes come back unchanged: a new SyncToken and private note keep the version, a payment changes it', () => {
+    const version = (i: typeof invoice) => {
+      const r = invoiceToReceivable(i, ctx, parents);
+      return r.outcome === 'receivable' ? r.receivable.sourceVersion : undefined;
+    };
+    const before = version(invoice);
+    expect(before).toBeDefined();
+    expect(
+      version({
+        ...invoice,
+        SyncToken: '3',
+        PrivateNote: '[Recouvra 2026-03-10 #0123456789abcdef0123-abcdef] Relance',
+      }),
+    ).toBe(before);
+    expect(version({ ...invoice, SyncToken: '4', Balance: 420.4 })).not.toBe(before);
   });
 
   it.each([
