@@ -1,48 +1,36 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import axios, { type AxiosInstance } from 'axios';
 import { KEYSET_ORDER } from '../../adapters/odoo/sync-plan';
 import { decodeMethodResponse, encodeMethodCall, type XmlRpcValue } from '../../adapters/odoo/xmlrpc';
 import type { CallStats, SimulatorCommand, SimulatorReady, SimulatorReply } from './odoo-simulator-process';
+import { SimulatorChild } from './simulator-child';
 
 /** What the Odoo benchmarks share: the simulator in its own process, and a bare XML-RPC client to compare with. */
 
+/** The Odoo simulator in its own process. */
 export class Simulator {
-  private readonly waiting: ((reply: SimulatorReply) => void)[] = [];
+  private constructor(private readonly child: SimulatorChild<SimulatorCommand, SimulatorReply, SimulatorReady>) {}
 
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly ready: SimulatorReady,
-  ) {
-    child.on('message', (reply: SimulatorReply) => this.waiting.shift()?.(reply));
+  get ready(): SimulatorReady {
+    return this.child.ready;
   }
 
   /** `version`, open invoices wanted, seed and per-request latency (ms) of the simulated server. */
-  static start(version: string, openWanted: number, latencyMs = 0): Promise<Simulator> {
-    // execArgv: [] keeps this process's flags (--expose-gc, --cpu-prof, heap limits) off the simulator.
-    const child = fork(
-      join(__dirname, 'odoo-simulator-process.js'),
-      [version, String(openWanted), '1', String(latencyMs)],
-      { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] },
+  static async start(version: string, openWanted: number, latencyMs = 0): Promise<Simulator> {
+    return new Simulator(
+      await SimulatorChild.start<SimulatorCommand, SimulatorReply, SimulatorReady>('odoo-simulator-process.js', [
+        version,
+        String(openWanted),
+        '1',
+        String(latencyMs),
+      ]),
     );
-    return new Promise((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', (code) => reject(new Error(`the simulator process exited with ${code} before it was ready`)));
-      child.once('message', (m: SimulatorReply) =>
-        m.type === 'ready' ? resolve(new Simulator(child, m)) : reject(new Error(JSON.stringify(m))),
-      );
-    });
   }
 
-  async ask<T extends SimulatorReply['type']>(
+  ask<T extends SimulatorReply['type']>(
     command: SimulatorCommand,
     expected: T,
   ): Promise<Extract<SimulatorReply, { type: T }>> {
-    const reply = new Promise<SimulatorReply>((resolve) => this.waiting.push(resolve));
-    this.child.send(command);
-    const r = await reply;
-    if (r.type !== expected) throw new Error(`simulator: expected ${expected}, got ${JSON.stringify(r)}`);
-    return r as Extract<SimulatorReply, { type: T }>;
+    return this.child.ask(command, expected);
   }
 
   stats(): Promise<Record<string, CallStats>> {
@@ -50,10 +38,7 @@ export class Simulator {
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => {
-      this.child.once('exit', () => resolve());
-      this.child.send({ type: 'stop' } satisfies SimulatorCommand);
-    });
+    return this.child.stop();
   }
 }
 

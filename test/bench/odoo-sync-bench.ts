@@ -2,12 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Writable } from 'node:stream';
-import winston from 'winston';
 import { createOdooAdapter } from '../../adapters/odoo';
 import { OdooConnectionSchema } from '../../adapters/odoo/config.schema';
 import { OPEN_RECEIVABLES_DOMAIN } from '../../adapters/odoo/sync-plan';
-import { createLogger } from '../../connector/log/logger';
 import type { Store } from '../../connector/store/store';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { ErpAdapter } from '../../connector/ports/erp';
@@ -16,6 +13,7 @@ import { systemClock } from '../../connector/time/clock';
 import type { CallStats, SimulatorReady } from './odoo-simulator-process';
 import { BareClient, Simulator } from './odoo-bench-kit';
 import { MOVE_FIELDS, PARTNER_FIELDS } from '../../adapters/odoo/reader';
+import { quietLogger } from './quiet-logger';
 
 /**
  * Odoo sync benchmark, measured in this process against the simulator in a child process:
@@ -169,20 +167,6 @@ function timed<T extends object>(target: T, methods: (keyof T)[], add: (ms: numb
       }
     };
   }
-}
-
-function quietLogger(): { logger: ReturnType<typeof createLogger>; lines: () => number } {
-  let lines = 0;
-  const sink = new Writable({
-    write(_chunk, _encoding, done) {
-      lines++;
-      done();
-    },
-  });
-  return {
-    logger: createLogger({ level: 'warn', format: 'json', transport: new winston.transports.Stream({ stream: sink }) }),
-    lines: () => lines,
-  };
 }
 
 async function sync(

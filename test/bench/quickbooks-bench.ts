@@ -1,12 +1,9 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Writable } from 'node:stream';
 import axios from 'axios';
-import winston from 'winston';
 import { RealmLimiter } from '../../adapters/quickbooks/limiter';
 import { adapterRegistry } from '../../adapters/registry';
 import { CredentialKeyring } from '../../connector/credentials/keyring';
@@ -24,6 +21,8 @@ import type {
   QboSimulatorReady,
   QboSimulatorReply,
 } from './quickbooks-simulator-process';
+import { quietLogger } from './quiet-logger';
+import { SimulatorChild } from './simulator-child';
 
 /**
  * QuickBooks Online sync benchmark (issue 14), measured in this process against the simulator in a
@@ -72,43 +71,28 @@ const round = (n: number, digits = 0): number => Number(n.toFixed(digits));
 // ------------------------------------------------------------------ simulator process
 
 class Simulator {
-  private readonly waiting: ((reply: QboSimulatorReply) => void)[] = [];
-
   private constructor(
-    private readonly child: ChildProcess,
-    readonly ready: QboSimulatorReady,
-  ) {
-    child.on('message', (reply: QboSimulatorReply) => this.waiting.shift()?.(reply));
+    private readonly child: SimulatorChild<QboSimulatorCommand, QboSimulatorReply, QboSimulatorReady>,
+  ) {}
+
+  get ready(): QboSimulatorReady {
+    return this.child.ready;
   }
 
-  static start(openWanted: number, rateScale: number): Promise<Simulator> {
-    // execArgv: [] keeps this process's flags (--cpu-prof, heap limits) off the simulator.
-    const child = fork(
-      join(__dirname, 'quickbooks-simulator-process.js'),
-      [String(openWanted), String(rateScale), '1'],
-      {
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        execArgv: [],
-      },
+  static async start(openWanted: number, rateScale: number): Promise<Simulator> {
+    return new Simulator(
+      await SimulatorChild.start<QboSimulatorCommand, QboSimulatorReply, QboSimulatorReady>(
+        'quickbooks-simulator-process.js',
+        [String(openWanted), String(rateScale), '1'],
+      ),
     );
-    return new Promise((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', (code) => reject(new Error(`the simulator process exited with ${code} before it was ready`)));
-      child.once('message', (m: QboSimulatorReply) =>
-        m.type === 'ready' ? resolve(new Simulator(child, m)) : reject(new Error(JSON.stringify(m))),
-      );
-    });
   }
 
-  async ask<T extends QboSimulatorReply['type']>(
+  ask<T extends QboSimulatorReply['type']>(
     command: QboSimulatorCommand,
     expected: T,
   ): Promise<Extract<QboSimulatorReply, { type: T }>> {
-    const reply = new Promise<QboSimulatorReply>((resolve) => this.waiting.push(resolve));
-    this.child.send(command);
-    const r = await reply;
-    if (r.type !== expected) throw new Error(`simulator: expected ${expected}, got ${JSON.stringify(r)}`);
-    return r as Extract<QboSimulatorReply, { type: T }>;
+    return this.child.ask(command, expected);
   }
 
   counters(): Promise<QboCounters> {
@@ -116,10 +100,7 @@ class Simulator {
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => {
-      this.child.once('exit', () => resolve());
-      this.child.send({ type: 'stop' } satisfies QboSimulatorCommand);
-    });
+    return this.child.stop();
   }
 }
 
@@ -196,20 +177,6 @@ class RequestKinds {
 }
 
 // ------------------------------------------------------------------ sync runs
-
-function quietLogger(): { logger: ReturnType<typeof createLogger>; lines: () => number } {
-  let lines = 0;
-  const sink = new Writable({
-    write(_chunk, _encoding, done) {
-      lines++;
-      done();
-    },
-  });
-  return {
-    logger: createLogger({ level: 'warn', format: 'json', transport: new winston.transports.Stream({ stream: sink }) }),
-    lines: () => lines,
-  };
-}
 
 async function freshStore(dir: string, name: string): Promise<Store> {
   const store = await openSqliteStore(join(dir, `${name}.sqlite`));
