@@ -18,7 +18,8 @@ export function expectTheLoopHeld(report: LawFirmCrashReport): void {
   expect(report.email).toMatchObject({ missing: 0, unknown: 0 });
   expect(report.sms).toMatchObject({ duplicates: 0, missing: 0 });
   expect(report.notes.duplicates).toBe(0);
-  expect(report.journalsAgree).toBe(true);
+  // Named, so that a failure says which: a bare toBe(true) prints only "Expected: true".
+  expect({ journalsAgree: report.journalsAgree }).toEqual({ journalsAgree: true });
   expect(report.firm.files).toBeGreaterThan(0);
   expect(report.firm.events).toBeGreaterThan(0);
   expect(report.firm).toMatchObject({
