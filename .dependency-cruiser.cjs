@@ -65,8 +65,19 @@ module.exports = {
       severity: 'error',
       comment:
         'SQL lives in connector/store/ (one file per aggregate): the rest of the code goes through the Store interfaces, and decides the business rules there.',
-      from: { path: '^(connector|adapters|mappings|config)/', pathNot: '^connector/store/' },
+      from: {
+        path: '^(connector|adapters|mappings|config)/',
+        pathNot: ['^connector/store/', '^adapters/sage-100-fr/'],
+      },
       to: { path: 'node_modules/(kysely|better-sqlite3|pg)/' },
+    },
+    {
+      name: 'sage-100-builds-sql-server-queries-only',
+      severity: 'error',
+      comment:
+        "The Sage 100 adapter reads the ERP's own SQL Server database, so it builds queries with Kysely; it never opens the store's engines (the tests run its queries on SQLite and PostgreSQL fixtures).",
+      from: { path: '^adapters/sage-100-fr/' },
+      to: { path: 'node_modules/(better-sqlite3|pg)/' },
     },
   ],
   options: {

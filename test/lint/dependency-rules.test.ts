@@ -123,4 +123,19 @@ describe('dependency rules', () => {
       }),
     ).toEqual(['sql-only-in-the-store: connector/cases/case-lifecycle.ts -> node_modules/kysely/index.js']);
   }, 60_000);
+
+  it('let the Sage 100 adapter build queries with Kysely, and refuse it the store engines', async () => {
+    expect(
+      await violations({
+        'node_modules/kysely/package.json': '{ "name": "kysely", "main": "index.js" }\n',
+        'node_modules/kysely/index.js': 'exports.sql = 1;\n',
+        'node_modules/pg/package.json': '{ "name": "pg", "main": "index.js" }\n',
+        'node_modules/pg/index.js': 'exports.Pool = 1;\n',
+        'adapters/sage-100-fr/queries.ts': "import { sql } from 'kysely';\nexport const q = sql;\n",
+        'adapters/sage-100-fr/schema/fixture.ts': "import { Pool } from 'pg';\nexport const f = Pool;\n",
+      }),
+    ).toEqual([
+      'sage-100-builds-sql-server-queries-only: adapters/sage-100-fr/schema/fixture.ts -> node_modules/pg/index.js',
+    ]);
+  }, 60_000);
 });
