@@ -160,6 +160,7 @@ export class SbcAuthServer {
     // Client authentication: HTTP Basic or client_id/client_secret in the form (RFC 6749 §2.3.1), or
     // for a public PKCE client client_id alone.
     const client = this.client(authorization, form);
+    // UNVERIFIED: 400 for invalid_client (RFC 6749 §5.2 allows 401 when the client used HTTP Basic).
     if (client === 'bad') return { status: 400, body: { error: 'invalid_client' } };
     if (grantType === 'authorization_code') {
       const entry = this.codes.get(form.get('code') ?? '');

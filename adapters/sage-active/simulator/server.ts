@@ -290,6 +290,8 @@ export class SageActiveSimulator {
     // §2.7: x-api-key first, then the bearer token, then X-OrganizationId (inside the GraphQL answer).
     const key = requestHeader(req, 'x-api-key');
     if (key === undefined || !this.subscriptionKeys.includes(key)) return answer(401, BAD_SUBSCRIPTION_KEY);
+    // The limit is per app (§2.2), so it is counted once the subscription key names the app, before
+    // the token is looked at [UNVERIFIED: the order of the gateway's policies].
     if (!this.admit()) {
       this.counters.throttled++;
       const retryAfter = this.retryAfterSeconds();
@@ -570,7 +572,8 @@ function formatError(error: GraphQLError): GraphQLFormattedError {
 
 /**
  * A validation error in Hot Chocolate's words where §2.6 quotes them (a field that does not exist
- * on its type); graphql-js's message otherwise [UNVERIFIED: the other rules' wording].
+ * on its type); graphql-js's message otherwise [UNVERIFIED: the other rules' wording, and the `path`
+ * §2.6 shows, which graphql-js's validation does not give].
  */
 function hotChocolateValidationError(error: GraphQLError): GraphQLFormattedError {
   const unknownField = /^Cannot query field "([^"]+)" on type "([^"]+)"\./.exec(error.message);
@@ -613,5 +616,3 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('error', reject);
   });
 }
-
-export { SimulatorInputError };

@@ -104,6 +104,21 @@ describe('updateSalesInvoice', () => {
   });
 });
 
+describe('concurrent mutations', () => {
+  it('answers the 11th mutation in flight with 429, while queries still pass', async () => {
+    r.sim.controls.latencyMs = 300;
+    const customer = r.sim.organizations[0]!.customers[0]!;
+    const mutations = Array.from({ length: 11 }, (_, i) =>
+      r.gql(UPDATE_CUSTOMER, { values: { id: customer.id, comments: `n° ${i}` } }),
+    );
+    const query = r.gql('{ customers(first: 1) { totalCount } }');
+    const statuses = (await Promise.all(mutations)).map((a) => a.status).sort();
+    expect(statuses).toEqual([...Array<number>(10).fill(200), 429]);
+    expect((await query).status).toBe(200);
+    expect(r.sim.controls.writes).toHaveLength(10);
+  });
+});
+
 describe('uploadFileToEntity', () => {
   function multipart(
     input: Record<string, unknown>,
