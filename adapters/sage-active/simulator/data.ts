@@ -290,16 +290,17 @@ export class SageActiveData {
     const customerCount = Math.max(3, Math.round(invoices / 8));
     for (let i = 0; i < customerCount; i++) org.customers.push(this.customer(org, i, nowMs));
     let number = 0;
+    const lastNumbered = new Map<string, InvoiceRecord>();
     for (let i = 0; i < invoices; i++) {
       const customer = org.customers[rng.int(0, customerCount - 1)]!;
-      const earlier = org.invoices.filter(
-        (inv) => inv.customerId === customer.id && inv.type === 'NORMAL' && inv.operationalNumber !== null,
-      );
-      const creditNote = earlier.length > 0 && rng.chance(0.08);
-      const invoice = this.invoice(org, customer, creditNote ? earlier[earlier.length - 1]! : null, nowMs);
+      // The customer's last numbered invoice, which a credit note corrects.
+      const last = lastNumbered.get(customer.id);
+      const creditNote = last !== undefined && rng.chance(0.08);
+      const invoice = this.invoice(org, customer, creditNote ? last : null, nowMs);
       if (invoice.status !== 'Pending')
         invoice.operationalNumber = `${creditNote ? 'AV' : 'FA'}-${String(++number).padStart(6, '0')}`;
       else invoice.openItems = [];
+      if (invoice.type === 'NORMAL' && invoice.operationalNumber !== null) lastNumbered.set(customer.id, invoice);
       org.invoices.push(invoice);
     }
     if (edition === 'STANDARD') {
