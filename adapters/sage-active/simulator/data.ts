@@ -416,7 +416,8 @@ export class SageActiveData {
           ['PartiallyCollected', 3],
           ['Collected', 7],
         ]);
-    const creationMs = docMs + (8 * 3600 + rng.int(0, 36_000)) * 1000;
+    // Never after the clock's now: an invoice of today was entered this morning at the latest.
+    const creationMs = Math.min(nowMs, docMs + (8 * 3600 + rng.int(0, 36_000)) * 1000);
     const modificationMs =
       status === 'Pending' && rng.chance(0.5) ? null : Math.min(nowMs, creationMs + rng.int(0, 20) * DAY_MS);
     const id = uuid(rng);
@@ -521,7 +522,8 @@ export class SageActiveData {
     const totalVat = Math.round((totalNet * VAT_BP) / 10_000);
     const liquid = totalNet + totalVat;
     const number = `IMP-${String(index + 1).padStart(5, '0')}`;
-    const creationMs = docMs + 30 * DAY_MS;
+    // Imported a month after the invoice date, at the latest now.
+    const creationMs = Math.min(nowMs, docMs + 30 * DAY_MS);
     const paid = rng.weighted([
       ['none', 5],
       ['part', 2],
@@ -627,6 +629,65 @@ export class SageActiveData {
     inv.status = inv.openItems.every((i) => i.paid >= i.amount) ? 'Collected' : 'PartiallyCollected';
     inv.modificationMs = nowMs;
     return inv;
+  }
+
+  /**
+   * A new posted invoice of `amountCents` including VAT for a customer, due in `dueInDays`, with one
+   * open item: what closeSalesInvoice then postSalesInvoice leave (§2.3, "Workflow"). Its number
+   * follows the organisation's last one; modificationDate stays null until a change (§2.4).
+   */
+  createInvoice(
+    orgId: string,
+    input: { customerId: string; amountCents: number; dueInDays?: number },
+    nowMs: number,
+  ): InvoiceRecord {
+    const org = this.org(orgId);
+    const customer = org.customers.find((c) => c.id === input.customerId);
+    if (!customer) throw new SimulatorInputError(`no customer ${input.customerId} in organisation ${orgId}`);
+    if (!Number.isInteger(input.amountCents) || input.amountCents <= 0)
+      throw new SimulatorInputError(`amountCents must be a whole number > 0, got ${input.amountCents}`);
+    const dueInDays = input.dueInDays ?? customer.paymentDays;
+    if (!Number.isInteger(dueInDays))
+      throw new SimulatorInputError(`dueInDays must be a whole number, got ${dueInDays}`);
+    const last = org.invoices.reduce((n, i) => Math.max(n, Number(i.operationalNumber?.slice(3) ?? 0)), 0);
+    const totalNet = Math.round((input.amountCents * 10_000) / (10_000 + VAT_BP));
+    const id = uuid(this.rng);
+    const dueDate = isoDay(dayMs(isoDay(nowMs)) + dueInDays * DAY_MS);
+    const invoice: InvoiceRecord = {
+      id,
+      orgId,
+      operationalNumber: `FA-${String(last + 1).padStart(6, '0')}`,
+      type: 'NORMAL',
+      status: 'Posted',
+      customerId: customer.id,
+      documentDate: isoDay(nowMs),
+      firstDueDate: dueDate,
+      totalNet,
+      totalVat: input.amountCents - totalNet,
+      remarks: null,
+      comments: null,
+      externalReference: null,
+      sourceSalesInvoiceId: null,
+      hasCreditNote: false,
+      accountingEntryId: null,
+      openItems: [
+        {
+          id: uuid(this.rng),
+          invoiceId: id,
+          amount: input.amountCents,
+          paid: 0,
+          dueDate,
+          creationMs: nowMs,
+          modificationMs: null,
+          paymentMeanId: PAYMENT_MEANS[0].id,
+        },
+      ],
+      creationMs: nowMs,
+      modificationMs: null,
+    };
+    org.invoices.push(invoice);
+    if (org.edition === 'STANDARD') org.entries.push(this.salesEntry(org, invoice));
+    return invoice;
   }
 
   /** Deletes an invoice (deleteSalesInvoice, §2.4: no tombstone is left). */

@@ -116,6 +116,14 @@ export class SageActiveSimulatorControls {
     this.sim.data.pay(organizationId, invoiceId, amountCents, this.sim.nowMs());
   }
 
+  /** A new posted invoice with one open item (data.ts createInvoice); returns its id. */
+  createInvoice(
+    organizationId: string,
+    input: { customerId: string; amountCents: number; dueInDays?: number },
+  ): string {
+    return this.sim.data.createInvoice(organizationId, input, this.sim.nowMs()).id;
+  }
+
   deleteInvoice(organizationId: string, invoiceId: string): void {
     this.sim.data.deleteInvoice(organizationId, invoiceId);
   }
@@ -475,6 +483,18 @@ export class SageActiveSimulator {
       }
       if (req.method === 'POST' && path === 'payments') {
         this.controls.pay(String(input.organizationId), String(input.invoiceId), Number(input.amountCents));
+        return json(res, 200, { ok: true });
+      }
+      if (req.method === 'POST' && path === 'invoices') {
+        const id = this.controls.createInvoice(String(input.organizationId), {
+          customerId: String(input.customerId),
+          amountCents: Number(input.amountCents),
+          ...(input.dueInDays === undefined ? {} : { dueInDays: Number(input.dueInDays) }),
+        });
+        return json(res, 200, { id });
+      }
+      if (req.method === 'POST' && path === 'delete-invoice') {
+        this.controls.deleteInvoice(String(input.organizationId), String(input.invoiceId));
         return json(res, 200, { ok: true });
       }
       if (req.method === 'POST' && path === 'settings') return json(res, 200, this.applySettings(input));

@@ -299,6 +299,58 @@ describe('filters and data', () => {
   });
 });
 
+describe('changes through the controls', () => {
+  it('adds a posted invoice seen by the incremental filter, and deletes it without a trace', async () => {
+    const org = r.sim.organizations[0]!;
+    const customer = org.customers[2]!;
+    r.clock.advance(7_200_000);
+    try {
+      const created = await fetch(`${r.sim.url}/_simulator/invoices`, {
+        method: 'POST',
+        body: JSON.stringify({ organizationId: org.id, customerId: customer.id, amountCents: 120_000, dueInDays: 30 }),
+      });
+      const { id } = (await created.json()) as { id: string };
+      const since = new Date(START + 3_600_000).toISOString();
+      const q = `query($since: DateTime) { salesInvoices(where: { or: [{ modificationDate: { gt: $since } }, { creationDate: { gt: $since } }] }) { nodes { id status operationalNumber totalLiquid totalNet totalVat firstDueDate modificationDate openItems { amount dueDate status } } } }`;
+      const a = await r.gql<{ salesInvoices: Page<Invoice> }>(q, { since });
+      expect(a.body.data!.salesInvoices.nodes).toEqual([
+        {
+          id,
+          status: 'Posted',
+          operationalNumber: expect.stringMatching(/^FA-\d{6}$/) as unknown,
+          totalLiquid: 1200,
+          totalNet: 1000,
+          totalVat: 200,
+          firstDueDate: '2026-05-31T00:00:00.000Z',
+          modificationDate: null,
+          openItems: [{ amount: 1200, dueDate: '2026-05-31', status: 'NOT_SPECIFIED' }],
+        },
+      ]);
+      const numbers = org.invoices
+        .map((i) => i.operationalNumber)
+        .filter((n): n is string => n?.startsWith('FA') === true);
+      expect(new Set(numbers).size).toBe(numbers.length);
+      await fetch(`${r.sim.url}/_simulator/delete-invoice`, {
+        method: 'POST',
+        body: JSON.stringify({ organizationId: org.id, invoiceId: id }),
+      });
+      const b = await r.gql<{ salesInvoices: Page<Invoice> }>(
+        'query($ids: [UUID]) { salesInvoices(where: { id: { in: $ids } }) { totalCount } }',
+        { ids: [id] },
+      );
+      expect(b.body.data!.salesInvoices.totalCount).toBe(0);
+      const bad = await fetch(`${r.sim.url}/_simulator/invoices`, {
+        method: 'POST',
+        body: JSON.stringify({ organizationId: org.id, customerId: customer.id, amountCents: 0 }),
+      });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: string }).error).toBe('amountCents must be a whole number > 0, got 0');
+    } finally {
+      r.clock.advance(-7_200_000);
+    }
+  });
+});
+
 describe('determinism', () => {
   it('gives the same data for the same seed and clock, other data for another seed', () => {
     const nowMs = START;
@@ -308,6 +360,12 @@ describe('determinism', () => {
     const c = new SageActiveData({ seed: 12, invoices: 200, nowMs });
     expect(strip(a)).toBe(strip(b));
     expect(strip(a)).not.toBe(strip(c));
+    // Nothing was created or changed after the clock's now.
+    for (const o of a.organizations)
+      for (const t of [...o.customers, ...o.invoices, ...o.invoices.flatMap((i) => i.openItems), ...o.entries]) {
+        expect(t.creationMs).toBeLessThanOrEqual(nowMs);
+        expect(t.modificationMs ?? 0).toBeLessThanOrEqual(nowMs);
+      }
     expect(a.organizations.reduce((n, o) => n + o.invoices.length, 0)).toBe(200);
     expect(() => new SageActiveData({ seed: 1, invoices: -1, nowMs })).toThrow(
       'invoices must be a whole number ≥ 0, got -1',
