@@ -192,8 +192,9 @@ export class SageSchema {
         // §2.1: "If the Sage Active solution is Starter, … they will not be able to access accounting entries".
         if (org.edition === 'STARTER')
           throw new SageBusinessError(BUSINESS_ERRORS.authorizationFeature, true, { details: 'accounting-entries' });
+        const bySalesEntry = new Map(org.invoices.map((i) => [i.accountingEntryId, i]));
         return page(
-          org.entries.map((e) => this.entryView(org, e)),
+          org.entries.map((e) => this.entryView(org, e, bySalesEntry)),
           args,
         );
       },
@@ -351,7 +352,7 @@ export class SageSchema {
   }
 
   invoiceView(org: Organization, i: InvoiceRecord): Record<string, unknown> {
-    const customer = org.customers.find((c) => c.id === i.customerId)!;
+    const customer = this.customer(org, i.customerId);
     const contact = customer.contacts[0];
     const main = customer.addresses.find((a) => a.isMainAddress) ?? null;
     const view: Record<string, unknown> = {
@@ -409,7 +410,22 @@ export class SageSchema {
     };
   }
 
-  entryView(org: Organization, e: AccountingEntryRecord): Record<string, unknown> {
+  /** Customers by id, per organisation (customers are never added or removed, so built once). */
+  private readonly customerIndex = new Map<string, Map<string, CustomerRecord>>();
+
+  private customer(org: Organization, id: string): CustomerRecord {
+    let index = this.customerIndex.get(org.id);
+    if (!index) this.customerIndex.set(org.id, (index = new Map(org.customers.map((c) => [c.id, c]))));
+    const customer = index.get(id);
+    if (!customer) throw new Error(`the simulated data has no customer ${id}`);
+    return customer;
+  }
+
+  entryView(
+    org: Organization,
+    e: AccountingEntryRecord,
+    bySalesEntry: ReadonlyMap<string | null, InvoiceRecord>,
+  ): Record<string, unknown> {
     return {
       id: e.id,
       creationDate: e.creationMs,
@@ -419,9 +435,9 @@ export class SageSchema {
       sourceType: e.sourceType,
       journalType: e.journalType,
       accountingEntryLines: e.lines.map((l) => {
-        const customer = l.customerId === null ? undefined : org.customers.find((c) => c.id === l.customerId);
+        const customer = l.customerId === null ? undefined : this.customer(org, l.customerId);
         const invoice = l.invoice;
-        const salesInvoice = invoice === null ? undefined : org.invoices.find((i) => i.accountingEntryId === e.id);
+        const salesInvoice = invoice === null ? undefined : bySalesEntry.get(e.id);
         return {
           id: l.id,
           creationDate: e.creationMs,
