@@ -95,7 +95,8 @@ export const SAGE_ACTIVE_SDL = /* GraphQL */ `
     name: String
   }
 
-  type PaymentTermLine {
+  "UNVERIFIED fields: §2.3 names paymentTermLines without their content."
+type PaymentTermLine {
     days: Int
     percentage: Decimal
   }
@@ -269,7 +270,8 @@ export const SAGE_ACTIVE_SDL = /* GraphQL */ `
     node: AccountingEntry!
   }
 
-  type File {
+  "§2.5: files are listed with files(where: {entityType: {eq: …}, entityId: {eq: …}}); the other fields mirror the upload's input."
+type File {
     id: String!
     entityType: String!
     entityId: UUID!
