@@ -96,7 +96,7 @@ export const SAGE_ACTIVE_SDL = /* GraphQL */ `
   }
 
   "UNVERIFIED fields: §2.3 names paymentTermLines without their content."
-type PaymentTermLine {
+  type PaymentTermLine {
     days: Int
     percentage: Decimal
   }
@@ -271,7 +271,7 @@ type PaymentTermLine {
   }
 
   "§2.5: files are listed with files(where: {entityType: {eq: …}, entityId: {eq: …}}); the other fields mirror the upload's input."
-type File {
+  type File {
     id: String!
     entityType: String!
     entityId: UUID!
