@@ -79,12 +79,20 @@ module.exports = {
       from: { path: '^adapters/sage-100-fr/' },
       to: { path: 'node_modules/(better-sqlite3|pg)/' },
     },
+    {
+      name: 'graphql-only-in-the-sage-active-simulator',
+      severity: 'error',
+      comment:
+        "graphql-js serves the Sage Active simulator's schema; clients send their queries as text over the adapters' HTTP client, so nothing else needs the library.",
+      from: { path: '^(connector|adapters|mappings|config)/', pathNot: '^adapters/sage-active/simulator/' },
+      to: { path: 'node_modules/graphql/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '^(dist|coverage)/' },
-    // The database drivers are in the graph so that the rule keeping SQL in the store can see them.
-    includeOnly: '^(connector|adapters|mappings|config|node_modules/(kysely|better-sqlite3|pg))/',
+    // The database drivers and graphql are in the graph so that the rules confining them can see them.
+    includeOnly: '^(connector|adapters|mappings|config|node_modules/(kysely|better-sqlite3|pg|graphql))/',
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },

@@ -138,4 +138,17 @@ describe('dependency rules', () => {
       'sage-100-builds-sql-server-queries-only: adapters/sage-100-fr/schema/fixture.ts -> node_modules/pg/index.js',
     ]);
   }, 60_000);
+
+  it('refuse graphql outside the Sage Active simulator', async () => {
+    expect(
+      await violations({
+        'node_modules/graphql/package.json': '{ "name": "graphql", "main": "index.js" }\n',
+        'node_modules/graphql/index.js': 'exports.parse = 1;\n',
+        'adapters/sage-active/simulator/server.ts': "import { parse } from 'graphql';\nexport const s = parse;\n",
+        'adapters/sage-active/reader.ts': "import { parse } from 'graphql';\nexport const r = parse;\n",
+      }),
+    ).toEqual([
+      'graphql-only-in-the-sage-active-simulator: adapters/sage-active/reader.ts -> node_modules/graphql/index.js',
+    ]);
+  }, 60_000);
 });

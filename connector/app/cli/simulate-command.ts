@@ -4,6 +4,7 @@ import { LawFirmSimulator } from '../../../adapters/lawfirm/simulator/server';
 import { createOdooDatabase, ODOO_VERSIONS, type OdooVersion } from '../../../adapters/odoo/simulator/model';
 import { OdooSimulator } from '../../../adapters/odoo/simulator/server';
 import { QuickBooksSimulator } from '../../../adapters/quickbooks/simulator/server';
+import { SageActiveSimulator } from '../../../adapters/sage-active/simulator/server';
 import type { WebhookFormat } from '../../../adapters/quickbooks/simulator/webhooks';
 
 export interface LawFirmSimulationOptions {
@@ -220,6 +221,56 @@ export async function startQuickBooksSimulation(
 /** `recouvra simulate quickbooks`: a standalone QuickBooks Online simulator on loopback, until Ctrl-C. */
 export async function simulateQuickBooks(opts: QuickBooksSimulationOptions): Promise<void> {
   const { sim, banner } = await startQuickBooksSimulation(opts);
+  process.stdout.write(banner);
+  await untilStopped();
+  await sim.stop();
+}
+
+export interface SageActiveSimulationOptions {
+  port: number;
+  invoices: number;
+  seed: number;
+  /** Factor on Sage Active's 3000 requests per minute per app. */
+  rateScale: number;
+}
+
+/** Starts the Sage Active simulator as `recouvra simulate sage-active` does, and says how to reach it. */
+export async function startSageActiveSimulation(
+  opts: SageActiveSimulationOptions,
+): Promise<{ sim: SageActiveSimulator; banner: string }> {
+  const started = performance.now();
+  const sim = await new SageActiveSimulator({
+    port: opts.port,
+    invoices: opts.invoices,
+    seed: opts.seed,
+    rateScale: opts.rateScale,
+  }).start();
+  const tokens = sim.controls.issueTokens();
+  const lines = [
+    `Sage Active simulator on ${sim.url} (${opts.invoices} invoices, seed ${opts.seed}, ready in ${Math.round(performance.now() - started)} ms)`,
+    `  GraphQL: POST ${sim.url}/graphql with x-api-key, Authorization: Bearer and X-OrganizationId`,
+    `  subscription key: ${sim.subscriptionKeys[0]}   (secondary: ${sim.subscriptionKeys[1]})`,
+    `  bearer token (8 h): ${tokens.access_token}`,
+    `  refresh token: ${tokens.refresh_token ?? ''}`,
+    `  OAuth: authorize ${sim.url}/connect/authorize, tokens ${sim.url}/connect/token (PKCE S256 or client secret)`,
+    `  client id: ${sim.clientId}   client secret: ${sim.clientSecret}`,
+    `  rate limit: ${sim.requestsPerMinute} requests/min (3000 × rate scale ${opts.rateScale}), 10 concurrent mutations`,
+  ];
+  for (const org of sim.organizations)
+    lines.push(
+      `  organisation ${org.id}: ${org.socialName} (${org.edition === 'STARTER' ? 'Starter, no accounting entries' : 'with accounting entries'}, ${org.invoices.length} invoices)`,
+    );
+  lines.push(
+    `  inspection and controls: ${sim.url}/_simulator/state, /_simulator/requests, /_simulator/writes, /_simulator/files, /_simulator/faults, /_simulator/settings, /_simulator/tokens`,
+    'Press Ctrl-C to stop.',
+    '',
+  );
+  return { sim, banner: lines.join('\n') };
+}
+
+/** `recouvra simulate sage-active`: a standalone Sage Active simulator on loopback, until Ctrl-C. */
+export async function simulateSageActive(opts: SageActiveSimulationOptions): Promise<void> {
+  const { sim, banner } = await startSageActiveSimulation(opts);
   process.stdout.write(banner);
   await untilStopped();
   await sim.stop();

@@ -32,7 +32,7 @@ function positiveNumber(value: string): number {
   return n;
 }
 
-/** `recouvra simulate odoo | quickbooks | lawfirm` (connector/app/cli/simulate-command.ts): a simulator on loopback, until Ctrl-C. */
+/** `recouvra simulate odoo | quickbooks | sage-active | lawfirm` (connector/app/cli/simulate-command.ts): a simulator on loopback, until Ctrl-C. */
 export function simulateCommand(): Command {
   const cmd = new Command('simulate').description('run a built-in simulator of an external system on loopback');
   cmd
@@ -81,6 +81,21 @@ export function simulateCommand(): Command {
         await implementation('simulate-command').simulateQuickBooks(opts);
       },
     );
+  cmd
+    .command('sage-active')
+    .description('simulate Sage Active (GraphQL API, SBC Auth OAuth 2) with two deterministic French organisations')
+    .option('--port <port>', 'TCP port on 127.0.0.1 (0 = any free port)', wholeNumber(0, 65535), 8093)
+    .option(
+      '--invoices <n>',
+      'number of sales invoices and credit notes over both organisations',
+      wholeNumber(0, 1_000_000),
+      1_000,
+    )
+    .option('--seed <seed>', 'seed of the generated data (same seed, same data)', wholeNumber(0, 2 ** 31 - 1), 1)
+    .option('--rate-scale <factor>', 'factor on the 3000 requests per minute the app may make', positiveNumber, 1)
+    .action(async (opts: { port: number; invoices: number; seed: number; rateScale: number }) => {
+      await implementation('simulate-command').simulateSageActive(opts);
+    });
   cmd
     .command('lawfirm')
     .description(
