@@ -1,5 +1,5 @@
-import axios from 'axios';
 import { AdapterError } from '../../connector/ports/adapter-error';
+import { postTokenForm } from '../oauth-token-endpoint';
 import { RefreshTokenRejectedError, type TokenGrant } from '../../connector/ports/credentials';
 import { QBO_AUTHORIZE_URL, QBO_TOKEN_URL, type QuickBooksConnection } from './config.schema';
 
@@ -64,48 +64,33 @@ export async function requestTokens(
   );
   const url = tokenUrlOf(config);
   const basic = Buffer.from(`${config.clientId}:${config.clientSecret}`).toString('base64');
-  let response;
-  try {
-    response = await axios.post<unknown>(url, form.toString(), {
-      headers: {
-        Authorization: `Basic ${basic}`,
-        Accept: 'application/json',
-        'Content-Type': 'application/x-www-form-urlencoded',
-        'x-include-refresh-token-hard-expires-in': 'true',
-      },
-      timeout: options.timeoutMs ?? 20_000,
-      ...(options.signal ? { signal: options.signal } : {}),
-      validateStatus: () => true,
-      // The body is read whatever the status: an OAuth error is a JSON object too.
-      responseType: 'json',
-    });
-  } catch (e) {
-    throw new AdapterError({
+  const { status, body } = await postTokenForm({
+    url,
+    form,
+    headers: { Authorization: `Basic ${basic}`, 'x-include-refresh-token-hard-expires-in': 'true' },
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.signal ? { signal: options.signal } : {}),
+    unreachable: {
       code: 'QBO_TOKEN_ENDPOINT_UNREACHABLE',
-      kind: 'transient',
-      userMessage: `connection ${config.id}: the QuickBooks token endpoint (${new URL(url).host}) did not answer: ${(e as Error).message}`,
-      cause: e,
-    });
-  }
-  const body = (typeof response.data === 'object' && response.data !== null ? response.data : {}) as Record<
-    string,
-    unknown
-  >;
+      connection: config.id,
+      server: 'the QuickBooks token endpoint',
+    },
+  });
   const error = typeof body['error'] === 'string' ? body['error'] : undefined;
   if (error === 'invalid_grant') {
     throw new RefreshTokenRejectedError(
       `invalid_grant${typeof body['error_description'] === 'string' ? ` (${body['error_description']})` : ''}`,
     );
   }
-  if (response.status !== 200 || error !== undefined) {
-    const config_ = error === 'invalid_client' || response.status === 401;
+  if (status !== 200 || error !== undefined) {
+    const config_ = error === 'invalid_client' || status === 401;
     throw new AdapterError({
       code: config_ ? 'QBO_CLIENT_REFUSED' : 'QBO_TOKEN_ENDPOINT_FAILED',
-      kind: config_ ? 'config' : response.status >= 500 ? 'transient' : 'system',
+      kind: config_ ? 'config' : status >= 500 ? 'transient' : 'system',
       userMessage: config_
-        ? `connection ${config.id}: Intuit refused the app's client id or secret (${error ?? `HTTP ${response.status}`}); check clientId and clientSecret against the developer portal's Keys & credentials`
-        : `connection ${config.id}: the QuickBooks token endpoint answered HTTP ${response.status}${error ? ` (${error})` : ''}`,
-      detail: `HTTP ${response.status} ${error ?? ''}`.trim(),
+        ? `connection ${config.id}: Intuit refused the app's client id or secret (${error ?? `HTTP ${status}`}); check clientId and clientSecret against the developer portal's Keys & credentials`
+        : `connection ${config.id}: the QuickBooks token endpoint answered HTTP ${status}${error ? ` (${error})` : ''}`,
+      detail: `HTTP ${status} ${error ?? ''}`.trim(),
     });
   }
   const text = (key: string) => (typeof body[key] === 'string' && body[key] !== '' ? body[key] : undefined);

@@ -1,6 +1,6 @@
-import axios from 'axios';
 import { createHash, randomBytes } from 'node:crypto';
 import { AdapterError } from '../../connector/ports/adapter-error';
+import { postTokenForm } from '../oauth-token-endpoint';
 import { RefreshTokenRejectedError, type TokenGrant } from '../../connector/ports/credentials';
 import {
   SAGE_ACTIVE_AUTHORIZE_URL,
@@ -89,33 +89,17 @@ export async function requestTokens(
     form.set('redirect_uri', grant.redirectUri);
     form.set('code_verifier', grant.verifier);
   }
-  const url = tokenUrlOf(config);
-  let response;
-  try {
-    response = await axios.post<unknown>(url, form.toString(), {
-      headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
-      timeout: options.timeoutMs ?? 20_000,
-      ...(options.signal ? { signal: options.signal } : {}),
-      validateStatus: () => true,
-      responseType: 'json',
-    });
-  } catch (e) {
-    throw new AdapterError({
-      code: 'SAGE_TOKEN_ENDPOINT_UNREACHABLE',
-      kind: 'transient',
-      userMessage: `connection ${config.id}: the Sage sign-in server (${new URL(url).host}) did not answer: ${(e as Error).message}`,
-      cause: e,
-    });
-  }
-  const body = (typeof response.data === 'object' && response.data !== null ? response.data : {}) as Record<
-    string,
-    unknown
-  >;
+  const { status, body } = await postTokenForm({
+    url: tokenUrlOf(config),
+    form,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.signal ? { signal: options.signal } : {}),
+    unreachable: { code: 'SAGE_TOKEN_ENDPOINT_UNREACHABLE', connection: config.id, server: 'the Sage sign-in server' },
+  });
   const error = typeof body['error'] === 'string' ? body['error'] : undefined;
   const description = typeof body['error_description'] === 'string' ? ` (${body['error_description']})` : '';
   if (error === 'invalid_grant') throw new RefreshTokenRejectedError(`invalid_grant${description}`);
-  if (response.status !== 200 || error !== undefined)
-    throw tokenFailure(config.id, response.status, error, description);
+  if (status !== 200 || error !== undefined) throw tokenFailure(config.id, status, error, description);
   const text = (key: string) => (typeof body[key] === 'string' && body[key] !== '' ? body[key] : undefined);
   const seconds = (key: string) =>
     typeof body[key] === 'number' && Number.isFinite(body[key]) ? body[key] : undefined;
