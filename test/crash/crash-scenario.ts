@@ -9,10 +9,14 @@ import { PostalSimulator } from '../../adapters/postal/simulator/server';
 import { SmsSimulator } from '../../adapters/sms/simulator/server';
 import { XmlRpcOdooRpc } from '../../adapters/odoo/transport/xmlrpc-rpc';
 import { startSmtpSink } from '../../adapters/email/simulator/smtp-sink';
+import { messageIdFor } from '../../adapters/email/message-id';
 import type { CaseJournalEntry } from '../../connector/model/journal.schema';
 import { openPostgresStore } from '../../connector/store/postgres';
 import { openSqliteStore } from '../../connector/store/sqlite';
 import type { Store } from '../../connector/store/store';
+
+/** The domain of the crash tests' sender address (recouvrement@crash.test): the right side of its Message-IDs. */
+const MAIL_DOMAIN = 'crash.test';
 
 /**
  * The crash test: the daemon (the built CLI, `recouvra run`) works a portfolio against the
@@ -50,6 +54,8 @@ export interface CrashReport {
     resentAfterCrash: number;
     missing: number;
     unknown: number;
+    /** Went out before a kill, then refused for good on the resend: counted apart from `unknown`. */
+    deliveredThenRefused: number;
   };
   sms: { sent: number; received: number; duplicates: number; missing: number };
   notes: { written: number; inOdoo: number; duplicates: number };
@@ -222,6 +228,16 @@ export async function verify(input: {
       (f) => /^Message-ID: *(<[^>]+>)/im.exec(readFileSync(join(input.mailDir, f), 'utf8'))?.[1] ?? '',
     );
     const distinct = new Set(received);
+    // A message that went out just before a kill, whose resend the server then refused for good (the
+    // one 550 the faults inject): the debtor has it and the row says failed, since SMTP never tells a
+    // sender that an earlier copy arrived. Known by its Message-ID, derived from the row's key.
+    const refusedOnResend = new Set(
+      actions
+        .filter(
+          (a) => a.kind === 'email' && a.status === 'failed' && /EMAIL_RECIPIENT_REJECTED/.test(a.lastError ?? ''),
+        )
+        .map((a) => messageIdFor(a.idempotencyKey, MAIL_DOMAIN)),
+    );
 
     const smsKeys = of('sms')
       .filter((j) => j.data['providerId'])
@@ -271,7 +287,8 @@ export async function verify(input: {
         distinctReceived: distinct.size,
         resentAfterCrash: received.length - distinct.size,
         missing: sentIds.filter((id) => !distinct.has(id)).length,
-        unknown: [...distinct].filter((id) => !sentIds.includes(id)).length,
+        unknown: [...distinct].filter((id) => !sentIds.includes(id) && !refusedOnResend.has(id)).length,
+        deliveredThenRefused: [...distinct].filter((id) => !sentIds.includes(id) && refusedOnResend.has(id)).length,
       },
       sms: {
         sent: smsKeys.length,

@@ -16,6 +16,8 @@ export function expectTheLoopHeld(report: LawFirmCrashReport): void {
   expect(report.actions.failures.filter((f) => REFUSED_FOR_GOOD.test(f)).length).toBeLessThanOrEqual(1);
   expect(report.actions.pending).toBe(0);
   expect(report.email).toMatchObject({ missing: 0, unknown: 0 });
+  // At most the one message whose resend the injected 550 refused after a kill.
+  expect(report.email.deliveredThenRefused).toBeLessThanOrEqual(1);
   expect(report.sms).toMatchObject({ duplicates: 0, missing: 0 });
   expect(report.notes.duplicates).toBe(0);
   // Named, so that a failure says which: a bare toBe(true) prints only "Expected: true".
