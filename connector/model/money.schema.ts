@@ -45,6 +45,24 @@ export function minorUnitDigits(currency: string): number {
   return digits;
 }
 
+/**
+ * An amount sent as a JSON decimal (QuickBooks, Sage Active) → whole minor units of THAT currency,
+ * or what is wrong with it. Exactness is checked on the number's shortest decimal form (what the
+ * JSON text said): 12.345 USD is refused, never rounded to 12.35. `source` names the system in the
+ * message for a number no such system writes (an exponent form).
+ */
+export function decimalToMinorUnits(amount: number, currency: string, source: string): number | string {
+  const digits = minorUnitDigits(currency);
+  const text = String(amount);
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!m || !Number.isFinite(amount)) return `${text} is not an amount ${source} sends`;
+  const decimals = m[3] ?? '';
+  if (decimals.length > digits) return `${text} has more decimals than ${currency} allows (${digits})`;
+  const minor = Number(`${m[1]}${m[2]}${decimals.padEnd(digits, '0')}`);
+  if (!Number.isSafeInteger(minor)) return `${text} ${currency} is too large to be exact`;
+  return minor === 0 ? 0 : minor;
+}
+
 /** Human display, e.g. `1 234,50 €` in French. Only for display: never parse it back. */
 export function formatMoney(amount: number, currency: string, locale = 'fr-FR'): string {
   const digits = minorUnitDigits(currency);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { IdSchema, IsoDateSchema, SourceRefSchema } from './common.schema';
 import { CurrencySchema, NonNegativeMinorUnitsSchema, PositiveMinorUnitsSchema } from './money.schema';
@@ -55,7 +56,7 @@ export const ReceivableSchema = z
     promiseToPay: PromiseToPaySchema.nullable().default(null),
     paymentPlan: PaymentPlanSchema.nullable().default(null),
     documentUrl: z.url({ error: 'documentUrl must be an absolute URL' }).optional(),
-    /** The source's version marker (Odoo write_date, QuickBooks SyncToken, an etag). */
+    /** The source's version marker (Odoo write_date, an etag, or `contentVersion` of what is kept). */
     sourceVersion: z.string().optional(),
     /**
      * A credit note: the canonical id of the invoice it credits, when the ledger says so (Odoo's
@@ -66,3 +67,13 @@ export const ReceivableSchema = z
   .refine((r) => r.open <= r.total, { error: 'open amount cannot exceed the total', path: ['open'] })
   .refine((r) => r.dueDate >= r.issueDate, { error: 'due date is before the issue date', path: ['dueDate'] });
 export type Receivable = z.infer<typeof ReceivableSchema>;
+
+/**
+ * A version made of what the connector keeps of a record, for sources whose own marker moves at
+ * every write, ours included (QuickBooks' SyncToken; Sage Active's modificationDate): our own note
+ * coming back then changes nothing kept, and the record reads as unchanged. Key order as built:
+ * one mapping builds its records one way.
+ */
+export function contentVersion(kept: Record<string, unknown>): string {
+  return `d${createHash('sha256').update(JSON.stringify(kept)).digest('hex').slice(0, 16)}`;
+}

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import {
   DebtorSchema,
@@ -7,7 +6,8 @@ import {
   isValidFrenchVat,
   isValidSiren,
   isValidSiret,
-  minorUnitDigits,
+  contentVersion,
+  decimalToMinorUnits,
   type Debtor,
   type Payment,
   type Receivable,
@@ -112,15 +112,7 @@ const QBO_ID = /^[A-Za-z0-9_.-]{1,64}$/;
  * the JSON text said): 12.345 USD is refused, never rounded to 12.35.
  */
 export function qboAmountToMinor(amount: number, currency: string): number | string {
-  const digits = minorUnitDigits(currency);
-  const text = String(amount);
-  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
-  if (!m || !Number.isFinite(amount)) return `${text} is not an amount QuickBooks sends`;
-  const decimals = m[3] ?? '';
-  if (decimals.length > digits) return `${text} has more decimals than ${currency} allows (${digits})`;
-  const minor = Number(`${m[1]}${m[2]}${decimals.padEnd(digits, '0')}`);
-  if (!Number.isSafeInteger(minor)) return `${text} ${currency} is too large to be exact`;
-  return minor === 0 ? 0 : minor;
+  return decimalToMinorUnits(amount, currency, 'QuickBooks');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -437,7 +429,7 @@ function salesToReceivable(
   // The record's version is a digest of what is kept of it, not its SyncToken: every write bumps
   // SyncToken (§2.3, §2.4), ours too (an entry in PrivateNote, the stage field), and our own writes
   // come back through CDC and webhooks. Kept content unchanged, the record is unchanged.
-  const withVersion = { ...candidate, sourceVersion: `d${contentDigest(candidate)}` };
+  const withVersion = { ...candidate, sourceVersion: contentVersion(candidate) };
   const parsed = ReceivableSchema.safeParse(withVersion);
   if (!parsed.success) return bad(describe(parsed.error, { ...MODEL_FIELDS_RECEIVABLE, open: openField }));
   return { outcome: 'receivable', receivable: parsed.data, warnings: [] };
@@ -681,9 +673,4 @@ function describe(error: z.ZodError, wireNames: Record<string, string> = {}): st
       return `${head === undefined ? '(record)' : [head, ...path.slice(1)].join('.')}: ${i.message}`;
     })
     .join('; ');
-}
-
-/** A short digest of a record's kept fields (key order as built: one mapping, one order). */
-function contentDigest(value: Record<string, unknown>): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 }

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DebtorSchema, type Address, type Debtor } from '../../connector/model/debtor.schema';
 import { isValidFrenchVat, isValidSiren, isValidSiret } from '../../connector/model/identifiers';
-import { minorUnitDigits } from '../../connector/model/money.schema';
-import { ReceivableSchema, type Receivable } from '../../connector/model/receivable.schema';
+import { decimalToMinorUnits } from '../../connector/model/money.schema';
+import { contentVersion, ReceivableSchema, type Receivable } from '../../connector/model/receivable.schema';
 
 /**
  * Sage Active's customers and sales invoices → the canonical model (shared reference sage.md §2.3).
@@ -233,8 +232,12 @@ export function invoiceToReceivable(raw: unknown, ctx: SageActiveMappingContext)
   } else
     for (const item of t.openItems ?? []) {
       if (!UNSETTLED.has(item.status ?? '')) continue;
-      const left = toMinor(Math.abs(item.amount) - Math.abs(item.paidAmountAccumulated ?? 0), ctx.currency);
-      if (typeof left === 'string') return bad(`openItems ${item.id}: amount − paidAmountAccumulated ${left}`);
+      // Each in minor units first: a difference of floats is not the decimal the JSON said.
+      const amount = toMinor(Math.abs(item.amount), ctx.currency);
+      if (typeof amount === 'string') return bad(`openItems ${item.id}: amount ${amount}`);
+      const paid = toMinor(Math.abs(item.paidAmountAccumulated ?? 0), ctx.currency);
+      if (typeof paid === 'string') return bad(`openItems ${item.id}: paidAmountAccumulated ${paid}`);
+      const left = amount - paid;
       if (left < 0) return bad(`openItems ${item.id}: paidAmountAccumulated is more than amount`);
       open += left;
       const itemDue = dateOf(item.dueDate);
@@ -258,20 +261,14 @@ export function invoiceToReceivable(raw: unknown, ctx: SageActiveMappingContext)
       : {}),
   };
   // A digest of what is kept, as the version: our own writes (files, comments) change none of it.
-  const parsed = ReceivableSchema.safeParse({ ...candidate, sourceVersion: `d${digest(candidate)}` });
+  const parsed = ReceivableSchema.safeParse({ ...candidate, sourceVersion: contentVersion(candidate) });
   if (!parsed.success) return bad(describe(parsed.error));
   return { outcome: 'receivable', receivable: parsed.data, warnings };
 }
 
-/** A decimal amount → whole minor units of `currency`, or what is wrong with it (never rounded away). */
+/** A GraphQL Decimal (a JSON number) → whole minor units of `currency`, or what is wrong with it (never rounded). */
 export function toMinor(amount: number, currency: string): number | string {
-  const digits = minorUnitDigits(currency);
-  const scaled = amount * 10 ** digits;
-  const rounded = Math.round(scaled);
-  if (Math.abs(scaled - rounded) > 1e-6 * Math.max(1, Math.abs(scaled)))
-    return `${amount} has more decimals than ${currency} allows (${digits})`;
-  if (!Number.isSafeInteger(rounded)) return `${amount} ${currency} is too large to be exact`;
-  return rounded === 0 ? 0 : rounded;
+  return decimalToMinorUnits(amount, currency, 'Sage Active');
 }
 
 /** "2025-10-05", "2025-10-05T00:00:00.000Z" or "2025-10-05T00:00:00Z" → "2025-10-05"; undefined otherwise. */
@@ -290,8 +287,4 @@ function idOf(raw: unknown): string {
 
 function describe(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; ');
-}
-
-function digest(value: Record<string, unknown>): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 }
