@@ -16,6 +16,12 @@ import {
   quickBooksWriteBack,
   type QuickBooksConnection,
 } from './quickbooks/config.schema';
+import {
+  SageActiveConnectionSchema,
+  sageActiveReconnectCommand,
+  sageActiveWriteBack,
+  type SageActiveConnection,
+} from './sage-active/config.schema';
 import type { SmsConfig } from './sms/config.schema';
 
 /*
@@ -25,6 +31,7 @@ import type { SmsConfig } from './sms/config.schema';
  */
 const odoo = () => (module.require('./odoo') as typeof import('./odoo')).odooAdapter;
 const quickbooks = () => (module.require('./quickbooks') as typeof import('./quickbooks')).quickBooksAdapter;
+const sageActive = () => (module.require('./sage-active') as typeof import('./sage-active')).sageActiveAdapter;
 const lawfirm = () => module.require('./lawfirm') as typeof import('./lawfirm');
 const fileDrop = () => module.require('./lawfirm/file-drop') as typeof import('./lawfirm/file-drop');
 const webhookVerifier = () =>
@@ -55,6 +62,14 @@ export const adapterRegistry: AdapterRegistry = Object.freeze({
     writeBackKinds: (config) => quickBooksWriteBack(config),
     create: (config, deps) => quickbooks().create(config, deps),
     authorization: { reconnectCommand: quickBooksReconnectCommand },
+  }),
+  'sage-active': registryEntry<SageActiveConnection>({
+    type: 'sage-active',
+    displayName: 'Sage Active',
+    configSchema: SageActiveConnectionSchema,
+    writeBackKinds: (config) => sageActiveWriteBack(config),
+    create: (config, deps) => sageActive().create(config, deps),
+    authorization: { reconnectCommand: sageActiveReconnectCommand },
   }),
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { WriteBackKind } from '../../connector/ports/erp';
+import { connectCommandLine } from '../connect-command-line';
 import { ErpConnectionBaseSchema } from '../../connector/sync/connection-base.schema';
 
 /**
@@ -102,10 +103,5 @@ export function apiBaseOf(config: Pick<QuickBooksConnection, 'baseUrl' | 'enviro
  * `connections check`, GET /ready and GET /connections when the authorization ends or was refused.
  */
 export function quickBooksReconnectCommand(config: Pick<QuickBooksConnection, 'id'>, configFile?: string): string {
-  return `recouvra connect quickbooks${configFile === undefined ? '' : ` --config ${shellWord(configFile)}`} --connection ${shellWord(config.id)}`;
-}
-
-/** A word a POSIX shell reads back as is: quoted when it holds anything but plain path characters. */
-function shellWord(word: string): string {
-  return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  return connectCommandLine('quickbooks', config.id, configFile);
 }

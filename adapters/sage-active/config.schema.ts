@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { WriteBackKind } from '../../connector/ports/erp';
+import { connectCommandLine } from '../connect-command-line';
 import { ErpConnectionBaseSchema } from '../../connector/sync/connection-base.schema';
 
 /**
@@ -100,4 +101,9 @@ export function sageActiveWriteBack(config: Pick<SageActiveConnection, 'writeBac
 /** The GraphQL endpoint of a connection: `baseUrl`, or the market's gateway, + `/graphql`. */
 export function graphqlUrlOf(config: Pick<SageActiveConnection, 'baseUrl' | 'market'>): string {
   return `${(config.baseUrl ?? SAGE_ACTIVE_API_HOSTS[config.market]).replace(/\/+$/, '')}/graphql`;
+}
+
+/** The command that connects the organisation again (`recouvra connect sage-active`). */
+export function sageActiveReconnectCommand(config: Pick<SageActiveConnection, 'id'>, configFile?: string): string {
+  return connectCommandLine('sage-active', config.id, configFile);
 }
