@@ -1,4 +1,5 @@
 import axios, { type AxiosResponse } from 'axios';
+import { randomBytes } from 'node:crypto';
 import { CredentialError, refreshToken } from '../../connector/credentials/refresh';
 import { AdapterError } from '../../connector/ports/adapter-error';
 import type { CredentialStore, OAuthTokens } from '../../connector/ports/credentials';
@@ -33,6 +34,18 @@ export interface GraphqlError {
   extensions?: Record<string, unknown>;
 }
 
+/**
+ * A file sent with a mutation as a GraphQL multipart request (jaydenseric's spec, which Hot
+ * Chocolate implements): `uploadFileToEntity` takes its file so (sage.md §2.5).
+ */
+export interface UploadPart {
+  /** Where the file goes in the variables, dotted (`input.file`); it is sent there as null. */
+  variablePath: string;
+  fileName: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
 /** The wait asked by a 429 without Retry-After: APIM's stock body says 60 s (sage.md §2.2, INFERRED). */
 const DEFAULT_RETRY_AFTER_MS = 60_000;
 /** Keys of the business errors that mean the user's role or the edition (Starter) lacks a feature (sage.md §2.1, §2.6). */
@@ -55,7 +68,7 @@ export class SageActiveClient {
     operationName: string,
     query: string,
     variables: Record<string, unknown> = {},
-    options: { organization?: boolean; mutation?: boolean } = {},
+    options: { organization?: boolean; mutation?: boolean; upload?: UploadPart } = {},
   ): Promise<T> {
     let tokens = await this.tokens();
     for (let attempt = 1; ; attempt++) {
@@ -69,33 +82,42 @@ export class SageActiveClient {
     }
   }
 
+  /**
+   * Runs one mutation with a file, as a multipart request with the header `GraphQL-preflight: 1`
+   * that Sage asks of uploads (sage.md §2.5; Hot Chocolate refuses a multipart request without it,
+   * as a guard against cross-site posts). Tokens, the refused-token retry and the answer's reading
+   * are those of `request`.
+   */
+  upload<T>(operationName: string, query: string, variables: Record<string, unknown>, file: UploadPart): Promise<T> {
+    return this.request<T>(operationName, query, variables, { mutation: true, upload: file });
+  }
+
   private async send(
     operationName: string,
     query: string,
     variables: Record<string, unknown>,
-    options: { organization?: boolean; mutation?: boolean },
+    options: { organization?: boolean; mutation?: boolean; upload?: UploadPart },
     accessToken: string,
   ): Promise<AxiosResponse<unknown>> {
     const { config } = this.options;
     if (options.mutation) this.meter.writes++;
     else this.meter.reads++;
+    const multipart = options.upload ? multipartBody(operationName, query, variables, options.upload) : undefined;
     try {
-      return await axios.post<unknown>(
-        this.url,
-        { query, variables, operationName },
-        {
-          headers: {
-            Authorization: `Bearer ${accessToken}`,
-            'x-api-key': config.subscriptionKey,
-            ...(options.organization === false ? {} : { 'X-OrganizationId': config.organizationId }),
-            'Content-Type': 'application/json',
-            Accept: 'application/json',
-          },
-          timeout: config.timeoutMs,
-          validateStatus: () => true,
-          responseType: 'json',
+      return await axios.post<unknown>(this.url, multipart?.body ?? { query, variables, operationName }, {
+        headers: {
+          Authorization: `Bearer ${accessToken}`,
+          'x-api-key': config.subscriptionKey,
+          ...(options.organization === false ? {} : { 'X-OrganizationId': config.organizationId }),
+          ...(multipart
+            ? { 'Content-Type': multipart.contentType, 'GraphQL-preflight': '1' }
+            : { 'Content-Type': 'application/json' }),
+          Accept: 'application/json',
         },
-      );
+        timeout: config.timeoutMs,
+        validateStatus: () => true,
+        responseType: 'json',
+      });
     } catch (e) {
       throw new AdapterError({
         code: 'SAGE_UNREACHABLE',
@@ -260,6 +282,45 @@ export function graphqlFailure(
     kind: 'system',
     userMessage: `connection ${connection}: ${what}: Sage refused it (${listed})`,
     detail,
+  };
+}
+
+/**
+ * The GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec):
+ * `operations` (the operation, the file's variable null), `map` (file part `0` → that variable),
+ * then the file part; in that order, since a server may stream the parts (sage.md §2.5).
+ */
+function multipartBody(
+  operationName: string,
+  query: string,
+  variables: Record<string, unknown>,
+  file: UploadPart,
+): { body: Buffer; contentType: string } {
+  const boundary = `recouvra-${randomBytes(16).toString('hex')}`;
+  const withNull = structuredClone(variables);
+  const keys = file.variablePath.split('.');
+  let node = withNull;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (!isObject(next)) throw new Error(`the upload's variable path ${file.variablePath} is not in the variables`);
+    node = next;
+  }
+  node[keys[keys.length - 1]!] = null;
+  const field = (name: string, value: string): Buffer =>
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`, 'utf8');
+  const fileName = file.fileName.replace(/["\r\n\\]/g, '_');
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    body: Buffer.concat([
+      field('operations', JSON.stringify({ query, variables: withNull, operationName })),
+      field('map', JSON.stringify({ 0: [`variables.${file.variablePath}`] })),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="${fileName}"\r\nContent-Type: ${file.contentType}\r\n\r\n`,
+        'utf8',
+      ),
+      file.bytes,
+      Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8'),
+    ]),
   };
 }
 
