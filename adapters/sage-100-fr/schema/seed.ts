@@ -105,12 +105,17 @@ export function generateSage100Seed(opts: Sage100SeedOptions): Sage100Seed {
   const line = (l: Line): void => {
     const lettered = l.lettrage !== undefined && l.lettrage !== '';
     const settled = l.settled ?? '0.000000';
+    // An invoice is dated thirty days before it falls due (the usual French term), and never after it was entered.
+    const entered = `${l.modified.slice(0, 10)}T00:00:00.000`;
+    const termStart =
+      l.due === SAGE_NO_DATE ? entered : new Date(Date.parse(`${l.due}Z`) - 30 * 86_400_000).toISOString().slice(0, 23);
+    const date = termStart < entered ? termStart : entered;
     out.F_ECRITUREC.push({
       EC_No: ++ecNo,
       JO_Num: l.sens === 0 ? 'VTE' : 'BQ',
-      JM_Date: `${l.modified.slice(0, 8)}01T00:00:00.000`,
-      EC_Jour: Number(l.modified.slice(8, 10)),
-      EC_Date: `${l.modified.slice(0, 10)}T00:00:00.000`,
+      JM_Date: `${date.slice(0, 8)}01T00:00:00.000`,
+      EC_Jour: Number(date.slice(8, 10)),
+      EC_Date: date,
       EC_Piece: l.piece,
       EC_RefPiece: l.piece,
       CG_Num: l.account,
