@@ -51,7 +51,7 @@ interface DriverError {
 
 export function classifySageError(e: unknown, ctx: ErrorContext): AdapterError {
   if (e instanceof AdapterError) return e;
-  const err: DriverError = typeof e === 'object' && e !== null ? (e) : {};
+  const err: DriverError = typeof e === 'object' && e !== null ? e : {};
   const code = typeof err.code === 'string' ? err.code : undefined;
   const number = typeof err.number === 'number' ? err.number : undefined;
   const message = typeof err.message === 'string' ? err.message : String(e);
@@ -140,7 +140,7 @@ export function classifySageError(e: unknown, ctx: ErrorContext): AdapterError {
 
 /** True for a missing table: F_DOCENTETE is absent when Gestion commerciale is not installed [INFERRED]. */
 export function isMissingTable(e: unknown): boolean {
-  const err: DriverError = typeof e === 'object' && e !== null ? (e) : {};
+  const err: DriverError = typeof e === 'object' && e !== null ? e : {};
   if (err.number === SQL.invalidObject) return true;
   return err.code === 'SQLITE_ERROR' && typeof err.message === 'string' && /no such table/i.test(err.message);
 }

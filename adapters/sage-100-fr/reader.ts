@@ -162,7 +162,9 @@ export class Sage100Reader {
     page.read = rows.length;
     const first = rows[0] ? rowKeyset(rows[0]) : undefined;
     const last = rows.at(-1);
-    await this.mapLines(rows, page, (sibling) => first !== undefined && compareKeysets(sibling, first) < 0);
+    // An invoice line stamped at the same time as a line of this page was written with it, and read
+    // with it: only an older one may have been read before this page's change and need reading again.
+    await this.mapLines(rows, page, (sibling) => first !== undefined && sibling.modifiedAt < first.modifiedAt);
     return this.finish(page, position, last ? rowKeyset(last) : undefined, scope, rows.length);
   }
 
@@ -170,7 +172,7 @@ export class Sage100Reader {
    * Maps lines read (a page, or lines asked by number) into `page`: lettered ones closed, open
    * ones with the other open lines of their pieces. An invoice line of a piece that is not among
    * the lines read is mapped again only when `alsoSibling` says so (one read before this page,
-   * whose open amount a payment in this page may have changed).
+   * whose open amount a payment or a lettering in this page may have changed).
    */
   private async mapLines(
     rows: readonly Record<string, unknown>[],
