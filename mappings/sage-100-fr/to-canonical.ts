@@ -1,7 +1,7 @@
 import { DebtorSchema, type Address, type Debtor } from '../../connector/model/debtor.schema';
 import { isValidFrenchVat, isValidSiren, isValidSiret } from '../../connector/model/identifiers';
 import { contentVersion, ReceivableSchema, type Receivable } from '../../connector/model/receivable.schema';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * Sage 100 France's customers and accounting lines → the canonical model (shared/reference
@@ -265,7 +265,8 @@ const COUNTRIES: Readonly<Record<string, string>> = {
   PORTUGAL: 'PT',
 };
 const PHONE = /^\+?[0-9 ().-]{6,20}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** The debtor schema's own e-mail rule, so that an address it would refuse is set aside, not the whole customer. */
+const EMAIL = z.email();
 
 /** A customer (F_COMPTET) and its contacts (F_CONTACTT) → a debtor. */
 export function customerToDebtor(
@@ -285,7 +286,10 @@ export function customerToDebtor(
       registration.siret = siret;
       registration.siren = siret.slice(0, 9);
     } else if (isValidSiren(siret)) registration.siren = siret;
-    else ignored.push('CT_Siret (not a valid SIRET or SIREN)');
+    else if (/^\d{14}$/.test(siret) && isValidSiren(siret.slice(0, 9))) {
+      registration.siren = siret.slice(0, 9);
+      ignored.push('CT_Siret (the SIRET fails its checksum: only its SIREN is kept)');
+    } else ignored.push('CT_Siret (not a valid SIRET or SIREN)');
   }
   // CT_Identifiant holds the intra-EU VAT number in French files (§4.2 [SECONDARY]; ICE in Morocco).
   const vat = c.CT_Identifiant.replace(/\s/g, '').toUpperCase();
@@ -307,7 +311,7 @@ export function customerToDebtor(
   const phones: string[] = [];
   const addEmail = (value: string, column: string) => {
     if (value === '') return;
-    if (EMAIL.test(value)) emails.push(value);
+    if (EMAIL.safeParse(value).success) emails.push(value);
     else ignored.push(`${column} (not an e-mail address)`);
   };
   const addPhone = (value: string, column: string) => {

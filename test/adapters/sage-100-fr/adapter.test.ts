@@ -232,3 +232,25 @@ describe('recouvra connections check with Sage 100', () => {
     expect(r.exitCode).toBe(1);
   });
 });
+
+describe('Sage 100 France customers', () => {
+  it('a contact e-mail the model refuses is set aside with a warning, the customer kept', async () => {
+    const source = await startFixtureSource({ connection: CONNECTION, seed: 5, customers: 0 });
+    try {
+      const page = await source.adapter().read('debtors', { saved: undefined });
+      // CDUPONT's contact Marc Lefèvre has an address with an accent before the @.
+      const dupont = page.debtors.find((d) => d.id === `${CONNECTION}:F_COMPTET:CDUPONT`)!;
+      expect(dupont.emails).toEqual(['compta@cdupont.example.fr', 'jeanne.dupont@example.fr']);
+      // The seed's SIRETs have a valid SIREN and a random NIC: the SIREN is kept.
+      expect(dupont.registration).toEqual({ siren: expect.stringMatching(/^\d{9}$/) as string });
+      expect(dupont.addresses[0]).toMatchObject({ city: 'Lyon', postalCode: '69003', country: 'FR' });
+      expect(page.warnings).toContain(
+        'F_COMPTET CDUPONT: ignored CT_Siret (the SIRET fails its checksum: only its SIREN is kept), F_CONTACTT CT_EMail (not an e-mail address)',
+      );
+      expect(page.quarantined).toEqual([]);
+      expect(page.debtors.some((d) => d.id.endsWith(':FDURAND'))).toBe(false);
+    } finally {
+      await source.stop();
+    }
+  });
+});
