@@ -75,9 +75,9 @@ module.exports = {
       name: 'sage-100-builds-sql-server-queries-only',
       severity: 'error',
       comment:
-        "The Sage 100 adapter reads the ERP's own SQL Server database, so it builds queries with Kysely; it never opens the store's engines (the tests run its queries on SQLite and PostgreSQL fixtures).",
-      from: { path: '^adapters/sage-100-fr/' },
-      to: { path: 'node_modules/(better-sqlite3|pg)/' },
+        "The Sage 100 adapter reads the ERP's own SQL Server database, so it builds queries with Kysely; it never opens the store's engines (the tests run its queries on SQLite and PostgreSQL fixtures). Only fixture-dialect.ts opens a fixture file (demo and tests), through the store's SQLite driver loader.",
+      from: { path: '^adapters/sage-100-fr/', pathNot: '^adapters/sage-100-fr/fixture-dialect[.]ts$' },
+      to: { path: ['node_modules/(better-sqlite3|pg)/', '^connector/store/'] },
     },
     {
       name: 'graphql-only-in-the-sage-active-simulator',

@@ -23,6 +23,7 @@ import {
   type SageActiveConnection,
 } from './sage-active/config.schema';
 import type { SmsConfig } from './sms/config.schema';
+import { SAGE_100_WRITE_BACK, Sage100ConnectionSchema, type Sage100Connection } from './sage-100-fr/config.schema';
 
 /*
  * Each adapter's code (its clients, wire formats and libraries: nodemailer, axios, xml2js…) is
@@ -32,6 +33,7 @@ import type { SmsConfig } from './sms/config.schema';
 const odoo = () => (module.require('./odoo') as typeof import('./odoo')).odooAdapter;
 const quickbooks = () => (module.require('./quickbooks') as typeof import('./quickbooks')).quickBooksAdapter;
 const sageActive = () => (module.require('./sage-active') as typeof import('./sage-active')).sageActiveAdapter;
+const sage100 = () => (module.require('./sage-100-fr') as typeof import('./sage-100-fr')).sage100Adapter;
 const lawfirm = () => module.require('./lawfirm') as typeof import('./lawfirm');
 const fileDrop = () => module.require('./lawfirm/file-drop') as typeof import('./lawfirm/file-drop');
 const webhookVerifier = () =>
@@ -70,6 +72,14 @@ export const adapterRegistry: AdapterRegistry = Object.freeze({
     writeBackKinds: (config) => sageActiveWriteBack(config),
     create: (config, deps) => sageActive().create(config, deps),
     authorization: { reconnectCommand: sageActiveReconnectCommand },
+  }),
+
+  'sage-100-fr': registryEntry<Sage100Connection>({
+    type: 'sage-100-fr',
+    displayName: 'Sage 100 France (read only)',
+    configSchema: Sage100ConnectionSchema,
+    writeBackKinds: () => SAGE_100_WRITE_BACK,
+    create: (config, deps) => sage100().create(config, deps),
   }),
 });
 

@@ -1,5 +1,8 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { DEFAULT_CUSTOMER_ACCOUNT_PREFIXES, MAX_KEYS_PER_QUERY, MAX_PAGE_ROWS } from './limits';
 import { SAGE_100_LAYOUT, type Sage100Database, type Sage100Table } from './schema/layout';
+
+export { DEFAULT_CUSTOMER_ACCOUNT_PREFIXES, MAX_KEYS_PER_QUERY, MAX_PAGE_ROWS };
 
 /**
  * The Sage 100 France read model's queries (shared/reference/sage.md §4.2, §4.3), as Kysely
@@ -22,30 +25,12 @@ export interface KeysetPageOptions {
   limit: number;
 }
 
-/** Upper bound on a page, so that one page stays one short read. */
-export const MAX_PAGE_ROWS = 5_000;
-
-/**
- * Keys per `IN (…)` list: SQL Server takes at most 2,100 parameters in a request
- * (https://learn.microsoft.com/en-us/sql/sql-server/maximum-capacity-specifications-for-sql-server,
- * "Parameters per user-defined function"/"per stored procedure"; tedious sends a parameterised
- * batch through sp_executesql). 500 leaves room for the rest of the query.
- */
-export const MAX_KEYS_PER_QUERY = 500;
-
 /** CT_Type of a customer: 0 = Client, 1 = Fournisseur, 2 = Salarié, 3 = Autre (§4.2). */
 export const CT_TYPE_CUSTOMER = 0;
 
 /** Sales documents: DO_Domaine 0 (ventes), DO_Type 6 Facture and 7 Facture comptabilisée (§4.2). */
 export const DO_DOMAINE_SALES = 0;
 export const DO_TYPES_INVOICE = [6, 7] as const;
-
-/**
- * General accounts whose lines are customer receivables. §4.2 gives `CG_Num LIKE '411%'` as the
- * pattern public code uses; a file with other customer accounts (416 "clients douteux", say)
- * passes its own prefixes.
- */
-export const DEFAULT_CUSTOMER_ACCOUNT_PREFIXES: readonly string[] = ['411'];
 
 export interface OpenItemsOptions {
   /** Prefixes of the general accounts read (digits only); default DEFAULT_CUSTOMER_ACCOUNT_PREFIXES. */
@@ -160,71 +145,83 @@ export function contactsOf(db: Kysely<Sage100Database>, ctNums: readonly string[
 }
 
 /**
- * The open customer items filter (§4.2, "Open customer items (accounting route)"): lines of a
- * customer third party (CT_Num set and a CT_Type 0 tiers) on a customer account, not lettered
- * (EC_Lettrage = ''). Lowercase "partial" letter codes are UNVERIFIED (§4.2): such a line
- * counts as lettered here.
+ * The customer items filter (§4.2, "Open customer items (accounting route)"): lines of a customer
+ * third party (CT_Num set and a CT_Type 0 tiers) on a customer account and, unless
+ * `includeLettered`, not lettered (EC_Lettrage = ''). Lowercase "partial" letter codes are
+ * UNVERIFIED (§4.2): such a line counts as lettered here.
  */
-function openItemsFrom(db: Kysely<Sage100Database>, accountPrefixes: readonly string[]) {
+function customerLinesFrom(db: Kysely<Sage100Database>, accountPrefixes: readonly string[], includeLettered = false) {
   return db
     .selectFrom('F_ECRITUREC')
     .innerJoin('F_COMPTET', 'F_COMPTET.CT_Num', 'F_ECRITUREC.CT_Num')
     .where('F_ECRITUREC.CT_Num', '<>', '')
     .where('F_COMPTET.CT_Type', '=', CT_TYPE_CUSTOMER)
-    .where('F_ECRITUREC.EC_Lettrage', '=', '')
+    .$if(!includeLettered, (q) => q.where('F_ECRITUREC.EC_Lettrage', '=', ''))
     .where((eb) => eb.or(accountPrefixes.map((p) => eb('F_ECRITUREC.CG_Num', 'like', `${p}%`))));
 }
 
 /**
- * One page of open customer items in (cbModification, cbMarq) order. The amount comes both as
- * stored (EC_Montant, always positive) and signed by EC_Sens (0 débit → +, 1 crédit → −; any
- * other EC_Sens gives NULL, for the mapping to quarantine). Both remaining-amount sources are
- * read — EC_Montant − EC_MontantRegle here, the piece's net from the open lines of the same
- * EC_RefPiece, and the document's DO_TotalTTC − DO_MontantRegle through documentsFor — because
- * which one Sage keeps current is UNVERIFIED (§4.2); the adapter compares them. An item that
- * gets lettered drops out of this filter: the sweep (openItemKeysPage) finds it gone.
+ * The columns read of an item. The amount comes both as stored (EC_Montant, always positive) and
+ * signed by EC_Sens (0 débit → +, 1 crédit → −; any other EC_Sens gives NULL, for the mapping to
+ * quarantine). Both remaining-amount sources are read — EC_Montant − EC_MontantRegle here, the
+ * piece's net from the open lines of the same EC_RefPiece (openLinesOfPieces), and the document's
+ * DO_TotalTTC − DO_MontantRegle through documentsFor — because which one Sage keeps current is
+ * UNVERIFIED (§4.2); the mapping compares them.
  */
-export function openItemsPage(
-  db: Kysely<Sage100Database>,
-  engine: SageEngine,
-  opts: KeysetPageOptions & OpenItemsOptions,
-) {
+function itemColumns(q: ReturnType<typeof customerLinesFrom>) {
+  return q.select((eb) => [
+    'F_ECRITUREC.EC_No',
+    'F_ECRITUREC.cbMarq',
+    'F_ECRITUREC.cbModification',
+    'F_ECRITUREC.JO_Num',
+    'F_ECRITUREC.EC_Date',
+    'F_ECRITUREC.EC_Piece',
+    'F_ECRITUREC.EC_RefPiece',
+    'F_ECRITUREC.CG_Num',
+    'F_ECRITUREC.CT_Num',
+    'F_ECRITUREC.EC_Intitule',
+    'F_ECRITUREC.EC_Echeance',
+    'F_ECRITUREC.EC_Sens',
+    'F_ECRITUREC.EC_Montant',
+    eb
+      .case('F_ECRITUREC.EC_Sens')
+      .when(0)
+      .then(eb.ref('F_ECRITUREC.EC_Montant'))
+      .when(1)
+      .then(eb.neg(eb.ref('F_ECRITUREC.EC_Montant')))
+      .end()
+      .as('EC_MontantSigne'),
+    'F_ECRITUREC.EC_Lettrage',
+    'F_ECRITUREC.EC_StatusRegle',
+    'F_ECRITUREC.EC_MontantRegle',
+    'F_ECRITUREC.EC_DateRegle',
+    'F_ECRITUREC.EC_Reference',
+    'F_ECRITUREC.N_Devise',
+    'F_ECRITUREC.EC_Devise',
+  ]);
+}
+
+export interface ItemsPageOptions extends KeysetPageOptions, OpenItemsOptions {
+  /**
+   * Lettered lines too: an incremental read needs the lines lettered since its cursor, which
+   * leave the open set without a tombstone (§4.3), to close them at once.
+   */
+  includeLettered?: boolean;
+}
+
+/**
+ * One page of customer items in (cbModification, cbMarq) order: the open ones, or with
+ * `includeLettered` every customer line changed after the keyset. An item that gets lettered
+ * drops out of the open filter: the sweep (openItemKeysPage) finds it gone.
+ */
+export function openItemsPage(db: Kysely<Sage100Database>, engine: SageEngine, opts: ItemsPageOptions) {
   const what = 'Sage 100 open items page';
   checkLimit(opts.limit, what);
   checkKeyset(opts.after, what);
   const prefixes = opts.accountPrefixes ?? DEFAULT_CUSTOMER_ACCOUNT_PREFIXES;
   checkPrefixes(prefixes, what);
   const { after } = opts;
-  const query = openItemsFrom(db, prefixes)
-    .select((eb) => [
-      'F_ECRITUREC.EC_No',
-      'F_ECRITUREC.cbMarq',
-      'F_ECRITUREC.cbModification',
-      'F_ECRITUREC.JO_Num',
-      'F_ECRITUREC.EC_Date',
-      'F_ECRITUREC.EC_Piece',
-      'F_ECRITUREC.EC_RefPiece',
-      'F_ECRITUREC.CG_Num',
-      'F_ECRITUREC.CT_Num',
-      'F_ECRITUREC.EC_Intitule',
-      'F_ECRITUREC.EC_Echeance',
-      'F_ECRITUREC.EC_Sens',
-      'F_ECRITUREC.EC_Montant',
-      eb
-        .case('F_ECRITUREC.EC_Sens')
-        .when(0)
-        .then(eb.ref('F_ECRITUREC.EC_Montant'))
-        .when(1)
-        .then(eb.neg(eb.ref('F_ECRITUREC.EC_Montant')))
-        .end()
-        .as('EC_MontantSigne'),
-      'F_ECRITUREC.EC_StatusRegle',
-      'F_ECRITUREC.EC_MontantRegle',
-      'F_ECRITUREC.EC_DateRegle',
-      'F_ECRITUREC.EC_Reference',
-      'F_ECRITUREC.N_Devise',
-      'F_ECRITUREC.EC_Devise',
-    ])
+  const query = itemColumns(customerLinesFrom(db, prefixes, opts.includeLettered === true))
     .$if(after !== null, (q) =>
       q.where((eb) =>
         eb.or([
@@ -241,6 +238,38 @@ export function openItemsPage(
   return firstRows(query, opts.limit, engine);
 }
 
+/**
+ * The open lines of some pieces (EC_RefPiece), every customer's: a changed line is mapped with
+ * the other open lines of its piece (its partial payments, its other due dates), which did not
+ * change and are not in the page. The caller keeps the lines of the right customer.
+ */
+export function openLinesOfPieces(db: Kysely<Sage100Database>, pieces: readonly string[], opts: OpenItemsOptions = {}) {
+  const what = 'Sage 100 lines of pieces';
+  checkKeys(pieces, what);
+  const prefixes = opts.accountPrefixes ?? DEFAULT_CUSTOMER_ACCOUNT_PREFIXES;
+  checkPrefixes(prefixes, what);
+  return itemColumns(customerLinesFrom(db, prefixes))
+    .where('F_ECRITUREC.EC_RefPiece', 'in', [...pieces])
+    .orderBy('F_ECRITUREC.cbMarq');
+}
+
+/**
+ * Customer lines by EC_No, lettered or not: what the full reconciliation asks about. A number
+ * missing from the answer was deleted, or no longer is a customer line.
+ */
+export function linesByNo(db: Kysely<Sage100Database>, numbers: readonly number[], opts: OpenItemsOptions = {}) {
+  const what = 'Sage 100 lines by number';
+  if (numbers.length === 0 || numbers.length > MAX_KEYS_PER_QUERY) {
+    throw new Error(`${what}: between 1 and ${MAX_KEYS_PER_QUERY} keys per query, got ${numbers.length}`);
+  }
+  for (const n of numbers) if (!Number.isSafeInteger(n)) throw new Error(`${what}: EC_No ${n} is not an integer`);
+  const prefixes = opts.accountPrefixes ?? DEFAULT_CUSTOMER_ACCOUNT_PREFIXES;
+  checkPrefixes(prefixes, what);
+  return itemColumns(customerLinesFrom(db, prefixes, true))
+    .where('F_ECRITUREC.EC_No', 'in', [...numbers])
+    .orderBy('F_ECRITUREC.cbMarq');
+}
+
 export interface SweepPageOptions extends OpenItemsOptions {
   /** The cbMarq of the last key already read; null starts from the beginning. */
   afterMarq: number | null;
@@ -248,9 +277,10 @@ export interface SweepPageOptions extends OpenItemsOptions {
 }
 
 /**
- * The open-set sweep: the keys only (EC_No, cbMarq) of every open item, in cbMarq order. There
- * are no tombstones (§4.3), so an item lettered or deleted since the last sweep is one whose
- * key is no longer in the set; the diff is the adapter's.
+ * The open-set sweep: the keys (EC_No, cbMarq) of every open item, in cbMarq order, with what
+ * tells a payment absorbed by its invoice's piece from a receivable (CT_Num, EC_RefPiece,
+ * EC_Sens). There are no tombstones (§4.3), so an item lettered or deleted since the last sweep
+ * is one whose key is no longer in the set; the diff is the adapter's.
  */
 export function openItemKeysPage(db: Kysely<Sage100Database>, engine: SageEngine, opts: SweepPageOptions) {
   const what = 'Sage 100 open-set sweep';
@@ -261,8 +291,14 @@ export function openItemKeysPage(db: Kysely<Sage100Database>, engine: SageEngine
   const prefixes = opts.accountPrefixes ?? DEFAULT_CUSTOMER_ACCOUNT_PREFIXES;
   checkPrefixes(prefixes, what);
   const { afterMarq } = opts;
-  const query = openItemsFrom(db, prefixes)
-    .select(['F_ECRITUREC.EC_No', 'F_ECRITUREC.cbMarq'])
+  const query = customerLinesFrom(db, prefixes)
+    .select([
+      'F_ECRITUREC.EC_No',
+      'F_ECRITUREC.cbMarq',
+      'F_ECRITUREC.CT_Num',
+      'F_ECRITUREC.EC_RefPiece',
+      'F_ECRITUREC.EC_Sens',
+    ])
     .$if(afterMarq !== null, (q) => q.where('F_ECRITUREC.cbMarq', '>', afterMarq!))
     .orderBy('F_ECRITUREC.cbMarq');
   return firstRows(query, opts.limit, engine);

@@ -37,7 +37,25 @@ export async function createSage100Fixture(db: Kysely<Sage100Database>, engine: 
     }
     await builder.addUniqueConstraint(`${table}_cbMarq`, ['cbMarq']).execute();
   }
+  // The indexes the reads need on the fixture. Which indexes Sage 100 itself has is UNVERIFIED
+  // (README "Not verified"): a real file may lack the cbModification one.
+  for (const [table, name, columns] of FIXTURE_INDEXES)
+    await db.schema
+      .createIndex(name)
+      .on(table)
+      .columns([...columns])
+      .execute();
 }
+
+const FIXTURE_INDEXES: readonly [Sage100Table, string, readonly string[]][] = [
+  ['F_ECRITUREC', 'F_ECRITUREC_cbModification', ['cbModification', 'cbMarq']],
+  ['F_ECRITUREC', 'F_ECRITUREC_RefPiece', ['EC_RefPiece']],
+  ['F_ECRITUREC', 'F_ECRITUREC_EC_No', ['EC_No']],
+  ['F_COMPTET', 'F_COMPTET_CT_Num', ['CT_Num']],
+  ['F_COMPTET', 'F_COMPTET_cbModification', ['cbModification', 'cbMarq']],
+  ['F_CONTACTT', 'F_CONTACTT_CT_Num', ['CT_Num', 'CT_No']],
+  ['F_DOCENTETE', 'F_DOCENTETE_DO_Piece', ['DO_Piece']],
+];
 
 /** Inserts a generated data set, in chunks small enough for SQLite's bound-parameter limit. */
 export async function loadSage100Seed(db: Kysely<Sage100Database>, seed: Sage100Seed): Promise<void> {

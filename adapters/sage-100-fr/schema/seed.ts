@@ -102,15 +102,23 @@ export function generateSage100Seed(opts: Sage100SeedOptions): Sage100Seed {
     modified: string;
     label: string;
   }
+  /** The date of each piece's invoice line: its document carries the same date. */
+  const invoiceDates = new Map<string, string>();
   const line = (l: Line): void => {
     const lettered = l.lettrage !== undefined && l.lettrage !== '';
     const settled = l.settled ?? '0.000000';
+    // An invoice is dated thirty days before it falls due (the usual French term), and never after it was entered.
+    const entered = `${l.modified.slice(0, 10)}T00:00:00.000`;
+    const termStart =
+      l.due === SAGE_NO_DATE ? entered : new Date(Date.parse(`${l.due}Z`) - 30 * 86_400_000).toISOString().slice(0, 23);
+    const date = termStart < entered ? termStart : entered;
+    if (l.sens === 0) invoiceDates.set(l.piece, date);
     out.F_ECRITUREC.push({
       EC_No: ++ecNo,
       JO_Num: l.sens === 0 ? 'VTE' : 'BQ',
-      JM_Date: `${l.modified.slice(0, 8)}01T00:00:00.000`,
-      EC_Jour: Number(l.modified.slice(8, 10)),
-      EC_Date: `${l.modified.slice(0, 10)}T00:00:00.000`,
+      JM_Date: `${date.slice(0, 8)}01T00:00:00.000`,
+      EC_Jour: Number(date.slice(8, 10)),
+      EC_Date: date,
       EC_Piece: l.piece,
       EC_RefPiece: l.piece,
       CG_Num: l.account,
@@ -143,7 +151,7 @@ export function generateSage100Seed(opts: Sage100SeedOptions): Sage100Seed {
       DO_Domaine: 0,
       DO_Type: type,
       DO_Piece: piece,
-      DO_Date: `${modified.slice(0, 10)}T00:00:00.000`,
+      DO_Date: invoiceDates.get(piece) ?? `${modified.slice(0, 10)}T00:00:00.000`,
       DO_Ref: '',
       DO_Tiers: ctNum,
       DO_TotalHT: `${ht}0000`,
@@ -296,7 +304,10 @@ export function generateSage100Seed(opts: Sage100SeedOptions): Sage100Seed {
         continue;
       }
       const due = random() < 0.1 ? SAGE_NO_DATE : day(Math.floor(random() * 120) - 30);
+      // What the document says is paid: in step with the lines (the named case FA00002 is the one that is not).
+      let docPaid = '0.000000';
       if (roll < 0.4) {
+        docPaid = amount;
         const letter = lettrageCode(i * 10 + n);
         line({
           ctNum,
@@ -322,6 +333,7 @@ export function generateSage100Seed(opts: Sage100SeedOptions): Sage100Seed {
         });
       } else if (roll < 0.55) {
         const paid = decimal(Math.floor(cents / 2));
+        docPaid = paid;
         line({
           ctNum,
           account: '4110000',
@@ -347,7 +359,7 @@ export function generateSage100Seed(opts: Sage100SeedOptions): Sage100Seed {
         line({ ctNum, account: '4110000', piece, sens: 0, amount, due, modified, label: `Facture ${piece}` });
       }
       if (random() < 0.6 && piece.length <= 13)
-        document(ctNum, piece, random() < 0.5 ? 6 : 7, amount, '0.000000', modified);
+        document(ctNum, piece, random() < 0.5 ? 6 : 7, amount, docPaid, modified);
     }
   }
   return out;

@@ -5,6 +5,8 @@ import { createOdooDatabase, ODOO_VERSIONS, type OdooVersion } from '../../../ad
 import { OdooSimulator } from '../../../adapters/odoo/simulator/server';
 import { QuickBooksSimulator } from '../../../adapters/quickbooks/simulator/server';
 import { SageActiveSimulator } from '../../../adapters/sage-active/simulator/server';
+import { writeFixtureFile } from '../../../adapters/sage-100-fr/fixture-dialect';
+import { generateSage100Seed } from '../../../adapters/sage-100-fr/schema/seed';
 import type { WebhookFormat } from '../../../adapters/quickbooks/simulator/webhooks';
 
 export interface LawFirmSimulationOptions {
@@ -274,4 +276,36 @@ export async function simulateSageActive(opts: SageActiveSimulationOptions): Pro
   process.stdout.write(banner);
   await untilStopped();
   await sim.stop();
+}
+
+/** Open customer lines per generated customer, on average (adapters/sage-100-fr/schema/seed.ts). */
+const SAGE_100_OPEN_LINES_PER_CUSTOMER = 1.7;
+
+/**
+ * `recouvra simulate sage-100-fr`: Sage 100 has no wire to simulate (shared/reference/sage.md §4.5),
+ * so the simulator is a database file with Sage 100's layout on SQLite, for a connection with
+ * `fixture: <file>` (the demo's). It refuses to replace a file it did not write.
+ */
+export async function simulateSage100(opts: { file: string; lines: number; seed: number }): Promise<number> {
+  const started = performance.now();
+  const file = resolvePath(opts.file);
+  const customers = Math.min(99_999, Math.ceil(opts.lines / SAGE_100_OPEN_LINES_PER_CUSTOMER));
+  const seed = generateSage100Seed({ seed: opts.seed, customers });
+  try {
+    await writeFixtureFile(file, seed);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 1;
+  }
+  const open = seed.F_ECRITUREC.filter((l) => l.EC_Lettrage === '' && l.CG_Num.startsWith('411')).length;
+  process.stdout.write(
+    [
+      `Sage 100 France fixture written to ${file} in ${Math.round(performance.now() - started)} ms (seed ${opts.seed}):`,
+      `  ${seed.F_COMPTET.length} third parties, ${seed.F_CONTACTT.length} contacts, ${seed.F_ECRITUREC.length} accounting lines (${open} open on 411), ${seed.F_DOCENTETE.length} sales documents`,
+      '  a fixture for the demo and tests, not a real Sage 100: read it with a connection',
+      `    - id: sage100\n      type: sage-100-fr\n      fixture: ${file}`,
+      '',
+    ].join('\n'),
+  );
+  return 0;
 }

@@ -3,7 +3,9 @@ import {
   contactsOf,
   customersPage,
   documentsFor,
+  linesByNo,
   openItemKeysPage,
+  openLinesOfPieces,
   openItemsPage,
   permissionsCheck,
   readPermissions,
@@ -52,7 +54,7 @@ describe('Sage 100 queries compiled for SQL Server', () => {
     expect(q.sql).toBe(
       'select top(100) "F_ECRITUREC"."EC_No", "F_ECRITUREC"."cbMarq", "F_ECRITUREC"."cbModification", "F_ECRITUREC"."JO_Num", "F_ECRITUREC"."EC_Date", "F_ECRITUREC"."EC_Piece", "F_ECRITUREC"."EC_RefPiece", "F_ECRITUREC"."CG_Num", "F_ECRITUREC"."CT_Num", "F_ECRITUREC"."EC_Intitule", "F_ECRITUREC"."EC_Echeance", "F_ECRITUREC"."EC_Sens", "F_ECRITUREC"."EC_Montant", ' +
         'case "F_ECRITUREC"."EC_Sens" when @1 then "F_ECRITUREC"."EC_Montant" when @2 then -"F_ECRITUREC"."EC_Montant" end as "EC_MontantSigne", ' +
-        '"F_ECRITUREC"."EC_StatusRegle", "F_ECRITUREC"."EC_MontantRegle", "F_ECRITUREC"."EC_DateRegle", "F_ECRITUREC"."EC_Reference", "F_ECRITUREC"."N_Devise", "F_ECRITUREC"."EC_Devise" ' +
+        '"F_ECRITUREC"."EC_Lettrage", "F_ECRITUREC"."EC_StatusRegle", "F_ECRITUREC"."EC_MontantRegle", "F_ECRITUREC"."EC_DateRegle", "F_ECRITUREC"."EC_Reference", "F_ECRITUREC"."N_Devise", "F_ECRITUREC"."EC_Devise" ' +
         'from "F_ECRITUREC" inner join "F_COMPTET" on "F_COMPTET"."CT_Num" = "F_ECRITUREC"."CT_Num" ' +
         'where "F_ECRITUREC"."CT_Num" <> @3 and "F_COMPTET"."CT_Type" = @4 and "F_ECRITUREC"."EC_Lettrage" = @5 and "F_ECRITUREC"."CG_Num" like @6 ' +
         'and ("F_ECRITUREC"."cbModification" > @7 or ("F_ECRITUREC"."cbModification" = @8 and "F_ECRITUREC"."cbMarq" > @9)) ' +
@@ -61,10 +63,37 @@ describe('Sage 100 queries compiled for SQL Server', () => {
     expect(q.parameters).toEqual([0, 1, '', 0, '', '411%', CURSOR.modifiedAt, CURSOR.modifiedAt, 7]);
   });
 
+  it('changed items: the same page with lettered lines too (no EC_Lettrage filter)', () => {
+    const q = openItemsPage(db, 'mssql', { after: CURSOR, limit: 100, includeLettered: true }).compile();
+    expect(q.sql).toContain(
+      'where "F_ECRITUREC"."CT_Num" <> @3 and "F_COMPTET"."CT_Type" = @4 and "F_ECRITUREC"."CG_Num" like @5 and ("F_ECRITUREC"."cbModification" > @6',
+    );
+    expect(q.sql).not.toContain('"EC_Lettrage" =');
+    expect(q.parameters).toEqual([0, 1, '', 0, '411%', CURSOR.modifiedAt, CURSOR.modifiedAt, 7]);
+  });
+
+  it('open lines of pieces and lines by number: the item columns, by EC_RefPiece or EC_No', () => {
+    const pieces = openLinesOfPieces(db, ['FA00001', 'FA00002']).compile();
+    expect(pieces.sql).toMatch(
+      /^select "F_ECRITUREC"."EC_No", .* from "F_ECRITUREC" inner join "F_COMPTET" on .* and "F_ECRITUREC"."EC_Lettrage" = @5 and "F_ECRITUREC"."CG_Num" like @6 and "F_ECRITUREC"."EC_RefPiece" in \(@7, @8\) order by "F_ECRITUREC"."cbMarq"$/,
+    );
+    expect(pieces.parameters).toEqual([0, 1, '', 0, '', '411%', 'FA00001', 'FA00002']);
+    const byNo = linesByNo(db, [3, 4]).compile();
+    expect(byNo.sql).toMatch(/"F_ECRITUREC"."EC_No" in \(@6, @7\) order by "F_ECRITUREC"."cbMarq"$/);
+    expect(byNo.sql).not.toContain('"EC_Lettrage" =');
+    expect(byNo.parameters).toEqual([0, 1, '', 0, '411%', 3, 4]);
+    expect(() => linesByNo(db, [1.5])).toThrow(/EC_No 1.5 is not an integer/);
+  });
+
+  it('in another schema than the login default: every table qualified', () => {
+    const q = openItemsPage(db.withSchema('sage'), 'mssql', { after: null, limit: 10 }).compile();
+    expect(q.sql).toContain('from "sage"."F_ECRITUREC" inner join "sage"."F_COMPTET" on "sage"."F_COMPTET"."CT_Num"');
+  });
+
   it('open-set sweep: keys only, keyset on cbMarq, one LIKE per account prefix', () => {
     const q = openItemKeysPage(db, 'mssql', { afterMarq: 7, limit: 1000, accountPrefixes: ['411', '416'] }).compile();
     expect(q.sql).toBe(
-      'select top(1000) "F_ECRITUREC"."EC_No", "F_ECRITUREC"."cbMarq" from "F_ECRITUREC" inner join "F_COMPTET" on "F_COMPTET"."CT_Num" = "F_ECRITUREC"."CT_Num" where "F_ECRITUREC"."CT_Num" <> @1 and "F_COMPTET"."CT_Type" = @2 and "F_ECRITUREC"."EC_Lettrage" = @3 and ("F_ECRITUREC"."CG_Num" like @4 or "F_ECRITUREC"."CG_Num" like @5) and "F_ECRITUREC"."cbMarq" > @6 order by "F_ECRITUREC"."cbMarq"',
+      'select top(1000) "F_ECRITUREC"."EC_No", "F_ECRITUREC"."cbMarq", "F_ECRITUREC"."CT_Num", "F_ECRITUREC"."EC_RefPiece", "F_ECRITUREC"."EC_Sens" from "F_ECRITUREC" inner join "F_COMPTET" on "F_COMPTET"."CT_Num" = "F_ECRITUREC"."CT_Num" where "F_ECRITUREC"."CT_Num" <> @1 and "F_COMPTET"."CT_Type" = @2 and "F_ECRITUREC"."EC_Lettrage" = @3 and ("F_ECRITUREC"."CG_Num" like @4 or "F_ECRITUREC"."CG_Num" like @5) and "F_ECRITUREC"."cbMarq" > @6 order by "F_ECRITUREC"."cbMarq"',
     );
     expect(q.parameters).toEqual(['', 0, '', '411%', '416%', 7]);
   });

@@ -32,7 +32,7 @@ function positiveNumber(value: string): number {
   return n;
 }
 
-/** `recouvra simulate odoo | quickbooks | sage-active | lawfirm` (connector/app/cli/simulate-command.ts): a simulator on loopback, until Ctrl-C. */
+/** `recouvra simulate odoo | quickbooks | sage-active | sage-100-fr | lawfirm` (connector/app/cli/simulate-command.ts): a simulator on loopback, until Ctrl-C. */
 export function simulateCommand(): Command {
   const cmd = new Command('simulate').description('run a built-in simulator of an external system on loopback');
   cmd
@@ -95,6 +95,20 @@ export function simulateCommand(): Command {
     .option('--rate-scale <factor>', 'factor on the 3000 requests per minute the app may make', positiveNumber, 1)
     .action(async (opts: { port: number; invoices: number; seed: number; rateScale: number }) => {
       await implementation('simulate-command').simulateSageActive(opts);
+    });
+  cmd
+    .command('sage-100-fr')
+    .description(
+      'write a Sage 100 France fixture database (SQLite, Sage 100 layout) for a connection with `fixture:` (demo and tests)',
+    )
+    .requiredOption(
+      '--file <path>',
+      'the database file to write (an existing file is replaced only if this command wrote it)',
+    )
+    .option('--lines <n>', 'about how many open customer lines to generate', wholeNumber(0, 150_000), 1_000)
+    .option('--seed <seed>', 'seed of the generated data (same seed, same data)', wholeNumber(0, 2 ** 31 - 1), 1)
+    .action(async (opts: { file: string; lines: number; seed: number }) => {
+      process.exitCode = await implementation('simulate-command').simulateSage100(opts);
     });
   cmd
     .command('lawfirm')
