@@ -221,9 +221,15 @@ function lineToReceivable(
   if (issueDate === null) return bad('EC_Date is empty (1753-01-01)');
   let dueDate = l.EC_Echeance;
   if (dueDate === null) {
-    dueDate = issueDate;
+    // An invoice without an agreed due date: the law's default term (Code de commerce L441-10 I: 30
+    // days after the goods are received or the service performed; french-recovery-law.md §1.1). The
+    // ledger keeps no date of receipt: the invoice's date stands for it. A credit note is the
+    // customer's to use at once: due on its date.
+    dueDate = kind === 'invoice' ? addDays(issueDate, DEFAULT_TERM_DAYS) : issueDate;
     if (kind === 'invoice')
-      warnings.push(`F_ECRITUREC ${l.EC_No}: EC_Echeance is empty (1753-01-01): taken as due on its date`);
+      warnings.push(
+        `F_ECRITUREC ${l.EC_No}: EC_Echeance is empty (1753-01-01): taken as due ${DEFAULT_TERM_DAYS} days after its date (L441-10 I default term)`,
+      );
   }
   if (dueDate < issueDate)
     return bad(`EC_Echeance is before ${doc?.DO_Date ? 'DO_Date' : 'EC_Date'}: due date is before the issue date`);
@@ -346,4 +352,12 @@ export function customerToDebtor(
 
 function describe(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; ');
+}
+
+/** The default payment term between professionals when none is agreed (Code de commerce L441-10 I). */
+const DEFAULT_TERM_DAYS = 30;
+
+/** A YYYY-MM-DD day plus `days` days. */
+function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }

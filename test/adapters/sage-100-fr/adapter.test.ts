@@ -98,6 +98,25 @@ describe('Sage 100 France adapter on the fixture', () => {
     expect(again?.open).toBe(again!.total - 100);
   });
 
+  it("an invoice line without a due date (the 1753 sentinel) is due 30 days after its date, the law's default term, with a warning", async () => {
+    const [line] = await source.take(1);
+    await source.db
+      .updateTable('F_ECRITUREC')
+      .set({ EC_Echeance: '1753-01-01T00:00:00.000' })
+      .where('EC_No', '=', line!.EC_No)
+      .execute();
+    const pages = await readAll(source);
+    const r = pages.flatMap((p) => p.receivables).find((x) => x.id === `${CONNECTION}:F_ECRITUREC:${line!.EC_No}`);
+    expect(r).toBeDefined();
+    const issued = Date.parse(`${r!.issueDate}T00:00:00Z`);
+    expect(Date.parse(`${r!.dueDate}T00:00:00Z`) - issued).toBe(30 * 86_400_000);
+    expect(pages.flatMap((p) => p.warnings).join('\n')).toMatch(
+      new RegExp(
+        `F_ECRITUREC ${line!.EC_No}: EC_Echeance is empty \\(1753-01-01\\): taken as due 30 days after its date`,
+      ),
+    );
+  });
+
   it('reads without Gestion commerciale: no F_DOCENTETE, a warning, and the lines alone', async () => {
     await source.db.schema.dropTable('F_DOCENTETE').execute();
     const pages = await readAll(source);
