@@ -40,8 +40,13 @@ export interface SageActiveSimulatorOptions {
   seed?: number;
   /** Sales invoices and credit notes over both organisations. Default 300. */
   invoices?: number;
-  /** Data dates and token lifetimes. Default the system clock. */
+  /** Data dates, and token lifetimes unless `authClock` is given. Default the system clock. */
   clock?: Clock;
+  /**
+   * Token and authorization-code lifetimes, when they must run in real time while the data's clock
+   * runs fast (the demo: an 8-hour access token would otherwise end every second or so).
+   */
+  authClock?: Clock;
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -201,7 +206,7 @@ export class SageActiveSimulator {
         organizationIds: orgIds.slice(0, 1),
       },
     ];
-    this.oauth = new SbcAuthServer(this.clientId, this.clientSecret, this.clock);
+    this.oauth = new SbcAuthServer(this.clientId, this.clientSecret, options.authClock ?? this.clock);
     this.graph = new SageSchema(this.data, {
       dateTimeFormat: 'milliseconds',
       creditNoteSign: 'positive',

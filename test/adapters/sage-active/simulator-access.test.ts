@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { SimulatedClock } from '../../../connector/time/clock';
 import { startSimulator, type Running } from './simulator-fixture';
 
 /** The gateway's checks, the error shapes of shared/reference/sage.md §2.6, and SBC Auth (§2.1, §2.7), over loopback HTTP. */
@@ -320,5 +321,22 @@ describe('inspection endpoint', () => {
     });
     expect(fault.status).toBe(200);
     expect((await r.gql(INVOICES)).status).toBe(500);
+  });
+});
+
+describe('token lifetimes on their own clock', () => {
+  it('with authClock, a token outlives any advance of the data clock and ends with its own clock', async () => {
+    const auth = new SimulatedClock(Date.parse('2026-12-05T09:00:00Z'), 0);
+    const fast = await startSimulator({ invoices: 6, authClock: auth });
+    try {
+      // Thirty data days pass (a demo's few seconds): the 8-hour token still opens the API.
+      fast.clock.advance(30 * 86_400_000);
+      expect((await fast.gql(INVOICES)).status).toBe(200);
+      // Eight real hours pass: it does not.
+      auth.advance(28_800 * 1000);
+      expect((await fast.gql(INVOICES)).status).toBe(401);
+    } finally {
+      await fast.sim.stop();
+    }
   });
 });
