@@ -196,13 +196,15 @@ export function phaseWhere(
   from: Position | undefined,
   extra: Record<string, unknown>,
   before?: string,
+  /** The source is read on creationDate alone (it cannot be sorted on modificationDate): the created phase holds every record. */
+  createdOnly = false,
 ): Record<string, unknown> {
   const field = phase === 'created' ? 'creationDate' : 'modificationDate';
   const range: Record<string, string> = {};
   if (from) range['gte'] = from.time;
   if (before !== undefined) range['lt'] = before;
   const where: Record<string, unknown> = { ...extra };
-  if (phase === 'created') where['modificationDate'] = { eq: null };
+  if (phase === 'created' && !createdOnly) where['modificationDate'] = { eq: null };
   // Without a lower bound, the modified phase still excludes the records never modified (the created phase's).
   if (Object.keys(range).length) where[field] = range;
   else if (phase === 'modified') where[field] = { neq: null };
