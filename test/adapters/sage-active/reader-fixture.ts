@@ -35,7 +35,11 @@ export interface SageTestSource {
     badCredentials?: boolean;
     organizationId?: string;
     connection?: string;
+    /** Which of the simulator's users connected: 0 the usual one, 1 one who never signed in, 2 one with rights on the first organisation only. */
+    user?: 0 | 1 | 2;
   }): SageActiveAdapter;
+  /** The adapters' limiter (its waits take no real time). */
+  limiter: RealmLimiter;
   /** The next `count` GraphQL requests fail with `status` (and Retry-After, for a 429). */
   failNext(count: number, status: number, retryAfterSeconds?: number): void;
   /** The GraphQL requests made through the proxy: operation name and variables. */
@@ -62,14 +66,19 @@ export async function startSageSource(
   const store: Store = await openSqliteStore(':memory:');
   await store.migrate();
   const keyring = new CredentialKeyring(randomBytes(32));
-  const issued = sim.controls.issueTokens();
-  const credentials = store.credentials(connection, { keyring });
-  await credentials.compareAndSet(0, {
-    accessToken: issued.access_token,
-    // The simulator's token lasts 8 hours of its clock; the tests move that clock by minutes.
-    accessTokenExpiresAt: new Date(START + 7 * 3_600_000).toISOString(),
-    refreshToken: issued.refresh_token!,
-  });
+  const credentials = await Promise.all(
+    sim.users.map(async (user, i) => {
+      const issued = sim.controls.issueTokens(user.id);
+      const stored = store.credentials(i === 0 ? connection : `${connection}-user${i}`, { keyring });
+      await stored.compareAndSet(0, {
+        accessToken: issued.access_token,
+        // The simulator's token lasts 8 hours of its clock; the tests move that clock by minutes.
+        accessTokenExpiresAt: new Date(START + 7 * 3_600_000).toISOString(),
+        refreshToken: issued.refresh_token!,
+      });
+      return stored;
+    }),
+  );
   let fakeNow = Date.now();
   const limiter = new RealmLimiter(
     { requestsPerMinute: 3000, maxInFlight: 10 },
@@ -91,6 +100,7 @@ export async function startSageSource(
     clock,
     org: books,
     connection,
+    limiter,
     adapter: (o = {}) =>
       createSageActiveAdapter(
         SageActiveConnectionSchema.parse({
@@ -102,7 +112,7 @@ export async function startSageSource(
           organizationId: o.organizationId ?? books,
           pageSize: o.pageSize ?? 25,
         }),
-        { clock, wallClock: clockForTokens, logger, credentials: () => credentials },
+        { clock, wallClock: clockForTokens, logger, credentials: () => credentials[o.user ?? 0]! },
         { limiter },
       ),
     failNext: (count, status, retryAfterSeconds) => proxy.failNext(count, { status, retryAfterSeconds }),
