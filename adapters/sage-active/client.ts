@@ -3,8 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { CredentialError, refreshToken } from '../../connector/credentials/refresh';
 import { AdapterError } from '../../connector/ports/adapter-error';
 import type { CredentialStore, OAuthTokens } from '../../connector/ports/credentials';
+import type { RequestLimiter, RequestLimiterFactory } from '../../connector/ports/request-limiter';
 import type { Clock } from '../../connector/time/clock';
 import { graphqlUrlOf, type SageActiveConnection } from './config.schema';
+import { appLimiter } from './limiter';
 import { requestTokens } from './oauth';
 
 /**
@@ -25,6 +27,10 @@ export interface SageActiveClientOptions {
   /** Times the tokens: real time (AdapterDeps.wallClock). */
   clock: Clock;
   credentials: (() => CredentialStore) | undefined;
+  /** The app's limiter; default: from `limiters`, else this process's one for the app (limiter.ts). */
+  limiter?: RequestLimiter;
+  /** Limiters shared by every worker (AdapterDeps.limiters), when the queue runs on Redis. */
+  limiters?: RequestLimiterFactory | undefined;
 }
 
 /** One GraphQL error as Hot Chocolate writes it (sage.md §2.6). */
@@ -54,10 +60,14 @@ const DENIED = new Set(['global.businessErrors.authorizationPolicy', 'global.bus
 export class SageActiveClient {
   /** Calls made, by kind: reads are queries, writes mutations (what `usage()` reports). */
   readonly meter = { reads: 0, writes: 0, throttled: 0 };
+  readonly limiter: RequestLimiter;
   private readonly url: string;
 
   constructor(private readonly options: SageActiveClientOptions) {
     this.url = graphqlUrlOf(options.config);
+    this.limiter =
+      options.limiter ??
+      appLimiter(this.url, options.config.clientId, options.config.requestsPerMinute, options.limiters);
   }
 
   /**
@@ -100,6 +110,8 @@ export class SageActiveClient {
     accessToken: string,
   ): Promise<AxiosResponse<unknown>> {
     const { config } = this.options;
+    // Sage counts every request against the app's minute (§2.2), a refused one too.
+    const release = await this.limiter.acquire();
     if (options.mutation) this.meter.writes++;
     else this.meter.reads++;
     const multipart = options.upload ? multipartBody(operationName, query, variables, options.upload) : undefined;
@@ -126,6 +138,8 @@ export class SageActiveClient {
         cause: e,
         outcomeUnknown: options.mutation === true,
       });
+    } finally {
+      release();
     }
   }
 
@@ -139,6 +153,8 @@ export class SageActiveClient {
     if (response.status === 429) {
       this.meter.throttled++;
       const wait = retryAfterMs(response.headers['retry-after']) ?? DEFAULT_RETRY_AFTER_MS;
+      // Every connection of the app waits: the limit is the app's, not this organisation's (§2.2).
+      this.limiter.hold(wait);
       return fail({
         code: 'SAGE_THROTTLED',
         kind: 'rate_limit',

@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { cachedPortfolio } from './portfolio';
 
 /**
- * `npm run bench [-- <name>…]`: runs the named benchmarks (evaluate, odoo-sync, odoo-small, quickbooks, sage-100, daemon, lawfirm, cli-startup; default
+ * `npm run bench [-- <name>…]`: runs the named benchmarks (evaluate, odoo-sync, odoo-small, quickbooks, sage-active, sage-100, daemon, lawfirm, cli-startup; default
  * all, or BENCH=name,name) and prints JSON: one benchmark's document, or an array of them. Each
  * measurement runs in its own process so that peak RSS is the measured work's own. Sizes can
  * be lowered for a quick look: BENCH_RECEIVABLES / BENCH_DEBTORS (evaluate, and the daemon's
  * portfolio at rest), BENCH_ODOO_OPEN / BENCH_ODOO_ROUNDS (odoo-sync, see odoo-sync-bench.ts),
  * BENCH_ODOO_SMALL_* (odoo-small, see odoo-small-bench.ts), BENCH_QBO_INVOICES / BENCH_QBO_RATE_SCALE
- * (quickbooks, see quickbooks-bench.ts), BENCH_SAGE100_* (sage-100, see sage-100-bench.ts), BENCH_DAEMON_* (daemon, see daemon-bench.ts),
+ * (quickbooks, see quickbooks-bench.ts), BENCH_SAGE_INVOICES (sage-active, see sage-active-bench.ts),
+ * BENCH_SAGE100_* (sage-100, see sage-100-bench.ts), BENCH_DAEMON_* (daemon, see daemon-bench.ts),
  * BENCH_CLI_RUNS (cli-startup, see cli-startup-bench.ts).
  */
 const RECEIVABLES = Number(process.env.BENCH_RECEIVABLES ?? 1_000_000);
@@ -53,6 +54,9 @@ const odooSmallBench = (): Record<string, unknown> => node('odoo-small-bench.js'
 // QuickBooks Online: the full sync against the rate limit's bound, then an incremental one through CDC.
 const quickbooksBench = (): Record<string, unknown> => node('quickbooks-bench.js', []);
 
+// Sage Active: the full sync against a bare fetch of the same pages, the sweep-and-diff, the deletions it closes.
+const sageActiveBench = (): Record<string, unknown> => node('sage-active-bench.js', []);
+
 // Sage 100 France: reading 100,000 open lines from its fixture database against a bare SELECT of them.
 const sage100Bench = (): Record<string, unknown> => node('sage-100-bench.js', []);
 
@@ -70,6 +74,7 @@ const BENCHMARKS: Record<string, () => Record<string, unknown>> = {
   'odoo-sync': odooSyncBench,
   'odoo-small': odooSmallBench,
   quickbooks: quickbooksBench,
+  'sage-active': sageActiveBench,
   'sage-100': sage100Bench,
   daemon: daemonBench,
   lawfirm: lawfirmBench,

@@ -690,6 +690,71 @@ export class SageActiveData {
     return invoice;
   }
 
+  /**
+   * Credits what is left to pay on an invoice with a credit note (generateCreditNote, §2.3: the
+   * source must be Closed or Posted; PartiallyCollected is taken too). The credit note is settled
+   * against the invoice at once, so both end Collected and the invoice says `hasCreditNote`
+   * [UNVERIFIED: how Sage letters a credit note against its invoice, and the statuses it leaves].
+   * Returns the credit note.
+   */
+  creditInvoice(orgId: string, invoiceId: string, nowMs: number): InvoiceRecord {
+    const org = this.org(orgId);
+    const inv = this.invoiceOf(orgId, invoiceId);
+    if (!inv) throw new SimulatorInputError(`no sales invoice ${invoiceId} in organisation ${orgId}`);
+    if (inv.type !== 'NORMAL' || !['Closed', 'Posted', 'PartiallyCollected'].includes(inv.status))
+      throw new SimulatorInputError(
+        `invoice ${invoiceId} is a ${inv.type} ${inv.status}: only a Closed, Posted or PartiallyCollected invoice is credited`,
+      );
+    const left = inv.openItems.reduce((n, i) => n + Math.max(0, i.amount - i.paid), 0);
+    if (left <= 0) throw new SimulatorInputError(`invoice ${invoiceId} has nothing left to credit`);
+    for (const item of inv.openItems)
+      if (item.paid < item.amount) {
+        item.paid = item.amount;
+        item.modificationMs = nowMs;
+      }
+    inv.status = 'Collected';
+    inv.hasCreditNote = true;
+    inv.modificationMs = nowMs;
+    const last = org.invoices.reduce((n, i) => Math.max(n, Number(i.operationalNumber?.slice(3) ?? 0)), 0);
+    const totalNet = Math.round((left * 10_000) / (10_000 + VAT_BP));
+    const id = uuid(this.rng);
+    const note: InvoiceRecord = {
+      id,
+      orgId,
+      operationalNumber: `AV-${String(last + 1).padStart(6, '0')}`,
+      type: 'CREDIT_NOTE',
+      status: 'Collected',
+      customerId: inv.customerId,
+      documentDate: isoDay(nowMs),
+      firstDueDate: isoDay(nowMs),
+      totalNet,
+      totalVat: left - totalNet,
+      remarks: null,
+      comments: null,
+      externalReference: null,
+      sourceSalesInvoiceId: inv.id,
+      hasCreditNote: false,
+      accountingEntryId: null,
+      openItems: [
+        {
+          id: uuid(this.rng),
+          invoiceId: id,
+          amount: left,
+          paid: left,
+          dueDate: isoDay(nowMs),
+          creationMs: nowMs,
+          modificationMs: nowMs,
+          paymentMeanId: PAYMENT_MEANS[0].id,
+        },
+      ],
+      creationMs: nowMs,
+      modificationMs: null,
+    };
+    org.invoices.push(note);
+    if (org.edition === 'STANDARD') org.entries.push(this.salesEntry(org, note));
+    return note;
+  }
+
   /** Deletes an invoice (deleteSalesInvoice, §2.4: no tombstone is left). */
   deleteInvoice(orgId: string, invoiceId: string): void {
     const org = this.org(orgId);

@@ -133,6 +133,11 @@ export class SageActiveSimulatorControls {
     this.sim.data.deleteInvoice(organizationId, invoiceId);
   }
 
+  /** Credits what is left on an invoice with a credit note settled against it (data.ts creditInvoice); returns the credit note's id. */
+  creditInvoice(organizationId: string, invoiceId: string): string {
+    return this.sim.data.creditInvoice(organizationId, invoiceId, this.sim.nowMs()).id;
+  }
+
   get writes(): readonly WriteRecord[] {
     return this.sim.graph.writes;
   }
@@ -501,6 +506,10 @@ export class SageActiveSimulator {
       if (req.method === 'POST' && path === 'delete-invoice') {
         this.controls.deleteInvoice(String(input.organizationId), String(input.invoiceId));
         return json(res, 200, { ok: true });
+      }
+      if (req.method === 'POST' && path === 'credit-invoice') {
+        const id = this.controls.creditInvoice(String(input.organizationId), String(input.invoiceId));
+        return json(res, 200, { id });
       }
       if (req.method === 'POST' && path === 'settings') return json(res, 200, this.applySettings(input));
       json(res, 404, { error: `no control ${req.method ?? ''} /_simulator/${path}` });

@@ -1,0 +1,267 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import axios from 'axios';
+import { adapterRegistry } from '../../adapters/registry';
+import { CredentialKeyring } from '../../connector/credentials/keyring';
+import type { ErpAdapter } from '../../connector/ports/erp';
+import { openSqliteStore } from '../../connector/store/sqlite';
+import type { Store } from '../../connector/store/store';
+import { createConnectionAdapter } from '../../connector/sync/connections';
+import { syncConnection, type SyncSummary } from '../../connector/sync/sync-connection';
+import { systemClock } from '../../connector/time/clock';
+import { quietLogger } from './quiet-logger';
+import type {
+  SageCounters,
+  SageSimulatorCommand,
+  SageSimulatorReady,
+  SageSimulatorReply,
+} from './sage-active-simulator-process';
+import { SimulatorChild } from './simulator-child';
+
+/**
+ * Sage Active sync benchmark, measured in this process against the simulator in a child process:
+ *
+ * 1. the full sync (first run: customers, then the open sales invoices) of an organisation with
+ *    BENCH_SAGE_INVOICES open invoices (default 100,000) into a fresh SQLite store, the adapter
+ *    created through the registry as the daemon creates it;
+ * 2. a bare GraphQL fetch of the same pages: every request the sync made, sent again in order with
+ *    `fetch` and its JSON parsed, nothing mapped nor saved: the floor the sync is measured against
+ *    (target ≤ 1.3×);
+ * 3. the sweep and diff of the full reconciliation (sage.md §2.4: no deletion feed): every open id
+ *    listed, the store's open ids read, the two compared; its cost per 10,000 open items;
+ * 4. 0.1% of the open invoices deleted in the simulator, then a full sync with the same adapter:
+ *    the sweep must close exactly those.
+ *
+ * Peak RSS of this process (the connector's) against 300 MB. Prints one JSON line.
+ */
+
+const OPEN_WANTED = Number(process.env.BENCH_SAGE_INVOICES ?? 100_000);
+const DELETED_FRACTION = 0.001;
+/** The deletions are dated after the window every run walks back (sync-plan.ts OVERLAP_MS). */
+const CHANGE_AFTER_SECONDS = 180;
+const RSS_SAMPLE_MS = 50;
+const TARGETS = { fullToBareFetch: 1.3, peakRssMb: 300 };
+const CONNECTION = 'bench-sage';
+
+const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
+const round = (n: number, digits = 0): number => Number(n.toFixed(digits));
+
+type Child = SimulatorChild<SageSimulatorCommand, SageSimulatorReply, SageSimulatorReady>;
+
+/** The kernel's peak RSS of this process (VmHWM), in MB; undefined off Linux. */
+function kernelPeakMb(): number | undefined {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return kb === undefined ? undefined : Math.round(Number(kb) / 1024);
+  } catch {
+    return undefined;
+  }
+}
+
+/** RSS sampled every 50 ms; the kernel's peak at the end. */
+class RssMeter {
+  sampled = 0;
+  private readonly timer = setInterval(() => this.sample(), RSS_SAMPLE_MS);
+
+  sample(): void {
+    this.sampled = Math.max(this.sampled, mb(process.memoryUsage().rss));
+  }
+
+  stop(): number {
+    clearInterval(this.timer);
+    this.sample();
+    return Math.max(this.sampled, kernelPeakMb() ?? 0);
+  }
+}
+
+/** The GraphQL requests the adapter sends, kept while `recording` (body and headers, in memory only: never printed). */
+class Recorder {
+  recording = false;
+  readonly requests: { url: string; body: string; headers: Record<string, string> }[] = [];
+
+  constructor() {
+    axios.interceptors.request.use((config) => {
+      if (this.recording && config.url?.endsWith('/graphql')) {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(config.headers.toJSON())) if (typeof v === 'string') headers[k] = v;
+        this.requests.push({ url: config.url, body: JSON.stringify(config.data), headers });
+      }
+      return config;
+    });
+  }
+}
+
+async function main(): Promise<void> {
+  const rss = new RssMeter();
+  const recorder = new Recorder();
+  const keyring = new CredentialKeyring(randomBytes(32));
+  const dir = mkdtempSync(join(tmpdir(), 'recouvra-sage-bench-'));
+  process.stderr.write(`sage-active: seeding the simulator (${OPEN_WANTED} open invoices wanted) …\n`);
+  const child: Child = await SimulatorChild.start<SageSimulatorCommand, SageSimulatorReply, SageSimulatorReady>(
+    'sage-active-simulator-process.js',
+    [String(OPEN_WANTED), '1'],
+  );
+  const sim = child.ready;
+  const counters = (): Promise<SageCounters> => child.ask({ type: 'counters' }, 'counters').then((r) => r.counters);
+  const store: Store = await openSqliteStore(join(dir, 'full.sqlite'));
+  try {
+    await store.migrate();
+    const tokens = await child.ask({ type: 'tokens' }, 'tokens');
+    const credentials = store.credentials(CONNECTION, { keyring });
+    await credentials.compareAndSet(await credentials.storedVersion(), {
+      accessToken: tokens.accessToken,
+      accessTokenExpiresAt: new Date(systemClock.now().getTime() + 8 * 3_600_000).toISOString(),
+      refreshToken: tokens.refreshToken,
+    });
+    const { logger, lines } = quietLogger();
+    const { adapter } = createConnectionAdapter(
+      {
+        id: CONNECTION,
+        type: 'sage-active',
+        baseUrl: sim.url,
+        clientId: sim.clientId,
+        subscriptionKey: sim.subscriptionKey,
+        organizationId: sim.organizationId,
+      } as { id: string; type: string },
+      adapterRegistry,
+      { clock: systemClock, logger, credentials: () => store.credentials(CONNECTION, { keyring }) },
+    );
+    const usage = (a: ErpAdapter) => a.usage?.() ?? { reads: 0, writes: 0, throttled: 0 };
+    const run = async (mode: 'auto' | 'full'): Promise<{ ms: number; summary: SyncSummary; reads: number }> => {
+      const before = usage(adapter).reads;
+      const t = performance.now();
+      const summary = await syncConnection({
+        store,
+        adapter,
+        connection: CONNECTION,
+        clock: systemClock,
+        logger,
+        mode,
+      });
+      const ms = Math.round(performance.now() - t);
+      if (summary.error) throw new Error(`sync failed: ${summary.error.code}: ${summary.error.message}`);
+      return { ms, summary, reads: usage(adapter).reads - before };
+    };
+
+    await counters();
+    process.stderr.write('sage-active: full sync into a fresh store …\n');
+    recorder.recording = true;
+    const full = await run('auto');
+    recorder.recording = false;
+    const fullCounters = await counters();
+    const storeOpen = (await store.sync.listOpenReceivableIds(CONNECTION)).length;
+
+    process.stderr.write(`sage-active: bare fetch of the same ${recorder.requests.length} requests …\n`);
+    let bytes = 0;
+    const tb = performance.now();
+    for (const r of recorder.requests) {
+      const res = await fetch(r.url, { method: 'POST', headers: r.headers, body: r.body });
+      const text = await res.text();
+      bytes += text.length;
+      const body = JSON.parse(text) as { errors?: unknown };
+      if (res.status !== 200 || body.errors)
+        throw new Error(`bare fetch answered ${res.status}: ${text.slice(0, 200)}`);
+    }
+    const bareMs = Math.round(performance.now() - tb);
+    await counters();
+
+    process.stderr.write('sage-active: sweep and diff …\n');
+    const readsBeforeSweep = usage(adapter).reads;
+    const ts = performance.now();
+    const atSource = await adapter.listOpenReceivableIds();
+    const sweepMs = performance.now() - ts;
+    const inStore = new Set(await store.sync.listOpenReceivableIds(CONNECTION));
+    let differ = 0;
+    for (const id of inStore) if (!atSource.has(id)) differ++;
+    for (const id of atSource) if (!inStore.has(id)) differ++;
+    const sweepAndDiffMs = performance.now() - ts;
+    const sweepReads = usage(adapter).reads - readsBeforeSweep;
+    await counters();
+
+    const deleteCount = Math.max(1, Math.round(sim.organization.openInvoices * DELETED_FRACTION));
+    process.stderr.write(`sage-active: ${deleteCount} open invoices deleted, then a full sync …\n`);
+    const deleted = await child.ask(
+      { type: 'delete', count: deleteCount, advanceSeconds: CHANGE_AFTER_SECONDS },
+      'deleted',
+    );
+    const reconciliation = await run('full');
+    const reconciliationCounters = await counters();
+    const ids = deleted.ids.map((id) => `${CONNECTION}:${sim.organizationId}:SalesInvoice:${id}`);
+    const states = await store.sync.receivableStates(ids);
+    const stillOpen = ids.filter((id) => (states.get(id)?.open ?? 0) > 0).length;
+    await adapter.close();
+    const peakRssMb = rss.stop();
+
+    const open = sim.organization.openInvoices;
+    const fullToBareFetch = round(full.ms / bareMs, 3);
+    const per10k = 10_000 / Math.max(1, atSource.size);
+    const result = {
+      benchmark: 'sage-active-sync',
+      node: process.version,
+      simulator: {
+        invoicesGenerated: sim.invoices,
+        organization: sim.organization,
+        seedMs: sim.seedMs,
+        rssMb: sim.rssMb,
+      },
+      openInvoices: open,
+      full: {
+        ms: full.ms,
+        reads: full.reads,
+        simulator: fullCounters,
+        invoicesPerSecond: Math.round(open / (full.ms / 1000)),
+        summary: {
+          read: full.summary.read,
+          new: full.summary.new,
+          quarantined: full.summary.quarantined,
+          debtors: full.summary.debtors,
+          pages: full.summary.pages,
+          warnings: full.summary.warnings,
+        },
+        storeOpen,
+        logLines: lines(),
+      },
+      bareFetch: { ms: bareMs, requests: recorder.requests.length, megabytes: round(bytes / 2 ** 20, 1) },
+      fullToBareFetch,
+      sweep: {
+        openListed: atSource.size,
+        differences: differ,
+        reads: sweepReads,
+        sweepMs: Math.round(sweepMs),
+        sweepAndDiffMs: Math.round(sweepAndDiffMs),
+        msPer10000Open: round(sweepAndDiffMs * per10k, 1),
+        readsPer10000Open: round(sweepReads * per10k, 2),
+      },
+      reconciliation: {
+        ms: reconciliation.ms,
+        reads: reconciliation.reads,
+        simulator: reconciliationCounters,
+        deleted: deleted.ids.length,
+        closed: reconciliation.summary.closed,
+        deletedStillOpen: stillOpen,
+      },
+      peakRssMb,
+      targets: TARGETS,
+      pass: {
+        fullToBareFetch: fullToBareFetch <= TARGETS.fullToBareFetch,
+        peakRssMb: peakRssMb <= TARGETS.peakRssMb,
+        allOpenRead: storeOpen === open && differ === 0,
+        deletionsClosed: stillOpen === 0 && reconciliation.summary.closed === deleted.ids.length,
+      },
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    rss.stop();
+    await store.close();
+    await child.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
