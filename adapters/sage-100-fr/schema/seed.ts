@@ -85,7 +85,7 @@ export function generateSage100Seed(opts: Sage100SeedOptions): Sage100Seed {
       CT_Fonction: 'Comptable',
       CT_Telephone: '',
       CT_TelPortable: '06 12 34 56 78',
-      CT_EMail: `${first.toLowerCase()}.${last.toLowerCase()}@example.fr`,
+      CT_EMail: `${mailbox(first)}.${mailbox(last)}@example.fr`,
       cbMarq: ++marq.F_CONTACTT,
       cbModification: modified,
     });
@@ -396,7 +396,7 @@ function lettrageCode(n: number): string {
   return `${a[Math.floor(n / 676) % 26]}${a[Math.floor(n / 26) % 26]}${a[n % 26]}`;
 }
 
-/** A 14-digit SIRET whose SIREN part passes the Luhn check, as real ones do. */
+/** A 14-digit SIRET whose SIREN (9 digits) and whole SIRET both pass the Luhn check, as real ones do. */
 function siret(random: () => number): string {
   const digits = Array.from({ length: 8 }, () => Math.floor(random() * 10));
   const sum = (ds: number[]): number =>
@@ -404,8 +404,20 @@ function siret(random: () => number): string {
       const doubled = (ds.length - 1 - i) % 2 === 1 ? d * 2 : d;
       return acc + (doubled > 9 ? doubled - 9 : doubled);
     }, 0);
-  const check = (10 - (sum([...digits, 0]) % 10)) % 10;
-  return `${digits.join('')}${check}${pad(Math.floor(random() * 100_000), 5)}`;
+  const luhnKey = (ds: number[]): number => (10 - (sum([...ds, 0]) % 10)) % 10;
+  const siren = [...digits, luhnKey(digits)];
+  const establishment = [...pad(Math.floor(random() * 10_000), 4)].map(Number);
+  const first13 = [...siren, ...establishment];
+  return `${first13.join('')}${luhnKey(first13)}`;
+}
+
+/** A name as a mailbox part: lower case, without accents or spaces ("Hélène" → "helene"). */
+function mailbox(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '');
 }
 
 const SURNAMES = [

@@ -253,14 +253,46 @@ describe('recouvra connections check with Sage 100', () => {
 });
 
 describe('Sage 100 France customers', () => {
+  it('the generated file is clean: every customer keeps its SIRET and e-mails, nothing set aside', async () => {
+    const source = await startFixtureSource({ connection: CONNECTION, seed: 9, customers: 40 });
+    try {
+      const page = await source.adapter({ pageSize: 500 }).read('debtors', { saved: undefined });
+      expect(page.debtors.length).toBeGreaterThan(40);
+      expect(page.warnings).toEqual([]);
+      expect(page.debtors.every((d) => d.registration?.siret !== undefined)).toBe(true);
+    } finally {
+      await source.stop();
+    }
+  });
+
   it('a contact e-mail the model refuses is set aside with a warning, the customer kept', async () => {
     const source = await startFixtureSource({ connection: CONNECTION, seed: 5, customers: 0 });
     try {
+      // As people type them: a contact's address with an accent before the @, and a SIRET whose
+      // SIREN is right and whose establishment number is mistyped.
+      const row = await source.db
+        .selectFrom('F_COMPTET')
+        .select('CT_Siret')
+        .where('CT_Num', '=', 'CDUPONT')
+        .executeTakeFirstOrThrow();
+      const siret = row.CT_Siret!;
+      const mistyped = `${siret.slice(0, 13)}${(Number(siret[13]) + 1) % 10}`;
+      await source.db.updateTable('F_COMPTET').set({ CT_Siret: mistyped }).where('CT_Num', '=', 'CDUPONT').execute();
+      const contact = await source.db
+        .selectFrom('F_CONTACTT')
+        .select(['CT_No', 'CT_EMail'])
+        .where('CT_Num', '=', 'CDUPONT')
+        .where('CT_EMail', '<>', 'jeanne.dupont@example.fr')
+        .executeTakeFirstOrThrow();
+      await source.db
+        .updateTable('F_CONTACTT')
+        .set({ CT_EMail: 'marc.lefèvre@example.fr' })
+        .where('CT_Num', '=', 'CDUPONT')
+        .where('CT_No', '=', contact.CT_No)
+        .execute();
       const page = await source.adapter().read('debtors', { saved: undefined });
-      // CDUPONT's contact Marc Lefèvre has an address with an accent before the @.
       const dupont = page.debtors.find((d) => d.id === `${CONNECTION}:F_COMPTET:CDUPONT`)!;
       expect(dupont.emails).toEqual(['compta@cdupont.example.fr', 'jeanne.dupont@example.fr']);
-      // The seed's SIRETs have a valid SIREN and a random NIC: the SIREN is kept.
       expect(dupont.registration).toEqual({ siren: expect.stringMatching(/^\d{9}$/) as string });
       expect(dupont.addresses[0]).toMatchObject({ city: 'Lyon', postalCode: '69003', country: 'FR' });
       expect(page.warnings).toContain(
