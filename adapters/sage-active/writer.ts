@@ -245,7 +245,7 @@ async function writeEntryFile(
     { variablePath: 'input.file', fileName: name, contentType: 'text/plain; charset=utf-8', bytes: Buffer.from(text) },
   );
   const id = data.uploadFileToEntity?.id;
-  deps.logger.info('sage-active write-back: file attached to the accounting entry', {
+  deps.logger.debug('sage-active write-back: file attached to the accounting entry', {
     connection: deps.config.id,
     entryId,
     fileName: name,
