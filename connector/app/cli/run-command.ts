@@ -18,7 +18,7 @@ import { loadRuntime, type LogOverrides, type Runtime } from '../runtime';
 import { checkCourts } from '../../dossier/procedure-data';
 import { openStore } from '../../store/open-store';
 import type { Store } from '../../store/store';
-import { createConnectionAdapter, type ConnectionAdapter } from '../../sync/connections';
+import { connectionWriteBack, createConnectionAdapter, type ConnectionAdapter } from '../../sync/connections';
 import { anchoredClock, businessDate, systemClock, type Clock } from '../../time/clock';
 import { rateStatus } from '../../claim/legal-status';
 import { requeueRowsWaitingForRates } from '../../outbox/rate-retry';
@@ -202,6 +202,9 @@ export async function startDaemon(
       store: { driver: 'sqlite', sqlite: { path: demo.storePath } },
       connections: demo.connections as Runtime['config']['connections'],
     };
+    // What each ledger takes follows the demo's connections, not those of the file it replaced:
+    // a read-only ledger (Sage 100) then gets no ledger row, as under `recouvra run`.
+    rt.context = { ...rt.context, ledgerWriteBack: connectionWriteBack(rt.config.connections, adapterRegistry) };
     // The demo's keys and API token are made in code, not read from a file: the logger learns them here.
     rt.secrets.push(
       ...secretValuesOf({
