@@ -82,7 +82,17 @@ describe('recouvra demo from the command line', () => {
     const loaded = loadConfig(demo.configFile, { env, registry: adapterRegistry });
     expect(loaded.config.store).toEqual({ driver: 'sqlite', sqlite: { path: demo.storePath } });
     expect(loaded.config.company).toEqual(demo.company);
-    expect(loaded.config.connections.map((c) => c.id)).toEqual(['odoo-demo', 'quickbooks-demo']);
+    expect(loaded.config.connections.map((c) => c.id)).toEqual([
+      'odoo-demo',
+      'quickbooks-demo',
+      'sage-active-demo',
+      'sage100-demo',
+    ]);
+    // Sage Active: the app's secret and subscription key as variables too.
+    const sage = demo.connections.find((c) => c['id'] === 'sage-active-demo')!;
+    expect(yaml).not.toContain(String(sage['clientSecret']));
+    expect(yaml).not.toContain(String(sage['subscriptionKey']));
+    expect(yaml).toContain('subscriptionKey: ${RECOUVRA_DEMO_SAGE_SUBSCRIPTION_KEY}');
     // QuickBooks: the app's secret and verifier token as variables, the key its tokens are stored with beside them.
     const qbo = demo.connections.find((c) => c['id'] === 'quickbooks-demo')!;
     expect(yaml).not.toContain(String(qbo['clientSecret']));
@@ -122,7 +132,7 @@ describe('recouvra demo from the command line', () => {
     expect(api.data.cases).toHaveLength(5);
   });
 
-  it('connections check on that configuration reaches both companies, QuickBooks with the authorization the demo stored', async () => {
+  it('connections check on that configuration reaches every company, QuickBooks and Sage Active with the authorizations the demo stored', async () => {
     const demo = running.demo!;
     const checked = await runConnectionsCheck({ config: demo.configFile, env: envOf(demo.envFile), json: true });
     expect(checked.stderr).toBe('');
@@ -131,12 +141,21 @@ describe('recouvra demo from the command line', () => {
     expect(results.map((r) => [r.connection, r.ok])).toEqual([
       ['odoo-demo', true],
       ['quickbooks-demo', true],
+      ['sage-active-demo', true],
+      ['sage100-demo', true],
     ]);
     // Without the key the tokens were stored with, QuickBooks fails the check and says which variable.
     const { RECOUVRA_CREDENTIALS_KEY: _key, ...withoutKey } = envOf(demo.envFile);
     const keyless = await runConnectionsCheck({ config: demo.configFile, env: withoutKey });
     expect(keyless.exitCode).toBe(1);
     expect(keyless.stdout).toContain('RECOUVRA_CREDENTIALS_KEY');
+    const failed = (
+      JSON.parse((await runConnectionsCheck({ config: demo.configFile, env: withoutKey, json: true })).stdout) as {
+        connection: string;
+        ok: boolean;
+      }[]
+    ).filter((r) => !r.ok);
+    expect(failed.map((r) => r.connection)).toEqual(['quickbooks-demo', 'sage-active-demo']);
   });
 
   it('logs one line per demo day, in order, and the routine of every tick only at debug', () => {

@@ -11,7 +11,9 @@ import { procedureKey } from '../../connector/lawfirm/procedure-events';
 import { claimedReceivables } from '../../connector/dossier/claimed-items';
 import { writeBackMarker } from '../../mappings/odoo/write-back';
 import { noteKeyHash } from '../../mappings/quickbooks/write-back';
-import { QUICKBOOKS_CONNECTION } from '../../connector/app/demo/demo';
+import { QUICKBOOKS_CONNECTION, SAGE_100_CONNECTION } from '../../connector/app/demo/demo';
+import { CANNOT_WRITE_KEY } from '../../connector/outbox/ledger-write-back';
+import { BLOCK_END, BLOCK_START, CUSTOMER_COMMENTS_MAX } from '../../mappings/sage-active/write-back';
 import type { CaseJournalEntry } from '../../connector/model/journal.schema';
 
 /**
@@ -274,6 +276,43 @@ describe('recouvra demo', () => {
         }
         expect(note.length).toBeLessThanOrEqual(4000);
       }
+    }
+    expect(told).toBeGreaterThan(0);
+  });
+
+  it('Sage Active: a file per event on the accounting entries, none twice, and the status in a block of each customer’s comments', () => {
+    const sage = running.demo!.sageActive;
+    const org = sage.data.organizations.find((o) => o.edition !== 'STARTER')!;
+    const files = org.files.filter((f) => f.fileName.startsWith('recouvra-'));
+    expect(files.length).toBeGreaterThan(0);
+    const placed = files.map((f) => `${f.entityId}/${f.fileName}`);
+    expect(new Set(placed).size).toBe(placed.length);
+    const blocks = org.customers.filter((c) => c.comments?.includes(BLOCK_START));
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const c of blocks) {
+      expect(c.comments!.length).toBeLessThanOrEqual(CUSTOMER_COMMENTS_MAX);
+      expect(c.comments!.indexOf(BLOCK_END)).toBeGreaterThan(c.comments!.indexOf(BLOCK_START));
+    }
+  });
+
+  it('Sage 100 is only read: its cases run their ladder, their journal says once why nothing is written back, and no ledger write is recorded for them', async () => {
+    let told = 0;
+    for (const c of await running.store.cases.listCases()) {
+      if (!c.debtorId.startsWith(`${SAGE_100_CONNECTION}:`)) continue;
+      const journal = await running.store.cases.readJournal(c.id);
+      const saying = journal.filter((j) =>
+        JSON.stringify(j.data[CANNOT_WRITE_KEY] ?? []).includes(`"connection":"${SAGE_100_CONNECTION}"`),
+      );
+      if (saying.length > 0) {
+        told++;
+        expect(saying.map((j) => j.summary).join('\n')).toContain(
+          `the ledger of connection ${SAGE_100_CONNECTION} is read-only: no note written back`,
+        );
+      }
+      const written = journal.filter(
+        (j) => j.type === 'action_performed' && String(j.data['kind']).startsWith('ledger_'),
+      );
+      expect(written).toEqual([]);
     }
     expect(told).toBeGreaterThan(0);
   });

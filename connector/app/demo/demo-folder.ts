@@ -19,12 +19,14 @@ export const DEMO_ENTRIES = [
   'mail',
   'recouvra.yaml',
   'demo.env',
+  'sage100.sqlite',
+  'sage100.sqlite-journal',
 ] as const;
 
 const MARKER_TEXT = [
   'This folder was created by `recouvra demo` and belongs to it.',
   'The demo clears what it wrote here (its SQLite store, the mail folder, its configuration and',
-  'environment files) every time it starts. Other files are left alone.',
+  'environment files, the Sage 100 file it reads) every time it starts. Other files are left alone.',
   'Remove this file and the demo will refuse to use the folder.',
   '',
 ].join('\n');

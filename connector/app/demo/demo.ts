@@ -9,8 +9,11 @@ import { SmsSimulator } from '../../../adapters/sms/simulator/server';
 import { LawFirmHttpConfigSchema } from '../../../adapters/lawfirm/config.schema';
 import { LawFirmSimulator } from '../../../adapters/lawfirm/simulator/server';
 import { QuickBooksSimulator } from '../../../adapters/quickbooks/simulator/server';
+import { SageActiveSimulator } from '../../../adapters/sage-active/simulator/server';
+import { writeFixtureFile } from '../../../adapters/sage-100-fr/fixture-dialect';
+import { generateSage100Seed } from '../../../adapters/sage-100-fr/schema/seed';
 import { CREDENTIALS_KEY_ENV } from '../../credentials/keyring';
-import { runConnectQuickBooks } from '../cli/connect-command';
+import { runConnectQuickBooks, runConnectSageActive } from '../cli/connect-command';
 import axios from 'axios';
 import { createServer } from 'node:net';
 import type { Config } from '../../../config/config.schema';
@@ -59,6 +62,10 @@ export interface DemoEnvironment {
   quickbooks: QuickBooksSimulator;
   /** The QuickBooks company (realm) the demo connects. */
   quickbooksRealm: string;
+  /** The simulated Sage Active (its organisation with books and sales is connection `sage-active-demo`). */
+  sageActive: SageActiveSimulator;
+  /** The Sage 100 France file the demo reads (a fixture database with Sage 100's layout: connection `sage100-demo`). */
+  sage100File: string;
   /**
    * Variables the daemon reads as if from its environment: the key the QuickBooks tokens are
    * stored with, made for this demo run (also in `demo.env` for the command line).
@@ -101,6 +108,10 @@ const DAY = 86_400;
 export const DEMO_START = '2026-04-01T07:00:00Z';
 /** The demo's QuickBooks Online connection. */
 export const QUICKBOOKS_CONNECTION = 'quickbooks-demo';
+/** The demo's Sage Active connection. */
+export const SAGE_ACTIVE_CONNECTION = 'sage-active-demo';
+/** The demo's Sage 100 France connection (read only). */
+export const SAGE_100_CONNECTION = 'sage100-demo';
 
 /**
  * Invoices of the QuickBooks simulator: it spreads them over three companies and the demo connects
@@ -110,6 +121,18 @@ export const QUICKBOOKS_CONNECTION = 'quickbooks-demo';
  */
 function quickBooksInvoices(odooInvoices: number): number {
   return Math.max(24, Math.round(odooInvoices / 6));
+}
+
+/**
+ * Invoices of the Sage Active simulator, over its two organisations (two thirds in the one the demo
+ * connects), and customers of the Sage 100 file (about 1.7 open lines each): each a sixth of the
+ * Odoo portfolio or so, enough to see every kind of case without slowing the demo's days.
+ */
+function sageActiveInvoices(odooInvoices: number): number {
+  return Math.max(30, Math.round(odooInvoices / 4));
+}
+function sage100Customers(odooInvoices: number): number {
+  return Math.max(10, Math.round(odooInvoices / 10));
 }
 
 /** Share of the open invoices the simulated customers pay each simulated day. */
@@ -174,6 +197,44 @@ async function startDemoWorld(options: DemoOptions, started: (() => Promise<unkn
   }).start();
   started.push(() => quickbooks.stop());
   const qboCompany = quickbooks.companies.find((c) => c.country === 'FR')!;
+  // Sage Active: its organisation with books and the sales module (the other, a Starter edition,
+  // keeps no sales invoices). Its tokens last 8 real hours: they run on the real clock.
+  const sageActive = await new SageActiveSimulator({
+    seed: options.seed,
+    invoices: sageActiveInvoices(options.invoices),
+    clock,
+    authClock: systemClock,
+  }).start();
+  started.push(() => sageActive.stop());
+  const sageOrganization = sageActive.data.organizations.find((o) => o.edition !== 'STARTER')!;
+  const sageActiveConnection = {
+    id: SAGE_ACTIVE_CONNECTION,
+    type: 'sage-active',
+    baseUrl: sageActive.url,
+    clientId: sageActive.clientId,
+    clientSecret: sageActive.clientSecret,
+    subscriptionKey: sageActive.subscriptionKeys[0],
+    organizationId: sageOrganization.id,
+  };
+  // Sage 100 France: no server to simulate (it is read from its SQL Server database); the demo
+  // reads a file with Sage 100's tables, written as `recouvra simulate sage-100-fr` writes one, its
+  // last change the evening before the demo starts.
+  const sage100File = join(dataDir, 'sage100.sqlite');
+  await writeFixtureFile(
+    sage100File,
+    generateSage100Seed({
+      seed: options.seed,
+      customers: sage100Customers(options.invoices),
+      until: new Date(Date.parse(DEMO_START) - 13 * 3_600_000).toISOString().slice(0, 23),
+    }),
+  );
+  const sage100Connection = {
+    id: SAGE_100_CONNECTION,
+    type: 'sage-100-fr',
+    fixture: sage100File,
+    // Nothing changes the file while the demo runs: a weekly sweep of its open set is plenty.
+    fullReconciliationHours: 24 * 7,
+  };
   const payments = payingCustomers(db, clock, options.seed);
   started.push(async () => payments.stop());
   const quickbooksConnection = {
@@ -203,6 +264,8 @@ async function startDemoWorld(options: DemoOptions, started: (() => Promise<unkn
       overlapSeconds: 6 * 3_600,
     },
     quickbooksConnection,
+    sageActiveConnection,
+    sage100Connection,
   ];
   const company: Config['company'] = {
     name: 'Recouvra Démo SAS',
@@ -265,6 +328,8 @@ async function startDemoWorld(options: DemoOptions, started: (() => Promise<unkn
     api,
     odoo: { url: odoo.url, database: odoo.database, login: 'recouvra', apiKey: 'recouvra-api-key' },
     quickbooks: quickbooksConnection,
+    sageActive: sageActiveConnection,
+    sage100: sage100Connection,
     env,
   });
   // The company is connected as a person would (`recouvra connect quickbooks`): consent, code,
@@ -280,6 +345,19 @@ async function startDemoWorld(options: DemoOptions, started: (() => Promise<unkn
   });
   if (connected.exitCode !== 0)
     throw new Error(`the demo could not connect its QuickBooks company: ${connected.stderr.trim()}`);
+  // And the Sage Active organisation, as `recouvra connect sage-active` does (PKCE sign-in, then the
+  // organisation checked among those the user can open).
+  const sageConnected = await runConnectSageActive({
+    config: files.configFile,
+    connection: SAGE_ACTIVE_CONNECTION,
+    port: 0,
+    timeoutSeconds: 30,
+    env: { ...process.env, ...env, ...files.variables },
+    clock: systemClock,
+    onConsentUrl: (url) => void axios.get(url, { validateStatus: () => true }).catch(() => undefined),
+  });
+  if (sageConnected.exitCode !== 0)
+    throw new Error(`the demo could not connect its Sage Active organisation: ${sageConnected.stderr.trim()}`);
   const autoApprove = !options.manualApproval;
   const cli = (command: string) => `npm run recouvra -- ${command} --config ${shellPath(files.configFile)}`;
   const banner = [
@@ -290,6 +368,10 @@ async function startDemoWorld(options: DemoOptions, started: (() => Promise<unkn
     `  Odoo 18.0 simulator: ${odoo.url} (database demo, login admin / admin), ${options.invoices} invoices`,
     `  QuickBooks Online simulator: ${quickbooks.url}, company ${qboCompany.realmId} (${qboCompany.name}), connected as ${QUICKBOOKS_CONNECTION};`,
     `  our notes go into each invoice's private note: ${quickbooks.url}/_simulator/realms/${qboCompany.realmId}/invoices?noted=1`,
+    `  Sage Active simulator: ${sageActive.url}, organisation ${sageOrganization.socialName} (${sageOrganization.id}), connected as ${SAGE_ACTIVE_CONNECTION};`,
+    `  our notes go into files on each invoice's accounting entry: ${sageActive.url}/_simulator/files`,
+    `  Sage 100 France: the file ${sage100File} (Sage 100's tables), read only as ${SAGE_100_CONNECTION}: nothing is written back;`,
+    '  its cases say so in their journal.',
     `  Demo time starts on ${DEMO_START.slice(0, 10)}: the bundled legal rates stop at 2026-H1. Past 30 June, claims`,
     '  that need 2026-H2 wait in the outbox until its rates are added under legal.rates (recouvra legal status).',
     '  SMS, letters and e-mails go to simulators:',
@@ -327,6 +409,8 @@ async function startDemoWorld(options: DemoOptions, started: (() => Promise<unkn
     odoo,
     quickbooks,
     quickbooksRealm: qboCompany.realmId,
+    sageActive,
+    sage100File,
     env,
     mailDir: join(dataDir, 'mail'),
     sms,
@@ -351,6 +435,7 @@ async function startDemoWorld(options: DemoOptions, started: (() => Promise<unkn
       payments.stop();
       await odoo.stop();
       await quickbooks.stop();
+      await sageActive.stop();
       await smtp.close();
       await sms.stop();
       await postal.stop();
@@ -435,6 +520,8 @@ function writeCommandLineConfig(input: {
   api: NonNullable<Config['api']>;
   odoo: { url: string; database: string; login: string; apiKey: string };
   quickbooks: { clientSecret: string; webhookVerifierToken: string } & Record<string, unknown>;
+  sageActive: { clientSecret: string; subscriptionKey: string } & Record<string, unknown>;
+  sage100: Record<string, unknown>;
   env: Record<string, string>;
 }): { configFile: string; envFile: string; variables: Record<string, string> } {
   const configFile = join(input.dataDir, 'recouvra.yaml');
@@ -444,6 +531,8 @@ function writeCommandLineConfig(input: {
     RECOUVRA_DEMO_ODOO_API_KEY: input.odoo.apiKey,
     RECOUVRA_DEMO_QBO_CLIENT_SECRET: input.quickbooks.clientSecret,
     RECOUVRA_DEMO_QBO_VERIFIER_TOKEN: input.quickbooks.webhookVerifierToken,
+    RECOUVRA_DEMO_SAGE_CLIENT_SECRET: input.sageActive.clientSecret,
+    RECOUVRA_DEMO_SAGE_SUBSCRIPTION_KEY: input.sageActive.subscriptionKey,
     ...input.env,
   };
   const config = {
@@ -470,6 +559,12 @@ function writeCommandLineConfig(input: {
         clientSecret: '${RECOUVRA_DEMO_QBO_CLIENT_SECRET}',
         webhookVerifierToken: '${RECOUVRA_DEMO_QBO_VERIFIER_TOKEN}',
       },
+      {
+        ...input.sageActive,
+        clientSecret: '${RECOUVRA_DEMO_SAGE_CLIENT_SECRET}',
+        subscriptionKey: '${RECOUVRA_DEMO_SAGE_SUBSCRIPTION_KEY}',
+      },
+      input.sage100,
     ],
   };
   const header = [
