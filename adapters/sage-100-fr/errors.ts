@@ -99,7 +99,7 @@ export function classifySageError(e: unknown, ctx: ErrorContext): AdapterError {
     return make({
       code: 'SAGE100_UNREACHABLE',
       kind: 'transient',
-      userMessage: `${where}: the database did not answer ${ctx.doing} (${message}); the sync is retried`,
+      userMessage: `${where}: the database did not answer ${ctx.doing} (${message}); the sync is retried. If it lasts: is SQL Server running there, with TCP/IP enabled (SQL Server Configuration Manager) and the port open in the firewall?`,
     });
   if (number === SQL.permissionDenied)
     return make({
