@@ -1,5 +1,5 @@
 import type { RequestLimiter, RequestLimiterFactory } from '../../connector/ports/request-limiter';
-import { RealmLimiter } from '../quickbooks/limiter';
+import { MinuteWindowLimiter } from '../minute-window-limiter';
 import { SAGE_ACTIVE_MAX_MUTATIONS } from './config.schema';
 
 /**
@@ -9,12 +9,12 @@ import { SAGE_ACTIVE_MAX_MUTATIONS } from './config.schema';
  * reader sends one request at a time, the writer a few). After a 429, nothing starts before its
  * Retry-After.
  *
- * The counting is QuickBooks' limiter (one clock, one window, holds after a 429), which knows nothing
- * of QuickBooks but its name. With several workers (queue.driver: redis) the composition root gives
+ * The counting is the minute-window limiter QuickBooks uses too (one clock, one window, holds after a
+ * 429). With several workers (queue.driver: redis) the composition root gives
  * adapters limiters kept in Redis instead (AdapterDeps.limiters).
  */
 
-const limiters = new Map<string, RealmLimiter>();
+const limiters = new Map<string, MinuteWindowLimiter>();
 
 /** The key of an app's limiter: the gateway and the client id (never a secret). */
 export function appLimiterKey(graphqlUrl: string, clientId: string): string {
@@ -32,6 +32,9 @@ export function appLimiter(
   if (factory) return factory(key, { perMinute: requestsPerMinute, inFlight: SAGE_ACTIVE_MAX_MUTATIONS });
   let limiter = limiters.get(key);
   if (!limiter || limiter.limits.requestsPerMinute !== requestsPerMinute)
-    limiters.set(key, (limiter = new RealmLimiter({ requestsPerMinute, maxInFlight: SAGE_ACTIVE_MAX_MUTATIONS })));
+    limiters.set(
+      key,
+      (limiter = new MinuteWindowLimiter({ requestsPerMinute, maxInFlight: SAGE_ACTIVE_MAX_MUTATIONS })),
+    );
   return limiter;
 }

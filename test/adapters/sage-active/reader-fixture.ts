@@ -3,7 +3,7 @@ import { createServer, request, type IncomingMessage, type Server, type ServerRe
 import type { AddressInfo } from 'node:net';
 import { createSageActiveAdapter, type SageActiveAdapter } from '../../../adapters/sage-active';
 import { SageActiveConnectionSchema } from '../../../adapters/sage-active/config.schema';
-import { RealmLimiter } from '../../../adapters/quickbooks/limiter';
+import { MinuteWindowLimiter } from '../../../adapters/minute-window-limiter';
 import { SageActiveSimulator, type SageActiveSimulatorOptions } from '../../../adapters/sage-active/simulator';
 import type { InvoiceRecord } from '../../../adapters/sage-active/simulator/data';
 import { CredentialKeyring } from '../../../connector/credentials/keyring';
@@ -39,7 +39,7 @@ export interface SageTestSource {
     user?: 0 | 1 | 2;
   }): SageActiveAdapter;
   /** The adapters' limiter (its waits take no real time). */
-  limiter: RealmLimiter;
+  limiter: MinuteWindowLimiter;
   /** The next `count` GraphQL requests fail with `status` (and Retry-After, for a 429). */
   failNext(count: number, status: number, retryAfterSeconds?: number): void;
   /** The GraphQL requests made through the proxy: operation name and variables. */
@@ -80,7 +80,7 @@ export async function startSageSource(
     }),
   );
   let fakeNow = Date.now();
-  const limiter = new RealmLimiter(
+  const limiter = new MinuteWindowLimiter(
     { requestsPerMinute: 3000, maxInFlight: 10 },
     {
       now: () => fakeNow,
