@@ -332,32 +332,25 @@ async function startDemoWorld(options: DemoOptions, started: (() => Promise<unkn
     sage100: sage100Connection,
     env,
   });
-  // The company is connected as a person would (`recouvra connect quickbooks`): consent, code,
-  // tokens stored encrypted in the store. The simulator consents at once and redirects.
-  const connected = await runConnectQuickBooks({
+  // Each company is connected as a person would (`recouvra connect quickbooks`, `recouvra connect
+  // sage-active`): consent, code, tokens stored encrypted in the store; the simulators consent at
+  // once and redirect. Sage Active then checks the organisation among those the user can open.
+  const connectArgs = (connection: string) => ({
     config: files.configFile,
-    connection: QUICKBOOKS_CONNECTION,
+    connection,
     port: 0,
     timeoutSeconds: 30,
     env: { ...process.env, ...env, ...files.variables },
     clock: systemClock,
-    onConsentUrl: (url) => void axios.get(url, { validateStatus: () => true }).catch(() => undefined),
+    onConsentUrl: (url: string) => void axios.get(url, { validateStatus: () => true }).catch(() => undefined),
   });
-  if (connected.exitCode !== 0)
-    throw new Error(`the demo could not connect its QuickBooks company: ${connected.stderr.trim()}`);
-  // And the Sage Active organisation, as `recouvra connect sage-active` does (PKCE sign-in, then the
-  // organisation checked among those the user can open).
-  const sageConnected = await runConnectSageActive({
-    config: files.configFile,
-    connection: SAGE_ACTIVE_CONNECTION,
-    port: 0,
-    timeoutSeconds: 30,
-    env: { ...process.env, ...env, ...files.variables },
-    clock: systemClock,
-    onConsentUrl: (url) => void axios.get(url, { validateStatus: () => true }).catch(() => undefined),
-  });
-  if (sageConnected.exitCode !== 0)
-    throw new Error(`the demo could not connect its Sage Active organisation: ${sageConnected.stderr.trim()}`);
+  for (const [what, connect] of [
+    ['QuickBooks company', () => runConnectQuickBooks(connectArgs(QUICKBOOKS_CONNECTION))],
+    ['Sage Active organisation', () => runConnectSageActive(connectArgs(SAGE_ACTIVE_CONNECTION))],
+  ] as const) {
+    const connected = await connect();
+    if (connected.exitCode !== 0) throw new Error(`the demo could not connect its ${what}: ${connected.stderr.trim()}`);
+  }
   const autoApprove = !options.manualApproval;
   const cli = (command: string) => `npm run recouvra -- ${command} --config ${shellPath(files.configFile)}`;
   const banner = [
