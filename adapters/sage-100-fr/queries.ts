@@ -18,6 +18,14 @@ export interface SageKeyset {
   marq: number;
 }
 
+/**
+ * A keyset page reads `cbModification >= @m and (cbModification > @m or (cbModification = @m and
+ * cbMarq > @k))`. The first term adds no condition (the OR implies it) but is a plain range that an
+ * index on cbModification seeks to. Without it SQLite, which does not split that OR into ranges
+ * (EXPLAIN QUERY PLAN: `SCAN … USING INDEX` from the index's start), reads every row before the
+ * cursor again at every page, which makes a first read quadratic in the table's size. Whether SQL
+ * Server seeks on the OR alone is UNVERIFIED; the range lets it do so either way.
+ */
 export interface KeysetPageOptions {
   /** The keyset of the last row already read; null starts from the beginning. */
   after: SageKeyset | null;
@@ -80,7 +88,7 @@ function firstRows<DB, TB extends keyof DB, O>(
  * One page of customers, in (cbModification, cbMarq) order, after a keyset. cbModification is
  * not unique (§4.3: "Treat cbModification as non-unique"), so cbMarq, the table's identity,
  * breaks ties; the strict keyset needs no dedupe. SQL Server has no row-value comparison, hence
- * the OR form.
+ * the OR form, behind a plain `cbModification >= @m` (afterKeyset).
  */
 export function customersPage(db: Kysely<Sage100Database>, engine: SageEngine, opts: KeysetPageOptions) {
   checkLimit(opts.limit, 'Sage 100 customers page');
@@ -110,12 +118,14 @@ export function customersPage(db: Kysely<Sage100Database>, engine: SageEngine, o
     ])
     .where('CT_Type', '=', CT_TYPE_CUSTOMER)
     .$if(after !== null, (q) =>
-      q.where((eb) =>
-        eb.or([
-          eb('cbModification', '>', after!.modifiedAt),
-          eb.and([eb('cbModification', '=', after!.modifiedAt), eb('cbMarq', '>', after!.marq)]),
-        ]),
-      ),
+      q
+        .where('cbModification', '>=', after!.modifiedAt)
+        .where((eb) =>
+          eb.or([
+            eb('cbModification', '>', after!.modifiedAt),
+            eb.and([eb('cbModification', '=', after!.modifiedAt), eb('cbMarq', '>', after!.marq)]),
+          ]),
+        ),
     )
     .orderBy('cbModification')
     .orderBy('cbMarq');
@@ -223,15 +233,17 @@ export function openItemsPage(db: Kysely<Sage100Database>, engine: SageEngine, o
   const { after } = opts;
   const query = itemColumns(customerLinesFrom(db, prefixes, opts.includeLettered === true))
     .$if(after !== null, (q) =>
-      q.where((eb) =>
-        eb.or([
-          eb('F_ECRITUREC.cbModification', '>', after!.modifiedAt),
-          eb.and([
-            eb('F_ECRITUREC.cbModification', '=', after!.modifiedAt),
-            eb('F_ECRITUREC.cbMarq', '>', after!.marq),
+      q
+        .where('F_ECRITUREC.cbModification', '>=', after!.modifiedAt)
+        .where((eb) =>
+          eb.or([
+            eb('F_ECRITUREC.cbModification', '>', after!.modifiedAt),
+            eb.and([
+              eb('F_ECRITUREC.cbModification', '=', after!.modifiedAt),
+              eb('F_ECRITUREC.cbMarq', '>', after!.marq),
+            ]),
           ]),
-        ]),
-      ),
+        ),
     )
     .orderBy('F_ECRITUREC.cbModification')
     .orderBy('F_ECRITUREC.cbMarq');

@@ -28,7 +28,7 @@ const CURSOR: SageKeyset = { modifiedAt: '2026-01-02T03:04:05.006', marq: 7 };
 describe('Sage 100 queries compiled for SQL Server', () => {
   const db = mssqlCompiler();
 
-  it('customers page: TOP, customers only, keyset on (cbModification, cbMarq) in the OR form', () => {
+  it('customers page: TOP, customers only, keyset on (cbModification, cbMarq): a range to seek, then the OR form', () => {
     const first = customersPage(db, 'mssql', { after: null, limit: 100 }).compile();
     expect(first.sql).toBe(
       'select top(100) "CT_Num", "CT_Intitule", "CT_Type", "CG_NumPrinc", "CT_Contact", "CT_Adresse", "CT_Complement", "CT_CodePostal", "CT_Ville", "CT_Pays", "CT_Telephone", "CT_EMail", "CT_Siret", "CT_Identifiant", "CT_Sommeil", "CT_NumPayeur", "cbMarq", "cbModification" from "F_COMPTET" where "CT_Type" = @1 order by "cbModification", "cbMarq"',
@@ -36,9 +36,9 @@ describe('Sage 100 queries compiled for SQL Server', () => {
     expect(first.parameters).toEqual([0]);
     const next = customersPage(db, 'mssql', { after: CURSOR, limit: 100 }).compile();
     expect(next.sql).toMatch(
-      /where "CT_Type" = @1 and \("cbModification" > @2 or \("cbModification" = @3 and "cbMarq" > @4\)\) order by "cbModification", "cbMarq"$/,
+      /where "CT_Type" = @1 and "cbModification" >= @2 and \("cbModification" > @3 or \("cbModification" = @4 and "cbMarq" > @5\)\) order by "cbModification", "cbMarq"$/,
     );
-    expect(next.parameters).toEqual([0, CURSOR.modifiedAt, CURSOR.modifiedAt, 7]);
+    expect(next.parameters).toEqual([0, CURSOR.modifiedAt, CURSOR.modifiedAt, CURSOR.modifiedAt, 7]);
   });
 
   it('contacts of a page of customers', () => {
@@ -57,19 +57,19 @@ describe('Sage 100 queries compiled for SQL Server', () => {
         '"F_ECRITUREC"."EC_Lettrage", "F_ECRITUREC"."EC_StatusRegle", "F_ECRITUREC"."EC_MontantRegle", "F_ECRITUREC"."EC_DateRegle", "F_ECRITUREC"."EC_Reference", "F_ECRITUREC"."N_Devise", "F_ECRITUREC"."EC_Devise" ' +
         'from "F_ECRITUREC" inner join "F_COMPTET" on "F_COMPTET"."CT_Num" = "F_ECRITUREC"."CT_Num" ' +
         'where "F_ECRITUREC"."CT_Num" <> @3 and "F_COMPTET"."CT_Type" = @4 and "F_ECRITUREC"."EC_Lettrage" = @5 and "F_ECRITUREC"."CG_Num" like @6 ' +
-        'and ("F_ECRITUREC"."cbModification" > @7 or ("F_ECRITUREC"."cbModification" = @8 and "F_ECRITUREC"."cbMarq" > @9)) ' +
+        'and "F_ECRITUREC"."cbModification" >= @7 and ("F_ECRITUREC"."cbModification" > @8 or ("F_ECRITUREC"."cbModification" = @9 and "F_ECRITUREC"."cbMarq" > @10)) ' +
         'order by "F_ECRITUREC"."cbModification", "F_ECRITUREC"."cbMarq"',
     );
-    expect(q.parameters).toEqual([0, 1, '', 0, '', '411%', CURSOR.modifiedAt, CURSOR.modifiedAt, 7]);
+    expect(q.parameters).toEqual([0, 1, '', 0, '', '411%', CURSOR.modifiedAt, CURSOR.modifiedAt, CURSOR.modifiedAt, 7]);
   });
 
   it('changed items: the same page with lettered lines too (no EC_Lettrage filter)', () => {
     const q = openItemsPage(db, 'mssql', { after: CURSOR, limit: 100, includeLettered: true }).compile();
     expect(q.sql).toContain(
-      'where "F_ECRITUREC"."CT_Num" <> @3 and "F_COMPTET"."CT_Type" = @4 and "F_ECRITUREC"."CG_Num" like @5 and ("F_ECRITUREC"."cbModification" > @6',
+      'where "F_ECRITUREC"."CT_Num" <> @3 and "F_COMPTET"."CT_Type" = @4 and "F_ECRITUREC"."CG_Num" like @5 and "F_ECRITUREC"."cbModification" >= @6 and ("F_ECRITUREC"."cbModification" > @7',
     );
     expect(q.sql).not.toContain('"EC_Lettrage" =');
-    expect(q.parameters).toEqual([0, 1, '', 0, '411%', CURSOR.modifiedAt, CURSOR.modifiedAt, 7]);
+    expect(q.parameters).toEqual([0, 1, '', 0, '411%', CURSOR.modifiedAt, CURSOR.modifiedAt, CURSOR.modifiedAt, 7]);
   });
 
   it('open lines of pieces and lines by number: the item columns, by EC_RefPiece or EC_No', () => {
