@@ -250,18 +250,61 @@ export function openItemsPage(db: Kysely<Sage100Database>, engine: SageEngine, o
   return firstRows(query, opts.limit, engine);
 }
 
+export interface LinesOfPiecesOptions extends OpenItemsOptions {
+  /**
+   * The keysets a page of items spans, (after, through]: lines in it are left out. Every open
+   * customer line of that span is in the page already (a page is every matching row of its span,
+   * lettered ones too or not), so only the lines outside it are new to the caller; reading the
+   * page's own lines again would double what a page costs to read.
+   */
+  outside?: { after: SageKeyset | null; through: SageKeyset };
+}
+
 /**
  * The open lines of some pieces (EC_RefPiece), every customer's: a changed line is mapped with
  * the other open lines of its piece (its partial payments, its other due dates), which did not
  * change and are not in the page. The caller keeps the lines of the right customer.
  */
-export function openLinesOfPieces(db: Kysely<Sage100Database>, pieces: readonly string[], opts: OpenItemsOptions = {}) {
+export function openLinesOfPieces(
+  db: Kysely<Sage100Database>,
+  pieces: readonly string[],
+  opts: LinesOfPiecesOptions = {},
+) {
   const what = 'Sage 100 lines of pieces';
   checkKeys(pieces, what);
   const prefixes = opts.accountPrefixes ?? DEFAULT_CUSTOMER_ACCOUNT_PREFIXES;
   checkPrefixes(prefixes, what);
+  const { outside } = opts;
+  if (outside) {
+    checkKeyset(outside.after, what);
+    checkKeyset(outside.through, what);
+  }
   return itemColumns(customerLinesFrom(db, prefixes))
     .where('F_ECRITUREC.EC_RefPiece', 'in', [...pieces])
+    .$if(outside !== undefined, (q) =>
+      q.where((eb) => {
+        const { after, through } = outside!;
+        // Not in (after, through]: at or before `after`, or after `through`, in the OR form of the pages.
+        const atOrBefore =
+          after === null
+            ? []
+            : [
+                eb('F_ECRITUREC.cbModification', '<', after.modifiedAt),
+                eb.and([
+                  eb('F_ECRITUREC.cbModification', '=', after.modifiedAt),
+                  eb('F_ECRITUREC.cbMarq', '<=', after.marq),
+                ]),
+              ];
+        return eb.or([
+          ...atOrBefore,
+          eb('F_ECRITUREC.cbModification', '>', through.modifiedAt),
+          eb.and([
+            eb('F_ECRITUREC.cbModification', '=', through.modifiedAt),
+            eb('F_ECRITUREC.cbMarq', '>', through.marq),
+          ]),
+        ]);
+      }),
+    )
     .orderBy('F_ECRITUREC.cbMarq');
 }
 

@@ -85,6 +85,30 @@ describe('Sage 100 queries compiled for SQL Server', () => {
     expect(() => linesByNo(db, [1.5])).toThrow(/EC_No 1.5 is not an integer/);
   });
 
+  it('open lines of pieces outside a page: the span (after, through] left out, in the OR form', () => {
+    const through: SageKeyset = { modifiedAt: '2026-01-02T03:09:00.000', marq: 42 };
+    const q = openLinesOfPieces(db, ['FA00001'], { outside: { after: CURSOR, through } }).compile();
+    expect(q.sql).toMatch(
+      /"F_ECRITUREC"."EC_RefPiece" in \(@7\) and \("F_ECRITUREC"."cbModification" < @8 or \("F_ECRITUREC"."cbModification" = @9 and "F_ECRITUREC"."cbMarq" <= @10\) or "F_ECRITUREC"."cbModification" > @11 or \("F_ECRITUREC"."cbModification" = @12 and "F_ECRITUREC"."cbMarq" > @13\)\) order by "F_ECRITUREC"."cbMarq"$/,
+    );
+    expect(q.parameters.slice(6)).toEqual([
+      'FA00001',
+      CURSOR.modifiedAt,
+      CURSOR.modifiedAt,
+      7,
+      through.modifiedAt,
+      through.modifiedAt,
+      42,
+    ]);
+    const first = openLinesOfPieces(db, ['FA00001'], { outside: { after: null, through } }).compile();
+    expect(first.sql).toMatch(
+      /in \(@7\) and \("F_ECRITUREC"."cbModification" > @8 or \("F_ECRITUREC"."cbModification" = @9 and "F_ECRITUREC"."cbMarq" > @10\)\) order by/,
+    );
+    expect(() =>
+      openLinesOfPieces(db, ['FA00001'], { outside: { after: null, through: { modifiedAt: '2026-01-02', marq: 1 } } }),
+    ).toThrow(/cursor modifiedAt "2026-01-02" is not/);
+  });
+
   it('in another schema than the login default: every table qualified', () => {
     const q = openItemsPage(db.withSchema('sage'), 'mssql', { after: null, limit: 10 }).compile();
     expect(q.sql).toContain('from "sage"."F_ECRITUREC" inner join "sage"."F_COMPTET" on "sage"."F_COMPTET"."CT_Num"');
@@ -259,6 +283,29 @@ function describeFixture(
     expect(pages).toBe(Math.ceil(expected.length / 7));
     // The seed has same-time changes, so the tie-break was exercised.
     expect(new Set(expected.map((e) => e.cbModification)).size).toBeLessThan(expected.length);
+  });
+
+  it('lines of pieces outside a page, with the page, are every open line of its pieces', async () => {
+    let after: SageKeyset | null = null;
+    let outsideRead = 0;
+    for (;;) {
+      const rows = await openItemsPage(db, engine, { after, limit: 7 }).execute();
+      const last = rows.at(-1);
+      if (last === undefined) break;
+      const through: SageKeyset = {
+        modifiedAt: sageDateTime(last.cbModification, 'cbModification'),
+        marq: last.cbMarq,
+      };
+      const pieces = [...new Set(rows.map((r) => r.EC_RefPiece))];
+      const every = await openLinesOfPieces(db, pieces).execute();
+      const outside = await openLinesOfPieces(db, pieces, { outside: { after, through } }).execute();
+      const own = new Set(rows.map((r) => r.EC_No));
+      expect(outside.map((r) => r.EC_No)).toEqual(every.filter((r) => !own.has(r.EC_No)).map((r) => r.EC_No));
+      outsideRead += outside.length;
+      after = through;
+    }
+    // Some pieces straddle two pages, so lines were found on both sides of a span.
+    expect(outsideRead).toBeGreaterThan(0);
   });
 
   it('returns the named cases as they are: signed amounts, the sentinel, both remaining amounts', async () => {
