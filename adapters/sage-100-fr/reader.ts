@@ -232,7 +232,11 @@ export class Sage100Reader {
         siblingKeys.set(line.value.EC_No, rowKeyset(row));
       }
     }
-    const documents = await this.documentsOf(pieces, page);
+    // The mapping reads a piece's document only for its invoice lines (mapPiece): the pieces of
+    // credit lines alone, or of lettered lines alone, need none.
+    const invoicePieces = new Set<string>();
+    for (const l of lines.values()) if (l.EC_Sens === 0 && l.EC_RefPiece !== '') invoicePieces.add(l.EC_RefPiece);
+    const documents = await this.documentsOf([...invoicePieces], page);
     for (const result of openLinesToReceivables([...lines.values()], documents, this.ctx)) {
       const sibling = siblingKeys.get(result.ecNo);
       if (sibling !== undefined) {
