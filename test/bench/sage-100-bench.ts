@@ -11,10 +11,10 @@ import { cachedSage100Fixture } from './sage-100-fixture';
  * - `ratio`: the adapter's whole first read of the receivables stream (keyset pages, the open
  *   lines of each page's pieces outside the page, the sales documents, decoding, mapping to
  *   canonical records) over the bare SELECT. Target ≤ 1.5.
- * - `syncRatio` (reported, no target): a full `sync` of both streams into a SQLite store in
- *   memory, which adds the customers and the store's writes, over the same bare SELECT.
- * - `peakRssMb`: the peak RSS of the adapter's read, the largest of its rounds (target ≤ 300 MB).
- *   The full sync's and the bare SELECT's are reported beside it.
+ * - `syncRatio` (reported, no target): a full `sync` of both streams into a SQLite store file,
+ *   which adds the customers and the store's writes to disk, over the same bare SELECT.
+ * - `peakRssMb`: the largest peak RSS of the processes that run the adapter, its read's rounds
+ *   and the full sync (target ≤ 300 MB); each is reported too, and the bare SELECT's beside them.
  *
  * Each measurement runs in a process of its own (sage-100-measure.ts), so that each peak RSS is
  * that work's own: the bare SELECT holds every row at once, the read one page at a time. The
@@ -26,7 +26,9 @@ import { cachedSage100Fixture } from './sage-100-fixture';
  * F_ECRITUREC (cbModification, cbMarq), EC_RefPiece and EC_No, on F_COMPTET CT_Num and
  * (cbModification, cbMarq), on F_CONTACTT (CT_Num, CT_No), on F_DOCENTETE DO_Piece, and a unique
  * cbMarq on every table. Which indexes a real Sage 100 database has is not verified (sage.md §4.2
- * names only the keys: EC_No, CT_Num, cbMarq), so none was added for this benchmark.
+ * names only the keys: EC_No, CT_Num, cbMarq), so none was added for this benchmark. Both the
+ * adapter and the bare SELECT open the file memory-mapped (fixture-dialect.ts, openFixtureFile),
+ * in place of SQLite's 2 MB page cache: the pages of the file they touch count in their RSS.
  *
  * A fixture on local SQLite is not a SQL Server across a LAN: the ratios say what the adapter
  * costs over the rows, not how long a real Sage 100 takes. Env: BENCH_SAGE100_LINES (default
@@ -88,7 +90,8 @@ async function main(): Promise<void> {
   const readMs = median(reads.map((r) => r.ms));
   const read = reads[0]!;
   const ratio = readMs / bareMs;
-  const peakRssMb = Math.max(...reads.map((r) => r.peakRssMb));
+  const readPeakRssMb = Math.max(...reads.map((r) => r.peakRssMb));
+  const peakRssMb = Math.max(readPeakRssMb, sync.peakRssMb);
   process.stdout.write(
     `${JSON.stringify({
       benchmark: 'sage-100-fr-read-from-fixture',
@@ -115,6 +118,7 @@ async function main(): Promise<void> {
         peakRssMb: sync.peakRssMb,
       },
       bareSelectPeakRssMb: Math.max(...bares.map((b) => b.peakRssMb)),
+      readPeakRssMb,
       peakRssMb,
       targets: TARGETS,
       pass: { ratio: ratio <= TARGETS.ratio, peakRssMb: peakRssMb <= TARGETS.peakRssMb },

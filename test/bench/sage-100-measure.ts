@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Sage100ConnectionSchema } from '../../adapters/sage-100-fr/config.schema';
 import { openFixtureFile } from '../../adapters/sage-100-fr/fixture-dialect';
@@ -18,7 +21,9 @@ import { quietLogger } from './quiet-logger';
  *   no decoding, no mapping: the baseline.
  * - read: the adapter's whole first read of the receivables stream, page after page, as a sync
  *   asks for it.
- * - sync: a full `sync` of both streams into a SQLite store in memory (the store's writes added).
+ * - sync: a full `sync` of both streams into a SQLite store file in a temporary directory, as the
+ *   daemon keeps its store (the store's writes added). A store in memory would put every row it
+ *   holds in this process's RSS, which says nothing of what the sync itself holds.
  */
 
 /**
@@ -75,7 +80,16 @@ async function read(file: string, pageSize: number): Promise<Record<string, unkn
 }
 
 async function sync(file: string, pageSize: number): Promise<Record<string, unknown>> {
-  const store = await openSqliteStore(':memory:');
+  const dir = mkdtempSync(join(tmpdir(), 'recouvra-bench-sage100-'));
+  try {
+    return await syncInto(join(dir, 'store.sqlite'), file, pageSize);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function syncInto(storeFile: string, file: string, pageSize: number): Promise<Record<string, unknown>> {
+  const store = await openSqliteStore(storeFile);
   await store.migrate();
   const { adapter, logger } = adapterFor(file, pageSize);
   const t = performance.now();
