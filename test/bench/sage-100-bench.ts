@@ -32,11 +32,11 @@ import { cachedSage100Fixture } from './sage-100-fixture';
  *
  * A fixture on local SQLite is not a SQL Server across a LAN: the ratios say what the adapter
  * costs over the rows, not how long a real Sage 100 takes. Env: BENCH_SAGE100_LINES (default
- * 100,000 open lines), BENCH_SAGE100_ROUNDS (3, the median kept), BENCH_SAGE100_PAGE (500).
+ * 100,000 open lines), BENCH_SAGE100_ROUNDS (5, the median kept), BENCH_SAGE100_PAGE (500).
  */
 
 const LINES = Number(process.env.BENCH_SAGE100_LINES ?? 100_000);
-const ROUNDS = Math.max(1, Number(process.env.BENCH_SAGE100_ROUNDS ?? 3));
+const ROUNDS = Math.max(1, Number(process.env.BENCH_SAGE100_ROUNDS ?? 5));
 const PAGE = Number(process.env.BENCH_SAGE100_PAGE ?? 500);
 /** The seed's generated customers hold about 1.7 open lines each (schema/seed.ts). */
 const CUSTOMERS = Math.min(99_999, Math.ceil(LINES / 1.7));
