@@ -18,6 +18,14 @@ export interface SageKeyset {
   marq: number;
 }
 
+/**
+ * A keyset page reads `cbModification >= @m and (cbModification > @m or (cbModification = @m and
+ * cbMarq > @k))`. The first term adds no condition (the OR implies it) but is a plain range that an
+ * index on cbModification seeks to. Without it SQLite, which does not split that OR into ranges
+ * (EXPLAIN QUERY PLAN: `SCAN … USING INDEX` from the index's start), reads every row before the
+ * cursor again at every page, which makes a first read quadratic in the table's size. Whether SQL
+ * Server seeks on the OR alone is UNVERIFIED; the range lets it do so either way.
+ */
 export interface KeysetPageOptions {
   /** The keyset of the last row already read; null starts from the beginning. */
   after: SageKeyset | null;
@@ -80,7 +88,7 @@ function firstRows<DB, TB extends keyof DB, O>(
  * One page of customers, in (cbModification, cbMarq) order, after a keyset. cbModification is
  * not unique (§4.3: "Treat cbModification as non-unique"), so cbMarq, the table's identity,
  * breaks ties; the strict keyset needs no dedupe. SQL Server has no row-value comparison, hence
- * the OR form.
+ * the OR form, behind a plain `cbModification >= @m` (afterKeyset).
  */
 export function customersPage(db: Kysely<Sage100Database>, engine: SageEngine, opts: KeysetPageOptions) {
   checkLimit(opts.limit, 'Sage 100 customers page');
@@ -110,12 +118,14 @@ export function customersPage(db: Kysely<Sage100Database>, engine: SageEngine, o
     ])
     .where('CT_Type', '=', CT_TYPE_CUSTOMER)
     .$if(after !== null, (q) =>
-      q.where((eb) =>
-        eb.or([
-          eb('cbModification', '>', after!.modifiedAt),
-          eb.and([eb('cbModification', '=', after!.modifiedAt), eb('cbMarq', '>', after!.marq)]),
-        ]),
-      ),
+      q
+        .where('cbModification', '>=', after!.modifiedAt)
+        .where((eb) =>
+          eb.or([
+            eb('cbModification', '>', after!.modifiedAt),
+            eb.and([eb('cbModification', '=', after!.modifiedAt), eb('cbMarq', '>', after!.marq)]),
+          ]),
+        ),
     )
     .orderBy('cbModification')
     .orderBy('cbMarq');
@@ -223,19 +233,31 @@ export function openItemsPage(db: Kysely<Sage100Database>, engine: SageEngine, o
   const { after } = opts;
   const query = itemColumns(customerLinesFrom(db, prefixes, opts.includeLettered === true))
     .$if(after !== null, (q) =>
-      q.where((eb) =>
-        eb.or([
-          eb('F_ECRITUREC.cbModification', '>', after!.modifiedAt),
-          eb.and([
-            eb('F_ECRITUREC.cbModification', '=', after!.modifiedAt),
-            eb('F_ECRITUREC.cbMarq', '>', after!.marq),
+      q
+        .where('F_ECRITUREC.cbModification', '>=', after!.modifiedAt)
+        .where((eb) =>
+          eb.or([
+            eb('F_ECRITUREC.cbModification', '>', after!.modifiedAt),
+            eb.and([
+              eb('F_ECRITUREC.cbModification', '=', after!.modifiedAt),
+              eb('F_ECRITUREC.cbMarq', '>', after!.marq),
+            ]),
           ]),
-        ]),
-      ),
+        ),
     )
     .orderBy('F_ECRITUREC.cbModification')
     .orderBy('F_ECRITUREC.cbMarq');
   return firstRows(query, opts.limit, engine);
+}
+
+export interface LinesOfPiecesOptions extends OpenItemsOptions {
+  /**
+   * The keysets a page of items spans, (after, through]: lines in it are left out. Every open
+   * customer line of that span is in the page already (a page is every matching row of its span,
+   * lettered ones too or not), so only the lines outside it are new to the caller; reading the
+   * page's own lines again would double what a page costs to read.
+   */
+  outside?: { after: SageKeyset | null; through: SageKeyset };
 }
 
 /**
@@ -243,13 +265,46 @@ export function openItemsPage(db: Kysely<Sage100Database>, engine: SageEngine, o
  * the other open lines of its piece (its partial payments, its other due dates), which did not
  * change and are not in the page. The caller keeps the lines of the right customer.
  */
-export function openLinesOfPieces(db: Kysely<Sage100Database>, pieces: readonly string[], opts: OpenItemsOptions = {}) {
+export function openLinesOfPieces(
+  db: Kysely<Sage100Database>,
+  pieces: readonly string[],
+  opts: LinesOfPiecesOptions = {},
+) {
   const what = 'Sage 100 lines of pieces';
   checkKeys(pieces, what);
   const prefixes = opts.accountPrefixes ?? DEFAULT_CUSTOMER_ACCOUNT_PREFIXES;
   checkPrefixes(prefixes, what);
+  const { outside } = opts;
+  if (outside) {
+    checkKeyset(outside.after, what);
+    checkKeyset(outside.through, what);
+  }
   return itemColumns(customerLinesFrom(db, prefixes))
     .where('F_ECRITUREC.EC_RefPiece', 'in', [...pieces])
+    .$if(outside !== undefined, (q) =>
+      q.where((eb) => {
+        const { after, through } = outside!;
+        // Not in (after, through]: at or before `after`, or after `through`, in the OR form of the pages.
+        const atOrBefore =
+          after === null
+            ? []
+            : [
+                eb('F_ECRITUREC.cbModification', '<', after.modifiedAt),
+                eb.and([
+                  eb('F_ECRITUREC.cbModification', '=', after.modifiedAt),
+                  eb('F_ECRITUREC.cbMarq', '<=', after.marq),
+                ]),
+              ];
+        return eb.or([
+          ...atOrBefore,
+          eb('F_ECRITUREC.cbModification', '>', through.modifiedAt),
+          eb.and([
+            eb('F_ECRITUREC.cbModification', '=', through.modifiedAt),
+            eb('F_ECRITUREC.cbMarq', '>', through.marq),
+          ]),
+        ]);
+      }),
+    )
     .orderBy('F_ECRITUREC.cbMarq');
 }
 

@@ -162,22 +162,31 @@ export class Sage100Reader {
     page.read = rows.length;
     const first = rows[0] ? rowKeyset(rows[0]) : undefined;
     const last = rows.at(-1);
+    const through = last ? rowKeyset(last) : undefined;
     // An invoice line stamped at the same time as a line of this page was written with it, and read
     // with it: only an older one may have been read before this page's change and need reading again.
-    await this.mapLines(rows, page, (sibling) => first !== undefined && sibling.modifiedAt < first.modifiedAt);
-    return this.finish(page, position, last ? rowKeyset(last) : undefined, scope, rows.length);
+    await this.mapLines(
+      rows,
+      page,
+      (sibling) => first !== undefined && sibling.modifiedAt < first.modifiedAt,
+      through && { after, through },
+    );
+    return this.finish(page, position, through, scope, rows.length);
   }
 
   /**
    * Maps lines read (a page, or lines asked by number) into `page`: lettered ones closed, open
    * ones with the other open lines of their pieces. An invoice line of a piece that is not among
    * the lines read is mapped again only when `alsoSibling` says so (one read before this page,
-   * whose open amount a payment or a lettering in this page may have changed).
+   * whose open amount a payment or a lettering in this page may have changed). `span`, for a
+   * keyset page, is the span it covers: its open lines are all among `rows`, so the pieces' other
+   * lines are asked for outside it only.
    */
   private async mapLines(
     rows: readonly Record<string, unknown>[],
     page: ReadPage,
     alsoSibling: (keyset: SageKeyset) => boolean,
+    span?: { after: SageKeyset | null; through: SageKeyset },
   ): Promise<void> {
     const own = new Map<number, Sage100Line>();
     const lettered: Closure[] = [];
@@ -208,7 +217,10 @@ export class Sage100Reader {
     const siblingKeys = new Map<number, SageKeyset>();
     for (const chunk of chunks(pieces, MAX_KEYS_PER_QUERY)) {
       const found = await this.run('reading the open lines of the pieces (F_ECRITUREC)', () =>
-        openLinesOfPieces(this.database.db, chunk, { accountPrefixes: this.config.accountPrefixes }).execute(),
+        openLinesOfPieces(this.database.db, chunk, {
+          accountPrefixes: this.config.accountPrefixes,
+          ...(span && { outside: span }),
+        }).execute(),
       );
       for (const row of found) {
         const line = decodeLine(row);
@@ -220,7 +232,11 @@ export class Sage100Reader {
         siblingKeys.set(line.value.EC_No, rowKeyset(row));
       }
     }
-    const documents = await this.documentsOf(pieces, page);
+    // The mapping reads a piece's document only for its invoice lines (mapPiece): the pieces of
+    // credit lines alone, or of lettered lines alone, need none.
+    const invoicePieces = new Set<string>();
+    for (const l of lines.values()) if (l.EC_Sens === 0 && l.EC_RefPiece !== '') invoicePieces.add(l.EC_RefPiece);
+    const documents = await this.documentsOf([...invoicePieces], page);
     for (const result of openLinesToReceivables([...lines.values()], documents, this.ctx)) {
       const sibling = siblingKeys.get(result.ecNo);
       if (sibling !== undefined) {

@@ -38,11 +38,26 @@ export function sageDate(value: SageDateTime, where: string): string | null {
 }
 
 /**
+ * Below 2^31, doubles are closer together than a millionth, so a double that is the nearest to a
+ * number of whole cents also reads as that number to six decimals (the text path's test): both
+ * paths agree there.
+ */
+const EXACT_CENTS_BELOW = 2 ** 31;
+
+/**
  * A numeric(24,6) amount in integer cents. Sage keeps six decimals; a euro amount with anything
  * beyond the cent is refused rather than rounded, so a surprise shows up as an error naming the
  * column instead of a silently different debt.
  */
 export function amountToMinorUnits(value: SageDecimal, where: string): number {
+  if (typeof value === 'number' && Math.abs(value) < EXACT_CENTS_BELOW) {
+    // The usual case, without going through text: an amount of whole cents is the double nearest to
+    // them, which dividing the rounded cents by 100 gives back exactly (IEEE division is correctly
+    // rounded). Anything else (a fraction of a cent, a large or non-finite number) takes the text
+    // path below, and its errors.
+    const cents = Math.round(value * 100);
+    if (cents / 100 === value) return cents === 0 ? 0 : cents;
+  }
   const text = typeof value === 'number' ? value.toFixed(6) : value.trim();
   const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
   if (m === null) throw new Error(`${where}: "${String(value)}" is not a decimal amount`);

@@ -246,8 +246,11 @@ function lineToReceivable(
     total: l.EC_Montant,
     open: l.EC_Montant - l.EC_MontantRegle,
   };
-  // A digest of what is kept: cbModification also moves on changes that keep none of it.
-  const parsed = ReceivableSchema.safeParse({ ...candidate, sourceVersion: contentVersion(candidate) });
+  // A digest of what is kept: cbModification also moves on changes that keep none of it. It is added
+  // to the candidate in place: zod parses a spread copy (`{ ...candidate, sourceVersion }`) about three
+  // times slower, which was a sixth of a first read of 100,000 lines (npm run bench sage-100).
+  const sourceVersion = contentVersion(candidate);
+  const parsed = ReceivableSchema.safeParse(Object.assign(candidate, { sourceVersion }));
   if (!parsed.success) return bad(describe(parsed.error));
   return { ecNo: l.EC_No, outcome: 'receivable', receivable: parsed.data, warnings };
 }

@@ -28,7 +28,7 @@ const CURSOR: SageKeyset = { modifiedAt: '2026-01-02T03:04:05.006', marq: 7 };
 describe('Sage 100 queries compiled for SQL Server', () => {
   const db = mssqlCompiler();
 
-  it('customers page: TOP, customers only, keyset on (cbModification, cbMarq) in the OR form', () => {
+  it('customers page: TOP, customers only, keyset on (cbModification, cbMarq): a range to seek, then the OR form', () => {
     const first = customersPage(db, 'mssql', { after: null, limit: 100 }).compile();
     expect(first.sql).toBe(
       'select top(100) "CT_Num", "CT_Intitule", "CT_Type", "CG_NumPrinc", "CT_Contact", "CT_Adresse", "CT_Complement", "CT_CodePostal", "CT_Ville", "CT_Pays", "CT_Telephone", "CT_EMail", "CT_Siret", "CT_Identifiant", "CT_Sommeil", "CT_NumPayeur", "cbMarq", "cbModification" from "F_COMPTET" where "CT_Type" = @1 order by "cbModification", "cbMarq"',
@@ -36,9 +36,9 @@ describe('Sage 100 queries compiled for SQL Server', () => {
     expect(first.parameters).toEqual([0]);
     const next = customersPage(db, 'mssql', { after: CURSOR, limit: 100 }).compile();
     expect(next.sql).toMatch(
-      /where "CT_Type" = @1 and \("cbModification" > @2 or \("cbModification" = @3 and "cbMarq" > @4\)\) order by "cbModification", "cbMarq"$/,
+      /where "CT_Type" = @1 and "cbModification" >= @2 and \("cbModification" > @3 or \("cbModification" = @4 and "cbMarq" > @5\)\) order by "cbModification", "cbMarq"$/,
     );
-    expect(next.parameters).toEqual([0, CURSOR.modifiedAt, CURSOR.modifiedAt, 7]);
+    expect(next.parameters).toEqual([0, CURSOR.modifiedAt, CURSOR.modifiedAt, CURSOR.modifiedAt, 7]);
   });
 
   it('contacts of a page of customers', () => {
@@ -57,19 +57,19 @@ describe('Sage 100 queries compiled for SQL Server', () => {
         '"F_ECRITUREC"."EC_Lettrage", "F_ECRITUREC"."EC_StatusRegle", "F_ECRITUREC"."EC_MontantRegle", "F_ECRITUREC"."EC_DateRegle", "F_ECRITUREC"."EC_Reference", "F_ECRITUREC"."N_Devise", "F_ECRITUREC"."EC_Devise" ' +
         'from "F_ECRITUREC" inner join "F_COMPTET" on "F_COMPTET"."CT_Num" = "F_ECRITUREC"."CT_Num" ' +
         'where "F_ECRITUREC"."CT_Num" <> @3 and "F_COMPTET"."CT_Type" = @4 and "F_ECRITUREC"."EC_Lettrage" = @5 and "F_ECRITUREC"."CG_Num" like @6 ' +
-        'and ("F_ECRITUREC"."cbModification" > @7 or ("F_ECRITUREC"."cbModification" = @8 and "F_ECRITUREC"."cbMarq" > @9)) ' +
+        'and "F_ECRITUREC"."cbModification" >= @7 and ("F_ECRITUREC"."cbModification" > @8 or ("F_ECRITUREC"."cbModification" = @9 and "F_ECRITUREC"."cbMarq" > @10)) ' +
         'order by "F_ECRITUREC"."cbModification", "F_ECRITUREC"."cbMarq"',
     );
-    expect(q.parameters).toEqual([0, 1, '', 0, '', '411%', CURSOR.modifiedAt, CURSOR.modifiedAt, 7]);
+    expect(q.parameters).toEqual([0, 1, '', 0, '', '411%', CURSOR.modifiedAt, CURSOR.modifiedAt, CURSOR.modifiedAt, 7]);
   });
 
   it('changed items: the same page with lettered lines too (no EC_Lettrage filter)', () => {
     const q = openItemsPage(db, 'mssql', { after: CURSOR, limit: 100, includeLettered: true }).compile();
     expect(q.sql).toContain(
-      'where "F_ECRITUREC"."CT_Num" <> @3 and "F_COMPTET"."CT_Type" = @4 and "F_ECRITUREC"."CG_Num" like @5 and ("F_ECRITUREC"."cbModification" > @6',
+      'where "F_ECRITUREC"."CT_Num" <> @3 and "F_COMPTET"."CT_Type" = @4 and "F_ECRITUREC"."CG_Num" like @5 and "F_ECRITUREC"."cbModification" >= @6 and ("F_ECRITUREC"."cbModification" > @7',
     );
     expect(q.sql).not.toContain('"EC_Lettrage" =');
-    expect(q.parameters).toEqual([0, 1, '', 0, '411%', CURSOR.modifiedAt, CURSOR.modifiedAt, 7]);
+    expect(q.parameters).toEqual([0, 1, '', 0, '411%', CURSOR.modifiedAt, CURSOR.modifiedAt, CURSOR.modifiedAt, 7]);
   });
 
   it('open lines of pieces and lines by number: the item columns, by EC_RefPiece or EC_No', () => {
@@ -83,6 +83,30 @@ describe('Sage 100 queries compiled for SQL Server', () => {
     expect(byNo.sql).not.toContain('"EC_Lettrage" =');
     expect(byNo.parameters).toEqual([0, 1, '', 0, '411%', 3, 4]);
     expect(() => linesByNo(db, [1.5])).toThrow(/EC_No 1.5 is not an integer/);
+  });
+
+  it('open lines of pieces outside a page: the span (after, through] left out, in the OR form', () => {
+    const through: SageKeyset = { modifiedAt: '2026-01-02T03:09:00.000', marq: 42 };
+    const q = openLinesOfPieces(db, ['FA00001'], { outside: { after: CURSOR, through } }).compile();
+    expect(q.sql).toMatch(
+      /"F_ECRITUREC"."EC_RefPiece" in \(@7\) and \("F_ECRITUREC"."cbModification" < @8 or \("F_ECRITUREC"."cbModification" = @9 and "F_ECRITUREC"."cbMarq" <= @10\) or "F_ECRITUREC"."cbModification" > @11 or \("F_ECRITUREC"."cbModification" = @12 and "F_ECRITUREC"."cbMarq" > @13\)\) order by "F_ECRITUREC"."cbMarq"$/,
+    );
+    expect(q.parameters.slice(6)).toEqual([
+      'FA00001',
+      CURSOR.modifiedAt,
+      CURSOR.modifiedAt,
+      7,
+      through.modifiedAt,
+      through.modifiedAt,
+      42,
+    ]);
+    const first = openLinesOfPieces(db, ['FA00001'], { outside: { after: null, through } }).compile();
+    expect(first.sql).toMatch(
+      /in \(@7\) and \("F_ECRITUREC"."cbModification" > @8 or \("F_ECRITUREC"."cbModification" = @9 and "F_ECRITUREC"."cbMarq" > @10\)\) order by/,
+    );
+    expect(() =>
+      openLinesOfPieces(db, ['FA00001'], { outside: { after: null, through: { modifiedAt: '2026-01-02', marq: 1 } } }),
+    ).toThrow(/cursor modifiedAt "2026-01-02" is not/);
   });
 
   it('in another schema than the login default: every table qualified', () => {
@@ -259,6 +283,29 @@ function describeFixture(
     expect(pages).toBe(Math.ceil(expected.length / 7));
     // The seed has same-time changes, so the tie-break was exercised.
     expect(new Set(expected.map((e) => e.cbModification)).size).toBeLessThan(expected.length);
+  });
+
+  it('lines of pieces outside a page, with the page, are every open line of its pieces', async () => {
+    let after: SageKeyset | null = null;
+    let outsideRead = 0;
+    for (;;) {
+      const rows = await openItemsPage(db, engine, { after, limit: 7 }).execute();
+      const last = rows.at(-1);
+      if (last === undefined) break;
+      const through: SageKeyset = {
+        modifiedAt: sageDateTime(last.cbModification, 'cbModification'),
+        marq: last.cbMarq,
+      };
+      const pieces = [...new Set(rows.map((r) => r.EC_RefPiece))];
+      const every = await openLinesOfPieces(db, pieces).execute();
+      const outside = await openLinesOfPieces(db, pieces, { outside: { after, through } }).execute();
+      const own = new Set(rows.map((r) => r.EC_No));
+      expect(outside.map((r) => r.EC_No)).toEqual(every.filter((r) => !own.has(r.EC_No)).map((r) => r.EC_No));
+      outsideRead += outside.length;
+      after = through;
+    }
+    // Some pieces straddle two pages, so lines were found on both sides of a span.
+    expect(outsideRead).toBeGreaterThan(0);
   });
 
   it('returns the named cases as they are: signed amounts, the sentinel, both remaining amounts', async () => {
