@@ -77,3 +77,12 @@ export type Receivable = z.infer<typeof ReceivableSchema>;
 export function contentVersion(kept: Record<string, unknown>): string {
   return `d${createHash('sha256').update(JSON.stringify(kept)).digest('hex').slice(0, 16)}`;
 }
+
+/**
+ * The candidate record with its content version as `sourceVersion`, added in place: zod parses a
+ * spread copy (`{ ...candidate, sourceVersion }`) about three times slower, which was a sixth of a
+ * first read of 100,000 Sage 100 lines (npm run bench sage-100).
+ */
+export function withContentVersion<T extends Record<string, unknown>>(candidate: T): T & { sourceVersion: string } {
+  return Object.assign(candidate, { sourceVersion: contentVersion(candidate) });
+}

@@ -6,7 +6,7 @@ import {
   isValidFrenchVat,
   isValidSiren,
   isValidSiret,
-  contentVersion,
+  withContentVersion,
   decimalToMinorUnits,
   type Debtor,
   type Payment,
@@ -429,7 +429,7 @@ function salesToReceivable(
   // The record's version is a digest of what is kept of it, not its SyncToken: every write bumps
   // SyncToken (§2.3, §2.4), ours too (an entry in PrivateNote, the stage field), and our own writes
   // come back through CDC and webhooks. Kept content unchanged, the record is unchanged.
-  const withVersion = { ...candidate, sourceVersion: contentVersion(candidate) };
+  const withVersion = withContentVersion(candidate);
   const parsed = ReceivableSchema.safeParse(withVersion);
   if (!parsed.success) return bad(describe(parsed.error, { ...MODEL_FIELDS_RECEIVABLE, open: openField }));
   return { outcome: 'receivable', receivable: parsed.data, warnings: [] };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { contentVersion, ReceivableSchema, type Receivable } from '../../connector/model/receivable.schema';
+import { withContentVersion, ReceivableSchema, type Receivable } from '../../connector/model/receivable.schema';
 import { dateOf, SAGE_ACTIVE_SYSTEM, sageIds, toMinor, type SageActiveMappingContext } from './to-canonical';
 
 /**
@@ -178,7 +178,7 @@ export function entryToReceivables(raw: unknown, ctx: SageActiveMappingContext):
       total,
       open,
     };
-    const checked = ReceivableSchema.safeParse({ ...candidate, sourceVersion: contentVersion(candidate) });
+    const checked = ReceivableSchema.safeParse(withContentVersion(candidate));
     if (!checked.success) {
       bad(describe(checked.error));
       continue;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DebtorSchema, type Address, type Debtor } from '../../connector/model/debtor.schema';
 import { isValidFrenchVat, isValidSiren, isValidSiret } from '../../connector/model/identifiers';
 import { decimalToMinorUnits } from '../../connector/model/money.schema';
-import { contentVersion, ReceivableSchema, type Receivable } from '../../connector/model/receivable.schema';
+import { withContentVersion, ReceivableSchema, type Receivable } from '../../connector/model/receivable.schema';
 
 /**
  * Sage Active's customers and sales invoices → the canonical model (shared reference sage.md §2.3).
@@ -261,7 +261,7 @@ export function invoiceToReceivable(raw: unknown, ctx: SageActiveMappingContext)
       : {}),
   };
   // A digest of what is kept, as the version: our own writes (files, comments) change none of it.
-  const parsed = ReceivableSchema.safeParse({ ...candidate, sourceVersion: contentVersion(candidate) });
+  const parsed = ReceivableSchema.safeParse(withContentVersion(candidate));
   if (!parsed.success) return bad(describe(parsed.error));
   return { outcome: 'receivable', receivable: parsed.data, warnings };
 }
