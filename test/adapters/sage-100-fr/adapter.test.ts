@@ -259,7 +259,7 @@ describe('Sage 100 France customers', () => {
       const page = await source.adapter({ pageSize: 500 }).read('debtors', { saved: undefined });
       expect(page.debtors.length).toBeGreaterThan(40);
       expect(page.warnings).toEqual([]);
-      expect(page.debtors.every((d) => d.registration?.siret !== undefined)).toBe(true);
+      expect(page.debtors.every((d) => d.registration.siret !== undefined)).toBe(true);
     } finally {
       await source.stop();
     }
@@ -275,7 +275,7 @@ describe('Sage 100 France customers', () => {
         .select('CT_Siret')
         .where('CT_Num', '=', 'CDUPONT')
         .executeTakeFirstOrThrow();
-      const siret = row.CT_Siret!;
+      const siret = row.CT_Siret;
       const mistyped = `${siret.slice(0, 13)}${(Number(siret[13]) + 1) % 10}`;
       await source.db.updateTable('F_COMPTET').set({ CT_Siret: mistyped }).where('CT_Num', '=', 'CDUPONT').execute();
       const contact = await source.db
