@@ -406,7 +406,9 @@ function siret(random: () => number): string {
     }, 0);
   const luhnKey = (ds: number[]): number => (10 - (sum([...ds, 0]) % 10)) % 10;
   const siren = [...digits, luhnKey(digits)];
-  const establishment = pad(Math.floor(random() * 10_000), 4).split('').map(Number);
+  const establishment = pad(Math.floor(random() * 10_000), 4)
+    .split('')
+    .map(Number);
   const first13 = [...siren, ...establishment];
   return `${first13.join('')}${luhnKey(first13)}`;
 }
