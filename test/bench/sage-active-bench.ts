@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -41,9 +41,9 @@ import { SimulatorChild } from './simulator-child';
  *
  * The sync saves each page while the next is fetched (sync-connection.ts), so it takes about the
  * longer of the two per page: `full.saveMs` is the time spent in its page transactions, what to look
- * at when the ratio is over its target. Peak RSS of this process (the connector's) against 300 MB,
- * and the machine's load average at the start and the end (the simulator shares its cores). Prints
- * one JSON line.
+ * at when the ratio is over its target. Peak RSS of this process (the connector's) during the syncs
+ * and the sweep against 300 MB (the bare fetch's apart), and the machine's load average at the start
+ * and the end (the simulator shares its cores). Prints one JSON line.
  */
 
 const OPEN_WANTED = Number(process.env.BENCH_SAGE_INVOICES ?? 100_000);
@@ -71,19 +71,47 @@ function kernelPeakMb(): number | undefined {
   }
 }
 
-/** RSS sampled every 50 ms; the kernel's peak at the end. */
+/** Linux (proc(5), clear_refs): writing 5 resets the peak RSS to the current RSS. */
+function resetKernelPeak(): void {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // Not Linux or not allowed: the sampled peak remains.
+  }
+}
+
+/**
+ * Peak RSS per phase: sampled every 50 ms, and the kernel's own peak, reset when a phase begins, so
+ * that the bare fetch (which holds answers the sync never would) is not charged to the sync.
+ */
 class RssMeter {
-  sampled = 0;
+  private readonly peaks: Record<string, number> = {};
+  private phase = 'setup';
   private readonly timer = setInterval(() => this.sample(), RSS_SAMPLE_MS);
 
-  sample(): void {
-    this.sampled = Math.max(this.sampled, mb(process.memoryUsage().rss));
+  enter(phase: string): void {
+    this.leave();
+    resetKernelPeak();
+    this.phase = phase;
+    this.sample();
   }
 
-  stop(): number {
+  stop(): void {
+    this.leave();
     clearInterval(this.timer);
+  }
+
+  peakOf(phases: string[]): number {
+    return Math.max(...phases.map((p) => this.peaks[p] ?? 0));
+  }
+
+  private leave(): void {
     this.sample();
-    return Math.max(this.sampled, kernelPeakMb() ?? 0);
+    this.peaks[this.phase] = Math.max(this.peaks[this.phase] ?? 0, kernelPeakMb() ?? 0);
+  }
+
+  private sample(): void {
+    this.peaks[this.phase] = Math.max(this.peaks[this.phase] ?? 0, mb(process.memoryUsage().rss));
   }
 }
 
@@ -242,7 +270,9 @@ async function main(): Promise<void> {
       await counters();
       process.stderr.write(`sage-active: round ${i}/${ROUNDS}: full sync into a fresh store …\n`);
       recorder.start();
+      rss.enter('sync');
       const full = await run(current.store, current.adapter, 'auto');
+      rss.enter('bare');
       const requests = recorder.stop();
       fullCounters = await counters();
       process.stderr.write(`sage-active: round ${i}/${ROUNDS}: bare fetch of the same ${requests.length} requests …\n`);
@@ -262,6 +292,7 @@ async function main(): Promise<void> {
     const storeOpen = (await store.sync.listOpenReceivableIds(CONNECTION)).length;
 
     process.stderr.write('sage-active: sweep and diff …\n');
+    rss.enter('sync');
     const readsBeforeSweep = usage(adapter).reads;
     const ts = performance.now();
     const atSource = await adapter.listOpenReceivableIds();
@@ -285,7 +316,8 @@ async function main(): Promise<void> {
     const ids = deleted.ids.map((id) => `${CONNECTION}:${sim.organizationId}:SalesInvoice:${id}`);
     const states = await store.sync.receivableStates(ids);
     const stillOpen = ids.filter((id) => (states.get(id)?.open ?? 0) > 0).length;
-    const peakRssMb = rss.stop();
+    rss.stop();
+    const peakRssMb = rss.peakOf(['sync']);
 
     const open = sim.organization.openInvoices;
     const fullToBareFetch = round(full.ms / bareMs, 3);
@@ -320,7 +352,12 @@ async function main(): Promise<void> {
         storeOpen,
         logLines: lines(),
       },
-      bareFetch: { ms: bareMs, requests: full.requests.length, megabytes: round(full.bytes / 2 ** 20, 1) },
+      bareFetch: {
+        ms: bareMs,
+        requests: full.requests.length,
+        megabytes: round(full.bytes / 2 ** 20, 1),
+        peakRssMb: rss.peakOf(['bare']),
+      },
       fullToBareFetch,
       sweep: {
         openListed: atSource.size,
