@@ -102,6 +102,17 @@ export function compareKeys(a: Position, b: Position): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/**
+ * Rows sorted as `compareKeys` orders their keys, each instant parsed once rather than at every
+ * comparison (a page of 500 rows costs about 9,000 comparisons).
+ */
+function sortedByKey<T extends { key: Position }>(rows: readonly T[]): T[] {
+  return rows
+    .map((row) => ({ row, at: instantOf(row.key.time) ?? 0 }))
+    .sort((a, b) => a.at - b.at || (a.row.key.id < b.row.key.id ? -1 : a.row.key.id > b.row.key.id ? 1 : 0))
+    .map((d) => d.row);
+}
+
 /** The later of two positions of one phase: a cursor never moves back. */
 export function laterPosition(saved: Position | undefined, next: Position | undefined): Position | undefined {
   if (!next) return saved;
@@ -242,15 +253,14 @@ export function planPage(
 ): PagePlan {
   const fresh = rows.filter((r) => !from || compareKeys(r.key, from) > 0);
   if (!hasNextPage) {
-    const sorted = [...fresh].sort((a, b) => compareKeys(a.key, b.key));
+    const sorted = sortedByKey(fresh);
     return { kind: 'emit', rows: sorted, next: laterPosition(from, sorted[sorted.length - 1]?.key), done: true };
   }
   const last = rows[rows.length - 1]!.key;
   const lastAt = instantOf(last.time)!;
   // The records of the page's last instant may go on in the next page, in an order we cannot resume.
-  const complete = fresh.filter((r) => instantOf(r.key.time)! < lastAt);
+  const complete = sortedByKey(fresh.filter((r) => instantOf(r.key.time)! < lastAt));
   if (complete.length === 0) return { kind: 'tie', time: last.time };
-  complete.sort((a, b) => compareKeys(a.key, b.key));
   return { kind: 'emit', rows: complete, next: { time: last.time, id: '' }, done: false };
 }
 
@@ -266,7 +276,7 @@ export function tiePage(
 ): { rows: { raw: unknown; key: Position }[]; next: Position } {
   const at = instantOf(time)!;
   const after = from && instantOf(from.time) === at ? from.id : '';
-  const left = group.filter((r) => r.key.id > after).sort((a, b) => compareKeys(a.key, b.key));
+  const left = sortedByKey(group.filter((r) => r.key.id > after));
   const rows = left.slice(0, limit);
   const next = left.length > limit ? { time, id: rows[rows.length - 1]!.key.id } : afterInstant(time);
   return { rows, next };

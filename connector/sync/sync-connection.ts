@@ -173,6 +173,10 @@ async function readStream(
     // handled now: a read that fails before the save ends must not count as an unhandled rejection).
     pending = page.resume ? adapter.read(stream, { saved, resume: page.resume }) : undefined;
     pending?.catch(() => undefined);
+    // A turn of the event loop first: the read reaches its socket only in a later tick (Node's HTTP
+    // client), which a save made of synchronous SQLite calls between promises would otherwise hold
+    // back until the save ends, so the two would run one after the other.
+    if (pending) await new Promise<void>((resolve) => setImmediate(resolve));
     await savePage(options, stream, page, counts);
     done += page.read;
     onProgress?.({ connection, phase: stream, done, total: total === undefined ? undefined : Math.max(total, done) });

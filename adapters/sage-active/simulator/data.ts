@@ -248,6 +248,21 @@ function dayMs(day: string): number {
   return Date.parse(`${day}T00:00:00Z`);
 }
 
+/**
+ * `wantedMs` when it is not after `nowMs`; else an instant between `fromMs` and `nowMs`, as far before
+ * now as the draw was after it (folded by the time there was), in whole seconds like the other dates.
+ * Clamping to now instead stamped every recent change with one instant: at 100,000 invoices, thousands
+ * sharing one modificationDate, a group no ledger has and which a reader must read whole (sync-plan.ts).
+ * Records sharing an instant by chance (the dates are whole seconds) still occur, a few at a time.
+ */
+function notAfter(nowMs: number, fromMs: number, wantedMs: number): number {
+  if (wantedMs <= nowMs) return wantedMs;
+  const span = nowMs - fromMs;
+  if (span <= 0) return nowMs;
+  const folded = nowMs - ((wantedMs - nowMs) % span);
+  return Math.max(fromMs, Math.floor(folded / 1000) * 1000);
+}
+
 export function openItemStatus(item: OpenItemRecord): OpenItemStatus {
   if (item.paid <= 0) return 'NOT_SPECIFIED';
   return item.paid >= item.amount ? 'COLLECTED' : 'PARTIAL';
@@ -255,6 +270,13 @@ export function openItemStatus(item: OpenItemRecord): OpenItemStatus {
 
 export class SageActiveData {
   readonly organizations: Organization[] = [];
+  /**
+   * Changes made through the methods below, counted: what the GraphQL layer's indexes are valid for
+   * (paged-table.ts). A test that edits a record in place rather than through a method is seen by
+   * every filter, which reads the records afresh; only an index's order (dates) and membership rest
+   * on this count, with the length of the list.
+   */
+  changes = 0;
   private rng: Rng;
 
   constructor(opts: { seed: number; invoices: number; nowMs: number }) {
@@ -385,7 +407,7 @@ export class SageActiveData {
       contacts,
       paymentDays: rng.pick([30, 45, 60]),
       creationMs,
-      modificationMs: rng.chance(0.5) ? Math.min(nowMs, creationMs + rng.int(1, 200) * DAY_MS) : null,
+      modificationMs: rng.chance(0.5) ? notAfter(nowMs, creationMs, creationMs + rng.int(1, 200) * DAY_MS) : null,
     };
   }
 
@@ -416,10 +438,12 @@ export class SageActiveData {
           ['PartiallyCollected', 3],
           ['Collected', 7],
         ]);
-    // Never after the clock's now: an invoice of today was entered this morning at the latest.
-    const creationMs = Math.min(nowMs, docMs + (8 * 3600 + rng.int(0, 36_000)) * 1000);
+    // Never after the clock's now: an invoice of today was entered earlier today.
+    const creationMs = notAfter(nowMs, docMs, docMs + (8 * 3600 + rng.int(0, 36_000)) * 1000);
     const modificationMs =
-      status === 'Pending' && rng.chance(0.5) ? null : Math.min(nowMs, creationMs + rng.int(0, 20) * DAY_MS);
+      status === 'Pending' && rng.chance(0.5)
+        ? null
+        : notAfter(nowMs, creationMs, creationMs + rng.int(0, 20) * DAY_MS);
     const id = uuid(rng);
     // Two installments for one invoice in six (§2.3: "as many open items as … payment installments").
     const split = !source && rng.chance(1 / 6) ? 2 : 1;
@@ -445,7 +469,7 @@ export class SageActiveData {
         dueDate: due,
         creationMs,
         // §2.4: an open item's modificationDate stays null until its first update (a payment here).
-        modificationMs: paid > 0 ? Math.min(nowMs, creationMs + rng.int(1, 60) * DAY_MS) : null,
+        modificationMs: paid > 0 ? notAfter(nowMs, creationMs, creationMs + rng.int(1, 60) * DAY_MS) : null,
         paymentMeanId: rng.pick(PAYMENT_MEANS).id,
       });
     }
@@ -523,7 +547,7 @@ export class SageActiveData {
     const liquid = totalNet + totalVat;
     const number = `IMP-${String(index + 1).padStart(5, '0')}`;
     // Imported a month after the invoice date, at the latest now.
-    const creationMs = Math.min(nowMs, docMs + 30 * DAY_MS);
+    const creationMs = notAfter(nowMs, docMs, docMs + 30 * DAY_MS);
     const paid = rng.weighted([
       ['none', 5],
       ['part', 2],
@@ -536,7 +560,7 @@ export class SageActiveData {
       paid: paid === 'all' ? liquid : paid === 'part' ? Math.round(liquid / 2) : 0,
       dueDate: isoDay(docMs + customer.paymentDays * DAY_MS),
       creationMs,
-      modificationMs: paid === 'none' ? null : Math.min(nowMs, creationMs + rng.int(1, 30) * DAY_MS),
+      modificationMs: paid === 'none' ? null : notAfter(nowMs, creationMs, creationMs + rng.int(1, 30) * DAY_MS),
       paymentMeanId: PAYMENT_MEANS[0].id,
     };
     return {
@@ -588,6 +612,7 @@ export class SageActiveData {
     if (!c) throw new SimulatorInputError(`no customer ${id} in organisation ${orgId}`);
     Object.assign(c, change);
     c.modificationMs = nowMs;
+    this.changes++;
     return c;
   }
 
@@ -601,6 +626,7 @@ export class SageActiveData {
     if (!inv) throw new SimulatorInputError(`no sales invoice ${id} in organisation ${orgId}`);
     Object.assign(inv, change);
     inv.modificationMs = nowMs;
+    this.changes++;
     return inv;
   }
 
@@ -628,6 +654,7 @@ export class SageActiveData {
     }
     inv.status = inv.openItems.every((i) => i.paid >= i.amount) ? 'Collected' : 'PartiallyCollected';
     inv.modificationMs = nowMs;
+    this.changes++;
     return inv;
   }
 
@@ -687,6 +714,7 @@ export class SageActiveData {
     };
     org.invoices.push(invoice);
     if (org.edition === 'STANDARD') org.entries.push(this.salesEntry(org, invoice));
+    this.changes++;
     return invoice;
   }
 
@@ -752,6 +780,7 @@ export class SageActiveData {
     };
     org.invoices.push(note);
     if (org.edition === 'STANDARD') org.entries.push(this.salesEntry(org, note));
+    this.changes++;
     return note;
   }
 
@@ -761,6 +790,7 @@ export class SageActiveData {
     const at = org.invoices.findIndex((i) => i.id === invoiceId);
     if (at < 0) throw new SimulatorInputError(`no sales invoice ${invoiceId} in organisation ${orgId}`);
     org.invoices.splice(at, 1);
+    this.changes++;
   }
 
   addFile(orgId: string, file: Omit<FileRecord, 'id' | 'orgId'>, extension: string): FileRecord {
@@ -770,6 +800,7 @@ export class SageActiveData {
     for (let i = 0; i < 32; i++) hex += this.rng.int(0, 15).toString(16);
     const record: FileRecord = { ...file, id: `${hex}.${extension}`, orgId };
     org.files.push(record);
+    this.changes++;
     return record;
   }
 }

@@ -31,7 +31,7 @@ export function encodeCursor(index: number): string {
   return Buffer.from(String(index), 'utf8').toString('base64');
 }
 
-function decodeCursor(cursor: string, name: string): number {
+export function decodeCursor(cursor: string, name: string): number {
   const text = Buffer.from(cursor, 'base64').toString('utf8');
   if (!/^\d+$/.test(text) || encodeCursor(Number(text)) !== cursor)
     // UNVERIFIED: Hot Chocolate's exact message for a cursor it cannot read.
@@ -41,7 +41,7 @@ function decodeCursor(cursor: string, name: string): number {
 
 export type OverLimitCode = 'HC0051' | 'PAGINATION_MAX_ITEMS';
 
-function checkSize(value: number | null | undefined, name: string, overLimit: OverLimitCode): void {
+export function checkSize(value: number | null | undefined, name: string, overLimit: OverLimitCode): void {
   if (value === null || value === undefined) return;
   if (value < 0)
     // UNVERIFIED message: Hot Chocolate refuses a negative page size.
@@ -113,7 +113,8 @@ function text(v: unknown): string {
   return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 }
 
-function compare(a: unknown, b: unknown): number {
+/** The order of filters and sorts: numbers as numbers, anything else as its text. */
+export function compare(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   const x = text(a);
   const y = text(b);
@@ -193,23 +194,34 @@ export function matches(row: unknown, where: Where | null | undefined): boolean 
   return true;
 }
 
-/** Rows sorted by `order` (nulls first ascending [UNVERIFIED: the database decides on Sage's side]), stable. */
+/** A sort as a list of (field, direction), in the order the fields decide. */
+export type SortKeys = readonly (readonly [string, 'ASC' | 'DESC'])[];
+
+export function sortKeys(order: readonly Record<string, 'ASC' | 'DESC' | undefined>[] | null | undefined): SortKeys {
+  if (!order) return [];
+  return order.flatMap((o) => Object.entries(o).filter(([, d]) => d !== undefined) as [string, 'ASC' | 'DESC'][]);
+}
+
+/** Two rows compared on `keys` (nulls first ascending [UNVERIFIED: the database decides on Sage's side]). */
+export function compareOn(keys: SortKeys, a: Record<string, unknown>, b: Record<string, unknown>): number {
+  for (const [field, dir] of keys) {
+    const x = a[field];
+    const y = b[field];
+    const xNull = x === null || x === undefined;
+    const yNull = y === null || y === undefined;
+    const c = xNull && yNull ? 0 : xNull ? -1 : yNull ? 1 : compare(x, y);
+    if (c !== 0) return dir === 'DESC' ? -c : c;
+  }
+  return 0;
+}
+
+/** Rows sorted by `order`, stable. */
 export function sortRows<T>(
   rows: readonly T[],
   order: readonly Record<string, 'ASC' | 'DESC' | undefined>[] | null | undefined,
 ): T[] {
   const out = [...rows];
-  if (!order || order.length === 0) return out;
-  const keys = order.flatMap((o) => Object.entries(o).filter(([, d]) => d !== undefined) as [string, 'ASC' | 'DESC'][]);
-  return out.sort((a, b) => {
-    for (const [field, dir] of keys) {
-      const x = (a as Record<string, unknown>)[field];
-      const y = (b as Record<string, unknown>)[field];
-      const xNull = x === null || x === undefined;
-      const yNull = y === null || y === undefined;
-      const c = xNull && yNull ? 0 : xNull ? -1 : yNull ? 1 : compare(x, y);
-      if (c !== 0) return dir === 'DESC' ? -c : c;
-    }
-    return 0;
-  });
+  const keys = sortKeys(order);
+  if (keys.length === 0) return out;
+  return out.sort((a, b) => compareOn(keys, a as Record<string, unknown>, b as Record<string, unknown>));
 }
