@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createQuickBooksAdapter, type QuickBooksAdapter } from '../../../adapters/quickbooks';
 import { QuickBooksConnectionSchema } from '../../../adapters/quickbooks/config.schema';
 import { RealmLimiter } from '../../../adapters/quickbooks/limiter';
@@ -17,6 +15,7 @@ import { openSqliteStore } from '../../../connector/store/sqlite';
 import type { Store } from '../../../connector/store/store';
 import type { Clock } from '../../../connector/time/clock';
 import { memoryLogger } from '../../helpers/logger';
+import { startForwardingProxy, type ForwardingProxy } from '../../helpers/forwarding-proxy';
 
 /**
  * The QuickBooks adapter on the simulator, as the reader and conformance tests use it: tokens the
@@ -128,17 +127,19 @@ export async function startQboSource(options: {
 /** Forwards every request to the simulator, failing the ones told to fail. */
 class FaultProxy {
   private constructor(
-    private readonly server: Server,
-    readonly url: string,
+    private readonly proxy: ForwardingProxy,
     private readonly failures: Failure[],
     readonly requests: string[],
   ) {}
 
+  get url(): string {
+    return this.proxy.url;
+  }
+
   static async start(sim: QuickBooksSimulator): Promise<FaultProxy> {
-    const to = new URL(sim.url);
     const failures: Failure[] = [];
     const requests: string[] = [];
-    const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
+    const proxy = await startForwardingProxy(sim.url, (req, res, body) => {
       const api = /^\/v3\/company\/[^/]+\/(.*)$/.exec(req.url ?? '');
       // A POSTed query is written as its statement, after the path: "POST /query?minorversion=75 SELECT …".
       const posted = req.method === 'POST' && api?.[1]?.startsWith('query') ? ` ${body.toString('utf8')}` : '';
@@ -148,35 +149,19 @@ class FaultProxy {
       if (failure && 'status' in failure) {
         res.writeHead(429, { 'Content-Type': 'application/xml', 'Retry-After': String(failure.retryAfterSeconds) });
         res.end(THROTTLE_XML);
-        return;
+        return true;
       }
       if (failure) sim.controls.injectFault(failure.simulator, 1);
-      const upstream = request(
-        { host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      upstream.on('error', () => res.destroy());
-      upstream.end(body);
-    };
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => forward(req, res, Buffer.concat(chunks)));
+      return false;
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    return new FaultProxy(server, `http://127.0.0.1:${port}`, failures, requests);
+    return new FaultProxy(proxy, failures, requests);
   }
 
   failNext(count: number, failure: Failure): void {
     for (let i = 0; i < count; i++) this.failures.push(failure);
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.proxy.stop();
   }
 }

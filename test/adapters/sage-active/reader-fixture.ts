@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createSageActiveAdapter, type SageActiveAdapter } from '../../../adapters/sage-active';
 import { SageActiveConnectionSchema } from '../../../adapters/sage-active/config.schema';
 import { MinuteWindowLimiter } from '../../../adapters/minute-window-limiter';
@@ -10,6 +8,7 @@ import { CredentialKeyring } from '../../../connector/credentials/keyring';
 import { openSqliteStore } from '../../../connector/store/sqlite';
 import type { Store } from '../../../connector/store/store';
 import { SimulatedClock, type Clock } from '../../../connector/time/clock';
+import { startForwardingProxy, type ForwardingProxy } from '../../helpers/forwarding-proxy';
 import { memoryLogger } from '../../helpers/logger';
 
 /**
@@ -153,68 +152,48 @@ interface Failure {
 /** Forwards every request to the simulator, failing the GraphQL ones told to fail. */
 class FaultProxy {
   private constructor(
-    private readonly server: Server,
-    readonly url: string,
+    private readonly proxy: ForwardingProxy,
     private readonly failures: Failure[],
     readonly requests: { operationName: string; variables: Record<string, unknown> }[],
   ) {}
 
+  get url(): string {
+    return this.proxy.url;
+  }
+
   static async start(target: string): Promise<FaultProxy> {
-    const to = new URL(target);
     const failures: Failure[] = [];
     const requests: FaultProxy['requests'] = [];
-    const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
-      if (req.url === '/graphql') {
-        try {
-          const op = JSON.parse(body.toString('utf8')) as {
-            operationName?: string;
-            variables?: Record<string, unknown>;
-          };
-          requests.push({ operationName: op.operationName ?? '', variables: op.variables ?? {} });
-        } catch {
-          requests.push({ operationName: '(not JSON)', variables: {} });
-        }
-        const failure = failures.shift();
-        if (failure) {
-          if (failure.status === 429) {
-            res.writeHead(429, {
-              'Content-Type': 'application/json',
-              ...(failure.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(failure.retryAfterSeconds) }),
-            });
-            res.end(JSON.stringify({ statusCode: 429, message: 'Rate limit is exceeded. Try again later.' }));
-          } else {
-            res.writeHead(failure.status, { 'Content-Type': 'text/html' });
-            res.end(`<html><body>${failure.status} from the gateway</body></html>`);
-          }
-          return;
-        }
+    const proxy = await startForwardingProxy(target, (req, res, body) => {
+      if (req.url !== '/graphql') return false;
+      try {
+        const op = JSON.parse(body.toString('utf8')) as { operationName?: string; variables?: Record<string, unknown> };
+        requests.push({ operationName: op.operationName ?? '', variables: op.variables ?? {} });
+      } catch {
+        requests.push({ operationName: '(not JSON)', variables: {} });
       }
-      const upstream = request(
-        { host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      upstream.on('error', () => res.destroy());
-      upstream.end(body);
-    };
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => forward(req, res, Buffer.concat(chunks)));
+      const failure = failures.shift();
+      if (!failure) return false;
+      if (failure.status === 429) {
+        res.writeHead(429, {
+          'Content-Type': 'application/json',
+          ...(failure.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(failure.retryAfterSeconds) }),
+        });
+        res.end(JSON.stringify({ statusCode: 429, message: 'Rate limit is exceeded. Try again later.' }));
+      } else {
+        res.writeHead(failure.status, { 'Content-Type': 'text/html' });
+        res.end(`<html><body>${failure.status} from the gateway</body></html>`);
+      }
+      return true;
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    return new FaultProxy(server, `http://127.0.0.1:${port}`, failures, requests);
+    return new FaultProxy(proxy, failures, requests);
   }
 
   failNext(count: number, failure: Failure): void {
     for (let i = 0; i < count; i++) this.failures.push(failure);
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.proxy.stop();
   }
 }
