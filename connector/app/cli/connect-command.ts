@@ -4,11 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { QuickBooksConnectionSchema, type QuickBooksConnection } from '../../../adapters/quickbooks/config.schema';
 import { consentUrl, HARD_EXPIRY_KEY, requestTokens } from '../../../adapters/quickbooks/oauth';
 import { SageActiveClient } from '../../../adapters/sage-active/client';
-import {
-  SAGE_ACTIVE_MAX_PAGE,
-  SageActiveConnectionSchema,
-  type SageActiveConnection,
-} from '../../../adapters/sage-active/config.schema';
+import { SageActiveReader } from '../../../adapters/sage-active/reader';
+import { SageActiveConnectionSchema, type SageActiveConnection } from '../../../adapters/sage-active/config.schema';
 import * as sageOAuth from '../../../adapters/sage-active/oauth';
 import { CredentialKeyring } from '../../credentials/keyring';
 import { tokensAfter } from '../../credentials/refresh';
@@ -187,48 +184,15 @@ export function runConnectSageActive(args: ConnectSageActiveArgs): Promise<Comma
   });
 }
 
-interface Organization {
-  id: string;
-  socialName: string | null;
-  legislationCode: string | null;
-}
-
 /**
- * The organisations the tokens just received open, read with only the fields that stay on
- * `organizations` after Sage's announced 2026-06 change (sage.md §2.1). The tokens are held in
- * memory for this one query: they are stored only once the organisation is known to be among these.
+ * The organisations the tokens just received open, read as the adapter's check reads them (only
+ * the fields that stay on `organizations` after Sage's announced 2026-06 change, sage.md §2.1). The
+ * tokens are held in memory for this one query: they are stored only once the organisation is known
+ * to be among these.
  */
-async function sageOrganizations(
-  config: SageActiveConnection,
-  tokens: OAuthTokens,
-  clock: Clock,
-): Promise<Organization[]> {
+function sageOrganizations(config: SageActiveConnection, tokens: OAuthTokens, clock: Clock) {
   const client = new SageActiveClient({ config, clock, credentials: () => heldTokens(config.id, tokens, clock) });
-  const found: Organization[] = [];
-  let after: string | null = null;
-  for (;;) {
-    // https://developer.sage.com/sageactive/resources/organizations_new (sage.md §2.1): no X-OrganizationId.
-    const data: {
-      organizations: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: unknown[] | null } | null;
-    } = await client.request(
-      'RecouvraOrganizations',
-      'query RecouvraOrganizations($first: Int, $after: String) { organizations(first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { id socialName legislationCode } } }',
-      { first: SAGE_ACTIVE_MAX_PAGE, after },
-      { organization: false },
-    );
-    for (const node of data.organizations?.nodes ?? []) {
-      const o = node as Record<string, unknown>;
-      if (typeof o['id'] !== 'string') continue;
-      found.push({
-        id: o['id'],
-        socialName: typeof o['socialName'] === 'string' ? o['socialName'] : null,
-        legislationCode: typeof o['legislationCode'] === 'string' ? o['legislationCode'] : null,
-      });
-    }
-    const page = data.organizations?.pageInfo;
-    if (!page?.hasNextPage || !page.endCursor) return found;
-    after = page.endCursor;
-  }
+  return new SageActiveReader(client, config).organizations();
 }
 
 /**
