@@ -44,8 +44,24 @@ export const CaseSchema = z.strictObject({
 });
 export type Case = z.infer<typeof CaseSchema>;
 
-/** Deterministic case id: the same debtor × company × currency always maps to the same case. */
+/** How many case ids `caseIdOf` remembers; beyond, it starts a new memory. */
+const CASE_ID_MEMORY = 10_000;
+let caseIds = new Map<string, string>();
+
+/**
+ * Deterministic case id: the same debtor × company × currency always maps to the same case.
+ *
+ * A sync page asks for the case of each of its receivables three or four times (to open the case,
+ * to write the row, to settle it), and a debtor's receivables come page after page: the ids of the
+ * last 10,000 cases are remembered rather than hashed again.
+ */
 export function caseIdOf(debtorId: string, companyId: string, currency: string): string {
-  const digest = createHash('sha256').update(`${debtorId}\u0000${companyId}\u0000${currency}`).digest('hex');
-  return `case_${digest.slice(0, 24)}`;
+  const key = `${debtorId}\u0000${companyId}\u0000${currency}`;
+  let id = caseIds.get(key);
+  if (id === undefined) {
+    id = `case_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+    if (caseIds.size >= CASE_ID_MEMORY) caseIds = new Map();
+    caseIds.set(key, id);
+  }
+  return id;
 }

@@ -99,7 +99,7 @@ export interface SyncStore {
   /** The state of each id the store holds, one query per 500 ids; ids it does not hold are absent. */
   receivableStates(ids: readonly string[]): Promise<Map<string, ReceivableState>>;
 
-  /** Ids of the receivables of a connection (`source.connection`) with an open amount > 0, in byte order. */
+  /** Ids of the receivables of a connection (`source.connection`) with an open amount > 0, in no particular order. */
   listOpenReceivableIds(connection: string): Promise<string[]>;
 
   upsertPayments(payments: Payment[]): Promise<void>;

@@ -160,6 +160,12 @@ describe('Case', () => {
     expect(caseIdOf('a', 'b', 'EUR')).not.toBe(caseIdOf('a', 'b', 'USD'));
     expect(caseIdOf('a', 'b', 'EUR')).toBe(caseIdOf('a', 'b', 'EUR'));
   });
+  it('gives the same case id whether it remembers it or hashes it again, after 10,000 other cases', () => {
+    // The first 24 hex digits of SHA-256("a\0b\0EUR"): stored case ids depend on this never changing.
+    expect(caseIdOf('a', 'b', 'EUR')).toBe('case_c92ea2db8ebf84a786fafc7d');
+    for (let i = 0; i < 10_001; i++) caseIdOf(`debtor-${i}`, 'b', 'EUR');
+    expect(caseIdOf('a', 'b', 'EUR')).toBe('case_c92ea2db8ebf84a786fafc7d');
+  });
   it.each([
     ['unknown stage', { ...good, stage: 'limbo' }, 'stage'],
     [

@@ -10,6 +10,7 @@ import { outboxFirstFailureMigration } from './0007-outbox-first-failure';
 import { credentialsMigration } from './0008-credentials';
 import { outboxSubjectMigration } from './0009-outbox-subject';
 import { dossiersByActionMigration } from './0010-dossiers-by-action';
+import { openReceivablesByArrivalMigration } from './0011-open-receivables-by-arrival';
 
 /**
  * The migrations, listed in code rather than found by scanning a folder, so that they run the
@@ -31,6 +32,7 @@ export function storeMigrations(driver: StoreDriver): MigrationProvider {
     '0008-credentials': credentialsMigration(driver),
     '0009-outbox-subject': outboxSubjectMigration(driver),
     '0010-dossiers-by-action': dossiersByActionMigration,
+    '0011-open-receivables-by-arrival': openReceivablesByArrivalMigration,
   };
   return { getMigrations: async () => migrations };
 }
