@@ -122,8 +122,24 @@ export interface OrganizationInfo {
   legislationCode: string | undefined;
 }
 
+/** What one page of a stream asks Sage for (`SageActiveReader.pageRequest`). */
+interface PageRequest {
+  stream: Exclude<StreamName, 'payments'>;
+  saved: StreamCursor;
+  source: Source;
+  route: Route | undefined;
+  phase: Phase;
+  from: Position | undefined;
+  openOnly: boolean;
+  extra: Record<string, unknown>;
+  args: { first: number; where: Record<string, unknown>; order: Record<string, 'ASC'>[] };
+  /** The request itself, to tell whether a page fetched ahead is this one. */
+  key: string;
+}
+
 export class SageActiveReader {
   private routeOf: Promise<Route> | undefined;
+  private ahead: { fetched: Promise<{ key: string; connection: Promise<Connection> }> } | undefined;
 
   constructor(
     private readonly client: SageActiveClient,
@@ -217,10 +233,12 @@ export class SageActiveReader {
     return ['debtors', 'receivables'];
   }
 
-  /** One page of `stream` from `position`. */
-  async read(stream: StreamName, position: ReadPosition): Promise<ReadPage> {
+  /**
+   * What reading `stream` from `position` asks Sage for: the source, the keyset phase and its
+   * start, and the filter. The route is asked once per adapter (`route`).
+   */
+  private async pageRequest(stream: Exclude<StreamName, 'payments'>, position: ReadPosition): Promise<PageRequest> {
     const what = `${this.connection}/${stream}`;
-    if (stream === 'payments') return emptyPage();
     let saved = parseStreamCursor(position.saved, `saved cursor of ${what}`);
     let source: Source = SOURCES.customers;
     let route: Route | undefined;
@@ -246,12 +264,48 @@ export class SageActiveReader {
       from = saved.created ? runStart(saved.created) : undefined;
     }
     const extra = { ...(source.filter ?? {}), ...(openOnly ? (source.openFilter ?? {}) : {}) };
-    const limit = this.config.pageSize;
-    const fetched = await this.page(source, {
-      first: limit,
+    const args = {
+      first: this.config.pageSize,
       where: phaseWhere(phase, from, extra, undefined, source.createdOnly),
       order: phaseOrder(phase),
-    });
+    };
+    return { stream, saved, source, route, phase, from, openOnly, extra, args, key: JSON.stringify([stream, args]) };
+  }
+
+  /**
+   * Sends the request of the page after this one now, while this one is mapped and saved (the
+   * engine asks for it as soon as its save ends): Sage then answers while the connector works
+   * rather than after. One request at most is ahead; a read that asks for something else drops it.
+   */
+  private readAhead(request: Promise<PageRequest>): void {
+    const fetched = request.then((r) => ({ key: r.key, connection: this.page(r.source, r.args) }));
+    const ahead = { fetched };
+    this.ahead = ahead;
+    // Its failure is the next read's to report; meanwhile it must not count as unhandled.
+    fetched.then((f) => f.connection).catch(() => undefined);
+  }
+
+  /** The page fetched ahead for `request`, if that is what was fetched; the read-ahead is used once. */
+  private async takeAhead(request: PageRequest): Promise<Connection | undefined> {
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    if (ahead === undefined) return undefined;
+    let fetched: { key: string; connection: Promise<Connection> };
+    try {
+      fetched = await ahead.fetched;
+    } catch {
+      return undefined; // its request could not even be formed: this read forms its own
+    }
+    return fetched.key === request.key ? fetched.connection : undefined;
+  }
+
+  /** One page of `stream` from `position`. */
+  async read(stream: StreamName, position: ReadPosition): Promise<ReadPage> {
+    if (stream === 'payments') return emptyPage();
+    const request = await this.pageRequest(stream, position);
+    const { saved, source, route, phase, from, openOnly, extra } = request;
+    const limit = this.config.pageSize;
+    const fetched = (await this.takeAhead(request)) ?? (await this.page(source, request.args));
     const rows = this.keyed(source, fetched.nodes, phase, from);
     const plan = planPage(rows, from, fetched.hasNextPage);
     let emitted: { raw: unknown; key: Position }[];
@@ -269,12 +323,6 @@ export class SageActiveReader {
       done = plan.done;
     }
     const page = emptyPage();
-    this.mapInto(
-      source,
-      emitted.map((r) => r.raw),
-      page,
-    );
-    page.read = emitted.length;
     const cursor: StreamCursor = { ...saved, ...(route ? { route } : {}) };
     cursor[phase] = laterPosition(saved[phase], next);
     if (openOnly) cursor.openOnly = true;
@@ -286,6 +334,13 @@ export class SageActiveReader {
       : !lastPhase
         ? cursorValue({ phase: 'modified', ...(openOnly ? { openOnly: true } : {}) })
         : undefined;
+    if (page.resume) this.readAhead(this.pageRequest(stream, { saved: page.cursor, resume: page.resume }));
+    this.mapInto(
+      source,
+      emitted.map((r) => r.raw),
+      page,
+    );
+    page.read = emitted.length;
     return page;
   }
 

@@ -67,6 +67,31 @@ describe('Sage Active reader', () => {
     },
   );
 
+  it('asks for the next page before handing this one over, uses it for the read that follows, and drops it for any other', async () => {
+    const adapter = source.adapter({ pageSize: 9 });
+    // The pages' requests (9 a page), not the route's question (one invoice, with its count).
+    const ops = () =>
+      source.requests.filter((r) => r.operationName === 'RecouvraSalesInvoices' && r.variables['first'] === 9);
+    const start = ops().length;
+    const first = await adapter.read('receivables', {});
+    expect(first.resume).toBeDefined();
+    // Requested while the caller saves the first page: a second request is already out.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ops().length - start).toBe(2);
+    const second = await adapter.read('receivables', { saved: first.cursor, resume: first.resume });
+    // The read used what was fetched ahead (no new request for it) and sent the one after.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ops().length - start).toBe(3);
+    expect(ops()[start + 1]!.variables).not.toEqual(ops()[start]!.variables);
+    const ids = (p: ReadPage) => p.receivables!.map((r) => r.id);
+    expect(ids(second).some((id) => ids(first).includes(id))).toBe(false);
+    // Asked for the first page again instead of the third: what was fetched ahead is not used.
+    const again = await adapter.read('receivables', {});
+    expect(ids(again)).toEqual(ids(first));
+    expect(ops()[start + 3]!.variables).toEqual(ops()[start]!.variables);
+    await adapter.close();
+  });
+
   it('reads a group of records sharing one instant, larger than a page, whole and each record once', async () => {
     await sync();
     source.clock.advance(600_000);
