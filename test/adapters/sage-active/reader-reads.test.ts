@@ -73,7 +73,7 @@ describe('Sage Active reader', () => {
     const ops = () =>
       source.requests.filter((r) => r.operationName === 'RecouvraSalesInvoices' && r.variables['first'] === 9);
     const start = ops().length;
-    const first = await adapter.read('receivables', {});
+    const first = await adapter.read('receivables', { saved: undefined });
     expect(first.resume).toBeDefined();
     // Requested while the caller saves the first page: a second request is already out.
     await new Promise((r) => setTimeout(r, 50));
@@ -86,7 +86,7 @@ describe('Sage Active reader', () => {
     const ids = (p: ReadPage) => p.receivables.map((r) => r.id);
     expect(ids(second).some((id) => ids(first).includes(id))).toBe(false);
     // Asked for the first page again instead of the third: what was fetched ahead is not used.
-    const again = await adapter.read('receivables', {});
+    const again = await adapter.read('receivables', { saved: undefined });
     expect(ids(again)).toEqual(ids(first));
     expect(ops()[start + 3]!.variables).toEqual(ops()[start]!.variables);
     await adapter.close();
