@@ -2,9 +2,9 @@ import { annotationsToRow } from './rows';
 import { insertActions, insertDocument, updateCaseIfUnchanged } from './kysely-writes';
 import { StoreError } from './errors';
 import type { CaseChangeInput } from './case-store';
-import { chunksOf, idsOf } from './kysely-helpers';
+import { chunksOf } from './kysely-helpers';
 import { toJson } from './rows';
-import { lastById } from './kysely-helpers';
+import { insertRows, lastById } from './kysely-helpers';
 import type { MoveCasesInput } from './case-store';
 import { type Kysely } from 'kysely';
 import { type Case } from '../model/case.schema';
@@ -104,17 +104,19 @@ export class KyselyCaseStore extends KyselyAggregate implements CaseStore {
   }
   async insertMissingCases(cases: readonly Case[]): Promise<void> {
     const rows = lastById(cases).map(caseToRow);
-    await this.inTransaction(async (tx) => {
-      for (const chunk of chunksOf(rows)) {
-        await attempt('write', 'cases', idsOf(chunk), () =>
+    await this.inTransaction((tx) =>
+      insertRows(
+        tx.unit,
+        'cases',
+        rows,
+        (chunk) =>
           tx.db
             .insertInto('cases')
             .values(chunk)
-            .onConflict((oc) => oc.column('id').doNothing())
-            .execute(),
-        );
-      }
-    });
+            .onConflict((oc) => oc.column('id').doNothing()),
+        (row) => row.id,
+      ),
+    );
   }
 
   /** One guarded UPDATE per 500 ids: the stage condition is the concurrency check. */

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { sql, type RawBuilder } from 'kysely';
+import { CompiledQuery, sql, type RawBuilder } from 'kysely';
+import { attempt } from './errors';
+import type { KyselyUnit } from './kysely-unit';
 /**
  * SQLite accepts at most 32,766 bound parameters per statement, PostgreSQL 65,535; and past a
  * few hundred rows a longer statement no longer saves time. Chunks stay under both bounds.
@@ -72,3 +74,64 @@ export class DecisionReplayed extends Error {}
 
 /** Thrown inside applyProcedureEvent's transaction to undo it when the event was already applied. */
 export class EventAlreadyApplied extends Error {}
+
+/** An insert Kysely can both compile and run. */
+export interface InsertOf {
+  compile(): CompiledQuery;
+  execute(): Promise<unknown>;
+}
+
+/**
+ * Inserts (or upserts) `rows` with the statement `build` makes of them, the way the driver writes
+ * fastest, each statement under `attempt` naming the rows it wrote.
+ *
+ * PostgreSQL: statements of up to 500 rows, one round trip each. SQLite, in process, has no round
+ * trip to save, and runs one prepared single-row statement 500 times in half the time of one
+ * 500-row statement (measured on a page of Sage invoices: 7 ms against 16, ON CONFLICT included),
+ * without Kysely building and compiling 11,000 values: the statement is compiled once from the
+ * first row and run with each row's values in the same column order. A row that would not compile
+ * to the same statement (a column left undefined) is compiled on its own.
+ */
+export async function insertRows<R extends object>(
+  unit: Pick<KyselyUnit, 'db' | 'driver'>,
+  table: string,
+  rows: readonly R[],
+  build: (rows: R[]) => InsertOf,
+  idOf: (row: R) => string | undefined,
+): Promise<void> {
+  const first = rows[0];
+  if (first === undefined) return;
+  const columns = Object.keys(first) as (keyof R)[];
+  const valuesOf = (row: R): unknown[] | undefined => {
+    const values: unknown[] = columns.map((c) => row[c]);
+    return values.length === Object.keys(row).length && !values.includes(undefined) ? values : undefined;
+  };
+  const template = unit.driver === 'sqlite' ? build([first]).compile() : undefined;
+  const firstValues = valuesOf(first);
+  const sameOrder =
+    template !== undefined &&
+    firstValues !== undefined &&
+    template.parameters.length === firstValues.length &&
+    template.parameters.every((p, i) => p === firstValues[i]);
+  if (!sameOrder) {
+    for (const chunk of chunksOf(rows)) {
+      const ids = chunk.map(idOf).filter((id): id is string => id !== undefined);
+      await attempt('write', table, ids.length === 1 ? ids[0] : ids, () => build(chunk).execute());
+    }
+    return;
+  }
+  const odd: R[] = [];
+  // One hold of the connection for all the rows: through Kysely's executor, each row's statement
+  // would cost more in promises and locking than SQLite takes to write it.
+  await unit.db.getExecutor().provideConnection(async (connection) => {
+    for (const row of rows) {
+      const values = valuesOf(row);
+      if (values === undefined) odd.push(row);
+      else
+        await attempt('write', table, idOf(row), () =>
+          connection.executeQuery(CompiledQuery.raw(template.sql, values)),
+        );
+    }
+  });
+  for (const row of odd) await attempt('write', table, idOf(row), () => build([row]).execute());
+}

@@ -19,7 +19,7 @@ import type { PaymentAllocationsTable } from './schema';
 import type { QuarantinedRecord, ReceivableClosure, ReceivableState, SyncCursor, SyncPage } from './store';
 import type { SyncStore } from './store';
 import { KyselyAggregate, type KyselyUnit } from './kysely-unit';
-import { fromExcluded, keptWhenIncomingNull, lastBy, lastById, chunksOf, idsOf } from './kysely-helpers';
+import { fromExcluded, keptWhenIncomingNull, lastBy, lastById, chunksOf, idsOf, insertRows } from './kysely-helpers';
 
 /** A number shared by more receivables than this is not a reference a person can use: the look-up stops there. */
 const FIND_BY_NUMBER_LIMIT = 50;
@@ -34,17 +34,19 @@ export class KyselySyncStore extends KyselyAggregate implements SyncStore {
   async upsertDebtors(debtors: Debtor[]): Promise<void> {
     if (debtors.length === 0) return;
     const rows = lastById(debtors).map(debtorToRow);
-    await this.inTransaction(async (tx) => {
-      for (const chunk of chunksOf(rows)) {
-        await attempt('write', 'debtors', idsOf(chunk), () =>
+    await this.inTransaction((tx) =>
+      insertRows(
+        tx.unit,
+        'debtors',
+        rows,
+        (chunk) =>
           tx.db
             .insertInto('debtors')
             .values(chunk)
-            .onConflict((oc) => oc.column('id').doUpdateSet(fromExcluded(DEBTOR_COLUMNS)))
-            .execute(),
-        );
-      }
-    });
+            .onConflict((oc) => oc.column('id').doUpdateSet(fromExcluded(DEBTOR_COLUMNS))),
+        (row) => row.id,
+      ),
+    );
   }
 
   async getDebtor(id: string): Promise<Debtor | undefined> {
@@ -59,9 +61,12 @@ export class KyselySyncStore extends KyselyAggregate implements SyncStore {
   async upsertReceivables(receivables: Receivable[]): Promise<void> {
     if (receivables.length === 0) return;
     const rows = lastById(receivables).map(receivableToRow);
-    await this.inTransaction(async (tx) => {
-      for (const chunk of chunksOf(rows)) {
-        await attempt('write', 'receivables', idsOf(chunk), () =>
+    await this.inTransaction((tx) =>
+      insertRows(
+        tx.unit,
+        'receivables',
+        rows,
+        (chunk) =>
           tx.db
             .insertInto('receivables')
             .values(chunk)
@@ -70,11 +75,10 @@ export class KyselySyncStore extends KyselyAggregate implements SyncStore {
                 ...fromExcluded(RECEIVABLE_COLUMNS),
                 ...keptWhenIncomingNull(RECEIVABLE_ANNOTATION_COLUMNS),
               }),
-            )
-            .execute(),
-        );
-      }
-    });
+            ),
+        (row) => row.id,
+      ),
+    );
   }
 
   async getReceivable(id: string): Promise<Receivable | undefined> {

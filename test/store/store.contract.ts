@@ -456,6 +456,17 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(states.get('r-0000')?.open).toBe(1);
       });
 
+      it('a page of receivables one of which breaks a rule fails, named, and writes none of them', async () => {
+        // Past the schema (a store bug or a hand-made row): the database's own check refuses it.
+        const bad = { ...receivable('r-bad'), open: 999_999_999 };
+        const attempt = saveReceivables(store, [receivable('r-ok-1'), bad, receivable('r-ok-2')], AT);
+        await expect(attempt).rejects.toThrow(StoreError);
+        // SQLite writes row by row and names the row; PostgreSQL writes the page in one statement and names it.
+        await expect(attempt).rejects.toThrow(store.driver === 'sqlite' ? /receivables "r-bad"/ : /one of 3/);
+        const states = await store.sync.receivableStates(['r-ok-1', 'r-bad', 'r-ok-2']);
+        expect(states.size).toBe(0);
+      });
+
       it('listOpenReceivableIds lists the open receivables of one connection only', async () => {
         const elsewhere = { system: 'qbo', connection: 'qbo-main', id: '77' };
         await saveReceivables(
