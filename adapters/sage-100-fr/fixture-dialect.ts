@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { Kysely, SqliteDialect, type Dialect } from 'kysely';
 import { sqliteDriver } from '../../connector/store/sqlite-driver';
+import { StatementCache } from '../../connector/store/sqlite-statement-cache';
 import { createSage100Fixture, loadSage100Seed } from './schema/fixture';
 import type { Sage100Database } from './schema/layout';
 import type { Sage100Seed } from './schema/seed';
@@ -12,10 +13,11 @@ import type { Sage100Seed } from './schema/seed';
  * for `recouvra simulate sage-100-fr`) (.dependency-cruiser.cjs,
  * rule sage-100-builds-sql-server-queries-only): the rest sees a Kysely instance and nothing else.
  * The file is opened at the first query, so that a missing file is an error of that query,
- * classified like any other (errors.ts), and not a crash of the adapter's creation.
+ * classified like any other (errors.ts), and not a crash of the adapter's creation. Its prepared
+ * statements are kept, as the store's are (a read asks the same two statements page after page).
  */
 export function fixtureDialect(file: string): Dialect {
-  return new SqliteDialect({ database: () => Promise.resolve(openFixtureFile(file)) });
+  return new SqliteDialect({ database: () => Promise.resolve(new StatementCache(openFixtureFile(file))) });
 }
 
 /**
