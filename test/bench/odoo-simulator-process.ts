@@ -1,3 +1,4 @@
+import { answerCommands } from './simulator-child';
 import { performance } from 'node:perf_hooks';
 import { OdooSimulator } from '../../adapters/odoo/simulator/server';
 import {
@@ -139,18 +140,10 @@ async function main(): Promise<void> {
   const sim = await new OdooSimulator({ db, version }).start();
   sim.controls.latencyMs = latencyMs;
   stats();
-  process.on('message', (command: SimulatorCommand) => {
-    try {
-      if (command.type === 'change') send({ type: 'changed', ...change(db, command.fraction, command.advanceSeconds) });
-      else if (command.type === 'stats') send({ type: 'stats', calls: stats() });
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the message comes from another process: an unknown one is ignored
-      else if (command.type === 'stop') void sim.stop().then(() => process.exit(0));
-    } catch (e) {
-      send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-    }
+  answerCommands<SimulatorCommand>(sim, (command) => {
+    if (command.type === 'change') send({ type: 'changed', ...change(db, command.fraction, command.advanceSeconds) });
+    else send({ type: 'stats', calls: stats() });
   });
-  // The bench's parent going away must not leave a server behind.
-  process.on('disconnect', () => void sim.stop().then(() => process.exit(0)));
   send({
     type: 'ready',
     url: sim.url,

@@ -1,3 +1,4 @@
+import { answerCommands } from './simulator-child';
 import { performance } from 'node:perf_hooks';
 import { QuickBooksSimulator, type Company } from '../../adapters/quickbooks/simulator';
 import { INVOICE_OPEN } from '../../adapters/quickbooks/simulator/columns';
@@ -129,25 +130,17 @@ async function main(): Promise<void> {
       maxInFlight: c?.maxInFlight ?? 0,
     };
   };
-  process.on('message', (command: QboSimulatorCommand) => {
-    try {
-      if (command.type === 'tokens') {
-        const issued = sim.controls.issueTokens(company.realmId);
-        send({ type: 'tokens', accessToken: issued.access_token, refreshToken: issued.refresh_token });
-      } else if (command.type === 'rate') {
-        sim.controls.rateScale = command.rateScale;
-        send({ type: 'rate', rateScale: sim.rateScale, requestsPerMinute: sim.requestsPerMinute });
-      } else if (command.type === 'change')
-        send({ type: 'changed', ...change(sim, clock, company, command.fraction, command.advanceSeconds) });
-      else if (command.type === 'counters') send({ type: 'counters', counters: counters() });
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the message comes from another process: an unknown one is ignored
-      else if (command.type === 'stop') void sim.stop().then(() => process.exit(0));
-    } catch (e) {
-      send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-    }
+  answerCommands<QboSimulatorCommand>(sim, (command) => {
+    if (command.type === 'tokens') {
+      const issued = sim.controls.issueTokens(company.realmId);
+      send({ type: 'tokens', accessToken: issued.access_token, refreshToken: issued.refresh_token });
+    } else if (command.type === 'rate') {
+      sim.controls.rateScale = command.rateScale;
+      send({ type: 'rate', rateScale: sim.rateScale, requestsPerMinute: sim.requestsPerMinute });
+    } else if (command.type === 'change')
+      send({ type: 'changed', ...change(sim, clock, company, command.fraction, command.advanceSeconds) });
+    else send({ type: 'counters', counters: counters() });
   });
-  // The bench's parent going away must not leave a server behind.
-  process.on('disconnect', () => void sim.stop().then(() => process.exit(0)));
   send({
     type: 'ready',
     url: sim.url,

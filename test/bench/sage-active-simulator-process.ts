@@ -1,3 +1,4 @@
+import { answerCommands } from './simulator-child';
 import { performance } from 'node:perf_hooks';
 import { SageActiveSimulator } from '../../adapters/sage-active/simulator';
 import { SageActiveData, type InvoiceRecord, type Organization } from '../../adapters/sage-active/simulator/data';
@@ -94,25 +95,17 @@ async function main(): Promise<void> {
     last = now;
     return out;
   };
-  process.on('message', (command: SageSimulatorCommand) => {
-    try {
-      if (command.type === 'tokens') {
-        const issued = sim.controls.issueTokens();
-        send({ type: 'tokens', accessToken: issued.access_token, refreshToken: issued.refresh_token! });
-      } else if (command.type === 'delete') {
-        clock.advance(command.advanceSeconds * 1000);
-        const victims = openInvoices(org).slice(-command.count);
-        for (const v of victims) sim.controls.deleteInvoice(org.id, v.id);
-        send({ type: 'deleted', ids: victims.map((v) => v.id) });
-      } else if (command.type === 'counters') send({ type: 'counters', counters: counters() });
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the message comes from another process: an unknown one is ignored
-      else if (command.type === 'stop') void sim.stop().then(() => process.exit(0));
-    } catch (e) {
-      send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-    }
+  answerCommands<SageSimulatorCommand>(sim, (command) => {
+    if (command.type === 'tokens') {
+      const issued = sim.controls.issueTokens();
+      send({ type: 'tokens', accessToken: issued.access_token, refreshToken: issued.refresh_token! });
+    } else if (command.type === 'delete') {
+      clock.advance(command.advanceSeconds * 1000);
+      const victims = openInvoices(org).slice(-command.count);
+      for (const v of victims) sim.controls.deleteInvoice(org.id, v.id);
+      send({ type: 'deleted', ids: victims.map((v) => v.id) });
+    } else send({ type: 'counters', counters: counters() });
   });
-  // The bench's parent going away must not leave a server behind.
-  process.on('disconnect', () => void sim.stop().then(() => process.exit(0)));
   send({
     type: 'ready',
     url: sim.url,

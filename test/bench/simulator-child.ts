@@ -53,3 +53,24 @@ export class SimulatorChild<Command extends Message, Reply extends Message, Read
     });
   }
 }
+
+/**
+ * The simulator process's side: each command goes to `handle`, which sends its one reply; a command
+ * that throws is answered `{ type: 'error' }` with its stack. `stop`, or the bench's process going
+ * away, stops the simulator, then the process: no server is left behind.
+ */
+export function answerCommands<Command extends Message>(
+  sim: { stop(): Promise<void> },
+  handle: (command: Exclude<Command, { type: 'stop' }>) => void,
+): void {
+  const stop = (): void => void sim.stop().then(() => process.exit(0));
+  process.on('message', (command: Command) => {
+    try {
+      if (command.type === 'stop') stop();
+      else handle(command as Exclude<Command, { type: 'stop' }>);
+    } catch (e) {
+      process.send!({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    }
+  });
+  process.on('disconnect', stop);
+}
