@@ -139,7 +139,7 @@ interface PageRequest {
 
 export class SageActiveReader {
   private routeOf: Promise<Route> | undefined;
-  private ahead: { fetched: Promise<{ key: string; connection: Promise<Connection> }> } | undefined;
+  private ahead: Promise<{ key: string; connection: Promise<Connection> }> | undefined;
 
   constructor(
     private readonly client: SageActiveClient,
@@ -278,11 +278,9 @@ export class SageActiveReader {
    * rather than after. One request at most is ahead; a read that asks for something else drops it.
    */
   private readAhead(request: Promise<PageRequest>): void {
-    const fetched = request.then((r) => ({ key: r.key, connection: this.page(r.source, r.args) }));
-    const ahead = { fetched };
-    this.ahead = ahead;
+    this.ahead = request.then((r) => ({ key: r.key, connection: this.page(r.source, r.args) }));
     // Its failure is the next read's to report; meanwhile it must not count as unhandled.
-    fetched.then((f) => f.connection).catch(() => undefined);
+    this.ahead.then((f) => f.connection).catch(() => undefined);
   }
 
   /** The page fetched ahead for `request`, if that is what was fetched; the read-ahead is used once. */
@@ -292,7 +290,7 @@ export class SageActiveReader {
     if (ahead === undefined) return undefined;
     let fetched: { key: string; connection: Promise<Connection> };
     try {
-      fetched = await ahead.fetched;
+      fetched = await ahead;
     } catch {
       return undefined; // its request could not even be formed: this read forms its own
     }
