@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { sha256Hex } from './sha256';
 import { IdSchema, IsoDateSchema, IsoDateTimeSchema } from './common.schema';
 import { CurrencySchema } from './money.schema';
 
@@ -59,7 +59,7 @@ export function caseIdOf(debtorId: string, companyId: string, currency: string):
   const key = `${debtorId}\u0000${companyId}\u0000${currency}`;
   let id = caseIds.get(key);
   if (id === undefined) {
-    id = `case_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+    id = `case_${sha256Hex(key).slice(0, 24)}`;
     if (caseIds.size >= CASE_ID_MEMORY) caseIds = new Map();
     caseIds.set(key, id);
   }

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { sha256Hex } from './sha256';
 import { IdSchema, IsoDateSchema, SourceRefSchema } from './common.schema';
 import { CurrencySchema, NonNegativeMinorUnitsSchema, PositiveMinorUnitsSchema } from './money.schema';
 
@@ -75,7 +75,7 @@ export type Receivable = z.infer<typeof ReceivableSchema>;
  * one mapping builds its records one way.
  */
 export function contentVersion(kept: Record<string, unknown>): string {
-  return `d${createHash('sha256').update(JSON.stringify(kept)).digest('hex').slice(0, 16)}`;
+  return `d${sha256Hex(JSON.stringify(kept)).slice(0, 16)}`;
 }
 
 /**

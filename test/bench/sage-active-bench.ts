@@ -40,7 +40,8 @@ import { SimulatorChild } from './simulator-child';
  *    the sweep must close exactly those.
  *
  * The sync saves each page while the next is fetched (sync-connection.ts), so it takes about the
- * longer of the two per page: `full.saveMs` is the time spent in its page transactions, what to look
+ * longer of the two per page: `full.saveMs` is the time spent in its page transactions, and
+ * `full.cpuMs` the CPU time of this process (user and system) during the sync, what to look
  * at when the ratio is over its target. Peak RSS of this process (the connector's) during the syncs
  * and the sweep against 300 MB (the bare fetch's apart), and the machine's load average at the start
  * and the end (the simulator shares its cores). Prints one JSON line.
@@ -182,6 +183,7 @@ function timedStore(store: Store, spent: { ms: number; transactions: number }): 
 interface Round {
   ms: number;
   saveMs: number;
+  cpuMs: number;
   saves: number;
   reads: number;
   summary: SyncSummary;
@@ -234,10 +236,11 @@ async function main(): Promise<void> {
     store: Store,
     adapter: ErpAdapter,
     mode: 'auto' | 'full',
-  ): Promise<{ ms: number; saveMs: number; saves: number; summary: SyncSummary; reads: number }> => {
+  ): Promise<{ ms: number; saveMs: number; cpuMs: number; saves: number; summary: SyncSummary; reads: number }> => {
     const before = usage(adapter).reads;
     const spent = { ms: 0, transactions: 0 };
     const t = performance.now();
+    const cpu = process.cpuUsage();
     const summary = await syncConnection({
       store: timedStore(store, spent),
       adapter,
@@ -247,10 +250,12 @@ async function main(): Promise<void> {
       mode,
     });
     const ms = Math.round(performance.now() - t);
+    const cpuSpent = process.cpuUsage(cpu);
     if (summary.error) throw new Error(`sync failed: ${summary.error.code}: ${summary.error.message}`);
     return {
       ms,
       saveMs: Math.round(spent.ms),
+      cpuMs: Math.round((cpuSpent.user + cpuSpent.system) / 1000),
       saves: spent.transactions,
       summary,
       reads: usage(adapter).reads - before,
@@ -333,10 +338,11 @@ async function main(): Promise<void> {
         rssMb: sim.rssMb,
       },
       openInvoices: open,
-      rounds: rounds.map((r) => ({ fullMs: r.ms, bareFetchMs: r.bareMs })),
+      rounds: rounds.map((r) => ({ fullMs: r.ms, bareFetchMs: r.bareMs, fullCpuMs: r.cpuMs })),
       full: {
         ms: full.ms,
         saveMs: full.saveMs,
+        cpuMs: full.cpuMs,
         saves: full.saves,
         reads: full.reads,
         simulator: fullCounters,
