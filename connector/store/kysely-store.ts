@@ -8,6 +8,7 @@ import { KyselyCaseStore } from './kysely-cases';
 import { KyselyDeliveryStore } from './kysely-deliveries';
 import { KyselyDossierStore } from './kysely-dossiers';
 import { KyselyJobStore } from './kysely-jobs';
+import { KyselyKpiStore } from './kysely-kpis';
 import { KyselyOutboxStore } from './kysely-outbox';
 import { KyselySyncStore } from './kysely-sync';
 import type { KyselyStoreOptions, KyselyUnit } from './kysely-unit';
@@ -23,7 +24,7 @@ export type { KyselyStoreOptions } from './kysely-unit';
  * this class only through `KyselyStoreOptions`.
  *
  * It is the unit of work: each aggregate (kysely-sync.ts, kysely-cases.ts, kysely-outbox.ts,
- * kysely-deliveries.ts, kysely-dossiers.ts, and the job store, kysely-jobs.ts) writes through its
+ * kysely-deliveries.ts, kysely-dossiers.ts, the KPI sums of kysely-kpis.ts, and the job store, kysely-jobs.ts) writes through its
  * connection, and `transaction` hands its callback a store whose aggregates all write in one
  * transaction.
  *
@@ -38,6 +39,7 @@ export class KyselyStore implements Store, KyselyUnit {
   readonly outbox: KyselyOutboxStore;
   readonly deliveries: KyselyDeliveryStore;
   readonly dossiers: KyselyDossierStore;
+  readonly kpis: KyselyKpiStore;
   readonly [JOB_STORE]: KyselyJobStore;
 
   constructor(
@@ -50,6 +52,7 @@ export class KyselyStore implements Store, KyselyUnit {
     this.outbox = new KyselyOutboxStore(this);
     this.deliveries = new KyselyDeliveryStore(this);
     this.dossiers = new KyselyDossierStore(this);
+    this.kpis = new KyselyKpiStore(this);
     this[JOB_STORE] = new KyselyJobStore(this);
   }
 

@@ -4,6 +4,7 @@ import type { CaseStore } from './case-store';
 import type { CredentialStoreOptions } from './credential-store';
 import type { DeliveryStore } from './delivery-store';
 import type { DossierStore } from './dossier-store';
+import type { KpiStore } from './kpi-store';
 import type { MigrateOptions, MigrationReport } from './migrate';
 import type { OutboxStore } from './outbox-store';
 import type { SyncStore } from './sync-store';
@@ -11,6 +12,7 @@ import type { SyncStore } from './sync-store';
 export type * from './case-store';
 export type * from './delivery-store';
 export type * from './dossier-store';
+export type * from './kpi-store';
 export type * from './outbox-store';
 export type * from './sync-store';
 
@@ -20,7 +22,8 @@ export type * from './sync-store';
  *
  * It is split by aggregate, each with its own interface: `sync` (ledger records, cursors,
  * quarantine), `cases` (cases and their journal), `outbox` (decisions and outbox rows),
- * `deliveries` (tracked messages and documents), `dossiers` (dossiers and procedure events).
+ * `deliveries` (tracked messages and documents), `dossiers` (dossiers and procedure events),
+ * `kpis` (the sums the dashboard's KPIs are computed from, read only).
  * The embedded queue's jobs have an interface of their own (job-store.ts).
  *
  * Every method is atomic on its own. Writes that belong together go through `transaction`: its
@@ -60,4 +63,5 @@ export interface Store {
   readonly outbox: OutboxStore;
   readonly deliveries: DeliveryStore;
   readonly dossiers: DossierStore;
+  readonly kpis: KpiStore;
 }

@@ -2273,6 +2273,98 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
     });
 
+    describe('KPI sums', () => {
+      it('sum open items by currency, kind, stage and due-date bucket, sales by month and window, and cases by stage', async () => {
+        await saveReceivables(store, kpiPortfolio(), AT);
+        const c = (await store.cases.getCase(caseIdOf('d1', 'co1', 'EUR')))!;
+        await store.cases.saveCase({ ...c, stage: 'reminding' });
+        const facts = await store.kpis.portfolioFacts({
+          dueOnOrAfter: ['2026-12-05', '2026-11-05', '2026-10-06', '2026-09-06'],
+          salesFrom: '2026-01-01',
+          salesTo: '2026-12-05',
+          windowFrom: '2026-09-07',
+        });
+        const byKey = <T extends object>(rows: T[], key: (r: T) => string) =>
+          [...rows].sort((a, b) => key(a).localeCompare(key(b)));
+        expect(byKey(facts.openItems, (f) => `${f.currency}${f.kind}${f.bucket}`)).toEqual([
+          {
+            currency: 'EUR',
+            kind: 'credit_note',
+            stage: 'reminding',
+            bucket: 2,
+            items: 1,
+            open: 1000,
+            disputed: 0,
+            excluded: 0,
+          },
+          {
+            currency: 'EUR',
+            kind: 'invoice',
+            stage: 'reminding',
+            bucket: 0,
+            items: 2,
+            open: 10900,
+            disputed: 0,
+            excluded: 0,
+          },
+          {
+            currency: 'EUR',
+            kind: 'invoice',
+            stage: 'reminding',
+            bucket: 1,
+            items: 1,
+            open: 5000,
+            disputed: 5000,
+            excluded: 0,
+          },
+          {
+            currency: 'EUR',
+            kind: 'invoice',
+            stage: 'reminding',
+            bucket: 4,
+            items: 1,
+            open: 3000,
+            disputed: 0,
+            excluded: 0,
+          },
+          {
+            currency: 'USD',
+            kind: 'invoice',
+            stage: 'open',
+            bucket: 3,
+            items: 1,
+            open: 4000,
+            disputed: 0,
+            excluded: 0,
+          },
+        ]);
+        expect(byKey(facts.sales, (f) => `${f.currency}${f.month}`)).toEqual([
+          { currency: 'EUR', month: '2026-07', invoiced: 3000, credited: 0, invoicedInWindow: 0, creditedInWindow: 0 },
+          {
+            currency: 'EUR',
+            month: '2026-10',
+            invoiced: 8000,
+            credited: 1000,
+            invoicedInWindow: 8000,
+            creditedInWindow: 1000,
+          },
+          {
+            currency: 'EUR',
+            month: '2026-11',
+            invoiced: 17000,
+            credited: 0,
+            invoicedInWindow: 17000,
+            creditedInWindow: 0,
+          },
+          { currency: 'USD', month: '2026-09', invoiced: 4000, credited: 0, invoicedInWindow: 0, creditedInWindow: 0 },
+        ]);
+        expect(byKey(facts.cases, (f) => f.currency)).toEqual([
+          { currency: 'EUR', stage: 'reminding', cases: 1 },
+          { currency: 'USD', stage: 'open', cases: 1 },
+        ]);
+      });
+    });
+
     describe('errors', () => {
       it('name the table and the record', async () => {
         const broken = { ...receivable('r-bad'), open: -5 };
@@ -2496,4 +2588,30 @@ async function explain(store: Store, statement: CompiledQuery): Promise<string> 
     );
     return plan.rows.map((r) => r['QUERY PLAN']).join('\n');
   });
+}
+
+/** A small portfolio whose KPI sums are worked out by hand in the contract and in test/kpis/overview.test.ts. */
+export function kpiPortfolio(): Receivable[] {
+  return [
+    receivable('k1', { issueDate: '2026-11-10', dueDate: '2026-12-10', total: 10000, open: 10000 }),
+    receivable('k2', {
+      issueDate: '2026-10-21',
+      dueDate: '2026-11-20',
+      total: 8000,
+      open: 5000,
+      disputed: { reason: 'price', since: '2026-11-25' },
+    }),
+    receivable('k3', { issueDate: '2026-07-02', dueDate: '2026-08-01', total: 3000, open: 3000 }),
+    receivable('k4', { kind: 'credit_note', issueDate: '2026-10-02', dueDate: '2026-11-01', total: 1000, open: 1000 }),
+    receivable('k5', { issueDate: '2026-11-02', dueDate: '2026-12-02', total: 7000, open: 0 }),
+    receivable('k6', {
+      debtorId: 'd2',
+      currency: 'USD',
+      issueDate: '2026-09-01',
+      dueDate: '2026-10-01',
+      total: 4000,
+      open: 4000,
+    }),
+    receivable('k7', { issueDate: '2026-12-06', dueDate: '2027-01-05', total: 900, open: 900 }),
+  ];
 }
