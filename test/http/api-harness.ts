@@ -9,7 +9,8 @@ import { handClock, TIME_ZONE } from '../cases/case-fixtures';
 import { memoryLogger } from '../helpers/logger';
 import type { LawFirmLink } from '../../connector/lawfirm/link';
 import type { Logger } from '../../connector/log/logger';
-import type { Clock } from '../../connector/time/clock';
+import { businessDate, type Clock } from '../../connector/time/clock';
+import { portfolioOverview } from '../../connector/kpis/overview';
 
 /** The API over a real SQLite store and the store-backed job queue, with a hand clock and a logger that keeps its lines. */
 
@@ -42,7 +43,11 @@ export async function openHarness(
   const clock = handClock('2025-03-24T09:00:00.000Z');
   const { logger, lines } = memoryLogger('debug');
   const queue = openJobQueue({ driver: 'store' }, { store, now: () => clock.now().getTime() });
-  const metrics = createMetrics({ clock, queue });
+  const metrics = createMetrics({
+    clock,
+    queue,
+    portfolio: () => portfolioOverview(store, businessDate(clock, TIME_ZONE)),
+  });
   const app = buildApi({
     store,
     ...(over.withQueue === false ? {} : { queue }),

@@ -128,4 +128,34 @@ describe('metrics', () => {
     expect((await a.render()).body).toContain('recouvra_errors_total{code="X"} 1');
     expect(await register.metrics()).not.toContain('recouvra_');
   });
+
+  it('reads the portfolio once for all the KPI gauges of a scrape, and a failed read gives no samples, counted, then is tried again', async () => {
+    const clock = handClock('2026-12-05T09:00:00.000Z');
+    let reads = 0;
+    let fail = true;
+    const metrics = createMetrics({
+      clock,
+      portfolio: async () => {
+        reads++;
+        if (fail) throw new Error('database is locked');
+        return {
+          asOf: '2026-12-05',
+          window: { from: '2026-09-07', to: '2026-12-05', days: 90 },
+          basis: { fr: '', en: '' },
+          currencies: [],
+        };
+      },
+    });
+    const first = (await metrics.render()).body;
+    expect(first).not.toContain('recouvra_receivables_open_minor{');
+    expect(reads).toBe(1);
+    // The error counter is rendered before the gauges: a scrape's failure shows in the next one.
+    const second = (await metrics.render()).body;
+    expect(second).toContain('recouvra_errors_total{code="METRICS_PORTFOLIO_UNREADABLE"} 1');
+    expect(reads).toBe(2);
+    fail = false;
+    await metrics.render();
+    await metrics.render();
+    expect(reads).toBe(3);
+  });
 });

@@ -20,6 +20,7 @@ import { openStore } from '../../store/open-store';
 import type { Store } from '../../store/store';
 import { connectionWriteBack, createConnectionAdapter, type ConnectionAdapter } from '../../sync/connections';
 import { anchoredClock, businessDate, systemClock, type Clock } from '../../time/clock';
+import { portfolioOverview } from '../../kpis/overview';
 import { rateStatus } from '../../claim/legal-status';
 import { requeueRowsWaitingForRates } from '../../outbox/rate-retry';
 import { requeueSubmissionsInDoubt } from '../../lawfirm/dossier-performer';
@@ -290,7 +291,12 @@ export async function startDaemon(
       ...(credentialEnv ? { env: credentialEnv } : {}),
       ...(args.config === undefined ? {} : { configFile: args.config }),
     });
-    const metrics = createMetrics({ clock, queue, authorizations });
+    const metrics = createMetrics({
+      clock,
+      queue,
+      authorizations,
+      portfolio: () => portfolioOverview(store, businessDate(clock, rt.config.company.timezone)),
+    });
     // Events from the firm make their ledger notes due at once: the outbox runs now, not at its next tick.
     const link = openLawFirmLink(rt.config, {
       store,

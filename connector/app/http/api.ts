@@ -5,10 +5,12 @@ import type { JobQueue } from '../../jobs/job-queue';
 import type { Logger } from '../../log/logger';
 import { StoreError } from '../../store/errors';
 import type { Store } from '../../store/store';
-import type { Clock } from '../../time/clock';
+import { businessDate, type Clock } from '../../time/clock';
 import type { ApiSettings } from './api-config.schema';
 import { bearerChecker } from './auth';
 import { registerCaseRoutes } from './case-routes';
+import { registerKpiRoutes } from './kpi-routes';
+import { portfolioOverview } from '../../kpis/overview';
 import { createMetrics, type Metrics } from './metrics';
 import { registerOpsRoutes } from './ops-routes';
 import { registerWebhookRoutes, WEBHOOK_ROUTE } from './webhook-routes';
@@ -102,6 +104,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       clock,
       ...(deps.queue ? { queue: deps.queue } : {}),
       ...(deps.authorizations ? { authorizations: deps.authorizations } : {}),
+      portfolio: () => portfolioOverview(store, businessDate(clock, timeZone)),
     });
   const queue = deps.queue;
   const enqueuer: JobEnqueuer | undefined =
@@ -215,6 +218,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   registerOpsRoutes(app, ctx);
   registerCaseRoutes(app, ctx);
+  registerKpiRoutes(app, ctx);
   if (deps.lawfirm) registerWebhookRoutes(app, ctx, deps.lawfirm, logger);
   if (deps.quickbooksWebhooks?.length) registerQuickBooksWebhookRoute(app, ctx, deps.quickbooksWebhooks, logger);
   return app;

@@ -2,6 +2,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { JOB_NAMES, type JobQueue, type JobStatus } from '../../jobs/job-queue';
 import type { SyncSummary } from '../../sync/sync-connection';
 import type { Clock } from '../../time/clock';
+import type { PortfolioOverview } from '../../kpis/overview';
 import type { ConnectionAuthorization } from '../connection-authorizations';
 
 /**
@@ -42,10 +43,19 @@ export interface MetricsOptions {
   queue?: JobQueue;
   /** Read at scrape time for `recouvra_authorization_days_left`; without it the gauge has no samples. */
   authorizations?: () => Promise<ConnectionAuthorization[]>;
+  /**
+   * The portfolio overview (connector/kpis/overview.ts) for the KPI gauges, read at most once per
+   * scrape and kept PORTFOLIO_TTL_MS; without it those gauges have no samples.
+   */
+  portfolio?: () => Promise<PortfolioOverview>;
 }
+
+/** One overview serves the scrapes of a minute: it reads every open item, and KPIs move daily. */
+export const PORTFOLIO_TTL_MS = 60_000;
 
 export function createMetrics(options: MetricsOptions): Metrics {
   const { clock, queue, authorizations } = options;
+  // Counted once per failed read, not once per gauge that reads it.
   const registry = new Registry();
   const registers = [registry];
   const lastSuccess = new Map<string, number>();
@@ -56,6 +66,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
     labelNames: ['code'] as const,
     registers,
   });
+  const portfolio = options.portfolio
+    ? memoized(options.portfolio, PORTFOLIO_TTL_MS, () => errors.inc({ code: 'METRICS_PORTFOLIO_UNREADABLE' }))
+    : undefined;
   const erpCalls = new Counter({
     name: 'recouvra_erp_calls_total',
     help: 'Calls made to an ERP by syncs, by connection and kind (read: metered by QuickBooks; write; throttled), where its adapter counts them.',
@@ -143,6 +156,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
   });
 
+  registerPortfolioGauges(registers, portfolio);
+
   return {
     registry,
     observeSync(summary) {
@@ -175,4 +190,92 @@ export function createMetrics(options: MetricsOptions): Metrics {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
   };
+}
+
+/**
+ * `read` called at most once per `ttlMs` (by wall time: a scrape interval is real time); a failed
+ * read is reported to `onFailure` once and not kept, so the next scrape reads again.
+ */
+function memoized<T>(read: () => Promise<T>, ttlMs: number, onFailure: () => void): () => Promise<T> {
+  let kept: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (kept && now - kept.at < ttlMs) return kept.value;
+    const value = read();
+    kept = { at: now, value };
+    value.catch(() => {
+      onFailure();
+      if (kept?.value === value) kept = undefined;
+    });
+    return value;
+  };
+}
+
+/**
+ * The overview's figures as gauges, per currency (amounts in its minor units, as everywhere in
+ * Recouvra): open and overdue amounts, aging buckets, DSO by method, cases and amounts by stage.
+ * A KPI without a value (no sales in the window) has no sample rather than a misleading 0.
+ */
+function registerPortfolioGauges(
+  registers: Registry[],
+  portfolio: (() => Promise<PortfolioOverview>) | undefined,
+): void {
+  // Every gauge asks `portfolio`, which is memoized: one scrape reads one overview.
+  const gauge = (name: string, help: string, labelNames: string[], fill: (g: Gauge, o: PortfolioOverview) => void) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers,
+      async collect() {
+        this.reset();
+        if (!portfolio) return;
+        try {
+          fill(this, await portfolio());
+        } catch {
+          // The store did not answer: no samples rather than a failed scrape (counted by `portfolio`).
+          this.reset();
+        }
+      },
+    });
+  gauge(
+    'recouvra_receivables_open_minor',
+    'Open invoices less open credit notes, in minor units of the currency (the overview, as of the business date).',
+    ['currency'],
+    (g, o) => o.currencies.forEach((c) => g.set({ currency: c.currency }, c.receivables)),
+  );
+  gauge(
+    'recouvra_receivables_overdue_minor',
+    'Open invoices past their due date, in minor units of the currency.',
+    ['currency'],
+    (g, o) => o.currencies.forEach((c) => g.set({ currency: c.currency }, c.overdue)),
+  );
+  gauge(
+    'recouvra_receivables_aging_minor',
+    'Open invoices by days past due (not_due, 1_30, 31_60, 61_90, over_90), in minor units of the currency.',
+    ['currency', 'bucket'],
+    (g, o) =>
+      o.currencies.forEach((c) => c.aging.forEach((a) => g.set({ currency: c.currency, bucket: a.bucket }, a.amount))),
+  );
+  gauge(
+    'recouvra_dso_days',
+    'Days sales outstanding by method: standard (open ÷ sales of the last 90 days × 90), countback, best_possible; no sample when there were no sales.',
+    ['currency', 'method'],
+    (g, o) =>
+      o.currencies.forEach((c) => {
+        const methods = { standard: c.dso.standard, countback: c.dso.countback, best_possible: c.dso.bestPossible };
+        for (const [method, kpi] of Object.entries(methods))
+          if (kpi.value !== undefined) g.set({ currency: c.currency, method }, kpi.value);
+      }),
+  );
+  gauge('recouvra_cases', 'Cases not closed, by currency and stage.', ['currency', 'stage'], (g, o) =>
+    o.currencies.forEach((c) => c.stages.forEach((s) => g.set({ currency: c.currency, stage: s.stage }, s.cases))),
+  );
+  gauge(
+    'recouvra_cases_open_minor',
+    'Open invoices of the cases at each stage, in minor units of the currency.',
+    ['currency', 'stage'],
+    (g, o) =>
+      o.currencies.forEach((c) => c.stages.forEach((s) => g.set({ currency: c.currency, stage: s.stage }, s.amount))),
+  );
 }
