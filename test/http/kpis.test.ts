@@ -1,5 +1,6 @@
 import { saveReceivables } from '../../connector/cases/case-lifecycle';
 import { caseIdOf } from '../../connector/model/case.schema';
+import type { PortfolioOverview } from '../../connector/kpis/overview';
 import { kpiPortfolio } from '../store/store.contract';
 import { openHarness, type Harness } from './api-harness';
 
@@ -20,9 +21,9 @@ describe('KPIs over HTTP', () => {
   it('answers the overview as of a date asked, each KPI with its formula', async () => {
     const res = await h.call('GET', '/api/kpis?asOf=2026-12-05');
     expect(res.statusCode).toBe(200);
-    const body = res.json();
+    const body = res.json<PortfolioOverview>();
     expect(body.asOf).toBe('2026-12-05');
-    const eur = body.currencies.find((c: { currency: string }) => c.currency === 'EUR');
+    const eur = body.currencies.find((c) => c.currency === 'EUR')!;
     expect(eur.receivables).toBe(17900);
     expect(eur.dso.standard).toEqual({
       value: 67.1,
@@ -32,17 +33,17 @@ describe('KPIs over HTTP', () => {
   });
 
   it('takes the company’s business date when no date is asked', async () => {
-    const body = (await h.call('GET', '/api/kpis')).json();
+    const body = (await h.call('GET', '/api/kpis')).json<PortfolioOverview>();
     expect(body.asOf).toBe('2026-12-06');
     expect(body.window).toEqual({ from: '2026-09-08', to: '2026-12-06', days: 90 });
     // k7, issued on the 6th, is now a sale of the window.
-    expect(body.currencies[0].dso.windowSales).toBe(24900);
+    expect(body.currencies[0]!.dso.windowSales).toBe(24900);
   });
 
   it('refuses a date that is not one, naming the parameter, and a caller without the token', async () => {
     const bad = await h.call('GET', '/api/kpis?asOf=2026-02-30');
     expect(bad.statusCode).toBe(400);
-    expect(JSON.stringify(bad.json().error.problems)).toContain('asOf');
+    expect(JSON.stringify(bad.json<{ error: { problems: unknown } }>().error.problems)).toContain('asOf');
     const unknown = await h.call('GET', '/api/kpis?from=2026-01-01');
     expect(unknown.statusCode).toBe(400);
     expect((await h.call('GET', '/api/kpis', { token: null })).statusCode).toBe(401);
