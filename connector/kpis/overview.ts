@@ -1,8 +1,9 @@
 import type { CaseStage } from '../model/case.schema';
-import type { KpiStore, OpenItemsFact, SalesMonthFact } from '../store/kpi-store';
-import { addDays, addMonths, daysInMonth, parts, type IsoDate } from '../time/calendar-date';
+import type { KpiStore, OpenItemsFact, PortfolioFacts, SalesDayFact } from '../store/kpi-store';
+import { addDays, addMonths, daysBetween, daysInMonth, parts, type IsoDate } from '../time/calendar-date';
 import {
   AGING_BUCKETS,
+  agingBucketOf,
   averageDaysDelinquent,
   bestPossibleDso,
   dsoCountback,
@@ -63,18 +64,15 @@ const STAGE_ORDER: readonly CaseStage[] = [
 ];
 
 /**
- * The overview of the whole portfolio on `asOf` (the company's business date): three aggregate
- * reads (store.kpis.portfolioFacts), then the formulas of formulas.ts per currency.
+ * The overview of the whole portfolio on `asOf` (the company's business date): the store's
+ * aggregate reads (store.kpis.portfolioFacts), then the formulas of formulas.ts per currency.
  */
 export async function portfolioOverview(store: { kpis: KpiStore }, asOf: IsoDate): Promise<PortfolioOverview> {
   const windowFrom = addDays(asOf, -(DSO_WINDOW_DAYS - 1));
   const firstMonth = `${addMonths(asOf, -(COUNTBACK_MONTHS - 1)).slice(0, 7)}-01`;
   const facts = await store.kpis.portfolioFacts({
-    // Not due (due today or later), then 1–30, 31–60, 61–90 days past due, then over 90.
-    dueOnOrAfter: [asOf, addDays(asOf, -30), addDays(asOf, -60), addDays(asOf, -90)],
     salesFrom: firstMonth < windowFrom ? firstMonth : windowFrom,
     salesTo: asOf,
-    windowFrom,
   });
   const currencies = new Set<string>([
     ...facts.openItems.map((f) => f.currency),
@@ -88,31 +86,36 @@ export async function portfolioOverview(store: { kpis: KpiStore }, asOf: IsoDate
       fr: 'Ventes : factures et avoirs émis que le connecteur a lus. Une connexion qui ne lit que les pièces ouvertes sous-estime les ventes, et le DSO paraît plus long.',
       en: 'Sales: the invoices and credit notes issued that the connector has read. A connection that reads open items only understates sales, which makes DSO look longer.',
     },
-    currencies: [...currencies].sort().map((currency) =>
-      currencyOverview(
-        currency,
-        asOf,
-        facts.openItems.filter((f) => f.currency === currency),
-        facts.sales.filter((f) => f.currency === currency),
-        facts.cases.filter((f) => f.currency === currency),
-      ),
-    ),
+    currencies: [...currencies]
+      .sort()
+      .map((currency) => currencyOverview(currency, asOf, windowFrom, ofCurrency(facts, currency))),
+  };
+}
+
+function ofCurrency(facts: PortfolioFacts, currency: string): PortfolioFacts {
+  return {
+    openItems: facts.openItems.filter((f) => f.currency === currency),
+    marked: facts.marked.filter((f) => f.currency === currency),
+    stages: facts.stages.filter((f) => f.currency === currency),
+    cases: facts.cases.filter((f) => f.currency === currency),
+    sales: facts.sales.filter((f) => f.currency === currency),
   };
 }
 
 function currencyOverview(
   currency: string,
   asOf: IsoDate,
-  open: OpenItemsFact[],
-  sales: SalesMonthFact[],
-  cases: { stage: CaseStage; cases: number }[],
+  windowFrom: IsoDate,
+  facts: PortfolioFacts,
 ): CurrencyOverview {
+  const { openItems: open, sales } = facts;
   const invoices = open.filter((f) => f.kind === 'invoice');
   const sum = (rows: OpenItemsFact[], pick: (f: OpenItemsFact) => number): number =>
     rows.reduce((a, f) => a + pick(f), 0);
+  const bucketOf = (f: OpenItemsFact) => agingBucketOf(daysBetween(f.dueDate, asOf));
   const invoiced = sum(invoices, (f) => f.open);
   const current = sum(
-    invoices.filter((f) => f.bucket === 0),
+    invoices.filter((f) => bucketOf(f) === 'not_due'),
     (f) => f.open,
   );
   const unappliedCredits = sum(
@@ -123,10 +126,7 @@ function currencyOverview(
   const overdue = invoiced - current;
 
   const months = monthsBack(asOf, sales);
-  const windowSales = Math.max(
-    0,
-    sales.reduce((a, s) => a + s.invoicedInWindow - s.creditedInWindow, 0),
-  );
+  const windowSales = netSales(sales.filter((s) => s.issueDate >= windowFrom));
   const standard = dsoStandard({ receivables, sales: windowSales, days: DSO_WINDOW_DAYS });
   const bestPossible = bestPossibleDso({ current, sales: windowSales, days: DSO_WINDOW_DAYS });
 
@@ -136,11 +136,11 @@ function currencyOverview(
     overdue,
     current,
     unappliedCredits,
-    disputed: sum(invoices, (f) => f.disputed),
-    excluded: sum(invoices, (f) => f.excluded),
+    disputed: facts.marked.filter((f) => f.kind === 'invoice').reduce((a, f) => a + f.disputed, 0),
+    excluded: facts.marked.filter((f) => f.kind === 'invoice').reduce((a, f) => a + f.excluded, 0),
     overdueRatio: overdueRatio({ overdue, open: invoiced }),
-    aging: AGING_BUCKETS.map((b, i) => {
-      const inBucket = invoices.filter((f) => f.bucket === i);
+    aging: AGING_BUCKETS.map((b) => {
+      const inBucket = invoices.filter((f) => bucketOf(f) === b.id);
       return { bucket: b.id, items: sum(inBucket, (f) => f.items), amount: sum(inBucket, (f) => f.open) };
     }),
     dso: {
@@ -150,26 +150,50 @@ function currencyOverview(
       daysDelinquent: averageDaysDelinquent(standard, bestPossible),
       windowSales,
     },
-    stages: STAGE_ORDER.map((stage) => {
-      const inStage = invoices.filter((f) => f.stage === stage);
-      return {
-        stage,
-        cases: cases.find((c) => c.stage === stage)?.cases ?? 0,
-        items: sum(inStage, (f) => f.items),
-        amount: sum(inStage, (f) => f.open),
-      };
-    }),
+    stages: stagesOf(
+      facts,
+      sum(invoices, (f) => f.items),
+      invoiced,
+    ),
   };
 }
 
+/**
+ * The pipeline: the store sums the open invoices of the cases in dunning or beyond; the `open`
+ * stage holds what they do not (every open invoice belongs to a case, and closed cases hold none).
+ */
+function stagesOf(facts: PortfolioFacts, items: number, amount: number): CurrencyOverview['stages'] {
+  const worked = facts.stages;
+  const casesAt = (stage: CaseStage): number => facts.cases.find((c) => c.stage === stage)?.cases ?? 0;
+  return STAGE_ORDER.map((stage) => {
+    if (stage === 'open')
+      return {
+        stage,
+        cases: casesAt(stage),
+        items: items - worked.reduce((a, f) => a + f.items, 0),
+        amount: amount - worked.reduce((a, f) => a + f.open, 0),
+      };
+    const fact = worked.find((f) => f.stage === stage);
+    return { stage, cases: casesAt(stage), items: fact?.items ?? 0, amount: fact?.open ?? 0 };
+  });
+}
+
+/** Invoiced less credited, never below 0 (a period of credit notes only has no sales). */
+function netSales(sales: readonly SalesDayFact[]): number {
+  return Math.max(
+    0,
+    sales.reduce((a, s) => a + (s.kind === 'invoice' ? s.total : -s.total), 0),
+  );
+}
+
 /** Net sales by month, newest first, from the as-of month (its days so far) back COUNTBACK_MONTHS months. */
-function monthsBack(asOf: IsoDate, sales: SalesMonthFact[]): { month: string; sales: number; days: number }[] {
+function monthsBack(asOf: IsoDate, sales: SalesDayFact[]): { month: string; sales: number; days: number }[] {
   const out: { month: string; sales: number; days: number }[] = [];
   for (let k = 0; k < COUNTBACK_MONTHS; k++) {
     const month = addMonths(asOf, -k).slice(0, 7);
     const { year, month: m } = parts(`${month}-01`);
-    const net = sales.filter((s) => s.month === month).reduce((a, s) => a + s.invoiced - s.credited, 0);
-    out.push({ month, sales: Math.max(0, net), days: k === 0 ? parts(asOf).day : daysInMonth(year, m) });
+    const net = netSales(sales.filter((s) => s.issueDate.startsWith(month)));
+    out.push({ month, sales: net, days: k === 0 ? parts(asOf).day : daysInMonth(year, m) });
   }
   return out;
 }

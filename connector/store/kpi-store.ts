@@ -7,50 +7,51 @@ import type { IsoDate } from '../time/calendar-date';
  * decides nothing: which bucket is which, which DSO, which CEI, are the KPI module's rules.
  */
 export interface KpiStore {
-  /** One pass over the open items, one over the period's sales, and the cases by stage; amounts in minor units, per currency. */
+  /**
+   * A few aggregate reads, each served by an index (migration 0012): the open items by due date,
+   * the disputed and excluded ones, the open invoices of cases in dunning or beyond, the cases by
+   * stage, the sales by day of issue. Amounts in minor units, per currency.
+   */
   portfolioFacts(input: PortfolioFactsInput): Promise<PortfolioFacts>;
 }
 
 export interface PortfolioFactsInput {
-  /**
-   * Due-date thresholds, newest first: an open item falls in bucket i for the first i whose
-   * threshold its due date is on or after, and in bucket `dueOnOrAfter.length` when before all.
-   */
-  dueOnOrAfter: readonly IsoDate[];
-  /** Sales are summed by month of issue from this date on. */
+  /** Sales are summed by day of issue from this date on… */
   salesFrom: IsoDate;
-  /** Sales issued after this date are left out (the as-of date). */
+  /** …to this one (the as-of date). */
   salesTo: IsoDate;
-  /** The part of each month's sales issued on or after this date is also summed apart (a DSO window). */
-  windowFrom: IsoDate;
 }
 
-/** The open items of one currency, kind, case stage and aging bucket. */
+/**
+ * The open items of one currency, kind and due date. Summed by day, in the order of
+ * receivables_open_for_kpis, the read needs no sort; the KPI module puts days in buckets.
+ */
 export interface OpenItemsFact {
   currency: string;
   /** An open credit note is an amount owed back to the debtor, not by them. */
   kind: ReceivableKind;
-  stage: CaseStage;
-  bucket: number;
-  /** Open items (invoices and credit notes left open). */
+  dueDate: IsoDate;
   items: number;
   open: number;
-  /** The part of `open` on disputed items. */
+}
+
+/** The open amount of one currency and kind on disputed items, and on items excluded from dunning. */
+export interface MarkedFact {
+  currency: string;
+  kind: ReceivableKind;
   disputed: number;
-  /** The part of `open` on items excluded from dunning. */
   excluded: number;
 }
 
-/** What was invoiced and credited in one currency and month of issue. */
-export interface SalesMonthFact {
+/**
+ * The open invoices of the cases at one stage, for the stages past `open` (and not `closed`):
+ * what `open` cases hold is the rest, which spares reading the case of every open item.
+ */
+export interface StageFact {
   currency: string;
-  /** YYYY-MM. */
-  month: string;
-  invoiced: number;
-  credited: number;
-  /** The part of `invoiced` and `credited` issued on or after `windowFrom`. */
-  invoicedInWindow: number;
-  creditedInWindow: number;
+  stage: CaseStage;
+  items: number;
+  open: number;
 }
 
 /** The cases not closed, by currency and stage. */
@@ -60,8 +61,18 @@ export interface CaseStageFact {
   cases: number;
 }
 
+/** What was issued in one currency, kind and day, in the order of receivables_by_issue. */
+export interface SalesDayFact {
+  currency: string;
+  kind: ReceivableKind;
+  issueDate: IsoDate;
+  total: number;
+}
+
 export interface PortfolioFacts {
-  cases: CaseStageFact[];
   openItems: OpenItemsFact[];
-  sales: SalesMonthFact[];
+  marked: MarkedFact[];
+  stages: StageFact[];
+  cases: CaseStageFact[];
+  sales: SalesDayFact[];
 }

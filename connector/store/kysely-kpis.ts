@@ -2,11 +2,20 @@ import { sql } from 'kysely';
 import type { CaseStage } from '../model/case.schema';
 import type { ReceivableKind } from '../model/receivable.schema';
 import { attempt } from './errors';
-import type { KpiStore, PortfolioFacts, PortfolioFactsInput } from './kpi-store';
+import type { KpiStore, OpenItemsFact, PortfolioFacts, PortfolioFactsInput } from './kpi-store';
 import { KyselyAggregate, type KyselyUnit } from './kysely-unit';
 
-/** SQLite returns integers as numbers, PostgreSQL's node-postgres returns bigint sums and counts as text. */
-const int = (v: unknown): number => Number(v);
+/** SQLite returns integers as numbers; node-postgres returns bigint sums and counts as text. */
+const int = (v: unknown): number => Number(v ?? 0);
+
+/** The stages whose open invoices are summed through their cases; `open` holds the rest, `closed` none. */
+const DUNNING_STAGES: readonly CaseStage[] = [
+  'reminding',
+  'formal_notice',
+  'awaiting_approval',
+  'escalated',
+  'in_procedure',
+];
 
 export class KyselyKpiStore extends KyselyAggregate implements KpiStore {
   protected rebind(unit: KyselyUnit): this {
@@ -14,80 +23,116 @@ export class KyselyKpiStore extends KyselyAggregate implements KpiStore {
   }
 
   async portfolioFacts(input: PortfolioFactsInput): Promise<PortfolioFacts> {
-    const bucket =
-      input.dueOnOrAfter.length === 0
-        ? sql<number>`0`
-        : sql<number>`case ${sql.join(
-            input.dueOnOrAfter.map((d, i) => sql`when r.due_date >= ${d} then ${sql.lit(i)}`),
-            sql` `,
-          )} else ${sql.lit(input.dueOnOrAfter.length)} end`;
-    const openRows = await attempt('read', 'receivables', undefined, () =>
+    return {
+      openItems: await this.openItems(),
+      marked: await this.marked(),
+      stages: await this.stages(),
+      cases: await this.cases(),
+      sales: await this.sales(input),
+    };
+  }
+
+  /** Summed by day in the index's order (currency, kind, due date): a streaming read, no sort. */
+  private async openItems(): Promise<OpenItemsFact[]> {
+    const rows = await attempt('read', 'receivables', undefined, () =>
       this.db
         .selectFrom('receivables as r')
-        .innerJoin('cases as c', 'c.id', 'r.case_id')
         .where('r.open', '>', 0)
         .select([
           'r.currency',
           'r.kind',
-          'c.stage',
-          bucket.as('bucket'),
+          'r.due_date',
           sql<number>`count(*)`.as('items'),
           sql<number>`sum(r.open)`.as('open'),
+        ])
+        .groupBy(['r.currency', 'r.kind', 'r.due_date'])
+        .execute(),
+    );
+    return rows.map((r) => ({
+      currency: r.currency,
+      kind: r.kind as ReceivableKind,
+      dueDate: r.due_date,
+      items: int(r.items),
+      open: int(r.open),
+    }));
+  }
+
+  private async marked(): Promise<PortfolioFacts['marked']> {
+    const rows = await attempt('read', 'receivables', undefined, () =>
+      this.db
+        .selectFrom('receivables as r')
+        // As receivables_open_marked is written, for the planners to use it.
+        .where(sql<boolean>`r.open > 0 and (r.disputed is not null or r.excluded is not null)`)
+        .select([
+          'r.currency',
+          'r.kind',
           sql<number>`sum(case when r.disputed is null then 0 else r.open end)`.as('disputed'),
           sql<number>`sum(case when r.excluded is null then 0 else r.open end)`.as('excluded'),
         ])
-        // By position: PostgreSQL would not match the bucket's CASE, whose dates are parameters, with itself.
-        .groupBy(['r.currency', 'r.kind', 'c.stage', sql`4`])
+        .groupBy(['r.currency', 'r.kind'])
         .execute(),
     );
-    const salesRows = await attempt('read', 'receivables', undefined, () =>
+    return rows.map((r) => ({
+      currency: r.currency,
+      kind: r.kind as ReceivableKind,
+      disputed: int(r.disputed),
+      excluded: int(r.excluded),
+    }));
+  }
+
+  /**
+   * From the cases in dunning or beyond (cases_by_stage) to their open invoices
+   * (receivables_by_case_due): the cost follows the cases being worked, not the portfolio.
+   */
+  private async stages(): Promise<PortfolioFacts['stages']> {
+    const rows = await attempt('read', 'receivables', undefined, () =>
       this.db
-        .selectFrom('receivables as r')
-        .where('r.issue_date', '>=', input.salesFrom)
-        .where('r.issue_date', '<=', input.salesTo)
-        .select([
-          'r.currency',
-          sql<string>`substr(r.issue_date, 1, 7)`.as('month'),
-          sql<number>`sum(case when r.kind = 'invoice' then r.total else 0 end)`.as('invoiced'),
-          sql<number>`sum(case when r.kind = 'credit_note' then r.total else 0 end)`.as('credited'),
-          sql<number>`sum(case when r.kind = 'invoice' and r.issue_date >= ${input.windowFrom} then r.total else 0 end)`.as(
-            'invoiced_in_window',
-          ),
-          sql<number>`sum(case when r.kind = 'credit_note' and r.issue_date >= ${input.windowFrom} then r.total else 0 end)`.as(
-            'credited_in_window',
-          ),
-        ])
-        .groupBy(['r.currency', sql`2`])
+        .selectFrom('cases as c')
+        .innerJoin('receivables as r', 'r.case_id', 'c.id')
+        .where('c.stage', 'in', DUNNING_STAGES)
+        .where('r.open', '>', 0)
+        .where('r.kind', '=', 'invoice')
+        .select(['r.currency', 'c.stage', sql<number>`count(*)`.as('items'), sql<number>`sum(r.open)`.as('open')])
+        .groupBy(['r.currency', 'c.stage'])
         .execute(),
     );
-    const caseRows = await attempt('read', 'cases', undefined, () =>
+    return rows.map((r) => ({
+      currency: r.currency,
+      stage: r.stage as CaseStage,
+      items: int(r.items),
+      open: int(r.open),
+    }));
+  }
+
+  private async cases(): Promise<PortfolioFacts['cases']> {
+    const rows = await attempt('read', 'cases', undefined, () =>
       this.db
         .selectFrom('cases')
         .where('stage', '<>', 'closed')
+        // Counted in cases_by_stage_currency (0012), which holds both: no row read.
         .select(['currency', 'stage', sql<number>`count(*)`.as('cases')])
         .groupBy(['currency', 'stage'])
         .execute(),
     );
-    return {
-      cases: caseRows.map((r) => ({ currency: r.currency, stage: r.stage as CaseStage, cases: int(r.cases) })),
-      openItems: openRows.map((r) => ({
-        currency: r.currency,
-        kind: r.kind as ReceivableKind,
-        stage: r.stage as CaseStage,
-        bucket: int(r.bucket),
-        items: int(r.items),
-        open: int(r.open),
-        disputed: int(r.disputed),
-        excluded: int(r.excluded),
-      })),
-      sales: salesRows.map((r) => ({
-        currency: r.currency,
-        month: r.month,
-        invoiced: int(r.invoiced),
-        credited: int(r.credited),
-        invoicedInWindow: int(r.invoiced_in_window),
-        creditedInWindow: int(r.credited_in_window),
-      })),
-    };
+    return rows.map((r) => ({ currency: r.currency, stage: r.stage as CaseStage, cases: int(r.cases) }));
+  }
+
+  /** A range of receivables_by_issue, summed by day in its order: no sort. */
+  private async sales(input: PortfolioFactsInput): Promise<PortfolioFacts['sales']> {
+    const rows = await attempt('read', 'receivables', undefined, () =>
+      this.db
+        .selectFrom('receivables as r')
+        .where('r.issue_date', '>=', input.salesFrom)
+        .where('r.issue_date', '<=', input.salesTo)
+        .select(['r.issue_date', 'r.currency', 'r.kind', sql<number>`sum(r.total)`.as('total')])
+        .groupBy(['r.issue_date', 'r.currency', 'r.kind'])
+        .execute(),
+    );
+    return rows.map((r) => ({
+      currency: r.currency,
+      kind: r.kind as ReceivableKind,
+      issueDate: r.issue_date,
+      total: int(r.total),
+    }));
   }
 }

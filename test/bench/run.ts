@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { cachedPortfolio } from './portfolio';
 
 /**
- * `npm run bench [-- <name>…]`: runs the named benchmarks (evaluate, odoo-sync, odoo-small, quickbooks, sage-active, sage-100, daemon, lawfirm, cli-startup; default
+ * `npm run bench [-- <name>…]`: runs the named benchmarks (evaluate, kpis, odoo-sync, odoo-small, quickbooks, sage-active, sage-100, daemon, lawfirm, cli-startup; default
  * all, or BENCH=name,name) and prints JSON: one benchmark's document, or an array of them. Each
  * measurement runs in its own process so that peak RSS is the measured work's own. Sizes can
  * be lowered for a quick look: BENCH_RECEIVABLES / BENCH_DEBTORS (evaluate, and the daemon's
@@ -11,7 +11,7 @@ import { cachedPortfolio } from './portfolio';
  * BENCH_ODOO_SMALL_* (odoo-small, see odoo-small-bench.ts), BENCH_QBO_INVOICES / BENCH_QBO_RATE_SCALE
  * (quickbooks, see quickbooks-bench.ts), BENCH_SAGE_INVOICES (sage-active, see sage-active-bench.ts),
  * BENCH_SAGE100_* (sage-100, see sage-100-bench.ts), BENCH_DAEMON_* (daemon, see daemon-bench.ts),
- * BENCH_CLI_RUNS (cli-startup, see cli-startup-bench.ts).
+ * BENCH_CLI_RUNS (cli-startup, see cli-startup-bench.ts), BENCH_KPI_RECEIVABLES / BENCH_KPI_CASES (kpis).
  */
 const RECEIVABLES = Number(process.env.BENCH_RECEIVABLES ?? 1_000_000);
 const DEBTORS = Number(process.env.BENCH_DEBTORS ?? 200_000);
@@ -69,8 +69,24 @@ const lawfirmBench = (): Record<string, unknown> => node('lawfirm-bench.js', [])
 // The built CLI's start-up: `--help` and `cases list`, each in processes of their own.
 const cliStartupBench = (): Record<string, unknown> => node('cli-startup-bench.js', []);
 
+// The dashboard's overview (GET /api/kpis) on ~100,000 cases.
+const KPI_RECEIVABLES = Number(process.env.BENCH_KPI_RECEIVABLES ?? 300_000);
+const KPI_CASES = Number(process.env.BENCH_KPI_CASES ?? 100_000);
+function kpiBench(): Record<string, unknown> {
+  const { path: db, generation } = cachedPortfolio(KPI_RECEIVABLES, KPI_CASES);
+  process.stderr.write('kpis: measuring GET /api/kpis …\n');
+  return {
+    benchmark: 'dashboard-overview',
+    node: process.version,
+    receivables: KPI_RECEIVABLES,
+    generation,
+    ...node('kpi-bench.js', [db, '2026-03-15']),
+  };
+}
+
 const BENCHMARKS: Record<string, () => Record<string, unknown>> = {
   evaluate: evaluateBench,
+  kpis: kpiBench,
   'odoo-sync': odooSyncBench,
   'odoo-small': odooSmallBench,
   quickbooks: quickbooksBench,

@@ -11,6 +11,7 @@ import { credentialsMigration } from './0008-credentials';
 import { outboxSubjectMigration } from './0009-outbox-subject';
 import { dossiersByActionMigration } from './0010-dossiers-by-action';
 import { openReceivablesByArrivalMigration } from './0011-open-receivables-by-arrival';
+import { kpiIndexesMigration } from './0012-kpi-indexes';
 
 /**
  * The migrations, listed in code rather than found by scanning a folder, so that they run the
@@ -33,6 +34,7 @@ export function storeMigrations(driver: StoreDriver): MigrationProvider {
     '0009-outbox-subject': outboxSubjectMigration(driver),
     '0010-dossiers-by-action': dossiersByActionMigration,
     '0011-open-receivables-by-arrival': openReceivablesByArrivalMigration,
+    '0012-kpi-indexes': kpiIndexesMigration,
   };
   return { getMigrations: async () => migrations };
 }
