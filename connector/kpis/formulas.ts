@@ -7,9 +7,9 @@
  * Sources: ../shared/reference/owl-odoo.md §4.2, which cites the public definitions below.
  */
 
-/** A KPI's value (undefined when its inputs do not allow one, with `unavailable` saying why) and how it was computed. */
+/** A KPI's value (null when its inputs do not allow one, with `unavailable` saying why) and how it was computed. */
 export interface Kpi {
-  value: number | undefined;
+  value: number | null;
   /** The formula, as shown beside the figure, in each language of the dashboard. */
   formula: Formula;
   /** Why there is no value: a zero denominator, no sales in the period. */
@@ -46,7 +46,7 @@ export function agingBucketOf(daysPastDue: number): AgingBucketId {
  */
 export function overdueRatio(input: { overdue: number; open: number }): Kpi {
   const formula = { fr: 'échu ÷ encours total × 100', en: 'overdue ÷ total open × 100' };
-  if (input.open <= 0) return { value: undefined, formula, unavailable: 'no open amount' };
+  if (input.open <= 0) return { value: null, formula, unavailable: 'no open amount' };
   return { value: round1((input.overdue / input.open) * 100), formula };
 }
 
@@ -59,7 +59,7 @@ export function dsoStandard(input: { receivables: number; sales: number; days: n
     fr: `encours ÷ ventes des ${input.days} derniers jours × ${input.days}`,
     en: `open ÷ sales of the last ${input.days} days × ${input.days}`,
   };
-  if (input.sales <= 0) return { value: undefined, formula, unavailable: `no sales in the last ${input.days} days` };
+  if (input.sales <= 0) return { value: null, formula, unavailable: `no sales in the last ${input.days} days` };
   return { value: round1((input.receivables / input.sales) * input.days), formula };
 }
 
@@ -97,7 +97,7 @@ export function dsoCountback(input: { receivables: number; months: readonly Mont
     days += m.days;
   }
   return {
-    value: undefined,
+    value: null,
     formula,
     unavailable: `the open amount exceeds the sales of the ${input.months.length} months read`,
   };
@@ -109,15 +109,15 @@ export function bestPossibleDso(input: { current: number; sales: number; days: n
     fr: `non échu ÷ ventes des ${input.days} derniers jours × ${input.days}`,
     en: `not yet due ÷ sales of the last ${input.days} days × ${input.days}`,
   };
-  if (input.sales <= 0) return { value: undefined, formula, unavailable: `no sales in the last ${input.days} days` };
+  if (input.sales <= 0) return { value: null, formula, unavailable: `no sales in the last ${input.days} days` };
   return { value: round1((input.current / input.sales) * input.days), formula };
 }
 
 /** Average days delinquent: DSO − best possible DSO, both standard (creditmanagementsource.com). */
 export function averageDaysDelinquent(dso: Kpi, bpdso: Kpi): Kpi {
   const formula = { fr: 'DSO − meilleur DSO possible', en: 'DSO − best possible DSO' };
-  if (dso.value === undefined || bpdso.value === undefined)
-    return { value: undefined, formula, unavailable: dso.unavailable ?? bpdso.unavailable };
+  if (dso.value === null || bpdso.value === null)
+    return { value: null, formula, unavailable: dso.unavailable ?? bpdso.unavailable };
   return { value: round1(dso.value - bpdso.value), formula };
 }
 
@@ -144,7 +144,7 @@ export function collectionEffectiveness(input: {
     en: `(open at start + ${en} − open at end) ÷ (open at start + ${en} − not yet due at end) × 100`,
   };
   const denominator = input.beginReceivables + s - input.endCurrent;
-  if (denominator <= 0) return { value: undefined, formula, unavailable: 'nothing was collectible in the period' };
+  if (denominator <= 0) return { value: null, formula, unavailable: 'nothing was collectible in the period' };
   return { value: round2(((input.beginReceivables + s - input.endReceivables) / denominator) * 100), formula };
 }
 
@@ -155,6 +155,6 @@ export function collectionEffectiveness(input: {
 export function promiseKeptRate(input: { kept: number; broken: number }): Kpi {
   const formula = { fr: 'promesses tenues ÷ (tenues + non tenues) × 100', en: 'kept ÷ (kept + broken) × 100' };
   const decided = input.kept + input.broken;
-  if (decided === 0) return { value: undefined, formula, unavailable: 'no promise has come due' };
+  if (decided === 0) return { value: null, formula, unavailable: 'no promise has come due' };
   return { value: round1((input.kept / decided) * 100), formula };
 }

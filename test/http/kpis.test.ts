@@ -30,6 +30,11 @@ describe('KPIs over HTTP', () => {
       formula: { fr: 'encours ÷ ventes des 90 derniers jours × 90', en: 'open ÷ sales of the last 90 days × 90' },
     });
     expect(eur.dso.countback.value).toBe(39);
+    // A KPI without a value says so in the JSON: null, and why.
+    expect(body.currencies.find((c) => c.currency === 'USD')!.dso.standard).toMatchObject({
+      value: null,
+      unavailable: 'no sales in the last 90 days',
+    });
   });
 
   it('takes the company’s business date when no date is asked', async () => {

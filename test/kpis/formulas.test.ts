@@ -31,13 +31,13 @@ describe('DSO', () => {
     const months = [{ month: '2026-03', sales: 0, days: 31 }, ...QUARTER.slice(1)];
     expect(dsoCountback({ receivables: 4_000_000, months }).value).toBe(46);
     const tooMuch = dsoCountback({ receivables: 30_000_000, months: QUARTER });
-    expect(tooMuch.value).toBeUndefined();
+    expect(tooMuch.value).toBeNull();
     expect(tooMuch.unavailable).toBe('the open amount exceeds the sales of the 3 months read');
   });
 
   it('has no standard DSO without sales, and a countback of 0 with nothing open', () => {
     expect(dsoStandard({ receivables: 500, sales: 0, days: 90 })).toMatchObject({
-      value: undefined,
+      value: null,
       unavailable: 'no sales in the last 90 days',
     });
     expect(dsoCountback({ receivables: 0, months: QUARTER }).value).toBe(0);
@@ -48,7 +48,7 @@ describe('DSO', () => {
     const best = bestPossibleDso({ current: 12_000_000, sales: 25_000_000, days: 90 });
     expect(best.value).toBe(43.2);
     expect(averageDaysDelinquent(dso, best).value).toBe(33.1);
-    expect(averageDaysDelinquent(dsoStandard({ receivables: 1, sales: 0, days: 90 }), best).value).toBeUndefined();
+    expect(averageDaysDelinquent(dsoStandard({ receivables: 1, sales: 0, days: 90 }), best).value).toBeNull();
   });
 });
 
@@ -80,7 +80,7 @@ describe('CEI', () => {
       months: 1,
       variant: 'period',
     });
-    expect(none.value).toBeUndefined();
+    expect(none.value).toBeNull();
   });
 });
 
@@ -107,6 +107,6 @@ describe('aging, overdue ratio, promises', () => {
 
   it('leaves pending promises out of the kept rate', () => {
     expect(promiseKeptRate({ kept: 7, broken: 3 }).value).toBe(70);
-    expect(promiseKeptRate({ kept: 0, broken: 0 }).value).toBeUndefined();
+    expect(promiseKeptRate({ kept: 0, broken: 0 }).value).toBeNull();
   });
 });

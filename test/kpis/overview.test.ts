@@ -62,7 +62,7 @@ describe('portfolioOverview', () => {
     const usd = (await portfolioOverview(store, '2026-12-05')).currencies[1]!;
     expect(usd.receivables).toBe(4000);
     expect(usd.aging.find((a) => a.bucket === '61_90')).toEqual({ bucket: '61_90', items: 1, amount: 4000 });
-    expect(usd.dso.standard).toMatchObject({ value: undefined, unavailable: 'no sales in the last 90 days' });
+    expect(usd.dso.standard).toMatchObject({ value: null, unavailable: 'no sales in the last 90 days' });
     // September's 4,000 absorbs it: December 5 days, November 30, October 31, then all of September's 30.
     expect(usd.dso.countback.value).toBe(96);
   });

@@ -265,7 +265,7 @@ function registerPortfolioGauges(
       o.currencies.forEach((c) => {
         const methods = { standard: c.dso.standard, countback: c.dso.countback, best_possible: c.dso.bestPossible };
         for (const [method, kpi] of Object.entries(methods))
-          if (kpi.value !== undefined) g.set({ currency: c.currency, method }, kpi.value);
+          if (kpi.value !== null) g.set({ currency: c.currency, method }, kpi.value);
       }),
   );
   gauge('recouvra_cases', 'Cases not closed, by currency and stage.', ['currency', 'stage'], (g, o) =>
