@@ -1,4 +1,4 @@
-import type { CaseStage } from '../model/case.schema';
+import { CaseStageSchema, type CaseStage } from '../model/case.schema';
 import type { KpiStore, OpenItemsFact, PortfolioFacts, SalesDayFact } from '../store/kpi-store';
 import { addDays, addMonths, daysBetween, daysInMonth, parts, type IsoDate } from '../time/calendar-date';
 import {
@@ -53,15 +53,8 @@ export interface PortfolioOverview {
   currencies: CurrencyOverview[];
 }
 
-/** The order the pipeline shows stages in, first reminder to procedure. */
-const STAGE_ORDER: readonly CaseStage[] = [
-  'open',
-  'reminding',
-  'formal_notice',
-  'awaiting_approval',
-  'escalated',
-  'in_procedure',
-];
+/** The order the pipeline shows stages in, first reminder to procedure: the model's own order, less `closed`. */
+const STAGE_ORDER: readonly CaseStage[] = CaseStageSchema.options.filter((s) => s !== 'closed');
 
 /**
  * The overview of the whole portfolio on `asOf` (the company's business date): the store's

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { CaseStage } from '../model/case.schema';
+import { CaseStageSchema, type CaseStage } from '../model/case.schema';
 import type { ReceivableKind } from '../model/receivable.schema';
 import { attempt } from './errors';
 import type { KpiStore, OpenItemsFact, PortfolioFacts, PortfolioFactsInput } from './kpi-store';
@@ -9,13 +9,7 @@ import { KyselyAggregate, type KyselyUnit } from './kysely-unit';
 const int = (v: unknown): number => Number(v ?? 0);
 
 /** The stages whose open invoices are summed through their cases; `open` holds the rest, `closed` none. */
-const DUNNING_STAGES: readonly CaseStage[] = [
-  'reminding',
-  'formal_notice',
-  'awaiting_approval',
-  'escalated',
-  'in_procedure',
-];
+const DUNNING_STAGES: readonly CaseStage[] = CaseStageSchema.options.filter((s) => s !== 'open' && s !== 'closed');
 
 export class KyselyKpiStore extends KyselyAggregate implements KpiStore {
   protected rebind(unit: KyselyUnit): this {
