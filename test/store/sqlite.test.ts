@@ -21,13 +21,16 @@ describeStoreContract('SQLite file', () => openSqliteStore(freshPath()));
 describeStoreContract('SQLite in memory', () => openSqliteStore(':memory:'));
 
 describe('SQLite store', () => {
-  it('opens with WAL, foreign keys and a busy timeout, creating the parent folder', async () => {
+  it('opens with WAL, foreign keys, a busy timeout and temporary files in memory, creating the parent folder', async () => {
     const store = (await openSqliteStore(freshPath())) as KyselyStore;
     try {
       const pragma = async (name: string) => (await sql.raw(`pragma ${name}`).execute(store.kysely)).rows[0];
       expect(await pragma('journal_mode')).toEqual({ journal_mode: 'wal' });
       expect(await pragma('foreign_keys')).toEqual({ foreign_keys: 1 });
       expect(await pragma('busy_timeout')).toEqual({ timeout: 5000 });
+      // Statement journals and sorts in memory (2): a sync page's upserts write no temporary file.
+      expect(await pragma('temp_store')).toEqual({ temp_store: 2 });
+      expect(await pragma('wal_autocheckpoint')).toEqual({ wal_autocheckpoint: 16384 });
     } finally {
       await store.close();
     }
