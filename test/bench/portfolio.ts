@@ -2,10 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../connector/paths';
+import { latestMigrationName } from '../../connector/store/migrations';
 
 /**
  * The generated portfolio (generate.ts) of a given size, cached in .bench/ across runs and
- * benchmarks: generated in a child process the first time, so that its memory is not the
+ * benchmarks, under the name of the schema's newest migration: generated in a child process the first time, so that its memory is not the
  * caller's. Callers that write to the store work on a copy.
  */
 export function cachedPortfolio(
@@ -14,7 +15,8 @@ export function cachedPortfolio(
 ): { path: string; generation: Record<string, unknown> } {
   const dir = join(packageRoot(), '.bench');
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `portfolio-${receivables}-${debtors}-v1.sqlite`);
+  // Named after the schema it was generated at: a portfolio made before a migration is not reused.
+  const path = join(dir, `portfolio-${receivables}-${debtors}-${latestMigrationName()}.sqlite`);
   if (existsSync(path)) return { path, generation: { cached: true } };
   process.stderr.write(`generating ${receivables} receivables across ${debtors} debtors into ${path} …\n`);
   const tmp = `${path}.tmp`;

@@ -6,6 +6,7 @@ import { DebtorSchema } from '../../connector/model/debtor.schema';
 import { KyselyStore } from '../../connector/store/kysely-store';
 import { openStore } from '../../connector/store/open-store';
 import { openSqliteStore } from '../../connector/store/sqlite';
+import { latestMigrationName } from '../../connector/store/migrations';
 import { describeStoreContract } from './store.contract';
 
 const root = mkdtempSync(join(tmpdir(), 'recouvra-sqlite-'));
@@ -78,6 +79,18 @@ describe('SQLite store', () => {
       expect(await second.sync.getDebtor('d1')).toStrictEqual(d);
     } finally {
       await second.close();
+    }
+  });
+
+  it('is at the newest migration once migrated, which latestMigrationName names', async () => {
+    const store = (await openSqliteStore(':memory:')) as KyselyStore;
+    try {
+      await store.migrate();
+      const applied = await sql<{ name: string }>`select max(name) as name from kysely_migration`.execute(store.kysely);
+      expect(latestMigrationName()).toBe(applied.rows[0]!.name);
+      expect(latestMigrationName()).toMatch(/^\d{4}-/);
+    } finally {
+      await store.close();
     }
   });
 

@@ -22,7 +22,17 @@ import { kpiIndexesMigration } from './0012-kpi-indexes';
  * next number, and a migration that has run is never edited.
  */
 export function storeMigrations(driver: StoreDriver): MigrationProvider {
-  const migrations: Record<string, Migration> = {
+  const migrations = migrationsOf(driver);
+  return { getMigrations: async () => migrations };
+}
+
+/** The name of the newest migration: the schema version a store is at once migrated. */
+export function latestMigrationName(): string {
+  return Object.keys(migrationsOf('sqlite')).sort().at(-1)!;
+}
+
+function migrationsOf(driver: StoreDriver): Record<string, Migration> {
+  return {
     '0001-initial': initialMigration(driver),
     '0002-sync-indexes': syncIndexesMigration,
     '0003-jobs': jobsMigration(driver),
@@ -36,5 +46,4 @@ export function storeMigrations(driver: StoreDriver): MigrationProvider {
     '0011-open-receivables-by-arrival': openReceivablesByArrivalMigration,
     '0012-kpi-indexes': kpiIndexesMigration,
   };
-  return { getMigrations: async () => migrations };
 }
