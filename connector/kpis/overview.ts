@@ -154,6 +154,8 @@ function currencyOverview(
 /**
  * The pipeline: the store sums the open invoices of the cases in dunning or beyond; the `open`
  * stage holds what they do not (every open invoice belongs to a case, and closed cases hold none).
+ * The sums are separate statements: a sync committing between two of them can make the rest
+ * briefly smaller than what it subtracts, which shows as 0, never below.
  */
 function stagesOf(facts: PortfolioFacts, items: number, amount: number): CurrencyOverview['stages'] {
   const worked = facts.stages;
@@ -163,8 +165,8 @@ function stagesOf(facts: PortfolioFacts, items: number, amount: number): Currenc
       return {
         stage,
         cases: casesAt(stage),
-        items: items - worked.reduce((a, f) => a + f.items, 0),
-        amount: amount - worked.reduce((a, f) => a + f.open, 0),
+        items: Math.max(0, items - worked.reduce((a, f) => a + f.items, 0)),
+        amount: Math.max(0, amount - worked.reduce((a, f) => a + f.open, 0)),
       };
     const fact = worked.find((f) => f.stage === stage);
     return { stage, cases: casesAt(stage), items: fact?.items ?? 0, amount: fact?.open ?? 0 };

@@ -66,4 +66,24 @@ describe('portfolioOverview', () => {
     // September's 4,000 absorbs it: December 5 days, November 30, October 31, then all of September's 30.
     expect(usd.dso.countback.value).toBe(96);
   });
+
+  it('never shows the open stage below 0 when a sync commits between the sums it is derived from', async () => {
+    const overview = await portfolioOverview(
+      {
+        kpis: {
+          portfolioFacts: async () => ({
+            // Read before the sync paid one invoice of a reminded case…
+            openItems: [{ currency: 'EUR', kind: 'invoice' as const, dueDate: '2026-11-01', items: 1, open: 500 }],
+            marked: [],
+            // …and the worked cases' sum read after it added another.
+            stages: [{ currency: 'EUR', stage: 'reminding' as const, items: 2, open: 900 }],
+            cases: [{ currency: 'EUR', stage: 'reminding' as const, cases: 1 }],
+            sales: [],
+          }),
+        },
+      },
+      '2026-12-05',
+    );
+    expect(overview.currencies[0]!.stages[0]).toEqual({ stage: 'open', cases: 0, items: 0, amount: 0 });
+  });
 });

@@ -55,7 +55,6 @@ export const PORTFOLIO_TTL_MS = 60_000;
 
 export function createMetrics(options: MetricsOptions): Metrics {
   const { clock, queue, authorizations } = options;
-  // Counted once per failed read, not once per gauge that reads it.
   const registry = new Registry();
   const registers = [registry];
   const lastSuccess = new Map<string, number>();
@@ -66,6 +65,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     labelNames: ['code'] as const,
     registers,
   });
+  // A failed read is counted once, not once per gauge that reads it.
   const portfolio = options.portfolio
     ? memoized(options.portfolio, PORTFOLIO_TTL_MS, () => errors.inc({ code: 'METRICS_PORTFOLIO_UNREADABLE' }))
     : undefined;
