@@ -60,7 +60,10 @@ const STAGE_ORDER: readonly CaseStage[] = CaseStageSchema.options.filter((s) => 
  * The overview of the whole portfolio on `asOf` (the company's business date): the store's
  * aggregate reads (store.kpis.portfolioFacts), then the formulas of formulas.ts per currency.
  */
-export async function portfolioOverview(store: { kpis: KpiStore }, asOf: IsoDate): Promise<PortfolioOverview> {
+export async function portfolioOverview(
+  store: { kpis: Pick<KpiStore, 'portfolioFacts'> },
+  asOf: IsoDate,
+): Promise<PortfolioOverview> {
   const windowFrom = addDays(asOf, -(DSO_WINDOW_DAYS - 1));
   const firstMonth = `${addMonths(asOf, -(COUNTBACK_MONTHS - 1)).slice(0, 7)}-01`;
   const facts = await store.kpis.portfolioFacts({

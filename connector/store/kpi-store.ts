@@ -13,6 +13,57 @@ export interface KpiStore {
    * stage, the sales by day of issue. Amounts in minor units, per currency.
    */
   portfolioFacts(input: PortfolioFactsInput): Promise<PortfolioFacts>;
+
+  /**
+   * One page of the cases with something open, filtered and in the order asked, from the cases'
+   * summaries (migration 0013) and an index per order: the first page of 100,000 cases is read
+   * without summing or sorting them.
+   */
+  worklist(query: WorklistQuery): Promise<WorklistRow[]>;
+
+  /** The open invoices of these cases past due on `asOf`: amount (minor units) per case id. */
+  overdueOfCases(caseIds: readonly string[], asOf: IsoDate): Promise<Map<string, number>>;
+}
+
+export type WorklistSort = 'risk' | 'open' | 'daysOverdue' | 'debtor';
+
+export interface WorklistQuery {
+  /** Words the debtor's name contains (case-insensitive on ASCII letters), or a case id. */
+  q?: string;
+  stage?: CaseStage;
+  currency?: string;
+  /** Cases of debtors read from this connection. */
+  connection?: string;
+  company?: string;
+  /** Open amount of the case's invoices, minor units, bounds included. */
+  minOpen?: number;
+  maxOpen?: number;
+  /** The oldest open invoice fell due on or before this date (today − minimum days overdue). */
+  oldestDueOnOrBefore?: IsoDate;
+  sort: WorklistSort;
+  /** `desc` puts the riskiest, the largest, the most overdue first, and names from Z to A. */
+  order: 'asc' | 'desc';
+  limit: number;
+  /** Keyset paging: the sort value and case id of the last row of the previous page. */
+  after?: { value: string | number; id: string };
+}
+
+export interface WorklistRow {
+  caseId: string;
+  debtorId: string;
+  /** Null while the debtor's record has not been synced yet. */
+  debtorName: string | null;
+  connection: string | null;
+  companyId: string;
+  stage: CaseStage;
+  currency: string;
+  openTotal: number;
+  openItems: number;
+  oldestDue: IsoDate | null;
+  manualPause: boolean;
+  pendingApproval: boolean;
+  /** The value the page is sorted on, for the next page's cursor. */
+  sortValue: string | number;
 }
 
 export interface PortfolioFactsInput {

@@ -12,6 +12,7 @@ import { KyselyKpiStore } from './kysely-kpis';
 import { KyselyOutboxStore } from './kysely-outbox';
 import { KyselySyncStore } from './kysely-sync';
 import type { KyselyStoreOptions, KyselyUnit } from './kysely-unit';
+import { refreshStaleCaseSummaries } from './kysely-case-summaries';
 import { migrateStore, type MigrateOptions, type MigrationReport } from './migrate';
 import type { Database } from './schema';
 import type { Store } from './store';
@@ -66,7 +67,7 @@ export class KyselyStore implements Store, KyselyUnit {
 
   async migrate(options: MigrateOptions = {}): Promise<MigrationReport> {
     const { schema, backupBeforeMigrating } = this.options;
-    return migrateStore(
+    const report = await migrateStore(
       this.db,
       {
         driver: this.driver,
@@ -76,6 +77,9 @@ export class KyselyStore implements Store, KyselyUnit {
       },
       options,
     );
+    // Summaries computed under older rules, or not yet (a store just migrated to 0013).
+    if (!report.dryRun) await refreshStaleCaseSummaries(this.db);
+    return report;
   }
 
   get location(): string {

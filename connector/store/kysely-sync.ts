@@ -19,6 +19,7 @@ import type { PaymentAllocationsTable } from './schema';
 import type { QuarantinedRecord, ReceivableClosure, ReceivableState, SyncCursor, SyncPage } from './store';
 import type { SyncStore } from './store';
 import { KyselyAggregate, type KyselyUnit } from './kysely-unit';
+import { refreshCaseSummaries } from './kysely-case-summaries';
 import { fromExcluded, keptWhenIncomingNull, lastBy, lastById, chunksOf, idsOf, insertRows } from './kysely-helpers';
 
 /** A number shared by more receivables than this is not a reference a person can use: the look-up stops there. */
@@ -61,8 +62,12 @@ export class KyselySyncStore extends KyselyAggregate implements SyncStore {
   async upsertReceivables(receivables: Receivable[]): Promise<void> {
     if (receivables.length === 0) return;
     const rows = lastById(receivables).map(receivableToRow);
-    await this.inTransaction((tx) =>
-      insertRows(
+    await this.inTransaction(async (tx) => {
+      // The summaries of the cases these receivables belong to, and of those they leave (an
+      // invoice whose customer changed in the ledger moves to that customer's case).
+      const touched = new Set(rows.map((r) => r.case_id));
+      for (const caseId of (await tx.casesLeft(rows)).values()) touched.add(caseId);
+      await insertRows(
         tx.unit,
         'receivables',
         rows,
@@ -77,8 +82,22 @@ export class KyselySyncStore extends KyselyAggregate implements SyncStore {
               }),
             ),
         (row) => row.id,
-      ),
-    );
+      );
+      await refreshCaseSummaries(tx.db, touched);
+    });
+  }
+
+  /** The case each already stored receivable of `rows` belongs to, where it is not the one `rows` give. */
+  private async casesLeft(rows: readonly { id: string; case_id: string }[]): Promise<Map<string, string>> {
+    const incoming = new Map(rows.map((r) => [r.id, r.case_id]));
+    const moved = new Map<string, string>();
+    for (const chunk of chunksOf([...incoming.keys()])) {
+      const stored = await attempt('read', 'receivables', chunk.length === 1 ? chunk[0] : undefined, () =>
+        this.db.selectFrom('receivables').select(['id', 'case_id']).where('id', 'in', chunk).execute(),
+      );
+      for (const r of stored) if (incoming.get(r.id) !== r.case_id) moved.set(r.id, r.case_id);
+    }
+    return moved;
   }
 
   async getReceivable(id: string): Promise<Receivable | undefined> {
@@ -185,11 +204,14 @@ export class KyselySyncStore extends KyselyAggregate implements SyncStore {
 
   /** Sets the open amount of the receivables the store holds to 0; other ids match no row. */
   private async closeReceivables(closures: readonly ReceivableClosure[]): Promise<void> {
+    const touched = new Set<string>();
     for (const ids of chunksOf([...new Set(closures.map((c) => c.id))])) {
-      await attempt('write', 'receivables', ids.length === 1 ? ids[0] : ids, () =>
-        this.db.updateTable('receivables').set({ open: 0 }).where('id', 'in', ids).execute(),
+      const closed = await attempt('write', 'receivables', ids.length === 1 ? ids[0] : ids, () =>
+        this.db.updateTable('receivables').set({ open: 0 }).where('id', 'in', ids).returning('case_id').execute(),
       );
+      for (const r of closed) touched.add(r.case_id);
     }
+    await refreshCaseSummaries(this.db, touched);
   }
 
   // ── payments ─────────────────────────────────────────────────────────────

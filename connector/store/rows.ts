@@ -256,7 +256,13 @@ export const CASE_COLUMNS = [
   'updated_at',
 ] as const satisfies readonly (keyof CasesTable)[];
 
-export function caseToRow(c: Case): Omit<CasesTable, 'journal_seq'> {
+/** The columns of a case itself: its journal counter and its summary are the store's to keep. */
+export type CaseRow = Omit<
+  CasesTable,
+  'journal_seq' | 'open_total' | 'open_items' | 'oldest_due' | 'risk_key' | 'summary_rev'
+>;
+
+export function caseToRow(c: Case): CaseRow {
   return {
     id: c.id,
     debtor_id: c.debtorId,
@@ -273,7 +279,7 @@ export function caseToRow(c: Case): Omit<CasesTable, 'journal_seq'> {
   };
 }
 
-export function rowToCase(row: Omit<Selectable<CasesTable>, 'journal_seq'>): Case {
+export function rowToCase(row: Selectable<CaseRow>): Case {
   return {
     id: row.id,
     debtorId: row.debtor_id,

@@ -103,6 +103,15 @@ export interface CasesTable {
   updated_at: string;
   /** Last journal seq handed out for this case; the row lock on it serialises concurrent appends. */
   journal_seq: Generated<number>;
+  /** The summary of its open invoices (migration 0013, kysely-case-summaries.ts): minor units. */
+  open_total: Generated<number>;
+  open_items: Generated<number>;
+  /** Due date of the oldest open invoice; null when none is open. */
+  oldest_due: string | null;
+  /** Orders the cases as their risk scores do (connector/kpis/risk.ts `riskOrderKey`). */
+  risk_key: Generated<number>;
+  /** The version of the rules the summary was computed with (`CASE_SUMMARY_REV`). */
+  summary_rev: Generated<number>;
 }
 
 export interface CaseJournalTable {

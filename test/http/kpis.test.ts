@@ -64,4 +64,75 @@ describe('KPIs over HTTP', () => {
     expect(body).not.toContain('recouvra_dso_days{currency="USD",method="standard"}');
     expect(body).toContain('recouvra_dso_days{currency="USD",method="countback"}');
   });
+
+  describe('GET /api/worklist', () => {
+    type Page = import('../../connector/kpis/worklist').WorklistPage;
+    const EUR_CASE = caseIdOf('d1', 'co1', 'EUR');
+    const USD_CASE = caseIdOf('d2', 'co1', 'USD');
+
+    it('lists the cases with something open, riskiest first, each with its overdue amount, days and the reasons of its score', async () => {
+      const res = await h.call('GET', '/api/worklist');
+      expect(res.statusCode).toBe(200);
+      const page = res.json<Page>();
+      expect(page).toMatchObject({ asOf: '2026-12-06', sort: 'risk', order: 'desc', next: null });
+      expect(page.items.map((i) => i.caseId)).toEqual([EUR_CASE, USD_CASE]);
+      expect(page.items[0]).toMatchObject({
+        debtor: { id: 'd1' },
+        stage: 'reminding',
+        currency: 'EUR',
+        open: 18900,
+        overdue: 8000,
+        itemCount: 4,
+        oldestDueDate: '2026-08-01',
+        daysOverdue: 127,
+        paused: false,
+        pendingApproval: false,
+        // 127 days → 38.1 points; 189 € → round(10 × log10(1.89)) = 3.
+        risk: { score: 41, level: 'medium' },
+      });
+      expect(page.items[0]!.risk.reasons.map((r) => r.code)).toEqual(['DAYS_OVERDUE', 'AMOUNT']);
+    });
+
+    it('filters, sorts and pages with a cursor that only fits its own order', async () => {
+      const first = (await h.call('GET', '/api/worklist?sort=open&order=asc&limit=1')).json<Page>();
+      expect(first.items.map((i) => i.open)).toEqual([4000]);
+      expect(first.next).not.toBeNull();
+      const second = (
+        await h.call('GET', `/api/worklist?sort=open&order=asc&limit=1&cursor=${first.next!}`)
+      ).json<Page>();
+      expect(second.items.map((i) => i.open)).toEqual([18900]);
+      expect(second.next).toBeNull();
+      const wrong = await h.call('GET', `/api/worklist?sort=risk&limit=1&cursor=${first.next!}`);
+      expect(wrong.statusCode).toBe(400);
+      expect(wrong.json<{ error: { problems: { path: string; message: string }[] } }>().error.problems).toEqual([
+        {
+          path: 'query.cursor',
+          message: 'cursor belongs to the order open asc, not risk desc: start again from the first page',
+        },
+      ]);
+      const forged = await h.call('GET', '/api/worklist?cursor=bm90IGpzb24');
+      expect(forged.statusCode).toBe(400);
+      const usd = (await h.call('GET', '/api/worklist?currency=USD')).json<Page>();
+      expect(usd.items.map((i) => i.caseId)).toEqual([USD_CASE]);
+      const late = (await h.call('GET', '/api/worklist?minDaysOverdue=100')).json<Page>();
+      expect(late.items.map((i) => i.caseId)).toEqual([EUR_CASE]);
+      const reminding = (await h.call('GET', '/api/worklist?stage=reminding&minOpen=10000&maxOpen=20000')).json<Page>();
+      expect(reminding.items.map((i) => i.caseId)).toEqual([EUR_CASE]);
+    });
+
+    it('refuses a bad filter naming each problem, and a caller without the token', async () => {
+      const bad = await h.call('GET', '/api/worklist?stage=lost&minOpen=5&maxOpen=2&sort=size&limit=500');
+      expect(bad.statusCode).toBe(400);
+      const paths = bad
+        .json<{ error: { problems: { path: string }[] } }>()
+        .error.problems.map((p) => p.path)
+        .sort();
+      expect(paths).toEqual(['query.limit', 'query.sort', 'query.stage']);
+      const bounds = await h.call('GET', '/api/worklist?minOpen=5&maxOpen=2');
+      expect(bounds.json<{ error: { problems: unknown } }>().error.problems).toEqual([
+        { path: 'query.maxOpen', message: 'must not be below minOpen' },
+      ]);
+      expect((await h.call('GET', '/api/worklist', { token: null })).statusCode).toBe(401);
+    });
+  });
 });

@@ -10,6 +10,7 @@ import { outboxSubjectMigration } from '../../connector/store/migrations/0009-ou
 import { dossiersByActionMigration } from '../../connector/store/migrations/0010-dossiers-by-action';
 import { openReceivablesByArrivalMigration } from '../../connector/store/migrations/0011-open-receivables-by-arrival';
 import { kpiIndexesMigration } from '../../connector/store/migrations/0012-kpi-indexes';
+import { caseSummariesMigration } from '../../connector/store/migrations/0013-case-summaries';
 import { StoreError } from '../../connector/store/errors';
 import type {
   ApplyProcedureEventInput,
@@ -24,6 +25,9 @@ import type {
 import { createHash } from 'node:crypto';
 import { saveReceivables } from '../../connector/cases/case-lifecycle';
 import { saveSyncPage } from '../../connector/sync/save-page';
+import { riskOrderKey } from '../../connector/kpis/risk';
+import { addDays } from '../../connector/time/calendar-date';
+import type { WorklistQuery, WorklistRow } from '../../connector/store/kpi-store';
 
 /**
  * The behaviour every `Store` driver must show, run against each one (sqlite.test.ts,
@@ -61,6 +65,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           '0010-dossiers-by-action',
           '0011-open-receivables-by-arrival',
           '0012-kpi-indexes',
+          '0013-case-summaries',
         ]);
       });
       it('an upgraded outbox has each row told its subject from what it held; a row that cannot be told stops the upgrade, named', async () => {
@@ -119,6 +124,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         // Back to the schema before 0009: the migrations after it are undone first, newest first.
         const downgrade = async (): Promise<void> => {
           const after0009: [string, Migration][] = [
+            ['0013-case-summaries', caseSummariesMigration(store.driver)],
             ['0012-kpi-indexes', kpiIndexesMigration],
             ['0011-open-receivables-by-arrival', openReceivablesByArrivalMigration],
             ['0010-dossiers-by-action', dossiersByActionMigration],
@@ -2323,6 +2329,192 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           expect(sales).not.toMatch(/b-tree/i);
           expect(aging).not.toMatch(/b-tree/i);
           expect(sales).toMatch(/COVERING INDEX/);
+        }
+      });
+    });
+
+    describe('case summaries and the worklist', () => {
+      const EUR_CASE = caseIdOf('d1', 'co1', 'EUR');
+      const USD_CASE = caseIdOf('d2', 'co1', 'USD');
+      const summaryOf = async (id: string) =>
+        await kyselyOf(store)
+          .selectFrom('cases')
+          .select(['open_total', 'open_items', 'oldest_due', 'risk_key', 'summary_rev'])
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow();
+
+      it('each case sums its open invoices as they are written, closed and moved; credit notes and paid ones are left out', async () => {
+        await saveReceivables(store, kpiPortfolio(), AT);
+        // k1 10,000 + k2 5,000 + k3 3,000 + k7 900; k4 is a credit note, k5 is paid.
+        expect(await summaryOf(EUR_CASE)).toMatchObject({
+          open_total: 18900,
+          open_items: 4,
+          oldest_due: '2026-08-01',
+          summary_rev: 1,
+        });
+        expect((await summaryOf(EUR_CASE)).risk_key).toBe(
+          riskOrderKey({ currency: 'EUR', openTotal: 18900, oldestDue: '2026-08-01' }),
+        );
+        // k3 paid in the ledger: the oldest open invoice is now k2.
+        await saveReceivables(
+          store,
+          [receivable('k3', { issueDate: '2026-07-02', dueDate: '2026-08-01', total: 3000, open: 0 })],
+          AT,
+        );
+        expect(await summaryOf(EUR_CASE)).toMatchObject({ open_total: 15900, open_items: 3, oldest_due: '2026-11-20' });
+        // k1 moves to the USD debtor's… no: to debtor d2 in EUR, a case of its own; d1's case loses it.
+        await saveReceivables(
+          store,
+          [
+            receivable('k1', {
+              debtorId: 'd3',
+              issueDate: '2026-11-10',
+              dueDate: '2026-12-10',
+              total: 10000,
+              open: 10000,
+            }),
+          ],
+          AT,
+        );
+        expect(await summaryOf(EUR_CASE)).toMatchObject({ open_total: 5900, open_items: 2 });
+        expect(await summaryOf(caseIdOf('d3', 'co1', 'EUR'))).toMatchObject({
+          open_total: 10000,
+          open_items: 1,
+          oldest_due: '2026-12-10',
+        });
+        // The sweep closes what the ledger no longer lists.
+        await saveSyncPage(store, {
+          connection: 'odoo-main',
+          stream: 'invoices',
+          at: AT,
+          closures: [
+            { id: 'k2', reason: 'no longer listed' },
+            { id: 'k7', reason: 'no longer listed' },
+          ],
+        });
+        expect(await summaryOf(EUR_CASE)).toMatchObject({ open_total: 0, open_items: 0, oldest_due: null });
+        expect(await summaryOf(USD_CASE)).toMatchObject({ open_total: 4000, open_items: 1, oldest_due: '2026-10-01' });
+      });
+
+      it('summaries missing or computed under older rules are computed when the store is migrated', async () => {
+        await saveReceivables(store, kpiPortfolio(), AT);
+        await sql`update cases set open_total = 0, open_items = 0, oldest_due = null, risk_key = 0, summary_rev = 0`.execute(
+          kyselyOf(store),
+        );
+        await store.migrate();
+        expect(await summaryOf(EUR_CASE)).toMatchObject({
+          open_total: 18900,
+          open_items: 4,
+          oldest_due: '2026-08-01',
+          summary_rev: 1,
+        });
+        expect(await summaryOf(USD_CASE)).toMatchObject({ open_total: 4000, summary_rev: 1 });
+      });
+
+      it('pages through the cases in each order, filtered, by keyset', async () => {
+        const many: Receivable[] = [];
+        for (let i = 0; i < 30; i++) {
+          const debtorId = `w${String(i).padStart(2, '0')}`;
+          many.push(
+            receivable(`wr${i}`, {
+              debtorId,
+              issueDate: '2026-06-01',
+              dueDate: addDays('2026-07-01', (i * 7) % 30),
+              total: 1000 * ((i % 5) + 1),
+              open: 1000 * ((i % 5) + 1),
+              ...(i % 10 === 0 ? { currency: 'USD' } : {}),
+            }),
+          );
+        }
+        await saveReceivables(store, many, AT);
+        await store.sync.upsertDebtors(
+          Array.from({ length: 30 }, (_, i) =>
+            debtor(`w${String(i).padStart(2, '0')}`, { name: i % 2 ? `Zeta ${i}` : `Alpha ${i}` }),
+          ),
+        );
+        const rows = await kyselyOf(store)
+          .selectFrom('cases')
+          .select(['id', 'risk_key', 'open_total', 'oldest_due', 'currency'])
+          .where('open_total', '>', 0)
+          .execute();
+        expect(rows).toHaveLength(30);
+        const pageThrough = async (q: Omit<WorklistQuery, 'after' | 'limit'>) => {
+          const seen: WorklistRow[] = [];
+          let after: WorklistQuery['after'];
+          for (let guard = 0; guard < 20; guard++) {
+            const page = await store.kpis.worklist({ ...q, limit: 7, ...(after ? { after } : {}) });
+            seen.push(...page);
+            if (page.length < 7) break;
+            const last = page[page.length - 1]!;
+            after = { value: last.sortValue, id: last.caseId };
+          }
+          return seen;
+        };
+        const byRisk = await pageThrough({ sort: 'risk', order: 'desc' });
+        const expected = [...rows].sort((a, b) => b.risk_key - a.risk_key || (a.id < b.id ? 1 : -1));
+        expect(byRisk.map((r) => r.caseId)).toEqual(expected.map((r) => r.id));
+        const byOpen = await pageThrough({ sort: 'open', order: 'asc' });
+        expect(byOpen.map((r) => r.openTotal)).toEqual([...rows].map((r) => r.open_total).sort((a, b) => a - b));
+        // The fewest days overdue first: the latest due dates first.
+        const byDue = await pageThrough({ sort: 'daysOverdue', order: 'asc' });
+        expect(byDue.map((r) => r.oldestDue)).toEqual(
+          [...rows]
+            .map((r) => r.oldest_due)
+            .sort()
+            .reverse(),
+        );
+        const byName = await pageThrough({ sort: 'debtor', order: 'asc' });
+        expect(byName).toHaveLength(30);
+        expect(byName.slice(0, 15).every((r) => r.debtorName?.startsWith('Alpha'))).toBe(true);
+        // Filters: currency, amount bounds, due date, name (case-insensitive), stage.
+        const usd = await pageThrough({ sort: 'risk', order: 'desc', currency: 'USD' });
+        expect(usd.map((r) => r.currency)).toEqual(['USD', 'USD', 'USD']);
+        const mid = await pageThrough({ sort: 'open', order: 'desc', minOpen: 2000, maxOpen: 3000 });
+        expect(mid).toHaveLength(12);
+        expect(mid.every((r) => r.openTotal >= 2000 && r.openTotal <= 3000)).toBe(true);
+        const old = await pageThrough({ sort: 'risk', order: 'desc', oldestDueOnOrBefore: '2026-07-05' });
+        expect(old.every((r) => r.oldestDue! <= '2026-07-05')).toBe(true);
+        expect(old.length).toBe(rows.filter((r) => r.oldest_due! <= '2026-07-05').length);
+        const zeta = await pageThrough({ sort: 'debtor', order: 'asc', q: 'zETA 1' });
+        expect(zeta.map((r) => r.debtorName)).toEqual([
+          'Zeta 1',
+          'Zeta 11',
+          'Zeta 13',
+          'Zeta 15',
+          'Zeta 17',
+          'Zeta 19',
+        ]);
+        // A % in the search is a character to find, not a wildcard.
+        expect(await pageThrough({ sort: 'risk', order: 'desc', q: '%' })).toEqual([]);
+        const c = (await store.cases.getCase(byRisk[0]!.caseId))!;
+        await store.cases.saveCase({ ...c, stage: 'reminding' });
+        expect((await pageThrough({ sort: 'risk', order: 'desc', stage: 'reminding' })).map((r) => r.caseId)).toEqual([
+          c.id,
+        ]);
+        expect((await pageThrough({ sort: 'risk', order: 'desc', q: c.id })).map((r) => r.caseId)).toEqual([c.id]);
+        expect(await pageThrough({ sort: 'risk', order: 'desc', connection: 'nowhere' })).toEqual([]);
+      });
+
+      it('sums the overdue invoices of a page’s cases as of a date', async () => {
+        await saveReceivables(store, kpiPortfolio(), AT);
+        const overdue = await store.kpis.overdueOfCases([EUR_CASE, USD_CASE, 'case_none'], '2026-12-05');
+        // k2 5,000 (due 2026-11-20) + k3 3,000 (2026-08-01); k1 and k7 are not yet due.
+        expect(Object.fromEntries(overdue)).toEqual({ [EUR_CASE]: 8000, [USD_CASE]: 4000 });
+      });
+
+      it('reads each order from its index, without sorting (SQLite plans)', async () => {
+        if (store.driver !== 'sqlite') return;
+        await saveReceivables(store, kpiPortfolio(), AT);
+        for (const [sort, index] of [
+          ['risk', 'cases_worklist_by_risk'],
+          ['open', 'cases_worklist_by_open'],
+          ['daysOverdue', 'cases_worklist_by_due'],
+        ] as const) {
+          const { store: recording, statements } = recordingStore(store);
+          await recording.kpis.worklist({ sort, order: 'desc', limit: 51, stage: 'open', currency: 'EUR' });
+          const plan = await explain(store, statements[0]!);
+          expect(plan).toMatch(new RegExp(`INDEX ${index}`));
+          expect(plan).not.toMatch(/TEMP B-TREE/i);
         }
       });
     });

@@ -12,6 +12,7 @@ import { outboxSubjectMigration } from './0009-outbox-subject';
 import { dossiersByActionMigration } from './0010-dossiers-by-action';
 import { openReceivablesByArrivalMigration } from './0011-open-receivables-by-arrival';
 import { kpiIndexesMigration } from './0012-kpi-indexes';
+import { caseSummariesMigration } from './0013-case-summaries';
 
 /**
  * The migrations, listed in code rather than found by scanning a folder, so that they run the
@@ -45,5 +46,6 @@ function migrationsOf(driver: StoreDriver): Record<string, Migration> {
     '0010-dossiers-by-action': dossiersByActionMigration,
     '0011-open-receivables-by-arrival': openReceivablesByArrivalMigration,
     '0012-kpi-indexes': kpiIndexesMigration,
+    '0013-case-summaries': caseSummariesMigration(driver),
   };
 }

@@ -1,0 +1,66 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+import type { StoreDriver } from '../driver';
+
+/**
+ * Each case keeps a summary of its open invoices, so that the worklist pages through 100,000
+ * cases in the order a controller asks for without adding up their items first:
+ *
+ * - `open_total`, `open_items`: the open amount (minor units) and count of its open invoices;
+ * - `oldest_due`: the due date of the oldest of them (days overdue = today − oldest_due);
+ * - `risk_key`: an integer that orders cases as their risk scores do on any day
+ *   (connector/kpis/risk.ts);
+ * - `summary_rev`: the version of the rules the summary was computed with. The store computes
+ *   it when a case's items change (kysely-case-summaries.ts) and, after migrating, for every
+ *   case whose summary is older than its rules: this migration leaves them all at 0, so the
+ *   first start after it computes every summary (about 100,000 cases in a few seconds). That
+ *   look-up reads every case once per start; no index is kept for it, as every summary change
+ *   would write to it.
+ *
+ * The indexes hold only cases with something open, each in one order of the worklist.
+ */
+export function caseSummariesMigration(driver: StoreDriver): Migration {
+  const money = driver === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema
+        .alterTable('cases')
+        .addColumn('open_total', money, (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('cases')
+        .addColumn('open_items', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('cases')
+        .addColumn('oldest_due', driver === 'postgres' ? sql`text collate "C"` : 'text')
+        .execute();
+      await db.schema
+        .alterTable('cases')
+        .addColumn('risk_key', money, (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('cases')
+        .addColumn('summary_rev', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      for (const [name, column] of [
+        ['cases_worklist_by_risk', 'risk_key'],
+        ['cases_worklist_by_open', 'open_total'],
+        ['cases_worklist_by_due', 'oldest_due'],
+      ] as const) {
+        await db.schema
+          .createIndex(name)
+          .on('cases')
+          .columns([column, 'id'])
+          .where(sql<boolean>`open_total > 0`)
+          .execute();
+      }
+    },
+
+    async down(db: Kysely<any>): Promise<void> {
+      for (const name of ['cases_worklist_by_due', 'cases_worklist_by_open', 'cases_worklist_by_risk'])
+        await db.schema.dropIndex(name).execute();
+      for (const column of ['summary_rev', 'risk_key', 'oldest_due', 'open_items', 'open_total'])
+        await db.schema.alterTable('cases').dropColumn(column).execute();
+    },
+  };
+}
