@@ -38,6 +38,13 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // The dashboard's browser sources: their own project, with the DOM library (they are not in the root one).
+    files: ['connector/app/dashboard/ui/**/*.ts'],
+    languageOptions: {
+      parserOptions: { project: './connector/app/dashboard/ui/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
     // Jest's asymmetric matchers (expect.any, expect.stringMatching, …) are typed any, and tests put them in objects.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },

@@ -1,0 +1,5 @@
+import { Screen } from './screen';
+
+export class Approvals extends Screen {
+  static override template = 'recouvra.Approvals';
+}

@@ -1,0 +1,5 @@
+import { Screen } from './screen';
+
+export class Health extends Screen {
+  static override template = 'recouvra.Health';
+}
