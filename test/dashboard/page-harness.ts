@@ -96,7 +96,10 @@ export interface Page {
   evalAttempts: string[];
   $(selector: string): TestElement | null;
   $$(selector: string): TestElement[];
+  /** The element's text, runs of ASCII white space made one space: the no-break spaces of French numbers are kept. */
   text(selector: string): string;
+  /** The texts of a table row's cells. */
+  cells(selector: string): string[];
   waitFor(selector: string, timeoutMs?: number): Promise<TestElement>;
   waitUntil(predicate: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   /** Sets an input's or select's value and fires the events Owl's t-model listens to. */
@@ -198,7 +201,8 @@ export async function openPage(
     evalAttempts,
     $,
     $$,
-    text: (selector) => (mustFind(selector).textContent ?? '').replace(/\s+/g, ' ').trim(),
+    text: (selector) => squeeze(mustFind(selector).textContent),
+    cells: (selector) => Array.from(mustFind(selector).querySelectorAll('th, td')).map((c) => squeeze(c.textContent)),
     waitFor: async (selector, timeoutMs) => {
       await waitUntil(() => $(selector) !== null, selector, timeoutMs);
       return $(selector)!;
@@ -220,6 +224,10 @@ export async function openPage(
     run: (code): unknown => new Script(code).runInContext(context) as unknown,
     close: () => window.close(),
   };
+}
+
+function squeeze(text: string | null): string {
+  return (text ?? '').replace(/[ \t\n\r]+/g, ' ').trim();
 }
 
 /** The session API's answers for a signed-in person of `role`. */
