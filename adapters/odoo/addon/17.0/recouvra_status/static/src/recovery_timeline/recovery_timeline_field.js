@@ -1,8 +1,8 @@
 /** @odoo-module **/
 // Odoo 17.0: keep the header above; files in static/src are transpiled without it only since
 // odoo/odoo PR #142858, which 17.0 may lack [UNVERIFIED; OCA 17.0 modules keep it] (owl-odoo.md §2.2).
-// From 17.0 a field widget is registered as a descriptor object whose `component` reads
-// `props.record.data[props.name]`; there is no `props.value` (odoo/odoo PRs #112498 and #113495).
+// From 17.0 a field widget is registered as a descriptor object, and its component reads its
+// value from the record, `props.record.data[props.name]` (odoo/odoo PRs #112498 and #113495).
 // formatDate and formatDateTime: @web/core/l10n/dates, as Odoo's own date fields use them
 // [UNVERIFIED on 19.0].
 

@@ -1,7 +1,7 @@
 /** @odoo-module **/
 // Odoo 19.0: the header above is optional in static/src since odoo/odoo PR #142858, and harmless.
-// From 17.0 a field widget is registered as a descriptor object whose `component` reads
-// `props.record.data[props.name]`; there is no `props.value` (odoo/odoo PRs #112498 and #113495).
+// From 17.0 a field widget is registered as a descriptor object, and its component reads its
+// value from the record, `props.record.data[props.name]` (odoo/odoo PRs #112498 and #113495).
 // formatDate and formatDateTime: @web/core/l10n/dates, as Odoo's own date fields use them
 // [UNVERIFIED on 19.0].
 // 19.0: some stored sources register fields with a newer registerField() helper [UNVERIFIED for
