@@ -184,7 +184,7 @@ export async function openPage(
     while (!predicate()) {
       if (Date.now() > until)
         throw new Error(
-          `timed out waiting for ${what}; page errors: ${errors.join(' | ') || 'none'}; body: ${(window.document.querySelector('body')?.textContent ?? '').replace(/\s+/g, ' ').slice(0, 600)}`,
+          `timed out waiting for ${what}; page errors: ${errors.join(' | ') || 'none'}; body: ${(window.document.querySelector('body')?.textContent ?? '').replace(/\s+/g, ' ').slice(0, 3000)}`,
         );
       await new Promise((resolve) => setTimeout(resolve, 10));
     }

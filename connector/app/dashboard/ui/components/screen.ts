@@ -1,6 +1,6 @@
 import { Component } from '@odoo/owl';
 import type { DashboardEnv } from '../env';
-import { formatDate, formatDateTime, formatMoney, formatNumber, language, pick, t } from '../i18n';
+import { formatDate, formatDateTime, formatMoney, formatNumber, formatPercent, language, pick, t } from '../i18n';
 import {
   bucketLabel,
   connectionStateLabel,
@@ -22,6 +22,7 @@ export class Screen<Props = Record<string, never>> extends Component<Props, Dash
   readonly date = formatDate;
   readonly dateTime = formatDateTime;
   readonly num = formatNumber;
+  readonly pct = formatPercent;
   readonly stageLabel = stageLabel;
   readonly bucketLabel = bucketLabel;
   readonly riskLabel = riskLabel;
