@@ -1,5 +1,66 @@
+import { onWillStart, useState } from '@odoo/owl';
+import { ApiError, describeError } from '../api';
+import type { ConnectionView, FailedJob, QuarantinedRecord, RateStatus } from '../api-types';
 import { Screen } from './screen';
+
+/**
+ * The connector's own state: the connections and their authorizations (with the command that
+ * reconnects a company), the records the mappings quarantined, the failed jobs, and the
+ * legal-rate warning. Each part loads on its own; a daemon without a job queue or without legal
+ * data says so for that part only.
+ */
+
+interface Part<T> {
+  loading: boolean;
+  error: string;
+  data: T | null;
+}
+
+const part = <T>(): Part<T> => ({ loading: true, error: '', data: null });
 
 export class Health extends Screen {
   static override template = 'recouvra.Health';
+
+  connections = useState(part<ConnectionView[]>());
+  quarantine = useState(part<QuarantinedRecord[]>());
+  jobs = useState(part<FailedJob[]>());
+  legal = useState(part<RateStatus>());
+
+  override setup(): void {
+    onWillStart(() =>
+      Promise.all([
+        this.fill(
+          this.connections,
+          async () => (await this.env.api.get<{ connections: ConnectionView[] }>('/connections')).connections,
+        ),
+        this.fill(
+          this.quarantine,
+          async () => (await this.env.api.get<{ records: QuarantinedRecord[] }>('/quarantine')).records,
+        ),
+        this.fill(this.jobs, async () => (await this.env.api.get<{ jobs: FailedJob[] }>('/jobs/failed')).jobs),
+        this.fill(this.legal, () => this.env.api.get<RateStatus>('/legal/status')),
+      ]).then(() => undefined),
+    );
+  }
+
+  private async fill<T>(target: Part<T>, read: () => Promise<T>): Promise<void> {
+    try {
+      target.data = await read();
+    } catch (error) {
+      // 503 NO_QUEUE, NO_LEGAL_DATA: this daemon runs without that part; its message says so.
+      target.error = error instanceof ApiError && error.status === 503 ? error.message : describeError(error);
+    } finally {
+      target.loading = false;
+    }
+  }
+
+  /** The command the authorization's message names between back quotes, e.g. `recouvra connections connect qbo-fr`. */
+  commandOf(connection: ConnectionView): string {
+    return /`([^`]+)`/.exec(connection.authorization?.message ?? '')?.[1] ?? '';
+  }
+
+  needsAction(connection: ConnectionView): boolean {
+    const state = connection.authorization?.state;
+    return state === 'reconnect' || state === 'expiring' || state === 'unreadable';
+  }
 }
