@@ -52,7 +52,19 @@ export interface WorklistPage {
   items: WorklistItem[];
   /** Pass as `cursor` for the next page; null on the last. */
   next: string | null;
+  /**
+   * Cases whose items changed and whose place in the list is not computed yet (a large sync is
+   * being saved): 0 when the list is up to date.
+   */
+  summariesPending: number;
 }
+
+/**
+ * Before a page is read, up to this many cases whose items changed get their summary computed
+ * (about 30 ms per 1,000 on SQLite): the list reflects a payment or a small sync at once, and a
+ * sync of 100,000 invoices being saved does not hold the page for seconds.
+ */
+export const WORKLIST_REFRESH_MAX = 2_000;
 
 export const WORKLIST_DEFAULT_LIMIT = 50;
 export const WORKLIST_MAX_LIMIT = 200;
@@ -61,7 +73,7 @@ export const WORKLIST_MAX_LIMIT = 200;
 export class WorklistCursorError extends Error {}
 
 export async function worklistPage(
-  store: { kpis: Pick<KpiStore, 'worklist' | 'overdueOfCases'> },
+  store: { kpis: Pick<KpiStore, 'worklist' | 'overdueOfCases' | 'refreshCaseSummaries'> },
   request: WorklistRequest,
   asOf: IsoDate,
   locale = 'fr-FR',
@@ -84,6 +96,7 @@ export async function worklistPage(
     ...(request.minDaysOverdue !== undefined ? { oldestDueOnOrBefore: addDays(asOf, -request.minDaysOverdue) } : {}),
     ...(request.cursor !== undefined ? { after: decodeCursor(request.cursor, sort, order) } : {}),
   };
+  const { pending } = await store.kpis.refreshCaseSummaries({ max: WORKLIST_REFRESH_MAX });
   const rows = await store.kpis.worklist(query);
   const page = rows.slice(0, limit);
   const overdue = await store.kpis.overdueOfCases(
@@ -112,6 +125,7 @@ export async function worklistPage(
       risk: riskOf({ currency: r.currency, openTotal: r.openTotal, oldestDue: r.oldestDue }, asOf, locale),
     })),
     next: rows.length > limit && last !== undefined ? encodeCursor(sort, order, last.sortValue, last.caseId) : null,
+    summariesPending: pending,
   };
 }
 

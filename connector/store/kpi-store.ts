@@ -15,6 +15,12 @@ export interface KpiStore {
   portfolioFacts(input: PortfolioFactsInput): Promise<PortfolioFacts>;
 
   /**
+   * Computes the summaries of the cases whose items changed since (migration 0013), up to `max`
+   * of them: a sync page only marks its cases, so that a case many pages touch is summed once.
+   */
+  refreshCaseSummaries(options?: { max?: number }): Promise<{ refreshed: number; pending: number }>;
+
+  /**
    * One page of the cases with something open, filtered and in the order asked, from the cases'
    * summaries (migration 0013) and an index per order: the first page of 100,000 cases is read
    * without summing or sorting them.

@@ -2,16 +2,84 @@ import { sql, type Kysely } from 'kysely';
 import { riskOrderKey } from '../kpis/risk';
 import { attempt } from './errors';
 import type { Database } from './schema';
+import type { StoreDriver } from './driver';
+import { chunksOf } from './kysely-helpers';
 
 /**
  * Keeping each case's summary of its open invoices (migration 0013): what the worklist sorts and
- * filters on. Called in the transaction that changes a case's items, so a summary is never seen
- * out of step with the items it sums.
+ * filters on.
+ *
+ * A transaction that changes receivables adds their cases to `case_summaries_due`; the summaries
+ * are computed later, a case once however many pages touched it: at the end of a sync, before
+ * the worklist answers, and after migrating. Computing them in each sync page's transaction added
+ * a third to the time of saving 100,000 invoices (3.3 s of 10.1 s, measured), most of it writing
+ * the same cases again page after page.
  *
  * One grouped read walks the cases' items in receivables_by_case_due, which holds the kind, the
- * currency and the open amount (migration 0012): no receivable row is read. One UPDATE … FROM
- * (VALUES …) then writes the summaries that changed, on both databases.
+ * currency and the open amount (migration 0012): no receivable row is read. Then only the
+ * summaries that changed are written.
  */
+
+/** Adds the cases to those whose summary is due, in the caller's transaction. */
+export async function markCaseSummariesDue(db: Kysely<Database>, caseIds: Iterable<string>): Promise<void> {
+  for (const chunk of chunksOf([...new Set(caseIds)])) {
+    await attempt('write', 'case_summaries_due', chunk.length === 1 ? chunk[0] : undefined, () =>
+      db
+        .insertInto('case_summaries_due')
+        .values(chunk.map((case_id) => ({ case_id })))
+        .onConflict((oc) => oc.column('case_id').doNothing())
+        .execute(),
+    );
+  }
+}
+
+export interface SummaryRefresh {
+  /** Cases whose summary was computed. */
+  refreshed: number;
+  /** Cases still due (more than `max` were). */
+  pending: number;
+}
+
+/**
+ * Computes the due summaries, a batch per transaction, up to `max` cases. Each batch takes its
+ * cases off the queue first: a sync that adds one of them again meanwhile (PostgreSQL) waits for
+ * this transaction, then queues it anew, so no change is left out.
+ */
+export async function refreshDueCaseSummaries(
+  db: Kysely<Database>,
+  driver: StoreDriver,
+  max = Number.MAX_SAFE_INTEGER,
+): Promise<SummaryRefresh> {
+  let refreshed = 0;
+  while (refreshed < max) {
+    const size = Math.min(CASES_PER_BATCH, max - refreshed);
+    const done = await db.transaction().execute(async (tx) => {
+      const ids = (
+        await attempt('read', 'case_summaries_due', undefined, () =>
+          tx.selectFrom('case_summaries_due').select('case_id').orderBy('case_id').limit(size).execute(),
+        )
+      ).map((r) => r.case_id);
+      for (const chunk of chunksOf(ids))
+        await attempt('write', 'case_summaries_due', undefined, () =>
+          tx.deleteFrom('case_summaries_due').where('case_id', 'in', chunk).execute(),
+        );
+      await refreshCaseSummaries(tx, driver, ids);
+      return ids.length;
+    });
+    refreshed += done;
+    if (done < size) return { refreshed, pending: 0 };
+  }
+  const pending = await attempt('read', 'case_summaries_due', undefined, () =>
+    db
+      .selectFrom('case_summaries_due')
+      .select(sql<number>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow(),
+  );
+  return { refreshed, pending: int(pending.n) };
+}
+
+/** Cases per transaction when computing many summaries. */
+const CASES_PER_BATCH = 5_000;
 
 /**
  * The version of the summary's rules (the sums and `riskOrderKey`). Raise it when they change:
@@ -19,19 +87,24 @@ import type { Database } from './schema';
  */
 export const CASE_SUMMARY_REV = 1;
 
-/** 6 parameters a row: well under SQLite's 32,766 and PostgreSQL's 65,535 per statement. */
+/** 6 parameters a row in PostgreSQL's VALUES: well under its 65,535 per statement. */
 const CASES_PER_STATEMENT = 500;
 
 /** SQLite returns sums as numbers; node-postgres returns bigint sums and counts as text. */
 const int = (v: unknown): number => Number(v ?? 0);
 
-export async function refreshCaseSummaries(db: Kysely<Database>, caseIds: Iterable<string>): Promise<void> {
+/** Computes the summaries of these cases now, in the caller's transaction. */
+export async function refreshCaseSummaries(
+  db: Kysely<Database>,
+  driver: StoreDriver,
+  caseIds: Iterable<string>,
+): Promise<void> {
   const unique = [...new Set(caseIds)];
   for (let i = 0; i < unique.length; i += CASES_PER_STATEMENT)
-    await refreshChunk(db, unique.slice(i, i + CASES_PER_STATEMENT));
+    await refreshChunk(db, driver, unique.slice(i, i + CASES_PER_STATEMENT));
 }
 
-async function refreshChunk(db: Kysely<Database>, ids: string[]): Promise<void> {
+async function refreshChunk(db: Kysely<Database>, driver: StoreDriver, ids: string[]): Promise<void> {
   const sums = await attempt('read', 'receivables', ids.length === 1 ? ids[0] : undefined, () =>
     db
       .selectFrom('receivables')
@@ -49,24 +122,63 @@ async function refreshChunk(db: Kysely<Database>, ids: string[]): Promise<void> 
       .execute(),
   );
   const byCase = new Map(sums.map((s) => [s.case_id, s]));
-  const rows = ids.map((id) => {
+  const summaries = ids.map((id): Summary => {
     const s = byCase.get(id);
     const openTotal = int(s?.open_total);
     const oldestDue = s?.oldest_due ?? null;
-    const riskKey =
-      s === undefined
-        ? riskOrderKey({ currency: 'EUR', openTotal: 0, oldestDue: null })
-        : riskOrderKey({ currency: s.currency, openTotal, oldestDue });
-    return sql`(cast(${id} as text), cast(${openTotal} as bigint), cast(${int(s?.open_items)} as integer), cast(${oldestDue} as text), cast(${riskKey} as bigint), cast(${CASE_SUMMARY_REV} as integer))`;
+    return {
+      id,
+      openTotal,
+      openItems: int(s?.open_items),
+      oldestDue,
+      riskKey: riskOrderKey({ currency: s?.currency ?? 'EUR', openTotal, oldestDue }),
+    };
   });
-  // VALUES names its columns column1, column2… on both databases. Only the summaries that
-  // changed are written: an unchanged case's row and index entries are left alone.
-  await attempt('write', 'cases', ids.length === 1 ? ids[0] : ids, () =>
-    sql`update cases set open_total = v.column2, open_items = v.column3, oldest_due = v.column4, risk_key = v.column5, summary_rev = v.column6
-        from (values ${sql.join(rows)}) as v
-        where cases.id = v.column1
-          and (cases.open_total <> v.column2 or cases.open_items <> v.column3 or cases.oldest_due is distinct from v.column4
-               or cases.risk_key <> v.column5 or cases.summary_rev <> v.column6)`.execute(db),
+  if (driver === 'sqlite') await writeOneByOne(db, summaries);
+  else await writeAtOnce(db, summaries);
+}
+
+interface Summary {
+  id: string;
+  openTotal: number;
+  openItems: number;
+  oldestDue: string | null;
+  riskKey: number;
+}
+
+/** Only the summaries that changed are written: an unchanged case's row and index entries are left alone. */
+const changedFromValues = sql<boolean>`(cases.open_total <> v.open_total or cases.open_items <> v.open_items
+  or cases.oldest_due is distinct from v.oldest_due or cases.risk_key <> v.risk_key or cases.summary_rev <> v.summary_rev)`;
+
+/**
+ * SQLite: one prepared UPDATE per case, in the caller's transaction. Measured on 100,000 cases,
+ * an UPDATE … FROM (VALUES …) of 500 rows at a time took three times as long (7.8 s against
+ * 2.5 s): SQLite materialises the VALUES and updates in two passes.
+ */
+async function writeOneByOne(db: Kysely<Database>, summaries: readonly Summary[]): Promise<void> {
+  for (const s of summaries) {
+    await attempt('write', 'cases', s.id, () =>
+      sql`update cases set open_total = ${s.openTotal}, open_items = ${s.openItems}, oldest_due = ${s.oldestDue},
+            risk_key = ${s.riskKey}, summary_rev = ${CASE_SUMMARY_REV}
+          where id = ${s.id} and (open_total <> ${s.openTotal} or open_items <> ${s.openItems}
+            or oldest_due is distinct from ${s.oldestDue} or risk_key <> ${s.riskKey} or summary_rev <> ${CASE_SUMMARY_REV})`.execute(
+        db,
+      ),
+    );
+  }
+}
+
+/** PostgreSQL: one UPDATE … FROM (VALUES …) per chunk, a round trip for 500 cases rather than 500. */
+async function writeAtOnce(db: Kysely<Database>, summaries: readonly Summary[]): Promise<void> {
+  const rows = summaries.map(
+    (s) =>
+      sql`(cast(${s.id} as text), cast(${s.openTotal} as bigint), cast(${s.openItems} as integer), cast(${s.oldestDue} as text), cast(${s.riskKey} as bigint), cast(${CASE_SUMMARY_REV} as integer))`,
+  );
+  await attempt('write', 'cases', summaries.length === 1 ? summaries[0]!.id : summaries.map((s) => s.id), () =>
+    sql`update cases set open_total = v.open_total, open_items = v.open_items, oldest_due = v.oldest_due,
+          risk_key = v.risk_key, summary_rev = v.summary_rev
+        from (values ${sql.join(rows)}) as v (id, open_total, open_items, oldest_due, risk_key, summary_rev)
+        where cases.id = v.id and ${changedFromValues}`.execute(db),
   );
 }
 
@@ -74,7 +186,7 @@ async function refreshChunk(db: Kysely<Database>, ids: string[]): Promise<void> 
  * Recomputes the summaries written under older rules (or none: migration 0013 leaves them at 0),
  * a batch at a time. Returns how many cases it looked at.
  */
-export async function refreshStaleCaseSummaries(db: Kysely<Database>): Promise<number> {
+export async function refreshStaleCaseSummaries(db: Kysely<Database>, driver: StoreDriver): Promise<number> {
   let after = '';
   let seen = 0;
   for (;;) {
@@ -85,13 +197,14 @@ export async function refreshStaleCaseSummaries(db: Kysely<Database>): Promise<n
         .where('summary_rev', '<>', CASE_SUMMARY_REV)
         .where('id', '>', after)
         .orderBy('id')
-        .limit(CASES_PER_STATEMENT * 10)
+        .limit(CASES_PER_BATCH)
         .execute(),
     );
     if (batch.length === 0) return seen;
     await db.transaction().execute((tx) =>
       refreshCaseSummaries(
         tx,
+        driver,
         batch.map((r) => r.id),
       ),
     );

@@ -11,6 +11,7 @@ import type {
   WorklistRow,
 } from './kpi-store';
 import type { IsoDate } from '../time/calendar-date';
+import { refreshDueCaseSummaries, type SummaryRefresh } from './kysely-case-summaries';
 import { KyselyAggregate, type KyselyUnit } from './kysely-unit';
 
 /** SQLite returns integers as numbers; node-postgres returns bigint sums and counts as text. */
@@ -136,6 +137,10 @@ export class KyselyKpiStore extends KyselyAggregate implements KpiStore {
       issueDate: r.issue_date,
       total: int(r.total),
     }));
+  }
+
+  async refreshCaseSummaries(options: { max?: number } = {}): Promise<SummaryRefresh> {
+    return refreshDueCaseSummaries(this.db, this.driver, options.max);
   }
 
   async worklist(query: WorklistQuery): Promise<WorklistRow[]> {

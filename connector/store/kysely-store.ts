@@ -12,7 +12,7 @@ import { KyselyKpiStore } from './kysely-kpis';
 import { KyselyOutboxStore } from './kysely-outbox';
 import { KyselySyncStore } from './kysely-sync';
 import type { KyselyStoreOptions, KyselyUnit } from './kysely-unit';
-import { refreshStaleCaseSummaries } from './kysely-case-summaries';
+import { refreshDueCaseSummaries, refreshStaleCaseSummaries } from './kysely-case-summaries';
 import { migrateStore, type MigrateOptions, type MigrationReport } from './migrate';
 import type { Database } from './schema';
 import type { Store } from './store';
@@ -77,8 +77,12 @@ export class KyselyStore implements Store, KyselyUnit {
       },
       options,
     );
-    // Summaries computed under older rules, or not yet (a store just migrated to 0013).
-    if (!report.dryRun) await refreshStaleCaseSummaries(this.db);
+    // Summaries computed under older rules, or not yet (a store just migrated to 0013), and those
+    // a sync that stopped left due.
+    if (!report.dryRun) {
+      await refreshStaleCaseSummaries(this.db, this.driver);
+      await refreshDueCaseSummaries(this.db, this.driver);
+    }
     return report;
   }
 

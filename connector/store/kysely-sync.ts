@@ -19,7 +19,7 @@ import type { PaymentAllocationsTable } from './schema';
 import type { QuarantinedRecord, ReceivableClosure, ReceivableState, SyncCursor, SyncPage } from './store';
 import type { SyncStore } from './store';
 import { KyselyAggregate, type KyselyUnit } from './kysely-unit';
-import { refreshCaseSummaries } from './kysely-case-summaries';
+import { markCaseSummariesDue } from './kysely-case-summaries';
 import { fromExcluded, keptWhenIncomingNull, lastBy, lastById, chunksOf, idsOf, insertRows } from './kysely-helpers';
 
 /** A number shared by more receivables than this is not a reference a person can use: the look-up stops there. */
@@ -83,7 +83,7 @@ export class KyselySyncStore extends KyselyAggregate implements SyncStore {
             ),
         (row) => row.id,
       );
-      await refreshCaseSummaries(tx.db, touched);
+      await markCaseSummariesDue(tx.db, touched);
     });
   }
 
@@ -211,7 +211,7 @@ export class KyselySyncStore extends KyselyAggregate implements SyncStore {
       );
       for (const r of closed) touched.add(r.case_id);
     }
-    await refreshCaseSummaries(this.db, touched);
+    await markCaseSummariesDue(this.db, touched);
   }
 
   // ── payments ─────────────────────────────────────────────────────────────

@@ -114,6 +114,11 @@ export interface CasesTable {
   summary_rev: Generated<number>;
 }
 
+/** Cases whose summary must be computed again (migration 0013). */
+export interface CaseSummariesDueTable {
+  case_id: string;
+}
+
 export interface CaseJournalTable {
   case_id: string;
   seq: number;
@@ -205,6 +210,7 @@ export interface Database {
   payments: PaymentsTable;
   payment_allocations: PaymentAllocationsTable;
   cases: CasesTable;
+  case_summaries_due: CaseSummariesDueTable;
   case_journal: CaseJournalTable;
   decisions: DecisionsTable;
   outbox: OutboxTable;

@@ -142,9 +142,31 @@ export async function syncConnection(options: SyncOptions): Promise<SyncSummary>
       code: error.code,
       detail: e instanceof AdapterError ? e.detail : undefined,
     });
+    await refreshSummaries(options);
     return { connection, ...counts, reconciled, durationMs: clock.now().getTime() - started, ...calls(), error };
   }
+  await refreshSummaries(options);
   return { connection, ...counts, reconciled, durationMs: clock.now().getTime() - started, ...calls() };
+}
+
+/**
+ * The summaries of the cases whose items the pages changed (the worklist's order): computed once
+ * at the end rather than page after page. A failure here loses nothing — the cases stay due, and
+ * the worklist or the next start computes them — so it is logged, not thrown.
+ */
+async function refreshSummaries(options: SyncOptions): Promise<void> {
+  try {
+    const { refreshed } = await options.store.kpis.refreshCaseSummaries();
+    if (refreshed > 0)
+      options.logger.debug(`sync ${options.connection}: ${refreshed} case summaries computed`, {
+        connection: options.connection,
+      });
+  } catch (e) {
+    options.logger.warn(
+      `sync ${options.connection}: the case summaries of the worklist could not be computed, they will be on its next read: ${e instanceof Error ? e.message : String(e)}`,
+      { connection: options.connection },
+    );
+  }
 }
 
 async function readStream(

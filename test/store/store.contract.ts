@@ -2336,6 +2336,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     describe('case summaries and the worklist', () => {
       const EUR_CASE = caseIdOf('d1', 'co1', 'EUR');
       const USD_CASE = caseIdOf('d2', 'co1', 'USD');
+      const refresh = () => store.kpis.refreshCaseSummaries();
       const summaryOf = async (id: string) =>
         await kyselyOf(store)
           .selectFrom('cases')
@@ -2345,6 +2346,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       it('each case sums its open invoices as they are written, closed and moved; credit notes and paid ones are left out', async () => {
         await saveReceivables(store, kpiPortfolio(), AT);
+        await refresh();
         // k1 10,000 + k2 5,000 + k3 3,000 + k7 900; k4 is a credit note, k5 is paid.
         expect(await summaryOf(EUR_CASE)).toMatchObject({
           open_total: 18900,
@@ -2361,6 +2363,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           [receivable('k3', { issueDate: '2026-07-02', dueDate: '2026-08-01', total: 3000, open: 0 })],
           AT,
         );
+        await refresh();
         expect(await summaryOf(EUR_CASE)).toMatchObject({ open_total: 15900, open_items: 3, oldest_due: '2026-11-20' });
         // k1 moves to the USD debtor's… no: to debtor d2 in EUR, a case of its own; d1's case loses it.
         await saveReceivables(
@@ -2376,6 +2379,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           ],
           AT,
         );
+        await refresh();
         expect(await summaryOf(EUR_CASE)).toMatchObject({ open_total: 5900, open_items: 2 });
         expect(await summaryOf(caseIdOf('d3', 'co1', 'EUR'))).toMatchObject({
           open_total: 10000,
@@ -2392,12 +2396,29 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
             { id: 'k7', reason: 'no longer listed' },
           ],
         });
+        await refresh();
         expect(await summaryOf(EUR_CASE)).toMatchObject({ open_total: 0, open_items: 0, oldest_due: null });
         expect(await summaryOf(USD_CASE)).toMatchObject({ open_total: 4000, open_items: 1, oldest_due: '2026-10-01' });
       });
 
+      it('are computed once the changes are done, a case once, however many writes touched it; a batch at a time when asked', async () => {
+        await saveReceivables(store, kpiPortfolio(), AT);
+        await saveReceivables(
+          store,
+          [receivable('k8', { dueDate: '2026-12-20', issueDate: '2026-11-20', total: 100, open: 100 })],
+          AT,
+        );
+        // Nothing computed yet: the writes only marked the cases.
+        expect(await summaryOf(EUR_CASE)).toMatchObject({ open_total: 0, summary_rev: 0 });
+        expect(await store.kpis.refreshCaseSummaries({ max: 1 })).toEqual({ refreshed: 1, pending: 1 });
+        expect(await refresh()).toEqual({ refreshed: 1, pending: 0 });
+        expect(await refresh()).toEqual({ refreshed: 0, pending: 0 });
+        expect(await summaryOf(EUR_CASE)).toMatchObject({ open_total: 19000, open_items: 5, summary_rev: 1 });
+      });
+
       it('summaries missing or computed under older rules are computed when the store is migrated', async () => {
         await saveReceivables(store, kpiPortfolio(), AT);
+        await refresh();
         await sql`update cases set open_total = 0, open_items = 0, oldest_due = null, risk_key = 0, summary_rev = 0`.execute(
           kyselyOf(store),
         );
@@ -2427,6 +2448,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           );
         }
         await saveReceivables(store, many, AT);
+        await refresh();
         await store.sync.upsertDebtors(
           Array.from({ length: 30 }, (_, i) =>
             debtor(`w${String(i).padStart(2, '0')}`, { name: i % 2 ? `Zeta ${i}` : `Alpha ${i}` }),
@@ -2497,6 +2519,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       it('sums the overdue invoices of a page’s cases as of a date', async () => {
         await saveReceivables(store, kpiPortfolio(), AT);
+        await refresh();
         const overdue = await store.kpis.overdueOfCases([EUR_CASE, USD_CASE, 'case_none'], '2026-12-05');
         // k2 5,000 (due 2026-11-20) + k3 3,000 (2026-08-01); k1 and k7 are not yet due.
         expect(Object.fromEntries(overdue)).toEqual({ [EUR_CASE]: 8000, [USD_CASE]: 4000 });
@@ -2505,6 +2528,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       it('reads each order from its index, without sorting (SQLite plans)', async () => {
         if (store.driver !== 'sqlite') return;
         await saveReceivables(store, kpiPortfolio(), AT);
+        await refresh();
         for (const [sort, index] of [
           ['risk', 'cases_worklist_by_risk'],
           ['open', 'cases_worklist_by_open'],

@@ -10,7 +10,7 @@ import type { StoreDriver } from '../driver';
  * - `risk_key`: an integer that orders cases as their risk scores do on any day
  *   (connector/kpis/risk.ts);
  * - `summary_rev`: the version of the rules the summary was computed with. The store computes
- *   it when a case's items change (kysely-case-summaries.ts) and, after migrating, for every
+ *   it after a case's items change (kysely-case-summaries.ts) and, after migrating, for every
  *   case whose summary is older than its rules: this migration leaves them all at 0, so the
  *   first start after it computes every summary (about 100,000 cases in a few seconds). That
  *   look-up reads every case once per start; no index is kept for it, as every summary change
@@ -54,9 +54,16 @@ export function caseSummariesMigration(driver: StoreDriver): Migration {
           .where(sql<boolean>`open_total > 0`)
           .execute();
       }
+      // The cases whose items changed since their summary was computed: a sync page adds its
+      // cases here in its own transaction, and the summaries are computed once the sync is done.
+      await db.schema
+        .createTable('case_summaries_due')
+        .addColumn('case_id', driver === 'postgres' ? sql`text collate "C"` : 'text', (c) => c.primaryKey())
+        .execute();
     },
 
     async down(db: Kysely<any>): Promise<void> {
+      await db.schema.dropTable('case_summaries_due').execute();
       for (const name of ['cases_worklist_by_due', 'cases_worklist_by_open', 'cases_worklist_by_risk'])
         await db.schema.dropIndex(name).execute();
       for (const column of ['summary_rev', 'risk_key', 'oldest_due', 'open_items', 'open_total'])
