@@ -80,6 +80,14 @@ module.exports = {
       to: { path: ['node_modules/(better-sqlite3|pg)/', '^connector/store/'] },
     },
     {
+      name: 'dashboard-build-and-browser-sources-not-in-the-daemon',
+      severity: 'error',
+      comment:
+        "The dashboard's build (esbuild, jsdom, Owl's compiler: development dependencies) and its browser sources are not the daemon's code: the daemon serves what the build wrote (connector/app/dashboard/serve-dashboard.ts).",
+      from: { path: '^(connector|adapters|mappings|config)/', pathNot: '^connector/app/dashboard/(build|ui)/' },
+      to: { path: '^connector/app/dashboard/(build|ui)/' },
+    },
+    {
       name: 'graphql-only-in-the-sage-active-simulator',
       severity: 'error',
       comment:
