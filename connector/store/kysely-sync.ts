@@ -19,7 +19,7 @@ import type { PaymentAllocationsTable } from './schema';
 import type { QuarantinedRecord, ReceivableClosure, ReceivableState, SyncCursor, SyncPage } from './store';
 import type { SyncStore } from './store';
 import { KyselyAggregate, type KyselyUnit } from './kysely-unit';
-import { markCaseSummariesDue } from './kysely-case-summaries';
+import { markCaseSummariesDue, markCasesOfDebtorsDue } from './kysely-case-summaries';
 import { fromExcluded, keptWhenIncomingNull, lastBy, lastById, chunksOf, idsOf, insertRows } from './kysely-helpers';
 
 /** A number shared by more receivables than this is not a reference a person can use: the look-up stops there. */
@@ -35,8 +35,8 @@ export class KyselySyncStore extends KyselyAggregate implements SyncStore {
   async upsertDebtors(debtors: Debtor[]): Promise<void> {
     if (debtors.length === 0) return;
     const rows = lastById(debtors).map(debtorToRow);
-    await this.inTransaction((tx) =>
-      insertRows(
+    await this.inTransaction(async (tx) => {
+      await insertRows(
         tx.unit,
         'debtors',
         rows,
@@ -46,8 +46,13 @@ export class KyselySyncStore extends KyselyAggregate implements SyncStore {
             .values(chunk)
             .onConflict((oc) => oc.column('id').doUpdateSet(fromExcluded(DEBTOR_COLUMNS))),
         (row) => row.id,
-      ),
-    );
+      );
+      // Their cases' summaries carry the name and the connection (the worklist sorts on the name).
+      await markCasesOfDebtorsDue(
+        tx.db,
+        rows.map((r) => r.id),
+      );
+    });
   }
 
   async getDebtor(id: string): Promise<Debtor | undefined> {

@@ -259,7 +259,7 @@ export const CASE_COLUMNS = [
 /** The columns of a case itself: its journal counter and its summary are the store's to keep. */
 export type CaseRow = Omit<
   CasesTable,
-  'journal_seq' | 'open_total' | 'open_items' | 'oldest_due' | 'risk_key' | 'summary_rev'
+  'journal_seq' | 'open_total' | 'open_items' | 'oldest_due' | 'risk_key' | 'debtor_name' | 'connection' | 'summary_rev'
 >;
 
 export function caseToRow(c: Case): CaseRow {

@@ -110,6 +110,9 @@ export interface CasesTable {
   oldest_due: string | null;
   /** Orders the cases as their risk scores do (connector/kpis/risk.ts `riskOrderKey`). */
   risk_key: Generated<number>;
+  /** The debtor's name ('' until its row arrives) and source connection (null until then), copied from its row. */
+  debtor_name: string | null;
+  connection: string | null;
   /** The version of the rules the summary was computed with (`CASE_SUMMARY_REV`). */
   summary_rev: Generated<number>;
 }
