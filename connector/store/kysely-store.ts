@@ -9,6 +9,7 @@ import { KyselyDeliveryStore } from './kysely-deliveries';
 import { KyselyDossierStore } from './kysely-dossiers';
 import { KyselyJobStore } from './kysely-jobs';
 import { KyselyKpiStore } from './kysely-kpis';
+import { KyselySessionStore } from './kysely-sessions';
 import { KyselyOutboxStore } from './kysely-outbox';
 import { KyselySyncStore } from './kysely-sync';
 import type { KyselyStoreOptions, KyselyUnit } from './kysely-unit';
@@ -41,6 +42,7 @@ export class KyselyStore implements Store, KyselyUnit {
   readonly deliveries: KyselyDeliveryStore;
   readonly dossiers: KyselyDossierStore;
   readonly kpis: KyselyKpiStore;
+  readonly sessions: KyselySessionStore;
   readonly [JOB_STORE]: KyselyJobStore;
 
   constructor(
@@ -54,6 +56,7 @@ export class KyselyStore implements Store, KyselyUnit {
     this.deliveries = new KyselyDeliveryStore(this);
     this.dossiers = new KyselyDossierStore(this);
     this.kpis = new KyselyKpiStore(this);
+    this.sessions = new KyselySessionStore(this);
     this[JOB_STORE] = new KyselyJobStore(this);
   }
 

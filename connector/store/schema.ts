@@ -117,6 +117,15 @@ export interface CasesTable {
   summary_rev: Generated<number>;
 }
 
+/** Sign-in sessions (migration 0014): the SHA-256 of the token, never the token. */
+export interface SessionsTable {
+  id: string;
+  username: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+}
+
 /** Cases whose summary must be computed again (migration 0013). */
 export interface CaseSummariesDueTable {
   case_id: string;
@@ -214,6 +223,7 @@ export interface Database {
   payment_allocations: PaymentAllocationsTable;
   cases: CasesTable;
   case_summaries_due: CaseSummariesDueTable;
+  sessions: SessionsTable;
   case_journal: CaseJournalTable;
   decisions: DecisionsTable;
   outbox: OutboxTable;

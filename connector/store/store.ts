@@ -8,6 +8,7 @@ import type { KpiStore } from './kpi-store';
 import type { MigrateOptions, MigrationReport } from './migrate';
 import type { OutboxStore } from './outbox-store';
 import type { SyncStore } from './sync-store';
+import type { SessionStore } from './session-store';
 
 export type * from './case-store';
 export type * from './delivery-store';
@@ -15,6 +16,7 @@ export type * from './dossier-store';
 export type * from './kpi-store';
 export type * from './outbox-store';
 export type * from './sync-store';
+export type * from './session-store';
 
 /**
  * The store: one interface, two drivers (SQLite embedded by default, PostgreSQL when scaled
@@ -64,4 +66,6 @@ export interface Store {
   readonly deliveries: DeliveryStore;
   readonly dossiers: DossierStore;
   readonly kpis: KpiStore;
+  /** The dashboard's sign-in sessions. */
+  readonly sessions: SessionStore;
 }

@@ -11,6 +11,7 @@ import { dossiersByActionMigration } from '../../connector/store/migrations/0010
 import { openReceivablesByArrivalMigration } from '../../connector/store/migrations/0011-open-receivables-by-arrival';
 import { kpiIndexesMigration } from '../../connector/store/migrations/0012-kpi-indexes';
 import { caseSummariesMigration } from '../../connector/store/migrations/0013-case-summaries';
+import { sessionsMigration } from '../../connector/store/migrations/0014-sessions';
 import { StoreError } from '../../connector/store/errors';
 import type {
   ApplyProcedureEventInput,
@@ -66,6 +67,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           '0011-open-receivables-by-arrival',
           '0012-kpi-indexes',
           '0013-case-summaries',
+          '0014-sessions',
         ]);
       });
       it('an upgraded outbox has each row told its subject from what it held; a row that cannot be told stops the upgrade, named', async () => {
@@ -124,6 +126,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         // Back to the schema before 0009: the migrations after it are undone first, newest first.
         const downgrade = async (): Promise<void> => {
           const after0009: [string, Migration][] = [
+            ['0014-sessions', sessionsMigration(store.driver)],
             ['0013-case-summaries', caseSummariesMigration(store.driver)],
             ['0012-kpi-indexes', kpiIndexesMigration],
             ['0011-open-receivables-by-arrival', openReceivablesByArrivalMigration],
@@ -2552,6 +2555,42 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           expect(plan).toMatch(new RegExp(`INDEX ${index}`));
           expect(plan).not.toMatch(/TEMP B-TREE/i);
         }
+      });
+    });
+
+    describe('sessions', () => {
+      const session = (id: string, username: string, expiresAt: string) => ({
+        id,
+        username,
+        createdAt: '2026-12-06T08:00:00Z',
+        expiresAt,
+        lastSeenAt: '2026-12-06T08:00:00Z',
+      });
+
+      it('are kept, moved on when used, and ended one at a time, per person or when expired', async () => {
+        await store.sessions.createSession(session('a'.repeat(64), 'claire', '2026-12-06T20:00:00Z'));
+        await store.sessions.createSession(session('b'.repeat(64), 'claire', '2026-12-06T09:00:00Z'));
+        await store.sessions.createSession(session('c'.repeat(64), 'marc', '2026-12-06T07:00:00Z'));
+        expect(await store.sessions.getSession('a'.repeat(64))).toEqual(
+          session('a'.repeat(64), 'claire', '2026-12-06T20:00:00Z'),
+        );
+        expect(await store.sessions.touchSession('a'.repeat(64), '2026-12-06T10:00:00Z', '2026-12-06T22:00:00Z')).toBe(
+          true,
+        );
+        expect(await store.sessions.getSession('a'.repeat(64))).toMatchObject({
+          lastSeenAt: '2026-12-06T10:00:00Z',
+          expiresAt: '2026-12-06T22:00:00Z',
+        });
+        expect(await store.sessions.deleteExpiredSessions('2026-12-06T08:30:00Z')).toBe(1);
+        expect(await store.sessions.getSession('c'.repeat(64))).toBeUndefined();
+        expect(await store.sessions.touchSession('c'.repeat(64), '2026-12-06T10:00:00Z', '2026-12-06T22:00:00Z')).toBe(
+          false,
+        );
+        await store.sessions.deleteSession('b'.repeat(64));
+        expect(await store.sessions.getSession('b'.repeat(64))).toBeUndefined();
+        await store.sessions.createSession(session('d'.repeat(64), 'claire', '2026-12-07T08:00:00Z'));
+        expect(await store.sessions.deleteSessionsOf('claire')).toBe(2);
+        expect(await store.sessions.getSession('a'.repeat(64))).toBeUndefined();
       });
     });
 

@@ -13,6 +13,7 @@ import { dossiersByActionMigration } from './0010-dossiers-by-action';
 import { openReceivablesByArrivalMigration } from './0011-open-receivables-by-arrival';
 import { kpiIndexesMigration } from './0012-kpi-indexes';
 import { caseSummariesMigration } from './0013-case-summaries';
+import { sessionsMigration } from './0014-sessions';
 
 /**
  * The migrations, listed in code rather than found by scanning a folder, so that they run the
@@ -47,5 +48,6 @@ function migrationsOf(driver: StoreDriver): Record<string, Migration> {
     '0011-open-receivables-by-arrival': openReceivablesByArrivalMigration,
     '0012-kpi-indexes': kpiIndexesMigration,
     '0013-case-summaries': caseSummariesMigration(driver),
+    '0014-sessions': sessionsMigration(driver),
   };
 }
