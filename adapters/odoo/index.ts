@@ -17,7 +17,8 @@ import { OdooWriter } from './writer';
 /**
  * The Odoo adapter (16.0 to 19.0, self-hosted, Odoo.sh or Online): XML-RPC or JSON-2 chosen by
  * configuration or by the server's version; reads customer invoices and credit notes with their
- * commercial partners, and writes recovery status back as notes, activities and `x_` fields.
+ * commercial partners, and writes recovery status back as notes, activities, `x_` fields and, when
+ * the recouvra_status addon is installed, its fields.
  */
 export function createOdooAdapter(config: OdooConnection, deps: AdapterDeps): ErpAdapter {
   const session = new OdooSession(config, deps);
@@ -73,8 +74,10 @@ async function check(session: OdooSession): Promise<CheckResult> {
   }
   const { stageField, procedureField } = session.config.writeBack;
   let moveFields: Set<string>;
+  let addon: boolean;
   try {
     moveFields = await facts.moveFields();
+    addon = (await facts.statusAddon()) !== undefined;
   } catch (e) {
     return { ok: false, capabilities: {}, problems: [problemOf(e)] };
   }
@@ -85,6 +88,8 @@ async function check(session: OdooSession): Promise<CheckResult> {
     ...Object.fromEntries(OPTIONAL_PARTNER_FIELDS.map((f) => [`res.partner.${f}`, facts.partnerFields.has(f)])),
     [`account.move.${stageField}`]: moveFields.has(stageField),
     [`account.move.${procedureField}`]: moveFields.has(procedureField),
+    // The recouvra_status addon (addon/README.md): its fields are written after each note when it is there.
+    'addon.recouvra_status': addon,
   };
   const problems: string[] = [];
   // Every problem at once: a user fixing rights should not discover them one check at a time.

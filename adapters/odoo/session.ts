@@ -5,6 +5,7 @@ import type { OdooConnection } from './config.schema';
 import { Json2OdooRpc } from './transport/json2-transport';
 import type { OdooRpc, OdooServerVersion } from './transport/rpc';
 import { XmlRpcOdooRpc } from './transport/xmlrpc-rpc';
+import { ADDON_MOVE_FIELDS, statusAddonOf, type StatusAddon } from './status-addon';
 
 /** Partner fields present on some versions or with some modules only (erp-apis.md §1.5): read when fields_get lists them. */
 export const OPTIONAL_PARTNER_FIELDS = ['company_registry', 'siret', 'mobile', 'country_code'] as const;
@@ -28,6 +29,12 @@ export interface OdooServerFacts {
    * needs them and a read-only sync should not pay for the question.
    */
   moveFields(): Promise<Set<string>>;
+  /**
+   * The `recouvra_status` addon (addon/README.md) when `fields_get` lists its `recouvra_stage`,
+   * learnt in the same call as `moveFields` and kept as long as these facts: a new connection
+   * (an hour later, or after `forget`) asks again, so an addon installed or removed meanwhile is seen.
+   */
+  statusAddon(): Promise<StatusAddon | undefined>;
 }
 
 /**
@@ -63,6 +70,14 @@ export class OdooSession {
       });
     }
     return this.facts;
+  }
+
+  /**
+   * Drops what was learnt of the server: the next call connects again and asks `fields_get` anew.
+   * For a write refused for a field the facts said exists (an addon uninstalled meanwhile).
+   */
+  forget(): void {
+    this.facts = undefined;
   }
 
   async call<T>(
@@ -113,19 +128,25 @@ export class OdooSession {
     // Only the optional fields the adapter looks for: a whole fields_get of account.move is hundreds of
     // fields with their selections, the largest answer of a small sync. The answer holds only the
     // names asked for that exist (capture v18-45), so a missing one is simply absent.
-    const fieldsOf = async (model: string, names: readonly string[]) =>
-      new Set(
-        Object.keys(
-          await this.raw<Record<string, unknown>>(
-            model,
-            'fields_get',
-            { allfields: [...names], attributes: ['type'] },
-            false,
-          ),
-        ),
+    const fieldsGet = (model: string, names: readonly string[], attributes: readonly string[]) =>
+      this.raw<Record<string, unknown>>(
+        model,
+        'fields_get',
+        { allfields: [...names], attributes: [...attributes] },
+        false,
       );
-    const partnerFields = await fieldsOf('res.partner', OPTIONAL_PARTNER_FIELDS);
-    let moveFields: Promise<Set<string>> | undefined;
+    const partnerFields = new Set(Object.keys(await fieldsGet('res.partner', OPTIONAL_PARTNER_FIELDS, ['type'])));
+    // The custom x_ fields and the addon's in one call; `selection` for the keys the addon knows.
+    let moveFields: Promise<Record<string, unknown>> | undefined;
+    const moveFieldsGet = () =>
+      (moveFields ??= fieldsGet(
+        'account.move',
+        [c.writeBack.stageField, c.writeBack.procedureField, ...Object.values(ADDON_MOVE_FIELDS)],
+        ['type', 'selection'],
+      ).catch((e: unknown) => {
+        moveFields = undefined;
+        throw e;
+      }));
     this.deps.logger.info(`odoo ${c.id}: connected to Odoo ${version.serverVersion} over ${protocol}`, {
       connection: c.id,
     });
@@ -134,13 +155,8 @@ export class OdooSession {
       protocol,
       uid,
       partnerFields,
-      moveFields: () =>
-        (moveFields ??= fieldsOf('account.move', [c.writeBack.stageField, c.writeBack.procedureField]).catch(
-          (e: unknown) => {
-            moveFields = undefined;
-            throw e;
-          },
-        )),
+      moveFields: async () => new Set(Object.keys(await moveFieldsGet())),
+      statusAddon: async () => statusAddonOf(await moveFieldsGet()),
     };
   }
 

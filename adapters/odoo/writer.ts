@@ -4,15 +4,30 @@ import type { WriteBackRequest, WriteBackResult } from '../../connector/ports/er
 import { noteHtml, recoveryFieldValues, writeBackMarker } from '../../mappings/odoo/write-back';
 import { odooMoveId } from './reader';
 import { BODY_IS_HTML_SINCE_MAJOR, type OdooSession } from './session';
+import {
+  ADDON_PARTNER_FIELDS,
+  IN_RECOVERY_STAGES,
+  invoiceStatusValues,
+  partnerRecovery,
+  toMajorUnits,
+  WRITTEN_WITH,
+  type InvoiceInRecovery,
+  type OdooScalar,
+  type StatusAddon,
+} from './status-addon';
+import { toMinorUnits } from '../../mappings/odoo/to-canonical';
 
 type Item = WriteBackResult['items'][number];
 
 /**
- * Recovery status into the ledger (erp-apis.md §1.7), with no addon installed: internal notes
- * (`message_post`, `mail.mt_note`), activities (`mail.activity`) and `x_` fields when they exist.
+ * Recovery status into the ledger (erp-apis.md §1.7): internal notes (`message_post`,
+ * `mail.mt_note`), activities (`mail.activity`) and `x_` fields when they exist; and, when the
+ * `recouvra_status` addon is installed (addon/README.md), its fields on the invoices and their
+ * customers, after each note and each fields write.
  *
  * Idempotent across crashes: before writing, it looks for its own marker on each invoice, so a
- * note written just before a crash (or whose answer was lost) is found instead of written twice.
+ * note written just before a crash (or whose answer was lost) is found instead of written twice;
+ * fields are read first and only those that differ are written.
  */
 export class OdooWriter {
   constructor(
@@ -32,14 +47,27 @@ export class OdooWriter {
     }
     if (ids.size === 0) return { items };
     switch (request.kind) {
-      case 'note':
+      case 'note': {
         items.push(...(await this.notes(request, ids)));
+        // The note is the event: its first line becomes the invoice's last event in the addon.
+        const addon = await (await this.session.prepare()).statusAddon();
+        if (addon)
+          await this.forgettingFieldsOnInvalidField(async () => {
+            const status = invoiceStatusValues(addon, {
+              stage: request.stage,
+              procedureState: request.procedureState,
+              lastEvent: { text: request.text, at: this.clock.now() },
+            });
+            const { rows } = await this.writeChanged(ids, status.vals);
+            await this.partnerStatus(addon, request.stage, rows);
+          });
         break;
+      }
       case 'activity':
         items.push(...(await this.activities(request, ids)));
         break;
       case 'fields':
-        items.push(...(await this.fields(request, ids)));
+        items.push(...(await this.forgettingFieldsOnInvalidField(() => this.fields(request, ids))));
         break;
     }
     return { items };
@@ -118,27 +146,56 @@ export class OdooWriter {
 
   private async fields(request: WriteBackRequest, ids: Map<number, string>): Promise<Item[]> {
     const facts = await this.session.prepare();
-    const { vals, missing } = recoveryFieldValues(this.session.config.writeBack, await facts.moveFields(), {
+    const addon = await facts.statusAddon();
+    const custom = recoveryFieldValues(this.session.config.writeBack, await facts.moveFields(), {
       stage: request.stage,
       procedureState: request.procedureState,
     });
-    const reason = missing.length
-      ? `account.move has no field ${missing.join(', ')} (create it in Odoo to see the recovery status in list views)`
+    const status = addon
+      ? invoiceStatusValues(addon, { stage: request.stage, procedureState: request.procedureState })
       : undefined;
+    // With the addon, the x_ fields are an option nobody needs: their absence is no reason to report.
+    const reasons = [
+      ...(custom.missing.length && !addon
+        ? [
+            `account.move has no field ${custom.missing.join(', ')} (create it in Odoo, or install the recouvra_status addon, to see the recovery status in list views)`,
+          ]
+        : []),
+      ...(status?.refused ?? []),
+    ];
+    const reason = reasons.length ? reasons.join('; ') : undefined;
+    const vals = { ...custom.vals, ...status?.vals };
     if (Object.keys(vals).length === 0)
       return [...ids.values()].map((rid) => ({
         receivableId: rid,
         status: 'skipped',
         reason: reason ?? 'nothing to write',
       }));
-    // Any write moves write_date, even of a value already there (v18-43/44), and the next incremental
-    // sync would then read the invoice as changed: the values are read first and only those that
-    // differ are written. Read now rather than kept from the sync, whose value may be stale.
+    const { outcome, rows } = await this.writeChanged(ids, vals);
+    if (addon) await this.partnerStatus(addon, request.stage, rows);
+    return [...ids].map(([id, rid]): Item => {
+      const o = outcome.get(id);
+      if (o === undefined) return { receivableId: rid, status: 'skipped', reason: 'the invoice is no longer in Odoo' };
+      return { receivableId: rid, status: o, ...(reason ? { reason } : {}) };
+    });
+  }
+
+  /**
+   * Writes `vals` on the invoices whose values differ. Any write moves write_date, even of a value
+   * already there (v18-43/44), and the next incremental sync would then read the invoice as changed:
+   * the values are read first and only those that differ are written, grouped by what changes. Read
+   * now rather than kept from the sync, whose value may be stale. The rows read (with each invoice's
+   * customer and currency) come back for the partners' status.
+   */
+  private async writeChanged(
+    ids: Map<number, string>,
+    vals: Record<string, OdooScalar>,
+  ): Promise<{ outcome: Map<number, 'written' | 'already_written'>; rows: Record<string, unknown>[] }> {
     const names = Object.keys(vals);
     const rows = await this.session.call<Record<string, unknown>[]>(
       'account.move',
       'read',
-      { ids: [...ids.keys()], fields: names },
+      { ids: [...ids.keys()], fields: [...names, 'commercial_partner_id', 'currency_id'] },
       false,
     );
     if (!Array.isArray(rows))
@@ -147,28 +204,120 @@ export class OdooWriter {
         kind: 'system',
         userMessage: 'account.move.read did not return a list',
       });
-    const current = new Map(rows.map((r) => [r['id'], r]));
-    const writes = new Map<string, { vals: Record<string, string>; ids: number[] }>();
-    const items: Item[] = [];
-    for (const [id, rid] of ids) {
-      const row = current.get(id);
-      // `read` leaves out ids that no longer exist (v18-33).
-      if (!row) {
-        items.push({ receivableId: rid, status: 'skipped', reason: 'the invoice is no longer in Odoo' });
+    const outcome = new Map<number, 'written' | 'already_written'>();
+    const writes = new Map<string, { vals: Record<string, OdooScalar>; ids: number[] }>();
+    // `read` leaves out ids that no longer exist (v18-33): they get no outcome.
+    for (const row of rows) {
+      const id = row['id'];
+      if (typeof id !== 'number' || !ids.has(id)) continue;
+      const differs = new Set(names.filter((n) => !sameValue(row[n], vals[n]!)));
+      for (const [field, leader] of Object.entries(WRITTEN_WITH)) if (!differs.has(leader)) differs.delete(field);
+      if (differs.size === 0) {
+        outcome.set(id, 'already_written');
         continue;
       }
-      const changed = Object.fromEntries(names.filter((n) => row[n] !== vals[n]).map((n) => [n, vals[n]!]));
-      if (Object.keys(changed).length === 0) {
-        items.push({ receivableId: rid, status: 'already_written', ...(reason ? { reason } : {}) });
-        continue;
-      }
+      const changed = Object.fromEntries([...differs].map((n) => [n, vals[n]!]));
       const group = JSON.stringify(changed);
       writes.set(group, { vals: changed, ids: [...(writes.get(group)?.ids ?? []), id] });
-      items.push({ receivableId: rid, status: 'written', ...(reason ? { reason } : {}) });
+      outcome.set(id, 'written');
     }
     for (const w of writes.values())
       await this.session.call<boolean>('account.move', 'write', { ids: w.ids, vals: w.vals }, true);
-    return items;
+    return { outcome, rows };
+  }
+
+  /**
+   * Runs a write of fields that `fields_get` listed. Odoo refusing one of them as unknown means the
+   * server changed since the session learnt its fields (the addon or an x_ field removed): the session
+   * forgets them, and the failure is transient, so that the outbox's retry connects anew and writes
+   * only what is there (a note already written is found by its marker). Not retried here: the outbox
+   * is the one layer that retries.
+   */
+  private async forgettingFieldsOnInvalidField<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (e) {
+      if (!(e instanceof AdapterError && e.code === 'ODOO_INVALID_FIELD')) throw e;
+      this.session.forget();
+      throw new AdapterError({
+        code: 'ODOO_FIELDS_CHANGED',
+        kind: 'transient',
+        userMessage: `connection ${this.session.config.id}: Odoo no longer has a field it listed when the connector connected (the recouvra_status addon or an x_ field removed?); the next attempt connects again and writes only the fields there are`,
+        ...(e.detail === undefined ? {} : { detail: e.detail }),
+        cause: e,
+      });
+    }
+  }
+
+  /**
+   * The customers' status in the addon: for each commercial partner of the invoices just written,
+   * the most advanced stage among its invoices in recovery (or this case's stage when none is), and
+   * what is still due on those in the currency of this case's invoices, with that currency. Read from
+   * Odoo rather than carried by the request, so that a partner with several cases gets its worst
+   * stage. Skipped for a partner whose invoices here come in several currencies (not one case).
+   */
+  private async partnerStatus(
+    addon: StatusAddon,
+    stage: string | undefined,
+    invoices: readonly Record<string, unknown>[],
+  ): Promise<void> {
+    if (stage === undefined) return;
+    const currencies = new Map<number, Map<string, number>>();
+    for (const row of invoices) {
+      const partner = many2oneId(row['commercial_partner_id']);
+      const currency = row['currency_id'];
+      if (partner === undefined || !Array.isArray(currency) || typeof currency[1] !== 'string') continue;
+      const seen = currencies.get(partner) ?? new Map<string, number>();
+      seen.set(currency[1], currency[0] as number);
+      currencies.set(partner, seen);
+    }
+    const F = ADDON_PARTNER_FIELDS;
+    for (const [partner, seen] of currencies) {
+      // Same filter as the addon's "Debtors in Recovery" and "In Recovery": posted invoices at a working stage.
+      const inRecovery = await this.session.call<InvoiceInRecovery[]>(
+        'account.move',
+        'search_read',
+        {
+          domain: [
+            ['commercial_partner_id', '=', partner],
+            ['move_type', '=', 'out_invoice'],
+            ['state', '=', 'posted'],
+            ['recouvra_stage', 'in', [...IN_RECOVERY_STAGES]],
+          ],
+          fields: ['recouvra_stage', 'amount_residual', 'currency_id'],
+        },
+        false,
+      );
+      const [[code, currencyId]] = [...seen] as [[string, number]];
+      const recovery = partnerRecovery(Array.isArray(inRecovery) ? inRecovery : [], code);
+      const vals: Record<string, OdooScalar> = {};
+      const partnerStage = recovery.stage ?? stage;
+      if (addon.stages.has(partnerStage)) vals[F.stage] = partnerStage;
+      if (seen.size === 1 && typeof recovery.amount === 'number') {
+        vals[F.amount] = toMajorUnits(recovery.amount, code);
+        vals[F.currency] = currencyId;
+      }
+      const [current] = await this.session.call<Record<string, unknown>[]>(
+        'res.partner',
+        'read',
+        { ids: [partner], fields: Object.values(F), context: { active_test: false } },
+        false,
+      );
+      if (!current) continue;
+      // Compared in minor units: the float Odoo stored may print differently from the one computed here.
+      const amount = current[F.amount];
+      const sameAmount =
+        many2oneId(current[F.currency]) === currencyId &&
+        typeof amount === 'number' &&
+        toMinorUnits(amount, code) === recovery.amount;
+      const changed = Object.fromEntries(
+        Object.entries(vals).filter(([name, value]) =>
+          name === F.amount || name === F.currency ? !sameAmount : !sameValue(current[name], value),
+        ),
+      );
+      if (Object.keys(changed).length > 0)
+        await this.session.call<boolean>('res.partner', 'write', { ids: [partner], vals: changed }, true);
+    }
   }
 
   /** The documents among `resIds` that already carry `marker` in `textField`. */
@@ -198,4 +347,14 @@ export class OdooWriter {
       });
     return new Set(rows.map((r) => r.res_id).filter((x): x is number => typeof x === 'number'));
   }
+}
+
+/** A value `read` returned and one to write are the same: `false` for empty, `[id, name]` for a many2one. */
+function sameValue(current: unknown, wanted: OdooScalar): boolean {
+  if (Array.isArray(current)) return current[0] === wanted;
+  return current === wanted;
+}
+
+function many2oneId(value: unknown): number | undefined {
+  return Array.isArray(value) && typeof value[0] === 'number' ? value[0] : undefined;
 }

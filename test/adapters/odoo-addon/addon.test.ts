@@ -2,8 +2,14 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseStringPromise } from 'xml2js';
+import { ADDON_MOVE_FIELDS, ADDON_PARTNER_FIELDS, IN_RECOVERY_STAGES } from '../../../adapters/odoo/status-addon';
+import {
+  recouvraStatusMoveFields,
+  recouvraStatusPartnerFields,
+} from '../../../adapters/odoo/simulator/model/recouvra-status';
+import type { FieldDef } from '../../../adapters/odoo/simulator/model';
 import { CaseStageSchema } from '../../../connector/model/case.schema';
-import { ProcedureStateSchema } from '../../../connector/model/procedure-event.schema';
+import { ProcedureStateSchema, TERMINAL_PROCEDURE_STATES } from '../../../connector/model/procedure-event.schema';
 import {
   ADDON,
   archProblems,
@@ -113,6 +119,52 @@ describe.each(SERIES)('recouvra_status for Odoo %s', (series) => {
     expect(scripts.length).toBeGreaterThan(0);
     const names = templateNames(tree, docs);
     expect(scripts.flatMap(([f, js]) => widgetProblems(js, series, names, f))).toEqual([]);
+  });
+
+  itWithPython('the adapter and the Odoo simulator know the addon’s fields as its Python declares them', () => {
+    const TYPES: Record<string, string> = {
+      Selection: 'selection',
+      Char: 'char',
+      Datetime: 'datetime',
+      Date: 'date',
+      Monetary: 'monetary',
+      Many2one: 'many2one',
+    };
+    const declared = (model: string) =>
+      Object.entries(facts.models[model] ?? {}).map(([name, f]) => ({
+        name,
+        type: TYPES[f.type],
+        string: f.string,
+        selection: f.type === 'Selection' ? f.args[0] : undefined,
+        relation: f.type === 'Many2one' ? f.args[0] : undefined,
+        currencyField: f.currency_field,
+      }));
+    const simulated = (defs: FieldDef[]) =>
+      defs.map((d) => ({
+        name: d.name,
+        type: d.type,
+        string: d.string,
+        selection: d.selection?.map(([k, label]) => [k, label]),
+        relation: d.relation,
+        currencyField: d.currencyField,
+      }));
+    expect(simulated(recouvraStatusMoveFields())).toEqual(declared('account.move'));
+    expect(simulated(recouvraStatusPartnerFields())).toEqual(declared('res.partner'));
+    expect(Object.values(ADDON_MOVE_FIELDS).sort()).toEqual(Object.keys(facts.models['account.move'] ?? {}).sort());
+    expect(Object.values(ADDON_PARTNER_FIELDS).sort()).toEqual(Object.keys(facts.models['res.partner'] ?? {}).sort());
+  });
+
+  it('the views, the widget and the writer agree on which stages are "in recovery"', () => {
+    const tuple = (keys: readonly string[]) => `(${keys.map((k) => `'${k}'`).join(', ')})`;
+    const moves = tree.files.get('views/account_move_views.xml')!;
+    expect(moves).toContain(`domain="[('recouvra_stage', 'in', ${tuple(IN_RECOVERY_STAGES)})]"`);
+    expect(moves).toContain(`('recouvra_procedure_state', 'not in', ${tuple([...TERMINAL_PROCEDURE_STATES])})`);
+    expect(tree.files.get('views/res_partner_views.xml')).toContain(
+      `<field name="domain">[('recouvra_stage', 'in', ${tuple(IN_RECOVERY_STAGES)})]</field>`,
+    );
+    const widget = tree.files.get('static/src/recovery_timeline/recovery_timeline_field.js')!;
+    const ladder = /const LADDER = \[([^\]]*)\]/.exec(widget)?.[1];
+    expect(ladder?.split(',').map((k) => k.trim().replace(/^'|'$/g, ''))).toEqual(IN_RECOVERY_STAGES);
   });
 
   itWithPython('the fields named by views, actions, widget and template exist in the models', () => {

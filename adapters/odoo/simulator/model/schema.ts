@@ -1,3 +1,4 @@
+import { recouvraStatusMoveFields, recouvraStatusPartnerFields } from './recouvra-status';
 import { major, type FieldDef, type FieldType, type ModelDef, type OdooVersion, type Selection } from './types';
 
 /**
@@ -22,6 +23,8 @@ type Extra = Partial<Omit<FieldDef, 'name' | 'type' | 'string'>>;
 export interface ModelOptions {
   /** l10n_fr (French localisation) installed: adds `siret` to partners and companies. */
   readonly l10nFr: boolean;
+  /** The Recouvra addon `recouvra_status` installed: adds its recovery fields to invoices and partners. */
+  readonly recouvraStatus?: boolean;
 }
 
 function f(name: string, type: FieldType, string: string, extra: Extra = {}): FieldDef {
@@ -104,7 +107,7 @@ export function moveOrder(version: OdooVersion): string {
   return major(version) >= 17 ? 'date desc, name desc, invoice_date desc, id desc' : 'date desc, name desc, id desc';
 }
 
-function accountMove(version: OdooVersion): ModelDef {
+function accountMove(version: OdooVersion, options: ModelOptions): ModelDef {
   return {
     name: 'account.move',
     description: 'Journal Entry',
@@ -144,6 +147,7 @@ function accountMove(version: OdooVersion): ModelDef {
       m2o('reversed_entry_id', 'account.move', 'Reversal of', { readonly: true }),
       f('invoice_origin', 'char', 'Origin'),
       f('narration', 'html', 'Terms and Conditions'),
+      ...(options.recouvraStatus ? recouvraStatusMoveFields() : []),
     ],
   };
 }
@@ -189,6 +193,7 @@ function resPartner(version: OdooVersion, options: ModelOptions): ModelDef {
   ];
   if (options.l10nFr)
     fields.push(f('siret', 'char', 'SIRET', { help: 'The SIRET number (l10n_fr) [UNVERIFIED per version]' }));
+  if (options.recouvraStatus) fields.push(...recouvraStatusPartnerFields());
   return { name: 'res.partner', description: 'Contact', order: 'complete_name ASC, id DESC', mailThread: true, fields };
 }
 
@@ -410,7 +415,7 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 
 export function modelDefs(version: OdooVersion, options: ModelOptions): ModelDef[] {
   return [
-    accountMove(version),
+    accountMove(version, options),
     resPartner(version, options),
     resCompany(version, options),
     resCurrency(version),

@@ -124,6 +124,12 @@ export class Table {
     this.columns.set(field.name, column);
   }
 
+  /** Drops a field and its column, as uninstalling the module that added it does. */
+  removeField(name: string): void {
+    this.fields.delete(name);
+    this.columns.delete(name);
+  }
+
   /** Grows every column once ahead of a bulk load. */
   reserveCapacity(rows: number): void {
     if (rows <= this.alive.length) return;
