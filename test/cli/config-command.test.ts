@@ -1,7 +1,10 @@
+import { Readable } from 'node:stream';
+import { verify } from '@node-rs/argon2';
+import { ApiUserSchema } from '../../connector/app/http/api-config.schema';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runConfigCheck, runPolicyCheck } from '../../connector/app/cli/config-command';
+import { runConfigCheck, runHashPassword, runPolicyCheck } from '../../connector/app/cli/config-command';
 
 function file(name: string, text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'recouvra-cfg-'));
@@ -54,5 +57,26 @@ describe('recouvra policy check', () => {
     expect(r.stdout).toContain(
       'fr-b2b v1: OK (courtesy → reminder-1 → reminder-2 → phone-call → formal-notice → escalation)',
     );
+  });
+});
+
+describe('recouvra config hash-password', () => {
+  it('prints an argon2id hash of the password piped in, which the configuration accepts and which verifies it', async () => {
+    const result = await runHashPassword(Readable.from([Buffer.from('correct horse battery\n')]));
+    expect(result.exitCode).toBe(0);
+    const hash = result.stdout.trim();
+    expect(hash).toMatch(/^\$argon2id\$v=19\$/);
+    expect(result.stdout).not.toContain('correct horse');
+    // The trailing newline of `echo` is not part of the password.
+    expect(await verify(hash, 'correct horse battery')).toBe(true);
+    expect(ApiUserSchema.safeParse({ username: 'claire', role: 'approver', passwordHash: hash }).success).toBe(true);
+    const short = await runHashPassword(Readable.from([Buffer.from('short')]));
+    expect(short).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: 'the password must be at least 12 characters; nothing was hashed\n',
+    });
+    const tty = Object.assign(Readable.from([]), { isTTY: true });
+    expect((await runHashPassword(tty)).stderr).toContain('printf %s "$P" | recouvra config hash-password');
   });
 });

@@ -8,6 +8,7 @@ import { runQuarantine } from '../../connector/app/cli/ops-command';
 import { runStoreBackup, runStoreMigrate, runStoreRestore } from '../../connector/app/cli/store-command';
 import { DebtorSchema } from '../../connector/model/debtor.schema';
 import type { KyselyStore } from '../../connector/store/kysely-store';
+import { debtorToRow } from '../../connector/store/rows';
 import { appliedMigrations, knownMigrations, migrateStore, schemaVersion } from '../../connector/store/migrate';
 import { storeMigrations } from '../../connector/store/migrations';
 import { openSqliteStore } from '../../connector/store/sqlite';
@@ -80,7 +81,9 @@ async function makeStore(
       location: store.location,
       provider: await provider(count, extra),
     });
-    await store.sync.upsertDebtors(names.map((n, i) => debtor(`d${i + 1}`, n)));
+    // Written as rows: today's store API also writes tables these older schemas do not have yet.
+    for (const [i, n] of names.entries())
+      await store.kysely.insertInto('debtors').values(debtorToRow(debtor(`d${i + 1}`, n))).execute();
   } finally {
     await store.close();
   }

@@ -32,9 +32,24 @@ describe('api configuration', () => {
     const { config, secrets } = parseConfig('recouvra.yaml', 'version: 1\napi:\n  token: ${RECOUVRA_API_TOKEN}\n', {
       env: { RECOUVRA_API_TOKEN: TOKEN },
     });
-    expect(config.api).toEqual({ enabled: true, host: '127.0.0.1', port: 8080, token: TOKEN, metricsPublic: false });
+    expect(config.api).toEqual({
+      enabled: true,
+      host: '127.0.0.1',
+      port: 8080,
+      token: TOKEN,
+      metricsPublic: false,
+      users: [],
+      session: { idleMinutes: 480, maxHours: 12, secureCookie: false },
+    });
     expect(secrets).toContain(TOKEN);
-    expect(apiSettings(config.api)).toEqual({ token: TOKEN, host: '127.0.0.1', port: 8080, metricsPublic: false });
+    expect(apiSettings(config.api)).toEqual({
+      token: TOKEN,
+      host: '127.0.0.1',
+      port: 8080,
+      metricsPublic: false,
+      users: [],
+      session: { idleMinutes: 480, maxHours: 12, secureCookie: false },
+    });
   });
 
   it('needs a token of 24 characters or more when enabled, and reports every problem at once', () => {

@@ -49,3 +49,37 @@ export function runPolicyCheck(dir?: string): CommandResult {
     return { exitCode: 1, stdout: '', stderr: `${(e as Error).message}\n` };
   }
 }
+
+/** Shorter passwords fall to guessing: the CNIL's 2022 recommendation for a password alone is 12 characters. */
+export const MIN_PASSWORD_LENGTH = 12;
+
+/**
+ * `recouvra config hash-password`: the argon2id hash of the password given on standard input, for
+ * `api.users[].passwordHash`. The password is read from a pipe, never from the command line (where
+ * `ps` and the shell's history would keep it) and never printed.
+ */
+export async function runHashPassword(
+  input: NodeJS.ReadableStream & { isTTY?: boolean } = process.stdin,
+): Promise<CommandResult> {
+  if (input.isTTY)
+    return {
+      exitCode: 2,
+      stdout: '',
+      stderr:
+        'give the password on standard input, e.g.:  read -rs P && printf %s "$P" | recouvra config hash-password; unset P\n',
+    };
+  const chunks: Buffer[] = [];
+  for await (const chunk of input) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  const password = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+  if (password.length < MIN_PASSWORD_LENGTH)
+    return {
+      exitCode: 1,
+      stdout: '',
+      stderr: `the password must be at least ${MIN_PASSWORD_LENGTH} characters; nothing was hashed\n`,
+    };
+  // Loaded here: the other config commands do not need the argon2 binding.
+  const { hashPassword } = module.require('../http/sessions') as typeof import('../http/sessions');
+  return { exitCode: 0, stdout: `${await hashPassword(password)}\n`, stderr: '' };
+}

@@ -13,6 +13,7 @@ import { SageActiveSimulator } from '../../../adapters/sage-active/simulator/ser
 import { writeFixtureFile } from '../../../adapters/sage-100-fr/fixture-dialect';
 import { generateSage100Seed } from '../../../adapters/sage-100-fr/schema/seed';
 import { CREDENTIALS_KEY_ENV } from '../../credentials/keyring';
+import { hashPassword } from '../http/sessions';
 import { runConnectQuickBooks, runConnectSageActive } from '../cli/connect-command';
 import axios from 'axios';
 import { createServer } from 'node:net';
@@ -21,6 +22,13 @@ import { prepareDemoFolder } from './demo-folder';
 import { startSmtpSink } from '../../../adapters/email/simulator/smtp-sink';
 import type { Logger } from '../../log/logger';
 import { scaledClock, systemClock, type Clock } from '../../time/clock';
+
+/** The demo's dashboard users, one per role. */
+export const DEMO_PEOPLE = [
+  { username: 'claire', name: 'Claire Martin', role: 'approver' },
+  { username: 'marc', name: 'Marc Dubois', role: 'controller' },
+  { username: 'lea', name: 'Léa Bernard', role: 'viewer' },
+] as const;
 
 /**
  * The demo (`recouvra demo`): the built-in simulators stand in for the outside world, the store
@@ -313,12 +321,21 @@ async function startDemoWorld(options: DemoOptions, started: (() => Promise<unkn
     postal: { baseUrl: postal.url, apiKey: 'sim-postal-key', timeoutMs: 30_000, maxPdfBytes: 10 * 1024 * 1024 },
   };
   const days = (n: number) => Math.max(1, Math.round(n * DAY));
+  // Three people, one per role, with passwords drawn at each start and kept in demo.env only.
+  const dashboardUsers = await Promise.all(
+    DEMO_PEOPLE.map(async (p) => {
+      const password = `${p.username}-${randomBytes(6).toString('hex')}`;
+      return { ...p, password, passwordHash: await hashPassword(password) };
+    }),
+  );
   const api = {
     enabled: true,
     host: '127.0.0.1',
     port: apiPort,
     token: randomBytes(24).toString('hex'),
     metricsPublic: true,
+    users: dashboardUsers.map(({ password: _password, ...user }) => user),
+    session: { idleMinutes: 480, maxHours: 12, secureCookie: false },
   };
   const storePath = join(dataDir, 'recouvra.sqlite');
   const files = writeCommandLineConfig({
@@ -327,6 +344,9 @@ async function startDemoWorld(options: DemoOptions, started: (() => Promise<unkn
     company,
     api,
     odoo: { url: odoo.url, database: odoo.database, login: 'recouvra', apiKey: 'recouvra-api-key' },
+    dashboardPasswords: Object.fromEntries(
+      dashboardUsers.map((u) => [`RECOUVRA_DEMO_PASSWORD_${u.username.toUpperCase()}`, u.password]),
+    ),
     quickbooks: quickbooksConnection,
     sageActive: sageActiveConnection,
     sage100: sage100Connection,
@@ -379,6 +399,8 @@ async function startDemoWorld(options: DemoOptions, started: (() => Promise<unkn
     `    ${cli('cases list --limit 10')}`,
     `    ${cli('approvals')}`,
     `    curl -s -H "Authorization: Bearer $RECOUVRA_API_TOKEN" 'http://127.0.0.1:${apiPort}/cases?limit=5'`,
+    `  Dashboard: http://127.0.0.1:${apiPort}/ (add ?lang=en for English). Sign in as ${DEMO_PEOPLE.map((p) => `${p.username} (${p.role})`).join(', ')};`,
+    `  their passwords are in ${shellPath(files.envFile)} (RECOUVRA_DEMO_PASSWORD_…).`,
     '  The log below has one summary line per demo day.',
     '  Stop with Ctrl-C: running work finishes first.',
     '==================================================================================',
@@ -512,6 +534,8 @@ function writeCommandLineConfig(input: {
   company: Config['company'];
   api: NonNullable<Config['api']>;
   odoo: { url: string; database: string; login: string; apiKey: string };
+  /** The dashboard's demo passwords, by variable name: in demo.env only. */
+  dashboardPasswords: Record<string, string>;
   quickbooks: { clientSecret: string; webhookVerifierToken: string } & Record<string, unknown>;
   sageActive: { clientSecret: string; subscriptionKey: string } & Record<string, unknown>;
   sage100: Record<string, unknown>;
@@ -526,6 +550,8 @@ function writeCommandLineConfig(input: {
     RECOUVRA_DEMO_QBO_VERIFIER_TOKEN: input.quickbooks.webhookVerifierToken,
     RECOUVRA_DEMO_SAGE_CLIENT_SECRET: input.sageActive.clientSecret,
     RECOUVRA_DEMO_SAGE_SUBSCRIPTION_KEY: input.sageActive.subscriptionKey,
+    ...input.dashboardPasswords,
+    ...Object.fromEntries(input.api.users.map((u) => [hashVariable(u.username), u.passwordHash])),
     ...input.env,
   };
   const config = {
@@ -537,6 +563,8 @@ function writeCommandLineConfig(input: {
       port: input.api.port,
       token: '${RECOUVRA_API_TOKEN}',
       metricsPublic: input.api.metricsPublic,
+      // The hashes are kept out of the file, as secrets are: demo.env holds them.
+      users: input.api.users.map((u) => ({ ...u, passwordHash: `\${${hashVariable(u.username)}}` })),
     },
     connections: [
       {
@@ -579,6 +607,10 @@ function writeCommandLineConfig(input: {
   // The mode given at creation is masked by the umask: set it outright.
   chmodSync(envFile, 0o600);
   return { configFile, envFile, variables };
+}
+
+function hashVariable(username: string): string {
+  return `RECOUVRA_DEMO_PASSWORD_HASH_${username.toUpperCase()}`;
 }
 
 /** A path as a person types it here: relative to the working folder when inside it, quoted when it needs to be. */

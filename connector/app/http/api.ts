@@ -8,6 +8,9 @@ import type { Store } from '../../store/store';
 import { businessDate, type Clock } from '../../time/clock';
 import type { ApiSettings } from './api-config.schema';
 import { bearerChecker } from './auth';
+import { Sessions } from './sessions';
+import { admitSignedIn, registerSessionRoutes, SESSION_ROUTE } from './session-routes';
+import { registerDashboard } from '../dashboard/serve-dashboard';
 import { registerCaseRoutes } from './case-routes';
 import { registerKpiRoutes } from './kpi-routes';
 import { portfolioOverview } from '../../kpis/overview';
@@ -92,7 +95,7 @@ const PROBE_ROUTES = new Set(['/health', '/ready']);
  * Routes polled by probes and scrapers, and Intuit's change notifications (several a minute while
  * a company is busy, our own writes included): logged at debug when they succeed, not info.
  */
-const QUIET_ROUTES = new Set(['/health', '/ready', '/metrics', QUICKBOOKS_WEBHOOK_ROUTE]);
+const QUIET_ROUTES = new Set(['/health', '/ready', '/metrics', QUICKBOOKS_WEBHOOK_ROUTE, '/', '/assets/*']);
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
   const { store, clock, logger, config } = deps;
@@ -162,24 +165,45 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       );
   });
 
+  const sessions = new Sessions(
+    store.sessions,
+    {
+      users: config.users ?? [],
+      idleMinutes: config.session?.idleMinutes ?? 480,
+      maxHours: config.session?.maxHours ?? 12,
+    },
+    // Sessions end in real time, also when the demo's clock runs fast.
+    deps.wallClock ?? clock,
+  );
+  const cookie = { secure: config.session?.secureCookie ?? false };
+  app.decorateRequest('signedIn', null);
+
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.url;
     // The firm's webhook carries its own authentication: the HMAC signature (webhook-routes.ts).
+    // The dashboard's page and assets hold no data; signing in needs no token.
     if (
       PROBE_ROUTES.has(route ?? '') ||
       (route === '/metrics' && ctx.metricsPublic) ||
       (route === WEBHOOK_ROUTE && deps.lawfirm?.options.webhook) ||
-      (route === QUICKBOOKS_WEBHOOK_ROUTE && deps.quickbooksWebhooks?.length)
+      (route === QUICKBOOKS_WEBHOOK_ROUTE && deps.quickbooksWebhooks?.length) ||
+      request.routeOptions.config.dashboard === true ||
+      (route === SESSION_ROUTE && request.method === 'POST')
     )
       return;
-    if (authorized(request.headers.authorization)) return;
-    reply.header('www-authenticate', 'Bearer realm="recouvra"');
-    return sendError(
-      reply,
-      401,
-      'UNAUTHORIZED',
-      'send the API token of the configuration (api.token) as Authorization: Bearer <token>',
-    );
+    // A machine: the bearer token, with every right. A wrong token is refused, whatever cookie comes with it.
+    if (request.headers.authorization !== undefined) {
+      if (authorized(request.headers.authorization)) return;
+      reply.header('www-authenticate', 'Bearer realm="recouvra"');
+      return sendError(
+        reply,
+        401,
+        'UNAUTHORIZED',
+        'send the API token of the configuration (api.token) as Authorization: Bearer <token>',
+      );
+    }
+    // A person: the session cookie, the CSRF header on changes, the role (session-routes.ts).
+    await admitSignedIn(request, reply, sessions, cookie);
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -218,7 +242,18 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   registerOpsRoutes(app, ctx);
   registerCaseRoutes(app, ctx);
+  // The same routes under /api, where the dashboard calls them: its page at / and its assets
+  // share the origin with the API, so the session cookie needs no CORS.
+  void app.register(
+    async (api) => {
+      registerOpsRoutes(api, ctx);
+      registerCaseRoutes(api, ctx);
+    },
+    { prefix: '/api' },
+  );
   registerKpiRoutes(app, ctx);
+  registerSessionRoutes(app, sessions, cookie, logger);
+  registerDashboard(app);
   if (deps.lawfirm) registerWebhookRoutes(app, ctx, deps.lawfirm, logger);
   if (deps.quickbooksWebhooks?.length) registerQuickBooksWebhookRoute(app, ctx, deps.quickbooksWebhooks, logger);
   return app;

@@ -52,7 +52,9 @@ export function parseRequest<S extends Parts>(request: FastifyRequest, schemas: 
     if (schema) out[part] = check(part, schema, request[part]);
   }
   const header = request.headers[USER_HEADER];
-  if (Array.isArray(header)) problems.push({ path: `headers.${USER_HEADER}`, message: 'must be sent once' });
+  // A person signed in acts under their own name; the header names people for machines only.
+  if (request.signedIn) out['who'] = request.signedIn.username;
+  else if (Array.isArray(header)) problems.push({ path: `headers.${USER_HEADER}`, message: 'must be sent once' });
   else out['who'] = check(`headers.${USER_HEADER}`, UserSchema, header);
   if (problems.length > 0) throw new RequestValidationError(problems);
   return out as Parsed<S>;

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { emit } from '../command-result';
 import { implementation } from './lazy';
 
-/** `recouvra config check` (connector/app/cli/config-command.ts). */
+/** `recouvra config check` and `recouvra config hash-password` (connector/app/cli/config-command.ts). */
 export function configCommand(): Command {
   const cmd = new Command('config').description('configuration tools');
   cmd
@@ -12,6 +12,12 @@ export function configCommand(): Command {
     )
     .requiredOption('-c, --config <file>', 'configuration file (YAML)')
     .action((opts: { config: string }) => emit(implementation('config-command').runConfigCheck(opts.config)));
+  cmd
+    .command('hash-password')
+    .description(
+      'print the argon2id hash of the password read from standard input, for api.users[].passwordHash (at least 12 characters)',
+    )
+    .action(async () => emit(await implementation('config-command').runHashPassword()));
   return cmd;
 }
 
