@@ -83,7 +83,10 @@ async function makeStore(
     });
     // Written as rows: today's store API also writes tables these older schemas do not have yet.
     for (const [i, n] of names.entries())
-      await store.kysely.insertInto('debtors').values(debtorToRow(debtor(`d${i + 1}`, n))).execute();
+      await store.kysely
+        .insertInto('debtors')
+        .values(debtorToRow(debtor(`d${i + 1}`, n)))
+        .execute();
   } finally {
     await store.close();
   }
