@@ -149,6 +149,10 @@ function main(): void {
       'README.md',
       'config/example.yaml',
       'dist/connector/store/migrations/index.js',
+      // The dashboard the daemon serves at /, built by npm run build:ui, and the Odoo addon.
+      'dist/connector/app/dashboard/public/index.fr.html',
+      'dist/connector/app/dashboard/public/index.en.html',
+      'adapters/odoo/addon/18.0/recouvra_status/__manifest__.py',
       ...data,
     ].filter((f) => !files.has(f));
     check(
@@ -158,6 +162,9 @@ function main(): void {
     const unwanted = [...files].filter(
       (f) =>
         f.startsWith('dist/test/') ||
+        // The dashboard's build script needs development dependencies; the daemon never loads it.
+        f.startsWith('dist/connector/app/dashboard/build/') ||
+        f.startsWith('dist/connector/app/dashboard/ui/') ||
         f.startsWith('test/') ||
         f.startsWith('data/') ||
         f.startsWith('node_modules/') ||
