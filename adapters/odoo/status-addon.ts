@@ -69,8 +69,12 @@ export type OdooScalar = string | number | false;
 export interface InvoiceStatus {
   stage?: string | undefined;
   procedureState?: string | undefined;
-  /** A note written now: its first line is the last event, `at` when it was written. */
+  /** A note: its first line is the last event, `at` when the event happened (else when it was written). */
   lastEvent?: { text: string; at: Date } | undefined;
+  /** The law firm's file (WriteBackRequest.recovery). */
+  dossierRef?: string | undefined;
+  /** The next date that matters, YYYY-MM-DD. */
+  nextDeadline?: string | undefined;
 }
 
 /**
@@ -94,6 +98,10 @@ export function invoiceStatusValues(
     if (addon.procedureStates.has(status.procedureState)) put(ADDON_MOVE_FIELDS.procedureState, status.procedureState);
     else refused.push(`the installed recouvra_status has no procedure state "${status.procedureState}": upgrade it`);
   }
+  if (status.dossierRef !== undefined) put(ADDON_MOVE_FIELDS.dossierRef, status.dossierRef);
+  // Odoo's date on the wire is the ISO day (erp-apis.md §1.3).
+  if (status.nextDeadline !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(status.nextDeadline))
+    put(ADDON_MOVE_FIELDS.nextDeadline, status.nextDeadline);
   const text = status.lastEvent && firstLine(status.lastEvent.text);
   if (status.lastEvent && text) {
     put(ADDON_MOVE_FIELDS.lastEvent, text);

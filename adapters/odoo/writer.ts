@@ -53,10 +53,16 @@ export class OdooWriter {
         const addon = await (await this.session.prepare()).statusAddon();
         if (addon)
           await this.forgettingFieldsOnInvalidField(async () => {
+            const eventAt = request.recovery?.eventAt;
             const status = invoiceStatusValues(addon, {
               stage: request.stage,
               procedureState: request.procedureState,
-              lastEvent: { text: request.text, at: this.clock.now() },
+              lastEvent: {
+                text: request.text,
+                at: eventAt !== undefined && !Number.isNaN(Date.parse(eventAt)) ? new Date(eventAt) : this.clock.now(),
+              },
+              dossierRef: request.recovery?.dossierRef,
+              nextDeadline: request.recovery?.nextDeadline,
             });
             const { rows } = await this.writeChanged(ids, status.vals);
             await this.partnerStatus(addon, request.stage, rows);
@@ -152,7 +158,12 @@ export class OdooWriter {
       procedureState: request.procedureState,
     });
     const status = addon
-      ? invoiceStatusValues(addon, { stage: request.stage, procedureState: request.procedureState })
+      ? invoiceStatusValues(addon, {
+          stage: request.stage,
+          procedureState: request.procedureState,
+          dossierRef: request.recovery?.dossierRef,
+          nextDeadline: request.recovery?.nextDeadline,
+        })
       : undefined;
     // With the addon, the x_ fields are an option nobody needs: their absence is no reason to report.
     const reasons = [

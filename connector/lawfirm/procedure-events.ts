@@ -221,6 +221,19 @@ export interface AfterTitleContext {
 }
 
 /**
+ * The next date that matters after this event, for a ledger's "next deadline": after an
+ * enforceable title, the first of the deadlines that follow it (the rate increase, CMF L313-3).
+ */
+export function procedureNextDeadline(event: StoredProcedureEvent, context?: AfterTitleContext): string | undefined {
+  if (event.state !== 'enforceable_title' || !context) return undefined;
+  const dates = afterTitleDeadlines(dateInZone(new Date(event.occurredAt), context.timeZone), context.procedures)
+    .map((d) => d.dueOn)
+    .filter((d): d is string => typeof d === 'string')
+    .sort();
+  return dates[0];
+}
+
+/**
  * The text of the ledger note of a procedure event, and the activity when the controller must
  * act. The event's date is the day it was in the company's time zone (without a context, the UTC
  * day). The note of an enforceable title states what follows it (CMF L313-3, CPCE L111-4), dated

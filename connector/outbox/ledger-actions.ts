@@ -11,6 +11,7 @@ import {
   procedureKey,
   procedureNoteText,
   type AfterTitleContext,
+  procedureNextDeadline,
 } from '../lawfirm/procedure-events';
 import { AdapterError } from '../ports/adapter-error';
 import { claimedReceivables, type DossierClaimLines } from '../dossier/claimed-items';
@@ -183,6 +184,8 @@ async function performProcedureRow(
     byConnection.set(r.source.connection, [...(byConnection.get(r.source.connection) ?? []), r.id]);
   }
   const c = await store.cases.getCase(action.caseId);
+  // The reference the firm knows the file by, once it has answered; ours until then.
+  const dossierRef = found.dossier.fileId ?? found.dossier.id;
   const items: WriteBackResult['items'] = [];
   const cannot: CannotWrite[] = [];
   const write = async (request: Omit<WriteBackRequest, 'receivableIds'>) => {
@@ -224,12 +227,14 @@ async function performProcedureRow(
       (e) =>
         e.seq <= found.event.seq && (e.id === found.event.id || !done.has(procedureKey(action.caseId, e.id, 'note'))),
     )) {
+      const nextDeadline = procedureNextDeadline(earlier, options.afterTitle);
       const request = {
         key: procedureKey(action.caseId, earlier.id, 'note'),
         kind: 'note' as const,
         text: procedureNoteText(earlier, options.afterTitle),
         procedureState: earlier.state,
         ...(c ? { stage: c.stage } : {}),
+        recovery: { dossierRef, eventAt: earlier.occurredAt, ...(nextDeadline ? { nextDeadline } : {}) },
       };
       const before = items.length;
       await write(request);
@@ -244,6 +249,7 @@ async function performProcedureRow(
       text: '',
       procedureState: found.dossier.state,
       ...(c ? { stage: c.stage } : {}),
+      recovery: { dossierRef },
     });
     items.splice(noted);
   }

@@ -106,6 +106,12 @@ export interface WriteBackRequest {
   /** activity: short title and deadline (YYYY-MM-DD). */
   summary?: string;
   deadline?: string;
+  /**
+   * What a ledger with recovery fields shows beside the note (the Odoo addon recouvra_status): the
+   * law firm's file, when the recorded event happened (ISO 8601 instant), and the next date that
+   * matters on the case (YYYY-MM-DD). A ledger without such fields ignores it.
+   */
+  recovery?: { dossierRef?: string; eventAt?: string; nextDeadline?: string };
 }
 
 /** What a ledger can receive from the connector: notes, activities (to-dos for a person), recovery fields. */

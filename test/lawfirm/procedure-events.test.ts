@@ -19,7 +19,14 @@ import { memoryLogger } from '../helpers/logger';
 describe('procedure events', () => {
   let store: Store;
   /** The ledger: what was written, by key (the adapter's marker), in order. */
-  let ledger: { key: string; kind: string; text: string; items: string[]; procedureState?: string }[];
+  let ledger: {
+    key: string;
+    kind: string;
+    text: string;
+    items: string[];
+    procedureState?: string;
+    recovery?: WriteBackRequest['recovery'];
+  }[];
   let failNext = 0;
   const clock = handClock('2026-05-01T09:00:00.000Z');
   const logged = memoryLogger('debug');
@@ -38,6 +45,7 @@ describe('procedure events', () => {
           text: r.text,
           items: r.receivableIds,
           ...(r.procedureState ? { procedureState: r.procedureState } : {}),
+          ...(r.recovery ? { recovery: r.recovery } : {}),
         });
       return {
         items: r.receivableIds.map((id) => ({
@@ -230,6 +238,13 @@ describe('procedure events', () => {
       afterTitle,
     });
     const text = ledger.find((w) => w.kind === 'note')!.text;
+    // A ledger with recovery fields also gets the firm's file, the event's time and the first deadline.
+    expect(ledger.find((w) => w.kind === 'note')!.recovery).toEqual({
+      dossierRef: 'F-77',
+      eventAt: '2026-06-30T23:30:00Z',
+      nextDeadline: '2026-09-01',
+    });
+    expect(ledger.find((w) => w.kind === 'fields')!.recovery).toEqual({ dossierRef: 'F-77' });
     expect(text).toContain(
       "Taux de l'intérêt légal majoré de 5 points à compter du 01/09/2026, deux mois après que la décision est devenue exécutoire, sauf dispense du juge de l'exécution (CMF L313-3).",
     );

@@ -193,6 +193,31 @@ describe.each(['16.0', '18.0', '19.0'] as OdooVersion[])('Odoo %s with the recou
       read(db, 'account.move', invoices.ids, ['recouvra_procedure_state']).map((r) => r['recouvra_procedure_state']),
     ).toEqual(['enforceable_title', 'enforceable_title']);
   });
+
+  it('the firm’s file, the event’s own time and the next deadline fill their fields', async () => {
+    now = new Date('2026-12-06T08:00:00Z');
+    await adapter.writeBack(
+      note(invoices.ids, {
+        key: 'case_1/procedure/note/ev2',
+        text: 'Recouvra — procédure judiciaire : titre exécutoire (le 04/12/2026).',
+        stage: 'in_procedure',
+        procedureState: 'enforceable_title',
+        recovery: { dossierRef: 'CAB-2026-0042', eventAt: '2026-12-04T15:30:00+01:00', nextDeadline: '2027-02-04' },
+      }),
+    );
+    expect(read(db, 'account.move', invoices.ids, MOVE_STATUS.concat('recouvra_dossier_ref'))).toEqual(
+      invoices.ids.map((id) => ({
+        id,
+        recouvra_stage: 'in_procedure',
+        recouvra_procedure_state: 'enforceable_title',
+        recouvra_last_event: 'Recouvra — procédure judiciaire : titre exécutoire (le 04/12/2026).',
+        // When the event happened, in UTC as Odoo stores datetimes, not when the note was written.
+        recouvra_last_event_date: '2026-12-04 14:30:00',
+        recouvra_next_deadline: '2027-02-04',
+        recouvra_dossier_ref: 'CAB-2026-0042',
+      })),
+    );
+  });
 });
 
 describe.each(['16.0', '18.0', '19.0'] as OdooVersion[])('Odoo %s without the addon', (version) => {
