@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../../config/config.schema';
 import type { Policy } from '../../config/policy.schema';
 import type { LegalData } from '../claim/legal-data';
-import { buildDossier, type ProcedureData } from '../dossier';
+import { buildDossier, dossierFromRecords, DossierError, type DossierDeps, type ProcedureData } from '../dossier';
+import { checkEscalation } from '../dossier/escalation-gate';
+import { loadCaseRecords } from '../dossier/case-records';
+import type { Case } from '../model/case.schema';
 import { claimedReceivables } from '../dossier/claimed-items';
 import { loadCostsData, type CostsData } from '../dossier/costs-data';
 import type { Action } from '../model/action.schema';
@@ -27,30 +30,27 @@ export interface DossierBuilderDeps {
   costs?: CostsData;
 }
 
-/**
- * Builds the dossier of a `dossier` row's case as of today (the claim is computed at hand-off),
- * with the documents whose bytes the store holds (the proofs of delivery) and the invoice PDFs
- * the ledger holds (`invoice:<number>` refs, fetched from the receivable's connection; the
- * dossier then lists them with their hash). An invoice whose ledger has no PDF stays listed
- * without a hash and is not attached; a ledger that cannot be asked fails the build, so the
- * outbox row is retried instead of handing off without a PDF the ledger has.
- */
-export function dossierBuilder(deps: DossierBuilderDeps): (action: Action) => Promise<BuiltDossier> {
+/** The case, and what building its dossier needs: its policy, the creditor, the legal data. */
+async function dossierDepsOf(
+  deps: DossierBuilderDeps,
+  costs: CostsData,
+  caseId: string,
+): Promise<{ c: Case; deps: DossierDeps } | undefined> {
   const { config, store, clock } = deps;
-  const costs = deps.costs ?? (config.legal.dir ? loadCostsData(config.legal.dir) : loadCostsData());
-  return async (action) => {
-    const c = await store.cases.getCase(action.caseId);
-    const debtor = c ? await store.sync.getDebtor(c.debtorId) : undefined;
-    if (!c || !debtor) throw new Error(`outbox row ${action.id}: case ${action.caseId} or its debtor is missing`);
-    const items = (await store.sync.listReceivablesOfCase(c.id)).filter((r) => r.open > 0);
-    const policy = policyFor(
-      { case: c, debtor, items },
-      deps.policies,
-      config.dunning.defaultPolicy,
-      config.dunning.overrides,
-    );
-    const company = config.company;
-    const dossier = await buildDossier(store, c.id, businessDate(clock, company.timezone), {
+  const c = await store.cases.getCase(caseId);
+  const debtor = c ? await store.sync.getDebtor(c.debtorId) : undefined;
+  if (!c || !debtor) return undefined;
+  const items = (await store.sync.listReceivablesOfCase(c.id)).filter((r) => r.open > 0);
+  const policy = policyFor(
+    { case: c, debtor, items },
+    deps.policies,
+    config.dunning.defaultPolicy,
+    config.dunning.overrides,
+  );
+  const company = config.company;
+  return {
+    c,
+    deps: {
       legal: deps.legal,
       procedures: deps.procedures,
       policy,
@@ -66,7 +66,83 @@ export function dossierBuilder(deps: DossierBuilderDeps): (action: Action) => Pr
       imputation: config.legal.imputation,
       ...(config.legal.termsOfSale ? { termsOfSale: config.legal.termsOfSale } : {}),
       costs,
+    },
+  };
+}
+
+/** What an approver sees before approving an escalation: the gate as of today and what the firm would be asked for. */
+export interface EscalationPreview {
+  asOf: string;
+  gate: { pass: boolean; conditions: { id: string; pass: boolean; reason: string }[] };
+  /** The procedure and court the dossier would recommend; null with `unavailable` when it cannot be built today. */
+  recommendation: {
+    procedure: string;
+    court: { kind: string; name?: string | undefined; territory?: string | undefined };
+    reasons: string[];
+  } | null;
+  /** The claim it would carry (principal, interest and indemnity), minor units. */
+  claim: { total: number; currency: string } | null;
+  unavailable?: string;
+}
+
+/**
+ * The escalation preview of a case waiting for approval: the gate checked as of today, and the
+ * dossier built as the hand-off would build it (its procedure, court, reasons and claim), kept
+ * nowhere and sent nowhere. A gate that fails still shows what would be recommended: the approver
+ * sees both. Undefined for a case or debtor not stored.
+ */
+export function escalationPreview(
+  deps: DossierBuilderDeps,
+): (caseId: string) => Promise<EscalationPreview | undefined> {
+  const costs = deps.costs ?? (deps.config.legal.dir ? loadCostsData(deps.config.legal.dir) : loadCostsData());
+  return async (caseId) => {
+    const found = await dossierDepsOf(deps, costs, caseId);
+    if (!found) return undefined;
+    const asOf = businessDate(deps.clock, deps.config.company.timezone);
+    const records = await loadCaseRecords(deps.store, caseId);
+    const gate = checkEscalation(records, found.deps.policy, asOf, {
+      legal: deps.legal,
+      procedures: deps.procedures,
+      timeZone: found.deps.timeZone,
     });
+    const conditions = gate.conditions.map((x) => ({ id: x.id, pass: x.pass, reason: x.reason }));
+    try {
+      const dossier = dossierFromRecords(records, asOf, { ...found.deps, override: { reason: 'preview' } });
+      return {
+        asOf,
+        gate: { pass: gate.pass, conditions },
+        recommendation: { procedure: dossier.recommendedProcedure, court: dossier.court, reasons: dossier.reasons },
+        claim: { total: dossier.claim.total, currency: found.c.currency },
+      };
+    } catch (error) {
+      if (!(error instanceof DossierError)) throw error;
+      return {
+        asOf,
+        gate: { pass: gate.pass, conditions },
+        recommendation: null,
+        claim: null,
+        unavailable: error.message,
+      };
+    }
+  };
+}
+
+/**
+ * Builds the dossier of a `dossier` row's case as of today (the claim is computed at hand-off),
+ * with the documents whose bytes the store holds (the proofs of delivery) and the invoice PDFs
+ * the ledger holds (`invoice:<number>` refs, fetched from the receivable's connection; the
+ * dossier then lists them with their hash). An invoice whose ledger has no PDF stays listed
+ * without a hash and is not attached; a ledger that cannot be asked fails the build, so the
+ * outbox row is retried instead of handing off without a PDF the ledger has.
+ */
+export function dossierBuilder(deps: DossierBuilderDeps): (action: Action) => Promise<BuiltDossier> {
+  const { config, store, clock } = deps;
+  const costs = deps.costs ?? (config.legal.dir ? loadCostsData(config.legal.dir) : loadCostsData());
+  return async (action) => {
+    const found = await dossierDepsOf(deps, costs, action.caseId);
+    if (!found) throw new Error(`outbox row ${action.id}: case ${action.caseId} or its debtor is missing`);
+    const { c } = found;
+    const dossier = await buildDossier(store, c.id, businessDate(clock, config.company.timezone), found.deps);
     const documents: BuiltDossier['documents'] = [];
     let claimed: Receivable[] | undefined;
     const listed: DossierDocument[] = [];

@@ -33,7 +33,9 @@ export interface Harness {
 }
 
 export async function openHarness(
-  over: Partial<Pick<ApiDeps, 'daemon' | 'config' | 'legal' | 'procedures' | 'quickbooksWebhooks'>> & {
+  over: Partial<
+    Pick<ApiDeps, 'daemon' | 'config' | 'legal' | 'procedures' | 'quickbooksWebhooks' | 'escalationPreview'>
+  > & {
     withQueue?: boolean;
     lawfirm?: (deps: { store: Store; clock: Clock; logger: Logger }) => LawFirmLink;
   } = {},
@@ -62,6 +64,7 @@ export async function openHarness(
     ...(over.legal ? { legal: over.legal } : {}),
     ...(over.procedures ? { procedures: over.procedures } : {}),
     ...(over.quickbooksWebhooks ? { quickbooksWebhooks: over.quickbooksWebhooks } : {}),
+    ...(over.escalationPreview ? { escalationPreview: over.escalationPreview } : {}),
   });
   await app.ready();
   let closed = false;

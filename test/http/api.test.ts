@@ -403,6 +403,23 @@ describe('HTTP API', () => {
       await h.call('POST', `/cases/${CASE_ID}/approve`);
       expect((await h.call('GET', '/approvals')).json()).toEqual({ approvals: [], next: null });
     });
+
+    it('GET /approvals shows the escalation preview on escalations only', async () => {
+      await h.close();
+      const asked: string[] = [];
+      h = await openHarness({
+        escalationPreview: async (caseId) => {
+          asked.push(caseId);
+          return { asOf: '2025-03-24', gate: { pass: true, conditions: [] }, recommendation: null, claim: null };
+        },
+      });
+      await caseAwaitingFormalNotice(h.store);
+      const [approval] = (await h.call('GET', '/api/approvals')).json<{ approvals: Record<string, unknown>[] }>()
+        .approvals;
+      // A formal notice waiting is not an escalation: no preview is computed for it.
+      expect(approval).not.toHaveProperty('gate');
+      expect(asked).toEqual([]);
+    });
   });
 
   describe('acting on cases', () => {

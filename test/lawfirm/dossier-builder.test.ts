@@ -1,5 +1,5 @@
 import type { Config } from '../../config/config.schema';
-import { dossierBuilder } from '../../connector/lawfirm/dossier-builder';
+import { dossierBuilder, escalationPreview } from '../../connector/lawfirm/dossier-builder';
 import type { Action } from '../../connector/model/action.schema';
 import type { Store } from '../../connector/store/store';
 import type { ErpAdapter } from '../../connector/ports/erp';
@@ -91,5 +91,71 @@ describe('dossierBuilder: invoice PDFs from the ERP', () => {
 
   it('an ERP error fails the build (the outbox row is retried)', async () => {
     await expect(build(async () => Promise.reject(new Error('odoo unreachable')))).rejects.toThrow('odoo unreachable');
+  });
+});
+
+/** What an approver sees before approving an escalation: the gate today and what would be asked of the firm. */
+describe('escalationPreview', () => {
+  let store: Store;
+  beforeEach(async () => (store = await openStore()));
+  afterEach(() => store.close());
+
+  const config = {
+    company: { name: CREDITOR.name, siren: CREDITOR.siren, address: CREDITOR.address, timezone: TIME_ZONE },
+    dunning: { defaultPolicy: { company: 'fr-b2b', individual: 'fr-b2c' }, overrides: {} },
+    legal: {},
+  } as unknown as Config;
+  const previewOn = (day: string) =>
+    escalationPreview({
+      config,
+      store,
+      clock: fixedClock(`${day}T10:00:00Z`),
+      legal: LEGAL,
+      procedures: PROCEDURES,
+      policies: POLICIES,
+      connections: new Map(),
+    });
+
+  it('gives the gate, the recommended procedure and court and the claim, as the dossier would carry them', async () => {
+    const world = b2bWorld();
+    const caseId = await seedWorld(store, world);
+    await recordEscalation(
+      store,
+      caseId,
+      world.policy,
+      '2026-04-20',
+      world.items.map((r) => r.id),
+    );
+    const preview = (await previewOn('2026-04-20')(caseId))!;
+    const built = await dossierBuilder({
+      config,
+      store,
+      clock: fixedClock('2026-04-20T10:00:00Z'),
+      legal: LEGAL,
+      procedures: PROCEDURES,
+      policies: POLICIES,
+      connections: new Map(),
+    })({ id: 'act_1', caseId } as Action);
+    expect(preview.asOf).toBe('2026-04-20');
+    expect(preview.gate.pass).toBe(true);
+    expect(preview.gate.conditions.length).toBeGreaterThan(3);
+    expect(preview.gate.conditions.every((c) => c.pass && c.reason.length > 0)).toBe(true);
+    expect(preview.recommendation).toEqual({
+      procedure: built.dossier.recommendedProcedure,
+      court: built.dossier.court,
+      reasons: built.dossier.reasons,
+    });
+    expect(preview.claim).toEqual({ total: built.dossier.claim.total, currency: 'EUR' });
+    // Nothing was stored: a preview is not a dossier.
+    expect(await store.dossiers.listDossiers({ caseId })).toEqual([]);
+  });
+
+  it('says why no recommendation can be made when no escalation was decided, and knows no unknown case', async () => {
+    const world = b2bWorld();
+    const caseId = await seedWorld(store, world);
+    const preview = (await previewOn('2026-04-20')(caseId))!;
+    expect(preview.recommendation).toBeNull();
+    expect(preview.unavailable).toMatch(/no escalation was decided/);
+    expect(await previewOn('2026-04-20')('case_nowhere')).toBeUndefined();
   });
 });

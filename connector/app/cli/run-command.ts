@@ -7,7 +7,7 @@ import { Daemon } from '../daemon/daemon';
 import type { DemoEnvironment } from '../demo/demo';
 import { buildPerformers } from '../daemon/performers';
 import { dryRunOnce, dryRunOutbox, formatDryRunReport, type DryRunReport } from '../daemon/dry-run';
-import { dossierBuilder } from '../../lawfirm/dossier-builder';
+import { dossierBuilder, escalationPreview } from '../../lawfirm/dossier-builder';
 import { openLawFirmLink } from '../lawfirm-link';
 import { apiSettings, createMetrics, startApi } from '../http';
 import { openJobQueue } from '../../jobs/open-queue';
@@ -377,6 +377,15 @@ export async function startDaemon(
           locale: rt.config.company.locale,
           legal: rt.legal,
           procedures: rt.procedures,
+          escalationPreview: escalationPreview({
+            config: rt.config,
+            store,
+            clock,
+            legal: rt.legal,
+            procedures: rt.procedures,
+            policies: rt.policies,
+            connections,
+          }),
           ...(rt.context.ledgerWriteBack ? { ledgerWriteBack: rt.context.ledgerWriteBack } : {}),
           quickbooksWebhooks: quickBooksWebhookTargets(rt.config.connections),
           ...(link ? { lawfirm: link } : {}),

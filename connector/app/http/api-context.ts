@@ -1,3 +1,4 @@
+import type { EscalationPreview } from '../../lawfirm/dossier-builder';
 import type { CaseOperations } from '../../cases';
 import type { LegalData } from '../../claim/legal-data';
 import type { ProcedureData } from '../../dossier/procedure-data';
@@ -31,4 +32,6 @@ export interface ApiContext {
   metricsPublic: boolean;
   legal: LegalData | undefined;
   procedures: ProcedureData | undefined;
+  /** The escalation preview shown with each escalation waiting for approval, when the daemon gives one. */
+  escalationPreview: ((caseId: string) => Promise<EscalationPreview | undefined>) | undefined;
 }

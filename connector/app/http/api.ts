@@ -23,6 +23,7 @@ import {
   type QuickBooksWebhookTarget,
 } from './quickbooks-webhook-route';
 import type { LawFirmLink } from '../../lawfirm/link';
+import type { EscalationPreview } from '../../lawfirm/dossier-builder';
 import type { LegalData } from '../../claim/legal-data';
 import type { ProcedureData } from '../../dossier/procedure-data';
 import { RequestValidationError } from './request-validation';
@@ -78,6 +79,8 @@ export interface ApiDeps {
   legal?: LegalData;
   /** The procedure figures: the deadlines that follow a title in GET /cases/:id/dossiers. */
   procedures?: ProcedureData;
+  /** The gate and the recommended procedure and court of an escalation waiting for approval (GET /approvals). */
+  escalationPreview?: (caseId: string) => Promise<EscalationPreview | undefined>;
   /** What each connection's ledger takes: an approval records no ledger row its ledgers cannot perform. */
   ledgerWriteBack?: ConnectionWriteBack;
 }
@@ -134,6 +137,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     metricsPublic: config.metricsPublic ?? false,
     legal: deps.legal,
     procedures: deps.procedures,
+    escalationPreview: deps.escalationPreview,
   };
   const authorized = bearerChecker(config.token);
 

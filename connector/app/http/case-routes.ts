@@ -217,7 +217,31 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
 
   app.get('/approvals', async (request) => {
     const { query } = parseRequest(request, { query: ApprovalsQuerySchema });
-    return listApprovals(ctx.store, { limit: query.limit, ...(query.after ? { afterId: query.after } : {}) });
+    const page = await listApprovals(ctx.store, {
+      limit: query.limit,
+      ...(query.after ? { afterId: query.after } : {}),
+    });
+    const preview = ctx.escalationPreview;
+    if (!preview) return page;
+    // An escalation shows, before it is approved, the gate as of today and what the firm would be asked for.
+    return {
+      ...page,
+      approvals: await Promise.all(
+        page.approvals.map(async (a) => {
+          if (a.step?.kind !== 'escalation') return a;
+          const p = await preview(a.caseId);
+          return p
+            ? {
+                ...a,
+                gate: p.gate,
+                recommendation: p.recommendation,
+                claimToday: p.claim,
+                ...(p.unavailable ? { previewUnavailable: p.unavailable } : {}),
+              }
+            : a;
+        }),
+      ),
+    };
   });
 
   app.post('/cases/:id/approve', async (request) => {
