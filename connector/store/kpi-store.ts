@@ -27,6 +27,13 @@ export interface KpiStore {
    */
   worklist(query: WorklistQuery): Promise<WorklistRow[]>;
 
+  /**
+   * What the payer profile of one debtor is computed from (connector/kpis/payer-profile.ts): its
+   * invoices, the payments allocated to them, and the promises and disputes its cases' journals
+   * recorded; undefined when the debtor is not stored.
+   */
+  payerFacts(debtorId: string): Promise<PayerFacts | undefined>;
+
   /** The open invoices of these cases past due on `asOf`: amount (minor units) per case id. */
   overdueOfCases(caseIds: readonly string[], asOf: IsoDate): Promise<Map<string, number>>;
 }
@@ -132,4 +139,23 @@ export interface PortfolioFacts {
   stages: StageFact[];
   cases: CaseStageFact[];
   sales: SalesDayFact[];
+}
+
+export interface PayerFacts {
+  debtorId: string;
+  invoices: {
+    id: string;
+    currency: string;
+    issueDate: IsoDate;
+    dueDate: IsoDate;
+    total: number;
+    open: number;
+    disputed: boolean;
+  }[];
+  /** Every payment allocated to one of those invoices. */
+  payments: { receivableId: string; date: IsoDate; amount: number }[];
+  /** Each promise to pay a controller recorded, as its journal entry says. */
+  promises: { date: IsoDate; amount: number | null; itemIds: string[] }[];
+  /** Disputes ever recorded on its items. */
+  disputesRecorded: number;
 }

@@ -7,9 +7,11 @@ import type {
   OpenItemsFact,
   PortfolioFacts,
   PortfolioFactsInput,
+  PayerFacts,
   WorklistQuery,
   WorklistRow,
 } from './kpi-store';
+import { chunksOf } from './kysely-helpers';
 import type { IsoDate } from '../time/calendar-date';
 import { refreshDueCaseSummaries, type SummaryRefresh } from './kysely-case-summaries';
 import { KyselyAggregate, type KyselyUnit } from './kysely-unit';
@@ -215,6 +217,80 @@ export class KyselyKpiStore extends KyselyAggregate implements KpiStore {
       pendingApproval: r.pending_approval !== null,
       sortValue: typeof r.sort_value === 'string' ? r.sort_value : int(r.sort_value),
     }));
+  }
+
+  /** From its cases (cases_by_debtor) to their items, payments and journal, each by its own index. */
+  async payerFacts(debtorId: string): Promise<PayerFacts | undefined> {
+    const debtor = await attempt('read', 'debtors', debtorId, () =>
+      this.db.selectFrom('debtors').select('id').where('id', '=', debtorId).executeTakeFirst(),
+    );
+    if (debtor === undefined) return undefined;
+    const caseIds = (
+      await attempt('read', 'cases', undefined, () =>
+        this.db.selectFrom('cases').select('id').where('debtor_id', '=', debtorId).execute(),
+      )
+    ).map((r) => r.id);
+    if (caseIds.length === 0) return { debtorId, invoices: [], payments: [], promises: [], disputesRecorded: 0 };
+    const invoices = await attempt('read', 'receivables', undefined, () =>
+      this.db
+        .selectFrom('receivables')
+        .select(['id', 'currency', 'issue_date', 'due_date', 'total', 'open', 'disputed'])
+        .where('case_id', 'in', caseIds)
+        .where('kind', '=', 'invoice')
+        .execute(),
+    );
+    const payments: PayerFacts['payments'] = [];
+    for (const chunk of chunksOf(invoices.map((i) => i.id))) {
+      const rows = await attempt('read', 'payment_allocations', undefined, () =>
+        this.db
+          .selectFrom('payment_allocations as a')
+          .innerJoin('payments as p', 'p.id', 'a.payment_id')
+          .select(['a.receivable_id', 'p.date', 'a.amount'])
+          .where('a.receivable_id', 'in', chunk)
+          .execute(),
+      );
+      payments.push(...rows.map((r) => ({ receivableId: r.receivable_id, date: r.date, amount: int(r.amount) })));
+    }
+    const journal = await attempt('read', 'case_journal', undefined, () =>
+      this.db
+        .selectFrom('case_journal')
+        .select(['type', 'data'])
+        .where('case_id', 'in', caseIds)
+        .where('type', 'in', ['promise_to_pay', 'item_disputed'])
+        .orderBy('case_id')
+        .orderBy('seq')
+        .execute(),
+    );
+    const promises: PayerFacts['promises'] = [];
+    let disputesRecorded = 0;
+    for (const entry of journal) {
+      if (entry.type === 'item_disputed') {
+        disputesRecorded++;
+        continue;
+      }
+      const data = JSON.parse(entry.data) as { date?: unknown; amount?: unknown; itemIds?: unknown };
+      if (typeof data.date !== 'string' || !Array.isArray(data.itemIds)) continue;
+      promises.push({
+        date: data.date,
+        amount: typeof data.amount === 'number' ? data.amount : null,
+        itemIds: data.itemIds.filter((x): x is string => typeof x === 'string'),
+      });
+    }
+    return {
+      debtorId,
+      invoices: invoices.map((i) => ({
+        id: i.id,
+        currency: i.currency,
+        issueDate: i.issue_date,
+        dueDate: i.due_date,
+        total: int(i.total),
+        open: int(i.open),
+        disputed: i.disputed !== null,
+      })),
+      payments,
+      promises,
+      disputesRecorded,
+    };
   }
 
   /** Walks each case's open invoices in receivables_by_case_due, which holds what is summed. */

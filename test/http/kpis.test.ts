@@ -1,3 +1,5 @@
+import { DebtorSchema } from '../../connector/model/debtor.schema';
+import { PaymentSchema } from '../../connector/model/payment.schema';
 import { saveReceivables } from '../../connector/cases/case-lifecycle';
 import { caseIdOf } from '../../connector/model/case.schema';
 import type { PortfolioOverview } from '../../connector/kpis/overview';
@@ -133,6 +135,48 @@ describe('KPIs over HTTP', () => {
         { path: 'query.maxOpen', message: 'must not be below minOpen' },
       ]);
       expect((await h.call('GET', '/api/worklist', { token: null })).statusCode).toBe(401);
+    });
+  });
+
+  describe('GET /api/debtors/:id/profile', () => {
+    it('reads the debtor’s invoices, payments and promises from the store, and answers 404 for an unknown debtor', async () => {
+      await h.store.sync.upsertDebtors([
+        DebtorSchema.parse({
+          id: 'd1',
+          source: { system: 'odoo', connection: 'odoo-main', id: 'partner-d1' },
+          name: 'Garage Lemoine SARL',
+          kind: 'company',
+        }),
+      ]);
+      // k5 (total 7,000, due 2026-12-02) was paid on 2026-12-04: two days late.
+      await h.store.sync.upsertPayments([
+        PaymentSchema.parse({
+          id: 'p1',
+          source: { system: 'odoo', connection: 'odoo-main', id: 'pay-1' },
+          debtorId: 'd1',
+          companyId: 'co1',
+          date: '2026-12-04',
+          currency: 'EUR',
+          amount: 7000,
+          allocations: [{ receivableId: 'k5', amount: 7000 }],
+        }),
+      ]);
+      const promised = await h.call('POST', `/api/items/k2/promise`, { body: { date: '2026-12-20' } });
+      expect(promised.statusCode).toBe(200);
+      const res = await h.call('GET', '/api/debtors/d1/profile');
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({
+        debtorId: 'd1',
+        asOf: '2026-12-06',
+        paidInvoices: 1,
+        averageDaysToPay: 32,
+        paidLateShare: 100,
+        promises: { kept: 0, broken: 0, pending: 1 },
+        disputes: 1,
+      });
+      const unknown = await h.call('GET', '/api/debtors/nobody/profile');
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.json()).toEqual({ error: { code: 'DEBTOR_NOT_FOUND', message: 'no debtor nobody' } });
     });
   });
 });

@@ -1,3 +1,5 @@
+import { sendError } from './send-error';
+import { payerProfile } from '../../kpis/payer-profile';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { portfolioOverview } from '../../kpis/overview';
@@ -11,6 +13,7 @@ import { WORKLIST_MAX_LIMIT, WORKLIST_DEFAULT_LIMIT, WorklistCursorError, workli
 
 export const KPI_ROUTE = '/api/kpis';
 export const WORKLIST_ROUTE = '/api/worklist';
+export const PROFILE_ROUTE = '/api/debtors/:id/profile';
 
 /** A bound on amounts: 10^15 minor units is beyond any receivable, and within a double's exact integers. */
 const MAX_AMOUNT = 1e15;
@@ -69,5 +72,16 @@ export function registerKpiRoutes(app: FastifyInstance, ctx: ApiContext): void {
         throw new RequestValidationError([{ path: 'query.cursor', message: error.message }]);
       throw error;
     }
+  });
+
+  /** GET /api/debtors/:id/profile: how the debtor pays (connector/kpis/payer-profile.ts), as of the business date. */
+  app.get(PROFILE_ROUTE, async (request, reply) => {
+    const { params } = parseRequest(request, {
+      params: z.strictObject({ id: IdParamSchema }),
+      query: z.strictObject({}),
+    });
+    const facts = await ctx.store.kpis.payerFacts(params.id);
+    if (facts === undefined) return sendError(reply, 404, 'DEBTOR_NOT_FOUND', `no debtor ${params.id}`);
+    return payerProfile(facts, businessDate(ctx.clock, ctx.timeZone), ctx.locale);
   });
 }
