@@ -19,17 +19,17 @@ import {
 } from '../dossier/fixtures';
 import { b2bWorld } from '../dossier/worlds';
 
+const config = {
+  company: { name: CREDITOR.name, siren: CREDITOR.siren, address: CREDITOR.address, timezone: TIME_ZONE },
+  dunning: { defaultPolicy: { company: 'fr-b2b', individual: 'fr-b2c' }, overrides: {} },
+  legal: {},
+} as unknown as Config;
+
 /** dossierBuilder attaches the invoice PDFs the ledger holds, with their hash in the dossier. */
 describe('dossierBuilder: invoice PDFs from the ERP', () => {
   let store: Store;
   beforeEach(async () => (store = await openStore()));
   afterEach(() => store.close());
-
-  const config = {
-    company: { name: CREDITOR.name, siren: CREDITOR.siren, address: CREDITOR.address, timezone: TIME_ZONE },
-    dunning: { defaultPolicy: { company: 'fr-b2b', individual: 'fr-b2c' }, overrides: {} },
-    legal: {},
-  } as unknown as Config;
 
   async function build(invoicePdf: ErpAdapter['invoicePdf']) {
     const world = b2bWorld();
@@ -100,11 +100,6 @@ describe('escalationPreview', () => {
   beforeEach(async () => (store = await openStore()));
   afterEach(() => store.close());
 
-  const config = {
-    company: { name: CREDITOR.name, siren: CREDITOR.siren, address: CREDITOR.address, timezone: TIME_ZONE },
-    dunning: { defaultPolicy: { company: 'fr-b2b', individual: 'fr-b2c' }, overrides: {} },
-    legal: {},
-  } as unknown as Config;
   const previewOn = (day: string) =>
     escalationPreview({
       config,

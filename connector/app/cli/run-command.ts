@@ -312,18 +312,20 @@ export async function startDaemon(
           `law firm ${link.id}: ${resent} submission(s) in doubt (sent, never answered) will be sent again with the same bytes`,
         );
     }
+    // What building a dossier needs: the hand-off builds it, an approver previews it.
+    const dossierDeps = {
+      config: rt.config,
+      store,
+      clock,
+      legal: rt.legal,
+      procedures: rt.procedures,
+      policies: rt.policies,
+      connections,
+    };
     const lawfirm = link
       ? {
           link,
-          build: dossierBuilder({
-            config: rt.config,
-            store,
-            clock,
-            legal: rt.legal,
-            procedures: rt.procedures,
-            policies: rt.policies,
-            connections,
-          }),
+          build: dossierBuilder(dossierDeps),
         }
       : undefined;
     const performerDeps = {
@@ -377,15 +379,7 @@ export async function startDaemon(
           locale: rt.config.company.locale,
           legal: rt.legal,
           procedures: rt.procedures,
-          escalationPreview: escalationPreview({
-            config: rt.config,
-            store,
-            clock,
-            legal: rt.legal,
-            procedures: rt.procedures,
-            policies: rt.policies,
-            connections,
-          }),
+          escalationPreview: escalationPreview(dossierDeps),
           ...(rt.context.ledgerWriteBack ? { ledgerWriteBack: rt.context.ledgerWriteBack } : {}),
           quickbooksWebhooks: quickBooksWebhookTargets(rt.config.connections),
           ...(link ? { lawfirm: link } : {}),
