@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../../config/config.schema';
 import type { Policy } from '../../config/policy.schema';
 import type { LegalData } from '../claim/legal-data';
-import { buildDossier, dossierFromRecords, DossierError, type DossierDeps, type ProcedureData } from '../dossier';
+import { buildDossier, dossierFromRecords, type DossierDeps, type ProcedureData } from '../dossier';
 import { checkEscalation } from '../dossier/escalation-gate';
 import { loadCaseRecords } from '../dossier/case-records';
 import type { Case } from '../model/case.schema';
@@ -115,13 +115,14 @@ export function escalationPreview(
         claim: { total: dossier.claim.total, currency: found.c.currency },
       };
     } catch (error) {
-      if (!(error instanceof DossierError)) throw error;
+      // Whatever stops the dossier today (no escalation decided, nothing left to claim, a legal
+      // rate not yet configured for the period) is what the approver must read, not a failed page.
       return {
         asOf,
         gate: { pass: gate.pass, conditions },
         recommendation: null,
         claim: null,
-        unavailable: error.message,
+        unavailable: error instanceof Error ? error.message : String(error),
       };
     }
   };

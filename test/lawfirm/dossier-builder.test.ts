@@ -145,6 +145,22 @@ describe('escalationPreview', () => {
     expect(await store.dossiers.listDossiers({ caseId })).toEqual([]);
   });
 
+  it('says so, rather than failing, when the claim cannot be computed today (a legal rate not yet configured)', async () => {
+    const world = b2bWorld();
+    const caseId = await seedWorld(store, world);
+    await recordEscalation(
+      store,
+      caseId,
+      world.policy,
+      '2026-04-20',
+      world.items.map((r) => r.id),
+    );
+    const preview = (await previewOn('2026-07-15')(caseId))!;
+    expect(preview.recommendation).toBeNull();
+    expect(preview.unavailable).toMatch(/rate/i);
+    expect(preview.gate.conditions.length).toBeGreaterThan(3);
+  });
+
   it('says why no recommendation can be made when no escalation was decided, and knows no unknown case', async () => {
     const world = b2bWorld();
     const caseId = await seedWorld(store, world);

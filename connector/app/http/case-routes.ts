@@ -229,7 +229,13 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
       approvals: await Promise.all(
         page.approvals.map(async (a) => {
           if (a.step?.kind !== 'escalation') return a;
-          const p = await preview(a.caseId);
+          // One case whose preview fails (its data, the store) must not take the whole list down.
+          let p: Awaited<ReturnType<typeof preview>>;
+          try {
+            p = await preview(a.caseId);
+          } catch (error) {
+            return { ...a, previewUnavailable: error instanceof Error ? error.message : String(error) };
+          }
           return p
             ? {
                 ...a,
