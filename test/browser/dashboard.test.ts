@@ -594,7 +594,7 @@ describeWithService(
       }
     }, 45_000);
 
-    describe('each screen: no serious or critical axe-core violation, and a screenshot', () => {
+    describe('each screen: no moderate, serious or critical axe-core violation, and a screenshot', () => {
       const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
       /** Injected with evaluate, which the page's CSP does not govern: the app's own scripts still run under it. */
       async function axe(page: Page): Promise<AxeResult['violations']> {
@@ -602,7 +602,7 @@ describeWithService(
         const result = await page.evaluate<AxeResult>(
           `axe.run(document, { resultTypes: ['violations'] }).then((r) => ({ violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })) }))`,
         );
-        return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        return result.violations.filter((v) => v.impact !== 'minor');
       }
       const report = (violations: AxeResult['violations']) =>
         violations.map(
