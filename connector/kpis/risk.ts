@@ -83,24 +83,36 @@ export function riskOf(facts: RiskFacts, asOf: IsoDate, locale = 'fr-FR'): Risk 
     reasons.push({
       code: 'DAYS_OVERDUE',
       points: round1(lateness),
-      fr: `facture la plus ancienne échue depuis ${daysOverdue} jour${daysOverdue > 1 ? 's' : ''} (0,3 point par jour)`,
-      en: `oldest invoice ${daysOverdue} day${daysOverdue > 1 ? 's' : ''} past due (0.3 point a day)`,
+      fr: `facture la plus ancienne échue depuis ${daysOverdue} jour${daysOverdue > 1 ? 's' : ''}\u00a0: +${points(lateness, 'fr-FR')}`,
+      en: `oldest invoice ${daysOverdue} day${daysOverdue > 1 ? 's' : ''} past due: +${points(lateness, 'en-GB')}`,
     });
   const amount = facts.openTotal > 0 ? amountPoints(facts.openTotal, facts.currency) : 0;
   if (amount > 0) {
     const major = facts.openTotal / 10 ** minorUnitDigits(facts.currency);
+    // French puts a no-break space before the colon, so that it never starts a line.
     const shown = (l: string) =>
       new Intl.NumberFormat(l, { style: 'currency', currency: facts.currency, maximumFractionDigits: 0 }).format(major);
     reasons.push({
       code: 'AMOUNT',
       points: amount,
-      fr: `${shown(locale.startsWith('fr') ? locale : 'fr-FR')} ouverts (10 points par facteur dix au-delà de 100, 30 au plus)`,
-      en: `${shown(locale.startsWith('en') ? locale : 'en-GB')} open (10 points per factor of ten above 100, at most 30)`,
+      fr: `${shown(locale.startsWith('fr') ? locale : 'fr-FR')} ouverts\u00a0: +${points(amount, 'fr-FR')}`,
+      en: `${shown(locale.startsWith('en') ? locale : 'en-GB')} open: +${points(amount, 'en-GB')}`,
     });
   }
   reasons.sort((a, b) => b.points - a.points);
   const score = Math.max(0, Math.min(100, Math.round(lateness + amount)));
   return { score, level: score >= HIGH_FROM ? 'high' : score >= MEDIUM_FROM ? 'medium' : 'low', reasons };
+}
+
+/** How the points are counted, said once beside a list of scores rather than on every reason. */
+export const RISK_RULES = {
+  fr: '0,3 point par jour de retard de la facture la plus ancienne ; 10 points par facteur dix du montant ouvert au-delà de 100 (30 au plus) ; score de 0 à 100, élevé à partir de 60, moyen à partir de 30.',
+  en: '0.3 point per day the oldest invoice is past due; 10 points per factor of ten of the open amount above 100 (at most 30); score 0 to 100, high from 60, medium from 30.',
+} as const;
+
+function points(n: number, locale: string): string {
+  const shown = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(round1(n));
+  return locale.startsWith('fr') ? `${shown} pt${n >= 2 ? 's' : ''}` : `${shown} pt${n === 1 ? '' : 's'}`;
 }
 
 function round1(n: number): number {

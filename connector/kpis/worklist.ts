@@ -1,7 +1,7 @@
 import type { CaseStage } from '../model/case.schema';
 import type { KpiStore, WorklistQuery, WorklistSort } from '../store/kpi-store';
 import { addDays, daysBetween, type IsoDate } from '../time/calendar-date';
-import { riskOf, type Risk } from './risk';
+import { RISK_RULES, riskOf, type Risk } from './risk';
 
 /**
  * The controller's worklist: the cases with something open, filtered, in the order asked
@@ -57,6 +57,8 @@ export interface WorklistPage {
    * being saved): 0 when the list is up to date.
    */
   summariesPending: number;
+  /** How the risk points are counted (connector/kpis/risk.ts). */
+  riskRules: { fr: string; en: string };
 }
 
 /**
@@ -126,6 +128,7 @@ export async function worklistPage(
     })),
     next: rows.length > limit && last !== undefined ? encodeCursor(sort, order, last.sortValue, last.caseId) : null,
     summariesPending: pending,
+    riskRules: RISK_RULES,
   };
 }
 

@@ -36,6 +36,8 @@ function pagedWorklist(call: ApiCall): FakeAnswer {
       asOf: '2026-12-06',
       items: [worklistItem(index * 2 + 1), worklistItem(index * 2 + 2)],
       next: index < 2 ? `opaque-${index + 1}` : null,
+      riskRules: { fr: '0,3 point par jour de retard', en: '0.3 point a day late' },
+      summariesPending: index === 0 ? 1200 : 0,
     },
   };
 }
@@ -58,6 +60,11 @@ describe('worklist', () => {
     ]);
     // The risk says which facts raised it.
     expect(page.text('[data-case-id=case_1] .badge')).toBe('Élevé · 72');
+    // How the points are counted, said once under the table; and a list still being sorted says so.
+    expect(page.text('[data-testid=risk-rules]')).toBe('Score de risque : 0,3 point par jour de retard');
+    expect(page.text('[data-testid=summaries-pending]')).toBe(
+      `L’ordre de 1${NNBSP}200 dossier(s) est encore en cours de calcul après une synchronisation.`,
+    );
     expect(page.text('[data-case-id=case_1] .badge + ul li')).toBe('Plus de 90 jours de retard');
     expect(page.text('[data-testid=status]')).toBe('Dossiers sur cette page : 2');
     expect(page.$('[data-testid=page-previous]')?.hasAttribute('disabled')).toBe(true);

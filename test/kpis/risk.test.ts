@@ -11,9 +11,10 @@ describe('risk score', () => {
       ['DAYS_OVERDUE', 27],
       ['AMOUNT', 21],
     ]);
-    expect(risk.reasons[0]!.fr).toBe('facture la plus ancienne échue depuis 90 jours (0,3 point par jour)');
-    expect(risk.reasons[1]!.en).toMatch(/^€12,500 open/);
-    expect(risk.reasons[1]!.fr).toMatch(/^12\u202f500\u00a0€ ouverts/);
+    expect(risk.reasons[0]!.fr).toBe('facture la plus ancienne échue depuis 90 jours\u00a0: +27 pts');
+    expect(risk.reasons[0]!.en).toBe('oldest invoice 90 days past due: +27 pts');
+    expect(risk.reasons[1]!.en).toBe('€12,500 open: +21 pts');
+    expect(risk.reasons[1]!.fr).toBe('12\u202f500\u00a0€ ouverts\u00a0: +21 pts');
   });
 
   it('gives nothing for invoices not yet due or amounts of 100 or less, caps the amount at 30 and the score at 100', () => {

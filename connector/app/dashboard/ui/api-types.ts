@@ -94,6 +94,10 @@ export interface WorklistPage {
   asOf: string;
   items: WorklistItem[];
   next: string | null;
+  /** How the risk points are counted, once for the page. */
+  riskRules?: Text2;
+  /** Cases whose place in the list is still being computed (a large sync being saved). */
+  summariesPending?: number;
 }
 
 export interface Receivable {

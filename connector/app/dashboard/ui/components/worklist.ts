@@ -1,6 +1,6 @@
 import { onWillStart, useState } from '@odoo/owl';
 import { ApiError, describeError, type Problem } from '../api';
-import type { WorklistItem, WorklistPage } from '../api-types';
+import type { Text2, WorklistItem, WorklistPage } from '../api-types';
 import { t, toMinorUnits } from '../i18n';
 import { STAGES } from '../labels';
 import { Screen } from './screen';
@@ -60,6 +60,8 @@ export class Worklist extends Screen<{ query: Record<string, string> }> {
     items: [] as WorklistItem[],
     next: null as string | null,
     asOf: '',
+    riskRules: null as Text2 | null,
+    summariesPending: 0,
     /** The cursor of each page shown so far ('' for the first): Previous goes back along it. */
     cursors: [''] as string[],
   });
@@ -131,6 +133,8 @@ export class Worklist extends Screen<{ query: Record<string, string> }> {
       this.state.items = page.items;
       this.state.next = page.next;
       this.state.asOf = page.asOf;
+      this.state.riskRules = page.riskRules ?? null;
+      this.state.summariesPending = page.summariesPending ?? 0;
       return true;
     } catch (error) {
       if (error instanceof ApiError && error.status === 400 && error.problems.length > 0) {
