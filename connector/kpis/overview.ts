@@ -1,11 +1,12 @@
 import { CaseStageSchema, type CaseStage } from '../model/case.schema';
-import type { KpiStore, OpenItemsFact, PortfolioFacts, SalesDayFact } from '../store/kpi-store';
+import type { KpiStore, OpenItemsFact, PortfolioFacts, PortfolioSnapshot, SalesDayFact } from '../store/kpi-store';
 import { addDays, addMonths, daysBetween, daysInMonth, parts, type IsoDate } from '../time/calendar-date';
 import {
   AGING_BUCKETS,
   agingBucketOf,
   averageDaysDelinquent,
   bestPossibleDso,
+  collectionEffectiveness,
   dsoCountback,
   dsoStandard,
   overdueRatio,
@@ -43,6 +44,13 @@ export interface CurrencyOverview {
   };
   /** Cases not closed, and the open invoices they hold, by stage (the recovery pipeline). */
   stages: { stage: CaseStage; cases: number; items: number; amount: number }[];
+  /**
+   * Month by month, oldest first, the figures kept at each month's last snapshot (snapshots.ts),
+   * and this month's as of today: empty until the daemon has kept some.
+   */
+  trend: { period: string; dsoStandard: number | null; dsoCountback: number | null; overdue: number }[];
+  /** CEI of the last complete month, from its opening and closing snapshots and its sales. */
+  cei: Kpi & { variant: { fr: string; en: string }; period: string };
 }
 
 export interface PortfolioOverview {
@@ -61,7 +69,7 @@ const STAGE_ORDER: readonly CaseStage[] = CaseStageSchema.options.filter((s) => 
  * aggregate reads (store.kpis.portfolioFacts), then the formulas of formulas.ts per currency.
  */
 export async function portfolioOverview(
-  store: { kpis: Pick<KpiStore, 'portfolioFacts'> },
+  store: { kpis: Pick<KpiStore, 'portfolioFacts'> & Partial<Pick<KpiStore, 'portfolioSnapshots'>> },
   asOf: IsoDate,
 ): Promise<PortfolioOverview> {
   const windowFrom = addDays(asOf, -(DSO_WINDOW_DAYS - 1));
@@ -70,6 +78,13 @@ export async function portfolioOverview(
     salesFrom: firstMonth < windowFrom ? firstMonth : windowFrom,
     salesTo: asOf,
   });
+  // The month-end snapshots of the trend, from the month before the oldest month shown (the
+  // opening of the CEI's month is the close of the month before it).
+  const snapshots =
+    (await store.kpis.portfolioSnapshots?.({
+      from: `${addMonths(asOf, -COUNTBACK_MONTHS).slice(0, 7)}-01`,
+      to: asOf,
+    })) ?? [];
   const currencies = new Set<string>([
     ...facts.openItems.map((f) => f.currency),
     ...facts.cases.map((f) => f.currency),
@@ -82,9 +97,15 @@ export async function portfolioOverview(
       fr: 'Ventes : factures et avoirs émis que le connecteur a lus. Une connexion qui ne lit que les pièces ouvertes sous-estime les ventes, et le DSO paraît plus long.',
       en: 'Sales: the invoices and credit notes issued that the connector has read. A connection that reads open items only understates sales, which makes DSO look longer.',
     },
-    currencies: [...currencies]
-      .sort()
-      .map((currency) => currencyOverview(currency, asOf, windowFrom, ofCurrency(facts, currency))),
+    currencies: [...currencies].sort().map((currency) =>
+      currencyOverview(
+        currency,
+        asOf,
+        windowFrom,
+        ofCurrency(facts, currency),
+        snapshots.filter((x) => x.currency === currency),
+      ),
+    ),
   };
 }
 
@@ -103,6 +124,7 @@ function currencyOverview(
   asOf: IsoDate,
   windowFrom: IsoDate,
   facts: PortfolioFacts,
+  snapshots: readonly PortfolioSnapshot[],
 ): CurrencyOverview {
   const { openItems: open, sales } = facts;
   const invoices = open.filter((f) => f.kind === 'invoice');
@@ -126,6 +148,20 @@ function currencyOverview(
   const standard = dsoStandard({ receivables, sales: windowSales, days: DSO_WINDOW_DAYS });
   const bestPossible = bestPossibleDso({ current, sales: windowSales, days: DSO_WINDOW_DAYS });
 
+  const countback = dsoCountback({ receivables, months });
+  const ends = monthEnds(snapshots);
+  const thisMonth = asOf.slice(0, 7);
+  const trend = [
+    ...[...ends.values()]
+      .filter((x) => x.asOf.slice(0, 7) < thisMonth)
+      .map((x) => ({
+        period: x.asOf.slice(0, 7),
+        dsoStandard: x.dsoStandard,
+        dsoCountback: x.dsoCountback,
+        overdue: x.overdue,
+      })),
+    { period: thisMonth, dsoStandard: standard.value, dsoCountback: countback.value, overdue: invoiced - current },
+  ];
   return {
     currency,
     receivables,
@@ -141,7 +177,7 @@ function currencyOverview(
     }),
     dso: {
       standard,
-      countback: dsoCountback({ receivables, months }),
+      countback,
       bestPossible,
       daysDelinquent: averageDaysDelinquent(standard, bestPossible),
       windowSales,
@@ -151,7 +187,58 @@ function currencyOverview(
       sum(invoices, (f) => f.items),
       invoiced,
     ),
+    trend: ends.size === 0 ? [] : trend,
+    cei: lastMonthCei(asOf, ends, months),
   };
+}
+
+/** The last snapshot of each month, by month (YYYY-MM), oldest first. */
+function monthEnds(snapshots: readonly PortfolioSnapshot[]): Map<string, PortfolioSnapshot> {
+  const ends = new Map<string, PortfolioSnapshot>();
+  for (const x of [...snapshots].sort((a, b) => (a.asOf < b.asOf ? -1 : 1))) ends.set(x.asOf.slice(0, 7), x);
+  return ends;
+}
+
+/**
+ * CEI of the month before `asOf`: its opening is the last snapshot of the month before it, its
+ * close the last snapshot of the month itself, taken on its last day (a close taken earlier
+ * would leave out the end of the month's collections). One month: both variants coincide.
+ */
+function lastMonthCei(
+  asOf: IsoDate,
+  ends: Map<string, PortfolioSnapshot>,
+  months: { month: string; sales: number }[],
+): CurrencyOverview['cei'] {
+  const month = addMonths(asOf, -1).slice(0, 7);
+  const before = addMonths(`${month}-01`, -1).slice(0, 7);
+  const variant = { fr: `mois de ${month}, ventes du mois`, en: `month ${month}, its sales` };
+  const begin = ends.get(before);
+  const end = ends.get(month);
+  const { year, month: m } = parts(`${month}-01`);
+  const lastDay = `${month}-${String(daysInMonth(year, m)).padStart(2, '0')}`;
+  const kpi =
+    begin && end && end.asOf === lastDay
+      ? collectionEffectiveness({
+          beginReceivables: begin.receivables,
+          sales: months.find((x) => x.month === month)?.sales ?? 0,
+          endReceivables: end.receivables,
+          endCurrent: end.current,
+          months: 1,
+          variant: 'period',
+        })
+      : {
+          ...collectionEffectiveness({
+            beginReceivables: 0,
+            sales: 0,
+            endReceivables: 0,
+            endCurrent: 0,
+            months: 1,
+            variant: 'period',
+          }),
+          value: null,
+          unavailable: `needs the figures kept at the close of ${before} and on the last day of ${month}: the daemon keeps them each day it evaluates`,
+        };
+  return { ...kpi, variant, period: month };
 }
 
 /**

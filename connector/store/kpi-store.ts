@@ -34,6 +34,12 @@ export interface KpiStore {
    */
   payerFacts(debtorId: string): Promise<PayerFacts | undefined>;
 
+  /** Keeps the overview's figures of a day (one row per currency; a day kept again is replaced). */
+  savePortfolioSnapshots(rows: readonly PortfolioSnapshot[]): Promise<void>;
+
+  /** The snapshots from `from` to `to` (both included), by date then currency. */
+  portfolioSnapshots(range: { from: IsoDate; to: IsoDate }): Promise<PortfolioSnapshot[]>;
+
   /** The open invoices of these cases past due on `asOf`: amount (minor units) per case id. */
   overdueOfCases(caseIds: readonly string[], asOf: IsoDate): Promise<Map<string, number>>;
 }
@@ -158,4 +164,16 @@ export interface PayerFacts {
   promises: { date: IsoDate; amount: number | null; itemIds: string[] }[];
   /** Disputes ever recorded on its items. */
   disputesRecorded: number;
+}
+
+/** The overview's figures of one day and currency, as kept for the trend (minor units, days). */
+export interface PortfolioSnapshot {
+  asOf: IsoDate;
+  currency: string;
+  receivables: number;
+  current: number;
+  overdue: number;
+  dsoStandard: number | null;
+  dsoCountback: number | null;
+  recordedAt: string;
 }

@@ -8,10 +8,11 @@ import type {
   PortfolioFacts,
   PortfolioFactsInput,
   PayerFacts,
+  PortfolioSnapshot,
   WorklistQuery,
   WorklistRow,
 } from './kpi-store';
-import { chunksOf } from './kysely-helpers';
+import { chunksOf, fromExcluded } from './kysely-helpers';
 import type { IsoDate } from '../time/calendar-date';
 import { refreshDueCaseSummaries, type SummaryRefresh } from './kysely-case-summaries';
 import { KyselyAggregate, type KyselyUnit } from './kysely-unit';
@@ -291,6 +292,64 @@ export class KyselyKpiStore extends KyselyAggregate implements KpiStore {
       promises,
       disputesRecorded,
     };
+  }
+
+  async savePortfolioSnapshots(rows: readonly PortfolioSnapshot[]): Promise<void> {
+    if (rows.length === 0) return;
+    await attempt('write', 'portfolio_snapshots', rows[0]!.asOf, () =>
+      this.db
+        .insertInto('portfolio_snapshots')
+        .values(
+          rows.map((r) => ({
+            as_of: r.asOf,
+            currency: r.currency,
+            receivables: r.receivables,
+            current: r.current,
+            overdue: r.overdue,
+            dso_standard: r.dsoStandard,
+            dso_countback: r.dsoCountback,
+            recorded_at: r.recordedAt,
+          })),
+        )
+        .onConflict((oc) =>
+          oc
+            .columns(['as_of', 'currency'])
+            .doUpdateSet(
+              fromExcluded([
+                'receivables',
+                'current',
+                'overdue',
+                'dso_standard',
+                'dso_countback',
+                'recorded_at',
+              ] as const),
+            ),
+        )
+        .execute(),
+    );
+  }
+
+  async portfolioSnapshots(range: { from: IsoDate; to: IsoDate }): Promise<PortfolioSnapshot[]> {
+    const rows = await attempt('read', 'portfolio_snapshots', undefined, () =>
+      this.db
+        .selectFrom('portfolio_snapshots')
+        .selectAll()
+        .where('as_of', '>=', range.from)
+        .where('as_of', '<=', range.to)
+        .orderBy('as_of')
+        .orderBy('currency')
+        .execute(),
+    );
+    return rows.map((r) => ({
+      asOf: r.as_of,
+      currency: r.currency,
+      receivables: int(r.receivables),
+      current: int(r.current),
+      overdue: int(r.overdue),
+      dsoStandard: r.dso_standard,
+      dsoCountback: r.dso_countback,
+      recordedAt: r.recorded_at,
+    }));
   }
 
   /** Walks each case's open invoices in receivables_by_case_due, which holds what is summed. */

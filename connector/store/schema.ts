@@ -117,6 +117,18 @@ export interface CasesTable {
   summary_rev: Generated<number>;
 }
 
+/** The overview's figures of one day and currency (migration 0015). */
+export interface PortfolioSnapshotsTable {
+  as_of: string;
+  currency: string;
+  receivables: number;
+  current: number;
+  overdue: number;
+  dso_standard: number | null;
+  dso_countback: number | null;
+  recorded_at: string;
+}
+
 /** Sign-in sessions (migration 0014): the SHA-256 of the token, never the token. */
 export interface SessionsTable {
   id: string;
@@ -224,6 +236,7 @@ export interface Database {
   cases: CasesTable;
   case_summaries_due: CaseSummariesDueTable;
   sessions: SessionsTable;
+  portfolio_snapshots: PortfolioSnapshotsTable;
   case_journal: CaseJournalTable;
   decisions: DecisionsTable;
   outbox: OutboxTable;

@@ -1,3 +1,4 @@
+import { portfolioOverview } from '../../connector/kpis/overview';
 import axios from 'axios';
 import { simpleParser } from 'mailparser';
 import { createHash } from 'node:crypto';
@@ -74,6 +75,17 @@ describe('recouvra demo', () => {
     const pending = await running.store.outbox.listActions({ status: 'pending' });
     // Only rows whose channel asked to wait, or that were decided in the last instants, remain.
     expect(pending.length).toBeLessThan(performed.length / 4);
+  });
+
+  it('keeps the overview’s figures of each demo day it evaluated, for the trend, and the overview draws the trend from them', async () => {
+    const kept = await running.store.kpis.portfolioSnapshots({ from: '2000-01-01', to: '2999-12-31' });
+    const days = new Set(kept.map((k) => k.asOf));
+    expect(days.size).toBeGreaterThan(3);
+    expect(kept.every((k) => k.receivables >= 0 && k.overdue + k.current >= k.receivables)).toBe(true);
+    const last = [...days].sort().at(-1)!;
+    const overview = await portfolioOverview(running.store, last);
+    const eur = overview.currencies.find((c) => c.currency === 'EUR')!;
+    expect(eur.trend.at(-1)).toMatchObject({ period: last.slice(0, 7) });
   });
 
   it('every e-mail the journals say was sent reached the SMTP sink, once', () => {

@@ -86,4 +86,90 @@ describe('portfolioOverview', () => {
     );
     expect(overview.currencies[0]!.stages[0]).toEqual({ stage: 'open', cases: 0, items: 0, amount: 0 });
   });
+
+  it('draws the trend from the figures kept at each month’s end, and the CEI of last month from its opening and closing', async () => {
+    const kept = (asOf: string, receivables: number, current: number, dso: number) => ({
+      asOf,
+      currency: 'EUR',
+      receivables,
+      current,
+      overdue: receivables - current,
+      dsoStandard: dso,
+      dsoCountback: dso - 5,
+      recordedAt: `${asOf}T20:00:00Z`,
+    });
+    const overview = await portfolioOverview(
+      {
+        kpis: {
+          portfolioFacts: async () => ({
+            openItems: [{ currency: 'EUR', kind: 'invoice' as const, dueDate: '2026-11-01', items: 1, open: 5000 }],
+            marked: [],
+            stages: [],
+            cases: [],
+            // November's sales: 10,890.
+            sales: [{ currency: 'EUR', kind: 'invoice' as const, issueDate: '2026-11-12', total: 10_890 }],
+          }),
+          portfolioSnapshots: async () => [
+            kept('2026-09-30', 7000, 2000, 70),
+            kept('2026-10-15', 6500, 2500, 66),
+            kept('2026-10-31', 6200, 3000, 62),
+            kept('2026-11-30', 6340, 3590, 58),
+          ],
+        },
+      },
+      '2026-12-05',
+    );
+    const eur = overview.currencies[0]!;
+    // The last snapshot of each month, then this month as of today.
+    expect(eur.trend.map((t) => [t.period, t.dsoStandard, t.overdue])).toEqual([
+      ['2026-09', 70, 5000],
+      ['2026-10', 62, 3200],
+      ['2026-11', 58, 2750],
+      ['2026-12', eur.dso.standard.value, 5000],
+    ]);
+    // The reference's worked example (owl-odoo.md §4.2): (6,200 + 10,890 − 6,340) ÷ (6,200 + 10,890 − 3,590) × 100.
+    expect(eur.cei).toMatchObject({ value: 79.63, period: '2026-11' });
+    expect(eur.cei.formula.en).toContain('sales of the 1 months');
+  });
+
+  it('has no CEI when last month’s close was not kept on its last day, and says why', async () => {
+    const overview = await portfolioOverview(
+      {
+        kpis: {
+          portfolioFacts: async () => ({
+            openItems: [{ currency: 'EUR', kind: 'invoice' as const, dueDate: '2026-11-01', items: 1, open: 5000 }],
+            marked: [],
+            stages: [],
+            cases: [],
+            sales: [],
+          }),
+          portfolioSnapshots: async () => [
+            {
+              asOf: '2026-10-31',
+              currency: 'EUR',
+              receivables: 1,
+              current: 0,
+              overdue: 1,
+              dsoStandard: null,
+              dsoCountback: null,
+              recordedAt: 'x',
+            },
+            {
+              asOf: '2026-11-28',
+              currency: 'EUR',
+              receivables: 1,
+              current: 0,
+              overdue: 1,
+              dsoStandard: null,
+              dsoCountback: null,
+              recordedAt: 'x',
+            },
+          ],
+        },
+      },
+      '2026-12-05',
+    );
+    expect(overview.currencies[0]!.cei).toMatchObject({ value: null, period: '2026-11' });
+    expect(overview.currencies[0]!.cei.unavailable).toContain('last day of 2026-11');
+  });
 });

@@ -12,6 +12,7 @@ import { openReceivablesByArrivalMigration } from '../../connector/store/migrati
 import { kpiIndexesMigration } from '../../connector/store/migrations/0012-kpi-indexes';
 import { caseSummariesMigration } from '../../connector/store/migrations/0013-case-summaries';
 import { sessionsMigration } from '../../connector/store/migrations/0014-sessions';
+import { portfolioSnapshotsMigration } from '../../connector/store/migrations/0015-portfolio-snapshots';
 import { StoreError } from '../../connector/store/errors';
 import type {
   ApplyProcedureEventInput,
@@ -68,6 +69,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           '0012-kpi-indexes',
           '0013-case-summaries',
           '0014-sessions',
+          '0015-portfolio-snapshots',
         ]);
       });
       it('an upgraded outbox has each row told its subject from what it held; a row that cannot be told stops the upgrade, named', async () => {
@@ -126,6 +128,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         // Back to the schema before 0009: the migrations after it are undone first, newest first.
         const downgrade = async (): Promise<void> => {
           const after0009: [string, Migration][] = [
+            ['0015-portfolio-snapshots', portfolioSnapshotsMigration(store.driver)],
             ['0014-sessions', sessionsMigration(store.driver)],
             ['0013-case-summaries', caseSummariesMigration(store.driver)],
             ['0012-kpi-indexes', kpiIndexesMigration],
@@ -2555,6 +2558,34 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           expect(plan).toMatch(new RegExp(`INDEX ${index}`));
           expect(plan).not.toMatch(/TEMP B-TREE/i);
         }
+      });
+    });
+
+    describe('portfolio snapshots', () => {
+      it('keep a day’s figures per currency, a day kept again replacing them, and read a range in date order', async () => {
+        const kept = (asOf: string, currency: string, receivables: number, dso: number | null) => ({
+          asOf,
+          currency,
+          receivables,
+          current: 100,
+          overdue: receivables - 100,
+          dsoStandard: dso,
+          dsoCountback: dso === null ? null : dso + 1.5,
+          recordedAt: `${asOf}T20:00:00.000Z`,
+        });
+        await store.kpis.savePortfolioSnapshots([
+          kept('2026-11-30', 'EUR', 1000, 41.2),
+          kept('2026-11-30', 'USD', 500, null),
+        ]);
+        await store.kpis.savePortfolioSnapshots([kept('2026-10-31', 'EUR', 900, 40)]);
+        await store.kpis.savePortfolioSnapshots([kept('2026-11-30', 'EUR', 1_234_567_890_123, 43.7)]);
+        expect(await store.kpis.portfolioSnapshots({ from: '2026-11-01', to: '2026-12-31' })).toEqual([
+          kept('2026-11-30', 'EUR', 1_234_567_890_123, 43.7),
+          kept('2026-11-30', 'USD', 500, null),
+        ]);
+        expect(
+          (await store.kpis.portfolioSnapshots({ from: '2026-01-01', to: '2026-12-31' })).map((x) => x.asOf),
+        ).toEqual(['2026-10-31', '2026-11-30', '2026-11-30']);
       });
     });
 

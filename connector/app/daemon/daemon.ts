@@ -14,6 +14,7 @@ import { trackDeliveries } from '../../outbox/delivery-tracking';
 import { dispatchActions, type Performer } from '../../outbox/dispatch';
 import { decide, policyFor } from '../../policy/decide';
 import type { EvaluationContext } from '../../policy/evaluate';
+import { recordPortfolioSnapshot } from '../../kpis/snapshots';
 import type { Store } from '../../store/store';
 import type { ConnectionAdapter } from '../../sync/connections';
 import { engineSettings } from '../../sync/connection-base.schema';
@@ -265,6 +266,11 @@ export class Daemon {
     );
     if (run.decided > 0)
       await this.parts.queue.enqueue('outbox', {}, { jobId: `outbox/after-evaluate/${clock.now().toISOString()}` });
+    // The day's figures for the overview's trend and CEI; a failure here loses only a day of trend.
+    if (this.stopping === undefined)
+      await recordPortfolioSnapshot(store, asOf, clock.now()).catch((e: unknown) =>
+        logger.warn(`the overview's figures of ${asOf} could not be kept for the trend: ${(e as Error).message}`),
+      );
     return run;
   }
 

@@ -14,6 +14,7 @@ import { openReceivablesByArrivalMigration } from './0011-open-receivables-by-ar
 import { kpiIndexesMigration } from './0012-kpi-indexes';
 import { caseSummariesMigration } from './0013-case-summaries';
 import { sessionsMigration } from './0014-sessions';
+import { portfolioSnapshotsMigration } from './0015-portfolio-snapshots';
 
 /**
  * The migrations, listed in code rather than found by scanning a folder, so that they run the
@@ -49,5 +50,6 @@ function migrationsOf(driver: StoreDriver): Record<string, Migration> {
     '0012-kpi-indexes': kpiIndexesMigration,
     '0013-case-summaries': caseSummariesMigration(driver),
     '0014-sessions': sessionsMigration(driver),
+    '0015-portfolio-snapshots': portfolioSnapshotsMigration(driver),
   };
 }
