@@ -28,7 +28,21 @@ function api(over: (call: ApiCall) => FakeAnswer | undefined = () => undefined) 
           status: 200,
           body: {
             connections: [
-              { id: 'odoo-main', type: 'odoo', authorization: null },
+              {
+                id: 'odoo-main',
+                type: 'odoo',
+                authorization: null,
+                sync: {
+                  lastSuccessAt: '2026-12-06T08:00:00Z',
+                  lagSeconds: 1_260,
+                  lastError: {
+                    code: 'ODOO_TIMEOUT',
+                    message: 'Odoo did not answer in 30 s',
+                    at: '2026-12-06T08:15:00Z',
+                  },
+                  calls: { reads: 1_234, writes: 56, throttled: 2 },
+                },
+              },
               {
                 id: 'qbo-fr',
                 type: 'quickbooks',
@@ -79,7 +93,13 @@ describe('health', () => {
   it('shows each connection’s state and the command that reconnects a company', async () => {
     page = await openPage(built, { lang: 'en', hash: '#/health', api: api() });
     await page.waitFor('[data-connection=qbo-fr]');
-    expect(page.cells('[data-connection=odoo-main]')).toEqual(['odoo-main', 'odoo', 'Access in the configuration', '']);
+    const odoo = page.cells('[data-connection=odoo-main]');
+    expect(odoo.slice(0, 3)).toEqual(['odoo-main', 'odoo', 'Access in the configuration']);
+    // The last sync without error, how long ago, the error since, and the ERP calls counted.
+    expect(page.text('[data-connection=odoo-main] [data-testid=last-sync]')).toMatch(
+      /\(21 min ago\)Last sync stopped: Odoo did not answer in 30 s \(ODOO_TIMEOUT\)ERP calls since the start: 1,234 reads, 56 writes, 2 refused for their rate$/,
+    );
+    expect(page.text('[data-connection=qbo-fr] [data-testid=last-sync]')).toBe('Not yet since the daemon started');
     expect(page.cells('[data-connection=qbo-fr]').slice(0, 3)).toEqual([
       'qbo-fr',
       'quickbooks',

@@ -115,14 +115,16 @@ describe('GET /connections, GET /ready and the authorization gauge', () => {
       `recouvra connect quickbooks --config /etc/recouvra/recouvra.yaml --connection ${id}`;
     const body = JSON.parse(text) as { connections: { id: string; type: string; authorization: unknown }[] };
     expect(body.connections).toEqual([
-      { id: 'odoo-main', type: 'odoo', authorization: null },
+      { id: 'odoo-main', type: 'odoo', authorization: null, sync: null },
       {
         id: 'qbo-ok',
+        sync: null,
         type: 'quickbooks',
         authorization: { state: 'ok', endsAt: new Date(NOW + 100 * DAY).toISOString(), daysLeft: 100, message: '' },
       },
       {
         id: 'qbo-soon',
+        sync: null,
         type: 'quickbooks',
         authorization: {
           state: 'expiring',
@@ -134,6 +136,7 @@ describe('GET /connections, GET /ready and the authorization gauge', () => {
       },
       {
         id: 'qbo-refused',
+        sync: null,
         type: 'quickbooks',
         authorization: {
           state: 'reconnect',
@@ -145,6 +148,7 @@ describe('GET /connections, GET /ready and the authorization gauge', () => {
       },
       {
         id: 'qbo-lost-key',
+        sync: null,
         type: 'quickbooks',
         authorization: {
           state: 'unreadable',
@@ -153,6 +157,7 @@ describe('GET /connections, GET /ready and the authorization gauge', () => {
       },
       {
         id: 'qbo-new',
+        sync: null,
         type: 'quickbooks',
         authorization: {
           state: 'reconnect',

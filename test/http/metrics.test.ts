@@ -93,8 +93,17 @@ describe('metrics', () => {
     const lines = (await scrape()).split('\n');
     expect(lines).toContain(`recouvra_sync_lag_seconds{connection="${CONNECTION}"} 330`);
     expect(lines).toContain('recouvra_errors_total{code="ODOO_TIMEOUT"} 1');
+    // The health screen reads the same through GET /connections, with the error and the calls counted.
+    const listed = (await h.call('GET', '/api/connections')).json<{ connections: { id: string; sync: unknown }[] }>();
+    expect(listed.connections.find((c) => c.id === CONNECTION)!.sync).toEqual({
+      lastSuccessAt: '2025-03-24T09:00:00.000Z',
+      lagSeconds: 330,
+      lastError: { code: 'ODOO_TIMEOUT', message: 'no answer in 30 s', at: '2025-03-24T09:05:00.000Z' },
+      calls: { reads: 0, writes: 0, throttled: 0 },
+    });
     h.metrics.observeSync(summary());
     expect((await scrape()).split('\n')).toContain(`recouvra_sync_lag_seconds{connection="${CONNECTION}"} 0`);
+    expect(h.metrics.syncStates().get(CONNECTION)!.lastError).toBeNull();
   });
 
   it('the queue gauge follows the queue at each scrape', async () => {

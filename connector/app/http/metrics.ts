@@ -35,6 +35,22 @@ export interface Metrics {
   observeError(code: string): void;
   /** The exposition text and its content type. */
   render(): Promise<{ contentType: string; body: string }>;
+  /**
+   * What this process has seen of each connection's syncs (GET /connections, the health screen):
+   * the last one that finished without error, the last error since, and the ERP calls counted.
+   */
+  syncStates(): Map<string, SyncState>;
+}
+
+export interface SyncState {
+  /** ISO instant of the last sync without error; null when none has finished since the start. */
+  lastSuccessAt: string | null;
+  /** Seconds since then, by the daemon's clock; null without one. */
+  lagSeconds: number | null;
+  /** The error of the last sync, when it stopped on one. */
+  lastError: { code: string; message: string; at: string } | null;
+  /** ERP calls of the syncs since the start: reads (metered by QuickBooks), writes, refused for rate. */
+  calls: { reads: number; writes: number; throttled: number };
 }
 
 export interface MetricsOptions {
@@ -58,6 +74,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const registry = new Registry();
   const registers = [registry];
   const lastSuccess = new Map<string, number>();
+  const states = new Map<string, { lastError: SyncState['lastError']; calls: SyncState['calls'] }>();
 
   const errors = new Counter({
     name: 'recouvra_errors_total',
@@ -173,6 +190,31 @@ export function createMetrics(options: MetricsOptions): Metrics {
           erpCalls.inc({ connection, kind }, summary.erpCalls[key]);
       if (summary.error) errors.inc({ code: summary.error.code });
       else lastSuccess.set(connection, clock.now().getTime());
+      const state = states.get(connection) ?? { lastError: null, calls: { reads: 0, writes: 0, throttled: 0 } };
+      if (summary.erpCalls) {
+        state.calls.reads += summary.erpCalls.reads;
+        state.calls.writes += summary.erpCalls.writes;
+        state.calls.throttled += summary.erpCalls.throttled;
+      }
+      state.lastError = summary.error
+        ? { code: summary.error.code, message: summary.error.message, at: clock.now().toISOString() }
+        : null;
+      states.set(connection, state);
+    },
+    syncStates() {
+      const now = clock.now().getTime();
+      const out = new Map<string, SyncState>();
+      for (const connection of new Set([...lastSuccess.keys(), ...states.keys()])) {
+        const at = lastSuccess.get(connection);
+        const state = states.get(connection);
+        out.set(connection, {
+          lastSuccessAt: at === undefined ? null : new Date(at).toISOString(),
+          lagSeconds: at === undefined ? null : Math.max(0, Math.round((now - at) / 1000)),
+          lastError: state?.lastError ?? null,
+          calls: { ...(state?.calls ?? { reads: 0, writes: 0, throttled: 0 }) },
+        });
+      }
+      return out;
     },
     observeAction(kind, outcome, count = 1) {
       actions.inc({ channel: kind, outcome }, count);

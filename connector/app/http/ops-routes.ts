@@ -105,11 +105,15 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   // Each configured connection, its type, and the state of its OAuth authorization (null: it has
   // none; its access is in the configuration). Never a token: only states, dates and messages.
+  // With each, what this process has seen of its syncs (`sync`: null before the first one ends).
   app.get('/connections', async () => {
     const authorizations = ctx.authorizations;
-    if (authorizations === undefined)
-      return { connections: [...ctx.connections].map((id) => ({ id, type: null, authorization: null })) };
-    return { connections: await authorizations() };
+    const syncs = ctx.metrics.syncStates();
+    const listed =
+      authorizations === undefined
+        ? [...ctx.connections].map((id) => ({ id, type: null as string | null, authorization: null }))
+        : await authorizations();
+    return { connections: listed.map((c) => ({ ...c, sync: syncs.get(c.id) ?? null })) };
   });
 
   app.get('/quarantine', async (request) => {

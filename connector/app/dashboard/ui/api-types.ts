@@ -239,6 +239,13 @@ export interface ConnectionView {
     daysLeft?: number;
     message: string;
   } | null;
+  /** What the daemon has seen of its syncs since it started; null before the first ends. */
+  sync?: {
+    lastSuccessAt: string | null;
+    lagSeconds: number | null;
+    lastError: { code: string; message: string; at: string } | null;
+    calls: { reads: number; writes: number; throttled: number };
+  } | null;
 }
 
 export interface QuarantinedRecord {

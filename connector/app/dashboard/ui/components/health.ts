@@ -59,6 +59,11 @@ export class Health extends Screen {
     return /`([^`]+)`/.exec(connection.authorization?.message ?? '')?.[1] ?? '';
   }
 
+  /** Whole minutes since the last sync without error. */
+  minutesAgo(seconds: number | null): number {
+    return Math.round((seconds ?? 0) / 60);
+  }
+
   needsAction(connection: ConnectionView): boolean {
     const state = connection.authorization?.state;
     return state === 'reconnect' || state === 'expiring' || state === 'unreadable';
