@@ -99,11 +99,16 @@ describe('metrics', () => {
       lastSuccessAt: '2025-03-24T09:00:00.000Z',
       lagSeconds: 330,
       lastError: { code: 'ODOO_TIMEOUT', message: 'no answer in 30 s', at: '2025-03-24T09:05:00.000Z' },
-      calls: { reads: 0, writes: 0, throttled: 0 },
+      // This summary's adapter counts no calls.
+      calls: null,
     });
     h.metrics.observeSync(summary());
     expect((await scrape()).split('\n')).toContain(`recouvra_sync_lag_seconds{connection="${CONNECTION}"} 0`);
     expect(h.metrics.syncStates().get(CONNECTION)!.lastError).toBeNull();
+    // An adapter that counts its calls: added up sync after sync.
+    h.metrics.observeSync(summary({ erpCalls: { reads: 5, writes: 1, throttled: 0 } }));
+    h.metrics.observeSync(summary({ erpCalls: { reads: 7, writes: 0, throttled: 2 } }));
+    expect(h.metrics.syncStates().get(CONNECTION)!.calls).toEqual({ reads: 12, writes: 1, throttled: 2 });
   });
 
   it('the queue gauge follows the queue at each scrape', async () => {

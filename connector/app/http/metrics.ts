@@ -49,8 +49,11 @@ export interface SyncState {
   lagSeconds: number | null;
   /** The error of the last sync, when it stopped on one. */
   lastError: { code: string; message: string; at: string } | null;
-  /** ERP calls of the syncs since the start: reads (metered by QuickBooks), writes, refused for rate. */
-  calls: { reads: number; writes: number; throttled: number };
+  /**
+   * ERP calls of the syncs since the start: reads (metered by QuickBooks), writes, refused for
+   * rate; null for an adapter that does not count them.
+   */
+  calls: { reads: number; writes: number; throttled: number } | null;
 }
 
 export interface MetricsOptions {
@@ -190,11 +193,12 @@ export function createMetrics(options: MetricsOptions): Metrics {
           erpCalls.inc({ connection, kind }, summary.erpCalls[key]);
       if (summary.error) errors.inc({ code: summary.error.code });
       else lastSuccess.set(connection, clock.now().getTime());
-      const state = states.get(connection) ?? { lastError: null, calls: { reads: 0, writes: 0, throttled: 0 } };
+      const state = states.get(connection) ?? { lastError: null, calls: null };
       if (summary.erpCalls) {
-        state.calls.reads += summary.erpCalls.reads;
-        state.calls.writes += summary.erpCalls.writes;
-        state.calls.throttled += summary.erpCalls.throttled;
+        const calls = (state.calls ??= { reads: 0, writes: 0, throttled: 0 });
+        calls.reads += summary.erpCalls.reads;
+        calls.writes += summary.erpCalls.writes;
+        calls.throttled += summary.erpCalls.throttled;
       }
       state.lastError = summary.error
         ? { code: summary.error.code, message: summary.error.message, at: clock.now().toISOString() }
@@ -211,7 +215,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
           lastSuccessAt: at === undefined ? null : new Date(at).toISOString(),
           lagSeconds: at === undefined ? null : Math.max(0, Math.round((now - at) / 1000)),
           lastError: state?.lastError ?? null,
-          calls: { ...(state?.calls ?? { reads: 0, writes: 0, throttled: 0 }) },
+          calls: state?.calls ? { ...state.calls } : null,
         });
       }
       return out;

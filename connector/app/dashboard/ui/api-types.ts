@@ -244,7 +244,7 @@ export interface ConnectionView {
     lastSuccessAt: string | null;
     lagSeconds: number | null;
     lastError: { code: string; message: string; at: string } | null;
-    calls: { reads: number; writes: number; throttled: number };
+    calls: { reads: number; writes: number; throttled: number } | null;
   } | null;
 }
 
