@@ -38,6 +38,7 @@ describe('api configuration', () => {
       port: 8080,
       token: TOKEN,
       metricsPublic: false,
+      trustProxy: false,
       users: [],
       session: { idleMinutes: 480, maxHours: 12, secureCookie: false },
     });
@@ -47,6 +48,7 @@ describe('api configuration', () => {
       host: '127.0.0.1',
       port: 8080,
       metricsPublic: false,
+      trustProxy: false,
       users: [],
       session: { idleMinutes: 480, maxHours: 12, secureCookie: false },
     });

@@ -172,6 +172,30 @@ describe('sign-in sessions', () => {
     expect((await h.call('GET', '/api/session', asPerson(claire.cookie!))).statusCode).toBe(401);
   });
 
+  it('behind a proxy (trustProxy), counts wrong passwords per forwarded address; without it, all under the proxy’s', async () => {
+    for (const trustProxy of [true, false]) {
+      await h.close();
+      h = await openHarness({
+        config: {
+          token: TOKEN,
+          host: '127.0.0.1',
+          port: 0,
+          trustProxy,
+          users: [{ username: 'marc', role: 'controller', passwordHash: hashes['marc']! }],
+        },
+      });
+      const from = (address: string, password: string) =>
+        h.call('POST', '/api/session', {
+          token: null,
+          headers: { 'x-forwarded-for': address },
+          body: { username: 'marc', password },
+        });
+      for (let i = 0; i < 5; i++) await from('203.0.113.7', 'wrong');
+      // Marc from another address: with trustProxy he is someone else; without, the same proxy.
+      expect((await from('198.51.100.23', 'marc-pass')).statusCode).toBe(trustProxy ? 200 : 429);
+    }
+  });
+
   it('refuses a configuration whose password is not a hash, or with a name twice', () => {
     const result = ApiConfigSchema.safeParse({
       token: TOKEN,

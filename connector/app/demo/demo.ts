@@ -334,6 +334,7 @@ async function startDemoWorld(options: DemoOptions, started: (() => Promise<unkn
     port: apiPort,
     token: randomBytes(24).toString('hex'),
     metricsPublic: true,
+    trustProxy: false,
     users: dashboardUsers.map(({ password: _password, ...user }) => user),
     session: { idleMinutes: 480, maxHours: 12, secureCookie: false },
   };

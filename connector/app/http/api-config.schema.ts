@@ -74,6 +74,13 @@ export const ApiConfigSchema = z
       .optional(),
     /** Let `GET /metrics` be read without the token (for a Prometheus on a trusted network); default false. */
     metricsPublic: z.boolean().default(false),
+    /**
+     * The API is reached through a reverse proxy (TLS): take the client's address from the
+     * proxy's `X-Forwarded-For`, so that wrong passwords are counted per person's address rather
+     * than all together under the proxy's. Only behind a proxy that sets that header: a client
+     * reaching the API directly could otherwise write any address in it. Default false.
+     */
+    trustProxy: z.boolean().default(false),
     /** The people who sign in to the dashboard at `/`; none: the dashboard's sign-in refuses everyone. */
     users: z.array(ApiUserSchema).default([]),
     session: SessionConfigSchema.default({ idleMinutes: 480, maxHours: 12, secureCookie: false }),
@@ -108,6 +115,8 @@ export interface ApiSettings {
   host: string;
   port: number;
   metricsPublic?: boolean;
+  /** Behind a reverse proxy: the client's address comes from X-Forwarded-For. */
+  trustProxy?: boolean;
   /** People who sign in to the dashboard; none: only the bearer token gets in. */
   users?: readonly ApiUser[];
   session?: { idleMinutes: number; maxHours: number; secureCookie: boolean };
@@ -121,6 +130,7 @@ export function apiSettings(api: ApiConfig | undefined): ApiSettings | undefined
     host: api.host,
     port: api.port,
     metricsPublic: api.metricsPublic,
+    trustProxy: api.trustProxy,
     users: api.users,
     session: api.session,
   };

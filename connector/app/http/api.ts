@@ -143,6 +143,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   const app = Fastify({
     logger: false,
+    // Behind a TLS proxy, request.ip is the client's (the sign-in throttling counts by it).
+    trustProxy: config.trustProxy ?? false,
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
