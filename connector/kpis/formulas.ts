@@ -21,7 +21,8 @@ export interface Formula {
   en: string;
 }
 
-const round1 = (n: number): number => Math.round(n * 10) / 10;
+/** Rounded to one decimal, as every KPI is shown. */
+export const round1 = (n: number): number => Math.round(n * 10) / 10;
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 /** The five aging buckets of Upflow's aging balance (owl-odoo.md §4.1, §4.2), by days past the due date. */

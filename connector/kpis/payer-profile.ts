@@ -1,6 +1,6 @@
 import type { PayerFacts } from '../store/kpi-store';
 import { addDays, daysBetween, type IsoDate } from '../time/calendar-date';
-import { promiseKeptRate, type Formula } from './formulas';
+import { promiseKeptRate, round1, type Formula } from './formulas';
 import { riskOf, type Risk } from './risk';
 
 /**
@@ -172,8 +172,4 @@ function mainCurrency(facts: PayerFacts): string | null {
   const count = new Map<string, number>();
   for (const i of facts.invoices) count.set(i.currency, (count.get(i.currency) ?? 0) + 1);
   return [...count.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? null;
-}
-
-function round1(n: number): number {
-  return Math.round(n * 10) / 10;
 }

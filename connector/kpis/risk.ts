@@ -1,5 +1,6 @@
 import { minorUnitDigits } from '../model/money.schema';
 import { daysBetween, toEpochDay, type IsoDate } from '../time/calendar-date';
+import { round1 } from './formulas';
 
 /**
  * The risk score that orders the worklist: a sum of points, each from one fact a controller can
@@ -113,8 +114,4 @@ export const RISK_RULES = {
 function points(n: number, locale: string): string {
   const shown = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(round1(n));
   return locale.startsWith('fr') ? `${shown} pt${n >= 2 ? 's' : ''}` : `${shown} pt${n === 1 ? '' : 's'}`;
-}
-
-function round1(n: number): number {
-  return Math.round(n * 10) / 10;
 }

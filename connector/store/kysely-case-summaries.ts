@@ -3,7 +3,7 @@ import { riskOrderKey } from '../kpis/risk';
 import { attempt } from './errors';
 import type { CasesTable, Database } from './schema';
 import type { StoreDriver } from './driver';
-import { chunksOf } from './kysely-helpers';
+import { chunksOf, int } from './kysely-helpers';
 
 /**
  * Keeping each case's summary of its open invoices (migration 0013): what the worklist sorts and
@@ -103,9 +103,6 @@ export const CASE_SUMMARY_REV = 1;
 
 /** 6 parameters a row in PostgreSQL's VALUES: well under its 65,535 per statement. */
 const CASES_PER_STATEMENT = 500;
-
-/** SQLite returns sums as numbers; node-postgres returns bigint sums and counts as text. */
-const int = (v: unknown): number => Number(v ?? 0);
 
 /** Computes the summaries of these cases now, in the caller's transaction. */
 export async function refreshCaseSummaries(

@@ -135,3 +135,6 @@ export async function insertRows<R extends object>(
   });
   for (const row of odd) await attempt('write', table, idOf(row), () => build([row]).execute());
 }
+
+/** A count or a sum as a number: SQLite returns numbers, node-postgres returns bigint sums and counts as text. */
+export const int = (v: unknown): number => Number(v ?? 0);

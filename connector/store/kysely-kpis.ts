@@ -12,13 +12,10 @@ import type {
   WorklistQuery,
   WorklistRow,
 } from './kpi-store';
-import { chunksOf, fromExcluded } from './kysely-helpers';
+import { chunksOf, fromExcluded, int } from './kysely-helpers';
 import type { IsoDate } from '../time/calendar-date';
 import { refreshDueCaseSummaries, type SummaryRefresh } from './kysely-case-summaries';
 import { KyselyAggregate, type KyselyUnit } from './kysely-unit';
-
-/** SQLite returns integers as numbers; node-postgres returns bigint sums and counts as text. */
-const int = (v: unknown): number => Number(v ?? 0);
 
 /** The stages whose open invoices are summed through their cases; `open` holds the rest, `closed` none. */
 const DUNNING_STAGES: readonly CaseStage[] = CaseStageSchema.options.filter((s) => s !== 'open' && s !== 'closed');
