@@ -287,7 +287,7 @@ describeWithService(
       base = new URL(running.apiUrl!).origin;
       token = running.runtime.config.api!.token!;
       for (const line of readFileSync(join(dataDir, 'demo.env'), 'utf8').split('\n')) {
-        const m = /^RECOUVRA_DEMO_PASSWORD_([A-Z]+)=(.+)$/.exec(line);
+        const m = /^RECOUVRA_DEMO_PASSWORD_([A-Z]+)='(.+)'$/.exec(line);
         if (m) passwords[m[1]!.toLowerCase()] = m[2]!;
       }
       claire = await newSignedOutPage('claire');

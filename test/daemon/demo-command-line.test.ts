@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import axios from 'axios';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,14 +61,23 @@ describe('recouvra demo from the command line', () => {
 
   afterAll(() => running.stop());
 
-  /** The variables of the demo's env file, as `set -a; . demo.env` exports them. */
-  const envOf = (file: string): NodeJS.ProcessEnv =>
-    Object.fromEntries(
-      readFileSync(file, 'utf8')
-        .split('\n')
-        .filter((l) => /^[A-Z_]+=/.test(l))
-        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  /** The variables of the demo's env file, as `set -a; . demo.env` exports them: read back from a real shell. */
+  const envOf = (file: string): NodeJS.ProcessEnv => {
+    const names = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => /^[A-Z_0-9]+=/.test(l))
+      .map((l) => l.slice(0, l.indexOf('=')));
+    const out = execFileSync('bash', ['-c', `set -a; . "$1"; set +a; env -0`, 'bash', file], {
+      env: { PATH: process.env['PATH'] ?? '' },
+    }).toString('utf8');
+    const exported = new Map(
+      out
+        .split('\0')
+        .filter((e) => e.includes('='))
+        .map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] as const),
     );
+    return Object.fromEntries(names.map((n) => [n, exported.get(n)]));
+  };
 
   it('writes the configuration of its store, with its secrets only as ${VAR}, and their values in a file only its owner reads', () => {
     const demo = running.demo!;
@@ -99,6 +109,8 @@ describe('recouvra demo from the command line', () => {
     expect(yaml).not.toContain(String(qbo['webhookVerifierToken']));
     expect(yaml).toContain('clientSecret: ${RECOUVRA_DEMO_QBO_CLIENT_SECRET}');
     expect(env['RECOUVRA_CREDENTIALS_KEY']).toBe(demo.env['RECOUVRA_CREDENTIALS_KEY']);
+    // The shell keeps a password hash whole: its $ signs are not expanded.
+    expect(env['RECOUVRA_DEMO_PASSWORD_HASH_CLAIRE']).toMatch(/^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[^$]+\$[^$]+$/);
     expect(loaded.warnings).toEqual([]);
   });
 

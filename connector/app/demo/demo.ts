@@ -601,7 +601,8 @@ function writeCommandLineConfig(input: {
     envFile,
     `# The demo's secrets, for the variables recouvra.yaml names. Export with: set -a; . ${envFile}; set +a\n` +
       Object.entries(variables)
-        .map(([name, value]) => `${name}=${value}\n`)
+        // Single-quoted: `. demo.env` must not expand the $ of a password hash ($argon2id$v=19$…).
+        .map(([name, value]) => `${name}='${value.replaceAll("'", `'\\''`)}'\n`)
         .join(''),
     { mode: 0o600 },
   );
