@@ -259,8 +259,19 @@ export const CASE_COLUMNS = [
 /** The columns of a case itself: its journal counter and its summary are the store's to keep. */
 export type CaseRow = Omit<
   CasesTable,
-  'journal_seq' | 'open_total' | 'open_items' | 'oldest_due' | 'risk_key' | 'debtor_name' | 'connection' | 'summary_rev'
+  | 'journal_seq'
+  | 'open_total'
+  | 'open_items'
+  | 'oldest_due'
+  | 'risk_key'
+  | 'debtor_name'
+  | 'connection'
+  | 'summary_rev'
+  | FunnelColumn
 >;
+
+/** Kept by the store itself (migration 0016), never written from a case. */
+type FunnelColumn = 'reminded_on' | 'noticed_on' | 'escalated_on' | 'recovered_on' | 'recovered_total';
 
 export function caseToRow(c: Case): CaseRow {
   return {

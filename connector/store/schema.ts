@@ -115,6 +115,25 @@ export interface CasesTable {
   connection: string | null;
   /** The version of the rules the summary was computed with (`CASE_SUMMARY_REV`). */
   summary_rev: Generated<number>;
+  /**
+   * The day it first reached each step of the recovery funnel (migration 0016, set by a trigger
+   * on its stage), and the open amount the ledger took off its invoices (minor units).
+   */
+  reminded_on: Generated<string | null>;
+  noticed_on: Generated<string | null>;
+  escalated_on: Generated<string | null>;
+  recovered_on: Generated<string | null>;
+  recovered_total: Generated<number>;
+}
+
+/** Open amounts the ledger took off invoices, per month, currency and the case's stage then (migration 0016). */
+export interface RecoveriesMonthlyTable {
+  /** YYYY-MM of the business day the sync saw the amount fall. */
+  period: string;
+  currency: string;
+  stage: string;
+  amount: number;
+  items: number;
 }
 
 /** The overview's figures of one day and currency (migration 0015). */
@@ -237,6 +256,7 @@ export interface Database {
   case_summaries_due: CaseSummariesDueTable;
   sessions: SessionsTable;
   portfolio_snapshots: PortfolioSnapshotsTable;
+  recoveries_monthly: RecoveriesMonthlyTable;
   case_journal: CaseJournalTable;
   decisions: DecisionsTable;
   outbox: OutboxTable;

@@ -13,6 +13,7 @@ import { kpiIndexesMigration } from '../../connector/store/migrations/0012-kpi-i
 import { caseSummariesMigration } from '../../connector/store/migrations/0013-case-summaries';
 import { sessionsMigration } from '../../connector/store/migrations/0014-sessions';
 import { portfolioSnapshotsMigration } from '../../connector/store/migrations/0015-portfolio-snapshots';
+import { recoveryFunnelMigration } from '../../connector/store/migrations/0016-recovery-funnel';
 import { StoreError } from '../../connector/store/errors';
 import type {
   ApplyProcedureEventInput,
@@ -70,6 +71,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           '0013-case-summaries',
           '0014-sessions',
           '0015-portfolio-snapshots',
+          '0016-recovery-funnel',
         ]);
       });
       it('an upgraded outbox has each row told its subject from what it held; a row that cannot be told stops the upgrade, named', async () => {
@@ -128,6 +130,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         // Back to the schema before 0009: the migrations after it are undone first, newest first.
         const downgrade = async (): Promise<void> => {
           const after0009: [string, Migration][] = [
+            ['0016-recovery-funnel', recoveryFunnelMigration(store.driver)],
             ['0015-portfolio-snapshots', portfolioSnapshotsMigration(store.driver)],
             ['0014-sessions', sessionsMigration(store.driver)],
             ['0013-case-summaries', caseSummariesMigration(store.driver)],

@@ -15,6 +15,7 @@ import { kpiIndexesMigration } from './0012-kpi-indexes';
 import { caseSummariesMigration } from './0013-case-summaries';
 import { sessionsMigration } from './0014-sessions';
 import { portfolioSnapshotsMigration } from './0015-portfolio-snapshots';
+import { recoveryFunnelMigration } from './0016-recovery-funnel';
 
 /**
  * The migrations, listed in code rather than found by scanning a folder, so that they run the
@@ -51,5 +52,6 @@ function migrationsOf(driver: StoreDriver): Record<string, Migration> {
     '0013-case-summaries': caseSummariesMigration(driver),
     '0014-sessions': sessionsMigration(driver),
     '0015-portfolio-snapshots': portfolioSnapshotsMigration(driver),
+    '0016-recovery-funnel': recoveryFunnelMigration(driver),
   };
 }
