@@ -1,5 +1,12 @@
 import { CaseStageSchema, type CaseStage } from '../model/case.schema';
-import type { KpiStore, OpenItemsFact, PortfolioFacts, PortfolioSnapshot, SalesDayFact } from '../store/kpi-store';
+import type {
+  KpiStore,
+  OpenItemsFact,
+  PortfolioFacts,
+  PortfolioSnapshot,
+  RecoveryFacts,
+  SalesDayFact,
+} from '../store/kpi-store';
 import { addDays, addMonths, daysBetween, daysInMonth, parts, type IsoDate } from '../time/calendar-date';
 import {
   AGING_BUCKETS,
@@ -13,6 +20,7 @@ import {
   type AgingBucketId,
   type Kpi,
 } from './formulas';
+import { recoveredBy, recoveryFunnel, type RecoveredBy, type RecoveryFunnel } from './recovery';
 
 /** The standard DSO's window: the 90 days up to the as-of date, as most tools default to a quarter. */
 export const DSO_WINDOW_DAYS = 90;
@@ -51,6 +59,10 @@ export interface CurrencyOverview {
   trend: { period: string; dsoStandard: number | null; dsoCountback: number | null; overdue: number }[];
   /** CEI of the last complete month, from its opening and closing snapshots and its sales. */
   cei: Kpi & { variant: { fr: string; en: string }; period: string };
+  /** The cases first reminded in the recovery window, step by step (recovery.ts). */
+  funnel: RecoveryFunnel;
+  /** The amounts recovered in the recovery window, by the stage their case was at. */
+  recoveredBy: RecoveredBy;
 }
 
 export interface PortfolioOverview {
@@ -58,6 +70,11 @@ export interface PortfolioOverview {
   window: { from: IsoDate; to: IsoDate; days: number };
   /** What the sales figures can and cannot see, shown under the DSO. */
   basis: { fr: string; en: string };
+  /**
+   * The window of the funnel and of the recoveries: the last COUNTBACK_MONTHS calendar months,
+   * this one included; `countingSince`: when the store began counting (null if unknown).
+   */
+  recovery: { from: IsoDate; to: IsoDate; countingSince: string | null; basis: { fr: string; en: string } };
   currencies: CurrencyOverview[];
 }
 
@@ -69,7 +86,7 @@ const STAGE_ORDER: readonly CaseStage[] = CaseStageSchema.options.filter((s) => 
  * aggregate reads (store.kpis.portfolioFacts), then the formulas of formulas.ts per currency.
  */
 export async function portfolioOverview(
-  store: { kpis: Pick<KpiStore, 'portfolioFacts'> & Partial<Pick<KpiStore, 'portfolioSnapshots'>> },
+  store: { kpis: Pick<KpiStore, 'portfolioFacts'> & Partial<Pick<KpiStore, 'portfolioSnapshots' | 'recoveryFacts'>> },
   asOf: IsoDate,
 ): Promise<PortfolioOverview> {
   const windowFrom = addDays(asOf, -(DSO_WINDOW_DAYS - 1));
@@ -85,8 +102,15 @@ export async function portfolioOverview(
       from: `${addMonths(asOf, -COUNTBACK_MONTHS).slice(0, 7)}-01`,
       to: asOf,
     })) ?? [];
+  const recovery: RecoveryFacts = (await store.kpis.recoveryFacts?.({ from: firstMonth, to: asOf })) ?? {
+    funnel: [],
+    months: [],
+    countingSince: null,
+  };
   const currencies = new Set<string>([
     ...facts.openItems.map((f) => f.currency),
+    ...recovery.funnel.map((f) => f.currency),
+    ...recovery.months.map((f) => f.currency),
     ...facts.cases.map((f) => f.currency),
     ...facts.sales.map((f) => f.currency),
   ]);
@@ -97,15 +121,26 @@ export async function portfolioOverview(
       fr: 'Ventes : factures et avoirs émis que le connecteur a lus. Une connexion qui ne lit que les pièces ouvertes sous-estime les ventes, et le DSO paraît plus long.',
       en: 'Sales: the invoices and credit notes issued that the connector has read. A connection that reads open items only understates sales, which makes DSO look longer.',
     },
-    currencies: [...currencies].sort().map((currency) =>
-      currencyOverview(
+    recovery: {
+      from: firstMonth,
+      to: asOf,
+      countingSince: recovery.countingSince,
+      basis: {
+        fr: 'Entonnoir : les dossiers relancés pour la première fois sur la période, et l’étape la plus avancée qu’ils ont atteinte. Recouvré : ce que le grand livre a retiré du restant dû des factures (paiements, et avoirs imputés sur une facture), rangé selon l’étape du dossier à ce moment.',
+        en: 'Funnel: the cases first reminded in the period, and the furthest step each reached. Recovered: what the ledger took off the invoices’ open amounts (payments, and credit notes set against an invoice), by the stage of the case at that time.',
+      },
+    },
+    currencies: [...currencies].sort().map((currency) => ({
+      ...currencyOverview(
         currency,
         asOf,
         windowFrom,
         ofCurrency(facts, currency),
         snapshots.filter((x) => x.currency === currency),
       ),
-    ),
+      funnel: recoveryFunnel(recovery.funnel.find((f) => f.currency === currency)),
+      recoveredBy: recoveredBy(recovery.months.filter((m) => m.currency === currency)),
+    })),
   };
 }
 
@@ -125,7 +160,7 @@ function currencyOverview(
   windowFrom: IsoDate,
   facts: PortfolioFacts,
   snapshots: readonly PortfolioSnapshot[],
-): CurrencyOverview {
+): Omit<CurrencyOverview, 'funnel' | 'recoveredBy'> {
   const { openItems: open, sales } = facts;
   const invoices = open.filter((f) => f.kind === 'invoice');
   const sum = (rows: OpenItemsFact[], pick: (f: OpenItemsFact) => number): number =>

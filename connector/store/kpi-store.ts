@@ -42,6 +42,54 @@ export interface KpiStore {
 
   /** The open invoices of these cases past due on `asOf`: amount (minor units) per case id. */
   overdueOfCases(caseIds: readonly string[], asOf: IsoDate): Promise<Map<string, number>>;
+
+  /**
+   * Adds up the open amounts the ledger took off invoices (a sync page's `recovered`): on each
+   * case, and per month (of `at`), currency and the stage each case is at. Runs in the page's
+   * unit of work, before the page closes the cases it settles, so the stage is the one the
+   * payment was made at.
+   */
+  tallyRecoveries(entries: readonly RecoveredAmount[], at: string): Promise<void>;
+
+  /** The recovery funnel of the cases first reminded from `from` to `to`, and the recoveries of those months. */
+  recoveryFacts(range: { from: IsoDate; to: IsoDate }): Promise<RecoveryFacts>;
+}
+
+/** An invoice whose open amount the ledger lowered: paid in full or in part, or a credit note set against it. */
+export interface RecoveredAmount {
+  caseId: string;
+  currency: string;
+  /** How much less is open, minor units (> 0). */
+  amount: number;
+}
+
+/** One currency's cases first reminded in the range: how many reached each later step. */
+export interface FunnelFact {
+  currency: string;
+  reminded: number;
+  noticed: number;
+  escalated: number;
+  /** Closed after the ledger recorded payments on them. */
+  recovered: number;
+  /** Of those, the ones handed to the law firm first. */
+  recoveredAfterEscalation: number;
+}
+
+/** Open amounts the ledger took off invoices in one month and currency, by the stage of their case then. */
+export interface RecoveryMonthFact {
+  period: string;
+  currency: string;
+  stage: CaseStage;
+  amount: number;
+  /** How many times the ledger lowered an invoice's open amount. */
+  payments: number;
+}
+
+export interface RecoveryFacts {
+  funnel: FunnelFact[];
+  months: RecoveryMonthFact[];
+  /** When the store began counting (its upgrade to migration 0016); null if it cannot tell. */
+  countingSince: string | null;
 }
 
 export type WorklistSort = 'risk' | 'open' | 'daysOverdue' | 'debtor';

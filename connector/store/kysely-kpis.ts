@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { CaseStageSchema, type CaseStage } from '../model/case.schema';
 import type { ReceivableKind } from '../model/receivable.schema';
-import { attempt } from './errors';
+import { attempt, StoreError } from './errors';
 import type {
   KpiStore,
   OpenItemsFact,
@@ -9,6 +9,8 @@ import type {
   PortfolioFactsInput,
   PayerFacts,
   PortfolioSnapshot,
+  RecoveredAmount,
+  RecoveryFacts,
   WorklistQuery,
   WorklistRow,
 } from './kpi-store';
@@ -367,7 +369,125 @@ export class KyselyKpiStore extends KyselyAggregate implements KpiStore {
     for (const r of rows) overdue.set(r.case_id, int(r.overdue));
     return overdue;
   }
+
+  async tallyRecoveries(entries: readonly RecoveredAmount[], at: string): Promise<void> {
+    const byCase = new Map<string, { currency: string; amount: number; payments: number }>();
+    for (const e of entries) {
+      if (!(Number.isSafeInteger(e.amount) && e.amount > 0))
+        throw new StoreError(`a recovered amount must be a positive whole number of minor units, got ${e.amount}`, {
+          table: 'cases',
+          recordId: e.caseId,
+        });
+      const sum = byCase.get(e.caseId) ?? { currency: e.currency, amount: 0, payments: 0 };
+      sum.amount += e.amount;
+      sum.payments += 1;
+      byCase.set(e.caseId, sum);
+    }
+    if (byCase.size === 0) return;
+    const period = at.slice(0, 7);
+    await this.inTransaction(async (tx) => {
+      const months = new Map<string, { currency: string; stage: string; amount: number; items: number }>();
+      for (const ids of chunksOf([...byCase.keys()])) {
+        const cases = await attempt('read', 'cases', undefined, () =>
+          tx.db.selectFrom('cases').select(['id', 'stage']).where('id', 'in', ids).execute(),
+        );
+        for (const c of cases) {
+          const sum = byCase.get(c.id)!;
+          const key = `${sum.currency}\u0000${c.stage}`;
+          const month = months.get(key) ?? { currency: sum.currency, stage: c.stage, amount: 0, items: 0 };
+          month.amount += sum.amount;
+          month.items += sum.payments;
+          months.set(key, month);
+          await attempt('write', 'cases', c.id, () =>
+            tx.db
+              .updateTable('cases')
+              .set({ recovered_total: sql`recovered_total + ${sum.amount}` })
+              .where('id', '=', c.id)
+              .execute(),
+          );
+        }
+      }
+      if (months.size === 0) return;
+      await attempt('write', 'recoveries_monthly', period, () =>
+        tx.db
+          .insertInto('recoveries_monthly')
+          .values([...months.values()].map((m) => ({ period, ...m })))
+          .onConflict((oc) =>
+            oc.columns(['period', 'currency', 'stage']).doUpdateSet({
+              amount: sql`recoveries_monthly.amount + excluded.amount`,
+              items: sql`recoveries_monthly.items + excluded.items`,
+            }),
+          )
+          .execute(),
+      );
+    });
+  }
+
+  /** The funnel reads cases_funnel alone (it holds every column counted); the months read their primary key. */
+  async recoveryFacts(range: { from: IsoDate; to: IsoDate }): Promise<RecoveryFacts> {
+    const funnel = await attempt('read', 'cases', undefined, () =>
+      this.db
+        .selectFrom('cases')
+        .where('reminded_on', '>=', range.from)
+        .where('reminded_on', '<=', range.to)
+        .select([
+          'currency',
+          sql<number>`count(*)`.as('reminded'),
+          sql<number>`count(noticed_on)`.as('noticed'),
+          sql<number>`count(escalated_on)`.as('escalated'),
+          sql<number>`count(recovered_on)`.as('recovered'),
+          sql<number>`sum(case when recovered_on is not null and escalated_on is not null then 1 else 0 end)`.as(
+            'recovered_after_escalation',
+          ),
+        ])
+        .groupBy('currency')
+        .orderBy('currency')
+        .execute(),
+    );
+    const months = await attempt('read', 'recoveries_monthly', undefined, () =>
+      this.db
+        .selectFrom('recoveries_monthly')
+        .selectAll()
+        .where('period', '>=', range.from.slice(0, 7))
+        .where('period', '<=', range.to.slice(0, 7))
+        .orderBy('period')
+        .orderBy('currency')
+        .orderBy('stage')
+        .execute(),
+    );
+    return {
+      funnel: funnel.map((f) => ({
+        currency: f.currency,
+        reminded: int(f.reminded),
+        noticed: int(f.noticed),
+        escalated: int(f.escalated),
+        recovered: int(f.recovered),
+        recoveredAfterEscalation: int(f.recovered_after_escalation),
+      })),
+      months: months.map((m) => ({
+        period: m.period,
+        currency: m.currency,
+        stage: m.stage as CaseStage,
+        amount: int(m.amount),
+        payments: int(m.items),
+      })),
+      countingSince: await this.countingSince(),
+    };
+  }
+
+  /** The time the store was upgraded to the migration that began counting, from the migrations' own table. */
+  private async countingSince(): Promise<string | null> {
+    const row = await attempt('read', 'kysely_migration', RECOVERY_MIGRATION, () =>
+      sql<{ timestamp: string }>`select timestamp from kysely_migration where name = ${RECOVERY_MIGRATION}`.execute(
+        this.db,
+      ),
+    );
+    return row.rows[0]?.timestamp ?? null;
+  }
 }
+
+/** The migration from which recoveries are counted (0016-recovery-funnel.ts). */
+const RECOVERY_MIGRATION = '0016-recovery-funnel';
 
 /** The column each order of the worklist reads, with the case id to break ties. */
 const WORKLIST_ORDER_COLUMNS = {

@@ -2,6 +2,7 @@ import type { Debtor } from '../model/debtor.schema';
 import type { Payment } from '../model/payment.schema';
 import type { Receivable } from '../model/receivable.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
+import type { RecoveredAmount } from './kpi-store';
 
 /** A sync position for one stream of one connection, saved with the page it covers. */
 export interface SyncCursor {
@@ -35,6 +36,11 @@ export interface SyncPage {
   quarantined?: Omit<QuarantinedRecord, 'connection' | 'stream'>[];
   /** Applied after the page's receivables, so a closure wins over the same id's upsert. */
   closures?: ReceivableClosure[];
+  /**
+   * The open amounts the page lowered on invoices the store held, for the recovery figures
+   * (KpiStore.tallyRecoveries); added up before the page closes the cases it settles.
+   */
+  recovered?: RecoveredAmount[];
   /** Appended after every other write of the page, so they may name a case the page creates. */
   journal?: Omit<CaseJournalEntry, 'seq'>[];
   at: string;

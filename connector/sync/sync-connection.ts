@@ -3,6 +3,7 @@ import { formatMoney } from '../model/money.schema';
 import type { CaseJournalEntry } from '../model/journal.schema';
 import type { Receivable } from '../model/receivable.schema';
 import type { Store } from '../store/store';
+import type { RecoveredAmount } from '../store/kpi-store';
 import type { Clock } from '../time/clock';
 import type { AdapterUsage, ErpAdapter, ReadPage, StreamName } from '../ports/erp';
 import { AdapterError, type AdapterErrorKind } from '../ports/adapter-error';
@@ -288,6 +289,9 @@ async function savePage(options: SyncOptions, stream: string, page: ReadPage, co
   const actor = { kind: 'erp' as const, id: connection };
   const journal: Omit<CaseJournalEntry, 'seq'>[] = [];
   const toSave: Receivable[] = [];
+  // What the ledger took off invoices: the overview's recoveries. Closures are not among them
+  // (cancelled or deleted at the source is not money in), nor credit notes used up.
+  const recovered: RecoveredAmount[] = [];
   for (const r of page.receivables) {
     const before = states.get(r.id);
     if (!before) {
@@ -300,6 +304,8 @@ async function savePage(options: SyncOptions, stream: string, page: ReadPage, co
     } else {
       counts.changed++;
       toSave.push(r);
+      if (r.kind === 'invoice' && r.open < before.open)
+        recovered.push({ caseId: before.caseId, currency: r.currency, amount: before.open - r.open });
       if (before.open > 0 && r.open === 0) {
         counts.closed++;
         journal.push({
@@ -365,6 +371,7 @@ async function savePage(options: SyncOptions, stream: string, page: ReadPage, co
     payments: page.payments,
     quarantined: page.quarantined.map((q) => ({ ...q, at })),
     closures,
+    recovered,
     journal,
     at,
   });

@@ -2592,6 +2592,103 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
     });
 
+    describe('recovery funnel', () => {
+      const at = (day: string) => `${day}T09:00:00.000Z`;
+      const move = (c: Case, stage: Case['stage'], day: string) =>
+        store.cases.saveCase({ ...c, stage, updatedAt: at(day) });
+      const tally = (c: Case, amount: number, day: string) =>
+        store.transaction((tx) => tx.kpis.tallyRecoveries([{ caseId: c.id, currency: c.currency, amount }], at(day)));
+
+      it('keeps the day each case first reached each step, whatever path moved it, and counts recoveries at the stage they were made', async () => {
+        const paidAfterReminder = caseOf('f1');
+        const byFirm = caseOf('f2');
+        const writtenOff = caseOf('f3');
+        const paidBeforeDunning = caseOf('f4');
+        const insertedEscalated = caseOf('f5', { stage: 'escalated', updatedAt: at('2026-11-25') });
+        const remindedLastYear = caseOf('f6');
+        for (const c of [paidAfterReminder, byFirm, writtenOff, paidBeforeDunning, remindedLastYear])
+          await store.cases.saveCase(c);
+        await store.cases.saveCase(insertedEscalated);
+
+        await move(paidAfterReminder, 'reminding', '2026-11-02');
+        await move(paidAfterReminder, 'reminding', '2026-11-09'); // saved again: the first day stays
+        await tally(paidAfterReminder, 30_000, '2026-11-12');
+        await tally(paidAfterReminder, 12_345, '2026-11-13');
+        await store.cases.moveCases({
+          ids: [paidAfterReminder.id],
+          from: ['reminding'],
+          set: { stage: 'closed' },
+          at: at('2026-11-13'),
+        });
+
+        await move(byFirm, 'reminding', '2026-11-03');
+        await move(byFirm, 'formal_notice', '2026-11-10');
+        await move(byFirm, 'awaiting_approval', '2026-11-18');
+        await move(byFirm, 'escalated', '2026-11-20');
+        await move(byFirm, 'in_procedure', '2026-11-28');
+        await tally(byFirm, 250_000, '2026-12-02');
+        await move(byFirm, 'closed', '2026-12-03');
+
+        await move(writtenOff, 'reminding', '2026-11-04');
+        await store.cases.moveCases({
+          ids: [writtenOff.id],
+          from: ['reminding'],
+          set: { stage: 'closed' },
+          at: at('2026-11-30'),
+        });
+
+        await tally(paidBeforeDunning, 7_000, '2026-11-05');
+        await store.cases.moveCases({
+          ids: [paidBeforeDunning.id],
+          from: ['open'],
+          set: { stage: 'closed' },
+          at: at('2026-11-05'),
+        });
+
+        await move(remindedLastYear, 'reminding', '2025-10-01');
+
+        // A case reopened keeps the days of its first passage.
+        await store.cases.moveCases({
+          ids: [paidAfterReminder.id],
+          from: ['closed'],
+          set: { stage: 'open' },
+          at: at('2026-12-04'),
+        });
+        await move(paidAfterReminder, 'reminding', '2026-12-05');
+
+        const facts = await store.kpis.recoveryFacts({ from: '2025-12-06', to: '2026-12-06' });
+        expect(facts.funnel).toEqual([
+          { currency: 'EUR', reminded: 4, noticed: 1, escalated: 2, recovered: 2, recoveredAfterEscalation: 1 },
+        ]);
+        expect(facts.months).toEqual([
+          { period: '2026-11', currency: 'EUR', stage: 'open', amount: 7_000, payments: 1 },
+          { period: '2026-11', currency: 'EUR', stage: 'reminding', amount: 42_345, payments: 2 },
+          { period: '2026-12', currency: 'EUR', stage: 'in_procedure', amount: 250_000, payments: 1 },
+        ]);
+        expect(facts.countingSince).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+
+        // One month only: December's rows, and no case first reminded in it.
+        const december = await store.kpis.recoveryFacts({ from: '2026-12-01', to: '2026-12-31' });
+        expect(december.funnel).toEqual([]);
+        expect(december.months.map((m) => m.stage)).toEqual(['in_procedure']);
+      });
+
+      it('refuses an amount that is not a positive whole number of minor units, naming the case', async () => {
+        const c = caseOf('f7');
+        await store.cases.saveCase(c);
+        await expect(tally(c, 12.5, '2026-12-01')).rejects.toThrow(new RegExp(`${c.id}|12\\.5`));
+        await expect(tally(c, 0, '2026-12-01')).rejects.toThrow(/positive whole number/);
+        expect((await store.kpis.recoveryFacts({ from: '2026-01-01', to: '2026-12-31' })).months).toEqual([]);
+      });
+
+      it('counts the funnel from its covering index alone (SQLite plan)', async () => {
+        if (store.driver !== 'sqlite') return;
+        const { store: recording, statements } = recordingStore(store);
+        await recording.kpis.recoveryFacts({ from: '2025-12-06', to: '2026-12-06' });
+        expect(await explain(store, statements[0]!)).toMatch(/COVERING INDEX cases_funnel/);
+      });
+    });
+
     describe('sessions', () => {
       const session = (id: string, username: string, expiresAt: string) => ({
         id,

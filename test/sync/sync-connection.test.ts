@@ -9,7 +9,7 @@ import {
   type SyncProgress,
 } from '../../connector/sync/sync-connection';
 import type { Receivable } from '../../connector/model';
-import { debtor, invoice } from '../helpers/builders';
+import { creditNote, debtor, invoice } from '../helpers/builders';
 import { memoryLogger } from '../helpers/logger';
 
 /**
@@ -132,6 +132,37 @@ describe('sync engine', () => {
         expect.stringMatching(/^F3: 60,00\s€ paid, \d+,\d{2}\s€ still open$/),
       ]),
     );
+  });
+
+  it('counts what the ledger took off invoices at the stage their case was at; a credit note used up and a record deleted at the source are not recoveries', async () => {
+    source.put(
+      creditNote({
+        id: `${CONNECTION}:cn`,
+        source: { system: 'fake', connection: CONNECTION, id: 'cn' },
+        total: 2_000,
+        open: 2_000,
+      }),
+    );
+    await run();
+    const caseId = (await store.sync.receivableStates([`${CONNECTION}:1`])).get(`${CONNECTION}:1`)!.caseId;
+    await store.cases.saveCase({ ...(await store.cases.getCase(caseId))!, stage: 'reminding' });
+    now = new Date('2026-12-01T06:00:00Z');
+    const get = (id: number | string) => source.records.get(`${CONNECTION}:${id}`)!;
+    source.put({ ...get(1), open: 0 });
+    source.put({ ...get(2), open: 2_500 });
+    source.put({ ...get('cn'), open: 0 });
+    source.records.delete(`${CONNECTION}:4`);
+    await run({ mode: 'full' });
+    const states = await store.sync.receivableStates([`${CONNECTION}:4`, `${CONNECTION}:cn`]);
+    expect([states.get(`${CONNECTION}:4`)!.open, states.get(`${CONNECTION}:cn`)!.open]).toEqual([0, 0]);
+    const facts = await store.kpis.recoveryFacts({ from: '2026-01-01', to: '2026-12-31' });
+    expect(facts.months).toEqual([
+      { period: '2026-12', currency: 'EUR', stage: 'reminding', amount: 10_000 + 7_500, payments: 2 },
+    ]);
+    // The case is still open (five invoices left), so not yet recovered; it was reminded.
+    expect(facts.funnel).toEqual([
+      { currency: 'EUR', reminded: 1, noticed: 0, escalated: 0, recovered: 0, recoveredAfterEscalation: 0 },
+    ]);
   });
 
   it('a re-read record whose version did not change is counted unchanged and not written again', async () => {

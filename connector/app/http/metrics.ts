@@ -324,4 +324,22 @@ function registerPortfolioGauges(
     (g, o) =>
       o.currencies.forEach((c) => c.stages.forEach((s) => g.set({ currency: c.currency, stage: s.stage }, s.amount))),
   );
+  gauge(
+    'recouvra_recovery_funnel_cases',
+    'Cases first reminded in the last 12 calendar months, by the steps they reached (reminded, formal_notice, law_firm, recovered).',
+    ['currency', 'step'],
+    (g, o) =>
+      o.currencies.forEach((c) =>
+        c.funnel.steps.forEach((s) => g.set({ currency: c.currency, step: s.step }, s.cases)),
+      ),
+  );
+  gauge(
+    'recouvra_recovered_minor',
+    'Amounts the ledger took off invoices in the last 12 calendar months, by the stage of their case then (before_dunning, reminders, formal_notice, law_firm, after_closing), in minor units.',
+    ['currency', 'channel'],
+    (g, o) =>
+      o.currencies.forEach((c) =>
+        c.recoveredBy.channels.forEach((r) => g.set({ currency: c.currency, channel: r.channel }, r.amount)),
+      ),
+  );
 }
