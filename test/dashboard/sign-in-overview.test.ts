@@ -197,39 +197,91 @@ describe('overview', () => {
       api: signedIn(() => ({ status: 200, body: overviewAnswer() })),
     });
     await page.waitFor('[data-testid=currency-EUR]');
-    for (const id of ['trend', 'funnel', 'recovered', 'kpi-cei']) expect(page.$(`[data-testid=${id}]`)).toBeNull();
+    for (const id of ['trend', 'funnel-EUR', 'recovered-EUR', 'kpi-cei', 'counting-since'])
+      expect(page.$(`[data-testid=${id}]`)).toBeNull();
 
     page.close();
+    const share = (value: number | null) => ({
+      value,
+      formula: { fr: 'f', en: 'cases that reached the step ÷ cases reminded × 100' },
+      ...(value === null ? { unavailable: 'nothing recovered in the period' } : {}),
+    });
     page = await openPage(built, {
       lang: 'en',
       hash: '#/',
       api: signedIn(() => ({
         status: 200,
-        body: overviewAnswer({
-          cei: {
-            value: 79.6,
-            formula: { fr: 'f', en: '(begin + sales − end) ÷ (begin + sales − current) × 100' },
-            variant: { fr: 'v', en: 'sales of the whole period' },
-          },
-          trend: [{ period: '2026-11', dsoStandard: 70.2, dsoCountback: 41, overdue: 90000 }],
-          funnel: [
-            {
-              step: 'first_reminder',
-              label: { fr: 'Première relance', en: 'First reminder' },
-              cases: 10,
-              amount: 500000,
+        body: {
+          ...overviewAnswer({
+            cei: {
+              value: 79.6,
+              formula: { fr: 'f', en: '(begin + sales − end) ÷ (begin + sales − current) × 100' },
+              variant: { fr: 'v', en: 'sales of the whole period' },
             },
-          ],
-          recovered: { byFirm: 10000, byReminders: 250000 },
-        }),
+            trend: [{ period: '2026-11', dsoStandard: 70.2, dsoCountback: 41, overdue: 90000 }],
+            funnel: {
+              steps: [
+                { step: 'reminded', cases: 40, share: share(100) },
+                { step: 'formal_notice', cases: 12, share: share(30) },
+                { step: 'law_firm', cases: 5, share: share(12.5) },
+                { step: 'recovered', cases: 29, share: share(72.5) },
+              ],
+              recovered: { withoutFirm: 27, afterFirm: 2 },
+              recoveryRate: { value: 72.5, formula: { fr: 'f', en: 'cases recovered ÷ cases reminded × 100' } },
+            },
+            recoveredBy: {
+              channels: [
+                { channel: 'reminders', amount: 250000, payments: 9, share: share(96.2) },
+                { channel: 'law_firm', amount: 10000, payments: 1, share: share(3.8) },
+              ],
+              total: 260000,
+              months: [{ period: '2026-11', amounts: { reminders: 250000, law_firm: 10000 } }],
+            },
+          }),
+          recovery: {
+            from: '2026-01-01',
+            to: '2026-12-06',
+            countingSince: '2026-03-02T08:00:00.000Z',
+            basis: { fr: 'b', en: 'Funnel: the cases first reminded in the period.' },
+          },
+        },
       })),
     });
     await page.waitFor('[data-testid=trend]');
     expect(page.text('[data-testid=kpi-cei] .figure')).toBe('79.6%');
     expect(page.text('[data-testid=kpi-cei] .note')).toBe('sales of the whole period');
     expect(page.cells('[data-testid=trend] tbody tr')).toEqual(['2026-11', '70.2', '41.0', '€900.00']);
-    expect(page.cells('[data-testid=funnel] tbody tr')).toEqual(['First reminder', '10', '€5,000.00']);
-    expect(page.text('[data-testid=recovered]')).toContain('€2,500.00');
+    const funnel = ['reminded', 'formal_notice', 'law_firm', 'recovered'].map((step) =>
+      page.cells(`[data-testid=funnel-EUR] tr[data-step=${step}]`),
+    );
+    expect(funnel).toEqual([
+      ['First reminder sent', '40', '100%'],
+      ['Formal notice', '12', '30%'],
+      ['Handed to the law firm', '5', '12.5%'],
+      ['Recovered', '29', '72.5%'],
+    ]);
+    // Each share is also a meter, which a screen reader announces with its step.
+    expect(page.$('[data-testid=funnel-EUR] tr[data-step=law_firm] meter')?.getAttribute('value')).toBe('12.5');
+    expect(page.text('[data-testid=funnel-EUR] caption')).toBe(
+      'Cases first reminded from 1 Jan 2026 to 6 Dec 2026, by the furthest step they reached',
+    );
+    expect(page.text('[data-testid=funnel-recovered]')).toBe(
+      'Recovered without the law firm: 27; after it had the file: 2.',
+    );
+    expect(page.cells('[data-testid=recovered-EUR] tr[data-channel=law_firm]')).toEqual([
+      'By the law firm',
+      '€100.00',
+      '3.8%',
+      '1',
+    ]);
+    expect(page.text('[data-testid=recovered-EUR] caption')).toContain('€2,600.00');
+    expect(page.$('[data-testid=recovered-EUR] canvas')?.getAttribute('aria-label')).toBe(
+      'Amounts recovered each month, by who recovered them (EUR)',
+    );
+    expect(page.text('[data-testid=counting-since]')).toContain('Counted since 2 Mar 2026');
+    // JPY sent no funnel (an older daemon, or nothing to show): no section, no error.
+    expect(page.$('[data-testid=funnel-JPY]')).toBeNull();
+    expect(page.errors).toEqual([]);
   });
 
   it('says why the figures did not load, in an alert, and a lost session goes to the sign-in', async () => {

@@ -53,17 +53,31 @@ export interface CurrencyOverview {
   aging: AgingRow[];
   dso: { standard: Kpi; countback: Kpi; bestPossible: Kpi; daysDelinquent: Kpi; windowSales: number };
   stages: StageRow[];
-  /** Later in the API: shown when present. */
+  /** Absent from an older daemon's answer: each section is shown when present. */
   cei?: Kpi & { variant?: Text2 };
   trend?: { period: string; dsoStandard?: number | null; dsoCountback?: number | null; overdue?: number }[];
-  funnel?: { step: string; label?: Text2; cases: number; amount: number }[];
-  recovered?: { byFirm: number; byReminders: number };
+  funnel?: RecoveryFunnel;
+  recoveredBy?: RecoveredBy;
+}
+
+/** connector/kpis/recovery.ts */
+export interface RecoveryFunnel {
+  steps: { step: string; cases: number; share: Kpi }[];
+  recovered: { withoutFirm: number; afterFirm: number };
+  recoveryRate: Kpi;
+}
+
+export interface RecoveredBy {
+  channels: { channel: string; amount: number; payments: number; share: Kpi }[];
+  total: number;
+  months: { period: string; amounts: Record<string, number> }[];
 }
 
 export interface PortfolioOverview {
   asOf: string;
   window: { from: string; to: string; days: number };
   basis: Text2;
+  recovery?: { from: string; to: string; countingSince: string | null; basis: Text2 };
   currencies: CurrencyOverview[];
 }
 

@@ -33,6 +33,40 @@ export const STAGES = [
   'closed',
 ];
 
+/** The funnel's steps (connector/kpis/recovery.ts `FunnelStep`). */
+export function funnelStepLabel(step: string): string {
+  switch (step) {
+    case 'reminded':
+      return t('First reminder sent');
+    case 'formal_notice':
+      return t('Formal notice');
+    case 'law_firm':
+      return t('Handed to the law firm');
+    case 'recovered':
+      return t('Recovered');
+    default:
+      return step;
+  }
+}
+
+/** Who recovered the money (connector/kpis/recovery.ts `RecoveryChannel`). */
+export function channelLabel(channel: string): string {
+  switch (channel) {
+    case 'before_dunning':
+      return t('Before any reminder');
+    case 'reminders':
+      return t('By reminders');
+    case 'formal_notice':
+      return t('By the formal notice');
+    case 'law_firm':
+      return t('By the law firm');
+    case 'after_closing':
+      return t('After the case was closed');
+    default:
+      return channel;
+  }
+}
+
 export function bucketLabel(bucket: string): string {
   switch (bucket) {
     case 'not_due':

@@ -3,16 +3,17 @@ import { describeError } from '../api';
 import type { CurrencyOverview, Kpi, PortfolioOverview } from '../api-types';
 import { formatNumber, formatPercent, pick, t } from '../i18n';
 import { AgingChart } from './aging-chart';
+import { RecoveredChart } from './recovered-chart';
 import { Screen } from './screen';
 
 /**
  * The overview (GET /api/kpis): per currency, open and overdue amounts, aging, DSO by both
- * methods with their formulas, and the recovery pipeline by stage. The trend, CEI, funnel and
- * recovered-by sections come later in the API: each appears when the answer carries it.
+ * methods with their formulas, the recovery pipeline by stage, the DSO trend and CEI, the
+ * recovery funnel and who recovered the money. A section appears when the answer carries it.
  */
 export class Overview extends Screen {
   static override template = 'recouvra.Overview';
-  static components = { AgingChart };
+  static components = { AgingChart, RecoveredChart };
 
   state = useState({ loading: true, error: '', data: null as PortfolioOverview | null });
 

@@ -3,8 +3,10 @@ import type { DashboardEnv } from '../env';
 import { formatDate, formatDateTime, formatMoney, formatNumber, formatPercent, language, pick, t } from '../i18n';
 import {
   bucketLabel,
+  channelLabel,
   connectionStateLabel,
   courtLabel,
+  funnelStepLabel,
   gateConditionLabel,
   journalTypeLabel,
   procedureLabel,
@@ -25,6 +27,8 @@ export class Screen<Props = Record<string, never>> extends Component<Props, Dash
   readonly pct = formatPercent;
   readonly stageLabel = stageLabel;
   readonly bucketLabel = bucketLabel;
+  readonly funnelStepLabel = funnelStepLabel;
+  readonly channelLabel = channelLabel;
   readonly riskLabel = riskLabel;
   readonly journalTypeLabel = journalTypeLabel;
   readonly procedureStateLabel = procedureStateLabel;
