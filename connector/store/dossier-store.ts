@@ -87,6 +87,19 @@ export interface ApplyProcedureEventInput {
   at: string;
 }
 
+/** Where a partner's dossiers stand, for the health screen (GET /lawfirm). */
+export interface PartnerDossierCounts {
+  /** The partner's dossiers by status; a status no dossier has is absent. */
+  byStatus: Partial<Record<StoredDossier['status'], number>>;
+  /** When the last event applied to one of its dossiers was received (ISO 8601), by either path; null before any. */
+  lastEventAt: string | null;
+  /**
+   * Outbox rows of kind `dossier` (submissions, payment reports, withdrawals), of whatever partner:
+   * `pending` not performed yet (in progress included), `failed` given up after their retry budget.
+   */
+  outbox: { pending: number; failed: number };
+}
+
 /** Dossiers handed to law firms and the procedure events the firms send back. */
 export interface DossierStore {
   /** Records a dossier handed to a firm with its journal lines; false, writing nothing, when its id is already recorded. */
@@ -115,6 +128,9 @@ export interface DossierStore {
   findDossierByFile(partner: string, fileId: string): Promise<StoredDossier | undefined>;
 
   listDossiers(filter?: { caseId?: string; open?: boolean }): Promise<StoredDossier[]>;
+
+  /** Counts, not rows: the partner's dossiers by status, its last event, and the outbox's dossier rows. */
+  countPartnerDossiers(partner: string): Promise<PartnerDossierCounts>;
 
   /**
    * Applies one procedure event: stores it with the next seq of its dossier, moves the dossier's

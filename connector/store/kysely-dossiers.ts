@@ -9,9 +9,9 @@ import type {
   RecordSubmissionInput,
   StoredProcedureEvent,
 } from './store';
-import type { DossierStore } from './store';
+import type { DossierStore, PartnerDossierCounts } from './store';
 import { KyselyAggregate, type KyselyUnit } from './kysely-unit';
-import { EventAlreadyApplied } from './kysely-helpers';
+import { EventAlreadyApplied, int } from './kysely-helpers';
 import { appendJournalEntries, insertDocument } from './kysely-writes';
 
 export class KyselyDossierStore extends KyselyAggregate implements DossierStore {
@@ -145,6 +145,42 @@ export class KyselyDossierStore extends KyselyAggregate implements DossierStore 
         : query.where('status', 'not in', ['prepared', 'submitted', 'accepted']);
     const rows = await attempt('read', 'dossiers', undefined, () => query.execute());
     return rows.map(rowToDossier);
+  }
+
+  async countPartnerDossiers(partner: string): Promise<PartnerDossierCounts> {
+    const statuses = await attempt('read', 'dossiers', undefined, () =>
+      this.db
+        .selectFrom('dossiers')
+        .select(['status', (eb) => eb.fn.countAll().as('n')])
+        .where('partner', '=', partner)
+        .groupBy('status')
+        .execute(),
+    );
+    const last = await attempt('read', 'procedure_events', undefined, () =>
+      this.db
+        .selectFrom('procedure_events')
+        .innerJoin('dossiers', 'dossiers.id', 'procedure_events.dossier_id')
+        .select((eb) => eb.fn.max('procedure_events.received_at').as('last'))
+        .where('dossiers.partner', '=', partner)
+        .executeTakeFirst(),
+    );
+    const rows = await attempt('read', 'outbox', undefined, () =>
+      this.db
+        .selectFrom('outbox')
+        .select(['status', (eb) => eb.fn.countAll().as('n')])
+        .where('kind', '=', 'dossier')
+        .where('status', 'in', ['pending', 'in_progress', 'failed'])
+        .groupBy('status')
+        .execute(),
+    );
+    const byStatus: PartnerDossierCounts['byStatus'] = {};
+    for (const r of statuses) byStatus[r.status as StoredDossier['status']] = int(r.n);
+    const count = (status: string) => int(rows.find((r) => r.status === status)?.n);
+    return {
+      byStatus,
+      lastEventAt: last?.last ?? null,
+      outbox: { pending: count('pending') + count('in_progress'), failed: count('failed') },
+    };
   }
 
   async applyProcedureEvent(input: ApplyProcedureEventInput): Promise<StoredProcedureEvent | undefined> {

@@ -7,6 +7,7 @@ import { JOB_STORE } from './job-store';
 import { KyselyCaseStore } from './kysely-cases';
 import { KyselyDeliveryStore } from './kysely-deliveries';
 import { KyselyDossierStore } from './kysely-dossiers';
+import { KyselyErpCallStore } from './kysely-erp-calls';
 import { KyselyJobStore } from './kysely-jobs';
 import { KyselyKpiStore } from './kysely-kpis';
 import { KyselySessionStore } from './kysely-sessions';
@@ -26,7 +27,7 @@ export type { KyselyStoreOptions } from './kysely-unit';
  * this class only through `KyselyStoreOptions`.
  *
  * It is the unit of work: each aggregate (kysely-sync.ts, kysely-cases.ts, kysely-outbox.ts,
- * kysely-deliveries.ts, kysely-dossiers.ts, the KPI sums of kysely-kpis.ts, and the job store, kysely-jobs.ts) writes through its
+ * kysely-deliveries.ts, kysely-dossiers.ts, the KPI sums of kysely-kpis.ts, the ERP call tallies of kysely-erp-calls.ts, and the job store, kysely-jobs.ts) writes through its
  * connection, and `transaction` hands its callback a store whose aggregates all write in one
  * transaction.
  *
@@ -42,6 +43,7 @@ export class KyselyStore implements Store, KyselyUnit {
   readonly deliveries: KyselyDeliveryStore;
   readonly dossiers: KyselyDossierStore;
   readonly kpis: KyselyKpiStore;
+  readonly erpCalls: KyselyErpCallStore;
   readonly sessions: KyselySessionStore;
   readonly [JOB_STORE]: KyselyJobStore;
 
@@ -56,6 +58,7 @@ export class KyselyStore implements Store, KyselyUnit {
     this.deliveries = new KyselyDeliveryStore(this);
     this.dossiers = new KyselyDossierStore(this);
     this.kpis = new KyselyKpiStore(this);
+    this.erpCalls = new KyselyErpCallStore(this);
     this.sessions = new KyselySessionStore(this);
     this[JOB_STORE] = new KyselyJobStore(this);
   }

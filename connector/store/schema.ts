@@ -136,6 +136,15 @@ export interface RecoveriesMonthlyTable {
   items: number;
 }
 
+/** Metered ERP calls per connection and calendar month (migration 0017, erp-call-store.ts). */
+export interface ErpCallTalliesTable {
+  connection: string;
+  /** YYYY-MM, the month in UTC. */
+  period: string;
+  reads: number;
+  updated_at: string;
+}
+
 /** The overview's figures of one day and currency (migration 0015). */
 export interface PortfolioSnapshotsTable {
   as_of: string;
@@ -257,6 +266,7 @@ export interface Database {
   sessions: SessionsTable;
   portfolio_snapshots: PortfolioSnapshotsTable;
   recoveries_monthly: RecoveriesMonthlyTable;
+  erp_call_tallies: ErpCallTalliesTable;
   case_journal: CaseJournalTable;
   decisions: DecisionsTable;
   outbox: OutboxTable;

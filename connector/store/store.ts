@@ -4,6 +4,7 @@ import type { CaseStore } from './case-store';
 import type { CredentialStoreOptions } from './credential-store';
 import type { DeliveryStore } from './delivery-store';
 import type { DossierStore } from './dossier-store';
+import type { ErpCallStore } from './erp-call-store';
 import type { KpiStore } from './kpi-store';
 import type { MigrateOptions, MigrationReport } from './migrate';
 import type { OutboxStore } from './outbox-store';
@@ -13,6 +14,7 @@ import type { SessionStore } from './session-store';
 export type * from './case-store';
 export type * from './delivery-store';
 export type * from './dossier-store';
+export type * from './erp-call-store';
 export type * from './kpi-store';
 export type * from './outbox-store';
 export type * from './sync-store';
@@ -25,7 +27,8 @@ export type * from './session-store';
  * It is split by aggregate, each with its own interface: `sync` (ledger records, cursors,
  * quarantine), `cases` (cases and their journal), `outbox` (decisions and outbox rows),
  * `deliveries` (tracked messages and documents), `dossiers` (dossiers and procedure events),
- * `kpis` (the sums the dashboard's KPIs are computed from, read only).
+ * `kpis` (the sums the dashboard's KPIs are computed from, read only), `erpCalls` (the metered
+ * calls made to each ERP per month).
  * The embedded queue's jobs have an interface of their own (job-store.ts).
  *
  * Every method is atomic on its own. Writes that belong together go through `transaction`: its
@@ -66,6 +69,8 @@ export interface Store {
   readonly deliveries: DeliveryStore;
   readonly dossiers: DossierStore;
   readonly kpis: KpiStore;
+  /** Metered ERP calls per connection and month (QuickBooks' monthly read allowance). */
+  readonly erpCalls: ErpCallStore;
   /** The dashboard's sign-in sessions. */
   readonly sessions: SessionStore;
 }

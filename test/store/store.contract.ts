@@ -14,6 +14,7 @@ import { caseSummariesMigration } from '../../connector/store/migrations/0013-ca
 import { sessionsMigration } from '../../connector/store/migrations/0014-sessions';
 import { portfolioSnapshotsMigration } from '../../connector/store/migrations/0015-portfolio-snapshots';
 import { recoveryFunnelMigration } from '../../connector/store/migrations/0016-recovery-funnel';
+import { erpCallTalliesMigration } from '../../connector/store/migrations/0017-erp-call-tallies';
 import { StoreError } from '../../connector/store/errors';
 import type {
   ApplyProcedureEventInput,
@@ -72,6 +73,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           '0014-sessions',
           '0015-portfolio-snapshots',
           '0016-recovery-funnel',
+          '0017-erp-call-tallies',
         ]);
       });
       it('an upgraded outbox has each row told its subject from what it held; a row that cannot be told stops the upgrade, named', async () => {
@@ -130,6 +132,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         // Back to the schema before 0009: the migrations after it are undone first, newest first.
         const downgrade = async (): Promise<void> => {
           const after0009: [string, Migration][] = [
+            ['0017-erp-call-tallies', erpCallTalliesMigration(store.driver)],
             ['0016-recovery-funnel', recoveryFunnelMigration(store.driver)],
             ['0015-portfolio-snapshots', portfolioSnapshotsMigration(store.driver)],
             ['0014-sessions', sessionsMigration(store.driver)],
@@ -1075,6 +1078,41 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.dossiers.findDossierOfAction(row!.id)).toBeUndefined();
         await store.dossiers.recordDossier(dossier(c.id, { actionId: row!.id }), []);
         expect(await store.dossiers.findDossierOfAction(row!.id)).toStrictEqual(dossier(c.id, { actionId: row!.id }));
+      });
+
+      it('counts a partner’s dossiers by status, its last event received, and the outbox’s dossier rows', async () => {
+        expect(await store.dossiers.countPartnerDossiers('firm')).toStrictEqual({
+          byStatus: {},
+          lastEventAt: null,
+          outbox: { pending: 0, failed: 0 },
+        });
+        const c = caseOf('d1');
+        await store.cases.saveCase(c);
+        await store.dossiers.recordDossier(dossier(c.id), []);
+        await store.dossiers.recordDossier(dossier(c.id, { id: 'dos-2', fileId: 'F-2', status: 'rejected' }), []);
+        await store.dossiers.recordDossier(dossier(c.id, { id: 'dos-3', fileId: 'F-3', status: 'accepted' }), []);
+        await store.dossiers.recordDossier(
+          dossier(c.id, { id: 'dos-4', fileId: 'F-4', status: 'submitted', partner: 'other-firm' }),
+          [],
+        );
+        await store.dossiers.applyProcedureEvent(event(c.id, 'e1', 'accepted', '2025-04-02T00:00:00.000Z'));
+        await store.cases.applyCaseChange({
+          expected: c,
+          caseAfter: c,
+          actions: [
+            action(c.id, 'act-submit', { kind: 'dossier', template: 'submit', idempotencyKey: `${c.id}/submit` }),
+            action(c.id, 'act-pay', { kind: 'dossier', template: 'payment', idempotencyKey: `${c.id}/pay` }),
+            action(c.id, 'act-mail', { kind: 'email', idempotencyKey: `${c.id}/mail` }),
+          ],
+          journal: [],
+        });
+        await store.outbox.completeAction({ id: 'act-pay', status: 'failed', attempts: 5, lastError: 'x', at: AT });
+        expect(await store.dossiers.countPartnerDossiers('firm')).toStrictEqual({
+          byStatus: { submitted: 1, rejected: 1, accepted: 1 },
+          lastEventAt: '2025-05-01T00:00:00.000Z',
+          outbox: { pending: 1, failed: 1 },
+        });
+        expect((await store.dossiers.countPartnerDossiers('other-firm')).lastEventAt).toBeNull();
       });
 
       it('records a dossier once, with its journal, and finds it by the firm’s file id', async () => {
@@ -2722,6 +2760,39 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.sessions.createSession(session('d'.repeat(64), 'claire', '2026-12-07T08:00:00Z'));
         expect(await store.sessions.deleteSessionsOf('claire')).toBe(2);
         expect(await store.sessions.getSession('a'.repeat(64))).toBeUndefined();
+      });
+    });
+
+    describe('ERP call tallies', () => {
+      it('adds reads per connection and month, in the database, and leaves other months alone', async () => {
+        await store.erpCalls.addCalls(
+          [
+            { connection: 'qbo-fr', period: '2026-11', reads: 120 },
+            { connection: 'qbo-us', period: '2026-11', reads: 7 },
+            { connection: 'qbo-idle', period: '2026-11', reads: 0 },
+          ],
+          '2026-11-30T23:59:00.000Z',
+        );
+        await store.erpCalls.addCalls([{ connection: 'qbo-fr', period: '2026-11', reads: 30 }], '2026-11-30T23:59:30Z');
+        await store.erpCalls.addCalls([{ connection: 'qbo-fr', period: '2026-12', reads: 5 }], '2026-12-01T00:00:30Z');
+        await store.erpCalls.addCalls([], '2026-12-01T00:01:00Z');
+        expect(await store.erpCalls.readsIn('2026-11')).toStrictEqual(
+          new Map([
+            ['qbo-fr', 150],
+            ['qbo-us', 7],
+          ]),
+        );
+        expect(await store.erpCalls.readsIn('2026-12')).toStrictEqual(new Map([['qbo-fr', 5]]));
+        expect(await store.erpCalls.readsIn('2027-01')).toStrictEqual(new Map());
+      });
+
+      it('two writers adding at once lose nothing', async () => {
+        await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            store.erpCalls.addCalls([{ connection: 'qbo-fr', period: '2026-11', reads: i + 1 }], AT),
+          ),
+        );
+        expect((await store.erpCalls.readsIn('2026-11')).get('qbo-fr')).toBe(55);
       });
     });
 

@@ -16,6 +16,7 @@ import { caseSummariesMigration } from './0013-case-summaries';
 import { sessionsMigration } from './0014-sessions';
 import { portfolioSnapshotsMigration } from './0015-portfolio-snapshots';
 import { recoveryFunnelMigration } from './0016-recovery-funnel';
+import { erpCallTalliesMigration } from './0017-erp-call-tallies';
 
 /**
  * The migrations, listed in code rather than found by scanning a folder, so that they run the
@@ -53,5 +54,6 @@ function migrationsOf(driver: StoreDriver): Record<string, Migration> {
     '0014-sessions': sessionsMigration(driver),
     '0015-portfolio-snapshots': portfolioSnapshotsMigration(driver),
     '0016-recovery-funnel': recoveryFunnelMigration(driver),
+    '0017-erp-call-tallies': erpCallTalliesMigration(driver),
   };
 }
