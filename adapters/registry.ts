@@ -63,6 +63,7 @@ export const adapterRegistry: AdapterRegistry = Object.freeze({
     configSchema: QuickBooksConnectionSchema,
     writeBackKinds: (config) => quickBooksWriteBack(config),
     create: (config, deps) => quickbooks().create(config, deps),
+    monthlyReadAllowance: (config) => config.monthlyReadAllowance,
     authorization: { reconnectCommand: quickBooksReconnectCommand },
   }),
   'sage-active': registryEntry<SageActiveConnection>({

@@ -22,6 +22,14 @@ export const QBO_TOKEN_URL = 'https://oauth.platform.intuit.com/oauth2/v1/tokens
 export const QBO_AUTHORIZE_URL = 'https://appcenter.intuit.com/connect/oauth2';
 /** Minor versions below 75 are served as 75 since 1 Aug 2025 (erp-apis.md §2.5): 75 is the floor. */
 export const QBO_MIN_MINOR_VERSION = 75;
+/**
+ * CorePlus calls (reads and queries; writes are unmetered "Core" calls) included each month in
+ * the Intuit App Partner Program's free Builder tier; beyond them Intuit answers 429 until the
+ * next month (erp-apis.md §2.9,
+ * https://blogs.intuit.com/2026/01/08/understanding-builder-tier-api-limits-for-you-and-your-customers).
+ */
+export const QBO_BUILDER_MONTHLY_READS = 500_000;
+
 /** MAXRESULTS is at most 1000 (erp-apis.md §2.2). */
 export const QBO_MAX_RESULTS = 1000;
 
@@ -72,6 +80,17 @@ export const QuickBooksConnectionSchema = ErpConnectionBaseSchema.extend({
   requestsPerMinute: z.number().int().min(1).max(500).default(500),
   /** Requests in flight to this company at once: 10 (erp-apis.md §2.9, the stricter of two sources). */
   maxInFlight: z.number().int().min(1).max(10).default(10),
+  /**
+   * CorePlus calls (reads) this company may make per calendar month before Intuit blocks them
+   * (erp-apis.md §2.9): the Builder tier's 500,000 by default; set it to a paid tier's figure. The
+   * health screen and `recouvra_erp_monthly_reads` compare the reads counted with it.
+   */
+  monthlyReadAllowance: z
+    .number({ error: 'monthlyReadAllowance is a number of read calls per month, e.g. 500000' })
+    .int({ error: 'monthlyReadAllowance is a whole number of read calls per month' })
+    .min(1, { error: 'monthlyReadAllowance is a number of read calls per month: 1 or more' })
+    .max(1_000_000_000, { error: 'monthlyReadAllowance is at most 1000000000 read calls per month' })
+    .default(QBO_BUILDER_MONTHLY_READS),
   customFields: z
     .strictObject({
       /** A customer custom field holding the TVA number, when `PrimaryTaxIdentifier` is not used. */

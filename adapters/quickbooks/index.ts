@@ -105,4 +105,5 @@ export const quickBooksAdapter: AdapterDefinition<QuickBooksConnection> = {
   configSchema: QuickBooksConnectionSchema,
   writeBackKinds: (config) => quickBooksWriteBack(config),
   create: (config, deps) => createQuickBooksAdapter(config, deps),
+  monthlyReadAllowance: (config) => config.monthlyReadAllowance,
 };

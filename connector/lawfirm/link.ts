@@ -6,6 +6,7 @@ import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
 import { applyPartnerEvents, type ApplyEventsResult } from './procedure-events';
 import { saveSyncPage } from '../sync/save-page';
+import { AdapterError } from '../ports/adapter-error';
 
 /**
  * The connector's side of one law-firm partner: events in from either path — pushed (the signed
@@ -39,12 +40,29 @@ export interface LawFirmLinkOptions {
   afterApplied?: () => Promise<unknown>;
 }
 
+/**
+ * What this process has seen of its polls since it started (GET /lawfirm): kept in memory, as the
+ * syncs' states are; a restart forgets it until the next poll.
+ */
+export interface PollState {
+  /** ISO instant of the last poll that read the feed to its end without error. */
+  lastSuccessAt: string | null;
+  /** The error of the last poll, when it failed: a stable code and a message without secrets. */
+  lastError: { code: string; message: string; at: string } | null;
+}
+
 const CURSOR_STREAM = 'procedure-events';
 /** Pages read per poll at most: a backlog is drained over several polls rather than in one long job. */
 const MAX_PAGES_PER_POLL = 20;
 
 export class LawFirmLink {
+  private polled: PollState = { lastSuccessAt: null, lastError: null };
+
   constructor(readonly options: LawFirmLinkOptions) {}
+
+  get pollState(): PollState {
+    return { ...this.polled };
+  }
 
   get id(): string {
     return this.options.id;
@@ -93,6 +111,17 @@ export class LawFirmLink {
 
   /** Reads the events after the saved cursor and applies them; the cursor moves only past applied pages. */
   async poll(): Promise<{ pages: number; applied: number; duplicates: number; refused: number }> {
+    try {
+      const total = await this.pollPages();
+      this.polled = { lastSuccessAt: this.options.clock.now().toISOString(), lastError: null };
+      return total;
+    } catch (e) {
+      this.polled = { ...this.polled, lastError: { ...pollErrorOf(e), at: this.options.clock.now().toISOString() } };
+      throw e;
+    }
+  }
+
+  private async pollPages(): Promise<{ pages: number; applied: number; duplicates: number; refused: number }> {
     const { store, partner } = this.options;
     const saved = await store.sync.getCursor(this.id, CURSOR_STREAM);
     let cursor = typeof saved?.value['next'] === 'string' ? saved.value['next'] : undefined;
@@ -118,4 +147,22 @@ export class LawFirmLink {
     }
     return total;
   }
+}
+
+/** A failed poll as the health screen shows it: the adapter's code and user message, or a generic code. */
+function pollErrorOf(e: unknown): { code: string; message: string } {
+  if (e instanceof AdapterError) return { code: e.code, message: withoutUrlSecrets(e.userMessage) };
+  return { code: 'LAWFIRM_POLL_FAILED', message: withoutUrlSecrets(e instanceof Error ? e.message : String(e)) };
+}
+
+/** Addresses in a message lose their user, password and query (where keys and tokens travel). */
+export function withoutUrlSecrets(message: string): string {
+  return message.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, (address) => {
+    try {
+      const url = new URL(address);
+      return `${url.protocol}//${url.host}${url.pathname === '/' && !address.endsWith('/') ? '' : url.pathname}`;
+    } catch {
+      return '(an address)';
+    }
+  });
 }

@@ -215,6 +215,12 @@ export interface AdapterDefinition<C extends { id: string; type: string } = { id
   writeBackKinds(config: C): readonly WriteBackKind[];
   create(config: C, deps: AdapterDeps): ErpAdapter;
   /**
+   * Present when the provider meters read calls per calendar month and blocks them beyond an
+   * allowance (QuickBooks Online: erp-apis.md §2.9): that allowance for this connection. The core
+   * counts the adapter's `usage().reads` against it (connector/app/erp-read-meter.ts).
+   */
+  monthlyReadAllowance?(config: C): number;
+  /**
    * Present when the connection works through an OAuth authorization that a person gives and that
    * ends (kept in its credential store): the core reports its state (connector/credentials/health.ts)
    * and tells the person this command to connect the company again.
@@ -242,6 +248,9 @@ export function registryEntry<C extends { id: string; type: string }>(def: Adapt
       const parsed = def.configSchema.parse(config);
       return withTypedErrors(def.create(parsed, deps), { connection: parsed.id, displayName: def.displayName });
     },
+    ...(def.monthlyReadAllowance
+      ? { monthlyReadAllowance: (config) => def.monthlyReadAllowance!(def.configSchema.parse(config)) }
+      : {}),
     ...(def.authorization
       ? {
           authorization: {

@@ -34,7 +34,17 @@ export interface Harness {
 
 export async function openHarness(
   over: Partial<
-    Pick<ApiDeps, 'daemon' | 'config' | 'legal' | 'procedures' | 'quickbooksWebhooks' | 'escalationPreview'>
+    Pick<
+      ApiDeps,
+      | 'daemon'
+      | 'config'
+      | 'legal'
+      | 'procedures'
+      | 'quickbooksWebhooks'
+      | 'escalationPreview'
+      | 'lawfirmPolling'
+      | 'monthlyReads'
+    >
   > & {
     withQueue?: boolean;
     lawfirm?: (deps: { store: Store; clock: Clock; logger: Logger }) => LawFirmLink;
@@ -65,6 +75,8 @@ export async function openHarness(
     ...(over.procedures ? { procedures: over.procedures } : {}),
     ...(over.quickbooksWebhooks ? { quickbooksWebhooks: over.quickbooksWebhooks } : {}),
     ...(over.escalationPreview ? { escalationPreview: over.escalationPreview } : {}),
+    ...(over.lawfirmPolling ? { lawfirmPolling: over.lawfirmPolling } : {}),
+    ...(over.monthlyReads ? { monthlyReads: over.monthlyReads } : {}),
   });
   await app.ready();
   let closed = false;

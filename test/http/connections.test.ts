@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { adapterRegistry } from '../../adapters/registry';
 import { connectionAuthorizations } from '../../connector/app/connection-authorizations';
 import { buildApi } from '../../connector/app/http/api';
+import { ErpReadMeter, meteredConnections } from '../../connector/app/erp-read-meter';
+import type { AdapterUsage } from '../../connector/ports/erp';
 import { CredentialKeyring } from '../../connector/credentials/keyring';
 import type { CredentialSecret, OAuthTokens } from '../../connector/ports/credentials';
 import { openSqliteStore } from '../../connector/store/sqlite';
@@ -48,7 +50,7 @@ describe('GET /connections, GET /ready and the authorization gauge', () => {
   const stored: OAuthTokens[] = [];
 
   /** The API over the store for these connections, listening on loopback; its base URL. */
-  const serve = async (connections: { id: string; type: string }[]): Promise<string> => {
+  const serve = async (connections: { id: string; type: string }[], meter?: ErpReadMeter): Promise<string> => {
     const authorizations = connectionAuthorizations({
       connections,
       registry: adapterRegistry,
@@ -64,6 +66,7 @@ describe('GET /connections, GET /ready and the authorization gauge', () => {
       config: { token: TOKEN, host: '127.0.0.1', port: 0 },
       clock,
       logger: memoryLogger('error').logger,
+      ...(meter ? { monthlyReads: () => meter.monthlyReads() } : {}),
     });
     apps.push(app);
     return app.listen({ host: '127.0.0.1', port: 0 });
@@ -165,6 +168,41 @@ describe('GET /connections, GET /ready and the authorization gauge', () => {
         },
       },
     ]);
+  });
+
+  it('GET /connections gives each QuickBooks connection its reads this month against its allowance, and /metrics the gauges', async () => {
+    const connections = [
+      { id: 'odoo-main', type: 'odoo' },
+      qbo('qbo-ok', '9130350000000001'),
+      { ...qbo('qbo-soon', '9130350000000002'), monthlyReadAllowance: 1_000 },
+    ];
+    const usage: Record<string, AdapterUsage> = {
+      'odoo-main': { reads: 50, writes: 0, throttled: 0 },
+      'qbo-ok': { reads: 400_000, writes: 12, throttled: 0 },
+      'qbo-soon': { reads: 1_000, writes: 0, throttled: 3 },
+    };
+    const meter = new ErpReadMeter({
+      store,
+      clock,
+      logger: memoryLogger('error').logger,
+      connections: meteredConnections(connections, adapterRegistry, (id) => usage[id]),
+    });
+    await meter.flush();
+    usage['qbo-ok'] = { reads: 400_010, writes: 20, throttled: 0 };
+    const base = await serve(connections, meter);
+    const body = JSON.parse((await get(base, '/api/connections', TOKEN)).text) as {
+      connections: { id: string; reads?: unknown }[];
+    };
+    const month = { period: '2026-12', resetsAt: '2027-01-01T00:00:00.000Z' };
+    expect(body.connections.map((c) => [c.id, c.reads])).toEqual([
+      ['odoo-main', undefined],
+      ['qbo-ok', { ...month, used: 400_010, allowance: 500_000, share: 0.8 }],
+      ['qbo-soon', { ...month, used: 1_000, allowance: 1_000, share: 1 }],
+    ]);
+    const { text } = await get(base, '/metrics', TOKEN);
+    expect(text).toContain('recouvra_erp_monthly_reads{connection="qbo-ok"} 400010\n');
+    expect(text).toContain('recouvra_erp_monthly_read_allowance{connection="qbo-soon"} 1000\n');
+    expect(text).not.toMatch(/recouvra_erp_monthly_reads\{connection="odoo-main"/);
   });
 
   it('GET /ready stays 200 and flags the worst authorization state, naming no connection', async () => {

@@ -2,6 +2,7 @@ import { QuickBooksConnectionSchema } from '../../../adapters/quickbooks/config.
 import type { QuickBooksWebhookTarget } from '../http/quickbooks-webhook-route';
 import { adapterDepsFor } from '../adapter-deps';
 import { connectionAuthorizations } from '../connection-authorizations';
+import { ErpReadMeter, meteredConnections } from '../erp-read-meter';
 import { adapterRegistry } from '../../../adapters/registry';
 import { Daemon } from '../daemon/daemon';
 import type { DemoEnvironment } from '../demo/demo';
@@ -281,6 +282,18 @@ export async function startDaemon(
           }),
         ),
       );
+    // Reads of the connections whose provider meters them per month (QuickBooks), kept in the store
+    // in batches; Intuit's months are real ones, whatever the business clock.
+    const readMeter = new ErpReadMeter({
+      store,
+      clock: systemClock,
+      logger: rt.logger,
+      connections: meteredConnections(rt.config.connections, adapterRegistry, (id) =>
+        connections.get(id)?.adapter.usage?.(),
+      ),
+    });
+    readMeter.start();
+    opened.add('the ERP read counts', () => readMeter.stop());
     // What GET /connections, GET /ready and the metrics say of each OAuth authorization, read from the store.
     const authorizations = connectionAuthorizations({
       connections: rt.config.connections,
@@ -296,6 +309,7 @@ export async function startDaemon(
       queue,
       authorizations,
       portfolio: () => portfolioOverview(store, businessDate(clock, rt.config.company.timezone)),
+      monthlyReads: () => readMeter.monthlyReads(),
     });
     // Events from the firm make their ledger notes due at once: the outbox runs now, not at its next tick.
     const link = openLawFirmLink(rt.config, {
@@ -382,7 +396,15 @@ export async function startDaemon(
           escalationPreview: escalationPreview(dossierDeps),
           ...(rt.context.ledgerWriteBack ? { ledgerWriteBack: rt.context.ledgerWriteBack } : {}),
           quickbooksWebhooks: quickBooksWebhookTargets(rt.config.connections),
-          ...(link ? { lawfirm: link } : {}),
+          monthlyReads: () => readMeter.monthlyReads(),
+          ...(link
+            ? {
+                lawfirm: link,
+                lawfirmPolling: demo
+                  ? { everySimulatedSeconds: demo.schedule.lawfirmSeconds }
+                  : { cron: rt.config.lawfirm!.pollCron, timeZone: rt.config.company.timezone },
+              }
+            : {}),
         }).catch((e: unknown) => Promise.reject(listenError(e, settings)))
       : undefined;
     const closeApi = opened.add('the API', () => api?.app.close());

@@ -1,4 +1,5 @@
 import { adapterDepsFor } from '../adapter-deps';
+import { ErpReadMeter, meteredConnections } from '../erp-read-meter';
 import { adapterRegistry } from '../../../adapters/registry';
 import { redactString } from '../../log/logger';
 import { loadRuntime, type Runtime } from '../runtime';
@@ -180,6 +181,15 @@ async function syncOne(
       error,
     };
   } finally {
+    // Its reads count against the month's allowance of a metered ERP, as the daemon's do.
+    const used = adapter;
+    if (used)
+      await new ErpReadMeter({
+        store,
+        clock: systemClock,
+        logger: rt.logger,
+        connections: meteredConnections([conn], registry, () => used.usage?.()),
+      }).flush();
     try {
       await adapter?.close();
     } catch (e) {

@@ -7,6 +7,8 @@ import type { Store } from '../../store/store';
 import type { Clock } from '../../time/clock';
 import type { ConnectionAuthorization } from '../connection-authorizations';
 import type { Metrics } from './metrics';
+import type { MonthlyReads } from '../erp-read-meter';
+import type { LawFirmLink } from '../../lawfirm/link';
 
 /** What `POST /connections/:id/sync` enqueues through: the daemon (`Daemon.enqueue`) has this shape. */
 export interface JobEnqueuer {
@@ -32,6 +34,13 @@ export interface ApiContext {
   metricsPublic: boolean;
   legal: LegalData | undefined;
   procedures: ProcedureData | undefined;
+  /** Each metered connection's reads this month against its allowance (GET /connections `reads`). */
+  monthlyReads: (() => Promise<Map<string, MonthlyReads>>) | undefined;
+  /** The law-firm partner and how its events are polled (GET /lawfirm); undefined without one. */
+  lawfirm: { link: LawFirmLink; polling: LawFirmPolling | null } | undefined;
   /** The escalation preview shown with each escalation waiting for approval, when the daemon gives one. */
   escalationPreview: ((caseId: string) => Promise<EscalationPreview | undefined>) | undefined;
 }
+
+/** How the daemon polls the firm's events: its cron in the company's time zone, or the demo's simulated interval. */
+export type LawFirmPolling = { cron: string; timeZone: string } | { everySimulatedSeconds: number };

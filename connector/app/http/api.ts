@@ -28,7 +28,9 @@ import type { LegalData } from '../../claim/legal-data';
 import type { ProcedureData } from '../../dossier/procedure-data';
 import { RequestValidationError } from './request-validation';
 import { sendError } from './send-error';
-import type { ApiContext, JobEnqueuer } from './api-context';
+import type { ApiContext, JobEnqueuer, LawFirmPolling } from './api-context';
+import { registerLawFirmRoutes } from './lawfirm-routes';
+import type { MonthlyReads } from '../erp-read-meter';
 import type { ConnectionAuthorization } from '../connection-authorizations';
 
 export type { ApiContext, JobEnqueuer };
@@ -71,8 +73,15 @@ export interface ApiDeps {
   timeZone?: string;
   /** The company's locale (`company.locale`): amounts in journal lines and texts. Default fr-FR. */
   locale?: string;
-  /** The law-firm partner: its signed webhook is served at POST /webhooks/lawfirm. */
+  /** The law-firm partner: its signed webhook is served at POST /webhooks/lawfirm, its state at GET /lawfirm. */
   lawfirm?: LawFirmLink;
+  /** How the daemon polls the partner's events (GET /lawfirm); absent, the answer says null (not known here). */
+  lawfirmPolling?: LawFirmPolling;
+  /**
+   * Each connection whose provider meters reads per month, with its reads this month and its
+   * allowance (connector/app/erp-read-meter.ts): GET /connections `reads` and the metrics.
+   */
+  monthlyReads?: () => Promise<Map<string, MonthlyReads>>;
   /** QuickBooks connections whose changes Intuit posts to POST /webhooks/quickbooks (signed, no API token). */
   quickbooksWebhooks?: readonly QuickBooksWebhookTarget[];
   /** The legal figures in use: GET /legal/status. */
@@ -111,6 +120,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       ...(deps.queue ? { queue: deps.queue } : {}),
       ...(deps.authorizations ? { authorizations: deps.authorizations } : {}),
       portfolio: () => portfolioOverview(store, businessDate(clock, timeZone)),
+      ...(deps.monthlyReads ? { monthlyReads: deps.monthlyReads } : {}),
     });
   const queue = deps.queue;
   const enqueuer: JobEnqueuer | undefined =
@@ -138,6 +148,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     legal: deps.legal,
     procedures: deps.procedures,
     escalationPreview: deps.escalationPreview,
+    monthlyReads: deps.monthlyReads,
+    lawfirm: deps.lawfirm ? { link: deps.lawfirm, polling: deps.lawfirmPolling ?? null } : undefined,
   };
   const authorized = bearerChecker(config.token);
 
@@ -248,12 +260,14 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   registerOpsRoutes(app, ctx);
   registerCaseRoutes(app, ctx);
+  registerLawFirmRoutes(app, ctx);
   // The same routes under /api, where the dashboard calls them: its page at / and its assets
   // share the origin with the API, so the session cookie needs no CORS.
   void app.register(
     async (api) => {
       registerOpsRoutes(api, ctx);
       registerCaseRoutes(api, ctx);
+      registerLawFirmRoutes(api, ctx);
     },
     { prefix: '/api' },
   );

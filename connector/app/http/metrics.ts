@@ -4,6 +4,7 @@ import type { SyncSummary } from '../../sync/sync-connection';
 import type { Clock } from '../../time/clock';
 import type { PortfolioOverview } from '../../kpis/overview';
 import type { ConnectionAuthorization } from '../connection-authorizations';
+import type { MonthlyReads } from '../erp-read-meter';
 
 /**
  * The daemon's Prometheus metrics, in a registry of their own (never prom-client's global one,
@@ -67,7 +68,15 @@ export interface MetricsOptions {
    * scrape and kept PORTFOLIO_TTL_MS; without it those gauges have no samples.
    */
   portfolio?: () => Promise<PortfolioOverview>;
+  /**
+   * Each metered connection's reads this month and its allowance (connector/app/erp-read-meter.ts),
+   * read at scrape time for `recouvra_erp_monthly_reads`; without it those gauges have no samples.
+   */
+  monthlyReads?: () => Promise<Map<string, MonthlyReads>>;
 }
+
+/** The gauges of one scrape share one read (ms). */
+const SCRAPE_TTL_MS = 1_000;
 
 /** One overview serves the scrapes of a minute: it reads every open item, and KPIs move daily. */
 export const PORTFOLIO_TTL_MS = 60_000;
@@ -176,6 +185,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
   });
 
+  registerMonthlyReadGauges(registers, options.monthlyReads, () =>
+    errors.inc({ code: 'METRICS_MONTHLY_READS_UNREADABLE' }),
+  );
   registerPortfolioGauges(registers, portfolio);
 
   return {
@@ -255,6 +267,47 @@ function memoized<T>(read: () => Promise<T>, ttlMs: number, onFailure: () => voi
     });
     return value;
   };
+}
+
+/**
+ * Reads made this calendar month (UTC) to each connection whose provider meters them, and the
+ * allowance beyond which it refuses them until the next month (QuickBooks: erp-apis.md §2.9).
+ * Both read from one answer per scrape.
+ */
+function registerMonthlyReadGauges(
+  registers: Registry[],
+  monthlyReads: (() => Promise<Map<string, MonthlyReads>>) | undefined,
+  onFailure: () => void,
+): void {
+  // One read of the store serves both gauges of a scrape; a failed read is counted once.
+  const read = monthlyReads ? memoized(monthlyReads, SCRAPE_TTL_MS, onFailure) : undefined;
+  const gauge = (name: string, help: string, valueOf: (r: MonthlyReads) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['connection'] as const,
+      registers,
+      async collect() {
+        this.reset();
+        if (!read) return;
+        try {
+          for (const [connection, reads] of await read()) this.set({ connection }, valueOf(reads));
+        } catch {
+          // The store did not answer: no samples rather than a failed scrape.
+          this.reset();
+        }
+      },
+    });
+  gauge(
+    'recouvra_erp_monthly_reads',
+    'Read calls made this calendar month (UTC) to a connection whose provider meters them (QuickBooks CorePlus calls), all workers of the store together.',
+    (r) => r.used,
+  );
+  gauge(
+    'recouvra_erp_monthly_read_allowance',
+    'Read calls a connection may make per calendar month before its provider refuses them until the next month (QuickBooks: 500000 on the Builder tier, or monthlyReadAllowance).',
+    (r) => r.allowance,
+  );
 }
 
 /**

@@ -5,6 +5,7 @@ import { JOB_NAMES } from '../../jobs/job-queue';
 import { businessDate } from '../../time/clock';
 import { worstState, type CredentialState } from '../../credentials/health';
 import type { ApiContext } from './api-context';
+import type { MonthlyReads } from '../erp-read-meter';
 import { sendError } from './send-error';
 import { IdParamSchema, intParam, parseRequest } from './request-validation';
 
@@ -105,15 +106,24 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   // Each configured connection, its type, and the state of its OAuth authorization (null: it has
   // none; its access is in the configuration). Never a token: only states, dates and messages.
-  // With each, what this process has seen of its syncs (`sync`: null before the first one ends).
+  // With each, what this process has seen of its syncs (`sync`: null before the first one ends),
+  // and, where the provider meters reads per month (QuickBooks), `reads`: this month's against
+  // the allowance, kept in the store (connector/app/erp-read-meter.ts).
   app.get('/connections', async () => {
     const authorizations = ctx.authorizations;
     const syncs = ctx.metrics.syncStates();
-    const listed =
+    const [listed, reads] = await Promise.all([
       authorizations === undefined
         ? [...ctx.connections].map((id) => ({ id, type: null as string | null, authorization: null }))
-        : await authorizations();
-    return { connections: listed.map((c) => ({ ...c, sync: syncs.get(c.id) ?? null })) };
+        : authorizations(),
+      ctx.monthlyReads?.() ?? new Map<string, MonthlyReads>(),
+    ]);
+    return {
+      connections: listed.map((c) => {
+        const monthly = reads.get(c.id);
+        return { ...c, sync: syncs.get(c.id) ?? null, ...(monthly ? { reads: monthly } : {}) };
+      }),
+    };
   });
 
   app.get('/quarantine', async (request) => {
