@@ -74,7 +74,17 @@ export interface PortfolioOverview {
    * The window of the funnel and of the recoveries: the last COUNTBACK_MONTHS calendar months,
    * this one included; `countingSince`: when the store began counting (null if unknown).
    */
-  recovery: { from: IsoDate; to: IsoDate; countingSince: string | null; basis: { fr: string; en: string } };
+  recovery: {
+    from: IsoDate;
+    to: IsoDate;
+    countingSince: string | null;
+    /**
+     * The store began counting inside the window: the figures leave out what came before. A
+     * start after the as-of date (the demo's clock runs behind the store's creation) is not.
+     */
+    partial: boolean;
+    basis: { fr: string; en: string };
+  };
   currencies: CurrencyOverview[];
 }
 
@@ -125,6 +135,10 @@ export async function portfolioOverview(
       from: firstMonth,
       to: asOf,
       countingSince: recovery.countingSince,
+      partial:
+        recovery.countingSince !== null &&
+        recovery.countingSince.slice(0, 10) > firstMonth &&
+        recovery.countingSince.slice(0, 10) <= asOf,
       basis: {
         fr: 'Entonnoir : les dossiers relancés pour la première fois sur la période, et l’étape la plus avancée qu’ils ont atteinte. Recouvré : ce que le grand livre a retiré du restant dû des factures (paiements, et avoirs imputés sur une facture), rangé selon l’étape du dossier à ce moment.',
         en: 'Funnel: the cases first reminded in the period, and the furthest step each reached. Recovered: what the ledger took off the invoices’ open amounts (payments, and credit notes set against an invoice), by the stage of the case at that time.',

@@ -42,7 +42,14 @@ const FR = {
 
 interface Kpis {
   asOf: string;
-  currencies: { currency: string; receivables: number; overdue: number; stages: { stage: string; cases: number }[] }[];
+  currencies: {
+    currency: string;
+    receivables: number;
+    overdue: number;
+    stages: { stage: string; cases: number }[];
+    funnel: { steps: { step: string; cases: number }[] };
+    recoveredBy: { channels: { channel: string; amount: number }[] };
+  }[];
 }
 interface WorklistItem {
   caseId: string;
@@ -330,7 +337,7 @@ describeWithService(
       expect(pageErrors).toEqual([]);
     }, 30_000);
 
-    it("shows on the overview each currency's open and overdue amounts as /api/kpis gives them", async () => {
+    it("shows on the overview each currency's open and overdue amounts, its funnel and what reminders recovered, as /api/kpis gives them", async () => {
       const { page } = claire;
       const { api, shown } = await heldStill(
         'the open and overdue amounts',
@@ -339,6 +346,9 @@ describeWithService(
             currency: c.currency,
             open: c.receivables,
             overdue: c.overdue,
+            reminded: c.funnel.steps.find((x) => x.step === 'reminded')!.cases,
+            recovered: c.funnel.steps.find((x) => x.step === 'recovered')!.cases,
+            byReminders: c.recoveredBy.channels.find((x) => x.channel === 'reminders')!.amount,
           })),
         async () => {
           await page.reload();
@@ -348,6 +358,9 @@ describeWithService(
               testid: s.getAttribute('data-testid'),
               open: s.querySelector('[data-testid=kpi-open] dd.figure')?.textContent,
               overdue: s.querySelector('[data-testid=kpi-overdue] dd.figure')?.textContent,
+              reminded: s.querySelector('tr[data-step=reminded] td')?.textContent,
+              recovered: s.querySelector('tr[data-step=recovered] td')?.textContent,
+              byReminders: s.querySelector('tr[data-channel=reminders] td')?.textContent,
             })),
           );
         },
@@ -358,8 +371,13 @@ describeWithService(
           testid: `currency-${c.currency}`,
           open: frMoney(c.open, c.currency),
           overdue: frMoney(c.overdue, c.currency),
+          reminded: new Intl.NumberFormat('fr-FR').format(c.reminded),
+          recovered: new Intl.NumberFormat('fr-FR').format(c.recovered),
+          byReminders: frMoney(c.byReminders, c.currency),
         })),
       );
+      // By then the demo has reminded cases, and the ledger has recorded payments on some.
+      expect(api.some((c) => c.reminded > 0 && c.byReminders > 0)).toBe(true);
       // The page's text carries the French spaces themselves, not plain ones.
       const euros = shown.find((s) => s.testid === 'currency-EUR');
       expect(euros?.open).toMatch(/^\d{1,3}(\u202f\d{3})+,\d{2}\u00a0€$/);

@@ -57,7 +57,16 @@ describe('KPIs over HTTP', () => {
   });
 
   it('exposes the overview as Prometheus gauges, with no DSO sample where there were no sales', async () => {
+    const eurCase = caseIdOf('d1', 'co1', 'EUR');
+    await h.store.transaction((tx) =>
+      tx.kpis.tallyRecoveries([{ caseId: eurCase, currency: 'EUR', amount: 2500 }], '2026-12-05T10:00:00Z'),
+    );
     const body = (await h.call('GET', '/metrics')).body;
+    // The EUR case went to reminders on the 5th, and the ledger took 25.00 off one of its invoices since.
+    expect(body).toContain('recouvra_recovery_funnel_cases{currency="EUR",step="reminded"} 1');
+    expect(body).toContain('recouvra_recovery_funnel_cases{currency="EUR",step="recovered"} 0');
+    expect(body).toContain('recouvra_recovered_minor{currency="EUR",channel="reminders"} 2500');
+    expect(body).toContain('recouvra_recovered_minor{currency="EUR",channel="law_firm"} 0');
     expect(body).toContain('recouvra_receivables_open_minor{currency="EUR"} 17900');
     expect(body).toContain('recouvra_receivables_overdue_minor{currency="USD"} 4000');
     expect(body).toContain('recouvra_receivables_aging_minor{currency="EUR",bucket="over_90"} 3000');

@@ -75,6 +75,26 @@ describe('recovered by', () => {
 });
 
 describe('the overview’s recovery figures', () => {
+  const since = async (countingSince: string | null, asOf: string) =>
+    (
+      await portfolioOverview(
+        {
+          kpis: {
+            portfolioFacts: async () => ({ openItems: [], marked: [], stages: [], cases: [], sales: [] }),
+            recoveryFacts: async () => ({ funnel: [], months: [], countingSince }),
+          },
+        },
+        asOf,
+      )
+    ).recovery.partial;
+
+  it('say they leave out what came before counting began only when it began inside the window', async () => {
+    expect(await since('2026-03-02T08:00:00.000Z', '2026-12-06')).toBe(true);
+    expect(await since('2025-11-30T08:00:00.000Z', '2026-12-06')).toBe(false); // before the window
+    expect(await since('2026-12-06T05:00:00.000Z', '2026-04-16')).toBe(false); // a business clock behind the store
+    expect(await since(null, '2026-12-06')).toBe(false);
+  });
+
   it('ask the store for the last twelve calendar months, and list a currency that only has recoveries', async () => {
     const asked: { from: string; to: string }[] = [];
     const overview = await portfolioOverview(
@@ -100,6 +120,7 @@ describe('the overview’s recovery figures', () => {
       from: '2026-01-01',
       to: '2026-12-06',
       countingSince: '2026-03-02T08:00:00.000Z',
+      partial: true,
     });
     const chf = overview.currencies.find((c) => c.currency === 'CHF')!;
     expect(chf.funnel.recovered).toEqual({ withoutFirm: 1, afterFirm: 1 });

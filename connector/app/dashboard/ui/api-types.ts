@@ -77,7 +77,7 @@ export interface PortfolioOverview {
   asOf: string;
   window: { from: string; to: string; days: number };
   basis: Text2;
-  recovery?: { from: string; to: string; countingSince: string | null; basis: Text2 };
+  recovery?: { from: string; to: string; countingSince: string | null; partial: boolean; basis: Text2 };
   currencies: CurrencyOverview[];
 }
 
@@ -260,7 +260,34 @@ export interface ConnectionView {
     lastError: { code: string; message: string; at: string } | null;
     calls: { reads: number; writes: number; throttled: number } | null;
   } | null;
+  /** A provider that meters reads per month (QuickBooks): this month's against the allowance, kept in the store. */
+  reads?: MonthlyReads;
 }
+
+export interface MonthlyReads {
+  /** YYYY-MM, the month in UTC. */
+  period: string;
+  used: number;
+  allowance: number;
+  /** used ÷ allowance: from 0.8 a warning, from 1 reads are refused until `resetsAt`. */
+  share: number;
+  resetsAt: string;
+}
+
+/** GET /lawfirm (connector/app/http/lawfirm-routes.ts). */
+export type LawFirmView =
+  | { configured: false }
+  | {
+      configured: true;
+      id: string;
+      webhook: { configured: boolean; path: string | null };
+      polling: { cron: string; timeZone: string } | { everySimulatedSeconds: number } | null;
+      lastPollAt: string | null;
+      lastPollError: { code: string; message: string; at: string } | null;
+      lastEventAt: string | null;
+      dossiers: { awaitingAnswer: number; open: number; refused: number; ended: number };
+      outbox: { waiting: number; failed: number };
+    };
 
 export interface QuarantinedRecord {
   connection: string;
