@@ -156,7 +156,13 @@ describe('metrics', () => {
           asOf: '2026-12-05',
           window: { from: '2026-09-07', to: '2026-12-05', days: 90 },
           basis: { fr: '', en: '' },
-          recovery: { from: '2026-01-01', to: '2026-12-05', countingSince: null, basis: { fr: '', en: '' } },
+          recovery: {
+            from: '2026-01-01',
+            to: '2026-12-05',
+            countingSince: null,
+            partial: false,
+            basis: { fr: '', en: '' },
+          },
           currencies: [],
         };
       },
