@@ -1,12 +1,13 @@
 import { onWillStart, useState } from '@odoo/owl';
 import { ApiError, describeError } from '../api';
-import type { ConnectionView, FailedJob, QuarantinedRecord, RateStatus } from '../api-types';
+import type { ConnectionView, FailedJob, LawFirmView, MonthlyReads, QuarantinedRecord, RateStatus } from '../api-types';
 import { Screen } from './screen';
 
 /**
  * The connector's own state: the connections and their authorizations (with the command that
- * reconnects a company), the records the mappings quarantined, the failed jobs, and the
- * legal-rate warning. Each part loads on its own; a daemon without a job queue or without legal
+ * reconnects a company) and, for QuickBooks, the month's reads against Intuit's allowance; the
+ * law firm's link; the records the mappings quarantined, the failed jobs, and the legal-rate
+ * warning. Each part loads on its own; a daemon without a job queue or without legal
  * data says so for that part only.
  */
 
@@ -18,6 +19,9 @@ interface Part<T> {
 
 const part = <T>(): Part<T> => ({ loading: true, error: '', data: null });
 
+/** From this share of the month's read allowance the screen warns (connector/app/erp-read-meter.ts). */
+const READS_WARNING_SHARE = 0.8;
+
 export class Health extends Screen {
   static override template = 'recouvra.Health';
 
@@ -25,6 +29,7 @@ export class Health extends Screen {
   quarantine = useState(part<QuarantinedRecord[]>());
   jobs = useState(part<FailedJob[]>());
   legal = useState(part<RateStatus>());
+  lawfirm = useState(part<LawFirmView>());
 
   override setup(): void {
     onWillStart(() =>
@@ -39,6 +44,7 @@ export class Health extends Screen {
         ),
         this.fill(this.jobs, async () => (await this.env.api.get<{ jobs: FailedJob[] }>('/jobs/failed')).jobs),
         this.fill(this.legal, () => this.env.api.get<RateStatus>('/legal/status')),
+        this.fill(this.lawfirm, () => this.env.api.get<LawFirmView>('/lawfirm')),
       ]).then(() => undefined),
     );
   }
@@ -62,6 +68,12 @@ export class Health extends Screen {
   /** Whole minutes since the last sync without error. */
   minutesAgo(seconds: number | null): number {
     return Math.round((seconds ?? 0) / 60);
+  }
+
+  /** `blocked` once the allowance is spent (Intuit refuses reads until next month), `warning` from 80 %. */
+  readsLevel(reads: MonthlyReads): 'blocked' | 'warning' | 'ok' {
+    if (reads.used >= reads.allowance) return 'blocked';
+    return reads.share >= READS_WARNING_SHARE ? 'warning' : 'ok';
   }
 
   needsAction(connection: ConnectionView): boolean {
