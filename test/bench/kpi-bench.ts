@@ -64,6 +64,31 @@ async function measure(path: string, asOf: string): Promise<void> {
       when '3' then 'awaiting_approval' when '4' then 'in_procedure' else stage end`.execute(
     (store as KyselyStore).kysely,
   );
+  // The funnel at its largest: every case first reminded inside the window (the trigger of
+  // migration 0016 marked the moved ones; the rest are marked here), one in four given a formal
+  // notice, one in sixteen handed to the firm, one in three recovered; and a year of recoveries.
+  await sql`update cases set
+      reminded_on = ${`${asOf.slice(0, 8)}01`},
+      noticed_on = case when substr(id, 7, 1) in ('0', '1', '2', '3') then ${asOf} end,
+      escalated_on = case when substr(id, 7, 1) = '4' then ${asOf} end,
+      recovered_on = case when substr(id, 8, 1) in ('0', '1', '2', '3', '4') then ${asOf} end`.execute(
+    (store as KyselyStore).kysely,
+  );
+  const months = Array.from({ length: 12 }, (_, m) => `${asOf.slice(0, 4)}-${String(m + 1).padStart(2, '0')}`);
+  await (store as KyselyStore).kysely
+    .insertInto('recoveries_monthly')
+    .values(
+      months.flatMap((period) =>
+        ['reminding', 'formal_notice', 'in_procedure'].map((stage) => ({
+          period,
+          currency: 'EUR',
+          stage,
+          amount: 1_000_000,
+          items: 40,
+        })),
+      ),
+    )
+    .execute();
   const { logger } = quietLogger();
   const app = buildApi({
     store,
@@ -135,6 +160,7 @@ async function measure(path: string, asOf: string): Promise<void> {
       asOf,
       cases,
       casesPastOpen: worked,
+      funnelCohort: warm.body.currencies.reduce((a, c) => a + (c.funnel.steps[0]?.cases ?? 0), 0),
       openInvoices: items,
       currencies: warm.body.currencies.map((c) => c.currency),
       firstAnswerMs: round(warm.ms),
