@@ -190,18 +190,18 @@ describe('health', () => {
       '12,345 of 500,000 reads this month (2.5%)',
     );
     expect(line('qbo-calm').getAttribute('role')).toBeNull();
-    expect(line('qbo-calm').className).toBe('hint');
+    expect(line('qbo-calm').getAttribute('class')).toBe('hint');
 
     expect(page.text('[data-connection=qbo-busy] [data-testid=monthly-reads]')).toBe(
       '400,000 of 500,000 reads this month (80%): close to the allowance; beyond it Intuit blocks reads until next month.',
     );
-    expect(line('qbo-busy').className).toBe('warning');
+    expect(line('qbo-busy').getAttribute('class')).toBe('warning');
     expect(line('qbo-busy').getAttribute('role')).toBe('alert');
 
     expect(page.text('[data-connection=qbo-spent] [data-testid=monthly-reads]')).toMatch(
       /^500,000 of 500,000 reads this month \(100%\): the allowance is spent, and Intuit blocks reads until next month \(.*2027.*\): nothing is synced from this company until then\.$/,
     );
-    expect(line('qbo-spent').className).toBe('error');
+    expect(line('qbo-spent').getAttribute('class')).toBe('error');
     expect(line('qbo-spent').getAttribute('role')).toBe('alert');
     expect(page.errors).toEqual([]);
   });
