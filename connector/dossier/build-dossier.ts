@@ -283,6 +283,47 @@ function creditorIdentity(cr: CreditorIdentity): Dossier['creditor'] {
   };
 }
 
+/** The claim of a case as of a date (`caseClaimFromRecords`), and what it leaves out and why. */
+export interface CaseClaim {
+  asOf: IsoDate;
+  /** Null when nothing can be claimed today, `unavailable` saying why. */
+  claim: Dossier['claim'] | null;
+  /** Open invoices the claim leaves out, by number, each with its reason. */
+  leftOut: { number: string; reason: 'not_yet_due' | 'excluded' | 'disputed' | 'prescribed'; open: number }[];
+  unavailable?: string;
+}
+
+/**
+ * What the case could claim as of `asOf`, as the law firm would be handed it today — the same
+ * selection (claim-selection.ts) and computation (principal, interest by semester, the fixed
+ * indemnity) as the dossier — whether or not an escalation was decided: the case screen's claim.
+ * A computation that cannot be made today (a semester's rate not configured yet) is an
+ * `unavailable` answer with the reason, not an error.
+ */
+export function caseClaimFromRecords(records: CaseRecords, asOf: IsoDate, deps: DossierDeps): CaseClaim {
+  const creditorKind = deps.creditor.kind ?? 'company';
+  const gate = checkEscalation(records, deps.policy, asOf, {
+    legal: deps.legal,
+    procedures: deps.procedures,
+    timeZone: deps.timeZone,
+    creditorKind,
+  });
+  const s = gate.selection;
+  const leftOut: CaseClaim['leftOut'] = [
+    ...s.notYetDue.map((r) => ({ number: r.number, reason: 'not_yet_due' as const, open: r.open })),
+    ...s.excluded.map((r) => ({ number: r.number, reason: 'excluded' as const, open: r.open })),
+    ...s.disputedLeftOut.map((r) => ({ number: r.number, reason: 'disputed' as const, open: r.open })),
+    ...s.prescribed.map((p) => ({ number: p.item.number, reason: 'prescribed' as const, open: p.item.open })),
+  ];
+  if (s.claimed.length === 0)
+    return { asOf, claim: null, leftOut, unavailable: 'no overdue invoice is left to claim today' };
+  try {
+    return { asOf, claim: claimOf(records, gate, asOf, deps, creditorKind), leftOut };
+  } catch (error) {
+    return { asOf, claim: null, leftOut, unavailable: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 function claimOf(
   records: CaseRecords,
   gate: EscalationGate,

@@ -1,5 +1,7 @@
 export {
   buildDossier,
+  caseClaimFromRecords,
+  type CaseClaim,
   dossierFromRecords,
   dossierIdOf,
   type CreditorIdentity,

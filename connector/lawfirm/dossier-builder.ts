@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../../config/config.schema';
 import type { Policy } from '../../config/policy.schema';
 import type { LegalData } from '../claim/legal-data';
-import { buildDossier, dossierFromRecords, type DossierDeps, type ProcedureData } from '../dossier';
+import {
+  buildDossier,
+  caseClaimFromRecords,
+  dossierFromRecords,
+  type CaseClaim,
+  type DossierDeps,
+  type ProcedureData,
+} from '../dossier';
 import { checkEscalation } from '../dossier/escalation-gate';
 import { loadCaseRecords } from '../dossier/case-records';
 import type { Case } from '../model/case.schema';
@@ -125,6 +132,20 @@ export function escalationPreview(
         unavailable: error instanceof Error ? error.message : String(error),
       };
     }
+  };
+}
+
+/**
+ * The claim of a case as of today (build-dossier.ts `caseClaimFromRecords`), for the case
+ * screen; undefined for a case or debtor not stored.
+ */
+export function caseClaim(deps: DossierBuilderDeps): (caseId: string) => Promise<CaseClaim | undefined> {
+  const costs = deps.costs ?? (deps.config.legal.dir ? loadCostsData(deps.config.legal.dir) : loadCostsData());
+  return async (caseId) => {
+    const found = await dossierDepsOf(deps, costs, caseId);
+    if (!found) return undefined;
+    const asOf = businessDate(deps.clock, deps.config.company.timezone);
+    return caseClaimFromRecords(await loadCaseRecords(deps.store, caseId), asOf, found.deps);
   };
 }
 

@@ -209,6 +209,69 @@ describe('case screen', () => {
     expect(page.$('[data-testid=journal-more]')).toBeNull();
   });
 
+  it('shows what could be claimed today with interest and indemnity, what is left out, and why there is no claim', async () => {
+    const claimAnswer = {
+      asOf: '2026-12-06',
+      claim: {
+        currency: 'EUR',
+        rule: 'C. com. L441-10 (between professionals)',
+        principal: 246_912,
+        interest: 8_143,
+        indemnity: 8_000,
+        total: 263_055,
+        lines: [
+          {
+            kind: 'invoice',
+            number: 'INV/2026/0002',
+            dueDate: '2026-09-01',
+            principal: 123_456,
+            interest: 4_071,
+            indemnity: 4_000,
+            segments: [{ from: '2026-09-02', to: '2026-12-06', days: 96, ratePercent: '12.15', interest: 4_071 }],
+          },
+        ],
+        warnings: ['FAC-1: payments do not explain the open amount'],
+      },
+      leftOut: [{ number: 'INV/2026/0009', reason: 'not_yet_due', open: 50_000 }],
+    };
+    page = await openPage(built, {
+      lang: 'en',
+      hash: `#/cases/${CASE}`,
+      api: api('viewer', (call) =>
+        call.path === `/api/cases/${CASE}/claim` ? { status: 200, body: claimAnswer } : undefined,
+      ),
+    });
+    await page.waitFor('[data-testid=legal-claim-total]');
+    expect(page.text('[data-testid=legal-claim-total]')).toBe('€2,630.55');
+    expect(page.cells('[data-testid=legal-claim-lines] tbody tr')).toEqual([
+      'INV/2026/0002',
+      '1 Sept 2026',
+      '€1,234.56',
+      '€40.71',
+      '12.15 % × 96 days',
+      '€40.00',
+    ]);
+    expect(page.text('[data-testid=legal-claim] .warnings')).toBe('FAC-1: payments do not explain the open amount');
+    expect(page.text('[data-testid=legal-claim-left-out]')).toBe('Left out: INV/2026/0009 (not yet due, €500.00)');
+
+    page.close();
+    page = await openPage(built, {
+      lang: 'fr',
+      hash: `#/cases/${CASE}`,
+      api: api('viewer', (call) =>
+        call.path === `/api/cases/${CASE}/claim`
+          ? {
+              status: 200,
+              body: { asOf: '2026-12-06', claim: null, leftOut: [], unavailable: 'no rate for 2026-H2' },
+            }
+          : undefined,
+      ),
+    });
+    await page.waitFor('[data-testid=legal-claim-unavailable]');
+    expect(page.text('[data-testid=legal-claim-unavailable]')).toBe('Indisponible : no rate for 2026-H2');
+    expect(page.$('[data-testid=legal-claim] [role=alert]')).toBeNull();
+  });
+
   it('shows the payer profile when its endpoint answers, and leaves it out on 404', async () => {
     page = await openPage(built, { lang: 'en', hash: `#/cases/${CASE}`, api: api('viewer') });
     await page.waitFor('[data-testid=debtor-name]');

@@ -42,6 +42,7 @@ export async function openHarness(
       | 'procedures'
       | 'quickbooksWebhooks'
       | 'escalationPreview'
+      | 'caseClaim'
       | 'lawfirmPolling'
       | 'monthlyReads'
     >
@@ -75,6 +76,7 @@ export async function openHarness(
     ...(over.procedures ? { procedures: over.procedures } : {}),
     ...(over.quickbooksWebhooks ? { quickbooksWebhooks: over.quickbooksWebhooks } : {}),
     ...(over.escalationPreview ? { escalationPreview: over.escalationPreview } : {}),
+    ...(over.caseClaim ? { caseClaim: over.caseClaim } : {}),
     ...(over.lawfirmPolling ? { lawfirmPolling: over.lawfirmPolling } : {}),
     ...(over.monthlyReads ? { monthlyReads: over.monthlyReads } : {}),
   });

@@ -422,6 +422,46 @@ describe('HTTP API', () => {
     });
   });
 
+  describe('GET /cases/:id/claim', () => {
+    it('answers the claim of today for the case named by id or by reference, and 404 with a code otherwise', async () => {
+      await h.close();
+      const asked: string[] = [];
+      h = await openHarness({
+        caseClaim: async (caseId) => {
+          asked.push(caseId);
+          if (caseId !== CASE_ID) return undefined;
+          return {
+            asOf: '2025-03-24',
+            claim: null,
+            leftOut: [],
+            unavailable: 'no overdue invoice is left to claim today',
+          };
+        },
+      });
+      await seed(h.store);
+      const res = await h.call('GET', `/api/cases/${CASE_ID}/claim`);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({
+        asOf: '2025-03-24',
+        claim: null,
+        leftOut: [],
+        unavailable: 'no overdue invoice is left to claim today',
+      });
+      const missing = await h.call('GET', '/cases/case_nowhere/claim');
+      expect(missing.statusCode).toBe(404);
+      expect(missing.json<{ error: { code: string } }>().error.code).toBe('CASE_NOT_FOUND');
+      // An unknown case is refused before anything is computed.
+      expect(asked).toEqual([CASE_ID]);
+    });
+
+    it('says the claim is not served by an API started without the legal data', async () => {
+      await seed(h.store);
+      const res = await h.call('GET', `/cases/${CASE_ID}/claim`);
+      expect(res.statusCode).toBe(404);
+      expect(res.json<{ error: { code: string } }>().error.code).toBe('CLAIM_NOT_SERVED');
+    });
+  });
+
   describe('acting on cases', () => {
     it('POST approve queues the actions under the user named by X-Recouvra-User', async () => {
       await caseAwaitingFormalNotice(h.store);

@@ -1,5 +1,5 @@
 import type { Config } from '../../config/config.schema';
-import { dossierBuilder, escalationPreview } from '../../connector/lawfirm/dossier-builder';
+import { caseClaim, dossierBuilder, escalationPreview } from '../../connector/lawfirm/dossier-builder';
 import type { Action } from '../../connector/model/action.schema';
 import type { Store } from '../../connector/store/store';
 import type { ErpAdapter } from '../../connector/ports/erp';
@@ -168,5 +168,53 @@ describe('escalationPreview', () => {
     expect(preview.recommendation).toBeNull();
     expect(preview.unavailable).toMatch(/no escalation was decided/);
     expect(await previewOn('2026-04-20')('case_nowhere')).toBeUndefined();
+  });
+});
+
+/** The case screen's claim: the daemon's configuration, policies and legal data, as of the business date. */
+describe('caseClaim', () => {
+  let store: Store;
+  beforeEach(async () => (store = await openStore()));
+  afterEach(() => store.close());
+
+  const claimOn = (day: string) =>
+    caseClaim({
+      config,
+      store,
+      clock: fixedClock(`${day}T10:00:00Z`),
+      legal: LEGAL,
+      procedures: PROCEDURES,
+      policies: POLICIES,
+      connections: new Map(),
+    });
+
+  it('is the claim the dossier carries once an escalation is decided, and is there before one is', async () => {
+    const world = b2bWorld();
+    const caseId = await seedWorld(store, world);
+    const before = (await claimOn('2026-04-20')(caseId))!;
+    await recordEscalation(
+      store,
+      caseId,
+      world.policy,
+      '2026-04-20',
+      world.items.map((r) => r.id),
+    );
+    const built = await dossierBuilder({
+      config,
+      store,
+      clock: fixedClock('2026-04-20T10:00:00Z'),
+      legal: LEGAL,
+      procedures: PROCEDURES,
+      policies: POLICIES,
+      connections: new Map(),
+    })({ id: 'act_1', caseId } as Action);
+    expect(before.asOf).toBe('2026-04-20');
+    // The same figures, line by line; only the dossier names the invoice files it attaches.
+    const figures = (claim: typeof built.dossier.claim) => ({
+      ...claim,
+      lines: claim.lines.map(({ documentRef: _ref, ...line }) => line),
+    });
+    expect(figures(before.claim!)).toEqual(figures(built.dossier.claim));
+    expect(await claimOn('2026-04-20')('case_nowhere')).toBeUndefined();
   });
 });

@@ -8,7 +8,7 @@ import { Daemon } from '../daemon/daemon';
 import type { DemoEnvironment } from '../demo/demo';
 import { buildPerformers } from '../daemon/performers';
 import { dryRunOnce, dryRunOutbox, formatDryRunReport, type DryRunReport } from '../daemon/dry-run';
-import { dossierBuilder, escalationPreview } from '../../lawfirm/dossier-builder';
+import { caseClaim, dossierBuilder, escalationPreview } from '../../lawfirm/dossier-builder';
 import { openLawFirmLink } from '../lawfirm-link';
 import { apiSettings, createMetrics, startApi } from '../http';
 import { openJobQueue } from '../../jobs/open-queue';
@@ -394,6 +394,7 @@ export async function startDaemon(
           legal: rt.legal,
           procedures: rt.procedures,
           escalationPreview: escalationPreview(dossierDeps),
+          caseClaim: caseClaim(dossierDeps),
           ...(rt.context.ledgerWriteBack ? { ledgerWriteBack: rt.context.ledgerWriteBack } : {}),
           quickbooksWebhooks: quickBooksWebhookTargets(rt.config.connections),
           monthlyReads: () => readMeter.monthlyReads(),

@@ -1,3 +1,4 @@
+import type { CaseClaim } from '../../dossier';
 import type { EscalationPreview } from '../../lawfirm/dossier-builder';
 import type { CaseOperations } from '../../cases';
 import type { LegalData } from '../../claim/legal-data';
@@ -40,6 +41,8 @@ export interface ApiContext {
   lawfirm: { link: LawFirmLink; polling: LawFirmPolling | null } | undefined;
   /** The escalation preview shown with each escalation waiting for approval, when the daemon gives one. */
   escalationPreview: ((caseId: string) => Promise<EscalationPreview | undefined>) | undefined;
+  /** The claim of a case as of today, when the daemon gives the legal data to compute it. */
+  caseClaim: ((caseId: string) => Promise<CaseClaim | undefined>) | undefined;
 }
 
 /** How the daemon polls the firm's events: its cron in the company's time zone, or the demo's simulated interval. */

@@ -23,6 +23,7 @@ import {
   type QuickBooksWebhookTarget,
 } from './quickbooks-webhook-route';
 import type { LawFirmLink } from '../../lawfirm/link';
+import type { CaseClaim } from '../../dossier';
 import type { EscalationPreview } from '../../lawfirm/dossier-builder';
 import type { LegalData } from '../../claim/legal-data';
 import type { ProcedureData } from '../../dossier/procedure-data';
@@ -90,6 +91,8 @@ export interface ApiDeps {
   procedures?: ProcedureData;
   /** The gate and the recommended procedure and court of an escalation waiting for approval (GET /approvals). */
   escalationPreview?: (caseId: string) => Promise<EscalationPreview | undefined>;
+  /** The claim of a case as of today, as the law firm would be handed it (GET /cases/:id/claim). */
+  caseClaim?: (caseId: string) => Promise<CaseClaim | undefined>;
   /** What each connection's ledger takes: an approval records no ledger row its ledgers cannot perform. */
   ledgerWriteBack?: ConnectionWriteBack;
 }
@@ -148,6 +151,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     legal: deps.legal,
     procedures: deps.procedures,
     escalationPreview: deps.escalationPreview,
+    caseClaim: deps.caseClaim,
     monthlyReads: deps.monthlyReads,
     lawfirm: deps.lawfirm ? { link: deps.lawfirm, polling: deps.lawfirmPolling ?? null } : undefined,
   };

@@ -159,6 +159,20 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
     return detail;
   });
 
+  /**
+   * What the case could claim today: principal, interest by semester and the fixed indemnity,
+   * as the law firm would be handed it, and the open invoices left out with why.
+   */
+  app.get('/cases/:id/claim', async (request) => {
+    const { params, query } = parseRequest(request, { params: IdParams, query: RefQuerySchema });
+    const caseId = await resolveCaseId(ctx.store, params.id, query);
+    if (!ctx.caseClaim)
+      throw new NotFoundError('CLAIM_NOT_SERVED', 'this API computes no claim: it was started without the legal data');
+    const claim = await ctx.caseClaim(caseId);
+    if (!claim) throw new NotFoundError('CASE_NOT_FOUND', `no case ${caseId}, or its debtor is not synced yet`);
+    return claim;
+  });
+
   /** Paged: `{entries, next}`; pass `next` as `after` for the following page (null at the end). */
   app.get('/cases/:id/journal', async (request) => {
     const { params, query } = parseRequest(request, { params: IdParams, query: JournalQuerySchema });

@@ -131,6 +131,31 @@ export interface Receivable {
   documentUrl?: string;
 }
 
+/** GET /cases/:id/claim (connector/dossier/build-dossier.ts `CaseClaim`). */
+export interface CaseClaimView {
+  asOf: string;
+  claim: {
+    currency: string;
+    rule: string;
+    principal: number;
+    interest: number;
+    indemnity: number;
+    total: number;
+    lines: {
+      kind: string;
+      number: string;
+      dueDate: string;
+      principal: number;
+      interest: number;
+      indemnity: number;
+      segments: { from: string; to: string; days: number; ratePercent: string; interest: number }[];
+    }[];
+    warnings: string[];
+  } | null;
+  leftOut: { number: string; reason: string; open: number }[];
+  unavailable?: string;
+}
+
 export interface CaseDetail {
   case: {
     id: string;

@@ -1,6 +1,7 @@
 import { onWillStart, useState } from '@odoo/owl';
 import { ApiError, describeError } from '../api';
 import type {
+  CaseClaimView,
   CaseDetail,
   DebtorProfile,
   DossierView,
@@ -47,6 +48,8 @@ export class CaseScreen extends Screen<{ caseId: string }> {
     dossiers: [] as DossierView[],
     dossiersError: '',
     profile: null as DebtorProfile | null,
+    claim: null as CaseClaimView | null,
+    claimError: '',
     /** What the last action did, or why it failed. */
     done: '',
     failed: '',
@@ -78,7 +81,13 @@ export class CaseScreen extends Screen<{ caseId: string }> {
 
   async loadAll(): Promise<void> {
     this.state.loading = true;
-    await Promise.all([this.loadDetail(), this.loadJournal(), this.loadDocuments(), this.loadDossiers()]);
+    await Promise.all([
+      this.loadDetail(),
+      this.loadJournal(),
+      this.loadDocuments(),
+      this.loadDossiers(),
+      this.loadClaim(),
+    ]);
     this.state.loading = false;
     const debtor = this.state.detail?.case.debtorId;
     if (debtor) await this.loadProfile(debtor);
@@ -93,6 +102,38 @@ export class CaseScreen extends Screen<{ caseId: string }> {
         error instanceof ApiError && error.status === 404
           ? `${t('No such case:')} ${error.message}`
           : describeError(error);
+    }
+  }
+
+  /**
+   * The legal claim as of today. An API started without the legal data (CLAIM_NOT_SERVED), or an
+   * older one without the route, shows none, silently.
+   */
+  async loadClaim(): Promise<void> {
+    try {
+      this.state.claim = await this.env.api.get<CaseClaimView>(`${this.path}/claim`);
+      this.state.claimError = '';
+    } catch (error) {
+      this.state.claim = null;
+      this.state.claimError =
+        error instanceof ApiError && (error.code === 'CLAIM_NOT_SERVED' || error.code === 'ROUTE_NOT_FOUND')
+          ? ''
+          : describeError(error);
+    }
+  }
+
+  leftOutLabel(reason: string): string {
+    switch (reason) {
+      case 'not_yet_due':
+        return t('not yet due');
+      case 'excluded':
+        return t('excluded from dunning');
+      case 'disputed':
+        return t('disputed');
+      case 'prescribed':
+        return t('time-barred');
+      default:
+        return reason;
     }
   }
 
@@ -205,7 +246,7 @@ export class CaseScreen extends Screen<{ caseId: string }> {
     try {
       await run();
       this.state.done = what;
-      await Promise.all([this.loadDetail(), this.loadJournal()]);
+      await Promise.all([this.loadDetail(), this.loadJournal(), this.loadClaim()]);
       return true;
     } catch (error) {
       this.state.failed = describeError(error);
