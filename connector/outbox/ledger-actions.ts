@@ -14,6 +14,7 @@ import {
   procedureNextDeadline,
 } from '../lawfirm/procedure-events';
 import { AdapterError } from '../ports/adapter-error';
+import type { NextStep } from '../policy/next-step';
 import { claimedReceivables, type DossierClaimLines } from '../dossier/claimed-items';
 import { dispatchActions, type Performer, type PerformResult } from './dispatch';
 import { activityAsNote, approvalActivity, phoneCallActivity, stageNoteText } from './ledger-texts';
@@ -38,6 +39,11 @@ export interface LedgerPerformerOptions {
   locale?: string;
   /** With it, the note of an enforceable title states the deadlines that follow (CMF L313-3, CPCE L111-4). */
   afterTitle?: AfterTitleContext;
+  /**
+   * What the ladder does next on a case: a stage note carries the next step's date as the
+   * invoice's next deadline (the Odoo addon's field). Without it, no deadline is written.
+   */
+  nextStep?: (caseId: string) => Promise<NextStep | undefined>;
 }
 
 /** The performer of `ledger_note`, `ledger_activity` and `phone_task` rows (a phone task is an activity in the ledger). */
@@ -287,6 +293,21 @@ async function approvalSettled(store: Store, action: Action): Promise<boolean> {
  * on them (the message claims nothing there). Instead the note on each invoice names them by
  * number next to the amount deducted, so whoever reads an invoice sees which credit notes were used.
  */
+/**
+ * The date of the ladder's next step, for a stage note: when the next step is due or waited for.
+ * A case paused, completed, blocked or waiting for an approval has none. An evaluation that fails
+ * (a policy changed under the case) costs the note its deadline, never the note itself.
+ */
+async function nextDeadlineOf(options: LedgerPerformerOptions, caseId: string): Promise<string | undefined> {
+  if (!options.nextStep) return undefined;
+  try {
+    const next = await options.nextStep(caseId);
+    return next && (next.status === 'due' || next.status === 'waiting') ? (next.dueOn ?? undefined) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function buildRequests(
   options: LedgerPerformerOptions,
   action: Action,
@@ -349,6 +370,8 @@ async function buildRequests(
         ...locale,
       }),
     };
+    const nextDeadline = await nextDeadlineOf(options, action.caseId);
+    if (nextDeadline) request.recovery = { nextDeadline };
   }
   return [...byConnection].map(([connection, receivableIds]) => ({
     connection,

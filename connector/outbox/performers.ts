@@ -14,6 +14,7 @@ import type { EmailChannel } from '../ports/email';
 import type { ErpAdapter } from '../ports/erp';
 import type { PostalAddress, PostalProvider } from '../ports/postal';
 import type { SmsProvider } from '../ports/sms';
+import type { NextStep } from '../policy/next-step';
 import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
 import { actionContext, formalNoticeInput, NOTHING_LEFT, type ActionContext } from './action-documents';
@@ -42,6 +43,8 @@ export interface PerformerPorts {
   postal?: PostalProvider;
   /** The law-firm partner and how a dossier is built: `dossier` rows are performed through them. */
   lawfirm?: { link: LawFirmLink; build: (action: Action) => Promise<BuiltDossier> };
+  /** What the ladder does next on a case: a stage note gives the ledger its date as the next deadline. */
+  nextStep?: (caseId: string) => Promise<NextStep | undefined>;
 }
 
 export type PerformerFactory = (ports: PerformerPorts) => Performer | undefined;
@@ -62,6 +65,7 @@ const ledger: PerformerFactory = (ports) =>
     store: ports.store,
     adapters: ports.ledgers,
     locale: ports.config.company.locale,
+    ...(ports.nextStep ? { nextStep: ports.nextStep } : {}),
     ...(ports.procedures
       ? { afterTitle: { procedures: ports.procedures, timeZone: ports.config.company.timezone } }
       : {}),

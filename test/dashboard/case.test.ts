@@ -272,6 +272,42 @@ describe('case screen', () => {
     expect(page.$('[data-testid=legal-claim] [role=alert]')).toBeNull();
   });
 
+  it('says what the ladder does next, and shows nothing when the API cannot say', async () => {
+    const next = (body: Record<string, unknown>) =>
+      api('viewer', (call) =>
+        call.path === `/api/cases/${CASE}/next-step`
+          ? { status: 200, body: { asOf: '2026-12-06', reasons: [], ...body } }
+          : undefined,
+      );
+    page = await openPage(built, {
+      lang: 'fr',
+      hash: `#/cases/${CASE}`,
+      api: next({
+        status: 'waiting',
+        step: { id: 'reminder-2', kind: 'reminder', channels: ['email'], requiresApproval: false },
+        dueOn: '2026-12-11',
+      }),
+    });
+    await page.waitFor('[data-testid=next-step]');
+    expect(page.text('[data-testid=next-step]')).toBe('Relance (reminder-2), le 11 déc. 2026');
+
+    page.close();
+    page = await openPage(built, {
+      lang: 'en',
+      hash: `#/cases/${CASE}`,
+      api: next({ status: 'paused', step: null, dueOn: null, resumesOn: '2026-12-21' }),
+    });
+    await page.waitFor('[data-testid=next-step]');
+    expect(page.text('[data-testid=next-step]')).toBe('paused; dunning may resume on 21 Dec 2026');
+
+    page.close();
+    page = await openPage(built, { lang: 'en', hash: `#/cases/${CASE}`, api: api('viewer') });
+    await page.waitFor('[data-testid=debtor-name]');
+    await page.waitUntil(() => page!.calls.some((c) => c.path.endsWith('/next-step')), 'the next-step call');
+    expect(page.$('[data-testid=next-step]')).toBeNull();
+    expect(page.$('[data-testid=case-facts] [role=alert]')).toBeNull();
+  });
+
   it('shows the payer profile when its endpoint answers, and leaves it out on 404', async () => {
     page = await openPage(built, { lang: 'en', hash: `#/cases/${CASE}`, api: api('viewer') });
     await page.waitFor('[data-testid=debtor-name]');

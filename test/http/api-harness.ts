@@ -43,6 +43,7 @@ export async function openHarness(
       | 'quickbooksWebhooks'
       | 'escalationPreview'
       | 'caseClaim'
+      | 'nextStep'
       | 'lawfirmPolling'
       | 'monthlyReads'
     >
@@ -77,6 +78,7 @@ export async function openHarness(
     ...(over.quickbooksWebhooks ? { quickbooksWebhooks: over.quickbooksWebhooks } : {}),
     ...(over.escalationPreview ? { escalationPreview: over.escalationPreview } : {}),
     ...(over.caseClaim ? { caseClaim: over.caseClaim } : {}),
+    ...(over.nextStep ? { nextStep: over.nextStep } : {}),
     ...(over.lawfirmPolling ? { lawfirmPolling: over.lawfirmPolling } : {}),
     ...(over.monthlyReads ? { monthlyReads: over.monthlyReads } : {}),
   });

@@ -422,6 +422,32 @@ describe('HTTP API', () => {
     });
   });
 
+  describe('GET /cases/:id/next-step', () => {
+    it('answers what the ladder does next, and 404 with a code when the API has no policies', async () => {
+      await seed(h.store);
+      const unserved = await h.call('GET', `/cases/${CASE_ID}/next-step`);
+      expect(unserved.statusCode).toBe(404);
+      expect(unserved.json<{ error: { code: string } }>().error.code).toBe('NEXT_STEP_NOT_SERVED');
+      await h.close();
+      h = await openHarness({
+        nextStep: async (caseId) =>
+          caseId === CASE_ID
+            ? {
+                asOf: '2025-03-24',
+                status: 'waiting',
+                step: { id: 'reminder-2', kind: 'reminder', channels: ['email'], requiresApproval: false },
+                dueOn: '2025-03-25',
+                reasons: [],
+              }
+            : undefined,
+      });
+      await seed(h.store);
+      const res = await h.call('GET', `/api/cases/${CASE_ID}/next-step`);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ status: 'waiting', step: { id: 'reminder-2' }, dueOn: '2025-03-25' });
+    });
+  });
+
   describe('GET /cases/:id/claim', () => {
     it('answers the claim of today for the case named by id or by reference, and 404 with a code otherwise', async () => {
       await h.close();

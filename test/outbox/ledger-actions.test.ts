@@ -118,6 +118,57 @@ describe('ledger rows go on the invoices claimed, not on the credit notes netted
     expect(touched().has(CREDIT.id)).toBe(false);
   });
 
+  it('gives a stage note the date of the ladder’s next step as the next deadline, and none when the ladder has no date', async () => {
+    await caseAwaitingFormalNotice(store);
+    const next = (status: 'waiting' | 'paused' | 'fails') => async (caseId: string) => {
+      if (status === 'fails') throw new Error('policy fr-b2b has no step reminder-9');
+      return {
+        asOf: '2025-03-22',
+        status,
+        step:
+          status === 'waiting'
+            ? { id: 'formal-notice', kind: 'formal_notice', channels: [], requiresApproval: true }
+            : null,
+        dueOn: status === 'waiting' ? '2025-04-01' : null,
+        reasons: [{ code: 'X', message: caseId }],
+      };
+    };
+    const deadlines = () =>
+      writes.filter((w) => w.kind === 'note' || w.kind === 'fields').map((w) => [w.kind, w.recovery?.nextDeadline]);
+
+    await performLedgerActions({
+      store,
+      adapters,
+      clock,
+      logger: memoryLogger('error').logger,
+      nextStep: next('waiting'),
+    });
+    expect(deadlines()).toEqual([
+      ['note', '2025-04-01'],
+      ['fields', '2025-04-01'],
+    ]);
+
+    for (const status of ['paused', 'fails'] as const) {
+      await store.close();
+      store = await openSqliteStore(':memory:');
+      await store.migrate();
+      writes.length = 0;
+      await caseAwaitingFormalNotice(store);
+      await performLedgerActions({
+        store,
+        adapters,
+        clock,
+        logger: memoryLogger('error').logger,
+        nextStep: next(status),
+      });
+      // The note is written all the same, without a deadline.
+      expect(deadlines()).toEqual([
+        ['note', undefined],
+        ['fields', undefined],
+      ]);
+    }
+  });
+
   it('writes the approval activity on the invoices of the step only', async () => {
     await caseAwaitingFormalNotice(store);
     await perform();

@@ -9,6 +9,7 @@ import type { DemoEnvironment } from '../demo/demo';
 import { buildPerformers } from '../daemon/performers';
 import { dryRunOnce, dryRunOutbox, formatDryRunReport, type DryRunReport } from '../daemon/dry-run';
 import { caseClaim, dossierBuilder, escalationPreview } from '../../lawfirm/dossier-builder';
+import { nextStepOf } from '../../policy/next-step';
 import { openLawFirmLink } from '../lawfirm-link';
 import { apiSettings, createMetrics, startApi } from '../http';
 import { openJobQueue } from '../../jobs/open-queue';
@@ -342,7 +343,9 @@ export async function startDaemon(
           build: dossierBuilder(dossierDeps),
         }
       : undefined;
+    const nextStep = nextStepOf({ store, config: rt.config, policies: rt.policies, context: rt.context, clock });
     const performerDeps = {
+      nextStep,
       config: rt.config,
       store,
       clock,
@@ -395,6 +398,7 @@ export async function startDaemon(
           procedures: rt.procedures,
           escalationPreview: escalationPreview(dossierDeps),
           caseClaim: caseClaim(dossierDeps),
+          nextStep,
           ...(rt.context.ledgerWriteBack ? { ledgerWriteBack: rt.context.ledgerWriteBack } : {}),
           quickbooksWebhooks: quickBooksWebhookTargets(rt.config.connections),
           monthlyReads: () => readMeter.monthlyReads(),

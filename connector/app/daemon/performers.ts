@@ -11,6 +11,7 @@ import { performersFor } from '../../outbox/performers';
 import type { EmailChannel } from '../../ports/email';
 import type { PostalProvider } from '../../ports/postal';
 import type { SmsProvider } from '../../ports/sms';
+import type { NextStep } from '../../policy/next-step';
 import type { Store } from '../../store/store';
 import type { ConnectionAdapter } from '../../sync/connections';
 import type { Clock } from '../../time/clock';
@@ -34,6 +35,8 @@ export interface PerformerDeps {
   connections: ReadonlyMap<string, ConnectionAdapter>;
   /** The law-firm partner and how a dossier is built: `dossier` rows are performed through them. */
   lawfirm?: { link: LawFirmLink; build: (action: Action) => Promise<BuiltDossier> };
+  /** What the ladder does next on a case: a stage note gives the ledger its date as the next deadline. */
+  nextStep?: (caseId: string) => Promise<NextStep | undefined>;
   /** Tests and the demo may pass their own providers. */
   email?: EmailChannel;
   sms?: SmsProvider;
@@ -64,6 +67,7 @@ export function buildPerformers(deps: PerformerDeps): Performers {
     ...(sms ? { sms } : {}),
     ...(postal ? { postal } : {}),
     ...(deps.lawfirm ? { lawfirm: deps.lawfirm } : {}),
+    ...(deps.nextStep ? { nextStep: deps.nextStep } : {}),
   });
   return {
     performers,

@@ -1,4 +1,5 @@
 import type { CaseClaim } from '../../dossier';
+import type { NextStep } from '../../policy/next-step';
 import type { EscalationPreview } from '../../lawfirm/dossier-builder';
 import type { CaseOperations } from '../../cases';
 import type { LegalData } from '../../claim/legal-data';
@@ -43,6 +44,8 @@ export interface ApiContext {
   escalationPreview: ((caseId: string) => Promise<EscalationPreview | undefined>) | undefined;
   /** The claim of a case as of today, when the daemon gives the legal data to compute it. */
   caseClaim: ((caseId: string) => Promise<CaseClaim | undefined>) | undefined;
+  /** What the dunning ladder does next on a case, when the daemon gives the policies. */
+  nextStep: ((caseId: string) => Promise<NextStep | undefined>) | undefined;
 }
 
 /** How the daemon polls the firm's events: its cron in the company's time zone, or the demo's simulated interval. */

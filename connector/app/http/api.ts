@@ -24,6 +24,7 @@ import {
 } from './quickbooks-webhook-route';
 import type { LawFirmLink } from '../../lawfirm/link';
 import type { CaseClaim } from '../../dossier';
+import type { NextStep } from '../../policy/next-step';
 import type { EscalationPreview } from '../../lawfirm/dossier-builder';
 import type { LegalData } from '../../claim/legal-data';
 import type { ProcedureData } from '../../dossier/procedure-data';
@@ -93,6 +94,8 @@ export interface ApiDeps {
   escalationPreview?: (caseId: string) => Promise<EscalationPreview | undefined>;
   /** The claim of a case as of today, as the law firm would be handed it (GET /cases/:id/claim). */
   caseClaim?: (caseId: string) => Promise<CaseClaim | undefined>;
+  /** What the dunning ladder does next on a case (GET /cases/:id/next-step). */
+  nextStep?: (caseId: string) => Promise<NextStep | undefined>;
   /** What each connection's ledger takes: an approval records no ledger row its ledgers cannot perform. */
   ledgerWriteBack?: ConnectionWriteBack;
 }
@@ -152,6 +155,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     procedures: deps.procedures,
     escalationPreview: deps.escalationPreview,
     caseClaim: deps.caseClaim,
+    nextStep: deps.nextStep,
     monthlyReads: deps.monthlyReads,
     lawfirm: deps.lawfirm ? { link: deps.lawfirm, polling: deps.lawfirmPolling ?? null } : undefined,
   };

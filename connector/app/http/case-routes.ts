@@ -173,6 +173,20 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ApiContext): void 
     return claim;
   });
 
+  /** What the dunning ladder does next: the step due or waited for and its date, or why none (paused, completed, blocked). */
+  app.get('/cases/:id/next-step', async (request) => {
+    const { params, query } = parseRequest(request, { params: IdParams, query: RefQuerySchema });
+    const caseId = await resolveCaseId(ctx.store, params.id, query);
+    if (!ctx.nextStep)
+      throw new NotFoundError(
+        'NEXT_STEP_NOT_SERVED',
+        'this API evaluates no case: it was started without the policies',
+      );
+    const next = await ctx.nextStep(caseId);
+    if (!next) throw new NotFoundError('CASE_NOT_FOUND', `no case ${caseId}, or its debtor is not synced yet`);
+    return next;
+  });
+
   /** Paged: `{entries, next}`; pass `next` as `after` for the following page (null at the end). */
   app.get('/cases/:id/journal', async (request) => {
     const { params, query } = parseRequest(request, { params: IdParams, query: JournalQuerySchema });

@@ -131,6 +131,16 @@ export interface Receivable {
   documentUrl?: string;
 }
 
+/** GET /cases/:id/next-step (connector/policy/next-step.ts). */
+export interface NextStepView {
+  asOf: string;
+  status: string;
+  step: { id: string; kind: string; channels: string[]; requiresApproval: boolean } | null;
+  dueOn: string | null;
+  resumesOn?: string | null;
+  reasons: { code: string; message: string }[];
+}
+
 /** GET /cases/:id/claim (connector/dossier/build-dossier.ts `CaseClaim`). */
 export interface CaseClaimView {
   asOf: string;

@@ -33,6 +33,20 @@ export const STAGES = [
   'closed',
 ];
 
+/** A policy step's kind (config/policy.schema.ts). */
+export function stepKindLabel(kind: string): string {
+  switch (kind) {
+    case 'reminder':
+      return t('Reminder');
+    case 'formal_notice':
+      return t('Formal notice');
+    case 'escalation':
+      return t('Hand-off to the law firm');
+    default:
+      return kind;
+  }
+}
+
 /** The funnel's steps (connector/kpis/recovery.ts `FunnelStep`). */
 export function funnelStepLabel(step: string): string {
   switch (step) {

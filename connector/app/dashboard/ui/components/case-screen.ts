@@ -3,6 +3,7 @@ import { ApiError, describeError } from '../api';
 import type {
   CaseClaimView,
   CaseDetail,
+  NextStepView,
   DebtorProfile,
   DossierView,
   JournalEntry,
@@ -10,7 +11,8 @@ import type {
   Receivable,
   StoredDocument,
 } from '../api-types';
-import { formatNumber, pick, t, toMinorUnits } from '../i18n';
+import { formatDate, formatNumber, pick, t, toMinorUnits } from '../i18n';
+import { stepKindLabel } from '../labels';
 import { canAct } from '../session';
 import { Screen } from './screen';
 
@@ -49,6 +51,7 @@ export class CaseScreen extends Screen<{ caseId: string }> {
     dossiersError: '',
     profile: null as DebtorProfile | null,
     claim: null as CaseClaimView | null,
+    next: null as NextStepView | null,
     claimError: '',
     /** What the last action did, or why it failed. */
     done: '',
@@ -87,6 +90,7 @@ export class CaseScreen extends Screen<{ caseId: string }> {
       this.loadDocuments(),
       this.loadDossiers(),
       this.loadClaim(),
+      this.loadNext(),
     ]);
     this.state.loading = false;
     const debtor = this.state.detail?.case.debtorId;
@@ -119,6 +123,37 @@ export class CaseScreen extends Screen<{ caseId: string }> {
         error instanceof ApiError && (error.code === 'CLAIM_NOT_SERVED' || error.code === 'ROUTE_NOT_FOUND')
           ? ''
           : describeError(error);
+    }
+  }
+
+  /** What the ladder does next; nothing is shown when the API cannot say (no policies, an older daemon, an error). */
+  async loadNext(): Promise<void> {
+    try {
+      this.state.next = await this.env.api.get<NextStepView>(`${this.path}/next-step`);
+    } catch {
+      this.state.next = null;
+    }
+  }
+
+  nextStepText(next: NextStepView): string {
+    const step = next.step ? `${stepKindLabel(next.step.kind)} (${next.step.id})` : '';
+    switch (next.status) {
+      case 'due':
+        return `${step}, ${t('due since')} ${formatDate(next.dueOn ?? next.asOf)}`;
+      case 'waiting':
+        return `${step}, ${t('on')} ${formatDate(next.dueOn ?? next.asOf)}${next.step?.requiresApproval ? ` ${t('(needs approval)')}` : ''}`;
+      case 'awaiting_approval':
+        return `${step}: ${t('waiting for approval')}`;
+      case 'paused':
+        return next.resumesOn
+          ? `${t('paused; dunning may resume on')} ${formatDate(next.resumesOn)}`
+          : t('paused until a person resumes it');
+      case 'blocked':
+        return `${step}: ${t('blocked')} — ${next.reasons.map((r) => r.message).join('; ')}`;
+      case 'completed':
+        return t('none: every step of the policy was performed');
+      default:
+        return t('none: nothing is due');
     }
   }
 
@@ -246,7 +281,7 @@ export class CaseScreen extends Screen<{ caseId: string }> {
     try {
       await run();
       this.state.done = what;
-      await Promise.all([this.loadDetail(), this.loadJournal(), this.loadClaim()]);
+      await Promise.all([this.loadDetail(), this.loadJournal(), this.loadClaim(), this.loadNext()]);
       return true;
     } catch (error) {
       this.state.failed = describeError(error);
