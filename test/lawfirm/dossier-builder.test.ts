@@ -25,6 +25,17 @@ const config = {
   legal: {},
 } as unknown as Config;
 
+/** What the daemon hands the dossier's builders, on a day (its business clock at 10:00 UTC). */
+const builderDeps = (store: Store, day: string) => ({
+  config,
+  store,
+  clock: fixedClock(`${day}T10:00:00Z`),
+  legal: LEGAL,
+  procedures: PROCEDURES,
+  policies: POLICIES,
+  connections: new Map<string, ConnectionAdapter>(),
+});
+
 /** dossierBuilder attaches the invoice PDFs the ledger holds, with their hash in the dossier. */
 describe('dossierBuilder: invoice PDFs from the ERP', () => {
   let store: Store;
@@ -100,16 +111,7 @@ describe('escalationPreview', () => {
   beforeEach(async () => (store = await openStore()));
   afterEach(() => store.close());
 
-  const previewOn = (day: string) =>
-    escalationPreview({
-      config,
-      store,
-      clock: fixedClock(`${day}T10:00:00Z`),
-      legal: LEGAL,
-      procedures: PROCEDURES,
-      policies: POLICIES,
-      connections: new Map(),
-    });
+  const previewOn = (day: string) => escalationPreview(builderDeps(store, day));
 
   it('gives the gate, the recommended procedure and court and the claim, as the dossier would carry them', async () => {
     const world = b2bWorld();
@@ -122,15 +124,7 @@ describe('escalationPreview', () => {
       world.items.map((r) => r.id),
     );
     const preview = (await previewOn('2026-04-20')(caseId))!;
-    const built = await dossierBuilder({
-      config,
-      store,
-      clock: fixedClock('2026-04-20T10:00:00Z'),
-      legal: LEGAL,
-      procedures: PROCEDURES,
-      policies: POLICIES,
-      connections: new Map(),
-    })({ id: 'act_1', caseId } as Action);
+    const built = await dossierBuilder(builderDeps(store, '2026-04-20'))({ id: 'act_1', caseId } as Action);
     expect(preview.asOf).toBe('2026-04-20');
     expect(preview.gate.pass).toBe(true);
     expect(preview.gate.conditions.length).toBeGreaterThan(3);
@@ -177,16 +171,7 @@ describe('caseClaim', () => {
   beforeEach(async () => (store = await openStore()));
   afterEach(() => store.close());
 
-  const claimOn = (day: string) =>
-    caseClaim({
-      config,
-      store,
-      clock: fixedClock(`${day}T10:00:00Z`),
-      legal: LEGAL,
-      procedures: PROCEDURES,
-      policies: POLICIES,
-      connections: new Map(),
-    });
+  const claimOn = (day: string) => caseClaim(builderDeps(store, day));
 
   it('is the claim the dossier carries once an escalation is decided, and is there before one is', async () => {
     const world = b2bWorld();
@@ -199,15 +184,7 @@ describe('caseClaim', () => {
       '2026-04-20',
       world.items.map((r) => r.id),
     );
-    const built = await dossierBuilder({
-      config,
-      store,
-      clock: fixedClock('2026-04-20T10:00:00Z'),
-      legal: LEGAL,
-      procedures: PROCEDURES,
-      policies: POLICIES,
-      connections: new Map(),
-    })({ id: 'act_1', caseId } as Action);
+    const built = await dossierBuilder(builderDeps(store, '2026-04-20'))({ id: 'act_1', caseId } as Action);
     expect(before.asOf).toBe('2026-04-20');
     // The same figures, line by line; only the dossier names the invoice files it attaches.
     const figures = (claim: typeof built.dossier.claim) => ({
