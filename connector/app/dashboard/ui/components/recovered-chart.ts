@@ -1,11 +1,8 @@
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
-import { onMounted, onWillUnmount, useRef } from '@odoo/owl';
+import type { ChartConfiguration } from 'chart.js';
 import type { RecoveredBy } from '../api-types';
 import { formatMoney, minorDigits, t } from '../i18n';
 import { channelLabel } from '../labels';
-import { Screen } from './screen';
-
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
+import { CanvasChart, TICKS } from './canvas-chart';
 
 /** One colour per channel, each with at least 4.5:1 against white (the legend's text is dark). */
 const COLOURS: Record<string, string> = {
@@ -18,38 +15,21 @@ const COLOURS: Record<string, string> = {
 
 /**
  * The amounts recovered month by month, stacked by channel: reminders against the law firm at a
- * glance. A picture of the table beside it, which holds the figures (as AgingChart).
+ * glance, a picture of the table beside it.
  */
-export class RecoveredChart extends Screen<{ recovered: RecoveredBy; currency: string }> {
+export class RecoveredChart extends CanvasChart<{ recovered: RecoveredBy; currency: string }> {
   static override template = 'recouvra.RecoveredChart';
   static override props = { recovered: Object, currency: String };
-
-  canvas = useRef('canvas');
-  private chart: Chart | undefined;
-
-  override setup(): void {
-    onMounted(() => this.draw());
-    onWillUnmount(() => this.chart?.destroy());
-  }
 
   get description(): string {
     return `${t('Amounts recovered each month, by who recovered them')} (${this.props.currency})`;
   }
 
-  private draw(): void {
-    const canvas = this.canvas.el as HTMLCanvasElement | null;
-    if (!canvas || typeof canvas.getContext !== 'function') return;
-    let context: CanvasRenderingContext2D | null;
-    try {
-      context = canvas.getContext('2d');
-    } catch {
-      return;
-    }
-    if (!context) return;
+  protected chart(): ChartConfiguration<'bar'> {
     const { recovered, currency } = this.props;
     const scale = 10 ** minorDigits(currency);
     const used = recovered.channels.filter((c) => c.amount > 0).map((c) => c.channel);
-    this.chart = new Chart(context, {
+    return {
       type: 'bar',
       data: {
         labels: recovered.months.map((m) => m.period),
@@ -64,7 +44,7 @@ export class RecoveredChart extends Screen<{ recovered: RecoveredBy; currency: s
         responsive: true,
         maintainAspectRatio: false,
         plugins: {
-          legend: { display: true, labels: { color: '#333333' } },
+          legend: { display: true, labels: TICKS },
           tooltip: {
             callbacks: {
               label: (item) =>
@@ -72,11 +52,8 @@ export class RecoveredChart extends Screen<{ recovered: RecoveredBy; currency: s
             },
           },
         },
-        scales: {
-          x: { stacked: true, ticks: { color: '#333333' } },
-          y: { stacked: true, beginAtZero: true, ticks: { color: '#333333' } },
-        },
+        scales: { x: { stacked: true, ticks: TICKS }, y: { stacked: true, beginAtZero: true, ticks: TICKS } },
       },
-    });
+    };
   }
 }
