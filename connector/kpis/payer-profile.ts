@@ -1,7 +1,7 @@
 import type { PayerFacts } from '../store/kpi-store';
 import { addDays, daysBetween, type IsoDate } from '../time/calendar-date';
 import { promiseKeptRate, round1, type Formula } from './formulas';
-import { riskOf, type Risk } from './risk';
+import { paidLateDays, riskOf, type Risk } from './risk';
 
 /**
  * How a debtor pays, from what the connector has seen of it: what a controller checks before
@@ -137,7 +137,10 @@ export function payerProfile(facts: PayerFacts, asOf: IsoDate, locale = 'fr-FR')
     promisesKept: promiseKeptRate(promises).value,
     disputes: open.filter((i) => i.disputed).length,
     disputesRecorded: facts.disputesRecorded,
-    risk: currency !== null && openTotal > 0 ? riskOf({ currency, openTotal, oldestDue }, asOf, locale) : null,
+    risk:
+      currency !== null && openTotal > 0
+        ? riskOf({ currency, openTotal, oldestDue, paidLateDays: paidLateDays(paid) }, asOf, locale)
+        : null,
     formulas: FORMULAS,
   };
 }

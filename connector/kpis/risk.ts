@@ -13,9 +13,14 @@ import { round1 } from './formulas';
  * - amount: 10 points per factor of ten above 100 in the currency's major unit, from 0 up to 30
  *   (1,000 → 10, 10,000 → 20, 100,000 or more → 30). A factor of ten, not a fixed scale, so that
  *   a portfolio of small invoices and one of large ones are both spread out.
+ * - payment history: 1 point per 3 days its settled invoices were paid late on average
+ *   (amount-weighted, `paidLateDays`), up to 20 (15 days → 5, 30 → 10, 60 or more → 20). A
+ *   debtor who paid on time, or of whom no settled invoice has its payments known, gets none.
+ *   Upflow rates payers on the same average delay (owl-odoo.md §4.2); a debtor who paid late
+ *   before is the one to call first.
  *
- * Lateness grows by the same 0.3 point a day on every case, so the order of two cases never
- * changes with the date: the store keeps an order key (`riskOrderKey`) written when a case's
+ * Lateness grows by the same 0.3 point a day on every case, and the other points change only
+ * with the case's items and payments, so the order of two cases never changes with the date: the store keeps an order key (`riskOrderKey`) written when a case's
  * items change, and the worklist sorts on it without recomputing 100,000 scores each day.
  * The score shown is computed for the day asked (`riskOf`), from the same facts.
  *
@@ -31,12 +36,14 @@ export interface RiskFacts {
   openTotal: number;
   /** Due date of the oldest open invoice; null when none is open. */
   oldestDue: IsoDate | null;
+  /** How late its settled invoices were paid, amount-weighted days (`paidLateDays`); null or absent without any. */
+  paidLateDays?: number | null;
 }
 
 export type RiskLevel = 'low' | 'medium' | 'high';
 
 export interface RiskReason {
-  code: 'DAYS_OVERDUE' | 'AMOUNT';
+  code: 'DAYS_OVERDUE' | 'AMOUNT' | 'PAYMENT_HISTORY';
   points: number;
   fr: string;
   en: string;
@@ -56,6 +63,9 @@ const AMOUNT_POINTS_PER_DECADE = 10;
 const AMOUNT_POINTS_MAX = 30;
 /** Below this many major units the amount adds nothing. */
 const AMOUNT_FLOOR_MAJOR = 100;
+/** Days of average payment delay per point, and the most the history adds. */
+const HISTORY_DAYS_PER_POINT = 3;
+const HISTORY_POINTS_MAX = 20;
 const HIGH_FROM = 60;
 const MEDIUM_FROM = 30;
 
@@ -66,14 +76,38 @@ export function amountPoints(openTotal: number, currency: string): number {
   return Math.min(AMOUNT_POINTS_MAX, Math.round(AMOUNT_POINTS_PER_DECADE * Math.log10(major / AMOUNT_FLOOR_MAJOR)));
 }
 
+/** Points for the payment history, whole: the same on every day. */
+export function historyPoints(paidLateDays: number | null | undefined): number {
+  if (paidLateDays === null || paidLateDays === undefined || paidLateDays <= 0) return 0;
+  return Math.min(HISTORY_POINTS_MAX, Math.round(paidLateDays / HISTORY_DAYS_PER_POINT));
+}
+
+/**
+ * How late settled invoices were paid: the amount-weighted mean of the days from each one's due
+ * date to its last payment (0 for one paid on or before its due date), rounded to whole days;
+ * null when there is none. The same figure for the worklist's order (the store, at each summary)
+ * and the payer profile's score.
+ */
+export function paidLateDays(settled: readonly { total: number; dueDate: IsoDate; paidOn: IsoDate }[]): number | null {
+  let weight = 0;
+  let days = 0;
+  for (const s of settled) {
+    if (s.total <= 0) continue;
+    weight += s.total;
+    days += s.total * Math.max(0, daysBetween(s.dueDate, s.paidOn));
+  }
+  return weight === 0 ? null : Math.round(days / weight);
+}
+
 /**
  * An integer that orders cases as their scores do, on any day: ten times the points that do not
- * change with the date, less 3 tenths of a point for each day since 1970 of the oldest due date
+ * change with the date (amount, payment history), less 3 tenths of a point for each day since 1970 of the oldest due date
  * (an older due date is a larger lateness on every day). A case with nothing open sorts last.
  */
 export function riskOrderKey(facts: RiskFacts): number {
   if (facts.oldestDue === null || facts.openTotal <= 0) return Number.MIN_SAFE_INTEGER;
-  return 10 * amountPoints(facts.openTotal, facts.currency) - LATENESS_TENTHS_PER_DAY * toEpochDay(facts.oldestDue);
+  const fixed = amountPoints(facts.openTotal, facts.currency) + historyPoints(facts.paidLateDays);
+  return 10 * fixed - LATENESS_TENTHS_PER_DAY * toEpochDay(facts.oldestDue);
 }
 
 export function riskOf(facts: RiskFacts, asOf: IsoDate, locale = 'fr-FR'): Risk {
@@ -100,15 +134,25 @@ export function riskOf(facts: RiskFacts, asOf: IsoDate, locale = 'fr-FR'): Risk 
       en: `${shown(locale.startsWith('en') ? locale : 'en-GB')} open: +${points(amount, 'en-GB')}`,
     });
   }
+  const history = historyPoints(facts.paidLateDays);
+  if (history > 0) {
+    const days = facts.paidLateDays!;
+    reasons.push({
+      code: 'PAYMENT_HISTORY',
+      points: history,
+      fr: `factures réglées avec ${days} jour${days > 1 ? 's' : ''} de retard en moyenne\u00a0: +${points(history, 'fr-FR')}`,
+      en: `settled invoices paid ${days} day${days > 1 ? 's' : ''} late on average: +${points(history, 'en-GB')}`,
+    });
+  }
   reasons.sort((a, b) => b.points - a.points);
-  const score = Math.max(0, Math.min(100, Math.round(lateness + amount)));
+  const score = Math.max(0, Math.min(100, Math.round(lateness + amount + history)));
   return { score, level: score >= HIGH_FROM ? 'high' : score >= MEDIUM_FROM ? 'medium' : 'low', reasons };
 }
 
 /** How the points are counted, said once beside a list of scores rather than on every reason. */
 export const RISK_RULES = {
-  fr: '0,3 point par jour de retard de la facture la plus ancienne ; 10 points par facteur dix du montant ouvert au-delà de 100 (30 au plus) ; score de 0 à 100, élevé à partir de 60, moyen à partir de 30.',
-  en: '0.3 point per day the oldest invoice is past due; 10 points per factor of ten of the open amount above 100 (at most 30); score 0 to 100, high from 60, medium from 30.',
+  fr: '0,3 point par jour de retard de la facture la plus ancienne ; 10 points par facteur dix du montant ouvert au-delà de 100 (30 au plus) ; 1 point par 3 jours de retard moyen des factures déjà réglées (20 au plus) ; score de 0 à 100, élevé à partir de 60, moyen à partir de 30.',
+  en: '0.3 point per day the oldest invoice is past due; 10 points per factor of ten of the open amount above 100 (at most 30); 1 point per 3 days the settled invoices were paid late on average (at most 20); score 0 to 100, high from 60, medium from 30.',
 } as const;
 
 function points(n: number, locale: string): string {

@@ -124,7 +124,11 @@ export async function worklistPage(
       daysOverdue: r.oldestDue === null ? 0 : Math.max(0, daysBetween(r.oldestDue, asOf)),
       paused: r.manualPause,
       pendingApproval: r.pendingApproval,
-      risk: riskOf({ currency: r.currency, openTotal: r.openTotal, oldestDue: r.oldestDue }, asOf, locale),
+      risk: riskOf(
+        { currency: r.currency, openTotal: r.openTotal, oldestDue: r.oldestDue, paidLateDays: r.paidLateDays },
+        asOf,
+        locale,
+      ),
     })),
     next: rows.length > limit && last !== undefined ? encodeCursor(sort, order, last.sortValue, last.caseId) : null,
     summariesPending: pending,

@@ -127,6 +127,8 @@ export interface WorklistRow {
   openTotal: number;
   openItems: number;
   oldestDue: IsoDate | null;
+  /** How late its settled invoices were paid, amount-weighted days (risk.ts `paidLateDays`); null without any. */
+  paidLateDays: number | null;
   manualPause: boolean;
   pendingApproval: boolean;
   /** The value the page is sorted on, for the next page's cursor. */

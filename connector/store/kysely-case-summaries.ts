@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { riskOrderKey } from '../kpis/risk';
+import { paidLateDays, riskOrderKey } from '../kpis/risk';
 import { attempt } from './errors';
 import type { CasesTable, Database } from './schema';
 import type { StoreDriver } from './driver';
@@ -99,9 +99,9 @@ const CASES_PER_BATCH = 5_000;
  * The version of the summary's rules (the sums and `riskOrderKey`). Raise it when they change:
  * the store recomputes every older summary after migrating.
  */
-export const CASE_SUMMARY_REV = 1;
+export const CASE_SUMMARY_REV = 2;
 
-/** 6 parameters a row in PostgreSQL's VALUES: well under its 65,535 per statement. */
+/** 9 parameters a row in PostgreSQL's VALUES: well under its 65,535 per statement. */
 const CASES_PER_STATEMENT = 500;
 
 /** Computes the summaries of these cases now, in the caller's transaction. */
@@ -142,24 +142,59 @@ async function refreshChunk(db: Kysely<Database>, driver: StoreDriver, ids: stri
   );
   const byCase = new Map(sums.map((s) => [s.case_id, s]));
   const debtorOf = new Map(debtors.map((d) => [d.id, d]));
+  const history = await paymentHistory(db, ids);
   const summaries = ids.map((id): Summary => {
     const s = byCase.get(id);
     const openTotal = int(s?.open_total);
     const oldestDue = s?.oldest_due ?? null;
+    const lateDays = paidLateDays(history.get(id) ?? []);
     return {
       id,
       open_total: openTotal,
       open_items: int(s?.open_items),
       oldest_due: oldestDue,
-      risk_key: riskOrderKey({ currency: s?.currency ?? 'EUR', openTotal, oldestDue }),
+      risk_key: riskOrderKey({ currency: s?.currency ?? 'EUR', openTotal, oldestDue, paidLateDays: lateDays }),
       // Never null on a case with something open: a null would end the keyset of the name order.
       debtor_name: debtorOf.get(id)?.name ?? '',
       connection: debtorOf.get(id)?.source_connection ?? null,
       summary_rev: CASE_SUMMARY_REV,
+      paid_late_days: lateDays,
     };
   });
   if (driver === 'sqlite') await writeOneByOne(db, summaries);
   else await writeAtOnce(db, summaries);
+}
+
+/**
+ * The settled invoices of these cases whose payments the store holds, each with the day of its
+ * last payment: the payer's history (risk.ts `paidLateDays`). From each case's settled items to
+ * their allocations (payment_allocations_by_receivable) and payments. An invoice settled without
+ * a payment recorded (a credit note set against it, a ledger read without payments) counts for
+ * nothing.
+ */
+async function paymentHistory(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, { total: number; dueDate: string; paidOn: string }[]>> {
+  const rows = await attempt('read', 'payment_allocations', ids.length === 1 ? ids[0] : undefined, () =>
+    db
+      .selectFrom('receivables as r')
+      .innerJoin('payment_allocations as a', 'a.receivable_id', 'r.id')
+      .innerJoin('payments as p', 'p.id', 'a.payment_id')
+      .where('r.case_id', 'in', [...ids])
+      .where('r.kind', '=', 'invoice')
+      .where('r.open', '=', 0)
+      .select(['r.case_id', 'r.id', 'r.total', 'r.due_date', sql<string>`max(p.date)`.as('paid_on')])
+      .groupBy(['r.case_id', 'r.id', 'r.total', 'r.due_date'])
+      .execute(),
+  );
+  const byCase = new Map<string, { total: number; dueDate: string; paidOn: string }[]>();
+  for (const r of rows) {
+    const list = byCase.get(r.case_id) ?? [];
+    list.push({ total: int(r.total), dueDate: r.due_date, paidOn: r.paid_on });
+    byCase.set(r.case_id, list);
+  }
+  return byCase;
 }
 
 type Summary = { id: string } & Pick<CasesTable, 'oldest_due' | 'debtor_name' | 'connection'> & {
@@ -167,6 +202,7 @@ type Summary = { id: string } & Pick<CasesTable, 'oldest_due' | 'debtor_name' | 
     open_items: number;
     risk_key: number;
     summary_rev: number;
+    paid_late_days: number | null;
   };
 
 /** The summary's columns, each with the type PostgreSQL must be told for a value bound in VALUES. */
@@ -178,6 +214,7 @@ const COLUMNS = [
   ['debtor_name', 'text'],
   ['connection', 'text'],
   ['summary_rev', 'integer'],
+  ['paid_late_days', 'integer'],
 ] as const satisfies readonly (readonly [Exclude<keyof Summary, 'id'>, string])[];
 
 type Column = (typeof COLUMNS)[number][0];

@@ -254,6 +254,8 @@ export class KyselySyncStore extends KyselyAggregate implements SyncStore {
           tx.db.insertInto('payment_allocations').values(chunk).execute(),
         );
       }
+      // The payer's history of the cases paid into is part of their summary (risk.ts).
+      await markCaseSummariesDue(tx.db, await tx.caseIdsOfReceivables(allocations.map((a) => a.receivable_id)));
     });
   }
 

@@ -271,7 +271,8 @@ export type CaseRow = Omit<
 >;
 
 /** Kept by the store itself (migration 0016), never written from a case. */
-type FunnelColumn = 'reminded_on' | 'noticed_on' | 'escalated_on' | 'recovered_on' | 'recovered_total';
+type FunnelColumn =
+  'reminded_on' | 'noticed_on' | 'escalated_on' | 'recovered_on' | 'recovered_total' | 'paid_late_days';
 
 export function caseToRow(c: Case): CaseRow {
   return {

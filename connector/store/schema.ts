@@ -124,6 +124,8 @@ export interface CasesTable {
   escalated_on: Generated<string | null>;
   recovered_on: Generated<string | null>;
   recovered_total: Generated<number>;
+  /** How late its settled invoices were paid, amount-weighted days (migration 0018); null without any. */
+  paid_late_days: Generated<number | null>;
 }
 
 /** Open amounts the ledger took off invoices, per month, currency and the case's stage then (migration 0016). */

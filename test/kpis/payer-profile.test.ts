@@ -67,12 +67,14 @@ describe('payer profile', () => {
     expect(p.promisesKept).toBe(50);
     expect(p.disputes).toBe(1);
     expect(p.disputesRecorded).toBe(2);
-    // 1 500 € open (12 points), the oldest open invoice 35 days past due (10.5).
+    // 1 500 € open (12 points), the oldest open invoice 35 days past due (10.5), and the settled
+    // invoices paid (100,000 × 0 + 100,000 × 20 + 200,000 × 40) ÷ 400,000 = 25 days late (8).
     expect(p.risk).toMatchObject({
-      score: 23,
+      score: 31,
       reasons: [
         { code: 'AMOUNT', points: 12 },
         { code: 'DAYS_OVERDUE', points: 10.5 },
+        { code: 'PAYMENT_HISTORY', points: 8 },
       ],
     });
     expect(p.formulas.averagePaymentDelay.en).toContain('amount-weighted');

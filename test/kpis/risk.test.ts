@@ -1,4 +1,11 @@
-import { amountPoints, riskOf, riskOrderKey, type RiskFacts } from '../../connector/kpis/risk';
+import {
+  amountPoints,
+  historyPoints,
+  paidLateDays,
+  riskOf,
+  riskOrderKey,
+  type RiskFacts,
+} from '../../connector/kpis/risk';
 import { addDays } from '../../connector/time/calendar-date';
 
 describe('risk score', () => {
@@ -40,6 +47,7 @@ describe('risk score', () => {
         currency: i % 7 === 0 ? 'JPY' : 'EUR',
         openTotal: Math.round(10 ** (2 + (i % 9) * 0.7)),
         oldestDue: addDays('2026-03-01', (i * 37) % 200),
+        paidLateDays: i % 3 === 0 ? null : (i * 11) % 75,
       });
     for (const asOf of ['2026-09-30', '2026-12-05', '2027-06-30']) {
       const byKey = [...facts].sort((a, b) => riskOrderKey(b) - riskOrderKey(a));
@@ -50,5 +58,35 @@ describe('risk score', () => {
         expect(unclamped(due[i - 1]!)).toBeGreaterThanOrEqual(unclamped(due[i]!) - 0.1);
     }
     expect(riskOrderKey({ currency: 'EUR', openTotal: 0, oldestDue: null })).toBe(Number.MIN_SAFE_INTEGER);
+  });
+
+  it('adds a point per 3 days its settled invoices were paid late on average, up to 20, and says so', () => {
+    expect([null, 0, 1, 2, 15, 30, 59, 60, 400].map(historyPoints)).toEqual([0, 0, 0, 1, 5, 10, 20, 20, 20]);
+    const risk = riskOf(
+      { currency: 'EUR', openTotal: 50_000, oldestDue: '2026-11-05', paidLateDays: 24 },
+      '2026-12-05',
+    );
+    // 30 days past due → 9; 500.00 € → 7 (10 × log10 5); paid 24 days late on average → 8.
+    expect(risk.score).toBe(24);
+    expect(risk.reasons.map((r) => [r.code, r.points])).toEqual([
+      ['DAYS_OVERDUE', 9],
+      ['PAYMENT_HISTORY', 8],
+      ['AMOUNT', 7],
+    ]);
+    expect(risk.reasons[1]!.en).toBe('settled invoices paid 24 days late on average: +8 pts');
+    expect(risk.reasons[1]!.fr).toBe('factures réglées avec 24 jours de retard en moyenne\u00a0: +8 pts');
+    // The same case with no history ranks below it on any day.
+    const same = { currency: 'EUR', openTotal: 50_000, oldestDue: '2026-11-05' };
+    expect(riskOrderKey({ ...same, paidLateDays: 24 })).toBeGreaterThan(riskOrderKey({ ...same, paidLateDays: null }));
+  });
+
+  it('weighs each settled invoice by its amount, counts one paid early as on time, and has no figure without any', () => {
+    expect(
+      paidLateDays([
+        { total: 30_000, dueDate: '2026-06-01', paidOn: '2026-07-01' },
+        { total: 10_000, dueDate: '2026-07-01', paidOn: '2026-06-21' },
+      ]),
+    ).toBe(23);
+    expect(paidLateDays([])).toBeNull();
   });
 });

@@ -15,7 +15,9 @@ import { sessionsMigration } from '../../connector/store/migrations/0014-session
 import { portfolioSnapshotsMigration } from '../../connector/store/migrations/0015-portfolio-snapshots';
 import { recoveryFunnelMigration } from '../../connector/store/migrations/0016-recovery-funnel';
 import { erpCallTalliesMigration } from '../../connector/store/migrations/0017-erp-call-tallies';
+import { paymentHistoryMigration } from '../../connector/store/migrations/0018-payment-history';
 import { StoreError } from '../../connector/store/errors';
+import { CASE_SUMMARY_REV } from '../../connector/store/kysely-case-summaries';
 import type {
   ApplyProcedureEventInput,
   CaseSnapshot,
@@ -74,6 +76,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           '0015-portfolio-snapshots',
           '0016-recovery-funnel',
           '0017-erp-call-tallies',
+          '0018-payment-history',
         ]);
       });
       it('an upgraded outbox has each row told its subject from what it held; a row that cannot be told stops the upgrade, named', async () => {
@@ -132,6 +135,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         // Back to the schema before 0009: the migrations after it are undone first, newest first.
         const downgrade = async (): Promise<void> => {
           const after0009: [string, Migration][] = [
+            ['0018-payment-history', paymentHistoryMigration],
             ['0017-erp-call-tallies', erpCallTalliesMigration(store.driver)],
             ['0016-recovery-funnel', recoveryFunnelMigration(store.driver)],
             ['0015-portfolio-snapshots', portfolioSnapshotsMigration(store.driver)],
@@ -2391,6 +2395,70 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           .where('id', '=', id)
           .executeTakeFirstOrThrow();
 
+      it('a case keeps how late its settled invoices were paid, from the payments the store holds, and it moves the risk order', async () => {
+        const late = caseIdOf('h1', 'co1', 'EUR');
+        const onTime = caseIdOf('h2', 'co1', 'EUR');
+        // The same open invoice on both cases; h1 paid an earlier one 30 days late, h2 on its due date.
+        await saveReceivables(
+          store,
+          [
+            receivable('h1-open', { debtorId: 'h1', dueDate: '2026-10-01', total: 50_000, open: 50_000 }),
+            receivable('h2-open', { debtorId: 'h2', dueDate: '2026-10-01', total: 50_000, open: 50_000 }),
+            receivable('h1-paid', { debtorId: 'h1', dueDate: '2026-06-01', total: 30_000, open: 0 }),
+            receivable('h1-paid2', { debtorId: 'h1', dueDate: '2026-07-01', total: 10_000, open: 0 }),
+            receivable('h2-paid', { debtorId: 'h2', dueDate: '2026-06-01', total: 30_000, open: 0 }),
+          ],
+          AT,
+        );
+        await refresh();
+        const lateDays = async (id: string) =>
+          (
+            await kyselyOf(store)
+              .selectFrom('cases')
+              .select('paid_late_days')
+              .where('id', '=', id)
+              .executeTakeFirstOrThrow()
+          ).paid_late_days;
+        // No payment known yet: no history, and the two cases tie on their facts.
+        expect([await lateDays(late), await lateDays(onTime)]).toEqual([null, null]);
+
+        await store.sync.upsertPayments([
+          // h1-paid in two payments, the last 30 days after its due date; h1-paid2 10 days early.
+          payment('hp1', {
+            debtorId: 'h1',
+            date: '2026-06-10',
+            amount: 10_000,
+            allocations: [{ receivableId: 'h1-paid', amount: 10_000 }],
+          }),
+          payment('hp2', {
+            debtorId: 'h1',
+            date: '2026-07-01',
+            amount: 20_000,
+            allocations: [{ receivableId: 'h1-paid', amount: 20_000 }],
+          }),
+          payment('hp3', {
+            debtorId: 'h1',
+            date: '2026-06-21',
+            amount: 10_000,
+            allocations: [{ receivableId: 'h1-paid2', amount: 10_000 }],
+          }),
+          payment('hp4', {
+            debtorId: 'h2',
+            date: '2026-06-01',
+            amount: 30_000,
+            allocations: [{ receivableId: 'h2-paid', amount: 30_000 }],
+          }),
+        ]);
+        // The payments alone made the summaries due: (30,000 × 30 + 10,000 × 0) ÷ 40,000 = 22.5 → 23 days.
+        await refresh();
+        expect([await lateDays(late), await lateDays(onTime)]).toEqual([23, 0]);
+        const page = await store.kpis.worklist({ sort: 'risk', order: 'desc', limit: 10 });
+        expect(page.map((r) => [r.caseId, r.paidLateDays])).toEqual([
+          [late, 23],
+          [onTime, 0],
+        ]);
+      });
+
       it('each case sums its open invoices as they are written, closed and moved; credit notes and paid ones are left out', async () => {
         await saveReceivables(store, kpiPortfolio(), AT);
         await refresh();
@@ -2399,7 +2467,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           open_total: 18900,
           open_items: 4,
           oldest_due: '2026-08-01',
-          summary_rev: 1,
+          summary_rev: CASE_SUMMARY_REV,
         });
         expect((await summaryOf(EUR_CASE)).risk_key).toBe(
           riskOrderKey({ currency: 'EUR', openTotal: 18900, oldestDue: '2026-08-01' }),
@@ -2460,7 +2528,11 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.kpis.refreshCaseSummaries({ max: 1 })).toEqual({ refreshed: 1, pending: 1 });
         expect(await refresh()).toEqual({ refreshed: 1, pending: 0 });
         expect(await refresh()).toEqual({ refreshed: 0, pending: 0 });
-        expect(await summaryOf(EUR_CASE)).toMatchObject({ open_total: 19000, open_items: 5, summary_rev: 1 });
+        expect(await summaryOf(EUR_CASE)).toMatchObject({
+          open_total: 19000,
+          open_items: 5,
+          summary_rev: CASE_SUMMARY_REV,
+        });
       });
 
       it('summaries missing or computed under older rules are computed when the store is migrated', async () => {
@@ -2474,9 +2546,9 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           open_total: 18900,
           open_items: 4,
           oldest_due: '2026-08-01',
-          summary_rev: 1,
+          summary_rev: CASE_SUMMARY_REV,
         });
-        expect(await summaryOf(USD_CASE)).toMatchObject({ open_total: 4000, summary_rev: 1 });
+        expect(await summaryOf(USD_CASE)).toMatchObject({ open_total: 4000, summary_rev: CASE_SUMMARY_REV });
       });
 
       it('pages through the cases in each order, filtered, by keyset', async () => {

@@ -17,6 +17,7 @@ import { sessionsMigration } from './0014-sessions';
 import { portfolioSnapshotsMigration } from './0015-portfolio-snapshots';
 import { recoveryFunnelMigration } from './0016-recovery-funnel';
 import { erpCallTalliesMigration } from './0017-erp-call-tallies';
+import { paymentHistoryMigration } from './0018-payment-history';
 
 /**
  * The migrations, listed in code rather than found by scanning a folder, so that they run the
@@ -55,5 +56,6 @@ function migrationsOf(driver: StoreDriver): Record<string, Migration> {
     '0015-portfolio-snapshots': portfolioSnapshotsMigration(driver),
     '0016-recovery-funnel': recoveryFunnelMigration(driver),
     '0017-erp-call-tallies': erpCallTalliesMigration(driver),
+    '0018-payment-history': paymentHistoryMigration,
   };
 }
