@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
+import { saveReceivables } from '../../connector/cases/case-lifecycle';
+import type { Receivable } from '../../connector/model/receivable.schema';
+import { addDays } from '../../connector/time/calendar-date';
 import { buildApi } from '../../connector/app/http/api';
 import type { PortfolioOverview } from '../../connector/kpis/overview';
 import type { WorklistPage } from '../../connector/kpis/worklist';
@@ -148,7 +151,47 @@ async function measure(path: string, asOf: string): Promise<void> {
     const body = await timed(name, () => query);
     if (name === 'firstPage') await timed('page2', () => `cursor=${body.next ?? ''}`);
   }
-  // A store upgraded to 0013 computes every case's summary when it is first opened.
+  // A payer history for a third of the cases (one settled invoice each, paid in one payment up to
+  // 60 days late), so that the summaries computed next read payments as a ledger with them has.
+  const historyCases = await (store as KyselyStore).kysely
+    .selectFrom('cases')
+    .select(['id', 'debtor_id', 'company_id', 'currency'])
+    .where(sql<boolean>`substr(id, 9, 1) in ('0', '1', '2', '3', '4')`)
+    .execute();
+  for (let i = 0; i < historyCases.length; i += 5_000) {
+    const chunk = historyCases.slice(i, i + 5_000);
+    const settled: Receivable[] = chunk.map((c, k) => ({
+      id: `bench:settled:${i + k}`,
+      source: { system: 'bench', connection: 'bench', id: `settled-${i + k}` },
+      kind: 'invoice',
+      number: `S-${i + k}`,
+      debtorId: c.debtor_id,
+      companyId: c.company_id,
+      issueDate: '2025-09-01',
+      dueDate: '2025-10-01',
+      currency: c.currency,
+      total: 10_000 + ((i + k) % 97) * 1_000,
+      open: 0,
+      disputed: null,
+      excluded: null,
+      promiseToPay: null,
+      paymentPlan: null,
+    }));
+    await saveReceivables(store, settled, `${asOf}T09:00:00Z`);
+    await store.sync.upsertPayments(
+      settled.map((r, k) => ({
+        id: `bench:payment:${i + k}`,
+        source: { system: 'bench', connection: 'bench', id: `payment-${i + k}` },
+        debtorId: r.debtorId,
+        companyId: r.companyId,
+        date: addDays('2025-10-01', (i + k) % 61),
+        currency: r.currency,
+        amount: r.total,
+        allocations: [{ receivableId: r.id, amount: r.total }],
+      })),
+    );
+  }
+  // A store upgraded to 0018 computes every case's summary when it is first opened.
   await sql`update cases set summary_rev = 0`.execute((store as KyselyStore).kysely);
   const upgradeStart = performance.now();
   await store.migrate();
@@ -169,6 +212,7 @@ async function measure(path: string, asOf: string): Promise<void> {
       answerBytes: warm.bytes,
       worklist,
       summariesOnUpgradeMs,
+      casesWithPaymentHistory: historyCases.length,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       targets: TARGETS,
       pass: {
