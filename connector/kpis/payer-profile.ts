@@ -75,9 +75,12 @@ export function payerProfile(facts: PayerFacts, asOf: IsoDate, locale = 'fr-FR')
   for (const p of facts.payments) paymentsOf.set(p.receivableId, [...(paymentsOf.get(p.receivableId) ?? []), p]);
 
   const paid: { issueDate: IsoDate; dueDate: IsoDate; total: number; paidOn: IsoDate }[] = [];
+  const seenSettled = new Map(facts.settledSeen.map((s) => [s.receivableId, s.on]));
   for (const inv of invoices) {
     if (inv.open > 0) continue;
-    const paidOn = paidOnOf(inv.total, paymentsOf.get(inv.id) ?? []);
+    // The payments read, else the day the sync saw it settled (a ledger without payment records).
+    const payments = paymentsOf.get(inv.id);
+    const paidOn = payments ? paidOnOf(inv.total, payments) : (seenSettled.get(inv.id) ?? null);
     if (paidOn !== null) paid.push({ ...inv, paidOn });
   }
   const open = invoices.filter((i) => i.open > 0);

@@ -210,6 +210,11 @@ export interface PayerFacts {
   }[];
   /** Every payment allocated to one of those invoices. */
   payments: { receivableId: string; date: IsoDate; amount: number }[];
+  /**
+   * The day (UTC) the sync saw each invoice's open amount fall to 0, from the journal: how a
+   * ledger read without payment records (Odoo, Sage) tells when an invoice was paid.
+   */
+  settledSeen: { receivableId: string; on: IsoDate }[];
   /** Each promise to pay a controller recorded, as its journal entry says. */
   promises: { date: IsoDate; amount: number | null; itemIds: string[] }[];
   /** Disputes ever recorded on its items. */

@@ -142,7 +142,7 @@ async function refreshChunk(db: Kysely<Database>, driver: StoreDriver, ids: stri
   );
   const byCase = new Map(sums.map((s) => [s.case_id, s]));
   const debtorOf = new Map(debtors.map((d) => [d.id, d]));
-  const history = await paymentHistory(db, ids);
+  const history = await paymentHistory(db, driver, ids);
   const summaries = ids.map((id): Summary => {
     const s = byCase.get(id);
     const openTotal = int(s?.open_total);
@@ -166,16 +166,47 @@ async function refreshChunk(db: Kysely<Database>, driver: StoreDriver, ids: stri
 }
 
 /**
- * The settled invoices of these cases whose payments the store holds, each with the day of its
- * last payment: the payer's history (risk.ts `paidLateDays`). From each case's settled items to
- * their allocations (payment_allocations_by_receivable) and payments. An invoice settled without
- * a payment recorded (a credit note set against it, a ledger read without payments) counts for
- * nothing.
+ * The settled invoices of these cases, each with the day it was paid: the payer's history
+ * (risk.ts `paidLateDays`). Where the ledger gives payment records (QuickBooks), the day of its
+ * last payment, from each case's settled items to their allocations
+ * (payment_allocations_by_receivable) and payments. Where it gives none (Odoo and Sage are read
+ * as open amounts), the day (UTC) the sync saw its open amount fall to 0: the journal's last
+ * `payment_received` line for it (sync-connection.ts), within a sync's interval of the payment.
+ * An invoice closed otherwise (cancelled, deleted at the source) has no such line and counts for
+ * nothing; nor does one settled before the connector first saw it, which it never keeps.
  */
 async function paymentHistory(
   db: Kysely<Database>,
+  driver: StoreDriver,
   ids: readonly string[],
 ): Promise<Map<string, { total: number; dueDate: string; paidOn: string }[]>> {
+  const receivableOf =
+    driver === 'postgres'
+      ? sql<string>`(j.data::jsonb ->> 'receivableId')`
+      : sql<string>`json_extract(j.data, '$.receivableId')`;
+  const seen = await attempt('read', 'case_journal', ids.length === 1 ? ids[0] : undefined, () =>
+    db
+      .selectFrom('receivables as r')
+      .innerJoin('case_journal as j', (join) =>
+        join
+          .onRef('j.case_id', '=', 'r.case_id')
+          .on('j.type', '=', 'payment_received')
+          .on(receivableOf, '=', sql.ref('r.id')),
+      )
+      .where('r.case_id', 'in', [...ids])
+      .where('r.kind', '=', 'invoice')
+      .where('r.open', '=', 0)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb.selectFrom('payment_allocations as a').select('a.payment_id').whereRef('a.receivable_id', '=', 'r.id'),
+          ),
+        ),
+      )
+      .select(['r.case_id', 'r.id', 'r.total', 'r.due_date', sql<string>`max(substr(j.at, 1, 10))`.as('paid_on')])
+      .groupBy(['r.case_id', 'r.id', 'r.total', 'r.due_date'])
+      .execute(),
+  );
   const rows = await attempt('read', 'payment_allocations', ids.length === 1 ? ids[0] : undefined, () =>
     db
       .selectFrom('receivables as r')
@@ -189,7 +220,7 @@ async function paymentHistory(
       .execute(),
   );
   const byCase = new Map<string, { total: number; dueDate: string; paidOn: string }[]>();
-  for (const r of rows) {
+  for (const r of [...rows, ...seen]) {
     const list = byCase.get(r.case_id) ?? [];
     list.push({ total: int(r.total), dueDate: r.due_date, paidOn: r.paid_on });
     byCase.set(r.case_id, list);

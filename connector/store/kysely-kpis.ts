@@ -232,7 +232,8 @@ export class KyselyKpiStore extends KyselyAggregate implements KpiStore {
         this.db.selectFrom('cases').select('id').where('debtor_id', '=', debtorId).execute(),
       )
     ).map((r) => r.id);
-    if (caseIds.length === 0) return { debtorId, invoices: [], payments: [], promises: [], disputesRecorded: 0 };
+    if (caseIds.length === 0)
+      return { debtorId, invoices: [], payments: [], settledSeen: [], promises: [], disputesRecorded: 0 };
     const invoices = await attempt('read', 'receivables', undefined, () =>
       this.db
         .selectFrom('receivables')
@@ -256,18 +257,26 @@ export class KyselyKpiStore extends KyselyAggregate implements KpiStore {
     const journal = await attempt('read', 'case_journal', undefined, () =>
       this.db
         .selectFrom('case_journal')
-        .select(['type', 'data'])
+        .select(['type', 'data', 'at'])
         .where('case_id', 'in', caseIds)
-        .where('type', 'in', ['promise_to_pay', 'item_disputed'])
+        .where('type', 'in', ['promise_to_pay', 'item_disputed', 'payment_received'])
         .orderBy('case_id')
         .orderBy('seq')
         .execute(),
     );
     const promises: PayerFacts['promises'] = [];
+    const settled = new Map<string, IsoDate>();
     let disputesRecorded = 0;
     for (const entry of journal) {
       if (entry.type === 'item_disputed') {
         disputesRecorded++;
+        continue;
+      }
+      if (entry.type === 'payment_received') {
+        // The sync's line of an invoice settled (no `openAfter`): the last one is the day it was.
+        const seen = JSON.parse(entry.data) as { receivableId?: unknown; openAfter?: unknown };
+        if (typeof seen.receivableId === 'string' && seen.openAfter === undefined)
+          settled.set(seen.receivableId, entry.at.slice(0, 10));
         continue;
       }
       const data = JSON.parse(entry.data) as { date?: unknown; amount?: unknown; itemIds?: unknown };
@@ -290,6 +299,7 @@ export class KyselyKpiStore extends KyselyAggregate implements KpiStore {
         disputed: i.disputed !== null,
       })),
       payments,
+      settledSeen: [...settled].map(([receivableId, on]) => ({ receivableId, on })),
       promises,
       disputesRecorded,
     };

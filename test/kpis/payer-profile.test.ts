@@ -29,6 +29,7 @@ describe('payer profile', () => {
       // Another currency: not weighted with euros.
       invoice('u1', { currency: 'USD', open: 10_000 }),
     ],
+    settledSeen: [],
     payments: [
       { receivableId: 'i1', date: '2026-06-25', amount: 100_000 },
       { receivableId: 'i2', date: '2026-09-30', amount: 70_000 },
@@ -82,7 +83,7 @@ describe('payer profile', () => {
 
   it('has no figure where there is nothing to base it on', () => {
     const p = payerProfile(
-      { debtorId: 'd2', invoices: [], payments: [], promises: [], disputesRecorded: 0 },
+      { debtorId: 'd2', invoices: [], payments: [], settledSeen: [], promises: [], disputesRecorded: 0 },
       '2026-12-05',
     );
     expect(p).toMatchObject({
@@ -104,12 +105,39 @@ describe('payer profile', () => {
           debtorId: 'd3',
           invoices: [invoice('x', { dueDate: '2026-07-01' })],
           payments: [{ receivableId: 'x', date: addDaysTo('2026-07-01', days), amount: 100_000 }],
+          settledSeen: [],
           promises: [],
           disputesRecorded: 0,
         },
         '2026-12-05',
       ).rating;
     expect([late(30), late(31), late(60), late(61), late(90), late(91)]).toEqual(['A', 'B', 'B', 'C', 'C', 'D']);
+  });
+
+  it('takes the day the sync saw an invoice settled where the ledger gives no payment record (Odoo), never over payments read', () => {
+    const p = payerProfile(
+      {
+        debtorId: 'd4',
+        invoices: [
+          invoice('o1', { dueDate: '2026-07-01' }),
+          invoice('o2', { dueDate: '2026-08-01' }),
+          invoice('o3', { dueDate: '2026-10-01', open: 100_000 }),
+        ],
+        // o1 seen settled 12 days late; o2 has its payment read (on time), whatever the sync saw.
+        settledSeen: [
+          { receivableId: 'o1', on: '2026-07-13' },
+          { receivableId: 'o2', on: '2026-08-20' },
+        ],
+        payments: [{ receivableId: 'o2', date: '2026-08-01', amount: 100_000 }],
+        promises: [],
+        disputesRecorded: 0,
+      },
+      '2026-12-05',
+    );
+    expect(p.paidInvoices).toBe(2);
+    expect(p.paidLateShare).toBe(50);
+    // (12 + 0) ÷ 2 = 6 days late on average: 2 points.
+    expect(p.risk!.reasons.find((r) => r.code === 'PAYMENT_HISTORY')).toMatchObject({ points: 2 });
   });
 });
 

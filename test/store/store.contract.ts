@@ -2452,9 +2452,45 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         // The payments alone made the summaries due: (30,000 × 30 + 10,000 × 0) ÷ 40,000 = 22.5 → 23 days.
         await refresh();
         expect([await lateDays(late), await lateDays(onTime)]).toEqual([23, 0]);
+
+        // A ledger without payment records (Odoo): the day the sync saw the invoice settled, as its
+        // journal says; an invoice closed otherwise (no such line) counts for nothing.
+        const odoo = caseIdOf('h3', 'co1', 'EUR');
+        await saveSyncPage(store, {
+          connection: 'c1',
+          stream: 'receivables',
+          receivables: [
+            receivable('h3-open', { debtorId: 'h3', dueDate: '2026-10-01', total: 50_000, open: 50_000 }),
+            receivable('h3-paid', { debtorId: 'h3', dueDate: '2026-07-01', total: 20_000, open: 0 }),
+            receivable('h3-cancelled', { debtorId: 'h3', dueDate: '2026-03-01', total: 90_000, open: 0 }),
+          ],
+          journal: [
+            {
+              caseId: odoo,
+              at: '2026-07-01T09:00:00.000Z',
+              actor: { kind: 'erp', id: 'c1' },
+              type: 'payment_received',
+              summary: 'F-2025-h3-paid: 50,00 € paid, 150,00 € still open',
+              data: { receivableId: 'h3-paid', openBefore: 20_000, openAfter: 15_000 },
+            },
+            {
+              caseId: odoo,
+              at: '2026-07-13T21:30:00.000Z',
+              actor: { kind: 'erp', id: 'c1' },
+              type: 'payment_received',
+              summary: 'F-2025-h3-paid is settled in the ledger (nothing left to pay)',
+              data: { receivableId: 'h3-paid', openBefore: 15_000 },
+            },
+          ],
+          at: '2026-07-13T21:30:00.000Z',
+        });
+        await refresh();
+        expect(await lateDays(odoo)).toBe(12);
         const page = await store.kpis.worklist({ sort: 'risk', order: 'desc', limit: 10 });
+        // The same open invoice on each: the later payer first.
         expect(page.map((r) => [r.caseId, r.paidLateDays])).toEqual([
           [late, 23],
+          [odoo, 12],
           [onTime, 0],
         ]);
       });
