@@ -6,18 +6,16 @@ import { DossierSchema, type Dossier } from '../../connector/model/dossier.schem
 import type { Store } from '../../connector/store/store';
 import { fixedClock } from '../../connector/time/clock';
 import {
-  CREDITOR,
   DEBTORS,
-  LEGAL,
   openStore,
   pdf,
   plain,
-  PROCEDURES,
   recordEscalation,
   seedWorld,
   sha256,
   TIME_ZONE,
   type World,
+  dossierDeps,
 } from './fixtures';
 import { b2bWorld, companyWorld, consumerWorld } from './worlds';
 
@@ -47,16 +45,8 @@ describe('the dossier: additional claims', () => {
   beforeEach(async () => (store = await openStore()));
   afterEach(() => store.close());
 
-  const deps = (world: World, over: Partial<DossierDeps> = {}): DossierDeps => ({
-    legal: LEGAL,
-    procedures: PROCEDURES,
-    policy: world.policy,
-    creditor: CREDITOR,
-    timeZone: TIME_ZONE,
-    clock: fixedClock('2026-04-20T10:00:00Z'),
-    costs: COSTS,
-    ...over,
-  });
+  const deps = (world: World, over: Partial<DossierDeps> = {}): DossierDeps =>
+    dossierDeps(world, { costs: COSTS, ...over });
 
   /** Seeds the world, enters the costs as the controller would on the hand-off day, then builds the dossier. */
   async function handOff(

@@ -1,7 +1,7 @@
-import { caseClaimFromRecords, loadCaseRecords, type DossierDeps } from '../../connector/dossier';
+import { caseClaimFromRecords, loadCaseRecords } from '../../connector/dossier';
 import type { Store } from '../../connector/store/store';
-import { fixedClock } from '../../connector/time/clock';
-import { CREDITOR, item, LEGAL, openStore, PROCEDURES, seedWorld, TIME_ZONE, DEBTORS, type World } from './fixtures';
+
+import { item, openStore, seedWorld, DEBTORS, type World, dossierDeps } from './fixtures';
 import { b2bWorld } from './worlds';
 
 /** The case screen's claim as of a date: the dossier's selection and computation, with no escalation decided. */
@@ -10,14 +10,7 @@ describe('the claim of a case as of a date', () => {
   beforeEach(async () => (store = await openStore()));
   afterEach(() => store.close());
 
-  const deps = (world: World): DossierDeps => ({
-    legal: LEGAL,
-    procedures: PROCEDURES,
-    policy: world.policy,
-    creditor: CREDITOR,
-    timeZone: TIME_ZONE,
-    clock: fixedClock('2026-04-20T10:00:00Z'),
-  });
+  const deps = (world: World) => dossierDeps(world);
 
   it('is the claim the dossier would carry, though no escalation was decided (the hand computation of dossier.test.ts)', async () => {
     const world = b2bWorld();

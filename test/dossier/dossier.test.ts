@@ -7,16 +7,14 @@ import {
   CREDITOR,
   DEBTORS,
   item,
-  LEGAL,
   openStore,
   plain,
-  PROCEDURES,
   PROOF_BYTES,
   recordEscalation,
   seedWorld,
   sha256,
-  TIME_ZONE,
   type World,
+  dossierDeps,
 } from './fixtures';
 import { AV1, b2bWorld, consumerWorld, FAC1, FAC2 } from './worlds';
 
@@ -27,15 +25,7 @@ describe('the dossier', () => {
   beforeEach(async () => (store = await openStore()));
   afterEach(() => store.close());
 
-  const deps = (world: World, over: Partial<DossierDeps> = {}): DossierDeps => ({
-    legal: LEGAL,
-    procedures: PROCEDURES,
-    policy: world.policy,
-    creditor: CREDITOR,
-    timeZone: TIME_ZONE,
-    clock: fixedClock('2026-04-20T10:00:00Z'),
-    ...over,
-  });
+  const deps = dossierDeps;
 
   async function handOff(
     world: World,

@@ -9,11 +9,10 @@ import {
 } from '../../connector/dossier';
 import type { CourtKind, Dossier, ProcedureKind } from '../../connector/model/dossier.schema';
 import type { Store } from '../../connector/store/store';
-import { fixedClock } from '../../connector/time/clock';
+
 import { FR } from '../../connector/dossier/fr.wording';
 import {
   B2B,
-  CREDITOR,
   DEBTORS,
   LEGAL,
   openStore,
@@ -23,6 +22,7 @@ import {
   seedWorld,
   TIME_ZONE,
   type World,
+  dossierDeps,
 } from './fixtures';
 import { b2bWorld, companyWorld, consumerWorld, NOTICE } from './worlds';
 
@@ -530,15 +530,7 @@ describe('escalation gate and recommended procedure', () => {
   beforeEach(async () => (store = await openStore()));
   afterEach(() => store.close());
 
-  const deps = (world: World, extra: Partial<DossierDeps> = {}): DossierDeps => ({
-    legal: LEGAL,
-    procedures: PROCEDURES,
-    policy: world.policy,
-    creditor: CREDITOR,
-    timeZone: TIME_ZONE,
-    clock: fixedClock('2026-04-20T10:00:00Z'),
-    ...extra,
-  });
+  const deps = dossierDeps;
 
   it.each(table.map((r) => [r.name, r] as const))('%s', async (_name, row) => {
     const caseId = await seedWorld(store, row.world);

@@ -3,7 +3,7 @@ import type { Policy } from '../../config/policy.schema';
 import { CaseOperations } from '../../connector/cases';
 import { messageIdFor } from '../../adapters/email/message-id';
 import { loadFrenchLegalData } from '../../connector/claim/legal-data';
-import type { CreditorIdentity } from '../../connector/dossier';
+import type { CreditorIdentity, DossierDeps } from '../../connector/dossier';
 import { loadProcedureData } from '../../connector/dossier/procedure-data';
 import type { Action, Channel } from '../../connector/model/action.schema';
 import { caseIdOf } from '../../connector/model/case.schema';
@@ -136,6 +136,19 @@ export interface World {
   operations?: ((ops: CaseOperations) => Promise<unknown>)[];
   /** Record the escalation decision on this day. */
   escalatedOn?: string;
+}
+
+/** What the dossier's builder is given for a world: the bundled legal data, its policy, the creditor, on 2026-04-20. */
+export function dossierDeps(world: Pick<World, 'policy'>, over: Partial<DossierDeps> = {}): DossierDeps {
+  return {
+    legal: LEGAL,
+    procedures: PROCEDURES,
+    policy: world.policy,
+    creditor: CREDITOR,
+    timeZone: TIME_ZONE,
+    clock: fixedClock('2026-04-20T10:00:00Z'),
+    ...over,
+  };
 }
 
 export function item(d: Debtor, id: string, over: Partial<Receivable>): Receivable {

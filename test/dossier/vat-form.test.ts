@@ -1,7 +1,7 @@
 import { buildDossier } from '../../connector/dossier';
 import type { Store } from '../../connector/store/store';
-import { fixedClock } from '../../connector/time/clock';
-import { CREDITOR, DEBTORS, LEGAL, openStore, PROCEDURES, recordEscalation, seedWorld, TIME_ZONE } from './fixtures';
+
+import { DEBTORS, openStore, recordEscalation, seedWorld, dossierDeps } from './fixtures';
 import { b2bWorld } from './worlds';
 
 /**
@@ -28,14 +28,7 @@ describe('the debtor VAT number in the dossier', () => {
       '2026-04-20',
       world.items.map((r) => r.id),
     );
-    return buildDossier(store, caseId, '2026-04-20', {
-      legal: LEGAL,
-      procedures: PROCEDURES,
-      policy: world.policy,
-      creditor: CREDITOR,
-      timeZone: TIME_ZONE,
-      clock: fixedClock('2026-04-20T10:00:00Z'),
-    });
+    return buildDossier(store, caseId, '2026-04-20', dossierDeps(world));
   };
 
   it('left out with a warning when it is not in its plain form', async () => {
