@@ -243,11 +243,14 @@ export class KyselySyncStore extends KyselyAggregate implements SyncStore {
             .execute(),
         );
       }
-      // A payment's allocations are replaced as a whole, as the source now lists them.
+      // A payment's allocations are replaced as a whole, as the source now lists them; the invoices
+      // it paid before count in their cases' history too, whether or not it still pays them.
+      const paidBefore: string[] = [];
       for (const ids of chunksOf(rows.map((r) => r.id))) {
-        await attempt('write', 'payment_allocations', ids.length === 1 ? ids[0] : ids, () =>
-          tx.db.deleteFrom('payment_allocations').where('payment_id', 'in', ids).execute(),
+        const removed = await attempt('write', 'payment_allocations', ids.length === 1 ? ids[0] : ids, () =>
+          tx.db.deleteFrom('payment_allocations').where('payment_id', 'in', ids).returning('receivable_id').execute(),
         );
+        paidBefore.push(...removed.map((r) => r.receivable_id));
       }
       for (const chunk of chunksOf(allocations)) {
         await attempt('write', 'payment_allocations', chunk.length === 1 ? chunk[0]?.payment_id : undefined, () =>
@@ -255,7 +258,10 @@ export class KyselySyncStore extends KyselyAggregate implements SyncStore {
         );
       }
       // The payer's history of the cases paid into is part of their summary (risk.ts).
-      await markCaseSummariesDue(tx.db, await tx.caseIdsOfReceivables(allocations.map((a) => a.receivable_id)));
+      await markCaseSummariesDue(
+        tx.db,
+        await tx.caseIdsOfReceivables([...paidBefore, ...allocations.map((a) => a.receivable_id)]),
+      );
     });
   }
 

@@ -2493,6 +2493,14 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           [odoo, 12],
           [onTime, 0],
         ]);
+
+        // The ledger takes hp2 off h1-paid: h1's history is computed again, though no allocation
+        // names its invoices any more. Its last payment is now hp1's day, 9 days late: 30,000 × 9 ÷ 40,000 → 7.
+        await store.sync.upsertPayments([
+          payment('hp2', { debtorId: 'h1', date: '2026-07-01', amount: 20_000, allocations: [] }),
+        ]);
+        await refresh();
+        expect(await lateDays(late)).toBe(7);
       });
 
       it('each case sums its open invoices as they are written, closed and moved; credit notes and paid ones are left out', async () => {
